@@ -1,0 +1,1 @@
+"""pufa-bot composition root."""

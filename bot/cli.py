@@ -1,0 +1,159 @@
+"""The `pufa` command line."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    return handler(args, Settings())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pufa", description="普法小助手 Telegram 机器人")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    _command(sub, "run", "用 PUFA_BOT_TOKEN 轮询 Telegram", _run)
+    _command(sub, "webhook", "以 webhook 方式运行（PUFA_WEBHOOK_URL/SECRET）", _webhook)
+    demo = _command(sub, "demo", "无需 token：本地 Bot API 服务器 + 网页聊天", _demo)
+    demo.add_argument("--port", type=int, default=None, help="网页端口（默认 PUFA_WEB_PORT）")
+    ask = _command(sub, "ask", "不经过 Telegram 预览回答", _ask)
+    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.add_argument("question", help="问题；用 - 从标准输入每行读一个问题")
+    content = sub.add_parser("content", help="内容工具").add_subparsers(metavar="ACTION")
+    _command(content, "check", "检查卡片、分类、词表和界面文字", _content_check)
+    qr = _command(content, "qr", "生成打开某张卡片的二维码 PNG", _content_qr)
+    qr.add_argument("card_id")
+    qr.add_argument("-o", "--output", type=Path, help="输出文件（默认 <card_id>.png）")
+    qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
+    db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
+    _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
+    directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
+    imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--append", action="store_true", help="追加而不是替换")
+    return parser
+
+
+def _command(
+    sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace, Settings], int],
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.runners import run_polling
+
+    if not settings.token:
+        print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    asyncio.run(run_polling(settings, settings.token))
+    return 0
+
+
+def _webhook(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.runners import run_webhook
+
+    if not settings.token:
+        print("请设置 PUFA_BOT_TOKEN。", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    asyncio.run(run_webhook(settings, settings.token))
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import run_demo
+    from bot.logging_setup import setup_logging
+
+    setup_logging(settings.log_level)
+    asyncio.run(run_demo(settings, args.port or settings.web_port))
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ask import write_previews
+    from content.loader import load_library
+    from content.search import SearchIndex
+
+    library = load_library(settings.content_dir)
+    index = SearchIndex(library.cards.values(), library.lexicon)
+    questions: Iterable[str] = (
+        (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
+    )
+    write_previews(library, index, questions, sys.stdout, as_json=args.json)
+    return 0
+
+
+def _content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from content.loader import CONTENT_DIR, collect
+
+    library, problems = collect(settings.content_dir or CONTENT_DIR)
+    for problem in problems:
+        print(f"错误  {problem}")
+    for warning in library.warnings if library else []:
+        print(f"提示  {warning}")
+    if problems:
+        print(f"\n共 {len(problems)} 个问题，请修改后再运行 pufa content check。")
+        return 1
+    assert library is not None
+    print(f"内容检查通过：{len(library.cards)} 张卡片，{len(library.categories)} 个分类。")
+    return 0
+
+
+def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
+    from content.loader import load_library
+    from content.qr import write_card_qr
+
+    username = (args.bot or settings.bot_username or "").lstrip("@")
+    if not username:
+        print("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。", file=sys.stderr)
+        return 2
+    library = load_library(settings.content_dir)
+    if args.card_id not in library.cards:
+        print(f"没有这张卡片: {args.card_id}", file=sys.stderr)
+        return 1
+    output = args.output or Path(f"{args.card_id}.png")
+    link = write_card_qr(username, args.card_id, output)
+    print(f"已生成 {output}（{link}）")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+
+    async def upgrade() -> None:
+        db = Database(settings.database_url)
+        await db.upgrade()
+        await db.dispose()
+
+    asyncio.run(upgrade())
+    print("数据库已是最新结构。")
+    return 0
+
+
+def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.directory_import import import_directory
+
+    return asyncio.run(import_directory(settings, args.file, append=args.append))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

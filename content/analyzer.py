@@ -1,0 +1,87 @@
+"""Text analysis for search: jieba words with synonyms folded together, plus pinyin pairs.
+
+Residents type with pinyin input methods, so their typos are mostly homophones (公资 for 工资,
+离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table.
+"""
+
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from importlib.util import find_spec
+from itertools import pairwise
+from pathlib import Path
+
+import jieba
+
+from content.models import Lexicon
+
+# Words rarer than this in jieba's dictionary are left out: they cost ~55 MB of memory and
+# almost never occur in residents' questions; the HMM still segments unknown words.
+MIN_DICTIONARY_FREQ = 20
+# Frequency given to our own terms so the segmenter prefers them over splitting them.
+OWN_TERM_FREQ = 200_000
+MAX_QUERY_CHARS = 500
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]")
+
+
+class Analyzer:
+    def __init__(self, lexicon: Lexicon, own_terms: Iterable[str] = ()) -> None:
+        self._canonical = {word: group[0] for group in lexicon.synonyms for word in group if group}
+        self._stopwords = frozenset(lexicon.stopwords)
+        self._tokenizer = _build_tokenizer({*lexicon.terms, *self._canonical, *own_terms})
+        self._pinyin = _load_pinyin()
+
+    def words(self, text: str) -> list[str]:
+        """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped."""
+        terms = []
+        for token in self._tokenizer.cut_for_search(_normalize(text)):
+            canonical = self._canonical.get(token, token)
+            if canonical in self._stopwords or not _WORD.match(canonical):
+                continue
+            if len(canonical) > 1 or token in self._canonical:
+                terms.append(canonical)
+        return terms
+
+    def sounds(self, text: str) -> list[str]:
+        """Toneless pinyin of each pair of adjacent Chinese characters ('gong zi')."""
+        syllables = [self._pinyin.get(ch, ch) if _HAN.match(ch) else "" for ch in text]
+        return [f"{a} {b}" for a, b in pairwise(syllables) if a and b]
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).lower()
+
+
+def _build_tokenizer(own_terms: set[str]) -> jieba.Tokenizer:
+    """A private jieba tokenizer on a trimmed dictionary plus our terms (no global state)."""
+    dictionary = Path(jieba.__file__).with_name("dict.txt")
+    with dictionary.open("rb") as handle:
+        kept = [line for line in handle if int(line.split(b" ", 2)[1]) >= MIN_DICTIONARY_FREQ]
+    kept.extend(f"{term} {OWN_TERM_FREQ}\n".encode() for term in sorted(own_terms) if term)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(b"".join(kept)))
+    tokenizer.initialized = True
+    return tokenizer
+
+
+def _load_pinyin() -> dict[str, str]:
+    """Character -> toneless pinyin from pypinyin's data file.
+
+    Importing the `pypinyin` package itself loads its phrase dictionary (~60 MB); the
+    single-character table is all we need, so it is read from the package folder directly.
+    """
+    spec = find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pypinyin is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    table: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return {chr(int(code)): _toneless(readings.split(",")[0]) for code, readings in table.items()}
+
+
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

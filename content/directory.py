@@ -1,0 +1,93 @@
+"""Legal service points: the file formats (YAML samples, coordinators' CSV) and distance."""
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from content.loader import CONTENT_DIR, Problem
+
+CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
+EARTH_RADIUS_KM = 6371.0
+
+
+class DirectoryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=50)
+    town: str = Field(min_length=1, max_length=100)
+    address: str = Field(min_length=1, max_length=300)
+    phone: str = Field(default="", max_length=100)
+    hours: str = Field(default="", max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    sample: bool = False
+
+    @model_validator(mode="after")
+    def _both_coordinates_or_none(self) -> "DirectoryEntry":
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat 和 lon 要么都填，要么都不填")
+        return self
+
+
+class Located(Protocol):
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+
+
+L = TypeVar("L", bound=Located)
+
+
+def load_sample_directory(content_dir: Path = CONTENT_DIR) -> list[DirectoryEntry]:
+    data = yaml.safe_load((content_dir / "directory.yaml").read_text(encoding="utf-8"))
+    return [DirectoryEntry.model_validate(item) for item in data or []]
+
+
+def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list[Problem]]:
+    """Parse a coordinator's CSV (UTF-8, or GB18030 as saved by Excel on Chinese Windows)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [Problem(name, "header", f"缺少列: {', '.join(missing)}")]
+    entries, problems = [], []
+    for line, row in enumerate(reader, start=2):
+        values = {k: v for k, v in row.items() if k in CSV_COLUMNS and v not in (None, "")}
+        try:
+            entries.append(DirectoryEntry.model_validate(values))
+        except ValidationError as exc:
+            problems.extend(
+                Problem(f"{name}:{line}", ".".join(map(str, e["loc"])), e["msg"])
+                for e in exc.errors()
+            )
+    if not entries and not problems:
+        problems.append(Problem(name, "", "文件里没有任何条目"))
+    return entries, problems
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def nearest(points: Iterable[L], lat: float, lon: float, limit: int = 3) -> list[tuple[L, float]]:
+    located = [
+        (p, distance_km(lat, lon, p.lat, p.lon))
+        for p in points
+        if p.lat is not None and p.lon is not None
+    ]
+    return sorted(located, key=lambda pair: pair[1])[:limit]

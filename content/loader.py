@@ -1,0 +1,182 @@
+"""Reads the content folder into a `Library`, collecting every problem, not just the first."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from content.models import Card, Category, Lexicon, Seed
+from content.ui import UiTexts
+
+CONTENT_DIR = Path(__file__).resolve().parent
+RECOMMENDED_BODY_CHARS = 800
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: {self.field}" if self.field else self.path
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Library:
+    cards: dict[str, Card]
+    categories: list[Category]
+    seeds: dict[str, Seed]
+    lexicon: Lexicon
+    ui: UiTexts
+    warnings: list[Problem] = field(default_factory=list)
+
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def cards_in(self, category_id: str) -> list[Card]:
+        return [card for card in self.cards.values() if card.category == category_id]
+
+
+def load_library(content_dir: Path | None = None) -> Library:
+    library, problems = collect(content_dir or CONTENT_DIR)
+    if problems or library is None:
+        raise ContentError(problems)
+    return library
+
+
+def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
+    """Load everything and return the library (None if unusable) with all problems found."""
+    problems: list[Problem] = []
+    categories = _load_list(content_dir / "categories.yaml", Category, problems)
+    seeds = _load_list(content_dir / "seeds.yaml", Seed, problems)
+    lexicon = _load_one(content_dir / "lexicon.yaml", Lexicon, problems)
+    ui = _load_one(content_dir / "ui.zh.yaml", UiTexts, problems)
+    cards = [c for p in sorted((content_dir / "cards").glob("*.md")) if (c := _card(p, problems))]
+    if not cards:
+        problems.append(Problem("cards/", "", "没有找到任何卡片"))
+    _check_ids(categories, "id", "categories.yaml", problems)
+    _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
+    if problems or lexicon is None or ui is None:
+        return None, problems
+    order = {c.id: i for i, c in enumerate(categories)}
+    ordered = sorted(cards, key=lambda c: (order[c.category], c.id))
+    warnings = [
+        Problem(
+            f"cards/{c.id}.md",
+            "body",
+            f"正文 {len(c.body)} 字，建议不超过 {RECOMMENDED_BODY_CHARS}",
+        )
+        for c in ordered
+        if len(c.body) > RECOMMENDED_BODY_CHARS
+    ]
+    return Library(
+        cards={c.id: c for c in ordered},
+        categories=categories,
+        seeds={s.file: s for s in seeds},
+        lexicon=lexicon,
+        ui=ui,
+        warnings=warnings,
+    ), problems
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """Split `---\\nyaml\\n---\\nbody` into its two parts; raise ValueError if malformed."""
+    if not text.startswith("---"):
+        raise ValueError("文件必须以 --- 开头的 YAML 头部开始")
+    parts = text.split("\n---", 2)
+    if len(parts) < 2:
+        raise ValueError("YAML 头部没有以 --- 结束")
+    head = parts[0][3:]
+    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
+    return head, body.strip()
+
+
+def _card(path: Path, problems: list[Problem]) -> Card | None:
+    name = f"cards/{path.name}"
+    try:
+        head, body = split_front_matter(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(head)
+    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "", str(exc)))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "", "YAML 头部必须是键值对"))
+        return None
+    card = _validate(Card, {**data, "body": body}, name, problems)
+    if card and card.id != path.stem:
+        problems.append(Problem(name, "id", f"id '{card.id}' 必须和文件名 '{path.stem}' 一致"))
+    return card
+
+
+def _check_cards(
+    cards: list[Card], categories: set[str], seeds: set[str], problems: list[Problem]
+) -> None:
+    ids = {c.id for c in cards}
+    for card in cards:
+        name = f"cards/{card.id}.md"
+        if card.category not in categories:
+            problems.append(Problem(name, "category", f"未知分类 '{card.category}'"))
+        for rel in card.related:
+            if rel == card.id:
+                problems.append(Problem(name, "related", "不能关联自己"))
+            elif rel not in ids:
+                problems.append(Problem(name, "related", f"关联的卡片 '{rel}' 不存在"))
+        for source in card.sources:
+            if source.seed not in seeds:
+                problems.append(Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'"))
+
+
+def _check_ids(items: list[Category], attr: str, name: str, problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        value = getattr(item, attr)
+        if value in seen:
+            problems.append(Problem(name, attr, f"重复的 {attr} '{value}'"))
+        seen.add(value)
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(path.name, "", f"无法读取: {exc}"))
+        return None
+
+
+def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
+    data = _read_yaml(path, problems)
+    if not isinstance(data, list):
+        if data is not None:
+            problems.append(Problem(path.name, "", "应该是一个列表"))
+        return []
+    loaded = (_validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(data))
+    return [item for item in loaded if item is not None]
+
+
+def _load_one(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+    data = _read_yaml(path, problems)
+    return _validate(model, data, path.name, problems) if data is not None else None
+
+
+def _validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(Problem(name, _loc(err["loc"]), err["msg"]) for err in exc.errors())
+        return None
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)

@@ -1,0 +1,64 @@
+"""Validated shapes of the content files. Unknown fields are errors, never silently dropped."""
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    seed: str = Field(min_length=1)
+    item: str = Field(min_length=1)
+
+
+class Card(_Strict):
+    id: str = Field(max_length=40)
+    title: str = Field(min_length=2, max_length=60)
+    category: str
+    keywords: list[str] = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list, max_length=3)
+    sources: list[Source] = Field(min_length=1)
+    updated: date
+    body: str = Field(min_length=20, max_length=TELEGRAM_TEXT_LIMIT - 200)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not CARD_ID_PATTERN.match(value):
+            raise ValueError("只能用小写字母、数字和连字符 (e.g. unpaid-wages)")
+        return value
+
+    @field_validator("keywords", "aliases")
+    @classmethod
+    def _no_blank_words(cls, words: list[str]) -> list[str]:
+        cleaned = [word.strip() for word in words]
+        if any(not word for word in cleaned):
+            raise ValueError("不能有空词")
+        return cleaned
+
+
+class Category(_Strict):
+    id: str = Field(max_length=40)
+    name: str = Field(min_length=1)
+    emoji: str = ""
+
+
+class Seed(_Strict):
+    file: str = Field(pattern=r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
+    title: str = Field(min_length=1)
+
+
+class Lexicon(_Strict):
+    """Search vocabulary: extra dictionary words, synonym groups and stopwords."""
+
+    terms: list[str] = Field(default_factory=list)
+    synonyms: list[list[str]] = Field(default_factory=list)
+    stopwords: list[str] = Field(default_factory=list)

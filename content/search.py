@@ -1,0 +1,122 @@
+"""Card search: field-weighted BM25 (BM25F) over jieba words and pinyin pairs.
+
+Title and keywords weigh more than aliases, aliases more than the body. A query whose best
+score is under `threshold` gets no card (an honest fallback); one whose runner-up comes within
+`ambiguity_ratio` of the best is ambiguous and offered as a choice.
+"""
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from content.analyzer import Analyzer
+from content.models import Card, Lexicon
+
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 1.5, "body": 0.5}
+SOUND_WEIGHT = 0.4
+K1 = 1.2
+B = 0.5
+DEFAULT_THRESHOLD = 3.0
+DEFAULT_AMBIGUITY_RATIO = 0.9
+
+
+@dataclass(frozen=True)
+class Candidate:
+    card_id: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    candidates: list[Candidate]
+    threshold: float
+    ambiguity_ratio: float
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def matched(self) -> bool:
+        return self.best is not None and self.best.score >= self.threshold
+
+    @property
+    def ambiguous(self) -> bool:
+        if not self.matched or len(self.candidates) < 2:
+            return False
+        return self.candidates[1].score >= self.ambiguity_ratio * self.candidates[0].score
+
+    @property
+    def alternatives(self) -> list[Candidate]:
+        """Candidates after the best that are themselves good enough to offer."""
+        return [c for c in self.candidates[1:] if c.score >= self.threshold]
+
+
+Postings = dict[str, dict[int, float]]
+
+
+class SearchIndex:
+    """Built once at start-up; `search` is read-only, so one index serves all updates."""
+
+    def __init__(
+        self,
+        cards: Iterable[Card],
+        lexicon: Lexicon,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        ambiguity_ratio: float = DEFAULT_AMBIGUITY_RATIO,
+    ) -> None:
+        self._cards = list(cards)
+        self.threshold = threshold
+        self.ambiguity_ratio = ambiguity_ratio
+        self.analyzer = Analyzer(lexicon, (kw for c in self._cards for kw in c.keywords))
+        self._words = _bm25f(self._cards, self.analyzer.words, FIELD_WEIGHTS)
+        sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
+        self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
+
+    def search(self, query: str, limit: int = 3) -> SearchResult:
+        scores: defaultdict[int, float] = defaultdict(float)
+        for postings, terms, weight in (
+            (self._words, self.analyzer.words(query), 1.0),
+            (self._sounds, self.analyzer.sounds(query), SOUND_WEIGHT),
+        ):
+            for term in set(terms):
+                for doc, value in postings.get(term, {}).items():
+                    scores[doc] += weight * value
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
+        candidates = [
+            Candidate(self._cards[doc].id, self._cards[doc].title, round(score, 3))
+            for doc, score in ranked
+        ]
+        return SearchResult(query, candidates, self.threshold, self.ambiguity_ratio)
+
+
+def _bm25f(
+    cards: list[Card], analyze: Callable[[str], list[str]], weights: dict[str, float]
+) -> Postings:
+    """Per term, each card's precomputed BM25F contribution (idf times saturated weight)."""
+    fields = [{name: Counter(analyze(_field_text(c, name))) for name in weights} for c in cards]
+    avg_len = {
+        name: max(1.0, sum(sum(f[name].values()) for f in fields) / len(fields))
+        for name in weights
+    }
+    weighted: defaultdict[str, dict[int, float]] = defaultdict(dict)
+    for doc, card_fields in enumerate(fields):
+        for name, counts in card_fields.items():
+            norm = 1 - B + B * sum(counts.values()) / avg_len[name]
+            for term, tf in counts.items():
+                weighted[term][doc] = weighted[term].get(doc, 0.0) + weights[name] * tf / norm
+    total = len(cards)
+    postings: Postings = {}
+    for term, docs in weighted.items():
+        idf = math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
+        postings[term] = {doc: idf * w * (K1 + 1) / (K1 + w) for doc, w in docs.items()}
+    return postings
+
+
+def _field_text(card: Card, name: str) -> str:
+    value = getattr(card, name)
+    return " ".join(value) if isinstance(value, list) else str(value)

@@ -1,0 +1,64 @@
+"""The user-facing texts of `ui.zh.yaml`: a missing or misspelt key fails at start-up."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class BotCommands(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: str
+    topics: str
+    legalaid: str
+    help: str
+
+
+class UiTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    welcome: str
+    help: str
+    menu_ask: str
+    menu_legal_aid: str
+    menu_topics: str
+    menu_help: str
+    ask_prompt: str
+    card_footer: str
+    related_button: str
+    unsolved_button: str
+    share_button: str
+    feedback_thanks: str
+    feedback_stale: str
+    ambiguous_intro: str
+    no_match: str
+    empty_question: str
+    question_too_long: str
+    topics_title: str
+    category_title: str
+    page_prev: str
+    page_next: str
+    back_to_topics: str
+    card_not_found: str
+    deep_link_unknown: str
+    stale_button: str
+    legal_aid_prompt: str
+    share_location_button: str
+    pick_town_button: str
+    towns_title: str
+    nearest_title: str
+    town_points_title: str
+    point_line: str
+    distance: str
+    sample_notice: str
+    no_points: str
+    no_located_points: str
+    location_invalid: str
+    location_removed: str
+    non_text: str
+    unknown_command: str
+    too_fast: str
+    error: str
+    group_hint: str
+    inline_share_hint: str
+    inline_no_result: str
+    inline_open_bot: str
+    commands: BotCommands

@@ -1,0 +1,1 @@
+"""Telegram adapters: each module registers the handlers of one conversation area."""

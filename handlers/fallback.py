@@ -1,0 +1,31 @@
+"""Last-resort replies: unknown commands, stickers/voice/photos, stale or forged buttons."""
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from handlers.context import PufaApp, PufaContext
+from handlers.replies import acknowledge, reply_html
+
+
+async def on_unknown_command(update: Update, ctx: PufaContext) -> None:
+    await reply_html(update, ctx.services.ui.unknown_command)
+
+
+async def on_non_text(update: Update, ctx: PufaContext) -> None:
+    await reply_html(update, ctx.services.ui.non_text)
+
+
+async def on_stale_button(update: Update, ctx: PufaContext) -> None:
+    await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+
+
+def register(app: PufaApp) -> None:
+    """Must be registered after every feature module: these catch what nothing else did."""
+    private = filters.ChatType.PRIVATE
+    app.add_handlers(
+        [
+            MessageHandler(private & filters.COMMAND, on_unknown_command),
+            MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text),
+            CallbackQueryHandler(on_stale_button),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Database models, engine, repositories and migrations."""

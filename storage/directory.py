@@ -1,0 +1,39 @@
+"""Legal service points as stored for this deployment (samples until a coordinator imports)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import col, delete, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ServicePoint
+
+
+async def replace_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
+    """Replace the whole directory in one transaction; returns how many points were stored."""
+    await session.exec(delete(ServicePoint))
+    points = [ServicePoint(**entry) for entry in entries]
+    session.add_all(points)
+    return len(points)
+
+
+async def add_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
+    points = [ServicePoint(**entry) for entry in entries]
+    session.add_all(points)
+    return len(points)
+
+
+async def count_points(*, session: AsyncSession) -> int:
+    return (await session.exec(select(func.count()).select_from(ServicePoint))).one()
+
+
+async def list_points(*, session: AsyncSession, town: str | None = None) -> list[ServicePoint]:
+    query = select(ServicePoint).order_by(col(ServicePoint.town), col(ServicePoint.id))
+    if town is not None:
+        query = query.where(ServicePoint.town == town)
+    return list((await session.exec(query)).all())
+
+
+async def list_towns(*, session: AsyncSession) -> list[str]:
+    query = select(ServicePoint.town).distinct().order_by(col(ServicePoint.town))
+    return list((await session.exec(query)).all())

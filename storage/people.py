@@ -1,0 +1,32 @@
+"""People the bot has met: who they are, their role, when they were first and last seen."""
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person, Role, utcnow
+
+
+async def touch_person(
+    *,
+    session: AsyncSession,
+    telegram_id: int,
+    name: str,
+    username: str | None,
+    now: datetime | None = None,
+) -> Person:
+    """Record that a person was seen now, creating them on first contact."""
+    now = now or utcnow()
+    person = await session.get(Person, telegram_id)
+    if person is None:
+        person = Person(
+            telegram_id=telegram_id, name=name[:200], username=username, first_seen=now
+        )
+    person.name, person.username, person.last_seen = name[:200], username, now
+    session.add(person)
+    return person
+
+
+async def get_role(*, session: AsyncSession, telegram_id: int) -> Role:
+    person = await session.get(Person, telegram_id)
+    return Role(person.role) if person else Role.RESIDENT

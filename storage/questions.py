@@ -1,0 +1,70 @@
+"""The question log: every question asked, what the bot answered, and users' feedback."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Feedback, QuestionLog
+
+MAX_LOGGED_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    telegram_id: int | None
+    chat_type: str
+    source: str
+    text: str
+    card_id: str | None
+    score: float
+    matched: bool
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    text: str
+    times: int
+    last_asked: datetime
+
+
+async def log_question(*, session: AsyncSession, answer: LoggedAnswer) -> int:
+    row = QuestionLog(**{**answer.__dict__, "text": answer.text[:MAX_LOGGED_CHARS]})
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def mark_unsolved(
+    *, session: AsyncSession, question_id: int, telegram_id: int
+) -> bool | None:
+    """Record "没解决" for a question: True if recorded now, False if it already was, None if
+    there is no such question of this person's (only the asker may give feedback)."""
+    row = await session.get(QuestionLog, question_id)
+    if row is None or row.telegram_id != telegram_id:
+        return None
+    if row.feedback is not None:
+        return False
+    row.feedback = Feedback.UNSOLVED.value
+    session.add(row)
+    return True
+
+
+async def unanswered(
+    *, session: AsyncSession, since: datetime, limit: int = 50
+) -> list[UnansweredQuestion]:
+    """Questions that got no card or were marked unsolved, most frequent first."""
+    missed = (col(QuestionLog.matched).is_(False)) | (col(QuestionLog.feedback).is_not(None))
+    query = (
+        select(QuestionLog.text, func.count(), func.max(QuestionLog.asked_at))
+        .where(missed, col(QuestionLog.asked_at) >= since)
+        .group_by(QuestionLog.text)
+        .order_by(func.count().desc(), func.max(QuestionLog.asked_at).desc())
+        .limit(limit)
+    )
+    rows = (await session.exec(query)).all()
+    return [UnansweredQuestion(text, times, last) for text, times, last in rows]

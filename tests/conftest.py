@@ -1,0 +1,53 @@
+"""Shared fixtures: real content, real SQLite files under tmp_path, PostgreSQL when configured."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from content.loader import Library, load_library
+from content.search import SearchIndex
+from storage.db import Database
+
+PG_URL = os.environ.get("PUFA_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="session")
+def index(library: Library) -> SearchIndex:
+    return SearchIndex(library.cards.values(), library.lexicon)
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite+aiosqlite:///{directory / 'pufa.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        database = Database(sqlite_url(tmp_path))
+        await database.upgrade()
+        yield database
+        await database.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(PG_URL, schema=schema)
+    await database.upgrade()
+    yield database
+    await database.dispose()
+    async with admin.begin() as conn:
+        await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    await admin.dispose()

@@ -1,0 +1,45 @@
+from content.directory import distance_km, load_sample_directory, nearest, parse_csv
+
+HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
+
+
+def test_samples_are_all_marked_as_samples() -> None:
+    entries = load_sample_directory()
+    assert entries and all(e.sample for e in entries)
+
+
+def test_csv_in_utf8_and_excel_gbk() -> None:
+    row = "城关司法所,司法所,城关镇,城关路1号,,工作日,30.1,110.2\n"
+    for encoding in ("utf-8-sig", "gb18030"):
+        entries, problems = parse_csv((HEADER + row).encode(encoding))
+        assert problems == []
+        assert entries[0].name == "城关司法所" and entries[0].lat == 30.1
+
+
+def test_csv_problems_name_the_line_and_field() -> None:
+    raw = (HEADER + "a,b,c,d,,,95,110\nok,司法所,镇,路,,,,\n").encode()
+    entries, problems = parse_csv(raw, "points.csv")
+    assert [str(p).split(":")[0:2] for p in problems] == [["points.csv", "2"]]
+    assert problems[0].field == "lat"
+    assert [e.name for e in entries] == ["ok"]
+
+
+def test_csv_without_required_columns() -> None:
+    _, problems = parse_csv(b"foo,bar\n1,2\n")
+    assert problems and "name" in problems[0].message
+
+
+def test_nearest_orders_by_distance_and_skips_unlocated() -> None:
+    entries = load_sample_directory()
+    unlocated = entries[0].model_copy(update={"lat": None, "lon": None, "name": "no coords"})
+    home = entries[2]
+    assert home.lat is not None and home.lon is not None
+    found = nearest([unlocated, *entries], home.lat, home.lon, limit=10)
+    assert found[0] == (home, 0)
+    assert unlocated not in [point for point, _ in found]
+    distances = [km for _, km in found]
+    assert distances == sorted(distances) and len(found) == len(entries)
+
+
+def test_distance_of_one_degree_of_latitude() -> None:
+    assert 111.0 < distance_km(30, 110, 31, 110) < 111.4

@@ -1,0 +1,88 @@
+import shutil
+from pathlib import Path
+
+from content.loader import CONTENT_DIR, collect, load_library, split_front_matter
+from content.loader import Library
+from content.models import TELEGRAM_TEXT_LIMIT
+
+REQUIRED_CATEGORIES = {
+    "constitution", "civil_code", "labor", "legal_aid", "mediation", "disputes",
+    "fraud", "consumer", "youth", "rural", "security", "pufa",
+}
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def test_every_real_card_loads_and_is_complete(library: Library) -> None:
+    assert len(library.cards) >= 60
+    assert {c.category for c in library.cards.values()} >= REQUIRED_CATEGORIES
+    for card in library.cards.values():
+        assert card.keywords and card.sources
+        assert len(card.body) < TELEGRAM_TEXT_LIMIT
+        assert all(s.seed in library.seeds for s in card.sources)
+
+
+def test_real_content_has_no_problems() -> None:
+    _, problems = collect(CONTENT_DIR)
+    assert problems == []
+
+
+def test_check_reports_file_and_field_of_each_problem(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    card = content / "cards" / "unpaid-wages.md"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("category: labor", "category: nonsense"), encoding="utf-8")
+    (content / "cards" / "broken.md").write_text("no front matter", encoding="utf-8")
+    dup = content / "cards" / "copy.md"
+    dup.write_text(text.replace("id: unpaid-wages", "id: copy").replace(
+        "related: [", "related: [no-such-card, "), encoding="utf-8")
+
+    library, problems = collect(content)
+
+    assert library is None
+    messages = [str(p) for p in problems]
+    assert any("unpaid-wages.md: category" in m for m in messages)
+    assert any(m.startswith("cards/broken.md") for m in messages)
+    assert any("copy.md: related" in m and "no-such-card" in m for m in messages)
+
+
+def test_unknown_front_matter_field_is_an_error_not_ignored(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    card = content / "cards" / "unpaid-wages.md"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "---\n", "---\nauthor: me\n", 1), encoding="utf-8")
+    _, problems = collect(content)
+    assert any(p.field == "author" for p in problems)
+
+
+def test_body_over_telegram_limit_is_rejected(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    card = content / "cards" / "unpaid-wages.md"
+    card.write_text(card.read_text(encoding="utf-8") + "长" * TELEGRAM_TEXT_LIMIT, encoding="utf-8")
+    _, problems = collect(content)
+    assert any(p.path == "cards/unpaid-wages.md" and p.field == "body" for p in problems)
+
+
+def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    ui = content / "ui.zh.yaml"
+    ui.write_text(ui.read_text(encoding="utf-8").replace("too_fast:", "too_fats:"), encoding="utf-8")
+    _, problems = collect(content)
+    assert {p.field for p in problems if p.path == "ui.zh.yaml"} >= {"too_fast", "too_fats"}
+
+
+def test_front_matter_split() -> None:
+    head, body = split_front_matter("---\nid: x\n---\nbody text\n")
+    assert head.strip() == "id: x"
+    assert body == "body text"
+
+
+def test_load_library_is_ordered_by_category(library: Library) -> None:
+    order = [c.id for c in library.categories]
+    positions = [order.index(c.category) for c in library.cards.values()]
+    assert positions == sorted(positions)
+    assert load_library().cards.keys() == library.cards.keys()

@@ -1,0 +1,67 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from content.search import SearchIndex
+
+
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        ("老板拖欠工资三个月了怎么办", "unpaid-wages"),
+        ("哪里可以免费请律师", "legal-aid-eligibility"),
+        ("宪法日是哪天", "constitution-day"),
+        ("老公打我怎么办", "domestic-violence"),
+        ("借钱不还怎么办", "debt-collection"),
+        ("网上刷单被骗了", "fraud-what-to-do"),
+        ("12348是什么电话", "hotline-12348"),
+        ("怎么申请劳动仲裁", "labor-arbitration"),
+    ],
+)
+def test_common_questions_find_their_card(index: SearchIndex, question: str, card_id: str) -> None:
+    result = index.search(question)
+    assert result.matched
+    assert result.best is not None and result.best.card_id == card_id
+
+
+@pytest.mark.parametrize("typo", ["老板欠我公资", "离昏要多久冷静期"])
+def test_homophone_typos_still_match(index: SearchIndex, typo: str) -> None:
+    assert index.search(typo).matched
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "哈哈哈", "🙂🙂🙂", "", "   ", "？？？"])
+def test_unrelated_questions_get_no_card(index: SearchIndex, question: str) -> None:
+    assert not index.search(question).matched
+
+
+def test_candidates_are_ranked_and_limited(index: SearchIndex) -> None:
+    result = index.search("离婚 孩子 抚养费 财产", limit=3)
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len(result.candidates) <= 3
+
+
+def test_alternatives_never_include_the_best(index: SearchIndex) -> None:
+    result = index.search("离婚以后孩子抚养费不给怎么办")
+    assert result.best is not None
+    assert result.best.card_id not in {a.card_id for a in result.alternatives}
+
+
+def test_title_weighs_more_than_body(index: SearchIndex) -> None:
+    result = index.search("人身安全保护令")
+    assert result.best is not None and result.best.card_id == "domestic-violence"
+
+
+def test_huge_input_is_answered(index: SearchIndex) -> None:
+    result = index.search("工资" * 2048)
+    assert result.best is not None and result.best.card_id == "unpaid-wages"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_search_never_fails_on_any_text(index: SearchIndex, text: str) -> None:
+    result = index.search(text)
+    assert len(result.candidates) <= 3
+    assert all(c.score > 0 for c in result.candidates)
+    if result.ambiguous:
+        assert result.matched

@@ -1,0 +1,34 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers import callbacks
+from handlers.throttle import Throttle
+
+
+def test_callback_round_trip() -> None:
+    data = callbacks.make(callbacks.TOPICS, "labor", 2)
+    assert callbacks.parse(data) == callbacks.Callback("t", ("labor", "2"))
+    assert callbacks.pattern(callbacks.TOPICS).match(data)
+    assert not callbacks.pattern(callbacks.CARD).match(data)
+
+
+def test_forged_or_stale_callback_data_is_rejected() -> None:
+    for forged in ["", "0:c:unpaid-wages", "1:c:../../etc", "1:c:DROP TABLE", "x" * 65, "1"]:
+        assert callbacks.parse(forged) is None
+
+
+@given(st.text(max_size=80))
+def test_parse_never_raises(data: str) -> None:
+    parsed = callbacks.parse(data)
+    assert parsed is None or callbacks.make(parsed.kind, *parsed.args) == data
+
+
+def test_throttle_window_and_single_warning() -> None:
+    now = [0.0]
+    throttle = Throttle(per_minute=3, clock=lambda: now[0])
+    assert [throttle.allow(1) for _ in range(4)] == [True, True, True, False]
+    assert throttle.should_warn(1) and not throttle.should_warn(1)
+    assert throttle.allow(2)
+    now[0] = 60.0
+    assert throttle.allow(1)
+    assert throttle.should_warn(1)

@@ -1,0 +1,84 @@
+from datetime import UTC, datetime, timedelta
+
+from content.directory import load_sample_directory
+from storage.db import Database
+from storage.directory import add_points, count_points, list_points, list_towns, replace_points
+from storage.models import Role
+from storage.people import get_role, touch_person
+from storage.questions import LoggedAnswer, log_question, mark_unsolved, unanswered
+
+
+def answer(text: str, *, matched: bool, telegram_id: int = 1) -> LoggedAnswer:
+    return LoggedAnswer(
+        telegram_id=telegram_id, chat_type="private", source="text", text=text,
+        card_id="unpaid-wages" if matched else None, score=5.0 if matched else 0.5,
+        matched=matched, ambiguous=False,
+    )
+
+
+async def test_upgrade_is_idempotent(db: Database) -> None:
+    await db.upgrade()
+    async with db.session() as session:
+        assert await count_points(session=session) == 0
+
+
+async def test_person_is_created_then_updated(db: Database) -> None:
+    first = datetime(2026, 1, 1, tzinfo=UTC)
+    async with db.session() as session:
+        await touch_person(session=session, telegram_id=7, name="张三", username=None, now=first)
+    async with db.session() as session:
+        person = await touch_person(
+            session=session, telegram_id=7, name="张三丰", username="zsf", now=first + timedelta(1)
+        )
+        assert person.first_seen == first
+        assert person.name == "张三丰"
+        assert await get_role(session=session, telegram_id=7) is Role.RESIDENT
+        assert await get_role(session=session, telegram_id=8) is Role.RESIDENT
+
+
+async def test_big_telegram_ids_fit(db: Database) -> None:
+    async with db.session() as session:
+        await touch_person(session=session, telegram_id=7_999_999_999, name="x", username=None)
+    async with db.session() as session:
+        assert await get_role(session=session, telegram_id=7_999_999_999) is Role.RESIDENT
+
+
+async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -> None:
+    async with db.session() as session:
+        await log_question(session=session, answer=answer("外星人", matched=False))
+        await log_question(session=session, answer=answer("外星人", matched=False))
+        solved = await log_question(session=session, answer=answer("欠薪", matched=True))
+        unsolved = await log_question(session=session, answer=answer("讨薪", matched=True))
+    async with db.session() as session:
+        assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is True
+        assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is False
+        assert await mark_unsolved(session=session, question_id=solved, telegram_id=2) is None
+        assert await mark_unsolved(session=session, question_id=99999, telegram_id=1) is None
+    async with db.session() as session:
+        rows = await unanswered(session=session, since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert [(r.text, r.times) for r in rows] == [("外星人", 2), ("讨薪", 1)]
+
+
+async def test_failed_transaction_leaves_nothing(db: Database) -> None:
+    try:
+        async with db.session() as session:
+            await log_question(session=session, answer=answer("半截", matched=False))
+            raise RuntimeError("crash in the middle")
+    except RuntimeError:
+        pass
+    async with db.session() as session:
+        assert await unanswered(session=session, since=datetime(2000, 1, 1, tzinfo=UTC)) == []
+
+
+async def test_directory_replace_and_towns(db: Database) -> None:
+    samples = [e.model_dump() for e in load_sample_directory()]
+    async with db.session() as session:
+        await add_points(session=session, entries=samples)
+    async with db.session() as session:
+        towns = await list_towns(session=session)
+        assert len(towns) == len({s["town"] for s in samples})
+        assert all(p.sample for p in await list_points(session=session))
+        await replace_points(session=session, entries=[{**samples[0], "sample": False}])
+    async with db.session() as session:
+        points = await list_points(session=session, town=samples[0]["town"])
+    assert [(p.name, p.sample) for p in points] == [(samples[0]["name"], False)]
