@@ -15,7 +15,10 @@ def answer_preview(library: Library, index: SearchIndex, question: str) -> dict[
     best = result.best if result.matched else None
     ui = library.ui
     if best is None:
-        answer = no_match_html(question.strip(), ui)
+        titles = [f"• {c.title}" for c in result.suggestions]
+        answer = "\n".join(
+            [no_match_html(question.strip(), ui, with_suggestions=bool(titles)), *titles]
+        )
     elif result.ambiguous:
         titles = [c.title for c in [best, *result.alternatives]]
         answer = ui.ambiguous_intro + "\n" + "\n".join(f"• {t}" for t in titles)
@@ -31,7 +34,7 @@ def answer_preview(library: Library, index: SearchIndex, question: str) -> dict[
         "answer": plain_text(answer),
         "alternatives": [
             {"card_id": c.card_id, "title": c.title, "score": c.score}
-            for c in result.alternatives
+            for c in (result.alternatives if best else result.suggestions)
         ],
     }
 
@@ -55,5 +58,11 @@ def _human(preview: dict[str, Any]) -> str:
         else f"→ 无匹配 (最高分 {preview['score']:.2f})"
     )
     others = ", ".join(f"{a['card_id']} ({a['score']:.2f})" for a in preview["alternatives"])
-    lines = [head, *([f"   其他候选: {others}"] if others else []), "", preview["answer"], "-" * 40]
+    lines = [
+        head,
+        *([f"   其他候选: {others}"] if others else []),
+        "",
+        preview["answer"],
+        "-" * 40,
+    ]
     return "\n".join(lines)

@@ -38,7 +38,7 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped."""
         terms = []
-        for token in self._tokenizer.cut_for_search(_normalize(text)):
+        for token in self._tokenizer.cut_for_search(normalize(text)):
             canonical = self._canonical.get(token, token)
             if canonical in self._stopwords or not _WORD.match(canonical):
                 continue
@@ -47,12 +47,19 @@ class Analyzer:
         return terms
 
     def sounds(self, text: str) -> list[str]:
-        """Toneless pinyin of each pair of adjacent Chinese characters ('gong zi')."""
-        syllables = [self._pinyin.get(ch, ch) if _HAN.match(ch) else "" for ch in text]
+        """Toneless pinyin of each pair of adjacent Chinese characters ('gong zi'),
+        skipping stopwords so that 怎么回事 or 是什么 match nothing."""
+        syllables: list[str] = []
+        for token in self._tokenizer.cut(normalize(text)):
+            if token in self._stopwords:
+                syllables.append("")
+                continue
+            syllables.extend(self._pinyin.get(ch, "") if _HAN.match(ch) else "" for ch in token)
         return [f"{a} {b}" for a, b in pairwise(syllables) if a and b]
 
 
-def _normalize(text: str) -> str:
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), lower case, capped length."""
     return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).lower()
 
 

@@ -62,3 +62,6 @@ class Lexicon(_Strict):
     terms: list[str] = Field(default_factory=list)
     synonyms: list[list[str]] = Field(default_factory=list)
     stopwords: list[str] = Field(default_factory=list)
+    # Topics the cards deliberately do not cover: a question naming one gets the honest
+    # fallback (12348) instead of a card that merely shares a word with it.
+    out_of_scope: list[str] = Field(default_factory=list)

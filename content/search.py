@@ -10,15 +10,22 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from content.analyzer import Analyzer
+from content.analyzer import Analyzer, normalize
 from content.models import Card, Lexicon
 
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 1.5, "body": 0.5}
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
+# Bonus for a card keyword typed verbatim (catches words the segmenter splits, like 12348).
+PHRASE_WEIGHT = 1.5
 K1 = 1.2
+# Scores are divided by (distinct query words) ** LENGTH_EXPONENT, see `search`.
+LENGTH_EXPONENT = 0.25
 B = 0.5
-DEFAULT_THRESHOLD = 3.0
+# Calibrated with bench/answer_quality.py (own and real questions); see the README.
+DEFAULT_THRESHOLD = 6.0
 DEFAULT_AMBIGUITY_RATIO = 0.9
+# Unmatched questions scoring at least this share of the threshold get "did you mean" buttons.
+SUGGESTION_RATIO = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,13 @@ class SearchResult:
         return self.candidates[1].score >= self.ambiguity_ratio * self.candidates[0].score
 
     @property
+    def suggestions(self) -> list[Candidate]:
+        """For a question with no good match: near misses worth offering as "did you mean"."""
+        if self.matched:
+            return []
+        return [c for c in self.candidates if c.score >= SUGGESTION_RATIO * self.threshold]
+
+    @property
     def alternatives(self) -> list[Candidate]:
         """Candidates after the best that are themselves good enough to offer."""
         return [c for c in self.candidates[1:] if c.score >= self.threshold]
@@ -76,22 +90,33 @@ class SearchIndex:
         self._words = _bm25f(self._cards, self.analyzer.words, FIELD_WEIGHTS)
         sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
+        self._phrases = _phrase_postings(self._cards)
+        self._outside = [term.lower() for term in lexicon.out_of_scope]
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
+        """Rank cards for `query`. Scores are damped by the number of distinct query words,
+        so a long rambling question and a three-word one face a comparable threshold."""
+        text = normalize(query)
+        words = set(self.analyzer.words(text))
         scores: defaultdict[int, float] = defaultdict(float)
         for postings, terms, weight in (
-            (self._words, self.analyzer.words(query), 1.0),
-            (self._sounds, self.analyzer.sounds(query), SOUND_WEIGHT),
+            (self._words, words, 1.0),
+            (self._sounds, set(self.analyzer.sounds(text)), SOUND_WEIGHT),
+            (self._phrases, {p for p in self._phrases if p in text}, PHRASE_WEIGHT),
         ):
-            for term in set(terms):
+            for term in terms:
                 for doc, value in postings.get(term, {}).items():
                     scores[doc] += weight * value
+        scale = max(1, len(words)) ** LENGTH_EXPONENT
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
-            Candidate(self._cards[doc].id, self._cards[doc].title, round(score, 3))
+            Candidate(self._cards[doc].id, self._cards[doc].title, round(score / scale, 3))
             for doc, score in ranked
         ]
-        return SearchResult(query, candidates, self.threshold, self.ambiguity_ratio)
+        threshold = self.threshold
+        if any(term in text for term in self._outside):
+            threshold = math.inf  # a topic the cards deliberately do not cover
+        return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
 
 
 def _bm25f(
@@ -115,6 +140,20 @@ def _bm25f(
         idf = math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
         postings[term] = {doc: idf * w * (K1 + 1) / (K1 + w) for doc, w in docs.items()}
     return postings
+
+
+def _phrase_postings(cards: list[Card]) -> Postings:
+    """Keyword -> cards listing it, weighted by how rare the keyword is among cards."""
+    owners: defaultdict[str, set[int]] = defaultdict(set)
+    for doc, card in enumerate(cards):
+        for keyword in card.keywords:
+            if len(keyword) >= 2:
+                owners[normalize(keyword)].add(doc)
+    total = len(cards)
+    return {
+        keyword: dict.fromkeys(docs, math.log(1 + total / len(docs)))
+        for keyword, docs in owners.items()
+    }
 
 
 def _field_text(card: Card, name: str) -> str:

@@ -30,6 +30,7 @@ class UiTexts(BaseModel):
     feedback_stale: str
     ambiguous_intro: str
     no_match: str
+    did_you_mean: str
     empty_question: str
     question_too_long: str
     topics_title: str

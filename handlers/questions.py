@@ -41,7 +41,8 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
             ),
         )
     if best is None or not result.matched:
-        await reply_html(update, no_match_html(question, ui), choices_keyboard([], ui))
+        text = no_match_html(question, ui, with_suggestions=bool(result.suggestions))
+        await reply_html(update, text, choices_keyboard(result.suggestions, ui))
     elif result.ambiguous:
         choices = [best, *result.alternatives]
         await reply_html(update, ui.ambiguous_intro, choices_keyboard(choices, ui))

@@ -78,9 +78,10 @@ def main_menu(ui: UiTexts) -> InlineKeyboardMarkup:
     )
 
 
-def no_match_html(question: str, ui: UiTexts) -> str:
+def no_match_html(question: str, ui: UiTexts, *, with_suggestions: bool = False) -> str:
     shown = question if len(question) <= 30 else question[:30] + "…"
-    return ui.no_match.format(question=html.escape(shown))
+    text = ui.no_match.format(question=html.escape(shown))
+    return f"{text}\n\n{ui.did_you_mean}" if with_suggestions else text
 
 
 def _card_button(card: Card, label: str) -> InlineKeyboardButton:

@@ -6,8 +6,18 @@ from content.loader import Library
 from content.models import TELEGRAM_TEXT_LIMIT
 
 REQUIRED_CATEGORIES = {
-    "constitution", "civil_code", "labor", "legal_aid", "mediation", "disputes",
-    "fraud", "consumer", "youth", "rural", "security", "pufa",
+    "constitution",
+    "civil_code",
+    "labor",
+    "legal_aid",
+    "mediation",
+    "disputes",
+    "fraud",
+    "consumer",
+    "youth",
+    "rural",
+    "security",
+    "pufa",
 }
 
 
@@ -38,8 +48,12 @@ def test_check_reports_file_and_field_of_each_problem(tmp_path: Path) -> None:
     card.write_text(text.replace("category: labor", "category: nonsense"), encoding="utf-8")
     (content / "cards" / "broken.md").write_text("no front matter", encoding="utf-8")
     dup = content / "cards" / "copy.md"
-    dup.write_text(text.replace("id: unpaid-wages", "id: copy").replace(
-        "related: [", "related: [no-such-card, "), encoding="utf-8")
+    dup.write_text(
+        text.replace("id: unpaid-wages", "id: copy").replace(
+            "related: [labor-arbitration", "related: [no-such-card"
+        ),
+        encoding="utf-8",
+    )
 
     library, problems = collect(content)
 
@@ -53,8 +67,9 @@ def test_check_reports_file_and_field_of_each_problem(tmp_path: Path) -> None:
 def test_unknown_front_matter_field_is_an_error_not_ignored(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     card = content / "cards" / "unpaid-wages.md"
-    card.write_text(card.read_text(encoding="utf-8").replace(
-        "---\n", "---\nauthor: me\n", 1), encoding="utf-8")
+    card.write_text(
+        card.read_text(encoding="utf-8").replace("---\n", "---\nauthor: me\n", 1), encoding="utf-8"
+    )
     _, problems = collect(content)
     assert any(p.field == "author" for p in problems)
 
@@ -62,7 +77,9 @@ def test_unknown_front_matter_field_is_an_error_not_ignored(tmp_path: Path) -> N
 def test_body_over_telegram_limit_is_rejected(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     card = content / "cards" / "unpaid-wages.md"
-    card.write_text(card.read_text(encoding="utf-8") + "长" * TELEGRAM_TEXT_LIMIT, encoding="utf-8")
+    card.write_text(
+        card.read_text(encoding="utf-8") + "长" * TELEGRAM_TEXT_LIMIT, encoding="utf-8"
+    )
     _, problems = collect(content)
     assert any(p.path == "cards/unpaid-wages.md" and p.field == "body" for p in problems)
 
@@ -70,7 +87,9 @@ def test_body_over_telegram_limit_is_rejected(tmp_path: Path) -> None:
 def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     ui = content / "ui.zh.yaml"
-    ui.write_text(ui.read_text(encoding="utf-8").replace("too_fast:", "too_fats:"), encoding="utf-8")
+    ui.write_text(
+        ui.read_text(encoding="utf-8").replace("too_fast:", "too_fats:"), encoding="utf-8"
+    )
     _, problems = collect(content)
     assert {p.field for p in problems if p.path == "ui.zh.yaml"} >= {"too_fast", "too_fats"}
 

@@ -24,9 +24,22 @@ def test_common_questions_find_their_card(index: SearchIndex, question: str, car
     assert result.best is not None and result.best.card_id == card_id
 
 
-@pytest.mark.parametrize("typo", ["老板欠我公资", "离昏要多久冷静期"])
-def test_homophone_typos_still_match(index: SearchIndex, typo: str) -> None:
-    assert index.search(typo).matched
+@pytest.mark.parametrize(
+    ("typo", "card_id"),
+    [("老板欠我公资", "unpaid-wages"), ("离昏冷静期要多久", "divorce-agreement")],
+)
+def test_homophone_typos_rank_the_right_card_first(
+    index: SearchIndex, typo: str, card_id: str
+) -> None:
+    result = index.search(typo)
+    assert result.best is not None and result.best.card_id == card_id
+    assert result.matched or card_id in [c.card_id for c in result.suggestions]
+
+
+def test_near_misses_are_offered_as_suggestions_not_answers(index: SearchIndex) -> None:
+    result = index.search("老板欠我公资")
+    assert not result.matched
+    assert "unpaid-wages" in [c.card_id for c in result.suggestions]
 
 
 @pytest.mark.parametrize("question", ["今天天气怎么样", "哈哈哈", "🙂🙂🙂", "", "   ", "？？？"])
@@ -65,3 +78,5 @@ def test_search_never_fails_on_any_text(index: SearchIndex, text: str) -> None:
     assert all(c.score > 0 for c in result.candidates)
     if result.ambiguous:
         assert result.matched
+    if result.matched:
+        assert result.suggestions == []

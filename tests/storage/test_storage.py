@@ -10,9 +10,14 @@ from storage.questions import LoggedAnswer, log_question, mark_unsolved, unanswe
 
 def answer(text: str, *, matched: bool, telegram_id: int = 1) -> LoggedAnswer:
     return LoggedAnswer(
-        telegram_id=telegram_id, chat_type="private", source="text", text=text,
-        card_id="unpaid-wages" if matched else None, score=5.0 if matched else 0.5,
-        matched=matched, ambiguous=False,
+        telegram_id=telegram_id,
+        chat_type="private",
+        source="text",
+        text=text,
+        card_id="unpaid-wages" if matched else None,
+        score=5.0 if matched else 0.5,
+        matched=matched,
+        ambiguous=False,
     )
 
 

@@ -1,0 +1,167 @@
+"""Answer quality: our search against two baselines on the same cards, in one run.
+
+Own questions: bench/questions.jsonl (`q`, `expected` = card id or "none").
+Real questions: ../shared/bench-data/real-legal-questions.jsonl with our labels in
+bench/real-labels.jsonl (`expected` = list of acceptable card ids, empty = should fall back).
+
+Run: python bench/answer_quality.py [--real PATH] [--show-misses]
+"""
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+from rank_bm25 import BM25Okapi
+
+from content.loader import Library, load_library
+from content.search import SearchIndex
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_REAL = HERE.parents[1] / "shared" / "bench-data" / "real-legal-questions.jsonl"
+
+# A ranker returns (best card id or None for "no match", score).
+Ranker = Callable[[str], tuple[str | None, float]]
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    expected: frozenset[str]  # empty: the right answer is the fallback
+
+
+def own_cases() -> list[Case]:
+    rows = [json.loads(line) for line in (HERE / "questions.jsonl").open(encoding="utf-8")]
+    return [
+        Case(r["q"], frozenset() if r["expected"] == "none" else frozenset([r["expected"]]))
+        for r in rows
+    ]
+
+
+def real_cases(path: Path) -> list[Case]:
+    labels = {
+        row["id"]: frozenset(row["expected"])
+        for row in map(json.loads, (HERE / "real-labels.jsonl").open(encoding="utf-8"))
+    }
+    questions = [json.loads(line) for line in path.open(encoding="utf-8")]
+    return [Case(q["q"], labels[q["id"]]) for q in questions if q["id"] in labels]
+
+
+def ours(index: SearchIndex) -> Ranker:
+    def rank(question: str) -> tuple[str | None, float]:
+        result = index.search(question)
+        best = result.best
+        return (best.card_id if best and result.matched else None), best.score if best else 0.0
+
+    return rank
+
+
+def substring_baseline(library: Library) -> Ranker:
+    """Count how many of a card's title/keywords/aliases occur verbatim in the question."""
+    phrases = {c.id: [c.title, *c.keywords, *c.aliases] for c in library.cards.values()}
+
+    def rank(question: str) -> tuple[str | None, float]:
+        scores = {cid: sum(p in question for p in ps) for cid, ps in phrases.items()}
+        best = max(scores, key=lambda cid: scores[cid])
+        return (best if scores[best] > 0 else None), float(scores[best])
+
+    return rank
+
+
+def bm25_scorer(library: Library) -> Callable[[str], tuple[str, float]]:
+    """Off-the-shelf BM25 (rank-bm25) over default jieba tokens of the whole card."""
+    ids = list(library.cards)
+    docs = [" ".join([c.title, *c.keywords, *c.aliases, c.body]) for c in library.cards.values()]
+    bm25 = BM25Okapi([_tokens(d) for d in docs])
+
+    def score(question: str) -> tuple[str, float]:
+        scores = bm25.get_scores(_tokens(question))
+        best = max(range(len(ids)), key=lambda i: scores[i])
+        return ids[best], float(scores[best])
+
+    return score
+
+
+def bm25_baseline(library: Library, cases: list[Case]) -> tuple[Ranker, float]:
+    score = bm25_scorer(library)
+    cut = best_threshold(score, cases)
+
+    def rank(question: str) -> tuple[str | None, float]:
+        card_id, value = score(question)
+        return (card_id if value >= cut and value > 0 else None), value
+
+    return rank, cut
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in jieba.lcut(text) if t.strip()] or [""]
+
+
+def best_threshold(scorer: Callable[[str], tuple[str, float]], cases: list[Case]) -> float:
+    """The baseline's most favourable no-match threshold on these very cases (generous)."""
+    scored = [scorer(c.question) for c in cases]
+    candidates = sorted({s for _, s in scored} | {0.0})
+    return max(candidates, key=lambda t: sum(_metrics(cases, _cut(scored, t))))
+
+
+def _cut(scored: list[tuple[str, float]], threshold: float) -> list[str | None]:
+    return [cid if s >= threshold and s > 0 else None for cid, s in scored]
+
+
+def _metrics(cases: list[Case], predicted: list[str | None]) -> tuple[float, float]:
+    """(top-1 accuracy on in-scope cases, correct-fallback rate on out-of-scope cases)."""
+    inside = [(c, p) for c, p in zip(cases, predicted, strict=True) if c.expected]
+    outside = [(c, p) for c, p in zip(cases, predicted, strict=True) if not c.expected]
+    acc = sum(p in c.expected for c, p in inside) / len(inside) if inside else math.nan
+    fallback = sum(p is None for _, p in outside) / len(outside) if outside else math.nan
+    return acc, fallback
+
+
+def evaluate(name: str, cases: list[Case], rank: Ranker) -> tuple[str, float, float, list]:
+    predicted = [rank(c.question)[0] for c in cases]
+    acc, fallback = _metrics(cases, predicted)
+    misses = [
+        (c.question, sorted(c.expected), p)
+        for c, p in zip(cases, predicted, strict=True)
+        if (p not in c.expected if c.expected else p is not None)
+    ]
+    return name, acc, fallback, misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    library = load_library()
+    index = SearchIndex(library.cards.values(), library.lexicon)
+    sets = {"own (bench/questions.jsonl)": own_cases()}
+    if args.real.exists():
+        sets["real (shared/bench-data)"] = real_cases(args.real)
+    else:
+        print(f"note: {args.real} not found, real questions skipped", file=sys.stderr)
+    for title, cases in sets.items():
+        n_in = sum(bool(c.expected) for c in cases)
+        print(f"\n{title}: {n_in} in scope, {len(cases) - n_in} out of scope")
+        bm25, cut = bm25_baseline(library, cases)
+        rankers: dict[str, Ranker] = {
+            "pufa-bot search": ours(index),
+            "substring keywords": substring_baseline(library),
+            f"BM25 (rank-bm25, best cut {cut:.2f})": bm25,
+        }
+        print(f"  {'ranker':42} {'top-1 in scope':>15} {'fallback ok':>12}")
+        for name, rank in rankers.items():
+            _, acc, fallback, misses = evaluate(name, cases, rank)
+            print(f"  {name:42} {acc:>15.1%} {fallback:>12.1%}")
+            if args.show_misses and name == "pufa-bot search":
+                for question, expected, got in misses:
+                    print(f"      miss: {question[:60]!r} expected={expected} got={got}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
