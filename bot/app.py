@@ -1,6 +1,7 @@
 """Composition root: build the services and the PTB `Application` with every handler."""
 
 import logging
+from typing import cast
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -33,15 +34,14 @@ def build_services(settings: Settings, library: Library | None = None) -> Servic
 
 
 def build_application(settings: Settings, services: Services, token: str) -> PufaApp:
-    app: PufaApp = (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=PufaContext))
-        .post_init(_post_init)
-        .build()
     )
+    app = cast(PufaApp, builder.build())
     app.bot_data["services"] = services
     # Order matters. The guard runs first in its own group; then the first matching handler
     # of group 0 wins, so specific handlers come before the free-text question handler and
@@ -67,7 +67,8 @@ async def prepare_database(services: Services) -> None:
             log.info("loaded %d sample legal service points", len(samples))
 
 
-async def _post_init(app: PufaApp) -> None:
+async def on_startup(app: PufaApp) -> None:
+    """Run once after `app.initialize()`: migrate, then register the command menu."""
     services: Services = app.bot_data["services"]
     await prepare_database(services)
     names = services.ui.commands.model_dump()

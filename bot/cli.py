@@ -152,7 +152,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.directory_import import import_directory
 
-    return asyncio.run(import_directory(settings, args.file, append=args.append))
+    return import_directory(settings, args.file, append=args.append)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
-from bot.app import build_application, build_services
+from bot.app import build_application, build_services, on_startup
 from bot.settings import Settings
 from handlers.context import PufaApp
 
@@ -28,6 +28,7 @@ def stop_event() -> asyncio.Event:
 
 async def poll_until(app: PufaApp, stop: asyncio.Event) -> None:
     async with app:
+        await on_startup(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
@@ -73,6 +74,7 @@ async def run_webhook(settings: Settings, token: str) -> None:
     app = build_application(settings, build_services(settings), token)
     stop = stop_event()
     async with app:
+        await on_startup(app)
         await app.start()
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES

@@ -1,9 +1,10 @@
 """Typed handler context: `ctx.services` instead of casts from `bot_data`."""
 
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from content.loader import Library
 from content.search import SearchIndex
@@ -30,7 +31,7 @@ class Services:
         return self.library.ui
 
 
-class PufaContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
+class PufaContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
     @property
     def services(self) -> Services:
         services = self.bot_data["services"]
@@ -38,4 +39,11 @@ class PufaContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ign
         return services
 
 
-PufaApp = Application[ExtBot[None], PufaContext, dict, dict, dict, object]  # type: ignore[type-arg]
+PufaApp = Application[
+    ExtBot[None],
+    PufaContext,
+    dict[str, Any],
+    dict[str, Any],
+    dict[str, Any],
+    JobQueue[PufaContext],
+]

@@ -30,4 +30,4 @@ async def on_error(update: object, ctx: PufaContext) -> None:
 
 
 def register(app: PufaApp) -> None:
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)

@@ -1,6 +1,7 @@
 """Where to get legal help: nearest service points by location, or picked by town."""
 
 import html
+from collections.abc import Sequence
 import math
 import zlib
 
@@ -94,7 +95,9 @@ async def on_town_button(update: Update, ctx: PufaContext) -> None:
     await reply_html(update, _points_html(title, [(p, None) for p in points], ui))
 
 
-def _points_html(title: str, found: list[tuple[ServicePoint, float | None]], ui: UiTexts) -> str:
+def _points_html(
+    title: str, found: Sequence[tuple[ServicePoint, float | None]], ui: UiTexts
+) -> str:
     blocks = [title]
     for point, km in found:
         distance = ui.distance.format(km=f"{km:.1f}") if km is not None else ""

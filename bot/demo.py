@@ -1,0 +1,31 @@
+"""`pufa demo`: the real bot against a local Bot API server, with a web chat to talk to it."""
+
+import logging
+from importlib.resources import files
+
+from aiohttp import web
+
+from bot.app import build_application, build_services
+from bot.local_api import LocalBotApi
+from bot.runners import poll_until, stop_event
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run_demo(settings: Settings, port: int) -> None:
+    api = LocalBotApi(host=settings.web_host, port=port)
+    page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
+
+    async def chat_page(_request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html")
+
+    api.app.router.add_get("/", chat_page)
+    await api.start()
+    demo = settings.model_copy(update={"api_base_url": api.base_url})
+    app = build_application(demo, build_services(demo), api.token)
+    print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True)
+    try:
+        await poll_until(app, stop_event())
+    finally:
+        await api.stop()

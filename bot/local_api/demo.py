@@ -1,0 +1,203 @@
+"""JSON API under ``/demo/api/`` for the ``pufa demo`` web chat (the page itself lives elsewhere).
+
+The browser acts as a user through the same actions tests use, and long-polls the bot's
+journal for its chat. Message views carry the plain text, entities, a safe HTML rendering
+and the keyboards, so the page never interprets the bot's markup itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.local_api.formatting import entities_to_html
+from bot.local_api.records import FakeUser, SentMessage
+
+if TYPE_CHECKING:
+    from bot.local_api.server import LocalBotApi
+
+MAX_POLL_SECONDS = 25.0
+API_KEY: web.AppKey[LocalBotApi] = web.AppKey("local_bot_api")
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+class DemoInputError(Exception):
+    """A request the demo API refuses with 400."""
+
+
+def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
+    app[API_KEY] = api
+    app.router.add_post("/demo/api/send", _send)
+    app.router.add_post("/demo/api/press", _press)
+    app.router.add_post("/demo/api/location", _location)
+    app.router.add_get("/demo/api/messages", _messages)
+    app.router.add_get("/demo/api/bot", _bot)
+    app.router.add_get("/demo/api/files/{file_id}", _file)
+
+
+def _refusing(handler: Handler) -> Handler:
+    """Turns bad input into ``400 {"ok": false, "error": ...}`` instead of a 500."""
+
+    async def wrapped(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except (DemoInputError, LookupError, ValueError) as exc:
+            return web.json_response({"ok": False, "error": str(exc)}, status=400)
+
+    return wrapped
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise DemoInputError("body must be JSON") from exc
+    if not isinstance(body, dict):
+        raise DemoInputError("body must be a JSON object")
+    return body
+
+
+def _integer(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DemoInputError(f"{name} must be an integer")
+    return value
+
+
+def _number(value: Any, name: str, bound: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise DemoInputError(f"{name} must be a number")
+    if not -bound <= value <= bound:
+        raise DemoInputError(f"{name} is out of range")
+    return float(value)
+
+
+def _user(api: LocalBotApi, body: dict[str, Any]) -> FakeUser:
+    user_id = _integer(body.get("user_id"), "user_id")
+    if user_id <= 0:
+        raise DemoInputError("user_id must be positive")
+    known = api.state.users.get(user_id)
+    name = body.get("first_name")
+    if isinstance(name, str) and name.strip() and (known is None or known.first_name != name):
+        return api.user(user_id, name.strip()[:64])
+    return known or api.user(user_id, "演示用户")
+
+
+@_refusing
+async def _send(request: web.Request) -> web.Response:
+    api, body = request.app[API_KEY], await _body(request)
+    user, text = _user(api, body), body.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 4096:
+        raise DemoInputError("text must be 1-4096 characters")
+    act = api.send_command if text.startswith("/") else api.send_text
+    update = act(user, text)
+    message = update["message"]
+    return web.json_response(
+        {"ok": True, "update_id": update["update_id"], "message_id": message["message_id"]}
+    )
+
+
+@_refusing
+async def _press(request: web.Request) -> web.Response:
+    api, body = request.app[API_KEY], await _body(request)
+    user, data = _user(api, body), body.get("data")
+    message_id = _integer(body.get("message_id"), "message_id")
+    if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
+        raise DemoInputError("data must be 1-64 bytes")
+    update = api.press(user, message_id, data)
+    return web.json_response({"ok": True, "update_id": update["update_id"]})
+
+
+@_refusing
+async def _location(request: web.Request) -> web.Response:
+    api, body = request.app[API_KEY], await _body(request)
+    user = _user(api, body)
+    latitude, longitude = _number(body.get("lat"), "lat", 90), _number(body.get("lon"), "lon", 180)
+    update = api.send_location(user, latitude, longitude)
+    message = update["message"]
+    return web.json_response(
+        {"ok": True, "update_id": update["update_id"], "message_id": message["message_id"]}
+    )
+
+
+@_refusing
+async def _messages(request: web.Request) -> web.Response:
+    """Long poll: the chat's journal entries from position ``after``; ``next`` continues."""
+    api = request.app[API_KEY]
+    try:
+        chat_id = int(request.query["chat_id"])
+        after = max(int(request.query.get("after", "0")), 0)
+        timeout = float(request.query.get("timeout", MAX_POLL_SECONDS))
+    except (KeyError, ValueError) as exc:
+        raise DemoInputError(
+            "chat_id (integer) is required; after and timeout are numbers"
+        ) from exc
+    timeout = min(max(timeout, 0.0), MAX_POLL_SECONDS) if math.isfinite(timeout) else 0.0
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = [entry for entry in api.sent[after:] if entry.chat_id == chat_id]
+        remaining = deadline - asyncio.get_running_loop().time()
+        if found or remaining <= 0 or api.state.closed:
+            views = [message_view(entry) for entry in found]
+            return web.json_response({"ok": True, "messages": views, "next": len(api.sent)})
+        await api.state.changed.wait(remaining)
+
+
+async def _bot(request: web.Request) -> web.Response:
+    api = request.app[API_KEY]
+    commands = api.commands.get("default", [])
+    return web.json_response({"ok": True, "bot": api.bot_user, "commands": commands})
+
+
+async def _file(request: web.Request) -> web.Response:
+    stored = request.app[API_KEY].state.files.get(request.match_info["file_id"])
+    if stored is None:
+        return web.json_response({"ok": False, "error": "no such file"}, status=404)
+    return web.Response(
+        body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+    )
+
+
+def message_view(entry: SentMessage) -> dict[str, Any]:
+    """What the web chat needs to draw one journal entry."""
+    message = entry.message
+    text = message.get("text") or message.get("caption") or ""
+    entities = message.get("entities") or message.get("caption_entities") or []
+    view: dict[str, Any] = {
+        "index": entry.index,
+        "action": entry.action,
+        "kind": entry.kind,
+        "chat_id": entry.chat_id,
+        "message_id": entry.message_id,
+        "date": message.get("date"),
+        "text": message.get("text"),
+        "caption": message.get("caption"),
+        "entities": entities,
+        "html": entities_to_html(text, entities),
+        "parse_mode": entry.parse_mode,
+        "source_text": entry.source_text,
+        "reply_markup": message.get("reply_markup"),
+        "reply_keyboard": _reply_keyboard(entry),
+    }
+    for key in ("location", "venue"):
+        if key in message:
+            view[key] = message[key]
+    media = message.get("photo", [None])[-1] if "photo" in message else message.get("document")
+    if media:
+        view["file"] = {
+            "url": f"/demo/api/files/{media['file_id']}",
+            "file_name": media.get("file_name"),
+            "mime_type": media.get("mime_type"),
+        }
+    return view
+
+
+def _reply_keyboard(entry: SentMessage) -> dict[str, Any] | None:
+    """A reply keyboard (or its removal) from the request: Telegram does not echo those."""
+    markup = entry.params.get("reply_markup")
+    if isinstance(markup, dict) and "inline_keyboard" not in markup:
+        return markup
+    return None

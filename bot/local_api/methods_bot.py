@@ -1,0 +1,191 @@
+"""Bot API methods about the bot itself: identity, updates, webhook, commands, profile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+from bot.local_api.errors import ApiError, bad_request
+from bot.local_api.registry import MethodTable, Params
+from bot.local_api.state import BotState
+
+METHODS = MethodTable()
+_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_WEBHOOK_CONFLICT = ApiError(
+    409,
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first",
+)
+_POLL_CONFLICT = ApiError(
+    409,
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running",
+)
+
+
+@METHODS.register("getMe")
+async def get_me(state: BotState, params: Params) -> dict[str, Any]:
+    return dict(state.bot_user)
+
+
+@METHODS.register("getUpdates")
+async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
+    """Long polling: answers as soon as an update is pending, or empty after ``timeout``.
+
+    A newer getUpdates ends an older one with 409, as Telegram does; that also frees
+    requests whose client went away (a stopped ``Application``).
+    """
+    if state.webhook is not None:
+        raise _WEBHOOK_CONFLICT
+    state.confirm(params.integer("offset"))
+    allowed = params.obj("allowed_updates")
+    if allowed is not None:
+        state.allowed_updates = [str(kind) for kind in allowed]
+    limit = min(max(params.integer("limit") or 100, 1), 100)
+    state.poll_generation += 1
+    generation = state.poll_generation
+    state.pending_polls += 1
+    state.changed.fire()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + max(params.number("timeout") or 0, 0)
+    try:
+        while True:
+            ready = state.deliverable(limit)
+            if ready or state.closed:
+                return ready
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            await state.changed.wait(remaining)
+            if state.poll_generation != generation:
+                raise _POLL_CONFLICT
+    finally:
+        state.pending_polls -= 1
+
+
+@METHODS.register("setWebhook")
+async def set_webhook(state: BotState, params: Params) -> bool:
+    """Recorded only: updates are still handed out through the test API, not POSTed."""
+    url = params.text("url") or ""
+    secret = params.text("secret_token")
+    if secret is not None and not _SECRET.match(secret):
+        raise bad_request("secret token contains unallowed characters")
+    if url and not url.startswith("https://") and not url.startswith("http://"):
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    if params.flag("drop_pending_updates"):
+        state.updates.clear()
+    state.webhook = dict(params.values) if url else None
+    return True
+
+
+@METHODS.register("deleteWebhook")
+async def delete_webhook(state: BotState, params: Params) -> bool:
+    if params.flag("drop_pending_updates"):
+        state.updates.clear()
+    state.webhook = None
+    return True
+
+
+@METHODS.register("getWebhookInfo")
+async def get_webhook_info(state: BotState, params: Params) -> dict[str, Any]:
+    hook = state.webhook or {}
+    info: dict[str, Any] = {
+        "url": hook.get("url", ""),
+        "has_custom_certificate": False,
+        "pending_update_count": len(state.updates),
+    }
+    if hook:
+        info["max_connections"] = hook.get("max_connections", 40)
+        if hook.get("allowed_updates") is not None:
+            info["allowed_updates"] = hook["allowed_updates"]
+    return info
+
+
+@METHODS.register("logOut")
+async def log_out(state: BotState, params: Params) -> bool:
+    return True
+
+
+@METHODS.register("close")
+async def close(state: BotState, params: Params) -> bool:
+    return True
+
+
+def command_key(scope: Any, language_code: str | None) -> str:
+    """Where setMyCommands stores a list: ``"default"``, ``"chat:-100/zh"`` and so on."""
+    scope = scope if isinstance(scope, dict) else {}
+    key = str(scope.get("type", "default"))
+    for part in ("chat_id", "user_id"):
+        if part in scope:
+            key += f":{scope[part]}"
+    return f"{key}/{language_code}" if language_code else key
+
+
+@METHODS.register("setMyCommands")
+async def set_my_commands(state: BotState, params: Params) -> bool:
+    commands = params.obj("commands")
+    if not isinstance(commands, list):
+        raise bad_request("can't parse commands JSON object")
+    if len(commands) > 100:
+        raise bad_request("BOT_COMMANDS_TOO_MUCH")
+    for command in commands:
+        name = command.get("command") if isinstance(command, dict) else None
+        if not isinstance(name, str) or not _COMMAND.match(name):
+            raise bad_request("BOT_COMMAND_INVALID")
+        description = command.get("description")
+        if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
+            raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+    key = command_key(params.obj("scope"), params.text("language_code"))
+    state.commands[key] = [
+        {"command": c["command"], "description": c["description"]} for c in commands
+    ]
+    return True
+
+
+@METHODS.register("getMyCommands")
+async def get_my_commands(state: BotState, params: Params) -> list[dict[str, Any]]:
+    key = command_key(params.obj("scope"), params.text("language_code"))
+    return list(state.commands.get(key, []))
+
+
+@METHODS.register("deleteMyCommands")
+async def delete_my_commands(state: BotState, params: Params) -> bool:
+    state.commands.pop(command_key(params.obj("scope"), params.text("language_code")), None)
+    return True
+
+
+def _profile_methods(field: str, limit: int, setter: str, getter: str) -> None:
+    """setMyDescription/getMyDescription and the like: text per language, recorded."""
+
+    async def set_field(state: BotState, params: Params) -> bool:
+        value = params.text(field) or ""
+        if len(value) > limit:
+            raise bad_request(f"{field} is too long")
+        state.profile[f"{field}/{params.text('language_code') or ''}"] = value
+        return True
+
+    async def get_field(state: BotState, params: Params) -> dict[str, str]:
+        key = f"{field}/{params.text('language_code') or ''}"
+        return {field: state.profile.get(key, "")}
+
+    METHODS.register(setter)(set_field)
+    METHODS.register(getter)(get_field)
+
+
+_profile_methods("description", 512, "setMyDescription", "getMyDescription")
+_profile_methods("short_description", 120, "setMyShortDescription", "getMyShortDescription")
+_profile_methods("name", 64, "setMyName", "getMyName")
+
+
+@METHODS.register("setChatMenuButton")
+async def set_chat_menu_button(state: BotState, params: Params) -> bool:
+    state.profile["menu_button"] = json.dumps(params.obj("menu_button") or {"type": "default"})
+    return True
+
+
+@METHODS.register("getChatMenuButton")
+async def get_chat_menu_button(state: BotState, params: Params) -> dict[str, str]:
+    return {"type": "commands"}

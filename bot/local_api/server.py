@@ -1,0 +1,264 @@
+"""The fake Telegram Bot API server: aiohttp on loopback, spoken to by the real PTB ``Bot``.
+
+It serves ``/bot<token>/<method>`` and ``/file/bot<token>/<path>`` like api.telegram.org,
+lets tests and the demo act as users (:class:`UserActions`), records what the bot did
+(:class:`Observers`), and can fail on purpose: injected errors, blocked users, deleted
+chats and, when enabled, Telegram's flood limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import secrets
+import time
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from bot.local_api.actors import UserActions
+from bot.local_api.decoding import read_params
+from bot.local_api.demo import add_demo_routes
+from bot.local_api.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from bot.local_api.limits import Clock, FloodGate, FloodLimits
+from bot.local_api.methods_bot import METHODS as BOT_METHODS
+from bot.local_api.methods_chats import METHODS as CHAT_METHODS
+from bot.local_api.methods_media import METHODS as MEDIA_METHODS
+from bot.local_api.methods_messages import METHODS as MESSAGE_METHODS
+from bot.local_api.observe import Observers
+from bot.local_api.records import ApiCall, SentMessage
+from bot.local_api.registry import Params
+from bot.local_api.state import BotState, InjectedFailure
+
+_log = logging.getLogger(__name__)
+METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS)
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+# Telegram takes documents up to 50 MB from bots; aiohttp's default body limit is 1 MB.
+_MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class LocalBotApi(UserActions, Observers):
+    """A Bot API server for one bot; use ``async with LocalBotApi() as api:``."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456:LOCAL-TEST",
+        bot_username: str = "pufa_demo_bot",
+        bot_name: str = "普法助手",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        enforce_limits: bool = False,
+        global_per_second: int = 30,
+        private_per_second: int = 1,
+        group_per_minute: int = 20,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port = port
+        self.clock = clock
+        bot_id = token.split(":", 1)[0]
+        self.state = BotState(
+            {
+                "id": int(bot_id) if bot_id.isdigit() else 123456,
+                "is_bot": True,
+                "first_name": bot_name,
+                "username": bot_username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": True,
+                "can_connect_to_business": False,
+                "has_main_web_app": False,
+            }
+        )
+        limits = FloodLimits(global_per_second, private_per_second, group_per_minute)
+        self.gate = FloodGate(limits, clock) if enforce_limits else None
+        self.app = web.Application(client_max_size=_MAX_UPLOAD)
+        self.app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        add_demo_routes(self.app, self)
+        self._runner: web.AppRunner | None = None
+
+    # lifecycle
+
+    async def start(self) -> None:
+        """Binds ``host:port`` (port 0 picks a free one, then :attr:`port` holds it).
+
+        An instance serves once: start, stop, done.
+        """
+        if self._runner is not None or self.state.closed:
+            raise RuntimeError("LocalBotApi serves once; create a new one")
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Ends long polls at once, then closes the server."""
+        self.state.closed = True
+        self.state.changed.fire()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> LocalBotApi:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # addresses and records
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """For PTB's ``base_url`` (PTB appends the token)."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return dict(self.state.bot_user)
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        return self.state.calls
+
+    @property
+    def sent(self) -> list[SentMessage]:
+        """Journal of the bot's sends, edits and deletes, in order."""
+        return self.state.sent
+
+    @property
+    def commands(self) -> dict[str, list[dict[str, Any]]]:
+        """setMyCommands lists by scope/language: ``"default"``, ``"chat:-100/zh"``..."""
+        return self.state.commands
+
+    @property
+    def callback_answers(self) -> dict[str, dict[str, Any]]:
+        return self.state.callback_answers
+
+    @property
+    def inline_answers(self) -> dict[str, dict[str, Any]]:
+        return self.state.inline_answers
+
+    @property
+    def is_polling(self) -> bool:
+        """Whether a getUpdates request is pending right now (the bot is listening)."""
+        return self.state.pending_polls > 0
+
+    @property
+    def flood_errors(self) -> int:
+        return self.gate.errors if self.gate else 0
+
+    # failure injection
+
+    def fail_method(
+        self,
+        method: str,
+        *,
+        error_code: int = 400,
+        description: str = "Bad Request: injected failure",
+        times: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Makes ``method`` fail ``times`` times (always when None) with this error."""
+        failure = InjectedFailure(error_code, description, times, retry_after)
+        self.state.failures[method.lower()] = failure
+
+    def clear_failures(self) -> None:
+        self.state.failures.clear()
+
+    def block(self, chat_id: int, *, notify: bool = False) -> None:
+        """The user blocks the bot (or a group removes it): writes there answer 403.
+
+        ``notify`` also queues the my_chat_member update Telegram sends (private chats only).
+        """
+        self.state.blocked.add(chat_id)
+        if notify:
+            self.my_chat_member(self._private(chat_id), "kicked")
+
+    def unblock(self, chat_id: int, *, notify: bool = False) -> None:
+        self.state.blocked.discard(chat_id)
+        if notify:
+            self.my_chat_member(self._private(chat_id), "member", old_status="kicked")
+
+    @staticmethod
+    def _private(chat_id: int) -> int:
+        if chat_id <= 0:
+            raise ValueError("my_chat_member notifications are simulated for private chats only")
+        return chat_id
+
+    def delete_chat(self, chat_id: int) -> None:
+        """The chat is gone (user deleted, group removed): 400 "chat not found"."""
+        self.state.deleted.add(chat_id)
+
+    def set_chat_admins(self, chat_id: int, user_ids: list[int]) -> None:
+        """Administrators for getChatMember / getChatAdministrators."""
+        self.state.admins[chat_id] = list(user_ids)
+
+    # HTTP
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if not self._token_ok(request):
+            return _json(UNAUTHORIZED.payload(), 401)
+        method = request.match_info["method"]
+        params: dict[str, Any] = {}
+        try:
+            params = await read_params(request)
+            result = await self._call(method, Params(params))
+            status, body = 200, {"ok": True, "result": result}
+        except ApiError as error:
+            status, body = error.error_code, error.payload()
+        except Exception as exc:  # a bug in the fake must reach the test, not hang it
+            _log.exception("local Bot API failed on %s", method)
+            status = 500
+            body = {"ok": False, "error_code": 500, "description": f"Internal Error: {exc!r}"}
+        call = ApiCall(len(self.state.calls), method, params, self.clock(), status, body)
+        self.state.calls.append(call)
+        self.state.changed.fire()
+        return _json(body, status)
+
+    def _token_ok(self, request: web.Request) -> bool:
+        given = request.match_info["token"].encode()
+        return secrets.compare_digest(given, self.token.encode())
+
+    async def _call(self, method: str, params: Params) -> Any:
+        impl = METHODS.lookup(method)
+        if impl is None:
+            raise NOT_FOUND
+        failure = self.state.take_failure(method)
+        if failure is not None:
+            raise failure
+        if self.gate is not None and method.lower() in METHODS.sending:
+            self.gate.acquire(self.state.chat_id_of(params.get("chat_id")))
+        return await impl(self.state, params)
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if not self._token_ok(request):
+            return _json(UNAUTHORIZED.payload(), 401)
+        stored = self.state.file_by_path(request.match_info["path"])
+        if stored is None:
+            return _json(NOT_FOUND.payload(), 404)
+        content_type = stored.mime_type or "application/octet-stream"
+        return web.Response(body=stored.data, content_type=content_type)
+
+
+def _json(body: dict[str, Any], status: int) -> web.Response:
+    return web.json_response(body, status=status, dumps=_dumps)

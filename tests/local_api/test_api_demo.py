@@ -1,0 +1,142 @@
+"""The ``/demo/api/`` JSON endpoints the ``pufa demo`` web chat uses."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.local_api import LocalBotApi
+
+
+@pytest.fixture
+async def demo(api: LocalBotApi) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(base_url=api.url) as session:
+        yield session
+
+
+async def call(
+    demo: aiohttp.ClientSession, method: str, path: str, **kwargs: Any
+) -> tuple[int, dict[str, Any]]:
+    async with demo.request(method, path, **kwargs) as response:
+        return response.status, await response.json()
+
+
+async def test_send_queues_text_or_command(api: LocalBotApi, demo: aiohttp.ClientSession) -> None:
+    status, body = await call(demo, "POST", "/demo/api/send", json={"user_id": 7, "text": "你好"})
+    await call(demo, "POST", "/demo/api/send", json={"user_id": 7, "text": "/start x"})
+
+    assert (status, body["ok"], body["message_id"]) == (200, True, 1)
+    first, second = api.state.updates
+    assert first["message"]["text"] == "你好"
+    assert first["message"]["from"]["first_name"] == "演示用户"
+    assert second["message"]["entities"][0] == {"type": "bot_command", "offset": 0, "length": 6}
+
+
+async def test_press_and_location(api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("是", callback_data="yes")]])
+    sent = await bot.send_message(7, "确认？", reply_markup=keyboard)
+
+    press = {"user_id": 7, "message_id": sent.message_id, "data": "yes"}
+    assert (await call(demo, "POST", "/demo/api/press", json=press))[0] == 200
+    location = {"user_id": 7, "lat": 31.2, "lon": 121.5}
+    assert (await call(demo, "POST", "/demo/api/location", json=location))[0] == 200
+
+    callback, located = api.state.updates
+    assert callback["callback_query"]["data"] == "yes"
+    assert callback["callback_query"]["message"]["text"] == "确认？"
+    assert located["message"]["location"] == {"latitude": 31.2, "longitude": 121.5}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/demo/api/send", {"user_id": "7", "text": "x"}),
+        ("/demo/api/send", {"user_id": 7, "text": ""}),
+        ("/demo/api/press", {"user_id": 7, "message_id": 99, "data": "x"}),
+        ("/demo/api/press", {"user_id": 7, "message_id": 1, "data": "x" * 65}),
+        ("/demo/api/location", {"user_id": 7, "lat": 91, "lon": 0}),
+        ("/demo/api/location", {"user_id": 7, "lat": "north", "lon": 0}),
+    ],
+)
+async def test_bad_input_is_a_400(
+    demo: aiohttp.ClientSession, path: str, body: dict[str, Any]
+) -> None:
+    status, answer = await call(demo, "POST", path, json=body)
+
+    assert status == 400
+    assert answer["ok"] is False
+    assert answer["error"]
+
+
+async def test_messages_long_poll_returns_views_and_a_cursor(
+    bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    poll = asyncio.create_task(call(demo, "GET", "/demo/api/messages?chat_id=7&after=0"))
+    await asyncio.sleep(0.05)
+    assert not poll.done()
+
+    keyboard = ReplyKeyboardMarkup([[KeyboardButton("发送位置", request_location=True)]])
+    await bot.send_message(
+        7, "<b>欢迎</b> &lt;新用户&gt;", parse_mode="HTML", reply_markup=keyboard
+    )
+    status, body = await asyncio.wait_for(poll, timeout=2)
+
+    assert status == 200
+    [view] = body["messages"]
+    assert view["text"] == "欢迎 <新用户>"
+    assert view["html"] == "<b>欢迎</b> &lt;新用户&gt;"
+    assert view["parse_mode"] == "HTML"
+    assert view["reply_keyboard"]["keyboard"][0][0]["request_location"] is True
+    assert body["next"] == 1
+
+
+async def test_messages_after_cursor_include_edits_of_that_chat_only(
+    bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("下一页", callback_data="p:2")]])
+    sent = await bot.send_message(7, "第一页", reply_markup=keyboard)
+    await bot.send_message(8, "别人的")
+    await bot.edit_message_text("第二页", 7, sent.message_id)
+
+    _, body = await call(demo, "GET", "/demo/api/messages?chat_id=7&after=1&timeout=0")
+    _, first = await call(demo, "GET", "/demo/api/messages?chat_id=7&after=0&timeout=0")
+
+    assert [(v["action"], v["text"]) for v in body["messages"]] == [("edit", "第二页")]
+    assert first["messages"][0]["reply_markup"]["inline_keyboard"][0][0]["text"] == "下一页"
+    assert body["next"] == 3
+
+
+async def test_messages_needs_a_chat_id(demo: aiohttp.ClientSession) -> None:
+    status, _ = await call(demo, "GET", "/demo/api/messages?after=0")
+
+    assert status == 400
+
+
+async def test_photos_are_served_to_the_page(bot: Bot, demo: aiohttp.ClientSession) -> None:
+    await bot.send_photo(7, b"\xff\xd8 photo", caption="合影")
+    _, body = await call(demo, "GET", "/demo/api/messages?chat_id=7&timeout=0")
+
+    [view] = body["messages"]
+    async with demo.get(view["file"]["url"]) as response:
+        assert await response.read() == b"\xff\xd8 photo"
+    assert view["caption"] == "合影"
+
+
+async def test_bot_profile_and_commands(bot: Bot, demo: aiohttp.ClientSession) -> None:
+    await bot.set_my_commands([("start", "开始")])
+
+    _, body = await call(demo, "GET", "/demo/api/bot")
+
+    assert body["bot"]["username"] == "pufa_demo_bot"
+    assert body["commands"] == [{"command": "start", "description": "开始"}]
