@@ -1,9 +1,9 @@
 """Where to get legal help: nearest service points by location, or picked by town."""
 
 import html
-from collections.abc import Sequence
 import math
 import zlib
+from collections.abc import Sequence
 
 from telegram import (
     InlineKeyboardButton,
