@@ -61,7 +61,8 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
     missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
         return [], [Problem(name, "header", f"缺少列: {', '.join(missing)}")]
-    entries, problems = [], []
+    entries: list[DirectoryEntry] = []
+    problems: list[Problem] = []
     for line, row in enumerate(reader, start=2):
         values = {k: v for k, v in row.items() if k in CSV_COLUMNS and v not in (None, "")}
         try:

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Dialect, Text, TypeDecorator
@@ -30,7 +29,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _utc_column(*, index: bool = False) -> Column:  # type: ignore[type-arg]
+def _utc_column(*, index: bool = False) -> Column[datetime]:
     return Column(UtcDateTime(), nullable=False, index=index)
 
 

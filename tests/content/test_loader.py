@@ -1,8 +1,7 @@
 import shutil
 from pathlib import Path
 
-from content.loader import CONTENT_DIR, collect, load_library, split_front_matter
-from content.loader import Library
+from content.loader import CONTENT_DIR, Library, collect, load_library, split_front_matter
 from content.models import TELEGRAM_TEXT_LIMIT
 
 REQUIRED_CATEGORIES = {
