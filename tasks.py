@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """One-command set-up for a fresh clone; needs only Python 3.11+.
 
-    python3 tasks.py demo    # set up, then start the demo (web chat at http://127.0.0.1:8080)
-    python3 tasks.py test    # set up, then run lint, type checks, content check and the tests
+python3 tasks.py demo    # set up, then start the demo (web chat at http://127.0.0.1:8080)
+python3 tasks.py test    # set up, then run lint, type checks, content check and the tests
 """
 
 import os

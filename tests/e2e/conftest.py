@@ -1,17 +1,27 @@
 """End-to-end harness: the real Application polling a LocalBotApi over loopback HTTP."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import build_application, build_services, on_startup
-from bot.local_api import LocalBotApi
+from bot.local_api import FakeChat, FakeUser, LocalBotApi, SentMessage
 from bot.settings import Settings
 from content.loader import Library
+from content.search import SearchIndex
+from content.ui import UiTexts
 from handlers.context import PufaApp, Services
+from handlers.throttle import Throttle
+from storage.db import Database
 from tests.conftest import sqlite_url
+
+# Users the harness itself acts as (see `Harness.settle`), far from the tests' own ids.
+_SETTLER_IDS = count(9_000_001)
 
 
 @dataclass
@@ -19,6 +29,38 @@ class Harness:
     api: LocalBotApi
     app: PufaApp
     services: Services
+
+    @property
+    def ui(self) -> UiTexts:
+        return self.services.ui
+
+    async def ask(self, user: FakeUser, text: str, *, chat: FakeChat | None = None) -> SentMessage:
+        """Sends `text` and returns the bot's single reply in that chat."""
+        self.api.send_text(user, text, chat=chat)
+        [reply] = await self.api.wait_for_messages(chat.id if chat else user.id)
+        return reply
+
+    async def press(self, user: FakeUser, message: SentMessage, data: str) -> dict[str, Any]:
+        """Presses a button carrying `data` (real or forged); returns the callback answer."""
+        update = self.api.press(user, message, data)
+        return await self.api.wait_for_answer(update)
+
+    async def settle(self) -> None:
+        """Returns once the bot has handled every update queued so far.
+
+        The Application handles updates one at a time, in order, so once a fresh user's
+        /start is answered, everything sent before it has been handled (or ignored).
+        """
+        settler = self.api.user(next(_SETTLER_IDS))
+        self.api.send_command(settler, "/start")
+        await self.api.wait_for_messages(settler.id)
+
+
+def reply_keyboard(entry: SentMessage) -> dict[str, Any]:
+    """The reply keyboard (or its removal) sent with a message: Telegram does not echo it."""
+    markup = entry.params.get("reply_markup")
+    assert isinstance(markup, dict) and "inline_keyboard" not in markup, markup
+    return markup
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +71,44 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Settings:
     return Settings(
-        _env_file=None,
+        _env_file=None,  # type: ignore[call-arg]
         api_base_url=api.base_url,
         database_url=sqlite_url(tmp_path),
         **overrides,  # type: ignore[arg-type]
     )
 
 
-@pytest.fixture
-async def bot(tmp_path: Path, library: Library) -> AsyncIterator[Harness]:
+def shared_index_services(settings: Settings, library: Library, index: SearchIndex) -> Services:
+    """`build_services` minus building the index: the session's index is read-only and
+    takes most of a start-up, so reusing it keeps the suite fast."""
+    return Services(
+        library=library,
+        index=index,
+        db=Database(settings.database_url),
+        tz=settings.tz,
+        admin_ids=settings.admin_ids,
+        throttle=Throttle(settings.user_rate_per_minute),
+    )
+
+
+ServicesFactory = Callable[[Settings], Services]
+
+
+@asynccontextmanager
+async def running_bot(
+    tmp_path: Path,
+    make_services: ServicesFactory,
+    *,
+    before_start: Callable[[LocalBotApi], None] | None = None,
+    **overrides: object,
+) -> AsyncIterator[Harness]:
+    """Starts the server and the real Application polling it; `before_start` may arrange
+    failures the bot meets from its very first request."""
     async with LocalBotApi() as api:
-        settings = make_settings(tmp_path, api)
-        services = build_services(settings, library)
+        if before_start is not None:
+            before_start(api)
+        settings = make_settings(tmp_path, api, **overrides)
+        services = make_services(settings)
         app = build_application(settings, services, api.token)
         async with app:
             await on_startup(app)
@@ -52,3 +120,37 @@ async def bot(tmp_path: Path, library: Library) -> AsyncIterator[Harness]:
             await app.updater.stop()
             await app.stop()
         await services.db.dispose()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
+    async with running_bot(
+        tmp_path, lambda settings: shared_index_services(settings, library, index)
+    ) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def throttled_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """A bot that lets each user ask only 5 questions a minute."""
+    async with running_bot(
+        tmp_path,
+        lambda settings: shared_index_services(settings, library, index),
+        user_rate_per_minute=5,
+    ) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def bot_without_command_menu(tmp_path: Path, library: Library) -> AsyncIterator[Harness]:
+    """Built exactly as in production (`build_services`), with setMyCommands always failing."""
+
+    def fail_commands(api: LocalBotApi) -> None:
+        api.fail_method("setMyCommands", error_code=400, description="Bad Request: injected")
+
+    async with running_bot(
+        tmp_path, lambda settings: build_services(settings, library), before_start=fail_commands
+    ) as harness:
+        yield harness
