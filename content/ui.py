@@ -57,6 +57,7 @@ class UiTexts(BaseModel):
     non_text: str
     unknown_command: str
     too_fast: str
+    not_allowed: str
     error: str
     group_hint: str
     inline_share_hint: str
