@@ -1,0 +1,95 @@
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from content.loader import CONTENT_DIR
+from tests.conftest import sqlite_url
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env or data/ from the developer's checkout
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+
+
+def test_content_check_passes_on_real_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check"]) == 0
+    assert "内容检查通过" in capsys.readouterr().out
+
+
+def test_content_check_lists_problems_and_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (content / "cards" / "bad.md").write_text("---\nid: Bad Id\n---\n", encoding="utf-8")
+    monkeypatch.setenv("PUFA_CONTENT_DIR", str(content))
+    assert main(["content", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "cards/bad.md" in out and "title" in out
+
+
+def test_ask_json_reads_one_question_per_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("宪法日是哪天\n今天天气怎么样\n\n"))
+    assert main(["ask", "--json", "-"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 3
+    first, second, empty = rows
+    assert first["matched"] and first["card_id"] == "constitution-day"
+    assert "12月4日" in first["answer"]
+    assert set(first) >= {"matched", "card_id", "title", "score", "answer", "alternatives"}
+    assert not second["matched"] and second["card_id"] is None and "12348" in second["answer"]
+    assert not empty["matched"]
+
+
+def test_ask_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "哪里可以免费请律师"]) == 0
+    assert "法律援助" in capsys.readouterr().out
+
+
+def test_qr_code_png_for_a_card(tmp_path: Path) -> None:
+    out = tmp_path / "qr.png"
+    assert main(["content", "qr", "unpaid-wages", "-o", str(out), "--bot", "@pufa_bot"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert main(["content", "qr", "no-such-card", "--bot", "pufa_bot"]) == 1
+    assert main(["content", "qr", "unpaid-wages"]) == 2  # no bot username known
+
+
+def test_directory_import_replaces_samples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "points.csv"
+    csv_file.write_text(
+        "name,kind,town,address,phone,hours,lat,lon\n城关司法所,司法所,城关镇,城关路1号,,,30.1,110.2\n",
+        encoding="utf-8",
+    )
+    assert main(["directory", "import", str(csv_file)]) == 0
+    assert "1" in capsys.readouterr().out
+    csv_file.write_text("name,kind,town,address\n,司法所,镇,路\n", encoding="utf-8")
+    assert main(["directory", "import", str(csv_file)]) == 1
+    assert "没有导入" in capsys.readouterr().err
+
+
+def test_run_without_token_explains_demo(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PUFA_BOT_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "pufa demo" in capsys.readouterr().err
+
+
+def test_db_upgrade_and_entry_point(tmp_path: Path) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert (tmp_path / "pufa.db").exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "demo" in done.stdout

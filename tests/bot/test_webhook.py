@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient, TestServer
+from telegram import Update
+
+from bot.app import build_application, build_services
+from bot.runners import SECRET_HEADER, webhook_app
+from bot.settings import Settings
+from content.loader import Library
+from tests.conftest import sqlite_url
+
+UPDATE = {
+    "update_id": 7,
+    "message": {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 5, "type": "private"},
+        "from": {"id": 5, "is_bot": False, "first_name": "王五"},
+        "text": "你好",
+    },
+}
+
+
+async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library: Library) -> None:
+    settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
+    app = build_application(settings, build_services(settings, library), "1:TEST")
+    server = webhook_app(app, "s3cret", "/hook")
+    async with TestClient(TestServer(server)) as client:
+        assert (await client.post("/hook", json=UPDATE)).status == 403
+        wrong = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "nope"})
+        assert wrong.status == 403
+        assert app.update_queue.empty()
+        bad = await client.post("/hook", data=b"{not json", headers={SECRET_HEADER: "s3cret"})
+        assert bad.status == 400
+        ok = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "s3cret"})
+        assert ok.status == 200
+        assert (await client.get("/healthz")).status == 200
+    update = app.update_queue.get_nowait()
+    assert isinstance(update, Update) and update.message is not None
+    assert update.update_id == 7 and update.message.text == "你好"
