@@ -20,7 +20,7 @@ def answer_preview(library: Library, index: SearchIndex, question: str) -> dict[
             [no_match_html(question.strip(), ui, with_suggestions=bool(titles)), *titles]
         )
     elif result.ambiguous:
-        titles = [c.title for c in [best, *result.alternatives]]
+        titles = [c.title for c in result.choices]
         answer = ui.ambiguous_intro + "\n" + "\n".join(f"• {t}" for t in titles)
     else:
         answer = card_html(library.cards[best.card_id], ui)

@@ -64,6 +64,16 @@ class SearchResult:
         return [c for c in self.candidates if c.score >= SUGGESTION_RATIO * self.threshold]
 
     @property
+    def choices(self) -> list[Candidate]:
+        """For an ambiguous question: the best card and every runner-up within the ambiguity
+        ratio of it, even one just under the threshold on its own."""
+        if not self.ambiguous:
+            return []
+        best = self.candidates[0]
+        close = min(self.ambiguity_ratio * best.score, self.threshold)
+        return [best, *(c for c in self.candidates[1:] if c.score >= close)]
+
+    @property
     def alternatives(self) -> list[Candidate]:
         """Candidates after the best that are themselves good enough to offer."""
         return [c for c in self.candidates[1:] if c.score >= self.threshold]

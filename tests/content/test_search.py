@@ -80,3 +80,13 @@ def test_search_never_fails_on_any_text(index: SearchIndex, text: str) -> None:
         assert result.matched
     if result.matched:
         assert result.suggestions == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="离婚孩子抚养费工资借钱律师房子打我", max_size=12))
+def test_ambiguous_results_offer_at_least_two_choices(index: SearchIndex, text: str) -> None:
+    result = index.search(text)
+    if result.ambiguous:
+        assert len(result.choices) >= 2 and result.choices[0] == result.best
+    else:
+        assert result.choices == []
