@@ -3,7 +3,11 @@
 Measures start-up time to the first answer, updates per second (server -> getUpdates ->
 handler -> sendMessage) and the bot process's peak memory (VmHWM).
 
-Run: python bench/stack.py [--users 500] [--per-user 4]
+All the bot's sends share one rate limiter set to Telegram's ~30 messages/s, so by default
+replies are capped there, as in production. `--rate 1000` lifts the cap to measure what the
+stack itself can do.
+
+Run: python bench/stack.py [--users 500] [--per-user 4] [--rate 30]
 """
 
 import argparse
@@ -26,7 +30,7 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def main(users: int, per_user: int) -> None:
+async def main(users: int, per_user: int, rate: float) -> None:
     async with LocalBotApi() as api:
         data = tempfile.mkdtemp(prefix="pufa-bench-")
         env = {
@@ -35,6 +39,8 @@ async def main(users: int, per_user: int) -> None:
             "PUFA_API_BASE_URL": api.base_url,
             "PUFA_DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db",
             "PUFA_LOG_LEVEL": "WARNING",
+            "PUFA_BROADCAST_RATE_PER_SECOND": str(rate),
+            "PUFA_USER_RATE_PER_MINUTE": str(per_user + 1),
         }
         first = api.user(1, "首位用户")
         api.send_text(first, QUESTIONS[0])
@@ -59,7 +65,7 @@ async def main(users: int, per_user: int) -> None:
             elapsed = time.perf_counter() - t1
             print(
                 f"{total} questions from {users} users answered in {elapsed:.2f} s: "
-                f"{total / elapsed:.0f} updates/s"
+                f"{total / elapsed:.0f} updates/s (bot send limit {rate:g}/s)"
             )
             print(f"peak RSS of pufa run: {peak_rss_mb(proc.pid):.0f} MB")
         finally:
@@ -71,5 +77,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--per-user", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=30, help="the bot's overall sends/s")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.per_user))
+    asyncio.run(main(args.users, args.per_user, args.rate))

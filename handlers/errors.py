@@ -4,7 +4,7 @@ import json
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from handlers.context import PufaApp, PufaContext
 from handlers.replies import reply_html
@@ -19,7 +19,7 @@ async def on_error(update: object, ctx: PufaContext) -> None:
         json.dumps(payload, ensure_ascii=False, default=str)[:4000],
         exc_info=ctx.error,
     )
-    if isinstance(ctx.error, Forbidden | NetworkError) or not isinstance(update, Update):
+    if _unreachable(ctx.error) or not isinstance(update, Update):
         return
     chat = update.effective_chat
     if chat is not None and chat.type == chat.PRIVATE:
@@ -27,6 +27,14 @@ async def on_error(update: object, ctx: PufaContext) -> None:
             await reply_html(update, ctx.services.ui.error)
         except Exception:  # the chat may be unreachable; the original error is already logged
             log.warning("could not tell the user about the error", exc_info=True)
+
+
+def _unreachable(error: Exception | None) -> bool:
+    """Whether telling the user would fail too. PTB's BadRequest subclasses NetworkError, but
+    after one (a rejected message, an expired button) the chat still takes an apology."""
+    if isinstance(error, BadRequest):
+        return False
+    return isinstance(error, Forbidden | NetworkError)
 
 
 def register(app: PufaApp) -> None:

@@ -7,6 +7,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from handlers.context import PufaApp, PufaContext
 from handlers.replies import reply_html
+from handlers.throttle import BUTTON_COST
 from storage.people import touch_person
 
 GUARD_GROUP = -1
@@ -19,8 +20,13 @@ async def guard(update: Update, ctx: PufaContext) -> None:
     if user is None or user.is_bot:
         return
     await _remember(update, ctx)
-    counted = update.message is not None or update.callback_query is not None
-    if counted and not ctx.services.throttle.allow(user.id):
+    if update.message is not None:
+        cost = 1.0
+    elif update.callback_query is not None:
+        cost = BUTTON_COST
+    else:
+        return
+    if not ctx.services.throttle.allow(user.id, cost):
         if (
             update.message is not None
             and update.effective_chat

@@ -79,13 +79,14 @@ async def on_pick_town(update: Update, ctx: PufaContext) -> None:
 async def on_town_button(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
-    if parsed is None or parsed.args == ("towns",):
+    if parsed is not None and parsed.args == ("towns",):
         await acknowledge(update)
         await on_pick_town(update, ctx)
         return
+    args = parsed.args if parsed is not None else ()  # malformed: forged, not "show towns"
     async with ctx.services.db.session() as session:
         towns = {town_key(t): t for t in await list_towns(session=session)}
-        town = towns.get(parsed.args[0]) if len(parsed.args) == 1 else None
+        town = towns.get(args[0]) if len(args) == 1 else None
         points = await list_points(session=session, town=town) if town else []
     if town is None or not points:
         await acknowledge(update, ui.stale_button, alert=True)

@@ -12,6 +12,8 @@ from handlers.replies import acknowledge, reply_html
 from storage.questions import LoggedAnswer, log_question, mark_unsolved
 
 MAX_QUESTION_CHARS = 500
+# question_log.id is a 32-bit INTEGER on PostgreSQL (SQLite allows 64 bits).
+MAX_QUESTION_ID = 2**31 - 1
 
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
@@ -44,8 +46,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         text = no_match_html(question, ui, with_suggestions=bool(result.suggestions))
         await reply_html(update, text, choices_keyboard(result.suggestions, ui))
     elif result.ambiguous:
-        choices = [best, *result.alternatives]
-        await reply_html(update, ui.ambiguous_intro, choices_keyboard(choices, ui))
+        await reply_html(update, ui.ambiguous_intro, choices_keyboard(result.choices, ui))
     else:
         card = services.library.cards[best.card_id]
         await reply_html(
@@ -100,12 +101,13 @@ async def on_card_button(update: Update, ctx: PufaContext) -> None:
 async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     query = callbacks.parse(update.callback_query.data if update.callback_query else None)
     ui, user = ctx.services.ui, update.effective_user
-    if query is None or len(query.args) != 1 or not query.args[0].isdigit() or user is None:
+    question_id = _question_id(query.args) if query else None
+    if question_id is None or user is None:
         await acknowledge(update, ui.stale_button, alert=True)
         return
     async with ctx.services.db.session() as session:
         recorded = await mark_unsolved(
-            session=session, question_id=int(query.args[0]), telegram_id=user.id
+            session=session, question_id=question_id, telegram_id=user.id
         )
     if recorded is None:
         await acknowledge(update, ui.stale_button, alert=True)
@@ -114,6 +116,13 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     else:
         await acknowledge(update)
         await reply_html(update, ui.feedback_thanks, choices_keyboard([], ui))
+
+
+def _question_id(args: tuple[str, ...]) -> int | None:
+    """A question id from button data; a forged huge number would overflow the database."""
+    if len(args) != 1 or not args[0].isdigit() or int(args[0]) > MAX_QUESTION_ID:
+        return None
+    return int(args[0])
 
 
 def register(app: PufaApp) -> None:

@@ -40,6 +40,10 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     query = callbacks.parse(update.callback_query.data if update.callback_query else None)
     item = query.args[0] if query and len(query.args) == 1 else ""
     ui = ctx.services.ui
+    if item not in {"ask", "aid", "topics", "help"}:
+        # Forged, or data-less: PTB routes a callback without data to the first handler.
+        await acknowledge(update, ui.stale_button, alert=True)
+        return
     await acknowledge(update)
     if item == "ask":
         await reply_html(update, ui.ask_prompt)
@@ -47,10 +51,8 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
         await send_legal_aid_prompt(update, ctx)
     elif item == "topics":
         await send_categories(update, ctx)
-    elif item == "help":
-        await on_help(update, ctx)
     else:
-        await reply_html(update, ui.stale_button)
+        await on_help(update, ctx)
 
 
 def register(app: PufaApp) -> None:

@@ -32,3 +32,10 @@ def test_throttle_window_and_single_warning() -> None:
     now[0] = 60.0
     assert throttle.allow(1)
     assert throttle.should_warn(1)
+
+
+def test_button_presses_cost_less_than_messages() -> None:
+    throttle = Throttle(per_minute=2, clock=lambda: 0.0)
+    assert all(throttle.allow(1, cost=0.25) for _ in range(8))
+    assert not throttle.allow(1, cost=0.25)
+    assert throttle.allow(2) and throttle.allow(2) and not throttle.allow(2)

@@ -1,0 +1,122 @@
+"""Whatever users send: huge texts, media, unknown commands, forged buttons, floods."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.local_api import FakeUser, LocalBotApi
+from handlers.throttle import BUTTON_COST
+from tests.e2e.conftest import Harness
+
+MEDIA: dict[str, Callable[[LocalBotApi, FakeUser], Any]] = {
+    "sticker": lambda api, user: api.send_sticker(user),
+    "voice": lambda api, user: api.send_voice(user),
+    "photo": lambda api, user: api.send_photo(user),
+    "photo with caption": lambda api, user: api.send_photo(user, "老板拖欠工资"),
+    "document": lambda api, user: api.send_document(user),
+    "contact": lambda api, user: api.send_contact(user, "+8613800000000"),
+}
+
+
+async def test_longest_possible_text_is_answered_within_limits(bot: Harness) -> None:
+    user = bot.api.user(1801)
+    bot.api.send_text(user, "我" * 4096)
+    replies = await bot.api.wait_for_messages(user.id, 2)
+    assert replies[0].text == bot.ui.question_too_long
+    assert all(len(r.text or "") <= 4096 for r in replies)
+    assert all(c.ok for c in bot.api.calls if c.method == "sendMessage")
+
+
+async def test_long_markup_heavy_text_is_echoed_safely(bot: Harness) -> None:
+    user = bot.api.user(1802)
+    bot.api.send_text(user, "<b>&amp;" * 512)
+    replies = await bot.api.wait_for_messages(user.id, 2)
+    assert "<b>&amp;" in replies[1].content
+
+
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "👍", "🇨🇳🇨🇳", "\u200b", "？？？"])
+async def test_text_without_words_gets_the_no_match_reply(bot: Harness, text: str) -> None:
+    user = bot.api.user(1803)
+    reply = await bot.ask(user, text)
+    assert "12348" in reply.content
+    assert bot.ui.unsolved_button not in reply.button_labels()
+
+
+@pytest.mark.parametrize("kind", list(MEDIA))
+async def test_media_in_private_gets_the_text_only_reply(bot: Harness, kind: str) -> None:
+    user = bot.api.user(1804)
+    MEDIA[kind](bot.api, user)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert reply.text == bot.ui.non_text
+
+
+@pytest.mark.parametrize("command", ["/foo", "/START_NOW", "/topics_x", "/a_b_c 参数"])
+async def test_unknown_command_gets_the_unknown_command_reply(bot: Harness, command: str) -> None:
+    user = bot.api.user(1805)
+    bot.api.send_command(user, command)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert reply.content.startswith("没有这个命令")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("1:c:nope", "card_not_found"),
+        ("1:c:" + "a" * 60, "card_not_found"),
+        ("1:c", "card_not_found"),
+        ("1:c:unpaid-wages\n", "card_not_found"),
+        ("9:x:y", "stale_button"),
+        ("0:c:unpaid-wages", "stale_button"),
+        ("garbage", "stale_button"),
+        ("", "stale_button"),
+        ("x" * 64, "stale_button"),
+        ("🙂" * 16, "stale_button"),
+        ("1:f:abc", "stale_button"),
+        ("1:f:0", "stale_button"),
+        ("1:f:" + "9" * 40, "stale_button"),
+        ("1:f:-1", "stale_button"),
+        ("1:f:1\n", "stale_button"),
+        ("1:t:labor:2\n", "stale_button"),
+        ("1:a:towns\n", "stale_button"),
+    ],
+)
+async def test_forged_callback_data_gets_a_polite_alert(
+    bot: Harness, data: str, expected: str
+) -> None:
+    user = bot.api.user(1806)
+    bot.api.send_command(user, "/start")
+    [menu] = await bot.api.wait_for_messages(user.id)
+    answer = await bot.press(user, menu, data)
+    assert answer["text"] == getattr(bot.ui, expected) and answer["show_alert"] is True
+    await bot.settle()
+    assert bot.api.messages_to(user.id) == [menu]
+
+
+async def test_flood_gets_limited_answers_and_one_warning(throttled_bot: Harness) -> None:
+    bot = throttled_bot
+    user = bot.api.user(1807)
+    for _ in range(30):
+        bot.api.send_text(user, "借钱不还怎么办")
+    await bot.settle()
+    texts = [m.text for m in bot.api.messages_to(user.id)]
+    assert texts.count(bot.ui.too_fast) == 1
+    answers = [t for t in texts if t != bot.ui.too_fast]
+    assert len(answers) == bot.services.throttle.per_minute == 5
+    assert texts.index(bot.ui.too_fast) == 5
+
+
+async def test_flooding_buttons_are_answered_too_fast_without_messages(
+    throttled_bot: Harness,
+) -> None:
+    bot = throttled_bot
+    user = bot.api.user(1808)
+    bot.api.send_command(user, "/topics")
+    [topics] = await bot.api.wait_for_messages(user.id)
+    # the limit is 5 per minute: /topics costs 1, each press BUTTON_COST, so 16 presses fit
+    presses = int((5 - 1) / BUTTON_COST) + 1
+    answers = [await bot.press(user, topics, "1:t:labor:1") for _ in range(presses)]
+    assert answers[-1]["text"] == bot.ui.too_fast
+    assert all(a["text"] is None for a in answers[:-1])
+    other = bot.api.user(1809)  # the limit is per user
+    assert (await bot.ask(other, "借钱不还怎么办")).text is not None

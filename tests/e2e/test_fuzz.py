@@ -1,0 +1,111 @@
+"""Hypothesis over HTTP: whatever a user types or presses, the bot answers and never fails.
+
+Examples share one running bot (hence the suppressed function-scoped-fixture check) and
+each uses a fresh user, so per-user throttling never kicks in.
+"""
+
+import logging
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from content.directory import DirectoryEntry
+from handlers.inline import RESULTS_PER_PAGE
+from storage.directory import replace_points
+from tests.e2e.conftest import Harness
+
+OVER_HTTP = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+# What a Telegram client can send: valid UTF-8, no control characters but line breaks.
+TYPED = st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\n")
+USER_IDS = count(2_100_001)
+
+
+def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@OVER_HTTP
+@given(text=st.text(TYPED, min_size=1, max_size=700).filter(str.strip))
+async def test_any_private_text_gets_one_or_two_replies(
+    bot: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    user = bot.api.user(next(USER_IDS))
+    bot.api.send_text(user, text)
+    await bot.settle()
+    assert 1 <= len(bot.api.messages_to(user.id)) <= 2
+    assert errors_logged(caplog) == []
+
+
+@OVER_HTTP
+@given(
+    data=st.one_of(
+        st.text(TYPED, max_size=64),
+        st.builds(
+            lambda kind, tail: f"1:{kind}:{tail}",
+            st.sampled_from("cmtfa"),
+            st.text("abcz09_-:", max_size=50),
+        ),
+    )
+)
+async def test_any_button_press_is_answered(
+    bot: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
+    owner = bot.api.user(2_099_999)
+    if not bot.api.messages_to(owner.id):
+        bot.api.send_command(owner, "/start")
+        await bot.api.wait_for_messages(owner.id)
+    menu = bot.api.messages_to(owner.id)[0]
+    update = bot.api.press(owner, menu, data)
+    await bot.api.wait_for_answer(update)
+    await bot.settle()
+    assert errors_logged(caplog) == []
+
+
+@OVER_HTTP
+@given(query=st.text(TYPED, max_size=300), offset=st.text("0123456789ab-", max_size=6))
+async def test_any_inline_query_is_answered(bot: Harness, query: str, offset: str) -> None:
+    update = bot.api.inline_query(bot.api.user(next(USER_IDS)), query, offset)
+    answer = await bot.api.wait_for_answer(update)
+    ids = [r["id"] for r in answer["results"]]
+    assert len(ids) <= RESULTS_PER_PAGE and len(set(ids)) == len(ids)
+
+
+POINT_TEXT = st.text(TYPED, min_size=1, max_size=60).filter(str.strip)
+
+
+@OVER_HTTP
+@given(
+    points=st.lists(
+        st.builds(
+            DirectoryEntry,
+            name=POINT_TEXT,
+            kind=POINT_TEXT,
+            town=POINT_TEXT,
+            address=POINT_TEXT,
+            phone=st.text(TYPED, max_size=20),
+            lat=st.floats(-90, 90),
+            lon=st.floats(-180, 180),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+async def test_any_directory_renders_as_valid_messages(
+    bot: Harness, caplog: pytest.LogCaptureFixture, points: list[DirectoryEntry]
+) -> None:
+    async with bot.services.db.session() as session:
+        await replace_points(session=session, entries=[p.model_dump() for p in points])
+    user = bot.api.user(next(USER_IDS))
+    bot.api.send_location(user, 30.0, 110.0)
+    [nearest] = await bot.api.wait_for_messages(user.id)
+    assert nearest.content.startswith(bot.ui.nearest_title)
+    bot.api.send_text(user, bot.ui.pick_town_button)
+    _, towns = await bot.api.wait_for_messages(user.id, 2)
+    bot.api.press(user, towns, towns.buttons()[0][0]["callback_data"])
+    [listing] = await bot.api.wait_for_messages(user.id)
+    assert len(listing.content) > 0
+    assert errors_logged(caplog) == []

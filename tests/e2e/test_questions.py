@@ -1,0 +1,176 @@
+"""Questions in a private chat: cards, related cards, feedback, fallbacks and choices."""
+
+from datetime import UTC, datetime, timedelta
+
+from bot.local_api import SentMessage
+from bot.local_api.formatting import utf16_len
+from content.search import SearchIndex
+from handlers import callbacks
+from storage.models import QuestionLog
+from storage.questions import unanswered
+from tests.e2e.conftest import Harness
+
+WAGES = "老板拖欠工资三个月了怎么办"
+# Short, vague questions; the ambiguous ones among them are found by asking the index.
+VAGUE = ["离婚", "工资", "房子", "普法", "怎么离婚", "劳动", "合同", "孩子", "律师", "赔偿"]
+
+
+def card_ids(message: SentMessage, kind: str = callbacks.CARD) -> list[str]:
+    """The arguments of the buttons of `kind` under a message, in order."""
+    found = []
+    for row in message.buttons():
+        for button in row:
+            parsed = callbacks.parse(button.get("callback_data"))
+            if parsed is not None and parsed.kind == kind:
+                found.append(parsed.args[0] if parsed.args else "")
+    return found
+
+
+async def question_row(bot: Harness, question_id: int) -> QuestionLog:
+    async with bot.services.db.session() as session:
+        row = await session.get(QuestionLog, question_id)
+    assert row is not None
+    return row
+
+
+async def test_question_gets_its_card_with_bold_title(bot: Harness) -> None:
+    user = bot.api.user(1301)
+    card = await bot.ask(user, WAGES)
+    title = bot.services.library.cards["unpaid-wages"].title
+    assert card.parse_mode == "HTML" and card.source_text is not None
+    assert card.source_text.startswith(f"<b>{title}</b>")
+    assert card.content.startswith(title)
+    assert {"type": "bold", "offset": 0, "length": utf16_len(title)} in card.entities
+    assert bot.ui.card_footer in card.content
+
+
+async def test_card_keyboard_has_related_feedback_and_share(bot: Harness) -> None:
+    user = bot.api.user(1302)
+    card = await bot.ask(user, WAGES)
+    *related_rows, last_row = card.buttons()
+    related = card_ids(card)
+    assert 1 <= len(related) <= 3 and len(related_rows) == len(related)
+    assert set(related) <= set(bot.services.library.cards["unpaid-wages"].related)
+    unsolved, share = last_row
+    assert unsolved["text"] == bot.ui.unsolved_button
+    assert callbacks.parse(unsolved["callback_data"]) is not None
+    assert share["text"] == bot.ui.share_button
+    assert share["switch_inline_query"] == bot.services.library.cards["unpaid-wages"].title
+
+
+async def test_related_button_opens_that_card(bot: Harness) -> None:
+    user = bot.api.user(1303)
+    card = await bot.ask(user, WAGES)
+    target = card_ids(card)[0]
+    answer = await bot.press(user, card, callbacks.make(callbacks.CARD, target))
+    assert answer["text"] is None
+    [opened] = await bot.api.wait_for_messages(user.id)
+    assert opened.text is not None
+    assert opened.text.startswith(bot.services.library.cards[target].title)
+    assert bot.ui.unsolved_button not in opened.button_labels()  # nothing was asked
+
+
+async def test_unsolved_records_feedback_once(bot: Harness) -> None:
+    user = bot.api.user(1304)
+    card = await bot.ask(user, WAGES)
+    [question_id] = card_ids(card, callbacks.FEEDBACK)
+    first = await bot.press(user, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    [thanks] = await bot.api.wait_for_messages(user.id)
+    assert first["text"] is None and "12348" in thanks.content
+    row = await question_row(bot, int(question_id))
+    assert row.feedback == "unsolved" and row.telegram_id == user.id and row.text == WAGES
+    async with bot.services.db.session() as session:
+        missed = await unanswered(session=session, since=datetime.now(UTC) - timedelta(hours=1))
+    assert [(q.text, q.times) for q in missed] == [(WAGES, 1)]
+    again = await bot.press(user, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    assert again["text"] == bot.ui.feedback_stale
+    await bot.settle()
+    assert bot.api.messages_to(user.id)[-1] == thanks  # no second thank-you
+
+
+async def test_feedback_button_of_someone_else_is_stale(bot: Harness) -> None:
+    asker, other = bot.api.user(1305), bot.api.user(1306)
+    card = await bot.ask(asker, WAGES)
+    [question_id] = card_ids(card, callbacks.FEEDBACK)
+    own = await bot.ask(other, "借钱不还怎么办")
+    forged = await bot.press(other, own, callbacks.make(callbacks.FEEDBACK, question_id))
+    assert forged == forged | {"text": bot.ui.stale_button, "show_alert": True}
+    assert (await question_row(bot, int(question_id))).feedback is None
+    genuine = await bot.press(asker, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    assert genuine["text"] is None
+
+
+async def test_out_of_scope_question_gets_the_fallback_and_is_logged(bot: Harness) -> None:
+    user = bot.api.user(1307)
+    reply = await bot.ask(user, "今天天气怎么样")
+    assert "12348" in reply.content and "今天天气怎么样" in reply.content
+    assert bot.ui.menu_topics in reply.button_labels()
+    assert card_ids(reply) == [] and card_ids(reply, callbacks.FEEDBACK) == []
+    titles = {card.title for card in bot.services.library.cards.values()}
+    assert not any(reply.content.startswith(title) for title in titles)
+    async with bot.services.db.session() as session:
+        missed = await unanswered(session=session, since=datetime.now(UTC) - timedelta(hours=1))
+    assert [q.text for q in missed] == ["今天天气怎么样"]
+
+
+async def test_fallback_topics_button_lists_categories(bot: Harness) -> None:
+    user = bot.api.user(1308)
+    reply = await bot.ask(user, "今天天气怎么样")
+    bot.api.press_button(user, reply, bot.ui.menu_topics)
+    [topics] = await bot.api.wait_for_messages(user.id)
+    assert topics.text == bot.ui.topics_title
+
+
+async def test_ambiguous_question_offers_choices_that_open_cards(
+    bot: Harness, index: SearchIndex
+) -> None:
+    question = next(q for q in VAGUE if index.search(q).ambiguous)
+    user = bot.api.user(1309)
+    reply = await bot.ask(user, question)
+    assert reply.text == bot.ui.ambiguous_intro
+    choices = card_ids(reply)
+    assert 2 <= len(choices) <= 3
+    await bot.press(user, reply, callbacks.make(callbacks.CARD, choices[1]))
+    [opened] = await bot.api.wait_for_messages(user.id)
+    assert opened.text is not None
+    assert opened.text.startswith(bot.services.library.cards[choices[1]].title)
+
+
+async def test_every_ambiguous_question_offers_at_least_two_choices(
+    bot: Harness, index: SearchIndex
+) -> None:
+    ambiguous = [q for q in VAGUE if index.search(q).ambiguous]
+    assert len(ambiguous) >= 2
+    user = bot.api.user(1310)
+    for question in ambiguous:
+        reply = await bot.ask(user, question)
+        choices = card_ids(reply)
+        assert 2 <= len(choices) <= 3, (question, reply.button_labels())
+        assert choices[0] == index.search(question).candidates[0].card_id
+
+
+async def test_near_miss_offers_did_you_mean_buttons(bot: Harness) -> None:
+    user = bot.api.user(1311)
+    reply = await bot.ask(user, "老板欠我公资")
+    assert bot.ui.did_you_mean in reply.content
+    assert "unpaid-wages" in card_ids(reply)
+
+
+async def test_long_question_is_cut_and_still_answered(bot: Harness) -> None:
+    user = bot.api.user(1312)
+    bot.api.send_text(user, "老板拖欠工资" * 100)
+    notice, card = await bot.api.wait_for_messages(user.id, 2)
+    assert notice.text == bot.ui.question_too_long
+    assert card.text is not None
+    assert card.text.startswith(bot.services.library.cards["unpaid-wages"].title)
+
+
+async def test_ask_command_in_private_answers_and_without_text_hints(bot: Harness) -> None:
+    user = bot.api.user(1313)
+    bot.api.send_command(user, "/ask 借钱不还怎么办")
+    [card] = await bot.api.wait_for_messages(user.id)
+    assert card.text is not None
+    assert card.text.startswith(bot.services.library.cards["debt-collection"].title)
+    bot.api.send_command(user, "/ask")
+    [hint] = await bot.api.wait_for_messages(user.id)
+    assert "/ask" in hint.content
