@@ -1,0 +1,319 @@
+"""What volunteers type while reporting or registering, turned into checked values.
+
+Every parser takes plain text (and, for dates, today's date) and either returns the value or
+raises `InputError` naming the `Problem`; the handler shows the matching Chinese explanation.
+Nothing here knows about Telegram or the database.
+"""
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from enum import StrEnum
+
+MAX_AUDIENCE = 100_000
+MIN_HOURS, MAX_HOURS = 0.5, 24.0
+MAX_MATERIALS = 1_000_000
+MAX_NAME_CHARS = 50
+MAX_PLACE_CHARS = 100
+MAX_ORGANISATION_CHARS = 100
+MAX_SUMMARY_CHARS = 500
+MIN_SUMMARY_CHARS = 5
+MAX_PHOTOS = 5
+
+
+class Problem(StrEnum):
+    """Why an answer was not accepted; each has an explanation in `ui.zh.yaml`."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NO_LETTERS = "no_letters"
+    DATE_FORMAT = "date_format"
+    DATE_INVALID = "date_invalid"
+    DATE_FUTURE = "date_future"
+    DATE_TOO_OLD = "date_too_old"
+    NUMBER_FORMAT = "number_format"
+    AUDIENCE_RANGE = "audience_range"
+    HOURS_RANGE = "hours_range"
+    MATERIALS_RANGE = "materials_range"
+    SUMMARY_SHORT = "summary_short"
+    SUMMARY_LONG = "summary_long"
+    PHONE_FORMAT = "phone_format"
+    PERIOD_FORMAT = "period_format"
+    PERIOD_ORDER = "period_order"
+
+
+class InputError(ValueError):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]")
+_SPACES = re.compile(r"[ \t\u3000]+")
+
+
+def normalise(text: str, *, multiline: bool = False, fold: bool = False) -> str:
+    """No control characters, tidy spaces; `fold` also applies NFKC (full-width digits and
+    punctuation become ASCII) for numbers and dates, not for prose, where ，stays ，."""
+    if fold:
+        text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n"))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if not multiline:
+        return " ".join(line for line in lines if line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def has_letters(text: str) -> bool:
+    """At least one letter or CJK character: not only emoji, digits or punctuation."""
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def clean_text(text: str, max_chars: int, *, multiline: bool = False) -> str:
+    value = normalise(text, multiline=multiline)
+    if not value:
+        raise InputError(Problem.EMPTY)
+    if len(value) > max_chars:
+        raise InputError(Problem.TOO_LONG)
+    if not has_letters(value):
+        raise InputError(Problem.NO_LETTERS)
+    return value
+
+
+def parse_name(text: str) -> str:
+    return clean_text(text, MAX_NAME_CHARS)
+
+
+def parse_place(text: str) -> str:
+    return clean_text(text, MAX_PLACE_CHARS)
+
+
+def parse_organisation(text: str) -> str:
+    return clean_text(text, MAX_ORGANISATION_CHARS)
+
+
+def parse_summary(text: str) -> str:
+    value = normalise(text, multiline=True)
+    if not value:
+        raise InputError(Problem.EMPTY)
+    if len(value) > MAX_SUMMARY_CHARS:
+        raise InputError(Problem.SUMMARY_LONG)
+    if len(value) < MIN_SUMMARY_CHARS or not has_letters(value):
+        raise InputError(Problem.SUMMARY_SHORT)
+    return value
+
+
+_PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+
+
+def parse_phone(text: str) -> str:
+    """A mobile or landline number: digits with optional +, spaces, dashes or brackets."""
+    value = re.sub(r"[\s\-()]", "", normalise(text, fold=True))
+    if not value:
+        raise InputError(Problem.EMPTY)
+    if not _PHONE.match(value):
+        raise InputError(Problem.PHONE_FORMAT)
+    return value
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_CN_NUMBER = re.compile(f"^[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+$")
+
+
+def chinese_int(text: str) -> int | None:
+    """二百三十 -> 230, 两千 -> 2000, 十五 -> 15; None if `text` is not such a numeral."""
+    if not text or not _CN_NUMBER.match(text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # two digits in a row (一二) are not a numeral
+            digit = _CN_DIGITS[ch]
+        elif ch == "万":
+            total = (total + section + (digit or 0)) * 10_000
+            section, digit = 0, None
+        else:
+            unit = _CN_UNITS[ch]
+            section += (1 if digit is None else digit) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+def _number(text: str) -> float | None:
+    text = text.replace(",", "").strip()
+    if _NUMBER.match(text):
+        return float(text)
+    value = chinese_int(text)
+    return float(value) if value is not None else None
+
+
+_COUNT_WORDS = re.compile(
+    r"^(?:约|大约|大概|共|共计|一共|近)?(.+?)(?:多)?(?:人次|人|名|位|份|本|张|册)?$"
+)
+
+
+def _count(text: str, problem: Problem, upper: int, *, lower: int) -> int:
+    value = normalise(text, fold=True).replace(" ", "")
+    if not value:
+        raise InputError(Problem.EMPTY)
+    match = _COUNT_WORDS.match(value)
+    number = _number(match.group(1)) if match else None
+    if number is None or number != int(number):
+        raise InputError(Problem.NUMBER_FORMAT)
+    if not lower <= number <= upper:
+        raise InputError(problem)
+    return int(number)
+
+
+def parse_audience(text: str) -> int:
+    """People reached: "120", "约120人", "两百人"; 1 to 100,000."""
+    return _count(text, Problem.AUDIENCE_RANGE, MAX_AUDIENCE, lower=1)
+
+
+def parse_materials(text: str) -> int:
+    """Leaflets or booklets handed out: "300", "300份", "三百份"; 0 to 1,000,000."""
+    return _count(text, Problem.MATERIALS_RANGE, MAX_MATERIALS, lower=0)
+
+
+_HOURS = re.compile(
+    r"^(?:约|大约|大概|共)?(?P<n>[0-9.]+|[零〇一二两三四五六七八九十]+)?(?P<half>个半|半)?"
+    r"(?:个)?(?P<unit>小时|钟头|h|hr|hrs|hour|hours|分钟|分|min|mins|minutes)?$"
+)
+
+
+def parse_hours(text: str) -> float:
+    """Service hours: "2", "2.5", "2小时", "两个半小时", "半小时", "90分钟"; 0.5 to 24."""
+    value = normalise(text, fold=True).replace(" ", "").lower()
+    if not value:
+        raise InputError(Problem.EMPTY)
+    match = _HOURS.match(value)
+    if match is None or not (match["n"] or match["half"]):
+        raise InputError(Problem.NUMBER_FORMAT)
+    number = _number(match["n"]) if match["n"] else 0.0
+    if number is None:
+        raise InputError(Problem.NUMBER_FORMAT)
+    if match["half"]:
+        number += 0.5
+    if match["unit"] in {"分钟", "分", "min", "mins", "minutes"}:
+        if match["half"]:
+            raise InputError(Problem.NUMBER_FORMAT)
+        number /= 60
+    if not MIN_HOURS <= number <= MAX_HOURS:
+        raise InputError(Problem.HOURS_RANGE)
+    return round(number, 2)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+MAX_PERIOD_DAYS = 5 * 366
+_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+
+
+def parse_date(text: str, *, today: date, max_age_days: int) -> date:
+    """今天/昨天/前天, 2026-12-04, 2026年12月4日, 12月4日, 12.4, 12-4, 12/4.
+
+    Without a year, the latest such date not after today. Never in the future, never older
+    than `max_age_days`.
+    """
+    value = normalise(text, fold=True).replace(" ", "")
+    if not value:
+        raise InputError(Problem.EMPTY)
+    if value in _RELATIVE:
+        return today - timedelta(days=_RELATIVE[value])
+    if full := _FULL.match(value):
+        year, month, day = (int(g) for g in full.groups())
+        result = _make_date(year, month, day)
+    elif short := _SHORT.match(value):
+        month, day = int(short[1]), int(short[2])
+        result = _make_date(today.year, month, day)
+        if result > today:
+            result = _make_date(today.year - 1, month, day)
+    else:
+        raise InputError(Problem.DATE_FORMAT)
+    if result > today:
+        raise InputError(Problem.DATE_FUTURE)
+    if result < today - timedelta(days=max_age_days):
+        raise InputError(Problem.DATE_TOO_OLD)
+    return result
+
+
+def _make_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InputError(Problem.DATE_INVALID) from None
+
+
+# --- periods (coordinators' /stats and /export) --------------------------------------------
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+_RANGE = re.compile(r"\s*(?:~|～|至|到|—|--|\s)\s*")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def parse_period(text: str, *, today: date) -> tuple[date, date]:
+    """本月 (the default), 上月, 本周, 今年, 去年, 2026, 2026-03, 2026年3月, or a range
+    "2026-01-01 2026-03-31" (also with ~ 至 到 between). Both ends inclusive."""
+    value = normalise(text, fold=True).lower()
+    month_start = today.replace(day=1)
+    named = {
+        "": (month_start, today),
+        "本月": (month_start, today),
+        "month": (month_start, today),
+        "上月": (_previous_month(today), month_start - timedelta(days=1)),
+        "上个月": (_previous_month(today), month_start - timedelta(days=1)),
+        "本周": (today - timedelta(days=today.weekday()), today),
+        "week": (today - timedelta(days=today.weekday()), today),
+        "今年": (date(today.year, 1, 1), today),
+        "本年": (date(today.year, 1, 1), today),
+        "year": (date(today.year, 1, 1), today),
+        "去年": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    }
+    if value in named:
+        return named[value]
+    if year := _YEAR.match(value):
+        return _checked(date(int(year[1]), 1, 1), date(int(year[1]), 12, 31))
+    if month := _MONTH.match(value):
+        y, m = int(month[1]), int(month[2])
+        if not 1 <= m <= 12:
+            raise InputError(Problem.PERIOD_FORMAT)
+        return _checked(date(y, m, 1), _month_end(y, m))
+    parts = [p for p in _RANGE.split(value) if p]
+    if len(parts) != 2:
+        raise InputError(Problem.PERIOD_FORMAT)
+    start, end = (_full_date(p) for p in parts)
+    return _checked(start, end)
+
+
+def _previous_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _full_date(text: str) -> date:
+    match = _FULL.match(text)
+    if match is None:
+        raise InputError(Problem.PERIOD_FORMAT)
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise InputError(Problem.DATE_INVALID) from None
+
+
+def _checked(start: date, end: date) -> tuple[date, date]:
+    if end < start or (end - start).days > MAX_PERIOD_DAYS:
+        raise InputError(Problem.PERIOD_ORDER)
+    return start, end

@@ -1,0 +1,107 @@
+"""The coordinators' chart: activities per week by activity type, as a PNG (matplotlib, Agg).
+
+Chinese labels need a CJK font. One is taken from `font` (PUFA_CHART_FONT), else from the
+fonts matplotlib finds (e.g. Debian's fonts-noto-cjk or fonts-wqy-microhei); without any,
+labels are written in pinyin so the chart still renders, without missing-glyph warnings.
+"""
+
+import io
+import re
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+KNOWN_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Sarasa Gothic SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "AR PL UMing CN",
+)
+MAX_SERIES = 8
+
+
+@cache
+def find_cjk_font(explicit: Path | None = None) -> Path | None:
+    """A font file that can draw Chinese, or None."""
+    if explicit is not None:
+        return explicit if explicit.is_file() else None
+    from matplotlib import font_manager
+
+    by_family = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+    for family in KNOWN_CJK_FAMILIES:
+        if family in by_family:
+            return Path(by_family[family])
+    return None
+
+
+def ascii_label(text: str) -> str:
+    """Chinese as pinyin, anything else a plain font cannot draw dropped."""
+    from pypinyin import lazy_pinyin
+
+    spelled = " ".join(lazy_pinyin(text))
+    ascii_only = "".join(ch for ch in spelled if 32 <= ord(ch) < 127)
+    return re.sub(r"\s+", " ", ascii_only).strip() or "?"
+
+
+def weekly_chart(
+    weekly: Mapping[date, Mapping[str, int]],
+    labels: Mapping[str, str],
+    title: str,
+    *,
+    font: Path | None = None,
+    use_system_fonts: bool = True,
+) -> bytes:
+    """A stacked bar chart, one bar per week, one colour per activity type."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    font_file = find_cjk_font(font) if (font is not None or use_system_fonts) else None
+    families = ["DejaVu Sans"]
+    if font_file is not None:
+        font_manager.fontManager.addfont(str(font_file))
+        families.insert(0, font_manager.FontProperties(fname=str(font_file)).get_name())
+
+    def show(text: str) -> str:
+        return text if font_file is not None else ascii_label(text)
+
+    weeks = sorted(weekly)
+    totals: dict[str, int] = {}
+    for counts in weekly.values():
+        for kind, count in counts.items():
+            totals[kind] = totals.get(kind, 0) + count
+    kinds = sorted(totals, key=lambda k: -totals[k])[:MAX_SERIES]
+
+    figure = Figure(figsize=(10, 4.8), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(weeks)))
+    bottoms = [0] * len(weeks)
+    for kind in kinds:
+        heights = [weekly[week].get(kind, 0) for week in weeks]
+        axes.bar(positions, heights, bottom=bottoms, label=show(labels.get(kind, kind)))
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    step = max(1, len(weeks) // 12)
+    axes.set_xticks(positions[::step], [w.strftime("%m-%d") for w in weeks][::step])
+    axes.set_title(show(title), fontfamily=families)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    for text in [*axes.get_xticklabels(), *axes.get_yticklabels()]:
+        text.set_fontfamily(families)
+    if kinds:
+        axes.legend(prop=font_manager.FontProperties(family=families, size="small"))
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

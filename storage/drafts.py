@@ -1,0 +1,67 @@
+"""Unfinished guided chats, one row per (flow, person), rewritten on every step."""
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ConversationDraft, utcnow
+
+Data = dict[str, Any]
+
+
+async def load_draft(
+    *, session: AsyncSession, flow: str, telegram_id: int
+) -> tuple[str, Data] | None:
+    """The draft's step and data, or None if there is no draft."""
+    row = await session.get(ConversationDraft, (flow, telegram_id))
+    if row is None:
+        return None
+    data = json.loads(row.data)
+    return row.step, data if isinstance(data, dict) else {}
+
+
+async def save_draft(
+    *,
+    session: AsyncSession,
+    flow: str,
+    telegram_id: int,
+    step: str,
+    data: Data,
+    now: datetime | None = None,
+) -> None:
+    row = await session.get(ConversationDraft, (flow, telegram_id))
+    if row is None:
+        row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
+    row.step, row.data = step, json.dumps(data, ensure_ascii=False)
+    row.updated_at = now or utcnow()
+    session.add(row)
+
+
+async def delete_draft(*, session: AsyncSession, flow: str, telegram_id: int) -> None:
+    await session.exec(
+        delete(ConversationDraft).where(
+            col(ConversationDraft.flow) == flow, col(ConversationDraft.telegram_id) == telegram_id
+        )
+    )
+
+
+async def active_steps(
+    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime | None = None
+) -> dict[int, str]:
+    """{telegram_id: step} of the flow's drafts touched within `idle`; older ones are deleted
+    (they timed out while the bot was down)."""
+    cutoff = (now or utcnow()) - idle
+    await session.exec(
+        delete(ConversationDraft).where(
+            col(ConversationDraft.flow) == flow, col(ConversationDraft.updated_at) < cutoff
+        )
+    )
+    rows = await session.exec(
+        select(ConversationDraft.telegram_id, ConversationDraft.step).where(
+            col(ConversationDraft.flow) == flow
+        )
+    )
+    return dict(rows.all())

@@ -1,0 +1,257 @@
+"""Activity reports: submit once per draft, list one's own, edit or withdraw within a window."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ActivityReport, ReportStatus, utcnow
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """A checked report, as plain values (see content.report_input for the checks)."""
+
+    activity_type: str
+    activity_date: date
+    place: str
+    audience: int
+    hours: float
+    summary: str
+    town: str = ""
+    topics: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    materials: int | None = None
+    photo_file_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    report_id: int
+    created: bool  # False: this submission key was already used (a double-pressed 提交)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: int
+    volunteer_id: int
+    data: ReportData
+    status: str
+    created_at: datetime
+
+    def editable(self, now: datetime, window: timedelta) -> bool:
+        return self.status == ReportStatus.SUBMITTED.value and now - self.created_at <= window
+
+
+@dataclass(frozen=True)
+class Totals:
+    activities: int = 0
+    audience: int = 0
+    hours: float = 0.0
+
+
+class Change(StrEnum):
+    OK = "ok"
+    NOT_FOUND = "not_found"  # no such report of this volunteer's
+    TOO_LATE = "too_late"
+    WITHDRAWN = "withdrawn"
+
+
+def _columns(data: ReportData) -> dict[str, object]:
+    return {
+        "town": data.town,
+        "activity_type": data.activity_type,
+        "topics": ",".join(data.topics),
+        "activity_date": data.activity_date,
+        "place": data.place,
+        "lat": data.lat,
+        "lon": data.lon,
+        "audience": data.audience,
+        "hours": data.hours,
+        "materials": data.materials,
+        "summary": data.summary,
+        "photo_file_ids": ",".join(data.photo_file_ids),
+    }
+
+
+def _data(row: ActivityReport) -> ReportData:
+    return ReportData(
+        activity_type=row.activity_type,
+        activity_date=row.activity_date,
+        place=row.place,
+        audience=row.audience,
+        hours=row.hours,
+        summary=row.summary,
+        town=row.town,
+        topics=tuple(t for t in row.topics.split(",") if t),
+        lat=row.lat,
+        lon=row.lon,
+        materials=row.materials,
+        photo_file_ids=tuple(p for p in row.photo_file_ids.split(",") if p),
+    )
+
+
+def _stored(row: ActivityReport) -> StoredReport:
+    assert row.id is not None
+    return StoredReport(row.id, row.volunteer_id, _data(row), row.status, row.created_at)
+
+
+async def submit_report(
+    *,
+    session: AsyncSession,
+    volunteer_id: int,
+    data: ReportData,
+    submission_key: str,
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Insert the report unless its submission key was used before. Safe against double
+    presses and concurrent submissions: the key is UNIQUE and a conflict inserts nothing."""
+    now = now or utcnow()
+    values = {
+        **_columns(data),
+        "volunteer_id": volunteer_id,
+        "status": ReportStatus.SUBMITTED.value,
+        "submission_key": submission_key,
+        "created_at": now,
+        "updated_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ActivityReport)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["submission_key"])
+        .returning(col(ActivityReport.id))
+    )
+    inserted = (await session.exec(statement)).scalar_one_or_none()
+    if inserted is not None:
+        return SubmitResult(inserted, True)
+    existing = await report_by_key(session=session, submission_key=submission_key)
+    assert existing is not None
+    return SubmitResult(existing.id, False)
+
+
+async def report_by_key(*, session: AsyncSession, submission_key: str) -> StoredReport | None:
+    query = select(ActivityReport).where(col(ActivityReport.submission_key) == submission_key)
+    row = (await session.exec(query)).first()
+    return _stored(row) if row is not None else None
+
+
+async def get_report(*, session: AsyncSession, report_id: int) -> StoredReport | None:
+    row = await session.get(ActivityReport, report_id)
+    return _stored(row) if row is not None else None
+
+
+async def own_reports(
+    *, session: AsyncSession, volunteer_id: int, limit: int = 10
+) -> list[StoredReport]:
+    """The volunteer's latest reports (withdrawn ones too), newest activity first."""
+    query = (
+        select(ActivityReport)
+        .where(col(ActivityReport.volunteer_id) == volunteer_id)
+        .order_by(col(ActivityReport.activity_date).desc(), col(ActivityReport.id).desc())
+        .limit(limit)
+    )
+    return [_stored(row) for row in (await session.exec(query)).all()]
+
+
+async def own_totals(
+    *, session: AsyncSession, volunteer_id: int, start: date, end: date
+) -> Totals:
+    """Submitted activities, people reached and hours with activity dates in [start, end]."""
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(ActivityReport.audience), 0),
+        func.coalesce(func.sum(ActivityReport.hours), 0.0),
+    ).where(
+        col(ActivityReport.volunteer_id) == volunteer_id,
+        col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
+        col(ActivityReport.activity_date) >= start,
+        col(ActivityReport.activity_date) <= end,
+    )
+    count, audience, hours = (await session.exec(query)).one()
+    return Totals(int(count), int(audience), round(float(hours), 2))
+
+
+async def _own_changeable(
+    session: AsyncSession, report_id: int, volunteer_id: int, now: datetime, window: timedelta
+) -> tuple[Change, ActivityReport | None]:
+    row = await session.get(ActivityReport, report_id)
+    if row is None or row.volunteer_id != volunteer_id:
+        return Change.NOT_FOUND, None
+    if row.status == ReportStatus.WITHDRAWN.value:
+        return Change.WITHDRAWN, None
+    if now - row.created_at > window:
+        return Change.TOO_LATE, None
+    return Change.OK, row
+
+
+async def edit_report(
+    *,
+    session: AsyncSession,
+    report_id: int,
+    volunteer_id: int,
+    data: ReportData,
+    window: timedelta,
+    now: datetime | None = None,
+) -> Change:
+    now = now or utcnow()
+    change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
+    if row is None:
+        return change
+    for name, value in _columns(data).items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    return Change.OK
+
+
+async def withdraw_report(
+    *,
+    session: AsyncSession,
+    report_id: int,
+    volunteer_id: int,
+    window: timedelta,
+    now: datetime | None = None,
+) -> Change:
+    now = now or utcnow()
+    change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
+    if row is None:
+        return change
+    row.status, row.updated_at = ReportStatus.WITHDRAWN.value, now
+    session.add(row)
+    return Change.OK
+
+
+async def unnotified_reports(*, session: AsyncSession, limit: int = 200) -> list[StoredReport]:
+    """Submitted reports coordinators have not been told about yet, oldest first."""
+    query = (
+        select(ActivityReport)
+        .where(
+            col(ActivityReport.notified_at).is_(None),
+            col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
+        )
+        .order_by(col(ActivityReport.id))
+        .limit(limit)
+    )
+    return [_stored(row) for row in (await session.exec(query)).all()]
+
+
+async def mark_notified(
+    *, session: AsyncSession, report_ids: list[int], now: datetime | None = None
+) -> None:
+    if report_ids:
+        await session.exec(
+            update(ActivityReport)
+            .where(col(ActivityReport.id).in_(report_ids))
+            .values(notified_at=now or utcnow())
+        )
+
+
+def with_town(data: ReportData, town: str) -> ReportData:
+    return replace(data, town=town)

@@ -1,0 +1,177 @@
+"""Coordinators' numbers for a period, computed by the database (GROUP BY), not in Python."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Executable, func, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ActivityReport, ReportStatus, Volunteer
+
+TOP_VOLUNTEERS = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("period ends before it starts")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a breakdown: a town, an activity type or a volunteer."""
+
+    key: str
+    activities: int
+    audience: int
+    hours: float
+    volunteers: int = 0
+
+
+@dataclass(frozen=True)
+class VolunteerLine:
+    volunteer_id: int
+    name: str
+    town: str
+    organisation: str
+    phone: str
+    activities: int
+    audience: int
+    hours: float
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    period: Period
+    total: Line
+    by_town: list[Line]
+    by_type: list[Line]
+    top_volunteers: list[VolunteerLine]
+    # {week's Monday: {activity type: activities}}, every week of the period present.
+    weekly: dict[date, dict[str, int]] = field(default_factory=dict)
+
+
+async def _rows(session: AsyncSession, query: Executable) -> Sequence[Any]:
+    connection = await session.connection()
+    return (await connection.execute(query)).all()
+
+
+def _in_period(period: Period) -> list[ColumnElement[bool]]:
+    return [
+        col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
+        col(ActivityReport.activity_date) >= period.start,
+        col(ActivityReport.activity_date) <= period.end,
+    ]
+
+
+def _sums() -> tuple[Any, ...]:
+    return (
+        func.count().label("activities"),
+        func.coalesce(func.sum(ActivityReport.audience), 0).label("audience"),
+        func.coalesce(func.sum(ActivityReport.hours), 0.0).label("hours"),
+        func.count(func.distinct(ActivityReport.volunteer_id)).label("volunteers"),
+    )
+
+
+def _line(key: str, row: Any) -> Line:
+    return Line(key, int(row[0]), int(row[1]), round(float(row[2]), 2), int(row[3]))
+
+
+async def _grouped(session: AsyncSession, period: Period, column: Any) -> list[Line]:
+    query = (
+        select(column, *_sums())
+        .where(*_in_period(period))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+    )
+    return [_line(str(row[0]), row[1:]) for row in await _rows(session, query)]
+
+
+async def period_stats(*, session: AsyncSession, period: Period) -> Stats:
+    [total_row] = await _rows(session, select(*_sums()).where(*_in_period(period)))
+    return Stats(
+        period=period,
+        total=_line("", total_row),
+        by_town=await _grouped(session, period, ActivityReport.town),
+        by_type=await _grouped(session, period, ActivityReport.activity_type),
+        top_volunteers=await volunteer_hours(session=session, period=period, limit=TOP_VOLUNTEERS),
+        weekly=await _weekly(session, period),
+    )
+
+
+async def _weekly(session: AsyncSession, period: Period) -> dict[date, dict[str, int]]:
+    """Activities per day and type from the database (at most a few thousand rows), folded
+    into weeks here: week arithmetic differs between SQLite and PostgreSQL."""
+    query = (
+        select(col(ActivityReport.activity_date), col(ActivityReport.activity_type), func.count())
+        .where(*_in_period(period))
+        .group_by(col(ActivityReport.activity_date), col(ActivityReport.activity_type))
+    )
+    weeks: dict[date, dict[str, int]] = {}
+    monday = period.start - timedelta(days=period.start.weekday())
+    while monday <= period.end:
+        weeks[monday] = defaultdict(int)
+        monday += timedelta(days=7)
+    for day, kind, count in await _rows(session, query):
+        weeks[day - timedelta(days=day.weekday())][kind] += int(count)
+    return {week: dict(counts) for week, counts in weeks.items()}
+
+
+async def volunteer_hours(
+    *, session: AsyncSession, period: Period, limit: int | None = None
+) -> list[VolunteerLine]:
+    """Per volunteer: activities, people reached, hours, first and last activity date; the
+    most hours first (for 志愿服务记录 certificates and the top-volunteers list)."""
+    per_volunteer = (
+        select(
+            col(ActivityReport.volunteer_id).label("vid"),
+            func.count().label("activities"),
+            func.coalesce(func.sum(ActivityReport.audience), 0).label("audience"),
+            func.coalesce(func.sum(ActivityReport.hours), 0.0).label("hours"),
+            func.min(ActivityReport.activity_date).label("first"),
+            func.max(ActivityReport.activity_date).label("last"),
+        )
+        .where(*_in_period(period))
+        .group_by(col(ActivityReport.volunteer_id))
+        .subquery()
+    )
+    query = (
+        select(
+            per_volunteer,
+            func.coalesce(Volunteer.name, ""),
+            func.coalesce(Volunteer.town, ""),
+            func.coalesce(Volunteer.organisation, ""),
+            func.coalesce(Volunteer.phone, ""),
+        )
+        .outerjoin(Volunteer, col(Volunteer.telegram_id) == per_volunteer.c.vid)
+        .order_by(per_volunteer.c.hours.desc(), per_volunteer.c.activities.desc())
+        .order_by(per_volunteer.c.vid)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = await _rows(session, query)
+    return [
+        VolunteerLine(
+            volunteer_id=int(vid),
+            name=name,
+            town=town,
+            organisation=organisation,
+            phone=phone,
+            activities=int(activities),
+            audience=int(audience),
+            hours=round(float(hours), 2),
+            first=first,
+            last=last,
+        )
+        for vid, activities, audience, hours, first, last, name, town, organisation, phone in rows
+    ]

@@ -1,0 +1,260 @@
+"""Volunteers: invite codes, registration, profiles, leaving, roles and erasure (/deleteme)."""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import CursorResult, func, or_, update
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    ActivityReport,
+    AuditLog,
+    ConversationDraft,
+    Invite,
+    Person,
+    QuestionLog,
+    Role,
+    Volunteer,
+    utcnow,
+)
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
+CODE_LENGTH = 10
+CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
+ANONYMOUS_ID = 0  # reports of people who asked to be erased keep counting under this id
+
+
+class InviteStatus(StrEnum):
+    OK = "ok"
+    UNKNOWN = "unknown"  # never issued, mistyped or forged
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    code: str
+    town: str
+    organisation: str
+    max_uses: int | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class VolunteerProfile:
+    name: str
+    town: str
+    place: str = ""
+    organisation: str = ""
+    phone: str = ""
+
+
+def normalise_code(text: str) -> str:
+    return text.strip().lower().removeprefix("join_")
+
+
+async def create_invite(
+    *,
+    session: AsyncSession,
+    created_by: int | None,
+    valid_for: timedelta,
+    town: str = "",
+    organisation: str = "",
+    single_use: bool = False,
+    now: datetime | None = None,
+) -> InviteInfo:
+    now = now or utcnow()
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    invite = Invite(
+        code=code,
+        town=town,
+        organisation=organisation,
+        created_by=created_by,
+        max_uses=1 if single_use else None,
+        expires_at=now + valid_for,
+        created_at=now,
+    )
+    session.add(invite)
+    await session.flush()
+    return _info(invite)
+
+
+async def check_invite(
+    *, session: AsyncSession, code: str, now: datetime | None = None
+) -> tuple[InviteStatus, InviteInfo | None]:
+    code = normalise_code(code)
+    invite = await session.get(Invite, code) if CODE_PATTERN.match(code) else None
+    if invite is None:
+        return InviteStatus.UNKNOWN, None
+    if invite.expires_at <= (now or utcnow()):
+        return InviteStatus.EXPIRED, _info(invite)
+    if invite.max_uses is not None and invite.uses >= invite.max_uses:
+        return InviteStatus.USED_UP, _info(invite)
+    return InviteStatus.OK, _info(invite)
+
+
+async def register_volunteer(
+    *,
+    session: AsyncSession,
+    telegram_id: int,
+    code: str,
+    profile: VolunteerProfile,
+    now: datetime | None = None,
+) -> InviteStatus:
+    """Use the code (atomically: a single-use code admits one person even when two finish at
+    once) and create or re-activate the volunteer. Anything but OK changes nothing."""
+    now = now or utcnow()
+    status, _ = await check_invite(session=session, code=code, now=now)
+    if status is not InviteStatus.OK:
+        return status
+    used = await session.exec(
+        update(Invite)
+        .where(
+            col(Invite.code) == normalise_code(code),
+            col(Invite.expires_at) > now,
+            or_(col(Invite.max_uses).is_(None), col(Invite.uses) < col(Invite.max_uses)),
+        )
+        .values(uses=Invite.uses + 1)
+    )
+    if _rowcount(used) != 1:
+        return InviteStatus.USED_UP
+    volunteer = await session.get(Volunteer, telegram_id) or Volunteer(telegram_id=telegram_id)
+    for name in PROFILE_FIELDS:
+        setattr(volunteer, name, getattr(profile, name))
+    volunteer.invite_code, volunteer.active = normalise_code(code), True
+    volunteer.joined_at, volunteer.left_at = now, None
+    session.add(volunteer)
+    person = await _person(session, telegram_id, profile.name)
+    if person.role != Role.COORDINATOR.value:
+        person.role = Role.VOLUNTEER.value
+    session.add(person)
+    return InviteStatus.OK
+
+
+async def get_volunteer(*, session: AsyncSession, telegram_id: int) -> Volunteer | None:
+    """The active volunteer, or None (never registered, or left)."""
+    volunteer = await session.get(Volunteer, telegram_id)
+    return volunteer if volunteer is not None and volunteer.active else None
+
+
+async def update_profile(
+    *, session: AsyncSession, telegram_id: int, field: str, value: str
+) -> bool:
+    if field not in PROFILE_FIELDS:
+        raise ValueError(f"not a profile field: {field}")
+    volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
+    if volunteer is None:
+        return False
+    setattr(volunteer, field, value)
+    session.add(volunteer)
+    return True
+
+
+async def leave(*, session: AsyncSession, telegram_id: int, now: datetime | None = None) -> bool:
+    """Stop volunteering: personal fields are blanked, reports keep counting anonymously."""
+    volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
+    if volunteer is None:
+        return False
+    volunteer.name = volunteer.place = volunteer.organisation = volunteer.phone = ""
+    volunteer.invite_code, volunteer.active, volunteer.left_at = None, False, now or utcnow()
+    session.add(volunteer)
+    person = await session.get(Person, telegram_id)
+    if person is not None and person.role == Role.VOLUNTEER.value:
+        person.role = Role.RESIDENT.value
+        session.add(person)
+    return True
+
+
+@dataclass(frozen=True)
+class Erasure:
+    questions: int
+    reports_anonymised: int
+    had_profile: bool
+
+
+async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
+    """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
+    profile, drafts and role are deleted; their activity reports stay as anonymous counts
+    without photos, location or link to them; audit entries lose their name."""
+    questions = _rowcount(
+        await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
+    )
+    reports = _rowcount(
+        await session.exec(
+            update(ActivityReport)
+            .where(col(ActivityReport.volunteer_id) == telegram_id)
+            .values(volunteer_id=ANONYMOUS_ID, photo_file_ids="", lat=None, lon=None)
+        )
+    )
+    had_profile = await session.get(Volunteer, telegram_id) is not None
+    await session.exec(delete(Volunteer).where(col(Volunteer.telegram_id) == telegram_id))
+    await session.exec(
+        delete(ConversationDraft).where(col(ConversationDraft.telegram_id) == telegram_id)
+    )
+    await session.exec(
+        update(AuditLog).where(col(AuditLog.actor_id) == telegram_id).values(actor_id=None)
+    )
+    await session.exec(
+        update(AuditLog).where(col(AuditLog.target) == str(telegram_id)).values(target="")
+    )
+    await session.exec(
+        update(Invite).where(col(Invite.created_by) == telegram_id).values(created_by=None)
+    )
+    await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
+    return Erasure(questions, reports, had_profile)
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
+    """A person the bot has met, by numeric Telegram id or @username."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return await session.get(Person, int(ref))
+    username = ref.removeprefix("@")
+    if not username:
+        return None
+    query = select(Person).where(func.lower(Person.username) == username.lower())
+    return (await session.exec(query)).first()
+
+
+async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: bool) -> bool:
+    """Promote to coordinator, or demote back to volunteer/resident. False if unknown."""
+    person = await session.get(Person, telegram_id)
+    if person is None:
+        return False
+    if promote:
+        person.role = Role.COORDINATOR.value
+    else:
+        volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
+        person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value
+    session.add(person)
+    return True
+
+
+async def promoted_coordinators(*, session: AsyncSession) -> list[int]:
+    rows = await session.exec(
+        select(Person.telegram_id).where(col(Person.role) == Role.COORDINATOR.value)
+    )
+    return list(rows.all())
+
+
+async def _person(session: AsyncSession, telegram_id: int, name: str) -> Person:
+    person = await session.get(Person, telegram_id)
+    return person or Person(telegram_id=telegram_id, name=name[:200])
+
+
+def _info(invite: Invite) -> InviteInfo:
+    return InviteInfo(
+        invite.code, invite.town, invite.organisation, invite.max_uses, invite.expires_at
+    )
+
+
+def _rowcount(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0

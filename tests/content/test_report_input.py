@@ -1,0 +1,260 @@
+"""Parsing what volunteers type: dates, numbers, hours, text limits, periods."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from content.report_input import (
+    MAX_SUMMARY_CHARS,
+    InputError,
+    Problem,
+    chinese_int,
+    normalise,
+    parse_audience,
+    parse_date,
+    parse_hours,
+    parse_materials,
+    parse_name,
+    parse_period,
+    parse_phone,
+    parse_summary,
+)
+
+TODAY = date(2026, 12, 10)
+
+
+def problem(call: object) -> Problem:
+    assert callable(call)
+    with pytest.raises(InputError) as caught:
+        call()
+    return caught.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天", date(2026, 12, 10)),
+        ("昨天", date(2026, 12, 9)),
+        ("前天", date(2026, 12, 8)),
+        ("12月4日", date(2026, 12, 4)),
+        ("12月4号", date(2026, 12, 4)),
+        ("2026-12-04", date(2026, 12, 4)),
+        ("2026/12/4", date(2026, 12, 4)),
+        ("2026年12月4日", date(2026, 12, 4)),
+        ("12.4", date(2026, 12, 4)),
+        ("12-4", date(2026, 12, 4)),
+        ("１２月４日", date(2026, 12, 4)),
+        (" 12 月 4 日 ", date(2026, 12, 4)),
+        ("11.30", date(2026, 11, 30)),
+    ],
+)
+def test_dates_people_write(text: str, expected: date) -> None:
+    assert parse_date(text, today=TODAY, max_age_days=60) == expected
+
+
+def test_a_date_without_year_is_the_latest_one_not_in_the_future() -> None:
+    january = date(2027, 1, 5)
+    assert parse_date("12.30", today=january, max_age_days=60) == date(2026, 12, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Problem.EMPTY),
+        ("明天", Problem.DATE_FORMAT),
+        ("下周三", Problem.DATE_FORMAT),
+        ("😀", Problem.DATE_FORMAT),
+        ("2月30日", Problem.DATE_INVALID),
+        ("13.1", Problem.DATE_INVALID),
+        ("2026-12-11", Problem.DATE_FUTURE),
+        ("2027-01-01", Problem.DATE_FUTURE),
+        ("2026-01-01", Problem.DATE_TOO_OLD),
+        ("9.1", Problem.DATE_TOO_OLD),
+    ],
+)
+def test_bad_dates_are_explained(text: str, expected: Problem) -> None:
+    assert problem(lambda: parse_date(text, today=TODAY, max_age_days=60)) is expected
+
+
+@given(st.text(max_size=40), st.integers(min_value=1, max_value=400))
+def test_any_date_text_is_accepted_within_the_window_or_refused(text: str, days: int) -> None:
+    try:
+        day = parse_date(text, today=TODAY, max_age_days=days)
+    except InputError:
+        return
+    assert TODAY - timedelta(days=days) <= day <= TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2", 2.0),
+        ("2.5", 2.5),
+        ("2小时", 2.0),
+        ("2 个小时", 2.0),
+        ("两小时", 2.0),
+        ("两个半小时", 2.5),
+        ("一个半小时", 1.5),
+        ("半小时", 0.5),
+        ("90分钟", 1.5),
+        ("1.5h", 1.5),
+        ("十二小时", 12.0),
+        ("２４", 24.0),
+    ],
+)
+def test_hours(text: str, hours: float) -> None:
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0", Problem.HOURS_RANGE),
+        ("0.2", Problem.HOURS_RANGE),
+        ("25", Problem.HOURS_RANGE),
+        ("10分钟", Problem.HOURS_RANGE),
+        ("-2", Problem.NUMBER_FORMAT),
+        ("两三个小时", Problem.NUMBER_FORMAT),
+        ("1e3", Problem.NUMBER_FORMAT),
+        ("nan", Problem.NUMBER_FORMAT),
+        ("⏰", Problem.NUMBER_FORMAT),
+        ("", Problem.EMPTY),
+    ],
+)
+def test_bad_hours(text: str, expected: Problem) -> None:
+    assert problem(lambda: parse_hours(text)) is expected
+
+
+@given(st.text(max_size=30))
+def test_any_hours_text_is_in_range_or_refused(text: str) -> None:
+    try:
+        hours = parse_hours(text)
+    except InputError:
+        return
+    assert 0.5 <= hours <= 24
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("120", 120), ("约120人", 120), ("两百人", 200), ("一百二十", 120), ("1,200", 1200)],
+)
+def test_audience(text: str, count: int) -> None:
+    assert parse_audience(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0", Problem.AUDIENCE_RANGE),
+        ("100001", Problem.AUDIENCE_RANGE),
+        ("99999999999999999999", Problem.AUDIENCE_RANGE),
+        ("1.5", Problem.NUMBER_FORMAT),
+        ("很多", Problem.NUMBER_FORMAT),
+        ("🙂🙂", Problem.NUMBER_FORMAT),
+        ("-3", Problem.NUMBER_FORMAT),
+    ],
+)
+def test_bad_audience(text: str, expected: Problem) -> None:
+    assert problem(lambda: parse_audience(text)) is expected
+
+
+@given(st.text(max_size=30))
+def test_any_audience_text_is_in_range_or_refused(text: str) -> None:
+    try:
+        count = parse_audience(text)
+    except InputError:
+        return
+    assert 1 <= count <= 100_000
+
+
+def test_materials_may_be_zero() -> None:
+    assert parse_materials("0") == 0 and parse_materials("三百份") == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("十", 10), ("十五", 15), ("二十", 20), ("两千零五", 2005), ("三万", 30000), ("一二", None)],
+)
+def test_chinese_numerals(text: str, value: int | None) -> None:
+    assert chinese_int(text) == value
+
+
+def test_summary_limits() -> None:
+    assert parse_summary("  宪法宣传\r\n\n\n\n效果很好 🎉 ") == "宪法宣传\n\n效果很好 🎉"
+    assert problem(lambda: parse_summary("好")) is Problem.SUMMARY_SHORT
+    assert problem(lambda: parse_summary("🎉🎉🎉🎉🎉🎉")) is Problem.SUMMARY_SHORT
+    assert problem(lambda: parse_summary("宪" * 5000)) is Problem.SUMMARY_LONG
+    assert len(parse_summary("宪" * MAX_SUMMARY_CHARS)) == MAX_SUMMARY_CHARS
+
+
+@given(st.text(max_size=600))
+def test_any_summary_is_clean_and_bounded_or_refused(text: str) -> None:
+    try:
+        summary = parse_summary(text)
+    except InputError:
+        return
+    assert 5 <= len(summary) <= MAX_SUMMARY_CHARS
+    assert summary == summary.strip() and "\x00" not in summary and "\r" not in summary
+
+
+def test_names_and_phones() -> None:
+    assert parse_name(" 张\u200b三 ") == "张三"
+    assert problem(lambda: parse_name("🙂")) is Problem.NO_LETTERS
+    assert problem(lambda: parse_name("张" * 51)) is Problem.TOO_LONG
+    assert parse_phone("138-0013-8000") == "13800138000"
+    assert parse_phone("+86 138 0013 8000") == "+8613800138000"
+    assert parse_phone("(0710) 1234567") == "07101234567"
+    assert problem(lambda: parse_phone("打我电话")) is Problem.PHONE_FORMAT
+    assert problem(lambda: parse_phone("123")) is Problem.PHONE_FORMAT
+
+
+@given(st.text(max_size=80))
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text, multiline=True)
+    assert normalise(once, multiline=True) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("", (date(2026, 12, 1), TODAY)),
+        ("本月", (date(2026, 12, 1), TODAY)),
+        ("上月", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("今年", (date(2026, 1, 1), TODAY)),
+        ("去年", (date(2025, 1, 1), date(2025, 12, 31))),
+        ("本周", (date(2026, 12, 7), TODAY)),
+        ("2026", (date(2026, 1, 1), date(2026, 12, 31))),
+        ("2026-02", (date(2026, 2, 1), date(2026, 2, 28))),
+        ("2024年2月", (date(2024, 2, 1), date(2024, 2, 29))),
+        ("2026-01-01 2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
+        ("2026-01-01~2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
+        ("2026-01-01 至 2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_periods(text: str, period: tuple[date, date]) -> None:
+    assert parse_period(text, today=TODAY) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("下个月", Problem.PERIOD_FORMAT),
+        ("2026-13", Problem.PERIOD_FORMAT),
+        ("2026-03-31 2026-01-01", Problem.PERIOD_ORDER),
+        ("2000-01-01 2026-01-01", Problem.PERIOD_ORDER),
+        ("2026-02-30 2026-03-01", Problem.DATE_INVALID),
+    ],
+)
+def test_bad_periods(text: str, expected: Problem) -> None:
+    assert problem(lambda: parse_period(text, today=TODAY)) is expected
+
+
+@given(st.text(max_size=40))
+def test_any_period_text_is_ordered_or_refused(text: str) -> None:
+    try:
+        start, end = parse_period(text, today=TODAY)
+    except InputError:
+        return
+    assert start <= end

@@ -1,0 +1,30 @@
+"""The volunteer texts: every problem explained, every template formats with its values."""
+
+from content.loader import Library
+from content.report_input import Problem
+from handlers.report_view import explain, limits
+
+
+def test_every_problem_has_an_explanation(library: Library) -> None:
+    texts = library.ui.volunteers
+    for item in Problem:
+        assert explain(texts, item, 60).strip()
+    assert "60" in explain(texts, Problem.DATE_TOO_OLD, 60)
+
+
+def test_templates_format_with_their_placeholders(library: Library) -> None:
+    texts = library.ui.volunteers
+    values = {
+        **limits(60),
+        "id": 1, "name": "张三", "town": "城关镇", "type": "宪法宣传", "date": "2026-12-04",
+        "place": "广场", "audience": 100, "hours": "2", "photos": 1, "summary": "简介",
+        "count": 2, "more": 3, "code": "abc", "link": "https://t.me/x", "organisation": "司法所",
+        "uses": "一次", "expires": "2026-12-31", "towns": "城关镇", "period": "本月",
+        "activities": 3, "volunteers": 2, "rank": 1, "label": "本月", "days": 7,
+        "questions": 1, "reports": 2, "phone": "138", "joined": "2026-12-01", "topics": "宪法",
+        "materials": 3,
+    }  # fmt: skip
+    for value in texts.model_dump().values():
+        if isinstance(value, str):
+            value.format(**values)  # a misspelt {placeholder} raises KeyError
+    assert "张三" in texts.registered.format(**values)

@@ -1,0 +1,177 @@
+"""Coordinators' tools, and the role matrix: every coordinator command and button, tried by
+a resident and by a volunteer, is refused politely and audited."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlmodel import col, select
+
+from bot.app import build_services
+from content.loader import Library
+from content.search import SearchIndex
+from storage.models import AuditLog, Role
+from storage.people import get_role
+from tests.e2e.conftest import ADMIN_ID, Harness, running_bot
+from tests.e2e.volunteer_steps import invite, press, register, report_to_card
+
+COMMANDS = [
+    "/invite",
+    "/invite 城关镇 单次",
+    "/promote 901",
+    "/demote 7000001",
+    "/stats",
+    "/stats 今年",
+    "/export",
+    "/export 本月 csv",
+    "/hours",
+]
+FORGED_BUTTONS = ["1:k:promote:901:yes", "1:k:demote:7000001:yes"]
+
+
+async def _refusals(bot: Harness) -> list[AuditLog]:
+    async with bot.services.db.session() as session:
+        query = select(AuditLog).where(col(AuditLog.allowed).is_(False))
+        return list((await session.exec(query)).all())
+
+
+@pytest.mark.parametrize("role", ["resident", "volunteer"])
+async def test_role_matrix_everyone_else_is_refused_and_audited(
+    bot_with_admins: Harness, role: str
+) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(901, "普通用户")
+    if role == "volunteer":
+        await register(bot, user, await invite(bot, "城关镇"))
+    bot.api.send_command(user, "/start")
+    [menu] = await bot.api.wait_for_messages(user.id)
+    for command in COMMANDS:
+        bot.api.send_command(user, command)
+        [reply] = await bot.api.wait_for_messages(user.id)
+        assert reply.text == bot.ui.not_allowed, (role, command, reply.text)
+    for data in FORGED_BUTTONS:
+        answer = await bot.press(user, menu, data)
+        assert answer.get("text") == bot.ui.not_allowed
+    refused = await _refusals(bot)
+    assert len(refused) == len(COMMANDS) + len(FORGED_BUTTONS)
+    assert {r.actor_id for r in refused} == {user.id}
+    assert {r.action for r in refused} == {
+        "invite",
+        "promote",
+        "demote",
+        "stats",
+        "export",
+        "hours",
+    }
+    async with bot.services.db.session() as session:
+        assert await get_role(session=session, telegram_id=user.id) is not Role.COORDINATOR
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
+    [stats] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "普法活动统计" in (stats.text or "")  # the real coordinator is not refused
+
+
+async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    admin = bot.api.user(ADMIN_ID, "管理员")
+    helper = bot.api.user(902, "小帮手", username="helper_902")
+    bot.api.send_command(helper, "/start")
+    await bot.api.wait_for_messages(helper.id)
+    bot.api.send_command(admin, "/promote @nobody")
+    [reply] = await bot.api.wait_for_messages(admin.id)
+    assert "找不到" in (reply.text or "")
+    bot.api.send_command(admin, "/promote @Helper_902")
+    [confirm] = await bot.api.wait_for_messages(admin.id)
+    assert "小帮手" in (confirm.text or "")
+    [kept] = await press(bot, admin, confirm, "不了")
+    assert "没有改变" in (kept.text or "")
+    bot.api.press_button(admin, confirm, "确定")
+    [done] = await bot.api.wait_for_messages(admin.id)
+    [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
+    assert "已把 902 设为协调员" in (done.text or "") and "协调员" in (told.text or "")
+    bot.api.send_command(helper, "/hours 今年")
+    title, document = await bot.api.wait_for_messages(helper.id, 2)
+    assert "志愿服务时长" in (title.text or "") and document.kind == "document"
+    bot.api.send_command(helper, "/demote 7000001")
+    [reply] = await bot.api.wait_for_messages(helper.id)
+    assert "PUFA_ADMIN_IDS" in (reply.text or "")
+    bot.api.send_command(admin, "/demote 902")
+    [confirm] = await bot.api.wait_for_messages(admin.id)
+    [done] = await press(bot, admin, confirm, "确定")
+    [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
+    assert "撤销" in (told.text or "")
+    bot.api.send_command(helper, "/stats")
+    [reply] = await bot.api.wait_for_messages(helper.id)
+    assert reply.text == bot.ui.not_allowed
+    async with bot.services.db.session() as session:
+        allowed = await session.exec(select(AuditLog.action).where(col(AuditLog.allowed)))
+        actions = list(allowed.all())
+    assert actions.count("promote") == 1 and actions.count("demote") == 1
+    assert "hours" in actions
+
+
+async def test_coordinator_input_is_checked(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    admin = bot.api.user(ADMIN_ID)
+    for command, words in [
+        ("/invite 火星镇", "可选的乡镇"),
+        ("/stats 下个月", "时间段没看懂"),
+        ("/export 2026-03-31 2026-01-01", "结束日期"),
+        ("/promote", "找不到"),
+    ]:
+        bot.api.send_command(admin, command)
+        [reply] = await bot.api.wait_for_messages(admin.id)
+        assert words in (reply.text or ""), (command, reply.text)
+
+
+async def test_hours_export_lists_volunteers_with_phones(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(903)
+    await register(bot, user, await invite(bot, "城关镇"), name="=HYPERLINK(1)")
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    _removed, done = await bot.api.wait_for_messages(user.id, 2)
+    [notice] = await bot.api.wait_for_messages(ADMIN_ID, after=done.index)
+    assert "新的活动报告" in (notice.text or "")
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/hours")
+    title, document = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    assert "=HYPERLINK(1)" in (title.text or "")
+    assert document.file is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(document.file)).active
+    assert sheet is not None
+    header, row = [list(r) for r in sheet.iter_rows(values_only=True)]
+    values = dict(zip(header, row, strict=True))
+    assert values["志愿者"] == "'=HYPERLINK(1)" and values["电话"] == "13800138000"
+    assert values["服务时长（小时）"] == 2 and values["活动次数"] == 1
+
+
+async def test_daily_digest_instead_of_each_report(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    async with running_bot(
+        tmp_path,
+        lambda settings: build_services(settings, library, index),
+        admin_ids=frozenset({ADMIN_ID}),
+        user_rate_per_minute=10_000,
+        report_notify="digest",
+    ) as bot:
+        user = bot.api.user(904)
+        await register(bot, user, await invite(bot, "城关镇"))
+        for _ in range(2):
+            card = await report_to_card(bot, user)
+            bot.api.press_button(user, card, "提交")
+            await bot.api.wait_for_messages(user.id, 2)
+        await bot.settle()
+        assert not [m for m in bot.api.messages_to(ADMIN_ID) if "新的活动报告" in m.content]
+        assert bot.app.job_queue is not None
+        [job] = bot.app.job_queue.get_jobs_by_name("report-digest")
+        mark = len(bot.api.sent)
+        await job.run(bot.app)
+        [digest] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+        assert "今日活动报告 2 份" in (digest.text or "")
+        await job.run(bot.app)  # nothing new: no second digest
+        await bot.settle()
+        assert (
+            len(bot.api.messages_to(ADMIN_ID))
+            == len([m for m in bot.api.sent[:mark] if m.chat_id == ADMIN_ID]) + 1
+        )

@@ -1,0 +1,161 @@
+"""Registration, bad invite codes, profile corrections, /leave, /deleteme, /cancel, and
+/myreports' edit and withdraw, through the local Bot API."""
+
+from datetime import timedelta
+
+from storage.models import Invite, Person, Volunteer
+from storage.reports import own_reports
+from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.e2e.volunteer_steps import invite, press, register, report_to_card, say
+
+
+async def test_bad_codes_are_explained(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(811)
+    for payload in ("join_nonsense", "join_" + "a" * 10, "join_'%3B--"):
+        bot.api.send_command(user, f"/start {payload}")
+        [reply] = await bot.api.wait_for_messages(user.id)
+        assert "无效" in (reply.text or ""), reply.text
+    code = await invite(bot, "单次")
+    async with bot.services.db.session() as session:
+        row = await session.get(Invite, code)
+        assert row is not None
+        row.expires_at -= timedelta(days=365)
+        session.add(row)
+    bot.api.send_command(user, f"/join {code}")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "过期" in (reply.text or "")
+    used = await invite(bot, "城关镇", "单次")
+    await register(bot, bot.api.user(812), used)
+    bot.api.send_command(user, f"/join {used}")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "已经被使用" in (reply.text or "")
+
+
+async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    code = await invite(bot)  # any town: the volunteer picks one
+    user = bot.api.user(813)
+    bot.api.send_command(user, "/join")
+    [ask] = await bot.api.wait_for_messages(user.id)
+    assert "邀请码" in (ask.text or "")
+    [reply] = await say(bot, user, "wrongcode1")
+    assert "无效" in (reply.text or "")
+    [_ask_name] = await say(bot, user, code.upper())
+    [reply] = await say(bot, user, "🙂🙂")
+    assert "文字" in (reply.text or "")
+    [ask_town] = await say(bot, user, "刘志愿")
+    assert "示例县东山镇" in ask_town.button_labels()
+    [reply] = await say(bot, user, "火星")  # not a listed town
+    assert "按提示" in (reply.text or "")
+    [ask_place] = await press(bot, user, ask_town, "示例县东山镇")
+    assert "桃园村" in ask_place.button_labels()
+    [_ask_org] = await say(bot, user, "自己输入的小区")
+    _ask_phone, _skip = await say(bot, user, "东山司法所", 2)
+    [reply] = await say(bot, user, "打我电话")
+    assert "电话号码" in (reply.text or "")
+    bot.api.send_contact(user, "+86 139 0000 1111", own=False)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "自己" in (reply.text or "")
+    bot.api.send_contact(user, "+86 139 0000 1111")
+    [done] = await bot.api.wait_for_messages(user.id)
+    assert "示例县东山镇" in (done.text or "")
+    async with bot.services.db.session() as session:
+        volunteer = await session.get(Volunteer, user.id)
+    assert volunteer is not None
+    assert (volunteer.name, volunteer.place, volunteer.organisation, volunteer.phone) == (
+        "刘志愿",
+        "自己输入的小区",
+        "东山司法所",
+        "+8613900001111",
+    )
+    bot.api.send_command(user, f"/join {code}")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "已经登记" in (reply.text or "")
+
+
+async def test_profile_correction_leave_and_report_refused_after(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(814)
+    await register(bot, user, await invite(bot, "城关镇"))
+    bot.api.send_command(user, "/profile")
+    [profile] = await bot.api.wait_for_messages(user.id)
+    assert "13800138000" in (profile.text or "")  # their own phone, shown to them
+    [_ask] = await press(bot, user, profile, "姓名")
+    updated, shown = await say(bot, user, "张三丰", 2)
+    assert "已更新" in (updated.text or "") and "张三丰" in (shown.text or "")
+    [ask_town] = await press(bot, user, shown, "乡镇/街道")
+    [ask_place] = await press(bot, user, ask_town, "示例县西河镇")
+    updated, shown = await press(bot, user, ask_place, "柳湾村", 2)
+    assert "示例县西河镇" in (shown.text or "") and "柳湾村" in (shown.text or "")
+    bot.api.send_command(user, "/leave")
+    [confirm] = await bot.api.wait_for_messages(user.id)
+    [kept] = await press(bot, user, confirm, "不了")
+    assert "没有改变" in (kept.text or "")
+    [left] = await press(bot, user, confirm, "确定")
+    assert "已退出" in (left.text or "")
+    bot.api.send_command(user, "/report")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "已登记的普法志愿者" in (reply.text or "")
+    async with bot.services.db.session() as session:
+        row = await session.get(Volunteer, user.id)
+    assert row is not None and (row.name, row.phone, row.active) == ("", "", False)
+
+
+async def test_cancel_and_deleteme_mid_report(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(815)
+    bot.api.send_command(user, "/cancel")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "没有需要取消" in (reply.text or "")
+    await register(bot, user, await invite(bot, "城关镇"))
+    bot.api.send_command(user, "/report")
+    [types] = await bot.api.wait_for_messages(user.id)
+    bot.api.send_command(user, "/report")
+    [resumed] = await bot.api.wait_for_messages(user.id)
+    assert "还没提交" in (resumed.text or "")
+    bot.api.send_command(user, "/cancel")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert "已取消" in (reply.text or "")
+    [question] = await say(bot, user, "老板拖欠工资怎么办")  # free text is a question again
+    assert "工资" in (question.text or "")
+    bot.api.send_command(user, "/report")
+    await bot.api.wait_for_messages(user.id)
+    bot.api.send_command(user, "/deleteme")
+    [confirm] = await bot.api.wait_for_messages(user.id)
+    [deleted] = await press(bot, user, confirm, "确定")
+    assert "已删除：1 条提问记录" in (deleted.text or ""), deleted.text
+    async with bot.services.db.session() as session:
+        assert await session.get(Volunteer, user.id) is None
+        assert await session.get(Person, user.id) is None
+    [reply] = await press(bot, user, types, "宪法宣传")  # the open draft went too
+    assert "没有进行中的报告" in (reply.text or "")
+
+
+async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(816)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    await bot.api.wait_for_messages(user.id, 2)
+    bot.api.send_command(user, "/myreports")
+    [mine] = await bot.api.wait_for_messages(user.id)
+    [edit_card] = await press(bot, user, mine, "修改 #1")
+    assert "修改报告 #1" in (edit_card.text or "")
+    [fields] = await press(bot, user, edit_card, "修改")
+    [_ask] = await press(bot, user, fields, "服务时长")
+    [card] = await say(bot, user, "3")
+    _removed, done = await press(bot, user, card, "提交", 2)
+    assert "已更新" in (done.text or "")
+    [confirm] = await press(bot, user, mine, "撤回 #1")
+    [withdrawn] = await press(bot, user, confirm, "确定")
+    assert "已撤回" in (withdrawn.text or "")
+    answer = await bot.press(user, mine, "1:mr:withdraw_yes:999")  # someone else's / forged
+    assert answer.get("text") == bot.ui.stale_button
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert report.status == "withdrawn" and report.data.hours == 3.0
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
+    [stats] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "还没有活动报告" in (stats.text or "")  # withdrawn reports do not count

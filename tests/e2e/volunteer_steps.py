@@ -1,0 +1,62 @@
+"""Steps the volunteer and coordinator e2e tests share: invite, register, report."""
+
+import re
+
+from bot.local_api import FakeUser, SentMessage
+from tests.e2e.conftest import ADMIN_ID, Harness
+
+CODE = re.compile(r"邀请码：([a-z0-9]{10})")
+
+
+async def invite(bot: Harness, *args: str) -> str:
+    """The coordinator (ADMIN_ID) creates an invite; returns its code."""
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    bot.api.send_command(admin, " ".join(["/invite", *args]))
+    text, qr = await bot.api.wait_for_messages(admin.id, 2)
+    match = CODE.search(text.text or "")
+    assert match, text.text
+    assert qr.kind == "photo" and qr.file and qr.file.startswith(b"\x89PNG")
+    assert f"start=join_{match[1]}" in (qr.caption or "")
+    return match[1]
+
+
+async def say(bot: Harness, user: FakeUser, text: str, count: int = 1) -> list[SentMessage]:
+    bot.api.send_text(user, text)
+    return await bot.api.wait_for_messages(user.id, count)
+
+
+async def press(
+    bot: Harness, user: FakeUser, message: SentMessage, label: str, count: int = 1
+) -> list[SentMessage]:
+    bot.api.press_button(user, message, label)
+    return await bot.api.wait_for_messages(user.id, count)
+
+
+async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三") -> None:
+    """Registers through the deep link with an invite for 示例县城关镇."""
+    bot.api.send_command(user, f"/start join_{code}")
+    [ask_name] = await bot.api.wait_for_messages(user.id)
+    assert "姓名" in (ask_name.text or "")
+    [ask_place] = await say(bot, user, name)
+    [ask_org] = await press(bot, user, ask_place, "城关社区")
+    assert "单位" in (ask_org.text or "")
+    _ask_phone, _skip = await press(bot, user, ask_org, "跳过", 2)
+    [done] = await say(bot, user, "138 0013 8000")
+    assert "登记成功" in (done.text or ""), done.text
+
+
+async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
+    """A valid report up to its summary card, with no detours."""
+    bot.api.send_command(user, "/report")
+    [types] = await bot.api.wait_for_messages(user.id)
+    [topics] = await press(bot, user, types, "宪法宣传")
+    [date] = await press(bot, user, topics, "完成")
+    [_place] = await press(bot, user, date, "今天")
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    [photos] = await press(bot, user, materials, "跳过")
+    await press(bot, user, photos, "跳过")
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    assert "请核对" in (card.text or ""), card.text
+    return card

@@ -1,0 +1,191 @@
+"""Reports: idempotent submission, one's own list and totals, edit/withdraw windows, drafts."""
+
+import asyncio
+from datetime import date, timedelta
+
+from storage.db import Database
+from storage.drafts import active_steps, delete_draft, load_draft, save_draft
+from storage.reports import (
+    Change,
+    edit_report,
+    get_report,
+    mark_notified,
+    own_reports,
+    own_totals,
+    submit_report,
+    unnotified_reports,
+    withdraw_report,
+)
+from tests.reporting import NOW, add_report, add_volunteer, report_data
+
+WEEK = timedelta(days=7)
+
+
+async def _count(db: Database, volunteer_id: int) -> int:
+    async with db.session() as session:
+        return len(await own_reports(session=session, volunteer_id=volunteer_id, limit=100))
+
+
+async def test_the_same_submission_key_inserts_once(db: Database) -> None:
+    async with db.session() as session:
+        first = await submit_report(
+            session=session, volunteer_id=1, data=report_data(), submission_key="k1", now=NOW
+        )
+    async with db.session() as session:
+        again = await submit_report(
+            session=session,
+            volunteer_id=1,
+            data=report_data(audience=999),
+            submission_key="k1",
+            now=NOW,
+        )
+    assert first.created and not again.created and again.report_id == first.report_id
+    assert await _count(db, 1) == 1
+
+
+async def test_concurrent_submissions_of_one_draft_insert_once(db: Database) -> None:
+    async def submit() -> int:
+        async with db.session() as session:
+            result = await submit_report(
+                session=session, volunteer_id=2, data=report_data(), submission_key="same"
+            )
+            await asyncio.sleep(0.01)  # hold the transaction open a moment
+            return result.report_id
+
+    ids = await asyncio.gather(*(submit() for _ in range(4)))
+    assert len(set(ids)) == 1
+    assert await _count(db, 2) == 1
+
+
+async def test_a_failed_transaction_leaves_no_half_written_report(db: Database) -> None:
+    try:
+        async with db.session() as session:
+            await submit_report(
+                session=session, volunteer_id=3, data=report_data(), submission_key="boom"
+            )
+            raise RuntimeError("the bot crashed mid-submit")
+    except RuntimeError:
+        pass
+    assert await _count(db, 3) == 0
+
+
+async def test_round_trip_keeps_every_field(db: Database) -> None:
+    data = report_data(
+        topics=("constitution", "fraud"), lat=30.5, lon=114.3, materials=None, summary="宪法🎉宣传"
+    )
+    async with db.session() as session:
+        result = await submit_report(
+            session=session, volunteer_id=4, data=data, submission_key="rt", now=NOW
+        )
+    async with db.session() as session:
+        stored = await get_report(session=session, report_id=result.report_id)
+    assert stored is not None and stored.data == data and stored.created_at == NOW
+
+
+async def test_own_totals_count_this_month_and_year_without_withdrawn(db: Database) -> None:
+    await add_volunteer(db, 5)
+    await add_report(db, 5, activity_date=date(2026, 11, 2), audience=10, hours=1.5)
+    await add_report(db, 5, activity_date=date(2026, 11, 18), audience=20, hours=2)
+    await add_report(db, 5, activity_date=date(2026, 3, 1), audience=40, hours=3)
+    withdrawn = await add_report(db, 5, activity_date=date(2026, 11, 19), audience=1000)
+    await add_report(db, 6, activity_date=date(2026, 11, 18), audience=7)
+    async with db.session() as session:
+        assert (
+            await withdraw_report(
+                session=session, report_id=withdrawn, volunteer_id=5, window=WEEK, now=NOW
+            )
+            is Change.OK
+        )
+    async with db.session() as session:
+        month = await own_totals(
+            session=session, volunteer_id=5, start=date(2026, 11, 1), end=date(2026, 11, 20)
+        )
+        year = await own_totals(
+            session=session, volunteer_id=5, start=date(2026, 1, 1), end=date(2026, 11, 20)
+        )
+        mine = await own_reports(session=session, volunteer_id=5)
+    assert (month.activities, month.audience, month.hours) == (2, 30, 3.5)
+    assert (year.activities, year.audience, year.hours) == (3, 70, 6.5)
+    assert [r.data.activity_date.day for r in mine] == [19, 18, 2, 1]
+    assert mine[0].status == "withdrawn"
+
+
+async def test_edit_and_withdraw_only_own_reports_within_the_window(db: Database) -> None:
+    report_id = await add_report(db, 7)
+    changed = report_data(audience=55, summary="更正后的简介内容")
+    async with db.session() as session:
+        assert (
+            await edit_report(
+                session=session, report_id=report_id, volunteer_id=8, data=changed, window=WEEK
+            )
+            is Change.NOT_FOUND
+        )
+        late = NOW + WEEK + timedelta(seconds=1)
+        assert await edit_report(
+            session=session, report_id=report_id, volunteer_id=7, data=changed, window=WEEK,
+            now=late,
+        ) is Change.TOO_LATE  # fmt: skip
+        assert await edit_report(
+            session=session, report_id=report_id, volunteer_id=7, data=changed, window=WEEK,
+            now=NOW + timedelta(days=1),
+        ) is Change.OK  # fmt: skip
+    async with db.session() as session:
+        stored = await get_report(session=session, report_id=report_id)
+        assert stored is not None and stored.data.audience == 55
+        assert (
+            await withdraw_report(
+                session=session, report_id=report_id, volunteer_id=7, window=WEEK, now=NOW
+            )
+            is Change.OK
+        )
+    async with db.session() as session:
+        assert (
+            await withdraw_report(
+                session=session, report_id=report_id, volunteer_id=7, window=WEEK, now=NOW
+            )
+            is Change.WITHDRAWN
+        )
+        assert await edit_report(
+            session=session, report_id=report_id, volunteer_id=7, data=changed, window=WEEK,
+            now=NOW,
+        ) is Change.WITHDRAWN  # fmt: skip
+
+
+async def test_notifications_are_marked_once(db: Database) -> None:
+    first = await add_report(db, 9)
+    second = await add_report(db, 9)
+    async with db.session() as session:
+        assert [r.id for r in await unnotified_reports(session=session)] == [first, second]
+        await mark_notified(session=session, report_ids=[first])
+    async with db.session() as session:
+        assert [r.id for r in await unnotified_reports(session=session)] == [second]
+
+
+async def test_drafts_are_saved_loaded_and_expire(db: Database) -> None:
+    async with db.session() as session:
+        await save_draft(
+            session=session, flow="report", telegram_id=1, step="date", data={"k": "值"}, now=NOW
+        )
+        await save_draft(
+            session=session,
+            flow="report",
+            telegram_id=2,
+            step="type",
+            data={},
+            now=NOW - timedelta(hours=3),
+        )
+        await save_draft(session=session, flow="register", telegram_id=1, step="name", data={})
+    async with db.session() as session:
+        assert await load_draft(session=session, flow="report", telegram_id=1) == (
+            "date",
+            {"k": "值"},
+        )
+        steps = await active_steps(
+            session=session, flow="report", idle=timedelta(hours=2), now=NOW
+        )
+        assert steps == {1: "date"}
+    async with db.session() as session:
+        assert await load_draft(session=session, flow="report", telegram_id=2) is None
+        await delete_draft(session=session, flow="report", telegram_id=1)
+        assert await load_draft(session=session, flow="report", telegram_id=1) is None
+        assert await load_draft(session=session, flow="register", telegram_id=1) is not None
