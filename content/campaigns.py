@@ -1,0 +1,227 @@
+"""The yearly 普法 calendar (`campaigns.yaml`): its shape, its dates and its checks.
+
+Three kinds of campaign: a fixed day (`date: "12-04"`), a whole month (`month: 5`) and a
+movable period whose dates are announced each year (`start: "09-15"`, `days: 7`, with
+`overrides` per year in the file or set by a coordinator in the bot).
+"""
+
+import calendar
+import datetime as dt
+import html
+import re
+import string
+from datetime import time, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
+
+MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+PLACEHOLDERS = frozenset({"name", "start", "end", "period", "when"})
+ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "code"})
+MAX_LEAD_DAYS = 60
+# Room left for the longest rendering of the placeholders and the linked cards' buttons.
+MAX_MESSAGE_CHARS = TELEGRAM_TEXT_LIMIT - 300
+
+
+class Campaign(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id: str = Field(max_length=40)
+    name: str = Field(min_length=2, max_length=40)
+    kind: Literal["fixed", "month", "movable"]
+    date: str | None = None  # fixed: "MM-DD"
+    month: int | None = Field(default=None, ge=1, le=12)  # month
+    start: str | None = None  # movable: default first day "MM-DD"
+    days: int = Field(default=7, ge=1, le=31)  # movable: how long
+    overrides: dict[int, dt.date] = Field(default_factory=dict)  # movable: year -> first day
+    lead_days: list[int] = Field(min_length=1, max_length=5)
+    send_time: time = time(9, 0)
+    categories: list[str] = Field(min_length=1)  # subscribers of these get `message`
+    volunteers: bool = True  # volunteers get `volunteer_message`
+    volunteer_towns: list[str] = Field(default_factory=list)  # empty: every town
+    message: str = Field(min_length=10, max_length=MAX_MESSAGE_CHARS)
+    volunteer_message: str = Field(min_length=10, max_length=MAX_MESSAGE_CHARS)
+    cards: list[str] = Field(default_factory=list, max_length=3)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not CARD_ID_PATTERN.match(value):
+            raise ValueError("只能用小写字母、数字和连字符 (e.g. constitution-week)")
+        return value
+
+    @field_validator("date", "start")
+    @classmethod
+    def _month_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            month_day(value)
+        return value
+
+    @field_validator("lead_days")
+    @classmethod
+    def _leads(cls, leads: list[int]) -> list[int]:
+        if len(set(leads)) != len(leads) or any(not 0 <= d <= MAX_LEAD_DAYS for d in leads):
+            raise ValueError(f"提前天数必须是 0 到 {MAX_LEAD_DAYS} 之间且不重复")
+        return sorted(leads, reverse=True)
+
+    @field_validator("message", "volunteer_message")
+    @classmethod
+    def _template(cls, text: str) -> str:
+        check_template(text)
+        return text
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "Campaign":
+        needed = {"fixed": "date", "month": "month", "movable": "start"}[self.kind]
+        if getattr(self, needed) is None:
+            raise ValueError(f"kind: {self.kind} 需要填写 {needed}")
+        extra = {"date", "month", "start"} - {needed}
+        given = sorted(name for name in extra if getattr(self, name) is not None)
+        if given or (self.overrides and self.kind != "movable"):
+            raise ValueError(f"kind: {self.kind} 不能填写 {', '.join(given) or 'overrides'}")
+        for year, first in self.overrides.items():
+            if first.year != year:
+                raise ValueError(f"overrides: {year} 年的日期写成了 {first}")
+        return self
+
+    def period(
+        self, year: int, override: tuple[dt.date, dt.date] | None = None
+    ) -> tuple[dt.date, dt.date]:
+        """First and last day of the campaign in `year` (a coordinator's override wins)."""
+        if override is not None:
+            return override
+        if self.kind == "month":
+            assert self.month is not None
+            last = calendar.monthrange(year, self.month)[1]
+            return dt.date(year, self.month, 1), dt.date(year, self.month, last)
+        if self.kind == "fixed":
+            assert self.date is not None
+            day = dt.date(year, *month_day(self.date))
+            return day, day
+        assert self.start is not None
+        first = self.overrides.get(year) or dt.date(year, *month_day(self.start))
+        return first, first + timedelta(days=self.days - 1)
+
+
+def month_day(value: str) -> tuple[int, int]:
+    """'12-04' -> (12, 4); a day that does not exist every year (02-29) is refused."""
+    match = MONTH_DAY.match(value)
+    if match is None:
+        raise ValueError(f"日期 '{value}' 应写成 MM-DD，比如 12-04")
+    month, day = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2023, month)[1]:
+        raise ValueError(f"日期 '{value}' 不存在（或不是每年都有）")
+    return month, day
+
+
+class _TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problem = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS or attrs:
+            self.problem = self.problem or f"不支持的标签 <{tag}>"
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.problem = self.problem or f"标签 </{tag}> 没有配对"
+
+
+def check_template(text: str) -> None:
+    """Placeholders must be known; markup must be Telegram HTML Telegram will accept."""
+    for _, field, _, _ in string.Formatter().parse(text):
+        if field is not None and field not in PLACEHOLDERS:
+            raise ValueError(f"未知占位符 {{{field}}}，可用: {', '.join(sorted(PLACEHOLDERS))}")
+    checker = _TagChecker()
+    checker.feed(text)
+    checker.close()
+    if checker.problem or checker.open:
+        raise ValueError(checker.problem or f"标签 <{checker.open[-1]}> 没有结束")
+    if re.search(r"<(?![/a-z])|&(?![a-z]+;|#\d+;)", text):
+        raise ValueError("字面的 < 或 & 请写成 &lt; 或 &amp;")
+
+
+def render(
+    template: str, campaign: Campaign, first: dt.date, last: dt.date, lead_days: int
+) -> str:
+    def day(d: dt.date) -> str:
+        return f"{d.month}月{d.day}日"
+
+    if campaign.kind == "month":
+        period = f"{first.month}月"
+    elif first == last:
+        period = day(first)
+    else:
+        period = f"{day(first)}至{day(last)}"
+    when = {0: "今天", 1: "明天", 2: "后天"}.get(lead_days, f"{lead_days} 天后")
+    values = {"name": campaign.name, "start": day(first), "end": day(last)}
+    escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
+    return template.format(**escaped, period=html.escape(period), when=when)
+
+
+def load_campaigns(
+    path: Path,
+    *,
+    categories: set[str],
+    cards: set[str],
+    towns: set[str],
+    problems: list[tuple[str, str]],
+) -> list[Campaign]:
+    """Every campaign that validates; each problem is appended as (field, message)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(("", f"无法读取: {exc}"))
+        return []
+    if not isinstance(data, list):
+        problems.append(("", "应该是一个列表"))
+        return []
+    loaded: list[Campaign] = []
+    for i, item in enumerate(data):
+        try:
+            campaign = Campaign.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(
+                (f"[{i}]." + ".".join(str(p) for p in err["loc"]), err["msg"])
+                for err in exc.errors()
+            )
+            continue
+        problems.extend(
+            (f"[{i}].{field}", msg)
+            for field, msg in _references(campaign, categories, cards, towns)
+        )
+        loaded.append(campaign)
+    seen: set[str] = set()
+    for campaign in loaded:
+        if campaign.id in seen:
+            problems.append((f"[{campaign.id}].id", f"重复的 id '{campaign.id}'"))
+        seen.add(campaign.id)
+    return loaded
+
+
+def _references(
+    campaign: Campaign, categories: set[str], cards: set[str], towns: set[str]
+) -> list[tuple[str, str]]:
+    found = [("categories", f"未知分类 '{c}'") for c in campaign.categories if c not in categories]
+    found += [("cards", f"卡片 '{c}' 不存在") for c in campaign.cards if c not in cards]
+    found += [
+        ("volunteer_towns", f"towns.yaml 里没有 '{t}'")
+        for t in campaign.volunteer_towns
+        if t not in towns
+    ]
+    return found

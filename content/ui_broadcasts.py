@@ -1,0 +1,172 @@
+"""Texts of subscriptions, coordinators' broadcasts and the campaign calendar (`ui.zh.yaml`,
+sections `subscriptions`, `broadcasts`, `campaigns`): a missing key fails at start-up."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Texts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubscriptionTexts(_Texts):
+    title: str
+    group_title: str
+    checked: str
+    unchecked: str
+    town_button: str
+    pick_town_button: str
+    towns_title: str
+    no_town_button: str
+    back_button: str
+    campaigns_on: str
+    campaigns_off: str
+    done_button: str
+    group_admins_only: str
+    summary_title: str
+    summary_topics: str
+    summary_town: str
+    summary_campaigns: str
+    summary_volunteer_calls: str
+    summary_no_calls: str
+    summary_monthly: str
+    summary_no_monthly: str
+    summary_footer: str
+    summary_empty: str
+    unsubscribe_title: str
+    remove: str
+    remove_all_button: str
+    nothing_to_remove: str
+    removed: str
+    campaigns_name: str
+    volunteer_calls_name: str
+    monthly_name: str
+    all_name: str
+    unsubscribe_category: str
+    unsubscribe_town: str
+    unsubscribe_campaigns: str
+    unsubscribe_volunteer_calls: str
+    unsubscribe_monthly: str
+    unsubscribe_all: str
+    unsubscribed: str
+    preview_button: str
+
+
+class BroadcastTexts(_Texts):
+    start: str
+    pick_card_button: str
+    cancel_button: str
+    back_button: str
+    copy_label: str
+    card_categories_prompt: str
+    cards_prompt: str
+    empty: str
+    too_long: str
+    audience_prompt: str
+    audience_all_button: str
+    audience_category_button: str
+    audience_town_button: str
+    audience_volunteers_button: str
+    audience_groups_button: str
+    categories_prompt: str
+    towns_prompt: str
+    volunteers_prompt: str
+    all_volunteers_button: str
+    audience_all: str
+    audience_category: str
+    audience_town: str
+    audience_groups: str
+    audience_volunteers: str
+    audience_volunteers_town: str
+    audience_unreported: str
+    nobody: str
+    nobody_now: str
+    past_now: str
+    when_prompt: str
+    when_help: str
+    when_examples: str
+    now_button: str
+    when_unrecognised: str
+    when_no_time: str
+    when_bad_date: str
+    when_bad_time: str
+    when_past: str
+    when_too_far: str
+    when_now: str
+    when_weekly: str
+    preview_failed: str
+    confirm: str
+    confirm_button: str
+    change_time_button: str
+    confirmed_now: str
+    confirmed_later: str
+    already_confirmed: str
+    stale_draft: str
+    cancelled_draft: str
+    progress: str
+    progress_done: str
+    stop_button: str
+    eta_unknown: str
+    eta_seconds: str
+    eta_minutes: str
+    finished: str
+    cancelled_summary: str
+    reasons: str
+    reason_line: str
+    missed: str
+    monthly_reminder: str
+    scheduled_title: str
+    scheduled_empty: str
+    scheduled_line: str
+    status_scheduled: str
+    status_sending: str
+    status_done: str
+    status_cancelled: str
+    status_missed: str
+    status_muted: str
+    preview_item: str
+    edit_time_item: str
+    edit_text_item: str
+    cancel_item: str
+    stop_item: str
+    cancelled_ok: str
+    stopped_ok: str
+    cancel_too_late: str
+    edit_failed: str
+    edit_time_prompt: str
+    edit_text_prompt: str
+    edit_text_only: str
+    edit_time_once_only: str
+    edited_time: str
+    edited_text: str
+
+
+class CampaignTexts(_Texts):
+    title: str
+    empty: str
+    line: str
+    detail_title: str
+    reminder_line: str
+    lead_day: str
+    lead_days: str
+    role_public: str
+    role_volunteers: str
+    status_scheduled: str
+    status_muted: str
+    status_sending: str
+    status_done: str
+    status_missed: str
+    status_cancelled: str
+    preview_button: str
+    mute_button: str
+    unmute_button: str
+    reschedule_button: str
+    dates_button: str
+    back_button: str
+    not_open: str
+    muted: str
+    unmuted: str
+    reschedule_prompt: str
+    rescheduled: str
+    dates_prompt: str
+    dates_bad: str
+    dates_set: str

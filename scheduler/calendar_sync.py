@@ -1,0 +1,149 @@
+"""The calendar kept in the database: the coming year's campaign reminders and month-end
+nudges stored as scheduled broadcasts (keyed, so storing again creates nothing twice), and
+a coordinator's dates for a movable campaign applied to its reminders not sent yet."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.loader import Library
+from scheduler import reminders
+from scheduler.config import BroadcastConfig
+from storage import broadcasts as repo
+from storage.audience import Audience
+from storage.audit import record
+from storage.db import Database
+from storage.models import Broadcast, BroadcastStatus
+
+OPEN = [BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED]
+
+
+class CalendarKeeper:
+    def __init__(
+        self,
+        db: Database,
+        library: Library,
+        tz: ZoneInfo,
+        config: BroadcastConfig,
+        wake_at: Callable[[Broadcast], None],
+    ) -> None:
+        self.db, self.library, self.tz, self.config = db, library, tz, config
+        self.wake_at = wake_at  # puts a timer on a stored row
+
+    async def sync(self, now: datetime) -> int:
+        """Stores the reminders of the coming year (and the month-end nudges) that are not
+        stored yet; refreshes the text of those not sent yet. Returns how many are new."""
+        async with self.db.session() as session:
+            overrides = await repo.campaign_dates(session=session)
+            expanded = reminders.expand(
+                self.library.campaigns, now, now + self.config.horizon, self.tz, overrides
+            )
+            created = 0
+            for reminder in expanded:
+                created += await self._store_reminder(session, reminder)
+            created += await self._store_monthly(session, now)
+        return created
+
+    async def _store_reminder(self, session: AsyncSession, reminder: reminders.Reminder) -> int:
+        existing = await repo.find_by_key(session=session, key=reminder.key)
+        if existing is not None:
+            if existing.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED):
+                assert existing.id is not None
+                await repo.change(
+                    session=session,
+                    broadcast_id=existing.id,
+                    allowed=[existing.status],
+                    text=reminder.text,
+                    audience_value=reminder.audience_value,
+                )
+            return 0
+        row = await repo.add_broadcast(session=session, broadcast=self.reminder_row(reminder))
+        if row is not None:
+            self.wake_at(row)
+        return int(row is not None)
+
+    def reminder_row(self, reminder: reminders.Reminder) -> Broadcast:
+        return Broadcast(
+            origin="campaign",
+            text=reminder.text,
+            audience=reminder.audience.value,
+            audience_value=reminder.audience_value,
+            send_at=reminder.send_at,
+            campaign_id=reminder.campaign.id,
+            campaign_year=reminder.year,
+            lead_days=reminder.lead_days,
+            dedupe_key=reminder.key,
+        )
+
+    async def _store_monthly(self, session: AsyncSession, now: datetime) -> int:
+        day = self.config.volunteer_reminder_day
+        if day <= 0:
+            return 0
+        created = 0
+        for year, month in reminders.months_from(now.astimezone(self.tz).date(), 2):
+            at = reminders.monthly_reminder_at(
+                year, month, day, self.config.volunteer_reminder_time, self.tz
+            )
+            if at <= now:
+                continue
+            row = Broadcast(
+                origin="monthly",
+                text=self.library.ui.broadcasts.monthly_reminder,
+                audience=Audience.UNREPORTED.value,
+                send_at=at,
+                dedupe_key=reminders.monthly_key(year, month),
+            )
+            stored = await repo.add_broadcast(session=session, broadcast=row)
+            if stored is not None:
+                self.wake_at(stored)
+                created += 1
+        return created
+
+    async def set_dates(
+        self, campaign_id: str, year: int, first: date, last: date, by: int, now: datetime
+    ) -> int:
+        """This year's dates of a movable campaign: its reminders not sent yet move with them.
+        Returns how many reminders moved."""
+        campaign = next(c for c in self.library.campaigns if c.id == campaign_id)
+        moved = 0
+        async with self.db.session() as session:
+            await repo.set_campaign_dates(
+                session=session,
+                campaign_id=campaign_id,
+                year=year,
+                start=first,
+                end=last,
+                set_by=by,
+            )
+            overrides = {(campaign_id, year): (first, last)}
+            for reminder in reminders.reminders_of(campaign, year, self.tz, overrides):
+                row = await repo.find_by_key(session=session, key=reminder.key)
+                if row is None or row.id is None:
+                    continue
+                moved += await repo.change(
+                    session=session,
+                    broadcast_id=row.id,
+                    allowed=OPEN,
+                    send_at=reminder.send_at,
+                    text=reminder.text,
+                )
+            await record(
+                session=session,
+                actor_id=by,
+                action="campaign.dates",
+                target=f"{campaign_id}:{year}",
+                detail=f"{first}..{last}",
+            )
+        await self.sync(now)
+        await self._rewake(campaign_id, year)
+        return moved
+
+    async def _rewake(self, campaign_id: str, year: int) -> None:
+        async with self.db.session() as session:
+            rows = await repo.campaign_reminders(
+                session=session, campaign_id=campaign_id, year=year
+            )
+        for row in rows:
+            self.wake_at(row)

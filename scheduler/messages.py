@@ -1,0 +1,88 @@
+"""What the engine sends and what can come of it, in plain values (no Telegram types)."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from storage.broadcasts import Counts
+from storage.models import Broadcast
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    callback_data: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Telegram HTML text, or a copy of a message a coordinator forwarded to the bot."""
+
+    text: str = ""
+    copy_from: tuple[int, int] | None = None  # (chat id, message id)
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """The user blocked the bot, left the group, or the chat is gone: stop writing there."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Telegram refused this message for this chat; retrying would not help."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The request certainly did not reach Telegram (connection refused, 5xx): try again."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """429: Telegram asks us to wait `seconds` before sending anything."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """The request may have been delivered (the connection broke after it was sent)."""
+
+    reason: str
+
+
+Outcome = Sent | Blocked | Failed | Retry | RetryLater | Uncertain
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, message: Outgoing) -> Outcome: ...
+
+
+class Renderer(Protocol):
+    def render(self, broadcast: Broadcast) -> Outgoing: ...
+
+
+class Reporter(Protocol):
+    """Tells coordinators how their broadcasts go (the Telegram edge implements it)."""
+
+    async def progress(
+        self, broadcast: Broadcast, counts: Counts, eta_seconds: float | None
+    ) -> int | None:
+        """Shows or updates the progress message; returns its message id when it is new."""
+
+    async def finished(
+        self, broadcast: Broadcast, counts: Counts, reasons: list[tuple[str, int]]
+    ) -> None: ...
+
+    async def missed(self, broadcast: Broadcast) -> None: ...

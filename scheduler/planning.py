@@ -1,0 +1,172 @@
+"""Broadcast planning: check what a coordinator asked for, store it, and when its time comes
+write one delivery row per recipient before anything is sent."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.loader import Library
+from scheduler.timeparse import Now, Once, Weekly, When
+from storage import broadcasts as repo
+from storage.audience import Audience, audience_chat_ids
+from storage.models import Broadcast, BroadcastStatus
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+class PlanProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    UNKNOWN_CARD = "unknown_card"
+    UNKNOWN_AUDIENCE = "unknown_audience"
+    NOBODY = "nobody"
+    PAST = "past"  # confirmed after the time it was set for
+    ALREADY = "already"  # the same draft was confirmed before
+
+
+class PlanError(ValueError):
+    def __init__(self, problem: PlanProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A coordinator's broadcast, complete and ready to confirm."""
+
+    created_by: int
+    key: str  # unique per draft: a second confirmation of it changes nothing
+    audience: Audience
+    audience_value: str
+    when: When
+    content_kind: str = "text"  # "text" (Telegram HTML) | "card" | "copy"
+    text: str = ""
+    card_id: str | None = None
+    source: tuple[int, int] | None = None  # (chat id, message id) of a forwarded message
+
+
+def utf16_length(text: str) -> int:
+    """How Telegram measures a message."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_text(plain: str) -> None:
+    """`plain` is the text as recipients read it (markup removed)."""
+    if not plain.strip():
+        raise PlanError(PlanProblem.EMPTY)
+    if utf16_length(plain) > TELEGRAM_TEXT_LIMIT:
+        raise PlanError(PlanProblem.TOO_LONG)
+
+
+def check_audience(library: Library, audience: Audience, value: str) -> None:
+    towns = {t.town for t in library.towns}
+    categories = {c.id for c in library.categories}
+    known = (
+        (audience is Audience.CATEGORY and value in categories)
+        or (audience is Audience.TOWN and (value in towns or not towns) and bool(value))
+        or (audience is Audience.VOLUNTEERS and (not value or value in towns or not towns))
+        or (audience in (Audience.ALL, Audience.GROUPS) and not value)
+    )
+    if not known:
+        raise PlanError(PlanProblem.UNKNOWN_AUDIENCE)
+
+
+async def recipients(
+    *, session: AsyncSession, audience: Audience, value: str, now: datetime, tz: ZoneInfo
+) -> list[int]:
+    return await audience_chat_ids(
+        session=session, audience=audience, value=value, today=now.astimezone(tz).date(), tz=tz
+    )
+
+
+async def store_draft(
+    *, session: AsyncSession, draft: Draft, library: Library, now: datetime, tz: ZoneInfo
+) -> Broadcast:
+    """The broadcast row, scheduled for its time ("now" is due at once). Raises PlanError."""
+    if draft.content_kind == "card" and draft.card_id not in library.cards:
+        raise PlanError(PlanProblem.UNKNOWN_CARD)
+    check_audience(library, draft.audience, draft.audience_value)
+    if isinstance(draft.when, Once) and draft.when.at <= now:
+        raise PlanError(PlanProblem.PAST)
+    found = await recipients(
+        session=session, audience=draft.audience, value=draft.audience_value, now=now, tz=tz
+    )
+    if not found:
+        raise PlanError(PlanProblem.NOBODY)
+    row = Broadcast(
+        origin="coordinator",
+        created_by=draft.created_by,
+        content_kind=draft.content_kind,
+        text=draft.text,
+        card_id=draft.card_id,
+        source_chat_id=draft.source[0] if draft.source else None,
+        source_message_id=draft.source[1] if draft.source else None,
+        audience=draft.audience.value,
+        audience_value=draft.audience_value,
+        send_at=_first_time(draft.when, now, tz),
+        recurrence=draft.when.encode() if isinstance(draft.when, Weekly) else None,
+        dedupe_key=f"draft:{draft.created_by}:{draft.key}",
+        created_at=now,
+    )
+    stored = await repo.add_broadcast(session=session, broadcast=row)
+    if stored is None:
+        raise PlanError(PlanProblem.ALREADY)
+    return stored
+
+
+def _first_time(when: When, now: datetime, tz: ZoneInfo) -> datetime:
+    if isinstance(when, Now):
+        return now
+    if isinstance(when, Once):
+        return when.at
+    return when.next_after(now.astimezone(tz))
+
+
+async def begin_sending(
+    *, session: AsyncSession, broadcast: Broadcast, now: datetime, tz: ZoneInfo
+) -> int | None:
+    """Claims a due broadcast and plans its deliveries in one transaction; the number of
+    recipients, or None if someone else claimed it first (or it was cancelled meanwhile)."""
+    assert broadcast.id is not None
+    chat_ids = await recipients(
+        session=session,
+        audience=Audience(broadcast.audience),
+        value=broadcast.audience_value,
+        now=now,
+        tz=tz,
+    )
+    claimed = await repo.transition(
+        session=session,
+        broadcast_id=broadcast.id,
+        allowed=[BroadcastStatus.SCHEDULED],
+        status=BroadcastStatus.SENDING,
+        started_at=now,
+        total=len(chat_ids),
+    )
+    if not claimed:
+        return None
+    await repo.plan_deliveries(
+        session=session, broadcast_id=broadcast.id, chat_ids=chat_ids, now=now
+    )
+    return len(chat_ids)
+
+
+def occurrence_of(parent: Broadcast) -> Broadcast:
+    """One week's instance of a recurring announcement (its own deliveries and summary)."""
+    return Broadcast(
+        origin=parent.origin,
+        created_by=parent.created_by,
+        content_kind=parent.content_kind,
+        text=parent.text,
+        card_id=parent.card_id,
+        source_chat_id=parent.source_chat_id,
+        source_message_id=parent.source_message_id,
+        audience=parent.audience,
+        audience_value=parent.audience_value,
+        send_at=parent.send_at,
+        parent_id=parent.id,
+        dedupe_key=f"occ:{parent.id}:{parent.send_at.astimezone(UTC):%Y%m%d%H%M}",
+    )

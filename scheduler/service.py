@@ -1,0 +1,307 @@
+"""Broadcasting as the rest of the bot sees it: timing (APScheduler), the calendar, the engine.
+
+The database is the store of record. APScheduler only says *when* to look: at start-up it
+gets one job per scheduled row, plus a periodic due-check and a daily calendar expansion;
+every job just runs `tick`, which reads what is due from the database. Jobs are rebuilt
+from the rows on every start, so nothing is lost with the process.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.loader import Library
+from scheduler.calendar_sync import CalendarKeeper
+from scheduler.config import BroadcastConfig
+from scheduler.engine import DeliveryEngine
+from scheduler.planning import Draft, begin_sending, occurrence_of, store_draft
+from scheduler.timeparse import Weekly
+from storage import broadcasts as repo
+from storage.audit import record
+from storage.db import Database
+from storage.models import Broadcast, BroadcastStatus, utcnow
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+ENDED = (BroadcastStatus.DONE, BroadcastStatus.CANCELLED, BroadcastStatus.MISSED)
+
+
+@dataclass
+class TickReport:
+    started: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)
+
+
+class Broadcasting:
+    def __init__(
+        self,
+        db: Database,
+        library: Library,
+        tz: ZoneInfo,
+        engine: DeliveryEngine,
+        config: BroadcastConfig | None = None,
+        *,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.db, self.library, self.tz, self.engine = db, library, tz, engine
+        self.config = config or BroadcastConfig()
+        self.clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tick_lock = asyncio.Lock()
+        self.calendar = CalendarKeeper(db, library, tz, self.config, self._wake_at)
+
+    # lifecycle
+
+    async def start(self) -> None:
+        await self.engine.start()
+        now = self.clock()
+        await self.sync_calendar(now)
+        await self.tick(now)
+        self._scheduler = AsyncIOScheduler(timezone=self.tz)
+        self._scheduler.add_job(
+            self._job_tick, "interval", seconds=self.config.poll_seconds, id="due-check"
+        )
+        at = self.config.calendar_time
+        self._scheduler.add_job(
+            self._job_calendar, "cron", hour=at.hour, minute=at.minute, id="calendar"
+        )
+        self._scheduler.start()
+        async with self.db.session() as session:
+            rows = await repo.upcoming(
+                session=session, origins=["coordinator", "campaign", "monthly"], limit=10_000
+            )
+        for row in rows:
+            self._wake_at(row)
+
+    async def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.engine.stop()
+
+    def _wake_at(self, row: Broadcast) -> None:
+        """A job at the row's time (the periodic check would find it too, just later)."""
+        if self._scheduler is None or row.status != BroadcastStatus.SCHEDULED:
+            return
+        self._scheduler.add_job(
+            self._job_tick,
+            "date",
+            run_date=row.send_at,
+            id=f"broadcast-{row.id}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def _job_tick(self) -> None:
+        self._spawn(self.tick())
+
+    async def _job_calendar(self) -> None:
+        self._spawn(self.sync_calendar())
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Jobs only start our own tasks, which `stop` waits for (APScheduler would cancel)."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # the due-check
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Starts what is due (late ones within the grace period); marks older ones missed
+        and tells their coordinator. Safe to run any time, from anywhere, concurrently."""
+        now = now or self.clock()
+        report = TickReport()
+        async with self._tick_lock:
+            async with self.db.session() as session:
+                due = await repo.due(session=session, now=now)
+            for row in due:
+                await self._fire(row, now, report)
+        if report.started:
+            self.engine.wake()
+        for broadcast_id in report.missed:
+            await self.engine.report_missed(broadcast_id)
+        return report
+
+    async def _fire(self, row: Broadcast, now: datetime, report: TickReport) -> None:
+        assert row.id is not None
+        async with self.db.session() as session:
+            if row.recurrence:
+                row = await self._occurrence(session, row, now)
+            assert row.id is not None
+            if now - row.send_at > self.config.grace:
+                missed = await repo.transition(
+                    session=session,
+                    broadcast_id=row.id,
+                    allowed=[BroadcastStatus.SCHEDULED],
+                    status=BroadcastStatus.MISSED,
+                    finished_at=now,
+                    note=f"late by {now - row.send_at}",
+                )
+                if missed:
+                    report.missed.append(row.id)
+            elif (
+                await begin_sending(session=session, broadcast=row, now=now, tz=self.tz)
+                is not None
+            ):
+                report.started.append(row.id)  # with no recipients, the engine reports it done
+        log.info("due-check at %s: started %s, missed %s", now, report.started, report.missed)
+
+    async def _occurrence(
+        self, session: AsyncSession, parent: Broadcast, now: datetime
+    ) -> Broadcast:
+        """This week's instance of a recurring broadcast; the parent moves to the next slot."""
+        assert parent.recurrence is not None and parent.id is not None
+        instance = occurrence_of(parent)
+        stored = await repo.add_broadcast(session=session, broadcast=instance)
+        if stored is None:  # created before a crash
+            existing = await repo.find_by_key(session=session, key=instance.dedupe_key or "")
+            assert existing is not None
+            stored = existing
+        slot = Weekly.decode(parent.recurrence)
+        following = slot.next_after(max(now, parent.send_at).astimezone(self.tz))
+        await repo.change(
+            session=session,
+            broadcast_id=parent.id,
+            allowed=[BroadcastStatus.SCHEDULED],
+            send_at=following,
+        )
+        self._wake_at(Broadcast.model_validate(parent.model_dump() | {"send_at": following}))
+        return stored
+
+    # the calendar
+
+    async def sync_calendar(self, now: datetime | None = None) -> int:
+        """Stores the coming year's reminders not stored yet (see `CalendarKeeper.sync`)."""
+        return await self.calendar.sync(now or self.clock())
+
+    # coordinators' actions
+
+    async def create(self, draft: Draft, now: datetime | None = None) -> Broadcast:
+        """Stores a confirmed draft (PlanError if it cannot be); due at once if "now"."""
+        now = now or self.clock()
+        async with self.db.session() as session:
+            row = await store_draft(
+                session=session, draft=draft, library=self.library, now=now, tz=self.tz
+            )
+            await record(
+                session=session,
+                actor_id=draft.created_by,
+                action="broadcast.create",
+                target=str(row.id),
+                detail=f"{row.audience}:{row.audience_value} at {row.send_at.isoformat()}",
+            )
+        if row.send_at <= now:
+            await self.tick(now)
+        else:
+            self._wake_at(row)
+        return row
+
+    async def cancel(self, broadcast_id: int, by: int) -> tuple[bool, str | None]:
+        """(cancelled now?, its status before: None if there is no such broadcast). A
+        finished one stays as it is; a running one stops within a second."""
+        now = self.clock()
+        async with self.db.session() as session:
+            row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+            if row is None:
+                return False, None
+            before = row.status
+            if before in ENDED:
+                return False, before
+            done = await repo.transition(
+                session=session,
+                broadcast_id=broadcast_id,
+                allowed=[
+                    BroadcastStatus.SCHEDULED,
+                    BroadcastStatus.SENDING,
+                    BroadcastStatus.MUTED,
+                ],
+                status=BroadcastStatus.CANCELLED,
+                finished_at=now,
+                # one that never started needs no summary: the answer to the cancel is it
+                reported_at=None if before == BroadcastStatus.SENDING else now,
+            )
+            if done:
+                await repo.cancel_pending(session=session, broadcast_id=broadcast_id, now=now)
+                await record(
+                    session=session,
+                    actor_id=by,
+                    action="broadcast.cancel",
+                    target=str(broadcast_id),
+                )
+        if done and before == BroadcastStatus.SENDING:
+            await self.engine.cancelled(broadcast_id)
+        if done and self._scheduler is not None:
+            job = self._scheduler.get_job(f"broadcast-{broadcast_id}")
+            if job is not None:
+                job.remove()
+        return done, before
+
+    async def reschedule(self, broadcast_id: int, at: datetime, by: int) -> bool:
+        async with self.db.session() as session:
+            changed = await repo.change(
+                session=session,
+                broadcast_id=broadcast_id,
+                allowed=[BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED],
+                send_at=at,
+            )
+            if changed:
+                await record(
+                    session=session,
+                    actor_id=by,
+                    action="broadcast.reschedule",
+                    target=str(broadcast_id),
+                    detail=at.isoformat(),
+                )
+            row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+        if changed and row is not None:
+            self._wake_at(row)
+        return changed
+
+    async def edit_text(self, broadcast_id: int, text: str, by: int) -> bool:
+        async with self.db.session() as session:
+            changed = await repo.change(
+                session=session,
+                broadcast_id=broadcast_id,
+                allowed=[BroadcastStatus.SCHEDULED],
+                text=text,
+            )
+            if changed:
+                await record(
+                    session=session, actor_id=by, action="broadcast.edit", target=str(broadcast_id)
+                )
+        return changed
+
+    async def set_muted(self, broadcast_id: int, muted: bool, by: int) -> bool:
+        before, after = BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED
+        if not muted:
+            before, after = after, before
+        async with self.db.session() as session:
+            changed = await repo.transition(
+                session=session, broadcast_id=broadcast_id, allowed=[before], status=after
+            )
+            if changed:
+                await record(
+                    session=session,
+                    actor_id=by,
+                    action="campaign.mute" if muted else "campaign.unmute",
+                    target=str(broadcast_id),
+                )
+            row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+        if changed and row is not None:
+            self._wake_at(row)
+        return changed
+
+    async def set_campaign_dates(
+        self, campaign_id: str, year: int, first: date, last: date, by: int
+    ) -> int:
+        """This year's dates of a movable campaign; returns how many reminders moved."""
+        return await self.calendar.set_dates(campaign_id, year, first, last, by, self.clock())

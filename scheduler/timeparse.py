@@ -1,0 +1,238 @@
+"""Times as coordinators type them: 明天上午9点, 12月4日 9:00, 2026-12-04 09:00, 每周一 09:00.
+
+Always read in the deployment's time zone (the `now` passed in carries it). The result is a
+moment (`Once`), "as soon as possible" (`Now`) or a weekly slot (`Weekly`); anything else
+raises `WhenError` naming the problem, which the bot explains in Chinese.
+"""
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+MAX_AHEAD = timedelta(days=366)
+WEEKDAYS = "一二三四五六日"
+
+
+class WhenProblem(StrEnum):
+    UNRECOGNISED = "unrecognised"
+    NO_TIME = "no_time"
+    BAD_DATE = "bad_date"
+    BAD_TIME = "bad_time"
+    PAST = "past"
+    TOO_FAR = "too_far"
+
+
+class WhenError(ValueError):
+    def __init__(self, problem: WhenProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Now:
+    pass
+
+
+@dataclass(frozen=True)
+class Once:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Weekly:
+    weekday: int  # Monday 0
+    at: time
+
+    def next_after(self, now: datetime) -> datetime:
+        """The first slot strictly after `now`, in `now`'s time zone."""
+        day = now.date() + timedelta(days=(self.weekday - now.weekday()) % 7)
+        moment = datetime.combine(day, self.at, now.tzinfo)
+        return moment if moment > now else moment + timedelta(days=7)
+
+    def encode(self) -> str:
+        return f"weekly:{self.weekday}:{self.at:%H:%M}"
+
+    @classmethod
+    def decode(cls, value: str) -> "Weekly":
+        kind, weekday, hh_mm = value.split(":", 2)
+        if kind != "weekly":
+            raise ValueError(value)
+        return cls(int(weekday), time.fromisoformat(hh_mm))
+
+
+When = Now | Once | Weekly
+
+_PERIOD = r"(?P<period>上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜里|凌晨)?"
+_TIME = (
+    _PERIOD + r"\s*(?:(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{1,2})"
+    r"|(?P<h2>\d{1,2})\s*[点时](?:\s*(?P<half>半)|\s*(?P<mi2>\d{1,2})\s*分?|\s*整|\s*钟)?)"
+)
+_DATE = (
+    r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"|(?P<m2>\d{1,2})\s*(?:[-/]|月)\s*(?P<d2>\d{1,2})\s*[日号]?"
+    r"|(?P<rel>今天|今日|明天|明日|后天|大后天)"
+    r"|(?P<wk>下个?|本|这个?)?(?:周|星期|礼拜)(?P<wd>[1-7日天]))"
+)
+_ONE = re.compile(rf"^(?:{_DATE})?\s*(?:{_TIME})?$")
+_WEEKLY = re.compile(rf"^(?:每周|每星期|每个星期|每礼拜)(?P<wd>[1-7日天])\s*(?:{_TIME})$")
+_AFTER = re.compile(r"^(?P<n>\d{1,4})\s*(?P<unit>分钟|小时|个小时)\s*(?:后|以后|之后)$")
+_NOW = frozenset({"现在", "立即", "立刻", "马上", "now"})
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
+
+
+def parse_when(text: str, now: datetime) -> When:
+    """Reads `text` relative to `now` (aware, in the deployment's time zone)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    cleaned = _normalise(text)
+    if cleaned in _NOW:
+        return Now()
+    if match := _WEEKLY.match(cleaned):
+        return Weekly(_weekday(match.group("wd")), _clock(match))
+    if match := _AFTER.match(cleaned):
+        minutes = int(match.group("n")) * (1 if match.group("unit") == "分钟" else 60)
+        return _checked(now + timedelta(minutes=minutes), now)
+    match = _ONE.match(cleaned)
+    if match is None or not cleaned:
+        raise WhenError(WhenProblem.UNRECOGNISED)
+    has_time = match.group("h") is not None or match.group("h2") is not None
+    if not has_time:
+        raise WhenError(WhenProblem.NO_TIME if cleaned else WhenProblem.UNRECOGNISED)
+    clock = _clock(match)
+    day = _day(match, now, clock)
+    return _checked(datetime.combine(day, clock, now.tzinfo), now)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"\s+", " ", text)
+    # 周日/周天/星期天 keep their characters; every other Chinese number becomes digits.
+    return _CN_NUMBER.sub(lambda m: str(_cn_number(m.group())), text)
+
+
+def _cn_number(word: str) -> str:
+    if "十" not in word:
+        return "".join(str(_CN_DIGITS[ch]) for ch in word)
+    tens, _, ones = word.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return word  # not a number people write for dates and times; fails to parse later
+    return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+
+
+def _weekday(symbol: str) -> int:
+    return 6 if symbol in "日天7" else int(symbol) - 1
+
+
+def _clock(match: re.Match[str]) -> time:
+    hour_text = match.group("h") or match.group("h2")
+    hour = int(hour_text)
+    if match.group("h") is not None:
+        minute = int(match.group("mi"))
+    elif match.group("half"):
+        minute = 30
+    else:
+        minute = int(match.group("mi2") or 0)
+    period = match.group("period")
+    if period in ("下午", "傍晚", "晚上", "夜里") or (period == "中午" and hour < 6):
+        if hour == 12 and period in ("晚上", "夜里"):
+            raise WhenError(WhenProblem.BAD_TIME)  # midnight is 凌晨0点, say it that way
+        hour += 12 if hour < 12 else 0
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise WhenError(WhenProblem.BAD_TIME)
+    return time(hour, minute)
+
+
+def _day(match: re.Match[str], now: datetime, clock: time) -> date:
+    today = now.date()
+    if match.group("y"):
+        return _date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    if match.group("m2"):
+        month, day = int(match.group("m2")), int(match.group("d2"))
+        candidate = _date(today.year, month, day) if _exists(today.year, month, day) else None
+        if candidate is not None and candidate >= today:
+            return candidate
+        return _date(today.year + 1, month, day)  # 3月1日 typed in December: next year
+    if match.group("rel"):
+        return today + timedelta(days=_RELATIVE_DAYS[match.group("rel")])
+    if match.group("wd"):
+        return _weekday_date(match.group("wk"), _weekday(match.group("wd")), today, now, clock)
+    # A time alone: its next occurrence, today or tomorrow.
+    moment = datetime.combine(today, clock, now.tzinfo)
+    return today if moment > now else today + timedelta(days=1)
+
+
+def _weekday_date(
+    which: str | None, weekday: int, today: date, now: datetime, clock: time
+) -> date:
+    monday = today - timedelta(days=today.weekday())
+    if which and which.startswith("下"):
+        return monday + timedelta(days=7 + weekday)
+    if which:  # 本周/这周: this week, even if that day has passed (then it is an error)
+        return monday + timedelta(days=weekday)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    if day == today and datetime.combine(day, clock, now.tzinfo) <= now:
+        day += timedelta(days=7)
+    return day
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _date(year: int, month: int, day: int) -> date:
+    if not (1 <= year <= 9998 and _exists(year, month, day)):
+        raise WhenError(WhenProblem.BAD_DATE)
+    return date(year, month, day)
+
+
+def _checked(moment: datetime, now: datetime) -> Once:
+    if moment <= now:
+        raise WhenError(WhenProblem.PAST)
+    if moment - now > MAX_AHEAD:
+        raise WhenError(WhenProblem.TOO_FAR)
+    return Once(moment)
+
+
+def describe(moment: datetime) -> str:
+    """How the bot writes a moment back: 2026年12月4日（周五）09:00."""
+    weekday = WEEKDAYS[moment.weekday()]
+    return f"{moment.year}年{moment.month}月{moment.day}日（周{weekday}）{moment:%H:%M}"
+
+
+def describe_weekly(slot: Weekly) -> str:
+    return f"每周{WEEKDAYS[slot.weekday]} {slot.at:%H:%M}"
+
+
+_DAY = (
+    r"(?:(?P<y{n}>\d{{4}})\s*[-/.年]\s*)?"
+    r"(?P<m{n}>\d{{1,2}})\s*(?:[-/.]|月)\s*(?P<d{n}>\d{{1,2}})\s*[日号]?"
+)
+_DATES = re.compile(
+    rf"^{_DAY.format(n=1)}(?:\s*(?:[~至到—–]|-(?=\s*\d)|\s-\s)\s*{_DAY.format(n=2)})?$"
+)
+
+
+def parse_dates(text: str, year: int) -> tuple[date, date | None]:
+    """A campaign's dates in `year`: "9月14日", "2026-09-14", "9月14日-9月20日" (at most a
+    month long). Raises WhenError."""
+    match = _DATES.match(_normalise(text))
+    if match is None:
+        raise WhenError(WhenProblem.UNRECOGNISED)
+    days: list[date] = []
+    for n in ("1", "2"):
+        if match.group(f"m{n}") is None:
+            continue
+        given_year = int(match.group(f"y{n}") or year)
+        if given_year != year:
+            raise WhenError(WhenProblem.BAD_DATE)
+        days.append(_date(year, int(match.group(f"m{n}")), int(match.group(f"d{n}"))))
+    first, last = days[0], (days[1] if len(days) > 1 else None)
+    if last is not None and not first <= last <= first + timedelta(days=31):
+        raise WhenError(WhenProblem.BAD_DATE)
+    return first, last

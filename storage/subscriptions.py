@@ -1,0 +1,161 @@
+"""Who wants which broadcasts: recipients (chats the bot may message) and their opt-ins."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Recipient, Subscription, utcnow
+
+
+class SubKind(StrEnum):
+    CATEGORY = "category"
+    TOWN = "town"
+
+
+class Flag(StrEnum):
+    """Per-chat switches for the kinds of message that are not topic subscriptions."""
+
+    CAMPAIGNS = "campaign_reminders"
+    VOLUNTEER_CALLS = "volunteer_calls"
+    MONTHLY = "monthly_reminder"
+
+
+@dataclass(frozen=True)
+class ChatSubscriptions:
+    chat_id: int
+    categories: tuple[str, ...]
+    town: str | None
+    active: bool
+    campaign_reminders: bool
+    volunteer_calls: bool
+    monthly_reminder: bool
+
+    @property
+    def any(self) -> bool:
+        return bool(self.categories or self.town)
+
+
+async def ensure_recipient(
+    *,
+    session: AsyncSession,
+    chat_id: int,
+    chat_type: str = "private",
+    title: str = "",
+    added_by: int | None = None,
+    now: datetime | None = None,
+) -> Recipient:
+    """The chat's row, created on first use. A chat that blocked the bot and now talks to it
+    again (it can only do so after unblocking) becomes active again."""
+    now = now or utcnow()
+    row = await session.get(Recipient, chat_id)
+    if row is None:
+        row = Recipient(chat_id=chat_id, chat_type=chat_type, created_at=now)
+    row.chat_type, row.title = chat_type, title[:200] or row.title
+    row.active, row.inactive_reason, row.updated_at = True, "", now
+    if added_by is not None:
+        row.added_by = added_by
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def toggle_category(*, session: AsyncSession, chat_id: int, category: str) -> bool:
+    """Subscribes to `category`, or unsubscribes if it was; returns whether now subscribed."""
+    if await unsubscribe(session=session, chat_id=chat_id, kind=SubKind.CATEGORY, value=category):
+        return False
+    session.add(Subscription(chat_id=chat_id, kind=SubKind.CATEGORY.value, value=category))
+    await session.flush()
+    return True
+
+
+async def set_town(*, session: AsyncSession, chat_id: int, town: str | None) -> None:
+    """A chat follows the news of at most one town; None clears it."""
+    await session.exec(
+        delete(Subscription).where(
+            col(Subscription.chat_id) == chat_id, col(Subscription.kind) == SubKind.TOWN.value
+        )
+    )
+    if town:
+        session.add(Subscription(chat_id=chat_id, kind=SubKind.TOWN.value, value=town))
+    await session.flush()
+
+
+async def unsubscribe(*, session: AsyncSession, chat_id: int, kind: SubKind, value: str) -> bool:
+    result = await session.exec(
+        delete(Subscription).where(
+            col(Subscription.chat_id) == chat_id,
+            col(Subscription.kind) == kind.value,
+            col(Subscription.value) == value,
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def unsubscribe_all(*, session: AsyncSession, chat_id: int) -> int:
+    """Removes every topic and town subscription and the campaign reminders; returns how many
+    subscriptions there were."""
+    result = await session.exec(delete(Subscription).where(col(Subscription.chat_id) == chat_id))
+    await set_flag(session=session, chat_id=chat_id, flag=Flag.CAMPAIGNS, value=False)
+    return int(result.rowcount or 0)
+
+
+async def set_flag(*, session: AsyncSession, chat_id: int, flag: Flag, value: bool) -> None:
+    row = await session.get(Recipient, chat_id)
+    if row is None:
+        row = Recipient(chat_id=chat_id)
+    setattr(row, flag.value, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    await session.flush()
+
+
+async def subscriptions_of(*, session: AsyncSession, chat_id: int) -> ChatSubscriptions:
+    rows = (
+        await session.exec(
+            select(Subscription)
+            .where(col(Subscription.chat_id) == chat_id)
+            .order_by(col(Subscription.id))
+        )
+    ).all()
+    recipient = await session.get(Recipient, chat_id) or Recipient(chat_id=chat_id)
+    town = next((r.value for r in rows if r.kind == SubKind.TOWN), None)
+    return ChatSubscriptions(
+        chat_id=chat_id,
+        categories=tuple(r.value for r in rows if r.kind == SubKind.CATEGORY),
+        town=town,
+        active=recipient.active,
+        campaign_reminders=recipient.campaign_reminders,
+        volunteer_calls=recipient.volunteer_calls,
+        monthly_reminder=recipient.monthly_reminder,
+    )
+
+
+async def mark_inactive(
+    *, session: AsyncSession, chat_ids: Iterable[int], reason: str, now: datetime | None = None
+) -> None:
+    """Chats that blocked the bot or are gone: skipped by every later broadcast."""
+    now = now or utcnow()
+    for chat_id in chat_ids:
+        row = await session.get(Recipient, chat_id) or Recipient(chat_id=chat_id, created_at=now)
+        row.active, row.inactive_reason, row.updated_at = False, reason[:200], now
+        session.add(row)
+    await session.flush()
+
+
+async def set_active(*, session: AsyncSession, chat_id: int, active: bool, reason: str) -> None:
+    """From Telegram's my_chat_member updates: the user blocked or unblocked the bot."""
+    await session.exec(
+        update(Recipient)
+        .where(col(Recipient.chat_id) == chat_id)
+        .values(active=active, inactive_reason="" if active else reason[:200], updated_at=utcnow())
+    )
+
+
+async def is_active(*, session: AsyncSession, chat_id: int) -> bool:
+    row = await session.get(Recipient, chat_id)
+    return row is None or row.active

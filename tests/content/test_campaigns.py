@@ -1,0 +1,46 @@
+import shutil
+from pathlib import Path
+
+from content.campaigns import render
+from content.loader import CONTENT_DIR, Library, collect
+from content.models import TELEGRAM_TEXT_LIMIT
+
+REQUIRED = {
+    "consumer-rights-day": "03-15",
+    "national-security-day": "04-15",
+    "anti-drug-day": "06-26",
+    "constitution-day": "12-04",
+}
+
+
+def test_the_real_calendar_has_the_yearly_campaigns(library: Library) -> None:
+    campaigns = {c.id: c for c in library.campaigns}
+    assert {k: campaigns[k].date for k in REQUIRED} == REQUIRED
+    assert campaigns["civil-code-month"].month == 5
+    assert campaigns["cybersecurity-week"].kind == "movable"
+    assert campaigns["constitution-week"].start == "12-01"
+    for campaign in library.campaigns:
+        assert campaign.cards and all(card in library.cards for card in campaign.cards)
+        first, last = campaign.period(2026)
+        for lead in campaign.lead_days:
+            for template in (campaign.message, campaign.volunteer_message):
+                assert len(render(template, campaign, first, last, lead)) < TELEGRAM_TEXT_LIMIT
+
+
+def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    calendar = content / "campaigns.yaml"
+    text = calendar.read_text(encoding="utf-8")
+    text = text.replace("cards: [consumer-rights]", "cards: [no-such-card]")
+    text = text.replace("categories: [consumer]", "categories: [nonsense]")
+    text = text.replace('date: "06-26"', 'date: "02-30"')
+    calendar.write_text(text, encoding="utf-8")
+    _, problems = collect(content)
+    found = {(p.path, p.field) for p in problems}
+    assert found == {
+        ("campaigns.yaml", "[0].cards"),
+        ("campaigns.yaml", "[0].categories"),
+        ("campaigns.yaml", "[3].date"),
+    }
+    assert any("no-such-card" in p.message for p in problems)

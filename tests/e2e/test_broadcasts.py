@@ -1,0 +1,366 @@
+"""Subscriptions and coordinators' broadcasts end to end: the real Application against a
+local Bot API that enforces Telegram's flood limits (429 with retry_after) and answers 403
+for users who blocked the bot. Time is the test's: the due-check is run with its `now`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, build_services, on_startup
+from bot.local_api import FakeUser, LocalBotApi, SentMessage
+from content.loader import Library
+from content.search import SearchIndex
+from handlers import callbacks
+from storage import broadcasts as repo
+from storage.models import AuditLog, Broadcast, BroadcastStatus
+from storage.subscriptions import is_active, subscriptions_of
+from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
+from tests.e2e.conftest import Harness, make_settings
+
+RESIDENT = 301
+
+
+@asynccontextmanager
+async def coordinated_bot(
+    tmp_path: Path, library: Library, index: SearchIndex, *, strict: bool
+) -> AsyncIterator[Harness]:
+    """The bot with a coordinator; `strict`: against a server enforcing 30/s, 1/s a chat and
+    20/min a group (so the bot paces even its replies to one chat at 1/s)."""
+    async with LocalBotApi(enforce_limits=strict) as api:
+        settings = make_settings(
+            tmp_path,
+            api,
+            admin_ids=frozenset({COORDINATOR}),
+            pace_private_replies=strict,
+            broadcast_progress_seconds=0.5,
+        )
+        services = build_services(settings, library, index)
+        app = build_application(settings, services, api.token)
+        async with app:
+            await on_startup(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            await api.wait_until_polling()
+            yield Harness(api, app, services)
+            await app.updater.stop()
+            await app.stop()
+        await services.db.dispose()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
+    """Under Telegram's limits, which the bot must never trip."""
+    async with coordinated_bot(tmp_path, library, index, strict=True) as harness:
+        harness.api.user(COORDINATOR, "协调员")
+        yield harness
+        assert harness.api.flood_errors == 0
+
+
+@pytest.fixture
+async def quick_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """For conversations only (no broadcast sent): the server does not enforce the limits."""
+    async with coordinated_bot(tmp_path, library, index, strict=False) as harness:
+        harness.api.user(COORDINATOR, "协调员")
+        yield harness
+
+
+async def reply_to(bot: Harness, user: FakeUser, text: str) -> SentMessage:
+    bot.api.send_text(user, text)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    return reply
+
+
+async def press(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
+    """Presses the button labelled `label`; returns what the bot did next in that chat."""
+    bot.api.press_button(user, message, label)
+    [reaction] = await bot.api.wait_for_messages(message.chat_id)
+    return reaction
+
+
+async def alert(bot: Harness, user: FakeUser, message: SentMessage, data: str) -> str:
+    answer = await bot.press(user, message, data)
+    return str(answer.get("text", ""))
+
+
+def sends_to(bot: Harness, chat_id: int) -> list[SentMessage]:
+    return [m for m in bot.api.messages_to(chat_id) if m.action == "send"]
+
+
+async def test_resident_subscribes_to_topics_and_town_then_unsubscribes(bot: Harness) -> None:
+    user = bot.api.user(RESIDENT, "王五")
+    menu = await reply_to(bot, user, "/subscribe")
+    assert "订阅普法通知" in menu.content
+    menu = await press(bot, user, menu, "劳动与工资")
+    assert "✅ 👷 劳动与工资" in menu.button_labels()
+    towns = await press(bot, user, menu, "🏘 选择乡镇")
+    menu = await press(bot, user, towns, "示例县东山镇")
+    assert "🏘 乡镇：示例县东山镇" in menu.button_labels()
+    summary = await press(bot, user, menu, "✅ 完成")
+    assert "劳动与工资" in summary.content and "示例县东山镇" in summary.content
+    mysubs = await reply_to(bot, user, "/mysubs")
+    assert mysubs.content == summary.content
+    removal = await reply_to(bot, user, "/unsubscribe")
+    removal = await press(bot, user, removal, "❌ 劳动与工资")
+    assert "❌ 示例县东山镇" in removal.button_labels()
+    done = await press(bot, user, removal, "🚫 全部退订")
+    assert "没有可以退订" in done.content
+    async with bot.services.db.session() as session:
+        mine = await subscriptions_of(session=session, chat_id=RESIDENT)
+    assert not mine.any
+
+
+async def test_a_group_is_subscribed_only_by_an_admin_checked_with_telegram(
+    bot: Harness,
+) -> None:
+    group = bot.api.group(-100777, "东山村民群")
+    admin, member = bot.api.user(401, "群主"), bot.api.user(402, "群友")
+    bot.api.set_chat_admins(group.id, [admin.id])
+    bot.api.send_command(member, "/subscribe", chat=group)
+    [refusal] = await bot.api.wait_for_messages(group.id)
+    assert "管理员" in refusal.content
+    bot.api.send_command(admin, "/subscribe", chat=group)
+    [menu] = await bot.api.wait_for_messages(group.id)
+    data = menu.find_button("劳动与工资")["callback_data"]
+    assert "管理员" in await alert(bot, member, menu, data)
+    await press(bot, admin, menu, "劳动与工资")
+    async with bot.services.db.session() as session:
+        assert (await subscriptions_of(session=session, chat_id=group.id)).categories == ("labor",)
+    assert any(c.method == "getChatMember" for c in bot.api.calls)
+
+
+async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
+    bot: Harness,
+) -> None:
+    await add_subscribers(bot.services.db, [501, 502, 503], category="labor")
+    await add_subscribers(bot.services.db, [504], category="fraud")
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    audience = await reply_to(bot, coordinator, "周六上午村委会有律师<免费>咨询")
+    topics = await press(bot, coordinator, audience, "📚 按主题")
+    when = await press(bot, coordinator, topics, "劳动与工资")
+    assert "共 <b>3</b> 人" in (when.source_text or "")
+    bot.api.send_text(coordinator, "明天上午9点")
+    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert preview.content == "周六上午村委会有律师<免费>咨询"
+    assert preview.button_labels() == ["🔕 退订“劳动与工资”"]
+    assert "劳动与工资" in confirm.content and "09:00" in confirm.content
+    done = await press(bot, coordinator, confirm, "✅ 确认发送")
+    assert "已确认" in done.content and "/scheduled" in done.content
+    ok = confirm.find_button("✅ 确认发送")["callback_data"]
+    assert "已经确认过" in await alert(bot, coordinator, confirm, ok)
+    [row] = await _coordinator_rows(bot)
+    assert row.send_at.astimezone(bot.services.tz).hour == 9
+    tick = bot.services.broadcasting.tick  # type: ignore[union-attr]
+    assert (await tick(row.send_at - timedelta(seconds=1))).started == []
+    assert (await tick(row.send_at + timedelta(minutes=1))).started == [row.id]
+    for chat in (501, 502, 503):
+        [message] = await bot.api.wait_for_messages(chat)
+        assert message.content == preview.content
+    assert sends_to(bot, 504) == []
+    [message] = sends_to(bot, 501)
+    assert "劳动与工资" in await alert(bot, bot.api.user(501), message, _data(message))
+    async with bot.services.db.session() as session:
+        assert (await subscriptions_of(session=session, chat_id=501)).categories == ()
+    [summary] = await bot.api.wait_for_messages(COORDINATOR, after=len(bot.api.sent) - 1)
+    assert "3/3" in summary.content
+
+
+def _data(message: SentMessage) -> str:
+    return str(message.buttons()[-1][0]["callback_data"])
+
+
+async def _coordinator_rows(bot: Harness) -> list[Broadcast]:
+    async with bot.services.db.session() as session:
+        return await repo.upcoming(
+            session=session, origins=["coordinator"], statuses=[s.value for s in BroadcastStatus]
+        )
+
+
+async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
+    bot: Harness,
+) -> None:
+    users = list(range(1001, 1071))
+    await add_subscribers(bot.services.db, users)
+    bot.api.block(1005)
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    audience = await reply_to(bot, coordinator, "本周六普法讲座")
+    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    _, confirm = await _preview_now(bot, coordinator, when)
+    await press(bot, coordinator, confirm, "✅ 确认发送")
+    progress = await bot.api.wait_for_call(
+        "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
+    )
+    assert "⏹" in str(progress.params["reply_markup"])
+    summary = await bot.api.wait_for_call(
+        "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+    )
+    assert (
+        "成功：69/70" in summary.params["text"]
+        and "屏蔽机器人或聊天已不存在：1" in summary.params["text"]
+    )
+    assert all(len(sends_to(bot, u)) == (0 if u == 1005 else 1) for u in users)
+    edits = [m for m in bot.api.messages_to(COORDINATOR) if m.action == "edit"]
+    assert any("已结束" in m.content for m in edits)
+    async with bot.services.db.session() as session:
+        assert not await is_active(session=session, chat_id=1005)
+
+
+async def _preview_now(
+    bot: Harness, coordinator: FakeUser, when: SentMessage
+) -> tuple[SentMessage, SentMessage]:
+    bot.api.press_button(coordinator, when, "🚀 立即发送")
+    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    return preview, confirm
+
+
+async def test_stop_button_cancels_a_running_broadcast(bot: Harness) -> None:
+    users = list(range(2001, 2121))
+    await add_subscribers(bot.services.db, users)
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    audience = await reply_to(bot, coordinator, "临时通知")
+    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    _, confirm = await _preview_now(bot, coordinator, when)
+    await press(bot, coordinator, confirm, "✅ 确认发送")
+    call = await bot.api.wait_for_call(
+        "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
+    )
+    progress = next(m for m in bot.api.sent if m.message_id == call.result["message_id"])
+    text = await alert(bot, coordinator, progress, progress.buttons()[0][0]["callback_data"])
+    assert "已停止" in text
+    stopped = len(bot.api.calls)
+    summary = await bot.api.wait_for_call(
+        "sendMessage", predicate=lambda c: "已停止" in str(c.params.get("text"))
+    )
+    late = [c for c in bot.api.calls[stopped:] if c.params.get("chat_id") in set(users)]
+    assert len(late) <= 2  # at most what was already on the wire
+    assert sum(len(sends_to(bot, u)) for u in users) < len(users)
+    assert "未发送" in summary.params["text"]
+    [row] = await _coordinator_rows(bot)
+    assert row.status == "cancelled"
+    data = callbacks.make(callbacks.SCHEDULED, "x", row.id or 0)
+    assert "无法取消" in await alert(bot, coordinator, progress, data)
+
+
+async def test_bad_input_gets_clear_answers_and_changes_nothing(quick_bot: Harness) -> None:
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [3001])
+    stranger = bot.api.user(RESIDENT)
+    for command in ("/broadcast", "/scheduled", "/campaigns"):
+        assert "只对普法工作人员开放" in (await reply_to(bot, stranger, command)).content
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    assert "不能是空的" in (await reply_to(bot, coordinator, "   ")).content
+    assert "太长" in (await reply_to(bot, coordinator, "法" * 4097)).content
+    audience = await reply_to(bot, coordinator, "通知内容")
+    groups = audience.find_button("💬 订阅了通知的群")["callback_data"]
+    assert "没有人" in await alert(bot, coordinator, audience, groups)
+    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    for typed, problem in (
+        ("2020-01-01 09:00", "已经过去"),
+        ("2月30日 9:00", "没有这一天"),
+        ("明天25点", "时间不对"),
+        ("过两天吧", "看不懂"),
+    ):
+        assert problem in (await reply_to(bot, coordinator, typed)).content
+    forged = callbacks.make(callbacks.BROADCAST, "a", "zzzz", "all")
+    assert "失效" in await alert(bot, coordinator, when, forged)
+    assert await _coordinator_rows(bot) == []
+    async with bot.services.db.session() as session:
+        refused = await session.get(AuditLog, 1)
+    assert refused is not None and refused.allowed is False
+
+
+async def test_scheduled_list_edit_and_cancel(quick_bot: Harness) -> None:
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [4001])
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    audience = await reply_to(bot, coordinator, "每周一法：今天讲讲劳动合同")
+    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    bot.api.send_text(coordinator, "每周一 09:00")
+    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert "每周一 09:00（每周重复）" in confirm.content
+    await press(bot, coordinator, confirm, "✅ 确认发送")
+    listing = await reply_to(bot, coordinator, "/scheduled")
+    assert "每周一 09:00" in listing.content and "劳动合同" in listing.content
+    [row] = await _coordinator_rows(bot)
+    prompt = await press(bot, coordinator, listing, f"📝 #{row.id}")
+    assert f"#{row.id}" in prompt.content
+    assert "已更新" in (await reply_to(bot, coordinator, "每周一法：讲讲工伤")).content
+    assert "已取消" in await alert(bot, coordinator, listing, _cancel_data(listing, row))
+    assert "无法取消" in await alert(bot, coordinator, listing, _cancel_data(listing, row))
+    [cancelled] = await _coordinator_rows(bot)
+    assert cancelled.status == "cancelled" and "工伤" in cancelled.text
+    assert when.chat_id == COORDINATOR
+
+
+def _cancel_data(listing: SentMessage, row: Broadcast) -> str:
+    return str(listing.find_button(f"✖ #{row.id}")["callback_data"])
+
+
+async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harness) -> None:
+    bot = quick_bot
+    coordinator = bot.api.user(COORDINATOR)
+    overview = await reply_to(bot, coordinator, "/campaigns")
+    assert "宪法宣传周" in overview.content and "国家网络安全宣传周" in overview.content
+    label = next(b for b in overview.button_labels() if b.startswith("国家网络安全宣传周"))
+    year = int(label.split()[-1])
+    detail = await press(bot, coordinator, overview, label)
+    assert "提前 7 天" in detail.content and "居民提醒" in detail.content
+    bot.api.press_button(coordinator, detail, "👁 ①")
+    [preview] = await bot.api.wait_for_messages(COORDINATOR)
+    assert "网络安全" in preview.content and "🔕 不再接收活动日提醒" in preview.button_labels()
+    muted = await press(bot, coordinator, detail, "🔕 ①")
+    assert "已静音" in muted.content
+    prompt = await press(bot, coordinator, muted, f"📅 设置{year}年的日期")
+    assert "例如" in prompt.content
+    done = await reply_to(bot, coordinator, f"{year}-09-14")
+    assert "9月14日至9月20日" in done.content
+    async with bot.services.db.session() as session:
+        rows = await repo.campaign_reminders(
+            session=session, campaign_id="cybersecurity-week", year=year
+        )
+    first = min(rows, key=lambda r: r.send_at)
+    assert first.status == "muted"
+    assert first.send_at.astimezone(bot.services.tz).date().isoformat() == f"{year}-09-07"
+
+
+async def test_coordinator_pings_the_volunteers_of_one_town(quick_bot: Harness) -> None:
+    bot = quick_bot
+    await add_volunteers(bot.services.db, [6001, 6002], town="示例县东山镇")
+    await add_volunteers(bot.services.db, [6003], town="示例县西河镇")
+    coordinator = bot.api.user(COORDINATOR)
+    await reply_to(bot, coordinator, "/broadcast")
+    audience = await reply_to(bot, coordinator, "东山镇的志愿者：明天上午到司法所领宣传材料")
+    towns = await press(bot, coordinator, audience, "🙋 志愿者")
+    when = await press(bot, coordinator, towns, "示例县东山镇")
+    assert "示例县东山镇的志愿者" in when.content and "共 2 人" in when.content
+    _, confirm = await _preview_now(bot, coordinator, when)
+    await press(bot, coordinator, confirm, "✅ 确认发送")
+    for volunteer in (6001, 6002):
+        [message] = await bot.api.wait_for_messages(volunteer)
+        assert message.button_labels() == ["🔕 不再接收志愿者通知"]
+    assert sends_to(bot, 6003) == []
+
+
+async def test_a_user_who_blocks_the_bot_is_skipped_until_they_come_back(
+    quick_bot: Harness,
+) -> None:
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [6101])
+    bot.api.block(6101, notify=True)
+    await bot.settle()
+    async with bot.services.db.session() as session:
+        assert not await is_active(session=session, chat_id=6101)
+    bot.api.unblock(6101, notify=True)
+    await bot.settle()
+    async with bot.services.db.session() as session:
+        assert await is_active(session=session, chat_id=6101)

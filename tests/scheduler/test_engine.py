@@ -1,0 +1,280 @@
+"""The delivery engine against a LocalBotApi enforcing Telegram's limits (real HTTP, real PTB)."""
+
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
+
+from bot.local_api import ApiCall
+from content.loader import Library
+from scheduler.planning import begin_sending, store_draft
+from scheduler.timeparse import Once, Weekly
+from storage.broadcasts import (
+    change,
+    failure_reasons,
+    get_broadcast,
+    move_delivery,
+    pending_batch,
+    upcoming,
+)
+from storage.db import Database
+from storage.models import ActivityReport, DeliveryState
+from storage.subscriptions import Flag, is_active, set_flag
+from tests.broadcasting import (
+    COORDINATOR,
+    TZ,
+    Stack,
+    add_subscribers,
+    add_volunteers,
+    broadcasting_stack,
+    draft,
+)
+
+
+async def test_broadcast_reaches_everyone_once_within_limits(
+    db: Database, library: Library
+) -> None:
+    users = list(range(1001, 1046))
+    await add_subscribers(db, [*users, -5001, -5002])
+    async with broadcasting_stack(db, library) as stack:
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        done = await stack.broadcast(row.id)
+        assert done.status == "done"
+        assert all(stack.received(chat) == 1 for chat in [*users, -5001, -5002])
+        assert stack.api.flood_errors == 0
+        [message] = [m for m in stack.api.messages_to(1001) if m.action == "send"]
+        assert "免费" in message.content and "退订" in message.button_labels()[-1]
+        summary = stack.api.messages_to(COORDINATOR)[-1]
+        assert "47/47" in summary.content
+
+
+async def test_blocked_and_deleted_chats_are_marked_and_skipped_from_then_on(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [2001, 2002, 2003, 2004])
+    async with broadcasting_stack(db, library) as stack:
+        stack.api.block(2002)
+        stack.api.delete_chat(2003)
+        first = await stack.service.create(draft(key="first"))
+        assert first.id is not None
+        await stack.broadcast(first.id)
+        states = await stack.states(first.id)
+        assert states == {2001: "sent", 2002: "blocked", 2003: "blocked", 2004: "sent"}
+        async with db.session() as session:
+            assert not await is_active(session=session, chat_id=2002)
+            reasons = dict(await failure_reasons(session=session, broadcast_id=first.id))
+        assert {r.lower() for r in reasons} == {
+            "forbidden: bot was blocked by the user",
+            "chat not found",
+        }
+        second = await stack.service.create(draft(key="second"))
+        assert second.id is not None
+        await stack.broadcast(second.id)
+        assert set(await stack.states(second.id)) == {2001, 2004}
+        assert stack.api.flood_errors == 0
+
+
+async def test_network_errors_are_retried_with_backoff(db: Database, library: Library) -> None:
+    await add_subscribers(db, [3001, 3002])
+    async with broadcasting_stack(db, library) as stack:
+        stack.api.fail_method("sendMessage", error_code=502, description="Bad Gateway", times=3)
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.broadcast(row.id)
+        assert await stack.states(row.id) == {3001: "sent", 3002: "sent"}
+        assert stack.received(3001) == 1 and stack.received(3002) == 1
+
+
+async def test_a_failure_that_persists_is_recorded_with_its_reason(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [3101])
+    async with broadcasting_stack(db, library, max_attempts=2) as stack:
+        stack.api.fail_method("sendMessage", error_code=500, description="Internal Server Error")
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.broadcast(row.id)
+        async with db.session() as session:
+            assert await failure_reasons(session=session, broadcast_id=row.id) == [
+                ("Internal Server Error", 1)
+            ]
+        assert await stack.states(row.id) == {3101: "failed"}
+
+
+async def test_retry_after_pauses_sending_and_loses_nothing(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [4001, 4002, 4003])
+    async with broadcasting_stack(db, library) as stack:
+        stack.api.fail_method(
+            "sendMessage", error_code=429, description="Too Many Requests", times=1, retry_after=1
+        )
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.broadcast(row.id)
+        assert set((await stack.states(row.id)).values()) == {"sent"}
+        assert stack.service.engine.floods == 1
+        sends = [c for c in stack.api.calls if c.method == "sendMessage" and c.ok]
+        failed = next(c for c in stack.api.calls if c.status == 429)
+        assert all(c.time >= failed.time + 1 for c in sends if c.params["chat_id"] != COORDINATOR)
+
+
+async def test_cancel_stops_a_running_broadcast_within_a_second(
+    db: Database, library: Library
+) -> None:
+    users = list(range(5001, 5121))
+    await add_subscribers(db, users)
+    async with broadcasting_stack(db, library) as stack:
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.api.wait_for_messages(users[29])
+        cancelled, _ = await stack.service.cancel(row.id, COORDINATOR)
+        stopped_at = time.monotonic()
+        await stack.broadcast(row.id)
+        late = [c for c in _sends(stack, users) if c.time > stopped_at + 0.5]
+        assert cancelled and late == []
+        states = Counter((await stack.states(row.id)).values())
+        assert states["sent"] + states["cancelled"] == len(users) and states["cancelled"] > 50
+        assert sum(stack.received(u) for u in users) == states["sent"]
+        assert "已停止" in stack.api.messages_to(COORDINATOR)[-1].content
+        again, _ = await stack.service.cancel(row.id, COORDINATOR)
+        assert not again
+
+
+def _sends(stack: Stack, chats: list[int]) -> list[ApiCall]:
+    wanted = set(chats)
+    return [
+        c for c in stack.api.calls if c.method == "sendMessage" and c.params["chat_id"] in wanted
+    ]
+
+
+async def test_rows_interrupted_while_sending_become_uncertain_and_are_never_resent(
+    db: Database, library: Library
+) -> None:
+    users = list(range(6001, 6011))
+    await add_subscribers(db, users)
+    now = datetime.now(UTC)
+    async with db.session() as session:
+        row = await store_draft(session=session, draft=draft(), library=library, now=now, tz=TZ)
+        assert row.id is not None
+        await begin_sending(session=session, broadcast=row, now=now, tz=TZ)
+        tasks = await pending_batch(session=session, after_id=0, limit=3, now=now)
+        for task in tasks:  # what a SIGKILL between "sending" and the answer leaves behind
+            await move_delivery(
+                session=session,
+                delivery_id=task.id,
+                expected=DeliveryState.PENDING,
+                state=DeliveryState.SENDING,
+                now=now,
+            )
+    async with broadcasting_stack(db, library) as stack:
+        assert stack.service.engine.recovered == {row.id: 3}
+        await stack.broadcast(row.id)
+        interrupted = {t.chat_id for t in tasks}
+        assert all(stack.received(u) == (0 if u in interrupted else 1) for u in users)
+        states = await stack.states(row.id)
+        assert {u for u, s in states.items() if s == "uncertain"} == interrupted
+        assert "状态不确定：3" in stack.api.messages_to(COORDINATOR)[-1].content
+
+
+async def test_a_time_missed_while_down_is_sent_late_within_grace_else_reported(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [7001])
+    async with broadcasting_stack(db, library, grace=timedelta(minutes=30)) as stack:
+        at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+        late = await stack.service.create(draft(when=Once(at), key="late"))
+        missed = await stack.service.create(draft(when=Once(at), key="missed"))
+        assert late.id is not None and missed.id is not None
+        assert (await stack.service.tick(at - timedelta(seconds=1))).started == []
+        async with db.session() as session:  # the second one would have been due long ago
+            await change(
+                session=session,
+                broadcast_id=missed.id,
+                allowed=["scheduled"],
+                send_at=at - timedelta(hours=1),
+            )
+        report = await stack.service.tick(at + timedelta(minutes=10))
+        assert report.started == [late.id] and report.missed == [missed.id]
+        assert (await stack.broadcast(late.id)).status == "done"
+        assert (await stack.broadcast(missed.id)).status == "missed"
+        assert stack.received(7001) == 1
+        assert any("没有发送" in m.content for m in stack.api.messages_to(COORDINATOR))
+
+
+async def test_a_weekly_broadcast_fires_once_per_week(db: Database, library: Library) -> None:
+    await add_subscribers(db, [7101])
+    async with broadcasting_stack(db, library) as stack:
+        row = await stack.service.create(draft(when=Weekly(0, dt_time(9, 0))))
+        assert row.id is not None and row.recurrence == "weekly:0:09:00"
+        slot = row.send_at
+        assert slot.astimezone(TZ).weekday() == 0 and slot.astimezone(TZ).hour == 9
+        first = await stack.service.tick(slot + timedelta(minutes=1))
+        assert (await stack.service.tick(slot + timedelta(minutes=2))).started == []
+        [occurrence] = first.started
+        await stack.broadcast(occurrence)
+        second = await stack.service.tick(slot + timedelta(days=7, minutes=1))
+        [next_one] = second.started
+        await stack.broadcast(next_one)
+        assert stack.received(7101) == 2
+        async with db.session() as session:
+            parent = await get_broadcast(session=session, broadcast_id=row.id)
+        assert parent is not None and parent.send_at == slot + timedelta(days=14)
+
+
+async def test_campaign_reminder_goes_to_subscribers_of_its_topics_and_to_volunteers(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [8001, 8002], category="constitution")
+    await add_subscribers(db, [8003], category="labor")
+    await add_volunteers(db, [8101, 8102])
+    async with db.session() as session:
+        await set_flag(session=session, chat_id=8002, flag=Flag.CAMPAIGNS, value=False)
+    async with broadcasting_stack(db, library) as stack:
+        async with db.session() as session:
+            week = min(
+                (
+                    r
+                    for r in await upcoming(session=session, origins=["campaign"], limit=500)
+                    if r.campaign_id == "constitution-week"
+                ),
+                key=lambda r: r.send_at,
+            )
+        report = await stack.service.tick(week.send_at + timedelta(minutes=1))
+        assert len(report.started) == 2  # residents and volunteers
+        for started in report.started:
+            await stack.broadcast(started)
+        [public] = [m for m in stack.api.messages_to(8001) if m.action == "send"]
+        assert "宪法宣传周" in public.content
+        labels = public.button_labels()
+        assert labels[-1] == "🔕 不再接收活动日提醒" and any("宪法" in b for b in labels[:-1])
+        assert stack.received(8002) == 0 and stack.received(8003) == 0
+        [call] = [m for m in stack.api.messages_to(8101) if m.action == "send"]
+        assert "/report" in call.content
+        assert call.button_labels() == ["🔕 不再接收志愿者通知"]
+
+
+async def test_month_end_reminder_reaches_volunteers_without_a_report(
+    db: Database, library: Library
+) -> None:
+    await add_volunteers(db, [8201, 8202, 8203])
+    async with broadcasting_stack(db, library, reminder_day=25) as stack:
+        async with db.session() as session:
+            [nudge, *_] = await upcoming(session=session, origins=["monthly"])
+            await set_flag(session=session, chat_id=8203, flag=Flag.MONTHLY, value=False)
+            day = nudge.send_at.astimezone(TZ).date()
+            session.add(
+                ActivityReport(
+                    volunteer_id=8202,
+                    activity_type="lecture",
+                    activity_date=day.replace(day=1),
+                    submission_key="r1",
+                )
+            )
+        assert day.day == 25 and nudge.send_at.astimezone(TZ).hour == 10
+        [started] = (await stack.service.tick(nudge.send_at)).started
+        await stack.broadcast(started)
+        assert [stack.received(v) for v in (8201, 8202, 8203)] == [1, 0, 0]
+        [message] = [m for m in stack.api.messages_to(8201) if m.action == "send"]
+        assert "/report" in message.content and message.button_labels() == ["🔕 不再提醒"]
