@@ -1,18 +1,41 @@
 """Composition root: build the services and the PTB `Application` with every handler."""
 
 import logging
+from datetime import timedelta
 from typing import cast
 
 from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.broadcasting import (
+    PufaApplication,
+    attach_broadcasting,
+    rate_limiter,
+    timedelta_retry_after,
+)
 from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
 from content.search import SearchIndex
-from handlers import errors, fallback, guard, inline, legal_aid, questions, start, topics
-from handlers.context import PufaApp, PufaContext, Services
+from handlers import (
+    broadcasts,
+    coordinator,
+    errors,
+    fallback,
+    guard,
+    inline,
+    legal_aid,
+    myreports,
+    questions,
+    reports,
+    start,
+    subscriptions,
+    topics,
+    volunteers,
+)
+from handlers.context import PufaApp, PufaContext, Services, VolunteerSettings
+from handlers.drafts import DraftPersistence
 from handlers.throttle import Throttle
 from storage.db import Database
 from storage.directory import add_points, count_points
@@ -20,16 +43,32 @@ from storage.directory import add_points, count_points
 log = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings, library: Library | None = None) -> Services:
-    """Load and validate content and build the search index (once, at start-up)."""
+def build_services(
+    settings: Settings, library: Library | None = None, index: SearchIndex | None = None
+) -> Services:
+    """Load and validate content and build the search index (once, at start-up). Tests pass
+    a prebuilt library and index: both are read-only, so one serves many bots."""
     library = library or load_library(settings.content_dir)
     return Services(
         library=library,
-        index=SearchIndex(library.cards.values(), library.lexicon),
+        index=index or SearchIndex(library.cards.values(), library.lexicon),
         db=Database(settings.database_url),
         tz=settings.tz,
         admin_ids=settings.admin_ids,
         throttle=Throttle(settings.user_rate_per_minute),
+        volunteering=volunteer_settings(settings),
+    )
+
+
+def volunteer_settings(settings: Settings) -> VolunteerSettings:
+    return VolunteerSettings(
+        edit_window_days=settings.report_edit_window_days,
+        max_report_age_days=settings.report_max_age_days,
+        notify=settings.report_notify,
+        digest_hour=settings.report_digest_hour,
+        timeout_minutes=settings.report_timeout_minutes,
+        invite_valid_days=settings.invite_valid_days,
+        chart_font=settings.chart_font,
     )
 
 
@@ -40,21 +79,42 @@ def build_application(settings: Settings, services: Services, token: str) -> Puf
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=PufaContext))
+        .persistence(draft_persistence(services))
     )
+    # Broadcasts (issue 4): one rate limiter for every request; the broadcasting service
+    # lives and dies with the Application (see bot.broadcasting).
+    timedelta_retry_after()
+    pacer, limiter = rate_limiter(settings)
+    builder = builder.rate_limiter(limiter).application_class(PufaApplication)
     app = cast(PufaApp, builder.build())
     app.bot_data["services"] = services
+    attach_broadcasting(settings, services, app.bot, pacer)
     # Order matters. The guard runs first in its own group; then the first matching handler
     # of group 0 wins, so specific handlers come before the free-text question handler and
     # the fallbacks come last.
     guard.register(app)
+    # Guided chats (registration, /report) first: while one is open its steps take the
+    # messages, and /start join_<code> opens the registration before /start sees it.
+    volunteers.register(app)
+    reports.register(app)
+    myreports.register(app)
+    coordinator.register(app)
     start.register(app)
     topics.register(app)
     legal_aid.register(app)
     inline.register(app)
+    subscriptions.register(app)
+    broadcasts.register(app)  # also /scheduled and /campaigns; takes coordinators' typed input
     questions.register(app)
     fallback.register(app)
     errors.register(app)
     return app
+
+
+def draft_persistence(services: Services) -> DraftPersistence:
+    """Conversation state read back from the draft rows, so a restart loses no report."""
+    idle = timedelta(minutes=services.volunteering.timeout_minutes)
+    return DraftPersistence(services.db, {reports.FLOW: idle, volunteers.FLOW: idle})
 
 
 async def prepare_database(services: Services) -> None:

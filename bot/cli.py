@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from bot.settings import Settings
@@ -41,7 +42,47 @@ def _parser() -> argparse.ArgumentParser:
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
     imp.add_argument("--append", action="store_true", help="追加而不是替换")
+    _export_commands(sub)
     return parser
+
+
+def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
+        metavar="WHAT"
+    )
+    for name, help_text in (("reports", "导出活动报告"), ("hours", "导出每位志愿者的服务时长")):
+        command = _command(export, name, help_text, _export)
+        command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
+        command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
+        command.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+        command.add_argument("-o", "--output", type=Path, help="输出文件（默认按日期命名）")
+        command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
+        command.set_defaults(what=name)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import export_data
+
+    if args.end < args.start:
+        print("--to 不能早于 --from。", file=sys.stderr)
+        return 2
+    data = asyncio.run(
+        export_data(
+            settings, args.what, args.start, args.end, args.format, with_phone=not args.no_phone
+        )
+    )
+    output: Path = args.output or Path(f"{args.what}_{args.start}_{args.end}.{args.format}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    print(f"已导出 {output}（{len(data)} 字节）")
+    return 0
 
 
 def _command(

@@ -1,7 +1,7 @@
 """Runtime configuration, read once from the environment (and an optional `.env`)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -30,6 +30,26 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Questions per user per minute before the bot politely asks them to slow down.
     user_rate_per_minute: int = Field(default=20, ge=1)
+    # Volunteers' activity reports (issue 3).
+    report_edit_window_days: int = Field(default=7, ge=0)  # edit or withdraw a report this long
+    report_max_age_days: int = Field(default=60, ge=1)  # oldest activity date accepted
+    report_notify: Literal["each", "digest", "off"] = "each"  # coordinators' new-report alerts
+    report_digest_hour: int = Field(default=18, ge=0, le=23)  # local hour of the daily digest
+    report_timeout_minutes: int = Field(default=120, ge=1)  # an idle draft is discarded after
+    invite_valid_days: int = Field(default=30, ge=1, le=365)
+    chart_font: Path | None = None  # a CJK font file for chart labels (else found or pinyin)
+
+    # Broadcasts and reminders (issue 4). Telegram's limits: raise the rate for paid broadcasts.
+    broadcast_rate_per_second: float = Field(default=30, gt=0, le=1000)
+    broadcast_private_per_second: int = Field(default=1, ge=1)
+    broadcast_group_per_minute: int = Field(default=20, ge=1)
+    broadcast_grace_minutes: int = Field(default=30, ge=0)  # a time missed while down: send late
+    broadcast_poll_seconds: float = Field(default=30, gt=0)  # periodic due-check
+    broadcast_progress_seconds: float = Field(default=3, gt=0)  # progress message updates
+    # Also pace replies to one private chat at its rate (for servers that enforce it strictly).
+    pace_private_replies: bool = False
+    volunteer_reminder_day: int = Field(default=25, ge=0, le=31)  # 0: no month-end reminder
+    volunteer_reminder_hour: int = Field(default=10, ge=0, le=23)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.models import Card, Category, Lexicon, Seed
+from content.campaigns import Campaign, load_campaigns
+from content.models import Card, Category, Lexicon, Seed, Town
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -41,6 +42,8 @@ class Library:
     lexicon: Lexicon
     ui: UiTexts
     warnings: list[Problem] = field(default_factory=list)
+    towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
+    campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -63,11 +66,14 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     seeds = _load_list(content_dir / "seeds.yaml", Seed, problems)
     lexicon = _load_one(content_dir / "lexicon.yaml", Lexicon, problems)
     ui = _load_one(content_dir / "ui.zh.yaml", UiTexts, problems)
+    towns_file = content_dir / "towns.yaml"  # optional: without it, volunteers type a town
+    towns = _load_list(towns_file, Town, problems) if towns_file.exists() else []
     cards = [c for p in sorted((content_dir / "cards").glob("*.md")) if (c := _card(p, problems))]
     if not cards:
         problems.append(Problem("cards/", "", "没有找到任何卡片"))
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
+    campaigns = _campaigns(content_dir, categories, cards, towns, problems)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -88,7 +94,28 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         lexicon=lexicon,
         ui=ui,
         warnings=warnings,
+        towns=towns,
+        campaigns=campaigns,
     ), problems
+
+
+def _campaigns(
+    content_dir: Path,
+    categories: list[Category],
+    cards: list[Card],
+    towns: list[Town],
+    problems: list[Problem],
+) -> list[Campaign]:
+    found: list[tuple[str, str]] = []
+    campaigns = load_campaigns(
+        content_dir / "campaigns.yaml",
+        categories={c.id for c in categories},
+        cards={c.id for c in cards},
+        towns={t.town for t in towns},
+        problems=found,
+    )
+    problems.extend(Problem("campaigns.yaml", where, message) for where, message in found)
+    return campaigns
 
 
 def split_front_matter(text: str) -> tuple[str, str]:

@@ -65,3 +65,10 @@ class Lexicon(_Strict):
     # Topics the cards deliberately do not cover: a question naming one gets the honest
     # fallback (12348) instead of a card that merely shares a word with it.
     out_of_scope: list[str] = Field(default_factory=list)
+
+
+class Town(_Strict):
+    """A 乡镇/街道 of this deployment and its 村/社区 (content/towns.yaml)."""
+
+    town: str = Field(min_length=1, max_length=100)
+    places: list[str] = Field(default_factory=list)

@@ -1,5 +1,6 @@
 """QR codes that open one card in the bot (for posters and 法治宣传栏)."""
 
+import io
 from pathlib import Path
 
 import qrcode
@@ -16,3 +17,10 @@ def write_card_qr(bot_username: str, card_id: str, output: Path) -> str:
     output.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(output))
     return link
+
+
+def qr_png(link: str) -> bytes:
+    """A QR code PNG of any link (e.g. a volunteer invite), as bytes to send."""
+    out = io.BytesIO()
+    qrcode.make(link, box_size=10, border=4).save(out)
+    return out.getvalue()

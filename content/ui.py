@@ -2,6 +2,9 @@
 
 from pydantic import BaseModel, ConfigDict
 
+from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_volunteers import VolunteerTexts
+
 
 class BotCommands(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,3 +67,7 @@ class UiTexts(BaseModel):
     inline_no_result: str
     inline_open_bot: str
     commands: BotCommands
+    volunteers: VolunteerTexts
+    subscriptions: SubscriptionTexts
+    broadcasts: BroadcastTexts
+    campaigns: CampaignTexts

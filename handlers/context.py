@@ -1,6 +1,7 @@
 """Typed handler context: `ctx.services` instead of casts from `bot_data`."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,23 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
+from handlers.desk import Desk
 from handlers.throttle import Throttle
+from scheduler.service import Broadcasting
 from storage.db import Database
+
+
+@dataclass(frozen=True)
+class VolunteerSettings:
+    """Volunteers' reporting rules (issue 3), from `bot.settings.Settings`."""
+
+    edit_window_days: int = 7
+    max_report_age_days: int = 60
+    notify: str = "each"  # "each" report, a daily "digest", or "off"
+    digest_hour: int = 18
+    timeout_minutes: int = 120
+    invite_valid_days: int = 30
+    chart_font: Path | None = None
 
 
 @dataclass
@@ -25,6 +41,11 @@ class Services:
     throttle: Throttle = field(default_factory=Throttle)
     # Monotonic time each user was last written to the database (see handlers.guard).
     last_touch: dict[int, float] = field(default_factory=dict)
+    volunteering: VolunteerSettings = field(default_factory=VolunteerSettings)
+    # Broadcasts, reminders and the delivery engine (issue 4): built with the Application,
+    # since it sends through the bot; coordinators' drafts and typed-input prompts.
+    broadcasting: Broadcasting | None = None
+    desk: Desk = field(default_factory=Desk)
 
     @property
     def ui(self) -> UiTexts:

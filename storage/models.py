@@ -4,7 +4,19 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -122,6 +134,10 @@ class ActivityReport(SQLModel, table=True):
     submission_key: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # When coordinators were told about it (each report, or the daily digest); added in 0003r.
+    notified_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True, index=True)
+    )
 
 
 class AuditLog(SQLModel, table=True):
@@ -136,3 +152,163 @@ class AuditLog(SQLModel, table=True):
     allowed: bool = True
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+
+
+class ReportStatus(StrEnum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class ConversationDraft(SQLModel, table=True):
+    """An unfinished guided chat (a report, a registration), written on every step, so a
+    restart of the bot loses nothing: the conversation state is read back from these rows."""
+
+    __tablename__ = "conversation_draft"
+
+    flow: str = Field(sa_column=Column(String(16), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    step: str = Field(max_length=16)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+
+
+class Invite(SQLModel, table=True):
+    """A code a coordinator hands out (or prints as a QR code) to let volunteers register."""
+
+    code: str = Field(sa_column=Column(String(32), primary_key=True))
+    town: str = Field(default="", max_length=100)
+    organisation: str = Field(default="", max_length=200)
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    max_uses: int | None = None  # None: any number of volunteers
+    uses: int = 0
+    expires_at: datetime = Field(sa_column=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# Subscriptions, broadcasts and deliveries (issue 4, migration 0003b).
+
+
+class DeliveryState(StrEnum):
+    """pending -> sending -> sent | failed | blocked | uncertain; pending -> cancelled."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # the request may be on the wire: never sent again
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    UNCERTAIN = "uncertain"  # was `sending` when the process died
+    CANCELLED = "cancelled"
+
+
+class BroadcastStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    MISSED = "missed"  # its time passed while the bot was down, beyond the grace period
+    MUTED = "muted"  # a campaign reminder a coordinator switched off
+
+
+class Recipient(SQLModel, table=True):
+    """A chat the bot may message on its own: a subscriber, a subscribed group, a volunteer."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_type: str = Field(default="private", max_length=16)
+    title: str = Field(default="", max_length=200)
+    # False once Telegram said the bot was blocked or the chat is gone: skipped from then on.
+    active: bool = True
+    inactive_reason: str = Field(default="", max_length=200)
+    campaign_reminders: bool = True
+    volunteer_calls: bool = True
+    monthly_reminder: bool = True
+    added_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Subscription(SQLModel, table=True):
+    """One opt-in of a chat: a topic category, or its town's local news."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    kind: str = Field(max_length=16)  # "category" | "town"
+    value: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Broadcast(SQLModel, table=True):
+    """A message to an audience: a coordinator's announcement or a calendar reminder."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=16)  # "coordinator" | "campaign" | "monthly"
+    status: str = Field(default=BroadcastStatus.SCHEDULED.value, max_length=16, index=True)
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    content_kind: str = Field(default="text", max_length=8)  # "text" | "card" | "copy"
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    card_id: str | None = Field(default=None, max_length=64)
+    source_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    source_message_id: int | None = None
+    audience: str = Field(max_length=16)
+    audience_value: str = Field(default="", max_length=500)
+    send_at: datetime = Field(sa_column=_utc_column(index=True))
+    recurrence: str | None = Field(default=None, max_length=32)  # "weekly:<0-6>:<HH:MM>"
+    parent_id: int | None = Field(default=None, index=True)
+    campaign_id: str | None = Field(default=None, max_length=64, index=True)
+    campaign_year: int | None = None
+    lead_days: int | None = None
+    # Makes creating the same thing twice (a double-pressed confirm, a re-expanded calendar,
+    # a recurring occurrence after a restart) a no-op.
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
+    progress_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    progress_message_id: int | None = None
+    total: int = 0
+    note: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    started_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    reported_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class Delivery(SQLModel, table=True):
+    """One recipient of one broadcast, written before the first message leaves."""
+
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "chat_id"),
+        Index("ix_delivery_broadcast_state", "broadcast_id", "state"),
+        Index("ix_delivery_state_id", "state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("broadcast.id", ondelete="CASCADE"), nullable=False)
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    state: str = Field(default=DeliveryState.PENDING.value, max_length=12)
+    attempts: int = 0
+    error: str = Field(default="", max_length=300)
+    message_id: int | None = None
+    not_before: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class CampaignDates(SQLModel, table=True):
+    """A coordinator's dates for one year of a movable campaign (e.g. 网络安全宣传周)."""
+
+    __tablename__ = "campaign_dates"
+
+    campaign_id: str = Field(sa_column=Column(String(64), primary_key=True))
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    start: date
+    end: date
+    set_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    set_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -242,13 +242,15 @@ class UserActions:
         sender = self._user(user)
         bot = self.state.bot_sender()
         new_member: dict[str, Any] = {"status": status, "user": bot}
-        if status == "kicked":
-            new_member["until_date"] = 0
+        old_member: dict[str, Any] = {"status": old_status, "user": bot}
+        for member in (new_member, old_member):
+            if member["status"] == "kicked":  # Telegram always sends it for a kicked member
+                member["until_date"] = 0
         update = {
             "chat": sender.private_chat().to_dict(),
             "from": sender.to_dict(),
             "date": int(time.time()),
-            "old_chat_member": {"status": old_status, "user": bot},
+            "old_chat_member": old_member,
             "new_chat_member": new_member,
         }
         return self.state.enqueue("my_chat_member", update, sender.id)

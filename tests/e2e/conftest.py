@@ -16,8 +16,6 @@ from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
 from handlers.context import PufaApp, Services
-from handlers.throttle import Throttle
-from storage.db import Database
 from tests.conftest import sqlite_url
 
 # Users the harness itself acts as (see `Harness.settle`), far from the tests' own ids.
@@ -71,23 +69,10 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         api_base_url=api.base_url,
         database_url=sqlite_url(tmp_path),
         **overrides,  # type: ignore[arg-type]
-    )
-
-
-def shared_index_services(settings: Settings, library: Library, index: SearchIndex) -> Services:
-    """`build_services` minus building the index: the session's index is read-only and
-    takes most of a start-up, so reusing it keeps the suite fast."""
-    return Services(
-        library=library,
-        index=index,
-        db=Database(settings.database_url),
-        tz=settings.tz,
-        admin_ids=settings.admin_ids,
-        throttle=Throttle(settings.user_rate_per_minute),
     )
 
 
@@ -125,7 +110,7 @@ async def running_bot(
 @pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
     async with running_bot(
-        tmp_path, lambda settings: shared_index_services(settings, library, index)
+        tmp_path, lambda settings: build_services(settings, library, index)
     ) as harness:
         yield harness
 
@@ -137,7 +122,7 @@ async def throttled_bot(
     """A bot that lets each user ask only 5 questions a minute."""
     async with running_bot(
         tmp_path,
-        lambda settings: shared_index_services(settings, library, index),
+        lambda settings: build_services(settings, library, index),
         user_rate_per_minute=5,
     ) as harness:
         yield harness
@@ -152,5 +137,78 @@ async def bot_without_command_menu(tmp_path: Path, library: Library) -> AsyncIte
 
     async with running_bot(
         tmp_path, lambda settings: build_services(settings, library), before_start=fail_commands
+    ) as harness:
+        yield harness
+
+
+# --- volunteers and coordinators (issue 3) -------------------------------------------------
+
+ADMIN_ID = 7_000_001  # the coordinator from PUFA_ADMIN_IDS in `bot_with_admins`
+
+
+@dataclass
+class RestartableBot:
+    """One local Bot API server and database; the Application on it can be replaced, as
+    when the bot process restarts (the users and their chats stay)."""
+
+    api: LocalBotApi
+    settings: Settings
+    library: Library
+    index: SearchIndex
+    harness: Harness | None = None
+
+    async def start(self) -> Harness:
+        services = build_services(self.settings, self.library, self.index)
+        app = build_application(self.settings, services, self.api.token)
+        await app.initialize()
+        await on_startup(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await self.api.wait_until_polling()
+        self.harness = Harness(self.api, app, services)
+        return self.harness
+
+    async def stop(self) -> None:
+        """Stops the Application as `pufa run` does on SIGTERM."""
+        if self.harness is None:
+            return
+        app, self.harness = self.harness.app, None
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.bot_data["services"].db.dispose()
+
+    async def restart(self) -> Harness:
+        await self.stop()
+        return await self.start()
+
+
+@asynccontextmanager
+async def restartable_bot(
+    tmp_path: Path, library: Library, index: SearchIndex, **overrides: object
+) -> AsyncIterator[RestartableBot]:
+    async with LocalBotApi() as api:
+        settings = make_settings(tmp_path, api, admin_ids=frozenset({ADMIN_ID}), **overrides)
+        bot = RestartableBot(api, settings, library, index)
+        await bot.start()
+        try:
+            yield bot
+        finally:
+            await bot.stop()
+
+
+@pytest.fixture
+async def bot_with_admins(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """A bot whose PUFA_ADMIN_IDS holds ADMIN_ID. The question throttle is lifted: these
+    tests register and report at machine speed, far beyond 20 messages a minute."""
+    async with running_bot(
+        tmp_path,
+        lambda settings: build_services(settings, library, index),
+        admin_ids=frozenset({ADMIN_ID}),
+        user_rate_per_minute=10_000,
     ) as harness:
         yield harness
