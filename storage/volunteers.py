@@ -13,11 +13,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     ActivityReport,
     AuditLog,
+    Broadcast,
     ConversationDraft,
+    Delivery,
     Invite,
     Person,
     QuestionLog,
+    Recipient,
     Role,
+    Subscription,
     Volunteer,
     utcnow,
 )
@@ -179,8 +183,10 @@ class Erasure:
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
-    profile, drafts and role are deleted; their activity reports stay as anonymous counts
-    without photos, location or link to them; audit entries lose their name."""
+    profile, drafts, role, subscriptions and the record of broadcasts delivered to their
+    private chat are deleted; their activity reports stay as anonymous counts without
+    photos, location or link to them; audit entries, invites, broadcasts they wrote and
+    groups they subscribed lose their name."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -204,6 +210,15 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     )
     await session.exec(
         update(Invite).where(col(Invite.created_by) == telegram_id).values(created_by=None)
+    )
+    await session.exec(delete(Subscription).where(col(Subscription.chat_id) == telegram_id))
+    await session.exec(delete(Delivery).where(col(Delivery.chat_id) == telegram_id))
+    await session.exec(delete(Recipient).where(col(Recipient.chat_id) == telegram_id))
+    await session.exec(
+        update(Recipient).where(col(Recipient.added_by) == telegram_id).values(added_by=None)
+    )
+    await session.exec(
+        update(Broadcast).where(col(Broadcast.created_by) == telegram_id).values(created_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)

@@ -8,10 +8,19 @@ from sqlmodel import select
 from storage.audit import record
 from storage.db import Database
 from storage.drafts import load_draft, save_draft
-from storage.models import AuditLog, Person, QuestionLog, Role, Volunteer
+from storage.models import (
+    AuditLog,
+    Person,
+    QuestionLog,
+    Recipient,
+    Role,
+    Subscription,
+    Volunteer,
+)
 from storage.people import get_role, touch_person
 from storage.questions import LoggedAnswer, log_question
 from storage.reports import get_report
+from storage.subscriptions import ensure_recipient, toggle_category
 from storage.volunteers import (
     ANONYMOUS_ID,
     InviteStatus,
@@ -136,6 +145,9 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
         await log_question(session=session, answer=answer)
         await save_draft(session=session, flow="report", telegram_id=51, step="type", data={})
         await record(session=session, actor_id=51, action="invite", target="51")
+        await ensure_recipient(session=session, chat_id=51)
+        await toggle_category(session=session, chat_id=51, category="labor")
+        await ensure_recipient(session=session, chat_id=-100, chat_type="group", added_by=51)
     async with db.session() as session:
         erased = await erase_person(session=session, telegram_id=51)
     assert (erased.questions, erased.reports_anonymised, erased.had_profile) == (1, 1, True)
@@ -149,6 +161,10 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
         assert report.data.photo_file_ids == () and report.data.audience == 120
         audit = await session.get(AuditLog, 1)
         assert audit is not None and audit.actor_id is None and audit.target == ""
+        assert (await session.exec(select(Subscription))).all() == []
+        assert await session.get(Recipient, 51) is None
+        group = await session.get(Recipient, -100)
+        assert group is not None and group.added_by is None
 
 
 async def test_promote_and_demote_and_find_by_username(db: Database) -> None:
