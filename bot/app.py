@@ -4,8 +4,6 @@ import logging
 from datetime import timedelta
 from typing import cast
 
-from telegram import BotCommand
-from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.broadcasting import (
@@ -36,9 +34,11 @@ from handlers import (
 )
 from handlers.context import PufaApp, PufaContext, Services, VolunteerSettings
 from handlers.drafts import DraftPersistence
+from handlers.menus import refresh_menu, set_default_menu
 from handlers.throttle import Throttle
 from storage.db import Database
 from storage.directory import add_points, count_points
+from storage.volunteers import promoted_coordinators
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +128,12 @@ async def prepare_database(services: Services) -> None:
 
 
 async def on_startup(app: PufaApp) -> None:
-    """Run once after `app.initialize()`: migrate, then register the command menu."""
+    """Run once after `app.initialize()`: migrate, then set the command menus (residents'
+    by default, coordinators' for each coordinator; volunteers get theirs on joining)."""
     services: Services = app.bot_data["services"]
     await prepare_database(services)
-    names = services.ui.commands.model_dump()
-    try:
-        await app.bot.set_my_commands([BotCommand(name, text) for name, text in names.items()])
-    except TelegramError as exc:
-        log.warning("setMyCommands failed, continuing without a command menu: %s", exc)
+    await set_default_menu(app.bot, services.ui.commands)
+    async with services.db.session() as session:
+        coordinators = {*services.admin_ids, *await promoted_coordinators(session=session)}
+    for telegram_id in sorted(coordinators):
+        await refresh_menu(app.bot, services, telegram_id)

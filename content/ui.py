@@ -12,7 +12,17 @@ class BotCommands(BaseModel):
     start: str
     topics: str
     legalaid: str
+    subscribe: str
     help: str
+    report: str
+    myreports: str
+    profile: str
+    invite: str
+    stats: str
+    export: str
+    broadcast: str
+    scheduled: str
+    campaigns: str
 
 
 class UiTexts(BaseModel):

@@ -22,6 +22,7 @@ from content.report_input import InputError, parse_period
 from content.ui_volunteers import VolunteerTexts
 from handlers import callbacks, notify
 from handlers.context import PufaApp, PufaContext
+from handlers.menus import refresh_menu
 from handlers.replies import acknowledge, reply_html
 from handlers.report_view import explain
 from handlers.roles import is_coordinator, require_coordinator
@@ -194,6 +195,7 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
         return
     await _audit(ctx, update, action, str(target))
     await reply_html(update, (texts.promoted if promote else texts.demoted).format(id=target))
+    await refresh_menu(ctx.bot, ctx.services, target)
     # They may never have opened a private chat with the bot.
     with contextlib.suppress(TelegramError):
         await ctx.bot.send_message(

@@ -38,6 +38,7 @@ from content.ui_volunteers import VolunteerTexts
 from handlers import callbacks
 from handlers.context import PufaApp, PufaContext
 from handlers.drafts import conversation
+from handlers.menus import refresh_menu
 from handlers.replies import Markup, acknowledge, reply_html
 from handlers.report_view import explain
 from storage.drafts import delete_draft, load_draft, save_draft
@@ -298,6 +299,7 @@ async def _register(update: Update, ctx: PufaContext, draft: Draft) -> State:
         return END
     name, town = html.escape(profile.name), html.escape(profile.town)
     await reply_html(update, texts.registered.format(name=name, town=town), ReplyKeyboardRemove())
+    await refresh_menu(ctx.bot, ctx.services, draft.user_id)
     return END
 
 
@@ -428,6 +430,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
             )
     if args[0] == "delete":
         ctx.services.last_touch.pop(user_id, None)
+    await refresh_menu(ctx.bot, ctx.services, user_id)
     await reply_html(update, text)
 
 

@@ -4,13 +4,20 @@ import logging
 
 import pytest
 
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import ADMIN_ID, Harness
 
 
 async def test_commands_are_registered_at_startup(bot: Harness) -> None:
     commands = {c["command"]: c["description"] for c in bot.api.commands["default"]}
-    assert set(commands) == {"start", "topics", "legalaid", "help"}
+    assert set(commands) == {"start", "topics", "legalaid", "subscribe", "help"}
     assert commands["legalaid"] == bot.ui.commands.legalaid
+    assert list(bot.api.commands) == ["default"]  # no coordinators configured
+
+
+async def test_coordinators_get_their_menu_at_startup(bot_with_admins: Harness) -> None:
+    menu = [c["command"] for c in bot_with_admins.api.commands[f"chat:{ADMIN_ID}"]]
+    assert {"report", "invite", "stats", "export", "broadcast", "campaigns"} <= set(menu)
+    assert menu[-1] == "help"
 
 
 async def test_bot_starts_and_answers_when_set_my_commands_fails(

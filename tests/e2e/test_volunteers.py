@@ -78,6 +78,9 @@ async def test_profile_correction_leave_and_report_refused_after(bot_with_admins
     bot = bot_with_admins
     user = bot.api.user(814)
     await register(bot, user, await invite(bot, "城关镇"))
+    await bot.settle()
+    menu = [c["command"] for c in bot.api.commands[f"chat:{user.id}"]]
+    assert "report" in menu and "broadcast" not in menu
     bot.api.send_command(user, "/profile")
     [profile] = await bot.api.wait_for_messages(user.id)
     assert "13800138000" in (profile.text or "")  # their own phone, shown to them
@@ -94,6 +97,8 @@ async def test_profile_correction_leave_and_report_refused_after(bot_with_admins
     assert "没有改变" in (kept.text or "")
     [left] = await press(bot, user, confirm, "确定")
     assert "已退出" in (left.text or "")
+    await bot.settle()
+    assert f"chat:{user.id}" not in bot.api.commands  # back to the residents' menu
     bot.api.send_command(user, "/report")
     [reply] = await bot.api.wait_for_messages(user.id)
     assert "已登记的普法志愿者" in (reply.text or "")

@@ -1,0 +1,61 @@
+"""The command menu each person sees: residents the default one; volunteers and coordinators
+a menu set for their own chat, updated when they register, leave, or change role."""
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from content.ui import BotCommands
+from handlers.context import Services
+from handlers.roles import is_coordinator
+from storage.models import Role
+from storage.volunteers import get_volunteer
+
+log = logging.getLogger(__name__)
+
+RESIDENT = ("start", "topics", "legalaid", "subscribe", "help")
+VOLUNTEER = ("start", "report", "myreports", "profile", "topics", "legalaid", "subscribe", "help")
+COORDINATOR = (
+    *VOLUNTEER[:-1],
+    "invite",
+    "stats",
+    "export",
+    "broadcast",
+    "scheduled",
+    "campaigns",
+    "help",
+)
+MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}
+
+
+def commands_for(role: Role, texts: BotCommands) -> list[BotCommand]:
+    return [BotCommand(name, getattr(texts, name)) for name in MENUS[role]]
+
+
+async def set_default_menu(bot: Bot, texts: BotCommands) -> None:
+    try:
+        await bot.set_my_commands(commands_for(Role.RESIDENT, texts))
+    except TelegramError as exc:
+        log.warning("setMyCommands failed, continuing without a command menu: %s", exc)
+
+
+async def refresh_menu(bot: Bot, services: Services, telegram_id: int) -> None:
+    """Give this person the menu of their current role (a failure only costs the menu)."""
+    role = await _role(services, telegram_id)
+    scope = BotCommandScopeChat(telegram_id)
+    try:
+        if role is Role.RESIDENT:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands(commands_for(role, services.ui.commands), scope=scope)
+    except TelegramError as exc:
+        log.warning("could not set the command menu of %s: %s", telegram_id, exc)
+
+
+async def _role(services: Services, telegram_id: int) -> Role:
+    if await is_coordinator(services, telegram_id):
+        return Role.COORDINATOR
+    async with services.db.session() as session:
+        volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
+    return Role.RESIDENT if volunteer is None else Role.VOLUNTEER
