@@ -23,8 +23,9 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pufa", description="普法小助手 Telegram 机器人")
     sub = parser.add_subparsers(metavar="COMMAND")
-    _command(sub, "run", "用 PUFA_BOT_TOKEN 轮询 Telegram", _run)
-    _command(sub, "webhook", "以 webhook 方式运行（PUFA_WEBHOOK_URL/SECRET）", _webhook)
+    _command(sub, "run", "用 PUFA_BOT_TOKEN 轮询 Telegram", _serve).set_defaults(webhook=False)
+    webhook = _command(sub, "webhook", "以 webhook 方式运行（PUFA_WEBHOOK_URL/SECRET）", _serve)
+    webhook.set_defaults(webhook=True)
     demo = _command(sub, "demo", "无需 token：本地 Bot API 服务器 + 网页聊天", _demo)
     demo.add_argument("--port", type=int, default=None, help="网页端口（默认 PUFA_WEB_PORT）")
     ask = _command(sub, "ask", "不经过 Telegram 预览回答", _ask)
@@ -96,27 +97,17 @@ def _command(
     return parser
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    """`pufa run` (long polling) and `pufa webhook`."""
     from bot.logging_setup import setup_logging
-    from bot.runners import run_polling
+    from bot.runners import run_polling, run_webhook
 
     if not settings.token:
         print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
-    asyncio.run(run_polling(settings, settings.token))
-    return 0
-
-
-def _webhook(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.logging_setup import setup_logging
-    from bot.runners import run_webhook
-
-    if not settings.token:
-        print("请设置 PUFA_BOT_TOKEN。", file=sys.stderr)
-        return 2
-    setup_logging(settings.log_level)
-    asyncio.run(run_webhook(settings, settings.token))
+    runner = run_webhook if args.webhook else run_polling
+    asyncio.run(runner(settings, settings.token))
     return 0
 
 

@@ -85,11 +85,13 @@ async def running_bot(
     make_services: ServicesFactory,
     *,
     before_start: Callable[[LocalBotApi], None] | None = None,
+    enforce_limits: bool = False,
     **overrides: object,
 ) -> AsyncIterator[Harness]:
     """Starts the server and the real Application polling it; `before_start` may arrange
-    failures the bot meets from its very first request."""
-    async with LocalBotApi() as api:
+    failures the bot meets from its very first request; `enforce_limits` makes the server
+    answer 429 like Telegram (30/s, 1/s a chat, 20/min a group)."""
+    async with LocalBotApi(enforce_limits=enforce_limits) as api:
         if before_start is not None:
             before_start(api)
         settings = make_settings(tmp_path, api, **overrides)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, build_services, on_startup
-from bot.local_api import FakeUser, LocalBotApi, SentMessage
+from bot.app import build_services
+from bot.local_api import FakeUser, SentMessage
 from content.loader import Library
 from content.search import SearchIndex
 from handlers import callbacks
@@ -18,7 +18,7 @@ from storage import broadcasts as repo
 from storage.models import AuditLog, Broadcast, BroadcastStatus
 from storage.subscriptions import is_active, subscriptions_of
 from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
-from tests.e2e.conftest import Harness, make_settings
+from tests.e2e.conftest import Harness, running_bot
 
 RESIDENT = 301
 
@@ -29,26 +29,15 @@ async def coordinated_bot(
 ) -> AsyncIterator[Harness]:
     """The bot with a coordinator; `strict`: against a server enforcing 30/s, 1/s a chat and
     20/min a group (so the bot paces even its replies to one chat at 1/s)."""
-    async with LocalBotApi(enforce_limits=strict) as api:
-        settings = make_settings(
-            tmp_path,
-            api,
-            admin_ids=frozenset({COORDINATOR}),
-            pace_private_replies=strict,
-            broadcast_progress_seconds=0.5,
-        )
-        services = build_services(settings, library, index)
-        app = build_application(settings, services, api.token)
-        async with app:
-            await on_startup(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            await api.wait_until_polling()
-            yield Harness(api, app, services)
-            await app.updater.stop()
-            await app.stop()
-        await services.db.dispose()
+    async with running_bot(
+        tmp_path,
+        lambda settings: build_services(settings, library, index),
+        enforce_limits=strict,
+        admin_ids=frozenset({COORDINATOR}),
+        pace_private_replies=strict,
+        broadcast_progress_seconds=0.5,
+    ) as harness:
+        yield harness
 
 
 @pytest.fixture
