@@ -1,4 +1,4 @@
-"""Spreadsheets of reports and volunteer hours: XLSX (openpyxl, streamed) and CSV.
+"""Spreadsheets of reports and volunteer hours: XLSX (storage.xlsx, streamed) and CSV.
 
 A cell a spreadsheet program would run as a formula (text starting with = + - @, or a tab or
 carriage return that hides one) gets a leading single quote. Phone numbers are written only
@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ActivityReport, ReportStatus, Volunteer
 from storage.stats import Period, VolunteerLine, volunteer_hours
+from storage.xlsx import XlsxWriter
 
 Format = Literal["xlsx", "csv"]
 Cell = str | int | float | date | datetime | None
@@ -81,49 +82,28 @@ def _safe(value: Cell) -> Cell:
 
 
 class TableWriter:
-    """One sheet, appended to in chunks, then `finish()`ed into the file's bytes.
-
-    openpyxl is imported only when an XLSX is written: it costs the bot ~10 MB otherwise."""
+    """One sheet, appended to in chunks, then `finish()`ed into the file's bytes."""
 
     def __init__(self, fmt: Format, title: str, headers: Sequence[str]) -> None:
         self.fmt = fmt
         self._text = io.StringIO()
         self._csv = csv.writer(self._text, lineterminator="\r\n")
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet(title)
+        self._xlsx = XlsxWriter(title) if fmt == "xlsx" else None
         self.add_rows([list(headers)], bold=True)
 
     def add_rows(self, rows: Sequence[Sequence[Cell]], *, bold: bool = False) -> None:
-        for row in rows:
-            cells = [_safe(value) for value in row]
-            if self.fmt == "csv":
-                self._csv.writerow(["" if c is None else _csv_text(c) for c in cells])
-            else:
-                self._sheet.append(self._xlsx_row(cells, bold=bold))
-
-    def _xlsx_row(self, cells: list[Cell], *, bold: bool) -> list[Any]:
-        if not bold:
-            return cells
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        out = []
-        for value in cells:
-            cell = WriteOnlyCell(self._sheet, value=str(value))
-            cell.font = Font(bold=True)
-            out.append(cell)
-        return out
+        safe = [[_safe(value) for value in row] for row in rows]
+        if self._xlsx is not None:
+            self._xlsx.add_rows(safe, bold=bold)
+            return
+        for cells in safe:
+            self._csv.writerow(["" if c is None else _csv_text(c) for c in cells])
 
     def finish(self) -> bytes:
-        if self.fmt == "csv":
-            # With a byte-order mark, Excel opens UTF-8 Chinese text correctly.
-            return self._text.getvalue().encode("utf-8-sig")
-        out = io.BytesIO()
-        self._book.save(out)
-        return out.getvalue()
+        if self._xlsx is not None:
+            return self._xlsx.finish()
+        # With a byte-order mark, Excel opens UTF-8 Chinese text correctly.
+        return self._text.getvalue().encode("utf-8-sig")
 
 
 def _csv_text(value: Cell) -> str:
