@@ -112,9 +112,13 @@ def build_application(settings: Settings, services: Services, token: str) -> Puf
 
 
 def draft_persistence(services: Services) -> DraftPersistence:
-    """Conversation state read back from the draft rows, so a restart loses no report."""
+    """Conversation state read back from the draft rows, so a restart loses no report,
+    registration or broadcast draft."""
     idle = timedelta(minutes=services.volunteering.timeout_minutes)
-    return DraftPersistence(services.db, {reports.FLOW: idle, volunteers.FLOW: idle})
+    return DraftPersistence(
+        services.db,
+        {reports.FLOW: idle, volunteers.FLOW: idle, broadcasts.FLOW: broadcasts.IDLE},
+    )
 
 
 async def prepare_database(services: Services) -> None:

@@ -1,37 +1,86 @@
 """/broadcast: content (text, a card, or a forwarded message) -> audience -> when -> an exact
-preview -> confirm. Coordinators only; every step can be cancelled and nothing is stored
-until the confirmation, which counts once however often it is pressed."""
+preview -> confirm. Coordinators only; every step can be cancelled and nothing is broadcast
+until the confirmation, which counts once however often it is pressed.
+
+Restart-safe like /report (see handlers.drafts): the draft is a `conversation_draft` row
+(flow "broadcast"), rewritten with its step in the same update that changes the step, so a
+bot restarted mid-draft carries on where the coordinator was. A forwarded message is kept
+as its chat id and message id (recipients get a copy of it), never as a Telegram object.
+"""
 
 import html
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from handlers import callbacks, campaigns, scheduled
 from handlers.context import PufaApp, PufaContext
 from handlers.coordinator_ui import describe_when, edit, read_when, renderer, send_preview
-from handlers.desk import BroadcastDraft, Desk
+from handlers.desk import IDLE_SECONDS, BroadcastDraft, Desk
+from handlers.drafts import conversation
 from handlers.replies import acknowledge, reply_html
 from handlers.roles import require_coordinator
 from scheduler.planning import Draft, PlanError, PlanProblem, check_text, recipients
 from scheduler.timeparse import Now, When
 from storage.audience import Audience
 from storage.broadcasts import find_by_key
+from storage.drafts import delete_draft, load_draft, save_draft
 from storage.models import Broadcast, utcnow
+
+FLOW = "broadcast"
+IDLE = timedelta(seconds=IDLE_SECONDS)  # an untouched draft is dropped after this
+END = ConversationHandler.END
+# The steps: the bot waits for the content (typed, forwarded, or a card picked), for the
+# audience (buttons), for the time (typed, or 立即发送), for the confirmation (buttons).
+CONTENT, AUDIENCE, WHEN, CONFIRM = "content", "audience", "when", "confirm"
+State = str | int | None
 
 
 def button(label: str, *args: str | int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.make(callbacks.BROADCAST, *args))
 
 
-async def on_broadcast(update: Update, ctx: PufaContext) -> None:
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _load(ctx: PufaContext, user_id: int) -> BroadcastDraft | None:
+    async with ctx.services.db.session() as session:
+        found = await load_draft(session=session, flow=FLOW, telegram_id=user_id)
+    return BroadcastDraft.from_data(found[1]) if found else None
+
+
+async def _save(ctx: PufaContext, user_id: int, draft: BroadcastDraft, step: str) -> str:
+    """Store the draft at `step` (a restart resumes there). The bot now waits for this draft,
+    so a /scheduled or /campaigns prompt asked earlier is over, as it was replaced."""
+    async with ctx.services.db.session() as session:
+        await save_draft(
+            session=session, flow=FLOW, telegram_id=user_id, step=step, data=draft.data()
+        )
+    ctx.services.desk.done(user_id)
+    return step
+
+
+async def _drop(ctx: PufaContext, user_id: int) -> None:
+    async with ctx.services.db.session() as session:
+        await delete_draft(session=session, flow=FLOW, telegram_id=user_id)
+
+
+async def on_broadcast(update: Update, ctx: PufaContext) -> State:
     if not await require_coordinator(update, ctx, "broadcast"):
-        return
-    user = update.effective_user
-    assert user is not None
-    ui, desk = ctx.services.ui.broadcasts, ctx.services.desk
-    draft = desk.drafts[user.id] = BroadcastDraft()
-    desk.ask(user.id, "content")
+        return END
+    ui, user_id = ctx.services.ui.broadcasts, _user_id(update)
+    draft = BroadcastDraft()
+    step = await _save(ctx, user_id, draft, CONTENT)
     markup = InlineKeyboardMarkup(
         [
             [
@@ -41,46 +90,52 @@ async def on_broadcast(update: Update, ctx: PufaContext) -> None:
         ]
     )
     await reply_html(update, ui.start, markup)
+    return step
 
 
 async def on_typed(update: Update, ctx: PufaContext) -> None:
-    """Whatever a coordinator types while the bot waits for it: routed by the prompt."""
+    """What a coordinator types for /scheduled or /campaigns: routed by the prompt."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     prompt = ctx.services.desk.prompt(user.id)
     if prompt is None:
         return
-    if prompt.kind == "content":
-        await _content(update, ctx, message)
-    elif prompt.kind == "when":
-        await _when_typed(update, ctx, message.text or "")
-    elif prompt.kind.startswith("edit_"):
+    if prompt.kind.startswith("edit_"):
         await scheduled.on_typed(update, ctx, prompt)
     else:
         await campaigns.on_typed(update, ctx, prompt)
 
 
-async def _content(update: Update, ctx: PufaContext, message: Message) -> None:
-    user = update.effective_user
-    assert user is not None
-    ui, desk = ctx.services.ui.broadcasts, ctx.services.desk
-    draft = desk.draft(user.id)
+async def _typed_draft(update: Update, ctx: PufaContext) -> BroadcastDraft | None:
+    """The draft typed input is for, or None after saying it is gone (timed out, erased)."""
+    draft = await _load(ctx, _user_id(update))
     if draft is None:
-        desk.done(user.id)
-        return
+        await reply_html(update, ctx.services.ui.broadcasts.stale_draft)
+    return draft
+
+
+async def on_content(update: Update, ctx: PufaContext) -> State:
+    """The text typed, or the message forwarded (or any media), as the broadcast's content."""
+    message = update.effective_message
+    assert message is not None
+    ui = ctx.services.ui.broadcasts
+    draft = await _typed_draft(update, ctx)
+    if draft is None:
+        return END
     if message.text and message.forward_origin is None:
         try:
             check_text(message.text)
         except PlanError as error:
             await reply_html(update, _plan_problem(ctx, error.problem, message.text))
-            return
+            return None
         draft.content_kind, draft.text, draft.plain = "text", message.text_html, message.text
     else:  # a forwarded message or any media: recipients get an exact copy of it
         draft.content_kind, draft.source = "copy", (message.chat_id, message.message_id)
         draft.plain = message.text or message.caption or ui.copy_label
-    desk.done(user.id)
+    step = await _save(ctx, _user_id(update), draft, AUDIENCE)
     await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, draft.token))
+    return step
 
 
 def audience_keyboard(ctx: PufaContext, token: str) -> InlineKeyboardMarkup:
@@ -132,74 +187,79 @@ def _audience(ctx: PufaContext, args: tuple[str, ...]) -> tuple[Audience, str] |
     return None
 
 
-async def on_button(update: Update, ctx: PufaContext) -> None:
+async def on_button(update: Update, ctx: PufaContext) -> State:
+    """Every button of a draft, inside the conversation or (stale, or 确认 pressed again after
+    the draft went in) outside it."""
     query, user = update.callback_query, update.effective_user
     parsed = callbacks.parse(query.data if query else None)
     if parsed is None or len(parsed.args) < 2 or user is None:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
-        return
+        return None
     if not await require_coordinator(update, ctx, "broadcast"):
-        return
+        await _drop(ctx, user.id)  # no longer a coordinator: their draft goes too
+        return END
     action, token, rest = parsed.args[0], parsed.args[1], parsed.args[2:]
     if action == "ok":
-        await _confirm(update, ctx, token)
-        return
-    draft = ctx.services.desk.draft(user.id, token)
-    if draft is None:
+        return await _confirm(update, ctx, token)
+    draft = await _load(ctx, user.id)
+    if draft is None or draft.token != token:
         await acknowledge(update, ctx.services.ui.broadcasts.stale_draft, alert=True)
-        return
-    await _step(update, ctx, draft, action, rest)
+        return END if draft is None else None
+    return await _step(update, ctx, draft, action, rest)
 
 
 async def _step(
     update: Update, ctx: PufaContext, draft: BroadcastDraft, action: str, rest: tuple[str, ...]
-) -> None:
-    ui, desk, user = ctx.services.ui.broadcasts, ctx.services.desk, update.effective_user
-    assert user is not None
+) -> State:
+    """The draft's button `action`: the next step, or None to stay at this one."""
+    ui, user_id = ctx.services.ui.broadcasts, _user_id(update)
     if action == "x":
-        desk.drop(user.id)
+        await _drop(ctx, user_id)
         await acknowledge(update)
         await edit(update, ui.cancelled_draft, None)
-    elif action in ("ac", "at", "av"):
+        return END
+    if action in ("ac", "at", "av"):
         await acknowledge(update)
         await edit(update, *_choices(ctx, draft.token, action))
-    elif action == "back":
+        return None
+    if action == "back":
         await acknowledge(update)
         await edit(update, ui.audience_prompt, audience_keyboard(ctx, draft.token))
-    elif action == "a" and (chosen := _audience(ctx, rest)) is not None:
-        await _audience_chosen(update, ctx, draft, *chosen)
-    elif action == "now":
+        return None
+    if action == "a" and (chosen := _audience(ctx, rest)) is not None:
+        return await _audience_chosen(update, ctx, draft, *chosen)
+    if action == "now" and draft.audience is not None:
         await acknowledge(update)
-        await _preview(update, ctx, draft, Now())
-    elif action == "time":
+        return await _preview(update, ctx, draft, Now())
+    if action == "time" and draft.audience is not None:
         await acknowledge(update)
-        desk.ask(user.id, "when")
+        step = await _save(ctx, user_id, draft, WHEN)
         await reply_html(update, ui.when_help.format(tz=html.escape(str(ctx.services.tz))))
-    elif action in ("cards", "cc", "card"):
-        await _card_step(update, ctx, draft, action, rest)
-    else:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return step
+    if action in ("cards", "cc", "card"):
+        return await _card_step(update, ctx, draft, action, rest)
+    await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    return None
 
 
 async def _audience_chosen(
     update: Update, ctx: PufaContext, draft: BroadcastDraft, audience: Audience, value: str
-) -> None:
+) -> State:
     ui = ctx.services.ui.broadcasts
     count = await _count(ctx, audience, value)
     name = renderer(ctx).audience_name(audience, value)
     if count == 0:
         await acknowledge(update, ui.nobody.format(audience=html.unescape(name)), alert=True)
-        return
+        return None
     await acknowledge(update)
     draft.audience, draft.audience_value = audience, value
-    user = update.effective_user
-    assert user is not None
-    ctx.services.desk.ask(user.id, "when")
+    step = await _save(ctx, _user_id(update), draft, WHEN)
     text = ui.when_prompt.format(audience=name, count=count, tz=html.escape(str(ctx.services.tz)))
     markup = InlineKeyboardMarkup(
         [[button(ui.now_button, "now", draft.token), button(ui.cancel_button, "x", draft.token)]]
     )
     await edit(update, text, markup)
+    return step
 
 
 async def _count(ctx: PufaContext, audience: Audience, value: str) -> int:
@@ -212,49 +272,53 @@ async def _count(ctx: PufaContext, audience: Audience, value: str) -> int:
 
 async def _card_step(
     update: Update, ctx: PufaContext, draft: BroadcastDraft, action: str, rest: tuple[str, ...]
-) -> None:
+) -> State:
     ui, library = ctx.services.ui.broadcasts, ctx.services.library
-    user = update.effective_user
-    assert user is not None
     if action == "cards":
         rows = [[button(c.name, "cc", draft.token, c.id)] for c in library.categories]
         await acknowledge(update)
         await edit(update, ui.card_categories_prompt, InlineKeyboardMarkup(rows))
-    elif action == "cc" and len(rest) == 1 and library.cards_in(rest[0]):
+        return None
+    if action == "cc" and len(rest) == 1 and library.cards_in(rest[0]):
         rows = [[button(c.title, "card", draft.token, c.id)] for c in library.cards_in(rest[0])]
         rows.append([button(ui.back_button, "cards", draft.token)])
         await acknowledge(update)
         await edit(update, ui.cards_prompt, InlineKeyboardMarkup(rows))
-    elif action == "card" and len(rest) == 1 and rest[0] in library.cards:
+        return None
+    if action == "card" and len(rest) == 1 and rest[0] in library.cards:
         card = library.cards[rest[0]]
         draft.content_kind, draft.card_id, draft.plain = "card", card.id, card.title
-        ctx.services.desk.done(user.id)
+        draft.text, draft.source = "", None
+        step = await _save(ctx, _user_id(update), draft, AUDIENCE)
         await acknowledge(update)
         await edit(update, ui.audience_prompt, audience_keyboard(ctx, draft.token))
-    else:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return step
+    await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    return None
 
 
-async def _when_typed(update: Update, ctx: PufaContext, text: str) -> None:
-    user = update.effective_user
-    assert user is not None
-    draft = ctx.services.desk.draft(user.id)
+async def on_when(update: Update, ctx: PufaContext) -> State:
+    """The time typed for the broadcast."""
+    message = update.effective_message
+    assert message is not None
+    draft = await _typed_draft(update, ctx)
     if draft is None or draft.audience is None:
-        ctx.services.desk.done(user.id)
-        return
-    when = await read_when(update, ctx, text)
-    if when is not None:
-        await _preview(update, ctx, draft, when)
+        return END
+    when = await read_when(update, ctx, message.text or "")
+    if when is None:
+        return None
+    return await _preview(update, ctx, draft, when)
 
 
-async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when: When) -> None:
-    user = update.effective_user
-    assert user is not None and draft.audience is not None
+async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when: When) -> State:
+    user_id = _user_id(update)
+    assert draft.audience is not None
     ui = ctx.services.ui.broadcasts
     draft.when = when
-    ctx.services.desk.done(user.id)
-    if not await send_preview(update, ctx, draft_row(draft, user.id)):
-        return
+    step = await _save(ctx, user_id, draft, CONFIRM)
+    if not await send_preview(update, ctx, draft_row(draft, user_id)):
+        await _drop(ctx, user_id)  # the coordinator is asked to start again
+        return END
     count = await _count(ctx, draft.audience, draft.audience_value)
     text = ui.confirm.format(
         audience=renderer(ctx).audience_name(draft.audience, draft.audience_value),
@@ -271,6 +335,7 @@ async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when
         ]
     )
     await reply_html(update, text, markup)
+    return step
 
 
 def draft_row(draft: BroadcastDraft, user_id: int) -> Broadcast:
@@ -289,32 +354,38 @@ def draft_row(draft: BroadcastDraft, user_id: int) -> Broadcast:
     )
 
 
-async def _confirm(update: Update, ctx: PufaContext, token: str) -> None:
-    user, desk = update.effective_user, ctx.services.desk
-    assert user is not None
+async def _confirm(update: Update, ctx: PufaContext, token: str) -> State:
+    user_id = _user_id(update)
     ui = ctx.services.ui.broadcasts
-    draft = desk.draft(user.id, token)
-    if draft is None or draft.audience is None or draft.when is None:
+    draft = await _load(ctx, user_id)
+    if draft is None or draft.token != token or draft.audience is None or draft.when is None:
         async with ctx.services.db.session() as session:
-            done = await find_by_key(session=session, key=f"draft:{user.id}:{token}")
+            done = await find_by_key(session=session, key=f"draft:{user_id}:{token}")
         text = ui.already_confirmed if done else ui.stale_draft
         await acknowledge(update, text, alert=True)
-        return
+        return END if draft is None else None
     await acknowledge(update)
     service = ctx.services.broadcasting
     assert service is not None
     try:
-        row = await service.create(_domain_draft(draft, user.id))
+        row = await service.create(_domain_draft(draft, user_id))
     except PlanError as error:
         await reply_html(update, _plan_problem(ctx, error.problem, draft.plain))
-        return
-    desk.drop(user.id)
+        return None
+    await _drop(ctx, user_id)
     if isinstance(draft.when, Now):
         text = ui.confirmed_now.format(id=row.id)
     else:
         when = describe_when(ctx, draft.when)
         text = ui.confirmed_later.format(id=row.id, when=html.escape(when))
     await edit(update, text, None)
+    return END
+
+
+async def on_timeout(update: object, ctx: PufaContext) -> None:
+    """Idle for IDLE: the draft goes, quietly (the coordinator starts /broadcast again)."""
+    if isinstance(update, Update) and update.effective_user is not None:
+        await _drop(ctx, update.effective_user.id)
 
 
 def _domain_draft(draft: BroadcastDraft, user_id: int) -> Draft:
@@ -345,7 +416,7 @@ def _plan_problem(ctx: PufaContext, problem: PlanProblem, plain: str) -> str:
 
 
 class _Awaiting(filters.MessageFilter):
-    """Messages from a coordinator the bot has asked to type (or forward) something."""
+    """Messages from a coordinator /scheduled or /campaigns has asked to type something."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(name="awaiting_coordinator_input")
@@ -356,13 +427,35 @@ class _Awaiting(filters.MessageFilter):
         return user is not None and self.desk.prompt(user.id) is not None
 
 
+def build(desk: Desk) -> ConversationHandler[PufaContext]:
+    """Typed input goes to the draft unless a /scheduled or /campaigns prompt is newer (it
+    waits in the desk; asking for the draft's next input clears it)."""
+    typed = filters.ChatType.PRIVATE & ~filters.COMMAND & ~_Awaiting(desk)
+    buttons = CallbackQueryHandler(on_button, pattern=callbacks.pattern(callbacks.BROADCAST))
+    return conversation(
+        name=FLOW,
+        entry_points=[CommandHandler("broadcast", on_broadcast, filters.ChatType.PRIVATE)],
+        states={
+            CONTENT: [MessageHandler(typed, on_content), buttons],
+            AUDIENCE: [buttons],
+            WHEN: [MessageHandler(typed, on_when), buttons],
+            CONFIRM: [buttons],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
+        },
+        fallbacks=[],
+        allow_reentry=True,  # /broadcast again starts a new draft
+        conversation_timeout=IDLE,
+    )
+
+
 def register(app: PufaApp) -> None:
     desk = app.bot_data["services"].desk
     awaiting = filters.ChatType.PRIVATE & ~filters.COMMAND & _Awaiting(desk)
     app.add_handlers(
         [
-            CommandHandler("broadcast", on_broadcast, filters.ChatType.PRIVATE),
+            build(desk),
             MessageHandler(awaiting, on_typed),
+            # Outside a draft: stale buttons, and 确认 pressed again after it went in.
             CallbackQueryHandler(on_button, pattern=callbacks.pattern(callbacks.BROADCAST)),
         ]
     )

@@ -43,7 +43,8 @@ class Services:
     last_touch: dict[int, float] = field(default_factory=dict)
     volunteering: VolunteerSettings = field(default_factory=VolunteerSettings)
     # Broadcasts, reminders and the delivery engine (issue 4): built with the Application,
-    # since it sends through the bot; coordinators' drafts and typed-input prompts.
+    # since it sends through the bot; the /scheduled and /campaigns typed-input prompts
+    # (/broadcast drafts are rows: handlers.broadcasts).
     broadcasting: Broadcasting | None = None
     desk: Desk = field(default_factory=Desk)
 

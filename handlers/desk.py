@@ -1,15 +1,42 @@
-"""Coordinators' unfinished work in the chat: a /broadcast draft and what the bot is waiting
-for them to type next. Kept in memory: a restart only means starting /broadcast again;
-what was confirmed is in the database."""
+"""Coordinators' unfinished work in the chat.
+
+The /broadcast draft is a `conversation_draft` row (flow "broadcast", see handlers.broadcasts
+and handlers.drafts), so a restart in the middle of composing loses nothing; `BroadcastDraft`
+turns it into plain JSON and back. What the bot waits for coordinators to type for /scheduled
+and /campaigns (a new time or text, this year's dates) is a short `Prompt` kept in memory:
+after a restart they press that button again.
+"""
 
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from scheduler.timeparse import When
+from scheduler.timeparse import Now, Once, Weekly, When
 from storage.audience import Audience
 
 IDLE_SECONDS = 3600
+
+
+def encode_when(when: When) -> str:
+    if isinstance(when, Now):
+        return "now"
+    if isinstance(when, Once):
+        return f"once:{when.at.isoformat()}"
+    return when.encode()
+
+
+def decode_when(value: str) -> When:
+    """The inverse of `encode_when`; ValueError if `value` is not one of its results."""
+    if value == "now":
+        return Now()
+    if value.startswith("once:"):
+        at = datetime.fromisoformat(value.removeprefix("once:"))
+        if at.tzinfo is None:
+            raise ValueError(value)
+        return Once(at)
+    return Weekly.decode(value)
 
 
 @dataclass
@@ -19,31 +46,67 @@ class BroadcastDraft:
     text: str = ""  # Telegram HTML, for "text"
     plain: str = ""  # as the reader sees it (for lists and length checks)
     card_id: str | None = None
-    source: tuple[int, int] | None = None  # (chat id, message id), for "copy"
+    # (chat id, message id) of the coordinator's message, for "copy": a forwarded message or
+    # media is stored as these ids and copied with copyMessage, never as a Telegram object.
+    source: tuple[int, int] | None = None
     audience: Audience | None = None
     audience_value: str = ""
     when: When | None = None
+
+    def data(self) -> dict[str, Any]:
+        """Plain JSON values, for storage.drafts."""
+        return {
+            "token": self.token,
+            "content_kind": self.content_kind,
+            "text": self.text,
+            "plain": self.plain,
+            "card_id": self.card_id,
+            "source": list(self.source) if self.source else None,
+            "audience": self.audience.value if self.audience else None,
+            "audience_value": self.audience_value,
+            "when": encode_when(self.when) if self.when is not None else None,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "BroadcastDraft | None":
+        """The draft `data()` produced, or None if the row is not one (it is then dropped)."""
+        try:
+            source, audience, when = data.get("source"), data.get("audience"), data.get("when")
+            card_id = data.get("card_id")
+            return cls(
+                token=str(data["token"]),
+                content_kind=str(data.get("content_kind", "")),
+                text=str(data.get("text", "")),
+                plain=str(data.get("plain", "")),
+                card_id=str(card_id) if card_id is not None else None,
+                source=(int(source[0]), int(source[1])) if source else None,
+                audience=Audience(audience) if audience else None,
+                audience_value=str(data.get("audience_value", "")),
+                when=decode_when(str(when)) if when else None,
+            )
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
 
 
 @dataclass
 class Prompt:
     """The bot asked this coordinator to type something: `kind` says what, `ref` for what."""
 
-    kind: str  # "content" | "when" | "edit_time" | "edit_text" | "camp_time" | "camp_dates"
+    kind: str  # "edit_time" | "edit_text" | "camp_time" | "camp_dates"
     ref: str = ""
     since: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class Desk:
-    drafts: dict[int, BroadcastDraft] = field(default_factory=dict)
+    """Typed-input prompts of /scheduled and /campaigns (in memory, one per coordinator)."""
+
     prompts: dict[int, Prompt] = field(default_factory=dict)
 
     def prompt(self, user_id: int) -> Prompt | None:
         prompt = self.prompts.get(user_id)
         if prompt is not None and time.monotonic() - prompt.since > IDLE_SECONDS:
             self.prompts.pop(user_id, None)
-            self.drafts.pop(user_id, None)
             return None
         return prompt
 
@@ -51,16 +114,4 @@ class Desk:
         self.prompts[user_id] = Prompt(kind, ref)
 
     def done(self, user_id: int) -> None:
-        self.prompts.pop(user_id, None)
-
-    def draft(self, user_id: int, token: str | None = None) -> BroadcastDraft | None:
-        """The user's draft (the one with `token`, when given: buttons of an older draft are
-        stale)."""
-        draft = self.drafts.get(user_id)
-        if draft is None or (token is not None and draft.token != token):
-            return None
-        return draft
-
-    def drop(self, user_id: int) -> None:
-        self.drafts.pop(user_id, None)
         self.prompts.pop(user_id, None)
