@@ -4,7 +4,10 @@ Own questions: bench/questions.jsonl (`q`, `expected` = card id or "none").
 Real questions: ../shared/bench-data/real-legal-questions.jsonl with our labels in
 bench/real-labels.jsonl (`expected` = list of acceptable card ids, empty = should fall back).
 
-Run: python bench/answer_quality.py [--real PATH] [--show-misses]
+Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own
+and real questions are test sets, run once to report.
+
+Run: python bench/answer_quality.py [--dev] [--real PATH] [--show-misses]
 """
 
 import argparse
@@ -34,8 +37,8 @@ class Case:
     expected: frozenset[str]  # empty: the right answer is the fallback
 
 
-def own_cases() -> list[Case]:
-    rows = [json.loads(line) for line in (HERE / "questions.jsonl").open(encoding="utf-8")]
+def own_cases(name: str = "questions.jsonl") -> list[Case]:
+    rows = [json.loads(line) for line in (HERE / name).open(encoding="utf-8")]
     return [
         Case(r["q"], frozenset() if r["expected"] == "none" else frozenset([r["expected"]]))
         for r in rows
@@ -136,14 +139,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--dev", action="store_true", help="evaluate on bench/dev-questions.jsonl only"
+    )
     args = parser.parse_args()
     library = load_library()
     index = SearchIndex(library.cards.values(), library.lexicon)
-    sets = {"own (bench/questions.jsonl)": own_cases()}
-    if args.real.exists():
-        sets["real (shared/bench-data)"] = real_cases(args.real)
+    if args.dev:
+        sets = {"dev (bench/dev-questions.jsonl)": own_cases("dev-questions.jsonl")}
     else:
-        print(f"note: {args.real} not found, real questions skipped", file=sys.stderr)
+        sets = {"own (bench/questions.jsonl)": own_cases()}
+        if args.real.exists():
+            sets["real (shared/bench-data)"] = real_cases(args.real)
+        else:
+            print(f"note: {args.real} not found, real questions skipped", file=sys.stderr)
     for title, cases in sets.items():
         n_in = sum(bool(c.expected) for c in cases)
         print(f"\n{title}: {n_in} in scope, {len(cases) - n_in} out of scope")
