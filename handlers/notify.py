@@ -4,18 +4,20 @@ neither repeats nor loses a notification."""
 
 import html
 import logging
-from datetime import time
+from datetime import datetime, time
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.context import PufaApp, PufaContext, Services
+from storage.models import utcnow
 from storage.reports import StoredReport, get_report, mark_notified, unnotified_reports
 from storage.volunteers import get_volunteer, promoted_coordinators
 
 log = logging.getLogger(__name__)
 DIGEST_LINES = 30
+CATCH_UP_DELAY = 1.0  # seconds after start-up
 SUMMARY_PREVIEW = 200
 
 
@@ -75,11 +77,16 @@ async def report_submitted(ctx: PufaContext, report_id: int) -> None:
 
 
 async def send_digest(ctx: PufaContext) -> None:
-    """The daily digest job: every report not yet told about, in one message."""
+    """The daily digest job: every report not yet told about, in one message. In "each"
+    mode it runs once at start-up with `data` = the start time, to announce reports whose
+    notification a crash cut off (later ones are announced one by one, so not twice)."""
     services = ctx.services
     texts = services.ui.volunteers
+    started = ctx.job.data if ctx.job is not None else None
     async with services.db.session() as session:
-        reports = await unnotified_reports(session=session)
+        reports = await unnotified_reports(
+            session=session, created_before=started if isinstance(started, datetime) else None
+        )
     if not reports:
         return
     lines = [await _line(services, r, texts.digest_line) for r in reports[:DIGEST_LINES]]
@@ -95,7 +102,11 @@ async def send_digest(ctx: PufaContext) -> None:
 def schedule_digest(app: PufaApp) -> None:
     services: Services = app.bot_data["services"]
     settings = services.volunteering
-    if settings.notify != "digest" or app.job_queue is None:
+    if app.job_queue is None:
+        return
+    if settings.notify == "each":
+        app.job_queue.run_once(send_digest, CATCH_UP_DELAY, data=utcnow(), name="report-catch-up")
+    if settings.notify != "digest":
         return
     at = time(hour=settings.digest_hour, tzinfo=services.tz)
     app.job_queue.run_daily(send_digest, at, name="report-digest")

@@ -228,7 +228,9 @@ async def withdraw_report(
     return Change.OK
 
 
-async def unnotified_reports(*, session: AsyncSession, limit: int = 200) -> list[StoredReport]:
+async def unnotified_reports(
+    *, session: AsyncSession, limit: int = 200, created_before: datetime | None = None
+) -> list[StoredReport]:
     """Submitted reports coordinators have not been told about yet, oldest first."""
     query = (
         select(ActivityReport)
@@ -239,6 +241,8 @@ async def unnotified_reports(*, session: AsyncSession, limit: int = 200) -> list
         .order_by(col(ActivityReport.id))
         .limit(limit)
     )
+    if created_before is not None:
+        query = query.where(col(ActivityReport.created_at) < created_before)
     return [_stored(row) for row in (await session.exec(query)).all()]
 
 

@@ -1,0 +1,36 @@
+"""A report whose "each" notification a crash cut off is announced after the restart."""
+
+import asyncio
+from pathlib import Path
+
+from content.loader import Library
+from content.search import SearchIndex
+from storage.db import Database
+from storage.reports import unnotified_reports
+from tests.e2e.conftest import ADMIN_ID, restartable_bot
+from tests.reporting import add_report, add_volunteer
+
+
+async def test_unannounced_report_is_announced_once_after_restart(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    async with restartable_bot(tmp_path, library, index) as server:
+        await server.stop()  # the bot is down; a report is stored but never announced
+        db = Database(server.settings.database_url)
+        await add_volunteer(db, 901, name="赵志愿")
+        report_id = await add_report(db, 901)
+        await db.dispose()
+        await server.start()
+        bot = server.harness
+        assert bot is not None
+        [notice] = await bot.api.wait_for_messages(ADMIN_ID, timeout=5)
+        assert "赵志愿" in (notice.text or "") and str(report_id) in (notice.text or "")
+        for _ in range(50):  # the job marks the report right after the message is answered
+            async with bot.services.db.session() as session:
+                if not await unnotified_reports(session=session):
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the report was never marked as announced")
+        await bot.settle()
+        assert len(bot.api.messages_to(ADMIN_ID)) == 1
