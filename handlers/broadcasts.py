@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import callbacks, campaigns, scheduled
+from handlers import callbacks, campaigns, guided, scheduled
 from handlers.context import PufaApp, PufaContext
 from handlers.coordinator_ui import describe_when, edit, read_when, renderer, send_preview
 from handlers.desk import IDLE_SECONDS, BroadcastDraft, Desk
@@ -46,11 +46,6 @@ State = str | int | None
 
 def button(label: str, *args: str | int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.make(callbacks.BROADCAST, *args))
-
-
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
 
 
 async def _load(ctx: PufaContext, user_id: int) -> BroadcastDraft | None:
@@ -78,7 +73,7 @@ async def _drop(ctx: PufaContext, user_id: int) -> None:
 async def on_broadcast(update: Update, ctx: PufaContext) -> State:
     if not await require_coordinator(update, ctx, "broadcast"):
         return END
-    ui, user_id = ctx.services.ui.broadcasts, _user_id(update)
+    ui, user_id = ctx.services.ui.broadcasts, guided.user_id(update)
     draft = BroadcastDraft()
     step = await _save(ctx, user_id, draft, CONTENT)
     markup = InlineKeyboardMarkup(
@@ -109,7 +104,7 @@ async def on_typed(update: Update, ctx: PufaContext) -> None:
 
 async def _typed_draft(update: Update, ctx: PufaContext) -> BroadcastDraft | None:
     """The draft typed input is for, or None after saying it is gone (timed out, erased)."""
-    draft = await _load(ctx, _user_id(update))
+    draft = await _load(ctx, guided.user_id(update))
     if draft is None:
         await reply_html(update, ctx.services.ui.broadcasts.stale_draft)
     return draft
@@ -133,7 +128,7 @@ async def on_content(update: Update, ctx: PufaContext) -> State:
     else:  # a forwarded message or any media: recipients get an exact copy of it
         draft.content_kind, draft.source = "copy", (message.chat_id, message.message_id)
         draft.plain = message.text or message.caption or ui.copy_label
-    step = await _save(ctx, _user_id(update), draft, AUDIENCE)
+    step = await _save(ctx, guided.user_id(update), draft, AUDIENCE)
     await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, draft.token))
     return step
 
@@ -212,7 +207,7 @@ async def _step(
     update: Update, ctx: PufaContext, draft: BroadcastDraft, action: str, rest: tuple[str, ...]
 ) -> State:
     """The draft's button `action`: the next step, or None to stay at this one."""
-    ui, user_id = ctx.services.ui.broadcasts, _user_id(update)
+    ui, user_id = ctx.services.ui.broadcasts, guided.user_id(update)
     if action == "x":
         await _drop(ctx, user_id)
         await acknowledge(update)
@@ -253,7 +248,7 @@ async def _audience_chosen(
         return None
     await acknowledge(update)
     draft.audience, draft.audience_value = audience, value
-    step = await _save(ctx, _user_id(update), draft, WHEN)
+    step = await _save(ctx, guided.user_id(update), draft, WHEN)
     text = ui.when_prompt.format(audience=name, count=count, tz=html.escape(str(ctx.services.tz)))
     markup = InlineKeyboardMarkup(
         [[button(ui.now_button, "now", draft.token), button(ui.cancel_button, "x", draft.token)]]
@@ -289,7 +284,7 @@ async def _card_step(
         card = library.cards[rest[0]]
         draft.content_kind, draft.card_id, draft.plain = "card", card.id, card.title
         draft.text, draft.source = "", None
-        step = await _save(ctx, _user_id(update), draft, AUDIENCE)
+        step = await _save(ctx, guided.user_id(update), draft, AUDIENCE)
         await acknowledge(update)
         await edit(update, ui.audience_prompt, audience_keyboard(ctx, draft.token))
         return step
@@ -311,7 +306,7 @@ async def on_when(update: Update, ctx: PufaContext) -> State:
 
 
 async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when: When) -> State:
-    user_id = _user_id(update)
+    user_id = guided.user_id(update)
     assert draft.audience is not None
     ui = ctx.services.ui.broadcasts
     draft.when = when
@@ -355,7 +350,7 @@ def draft_row(draft: BroadcastDraft, user_id: int) -> Broadcast:
 
 
 async def _confirm(update: Update, ctx: PufaContext, token: str) -> State:
-    user_id = _user_id(update)
+    user_id = guided.user_id(update)
     ui = ctx.services.ui.broadcasts
     draft = await _load(ctx, user_id)
     if draft is None or draft.token != token or draft.audience is None or draft.when is None:

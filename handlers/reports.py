@@ -8,7 +8,6 @@ once per draft (its submission key is UNIQUE), even if pressed twice.
 import logging
 import secrets
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,9 +33,10 @@ from content.report_input import (
     parse_summary,
 )
 from content.ui_volunteers import VolunteerTexts
-from handlers import callbacks, notify
+from handlers import callbacks, guided, notify
 from handlers.context import PufaApp, PufaContext
 from handlers.drafts import conversation
+from handlers.guided import Draft
 from handlers.replies import acknowledge, reply_html
 from handlers.report_view import (
     AUDIENCE,
@@ -56,7 +56,7 @@ from handlers.report_view import (
     prompt,
     topics_keyboard,
 )
-from storage.drafts import delete_draft, load_draft, save_draft
+from storage.drafts import delete_draft
 from storage.reports import (
     Change,
     ReportData,
@@ -75,44 +75,17 @@ TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 State = str | int | None
 
 
-@dataclass
-class Draft:
-    user_id: int
-    step: str
-    data: Data
-
-
 def _texts(ctx: PufaContext) -> VolunteerTexts:
     return ctx.services.ui.volunteers
-
-
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-def _args(update: Update) -> tuple[str, ...]:
-    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
-    return parsed.args if parsed is not None else ()
 
 
 def _today(ctx: PufaContext) -> date:
     return datetime.now(ctx.services.tz).date()
 
 
-async def _load(ctx: PufaContext, user_id: int) -> Draft | None:
-    async with ctx.services.db.session() as session:
-        found = await load_draft(session=session, flow=FLOW, telegram_id=user_id)
-    return Draft(user_id, *found) if found else None
-
-
 async def show(update: Update, ctx: PufaContext, draft: Draft, step: str, intro: str = "") -> str:
     """Save the draft at `step` (so a restart resumes here), then ask that step's question."""
-    draft.step = step
-    async with ctx.services.db.session() as session:
-        await save_draft(
-            session=session, flow=FLOW, telegram_id=draft.user_id, step=step, data=draft.data
-        )
+    await guided.save(ctx, FLOW, draft, step)
     services = ctx.services
     text, markup = prompt(
         step, draft.data, services.library, _texts(ctx), services.volunteering.max_report_age_days
@@ -129,11 +102,7 @@ def _next(draft: Draft, step: str) -> str:
 
 
 async def _current(update: Update, ctx: PufaContext) -> Draft | None:
-    draft = await _load(ctx, _user_id(update))
-    if draft is None:  # erased (/deleteme) or timed out meanwhile
-        await acknowledge(update)
-        await reply_html(update, _texts(ctx).report_none)
-    return draft
+    return await guided.current(update, ctx, FLOW, _texts(ctx).report_none)
 
 
 # --- entry, resume, cancel, timeout ----------------------------------------------------------
@@ -145,30 +114,30 @@ async def on_report(update: Update, ctx: PufaContext) -> State:
         await reply_html(update, texts.private_only)
         return END
     async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=_user_id(update))
+        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
     if volunteer is None:
         await reply_html(update, texts.not_volunteer)
         return END
-    draft = Draft(_user_id(update), TYPE, {"key": secrets.token_hex(8)})
+    draft = Draft(guided.user_id(update), TYPE, {"key": secrets.token_hex(8)})
     return await show(update, ctx, draft, TYPE, texts.report_intro)
 
 
 async def on_edit_report(update: Update, ctx: PufaContext) -> State:
     """From /myreports: reopen a recent report at its summary card."""
-    args, texts = _args(update), _texts(ctx)
+    args, texts = guided.callback_args(update), _texts(ctx)
     report_id = int(args[1]) if len(args) == 2 and args[1].isdigit() else 0
     async with ctx.services.db.session() as session:
         report = await get_report(session=session, report_id=report_id)
     window = timedelta(days=ctx.services.volunteering.edit_window_days)
     now = datetime.now(ctx.services.tz)
-    if report is None or report.volunteer_id != _user_id(update):
+    if report is None or report.volunteer_id != guided.user_id(update):
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return END
     if not report.editable(now, window):
         await acknowledge(update, texts.report_locked.format(id=report_id), alert=True)
         return END
     await acknowledge(update)
-    draft = Draft(_user_id(update), CONFIRM, draft_data(report))
+    draft = Draft(guided.user_id(update), CONFIRM, draft_data(report))
     return await show(update, ctx, draft, CONFIRM)
 
 
@@ -215,7 +184,7 @@ async def on_stale_button(update: Update, ctx: PufaContext) -> State:
 
 async def on_cancel(update: Update, ctx: PufaContext) -> State:
     async with ctx.services.db.session() as session:
-        await delete_draft(session=session, flow=FLOW, telegram_id=_user_id(update))
+        await delete_draft(session=session, flow=FLOW, telegram_id=guided.user_id(update))
     await acknowledge(update)
     await reply_html(update, _texts(ctx).report_cancelled)
     return END
@@ -238,7 +207,7 @@ async def on_timeout(update: object, ctx: PufaContext) -> None:
 
 
 async def on_type(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -251,7 +220,7 @@ async def on_type(update: Update, ctx: PufaContext) -> State:
 
 async def on_topic(update: Update, ctx: PufaContext) -> State:
     """Toggle one topic; the keyboard is redrawn in place with ✅ marks."""
-    args, library = _args(update), ctx.services.library
+    args, library = guided.callback_args(update), ctx.services.library
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -262,10 +231,7 @@ async def on_topic(update: Update, ctx: PufaContext) -> State:
         chosen.remove(args[1])
     else:
         chosen.append(args[1])
-    async with ctx.services.db.session() as session:
-        await save_draft(
-            session=session, flow=FLOW, telegram_id=draft.user_id, step=TOPICS, data=draft.data
-        )
+    await guided.save(ctx, FLOW, draft, TOPICS)
     await acknowledge(update)
     assert update.callback_query is not None
     try:
@@ -287,7 +253,7 @@ async def on_topics_done(update: Update, ctx: PufaContext) -> State:
 
 
 async def on_date_button(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     if len(args) != 2 or args[1] not in {"0", "1"}:
         return await on_stale_button(update, ctx)
     await acknowledge(update)
@@ -297,7 +263,7 @@ async def on_date_button(update: Update, ctx: PufaContext) -> State:
 
 
 async def on_skip(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -394,7 +360,7 @@ async def on_edit_menu(update: Update, ctx: PufaContext) -> State:
 
 
 async def on_field(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -435,8 +401,8 @@ def report_data(data: Data, town: str) -> ReportData | None:
 
 
 async def on_submit(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
-    draft = await _load(ctx, _user_id(update))
+    args = guided.callback_args(update)
+    draft = await guided.load(ctx, FLOW, guided.user_id(update))
     if draft is None or len(args) != 2 or draft.data.get("key") != args[1]:
         return await on_submit_again(update, ctx)
     text, new_report = await _store(ctx, draft)
@@ -480,10 +446,10 @@ async def _store(ctx: PufaContext, draft: Draft) -> tuple[str, int | None]:
 
 async def on_submit_again(update: Update, ctx: PufaContext) -> State:
     """提交 pressed again after the report went in (or a stale card's button)."""
-    args = _args(update)
+    args = guided.callback_args(update)
     async with ctx.services.db.session() as session:
         report = await report_by_key(session=session, submission_key=args[-1] if args else "")
-    if report is not None and report.volunteer_id == _user_id(update):
+    if report is not None and report.volunteer_id == guided.user_id(update):
         await acknowledge(update, _texts(ctx).report_already_submitted.format(id=report.id))
     else:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)

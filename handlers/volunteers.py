@@ -6,7 +6,6 @@ Registration is a restart-safe guided chat like /report (flow "register", handle
 
 import html
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,13 +34,14 @@ from content.report_input import (
     parse_place,
 )
 from content.ui_volunteers import VolunteerTexts
-from handlers import callbacks
+from handlers import callbacks, guided
 from handlers.context import PufaApp, PufaContext
 from handlers.drafts import conversation
+from handlers.guided import Draft
 from handlers.menus import refresh_menu
 from handlers.replies import Markup, acknowledge, reply_html
 from handlers.report_view import explain
-from storage.drafts import delete_draft, load_draft, save_draft
+from storage.drafts import delete_draft
 from storage.models import Volunteer
 from storage.volunteers import (
     InviteStatus,
@@ -68,25 +68,8 @@ PARSERS: dict[str, Callable[[str], str]] = {
 State = str | int | None
 
 
-@dataclass
-class Draft:
-    user_id: int
-    step: str
-    data: dict[str, Any]
-
-
 def _texts(ctx: PufaContext) -> VolunteerTexts:
     return ctx.services.ui.volunteers
-
-
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-def _args(update: Update) -> tuple[str, ...]:
-    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
-    return parsed.args if parsed is not None else ()
 
 
 def button(label: str, *args: str | int) -> InlineKeyboardButton:
@@ -116,11 +99,7 @@ def _prompt(step: str, draft: Draft, ctx: PufaContext) -> tuple[str, Markup]:
 
 
 async def show(update: Update, ctx: PufaContext, draft: Draft, step: str, intro: str = "") -> str:
-    draft.step = step
-    async with ctx.services.db.session() as session:
-        await save_draft(
-            session=session, flow=FLOW, telegram_id=draft.user_id, step=step, data=draft.data
-        )
+    await guided.save(ctx, FLOW, draft, step)
     text, markup = _prompt(step, draft, ctx)
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
     if step == PHONE:  # a reply keyboard (share my number) and a skip button need two messages
@@ -130,13 +109,7 @@ async def show(update: Update, ctx: PufaContext, draft: Draft, step: str, intro:
 
 
 async def _current(update: Update, ctx: PufaContext) -> Draft | None:
-    async with ctx.services.db.session() as session:
-        found = await load_draft(session=session, flow=FLOW, telegram_id=_user_id(update))
-    if found is None:
-        await acknowledge(update)
-        await reply_html(update, _texts(ctx).join_none)
-        return None
-    return Draft(_user_id(update), *found)
+    return await guided.current(update, ctx, FLOW, _texts(ctx).join_none)
 
 
 # --- joining -------------------------------------------------------------------------------
@@ -156,11 +129,11 @@ async def _start(update: Update, ctx: PufaContext, code: str) -> State:
         await reply_html(update, texts.private_only)
         return END
     async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=_user_id(update))
+        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
     if volunteer is not None:
         await reply_html(update, texts.already_volunteer)
         return END
-    draft = Draft(_user_id(update), CODE, {})
+    draft = Draft(guided.user_id(update), CODE, {})
     if not code.strip():
         return await show(update, ctx, draft, CODE)
     return await _use_code(update, ctx, draft, code) or END
@@ -222,7 +195,7 @@ async def on_town_text(update: Update, ctx: PufaContext) -> State:
 
 async def on_choice(update: Update, ctx: PufaContext) -> State:
     """A town or place button: the index into content/towns.yaml."""
-    args, towns = _args(update), ctx.services.library.towns
+    args, towns = guided.callback_args(update), ctx.services.library.towns
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -239,7 +212,7 @@ async def on_choice(update: Update, ctx: PufaContext) -> State:
 
 
 async def on_skip(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     draft = await _current(update, ctx)
     if draft is None:
         return END
@@ -252,7 +225,7 @@ async def on_skip(update: Update, ctx: PufaContext) -> State:
 
 async def on_contact(update: Update, ctx: PufaContext) -> State:
     contact = update.effective_message.contact if update.effective_message else None
-    if contact is None or contact.user_id != _user_id(update):
+    if contact is None or contact.user_id != guided.user_id(update):
         await reply_html(update, _texts(ctx).phone_not_own)
         return PHONE
     try:
@@ -326,7 +299,7 @@ def _profile_keyboard(texts: VolunteerTexts) -> InlineKeyboardMarkup:
 async def on_profile(update: Update, ctx: PufaContext) -> None:
     texts = _texts(ctx)
     async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=_user_id(update))
+        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
     if volunteer is None:
         await reply_html(update, texts.not_volunteer)
         return
@@ -334,14 +307,14 @@ async def on_profile(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_profile_field(update: Update, ctx: PufaContext) -> State:
-    args = _args(update)
+    args = guided.callback_args(update)
     async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=_user_id(update))
+        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
     if volunteer is None or len(args) != 2 or args[1] not in ORDER:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return END
     await acknowledge(update)
-    draft = Draft(_user_id(update), args[1], {"only": args[1], TOWN: volunteer.town})
+    draft = Draft(guided.user_id(update), args[1], {"only": args[1], TOWN: volunteer.town})
     return await show(update, ctx, draft, args[1])
 
 
@@ -375,7 +348,7 @@ async def on_wrong_input(update: Update, ctx: PufaContext) -> State:
 
 async def on_cancel(update: Update, ctx: PufaContext) -> State:
     async with ctx.services.db.session() as session:
-        await delete_draft(session=session, flow=FLOW, telegram_id=_user_id(update))
+        await delete_draft(session=session, flow=FLOW, telegram_id=guided.user_id(update))
     await reply_html(update, _texts(ctx).join_cancelled, ReplyKeyboardRemove())
     return END
 
@@ -398,7 +371,7 @@ def _confirm(texts: VolunteerTexts, action: str) -> InlineKeyboardMarkup:
 async def on_leave(update: Update, ctx: PufaContext) -> None:
     texts = _texts(ctx)
     async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=_user_id(update))
+        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
     if volunteer is None:
         await reply_html(update, texts.not_volunteer)
         return
@@ -411,12 +384,12 @@ async def on_deleteme(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_confirmed(update: Update, ctx: PufaContext) -> None:
-    args, texts = _args(update), _texts(ctx)
+    args, texts = guided.callback_args(update), _texts(ctx)
     await acknowledge(update)
     if len(args) != 2 or args[1] != "yes":
         await reply_html(update, texts.kept)
         return
-    user_id = _user_id(update)
+    user_id = guided.user_id(update)
     async with ctx.services.db.session() as session:
         if args[0] == "leave":
             done = await leave(

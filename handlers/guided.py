@@ -1,0 +1,56 @@
+"""Shared pieces of the guided chats whose drafts are rows (registration, /report,
+/broadcast): who is talking, what a button carries, and the saved draft itself."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+
+from handlers import callbacks
+from handlers.context import PufaContext
+from handlers.replies import acknowledge, reply_html
+from storage.drafts import load_draft, save_draft
+
+
+@dataclass
+class Draft:
+    user_id: int
+    step: str
+    data: dict[str, Any]
+
+
+def user_id(update: Update) -> int:
+    """The person behind an update of a private guided chat (these never come from channels)."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def callback_args(update: Update) -> tuple[str, ...]:
+    """The validated arguments of a pressed button; () if forged or malformed."""
+    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
+    return parsed.args if parsed is not None else ()
+
+
+async def load(ctx: PufaContext, flow: str, telegram_id: int) -> Draft | None:
+    async with ctx.services.db.session() as session:
+        found = await load_draft(session=session, flow=flow, telegram_id=telegram_id)
+    return Draft(telegram_id, *found) if found else None
+
+
+async def save(ctx: PufaContext, flow: str, draft: Draft, step: str) -> str:
+    """Store the draft at `step` first, so a restart resumes exactly there."""
+    draft.step = step
+    async with ctx.services.db.session() as session:
+        await save_draft(
+            session=session, flow=flow, telegram_id=draft.user_id, step=step, data=draft.data
+        )
+    return step
+
+
+async def current(update: Update, ctx: PufaContext, flow: str, gone_text: str) -> Draft | None:
+    """The sender's draft, or None after telling them it is gone (erased or timed out)."""
+    draft = await load(ctx, flow, user_id(update))
+    if draft is None:
+        await acknowledge(update)
+        await reply_html(update, gone_text)
+    return draft
