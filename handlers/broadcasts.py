@@ -28,12 +28,19 @@ from handlers.desk import IDLE_SECONDS, BroadcastDraft, Desk
 from handlers.drafts import conversation
 from handlers.replies import acknowledge, reply_html
 from handlers.roles import require_coordinator
-from scheduler.planning import Draft, PlanError, PlanProblem, check_text, recipients
+from scheduler.planning import (
+    Draft,
+    PlanError,
+    PlanProblem,
+    broadcast_row,
+    check_text,
+    recipients,
+)
 from scheduler.timeparse import Now, When
 from storage.audience import Audience
 from storage.broadcasts import find_by_key
 from storage.drafts import delete_draft, load_draft, save_draft
-from storage.models import Broadcast, utcnow
+from storage.models import utcnow
 
 FLOW = "broadcast"
 IDLE = timedelta(seconds=IDLE_SECONDS)  # an untouched draft is dropped after this
@@ -311,7 +318,9 @@ async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when
     ui = ctx.services.ui.broadcasts
     draft.when = when
     step = await _save(ctx, user_id, draft, CONFIRM)
-    if not await send_preview(update, ctx, draft_row(draft, user_id)):
+    if not await send_preview(
+        update, ctx, broadcast_row(_domain_draft(draft, user_id), send_at=utcnow())
+    ):
         await _drop(ctx, user_id)  # the coordinator is asked to start again
         return END
     count = await _count(ctx, draft.audience, draft.audience_value)
@@ -331,22 +340,6 @@ async def _preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when
     )
     await reply_html(update, text, markup)
     return step
-
-
-def draft_row(draft: BroadcastDraft, user_id: int) -> Broadcast:
-    assert draft.audience is not None
-    return Broadcast(
-        origin="coordinator",
-        created_by=user_id,
-        content_kind=draft.content_kind,
-        text=draft.text,
-        card_id=draft.card_id,
-        source_chat_id=draft.source[0] if draft.source else None,
-        source_message_id=draft.source[1] if draft.source else None,
-        audience=draft.audience.value,
-        audience_value=draft.audience_value,
-        send_at=utcnow(),
-    )
 
 
 async def _confirm(update: Update, ctx: PufaContext, token: str) -> State:

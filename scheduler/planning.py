@@ -96,7 +96,18 @@ async def store_draft(
     )
     if not found:
         raise PlanError(PlanProblem.NOBODY)
-    row = Broadcast(
+    row = broadcast_row(draft, send_at=_first_time(draft.when, now, tz))
+    row.recurrence = draft.when.encode() if isinstance(draft.when, Weekly) else None
+    row.dedupe_key, row.created_at = f"draft:{draft.created_by}:{draft.key}", now
+    stored = await repo.add_broadcast(session=session, broadcast=row)
+    if stored is None:
+        raise PlanError(PlanProblem.ALREADY)
+    return stored
+
+
+def broadcast_row(draft: Draft, *, send_at: datetime) -> Broadcast:
+    """What the draft sends and to whom, as a (not yet stored) row; also what previews show."""
+    return Broadcast(
         origin="coordinator",
         created_by=draft.created_by,
         content_kind=draft.content_kind,
@@ -106,15 +117,8 @@ async def store_draft(
         source_message_id=draft.source[1] if draft.source else None,
         audience=draft.audience.value,
         audience_value=draft.audience_value,
-        send_at=_first_time(draft.when, now, tz),
-        recurrence=draft.when.encode() if isinstance(draft.when, Weekly) else None,
-        dedupe_key=f"draft:{draft.created_by}:{draft.key}",
-        created_at=now,
+        send_at=send_at,
     )
-    stored = await repo.add_broadcast(session=session, broadcast=row)
-    if stored is None:
-        raise PlanError(PlanProblem.ALREADY)
-    return stored
 
 
 def _first_time(when: When, now: datetime, tz: ZoneInfo) -> datetime:
