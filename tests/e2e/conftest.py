@@ -43,6 +43,16 @@ class Harness:
         update = self.api.press(user, message, data)
         return await self.api.wait_for_answer(update)
 
+    async def tap(self, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
+        """Presses the button labelled `label`; returns what the bot did next in that chat."""
+        self.api.press_button(user, message, label)
+        [reaction] = await self.api.wait_for_messages(message.chat_id)
+        return reaction
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        """New messages (not edits or deletions) the bot sent to `chat_id`."""
+        return [m for m in self.api.messages_to(chat_id) if m.action == "send"]
+
     async def settle(self) -> None:
         """Returns once the bot has handled every update queued so far.
 

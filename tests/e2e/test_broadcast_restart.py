@@ -5,7 +5,6 @@ is delivered once."""
 from datetime import timedelta
 from pathlib import Path
 
-from bot.local_api import FakeUser, SentMessage
 from content.loader import Library
 from content.search import SearchIndex
 from handlers.broadcasts import FLOW
@@ -17,22 +16,6 @@ from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 
 LABOR = [8101, 8102, 8103]  # subscribed to 劳动与工资
 OTHERS = [8104]  # subscribed to another topic
-
-
-async def reply_to(bot: Harness, user: FakeUser, text: str) -> SentMessage:
-    bot.api.send_text(user, text)
-    [reply] = await bot.api.wait_for_messages(user.id)
-    return reply
-
-
-async def press(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
-    bot.api.press_button(user, message, label)
-    [reaction] = await bot.api.wait_for_messages(message.chat_id)
-    return reaction
-
-
-def sends_to(bot: Harness, chat_id: int) -> list[SentMessage]:
-    return [m for m in bot.api.messages_to(chat_id) if m.action == "send"]
 
 
 async def coordinator_rows(bot: Harness) -> list[Broadcast]:
@@ -57,10 +40,10 @@ async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
         await add_subscribers(bot.services.db, LABOR, category="labor")
         await add_subscribers(bot.services.db, OTHERS, category="fraud")
         coordinator = bot.api.user(ADMIN_ID, "协调员")
-        await reply_to(bot, coordinator, "/broadcast")
-        audience = await reply_to(bot, coordinator, "周六上午村委会有律师<免费>咨询")
-        topics = await press(bot, coordinator, audience, "📚 按主题")
-        when = await press(bot, coordinator, topics, "劳动与工资")
+        await bot.ask(coordinator, "/broadcast")
+        audience = await bot.ask(coordinator, "周六上午村委会有律师<免费>咨询")
+        topics = await bot.tap(coordinator, audience, "📚 按主题")
+        when = await bot.tap(coordinator, topics, "劳动与工资")
         assert "共 <b>3</b> 人" in (when.source_text or "")
         assert await draft_step(bot) == "when"
 
@@ -72,7 +55,7 @@ async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
         assert preview.button_labels() == ["🔕 退订“劳动与工资”"]
         assert "劳动与工资" in confirm.content and "09:00" in confirm.content
         assert "3" in confirm.content
-        done = await press(bot, coordinator, confirm, "✅ 确认发送")
+        done = await bot.tap(coordinator, confirm, "✅ 确认发送")
         assert "已确认" in done.content
         answer = await bot.press(
             coordinator, confirm, confirm.find_button("✅ 确认发送")["callback_data"]
@@ -89,10 +72,10 @@ async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
             assert message.content == preview.content
         assert (await tick(row.send_at + timedelta(minutes=2))).started == []
         await bot.settle()
-        assert all(len(sends_to(bot, chat)) == 1 for chat in LABOR)
-        assert sends_to(bot, OTHERS[0]) == []
+        assert all(len(bot.sent_to(chat)) == 1 for chat in LABOR)
+        assert bot.sent_to(OTHERS[0]) == []
         # Typing now is an ordinary question again, not a broadcast step.
-        assert "周六" not in (await reply_to(bot, coordinator, "明天上午9点")).content
+        assert "周六" not in (await bot.ask(coordinator, "明天上午9点")).content
         assert len(await coordinator_rows(bot)) == 1
 
 
@@ -104,7 +87,7 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         assert bot is not None
         await add_subscribers(bot.services.db, LABOR)
         coordinator = bot.api.user(ADMIN_ID, "协调员")
-        await reply_to(bot, coordinator, "/broadcast")
+        await bot.ask(coordinator, "/broadcast")
         assert await draft_step(bot) == "content"
 
         bot = await server.restart()  # waiting for the content
@@ -114,17 +97,17 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         assert await draft_step(bot) == "audience"
 
         bot = await server.restart()  # waiting for the audience; the old buttons still work
-        when = await press(bot, coordinator, audience, "👥 所有订阅者")
+        when = await bot.tap(coordinator, audience, "👥 所有订阅者")
         assert "共 <b>3</b> 人" in (when.source_text or "")
         bot.api.press_button(coordinator, when, "🚀 立即发送")
         preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
         assert preview.kind == "photo" and preview.content == "宣传海报"
-        await press(bot, coordinator, confirm, "✅ 确认发送")
+        await bot.tap(coordinator, confirm, "✅ 确认发送")
         await bot.api.wait_for_call(
             "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
         )
         for chat in LABOR:
-            [message] = sends_to(bot, chat)
+            [message] = bot.sent_to(chat)
             assert message.kind == "photo" and message.content == "宣传海报"
         [row] = await coordinator_rows(bot)
         assert row.content_kind == "copy" and row.source_chat_id == ADMIN_ID

@@ -59,45 +59,28 @@ async def quick_bot(
         yield harness
 
 
-async def reply_to(bot: Harness, user: FakeUser, text: str) -> SentMessage:
-    bot.api.send_text(user, text)
-    [reply] = await bot.api.wait_for_messages(user.id)
-    return reply
-
-
-async def press(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
-    """Presses the button labelled `label`; returns what the bot did next in that chat."""
-    bot.api.press_button(user, message, label)
-    [reaction] = await bot.api.wait_for_messages(message.chat_id)
-    return reaction
-
-
 async def alert(bot: Harness, user: FakeUser, message: SentMessage, data: str) -> str:
     answer = await bot.press(user, message, data)
     return str(answer.get("text", ""))
 
 
-def sends_to(bot: Harness, chat_id: int) -> list[SentMessage]:
-    return [m for m in bot.api.messages_to(chat_id) if m.action == "send"]
-
-
 async def test_resident_subscribes_to_topics_and_town_then_unsubscribes(bot: Harness) -> None:
     user = bot.api.user(RESIDENT, "王五")
-    menu = await reply_to(bot, user, "/subscribe")
+    menu = await bot.ask(user, "/subscribe")
     assert "订阅普法通知" in menu.content
-    menu = await press(bot, user, menu, "劳动与工资")
+    menu = await bot.tap(user, menu, "劳动与工资")
     assert "✅ 👷 劳动与工资" in menu.button_labels()
-    towns = await press(bot, user, menu, "🏘 选择乡镇")
-    menu = await press(bot, user, towns, "示例县东山镇")
+    towns = await bot.tap(user, menu, "🏘 选择乡镇")
+    menu = await bot.tap(user, towns, "示例县东山镇")
     assert "🏘 乡镇：示例县东山镇" in menu.button_labels()
-    summary = await press(bot, user, menu, "✅ 完成")
+    summary = await bot.tap(user, menu, "✅ 完成")
     assert "劳动与工资" in summary.content and "示例县东山镇" in summary.content
-    mysubs = await reply_to(bot, user, "/mysubs")
+    mysubs = await bot.ask(user, "/mysubs")
     assert mysubs.content == summary.content
-    removal = await reply_to(bot, user, "/unsubscribe")
-    removal = await press(bot, user, removal, "❌ 劳动与工资")
+    removal = await bot.ask(user, "/unsubscribe")
+    removal = await bot.tap(user, removal, "❌ 劳动与工资")
     assert "❌ 示例县东山镇" in removal.button_labels()
-    done = await press(bot, user, removal, "🚫 全部退订")
+    done = await bot.tap(user, removal, "🚫 全部退订")
     assert "没有可以退订" in done.content
     async with bot.services.db.session() as session:
         mine = await subscriptions_of(session=session, chat_id=RESIDENT)
@@ -117,7 +100,7 @@ async def test_a_group_is_subscribed_only_by_an_admin_checked_with_telegram(
     [menu] = await bot.api.wait_for_messages(group.id)
     data = menu.find_button("劳动与工资")["callback_data"]
     assert "管理员" in await alert(bot, member, menu, data)
-    await press(bot, admin, menu, "劳动与工资")
+    await bot.tap(admin, menu, "劳动与工资")
     async with bot.services.db.session() as session:
         assert (await subscriptions_of(session=session, chat_id=group.id)).categories == ("labor",)
     assert any(c.method == "getChatMember" for c in bot.api.calls)
@@ -129,17 +112,17 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
     await add_subscribers(bot.services.db, [501, 502, 503], category="labor")
     await add_subscribers(bot.services.db, [504], category="fraud")
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    audience = await reply_to(bot, coordinator, "周六上午村委会有律师<免费>咨询")
-    topics = await press(bot, coordinator, audience, "📚 按主题")
-    when = await press(bot, coordinator, topics, "劳动与工资")
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "周六上午村委会有律师<免费>咨询")
+    topics = await bot.tap(coordinator, audience, "📚 按主题")
+    when = await bot.tap(coordinator, topics, "劳动与工资")
     assert "共 <b>3</b> 人" in (when.source_text or "")
     bot.api.send_text(coordinator, "明天上午9点")
     preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
     assert preview.content == "周六上午村委会有律师<免费>咨询"
     assert preview.button_labels() == ["🔕 退订“劳动与工资”"]
     assert "劳动与工资" in confirm.content and "09:00" in confirm.content
-    done = await press(bot, coordinator, confirm, "✅ 确认发送")
+    done = await bot.tap(coordinator, confirm, "✅ 确认发送")
     assert "已确认" in done.content and "/scheduled" in done.content
     ok = confirm.find_button("✅ 确认发送")["callback_data"]
     assert "已经确认过" in await alert(bot, coordinator, confirm, ok)
@@ -151,8 +134,8 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
     for chat in (501, 502, 503):
         [message] = await bot.api.wait_for_messages(chat)
         assert message.content == preview.content
-    assert sends_to(bot, 504) == []
-    [message] = sends_to(bot, 501)
+    assert bot.sent_to(504) == []
+    [message] = bot.sent_to(501)
     assert "劳动与工资" in await alert(bot, bot.api.user(501), message, _data(message))
     async with bot.services.db.session() as session:
         assert (await subscriptions_of(session=session, chat_id=501)).categories == ()
@@ -178,11 +161,11 @@ async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
     await add_subscribers(bot.services.db, users)
     bot.api.block(1005)
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    audience = await reply_to(bot, coordinator, "本周六普法讲座")
-    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "本周六普法讲座")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     _, confirm = await _preview_now(bot, coordinator, when)
-    await press(bot, coordinator, confirm, "✅ 确认发送")
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
     progress = await bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
@@ -194,7 +177,7 @@ async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
         "成功：69/70" in summary.params["text"]
         and "屏蔽机器人或聊天已不存在：1" in summary.params["text"]
     )
-    assert all(len(sends_to(bot, u)) == (0 if u == 1005 else 1) for u in users)
+    assert all(len(bot.sent_to(u)) == (0 if u == 1005 else 1) for u in users)
     edits = [m for m in bot.api.messages_to(COORDINATOR) if m.action == "edit"]
     assert any("已结束" in m.content for m in edits)
     async with bot.services.db.session() as session:
@@ -213,11 +196,11 @@ async def test_stop_button_cancels_a_running_broadcast(bot: Harness) -> None:
     users = list(range(2001, 2121))
     await add_subscribers(bot.services.db, users)
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    audience = await reply_to(bot, coordinator, "临时通知")
-    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "临时通知")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     _, confirm = await _preview_now(bot, coordinator, when)
-    await press(bot, coordinator, confirm, "✅ 确认发送")
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
     call = await bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
@@ -230,7 +213,7 @@ async def test_stop_button_cancels_a_running_broadcast(bot: Harness) -> None:
     )
     late = [c for c in bot.api.calls[stopped:] if c.params.get("chat_id") in set(users)]
     assert len(late) <= 2  # at most what was already on the wire
-    assert sum(len(sends_to(bot, u)) for u in users) < len(users)
+    assert sum(len(bot.sent_to(u)) for u in users) < len(users)
     assert "未发送" in summary.params["text"]
     [row] = await _coordinator_rows(bot)
     assert row.status == "cancelled"
@@ -243,22 +226,22 @@ async def test_bad_input_gets_clear_answers_and_changes_nothing(quick_bot: Harne
     await add_subscribers(bot.services.db, [3001])
     stranger = bot.api.user(RESIDENT)
     for command in ("/broadcast", "/scheduled", "/campaigns"):
-        assert "只对普法工作人员开放" in (await reply_to(bot, stranger, command)).content
+        assert "只对普法工作人员开放" in (await bot.ask(stranger, command)).content
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    assert "不能是空的" in (await reply_to(bot, coordinator, "   ")).content
-    assert "太长" in (await reply_to(bot, coordinator, "法" * 4097)).content
-    audience = await reply_to(bot, coordinator, "通知内容")
+    await bot.ask(coordinator, "/broadcast")
+    assert "不能是空的" in (await bot.ask(coordinator, "   ")).content
+    assert "太长" in (await bot.ask(coordinator, "法" * 4097)).content
+    audience = await bot.ask(coordinator, "通知内容")
     groups = audience.find_button("💬 订阅了通知的群")["callback_data"]
     assert "没有人" in await alert(bot, coordinator, audience, groups)
-    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     for typed, problem in (
         ("2020-01-01 09:00", "已经过去"),
         ("2月30日 9:00", "没有这一天"),
         ("明天25点", "时间不对"),
         ("过两天吧", "看不懂"),
     ):
-        assert problem in (await reply_to(bot, coordinator, typed)).content
+        assert problem in (await bot.ask(coordinator, typed)).content
     forged = callbacks.make(callbacks.BROADCAST, "a", "zzzz", "all")
     assert "失效" in await alert(bot, coordinator, when, forged)
     assert await _coordinator_rows(bot) == []
@@ -271,19 +254,19 @@ async def test_scheduled_list_edit_and_cancel(quick_bot: Harness) -> None:
     bot = quick_bot
     await add_subscribers(bot.services.db, [4001])
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    audience = await reply_to(bot, coordinator, "每周一法：今天讲讲劳动合同")
-    when = await press(bot, coordinator, audience, "👥 所有订阅者")
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "每周一法：今天讲讲劳动合同")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     bot.api.send_text(coordinator, "每周一 09:00")
     _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
     assert "每周一 09:00（每周重复）" in confirm.content
-    await press(bot, coordinator, confirm, "✅ 确认发送")
-    listing = await reply_to(bot, coordinator, "/scheduled")
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    listing = await bot.ask(coordinator, "/scheduled")
     assert "每周一 09:00" in listing.content and "劳动合同" in listing.content
     [row] = await _coordinator_rows(bot)
-    prompt = await press(bot, coordinator, listing, f"📝 #{row.id}")
+    prompt = await bot.tap(coordinator, listing, f"📝 #{row.id}")
     assert f"#{row.id}" in prompt.content
-    assert "已更新" in (await reply_to(bot, coordinator, "每周一法：讲讲工伤")).content
+    assert "已更新" in (await bot.ask(coordinator, "每周一法：讲讲工伤")).content
     assert "已取消" in await alert(bot, coordinator, listing, _cancel_data(listing, row))
     assert "无法取消" in await alert(bot, coordinator, listing, _cancel_data(listing, row))
     [cancelled] = await _coordinator_rows(bot)
@@ -298,20 +281,20 @@ def _cancel_data(listing: SentMessage, row: Broadcast) -> str:
 async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harness) -> None:
     bot = quick_bot
     coordinator = bot.api.user(COORDINATOR)
-    overview = await reply_to(bot, coordinator, "/campaigns")
+    overview = await bot.ask(coordinator, "/campaigns")
     assert "宪法宣传周" in overview.content and "国家网络安全宣传周" in overview.content
     label = next(b for b in overview.button_labels() if b.startswith("国家网络安全宣传周"))
     year = int(label.split()[-1])
-    detail = await press(bot, coordinator, overview, label)
+    detail = await bot.tap(coordinator, overview, label)
     assert "提前 7 天" in detail.content and "居民提醒" in detail.content
     bot.api.press_button(coordinator, detail, "👁 ①")
     [preview] = await bot.api.wait_for_messages(COORDINATOR)
     assert "网络安全" in preview.content and "🔕 不再接收活动日提醒" in preview.button_labels()
-    muted = await press(bot, coordinator, detail, "🔕 ①")
+    muted = await bot.tap(coordinator, detail, "🔕 ①")
     assert "已静音" in muted.content
-    prompt = await press(bot, coordinator, muted, f"📅 设置{year}年的日期")
+    prompt = await bot.tap(coordinator, muted, f"📅 设置{year}年的日期")
     assert "例如" in prompt.content
-    done = await reply_to(bot, coordinator, f"{year}-09-14")
+    done = await bot.ask(coordinator, f"{year}-09-14")
     assert "9月14日至9月20日" in done.content
     async with bot.services.db.session() as session:
         rows = await repo.campaign_reminders(
@@ -327,17 +310,17 @@ async def test_coordinator_pings_the_volunteers_of_one_town(quick_bot: Harness) 
     await add_volunteers(bot.services.db, [6001, 6002], town="示例县东山镇")
     await add_volunteers(bot.services.db, [6003], town="示例县西河镇")
     coordinator = bot.api.user(COORDINATOR)
-    await reply_to(bot, coordinator, "/broadcast")
-    audience = await reply_to(bot, coordinator, "东山镇的志愿者：明天上午到司法所领宣传材料")
-    towns = await press(bot, coordinator, audience, "🙋 志愿者")
-    when = await press(bot, coordinator, towns, "示例县东山镇")
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "东山镇的志愿者：明天上午到司法所领宣传材料")
+    towns = await bot.tap(coordinator, audience, "🙋 志愿者")
+    when = await bot.tap(coordinator, towns, "示例县东山镇")
     assert "示例县东山镇的志愿者" in when.content and "共 2 人" in when.content
     _, confirm = await _preview_now(bot, coordinator, when)
-    await press(bot, coordinator, confirm, "✅ 确认发送")
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
     for volunteer in (6001, 6002):
         [message] = await bot.api.wait_for_messages(volunteer)
         assert message.button_labels() == ["🔕 不再接收志愿者通知"]
-    assert sends_to(bot, 6003) == []
+    assert bot.sent_to(6003) == []
 
 
 async def test_a_user_who_blocks_the_bot_is_skipped_until_they_come_back(
