@@ -7,14 +7,13 @@ stops them in `stop()`, so the runners, the demo and the tests' harness need not
 
 import os
 from datetime import time, timedelta
-from typing import Any
 
-from telegram.ext import Application, ExtBot, JobQueue
+from telegram.ext import ExtBot
 
 from bot.settings import Settings
 from handlers.broadcast_progress import TelegramReporter
 from handlers.broadcast_render import BroadcastRenderer
-from handlers.context import PufaContext, Services
+from handlers.context import PufaApp, Services
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine, EngineConfig
 from scheduler.ratelimit import Pacer, RateLimiter
@@ -68,16 +67,7 @@ def attach_broadcasting(
     return services.broadcasting
 
 
-class PufaApplication(
-    Application[
-        ExtBot[None],
-        PufaContext,
-        dict[str, Any],
-        dict[str, Any],
-        dict[str, Any],
-        JobQueue[PufaContext],
-    ]
-):
+class PufaApplication(PufaApp):
     """The Application, plus the broadcasting service's lifetime."""
 
     async def start(self) -> None:
