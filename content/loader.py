@@ -74,6 +74,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
     campaigns = _campaigns(content_dir, categories, cards, towns, problems)
+    if lexicon is not None:
+        _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -163,6 +165,31 @@ def _check_cards(
         for source in card.sources:
             if source.seed not in seeds:
                 problems.append(Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'"))
+
+
+def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem]) -> None:
+    """Catch list entries that would silently block or unblock the wrong questions."""
+    lists = {
+        name: [term for group in getattr(lexicon, name) for term in group]
+        for name in ("out_of_scope", "everyday_asks", "legal_cues")
+    }
+    for name, terms in lists.items():
+        if any(not term.strip() for term in terms):
+            problems.append(Problem("lexicon.yaml", name, "有空的词"))
+    for term in sorted(set(lists["everyday_asks"]) & set(lists["legal_cues"])):
+        problems.append(Problem("lexicon.yaml", "everyday_asks", f"'{term}' 同时在 legal_cues 里"))
+    blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
+    for card in cards:
+        for keyword in card.keywords:
+            for term in blocking:
+                if term and term in keyword:
+                    problems.append(
+                        Problem(
+                            f"cards/{card.id}.md",
+                            "keywords",
+                            f"关键词 '{keyword}' 含有 lexicon.yaml 里排除的 '{term}'，会被挡掉",
+                        )
+                    )
 
 
 def _check_ids(items: list[Category], attr: str, name: str, problems: list[Problem]) -> None:

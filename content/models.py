@@ -64,7 +64,12 @@ class Lexicon(_Strict):
     stopwords: list[str] = Field(default_factory=list)
     # Topics the cards deliberately do not cover: a question naming one gets the honest
     # fallback (12348) instead of a card that merely shares a word with it.
-    out_of_scope: list[str] = Field(default_factory=list)
+    out_of_scope: list[list[str]] = Field(default_factory=list)
+    # Phrases of an everyday, non-legal ask (好看吗, 怎么包扎, 哪里买): a question with one gets
+    # the fallback too, unless it also carries a legal cue (违法, 投诉, 赔偿) that makes it ours.
+    # Both are lists of groups so the file can keep related phrases on one line.
+    everyday_asks: list[list[str]] = Field(default_factory=list)
+    legal_cues: list[list[str]] = Field(default_factory=list)
 
 
 class Town(_Strict):

@@ -9,6 +9,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.models import Card, Lexicon
@@ -17,6 +18,10 @@ FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
 # Bonus for a card keyword typed verbatim (catches words the segmenter splits, like 12348).
 PHRASE_WEIGHT = 1.5
+# Bonus for a question worded like one of a card's sample questions (title or alias), times
+# their character-pair similarity, counted from ALIAS_MIN_SIMILARITY up.
+ALIAS_WEIGHT = 12.0
+ALIAS_MIN_SIMILARITY = 0.35
 K1 = 1.2
 # Scores are divided by (distinct query words) ** LENGTH_EXPONENT, see `search`.
 LENGTH_EXPONENT = 0.25
@@ -101,7 +106,10 @@ class SearchIndex:
         sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
-        self._outside = [term.lower() for term in lexicon.out_of_scope]
+        self._samples = _SampleQuestions(self._cards)
+        self._outside = [normalize(term) for group in lexicon.out_of_scope for term in group]
+        self._everyday = [normalize(term) for group in lexicon.everyday_asks for term in group]
+        self._legal_cues = [normalize(term) for group in lexicon.legal_cues for term in group]
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
@@ -118,15 +126,24 @@ class SearchIndex:
                 for doc, value in postings.get(term, {}).items():
                     scores[doc] += weight * value
         scale = max(1, len(words)) ** LENGTH_EXPONENT
+        for doc, similarity in self._samples.closest(text).items():
+            if similarity >= ALIAS_MIN_SIMILARITY:
+                scores[doc] += ALIAS_WEIGHT * similarity * scale
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
             Candidate(self._cards[doc].id, self._cards[doc].title, round(score / scale, 3))
             for doc, score in ranked
         ]
-        threshold = self.threshold
-        if any(term in text for term in self._outside):
-            threshold = math.inf  # a topic the cards deliberately do not cover
+        threshold = math.inf if self._not_ours(text) else self.threshold
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
+
+    def _not_ours(self, text: str) -> bool:
+        """A topic the cards deliberately leave out, or an everyday ask (怎么搭配好看) that
+        only shares a word with a card, and no legal cue that would make it a legal question."""
+        if any(term in text for term in self._outside):
+            return True
+        everyday = any(term in text for term in self._everyday)
+        return everyday and not any(cue in text for cue in self._legal_cues)
 
 
 def _bm25f(
@@ -164,6 +181,41 @@ def _phrase_postings(cards: list[Card]) -> Postings:
         keyword: dict.fromkeys(docs, math.log(1 + total / len(docs)))
         for keyword, docs in owners.items()
     }
+
+
+class _SampleQuestions:
+    """A card's title and aliases are questions as residents ask them; a question worded
+    almost the same way is a strong match whatever words it shares with the rest."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self._owners: list[int] = []
+        self._sizes: list[int] = []
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        for doc, card in enumerate(cards):
+            for question in (card.title, *card.aliases):
+                pairs = _char_pairs(question)
+                for pair in pairs:
+                    self._postings[pair].append(len(self._owners))
+                self._owners.append(doc)
+                self._sizes.append(len(pairs))
+
+    def closest(self, text: str) -> dict[int, float]:
+        """Card -> Dice similarity of `text` to its most similar sample question."""
+        pairs = _char_pairs(text)
+        shared: Counter[int] = Counter()
+        for pair in pairs:
+            shared.update(self._postings.get(pair, ()))
+        best: dict[int, float] = {}
+        for sample, count in shared.items():
+            similarity = 2 * count / (len(pairs) + self._sizes[sample])
+            doc = self._owners[sample]
+            best[doc] = max(best.get(doc, 0.0), similarity)
+        return best
+
+
+def _char_pairs(text: str) -> set[str]:
+    chars = [c for c in normalize(text) if c.isalnum()]
+    return {a + b for a, b in pairwise(chars)}
 
 
 def _field_text(card: Card, name: str) -> str:

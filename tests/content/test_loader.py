@@ -83,6 +83,20 @@ def test_body_over_telegram_limit_is_rejected(tmp_path: Path) -> None:
     assert any(p.path == "cards/unpaid-wages.md" and p.field == "body" for p in problems)
 
 
+def test_lexicon_entries_that_would_block_a_card_keyword_are_reported(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    lexicon = content / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    text = text.replace("everyday_asks:\n", "everyday_asks:\n  - [欠薪, 违法]\n", 1)
+    lexicon.write_text(text, encoding="utf-8")
+
+    _, problems = collect(content)
+
+    messages = [str(p) for p in problems]
+    assert any(m.startswith("cards/unpaid-wages.md: keywords") and "欠薪" in m for m in messages)
+    assert any("lexicon.yaml: everyday_asks" in m and "违法" in m for m in messages)
+
+
 def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     ui = content / "ui.zh.yaml"

@@ -47,6 +47,37 @@ def test_unrelated_questions_get_no_card(index: SearchIndex, question: str) -> N
     assert not index.search(question).matched
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["遗嘱这部电影好看吗", "宅基地上种什么菜好", "电动车电池多久换一次", "醉驾会判几年"],
+)
+def test_everyday_asks_and_uncovered_topics_get_no_card(index: SearchIndex, question: str) -> None:
+    """Each shares a word with a card (遗嘱, 宅基地, 电动车) but asks something else."""
+    result = index.search(question)
+    assert result.candidates and not result.matched
+
+
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        ("在网上买的减肥药吃了拉肚子能退钱吗", "food-safety"),
+        ("婚宴都办了还没领证彩礼能要回来吗", "marriage-registration"),
+    ],
+)
+def test_a_legal_cue_keeps_an_everyday_word_from_blocking_the_card(
+    index: SearchIndex, question: str, card_id: str
+) -> None:
+    result = index.search(question)
+    assert result.matched
+    assert result.best is not None and result.best.card_id == card_id
+
+
+def test_a_question_worded_like_a_sample_question_finds_that_card(index: SearchIndex) -> None:
+    """过了三年还能起诉吗 is a limitation-period alias; its words alone favour civil-lawsuit."""
+    result = index.search("过了三年还能起诉不")
+    assert result.best is not None and result.best.card_id == "limitation-period"
+
+
 def test_candidates_are_ranked_and_limited(index: SearchIndex) -> None:
     result = index.search("离婚 孩子 抚养费 财产", limit=3)
     scores = [c.score for c in result.candidates]
