@@ -136,6 +136,7 @@ async def on_startup(app: PufaApp) -> None:
     by default, coordinators' for each coordinator; volunteers get theirs on joining)."""
     services: Services = app.bot_data["services"]
     await prepare_database(services)
+    await services.desk.restore()
     await set_default_menu(app.bot, services.ui.commands)
     async with services.db.session() as session:
         coordinators = {*services.admin_ids, *await promoted_coordinators(session=session)}

@@ -9,7 +9,6 @@ as its chat id and message id (recipients get a copy of it), never as a Telegram
 """
 
 import html
-from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -24,7 +23,7 @@ from telegram.ext import (
 from handlers import callbacks, campaigns, guided, scheduled
 from handlers.context import PufaApp, PufaContext
 from handlers.coordinator_ui import describe_when, edit, read_when, renderer, send_preview
-from handlers.desk import IDLE_SECONDS, BroadcastDraft, Desk
+from handlers.desk import IDLE, BroadcastDraft, Desk
 from handlers.drafts import conversation
 from handlers.replies import acknowledge, reply_html
 from handlers.roles import require_coordinator
@@ -43,7 +42,6 @@ from storage.drafts import delete_draft, load_draft, save_draft
 from storage.models import utcnow
 
 FLOW = "broadcast"
-IDLE = timedelta(seconds=IDLE_SECONDS)  # an untouched draft is dropped after this
 END = ConversationHandler.END
 # The steps: the bot waits for the content (typed, forwarded, or a card picked), for the
 # audience (buttons), for the time (typed, or 立即发送), for the confirmation (buttons).
@@ -68,7 +66,7 @@ async def _save(ctx: PufaContext, user_id: int, draft: BroadcastDraft, step: str
         await save_draft(
             session=session, flow=FLOW, telegram_id=user_id, step=step, data=draft.data()
         )
-    ctx.services.desk.done(user_id)
+    await ctx.services.desk.done(user_id)
     return step
 
 

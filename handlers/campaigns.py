@@ -157,7 +157,7 @@ async def _edition_action(
         await edit(update, *await _detail(ctx, campaign, year))
         return
     ui = ctx.services.ui.campaigns
-    ctx.services.desk.ask(user.id, "camp_dates", f"{campaign.id}:{year}")
+    await ctx.services.desk.ask(user.id, "camp_dates", f"{campaign.id}:{year}")
     example = _example(campaign, year)
     await reply_html(
         update, ui.dates_prompt.format(name=html.escape(campaign.name), year=year, example=example)
@@ -192,7 +192,7 @@ async def _reminder_action(update: Update, ctx: PufaContext, action: str, rid: i
             await edit(update, *await _detail(ctx, campaign, row.campaign_year))
     else:
         await acknowledge(update)
-        ctx.services.desk.ask(user.id, "camp_time", str(rid))
+        await ctx.services.desk.ask(user.id, "camp_time", str(rid))
         await reply_html(update, ui.reschedule_prompt)
 
 
@@ -206,7 +206,7 @@ async def on_typed(update: Update, ctx: PufaContext, prompt: Prompt) -> None:
         campaign_id, _, year = prompt.ref.partition(":")
         await _typed_dates(update, ctx, campaign_id, int(year), message.text or "")
     else:
-        ctx.services.desk.done(user.id)
+        await ctx.services.desk.done(user.id)
 
 
 async def _typed_time(update: Update, ctx: PufaContext, rid: int, text: str) -> None:
@@ -218,7 +218,7 @@ async def _typed_time(update: Update, ctx: PufaContext, rid: int, text: str) -> 
     if not isinstance(when, Once):
         await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
         return
-    ctx.services.desk.done(user.id)
+    await ctx.services.desk.done(user.id)
     changed = await service.reschedule(rid, when.at, user.id)
     moment = describe(when.at.astimezone(ctx.services.tz))
     await reply_html(update, ui.rescheduled.format(when=moment) if changed else ui.not_open)
@@ -231,7 +231,7 @@ async def _typed_dates(
     campaign = _campaign(ctx, campaign_id)
     assert user is not None and service is not None
     if campaign is None:
-        ctx.services.desk.done(user.id)
+        await ctx.services.desk.done(user.id)
         return
     try:
         first, last = parse_dates(text, year)
@@ -239,7 +239,7 @@ async def _typed_dates(
         await reply_html(update, ui.dates_bad.format(year=year, example=_example(campaign, year)))
         return
     last = last or first + timedelta(days=campaign.days - 1)
-    ctx.services.desk.done(user.id)
+    await ctx.services.desk.done(user.id)
     moved = await service.set_campaign_dates(campaign.id, year, first, last, user.id)
     period = _period(campaign, year, {(campaign.id, year): (first, last)})
     name = html.escape(campaign.name)

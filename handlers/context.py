@@ -43,10 +43,13 @@ class Services:
     last_touch: dict[int, float] = field(default_factory=dict)
     volunteering: VolunteerSettings = field(default_factory=VolunteerSettings)
     # Broadcasts, reminders and the delivery engine (issue 4): built with the Application,
-    # since it sends through the bot; the /scheduled and /campaigns typed-input prompts
-    # (/broadcast drafts are rows: handlers.broadcasts).
+    # since it sends through the bot.
     broadcasting: Broadcasting | None = None
-    desk: Desk = field(default_factory=Desk)
+    # The /scheduled and /campaigns typed-input prompts (set by `bot.app.build_services`).
+    desk: Desk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.desk = Desk(self.db)
 
     @property
     def ui(self) -> UiTexts:

@@ -3,20 +3,24 @@
 The /broadcast draft is a `conversation_draft` row (flow "broadcast", see handlers.broadcasts
 and handlers.drafts), so a restart in the middle of composing loses nothing; `BroadcastDraft`
 turns it into plain JSON and back. What the bot waits for coordinators to type for /scheduled
-and /campaigns (a new time or text, this year's dates) is a short `Prompt` kept in memory:
-after a restart they press that button again.
+and /campaigns (a new time or text, this year's dates) is a short `Prompt`, also a
+`conversation_draft` row (flow "prompt"), so after a restart the bot still waits for it.
 """
 
 import secrets
-import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from scheduler.timeparse import Now, Once, Weekly, When
 from storage.audience import Audience
+from storage.db import Database
+from storage.drafts import active_drafts, delete_draft, save_draft
+from storage.models import utcnow
 
 IDLE_SECONDS = 3600
+IDLE = timedelta(seconds=IDLE_SECONDS)
+PROMPT_FLOW = "prompt"
 
 
 def encode_when(when: When) -> str:
@@ -88,30 +92,53 @@ class BroadcastDraft:
             return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prompt:
     """The bot asked this coordinator to type something: `kind` says what, `ref` for what."""
 
     kind: str  # "edit_time" | "edit_text" | "camp_time" | "camp_dates"
     ref: str = ""
-    since: float = field(default_factory=time.monotonic)
+    since: datetime = field(default_factory=utcnow)
 
 
-@dataclass
 class Desk:
-    """Typed-input prompts of /scheduled and /campaigns (in memory, one per coordinator)."""
+    """Typed-input prompts of /scheduled and /campaigns, one per coordinator: rows in the
+    database, cached here because the message filter that routes typed text is synchronous."""
 
-    prompts: dict[int, Prompt] = field(default_factory=dict)
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._prompts: dict[int, Prompt] = {}
+
+    async def restore(self) -> None:
+        """Read back the prompts a restart interrupted (at start-up, after migrating)."""
+        async with self._db.session() as session:
+            drafts = await active_drafts(session=session, flow=PROMPT_FLOW, idle=IDLE)
+        self._prompts = {
+            user_id: Prompt(d.step, str(d.data.get("ref", "")), d.updated_at)
+            for user_id, d in drafts.items()
+        }
 
     def prompt(self, user_id: int) -> Prompt | None:
-        prompt = self.prompts.get(user_id)
-        if prompt is not None and time.monotonic() - prompt.since > IDLE_SECONDS:
-            self.prompts.pop(user_id, None)
+        prompt = self._prompts.get(user_id)
+        if prompt is not None and utcnow() - prompt.since > IDLE:
             return None
         return prompt
 
-    def ask(self, user_id: int, kind: str, ref: str = "") -> None:
-        self.prompts[user_id] = Prompt(kind, ref)
+    async def ask(self, user_id: int, kind: str, ref: str = "") -> None:
+        prompt = Prompt(kind, ref)
+        async with self._db.session() as session:
+            await save_draft(
+                session=session,
+                flow=PROMPT_FLOW,
+                telegram_id=user_id,
+                step=kind,
+                data={"ref": ref},
+                now=prompt.since,
+            )
+        self._prompts[user_id] = prompt
 
-    def done(self, user_id: int) -> None:
-        self.prompts.pop(user_id, None)
+    async def done(self, user_id: int) -> None:
+        if self._prompts.pop(user_id, None) is None:
+            return
+        async with self._db.session() as session:
+            await delete_draft(session=session, flow=PROMPT_FLOW, telegram_id=user_id)

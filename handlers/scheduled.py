@@ -139,12 +139,12 @@ async def _open_action(
     if action == "p":
         await send_preview(update, ctx, row)
     elif action == "t":
-        ctx.services.desk.ask(user_id, "edit_time", str(broadcast_id))
+        await ctx.services.desk.ask(user_id, "edit_time", str(broadcast_id))
         await reply_html(update, ui.edit_time_prompt.format(id=broadcast_id))
     elif row.content_kind != "text":
         await reply_html(update, ui.edit_text_only)
     else:
-        ctx.services.desk.ask(user_id, "edit_text", str(broadcast_id))
+        await ctx.services.desk.ask(user_id, "edit_text", str(broadcast_id))
         await reply_html(update, ui.edit_text_prompt.format(id=broadcast_id))
 
 
@@ -176,7 +176,7 @@ async def on_typed(update: Update, ctx: PufaContext, prompt: Prompt) -> None:
             return
         changed = await service.edit_text(broadcast_id, message.text_html, user.id)
         done = ui.edited_text
-    ctx.services.desk.done(user.id)
+    await ctx.services.desk.done(user.id)
     await reply_html(update, done if changed else ui.edit_failed.format(id=broadcast_id))
 
 

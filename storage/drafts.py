@@ -2,7 +2,7 @@
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +12,12 @@ from storage.models import ConversationDraft, utcnow
 Data = dict[str, Any]
 
 
+class Draft(NamedTuple):
+    step: str
+    data: Data
+    updated_at: datetime
+
+
 async def load_draft(
     *, session: AsyncSession, flow: str, telegram_id: int
 ) -> tuple[str, Data] | None:
@@ -19,8 +25,7 @@ async def load_draft(
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         return None
-    data = json.loads(row.data)
-    return row.step, data if isinstance(data, dict) else {}
+    return row.step, _data(row)
 
 
 async def save_draft(
@@ -53,15 +58,24 @@ async def active_steps(
 ) -> dict[int, str]:
     """{telegram_id: step} of the flow's drafts touched within `idle`; older ones are deleted
     (they timed out while the bot was down)."""
+    drafts = await active_drafts(session=session, flow=flow, idle=idle, now=now)
+    return {telegram_id: draft.step for telegram_id, draft in drafts.items()}
+
+
+async def active_drafts(
+    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime | None = None
+) -> dict[int, Draft]:
+    """The flow's drafts touched within `idle`, by Telegram id; older ones are deleted."""
     cutoff = (now or utcnow()) - idle
     await session.exec(
         delete(ConversationDraft).where(
             col(ConversationDraft.flow) == flow, col(ConversationDraft.updated_at) < cutoff
         )
     )
-    rows = await session.exec(
-        select(ConversationDraft.telegram_id, ConversationDraft.step).where(
-            col(ConversationDraft.flow) == flow
-        )
-    )
-    return dict(rows.all())
+    rows = await session.exec(select(ConversationDraft).where(col(ConversationDraft.flow) == flow))
+    return {row.telegram_id: Draft(row.step, _data(row), row.updated_at) for row in rows.all()}
+
+
+def _data(row: ConversationDraft) -> Data:
+    data = json.loads(row.data)
+    return data if isinstance(data, dict) else {}

@@ -112,3 +112,31 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         [row] = await coordinator_rows(bot)
         assert row.content_kind == "copy" and row.source_chat_id == ADMIN_ID
         assert await draft_step(bot) is None
+
+
+async def test_a_scheduled_edit_prompt_survives_a_restart(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """/scheduled → 📝 → restart → the typed text still edits that broadcast."""
+    async with restartable_bot(tmp_path, library, index) as server:
+        bot = server.harness
+        assert bot is not None
+        await add_subscribers(bot.services.db, LABOR, category="labor")
+        coordinator = bot.api.user(ADMIN_ID, "协调员")
+        await bot.ask(coordinator, "/broadcast")
+        audience = await bot.ask(coordinator, "本周六普法讲座")
+        await bot.tap(coordinator, audience, "👥 所有订阅者")
+        bot.api.send_text(coordinator, "明天上午9点")
+        _, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+        await bot.tap(coordinator, confirm, "✅ 确认发送")
+        listing = await bot.ask(coordinator, "/scheduled")
+        [row] = await coordinator_rows(bot)
+        prompt = await bot.tap(coordinator, listing, f"📝 #{row.id}")
+        assert f"#{row.id}" in prompt.content
+
+        bot = await server.restart()
+        assert "已更新" in (await bot.ask(coordinator, "本周日普法讲座改到村委会")).content
+        [edited] = await coordinator_rows(bot)
+        assert edited.text == "本周日普法讲座改到村委会"
+        # The prompt is answered: typing again is an ordinary question.
+        assert "已更新" not in (await bot.ask(coordinator, "宪法日是哪天")).content
