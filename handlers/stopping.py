@@ -1,9 +1,16 @@
 """Stopping messages without a menu: the one-tap unsubscribe button under every broadcast,
-and Telegram's word that a user blocked (or unblocked) the bot."""
+and Telegram's word that a user blocked (or unblocked) the bot; and a group that became a
+supergroup, whose subscriptions follow its new chat id."""
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
 
 from handlers import callbacks
 from handlers.broadcast_render import PREVIEW_ID
@@ -92,7 +99,23 @@ async def on_my_chat_member(update: Update, ctx: PufaContext) -> None:
         )
 
 
+async def on_chat_migrated(update: Update, ctx: PufaContext) -> None:
+    """Telegram's service message in the old group (migrate_to) or the new one (migrate_from)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with ctx.services.db.session() as session:
+        await subs.move_chat(session=session, old_chat_id=old, new_chat_id=new)
+
+
 HANDLERS: list[BaseHandler[Update, PufaContext, None]] = [
     CallbackQueryHandler(on_unsubscribe_button, pattern=callbacks.pattern(callbacks.UNSUBSCRIBE)),
     ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+    MessageHandler(filters.StatusUpdate.MIGRATE, on_chat_migrated),
 ]

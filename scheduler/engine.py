@@ -17,6 +17,7 @@ from typing import Any
 from scheduler.messages import (
     Blocked,
     Failed,
+    Moved,
     Outcome,
     Outgoing,
     Renderer,
@@ -31,7 +32,7 @@ from scheduler.ratelimit import Pacer, Ticket
 from storage import broadcasts as repo
 from storage.db import Database
 from storage.models import Broadcast, BroadcastStatus, DeliveryState, utcnow
-from storage.subscriptions import mark_inactive
+from storage.subscriptions import mark_inactive, move_chat
 
 log = logging.getLogger(__name__)
 Now = Callable[[], datetime]
@@ -261,6 +262,9 @@ class DeliveryEngine:
             values = {"error": outcome.reason, "not_before": now + timedelta(seconds=backoff)}
         elif isinstance(outcome, Blocked):
             state, values = DeliveryState.BLOCKED, {"error": outcome.reason}
+        elif isinstance(outcome, Moved):
+            state = DeliveryState.PENDING  # sent again, to the supergroup
+            values = {"attempts": task.attempts, "chat_id": outcome.new_chat_id}
         elif isinstance(outcome, Uncertain):
             state, values = DeliveryState.UNCERTAIN, {"error": outcome.reason}
         else:
@@ -270,6 +274,17 @@ class DeliveryEngine:
         if forced is not None:
             state, values = forced, {}
         async with self.db.session() as session:
+            if isinstance(outcome, Moved):
+                await move_chat(
+                    session=session,
+                    old_chat_id=task.chat_id,
+                    new_chat_id=outcome.new_chat_id,
+                    now=now,
+                )
+                if await repo.has_delivery(
+                    session=session, broadcast_id=task.broadcast_id, chat_id=outcome.new_chat_id
+                ):
+                    state, values = DeliveryState.CANCELLED, {"error": "chat moved"}
             await repo.move_delivery(
                 session=session,
                 delivery_id=task.id,

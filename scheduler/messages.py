@@ -62,7 +62,14 @@ class Uncertain:
     reason: str
 
 
-Outcome = Sent | Blocked | Failed | Retry | RetryLater | Uncertain
+@dataclass(frozen=True)
+class Moved:
+    """The group became a supergroup with a new id: send there instead."""
+
+    new_chat_id: int
+
+
+Outcome = Sent | Blocked | Failed | Moved | Retry | RetryLater | Uncertain
 
 
 class Sender(Protocol):

@@ -26,6 +26,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from scheduler.messages import (
     Blocked,
     Failed,
+    Moved,
     Outcome,
     Outgoing,
     Retry,
@@ -92,7 +93,7 @@ def classify(error: TelegramError) -> Outcome:
     if isinstance(error, Forbidden):
         return Blocked(text)
     if isinstance(error, ChatMigrated):
-        return Failed(f"group moved to supergroup {error.new_chat_id}")
+        return Moved(int(error.new_chat_id))
     if isinstance(error, BadRequest):
         gone = any(marker in text.lower() for marker in _GONE)
         return Blocked(text) if gone else Failed(text)

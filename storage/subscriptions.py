@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Recipient, Subscription, utcnow
+from storage.models import Delivery, DeliveryState, Recipient, Subscription, utcnow
 
 
 class SubKind(StrEnum):
@@ -159,3 +159,66 @@ async def set_active(*, session: AsyncSession, chat_id: int, active: bool, reaso
 async def is_active(*, session: AsyncSession, chat_id: int) -> bool:
     row = await session.get(Recipient, chat_id)
     return row is None or row.active
+
+
+async def move_chat(
+    *, session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime | None = None
+) -> None:
+    """A group became a supergroup (Telegram gives it a new id): its settings, opt-ins and
+    waiting deliveries follow it; the old id stays as an inactive row for the records."""
+    now = now or utcnow()
+    old = await session.get(Recipient, old_chat_id)
+    if old is None or old_chat_id == new_chat_id:
+        return
+    if await session.get(Recipient, new_chat_id) is None:
+        session.add(
+            Recipient(
+                chat_id=new_chat_id,
+                chat_type="supergroup",
+                title=old.title,
+                active=old.active,
+                campaign_reminders=old.campaign_reminders,
+                volunteer_calls=old.volunteer_calls,
+                monthly_reminder=old.monthly_reminder,
+                added_by=old.added_by,
+                created_at=old.created_at,
+                updated_at=now,
+            )
+        )
+    old.active, old.inactive_reason, old.updated_at = False, f"moved to {new_chat_id}", now
+    session.add(old)
+    kept = await session.exec(select(Subscription).where(col(Subscription.chat_id) == new_chat_id))
+    have = {(sub.kind, sub.value) for sub in kept.all()}
+    moving = await session.exec(
+        select(Subscription).where(col(Subscription.chat_id) == old_chat_id)
+    )
+    for sub in moving.all():
+        if (sub.kind, sub.value) in have:
+            await session.delete(sub)
+        else:
+            sub.chat_id = new_chat_id
+            session.add(sub)
+    await _move_pending_deliveries(session, old_chat_id, new_chat_id)
+    await session.flush()
+
+
+async def _move_pending_deliveries(
+    session: AsyncSession, old_chat_id: int, new_chat_id: int
+) -> None:
+    """Waiting deliveries go to the new id, unless that broadcast already has it."""
+    taken = await session.exec(
+        select(Delivery.broadcast_id).where(col(Delivery.chat_id) == new_chat_id)
+    )
+    already = set(taken.all())
+    waiting = await session.exec(
+        select(Delivery).where(
+            col(Delivery.chat_id) == old_chat_id,
+            col(Delivery.state) == DeliveryState.PENDING.value,
+        )
+    )
+    for delivery in waiting.all():
+        if delivery.broadcast_id in already:
+            delivery.state, delivery.error = DeliveryState.CANCELLED.value, "chat moved"
+        else:
+            delivery.chat_id = new_chat_id
+        session.add(delivery)

@@ -255,6 +255,14 @@ class UserActions:
         }
         return self.state.enqueue("my_chat_member", update, sender.id)
 
+    def migrate_group(self, user: UserRef, group_id: int, supergroup_id: int) -> dict[str, Any]:
+        """``user`` upgrades a group to a supergroup: the group gets the service message
+        with ``migrate_to_chat_id``, and writes to the old id fail with that id from now on."""
+        self.state.chats[supergroup_id] = FakeChat(supergroup_id, "supergroup", title="超级群")
+        update = self._message(user, group_id, {"migrate_to_chat_id": supergroup_id})
+        self.state.migrated[group_id] = supergroup_id
+        return update
+
     def _user(self, user: UserRef) -> FakeUser:
         if isinstance(user, FakeUser):
             return self.state.users.get(user.id) or self.state.remember_user(user)

@@ -14,11 +14,19 @@ from typing import Any
 class ApiError(Exception):
     """A Bot API error response: ``{"ok": false, "error_code": ..., "description": ...}``."""
 
-    def __init__(self, error_code: int, description: str, *, retry_after: int | None = None):
+    def __init__(
+        self,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ):
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -26,8 +34,12 @@ class ApiError(Exception):
             "error_code": self.error_code,
             "description": self.description,
         }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+        parameters = {
+            "retry_after": self.retry_after,
+            "migrate_to_chat_id": self.migrate_to_chat_id,
+        }
+        if any(value is not None for value in parameters.values()):
+            body["parameters"] = {k: v for k, v in parameters.items() if v is not None}
         return body
 
 
@@ -44,6 +56,15 @@ def forbidden(reason: str) -> ApiError:
 def too_many_requests(retry_after: int) -> ApiError:
     """429 as Telegram sends it when a flood limit is hit."""
     return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+
+
+def chat_migrated(new_chat_id: int) -> ApiError:
+    """400 for a group upgraded to a supergroup: the new id is in ``parameters``."""
+    return ApiError(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_chat_id,
+    )
 
 
 def parse_error(reason: str) -> ApiError:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, forbidden
+from bot.local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, chat_migrated, forbidden
 from bot.local_api.records import (
     ApiCall,
     FakeChat,
@@ -74,6 +74,7 @@ class BotState:
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.open_queries: set[str] = set()
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
         self.deleted: set[int] = set()
         self.admins: dict[int, list[int]] = {}
         self.pinned: dict[int, int] = {}  # chat id -> pinned message id
@@ -126,6 +127,8 @@ class BotState:
 
     def writable_chat(self, chat_id: int) -> FakeChat:
         """The chat, or the 403 Telegram answers when the bot can no longer write there."""
+        if chat_id in self.migrated:
+            raise chat_migrated(self.migrated[chat_id])
         chat = self.chat(chat_id)
         if chat_id in self.blocked:
             if chat.type == "private":

@@ -336,3 +336,45 @@ async def test_a_user_who_blocks_the_bot_is_skipped_until_they_come_back(
     await bot.settle()
     async with bot.services.db.session() as session:
         assert await is_active(session=session, chat_id=6101)
+
+
+# A group upgraded to a supergroup gets a new chat id: its subscriptions follow, whether the
+# bot saw Telegram's service message or only learnt it from a failed send.
+GROUP, SUPERGROUP = -4001, -1_000_000_004_001
+
+
+async def _categories(bot: Harness, chat_id: int) -> set[str]:
+    async with bot.services.db.session() as session:
+        return set((await subscriptions_of(session=session, chat_id=chat_id)).categories)
+
+
+async def test_the_migration_service_message_moves_a_groups_subscriptions(
+    quick_bot: Harness,
+) -> None:
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [GROUP], category="labor")
+    bot.api.migrate_group(bot.api.user(7001), GROUP, SUPERGROUP)
+    await bot.settle()
+    assert await _categories(bot, SUPERGROUP) == {"labor"}
+    assert await _categories(bot, GROUP) == set()
+    async with bot.services.db.session() as session:
+        assert not await is_active(session=session, chat_id=GROUP)
+        assert await is_active(session=session, chat_id=SUPERGROUP)
+
+
+async def test_a_broadcast_to_a_migrated_group_reaches_the_supergroup_once(bot: Harness) -> None:
+    await add_subscribers(bot.services.db, [GROUP, 7101], category="labor")
+    bot.api.state.migrated[GROUP] = SUPERGROUP  # the service message was never seen
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "普法讲座改到周日")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
+    _, confirm = await _preview_now(bot, coordinator, when)
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    summary = await bot.api.wait_for_call(
+        "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+    )
+    assert "成功：2/2" in summary.params["text"]
+    assert [m.content for m in bot.sent_to(SUPERGROUP)] == ["普法讲座改到周日"]
+    assert len(bot.sent_to(7101)) == 1
+    assert await _categories(bot, SUPERGROUP) == {"labor"}
