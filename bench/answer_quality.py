@@ -4,8 +4,11 @@ Own questions: bench/questions.jsonl (`q`, `expected` = card id or "none").
 Real questions: ../shared/bench-data/real-legal-questions.jsonl with our labels in
 bench/real-labels.jsonl (`expected` = list of acceptable card ids, empty = should fall back).
 
-Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own
-and real questions are test sets, run once to report.
+Held-out questions: bench/holdout-questions.jsonl (same format), written by a helper who saw
+only the card titles, measured once and never tuned on.
+
+Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own,
+held-out and real questions are test sets, run to report.
 
 Run: python bench/answer_quality.py [--dev] [--real PATH] [--show-misses]
 """
@@ -148,7 +151,10 @@ def main() -> int:
     if args.dev:
         sets = {"dev (bench/dev-questions.jsonl)": own_cases("dev-questions.jsonl")}
     else:
-        sets = {"own (bench/questions.jsonl)": own_cases()}
+        sets = {
+            "own (bench/questions.jsonl)": own_cases(),
+            "held-out (bench/holdout-questions.jsonl)": own_cases("holdout-questions.jsonl"),
+        }
         if args.real.exists():
             sets["real (shared/bench-data)"] = real_cases(args.real)
         else:
