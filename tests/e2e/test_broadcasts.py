@@ -161,11 +161,7 @@ async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
     await add_subscribers(bot.services.db, users)
     bot.api.block(1005)
     coordinator = bot.api.user(COORDINATOR)
-    await bot.ask(coordinator, "/broadcast")
-    audience = await bot.ask(coordinator, "本周六普法讲座")
-    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
-    _, confirm = await _preview_now(bot, coordinator, when)
-    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    await _send_to_all_now(bot, coordinator, "本周六普法讲座")
     progress = await bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
@@ -184,6 +180,15 @@ async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
         assert not await is_active(session=session, chat_id=1005)
 
 
+async def _send_to_all_now(bot: Harness, coordinator: FakeUser, text: str) -> None:
+    """/broadcast `text` to all subscribers, now, confirmed."""
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, text)
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
+    _, confirm = await _preview_now(bot, coordinator, when)
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
+
+
 async def _preview_now(
     bot: Harness, coordinator: FakeUser, when: SentMessage
 ) -> tuple[SentMessage, SentMessage]:
@@ -196,11 +201,7 @@ async def test_stop_button_cancels_a_running_broadcast(bot: Harness) -> None:
     users = list(range(2001, 2121))
     await add_subscribers(bot.services.db, users)
     coordinator = bot.api.user(COORDINATOR)
-    await bot.ask(coordinator, "/broadcast")
-    audience = await bot.ask(coordinator, "临时通知")
-    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
-    _, confirm = await _preview_now(bot, coordinator, when)
-    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    await _send_to_all_now(bot, coordinator, "临时通知")
     call = await bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
@@ -366,11 +367,7 @@ async def test_a_broadcast_to_a_migrated_group_reaches_the_supergroup_once(bot: 
     await add_subscribers(bot.services.db, [GROUP, 7101], category="labor")
     bot.api.state.migrated[GROUP] = SUPERGROUP  # the service message was never seen
     coordinator = bot.api.user(COORDINATOR)
-    await bot.ask(coordinator, "/broadcast")
-    audience = await bot.ask(coordinator, "普法讲座改到周日")
-    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
-    _, confirm = await _preview_now(bot, coordinator, when)
-    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    await _send_to_all_now(bot, coordinator, "普法讲座改到周日")
     summary = await bot.api.wait_for_call(
         "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
     )
