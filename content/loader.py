@@ -170,8 +170,9 @@ def _check_cards(
 def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem]) -> None:
     """Catch list entries that would silently block or unblock the wrong questions."""
     lists = {
-        name: [term for group in getattr(lexicon, name) for term in group]
-        for name in ("out_of_scope", "everyday_asks", "legal_cues")
+        "out_of_scope": lexicon.phrases("out_of_scope"),
+        "everyday_asks": lexicon.phrases("everyday_asks"),
+        "legal_cues": lexicon.phrases("legal_cues"),
     }
     for name, terms in lists.items():
         if any(not term.strip() for term in terms):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -70,6 +71,11 @@ class Lexicon(_Strict):
     # Both are lists of groups so the file can keep related phrases on one line.
     everyday_asks: list[list[str]] = Field(default_factory=list)
     legal_cues: list[list[str]] = Field(default_factory=list)
+
+    def phrases(self, name: Literal["out_of_scope", "everyday_asks", "legal_cues"]) -> list[str]:
+        """The phrases of one grouped list, groups flattened."""
+        groups: list[list[str]] = getattr(self, name)
+        return [phrase for group in groups for phrase in group]
 
 
 class Town(_Strict):

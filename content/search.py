@@ -107,9 +107,9 @@ class SearchIndex:
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
         self._samples = _SampleQuestions(self._cards)
-        self._outside = [normalize(term) for group in lexicon.out_of_scope for term in group]
-        self._everyday = [normalize(term) for group in lexicon.everyday_asks for term in group]
-        self._legal_cues = [normalize(term) for group in lexicon.legal_cues for term in group]
+        self._outside = [normalize(term) for term in lexicon.phrases("out_of_scope")]
+        self._everyday = [normalize(term) for term in lexicon.phrases("everyday_asks")]
+        self._legal_cues = [normalize(term) for term in lexicon.phrases("legal_cues")]
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
