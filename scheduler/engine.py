@@ -262,9 +262,8 @@ class DeliveryEngine:
             values = {"error": outcome.reason, "not_before": now + timedelta(seconds=backoff)}
         elif isinstance(outcome, Blocked):
             state, values = DeliveryState.BLOCKED, {"error": outcome.reason}
-        elif isinstance(outcome, Moved):
-            state = DeliveryState.PENDING  # sent again, to the supergroup
-            values = {"attempts": task.attempts, "chat_id": outcome.new_chat_id}
+        elif isinstance(outcome, Moved):  # waits again; move_chat below sends it to the new id
+            state, values = DeliveryState.PENDING, {"attempts": task.attempts}
         elif isinstance(outcome, Uncertain):
             state, values = DeliveryState.UNCERTAIN, {"error": outcome.reason}
         else:
@@ -274,17 +273,6 @@ class DeliveryEngine:
         if forced is not None:
             state, values = forced, {}
         async with self.db.session() as session:
-            if isinstance(outcome, Moved):
-                await move_chat(
-                    session=session,
-                    old_chat_id=task.chat_id,
-                    new_chat_id=outcome.new_chat_id,
-                    now=now,
-                )
-                if await repo.has_delivery(
-                    session=session, broadcast_id=task.broadcast_id, chat_id=outcome.new_chat_id
-                ):
-                    state, values = DeliveryState.CANCELLED, {"error": "chat moved"}
             await repo.move_delivery(
                 session=session,
                 delivery_id=task.id,
@@ -293,6 +281,13 @@ class DeliveryEngine:
                 now=now,
                 **values,
             )
+            if isinstance(outcome, Moved):
+                await move_chat(
+                    session=session,
+                    old_chat_id=task.chat_id,
+                    new_chat_id=outcome.new_chat_id,
+                    now=now,
+                )
             if isinstance(outcome, Blocked):
                 await mark_inactive(
                     session=session, chat_ids=[task.chat_id], reason=outcome.reason, now=now

@@ -237,15 +237,6 @@ async def move_delivery(
     return bool(result.rowcount)
 
 
-async def has_delivery(*, session: AsyncSession, broadcast_id: int, chat_id: int) -> bool:
-    found = await session.exec(
-        select(Delivery.id).where(
-            col(Delivery.broadcast_id) == broadcast_id, col(Delivery.chat_id) == chat_id
-        )
-    )
-    return found.first() is not None
-
-
 async def counts(*, session: AsyncSession, broadcast_id: int) -> Counts:
     rows = await session.exec(
         select(Delivery.state, func.count())

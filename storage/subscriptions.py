@@ -166,27 +166,28 @@ async def move_chat(
 ) -> None:
     """A group became a supergroup (Telegram gives it a new id): its settings, opt-ins and
     waiting deliveries follow it; the old id stays as an inactive row for the records."""
+    if old_chat_id == new_chat_id:
+        return
     now = now or utcnow()
     old = await session.get(Recipient, old_chat_id)
-    if old is None or old_chat_id == new_chat_id:
-        return
-    if await session.get(Recipient, new_chat_id) is None:
-        session.add(
-            Recipient(
-                chat_id=new_chat_id,
-                chat_type="supergroup",
-                title=old.title,
-                active=old.active,
-                campaign_reminders=old.campaign_reminders,
-                volunteer_calls=old.volunteer_calls,
-                monthly_reminder=old.monthly_reminder,
-                added_by=old.added_by,
-                created_at=old.created_at,
-                updated_at=now,
+    if old is not None:
+        if await session.get(Recipient, new_chat_id) is None:
+            session.add(
+                Recipient(
+                    chat_id=new_chat_id,
+                    chat_type="supergroup",
+                    title=old.title,
+                    active=old.active,
+                    campaign_reminders=old.campaign_reminders,
+                    volunteer_calls=old.volunteer_calls,
+                    monthly_reminder=old.monthly_reminder,
+                    added_by=old.added_by,
+                    created_at=old.created_at,
+                    updated_at=now,
+                )
             )
-        )
-    old.active, old.inactive_reason, old.updated_at = False, f"moved to {new_chat_id}", now
-    session.add(old)
+        old.active, old.inactive_reason, old.updated_at = False, f"moved to {new_chat_id}", now
+        session.add(old)
     kept = await session.exec(select(Subscription).where(col(Subscription.chat_id) == new_chat_id))
     have = {(sub.kind, sub.value) for sub in kept.all()}
     moving = await session.exec(
