@@ -45,7 +45,7 @@ class Services:
     # Broadcasts, reminders and the delivery engine (issue 4): built with the Application,
     # since it sends through the bot.
     broadcasting: Broadcasting | None = None
-    # The /scheduled and /campaigns typed-input prompts (set by `bot.app.build_services`).
+    # The /scheduled and /campaigns typed-input prompts, kept in `db`.
     desk: Desk = field(init=False)
 
     def __post_init__(self) -> None:

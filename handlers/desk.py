@@ -18,8 +18,7 @@ from storage.db import Database
 from storage.drafts import active_drafts, delete_draft, save_draft
 from storage.models import utcnow
 
-IDLE_SECONDS = 3600
-IDLE = timedelta(seconds=IDLE_SECONDS)
+IDLE = timedelta(hours=1)  # an untouched draft or prompt is dropped after this
 PROMPT_FLOW = "prompt"
 
 
