@@ -1,0 +1,41 @@
+"""The answer-quality question sets stay honest: every label names a card that exists, no
+question is listed twice, and the tuning (dev) set shares no question with the test sets."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+OWN_FORMAT_SETS = ("questions.jsonl", "holdout-questions.jsonl", "dev-questions.jsonl")
+TEST_SETS = ("questions.jsonl", "holdout-questions.jsonl")
+
+
+def _questions(name: str) -> list[dict[str, str]]:
+    with (BENCH / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.mark.parametrize("name", OWN_FORMAT_SETS)
+def test_labels_name_existing_cards(library: Library, name: str) -> None:
+    unknown = {row["expected"] for row in _questions(name)} - {*library.cards, "none"}
+    assert not unknown
+
+
+@pytest.mark.parametrize("name", OWN_FORMAT_SETS)
+def test_no_question_is_listed_twice(name: str) -> None:
+    questions = [row["q"] for row in _questions(name)]
+    assert len(questions) == len(set(questions))
+
+
+def test_real_labels_name_existing_cards(library: Library) -> None:
+    rows = _questions("real-labels.jsonl")
+    assert not {card for row in rows for card in row["expected"]} - set(library.cards)
+
+
+def test_dev_set_shares_no_question_with_the_test_sets() -> None:
+    dev = {row["q"] for row in _questions("dev-questions.jsonl")}
+    for name in TEST_SETS:
+        assert not dev & {row["q"] for row in _questions(name)}, name
