@@ -25,6 +25,7 @@ from handlers.context import PufaApp, PufaContext
 from handlers.coordinator_ui import describe_when, edit, read_when, renderer, send_preview
 from handlers.desk import IDLE, BroadcastDraft, Desk
 from handlers.drafts import conversation
+from handlers.guided import END, State
 from handlers.replies import acknowledge, reply_html
 from handlers.roles import require_coordinator
 from scheduler.planning import (
@@ -42,11 +43,9 @@ from storage.drafts import delete_draft, load_draft, save_draft
 from storage.models import utcnow
 
 FLOW = "broadcast"
-END = ConversationHandler.END
 # The steps: the bot waits for the content (typed, forwarded, or a card picked), for the
 # audience (buttons), for the time (typed, or 立即发送), for the confirmation (buttons).
 CONTENT, AUDIENCE, WHEN, CONFIRM = "content", "audience", "when", "confirm"
-State = str | int | None
 
 
 def button(label: str, *args: str | int) -> InlineKeyboardButton:

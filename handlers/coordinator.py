@@ -22,6 +22,7 @@ from content.report_input import InputError, parse_period
 from content.ui_volunteers import VolunteerTexts
 from handlers import callbacks, notify
 from handlers.context import PufaApp, PufaContext
+from handlers.guided import volunteer_texts
 from handlers.menus import refresh_menu
 from handlers.replies import acknowledge, reply_html
 from handlers.report_view import explain
@@ -36,10 +37,6 @@ SECTION_LINES = 12
 HOURS_LINES = 20
 COMMANDS = ("invite", "promote", "demote", "stats", "export", "hours")
 _DAYS = re.compile(r"^(\d{1,3})(?:天|d|days?)$")
-
-
-def _texts(ctx: PufaContext) -> VolunteerTexts:
-    return ctx.services.ui.volunteers
 
 
 def _actor(update: Update) -> int | None:
@@ -72,7 +69,7 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
 async def on_invite(update: Update, ctx: PufaContext) -> None:
     if not await require_coordinator(update, ctx, "invite"):
         return
-    texts, services = _texts(ctx), ctx.services
+    texts, services = volunteer_texts(ctx), ctx.services
     days, single, organisation, words = services.volunteering.invite_valid_days, False, "", []
     for arg in ctx.args or []:
         if arg in {"单次", "一次", "once"}:
@@ -138,7 +135,7 @@ async def on_role_command(update: Update, ctx: PufaContext) -> None:
     promote = command == "promote"
     if not await require_coordinator(update, ctx, command):
         return
-    texts = _texts(ctx)
+    texts = volunteer_texts(ctx)
     async with ctx.services.db.session() as session:
         person = await find_person(session=session, ref=" ".join(ctx.args or []))
     if person is None:
@@ -176,7 +173,7 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
     action = args[0] if args and args[0] in {"promote", "demote"} else "role"
     if not await require_coordinator(update, ctx, action):
         return
-    texts = _texts(ctx)
+    texts = volunteer_texts(ctx)
     if len(args) != 3 or action == "role" or not args[1].isdigit() or args[2] not in {"yes", "no"}:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
@@ -220,7 +217,7 @@ async def _period(update: Update, ctx: PufaContext) -> tuple[Period, Format] | N
     try:
         return _period_and_format(ctx)
     except InputError as problem:
-        texts = _texts(ctx)
+        texts = volunteer_texts(ctx)
         await reply_html(update, explain(texts, problem.problem, 0) + "\n" + texts.period_usage)
         return None
 
@@ -279,7 +276,7 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     chosen = await _period(update, ctx)
     if chosen is None:
         return
-    period, texts = chosen[0], _texts(ctx)
+    period, texts = chosen[0], volunteer_texts(ctx)
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
     await _audit(ctx, update, "stats", detail=_period_text(period))
@@ -311,7 +308,7 @@ async def _send_table(update: Update, ctx: PufaContext, action: str) -> None:
     chosen = await _period(update, ctx)
     if chosen is None or update.effective_chat is None:
         return
-    (period, fmt), texts = chosen, _texts(ctx)
+    (period, fmt), texts = chosen, volunteer_texts(ctx)
     labels = export_labels(ctx.services.library, ctx.services.tz)
     export = export_reports if action == "export" else export_hours
     async with ctx.services.db.session() as session:

@@ -5,11 +5,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.ext import ConversationHandler, filters
 
+from content.ui_volunteers import VolunteerTexts
 from handlers import callbacks
 from handlers.context import PufaContext
 from handlers.replies import acknowledge, reply_html
 from storage.drafts import load_draft, save_draft
+
+END = ConversationHandler.END
+# What a step handler returns: the next step, END, or None to stay where the chat is.
+State = str | int | None
+# A typed answer (commands are left to the fallbacks).
+TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 
 @dataclass
@@ -17,6 +25,10 @@ class Draft:
     user_id: int
     step: str
     data: dict[str, Any]
+
+
+def volunteer_texts(ctx: PufaContext) -> VolunteerTexts:
+    return ctx.services.ui.volunteers
 
 
 def user_id(update: Update) -> int:
