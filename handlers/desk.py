@@ -1,10 +1,11 @@
 """Coordinators' unfinished work in the chat.
 
-The /broadcast draft is a `conversation_draft` row (flow "broadcast", see handlers.broadcasts
-and handlers.drafts), so a restart in the middle of composing loses nothing; `BroadcastDraft`
-turns it into plain JSON and back. What the bot waits for coordinators to type for /scheduled
-and /campaigns (a new time or text, this year's dates) is a short `Prompt`, also a
-`conversation_draft` row (flow "prompt"), so after a restart the bot still waits for it.
+The /broadcast draft is a `conversation_draft` row (flow "broadcast", see
+handlers.broadcast_draft and handlers.drafts), so a restart in the middle of composing loses
+nothing; `BroadcastDraft` turns it into plain JSON and back. What the bot waits for
+coordinators to type for /scheduled and /campaigns (a new time or text, this year's dates) is
+a short `Prompt`, also a `conversation_draft` row (flow "prompt"), so after a restart the bot
+still waits for it.
 """
 
 import secrets

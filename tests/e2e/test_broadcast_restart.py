@@ -7,7 +7,7 @@ from pathlib import Path
 
 from content.loader import Library
 from content.search import SearchIndex
-from handlers.broadcasts import FLOW
+from handlers.broadcast_draft import FLOW
 from storage import broadcasts as repo
 from storage.drafts import load_draft
 from storage.models import Broadcast, BroadcastStatus

@@ -1,0 +1,52 @@
+"""What the coordinator commands share: the audit record of every action, and the period
+(and file format) typed after /stats, /export and /hours."""
+
+from datetime import datetime
+
+from telegram import Update
+
+from content.report_input import InputError, parse_period
+from handlers.context import PufaContext
+from handlers.guided import volunteer_texts
+from handlers.replies import reply_html
+from handlers.report_view import explain
+from storage.audit import record
+from storage.exports import Format
+from storage.stats import Period
+
+
+def actor(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+async def audit(
+    ctx: PufaContext, update: Update, action: str, target: str = "", detail: str = ""
+) -> None:
+    async with ctx.services.db.session() as session:
+        await record(
+            session=session, actor_id=actor(update), action=action, target=target, detail=detail
+        )
+
+
+def _period_and_format(ctx: PufaContext) -> tuple[Period, Format]:
+    """Raises InputError for a period nobody can read."""
+    args = list(ctx.args or [])
+    fmt: Format = "csv" if any(a.lower() == "csv" for a in args) else "xlsx"
+    words = " ".join(a for a in args if a.lower() not in {"csv", "xlsx"})
+    today = datetime.now(ctx.services.tz).date()
+    start, end = parse_period(words, today=today)
+    return Period(start, end), fmt
+
+
+async def read_period(update: Update, ctx: PufaContext) -> tuple[Period, Format] | None:
+    """The period and format typed, or None after explaining what is wrong with them."""
+    try:
+        return _period_and_format(ctx)
+    except InputError as problem:
+        texts = volunteer_texts(ctx)
+        await reply_html(update, explain(texts, problem.problem, 0) + "\n" + texts.period_usage)
+        return None
+
+
+def period_text(period: Period) -> str:
+    return f"{period.start.isoformat()} ~ {period.end.isoformat()}"
