@@ -25,7 +25,12 @@ RESIDENT = 301
 
 @asynccontextmanager
 async def coordinated_bot(
-    tmp_path: Path, library: Library, index: SearchIndex, *, strict: bool
+    tmp_path: Path,
+    library: Library,
+    index: SearchIndex,
+    *,
+    strict: bool,
+    broadcast_rate_per_second: float = 30,
 ) -> AsyncIterator[Harness]:
     """The bot with a coordinator; `strict`: against a server enforcing 30/s, 1/s a chat and
     20/min a group (so the bot paces even its replies to one chat at 1/s)."""
@@ -36,6 +41,7 @@ async def coordinated_bot(
         admin_ids=frozenset({COORDINATOR}),
         pace_private_replies=strict,
         broadcast_progress_seconds=0.5,
+        broadcast_rate_per_second=broadcast_rate_per_second,
     ) as harness:
         yield harness
 
@@ -47,6 +53,17 @@ async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIter
         harness.api.user(COORDINATOR, "协调员")
         yield harness
         assert harness.api.flood_errors == 0
+
+
+@pytest.fixture
+async def slow_bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
+    """Sends broadcasts at 5/s, so a broadcast to 120 people (24 s) is still running when its
+    progress message appears (after 5 s) and a test acts on it, however busy the machine is."""
+    async with coordinated_bot(
+        tmp_path, library, index, strict=True, broadcast_rate_per_second=5
+    ) as harness:
+        harness.api.user(COORDINATOR, "协调员")
+        yield harness
 
 
 @pytest.fixture
@@ -197,29 +214,29 @@ async def _preview_now(
     return preview, confirm
 
 
-async def test_stop_button_cancels_a_running_broadcast(bot: Harness) -> None:
+async def test_stop_button_cancels_a_running_broadcast(slow_bot: Harness) -> None:
     users = list(range(2001, 2121))
-    await add_subscribers(bot.services.db, users)
-    coordinator = bot.api.user(COORDINATOR)
-    await _send_to_all_now(bot, coordinator, "临时通知")
-    call = await bot.api.wait_for_call(
-        "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
+    await add_subscribers(slow_bot.services.db, users)
+    coordinator = slow_bot.api.user(COORDINATOR)
+    await _send_to_all_now(slow_bot, coordinator, "临时通知")
+    call = await slow_bot.api.wait_for_call(
+        "sendMessage", timeout=15, predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
-    progress = next(m for m in bot.api.sent if m.message_id == call.result["message_id"])
-    text = await alert(bot, coordinator, progress, progress.buttons()[0][0]["callback_data"])
+    progress = next(m for m in slow_bot.api.sent if m.message_id == call.result["message_id"])
+    text = await alert(slow_bot, coordinator, progress, progress.buttons()[0][0]["callback_data"])
     assert "已停止" in text
-    stopped = len(bot.api.calls)
-    summary = await bot.api.wait_for_call(
+    stopped = len(slow_bot.api.calls)
+    summary = await slow_bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "已停止" in str(c.params.get("text"))
     )
-    late = [c for c in bot.api.calls[stopped:] if c.params.get("chat_id") in set(users)]
+    late = [c for c in slow_bot.api.calls[stopped:] if c.params.get("chat_id") in set(users)]
     assert len(late) <= 2  # at most what was already on the wire
-    assert sum(len(bot.sent_to(u)) for u in users) < len(users)
+    assert sum(len(slow_bot.sent_to(u)) for u in users) < len(users)
     assert "未发送" in summary.params["text"]
-    [row] = await _coordinator_rows(bot)
+    [row] = await _coordinator_rows(slow_bot)
     assert row.status == "cancelled"
     data = callbacks.make(callbacks.SCHEDULED, "x", row.id or 0)
-    assert "无法取消" in await alert(bot, coordinator, progress, data)
+    assert "无法取消" in await alert(slow_bot, coordinator, progress, data)
 
 
 async def test_bad_input_gets_clear_answers_and_changes_nothing(quick_bot: Harness) -> None:
