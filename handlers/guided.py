@@ -12,6 +12,8 @@ from handlers import callbacks
 from handlers.context import PufaContext
 from handlers.replies import acknowledge, reply_html
 from storage.drafts import load_draft, save_draft
+from storage.models import Volunteer
+from storage.volunteers import get_volunteer
 
 END = ConversationHandler.END
 # What a step handler returns: the next step, END, or None to stay where the chat is.
@@ -29,6 +31,15 @@ class Draft:
 
 def volunteer_texts(ctx: PufaContext) -> VolunteerTexts:
     return ctx.services.ui.volunteers
+
+
+async def registered_volunteer(update: Update, ctx: PufaContext) -> Volunteer | None:
+    """The volunteer behind this update, or None after telling them they have not joined."""
+    async with ctx.services.db.session() as session:
+        volunteer = await get_volunteer(session=session, telegram_id=user_id(update))
+    if volunteer is None:
+        await reply_html(update, volunteer_texts(ctx).not_volunteer)
+    return volunteer
 
 
 def user_id(update: Update) -> int:

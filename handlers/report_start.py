@@ -25,7 +25,6 @@ from handlers.report_view import (
     Data,
 )
 from storage.reports import StoredReport, get_report
-from storage.volunteers import get_volunteer
 
 
 async def on_report(update: Update, ctx: PufaContext) -> State:
@@ -33,10 +32,7 @@ async def on_report(update: Update, ctx: PufaContext) -> State:
     if update.effective_chat is None or update.effective_chat.type != "private":
         await reply_html(update, texts.private_only)
         return END
-    async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
-    if volunteer is None:
-        await reply_html(update, texts.not_volunteer)
+    if await guided.registered_volunteer(update, ctx) is None:
         return END
     draft = Draft(guided.user_id(update), TYPE, {"key": secrets.token_hex(8)})
     return await show(update, ctx, draft, TYPE, texts.report_intro)

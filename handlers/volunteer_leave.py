@@ -12,7 +12,7 @@ from handlers.guided import volunteer_texts
 from handlers.menus import refresh_menu
 from handlers.replies import acknowledge, reply_html
 from handlers.volunteer_chat import button
-from storage.volunteers import erase_person, get_volunteer, leave
+from storage.volunteers import erase_person, leave
 
 
 def _confirm(texts: VolunteerTexts, action: str) -> InlineKeyboardMarkup:
@@ -23,10 +23,7 @@ def _confirm(texts: VolunteerTexts, action: str) -> InlineKeyboardMarkup:
 
 async def on_leave(update: Update, ctx: PufaContext) -> None:
     texts = volunteer_texts(ctx)
-    async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
-    if volunteer is None:
-        await reply_html(update, texts.not_volunteer)
+    if await guided.registered_volunteer(update, ctx) is None:
         return
     await reply_html(update, texts.leave_confirm, _confirm(texts, "leave"))
 

@@ -35,10 +35,8 @@ def _profile_keyboard(texts: VolunteerTexts) -> InlineKeyboardMarkup:
 
 async def on_profile(update: Update, ctx: PufaContext) -> None:
     texts = volunteer_texts(ctx)
-    async with ctx.services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=guided.user_id(update))
+    volunteer = await guided.registered_volunteer(update, ctx)
     if volunteer is None:
-        await reply_html(update, texts.not_volunteer)
         return
     await reply_html(update, profile_html(volunteer, texts), _profile_keyboard(texts))
 

@@ -164,3 +164,12 @@ async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
     bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
     [stats] = await bot.api.wait_for_messages(ADMIN_ID)
     assert "还没有活动报告" in (stats.text or "")  # withdrawn reports do not count
+
+
+async def test_volunteer_commands_tell_a_resident_how_to_join(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(899)
+    for command in ("/report", "/profile", "/leave", "/myreports"):
+        bot.api.send_command(user, command)
+        [reply] = await bot.api.wait_for_messages(user.id)
+        assert "只对已登记的普法志愿者开放" in (reply.text or ""), command
