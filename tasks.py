@@ -49,7 +49,9 @@ def test() -> None:
     run("ruff", "format", "--check", ".")
     run("mypy", ".")
     run("pufa", "content", "check")
-    run("pytest", "-q", env=env)
+    # One worker per core: every test has its own temp dir, database (or PostgreSQL schema),
+    # loopback port and clock, so they run side by side.
+    run("pytest", "-q", "-n", "auto", env=env)
 
 
 def main() -> int:

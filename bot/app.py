@@ -38,16 +38,21 @@ from handlers.menus import refresh_menu, set_default_menu
 from handlers.throttle import Throttle
 from storage.db import Database
 from storage.directory import add_points, count_points
+from storage.models import Clock, utcnow
 from storage.volunteers import promoted_coordinators
 
 log = logging.getLogger(__name__)
 
 
 def build_services(
-    settings: Settings, library: Library | None = None, index: SearchIndex | None = None
+    settings: Settings,
+    library: Library | None = None,
+    index: SearchIndex | None = None,
+    *,
+    clock: Clock = utcnow,
 ) -> Services:
     """Load and validate content and build the search index (once, at start-up). Tests pass
-    a prebuilt library and index: both are read-only, so one serves many bots."""
+    a prebuilt library and index (both read-only, so one serves many bots) and their clock."""
     library = library or load_library(settings.content_dir)
     return Services(
         library=library,
@@ -57,6 +62,7 @@ def build_services(
         admin_ids=settings.admin_ids,
         throttle=Throttle(settings.user_rate_per_minute),
         volunteering=volunteer_settings(settings),
+        clock=clock,
     )
 
 
@@ -118,6 +124,7 @@ def draft_persistence(services: Services) -> DraftPersistence:
     return DraftPersistence(
         services.db,
         {reports.FLOW: idle, volunteers.FLOW: idle, broadcasts.FLOW: broadcasts.IDLE},
+        services.clock,
     )
 
 

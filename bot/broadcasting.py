@@ -60,9 +60,10 @@ def attach_broadcasting(
         reporter,
         pacer,
         config=EngineConfig(progress_seconds=every, progress_after=every),
+        now=services.clock,
     )
     services.broadcasting = Broadcasting(
-        services.db, services.library, services.tz, engine, config
+        services.db, services.library, services.tz, engine, config, clock=services.clock
     )
     return services.broadcasting
 

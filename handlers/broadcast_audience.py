@@ -14,7 +14,6 @@ from handlers.guided import State
 from handlers.replies import acknowledge
 from scheduler.planning import recipients
 from storage.audience import Audience
-from storage.models import utcnow
 
 
 def audience_keyboard(ctx: PufaContext, token: str) -> InlineKeyboardMarkup:
@@ -89,6 +88,10 @@ async def audience_chosen(
 async def count_recipients(ctx: PufaContext, audience: Audience, value: str) -> int:
     async with ctx.services.db.session() as session:
         found = await recipients(
-            session=session, audience=audience, value=value, now=utcnow(), tz=ctx.services.tz
+            session=session,
+            audience=audience,
+            value=value,
+            now=ctx.services.now(),
+            tz=ctx.services.tz,
         )
     return len(found)

@@ -24,7 +24,6 @@ from handlers.replies import acknowledge, reply_html
 from scheduler.planning import Draft, PlanError, broadcast_row
 from scheduler.timeparse import Now, When
 from storage.broadcasts import find_by_key
-from storage.models import utcnow
 
 
 async def on_when(update: Update, ctx: PufaContext) -> State:
@@ -47,7 +46,7 @@ async def preview(update: Update, ctx: PufaContext, draft: BroadcastDraft, when:
     draft.when = when
     step = await save_draft(ctx, user_id, draft, CONFIRM)
     if not await send_preview(
-        update, ctx, broadcast_row(_domain_draft(draft, user_id), send_at=utcnow())
+        update, ctx, broadcast_row(_domain_draft(draft, user_id), send_at=ctx.services.now())
     ):
         await drop_draft(ctx, user_id)  # the coordinator is asked to start again
         return END

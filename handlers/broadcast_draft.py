@@ -31,7 +31,12 @@ async def save_draft(ctx: PufaContext, user_id: int, draft: BroadcastDraft, step
     so a /scheduled or /campaigns prompt asked earlier is over, as it was replaced."""
     async with ctx.services.db.session() as session:
         await repo.save_draft(
-            session=session, flow=FLOW, telegram_id=user_id, step=step, data=draft.data()
+            session=session,
+            flow=FLOW,
+            telegram_id=user_id,
+            step=step,
+            data=draft.data(),
+            now=ctx.services.now(),
         )
     await ctx.services.desk.done(user_id)
     return step

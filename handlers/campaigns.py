@@ -17,7 +17,7 @@ from handlers.roles import require_coordinator
 from scheduler.timeparse import Once, WhenError, describe, parse_dates
 from storage import broadcasts as repo
 from storage.audience import Audience
-from storage.models import Broadcast, BroadcastStatus, utcnow
+from storage.models import Broadcast, BroadcastStatus
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Overrides = dict[tuple[str, int], tuple[date, date]]
@@ -40,7 +40,7 @@ async def on_campaigns(update: Update, ctx: PufaContext) -> None:
 
 async def _editions(ctx: PufaContext) -> list[tuple[Campaign, int, Broadcast]]:
     """Each campaign edition with reminders in the coming year, with its next reminder."""
-    now = utcnow()
+    now = ctx.services.now()
     async with ctx.services.db.session() as session:
         rows = await repo.upcoming(
             session=session,

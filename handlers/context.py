@@ -1,6 +1,7 @@
 """Typed handler context: `ctx.services` instead of casts from `bot_data`."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from handlers.desk import Desk
 from handlers.throttle import Throttle
 from scheduler.service import Broadcasting
 from storage.db import Database
+from storage.models import Clock, utcnow
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,23 @@ class Services:
     # Broadcasts, reminders and the delivery engine (issue 4): built with the Application,
     # since it sends through the bot.
     broadcasting: Broadcasting | None = None
+    clock: Clock = utcnow
     # The /scheduled and /campaigns typed-input prompts, kept in `db`.
     desk: Desk = field(init=False)
 
     def __post_init__(self) -> None:
-        self.desk = Desk(self.db)
+        self.desk = Desk(self.db, self.clock)
+
+    def now(self) -> datetime:
+        """The current instant (aware, UTC) from the injected clock."""
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        """Today's date in PUFA_TIMEZONE."""
+        return self.local_now().date()
 
     @property
     def ui(self) -> UiTexts:

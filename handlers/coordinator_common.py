@@ -1,8 +1,6 @@
 """What the coordinator commands share: the audit record of every action, and the period
 (and file format) typed after /stats, /export and /hours."""
 
-from datetime import datetime
-
 from telegram import Update
 
 from content.report_input import InputError, parse_period
@@ -33,7 +31,7 @@ def _period_and_format(ctx: PufaContext) -> tuple[Period, Format]:
     args = list(ctx.args or [])
     fmt: Format = "csv" if any(a.lower() == "csv" for a in args) else "xlsx"
     words = " ".join(a for a in args if a.lower() not in {"csv", "xlsx"})
-    today = datetime.now(ctx.services.tz).date()
+    today = ctx.services.today()
     start, end = parse_period(words, today=today)
     return Period(start, end), fmt
 

@@ -46,6 +46,7 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
             town=town,
             organisation=organisation,
             single_use=single,
+            now=services.now(),
         )
     await audit(ctx, update, "invite", invite.code, f"town={town} single={single} days={days}")
     link = f"https://t.me/{ctx.bot.username}?start=join_{invite.code}"

@@ -10,7 +10,7 @@ from handlers.replies import reply_html
 from scheduler.messages import Sent
 from scheduler.sender import TelegramSender
 from scheduler.timeparse import Now, Once, When, WhenError, describe, describe_weekly, parse_when
-from storage.models import Broadcast, utcnow
+from storage.models import Broadcast
 
 MAX_ID = 2**31 - 1  # larger ids in button data are forged (and would overflow the database)
 
@@ -21,7 +21,7 @@ def parse_id(value: str) -> int | None:
 
 async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
     """The time typed, or None after explaining (in Chinese) what is wrong with it."""
-    now = utcnow().astimezone(ctx.services.tz)
+    now = ctx.services.local_now()
     try:
         return parse_when(text, now)
     except WhenError as error:

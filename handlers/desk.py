@@ -17,7 +17,7 @@ from scheduler.timeparse import Now, Once, Weekly, When
 from storage.audience import Audience
 from storage.db import Database
 from storage.drafts import active_drafts, delete_draft, save_draft
-from storage.models import utcnow
+from storage.models import Clock
 
 IDLE = timedelta(hours=1)  # an untouched draft or prompt is dropped after this
 PROMPT_FLOW = "prompt"
@@ -97,22 +97,25 @@ class Prompt:
     """The bot asked this coordinator to type something: `kind` says what, `ref` for what."""
 
     kind: str  # "edit_time" | "edit_text" | "camp_time" | "camp_dates"
-    ref: str = ""
-    since: datetime = field(default_factory=utcnow)
+    ref: str
+    since: datetime
 
 
 class Desk:
     """Typed-input prompts of /scheduled and /campaigns, one per coordinator: rows in the
     database, cached here because the message filter that routes typed text is synchronous."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
         self._prompts: dict[int, Prompt] = {}
 
     async def restore(self) -> None:
         """Read back the prompts a restart interrupted (at start-up, after migrating)."""
         async with self._db.session() as session:
-            drafts = await active_drafts(session=session, flow=PROMPT_FLOW, idle=IDLE)
+            drafts = await active_drafts(
+                session=session, flow=PROMPT_FLOW, idle=IDLE, now=self._clock()
+            )
         self._prompts = {
             user_id: Prompt(d.step, str(d.data.get("ref", "")), d.updated_at)
             for user_id, d in drafts.items()
@@ -120,12 +123,12 @@ class Desk:
 
     def prompt(self, user_id: int) -> Prompt | None:
         prompt = self._prompts.get(user_id)
-        if prompt is not None and utcnow() - prompt.since > IDLE:
+        if prompt is not None and self._clock() - prompt.since > IDLE:
             return None
         return prompt
 
     async def ask(self, user_id: int, kind: str, ref: str = "") -> None:
-        prompt = Prompt(kind, ref)
+        prompt = Prompt(kind, ref, self._clock())
         async with self._db.session() as session:
             await save_draft(
                 session=session,

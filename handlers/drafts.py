@@ -18,6 +18,7 @@ from telegram.warnings import PTBUserWarning
 
 from storage.db import Database
 from storage.drafts import active_steps
+from storage.models import Clock
 
 Empty = dict[str, Any]
 
@@ -25,12 +26,13 @@ Empty = dict[str, Any]
 class DraftPersistence(BasePersistence[Empty, Empty, Empty]):
     """Persists conversations only (user/chat/bot data stay in memory, by design)."""
 
-    def __init__(self, db: Database, idle: Mapping[str, timedelta]) -> None:
+    def __init__(self, db: Database, idle: Mapping[str, timedelta], clock: Clock) -> None:
         nothing = PersistenceInput(
             bot_data=False, chat_data=False, user_data=False, callback_data=False
         )
         super().__init__(store_data=nothing)
         self.db = db
+        self.clock = clock
         self.idle = dict(idle)
         self._migrated = False
 
@@ -41,7 +43,10 @@ class DraftPersistence(BasePersistence[Empty, Empty, Empty]):
             self._migrated = True
         async with self.db.session() as session:
             steps = await active_steps(
-                session=session, flow=name, idle=self.idle.get(name, timedelta(hours=2))
+                session=session,
+                flow=name,
+                idle=self.idle.get(name, timedelta(hours=2)),
+                now=self.clock(),
             )
         return {(user_id, user_id): step for user_id, step in steps.items()}
 

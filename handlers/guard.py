@@ -50,7 +50,11 @@ async def _remember(update: Update, ctx: PufaContext) -> None:
         return
     async with ctx.services.db.session() as session:
         await touch_person(
-            session=session, telegram_id=user.id, name=user.full_name, username=user.username
+            session=session,
+            telegram_id=user.id,
+            name=user.full_name,
+            username=user.username,
+            now=ctx.services.now(),
         )
     touched[user.id] = now
 

@@ -65,7 +65,12 @@ async def save(ctx: PufaContext, flow: str, draft: Draft, step: str) -> str:
     draft.step = step
     async with ctx.services.db.session() as session:
         await save_draft(
-            session=session, flow=flow, telegram_id=draft.user_id, step=step, data=draft.data
+            session=session,
+            flow=flow,
+            telegram_id=draft.user_id,
+            step=step,
+            data=draft.data,
+            now=ctx.services.now(),
         )
     return step
 

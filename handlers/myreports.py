@@ -2,7 +2,7 @@
 be corrected (handled by the /report conversation) or withdrawn within the edit window."""
 
 import html
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -49,7 +49,7 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     texts, services = ctx.services.ui.volunteers, ctx.services
     assert update.effective_user is not None
     user_id = update.effective_user.id
-    now = datetime.now(services.tz)
+    now = services.local_now()
     today = now.date()
     async with services.db.session() as session:
         volunteer = await get_volunteer(session=session, telegram_id=user_id)
@@ -120,6 +120,7 @@ async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
             report_id=report_id,
             volunteer_id=update.effective_user.id,
             window=timedelta(days=services.volunteering.edit_window_days),
+            now=services.now(),
         )
     if change is Change.NOT_FOUND:
         await acknowledge(update, services.ui.stale_button, alert=True)

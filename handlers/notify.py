@@ -11,7 +11,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.context import PufaApp, PufaContext, Services
-from storage.models import utcnow
 from storage.reports import StoredReport, get_report, mark_notified, unnotified_reports
 from storage.volunteers import get_volunteer, promoted_coordinators
 
@@ -73,7 +72,7 @@ async def report_submitted(ctx: PufaContext, report_id: int) -> None:
     text = await _line(services, report, services.ui.volunteers.notify_report)
     await _send_all(ctx.bot, services, text)
     async with services.db.session() as session:
-        await mark_notified(session=session, report_ids=[report_id])
+        await mark_notified(session=session, report_ids=[report_id], now=services.now())
 
 
 async def send_digest(ctx: PufaContext) -> None:
@@ -96,7 +95,9 @@ async def send_digest(ctx: PufaContext) -> None:
         text += "\n" + texts.digest_more.format(more=more)
     await _send_all(ctx.bot, services, text)
     async with services.db.session() as session:
-        await mark_notified(session=session, report_ids=[r.id for r in reports])
+        await mark_notified(
+            session=session, report_ids=[r.id for r in reports], now=services.now()
+        )
 
 
 def schedule_digest(app: PufaApp) -> None:
@@ -105,7 +106,9 @@ def schedule_digest(app: PufaApp) -> None:
     if app.job_queue is None:
         return
     if settings.notify == "each":
-        app.job_queue.run_once(send_digest, CATCH_UP_DELAY, data=utcnow(), name="report-catch-up")
+        app.job_queue.run_once(
+            send_digest, CATCH_UP_DELAY, data=services.now(), name="report-catch-up"
+        )
     if settings.notify != "digest":
         return
     at = time(hour=settings.digest_hour, tzinfo=services.tz)

@@ -41,6 +41,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
                 matched=result.matched,
                 ambiguous=result.ambiguous,
             ),
+            now=services.now(),
         )
     if best is None or not result.matched:
         text = no_match_html(question, ui, with_suggestions=bool(result.suggestions))

@@ -2,7 +2,7 @@
 and the answers to an update the current step does not expect (or to leaving the chat)."""
 
 import logging
-from datetime import date, datetime
+from datetime import date
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -19,7 +19,7 @@ FLOW = "report"
 
 
 def local_today(ctx: PufaContext) -> date:
-    return datetime.now(ctx.services.tz).date()
+    return ctx.services.today()
 
 
 async def show(update: Update, ctx: PufaContext, draft: Draft, step: str, intro: str = "") -> str:

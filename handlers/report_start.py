@@ -2,7 +2,7 @@
 open draft picked up again."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Update
 
@@ -45,7 +45,7 @@ async def on_edit_report(update: Update, ctx: PufaContext) -> State:
     async with ctx.services.db.session() as session:
         report = await get_report(session=session, report_id=report_id)
     window = timedelta(days=ctx.services.volunteering.edit_window_days)
-    now = datetime.now(ctx.services.tz)
+    now = ctx.services.local_now()
     if report is None or report.volunteer_id != guided.user_id(update):
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return END

@@ -84,6 +84,7 @@ async def _store(ctx: PufaContext, draft: Draft) -> tuple[str, int | None]:
                 volunteer_id=draft.user_id,
                 data=data,
                 window=timedelta(days=ctx.services.volunteering.edit_window_days),
+                now=ctx.services.now(),
             )
             done = texts.report_updated if change is Change.OK else texts.report_locked
             return done.format(id=report_id), None
@@ -92,6 +93,7 @@ async def _store(ctx: PufaContext, draft: Draft) -> tuple[str, int | None]:
             volunteer_id=draft.user_id,
             data=data,
             submission_key=str(draft.data["key"]),
+            now=ctx.services.now(),
         )
         return texts.report_submitted.format(id=result.report_id), result.report_id
 

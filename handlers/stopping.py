@@ -111,7 +111,9 @@ async def on_chat_migrated(update: Update, ctx: PufaContext) -> None:
     else:
         return
     async with ctx.services.db.session() as session:
-        await subs.move_chat(session=session, old_chat_id=old, new_chat_id=new)
+        await subs.move_chat(
+            session=session, old_chat_id=old, new_chat_id=new, now=ctx.services.now()
+        )
 
 
 HANDLERS: list[BaseHandler[Update, PufaContext, None]] = [

@@ -47,6 +47,7 @@ async def _ensure(update: Update, ctx: PufaContext) -> int:
             chat_type=chat.type,
             title=chat.title or chat.full_name or "",
             added_by=user.id if group and user else None,
+            now=ctx.services.now(),
         )
     return chat.id
 

@@ -59,7 +59,7 @@ async def _use_code(update: Update, ctx: PufaContext, draft: Draft, code: str) -
     """Check the code; on success the next question, else an explanation and None."""
     texts = volunteer_texts(ctx)
     async with ctx.services.db.session() as session:
-        status, invite = await check_invite(session=session, code=code)
+        status, invite = await check_invite(session=session, code=code, now=ctx.services.now())
     if status is not InviteStatus.OK or invite is None:
         await reply_html(update, getattr(texts.invite_problems, status.value))
         return None
@@ -87,7 +87,11 @@ async def finish_registration(update: Update, ctx: PufaContext, draft: Draft) ->
     )
     async with ctx.services.db.session() as session:
         status = await register_volunteer(
-            session=session, telegram_id=draft.user_id, code=data["code"], profile=profile
+            session=session,
+            telegram_id=draft.user_id,
+            code=data["code"],
+            profile=profile,
+            now=ctx.services.now(),
         )
         await delete_draft(session=session, flow=FLOW, telegram_id=draft.user_id)
     if status is not InviteStatus.OK:

@@ -1,8 +1,6 @@
 """/leave (stop volunteering, reports kept) and /deleteme (erase the person, for anyone,
 个人信息保护法), each behind a yes/no confirmation."""
 
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup, Update
 
 from content.ui_volunteers import VolunteerTexts
@@ -42,9 +40,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     user_id = guided.user_id(update)
     async with ctx.services.db.session() as session:
         if args[0] == "leave":
-            done = await leave(
-                session=session, telegram_id=user_id, now=datetime.now(ctx.services.tz)
-            )
+            done = await leave(session=session, telegram_id=user_id, now=ctx.services.now())
             text = texts.left if done else texts.not_volunteer
         else:
             erased = await erase_person(session=session, telegram_id=user_id)

@@ -9,9 +9,9 @@ Everything else (pending rows, retries waiting for their time) simply continues.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from scheduler.messages import (
@@ -31,11 +31,10 @@ from scheduler.messages import (
 from scheduler.ratelimit import Pacer, Ticket
 from storage import broadcasts as repo
 from storage.db import Database
-from storage.models import Broadcast, BroadcastStatus, DeliveryState, utcnow
+from storage.models import Broadcast, BroadcastStatus, Clock, DeliveryState, utcnow
 from storage.subscriptions import mark_inactive, move_chat
 
 log = logging.getLogger(__name__)
-Now = Callable[[], datetime]
 _MAX_BACKOFF = 300.0
 
 
@@ -61,7 +60,7 @@ class DeliveryEngine:
         pacer: Pacer,
         *,
         config: EngineConfig | None = None,
-        now: Now = utcnow,
+        now: Clock = utcnow,
     ) -> None:
         self.db, self.sender, self.renderer, self.reporter = db, sender, renderer, reporter
         self.pacer = pacer

@@ -8,7 +8,7 @@ from the rows on every start, so nothing is lost with the process.
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,10 +26,9 @@ from scheduler.timeparse import Weekly
 from storage import broadcasts as repo
 from storage.audit import record
 from storage.db import Database
-from storage.models import Broadcast, BroadcastStatus, utcnow
+from storage.models import Broadcast, BroadcastStatus, Clock, utcnow
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 ENDED = (BroadcastStatus.DONE, BroadcastStatus.CANCELLED, BroadcastStatus.MISSED)
 
 
@@ -89,13 +88,15 @@ class Broadcasting:
         await self.engine.stop()
 
     def _wake_at(self, row: Broadcast) -> None:
-        """A job at the row's time (the periodic check would find it too, just later)."""
+        """A job at the row's time (the periodic check would find it too, just later).
+        APScheduler runs on the system clock, so the job is set that far from the system's
+        now as the row is from the injected clock's."""
         if self._scheduler is None or row.status != BroadcastStatus.SCHEDULED:
             return
         self._scheduler.add_job(
             self._job_tick,
             "date",
-            run_date=row.send_at,
+            run_date=utcnow() + (row.send_at - self.clock()),
             id=f"broadcast-{row.id}",
             replace_existing=True,
             misfire_grace_time=None,

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ConversationDraft, utcnow
+from storage.models import ConversationDraft
 
 Data = dict[str, Any]
 
@@ -35,13 +35,13 @@ async def save_draft(
     telegram_id: int,
     step: str,
     data: Data,
-    now: datetime | None = None,
+    now: datetime,
 ) -> None:
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
     row.step, row.data = step, json.dumps(data, ensure_ascii=False)
-    row.updated_at = now or utcnow()
+    row.updated_at = now
     session.add(row)
 
 
@@ -54,7 +54,7 @@ async def delete_draft(*, session: AsyncSession, flow: str, telegram_id: int) ->
 
 
 async def active_steps(
-    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime | None = None
+    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime
 ) -> dict[int, str]:
     """{telegram_id: step} of the flow's drafts touched within `idle`; older ones are deleted
     (they timed out while the bot was down)."""
@@ -63,10 +63,10 @@ async def active_steps(
 
 
 async def active_drafts(
-    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime | None = None
+    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime
 ) -> dict[int, Draft]:
     """The flow's drafts touched within `idle`, by Telegram id; older ones are deleted."""
-    cutoff = (now or utcnow()) - idle
+    cutoff = now - idle
     await session.exec(
         delete(ConversationDraft).where(
             col(ConversationDraft.flow) == flow, col(ConversationDraft.updated_at) < cutoff

@@ -1,5 +1,6 @@
 """Database tables. Times are stored as timezone-aware UTC."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,12 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# What the bot takes as "now": `utcnow` in production, a controlled clock in tests. Every
+# decision that depends on the date (due broadcasts, "this month", idle drafts, edit windows)
+# reads the clock it is given, never the system time.
+Clock = Callable[[], datetime]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Person, Role, utcnow
+from storage.models import Person, Role
 
 
 async def touch_person(
@@ -13,10 +13,9 @@ async def touch_person(
     telegram_id: int,
     name: str,
     username: str | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Person:
     """Record that a person was seen now, creating them on first contact."""
-    now = now or utcnow()
     person = await session.get(Person, telegram_id)
     if person is None:
         person = Person(

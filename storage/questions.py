@@ -31,8 +31,8 @@ class UnansweredQuestion:
     last_asked: datetime
 
 
-async def log_question(*, session: AsyncSession, answer: LoggedAnswer) -> int:
-    row = QuestionLog(**{**answer.__dict__, "text": answer.text[:MAX_LOGGED_CHARS]})
+async def log_question(*, session: AsyncSession, answer: LoggedAnswer, now: datetime) -> int:
+    row = QuestionLog(**{**answer.__dict__, "text": answer.text[:MAX_LOGGED_CHARS]}, asked_at=now)
     session.add(row)
     await session.flush()
     assert row.id is not None

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ActivityReport, ReportStatus, utcnow
+from storage.models import ActivityReport, ReportStatus
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,10 @@ async def submit_report(
     volunteer_id: int,
     data: ReportData,
     submission_key: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> SubmitResult:
     """Insert the report unless its submission key was used before. Safe against double
     presses and concurrent submissions: the key is UNIQUE and a conflict inserts nothing."""
-    now = now or utcnow()
     values = {
         **_columns(data),
         "volunteer_id": volunteer_id,
@@ -198,9 +197,8 @@ async def edit_report(
     volunteer_id: int,
     data: ReportData,
     window: timedelta,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Change:
-    now = now or utcnow()
     change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
     if row is None:
         return change
@@ -217,9 +215,8 @@ async def withdraw_report(
     report_id: int,
     volunteer_id: int,
     window: timedelta,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Change:
-    now = now or utcnow()
     change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
     if row is None:
         return change
@@ -246,14 +243,12 @@ async def unnotified_reports(
     return [_stored(row) for row in (await session.exec(query)).all()]
 
 
-async def mark_notified(
-    *, session: AsyncSession, report_ids: list[int], now: datetime | None = None
-) -> None:
+async def mark_notified(*, session: AsyncSession, report_ids: list[int], now: datetime) -> None:
     if report_ids:
         await session.exec(
             update(ActivityReport)
             .where(col(ActivityReport.id).in_(report_ids))
-            .values(notified_at=now or utcnow())
+            .values(notified_at=now)
         )
 
 

@@ -47,11 +47,10 @@ async def ensure_recipient(
     chat_type: str = "private",
     title: str = "",
     added_by: int | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Recipient:
     """The chat's row, created on first use. A chat that blocked the bot and now talks to it
     again (it can only do so after unblocking) becomes active again."""
-    now = now or utcnow()
     row = await session.get(Recipient, chat_id)
     if row is None:
         row = Recipient(chat_id=chat_id, chat_type=chat_type, created_at=now)
@@ -136,10 +135,9 @@ async def subscriptions_of(*, session: AsyncSession, chat_id: int) -> ChatSubscr
 
 
 async def mark_inactive(
-    *, session: AsyncSession, chat_ids: Iterable[int], reason: str, now: datetime | None = None
+    *, session: AsyncSession, chat_ids: Iterable[int], reason: str, now: datetime
 ) -> None:
     """Chats that blocked the bot or are gone: skipped by every later broadcast."""
-    now = now or utcnow()
     for chat_id in chat_ids:
         row = await session.get(Recipient, chat_id) or Recipient(chat_id=chat_id, created_at=now)
         row.active, row.inactive_reason, row.updated_at = False, reason[:200], now
@@ -162,13 +160,12 @@ async def is_active(*, session: AsyncSession, chat_id: int) -> bool:
 
 
 async def move_chat(
-    *, session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime | None = None
+    *, session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime
 ) -> None:
     """A group became a supergroup (Telegram gives it a new id): its settings, opt-ins and
     waiting deliveries follow it; the old id stays as an inactive row for the records."""
     if old_chat_id == new_chat_id:
         return
-    now = now or utcnow()
     old = await session.get(Recipient, old_chat_id)
     if old is not None:
         if await session.get(Recipient, new_chat_id) is None:

@@ -23,7 +23,6 @@ from storage.models import (
     Role,
     Subscription,
     Volunteer,
-    utcnow,
 )
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
@@ -70,9 +69,8 @@ async def create_invite(
     town: str = "",
     organisation: str = "",
     single_use: bool = False,
-    now: datetime | None = None,
+    now: datetime,
 ) -> InviteInfo:
-    now = now or utcnow()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     invite = Invite(
         code=code,
@@ -89,13 +87,13 @@ async def create_invite(
 
 
 async def check_invite(
-    *, session: AsyncSession, code: str, now: datetime | None = None
+    *, session: AsyncSession, code: str, now: datetime
 ) -> tuple[InviteStatus, InviteInfo | None]:
     code = normalise_code(code)
     invite = await session.get(Invite, code) if CODE_PATTERN.match(code) else None
     if invite is None:
         return InviteStatus.UNKNOWN, None
-    if invite.expires_at <= (now or utcnow()):
+    if invite.expires_at <= now:
         return InviteStatus.EXPIRED, _info(invite)
     if invite.max_uses is not None and invite.uses >= invite.max_uses:
         return InviteStatus.USED_UP, _info(invite)
@@ -108,11 +106,10 @@ async def register_volunteer(
     telegram_id: int,
     code: str,
     profile: VolunteerProfile,
-    now: datetime | None = None,
+    now: datetime,
 ) -> InviteStatus:
     """Use the code (atomically: a single-use code admits one person even when two finish at
     once) and create or re-activate the volunteer. Anything but OK changes nothing."""
-    now = now or utcnow()
     status, _ = await check_invite(session=session, code=code, now=now)
     if status is not InviteStatus.OK:
         return status
@@ -159,13 +156,13 @@ async def update_profile(
     return True
 
 
-async def leave(*, session: AsyncSession, telegram_id: int, now: datetime | None = None) -> bool:
+async def leave(*, session: AsyncSession, telegram_id: int, now: datetime) -> bool:
     """Stop volunteering: personal fields are blanked, reports keep counting anonymously."""
     volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
     if volunteer is None:
         return False
     volunteer.name = volunteer.place = volunteer.organisation = volunteer.phone = ""
-    volunteer.invite_code, volunteer.active, volunteer.left_at = None, False, now or utcnow()
+    volunteer.invite_code, volunteer.active, volunteer.left_at = None, False, now
     session.add(volunteer)
     person = await session.get(Person, telegram_id)
     if person is not None and person.role == Role.VOLUNTEER.value:

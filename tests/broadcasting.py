@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,8 @@ from storage.audience import Audience
 from storage.db import Database
 from storage.models import Broadcast, BroadcastStatus, Volunteer
 from storage.subscriptions import ensure_recipient, set_town, toggle_category
+from tests.clock import QUIET as NOW
+from tests.clock import ControlledClock
 
 TZ = ZoneInfo("Asia/Shanghai")
 COORDINATOR = 900_001
@@ -39,7 +41,7 @@ async def add_subscribers(
     async with db.session() as session:
         for chat_id in chat_ids:
             kind = "private" if chat_id > 0 else "supergroup"
-            await ensure_recipient(session=session, chat_id=chat_id, chat_type=kind)
+            await ensure_recipient(session=session, chat_id=chat_id, chat_type=kind, now=NOW)
             await toggle_category(session=session, chat_id=chat_id, category=category)
             if town is not None:
                 await set_town(session=session, chat_id=chat_id, town=town)
@@ -76,7 +78,7 @@ class Stack:
     service: Broadcasting
     db: Database
 
-    async def broadcast(self, row_id: int, timeout: float = 20.0) -> Broadcast:  # noqa: ASYNC109
+    async def broadcast(self, row_id: int, timeout: float = 120.0) -> Broadcast:  # noqa: ASYNC109
         """The broadcast once it has ended and its summary was given."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -138,7 +140,7 @@ async def broadcasting_stack(
                 TZ,
                 engine,
                 BroadcastConfig(grace=grace, volunteer_reminder_day=reminder_day),
-                clock=clock or (lambda: datetime.now(UTC)),
+                clock=clock or ControlledClock(),
             )
             await service.start()
             try:

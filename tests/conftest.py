@@ -1,6 +1,7 @@
 """Shared fixtures: real content, real SQLite files under tmp_path, PostgreSQL when configured."""
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from content.loader import Library, load_library
+from content.loader import CONTENT_DIR, Library, load_library
 from content.search import SearchIndex
 from storage.db import Database
 
@@ -25,6 +26,17 @@ def library() -> Library:
 @pytest.fixture(scope="session")
 def index(library: Library) -> SearchIndex:
     return SearchIndex(library.cards.values(), library.lexicon)
+
+
+def content_without_calendar(directory: Path) -> Path:
+    """A copy of the shipped content with an empty campaign calendar, for bot processes that
+    run on the system clock: no reminder of the real calendar can fall due during a test."""
+    copy = directory / "content"
+    shutil.copytree(
+        CONTENT_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"), dirs_exist_ok=True
+    )
+    (copy / "campaigns.yaml").write_text("[]\n", encoding="utf-8")
+    return copy
 
 
 def sqlite_url(directory: Path) -> str:

@@ -9,6 +9,10 @@ from typing import Any
 from bot.local_api.records import ApiCall, SentMessage
 from bot.local_api.state import BotState
 
+# How long a wait gives the bot by default: generous, since a busy CI machine can be 10x
+# slower than an idle one. A wait ends as soon as what it waits for happens.
+WAIT_SECONDS = 60.0
+
 
 class Observers:
     """Mixin for :class:`~bot.local_api.server.LocalBotApi`: what the bot did.
@@ -33,7 +37,7 @@ class Observers:
         self,
         chat_id: int,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
         *,
         after: int | None = None,
     ) -> list[SentMessage]:
@@ -56,7 +60,7 @@ class Observers:
 
     async def wait_until_polling(
         self,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
     ) -> None:
         """Returns once a getUpdates request is being held (the bot is listening)."""
         deadline = asyncio.get_running_loop().time() + timeout
@@ -69,7 +73,7 @@ class Observers:
     async def wait_for_call(
         self,
         method: str,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
         predicate: Callable[[ApiCall], bool] | None = None,
         *,
         after: int | None = None,
@@ -93,7 +97,7 @@ class Observers:
     async def wait_for_answer(
         self,
         update: dict[str, Any],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
     ) -> dict[str, Any]:
         """The bot's answer to a callback or inline query ``update`` (as recorded)."""
         if "callback_query" in update:

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
 from handlers.context import PufaApp, Services
+from tests.clock import ControlledClock
 from tests.conftest import sqlite_url
 
 # Users the harness itself acts as (see `Harness.settle`), far from the tests' own ids.
@@ -27,6 +28,12 @@ class Harness:
     api: LocalBotApi
     app: PufaApp
     services: Services
+
+    @property
+    def clock(self) -> ControlledClock:
+        """The bot's clock (every harness gets a ControlledClock: tests never see today)."""
+        assert isinstance(self.services.clock, ControlledClock)
+        return self.services.clock
 
     @property
     def ui(self) -> UiTexts:
@@ -89,6 +96,15 @@ def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Sett
 ServicesFactory = Callable[[Settings], Services]
 
 
+def services_factory(
+    library: Library, index: SearchIndex | None = None, clock: ControlledClock | None = None
+) -> ServicesFactory:
+    """Services as `pufa run` builds them, on the shared content and a controlled clock."""
+    return lambda settings: build_services(
+        settings, library, index, clock=clock or ControlledClock()
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     tmp_path: Path,
@@ -121,9 +137,7 @@ async def running_bot(
 
 @pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
-    async with running_bot(
-        tmp_path, lambda settings: build_services(settings, library, index)
-    ) as harness:
+    async with running_bot(tmp_path, services_factory(library, index)) as harness:
         yield harness
 
 
@@ -134,7 +148,7 @@ async def throttled_bot(
     """A bot that lets each user ask only 5 questions a minute."""
     async with running_bot(
         tmp_path,
-        lambda settings: build_services(settings, library, index),
+        services_factory(library, index),
         user_rate_per_minute=5,
     ) as harness:
         yield harness
@@ -148,7 +162,7 @@ async def bot_without_command_menu(tmp_path: Path, library: Library) -> AsyncIte
         api.fail_method("setMyCommands", error_code=400, description="Bad Request: injected")
 
     async with running_bot(
-        tmp_path, lambda settings: build_services(settings, library), before_start=fail_commands
+        tmp_path, services_factory(library), before_start=fail_commands
     ) as harness:
         yield harness
 
@@ -167,10 +181,11 @@ class RestartableBot:
     settings: Settings
     library: Library
     index: SearchIndex
+    clock: ControlledClock = field(default_factory=ControlledClock)
     harness: Harness | None = None
 
     async def start(self) -> Harness:
-        services = build_services(self.settings, self.library, self.index)
+        services = build_services(self.settings, self.library, self.index, clock=self.clock)
         app = build_application(self.settings, services, self.api.token)
         await app.initialize()
         await on_startup(app)
@@ -219,7 +234,7 @@ async def bot_with_admins(
     tests register and report at machine speed, far beyond 20 messages a minute."""
     async with running_bot(
         tmp_path,
-        lambda settings: build_services(settings, library, index),
+        services_factory(library, index),
         admin_ids=frozenset({ADMIN_ID}),
         user_rate_per_minute=10_000,
     ) as harness:

@@ -104,7 +104,7 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         assert preview.kind == "photo" and preview.content == "宣传海报"
         await bot.tap(coordinator, confirm, "✅ 确认发送")
         await bot.api.wait_for_call(
-            "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+            "sendMessage", predicate=lambda c: "发送完毕" in str(c.params.get("text"))
         )
         for chat in LABOR:
             [message] = bot.sent_to(chat)

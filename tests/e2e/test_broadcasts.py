@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_services
 from bot.local_api import FakeUser, SentMessage
 from content.loader import Library
 from content.search import SearchIndex
@@ -18,7 +17,7 @@ from storage import broadcasts as repo
 from storage.models import AuditLog, Broadcast, BroadcastStatus
 from storage.subscriptions import is_active, subscriptions_of
 from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
-from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.conftest import Harness, running_bot, services_factory
 
 RESIDENT = 301
 
@@ -36,7 +35,7 @@ async def coordinated_bot(
     20/min a group (so the bot paces even its replies to one chat at 1/s)."""
     async with running_bot(
         tmp_path,
-        lambda settings: build_services(settings, library, index),
+        services_factory(library, index),
         enforce_limits=strict,
         admin_ids=frozenset({COORDINATOR}),
         pace_private_replies=strict,
@@ -184,7 +183,7 @@ async def test_send_now_shows_progress_marks_blocked_users_and_stays_in_limits(
     )
     assert "⏹" in str(progress.params["reply_markup"])
     summary = await bot.api.wait_for_call(
-        "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+        "sendMessage", predicate=lambda c: "发送完毕" in str(c.params.get("text"))
     )
     assert (
         "成功：69/70" in summary.params["text"]
@@ -220,7 +219,7 @@ async def test_stop_button_cancels_a_running_broadcast(slow_bot: Harness) -> Non
     coordinator = slow_bot.api.user(COORDINATOR)
     await _send_to_all_now(slow_bot, coordinator, "临时通知")
     call = await slow_bot.api.wait_for_call(
-        "sendMessage", timeout=15, predicate=lambda c: "正在发送" in str(c.params.get("text"))
+        "sendMessage", predicate=lambda c: "正在发送" in str(c.params.get("text"))
     )
     progress = next(m for m in slow_bot.api.sent if m.message_id == call.result["message_id"])
     text = await alert(slow_bot, coordinator, progress, progress.buttons()[0][0]["callback_data"])
@@ -386,7 +385,7 @@ async def test_a_broadcast_to_a_migrated_group_reaches_the_supergroup_once(bot: 
     coordinator = bot.api.user(COORDINATOR)
     await _send_to_all_now(bot, coordinator, "普法讲座改到周日")
     summary = await bot.api.wait_for_call(
-        "sendMessage", timeout=10, predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+        "sendMessage", predicate=lambda c: "发送完毕" in str(c.params.get("text"))
     )
     assert "成功：2/2" in summary.params["text"]
     assert [m.content for m in bot.sent_to(SUPERGROUP)] == ["普法讲座改到周日"]

@@ -16,7 +16,7 @@ from scheduler.planning import store_draft
 from storage import broadcasts as repo
 from storage.db import Database
 from tests.broadcasting import COORDINATOR, TZ, add_subscribers, draft
-from tests.conftest import sqlite_url
+from tests.conftest import content_without_calendar, sqlite_url
 
 RECIPIENTS = list(range(10_001, 10_301))
 RATE = 100  # a bot with paid broadcasts: keeps the test short, the limits still enforced
@@ -31,6 +31,7 @@ async def start_bot(api: LocalBotApi, database_url: str, cwd: Path) -> asyncio.s
         "PUFA_ADMIN_IDS": str(COORDINATOR),
         "PUFA_BROADCAST_RATE_PER_SECOND": str(RATE),
         "PUFA_LOG_LEVEL": "WARNING",
+        "PUFA_CONTENT_DIR": str(content_without_calendar(cwd)),
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd
@@ -70,13 +71,13 @@ async def test_sigkill_mid_broadcast_then_restart_sends_each_message_at_most_onc
     async with LocalBotApi(enforce_limits=True, global_per_second=RATE) as api:
         api.user(COORDINATOR, "协调员")
         first = await start_bot(api, url, tmp_path)
-        await wait_until(api, lambda: sum(received(api).values()) >= len(RECIPIENTS) // 2, 30)
+        await wait_until(api, lambda: sum(received(api).values()) >= len(RECIPIENTS) // 2, 120)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         killed_at = sum(received(api).values())
         second = await start_bot(api, url, tmp_path)
         try:
-            await wait_until(api, lambda: _summary(api) is not None, 30)
+            await wait_until(api, lambda: _summary(api) is not None, 120)
         finally:
             second.send_signal(signal.SIGTERM)
             await second.wait()

@@ -25,8 +25,6 @@ async def assert_silent(bot: Harness, group: FakeChat) -> None:
 async def test_plain_text_in_a_group_gets_no_reply(bot: Harness) -> None:
     group, user = new_group(bot), bot.api.user(1901)
     bot.api.send_text(user, "借钱不还怎么办", chat=group)
-    with pytest.raises(TimeoutError):
-        await bot.api.wait_for_messages(group.id, timeout=0.3)
     await assert_silent(bot, group)
 
 

@@ -1,6 +1,5 @@
 """A report whose "each" notification a crash cut off is announced after the restart."""
 
-import asyncio
 from pathlib import Path
 
 from content.loader import Library
@@ -9,6 +8,7 @@ from storage.db import Database
 from storage.reports import unnotified_reports
 from tests.e2e.conftest import ADMIN_ID, restartable_bot
 from tests.reporting import add_report, add_volunteer
+from tests.waiting import eventually
 
 
 async def test_unannounced_report_is_announced_once_after_restart(
@@ -18,19 +18,18 @@ async def test_unannounced_report_is_announced_once_after_restart(
         await server.stop()  # the bot is down; a report is stored but never announced
         db = Database(server.settings.database_url)
         await add_volunteer(db, 901, name="赵志愿")
-        report_id = await add_report(db, 901)
+        report_id = await add_report(db, 901, now=server.clock())
         await db.dispose()
         await server.start()
         bot = server.harness
         assert bot is not None
-        [notice] = await bot.api.wait_for_messages(ADMIN_ID, timeout=5)
+        [notice] = await bot.api.wait_for_messages(ADMIN_ID)
         assert "赵志愿" in (notice.text or "") and str(report_id) in (notice.text or "")
-        for _ in range(50):  # the job marks the report right after the message is answered
+
+        async def announced() -> bool:  # marked right after the message is answered
             async with bot.services.db.session() as session:
-                if not await unnotified_reports(session=session):
-                    break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the report was never marked as announced")
+                return not await unnotified_reports(session=session)
+
+        await eventually(announced)
         await bot.settle()
         assert len(bot.api.messages_to(ADMIN_ID)) == 1

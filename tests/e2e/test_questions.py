@@ -1,6 +1,6 @@
 """Questions in a private chat: cards, related cards, feedback, fallbacks and choices."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.local_api import SentMessage
 from bot.local_api.formatting import utf16_len
@@ -80,7 +80,7 @@ async def test_unsolved_records_feedback_once(bot: Harness) -> None:
     row = await question_row(bot, int(question_id))
     assert row.feedback == "unsolved" and row.telegram_id == user.id and row.text == WAGES
     async with bot.services.db.session() as session:
-        missed = await unanswered(session=session, since=datetime.now(UTC) - timedelta(hours=1))
+        missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
     assert [(q.text, q.times) for q in missed] == [(WAGES, 1)]
     again = await bot.press(user, card, callbacks.make(callbacks.FEEDBACK, question_id))
     assert again["text"] == bot.ui.feedback_stale
@@ -109,7 +109,7 @@ async def test_out_of_scope_question_gets_the_fallback_and_is_logged(bot: Harnes
     titles = {card.title for card in bot.services.library.cards.values()}
     assert not any(reply.content.startswith(title) for title in titles)
     async with bot.services.db.session() as session:
-        missed = await unanswered(session=session, since=datetime.now(UTC) - timedelta(hours=1))
+        missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
     assert [q.text for q in missed] == ["今天天气怎么样"]
 
 

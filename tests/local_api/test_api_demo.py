@@ -90,7 +90,7 @@ async def test_messages_long_poll_returns_views_and_a_cursor(
     await bot.send_message(
         7, "<b>欢迎</b> &lt;新用户&gt;", parse_mode="HTML", reply_markup=keyboard
     )
-    status, body = await asyncio.wait_for(poll, timeout=2)
+    status, body = await asyncio.wait_for(poll, timeout=60)
 
     assert status == 200
     [view] = body["messages"]

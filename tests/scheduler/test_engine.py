@@ -2,8 +2,8 @@
 
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
+from datetime import timedelta
 
 from bot.local_api import ApiCall
 from content.loader import Library
@@ -29,6 +29,7 @@ from tests.broadcasting import (
     broadcasting_stack,
     draft,
 )
+from tests.clock import QUIET, ControlledClock, local
 
 
 async def test_broadcast_reaches_everyone_once_within_limits(
@@ -154,7 +155,7 @@ async def test_rows_interrupted_while_sending_become_uncertain_and_are_never_res
 ) -> None:
     users = list(range(6001, 6011))
     await add_subscribers(db, users)
-    now = datetime.now(UTC)
+    now = QUIET
     async with db.session() as session:
         row = await store_draft(session=session, draft=draft(), library=library, now=now, tz=TZ)
         assert row.id is not None
@@ -183,7 +184,7 @@ async def test_a_time_missed_while_down_is_sent_late_within_grace_else_reported(
 ) -> None:
     await add_subscribers(db, [7001])
     async with broadcasting_stack(db, library, grace=timedelta(minutes=30)) as stack:
-        at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+        at = stack.service.clock().replace(microsecond=0) + timedelta(hours=2)
         late = await stack.service.create(draft(when=Once(at), key="late"))
         missed = await stack.service.create(draft(when=Once(at), key="missed"))
         assert late.id is not None and missed.id is not None
@@ -231,7 +232,10 @@ async def test_campaign_reminder_goes_to_subscribers_of_its_topics_and_to_volunt
     await add_volunteers(db, [8101, 8102])
     async with db.session() as session:
         await set_flag(session=session, chat_id=8002, flag=Flag.CAMPAIGNS, value=False)
-    async with broadcasting_stack(db, library) as stack:
+    # A week before the week's first reminder (11-24 09:00): none of the year's earlier
+    # reminders is due, so none is reported missed.
+    clock = ControlledClock(local(2026, 11, 17, 9, 0))
+    async with broadcasting_stack(db, library, clock=clock) as stack:
         async with db.session() as session:
             week = min(
                 (

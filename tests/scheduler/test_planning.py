@@ -74,7 +74,7 @@ async def test_deliveries_are_planned_once_when_the_time_comes(
     await add_subscribers(db, [1, 2, 3])
     async with db.session() as session:
         row = await store_draft(session=session, draft=draft(), library=library, now=NOW, tz=TZ)
-        await mark_inactive(session=session, chat_ids=[2], reason="blocked")
+        await mark_inactive(session=session, chat_ids=[2], reason="blocked", now=NOW)
     async with db.session() as session:
         assert await begin_sending(session=session, broadcast=row, now=NOW, tz=TZ) == 2
     async with db.session() as session:

@@ -29,7 +29,7 @@ NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 async def subscribe(db: Database, chat_id: int, *categories: str, town: str | None = None) -> None:
     async with db.session() as session:
-        await ensure_recipient(session=session, chat_id=chat_id, chat_type="private")
+        await ensure_recipient(session=session, chat_id=chat_id, chat_type="private", now=NOW)
         for category in categories:
             await toggle_category(session=session, chat_id=chat_id, category=category)
         if town:
@@ -64,7 +64,7 @@ async def test_audiences_skip_inactive_chats_and_honour_switches(db: Database) -
     await subscribe(db, 3, "labor")
     await subscribe(db, -100, "labor")
     async with db.session() as session:
-        await mark_inactive(session=session, chat_ids=[3], reason="blocked")
+        await mark_inactive(session=session, chat_ids=[3], reason="blocked", now=NOW)
         await set_flag(session=session, chat_id=2, flag=Flag.CAMPAIGNS, value=False)
     assert await audience(db, Audience.ALL) == [-100, 1, 2]
     assert await audience(db, Audience.CATEGORY, "labor") == [-100, 1]
@@ -72,7 +72,7 @@ async def test_audiences_skip_inactive_chats_and_honour_switches(db: Database) -
     assert await audience(db, Audience.TOWN, "西河镇") == [2]
     assert await audience(db, Audience.GROUPS) == [-100]
     async with db.session() as session:  # coming back to the bot makes a chat active again
-        await ensure_recipient(session=session, chat_id=3)
+        await ensure_recipient(session=session, chat_id=3, now=NOW)
     assert await audience(db, Audience.CATEGORY, "labor") == [-100, 1, 3]
 
 

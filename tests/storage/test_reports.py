@@ -47,7 +47,7 @@ async def test_concurrent_submissions_of_one_draft_insert_once(db: Database) -> 
     async def submit() -> int:
         async with db.session() as session:
             result = await submit_report(
-                session=session, volunteer_id=2, data=report_data(), submission_key="same"
+                session=session, volunteer_id=2, data=report_data(), submission_key="same", now=NOW
             )
             await asyncio.sleep(0.01)  # hold the transaction open a moment
             return result.report_id
@@ -61,7 +61,7 @@ async def test_a_failed_transaction_leaves_no_half_written_report(db: Database) 
     try:
         async with db.session() as session:
             await submit_report(
-                session=session, volunteer_id=3, data=report_data(), submission_key="boom"
+                session=session, volunteer_id=3, data=report_data(), submission_key="boom", now=NOW
             )
             raise RuntimeError("the bot crashed mid-submit")
     except RuntimeError:
@@ -116,7 +116,12 @@ async def test_edit_and_withdraw_only_own_reports_within_the_window(db: Database
     async with db.session() as session:
         assert (
             await edit_report(
-                session=session, report_id=report_id, volunteer_id=8, data=changed, window=WEEK
+                session=session,
+                report_id=report_id,
+                volunteer_id=8,
+                data=changed,
+                window=WEEK,
+                now=NOW,
             )
             is Change.NOT_FOUND
         )
@@ -156,7 +161,7 @@ async def test_notifications_are_marked_once(db: Database) -> None:
     second = await add_report(db, 9)
     async with db.session() as session:
         assert [r.id for r in await unnotified_reports(session=session)] == [first, second]
-        await mark_notified(session=session, report_ids=[first])
+        await mark_notified(session=session, report_ids=[first], now=NOW)
     async with db.session() as session:
         assert [r.id for r in await unnotified_reports(session=session)] == [second]
 
@@ -174,7 +179,9 @@ async def test_drafts_are_saved_loaded_and_expire(db: Database) -> None:
             data={},
             now=NOW - timedelta(hours=3),
         )
-        await save_draft(session=session, flow="register", telegram_id=1, step="name", data={})
+        await save_draft(
+            session=session, flow="register", telegram_id=1, step="name", data={}, now=NOW
+        )
     async with db.session() as session:
         assert await load_draft(session=session, flow="report", telegram_id=1) == (
             "date",

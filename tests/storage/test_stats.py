@@ -63,7 +63,7 @@ async def test_empty_period(db: Database) -> None:
 async def test_volunteer_hours_survive_leave_and_erasure_anonymously(db: Database) -> None:
     await _seed(db)
     async with db.session() as session:
-        await leave(session=session, telegram_id=1)
+        await leave(session=session, telegram_id=1, now=NOW)
         await erase_person(session=session, telegram_id=2)
     async with db.session() as session:
         lines = await volunteer_hours(session=session, period=NOVEMBER)

@@ -6,6 +6,7 @@ from storage.directory import add_points, count_points, list_points, list_towns,
 from storage.models import Role
 from storage.people import get_role, touch_person
 from storage.questions import LoggedAnswer, log_question, mark_unsolved, unanswered
+from tests.clock import QUIET as NOW
 
 
 def answer(text: str, *, matched: bool, telegram_id: int = 1) -> LoggedAnswer:
@@ -43,17 +44,21 @@ async def test_person_is_created_then_updated(db: Database) -> None:
 
 async def test_big_telegram_ids_fit(db: Database) -> None:
     async with db.session() as session:
-        await touch_person(session=session, telegram_id=7_999_999_999, name="x", username=None)
+        await touch_person(
+            session=session, telegram_id=7_999_999_999, name="x", username=None, now=NOW
+        )
     async with db.session() as session:
         assert await get_role(session=session, telegram_id=7_999_999_999) is Role.RESIDENT
 
 
 async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -> None:
     async with db.session() as session:
-        await log_question(session=session, answer=answer("外星人", matched=False))
-        await log_question(session=session, answer=answer("外星人", matched=False))
-        solved = await log_question(session=session, answer=answer("欠薪", matched=True))
-        unsolved = await log_question(session=session, answer=answer("讨薪", matched=True))
+        await log_question(session=session, answer=answer("外星人", matched=False), now=NOW)
+        await log_question(session=session, answer=answer("外星人", matched=False), now=NOW)
+        solved = await log_question(session=session, answer=answer("欠薪", matched=True), now=NOW)
+        unsolved = await log_question(
+            session=session, answer=answer("讨薪", matched=True), now=NOW
+        )
     async with db.session() as session:
         assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is True
         assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is False
@@ -67,7 +72,7 @@ async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -
 async def test_failed_transaction_leaves_nothing(db: Database) -> None:
     try:
         async with db.session() as session:
-            await log_question(session=session, answer=answer("半截", matched=False))
+            await log_question(session=session, answer=answer("半截", matched=False), now=NOW)
             raise RuntimeError("crash in the middle")
     except RuntimeError:
         pass

@@ -141,13 +141,17 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
     report_id = await add_report(db, 51)
     answer = LoggedAnswer(51, "private", "text", "欠薪怎么办", None, 0.0, False, False)
     async with db.session() as session:
-        await touch_person(session=session, telegram_id=51, name="赵六", username="zl")
-        await log_question(session=session, answer=answer)
-        await save_draft(session=session, flow="report", telegram_id=51, step="type", data={})
+        await touch_person(session=session, telegram_id=51, name="赵六", username="zl", now=NOW)
+        await log_question(session=session, answer=answer, now=NOW)
+        await save_draft(
+            session=session, flow="report", telegram_id=51, step="type", data={}, now=NOW
+        )
         await record(session=session, actor_id=51, action="invite", target="51")
-        await ensure_recipient(session=session, chat_id=51)
+        await ensure_recipient(session=session, chat_id=51, now=NOW)
         await toggle_category(session=session, chat_id=51, category="labor")
-        await ensure_recipient(session=session, chat_id=-100, chat_type="group", added_by=51)
+        await ensure_recipient(
+            session=session, chat_id=-100, chat_type="group", added_by=51, now=NOW
+        )
     async with db.session() as session:
         erased = await erase_person(session=session, telegram_id=51)
     assert (erased.questions, erased.reports_anonymised, erased.had_profile) == (1, 1, True)
@@ -170,8 +174,10 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
 async def test_promote_and_demote_and_find_by_username(db: Database) -> None:
     await add_volunteer(db, 61)
     async with db.session() as session:
-        await touch_person(session=session, telegram_id=61, name="钱七", username="QianQi")
-        await touch_person(session=session, telegram_id=62, name="孙八", username=None)
+        await touch_person(
+            session=session, telegram_id=61, name="钱七", username="QianQi", now=NOW
+        )
+        await touch_person(session=session, telegram_id=62, name="孙八", username=None, now=NOW)
     async with db.session() as session:
         found = await find_person(session=session, ref="@qianqi")
         assert found is not None and found.telegram_id == 61
