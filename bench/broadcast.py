@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from bot.local_api import LocalBotApi
 from content.loader import load_library
+from local_api import LocalBotApi
 from scheduler.planning import Draft, store_draft
 from scheduler.timeparse import Now
 from storage import broadcasts as repo

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 QUESTIONS = ["老板拖欠工资怎么办", "哪里可以免费请律师", "借钱不还怎么办", "今天天气怎么样"]
 

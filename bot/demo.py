@@ -6,9 +6,9 @@ from importlib.resources import files
 from aiohttp import web
 
 from bot.app import build_application, build_services
-from bot.local_api import LocalBotApi
 from bot.runners import poll_until, stop_event
 from bot.settings import Settings
+from local_api import LocalBotApi
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ExtBot
 
-from bot.local_api import LocalBotApi
 from content.loader import Library
 from handlers.broadcast_progress import TelegramReporter
 from handlers.broadcast_render import BroadcastRenderer
+from local_api import LocalBotApi
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine, EngineConfig
 from scheduler.planning import Draft

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, build_services, on_startup
-from bot.local_api import FakeChat, FakeUser, LocalBotApi, SentMessage
 from bot.settings import Settings
 from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
 from handlers.context import PufaApp, Services
+from local_api import FakeChat, FakeUser, LocalBotApi, SentMessage
 from tests.clock import ControlledClock
 from tests.conftest import sqlite_url
 

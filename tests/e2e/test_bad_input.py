@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from bot.local_api import FakeUser, LocalBotApi
 from handlers.throttle import BUTTON_COST
+from local_api import FakeUser, LocalBotApi
 from tests.e2e.conftest import Harness
 
 MEDIA: dict[str, Callable[[LocalBotApi, FakeUser], Any]] = {

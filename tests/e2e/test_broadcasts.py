@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_api import FakeUser, SentMessage
 from content.loader import Library
 from content.search import SearchIndex
 from handlers import callbacks
+from local_api import FakeUser, SentMessage
 from storage import broadcasts as repo
 from storage.models import AuditLog, Broadcast, BroadcastStatus
 from storage.subscriptions import is_active, subscriptions_of

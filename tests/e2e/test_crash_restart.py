@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.local_api import LocalBotApi
 from content.loader import Library
+from local_api import LocalBotApi
 from scheduler.planning import store_draft
 from storage import broadcasts as repo
 from storage.db import Database

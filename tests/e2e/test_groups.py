@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.local_api import FakeChat
+from local_api import FakeChat
 from storage.models import QuestionLog
 from tests.e2e.conftest import Harness
 

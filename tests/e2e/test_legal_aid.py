@@ -2,9 +2,9 @@
 
 import re
 
-from bot.local_api import SentMessage
 from content.directory import distance_km, load_sample_directory
 from handlers.legal_aid import town_key
+from local_api import SentMessage
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness, reply_keyboard
 

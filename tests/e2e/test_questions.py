@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from bot.local_api import SentMessage
-from bot.local_api.formatting import utf16_len
 from content.search import SearchIndex
 from handlers import callbacks
+from local_api import SentMessage
+from local_api.formatting import utf16_len
 from storage.models import QuestionLog
 from storage.questions import unanswered
 from tests.e2e.conftest import Harness

@@ -1,6 +1,6 @@
 """/start, /help and the four main-menu buttons."""
 
-from bot.local_api.formatting import utf16_len
+from local_api.formatting import utf16_len
 from tests.e2e.conftest import Harness, reply_keyboard
 
 

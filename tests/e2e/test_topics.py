@@ -1,8 +1,8 @@
 """/topics: categories, paging in place, and forged page numbers."""
 
-from bot.local_api import SentMessage
 from handlers import callbacks
 from handlers.topics import PAGE_SIZE
+from local_api import SentMessage
 from tests.e2e.conftest import Harness
 
 LABOR = "👷 劳动与工资"

@@ -2,7 +2,7 @@
 
 import re
 
-from bot.local_api import FakeUser, SentMessage
+from local_api import FakeUser, SentMessage
 from tests.e2e.conftest import ADMIN_ID, Harness
 
 CODE = re.compile(r"邀请码：([a-z0-9]{10})")

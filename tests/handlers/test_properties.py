@@ -7,12 +7,12 @@ from datetime import date
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.local_api.formatting import utf16_len
-from bot.local_api.markup_html import parse_html
 from content.loader import Library
 from content.models import Card, Source
 from handlers import callbacks
 from handlers.render import card_html, no_match_html, plain_text
+from local_api.formatting import utf16_len
+from local_api.markup_html import parse_html
 
 ARG = re.compile(r"[a-z0-9_\-]{1,40}")
 # Characters that matter to the renderer, mixed with anything a card author might type.

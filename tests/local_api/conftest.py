@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import Application, BaseHandler
 
-from bot.local_api import LocalBotApi, ManualClock
+from local_api import LocalBotApi, ManualClock
 
 StartApp = Callable[..., Awaitable[Application]]
 

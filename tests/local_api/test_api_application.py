@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 Context = ContextTypes.DEFAULT_TYPE
 StartApp = Callable[..., Awaitable[Application]]

@@ -16,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 
 @pytest.fixture

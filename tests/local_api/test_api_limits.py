@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.local_api import ApiError, FloodGate, FloodLimits, LocalBotApi, ManualClock
+from local_api import ApiError, FloodGate, FloodLimits, LocalBotApi, ManualClock
 
 
 def refusal(gate: FloodGate, chat_id: int) -> int | None:

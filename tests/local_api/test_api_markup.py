@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.local_api import ApiError
-from bot.local_api.formatting import detect_entities, entities_to_html, parse_text, utf16_len
+from local_api import ApiError
+from local_api.formatting import detect_entities, entities_to_html, parse_text, utf16_len
 
 
 def error_of(text: str, parse_mode: str) -> str:

@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("详情", callback_data="card:v1:1")]])
 

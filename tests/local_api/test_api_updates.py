@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("详情", callback_data="card:v1:1")]])
 

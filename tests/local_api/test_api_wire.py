@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.local_api import LocalBotApi
+from local_api import LocalBotApi
 
 
 @pytest.fixture

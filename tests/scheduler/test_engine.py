@@ -5,8 +5,8 @@ from collections import Counter
 from datetime import time as dt_time
 from datetime import timedelta
 
-from bot.local_api import ApiCall
 from content.loader import Library
+from local_api import ApiCall
 from scheduler.planning import begin_sending, store_draft
 from scheduler.timeparse import Once, Weekly
 from storage.broadcasts import (

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from bot.local_api import FloodGate, FloodLimits, ManualClock
-from bot.local_api.errors import ApiError
+from local_api import FloodGate, FloodLimits, ManualClock
+from local_api.errors import ApiError
 from scheduler.ratelimit import RateLimiter, Window
 
 

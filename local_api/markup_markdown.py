@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.local_api.errors import parse_error
+from local_api.errors import parse_error
 
 _RESERVED = "_*[]()~`>#+-=|{}.!\n"
 _TYPE_NAMES = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.local_api.errors import bad_request
-from bot.local_api.formatting import Entity, parse_text, utf16_len
-from bot.local_api.registry import Params
+from local_api.errors import bad_request
+from local_api.formatting import Entity, parse_text, utf16_len
+from local_api.registry import Params
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

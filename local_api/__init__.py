@@ -17,10 +17,10 @@ while tests and the demo web chat act as users and watch what the bot sends::
         [reply] = await api.wait_for_messages(user.id)
 """
 
-from bot.local_api.errors import ApiError
-from bot.local_api.limits import FloodGate, FloodLimits, ManualClock
-from bot.local_api.records import ApiCall, FakeChat, FakeUser, SentMessage, StoredFile
-from bot.local_api.server import LocalBotApi
+from local_api.errors import ApiError
+from local_api.limits import FloodGate, FloodLimits, ManualClock
+from local_api.records import ApiCall, FakeChat, FakeUser, SentMessage, StoredFile
+from local_api.server import LocalBotApi
 
 __all__ = [
     "ApiCall",

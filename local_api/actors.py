@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from bot.local_api.formatting import detect_entities, utf16_len
-from bot.local_api.records import FakeChat, FakeUser, find_button
-from bot.local_api.state import BotState
+from local_api.formatting import detect_entities, utf16_len
+from local_api.records import FakeChat, FakeUser, find_button
+from local_api.state import BotState
 
 # Smallest valid JPEG (1x1), so a bot that opens user photos with an imaging library can.
 TINY_JPEG = bytes.fromhex(
@@ -42,7 +42,7 @@ MessageRef = MessageLike | int  # an int is a message id in the user's chat (or 
 
 
 class UserActions:
-    """Mixin for :class:`~bot.local_api.server.LocalBotApi`: what users do."""
+    """Mixin for :class:`~local_api.server.LocalBotApi`: what users do."""
 
     state: BotState
 

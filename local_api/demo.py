@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.local_api.formatting import entities_to_html
-from bot.local_api.records import FakeUser, SentMessage
+from local_api.formatting import entities_to_html
+from local_api.records import FakeUser, SentMessage
 
 if TYPE_CHECKING:
-    from bot.local_api.server import LocalBotApi
+    from local_api.server import LocalBotApi
 
 MAX_POLL_SECONDS = 25.0
 API_KEY: web.AppKey[LocalBotApi] = web.AppKey("local_bot_api")

@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, chat_migrated, forbidden
-from bot.local_api.records import (
+from local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, chat_migrated, forbidden
+from local_api.records import (
     ApiCall,
     FakeChat,
     FakeUser,

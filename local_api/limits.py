@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.local_api.errors import too_many_requests
+from local_api.errors import too_many_requests
 
 Clock = Callable[[], float]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.local_api.errors import bad_request
-from bot.local_api.records import FakeChat, StoredFile
-from bot.local_api.registry import MethodTable, Params
-from bot.local_api.state import BotState
-from bot.local_api.validation import caption, message_text, reply_markup, same_content
+from local_api.errors import bad_request
+from local_api.records import FakeChat, StoredFile
+from local_api.registry import MethodTable, Params
+from local_api.state import BotState
+from local_api.validation import caption, message_text, reply_markup, same_content
 
 METHODS = MethodTable()
 NOT_MODIFIED = (

@@ -18,19 +18,19 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api.actors import UserActions
-from bot.local_api.decoding import read_params
-from bot.local_api.demo import add_demo_routes
-from bot.local_api.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from bot.local_api.limits import Clock, FloodGate, FloodLimits
-from bot.local_api.methods_bot import METHODS as BOT_METHODS
-from bot.local_api.methods_chats import METHODS as CHAT_METHODS
-from bot.local_api.methods_media import METHODS as MEDIA_METHODS
-from bot.local_api.methods_messages import METHODS as MESSAGE_METHODS
-from bot.local_api.observe import Observers
-from bot.local_api.records import ApiCall, SentMessage
-from bot.local_api.registry import Params
-from bot.local_api.state import BotState, InjectedFailure
+from local_api.actors import UserActions
+from local_api.decoding import read_params
+from local_api.demo import add_demo_routes
+from local_api.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from local_api.limits import Clock, FloodGate, FloodLimits
+from local_api.methods_bot import METHODS as BOT_METHODS
+from local_api.methods_chats import METHODS as CHAT_METHODS
+from local_api.methods_media import METHODS as MEDIA_METHODS
+from local_api.methods_messages import METHODS as MESSAGE_METHODS
+from local_api.observe import Observers
+from local_api.records import ApiCall, SentMessage
+from local_api.registry import Params
+from local_api.state import BotState, InjectedFailure
 
 _log = logging.getLogger(__name__)
 METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS)

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api.errors import bad_request
+from local_api.errors import bad_request
 
 # Fields whose value is always a string, however much it looks like JSON ("123", "true").
 FREE_TEXT_FIELDS = frozenset(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.local_api.decoding import UploadedFile
-from bot.local_api.errors import bad_request
-from bot.local_api.formatting import parse_text, utf16_len
-from bot.local_api.methods_messages import deliver
-from bot.local_api.records import StoredFile
-from bot.local_api.registry import MethodTable, Params
-from bot.local_api.state import BotState
-from bot.local_api.validation import MAX_CAPTION, caption
+from local_api.decoding import UploadedFile
+from local_api.errors import bad_request
+from local_api.formatting import parse_text, utf16_len
+from local_api.methods_messages import deliver
+from local_api.records import StoredFile
+from local_api.registry import MethodTable, Params
+from local_api.state import BotState
+from local_api.validation import MAX_CAPTION, caption
 
 METHODS = MethodTable()
 

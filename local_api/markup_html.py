@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.local_api.errors import parse_error
+from local_api.errors import parse_error
 
 _SUPPORTED_TAGS = frozenset(
     {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler"}

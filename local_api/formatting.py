@@ -12,9 +12,9 @@ import html
 import re
 from typing import Any
 
-from bot.local_api.errors import bad_request
-from bot.local_api.markup_html import parse_html
-from bot.local_api.markup_markdown import parse_markdown, parse_markdown_v2
+from local_api.errors import bad_request
+from local_api.markup_html import parse_html
+from local_api.markup_markdown import parse_markdown, parse_markdown_v2
 
 Entity = dict[str, Any]
 

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from bot.local_api.records import ApiCall, SentMessage
-from bot.local_api.state import BotState
+from local_api.records import ApiCall, SentMessage
+from local_api.state import BotState
 
 # How long a wait gives the bot by default: generous, since a busy CI machine can be 10x
 # slower than an idle one. A wait ends as soon as what it waits for happens.
@@ -15,7 +15,7 @@ WAIT_SECONDS = 60.0
 
 
 class Observers:
-    """Mixin for :class:`~bot.local_api.server.LocalBotApi`: what the bot did.
+    """Mixin for :class:`~local_api.server.LocalBotApi`: what the bot did.
 
     The waits default to "since the latest user action" (per chat for messages): a test
     acts, then waits for the reaction, without racing a fast bot.

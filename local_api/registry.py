@@ -6,8 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from bot.local_api.errors import bad_request
-from bot.local_api.state import BotState
+from local_api.errors import bad_request
+from local_api.state import BotState
 
 
 class Params:

@@ -7,9 +7,9 @@ import json
 import re
 from typing import Any
 
-from bot.local_api.errors import ApiError, bad_request
-from bot.local_api.registry import MethodTable, Params
-from bot.local_api.state import BotState
+from local_api.errors import ApiError, bad_request
+from local_api.registry import MethodTable, Params
+from local_api.state import BotState
 
 METHODS = MethodTable()
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.local_api.errors import bad_request
-from bot.local_api.formatting import parse_text, utf16_len
-from bot.local_api.registry import MethodTable, Params
-from bot.local_api.state import BotState
-from bot.local_api.validation import MAX_TEXT, check_inline_keyboard
+from local_api.errors import bad_request
+from local_api.formatting import parse_text, utf16_len
+from local_api.registry import MethodTable, Params
+from local_api.state import BotState
+from local_api.validation import MAX_TEXT, check_inline_keyboard
 
 METHODS = MethodTable()
 QUERY_EXPIRED = "query is too old and response timeout expired or query ID is invalid"
