@@ -7,6 +7,10 @@ bench/real-labels.jsonl (`expected` = list of acceptable card ids, empty = shoul
 Held-out questions: bench/holdout-questions.jsonl (same format), written by a helper who saw
 only the card titles, measured once and never tuned on.
 
+Fresh questions: bench/fresh-questions.jsonl (same format), 300 written by another helper who
+saw only card titles: sibling cards easy to confuse, long story-like questions, and
+out-of-scope ones; measured once before any tuning, then only to report.
+
 Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own,
 held-out and real questions are test sets, run to report.
 
@@ -154,6 +158,7 @@ def main() -> int:
         sets = {
             "own (bench/questions.jsonl)": own_cases(),
             "held-out (bench/holdout-questions.jsonl)": own_cases("holdout-questions.jsonl"),
+            "fresh (bench/fresh-questions.jsonl)": own_cases("fresh-questions.jsonl"),
         }
         if args.real.exists():
             sets["real (shared/bench-data)"] = real_cases(args.real)

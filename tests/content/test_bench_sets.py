@@ -9,8 +9,13 @@ import pytest
 from content.loader import Library
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-OWN_FORMAT_SETS = ("questions.jsonl", "holdout-questions.jsonl", "dev-questions.jsonl")
-TEST_SETS = ("questions.jsonl", "holdout-questions.jsonl")
+OWN_FORMAT_SETS = (
+    "questions.jsonl",
+    "holdout-questions.jsonl",
+    "fresh-questions.jsonl",
+    "dev-questions.jsonl",
+)
+TEST_SETS = ("questions.jsonl", "holdout-questions.jsonl", "fresh-questions.jsonl")
 
 
 def _questions(name: str) -> list[dict[str, str]]:
