@@ -48,6 +48,7 @@ def test() -> None:
     run("ruff", "check", ".")
     run("ruff", "format", "--check", ".")
     run("mypy", ".")
+    run("lint-imports")
     run("pufa", "content", "check")
     # One worker per core: every test has its own temp dir, database (or PostgreSQL schema),
     # loopback port and clock, so they run side by side.

@@ -27,7 +27,7 @@ from sqlalchemy import insert
 
 from content.loader import load_library
 from local_api import LocalBotApi
-from scheduler.planning import Draft, store_draft
+from scheduler.planning import Plan, store_draft
 from scheduler.timeparse import Now
 from storage import broadcasts as repo
 from storage.audience import Audience
@@ -70,7 +70,7 @@ async def prepare(url: str, recipients: int) -> int:
             {"chat_id": i, "kind": "category", "value": "labor", "created_at": now} for i in ids
         ]
         await session.exec(insert(Subscription), params=subscription_rows)
-        draft = Draft(
+        draft = Plan(
             created_by=COORDINATOR,
             key="bench",
             audience=Audience.ALL,

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot.ask import answer_preview
 from content.loader import load_library
 from content.search import SearchIndex
+from domain.answers import preview
 
 HERE = Path(__file__).resolve().parent
 QUESTION = "老板拖欠工资三个月了怎么办"
@@ -37,7 +37,7 @@ def warm_latency(rounds: int = 20) -> None:
             t0 = time.perf_counter()
             index.search(question)
             t1 = time.perf_counter()
-            answer_preview(library, index, question)
+            preview(library, index, question)
             t2 = time.perf_counter()
             search_ms.append((t1 - t0) * 1000)
             answer_ms.append((t2 - t1) * 1000)

@@ -27,9 +27,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from content.loader import load_library
-from handlers.coordinator import export_labels
+from domain.exports import export_labels, export_reports
 from storage.db import Database
-from storage.exports import export_reports
 from storage.models import ActivityReport, Volunteer
 from storage.stats import Period, period_stats
 

@@ -1,41 +1,21 @@
-"""Composition root: build the services and the PTB `Application` with every handler."""
+"""Composition root: the services, the PTB Application, and every feature in one ordered
+registration block."""
 
 import logging
-from datetime import timedelta
-from typing import cast
+from typing import Any
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
-from bot.broadcasting import (
-    PufaApplication,
-    attach_broadcasting,
-    rate_limiter,
-    timedelta_retry_after,
-)
+from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_after
 from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
 from content.search import SearchIndex
-from handlers import (
-    broadcasts,
-    coordinator,
-    errors,
-    fallback,
-    guard,
-    inline,
-    legal_aid,
-    myreports,
-    questions,
-    reports,
-    start,
-    subscriptions,
-    topics,
-    volunteers,
-)
-from handlers.context import PufaApp, PufaContext, Services, VolunteerSettings
-from handlers.drafts import DraftPersistence
-from handlers.menus import refresh_menu, set_default_menu
-from handlers.throttle import Throttle
+from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
+from handlers.kit import conversation, errors, fallback, guard
+from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
+from handlers.kit.conversation import Conversations
+from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
 from storage.directory import add_points, count_points
 from storage.models import Clock, utcnow
@@ -44,26 +24,60 @@ from storage.volunteers import promoted_coordinators
 log = logging.getLogger(__name__)
 
 
-def build_services(
+def build_application(
     settings: Settings,
+    token: str,
+    *,
     library: Library | None = None,
     index: SearchIndex | None = None,
-    *,
     clock: Clock = utcnow,
-) -> Services:
-    """Load and validate content and build the search index (once, at start-up). Tests pass
-    a prebuilt library and index (both read-only, so one serves many bots) and their clock."""
+) -> PufaApplication:
+    """The bot, ready to start. Content is loaded and validated and the search index built
+    here, once; tests pass a prebuilt library and index (both read-only, so one serves many
+    bots) and their clock."""
+    timedelta_retry_after()
     library = library or load_library(settings.content_dir)
-    return Services(
+    pacer, limiter = rate_limiter(settings)
+    bot: ExtBot[None] = ExtBot(
+        token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        rate_limiter=limiter,
+    )
+    db = Database(settings.database_url)
+    services = Services(
         library=library,
         index=index or SearchIndex(library.cards.values(), library.lexicon),
-        db=Database(settings.database_url),
+        db=db,
         tz=settings.tz,
-        admin_ids=settings.admin_ids,
-        throttle=Throttle(settings.user_rate_per_minute),
-        volunteering=volunteer_settings(settings),
         clock=clock,
+        admin_ids=settings.admin_ids,
+        volunteering=volunteer_settings(settings),
+        broadcasting=build_broadcasting(settings, bot, pacer, library, db, clock),
+        chats=Conversations(db, clock),
     )
+    builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
+    app: PufaApplication = builder.application_class(
+        PufaApplication, kwargs={"services": services}
+    ).build()
+    _register(app, services, settings)
+    return app
+
+
+def _register(app: PufaApplication, services: Services, settings: Settings) -> None:
+    """Order matters. The guard runs first in its own group, then the guided chats take what
+    belongs to them; in the features' group the first matching handler wins, so specific
+    handlers come before the free-text question handler and the fallbacks come last."""
+    guard.register(app, settings.user_rate_per_minute)
+    conversation.register(app)  # the guided chats, and /cancel
+    volunteers.register(app, services)  # `/start join_<code>` before residents' /start
+    reports.register(app, services)
+    coordinators.register(app, services)
+    broadcasts.register(app, services)
+    subscriptions.register(app, services)
+    residents.register(app, services)  # ends with the free-text question handler
+    fallback.register(app)
+    errors.register(app)
 
 
 def volunteer_settings(settings: Settings) -> VolunteerSettings:
@@ -78,56 +92,6 @@ def volunteer_settings(settings: Settings) -> VolunteerSettings:
     )
 
 
-def build_application(settings: Settings, services: Services, token: str) -> PufaApp:
-    builder = (
-        Application.builder()
-        .token(token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
-        .context_types(ContextTypes(context=PufaContext))
-        .persistence(draft_persistence(services))
-    )
-    # Broadcasts (issue 4): one rate limiter for every request; the broadcasting service
-    # lives and dies with the Application (see bot.broadcasting).
-    timedelta_retry_after()
-    pacer, limiter = rate_limiter(settings)
-    builder = builder.rate_limiter(limiter).application_class(PufaApplication)
-    app = cast(PufaApp, builder.build())
-    app.bot_data["services"] = services
-    attach_broadcasting(settings, services, app.bot, pacer)
-    # Order matters. The guard runs first in its own group; then the first matching handler
-    # of group 0 wins, so specific handlers come before the free-text question handler and
-    # the fallbacks come last.
-    guard.register(app)
-    # Guided chats (registration, /report) first: while one is open its steps take the
-    # messages, and /start join_<code> opens the registration before /start sees it.
-    volunteers.register(app)
-    reports.register(app)
-    myreports.register(app)
-    coordinator.register(app)
-    start.register(app)
-    topics.register(app)
-    legal_aid.register(app)
-    inline.register(app)
-    subscriptions.register(app)
-    broadcasts.register(app)  # also /scheduled and /campaigns; takes coordinators' typed input
-    questions.register(app)
-    fallback.register(app)
-    errors.register(app)
-    return app
-
-
-def draft_persistence(services: Services) -> DraftPersistence:
-    """Conversation state read back from the draft rows, so a restart loses no report,
-    registration or broadcast draft."""
-    idle = timedelta(minutes=services.volunteering.timeout_minutes)
-    return DraftPersistence(
-        services.db,
-        {reports.FLOW: idle, volunteers.FLOW: idle, broadcasts.FLOW: broadcasts.IDLE},
-        services.clock,
-    )
-
-
 async def prepare_database(services: Services) -> None:
     """Migrate the schema and, on a fresh database, load the sample directory."""
     await services.db.upgrade()
@@ -138,14 +102,13 @@ async def prepare_database(services: Services) -> None:
             log.info("loaded %d sample legal service points", len(samples))
 
 
-async def on_startup(app: PufaApp) -> None:
+async def on_startup(app: PufaApplication) -> None:
     """Run once after `app.initialize()`: migrate, then set the command menus (residents'
     by default, coordinators' for each coordinator; volunteers get theirs on joining)."""
-    services: Services = app.bot_data["services"]
+    services = app.services
     await prepare_database(services)
-    await services.desk.restore()
     await set_default_menu(app.bot, services.ui.commands)
     async with services.db.session() as session:
-        coordinators = {*services.admin_ids, *await promoted_coordinators(session=session)}
-    for telegram_id in sorted(coordinators):
+        coordinators_now = {*services.admin_ids, *await promoted_coordinators(session=session)}
+    for telegram_id in sorted(coordinators_now):
         await refresh_menu(app.bot, services, telegram_id)

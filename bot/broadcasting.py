@@ -1,9 +1,5 @@
-"""Wiring of broadcasts: one rate limiter shared by every request of the bot, the delivery
-engine and the timing service, started and stopped with the Application.
-
-`PufaApplication` starts them in `start()` (after `on_startup` migrated the database) and
-stops them in `stop()`, so the runners, the demo and the tests' harness need nothing extra.
-"""
+"""Wiring of broadcasts: one rate limiter shared by every request of the bot, and the
+broadcasting service (timing, calendar, delivery engine) with its Telegram edge."""
 
 import os
 from datetime import time, timedelta
@@ -11,14 +7,16 @@ from datetime import time, timedelta
 from telegram.ext import ExtBot
 
 from bot.settings import Settings
-from handlers.broadcast_progress import TelegramReporter
-from handlers.broadcast_render import BroadcastRenderer
-from handlers.context import PufaApp, Services
+from content.loader import Library
+from handlers.broadcasts.progress import TelegramReporter
+from handlers.broadcasts.render import BroadcastRenderer
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine, EngineConfig
 from scheduler.ratelimit import Pacer, RateLimiter
 from scheduler.sender import SharedRateLimiter, TelegramSender
 from scheduler.service import Broadcasting
+from storage.db import Database
+from storage.models import Clock
 
 
 def timedelta_retry_after() -> None:
@@ -36,8 +34,13 @@ def rate_limiter(settings: Settings) -> tuple[Pacer, SharedRateLimiter]:
     return pacer, SharedRateLimiter(pacer, pace_private_replies=settings.pace_private_replies)
 
 
-def attach_broadcasting(
-    settings: Settings, services: Services, bot: ExtBot[None], pacer: Pacer
+def build_broadcasting(
+    settings: Settings,
+    bot: ExtBot[None],
+    pacer: Pacer,
+    library: Library,
+    db: Database,
+    clock: Clock,
 ) -> Broadcasting:
     config = BroadcastConfig(
         grace=timedelta(minutes=settings.broadcast_grace_minutes),
@@ -46,43 +49,20 @@ def attach_broadcasting(
         volunteer_reminder_time=time(settings.volunteer_reminder_hour, 0),
     )
     reporter = TelegramReporter(
-        bot,
-        services.library,
-        services.tz,
-        services.admin_ids,
-        settings.broadcast_grace_minutes,
+        bot, library, settings.tz, settings.admin_ids, settings.broadcast_grace_minutes
     )
     every = settings.broadcast_progress_seconds
     engine = DeliveryEngine(
-        services.db,
+        db,
         TelegramSender(bot),
-        BroadcastRenderer(services.library),
+        BroadcastRenderer(library),
         reporter,
         pacer,
-        config=EngineConfig(progress_seconds=every, progress_after=every),
-        now=services.clock,
+        config=EngineConfig(
+            progress_seconds=every,
+            progress_after=every,
+            max_in_flight=settings.broadcast_max_in_flight,
+        ),
+        now=clock,
     )
-    services.broadcasting = Broadcasting(
-        services.db, services.library, services.tz, engine, config, clock=services.clock
-    )
-    return services.broadcasting
-
-
-class PufaApplication(PufaApp):
-    """The Application, plus the broadcasting service's lifetime."""
-
-    async def start(self) -> None:
-        await super().start()
-        broadcasting = self._broadcasting()
-        if broadcasting is not None:
-            await broadcasting.start()
-
-    async def stop(self) -> None:
-        broadcasting = self._broadcasting()
-        if broadcasting is not None:
-            await broadcasting.stop()
-        await super().stop()
-
-    def _broadcasting(self) -> Broadcasting | None:
-        services = self.bot_data.get("services")
-        return services.broadcasting if isinstance(services, Services) else None
+    return Broadcasting(db, library, settings.tz, engine, config, clock=clock)

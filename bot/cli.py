@@ -152,7 +152,7 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     from content.loader import load_library
-    from content.qr import write_card_qr
+    from documents.qr import write_card_qr
 
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:

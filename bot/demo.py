@@ -5,7 +5,7 @@ from importlib.resources import files
 
 from aiohttp import web
 
-from bot.app import build_application, build_services
+from bot.app import build_application
 from bot.runners import poll_until, stop_event
 from bot.settings import Settings
 from local_api import LocalBotApi
@@ -23,7 +23,7 @@ async def run_demo(settings: Settings, port: int) -> None:
     api.app.router.add_get("/", chat_page)
     await api.start()
     demo = settings.model_copy(update={"api_base_url": api.base_url})
-    app = build_application(demo, build_services(demo), api.token)
+    app = build_application(demo, api.token)
     print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True)
     try:
         await poll_until(app, stop_event())

@@ -4,9 +4,9 @@ from datetime import date
 
 from bot.settings import Settings
 from content.loader import load_library
-from handlers.coordinator import export_labels
+from documents.tables import Format
+from domain.exports import export_hours, export_labels, export_reports
 from storage.db import Database
-from storage.exports import Format, export_hours, export_reports
 from storage.stats import Period
 
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
-from bot.app import build_application, build_services, on_startup
+from bot.app import build_application, on_startup
 from bot.settings import Settings
-from handlers.context import PufaApp
+from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -26,7 +26,7 @@ def stop_event() -> asyncio.Event:
     return event
 
 
-async def poll_until(app: PufaApp, stop: asyncio.Event) -> None:
+async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
     async with app:
         await on_startup(app)
         await app.start()
@@ -39,11 +39,11 @@ async def poll_until(app: PufaApp, stop: asyncio.Event) -> None:
 
 
 async def run_polling(settings: Settings, token: str) -> None:
-    app = build_application(settings, build_services(settings), token)
+    app = build_application(settings, token)
     await poll_until(app, stop_event())
 
 
-def webhook_app(app: PufaApp, secret: str, path: str) -> web.Application:
+def webhook_app(app: PufaApplication, secret: str, path: str) -> web.Application:
     """aiohttp app that checks Telegram's secret header and queues each update."""
 
     async def receive(request: web.Request) -> web.Response:
@@ -71,7 +71,7 @@ async def run_webhook(settings: Settings, token: str) -> None:
         raise SystemExit("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
     path = urlsplit(settings.webhook_url).path or "/"
-    app = build_application(settings, build_services(settings), token)
+    app = build_application(settings, token)
     stop = stop_event()
     async with app:
         await on_startup(app)

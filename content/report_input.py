@@ -1,7 +1,7 @@
 """What volunteers type while reporting or registering, turned into checked values.
 
 Every parser takes plain text (and, for dates, today's date) and either returns the value or
-raises `InputError` naming the `Problem`; the handler shows the matching Chinese explanation.
+raises `InputError` naming the `InputProblem`; the handler shows the matching Chinese explanation.
 Nothing here knows about Telegram or the database.
 """
 
@@ -21,7 +21,7 @@ MIN_SUMMARY_CHARS = 5
 MAX_PHOTOS = 5
 
 
-class Problem(StrEnum):
+class InputProblem(StrEnum):
     """Why an answer was not accepted; each has an explanation in `ui.zh.yaml`."""
 
     EMPTY = "empty"
@@ -43,7 +43,7 @@ class Problem(StrEnum):
 
 
 class InputError(ValueError):
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: InputProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
 
@@ -72,11 +72,11 @@ def has_letters(text: str) -> bool:
 def clean_text(text: str, max_chars: int, *, multiline: bool = False) -> str:
     value = normalise(text, multiline=multiline)
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     if len(value) > max_chars:
-        raise InputError(Problem.TOO_LONG)
+        raise InputError(InputProblem.TOO_LONG)
     if not has_letters(value):
-        raise InputError(Problem.NO_LETTERS)
+        raise InputError(InputProblem.NO_LETTERS)
     return value
 
 
@@ -95,11 +95,11 @@ def parse_organisation(text: str) -> str:
 def parse_summary(text: str) -> str:
     value = normalise(text, multiline=True)
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     if len(value) > MAX_SUMMARY_CHARS:
-        raise InputError(Problem.SUMMARY_LONG)
+        raise InputError(InputProblem.SUMMARY_LONG)
     if len(value) < MIN_SUMMARY_CHARS or not has_letters(value):
-        raise InputError(Problem.SUMMARY_SHORT)
+        raise InputError(InputProblem.SUMMARY_SHORT)
     return value
 
 
@@ -110,9 +110,9 @@ def parse_phone(text: str) -> str:
     """A mobile or landline number: digits with optional +, spaces, dashes or brackets."""
     value = re.sub(r"[\s\-()]", "", normalise(text, fold=True))
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     if not _PHONE.match(value):
-        raise InputError(Problem.PHONE_FORMAT)
+        raise InputError(InputProblem.PHONE_FORMAT)
     return value
 
 
@@ -160,14 +160,14 @@ _COUNT_WORDS = re.compile(
 )
 
 
-def _count(text: str, problem: Problem, upper: int, *, lower: int) -> int:
+def _count(text: str, problem: InputProblem, upper: int, *, lower: int) -> int:
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     match = _COUNT_WORDS.match(value)
     number = _number(match.group(1)) if match else None
     if number is None or number != int(number):
-        raise InputError(Problem.NUMBER_FORMAT)
+        raise InputError(InputProblem.NUMBER_FORMAT)
     if not lower <= number <= upper:
         raise InputError(problem)
     return int(number)
@@ -175,12 +175,12 @@ def _count(text: str, problem: Problem, upper: int, *, lower: int) -> int:
 
 def parse_audience(text: str) -> int:
     """People reached: "120", "约120人", "两百人"; 1 to 100,000."""
-    return _count(text, Problem.AUDIENCE_RANGE, MAX_AUDIENCE, lower=1)
+    return _count(text, InputProblem.AUDIENCE_RANGE, MAX_AUDIENCE, lower=1)
 
 
 def parse_materials(text: str) -> int:
     """Leaflets or booklets handed out: "300", "300份", "三百份"; 0 to 1,000,000."""
-    return _count(text, Problem.MATERIALS_RANGE, MAX_MATERIALS, lower=0)
+    return _count(text, InputProblem.MATERIALS_RANGE, MAX_MATERIALS, lower=0)
 
 
 _HOURS = re.compile(
@@ -193,21 +193,21 @@ def parse_hours(text: str) -> float:
     """Service hours: "2", "2.5", "2小时", "两个半小时", "半小时", "90分钟"; 0.5 to 24."""
     value = normalise(text, fold=True).replace(" ", "").lower()
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     match = _HOURS.match(value)
     if match is None or not (match["n"] or match["half"]):
-        raise InputError(Problem.NUMBER_FORMAT)
+        raise InputError(InputProblem.NUMBER_FORMAT)
     number = _number(match["n"]) if match["n"] else 0.0
     if number is None:
-        raise InputError(Problem.NUMBER_FORMAT)
+        raise InputError(InputProblem.NUMBER_FORMAT)
     if match["half"]:
         number += 0.5
     if match["unit"] in {"分钟", "分", "min", "mins", "minutes"}:
         if match["half"]:
-            raise InputError(Problem.NUMBER_FORMAT)
+            raise InputError(InputProblem.NUMBER_FORMAT)
         number /= 60
     if not MIN_HOURS <= number <= MAX_HOURS:
-        raise InputError(Problem.HOURS_RANGE)
+        raise InputError(InputProblem.HOURS_RANGE)
     return round(number, 2)
 
 
@@ -227,7 +227,7 @@ def parse_date(text: str, *, today: date, max_age_days: int) -> date:
     """
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
-        raise InputError(Problem.EMPTY)
+        raise InputError(InputProblem.EMPTY)
     if value in _RELATIVE:
         return today - timedelta(days=_RELATIVE[value])
     if full := _FULL.match(value):
@@ -239,11 +239,11 @@ def parse_date(text: str, *, today: date, max_age_days: int) -> date:
         if result > today:
             result = _make_date(today.year - 1, month, day)
     else:
-        raise InputError(Problem.DATE_FORMAT)
+        raise InputError(InputProblem.DATE_FORMAT)
     if result > today:
-        raise InputError(Problem.DATE_FUTURE)
+        raise InputError(InputProblem.DATE_FUTURE)
     if result < today - timedelta(days=max_age_days):
-        raise InputError(Problem.DATE_TOO_OLD)
+        raise InputError(InputProblem.DATE_TOO_OLD)
     return result
 
 
@@ -251,7 +251,7 @@ def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise InputError(Problem.DATE_INVALID) from None
+        raise InputError(InputProblem.DATE_INVALID) from None
 
 
 # --- periods (coordinators' /stats and /export) --------------------------------------------
@@ -290,11 +290,11 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     if month := _MONTH.match(value):
         y, m = int(month[1]), int(month[2])
         if not 1 <= m <= 12:
-            raise InputError(Problem.PERIOD_FORMAT)
+            raise InputError(InputProblem.PERIOD_FORMAT)
         return _checked(date(y, m, 1), _month_end(y, m))
     parts = [p for p in _RANGE.split(value) if p]
     if len(parts) != 2:
-        raise InputError(Problem.PERIOD_FORMAT)
+        raise InputError(InputProblem.PERIOD_FORMAT)
     start, end = (_full_date(p) for p in parts)
     return _checked(start, end)
 
@@ -306,14 +306,14 @@ def _previous_month(today: date) -> date:
 def _full_date(text: str) -> date:
     match = _FULL.match(text)
     if match is None:
-        raise InputError(Problem.PERIOD_FORMAT)
+        raise InputError(InputProblem.PERIOD_FORMAT)
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise InputError(Problem.DATE_INVALID) from None
+        raise InputError(InputProblem.DATE_INVALID) from None
 
 
 def _checked(start: date, end: date) -> tuple[date, date]:
     if end < start or (end - start).days > MAX_PERIOD_DAYS:
-        raise InputError(Problem.PERIOD_ORDER)
+        raise InputError(InputProblem.PERIOD_ORDER)
     return start, end

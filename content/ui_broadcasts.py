@@ -102,6 +102,8 @@ class BroadcastTexts(_Texts):
     already_confirmed: str
     stale_draft: str
     cancelled_draft: str
+    use_buttons: str
+    edit_cancelled: str
     progress: str
     progress_done: str
     stop_button: str

@@ -2,7 +2,26 @@
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from content.report_input import Problem
+from content.report_input import (
+    MAX_AUDIENCE,
+    MAX_HOURS,
+    MAX_PHOTOS,
+    MAX_SUMMARY_CHARS,
+    MIN_HOURS,
+    InputProblem,
+)
+
+
+def limits(max_age_days: int) -> dict[str, object]:
+    """Placeholders any report prompt or explanation may use."""
+    return {
+        "max_days": max_age_days,
+        "max_audience": MAX_AUDIENCE,
+        "min_hours": f"{MIN_HOURS:g}",
+        "max_hours": f"{MAX_HOURS:g}",
+        "max_photos": MAX_PHOTOS,
+        "max_summary": MAX_SUMMARY_CHARS,
+    }
 
 
 class _Texts(BaseModel):
@@ -10,7 +29,7 @@ class _Texts(BaseModel):
 
 
 class InputProblems(_Texts):
-    """One explanation per content.report_input.Problem (checked by a test)."""
+    """One explanation per content.report_input.InputProblem (checked by a test)."""
 
     empty: str
     too_long: str
@@ -186,7 +205,11 @@ class VolunteerTexts(_Texts):
         for key in self.activity_types:
             if not key.replace("_", "").isalnum() or not key.isascii() or len(key) > 30:
                 raise ValueError(f"activity_types: 键 '{key}' 只能用小写字母、数字和下划线")
-        missing = [p.value for p in Problem if not hasattr(self.errors, p.value)]
+        missing = [p.value for p in InputProblem if not hasattr(self.errors, p.value)]
         if missing:
             raise ValueError(f"errors 缺少: {', '.join(missing)}")
         return self
+
+    def explain(self, problem: InputProblem, max_age_days: int = 0) -> str:
+        """What is wrong with an answer, in words (content.report_input's problems)."""
+        return str(getattr(self.errors, problem.value)).format(**limits(max_age_days))

@@ -135,6 +135,7 @@ class CalendarKeeper:
                 action="campaign.dates",
                 target=f"{campaign_id}:{year}",
                 detail=f"{first}..{last}",
+                now=now,
             )
         await self.sync(now)
         await self._rewake(campaign_id, year)

@@ -2,7 +2,9 @@
 
 Each delivery is marked `sending` (committed) before its request leaves and gets its outcome
 written when the answer comes. A process killed in between leaves rows in `sending`; the
-next start marks them `uncertain`, counts and reports them, and never sends them again.
+next start marks them `uncertain`, counts and reports them, and never sends them again. At
+most `max_in_flight` rows are `sending` at once, so that is also the most a kill (or a stall
+whose outcome cannot be known) can leave uncertain.
 Everything else (pending rows, retries waiting for their time) simply continues.
 """
 
@@ -41,6 +43,7 @@ _MAX_BACKOFF = 300.0
 @dataclass(frozen=True)
 class EngineConfig:
     batch_size: int = 200
+    max_in_flight: int = 16  # requests on the wire at once (enough for 30/s at ~0.5 s latency)
     max_attempts: int = 5
     backoff_seconds: float = 2.0
     progress_seconds: float = 3.0
@@ -75,6 +78,7 @@ class DeliveryEngine:
         self._loops: list[asyncio.Task[None]] = []
         self._sends: set[asyncio.Task[None]] = set()
         self._in_flight: dict[int, int] = {}  # delivery id -> broadcast id
+        self._window = asyncio.Semaphore(self.config.max_in_flight)
         self._outgoing: dict[int, Outgoing] = {}
         self._cancelled: set[int] = set()
         self._last_progress: dict[int, tuple[int, float]] = {}
@@ -153,7 +157,11 @@ class DeliveryEngine:
             if self.pacer.busy_chat_delay(task.chat_id) > 0:
                 continue  # that chat got a message just now; it comes round again
             message = await self._renderable(task)
-            if message is None or not await self._mark_sending(task):
+            if message is None:
+                continue
+            await self._window.acquire()
+            if not await self._mark_sending(task):
+                self._window.release()
                 continue  # cancelled meanwhile
             self._in_flight[task.id] = task.broadcast_id
             ticket = await self.pacer.acquire(task.chat_id)
@@ -211,6 +219,7 @@ class DeliveryEngine:
             log.exception("delivery %s failed unexpectedly", task.id)
         finally:
             self._in_flight.pop(task.id, None)
+            self._window.release()
             self._answered.set()
 
     async def _deliver_once(

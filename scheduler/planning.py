@@ -34,7 +34,7 @@ class PlanError(ValueError):
 
 
 @dataclass(frozen=True)
-class Draft:
+class Plan:
     """A coordinator's broadcast, complete and ready to confirm."""
 
     created_by: int
@@ -46,6 +46,12 @@ class Draft:
     text: str = ""
     card_id: str | None = None
     source: tuple[int, int] | None = None  # (chat id, message id) of a forwarded message
+
+
+def draft_key(created_by: int, key: str) -> str:
+    """The dedupe key a confirmed draft is stored under: one broadcast however often it is
+    confirmed."""
+    return f"draft:{created_by}:{key}"
 
 
 def utf16_length(text: str) -> int:
@@ -83,7 +89,7 @@ async def recipients(
 
 
 async def store_draft(
-    *, session: AsyncSession, draft: Draft, library: Library, now: datetime, tz: ZoneInfo
+    *, session: AsyncSession, draft: Plan, library: Library, now: datetime, tz: ZoneInfo
 ) -> Broadcast:
     """The broadcast row, scheduled for its time ("now" is due at once). Raises PlanError."""
     if draft.content_kind == "card" and draft.card_id not in library.cards:
@@ -98,14 +104,14 @@ async def store_draft(
         raise PlanError(PlanProblem.NOBODY)
     row = broadcast_row(draft, send_at=_first_time(draft.when, now, tz))
     row.recurrence = draft.when.encode() if isinstance(draft.when, Weekly) else None
-    row.dedupe_key, row.created_at = f"draft:{draft.created_by}:{draft.key}", now
+    row.dedupe_key, row.created_at = draft_key(draft.created_by, draft.key), now
     stored = await repo.add_broadcast(session=session, broadcast=row)
     if stored is None:
         raise PlanError(PlanProblem.ALREADY)
     return stored
 
 
-def broadcast_row(draft: Draft, *, send_at: datetime) -> Broadcast:
+def broadcast_row(draft: Plan, *, send_at: datetime) -> Broadcast:
     """What the draft sends and to whom, as a (not yet stored) row; also what previews show."""
     return Broadcast(
         origin="coordinator",

@@ -17,7 +17,7 @@ from storage.audience import Audience
 Overrides = Mapping[tuple[str, int], tuple[date, date]]
 
 
-class Role(StrEnum):
+class ReminderKind(StrEnum):
     PUBLIC = "public"  # subscribers of the campaign's categories
     VOLUNTEERS = "volunteers"  # the call to action
 
@@ -27,7 +27,7 @@ class Reminder:
     campaign: Campaign
     year: int
     lead_days: int
-    role: Role
+    role: ReminderKind
     first: date
     last: date
     send_at: datetime
@@ -38,24 +38,28 @@ class Reminder:
 
     @property
     def audience(self) -> Audience:
-        return Audience.CATEGORIES if self.role is Role.PUBLIC else Audience.VOLUNTEERS
+        return Audience.CATEGORIES if self.role is ReminderKind.PUBLIC else Audience.VOLUNTEERS
 
     @property
     def audience_value(self) -> str:
         values = (
-            self.campaign.categories if self.role is Role.PUBLIC else self.campaign.volunteer_towns
+            self.campaign.categories
+            if self.role is ReminderKind.PUBLIC
+            else self.campaign.volunteer_towns
         )
         return ",".join(values)
 
     @property
     def text(self) -> str:
         template = (
-            self.campaign.message if self.role is Role.PUBLIC else self.campaign.volunteer_message
+            self.campaign.message
+            if self.role is ReminderKind.PUBLIC
+            else self.campaign.volunteer_message
         )
         return render(template, self.campaign, self.first, self.last, self.lead_days)
 
 
-def reminder_key(campaign_id: str, year: int, lead_days: int, role: Role) -> str:
+def reminder_key(campaign_id: str, year: int, lead_days: int, role: ReminderKind) -> str:
     return f"campaign:{campaign_id}:{year}:{lead_days}:{role.value}"
 
 
@@ -64,7 +68,11 @@ def reminders_of(
 ) -> list[Reminder]:
     """Every reminder of one campaign's `year` edition (some may fall in the year before)."""
     first, last = campaign.period(year, overrides.get((campaign.id, year)))
-    roles = [Role.PUBLIC, Role.VOLUNTEERS] if campaign.volunteers else [Role.PUBLIC]
+    roles = (
+        [ReminderKind.PUBLIC, ReminderKind.VOLUNTEERS]
+        if campaign.volunteers
+        else [ReminderKind.PUBLIC]
+    )
     return [
         Reminder(
             campaign,

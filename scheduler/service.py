@@ -21,7 +21,7 @@ from content.loader import Library
 from scheduler.calendar_sync import CalendarKeeper
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine
-from scheduler.planning import Draft, begin_sending, occurrence_of, store_draft
+from scheduler.planning import Plan, begin_sending, occurrence_of, store_draft
 from scheduler.timeparse import Weekly
 from storage import broadcasts as repo
 from storage.audit import record
@@ -186,7 +186,7 @@ class Broadcasting:
 
     # coordinators' actions
 
-    async def create(self, draft: Draft, now: datetime | None = None) -> Broadcast:
+    async def create(self, draft: Plan, now: datetime | None = None) -> Broadcast:
         """Stores a confirmed draft (PlanError if it cannot be); due at once if "now"."""
         now = now or self.clock()
         async with self.db.session() as session:
@@ -199,6 +199,7 @@ class Broadcasting:
                 action="broadcast.create",
                 target=str(row.id),
                 detail=f"{row.audience}:{row.audience_value} at {row.send_at.isoformat()}",
+                now=self.clock(),
             )
         if row.send_at <= now:
             await self.tick(now)
@@ -237,6 +238,7 @@ class Broadcasting:
                     actor_id=by,
                     action="broadcast.cancel",
                     target=str(broadcast_id),
+                    now=self.clock(),
                 )
         if done and before == BroadcastStatus.SENDING:
             await self.engine.cancelled(broadcast_id)
@@ -261,6 +263,7 @@ class Broadcasting:
                     action="broadcast.reschedule",
                     target=str(broadcast_id),
                     detail=at.isoformat(),
+                    now=self.clock(),
                 )
             row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
         if changed and row is not None:
@@ -277,7 +280,11 @@ class Broadcasting:
             )
             if changed:
                 await record(
-                    session=session, actor_id=by, action="broadcast.edit", target=str(broadcast_id)
+                    session=session,
+                    actor_id=by,
+                    action="broadcast.edit",
+                    target=str(broadcast_id),
+                    now=self.clock(),
                 )
         return changed
 
@@ -295,6 +302,7 @@ class Broadcasting:
                     actor_id=by,
                     action="campaign.mute" if muted else "campaign.unmute",
                     target=str(broadcast_id),
+                    now=self.clock(),
                 )
             row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
         if changed and row is not None:

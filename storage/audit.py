@@ -1,5 +1,7 @@
 """The audit log: who did (or tried to do) what, when."""
 
+from datetime import datetime
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditLog
@@ -13,9 +15,15 @@ async def record(
     target: str = "",
     allowed: bool = True,
     detail: str = "",
+    now: datetime,
 ) -> None:
     session.add(
         AuditLog(
-            actor_id=actor_id, action=action, target=target[:200], allowed=allowed, detail=detail
+            actor_id=actor_id,
+            action=action,
+            target=target[:200],
+            allowed=allowed,
+            detail=detail,
+            at=now,
         )
     )

@@ -45,8 +45,7 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migrations (safe to run on every start). "heads":
-        feature branches of the migration history may be applied side by side."""
+        """Bring the schema to the newest migration (safe to run on every start)."""
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
 
@@ -58,7 +57,7 @@ def _upgrade(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, "heads")
+    command.upgrade(config, "head")
 
 
 def _ensure_parent_dir(database: str | None) -> None:

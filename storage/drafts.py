@@ -1,10 +1,16 @@
-"""Unfinished guided chats, one row per (flow, person), rewritten on every step."""
+"""Unfinished guided chats, one row per (flow, person), rewritten on every step.
+
+A row is the whole state of the chat: its step, its answers so far, and the token its buttons
+carry, so whatever process reads it (after a restart, or a standby taking over) continues
+exactly where the person was.
+"""
 
 import json
-from datetime import datetime, timedelta
+from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ConversationDraft
@@ -12,20 +18,23 @@ from storage.models import ConversationDraft
 Data = dict[str, Any]
 
 
-class Draft(NamedTuple):
+class StoredDraft(NamedTuple):
+    flow: str
+    telegram_id: int
     step: str
+    token: str
     data: Data
     updated_at: datetime
 
 
-async def load_draft(
-    *, session: AsyncSession, flow: str, telegram_id: int
-) -> tuple[str, Data] | None:
-    """The draft's step and data, or None if there is no draft."""
-    row = await session.get(ConversationDraft, (flow, telegram_id))
-    if row is None:
-        return None
-    return row.step, _data(row)
+async def drafts_of(*, session: AsyncSession, telegram_id: int) -> list[StoredDraft]:
+    """The person's drafts, the most recently touched first."""
+    rows = await session.exec(
+        select(ConversationDraft)
+        .where(col(ConversationDraft.telegram_id) == telegram_id)
+        .order_by(col(ConversationDraft.updated_at).desc())
+    )
+    return [_draft(row) for row in rows.all()]
 
 
 async def save_draft(
@@ -34,48 +43,76 @@ async def save_draft(
     flow: str,
     telegram_id: int,
     step: str,
+    token: str,
     data: Data,
     now: datetime,
 ) -> None:
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
-    row.step, row.data = step, json.dumps(data, ensure_ascii=False)
+    row.step, row.token, row.data = step, token, json.dumps(data, ensure_ascii=False)
     row.updated_at = now
     session.add(row)
 
 
-async def delete_draft(*, session: AsyncSession, flow: str, telegram_id: int) -> None:
-    await session.exec(
-        delete(ConversationDraft).where(
-            col(ConversationDraft.flow) == flow, col(ConversationDraft.telegram_id) == telegram_id
+async def delete_draft(
+    *, session: AsyncSession, flow: str, telegram_id: int, token: str | None = None
+) -> bool:
+    """Deletes the draft (only if it still carries `token`, when given); True if it did."""
+    query = delete(ConversationDraft).where(
+        col(ConversationDraft.flow) == flow, col(ConversationDraft.telegram_id) == telegram_id
+    )
+    if token is not None:
+        query = query.where(col(ConversationDraft.token) == token)
+    return bool((await session.exec(query)).rowcount)
+
+
+async def delete_drafts_of(
+    *, session: AsyncSession, telegram_id: int, flows: Collection[str] | None = None
+) -> int:
+    """Deletes the person's drafts (of these flows only, when given); returns how many."""
+    query = delete(ConversationDraft).where(col(ConversationDraft.telegram_id) == telegram_id)
+    if flows is not None:
+        query = query.where(col(ConversationDraft.flow).in_(list(flows)))
+    return int((await session.exec(query)).rowcount or 0)
+
+
+async def take_idle_drafts(
+    *, session: AsyncSession, cutoffs: Mapping[str, datetime]
+) -> list[StoredDraft]:
+    """Deletes and returns the drafts of each flow last touched before its cutoff."""
+    if not cutoffs:
+        return []
+    idle = or_(
+        *(
+            (col(ConversationDraft.flow) == flow) & (col(ConversationDraft.updated_at) < cutoff)
+            for flow, cutoff in cutoffs.items()
         )
     )
-
-
-async def active_steps(
-    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime
-) -> dict[int, str]:
-    """{telegram_id: step} of the flow's drafts touched within `idle`; older ones are deleted
-    (they timed out while the bot was down)."""
-    drafts = await active_drafts(session=session, flow=flow, idle=idle, now=now)
-    return {telegram_id: draft.step for telegram_id, draft in drafts.items()}
-
-
-async def active_drafts(
-    *, session: AsyncSession, flow: str, idle: timedelta, now: datetime
-) -> dict[int, Draft]:
-    """The flow's drafts touched within `idle`, by Telegram id; older ones are deleted."""
-    cutoff = now - idle
-    await session.exec(
-        delete(ConversationDraft).where(
-            col(ConversationDraft.flow) == flow, col(ConversationDraft.updated_at) < cutoff
+    taken = []
+    for draft in [
+        _draft(row) for row in await session.exec(select(ConversationDraft).where(idle))
+    ]:
+        # Only if untouched since it was read: a step taken meanwhile keeps the draft alive.
+        gone = await session.exec(
+            delete(ConversationDraft).where(
+                col(ConversationDraft.flow) == draft.flow,
+                col(ConversationDraft.telegram_id) == draft.telegram_id,
+                col(ConversationDraft.updated_at) == draft.updated_at,
+            )
         )
-    )
-    rows = await session.exec(select(ConversationDraft).where(col(ConversationDraft.flow) == flow))
-    return {row.telegram_id: Draft(row.step, _data(row), row.updated_at) for row in rows.all()}
+        if gone.rowcount:
+            taken.append(draft)
+    return taken
 
 
-def _data(row: ConversationDraft) -> Data:
+def _draft(row: ConversationDraft) -> StoredDraft:
     data = json.loads(row.data)
-    return data if isinstance(data, dict) else {}
+    return StoredDraft(
+        row.flow,
+        row.telegram_id,
+        row.step,
+        row.token,
+        data if isinstance(data, dict) else {},
+        row.updated_at,
+    )

@@ -167,14 +167,16 @@ class ReportStatus(StrEnum):
 
 
 class ConversationDraft(SQLModel, table=True):
-    """An unfinished guided chat (a report, a registration), written on every step, so a
-    restart of the bot loses nothing: the conversation state is read back from these rows."""
+    """An unfinished guided chat (registration, a report, a broadcast, an edit), written on
+    every step, so a restart or a standby taking over loses nothing: the chat's state is read
+    from this row on every update. `token` is carried by the chat's buttons."""
 
     __tablename__ = "conversation_draft"
 
     flow: str = Field(sa_column=Column(String(16), primary_key=True))
     telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     step: str = Field(max_length=16)
+    token: str = Field(default="", max_length=16)
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
 

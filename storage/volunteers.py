@@ -227,8 +227,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
 async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
     """A person the bot has met, by numeric Telegram id or @username."""
     ref = ref.strip()
-    if ref.isdigit():
-        return await session.get(Person, int(ref))
+    if ref.isascii() and ref.isdigit():  # a 64-bit id at most: a longer number is nobody
+        return await session.get(Person, int(ref)) if int(ref) < 2**63 else None
     username = ref.removeprefix("@")
     if not username:
         return None

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from telegram.ext import ExtBot
 
 from content.loader import Library
-from handlers.broadcast_progress import TelegramReporter
-from handlers.broadcast_render import BroadcastRenderer
+from handlers.broadcasts.progress import TelegramReporter
+from handlers.broadcasts.render import BroadcastRenderer
 from local_api import LocalBotApi
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine, EngineConfig
-from scheduler.planning import Draft
+from scheduler.planning import Plan
 from scheduler.ratelimit import Pacer, RateLimiter
 from scheduler.sender import SharedRateLimiter, TelegramSender
 from scheduler.service import Broadcasting
@@ -60,8 +60,8 @@ def draft(
     when: When | None = None,
     text: str = "周六上午村委会有律师<b>免费</b>咨询",
     key: str = "k1",
-) -> Draft:
-    return Draft(
+) -> Plan:
+    return Plan(
         created_by=COORDINATOR,
         key=key,
         audience=audience,

@@ -1,24 +1,29 @@
-"""The error handler: log every unexpected exception with the update that caused it."""
+"""The error handler: log every unexpected exception with what identifies its update, never
+with what people wrote or who they are (no texts, names, usernames, phones or locations)."""
 
-import json
 import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from handlers.context import PufaApp, PufaContext
-from handlers.replies import reply_html
+from handlers.kit.context import PufaApplication, PufaContext
+from handlers.kit.replies import reply_html
 
 log = logging.getLogger(__name__)
 
 
+def describe(update: object) -> str:
+    """What kind of update it was, its id and the chat type: enough to find it, nothing
+    personal."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kinds = [name for name, value in update.to_dict().items() if name != "update_id" and value]
+    chat_type = update.effective_chat.type if update.effective_chat else "-"
+    return f"update {update.update_id} ({'/'.join(kinds) or 'empty'}, chat {chat_type})"
+
+
 async def on_error(update: object, ctx: PufaContext) -> None:
-    payload = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error(
-        "unhandled error for update %s",
-        json.dumps(payload, ensure_ascii=False, default=str)[:4000],
-        exc_info=ctx.error,
-    )
+    log.error("unhandled error for %s", describe(update), exc_info=ctx.error)
     if _unreachable(ctx.error) or not isinstance(update, Update):
         return
     chat = update.effective_chat
@@ -37,5 +42,5 @@ def _unreachable(error: Exception | None) -> bool:
     return isinstance(error, Forbidden | NetworkError)
 
 
-def register(app: PufaApp) -> None:
+def register(app: PufaApplication) -> None:
     app.add_error_handler(on_error)

@@ -3,8 +3,8 @@
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from handlers.context import PufaApp, PufaContext
-from handlers.replies import acknowledge, reply_html
+from handlers.kit.context import PufaApplication, PufaContext
+from handlers.kit.replies import acknowledge, reply_html
 
 
 async def on_unknown_command(update: Update, ctx: PufaContext) -> None:
@@ -19,8 +19,8 @@ async def on_stale_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update, ctx.services.ui.stale_button, alert=True)
 
 
-def register(app: PufaApp) -> None:
-    """Must be registered after every feature module: these catch what nothing else did."""
+def register(app: PufaApplication) -> None:
+    """Registered after every feature: these catch what nothing else did."""
     private = filters.ChatType.PRIVATE
     app.add_handlers(
         [

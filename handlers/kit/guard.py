@@ -1,63 +1,63 @@
-"""Runs before every other handler: remembers who we talk to and throttles floods."""
+"""Runs before every other handler: remembers who we talk to and throttles floods. Its state
+(the sliding windows, when each person was last written) is this process's own."""
 
 import time
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from handlers.context import PufaApp, PufaContext
-from handlers.replies import reply_html
-from handlers.throttle import BUTTON_COST
+from handlers.kit.context import PufaApplication, PufaContext, Services
+from handlers.kit.replies import reply_html
+from handlers.kit.throttle import BUTTON_COST, Throttle
 from storage.people import touch_person
 
-GUARD_GROUP = -1
+GUARD_GROUP = -2
 # Write `last_seen` at most this often per person, not on every update.
 TOUCH_INTERVAL_SECONDS = 600
 
 
-async def guard(update: Update, ctx: PufaContext) -> None:
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    await _remember(update, ctx)
-    if update.message is not None:
-        cost = 1.0
-    elif update.callback_query is not None:
-        cost = BUTTON_COST
-    else:
-        return
-    if not ctx.services.throttle.allow(user.id, cost):
-        if (
-            update.message is not None
-            and update.effective_chat
-            and (
-                update.effective_chat.type == "private"
-                and ctx.services.throttle.should_warn(user.id)
-            )
-        ):
-            await reply_html(update, ctx.services.ui.too_fast)
+class Guard:
+    def __init__(self, per_minute: int) -> None:
+        self.throttle = Throttle(per_minute)
+        self._touched: dict[int, float] = {}  # monotonic time each person was last written
+
+    async def __call__(self, update: Update, ctx: PufaContext) -> None:
+        user = update.effective_user
+        if user is None or user.is_bot:
+            return
+        await self._remember(update, ctx.services)
+        if update.message is not None:
+            cost = 1.0
+        elif update.callback_query is not None:
+            cost = BUTTON_COST
+        else:
+            return
+        if self.throttle.allow(user.id, cost):
+            return
+        chat = update.effective_chat
+        if update.message is not None and chat is not None and chat.type == chat.PRIVATE:
+            if self.throttle.should_warn(user.id):
+                await reply_html(update, ctx.services.ui.too_fast)
         elif update.callback_query is not None:
             await update.callback_query.answer(ctx.services.ui.too_fast)
         raise ApplicationHandlerStop
 
-
-async def _remember(update: Update, ctx: PufaContext) -> None:
-    user = update.effective_user
-    assert user is not None
-    touched = ctx.services.last_touch
-    now = time.monotonic()
-    if now - touched.get(user.id, -TOUCH_INTERVAL_SECONDS) < TOUCH_INTERVAL_SECONDS:
-        return
-    async with ctx.services.db.session() as session:
-        await touch_person(
-            session=session,
-            telegram_id=user.id,
-            name=user.full_name,
-            username=user.username,
-            now=ctx.services.now(),
-        )
-    touched[user.id] = now
+    async def _remember(self, update: Update, services: Services) -> None:
+        user = update.effective_user
+        assert user is not None
+        now = time.monotonic()
+        if now - self._touched.get(user.id, -TOUCH_INTERVAL_SECONDS) < TOUCH_INTERVAL_SECONDS:
+            return
+        async with services.db.session() as session:
+            await touch_person(
+                session=session,
+                telegram_id=user.id,
+                name=user.full_name,
+                username=user.username,
+                now=services.now(),
+            )
+        self._touched[user.id] = now
 
 
-def register(app: PufaApp) -> None:
-    app.add_handler(TypeHandler(Update, guard), group=GUARD_GROUP)
+def register(app: PufaApplication, per_minute: int) -> None:
+    app.add_handler(TypeHandler(Update, Guard(per_minute)), group=GUARD_GROUP)

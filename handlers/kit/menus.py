@@ -7,10 +7,9 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from content.ui import BotCommands
-from handlers.context import Services
-from handlers.roles import is_coordinator
+from handlers.kit.context import Services
+from handlers.kit.roles import role_of
 from storage.models import Role
-from storage.volunteers import get_volunteer
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ async def set_default_menu(bot: Bot, texts: BotCommands) -> None:
 
 async def refresh_menu(bot: Bot, services: Services, telegram_id: int) -> None:
     """Give this person the menu of their current role (a failure only costs the menu)."""
-    role = await _role(services, telegram_id)
+    role = await role_of(services, telegram_id)
     scope = BotCommandScopeChat(telegram_id)
     try:
         if role is Role.RESIDENT:
@@ -51,11 +50,3 @@ async def refresh_menu(bot: Bot, services: Services, telegram_id: int) -> None:
             await bot.set_my_commands(commands_for(role, services.ui.commands), scope=scope)
     except TelegramError as exc:
         log.warning("could not set the command menu of %s: %s", telegram_id, exc)
-
-
-async def _role(services: Services, telegram_id: int) -> Role:
-    if await is_coordinator(services, telegram_id):
-        return Role.COORDINATOR
-    async with services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
-    return Role.RESIDENT if volunteer is None else Role.VOLUNTEER

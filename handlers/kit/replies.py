@@ -1,7 +1,9 @@
-"""Small helpers shared by handlers for replying to whatever kind of update arrived."""
+"""Replying to whatever kind of update arrived: a message to its chat, an answer to a button
+press, an edit of the message whose button was pressed."""
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -20,3 +22,23 @@ async def acknowledge(update: Update, text: str | None = None, *, alert: bool = 
     """Answer a button press so the client stops its spinner (a no-op for other updates)."""
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=alert)
+
+
+async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text (and buttons) of the message whose button was pressed; a double press
+    that would show the same again is fine."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+def user_id(update: Update) -> int:
+    """The person behind an update of a private chat or a button (never a channel post)."""
+    assert update.effective_user is not None
+    return update.effective_user.id

@@ -1,14 +1,18 @@
-"""Server-side role checks. Coordinators are PUFA_ADMIN_IDS plus people promoted in the bot."""
+"""Server-side role checks, at every step: coordinators are PUFA_ADMIN_IDS plus people
+promoted in the bot; volunteers are registered, active volunteers. Personal data and codes are
+shown only in a private chat."""
 
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 
-from handlers.context import PufaContext, Services
-from handlers.replies import acknowledge, reply_html
+from handlers.kit.context import PufaContext, Services
+from handlers.kit.replies import acknowledge, reply_html
 from storage.audit import record
-from storage.models import Role
+from storage.models import Role, Volunteer
 from storage.people import get_role
+from storage.volunteers import get_volunteer
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +24,14 @@ async def is_coordinator(services: Services, telegram_id: int) -> bool:
         return await get_role(session=session, telegram_id=telegram_id) is Role.COORDINATOR
 
 
+async def role_of(services: Services, telegram_id: int) -> Role:
+    if await is_coordinator(services, telegram_id):
+        return Role.COORDINATOR
+    async with services.db.session() as session:
+        volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
+    return Role.RESIDENT if volunteer is None else Role.VOLUNTEER
+
+
 async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> bool:
     """True for coordinators; anyone else gets a polite refusal and the attempt is audited."""
     user = update.effective_user
@@ -28,9 +40,50 @@ async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> 
     log.warning("refused %s for user %s", action, user.id if user else None)
     async with ctx.services.db.session() as session:
         await record(
-            session=session, actor_id=user.id if user else None, action=action, allowed=False
+            session=session,
+            actor_id=user.id if user else None,
+            action=action,
+            allowed=False,
+            now=ctx.services.now(),
         )
     await acknowledge(update, ctx.services.ui.not_allowed, alert=True)
     if update.callback_query is None:
         await reply_html(update, ctx.services.ui.not_allowed)
     return False
+
+
+async def require_role(update: Update, ctx: PufaContext, role: Role, action: str) -> bool:
+    """True if the person has `role` now; otherwise they are told (and a coordinator's action
+    refused is audited)."""
+    if role is Role.COORDINATOR:
+        return await require_coordinator(update, ctx, action)
+    if role is Role.VOLUNTEER:
+        return await require_volunteer(update, ctx) is not None
+    return True
+
+
+async def require_private(update: Update, ctx: PufaContext) -> bool:
+    """True in a private chat; elsewhere a short note to use the private chat (what follows
+    would show personal data or codes to the whole group)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return True
+    text = ctx.services.ui.volunteers.private_only
+    await acknowledge(update, text, alert=True)
+    if update.callback_query is None:
+        await reply_html(update, text)
+    return False
+
+
+async def require_volunteer(update: Update, ctx: PufaContext) -> Volunteer | None:
+    """The registered volunteer behind this update, or None after telling them how to join."""
+    user = update.effective_user
+    volunteer = None
+    if user is not None:
+        async with ctx.services.db.session() as session:
+            volunteer = await get_volunteer(session=session, telegram_id=user.id)
+    if volunteer is None:
+        await acknowledge(update, ctx.services.ui.volunteers.not_volunteer, alert=True)
+        if update.callback_query is None:
+            await reply_html(update, ctx.services.ui.volunteers.not_volunteer)
+    return volunteer

@@ -3,7 +3,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 
-from bot.app import build_application, build_services
+from bot.app import build_application
 from bot.runners import SECRET_HEADER, webhook_app
 from bot.settings import Settings
 from content.loader import Library
@@ -23,7 +23,7 @@ UPDATE = {
 
 async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library: Library) -> None:
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
-    app = build_application(settings, build_services(settings, library), "1:TEST")
+    app = build_application(settings, "1:TEST", library=library)
     server = webhook_app(app, "s3cret", "/hook")
     async with TestClient(TestServer(server)) as client:
         assert (await client.post("/hook", json=UPDATE)).status == 403

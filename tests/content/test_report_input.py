@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from content.report_input import (
     MAX_SUMMARY_CHARS,
     InputError,
-    Problem,
+    InputProblem,
     chinese_int,
     normalise,
     parse_audience,
@@ -25,7 +25,7 @@ from content.report_input import (
 TODAY = date(2026, 12, 10)
 
 
-def problem(call: object) -> Problem:
+def problem(call: object) -> InputProblem:
     assert callable(call)
     with pytest.raises(InputError) as caught:
         call()
@@ -62,19 +62,19 @@ def test_a_date_without_year_is_the_latest_one_not_in_the_future() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", Problem.EMPTY),
-        ("明天", Problem.DATE_FORMAT),
-        ("下周三", Problem.DATE_FORMAT),
-        ("😀", Problem.DATE_FORMAT),
-        ("2月30日", Problem.DATE_INVALID),
-        ("13.1", Problem.DATE_INVALID),
-        ("2026-12-11", Problem.DATE_FUTURE),
-        ("2027-01-01", Problem.DATE_FUTURE),
-        ("2026-01-01", Problem.DATE_TOO_OLD),
-        ("9.1", Problem.DATE_TOO_OLD),
+        ("", InputProblem.EMPTY),
+        ("明天", InputProblem.DATE_FORMAT),
+        ("下周三", InputProblem.DATE_FORMAT),
+        ("😀", InputProblem.DATE_FORMAT),
+        ("2月30日", InputProblem.DATE_INVALID),
+        ("13.1", InputProblem.DATE_INVALID),
+        ("2026-12-11", InputProblem.DATE_FUTURE),
+        ("2027-01-01", InputProblem.DATE_FUTURE),
+        ("2026-01-01", InputProblem.DATE_TOO_OLD),
+        ("9.1", InputProblem.DATE_TOO_OLD),
     ],
 )
-def test_bad_dates_are_explained(text: str, expected: Problem) -> None:
+def test_bad_dates_are_explained(text: str, expected: InputProblem) -> None:
     assert problem(lambda: parse_date(text, today=TODAY, max_age_days=60)) is expected
 
 
@@ -111,19 +111,19 @@ def test_hours(text: str, hours: float) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("0", Problem.HOURS_RANGE),
-        ("0.2", Problem.HOURS_RANGE),
-        ("25", Problem.HOURS_RANGE),
-        ("10分钟", Problem.HOURS_RANGE),
-        ("-2", Problem.NUMBER_FORMAT),
-        ("两三个小时", Problem.NUMBER_FORMAT),
-        ("1e3", Problem.NUMBER_FORMAT),
-        ("nan", Problem.NUMBER_FORMAT),
-        ("⏰", Problem.NUMBER_FORMAT),
-        ("", Problem.EMPTY),
+        ("0", InputProblem.HOURS_RANGE),
+        ("0.2", InputProblem.HOURS_RANGE),
+        ("25", InputProblem.HOURS_RANGE),
+        ("10分钟", InputProblem.HOURS_RANGE),
+        ("-2", InputProblem.NUMBER_FORMAT),
+        ("两三个小时", InputProblem.NUMBER_FORMAT),
+        ("1e3", InputProblem.NUMBER_FORMAT),
+        ("nan", InputProblem.NUMBER_FORMAT),
+        ("⏰", InputProblem.NUMBER_FORMAT),
+        ("", InputProblem.EMPTY),
     ],
 )
-def test_bad_hours(text: str, expected: Problem) -> None:
+def test_bad_hours(text: str, expected: InputProblem) -> None:
     assert problem(lambda: parse_hours(text)) is expected
 
 
@@ -147,16 +147,16 @@ def test_audience(text: str, count: int) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("0", Problem.AUDIENCE_RANGE),
-        ("100001", Problem.AUDIENCE_RANGE),
-        ("99999999999999999999", Problem.AUDIENCE_RANGE),
-        ("1.5", Problem.NUMBER_FORMAT),
-        ("很多", Problem.NUMBER_FORMAT),
-        ("🙂🙂", Problem.NUMBER_FORMAT),
-        ("-3", Problem.NUMBER_FORMAT),
+        ("0", InputProblem.AUDIENCE_RANGE),
+        ("100001", InputProblem.AUDIENCE_RANGE),
+        ("99999999999999999999", InputProblem.AUDIENCE_RANGE),
+        ("1.5", InputProblem.NUMBER_FORMAT),
+        ("很多", InputProblem.NUMBER_FORMAT),
+        ("🙂🙂", InputProblem.NUMBER_FORMAT),
+        ("-3", InputProblem.NUMBER_FORMAT),
     ],
 )
-def test_bad_audience(text: str, expected: Problem) -> None:
+def test_bad_audience(text: str, expected: InputProblem) -> None:
     assert problem(lambda: parse_audience(text)) is expected
 
 
@@ -183,9 +183,9 @@ def test_chinese_numerals(text: str, value: int | None) -> None:
 
 def test_summary_limits() -> None:
     assert parse_summary("  宪法宣传\r\n\n\n\n效果很好 🎉 ") == "宪法宣传\n\n效果很好 🎉"
-    assert problem(lambda: parse_summary("好")) is Problem.SUMMARY_SHORT
-    assert problem(lambda: parse_summary("🎉🎉🎉🎉🎉🎉")) is Problem.SUMMARY_SHORT
-    assert problem(lambda: parse_summary("宪" * 5000)) is Problem.SUMMARY_LONG
+    assert problem(lambda: parse_summary("好")) is InputProblem.SUMMARY_SHORT
+    assert problem(lambda: parse_summary("🎉🎉🎉🎉🎉🎉")) is InputProblem.SUMMARY_SHORT
+    assert problem(lambda: parse_summary("宪" * 5000)) is InputProblem.SUMMARY_LONG
     assert len(parse_summary("宪" * MAX_SUMMARY_CHARS)) == MAX_SUMMARY_CHARS
 
 
@@ -201,13 +201,13 @@ def test_any_summary_is_clean_and_bounded_or_refused(text: str) -> None:
 
 def test_names_and_phones() -> None:
     assert parse_name(" 张\u200b三 ") == "张三"
-    assert problem(lambda: parse_name("🙂")) is Problem.NO_LETTERS
-    assert problem(lambda: parse_name("张" * 51)) is Problem.TOO_LONG
+    assert problem(lambda: parse_name("🙂")) is InputProblem.NO_LETTERS
+    assert problem(lambda: parse_name("张" * 51)) is InputProblem.TOO_LONG
     assert parse_phone("138-0013-8000") == "13800138000"
     assert parse_phone("+86 138 0013 8000") == "+8613800138000"
     assert parse_phone("(0710) 1234567") == "07101234567"
-    assert problem(lambda: parse_phone("打我电话")) is Problem.PHONE_FORMAT
-    assert problem(lambda: parse_phone("123")) is Problem.PHONE_FORMAT
+    assert problem(lambda: parse_phone("打我电话")) is InputProblem.PHONE_FORMAT
+    assert problem(lambda: parse_phone("123")) is InputProblem.PHONE_FORMAT
 
 
 @given(st.text(max_size=80))
@@ -240,14 +240,14 @@ def test_periods(text: str, period: tuple[date, date]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("下个月", Problem.PERIOD_FORMAT),
-        ("2026-13", Problem.PERIOD_FORMAT),
-        ("2026-03-31 2026-01-01", Problem.PERIOD_ORDER),
-        ("2000-01-01 2026-01-01", Problem.PERIOD_ORDER),
-        ("2026-02-30 2026-03-01", Problem.DATE_INVALID),
+        ("下个月", InputProblem.PERIOD_FORMAT),
+        ("2026-13", InputProblem.PERIOD_FORMAT),
+        ("2026-03-31 2026-01-01", InputProblem.PERIOD_ORDER),
+        ("2000-01-01 2026-01-01", InputProblem.PERIOD_ORDER),
+        ("2026-02-30 2026-03-01", InputProblem.DATE_INVALID),
     ],
 )
-def test_bad_periods(text: str, expected: Problem) -> None:
+def test_bad_periods(text: str, expected: InputProblem) -> None:
     assert problem(lambda: parse_period(text, today=TODAY)) is expected
 
 

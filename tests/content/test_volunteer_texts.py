@@ -1,15 +1,15 @@
 """The volunteer texts: every problem explained, every template formats with its values."""
 
 from content.loader import Library
-from content.report_input import Problem
-from handlers.report_view import explain, limits
+from content.report_input import InputProblem
+from content.ui_volunteers import limits
 
 
 def test_every_problem_has_an_explanation(library: Library) -> None:
     texts = library.ui.volunteers
-    for item in Problem:
-        assert explain(texts, item, 60).strip()
-    assert "60" in explain(texts, Problem.DATE_TOO_OLD, 60)
+    for item in InputProblem:
+        assert texts.explain(item, 60).strip()
+    assert "60" in texts.explain(InputProblem.DATE_TOO_OLD, 60)
 
 
 def test_templates_format_with_their_placeholders(library: Library) -> None:

@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, build_services, on_startup
+from bot.app import build_application, on_startup
 from bot.settings import Settings
 from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
-from handlers.context import PufaApp, Services
+from handlers.kit.context import PufaApplication, Services
 from local_api import FakeChat, FakeUser, LocalBotApi, SentMessage
 from tests.clock import ControlledClock
 from tests.conftest import sqlite_url
 
+THROTTLED_RATE = 5  # questions a minute, for `throttled_bot`
 # Users the harness itself acts as (see `Harness.settle`), far from the tests' own ids.
 _SETTLER_IDS = count(9_000_001)
 
@@ -26,8 +27,11 @@ _SETTLER_IDS = count(9_000_001)
 @dataclass
 class Harness:
     api: LocalBotApi
-    app: PufaApp
-    services: Services
+    app: PufaApplication
+
+    @property
+    def services(self) -> Services:
+        return self.app.services
 
     @property
     def clock(self) -> ControlledClock:
@@ -93,22 +97,22 @@ def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Sett
     )
 
 
-ServicesFactory = Callable[[Settings], Services]
+BotFactory = Callable[[Settings, str], PufaApplication]
 
 
-def services_factory(
+def bot_factory(
     library: Library, index: SearchIndex | None = None, clock: ControlledClock | None = None
-) -> ServicesFactory:
-    """Services as `pufa run` builds them, on the shared content and a controlled clock."""
-    return lambda settings: build_services(
-        settings, library, index, clock=clock or ControlledClock()
+) -> BotFactory:
+    """The bot as `pufa run` builds it, on the shared content and a controlled clock."""
+    return lambda settings, token: build_application(
+        settings, token, library=library, index=index, clock=clock or ControlledClock()
     )
 
 
 @asynccontextmanager
 async def running_bot(
     tmp_path: Path,
-    make_services: ServicesFactory,
+    make_bot: BotFactory,
     *,
     before_start: Callable[[LocalBotApi], None] | None = None,
     enforce_limits: bool = False,
@@ -121,23 +125,22 @@ async def running_bot(
         if before_start is not None:
             before_start(api)
         settings = make_settings(tmp_path, api, **overrides)
-        services = make_services(settings)
-        app = build_application(settings, services, api.token)
+        app = make_bot(settings, api.token)
         async with app:
             await on_startup(app)
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0, timeout=1)
             await api.wait_until_polling()
-            yield Harness(api, app, services)
+            yield Harness(api, app)
             await app.updater.stop()
             await app.stop()
-        await services.db.dispose()
+        await app.services.db.dispose()
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path, services_factory(library, index)) as harness:
+    async with running_bot(tmp_path, bot_factory(library, index)) as harness:
         yield harness
 
 
@@ -145,11 +148,11 @@ async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIter
 async def throttled_bot(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[Harness]:
-    """A bot that lets each user ask only 5 questions a minute."""
+    """A bot that lets each user ask only THROTTLED_RATE questions a minute."""
     async with running_bot(
         tmp_path,
-        services_factory(library, index),
-        user_rate_per_minute=5,
+        bot_factory(library, index),
+        user_rate_per_minute=THROTTLED_RATE,
     ) as harness:
         yield harness
 
@@ -161,9 +164,7 @@ async def bot_without_command_menu(tmp_path: Path, library: Library) -> AsyncIte
     def fail_commands(api: LocalBotApi) -> None:
         api.fail_method("setMyCommands", error_code=400, description="Bad Request: injected")
 
-    async with running_bot(
-        tmp_path, services_factory(library), before_start=fail_commands
-    ) as harness:
+    async with running_bot(tmp_path, bot_factory(library), before_start=fail_commands) as harness:
         yield harness
 
 
@@ -185,15 +186,16 @@ class RestartableBot:
     harness: Harness | None = None
 
     async def start(self) -> Harness:
-        services = build_services(self.settings, self.library, self.index, clock=self.clock)
-        app = build_application(self.settings, services, self.api.token)
+        app = build_application(
+            self.settings, self.api.token, library=self.library, index=self.index, clock=self.clock
+        )
         await app.initialize()
         await on_startup(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)
         await self.api.wait_until_polling()
-        self.harness = Harness(self.api, app, services)
+        self.harness = Harness(self.api, app)
         return self.harness
 
     async def stop(self) -> None:
@@ -205,7 +207,7 @@ class RestartableBot:
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
-        await app.bot_data["services"].db.dispose()
+        await app.services.db.dispose()
 
     async def restart(self) -> Harness:
         await self.stop()
@@ -234,7 +236,7 @@ async def bot_with_admins(
     tests register and report at machine speed, far beyond 20 messages a minute."""
     async with running_bot(
         tmp_path,
-        services_factory(library, index),
+        bot_factory(library, index),
         admin_ids=frozenset({ADMIN_ID}),
         user_rate_per_minute=10_000,
     ) as harness:

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from handlers.throttle import BUTTON_COST
+from handlers.kit.throttle import BUTTON_COST
 from local_api import FakeUser, LocalBotApi
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import THROTTLED_RATE, Harness
 
 MEDIA: dict[str, Callable[[LocalBotApi, FakeUser], Any]] = {
     "sticker": lambda api, user: api.send_sticker(user),
@@ -102,7 +102,7 @@ async def test_flood_gets_limited_answers_and_one_warning(throttled_bot: Harness
     texts = [m.text for m in bot.api.messages_to(user.id)]
     assert texts.count(bot.ui.too_fast) == 1
     answers = [t for t in texts if t != bot.ui.too_fast]
-    assert len(answers) == bot.services.throttle.per_minute == 5
+    assert len(answers) == THROTTLED_RATE == 5
     assert texts.index(bot.ui.too_fast) == 5
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from content.loader import Library
 from content.search import SearchIndex
-from handlers.broadcast_draft import FLOW
+from handlers.broadcasts.draft import FLOW
 from storage import broadcasts as repo
-from storage.drafts import load_draft
+from storage.drafts import drafts_of
 from storage.models import Broadcast, BroadcastStatus
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
@@ -27,8 +27,10 @@ async def coordinator_rows(bot: Harness) -> list[Broadcast]:
 
 async def draft_step(bot: Harness) -> str | None:
     async with bot.services.db.session() as session:
-        found = await load_draft(session=session, flow=FLOW, telegram_id=ADMIN_ID)
-    return found[0] if found else None
+        found = [
+            d for d in await drafts_of(session=session, telegram_id=ADMIN_ID) if d.flow == FLOW
+        ]
+    return found[0].step if found else None
 
 
 async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
@@ -65,7 +67,7 @@ async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
 
         [row] = await coordinator_rows(bot)
         assert row.send_at.astimezone(bot.services.tz).hour == 9
-        tick = bot.services.broadcasting.tick  # type: ignore[union-attr]
+        tick = bot.services.broadcasting.tick
         assert (await tick(row.send_at + timedelta(minutes=1))).started == [row.id]
         for chat in LABOR:
             [message] = await bot.api.wait_for_messages(chat)

@@ -11,13 +11,14 @@ import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
-from handlers import callbacks
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
 from local_api import FakeUser, SentMessage
 from storage import broadcasts as repo
 from storage.models import AuditLog, Broadcast, BroadcastStatus
 from storage.subscriptions import is_active, subscriptions_of
 from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
-from tests.e2e.conftest import Harness, running_bot, services_factory
+from tests.e2e.conftest import Harness, bot_factory, running_bot
 
 RESIDENT = 301
 
@@ -35,7 +36,7 @@ async def coordinated_bot(
     20/min a group (so the bot paces even its replies to one chat at 1/s)."""
     async with running_bot(
         tmp_path,
-        services_factory(library, index),
+        bot_factory(library, index),
         enforce_limits=strict,
         admin_ids=frozenset({COORDINATOR}),
         pace_private_replies=strict,
@@ -144,7 +145,7 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
     assert "已经确认过" in await alert(bot, coordinator, confirm, ok)
     [row] = await _coordinator_rows(bot)
     assert row.send_at.astimezone(bot.services.tz).hour == 9
-    tick = bot.services.broadcasting.tick  # type: ignore[union-attr]
+    tick = bot.services.broadcasting.tick
     assert (await tick(row.send_at - timedelta(seconds=1))).started == []
     assert (await tick(row.send_at + timedelta(minutes=1))).started == [row.id]
     for chat in (501, 502, 503):
@@ -234,7 +235,7 @@ async def test_stop_button_cancels_a_running_broadcast(slow_bot: Harness) -> Non
     assert "未发送" in summary.params["text"]
     [row] = await _coordinator_rows(slow_bot)
     assert row.status == "cancelled"
-    data = callbacks.make(callbacks.SCHEDULED, "x", row.id or 0)
+    data = callbacks.make(Kind.SCHEDULED, "x", row.id or 0)
     assert "无法取消" in await alert(slow_bot, coordinator, progress, data)
 
 
@@ -259,7 +260,7 @@ async def test_bad_input_gets_clear_answers_and_changes_nothing(quick_bot: Harne
         ("过两天吧", "看不懂"),
     ):
         assert problem in (await bot.ask(coordinator, typed)).content
-    forged = callbacks.make(callbacks.BROADCAST, "a", "zzzz", "all")
+    forged = callbacks.make(Kind.BROADCAST, "a", "zzzz", "all")
     assert "失效" in await alert(bot, coordinator, when, forged)
     assert await _coordinator_rows(bot) == []
     async with bot.services.db.session() as session:

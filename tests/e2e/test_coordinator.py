@@ -12,7 +12,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from storage.models import AuditLog, Role
 from storage.people import get_role
-from tests.e2e.conftest import ADMIN_ID, Harness, running_bot, services_factory
+from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.e2e.volunteer_steps import invite, press, register, report_to_card
 
 COMMANDS = [
@@ -149,7 +149,7 @@ async def test_daily_digest_instead_of_each_report(
 ) -> None:
     async with running_bot(
         tmp_path,
-        services_factory(library, index),
+        bot_factory(library, index),
         admin_ids=frozenset({ADMIN_ID}),
         user_rate_per_minute=10_000,
         report_notify="digest",

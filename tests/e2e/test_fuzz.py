@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from content.directory import DirectoryEntry
-from handlers.inline import RESULTS_PER_PAGE
+from handlers.residents.inline import RESULTS_PER_PAGE
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness
 

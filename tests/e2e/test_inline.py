@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from handlers.inline import RESULTS_PER_PAGE
+from handlers.residents.inline import RESULTS_PER_PAGE
 from tests.e2e.conftest import Harness
 
 

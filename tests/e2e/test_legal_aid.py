@@ -3,7 +3,7 @@
 import re
 
 from content.directory import distance_km, load_sample_directory
-from handlers.legal_aid import town_key
+from handlers.residents.legal_aid import town_key
 from local_api import SentMessage
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness, reply_keyboard

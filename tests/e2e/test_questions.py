@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from content.search import SearchIndex
-from handlers import callbacks
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
 from local_api import SentMessage
 from local_api.formatting import utf16_len
 from storage.models import QuestionLog
@@ -15,7 +16,7 @@ WAGES = "老板拖欠工资三个月了怎么办"
 VAGUE = ["离婚", "工资", "房子", "普法", "怎么离婚", "劳动", "合同", "孩子", "律师", "赔偿"]
 
 
-def card_ids(message: SentMessage, kind: str = callbacks.CARD) -> list[str]:
+def card_ids(message: SentMessage, kind: str = Kind.CARD) -> list[str]:
     """The arguments of the buttons of `kind` under a message, in order."""
     found = []
     for row in message.buttons():
@@ -62,7 +63,7 @@ async def test_related_button_opens_that_card(bot: Harness) -> None:
     user = bot.api.user(1303)
     card = await bot.ask(user, WAGES)
     target = card_ids(card)[0]
-    answer = await bot.press(user, card, callbacks.make(callbacks.CARD, target))
+    answer = await bot.press(user, card, callbacks.make(Kind.CARD, target))
     assert answer["text"] is None
     [opened] = await bot.api.wait_for_messages(user.id)
     assert opened.text is not None
@@ -73,8 +74,8 @@ async def test_related_button_opens_that_card(bot: Harness) -> None:
 async def test_unsolved_records_feedback_once(bot: Harness) -> None:
     user = bot.api.user(1304)
     card = await bot.ask(user, WAGES)
-    [question_id] = card_ids(card, callbacks.FEEDBACK)
-    first = await bot.press(user, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    [question_id] = card_ids(card, Kind.FEEDBACK)
+    first = await bot.press(user, card, callbacks.make(Kind.FEEDBACK, question_id))
     [thanks] = await bot.api.wait_for_messages(user.id)
     assert first["text"] is None and "12348" in thanks.content
     row = await question_row(bot, int(question_id))
@@ -82,7 +83,7 @@ async def test_unsolved_records_feedback_once(bot: Harness) -> None:
     async with bot.services.db.session() as session:
         missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
     assert [(q.text, q.times) for q in missed] == [(WAGES, 1)]
-    again = await bot.press(user, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    again = await bot.press(user, card, callbacks.make(Kind.FEEDBACK, question_id))
     assert again["text"] == bot.ui.feedback_stale
     await bot.settle()
     assert bot.api.messages_to(user.id)[-1] == thanks  # no second thank-you
@@ -91,12 +92,12 @@ async def test_unsolved_records_feedback_once(bot: Harness) -> None:
 async def test_feedback_button_of_someone_else_is_stale(bot: Harness) -> None:
     asker, other = bot.api.user(1305), bot.api.user(1306)
     card = await bot.ask(asker, WAGES)
-    [question_id] = card_ids(card, callbacks.FEEDBACK)
+    [question_id] = card_ids(card, Kind.FEEDBACK)
     own = await bot.ask(other, "借钱不还怎么办")
-    forged = await bot.press(other, own, callbacks.make(callbacks.FEEDBACK, question_id))
+    forged = await bot.press(other, own, callbacks.make(Kind.FEEDBACK, question_id))
     assert forged == forged | {"text": bot.ui.stale_button, "show_alert": True}
     assert (await question_row(bot, int(question_id))).feedback is None
-    genuine = await bot.press(asker, card, callbacks.make(callbacks.FEEDBACK, question_id))
+    genuine = await bot.press(asker, card, callbacks.make(Kind.FEEDBACK, question_id))
     assert genuine["text"] is None
 
 
@@ -105,7 +106,7 @@ async def test_out_of_scope_question_gets_the_fallback_and_is_logged(bot: Harnes
     reply = await bot.ask(user, "今天天气怎么样")
     assert "12348" in reply.content and "今天天气怎么样" in reply.content
     assert bot.ui.menu_topics in reply.button_labels()
-    assert card_ids(reply) == [] and card_ids(reply, callbacks.FEEDBACK) == []
+    assert card_ids(reply) == [] and card_ids(reply, Kind.FEEDBACK) == []
     titles = {card.title for card in bot.services.library.cards.values()}
     assert not any(reply.content.startswith(title) for title in titles)
     async with bot.services.db.session() as session:
@@ -130,7 +131,7 @@ async def test_ambiguous_question_offers_choices_that_open_cards(
     assert reply.text == bot.ui.ambiguous_intro
     choices = card_ids(reply)
     assert 2 <= len(choices) <= 3
-    await bot.press(user, reply, callbacks.make(callbacks.CARD, choices[1]))
+    await bot.press(user, reply, callbacks.make(Kind.CARD, choices[1]))
     [opened] = await bot.api.wait_for_messages(user.id)
     assert opened.text is not None
     assert opened.text.startswith(bot.services.library.cards[choices[1]].title)

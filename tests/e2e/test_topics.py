@@ -1,7 +1,8 @@
 """/topics: categories, paging in place, and forged page numbers."""
 
-from handlers import callbacks
-from handlers.topics import PAGE_SIZE
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from handlers.residents.topics import PAGE_SIZE
 from local_api import SentMessage
 from tests.e2e.conftest import Harness
 
@@ -103,6 +104,6 @@ async def test_forged_category_or_arguments_get_a_stale_alert(bot: Harness) -> N
 
 async def test_topics_button_without_arguments_sends_the_categories(bot: Harness) -> None:
     topics = await open_topics(bot, 1408)
-    await bot.press(bot.api.user(1408), topics, callbacks.make(callbacks.TOPICS))
+    await bot.press(bot.api.user(1408), topics, callbacks.make(Kind.TOPICS))
     [again] = await bot.api.wait_for_messages(1408)
     assert again.action == "send" and again.text == bot.ui.topics_title

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from content.loader import Library
 from content.models import Card, Source
-from handlers import callbacks
-from handlers.render import card_html, no_match_html, plain_text
+from domain.answers import card_html, no_match_html, plain_text
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
 from local_api.formatting import utf16_len
 from local_api.markup_html import parse_html
 
@@ -95,10 +96,10 @@ def test_parse_accepts_only_well_formed_data(data: str) -> None:
 
 @settings(max_examples=300)
 @given(
-    kind=st.sampled_from([callbacks.CARD, callbacks.TOPICS, callbacks.FEEDBACK, callbacks.AID]),
+    kind=st.sampled_from([Kind.CARD, Kind.TOPICS, Kind.FEEDBACK, Kind.AID]),
     args=st.lists(st.from_regex(ARG, fullmatch=True), max_size=3),
 )
-def test_made_data_fits_telegram_and_parses_back(kind: str, args: list[str]) -> None:
+def test_made_data_fits_telegram_and_parses_back(kind: Kind, args: list[str]) -> None:
     try:
         data = callbacks.make(kind, *args)
     except ValueError:

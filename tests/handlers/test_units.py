@@ -1,15 +1,16 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import callbacks
-from handlers.throttle import Throttle
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from handlers.kit.throttle import Throttle
 
 
 def test_callback_round_trip() -> None:
-    data = callbacks.make(callbacks.TOPICS, "labor", 2)
-    assert callbacks.parse(data) == callbacks.Callback("t", ("labor", "2"))
-    assert callbacks.pattern(callbacks.TOPICS).match(data)
-    assert not callbacks.pattern(callbacks.CARD).match(data)
+    data = callbacks.make(Kind.TOPICS, "labor", 2)
+    assert callbacks.parse(data) == callbacks.Callback(Kind.TOPICS, ("labor", "2"))
+    assert callbacks.pattern(Kind.TOPICS).match(data)
+    assert not callbacks.pattern(Kind.CARD).match(data)
 
 
 def test_forged_or_stale_callback_data_is_rejected() -> None:

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from content.campaigns import Campaign
 from content.loader import Library
 from scheduler.reminders import (
-    Role,
+    ReminderKind,
     expand,
     monthly_key,
     monthly_reminder_at,
@@ -40,10 +40,10 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
 def test_fixed_day_gives_each_lead_for_residents_and_volunteers() -> None:
     found = expand([campaign()], local(2026, 1, 1), local(2027, 1, 1), TZ)
     assert [(r.send_at, r.role) for r in found] == [
-        (local(2026, 11, 27, 9), Role.PUBLIC),
-        (local(2026, 11, 27, 9), Role.VOLUNTEERS),
-        (local(2026, 12, 4, 9), Role.PUBLIC),
-        (local(2026, 12, 4, 9), Role.VOLUNTEERS),
+        (local(2026, 11, 27, 9), ReminderKind.PUBLIC),
+        (local(2026, 11, 27, 9), ReminderKind.VOLUNTEERS),
+        (local(2026, 12, 4, 9), ReminderKind.PUBLIC),
+        (local(2026, 12, 4, 9), ReminderKind.VOLUNTEERS),
     ]
     public = found[0]
     assert public.key == "campaign:test-day:2026:7:public"
@@ -56,7 +56,7 @@ def test_the_window_is_half_open_and_covers_a_year_across_new_year() -> None:
     early = campaign(date="01-03", lead_days=[7])
     found = expand([early], local(2026, 12, 27, 9), local(2027, 12, 27, 9), TZ)
     # the reminder of 2027's edition falls on 2026-12-27 (in), 2028's on 2027-12-27 (out)
-    assert [(r.year, r.send_at) for r in found if r.role is Role.PUBLIC] == [
+    assert [(r.year, r.send_at) for r in found if r.role is ReminderKind.PUBLIC] == [
         (2027, local(2026, 12, 27, 9))
     ]
 

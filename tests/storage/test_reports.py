@@ -4,7 +4,6 @@ import asyncio
 from datetime import date, timedelta
 
 from storage.db import Database
-from storage.drafts import active_steps, delete_draft, load_draft, save_draft
 from storage.reports import (
     Change,
     edit_report,
@@ -164,35 +163,3 @@ async def test_notifications_are_marked_once(db: Database) -> None:
         await mark_notified(session=session, report_ids=[first], now=NOW)
     async with db.session() as session:
         assert [r.id for r in await unnotified_reports(session=session)] == [second]
-
-
-async def test_drafts_are_saved_loaded_and_expire(db: Database) -> None:
-    async with db.session() as session:
-        await save_draft(
-            session=session, flow="report", telegram_id=1, step="date", data={"k": "值"}, now=NOW
-        )
-        await save_draft(
-            session=session,
-            flow="report",
-            telegram_id=2,
-            step="type",
-            data={},
-            now=NOW - timedelta(hours=3),
-        )
-        await save_draft(
-            session=session, flow="register", telegram_id=1, step="name", data={}, now=NOW
-        )
-    async with db.session() as session:
-        assert await load_draft(session=session, flow="report", telegram_id=1) == (
-            "date",
-            {"k": "值"},
-        )
-        steps = await active_steps(
-            session=session, flow="report", idle=timedelta(hours=2), now=NOW
-        )
-        assert steps == {1: "date"}
-    async with db.session() as session:
-        assert await load_draft(session=session, flow="report", telegram_id=2) is None
-        await delete_draft(session=session, flow="report", telegram_id=1)
-        assert await load_draft(session=session, flow="report", telegram_id=1) is None
-        assert await load_draft(session=session, flow="register", telegram_id=1) is not None

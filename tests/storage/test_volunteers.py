@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from storage.audit import record
 from storage.db import Database
-from storage.drafts import load_draft, save_draft
+from storage.drafts import drafts_of, save_draft
 from storage.models import (
     AuditLog,
     Person,
@@ -144,9 +144,15 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
         await touch_person(session=session, telegram_id=51, name="赵六", username="zl", now=NOW)
         await log_question(session=session, answer=answer, now=NOW)
         await save_draft(
-            session=session, flow="report", telegram_id=51, step="type", data={}, now=NOW
+            session=session,
+            flow="report",
+            telegram_id=51,
+            step="type",
+            token="t1",
+            data={},
+            now=NOW,
         )
-        await record(session=session, actor_id=51, action="invite", target="51")
+        await record(session=session, actor_id=51, action="invite", target="51", now=NOW)
         await ensure_recipient(session=session, chat_id=51, now=NOW)
         await toggle_category(session=session, chat_id=51, category="labor")
         await ensure_recipient(
@@ -158,7 +164,7 @@ async def test_erase_person_removes_everything_personal(db: Database) -> None:
     async with db.session() as session:
         assert await session.get(Person, 51) is None
         assert await session.get(Volunteer, 51) is None
-        assert await load_draft(session=session, flow="report", telegram_id=51) is None
+        assert await drafts_of(session=session, telegram_id=51) == []
         assert (await session.exec(select(QuestionLog))).all() == []
         report = await get_report(session=session, report_id=report_id)
         assert report is not None and report.volunteer_id == ANONYMOUS_ID

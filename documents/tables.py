@@ -1,0 +1,65 @@
+"""Tables as CSV or XLSX (documents.xlsx, streamed), safe to open in any spreadsheet program.
+
+A cell a spreadsheet program would run as a formula (text starting with = + - @, or a tab or
+carriage return that hides one) gets a leading single quote; control characters XML cannot
+hold are dropped.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Literal
+
+from documents.xlsx import XlsxWriter
+
+Format = Literal["xlsx", "csv"]
+Cell = str | int | float | date | datetime | None
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML (so XLSX) cannot hold; the same set openpyxl refuses.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise(value: str) -> str:
+    """Text that cannot run as a formula in Excel, WPS or LibreOffice."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _safe(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS.sub("", value))
+    return value
+
+
+class TableWriter:
+    """One sheet, appended to in chunks, then `finish()`ed into the file's bytes."""
+
+    def __init__(self, fmt: Format, title: str, headers: Sequence[str]) -> None:
+        self.fmt = fmt
+        self._text = io.StringIO()
+        self._csv = csv.writer(self._text, lineterminator="\r\n")
+        self._xlsx = XlsxWriter(title) if fmt == "xlsx" else None
+        self.add_rows([list(headers)], bold=True)
+
+    def add_rows(self, rows: Sequence[Sequence[Cell]], *, bold: bool = False) -> None:
+        safe = [[_safe(value) for value in row] for row in rows]
+        if self._xlsx is not None:
+            self._xlsx.add_rows(safe, bold=bold)
+            return
+        for cells in safe:
+            self._csv.writerow(["" if c is None else _csv_text(c) for c in cells])
+
+    def finish(self) -> bytes:
+        if self._xlsx is not None:
+            return self._xlsx.finish()
+        # With a byte-order mark, Excel opens UTF-8 Chinese text correctly.
+        return self._text.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value: Cell) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat() if isinstance(value, date) else str(value)

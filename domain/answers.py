@@ -1,0 +1,130 @@
+"""A resident's question answered: the search, the message text the bot sends (Telegram HTML,
+which is also what `pufa ask` shows as plain text), and the question's entry in the log.
+The chat, `pufa ask` and the dashboard all answer through here."""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.loader import Library
+from content.models import Card
+from content.search import SearchIndex, SearchResult
+from content.ui import UiTexts
+from storage.questions import LoggedAnswer, log_question
+
+MAX_QUESTION_CHARS = 500
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str  # as searched: trimmed, at most MAX_QUESTION_CHARS
+    result: SearchResult
+    truncated: bool = False
+
+    @property
+    def card_id(self) -> str | None:
+        """The card the bot answers with (None for no match, or a choice between cards)."""
+        best = self.result.best
+        if best is None or not self.result.matched or self.result.ambiguous:
+            return None
+        return best.card_id
+
+
+def answer(index: SearchIndex, question: str) -> Answer:
+    text = question.strip()
+    return Answer(
+        text[:MAX_QUESTION_CHARS],
+        index.search(text[:MAX_QUESTION_CHARS]),
+        len(text) > MAX_QUESTION_CHARS,
+    )
+
+
+def answer_html(found: Answer, library: Library) -> str:
+    """The message the bot answers with: the card, the choices' intro, or the fallback."""
+    ui, result = library.ui, found.result
+    if found.card_id is not None:
+        return card_html(library.cards[found.card_id], ui)
+    if result.best is not None and result.matched:
+        return ui.ambiguous_intro
+    return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions))
+
+
+async def log_answer(
+    *,
+    session: AsyncSession,
+    found: Answer,
+    telegram_id: int | None,
+    chat_type: str,
+    source: str,
+    now: datetime,
+) -> int:
+    """Logs the question with what the bot answered; returns its id (for 没解决 feedback)."""
+    best, result = found.result.best, found.result
+    return await log_question(
+        session=session,
+        answer=LoggedAnswer(
+            telegram_id=telegram_id,
+            chat_type=chat_type,
+            source=source,
+            text=found.question,
+            card_id=best.card_id if best and result.matched else None,
+            score=best.score if best else 0.0,
+            matched=result.matched,
+            ambiguous=result.ambiguous,
+        ),
+        now=now,
+    )
+
+
+def preview(library: Library, index: SearchIndex, question: str) -> dict[str, Any]:
+    """`pufa ask --json`: the shape documented in ARCHITECTURE.md (`matched`, `card_id`,
+    `title`, `score`, `answer`, `alternatives`), the answer as the reader sees it."""
+    found = answer(index, question)
+    result = found.result
+    best = result.best if result.matched else None
+    lines = [answer_html(found, library)]
+    if best is None:
+        lines += [f"• {c.title}" for c in result.suggestions]
+    elif result.ambiguous:
+        lines += [f"• {c.title}" for c in result.choices]
+    return {
+        "question": question,
+        "matched": best is not None,
+        "ambiguous": result.ambiguous,
+        "card_id": best.card_id if best else None,
+        "title": best.title if best else None,
+        "score": result.best.score if result.best else 0.0,
+        "answer": plain_text("\n".join(lines)),
+        "alternatives": [
+            {"card_id": c.card_id, "title": c.title, "score": c.score}
+            for c in (result.alternatives if best else result.suggestions)
+        ],
+    }
+
+
+def card_html(card: Card, ui: UiTexts) -> str:
+    """Title in bold, body with its two markup forms (**bold**, '- ' bullets), then the footer."""
+    lines = [f"<b>{html.escape(card.title)}</b>", ""]
+    for raw in card.body.splitlines():
+        line = html.escape(raw.rstrip())
+        if line.startswith("- "):
+            line = "• " + line[2:]
+        lines.append(_BOLD.sub(r"<b>\1</b>", line))
+    lines += ["", f"<i>{html.escape(ui.card_footer)}</i>"]
+    return "\n".join(lines)
+
+
+def plain_text(message_html: str) -> str:
+    """What a reader sees of a message: tags removed, entities decoded (for previews/logs)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message_html))
+
+
+def no_match_html(question: str, ui: UiTexts, *, with_suggestions: bool = False) -> str:
+    shown = question if len(question) <= 30 else question[:30] + "…"
+    text = ui.no_match.format(question=html.escape(shown))
+    return f"{text}\n\n{ui.did_you_mean}" if with_suggestions else text

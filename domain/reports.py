@@ -1,0 +1,101 @@
+"""A volunteer's activity reports: submitting one (or a correction) in one transaction, and the
+page of their own record (/myreports, the dashboard)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Volunteer
+from storage.reports import (
+    Change,
+    ReportData,
+    StoredReport,
+    Totals,
+    edit_report,
+    own_reports,
+    own_totals,
+    submit_report,
+    with_town,
+)
+from storage.volunteers import get_volunteer
+
+
+class Outcome(StrEnum):
+    SUBMITTED = "submitted"
+    UPDATED = "updated"
+    LOCKED = "locked"  # a correction after the edit window, or of a withdrawn report
+    NOT_VOLUNTEER = "not_volunteer"
+
+
+@dataclass(frozen=True)
+class Submission:
+    outcome: Outcome
+    report_id: int | None = None
+
+
+async def submit(
+    *,
+    session: AsyncSession,
+    volunteer_id: int,
+    data: ReportData,
+    key: str,
+    correcting: int | None,
+    window: timedelta,
+    now: datetime,
+) -> Submission:
+    """Stores the report, in the volunteer's town (at most once per `key`, which is UNIQUE:
+    a double press or a concurrent retry stores nothing twice), or corrects report
+    `correcting` within the edit window. The caller's transaction also removes the draft."""
+    volunteer = await get_volunteer(session=session, telegram_id=volunteer_id)
+    if volunteer is None:
+        return Submission(Outcome.NOT_VOLUNTEER)
+    data = with_town(data, volunteer.town)
+    if correcting is not None:
+        change = await edit_report(
+            session=session,
+            report_id=correcting,
+            volunteer_id=volunteer_id,
+            data=data,
+            window=window,
+            now=now,
+        )
+        return Submission(Outcome.UPDATED if change is Change.OK else Outcome.LOCKED, correcting)
+    result = await submit_report(
+        session=session, volunteer_id=volunteer_id, data=data, submission_key=key, now=now
+    )
+    return Submission(Outcome.SUBMITTED, result.report_id)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A volunteer's own record: the latest reports, this month's and this year's totals, and
+    which reports may still be corrected or withdrawn."""
+
+    volunteer: Volunteer | None
+    reports: list[StoredReport]
+    month: Totals
+    year: Totals
+    editable: list[StoredReport]
+
+
+async def record_page(
+    *,
+    session: AsyncSession,
+    volunteer_id: int,
+    now: datetime,
+    today: date,
+    window: timedelta,
+    shown: int = 10,
+) -> RecordPage:
+    volunteer = await get_volunteer(session=session, telegram_id=volunteer_id)
+    reports = await own_reports(session=session, volunteer_id=volunteer_id, limit=shown)
+    month = await own_totals(
+        session=session, volunteer_id=volunteer_id, start=today.replace(day=1), end=today
+    )
+    year = await own_totals(
+        session=session, volunteer_id=volunteer_id, start=date(today.year, 1, 1), end=today
+    )
+    editable = [r for r in reports if r.editable(now, window)]
+    return RecordPage(volunteer, reports, month, year, editable)

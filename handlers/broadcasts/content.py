@@ -1,0 +1,103 @@
+"""The start of /broadcast and its content: text typed, a message forwarded (or any media),
+or a topic card picked from the buttons."""
+
+from telegram import InlineKeyboardMarkup, Update
+
+from handlers.broadcasts.audience import audience_keyboard
+from handlers.broadcasts.draft import (
+    AUDIENCE,
+    CONTENT,
+    FLOW,
+    BroadcastButton,
+    BroadcastDraft,
+    draft_of,
+    plan_problem,
+    save,
+)
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, edit, reply_html, user_id
+from handlers.kit.roles import require_coordinator, require_private
+from scheduler.planning import PlanError, check_text
+
+
+async def on_broadcast(update: Update, ctx: PufaContext) -> None:
+    """/broadcast: a new draft (an open one is replaced)."""
+    if not await require_private(update, ctx) or not await require_coordinator(
+        update, ctx, "broadcast"
+    ):
+        return
+    ui = ctx.services.ui.broadcasts
+    chat = await ctx.services.chats.start(FLOW, user_id(update), CONTENT, BroadcastDraft().data())
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                chat.button(ui.pick_card_button, BroadcastButton.CARDS),
+                chat.button(ui.cancel_button, BroadcastButton.CANCEL),
+            ]
+        ]
+    )
+    await reply_html(update, ui.start, markup)
+
+
+async def on_content(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The text typed, or the message forwarded (or any media), as the broadcast's content."""
+    message = update.effective_message
+    assert message is not None
+    ui = ctx.services.ui.broadcasts
+    draft = await draft_of(update, ctx, chat)
+    if draft is None:
+        return
+    if message.text and message.forward_origin is None:
+        try:
+            check_text(message.text)
+        except PlanError as error:
+            await reply_html(update, plan_problem(ctx, error.problem, message.text))
+            return
+        draft.content_kind, draft.text, draft.plain = "text", message.text_html, message.text
+    else:  # a forwarded message or any media: recipients get an exact copy of it
+        draft.content_kind, draft.source = "copy", (message.chat_id, message.message_id)
+        draft.plain = message.text or message.caption or ui.copy_label
+    await save(chat, draft, AUDIENCE)
+    await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, chat))
+
+
+async def on_cards(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    """Pick a card: first its category."""
+    ui, library = ctx.services.ui.broadcasts, ctx.services.library
+    rows = [[chat.button(c.name, BroadcastButton.CARD_CATEGORY, c.id)] for c in library.categories]
+    await acknowledge(update)
+    await edit(update, ui.card_categories_prompt, InlineKeyboardMarkup(rows))
+
+
+async def on_card_category(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    ui, library = ctx.services.ui.broadcasts, ctx.services.library
+    if len(args) != 1 or not library.cards_in(args[0]):
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    rows = [[chat.button(c.title, BroadcastButton.CARD, c.id)] for c in library.cards_in(args[0])]
+    rows.append([chat.button(ui.back_button, BroadcastButton.CARDS)])
+    await acknowledge(update)
+    await edit(update, ui.cards_prompt, InlineKeyboardMarkup(rows))
+
+
+async def on_card(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    library = ctx.services.library
+    draft = await draft_of(update, ctx, chat)
+    if draft is None:
+        return
+    if len(args) != 1 or args[0] not in library.cards:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    card = library.cards[args[0]]
+    draft.content_kind, draft.card_id, draft.plain = "card", card.id, card.title
+    draft.text, draft.source = "", None
+    await save(chat, draft, AUDIENCE)
+    await acknowledge(update)
+    await edit(update, ctx.services.ui.broadcasts.audience_prompt, audience_keyboard(ctx, chat))

@@ -1,0 +1,83 @@
+"""How a broadcast looks to its recipients (and, identically, in the coordinator's preview):
+the message, the linked cards of a campaign reminder, and the one-tap unsubscribe button."""
+
+import html
+
+from content.loader import Library
+from content.models import Card
+from domain.answers import card_html
+from handlers.kit import callbacks
+from handlers.kit.callbacks import PREVIEW_ID, Kind
+from scheduler.messages import Button, Outgoing
+from storage.audience import Audience, split_values
+from storage.models import Broadcast
+
+
+class BroadcastRenderer:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def render(self, broadcast: Broadcast) -> Outgoing:
+        rows = [
+            (Button(self.library.ui.related_button.format(title=card.title), card_data),)
+            for card, card_data in self._cards(broadcast)
+        ]
+        unsubscribe = Button(
+            self.unsubscribe_label(Audience(broadcast.audience), broadcast.audience_value),
+            callbacks.make(Kind.UNSUBSCRIBE, broadcast.id or PREVIEW_ID),
+        )
+        buttons = (*rows, (unsubscribe,))
+        if broadcast.content_kind == "copy":
+            assert broadcast.source_chat_id is not None
+            assert broadcast.source_message_id is not None
+            source = (broadcast.source_chat_id, broadcast.source_message_id)
+            return Outgoing(copy_from=source, buttons=buttons)
+        if broadcast.content_kind == "card" and broadcast.card_id in self.library.cards:
+            card = self.library.cards[broadcast.card_id]
+            return Outgoing(text=card_html(card, self.library.ui), buttons=buttons)
+        return Outgoing(text=broadcast.text, buttons=buttons)
+
+    def _cards(self, broadcast: Broadcast) -> list[tuple[Card, str]]:
+        if broadcast.origin != "campaign" or broadcast.audience != Audience.CATEGORIES:
+            return []
+        campaign = next((c for c in self.library.campaigns if c.id == broadcast.campaign_id), None)
+        ids = campaign.cards if campaign else []
+        cards = [self.library.cards[i] for i in ids if i in self.library.cards]
+        return [(card, callbacks.make(Kind.CARD, card.id)) for card in cards]
+
+    def unsubscribe_label(self, audience: Audience, value: str) -> str:
+        ui = self.library.ui.subscriptions
+        if audience is Audience.CATEGORY:
+            names = {c.id: c.name for c in self.library.categories}
+            return ui.unsubscribe_category.format(name=names.get(value, value))
+        if audience is Audience.TOWN:
+            return ui.unsubscribe_town.format(town=value)
+        labels = {
+            Audience.CATEGORIES: ui.unsubscribe_campaigns,
+            Audience.VOLUNTEERS: ui.unsubscribe_volunteer_calls,
+            Audience.UNREPORTED: ui.unsubscribe_monthly,
+        }
+        return labels.get(audience, ui.unsubscribe_all)
+
+    def audience_name(self, audience: Audience, value: str) -> str:
+        """ "所有订阅者", "劳动与工资 的订阅者", "示例县东山镇 的志愿者"... (escaped HTML)."""
+        ui = self.library.ui.broadcasts
+        names = {c.id: c.name for c in self.library.categories}
+        if audience is Audience.CATEGORY:
+            text = ui.audience_category.format(name=names.get(value, value))
+        elif audience is Audience.CATEGORIES:
+            text = ui.audience_category.format(
+                name="、".join(names.get(v, v) for v in split_values(value))
+            )
+        elif audience is Audience.TOWN:
+            text = ui.audience_town.format(town=value)
+        elif audience is Audience.VOLUNTEERS and value:
+            text = ui.audience_volunteers_town.format(town="、".join(split_values(value)))
+        else:
+            text = {
+                Audience.ALL: ui.audience_all,
+                Audience.GROUPS: ui.audience_groups,
+                Audience.VOLUNTEERS: ui.audience_volunteers,
+                Audience.UNREPORTED: ui.audience_unreported,
+            }[audience]
+        return html.escape(text)

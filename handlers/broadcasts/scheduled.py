@@ -1,0 +1,203 @@
+"""/scheduled: coordinators' broadcasts waiting or being sent, with preview, a new time or
+text (a one-question chat) and cancel; also the ⏹ button under a progress message, which
+stops a running broadcast."""
+
+import html
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from domain.answers import plain_text
+from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
+from handlers.kit.callbacks import Kind, make, number, parse
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.roles import require_coordinator, require_private
+from scheduler.planning import PlanError, check_text
+from scheduler.timeparse import Once, Weekly, describe
+from storage import broadcasts as repo
+from storage.audience import Audience
+from storage.models import Broadcast, BroadcastStatus
+
+LISTED = 10
+EXCERPT = 30
+EDIT_FLOW = "scheduled-edit"
+NEW_TIME, NEW_TEXT = "time", "text"  # the edit chat's steps; its data: {"id": broadcast id}
+
+
+class ScheduledButton(StrEnum):
+    """sc:<action>:<broadcast id>"""
+
+    PREVIEW = "p"
+    TIME = "t"
+    TEXT = "e"
+    CANCEL = "x"  # cancel a waiting one, or stop one being sent
+
+
+def _button(label: str, action: ScheduledButton, broadcast_id: int) -> InlineKeyboardButton:
+    data = make(Kind.SCHEDULED, action, broadcast_id)
+    return InlineKeyboardButton(label.format(id=broadcast_id), callback_data=data)
+
+
+def stop_button(label: str, broadcast_id: int) -> InlineKeyboardMarkup:
+    """The button under a running broadcast's progress message."""
+    return InlineKeyboardMarkup([[_button(label, ScheduledButton.CANCEL, broadcast_id)]])
+
+
+async def on_scheduled(update: Update, ctx: PufaContext) -> None:
+    if not await require_private(update, ctx) or not await require_coordinator(
+        update, ctx, "scheduled"
+    ):
+        return
+    statuses = [BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING]
+    async with ctx.services.db.session() as session:
+        rows = await repo.upcoming(
+            session=session, origins=["coordinator"], statuses=statuses, limit=LISTED
+        )
+    ui = ctx.services.ui.broadcasts
+    if not rows:
+        await reply_html(update, ui.scheduled_empty)
+        return
+    lines, buttons = [ui.scheduled_title], []
+    for row in rows:
+        lines.append(_line(ctx, row))
+        buttons.append(_row_buttons(ctx, row))
+    await reply_html(update, "\n\n".join(lines), InlineKeyboardMarkup(buttons))
+
+
+def _line(ctx: PufaContext, row: Broadcast) -> str:
+    ui = ctx.services.ui.broadcasts
+    if row.status == BroadcastStatus.SENDING:
+        when = ui.status_sending
+    elif row.recurrence:
+        when = describe_when(ctx, Weekly.decode(row.recurrence))
+    else:
+        when = describe(row.send_at.astimezone(ctx.services.tz))
+    audience = renderer(ctx).audience_name(Audience(row.audience), row.audience_value)
+    return ui.scheduled_line.format(
+        id=row.id,
+        when=html.escape(when),
+        audience=audience,
+        excerpt=html.escape(_excerpt(ctx, row)),
+    )
+
+
+def _excerpt(ctx: PufaContext, row: Broadcast) -> str:
+    ui = ctx.services.ui.broadcasts
+    if row.content_kind == "card" and row.card_id in ctx.services.library.cards:
+        return ctx.services.library.cards[row.card_id].title
+    if row.content_kind == "copy":
+        return ui.copy_label
+    plain = plain_text(row.text)
+    return plain if len(plain) <= EXCERPT else plain[:EXCERPT] + "…"
+
+
+def _row_buttons(ctx: PufaContext, row: Broadcast) -> list[InlineKeyboardButton]:
+    ui = ctx.services.ui.broadcasts
+    assert row.id is not None
+    if row.status == BroadcastStatus.SENDING:
+        return [_button(ui.stop_item, ScheduledButton.CANCEL, row.id)]
+    buttons = [
+        _button(ui.preview_item, ScheduledButton.PREVIEW, row.id),
+        _button(ui.edit_time_item, ScheduledButton.TIME, row.id),
+    ]
+    if row.content_kind == "text":
+        buttons.append(_button(ui.edit_text_item, ScheduledButton.TEXT, row.id))
+    buttons.append(_button(ui.cancel_item, ScheduledButton.CANCEL, row.id))
+    return buttons
+
+
+async def on_button(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(ScheduledButton) if parsed else None
+    broadcast_id = number(chosen[1][0]) if chosen and len(chosen[1]) == 1 else None
+    if chosen is None or broadcast_id is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    if not await require_coordinator(update, ctx, "scheduled"):
+        return
+    match chosen[0]:
+        case ScheduledButton.CANCEL:
+            await _cancel(update, ctx, broadcast_id)
+        case action:
+            await _open_action(update, ctx, action, broadcast_id)
+
+
+async def _cancel(update: Update, ctx: PufaContext, broadcast_id: int) -> None:
+    ui = ctx.services.ui.broadcasts
+    done, before = await ctx.services.broadcasting.cancel(broadcast_id, user_id(update))
+    if before is None:
+        text = ctx.services.ui.stale_button
+    elif not done:
+        status = getattr(ui, f"status_{before}", before)
+        text = ui.cancel_too_late.format(id=broadcast_id, status=status)
+    elif before == BroadcastStatus.SENDING:
+        text = ui.stopped_ok.format(id=broadcast_id)
+    else:
+        text = ui.cancelled_ok.format(id=broadcast_id)
+    await acknowledge(update, text, alert=True)
+
+
+async def _open_action(
+    update: Update, ctx: PufaContext, action: ScheduledButton, broadcast_id: int
+) -> None:
+    ui = ctx.services.ui.broadcasts
+    async with ctx.services.db.session() as session:
+        row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+    if row is None or row.origin != "coordinator" or row.status != BroadcastStatus.SCHEDULED:
+        await acknowledge(update, ui.edit_failed.format(id=broadcast_id), alert=True)
+        return
+    await acknowledge(update)
+    if action is ScheduledButton.PREVIEW:
+        await send_preview(update, ctx, row)
+    elif action is ScheduledButton.TEXT and row.content_kind != "text":
+        await reply_html(update, ui.edit_text_only)
+    else:
+        step = NEW_TIME if action is ScheduledButton.TIME else NEW_TEXT
+        await ctx.services.chats.start(EDIT_FLOW, user_id(update), step, {"id": broadcast_id})
+        prompt = ui.edit_time_prompt if step == NEW_TIME else ui.edit_text_prompt
+        await reply_html(update, prompt.format(id=broadcast_id))
+
+
+async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The new time of a scheduled broadcast (once, not weekly)."""
+    assert update.effective_message is not None
+    ui, broadcast_id = ctx.services.ui.broadcasts, int(chat.data["id"])
+    when = await read_when(update, ctx, update.effective_message.text or "")
+    if when is None:
+        return
+    if not isinstance(when, Once):
+        await reply_html(update, ui.edit_time_once_only)
+        return
+    await chat.end()
+    changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)
+    done = ui.edited_time.format(when=html.escape(describe_when(ctx, when)))
+    await reply_html(update, done if changed else ui.edit_failed.format(id=broadcast_id))
+
+
+async def on_new_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The new text of a scheduled broadcast."""
+    message = update.effective_message
+    assert message is not None
+    ui, broadcast_id = ctx.services.ui.broadcasts, int(chat.data["id"])
+    text = message.text or ""
+    try:
+        check_text(text)
+    except PlanError:
+        await reply_html(
+            update, ui.empty if not text.strip() else ui.too_long.format(length=len(text))
+        )
+        return
+    await chat.end()
+    changed = await ctx.services.broadcasting.edit_text(
+        broadcast_id, message.text_html, chat.user_id
+    )
+    await reply_html(update, ui.edited_text if changed else ui.edit_failed.format(id=broadcast_id))
+
+
+async def on_edit_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Not text, where a new time or text is wanted: ask again."""
+    ui = ctx.services.ui.broadcasts
+    prompt = ui.edit_time_prompt if chat.step == NEW_TIME else ui.edit_text_prompt
+    await reply_html(update, prompt.format(id=chat.data.get("id", "")))

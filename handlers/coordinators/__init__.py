@@ -1,0 +1,24 @@
+"""Coordinators' tools: /invite, /promote and /demote, /stats, /export and /hours, and the
+notifications of new reports. Every command and button checks the role on the server (a
+refusal is answered politely and audited) and answers only in a private chat (they show
+personal data and codes); every action taken is audited."""
+
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from handlers.coordinators import exports, invites, notifications, roles, stats
+from handlers.kit.callbacks import Kind, pattern
+from handlers.kit.context import PufaApplication, Services
+
+
+def register(app: PufaApplication, services: Services) -> None:
+    notifications.schedule(app, services)
+    app.add_handlers(
+        [
+            CommandHandler("invite", invites.on_invite),
+            CommandHandler(["promote", "demote"], roles.on_role_command),
+            CallbackQueryHandler(roles.on_role_confirmed, pattern=pattern(Kind.COORDINATOR)),
+            CommandHandler("stats", stats.on_stats),
+            CommandHandler("export", exports.on_export),
+            CommandHandler("hours", exports.on_hours),
+        ]
+    )

@@ -1,0 +1,84 @@
+"""/stats: a period's activities by town, by type and the most active volunteers, with a
+weekly chart."""
+
+import asyncio
+import html
+
+from telegram import InputFile, Update
+
+from content.ui_volunteers import VolunteerTexts
+from documents.charts import weekly_chart
+from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import reply_html
+from storage.stats import Line, Stats, period_stats
+
+SECTION_LINES = 12
+
+
+def _lines(texts: VolunteerTexts, lines: list[Line], names: dict[str, str]) -> list[str]:
+    out = [
+        texts.stats_line.format(
+            name=html.escape(names.get(line.key, line.key) or texts.none_value),
+            activities=line.activities,
+            audience=line.audience,
+            hours=f"{line.hours:g}",
+        )
+        for line in lines[:SECTION_LINES]
+    ]
+    if len(lines) > SECTION_LINES:
+        out.append(texts.stats_more.format(more=len(lines) - SECTION_LINES))
+    return out
+
+
+def stats_html(stats: Stats, texts: VolunteerTexts) -> str:
+    total = stats.total
+    lines = [
+        texts.stats_title.format(period=period_text(stats.period)),
+        texts.stats_total.format(
+            activities=total.activities,
+            audience=total.audience,
+            hours=f"{total.hours:g}",
+            volunteers=total.volunteers,
+        ),
+    ]
+    if not total.activities:
+        return "\n".join([*lines, texts.stats_empty])
+    lines += ["", texts.stats_by_town, *_lines(texts, stats.by_town, {})]
+    lines += ["", texts.stats_by_type, *_lines(texts, stats.by_type, dict(texts.activity_types))]
+    lines += ["", texts.stats_top]
+    lines += [
+        texts.stats_volunteer.format(
+            rank=rank,
+            name=html.escape(v.name or texts.anonymous),
+            town=html.escape(v.town or texts.none_value),
+            activities=v.activities,
+            hours=f"{v.hours:g}",
+        )
+        for rank, v in enumerate(stats.top_volunteers, 1)
+    ]
+    return "\n".join(lines)
+
+
+async def on_stats(update: Update, ctx: PufaContext) -> None:
+    if not await coordinator_here(update, ctx, "stats"):
+        return
+    chosen = await read_period(update, ctx)
+    if chosen is None:
+        return
+    period, texts = chosen[0], ctx.services.ui.volunteers
+    async with ctx.services.db.session() as session:
+        stats = await period_stats(session=session, period=period)
+    await audit(ctx, update, "stats", detail=period_text(period))
+    await reply_html(update, stats_html(stats, texts))
+    if stats.total.activities and update.effective_chat is not None:
+        png = await asyncio.to_thread(
+            weekly_chart,
+            stats.weekly,
+            texts.activity_types,
+            texts.chart_title.format(period=period_text(period)),
+            font=ctx.services.volunteering.chart_font,
+        )
+        await update.effective_chat.send_photo(
+            InputFile(png, filename="stats.png"), caption=texts.chart_caption
+        )

@@ -1,0 +1,112 @@
+"""The typed context every handler gets: `ctx.services`, built complete before any feature
+registers (no `bot_data` look-ups, nothing filled in later)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from content.loader import Library
+from content.search import SearchIndex
+from content.ui import UiTexts
+from scheduler.service import Broadcasting
+from storage.db import Database
+from storage.models import Clock
+
+if TYPE_CHECKING:
+    from handlers.kit.conversation import Conversations
+
+
+@dataclass(frozen=True)
+class VolunteerSettings:
+    """Volunteers' reporting rules, from `bot.settings.Settings`."""
+
+    edit_window_days: int = 7
+    max_report_age_days: int = 60
+    notify: str = "each"  # "each" report, a daily "digest", or "off"
+    digest_hour: int = 18
+    timeout_minutes: int = 120
+    invite_valid_days: int = 30
+    chart_font: Path | None = None
+
+
+@dataclass
+class Hooks:
+    """What one feature tells another without importing it (features never import each
+    other): each list is filled by the features' `register`."""
+
+    # A volunteer submitted report `id` (the coordinators' notifications listen).
+    report_submitted: list[Callable[[PufaContext, int], Awaitable[None]]] = field(
+        default_factory=list
+    )
+
+
+@dataclass
+class Services:
+    """Everything handlers need, built once by `bot.app.build_application` and handed to every
+    feature's `register`. `library` and `index` are replaced together when content reloads."""
+
+    library: Library
+    index: SearchIndex
+    db: Database
+    tz: ZoneInfo
+    clock: Clock
+    admin_ids: frozenset[int]
+    volunteering: VolunteerSettings
+    broadcasting: Broadcasting
+    chats: Conversations
+    hooks: Hooks = field(default_factory=Hooks)
+
+    @property
+    def ui(self) -> UiTexts:
+        return self.library.ui
+
+    def now(self) -> datetime:
+        """The current instant (aware, UTC) from the injected clock."""
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        """Today's date in PUFA_TIMEZONE."""
+        return self.local_now().date()
+
+
+class PufaContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    @property
+    def services(self) -> Services:
+        application = self.application
+        assert isinstance(application, PufaApplication)
+        return application.services
+
+
+class PufaApplication(
+    Application[
+        ExtBot[None],
+        PufaContext,
+        dict[str, Any],
+        dict[str, Any],
+        dict[str, Any],
+        JobQueue[PufaContext],
+    ]
+):
+    """The Application, carrying the services its handlers use."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+    async def start(self) -> None:
+        await super().start()
+        await self.services.broadcasting.start()
+
+    async def stop(self) -> None:
+        await self.services.broadcasting.stop()
+        await super().stop()

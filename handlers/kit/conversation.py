@@ -1,0 +1,318 @@
+"""One way to hold a guided chat.
+
+Every guided chat (registration, /report, /broadcast, the /scheduled and /campaigns edits) is a
+`Flow`: named steps, each saying which typed text, shared location, photo, contact, other message
+or buttons it takes. A person's open chat is a draft row (storage.drafts) holding its step, its
+answers and the token its buttons carry. `route` reads the row on every update, so after a
+restart, or with another process serving the bot, the chat goes on exactly where the person is:
+
+- a button of a flow goes to that flow's draft; one carrying another token (an older message, a
+  forged press) or not taken by the current step is answered "expired"; one of a draft that has
+  ended goes to the flow's `ended` handler (提交 pressed twice, for example);
+- typed text and other messages in a private chat go to the person's most recently touched
+  draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
+- commands are left to the command handlers, except /cancel, which ends the newest draft;
+- a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and, where the
+  flow has a `timed_out` text, tells the person;
+- a flow may require a role (`role`), checked on every update: who lost it loses the draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler
+
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from handlers.kit.context import PufaApplication, PufaContext, Services
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import require_role
+from storage import drafts as repo
+from storage.db import Database
+from storage.models import Clock, Role
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_GROUP = -1  # after the guard, before every feature's handlers
+SWEEP_SECONDS = 60
+
+OnMessage = Callable[[Update, PufaContext, "Conversation"], Awaitable[None]]
+OnButton = Callable[[Update, PufaContext, "Conversation", tuple[str, ...]], Awaitable[None]]
+# A button of a draft that has ended: (update, ctx, token, action, args, the flow's draft
+# open now if there is one).
+OnEnded = Callable[
+    [Update, PufaContext, str, str, tuple[str, ...], "Conversation | None"], Awaitable[None]
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one step takes. Buttons are keyed by their action (a feature's StrEnum value)."""
+
+    text: OnMessage | None = None
+    location: OnMessage | None = None
+    photo: OnMessage | None = None
+    contact: OnMessage | None = None
+    other: OnMessage | None = None  # any message the handlers above do not take
+    buttons: Mapping[str, OnButton] = field(default_factory=dict)
+
+    def takes(self, message: Message) -> OnMessage | None:
+        specific = (
+            (message.text is not None, self.text),
+            (message.location is not None, self.location),
+            (bool(message.photo), self.photo),
+            (message.contact is not None, self.contact),
+        )
+        return next((handler for fits, handler in specific if fits and handler), self.other)
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str  # the draft row's flow (at most 16 characters)
+    kind: Kind | None  # the callback kind of its buttons (None: it has none)
+    steps: Mapping[str, Step]
+    idle: timedelta
+    wrong_input: OnMessage  # a message the current step does not take
+    cancelled: OnMessage  # after /cancel (the draft is already gone)
+    anywhere: Mapping[str, OnButton] = field(default_factory=dict)  # buttons of every step
+    timed_out: Callable[[Services], str] | None = None  # what to tell; None: end quietly
+    ended: OnEnded | None = None
+    role: Role | None = None  # volunteers' or coordinators' chats: checked at every update
+    # A one-question prompt (a new time, a new text): any other chat of the person that moves
+    # on ends it, so an answer typed much later cannot land in a forgotten prompt.
+    transient: bool = False
+
+
+@dataclass
+class Conversation:
+    """A person's open guided chat, as stored. Handlers change `data`, then `goto` a step
+    (or `save` staying where it is), or `end` it; each writes the row at once."""
+
+    flow: Flow
+    user_id: int
+    step: str
+    token: str
+    data: dict[str, Any]
+    chats: Conversations
+
+    async def goto(self, step: str) -> None:
+        assert step in self.flow.steps, step
+        self.step = step
+        await self.chats.write(self)
+
+    async def save(self) -> None:
+        await self.chats.write(self)
+
+    async def end(self) -> bool:
+        """Deletes the draft; False if it was already gone (ended elsewhere, or replaced)."""
+        return await self.chats.delete(self)
+
+    def button(self, label: str, action: str, *args: str | int) -> InlineKeyboardButton:
+        """One of this chat's buttons: it carries the draft's token, then the action."""
+        assert self.flow.kind is not None, self.flow.name
+        data = callbacks.make(self.flow.kind, self.token, action, *args)
+        return InlineKeyboardButton(label, callback_data=data)
+
+
+class Conversations:
+    """The flows (registered by the features) and their drafts."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
+        self._flows: dict[str, Flow] = {}
+
+    def add(self, flow: Flow) -> None:
+        assert flow.name not in self._flows and len(flow.name) <= 16, flow.name
+        assert flow.kind is None or self.flow_of(flow.kind) is None, flow.kind
+        self._flows[flow.name] = flow
+
+    def flow_of(self, kind: Kind) -> Flow | None:
+        return next((f for f in self._flows.values() if f.kind is kind), None)
+
+    async def start(
+        self, name: str, user_id: int, step: str, data: dict[str, Any]
+    ) -> Conversation:
+        """A new draft of flow `name` (replacing an open one, whose buttons then expire)."""
+        chat = Conversation(self._flows[name], user_id, step, secrets.token_hex(4), data, self)
+        await chat.goto(step)
+        return chat
+
+    async def open(self, user_id: int) -> list[Conversation]:
+        """The person's drafts still open, the most recently touched first."""
+        now = self.clock()
+        async with self.db.session() as session:
+            rows = await repo.drafts_of(session=session, telegram_id=user_id)
+        found = []
+        for row in rows:
+            flow = self._flows.get(row.flow)
+            if flow is not None and row.step in flow.steps and now - row.updated_at <= flow.idle:
+                found.append(Conversation(flow, user_id, row.step, row.token, row.data, self))
+        return found
+
+    async def get(self, name: str, user_id: int) -> Conversation | None:
+        """The person's open draft of flow `name`."""
+        return next((c for c in await self.open(user_id) if c.flow.name == name), None)
+
+    async def end_all(self, user_id: int, *, flows: list[Flow] | None = None) -> int:
+        """Ends the person's drafts (of these flows only, when given): after /deleteme, or when
+        a coordinator is demoted."""
+        names = [f.name for f in flows] if flows is not None else None
+        async with self.db.session() as session:
+            return await repo.delete_drafts_of(session=session, telegram_id=user_id, flows=names)
+
+    async def end_role(self, user_id: int, role: Role) -> int:
+        """Ends the person's chats that need `role` (they just lost it)."""
+        return await self.end_all(
+            user_id, flows=[f for f in self._flows.values() if f.role is role]
+        )
+
+    async def write(self, chat: Conversation) -> None:
+        prompts = [f.name for f in self._flows.values() if f.transient and f is not chat.flow]
+        async with self.db.session() as session:
+            await repo.save_draft(
+                session=session,
+                flow=chat.flow.name,
+                telegram_id=chat.user_id,
+                step=chat.step,
+                token=chat.token,
+                data=chat.data,
+                now=self.clock(),
+            )
+            if prompts:
+                await repo.delete_drafts_of(
+                    session=session, telegram_id=chat.user_id, flows=prompts
+                )
+
+    async def delete(self, chat: Conversation) -> bool:
+        async with self.db.session() as session:
+            return await repo.delete_draft(
+                session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
+            )
+
+    async def take_idle(self) -> list[tuple[Flow, int]]:
+        """Deletes the drafts idle too long; returns each one's flow and person."""
+        now = self.clock()
+        cutoffs = {name: now - flow.idle for name, flow in self._flows.items()}
+        async with self.db.session() as session:
+            gone = await repo.take_idle_drafts(session=session, cutoffs=cutoffs)
+        return [(self._flows[d.flow], d.telegram_id) for d in gone]
+
+
+# --- the Telegram side ------------------------------------------------------------------------
+
+
+async def route(update: Update, ctx: PufaContext) -> None:
+    """Gives the update to the guided chat it belongs to; stops other handlers if it did."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if update.callback_query is not None:
+        taken = await _button(update, ctx, user.id)
+    elif update.message is not None and chat.type == ChatType.PRIVATE:
+        taken = not _is_command(update.message) and await _message(update, ctx, user.id)
+    else:
+        return
+    if taken:
+        raise ApplicationHandlerStop
+
+
+def _is_command(message: Message) -> bool:
+    return bool(message.text and message.text.startswith("/"))
+
+
+async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    flow = ctx.services.chats.flow_of(parsed.kind) if parsed else None
+    if parsed is None or flow is None:
+        return False
+    token = parsed.args[0] if parsed.args else ""
+    action = parsed.args[1] if len(parsed.args) > 1 else ""
+    args = parsed.args[2:]
+    chat = await ctx.services.chats.get(flow.name, user_id)
+    if chat is None or chat.token != token:
+        if flow.ended is not None and token and action:
+            await flow.ended(update, ctx, token, action, args, chat)  # e.g. 提交 pressed again
+        else:
+            await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return True
+    if not await _allowed(update, ctx, chat):
+        return True
+    handler = chat.flow.steps[chat.step].buttons.get(action) or flow.anywhere.get(action)
+    if handler is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return True
+    await handler(update, ctx, chat, args)
+    return True
+
+
+async def _message(update: Update, ctx: PufaContext, user_id: int) -> bool:
+    message = update.message
+    assert message is not None
+    chats = await ctx.services.chats.open(user_id)
+    if not chats:
+        return False
+    chat = chats[0]
+    if await _allowed(update, ctx, chat):
+        handler = chat.flow.steps[chat.step].takes(message) or chat.flow.wrong_input
+        await handler(update, ctx, chat)
+    return True
+
+
+async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
+    """The flow's role check, at this update; who lost the role loses the draft."""
+    role = chat.flow.role
+    if role is None or await require_role(update, ctx, role, chat.flow.name):
+        return True
+    await chat.end()
+    return False
+
+
+async def on_cancel(update: Update, ctx: PufaContext) -> None:
+    """/cancel ends the newest open chat, whichever it is."""
+    if update.effective_user is None:
+        return
+    chats = await ctx.services.chats.open(update.effective_user.id)
+    if not chats:
+        await reply_html(update, ctx.services.ui.volunteers.nothing_to_cancel)
+        return
+    await chats[0].end()
+    await chats[0].flow.cancelled(update, ctx, chats[0])
+
+
+async def cancel_button(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    """A flow's own 取消 button: the same as /cancel for that chat."""
+    await acknowledge(update)
+    await chat.end()
+    await chat.flow.cancelled(update, ctx, chat)
+
+
+async def sweep(ctx: PufaContext) -> None:
+    """The periodic job: drafts idle too long go; where the flow says so, the person is told."""
+    services = ctx.services
+    for flow, user_id in await services.chats.take_idle():
+        if flow.timed_out is None:
+            continue
+        try:
+            await ctx.bot.send_message(user_id, flow.timed_out(services))
+        except TelegramError:
+            log.warning("could not tell user %s their %s draft timed out", user_id, flow.name)
+
+
+def register(app: PufaApplication) -> None:
+    app.add_handler(TypeHandler(Update, route), group=CONVERSATION_GROUP)
+    app.add_handler(CommandHandler("cancel", on_cancel))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(sweep, SWEEP_SECONDS, first=SWEEP_SECONDS, name="chat-sweep")

@@ -1,0 +1,146 @@
+"""/myreports: a volunteer's own reports and totals (this month, this year); recent ones can
+be corrected (the /report chat reopens at the summary card) or withdrawn within the edit
+window."""
+
+import html
+from datetime import timedelta
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from content.ui_volunteers import VolunteerTexts
+from domain.reports import record_page
+from handlers.kit.callbacks import Kind, make, number, parse
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.roles import require_private
+from storage.reports import Change, StoredReport, Totals, get_report, withdraw_report
+
+
+class MyReportsButton(StrEnum):
+    """mr:<action>:<report id>"""
+
+    EDIT = "edit"
+    WITHDRAW = "withdraw"
+    WITHDRAW_YES = "withdraw_yes"
+    WITHDRAW_NO = "withdraw_no"
+
+
+def _button(label: str, action: MyReportsButton, report_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=make(Kind.MYREPORTS, action, report_id))
+
+
+def _totals(texts: VolunteerTexts, label: str, totals: Totals) -> str:
+    return texts.totals_line.format(
+        label=label,
+        activities=totals.activities,
+        audience=totals.audience,
+        hours=f"{totals.hours:g}",
+    )
+
+
+def _line(texts: VolunteerTexts, report: StoredReport) -> str:
+    data = report.data
+    line = texts.my_report_line.format(
+        id=report.id,
+        date=data.activity_date.isoformat(),
+        type=html.escape(texts.activity_types.get(data.activity_type, data.activity_type)),
+        place=html.escape(data.place),
+        audience=data.audience,
+        hours=f"{data.hours:g}",
+    )
+    return line + (texts.withdrawn_mark if report.status == "withdrawn" else "")
+
+
+async def on_myreports(update: Update, ctx: PufaContext) -> None:
+    if not await require_private(update, ctx):
+        return
+    texts, services = ctx.services.ui.volunteers, ctx.services
+    window_days = services.volunteering.edit_window_days
+    async with services.db.session() as session:
+        page = await record_page(
+            session=session,
+            volunteer_id=user_id(update),
+            now=services.now(),
+            today=services.today(),
+            window=timedelta(days=window_days),
+        )
+    if page.volunteer is None and not page.reports:
+        await reply_html(update, texts.not_volunteer)
+        return
+    lines = [
+        texts.my_reports_title,
+        _totals(texts, texts.this_month, page.month),
+        _totals(texts, texts.this_year, page.year),
+        "",
+    ]
+    lines += [_line(texts, r) for r in page.reports] or [texts.no_reports]
+    buttons = [
+        [
+            _button(texts.edit_report_button.format(id=r.id), MyReportsButton.EDIT, r.id),
+            _button(texts.withdraw_button.format(id=r.id), MyReportsButton.WITHDRAW, r.id),
+        ]
+        for r in page.editable
+    ]
+    if page.editable:
+        lines += ["", texts.edit_hint.format(days=window_days)]
+    await reply_html(update, "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+def _pressed(update: Update) -> tuple[MyReportsButton, int] | None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(MyReportsButton) if parsed else None
+    if chosen is None or len(chosen[1]) != 1 or (report_id := number(chosen[1][0])) is None:
+        return None
+    return chosen[0], report_id
+
+
+async def on_withdraw(update: Update, ctx: PufaContext) -> None:
+    """Ask first: withdrawing takes the report out of every count. Someone else's report (or
+    a forged id) gets the same answer as a stale button: no hint that it exists."""
+    pressed = _pressed(update)
+    report = None
+    if pressed is not None:
+        async with ctx.services.db.session() as session:
+            report = await get_report(session=session, report_id=pressed[1])
+    if report is None or report.volunteer_id != user_id(update):
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    texts = ctx.services.ui.volunteers
+    await acknowledge(update)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button(texts.confirm_yes, MyReportsButton.WITHDRAW_YES, report.id),
+                _button(texts.confirm_no, MyReportsButton.WITHDRAW_NO, report.id),
+            ]
+        ]
+    )
+    await reply_html(update, texts.withdraw_confirm.format(id=report.id), keyboard)
+
+
+async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
+    texts, services = ctx.services.ui.volunteers, ctx.services
+    pressed = _pressed(update)
+    if pressed is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    action, report_id = pressed
+    if action is MyReportsButton.WITHDRAW_NO:
+        await acknowledge(update)
+        await reply_html(update, texts.kept)
+        return
+    async with services.db.session() as session:
+        change = await withdraw_report(
+            session=session,
+            report_id=report_id,
+            volunteer_id=user_id(update),
+            window=timedelta(days=services.volunteering.edit_window_days),
+            now=services.now(),
+        )
+    if change is Change.NOT_FOUND:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    answer = texts.withdrawn if change in {Change.OK, Change.WITHDRAWN} else texts.report_locked
+    await reply_html(update, answer.format(id=report_id))

@@ -1,0 +1,127 @@
+"""提交 on the /report summary card: the report is stored (or corrected) in one transaction
+with the draft's removal, at most once per draft (its submission key is UNIQUE), and the
+coordinators are told."""
+
+import logging
+from datetime import date, timedelta
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from domain.reports import Outcome, submit
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.reports.chat import FLOW
+from handlers.reports.view import (
+    AUDIENCE,
+    DATE,
+    HOURS,
+    MATERIALS,
+    PHOTOS,
+    PLACE,
+    SUMMARY,
+    TOPICS,
+    TYPE,
+    Data,
+    ReportButton,
+)
+from storage.drafts import delete_draft
+from storage.reports import ReportData, report_by_key
+
+log = logging.getLogger(__name__)
+
+
+def submission_key(telegram_id: int, token: str) -> str:
+    """The report's UNIQUE key: one report per draft, however often 提交 is pressed."""
+    return f"{telegram_id}-{token}"
+
+
+def report_data(data: Data) -> ReportData | None:
+    """The draft as a report (the volunteer's town is added on submission), or None while a
+    required answer is missing."""
+    try:
+        return ReportData(
+            activity_type=str(data[TYPE]),
+            activity_date=date.fromisoformat(data[DATE]),
+            place=str(data[PLACE]),
+            audience=int(data[AUDIENCE]),
+            hours=float(data[HOURS]),
+            summary=str(data[SUMMARY]),
+            town="",
+            topics=tuple(data.get(TOPICS, [])),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            materials=data.get(MATERIALS),
+            photo_file_ids=tuple(data.get(PHOTOS, [])),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def on_submit(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    texts, services = ctx.services.ui.volunteers, ctx.services
+    data = report_data(chat.data)
+    if data is None:  # cannot happen through the chat's steps; a damaged draft goes
+        await chat.end()
+        await acknowledge(update)
+        await reply_html(update, texts.report_none)
+        return
+    correcting = chat.data.get("report_id")
+    async with services.db.session() as session:
+        await delete_draft(session=session, flow=FLOW, telegram_id=chat.user_id, token=chat.token)
+        done = await submit(
+            session=session,
+            volunteer_id=chat.user_id,
+            data=data,
+            key=submission_key(chat.user_id, chat.token),
+            correcting=int(correcting) if correcting is not None else None,
+            window=timedelta(days=services.volunteering.edit_window_days),
+            now=services.now(),
+        )
+    await acknowledge(update)
+    await _drop_buttons(update)
+    answers = {
+        Outcome.SUBMITTED: texts.report_submitted,
+        Outcome.UPDATED: texts.report_updated,
+        Outcome.LOCKED: texts.report_locked,
+        Outcome.NOT_VOLUNTEER: texts.not_volunteer,
+    }
+    await reply_html(update, answers[done.outcome].format(id=done.report_id))
+    if done.outcome is Outcome.SUBMITTED and done.report_id is not None:
+        for hook in services.hooks.report_submitted:
+            await hook(ctx, done.report_id)
+
+
+async def on_ended(
+    update: Update,
+    ctx: PufaContext,
+    token: str,
+    action: str,
+    _args: tuple[str, ...],
+    current: Conversation | None,
+) -> None:
+    """A button of a report draft that is gone: 提交 again says which report it became; with
+    no report open, how to start one; under another open report, that it has expired."""
+    texts, report = ctx.services.ui.volunteers, None
+    if action == ReportButton.SUBMIT:
+        key = submission_key(user_id(update), token)
+        async with ctx.services.db.session() as session:
+            report = await report_by_key(session=session, submission_key=key)
+    if report is not None:
+        await acknowledge(update, texts.report_already_submitted.format(id=report.id))
+    elif current is None:
+        await acknowledge(update)
+        await reply_html(update, texts.report_none)
+    else:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+
+
+async def _drop_buttons(update: Update) -> None:
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.edit_message_reply_markup(None)
+        except TelegramError:
+            log.debug("could not remove the summary card's buttons", exc_info=True)

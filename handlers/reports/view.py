@@ -1,0 +1,158 @@
+"""How a report draft looks in the chat: each step's question and buttons, and the summary
+card with 提交 / 修改 / 取消 (no I/O here)."""
+
+import html
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from content.loader import Library
+from content.ui_volunteers import VolunteerTexts, limits
+from handlers.kit.replies import Markup
+
+TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS = "type", "topics", "date", "place", "audience", "hours"
+MATERIALS, PHOTOS, SUMMARY, CONFIRM = "materials", "photos", "summary", "confirm"
+STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY, CONFIRM)
+Data = dict[str, Any]
+
+
+class ReportButton(StrEnum):
+    """The /report chat's buttons: r:<draft token>:<action>[:<arg>]."""
+
+    TYPE = "type"  # :<activity type>
+    TOPIC = "topic"  # :<category id>, toggled
+    TOPICS_DONE = "topics"
+    DATE = "date"  # :0 today, :1 yesterday
+    SKIP = "skip"  # :<step>
+    SUBMIT = "submit"
+    EDIT = "edit"  # pick a field to correct
+    FIELD = "field"  # :<step>
+    BACK = "back"  # back to the summary card
+    CANCEL = "cancel"
+
+
+# Makes one of the draft's buttons: (label, action, *args) -> button (see Conversation.button).
+Buttons = Callable[..., InlineKeyboardButton]
+
+
+def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def topics_keyboard(
+    library: Library, chosen: list[str], texts: VolunteerTexts, button: Buttons
+) -> InlineKeyboardMarkup:
+    buttons = [
+        button(
+            f"{'✅ ' if c.id in chosen else ''}{c.emoji} {c.name}".strip(),
+            ReportButton.TOPIC,
+            c.id,
+        )
+        for c in library.categories
+    ]
+    done = button(texts.topics_done_button, ReportButton.TOPICS_DONE)
+    return InlineKeyboardMarkup([*rows(buttons), [done]])
+
+
+def _topic_label(chosen: bool, emoji: str, name: str) -> str:
+    return f"{'✅ ' if chosen else ''}{emoji} {name}".strip()
+
+
+def prompt(
+    step: str,
+    data: Data,
+    library: Library,
+    texts: VolunteerTexts,
+    max_age_days: int,
+    button: Buttons,
+) -> tuple[str, Markup]:
+    """The question for `step` and its keyboard."""
+    values = limits(max_age_days)
+    skip = InlineKeyboardMarkup([[button(texts.skip_button, ReportButton.SKIP, step)]])
+    if step == TYPE:
+        types = [
+            button(label, ReportButton.TYPE, key) for key, label in texts.activity_types.items()
+        ]
+        return texts.report_ask_type, InlineKeyboardMarkup(rows(types))
+    if step == TOPICS:
+        chosen = data.get(TOPICS, [])
+        return texts.report_ask_topics, topics_keyboard(library, chosen, texts, button)
+    if step == DATE:
+        days = [
+            button(texts.today_button, ReportButton.DATE, 0),
+            button(texts.yesterday_button, ReportButton.DATE, 1),
+        ]
+        return texts.report_ask_date.format(**values), InlineKeyboardMarkup([days])
+    if step == PLACE:
+        share = KeyboardButton(library.ui.share_location_button, request_location=True)
+        keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
+        return texts.report_ask_place, keyboard
+    if step == AUDIENCE:
+        return texts.report_ask_audience.format(**values), ReplyKeyboardRemove()
+    if step == HOURS:
+        return texts.report_ask_hours.format(**values), None
+    if step == MATERIALS:
+        return texts.report_ask_materials, skip
+    if step == PHOTOS:
+        done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
+        finish = InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
+        return texts.report_ask_photos.format(**values), finish
+    if step == SUMMARY:
+        return texts.report_ask_summary.format(**values), None
+    return card(data, library, texts), confirm_keyboard(texts, button)
+
+
+def confirm_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.submit_button, ReportButton.SUBMIT)],
+            [
+                button(texts.edit_button, ReportButton.EDIT),
+                button(texts.cancel_button, ReportButton.CANCEL),
+            ],
+        ]
+    )
+
+
+def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
+    fields = [button(texts.report_fields[step], ReportButton.FIELD, step) for step in STEPS[:-1]]
+    return InlineKeyboardMarkup([*rows(fields, 3), [button(texts.back_button, ReportButton.BACK)]])
+
+
+def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
+    names = {c.id: c.name for c in library.categories}
+    topics = "、".join(names.get(t, t) for t in data.get(TOPICS, [])) or texts.none_value
+    materials = data.get(MATERIALS)
+    photos = len(data.get(PHOTOS, []))
+    values = {
+        "type": texts.activity_types.get(data.get(TYPE, ""), data.get(TYPE, "")),
+        "topics": topics,
+        "date": _date_text(data.get(DATE)),
+        "place": data.get(PLACE, ""),
+        "audience": data.get(AUDIENCE, ""),
+        "hours": f"{data[HOURS]:g}" if HOURS in data else "",
+        "materials": materials if materials is not None else texts.none_value,
+        "photos": photos,
+        "summary": data.get(SUMMARY, ""),
+    }
+    escaped = {key: html.escape(str(value)) for key, value in values.items()}
+    heading = texts.report_card_edit_title if data.get("report_id") else texts.report_card_title
+    return (
+        heading.format(id=data.get("report_id", "")) + "\n" + texts.report_card.format(**escaped)
+    )
+
+
+def _date_text(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.isoformat()}（周{'一二三四五六日'[day.weekday()]}）"

@@ -1,0 +1,65 @@
+"""The residents' buttons: under a card (related cards, 没解决, share), choices between cards,
+and the main menu."""
+
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from content.loader import Library
+from content.models import Card
+from content.search import Candidate
+from content.ui import UiTexts
+from handlers.kit.callbacks import Kind, make
+
+
+class MenuItem(StrEnum):
+    """The main menu's buttons (m:<item>)."""
+
+    ASK = "ask"
+    AID = "aid"
+    TOPICS = "topics"
+    HELP = "help"
+
+
+def card_button(card: Card, label: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label.format(title=card.title), callback_data=make(Kind.CARD, card.id)
+    )
+
+
+def card_keyboard(
+    card: Card, library: Library, question_id: int | None = None
+) -> InlineKeyboardMarkup:
+    ui = library.ui
+    rows = [
+        [card_button(library.cards[rel], ui.related_button)]
+        for rel in card.related
+        if rel in library.cards
+    ]
+    last = [InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)]
+    if question_id is not None:
+        unsolved = make(Kind.FEEDBACK, question_id)
+        last.insert(0, InlineKeyboardButton(ui.unsolved_button, callback_data=unsolved))
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+def choices_keyboard(candidates: list[Candidate], ui: UiTexts) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
+        for c in candidates
+    ]
+    rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
+    return InlineKeyboardMarkup(rows)
+
+
+def main_menu(ui: UiTexts) -> InlineKeyboardMarkup:
+    def menu(label: str, item: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
+
+    return InlineKeyboardMarkup(
+        [
+            [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
+            [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
+        ]
+    )

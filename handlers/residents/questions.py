@@ -1,0 +1,104 @@
+"""Residents' questions: answered with the best card (domain.answers), logged, with feedback."""
+
+import re
+
+from telegram import Update
+
+from domain.answers import answer, answer_html, card_html, log_answer
+from handlers.kit.callbacks import number, parse
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.residents.keyboards import card_keyboard, choices_keyboard
+from storage.questions import mark_unsolved
+
+
+async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
+    services, ui = ctx.services, ctx.services.ui
+    found = answer(services.index, text)
+    if not found.question:
+        await reply_html(update, ui.empty_question)
+        return
+    if found.truncated:
+        await reply_html(update, ui.question_too_long)
+    user, chat = update.effective_user, update.effective_chat
+    async with services.db.session() as session:
+        question_id = await log_answer(
+            session=session,
+            found=found,
+            telegram_id=user.id if user else None,
+            chat_type=chat.type if chat else "",
+            source=source,
+            now=services.now(),
+        )
+    result = found.result
+    if found.card_id is not None:
+        card = services.library.cards[found.card_id]
+        markup = card_keyboard(card, services.library, question_id)
+    else:
+        shown = result.choices if result.matched else result.suggestions
+        markup = choices_keyboard(shown, ui)
+    await reply_html(update, answer_html(found, services.library), markup)
+
+
+async def on_private_text(update: Update, ctx: PufaContext) -> None:
+    if update.effective_message and update.effective_message.text is not None:
+        await answer_question(update, ctx, update.effective_message.text, "text")
+
+
+async def on_group_mention(update: Update, ctx: PufaContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    mention = re.compile(rf"@{re.escape(ctx.bot.username)}\b", re.IGNORECASE)
+    replied = message.reply_to_message
+    to_bot = (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == ctx.bot.id
+    )
+    if not mention.search(message.text) and not to_bot:
+        return
+    question = mention.sub(" ", message.text)
+    if question.strip():
+        await answer_question(update, ctx, question, "group")
+    else:
+        await reply_html(update, ctx.services.ui.group_hint)
+
+
+async def on_ask_command(update: Update, ctx: PufaContext) -> None:
+    text = " ".join(ctx.args or [])
+    if not text.strip():
+        await reply_html(update, ctx.services.ui.group_hint)
+        return
+    await answer_question(update, ctx, text, "command")
+
+
+async def on_card_button(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    library = ctx.services.library
+    card = library.cards.get(parsed.args[0]) if parsed and len(parsed.args) == 1 else None
+    if card is None:
+        await acknowledge(update, ctx.services.ui.card_not_found, alert=True)
+        return
+    await acknowledge(update)
+    await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
+
+
+async def on_unsolved(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    ui, user = ctx.services.ui, update.effective_user
+    question_id = number(parsed.args[0]) if parsed and len(parsed.args) == 1 else None
+    if question_id is None or user is None:
+        await acknowledge(update, ui.stale_button, alert=True)
+        return
+    async with ctx.services.db.session() as session:
+        recorded = await mark_unsolved(
+            session=session, question_id=question_id, telegram_id=user.id
+        )
+    if recorded is None:
+        await acknowledge(update, ui.stale_button, alert=True)
+    elif not recorded:
+        await acknowledge(update, ui.feedback_stale)
+    else:
+        await acknowledge(update)
+        await reply_html(update, ui.feedback_thanks, choices_keyboard([], ui))

@@ -1,0 +1,56 @@
+"""/start (with deep links), /help and the main menu buttons."""
+
+import html
+import re
+
+from telegram import Update
+
+from domain.answers import card_html
+from handlers.kit.callbacks import parse
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
+from handlers.residents.legal_aid import send_legal_aid_prompt
+from handlers.residents.topics import send_categories
+
+CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
+
+
+async def on_start(update: Update, ctx: PufaContext) -> None:
+    payload = ctx.args[0] if ctx.args else ""
+    library = ctx.services.library
+    if match := CARD_LINK.match(payload):
+        card = library.cards.get(match.group(1))
+        if card is not None:
+            await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
+            return
+    if payload:
+        await reply_html(update, library.ui.deep_link_unknown)
+    user = update.effective_user
+    name = html.escape(user.first_name if user else "")
+    await reply_html(update, library.ui.welcome.format(name=name), main_menu(library.ui))
+
+
+async def on_help(update: Update, ctx: PufaContext) -> None:
+    text = ctx.services.ui.help.format(bot_username=html.escape(ctx.bot.username))
+    await reply_html(update, text, main_menu(ctx.services.ui))
+
+
+async def on_menu_button(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(MenuItem) if parsed else None
+    ui = ctx.services.ui
+    if chosen is None or chosen[1]:
+        # Forged, or data-less: PTB routes a callback without data to the first handler.
+        await acknowledge(update, ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    match chosen[0]:
+        case MenuItem.ASK:
+            await reply_html(update, ui.ask_prompt)
+        case MenuItem.AID:
+            await send_legal_aid_prompt(update, ctx)
+        case MenuItem.TOPICS:
+            await send_categories(update, ctx)
+        case MenuItem.HELP:
+            await on_help(update, ctx)

@@ -1,0 +1,69 @@
+"""The registration chat (joining with an invite, or correcting one /profile field): its steps,
+each step's question, and what every step shares."""
+
+from enum import StrEnum
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import Markup, reply_html
+
+FLOW = "register"
+CODE, NAME, TOWN, PLACE, ORG, PHONE = "code", "name", "town", "place", "organisation", "phone"
+ORDER = (NAME, TOWN, PLACE, ORG, PHONE)
+
+
+class JoinButton(StrEnum):
+    TOWN = "town"  # j:<token>:town:<index in towns.yaml>
+    PLACE = "place"  # j:<token>:place:<index in the town's places>
+    SKIP = "skip"  # j:<token>:skip
+
+
+def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Markup]:
+    texts, towns = ctx.services.ui.volunteers, ctx.services.library.towns
+    if step == CODE:
+        return texts.join_ask_code, None
+    if step == NAME:
+        return texts.join_ask_name, ReplyKeyboardRemove()
+    if step == TOWN:
+        buttons = [[chat.button(t.town, JoinButton.TOWN, i)] for i, t in enumerate(towns)]
+        return texts.join_ask_town, InlineKeyboardMarkup(buttons) if buttons else None
+    if step == PLACE:
+        places = next((t.places for t in towns if t.town == chat.data.get(TOWN)), [])
+        buttons = [[chat.button(p, JoinButton.PLACE, i)] for i, p in enumerate(places)]
+        return texts.join_ask_place, InlineKeyboardMarkup(buttons) if buttons else None
+    if step == ORG:
+        skip = InlineKeyboardMarkup([[chat.button(texts.skip_button, JoinButton.SKIP)]])
+        return texts.join_ask_organisation, skip
+    share = KeyboardButton(texts.share_phone_button, request_contact=True)
+    return texts.join_ask_phone, ReplyKeyboardMarkup(
+        [[share]], resize_keyboard=True, one_time_keyboard=True
+    )
+
+
+async def show(
+    update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
+) -> None:
+    """Moves the chat to `step` (stored first, so a restart resumes there) and asks it."""
+    await chat.goto(step)
+    text, markup = _prompt(ctx, chat, step)
+    await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
+    if step == PHONE:  # a reply keyboard (share my number) and a skip button need two messages
+        texts = ctx.services.ui.volunteers
+        skip = InlineKeyboardMarkup([[chat.button(texts.skip_button, JoinButton.SKIP)]])
+        await reply_html(update, texts.join_phone_optional, skip)
+
+
+async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await show(update, ctx, chat, chat.step, ctx.services.ui.volunteers.report_wrong_input)
+
+
+async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.volunteers.join_cancelled, ReplyKeyboardRemove())

@@ -1,0 +1,124 @@
+"""The answers to the registration chat's questions (typed, a town or place button, skip, a
+shared contact), whether joining or correcting one /profile field."""
+
+from collections.abc import Callable
+
+from telegram import Update
+
+from content.report_input import (
+    InputError,
+    parse_name,
+    parse_organisation,
+    parse_phone,
+    parse_place,
+)
+from handlers.kit import callbacks
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation, OnMessage
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.volunteers.chat import NAME, ORDER, ORG, PHONE, PLACE, TOWN, on_wrong_input, show
+from handlers.volunteers.join import finish_registration
+from handlers.volunteers.profile import save_profile
+
+PARSERS: dict[str, Callable[[str], str]] = {
+    NAME: parse_name,
+    PLACE: parse_place,
+    ORG: parse_organisation,
+    PHONE: parse_phone,
+}
+
+
+def typed(step: str) -> OnMessage:
+    async def handle(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        try:
+            value = PARSERS[step](message.text)
+        except InputError as problem:
+            await reply_html(update, ctx.services.ui.volunteers.explain(problem.problem))
+            return
+        await _answered(update, ctx, chat, step, value)
+
+    return handle
+
+
+async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Typing a town works when no list is configured, or when it names a listed town."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    towns = [t.town for t in ctx.services.library.towns]
+    text = message.text.strip()
+    if towns and text not in towns:
+        await on_wrong_input(update, ctx, chat)
+        return
+    try:
+        value = text if towns else parse_place(text)
+    except InputError as problem:
+        await reply_html(update, ctx.services.ui.volunteers.explain(problem.problem))
+        return
+    await _answered(update, ctx, chat, TOWN, value)
+
+
+async def on_town(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    """A town button: its index into content/towns.yaml (0-based)."""
+    towns = ctx.services.library.towns
+    index = callbacks.index(args[0], len(towns)) if len(args) == 1 else None
+    if index is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await _answered(update, ctx, chat, TOWN, towns[index].town)
+
+
+async def on_place(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    """A place button: its index into the chosen town's places."""
+    towns = ctx.services.library.towns
+    places = next((t.places for t in towns if t.town == chat.data.get(TOWN)), [])
+    index = callbacks.index(args[0], len(places)) if len(args) == 1 else None
+    if index is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await _answered(update, ctx, chat, PLACE, places[index])
+
+
+async def on_skip(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    await acknowledge(update)
+    await _answered(update, ctx, chat, chat.step, "")
+
+
+async def on_contact(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    texts = ctx.services.ui.volunteers
+    contact = update.effective_message.contact if update.effective_message else None
+    if contact is None or contact.user_id != chat.user_id:
+        await reply_html(update, texts.phone_not_own)
+        return
+    try:
+        phone = parse_phone(contact.phone_number)
+    except InputError as problem:
+        await reply_html(update, texts.explain(problem.problem))
+        return
+    await _answered(update, ctx, chat, PHONE, phone)
+
+
+async def _answered(
+    update: Update, ctx: PufaContext, chat: Conversation, step: str, value: str
+) -> None:
+    chat.data[step] = value
+    if chat.data.get("only"):
+        if step == TOWN:  # places belong to a town: ask again
+            await show(update, ctx, chat, PLACE)
+        else:
+            await save_profile(update, ctx, chat, step)
+        return
+    later = [s for s in ORDER[ORDER.index(step) + 1 :] if s not in chat.data.get("fixed", [])]
+    if later:
+        await show(update, ctx, chat, later[0])
+    else:
+        await finish_registration(update, ctx, chat)

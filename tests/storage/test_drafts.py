@@ -1,0 +1,69 @@
+"""Guided chats' drafts: saved and read back newest first, ended only with their own token,
+swept when idle, erased with their person."""
+
+from datetime import timedelta
+
+from storage.db import Database
+from storage.drafts import (
+    delete_draft,
+    delete_drafts_of,
+    drafts_of,
+    save_draft,
+    take_idle_drafts,
+)
+from tests.clock import QUIET as NOW
+
+
+async def _save(db: Database, flow: str, user: int, step: str, token: str, minutes: int) -> None:
+    async with db.session() as session:
+        await save_draft(
+            session=session,
+            flow=flow,
+            telegram_id=user,
+            step=step,
+            token=token,
+            data={"k": "值"},
+            now=NOW - timedelta(minutes=minutes),
+        )
+
+
+async def test_drafts_are_read_back_newest_first_and_rewritten_in_place(db: Database) -> None:
+    await _save(db, "report", 1, "date", "aa", minutes=30)
+    await _save(db, "broadcast", 1, "content", "bb", minutes=5)
+    await _save(db, "report", 2, "type", "cc", minutes=1)
+    async with db.session() as session:
+        mine = await drafts_of(session=session, telegram_id=1)
+    assert [(d.flow, d.step, d.token, d.data) for d in mine] == [
+        ("broadcast", "content", "bb", {"k": "值"}),
+        ("report", "date", "aa", {"k": "值"}),
+    ]
+    await _save(db, "report", 1, "place", "aa", minutes=0)
+    async with db.session() as session:
+        assert [d.step for d in await drafts_of(session=session, telegram_id=1)] == [
+            "place",
+            "content",
+        ]
+
+
+async def test_a_draft_ends_only_with_its_own_token(db: Database) -> None:
+    await _save(db, "report", 1, "date", "aa", minutes=0)
+    async with db.session() as session:
+        assert not await delete_draft(session=session, flow="report", telegram_id=1, token="zz")
+        assert await delete_draft(session=session, flow="report", telegram_id=1, token="aa")
+        assert await drafts_of(session=session, telegram_id=1) == []
+
+
+async def test_idle_drafts_are_taken_per_flow_and_a_person_loses_chosen_flows(
+    db: Database,
+) -> None:
+    await _save(db, "report", 1, "date", "aa", minutes=130)  # idle past its two hours
+    await _save(db, "broadcast", 1, "content", "bb", minutes=61)  # past its hour
+    await _save(db, "report", 2, "type", "cc", minutes=30)
+    cutoffs = {"report": NOW - timedelta(hours=2), "broadcast": NOW - timedelta(hours=1)}
+    async with db.session() as session:
+        taken = await take_idle_drafts(session=session, cutoffs=cutoffs)
+    assert sorted((d.flow, d.telegram_id) for d in taken) == [("broadcast", 1), ("report", 1)]
+    await _save(db, "broadcast", 2, "content", "dd", minutes=0)
+    async with db.session() as session:
+        assert await delete_drafts_of(session=session, telegram_id=2, flows=["broadcast"]) == 1
+        assert [d.flow for d in await drafts_of(session=session, telegram_id=2)] == ["report"]
