@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from local_api.errors import ApiError, bad_request
+from local_api.errors import BAD_GATEWAY, ApiError, bad_request
 from local_api.registry import MethodTable, Params
 from local_api.state import BotState
 
@@ -35,8 +35,8 @@ async def get_me(state: BotState, params: Params) -> dict[str, Any]:
 async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
     """Long polling: answers as soon as an update is pending, or empty after ``timeout``.
 
-    A newer getUpdates ends an older one with 409, as Telegram does; that also frees
-    requests whose client went away (a stopped ``Application``).
+    A newer getUpdates ends an older one with 409, as Telegram does; so does a webhook set
+    meanwhile. A server going down (``LocalBotApi.go_down``) ends it with 502.
     """
     if state.webhook is not None:
         raise _WEBHOOK_CONFLICT
@@ -62,6 +62,10 @@ async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
             await state.changed.wait(remaining)
             if state.poll_generation != generation:
                 raise _POLL_CONFLICT
+            if state.down:
+                raise BAD_GATEWAY
+            if state.webhook is not None:
+                raise _WEBHOOK_CONFLICT
     finally:
         state.pending_polls -= 1
 

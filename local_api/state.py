@@ -79,6 +79,7 @@ class BotState:
         self.admins: dict[int, list[int]] = {}
         self.pinned: dict[int, int] = {}  # chat id -> pinned message id
         self.failures: dict[str, InjectedFailure] = {}
+        self.down = False  # LocalBotApi.go_down: every method answers 502
         # Journal / call positions at each chat's latest user action: the default "since"
         # of the waiting helpers, so a test waits for the reply to what it just did.
         self.action_marks: dict[int, int] = {}
