@@ -4,7 +4,7 @@ It serves ``/bot<token>/<method>`` and ``/file/bot<token>/<path>`` like api.tele
 lets tests and the demo act as users (:class:`UserActions`), records what the bot
 did (:class:`Observers`), and can fail on purpose: injected errors, blocked users, deleted
 chats, outages, stalled requests and latency (:class:`FaultControls`) and, when enabled,
-Telegram's flood limits.
+Telegram's flood limits (paid broadcasts included).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class LocalBotApi(UserActions, Observers, FaultControls):
         global_per_second: int = 30,
         private_per_second: int = 1,
         group_per_minute: int = 20,
+        paid_per_second: int = 1000,
         clock: Clock = time.monotonic,
     ) -> None:
         self.token = token
@@ -77,7 +78,9 @@ class LocalBotApi(UserActions, Observers, FaultControls):
                 "has_main_web_app": False,
             }
         )
-        limits = FloodLimits(global_per_second, private_per_second, group_per_minute)
+        limits = FloodLimits(
+            global_per_second, private_per_second, group_per_minute, paid_per_second
+        )
         self.gate = FloodGate(limits, clock) if enforce_limits else None
         self.faults = FaultPlan(clock, METHODS.sending)
         self.app = web.Application(client_max_size=_MAX_UPLOAD)
@@ -174,6 +177,11 @@ class LocalBotApi(UserActions, Observers, FaultControls):
     @property
     def flood_errors(self) -> int:
         return self.gate.errors if self.gate else 0
+
+    @property
+    def paid_sends(self) -> int:
+        """Sends delivered with ``allow_paid_broadcast`` (each costs the bot Stars)."""
+        return self.state.paid_sends
 
     # failure injection
 
@@ -289,9 +297,14 @@ class LocalBotApi(UserActions, Observers, FaultControls):
         failure = self.state.take_failure(method)
         if failure is not None:
             raise failure
-        if self.gate is not None and method.lower() in METHODS.sending:
-            self.gate.acquire(self.state.chat_id_of(params.get("chat_id")))
-        return await impl(self.state, params)
+        sending = method.lower() in METHODS.sending
+        paid = sending and params.flag("allow_paid_broadcast")
+        if self.gate is not None and sending:
+            self.gate.acquire(self.state.chat_id_of(params.get("chat_id")), paid=paid)
+        result = await impl(self.state, params)
+        if paid:
+            self.state.paid_sends += 1
+        return result
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if not self._token_ok(request):

@@ -80,6 +80,7 @@ class BotState:
         self.pinned: dict[int, int] = {}  # chat id -> pinned message id
         self.failures: dict[str, InjectedFailure] = {}
         self.down = False  # LocalBotApi.go_down: every method answers 502
+        self.paid_sends = 0  # sends admitted with allow_paid_broadcast
         # Journal / call positions at each chat's latest user action: the default "since"
         # of the waiting helpers, so a test waits for the reply to what it just did.
         self.action_marks: dict[int, int] = {}
