@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from local_api.errors import BAD_GATEWAY, ApiError, bad_request
+from local_api.polls import close_due, seconds_to_next_close
 from local_api.registry import MethodTable, Params
 from local_api.state import BotState
 
@@ -53,13 +54,17 @@ async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
     deadline = loop.time() + max(params.number("timeout") or 0, 0)
     try:
         while True:
+            close_due(state)
             ready = state.deliverable(limit)
             if ready or state.closed:
                 return ready
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
-            await state.changed.wait(remaining)
+            next_close = seconds_to_next_close(state)
+            await state.changed.wait(
+                remaining if next_close is None else min(remaining, next_close)
+            )
             if state.poll_generation != generation:
                 raise _POLL_CONFLICT
             if state.down:

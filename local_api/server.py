@@ -1,10 +1,10 @@
 """The fake Telegram Bot API server: aiohttp on loopback, spoken to by the real PTB ``Bot``.
 
 It serves ``/bot<token>/<method>`` and ``/file/bot<token>/<path>`` like api.telegram.org,
-lets tests and the demo act as users (:class:`UserActions`), records what the bot
-did (:class:`Observers`), and can fail on purpose: injected errors, blocked users, deleted
-chats, outages, stalled requests and latency (:class:`FaultControls`) and, when enabled,
-Telegram's flood limits (paid broadcasts included).
+lets tests and the demo act as users (:class:`UserActions`, :class:`PollActions`), records
+what the bot did (:class:`Observers`), and can fail on purpose: injected errors, blocked
+users, deleted chats, outages, stalled requests and latency (:class:`FaultControls`) and,
+when enabled, Telegram's flood limits (paid broadcasts included).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 
 from aiohttp import web
 
-from local_api.actors import UserActions
 from local_api.decoding import read_params
 from local_api.demo import add_demo_routes
 from local_api.errors import BAD_GATEWAY, NOT_FOUND, UNAUTHORIZED, ApiError
@@ -30,19 +29,22 @@ from local_api.methods_bot import METHODS as BOT_METHODS
 from local_api.methods_chats import METHODS as CHAT_METHODS
 from local_api.methods_media import METHODS as MEDIA_METHODS
 from local_api.methods_messages import METHODS as MESSAGE_METHODS
+from local_api.methods_polls import METHODS as POLL_METHODS
 from local_api.observe import Observers
+from local_api.poll_actions import PollActions
+from local_api.polls import close_due
 from local_api.records import ApiCall, SentMessage
 from local_api.registry import Params
 from local_api.state import BotState, InjectedFailure
 
 _log = logging.getLogger(__name__)
-METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS)
+METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS, POLL_METHODS)
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 # Telegram takes documents up to 50 MB from bots; aiohttp's default body limit is 1 MB.
 _MAX_UPLOAD = 50 * 1024 * 1024
 
 
-class LocalBotApi(UserActions, Observers, FaultControls):
+class LocalBotApi(PollActions, Observers, FaultControls):
     """A Bot API server for one bot; use ``async with LocalBotApi() as api:``."""
 
     def __init__(
@@ -76,7 +78,8 @@ class LocalBotApi(UserActions, Observers, FaultControls):
                 "supports_inline_queries": True,
                 "can_connect_to_business": False,
                 "has_main_web_app": False,
-            }
+            },
+            clock,
         )
         limits = FloodLimits(
             global_per_second, private_per_second, group_per_minute, paid_per_second
@@ -294,6 +297,7 @@ class LocalBotApi(UserActions, Observers, FaultControls):
         impl = METHODS.lookup(method)
         if impl is None:
             raise NOT_FOUND
+        close_due(self.state)
         failure = self.state.take_failure(method)
         if failure is not None:
             raise failure

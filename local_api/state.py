@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, chat_migrated, forbidden
+from local_api.polls import PollRecord
 from local_api.records import (
     ApiCall,
     FakeChat,
@@ -57,8 +59,11 @@ class InjectedFailure:
 class BotState:
     """The server's memory. Methods and user actions change it; waiters watch ``changed``."""
 
-    def __init__(self, bot_user: dict[str, Any]) -> None:
+    def __init__(
+        self, bot_user: dict[str, Any], clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.bot_user = bot_user
+        self.clock = clock  # the server's clock, for rules that run on time (timed polls)
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -70,6 +75,7 @@ class BotState:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.profile: dict[str, str] = {}
         self.files: dict[str, StoredFile] = {}
+        self.polls: dict[str, PollRecord] = {}  # by poll id
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.open_queries: set[str] = set()
@@ -252,5 +258,15 @@ class BotState:
         return ApiError(failure.error_code, failure.description, retry_after=failure.retry_after)
 
 
-_KINDS = ("photo", "document", "venue", "location", "sticker", "voice", "contact", "text")
+_KINDS = (
+    "photo",
+    "document",
+    "venue",
+    "location",
+    "sticker",
+    "voice",
+    "contact",
+    "poll",
+    "text",
+)
 _SUFFIXES = {"photo": ".jpg", "voice": ".oga", "sticker": ".webp", "document": ".bin"}
