@@ -36,6 +36,7 @@ from local_api.polls import close_due
 from local_api.records import ApiCall, SentMessage
 from local_api.registry import Params
 from local_api.state import BotState, InjectedFailure
+from local_api.webhook import WebhookPump
 
 _log = logging.getLogger(__name__)
 METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS, POLL_METHODS)
@@ -91,6 +92,7 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         add_demo_routes(self.app, self)
         self._runner: web.AppRunner | None = None
+        self._webhook = WebhookPump(self.state)
 
     # lifecycle
 
@@ -110,11 +112,13 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        await self._webhook.start()
 
     async def stop(self) -> None:
         """Ends long polls at once, then closes the server."""
         self.state.closed = True
         self.state.changed.fire()
+        await self._webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -19,6 +19,7 @@ from local_api.records import (
     SentMessage,
     StoredFile,
 )
+from local_api.webhook import Webhook
 
 # What Telegram delivers when allowed_updates is not given (or empty).
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -71,7 +72,7 @@ class BotState:
         self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []
         self.allowed_updates: list[str] | None = None
-        self.webhook: dict[str, Any] | None = None
+        self.webhook: Webhook | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.profile: dict[str, str] = {}
         self.files: dict[str, StoredFile] = {}
