@@ -3,6 +3,11 @@
 The browser acts as a user through the same actions tests use, and long-polls the bot's
 journal for its chat. Message views carry the plain text, entities, a safe HTML rendering
 and the keyboards, so the page never interprets the bot's markup itself.
+
+A photo or document message's view has ``file.url`` (``/demo/api/files/<file_id>``): a
+photo is served as ``image/jpeg`` to show inline, a document with its own type and as an
+attachment under its file name. A poll's view has ``poll`` (question, options with counts)
+and its ``html`` shows the same; ``POST /demo/api/vote`` votes in it.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from aiohttp import web
 
+from local_api.demo_polls import poll_html, poll_view
 from local_api.formatting import entities_to_html
 from local_api.records import FakeUser, SentMessage
 
@@ -34,6 +41,7 @@ def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
     app.router.add_post("/demo/api/send", _send)
     app.router.add_post("/demo/api/press", _press)
     app.router.add_post("/demo/api/location", _location)
+    app.router.add_post("/demo/api/vote", _vote)
     app.router.add_get("/demo/api/messages", _messages)
     app.router.add_get("/demo/api/bot", _bot)
     app.router.add_get("/demo/api/files/{file_id}", _file)
@@ -124,6 +132,19 @@ async def _location(request: web.Request) -> web.Response:
 
 
 @_refusing
+async def _vote(request: web.Request) -> web.Response:
+    """``{"user_id", "message_id", "option_ids": [...]}``: votes in the bot's poll."""
+    api, body = request.app[API_KEY], await _body(request)
+    user, message_id = _user(api, body), _integer(body.get("message_id"), "message_id")
+    option_ids = body.get("option_ids")
+    if not isinstance(option_ids, list):
+        raise DemoInputError("option_ids must be a list of integers")
+    chosen = [_integer(option, "option_ids") for option in option_ids]
+    updates = api.answer_poll(user, message_id, chosen)
+    return web.json_response({"ok": True, "update_ids": [u["update_id"] for u in updates]})
+
+
+@_refusing
 async def _messages(request: web.Request) -> web.Response:
     """Long poll: the chat's journal entries from position ``after``; ``next`` continues."""
     api = request.app[API_KEY]
@@ -156,9 +177,12 @@ async def _file(request: web.Request) -> web.Response:
     stored = request.app[API_KEY].state.files.get(request.match_info["file_id"])
     if stored is None:
         return web.json_response({"ok": False, "error": "no such file"}, status=404)
-    return web.Response(
-        body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-    )
+    content_type = stored.mime_type or "application/octet-stream"
+    headers = {}
+    if not content_type.startswith("image/"):  # offered for download under its own name
+        name = quote(stored.file_name or stored.file_path.rsplit("/", 1)[-1])
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return web.Response(body=stored.data, content_type=content_type, headers=headers)
 
 
 def message_view(entry: SentMessage) -> dict[str, Any]:
@@ -176,7 +200,9 @@ def message_view(entry: SentMessage) -> dict[str, Any]:
         "text": message.get("text"),
         "caption": message.get("caption"),
         "entities": entities,
-        "html": entities_to_html(text, entities),
+        "html": poll_html(message["poll"])
+        if "poll" in message
+        else entities_to_html(text, entities),
         "parse_mode": entry.parse_mode,
         "source_text": entry.source_text,
         "reply_markup": message.get("reply_markup"),
@@ -185,12 +211,16 @@ def message_view(entry: SentMessage) -> dict[str, Any]:
     for key in ("location", "venue"):
         if key in message:
             view[key] = message[key]
+    if "poll" in message:
+        view["poll"] = poll_view(message["poll"])
     media = message.get("photo", [None])[-1] if "photo" in message else message.get("document")
     if media:
         view["file"] = {
             "url": f"/demo/api/files/{media['file_id']}",
+            "kind": "photo" if "photo" in message else "document",
             "file_name": media.get("file_name"),
-            "mime_type": media.get("mime_type"),
+            "mime_type": media.get("mime_type", "image/jpeg" if "photo" in message else None),
+            "file_size": media.get("file_size"),
         }
     return view
 

@@ -73,5 +73,6 @@ def parse_error(reason: str) -> ApiError:
 
 
 NOT_FOUND = ApiError(404, "Not Found")
+BAD_GATEWAY = ApiError(502, "Bad Gateway")
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 CHAT_NOT_FOUND = "chat not found"

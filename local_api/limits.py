@@ -2,8 +2,12 @@
 
 Telegram documents them loosely ("about 30 messages per second overall, one per second in
 a chat, 20 per minute in a group") and answers 429 with ``retry_after`` when a bot goes
-over. The fake is strict about the documented numbers so the delivery engine is tested
-against the worst case. Time comes from an injectable clock so tests never sleep.
+over. A send with ``allow_paid_broadcast`` pays (0.1 Star) to skip the overall limit and
+may go up to 1000 per second instead; the per-chat limits still apply to it. Paid and free
+sends are counted apart: a paid broadcast does not use up the free 30 per second.
+
+The fake is strict about the documented numbers so the delivery engine is tested against
+the worst case. Time comes from an injectable clock so tests never sleep.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class FloodLimits:
     global_per_second: int = 30
     private_per_second: int = 1
     group_per_minute: int = 20
+    paid_per_second: int = 1000
 
 
 class _Window:
@@ -64,20 +69,24 @@ class FloodGate:
         self.clock = clock
         self.errors = 0
         self._global = _Window(limits.global_per_second, 1.0)
+        self._paid = _Window(limits.paid_per_second, 1.0)
         self._chats: dict[int, _Window] = {}
 
-    def acquire(self, chat_id: int) -> None:
+    def acquire(self, chat_id: int, *, paid: bool = False) -> None:
         """Records a send to ``chat_id`` or raises the 429 Telegram would answer.
 
-        A refused send is not recorded: Telegram does not count what it did not deliver.
+        ``paid``: the send carries ``allow_paid_broadcast``, so the paid limit replaces the
+        overall one. A refused send is not recorded: Telegram does not count what it did
+        not deliver.
         """
         now = self.clock()
         chat = self._chat_window(chat_id)
-        wait = max(self._global.wait_needed(now), chat.wait_needed(now))
+        overall = self._paid if paid else self._global
+        wait = max(overall.wait_needed(now), chat.wait_needed(now))
         if wait > 0:
             self.errors += 1
             raise too_many_requests(max(1, math.ceil(wait)))
-        self._global.stamps.append(now)
+        overall.stamps.append(now)
         chat.stamps.append(now)
 
     def _chat_window(self, chat_id: int) -> _Window:

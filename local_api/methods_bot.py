@@ -7,9 +7,11 @@ import json
 import re
 from typing import Any
 
-from local_api.errors import ApiError, bad_request
+from local_api.errors import BAD_GATEWAY, ApiError, bad_request
+from local_api.polls import close_due, seconds_to_next_close
 from local_api.registry import MethodTable, Params
 from local_api.state import BotState
+from local_api.webhook import NOT_LOOPBACK, Webhook, is_loopback
 
 METHODS = MethodTable()
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -35,8 +37,8 @@ async def get_me(state: BotState, params: Params) -> dict[str, Any]:
 async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
     """Long polling: answers as soon as an update is pending, or empty after ``timeout``.
 
-    A newer getUpdates ends an older one with 409, as Telegram does; that also frees
-    requests whose client went away (a stopped ``Application``).
+    A newer getUpdates ends an older one with 409, as Telegram does; so does a webhook set
+    meanwhile. A server going down (``LocalBotApi.go_down``) ends it with 502.
     """
     if state.webhook is not None:
         raise _WEBHOOK_CONFLICT
@@ -53,22 +55,33 @@ async def get_updates(state: BotState, params: Params) -> list[dict[str, Any]]:
     deadline = loop.time() + max(params.number("timeout") or 0, 0)
     try:
         while True:
+            close_due(state)
             ready = state.deliverable(limit)
             if ready or state.closed:
                 return ready
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
-            await state.changed.wait(remaining)
+            next_close = seconds_to_next_close(state)
+            await state.changed.wait(
+                remaining if next_close is None else min(remaining, next_close)
+            )
             if state.poll_generation != generation:
                 raise _POLL_CONFLICT
+            if state.down:
+                raise BAD_GATEWAY
+            if state.webhook is not None:
+                raise _WEBHOOK_CONFLICT
     finally:
         state.pending_polls -= 1
 
 
 @METHODS.register("setWebhook")
 async def set_webhook(state: BotState, params: Params) -> bool:
-    """Recorded only: updates are still handed out through the test API, not POSTed."""
+    """Sets (or, with an empty url, removes) the webhook the server POSTs updates to.
+
+    Plain http is accepted (tests serve the webhook on loopback); see local_api.webhook.
+    """
     url = params.text("url") or ""
     secret = params.text("secret_token")
     if secret is not None and not _SECRET.match(secret):
@@ -77,7 +90,17 @@ async def set_webhook(state: BotState, params: Params) -> bool:
         raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     if params.flag("drop_pending_updates"):
         state.updates.clear()
-    state.webhook = dict(params.values) if url else None
+    allowed = params.obj("allowed_updates")
+    if allowed is not None:
+        state.allowed_updates = [str(kind) for kind in allowed]
+    if not url:
+        state.webhook = None
+    else:
+        connections = min(max(params.integer("max_connections") or 40, 1), 100)
+        state.webhook = Webhook(url, secret, connections)
+        if not is_loopback(url):
+            state.webhook.failed(NOT_LOOPBACK)
+    state.changed.fire()
     return True
 
 
@@ -91,16 +114,19 @@ async def delete_webhook(state: BotState, params: Params) -> bool:
 
 @METHODS.register("getWebhookInfo")
 async def get_webhook_info(state: BotState, params: Params) -> dict[str, Any]:
-    hook = state.webhook or {}
+    hook = state.webhook
     info: dict[str, Any] = {
-        "url": hook.get("url", ""),
+        "url": hook.url if hook else "",
         "has_custom_certificate": False,
         "pending_update_count": len(state.updates),
     }
-    if hook:
-        info["max_connections"] = hook.get("max_connections", 40)
-        if hook.get("allowed_updates") is not None:
-            info["allowed_updates"] = hook["allowed_updates"]
+    if hook is not None:
+        info["max_connections"] = hook.max_connections
+        if state.allowed_updates is not None:
+            info["allowed_updates"] = list(state.allowed_updates)
+        if hook.last_error_message is not None:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message
     return info
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from local_api.decoding import UploadedFile
@@ -20,7 +21,7 @@ def media_file(state: BotState, params: Params, field: str) -> StoredFile:
     """The file to send: a fresh upload, a known file_id, or a URL Telegram would fetch."""
     value = params.get(field)
     if isinstance(value, UploadedFile):
-        return state.store_file(value.data, field, value.filename, value.content_type)
+        return state.store_file(value.data, field, value.filename, _mime_type(field, value))
     if value is None or value == "":
         raise bad_request(f"there is no {field} in the request")
     if isinstance(value, str) and value in state.files:
@@ -28,6 +29,16 @@ def media_file(state: BotState, params: Params, field: str) -> StoredFile:
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         return state.store_file(b"", field, value.rsplit("/", 1)[-1] or None)
     raise bad_request("wrong file identifier/HTTP URL specified")
+
+
+def _mime_type(field: str, upload: UploadedFile) -> str | None:
+    """Telegram re-encodes photos as JPEG; other files keep the type they were uploaded
+    with, guessed from the file name when the upload says only "octet-stream"."""
+    if field == "photo":
+        return "image/jpeg"
+    if upload.content_type and upload.content_type != "application/octet-stream":
+        return upload.content_type
+    return mimetypes.guess_type(upload.filename or "")[0] or upload.content_type
 
 
 def photo_sizes(stored: StoredFile) -> list[dict[str, Any]]:

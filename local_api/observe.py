@@ -27,6 +27,16 @@ class Observers:
         """The journal (sends, edits, deletes) for one chat, oldest first."""
         return [entry for entry in self.state.sent if entry.chat_id == chat_id]
 
+    def was_delivered(self, chat_id: int, text: str) -> bool:
+        """Whether the bot sent ``chat_id`` a message whose text or caption is ``text``.
+
+        The journal records a send as soon as Telegram processed it, even when its answer is
+        still held (``stall(when="after")``) or never reached the bot.
+        """
+        return any(
+            entry.action == "send" and entry.content == text for entry in self.messages_to(chat_id)
+        )
+
     def last_message(self, chat_id: int) -> SentMessage:
         entries = self.messages_to(chat_id)
         if not entries:
@@ -68,6 +78,20 @@ class Observers:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0 or self.state.closed:
                 raise TimeoutError(self.dump(f"Timed out after {timeout}s waiting for getUpdates"))
+            await self.state.changed.wait(remaining)
+
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        what: str = "the condition",
+        timeout: float = WAIT_SECONDS,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+    ) -> None:
+        """Returns once ``condition()`` holds; it is re-checked whenever the server changes."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition():
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or self.state.closed:
+                raise TimeoutError(self.dump(f"Timed out after {timeout}s waiting for {what}"))
             await self.state.changed.wait(remaining)
 
     async def wait_for_call(

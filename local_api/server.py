@@ -1,13 +1,15 @@
 """The fake Telegram Bot API server: aiohttp on loopback, spoken to by the real PTB ``Bot``.
 
 It serves ``/bot<token>/<method>`` and ``/file/bot<token>/<path>`` like api.telegram.org,
-lets tests and the demo act as users (:class:`UserActions`), records what the bot did
-(:class:`Observers`), and can fail on purpose: injected errors, blocked users, deleted
-chats and, when enabled, Telegram's flood limits.
+lets tests and the demo act as users (:class:`UserActions`, :class:`PollActions`), records
+what the bot did (:class:`Observers`), and can fail on purpose: injected errors, blocked
+users, deleted chats, outages, stalled requests and latency (:class:`FaultControls`) and,
+when enabled, Telegram's flood limits (paid broadcasts included).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -18,28 +20,32 @@ from typing import Any
 
 from aiohttp import web
 
-from local_api.actors import UserActions
 from local_api.decoding import read_params
 from local_api.demo import add_demo_routes
-from local_api.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from local_api.errors import BAD_GATEWAY, NOT_FOUND, UNAUTHORIZED, ApiError
+from local_api.faults import ABANDONED, FaultControls, FaultPlan
 from local_api.limits import Clock, FloodGate, FloodLimits
 from local_api.methods_bot import METHODS as BOT_METHODS
 from local_api.methods_chats import METHODS as CHAT_METHODS
 from local_api.methods_media import METHODS as MEDIA_METHODS
 from local_api.methods_messages import METHODS as MESSAGE_METHODS
+from local_api.methods_polls import METHODS as POLL_METHODS
 from local_api.observe import Observers
+from local_api.poll_actions import PollActions
+from local_api.polls import close_due
 from local_api.records import ApiCall, SentMessage
 from local_api.registry import Params
 from local_api.state import BotState, InjectedFailure
+from local_api.webhook import WebhookPump
 
 _log = logging.getLogger(__name__)
-METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS)
+METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS, POLL_METHODS)
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 # Telegram takes documents up to 50 MB from bots; aiohttp's default body limit is 1 MB.
 _MAX_UPLOAD = 50 * 1024 * 1024
 
 
-class LocalBotApi(UserActions, Observers):
+class LocalBotApi(PollActions, Observers, FaultControls):
     """A Bot API server for one bot; use ``async with LocalBotApi() as api:``."""
 
     def __init__(
@@ -54,6 +60,7 @@ class LocalBotApi(UserActions, Observers):
         global_per_second: int = 30,
         private_per_second: int = 1,
         group_per_minute: int = 20,
+        paid_per_second: int = 1000,
         clock: Clock = time.monotonic,
     ) -> None:
         self.token = token
@@ -72,15 +79,20 @@ class LocalBotApi(UserActions, Observers):
                 "supports_inline_queries": True,
                 "can_connect_to_business": False,
                 "has_main_web_app": False,
-            }
+            },
+            clock,
         )
-        limits = FloodLimits(global_per_second, private_per_second, group_per_minute)
+        limits = FloodLimits(
+            global_per_second, private_per_second, group_per_minute, paid_per_second
+        )
         self.gate = FloodGate(limits, clock) if enforce_limits else None
+        self.faults = FaultPlan(clock, METHODS.sending)
         self.app = web.Application(client_max_size=_MAX_UPLOAD)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         add_demo_routes(self.app, self)
         self._runner: web.AppRunner | None = None
+        self._webhook = WebhookPump(self.state)
 
     # lifecycle
 
@@ -91,16 +103,22 @@ class LocalBotApi(UserActions, Observers):
         """
         if self._runner is not None or self.state.closed:
             raise RuntimeError("LocalBotApi serves once; create a new one")
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
+        # A client that hangs up cancels its request's handler, so a stalled request whose
+        # client gave up is never processed (see local_api.faults).
+        self._runner = web.AppRunner(
+            self.app, access_log=None, shutdown_timeout=2.0, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        await self._webhook.start()
 
     async def stop(self) -> None:
         """Ends long polls at once, then closes the server."""
         self.state.closed = True
         self.state.changed.fire()
+        await self._webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -167,6 +185,11 @@ class LocalBotApi(UserActions, Observers):
     def flood_errors(self) -> int:
         return self.gate.errors if self.gate else 0
 
+    @property
+    def paid_sends(self) -> int:
+        """Sends delivered with ``allow_paid_broadcast`` (each costs the bot Stars)."""
+        return self.state.paid_sends
+
     # failure injection
 
     def fail_method(
@@ -183,7 +206,9 @@ class LocalBotApi(UserActions, Observers):
         self.state.failures[method.lower()] = failure
 
     def clear_failures(self) -> None:
+        """Ends :meth:`fail_method` failures and :meth:`fail_for` windows."""
         self.state.failures.clear()
+        self.faults.clear_outages()
 
     def block(self, chat_id: int, *, notify: bool = False) -> None:
         """The user blocks the bot (or a group removes it): writes there answer 403.
@@ -220,8 +245,12 @@ class LocalBotApi(UserActions, Observers):
             return _json(UNAUTHORIZED.payload(), 401)
         method = request.match_info["method"]
         params: dict[str, Any] = {}
+        stall = self.faults.take_stall(method)
         try:
             params = await read_params(request)
+            await asyncio.sleep(self.faults.latency(method))
+            if stall is not None and stall.when == "before":
+                await self._hold_before(method, params, stall.seconds)
             result = await self._call(method, Params(params))
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
@@ -230,25 +259,60 @@ class LocalBotApi(UserActions, Observers):
             _log.exception("local Bot API failed on %s", method)
             status = 500
             body = {"ok": False, "error_code": 500, "description": f"Internal Error: {exc!r}"}
+        self._record(method, params, status, body)
+        if stall is not None and stall.when == "after":
+            await self._hold(stall.seconds)
+        return _json(body, status)
+
+    async def _hold_before(self, method: str, params: dict[str, Any], seconds: float) -> None:
+        """Holds a request on its way in; one whose client hangs up meanwhile is dropped."""
+        try:
+            await self._hold(seconds)
+        except asyncio.CancelledError:
+            self._record(method, params, ABANDONED.error_code, ABANDONED.payload())
+            raise
+
+    async def _hold(self, seconds: float) -> None:
+        self.faults.held += 1
+        self.state.changed.fire()
+        try:
+            await self.faults.released.wait(seconds)
+        finally:
+            self.faults.held -= 1
+            self.state.changed.fire()
+
+    def _record(
+        self, method: str, params: dict[str, Any], status: int, body: dict[str, Any]
+    ) -> None:
         call = ApiCall(len(self.state.calls), method, params, self.clock(), status, body)
         self.state.calls.append(call)
         self.state.changed.fire()
-        return _json(body, status)
 
     def _token_ok(self, request: web.Request) -> bool:
         given = request.match_info["token"].encode()
         return secrets.compare_digest(given, self.token.encode())
 
     async def _call(self, method: str, params: Params) -> Any:
+        if self.state.down:
+            raise BAD_GATEWAY
+        outage = self.faults.outage(method)
+        if outage is not None:
+            raise outage
         impl = METHODS.lookup(method)
         if impl is None:
             raise NOT_FOUND
+        close_due(self.state)
         failure = self.state.take_failure(method)
         if failure is not None:
             raise failure
-        if self.gate is not None and method.lower() in METHODS.sending:
-            self.gate.acquire(self.state.chat_id_of(params.get("chat_id")))
-        return await impl(self.state, params)
+        sending = method.lower() in METHODS.sending
+        paid = sending and params.flag("allow_paid_broadcast")
+        if self.gate is not None and sending:
+            self.gate.acquire(self.state.chat_id_of(params.get("chat_id")), paid=paid)
+        result = await impl(self.state, params)
+        if paid:
+            self.state.paid_sends += 1
+        return result
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if not self._token_ok(request):

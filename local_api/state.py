@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from local_api.errors import CHAT_NOT_FOUND, ApiError, bad_request, chat_migrated, forbidden
+from local_api.polls import PollRecord
 from local_api.records import (
     ApiCall,
     FakeChat,
@@ -17,6 +19,7 @@ from local_api.records import (
     SentMessage,
     StoredFile,
 )
+from local_api.webhook import Webhook
 
 # What Telegram delivers when allowed_updates is not given (or empty).
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -57,8 +60,11 @@ class InjectedFailure:
 class BotState:
     """The server's memory. Methods and user actions change it; waiters watch ``changed``."""
 
-    def __init__(self, bot_user: dict[str, Any]) -> None:
+    def __init__(
+        self, bot_user: dict[str, Any], clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.bot_user = bot_user
+        self.clock = clock  # the server's clock, for rules that run on time (timed polls)
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -66,10 +72,11 @@ class BotState:
         self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []
         self.allowed_updates: list[str] | None = None
-        self.webhook: dict[str, Any] | None = None
+        self.webhook: Webhook | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.profile: dict[str, str] = {}
         self.files: dict[str, StoredFile] = {}
+        self.polls: dict[str, PollRecord] = {}  # by poll id
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.open_queries: set[str] = set()
@@ -79,6 +86,8 @@ class BotState:
         self.admins: dict[int, list[int]] = {}
         self.pinned: dict[int, int] = {}  # chat id -> pinned message id
         self.failures: dict[str, InjectedFailure] = {}
+        self.down = False  # LocalBotApi.go_down: every method answers 502
+        self.paid_sends = 0  # sends admitted with allow_paid_broadcast
         # Journal / call positions at each chat's latest user action: the default "since"
         # of the waiting helpers, so a test waits for the reply to what it just did.
         self.action_marks: dict[int, int] = {}
@@ -250,5 +259,15 @@ class BotState:
         return ApiError(failure.error_code, failure.description, retry_after=failure.retry_after)
 
 
-_KINDS = ("photo", "document", "venue", "location", "sticker", "voice", "contact", "text")
+_KINDS = (
+    "photo",
+    "document",
+    "venue",
+    "location",
+    "sticker",
+    "voice",
+    "contact",
+    "poll",
+    "text",
+)
 _SUFFIXES = {"photo": ".jpg", "voice": ".oga", "sticker": ".webp", "document": ".bin"}

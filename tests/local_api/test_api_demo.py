@@ -140,3 +140,46 @@ async def test_bot_profile_and_commands(bot: Bot, demo: aiohttp.ClientSession) -
 
     assert body["bot"]["username"] == "pufa_demo_bot"
     assert body["commands"] == [{"command": "start", "description": "开始"}]
+
+
+async def test_photos_show_inline_and_documents_download(
+    bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    await bot.send_photo(7, b"\xff\xd8 photo")  # PTB sends raw bytes as octet-stream
+    await bot.send_document(7, "条例 全文".encode(), filename="条例 全文.txt")
+    _, body = await call(demo, "GET", "/demo/api/messages?chat_id=7&timeout=0")
+
+    photo, document = (view["file"] for view in body["messages"])
+    assert (photo["kind"], photo["mime_type"]) == ("photo", "image/jpeg")
+    async with demo.get(photo["url"]) as response:
+        assert response.content_type == "image/jpeg"
+        assert "Content-Disposition" not in response.headers
+    assert (document["kind"], document["file_name"]) == ("document", "条例 全文.txt")
+    async with demo.get(document["url"]) as response:
+        assert response.content_type == "text/plain"
+        assert response.headers["Content-Disposition"] == (
+            "attachment; filename*=UTF-8''%E6%9D%A1%E4%BE%8B%20%E5%85%A8%E6%96%87.txt"
+        )
+        assert await response.read() == "条例 全文".encode()
+    async with demo.get("/demo/api/files/none") as response:
+        assert response.status == 404
+
+
+async def test_polls_are_shown_and_can_be_voted(
+    api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    sent = await bot.send_poll(7, "<讲座>选哪天？", ["周六", "周日"], is_anonymous=False)
+
+    _, body = await call(demo, "GET", "/demo/api/messages?chat_id=7&timeout=0")
+    vote = {"user_id": 7, "message_id": sent.message_id, "option_ids": [1]}
+    status, voted = await call(demo, "POST", "/demo/api/vote", json=vote)
+    bad = {"user_id": 7, "message_id": sent.message_id, "option_ids": [0, 1]}
+    refused, _ = await call(demo, "POST", "/demo/api/vote", json=bad)
+
+    [view] = body["messages"]
+    assert view["kind"] == "poll"
+    assert view["html"] == "📊 <b>&lt;讲座&gt;选哪天？</b>\n<i>投票</i>\n○ 周六 · 0\n○ 周日 · 0"
+    assert [option["text"] for option in view["poll"]["options"]] == ["周六", "周日"]
+    assert (status, len(voted["update_ids"]), refused) == (200, 2, 400)
+    [answer] = [u["poll_answer"] for u in api.state.updates if "poll_answer" in u]
+    assert answer["option_ids"] == [1]
