@@ -2,30 +2,19 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from content.campaigns import Campaign, load_campaigns
 from content.models import Card, Category, Lexicon, Seed, Town
+from content.problems import Problem
+from content.problems import load_list as _load_list
+from content.problems import load_one as _load_one
+from content.problems import validate as _validate
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
 RECOMMENDED_BODY_CHARS = 800
-
-M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}: {self.field}" if self.field else self.path
-        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):
@@ -200,38 +189,3 @@ def _check_ids(items: list[Category], attr: str, name: str, problems: list[Probl
         if value in seen:
             problems.append(Problem(name, attr, f"重复的 {attr} '{value}'"))
         seen.add(value)
-
-
-def _read_yaml(path: Path, problems: list[Problem]) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(Problem(path.name, "", f"无法读取: {exc}"))
-        return None
-
-
-def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
-    data = _read_yaml(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
-            problems.append(Problem(path.name, "", "应该是一个列表"))
-        return []
-    loaded = (_validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(data))
-    return [item for item in loaded if item is not None]
-
-
-def _load_one(path: Path, model: type[M], problems: list[Problem]) -> M | None:
-    data = _read_yaml(path, problems)
-    return _validate(model, data, path.name, problems) if data is not None else None
-
-
-def _validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M | None:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(Problem(name, _loc(err["loc"]), err["msg"]) for err in exc.errors())
-        return None
-
-
-def _loc(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)
