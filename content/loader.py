@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from content.campaigns import Campaign, load_campaigns
+from content.hotlines import Hotline, load_hotlines
 from content.models import Card, Category, Lexicon, Seed, Town
 from content.problems import Problem
 from content.problems import load_list as _load_list
@@ -33,6 +34,7 @@ class Library:
     warnings: list[Problem] = field(default_factory=list)
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
+    hotlines: list[Hotline] = field(default_factory=list)  # which number for which problem
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -63,6 +65,11 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
     campaigns = _campaigns(content_dir, categories, cards, towns, problems)
+    notes: list[Problem] = []  # worth a look, but the content is usable
+    category_ids = {c.id for c in categories}
+    hotlines = load_hotlines(
+        content_dir / "hotlines.yaml", categories=category_ids, problems=problems, notes=notes
+    )
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -77,7 +84,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         )
         for c in ordered
         if len(c.body) > RECOMMENDED_BODY_CHARS
-    ]
+    ] + notes
     return Library(
         cards={c.id: c for c in ordered},
         categories=categories,
@@ -87,6 +94,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         warnings=warnings,
         towns=towns,
         campaigns=campaigns,
+        hotlines=hotlines,
     ), problems
 
 
