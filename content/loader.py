@@ -7,6 +7,7 @@ import yaml
 
 from content.campaigns import Campaign, load_campaigns
 from content.hotlines import Hotline, load_hotlines
+from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, Seed, Town
 from content.problems import Problem
 from content.problems import load_list as _load_list
@@ -35,6 +36,7 @@ class Library:
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
     hotlines: list[Hotline] = field(default_factory=list)  # which number for which problem
+    legal_aid: LegalAidCriteria | None = None  # the legal-aid pre-check chat
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -70,6 +72,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     hotlines = load_hotlines(
         content_dir / "hotlines.yaml", categories=category_ids, problems=problems, notes=notes
     )
+    seed_files = {s.file for s in seeds}
+    legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -95,6 +99,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         towns=towns,
         campaigns=campaigns,
         hotlines=hotlines,
+        legal_aid=legal_aid,
     ), problems
 
 
