@@ -6,9 +6,11 @@ from pathlib import Path
 import yaml
 
 from content.campaigns import Campaign, load_campaigns
+from content.desks import Desk, load_desks
 from content.hotlines import Hotline, load_hotlines
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, Seed, Town
+from content.office_hours import Holidays, load_holidays
 from content.problems import Problem
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
@@ -37,6 +39,8 @@ class Library:
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
     hotlines: list[Hotline] = field(default_factory=list)  # which number for which problem
     legal_aid: LegalAidCriteria | None = None  # the legal-aid pre-check chat
+    desks: list[Desk] = field(default_factory=list)  # where residents' messages to staff go
+    holidays: Holidays | None = None  # days the desks are closed, 调休 working days
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -74,6 +78,15 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     )
     seed_files = {s.file for s in seeds}
     legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
+    town_names = {t.town for t in towns}
+    desks = load_desks(
+        content_dir / "desks.yaml",
+        towns=town_names,
+        categories=category_ids,
+        problems=problems,
+        notes=notes,
+    )
+    holidays = load_holidays(content_dir / "holidays.yaml", problems)
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -100,6 +113,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         campaigns=campaigns,
         hotlines=hotlines,
         legal_aid=legal_aid,
+        desks=desks,
+        holidays=holidays,
     ), problems
 
 
