@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from content.advisers import Adviser, load_advisers
 from content.campaigns import Campaign, load_campaigns
 from content.desks import Desk, load_desks
 from content.hotlines import Hotline, load_hotlines
@@ -41,6 +42,7 @@ class Library:
     legal_aid: LegalAidCriteria | None = None  # the legal-aid pre-check chat
     desks: list[Desk] = field(default_factory=list)  # where residents' messages to staff go
     holidays: Holidays | None = None  # days the desks are closed, 调休 working days
+    advisers: list[Adviser] = field(default_factory=list)  # 一村（社区）一法律顾问
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -87,6 +89,9 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         notes=notes,
     )
     holidays = load_holidays(content_dir / "holidays.yaml", problems)
+    advisers = load_advisers(
+        content_dir / "advisers.yaml", towns=towns, problems=problems, notes=notes
+    )
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -115,6 +120,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         legal_aid=legal_aid,
         desks=desks,
         holidays=holidays,
+        advisers=advisers,
     ), problems
 
 

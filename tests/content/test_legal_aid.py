@@ -232,6 +232,6 @@ def test_problems_in_the_file_name_the_field(tmp_path: Path) -> None:
     assert ("legal_aid.yaml", "rules.7.outcome") in found
     path.write_text(text.replace("outcome: unlikely", "outcome: likely_no"), encoding="utf-8")
     _, problems = collect(content)
-    assert [str(p) for p in problems] == [
-        "legal_aid.yaml: rules.criminal-notified.when.matter: 问题 'matter' 没有选项 'crime'"
-    ]  # fmt: skip
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        ("legal_aid.yaml", "rules.criminal-notified.when.matter", "问题 'matter' 没有选项 'crime'")
+    ]
