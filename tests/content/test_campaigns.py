@@ -47,6 +47,16 @@ def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> Non
     assert any("no-such-card" in p.message for p in problems)
 
 
+def test_the_campaigns_the_seed_plans_name_are_in_the_calendar(library: Library) -> None:
+    campaigns = {c.id: c for c in library.campaigns}
+    food = campaigns["food-safety-week"]  # seed 002 item 9
+    assert (food.kind, food.days) == ("movable", 7) and "食安周" in food.aliases
+    integrity = campaigns["integrity-month"]  # seed 003 (九)
+    assert (integrity.kind, integrity.month) == ("month", 9)
+    assert campaigns["constitution-week"].aliases == ["宪法周"]
+    assert "网安周" in campaigns["cybersecurity-week"].aliases
+
+
 def test_every_name_and_alias_finds_the_campaign_and_its_card(
     library: Library, index: SearchIndex
 ) -> None:
