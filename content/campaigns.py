@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import re
 import string
+import unicodedata
 from datetime import time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,6 +41,8 @@ class Campaign(BaseModel):
 
     id: str = Field(max_length=40)
     name: str = Field(min_length=2, max_length=40)
+    # Short names people use (宪法周, 网安周, 食安周); unique across the calendar.
+    aliases: list[str] = Field(default_factory=list, max_length=8)
     kind: Literal["fixed", "month", "movable"]
     date: str | None = None  # fixed: "MM-DD"
     month: int | None = Field(default=None, ge=1, le=12)  # month
@@ -61,6 +64,14 @@ class Campaign(BaseModel):
         if not CARD_ID_PATTERN.match(value):
             raise ValueError("只能用小写字母、数字和连字符 (e.g. constitution-week)")
         return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_words(cls, aliases: list[str]) -> list[str]:
+        cleaned = [alias.strip() for alias in aliases]
+        if any(not 2 <= len(alias) <= 40 for alias in cleaned):
+            raise ValueError("别名要 2 到 40 个字")
+        return cleaned
 
     @field_validator("date", "start")
     @classmethod
@@ -211,7 +222,36 @@ def load_campaigns(
         if campaign.id in seen:
             problems.append((f"[{campaign.id}].id", f"重复的 id '{campaign.id}'"))
         seen.add(campaign.id)
+    problems.extend(_alias_clashes(loaded))
     return loaded
+
+
+def _alias_clashes(campaigns: list[Campaign]) -> list[tuple[str, str]]:
+    """An alias may name one campaign only: not twice, not another campaign's name."""
+    owner: dict[str, str] = {_key(c.name): c.id for c in campaigns}
+    found: list[tuple[str, str]] = []
+    for campaign in campaigns:
+        for alias in campaign.aliases:
+            key = _key(alias)
+            if key in owner:
+                other = owner[key]
+                whose = "本活动" if other == campaign.id else f" '{other}' "
+                found.append(
+                    (f"[{campaign.id}].aliases", f"别名 '{alias}' 已经是{whose}的名称或别名")
+                )
+            else:
+                owner[key] = campaign.id
+    return found
+
+
+def find_campaign(campaigns: list[Campaign], text: str) -> Campaign | None:
+    """The campaign whose id, name or alias is `text` (spaces, width and case ignored)."""
+    key = _key(text)
+    return next((c for c in campaigns if key in {c.id, _key(c.name), *map(_key, c.aliases)}), None)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s“”\"'《》]", "", unicodedata.normalize("NFKC", text)).lower()
 
 
 def _references(

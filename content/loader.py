@@ -2,30 +2,24 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
+from content.advisers import Adviser, load_advisers
 from content.campaigns import Campaign, load_campaigns
+from content.desks import Desk, load_desks
+from content.hotlines import Hotline, load_hotlines
+from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, Seed, Town
+from content.office_hours import Holidays, load_holidays
+from content.problems import Problem
+from content.problems import load_list as _load_list
+from content.problems import load_one as _load_one
+from content.problems import validate as _validate
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
 RECOMMENDED_BODY_CHARS = 800
-
-M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}: {self.field}" if self.field else self.path
-        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):
@@ -44,6 +38,11 @@ class Library:
     warnings: list[Problem] = field(default_factory=list)
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
+    hotlines: list[Hotline] = field(default_factory=list)  # which number for which problem
+    legal_aid: LegalAidCriteria | None = None  # the legal-aid pre-check chat
+    desks: list[Desk] = field(default_factory=list)  # where residents' messages to staff go
+    holidays: Holidays | None = None  # days the desks are closed, 调休 working days
+    advisers: list[Adviser] = field(default_factory=list)  # 一村（社区）一法律顾问
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -74,6 +73,25 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
     campaigns = _campaigns(content_dir, categories, cards, towns, problems)
+    notes: list[Problem] = []  # worth a look, but the content is usable
+    category_ids = {c.id for c in categories}
+    hotlines = load_hotlines(
+        content_dir / "hotlines.yaml", categories=category_ids, problems=problems, notes=notes
+    )
+    seed_files = {s.file for s in seeds}
+    legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
+    town_names = {t.town for t in towns}
+    desks = load_desks(
+        content_dir / "desks.yaml",
+        towns=town_names,
+        categories=category_ids,
+        problems=problems,
+        notes=notes,
+    )
+    holidays = load_holidays(content_dir / "holidays.yaml", problems)
+    advisers = load_advisers(
+        content_dir / "advisers.yaml", towns=towns, problems=problems, notes=notes
+    )
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -88,7 +106,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         )
         for c in ordered
         if len(c.body) > RECOMMENDED_BODY_CHARS
-    ]
+    ] + notes
     return Library(
         cards={c.id: c for c in ordered},
         categories=categories,
@@ -98,6 +116,11 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         warnings=warnings,
         towns=towns,
         campaigns=campaigns,
+        hotlines=hotlines,
+        legal_aid=legal_aid,
+        desks=desks,
+        holidays=holidays,
+        advisers=advisers,
     ), problems
 
 
@@ -200,38 +223,3 @@ def _check_ids(items: list[Category], attr: str, name: str, problems: list[Probl
         if value in seen:
             problems.append(Problem(name, attr, f"重复的 {attr} '{value}'"))
         seen.add(value)
-
-
-def _read_yaml(path: Path, problems: list[Problem]) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(Problem(path.name, "", f"无法读取: {exc}"))
-        return None
-
-
-def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
-    data = _read_yaml(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
-            problems.append(Problem(path.name, "", "应该是一个列表"))
-        return []
-    loaded = (_validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(data))
-    return [item for item in loaded if item is not None]
-
-
-def _load_one(path: Path, model: type[M], problems: list[Problem]) -> M | None:
-    data = _read_yaml(path, problems)
-    return _validate(model, data, path.name, problems) if data is not None else None
-
-
-def _validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M | None:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(Problem(name, _loc(err["loc"]), err["msg"]) for err in exc.errors())
-        return None
-
-
-def _loc(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)

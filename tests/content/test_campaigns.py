@@ -1,9 +1,10 @@
 import shutil
 from pathlib import Path
 
-from content.campaigns import render
+from content.campaigns import find_campaign, render
 from content.loader import CONTENT_DIR, Library, collect
 from content.models import TELEGRAM_TEXT_LIMIT
+from content.search import SearchIndex
 
 REQUIRED = {
     "consumer-rights-day": "03-15",
@@ -33,7 +34,7 @@ def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> Non
     calendar = content / "campaigns.yaml"
     text = calendar.read_text(encoding="utf-8")
     text = text.replace("cards: [consumer-rights]", "cards: [no-such-card]")
-    text = text.replace("categories: [consumer]", "categories: [nonsense]")
+    text = text.replace("categories: [consumer]", "categories: [nonsense]", 1)
     text = text.replace('date: "06-26"', 'date: "02-30"')
     calendar.write_text(text, encoding="utf-8")
     _, problems = collect(content)
@@ -44,3 +45,47 @@ def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> Non
         ("campaigns.yaml", "[3].date"),
     }
     assert any("no-such-card" in p.message for p in problems)
+
+
+def test_the_campaigns_the_seed_plans_name_are_in_the_calendar(library: Library) -> None:
+    campaigns = {c.id: c for c in library.campaigns}
+    food = campaigns["food-safety-week"]  # seed 002 item 9
+    assert (food.kind, food.days) == ("movable", 7) and "食安周" in food.aliases
+    integrity = campaigns["integrity-month"]  # seed 003 (九)
+    assert (integrity.kind, integrity.month) == ("month", 9)
+    assert campaigns["constitution-week"].aliases == ["宪法周"]
+    assert "网安周" in campaigns["cybersecurity-week"].aliases
+
+
+def test_every_name_and_alias_finds_the_campaign_and_its_card(
+    library: Library, index: SearchIndex
+) -> None:
+    for campaign in library.campaigns:
+        assert find_campaign(library.campaigns, campaign.id) == campaign
+        for name in [campaign.name, *campaign.aliases]:
+            assert find_campaign(library.campaigns, f" “{name}” ") == campaign, name
+            result = index.search(name)
+            assert result.matched and result.best is not None, name
+            assert result.best.card_id in campaign.cards, name
+    assert find_campaign(library.campaigns, "网安周") == find_campaign(
+        library.campaigns, "国家网络安全宣传周"
+    )
+    assert find_campaign(library.campaigns, "植树节") is None
+
+
+def test_an_alias_may_name_one_campaign_only(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    calendar = content / "campaigns.yaml"
+    text = calendar.read_text(encoding="utf-8")
+    text = text.replace("aliases: [宪法周]", "aliases: [网安周, 宪法宣传周, 宪法日]")
+    text = text.replace("aliases: [美好生活·民法典相伴]", "aliases: [美好生活·民法典相伴, '']")
+    calendar.write_text(text, encoding="utf-8")
+    _, problems = collect(content)
+    assert all(p.path == "campaigns.yaml" for p in problems)
+    assert [(p.field, p.message) for p in problems] == [
+        ("[2].aliases", "Value error, 别名要 2 到 40 个字"),
+        ("[constitution-week].aliases", "别名 '网安周' 已经是 'cybersecurity-week' 的名称或别名"),
+        ("[constitution-week].aliases", "别名 '宪法宣传周' 已经是本活动的名称或别名"),
+        ("[constitution-day].aliases", "别名 '宪法日' 已经是 'constitution-week' 的名称或别名"),
+    ]

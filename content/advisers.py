@@ -1,0 +1,207 @@
+"""Village legal advisers (一村（社区）一法律顾问): the sample list `advisers.yaml` and the
+coordinator's CSV (Chinese or English headers, UTF-8 or Excel's GBK), checked against
+`towns.yaml`. A CSV with any bad row imports nothing.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from content.models import Town
+from content.problems import Problem, read_yaml, validate
+
+SAMPLE_MARK = "示例"
+# Accepted headers per field, compared after `_header` (full-width to ASCII, lower case,
+# brackets, slashes and spaces removed: 村（社区） -> 村社区).
+HEADERS = {
+    "town": ("乡镇", "乡镇街道", "镇街", "town"),
+    "village": ("村社区", "村居", "村", "社区", "village"),
+    "name": ("姓名", "法律顾问", "顾问姓名", "name"),
+    "office": ("律所", "律师事务所", "所在律所", "执业机构", "office"),
+    "duty": ("坐班时间", "值班时间", "duty"),
+    "contact": ("联系方式", "联系电话", "电话", "contact"),
+}
+REQUIRED = ("town", "village", "name", "contact")
+IGNORED_HEADERS = ("序号", "no")
+LABELS = {"town": "乡镇", "village": "村社区", "name": "姓名", "contact": "联系方式"}
+
+
+class Adviser(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    town: str = Field(min_length=1, max_length=100)
+    village: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=50)
+    office: str = Field(default="", max_length=100)  # law firm or legal service office
+    duty: str = Field(default="", max_length=200)  # 坐班 days and hours, in plain words
+    contact: str = Field(min_length=1, max_length=100)
+    sample: bool = False
+
+    @model_validator(mode="after")
+    def _samples_look_fake(self) -> "Adviser":
+        if not self.sample:
+            return self
+        unmarked = [
+            f
+            for f in ("name", "office", "contact")
+            if getattr(self, f) and SAMPLE_MARK not in getattr(self, f)
+        ]
+        if unmarked:
+            raise ValueError(f"示例条目的 {', '.join(unmarked)} 要写明“示例”")
+        if re.search(r"[1-9]", self.contact):
+            raise ValueError("示例联系方式只能用 0（如 示例电话 0000-0000000），不要像真号码")
+        return self
+
+
+def load_advisers(
+    path: Path, *, towns: Sequence[Town], problems: list[Problem], notes: list[Problem]
+) -> list[Adviser]:
+    """The advisers of `path` (none when the file is absent), their problems and notes."""
+    if not path.exists():
+        return []
+    data = read_yaml(path, problems)
+    if not isinstance(data, list):
+        if data is not None:
+            problems.append(Problem(path.name, "", "应该是一个列表"))
+        return []
+    advisers: list[Adviser] = []
+    for i, item in enumerate(data):
+        adviser = validate(Adviser, item, f"{path.name}[{i}]", problems)
+        if adviser is None:
+            continue
+        problems.extend(
+            Problem(f"{path.name}[{i}]", field, message)
+            for field, message in _place_problems(adviser, towns)
+        )
+        advisers.append(adviser)
+    seen: set[tuple[str, str]] = set()
+    for adviser in advisers:
+        place = (adviser.town, adviser.village)
+        if place in seen:
+            problems.append(
+                Problem(path.name, "village", f"{adviser.town}{adviser.village} 写了两次")
+            )
+        seen.add(place)
+    notes.extend(
+        Problem(path.name, "village", f"{town.town}{village} 还没有法律顾问")
+        for town in towns
+        for village in town.places
+        if (town.town, village) not in seen
+    )
+    return advisers
+
+
+def adviser_for(advisers: Iterable[Adviser], town: str, village: str) -> Adviser | None:
+    return next((a for a in advisers if a.town == town and a.village == village), None)
+
+
+def parse_advisers_csv(
+    raw: bytes | str, name: str = "CSV", towns: Sequence[Town] | None = None
+) -> tuple[list[Adviser], list[Problem]]:
+    """Advisers from a coordinator's CSV, or no advisers and every problem found.
+
+    Headers in Chinese or English (乡镇/town, 村社区/village, 姓名/name, 律所/office,
+    坐班时间/duty, 联系方式/contact); problems name the row as Excel numbers it (header = 1).
+    With `towns`, each town and village must be one of them."""
+    text = _decode(raw)
+    if text is None:
+        return [], [Problem(name, "", "看不懂文件编码，请在 Excel 里另存为 CSV（UTF-8 或 GBK）")]
+    rows = list(csv.reader(io.StringIO(text)))
+    start = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
+    if start is None:
+        return [], [Problem(name, "", "文件里没有任何内容")]
+    columns, problems = _columns(rows[start], name)
+    if problems:
+        return [], problems
+    advisers: list[Adviser] = []
+    lines: dict[tuple[str, str], int] = {}
+    for number, row in enumerate(rows[start + 1 :], start=start + 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"{name}:{number}"
+        adviser, found = _row(row, columns, where)
+        problems += found
+        if adviser is None:
+            continue
+        problems += [Problem(where, f, m) for f, m in _place_problems(adviser, towns)]
+        place = (adviser.town, adviser.village)
+        if place in lines:
+            problems.append(Problem(where, "village", f"和第 {lines[place]} 行是同一个村（社区）"))
+        lines.setdefault(place, number)
+        advisers.append(adviser)
+    if not advisers and not problems:
+        problems.append(Problem(name, "", "文件里没有任何条目"))
+    return ([], problems) if problems else (advisers, [])
+
+
+def _decode(raw: bytes | str) -> str | None:
+    if isinstance(raw, str):
+        return raw.removeprefix("\ufeff")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _header(text: str) -> str:
+    plain = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s()\[\]/\\、_-]+", "", plain)
+
+
+def _columns(header: list[str], name: str) -> tuple[list[str | None], list[Problem]]:
+    """The field of each column (None: ignored), or the header's problems."""
+    lookup = {_header(alias): field for field, aliases in HEADERS.items() for alias in aliases}
+    columns: list[str | None] = []
+    problems: list[Problem] = []
+    for cell in header:
+        key = _header(cell)
+        if not key or key in IGNORED_HEADERS:
+            columns.append(None)
+            continue
+        field = lookup.get(key)
+        if field is None:
+            problems.append(Problem(name, "header", f"不认识的列 '{cell.strip()}'"))
+        elif field in columns:
+            problems.append(Problem(name, "header", f"列 '{cell.strip()}' 和前面的列重复"))
+        columns.append(field)
+    missing = [f"{LABELS[f]}({f})" for f in REQUIRED if f not in columns]
+    if missing:
+        problems.append(Problem(name, "header", f"缺少列: {', '.join(missing)}"))
+    return columns, problems
+
+
+def _row(
+    row: list[str], columns: list[str | None], where: str
+) -> tuple[Adviser | None, list[Problem]]:
+    if any(cell.strip() for cell in row[len(columns) :]):
+        return None, [Problem(where, "", "这一行比表头多出了内容")]
+    values = {
+        field: cell.strip()
+        for field, cell in zip(columns, row, strict=False)
+        if field and cell.strip()
+    }
+    empty = [Problem(where, f, "不能为空") for f in REQUIRED if f not in values]
+    if empty:
+        return None, empty
+    try:
+        return Adviser.model_validate(values), []
+    except ValidationError as exc:
+        return None, [Problem(where, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+
+
+def _place_problems(adviser: Adviser, towns: Sequence[Town] | None) -> list[tuple[str, str]]:
+    if not towns:
+        return []
+    town = next((t for t in towns if t.town == adviser.town), None)
+    if town is None:
+        return [("town", f"towns.yaml 里没有 '{adviser.town}'")]
+    if adviser.village not in town.places:
+        return [("village", f"towns.yaml 里 {adviser.town} 没有 '{adviser.village}'")]
+    return []

@@ -1,0 +1,144 @@
+"""Duty desks (`desks.yaml`): where residents' messages to staff go, and when someone is there.
+
+`open_at` and `next_opening` take an aware instant and the deployment's time zone; a desk's
+hours are wall-clock times in that zone. Holidays close a desk; a 调休 working weekend day
+opens it with its Monday hours (content.office_hours.MAKEUP_DAY_HOURS_OF).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from content.models import CARD_ID_PATTERN
+from content.office_hours import DAY_NAMES, Holidays, OfficeHours, shifts_on
+from content.problems import Problem, duplicates, load_list
+
+DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee", "village_adviser"]
+# The only Telegram ids a sample desk may use, and that a real desk may not: invented ids
+# nobody should ever receive a message on.
+SAMPLE_STAFF_IDS = range(1_000_000_001, 1_000_000_100)
+SAMPLE_CHAT_IDS = range(-1_000_000_000_099, -1_000_000_000_000)
+SEARCH_DAYS = 400  # next_opening looks this far ahead
+
+
+class Desk(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id: str = Field(max_length=40)
+    name: str = Field(min_length=2, max_length=80)
+    kind: DeskKind
+    towns: list[str] = Field(min_length=1)
+    categories: list[str] = Field(min_length=1)
+    staff_chat_id: int | None = Field(default=None, lt=0)  # a staff group (negative id)
+    staff: list[int] = Field(default_factory=list)  # Telegram user ids of duty staff
+    hours: list[OfficeHours] = Field(min_length=1)
+    reply_within_hours: int = Field(ge=1, le=168)  # remind staff if unanswered this long
+    escalate_after_hours: int = Field(ge=1, le=336)  # then tell the coordinator
+    sample: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not CARD_ID_PATTERN.match(value):
+            raise ValueError("只能用小写字母、数字和连字符 (e.g. chengguan-sfs)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Desk":
+        if self.staff_chat_id is None and not self.staff:
+            raise ValueError("staff_chat_id 和 staff 至少填一个")
+        if any(user <= 0 for user in self.staff):
+            raise ValueError("staff 里的 Telegram 用户 ID 应是正整数")
+        if self.escalate_after_hours <= self.reply_within_hours:
+            raise ValueError("escalate_after_hours 应大于 reply_within_hours")
+        seen: set[int] = set()
+        for line in self.hours:
+            if again := seen & line.days:
+                raise ValueError(f"{DAY_NAMES[min(again)]} 在 hours 里写了两次")
+            seen |= line.days
+        ids = [*self.staff, *([self.staff_chat_id] if self.staff_chat_id else [])]
+        fake = [i for i in ids if i in SAMPLE_STAFF_IDS or i in SAMPLE_CHAT_IDS]
+        if self.sample and (len(fake) < len(ids) or "示例" not in self.name):
+            raise ValueError("示例值班台的名称要写明“示例”，只能用示例 ID")
+        if not self.sample and fake:
+            raise ValueError(f"示例 ID {fake[0]} 不能用于真实值班台")
+        return self
+
+
+def load_desks(
+    path: Path,
+    *,
+    towns: set[str],
+    categories: set[str],
+    problems: list[Problem],
+    notes: list[Problem],
+) -> list[Desk]:
+    """The desks of `path` (none when the file is absent), their problems and notes."""
+    if not path.exists():
+        return []
+    desks = load_list(path, Desk, problems)
+    problems.extend(check_desks(desks, towns, categories, path.name))
+    served = {town for desk in desks for town in desk.towns}
+    notes.extend(
+        Problem(path.name, "towns", f"没有值班台负责 '{town}'") for town in sorted(towns - served)
+    )
+    return desks
+
+
+def check_desks(
+    desks: list[Desk], towns: set[str], categories: set[str], name: str
+) -> list[Problem]:
+    found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
+    for desk in desks:
+        where = f"{name}[{desk.id}]"
+        found += [
+            Problem(where, "towns", f"towns.yaml 里没有 '{town}'")
+            for town in desk.towns
+            if town not in towns
+        ]
+        found += [
+            Problem(where, "categories", f"未知分类 '{category}'")
+            for category in desk.categories
+            if category not in categories
+        ]
+    return found
+
+
+def desks_for(
+    desks: Iterable[Desk], *, town: str | None = None, category: str | None = None
+) -> list[Desk]:
+    """The desks that serve `town` and take `category` (either may be omitted), file order."""
+    return [
+        d
+        for d in desks
+        if (town is None or town in d.towns) and (category is None or category in d.categories)
+    ]
+
+
+def open_at(desk: Desk, instant: datetime, holidays: Holidays | None, tz: tzinfo) -> bool:
+    """Whether someone is on duty at `instant` (aware) by the desk's local hours in `tz`."""
+    local = _local(instant, tz)
+    return any(
+        start <= local.time() < end for start, end in shifts_on(desk.hours, local.date(), holidays)
+    )
+
+
+def next_opening(desk: Desk, instant: datetime, holidays: Holidays | None, tz: tzinfo) -> datetime:
+    """The first moment at or after `instant` when the desk is open (`instant` itself if it is
+    open then), in `tz`. ValueError if it never opens in the next SEARCH_DAYS days."""
+    local = _local(instant, tz)
+    for offset in range(SEARCH_DAYS):
+        day = local.date() + timedelta(days=offset)
+        for start, end in shifts_on(desk.hours, day, holidays):
+            if local < datetime.combine(day, end, tzinfo=tz):
+                return max(local, datetime.combine(day, start, tzinfo=tz))
+    raise ValueError(f"{desk.name} 在 {SEARCH_DAYS} 天内都不开放")
+
+
+def _local(instant: datetime, tz: tzinfo) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("instant 必须带时区")
+    return instant.astimezone(tz)

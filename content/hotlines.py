@@ -1,0 +1,114 @@
+"""Which public hotline fits which problem (`hotlines.yaml`): the shape, the checks, the pick.
+
+File order is priority: when several numbers fit a category, the one higher in the file is
+offered first (so 12333 comes before 12348 for labour questions).
+"""
+
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from content.problems import Problem, duplicates, load_list
+
+MAX_SUGGESTIONS = 2
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
+    )
+
+
+class HotlineSource(_Strict):
+    """Who runs the number, where it is documented and how the entry was checked."""
+
+    publisher: str = Field(min_length=2, max_length=100)
+    reference: str = Field(min_length=2, max_length=200)
+    checked: str = Field(min_length=2, max_length=300)
+
+
+class Hotline(_Strict):
+    number: str = Field(pattern=r"^[0-9]{3,8}$")
+    name: str = Field(min_length=2, max_length=30)
+    # `for` in the file (a Python keyword): one short sentence in plain words.
+    for_: str = Field(alias="for", min_length=6, max_length=60)
+    categories: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(min_length=1)
+    hours: str | None = Field(default=None, min_length=2, max_length=40)
+    urgent: bool = False
+    source: HotlineSource
+
+    @field_validator("keywords", "categories")
+    @classmethod
+    def _no_blank_words(cls, words: list[str]) -> list[str]:
+        cleaned = [word.strip() for word in words]
+        if any(not word for word in cleaned):
+            raise ValueError("不能有空词")
+        if repeated := duplicates(cleaned):
+            raise ValueError(f"重复的 '{repeated[0]}'")
+        return cleaned
+
+
+def load_hotlines(
+    path: Path, *, categories: set[str], problems: list[Problem], notes: list[Problem]
+) -> list[Hotline]:
+    """The hotlines of `path` (none when the file is absent), their problems and notes."""
+    if not path.exists():
+        return []
+    hotlines = load_list(path, Hotline, problems)
+    problems.extend(check_hotlines(hotlines, categories, path.name))
+    notes.extend(
+        Problem(path.name, "categories", f"分类 '{category}' 没有对应的热线")
+        for category in sorted(categories - {c for h in hotlines for c in h.categories})
+    )
+    return hotlines
+
+
+def check_hotlines(hotlines: list[Hotline], categories: set[str], name: str) -> list[Problem]:
+    found = [
+        Problem(name, "number", f"号码 '{number}' 重复")
+        for number in duplicates([h.number for h in hotlines])
+    ]
+    for hotline in hotlines:
+        found += [
+            Problem(f"{name}[{hotline.number}]", "categories", f"未知分类 '{category}'")
+            for category in hotline.categories
+            if category not in categories
+        ]
+    return found
+
+
+def for_category(hotlines: Iterable[Hotline], category: str) -> list[Hotline]:
+    """The numbers that fit a category, best first (file order)."""
+    return [h for h in hotlines if category in h.categories]
+
+
+def suggest(
+    hotlines: Iterable[Hotline],
+    *,
+    text: str = "",
+    category: str | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[Hotline]:
+    """Numbers for a question: those whose keywords appear in `text` (urgent ones first, then
+    by how many keywords match, then file order), then those that fit `category`."""
+    ordered = list(hotlines)
+    query = _normalize(text)
+    hits = {h.number: sum(1 for word in h.keywords if _normalize(word) in query) for h in ordered}
+    matched = sorted(
+        (h for h in ordered if hits[h.number]),
+        key=lambda h: (not h.urgent, -hits[h.number]),
+    )
+    fitting = for_category(ordered, category) if category else []
+    picked: list[Hotline] = []
+    for hotline in [*matched, *fitting]:
+        if hotline not in picked:
+            picked.append(hotline)
+    return picked[:limit]
+
+
+def _normalize(text: str) -> str:
+    """Full-width digits and letters to ASCII, lower case (as the search does)."""
+    return unicodedata.normalize("NFKC", text).lower()

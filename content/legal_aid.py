@@ -1,0 +1,272 @@
+"""Legal-aid pre-check (`legal_aid.yaml`): a short guided chat driven by data.
+
+The file holds `questions` (each with options) and `rules` tried in order. A rule names, per
+question, the options it accepts (`when`). Given the answers so far, the first rule that no
+answer contradicts decides: if every question it names is answered, it gives the outcome; if
+not, the chat asks the first of its unanswered questions (in the order of `questions`). So a
+short path (家庭暴力 → likely yes) never asks about income. The checker walks every path
+through the chat and reports any that reaches no rule, rules no path reaches and questions no
+path asks.
+"""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from content.models import CARD_ID_PATTERN, Source
+from content.problems import Problem, duplicates, load_one
+
+Result = Literal["likely_yes", "likely_no", "depends"]
+SAMPLE_MARK = "示例"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _id_shape(value: str) -> str:
+    if not CARD_ID_PATTERN.match(value.replace("_", "-")):
+        raise ValueError("只能用小写字母、数字、- 和 _")
+    return value
+
+
+Id = Annotated[str, Field(max_length=40), AfterValidator(_id_shape)]
+
+
+class Option(_Strict):
+    id: Id
+    text: str = Field(min_length=2, max_length=40)  # a button label
+
+
+class Question(_Strict):
+    id: Id
+    text: str = Field(min_length=4, max_length=200)
+    options: list[Option] = Field(min_length=2, max_length=16)
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Rule(_Strict):
+    id: Id
+    when: dict[str, list[str]] = Field(default_factory=dict)  # question id -> accepted options
+    outcome: Result
+    reason: str = Field(min_length=6, max_length=400)
+    article: str = Field(min_length=4, max_length=100)
+    bring: list[str] = Field(default_factory=list)
+    hardship_note: bool = False  # show the local economic-hardship standard with the outcome
+
+
+class Article(_Strict):
+    """What one article of the law says, as the law lists it (reference text for the bot)."""
+
+    article: str = Field(min_length=4, max_length=60)
+    summary: str = Field(min_length=4, max_length=300)
+    items: list[str] = Field(default_factory=list)
+
+
+class HardshipStandard(_Strict):
+    """The province's economic-hardship standard, in words; a coordinator edits it."""
+
+    note: str = Field(min_length=10, max_length=400)
+    sample: bool
+
+
+class LegalAidCriteria(_Strict):
+    law: str = Field(min_length=4)
+    in_force: date
+    decision_days: int = Field(ge=1, le=30)  # 《法律援助法》第四十三条: 7
+    sources: list[Source] = Field(min_length=1)  # the seed plans this draws on
+    articles: dict[str, Article] = Field(min_length=1)
+    promise: str = Field(min_length=10, max_length=600)  # 经济困难承诺制 / 个人诚信承诺
+    hardship_standard: HardshipStandard
+    disclaimer: str = Field(min_length=10, max_length=400)
+    questions: list[Question] = Field(min_length=1)
+    rules: list[Rule] = Field(min_length=1)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule: str
+    result: Result
+    reason: str
+    article: str
+    bring: tuple[str, ...]
+    disclaimer: str
+    hardship_note: str  # the local standard when the rule asks for it, else ""
+
+
+class NeedsAnswer(ValueError):
+    """The answers so far do not decide yet; `question` is the one to ask next."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__(f"还需要回答: {question.id}")
+        self.question = question
+
+
+def evaluate(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> Outcome:
+    """The outcome of a complete set of answers (question id -> option id).
+
+    Raises ValueError for an unknown question or option, NeedsAnswer when a question that
+    decides is unanswered, LookupError when no rule applies (the checker prevents that)."""
+    _check_answers(criteria, answers)
+    decided = _decide(criteria, answers)
+    if isinstance(decided, Question):
+        raise NeedsAnswer(decided)
+    if decided is None:
+        raise LookupError("没有规则适用于这些回答")
+    return Outcome(
+        rule=decided.id,
+        result=decided.outcome,
+        reason=decided.reason,
+        article=decided.article,
+        bring=tuple(decided.bring),
+        disclaimer=criteria.disclaimer,
+        hardship_note=criteria.hardship_standard.note if decided.hardship_note else "",
+    )
+
+
+def next_question(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> Question | None:
+    """The question to ask next, or None once the answers decide (call `evaluate`)."""
+    _check_answers(criteria, answers)
+    decided = _decide(criteria, answers)
+    return decided if isinstance(decided, Question) else None
+
+
+def chat_paths(criteria: LegalAidCriteria) -> Iterator[tuple[dict[str, str], Rule | None]]:
+    """Every way through the chat: the answers given and the rule reached (None: no rule)."""
+    pending: list[dict[str, str]] = [{}]
+    while pending:
+        answers = pending.pop()
+        decided = _decide(criteria, answers)
+        if isinstance(decided, Question):
+            pending.extend({**answers, decided.id: o.id} for o in reversed(decided.options))
+        else:
+            yield answers, decided
+
+
+def _decide(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> Rule | Question | None:
+    order = {q.id: i for i, q in enumerate(criteria.questions)}
+    for rule in criteria.rules:
+        if any(q in answers and answers[q] not in accepted for q, accepted in rule.when.items()):
+            continue
+        unanswered = sorted((q for q in rule.when if q not in answers), key=order.__getitem__)
+        if not unanswered:
+            return rule
+        question = criteria.question(unanswered[0])
+        assert question is not None  # check_criteria refuses unknown questions
+        return question
+    return None
+
+
+def _check_answers(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> None:
+    for question_id, option_id in answers.items():
+        question = criteria.question(question_id)
+        if question is None:
+            raise ValueError(f"没有问题 '{question_id}'")
+        if question.option(option_id) is None:
+            raise ValueError(f"问题 '{question_id}' 没有选项 '{option_id}'")
+
+
+def check_criteria(
+    criteria: LegalAidCriteria, name: str, seeds: set[str] | None = None
+) -> list[Problem]:
+    """Ids unique, rules naming real questions and options, every path reaching a rule."""
+    found = [
+        Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'")
+        for source in criteria.sources
+        if seeds is not None and source.seed not in seeds
+    ]
+    if not any(f"{criteria.decision_days}{unit}" in criteria.disclaimer for unit in "日天"):
+        found.append(
+            Problem(
+                name, "disclaimer", f"要写明法律援助机构 {criteria.decision_days} 日内作出决定"
+            )
+        )
+    if "参考" not in criteria.disclaimer:
+        found.append(Problem(name, "disclaimer", "要写明结果只是参考"))
+    found += [
+        Problem(name, "questions", f"重复的问题 id '{qid}'")
+        for qid in duplicates([q.id for q in criteria.questions])
+    ]
+    for question in criteria.questions:
+        found += [
+            Problem(name, f"questions.{question.id}.options", f"重复的选项 id '{oid}'")
+            for oid in duplicates([o.id for o in question.options])
+        ]
+    found += [
+        Problem(name, "rules", f"重复的规则 id '{rid}'")
+        for rid in duplicates([r.id for r in criteria.rules])
+    ]
+    for rule in criteria.rules:
+        found += _rule_references(criteria, rule, f"rules.{rule.id}.when", name)
+    standard = criteria.hardship_standard
+    if standard.sample and SAMPLE_MARK not in standard.note:
+        found.append(Problem(name, "hardship_standard.note", "示例内容必须写明“示例”"))
+    if found:
+        return found  # walking the chat needs sound references
+    return found + _walk(criteria, name)
+
+
+def _rule_references(
+    criteria: LegalAidCriteria, rule: Rule, where: str, name: str
+) -> list[Problem]:
+    found: list[Problem] = []
+    for question_id, accepted in rule.when.items():
+        question = criteria.question(question_id)
+        if question is None:
+            found.append(Problem(name, where, f"没有问题 '{question_id}'"))
+            continue
+        if not accepted:
+            found.append(Problem(name, f"{where}.{question_id}", "至少要列一个选项"))
+        found += [
+            Problem(name, f"{where}.{question_id}", f"问题 '{question_id}' 没有选项 '{o}'")
+            for o in accepted
+            if question.option(o) is None
+        ]
+    return found
+
+
+def _walk(criteria: LegalAidCriteria, name: str) -> list[Problem]:
+    found: list[Problem] = []
+    reached: set[str] = set()
+    asked: set[str] = set()
+    for answers, rule in chat_paths(criteria):
+        asked.update(answers)
+        if rule is None:
+            given = "，".join(f"{q}={o}" for q, o in answers.items()) or "（还没回答）"
+            found.append(Problem(name, "rules", f"回答 {given} 时没有任何规则给出结果"))
+        else:
+            reached.add(rule.id)
+    found += [
+        Problem(name, f"rules.{r.id}", "前面的规则已经覆盖，这条规则永远用不到")
+        for r in criteria.rules
+        if r.id not in reached
+    ]
+    found += [
+        Problem(name, f"questions.{q.id}", "没有任何规则用到这个问题，它永远不会被问到")
+        for q in criteria.questions
+        if q.id not in asked
+    ]
+    return found
+
+
+def load_legal_aid(
+    path: Path, *, seeds: set[str], problems: list[Problem]
+) -> LegalAidCriteria | None:
+    """The criteria of `path` (None when the file is absent or broken), with its problems."""
+    if not path.exists():
+        return None
+    criteria = load_one(path, LegalAidCriteria, problems)
+    if criteria is None:
+        return None
+    found = check_criteria(criteria, path.name, seeds)
+    problems.extend(found)
+    return None if found else criteria

@@ -1,0 +1,225 @@
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from content.desks import SAMPLE_CHAT_IDS, SAMPLE_STAFF_IDS, Desk, desks_for, next_opening, open_at
+from content.loader import Library, collect
+from content.office_hours import Holidays, parse_days, parse_hours_line
+from tests.content.test_loader import copy_content
+
+TZ = ZoneInfo("Asia/Shanghai")
+HOLIDAYS = Holidays.model_validate(
+    {
+        "sample": False,
+        "note": "test calendar",
+        "closed": [{"name": "国庆节", "first": "2026-10-01", "last": "2026-10-07"}],
+        "workdays": [
+            {"name": "国庆节调休上班", "date": "2026-09-20"},  # a Sunday
+            {"name": "国庆节调休上班", "date": "2026-10-10"},  # a Saturday
+        ],
+    }
+)
+
+
+def desk(**changes: Any) -> Desk:
+    fields: dict[str, Any] = {
+        "id": "test-office",
+        "name": "测试司法所",
+        "kind": "judicial_office",
+        "towns": ["城关镇"],
+        "categories": ["mediation"],
+        "staff": [42],
+        "hours": ["周一至周五 08:30-12:00, 14:00-17:30", "周六 09:00-11:00"],
+        "reply_within_hours": 24,
+        "escalate_after_hours": 48,
+    }
+    return Desk.model_validate(fields | changes)
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 12, second: int = 0) -> datetime:
+    """A Shanghai wall-clock instant in 2026 (7 December 2026 is a Monday)."""
+    return datetime(2026, month, day, hour, minute, second, tzinfo=TZ)
+
+
+OFFICE = desk()
+
+
+@pytest.mark.parametrize(
+    ("instant", "is_open", "opens"),
+    [
+        (at(7, 8, 29), False, at(7, 8, 30)),  # Monday, before opening
+        (at(7, 8, 30), True, at(7, 8, 30)),  # the first minute
+        (at(7, 11, 59, second=59), True, at(7, 11, 59, second=59)),
+        (at(7, 12, 0), False, at(7, 14, 0)),  # lunch break
+        (at(7, 13, 59), False, at(7, 14, 0)),
+        (at(7, 17, 29), True, at(7, 17, 29)),  # the last minute before closing
+        (at(7, 17, 30), False, at(8, 8, 30)),  # closed; Tuesday morning
+        (at(7, 23, 0), False, at(8, 8, 30)),
+        (at(4, 17, 45), False, at(5, 9, 0)),  # Friday evening; Saturday's short shift
+        (at(5, 11, 0), False, at(7, 8, 30)),  # Saturday after its shift; Monday
+        (at(6, 10, 0), False, at(7, 8, 30)),  # Sunday
+        (at(1, 10, 0, month=10), False, at(8, 8, 30, month=10)),  # 国庆 holiday
+        (at(30, 18, 0, month=9), False, at(8, 8, 30, month=10)),  # eve of the holiday
+        (at(10, 11, 30, month=10), True, at(10, 11, 30, month=10)),  # 调休 Sat: Monday hours
+        (at(10, 12, 30, month=10), False, at(10, 14, 0, month=10)),
+        (at(20, 16, 0, month=9), True, at(20, 16, 0, month=9)),  # 调休 Sunday
+        (at(19, 16, 0, month=9), False, at(20, 8, 30, month=9)),  # the Saturday before it
+    ],
+)
+def test_open_at_and_next_opening(instant: datetime, is_open: bool, opens: datetime) -> None:
+    assert open_at(OFFICE, instant, HOLIDAYS, TZ) is is_open
+    found = next_opening(OFFICE, instant, HOLIDAYS, TZ)
+    assert found == opens and found.tzinfo is TZ
+    assert open_at(OFFICE, found, HOLIDAYS, TZ)
+
+
+def test_instants_in_another_zone_are_read_in_the_local_zone() -> None:
+    utc = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
+    assert open_at(OFFICE, utc, HOLIDAYS, TZ)
+    assert not open_at(OFFICE, utc, HOLIDAYS, ZoneInfo("Europe/London"))
+    assert next_opening(OFFICE, utc, HOLIDAYS, TZ) == at(7, 8, 30)
+
+
+def test_without_a_holiday_calendar_only_the_weekdays_count() -> None:
+    assert open_at(OFFICE, at(1, 10, 0, month=10), None, TZ)  # a Thursday
+    assert not open_at(OFFICE, at(10, 11, 30, month=10), None, TZ)  # a plain Saturday
+
+
+def test_naive_instants_and_desks_that_never_open_are_refused() -> None:
+    with pytest.raises(ValueError, match="时区"):
+        open_at(OFFICE, datetime(2026, 12, 7, 9, 0), HOLIDAYS, TZ)
+    forever = Holidays.model_validate(
+        {
+            "sample": False,
+            "note": "closed for good",
+            "closed": [{"name": "装修", "first": "2026-01-01", "last": "2028-12-31"}],
+        }
+    )
+    with pytest.raises(ValueError, match="不开放"):
+        next_opening(OFFICE, at(7, 9, 0), forever, TZ)
+
+
+def test_hours_lines_read_like_a_notice_board() -> None:
+    assert parse_hours_line("周二、周四 9:00 - 12:00") == (
+        frozenset({1, 3}),
+        ((time(9), time(12)),),
+    )
+    assert parse_hours_line("工作日 ８：３０～１２：００，１４：００－１７：３０") == (
+        frozenset(range(5)),
+        ((time(8, 30), time(12)), (time(14), time(17, 30))),
+    )
+    assert parse_days("每天") == frozenset(range(7))
+    assert parse_days("星期六至星期日") == frozenset({5, 6})
+    assert parse_days("周一至周三、周五") == frozenset({0, 1, 2, 4})
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("周一至周五", "应写成"),
+        ("周八 09:00-12:00", "看不懂"),
+        ("周五至周一 09:00-12:00", "起止顺序"),
+        ("周一 9点-12点", "应写成"),
+        ("周一 25:00-26:00", "不存在"),
+        ("周一 12:00-09:00", "先开始后结束"),
+        ("周一 08:30-12:00, 11:00-17:00", "重叠"),
+    ],
+)
+def test_bad_hours_lines_say_what_is_wrong(line: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_hours_line(line)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"staff": []}, "至少填一个"),
+        ({"staff": [-5]}, "正整数"),
+        ({"escalate_after_hours": 24}, "应大于"),
+        ({"hours": ["周一至周五 09:00-12:00", "周五 14:00-17:00"]}, "周五 在 hours 里写了两次"),
+        ({"sample": True}, "示例"),
+        ({"sample": True, "name": "示例司法所（示例）"}, "只能用示例 ID"),
+        ({"staff": [SAMPLE_STAFF_IDS[0]]}, "不能用于真实值班台"),
+        ({"staff_chat_id": SAMPLE_CHAT_IDS[-1]}, "不能用于真实值班台"),
+        ({"staff_chat_id": 12345}, "less than 0"),
+        ({"kind": "police"}, "judicial_office"),
+        ({"id": "Test Office"}, "小写字母"),
+        ({"hours": ["周一 09:00-12:00"], "fax": "1"}, "Extra inputs"),
+    ],
+)
+def test_desk_checks(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        desk(**changes)
+
+
+def test_the_shipped_desks_are_samples_that_serve_every_town(library: Library) -> None:
+    assert library.desks and all(d.sample and "示例" in d.name for d in library.desks)
+    for d in library.desks:
+        assert all(i in SAMPLE_STAFF_IDS for i in d.staff)
+        assert d.staff_chat_id is None or d.staff_chat_id in SAMPLE_CHAT_IDS
+    assert {t for d in library.desks for t in d.towns} == {t.town for t in library.towns}
+    assert not any(w.path == "desks.yaml" for w in library.warnings)
+    dongshan = "示例县东山镇"
+    assert [d.id for d in desks_for(library.desks, town=dongshan, category="legal_aid")] == [
+        "county-legal-aid-centre"
+    ]
+    assert [d.id for d in desks_for(library.desks, town=dongshan, category="rural")] == [
+        "dongshan-judicial-office",
+        "taoyuan-village-adviser",
+    ]
+    assert len(desks_for(library.desks)) == len(library.desks)
+
+
+def test_the_shipped_holidays_are_a_marked_sample(library: Library) -> None:
+    holidays = library.holidays
+    assert holidays is not None and holidays.sample and "示例" in holidays.note
+    assert holidays.is_closed(date(2026, 2, 18)) and holidays.is_closed(date(2027, 10, 3))
+    assert holidays.is_makeup_workday(date(2026, 2, 14))
+    assert all(w.date.weekday() >= 5 for w in holidays.workdays)
+    adviser = next(d for d in library.desks if d.kind == "village_adviser")
+    wednesday = datetime(2026, 12, 9, 10, 0, tzinfo=TZ)
+    assert open_at(adviser, wednesday, holidays, TZ)
+    assert next_opening(adviser, wednesday.replace(hour=12), holidays, TZ).day == 16
+
+
+def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    desks = content / "desks.yaml"
+    text = desks.read_text(encoding="utf-8")
+    text = text.replace("towns: [示例县西河镇]", "towns: [示例县北山镇]")
+    text = text.replace("categories: [legal_aid, labor]", "categories: [legal_aid, jobs]")
+    text = text.replace("- id: dongshan-judicial-office", "- id: chengguan-judicial-office")
+    text = text.replace("周三 09:00-12:00", "周三 9点到12点")
+    desks.write_text(text, encoding="utf-8")
+    holidays = content / "holidays.yaml"
+    text = holidays.read_text(encoding="utf-8")
+    text = text.replace("date: 2026-01-04", "date: 2026-01-05")
+    text = text.replace("date: 2026-02-28", "date: 2026-02-21")
+    text = text.replace(
+        "first: 2026-06-19, last: 2026-06-21", "first: 2026-06-21, last: 2026-06-19"
+    )
+    text = text.replace(
+        "first: 2026-09-25, last: 2026-09-27", "first: 2026-09-25, last: 2026-10-01"
+    )
+    text = text.replace("note: >-\n  示例数据", "note: >-\n  数据")
+    holidays.write_text(text, encoding="utf-8")
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = {(p.path, p.field, p.message) for p in problems}
+    assert found == {
+        ("desks.yaml[3]", "hours.0", "Value error, 时间 '9点到12点' 应写成 08:30-12:00"),
+        ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
+        ("desks.yaml[county-legal-aid-centre]", "categories", "未知分类 'jobs'"),
+        ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),
+        ("holidays.yaml", "closed.4.last", "端午节: 结束早于开始"),
+        ("holidays.yaml", "closed", "国庆节（2026-10-01）和中秋节的日期重叠"),
+        ("holidays.yaml", "workdays.0.date", "2026-01-05 是周一，调休上班日应是周末"),
+        ("holidays.yaml", "workdays.2.date", "2026-02-21 同时是放假日"),
+        ("holidays.yaml", "note", "示例内容必须写明“示例”"),
+    }
