@@ -19,7 +19,10 @@ from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
 from storage.directory import add_points, count_points
 from storage.models import Clock, utcnow
+from storage.people import touch_people
+from storage.questions import log_questions
 from storage.volunteers import promoted_coordinators
+from storage.write_behind import WriteBehind
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ def build_application(
         volunteering=volunteer_settings(settings),
         broadcasting=build_broadcasting(settings, bot, pacer, library, db, clock),
         chats=Conversations(db, clock),
+        question_log=WriteBehind(db, log_questions, name="question-log"),
+        people_seen=WriteBehind(db, touch_people, name="people-seen"),
     )
     builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
     app: PufaApplication = builder.application_class(

@@ -62,6 +62,7 @@ def build_broadcasting(
             progress_seconds=every,
             progress_after=every,
             max_in_flight=settings.broadcast_max_in_flight,
+            outage_max_seconds=settings.broadcast_outage_max_seconds,
         ),
         now=clock,
     )

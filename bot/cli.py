@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from telegram.error import BadRequest, InvalidToken, NetworkError
+
 from bot.settings import Settings
+from storage.db import unavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +111,35 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     setup_logging(settings.log_level)
     runner = run_webhook if args.webhook else run_polling
-    asyncio.run(runner(settings, settings.token))
+    try:
+        asyncio.run(runner(settings, settings.token))
+    except Exception as exc:
+        problem = _cannot_start(settings, exc)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return 1
     return 0
+
+
+def _cannot_start(settings: Settings, error: Exception) -> str | None:
+    """One line that says what is wrong and what to check (instead of a traceback), for what
+    an operator can fix: the database or Telegram out of reach, a wrong token."""
+    reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    if unavailable(error):
+        url = make_url(settings.database_url).render_as_string(hide_password=True)
+        return (
+            f"无法连接数据库 {url}（{reason}）。"
+            "请检查 PUFA_DATABASE_URL 是否正确、数据库是否已启动。"
+        )
+    if isinstance(error, InvalidToken):
+        return "Telegram 不认这个 token，请检查 PUFA_BOT_TOKEN。"
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return (
+            f"无法连接 Telegram（{settings.api_base_url}，{reason}）。"
+            "请检查网络和 PUFA_API_BASE_URL。"
+        )
+    return None
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     broadcast_progress_seconds: float = Field(default=3, gt=0)  # progress message updates
     # Broadcast requests on the wire at once; also the most a crash can leave "uncertain".
     broadcast_max_in_flight: int = Field(default=16, ge=1, le=1000)
+    # While Telegram answers with server errors, sending pauses 2 s, 4 s, 8 s ... up to this.
+    broadcast_outage_max_seconds: float = Field(default=3600, ge=1)
     # Also pace replies to one private chat at its rate (for servers that enforce it strictly).
     pace_private_replies: bool = False
     volunteer_reminder_day: int = Field(default=25, ge=0, le=31)  # 0: no month-end reminder

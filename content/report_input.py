@@ -144,15 +144,22 @@ def chinese_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$", re.ASCII)
+# Larger than any count or duration we take: a longer number is only "too large".
+_HUGE = 10**12
 
 
 def _number(text: str) -> float | None:
+    """A number in digits or Chinese numerals; anything beyond `_HUGE` is `_HUGE` (so a
+    thousand nines is out of range, not an overflow)."""
     text = text.replace(",", "").strip()
     if _NUMBER.match(text):
-        return float(text)
+        whole, _, fraction = text.partition(".")
+        if len(whole.lstrip("0")) > len(str(_HUGE)):
+            return float(_HUGE)
+        return float(f"{int(whole)}.{fraction[:6] or 0}")
     value = chinese_int(text)
-    return float(value) if value is not None else None
+    return float(min(value, _HUGE)) if value is not None else None
 
 
 _COUNT_WORDS = re.compile(
@@ -215,8 +222,8 @@ def parse_hours(text: str) -> float:
 
 MAX_PERIOD_DAYS = 5 * 366
 _RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
-_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
-_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 
 
 def parse_date(text: str, *, today: date, max_age_days: int) -> date:
@@ -256,8 +263,9 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 # --- periods (coordinators' /stats and /export) --------------------------------------------
 
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-_YEAR = re.compile(r"^(\d{4})\s*年?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})\s*年?$", re.ASCII)
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a period can be about
 _RANGE = re.compile(r"\s*(?:~|～|至|到|—|--|\s)\s*")
 
 
@@ -286,9 +294,10 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     if value in named:
         return named[value]
     if year := _YEAR.match(value):
-        return _checked(date(int(year[1]), 1, 1), date(int(year[1]), 12, 31))
+        y = _year(int(year[1]))
+        return _checked(date(y, 1, 1), date(y, 12, 31))
     if month := _MONTH.match(value):
-        y, m = int(month[1]), int(month[2])
+        y, m = _year(int(month[1])), int(month[2])
         if not 1 <= m <= 12:
             raise InputError(InputProblem.PERIOD_FORMAT)
         return _checked(date(y, m, 1), _month_end(y, m))
@@ -299,6 +308,12 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     return _checked(start, end)
 
 
+def _year(value: int) -> int:
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise InputError(InputProblem.DATE_INVALID)
+    return value
+
+
 def _previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -307,8 +322,9 @@ def _full_date(text: str) -> date:
     match = _FULL.match(text)
     if match is None:
         raise InputError(InputProblem.PERIOD_FORMAT)
+    year, month, day = (int(g) for g in match.groups())
     try:
-        return date(*(int(g) for g in match.groups()))
+        return date(_year(year), month, day)
     except ValueError:
         raise InputError(InputProblem.DATE_INVALID) from None
 

@@ -103,6 +103,9 @@ class BroadcastTexts(_Texts):
     stale_draft: str
     cancelled_draft: str
     use_buttons: str
+    resend_button: str
+    resend_nothing: str
+    resending: str
     edit_cancelled: str
     progress: str
     progress_done: str

@@ -1,8 +1,9 @@
 """Tables as CSV or XLSX (documents.xlsx, streamed), safe to open in any spreadsheet program.
 
-A cell a spreadsheet program would run as a formula (text starting with = + - @, or a tab or
-carriage return that hides one) gets a leading single quote; control characters XML cannot
-hold are dropped.
+In CSV a cell a spreadsheet program would run as a formula (text starting with = + - @, or a
+tab or carriage return that hides one) gets a leading single quote. XLSX needs none: its text
+cells are text, never formulas, so a phone number like +86... shows as it is. Control
+characters XML cannot hold are dropped.
 """
 
 import csv
@@ -26,9 +27,10 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def _safe(value: Cell) -> Cell:
+def _safe(value: Cell, *, quote: bool) -> Cell:
     if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS.sub("", value))
+        value = ILLEGAL_CHARACTERS.sub("", value)
+        return neutralise(value) if quote else value
     return value
 
 
@@ -43,7 +45,8 @@ class TableWriter:
         self.add_rows([list(headers)], bold=True)
 
     def add_rows(self, rows: Sequence[Sequence[Cell]], *, bold: bool = False) -> None:
-        safe = [[_safe(value) for value in row] for row in rows]
+        quote = self._xlsx is None  # only CSV cells can turn into formulas
+        safe = [[_safe(value, quote=quote) for value in row] for row in rows]
         if self._xlsx is not None:
             self._xlsx.add_rows(safe, bold=bold)
             return

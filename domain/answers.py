@@ -4,17 +4,16 @@ The chat, `pufa ask` and the dashboard all answer through here."""
 
 import html
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
 from content.models import Card
 from content.search import SearchIndex, SearchResult
 from content.ui import UiTexts
-from storage.questions import LoggedAnswer, log_question
+from storage.questions import LoggedAnswer
 
 MAX_QUESTION_CHARS = 500
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -54,30 +53,23 @@ def answer_html(found: Answer, library: Library) -> str:
     return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions))
 
 
-async def log_answer(
-    *,
-    session: AsyncSession,
-    found: Answer,
-    telegram_id: int | None,
-    chat_type: str,
-    source: str,
-    now: datetime,
-) -> int:
-    """Logs the question with what the bot answered; returns its id (for 没解决 feedback)."""
+def log_entry(
+    found: Answer, *, telegram_id: int | None, chat_type: str, source: str, now: datetime
+) -> LoggedAnswer:
+    """The question's entry in the log, with a fresh reference for its 没解决 button (the
+    entry is written a moment later, off the reply's path)."""
     best, result = found.result.best, found.result
-    return await log_question(
-        session=session,
-        answer=LoggedAnswer(
-            telegram_id=telegram_id,
-            chat_type=chat_type,
-            source=source,
-            text=found.question,
-            card_id=best.card_id if best and result.matched else None,
-            score=best.score if best else 0.0,
-            matched=result.matched,
-            ambiguous=result.ambiguous,
-        ),
-        now=now,
+    return LoggedAnswer(
+        ref=secrets.token_hex(6),
+        asked_at=now,
+        telegram_id=telegram_id,
+        chat_type=chat_type,
+        source=source,
+        text=found.question,
+        card_id=best.card_id if best and result.matched else None,
+        score=best.score if best else 0.0,
+        matched=result.matched,
+        ambiguous=result.ambiguous,
     )
 
 

@@ -3,18 +3,28 @@
 Each delivery is marked `sending` (committed) before its request leaves and gets its outcome
 written when the answer comes. A process killed in between leaves rows in `sending`; the
 next start marks them `uncertain`, counts and reports them, and never sends them again. At
-most `max_in_flight` rows are `sending` at once, so that is also the most a kill (or a stall
-whose outcome cannot be known) can leave uncertain.
-Everything else (pending rows, retries waiting for their time) simply continues.
+most `max_in_flight` rows are `sending` at once, so that is also the most a kill, or a stall
+longer than the send timeout, can leave uncertain.
+
+What a failure means decides what happens next:
+- a recipient's own problem (blocked the bot, chat gone, message refused) fails that one;
+- Telegram's 429 pauses every send for the time it asks;
+- a server error or a broken connection means Telegram (or the way to it) is in trouble, not
+  the recipient: the whole engine pauses, 2 s, then 4 s, 8 s ... up to `outage_max_seconds`,
+  and the delivery waits its turn again, however long the outage lasts;
+- the database gone: each outcome is written again until the database is back (the request's
+  window slot is held meanwhile, so nothing more goes out), then sending resumes.
+A broadcast's summary is retried until the coordinator has it.
 """
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.messages import (
     Blocked,
@@ -32,25 +42,35 @@ from scheduler.messages import (
 )
 from scheduler.ratelimit import Pacer, Ticket
 from storage import broadcasts as repo
-from storage.db import Database
+from storage.db import Database, unavailable
 from storage.models import Broadcast, BroadcastStatus, Clock, DeliveryState, utcnow
 from storage.subscriptions import mark_inactive, move_chat
 
 log = logging.getLogger(__name__)
-_MAX_BACKOFF = 300.0
+T = TypeVar("T")
+_DATABASE_RETRY_MAX = 30.0
 
 
 @dataclass(frozen=True)
 class EngineConfig:
     batch_size: int = 200
     max_in_flight: int = 16  # requests on the wire at once (enough for 30/s at ~0.5 s latency)
-    max_attempts: int = 5
-    backoff_seconds: float = 2.0
+    backoff_seconds: float = 2.0  # the first pause after a server or network error
+    outage_max_seconds: float = 3600.0  # the longest pause while Telegram stays unreachable
+    database_retry_seconds: float = 1.0  # the first wait while the database is unreachable
     progress_seconds: float = 3.0
-    progress_after: float = (
-        5.0  # a broadcast done sooner needs no progress message, only its summary
-    )
+    # A broadcast done sooner needs no progress message, only its summary.
+    progress_after: float = 5.0
     idle_seconds: float = 1.0
+
+
+def _failed(what: str, error: Exception) -> None:
+    """A database that cannot be reached is expected now and then (one line); anything else
+    is a bug worth its traceback."""
+    if unavailable(error):
+        log.warning("%s: database unreachable (%s)", what, type(error).__name__)
+    else:
+        log.exception(what)
 
 
 class DeliveryEngine:
@@ -71,6 +91,7 @@ class DeliveryEngine:
         self.now = now
         self.recovered: dict[int, int] = {}  # broadcast id -> deliveries marked uncertain
         self.floods = 0  # 429s met (should stay 0)
+        self.outages = 0  # pauses for a server or network error
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._answered = asyncio.Event()  # a delivery got its outcome
@@ -82,10 +103,18 @@ class DeliveryEngine:
         self._outgoing: dict[int, Outgoing] = {}
         self._cancelled: set[int] = set()
         self._last_progress: dict[int, tuple[int, float]] = {}
+        # Outages: sends started in an earlier epoch fail for a trouble already answered.
+        self._epoch = 0
+        self._troubles = 0  # consecutive outage pauses
+        self._resume_at = 0.0  # loop time before which nothing is sent
+        self._reporting: set[int] = set()
+        self._report_after: dict[int, float] = {}  # broadcast id -> loop time of the next try
+        self._report_tries: dict[int, int] = {}
 
     async def start(self) -> None:
-        async with self.db.session() as session:
-            self.recovered = await repo.recover_interrupted(session=session, now=self.now())
+        self.recovered = await self._persist(
+            lambda session: repo.recover_interrupted(session=session, now=self.now())
+        )
         if self.recovered:
             log.warning("deliveries interrupted by a crash, now uncertain: %s", self.recovered)
         self._loops = [
@@ -126,16 +155,16 @@ class DeliveryEngine:
                         limit=self.config.batch_size,
                         now=self.now(),
                     )
-            except Exception:
-                log.exception("could not read pending deliveries")
+            except Exception as exc:
+                _failed("could not read pending deliveries", exc)
                 await self._idle(self.config.idle_seconds)
                 continue
             if batch:
                 cursor = batch[-1].id
                 try:
                     started_in_sweep |= await self._dispatch(batch)
-                except Exception:  # the database or a broken broadcast: keep the engine alive
-                    log.exception("dispatching deliveries failed")
+                except Exception as exc:  # the database or a broken broadcast: carry on
+                    _failed("dispatching deliveries failed", exc)
                     await self._idle(self.config.idle_seconds)
                 continue
             if cursor and started_in_sweep:
@@ -147,9 +176,10 @@ class DeliveryEngine:
     async def _dispatch(self, batch: list[repo.DeliveryTask]) -> bool:
         """Marks each delivery `sending` (committed), then waits for its rate-limit slot and
         sends. Marking first keeps the database out of the slot's time, so the limit is used
-        fully; a kill meanwhile leaves at most this one row, plus those on the wire, uncertain."""
+        fully; a kill meanwhile leaves at most the rows in the window uncertain."""
         started = False
         for task in batch:
+            await self._until_resumed()
             if self._stopping:
                 break
             if task.broadcast_id in self._cancelled or task.id in self._in_flight:
@@ -160,15 +190,27 @@ class DeliveryEngine:
             if message is None:
                 continue
             await self._window.acquire()
-            if not await self._mark_sending(task):
+            try:
+                marked = await self._mark_sending(task)
+            except BaseException:
                 self._window.release()
-                continue  # cancelled meanwhile
+                raise
+            if not marked:  # cancelled meanwhile
+                self._window.release()
+                continue
             self._in_flight[task.id] = task.broadcast_id
             ticket = await self.pacer.acquire(task.chat_id)
             assert ticket is not None
-            self._spawn(self._deliver(task, ticket, message))
+            self._spawn(self._deliver(task, ticket, message, self._epoch))
             started = True
         return started
+
+    async def _until_resumed(self) -> None:
+        """Waits out a pause after a server or network error (a stop ends the wait)."""
+        loop = asyncio.get_running_loop()
+        while not self._stopping and (left := self._resume_at - loop.time()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), left)
 
     async def _renderable(self, task: repo.DeliveryTask) -> Outgoing | None:
         """The message, or None after failing the delivery (e.g. the card it shows is gone)."""
@@ -212,9 +254,11 @@ class DeliveryEngine:
             await asyncio.wait_for(self._wake.wait(), seconds)
         self._wake.clear()
 
-    async def _deliver(self, task: repo.DeliveryTask, ticket: Ticket, message: Outgoing) -> None:
+    async def _deliver(
+        self, task: repo.DeliveryTask, ticket: Ticket, message: Outgoing, epoch: int
+    ) -> None:
         try:
-            await self._deliver_once(task, ticket, message)
+            await self._deliver_once(task, ticket, message, epoch)
         except Exception:  # the row stays `sending`: uncertain after a restart, never resent
             log.exception("delivery %s failed unexpectedly", task.id)
         finally:
@@ -223,7 +267,7 @@ class DeliveryEngine:
             self._answered.set()
 
     async def _deliver_once(
-        self, task: repo.DeliveryTask, ticket: Ticket, message: Outgoing
+        self, task: repo.DeliveryTask, ticket: Ticket, message: Outgoing, epoch: int
     ) -> None:
         outcome: Outcome | None = None
         try:
@@ -233,6 +277,10 @@ class DeliveryEngine:
             outcome = await self._send(task.chat_id, message)
         finally:
             self.pacer.finish(ticket, counted=not isinstance(outcome, Retry | RetryLater | None))
+        if isinstance(outcome, Retry | Uncertain):
+            self._trouble(epoch, outcome.reason)
+        elif isinstance(outcome, Sent):
+            self._troubles = 0
         await self._record(task, outcome)
 
     async def _send(self, chat_id: int, message: Outgoing) -> Outcome:
@@ -241,6 +289,21 @@ class DeliveryEngine:
         except Exception as exc:  # a bug at the edge: whether it sent is unknown
             log.exception("sender failed for chat %s", chat_id)
             return Uncertain(f"error: {exc!r}"[:300])
+
+    def _trouble(self, epoch: int, reason: str) -> None:
+        """A server or network error: pause every send, longer each time it happens again.
+        Sends already on the wire when the pause began fail for the same trouble."""
+        if epoch != self._epoch:
+            return
+        self._epoch += 1
+        self._troubles += 1
+        self.outages += 1
+        pause = min(
+            self.config.backoff_seconds * 2 ** (self._troubles - 1),
+            self.config.outage_max_seconds,
+        )
+        self._resume_at = asyncio.get_running_loop().time() + pause
+        log.warning("Telegram unreachable (%s): sending paused for %.1f s", reason, pause)
 
     async def _message(self, broadcast_id: int) -> Outgoing:
         message = self._outgoing.get(broadcast_id)
@@ -254,33 +317,13 @@ class DeliveryEngine:
     async def _record(
         self, task: repo.DeliveryTask, outcome: Outcome, forced: DeliveryState | None = None
     ) -> None:
-        now = self.now()
-        attempts = task.attempts + 1
-        values: dict[str, Any] = {}
-        if isinstance(outcome, Sent):
-            state, values = DeliveryState.SENT, {"message_id": outcome.message_id, "error": ""}
-        elif isinstance(outcome, RetryLater):
-            self.floods += 1
-            self.pacer.pause(outcome.seconds)
-            state = DeliveryState.PENDING
-            values = {"attempts": task.attempts, "error": f"429: retry after {outcome.seconds}s"}
-        elif isinstance(outcome, Retry) and attempts < self.config.max_attempts:
-            backoff = min(self.config.backoff_seconds * 2 ** (attempts - 1), _MAX_BACKOFF)
-            state = DeliveryState.PENDING
-            values = {"error": outcome.reason, "not_before": now + timedelta(seconds=backoff)}
-        elif isinstance(outcome, Blocked):
-            state, values = DeliveryState.BLOCKED, {"error": outcome.reason}
-        elif isinstance(outcome, Moved):  # waits again; move_chat below sends it to the new id
-            state, values = DeliveryState.PENDING, {"attempts": task.attempts}
-        elif isinstance(outcome, Uncertain):
-            state, values = DeliveryState.UNCERTAIN, {"error": outcome.reason}
-        else:
-            assert isinstance(outcome, Failed | Retry)
-            state, values = DeliveryState.FAILED, {"error": outcome.reason}
-        values["error"] = values.get("error", "")[:300]
+        """Writes the outcome, again and again while the database is unreachable."""
+        state, values = self._result(task, outcome)
         if forced is not None:
             state, values = forced, {}
-        async with self.db.session() as session:
+        now = self.now()
+
+        async def write(session: AsyncSession) -> None:
             await repo.move_delivery(
                 session=session,
                 delivery_id=task.id,
@@ -300,18 +343,64 @@ class DeliveryEngine:
                 await mark_inactive(
                     session=session, chat_ids=[task.chat_id], reason=outcome.reason, now=now
                 )
+
+        await self._persist(write)
         if state is DeliveryState.PENDING:
             self._wake.set()
+
+    def _result(
+        self, task: repo.DeliveryTask, outcome: Outcome
+    ) -> tuple[DeliveryState, dict[str, Any]]:
+        """The delivery's new state, and what else to store, for an outcome."""
+        if isinstance(outcome, Sent):
+            return DeliveryState.SENT, {"message_id": outcome.message_id, "error": ""}
+        if isinstance(outcome, RetryLater):
+            self.floods += 1
+            self.pacer.pause(outcome.seconds)
+            return DeliveryState.PENDING, {
+                "attempts": task.attempts,
+                "error": f"429: retry after {outcome.seconds}s",
+            }
+        if isinstance(outcome, Retry):  # not the recipient's fault: it waits its turn again
+            return DeliveryState.PENDING, {
+                "attempts": task.attempts,
+                "error": outcome.reason[:300],
+            }
+        if isinstance(outcome, Moved):  # waits again; move_chat sends it to the new id
+            return DeliveryState.PENDING, {"attempts": task.attempts}
+        if isinstance(outcome, Blocked):
+            return DeliveryState.BLOCKED, {"error": outcome.reason[:300]}
+        if isinstance(outcome, Uncertain):
+            return DeliveryState.UNCERTAIN, {"error": outcome.reason[:300]}
+        return DeliveryState.FAILED, {"error": outcome.reason[:300]}
+
+    async def _persist(self, write: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Runs `write` in a transaction, again after a pause while the database is
+        unreachable (a stop ends the retrying: the caller's row stays as it is)."""
+        delay = self.config.database_retry_seconds
+        while True:
+            try:
+                async with self.db.session() as session:
+                    return await write(session)
+            except Exception as exc:
+                if not unavailable(exc) or self._stopping:
+                    raise
+                log.warning(
+                    "database unreachable (%s): retrying in %.1f s", type(exc).__name__, delay
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), delay)
+            delay = min(delay * 2, _DATABASE_RETRY_MAX)
 
     # progress and completion
 
     async def _watch_loop(self) -> None:
-        await self._report_leftovers()
         while not self._stopping:
             try:
+                await self._report_unreported()
                 await self._watch_once()
-            except Exception:
-                log.exception("progress check failed")
+            except Exception as exc:
+                _failed("progress check failed", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopped.wait(), self.config.progress_seconds)
 
@@ -371,28 +460,45 @@ class DeliveryEngine:
             await self._report(broadcast_id)
 
     async def _report(self, broadcast_id: int) -> None:
-        """The final summary, once (a crash before it is recorded repeats it at start-up)."""
+        """The final summary, once: tried again later until the coordinator has it (a crash
+        before it is recorded repeats it at start-up)."""
+        if broadcast_id in self._reporting:
+            return
+        self._reporting.add(broadcast_id)
+        try:
+            await self._report_once(broadcast_id)
+        finally:
+            self._reporting.discard(broadcast_id)
+
+    async def _report_once(self, broadcast_id: int) -> None:
         async with self.db.session() as session:
             broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
             counts = await repo.counts(session=session, broadcast_id=broadcast_id)
             reasons = await repo.failure_reasons(session=session, broadcast_id=broadcast_id)
-        assert broadcast is not None
-        try:
-            if broadcast.status == BroadcastStatus.MISSED:
-                await self.reporter.missed(broadcast)
-            else:
-                await self.reporter.finished(broadcast, counts, reasons)
-        except Exception:
-            log.exception("could not report on broadcast %s", broadcast_id)
-        async with self.db.session() as session:
-            await repo.change(
+        if broadcast is None or broadcast.reported_at is not None:
+            return
+        if broadcast.status == BroadcastStatus.MISSED:
+            delivered = await self.reporter.missed(broadcast)
+        else:
+            delivered = await self.reporter.finished(broadcast, counts, reasons)
+        if not delivered:
+            tries = self._report_tries[broadcast_id] = self._report_tries.get(broadcast_id, 0) + 1
+            pause = min(self.config.backoff_seconds * 2 ** (tries - 1), 300.0)
+            self._report_after[broadcast_id] = asyncio.get_running_loop().time() + pause
+            log.warning(
+                "summary of broadcast %s not delivered; again in %.0f s", broadcast_id, pause
+            )
+            return
+        await self._persist(
+            lambda session: repo.change(
                 session=session,
                 broadcast_id=broadcast_id,
                 allowed=[broadcast.status],
                 reported_at=self.now(),
             )
-        self._outgoing.pop(broadcast_id, None)
-        self._last_progress.pop(broadcast_id, None)
+        )
+        for cache in (self._outgoing, self._last_progress, self._report_after, self._report_tries):
+            cache.pop(broadcast_id, None)
 
     async def _report_when_quiet(self, broadcast_id: int) -> None:
         while self._busy(broadcast_id):
@@ -404,12 +510,16 @@ class DeliveryEngine:
     async def report_missed(self, broadcast_id: int) -> None:
         await self._report(broadcast_id)
 
-    async def _report_leftovers(self) -> None:
-        """Summaries a crash kept from being sent (finished, cancelled or missed, unreported)."""
+    async def _report_unreported(self) -> None:
+        """Summaries not given yet (a crash, or Telegram down when they were due), each when
+        its retry is due."""
         async with self.db.session() as session:
             rows = await repo.unreported(session=session)
+        now = asyncio.get_running_loop().time()
         for broadcast in rows:
             assert broadcast.id is not None
+            if self._busy(broadcast.id) or self._report_after.get(broadcast.id, 0.0) > now:
+                continue
             await self._report(broadcast.id)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:

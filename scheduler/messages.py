@@ -43,7 +43,8 @@ class Failed:
 
 @dataclass(frozen=True)
 class Retry:
-    """The request certainly did not reach Telegram (connection refused, 5xx): try again."""
+    """Telegram did not take the request (a server error, no connection): not the
+    recipient's fault; the engine pauses and the delivery waits its turn again."""
 
     reason: str
 
@@ -57,7 +58,8 @@ class RetryLater:
 
 @dataclass(frozen=True)
 class Uncertain:
-    """The request may have been delivered (the connection broke after it was sent)."""
+    """The request may have been delivered (no answer in time, or the connection broke after
+    it was sent): never sent again, counted as uncertain."""
 
     reason: str
 
@@ -90,6 +92,8 @@ class Reporter(Protocol):
 
     async def finished(
         self, broadcast: Broadcast, counts: Counts, reasons: list[tuple[str, int]]
-    ) -> None: ...
+    ) -> bool:
+        """Gives the summary; False if it could not be delivered yet (try again later)."""
 
-    async def missed(self, broadcast: Broadcast) -> None: ...
+    async def missed(self, broadcast: Broadcast) -> bool:
+        """Says a broadcast was missed; False if that could not be delivered yet."""

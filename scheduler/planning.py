@@ -164,6 +164,27 @@ async def begin_sending(
     return len(chat_ids)
 
 
+def resend_of(original: Broadcast, *, by: int, now: datetime, total: int) -> Broadcast:
+    """The same message again, being sent now (to recipients the caller plans), once."""
+    return Broadcast(
+        origin="coordinator",
+        created_by=by,
+        content_kind=original.content_kind,
+        text=original.text,
+        card_id=original.card_id,
+        source_chat_id=original.source_chat_id,
+        source_message_id=original.source_message_id,
+        audience=original.audience,
+        audience_value=original.audience_value,
+        send_at=now,
+        status=BroadcastStatus.SENDING,
+        started_at=now,
+        total=total,
+        dedupe_key=f"resend:{original.id}",
+        created_at=now,
+    )
+
+
 def occurrence_of(parent: Broadcast) -> Broadcast:
     """One week's instance of a recurring announcement (its own deliveries and summary)."""
     return Broadcast(

@@ -3,8 +3,10 @@ limiter every other request of the bot goes through, so replies and broadcasts s
 budget.
 """
 
+import asyncio
 import contextlib
 import contextvars
+import logging
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
@@ -35,6 +37,8 @@ from scheduler.messages import (
     Uncertain,
 )
 from scheduler.ratelimit import Pacer
+
+log = logging.getLogger(__name__)
 
 # Methods that put a message into a chat: what Telegram's flood limits count.
 SENDING = frozenset(
@@ -98,10 +102,9 @@ def classify(error: TelegramError) -> Outcome:
         gone = any(marker in text.lower() for marker in _GONE)
         return Blocked(text) if gone else Failed(text)
     if isinstance(error, TimedOut | NetworkError):
-        cause = error.__cause__
-        if cause is None or isinstance(cause, _NOT_SENT):  # an HTTP error status, or no connection
+        if _not_taken(error):  # an HTTP error status, or no connection
             return Retry(text or type(error).__name__)
-        return Uncertain(f"{type(cause).__name__}: {text}")
+        return Uncertain(f"{type(error.__cause__).__name__}: {text}")
     return Failed(text or type(error).__name__)
 
 
@@ -118,11 +121,15 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
 
 class TelegramSender:
     """Sends one prepared message. `paced`: the caller (the engine) has taken the rate-limit
-    slots already; otherwise the request waits in the shared limiter like any other."""
+    slots already; otherwise the request waits in the shared limiter like any other.
+    `timeout`: how long to wait for Telegram's answer. Generous, since a request that times
+    out after it was sent can never be sent again (it may have arrived): a slow answer is
+    better than an uncertain one."""
 
-    def __init__(self, bot: ExtBot[None], *, paced: bool = True) -> None:
+    def __init__(self, bot: ExtBot[None], *, paced: bool = True, timeout: float = 30.0) -> None:
         self.bot = bot
         self.paced = paced
+        self.timeout = timeout
 
     async def send(self, chat_id: int, message: Outgoing) -> Outcome:
         token = _paced.set(self.paced)
@@ -137,7 +144,12 @@ class TelegramSender:
         if message.copy_from is not None:
             from_chat, message_id = message.copy_from
             copied = await self.bot.copy_message(
-                chat_id, from_chat, message_id, reply_markup=keyboard(message)
+                chat_id,
+                from_chat,
+                message_id,
+                reply_markup=keyboard(message),
+                read_timeout=self.timeout,
+                write_timeout=self.timeout,
             )
             return copied.message_id
         sent = await self.bot.send_message(
@@ -146,15 +158,31 @@ class TelegramSender:
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(message),
             disable_web_page_preview=True,
+            read_timeout=self.timeout,
+            write_timeout=self.timeout,
         )
         return sent.message_id
+
+
+def _not_taken(error: TelegramError) -> bool:
+    """Telegram certainly did not act on the request (a server error status, or no
+    connection): safe to send it again. A timeout after sending is not: it may have arrived."""
+    if isinstance(error, BadRequest | Forbidden | RetryAfter | ChatMigrated):
+        return False
+    if isinstance(error, TimedOut | NetworkError):
+        return error.__cause__ is None or isinstance(error.__cause__, _NOT_SENT)
+    return False
 
 
 class SharedRateLimiter(BaseRateLimiter[None]):
     """PTB's hook for every request: sends wait for the shared global budget (and for their
     group's); replies in a private chat wait for its 1/s only when `pace_private_replies`
     (for a server that enforces it strictly) but always count against it, so a broadcast
-    that follows a reply still waits. A 429 pauses everything and is retried twice."""
+    that follows a reply still waits. A 429 pauses everything and is retried twice. A reply
+    Telegram did not take (a server error, no connection) is tried again after 0.5 s, 1 s and
+    2 s; the delivery engine's sends (`paced`) are left to the engine, which pauses instead."""
+
+    RETRY_DELAYS = (0.5, 1.0, 2.0)
 
     def __init__(self, pacer: Pacer, *, pace_private_replies: bool = False) -> None:
         self.pacer = pacer
@@ -175,8 +203,31 @@ class SharedRateLimiter(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if _paced.get() or endpoint.lower() == "getupdates":
+            return await callback(*args, **kwargs)
+        for delay in self.RETRY_DELAYS:
+            try:
+                return await self._paced_call(callback, args, kwargs, endpoint, data)
+            except TelegramError as error:
+                if not _not_taken(error):
+                    raise
+                log.warning(
+                    "%s not taken by Telegram (%s): again in %.1f s", endpoint, error, delay
+                )
+            await asyncio.sleep(delay)
+        return await self._paced_call(callback, args, kwargs, endpoint, data)
+
+    async def _paced_call(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """One call; a send first waits for its rate-limit slots (a 429 pauses and retries)."""
         chat_id = data.get("chat_id")
-        if _paced.get() or endpoint.lower() not in SENDING or not isinstance(chat_id, int):
+        if endpoint.lower() not in SENDING or not isinstance(chat_id, int):
             return await callback(*args, **kwargs)
         for attempt in range(3):
             wait_for_chat = chat_id < 0 or self.pace_private_replies or _unprompted.get()

@@ -21,12 +21,12 @@ from content.loader import Library
 from scheduler.calendar_sync import CalendarKeeper
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine
-from scheduler.planning import Plan, begin_sending, occurrence_of, store_draft
+from scheduler.planning import Plan, begin_sending, occurrence_of, resend_of, store_draft
 from scheduler.timeparse import Weekly
 from storage import broadcasts as repo
 from storage.audit import record
-from storage.db import Database
-from storage.models import Broadcast, BroadcastStatus, Clock, utcnow
+from storage.db import Database, unavailable
+from storage.models import Broadcast, BroadcastStatus, Clock, DeliveryState, utcnow
 
 log = logging.getLogger(__name__)
 ENDED = (BroadcastStatus.DONE, BroadcastStatus.CANCELLED, BroadcastStatus.MISSED)
@@ -112,7 +112,15 @@ class Broadcasting:
         """Jobs only start our own tasks, which `stop` waits for (APScheduler would cancel)."""
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            if unavailable(error):  # the next due-check tries again
+                log.warning("due-check skipped: database unreachable (%s)", type(error).__name__)
+            else:
+                log.error("a scheduled job failed", exc_info=error)
 
     # the due-check
 
@@ -247,6 +255,36 @@ class Broadcasting:
             if job is not None:
                 job.remove()
         return done, before
+
+    async def resend_failed(self, broadcast_id: int, by: int) -> Broadcast | None:
+        """A new broadcast of the same message to the recipients broadcast `broadcast_id`
+        failed for (once: pressing again changes nothing); None if there is nobody to send to."""
+        now = self.clock()
+        async with self.db.session() as session:
+            original = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+            if original is None or original.status not in ENDED:
+                return None
+            delivered = await repo.delivered_chats(session=session, broadcast_id=broadcast_id)
+            failed = sorted(c for c, state in delivered.items() if state == DeliveryState.FAILED)
+            if not failed:
+                return None
+            copy = resend_of(original, by=by, now=now, total=len(failed))
+            stored = await repo.add_broadcast(session=session, broadcast=copy)
+            if stored is None or stored.id is None:
+                return None
+            await repo.plan_deliveries(
+                session=session, broadcast_id=stored.id, chat_ids=failed, now=now
+            )
+            await record(
+                session=session,
+                actor_id=by,
+                action="broadcast.resend",
+                target=str(stored.id),
+                detail=f"of {broadcast_id}: {len(failed)}",
+                now=now,
+            )
+        self.engine.wake()
+        return stored
 
     async def reschedule(self, broadcast_id: int, at: datetime, by: int) -> bool:
         async with self.db.session() as session:

@@ -75,6 +75,9 @@ class QuestionLog(SQLModel, table=True):
     __tablename__ = "question_log"
 
     id: int | None = Field(default=None, primary_key=True)
+    # A random reference given when the answer is sent (the 没解决 button carries it), since
+    # the row itself is written a moment later.
+    ref: str | None = Field(default=None, max_length=16, unique=True, index=True)
     telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
     chat_type: str = Field(default="private", max_length=16)
     source: str = Field(default="text", max_length=16)

@@ -1,5 +1,6 @@
 """People the bot has met: who they are, their role, when they were first and last seen."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +25,25 @@ async def touch_person(
     person.name, person.username, person.last_seen = name[:200], username, now
     session.add(person)
     return person
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A person seen at `at` (the guard notes it; the write-behind writes it)."""
+
+    telegram_id: int
+    name: str
+    username: str | None
+    at: datetime
+
+
+async def touch_people(session: AsyncSession, seen: list[Seen]) -> None:
+    """Writes a batch of sightings (the latest per person wins)."""
+    latest = {s.telegram_id: s for s in sorted(seen, key=lambda s: s.at)}
+    for s in latest.values():
+        await touch_person(
+            session=session, telegram_id=s.telegram_id, name=s.name, username=s.username, now=s.at
+        )
 
 
 async def get_role(*, session: AsyncSession, telegram_id: int) -> Role:

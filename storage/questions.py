@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +14,8 @@ MAX_LOGGED_CHARS = 4096
 
 @dataclass(frozen=True)
 class LoggedAnswer:
+    ref: str  # given when the answer is sent: its 没解决 button carries it
+    asked_at: datetime
     telegram_id: int | None
     chat_type: str
     source: str
@@ -31,20 +33,17 @@ class UnansweredQuestion:
     last_asked: datetime
 
 
-async def log_question(*, session: AsyncSession, answer: LoggedAnswer, now: datetime) -> int:
-    row = QuestionLog(**{**answer.__dict__, "text": answer.text[:MAX_LOGGED_CHARS]}, asked_at=now)
-    session.add(row)
-    await session.flush()
-    assert row.id is not None
-    return row.id
+async def log_questions(session: AsyncSession, answers: list[LoggedAnswer]) -> None:
+    """Logs a batch of questions in one statement (the write-behind's writer)."""
+    rows = [{**a.__dict__, "text": a.text[:MAX_LOGGED_CHARS]} for a in answers]
+    if rows:
+        await session.exec(insert(QuestionLog), params=rows)
 
 
-async def mark_unsolved(
-    *, session: AsyncSession, question_id: int, telegram_id: int
-) -> bool | None:
+async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) -> bool | None:
     """Record "没解决" for a question: True if recorded now, False if it already was, None if
     there is no such question of this person's (only the asker may give feedback)."""
-    row = await session.get(QuestionLog, question_id)
+    row = (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
     if row is None or row.telegram_id != telegram_id:
         return None
     if row.feedback is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import CursorResult, func, or_, update
+from sqlalchemy import CursorResult, String, cast, func, literal, or_, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +14,8 @@ from storage.models import (
     ActivityReport,
     AuditLog,
     Broadcast,
+    BroadcastStatus,
+    CampaignDates,
     ConversationDraft,
     Delivery,
     Invite,
@@ -182,8 +184,10 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
     profile, drafts, role, subscriptions and the record of broadcasts delivered to their
     private chat are deleted; their activity reports stay as anonymous counts without
-    photos, location or link to them; audit entries, invites, broadcasts they wrote and
-    groups they subscribed lose their name."""
+    photos, location, place, summary or link to them; audit entries, invites, campaign dates,
+    broadcasts they wrote (their keys, progress messages and copied sources) and groups they
+    subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
+    lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -191,7 +195,15 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         await session.exec(
             update(ActivityReport)
             .where(col(ActivityReport.volunteer_id) == telegram_id)
-            .values(volunteer_id=ANONYMOUS_ID, photo_file_ids="", lat=None, lon=None)
+            .values(
+                volunteer_id=ANONYMOUS_ID,
+                submission_key=literal("erased-") + cast(ActivityReport.id, String),
+                photo_file_ids="",
+                lat=None,
+                lon=None,
+                place="",
+                summary="",
+            )
         )
     )
     had_profile = await session.get(Volunteer, telegram_id) is not None
@@ -214,11 +226,40 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(Recipient).where(col(Recipient.added_by) == telegram_id).values(added_by=None)
     )
+    await _forget_in_broadcasts(session, telegram_id)
     await session.exec(
-        update(Broadcast).where(col(Broadcast.created_by) == telegram_id).values(created_by=None)
+        update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
+
+
+async def _forget_in_broadcasts(session: AsyncSession, telegram_id: int) -> None:
+    """Broadcasts keep their content and counts, never the person's id."""
+    waiting = [BroadcastStatus.SCHEDULED.value, BroadcastStatus.MUTED.value]
+    await session.exec(
+        update(Broadcast)
+        .where(col(Broadcast.source_chat_id) == telegram_id, col(Broadcast.status).in_(waiting))
+        .values(status=BroadcastStatus.CANCELLED.value, note="cancelled: its source was erased")
+    )
+    await session.exec(
+        update(Broadcast)
+        .where(col(Broadcast.source_chat_id) == telegram_id)
+        .values(source_chat_id=None, source_message_id=None)
+    )
+    await session.exec(
+        update(Broadcast)
+        .where(col(Broadcast.progress_chat_id) == telegram_id)
+        .values(progress_chat_id=None, progress_message_id=None)
+    )
+    await session.exec(
+        update(Broadcast)
+        .where(col(Broadcast.dedupe_key).startswith(f"draft:{telegram_id}:"))
+        .values(dedupe_key=literal("erased:") + cast(Broadcast.id, String))
+    )
+    await session.exec(
+        update(Broadcast).where(col(Broadcast.created_by) == telegram_id).values(created_by=None)
+    )
 
 
 # --- roles ---------------------------------------------------------------------------------

@@ -108,8 +108,10 @@ async def broadcasting_stack(
     rate: float = 30,
     clock: Callable[[], datetime] | None = None,
     grace: timedelta = timedelta(minutes=30),
-    max_attempts: int = 5,
     reminder_day: int = 0,
+    outage_max_seconds: float = 0.4,
+    send_timeout: float = 30.0,
+    max_in_flight: int = 16,
     **api_options: Any,
 ) -> AsyncIterator[Stack]:
     """Engine, timing service and a real bot against a LocalBotApi enforcing the limits."""
@@ -128,11 +130,15 @@ async def broadcasting_stack(
                 progress_seconds=0.2,
                 progress_after=1.0,
                 backoff_seconds=0.05,
+                outage_max_seconds=outage_max_seconds,
+                database_retry_seconds=0.05,
                 idle_seconds=0.2,
-                max_attempts=max_attempts,
+                max_in_flight=max_in_flight,
             )
+            sender = TelegramSender(bot, timeout=send_timeout)
+            clock = clock or ControlledClock()
             engine = DeliveryEngine(
-                db, TelegramSender(bot), BroadcastRenderer(library), reporter, pacer, config=config
+                db, sender, BroadcastRenderer(library), reporter, pacer, config=config, now=clock
             )
             service = Broadcasting(
                 db,
@@ -140,7 +146,7 @@ async def broadcasting_stack(
                 TZ,
                 engine,
                 BroadcastConfig(grace=grace, volunteer_reminder_day=reminder_day),
-                clock=clock or ControlledClock(),
+                clock=clock,
             )
             await service.start()
             try:

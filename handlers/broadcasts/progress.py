@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from content.loader import Library
 from handlers.broadcasts.render import BroadcastRenderer
-from handlers.broadcasts.scheduled import stop_button
+from handlers.broadcasts.scheduled import resend_button, stop_button
 from scheduler.sender import unprompted
 from scheduler.timeparse import describe
 from storage.audience import Audience
@@ -63,7 +63,7 @@ class TelegramReporter:
 
     async def finished(
         self, broadcast: Broadcast, counts: Counts, reasons: list[tuple[str, int]]
-    ) -> None:
+    ) -> bool:
         ui = self.ui
         assert broadcast.id is not None
         audience = BroadcastRenderer(self.library).audience_name(
@@ -91,14 +91,18 @@ class TelegramReporter:
         if broadcast.progress_message_id:
             await self._edit(broadcast, ui.progress_done.format(id=broadcast.id), None)
         troubled = counts.failed or counts.uncertain or counts.total == 0
-        for chat_id in self._recipients(broadcast, only_if=bool(troubled)):
-            await self._send(chat_id, text)
+        markup = None
+        if counts.failed and broadcast.created_by is not None:
+            label = ui.resend_button.format(count=counts.failed)
+            markup = resend_button(label, broadcast.id)
+        recipients = self._recipients(broadcast, only_if=bool(troubled))
+        return all([await self._send(chat_id, text, markup) for chat_id in recipients])
 
-    async def missed(self, broadcast: Broadcast) -> None:
+    async def missed(self, broadcast: Broadcast) -> bool:
         when = describe(broadcast.send_at.astimezone(self.tz))
         text = self.ui.missed.format(id=broadcast.id, when=when, grace=self.grace_minutes)
-        for chat_id in self._recipients(broadcast, only_if=True):
-            await self._send(chat_id, text)
+        recipients = self._recipients(broadcast, only_if=True)
+        return all([await self._send(chat_id, text) for chat_id in recipients])
 
     def _recipients(self, broadcast: Broadcast, *, only_if: bool) -> list[int]:
         """The coordinator who made it; for calendar reminders, admins when it matters."""
@@ -106,12 +110,22 @@ class TelegramReporter:
             return [broadcast.created_by]
         return sorted(self.admin_ids) if only_if else []
 
-    async def _send(self, chat_id: int, text: str) -> None:
+    async def _send(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> bool:
+        """False when Telegram could not take it now (say it again later); a chat that blocked
+        the bot or is gone will not take it ever, so that counts as done."""
         try:
             with unprompted():
-                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+                await self.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+        except (BadRequest, Forbidden) as exc:
+            log.warning("a broadcast report cannot reach %s: %s", chat_id, exc)
         except TelegramError as exc:
-            log.warning("could not send a broadcast report to %s: %s", chat_id, exc)
+            log.warning("could not send a broadcast report to %s now: %s", chat_id, exc)
+            return False
+        return True
 
     async def _edit(
         self, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None

@@ -33,6 +33,7 @@ class ScheduledButton(StrEnum):
     TIME = "t"
     TEXT = "e"
     CANCEL = "x"  # cancel a waiting one, or stop one being sent
+    RESEND = "rs"  # send a finished one again to the recipients it failed for
 
 
 def _button(label: str, action: ScheduledButton, broadcast_id: int) -> InlineKeyboardButton:
@@ -43,6 +44,11 @@ def _button(label: str, action: ScheduledButton, broadcast_id: int) -> InlineKey
 def stop_button(label: str, broadcast_id: int) -> InlineKeyboardMarkup:
     """The button under a running broadcast's progress message."""
     return InlineKeyboardMarkup([[_button(label, ScheduledButton.CANCEL, broadcast_id)]])
+
+
+def resend_button(label: str, broadcast_id: int) -> InlineKeyboardMarkup:
+    """The button under a summary that counts failures."""
+    return InlineKeyboardMarkup([[_button(label, ScheduledButton.RESEND, broadcast_id)]])
 
 
 async def on_scheduled(update: Update, ctx: PufaContext) -> None:
@@ -120,6 +126,8 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
     match chosen[0]:
         case ScheduledButton.CANCEL:
             await _cancel(update, ctx, broadcast_id)
+        case ScheduledButton.RESEND:
+            await _resend(update, ctx, broadcast_id)
         case action:
             await _open_action(update, ctx, action, broadcast_id)
 
@@ -137,6 +145,19 @@ async def _cancel(update: Update, ctx: PufaContext, broadcast_id: int) -> None:
     else:
         text = ui.cancelled_ok.format(id=broadcast_id)
     await acknowledge(update, text, alert=True)
+
+
+async def _resend(update: Update, ctx: PufaContext, broadcast_id: int) -> None:
+    """A new broadcast of the same message to the recipients the first one failed for."""
+    ui = ctx.services.ui.broadcasts
+    resent = await ctx.services.broadcasting.resend_failed(broadcast_id, user_id(update))
+    if resent is None:
+        await acknowledge(update, ui.resend_nothing.format(id=broadcast_id), alert=True)
+        return
+    await acknowledge(update)
+    await reply_html(
+        update, ui.resending.format(id=resent.id, count=resent.total, of=broadcast_id)
+    )
 
 
 async def _open_action(

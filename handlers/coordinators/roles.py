@@ -35,6 +35,7 @@ async def on_role_command(update: Update, ctx: PufaContext) -> None:
     if not await coordinator_here(update, ctx, action):
         return
     texts = ctx.services.ui.volunteers
+    await ctx.services.people_seen.flush()  # someone who wrote a moment ago counts as met
     async with ctx.services.db.session() as session:
         person = await find_person(session=session, ref=" ".join(ctx.args or []))
     if person is None:

@@ -18,6 +18,9 @@ from content.ui import UiTexts
 from scheduler.service import Broadcasting
 from storage.db import Database
 from storage.models import Clock
+from storage.people import Seen
+from storage.questions import LoggedAnswer
+from storage.write_behind import WriteBehind
 
 if TYPE_CHECKING:
     from handlers.kit.conversation import Conversations
@@ -61,6 +64,8 @@ class Services:
     volunteering: VolunteerSettings
     broadcasting: Broadcasting
     chats: Conversations
+    question_log: WriteBehind[LoggedAnswer]  # residents' questions, written off the reply's path
+    people_seen: WriteBehind[Seen]  # when each person was last seen (the guard's notes)
     hooks: Hooks = field(default_factory=Hooks)
 
     @property
@@ -105,8 +110,12 @@ class PufaApplication(
 
     async def start(self) -> None:
         await super().start()
+        self.services.question_log.start()
+        self.services.people_seen.start()
         await self.services.broadcasting.start()
 
     async def stop(self) -> None:
         await self.services.broadcasting.stop()
         await super().stop()
+        await self.services.question_log.stop()
+        await self.services.people_seen.stop()

@@ -37,7 +37,7 @@ from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_role
 from storage import drafts as repo
-from storage.db import Database
+from storage.db import Database, unavailable
 from storage.models import Clock, Role
 
 log = logging.getLogger(__name__)
@@ -215,11 +215,19 @@ async def route(update: Update, ctx: PufaContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    if update.callback_query is not None:
-        taken = await _button(update, ctx, user.id)
-    elif update.message is not None and chat.type == ChatType.PRIVATE:
-        taken = not _is_command(update.message) and await _message(update, ctx, user.id)
-    else:
+    try:
+        if update.callback_query is not None:
+            taken = await _button(update, ctx, user.id)
+        elif update.message is not None and chat.type == ChatType.PRIVATE:
+            taken = not _is_command(update.message) and await _message(update, ctx, user.id)
+        else:
+            return
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        # Without the database no chat's step can be read: what needs none (an answer to a
+        # question) still works; what does gets one apology from the error handler.
+        log.warning("database unreachable: guided chats are skipped for this update")
         return
     if taken:
         raise ApplicationHandlerStop

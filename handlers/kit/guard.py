@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import reply_html
 from handlers.kit.throttle import BUTTON_COST, Throttle
-from storage.people import touch_person
+from storage.people import Seen
 
 GUARD_GROUP = -2
 # Write `last_seen` at most this often per person, not on every update.
@@ -25,7 +25,7 @@ class Guard:
         user = update.effective_user
         if user is None or user.is_bot:
             return
-        await self._remember(update, ctx.services)
+        self._remember(update, ctx.services)
         if update.message is not None:
             cost = 1.0
         elif update.callback_query is not None:
@@ -42,20 +42,14 @@ class Guard:
             await update.callback_query.answer(ctx.services.ui.too_fast)
         raise ApplicationHandlerStop
 
-    async def _remember(self, update: Update, services: Services) -> None:
+    def _remember(self, update: Update, services: Services) -> None:
+        """Notes when the person was seen (written a moment later, off the update's path)."""
         user = update.effective_user
         assert user is not None
         now = time.monotonic()
         if now - self._touched.get(user.id, -TOUCH_INTERVAL_SECONDS) < TOUCH_INTERVAL_SECONDS:
             return
-        async with services.db.session() as session:
-            await touch_person(
-                session=session,
-                telegram_id=user.id,
-                name=user.full_name,
-                username=user.username,
-                now=services.now(),
-            )
+        services.people_seen.add(Seen(user.id, user.full_name, user.username, services.now()))
         self._touched[user.id] = now
 
 

@@ -27,9 +27,7 @@ def card_button(card: Card, label: str) -> InlineKeyboardButton:
     )
 
 
-def card_keyboard(
-    card: Card, library: Library, question_id: int | None = None
-) -> InlineKeyboardMarkup:
+def card_keyboard(card: Card, library: Library, question_ref: str = "") -> InlineKeyboardMarkup:
     ui = library.ui
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
@@ -37,8 +35,8 @@ def card_keyboard(
         if rel in library.cards
     ]
     last = [InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)]
-    if question_id is not None:
-        unsolved = make(Kind.FEEDBACK, question_id)
+    if question_ref:
+        unsolved = make(Kind.FEEDBACK, question_ref)
         last.insert(0, InlineKeyboardButton(ui.unsolved_button, callback_data=unsolved))
     rows.append(last)
     return InlineKeyboardMarkup(rows)

@@ -4,12 +4,14 @@ import re
 
 from telegram import Update
 
-from domain.answers import answer, answer_html, card_html, log_answer
-from handlers.kit.callbacks import number, parse
+from domain.answers import answer, answer_html, card_html, log_entry
+from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents.keyboards import card_keyboard, choices_keyboard
 from storage.questions import mark_unsolved
+
+REF = re.compile(r"[0-9a-f]{12}")  # a logged question's reference (domain.answers.log_entry)
 
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
@@ -21,19 +23,18 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     if found.truncated:
         await reply_html(update, ui.question_too_long)
     user, chat = update.effective_user, update.effective_chat
-    async with services.db.session() as session:
-        question_id = await log_answer(
-            session=session,
-            found=found,
-            telegram_id=user.id if user else None,
-            chat_type=chat.type if chat else "",
-            source=source,
-            now=services.now(),
-        )
+    entry = log_entry(
+        found,
+        telegram_id=user.id if user else None,
+        chat_type=chat.type if chat else "",
+        source=source,
+        now=services.now(),
+    )
+    services.question_log.add(entry)  # written a moment later: the answer needs no database
     result = found.result
     if found.card_id is not None:
         card = services.library.cards[found.card_id]
-        markup = card_keyboard(card, services.library, question_id)
+        markup = card_keyboard(card, services.library, entry.ref)
     else:
         shown = result.choices if result.matched else result.suggestions
         markup = choices_keyboard(shown, ui)
@@ -87,14 +88,13 @@ async def on_card_button(update: Update, ctx: PufaContext) -> None:
 async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     parsed = parse(update.callback_query.data if update.callback_query else None)
     ui, user = ctx.services.ui, update.effective_user
-    question_id = number(parsed.args[0]) if parsed and len(parsed.args) == 1 else None
-    if question_id is None or user is None:
+    ref = parsed.args[0] if parsed and len(parsed.args) == 1 else ""
+    if not REF.fullmatch(ref) or user is None:
         await acknowledge(update, ui.stale_button, alert=True)
         return
+    await ctx.services.question_log.flush()  # the question may still be waiting to be written
     async with ctx.services.db.session() as session:
-        recorded = await mark_unsolved(
-            session=session, question_id=question_id, telegram_id=user.id
-        )
+        recorded = await mark_unsolved(session=session, ref=ref, telegram_id=user.id)
     if recorded is None:
         await acknowledge(update, ui.stale_button, alert=True)
     elif not recorded:

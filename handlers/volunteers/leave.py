@@ -46,6 +46,9 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
                 done = await leave(session=session, telegram_id=person, now=services.now())
             text = texts.left if done else texts.not_volunteer
         case VolunteerButton.DELETE:
+            # What waits to be written about them is written first, so it is erased too.
+            await services.question_log.flush()
+            await services.people_seen.flush()
             await services.chats.end_all(person)
             async with services.db.session() as session:
                 erased = await erase_person(session=session, telegram_id=person)

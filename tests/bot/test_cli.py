@@ -1,5 +1,7 @@
+import asyncio
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from content.loader import CONTENT_DIR
+from local_api import LocalBotApi
 from tests.conftest import sqlite_url
 
 
@@ -93,3 +96,21 @@ def test_db_upgrade_and_entry_point(tmp_path: Path) -> None:
         [sys.executable, "-m", "bot.cli", "--help"], capture_output=True, text=True, check=True
     )
     assert "demo" in done.stdout
+
+
+async def test_run_with_the_database_out_of_reach_says_so_in_one_line() -> None:
+    async with LocalBotApi() as api:
+        env = dict(
+            os.environ,
+            PUFA_BOT_TOKEN=api.token,
+            PUFA_API_BASE_URL=api.base_url,
+            PUFA_DATABASE_URL="postgresql+asyncpg://u:secret@127.0.0.1:1/x",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await asyncio.wait_for(process.communicate(), 120)
+    lines = err.decode().strip().splitlines()
+    assert process.returncode == 1
+    assert lines[-1].startswith("无法连接数据库 postgresql+asyncpg://u:***@127.0.0.1:1/x")
+    assert "Traceback" not in err.decode() and "secret" not in err.decode()

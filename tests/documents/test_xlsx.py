@@ -67,13 +67,22 @@ def test_xml_characters_and_carriage_returns_survive() -> None:
     assert read(data)["C1"].value == "lone surrogate"
 
 
-def test_export_rows_are_neutralised_and_cleaned() -> None:
+def test_xlsx_rows_stay_text_and_are_cleaned() -> None:
     writer = TableWriter("xlsx", "reports", ["a", "b", "c", "d"])
     writer.add_rows([['=HYPERLINK("http://x","点我")', "+1+1", "@SUM(A1)", "简介\x01 🙂 <b>&"]])
-    writer.add_rows([["-2+3", "\t=1", "\r=1", "普通"]])
-    rows = [list(r) for r in read(writer.finish()).iter_rows(values_only=True)]
-    assert rows[1] == ['\'=HYPERLINK("http://x","点我")', "'+1+1", "'@SUM(A1)", "简介 🙂 <b>&"]
-    assert rows[2] == ["'-2+3", "'\t=1", "'\r=1", "普通"]
+    writer.add_rows([["-2+3", "\t=1", "+8613800138000", "普通"]])
+    sheet = read(writer.finish())
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[1] == ['=HYPERLINK("http://x","点我")', "+1+1", "@SUM(A1)", "简介 🙂 <b>&"]
+    assert rows[2] == ["-2+3", "\t=1", "+8613800138000", "普通"]
+    assert {cell.data_type for row in sheet.iter_rows() for cell in row} == {"s"}  # no formula
+
+
+def test_csv_rows_are_neutralised() -> None:
+    writer = TableWriter("csv", "reports", ["a", "b"])
+    writer.add_rows([["=1+1", "+8613800138000"]])
+    text = writer.finish().decode("utf-8-sig")
+    assert text.splitlines()[1] == "'=1+1,'+8613800138000"
 
 
 @pytest.mark.parametrize(

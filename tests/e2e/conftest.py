@@ -89,12 +89,8 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        api_base_url=api.base_url,
-        database_url=sqlite_url(tmp_path),
-        **overrides,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {"database_url": sqlite_url(tmp_path), **overrides}
+    return Settings(_env_file=None, api_base_url=api.base_url, **values)  # type: ignore[arg-type]
 
 
 BotFactory = Callable[[Settings, str], PufaApplication]

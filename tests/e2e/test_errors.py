@@ -5,10 +5,17 @@ import logging
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
+from storage.models import QuestionLog
 from tests.e2e.conftest import Harness
+from tests.waiting import eventually
 
 WAGES = "老板拖欠工资三个月了怎么办"
+
+
+async def _logged(caplog: pytest.LogCaptureFixture) -> bool:
+    return bool(logged_errors(caplog))
 
 
 def logged_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -38,19 +45,33 @@ async def test_failed_reply_is_logged_and_apologised_for(
     assert card.content.startswith("老板拖欠工资怎么办")
 
 
-async def test_server_error_is_logged_without_an_apology(
+async def test_a_server_error_on_a_reply_is_retried_and_the_answer_arrives(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = bot.api.user(2002)
     bot.api.fail_method(
         "sendMessage", error_code=500, description="Internal Server Error", times=1
     )
+    card = await bot.ask(user, WAGES)
+    assert card.content.startswith("老板拖欠工资怎么办")
+    assert [c.status for c in bot.api.calls if c.method == "sendMessage"] == [500, 200]
+    assert logged_errors(caplog) == []
+
+
+async def test_telegram_down_for_a_reply_is_logged_without_an_apology(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = bot.api.user(2006)
+    bot.api.fail_method("sendMessage", error_code=502, description="Bad Gateway")
     bot.api.send_text(user, WAGES)
-    await bot.settle()
-    assert bot.api.messages_to(user.id) == []  # a network error: the user is unreachable
+    await eventually(lambda: _logged(caplog))
+    assert bot.api.messages_to(user.id) == []  # Telegram unreachable: nothing to apologise in
     [record] = logged_errors(caplog)
     assert "(message, chat private)" in record.getMessage()
     assert WAGES not in record.getMessage()
+    tries = [c for c in bot.api.calls if c.method == "sendMessage"]
+    assert len(tries) == 4  # the reply and three more tries, 0.5 s, 1 s and 2 s apart
+    bot.api.clear_failures()
     card = await bot.ask(user, "借钱不还怎么办")
     assert card.content.startswith("别人欠钱不还")
 
@@ -71,21 +92,38 @@ async def test_failed_callback_answer_is_logged_and_the_bot_goes_on(
     assert page.action == "edit"
 
 
-async def test_broken_database_is_logged_and_recovers(
+async def test_a_broken_question_log_costs_no_answer_and_loses_no_question(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = bot.api.user(2004)
     await rename_table(bot, "question_log", "question_log_away")
-    apology = await bot.ask(user, WAGES)
+    card = await bot.ask(user, WAGES)  # the answer needs no database: it comes at once
+    assert card.content.startswith("老板拖欠工资怎么办")
+    assert logged_errors(caplog) == []
+    await rename_table(bot, "question_log_away", "question_log")
+    await bot.services.question_log.flush()  # written once the table is back
+    async with bot.services.db.session() as session:
+        rows = (await session.exec(select(QuestionLog))).all()
+    assert [r.text for r in rows] == [WAGES]
+
+
+async def test_broken_database_is_logged_apologised_for_once_and_recovers(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = bot.api.user(2007)
+    await rename_table(bot, "volunteer", "volunteer_away")
+    apology = await bot.ask(user, "/report")  # needs the database
     assert apology.text == bot.ui.error
     [record] = logged_errors(caplog)
-    assert "question_log" in str(record.exc_info[1] if record.exc_info else "")
-    bot.api.send_command(user, "/start")  # not touching the question log: still fine
+    assert "volunteer" in str(record.exc_info[1] if record.exc_info else "")
+    await bot.settle()
+    assert [m.text for m in bot.api.messages_to(user.id)] == [bot.ui.error]  # one apology
+    bot.api.send_command(user, "/start")  # not touching the volunteers: still fine
     [menu] = await bot.api.wait_for_messages(user.id)
     assert bot.ui.menu_ask in menu.button_labels()
-    await rename_table(bot, "question_log_away", "question_log")
-    card = await bot.ask(user, WAGES)
-    assert card.content.startswith("老板拖欠工资怎么办")
+    await rename_table(bot, "volunteer_away", "volunteer")
+    reply = await bot.ask(user, "/report")
+    assert reply.text == bot.ui.volunteers.not_volunteer
 
 
 async def test_errors_in_groups_are_logged_but_not_announced(

@@ -40,6 +40,7 @@ async def test_mention_in_a_group_gets_a_card(bot: Harness, text: str) -> None:
     group, user = new_group(bot), bot.api.user(1902)
     card = await bot.ask(user, text, chat=group)
     assert card.content.startswith(debt_title(bot))
+    await bot.services.question_log.flush()  # logged a moment after the answer
     async with bot.services.db.session() as session:
         row = await session.get(QuestionLog, 1)
     assert row is not None and (row.chat_type, row.source) == ("supergroup", "group")

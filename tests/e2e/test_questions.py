@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from sqlmodel import select
+
 from content.search import SearchIndex
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -27,9 +29,12 @@ def card_ids(message: SentMessage, kind: str = Kind.CARD) -> list[str]:
     return found
 
 
-async def question_row(bot: Harness, question_id: int) -> QuestionLog:
+async def question_row(bot: Harness, ref: str) -> QuestionLog:
+    """The logged question whose 没解决 button carries `ref` (written a moment after the
+    answer, so this waits for it)."""
+    await bot.services.question_log.flush()
     async with bot.services.db.session() as session:
-        row = await session.get(QuestionLog, question_id)
+        row = (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
     assert row is not None
     return row
 
@@ -78,7 +83,7 @@ async def test_unsolved_records_feedback_once(bot: Harness) -> None:
     first = await bot.press(user, card, callbacks.make(Kind.FEEDBACK, question_id))
     [thanks] = await bot.api.wait_for_messages(user.id)
     assert first["text"] is None and "12348" in thanks.content
-    row = await question_row(bot, int(question_id))
+    row = await question_row(bot, question_id)
     assert row.feedback == "unsolved" and row.telegram_id == user.id and row.text == WAGES
     async with bot.services.db.session() as session:
         missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
@@ -96,7 +101,7 @@ async def test_feedback_button_of_someone_else_is_stale(bot: Harness) -> None:
     own = await bot.ask(other, "借钱不还怎么办")
     forged = await bot.press(other, own, callbacks.make(Kind.FEEDBACK, question_id))
     assert forged == forged | {"text": bot.ui.stale_button, "show_alert": True}
-    assert (await question_row(bot, int(question_id))).feedback is None
+    assert (await question_row(bot, question_id)).feedback is None
     genuine = await bot.press(asker, card, callbacks.make(Kind.FEEDBACK, question_id))
     assert genuine["text"] is None
 
@@ -109,6 +114,7 @@ async def test_out_of_scope_question_gets_the_fallback_and_is_logged(bot: Harnes
     assert card_ids(reply) == [] and card_ids(reply, Kind.FEEDBACK) == []
     titles = {card.title for card in bot.services.library.cards.values()}
     assert not any(reply.content.startswith(title) for title in titles)
+    await bot.services.question_log.flush()  # logged a moment after the answer
     async with bot.services.db.session() as session:
         missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
     assert [q.text for q in missed] == ["今天天气怎么样"]

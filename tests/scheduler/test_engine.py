@@ -2,6 +2,7 @@
 
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import time as dt_time
 from datetime import timedelta
 
@@ -87,20 +88,71 @@ async def test_network_errors_are_retried_with_backoff(db: Database, library: Li
         assert stack.received(3001) == 1 and stack.received(3002) == 1
 
 
-async def test_a_failure_that_persists_is_recorded_with_its_reason(
+async def test_a_recipients_own_failure_is_recorded_with_its_reason(
     db: Database, library: Library
 ) -> None:
     await add_subscribers(db, [3101])
-    async with broadcasting_stack(db, library, max_attempts=2) as stack:
-        stack.api.fail_method("sendMessage", error_code=500, description="Internal Server Error")
+    async with broadcasting_stack(db, library) as stack:
+        stack.api.fail_method(  # the delivery is refused; the summary after it goes through
+            "sendMessage", error_code=400, description="Bad Request: refused", times=1
+        )
         row = await stack.service.create(draft())
         assert row.id is not None
         await stack.broadcast(row.id)
         async with db.session() as session:
-            assert await failure_reasons(session=session, broadcast_id=row.id) == [
-                ("Internal Server Error", 1)
-            ]
+            assert await failure_reasons(session=session, broadcast_id=row.id) == [("Refused", 1)]
         assert await stack.states(row.id) == {3101: "failed"}
+
+
+async def test_an_outage_pauses_the_whole_broadcast_then_everyone_gets_it_once(
+    db: Database, library: Library
+) -> None:
+    """Server errors are Telegram's trouble, not the recipients': nobody fails, the engine
+    waits (longer each time) and carries on when Telegram answers again."""
+    users = list(range(3201, 3261))
+    await add_subscribers(db, users)
+    async with broadcasting_stack(db, library, outage_max_seconds=0.3) as stack:
+        stack.api.fail_for(2.0, status=500)  # two seconds of 500s from the first send
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        done = await stack.broadcast(row.id)
+        assert set((await stack.states(row.id)).values()) == {"sent"}
+        assert all(stack.received(u) == 1 for u in users)
+        assert stack.service.engine.outages >= 2 and done.status == "done"
+        failed = [c for c in stack.api.calls if c.status == 500]
+        # While paused it does not hammer the server: a few tries per pause, not one per user.
+        assert len(failed) < len(users)
+        assert stack.api.flood_errors == 0
+
+
+async def test_a_summary_telegram_refused_for_a_while_is_given_once_it_can(
+    db: Database, library: Library
+) -> None:
+    await add_subscribers(db, [3301, 3302])
+    async with broadcasting_stack(db, library) as stack:
+        poster = stack.api.send_text(stack.api.user(COORDINATOR), "海报")["message"]
+        # Recipients get a copy (copyMessage); the summary is a sendMessage, refused until
+        # the test sees it refused twice.
+        stack.api.fail_method("sendMessage", error_code=502, description="Bad Gateway")
+        row = await stack.service.create(
+            replace(draft(), content_kind="copy", source=(COORDINATOR, poster["message_id"]))
+        )
+        assert row.id is not None
+
+        def refused_summaries() -> list[ApiCall]:
+            return [
+                c
+                for c in stack.api.calls
+                if c.method == "sendMessage" and "发送完毕" in str(c.params.get("text"))
+            ]
+
+        await stack.api.wait_until(lambda: len(refused_summaries()) >= 2, "two refusals")
+        stack.api.clear_failures()
+        done = await stack.broadcast(row.id)
+        assert done.reported_at is not None
+        summaries = refused_summaries()
+        assert [c.status for c in summaries][-1] == 200 and len(summaries) >= 3
+        assert sum(c.status == 200 for c in summaries) == 1
 
 
 async def test_retry_after_pauses_sending_and_loses_nothing(

@@ -5,12 +5,14 @@ from storage.db import Database
 from storage.directory import add_points, count_points, list_points, list_towns, replace_points
 from storage.models import Role
 from storage.people import get_role, touch_person
-from storage.questions import LoggedAnswer, log_question, mark_unsolved, unanswered
+from storage.questions import LoggedAnswer, log_questions, mark_unsolved, unanswered
 from tests.clock import QUIET as NOW
 
 
-def answer(text: str, *, matched: bool, telegram_id: int = 1) -> LoggedAnswer:
+def answer(text: str, *, matched: bool, telegram_id: int = 1, ref: str = "") -> LoggedAnswer:
     return LoggedAnswer(
+        ref=ref or f"r{len(text)}{text.encode().hex()[:10]}",
+        asked_at=NOW,
         telegram_id=telegram_id,
         chat_type="private",
         source="text",
@@ -53,17 +55,20 @@ async def test_big_telegram_ids_fit(db: Database) -> None:
 
 async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -> None:
     async with db.session() as session:
-        await log_question(session=session, answer=answer("外星人", matched=False), now=NOW)
-        await log_question(session=session, answer=answer("外星人", matched=False), now=NOW)
-        solved = await log_question(session=session, answer=answer("欠薪", matched=True), now=NOW)
-        unsolved = await log_question(
-            session=session, answer=answer("讨薪", matched=True), now=NOW
+        await log_questions(
+            session,
+            [
+                answer("外星人", matched=False, ref="a1"),
+                answer("外星人", matched=False, ref="a2"),
+                answer("欠薪", matched=True, ref="solved"),
+                answer("讨薪", matched=True, ref="unsolved"),
+            ],
         )
     async with db.session() as session:
-        assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is True
-        assert await mark_unsolved(session=session, question_id=unsolved, telegram_id=1) is False
-        assert await mark_unsolved(session=session, question_id=solved, telegram_id=2) is None
-        assert await mark_unsolved(session=session, question_id=99999, telegram_id=1) is None
+        assert await mark_unsolved(session=session, ref="unsolved", telegram_id=1) is True
+        assert await mark_unsolved(session=session, ref="unsolved", telegram_id=1) is False
+        assert await mark_unsolved(session=session, ref="solved", telegram_id=2) is None
+        assert await mark_unsolved(session=session, ref="nothing", telegram_id=1) is None
     async with db.session() as session:
         rows = await unanswered(session=session, since=datetime(2000, 1, 1, tzinfo=UTC))
     assert [(r.text, r.times) for r in rows] == [("外星人", 2), ("讨薪", 1)]
@@ -72,7 +77,7 @@ async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -
 async def test_failed_transaction_leaves_nothing(db: Database) -> None:
     try:
         async with db.session() as session:
-            await log_question(session=session, answer=answer("半截", matched=False), now=NOW)
+            await log_questions(session, [answer("半截", matched=False)])
             raise RuntimeError("crash in the middle")
     except RuntimeError:
         pass

@@ -18,7 +18,7 @@ from storage.models import (
     Volunteer,
 )
 from storage.people import get_role, touch_person
-from storage.questions import LoggedAnswer, log_question
+from storage.questions import LoggedAnswer, log_questions
 from storage.reports import get_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.volunteers import (
@@ -139,10 +139,10 @@ async def test_leave_blanks_personal_fields_and_keeps_reports(db: Database) -> N
 async def test_erase_person_removes_everything_personal(db: Database) -> None:
     await add_volunteer(db, 51)
     report_id = await add_report(db, 51)
-    answer = LoggedAnswer(51, "private", "text", "欠薪怎么办", None, 0.0, False, False)
+    answer = LoggedAnswer("q51", NOW, 51, "private", "text", "欠薪怎么办", None, 0.0, False, False)
     async with db.session() as session:
         await touch_person(session=session, telegram_id=51, name="赵六", username="zl", now=NOW)
-        await log_question(session=session, answer=answer, now=NOW)
+        await log_questions(session, [answer])
         await save_draft(
             session=session,
             flow="report",

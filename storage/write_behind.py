@@ -1,0 +1,100 @@
+"""Rows written a moment later, in batches, off the path of the update that made them (the
+question log, when people were last seen): a reply never waits for them, and a database that
+is down for a while costs none of them. On a clean stop what is waiting is written; while the
+database is unreachable they wait, up to `limit` (beyond that the oldest are dropped and
+counted)."""
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.db import Database, unavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+BATCH = 500
+_PAUSE_MAX = 30.0
+
+
+class WriteBehind(Generic[T]):
+    def __init__(
+        self,
+        db: Database,
+        write: Callable[[AsyncSession, list[T]], Awaitable[None]],
+        *,
+        name: str,
+        interval: float = 0.1,
+        limit: int = 10_000,
+    ) -> None:
+        self.db, self.write, self.name = db, write, name
+        self.interval, self.limit = interval, limit
+        self.dropped = 0
+        self._waiting: deque[T] = deque()
+        self._added = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, item: T) -> None:
+        if len(self._waiting) >= self.limit:
+            self._waiting.popleft()
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.warning(
+                    "%s: database unreachable for long, %d dropped", self.name, self.dropped
+                )
+        self._waiting.append(item)
+        self._added.set()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"pufa-{self.name}")
+
+    async def stop(self) -> None:
+        """Stops the loop and writes what is waiting (if the database lets us)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        with contextlib.suppress(Exception):
+            await self.flush()
+        if self._waiting:
+            log.warning("%s: %d not written at stop", self.name, len(self._waiting))
+
+    async def flush(self) -> None:
+        """Writes everything waiting now, batch by batch (raises if the database fails)."""
+        while self._waiting:
+            batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
+            try:
+                async with self.db.session() as session:
+                    await self.write(session, batch)
+            except Exception:
+                self._waiting.extendleft(reversed(batch))
+                raise
+
+    async def _run(self) -> None:
+        pause = self.interval
+        while True:
+            await self._added.wait()
+            self._added.clear()
+            await asyncio.sleep(self.interval)  # gather what comes meanwhile into one batch
+            try:
+                await self.flush()
+                pause = self.interval
+            except Exception as exc:
+                if not unavailable(exc):
+                    log.exception("%s: a batch could not be written; dropped", self.name)
+                    self._waiting.clear()
+                    continue
+                log.warning("%s: database unreachable, %d waiting", self.name, self.waiting)
+                pause = min(pause * 2, _PAUSE_MAX)
+                await asyncio.sleep(pause)
+                self._added.set()
