@@ -20,6 +20,7 @@ from content.checks import (
     check_length,
     check_words,
     law_names,
+    parse_yaml,
     unknown,
     validate,
 )
@@ -144,7 +145,7 @@ def _case(path: Path, known: Known, found: Found) -> Case | None:
     name = f"cases/{path.name}"
     try:
         head, body = split_front_matter(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(head)
+        data = parse_yaml(head)
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
         found.append((name, "", str(exc)))
         return None
