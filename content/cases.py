@@ -113,7 +113,9 @@ def case_sections(body: str) -> list[Section]:
 
 
 def section_problems(body: str) -> list[str]:
-    """What is wrong with a case body, one message per broken thing."""
+    """What is wrong with a case body: its length, text before the first heading, the
+    headings (one message covering missing, unknown, repeated or misordered ones) and
+    empty sections."""
     problems: list[str] = []
     if len(body) > CASE_BODY_LIMIT:
         problems.append(f"正文 {len(body)} 字，不能超过 {CASE_BODY_LIMIT} 字")
@@ -121,19 +123,24 @@ def section_problems(body: str) -> list[str]:
     if sections and not sections[0].title:
         problems.append(f"正文要从小标题 **{CASE_SECTIONS[0]}** 开始，前面不要有别的文字")
     titles = [s.title for s in sections if s.title]
-    allowed = "、".join(CASE_SECTIONS)
-    for title in dict.fromkeys(titles):
-        if title not in CASE_SECTIONS:
-            problems.append(f"不认识的小标题 **{title}**，只能用：{allowed}")
-        elif titles.count(title) > 1:
-            problems.append(f"小标题 **{title}** 出现了 {titles.count(title)} 次，只能有一次")
-    missing = [t for t in CASE_SECTIONS if t not in titles]
-    problems += [f"缺少小标题 **{t}**" for t in missing]
-    present = [t for t in dict.fromkeys(titles) if t in CASE_SECTIONS]
-    if not missing and present != list(CASE_SECTIONS):
-        problems.append(f"小标题的顺序应该是：{' → '.join(CASE_SECTIONS)}")
+    if titles != list(CASE_SECTIONS):
+        problems.append(_heading_problem(titles))
     problems += [f"**{s.title}** 下面没有内容" for s in sections if s.title and not s.text]
     return problems
+
+
+def _heading_problem(titles: list[str]) -> str:
+    wanted = " → ".join(f"**{t}**" for t in CASE_SECTIONS)
+    details = [f"缺少 **{t}**" for t in CASE_SECTIONS if t not in titles]
+    details += [f"不认识 **{t}**" for t in dict.fromkeys(titles) if t not in CASE_SECTIONS]
+    details += [
+        f"**{t}** 出现了 {titles.count(t)} 次"
+        for t in dict.fromkeys(titles)
+        if t in CASE_SECTIONS and titles.count(t) > 1
+    ]
+    if not details:
+        details.append("顺序不对")
+    return f"小标题应依次为 {wanted}，各一次：{'；'.join(details)}"
 
 
 def load_cases(directory: Path, known: Known, found: Found) -> list[Case]:
@@ -142,11 +149,22 @@ def load_cases(directory: Path, known: Known, found: Found) -> list[Case]:
 
 
 def _case(path: Path, known: Known, found: Found) -> Case | None:
-    name = f"cases/{path.name}"
     try:
-        head, body = split_front_matter(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        found.append((f"cases/{path.name}", "", f"无法读取: {exc}"))
+        return None
+    return case_from_text(text, path.stem, known, found)
+
+
+def case_from_text(text: str, stem: str, known: Known, found: Found) -> Case | None:
+    """The case in a case file's text (`stem`: its file name without .md), or None; every
+    problem is recorded. Never fails, whatever the text."""
+    name = f"cases/{stem}.md"
+    try:
+        head, body = split_front_matter(text)
         data = parse_yaml(head)
-    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (ValueError, yaml.YAMLError) as exc:
         found.append((name, "", str(exc)))
         return None
     found.extend((name, "body", message) for message in section_problems(body))
@@ -156,8 +174,8 @@ def _case(path: Path, known: Known, found: Found) -> Case | None:
     case = validate(Case, {**data, "body": body}, name, "", found)
     if case is None:
         return None
-    if case.id != path.stem:
-        found.append((name, "id", f"id '{case.id}' 必须和文件名 '{path.stem}' 一致"))
+    if case.id != stem:
+        found.append((name, "id", f"id '{case.id}' 必须和文件名 '{stem}' 一致"))
     if unknown(case.category, known.categories):
         found.append((name, "category", f"categories.yaml 里没有分类 '{case.category}'"))
     found.extend(

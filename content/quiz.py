@@ -6,7 +6,7 @@ characters with at most two line feeds.
 """
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -128,10 +128,12 @@ def load_quiz(path: Path, known: Known, found: Found) -> list[QuizQuestion]:
     """Every question that validates (without quiz.yaml: none), each problem recorded."""
     if not path.exists():
         return []
-    name = path.name
-    data = load_yaml(path, name, found)
-    if data is None:
-        return []
+    data = load_yaml(path, path.name, found)
+    return [] if data is None else quiz_from_data(data, known, path.name, found)
+
+
+def quiz_from_data(data: Any, known: Known, name: str, found: Found) -> list[QuizQuestion]:
+    """The valid questions in parsed quiz.yaml data; every problem recorded. Never fails."""
     if not isinstance(data, list):
         found.append((name, "", "应该是一个题目列表（每题以 - 开头）"))
         return []
