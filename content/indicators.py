@@ -62,8 +62,9 @@ class Indicator(Strict):
         return sources
 
 
-def load_indicators(path: Path, known: Known, found: Found) -> list[Indicator]:
-    """Every indicator that validates (without indicators.yaml: none), problems recorded."""
+def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> list[Indicator]:
+    """Every indicator that validates (without indicators.yaml: none); problems recorded in
+    `found`, campaigns missing from the calendar in `notes` (nothing counts for them)."""
     if not path.exists():
         return []
     name = path.name
@@ -88,6 +89,11 @@ def load_indicators(path: Path, known: Known, found: Found) -> list[Indicator]:
         ids.add(indicator.id)
         names.add(indicator.name)
         found.extend(_references(indicator, known, name, label))
+        notes.extend(
+            (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+            for campaign in indicator.campaigns
+            if unknown(campaign, known.campaigns)
+        )
         loaded.append(indicator)
     return loaded
 
@@ -97,11 +103,6 @@ def _references(indicator: Indicator, known: Known, name: str, label: str) -> Fo
         (name, f"{label}.activity_types", f"ui.zh.yaml 的 activity_types 里没有 '{kind}'")
         for kind in indicator.activity_types
         if unknown(kind, known.activity_types)
-    ]
-    found += [
-        (name, f"{label}.campaigns", f"campaigns.yaml 里没有活动 '{campaign}'")
-        for campaign in indicator.campaigns
-        if unknown(campaign, known.campaigns)
     ]
     found += [
         (name, f"{label}.sources", f"seeds.yaml 里没有 '{source.seed}'")

@@ -7,7 +7,7 @@ import yaml
 
 from content.advisers import Adviser, load_advisers
 from content.campaigns import Campaign, load_campaigns
-from content.cases import Case
+from content.case_library import Case
 from content.desks import Desk, load_desks
 from content.extras import load_extras
 from content.frontmatter import split_front_matter
@@ -106,7 +106,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     advisers = load_advisers(
         content_dir / "advisers.yaml", towns=towns, problems=problems, notes=notes
     )
-    extras, found = load_extras(content_dir, cards)
+    extras, found, extra_notes = load_extras(content_dir, cards)
+    notes.extend(Problem(path, where, message) for path, where, message in extra_notes)
     problems.extend(Problem(path, where, message) for path, where, message in found)
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)

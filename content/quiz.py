@@ -124,16 +124,21 @@ def answer_problems(question: QuizQuestion) -> list[str]:
     return []
 
 
-def load_quiz(path: Path, known: Known, found: Found) -> list[QuizQuestion]:
-    """Every question that validates (without quiz.yaml: none), each problem recorded."""
+def load_quiz(path: Path, known: Known, found: Found, notes: Found) -> list[QuizQuestion]:
+    """Every question that validates (without quiz.yaml: none); each problem is recorded in
+    `found`, each campaign missing from the calendar in `notes` (a warning: the question
+    still works, it is just not picked for that campaign)."""
     if not path.exists():
         return []
     data = load_yaml(path, path.name, found)
-    return [] if data is None else quiz_from_data(data, known, path.name, found)
+    return [] if data is None else quiz_from_data(data, known, path.name, found, notes)
 
 
-def quiz_from_data(data: Any, known: Known, name: str, found: Found) -> list[QuizQuestion]:
-    """The valid questions in parsed quiz.yaml data; every problem recorded. Never fails."""
+def quiz_from_data(
+    data: Any, known: Known, name: str, found: Found, notes: Found
+) -> list[QuizQuestion]:
+    """The valid questions in parsed quiz.yaml data; problems and warnings recorded as in
+    `load_quiz`. Never fails, whatever the data."""
     if not isinstance(data, list):
         found.append((name, "", "应该是一个题目列表（每题以 - 开头）"))
         return []
@@ -144,6 +149,11 @@ def quiz_from_data(data: Any, known: Known, name: str, found: Found) -> list[Qui
         if question is not None:
             found.extend((name, f"{label}.answer", m) for m in answer_problems(question))
             found.extend(_references(question, known, name, label))
+            notes.extend(
+                (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+                for campaign in question.campaigns
+                if unknown(campaign, known.campaigns)
+            )
             loaded.append((label, question))
     _repeats(loaded, name, found)
     return [question for _, question in loaded]
@@ -166,11 +176,6 @@ def _references(question: QuizQuestion, known: Known, name: str, label: str) -> 
                 f"应与卡片 '{question.card}' 的分类 '{card_category}' 一致",
             )
         )
-    found.extend(
-        (name, f"{label}.campaigns", f"campaigns.yaml 里没有活动 '{campaign}'")
-        for campaign in question.campaigns
-        if unknown(campaign, known.campaigns)
-    )
     return found
 
 

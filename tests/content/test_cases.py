@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from content.cases import CASE_BODY_LIMIT, CASE_SECTIONS, case_sections, section_problems
+from content.case_library import CASE_BODY_LIMIT, CASE_SECTIONS, case_sections, section_problems
 from content.checks import law_names
-from content.loader import Library, collect
+from content.loader import CONTENT_DIR, Library, collect
 from tests.content.content_copy import copy_content, edit
 
 CASE = "refuse-illegal-overtime"  # the shipped case the rule tests break
@@ -182,3 +182,12 @@ def test_case_sections_split_at_whole_line_headings() -> None:
     assert case_sections(body)[0].text == "甲。\n**不是** 标题"
     assert section_problems(body) == []
     assert case_sections("前言\n**案情简介**\n甲。")[0] == ("", "前言")
+
+
+def test_no_content_module_shares_its_name_with_a_data_folder() -> None:
+    """A bot started in a folder that holds a copy of the content (PUFA_CONTENT_DIR=./content)
+    imports `content` as a namespace package there too; a data folder such as cases/ would
+    then shadow a module content/cases.py. Hence the module is content/case_library.py."""
+    folders = [d.name for d in CONTENT_DIR.iterdir() if d.is_dir() and not d.name.startswith("_")]
+    assert "cases" in folders
+    assert not [name for name in folders if (CONTENT_DIR / f"{name}.py").exists()]

@@ -51,13 +51,6 @@ INDICATOR_RULES = [
         "dancing",
     ),
     (
-        "unknown campaign",
-        "campaigns: [cybersecurity-week]",
-        "campaigns: [no-such-week]",
-        "campaigns",
-        "no-such-week",
-    ),
-    (
         "unknown seed",
         "seed: 001_e6099e5d355a38ee.txt",
         "seed: 009_0000000000000000.txt",
@@ -111,6 +104,16 @@ def test_an_indicator_needs_a_source(tmp_path: Path) -> None:
     )
     _, problems = collect(content)
     assert [(p.path, p.field) for p in problems] == [("indicators.yaml", "one.sources")]
+
+
+def test_an_unknown_campaign_is_a_warning(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit_entry(content / "indicators.yaml", INDICATOR, "[cybersecurity-week]", "[no-such-week]")
+    library, problems = collect(content)
+    assert problems == [] and library is not None
+    assert [(w.path, w.field) for w in library.warnings] == [
+        ("indicators.yaml", f"{INDICATOR}.campaigns")
+    ]
 
 
 def test_a_broken_ui_text_does_not_spread_to_indicators(tmp_path: Path) -> None:

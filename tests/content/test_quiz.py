@@ -148,14 +148,6 @@ RULES = [
         "constitution-day",
     ),
     (
-        "unknown campaign",
-        SINGLE,
-        "[constitution-day, constitution-week]",
-        "[constitution-day, no-such-week]",
-        "campaigns",
-        "no-such-week",
-    ),
-    (
         "difficulty out of range",
         SINGLE,
         "difficulty: 1",
@@ -216,6 +208,26 @@ def test_a_card_with_an_unknown_category_does_not_spread_to_its_questions(tmp_pa
     edit(content / "cards" / "constitution-day.md", "category: constitution", "category: nonsense")
     _, problems = collect(content)
     assert [(p.path, p.field) for p in problems] == [("cards/constitution-day.md", "category")]
+
+
+def test_an_unknown_campaign_is_a_warning_with_file_and_field(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    quiz = content / "quiz.yaml"
+    edit_entry(quiz, SINGLE, "constitution-week]", "no-week]")
+    library, problems = collect(content)
+    assert problems == [] and library is not None
+    assert [(w.path, w.field) for w in library.warnings] == [("quiz.yaml", f"{SINGLE}.campaigns")]
+    assert "no-week" in library.warnings[0].message
+
+
+def test_an_empty_calendar_leaves_the_quiz_usable(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    (content / "campaigns.yaml").write_text("[]\n", encoding="utf-8")  # as the e2e tests do
+    library, problems = collect(content)
+    assert problems == [] and library is not None and library.quiz
+    assert library.warnings
+    assert {w.path for w in library.warnings} <= {"quiz.yaml", "indicators.yaml"}
+    assert all(w.field.endswith(".campaigns") for w in library.warnings)
 
 
 def test_a_quiz_that_is_not_a_list_is_one_problem(tmp_path: Path) -> None:
