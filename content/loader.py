@@ -7,8 +7,12 @@ import yaml
 
 from content.advisers import Adviser, load_advisers
 from content.campaigns import Campaign, load_campaigns
+from content.case_library import Case
 from content.desks import Desk, load_desks
+from content.extras import load_extras
+from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
+from content.indicators import Indicator
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, Seed, Town
 from content.office_hours import Holidays, load_holidays
@@ -16,6 +20,8 @@ from content.problems import Problem
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
+from content.quiz import QuizQuestion
+from content.recognition import Recognition
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -43,12 +49,20 @@ class Library:
     desks: list[Desk] = field(default_factory=list)  # where residents' messages to staff go
     holidays: Holidays | None = None  # days the desks are closed, 调休 working days
     advisers: list[Adviser] = field(default_factory=list)  # 一村（社区）一法律顾问
+    cases: dict[str, Case] = field(default_factory=dict)  # 以案释法 case cards (cases/)
+    quiz: list[QuizQuestion] = field(default_factory=list)  # 知识竞赛 questions (quiz.yaml)
+    indicators: list[Indicator] = field(default_factory=list)  # 考核评价指标 (indicators.yaml)
+    recognition: Recognition | None = None  # volunteer star levels (recognition.yaml)
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
 
     def cards_in(self, category_id: str) -> list[Card]:
         return [card for card in self.cards.values() if card.category == category_id]
+
+    def cases_for(self, card_id: str) -> list[Case]:
+        """The case cards that illustrate a topic card."""
+        return [case for case in self.cases.values() if card_id in case.cards]
 
 
 def load_library(content_dir: Path | None = None) -> Library:
@@ -92,6 +106,9 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     advisers = load_advisers(
         content_dir / "advisers.yaml", towns=towns, problems=problems, notes=notes
     )
+    extras, found, extra_notes = load_extras(content_dir, cards)
+    notes.extend(Problem(path, where, message) for path, where, message in extra_notes)
+    problems.extend(Problem(path, where, message) for path, where, message in found)
     if lexicon is not None:
         _check_lexicon(lexicon, cards, problems)
     if problems or lexicon is None or ui is None:
@@ -121,6 +138,10 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         desks=desks,
         holidays=holidays,
         advisers=advisers,
+        cases={c.id: c for c in sorted(extras.cases, key=lambda c: (order[c.category], c.id))},
+        quiz=extras.quiz,
+        indicators=extras.indicators,
+        recognition=extras.recognition,
     ), problems
 
 
@@ -141,18 +162,6 @@ def _campaigns(
     )
     problems.extend(Problem("campaigns.yaml", where, message) for where, message in found)
     return campaigns
-
-
-def split_front_matter(text: str) -> tuple[str, str]:
-    """Split `---\\nyaml\\n---\\nbody` into its two parts; raise ValueError if malformed."""
-    if not text.startswith("---"):
-        raise ValueError("文件必须以 --- 开头的 YAML 头部开始")
-    parts = text.split("\n---", 2)
-    if len(parts) < 2:
-        raise ValueError("YAML 头部没有以 --- 结束")
-    head = parts[0][3:]
-    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
-    return head, body.strip()
 
 
 def _card(path: Path, problems: list[Problem]) -> Card | None:

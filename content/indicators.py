@@ -1,0 +1,112 @@
+"""The district's evaluation indicators (考核评价指标, `indicators.yaml`).
+
+Each indicator says what counts for it and, by default, which volunteer activity types (the
+keys of ui.zh.yaml → volunteers → activity_types) and which campaigns (ids in campaigns.yaml)
+count towards it. Every indicator cites the seed plan item it comes from, as cards do.
+"""
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from content.checks import (
+    Found,
+    Known,
+    Strict,
+    check_id,
+    check_length,
+    load_yaml,
+    unknown,
+    validate,
+    where,
+)
+from content.models import Source
+
+
+class Indicator(Strict):
+    id: str
+    name: str
+    what_counts: str
+    activity_types: list[str] = Field(default_factory=list)
+    campaigns: list[str] = Field(default_factory=list)
+    sources: list[Source]
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value, "constitution-education")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_length(value, 2, 20)
+
+    @field_validator("what_counts")
+    @classmethod
+    def _what_counts(cls, value: str) -> str:
+        return check_length(value, 10, 200)
+
+    @field_validator("activity_types", "campaigns")
+    @classmethod
+    def _distinct(cls, values: list[str]) -> list[str]:
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ValueError(f"重复了：{'、'.join(repeated)}")
+        return values
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, sources: list[Source]) -> list[Source]:
+        if not sources:
+            raise ValueError("至少写一个来源（哪份方案的哪一项）")
+        return sources
+
+
+def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> list[Indicator]:
+    """Every indicator that validates (without indicators.yaml: none); problems recorded in
+    `found`, campaigns missing from the calendar in `notes` (nothing counts for them)."""
+    if not path.exists():
+        return []
+    name = path.name
+    data = load_yaml(path, name, found)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        found.append((name, "", "应该是一个指标列表（每项以 - 开头）"))
+        return []
+    loaded: list[Indicator] = []
+    ids: set[str] = set()
+    names: set[str] = set()
+    for index, item in enumerate(data):
+        label = where(index, item)
+        indicator = validate(Indicator, item, name, label, found)
+        if indicator is None:
+            continue
+        if indicator.id in ids:
+            found.append((name, f"{label}.id", f"重复的 id '{indicator.id}'"))
+        if indicator.name in names:
+            found.append((name, f"{label}.name", f"重复的名称 '{indicator.name}'"))
+        ids.add(indicator.id)
+        names.add(indicator.name)
+        found.extend(_references(indicator, known, name, label))
+        notes.extend(
+            (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+            for campaign in indicator.campaigns
+            if unknown(campaign, known.campaigns)
+        )
+        loaded.append(indicator)
+    return loaded
+
+
+def _references(indicator: Indicator, known: Known, name: str, label: str) -> Found:
+    found: Found = [
+        (name, f"{label}.activity_types", f"ui.zh.yaml 的 activity_types 里没有 '{kind}'")
+        for kind in indicator.activity_types
+        if unknown(kind, known.activity_types)
+    ]
+    found += [
+        (name, f"{label}.sources", f"seeds.yaml 里没有 '{source.seed}'")
+        for source in indicator.sources
+        if unknown(source.seed, known.seeds)
+    ]
+    return found

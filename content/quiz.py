@@ -1,0 +1,192 @@
+"""The quiz bank (普法知识竞赛, `quiz.yaml`): questions a bot can send as Telegram quiz polls.
+
+Lengths stay within Telegram's limits for polls: a question of at most 300 characters (we keep
+200 so a number or prefix still fits), options of at most 100, an explanation of at most 200
+characters with at most two line feeds.
+"""
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from content.checks import (
+    Found,
+    Known,
+    Strict,
+    check_id,
+    check_length,
+    load_yaml,
+    unknown,
+    validate,
+    where,
+)
+
+QUESTION_LIMIT = 200
+OPTION_LIMIT = 100  # Telegram: poll option text, 1-100 characters
+EXPLANATION_LIMIT = 200  # Telegram: quiz explanation, 0-200 characters
+EXPLANATION_LINE_FEEDS = 2  # Telegram: at most 2 line feeds in the explanation
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+
+
+class QuizQuestion(Strict):
+    id: str
+    kind: Literal["single", "multiple"]
+    question: str
+    options: list[str]
+    answer: list[int]
+    explanation: str
+    card: str
+    category: str
+    campaigns: list[str] = Field(default_factory=list)
+    difficulty: int
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value, "q-labor-001")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        return check_length(value, 4, QUESTION_LIMIT)
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, options: list[str]) -> list[str]:
+        options = [option.strip() for option in options]
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            count = len(options)
+            raise ValueError(f"现在有 {count} 个选项，应为 {MIN_OPTIONS} 到 {MAX_OPTIONS} 个")
+        for number, option in enumerate(options, start=1):
+            if not option:
+                raise ValueError(f"第 {number} 个选项是空的")
+            if len(option) > OPTION_LIMIT:
+                raise ValueError(
+                    f"第 {number} 个选项 {len(option)} 个字，Telegram 最多 {OPTION_LIMIT} 个字"
+                )
+        repeated = sorted({o for o in options if options.count(o) > 1})
+        if repeated:
+            raise ValueError(f"选项重复了：{'、'.join(repeated)}")
+        return options
+
+    @field_validator("answer")
+    @classmethod
+    def _answer(cls, answer: list[int]) -> list[int]:
+        if not answer:
+            raise ValueError("至少要有一个正确答案")
+        if len(set(answer)) != len(answer):
+            raise ValueError("答案里有重复的选项")
+        return sorted(answer)
+
+    @field_validator("explanation")
+    @classmethod
+    def _explanation(cls, value: str) -> str:
+        if len(value) > EXPLANATION_LIMIT:
+            raise ValueError(
+                f"现在 {len(value)} 个字，Telegram 的答题解析最多 {EXPLANATION_LIMIT} 个字"
+            )
+        if value.count("\n") > EXPLANATION_LINE_FEEDS:
+            raise ValueError(f"最多换行 {EXPLANATION_LINE_FEEDS} 次（Telegram 的限制）")
+        return check_length(value, 4, EXPLANATION_LIMIT)
+
+    @field_validator("campaigns")
+    @classmethod
+    def _campaigns(cls, campaigns: list[str]) -> list[str]:
+        if len(set(campaigns)) != len(campaigns):
+            raise ValueError("活动重复了")
+        return campaigns
+
+    @field_validator("difficulty")
+    @classmethod
+    def _difficulty(cls, value: int) -> int:
+        if value not in (1, 2, 3):
+            raise ValueError("难度只能是 1、2 或 3")
+        return value
+
+    @property
+    def correct(self) -> list[str]:
+        """The texts of the correct options."""
+        return [self.options[i] for i in self.answer]
+
+
+def answer_problems(question: QuizQuestion) -> list[str]:
+    """The answer must point at existing options and fit the kind of question."""
+    count = len(question.options)
+    outside = [i for i in question.answer if not 0 <= i < count]
+    if outside:
+        shown = "、".join(str(i) for i in outside)
+        return [f"答案 {shown} 不存在：选项从 0 开始编号，这道题只有 0 到 {count - 1}"]
+    if question.kind == "single" and len(question.answer) != 1:
+        return ["单选题（single）只能有一个答案；有几个答案的请把 kind 改成 multiple"]
+    if question.kind == "multiple" and len(question.answer) < 2:
+        return ["多选题（multiple）至少要有两个答案；只有一个答案的请把 kind 改成 single"]
+    return []
+
+
+def load_quiz(path: Path, known: Known, found: Found, notes: Found) -> list[QuizQuestion]:
+    """Every question that validates (without quiz.yaml: none); each problem is recorded in
+    `found`, each campaign missing from the calendar in `notes` (a warning: the question
+    still works, it is just not picked for that campaign)."""
+    if not path.exists():
+        return []
+    data = load_yaml(path, path.name, found)
+    return [] if data is None else quiz_from_data(data, known, path.name, found, notes)
+
+
+def quiz_from_data(
+    data: Any, known: Known, name: str, found: Found, notes: Found
+) -> list[QuizQuestion]:
+    """The valid questions in parsed quiz.yaml data; problems and warnings recorded as in
+    `load_quiz`. Never fails, whatever the data."""
+    if not isinstance(data, list):
+        found.append((name, "", "应该是一个题目列表（每题以 - 开头）"))
+        return []
+    loaded: list[tuple[str, QuizQuestion]] = []
+    for index, item in enumerate(data):
+        label = where(index, item)
+        question = validate(QuizQuestion, item, name, label, found)
+        if question is not None:
+            found.extend((name, f"{label}.answer", m) for m in answer_problems(question))
+            found.extend(_references(question, known, name, label))
+            notes.extend(
+                (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+                for campaign in question.campaigns
+                if unknown(campaign, known.campaigns)
+            )
+            loaded.append((label, question))
+    _repeats(loaded, name, found)
+    return [question for _, question in loaded]
+
+
+def _references(question: QuizQuestion, known: Known, name: str, label: str) -> Found:
+    found: Found = []
+    if question.card not in known.cards:
+        found.append((name, f"{label}.card", f"卡片 '{question.card}' 不存在"))
+    if unknown(question.category, known.categories):
+        found.append((name, f"{label}.category", f"categories.yaml 里没有 '{question.category}'"))
+    elif (card_category := known.card_categories.get(question.card)) not in (
+        None,
+        question.category,
+    ):
+        found.append(
+            (
+                name,
+                f"{label}.category",
+                f"应与卡片 '{question.card}' 的分类 '{card_category}' 一致",
+            )
+        )
+    return found
+
+
+def _repeats(loaded: list[tuple[str, QuizQuestion]], name: str, found: Found) -> None:
+    ids: set[str] = set()
+    texts: dict[str, str] = {}
+    for label, question in loaded:
+        if question.id in ids:
+            found.append((name, f"{label}.id", f"重复的 id '{question.id}'"))
+        ids.add(question.id)
+        if question.question in texts:
+            other = texts[question.question]
+            found.append((name, f"{label}.question", f"和 {other} 的题目一字不差"))
+        texts.setdefault(question.question, question.id)

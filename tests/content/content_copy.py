@@ -1,0 +1,34 @@
+"""A throwaway copy of the shipped content folder, for tests that break one thing in it."""
+
+import shutil
+from pathlib import Path
+
+from content.loader import CONTENT_DIR, Library, Problem, collect
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` (the test fails if there is not exactly one)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def edit_entry(path: Path, entry_id: str, old: str, new: str) -> None:
+    """Replace `old` inside the YAML list entry that starts with `- id: entry_id`."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"- id: {entry_id}\n")
+    end = text.find("\n- id: ", start + 1)
+    end = len(text) if end < 0 else end
+    block = text[start:end]
+    assert block.count(old) == 1, f"{old!r} occurs {block.count(old)} times in {entry_id}"
+    path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
+
+
+def problems_after(content: Path) -> tuple[Library | None, list[Problem]]:
+    return collect(content)
