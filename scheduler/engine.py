@@ -180,6 +180,7 @@ class DeliveryEngine:
         started = False
         for task in batch:
             await self._until_resumed()
+            epoch = self._epoch
             if self._stopping:
                 break
             if task.broadcast_id in self._cancelled or task.id in self._in_flight:
@@ -201,9 +202,21 @@ class DeliveryEngine:
             self._in_flight[task.id] = task.broadcast_id
             ticket = await self.pacer.acquire(task.chat_id)
             assert ticket is not None
-            self._spawn(self._deliver(task, ticket, message, self._epoch))
+            if epoch != self._epoch:  # a pause began while it waited: it goes back in line
+                await self._put_back(task, ticket)
+                continue
+            self._spawn(self._deliver(task, ticket, message, epoch))
             started = True
         return started
+
+    async def _put_back(self, task: repo.DeliveryTask, ticket: Ticket) -> None:
+        """Undoes the `sending` mark of a delivery that never left."""
+        self.pacer.finish(ticket, counted=False)
+        try:
+            await self._record(task, Retry("held back: sending was paused"))
+        finally:
+            self._in_flight.pop(task.id, None)
+            self._window.release()
 
     async def _until_resumed(self) -> None:
         """Waits out a pause after a server or network error (a stop ends the wait)."""

@@ -58,9 +58,17 @@ def unavailable(error: BaseException) -> bool:
     """Whether `error` says the database cannot be reached right now (down, restarting, the
     network to it cut, a SQLite file locked by another process), as opposed to a mistake in
     what was asked: worth trying again later."""
-    if isinstance(error, OperationalError | InterfaceError | OSError | TimeoutError):
+    if isinstance(error, OSError | TimeoutError):
         return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    # SQLite says "operational" also of a broken schema: that is a bug, not an outage.
+    broken = ("no such table", "no such column", "has no column", "syntax error")
+    return isinstance(error, OperationalError | InterfaceError) and not any(
+        marker in str(error.orig).lower() for marker in broken
+    )
 
 
 def _upgrade(connection: Connection) -> None:

@@ -8,6 +8,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 
 from handlers.kit.context import PufaApplication, PufaContext
 from handlers.kit.replies import reply_html
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,10 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, ctx: PufaContext) -> None:
-    log.error("unhandled error for %s", describe(update), exc_info=ctx.error)
+    if ctx.error is not None and unavailable(ctx.error):  # expected now and then: one line
+        log.warning("database unreachable while handling %s", describe(update))
+    else:
+        log.error("unhandled error for %s", describe(update), exc_info=ctx.error)
     if _unreachable(ctx.error) or not isinstance(update, Update):
         return
     chat = update.effective_chat

@@ -392,3 +392,37 @@ async def test_a_broadcast_to_a_migrated_group_reaches_the_supergroup_once(bot: 
     assert [m.content for m in bot.sent_to(SUPERGROUP)] == ["普法讲座改到周日"]
     assert len(bot.sent_to(7101)) == 1
     assert await _categories(bot, SUPERGROUP) == {"labor"}
+
+
+async def test_a_coordinator_resends_to_the_recipients_a_broadcast_failed_for(
+    bot: Harness,
+) -> None:
+    users = [1101, 1102, 1103]
+    await add_subscribers(bot.services.db, users)
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "本周六普法讲座")
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
+    _, confirm = await _preview_now(bot, coordinator, when)
+    bot.api.fail_method(  # the first delivery is refused (a recipient's own problem)
+        "sendMessage", error_code=400, description="Bad Request: injected", times=1
+    )
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    call = await bot.api.wait_for_call(
+        "sendMessage", predicate=lambda c: "发送完毕" in str(c.params.get("text"))
+    )
+    summary = next(m for m in bot.api.sent if m.message_id == call.result["message_id"])
+    assert "失败：1" in summary.content
+    [resend] = [label for label in summary.button_labels() if "重发" in label]
+    failed = [u for u in users if not bot.sent_to(u)]
+    assert len(failed) == 1
+    reply = await bot.tap(coordinator, summary, resend)
+    assert "正在重发" in reply.content
+    again = await bot.api.wait_for_call(
+        "sendMessage",
+        predicate=lambda c: "发送完毕" in str(c.params.get("text")) and c is not call,
+    )
+    assert "成功：1/1" in again.params["text"]
+    assert all(len(bot.sent_to(u)) == 1 for u in users)  # the others got it once, not twice
+    data = summary.find_button(resend)["callback_data"]
+    assert "没有需要重发" in await alert(bot, coordinator, summary, data)  # once only

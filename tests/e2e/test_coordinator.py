@@ -140,7 +140,9 @@ async def test_hours_export_lists_volunteers_with_phones(bot_with_admins: Harnes
     assert sheet is not None
     header, row = [list(r) for r in sheet.iter_rows(values_only=True)]
     values = dict(zip(header, row, strict=True))
-    assert values["志愿者"] == "'=HYPERLINK(1)" and values["电话"] == "13800138000"
+    # Text cells in XLSX are text, never formulas: the name shows as written, no quote.
+    assert values["志愿者"] == "=HYPERLINK(1)" and values["电话"] == "13800138000"
+    assert {cell.data_type for row in sheet.iter_rows() for cell in row} <= {"s", "n", "d"}
     assert values["服务时长（小时）"] == 2 and values["活动次数"] == 1
 
 

@@ -9,7 +9,7 @@ from storage.models import AuditLog, BroadcastStatus
 from storage.volunteers import set_coordinator
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import press
+from tests.e2e.volunteer_steps import invite, press, register, report_to_card
 
 HELPER = 902
 SCAM = "紧急通知：请添加微信 scam-1234 领取补贴"
@@ -121,3 +121,33 @@ async def test_commands_with_personal_data_answer_only_in_private(
     await bot.settle()
     assert [m.kind for m in bot.api.messages_to(group.id)] == ["text"]  # no file, no QR
     assert bot.api.messages_to(ADMIN_ID) == []
+
+
+ODD_COMMANDS = ["/promote ²", "/invite ²", "/promote 99999999999999999999999", "/invite ٣"]
+
+
+@pytest.mark.parametrize("command", ODD_COMMANDS)
+async def test_odd_numbers_in_coordinator_commands_get_a_clear_answer(
+    bot_with_admins: Harness, command: str
+) -> None:
+    bot = bot_with_admins
+    reply = await bot.ask(bot.api.user(ADMIN_ID, "管理员"), command)
+    assert reply.text != bot.ui.error and reply.text  # an explanation, not the error apology
+
+
+async def test_someone_elses_report_cannot_be_probed_by_a_forged_button(
+    bot_with_admins: Harness,
+) -> None:
+    bot = bot_with_admins
+    owner, prober = bot.api.user(841), bot.api.user(842)
+    code = await invite(bot, "城关镇")
+    await register(bot, owner, code, name="甲")
+    await register(bot, prober, code, name="乙")
+    card = await report_to_card(bot, owner)
+    await press(bot, owner, card, "提交", 2)
+    mine = await bot.ask(prober, "/myreports")
+    for forged in ("1:mr:withdraw:1", "1:mr:withdraw:" + "9" * 30, "1:mr:edit:1"):
+        answer = await bot.press(prober, mine, forged)
+        assert answer.get("text") == bot.ui.stale_button, forged
+    await bot.settle()
+    assert not [m for m in bot.api.messages_to(prober.id) if "#1" in (m.text or "")]
