@@ -14,7 +14,7 @@ out-of-scope ones; measured once before any tuning, then only to report.
 Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own,
 held-out and real questions are test sets, run to report.
 
-Run: python bench/answer_quality.py [--dev] [--real PATH] [--show-misses]
+Run: python bench/answer_quality.py [--dev | --questions PATH] [--real PATH] [--show-misses]
 """
 
 import argparse
@@ -44,8 +44,8 @@ class Case:
     expected: frozenset[str]  # empty: the right answer is the fallback
 
 
-def own_cases(name: str = "questions.jsonl") -> list[Case]:
-    rows = [json.loads(line) for line in (HERE / name).open(encoding="utf-8")]
+def own_cases(name: str | Path = "questions.jsonl") -> list[Case]:
+    rows = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
     return [
         Case(r["q"], frozenset() if r["expected"] == "none" else frozenset([r["expected"]]))
         for r in rows
@@ -149,10 +149,17 @@ def main() -> int:
     parser.add_argument(
         "--dev", action="store_true", help="evaluate on bench/dev-questions.jsonl only"
     )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        help="evaluate one JSONL file in the own format only (a new batch, measured once)",
+    )
     args = parser.parse_args()
     library = load_library()
     index = SearchIndex(library.cards.values(), library.lexicon)
-    if args.dev:
+    if args.questions:
+        sets = {str(args.questions): own_cases(args.questions.resolve())}
+    elif args.dev:
         sets = {"dev (bench/dev-questions.jsonl)": own_cases("dev-questions.jsonl")}
     else:
         sets = {

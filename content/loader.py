@@ -211,6 +211,7 @@ def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem])
             problems.append(Problem("lexicon.yaml", name, "有空的词"))
     for term in sorted(set(lists["everyday_asks"]) & set(lists["legal_cues"])):
         problems.append(Problem("lexicon.yaml", "everyday_asks", f"'{term}' 同时在 legal_cues 里"))
+    _check_intents(lexicon, {card.id for card in cards}, problems)
     blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
     for card in cards:
         for keyword in card.keywords:
@@ -223,6 +224,23 @@ def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem])
                             f"关键词 '{keyword}' 含有 lexicon.yaml 里排除的 '{term}'，会被挡掉",
                         )
                     )
+
+
+def _check_intents(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> None:
+    """Each intent group names two or more existing cards, each card in one group only."""
+    seen: set[str] = set()
+    for number, group in enumerate(lexicon.intents, start=1):
+        field = f"intents[{number}]"
+        if len(group) < 2:
+            problems.append(Problem("lexicon.yaml", field, "一组至少要有两张卡片"))
+        for card_id, phrases in group.items():
+            if card_id not in ids:
+                problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 不存在"))
+            if card_id in seen:
+                problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 在两组里"))
+            seen.add(card_id)
+            if not phrases or any(not phrase.strip() for phrase in phrases):
+                problems.append(Problem("lexicon.yaml", field, f"'{card_id}' 有空的词"))
 
 
 def _check_ids(items: list[Category], attr: str, name: str, problems: list[Problem]) -> None:

@@ -71,6 +71,9 @@ class Lexicon(_Strict):
     # Both are lists of groups so the file can keep related phrases on one line.
     everyday_asks: list[list[str]] = Field(default_factory=list)
     legal_cues: list[list[str]] = Field(default_factory=list)
+    # Groups of sibling cards, each card id -> phrases of what an asker wants from it rather
+    # than from its siblings (被骗了 / 已经转了: what to do now; 怎么防: how scams work).
+    intents: list[dict[str, list[str]]] = Field(default_factory=list)
 
     def phrases(self, name: Literal["out_of_scope", "everyday_asks", "legal_cues"]) -> list[str]:
         """The phrases of one grouped list, groups flattened."""

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.models import Card, Lexicon
+from content.search_rules import Gate, Intents
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
@@ -31,6 +32,11 @@ DEFAULT_THRESHOLD = 6.0
 DEFAULT_AMBIGUITY_RATIO = 0.9
 # Unmatched questions scoring at least this share of the threshold get "did you mean" buttons.
 SUGGESTION_RATIO = 0.5
+# A blocking rule (out of scope, everyday ask) gives way to strong legal evidence: the best
+# card scores at least EVIDENCE_RATIO times the threshold and the question has EVIDENCE_POINTS
+# (see Gate.evidence).
+EVIDENCE_POINTS = 3
+EVIDENCE_RATIO = 1.6
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,8 @@ class SearchIndex:
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
         self._samples = _SampleQuestions(self._cards)
-        self._outside = [normalize(term) for term in lexicon.phrases("out_of_scope")]
-        self._everyday = [normalize(term) for term in lexicon.phrases("everyday_asks")]
-        self._legal_cues = [normalize(term) for term in lexicon.phrases("legal_cues")]
+        self._gate = Gate(self._cards, lexicon, self.analyzer)
+        self._intents = Intents(self._cards, lexicon)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
@@ -129,21 +134,21 @@ class SearchIndex:
         for doc, similarity in self._samples.closest(text).items():
             if similarity >= ALIAS_MIN_SIMILARITY:
                 scores[doc] += ALIAS_WEIGHT * similarity * scale
+        self._intents.apply(text, scores)
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
             Candidate(self._cards[doc].id, self._cards[doc].title, round(score / scale, 3))
             for doc, score in ranked
         ]
-        threshold = math.inf if self._not_ours(text) else self.threshold
+        threshold = self.threshold
+        blocking = self._gate.blocking(text)
+        if blocking:
+            strong = bool(ranked) and (
+                candidates[0].score >= EVIDENCE_RATIO * self.threshold
+                and self._gate.evidence(ranked[0][0], text, words, blocking) >= EVIDENCE_POINTS
+            )
+            threshold = self.threshold if strong else math.inf
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
-
-    def _not_ours(self, text: str) -> bool:
-        """A topic the cards deliberately leave out, or an everyday ask (怎么搭配好看) that
-        only shares a word with a card, and no legal cue that would make it a legal question."""
-        if any(term in text for term in self._outside):
-            return True
-        everyday = any(term in text for term in self._everyday)
-        return everyday and not any(cue in text for cue in self._legal_cues)
 
 
 def _bm25f(

@@ -97,6 +97,26 @@ def test_lexicon_entries_that_would_block_a_card_keyword_are_reported(tmp_path: 
     assert any("lexicon.yaml: everyday_asks" in m and "违法" in m for m in messages)
 
 
+def test_intent_groups_must_name_two_existing_cards_once_each(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    lexicon = content / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    text = text.replace(
+        "intents:\n",
+        "intents:\n  - no-such-card: [怎么办]\n    loan-iou: [写借条]\n  - notary: [公证处]\n",
+        1,
+    )
+    lexicon.write_text(text, encoding="utf-8")
+
+    _, problems = collect(content)
+
+    messages = [str(p) for p in problems if p.path == "lexicon.yaml"]
+    assert any("intents[1]" in m and "no-such-card" in m for m in messages)
+    assert any("intents[2]" in m and "两张" in m for m in messages)
+    assert any("loan-iou" in m and "两组" in m for m in messages)
+    assert any("notary" in m and "两组" in m for m in messages)
+
+
 def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     ui = content / "ui.zh.yaml"

@@ -72,6 +72,52 @@ def test_a_legal_cue_keeps_an_everyday_word_from_blocking_the_card(
     assert result.best is not None and result.best.card_id == card_id
 
 
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        # 驾照 is out of scope, 怀孕 and 多少钱 are everyday words: the card's own legal words
+        # and a legal cue outweigh them.
+        ("驾照被扣了还罚了两千块，我不服，想申请行政复议", "admin-reconsideration"),
+        ("我怀孕了他还动手打我，能申请人身安全保护令吗", "domestic-violence"),
+        ("物业乱涨价，物业费一年多少钱才合理", "property-management"),
+    ],
+)
+def test_strong_legal_evidence_outweighs_a_blocking_rule(
+    index: SearchIndex, question: str, card_id: str
+) -> None:
+    result = index.search(question)
+    assert result.matched
+    assert result.best is not None and result.best.card_id == card_id
+
+
+@pytest.mark.parametrize("question", ["儿子打伤了人被抓了，会判几年", "宪法宣传周的手抄报怎么画"])
+def test_a_card_topic_word_alone_does_not_lift_a_blocking_rule(
+    index: SearchIndex, question: str
+) -> None:
+    result = index.search(question)
+    assert result.candidates and not result.matched
+
+
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        ("冒充客服让我把钱转到安全账户，我已经转了两万", "fraud-what-to-do"),
+        ("冒充客服说要把钱转到安全账户，这种骗局怎么防", "telecom-fraud"),
+        ("他打了借条，到期了还拉黑我不还钱", "debt-collection"),
+        ("借钱给同事，借条要写些什么", "loan-iou"),
+        ("调解协议签了字，对方一直不履行", "mediation-agreement"),
+        ("想找村里的人民调解委员会调解，怎么申请", "people-mediation"),
+    ],
+)
+def test_what_the_asker_wants_separates_sibling_cards(
+    index: SearchIndex, question: str, card_id: str
+) -> None:
+    """The two halves of each pair share their topic words; the intent phrases decide."""
+    result = index.search(question)
+    assert result.matched
+    assert result.best is not None and result.best.card_id == card_id
+
+
 def test_a_question_worded_like_a_sample_question_finds_that_card(index: SearchIndex) -> None:
     """过了三年还能起诉吗 is a limitation-period alias; its words alone favour civil-lawsuit."""
     result = index.search("过了三年还能起诉不")

@@ -1,0 +1,74 @@
+"""The two rules search applies besides scoring: which questions the cards are not for (and
+when strong legal evidence overrides that), and which of two sibling cards the asker wants."""
+
+from collections.abc import Iterable
+
+from content.analyzer import Analyzer, normalize
+from content.models import Card, Lexicon
+
+
+class Gate:
+    """Questions the cards are not for: a topic they deliberately leave out, or an everyday
+    ask (怎么搭配好看) that only shares a word with a card and carries no legal cue. Neither
+    rule holds against strong legal evidence (`evidence`, used by SearchIndex.search)."""
+
+    def __init__(self, cards: Iterable[Card], lexicon: Lexicon, analyzer: Analyzer) -> None:
+        self._outside = [normalize(term) for term in lexicon.phrases("out_of_scope")]
+        self._everyday = [normalize(term) for term in lexicon.phrases("everyday_asks")]
+        self._legal_cues = [normalize(term) for term in lexicon.phrases("legal_cues")]
+        self._own_words = [
+            frozenset(analyzer.words(" ".join([card.title, *card.keywords]))) for card in cards
+        ]
+
+    def blocking(self, text: str) -> list[str]:
+        """The blocking phrases in `text` (none when a legal cue lifts the everyday ones)."""
+        found = [term for term in self._outside if term in text]
+        everyday = [term for term in self._everyday if term in text]
+        if everyday and not any(cue in text for cue in self._legal_cues):
+            found.extend(everyday)
+        return found
+
+    def evidence(self, doc: int, text: str, words: set[str], blocking: list[str]) -> int:
+        """How many of card `doc`'s own title/keyword words the question has, plus one for a
+        legal cue; words inside a blocking phrase and parts of a longer shared word do not
+        count."""
+
+        def free(word: str) -> bool:
+            return not any(word in phrase or phrase in word for phrase in blocking)
+
+        shared = {word for word in words & self._own_words[doc] if free(word)}
+        points = sum(not any(word != o and word in o for o in shared) for word in shared)
+        return points + any(cue in text and free(cue) for cue in self._legal_cues)
+
+
+class Intents:
+    """Sibling cards share their topic words (a scam's tricks; what to do once scammed), so
+    those words cannot tell them apart; what the asker wants can. When the best card has a
+    sibling (lexicon `intents`) that a phrase in the question wants and the best card is not
+    wanted, the two swap places."""
+
+    def __init__(self, cards: list[Card], lexicon: Lexicon) -> None:
+        doc_of = {card.id: doc for doc, card in enumerate(cards)}
+        self._groups = [
+            {doc_of[card]: [normalize(p) for p in phrases] for card, phrases in group.items()}
+            for group in lexicon.intents
+            if set(group) <= set(doc_of)
+        ]
+
+    def apply(self, text: str, scores: dict[int, float]) -> None:
+        """Swap the best card's score with its wanted sibling's, in place (a sibling with no
+        score of its own leaves the old best out)."""
+        if not scores:
+            return
+        best = max(scores, key=lambda doc: scores[doc])
+        for group in self._groups:
+            if best not in group:
+                continue
+            wanted = [doc for doc, phrases in group.items() if any(p in text for p in phrases)]
+            if wanted and best not in wanted:
+                sibling = max(wanted, key=lambda doc: scores.get(doc, 0.0))
+                former = scores.pop(sibling, 0.0)
+                scores[sibling] = scores.pop(best)
+                if former > 0:
+                    scores[best] = former
+            return
