@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from content.models import CARD_ID_PATTERN, Card
+from content.problems import duplicates
 
 # (path relative to the content folder, field, message in Chinese)
 Found = list[tuple[str, str, str]]
@@ -170,7 +171,7 @@ def check_words(words: list[str], low: int, high: int, what: str) -> list[str]:
         raise ValueError(f"{what}里有空的一项")
     if not low <= len(cleaned) <= high:
         raise ValueError(f"现在有 {len(cleaned)} 个{what}，应为 {low} 到 {high} 个")
-    repeated = sorted({word for word in cleaned if cleaned.count(word) > 1})
+    repeated = duplicates(cleaned)
     if repeated:
         raise ValueError(f"{what}重复了：{'、'.join(repeated)}")
     return cleaned

@@ -21,6 +21,7 @@ from content.checks import (
     where,
 )
 from content.models import Source
+from content.problems import duplicates
 
 
 class Indicator(Strict):
@@ -49,7 +50,7 @@ class Indicator(Strict):
     @field_validator("activity_types", "campaigns")
     @classmethod
     def _distinct(cls, values: list[str]) -> list[str]:
-        repeated = sorted({v for v in values if values.count(v) > 1})
+        repeated = duplicates(values)
         if repeated:
             raise ValueError(f"重复了：{'、'.join(repeated)}")
         return values

@@ -21,6 +21,7 @@ from content.checks import (
     validate,
     where,
 )
+from content.problems import duplicates
 
 QUESTION_LIMIT = 200
 OPTION_LIMIT = 100  # Telegram: poll option text, 1-100 characters
@@ -65,7 +66,7 @@ class QuizQuestion(Strict):
                 raise ValueError(
                     f"第 {number} 个选项 {len(option)} 个字，Telegram 最多 {OPTION_LIMIT} 个字"
                 )
-        repeated = sorted({o for o in options if options.count(o) > 1})
+        repeated = duplicates(options)
         if repeated:
             raise ValueError(f"选项重复了：{'、'.join(repeated)}")
         return options

@@ -9,13 +9,13 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.campaigns import Campaign
-from handlers.broadcasts.screens import read_when, send_preview
+from handlers.broadcasts.screens import read_once, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
-from scheduler.timeparse import Once, WhenError, describe, parse_dates
+from scheduler.timeparse import WhenError, describe, parse_dates
 from storage import broadcasts as repo
 from storage.audience import Audience
 from storage.models import Broadcast, BroadcastStatus
@@ -223,11 +223,8 @@ async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> N
     """A reminder's new time (once)."""
     assert update.effective_message is not None
     ui, service, rid = ctx.services.ui.campaigns, ctx.services.broadcasting, int(chat.data["id"])
-    when = await read_when(update, ctx, update.effective_message.text or "")
+    when = await read_once(update, ctx, update.effective_message.text or "")
     if when is None:
-        return
-    if not isinstance(when, Once):
-        await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
         return
     await chat.end()
     changed = await service.reschedule(rid, when.at, chat.user_id)

@@ -8,14 +8,14 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain.answers import plain_text
-from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
+from handlers.broadcasts.screens import describe_when, read_once, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
-from scheduler.timeparse import Once, Weekly, describe
+from scheduler.timeparse import Weekly, describe
 from storage import broadcasts as repo
 from storage.audience import Audience
 from storage.models import Broadcast, BroadcastStatus
@@ -185,11 +185,8 @@ async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> N
     """The new time of a scheduled broadcast (once, not weekly)."""
     assert update.effective_message is not None
     ui, broadcast_id = ctx.services.ui.broadcasts, int(chat.data["id"])
-    when = await read_when(update, ctx, update.effective_message.text or "")
+    when = await read_once(update, ctx, update.effective_message.text or "")
     if when is None:
-        return
-    if not isinstance(when, Once):
-        await reply_html(update, ui.edit_time_once_only)
         return
     await chat.end()
     changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)
