@@ -135,6 +135,26 @@ def segment_rate(api: LocalBotApi, first: int, last: int, since: int, until_: in
     return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
 
 
+async def outcome(url: str, broadcast_id: int, tally: Tally) -> dict[str, int]:
+    """What each recipient got, against what the database says: lost (nothing, and not marked
+    uncertain), duplicates (more than once), uncertain, and failed."""
+    db = Database(url)
+    async with db.session() as session:
+        states = await repo.delivered_chats(session=session, broadcast_id=broadcast_id)
+    await db.dispose()
+    counts = tally.counts or Counter()
+    uncertain = {chat for chat, state in states.items() if state == "uncertain"}
+    return {
+        "lost": sum(
+            1 for c in range(tally.first, tally.last + 1) if counts[c] == 0 and c not in uncertain
+        ),
+        "duplicates": sum(1 for n in counts.values() if n > 1),
+        "uncertain": len(uncertain),
+        "uncertain_delivered": sum(1 for c in uncertain if counts[c] == 1),
+        "failed": sum(1 for state in states.values() if state == "failed"),
+    }
+
+
 async def run(recipients: int, rate: float, kill: bool) -> dict[str, object]:
     data = tempfile.mkdtemp(prefix="pufa-bench-broadcast-")
     url = f"sqlite+aiosqlite:///{data}/bench.db"
@@ -163,21 +183,12 @@ async def run(recipients: int, rate: float, kill: bool) -> dict[str, object]:
         tally.update()
         rates.append(segment_rate(api, first, last, mark, len(api.calls)))
         floods = api.flood_errors
-    db = Database(url)
-    async with db.session() as session:
-        states = await repo.delivered_chats(session=session, broadcast_id=broadcast_id)
-    await db.dispose()
-    counts = tally.counts or Counter()
-    uncertain = {chat for chat, state in states.items() if state == "uncertain"}
     return {
         "run": "SIGKILL at half, restarted" if kill else "clean",
         "rate": min(rates) / rate,
         "rates": [round(r / rate, 3) for r in rates],
         "floods": floods,
-        "lost": sum(1 for c in range(first, last + 1) if counts[c] == 0 and c not in uncertain),
-        "duplicates": sum(1 for n in counts.values() if n > 1),
-        "uncertain": len(uncertain),
-        "uncertain_delivered": sum(1 for c in uncertain if counts[c] == 1),
+        **await outcome(url, broadcast_id, tally),
         "wall": wall,
     }
 

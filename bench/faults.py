@@ -22,19 +22,25 @@ import signal
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from broadcast import COORDINATOR, FIRST_ID, Tally, prepare, start_bot, summary_sent, until
+from broadcast import (
+    COORDINATOR,
+    FIRST_ID,
+    Tally,
+    outcome,
+    prepare,
+    start_bot,
+    summary_sent,
+    until,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.outage, run as a script
 
 from local_api import LocalBotApi
-from storage import broadcasts as repo
-from storage.db import Database
 from tests.outage import SqliteLock, TcpProxy, postgres_behind_proxy
 
 RATE = 30
@@ -99,20 +105,8 @@ async def run(name: str, backend: str, recipients: int) -> dict[str, object]:
             wall = time.monotonic() - started
             tally.update()
             summary = summary_sent(api)
-        db = Database(url)
-        async with db.session() as session:
-            states = await repo.delivered_chats(session=session, broadcast_id=broadcast_id)
-        await db.dispose()
-    counts = tally.counts or Counter()
-    uncertain = {chat for chat, state in states.items() if state == "uncertain"}
-    return {
-        "lost": sum(1 for c in range(first, last + 1) if counts[c] == 0 and c not in uncertain),
-        "duplicates": sum(1 for n in counts.values() if n > 1),
-        "uncertain": len(uncertain),
-        "failed": sum(1 for state in states.values() if state == "failed"),
-        "summary": summary,
-        "wall": wall,
-    }
+        result = await outcome(url, broadcast_id, tally)
+    return {**result, "summary": summary, "wall": wall}
 
 
 async def main(recipients: int, only: str | None, backends: list[str]) -> None:
