@@ -37,6 +37,7 @@ async def main(users: int, per_user: int, rate: float) -> None:
             **os.environ,
             "PUFA_BOT_TOKEN": api.token,
             "PUFA_API_BASE_URL": api.base_url,
+            "PUFA_WEB_PORT": "0",  # any free port: health is not what is measured here
             "PUFA_DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db",
             "PUFA_LOG_LEVEL": "WARNING",
             "PUFA_BROADCAST_RATE_PER_SECOND": str(rate),

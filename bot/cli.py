@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import errno
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -124,8 +125,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach, a wrong token."""
+    an operator can fix: the database or Telegram out of reach, a wrong token, a port in use."""
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return (
+            f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
+            "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
+        )
     if unavailable(error):
         url = make_url(settings.database_url).render_as_string(hide_password=True)
         return (
