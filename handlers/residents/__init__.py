@@ -11,7 +11,7 @@ from telegram.ext import (
 
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
-from handlers.residents import inline, legal_aid, questions, start, topics
+from handlers.residents import hotlines, inline, legal_aid, questions, start, topics
 
 
 def register(app: PufaApplication, services: Services) -> None:
@@ -33,6 +33,8 @@ def register(app: PufaApplication, services: Services) -> None:
             MessageHandler(filters.LOCATION & private, legal_aid.on_location),
             MessageHandler(pick_town, legal_aid.on_pick_town),
             CallbackQueryHandler(legal_aid.on_town_button, pattern=pattern(Kind.AID)),
+            CommandHandler("hotlines", hotlines.on_hotlines),
+            CallbackQueryHandler(hotlines.on_hotlines_button, pattern=pattern(Kind.HOTLINES)),
             InlineQueryHandler(inline.on_inline_query),
             CommandHandler("ask", questions.on_ask_command),
             CallbackQueryHandler(questions.on_card_button, pattern=pattern(Kind.CARD)),

@@ -21,6 +21,13 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
+class HotlinesButton(StrEnum):
+    """h:all (every number) or h:card:<card id> (the numbers fitting one card)."""
+
+    ALL = "all"
+    CARD = "card"
+
+
 def card_button(card: Card, label: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label.format(title=card.title), callback_data=make(Kind.CARD, card.id)
@@ -34,6 +41,8 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
         for rel in card.related
         if rel in library.cards
     ]
+    numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
+    rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     last = [InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)]
     if question_ref:
         unsolved = make(Kind.FEEDBACK, question_ref)
