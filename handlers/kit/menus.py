@@ -13,7 +13,7 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "hotlines", "subscribe", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "help")
 VOLUNTEER = (
     "start",
     "report",
@@ -22,6 +22,7 @@ VOLUNTEER = (
     "topics",
     "legalaid",
     "hotlines",
+    "adviser",
     "subscribe",
     "help",
 )

@@ -21,6 +21,16 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
+AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+
+
+class AidMenu(StrEnum):
+    CHECK = "check"  # the legal-aid pre-check
+    WHERE = "where"  # nearby service points (location or town)
+    ADVISER = "adviser"  # one's village legal adviser
+    HOTLINES = "hotlines"
+
+
 class HotlinesButton(StrEnum):
     """h:all (every number) or h:card:<card id> (the numbers fitting one card)."""
 

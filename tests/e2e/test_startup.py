@@ -14,6 +14,7 @@ async def test_commands_are_registered_at_startup(bot: Harness) -> None:
         "topics",
         "legalaid",
         "hotlines",
+        "adviser",
         "subscribe",
         "help",
     }
