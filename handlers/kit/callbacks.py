@@ -39,6 +39,8 @@ class Kind(StrEnum):
     JOIN = "j"  # the registration chat
     VOLUNTEER = "v"  # /profile fields, /leave and /deleteme confirmations
     COORDINATOR = "k"  # /promote and /demote confirmations
+    QUIZ = "q"  # /quiz and contest answers, group rounds, contest lists
+    CONTEST = "qc"  # the /contest creation chat
 
 
 @dataclass(frozen=True)
