@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_residents import ResidentTexts
+from content.ui_quiz import QuizTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -26,6 +27,8 @@ class BotCommands(BaseModel):
     campaigns: str
     hotlines: str
     adviser: str
+    quiz: str
+    contest: str
 
 
 class UiTexts(BaseModel):
@@ -85,3 +88,4 @@ class UiTexts(BaseModel):
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
     residents: ResidentTexts
+    quiz: QuizTexts

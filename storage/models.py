@@ -352,3 +352,107 @@ class CampaignDates(SQLModel, table=True):
     end: date
     set_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     set_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The 普法 quiz and contests (issue 15, migration 0009).
+
+
+class QuizContest(SQLModel, table=True):
+    """A coordinator's contest for one campaign: everyone gets the same questions, drawn when
+    it is created, each with `seconds` to answer between `opens_at` and `closes_at`."""
+
+    __tablename__ = "quiz_contest"
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    opens_at: datetime = Field(sa_column=_utc_column())
+    closes_at: datetime = Field(sa_column=_utc_column(index=True))
+    seconds: int
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))  # comma-separated
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # Set once the leaderboard was handed to the broadcast engine (the close was announced).
+    announced_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizRound(SQLModel, table=True):
+    """A contest played in a group chat: a volunteer moves it on question by question; every
+    member answers the question shown (`position`, shown at `asked_at`)."""
+
+    __tablename__ = "quiz_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("quiz_contest.id", ondelete="CASCADE"), index=True)
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    town: str = Field(default="", max_length=100)
+    started_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    token: str = Field(max_length=16)
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+    asked_at: datetime = Field(sa_column=_utc_column())
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizAttempt(SQLModel, table=True):
+    """One person's go: a practice /quiz (no contest) or their one attempt at a contest,
+    alone or as a member of a group round. `position` is the question being answered, shown
+    at `asked_at`; its buttons carry the attempt id, the position and `token`."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "telegram_id"),
+        Index("ix_quiz_attempt_board", "contest_id", "score", "total_ms"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("quiz_contest.id", ondelete="CASCADE"), nullable=True
+        ),
+    )
+    round_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("quiz_round.id", ondelete="CASCADE"), nullable=True),
+    )
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    first_name: str = Field(default="", max_length=64)  # as Telegram shows it; boards only
+    town: str = Field(default="", max_length=100)
+    token: str = Field(max_length=16)
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+    asked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    picked: str = Field(default="", max_length=32)  # a multiple choice's ticks before 提交
+    score: int = 0
+    total_ms: int = 0
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizAnswer(SQLModel, table=True):
+    """One answer: at most one per attempt and question (the key refuses a second)."""
+
+    __tablename__ = "quiz_answer"
+
+    attempt_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("quiz_attempt.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    question_id: str = Field(max_length=64)
+    chosen: str = Field(default="", max_length=32)  # option indexes, comma-separated
+    correct: bool = False
+    points: int = 0
+    elapsed_ms: int = 0
+    answered_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -26,6 +26,7 @@ from storage.models import (
     Subscription,
     Volunteer,
 )
+from storage.quiz import erase_attempts
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -182,8 +183,8 @@ class Erasure:
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
-    profile, drafts, role, subscriptions and the record of broadcasts delivered to their
-    private chat are deleted; their activity reports stay as anonymous counts without
+    profile, drafts, role, subscriptions, quiz attempts and the record of broadcasts delivered
+    to their private chat are deleted; their activity reports stay as anonymous counts without
     photos, location, place, summary or link to them; audit entries, invites, campaign dates,
     broadcasts they wrote (their keys, progress messages and copied sources) and groups they
     subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
@@ -230,6 +231,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
+    await erase_attempts(session=session, telegram_id=telegram_id)
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
 

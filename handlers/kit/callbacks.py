@@ -42,6 +42,8 @@ class Kind(StrEnum):
     PRECHECK = "lp"  # the legal-aid pre-check chat
     HOTLINES = "h"  # the list of hotlines, the numbers fitting a card
     ADVISER = "ad"  # the chat finding one's village legal adviser
+    QUIZ = "q"  # /quiz and contest answers, group rounds, contest lists
+    CONTEST = "qc"  # the /contest creation chat
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
 VOLUNTEER = (
     "start",
     "report",
@@ -24,6 +24,8 @@ VOLUNTEER = (
     "hotlines",
     "adviser",
     "subscribe",
+    "quiz",
+    "contest",
     "help",
 )
 COORDINATOR = (
