@@ -26,6 +26,7 @@ from storage.models import (
     Subscription,
     Volunteer,
 )
+from storage.tickets import erase_tickets_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -186,8 +187,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     private chat are deleted; their activity reports stay as anonymous counts without
     photos, location, place, summary or link to them; audit entries, invites, campaign dates,
     broadcasts they wrote (their keys, progress messages and copied sources) and groups they
-    subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
-    lives in their chat."""
+    subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -230,6 +231,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
+    await erase_tickets_of(session=session, telegram_id=telegram_id)
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
 

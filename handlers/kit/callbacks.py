@@ -39,6 +39,8 @@ class Kind(StrEnum):
     JOIN = "j"  # the registration chat
     VOLUNTEER = "v"  # /profile fields, /leave and /deleteme confirmations
     COORDINATOR = "k"  # /promote and /demote confirmations
+    TICKET = "tk"  # the 留言给工作人员 chat
+    DESK = "dk"  # a ticket's buttons: opening the chat, staff actions, follow-ups, rating
 
 
 @dataclass(frozen=True)
