@@ -11,7 +11,15 @@ from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
 from content.search import SearchIndex
-from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
+from handlers import (
+    broadcasts,
+    coordinators,
+    reports,
+    residents,
+    subscriptions,
+    tickets,
+    volunteers,
+)
 from handlers.kit import conversation, errors, fallback, guard
 from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
 from handlers.kit.conversation import Conversations
@@ -60,6 +68,7 @@ def build_application(
         chats=Conversations(db, clock),
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        ticket_check_seconds=settings.ticket_check_seconds,
     )
     builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
     app: PufaApplication = builder.application_class(
@@ -80,6 +89,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     coordinators.register(app, services)
     broadcasts.register(app, services)
     subscriptions.register(app, services)
+    tickets.register(app, services)  # messages to duty staff
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
