@@ -18,6 +18,7 @@ from handlers import (
     reports,
     residents,
     subscriptions,
+    tickets,
     volunteers,
 )
 from handlers.kit import conversation, errors, fallback, guard
@@ -69,6 +70,7 @@ def build_application(
         chats=Conversations(db, clock),
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        ticket_check_seconds=settings.ticket_check_seconds,
     )
     builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
     app: PufaApplication = builder.application_class(
@@ -90,6 +92,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     broadcasts.register(app, services)
     subscriptions.register(app, services)
     quiz.register(app, services)
+    tickets.register(app, services)  # messages to duty staff
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)

@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_residents import ResidentTexts
 from content.ui_quiz import QuizTexts
+from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -89,3 +90,4 @@ class UiTexts(BaseModel):
     campaigns: CampaignTexts
     residents: ResidentTexts
     quiz: QuizTexts
+    tickets: TicketTexts

@@ -456,3 +456,82 @@ class QuizAnswer(SQLModel, table=True):
     points: int = 0
     elapsed_ms: int = 0
     answered_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# Residents' messages to duty staff (issue 14, migration 0007).
+
+
+class TicketStatus(StrEnum):
+    """open -> taken (a staff member said 接单) -> answered (the desk replied) -> closed."""
+
+    OPEN = "open"
+    TAKEN = "taken"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Ticket(SQLModel, table=True):
+    """A resident's message to a desk (content/desks.yaml). `resident_id`, `text` and `contact`
+    are the personal data: /deleteme blanks them and the ticket stays as an anonymous count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    desk_id: str = Field(max_length=40, index=True)
+    category: str = Field(default="", max_length=40)
+    town: str = Field(default="", max_length=100)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact: str = Field(default="", max_length=40)  # a phone number, only if they agreed
+    status: str = Field(default=TicketStatus.OPEN.value, max_length=12, index=True)
+    taken_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    # The desk should answer by `due_at` (its next opening plus reply_within_hours); unanswered,
+    # it is reminded then and the coordinators are told at `escalate_at`.
+    due_at: datetime = Field(sa_column=_utc_column(index=True))
+    escalate_at: datetime = Field(sa_column=_utc_column(index=True))
+    answered_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    reminded_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    escalated_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    rating: int | None = None  # 1 (不满意) to 3 (满意)
+    # Makes a double-pressed 发送 create one ticket.
+    submission_key: str = Field(max_length=64, unique=True)
+
+
+class TicketEntry(SQLModel, table=True):
+    """One message of a ticket's exchange: the resident's follow-ups and the desk's replies."""
+
+    __tablename__ = "ticket_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+    author: str = Field(max_length=12)  # "resident" | "desk"
+    staff_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class TicketMessage(SQLModel, table=True):
+    """A message the bot sent about a ticket (to a desk's chat or to the resident): a Telegram
+    reply to it belongs to that ticket."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int

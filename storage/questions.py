@@ -53,6 +53,11 @@ async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) ->
     return True
 
 
+async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
+    """The card a logged question was answered with (None: no card, or no such question)."""
+    return (await session.exec(select(QuestionLog.card_id).where(QuestionLog.ref == ref))).first()
+
+
 async def unanswered(
     *, session: AsyncSession, since: datetime, limit: int = 50
 ) -> list[UnansweredQuestion]:

@@ -27,6 +27,7 @@ from storage.models import (
     Volunteer,
 )
 from storage.quiz import erase_attempts
+from storage.tickets import erase_tickets_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -187,8 +188,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     to their private chat are deleted; their activity reports stay as anonymous counts without
     photos, location, place, summary or link to them; audit entries, invites, campaign dates,
     broadcasts they wrote (their keys, progress messages and copied sources) and groups they
-    subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
-    lives in their chat."""
+    subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -232,6 +233,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
     await erase_attempts(session=session, telegram_id=telegram_id)
+    await erase_tickets_of(session=session, telegram_id=telegram_id)
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
 

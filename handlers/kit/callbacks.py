@@ -46,6 +46,10 @@ class Kind(StrEnum):
     CONTEST = "qc"  # the /contest creation chat
 
 
+    TICKET = "tk"  # the 留言给工作人员 chat
+    DESK = "dk"  # a ticket's buttons: opening the chat, staff actions, follow-ups, rating
+
+
 @dataclass(frozen=True)
 class Callback:
     kind: Kind

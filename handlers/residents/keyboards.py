@@ -10,6 +10,7 @@ from content.models import Card
 from content.search import Candidate
 from content.ui import UiTexts
 from handlers.kit.callbacks import Kind, make
+from handlers.kit.tickets import leave_message_button
 
 
 class MenuItem(StrEnum):
@@ -61,22 +62,29 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
     return InlineKeyboardMarkup(rows)
 
 
-def choices_keyboard(candidates: list[Candidate], ui: UiTexts) -> InlineKeyboardMarkup:
+def choices_keyboard(
+    candidates: list[Candidate], ui: UiTexts, *, category: str = ""
+) -> InlineKeyboardMarkup:
+    """Cards to choose from, the topics, and 留言给工作人员 (with the field, when known)."""
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
         for c in candidates
     ]
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
+    rows.append([leave_message_button(ui, category=category)])
     return InlineKeyboardMarkup(rows)
 
 
-def main_menu(ui: UiTexts) -> InlineKeyboardMarkup:
+def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMarkup:
+    """The menu; /help also offers 留言给工作人员."""
+
     def menu(label: str, item: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
 
-    return InlineKeyboardMarkup(
-        [
-            [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
-            [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
-        ]
-    )
+    rows = [
+        [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
+        [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
+    ]
+    if leave_message:
+        rows.append([leave_message_button(ui)])
+    return InlineKeyboardMarkup(rows)
