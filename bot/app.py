@@ -11,7 +11,15 @@ from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
 from content.search import SearchIndex
-from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
+from handlers import (
+    broadcasts,
+    coordinators,
+    engagement,
+    reports,
+    residents,
+    subscriptions,
+    volunteers,
+)
 from handlers.kit import conversation, errors, fallback, guard
 from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
 from handlers.kit.conversation import Conversations
@@ -80,6 +88,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     coordinators.register(app, services)
     broadcasts.register(app, services)
     subscriptions.register(app, services)
+    engagement.register(app, services)  # `/start ev_<code>` before residents' /start
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)

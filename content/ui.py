@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_engagement import EngagementTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -81,3 +82,4 @@ class UiTexts(BaseModel):
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
+    engagement: EngagementTexts

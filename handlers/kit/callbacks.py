@@ -39,6 +39,9 @@ class Kind(StrEnum):
     JOIN = "j"  # the registration chat
     VOLUNTEER = "v"  # /profile fields, /leave and /deleteme confirmations
     COORDINATOR = "k"  # /promote and /demote confirmations
+    VOTE = "vo"  # 👍 / 👎 under answers (handlers.kit.votes)
+    CASE = "cs"  # case cards and the weekly case subscription
+    EVENT = "ev"  # QR codes of events and posters, event ratings
 
 
 @dataclass(frozen=True)
