@@ -14,6 +14,7 @@ from content.search import SearchIndex
 from handlers import (
     broadcasts,
     coordinators,
+    engagement,
     quiz,
     reports,
     residents,
@@ -93,6 +94,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     subscriptions.register(app, services)
     quiz.register(app, services)
     tickets.register(app, services)  # messages to duty staff
+    engagement.register(app, services)  # `/start ev_<code>` before residents' /start
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)

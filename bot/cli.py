@@ -61,7 +61,11 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
     export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
         metavar="WHAT"
     )
-    for name, help_text in (("reports", "导出活动报告"), ("hours", "导出每位志愿者的服务时长")):
+    for name, help_text in (
+        ("reports", "导出活动报告"),
+        ("hours", "导出每位志愿者的服务时长"),
+        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
+    ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")

@@ -3,8 +3,9 @@
 from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
-from content.ui_residents import ResidentTexts
+from content.ui_engagement import EngagementTexts
 from content.ui_quiz import QuizTexts
+from content.ui_residents import ResidentTexts
 from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
@@ -91,3 +92,4 @@ class UiTexts(BaseModel):
     residents: ResidentTexts
     quiz: QuizTexts
     tickets: TicketTexts
+    engagement: EngagementTexts

@@ -535,3 +535,67 @@ class TicketMessage(SQLModel, table=True):
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
+
+
+# Reach and results (issue 15, migration 0008): satisfaction votes, QR attribution, the weekly
+# case, volunteers' certificates.
+
+
+class VoteKind(StrEnum):
+    ANSWER = "answer"  # a card the bot answered with (or a card opened from a button)
+    FALLBACK = "fallback"  # the "no card, here is where to get help" reply
+    EVENT = "event"  # a resident's rating of the event whose QR code brought them
+
+
+class Vote(SQLModel, table=True):
+    """One person's 👍 / 👎 on one answer (or event); a change of mind replaces it. `voter_id`
+    becomes NULL on /deleteme, so the figures stay as anonymous counts."""
+
+    __table_args__ = (UniqueConstraint("voter_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    voter_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # "q-<question ref>", "c-<card id>" or "e-<event code>": what was voted on
+    subject: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64, index=True)
+    town: str = Field(default="", max_length=100, index=True)
+    satisfied: bool
+    voted_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+
+
+class QrEvent(SQLModel, table=True):
+    """An event or poster a volunteer made a QR code for (`start=ev_<code>`)."""
+
+    __tablename__ = "qr_event"
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    title: str = Field(max_length=100)
+    kind: str = Field(default="event", max_length=8)  # "event" | "poster"
+    town: str = Field(default="", max_length=100, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    event_date: date | None = None  # an event's day (its rating is asked the day after)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Attribution(SQLModel, table=True):
+    """The first QR code that brought a resident (one row per resident; /deleteme erases it)."""
+
+    resident_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    code: str = Field(max_length=24, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    town: str = Field(default="", max_length=100)
+    touched_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Certificate(SQLModel, table=True):
+    """A volunteer's certificate of recorded hours, checked by its code (`pufa verify`)."""
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    volunteer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    name: str = Field(default="", max_length=100)
+    start: date
+    end: date
+    activities: int = 0
+    hours: float = 0.0
+    issued_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

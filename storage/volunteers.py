@@ -25,6 +25,7 @@ from storage.models import (
     Role,
     Subscription,
     Volunteer,
+    Vote,
 )
 from storage.quiz import erase_attempts
 from storage.tickets import erase_tickets_of
@@ -222,6 +223,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(Invite).where(col(Invite.created_by) == telegram_id).values(created_by=None)
     )
+    # Satisfaction votes stay as anonymous counts.
+    await session.exec(update(Vote).where(col(Vote.voter_id) == telegram_id).values(voter_id=None))
     await session.exec(delete(Subscription).where(col(Subscription.chat_id) == telegram_id))
     await session.exec(delete(Delivery).where(col(Delivery.chat_id) == telegram_id))
     await session.exec(delete(Recipient).where(col(Recipient.chat_id) == telegram_id))
