@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_after
+from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
@@ -73,7 +74,12 @@ def build_application(
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
         ticket_check_seconds=settings.ticket_check_seconds,
     )
-    builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
+    builder: Any = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=PufaContext))
+        .concurrent_updates(ChatOrderProcessor())
+    )
     app: PufaApplication = builder.application_class(
         PufaApplication, kwargs={"services": services}
     ).build()
