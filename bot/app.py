@@ -13,7 +13,13 @@ from content.loader import Library, load_library
 from content.search import SearchIndex
 from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
 from handlers.kit import conversation, errors, fallback, guard
-from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
+from handlers.kit.context import (
+    DashboardSettings,
+    PufaApplication,
+    PufaContext,
+    Services,
+    VolunteerSettings,
+)
 from handlers.kit.conversation import Conversations
 from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
@@ -60,6 +66,12 @@ def build_application(
         chats=Conversations(db, clock),
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        dashboard=DashboardSettings(
+            public_url=settings.public_base,
+            link_minutes=settings.dashboard_link_minutes,
+            session_hours=settings.dashboard_session_hours,
+            content_dir=settings.content_dir,
+        ),
     )
     builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
     app: PufaApplication = builder.application_class(

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_dashboard import DashboardTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -23,6 +24,7 @@ class BotCommands(BaseModel):
     broadcast: str
     scheduled: str
     campaigns: str
+    dashboard: str
 
 
 class UiTexts(BaseModel):
@@ -81,3 +83,4 @@ class UiTexts(BaseModel):
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
+    dashboard: DashboardTexts
