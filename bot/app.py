@@ -24,7 +24,13 @@ from handlers import (
     volunteers,
 )
 from handlers.kit import conversation, errors, fallback, guard
-from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
+from handlers.kit.context import (
+    DashboardSettings,
+    PufaApplication,
+    PufaContext,
+    Services,
+    VolunteerSettings,
+)
 from handlers.kit.conversation import Conversations
 from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
@@ -73,6 +79,12 @@ def build_application(
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
         ticket_check_seconds=settings.ticket_check_seconds,
+        dashboard=DashboardSettings(
+            public_url=settings.public_base,
+            link_minutes=settings.dashboard_link_minutes,
+            session_hours=settings.dashboard_session_hours,
+            content_dir=settings.content_dir,
+        ),
     )
     builder: Any = (
         ApplicationBuilder()

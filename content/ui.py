@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_dashboard import DashboardTexts
 from content.ui_engagement import EngagementTexts
 from content.ui_quiz import QuizTexts
 from content.ui_residents import ResidentTexts
@@ -31,6 +32,8 @@ class BotCommands(BaseModel):
     adviser: str
     quiz: str
     contest: str
+
+    dashboard: str
 
 
 class UiTexts(BaseModel):
@@ -93,3 +96,5 @@ class UiTexts(BaseModel):
     quiz: QuizTexts
     tickets: TicketTexts
     engagement: EngagementTexts
+
+    dashboard: DashboardTexts

@@ -599,3 +599,50 @@ class Certificate(SQLModel, table=True):
     activities: int = 0
     hours: float = 0.0
     issued_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The coordinators' web dashboard (issue 13, migration 0010).
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A one-time login link sent by /dashboard. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "dashboard_login"
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class DashboardSession(SQLModel, table=True):
+    """A signed-in browser. Only the cookie's SHA-256 is stored; `csrf` is checked on every
+    form. Deleted on logout and when its coordinator is demoted."""
+
+    __tablename__ = "dashboard_session"
+
+    id_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    csrf: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_column=_utc_column(index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class GapDecision(StrEnum):
+    IGNORED = "ignored"
+    OUT_OF_SCOPE = "out_of_scope"
+    ANSWERED = "answered"  # added to a card as a sample question or a synonym
+
+
+class ContentGap(SQLModel, table=True):
+    """What a coordinator decided about an unanswered question (by its normalised text):
+    a decided question leaves the content-gaps list for good."""
+
+    __tablename__ = "content_gap"
+
+    question: str = Field(sa_column=Column(String(300), primary_key=True))
+    decision: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64)
+    decided_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    decided_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -10,13 +10,16 @@ from sqlalchemy import CursorResult, String, cast, func, literal, or_, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.dashboard import close_sessions_of
 from storage.models import (
     ActivityReport,
     AuditLog,
     Broadcast,
     BroadcastStatus,
     CampaignDates,
+    ContentGap,
     ConversationDraft,
+    DashboardLogin,
     Delivery,
     Invite,
     Person,
@@ -237,6 +240,13 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     )
     await erase_attempts(session=session, telegram_id=telegram_id)
     await erase_tickets_of(session=session, telegram_id=telegram_id)
+    await close_sessions_of(session=session, telegram_id=telegram_id)
+    await session.exec(
+        delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
+    )
+    await session.exec(
+        update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
+    )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
 
@@ -285,7 +295,8 @@ async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
 
 
 async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: bool) -> bool:
-    """Promote to coordinator, or demote back to volunteer/resident. False if unknown."""
+    """Promote to coordinator, or demote back to volunteer/resident (their dashboard sessions
+    end). False if unknown."""
     person = await session.get(Person, telegram_id)
     if person is None:
         return False
@@ -294,6 +305,7 @@ async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: b
     else:
         volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
         person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value
+        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     session.add(person)
     return True
 

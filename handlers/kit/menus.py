@@ -36,6 +36,7 @@ COORDINATOR = (
     "broadcast",
     "scheduled",
     "campaigns",
+    "dashboard",
     "help",
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}
