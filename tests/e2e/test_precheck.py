@@ -13,7 +13,7 @@ from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import precheck_counts
-from tests.e2e.conftest import Harness, reply_keyboard, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, reply_keyboard, restartable_bot
 
 TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
 MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
@@ -225,3 +225,15 @@ async def test_in_a_group_the_check_is_offered_in_private_only(bot: Harness) -> 
     bot.api.send_command(user, "/start legalaid")
     [menu] = await bot.api.wait_for_messages(user.id)
     assert bot.ui.residents.aid_menu_check in menu.button_labels()
+
+
+async def test_coordinators_see_the_anonymous_outcomes_in_stats(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(2238)
+    first = await open_check(bot, user)
+    town = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
+    await bot.tap(user, town, bot.ui.residents.skip_button)
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
+    [stats] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "法律援助自测 1 次：很可能可以 1，要看情况 0，一般不符合 0" in stats.content
+    assert "2238" not in stats.content
