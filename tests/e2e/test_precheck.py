@@ -237,3 +237,22 @@ async def test_coordinators_see_the_anonymous_outcomes_in_stats(bot_with_admins:
     [stats] = await bot.api.wait_for_messages(ADMIN_ID)
     assert "法律援助自测 1 次：很可能可以 1，要看情况 0，一般不符合 0" in stats.content
     assert "2238" not in stats.content
+
+
+async def test_a_legal_aid_card_offers_the_check(bot: Harness) -> None:
+    user = bot.api.user(2239)
+    card = await bot.ask(user, "谁能申请免费的法律援助")
+    assert bot.services.library.cards[card_id_of(card)].category == "legal_aid"
+    bot.api.press_button(user, card, bot.ui.residents.aid_menu_check)
+    intro, question = await bot.api.wait_for_messages(user.id, 2)
+    assert intro.content == plain_text(bot.ui.residents.check_intro)
+    assert "第 1 题" in question.content
+    wages = await bot.ask(user, "老板欠了我三个月工资不给怎么办")
+    assert bot.ui.residents.aid_menu_check not in wages.button_labels()
+
+
+def card_id_of(card: SentMessage) -> str:
+    """The card a message shows, from its 📞 button (h:card:<id>)."""
+    data = card.find_button("📞")["callback_data"]
+    assert data.startswith("1:h:card:"), data
+    return str(data.removeprefix("1:h:card:"))
