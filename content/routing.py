@@ -37,6 +37,6 @@ def numbers_for(
 
 
 def numbers_for_card(hotlines: Iterable[Hotline], card: Card) -> list[Hotline]:
-    """The numbers that fit a card: those its title and keywords name, then its field's."""
-    text = " ".join([card.title, *card.keywords])
-    return suggest(hotlines, text=text, category=card.category, limit=3)
+    """The numbers that fit a card: those its title names, then its field's (its keywords
+    would misfire: 手机中毒 is no case for 120)."""
+    return suggest(hotlines, text=card.title, category=card.category, limit=3)
