@@ -10,11 +10,13 @@ from content.legal_aid import RESULTS
 from content.ui_residents import ResidentTexts
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
+from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.residents import precheck_counts
 from storage.stats import Line, Stats, period_stats
+from storage.votes import satisfaction
 
 SECTION_LINES = 12
 
@@ -79,11 +81,12 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
         checks = await precheck_counts(session=session, start=period.start, end=period.end)
+        votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
-    text = stats_html(stats, texts)
+    blocks = [stats_html(stats, texts), satisfaction_html(votes, ctx.services.library)]
     if checks:
-        text += "\n\n" + prechecks_line(checks, ctx.services.ui.residents)
-    await reply_html(update, text)
+        blocks.append(prechecks_line(checks, ctx.services.ui.residents))
+    await reply_html(update, "\n\n".join(blocks))
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,

@@ -36,7 +36,7 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
 
 async def on_help(update: Update, ctx: PufaContext) -> None:
     text = ctx.services.ui.help.format(bot_username=html.escape(ctx.bot.username))
-    await reply_html(update, text, main_menu(ctx.services.ui))
+    await reply_html(update, text, main_menu(ctx.services.ui, leave_message=True))
 
 
 async def on_menu_button(update: Update, ctx: PufaContext) -> None:
