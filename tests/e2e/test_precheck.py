@@ -90,6 +90,7 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         assert "东山镇司法所" in text and "示例县法律援助中心" in text, rule.id
         assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
         assert texts.again_button in result.button_labels()
+        assert await bot.services.chats.open(user.id) == []  # the answers are gone
     found = await counts(bot)
     assert found == {(rule.outcome, rule.id): 1 for rule, _ in paths}
 
