@@ -28,6 +28,7 @@ class ResidentTexts(_Texts):
     back_button: str
     cancel_button: str
     check_cancelled: str
+    check_outdated: str
     results: dict[Result, str]
     result_article: str
     result_bring: str

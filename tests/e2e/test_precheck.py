@@ -257,3 +257,17 @@ def card_id_of(card: SentMessage) -> str:
     data = card.find_button("📞")["callback_data"]
     assert data.startswith("1:h:card:"), data
     return str(data.removeprefix("1:h:card:"))
+
+
+async def test_answers_that_no_longer_fit_the_criteria_end_the_check(bot: Harness) -> None:
+    """As after legal_aid.yaml was edited and the bot restarted mid-check."""
+    user = bot.api.user(2240)
+    first = await open_check(bot, user)
+    [chat] = await bot.services.chats.open(user.id)
+    chat.data = {"answers": {"matter": "an-option-since-removed"}}
+    await chat.save()
+    bot.api.press_button(user, first, "工伤事故赔偿")
+    [told] = await bot.api.wait_for_messages(user.id)
+    assert told.content == bot.ui.residents.check_outdated
+    assert await bot.services.chats.open(user.id) == []
+    assert await counts(bot) == {}
