@@ -29,6 +29,7 @@ from storage.directory import add_points, count_points
 from storage.models import Clock, utcnow
 from storage.people import touch_people
 from storage.questions import log_questions
+from storage.residents import count_advisers, replace_advisers
 from storage.volunteers import promoted_coordinators
 from storage.write_behind import WriteBehind
 
@@ -108,13 +109,17 @@ def volunteer_settings(settings: Settings) -> VolunteerSettings:
 
 
 async def prepare_database(services: Services) -> None:
-    """Migrate the schema and, on a fresh database, load the sample directory."""
+    """Migrate the schema and, on a fresh database, load the sample directory and the
+    content's village advisers."""
     await services.db.upgrade()
     async with services.db.session() as session:
         if await count_points(session=session) == 0:
             samples = load_sample_directory()
             await add_points(session=session, entries=(e.model_dump() for e in samples))
             log.info("loaded %d sample legal service points", len(samples))
+        if await count_advisers(session=session) == 0:
+            advisers = services.library.advisers
+            await replace_advisers(session=session, entries=(a.model_dump() for a in advisers))
 
 
 async def on_startup(app: PufaApplication) -> None:

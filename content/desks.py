@@ -31,6 +31,8 @@ class Desk(BaseModel):
     name: str = Field(min_length=2, max_length=80)
     kind: DeskKind
     towns: list[str] = Field(min_length=1)
+    # A village adviser's desk: the villages (communities) whose adviser it is (towns.yaml).
+    villages: list[str] = Field(default_factory=list)
     categories: list[str] = Field(min_length=1)
     staff_chat_id: int | None = Field(default=None, lt=0)  # a staff group (negative id)
     staff: list[int] = Field(default_factory=list)  # Telegram user ids of duty staff
@@ -52,6 +54,8 @@ class Desk(BaseModel):
             raise ValueError("staff_chat_id 和 staff 至少填一个")
         if any(user <= 0 for user in self.staff):
             raise ValueError("staff 里的 Telegram 用户 ID 应是正整数")
+        if self.villages and self.kind != "village_adviser":
+            raise ValueError("只有 village_adviser 才写 villages")
         if self.escalate_after_hours <= self.reply_within_hours:
             raise ValueError("escalate_after_hours 应大于 reply_within_hours")
         seen: set[int] = set()

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_residents import ResidentTexts
 from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
@@ -24,6 +25,8 @@ class BotCommands(BaseModel):
     broadcast: str
     scheduled: str
     campaigns: str
+    hotlines: str
+    adviser: str
 
 
 class UiTexts(BaseModel):
@@ -82,4 +85,5 @@ class UiTexts(BaseModel):
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
+    residents: ResidentTexts
     tickets: TicketTexts

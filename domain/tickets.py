@@ -49,6 +49,18 @@ def choose_desk(
     return None
 
 
+def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | None:
+    """The desk of a village's legal adviser, if one is configured."""
+    return next(
+        (
+            d
+            for d in desks
+            if d.kind == "village_adviser" and town in d.towns and village in d.villages
+        ),
+        None,
+    )
+
+
 def deadlines(
     desk: Desk, created: datetime, holidays: Holidays | None, tz: tzinfo
 ) -> tuple[datetime, datetime]:

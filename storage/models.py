@@ -105,6 +105,34 @@ class ServicePoint(SQLModel, table=True):
     sample: bool = False
 
 
+class AidPrecheck(SQLModel, table=True):
+    """One finished legal-aid pre-check, anonymous: the outcome, its rule and the local day;
+    never the person nor the answers."""
+
+    __tablename__ = "aid_precheck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    rule: str = Field(max_length=40)
+    result: str = Field(max_length=16)
+
+
+class VillageAdviser(SQLModel, table=True):
+    """一村（社区）一法律顾问, as the district publishes it (samples until a coordinator
+    imports the list)."""
+
+    __tablename__ = "village_adviser"
+
+    id: int | None = Field(default=None, primary_key=True)
+    town: str = Field(max_length=100, index=True)
+    village: str = Field(max_length=100)
+    name: str = Field(max_length=50)
+    office: str = Field(default="", max_length=100)
+    duty: str = Field(default="", max_length=200)
+    contact: str = Field(max_length=100)
+    sample: bool = False
+
+
 class Volunteer(SQLModel, table=True):
     """A registered 普法志愿者 / 法律明白人. Personal fields are blanked on /leave."""
 

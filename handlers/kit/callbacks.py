@@ -39,6 +39,9 @@ class Kind(StrEnum):
     JOIN = "j"  # the registration chat
     VOLUNTEER = "v"  # /profile fields, /leave and /deleteme confirmations
     COORDINATOR = "k"  # /promote and /demote confirmations
+    PRECHECK = "lp"  # the legal-aid pre-check chat
+    HOTLINES = "h"  # the list of hotlines, the numbers fitting a card
+    ADVISER = "ad"  # the chat finding one's village legal adviser
     TICKET = "tk"  # the 留言给工作人员 chat
     DESK = "dk"  # a ticket's buttons: opening the chat, staff actions, follow-ups, rating
 

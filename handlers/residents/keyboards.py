@@ -22,6 +22,23 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
+AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+
+
+class AidMenu(StrEnum):
+    CHECK = "check"  # the legal-aid pre-check
+    WHERE = "where"  # nearby service points (location or town)
+    ADVISER = "adviser"  # one's village legal adviser
+    HOTLINES = "hotlines"
+
+
+class HotlinesButton(StrEnum):
+    """h:all (every number) or h:card:<card id> (the numbers fitting one card)."""
+
+    ALL = "all"
+    CARD = "card"
+
+
 def card_button(card: Card, label: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label.format(title=card.title), callback_data=make(Kind.CARD, card.id)
@@ -35,6 +52,8 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
         for rel in card.related
         if rel in library.cards
     ]
+    numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
+    rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     last = [InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)]
     if question_ref:
         unsolved = make(Kind.FEEDBACK, question_ref)
