@@ -4,6 +4,7 @@ then the town for the nearest place to apply, then shows the outcome. Nothing as
 only the anonymous outcome (rule, result, day) is counted."""
 
 import html
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 
@@ -192,7 +193,7 @@ async def finish(
     update: Update,
     ctx: PufaContext,
     chat: Conversation,
-    points: list[tuple[ServicePoint, float | None]],
+    points: Sequence[tuple[ServicePoint, float | None]],
 ) -> None:
     """Ends the chat, counts the outcome (anonymously) and shows it."""
     criteria, services = _criteria(ctx), ctx.services
@@ -211,7 +212,7 @@ def outcome_html(
     outcome: Outcome,
     criteria: LegalAidCriteria,
     ui: UiTexts,
-    points: list[tuple[ServicePoint, float | None]],
+    points: Sequence[tuple[ServicePoint, float | None]],
 ) -> str:
     texts = ui.residents
     blocks = [
