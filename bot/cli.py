@@ -57,10 +57,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
+    export = sub.add_parser("export", help="导出活动报告、志愿服务时长和留言统计").add_subparsers(
         metavar="WHAT"
     )
-    for name, help_text in (("reports", "导出活动报告"), ("hours", "导出每位志愿者的服务时长")):
+    for name, help_text in (
+        ("reports", "导出活动报告"),
+        ("hours", "导出每位志愿者的服务时长"),
+        ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
+    ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")

@@ -1,4 +1,4 @@
-"""`pufa export reports|hours`: the coordinators' spreadsheets without Telegram."""
+"""`pufa export reports|hours|tickets`: the coordinators' spreadsheets without Telegram."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ from bot.settings import Settings
 from content.loader import load_library
 from documents.tables import Format
 from domain.exports import export_hours, export_labels, export_reports
+from domain.tickets import export_tickets
 from storage.db import Database
 from storage.stats import Period
 
@@ -21,6 +22,11 @@ async def export_data(
     try:
         await db.upgrade()
         async with db.session() as session:
+            if what == "tickets":
+                return await export_tickets(
+                    session=session, library=library, first=start, last=end, fmt=fmt,
+                    tz=settings.tz,
+                )  # fmt: skip
             data = await export(
                 session=session,
                 period=Period(start, end),

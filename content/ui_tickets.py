@@ -64,6 +64,5 @@ class TicketTexts(BaseModel):
     not_staff: str
     reminder: str
     escalation: str
-    export_usage: str
     export_caption: str
     export_headers: dict[str, str]

@@ -2,13 +2,14 @@
 should be answered, what the resident may type, and the figures coordinators export."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.desks import Desk, desks_for, next_opening, open_at
+from content.loader import Library
 from content.office_hours import Holidays
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
@@ -127,16 +128,12 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
 
 
 async def export_tickets(
-    *,
-    session: AsyncSession,
-    first: date,
-    last: date,
-    fmt: Format,
-    tz: tzinfo,
-    headers: Mapping[str, str],
-    desk_names: Mapping[str, str],
+    *, session: AsyncSession, library: Library, first: date, last: date, fmt: Format, tz: tzinfo
 ) -> bytes:
-    """Tickets opened from `first` to `last` (local dates, inclusive) by desk and month."""
+    """Tickets opened from `first` to `last` (local dates, inclusive) by desk and month: how
+    many, answered, answered by the deadline, rated, rated 满意, the average rating."""
+    headers = library.ui.tickets.export_headers
+    desk_names = {d.id: d.name for d in library.desks}
     start = datetime.combine(first, time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
     rows = await ticket_figure_rows(session=session, start=start, end=end)

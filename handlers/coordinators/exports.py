@@ -7,6 +7,7 @@ from telegram import InputFile, Update
 
 from content.ui_volunteers import VolunteerTexts
 from domain.exports import export_hours, export_labels, export_reports
+from domain.tickets import export_tickets
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
@@ -15,8 +16,34 @@ from storage.stats import Period, VolunteerLine, volunteer_hours
 HOURS_LINES = 20
 
 
+TICKET_WORDS = ("留言", "tickets")  # /export 留言 [period] [csv]: ticket figures
+
+
 async def on_export(update: Update, ctx: PufaContext) -> None:
+    if ctx.args and ctx.args[0].lower() in TICKET_WORDS:
+        ctx.args = ctx.args[1:]
+        await _send_ticket_figures(update, ctx)
+        return
     await _send_table(update, ctx, "export")
+
+
+async def _send_ticket_figures(update: Update, ctx: PufaContext) -> None:
+    """Messages to duty staff by desk and month: no resident's text or contact, only counts."""
+    if not await coordinator_here(update, ctx, "export-tickets"):
+        return
+    chosen = await read_period(update, ctx)
+    if chosen is None or update.effective_chat is None:
+        return
+    (period, fmt), services = chosen, ctx.services
+    async with services.db.session() as session:
+        data = await export_tickets(
+            session=session, library=services.library, first=period.start, last=period.end,
+            fmt=fmt, tz=services.tz,
+        )  # fmt: skip
+    await audit(ctx, update, "export-tickets", detail=f"{period_text(period)} {fmt}")
+    filename = f"tickets_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
+    caption = services.ui.tickets.export_caption.format(period=period_text(period))
+    await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 
 async def on_hours(update: Update, ctx: PufaContext) -> None:

@@ -3,6 +3,7 @@ from question to answer to rating across restarts, office hours at fixed instant
 escalation on the test's clock, and refusals."""
 
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -113,12 +114,19 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
         figures = await export_tickets(
-            session=session, first=local(2026, 3, 1).astimezone(TZ).date(),
-            last=local(2026, 3, 31).astimezone(TZ).date(), fmt="csv", tz=TZ,
-            headers=texts.export_headers, desk_names={"test-office": "测试镇司法所"},
+            session=session, library=bot.services.library, first=date(2026, 3, 1),
+            last=date(2026, 3, 31), fmt="csv", tz=TZ,
         )  # fmt: skip
     assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
-    assert figures.decode("utf-8-sig").splitlines()[1] == "测试镇司法所,2026-03,1,1,1,1,1,3"
+    line = "测试镇司法所,2026-03,1,1,1,1,1,3"
+    assert figures.decode("utf-8-sig").splitlines()[1] == line
+    # The coordinator's /export 留言 gives the same figures (and nothing of the resident's).
+    coordinator = bot.api.user(ADMIN_ID)
+    sent = await bot.ask(coordinator, "/export 留言 2026-03 csv")
+    assert sent.file is not None and sent.file.decode("utf-8-sig").splitlines()[1] == line
+    assert QUESTION not in sent.file.decode("utf-8-sig")
+    refused = await bot.ask(resident, "/export 留言 2026-03")
+    assert refused.content == bot.ui.not_allowed
 
 
 async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: RestartableBot) -> None:
