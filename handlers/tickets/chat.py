@@ -75,7 +75,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
         return texts.ask_contact.format(desk=name), keyboard
     summary = texts.confirm.format(
-        category=html.escape(category_name(services, chat.data[CATEGORY])),
+        category=html.escape(category_name(services.library, chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
         desk=name,
         contact=html.escape(chat.data.get(CONTACT) or texts.contact_none),

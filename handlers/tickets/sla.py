@@ -52,7 +52,7 @@ async def _escalate(
     text = services.ui.tickets.escalation.format(
         desk=html.escape(desk.name),
         id=ticket_id,
-        category=html.escape(category_name(services, category)),
+        category=html.escape(category_name(services.library, category)),
         town=html.escape(town),
         hours=desk.escalate_after_hours,
     )

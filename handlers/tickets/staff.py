@@ -211,7 +211,7 @@ async def _transfer(
     await acknowledge(update)
     name = html.escape(target.name)
     await reply_html(update, texts.transferred_desk.format(id=ticket.id, desk=name))
-    html_text = desk_ticket_html(services, after, target)
+    html_text = desk_ticket_html(services.library, services.tz, after, target)
     await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
     )
