@@ -96,6 +96,12 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
     return _stored(row), True
 
 
+async def ticket_exists(*, session: AsyncSession, key: str) -> bool:
+    """Whether the chat with this submission key became a ticket."""
+    found = await session.exec(select(Ticket.id).where(col(Ticket.submission_key) == key))
+    return found.first() is not None
+
+
 async def get_ticket(*, session: AsyncSession, ticket_id: int) -> StoredTicket | None:
     row = await session.get(Ticket, ticket_id)
     return _stored(row) if row is not None else None
@@ -276,8 +282,9 @@ async def claim_overdue(
 
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
-    open ones are closed. They stay as anonymous counts for the desks' figures. A staff
-    member's id leaves the tickets they took or answered."""
+    open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
+    messages still find them: a late answer is told the ticket has ended). A staff member's
+    id leaves the tickets they took or answered."""
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)
@@ -291,7 +298,6 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     if not ids:
         return 0
     await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
-    await session.exec(delete(TicketMessage).where(col(TicketMessage.ticket_id).in_(ids)))
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)

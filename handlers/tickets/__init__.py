@@ -13,7 +13,8 @@ from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_private
 from handlers.tickets import chat, replies, resident, send, sla, staff
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
-from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction
+from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
+from storage.tickets import ticket_exists
 
 IDLE = timedelta(hours=2)  # an unfinished message (or answer) is dropped after this
 STAFF_ACTIONS = {
@@ -67,13 +68,22 @@ async def _text_please(update: Update, ctx: PufaContext, _chat: Conversation) ->
 async def _sent_already(
     update: Update,
     ctx: PufaContext,
-    _token: str,
+    token: str,
     action: str,
     _args: tuple[str, ...],
     _open: object,
 ) -> None:
-    text = ctx.services.ui.tickets.already_sent if action == TicketButton.SEND else None
-    await acknowledge(update, text or ctx.services.ui.stale_button, alert=True)
+    """发送 pressed again after the ticket was sent; any other button of an ended chat (or 发送
+    after /cancel) is stale."""
+    sent = False
+    if action == TicketButton.SEND and update.effective_user is not None:
+        async with ctx.services.db.session() as session:
+            key = submission_key(update.effective_user.id, token)
+            sent = await ticket_exists(session=session, key=key)
+    texts = ctx.services.ui
+    await acknowledge(
+        update, texts.tickets.already_sent if sent else texts.stale_button, alert=True
+    )
 
 
 async def on_desk_button(update: Update, ctx: PufaContext) -> None:

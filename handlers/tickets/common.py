@@ -45,6 +45,11 @@ class DeskAction(StrEnum):
 RATINGS = (3, 2, 1)
 
 
+def submission_key(user_id: int, token: str) -> str:
+    """The ticket a chat becomes: one per chat, however often 发送 is pressed."""
+    return f"{user_id}-{token}"
+
+
 def desk_of(services: Services, desk_id: str) -> Desk | None:
     return next((d for d in services.library.desks if d.id == desk_id), None)
 

@@ -21,6 +21,7 @@ from handlers.tickets.common import (
     send_about,
     send_to_desk,
     staff_keyboard,
+    submission_key,
 )
 from storage.tickets import NewTicket, StoredTicket, open_ticket, queue_place
 
@@ -50,7 +51,7 @@ async def on_send(
     now = services.now()
     to_due, to_escalate = ticket_deadlines(services, desk)
     new = NewTicket(
-        key=f"{chat.user_id}-{chat.token}",
+        key=submission_key(chat.user_id, chat.token),
         resident_id=chat.user_id,
         desk_id=desk.id,
         category=chat.data[CATEGORY],
