@@ -5,7 +5,7 @@ hours are wall-clock times in that zone. Holidays close a desk; a 调休 working
 opens it with its Monday hours (content.office_hours.MAKEUP_DAY_HOURS_OF).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
@@ -75,25 +75,27 @@ class Desk(BaseModel):
 def load_desks(
     path: Path,
     *,
-    towns: set[str],
+    towns: Mapping[str, Sequence[str]],
     categories: set[str],
     problems: list[Problem],
     notes: list[Problem],
 ) -> list[Desk]:
-    """The desks of `path` (none when the file is absent), their problems and notes."""
+    """The desks of `path` (none when the file is absent), their problems and notes; `towns`
+    maps each town of towns.yaml to its villages."""
     if not path.exists():
         return []
     desks = load_list(path, Desk, problems)
     problems.extend(check_desks(desks, towns, categories, path.name))
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
-        Problem(path.name, "towns", f"没有值班台负责 '{town}'") for town in sorted(towns - served)
+        Problem(path.name, "towns", f"没有值班台负责 '{town}'")
+        for town in sorted(set(towns) - served)
     )
     return desks
 
 
 def check_desks(
-    desks: list[Desk], towns: set[str], categories: set[str], name: str
+    desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
 ) -> list[Problem]:
     found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
     for desk in desks:
@@ -102,6 +104,12 @@ def check_desks(
             Problem(where, "towns", f"towns.yaml 里没有 '{town}'")
             for town in desk.towns
             if town not in towns
+        ]
+        places = {place for town in desk.towns for place in towns.get(town, ())}
+        found += [
+            Problem(where, "villages", f"towns.yaml 里 {'、'.join(desk.towns)} 没有 '{village}'")
+            for village in desk.villages
+            if village not in places
         ]
         found += [
             Problem(where, "categories", f"未知分类 '{category}'")

@@ -6,6 +6,7 @@ import html
 import logging
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
 from content.desks import Desk
 from content.report_input import InputError
@@ -119,7 +120,10 @@ async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, des
     await acknowledge(update)
     texts = services.ui.tickets
     prompt = texts.reply_prompt.format(id=ticket.id, desk=html.escape(desk.name))
-    sent = await chat.send_message(prompt, reply_markup=ForceReply(selective=True))
+    # Not selective: with no mention in it, a selective prompt would force nobody's reply.
+    sent = await chat.send_message(
+        prompt, parse_mode=ParseMode.HTML, reply_markup=ForceReply(), disable_web_page_preview=True
+    )
     async with services.db.session() as session:
         await remember_message(
             session=session, ticket_id=ticket.id, chat_id=chat.id, message_id=sent.message_id
