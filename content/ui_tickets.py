@@ -28,6 +28,7 @@ class TicketTexts(BaseModel):
     private_only: str
     no_desk: str
     already_sent: str
+    too_many: str
     sent_open: str
     sent_closed: str
     sent_footer: str

@@ -16,6 +16,7 @@ from documents.tables import Cell, Format, TableWriter
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
 MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
+MAX_WAITING = 3  # a resident's unanswered messages before a new one must wait
 FIGURE_COLUMNS = (
     "desk",
     "month",

@@ -121,6 +121,16 @@ async def queue_place(*, session: AsyncSession, ticket: StoredTicket) -> int:
     return int(ahead.one()) + 1
 
 
+async def waiting_of(*, session: AsyncSession, resident_id: int) -> int:
+    """How many of the resident's tickets wait for an answer."""
+    found = await session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(col(Ticket.resident_id) == resident_id, col(Ticket.status).in_(WAITING))
+    )
+    return int(found.one())
+
+
 async def take(*, session: AsyncSession, ticket_id: int, staff_id: int) -> bool:
     """接单: True if the ticket was open and is now this staff member's."""
     done = await session.exec(

@@ -14,12 +14,13 @@ from telegram import (
 )
 
 from content.report_input import InputError, InputProblem, parse_phone
-from domain.tickets import MAX_TICKET_CHARS, choose_desk, ticket_text
+from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW, category_name, desk_of
+from storage.tickets import waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 
@@ -38,6 +39,11 @@ async def start(
     """Opens the chat; a known category or desk (a village adviser's) skips its questions."""
     services, user = ctx.services, update.effective_user
     assert user is not None
+    async with services.db.session() as session:
+        waiting = await waiting_of(session=session, resident_id=user.id)
+    if waiting >= MAX_WAITING:
+        await reply_html(update, services.ui.tickets.too_many.format(count=waiting))
+        return
     data: dict[str, Any] = {}
     if any(c.id == category for c in services.library.categories):
         data[CATEGORY] = category

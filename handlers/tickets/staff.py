@@ -7,10 +7,11 @@ import logging
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from content.desks import Desk
 from content.report_input import InputError
-from domain.tickets import is_staff, ticket_text
+from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
@@ -34,6 +35,7 @@ from storage.tickets import (
     StoredTicket,
     add_entry,
     close,
+    desk_messages,
     get_ticket,
     remember_message,
     take,
@@ -96,7 +98,7 @@ async def on_staff_button(
         case DeskAction.TO:
             await _transfer(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
-            await _close(update, ctx, ticket)
+            await _close(update, ctx, ticket, desk)
 
 
 async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
@@ -226,7 +228,20 @@ async def _transfer(
     )  # fmt: skip
 
 
-async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+    """A closed ticket's messages in the desk's chats lose their buttons (best effort)."""
+    async with ctx.services.db.session() as session:
+        sent = await desk_messages(session=session, ticket_id=ticket.id)
+    chats = set(desk_chats(desk))
+    for chat_id, message_id in sent:
+        if chat_id in chats:
+            try:
+                await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            except TelegramError:  # a prompt without buttons, a message deleted by staff
+                continue
+
+
+async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
     async with services.db.session() as session:
         closed = await close(session=session, ticket_id=ticket.id, now=services.now())
@@ -235,6 +250,7 @@ async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None
         return
     await acknowledge(update)
     await reply_html(update, texts.closed_desk.format(id=ticket.id))
+    await _drop_buttons(ctx, ticket, desk)
     if ticket.resident_id is not None:
         await send_about(
             ctx.bot, services, ticket.id, ticket.resident_id,

@@ -8,7 +8,7 @@ import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
-from storage.tickets import get_ticket
+from storage.tickets import NewTicket, get_ticket, open_ticket
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
@@ -116,6 +116,23 @@ async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> N
         resident, summary, summary.find_button(texts.send_button)["callback_data"]
     )
     assert answer["text"] == bot.ui.stale_button  # the chat is gone: nothing is sent
+
+
+async def test_three_unanswered_messages_are_enough(desks_bot: Harness) -> None:
+    bot, resident = desks_bot, desks_bot.api.user(7_320_006)
+    at = bot.clock()
+    async with bot.services.db.session() as session:
+        for key in "abc":
+            await open_ticket(
+                session=session,
+                new=NewTicket(
+                    key, resident.id, "test-office", "labor", TOWN, "工资", "", at, at, at
+                ),
+            )
+    help_message = await bot.ask(resident, "/help")
+    refused = await bot.tap(resident, help_message, bot.ui.tickets.leave_button)
+    assert refused.content == bot.ui.tickets.too_many.format(count=3)
+    assert await bot.services.chats.open(resident.id) == []
 
 
 async def test_in_a_group_the_button_asks_for_the_private_chat(desks_bot: Harness) -> None:

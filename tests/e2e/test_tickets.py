@@ -27,6 +27,7 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
 )
+from tests.waiting import eventually
 
 QUESTION = "老板拖欠我三个月工资不给，怎么办？😭"
 PHONE = "13912345678"
@@ -105,6 +106,12 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     bot.api.press_button(staff, ticket, texts.close_button)
     [rating] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert rating.content == texts.closed_resident.format(id=1)
+
+    async def ticket_lost_its_buttons() -> bool:
+        edits = [m for m in bot.api.messages_to(DESK_GROUP) if m.message_id == ticket.message_id]
+        return edits[-1].action == "edit" and edits[-1].buttons() == []
+
+    await eventually(ticket_lost_its_buttons)
     rated = await bot.tap(resident, rating, texts.rate_3)
     assert rated.content == texts.rated
     assert (await bot.press(resident, rating, rating.find_button(texts.rate_1)["callback_data"]))[
