@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_after
+from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
@@ -14,6 +15,8 @@ from content.search import SearchIndex
 from handlers import (
     broadcasts,
     coordinators,
+    engagement,
+    quiz,
     reports,
     residents,
     subscriptions,
@@ -21,7 +24,13 @@ from handlers import (
     volunteers,
 )
 from handlers.kit import conversation, errors, fallback, guard
-from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
+from handlers.kit.context import (
+    DashboardSettings,
+    PufaApplication,
+    PufaContext,
+    Services,
+    VolunteerSettings,
+)
 from handlers.kit.conversation import Conversations
 from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
@@ -70,8 +79,19 @@ def build_application(
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
         ticket_check_seconds=settings.ticket_check_seconds,
+        dashboard=DashboardSettings(
+            public_url=settings.public_base,
+            link_minutes=settings.dashboard_link_minutes,
+            session_hours=settings.dashboard_session_hours,
+            content_dir=settings.content_dir,
+        ),
     )
-    builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
+    builder: Any = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=PufaContext))
+        .concurrent_updates(ChatOrderProcessor())
+    )
     app: PufaApplication = builder.application_class(
         PufaApplication, kwargs={"services": services}
     ).build()
@@ -90,7 +110,9 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     coordinators.register(app, services)
     broadcasts.register(app, services)
     subscriptions.register(app, services)
+    quiz.register(app, services)
     tickets.register(app, services)  # messages to duty staff
+    engagement.register(app, services)  # `/start ev_<code>` before residents' /start
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)

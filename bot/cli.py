@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import errno
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -57,12 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    export = sub.add_parser("export", help="导出活动报告、志愿服务时长和留言统计").add_subparsers(
+    export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
         metavar="WHAT"
     )
     for name, help_text in (
         ("reports", "导出活动报告"),
         ("hours", "导出每位志愿者的服务时长"),
+        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
         ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
     ):
         command = _command(export, name, help_text, _export)
@@ -133,8 +135,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach, a wrong token."""
+    an operator can fix: the database or Telegram out of reach, a wrong token, a port in use."""
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return (
+            f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
+            "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
+        )
     if unavailable(error):
         url = make_url(settings.database_url).render_as_string(hide_password=True)
         return (

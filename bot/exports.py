@@ -1,4 +1,5 @@
-"""`pufa export reports|hours|tickets`: the coordinators' spreadsheets without Telegram."""
+"""`pufa export reports|hours|satisfaction|tickets`: the coordinators' spreadsheets without
+Telegram."""
 
 from datetime import date
 
@@ -6,9 +7,13 @@ from bot.settings import Settings
 from content.loader import load_library
 from documents.tables import Format
 from domain.exports import export_hours, export_labels, export_reports
+from domain.satisfaction import export_satisfaction
 from domain.tickets import export_tickets
 from storage.db import Database
 from storage.stats import Period
+
+# Exports of counts only (no personal data), by the same arguments.
+FIGURES = {"satisfaction": export_satisfaction, "tickets": export_tickets}
 
 
 async def export_data(
@@ -22,11 +27,14 @@ async def export_data(
     try:
         await db.upgrade()
         async with db.session() as session:
-            if what == "tickets":
-                return await export_tickets(
-                    session=session, library=library, first=start, last=end, fmt=fmt,
+            if what in FIGURES:
+                return await FIGURES[what](
+                    session=session,
+                    period=Period(start, end),
+                    fmt=fmt,
+                    library=library,
                     tz=settings.tz,
-                )  # fmt: skip
+                )
             data = await export(
                 session=session,
                 period=Period(start, end),

@@ -4,7 +4,7 @@ should be answered, what the resident may type, and the figures coordinators exp
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +13,7 @@ from content.loader import Library
 from content.office_hours import Holidays
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
+from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
 MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
@@ -130,14 +131,14 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
 
 
 async def export_tickets(
-    *, session: AsyncSession, library: Library, first: date, last: date, fmt: Format, tz: tzinfo
+    *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> bytes:
-    """Tickets opened from `first` to `last` (local dates, inclusive) by desk and month: how
-    many, answered, answered by the deadline, rated, rated 满意, the average rating."""
+    """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
+    answered, answered by the deadline, rated, rated 满意, the average rating."""
     headers = library.ui.tickets.export_headers
     desk_names = {d.id: d.name for d in library.desks}
-    start = datetime.combine(first, time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
+    start = datetime.combine(period.start, time(), tzinfo=tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
     rows = await ticket_figure_rows(session=session, start=start, end=end)
     writer = TableWriter(fmt, "tickets", [headers[c] for c in FIGURE_COLUMNS])
     table: list[list[Cell]] = []

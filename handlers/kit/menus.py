@@ -13,7 +13,7 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
 VOLUNTEER = (
     "start",
     "report",
@@ -24,6 +24,8 @@ VOLUNTEER = (
     "hotlines",
     "adviser",
     "subscribe",
+    "quiz",
+    "contest",
     "help",
 )
 COORDINATOR = (
@@ -34,6 +36,7 @@ COORDINATOR = (
     "broadcast",
     "scheduled",
     "campaigns",
+    "dashboard",
     "help",
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}

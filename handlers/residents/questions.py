@@ -37,7 +37,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         markup = card_keyboard(card, services.library, entry.ref)
     else:
         shown = result.choices if result.matched else result.suggestions
-        markup = choices_keyboard(shown, ui)
+        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref)
     await reply_html(update, answer_html(found, services.library), markup)
 
 

@@ -3,6 +3,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,7 @@ async def test_run_with_the_database_out_of_reach_says_so_in_one_line() -> None:
             os.environ,
             PUFA_BOT_TOKEN=api.token,
             PUFA_API_BASE_URL=api.base_url,
+            PUFA_WEB_PORT="0",
             PUFA_DATABASE_URL="postgresql+asyncpg://u:secret@127.0.0.1:1/x",
         )
         process = await asyncio.create_subprocess_exec(
@@ -114,6 +116,28 @@ async def test_run_with_the_database_out_of_reach_says_so_in_one_line() -> None:
     assert process.returncode == 1
     assert lines[-1].startswith("无法连接数据库 postgresql+asyncpg://u:***@127.0.0.1:1/x")
     assert "Traceback" not in err.decode() and "secret" not in err.decode()
+
+
+async def test_run_with_its_web_port_taken_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with LocalBotApi() as api:
+            env = dict(
+                os.environ,
+                PUFA_BOT_TOKEN=api.token,
+                PUFA_API_BASE_URL=api.base_url,
+                PUFA_DATABASE_URL=sqlite_url(tmp_path),
+                PUFA_WEB_PORT=str(port),
+            )
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", env=env, stderr=asyncio.subprocess.PIPE
+            )
+            _, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 1
+    assert err.decode().strip().splitlines()[-1].startswith(f"端口 127.0.0.1:{port} 已被占用")
+    assert "Traceback" not in err.decode()
 
 
 def test_advisers_import_takes_chinese_headers_and_refuses_a_file_with_a_bad_row(

@@ -13,6 +13,7 @@ from content.search import SearchIndex
 from domain.tickets import export_tickets
 from handlers.kit.callbacks import Kind, make
 from storage.models import TicketStatus
+from storage.stats import Period
 from storage.tickets import get_ticket
 from tests.clock import TZ, local
 from tests.e2e.conftest import ADMIN_ID, RestartableBot, restartable_bot
@@ -121,8 +122,8 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
         figures = await export_tickets(
-            session=session, library=bot.services.library, first=date(2026, 3, 1),
-            last=date(2026, 3, 31), fmt="csv", tz=TZ,
+            session=session, period=Period(date(2026, 3, 1), date(2026, 3, 31)), fmt="csv",
+            library=bot.services.library, tz=TZ,
         )  # fmt: skip
     assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
     line = "测试镇司法所,2026-03,1,1,1,1,1,3"
