@@ -65,5 +65,11 @@ class TicketTexts(BaseModel):
     not_staff: str
     reminder: str
     escalation: str
+    queue_title: str
+    queue_line: str
+    queue_empty: str
+    status_open: str
+    status_taken: str
+    show_button: str
     export_caption: str
     export_headers: dict[str, str]

@@ -131,6 +131,17 @@ async def waiting_of(*, session: AsyncSession, resident_id: int) -> int:
     return int(found.one())
 
 
+async def waiting_at(*, session: AsyncSession, desk_id: str, limit: int) -> list[StoredTicket]:
+    """The desk's tickets waiting for an answer, oldest first."""
+    found = await session.exec(
+        select(Ticket)
+        .where(col(Ticket.desk_id) == desk_id, col(Ticket.status).in_(WAITING))
+        .order_by(col(Ticket.id))
+        .limit(limit)
+    )
+    return [_stored(row) for row in found.all()]
+
+
 async def take(*, session: AsyncSession, ticket_id: int, staff_id: int) -> bool:
     """接单: True if the ticket was open and is now this staff member's."""
     done = await session.exec(

@@ -40,6 +40,7 @@ class DeskAction(StrEnum):
     CLOSE = "close"
     MORE = "more"
     RATE = "rate"  # dk:rate:<ticket id>:<1-3>
+    SHOW = "show"  # dk:show:<ticket id>: the ticket again, from /tickets
 
 
 RATINGS = (3, 2, 1)

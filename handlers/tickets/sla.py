@@ -47,7 +47,7 @@ async def _escalate(
 ) -> None:
     """Coordinators learn which desk is late, never what the resident wrote or who they are."""
     desk = desk_of(services, desk_id)
-    if desk is None:
+    if desk is None or desk.sample:  # nobody could have answered a sample desk's ticket
         return
     text = services.ui.tickets.escalation.format(
         desk=html.escape(desk.name),

@@ -154,3 +154,21 @@ async def test_a_sample_desk_is_never_sent_to(bot: Harness) -> None:
     for desk in bot.services.library.desks:
         for chat in [*desk.staff, *([desk.staff_chat_id] if desk.staff_chat_id else [])]:
             assert bot.api.messages_to(chat) == []
+
+
+async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
+    desks_bot: Harness,
+) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    staff, member, chat = bot.api.user(STAFF), bot.api.user(7_320_007), group(desks_bot)
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_320_008), "宅基地被占了")
+    await desk_message(bot, mark)
+    listing = await bot.ask(staff, "/tickets", chat=chat)
+    assert listing.content.startswith("📋 测试镇司法所 等待答复的留言（1 条")
+    assert "#1 · " in listing.content and "宅基地" not in listing.content
+    again = await bot.tap(staff, listing, texts.show_button.format(id=1))
+    assert "宅基地被占了" in again.content and texts.take_button in again.button_labels()
+    assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.not_staff
+    # the desk's tickets are shown in its group only, not in a staff member's private chat
+    assert (await bot.ask(staff, "/tickets")).content == texts.not_staff
