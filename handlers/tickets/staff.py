@@ -80,6 +80,13 @@ async def staff_ticket(
     return ticket, desk
 
 
+async def _tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
+    """A note about the ticket in the chat where staff acted; a reply to it answers the ticket
+    like a reply to the ticket itself."""
+    if update.effective_chat is not None:
+        await send_about(ctx.bot, ctx.services, ticket_id, update.effective_chat.id, text)
+
+
 async def on_staff_button(
     update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
 ) -> None:
@@ -111,7 +118,7 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
         await acknowledge(update, texts.taken_already, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, texts.taken.format(id=ticket.id))
+    await _tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
 
 
 async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -173,9 +180,8 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
     reached = await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, answer, more_keyboard(texts, ticket.id)
     )
-    await reply_html(
-        update, (texts.replied if reached else texts.resident_gone).format(id=ticket.id)
-    )
+    done = texts.replied if reached else texts.resident_gone
+    await _tell_here(update, ctx, ticket.id, done.format(id=ticket.id))
     return True
 
 
@@ -216,7 +222,9 @@ async def _transfer(
         return
     await acknowledge(update)
     name = html.escape(target.name)
-    await reply_html(update, texts.transferred_desk.format(id=ticket.id, desk=name))
+    await _tell_here(
+        update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name)
+    )
     html_text = desk_ticket_html(services.library, services.tz, after, target)
     await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
@@ -249,7 +257,7 @@ async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: D
         await acknowledge(update, texts.ticket_closed, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, texts.closed_desk.format(id=ticket.id))
+    await _tell_here(update, ctx, ticket.id, texts.closed_desk.format(id=ticket.id))
     await _drop_buttons(ctx, ticket, desk)
     if ticket.resident_id is not None:
         await send_about(

@@ -53,7 +53,11 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     assert "工地不发工资" in private.content
     [told] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert "测试东山司法所" in told.content
-    # The first desk no longer acts on it.
+    # The first desk no longer acts on it: neither by a reply to its note nor by a button.
+    mark = after(bot)
+    bot.api.send_text(staff, "我们来答复", chat=group(bot), reply_to=moved.message_id)
+    [not_yours] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert not_yours.content == texts.not_staff
     refused = await bot.press(
         staff, ticket, ticket.find_button(texts.take_button)["callback_data"]
     )
