@@ -13,6 +13,7 @@ from telegram import (
     Update,
 )
 
+from content.loader import Library
 from content.report_input import InputError, InputProblem, parse_phone
 from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
 from handlers.kit import callbacks
@@ -27,10 +28,16 @@ CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", 
 
 class TicketButton(StrEnum):
     CATEGORY = "cat"  # tk:<token>:cat:<index in categories.yaml>
-    TOWN = "town"  # tk:<token>:town:<index in towns.yaml>
+    TOWN = "town"  # tk:<token>:town:<index in town_names()>
     NO_CONTACT = "nophone"
     SEND = "send"
     CANCEL = "cancel"
+
+
+def town_names(library: Library) -> list[str]:
+    """The towns to choose from: towns.yaml's, or (without one) those the desks serve."""
+    listed = [t.town for t in library.towns]
+    return listed or sorted({town for desk in library.desks for town in desk.towns})
 
 
 async def start(
@@ -69,8 +76,8 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return texts.ask_category, InlineKeyboardMarkup(rows)
     if step == TOWN:
-        towns = services.library.towns
-        rows = [[chat.button(t.town, TicketButton.TOWN, i)] for i, t in enumerate(towns)]
+        names = town_names(services.library)
+        rows = [[chat.button(town, TicketButton.TOWN, i)] for i, town in enumerate(names)]
         return texts.ask_town, InlineKeyboardMarkup(rows)
     if step == TEXT:
         return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
@@ -137,13 +144,13 @@ async def on_category(
 async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    towns = ctx.services.library.towns
-    index = callbacks.index(args[0], len(towns)) if len(args) == 1 else None
+    names = town_names(ctx.services.library)
+    index = callbacks.index(args[0], len(names)) if len(args) == 1 else None
     if index is None:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
     await acknowledge(update)
-    await _town_chosen(update, ctx, chat, towns[index].town)
+    await _town_chosen(update, ctx, chat, names[index])
 
 
 async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -151,7 +158,7 @@ async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> 
     message = update.effective_message
     assert message is not None and message.text is not None
     typed = message.text.strip()
-    if typed not in {t.town for t in ctx.services.library.towns}:
+    if typed not in town_names(ctx.services.library):
         await on_wrong_input(update, ctx, chat)
         return
     await _town_chosen(update, ctx, chat, typed)
