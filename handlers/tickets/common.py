@@ -19,7 +19,8 @@ from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
-from storage.tickets import StoredTicket, remember_message
+from storage.ticket_messages import remember_message
+from storage.tickets import StoredTicket
 
 log = logging.getLogger(__name__)
 

@@ -31,16 +31,8 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.send import ticket_deadlines
 from storage.audit import record
-from storage.tickets import (
-    StoredTicket,
-    add_entry,
-    close,
-    desk_messages,
-    get_ticket,
-    remember_message,
-    take,
-    transfer,
-)
+from storage.ticket_messages import desk_messages, remember_message
+from storage.tickets import StoredTicket, add_entry, close, get_ticket, take, transfer
 
 log = logging.getLogger(__name__)
 

@@ -5,22 +5,20 @@ from datetime import timedelta
 
 from storage.db import Database
 from storage.models import TicketStatus
+from storage.ticket_messages import desk_messages, remember_message, ticket_of_message
 from storage.tickets import (
     NewTicket,
     add_entry,
     claim_overdue,
     close,
-    desk_messages,
     entries,
     erase_tickets_of,
     get_ticket,
     open_ticket,
     queue_place,
     rate,
-    remember_message,
     take,
     ticket_figure_rows,
-    ticket_of_message,
     transfer,
 )
 from tests.clock import QUIET as NOW
