@@ -1,4 +1,4 @@
-"""`pufa export reports|hours|satisfaction`: the coordinators' spreadsheets without
+"""`pufa export reports|hours|satisfaction|tickets`: the coordinators' spreadsheets without
 Telegram."""
 
 from datetime import date
@@ -8,8 +8,12 @@ from content.loader import load_library
 from documents.tables import Format
 from domain.exports import export_hours, export_labels, export_reports
 from domain.satisfaction import export_satisfaction
+from domain.tickets import export_tickets
 from storage.db import Database
 from storage.stats import Period
+
+# Exports of counts only (no personal data), by the same arguments.
+FIGURES = {"satisfaction": export_satisfaction, "tickets": export_tickets}
 
 
 async def export_data(
@@ -23,8 +27,8 @@ async def export_data(
     try:
         await db.upgrade()
         async with db.session() as session:
-            if what == "satisfaction":
-                return await export_satisfaction(
+            if what in FIGURES:
+                return await FIGURES[what](
                     session=session,
                     period=Period(start, end),
                     fmt=fmt,

@@ -1,14 +1,18 @@
 """/export and /hours: the period's reports or hours per volunteer as a spreadsheet, only to
 a coordinator in a private chat (they carry names and phone numbers); `/export 满意度 [period]`
-the satisfaction figures."""
+the satisfaction figures, `/export 留言 [period]` the figures of messages to duty staff."""
 
 import html
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from telegram import InputFile, Update
 
+from content.ui import UiTexts
 from content.ui_volunteers import VolunteerTexts
 from domain.exports import export_hours, export_labels, export_reports
 from domain.satisfaction import export_satisfaction
+from domain.tickets import export_tickets
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
@@ -18,28 +22,46 @@ HOURS_LINES = 20
 SATISFACTION_WORD = "满意度"
 
 
+class Figures(NamedTuple):
+    """An export of counts only: its name, what makes it, the caption of the file."""
+
+    name: str
+    export: Callable[..., Awaitable[bytes]]
+    caption: Callable[[UiTexts], str]
+
+
+SATISFACTION = Figures(
+    "satisfaction", export_satisfaction, lambda ui: ui.engagement.satisfaction_caption
+)
+TICKETS = Figures("tickets", export_tickets, lambda ui: ui.tickets.export_caption)
+# /export 满意度 [period], /export 留言 [period] [csv]
+FIGURES = {SATISFACTION_WORD: SATISFACTION, "留言": TICKETS, "tickets": TICKETS}
+
+
 async def on_export(update: Update, ctx: PufaContext) -> None:
-    if ctx.args and ctx.args[0] == SATISFACTION_WORD:
-        ctx.args = ctx.args[1:]
-        await _send_satisfaction(update, ctx)
+    figures = FIGURES.get(ctx.args[0].lower()) if ctx.args else None
+    if figures is not None:
+        ctx.args = (ctx.args or [])[1:]
+        await _send_figures(update, ctx, figures)
         return
     await _send_table(update, ctx, "export")
 
 
-async def _send_satisfaction(update: Update, ctx: PufaContext) -> None:
-    if not await coordinator_here(update, ctx, "export.satisfaction"):
+async def _send_figures(update: Update, ctx: PufaContext, figures: Figures) -> None:
+    action = f"export.{figures.name}"
+    if not await coordinator_here(update, ctx, action):
         return
     chosen = await read_period(update, ctx)
     if chosen is None or update.effective_chat is None:
         return
     (period, fmt), services = chosen, ctx.services
     async with services.db.session() as session:
-        data = await export_satisfaction(
+        data = await figures.export(
             session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
         )
-    await audit(ctx, update, "export.satisfaction", detail=f"{period_text(period)} {fmt}")
-    filename = f"satisfaction_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
-    caption = services.ui.engagement.satisfaction_caption.format(period=period_text(period))
+    await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
+    filename = f"{figures.name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
+    caption = figures.caption(services.ui).format(period=period_text(period))
     await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 
