@@ -161,7 +161,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from content.search import SearchIndex
 
     library = load_library(settings.content_dir)
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
     questions: Iterable[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
     )

@@ -26,3 +26,20 @@ class EngagementTexts(BaseModel):
     satisfaction_headers: dict[str, str]
     satisfaction_dimensions: dict[str, str]
     satisfaction_caption: str
+    # 以案释法 and 一周一案
+    case_button: str
+    case_found_button: str
+    case_law: str
+    case_source: str
+    case_footer: str
+    case_card_button: str
+    case_next_button: str
+    case_subscribe_button: str
+    case_unsubscribe_button: str
+    case_subscribed: str
+    case_unsubscribed: str
+    case_weekly_title: str
+    cases_intro: str
+    case_groups_private: str
+    unsubscribe_cases: str
+    audience_cases: str

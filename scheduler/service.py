@@ -75,7 +75,9 @@ class Broadcasting:
         self._scheduler.start()
         async with self.db.session() as session:
             rows = await repo.upcoming(
-                session=session, origins=["coordinator", "campaign", "monthly"], limit=10_000
+                session=session,
+                origins=["coordinator", "campaign", "monthly", repo.WEEKLY_CASE],
+                limit=10_000,
             )
         for row in rows:
             self._wake_at(row)

@@ -26,6 +26,7 @@ class Audience(StrEnum):
     GROUPS = "groups"  # subscribed group chats
     VOLUNTEERS = "volunteers"  # active volunteers, of the listed towns ("" = all)
     UNREPORTED = "unreported"  # active volunteers with no report this month
+    CASES = "cases"  # subscribers of the weekly case (一周一案)
 
 
 def split_values(value: str) -> list[str]:
@@ -63,8 +64,10 @@ def _subscribers(audience: Audience, value: str) -> SelectOfScalar[int]:
         condition = and_(_kind(SubKind.TOWN), col(Subscription.value) == value)
     elif audience is Audience.GROUPS:
         condition = chat < 0
+    elif audience is Audience.CASES:
+        condition = _kind(SubKind.CASE)
     else:
-        condition = chat == chat  # every subscription
+        condition = ~_kind(SubKind.CASE)  # every subscription but the weekly case alone
     return (
         select(chat)
         .distinct()
