@@ -59,6 +59,7 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         ("reports", "导出活动报告"),
         ("hours", "导出每位志愿者的服务时长"),
         ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
+        ("reach", "导出二维码带来的居民（按活动、海报）"),
     ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")

@@ -1,4 +1,4 @@
-"""`pufa export reports|hours|satisfaction`: the coordinators' spreadsheets without
+"""`pufa export reports|hours|satisfaction|reach`: the coordinators' spreadsheets without
 Telegram."""
 
 from datetime import date
@@ -7,6 +7,7 @@ from bot.settings import Settings
 from content.loader import load_library
 from documents.tables import Format
 from domain.exports import export_hours, export_labels, export_reports
+from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
 from storage.db import Database
 from storage.stats import Period
@@ -23,8 +24,9 @@ async def export_data(
     try:
         await db.upgrade()
         async with db.session() as session:
-            if what == "satisfaction":
-                return await export_satisfaction(
+            if what in ("satisfaction", "reach"):
+                figures = export_satisfaction if what == "satisfaction" else export_reach
+                return await figures(
                     session=session,
                     period=Period(start, end),
                     fmt=fmt,

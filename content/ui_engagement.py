@@ -43,3 +43,22 @@ class EngagementTexts(BaseModel):
     case_groups_private: str
     unsubscribe_cases: str
     audience_cases: str
+    # QR attribution and event ratings
+    qr_usage: str
+    qr_title_bad: str
+    qr_created: str
+    qr_event_when: str
+    qr_welcome: str
+    qr_topics_button: str
+    event_rating_prompt: str
+    event_up_button: str
+    event_down_button: str
+    audience_event: str
+    reach_title: str
+    reach_line: str
+    reach_none: str
+    reach_kinds: dict[str, str]
+    stats_reach: str
+    stats_reach_empty: str
+    reach_headers: dict[str, str]
+    reach_caption: str

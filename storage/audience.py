@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ActivityReport, Recipient, Subscription, Volunteer
+from storage.models import ActivityReport, Attribution, Recipient, Subscription, Volunteer
 from storage.subscriptions import SubKind
 
 
@@ -27,6 +27,7 @@ class Audience(StrEnum):
     VOLUNTEERS = "volunteers"  # active volunteers, of the listed towns ("" = all)
     UNREPORTED = "unreported"  # active volunteers with no report this month
     CASES = "cases"  # subscribers of the weekly case (一周一案)
+    EVENT = "event"  # residents an event's QR code brought (its rating, the day after)
 
 
 def split_values(value: str) -> list[str]:
@@ -44,6 +45,13 @@ async def audience_chat_ids(
     """Chat ids, ascending, without duplicates."""
     if audience in (Audience.VOLUNTEERS, Audience.UNREPORTED):
         statement = _volunteers(audience, value, today, tz)
+    elif audience is Audience.EVENT:
+        resident = col(Attribution.resident_id)
+        statement = (
+            select(resident)
+            .outerjoin(Recipient, col(Recipient.chat_id) == resident)
+            .where(col(Attribution.code) == value, _flag_not_off(col(Recipient.active)))
+        )
     else:
         statement = _subscribers(audience, value)
     return sorted(set((await session.exec(statement)).all()))

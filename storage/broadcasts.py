@@ -316,6 +316,7 @@ async def campaign_reminders(
 
 
 WEEKLY_CASE = "case"  # the origin of the weekly case push (以案释法, 一周一案)
+RATING = "rating"  # the origin of an event's rating request, the day after the event
 
 
 async def weekly_cases_sent(*, session: AsyncSession) -> dict[str, datetime]:

@@ -9,6 +9,7 @@ from domain.answers import card_html
 from domain.cases import weekly_case_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import PREVIEW_ID, Kind
+from handlers.kit.votes import Choice, Subject
 from scheduler.messages import Button, Outgoing
 from storage.audience import Audience, split_values
 from storage.models import Broadcast
@@ -19,6 +20,20 @@ class BroadcastRenderer:
         self.library = library
 
     def render(self, broadcast: Broadcast) -> Outgoing:
+        if broadcast.content_kind == "rating":  # an event's rating request: its two buttons
+            texts = self.library.ui.engagement
+            up, down = (
+                Button(
+                    label,
+                    callbacks.make(Kind.VOTE, choice, Subject.EVENT, broadcast.audience_value),
+                )
+                for label, choice in (
+                    (texts.event_up_button, Choice.UP),
+                    (texts.event_down_button, Choice.DOWN),
+                )
+            )
+            text = texts.event_rating_prompt.format(title=html.escape(broadcast.text))
+            return Outgoing(text=text, buttons=((up, down),))
         rows = [
             (Button(self.library.ui.related_button.format(title=card.title), card_data),)
             for card, card_data in self._cards(broadcast)
@@ -83,6 +98,8 @@ class BroadcastRenderer:
             text = ui.audience_town.format(town=value)
         elif audience is Audience.CASES:
             text = self.library.ui.engagement.audience_cases
+        elif audience is Audience.EVENT:
+            text = self.library.ui.engagement.audience_event
         elif audience is Audience.VOLUNTEERS and value:
             text = ui.audience_volunteers_town.format(town="、".join(split_values(value)))
         else:

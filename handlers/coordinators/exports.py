@@ -8,6 +8,7 @@ from telegram import InputFile, Update
 
 from content.ui_volunteers import VolunteerTexts
 from domain.exports import export_hours, export_labels, export_reports
+from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
@@ -15,32 +16,39 @@ from handlers.kit.replies import reply_html
 from storage.stats import Period, VolunteerLine, volunteer_hours
 
 HOURS_LINES = 20
-SATISFACTION_WORD = "满意度"
+# `/export 满意度 [period]`, `/export 二维码 [period]`: the figures of issue 15.
+FIGURES = {"满意度": "satisfaction", "二维码": "reach"}
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
-    if ctx.args and ctx.args[0] == SATISFACTION_WORD:
+    if ctx.args and ctx.args[0] in FIGURES:
+        what = FIGURES[ctx.args[0]]
         ctx.args = ctx.args[1:]
-        await _send_satisfaction(update, ctx)
+        await _send_figures(update, ctx, what)
         return
     await _send_table(update, ctx, "export")
 
 
-async def _send_satisfaction(update: Update, ctx: PufaContext) -> None:
-    if not await coordinator_here(update, ctx, "export.satisfaction"):
+async def _send_figures(update: Update, ctx: PufaContext, what: str) -> None:
+    action = f"export.{what}"
+    if not await coordinator_here(update, ctx, action):
         return
     chosen = await read_period(update, ctx)
     if chosen is None or update.effective_chat is None:
         return
     (period, fmt), services = chosen, ctx.services
+    export = export_satisfaction if what == "satisfaction" else export_reach
     async with services.db.session() as session:
-        data = await export_satisfaction(
+        data = await export(
             session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
         )
-    await audit(ctx, update, "export.satisfaction", detail=f"{period_text(period)} {fmt}")
-    filename = f"satisfaction_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
-    caption = services.ui.engagement.satisfaction_caption.format(period=period_text(period))
-    await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
+    await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
+    filename = f"{what}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
+    texts = services.ui.engagement
+    caption = texts.satisfaction_caption if what == "satisfaction" else texts.reach_caption
+    await update.effective_chat.send_document(
+        InputFile(data, filename=filename), caption=caption.format(period=period_text(period))
+    )
 
 
 async def on_hours(update: Update, ctx: PufaContext) -> None:

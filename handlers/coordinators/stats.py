@@ -8,6 +8,7 @@ from telegram import InputFile, Update
 
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
+from domain.reach import period_reach, stats_reach_html
 from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
@@ -72,9 +73,15 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
         votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
+        codes = await period_reach(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
-    satisfied = satisfaction_html(votes, ctx.services.library)
-    await reply_html(update, stats_html(stats, texts) + "\n\n" + satisfied)
+    library = ctx.services.library
+    sections = [
+        stats_html(stats, texts),
+        satisfaction_html(votes, library),
+        stats_reach_html(codes, library),
+    ]
+    await reply_html(update, "\n\n".join(sections))
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,
