@@ -14,7 +14,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ActivityReport, Attribution, Recipient, Subscription, Volunteer
+from storage.models import (
+    ActivityReport,
+    Attribution,
+    QuizAttempt,
+    Recipient,
+    Subscription,
+    Volunteer,
+)
 from storage.subscriptions import SubKind
 
 
@@ -28,6 +35,7 @@ class Audience(StrEnum):
     UNREPORTED = "unreported"  # active volunteers with no report this month
     CASES = "cases"  # subscribers of the weekly case (一周一案)
     EVENT = "event"  # residents an event's QR code brought (its rating, the day after)
+    CONTEST = "contest"  # a quiz contest's participants: their chats and the groups it ran in
 
 
 def split_values(value: str) -> list[str]:
@@ -52,6 +60,8 @@ async def audience_chat_ids(
             .outerjoin(Recipient, col(Recipient.chat_id) == resident)
             .where(col(Attribution.code) == value, _flag_not_off(col(Recipient.active)))
         )
+    elif audience is Audience.CONTEST:
+        statement = _participants(value)
     else:
         statement = _subscribers(audience, value)
     return sorted(set((await session.exec(statement)).all()))
@@ -81,6 +91,17 @@ def _subscribers(audience: Audience, value: str) -> SelectOfScalar[int]:
         .distinct()
         .outerjoin(Recipient, col(Recipient.chat_id) == chat)
         .where(condition, _flag_not_off(col(Recipient.active)))
+    )
+
+
+def _participants(contest_id: str) -> SelectOfScalar[int]:
+    chat = col(QuizAttempt.chat_id)
+    number = int(contest_id) if contest_id.isascii() and contest_id.isdigit() else 0
+    return (
+        select(chat)
+        .distinct()
+        .outerjoin(Recipient, col(Recipient.chat_id) == chat)
+        .where(col(QuizAttempt.contest_id) == number, _flag_not_off(col(Recipient.active)))
     )
 
 

@@ -181,3 +181,12 @@ async def volunteer_hours(
         )
         for vid, activities, audience, hours, first, last, name, town, organisation, phone in rows
     ]
+
+
+async def new_volunteers(*, session: AsyncSession, since: datetime, until: datetime) -> int:
+    """Volunteers who joined in [since, until)."""
+    query = select(func.count()).where(
+        col(Volunteer.joined_at) >= since, col(Volunteer.joined_at) < until
+    )
+    [row] = await _rows(session, query)
+    return int(row[0])

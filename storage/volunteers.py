@@ -11,13 +11,16 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.attribution import forget_person
+from storage.dashboard import close_sessions_of
 from storage.models import (
     ActivityReport,
     AuditLog,
     Broadcast,
     BroadcastStatus,
     CampaignDates,
+    ContentGap,
     ConversationDraft,
+    DashboardLogin,
     Delivery,
     Invite,
     Person,
@@ -28,6 +31,8 @@ from storage.models import (
     Volunteer,
     Vote,
 )
+from storage.quiz import erase_attempts
+from storage.tickets import erase_tickets_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -184,12 +189,12 @@ class Erasure:
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
-    profile, drafts, role, subscriptions and the record of broadcasts delivered to their
-    private chat are deleted; their activity reports stay as anonymous counts without
+    profile, drafts, role, subscriptions, quiz attempts and the record of broadcasts delivered
+    to their private chat are deleted; their activity reports stay as anonymous counts without
     photos, location, place, summary or link to them; audit entries, invites, campaign dates,
     broadcasts they wrote (their keys, progress messages and copied sources) and groups they
-    subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
-    lives in their chat."""
+    subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -234,6 +239,15 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await _forget_in_broadcasts(session, telegram_id)
     await session.exec(
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
+    )
+    await erase_attempts(session=session, telegram_id=telegram_id)
+    await erase_tickets_of(session=session, telegram_id=telegram_id)
+    await close_sessions_of(session=session, telegram_id=telegram_id)
+    await session.exec(
+        delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
+    )
+    await session.exec(
+        update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
@@ -283,7 +297,8 @@ async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
 
 
 async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: bool) -> bool:
-    """Promote to coordinator, or demote back to volunteer/resident. False if unknown."""
+    """Promote to coordinator, or demote back to volunteer/resident (their dashboard sessions
+    end). False if unknown."""
     person = await session.get(Person, telegram_id)
     if person is None:
         return False
@@ -292,6 +307,7 @@ async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: b
     else:
         volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
         person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value
+        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     session.add(person)
     return True
 

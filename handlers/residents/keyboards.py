@@ -11,6 +11,7 @@ from content.search import Candidate
 from content.ui import UiTexts
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.cases import case_button
+from handlers.kit.tickets import leave_message_button
 from handlers.kit.votes import Subject, vote_buttons
 
 
@@ -21,6 +22,23 @@ class MenuItem(StrEnum):
     AID = "aid"
     TOPICS = "topics"
     HELP = "help"
+
+
+AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+
+
+class AidMenu(StrEnum):
+    CHECK = "check"  # the legal-aid pre-check
+    WHERE = "where"  # nearby service points (location or town)
+    ADVISER = "adviser"  # one's village legal adviser
+    HOTLINES = "hotlines"
+
+
+class HotlinesButton(StrEnum):
+    """h:all (every number) or h:card:<card id> (the numbers fitting one card)."""
+
+    ALL = "all"
+    CARD = "card"
 
 
 def card_button(card: Card, label: str) -> InlineKeyboardButton:
@@ -50,6 +68,8 @@ def card_keyboard(
         rows += case_rows(cases, ui)
     elif linked := library.cases_for(card.id):
         rows.append([case_button(texts.case_button, linked[0].id)])
+    numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
+    rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:
         votes = vote_buttons(
             Subject.QUESTION, question_ref, texts.vote_up_button, texts.vote_down_button
@@ -68,28 +88,35 @@ def choices_keyboard(
     ui: UiTexts,
     fallback_ref: str = "",
     cases: list[Candidate] | None = None,
+    *,
+    category: str = "",
 ) -> InlineKeyboardMarkup:
-    """Cards (and cases) to choose from and the topics; for the fallback (`fallback_ref`: its
-    logged question), whether the help it suggested was useful."""
+    """Cards (and cases) to choose from, the topics, 留言给工作人员 (with the field, when
+    known); for the fallback (`fallback_ref`: its logged question), whether the help it
+    suggested was useful."""
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
         for c in candidates
     ]
     rows += case_rows(cases or [], ui)
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
+    rows.append([leave_message_button(ui, category=category)])
     if fallback_ref:
         up, down = ui.engagement.fallback_up_button, ui.engagement.fallback_down_button
         rows.append(vote_buttons(Subject.QUESTION, fallback_ref, up, down))
     return InlineKeyboardMarkup(rows)
 
 
-def main_menu(ui: UiTexts) -> InlineKeyboardMarkup:
+def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMarkup:
+    """The menu; /help also offers 留言给工作人员."""
+
     def menu(label: str, item: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
 
-    return InlineKeyboardMarkup(
-        [
-            [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
-            [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
-        ]
-    )
+    rows = [
+        [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
+        [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
+    ]
+    if leave_message:
+        rows.append([leave_message_button(ui)])
+    return InlineKeyboardMarkup(rows)
