@@ -75,6 +75,29 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
         command.set_defaults(what=name)
 
+    evidence = _command(
+        export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
+    )
+    evidence.add_argument("--year", type=_year, required=True, help="YYYY")
+    evidence.add_argument("-o", "--output", type=Path, help="输出文件（默认 evidence_<年>.xlsx）")
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"年份应为四位数字：{text}")
+    return int(text)
+
+
+def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import export_evidence
+
+    data = asyncio.run(export_evidence(settings, args.year))
+    output: Path = args.output or Path(f"evidence_{args.year}.xlsx")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    print(f"已导出 {output}（{len(data)} 字节）")
+    return 0
+
 
 def _day(text: str) -> date:
     try:

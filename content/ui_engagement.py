@@ -62,3 +62,7 @@ class EngagementTexts(BaseModel):
     stats_reach_empty: str
     reach_headers: dict[str, str]
     reach_caption: str
+    # the 考核 evidence pack
+    evidence: dict[str, str]
+    evidence_caption: str
+    evidence_usage: str

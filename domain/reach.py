@@ -72,6 +72,17 @@ async def export_reach(
 ) -> bytes:
     """Per code: residents first reached in the period, their questions and subscriptions."""
     lines = await period_reach(session=session, period=period, tz=tz)
+    rows = await reach_rows(session=session, lines=lines, library=library)
+    headers = library.ui.engagement.reach_headers
+    writer = TableWriter(fmt, "reach", [headers[c] for c in COLUMNS])
+    writer.add_rows(rows)
+    return await asyncio.to_thread(writer.finish)
+
+
+async def reach_rows(
+    *, session: AsyncSession, lines: list[Reach], library: Library
+) -> list[list[Cell]]:
+    """One row per code (COLUMNS), with its volunteer's name."""
     ids = {line.volunteer_id for line in lines}
     query = select(Volunteer.telegram_id, Volunteer.name).where(
         col(Volunteer.telegram_id).in_(ids)
@@ -79,8 +90,7 @@ async def export_reach(
     names = dict((await session.exec(query)).all())
     texts = library.ui.engagement
     anonymous = library.ui.volunteers.anonymous
-    writer = TableWriter(fmt, "reach", [texts.reach_headers[c] for c in COLUMNS])
-    rows: list[list[Cell]] = [
+    return [
         [
             line.title,
             texts.reach_kinds.get(line.kind, line.kind),
@@ -93,5 +103,3 @@ async def export_reach(
         ]
         for line in lines
     ]
-    writer.add_rows(rows)
-    return await asyncio.to_thread(writer.finish)

@@ -6,11 +6,14 @@ import html
 
 from telegram import InputFile, Update
 
+from content.report_input import FIRST_YEAR
 from content.ui_volunteers import VolunteerTexts
+from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
 from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
+from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.stats import Period, VolunteerLine, volunteer_hours
@@ -18,9 +21,35 @@ from storage.stats import Period, VolunteerLine, volunteer_hours
 HOURS_LINES = 20
 # `/export 满意度 [period]`, `/export 二维码 [period]`: the figures of issue 15.
 FIGURES = {"满意度": "satisfaction", "二维码": "reach"}
+EVIDENCE = "考核"  # `/export 考核 [year]`: the year's evidence workbook
+
+
+async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> None:
+    if not await coordinator_here(update, ctx, "export.evidence"):
+        return
+    services = ctx.services
+    today = services.today()
+    year = number(args[0], maximum=today.year + 1) if len(args) == 1 else None
+    if len(args) > 1 or (args and (year is None or year < FIRST_YEAR)):
+        await reply_html(update, services.ui.engagement.evidence_usage)
+        return
+    year = year or today.year
+    async with services.db.session() as session:
+        data = await evidence_workbook(
+            session=session, year=year, library=services.library, tz=services.tz, today=today
+        )
+    await audit(ctx, update, "export.evidence", detail=str(year))
+    if update.effective_chat is not None:
+        caption = services.ui.engagement.evidence_caption.format(year=year)
+        await update.effective_chat.send_document(
+            InputFile(data, filename=f"evidence_{year}.xlsx"), caption=caption
+        )
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
+    if ctx.args and ctx.args[0] == EVIDENCE:
+        await _send_evidence(update, ctx, ctx.args[1:])
+        return
     if ctx.args and ctx.args[0] in FIGURES:
         what = FIGURES[ctx.args[0]]
         ctx.args = ctx.args[1:]
