@@ -68,7 +68,8 @@ def build_application(
     db = Database(settings.database_url)
     services = Services(
         library=library,
-        index=index or SearchIndex(library.cards.values(), library.lexicon),
+        index=index
+        or SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values()),
         db=db,
         tz=settings.tz,
         clock=clock,

@@ -66,6 +66,7 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         ("hours", "导出每位志愿者的服务时长"),
         ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
         ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
+        ("reach", "导出二维码带来的居民（按活动、海报）"),
     ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
@@ -74,6 +75,29 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         command.add_argument("-o", "--output", type=Path, help="输出文件（默认按日期命名）")
         command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
         command.set_defaults(what=name)
+
+    evidence = _command(
+        export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
+    )
+    evidence.add_argument("--year", type=_year, required=True, help="YYYY")
+    evidence.add_argument("-o", "--output", type=Path, help="输出文件（默认 evidence_<年>.xlsx）")
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"年份应为四位数字：{text}")
+    return int(text)
+
+
+def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import export_evidence
+
+    data = asyncio.run(export_evidence(settings, args.year))
+    output: Path = args.output or Path(f"evidence_{args.year}.xlsx")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    print(f"已导出 {output}（{len(data)} 字节）")
+    return 0
 
 
 def _day(text: str) -> date:
@@ -173,7 +197,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from content.search import SearchIndex
 
     library = load_library(settings.content_dir)
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
     questions: Iterable[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
     )

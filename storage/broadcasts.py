@@ -313,3 +313,24 @@ async def campaign_reminders(
         .order_by(col(Broadcast.send_at), col(Broadcast.id))
     )
     return list(rows.all())
+
+
+WEEKLY_CASE = "case"  # the origin of the weekly case push (以案释法, 一周一案)
+RATING = "rating"  # the origin of an event's rating request, the day after the event
+
+
+async def weekly_cases_sent(*, session: AsyncSession) -> dict[str, datetime]:
+    """Case id -> the latest time the weekly push sent it or will (cancelled and missed
+    pushes do not count)."""
+    query = (
+        select(col(Broadcast.card_id), func.max(Broadcast.send_at))
+        .where(
+            col(Broadcast.origin) == WEEKLY_CASE,
+            col(Broadcast.card_id).is_not(None),
+            col(Broadcast.status).not_in(
+                [BroadcastStatus.CANCELLED.value, BroadcastStatus.MISSED.value]
+            ),
+        )
+        .group_by(col(Broadcast.card_id))
+    )
+    return {case_id: at for case_id, at in (await session.exec(query)).all() if case_id}

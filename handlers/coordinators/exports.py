@@ -1,6 +1,7 @@
 """/export and /hours: the period's reports or hours per volunteer as a spreadsheet, only to
 a coordinator in a private chat (they carry names and phone numbers); `/export 满意度 [period]`
-the satisfaction figures, `/export 留言 [period]` the figures of messages to duty staff."""
+the satisfaction figures, `/export 二维码` residents reached through QR codes, `/export 留言`
+the figures of messages to duty staff, `/export 考核 [year]` the year's evidence workbook."""
 
 import html
 from collections.abc import Awaitable, Callable
@@ -8,18 +9,44 @@ from typing import NamedTuple
 
 from telegram import InputFile, Update
 
+from content.report_input import FIRST_YEAR
 from content.ui import UiTexts
 from content.ui_volunteers import VolunteerTexts
+from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
+from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
 from domain.tickets import export_tickets
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
+from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.stats import Period, VolunteerLine, volunteer_hours
 
 HOURS_LINES = 20
-SATISFACTION_WORD = "满意度"
+EVIDENCE = "考核"  # `/export 考核 [year]`: the year's evidence workbook
+
+
+async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> None:
+    if not await coordinator_here(update, ctx, "export.evidence"):
+        return
+    services = ctx.services
+    today = services.today()
+    year = number(args[0], maximum=today.year + 1) if len(args) == 1 else None
+    if len(args) > 1 or (args and (year is None or year < FIRST_YEAR)):
+        await reply_html(update, services.ui.engagement.evidence_usage)
+        return
+    year = year or today.year
+    async with services.db.session() as session:
+        data = await evidence_workbook(
+            session=session, year=year, library=services.library, tz=services.tz, today=today
+        )
+    await audit(ctx, update, "export.evidence", detail=str(year))
+    if update.effective_chat is not None:
+        caption = services.ui.engagement.evidence_caption.format(year=year)
+        await update.effective_chat.send_document(
+            InputFile(data, filename=f"evidence_{year}.xlsx"), caption=caption
+        )
 
 
 class Figures(NamedTuple):
@@ -33,12 +60,16 @@ class Figures(NamedTuple):
 SATISFACTION = Figures(
     "satisfaction", export_satisfaction, lambda ui: ui.engagement.satisfaction_caption
 )
+REACH = Figures("reach", export_reach, lambda ui: ui.engagement.reach_caption)
 TICKETS = Figures("tickets", export_tickets, lambda ui: ui.tickets.export_caption)
-# /export 满意度 [period], /export 留言 [period] [csv]
-FIGURES = {SATISFACTION_WORD: SATISFACTION, "留言": TICKETS, "tickets": TICKETS}
+# /export 满意度|二维码|留言 [period] [csv]
+FIGURES = {"满意度": SATISFACTION, "二维码": REACH, "留言": TICKETS, "tickets": TICKETS}
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
+    if ctx.args and ctx.args[0] == EVIDENCE:
+        await _send_evidence(update, ctx, ctx.args[1:])
+        return
     figures = FIGURES.get(ctx.args[0].lower()) if ctx.args else None
     if figures is not None:
         ctx.args = (ctx.args or [])[1:]
