@@ -11,7 +11,7 @@ from storage import quiz as repo
 from storage.audience import Audience, audience_chat_ids
 from storage.db import Database
 from storage.models import QuizAnswer, QuizAttempt, QuizContest, QuizRound
-from storage.quiz import Given, GroupOutcome
+from storage.quiz import Given, GroupOutcome, Standing
 from tests.clock import QUIET
 
 IDS = "q-a,q-b,q-c"
@@ -58,9 +58,16 @@ async def test_an_answer_is_recorded_once_even_when_pressed_twice_at_once(db: Da
 
     async def press() -> bool:
         async with db.session() as session:
-            return await repo.record_answer(
-                session=session, attempt=stored, position=0, given=RIGHT, now=QUIET, last=False
+            standing = await repo.record_answer(
+                session=session,
+                attempt_id=stored.id or 0,
+                position=0,
+                given=RIGHT,
+                now=QUIET,
+                last=False,
             )
+        assert standing in (None, Standing(1, 4_000))
+        return standing is not None
 
     assert sorted(await asyncio.gather(press(), press())) == [False, True]
     assert not await press()
@@ -82,8 +89,16 @@ async def test_one_attempt_a_person_and_contest(db: Database) -> None:
         second = await repo.start_attempt(session=session, attempt=attempt(12))
     assert first is not None and second is not None
     async with db.session() as session:
-        assert not await repo.record_answer(
-            session=session, attempt=first, position=0, given=RIGHT, now=QUIET, last=False
+        assert (
+            await repo.record_answer(
+                session=session,
+                attempt_id=first.id or 0,
+                position=0,
+                given=RIGHT,
+                now=QUIET,
+                last=False,
+            )
+            is None
         )
 
 
@@ -167,7 +182,12 @@ async def test_erasure_takes_the_persons_attempts_and_answers(db: Database) -> N
         other = await repo.start_attempt(session=session, attempt=attempt(42))
         assert stored is not None and other is not None
         await repo.record_answer(
-            session=session, attempt=stored, position=0, given=RIGHT, now=QUIET, last=False
+            session=session,
+            attempt_id=stored.id or 0,
+            position=0,
+            given=RIGHT,
+            now=QUIET,
+            last=False,
         )
     async with db.session() as session:
         assert await repo.erase_attempts(session=session, telegram_id=41) == 1
