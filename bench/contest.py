@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, text
+from sqlalchemy import func, insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import select
 
@@ -40,12 +40,13 @@ from content.loader import Library, load_library
 from domain.quiz import BOARD_LINES, Answer, board_html, contest_table, draw, join_ids, judge
 from storage import quiz as repo
 from storage.db import Database
-from storage.models import QuizAnswer, QuizAttempt, QuizContest, utcnow
+from storage.models import QuizAnswer, QuizAttempt, QuizContest, Subscription, utcnow
 
 PG_URL = os.environ.get(
     "PUFA_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TOWNS = [f"示例县第{i}镇" for i in range(1, 21)]
+FIRST_ID = 1_000_000
 TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -109,10 +110,9 @@ class Run:
         now = utcnow()
         attempt = QuizAttempt(
             contest_id=self.contest.id,
-            telegram_id=1_000_000 + number,
-            chat_id=1_000_000 + number,
+            telegram_id=FIRST_ID + number,
+            chat_id=FIRST_ID + number,
             first_name=f"参赛者{number}",
-            town=TOWNS[number % len(TOWNS)],
             token="0123abcd",
             question_ids=self.contest.question_ids,
             asked_at=now,
@@ -121,7 +121,10 @@ class Run:
         stored: list[QuizAttempt] = []
 
         async def join() -> None:
+            """As handlers/quiz/solo.py's on_join: the contest, the town, the attempt."""
             async with self.db.session() as session:
+                await repo.get_contest(session=session, contest_id=self.contest.id or 0)
+                attempt.town = await repo.town_of(session=session, chat_id=attempt.chat_id)
                 found = await repo.start_attempt(session=session, attempt=attempt)
             assert found is not None and found.id is not None
             stored.append(found)
@@ -188,6 +191,19 @@ async def bench(
                     seconds=30,
                     question_ids=join_ids(ids),
                 ),
+            )
+        async with db.session() as session:  # each participant follows a town
+            await session.exec(
+                insert(Subscription),
+                params=[
+                    {
+                        "chat_id": FIRST_ID + n,
+                        "kind": "town",
+                        "value": TOWNS[n % len(TOWNS)],
+                        "created_at": now,
+                    }
+                    for n in range(participants)
+                ],
             )
         run = Run(db, contest, library)
         rng = random.Random(42)

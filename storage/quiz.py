@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, CursorResult, func, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -153,17 +154,16 @@ async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizA
             )
             .values(finished_at=attempt.started_at)
         )
-    elif await attempt_of(
-        session=session, contest_id=attempt.contest_id, telegram_id=attempt.telegram_id
-    ):
-        return None
-    try:
-        async with session.begin_nested():
-            session.add(attempt)
-            await session.flush()
-    except IntegrityError:  # the same person, at the same moment, from another update
-        return None
-    return attempt
+    dialect = session.get_bind().dialect.name
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert_into(QuizAttempt)
+        .values(**attempt.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["contest_id", "telegram_id"])
+        .returning(col(QuizAttempt.id))
+    )
+    attempt.id = (await session.exec(statement)).scalar_one_or_none()
+    return attempt if attempt.id is not None else None
 
 
 async def attempt_of(
