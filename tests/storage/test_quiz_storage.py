@@ -12,6 +12,7 @@ from storage.audience import Audience, audience_chat_ids
 from storage.db import Database
 from storage.models import QuizAnswer, QuizAttempt, QuizContest, QuizRound
 from storage.quiz import Given, GroupOutcome, Standing
+from storage.volunteers import erase_person
 from tests.clock import QUIET
 
 IDS = "q-a,q-b,q-c"
@@ -190,7 +191,7 @@ async def test_erasure_takes_the_persons_attempts_and_answers(db: Database) -> N
             last=False,
         )
     async with db.session() as session:
-        assert await repo.erase_attempts(session=session, telegram_id=41) == 1
+        await erase_person(session=session, telegram_id=41)  # /deleteme
         left = (await session.exec(select(QuizAttempt))).all()
         answers = (await session.exec(select(QuizAnswer))).all()
     assert [a.telegram_id for a in left] == [42] and answers == []
