@@ -2,6 +2,7 @@
 registration block."""
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -10,6 +11,7 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
+from content.index_cache import cached_index, default_cache_dir
 from content.loader import Library, load_library
 from content.search import SearchIndex
 from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
@@ -51,7 +53,7 @@ def build_application(
     db = Database(settings.database_url)
     services = Services(
         library=library,
-        index=index or SearchIndex(library.cards.values(), library.lexicon),
+        index=index or cached_index(library, settings.content_dir, cache_dir(settings)),
         db=db,
         tz=settings.tz,
         clock=clock,
@@ -89,6 +91,10 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
+
+
+def cache_dir(settings: Settings) -> Path:
+    return settings.cache_dir or default_cache_dir()
 
 
 def volunteer_settings(settings: Settings) -> VolunteerSettings:

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     web_port: int = 8080
     content_dir: Path | None = None
     seeds_dir: Path | None = None
+    # The search index built from the content, cached here (default: ~/.cache/pufa-bot).
+    cache_dir: Path | None = None
     log_level: str = "INFO"
     # Questions per user per minute before the bot politely asks them to slow down.
     user_rate_per_minute: int = Field(default=20, ge=1)
