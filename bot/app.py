@@ -11,8 +11,8 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
-from content.index_cache import cached_index, default_cache_dir
-from content.loader import Library, load_library
+from content.index_cache import cached_content, default_cache_dir
+from content.loader import Library
 from content.search import SearchIndex
 from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
 from handlers.kit import conversation, errors, fallback, guard
@@ -39,10 +39,11 @@ def build_application(
     clock: Clock = utcnow,
 ) -> PufaApplication:
     """The bot, ready to start. Content is loaded and validated and the search index built
-    here, once; tests pass a prebuilt library and index (both read-only, so one serves many
-    bots) and their clock."""
+    here, once (or both read from the cache, see content.index_cache); tests pass a
+    prebuilt library and index (both read-only, so one serves many bots) and their clock."""
     timedelta_retry_after()
-    library = library or load_library(settings.content_dir)
+    if library is None:
+        library, index = cached_content(settings.content_dir, cache_dir(settings))
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
         token,
@@ -53,7 +54,7 @@ def build_application(
     db = Database(settings.database_url)
     services = Services(
         library=library,
-        index=index or cached_index(library, settings.content_dir, cache_dir(settings)),
+        index=index or SearchIndex(library.cards.values(), library.lexicon),
         db=db,
         tz=settings.tz,
         clock=clock,

@@ -1,5 +1,6 @@
-"""The search index (with its trimmed jieba dictionary) cached on disk, so a start takes a
-fraction of a second instead of rebuilding it.
+"""The checked content and its search index (with the trimmed jieba dictionary) cached on
+disk, so a start reads them in a fraction of a second instead of parsing, checking and
+indexing everything again.
 
 The file is named by a hash of everything the index is built from: the content files, the
 code that builds it, and the versions of jieba, pypinyin and Python; any change gives a new
@@ -18,11 +19,11 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from content.loader import CONTENT_DIR, Library
+from content.loader import CONTENT_DIR, Library, load_library
 from content.search import SearchIndex
 
 log = logging.getLogger(__name__)
-PREFIX = "search-index-"
+PREFIX = "content-"
 
 
 def default_cache_dir() -> Path:
@@ -51,36 +52,39 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def cached_index(library: Library, content_dir: Path | None, cache_dir: Path) -> SearchIndex:
-    """The index for `library` (loaded from `content_dir`), from the cache or built now."""
+def cached_content(content_dir: Path | None, cache_dir: Path) -> tuple[Library, SearchIndex]:
+    """The library loaded (and checked) from `content_dir` and its index: from the cache,
+    or built now and cached. Content that fails its checks raises, as `load_library` does."""
     path = cache_dir / f"{PREFIX}{content_key(content_dir)}.pickle"
     try:
         with path.open("rb") as handle:
-            index = pickle.load(handle)
-        if isinstance(index, SearchIndex):
-            return index
+            cached = pickle.load(handle)
+        library, index = cached
+        if isinstance(library, Library) and isinstance(index, SearchIndex):
+            return library, index
     except FileNotFoundError:
         pass
     except Exception as exc:  # a truncated or foreign file: build it again
-        log.warning("search index cache %s unreadable (%r): rebuilding", path, exc)
+        log.warning("content cache %s unreadable (%r): rebuilding", path, exc)
+    library = load_library(content_dir)
     index = SearchIndex(library.cards.values(), library.lexicon)
     try:
-        _write(path, index)
+        _write(path, (library, index))
     except OSError as exc:
-        log.warning("search index not cached in %s (%s)", cache_dir, exc)
-    return index
+        log.warning("content not cached in %s (%s)", cache_dir, exc)
+    return library, index
 
 
-def _write(path: Path, index: SearchIndex) -> None:
+def _write(path: Path, built: tuple[Library, SearchIndex]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    for old in path.parent.glob(f"{PREFIX}*.pickle"):  # earlier versions' indexes
+    for old in path.parent.glob(f"{PREFIX}*.pickle"):  # earlier versions' caches
         if old != path:
             old.unlink(missing_ok=True)
