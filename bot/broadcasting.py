@@ -56,7 +56,7 @@ def build_broadcasting(
     every = settings.broadcast_progress_seconds
     engine = DeliveryEngine(
         db,
-        TelegramSender(bot),
+        TelegramSender(bot, rate=settings.broadcast_rate_per_second),
         BroadcastRenderer(library),
         reporter,
         pacer,

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     dashboard_link_minutes: int = Field(default=10, ge=1, le=60)
     dashboard_session_hours: int = Field(default=8, ge=1, le=24 * 30)
     seeds_dir: Path | None = None
+    # The search index built from the content, cached here (default: ~/.cache/pufa-bot).
+    cache_dir: Path | None = None
     log_level: str = "INFO"
     # Questions per user per minute before the bot politely asks them to slow down.
     user_rate_per_minute: int = Field(default=20, ge=1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import Integer, String, bindparam, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -235,6 +235,71 @@ async def move_delivery(
         .values(state=state.value, updated_at=now, **values)
     )
     return bool(result.rowcount)
+
+
+async def claim_deliveries(
+    *, session: AsyncSession, tasks: Sequence[DeliveryTask], now: datetime
+) -> set[int]:
+    """Marks pending deliveries `sending` (one more attempt each) in one statement; returns
+    the ids it took (a delivery cancelled or taken meanwhile is left out)."""
+    if not tasks:
+        return set()
+    table = Delivery.metadata.tables["delivery"]
+    statement = (
+        update(table)
+        .where(
+            table.c.id.in_([task.id for task in tasks]),
+            table.c.state == DeliveryState.PENDING.value,
+        )
+        .values(state=DeliveryState.SENDING.value, attempts=table.c.attempts + 1, updated_at=now)
+        .returning(table.c.id)
+    )
+    connection = await session.connection()
+    return {row[0] for row in await connection.execute(statement)}
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """A delivery's new state after its request was answered; None leaves a field as is."""
+
+    delivery_id: int
+    state: DeliveryState
+    attempts: int | None = None
+    error: str | None = None
+    message_id: int | None = None
+
+
+async def record_outcomes(
+    *, session: AsyncSession, outcomes: Sequence[DeliveryOutcome], now: datetime
+) -> None:
+    """Writes the outcomes of deliveries in `sending`, all with one statement executed for
+    the batch (a row no longer `sending`, e.g. cancelled meanwhile, is left as it is)."""
+    if not outcomes:
+        return
+    table = Delivery.metadata.tables["delivery"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.state == DeliveryState.SENDING.value)
+        .values(
+            state=bindparam("b_state"),
+            updated_at=now,
+            attempts=func.coalesce(bindparam("b_attempts", type_=Integer), table.c.attempts),
+            error=func.coalesce(bindparam("b_error", type_=String), table.c.error),
+            message_id=func.coalesce(bindparam("b_message_id", type_=Integer), table.c.message_id),
+        )
+    )
+    rows = [
+        {
+            "b_id": o.delivery_id,
+            "b_state": o.state.value,
+            "b_attempts": o.attempts,
+            "b_error": o.error,
+            "b_message_id": o.message_id,
+        }
+        for o in outcomes
+    ]
+    connection = await session.connection()
+    await connection.execute(statement, rows)
 
 
 async def counts(*, session: AsyncSession, broadcast_id: int) -> Counts:

@@ -1,19 +1,21 @@
 """Async engine, per-update sessions and schema migrations."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 class Database:
@@ -46,8 +48,11 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (safe to run on every start)."""
+        """Bring the schema to the newest migration (safe to run on every start). A schema
+        already current is seen from its version row, without loading alembic at all."""
         async with self.engine.begin() as connection:
+            if await connection.run_sync(_current_revisions) == head_revisions():
+                return
             await connection.run_sync(_upgrade)
 
     async def dispose(self) -> None:
@@ -71,7 +76,31 @@ def unavailable(error: BaseException) -> bool:
     )
 
 
+def head_revisions() -> frozenset[str]:
+    """The newest migrations, read from the `revision` and `down_revision` lines of the
+    migration files: those no other migration names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if revision := _REVISION.search(source):
+            revisions.add(revision[1])
+        if down := _DOWN_REVISION.search(source):
+            parents.update(_QUOTED.findall(down[1]))
+    return frozenset(revisions - parents)
+
+
+def _current_revisions(connection: Connection) -> frozenset[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return frozenset(str(row[0]) for row in rows)
+
+
 def _upgrade(connection: Connection) -> None:
+    from alembic import command  # imported here: most starts find the schema current
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
