@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from dashboard import auth, overview
+from dashboard import audit_log, auth, overview, reports, volunteers
 from dashboard.common import APP_KEY
 from handlers.kit.context import PufaApplication
 
@@ -29,6 +29,16 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     board.router.add_post("/login", auth.login)
     board.router.add_post("/logout", auth.logout)
     board.router.add_get("/", overview.overview)
+    board.router.add_get("/reports", reports.reports_page)
+    board.router.add_get("/reports/export", reports.export)
+    board.router.add_get("/reports/{report_id}", reports.report_page)
+    board.router.add_get("/reports/{report_id}/photo/{n}", reports.photo)
+    board.router.add_get("/volunteers", volunteers.volunteers_page)
+    board.router.add_post("/volunteers/invite", volunteers.invite)
+    board.router.add_get("/volunteers/roles", volunteers.roles_page)
+    board.router.add_post("/volunteers/roles", volunteers.change)
+    board.router.add_get("/volunteers/{volunteer_id}", volunteers.volunteer_page)
+    board.router.add_get("/audit", audit_log.audit_page)
     board.router.add_static("/static/", STATIC)
     server.router.add_get("/dashboard", _to_dashboard)
     server.add_subapp("/dashboard", board)
