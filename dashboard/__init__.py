@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from dashboard import audit_log, auth, overview, reports, volunteers
+from dashboard import audit_log, auth, broadcasts, overview, reports, volunteers
 from dashboard.common import APP_KEY
 from handlers.kit.context import PufaApplication
 
@@ -38,6 +38,13 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     board.router.add_get("/volunteers/roles", volunteers.roles_page)
     board.router.add_post("/volunteers/roles", volunteers.change)
     board.router.add_get("/volunteers/{volunteer_id}", volunteers.volunteer_page)
+    board.router.add_get("/broadcasts", broadcasts.broadcasts_page)
+    board.router.add_get("/broadcasts/count", broadcasts.recipient_count)
+    board.router.add_post("/broadcasts/preview", broadcasts.preview)
+    board.router.add_post("/broadcasts/create", broadcasts.create)
+    board.router.add_get("/broadcasts/{broadcast_id}", broadcasts.broadcast_page)
+    board.router.add_get("/broadcasts/{broadcast_id}/progress", broadcasts.progress)
+    board.router.add_post("/broadcasts/{broadcast_id}/cancel", broadcasts.cancel)
     board.router.add_get("/audit", audit_log.audit_page)
     board.router.add_static("/static/", STATIC)
     server.router.add_get("/dashboard", _to_dashboard)
