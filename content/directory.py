@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from content.loader import CONTENT_DIR, Problem
 
 CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
+# Column names a Chinese spreadsheet may use instead of the English ones.
+CHINESE_COLUMNS = dict(
+    zip(("名称", "类型", "乡镇", "地址", "电话", "时间", "纬度", "经度"), CSV_COLUMNS, strict=True)
+)
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -58,6 +62,8 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
     reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames:
+        reader.fieldnames = [CHINESE_COLUMNS.get(f.strip(), f.strip()) for f in reader.fieldnames]
     missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
         return [], [Problem(name, "header", f"缺少列: {', '.join(missing)}")]

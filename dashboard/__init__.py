@@ -8,7 +8,16 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from dashboard import audit_log, auth, broadcasts, overview, reports, volunteers
+from dashboard import (
+    audit_log,
+    auth,
+    broadcasts,
+    directory,
+    gaps,
+    overview,
+    reports,
+    volunteers,
+)
 from dashboard.common import APP_KEY
 from handlers.kit.context import PufaApplication
 
@@ -45,6 +54,10 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     board.router.add_get("/broadcasts/{broadcast_id}", broadcasts.broadcast_page)
     board.router.add_get("/broadcasts/{broadcast_id}/progress", broadcasts.progress)
     board.router.add_post("/broadcasts/{broadcast_id}/cancel", broadcasts.cancel)
+    board.router.add_get("/gaps", gaps.gaps_page)
+    board.router.add_post("/gaps", gaps.decide)
+    board.router.add_get("/directory", directory.directory_page)
+    board.router.add_post("/directory", directory.import_csv)
     board.router.add_get("/audit", audit_log.audit_page)
     board.router.add_static("/static/", STATIC)
     server.router.add_get("/dashboard", _to_dashboard)
