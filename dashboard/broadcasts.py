@@ -300,6 +300,7 @@ async def progress(request: web.Request) -> web.StreamResponse:
             "status": row.status,
             "status_label": _labels(bot).get(row.status, row.status),
             "running": running,
+            "ended": row.status in ENDED,
             "total": total,
             "done": done,
             "sent": figures.sent,

@@ -33,11 +33,12 @@ function watchProgress() {
     const bar = document.getElementById("p-bar");
     bar.max = Math.max(p.total, 1);
     bar.value = p.done;
-    if (!p.running) {
+    if (p.ended) {
       const stop = document.getElementById("stop");
       if (stop) stop.remove();
+    } else {
+      setTimeout(tick, 1000);
     }
-    if (p.running || p.status === "scheduled") setTimeout(tick, 1000);
   };
   tick();
 }

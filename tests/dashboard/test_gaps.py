@@ -3,30 +3,14 @@ the dashboard, checked like `pufa content check`, written to the content folder,
 running bot answers it with that card at once. Also the legal service directory import."""
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
-import pytest
 
-from content.loader import load_library
-from content.search import SearchIndex
-from tests.conftest import content_without_calendar
-from tests.dashboard.conftest import Board, serving_board
+from tests.dashboard.conftest import Board
 
 QUESTION = "共享单车押金退不回来找谁"
 CARD = "consumer-rights"
 RESIDENT = 7_300_001
-
-
-@pytest.fixture
-async def editable_board(tmp_path: Path) -> AsyncIterator[Board]:
-    """A bot on its own copy of the content, which the dashboard edits (PUFA_CONTENT_DIR)."""
-    content = content_without_calendar(tmp_path)
-    library = load_library(content)
-    index = SearchIndex(library.cards.values(), library.lexicon)
-    async with serving_board(tmp_path, library, index, content_dir=content) as board:
-        yield board
 
 
 async def _ask(board: Board, text: str) -> str:

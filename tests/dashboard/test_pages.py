@@ -4,34 +4,11 @@ filters, export and photos, volunteers, invites, roles and the audit log."""
 import csv
 import io
 import re
-from datetime import date
 
 import aiohttp
 import openpyxl
 
-from tests.dashboard.conftest import Board
-from tests.reporting import add_report, add_volunteer
-
-EAST, WEST = "示例县东山镇", "示例县西河镇"
-ALICE, BOB = 7_200_001, 7_200_002
-
-
-async def _seed(board: Board) -> str:
-    """Two volunteers, three reports in March 2026 (the clock's month), one with a photo."""
-    db = board.harness.services.db
-    await add_volunteer(db, ALICE, name="李梅", town=EAST)
-    await add_volunteer(db, BOB, name="王强", town=WEST, phone="13900139000")
-    photo = board.harness.api.state.store_file(
-        b"\xff\xd8jpeg-bytes", "photo", mime_type="image/jpeg"
-    )
-    await add_report(
-        db, ALICE, town=EAST, activity_date=date(2026, 3, 2), photo_file_ids=(photo.file_id,)
-    )
-    await add_report(
-        db, ALICE, town=EAST, activity_date=date(2026, 3, 5), activity_type="anti_fraud"
-    )
-    await add_report(db, BOB, town=WEST, activity_date=date(2026, 3, 6), audience=40)
-    return photo.file_id
+from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
 
 
 async def _text(client: aiohttp.ClientSession, url: str, status: int = 200) -> str:
@@ -43,7 +20,7 @@ async def _text(client: aiohttp.ClientSession, url: str, status: int = 200) -> s
 async def test_overview_reports_export_and_photos(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
-    await _seed(board)
+    await seed(board)
     await board.signed_in(client)
     base = board.base
     page = await _text(client, f"{base}/dashboard/")
@@ -67,7 +44,7 @@ async def test_overview_reports_export_and_photos(
     detail = await _text(client, f"{base}/dashboard/reports/{report_id}")
     assert f"/dashboard/reports/{report_id}/photo/0" in detail
     async with client.get(f"{base}/dashboard/reports/{report_id}/photo/0") as response:
-        assert response.status == 200 and await response.read() == b"\xff\xd8jpeg-bytes"
+        assert response.status == 200 and await response.read() == PHOTO
     await _text(client, f"{base}/dashboard/reports/{report_id}/photo/5", 404)
     await _text(client, f"{base}/dashboard/reports/99999999", 404)
     await _text(client, f"{base}/dashboard/reports/abc", 404)
@@ -76,7 +53,7 @@ async def test_overview_reports_export_and_photos(
 
 
 async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.ClientSession) -> None:
-    await _seed(board)
+    await seed(board)
     harness = board.harness
     await board.signed_in(client)
     base = board.base
