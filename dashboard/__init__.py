@@ -28,6 +28,7 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     """Adds the dashboard's routes to the bot's web app."""
     board = web.Application(middlewares=[auth.guard])
     board[APP_KEY] = app
+    board[overview.KEPT_KEY] = overview.Kept()
     aiohttp_jinja2.setup(
         board,
         loader=jinja2.PackageLoader("dashboard", "templates"),
