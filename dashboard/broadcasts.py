@@ -13,7 +13,7 @@ from aiohttp import web
 from markupsafe import Markup
 from multidict import MultiDictProxy
 
-from dashboard.common import notice, number, page_of, render, see_other, services, user
+from dashboard.common import notice, number, page_of, render, see_other, services, texts, user
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
 from scheduler.planning import Plan, PlanError, PlanProblem, check_audience, check_text, recipients
@@ -30,13 +30,14 @@ ENDED = (
     BroadcastStatus.CANCELLED.value,
     BroadcastStatus.MISSED.value,
 )
+# What each plan problem is called in the dashboard's texts.
 PROBLEMS = {
-    PlanProblem.EMPTY: "通知内容不能是空的。",
-    PlanProblem.UNKNOWN_CARD: "请选择一张卡片。",
-    PlanProblem.UNKNOWN_AUDIENCE: "请选择发给谁。",
-    PlanProblem.NOBODY: "这个范围里目前没有人，请换一个。",
-    PlanProblem.PAST: "发送时间已经过去了，请重新填写时间。",
-    PlanProblem.ALREADY: "这条通知已经确认过了，不会重复发送。",
+    PlanProblem.EMPTY: "empty",
+    PlanProblem.UNKNOWN_CARD: "pick_card",
+    PlanProblem.UNKNOWN_AUDIENCE: "pick_audience",
+    PlanProblem.NOBODY: "nobody",
+    PlanProblem.PAST: "past",
+    PlanProblem.ALREADY: "already",
 }
 
 
@@ -207,22 +208,23 @@ def _problem(bot: Services, error: Exception, draft: Draft) -> str:
         return f"{getattr(ui, f'when_{error.problem.value}')} {ui.when_examples}"
     assert isinstance(error, PlanError)
     if error.problem is PlanProblem.TOO_LONG:
-        return f"通知太长了（{len(draft.text)} 字），Telegram 一条消息最多 4096 字。"
-    return PROBLEMS.get(error.problem, "请检查填写的内容。")
+        return bot.ui.dashboard.too_long.format(length=len(draft.text))
+    said = bot.ui.dashboard
+    return str(getattr(said, PROBLEMS.get(error.problem, "check_input")))
 
 
 async def preview(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     draft = _draft(await request.post())
     if not KEY.match(draft.key):
-        return notice(request, "表单已过期，请刷新页面后重试。", 400)
+        return notice(request, texts(request).bad_form, 400)
     try:
         plan, message = _checked(bot, draft)
     except (PlanError, WhenError) as error:
         return _compose(request, draft, problem=_problem(bot, error, draft))
     reached = await count(bot, plan.audience, plan.audience_value)
     if reached == 0:
-        return _compose(request, draft, problem=PROBLEMS[PlanProblem.NOBODY])
+        return _compose(request, draft, problem=bot.ui.dashboard.nobody)
     return render(
         request,
         "broadcast_preview.html",
@@ -238,7 +240,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     draft = _draft(await request.post())
     if not KEY.match(draft.key):
-        return notice(request, "表单已过期，请刷新页面后重试。", 400)
+        return notice(request, texts(request).bad_form, 400)
     try:
         plan, _ = _checked(bot, draft)
         plan = Plan(**{**plan.__dict__, "created_by": user(request).telegram_id})
@@ -261,11 +263,11 @@ async def broadcast_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     row = await _broadcast(request)
     if row is None:
-        return notice(request, "没有这条通知。", 404)
+        return notice(request, texts(request).no_broadcast, 404)
     if row.content_kind == "card" and row.card_id in bot.library.cards:
         message = card_html(bot.library.cards[row.card_id], bot.ui)
     elif row.content_kind == "copy":
-        message = "（转发的消息）"
+        message = texts(request).copied_message
     else:
         message = row.text  # stored as Telegram HTML: shown as text, never as markup
     return render(
@@ -294,7 +296,7 @@ async def progress(request: web.Request) -> web.StreamResponse:
     if running and row.started_at is not None and done:
         elapsed = (bot.now() - row.started_at).total_seconds()
         left = max(0.0, elapsed / done * (total - done))
-        eta = f"约 {int(left // 60)} 分 {int(left % 60)} 秒"
+        eta = bot.ui.dashboard.eta.format(minutes=int(left // 60), seconds=int(left % 60))
     return web.json_response(
         {
             "status": row.status,
@@ -314,6 +316,6 @@ async def cancel(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     row = await _broadcast(request)
     if row is None or row.id is None:
-        return notice(request, "没有这条通知。", 404)
+        return notice(request, texts(request).no_broadcast, 404)
     done, _before = await bot.broadcasting.cancel(row.id, user(request).telegram_id)
     return see_other(f"/dashboard/broadcasts/{row.id}?cancelled={'1' if done else '0'}")

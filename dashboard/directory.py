@@ -4,7 +4,7 @@ every bad row listed; nothing imported when any row is bad), as `pufa directory 
 from aiohttp import web
 
 from content.directory import parse_csv
-from dashboard.common import audit, render, services
+from dashboard.common import audit, render, services, texts
 from storage.directory import add_points, list_points, replace_points
 
 MAX_UPLOAD = 512 * 1024
@@ -35,10 +35,10 @@ async def import_csv(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return await _page(request, problems=["请选择一个 CSV 文件。"])
+        return await _page(request, problems=[texts(request).pick_file])
     raw = upload.file.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
-        return await _page(request, problems=["文件太大了（最多 512 KB）。"])
+        return await _page(request, problems=[texts(request).file_too_big])
     entries, found = parse_csv(raw, upload.filename or "CSV")
     if found:
         return await _page(request, problems=[str(p) for p in found])

@@ -18,7 +18,7 @@ from content.analyzer import normalize
 from content.editing import Edit, EditError, apply_checked, sample_question, synonym
 from content.loader import CONTENT_DIR
 from content.search import Candidate, SearchIndex
-from dashboard.common import audit, notice, page_of, render, see_other, services, user
+from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
 from handlers.kit.context import Services
 from storage.models import GapDecision
 from storage.questions import decide_gap, decided_gaps, unanswered
@@ -97,7 +97,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     action = _field(form, "action", 16)
     key = key_of(question)
     if not key:
-        return notice(request, "请从列表里选择一个问题。", 400)
+        return notice(request, texts(request).pick_question, 400)
     if action in ("ignore", "out_of_scope"):
         decision = GapDecision.IGNORED if action == "ignore" else GapDecision.OUT_OF_SCOPE
         async with bot.db.session() as session:
@@ -113,12 +113,12 @@ async def decide(request: web.Request) -> web.StreamResponse:
         return _back(decision.value)
     card_id = _field(form, "card_id", 64)
     if card_id not in bot.library.cards:
-        return notice(request, "请选择一张卡片。", 400)
+        return notice(request, texts(request).pick_card, 400)
     if action not in ("sample", "synonym"):
-        return notice(request, "不认识这个操作。", 400)
+        return notice(request, texts(request).unknown_action, 400)
     same_as = _field(form, "same_as", 20)
     if action == "synonym" and same_as not in bot.library.cards[card_id].keywords:
-        return notice(request, "请选择这张卡片的一个关键词。", 400)
+        return notice(request, texts(request).pick_keyword, 400)
     try:
         if action == "sample":
             edit = sample_question(card_id, question)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from markupsafe import Markup
 
-from dashboard.common import render, services
+from dashboard.common import render, services, texts
 from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
 from storage.questions import QuestionCounts, question_counts
@@ -51,14 +51,14 @@ async def overview(request: web.Request) -> web.StreamResponse:
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
     charts = {
-        "trend": weekly_columns(year.weekly, kinds, title="今年每周活动次数（按类型）"),
+        "trend": weekly_columns(year.weekly, kinds, title=texts(request).trend_title),
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
-            title="今年按活动类型",
+            title=texts(request).types_title,
         ),
         "towns": bars(
-            [(line.key or "（未填）", line.activities) for line in year.by_town],
-            title="今年按乡镇",
+            [(line.key or texts(request).no_town, line.activities) for line in year.by_town],
+            title=texts(request).towns_title,
         ),
     }
     return render(
@@ -72,10 +72,10 @@ async def overview(request: web.Request) -> web.StreamResponse:
 
 
 async def compute(bot: Services) -> list[Figures]:
-    today = bot.today()
+    today, said = bot.today(), bot.ui.dashboard
     periods = {
-        "本月": Period(today.replace(day=1), today),
-        "今年": Period(date(today.year, 1, 1), today),
+        said.this_month: Period(today.replace(day=1), today),
+        said.this_year: Period(date(today.year, 1, 1), today),
     }
     figures = []
     async with bot.db.session() as session:
@@ -86,7 +86,7 @@ async def compute(bot: Services) -> list[Figures]:
                 Figures(
                     name,
                     await period_stats(
-                        session=session, period=period, top=0, weekly=name == "今年"
+                        session=session, period=period, top=0, weekly=name == said.this_year
                     ),
                     await new_volunteers(session=session, since=since, until=until),
                     await question_counts(session=session, since=since, until=until),

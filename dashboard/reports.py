@@ -16,6 +16,7 @@ from dashboard.common import (
     page_of,
     render,
     services,
+    texts,
 )
 from documents.tables import Format
 from domain.exports import export_labels, export_reports
@@ -37,23 +38,23 @@ def read_filter(request: web.Request) -> tuple[ReportFilter, list[str]]:
     start = day(query.get("start")) or today.replace(day=1)
     end = day(query.get("end")) or today
     if end < start:
-        problems.append("结束日期早于开始日期，已改为同一天。")
+        problems.append(texts(request).end_before_start)
         end = start
     if (end - start).days > MAX_DAYS:
-        problems.append("时间段最长三年，已缩短。")
+        problems.append(texts(request).period_too_long)
         start = end - timedelta(days=MAX_DAYS)
     library = bot.library
     town = query.get("town", "")
     if town and town not in {t.town for t in library.towns}:
-        problems.append("不认识这个乡镇。")
+        problems.append(texts(request).unknown_town)
         town = ""
     kind = query.get("type", "")
     if kind and kind not in bot.ui.volunteers.activity_types:
-        problems.append("不认识这个活动类型。")
+        problems.append(texts(request).unknown_type)
         kind = ""
     topic = query.get("topic", "")
     if topic and topic not in topic_names(request):
-        problems.append("不认识这个主题或活动。")
+        problems.append(texts(request).unknown_topic)
         topic = ""
     volunteer = number(query.get("volunteer"), maximum=MAX_ID)
     return ReportFilter(start, end, town, kind, volunteer, topic), problems
@@ -63,7 +64,8 @@ def topic_names(request: web.Request) -> dict[str, str]:
     """Topic ids a report may carry: categories and campaigns."""
     library = services(request).library
     names = {c.id: c.name for c in library.categories}
-    names.update({c.id: f"活动：{c.name}" for c in library.campaigns})
+    said = services(request).ui.dashboard
+    names.update({c.id: said.campaign_topic.format(name=c.name) for c in library.campaigns})
     return names
 
 
@@ -111,7 +113,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         async with bot.db.session() as session:
             report = await get_report(session=session, report_id=report_id)
     if report is None:
-        return notice(request, "没有这份报告。", 404)
+        return notice(request, texts(request).no_report, 404)
     return render(
         request,
         "report.html",
@@ -137,7 +139,9 @@ async def photo(request: web.Request) -> web.StreamResponse:
         file = await application(request).bot.get_file(photos[position])
         data = await file.download_as_bytearray()
     except TelegramError as exc:
-        raise web.HTTPBadGateway(text=f"无法从 Telegram 取回照片（{exc.message}）") from None
+        raise web.HTTPBadGateway(
+            text=texts(request).photo_failed.format(error=exc.message)
+        ) from None
     return web.Response(
         body=bytes(data), content_type="image/jpeg", headers={"Cache-Control": "private"}
     )

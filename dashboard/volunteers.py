@@ -16,6 +16,7 @@ from dashboard.common import (
     render,
     see_other,
     services,
+    texts,
     user,
 )
 from documents.qr import qr_png
@@ -55,7 +56,7 @@ async def volunteer_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     volunteer_id = number(request.match_info["volunteer_id"], maximum=MAX_ID)
     if volunteer_id is None:
-        return notice(request, "没有这位志愿者。", 404)
+        return notice(request, texts(request).no_volunteer, 404)
     async with bot.db.session() as session:
         record = await record_page(
             session=session,
@@ -66,7 +67,7 @@ async def volunteer_page(request: web.Request) -> web.StreamResponse:
             shown=20,
         )
     if record.volunteer is None and not record.reports:
-        return notice(request, "没有这位志愿者。", 404)
+        return notice(request, texts(request).no_volunteer, 404)
     return render(
         request,
         "volunteer.html",
@@ -81,7 +82,7 @@ async def invite(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     town = str(form.get("town", ""))
     if town and town not in {t.town for t in bot.library.towns}:
-        return notice(request, "不认识这个乡镇。", 400)
+        return notice(request, texts(request).unknown_town, 400)
     organisation = str(form.get("organisation", "")).strip()[:100]
     days = number(str(form.get("days", "")), maximum=365) or bot.volunteering.invite_valid_days
     single = form.get("single") == "1"
@@ -132,7 +133,7 @@ async def change(request: web.Request) -> web.StreamResponse:
     target = number(str(form.get("telegram_id", "")), maximum=MAX_ID)
     action = form.get("action")
     if target is None or action not in ("promote", "demote"):
-        return notice(request, "请从列表里选择一个人。", 400)
+        return notice(request, texts(request).pick_person, 400)
     promote = action == "promote"
     if not promote and target in bot.admin_ids:
         return notice(request, bot.ui.volunteers.demote_admin, 400)

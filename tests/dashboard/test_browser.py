@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from storage.dashboard import create_login
 from tests.broadcasting import add_subscribers
@@ -85,7 +85,7 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
 
     # schedule a broadcast, see its exact preview and live count, then cancel it
     await page.goto(f"{board.base}/dashboard/broadcasts")
-    await page.wait_for_function("document.getElementById('recipient-count').textContent === '60'")
+    await expect(page.locator("#recipient-count")).to_have_text("60")
     await page.fill("textarea[name=text]", "本周六上午 <村委会> 有律师免费咨询")
     await page.fill("input[name=when]", "明天上午9点")
     await page.click("#preview-button")
@@ -101,14 +101,10 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     await page.fill("textarea[name=text]", "临时通知：明天停水")
     await page.click("#preview-button")
     await page.click("#confirm")
-    await page.wait_for_function(
-        "Number(document.getElementById('p-sent').textContent) > 0", timeout=60_000
-    )
+    await expect(page.locator("#p-sent")).not_to_have_text("0", timeout=60_000)
     assert await page.inner_text("#p-total") == "60"
     await page.click("#stop button")
-    await page.wait_for_function(
-        "document.getElementById('p-status').textContent.includes('取消')", timeout=60_000
-    )
+    await expect(page.locator("#p-status")).to_contain_text("取消", timeout=60_000)
 
     # close a content gap: the bot answers the same question with the card at once
     await page.goto(f"{board.base}/dashboard/gaps")
