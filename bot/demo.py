@@ -6,7 +6,8 @@ from importlib.resources import files
 from aiohttp import web
 
 from bot.app import build_application
-from bot.runners import poll_until, stop_event
+from bot.runners import poll_until, serving, stop_event
+from bot.server import build_web_app
 from bot.settings import Settings
 from local_api import LocalBotApi
 
@@ -22,10 +23,25 @@ async def run_demo(settings: Settings, port: int) -> None:
 
     api.app.router.add_get("/", chat_page)
     await api.start()
-    demo = settings.model_copy(update={"api_base_url": api.base_url})
+    # The bot's own web app (the coordinators' dashboard) listens on the next port.
+    web_port = api.port + 1
+    demo = settings.model_copy(
+        update={
+            "api_base_url": api.base_url,
+            "web_port": web_port,
+            "public_url": f"http://{settings.web_host}:{web_port}",
+        }
+    )
     app = build_application(demo, api.token)
-    print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True)
+    print(
+        f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n"
+        f"  协调员工作台：{demo.public_base}/dashboard/\n"
+        "  （协调员在聊天里发送 /dashboard 获取登录链接）\n"
+        "  按 Ctrl+C 结束。\n",
+        flush=True,
+    )
     try:
-        await poll_until(app, stop_event())
+        async with serving(build_web_app(app), demo):
+            await poll_until(app, stop_event())
     finally:
         await api.stop()

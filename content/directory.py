@@ -17,6 +17,12 @@ CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon"
 # kind, so 示例县法律援助中心 and 法律援助工作站（东山） both count).
 AID_KINDS = ("法律援助中心", "法律援助工作站", "公共法律服务中心", "公共法律服务工作站", "司法所")
 AID_CENTRE = AID_KINDS[0]
+
+
+# Column names a Chinese spreadsheet may use instead of the English ones.
+CHINESE_COLUMNS = dict(
+    zip(("名称", "类型", "乡镇", "地址", "电话", "时间", "纬度", "经度"), CSV_COLUMNS, strict=True)
+)
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -72,6 +78,8 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
     reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames:
+        reader.fieldnames = [CHINESE_COLUMNS.get(f.strip(), f.strip()) for f in reader.fieldnames]
     missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
         return [], [Problem(name, "header", f"缺少列: {', '.join(missing)}")]

@@ -8,7 +8,16 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from dashboard import auth, overview
+from dashboard import (
+    audit_log,
+    auth,
+    broadcasts,
+    directory,
+    gaps,
+    overview,
+    reports,
+    volunteers,
+)
 from dashboard.common import APP_KEY
 from handlers.kit.context import PufaApplication
 
@@ -19,6 +28,7 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     """Adds the dashboard's routes to the bot's web app."""
     board = web.Application(middlewares=[auth.guard])
     board[APP_KEY] = app
+    board[overview.KEPT_KEY] = overview.Kept()
     aiohttp_jinja2.setup(
         board,
         loader=jinja2.PackageLoader("dashboard", "templates"),
@@ -29,6 +39,27 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     board.router.add_post("/login", auth.login)
     board.router.add_post("/logout", auth.logout)
     board.router.add_get("/", overview.overview)
+    board.router.add_get("/reports", reports.reports_page)
+    board.router.add_get("/reports/export", reports.export)
+    board.router.add_get("/reports/{report_id}", reports.report_page)
+    board.router.add_get("/reports/{report_id}/photo/{n}", reports.photo)
+    board.router.add_get("/volunteers", volunteers.volunteers_page)
+    board.router.add_post("/volunteers/invite", volunteers.invite)
+    board.router.add_get("/volunteers/roles", volunteers.roles_page)
+    board.router.add_post("/volunteers/roles", volunteers.change)
+    board.router.add_get("/volunteers/{volunteer_id}", volunteers.volunteer_page)
+    board.router.add_get("/broadcasts", broadcasts.broadcasts_page)
+    board.router.add_get("/broadcasts/count", broadcasts.recipient_count)
+    board.router.add_post("/broadcasts/preview", broadcasts.preview)
+    board.router.add_post("/broadcasts/create", broadcasts.create)
+    board.router.add_get("/broadcasts/{broadcast_id}", broadcasts.broadcast_page)
+    board.router.add_get("/broadcasts/{broadcast_id}/progress", broadcasts.progress)
+    board.router.add_post("/broadcasts/{broadcast_id}/cancel", broadcasts.cancel)
+    board.router.add_get("/gaps", gaps.gaps_page)
+    board.router.add_post("/gaps", gaps.decide)
+    board.router.add_get("/directory", directory.directory_page)
+    board.router.add_post("/directory", directory.import_csv)
+    board.router.add_get("/audit", audit_log.audit_page)
     board.router.add_static("/static/", STATIC)
     server.router.add_get("/dashboard", _to_dashboard)
     server.add_subapp("/dashboard", board)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from dashboard.common import USER_KEY, notice, render, see_other, services
+from dashboard.common import USER_KEY, notice, render, see_other, services, texts
 from handlers.kit.roles import is_coordinator
 from storage.audit import record
 from storage.dashboard import (
@@ -52,13 +52,11 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
             session=session, cookie=request.cookies.get(COOKIE, ""), now=bot.now()
         )
     if signed is None:
-        return notice(
-            request, "请先登录：在 Telegram 里给机器人发送 /dashboard 获取登录链接。", 401
-        )
+        return notice(request, texts(request).login_first, 401)
     if not await is_coordinator(bot, signed.telegram_id):
         async with bot.db.session() as session:
             await close_sessions_of(session=session, telegram_id=signed.telegram_id)
-        return notice(request, "你已不是协调员，不能再使用工作台。", 403)
+        return notice(request, texts(request).no_longer_coordinator, 403)
     if request.method == "POST":
         form = await request.post()
         given = form.get("csrf")
@@ -72,7 +70,7 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
                     allowed=False,
                     now=bot.now(),
                 )
-            return notice(request, "表单已过期或来源不对，请刷新页面后重试。", 403)
+            return notice(request, texts(request).bad_form, 403)
     request[USER_KEY] = signed
     return await handler(request)
 
@@ -94,11 +92,9 @@ async def login(request: web.Request) -> web.StreamResponse:
             session=session, token=token if isinstance(token, str) else "", now=now
         )
     if telegram_id is None:
-        return notice(
-            request, "登录链接无效、已用过或已过期。请在 Telegram 里重新发送 /dashboard。", 403
-        )
+        return notice(request, texts(request).bad_link, 403)
     if not await is_coordinator(bot, telegram_id):
-        return notice(request, "只有协调员可以使用工作台。", 403)
+        return notice(request, texts(request).coordinators_only, 403)
     settings = bot.dashboard
     async with bot.db.session() as session:
         cookie = await open_session(
@@ -125,6 +121,6 @@ async def logout(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     async with bot.db.session() as session:
         await close_session(session=session, cookie=request.cookies.get(COOKIE, ""))
-    response = notice(request, "已退出。需要时在 Telegram 里发送 /dashboard 重新登录。", 200)
+    response = notice(request, texts(request).logged_out, 200)
     response.del_cookie(COOKIE, path="/dashboard")
     return response

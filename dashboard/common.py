@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from content.ui_dashboard import DashboardTexts
 from handlers.kit.context import PufaApplication, Services
 from storage.audit import record
 from storage.dashboard import SignedIn
@@ -93,3 +94,8 @@ async def audit(request: web.Request, action: str, target: str = "", detail: str
 def see_other(location: str) -> web.Response:
     """After a form: go to `location` (a reload does not post the form again)."""
     return web.Response(status=303, headers={"Location": location})
+
+
+def texts(request: web.Request) -> DashboardTexts:
+    """What the pages say from code (content/ui.zh.yaml, `dashboard:`)."""
+    return services(request).ui.dashboard

@@ -16,6 +16,7 @@ from content.loader import Library
 from documents.tables import Cell, Format, TableWriter
 from storage.exports import REPORT_ROW as REPORT_COLUMNS
 from storage.exports import report_rows
+from storage.reports import ReportFilter
 from storage.stats import Period, VolunteerLine, volunteer_hours
 
 HOURS_COLUMNS = (
@@ -54,13 +55,20 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
 
 
 async def export_reports(
-    *, session: AsyncSession, period: Period, fmt: Format, labels: Labels, with_phone: bool
+    *,
+    session: AsyncSession,
+    period: Period,
+    fmt: Format,
+    labels: Labels,
+    with_phone: bool,
+    only: ReportFilter | None = None,
 ) -> bytes:
-    """All submitted reports with activity dates in the period, oldest first."""
+    """All submitted reports with activity dates in the period (those matching `only`, when
+    the dashboard filtered them), oldest first."""
     columns = [c for c in REPORT_COLUMNS if with_phone or c != "phone"]
     writer = TableWriter(fmt, "reports", [labels.headers[c] for c in columns])
     writing: asyncio.Future[None] | None = None
-    async for chunk in report_rows(session=session, period=period):
+    async for chunk in report_rows(session=session, period=period, only=only):
         rows = [_report_row(row, labels, columns) for row in chunk]
         if writing is not None:
             await writing

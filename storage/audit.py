@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy import func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditLog
@@ -27,3 +29,10 @@ async def record(
             at=now,
         )
     )
+
+
+async def recent(*, session: AsyncSession, offset: int, limit: int) -> tuple[list[AuditLog], int]:
+    """The newest entries first, a page at a time, and how many there are."""
+    total = (await session.exec(select(func.count()).select_from(AuditLog))).one()
+    query = select(AuditLog).order_by(col(AuditLog.id).desc()).offset(offset).limit(limit)
+    return list((await session.exec(query)).all()), int(total)

@@ -399,3 +399,36 @@ async def weekly_cases_sent(*, session: AsyncSession) -> dict[str, datetime]:
         .group_by(col(Broadcast.card_id))
     )
     return {case_id: at for case_id, at in (await session.exec(query)).all() if case_id}
+
+
+async def listed(
+    *,
+    session: AsyncSession,
+    origins: Iterable[str],
+    statuses: Iterable[str],
+    offset: int = 0,
+    limit: int = 20,
+) -> list[Broadcast]:
+    """Broadcasts in the given states, the newest first (the dashboard's lists)."""
+    rows = await session.exec(
+        select(Broadcast)
+        .where(col(Broadcast.origin).in_(list(origins)), col(Broadcast.status).in_(list(statuses)))
+        .order_by(col(Broadcast.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def counts_of(*, session: AsyncSession, broadcast_ids: Sequence[int]) -> dict[int, Counts]:
+    """`counts` of several broadcasts in one query (every id present, zero if none)."""
+    found: dict[int, dict[str, int]] = {b: {} for b in broadcast_ids}
+    if broadcast_ids:
+        rows = await session.exec(
+            select(Delivery.broadcast_id, Delivery.state, func.count())
+            .where(col(Delivery.broadcast_id).in_(list(broadcast_ids)))
+            .group_by(col(Delivery.broadcast_id), col(Delivery.state))
+        )
+        for broadcast_id, state, n in rows.all():
+            found[int(broadcast_id)][str(state)] = int(n)
+    return {b: Counts(total=sum(s.values()), **s) for b, s in found.items()}

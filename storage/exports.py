@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ActivityReport, ReportStatus, Volunteer
+from storage.models import ActivityReport, Volunteer
+from storage.reports import ReportFilter
 from storage.stats import Period
 
 CHUNK = 2000
@@ -36,9 +37,14 @@ REPORT_ROW = (
 
 
 async def report_rows(
-    *, session: AsyncSession, period: Period, chunk: int = CHUNK
+    *,
+    session: AsyncSession,
+    period: Period,
+    chunk: int = CHUNK,
+    only: ReportFilter | None = None,
 ) -> AsyncIterator[list[ReportRow]]:
-    """Submitted reports with activity dates in the period, oldest first, `chunk` at a time."""
+    """Submitted reports with activity dates in the period (and matching `only`, the
+    dashboard's filter), oldest first, `chunk` at a time."""
     report = ActivityReport
     query = (
         select(
@@ -58,11 +64,7 @@ async def report_rows(
             col(report.created_at),
         )
         .outerjoin(Volunteer, col(Volunteer.telegram_id) == col(report.volunteer_id))
-        .where(
-            col(report.status) == ReportStatus.SUBMITTED.value,
-            col(report.activity_date) >= period.start,
-            col(report.activity_date) <= period.end,
-        )
+        .where(*(only or ReportFilter(period.start, period.end)).conditions())
         .order_by(col(report.activity_date), col(report.id))
         .execution_options(yield_per=chunk)
     )

@@ -158,7 +158,7 @@ class ActivityReport(SQLModel, table=True):
     town: str = Field(default="", max_length=100, index=True)
     activity_type: str = Field(max_length=32, index=True)
     topics: str = Field(default="", max_length=500)  # comma-separated category/campaign ids
-    activity_date: date = Field(index=True)
+    activity_date: date  # indexed with status, town, type ... (migration 0010)
     place: str = Field(default="", max_length=200)
     lat: float | None = None
     lon: float | None = None

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Person, Role
@@ -72,3 +74,23 @@ async def touch_people(session: AsyncSession, seen: list[Seen]) -> None:
 async def get_role(*, session: AsyncSession, telegram_id: int) -> Role:
     person = await session.get(Person, telegram_id)
     return Role(person.role) if person else Role.RESIDENT
+
+
+async def search_people(*, session: AsyncSession, text: str, limit: int = 20) -> list[Person]:
+    """People the bot has met whose name or @username contains `text`, or whose id it is;
+    coordinators first, then the most recently seen."""
+    text = text.strip().removeprefix("@")
+    if not text:
+        query = select(Person).where(col(Person.role) == Role.COORDINATOR.value)
+    else:
+        found = or_(
+            col(Person.name).contains(text, autoescape=True),
+            func.lower(col(Person.username)).contains(text.lower(), autoescape=True),
+        )
+        if text.isascii() and text.isdigit() and len(text) < 19:
+            found = or_(found, col(Person.telegram_id) == int(text))
+        query = select(Person).where(found)
+    query = query.order_by(
+        (col(Person.role) == Role.COORDINATOR.value).desc(), col(Person.last_seen).desc()
+    ).limit(limit)
+    return list((await session.exec(query)).all())

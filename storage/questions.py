@@ -7,7 +7,7 @@ from sqlalchemy import case, func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Feedback, QuestionLog
+from storage.models import ContentGap, Feedback, GapDecision, QuestionLog
 
 MAX_LOGGED_CHARS = 4096
 
@@ -98,3 +98,25 @@ async def question_counts(
     ).where(col(QuestionLog.asked_at) >= since, col(QuestionLog.asked_at) < until)
     asked, answered, marked = (await session.exec(query)).one()
     return QuestionCounts(int(asked), int(answered), int(asked) - int(answered), int(marked))
+
+
+async def decide_gap(
+    *,
+    session: AsyncSession,
+    question: str,
+    decision: GapDecision,
+    card_id: str | None,
+    by: int | None,
+    now: datetime,
+) -> None:
+    """Records a coordinator's decision about an unanswered question (its normalised text);
+    the latest decision stands."""
+    key = question[:300]
+    row = await session.get(ContentGap, key) or ContentGap(question=key, decision=decision.value)
+    row.decision, row.card_id, row.decided_by, row.decided_at = decision.value, card_id, by, now
+    session.add(row)
+
+
+async def decided_gaps(*, session: AsyncSession) -> set[str]:
+    """The normalised questions a coordinator has decided about (they leave the list)."""
+    return set((await session.exec(select(ContentGap.question))).all())

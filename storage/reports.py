@@ -4,12 +4,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ActivityReport, ReportStatus
+from storage.models import ActivityReport, ReportStatus, Volunteer
 
 
 @dataclass(frozen=True)
@@ -254,3 +254,66 @@ async def mark_notified(*, session: AsyncSession, report_ids: list[int], now: da
 
 def with_town(data: ReportData, town: str) -> ReportData:
     return replace(data, town=town)
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which submitted reports a coordinator looks at (and exports): activity dates in
+    [start, end] and, where given, one town, activity type, volunteer and topic (a category
+    or campaign id among the report's topics)."""
+
+    start: date
+    end: date
+    town: str = ""
+    activity_type: str = ""
+    volunteer_id: int | None = None
+    topic: str = ""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        report = ActivityReport
+        found = [
+            col(report.status) == ReportStatus.SUBMITTED.value,
+            col(report.activity_date) >= self.start,
+            col(report.activity_date) <= self.end,
+        ]
+        if self.town:
+            found.append(col(report.town) == self.town)
+        if self.activity_type:
+            found.append(col(report.activity_type) == self.activity_type)
+        if self.volunteer_id is not None:
+            found.append(col(report.volunteer_id) == self.volunteer_id)
+        if self.topic:  # topics are stored "a,b,c": match a whole id
+            padded = literal(",") + col(report.topics) + literal(",")
+            found.append(padded.contains(f",{self.topic},", autoescape=True))
+        return found
+
+
+@dataclass(frozen=True)
+class ListedReport:
+    report: StoredReport
+    volunteer_name: str
+
+
+async def find_reports(
+    *, session: AsyncSession, where: ReportFilter, offset: int, limit: int
+) -> tuple[list[ListedReport], int]:
+    """A page of the filtered reports, newest activity first, and how many there are. The
+    page's ids are found in the covering index first (migration 0010), then only those rows
+    are read."""
+    report = ActivityReport
+    conditions = where.conditions()
+    total = (await session.exec(select(func.count()).select_from(report).where(*conditions))).one()
+    newest = (col(report.activity_date).desc(), col(report.id).desc())
+    ids = (
+        await session.exec(
+            select(col(report.id)).where(*conditions).order_by(*newest).offset(offset).limit(limit)
+        )
+    ).all()
+    query = (
+        select(report, func.coalesce(Volunteer.name, ""))
+        .outerjoin(Volunteer, col(Volunteer.telegram_id) == col(report.volunteer_id))
+        .where(col(report.id).in_(list(ids)))
+        .order_by(*newest)
+    )
+    rows = (await session.exec(query)).all()
+    return [ListedReport(_stored(row), name) for row, name in rows], int(total)

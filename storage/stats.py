@@ -103,15 +103,21 @@ async def _grouped(session: AsyncSession, period: Period, column: Any) -> list[L
     return [_line(str(row[0]), row[1:]) for row in await _rows(session, query)]
 
 
-async def period_stats(*, session: AsyncSession, period: Period) -> Stats:
+async def period_stats(
+    *, session: AsyncSession, period: Period, top: int = TOP_VOLUNTEERS, weekly: bool = True
+) -> Stats:
+    """The period's totals and breakdowns; `top` volunteers (0: none) and the weekly counts
+    only when asked for (the dashboard's month needs neither)."""
     [total_row] = await _rows(session, select(*_sums()).where(*_in_period(period)))
     return Stats(
         period=period,
         total=_line("", total_row),
         by_town=await _grouped(session, period, ActivityReport.town),
         by_type=await _grouped(session, period, ActivityReport.activity_type),
-        top_volunteers=await volunteer_hours(session=session, period=period, limit=TOP_VOLUNTEERS),
-        weekly=await _weekly(session, period),
+        top_volunteers=(
+            await volunteer_hours(session=session, period=period, limit=top) if top else []
+        ),
+        weekly=await _weekly(session, period) if weekly else {},
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import CursorResult, String, cast, func, literal, or_, update
+from sqlalchemy import ColumnElement, CursorResult, String, cast, func, literal, or_, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -332,3 +332,29 @@ def _info(invite: Invite) -> InviteInfo:
 
 def _rowcount(result: object) -> int:
     return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+async def list_volunteers(
+    *, session: AsyncSession, search: str, offset: int, limit: int
+) -> tuple[list[Volunteer], int]:
+    """Active volunteers whose name, town, organisation or phone contains `search` (all when
+    it is empty), by town and name, a page at a time, and how many there are."""
+    conditions: list[ColumnElement[bool]] = [col(Volunteer.active).is_(True)]
+    if search:
+        conditions.append(
+            or_(
+                *(
+                    col(getattr(Volunteer, name)).contains(search, autoescape=True)
+                    for name in ("name", "town", "organisation", "phone")
+                )
+            )
+        )
+    total = (await session.exec(select(func.count()).where(*conditions))).one()
+    query = (
+        select(Volunteer)
+        .where(*conditions)
+        .order_by(col(Volunteer.town), col(Volunteer.name), col(Volunteer.telegram_id))
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all()), int(total)

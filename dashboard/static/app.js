@@ -7,15 +7,11 @@ function watchAudience() {
   const out = document.getElementById("recipient-count");
   if (!form || !out) return;
   const update = async () => {
-    const data = new URLSearchParams({
-      audience: form.audience.value,
-      value: form.audience_value.value,
-    });
+    const data = new URLSearchParams({ target: form.target.value });
     const response = await fetch("/dashboard/broadcasts/count?" + data.toString());
     if (response.ok) out.textContent = (await response.json()).count;
   };
-  form.audience.addEventListener("change", update);
-  form.audience_value.addEventListener("change", update);
+  form.target.addEventListener("change", update);
   update();
 }
 
@@ -37,11 +33,12 @@ function watchProgress() {
     const bar = document.getElementById("p-bar");
     bar.max = Math.max(p.total, 1);
     bar.value = p.done;
-    if (!p.running) {
+    if (p.ended) {
       const stop = document.getElementById("stop");
       if (stop) stop.remove();
+    } else {
+      setTimeout(tick, 1000);
     }
-    if (p.running || p.status === "scheduled") setTimeout(tick, 1000);
   };
   tick();
 }

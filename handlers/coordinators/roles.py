@@ -2,21 +2,18 @@
 PUFA_ADMIN_IDS stay coordinators whatever is pressed. A demoted coordinator's open
 coordinator chats (a broadcast draft, an edit) end at once."""
 
-import contextlib
 import html
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
 from handlers.coordinators.common import audit, coordinator_here
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator, require_coordinator
-from storage.models import Role
-from storage.volunteers import find_person, set_coordinator
+from storage.volunteers import find_person
 
 MAX_TELEGRAM_ID = 2**63 - 1
 
@@ -95,18 +92,10 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
     if not promote and target in ctx.services.admin_ids:
         await reply_html(update, texts.demote_admin)
         return
-    async with ctx.services.db.session() as session:
-        known = await set_coordinator(session=session, telegram_id=target, promote=promote)
+    known = await change_role(ctx.services, target, promote=promote)
     if not known:
         await reply_html(update, texts.person_unknown)
         return
-    if not promote:
-        await ctx.services.chats.end_role(target, Role.COORDINATOR)
     await audit(ctx, update, chosen[0], str(target))
     await reply_html(update, (texts.promoted if promote else texts.demoted).format(id=target))
-    await refresh_menu(ctx.bot, ctx.services, target)
-    # They may never have opened a private chat with the bot.
-    with contextlib.suppress(TelegramError):
-        await ctx.bot.send_message(
-            target, texts.you_are_promoted if promote else texts.you_are_demoted
-        )
+    await announce_role(ctx.services, ctx.bot, target, promote=promote)

@@ -6,6 +6,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ import pytest
 from aiohttp import web
 
 from bot.server import build_web_app
-from content.loader import Library
+from content.loader import Library, load_library
 from content.search import SearchIndex
+from tests.conftest import content_without_calendar
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
+from tests.reporting import add_report, add_volunteer
 
 LINK = re.compile(r"(http://\S+/dashboard/login\?token=[\w-]+)")
 
@@ -80,6 +83,39 @@ async def serving_board(
             yield Board(harness, base)
         finally:
             await runner.cleanup()
+
+
+@pytest.fixture
+async def editable_board(tmp_path: Path) -> AsyncIterator[Board]:
+    """A bot on its own copy of the content, which the dashboard edits (PUFA_CONTENT_DIR);
+    broadcasts go out at 5 a second, so one to 60 people is still running when watched."""
+    content = content_without_calendar(tmp_path)
+    library = load_library(content)
+    index = SearchIndex(library.cards.values(), library.lexicon)
+    async with serving_board(
+        tmp_path, library, index, content_dir=content, broadcast_rate_per_second=5
+    ) as served:
+        yield served
+
+
+EAST, WEST = "示例县东山镇", "示例县西河镇"
+ALICE, BOB = 7_200_001, 7_200_002
+PHOTO = b"\xff\xd8jpeg-bytes"
+
+
+async def seed(board: Board) -> None:
+    """Two volunteers, three reports in March 2026 (the clock's month), one with a photo."""
+    db = board.harness.services.db
+    await add_volunteer(db, ALICE, name="李梅", town=EAST)
+    await add_volunteer(db, BOB, name="王强", town=WEST, phone="13900139000")
+    photo = board.harness.api.state.store_file(PHOTO, "photo", mime_type="image/jpeg")
+    await add_report(
+        db, ALICE, town=EAST, activity_date=date(2026, 3, 2), photo_file_ids=(photo.file_id,)
+    )
+    await add_report(
+        db, ALICE, town=EAST, activity_date=date(2026, 3, 5), activity_type="anti_fraud"
+    )
+    await add_report(db, BOB, town=WEST, activity_date=date(2026, 3, 6), audience=40)
 
 
 @pytest.fixture

@@ -16,7 +16,22 @@ branch_labels = None
 depends_on = None
 
 
+# Covering indexes: the dashboard's (and /stats') sums over a year of reports, its filtered
+# listings, and its counts of questions read only the index (6-30x faster on 100,000 reports
+# in SQLite). The report index replaces (status, activity_date) and (activity_date), which
+# SQLite would prefer for their order and then read row by row looking for a rare town.
+REPORT_COVER = [
+    "status", "activity_date", "town", "activity_type", "volunteer_id", "audience", "hours",
+    "topics",
+]
+QUESTION_COVER = ["asked_at", "matched", "feedback", "text"]
+
+
 def upgrade() -> None:
+    op.create_index("ix_activity_report_cover", "activity_report", REPORT_COVER)
+    op.drop_index("ix_activity_report_status_date", "activity_report")
+    op.drop_index("ix_activity_report_activity_date", "activity_report")
+    op.create_index("ix_question_log_cover", "question_log", QUESTION_COVER)
     op.create_table(
         "dashboard_login",
         sa.Column("token_hash", sa.String(64), primary_key=True),
@@ -46,6 +61,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_question_log_cover", "question_log")
+    op.create_index("ix_activity_report_activity_date", "activity_report", ["activity_date"])
+    op.create_index(
+        "ix_activity_report_status_date", "activity_report", ["status", "activity_date"]
+    )
+    op.drop_index("ix_activity_report_cover", "activity_report")
     op.drop_table("content_gap")
     op.drop_index("ix_dashboard_session_expires_at", "dashboard_session")
     op.drop_index("ix_dashboard_session_telegram_id", "dashboard_session")

@@ -1,0 +1,121 @@
+"""Small edits of the content folder made from the dashboard: a resident's question added to a
+card as a sample question (`aliases`), or a word added to a synonym group (`lexicon.yaml`).
+
+An edit is made first on a copy of the folder and checked exactly as `pufa content check`
+does (`collect`); only an edit that passes is written, atomically, to the real folder. The
+files are edited as text, line by line, so their comments and layout stay as they were."""
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from content.loader import Library, collect
+
+MAX_QUESTION_CHARS = 60
+MAX_WORD_CHARS = 12
+_FLOW_LIST = re.compile(r"^(?P<head>\s*(?:-\s*)?(?:aliases:\s*)?)\[(?P<items>.*)\]\s*$")
+
+
+class EditError(ValueError):
+    """The edit was refused: what is wrong, in Chinese (nothing was written)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: str  # relative to the content folder
+    change: Callable[[str], str]  # the file's new text from its old text; raises EditError
+    summary: str  # for the audit log
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _append(line: str, value: str) -> str:
+    """`line` is a YAML flow list (`aliases: [a, b]`, `  - [a, b]`): `value` added at its end."""
+    match = _FLOW_LIST.match(line)
+    if match is None:
+        raise EditError(["文件格式和预期不同，请手工修改。"])
+    items = match["items"].strip()
+    return f"{match['head']}[{items + ', ' if items else ''}{_quoted(value)}]"
+
+
+def _clean(text: str, limit: int, what: str) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise EditError([f"{what}不能是空的。"])
+    if len(cleaned) > limit:
+        raise EditError([f"{what}最多 {limit} 个字。"])
+    return cleaned
+
+
+def sample_question(card_id: str, question: str) -> Edit:
+    question = _clean(question, MAX_QUESTION_CHARS, "问题")
+
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+        for i, line in enumerate(lines[1:end], 1):
+            if line.startswith("aliases:"):
+                lines[i] = _append(line, question)
+                return "\n".join(lines)
+        lines.insert(end, f"aliases: [{_quoted(question)}]")
+        return "\n".join(lines)
+
+    return Edit(f"cards/{card_id}.md", change, f"sample question for {card_id}: {question}")
+
+
+def synonym(word: str, same_as: str) -> Edit:
+    """`word` means the same as `same_as`: added to the group holding `same_as`, or a new
+    group of the two."""
+    word = _clean(word, MAX_WORD_CHARS, "词")
+    same_as = _clean(same_as, MAX_WORD_CHARS, "词")
+
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        start = lines.index("synonyms:") if "synonyms:" in lines else -1
+        if start < 0:
+            raise EditError(["lexicon.yaml 里没有 synonyms，请手工修改。"])
+        end = start + 1
+        while end < len(lines) and lines[end].startswith("  - "):
+            end += 1
+        for i in range(start + 1, end):
+            group = _FLOW_LIST.match(lines[i])
+            words = [w.strip().strip("\"'") for w in group["items"].split(",")] if group else []
+            if same_as in words:
+                lines[i] = _append(lines[i], word)
+                return "\n".join(lines)
+        lines.insert(end, f"  - [{_quoted(same_as)}, {_quoted(word)}]")
+        return "\n".join(lines)
+
+    return Edit("lexicon.yaml", change, f"synonym {word} = {same_as}")
+
+
+def apply_checked(content_dir: Path, edit: Edit) -> Library:
+    """Checks the edit on a copy of the folder, then writes it; the new library. Raises
+    EditError with the problems `pufa content check` would list (nothing is written)."""
+    target = content_dir / edit.path
+    if not target.is_file():
+        raise EditError([f"没有找到 {edit.path}。"])
+    new_text = edit.change(target.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "content"
+        shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        (copy / edit.path).write_text(new_text, encoding="utf-8")
+        library, problems = collect(copy)
+    if problems or library is None:
+        raise EditError([str(p) for p in problems] or ["内容检查没有通过。"])
+    temporary = target.with_name(f".{target.name}.editing")
+    temporary.write_text(new_text, encoding="utf-8")
+    os.replace(temporary, target)
+    return library

@@ -1,0 +1,50 @@
+"""The legal service directory: the list, and a CSV import (Chinese or English column names;
+every bad row listed; nothing imported when any row is bad), as `pufa directory import`."""
+
+from aiohttp import web
+
+from content.directory import parse_csv
+from dashboard.common import audit, render, services, texts
+from storage.directory import add_points, list_points, replace_points
+
+MAX_UPLOAD = 512 * 1024
+
+
+async def directory_page(request: web.Request) -> web.StreamResponse:
+    return await _page(request)
+
+
+async def _page(
+    request: web.Request, *, problems: list[str] | None = None, imported: int | None = None
+) -> web.StreamResponse:
+    bot = services(request)
+    async with bot.db.session() as session:
+        points = await list_points(session=session)
+    return render(
+        request,
+        "directory.html",
+        status=400 if problems else 200,
+        points=points,
+        problems=problems or [],
+        imported=imported,
+    )
+
+
+async def import_csv(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    form = await request.post()
+    upload = form.get("file")
+    if not isinstance(upload, web.FileField):
+        return await _page(request, problems=[texts(request).pick_file])
+    raw = upload.file.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        return await _page(request, problems=[texts(request).file_too_big])
+    entries, found = parse_csv(raw, upload.filename or "CSV")
+    if found:
+        return await _page(request, problems=[str(p) for p in found])
+    append = form.get("append") == "1"
+    async with bot.db.session() as session:
+        store = add_points if append else replace_points
+        count = await store(session=session, entries=(e.model_dump() for e in entries))
+    await audit(request, "directory.import", upload.filename or "", f"{count} append={append}")
+    return await _page(request, imported=count)

@@ -1,0 +1,168 @@
+"""Content gaps: residents' questions that found no card or were marked "没解决", normalised
+and grouped, newest first, each with the closest cards and their scores. One click adds a
+question to a card as a sample question, or a word as a synonym (checked like `pufa content
+check`, written to the content folder, and the running bot's search index swapped without a
+restart), or marks it out of scope or ignored (it leaves the list for good)."""
+
+import asyncio
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from content.analyzer import normalize
+from content.editing import Edit, EditError, apply_checked, sample_question, synonym
+from content.loader import CONTENT_DIR
+from content.search import Candidate, SearchIndex
+from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
+from handlers.kit.context import Services
+from storage.models import GapDecision
+from storage.questions import decide_gap, decided_gaps, unanswered
+
+RECENT = timedelta(days=90)
+MAX_GROUPS = 2000  # distinct questions read per page view (most frequent first)
+GAPS_PER_PAGE = 20
+_TRAILING = re.compile(r"[\s?？!！。.，,~～…]+$")
+_editing = asyncio.Lock()  # one content edit at a time
+
+
+@dataclass
+class Gap:
+    question: str  # normalised
+    shown: str  # as one resident wrote it
+    times: int
+    last_asked: datetime
+    closest: list[Candidate] = field(default_factory=list)
+    answered_now: bool = False
+
+
+def key_of(text: str) -> str:
+    return _TRAILING.sub("", " ".join(normalize(text).split()))
+
+
+async def gaps(bot: Services) -> list[Gap]:
+    """Undecided unanswered questions of the last 90 days, grouped, newest first."""
+    async with bot.db.session() as session:
+        rows = await unanswered(session=session, since=bot.now() - RECENT, limit=MAX_GROUPS)
+        decided = await decided_gaps(session=session)
+    grouped: dict[str, Gap] = {}
+    for row in rows:
+        key = key_of(row.text)
+        if not key or key in decided:
+            continue
+        gap = grouped.setdefault(key, Gap(key, row.text, 0, row.last_asked))
+        gap.times += row.times
+        gap.last_asked = max(gap.last_asked, row.last_asked)
+    return sorted(grouped.values(), key=lambda g: g.last_asked, reverse=True)
+
+
+async def gaps_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    page = page_of(request)
+    found = await gaps(bot)
+    shown = found[page.offset : page.offset + GAPS_PER_PAGE]
+    for gap in shown:
+        result = bot.index.search(gap.shown, limit=3)
+        gap.closest, gap.answered_now = result.candidates, result.matched
+    pages = max(1, -(-len(found) // GAPS_PER_PAGE))
+    cards = sorted(bot.library.cards.values(), key=lambda c: c.title)
+    return render(
+        request,
+        "gaps.html",
+        gaps=shown,
+        total=len(found),
+        page=page,
+        pages=pages,
+        query={},
+        cards=cards,
+        tz=bot.tz,
+        done=request.query.get("done", ""),
+        answers=request.query.get("answers", ""),
+    )
+
+
+def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+async def decide(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    form = await request.post()
+    question = _field(form, "question", 300)
+    action = _field(form, "action", 16)
+    key = key_of(question)
+    if not key:
+        return notice(request, texts(request).pick_question, 400)
+    if action in ("ignore", "out_of_scope"):
+        decision = GapDecision.IGNORED if action == "ignore" else GapDecision.OUT_OF_SCOPE
+        async with bot.db.session() as session:
+            await decide_gap(
+                session=session,
+                question=key,
+                decision=decision,
+                card_id=None,
+                by=user(request).telegram_id,
+                now=bot.now(),
+            )
+        await audit(request, f"gap.{decision.value}", key[:200])
+        return _back(decision.value)
+    card_id = _field(form, "card_id", 64)
+    if card_id not in bot.library.cards:
+        return notice(request, texts(request).pick_card, 400)
+    if action not in ("sample", "synonym"):
+        return notice(request, texts(request).unknown_action, 400)
+    same_as = _field(form, "same_as", 20)
+    if action == "synonym" and same_as not in bot.library.cards[card_id].keywords:
+        return notice(request, texts(request).pick_keyword, 400)
+    try:
+        if action == "sample":
+            edit = sample_question(card_id, question)
+        else:
+            edit = synonym(_field(form, "word", 20), same_as)
+        answers = await _edit_content(request, bot, edit)
+    except EditError as problem:
+        return render(request, "gap_refused.html", status=400, problems=problem.problems)
+    async with bot.db.session() as session:
+        await decide_gap(
+            session=session,
+            question=key,
+            decision=GapDecision.ANSWERED,
+            card_id=card_id,
+            by=user(request).telegram_id,
+            now=bot.now(),
+        )
+    return _back("answered", answers)
+
+
+async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
+    """Writes the checked edit, swaps the bot's content and index, and says how many recent
+    unanswered questions (counting repeats) the new index now answers."""
+    content_dir = bot.dashboard.content_dir or CONTENT_DIR
+    async with _editing:
+        library = await asyncio.to_thread(apply_checked, content_dir, edit)
+        index = await asyncio.to_thread(SearchIndex, library.cards.values(), library.lexicon)
+        before = bot.index
+        bot.swap_content(library, index)
+    await audit(request, "content.edit", edit.path, edit.summary)
+    recent = await gaps(bot)
+    return await asyncio.to_thread(_newly_answered, recent, before, index)
+
+
+def _newly_answered(recent: Iterable[Gap], before: SearchIndex, after: SearchIndex) -> int:
+    return sum(
+        gap.times
+        for gap in recent
+        if after.search(gap.shown).matched and not before.search(gap.shown).matched
+    )
+
+
+def _back(done: str, answers: int | None = None) -> web.StreamResponse:
+    location = f"/dashboard/gaps?done={done}"
+    if answers is not None:
+        location += f"&answers={answers}"
+    return see_other(location)

@@ -1,0 +1,172 @@
+"""Reports: filter by period, town, activity type, volunteer and topic or campaign; a page at
+a time; one report with its photos (fetched through the bot's file API); and export exactly
+what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do)."""
+
+from datetime import timedelta
+
+from aiohttp import web
+from telegram.error import TelegramError
+
+from dashboard.common import (
+    application,
+    audit,
+    day,
+    notice,
+    number,
+    page_of,
+    render,
+    services,
+    texts,
+)
+from documents.tables import Format
+from domain.exports import export_labels, export_reports
+from storage.reports import ReportFilter, find_reports, get_report
+from storage.stats import Period
+
+MAX_DAYS = 3 * 366  # the longest period one page or export covers
+MAX_ID = 2**63 - 1
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def read_filter(request: web.Request) -> tuple[ReportFilter, list[str]]:
+    """The filter in the query string (this month by default), and what was wrong in it."""
+    bot, query, problems = services(request), request.query, []
+    today = bot.today()
+    start = day(query.get("start")) or today.replace(day=1)
+    end = day(query.get("end")) or today
+    if end < start:
+        problems.append(texts(request).end_before_start)
+        end = start
+    if (end - start).days > MAX_DAYS:
+        problems.append(texts(request).period_too_long)
+        start = end - timedelta(days=MAX_DAYS)
+    library = bot.library
+    town = query.get("town", "")
+    if town and town not in {t.town for t in library.towns}:
+        problems.append(texts(request).unknown_town)
+        town = ""
+    kind = query.get("type", "")
+    if kind and kind not in bot.ui.volunteers.activity_types:
+        problems.append(texts(request).unknown_type)
+        kind = ""
+    topic = query.get("topic", "")
+    if topic and topic not in topic_names(request):
+        problems.append(texts(request).unknown_topic)
+        topic = ""
+    volunteer = number(query.get("volunteer"), maximum=MAX_ID)
+    return ReportFilter(start, end, town, kind, volunteer, topic), problems
+
+
+def topic_names(request: web.Request) -> dict[str, str]:
+    """Topic ids a report may carry: categories and campaigns."""
+    library = services(request).library
+    names = {c.id: c.name for c in library.categories}
+    said = services(request).ui.dashboard
+    names.update({c.id: said.campaign_topic.format(name=c.name) for c in library.campaigns})
+    return names
+
+
+def query_of(where: ReportFilter) -> dict[str, str]:
+    values = {
+        "start": where.start.isoformat(),
+        "end": where.end.isoformat(),
+        "town": where.town,
+        "type": where.activity_type,
+        "topic": where.topic,
+        "volunteer": "" if where.volunteer_id is None else str(where.volunteer_id),
+    }
+    return {key: value for key, value in values.items() if value}
+
+
+async def reports_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    where, problems = read_filter(request)
+    page = page_of(request)
+    async with bot.db.session() as session:
+        listed, total = await find_reports(
+            session=session, where=where, offset=page.offset, limit=page.size
+        )
+    return render(
+        request,
+        "reports.html",
+        where=where,
+        query=query_of(where),
+        problems=problems,
+        listed=listed,
+        total=total,
+        page=page,
+        pages=page.pages(total),
+        towns=[t.town for t in bot.library.towns],
+        kinds=bot.ui.volunteers.activity_types,
+        topics=topic_names(request),
+    )
+
+
+async def report_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    report_id = number(request.match_info["report_id"], maximum=MAX_ID)
+    report = None
+    if report_id is not None:
+        async with bot.db.session() as session:
+            report = await get_report(session=session, report_id=report_id)
+    if report is None:
+        return notice(request, texts(request).no_report, 404)
+    return render(
+        request,
+        "report.html",
+        report=report,
+        kinds=bot.ui.volunteers.activity_types,
+        topics=topic_names(request),
+    )
+
+
+async def photo(request: web.Request) -> web.StreamResponse:
+    """One photo of a report, fetched from Telegram by its file id (never stored here)."""
+    bot = services(request)
+    report_id = number(request.match_info["report_id"], maximum=MAX_ID)
+    position = number(request.match_info["n"], maximum=100)
+    report = None
+    if report_id is not None:
+        async with bot.db.session() as session:
+            report = await get_report(session=session, report_id=report_id)
+    photos = report.data.photo_file_ids if report else ()
+    if position is None or position >= len(photos):
+        raise web.HTTPNotFound()
+    try:
+        file = await application(request).bot.get_file(photos[position])
+        data = await file.download_as_bytearray()
+    except TelegramError as exc:
+        raise web.HTTPBadGateway(
+            text=texts(request).photo_failed.format(error=exc.message)
+        ) from None
+    return web.Response(
+        body=bytes(data), content_type="image/jpeg", headers={"Cache-Control": "private"}
+    )
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    where, _ = read_filter(request)
+    fmt: Format = "csv" if request.query.get("format") == "csv" else "xlsx"
+    with_phone = request.query.get("phone") == "1"
+    async with bot.db.session() as session:
+        data = await export_reports(
+            session=session,
+            period=Period(where.start, where.end),
+            fmt=fmt,
+            labels=export_labels(bot.library, bot.tz),
+            with_phone=with_phone,
+            only=where,
+        )
+    await audit(request, "export", "reports", f"{query_of(where)} {fmt} phone={with_phone}")
+    name = f"reports_{where.start}_{where.end}.{fmt}"
+    return web.Response(
+        body=data,
+        headers={
+            "Content-Type": MIME[fmt],
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )

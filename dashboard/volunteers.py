@@ -1,0 +1,144 @@
+"""Volunteers: the list with a search, one volunteer's record and hours, invites with their QR
+code, and giving or taking the coordinator role by picking a person from a list."""
+
+import asyncio
+import base64
+from datetime import timedelta
+
+from aiohttp import web
+
+from dashboard.common import (
+    application,
+    audit,
+    notice,
+    number,
+    page_of,
+    render,
+    see_other,
+    services,
+    texts,
+    user,
+)
+from documents.qr import qr_png
+from domain.reports import record_page
+from handlers.kit.role_change import announce_role, change_role
+from handlers.kit.roles import is_coordinator
+from storage.people import search_people
+from storage.volunteers import create_invite, list_volunteers
+
+MAX_ID = 2**63 - 1
+MAX_SEARCH = 50
+
+
+async def volunteers_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    search = request.query.get("q", "").strip()[:MAX_SEARCH]
+    page = page_of(request)
+    async with bot.db.session() as session:
+        found, total = await list_volunteers(
+            session=session, search=search, offset=page.offset, limit=page.size
+        )
+    return render(
+        request,
+        "volunteers.html",
+        found=found,
+        total=total,
+        search=search,
+        query={"q": search} if search else {},
+        page=page,
+        pages=page.pages(total),
+        towns=[t.town for t in bot.library.towns],
+        invite_days=bot.volunteering.invite_valid_days,
+    )
+
+
+async def volunteer_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    volunteer_id = number(request.match_info["volunteer_id"], maximum=MAX_ID)
+    if volunteer_id is None:
+        return notice(request, texts(request).no_volunteer, 404)
+    async with bot.db.session() as session:
+        record = await record_page(
+            session=session,
+            volunteer_id=volunteer_id,
+            now=bot.now(),
+            today=bot.today(),
+            window=timedelta(days=bot.volunteering.edit_window_days),
+            shown=20,
+        )
+    if record.volunteer is None and not record.reports:
+        return notice(request, texts(request).no_volunteer, 404)
+    return render(
+        request,
+        "volunteer.html",
+        volunteer_id=volunteer_id,
+        record=record,
+        kinds=bot.ui.volunteers.activity_types,
+    )
+
+
+async def invite(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    form = await request.post()
+    town = str(form.get("town", ""))
+    if town and town not in {t.town for t in bot.library.towns}:
+        return notice(request, texts(request).unknown_town, 400)
+    organisation = str(form.get("organisation", "")).strip()[:100]
+    days = number(str(form.get("days", "")), maximum=365) or bot.volunteering.invite_valid_days
+    single = form.get("single") == "1"
+    async with bot.db.session() as session:
+        created = await create_invite(
+            session=session,
+            created_by=user(request).telegram_id,
+            valid_for=timedelta(days=max(1, days)),
+            town=town,
+            organisation=organisation,
+            single_use=single,
+            now=bot.now(),
+        )
+    await audit(request, "invite", created.code, f"town={town} single={single} days={days}")
+    link = f"https://t.me/{application(request).bot.username}?start=join_{created.code}"
+    png = await asyncio.to_thread(qr_png, link)
+    return render(
+        request,
+        "invite.html",
+        invite=created,
+        link=link,
+        qr="data:image/png;base64," + base64.b64encode(png).decode(),
+        expires=created.expires_at.astimezone(bot.tz).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+async def roles_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    search = request.query.get("q", "").strip()[:MAX_SEARCH]
+    await bot.people_seen.flush()  # someone who wrote a moment ago can be picked
+    async with bot.db.session() as session:
+        people = await search_people(session=session, text=search)
+    coordinators = {p.telegram_id for p in people if await is_coordinator(bot, p.telegram_id)}
+    return render(
+        request,
+        "roles.html",
+        people=people,
+        search=search,
+        coordinators=coordinators,
+        admins=bot.admin_ids,
+        done=request.query.get("done", ""),
+    )
+
+
+async def change(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    form = await request.post()
+    target = number(str(form.get("telegram_id", "")), maximum=MAX_ID)
+    action = form.get("action")
+    if target is None or action not in ("promote", "demote"):
+        return notice(request, texts(request).pick_person, 400)
+    promote = action == "promote"
+    if not promote and target in bot.admin_ids:
+        return notice(request, bot.ui.volunteers.demote_admin, 400)
+    if not await change_role(bot, target, promote=promote):
+        return notice(request, bot.ui.volunteers.person_unknown, 404)
+    await audit(request, action, str(target))
+    await announce_role(bot, application(request).bot, target, promote=promote)
+    return see_other(f"/dashboard/volunteers/roles?done={action}")

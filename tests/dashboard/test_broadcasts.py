@@ -1,0 +1,84 @@
+"""Broadcasts from the dashboard: compose, preview, schedule, cancel, progress and stop."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from content.loader import Library
+from content.search import SearchIndex
+from tests.broadcasting import add_subscribers
+from tests.dashboard.conftest import Board, serving_board
+from tests.waiting import eventually
+
+
+async def _post(client: aiohttp.ClientSession, url: str, form: dict[str, str]) -> tuple[int, str]:
+    async with client.post(url, data=form) as response:
+        return response.status, await response.text()
+
+
+async def _form(board: Board, client: aiohttp.ClientSession) -> dict[str, str]:
+    async with client.get(f"{board.base}/dashboard/broadcasts") as response:
+        page = await response.text()
+    key = re.search(r'name="key" value="([^"]+)"', page)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert key and csrf
+    return {"csrf": csrf[1], "key": key[1], "kind": "text", "target": "all|", "when": ""}
+
+
+async def test_schedule_preview_cancel_and_watch_a_running_one_stop(
+    tmp_path: Path, library: Library, index: SearchIndex, client: aiohttp.ClientSession
+) -> None:
+    async with serving_board(tmp_path, library, index, broadcast_rate_per_second=5) as board:
+        await add_subscribers(board.harness.services.db, range(3001, 3061))
+        await board.signed_in(client)
+        base = board.base
+        async with client.get(f"{base}/dashboard/broadcasts/count?target=all|") as response:
+            assert (await response.json())["count"] == 60
+        async with client.get(f"{base}/dashboard/broadcasts/count?target=town|火星") as response:
+            assert (await response.json())["count"] == 0
+        form = await _form(board, client) | {"text": "周六<律师>免费咨询", "when": "13月40日 9点"}
+        status, page = await _post(client, f"{base}/dashboard/broadcasts/preview", form)
+        assert 'id="problem"' in page and "例如" in page
+        form["when"] = "明天上午9点"
+        status, page = await _post(client, f"{base}/dashboard/broadcasts/preview", form)
+        assert "周六&lt;律师&gt;免费咨询" in page and 'id="preview-count">60<' in page
+        async with client.post(f"{base}/dashboard/broadcasts/create", data=form) as response:
+            assert response.status == 200 and "/dashboard/broadcasts/" in str(response.url)
+            scheduled = str(response.url).rsplit("/", 1)[1]
+        status, _ = await _post(client, f"{base}/dashboard/broadcasts/create", form)
+        assert status == 200  # the same draft confirmed twice is stored once
+        page = await (await client.get(f"{base}/dashboard/broadcasts")).text()
+        assert page.count(f'href="/dashboard/broadcasts/{scheduled}"') == 1
+        status, page = await _post(
+            client, f"{base}/dashboard/broadcasts/{scheduled}/cancel", {"csrf": form["csrf"]}
+        )
+        assert "已取消" in page
+        now = await _form(board, client) | {"text": "临时通知"}
+        async with client.post(f"{base}/dashboard/broadcasts/create", data=now) as response:
+            running = str(response.url).rsplit("/", 1)[1]
+        progress: dict[str, Any] = {}
+
+        async def some_sent() -> bool:
+            nonlocal progress
+            async with client.get(f"{base}/dashboard/broadcasts/{running}/progress") as answer:
+                progress = await answer.json()
+            return bool(progress["running"] and progress["sent"] > 0)
+
+        await eventually(some_sent)
+        assert progress["total"] == 60 and progress["eta"] != "—"
+        status, page = await _post(
+            client, f"{base}/dashboard/broadcasts/{running}/cancel", {"csrf": form["csrf"]}
+        )
+        assert "已取消" in page
+
+        async def stopped() -> bool:
+            async with client.get(f"{base}/dashboard/broadcasts/{running}/progress") as answer:
+                progress.update(await answer.json())
+            return progress["status"] == "cancelled"
+
+        await eventually(stopped)
+        assert progress["sent"] < 60
+        page = await (await client.get(f"{base}/dashboard/broadcasts")).text()
+        assert 'id="history"' in page and f">{running}<" in page

@@ -1,0 +1,185 @@
+"""The dashboard in a real headless Chromium (Debian's `chromium` package driven by
+Playwright; no browser is ever downloaded): signing in with a one-time link, filtering and
+exporting reports, scheduling and cancelling a broadcast and watching one run, the charts, a
+question added to a card and then answered by the bot; and every refusal. Screenshots of the
+main pages at phone and PC widths go to tmp/test-output/dashboard/ for a person to look at."""
+
+import asyncio
+import csv
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from storage.dashboard import create_login
+from tests.broadcasting import add_subscribers
+from tests.dashboard.conftest import EAST, Board, seed
+from tests.e2e.conftest import ADMIN_ID
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (.ci/run installs it with apt-get): "
+    "the browser tests are skipped",
+)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
+SIZES = {"phone": (390, 844), "pc": (1366, 900)}
+PAGES = ("", "reports", "volunteers", "broadcasts", "gaps", "directory", "audit")
+QUESTION = "共享单车押金退不回来找谁"
+CARD = "consumer-rights"
+RESIDENT, PROMOTED = 7_400_001, 7_400_002
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield launched
+        await launched.close()
+
+
+async def new_page(browser: Browser) -> Page:
+    context = await browser.new_context(accept_downloads=True, locale="zh-CN")
+    return await context.new_page()
+
+
+async def sign_in(page: Page, link: str) -> None:
+    await page.goto(link)
+    await page.click("#login")
+    await page.wait_for_url("**/dashboard/")
+
+
+async def test_a_coordinators_working_session(editable_board: Board, browser: Browser) -> None:
+    board, harness = editable_board, editable_board.harness
+    await seed(board)
+    await add_subscribers(harness.services.db, range(3001, 3061))
+    resident = harness.api.user(RESIDENT)
+    assert harness.services.library.cards[CARD].title not in (
+        (await harness.ask(resident, QUESTION)).text or ""
+    )
+    await harness.services.question_log.flush()
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+
+    # the overview and its charts
+    assert await page.locator("#chart-trend svg rect").count() > 0
+    assert EAST in (await page.locator("#chart-towns svg").text_content() or "")
+
+    # filter the reports, then export exactly that
+    await page.goto(f"{board.base}/dashboard/reports")
+    assert await page.inner_text("#total") == "3"
+    await page.select_option("select[name=town]", EAST)
+    await page.select_option("select[name=type]", "anti_fraud")
+    await page.click("#filters button[type=submit]")
+    await page.wait_for_url("**town=*")
+    assert await page.inner_text("#total") == "1"
+    async with page.expect_download() as downloading:
+        await page.click("#export-csv")
+    download = await downloading.value
+    saved = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(saved)))
+    assert len(rows) == 2 and EAST in rows[1]
+
+    # schedule a broadcast, see its exact preview and live count, then cancel it
+    await page.goto(f"{board.base}/dashboard/broadcasts")
+    await expect(page.locator("#recipient-count")).to_have_text("60")
+    await page.fill("textarea[name=text]", "本周六上午 <村委会> 有律师免费咨询")
+    await page.fill("input[name=when]", "明天上午9点")
+    await page.click("#preview-button")
+    assert await page.inner_text("#preview") == "本周六上午 <村委会> 有律师免费咨询"
+    assert await page.inner_text("#preview-count") == "60"
+    await page.click("#confirm")
+    await page.wait_for_selector("#stop")
+    await page.click("#stop button")
+    await page.wait_for_selector("text=已取消")
+
+    # send one now and watch it go out, then stop it
+    await page.goto(f"{board.base}/dashboard/broadcasts")
+    await page.fill("textarea[name=text]", "临时通知：明天停水")
+    await page.click("#preview-button")
+    await page.click("#confirm")
+    await expect(page.locator("#p-sent")).not_to_have_text("0", timeout=60_000)
+    assert await page.inner_text("#p-total") == "60"
+    await page.click("#stop button")
+    await expect(page.locator("#p-status")).to_contain_text("取消", timeout=60_000)
+
+    # close a content gap: the bot answers the same question with the card at once
+    await page.goto(f"{board.base}/dashboard/gaps")
+    gap = page.locator("section.gap", has_text=QUESTION)
+    await gap.locator("select[name=card_id]").first.select_option(CARD)
+    await gap.locator("button[value=sample]").click()
+    await page.wait_for_selector("#answers")
+    assert int(await page.inner_text("#answers")) >= 1
+    reply = await harness.ask(resident, QUESTION)
+    assert harness.services.library.cards[CARD].title in (reply.text or "")
+
+    await screenshots(page, board)
+
+
+async def screenshots(page: Page, board: Board) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, (width, height) in SIZES.items():
+        await page.set_viewport_size({"width": width, "height": height})
+        for name in PAGES:
+            await page.goto(f"{board.base}/dashboard/{name}")
+            path = SCREENSHOTS / f"{name or 'overview'}-{size}.png"
+            await page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 1000
+
+
+async def test_refusals(board: Board, browser: Browser) -> None:
+    harness, base = board.harness, board.base
+    page = await new_page(browser)
+    await page.goto(f"{base}/dashboard/reports")
+    assert "请先登录" in await page.inner_text("main")
+
+    link = await board.link()
+    await sign_in(page, link)
+    second = await new_page(browser)
+    await second.goto(link)
+    await second.click("#login")
+    assert "已用过" in await second.inner_text("main")
+
+    stale = await board.link()
+    harness.clock.advance(timedelta(minutes=11))
+    await second.goto(stale)
+    await second.click("#login")
+    assert "已过期" in await second.inner_text("main")
+
+    await page.goto(f"{base}/dashboard/volunteers")
+    await page.eval_on_selector("#invite input[name=csrf]", "input => input.value = 'forged'")
+    async with page.expect_response("**/dashboard/volunteers/invite") as answered:
+        await page.click("#invite button[type=submit]")
+    assert (await answered.value).status == 403
+    assert "来源不对" in await page.inner_text("main")
+
+    assert "login" not in (
+        (await harness.ask(harness.api.user(RESIDENT), "/dashboard")).text or ""
+    )
+    async with harness.services.db.session() as session:
+        token = await create_login(
+            session=session,
+            telegram_id=RESIDENT,
+            valid_for=timedelta(minutes=5),
+            now=harness.services.now(),
+        )
+    await second.goto(f"{base}/dashboard/login?token={token}")
+    await second.click("#login")
+    assert "只有协调员" in await second.inner_text("main")
+
+    promoted = harness.api.user(PROMOTED, "新协调员")
+    await harness.ask(promoted, "你好")
+    await harness.services.people_seen.flush()
+    admin = harness.api.user(ADMIN_ID)
+    question = await harness.ask(admin, f"/promote {PROMOTED}")
+    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await harness.api.wait_for_messages(PROMOTED, count=2)
+    third = await new_page(browser)
+    await sign_in(third, await board.link(PROMOTED))
+    question = await harness.ask(admin, f"/demote {PROMOTED}")
+    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await third.reload()
+    assert "请先登录" in await third.inner_text("main")

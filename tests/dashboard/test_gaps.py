@@ -1,0 +1,77 @@
+"""Content gaps close the loop: a question the bot could not answer is added to a card from
+the dashboard, checked like `pufa content check`, written to the content folder, and the
+running bot answers it with that card at once. Also the legal service directory import."""
+
+import re
+
+import aiohttp
+
+from tests.dashboard.conftest import Board
+
+QUESTION = "共享单车押金退不回来找谁"
+CARD = "consumer-rights"
+RESIDENT = 7_300_001
+
+
+async def _ask(board: Board, text: str) -> str:
+    reply = await board.harness.ask(board.harness.api.user(RESIDENT), text)
+    return reply.text or ""
+
+
+async def test_unanswered_question_added_to_a_card_is_answered_at_once(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    board = editable_board
+    services = board.harness.services
+    title = services.library.cards[CARD].title
+    assert title not in await _ask(board, QUESTION)
+    assert title not in await _ask(board, QUESTION + "？")
+    await _ask(board, "随便问问天气怎么样")
+    await services.question_log.flush()
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert page.count(f"<h2>{QUESTION}") == 1 and "问了 2 次" in page  # grouped
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    bad = {"csrf": csrf, "question": "x" * 80, "card_id": CARD, "action": "sample"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=bad) as response:
+        assert response.status == 400  # too long: refused, nothing written
+    form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
+        page = await response.text()
+    answers = re.search(r'id="answers">(\d+)<', page)
+    assert answers and int(answers[1]) >= 2
+    assert f"<h2>{QUESTION}" not in page
+    card_file = services.dashboard.content_dir / "cards" / f"{CARD}.md"  # type: ignore[operator]
+    assert QUESTION in card_file.read_text(encoding="utf-8")
+    assert title in await _ask(board, QUESTION)
+    ignore = {"csrf": csrf, "question": "随便问问天气怎么样", "action": "ignore"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=ignore) as response:
+        assert "随便问问天气怎么样" not in await response.text()
+    await _ask(board, "随便问问天气怎么样")
+    await services.question_log.flush()
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        assert "随便问问天气怎么样" not in await response.text()  # ignored stays ignored
+    async with client.get(f"{board.base}/dashboard/audit") as response:
+        assert "dashboard.content.edit" in await response.text()
+
+
+async def test_directory_import_all_or_nothing(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/directory")
+    good = "名称,类型,乡镇,地址,电话\n示例法律服务站,法律服务站,示例县东山镇,东山路1号,12348\n"
+    bad = good + "没有地址的站,法律服务站,示例县东山镇,,\n"
+
+    async def upload(text: str) -> tuple[int, str]:
+        data = aiohttp.FormData()
+        data.add_field("csrf", csrf)
+        data.add_field("file", text.encode(), filename="points.csv", content_type="text/csv")
+        async with client.post(f"{board.base}/dashboard/directory", data=data) as response:
+            return response.status, await response.text()
+
+    status, page = await upload(bad)
+    assert status == 400 and "points.csv:3" in page and "示例法律服务站" not in page
+    status, page = await upload(good)
+    assert status == 200 and 'id="imported"' in page and "示例法律服务站" in page

@@ -1,0 +1,84 @@
+"""The dashboard's pages over HTTP, on a real bot and database: overview, reports with their
+filters, export and photos, volunteers, invites, roles and the audit log."""
+
+import csv
+import io
+import re
+
+import aiohttp
+import openpyxl
+
+from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
+
+
+async def _text(client: aiohttp.ClientSession, url: str, status: int = 200) -> str:
+    async with client.get(url) as response:
+        assert response.status == status, url
+        return await response.text()
+
+
+async def test_overview_reports_export_and_photos(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    page = await _text(client, f"{base}/dashboard/")
+    assert "<svg" in page and "反诈宣传" in page and EAST in page
+    page = await _text(client, f"{base}/dashboard/reports")
+    assert re.search(r'id="total">3<', page)
+    filtered = f"town={EAST}&type=anti_fraud&start=2026-03-01&end=2026-03-31"
+    page = await _text(client, f"{base}/dashboard/reports?{filtered}")
+    assert re.search(r'id="total">1<', page)
+    async with client.get(f"{base}/dashboard/reports/export?{filtered}&format=csv") as response:
+        rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert len(rows) == 2 and "反诈宣传" in rows[1] and "13800138000" not in rows[1]
+    async with client.get(f"{base}/dashboard/reports/export?town={WEST}&format=xlsx") as response:
+        sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
+    assert sheet is not None and sheet.max_row == 2
+    page = await _text(client, f"{base}/dashboard/reports?start=2026-03-31&end=2026-03-01")
+    assert "结束日期早于开始日期" in page
+    await _text(client, f"{base}/dashboard/reports?town=<script>")  # refused quietly
+    listing = await _text(client, f"{base}/dashboard/reports?type=constitution&town={EAST}")
+    report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0]
+    detail = await _text(client, f"{base}/dashboard/reports/{report_id}")
+    assert f"/dashboard/reports/{report_id}/photo/0" in detail
+    async with client.get(f"{base}/dashboard/reports/{report_id}/photo/0") as response:
+        assert response.status == 200 and await response.read() == PHOTO
+    await _text(client, f"{base}/dashboard/reports/{report_id}/photo/5", 404)
+    await _text(client, f"{base}/dashboard/reports/99999999", 404)
+    await _text(client, f"{base}/dashboard/reports/abc", 404)
+    audit = await _text(client, f"{base}/dashboard/audit")
+    assert "dashboard.export" in audit and "dashboard.login" in audit
+
+
+async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.ClientSession) -> None:
+    await seed(board)
+    harness = board.harness
+    await board.signed_in(client)
+    base = board.base
+    page = await _text(client, f"{base}/dashboard/volunteers?q=李")
+    assert "李梅" in page and "王强" not in page
+    page = await _text(client, f"{base}/dashboard/volunteers/{ALICE}")
+    assert "李梅" in page and "今年活动" in page
+    csrf = await board.csrf(client, "/dashboard/volunteers")
+    form = {"csrf": csrf, "town": EAST, "days": "7", "single": "1"}
+    async with client.post(f"{base}/dashboard/volunteers/invite", data=form) as response:
+        page = await response.text()
+    code = re.search(r'id="invite-code">(\w+)<', page)
+    assert code and "data:image/png;base64," in page
+    reply = await harness.ask(harness.api.user(7_200_003), f"/start join_{code[1]}")
+    assert reply.text  # the registration chat starts with this code
+    page = await _text(client, f"{base}/dashboard/volunteers/roles?q=王强")
+    assert "设为协调员" in page
+    form = {"csrf": csrf, "telegram_id": str(BOB), "action": "promote"}
+    async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        assert "已设为协调员" in await response.text()
+    page = await _text(client, f"{base}/dashboard/volunteers/roles")
+    assert "王强" in page and "取消协调员" in page
+    form["action"] = "demote"
+    async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        assert "已取消协调员身份" in await response.text()
+    form["telegram_id"] = "12x"
+    async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        assert response.status == 400
