@@ -256,23 +256,24 @@ async def claim_overdue(
     """Marks and returns the unanswered tickets whose reminder (`due`) or escalation is due
     and not yet done: each is claimed once, whichever process asks first."""
     at, done = ("due_at", "reminded_at") if deadline == "due" else ("escalate_at", "escalated_at")
-    found = await session.exec(
-        select(Ticket).where(
+    # One conditional UPDATE: a row another process claimed first no longer matches.
+    claimed = await session.exec(
+        update(Ticket)
+        .where(
             col(Ticket.status).in_(WAITING),
             getattr(Ticket, at) <= now,
             getattr(Ticket, done).is_(None),
         )
+        .values({done: now})
+        .returning(col(Ticket.id))
     )
-    claimed = []
-    for row in found.all():
-        marked = await session.exec(
-            update(Ticket)
-            .where(col(Ticket.id) == row.id, getattr(Ticket, done).is_(None))
-            .values({done: now})
-        )
-        if marked.rowcount:
-            claimed.append(_stored(row))
-    return claimed
+    ids = list(claimed.scalars().all())
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(Ticket).where(col(Ticket.id).in_(ids)).order_by(col(Ticket.id))
+    )
+    return [_stored(row) for row in rows.all()]
 
 
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:

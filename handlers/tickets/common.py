@@ -129,7 +129,8 @@ async def send_about(
             disable_web_page_preview=True,
         )  # fmt: skip
     except TelegramError as exc:
-        log.warning("could not send ticket %s's message to chat %s: %s", ticket_id, chat_id, exc)
+        # No chat id: it may be the resident's.
+        log.warning("could not send a message about ticket %s: %s", ticket_id, exc)
         return False
     async with services.db.session() as session:
         await remember_message(
