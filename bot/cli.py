@@ -14,6 +14,8 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 from bot.settings import Settings
 from storage.db import unavailable
 
+EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -104,6 +106,7 @@ def _command(
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """`pufa run` (long polling) and `pufa webhook`."""
+    from bot.instance import LostLock
     from bot.logging_setup import setup_logging
     from bot.runners import run_polling, run_webhook
 
@@ -114,6 +117,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     runner = run_webhook if args.webhook else run_polling
     try:
         asyncio.run(runner(settings, settings.token))
+    except LostLock:
+        print(
+            "失去了实例锁（数据库连接断开），已停止工作；请由服务管理器重新启动本实例。",
+            file=sys.stderr,
+        )
+        return EXIT_LOST_LOCK
     except Exception as exc:
         problem = _cannot_start(settings, exc)
         if problem is None:
@@ -209,7 +218,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import Database
 
     async def upgrade() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, schema=settings.database_schema)
         await db.upgrade()
         await db.dispose()
 

@@ -11,12 +11,14 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot.instance import Instance
 from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # Telegram's updates are far smaller; anything bigger is refused (413)
 APP_KEY = web.AppKey("pufa_application", PufaApplication)
+INSTANCE_KEY = web.AppKey("pufa_instance", Instance)
 
 
 @dataclass(frozen=True)
@@ -25,21 +27,30 @@ class WebhookRoute:
     secret: str
 
 
-def build_web_app(app: PufaApplication, webhook: WebhookRoute | None = None) -> web.Application:
+def build_web_app(
+    app: PufaApplication, webhook: WebhookRoute | None = None, *, instance: Instance
+) -> web.Application:
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
+    server[INSTANCE_KEY] = instance
     server.router.add_get("/healthz", _health)
     if webhook is not None:
-        server.router.add_post(webhook.path, _webhook_receiver(app, webhook.secret))
+        server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server
 
 
-async def _health(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+async def _health(request: web.Request) -> web.Response:
+    instance = request.app[INSTANCE_KEY]
+    return web.json_response(
+        {"ok": instance.active, "role": instance.role.value},
+        status=200 if instance.active else 503,
+    )
 
 
-def _webhook_receiver(app: PufaApplication, secret: str) -> Any:
+def _webhook_receiver(app: PufaApplication, instance: Instance, secret: str) -> Any:
     async def receive(request: web.Request) -> web.Response:
+        if not instance.active:  # a standby, or stopping: Telegram retries (the active one)
+            return web.Response(status=503)
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook request without the right secret refused")

@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.locks import migrating
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -46,8 +48,9 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (safe to run on every start)."""
-        async with self.engine.begin() as connection:
+        """Bring the schema to the newest migration (safe to run on every start, and from
+        several processes at once: they take turns)."""
+        async with migrating(self.engine) as connection:
             await connection.run_sync(_upgrade)
 
     async def dispose(self) -> None:
