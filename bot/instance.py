@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from storage.db import unavailable
 from storage.locks import InstanceLock
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,17 @@ async def wait_for_lock(
     lock: InstanceLock, instance: Instance, stop: asyncio.Event, every: float
 ) -> bool:
     """Waits until this instance holds the lock (True) or is told to stop (False)."""
-    said = False
+    said = tried = False
     while not stop.is_set():
-        if await lock.try_acquire():
+        try:
+            acquired = await lock.try_acquire()
+        except Exception as exc:
+            if not tried or not unavailable(exc):  # a wrong PUFA_DATABASE_URL: say so at once
+                raise
+            log.warning("instance lock: database unreachable (%s)", type(exc).__name__)
+            acquired = False
+        tried = True
+        if acquired:
             if said:
                 log.warning("the active instance is gone: taking over")
             return True

@@ -30,8 +30,8 @@ MIGRATION_KEY = "pufa-bot:migrations"
 
 class InstanceLock(Protocol):
     async def try_acquire(self) -> bool:
-        """Takes the lock if it is free (never waits); False if another instance holds it or
-        the database cannot be reached."""
+        """Takes the lock if it is free (never waits); False if another instance holds it.
+        Raises what the database raises when it cannot be reached."""
         ...
 
     async def still_held(self) -> bool:
@@ -113,9 +113,9 @@ class AdvisoryLock:
                 PING_TIMEOUT,
             )
             self._held = bool(result.scalar())
-        except Exception as exc:  # the database is down: try again later, from a new connection
-            log.warning("instance lock: database unreachable (%s)", type(exc).__name__)
+        except BaseException:  # next time from a new connection
             await self._drop()
+            raise
         return self._held
 
     async def still_held(self) -> bool:
