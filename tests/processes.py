@@ -107,10 +107,11 @@ async def start_bot(
     *,
     mode: str = "run",
     name: str = "bot",
+    port: int | None = None,
     **settings: str,
 ) -> BotProcess:
     """`pufa <mode>` in a subprocess; `settings` are more PUFA_* variables (without PUFA_)."""
-    port = free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUFA_")}
     env |= data.env() | {
         "PUFA_BOT_TOKEN": api.token,
