@@ -108,7 +108,7 @@ async def start_bot(
     mode: str = "run",
     name: str = "bot",
     port: int | None = None,
-    **settings: str,
+    settings: dict[str, str] | None = None,
 ) -> BotProcess:
     """`pufa <mode>` in a subprocess; `settings` are more PUFA_* variables (without PUFA_)."""
     port = port or free_port()
@@ -121,7 +121,7 @@ async def start_bot(
         "PUFA_LOCK_CHECK_SECONDS": "0.5",
         "PUFA_CONTENT_DIR": str(content_without_calendar(cwd)),
     }
-    env |= {f"PUFA_{key.upper()}": value for key, value in settings.items()}
+    env |= {f"PUFA_{key.upper()}": value for key, value in (settings or {}).items()}
     log = cwd / f"{name}-{port}.log"
     with log.open("wb") as out:
         process = await asyncio.create_subprocess_exec(

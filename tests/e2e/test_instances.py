@@ -72,11 +72,11 @@ async def active_and_standby(
         await db.upgrade()
         await add_subscribers(db, RECIPIENTS)
         await db.dispose()
-        first = await start_bot(api, data, tmp_path, name="first", **SETTINGS)
+        first = await start_bot(api, data, tmp_path, name="first", settings=SETTINGS)
         second: BotProcess | None = None
         try:
             await eventually(lambda: is_role(first, "active", 200))
-            second = await start_bot(api, data, tmp_path, name="second", **SETTINGS)
+            second = await start_bot(api, data, tmp_path, name="second", settings=SETTINGS)
             await eventually(lambda: is_role(second, "standby", 503))
             yield data, first, second
         finally:

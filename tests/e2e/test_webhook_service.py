@@ -29,9 +29,8 @@ async def start_webhook(
         mode="webhook",
         name=name,
         port=port,
-        webhook_url=f"http://127.0.0.1:{port}/tg/hook",
-        webhook_secret=SECRET,
-        **settings,
+        settings={"webhook_url": f"http://127.0.0.1:{port}/tg/hook", "webhook_secret": SECRET}
+        | settings,
     )
 
 
