@@ -45,6 +45,9 @@ class Instance:
     def active(self) -> bool:
         return self.role == Role.ACTIVE
 
+    def handled(self, at: datetime) -> None:
+        self.last_update_at = at
+
 
 def bot_id(token: str) -> str:
     """The bot's id: the token's part before the colon (public, unlike the rest)."""

@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot.app import build_application, on_startup
 from bot.instance import Instance, LostLock, Role, bot_id, hold_until_stopped, wait_for_lock
+from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app
 from bot.settings import Settings
 from handlers.kit.context import PufaApplication
@@ -78,11 +79,23 @@ async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> 
     """Stand by until this instance holds the lock, then act until stopped; LostLock if the
     lock goes meanwhile."""
     app = build_application(settings, token)
-    instance = Instance()
+    instance, metrics = Instance(), Metrics()
+    app.update_observers += [metrics.observe, lambda *_: instance.handled(app.services.now())]
     stop = stop_event()
     lock = instance_lock(settings.database_url, bot_id(token), schema=settings.database_schema)
     try:
-        async with serving(build_web_app(app, route, instance=instance), settings):
+        async with serving(
+            build_web_app(
+                app,
+                route,
+                instance=instance,
+                metrics=metrics,
+                metrics_token=settings.metrics_token.get_secret_value()
+                if settings.metrics_token
+                else None,
+            ),
+            settings,
+        ):
             if await wait_for_lock(lock, instance, stop, settings.lock_check_seconds):
                 await _act(app, instance, settings, route, lock, stop)
     finally:

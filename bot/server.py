@@ -1,6 +1,6 @@
 """The bot's own web app, served on PUFA_WEB_HOST:PUFA_WEB_PORT in both `pufa run` and
-`pufa webhook`: `/healthz`, and in webhook mode the route Telegram posts updates to. Other
-web features (metrics, the coordinators' dashboard) add their routes to this one app."""
+`pufa webhook`: `/healthz`, `/metrics`, and in webhook mode the route Telegram posts updates
+to. Other web features (the coordinators' dashboard) add their routes to this one app."""
 
 import json
 import logging
@@ -12,6 +12,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.instance import Instance
+from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
@@ -28,23 +29,55 @@ class WebhookRoute:
 
 
 def build_web_app(
-    app: PufaApplication, webhook: WebhookRoute | None = None, *, instance: Instance
+    app: PufaApplication,
+    webhook: WebhookRoute | None = None,
+    *,
+    instance: Instance,
+    metrics: Metrics | None = None,
+    metrics_token: str | None = None,
 ) -> web.Application:
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server[INSTANCE_KEY] = instance
     server.router.add_get("/healthz", _health)
+    if metrics is not None:
+        server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server
 
 
 async def _health(request: web.Request) -> web.Response:
-    instance = request.app[INSTANCE_KEY]
-    return web.json_response(
-        {"ok": instance.active, "role": instance.role.value},
-        status=200 if instance.active else 503,
-    )
+    """200 only on the active instance with its database and scheduler working (a load
+    balancer sends webhooks to it alone); 503 otherwise, with the same JSON saying why."""
+    app, instance = request.app[APP_KEY], request.app[INSTANCE_KEY]
+    database = await app.services.db.ping()
+    scheduler = app.services.broadcasting.running
+    healthy = instance.active and database and scheduler
+    last = instance.last_update_at
+    body = {
+        "ok": healthy,
+        "role": instance.role.value,
+        "database": database,
+        "scheduler": scheduler,
+        "last_update_at": last.isoformat() if last else None,
+    }
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+def _metrics_page(
+    app: PufaApplication, instance: Instance, metrics: Metrics, token: str | None
+) -> Any:
+    wanted = f"Bearer {token}".encode() if token else None
+
+    async def page(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").encode()
+        if wanted is not None and not secrets.compare_digest(given, wanted):
+            return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
+        body = await metrics.render(app, instance)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+    return page
 
 
 def _webhook_receiver(app: PufaApplication, instance: Instance, secret: str) -> Any:

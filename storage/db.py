@@ -1,5 +1,6 @@
 """Async engine, per-update sessions and schema migrations."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -52,6 +53,15 @@ class Database:
         several processes at once: they take turns)."""
         async with migrating(self.engine) as connection:
             await connection.run_sync(_upgrade)
+
+    async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
+        """Whether the database answers a trivial query within `timeout` seconds."""
+        try:
+            async with asyncio.timeout(timeout), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -61,7 +61,15 @@ async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library:
         assert app.update_queue.empty()
         ok = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "s3cret"})
         assert ok.status == 200
-        assert (await client.get("/healthz")).status == 200
+        health = await client.get("/healthz")  # active, but not started: no scheduler
+        assert health.status == 503
+        assert await health.json() == {
+            "ok": False,
+            "role": "active",
+            "database": True,
+            "scheduler": False,
+            "last_update_at": None,
+        }
     update = app.update_queue.get_nowait()
     assert isinstance(update, Update) and update.message is not None
     assert update.update_id == 7 and update.message.text == "你好"
