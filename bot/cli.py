@@ -113,7 +113,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     runner = run_webhook if args.webhook else run_polling
     try:
         asyncio.run(runner(settings, settings.token))
@@ -161,7 +161,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import run_demo
     from bot.logging_setup import setup_logging
 
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     asyncio.run(run_demo(settings, args.port or settings.web_port))
     return 0
 

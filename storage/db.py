@@ -30,7 +30,10 @@ class Database:
         elif schema:
             connect_args["server_settings"] = {"search_path": schema}
         self.engine: AsyncEngine = create_async_engine(
-            url, connect_args=connect_args, pool_pre_ping=parsed.get_backend_name() != "sqlite"
+            url,
+            connect_args=connect_args,
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
+            hide_parameters=True,  # errors must not carry what people wrote into the logs
         )
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
