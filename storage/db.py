@@ -51,11 +51,11 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def upgrade(self) -> None:
+    async def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to the newest migration (safe to run on every start, and from
-        several processes at once: they take turns)."""
+        several processes at once: they take turns); tests may stop at an older `revision`."""
         async with migrating(self.engine) as connection:
-            await connection.run_sync(_upgrade)
+            await connection.run_sync(_upgrade, revision)
 
     async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
         """Whether the database answers a trivial query within `timeout` seconds."""
@@ -87,11 +87,15 @@ def unavailable(error: BaseException) -> bool:
     )
 
 
-def _upgrade(connection: Connection) -> None:
+def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)
 
 
 def _ensure_parent_dir(database: str | None) -> None:
