@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
     db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
     _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
+    backup = _command(db, "backup", "在机器人运行时备份 SQLite 数据库（一致的副本）", _db_backup)
+    backup.add_argument("file", type=Path, help="备份文件（已存在则替换）")
     directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
@@ -224,6 +226,27 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
     asyncio.run(upgrade())
     print("数据库已是最新结构。")
+    return 0
+
+
+def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import NotSqlite, backup_sqlite, sqlite_path
+
+    try:
+        source = sqlite_path(settings.database_url)
+    except NotSqlite:
+        print(
+            "PostgreSQL 请用 pg_dump 备份（例如 pg_dump -Fc -f pufa.dump 数据库名），"
+            "用 pg_restore 恢复；见 README「Deployment」。",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        size = backup_sqlite(source, args.file)
+    except FileNotFoundError:
+        print(f"找不到数据库文件 {source}。", file=sys.stderr)
+        return 1
+    print(f"已备份到 {args.file}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
     return 0
 
 
