@@ -7,7 +7,7 @@ import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,8 @@ from local_api import LocalBotApi
 from scheduler.planning import store_draft
 from storage import broadcasts as repo
 from storage.locks import lock_key
-from tests.broadcasting import COORDINATOR, TZ, add_subscribers, draft
+from storage.models import ActivityReport
+from tests.broadcasting import COORDINATOR, TZ, add_subscribers, add_volunteers, draft
 from tests.conftest import BACKENDS, PG_URL
 from tests.processes import BotProcess, Store, start_bot, stop_all, store
 from tests.waiting import eventually
@@ -227,3 +228,64 @@ async def test_an_active_instance_that_loses_its_lock_connection_stops_at_once(
             await eventually(lambda: is_role(second, "active", 200))
         finally:
             await stop_all(first, *([second] if second else []))
+
+
+async def unannounced_reports(data: Store, count: int) -> None:
+    """Reports a crash left without their notification to the coordinators."""
+    db = data.database()
+    await add_volunteers(db, [72_001])
+    async with db.session() as session:
+        for n in range(count):
+            session.add(
+                ActivityReport(
+                    volunteer_id=72_001,
+                    activity_type="lecture",
+                    activity_date=datetime.now(UTC).date(),
+                    submission_key=f"unannounced-{n}",
+                    created_at=datetime.now(UTC) - timedelta(minutes=5),
+                )
+            )
+    await db.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_two_processes_started_together_send_everything_once(
+    backend: str, tmp_path: Path, library: Library
+) -> None:
+    """(A1) Three broadcasts due in the same minute and reports awaiting their notification;
+    two processes of the bot start at once: one message per recipient and broadcast, one
+    digest, at most one progress message and exactly one summary per broadcast, no 429."""
+    recipients = RECIPIENTS[:150]
+    async with LocalBotApi(enforce_limits=True, global_per_second=RATE) as api:
+        api.user(COORDINATOR, "协调员")
+        async with store(backend, tmp_path) as data:
+            db = data.database()
+            await db.upgrade()
+            await add_subscribers(db, recipients)
+            async with db.session() as session:
+                for key in ("a1", "a2", "a3"):
+                    await store_draft(
+                        session=session,
+                        draft=draft(key=key),
+                        library=library,
+                        now=datetime.now(UTC),
+                        tz=TZ,
+                    )
+            await db.dispose()
+            await unannounced_reports(data, 2)
+            bots = await asyncio.gather(
+                *(start_bot(api, data, tmp_path, name=f"p{n}", settings=SETTINGS) for n in (1, 2))
+            )
+            try:
+                await until(lambda: len(summaries(api)) >= 3)
+                roles = sorted([str(await bot.role()) for bot in bots])
+            finally:
+                await stop_all(*bots)
+    to_coordinator = [m.content for m in api.messages_to(COORDINATOR) if m.action == "send"]
+    counts = Counter(m.chat_id for m in api.sent if m.action == "send")
+    assert roles == ["active", "standby"]
+    assert all(counts[chat] == 3 for chat in recipients)
+    assert len(summaries(api)) == 3
+    assert len([t for t in to_coordinator if "今日活动报告" in t]) == 1
+    assert len([t for t in to_coordinator if "正在发送" in t]) <= 3
+    assert api.flood_errors == 0 and conflicts(api) == 0
