@@ -172,6 +172,8 @@ async def test_two_first_starts_on_an_empty_database_both_come_up(
             user = api.user(31_001, "居民")
             api.send_command(user, "/start")
             [_reply] = await api.wait_for_messages(user.id)
+            standby = [bot for bot in bots if await bot.role() == "standby"]
+            assert await standby[0].stop() == 0  # a standby stops at once when told
         finally:
             await stop_all(*bots)
         assert all("Traceback" not in bot.output() for bot in bots)
