@@ -70,6 +70,7 @@ async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library:
             "scheduler": False,
             "last_update_at": None,
         }
+    await app.services.db.dispose()
     update = app.update_queue.get_nowait()
     assert isinstance(update, Update) and update.message is not None
     assert update.update_id == 7 and update.message.text == "你好"
