@@ -11,7 +11,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
-from bot.instance import Instance
+import dashboard
+from bot.instance import Instance, Role
 from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.kit.context import PufaApplication
 
@@ -32,16 +33,20 @@ def build_web_app(
     app: PufaApplication,
     webhook: WebhookRoute | None = None,
     *,
-    instance: Instance,
+    instance: Instance | None = None,
     metrics: Metrics | None = None,
     metrics_token: str | None = None,
 ) -> web.Application:
+    """The web app; `instance` says whether this process is active (without one, as in
+    tests of a single in-process bot, it is)."""
+    instance = instance or Instance(Role.ACTIVE)
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server[INSTANCE_KEY] = instance
     server.router.add_get("/healthz", _health)
     if metrics is not None:
         server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
+    dashboard.mount(server, app)
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server
