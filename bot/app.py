@@ -68,7 +68,7 @@ def build_application(
         base_file_url=settings.api_file_url,
         rate_limiter=limiter,
     )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, schema=settings.database_schema)
     services = Services(
         library=library,
         index=index

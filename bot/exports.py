@@ -29,7 +29,7 @@ async def export_data(
     library = load_library(settings.content_dir)
     labels = export_labels(library, settings.tz)
     export = export_reports if what == "reports" else export_hours
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, schema=settings.database_schema)
     try:
         await db.upgrade()
         async with db.session() as session:

@@ -19,12 +19,18 @@ class Settings(BaseSettings):
     api_base_url: str = "https://api.telegram.org/bot"
     bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = None  # PostgreSQL: this bot's schema (several districts)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Shanghai"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    webhook_drop_pending: bool = False  # drop the updates Telegram queued while the bot was down
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    metrics_token: SecretStr | None = None  # if set, /metrics wants `Authorization: Bearer …`
+    # How often a standby tries to become active, and the active one checks it still is.
+    lock_check_seconds: float = Field(default=1.0, gt=0, le=60)
     content_dir: Path | None = None
     # The coordinators' dashboard: the address its login links use (behind a reverse proxy,
     # e.g. https://pufa.example.org); default http://PUFA_WEB_HOST:PUFA_WEB_PORT.
@@ -35,6 +41,7 @@ class Settings(BaseSettings):
     # The search index built from the content, cached here (default: ~/.cache/pufa-bot).
     cache_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
     # Questions per user per minute before the bot politely asks them to slow down.
     user_rate_per_minute: int = Field(default=20, ge=1)
     # Volunteers' activity reports (issue 3).

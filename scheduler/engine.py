@@ -138,6 +138,11 @@ class DeliveryEngine:
         if self._sends:
             await asyncio.wait(self._sends, timeout=15)
 
+    @property
+    def running(self) -> bool:
+        """Whether its loops are alive (for /healthz)."""
+        return bool(self._loops) and not any(loop.done() for loop in self._loops)
+
     def wake(self) -> None:
         self._wake.set()
 

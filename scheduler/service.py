@@ -82,6 +82,12 @@ class Broadcasting:
         for row in rows:
             self._wake_at(row)
 
+    @property
+    def running(self) -> bool:
+        """Whether the timing and the delivery engine are running (for /healthz)."""
+        scheduler = self._scheduler
+        return scheduler is not None and scheduler.running and self.engine.running
+
     async def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)

@@ -1,16 +1,22 @@
 """Async engine, per-update sessions and schema migrations."""
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.locks import migrating
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
@@ -47,13 +53,25 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (safe to run on every start). A schema
-        already current is seen from its version row, without loading alembic at all."""
-        async with self.engine.begin() as connection:
-            if await connection.run_sync(_current_revisions) == head_revisions():
-                return
-            await connection.run_sync(_upgrade)
+    async def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the newest migration (safe to run on every start, and from
+        several processes at once: they take turns); tests may stop at an older `revision`.
+        A schema already current is seen from its version row, without loading alembic."""
+        if revision == "head":
+            async with self.engine.connect() as connection:
+                if await connection.run_sync(_current_revisions) == head_revisions():
+                    return
+        async with migrating(self.engine) as connection:
+            await connection.run_sync(_upgrade, revision)
+
+    async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
+        """Whether the database answers a trivial query within `timeout` seconds."""
+        try:
+            async with asyncio.timeout(timeout), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -97,14 +115,19 @@ def _current_revisions(connection: Connection) -> frozenset[str]:
     return frozenset(str(row[0]) for row in rows)
 
 
-def _upgrade(connection: Connection) -> None:
-    from alembic import command  # imported here: most starts find the schema current
-    from alembic.config import Config
+def alembic_config(connection: Connection | None = None) -> "Config":
+    from alembic.config import Config  # imported here: most starts find the schema current
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), revision)
 
 
 def _ensure_parent_dir(database: str | None) -> None:
