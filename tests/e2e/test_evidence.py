@@ -132,13 +132,14 @@ async def test_evidence_workbook_matches_the_database(bot_with_admins: Harness) 
     assert any("报告#" in str(r[7]) and "2张" in str(r[7]) for r in constitution[4:])
     assert summary[labels["all_activities"]][2:6] == [3, 470, 6, 2]
     assert summary[labels["qr_residents"]][1] == 2
+    assert summary[labels["qr_quiz"]][1] == 4  # both residents it brought answered 2 each
     assert summary[labels["votes"]][1] == 3
     assert summary[labels["satisfied_share"]][1] == pytest.approx(2 / 3, abs=1e-4)
     assert summary[labels["quiz_participants"]][1] == 2
     assert summary[labels["quiz_answers"]][1] == 4
     assert summary[labels["quiz_correct_share"]][1] == 0.75
     [_header, lecture] = sheets[labels["reach_sheet"]]
-    assert lecture[0] == "东山村普法讲座" and lecture[5] == 2
+    assert lecture[0] == "东山村普法讲座" and lecture[5] == 2 and lecture[8] == 4
     quiz = {row[0]: row for row in sheets[labels["quiz_sheet"]][1:]}
     assert quiz["示例县城关镇"][1:] == [1, 1, 2, 1]
     # The formula-like place is a text cell, nowhere a formula.
