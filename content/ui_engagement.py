@@ -81,3 +81,7 @@ class EngagementTexts(BaseModel):
     verify_found: str
     verify_erased_name: str
     verify_missing: str
+    tag_usage: str
+    tag_added: str
+    tag_removed: str
+    tag_no_report: str

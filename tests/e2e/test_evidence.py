@@ -173,3 +173,31 @@ def test_cli_writes_the_same_workbook(tmp_path: Path, monkeypatch: pytest.Monkey
     assert summary["宪法学习宣传"][2:6] == [2, 170, 3, 2]
     with pytest.raises(SystemExit):
         main(["export", "evidence", "--year", "20x6"])
+
+
+async def test_a_coordinator_tags_a_report_for_another_indicator(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    texts, db = bot.ui.engagement, bot.services.db
+    await seed(db)
+    async with db.session() as session:
+        lines = await activities(
+            session=session, period=Period(date(2026, 1, 1), date(2026, 12, 31))
+        )
+    youth = next(line for line in lines if line.activity_type == "youth")
+    admin = bot.api.user(ADMIN_ID)
+    added = await bot.ask(admin, f"/tag {youth.id} 民法典")
+    assert added.content == texts.tag_added.format(id=youth.id, name="民法典宣传")
+    bot.api.send_command(admin, "/export 考核")
+    [document] = await bot.api.wait_for_messages(admin.id)
+    assert document.file is not None
+    summary = {row[0]: row for row in figures(document.file)["汇总"] if row and row[0]}
+    assert summary["民法典宣传"][2:6] == [1, 300, 3, 1]
+    removed = await bot.ask(admin, f"/tag {youth.id} 民法典宣传")
+    assert removed.content == texts.tag_removed.format(id=youth.id, name="民法典宣传")
+    for bad in ["/tag", "/tag 12", "/tag x 民法典", "/tag 99999999999 民法典", "/tag 1 不存在"]:
+        reply = await bot.ask(admin, bad)
+        assert reply.content.startswith("用法"), bad
+    missing = await bot.ask(admin, "/tag 4242 民法典")
+    assert missing.content == texts.tag_no_report.format(id=4242)
+    volunteer = await bot.ask(bot.api.user(3001), f"/tag {youth.id} 民法典")
+    assert volunteer.content == bot.ui.not_allowed
