@@ -4,6 +4,7 @@ import re
 
 from telegram import Update
 
+from content.routing import clear_category
 from domain.answers import answer, answer_html, card_html, log_entry
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
@@ -40,7 +41,9 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         markup = card_keyboard(card, services.library, entry.ref, cases)
     else:
         shown = result.choices if result.matched else result.suggestions
-        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref, cases)
+        field = clear_category(result, services.library.cards) or ""
+        fallback = "" if result.matched else entry.ref
+        markup = choices_keyboard(shown, ui, fallback, cases, category=field)
     await reply_html(update, answer_html(found, services.library), markup)
 
 
