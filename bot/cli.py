@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     adv = _command(advisers, "import", "从 CSV 导入法律顾问（替换全部）", _advisers_import)
     adv.add_argument("file", type=Path)
     _export_commands(sub)
+    verify = _command(sub, "verify", "核验志愿服务时长证明的验证码", _verify)
+    verify.add_argument("code")
     return parser
 
 
@@ -102,6 +104,14 @@ def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
     output.write_bytes(data)
     print(f"已导出 {output}（{len(data)} 字节）")
     return 0
+
+
+def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import verify_certificate
+
+    found, text = asyncio.run(verify_certificate(settings, args.code))
+    print(text, file=sys.stdout if found else sys.stderr)
+    return 0 if found else 1
 
 
 def _day(text: str) -> date:

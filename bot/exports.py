@@ -1,5 +1,5 @@
-"""`pufa export reports|hours|satisfaction|reach|tickets|evidence`: the coordinators'
-spreadsheets without Telegram."""
+"""`pufa export reports|hours|satisfaction|reach|tickets|evidence` and `pufa verify`: the
+coordinators' spreadsheets and certificate checks without Telegram."""
 
 from datetime import date, datetime
 
@@ -9,8 +9,10 @@ from documents.tables import Format
 from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
 from domain.reach import export_reach
+from domain.recognition import verification
 from domain.satisfaction import export_satisfaction
 from domain.tickets import export_tickets
+from storage.certificates import find
 from storage.db import Database
 from storage.stats import Period
 
@@ -69,3 +71,16 @@ async def export_evidence(settings: Settings, year: int) -> bytes:
             )
     finally:
         await db.dispose()
+
+
+async def verify_certificate(settings: Settings, code: str) -> tuple[bool, str]:
+    """`pufa verify CODE`: whether the certificate exists, and what to print."""
+    library = load_library(settings.content_dir)
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session:
+            certificate = await find(session=session, text=code)
+    finally:
+        await db.dispose()
+    return certificate is not None, verification(certificate, library.ui, settings.tz)

@@ -34,6 +34,9 @@ class BotCommands(BaseModel):
     contest: str
 
     dashboard: str
+    cases: str
+    qr: str
+    certificate: str
 
 
 class UiTexts(BaseModel):

@@ -66,3 +66,22 @@ class EngagementTexts(BaseModel):
     evidence: dict[str, str]
     evidence_caption: str
     evidence_usage: str
+    # volunteer recognition
+    stars_line: str
+    stars_next: str
+    stars_top: str
+    stars_none: str
+    certificate_usage: str
+    certificate_none: str
+    certificate_caption: str
+    certificate_title: str
+    certificate_body: str
+    certificate_footer: str
+    certificate_code: str
+    verify_found: str
+    verify_erased_name: str
+    verify_missing: str
+    tag_usage: str
+    tag_added: str
+    tag_removed: str
+    tag_no_report: str

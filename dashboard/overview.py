@@ -12,9 +12,11 @@ from markupsafe import Markup
 from dashboard.common import render, services, texts
 from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
+from storage.attribution import reach
 from storage.questions import QuestionCounts, question_counts
 from storage.residents import precheck_results
 from storage.stats import Period, Stats, new_volunteers, period_stats
+from storage.votes import VoteLine, satisfaction
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,12 @@ class Figures:
     new_volunteers: int
     questions: QuestionCounts
     prechecks: dict[str, int]  # legal-aid pre-check result -> how many (anonymous)
+    votes: VoteLine  # 满意度测评: 👍 / 👎 on answers and events
+    reached: int  # residents first brought by a QR code of an event or poster
+
+    @property
+    def satisfied_share(self) -> str:
+        return f"{self.votes.share:.0%}" if self.votes.votes else "–"
 
     @property
     def prechecks_total(self) -> int:
@@ -97,6 +105,11 @@ async def compute(bot: Services) -> list[Figures]:
                     await new_volunteers(session=session, since=since, until=until),
                     await question_counts(session=session, since=since, until=until),
                     await precheck_results(session=session, period=period),
+                    (await satisfaction(session=session, period=period, tz=bot.tz)).total,
+                    sum(
+                        line.residents
+                        for line in await reach(session=session, since=since, until=until)
+                    ),
                 )
             )
     return figures

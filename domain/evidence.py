@@ -177,6 +177,7 @@ def _summary(
             [labels["qr_residents"], sum(c.residents for c in reached)],
             [labels["qr_questions"], sum(c.questions for c in reached)],
             [labels["qr_subscriptions"], sum(c.subscriptions for c in reached)],
+            [labels["qr_quiz"], sum(c.quiz_answers for c in reached)],
             [labels["votes"], votes.votes],
             [labels["satisfied_share"], _share(votes.satisfied, votes.votes)],
             [labels["quiz_attempts"], sum(q.attempts for q in evidence.quiz)],

@@ -24,6 +24,7 @@ COLUMNS = (
     "residents",
     "questions",
     "subscriptions",
+    "quiz_answers",
 )
 
 
@@ -36,6 +37,7 @@ def reach_lines(lines: list[Reach], library: Library) -> list[str]:
             residents=line.residents,
             questions=line.questions,
             subscriptions=line.subscriptions,
+            quiz=line.quiz_answers,
         )
         for line in lines[:SECTION_LINES]
     ]
@@ -58,6 +60,7 @@ def stats_reach_html(lines: list[Reach], library: Library) -> str:
         residents=sum(line.residents for line in reached),
         questions=sum(line.questions for line in reached),
         subscriptions=sum(line.subscriptions for line in reached),
+        quiz=sum(line.quiz_answers for line in reached),
     )
     return "\n".join([total, *reach_lines(reached, library)])
 
@@ -100,6 +103,7 @@ async def reach_rows(
             line.residents,
             line.questions,
             line.subscriptions,
+            line.quiz_answers,
         ]
         for line in lines
     ]

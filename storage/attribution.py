@@ -12,7 +12,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Attribution, QrEvent, QuestionLog, Subscription
+from storage.models import (
+    Attribution,
+    QrEvent,
+    QuestionLog,
+    QuizAnswer,
+    QuizAttempt,
+    Subscription,
+)
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 16  # about 79 bits: not guessable
@@ -83,7 +90,7 @@ async def attributed_to(*, session: AsyncSession, resident_id: int) -> Attributi
 @dataclass(frozen=True)
 class Reach:
     """What one code brought: residents, the questions they asked after it, their
-    subscriptions (counts only)."""
+    subscriptions and quiz answers (counts only)."""
 
     code: str
     title: str
@@ -94,6 +101,7 @@ class Reach:
     residents: int
     questions: int
     subscriptions: int
+    quiz_answers: int
 
 
 async def _rows(session: AsyncSession, query: Any) -> Sequence[Any]:
@@ -121,6 +129,7 @@ async def reach(
 
     asker: Any = aliased(Attribution)
     subscriber: Any = aliased(Attribution)
+    player: Any = aliased(Attribution)
     questions = (
         select(func.count())
         .select_from(QuestionLog)
@@ -137,6 +146,15 @@ async def reach(
         .correlate(QrEvent)
         .scalar_subquery()
     )
+    quiz_answers = (
+        select(func.count())
+        .select_from(QuizAnswer)
+        .join(QuizAttempt, col(QuizAttempt.id) == col(QuizAnswer.attempt_id))
+        .join(player, player.resident_id == col(QuizAttempt.telegram_id))
+        .where(*touched(player), col(QuizAnswer.answered_at) >= player.touched_at)
+        .correlate(QrEvent)
+        .scalar_subquery()
+    )
     residents = func.count(col(Attribution.resident_id))
     query = (
         select(
@@ -149,6 +167,7 @@ async def reach(
             residents,
             questions,
             subscriptions,
+            quiz_answers,
         )
         .select_from(QrEvent)
         .outerjoin(Attribution, and_(*touched(Attribution)))
@@ -158,8 +177,10 @@ async def reach(
     if volunteer_id is not None:
         query = query.where(col(QrEvent.volunteer_id) == volunteer_id)
     return [
-        Reach(code, title, kind, town, int(vid), day, int(n), int(q or 0), int(s or 0))
-        for code, title, kind, town, vid, day, n, q, s in await _rows(session, query)
+        Reach(
+            code, title, kind, town, int(vid), day, int(n), int(q or 0), int(s or 0), int(a or 0)
+        )
+        for code, title, kind, town, vid, day, n, q, s, a in await _rows(session, query)
     ]
 
 

@@ -17,6 +17,8 @@ from storage.models import (
 )
 from storage.stats import Period
 
+MAX_TOPICS_CHARS = 500  # ActivityReport.topics
+
 
 @dataclass(frozen=True)
 class QuizLine:
@@ -127,3 +129,20 @@ async def quiz_people(*, session: AsyncSession, since: datetime, until: datetime
     )
     connection = await session.connection()
     return int((await connection.execute(query)).scalar_one())
+
+
+async def toggle_tag(*, session: AsyncSession, report_id: int, tag: str) -> bool | None:
+    """Adds `tag` (an indicator's id) to a submitted report's topics, or removes it if there;
+    True if now tagged, None if there is no such report or its topics are full."""
+    report = await session.get(ActivityReport, report_id)
+    if report is None or report.status != ReportStatus.SUBMITTED.value:
+        return None
+    topics = [t for t in report.topics.split(",") if t]
+    tagged = tag not in topics
+    topics = [*topics, tag] if tagged else [t for t in topics if t != tag]
+    joined = ",".join(topics)
+    if len(joined) > MAX_TOPICS_CHARS:
+        return None
+    report.topics = joined
+    session.add(report)
+    return tagged

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, insert
+from sqlalchemy import case, exists, func, insert, literal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ContentGap, Feedback, GapDecision, QuestionLog
+from storage.models import ContentGap, Feedback, GapDecision, QuestionLog, Vote
 
 MAX_LOGGED_CHARS = 4096
 
@@ -65,8 +65,14 @@ async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
 async def unanswered(
     *, session: AsyncSession, since: datetime, limit: int = 50
 ) -> list[UnansweredQuestion]:
-    """Questions that got no card or were marked unsolved, most frequent first."""
-    missed = (col(QuestionLog.matched).is_(False)) | (col(QuestionLog.feedback).is_not(None))
+    """Questions that got no card, were marked unsolved or got a 👎, most frequent first
+    (the content gaps)."""
+    thumbs_down = exists().where(
+        col(Vote.subject) == literal("q-") + col(QuestionLog.ref), col(Vote.satisfied).is_(False)
+    )
+    missed = (
+        col(QuestionLog.matched).is_(False) | col(QuestionLog.feedback).is_not(None) | thumbs_down
+    )
     query = (
         select(QuestionLog.text, func.count(), func.max(QuestionLog.asked_at))
         .where(missed, col(QuestionLog.asked_at) >= since)

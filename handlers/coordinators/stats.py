@@ -86,14 +86,14 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
         codes = await period_reach(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
     library = ctx.services.library
-    sections = [
+    blocks = [
         stats_html(stats, texts),
         satisfaction_html(votes, library),
         stats_reach_html(codes, library),
     ]
     if checks:
-        sections.append(prechecks_line(checks, ctx.services.ui.residents))
-    await reply_html(update, "\n\n".join(sections))
+        blocks.append(prechecks_line(checks, ctx.services.ui.residents))
+    await reply_html(update, "\n\n".join(blocks))
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,

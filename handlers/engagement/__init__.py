@@ -1,9 +1,10 @@
 """Reach and results (issue 15): 满意度测评 votes under answers; 以案释法 case cards, /cases and
-the weekly case subscription; QR codes of events and posters (/qr, `/start ev_<code>`)."""
+the weekly case subscription; QR codes of events and posters (/qr, `/start ev_<code>`);
+volunteers' certificates of hours (/certificate); a coordinator's indicator tags (/tag)."""
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers.engagement import cases, qr, votes
+from handlers.engagement import cases, certificates, qr, tags, votes
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
 
@@ -15,6 +16,8 @@ def register(app: PufaApplication, services: Services) -> None:
         [
             CommandHandler("start", qr.on_event_link, filters.Regex(r"^/start ev_") & private),
             CommandHandler("qr", qr.on_qr),
+            CommandHandler("certificate", certificates.on_certificate),
+            CommandHandler("tag", tags.on_tag),
             CallbackQueryHandler(votes.on_vote, pattern=pattern(Kind.VOTE)),
             CommandHandler("cases", cases.on_cases_command),
             CallbackQueryHandler(cases.on_case_button, pattern=pattern(Kind.CASE)),

@@ -13,17 +13,30 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
-VOLUNTEER = (
+RESIDENT = (
     "start",
-    "report",
-    "myreports",
-    "profile",
     "topics",
     "legalaid",
     "hotlines",
     "adviser",
     "subscribe",
+    "cases",
+    "quiz",
+    "help",
+)
+VOLUNTEER = (
+    "start",
+    "report",
+    "myreports",
+    "profile",
+    "qr",
+    "certificate",
+    "topics",
+    "legalaid",
+    "hotlines",
+    "adviser",
+    "subscribe",
+    "cases",
     "quiz",
     "contest",
     "help",

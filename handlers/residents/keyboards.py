@@ -65,13 +65,13 @@ def card_keyboard(
         for rel in card.related
         if rel in library.cards
     ]
-    if card.category == LEGAL_AID_CATEGORY and library.legal_aid is not None:
-        check = make(Kind.AID, AID_MENU, AidMenu.CHECK)
-        rows.append([InlineKeyboardButton(ui.residents.aid_menu_check, callback_data=check)])
     if cases:
         rows += case_rows(cases, ui)
     elif linked := library.cases_for(card.id):
         rows.append([case_button(texts.case_button, linked[0].id)])
+    if card.category == LEGAL_AID_CATEGORY and library.legal_aid is not None:
+        check = make(Kind.AID, AID_MENU, AidMenu.CHECK)
+        rows.append([InlineKeyboardButton(ui.residents.aid_menu_check, callback_data=check)])
     numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
     rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:

@@ -42,8 +42,8 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     else:
         shown = result.choices if result.matched else result.suggestions
         field = clear_category(result, services.library.cards) or ""
-        ref = "" if result.matched else entry.ref
-        markup = choices_keyboard(shown, ui, ref, cases, category=field)
+        fallback = "" if result.matched else entry.ref
+        markup = choices_keyboard(shown, ui, fallback, cases, category=field)
     await reply_html(update, answer_html(found, services.library), markup)
 
 

@@ -2,11 +2,13 @@
 registration chat for that one answer."""
 
 import html
+from datetime import date
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from content.ui_volunteers import VolunteerTexts
+from domain.recognition import stars_html
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
@@ -15,6 +17,7 @@ from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.chat import FLOW, ORDER, PLACE, TOWN, show
 from storage.drafts import delete_draft
 from storage.models import Volunteer
+from storage.reports import own_totals
 from storage.volunteers import get_volunteer, update_profile
 
 
@@ -50,8 +53,17 @@ async def on_profile(update: Update, ctx: PufaContext) -> None:
         return
     volunteer = await require_volunteer(update, ctx)
     if volunteer is not None:
-        texts = ctx.services.ui.volunteers
-        await reply_html(update, profile_html(volunteer, texts), _profile_keyboard(texts))
+        services, texts = ctx.services, ctx.services.ui.volunteers
+        async with services.db.session() as session:
+            recorded = await own_totals(
+                session=session,
+                volunteer_id=volunteer.telegram_id,
+                start=date.min,
+                end=services.today(),
+            )
+        stars = stars_html(services.library.recognition, recorded.hours, services.ui)
+        text = "\n\n".join(part for part in (profile_html(volunteer, texts), stars) if part)
+        await reply_html(update, text, _profile_keyboard(texts))
 
 
 async def on_profile_field(update: Update, ctx: PufaContext) -> None:

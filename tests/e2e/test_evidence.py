@@ -4,7 +4,7 @@ quiz participation, a summary), text that looks like a formula stays text."""
 
 import asyncio
 import io
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -12,78 +12,12 @@ import pytest
 
 from bot.cli import main
 from domain.evidence import serves
-from storage.attribution import create_event, record_touch
 from storage.db import Database
 from storage.evidence import activities
-from storage.models import QuizAnswer, QuizAttempt, VoteKind
 from storage.stats import Period
-from storage.votes import Ballot, cast_vote
 from tests.conftest import sqlite_url
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.reporting import add_report, add_volunteer
-
-FORMULA = '=HYPERLINK("http://x","点我")'
-AT = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
-
-
-async def seed(db: Database) -> None:
-    await add_volunteer(db, 3001, name="张三")
-    await add_volunteer(db, 3002, name="李四", town="示例县东山镇")
-    await add_report(db, 3001, place=FORMULA)  # constitution, 2026-11-18, 120 people, 2 h
-    await add_report(
-        db, 3002, activity_type="youth", activity_date=date(2026, 6, 26), audience=300, hours=3.0
-    )
-    await add_report(  # counts for 宪法 through its campaign, not its type
-        db,
-        3002,
-        activity_type="other",
-        activity_date=date(2026, 12, 4),
-        topics=("constitution-day",),
-        audience=50,
-        hours=1.0,
-        photo_file_ids=(),
-    )
-    await add_report(db, 3001, activity_date=date(2025, 12, 4), audience=999)  # another year
-    async with db.session() as session:
-        event = await create_event(
-            session=session,
-            title="东山村普法讲座",
-            volunteer_id=3001,
-            town="示例县城关镇",
-            event_date=date(2026, 5, 1),
-            now=AT,
-        )
-        for resident in (3101, 3102):
-            await record_touch(session=session, event=event, resident_id=resident, now=AT)
-        for voter, up in ((3101, True), (3102, False), (3103, True)):
-            ballot = Ballot(voter, f"c-{voter}", VoteKind.ANSWER, "unpaid-wages", "", up)
-            await cast_vote(session=session, ballot=ballot, now=AT)
-        for person, town, right in ((3101, "示例县城关镇", 2), (3102, "示例县东山镇", 1)):
-            attempt = QuizAttempt(
-                telegram_id=person,
-                chat_id=person,
-                town=town,
-                token="t",
-                question_ids="q1,q2",
-                started_at=AT,
-            )
-            session.add(attempt)
-            await session.flush()
-            for position in range(2):
-                session.add(
-                    QuizAnswer(
-                        attempt_id=attempt.id or 0,
-                        position=position,
-                        question_id=f"q{position}",
-                        correct=position < right,
-                        answered_at=AT,
-                    )
-                )
-
-
-def figures(data: bytes) -> dict[str, list[list[object]]]:
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+from tests.evidence_data import FORMULA, figures, seed
 
 
 async def test_evidence_workbook_matches_the_database(bot_with_admins: Harness) -> None:
@@ -132,13 +66,14 @@ async def test_evidence_workbook_matches_the_database(bot_with_admins: Harness) 
     assert any("报告#" in str(r[7]) and "2张" in str(r[7]) for r in constitution[4:])
     assert summary[labels["all_activities"]][2:6] == [3, 470, 6, 2]
     assert summary[labels["qr_residents"]][1] == 2
+    assert summary[labels["qr_quiz"]][1] == 4  # both residents it brought answered 2 each
     assert summary[labels["votes"]][1] == 3
     assert summary[labels["satisfied_share"]][1] == pytest.approx(2 / 3, abs=1e-4)
     assert summary[labels["quiz_participants"]][1] == 2
     assert summary[labels["quiz_answers"]][1] == 4
     assert summary[labels["quiz_correct_share"]][1] == 0.75
     [_header, lecture] = sheets[labels["reach_sheet"]]
-    assert lecture[0] == "东山村普法讲座" and lecture[5] == 2
+    assert lecture[0] == "东山村普法讲座" and lecture[5] == 2 and lecture[8] == 4
     quiz = {row[0]: row for row in sheets[labels["quiz_sheet"]][1:]}
     assert quiz["示例县城关镇"][1:] == [1, 1, 2, 1]
     # The formula-like place is a text cell, nowhere a formula.
@@ -172,3 +107,31 @@ def test_cli_writes_the_same_workbook(tmp_path: Path, monkeypatch: pytest.Monkey
     assert summary["宪法学习宣传"][2:6] == [2, 170, 3, 2]
     with pytest.raises(SystemExit):
         main(["export", "evidence", "--year", "20x6"])
+
+
+async def test_a_coordinator_tags_a_report_for_another_indicator(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    texts, db = bot.ui.engagement, bot.services.db
+    await seed(db)
+    async with db.session() as session:
+        lines = await activities(
+            session=session, period=Period(date(2026, 1, 1), date(2026, 12, 31))
+        )
+    youth = next(line for line in lines if line.activity_type == "youth")
+    admin = bot.api.user(ADMIN_ID)
+    added = await bot.ask(admin, f"/tag {youth.id} 民法典")
+    assert added.content == texts.tag_added.format(id=youth.id, name="民法典宣传")
+    bot.api.send_command(admin, "/export 考核")
+    [document] = await bot.api.wait_for_messages(admin.id)
+    assert document.file is not None
+    summary = {row[0]: row for row in figures(document.file)["汇总"] if row and row[0]}
+    assert summary["民法典宣传"][2:6] == [1, 300, 3, 1]
+    removed = await bot.ask(admin, f"/tag {youth.id} 民法典宣传")
+    assert removed.content == texts.tag_removed.format(id=youth.id, name="民法典宣传")
+    for bad in ["/tag", "/tag 12", "/tag x 民法典", "/tag 99999999999 民法典", "/tag 1 不存在"]:
+        reply = await bot.ask(admin, bad)
+        assert reply.content.startswith("用法"), bad
+    missing = await bot.ask(admin, "/tag 4242 民法典")
+    assert missing.content == texts.tag_no_report.format(id=4242)
+    volunteer = await bot.ask(bot.api.user(3001), f"/tag {youth.id} 民法典")
+    assert volunteer.content == bot.ui.not_allowed

@@ -65,11 +65,13 @@ async def test_a_code_counts_the_residents_it_brought_once(bot_with_admins: Harn
     await subscribe(bot, resident)
     await bot.services.question_log.flush()
     mine = await bot.ask(volunteer, "/myreports")
-    assert "东山村普法讲座（活动）：1 人，提问 2 次，订阅 1 人" in mine.content
+    assert "东山村普法讲座（活动）：1 人，提问 2 次，订阅 1 人，答题 0 道" in mine.content
     assert str(resident.id) not in mine.content
     admin = bot.api.user(ADMIN_ID)
     stats = await bot.ask(admin, "/stats")
-    assert "二维码</b>：2 个，带来 2 位居民，提问 2 次，订阅 1 人" in (stats.source_text or "")
+    assert "二维码</b>：2 个，带来 2 位居民，提问 2 次，订阅 1 人，答题 0 道" in (
+        stats.source_text or ""
+    )
     bot.api.send_command(admin, "/export 二维码")
     [document] = await bot.api.wait_for_messages(admin.id)
     assert document.file is not None

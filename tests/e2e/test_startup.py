@@ -16,6 +16,7 @@ async def test_commands_are_registered_at_startup(bot: Harness) -> None:
         "hotlines",
         "adviser",
         "subscribe",
+        "cases",
         "quiz",
         "help",
     }

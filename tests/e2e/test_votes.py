@@ -2,6 +2,7 @@
 groups, the fallback, /stats and the satisfaction export."""
 
 import io
+from datetime import timedelta
 
 import openpyxl
 from sqlmodel import col, select
@@ -10,6 +11,7 @@ from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from local_api import FakeUser, SentMessage
 from storage.models import Vote
+from storage.questions import unanswered
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.test_questions import WAGES, card_ids
 
@@ -58,6 +60,9 @@ async def test_votes_sit_beside_unsolved_and_a_change_of_mind_replaces_the_vote(
         "answer",
         False,
     )
+    async with bot.services.db.session() as session:  # a 👎 answer is a content gap
+        missed = await unanswered(session=session, since=bot.clock() - timedelta(hours=1))
+    assert [q.text for q in missed] == [WAGES]
     await bot.settle()
     assert len(bot.sent_to(user.id)) == 1  # votes are thanked with a toast, nothing posted
 
