@@ -137,6 +137,13 @@ async def town_of(*, session: AsyncSession, chat_id: int) -> str:
     return (await session.exec(statement)).first() or ""
 
 
+async def group_town(*, session: AsyncSession, chat_id: int, leader_id: int) -> str:
+    """The town a group's round counts for: the group's own town, else its volunteer's."""
+    return await town_of(session=session, chat_id=chat_id) or await town_of(
+        session=session, chat_id=leader_id
+    )
+
+
 # --- one person's attempt --------------------------------------------------------------------
 
 

@@ -110,8 +110,7 @@ async def _group_list(
     chat = update.effective_chat
     assert chat is not None
     async with services.db.session() as session:
-        town = await repo.town_of(session=session, chat_id=chat.id)
-        town = town or await repo.town_of(session=session, chat_id=user_id)
+        town = await repo.group_town(session=session, chat_id=chat.id, leader_id=user_id)
     rows = [
         [
             InlineKeyboardButton(

@@ -37,26 +37,26 @@ async def on_round(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> N
     if not await can_lead(services, user.id):
         await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
         return
-    now = services.now()
+    now, round_ = services.now(), None
     async with services.db.session() as session:
         contest = await repo.get_contest(session=session, contest_id=contest_id)
-        if contest is None or not contest.opens_at <= now < contest.closes_at:
-            await acknowledge(update, services.ui.quiz.contest_not_open, alert=True)
-            return
-        town = await repo.town_of(session=session, chat_id=chat.id)
-        town = town or await repo.town_of(session=session, chat_id=user.id)
-        round_ = await repo.start_round(
-            session=session,
-            round_=QuizRound(
-                contest_id=contest_id,
-                chat_id=chat.id,
-                town=town,
-                started_by=user.id,
-                token=secrets.token_hex(TOKEN_LENGTH // 2),
-                question_ids=contest.question_ids,
-                asked_at=now,
-            ),
-        )
+        if contest is not None and contest.opens_at <= now < contest.closes_at:
+            town = await repo.group_town(session=session, chat_id=chat.id, leader_id=user.id)
+            round_ = await repo.start_round(
+                session=session,
+                round_=QuizRound(
+                    contest_id=contest_id,
+                    chat_id=chat.id,
+                    town=town,
+                    started_by=user.id,
+                    token=secrets.token_hex(TOKEN_LENGTH // 2),
+                    question_ids=contest.question_ids,
+                    asked_at=now,
+                ),
+            )
+    if contest is None or round_ is None:
+        await acknowledge(update, services.ui.quiz.contest_not_open, alert=True)
+        return
     await acknowledge(update)
     await _send_question(ctx, round_, contest)
 
