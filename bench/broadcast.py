@@ -103,6 +103,7 @@ async def start_bot(
     env |= {
         "PUFA_BOT_TOKEN": api.token,
         "PUFA_API_BASE_URL": api.base_url,
+        "PUFA_WEB_PORT": "0",  # any free port: health is not what is measured here
         "PUFA_DATABASE_URL": url,
         "PUFA_ADMIN_IDS": str(COORDINATOR),
         "PUFA_BROADCAST_RATE_PER_SECOND": str(rate),

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import errno
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -47,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
     imp.add_argument("--append", action="store_true", help="追加而不是替换")
+    advisers = sub.add_parser("advisers", help="村（社区）法律顾问").add_subparsers(
+        metavar="ACTION"
+    )
+    adv = _command(advisers, "import", "从 CSV 导入法律顾问（替换全部）", _advisers_import)
+    adv.add_argument("file", type=Path)
     _export_commands(sub)
     return parser
 
@@ -55,7 +61,11 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
     export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
         metavar="WHAT"
     )
-    for name, help_text in (("reports", "导出活动报告"), ("hours", "导出每位志愿者的服务时长")):
+    for name, help_text in (
+        ("reports", "导出活动报告"),
+        ("hours", "导出每位志愿者的服务时长"),
+        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
+    ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
@@ -124,8 +134,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach, a wrong token."""
+    an operator can fix: the database or Telegram out of reach, a wrong token, a port in use."""
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return (
+            f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
+            "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
+        )
     if unavailable(error):
         url = make_url(settings.database_url).render_as_string(hide_password=True)
         return (
@@ -216,6 +231,12 @@ def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.directory_import import import_directory
 
     return import_directory(settings, args.file, append=args.append)
+
+
+def _advisers_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.directory_import import import_advisers
+
+    return import_advisers(settings, args.file)
 
 
 if __name__ == "__main__":

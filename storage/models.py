@@ -105,6 +105,34 @@ class ServicePoint(SQLModel, table=True):
     sample: bool = False
 
 
+class AidPrecheck(SQLModel, table=True):
+    """One finished legal-aid pre-check, anonymous: the outcome, its rule and the local day;
+    never the person nor the answers."""
+
+    __tablename__ = "aid_precheck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    rule: str = Field(max_length=40)
+    result: str = Field(max_length=16)
+
+
+class VillageAdviser(SQLModel, table=True):
+    """一村（社区）一法律顾问, as the district publishes it (samples until a coordinator
+    imports the list)."""
+
+    __tablename__ = "village_adviser"
+
+    id: int | None = Field(default=None, primary_key=True)
+    town: str = Field(max_length=100, index=True)
+    village: str = Field(max_length=100)
+    name: str = Field(max_length=50)
+    office: str = Field(default="", max_length=100)
+    duty: str = Field(default="", max_length=200)
+    contact: str = Field(max_length=100)
+    sample: bool = False
+
+
 class Volunteer(SQLModel, table=True):
     """A registered 普法志愿者 / 法律明白人. Personal fields are blanked on /leave."""
 
@@ -428,3 +456,193 @@ class QuizAnswer(SQLModel, table=True):
     points: int = 0
     elapsed_ms: int = 0
     answered_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# Residents' messages to duty staff (issue 14, migration 0007).
+
+
+class TicketStatus(StrEnum):
+    """open -> taken (a staff member said 接单) -> answered (the desk replied) -> closed."""
+
+    OPEN = "open"
+    TAKEN = "taken"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Ticket(SQLModel, table=True):
+    """A resident's message to a desk (content/desks.yaml). `resident_id`, `text` and `contact`
+    are the personal data: /deleteme blanks them and the ticket stays as an anonymous count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    desk_id: str = Field(max_length=40, index=True)
+    category: str = Field(default="", max_length=40)
+    town: str = Field(default="", max_length=100)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact: str = Field(default="", max_length=40)  # a phone number, only if they agreed
+    status: str = Field(default=TicketStatus.OPEN.value, max_length=12, index=True)
+    taken_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    # The desk should answer by `due_at` (its next opening plus reply_within_hours); unanswered,
+    # it is reminded then and the coordinators are told at `escalate_at`.
+    due_at: datetime = Field(sa_column=_utc_column(index=True))
+    escalate_at: datetime = Field(sa_column=_utc_column(index=True))
+    answered_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    reminded_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    escalated_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    rating: int | None = None  # 1 (不满意) to 3 (满意)
+    # Makes a double-pressed 发送 create one ticket.
+    submission_key: str = Field(max_length=64, unique=True)
+
+
+class TicketEntry(SQLModel, table=True):
+    """One message of a ticket's exchange: the resident's follow-ups and the desk's replies."""
+
+    __tablename__ = "ticket_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+    author: str = Field(max_length=12)  # "resident" | "desk"
+    staff_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class TicketMessage(SQLModel, table=True):
+    """A message the bot sent about a ticket (to a desk's chat or to the resident): a Telegram
+    reply to it belongs to that ticket."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
+
+
+# Reach and results (issue 15, migration 0008): satisfaction votes, QR attribution, the weekly
+# case, volunteers' certificates.
+
+
+class VoteKind(StrEnum):
+    ANSWER = "answer"  # a card the bot answered with (or a card opened from a button)
+    FALLBACK = "fallback"  # the "no card, here is where to get help" reply
+    EVENT = "event"  # a resident's rating of the event whose QR code brought them
+
+
+class Vote(SQLModel, table=True):
+    """One person's 👍 / 👎 on one answer (or event); a change of mind replaces it. `voter_id`
+    becomes NULL on /deleteme, so the figures stay as anonymous counts."""
+
+    __table_args__ = (UniqueConstraint("voter_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    voter_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # "q-<question ref>", "c-<card id>" or "e-<event code>": what was voted on
+    subject: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64, index=True)
+    town: str = Field(default="", max_length=100, index=True)
+    satisfied: bool
+    voted_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+
+
+class QrEvent(SQLModel, table=True):
+    """An event or poster a volunteer made a QR code for (`start=ev_<code>`)."""
+
+    __tablename__ = "qr_event"
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    title: str = Field(max_length=100)
+    kind: str = Field(default="event", max_length=8)  # "event" | "poster"
+    town: str = Field(default="", max_length=100, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    event_date: date | None = None  # an event's day (its rating is asked the day after)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Attribution(SQLModel, table=True):
+    """The first QR code that brought a resident (one row per resident; /deleteme erases it)."""
+
+    resident_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    code: str = Field(max_length=24, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    town: str = Field(default="", max_length=100)
+    touched_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Certificate(SQLModel, table=True):
+    """A volunteer's certificate of recorded hours, checked by its code (`pufa verify`)."""
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    volunteer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    name: str = Field(default="", max_length=100)
+    start: date
+    end: date
+    activities: int = 0
+    hours: float = 0.0
+    issued_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The coordinators' web dashboard (issue 13, migration 0010).
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A one-time login link sent by /dashboard. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "dashboard_login"
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class DashboardSession(SQLModel, table=True):
+    """A signed-in browser. Only the cookie's SHA-256 is stored; `csrf` is checked on every
+    form. Deleted on logout and when its coordinator is demoted."""
+
+    __tablename__ = "dashboard_session"
+
+    id_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    csrf: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_column=_utc_column(index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class GapDecision(StrEnum):
+    IGNORED = "ignored"
+    OUT_OF_SCOPE = "out_of_scope"
+    ANSWERED = "answered"  # added to a card as a sample question or a synonym
+
+
+class ContentGap(SQLModel, table=True):
+    """What a coordinator decided about an unanswered question (by its normalised text):
+    a decided question leaves the content-gaps list for good."""
+
+    __tablename__ = "content_gap"
+
+    question: str = Field(sa_column=Column(String(300), primary_key=True))
+    decision: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64)
+    decided_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    decided_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

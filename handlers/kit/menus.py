@@ -13,7 +13,7 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "subscribe", "quiz", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
 VOLUNTEER = (
     "start",
     "report",
@@ -21,6 +21,8 @@ VOLUNTEER = (
     "profile",
     "topics",
     "legalaid",
+    "hotlines",
+    "adviser",
     "subscribe",
     "quiz",
     "contest",
@@ -34,6 +36,7 @@ COORDINATOR = (
     "broadcast",
     "scheduled",
     "campaigns",
+    "dashboard",
     "help",
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}

@@ -1,10 +1,11 @@
+import io
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 
 from bot.app import build_application
-from bot.runners import SECRET_HEADER, webhook_app
+from bot.server import SECRET_HEADER, WebhookRoute, build_web_app
 from bot.settings import Settings
 from content.loader import Library
 from tests.conftest import sqlite_url
@@ -21,17 +22,40 @@ UPDATE = {
 }
 
 
+MALFORMED = [
+    b"{not json",
+    b" ",
+    b"null",
+    b"[]",
+    b"1",
+    b'"text"',
+    b"{}",
+    b'{"update_id": "7"}',
+    b'{"update_id": 7, "message": []}',
+    b'{"update_id": 7, "message": {"chat": 5}}',
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+]
+
+
 async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library: Library) -> None:
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
     app = build_application(settings, "1:TEST", library=library)
-    server = webhook_app(app, "s3cret", "/hook")
+    server = build_web_app(app, WebhookRoute(path="/hook", secret="s3cret"))
     async with TestClient(TestServer(server)) as client:
         assert (await client.post("/hook", json=UPDATE)).status == 403
         wrong = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "nope"})
         assert wrong.status == 403
         assert app.update_queue.empty()
-        bad = await client.post("/hook", data=b"{not json", headers={SECRET_HEADER: "s3cret"})
-        assert bad.status == 400
+        for body in MALFORMED:
+            bad = await client.post("/hook", data=body, headers={SECRET_HEADER: "s3cret"})
+            assert bad.status == 400, body[:40]
+        huge = b'{"update_id": 1, "pad": "' + b"x" * (2 << 20) + b'"}'
+        too_big = await client.post(
+            "/hook", data=io.BytesIO(huge), headers={SECRET_HEADER: "s3cret"}
+        )
+        assert too_big.status == 413
+        assert app.update_queue.empty()
         ok = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "s3cret"})
         assert ok.status == 200
         assert (await client.get("/healthz")).status == 200

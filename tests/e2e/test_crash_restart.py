@@ -28,6 +28,7 @@ async def start_bot(api: LocalBotApi, database_url: str, cwd: Path) -> asyncio.s
     env |= {
         "PUFA_BOT_TOKEN": api.token,
         "PUFA_API_BASE_URL": api.base_url,
+        "PUFA_WEB_PORT": "0",  # any free port: health is not what is measured here
         "PUFA_DATABASE_URL": database_url,
         "PUFA_ADMIN_IDS": str(COORDINATOR),
         "PUFA_BROADCAST_RATE_PER_SECOND": str(RATE),
