@@ -401,11 +401,20 @@ async def results(*, session: AsyncSession, contest_id: int) -> list[QuizAttempt
 
 
 async def erase_attempts(*, session: AsyncSession, telegram_id: int) -> int:
-    """/deleteme: the person's attempts and answers go (contest totals lose them)."""
+    """/deleteme: the person's attempts and answers go (contest totals lose them); contests
+    they created and rounds they started lose their id."""
     ids = select(QuizAttempt.id).where(col(QuizAttempt.telegram_id) == telegram_id)
     await session.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(ids)))
     result = await session.exec(
         delete(QuizAttempt).where(col(QuizAttempt.telegram_id) == telegram_id)
+    )
+    await session.exec(
+        update(QuizRound).where(col(QuizRound.started_by) == telegram_id).values(started_by=None)
+    )
+    await session.exec(
+        update(QuizContest)
+        .where(col(QuizContest.created_by) == telegram_id)
+        .values(created_by=None)
     )
     return _rowcount(result)
 

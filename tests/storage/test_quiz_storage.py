@@ -178,6 +178,11 @@ async def test_a_contest_is_announced_once(db: Database) -> None:
 
 
 async def test_erasure_takes_the_persons_attempts_and_answers(db: Database) -> None:
+    contest_id = await contest(db)  # created by person 1
+    async with db.session() as session:
+        await erase_person(session=session, telegram_id=1)
+        stored_contest = await repo.get_contest(session=session, contest_id=contest_id)
+        assert stored_contest is not None and stored_contest.created_by is None
     async with db.session() as session:
         stored = await repo.start_attempt(session=session, attempt=attempt(41))
         other = await repo.start_attempt(session=session, attempt=attempt(42))
