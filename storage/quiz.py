@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, CursorResult, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
@@ -187,30 +188,28 @@ async def get_attempt(*, session: AsyncSession, attempt_id: int) -> QuizAttempt 
 
 
 async def press_state(*, session: AsyncSession, attempt_id: int) -> Press | None:
-    """The attempt and its contest's clock, in one read."""
+    """The attempt and its contest's clock, in one read (plain columns: this is the hot path
+    of a contest, thousands of presses a minute)."""
+    attempt, contest = QuizAttempt.__table__.c, QuizContest.__table__.c  # type: ignore[attr-defined]
     statement = (
-        select(QuizAttempt, QuizContest.seconds, QuizContest.closes_at, QuizContest.title)
-        .outerjoin(QuizContest, col(QuizContest.id) == col(QuizAttempt.contest_id))
-        .where(col(QuizAttempt.id) == attempt_id)
+        sa_select(
+            attempt.telegram_id,
+            attempt.chat_id,
+            attempt.token,
+            attempt.position,
+            attempt.asked_at,
+            attempt.picked,
+            attempt.question_ids,
+            attempt.finished_at.is_not(None),
+            contest.seconds,
+            contest.closes_at,
+            contest.title,
+        )
+        .select_from(QuizAttempt.__table__.outerjoin(QuizContest.__table__))  # type: ignore[attr-defined]
+        .where(attempt.id == attempt_id)
     )
-    row = (await session.exec(statement)).first()
-    if row is None:
-        return None
-    attempt, seconds, closes_at, title = row
-    return Press(
-        attempt_id,
-        attempt.telegram_id,
-        attempt.chat_id,
-        attempt.token,
-        attempt.position,
-        attempt.asked_at,
-        attempt.picked,
-        attempt.question_ids,
-        attempt.finished_at is not None,
-        seconds,
-        closes_at,
-        title,
-    )
+    found = (await (await session.connection()).execute(statement)).first()
+    return None if found is None else Press(attempt_id, *found)
 
 
 async def set_picked(
