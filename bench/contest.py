@@ -1,14 +1,15 @@
 """A contest at district scale: 5,000 participants answering within one minute.
 
-Drives the storage and domain layers exactly as the handlers do for each press (read the
-attempt and contest; mark the answer against the clock; write it with one conditional
-update; read the new score), open loop: every participant joins and answers their questions
-at random moments of the minute, one after the other as a person would. Printed: the offered
-and recorded rates, how late answers were written after they arrived (p50, p99, max), that
-every answer was written exactly once, and the time to compute the leaderboard (the top 10
-and every town; target < 1 s) and to export the results.
+Drives the storage and domain layers as the handlers do for each press (参加: the contest,
+the town, the attempt; an answer: one read of the attempt and its contest, marked against
+the clock, one conditional write), open loop: every participant joins and answers at random
+moments of the minute, one after the other as a person would, and the presses are handled in
+turn as the bot handles updates. Printed: the offered and recorded rates, how late presses
+were handled after they arrived (p50, p99, max), that every answer was written exactly once,
+the CPU per press, and the time to compute the leaderboard (the top 10 and every town;
+target < 1 s) and to export the results.
 
-    python bench/contest.py [--participants 5000] [--questions 5] [--seconds 60]
+    python bench/contest.py [--participants 5000] [--questions 1] [--seconds 60]
         [--backend sqlite|postgresql|both]
 
 PostgreSQL at PUFA_TEST_DATABASE_URL (or postgres@127.0.0.1:5432/test), in a fresh schema.
@@ -266,7 +267,7 @@ async def bench(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=5000)
-    parser.add_argument("--questions", type=int, default=5)
+    parser.add_argument("--questions", type=int, default=1, help="answers a participant")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--workers", type=int, default=1, help="presses handled at once")

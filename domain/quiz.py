@@ -4,6 +4,7 @@ reading a coordinator's numbers, and the leaderboard as text."""
 import html
 import random
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 from content.campaigns import Campaign
 from content.quiz import QuizQuestion
 from content.ui_quiz import QuizTexts
-from documents.tables import Format, TableWriter
+from documents.tables import Cell, Format, TableWriter
 from storage.models import QuizAttempt, QuizContest
 from storage.quiz import Board, Given, Press, TownLine
 
@@ -228,14 +229,19 @@ def contest_table(
     fmt: Format,
     tz: ZoneInfo,
 ) -> bytes:
-    """Every attempt, best first (rank, first name, town, score, time, alone or in a group),
-    as XLSX or CSV."""
+    """Every attempt, best first (the rank overall and within the town, first name, town,
+    score, time, alone or in a group), as XLSX or CSV: the leaderboard of each town is the
+    sheet filtered by town."""
     writer = TableWriter(fmt, contest.title, ui.export_headers)
     questions = len(split_ids(contest.question_ids))
-    writer.add_rows(
-        [
+    in_town: Counter[str] = Counter()
+    rows: list[list[Cell]] = []
+    for rank, attempt in enumerate(attempts, 1):
+        in_town[attempt.town] += 1
+        rows.append(
             [
                 rank,
+                in_town[attempt.town],
                 attempt.first_name,
                 attempt.town,
                 attempt.score,
@@ -245,9 +251,8 @@ def contest_table(
                 _local(attempt.started_at, tz),
                 _local(attempt.finished_at, tz),
             ]
-            for rank, attempt in enumerate(attempts, 1)
-        ]
-    )
+        )
+    writer.add_rows(rows)
     return writer.finish()
 
 

@@ -1,13 +1,13 @@
-"""Quiz attempts, contests and group rounds: every answer is one conditional write, so a
-replayed button, a second answer or an answer to a question already passed changes nothing."""
+"""Quiz attempts and contests (group rounds: storage.quiz_rounds): every answer is one
+conditional write, so a replayed button, a second answer or an answer to a question already
+passed changes nothing."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ColumnElement, CursorResult, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,12 +72,6 @@ class Press:
     title: str | None
 
 
-class GroupOutcome(StrEnum):
-    RECORDED = "recorded"
-    TWICE = "twice"  # this person answered this question already
-    ELSEWHERE = "elsewhere"  # their one attempt at the contest was made elsewhere
-
-
 # --- contests --------------------------------------------------------------------------------
 
 
@@ -119,7 +113,7 @@ async def mark_announced(*, session: AsyncSession, contest_id: int, now: datetim
         .where(col(QuizContest.id) == contest_id, col(QuizContest.announced_at).is_(None))
         .values(announced_at=now)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 # --- towns -----------------------------------------------------------------------------------
@@ -180,30 +174,28 @@ async def get_attempt(*, session: AsyncSession, attempt_id: int) -> QuizAttempt 
 
 
 async def press_state(*, session: AsyncSession, attempt_id: int) -> Press | None:
-    """The attempt and its contest's clock, in one read."""
+    """The attempt and its contest's clock, in one read (plain columns: this is the hot path
+    of a contest, thousands of presses a minute)."""
+    attempt, contest = QuizAttempt.__table__.c, QuizContest.__table__.c  # type: ignore[attr-defined]
     statement = (
-        select(QuizAttempt, QuizContest.seconds, QuizContest.closes_at, QuizContest.title)
-        .outerjoin(QuizContest, col(QuizContest.id) == col(QuizAttempt.contest_id))
-        .where(col(QuizAttempt.id) == attempt_id)
+        sa_select(
+            attempt.telegram_id,
+            attempt.chat_id,
+            attempt.token,
+            attempt.position,
+            attempt.asked_at,
+            attempt.picked,
+            attempt.question_ids,
+            attempt.finished_at.is_not(None),
+            contest.seconds,
+            contest.closes_at,
+            contest.title,
+        )
+        .select_from(QuizAttempt.__table__.outerjoin(QuizContest.__table__))  # type: ignore[attr-defined]
+        .where(attempt.id == attempt_id)
     )
-    row = (await session.exec(statement)).first()
-    if row is None:
-        return None
-    attempt, seconds, closes_at, title = row
-    return Press(
-        attempt_id,
-        attempt.telegram_id,
-        attempt.chat_id,
-        attempt.token,
-        attempt.position,
-        attempt.asked_at,
-        attempt.picked,
-        attempt.question_ids,
-        attempt.finished_at is not None,
-        seconds,
-        closes_at,
-        title,
-    )
+    found = (await (await session.connection()).execute(statement)).first()
+    return None if found is None else Press(attempt_id, *found)
 
 
 async def set_picked(
@@ -213,7 +205,7 @@ async def set_picked(
     result = await session.exec(
         update(QuizAttempt).where(*_at(attempt_id, position)).values(picked=picked)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 @dataclass(frozen=True)
@@ -253,7 +245,9 @@ async def record_answer(
     ).first()
     if row is None:
         return None
-    await session.exec(insert(QuizAnswer).values(**_answer(attempt_id, position, given, now)))
+    await session.exec(
+        insert(QuizAnswer).values(**answer_values(attempt_id, position, given, now))
+    )
     return Standing(int(row[0]), int(row[1]))
 
 
@@ -265,7 +259,9 @@ def _at(attempt_id: int, position: int) -> list[ColumnElement[bool]]:
     ]
 
 
-def _answer(attempt_id: int, position: int, given: Given, now: datetime) -> dict[str, object]:
+def answer_values(
+    attempt_id: int, position: int, given: Given, now: datetime
+) -> dict[str, object]:
     return {
         "attempt_id": attempt_id,
         "position": position,
@@ -276,85 +272,6 @@ def _answer(attempt_id: int, position: int, given: Given, now: datetime) -> dict
         "elapsed_ms": given.elapsed_ms,
         "answered_at": now,
     }
-
-
-# --- group rounds ----------------------------------------------------------------------------
-
-
-async def start_round(*, session: AsyncSession, round_: QuizRound) -> QuizRound:
-    session.add(round_)
-    await session.flush()
-    return round_
-
-
-async def get_round(*, session: AsyncSession, round_id: int) -> QuizRound | None:
-    return await session.get(QuizRound, round_id)
-
-
-async def advance_round(
-    *, session: AsyncSession, round_id: int, position: int, now: datetime, last: bool
-) -> bool:
-    """To the next question (or the end), once: False if it moved on already."""
-    values: dict[str, object] = {"finished_at": now} if last else {"position": position + 1}
-    values["asked_at"] = now
-    result = await session.exec(
-        update(QuizRound)
-        .where(
-            col(QuizRound.id) == round_id,
-            col(QuizRound.position) == position,
-            col(QuizRound.finished_at).is_(None),
-        )
-        .values(**values)
-    )
-    return _rowcount(result) == 1
-
-
-async def group_answer(
-    *,
-    session: AsyncSession,
-    round_: QuizRound,
-    member: QuizAttempt,
-    given: Given,
-    now: datetime,
-) -> GroupOutcome:
-    """A group member's answer to the round's current question. Their attempt at the contest
-    is made here on their first answer (`member`, unsaved); if they made it elsewhere (alone,
-    or in another group) the answer is refused."""
-    attempt = await attempt_of(
-        session=session, contest_id=round_.contest_id, telegram_id=member.telegram_id
-    )
-    if attempt is None:
-        attempt = await start_attempt(session=session, attempt=member)
-        if attempt is None:
-            return GroupOutcome.TWICE
-    if attempt.round_id != round_.id:
-        return GroupOutcome.ELSEWHERE
-    try:
-        async with session.begin_nested():
-            assert attempt.id is not None
-            answer = _answer(attempt.id, round_.position, given, now)
-            await session.exec(insert(QuizAnswer).values(**answer))
-    except IntegrityError:
-        return GroupOutcome.TWICE
-    await session.exec(
-        update(QuizAttempt)
-        .where(col(QuizAttempt.id) == attempt.id)
-        .values(
-            position=round_.position + 1,
-            score=QuizAttempt.score + given.points,
-            total_ms=QuizAttempt.total_ms + given.elapsed_ms,
-        )
-    )
-    return GroupOutcome.RECORDED
-
-
-async def round_board(*, session: AsyncSession, round_id: int) -> list[Entry]:
-    statement = (
-        select(QuizAttempt)
-        .where(col(QuizAttempt.round_id) == round_id)
-        .order_by(col(QuizAttempt.score).desc(), col(QuizAttempt.total_ms), col(QuizAttempt.id))
-    )
-    return [_entry(a) for a in (await session.exec(statement)).all()]
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -380,7 +297,7 @@ async def board(*, session: AsyncSession, contest_id: int, limit: int) -> Board:
         )
     ).all()
     lines = [TownLine(town, int(people), int(points or 0)) for town, people, points in towns]
-    return Board(sum(t.people for t in lines), [_entry(a) for a in top], lines)
+    return Board(sum(t.people for t in lines), [entry_of(a) for a in top], lines)
 
 
 async def results(*, session: AsyncSession, contest_id: int) -> list[QuizAttempt]:
@@ -394,29 +311,29 @@ async def results(*, session: AsyncSession, contest_id: int) -> list[QuizAttempt
 
 
 async def erase_attempts(*, session: AsyncSession, telegram_id: int) -> int:
-    """/deleteme: the person's attempts and answers go (contest totals lose them)."""
+    """/deleteme: the person's attempts and answers go (contest totals lose them); contests
+    they created and rounds they started lose their id."""
     ids = select(QuizAttempt.id).where(col(QuizAttempt.telegram_id) == telegram_id)
     await session.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(ids)))
     result = await session.exec(
         delete(QuizAttempt).where(col(QuizAttempt.telegram_id) == telegram_id)
     )
-    return _rowcount(result)
+    await session.exec(
+        update(QuizRound).where(col(QuizRound.started_by) == telegram_id).values(started_by=None)
+    )
+    await session.exec(
+        update(QuizContest)
+        .where(col(QuizContest.created_by) == telegram_id)
+        .values(created_by=None)
+    )
+    return rowcount(result)
 
 
-def _entry(attempt: QuizAttempt) -> Entry:
+def entry_of(attempt: QuizAttempt) -> Entry:
+    """An attempt as a board shows it."""
     return Entry(attempt.first_name, attempt.town, attempt.score, attempt.total_ms)
 
 
-def _rowcount(result: object) -> int:
+def rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE changed (0 if the driver cannot say)."""
     return result.rowcount if isinstance(result, CursorResult) else 0
-
-
-async def answers_at(*, session: AsyncSession, round_id: int, position: int) -> int:
-    """How many members answered the round's question at `position`."""
-    statement = (
-        select(func.count())
-        .select_from(QuizAnswer)
-        .join(QuizAttempt, col(QuizAttempt.id) == col(QuizAnswer.attempt_id))
-        .where(col(QuizAttempt.round_id) == round_id, col(QuizAnswer.position) == position)
-    )
-    return int((await session.exec(statement)).one())

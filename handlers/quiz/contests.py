@@ -21,6 +21,7 @@ from handlers.quiz.render import when
 from scheduler.planning import Plan, PlanError
 from scheduler.timeparse import Now
 from storage import quiz as repo
+from storage import quiz_rounds as rounds
 from storage.audience import Audience
 from storage.models import QuizContest
 
@@ -110,8 +111,7 @@ async def _group_list(
     chat = update.effective_chat
     assert chat is not None
     async with services.db.session() as session:
-        town = await repo.town_of(session=session, chat_id=chat.id)
-        town = town or await repo.town_of(session=session, chat_id=user_id)
+        town = await rounds.group_town(session=session, chat_id=chat.id, leader_id=user_id)
     rows = [
         [
             InlineKeyboardButton(

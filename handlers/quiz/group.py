@@ -18,8 +18,9 @@ from handlers.kit.roles import role_of
 from handlers.quiz.buttons import TOKEN_LENGTH, QuizButton, make, press
 from handlers.quiz.render import answer_rows, letters, question_html
 from storage import quiz as repo
+from storage import quiz_rounds as rounds
 from storage.models import QuizAttempt, QuizContest, QuizRound, Role
-from storage.quiz import GroupOutcome
+from storage.quiz_rounds import GroupOutcome
 
 
 async def can_lead(services: Services, telegram_id: int) -> bool:
@@ -37,26 +38,26 @@ async def on_round(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> N
     if not await can_lead(services, user.id):
         await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
         return
-    now = services.now()
+    now, round_ = services.now(), None
     async with services.db.session() as session:
         contest = await repo.get_contest(session=session, contest_id=contest_id)
-        if contest is None or not contest.opens_at <= now < contest.closes_at:
-            await acknowledge(update, services.ui.quiz.contest_not_open, alert=True)
-            return
-        town = await repo.town_of(session=session, chat_id=chat.id)
-        town = town or await repo.town_of(session=session, chat_id=user.id)
-        round_ = await repo.start_round(
-            session=session,
-            round_=QuizRound(
-                contest_id=contest_id,
-                chat_id=chat.id,
-                town=town,
-                started_by=user.id,
-                token=secrets.token_hex(TOKEN_LENGTH // 2),
-                question_ids=contest.question_ids,
-                asked_at=now,
-            ),
-        )
+        if contest is not None and contest.opens_at <= now < contest.closes_at:
+            town = await rounds.group_town(session=session, chat_id=chat.id, leader_id=user.id)
+            round_ = await rounds.start_round(
+                session=session,
+                round_=QuizRound(
+                    contest_id=contest_id,
+                    chat_id=chat.id,
+                    town=town,
+                    started_by=user.id,
+                    token=secrets.token_hex(TOKEN_LENGTH // 2),
+                    question_ids=contest.question_ids,
+                    asked_at=now,
+                ),
+            )
+    if contest is None or round_ is None:
+        await acknowledge(update, services.ui.quiz.contest_not_open, alert=True)
+        return
     await acknowledge(update)
     await _send_question(ctx, round_, contest)
 
@@ -89,7 +90,7 @@ async def _current(
     round_ = contest = None
     if parsed is not None:
         async with services.db.session() as session:
-            round_ = await repo.get_round(session=session, round_id=parsed[0])
+            round_ = await rounds.get_round(session=session, round_id=parsed[0])
             if round_ is not None:
                 contest = await repo.get_contest(session=session, contest_id=round_.contest_id)
     chat = update.effective_chat
@@ -140,7 +141,7 @@ async def on_answer(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
     )
     given = repo.Given(question.id, str(option), marked.correct, marked.points, marked.elapsed_ms)
     async with services.db.session() as session:
-        outcome = await repo.group_answer(
+        outcome = await rounds.group_answer(
             session=session, round_=round_, member=member, given=given, now=now
         )
     if outcome is GroupOutcome.TWICE:
@@ -169,13 +170,13 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
     total = len(split_ids(round_.question_ids))
     last, now = round_.position + 1 >= total, services.now()
     async with services.db.session() as session:
-        moved = await repo.advance_round(
+        moved = await rounds.advance_round(
             session=session, round_id=round_.id, position=round_.position, now=now, last=last
         )
-        answered = await repo.answers_at(
+        answered = await rounds.answers_at(
             session=session, round_id=round_.id, position=round_.position
         )
-        board = await repo.round_board(session=session, round_id=round_.id) if last else []
+        board = await rounds.round_board(session=session, round_id=round_.id) if last else []
     if not moved:
         await acknowledge(update, services.ui.quiz.question_over, alert=True)
         return

@@ -58,28 +58,32 @@ async def on_join(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
     user, services = update.effective_user, ctx.services
     ui = services.ui.quiz
     contest_id = callbacks.number(args[0]) if args else None
-    if user is None or contest_id is None or not await require_private(update, ctx):
+    if user is None or contest_id is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
         return
-    now = services.now()
+    if not await require_private(update, ctx):
+        return
+    attempt = _attempt(ctx, user.id, user.id, user.first_name, ids="")
+    now, stored = attempt.started_at, None
     async with services.db.session() as session:
         contest = await repo.get_contest(session=session, contest_id=contest_id)
-        if contest is None or not contest.opens_at <= now < contest.closes_at:
-            await acknowledge(update, ui.contest_not_open, alert=True)
-            return
-        attempt = _attempt(ctx, user.id, user.id, user.first_name, ids=contest.question_ids)
-        attempt.contest_id = contest.id
-        attempt.town = await repo.town_of(session=session, chat_id=user.id)
-        stored = await repo.start_attempt(session=session, attempt=attempt)
-    if stored is None:
-        await acknowledge(update, ui.contest_once.format(title=contest.title), alert=True)
+        if contest is not None and contest.opens_at <= now < contest.closes_at:
+            attempt.contest_id, attempt.question_ids = contest.id, contest.question_ids
+            attempt.town = await repo.town_of(session=session, chat_id=user.id)
+            stored = await repo.start_attempt(session=session, attempt=attempt)
+    if contest is None or stored is None:
+        refusal = ui.contest_not_open
+        if contest is not None and contest.opens_at <= now < contest.closes_at:
+            refusal = ui.contest_once.format(title=contest.title)
+        await acknowledge(update, refusal, alert=True)
         return
     await acknowledge(update)
     questions = len(split_ids(contest.question_ids))
-    await reply_html(
-        update,
-        ui.contest_intro.format(title=contest.title, questions=questions, seconds=contest.seconds),
+    intro = ui.contest_intro.format(
+        title=html.escape(contest.title), questions=questions, seconds=contest.seconds
     )
-    await send_question(ctx, attempt, contest.seconds)
+    await reply_html(update, intro)
+    await send_question(ctx, stored, contest.seconds)
 
 
 def _attempt(

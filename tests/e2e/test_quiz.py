@@ -1,8 +1,12 @@
 """/quiz end to end: five questions, an explanation and the card after each, multiple choice
 ticked then submitted, the score; a replayed or someone else's press changes nothing."""
 
+import logging
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from content.loader import Library
@@ -93,3 +97,29 @@ async def test_in_a_group_only_the_one_who_asked_answers(
             bot.api.press(owner, question_message, option_data(question_message, 0))
             edited, _ = await bot.api.wait_for_messages(GROUP, 2)
             assert question.explanation in edited.content
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.builds(
+        lambda kind, action, tail: f"1:{kind}:{action}{tail}",
+        st.sampled_from(["q", "qc"]),
+        st.sampled_from(["a", "s", "j", "g", "r", "n", "x", "new", "ok", "camp", ""]),
+        st.text("0123456789abcdefxlsv:", max_size=40),
+    )
+)
+async def test_any_quiz_button_press_is_answered_without_errors(
+    bot: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
+    """Forged or stale quiz and contest buttons: a polite answer, never an error."""
+    owner = bot.api.user(8399, "小周")
+    if not bot.api.messages_to(owner.id):
+        await bot.ask(owner, "/quiz")
+    message = bot.api.messages_to(owner.id)[0]
+    update = bot.api.press(owner, message, data)
+    answer = await bot.api.wait_for_answer(update)
+    await bot.settle()
+    assert answer["text"], data
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -8,10 +8,12 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage import quiz as repo
+from storage import quiz_rounds as rounds
 from storage.audience import Audience, audience_chat_ids
 from storage.db import Database
 from storage.models import QuizAnswer, QuizAttempt, QuizContest, QuizRound
-from storage.quiz import Given, GroupOutcome, Standing
+from storage.quiz import Given, Standing
+from storage.quiz_rounds import GroupOutcome
 from storage.volunteers import erase_person
 from tests.clock import QUIET
 
@@ -106,7 +108,7 @@ async def test_one_attempt_a_person_and_contest(db: Database) -> None:
 async def test_group_members_answer_once_and_only_in_one_place(db: Database) -> None:
     contest_id = await contest(db)
     async with db.session() as session:
-        round_ = await repo.start_round(
+        round_ = await rounds.start_round(
             session=session,
             round_=QuizRound(
                 contest_id=contest_id,
@@ -121,7 +123,7 @@ async def test_group_members_answer_once_and_only_in_one_place(db: Database) -> 
     async def answer(telegram_id: int) -> GroupOutcome:
         member = attempt(telegram_id, contest_id, round_id=round_.id, chat_id=-5)
         async with db.session() as session:
-            return await repo.group_answer(
+            return await rounds.group_answer(
                 session=session, round_=round_, member=member, given=RIGHT, now=QUIET
             )
 
@@ -129,11 +131,11 @@ async def test_group_members_answer_once_and_only_in_one_place(db: Database) -> 
     assert await answer(21) is GroupOutcome.TWICE
     assert await answer(22) is GroupOutcome.ELSEWHERE
     async with db.session() as session:
-        assert await repo.answers_at(session=session, round_id=round_.id or 0, position=0) == 1
-        assert await repo.advance_round(
+        assert await rounds.answers_at(session=session, round_id=round_.id or 0, position=0) == 1
+        assert await rounds.advance_round(
             session=session, round_id=round_.id or 0, position=0, now=QUIET, last=False
         )
-        assert not await repo.advance_round(
+        assert not await rounds.advance_round(
             session=session, round_id=round_.id or 0, position=0, now=QUIET, last=False
         )
 
@@ -178,6 +180,11 @@ async def test_a_contest_is_announced_once(db: Database) -> None:
 
 
 async def test_erasure_takes_the_persons_attempts_and_answers(db: Database) -> None:
+    contest_id = await contest(db)  # created by person 1
+    async with db.session() as session:
+        await erase_person(session=session, telegram_id=1)
+        stored_contest = await repo.get_contest(session=session, contest_id=contest_id)
+        assert stored_contest is not None and stored_contest.created_by is None
     async with db.session() as session:
         stored = await repo.start_attempt(session=session, attempt=attempt(41))
         other = await repo.start_attempt(session=session, attempt=attempt(42))
