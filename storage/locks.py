@@ -94,7 +94,10 @@ class AdvisoryLock:
             url,
             poolclass=NullPool,
             # named, so an operator sees in pg_stat_activity which session holds which bot
-            connect_args={"server_settings": {"application_name": f"pufa-instance-lock {key}"}},
+            connect_args={
+                "server_settings": {"application_name": f"pufa-instance-lock {key}"},
+                "timeout": PING_TIMEOUT,  # a standby told to stop never waits long on connect
+            },
         )
         self._connection: AsyncConnection | None = None
         self._held = False

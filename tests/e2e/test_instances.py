@@ -291,3 +291,46 @@ async def test_two_processes_started_together_send_everything_once(
     assert len([t for t in to_coordinator if "今日活动报告" in t]) == 1
     assert len([t for t in to_coordinator if "正在发送" in t]) <= 3
     assert api.flood_errors == 0 and conflicts(api) == 0
+
+
+async def test_a_report_begun_on_the_killed_instance_is_finished_on_the_standby(
+    tmp_path: Path,
+) -> None:
+    """A volunteer is mid-/report when the active instance is killed: the standby takes over
+    and the volunteer carries on from the same step, pressing the buttons the first sent."""
+    async with LocalBotApi() as api, store("sqlite", tmp_path) as data:
+        settings = {"admin_ids": str(COORDINATOR), "user_rate_per_minute": "1000"}
+        first = await start_bot(api, data, tmp_path, name="first", settings=settings)
+        second: BotProcess | None = None
+        try:
+            await eventually(lambda: is_role(first, "active", 200))
+            second = await start_bot(api, data, tmp_path, name="second", settings=settings)
+            await eventually(lambda: is_role(second, "standby", 503))
+            admin = api.user(COORDINATOR, "协调员")
+            api.send_command(admin, "/invite 城关镇 单次")
+            invitation, _qr = await api.wait_for_messages(admin.id, 2)
+            code = invitation.content.split("邀请码：", 1)[1][:10]
+            user = api.user(73_001, "志愿者")
+            api.send_command(user, f"/start join_{code}")
+            await api.wait_for_messages(user.id)
+            api.send_text(user, "王志愿")
+            [place] = await api.wait_for_messages(user.id)
+            api.press_button(user, place, "城关社区")
+            [org] = await api.wait_for_messages(user.id)
+            api.press_button(user, org, "跳过")
+            await api.wait_for_messages(user.id, 2)
+            api.send_text(user, "138 0013 8000")
+            [done] = await api.wait_for_messages(user.id)
+            assert "登记成功" in done.content, done.content
+            api.send_command(user, "/report")
+            [types] = await api.wait_for_messages(user.id)
+            api.press_button(user, types, "宪法宣传")
+            [topics] = await api.wait_for_messages(user.id)
+            first.process.send_signal(signal.SIGKILL)
+            await first.process.wait()
+            await eventually(lambda: is_role(second, "active", 200))
+            api.press_button(user, topics, "完成")  # a button the killed instance sent
+            [date] = await api.wait_for_messages(user.id)
+            assert "日期" in date.content, date.content
+        finally:
+            await stop_all(first, *([second] if second else []))
