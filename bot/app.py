@@ -1,6 +1,7 @@
 """Composition root: the services, the PTB Application, and every feature in one ordered
 registration block."""
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def build_application(
         rate_limiter=limiter,
     )
     db = Database(settings.database_url)
+    writes = asyncio.Lock()  # the write-behinds take turns
     services = Services(
         library=library,
         index=index or SearchIndex(library.cards.values(), library.lexicon),
@@ -62,8 +64,8 @@ def build_application(
         volunteering=volunteer_settings(settings),
         broadcasting=build_broadcasting(settings, bot, pacer, library, db, clock),
         chats=Conversations(db, clock),
-        question_log=WriteBehind(db, log_questions, name="question-log"),
-        people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        question_log=WriteBehind(db, log_questions, name="question-log", turn=writes),
+        people_seen=WriteBehind(db, touch_people, name="people-seen", turn=writes),
     )
     builder: Any = (
         ApplicationBuilder()
