@@ -3,7 +3,6 @@ registration block."""
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -12,7 +11,7 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
-from content.index_cache import cached_content, default_cache_dir
+from content.index_cache import cached_content
 from content.loader import Library
 from content.search import SearchIndex
 from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
@@ -44,7 +43,7 @@ def build_application(
     prebuilt library and index (both read-only, so one serves many bots) and their clock."""
     timedelta_retry_after()
     if library is None:
-        library, index = cached_content(settings.content_dir, cache_dir(settings))
+        library, index = cached_content(settings.content_dir, settings.cache_path)
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
         token,
@@ -94,10 +93,6 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
-
-
-def cache_dir(settings: Settings) -> Path:
-    return settings.cache_dir or default_cache_dir()
 
 
 def volunteer_settings(settings: Settings) -> VolunteerSettings:

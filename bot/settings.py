@@ -1,5 +1,6 @@
 """Runtime configuration, read once from the environment (and an optional `.env`)."""
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -79,6 +80,13 @@ class Settings(BaseSettings):
         """PTB's `base_file_url` for the same server (…/bot -> …/file/bot)."""
         base = self.api_base_url.rstrip("/")
         return (base[: -len("/bot")] if base.endswith("/bot") else base) + "/file/bot"
+
+    @property
+    def cache_path(self) -> Path:
+        """PUFA_CACHE_DIR, else $XDG_CACHE_HOME/pufa-bot, else ~/.cache/pufa-bot."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pufa-bot"
 
     @property
     def token(self) -> str | None:

@@ -26,12 +26,6 @@ log = logging.getLogger(__name__)
 PREFIX = "content-"
 
 
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/pufa-bot, else ~/.cache/pufa-bot."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pufa-bot"
-
-
 def content_key(content_dir: Path | None) -> str:
     """A hash of the content, the code that turns it into an index, and the library versions."""
     digest = hashlib.sha256()
