@@ -11,8 +11,11 @@ Above 30/s the bot pays (`allow_paid_broadcast`), and the server still refuses f
 over Telegram's 30/s. `--reference` times the yardstick instead: a bare PTB loop sending the
 same message to every recipient (16 at a time, no database), against the same server.
 
+`--backend postgresql` runs the bot on a fresh PostgreSQL database at PUFA_TEST_DATABASE_URL
+(or postgres@127.0.0.1:5432/test) instead of a SQLite file.
+
 Run: python bench/broadcast.py [--recipients 10000] [--rate 30] [--only clean|kill]
-     [--reference]
+     [--reference] [--backend sqlite|postgresql]
 """
 
 import argparse
@@ -22,13 +25,17 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from content.loader import load_library
 from local_api import LocalBotApi
@@ -40,6 +47,7 @@ from storage.db import Database
 from storage.models import Recipient, Subscription
 
 COORDINATOR = 900_001
+PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 FIRST_ID = 100_000_001
 
 
@@ -161,9 +169,34 @@ async def outcome(url: str, broadcast_id: int, tally: Tally) -> dict[str, int]:
     }
 
 
-async def run(recipients: int, rate: float, kill: bool) -> dict[str, object]:
+@asynccontextmanager
+async def database_url(backend: str, folder: str) -> AsyncIterator[str]:
+    """A fresh database: a SQLite file in `folder`, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{folder}/bench.db"
+        return
+    admin_url = os.environ.get("PUFA_TEST_DATABASE_URL", PG_DEFAULT)
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def run(recipients: int, rate: float, kill: bool, backend: str) -> dict[str, object]:
     data = tempfile.mkdtemp(prefix="pufa-bench-broadcast-")
-    url = f"sqlite+aiosqlite:///{data}/bench.db"
+    async with database_url(backend, data) as url:
+        return await run_on(url, data, recipients, rate, kill)
+
+
+async def run_on(
+    url: str, data: str, recipients: int, rate: float, kill: bool
+) -> dict[str, object]:
     broadcast_id = await prepare(url, recipients)
     first, last = FIRST_ID, FIRST_ID + recipients - 1
     async with LocalBotApi(enforce_limits=True) as api:
@@ -240,11 +273,11 @@ async def reference(recipients: int, rate: float) -> None:
     print(f"  CPU of this process (loop and server): {cpu / recipients * 1000:.1f} ms/message")
 
 
-async def main(recipients: int, rate: float, only: str | None) -> None:
+async def main(recipients: int, rate: float, only: str | None, backend: str) -> None:
     for kill in (False, True):
         if only and only != ("kill" if kill else "clean"):
             continue
-        report(await run(recipients, rate, kill), recipients, rate)
+        report(await run(recipients, rate, kill, backend), recipients, rate)
 
 
 if __name__ == "__main__":
@@ -253,9 +286,10 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=30)
     parser.add_argument("--only", choices=["clean", "kill"])
     parser.add_argument("--reference", action="store_true", help="time a bare PTB send loop")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     if args.reference:
         asyncio.run(reference(args.recipients, args.rate))
     else:
-        asyncio.run(main(args.recipients, args.rate, args.only))
+        asyncio.run(main(args.recipients, args.rate, args.only, args.backend))
     sys.exit(0)

@@ -27,6 +27,12 @@ from local_api import LocalBotApi
 QUESTIONS = ["老板拖欠工资怎么办", "哪里可以免费请律师", "借钱不还怎么办", "今天天气怎么样"]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -86,6 +92,7 @@ async def main(
             print(f"start-up to first answer ({name}, fresh database): {startup:.2f} s")
             total = users * per_user
             before = len(api.sent)
+            cpu0 = cpu_seconds(proc.pid)
             t1 = time.perf_counter()
             for round_ in range(per_user):
                 for uid in range(1000, 1000 + users):
@@ -95,11 +102,13 @@ async def main(
                 if time.perf_counter() - t1 > 300:
                     raise TimeoutError(f"only {len(api.sent) - before}/{total} answers")
             elapsed = time.perf_counter() - t1
+            cpu = cpu_seconds(proc.pid) - cpu0
             print(
                 f"{total} questions from {users} users answered in {elapsed:.2f} s: "
                 f"{total / elapsed:.1f} updates/s (bot send limit {rate:g}/s, "
                 f"sendMessage latency {latency * 1000:g} ms)"
             )
+            print(f"CPU of {name} per update: {cpu / total * 1000:.1f} ms")
             print(f"peak RSS of {name}: {peak_rss_mb(proc.pid):.0f} MB")
         finally:
             proc.terminate()

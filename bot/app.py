@@ -1,8 +1,8 @@
 """Composition root: the services, the PTB Application, and every feature in one ordered
 registration block."""
 
+import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -11,8 +11,8 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
-from content.index_cache import cached_content, default_cache_dir
-from content.loader import Library
+from content.index_cache import cached_content
+from content.loader import Library, build_index
 from content.search import SearchIndex
 from handlers import (
     broadcasts,
@@ -60,7 +60,7 @@ def build_application(
     prebuilt library and index (both read-only, so one serves many bots) and their clock."""
     timedelta_retry_after()
     if library is None:
-        library, index = cached_content(settings.content_dir, cache_dir(settings))
+        library, index = cached_content(settings.content_dir, settings.cache_path)
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
         token,
@@ -69,10 +69,10 @@ def build_application(
         rate_limiter=limiter,
     )
     db = Database(settings.database_url, schema=settings.database_schema)
+    writes = asyncio.Lock()  # the write-behinds take turns
     services = Services(
         library=library,
-        index=index
-        or SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values()),
+        index=index or build_index(library),
         db=db,
         tz=settings.tz,
         clock=clock,
@@ -80,8 +80,8 @@ def build_application(
         volunteering=volunteer_settings(settings),
         broadcasting=build_broadcasting(settings, bot, pacer, library, db, clock),
         chats=Conversations(db, clock),
-        question_log=WriteBehind(db, log_questions, name="question-log"),
-        people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        question_log=WriteBehind(db, log_questions, name="question-log", turn=writes),
+        people_seen=WriteBehind(db, touch_people, name="people-seen", turn=writes),
         ticket_check_seconds=settings.ticket_check_seconds,
         dashboard=DashboardSettings(
             public_url=settings.public_base,
@@ -120,10 +120,6 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
-
-
-def cache_dir(settings: Settings) -> Path:
-    return settings.cache_dir or default_cache_dir()
 
 
 def volunteer_settings(settings: Settings) -> VolunteerSettings:

@@ -214,11 +214,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ask import write_previews
-    from content.loader import load_library
-    from content.search import SearchIndex
+    from content.index_cache import cached_content
 
-    library = load_library(settings.content_dir)
-    index = SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
+    library, index = cached_content(settings.content_dir, settings.cache_path)
     questions: Iterable[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
     )

@@ -19,8 +19,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# PTB's own default for `concurrent_updates=True`.
-MAX_CONCURRENT_UPDATES = 256
+# Updates in progress at once. PTB's default for `concurrent_updates=True` is 256; 64 is
+# plenty at Telegram's ~50 ms round trip (over 1,000 updates/s) and measured faster and
+# smaller here (fewer connections for httpcore's pool to walk): 120-133 vs 116-118
+# updates/s, peak RSS 146-147 vs 151 MB.
+MAX_CONCURRENT_UPDATES = 64
 
 Key = tuple[str, int]
 

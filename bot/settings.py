@@ -1,5 +1,6 @@
 """Runtime configuration, read once from the environment (and an optional `.env`)."""
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -99,6 +100,13 @@ class Settings(BaseSettings):
     @property
     def public_base(self) -> str:
         return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+    @property
+    def cache_path(self) -> Path:
+        """PUFA_CACHE_DIR, else $XDG_CACHE_HOME/pufa-bot, else ~/.cache/pufa-bot."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pufa-bot"
 
     @property
     def token(self) -> str | None:

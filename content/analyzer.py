@@ -4,19 +4,37 @@ Residents type with pinyin input methods, so their typos are mostly homophones (
 离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table.
 """
 
+import contextlib
 import io
 import json
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
 from typing import cast
 
-import jieba
-
 from content.models import Lexicon
+
+
+@contextlib.contextmanager
+def _without_pkg_resources() -> Iterator[None]:
+    """jieba 0.42 imports the deprecated pkg_resources (0.1-0.4 s of every start) only to
+    open its own data files; when that import fails it opens them directly, the same files."""
+    present = "pkg_resources" in sys.modules
+    if not present:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if not present:
+            del sys.modules["pkg_resources"]
+
+
+with _without_pkg_resources():
+    import jieba
 
 # Words rarer than this in jieba's dictionary are left out: they cost ~55 MB of memory and
 # almost never occur in residents' questions; the HMM still segments unknown words.

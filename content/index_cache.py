@@ -19,17 +19,11 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from content.loader import CONTENT_DIR, Library, load_library
+from content.loader import CONTENT_DIR, Library, build_index, load_library
 from content.search import SearchIndex
 
 log = logging.getLogger(__name__)
 PREFIX = "content-"
-
-
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/pufa-bot, else ~/.cache/pufa-bot."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pufa-bot"
 
 
 def content_key(content_dir: Path | None) -> str:
@@ -67,7 +61,7 @@ def cached_content(content_dir: Path | None, cache_dir: Path) -> tuple[Library, 
     except Exception as exc:  # a truncated or foreign file: build it again
         log.warning("content cache %s unreadable (%r): rebuilding", path, exc)
     library = load_library(content_dir)
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = build_index(library)
     try:
         _write(path, (library, index))
     except OSError as exc:

@@ -22,6 +22,7 @@ from content.problems import load_one as _load_one
 from content.problems import validate as _validate
 from content.quiz import QuizQuestion
 from content.recognition import Recognition
+from content.search import SearchIndex
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -70,6 +71,11 @@ def load_library(content_dir: Path | None = None) -> Library:
     if problems or library is None:
         raise ContentError(problems)
     return library
+
+
+def build_index(library: Library) -> SearchIndex:
+    """The search index of the library's cards, with its cases in an index of their own."""
+    return SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
 
 
 def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:

@@ -16,7 +16,7 @@ from multidict import MultiDictProxy
 
 from content.analyzer import normalize
 from content.editing import Edit, EditError, apply_checked, sample_question, synonym
-from content.loader import CONTENT_DIR
+from content.loader import CONTENT_DIR, build_index
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
 from handlers.kit.context import Services
@@ -145,7 +145,7 @@ async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
     content_dir = bot.dashboard.content_dir or CONTENT_DIR
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
-        index = await asyncio.to_thread(SearchIndex, library.cards.values(), library.lexicon)
+        index = await asyncio.to_thread(build_index, library)
         before = bot.index
         bot.swap_content(library, index)
     await audit(request, "content.edit", edit.path, edit.summary)

@@ -32,8 +32,13 @@ class WriteBehind(Generic[T]):
         name: str,
         interval: float = 0.1,
         limit: int = 10_000,
+        turn: asyncio.Lock | None = None,
     ) -> None:
+        """`turn`: a lock shared by the write-behinds of one database, so their batches
+        take turns instead of contending for SQLite's write lock (whose busy timeout a
+        batch held up by a crowded event loop could otherwise outlast)."""
         self.db, self.write, self.name = db, write, name
+        self._turn = turn or asyncio.Lock()
         self.interval, self.limit = interval, limit
         self.dropped = 0
         self._waiting: deque[T] = deque()
@@ -92,7 +97,7 @@ class WriteBehind(Generic[T]):
             while self._waiting:
                 batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
                 try:
-                    async with self.db.session() as session:
+                    async with self._turn, self.db.session() as session:
                         await self.write(session, batch)
                 except Exception:
                     self._waiting.extendleft(reversed(batch))
