@@ -44,6 +44,27 @@ def key_of(text: str) -> str:
     return _TRAILING.sub("", " ".join(normalize(text).split()))
 
 
+@dataclass
+class Kept:
+    """The grouped list as of `at`: reading 90 days of questions takes a while, so it is kept
+    for FRESH, and dropped at once when a coordinator decides about a question here."""
+
+    at: datetime | None = None
+    gaps: list[Gap] = field(default_factory=list)
+
+
+FRESH = timedelta(seconds=60)
+KEPT_KEY = web.AppKey("dashboard_gaps", Kept)
+
+
+async def kept_gaps(request: web.Request) -> list[Gap]:
+    bot, kept = services(request), request.config_dict[KEPT_KEY]
+    now = bot.now()
+    if kept.at is None or not timedelta(0) <= now - kept.at < FRESH:
+        kept.gaps, kept.at = await gaps(bot), now
+    return kept.gaps
+
+
 async def gaps(bot: Services) -> list[Gap]:
     """Undecided unanswered questions of the last 90 days, grouped, newest first."""
     async with bot.db.session() as session:
@@ -63,9 +84,9 @@ async def gaps(bot: Services) -> list[Gap]:
 async def gaps_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
-    found = await gaps(bot)
+    found = await kept_gaps(request)
     shown = found[page.offset : page.offset + GAPS_PER_PAGE]
-    for gap in shown:
+    for gap in shown:  # with the index in use now (an edit may have just changed it)
         result = bot.index.search(gap.shown, limit=3)
         gap.closest, gap.answered_now = result.candidates, result.matched
     pages = max(1, -(-len(found) // GAPS_PER_PAGE))
@@ -91,6 +112,12 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
+    answer = await _decide(request)
+    request.config_dict[KEPT_KEY].at = None  # the list changes with any decision
+    return answer
+
+
+async def _decide(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     form = await request.post()
     question = _field(form, "question", 300)
