@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     pace_private_replies: bool = False
     volunteer_reminder_day: int = Field(default=25, ge=0, le=31)  # 0: no month-end reminder
     volunteer_reminder_hour: int = Field(default=10, ge=0, le=23)
+    # Residents' messages to duty staff (issue 14): how often unanswered ones are looked for.
+    ticket_check_seconds: float = Field(default=60, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

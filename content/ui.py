@@ -4,6 +4,10 @@ from pydantic import BaseModel, ConfigDict
 
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_dashboard import DashboardTexts
+from content.ui_engagement import EngagementTexts
+from content.ui_quiz import QuizTexts
+from content.ui_residents import ResidentTexts
+from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -24,6 +28,11 @@ class BotCommands(BaseModel):
     broadcast: str
     scheduled: str
     campaigns: str
+    hotlines: str
+    adviser: str
+    quiz: str
+    contest: str
+
     dashboard: str
 
 
@@ -83,4 +92,9 @@ class UiTexts(BaseModel):
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
+    residents: ResidentTexts
+    quiz: QuizTexts
+    tickets: TicketTexts
+    engagement: EngagementTexts
+
     dashboard: DashboardTexts

@@ -13,6 +13,7 @@ from dashboard.common import render, services, texts
 from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
 from storage.questions import QuestionCounts, question_counts
+from storage.residents import precheck_results
 from storage.stats import Period, Stats, new_volunteers, period_stats
 
 
@@ -22,6 +23,11 @@ class Figures:
     stats: Stats
     new_volunteers: int
     questions: QuestionCounts
+    prechecks: dict[str, int]  # legal-aid pre-check result -> how many (anonymous)
+
+    @property
+    def prechecks_total(self) -> int:
+        return sum(self.prechecks.values())
 
 
 def start_of(day: date, tz: ZoneInfo) -> datetime:
@@ -90,6 +96,7 @@ async def compute(bot: Services) -> list[Figures]:
                     ),
                     await new_volunteers(session=session, since=since, until=until),
                     await question_counts(session=session, since=since, until=until),
+                    await precheck_results(session=session, period=period),
                 )
             )
     return figures

@@ -40,10 +40,14 @@ async def log_questions(session: AsyncSession, answers: list[LoggedAnswer]) -> N
         await session.exec(insert(QuestionLog), params=rows)
 
 
+async def question_by_ref(*, session: AsyncSession, ref: str) -> QuestionLog | None:
+    return (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
+
+
 async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) -> bool | None:
     """Record "没解决" for a question: True if recorded now, False if it already was, None if
     there is no such question of this person's (only the asker may give feedback)."""
-    row = (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
+    row = await question_by_ref(session=session, ref=ref)
     if row is None or row.telegram_id != telegram_id:
         return None
     if row.feedback is not None:
@@ -51,6 +55,11 @@ async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) ->
     row.feedback = Feedback.UNSOLVED.value
     session.add(row)
     return True
+
+
+async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
+    """The card a logged question was answered with (None: no card, or no such question)."""
+    return (await session.exec(select(QuestionLog.card_id).where(QuestionLog.ref == ref))).first()
 
 
 async def unanswered(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from content.loader import Library
@@ -65,6 +66,11 @@ class Hooks:
     report_submitted: list[Callable[[PufaContext, int], Awaitable[None]]] = field(
         default_factory=list
     )
+    # A message replying to one of the bot's messages, before any guided chat or question
+    # handler sees it: a feature that knows that message takes it (True) or passes (False).
+    reply_to_bot: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -84,6 +90,7 @@ class Services:
     question_log: WriteBehind[LoggedAnswer]  # residents' questions, written off the reply's path
     people_seen: WriteBehind[Seen]  # when each person was last seen (the guard's notes)
     hooks: Hooks = field(default_factory=Hooks)
+    ticket_check_seconds: float = 60.0  # how often unanswered tickets are looked for
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
 
     def swap_content(self, library: Library, index: SearchIndex) -> None:

@@ -13,8 +13,21 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "subscribe", "help")
-VOLUNTEER = ("start", "report", "myreports", "profile", "topics", "legalaid", "subscribe", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
+VOLUNTEER = (
+    "start",
+    "report",
+    "myreports",
+    "profile",
+    "topics",
+    "legalaid",
+    "hotlines",
+    "adviser",
+    "subscribe",
+    "quiz",
+    "contest",
+    "help",
+)
 COORDINATOR = (
     *VOLUNTEER[:-1],
     "invite",

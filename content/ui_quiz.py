@@ -1,0 +1,90 @@
+"""Texts of the 普法 quiz and contests (`ui.zh.yaml`, section `quiz`): a missing key fails at
+start-up."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class QuizTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str
+    single: str
+    multiple: str
+    timer: str
+    option: str
+    ticked: str
+    unticked: str
+    submit_button: str
+    pick_first: str
+    right: str
+    wrong: str
+    late: str
+    explanation: str
+    card_button: str
+    practice_done: str
+    contest_done: str
+    already_answered: str
+    not_yours: str
+    no_questions: str
+    contest_closed: str
+    contest_not_open: str
+    contest_once: str
+    contest_intro: str
+    contests_title: str
+    contest_line: str
+    no_contests: str
+    join_button: str
+    new_button: str
+    export_button: str
+    recent_title: str
+    recent_line: str
+    status_waiting: str
+    status_open: str
+    status_closed: str
+    group_title: str
+    group_button: str
+    group_footer: str
+    next_button: str
+    finish_button: str
+    recorded_right: str
+    recorded_wrong: str
+    recorded_late: str
+    group_twice: str
+    group_elsewhere: str
+    question_over: str
+    question_closed: str
+    round_board_title: str
+    round_board_line: str
+    round_board_empty: str
+    board_title: str
+    board_empty: str
+    board_people: str
+    board_person: str
+    board_towns: str
+    board_town: str
+    someone: str
+    no_town: str
+    audience: str
+    export_caption: str
+    export_headers: list[str]
+    mode_alone: str
+    mode_group: str
+    contest_title: str
+    new_campaign: str
+    campaign_button: str
+    unknown_campaign: str
+    ask_opens: str
+    ask_closes: str
+    closes_before: str
+    bad_time: str
+    ask_count: str
+    ask_seconds: str
+    bad_number: str
+    confirm: str
+    confirm_button: str
+    cancel_button: str
+    created: str
+    already_created: str
+    cancelled: str
+    timed_out: str
+    wrong_input: str
