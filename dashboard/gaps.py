@@ -100,6 +100,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         pages=pages,
         query={},
         cards=cards,
+        keywords={card.id: card.keywords for card in cards},
         tz=bot.tz,
         done=request.query.get("done", ""),
         answers=request.query.get("answers", ""),

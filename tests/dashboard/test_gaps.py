@@ -52,6 +52,18 @@ async def test_unanswered_question_added_to_a_card_is_answered_at_once(
     await services.question_log.flush()
     async with client.get(f"{board.base}/dashboard/gaps") as response:
         assert "随便问问天气怎么样" not in await response.text()  # ignored stays ignored
+    keyword = services.library.cards[CARD].keywords[0]
+    synonym = {"csrf": csrf, "question": "押金不退", "card_id": CARD, "action": "synonym"}
+    async with client.post(
+        f"{board.base}/dashboard/gaps",
+        data=synonym | {"word": "押金不退", "same_as": "不是关键词"},
+    ) as response:
+        assert response.status == 400
+    async with client.post(
+        f"{board.base}/dashboard/gaps", data=synonym | {"word": "押金不退", "same_as": keyword}
+    ) as response:
+        assert 'id="answers"' in await response.text()
+    assert any({"押金不退", keyword} <= set(g) for g in services.library.lexicon.synonyms)
     async with client.get(f"{board.base}/dashboard/audit") as response:
         assert "dashboard.content.edit" in await response.text()
 
