@@ -16,7 +16,6 @@ from multidict import MultiDictProxy
 
 from content.analyzer import normalize
 from content.editing import Edit, EditError, apply_checked, sample_question, synonym
-from content.loader import CONTENT_DIR
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
 from handlers.kit.context import Services
@@ -170,7 +169,9 @@ async def _decide(request: web.Request) -> web.StreamResponse:
 async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
     """Writes the checked edit, swaps the bot's content and index, and says how many recent
     unanswered questions (counting repeats) the new index now answers."""
-    content_dir = bot.dashboard.content_dir or CONTENT_DIR
+    content_dir = bot.dashboard.content_dir
+    if content_dir is None:  # never the packaged content: an upgrade would undo the edit
+        raise EditError([bot.ui.dashboard.no_content_dir])
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
         index = await asyncio.to_thread(SearchIndex, library.cards.values(), library.lexicon)

@@ -87,3 +87,15 @@ async def test_directory_import_all_or_nothing(
     assert status == 400 and "points.csv:3" in page and "示例法律服务站" not in page
     status, page = await upload(good)
     assert status == 200 and 'id="imported"' in page and "示例法律服务站" in page
+
+
+async def test_no_edit_without_a_content_folder_of_ones_own(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Without PUFA_CONTENT_DIR an edit would go into the packaged content (and be lost with
+    the next upgrade): it is refused and says what to do."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
+        assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()
