@@ -37,6 +37,7 @@ class Gap:
     last_asked: datetime
     closest: list[Candidate] = field(default_factory=list)
     answered_now: bool = False
+    searched_with: SearchIndex | None = None  # the index `closest` comes from
 
 
 def key_of(text: str) -> str:
@@ -86,8 +87,10 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
     found = await kept_gaps(request)
     shown = found[page.offset : page.offset + GAPS_PER_PAGE]
     for gap in shown:  # with the index in use now (an edit may have just changed it)
-        result = bot.index.search(gap.shown, limit=3)
-        gap.closest, gap.answered_now = result.candidates, result.matched
+        if gap.searched_with is not bot.index:
+            result = bot.index.search(gap.shown, limit=3)
+            gap.closest, gap.answered_now = result.candidates, result.matched
+            gap.searched_with = bot.index
     pages = max(1, -(-len(found) // GAPS_PER_PAGE))
     cards = sorted(bot.library.cards.values(), key=lambda c: c.title)
     return render(
