@@ -48,3 +48,4 @@ class DashboardTexts(BaseModel):
     types_title: str
     towns_title: str
     no_town: str
+    no_content_dir: str

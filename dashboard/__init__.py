@@ -29,6 +29,7 @@ def mount(server: web.Application, app: PufaApplication) -> None:
     board = web.Application(middlewares=[auth.guard])
     board[APP_KEY] = app
     board[overview.KEPT_KEY] = overview.Kept()
+    board[gaps.KEPT_KEY] = gaps.Kept()
     aiohttp_jinja2.setup(
         board,
         loader=jinja2.PackageLoader("dashboard", "templates"),

@@ -16,7 +16,7 @@ from multidict import MultiDictProxy
 
 from content.analyzer import normalize
 from content.editing import Edit, EditError, apply_checked, sample_question, synonym
-from content.loader import CONTENT_DIR, build_index
+from content.loader import build_index
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
 from handlers.kit.context import Services
@@ -38,10 +38,32 @@ class Gap:
     last_asked: datetime
     closest: list[Candidate] = field(default_factory=list)
     answered_now: bool = False
+    searched_with: SearchIndex | None = None  # the index `closest` comes from
 
 
 def key_of(text: str) -> str:
     return _TRAILING.sub("", " ".join(normalize(text).split()))
+
+
+@dataclass
+class Kept:
+    """The grouped list as of `at`: reading 90 days of questions takes a while, so it is kept
+    for FRESH, and dropped at once when a coordinator decides about a question here."""
+
+    at: datetime | None = None
+    gaps: list[Gap] = field(default_factory=list)
+
+
+FRESH = timedelta(seconds=60)
+KEPT_KEY = web.AppKey("dashboard_gaps", Kept)
+
+
+async def kept_gaps(request: web.Request) -> list[Gap]:
+    bot, kept = services(request), request.config_dict[KEPT_KEY]
+    now = bot.now()
+    if kept.at is None or not timedelta(0) <= now - kept.at < FRESH:
+        kept.gaps, kept.at = await gaps(bot), now
+    return kept.gaps
 
 
 async def gaps(bot: Services) -> list[Gap]:
@@ -63,11 +85,13 @@ async def gaps(bot: Services) -> list[Gap]:
 async def gaps_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
-    found = await gaps(bot)
+    found = await kept_gaps(request)
     shown = found[page.offset : page.offset + GAPS_PER_PAGE]
-    for gap in shown:
-        result = bot.index.search(gap.shown, limit=3)
-        gap.closest, gap.answered_now = result.candidates, result.matched
+    for gap in shown:  # with the index in use now (an edit may have just changed it)
+        if gap.searched_with is not bot.index:
+            result = bot.index.search(gap.shown, limit=3)
+            gap.closest, gap.answered_now = result.candidates, result.matched
+            gap.searched_with = bot.index
     pages = max(1, -(-len(found) // GAPS_PER_PAGE))
     cards = sorted(bot.library.cards.values(), key=lambda c: c.title)
     return render(
@@ -79,6 +103,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         pages=pages,
         query={},
         cards=cards,
+        keywords={card.id: card.keywords for card in cards},
         tz=bot.tz,
         done=request.query.get("done", ""),
         answers=request.query.get("answers", ""),
@@ -91,6 +116,12 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
+    answer = await _decide(request)
+    request.config_dict[KEPT_KEY].at = None  # the list changes with any decision
+    return answer
+
+
+async def _decide(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     form = await request.post()
     question = _field(form, "question", 300)
@@ -142,7 +173,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
 async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
     """Writes the checked edit, swaps the bot's content and index, and says how many recent
     unanswered questions (counting repeats) the new index now answers."""
-    content_dir = bot.dashboard.content_dir or CONTENT_DIR
+    content_dir = bot.dashboard.content_dir
+    if content_dir is None:  # never the packaged content: an upgrade would undo the edit
+        raise EditError([bot.ui.dashboard.no_content_dir])
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
         index = await asyncio.to_thread(build_index, library)

@@ -52,6 +52,18 @@ async def test_unanswered_question_added_to_a_card_is_answered_at_once(
     await services.question_log.flush()
     async with client.get(f"{board.base}/dashboard/gaps") as response:
         assert "随便问问天气怎么样" not in await response.text()  # ignored stays ignored
+    keyword = services.library.cards[CARD].keywords[0]
+    synonym = {"csrf": csrf, "question": "押金不退", "card_id": CARD, "action": "synonym"}
+    async with client.post(
+        f"{board.base}/dashboard/gaps",
+        data=synonym | {"word": "押金不退", "same_as": "不是关键词"},
+    ) as response:
+        assert response.status == 400
+    async with client.post(
+        f"{board.base}/dashboard/gaps", data=synonym | {"word": "押金不退", "same_as": keyword}
+    ) as response:
+        assert 'id="answers"' in await response.text()
+    assert any({"押金不退", keyword} <= set(g) for g in services.library.lexicon.synonyms)
     async with client.get(f"{board.base}/dashboard/audit") as response:
         assert "dashboard.content.edit" in await response.text()
 
@@ -75,3 +87,15 @@ async def test_directory_import_all_or_nothing(
     assert status == 400 and "points.csv:3" in page and "示例法律服务站" not in page
     status, page = await upload(good)
     assert status == 200 and 'id="imported"' in page and "示例法律服务站" in page
+
+
+async def test_no_edit_without_a_content_folder_of_ones_own(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Without PUFA_CONTENT_DIR an edit would go into the packaged content (and be lost with
+    the next upgrade): it is refused and says what to do."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
+        assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()

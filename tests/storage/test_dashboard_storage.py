@@ -1,0 +1,119 @@
+"""The dashboard's storage on SQLite and PostgreSQL: login links, sessions, the filtered
+report listing, question counts and content-gap decisions."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from storage.dashboard import (
+    close_sessions_of,
+    create_login,
+    find_session,
+    open_session,
+    redeem_login,
+)
+from storage.db import Database
+from storage.models import GapDecision, Person, Role
+from storage.questions import (
+    LoggedAnswer,
+    decide_gap,
+    decided_gaps,
+    log_questions,
+    question_counts,
+)
+from storage.reports import ReportFilter, find_reports
+from storage.volunteers import set_coordinator
+from tests.reporting import add_report, add_volunteer
+
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+async def test_a_login_link_works_once_and_not_after_it_expires(db: Database) -> None:
+    async with db.session() as session:
+        token = await create_login(
+            session=session, telegram_id=5, valid_for=timedelta(minutes=10), now=NOW
+        )
+        late = await create_login(
+            session=session, telegram_id=5, valid_for=timedelta(minutes=10), now=NOW
+        )
+    async with db.session() as session:
+        assert await redeem_login(session=session, token=token, now=NOW) == 5
+        assert await redeem_login(session=session, token=token, now=NOW) is None
+        assert await redeem_login(session=session, token="forged", now=NOW) is None
+        later = NOW + timedelta(minutes=11)
+        assert await redeem_login(session=session, token=late, now=later) is None
+
+
+async def test_sessions_expire_and_end_when_their_coordinator_is_demoted(db: Database) -> None:
+    async with db.session() as session:
+        session.add(Person(telegram_id=6, name="协调员", role=Role.COORDINATOR.value))
+        cookie = await open_session(
+            session=session, telegram_id=6, valid_for=timedelta(hours=8), now=NOW
+        )
+        other = await open_session(
+            session=session, telegram_id=7, valid_for=timedelta(hours=8), now=NOW
+        )
+    async with db.session() as session:
+        found = await find_session(session=session, cookie=cookie, now=NOW)
+        assert found is not None and found.telegram_id == 6 and len(found.csrf) > 20
+        assert (
+            await find_session(session=session, cookie=cookie, now=NOW + timedelta(hours=9))
+            is None
+        )
+        await set_coordinator(session=session, telegram_id=6, promote=False)
+    async with db.session() as session:
+        assert await find_session(session=session, cookie=cookie, now=NOW) is None
+        assert await find_session(session=session, cookie=other, now=NOW) is not None
+        await close_sessions_of(session=session, telegram_id=7)
+    async with db.session() as session:
+        assert await find_session(session=session, cookie=other, now=NOW) is None
+
+
+async def test_filtered_listing_counts_and_pages(db: Database) -> None:
+    await add_volunteer(db, 11, town="示例县东山镇")
+    for day in range(1, 8):
+        await add_report(
+            db, 11, town="示例县东山镇", activity_date=date(2026, 3, day), topics=("labor", "x")
+        )
+    await add_report(db, 11, town="示例县东山镇", activity_date=date(2026, 3, 8), topics=("lab",))
+    march = ReportFilter(date(2026, 3, 1), date(2026, 3, 31))
+    async with db.session() as session:
+        page, total = await find_reports(session=session, where=march, offset=0, limit=3)
+        assert total == 8 and [r.report.data.activity_date.day for r in page] == [8, 7, 6]
+        assert page[0].volunteer_name == "张三"
+        labor = ReportFilter(march.start, march.end, topic="labor")
+        page, total = await find_reports(session=session, where=labor, offset=6, limit=3)
+        assert total == 7 and [r.report.data.activity_date.day for r in page] == [1]
+        nowhere = ReportFilter(march.start, march.end, town="示例县西河镇")
+        assert (await find_reports(session=session, where=nowhere, offset=0, limit=3))[1] == 0
+
+
+async def test_question_counts_and_gap_decisions(db: Database) -> None:
+    def asked(ref: str, matched: bool, minutes: int) -> LoggedAnswer:
+        return LoggedAnswer(
+            ref, NOW + timedelta(minutes=minutes), 1, "private", "text", "问", None, 0.0,
+            matched, False,
+        )  # fmt: skip
+
+    async with db.session() as session:
+        await log_questions(
+            session, [asked("a", True, 0), asked("b", False, 1), asked("c", False, 90)]
+        )
+        counts = await question_counts(session=session, since=NOW, until=NOW + timedelta(hours=1))
+        assert (counts.asked, counts.answered, counts.fell_back, counts.unsolved) == (2, 1, 1, 0)
+        await decide_gap(
+            session=session,
+            question="问",
+            decision=GapDecision.IGNORED,
+            card_id=None,
+            by=1,
+            now=NOW,
+        )
+        await decide_gap(
+            session=session,
+            question="问",
+            decision=GapDecision.ANSWERED,
+            card_id="x",
+            by=1,
+            now=NOW,
+        )
+    async with db.session() as session:
+        assert await decided_gaps(session=session) == {"问"}
