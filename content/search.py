@@ -21,8 +21,8 @@ SOUND_WEIGHT = 0.4
 PHRASE_WEIGHT = 1.5
 # Bonus for a question worded like one of a card's sample questions (title or alias), times
 # their character-pair similarity, counted from ALIAS_MIN_SIMILARITY up.
-ALIAS_WEIGHT = 12.0
-ALIAS_MIN_SIMILARITY = 0.35
+ALIAS_WEIGHT = 10.0
+ALIAS_MIN_SIMILARITY = 0.45
 K1 = 1.2
 # Scores are divided by (distinct query words) ** LENGTH_EXPONENT, see `search`.
 LENGTH_EXPONENT = 0.25
@@ -112,7 +112,7 @@ class SearchIndex:
         sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
-        self._samples = _SampleQuestions(self._cards)
+        self._samples = _SampleQuestions(self._cards, self.analyzer)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
 
@@ -192,13 +192,14 @@ class _SampleQuestions:
     """A card's title and aliases are questions as residents ask them; a question worded
     almost the same way is a strong match whatever words it shares with the rest."""
 
-    def __init__(self, cards: list[Card]) -> None:
+    def __init__(self, cards: list[Card], analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
         self._owners: list[int] = []
         self._sizes: list[int] = []
         self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for doc, card in enumerate(cards):
             for question in (card.title, *card.aliases):
-                pairs = _char_pairs(question)
+                pairs = self._pairs(question)
                 for pair in pairs:
                     self._postings[pair].append(len(self._owners))
                 self._owners.append(doc)
@@ -206,7 +207,7 @@ class _SampleQuestions:
 
     def closest(self, text: str) -> dict[int, float]:
         """Card -> Dice similarity of `text` to its most similar sample question."""
-        pairs = _char_pairs(text)
+        pairs = self._pairs(text)
         shared: Counter[int] = Counter()
         for pair in pairs:
             shared.update(self._postings.get(pair, ()))
@@ -217,10 +218,9 @@ class _SampleQuestions:
             best[doc] = max(best.get(doc, 0.0), similarity)
         return best
 
-
-def _char_pairs(text: str) -> set[str]:
-    chars = [c for c in normalize(text) if c.isalnum()]
-    return {a + b for a, b in pairwise(chars)}
+    def _pairs(self, text: str) -> set[str]:
+        """Adjacent character pairs within the question's topic runs (no stopwords)."""
+        return {a + b for run in self._analyzer.content_runs(text) for a, b in pairwise(run)}
 
 
 def _field_text(card: Card, name: str) -> str:
