@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.models import Card, Lexicon
-from content.search_rules import Gate, Intents
+from content.search_rules import Contest, Gate, Intents
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
@@ -115,6 +115,7 @@ class SearchIndex:
         self._samples = _SampleQuestions(self._cards, self.analyzer)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
+        self._contest = Contest(self._cards, lexicon)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
@@ -134,6 +135,7 @@ class SearchIndex:
         for doc, similarity in self._samples.closest(text).items():
             if similarity >= ALIAS_MIN_SIMILARITY:
                 scores[doc] += ALIAS_WEIGHT * similarity * scale
+        contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
@@ -141,7 +143,7 @@ class SearchIndex:
             for doc, score in ranked
         ]
         threshold = self.threshold
-        blocking = self._gate.blocking(text)
+        blocking = [] if contested else self._gate.blocking(text)
         if blocking:
             strong = bool(ranked) and (
                 candidates[0].score >= EVIDENCE_RATIO * self.threshold
