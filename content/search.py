@@ -113,9 +113,9 @@ class SearchIndex:
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
         self._samples = _SampleQuestions(self._cards, self.analyzer)
+        self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
-        self._contest = Contest(self._cards, lexicon)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
