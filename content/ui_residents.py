@@ -4,7 +4,7 @@ the hotlines and the village legal advisers (the `residents:` block of ui.zh.yam
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from content.hotlines import GROUPS
-from content.legal_aid import Result
+from content.legal_aid import RESULTS, Result
 
 
 class _Texts(BaseModel):
@@ -28,6 +28,7 @@ class ResidentTexts(_Texts):
     back_button: str
     cancel_button: str
     check_cancelled: str
+    check_outdated: str
     results: dict[Result, str]
     result_article: str
     result_bring: str
@@ -56,11 +57,12 @@ class ResidentTexts(_Texts):
     adviser_other_button: str
     adviser_wrong_input: str
     adviser_cancelled: str
+    stats_prechecks: str
 
     @model_validator(mode="after")
     def _complete(self) -> "ResidentTexts":
         if set(self.hotline_groups) != set(GROUPS):
             raise ValueError(f"hotline_groups 需要且只需要这些键: {', '.join(GROUPS)}")
-        if set(self.results) != {"likely_yes", "likely_no", "depends"}:
+        if set(self.results) != set(RESULTS):
             raise ValueError("results 需要且只需要 likely_yes, likely_no, depends")
         return self
