@@ -37,6 +37,9 @@ SUGGESTION_RATIO = 0.5
 # (see Gate.evidence).
 EVIDENCE_POINTS = 3
 EVIDENCE_RATIO = 1.6
+# A card scoring this many times the threshold needs fewer points (its own words, no cue).
+DECISIVE_RATIO = 3.0
+DECISIVE_POINTS = 2
 
 
 @dataclass(frozen=True)
@@ -144,12 +147,15 @@ class SearchIndex:
         ]
         threshold = self.threshold
         blocking = [] if contested else self._gate.blocking(text)
-        if blocking:
-            strong = bool(ranked) and (
-                candidates[0].score >= EVIDENCE_RATIO * self.threshold
-                and self._gate.evidence(ranked[0][0], text, words, blocking) >= EVIDENCE_POINTS
+        if blocking and ranked:
+            ratio = candidates[0].score / self.threshold
+            points = self._gate.evidence(ranked[0][0], text, words, blocking)
+            strong = (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS) or (
+                ratio >= DECISIVE_RATIO and points >= DECISIVE_POINTS
             )
             threshold = self.threshold if strong else math.inf
+        elif blocking:
+            threshold = math.inf
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
 
 

@@ -80,6 +80,7 @@ def test_a_legal_cue_keeps_an_everyday_word_from_blocking_the_card(
         ("驾照被扣了还罚了两千块，我不服，想申请行政复议", "admin-reconsideration"),
         ("我怀孕了他还动手打我，能申请人身安全保护令吗", "domestic-violence"),
         ("物业乱涨价，物业费一年多少钱才合理", "property-management"),
+        ("离婚协议书丢了，离婚证能补办吗", "divorce-agreement"),
     ],
 )
 def test_strong_legal_evidence_outweighs_a_blocking_rule(
