@@ -70,13 +70,39 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped."""
         terms = []
-        for token in self._tokenizer.cut_for_search(normalize(text)):
+        for token in self._search_tokens(normalize(text)):
             canonical = self._canonical.get(token, token)
             if canonical in self._stopwords or not _WORD.match(canonical):
                 continue
             if len(canonical) > 1 or token in self._canonical:
                 terms.append(canonical)
         return terms
+
+    def _search_tokens(self, text: str) -> Iterable[str]:
+        """jieba's search-mode cut (each long word and the dictionary words inside it), except
+        that a word of a synonym group stands whole: 好几年 means 多年, and its parts 好几 and
+        几年 would count the same idea three times."""
+        for word in self._tokenizer.cut(text):
+            if word not in self._canonical:
+                for size in (2, 3):
+                    if len(word) > size:
+                        for start in range(len(word) - size + 1):
+                            part = word[start : start + size]
+                            if self._tokenizer.FREQ.get(part):
+                                yield part
+            yield word
+
+    def content_runs(self, text: str) -> list[str]:
+        """`text` split at its stopwords and punctuation: the runs of words that carry the
+        topic (怎么申请信用卡 -> 申请信用卡), so that wording shared by every question
+        (怎么, 要带什么) does not make two questions look alike."""
+        runs: list[str] = [""]
+        for token in self._tokenizer.cut(normalize(text)):
+            if token in self._stopwords or not _WORD.match(token):
+                runs.append("")
+            else:
+                runs[-1] += token
+        return [run for run in runs if run]
 
     def sounds(self, text: str) -> list[str]:
         """Toneless pinyin of each pair of adjacent Chinese characters ('gong zi'),

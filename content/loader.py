@@ -217,6 +217,7 @@ def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem])
     for term in sorted(set(lists["everyday_asks"]) & set(lists["legal_cues"])):
         problems.append(Problem("lexicon.yaml", "everyday_asks", f"'{term}' 同时在 legal_cues 里"))
     _check_intents(lexicon, {card.id for card in cards}, problems)
+    _check_contested(lexicon, {card.id for card in cards}, problems)
     blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
     for card in cards:
         for keyword in card.keywords:
@@ -246,6 +247,20 @@ def _check_intents(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> 
             seen.add(card_id)
             if not phrases or any(not phrase.strip() for phrase in phrases):
                 problems.append(Problem("lexicon.yaml", field, f"'{card_id}' 有空的词"))
+
+
+def _check_contested(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> None:
+    """Contested decisions name existing cards and have both acts and objections."""
+    contested = lexicon.contested_decisions
+    field = "contested_decisions"
+    for card_id in contested.cards:
+        if card_id not in ids:
+            problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 不存在"))
+    phrases = [*contested.acts, *contested.objections]
+    if contested.cards and (not contested.acts or not contested.objections):
+        problems.append(Problem("lexicon.yaml", field, "acts 和 objections 都不能为空"))
+    if any(not phrase.strip() for phrase in phrases):
+        problems.append(Problem("lexicon.yaml", field, "有空的词"))
 
 
 def _check_ids(items: list[Category], attr: str, name: str, problems: list[Problem]) -> None:

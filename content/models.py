@@ -57,6 +57,16 @@ class Seed(_Strict):
     title: str = Field(min_length=1)
 
 
+class ContestedDecisions(_Strict):
+    """An objection (不服, 复议, 罚错) to an official act (a fine, a confiscation, a
+    demolition) is a question for `cards` (reconsideration, litigation), whatever field the
+    act comes from: the field's own card and its out-of-scope topics give way."""
+
+    cards: list[str] = Field(default_factory=list)
+    acts: list[str] = Field(default_factory=list)
+    objections: list[str] = Field(default_factory=list)
+
+
 class Lexicon(_Strict):
     """Search vocabulary: extra dictionary words, synonym groups and stopwords."""
 
@@ -74,6 +84,7 @@ class Lexicon(_Strict):
     # Groups of sibling cards, each card id -> phrases of what an asker wants from it rather
     # than from its siblings (被骗了 / 已经转了: what to do now; 怎么防: how scams work).
     intents: list[dict[str, list[str]]] = Field(default_factory=list)
+    contested_decisions: ContestedDecisions = Field(default_factory=ContestedDecisions)
 
     def phrases(self, name: Literal["out_of_scope", "everyday_asks", "legal_cues"]) -> list[str]:
         """The phrases of one grouped list, groups flattened."""

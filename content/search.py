@@ -14,7 +14,7 @@ from itertools import pairwise
 from content.analyzer import Analyzer, normalize
 from content.case_library import Case
 from content.models import Card, Lexicon
-from content.search_rules import Gate, Intents
+from content.search_rules import Contest, Gate, Intents
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
@@ -22,8 +22,8 @@ SOUND_WEIGHT = 0.4
 PHRASE_WEIGHT = 1.5
 # Bonus for a question worded like one of a card's sample questions (title or alias), times
 # their character-pair similarity, counted from ALIAS_MIN_SIMILARITY up.
-ALIAS_WEIGHT = 12.0
-ALIAS_MIN_SIMILARITY = 0.35
+ALIAS_WEIGHT = 10.0
+ALIAS_MIN_SIMILARITY = 0.45
 K1 = 1.2
 # Scores are divided by (distinct query words) ** LENGTH_EXPONENT, see `search`.
 LENGTH_EXPONENT = 0.25
@@ -38,6 +38,9 @@ SUGGESTION_RATIO = 0.5
 # (see Gate.evidence).
 EVIDENCE_POINTS = 3
 EVIDENCE_RATIO = 1.6
+# A card scoring this many times the threshold needs fewer points (its own words, no cue).
+DECISIVE_RATIO = 3.0
+DECISIVE_POINTS = 2
 # Case cards (以案释法) are a second kind of document with an index of their own, so adding
 # them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
 # offered when the question asks for one (a cue word) or matches it this well on its own.
@@ -122,7 +125,8 @@ class SearchIndex:
         sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
-        self._samples = _SampleQuestions(self._cards)
+        self._samples = _SampleQuestions(self._cards, self.analyzer)
+        self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
         self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
@@ -176,6 +180,7 @@ class SearchIndex:
         for doc, similarity in self._samples.closest(text).items():
             if similarity >= ALIAS_MIN_SIMILARITY:
                 scores[doc] += ALIAS_WEIGHT * similarity * scale
+        contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
@@ -183,13 +188,16 @@ class SearchIndex:
             for doc, score in ranked
         ]
         threshold = self.threshold
-        blocking = self._gate.blocking(text)
-        if blocking:
-            strong = bool(ranked) and (
-                candidates[0].score >= EVIDENCE_RATIO * self.threshold
-                and self._gate.evidence(ranked[0][0], text, words, blocking) >= EVIDENCE_POINTS
+        blocking = [] if contested else self._gate.blocking(text)
+        if blocking and ranked:
+            ratio = candidates[0].score / self.threshold
+            points = self._gate.evidence(ranked[0][0], text, words, blocking)
+            strong = (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS) or (
+                ratio >= DECISIVE_RATIO and points >= DECISIVE_POINTS
             )
             threshold = self.threshold if strong else math.inf
+        elif blocking:
+            threshold = math.inf
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
 
 
@@ -234,13 +242,14 @@ class _SampleQuestions:
     """A card's title and aliases are questions as residents ask them; a question worded
     almost the same way is a strong match whatever words it shares with the rest."""
 
-    def __init__(self, cards: list[Card]) -> None:
+    def __init__(self, cards: list[Card], analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
         self._owners: list[int] = []
         self._sizes: list[int] = []
         self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for doc, card in enumerate(cards):
             for question in (card.title, *card.aliases):
-                pairs = _char_pairs(question)
+                pairs = self._pairs(question)
                 for pair in pairs:
                     self._postings[pair].append(len(self._owners))
                 self._owners.append(doc)
@@ -248,7 +257,7 @@ class _SampleQuestions:
 
     def closest(self, text: str) -> dict[int, float]:
         """Card -> Dice similarity of `text` to its most similar sample question."""
-        pairs = _char_pairs(text)
+        pairs = self._pairs(text)
         shared: Counter[int] = Counter()
         for pair in pairs:
             shared.update(self._postings.get(pair, ()))
@@ -259,10 +268,9 @@ class _SampleQuestions:
             best[doc] = max(best.get(doc, 0.0), similarity)
         return best
 
-
-def _char_pairs(text: str) -> set[str]:
-    chars = [c for c in normalize(text) if c.isalnum()]
-    return {a + b for a, b in pairwise(chars)}
+    def _pairs(self, text: str) -> set[str]:
+        """Adjacent character pairs within the question's topic runs (no stopwords)."""
+        return {a + b for run in self._analyzer.content_runs(text) for a, b in pairwise(run)}
 
 
 def _field_text(card: Card | Case, name: str) -> str:

@@ -1,5 +1,6 @@
-"""The two rules search applies besides scoring: which questions the cards are not for (and
-when strong legal evidence overrides that), and which of two sibling cards the asker wants."""
+"""The rules search applies besides scoring: which questions the cards are not for (and
+when strong legal evidence overrides that), which of two sibling cards the asker wants, and
+that contesting an official act is a question for the reconsideration/litigation cards."""
 
 from collections.abc import Iterable
 
@@ -72,3 +73,35 @@ class Intents:
                 if former > 0:
                     scores[best] = former
             return
+
+
+class Contest:
+    """A question objecting to an official act (被环保局罚了不服) wants reconsideration or
+    litigation, not the card of the act's field (environment, food, traffic), and a field the
+    cards leave out (tax, driving licences) does not block it (lexicon `contested_decisions`)."""
+
+    def __init__(self, cards: list[Card], lexicon: Lexicon) -> None:
+        doc_of = {card.id: doc for doc, card in enumerate(cards)}
+        contested = lexicon.contested_decisions
+        self._docs = [doc_of[card] for card in contested.cards if card in doc_of]
+        self._acts = [normalize(p) for p in contested.acts]
+        self._objections = [normalize(p) for p in contested.objections]
+
+    def applies(self, text: str) -> bool:
+        return any(a in text for a in self._acts) and any(o in text for o in self._objections)
+
+    def apply(self, text: str, scores: dict[int, float], floor: float) -> bool:
+        """When `text` contests an act, swap the best card's score with the best-scoring
+        contest card's, in place, and lift that card to at least `floor` (the act and the
+        objection are evidence enough); True when the question contests an act."""
+        if not self._docs or not self.applies(text):
+            return False
+        card = max(self._docs, key=lambda doc: scores.get(doc, 0.0))
+        best = max(scores, key=lambda doc: scores[doc], default=card)
+        if best != card:
+            former = scores.pop(card, 0.0)
+            scores[card] = scores.pop(best)
+            if former > 0:
+                scores[best] = former
+        scores[card] = max(scores.get(card, 0.0), floor)
+        return True

@@ -117,6 +117,23 @@ def test_intent_groups_must_name_two_existing_cards_once_each(tmp_path: Path) ->
     assert any("notary" in m and "两组" in m for m in messages)
 
 
+def test_contested_decisions_must_name_existing_cards(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    lexicon = content / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    text = text.replace(
+        "  cards: [admin-reconsideration, admin-litigation]",
+        "  cards: [admin-reconsideration, no-such-card]",
+        1,
+    )
+    lexicon.write_text(text, encoding="utf-8")
+
+    _, problems = collect(content)
+
+    messages = [str(p) for p in problems if p.path == "lexicon.yaml"]
+    assert any("contested_decisions" in m and "no-such-card" in m for m in messages)
+
+
 def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     ui = content / "ui.zh.yaml"

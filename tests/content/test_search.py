@@ -80,6 +80,7 @@ def test_a_legal_cue_keeps_an_everyday_word_from_blocking_the_card(
         ("驾照被扣了还罚了两千块，我不服，想申请行政复议", "admin-reconsideration"),
         ("我怀孕了他还动手打我，能申请人身安全保护令吗", "domestic-violence"),
         ("物业乱涨价，物业费一年多少钱才合理", "property-management"),
+        ("离婚协议书丢了，离婚证能补办吗", "divorce-agreement"),
     ],
 )
 def test_strong_legal_evidence_outweighs_a_blocking_rule(
@@ -88,6 +89,28 @@ def test_strong_legal_evidence_outweighs_a_blocking_rule(
     result = index.search(question)
     assert result.matched
     assert result.best is not None and result.best.card_id == card_id
+
+
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        ("林业局没收了我砍的木头还罚款，我不服", "admin-reconsideration"),
+        ("水利局罚了我的采砂船，我想去法院告他们", "admin-litigation"),
+        ("税务局的处罚我觉得罚错了，能撤销吗", "admin-reconsideration"),
+    ],
+)
+def test_contesting_an_official_act_wants_reconsideration_or_litigation(
+    index: SearchIndex, question: str, card_id: str
+) -> None:
+    """Whatever field the act comes from (even one out of scope, such as tax)."""
+    result = index.search(question)
+    assert result.matched
+    assert result.best is not None and result.best.card_id == card_id
+
+
+def test_a_field_question_without_an_objection_keeps_its_card(index: SearchIndex) -> None:
+    result = index.search("饭店的菜吃出了虫子，能要赔偿吗")
+    assert result.best is not None and result.best.card_id == "food-safety"
 
 
 @pytest.mark.parametrize("question", ["儿子打伤了人被抓了，会判几年", "宪法宣传周的手抄报怎么画"])
