@@ -27,7 +27,7 @@ class BotCommands(Texts):
 
 class UiTexts(Texts):
     welcome: Annotated[str, Fields("name")]
-    help: Annotated[str, Fields("bot_username")]
+    help: Annotated[str, Fields("bot_username", "commands")]
     menu_ask: str
     menu_legal_aid: str
     menu_topics: str

@@ -107,7 +107,7 @@ class BroadcastTexts(Texts):
     edit_cancelled: str
     progress: Annotated[str, Fields("done", "eta", "failed", "id", "total")]
     progress_done: Annotated[str, Fields("id")]
-    stop_button: str
+    stop_button: Annotated[str, Fields("id")]  # the button formats its broadcast id
     eta_unknown: str
     eta_seconds: Annotated[str, Fields("n")]
     eta_minutes: Annotated[str, Fields("n")]

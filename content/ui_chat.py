@@ -7,3 +7,6 @@ from content.texts import Texts
 class ChatTexts(Texts):
     reports_sheet: str
     hours_sheet: str
+    help_more_resident: str
+    help_more_volunteer: str
+    help_more_coordinator: str
