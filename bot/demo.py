@@ -1,31 +1,99 @@
-"""`pufa demo`: the real bot against a local Bot API server, with a web chat to talk to it."""
+"""`pufa demo`: the real bot against a local Bot API server, with a web chat to talk to it.
 
+Each start fills a fresh database (a temporary SQLite file, unless PUFA_DATABASE_URL names
+another one) with clearly fake sample data, and the page lets a newcomer be a resident, the
+sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS)."""
+
+import json
 import logging
+import tempfile
 from importlib.resources import files
+from pathlib import Path
 
 from aiohttp import web
 
 from bot.app import build_application
 from bot.runners import poll_until, stop_event
 from bot.settings import Settings
+from content.loader import Library, load_library
+from content.search import SearchIndex
+from domain.sample_data import fill_sample_data
 from local_api import LocalBotApi
+from storage.db import Database
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE = Settings.model_fields["database_url"].default
+# The demo's people, one per role; the page switches between them.
+DEMO_RESIDENT, DEMO_VOLUNTEER, DEMO_COORDINATOR = 10001, 10002, 10003
+ROLES = (
+    {"role": "resident", "label": "居民", "user_id": DEMO_RESIDENT, "name": "演示居民"},
+    {"role": "volunteer", "label": "志愿者", "user_id": DEMO_VOLUNTEER, "name": "示例志愿者·王"},
+    {"role": "coordinator", "label": "协调员", "user_id": DEMO_COORDINATOR, "name": "演示协调员"},
+)
+
+
+def demo_settings(settings: Settings, api: LocalBotApi, workdir: Path) -> Settings:
+    """The settings the demo bot runs with: the local API, a fresh database of its own
+    (unless one was configured), and the demo coordinator among the admins."""
+    url = settings.database_url
+    if url == DEFAULT_DATABASE:
+        url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
+    return settings.model_copy(
+        update={
+            "api_base_url": api.base_url,
+            "database_url": url,
+            "admin_ids": settings.admin_ids | {DEMO_COORDINATOR},
+        }
+    )
+
+
+async def prepare_demo(settings: Settings) -> tuple[Library, SearchIndex]:
+    """Migrates the demo database and fills it with the sample data (once: a database that
+    already has it is left alone); the content and search index, for the bot."""
+    library = load_library(settings.content_dir)
+    index = SearchIndex(library.cards.values(), library.lexicon)
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        filled = await fill_sample_data(
+            db,
+            library,
+            index,
+            now=utcnow(),
+            tz=settings.tz,
+            volunteer_id=DEMO_VOLUNTEER,
+            coordinator_id=DEMO_COORDINATOR,
+        )
+    finally:
+        await db.dispose()
+    log.info("demo sample data: %s", filled)
+    return library, index
+
+
+def chat_page() -> str:
+    page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
+    return page.replace("/*ROLES*/[]", json.dumps(ROLES, ensure_ascii=False))
 
 
 async def run_demo(settings: Settings, port: int) -> None:
     api = LocalBotApi(host=settings.web_host, port=port)
-    page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
+    page = chat_page()
 
-    async def chat_page(_request: web.Request) -> web.Response:
+    async def serve_page(_request: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")
 
-    api.app.router.add_get("/", chat_page)
-    await api.start()
-    demo = settings.model_copy(update={"api_base_url": api.base_url})
-    app = build_application(demo, api.token)
-    print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True)
-    try:
-        await poll_until(app, stop_event())
-    finally:
-        await api.stop()
+    api.app.router.add_get("/", serve_page)
+    with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
+        demo = demo_settings(settings, api, Path(workdir))
+        library, index = await prepare_demo(demo)
+        await api.start()
+        app = build_application(demo, api.token, library=library, index=index)
+        print(
+            f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True
+        )
+        try:
+            await poll_until(app, stop_event())
+        finally:
+            await api.stop()
