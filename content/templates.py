@@ -33,6 +33,7 @@ _TAG_LIST = "b、i、u、s、a、code、pre、blockquote"
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _AMPERSAND = re.compile(r"&[^\s&;<]{0,12};?")
 _LOOSE_LT = re.compile(r"<(?![a-zA-Z/])")
+_LINK = re.compile(r"^(?:https?://[^\s]+|tg://[^\s]+|mailto:[^\s]+)$")
 _LITERAL_BRACES = "（文字里的大括号请写成 {{ 或 }}）"
 _LITERAL_AMPERSAND = "字面的 & 请写成 &amp;（只能用 &lt; &gt; &amp; &quot;）"
 
@@ -99,7 +100,7 @@ class _TagChecker(HTMLParser):
             extra = [name for name, _ in attrs if name not in allowed]
             if extra:
                 self._report(f"标签 <{tag}> 不能带 {extra[0]}=")
-            elif tag == "a" and not dict(attrs).get("href"):
+            elif tag == "a" and not _LINK.match(dict(attrs).get("href") or ""):
                 self._report('链接要写成 <a href="https://...">文字</a>')
         self.open.append(tag)
 
