@@ -7,6 +7,9 @@ sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS).
 import json
 import logging
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,9 +21,10 @@ from bot.settings import Settings
 from content.loader import Library, load_library
 from content.search import SearchIndex
 from domain.sample_data import fill_sample_data
+from handlers.kit.context import PufaApplication
 from local_api import LocalBotApi
 from storage.db import Database
-from storage.models import utcnow
+from storage.models import Clock, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +53,12 @@ def demo_settings(settings: Settings, api: LocalBotApi, workdir: Path) -> Settin
     )
 
 
-async def prepare_demo(settings: Settings) -> tuple[Library, SearchIndex]:
+async def prepare_demo(
+    settings: Settings, *, now: datetime, library: Library | None = None
+) -> tuple[Library, SearchIndex]:
     """Migrates the demo database and fills it with the sample data (once: a database that
     already has it is left alone); the content and search index, for the bot."""
-    library = load_library(settings.content_dir)
+    library = library or load_library(settings.content_dir)
     index = SearchIndex(library.cards.values(), library.lexicon)
     db = Database(settings.database_url)
     try:
@@ -61,7 +67,7 @@ async def prepare_demo(settings: Settings) -> tuple[Library, SearchIndex]:
             db,
             library,
             index,
-            now=utcnow(),
+            now=now,
             tz=settings.tz,
             volunteer_id=DEMO_VOLUNTEER,
             coordinator_id=DEMO_COORDINATOR,
@@ -77,7 +83,12 @@ def chat_page() -> str:
     return page.replace("/*ROLES*/[]", json.dumps(ROLES, ensure_ascii=False))
 
 
-async def run_demo(settings: Settings, port: int) -> None:
+@asynccontextmanager
+async def demo_bot(
+    settings: Settings, port: int, *, clock: Clock = utcnow, library: Library | None = None
+) -> AsyncIterator[tuple[LocalBotApi, PufaApplication]]:
+    """The local Bot API serving the web chat, and the bot (not yet polling) on a freshly
+    filled demo database; everything is cleaned up on exit."""
     api = LocalBotApi(host=settings.web_host, port=port)
     page = chat_page()
 
@@ -85,15 +96,22 @@ async def run_demo(settings: Settings, port: int) -> None:
         return web.Response(text=page, content_type="text/html")
 
     api.app.router.add_get("/", serve_page)
-    with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
-        demo = demo_settings(settings, api, Path(workdir))
-        library, index = await prepare_demo(demo)
-        await api.start()
-        app = build_application(demo, api.token, library=library, index=index)
-        print(
-            f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n  按 Ctrl+C 结束。\n", flush=True
-        )
-        try:
-            await poll_until(app, stop_event())
-        finally:
-            await api.stop()
+    await api.start()  # first: a port of 0 becomes a real one, which the bot must know
+    try:
+        with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
+            demo = demo_settings(settings, api, Path(workdir))
+            library, index = await prepare_demo(demo, now=clock(), library=library)
+            app = build_application(demo, api.token, library=library, index=index, clock=clock)
+            try:
+                yield api, app
+            finally:
+                await app.services.db.dispose()
+    finally:
+        await api.stop()
+
+
+async def run_demo(settings: Settings, port: int) -> None:
+    async with demo_bot(settings, port) as (api, app):
+        print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/", flush=True)
+        print("  可以切换身份：居民、志愿者、协调员（示例数据）。按 Ctrl+C 结束。\n", flush=True)
+        await poll_until(app, stop_event())

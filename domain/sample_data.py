@@ -15,7 +15,7 @@ from storage.broadcasts import add_broadcast
 from storage.db import Database
 from storage.models import Broadcast
 from storage.questions import log_questions, mark_unsolved
-from storage.reports import ReportData, submit_report
+from storage.reports import ReportData, mark_notified, submit_report
 from storage.subscriptions import ensure_recipient, set_town, toggle_category
 from storage.volunteers import (
     VolunteerProfile,
@@ -135,7 +135,7 @@ async def _reports(
     today = now.astimezone(tz).date()
     types = list(library.ui.volunteers.activity_types)
     categories = [c.id for c in library.categories]
-    count = 0
+    stored: list[int] = []
     async with db.session() as session:
         for days_ago in range(30 * SAMPLE_MONTHS, 0, -3):
             n = rng.randrange(len(volunteer_ids))
@@ -150,15 +150,17 @@ async def _reports(
                 topics=tuple(rng.sample(categories, 2)),
                 materials=rng.randrange(0, 400),
             )
-            await submit_report(
+            done = await submit_report(
                 session=session,
                 volunteer_id=volunteer_ids[n],
                 data=data,
                 submission_key=f"sample-{days_ago}",
                 now=now - timedelta(days=days_ago - 1),
             )
-            count += 1
-    return count
+            stored.append(done.report_id)
+        # coordinators "were told" of these long ago: no catch-up digest at the demo's start
+        await mark_notified(session=session, report_ids=stored, now=now)
+    return len(stored)
 
 
 async def _questions(
@@ -191,7 +193,7 @@ def _announcement(coordinator_id: int, now: datetime, tz: ZoneInfo) -> Broadcast
     return Broadcast(
         origin="coordinator",
         created_by=coordinator_id,
-        text="<b>（示例）</b>本周六上午在城关镇文化广场举办“民法典进社区”宣讲，欢迎参加！",
+        text="<b>（示例）</b>近期将在城关镇文化广场举办“民法典进社区”宣讲，欢迎参加！",
         audience="all",
         send_at=send_at,
         dedupe_key="sample:announcement",
