@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from content.directory import DirectoryEntry, parse_csv
+from content.problems import unreadable
 from storage.db import Database
 from storage.directory import add_points, replace_points
 
@@ -14,7 +15,7 @@ def import_directory(settings: Settings, path: Path, *, append: bool) -> int:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        print(f"无法读取 {path}: {exc}", file=sys.stderr)
+        print(f"{path}: {unreadable(exc)}", file=sys.stderr)
         return 1
     entries, problems = parse_csv(raw, path.name)
     if problems:

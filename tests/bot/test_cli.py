@@ -79,7 +79,10 @@ def test_directory_import_replaces_samples(
     assert "1" in capsys.readouterr().out
     csv_file.write_text("name,kind,town,address\n,司法所,镇,路\n", encoding="utf-8")
     assert main(["directory", "import", str(csv_file)]) == 1
-    assert "没有导入" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "没有导入" in err and "name: 缺少这一项" in err and "Field required" not in err
+    assert main(["directory", "import", str(tmp_path / "missing.csv")]) == 1
+    assert "文件不存在" in capsys.readouterr().err
 
 
 def test_run_without_token_explains_demo(

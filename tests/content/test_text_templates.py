@@ -148,3 +148,23 @@ def test_code_formats_each_text_with_exactly_its_declared_fields() -> None:
                         where = f"{path.relative_to(ROOT)}:{node.lineno}"
                         wrong.append(f"{where} {key} {sorted(names)} not in {options}")
     assert wrong == []
+
+
+def test_a_broken_card_is_one_problem_not_one_per_file_naming_it(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "cards" / "unpaid-wages.md", "title: 老板拖欠工资怎么办？\n", "")
+
+    _, problems = collect(content)
+
+    assert [str(p) for p in problems] == ["cards/unpaid-wages.md: title: 缺少这一项"]
+
+
+def test_a_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "cards" / "unpaid-wages.md", "keywords: [", "keywords: [[")
+
+    _, problems = collect(content)
+
+    [problem] = problems
+    assert problem.path == "cards/unpaid-wages.md" and "YAML 格式有误" in problem.message
+    assert problem.message.isascii() is False and "expected" not in problem.message
