@@ -5,14 +5,18 @@ handler -> sendMessage) and the bot process's peak memory (VmHWM).
 
 All the bot's sends share one rate limiter set to Telegram's ~30 messages/s, so by default
 replies are capped there, as in production. `--rate 1000` lifts the cap to measure what the
-stack itself can do.
+stack itself can do. `--latency 0.05` adds 50 ms to every sendMessage, as a real network
+does. `--reference` runs the yardstick instead of `pufa run`: a bare PTB echo bot that
+handles updates concurrently, on the same server and load.
 
-Run: python bench/stack.py [--users 500] [--per-user 4] [--rate 30]
+Run: python bench/stack.py [--users 500] [--per-user 4] [--rate 30] [--latency 0]
+     [--reference]
 """
 
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -30,8 +34,29 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def main(users: int, per_user: int, rate: float) -> None:
+def echo_bot() -> None:
+    """The reference: PTB with nothing but an echo handler, updates handled concurrently."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    app = (
+        ApplicationBuilder()
+        .token(os.environ["PUFA_BOT_TOKEN"])
+        .base_url(os.environ["PUFA_API_BASE_URL"])
+        .concurrent_updates(True)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.run_polling(poll_interval=0)
+
+
+async def main(users: int, per_user: int, rate: float, latency: float, reference: bool) -> None:
     async with LocalBotApi() as api:
+        api.latency(latency, methods=["sendMessage"])
         data = tempfile.mkdtemp(prefix="pufa-bench-")
         env = {
             **os.environ,
@@ -46,13 +71,13 @@ async def main(users: int, per_user: int, rate: float) -> None:
         first = api.user(1, "首位用户")
         api.send_text(first, QUESTIONS[0])
         t0 = time.perf_counter()
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env
-        )
+        command = [__file__, "--serve-echo"] if reference else ["-m", "bot.cli", "run"]
+        name = "the echo bot" if reference else "pufa run"
+        proc = await asyncio.create_subprocess_exec(sys.executable, *command, env=env)
         try:
             await api.wait_for_messages(first.id, timeout=30)
             startup = time.perf_counter() - t0
-            print(f"start-up to first answer (pufa run, fresh database): {startup:.2f} s")
+            print(f"start-up to first answer ({name}, fresh database): {startup:.2f} s")
             total = users * per_user
             before = len(api.sent)
             t1 = time.perf_counter()
@@ -66,12 +91,17 @@ async def main(users: int, per_user: int, rate: float) -> None:
             elapsed = time.perf_counter() - t1
             print(
                 f"{total} questions from {users} users answered in {elapsed:.2f} s: "
-                f"{total / elapsed:.0f} updates/s (bot send limit {rate:g}/s)"
+                f"{total / elapsed:.1f} updates/s (bot send limit {rate:g}/s, "
+                f"sendMessage latency {latency * 1000:g} ms)"
             )
-            print(f"peak RSS of pufa run: {peak_rss_mb(proc.pid):.0f} MB")
+            print(f"peak RSS of {name}: {peak_rss_mb(proc.pid):.0f} MB")
         finally:
             proc.terminate()
             await proc.wait()
+        if not reference:  # a clean stop writes every question still waiting in the log
+            with sqlite3.connect(f"{data}/bench.db") as db:
+                [(logged,)] = db.execute("SELECT count(*) FROM question_log").fetchall()
+            print(f"questions logged after the stop: {logged}/{total + 1}")
 
 
 if __name__ == "__main__":
@@ -79,5 +109,11 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--per-user", type=int, default=4)
     parser.add_argument("--rate", type=float, default=30, help="the bot's overall sends/s")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per sendMessage")
+    parser.add_argument("--reference", action="store_true", help="time the bare echo bot")
+    parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.per_user, args.rate))
+    if args.serve_echo:
+        echo_bot()
+    else:
+        asyncio.run(main(args.users, args.per_user, args.rate, args.latency, args.reference))

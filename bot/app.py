@@ -7,13 +7,30 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_after
+from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
 from content.loader import Library, load_library
 from content.search import SearchIndex
-from handlers import broadcasts, coordinators, reports, residents, subscriptions, volunteers
+from handlers import (
+    broadcasts,
+    coordinators,
+    engagement,
+    quiz,
+    reports,
+    residents,
+    subscriptions,
+    tickets,
+    volunteers,
+)
 from handlers.kit import conversation, errors, fallback, guard
-from handlers.kit.context import PufaApplication, PufaContext, Services, VolunteerSettings
+from handlers.kit.context import (
+    DashboardSettings,
+    PufaApplication,
+    PufaContext,
+    Services,
+    VolunteerSettings,
+)
 from handlers.kit.conversation import Conversations
 from handlers.kit.menus import refresh_menu, set_default_menu
 from storage.db import Database
@@ -21,6 +38,7 @@ from storage.directory import add_points, count_points
 from storage.models import Clock, utcnow
 from storage.people import touch_people
 from storage.questions import log_questions
+from storage.residents import count_advisers, replace_advisers
 from storage.volunteers import promoted_coordinators
 from storage.write_behind import WriteBehind
 
@@ -60,8 +78,20 @@ def build_application(
         chats=Conversations(db, clock),
         question_log=WriteBehind(db, log_questions, name="question-log"),
         people_seen=WriteBehind(db, touch_people, name="people-seen"),
+        ticket_check_seconds=settings.ticket_check_seconds,
+        dashboard=DashboardSettings(
+            public_url=settings.public_base,
+            link_minutes=settings.dashboard_link_minutes,
+            session_hours=settings.dashboard_session_hours,
+            content_dir=settings.content_dir,
+        ),
     )
-    builder: Any = ApplicationBuilder().bot(bot).context_types(ContextTypes(context=PufaContext))
+    builder: Any = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=PufaContext))
+        .concurrent_updates(ChatOrderProcessor())
+    )
     app: PufaApplication = builder.application_class(
         PufaApplication, kwargs={"services": services}
     ).build()
@@ -80,6 +110,9 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     coordinators.register(app, services)
     broadcasts.register(app, services)
     subscriptions.register(app, services)
+    quiz.register(app, services)
+    tickets.register(app, services)  # messages to duty staff
+    engagement.register(app, services)  # `/start ev_<code>` before residents' /start
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
@@ -98,13 +131,17 @@ def volunteer_settings(settings: Settings) -> VolunteerSettings:
 
 
 async def prepare_database(services: Services) -> None:
-    """Migrate the schema and, on a fresh database, load the sample directory."""
+    """Migrate the schema and, on a fresh database, load the sample directory and the
+    content's village advisers."""
     await services.db.upgrade()
     async with services.db.session() as session:
         if await count_points(session=session) == 0:
             samples = load_sample_directory()
             await add_points(session=session, entries=(e.model_dump() for e in samples))
             log.info("loaded %d sample legal service points", len(samples))
+        if await count_advisers(session=session) == 0:
+            advisers = services.library.advisers
+            await replace_advisers(session=session, entries=(a.model_dump() for a in advisers))
 
 
 async def on_startup(app: PufaApplication) -> None:

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
     imp.add_argument("--append", action="store_true", help="追加而不是替换")
+    advisers = sub.add_parser("advisers", help="村（社区）法律顾问").add_subparsers(
+        metavar="ACTION"
+    )
+    adv = _command(advisers, "import", "从 CSV 导入法律顾问（替换全部）", _advisers_import)
+    adv.add_argument("file", type=Path)
     _export_commands(sub)
     return parser
 
@@ -56,7 +61,11 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
     export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
         metavar="WHAT"
     )
-    for name, help_text in (("reports", "导出活动报告"), ("hours", "导出每位志愿者的服务时长")):
+    for name, help_text in (
+        ("reports", "导出活动报告"),
+        ("hours", "导出每位志愿者的服务时长"),
+        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
+    ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
@@ -222,6 +231,12 @@ def _directory_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.directory_import import import_directory
 
     return import_directory(settings, args.file, append=args.append)
+
+
+def _advisers_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.directory_import import import_advisers
+
+    return import_advisers(settings, args.file)
 
 
 if __name__ == "__main__":

@@ -1,39 +1,72 @@
-"""`pufa directory import`: validate a coordinator's CSV, then store it in one transaction."""
+"""`pufa directory import` and `pufa advisers import`: validate a coordinator's CSV, then
+store it in one transaction (a file with any bad row imports nothing)."""
 
 import asyncio
 import sys
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from bot.settings import Settings
-from content.directory import DirectoryEntry, parse_csv
+from content.advisers import parse_advisers_csv
+from content.directory import parse_csv
+from content.loader import Problem, load_library
 from content.problems import unreadable
 from storage.db import Database
 from storage.directory import add_points, replace_points
+from storage.residents import replace_advisers
+
+M = TypeVar("M", bound=BaseModel)
+Store = Callable[..., Coroutine[Any, Any, int]]
 
 
 def import_directory(settings: Settings, path: Path, *, append: bool) -> int:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        print(f"{path}: {unreadable(exc)}", file=sys.stderr)
+    raw = _read(path)
+    if raw is None:
         return 1
     entries, problems = parse_csv(raw, path.name)
+    store = add_points if append else replace_points
+    return _checked_store(settings, entries, problems, store, "个法律服务点")
+
+
+def import_advisers(settings: Settings, path: Path) -> int:
+    """Replaces the village legal advisers; towns and villages must be those of towns.yaml."""
+    raw = _read(path)
+    if raw is None:
+        return 1
+    towns = load_library(settings.content_dir).towns
+    advisers, problems = parse_advisers_csv(raw, path.name, towns or None)
+    return _checked_store(settings, advisers, problems, replace_advisers, "位村（社区）法律顾问")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: {unreadable(exc)}", file=sys.stderr)
+        return None
+
+
+def _checked_store(
+    settings: Settings, entries: Sequence[M], problems: list[Problem], store: Store, what: str
+) -> int:
     if problems:
         for problem in problems:
             print(f"错误  {problem}", file=sys.stderr)
         print("没有导入任何条目，请修改后重试。", file=sys.stderr)
         return 1
-    count = asyncio.run(_store(settings.database_url, entries, append=append))
-    print(f"已导入 {count} 个法律服务点。")
+    count = asyncio.run(_store(settings.database_url, entries, store))
+    print(f"已导入 {count} {what}。")
     return 0
 
 
-async def _store(url: str, entries: list[DirectoryEntry], *, append: bool) -> int:
+async def _store(url: str, entries: Sequence[BaseModel], store: Store) -> int:
     db = Database(url)
     try:
         await db.upgrade()
         async with db.session() as session:
-            store = add_points if append else replace_points
             return await store(session=session, entries=(e.model_dump() for e in entries))
     finally:
         await db.dispose()

@@ -1,4 +1,5 @@
-"""`pufa export reports|hours`: the coordinators' spreadsheets without Telegram."""
+"""`pufa export reports|hours|satisfaction`: the coordinators' spreadsheets without
+Telegram."""
 
 from datetime import date
 
@@ -6,6 +7,7 @@ from bot.settings import Settings
 from content.loader import load_library
 from documents.tables import Format
 from domain.exports import export_hours, export_labels, export_reports
+from domain.satisfaction import export_satisfaction
 from storage.db import Database
 from storage.stats import Period
 
@@ -21,6 +23,14 @@ async def export_data(
     try:
         await db.upgrade()
         async with db.session() as session:
+            if what == "satisfaction":
+                return await export_satisfaction(
+                    session=session,
+                    period=Period(start, end),
+                    fmt=fmt,
+                    library=library,
+                    tz=settings.tz,
+                )
             data = await export(
                 session=session,
                 period=Period(start, end),

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+import dashboard
 from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def build_web_app(app: PufaApplication, webhook: WebhookRoute | None = None) -> 
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server.router.add_get("/healthz", _health)
+    dashboard.mount(server, app)
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, webhook.secret))
     return server

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     content_dir: Path | None = None
+    # The coordinators' dashboard: the address its login links use (behind a reverse proxy,
+    # e.g. https://pufa.example.org); default http://PUFA_WEB_HOST:PUFA_WEB_PORT.
+    public_url: str | None = None
+    dashboard_link_minutes: int = Field(default=10, ge=1, le=60)
+    dashboard_session_hours: int = Field(default=8, ge=1, le=24 * 30)
     seeds_dir: Path | None = None
     log_level: str = "INFO"
     # Questions per user per minute before the bot politely asks them to slow down.
@@ -54,6 +59,8 @@ class Settings(BaseSettings):
     pace_private_replies: bool = False
     volunteer_reminder_day: int = Field(default=25, ge=0, le=31)  # 0: no month-end reminder
     volunteer_reminder_hour: int = Field(default=10, ge=0, le=23)
+    # Residents' messages to duty staff (issue 14): how often unanswered ones are looked for.
+    ticket_check_seconds: float = Field(default=60, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -77,6 +84,10 @@ class Settings(BaseSettings):
         """PTB's `base_file_url` for the same server (…/bot -> …/file/bot)."""
         base = self.api_base_url.rstrip("/")
         return (base[: -len("/bot")] if base.endswith("/bot") else base) + "/file/bot"
+
+    @property
+    def public_base(self) -> str:
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     @property
     def token(self) -> str | None:

@@ -14,6 +14,10 @@ from content.loader import CONTENT_DIR, Problem
 from content.problems import explain
 
 CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
+# Kinds of service point where one applies for legal aid, best first (matched as parts of the
+# kind, so 示例县法律援助中心 and 法律援助工作站（东山） both count).
+AID_KINDS = ("法律援助中心", "法律援助工作站", "公共法律服务中心", "公共法律服务工作站", "司法所")
+AID_CENTRE = AID_KINDS[0]
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -45,6 +49,16 @@ class Located(Protocol):
 
 
 L = TypeVar("L", bound=Located)
+
+
+class Place(Located, Protocol):
+    @property
+    def town(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+P = TypeVar("P", bound=Place)
 
 
 def load_sample_directory(content_dir: Path = CONTENT_DIR) -> list[DirectoryEntry]:
@@ -93,3 +107,28 @@ def nearest(points: Iterable[L], lat: float, lon: float, limit: int = 3) -> list
         if p.lat is not None and p.lon is not None
     ]
     return sorted(located, key=lambda pair: pair[1])[:limit]
+
+
+def aid_rank(kind: str) -> int | None:
+    """Where a kind of point stands among AID_KINDS (None: one does not apply there)."""
+    return next((i for i, wanted in enumerate(AID_KINDS) if wanted in kind), None)
+
+
+def legal_aid_points(points: Iterable[P], town: str, limit: int = 3) -> list[P]:
+    """Where someone of `town` applies for legal aid: the town's own points, best kind first,
+    then, if none of them is a 法律援助中心, the district's centres elsewhere."""
+    every = list(points)
+    local = sorted(
+        (p for p in every if p.town == town and aid_rank(p.kind) is not None),
+        key=lambda p: aid_rank(p.kind) or 0,
+    )
+    if not any(AID_CENTRE in p.kind for p in local):
+        local += [p for p in every if p.town != town and AID_CENTRE in p.kind]
+    return local[:limit]
+
+
+def nearest_aid_points(
+    points: Iterable[P], lat: float, lon: float, limit: int = 3
+) -> list[tuple[P, float]]:
+    """The nearest points where one applies for legal aid."""
+    return nearest((p for p in points if aid_rank(p.kind) is not None), lat, lon, limit)

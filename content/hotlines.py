@@ -7,12 +7,16 @@ offered first (so 12333 comes before 12348 for labour questions).
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from content.problems import Problem, duplicates, load_list
 
 MAX_SUGGESTIONS = 2
+# Where /hotlines lists a number, in this order (labels in ui.zh.yaml, residents.hotline_groups).
+Group = Literal["emergency", "legal", "field", "people"]
+GROUPS: tuple[Group, ...] = get_args(Group)
 
 
 class _Strict(BaseModel):
@@ -32,6 +36,7 @@ class HotlineSource(_Strict):
 class Hotline(_Strict):
     number: str = Field(pattern=r"^[0-9]{3,8}$")
     name: str = Field(min_length=2, max_length=30)
+    group: Group
     # `for` in the file (a Python keyword): one short sentence in plain words.
     for_: str = Field(alias="for", min_length=6, max_length=60)
     categories: list[str] = Field(default_factory=list)
@@ -49,6 +54,12 @@ class Hotline(_Strict):
         if repeated := duplicates(cleaned):
             raise ValueError(f"重复的 '{repeated[0]}'")
         return cleaned
+
+    @model_validator(mode="after")
+    def _urgent_is_an_emergency(self) -> "Hotline":
+        if self.urgent and self.group != "emergency":
+            raise ValueError("urgent 的号码 group 要写 emergency")
+        return self
 
 
 def load_hotlines(
@@ -107,6 +118,14 @@ def suggest(
         if hotline not in picked:
             picked.append(hotline)
     return picked[:limit]
+
+
+def grouped(hotlines: Iterable[Hotline]) -> list[tuple[Group, list[Hotline]]]:
+    """The numbers by /hotlines group (GROUPS order, file order within one; empty ones left
+    out)."""
+    ordered = list(hotlines)
+    found = [(g, [h for h in ordered if h.group == g]) for g in GROUPS]
+    return [(g, numbers) for g, numbers in found if numbers]
 
 
 def _normalize(text: str) -> str:

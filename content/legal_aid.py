@@ -9,6 +9,7 @@ through the chat and reports any that reaches no rule, rules no path reaches and
 path asks.
 """
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,15 @@ def _id_shape(value: str) -> str:
 
 
 Id = Annotated[str, Field(max_length=40), AfterValidator(_id_shape)]
+_FOLD = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def _unfold(value: str) -> str:
+    """YAML's folded text (>-) joins lines with a space, which Chinese does not use."""
+    return _FOLD.sub("", value)
+
+
+Prose = Annotated[str, AfterValidator(_unfold)]
 
 
 class Option(_Strict):
@@ -55,7 +65,7 @@ class Rule(_Strict):
     id: Id
     when: dict[str, list[str]] = Field(default_factory=dict)  # question id -> accepted options
     outcome: Result
-    reason: str = Field(min_length=6, max_length=400)
+    reason: Prose = Field(min_length=6, max_length=400)
     article: str = Field(min_length=4, max_length=100)
     bring: list[str] = Field(default_factory=list)
     hardship_note: bool = False  # show the local economic-hardship standard with the outcome
@@ -65,14 +75,14 @@ class Article(_Strict):
     """What one article of the law says, as the law lists it (reference text for the bot)."""
 
     article: str = Field(min_length=4, max_length=60)
-    summary: str = Field(min_length=4, max_length=300)
+    summary: Prose = Field(min_length=4, max_length=300)
     items: list[str] = Field(default_factory=list)
 
 
 class HardshipStandard(_Strict):
     """The province's economic-hardship standard, in words; a coordinator edits it."""
 
-    note: str = Field(min_length=10, max_length=400)
+    note: Prose = Field(min_length=10, max_length=400)
     sample: bool
 
 
@@ -82,9 +92,9 @@ class LegalAidCriteria(_Strict):
     decision_days: int = Field(ge=1, le=30)  # 《法律援助法》第四十三条: 7
     sources: list[Source] = Field(min_length=1)  # the seed plans this draws on
     articles: dict[str, Article] = Field(min_length=1)
-    promise: str = Field(min_length=10, max_length=600)  # 经济困难承诺制 / 个人诚信承诺
+    promise: Prose = Field(min_length=10, max_length=600)  # 经济困难承诺制 / 个人诚信承诺
     hardship_standard: HardshipStandard
-    disclaimer: str = Field(min_length=10, max_length=400)
+    disclaimer: Prose = Field(min_length=10, max_length=400)
     questions: list[Question] = Field(min_length=1)
     rules: list[Rule] = Field(min_length=1)
 

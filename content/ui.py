@@ -5,6 +5,11 @@ from typing import Annotated
 from content.texts import Fields, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_chat import ChatTexts
+from content.ui_dashboard import DashboardTexts
+from content.ui_engagement import EngagementTexts
+from content.ui_quiz import QuizTexts
+from content.ui_residents import ResidentTexts
+from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
 
@@ -23,6 +28,12 @@ class BotCommands(Texts):
     broadcast: str
     scheduled: str
     campaigns: str
+    hotlines: str
+    adviser: str
+    quiz: str
+    contest: str
+
+    dashboard: str
 
 
 class UiTexts(Texts):
@@ -80,3 +91,9 @@ class UiTexts(Texts):
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
     chat: ChatTexts
+    residents: ResidentTexts
+    quiz: QuizTexts
+    tickets: TicketTexts
+    engagement: EngagementTexts
+
+    dashboard: DashboardTexts

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from content.hotlines import Hotline
 from content.loader import Library
 from content.models import Card
+from content.routing import numbers_for
 from content.search import SearchIndex, SearchResult
 from content.ui import UiTexts
 from storage.questions import LoggedAnswer
@@ -48,9 +50,25 @@ def answer_html(found: Answer, library: Library) -> str:
     ui, result = library.ui, found.result
     if found.card_id is not None:
         return card_html(library.cards[found.card_id], ui)
+    numbers = numbers_for(library.hotlines, found.question, result, library.cards)
+    call = [ui.residents.fallback_hotlines, *hotline_lines(numbers, ui)] if numbers else []
     if result.best is not None and result.matched:
-        return ui.ambiguous_intro
-    return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions))
+        return "\n\n".join(["\n".join(call), ui.ambiguous_intro] if call else [ui.ambiguous_intro])
+    return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions), call=call)
+
+
+def hotline_lines(numbers: list[Hotline], ui: UiTexts) -> list[str]:
+    """One line a number: the number, its name, when to call it (and its hours if fixed)."""
+    texts = ui.residents
+    return [
+        texts.hotline_line.format(
+            number=h.number,
+            name=html.escape(h.name),
+            for_=html.escape(h.for_),
+            hours=texts.hotline_hours.format(hours=html.escape(h.hours)) if h.hours else "",
+        )
+        for h in numbers
+    ]
 
 
 def log_entry(
@@ -116,7 +134,15 @@ def plain_text(message_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", message_html))
 
 
-def no_match_html(question: str, ui: UiTexts, *, with_suggestions: bool = False) -> str:
+def no_match_html(
+    question: str, ui: UiTexts, *, with_suggestions: bool = False, call: list[str] | None = None
+) -> str:
+    """The fallback: nothing fits; the numbers to `call` when the field is clear; then "did
+    you mean" when there are near misses."""
     shown = question if len(question) <= 30 else question[:30] + "…"
-    text = ui.no_match.format(question=html.escape(shown))
-    return f"{text}\n\n{ui.did_you_mean}" if with_suggestions else text
+    blocks = [ui.no_match.format(question=html.escape(shown))]
+    if call:
+        blocks.append("\n".join(call))
+    if with_suggestions:
+        blocks.append(ui.did_you_mean)
+    return "\n\n".join(blocks)

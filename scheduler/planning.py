@@ -75,6 +75,7 @@ def check_audience(library: Library, audience: Audience, value: str) -> None:
         or (audience is Audience.TOWN and (value in towns or not towns) and bool(value))
         or (audience is Audience.VOLUNTEERS and (not value or value in towns or not towns))
         or (audience in (Audience.ALL, Audience.GROUPS) and not value)
+        or (audience is Audience.CONTEST and value.isascii() and value.isdigit())
     )
     if not known:
         raise PlanError(PlanProblem.UNKNOWN_AUDIENCE)

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ActivityReport, Recipient, Subscription, Volunteer
+from storage.models import ActivityReport, QuizAttempt, Recipient, Subscription, Volunteer
 from storage.subscriptions import SubKind
 
 
@@ -26,6 +26,7 @@ class Audience(StrEnum):
     GROUPS = "groups"  # subscribed group chats
     VOLUNTEERS = "volunteers"  # active volunteers, of the listed towns ("" = all)
     UNREPORTED = "unreported"  # active volunteers with no report this month
+    CONTEST = "contest"  # a quiz contest's participants: their chats and the groups it ran in
 
 
 def split_values(value: str) -> list[str]:
@@ -43,6 +44,8 @@ async def audience_chat_ids(
     """Chat ids, ascending, without duplicates."""
     if audience in (Audience.VOLUNTEERS, Audience.UNREPORTED):
         statement = _volunteers(audience, value, today, tz)
+    elif audience is Audience.CONTEST:
+        statement = _participants(value)
     else:
         statement = _subscribers(audience, value)
     return sorted(set((await session.exec(statement)).all()))
@@ -70,6 +73,17 @@ def _subscribers(audience: Audience, value: str) -> SelectOfScalar[int]:
         .distinct()
         .outerjoin(Recipient, col(Recipient.chat_id) == chat)
         .where(condition, _flag_not_off(col(Recipient.active)))
+    )
+
+
+def _participants(contest_id: str) -> SelectOfScalar[int]:
+    chat = col(QuizAttempt.chat_id)
+    number = int(contest_id) if contest_id.isascii() and contest_id.isdigit() else 0
+    return (
+        select(chat)
+        .distinct()
+        .outerjoin(Recipient, col(Recipient.chat_id) == chat)
+        .where(col(QuizAttempt.contest_id) == number, _flag_not_off(col(Recipient.active)))
     )
 
 

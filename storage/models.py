@@ -105,6 +105,34 @@ class ServicePoint(SQLModel, table=True):
     sample: bool = False
 
 
+class AidPrecheck(SQLModel, table=True):
+    """One finished legal-aid pre-check, anonymous: the outcome, its rule and the local day;
+    never the person nor the answers."""
+
+    __tablename__ = "aid_precheck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    rule: str = Field(max_length=40)
+    result: str = Field(max_length=16)
+
+
+class VillageAdviser(SQLModel, table=True):
+    """一村（社区）一法律顾问, as the district publishes it (samples until a coordinator
+    imports the list)."""
+
+    __tablename__ = "village_adviser"
+
+    id: int | None = Field(default=None, primary_key=True)
+    town: str = Field(max_length=100, index=True)
+    village: str = Field(max_length=100)
+    name: str = Field(max_length=50)
+    office: str = Field(default="", max_length=100)
+    duty: str = Field(default="", max_length=200)
+    contact: str = Field(max_length=100)
+    sample: bool = False
+
+
 class Volunteer(SQLModel, table=True):
     """A registered 普法志愿者 / 法律明白人. Personal fields are blanked on /leave."""
 
@@ -324,3 +352,297 @@ class CampaignDates(SQLModel, table=True):
     end: date
     set_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     set_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The 普法 quiz and contests (issue 15, migration 0009).
+
+
+class QuizContest(SQLModel, table=True):
+    """A coordinator's contest for one campaign: everyone gets the same questions, drawn when
+    it is created, each with `seconds` to answer between `opens_at` and `closes_at`."""
+
+    __tablename__ = "quiz_contest"
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    opens_at: datetime = Field(sa_column=_utc_column())
+    closes_at: datetime = Field(sa_column=_utc_column(index=True))
+    seconds: int
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))  # comma-separated
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # Set once the leaderboard was handed to the broadcast engine (the close was announced).
+    announced_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizRound(SQLModel, table=True):
+    """A contest played in a group chat: a volunteer moves it on question by question; every
+    member answers the question shown (`position`, shown at `asked_at`)."""
+
+    __tablename__ = "quiz_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("quiz_contest.id", ondelete="CASCADE"), index=True)
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    town: str = Field(default="", max_length=100)
+    started_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    token: str = Field(max_length=16)
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+    asked_at: datetime = Field(sa_column=_utc_column())
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizAttempt(SQLModel, table=True):
+    """One person's go: a practice /quiz (no contest) or their one attempt at a contest,
+    alone or as a member of a group round. `position` is the question being answered, shown
+    at `asked_at`; its buttons carry the attempt id, the position and `token`."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "telegram_id"),
+        Index("ix_quiz_attempt_board", "contest_id", "score", "total_ms"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contest_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("quiz_contest.id", ondelete="CASCADE"), nullable=True
+        ),
+    )
+    round_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("quiz_round.id", ondelete="CASCADE"), nullable=True),
+    )
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    first_name: str = Field(default="", max_length=64)  # as Telegram shows it; boards only
+    town: str = Field(default="", max_length=100)
+    token: str = Field(max_length=16)
+    question_ids: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+    asked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    picked: str = Field(default="", max_length=32)  # a multiple choice's ticks before 提交
+    score: int = 0
+    total_ms: int = 0
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class QuizAnswer(SQLModel, table=True):
+    """One answer: at most one per attempt and question (the key refuses a second)."""
+
+    __tablename__ = "quiz_answer"
+
+    attempt_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("quiz_attempt.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    question_id: str = Field(max_length=64)
+    chosen: str = Field(default="", max_length=32)  # option indexes, comma-separated
+    correct: bool = False
+    points: int = 0
+    elapsed_ms: int = 0
+    answered_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# Residents' messages to duty staff (issue 14, migration 0007).
+
+
+class TicketStatus(StrEnum):
+    """open -> taken (a staff member said 接单) -> answered (the desk replied) -> closed."""
+
+    OPEN = "open"
+    TAKEN = "taken"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Ticket(SQLModel, table=True):
+    """A resident's message to a desk (content/desks.yaml). `resident_id`, `text` and `contact`
+    are the personal data: /deleteme blanks them and the ticket stays as an anonymous count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    desk_id: str = Field(max_length=40, index=True)
+    category: str = Field(default="", max_length=40)
+    town: str = Field(default="", max_length=100)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact: str = Field(default="", max_length=40)  # a phone number, only if they agreed
+    status: str = Field(default=TicketStatus.OPEN.value, max_length=12, index=True)
+    taken_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    # The desk should answer by `due_at` (its next opening plus reply_within_hours); unanswered,
+    # it is reminded then and the coordinators are told at `escalate_at`.
+    due_at: datetime = Field(sa_column=_utc_column(index=True))
+    escalate_at: datetime = Field(sa_column=_utc_column(index=True))
+    answered_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    reminded_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    escalated_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    rating: int | None = None  # 1 (不满意) to 3 (满意)
+    # Makes a double-pressed 发送 create one ticket.
+    submission_key: str = Field(max_length=64, unique=True)
+
+
+class TicketEntry(SQLModel, table=True):
+    """One message of a ticket's exchange: the resident's follow-ups and the desk's replies."""
+
+    __tablename__ = "ticket_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+    author: str = Field(max_length=12)  # "resident" | "desk"
+    staff_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class TicketMessage(SQLModel, table=True):
+    """A message the bot sent about a ticket (to a desk's chat or to the resident): a Telegram
+    reply to it belongs to that ticket."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
+
+
+# Reach and results (issue 15, migration 0008): satisfaction votes, QR attribution, the weekly
+# case, volunteers' certificates.
+
+
+class VoteKind(StrEnum):
+    ANSWER = "answer"  # a card the bot answered with (or a card opened from a button)
+    FALLBACK = "fallback"  # the "no card, here is where to get help" reply
+    EVENT = "event"  # a resident's rating of the event whose QR code brought them
+
+
+class Vote(SQLModel, table=True):
+    """One person's 👍 / 👎 on one answer (or event); a change of mind replaces it. `voter_id`
+    becomes NULL on /deleteme, so the figures stay as anonymous counts."""
+
+    __table_args__ = (UniqueConstraint("voter_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    voter_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # "q-<question ref>", "c-<card id>" or "e-<event code>": what was voted on
+    subject: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64, index=True)
+    town: str = Field(default="", max_length=100, index=True)
+    satisfied: bool
+    voted_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+
+
+class QrEvent(SQLModel, table=True):
+    """An event or poster a volunteer made a QR code for (`start=ev_<code>`)."""
+
+    __tablename__ = "qr_event"
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    title: str = Field(max_length=100)
+    kind: str = Field(default="event", max_length=8)  # "event" | "poster"
+    town: str = Field(default="", max_length=100, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    event_date: date | None = None  # an event's day (its rating is asked the day after)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Attribution(SQLModel, table=True):
+    """The first QR code that brought a resident (one row per resident; /deleteme erases it)."""
+
+    resident_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    code: str = Field(max_length=24, index=True)
+    volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    town: str = Field(default="", max_length=100)
+    touched_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Certificate(SQLModel, table=True):
+    """A volunteer's certificate of recorded hours, checked by its code (`pufa verify`)."""
+
+    code: str = Field(sa_column=Column(String(24), primary_key=True))
+    volunteer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    name: str = Field(default="", max_length=100)
+    start: date
+    end: date
+    activities: int = 0
+    hours: float = 0.0
+    issued_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The coordinators' web dashboard (issue 13, migration 0010).
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A one-time login link sent by /dashboard. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "dashboard_login"
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class DashboardSession(SQLModel, table=True):
+    """A signed-in browser. Only the cookie's SHA-256 is stored; `csrf` is checked on every
+    form. Deleted on logout and when its coordinator is demoted."""
+
+    __tablename__ = "dashboard_session"
+
+    id_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    csrf: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_column=_utc_column(index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class GapDecision(StrEnum):
+    IGNORED = "ignored"
+    OUT_OF_SCOPE = "out_of_scope"
+    ANSWERED = "answered"  # added to a card as a sample question or a synonym
+
+
+class ContentGap(SQLModel, table=True):
+    """What a coordinator decided about an unanswered question (by its normalised text):
+    a decided question leaves the content-gaps list for good."""
+
+    __tablename__ = "content_gap"
+
+    question: str = Field(sa_column=Column(String(300), primary_key=True))
+    decision: str = Field(max_length=16)
+    card_id: str | None = Field(default=None, max_length=64)
+    decided_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    decided_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Person, Role
@@ -38,12 +39,34 @@ class Seen:
 
 
 async def touch_people(session: AsyncSession, seen: list[Seen]) -> None:
-    """Writes a batch of sightings (the latest per person wins)."""
+    """Writes a batch of sightings (the latest per person wins) in one statement: new people
+    are created as residents, known ones get their name and last_seen updated."""
     latest = {s.telegram_id: s for s in sorted(seen, key=lambda s: s.at)}
-    for s in latest.values():
-        await touch_person(
-            session=session, telegram_id=s.telegram_id, name=s.name, username=s.username, now=s.at
-        )
+    if not latest:
+        return
+    rows = [
+        {
+            "telegram_id": s.telegram_id,
+            "name": s.name[:200],
+            "username": s.username,
+            "role": Role.RESIDENT.value,
+            "first_seen": s.at,
+            "last_seen": s.at,
+        }
+        for s in latest.values()
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Person)
+    statement = statement.on_conflict_do_update(
+        index_elements=["telegram_id"],
+        set_={
+            "name": statement.excluded.name,
+            "username": statement.excluded.username,
+            "last_seen": statement.excluded.last_seen,
+        },
+    )
+    await session.exec(statement, params=rows)
 
 
 async def get_role(*, session: AsyncSession, telegram_id: int) -> Role:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import case, func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,10 +40,14 @@ async def log_questions(session: AsyncSession, answers: list[LoggedAnswer]) -> N
         await session.exec(insert(QuestionLog), params=rows)
 
 
+async def question_by_ref(*, session: AsyncSession, ref: str) -> QuestionLog | None:
+    return (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
+
+
 async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) -> bool | None:
     """Record "没解决" for a question: True if recorded now, False if it already was, None if
     there is no such question of this person's (only the asker may give feedback)."""
-    row = (await session.exec(select(QuestionLog).where(QuestionLog.ref == ref))).first()
+    row = await question_by_ref(session=session, ref=ref)
     if row is None or row.telegram_id != telegram_id:
         return None
     if row.feedback is not None:
@@ -51,6 +55,11 @@ async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) ->
     row.feedback = Feedback.UNSOLVED.value
     session.add(row)
     return True
+
+
+async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
+    """The card a logged question was answered with (None: no card, or no such question)."""
+    return (await session.exec(select(QuestionLog.card_id).where(QuestionLog.ref == ref))).first()
 
 
 async def unanswered(
@@ -67,3 +76,25 @@ async def unanswered(
     )
     rows = (await session.exec(query)).all()
     return [UnansweredQuestion(text, times, last) for text, times, last in rows]
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    asked: int
+    answered: int  # a card was found
+    fell_back: int  # no card: the 12348 fallback
+    unsolved: int  # the asker pressed 没解决
+
+
+async def question_counts(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> QuestionCounts:
+    """Residents' questions asked in [since, until), in one pass."""
+    unsolved = col(QuestionLog.feedback).is_not(None)
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((col(QuestionLog.matched).is_(True), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((unsolved, 1), else_=0)), 0),
+    ).where(col(QuestionLog.asked_at) >= since, col(QuestionLog.asked_at) < until)
+    asked, answered, marked = (await session.exec(query)).one()
+    return QuestionCounts(int(asked), int(answered), int(asked) - int(answered), int(marked))

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Executable, func, select
@@ -175,3 +175,12 @@ async def volunteer_hours(
         )
         for vid, activities, audience, hours, first, last, name, town, organisation, phone in rows
     ]
+
+
+async def new_volunteers(*, session: AsyncSession, since: datetime, until: datetime) -> int:
+    """Volunteers who joined in [since, until)."""
+    query = select(func.count()).where(
+        col(Volunteer.joined_at) >= since, col(Volunteer.joined_at) < until
+    )
+    [row] = await _rows(session, query)
+    return int(row[0])

@@ -10,13 +10,16 @@ from sqlalchemy import CursorResult, String, cast, func, literal, or_, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.dashboard import close_sessions_of
 from storage.models import (
     ActivityReport,
     AuditLog,
     Broadcast,
     BroadcastStatus,
     CampaignDates,
+    ContentGap,
     ConversationDraft,
+    DashboardLogin,
     Delivery,
     Invite,
     Person,
@@ -25,7 +28,10 @@ from storage.models import (
     Role,
     Subscription,
     Volunteer,
+    Vote,
 )
+from storage.quiz import erase_attempts
+from storage.tickets import erase_tickets_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -182,12 +188,12 @@ class Erasure:
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
-    profile, drafts, role, subscriptions and the record of broadcasts delivered to their
-    private chat are deleted; their activity reports stay as anonymous counts without
+    profile, drafts, role, subscriptions, quiz attempts and the record of broadcasts delivered
+    to their private chat are deleted; their activity reports stay as anonymous counts without
     photos, location, place, summary or link to them; audit entries, invites, campaign dates,
     broadcasts they wrote (their keys, progress messages and copied sources) and groups they
-    subscribed lose their id. A message of theirs scheduled to be copied is cancelled: it
-    lives in their chat."""
+    subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -220,6 +226,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(Invite).where(col(Invite.created_by) == telegram_id).values(created_by=None)
     )
+    # Satisfaction votes stay as anonymous counts.
+    await session.exec(update(Vote).where(col(Vote.voter_id) == telegram_id).values(voter_id=None))
     await session.exec(delete(Subscription).where(col(Subscription.chat_id) == telegram_id))
     await session.exec(delete(Delivery).where(col(Delivery.chat_id) == telegram_id))
     await session.exec(delete(Recipient).where(col(Recipient.chat_id) == telegram_id))
@@ -229,6 +237,15 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await _forget_in_broadcasts(session, telegram_id)
     await session.exec(
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
+    )
+    await erase_attempts(session=session, telegram_id=telegram_id)
+    await erase_tickets_of(session=session, telegram_id=telegram_id)
+    await close_sessions_of(session=session, telegram_id=telegram_id)
+    await session.exec(
+        delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
+    )
+    await session.exec(
+        update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, reports, had_profile)
@@ -278,7 +295,8 @@ async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
 
 
 async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: bool) -> bool:
-    """Promote to coordinator, or demote back to volunteer/resident. False if unknown."""
+    """Promote to coordinator, or demote back to volunteer/resident (their dashboard sessions
+    end). False if unknown."""
     person = await session.get(Person, telegram_id)
     if person is None:
         return False
@@ -287,6 +305,7 @@ async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: b
     else:
         volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
         person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value
+        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     session.add(person)
     return True
 

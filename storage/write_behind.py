@@ -64,10 +64,10 @@ class WriteBehind(Generic[T]):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        with contextlib.suppress(Exception):
+        try:
             await self.flush()
-        if self._waiting:
-            log.warning("%s: %d not written at stop", self.name, len(self._waiting))
+        except Exception as exc:
+            log.warning("%s: %d not written at stop (%r)", self.name, len(self._waiting), exc)
 
     async def flush(self) -> None:
         """Writes everything waiting now, batch by batch (raises if the database fails)."""
@@ -76,7 +76,7 @@ class WriteBehind(Generic[T]):
             try:
                 async with self.db.session() as session:
                     await self.write(session, batch)
-            except Exception:
+            except BaseException:  # a stop cancelling the loop mid-batch loses nothing either
                 self._waiting.extendleft(reversed(batch))
                 raise
 

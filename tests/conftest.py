@@ -7,12 +7,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from content.loader import CONTENT_DIR, Library, load_library
 from content.search import SearchIndex
 from storage.db import Database
+
+# Machines running the suite are shared and often busy: an example's time says nothing there.
+settings.register_profile("pufa", deadline=None)
+settings.load_profile("pufa")
 
 PG_URL = os.environ.get("PUFA_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

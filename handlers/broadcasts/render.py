@@ -26,7 +26,9 @@ class BroadcastRenderer:
             self.unsubscribe_label(Audience(broadcast.audience), broadcast.audience_value),
             callbacks.make(Kind.UNSUBSCRIBE, broadcast.id or PREVIEW_ID),
         )
-        buttons = (*rows, (unsubscribe,))
+        # A contest's results go to its participants, not to subscribers: nothing to leave.
+        unsubscribing = () if broadcast.audience == Audience.CONTEST else ((unsubscribe,),)
+        buttons = (*rows, *unsubscribing)
         if broadcast.content_kind == "copy":
             assert broadcast.source_chat_id is not None
             assert broadcast.source_message_id is not None
@@ -79,5 +81,6 @@ class BroadcastRenderer:
                 Audience.GROUPS: ui.audience_groups,
                 Audience.VOLUNTEERS: ui.audience_volunteers,
                 Audience.UNREPORTED: ui.audience_unreported,
+                Audience.CONTEST: self.library.ui.quiz.audience,
             }[audience]
         return html.escape(text)

@@ -1,11 +1,11 @@
-"""Coordinators' tools: /invite, /promote and /demote, /stats, /export and /hours, and the
-notifications of new reports. Every command and button checks the role on the server (a
-refusal is answered politely and audited) and answers only in a private chat (they show
-personal data and codes); every action taken is audited."""
+"""Coordinators' tools: /invite, /promote and /demote, /stats, /export and /hours, /dashboard
+(a login link to the web dashboard), and the notifications of new reports. Every command and
+button checks the role on the server (a refusal is answered politely and audited) and answers
+only in a private chat (they show personal data and codes); every action taken is audited."""
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.coordinators import exports, invites, notifications, roles, stats
+from handlers.coordinators import dashboard, exports, invites, notifications, roles, stats
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
 
@@ -20,5 +20,6 @@ def register(app: PufaApplication, services: Services) -> None:
             CommandHandler("stats", stats.on_stats),
             CommandHandler("export", exports.on_export),
             CommandHandler("hours", exports.on_hours),
+            CommandHandler("dashboard", dashboard.on_dashboard),
         ]
     )

@@ -1,5 +1,6 @@
 """/export and /hours: the period's reports or hours per volunteer as a spreadsheet, only to
-a coordinator in a private chat (they carry names and phone numbers)."""
+a coordinator in a private chat (they carry names and phone numbers); `/export 满意度 [period]`
+the satisfaction figures."""
 
 import html
 
@@ -7,16 +8,39 @@ from telegram import InputFile, Update
 
 from content.ui_volunteers import VolunteerTexts
 from domain.exports import export_hours, export_labels, export_reports
+from domain.satisfaction import export_satisfaction
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.stats import Period, VolunteerLine, volunteer_hours
 
 HOURS_LINES = 20
+SATISFACTION_WORD = "满意度"
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
+    if ctx.args and ctx.args[0] == SATISFACTION_WORD:
+        ctx.args = ctx.args[1:]
+        await _send_satisfaction(update, ctx)
+        return
     await _send_table(update, ctx, "export")
+
+
+async def _send_satisfaction(update: Update, ctx: PufaContext) -> None:
+    if not await coordinator_here(update, ctx, "export.satisfaction"):
+        return
+    chosen = await read_period(update, ctx)
+    if chosen is None or update.effective_chat is None:
+        return
+    (period, fmt), services = chosen, ctx.services
+    async with services.db.session() as session:
+        data = await export_satisfaction(
+            session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
+        )
+    await audit(ctx, update, "export.satisfaction", detail=f"{period_text(period)} {fmt}")
+    filename = f"satisfaction_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
+    caption = services.ui.engagement.satisfaction_caption.format(period=period_text(period))
+    await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 
 async def on_hours(update: Update, ctx: PufaContext) -> None:

@@ -11,19 +11,14 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
+from handlers.kit.roles import coordinator_ids
 from storage.reports import StoredReport, get_report, mark_notified, unnotified_reports
-from storage.volunteers import get_volunteer, promoted_coordinators
+from storage.volunteers import get_volunteer
 
 log = logging.getLogger(__name__)
 DIGEST_LINES = 30
 CATCH_UP_DELAY = 1.0  # seconds after start-up
 SUMMARY_PREVIEW = 200
-
-
-async def coordinator_ids(services: Services) -> list[int]:
-    async with services.db.session() as session:
-        promoted = await promoted_coordinators(session=session)
-    return sorted(services.admin_ids | set(promoted))
 
 
 async def _send_all(bot: Bot, services: Services, text: str) -> None:

@@ -8,10 +8,12 @@ from telegram import InputFile, Update
 
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
+from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.stats import Line, Stats, period_stats
+from storage.votes import satisfaction
 
 SECTION_LINES = 12
 
@@ -69,8 +71,10 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     period, texts = chosen[0], ctx.services.ui.volunteers
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
+        votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
-    await reply_html(update, stats_html(stats, texts))
+    satisfied = satisfaction_html(votes, ctx.services.library)
+    await reply_html(update, stats_html(stats, texts) + "\n\n" + satisfied)
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,

@@ -39,6 +39,16 @@ class Kind(StrEnum):
     JOIN = "j"  # the registration chat
     VOLUNTEER = "v"  # /profile fields, /leave and /deleteme confirmations
     COORDINATOR = "k"  # /promote and /demote confirmations
+    PRECHECK = "lp"  # the legal-aid pre-check chat
+    HOTLINES = "h"  # the list of hotlines, the numbers fitting a card
+    ADVISER = "ad"  # the chat finding one's village legal adviser
+    QUIZ = "q"  # /quiz and contest answers, group rounds, contest lists
+    CONTEST = "qc"  # the /contest creation chat
+    TICKET = "tk"  # the 留言给工作人员 chat
+    DESK = "dk"  # a ticket's buttons: opening the chat, staff actions, follow-ups, rating
+    VOTE = "vo"  # 👍 / 👎 under answers (handlers.kit.votes)
+    CASE = "cs"  # case cards and the weekly case subscription
+    EVENT = "ev"  # QR codes of events and posters, event ratings
 
 
 @dataclass(frozen=True)

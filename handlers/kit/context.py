@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from content.loader import Library
@@ -39,6 +40,23 @@ class VolunteerSettings:
     chart_font: Path | None = None
 
 
+@dataclass(frozen=True)
+class DashboardSettings:
+    """The coordinators' web dashboard, from `bot.settings.Settings`: the address its links
+    point to (PUFA_PUBLIC_URL), how long a login link and a session last, and the content
+    folder its edits are written to (None: the shipped content)."""
+
+    public_url: str = "http://127.0.0.1:8080"
+    link_minutes: int = 10
+    session_hours: int = 8
+    content_dir: Path | None = None
+
+    @property
+    def secure(self) -> bool:
+        """Cookies only over TLS when the public address is https."""
+        return self.public_url.startswith("https://")
+
+
 @dataclass
 class Hooks:
     """What one feature tells another without importing it (features never import each
@@ -46,6 +64,11 @@ class Hooks:
 
     # A volunteer submitted report `id` (the coordinators' notifications listen).
     report_submitted: list[Callable[[PufaContext, int], Awaitable[None]]] = field(
+        default_factory=list
+    )
+    # A message replying to one of the bot's messages, before any guided chat or question
+    # handler sees it: a feature that knows that message takes it (True) or passes (False).
+    reply_to_bot: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(
         default_factory=list
     )
 
@@ -67,6 +90,14 @@ class Services:
     question_log: WriteBehind[LoggedAnswer]  # residents' questions, written off the reply's path
     people_seen: WriteBehind[Seen]  # when each person was last seen (the guard's notes)
     hooks: Hooks = field(default_factory=Hooks)
+    ticket_check_seconds: float = 60.0  # how often unanswered tickets are looked for
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+
+    def swap_content(self, library: Library, index: SearchIndex) -> None:
+        """Use new content from the next update on (an edit made in the dashboard). Both are
+        replaced together, with no await between, so no update sees one without the other."""
+        self.library, self.index = library, index
+        self.broadcasting.library = library
 
     @property
     def ui(self) -> UiTexts:

@@ -14,7 +14,9 @@ restart, or with another process serving the bot, the chat goes on exactly where
 - commands are left to the command handlers, except /cancel, which ends the newest draft;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and, where the
   flow has a `timed_out` text, tells the person;
-- a flow may require a role (`role`), checked on every update: who lost it loses the draft.
+- a flow may require a role (`role`), checked on every update: who lost it loses the draft;
+- first of all, a reply to one of the bot's messages (in any chat) goes to the feature that
+  knows that message (`Services.hooks.reply_to_bot`), such as a ticket's exchange.
 """
 
 from __future__ import annotations
@@ -216,6 +218,8 @@ async def route(update: Update, ctx: PufaContext) -> None:
     if user is None or chat is None:
         return
     try:
+        if await _reply_to_bot(update, ctx):
+            raise ApplicationHandlerStop
         if update.callback_query is not None:
             taken = await _button(update, ctx, user.id)
         elif update.message is not None and chat.type == ChatType.PRIVATE:
@@ -231,6 +235,20 @@ async def route(update: Update, ctx: PufaContext) -> None:
         return
     if taken:
         raise ApplicationHandlerStop
+
+
+async def _reply_to_bot(update: Update, ctx: PufaContext) -> bool:
+    """Whether a feature took this message as a reply to one of the bot's own messages."""
+    message = update.message
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.from_user is None or replied.from_user.id != ctx.bot.id:
+        return False
+    if _is_command(message):  # type: ignore[arg-type]
+        return False
+    for hook in ctx.services.hooks.reply_to_bot:
+        if await hook(update, ctx):
+            return True
+    return False
 
 
 def _is_command(message: Message) -> bool:

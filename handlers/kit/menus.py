@@ -14,8 +14,21 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-RESIDENT = ("start", "topics", "legalaid", "subscribe", "help")
-VOLUNTEER = ("start", "report", "myreports", "profile", "topics", "legalaid", "subscribe", "help")
+RESIDENT = ("start", "topics", "legalaid", "hotlines", "adviser", "subscribe", "quiz", "help")
+VOLUNTEER = (
+    "start",
+    "report",
+    "myreports",
+    "profile",
+    "topics",
+    "legalaid",
+    "hotlines",
+    "adviser",
+    "subscribe",
+    "quiz",
+    "contest",
+    "help",
+)
 COORDINATOR = (
     *VOLUNTEER[:-1],
     "invite",
@@ -24,6 +37,7 @@ COORDINATOR = (
     "broadcast",
     "scheduled",
     "campaigns",
+    "dashboard",
     "help",
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}

@@ -12,7 +12,7 @@ from handlers.kit.replies import acknowledge, reply_html
 from storage.audit import record
 from storage.models import Role, Volunteer
 from storage.people import get_role
-from storage.volunteers import get_volunteer
+from storage.volunteers import get_volunteer, promoted_coordinators
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,13 @@ async def is_coordinator(services: Services, telegram_id: int) -> bool:
         return True
     async with services.db.session() as session:
         return await get_role(session=session, telegram_id=telegram_id) is Role.COORDINATOR
+
+
+async def coordinator_ids(services: Services) -> list[int]:
+    """Everyone who is a coordinator now: PUFA_ADMIN_IDS and those promoted in the bot."""
+    async with services.db.session() as session:
+        promoted = await promoted_coordinators(session=session)
+    return sorted(services.admin_ids | set(promoted))
 
 
 async def role_of(services: Services, telegram_id: int) -> Role:

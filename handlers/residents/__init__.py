@@ -11,12 +11,25 @@ from telegram.ext import (
 
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
-from handlers.residents import inline, legal_aid, questions, start, topics
+from handlers.residents import (
+    advisers,
+    aid_menu,
+    hotlines,
+    inline,
+    legal_aid,
+    precheck,
+    questions,
+    start,
+    topics,
+)
+from handlers.residents.keyboards import AID_MENU
 
 
 def register(app: PufaApplication, services: Services) -> None:
     """After the features whose commands share a name or whose chats take messages first
     (volunteers' /start join_ links); the free-text question handler comes last."""
+    services.chats.add(precheck.precheck_flow())
+    services.chats.add(advisers.adviser_flow())
     private = filters.ChatType.PRIVATE
     pick_town = private & filters.Text([services.ui.pick_town_button])
     addressed = (
@@ -29,10 +42,14 @@ def register(app: PufaApplication, services: Services) -> None:
             CallbackQueryHandler(start.on_menu_button, pattern=pattern(Kind.MENU)),
             CommandHandler("topics", topics.send_categories),
             CallbackQueryHandler(topics.on_topics_button, pattern=pattern(Kind.TOPICS)),
-            CommandHandler("legalaid", legal_aid.send_legal_aid_prompt),
+            CommandHandler("legalaid", aid_menu.send_aid_menu),
+            CallbackQueryHandler(aid_menu.on_aid_menu_button, pattern=pattern(Kind.AID, AID_MENU)),
+            CommandHandler("adviser", aid_menu.send_adviser),
             MessageHandler(filters.LOCATION & private, legal_aid.on_location),
             MessageHandler(pick_town, legal_aid.on_pick_town),
             CallbackQueryHandler(legal_aid.on_town_button, pattern=pattern(Kind.AID)),
+            CommandHandler("hotlines", hotlines.on_hotlines),
+            CallbackQueryHandler(hotlines.on_hotlines_button, pattern=pattern(Kind.HOTLINES)),
             InlineQueryHandler(inline.on_inline_query),
             CommandHandler("ask", questions.on_ask_command),
             CallbackQueryHandler(questions.on_card_button, pattern=pattern(Kind.CARD)),

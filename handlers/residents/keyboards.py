@@ -10,6 +10,8 @@ from content.models import Card
 from content.search import Candidate
 from content.ui import UiTexts
 from handlers.kit.callbacks import Kind, make
+from handlers.kit.tickets import leave_message_button
+from handlers.kit.votes import Subject, vote_buttons
 
 
 class MenuItem(StrEnum):
@@ -21,6 +23,23 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
+AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+
+
+class AidMenu(StrEnum):
+    CHECK = "check"  # the legal-aid pre-check
+    WHERE = "where"  # nearby service points (location or town)
+    ADVISER = "adviser"  # one's village legal adviser
+    HOTLINES = "hotlines"
+
+
+class HotlinesButton(StrEnum):
+    """h:all (every number) or h:card:<card id> (the numbers fitting one card)."""
+
+    ALL = "all"
+    CARD = "card"
+
+
 def card_button(card: Card, label: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label.format(title=card.title), callback_data=make(Kind.CARD, card.id)
@@ -28,36 +47,56 @@ def card_button(card: Card, label: str) -> InlineKeyboardButton:
 
 
 def card_keyboard(card: Card, library: Library, question_ref: str = "") -> InlineKeyboardMarkup:
-    ui = library.ui
+    """Related cards; 👍 / 👎 (on the question if one was asked, else on the card) beside
+    没解决; sharing."""
+    ui, texts = library.ui, library.ui.engagement
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
         for rel in card.related
         if rel in library.cards
     ]
-    last = [InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)]
+    numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
+    rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:
+        votes = vote_buttons(
+            Subject.QUESTION, question_ref, texts.vote_up_button, texts.vote_down_button
+        )
         unsolved = make(Kind.FEEDBACK, question_ref)
-        last.insert(0, InlineKeyboardButton(ui.unsolved_button, callback_data=unsolved))
-    rows.append(last)
+        votes.append(InlineKeyboardButton(ui.unsolved_button, callback_data=unsolved))
+    else:
+        votes = vote_buttons(Subject.CARD, card.id, texts.vote_up_button, texts.vote_down_button)
+    rows.append(votes)
+    rows.append([InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)])
     return InlineKeyboardMarkup(rows)
 
 
-def choices_keyboard(candidates: list[Candidate], ui: UiTexts) -> InlineKeyboardMarkup:
+def choices_keyboard(
+    candidates: list[Candidate], ui: UiTexts, fallback_ref: str = "", *, category: str = ""
+) -> InlineKeyboardMarkup:
+    """Cards to choose from, the topics, 留言给工作人员 (with the field, when known); for the
+    fallback (`fallback_ref`: its logged question), whether the help it suggested was useful."""
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
         for c in candidates
     ]
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
+    rows.append([leave_message_button(ui, category=category)])
+    if fallback_ref:
+        up, down = ui.engagement.fallback_up_button, ui.engagement.fallback_down_button
+        rows.append(vote_buttons(Subject.QUESTION, fallback_ref, up, down))
     return InlineKeyboardMarkup(rows)
 
 
-def main_menu(ui: UiTexts) -> InlineKeyboardMarkup:
+def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMarkup:
+    """The menu; /help also offers 留言给工作人员."""
+
     def menu(label: str, item: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
 
-    return InlineKeyboardMarkup(
-        [
-            [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
-            [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
-        ]
-    )
+    rows = [
+        [menu(ui.menu_ask, MenuItem.ASK), menu(ui.menu_legal_aid, MenuItem.AID)],
+        [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
+    ]
+    if leave_message:
+        rows.append([leave_message_button(ui)])
+    return InlineKeyboardMarkup(rows)

@@ -47,7 +47,7 @@ async def send_legal_aid_prompt(update: Update, ctx: PufaContext) -> None:
 async def on_location(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     location = update.effective_message.location if update.effective_message else None
-    if location is None or not _valid(location.latitude, location.longitude):
+    if location is None or not valid_location(location.latitude, location.longitude):
         await reply_html(update, ui.location_invalid, _towns_button(ui))
         return
     async with ctx.services.db.session() as session:
@@ -58,7 +58,7 @@ async def on_location(update: Update, ctx: PufaContext) -> None:
     elif not found:
         await reply_html(update, ui.no_located_points, ReplyKeyboardRemove())
     else:
-        await reply_html(update, _points_html(ui.nearest_title, found, ui), ReplyKeyboardRemove())
+        await reply_html(update, points_html(ui.nearest_title, found, ui), ReplyKeyboardRemove())
 
 
 async def on_pick_town(update: Update, ctx: PufaContext) -> None:
@@ -93,10 +93,10 @@ async def on_town_button(update: Update, ctx: PufaContext) -> None:
         return
     await acknowledge(update)
     title = ui.town_points_title.format(town=html.escape(town))
-    await reply_html(update, _points_html(title, [(p, None) for p in points], ui))
+    await reply_html(update, points_html(title, [(p, None) for p in points], ui))
 
 
-def _points_html(
+def points_html(
     title: str, found: Sequence[tuple[ServicePoint, float | None]], ui: UiTexts
 ) -> str:
     blocks = [title]
@@ -124,5 +124,5 @@ def _towns_button(ui: UiTexts) -> InlineKeyboardMarkup:
     )
 
 
-def _valid(lat: float, lon: float) -> bool:
+def valid_location(lat: float, lon: float) -> bool:
     return all(math.isfinite(v) for v in (lat, lon)) and -90 <= lat <= 90 and -180 <= lon <= 180

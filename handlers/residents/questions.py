@@ -9,7 +9,7 @@ from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents.keyboards import card_keyboard, choices_keyboard
-from storage.questions import mark_unsolved
+from storage.questions import asked_card, mark_unsolved
 
 REF = re.compile(r"[0-9a-f]{12}")  # a logged question's reference (domain.answers.log_entry)
 
@@ -37,7 +37,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         markup = card_keyboard(card, services.library, entry.ref)
     else:
         shown = result.choices if result.matched else result.suggestions
-        markup = choices_keyboard(shown, ui)
+        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref)
     await reply_html(update, answer_html(found, services.library), markup)
 
 
@@ -95,10 +95,13 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     await ctx.services.question_log.flush()  # the question may still be waiting to be written
     async with ctx.services.db.session() as session:
         recorded = await mark_unsolved(session=session, ref=ref, telegram_id=user.id)
+        card_id = await asked_card(session=session, ref=ref)
     if recorded is None:
         await acknowledge(update, ui.stale_button, alert=True)
     elif not recorded:
         await acknowledge(update, ui.feedback_stale)
     else:
         await acknowledge(update)
-        await reply_html(update, ui.feedback_thanks, choices_keyboard([], ui))
+        card = ctx.services.library.cards.get(card_id or "")
+        category = card.category if card is not None else ""
+        await reply_html(update, ui.feedback_thanks, choices_keyboard([], ui, category=category))

@@ -12,8 +12,8 @@ from handlers.kit.context import PufaContext
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import role_of
+from handlers.residents.aid_menu import DEEP_LINK, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
-from handlers.residents.legal_aid import send_legal_aid_prompt
 from handlers.residents.topics import send_categories
 from storage.models import Role
 
@@ -28,6 +28,9 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
         if card is not None:
             await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
             return
+    if payload == DEEP_LINK:
+        await send_aid_menu(update, ctx)
+        return
     if payload:
         await reply_html(update, library.ui.deep_link_unknown)
     user = update.effective_user
@@ -44,7 +47,7 @@ async def on_help(update: Update, ctx: PufaContext) -> None:
     text = ui.help.format(
         bot_username=html.escape(ctx.bot.username), commands=help_commands(role, ui)
     )
-    await reply_html(update, text, main_menu(ui))
+    await reply_html(update, text, main_menu(ui, leave_message=True))
 
 
 async def on_menu_button(update: Update, ctx: PufaContext) -> None:
@@ -60,7 +63,7 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
         case MenuItem.ASK:
             await reply_html(update, ui.ask_prompt)
         case MenuItem.AID:
-            await send_legal_aid_prompt(update, ctx)
+            await send_aid_menu(update, ctx)
         case MenuItem.TOPICS:
             await send_categories(update, ctx)
         case MenuItem.HELP:

@@ -141,3 +141,35 @@ async def test_run_with_its_web_port_taken_says_so_in_one_line(tmp_path: Path) -
     assert process.returncode == 1
     assert err.decode().strip().splitlines()[-1].startswith(f"端口 127.0.0.1:{port} 已被占用")
     assert "Traceback" not in err.decode()
+
+
+def test_advisers_import_takes_chinese_headers_and_refuses_a_file_with_a_bad_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "advisers.csv"
+    header = "序号,乡镇,村（社区）,姓名,律所,坐班时间,联系电话\n"
+    good = "1,示例县东山镇,桃园村,李律师,某律师事务所,每周三上午,0000-1234567\n"
+    csv_file.write_bytes((header + good).encode("gb18030"))
+    assert main(["advisers", "import", str(csv_file)]) == 0
+    assert "已导入 1 位" in capsys.readouterr().out
+    bad = "2,示例县东山镇,没有的村,王律师,,,0000\n3,示例县东山镇,石门村,,,,\n"
+    csv_file.write_text(header + good + bad, encoding="utf-8")
+    assert main(["advisers", "import", str(csv_file)]) == 1
+    err = capsys.readouterr().err
+    assert "advisers.csv:3" in err and "advisers.csv:4" in err and "没有导入" in err
+
+
+async def test_imported_advisers_replace_the_samples(tmp_path: Path) -> None:
+    from storage.db import Database
+    from storage.residents import advisers_in
+
+    csv_file = tmp_path / "advisers.csv"
+    csv_file.write_text(
+        "town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0000-7654321\n", encoding="utf-8"
+    )
+    assert await asyncio.to_thread(main, ["advisers", "import", str(csv_file)]) == 0
+    db = Database(sqlite_url(tmp_path))
+    async with db.session() as session:
+        found = await advisers_in(session=session, town="示例县西河镇")
+    await db.dispose()
+    assert [(a.village, a.name, a.sample) for a in found] == [("柳湾村", "赵律师", False)]

@@ -1,4 +1,11 @@
-from content.directory import distance_km, load_sample_directory, nearest, parse_csv
+from content.directory import (
+    distance_km,
+    legal_aid_points,
+    load_sample_directory,
+    nearest,
+    nearest_aid_points,
+    parse_csv,
+)
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
 
@@ -52,3 +59,15 @@ def test_csv_problems_are_in_chinese() -> None:
         ("name", "缺少这一项"),
         ("lat", "应该是数字，比如 30.25"),
     }
+
+
+def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
+    points = load_sample_directory()
+    names = [p.name for p in legal_aid_points(points, "示例县东山镇")]
+    assert names == ["东山镇司法所（公共法律服务工作站）", "示例县法律援助中心"]
+    in_seat = [p.kind for p in legal_aid_points(points, "示例县城关镇")]
+    assert in_seat == ["法律援助中心", "公共法律服务中心"]  # the centre first, nothing twice
+    assert [p.kind for p in legal_aid_points(points, "没有的镇")] == ["法律援助中心"]
+    near = nearest_aid_points(points, 30.0450, 110.0800)
+    assert near[0][0].town == "示例县东山镇" and near[0][1] < 0.1
+    assert all(p.kind not in ("人民调解委员会", "村（社区）公共法律服务室") for p, _ in near)

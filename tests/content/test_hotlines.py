@@ -91,3 +91,21 @@ def test_without_the_file_there_are_no_hotlines(tmp_path: Path) -> None:
     (content / "hotlines.yaml").unlink()
     library, problems = collect(content)
     assert problems == [] and library is not None and library.hotlines == []
+
+
+def test_an_urgent_number_must_be_listed_as_an_emergency() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    entry = {
+        "number": "110",
+        "name": "报警电话",
+        "group": "field",
+        "for": "正在发生违法犯罪时打。",
+        "keywords": ["报警"],
+        "urgent": True,
+        "source": {"publisher": "公安", "reference": "全国统一", "checked": "公开常识"},
+    }
+    with pytest.raises(ValidationError, match="emergency"):
+        Hotline.model_validate(entry)
+    assert Hotline.model_validate({**entry, "group": "emergency"}).urgent

@@ -1,4 +1,5 @@
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,11 @@ def test_problems_in_the_file_name_the_field(tmp_path: Path) -> None:
     assert [(p.path, p.field, p.message) for p in problems] == [
         ("legal_aid.yaml", "rules.criminal-notified.when.matter", "问题 'matter' 没有选项 'crime'")
     ]
+
+
+def test_folded_chinese_lines_join_without_a_space(library: Library) -> None:
+    criteria = library.legal_aid
+    assert criteria is not None
+    texts = [criteria.promise, criteria.disclaimer, *(r.reason for r in criteria.rules)]
+    assert not any(re.search(r"[^\x00-\x7f] [^\x00-\x7f]", text) for text in texts)
+    assert "承诺，一般" in criteria.promise

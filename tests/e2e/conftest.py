@@ -1,5 +1,6 @@
 """End-to-end harness: the real Application polling a LocalBotApi over loopback HTTP."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, on_startup
+from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.loader import Library
 from content.search import SearchIndex
@@ -67,12 +69,16 @@ class Harness:
     async def settle(self) -> None:
         """Returns once the bot has handled every update queued so far.
 
-        The Application handles updates one at a time, in order, so once a fresh user's
-        /start is answered, everything sent before it has been handled (or ignored).
+        Updates are fetched in order and each takes its place in line when it starts, so
+        once a fresh user's /start is answered every earlier update has started; the bot
+        is settled when none of them is in progress any more.
         """
         settler = self.api.user(next(_SETTLER_IDS))
         self.api.send_command(settler, "/start")
         await self.api.wait_for_messages(settler.id)
+        processor = self.app.update_processor
+        assert isinstance(processor, ChatOrderProcessor)
+        await asyncio.wait_for(processor.wait_idle(), 60)
 
 
 def reply_keyboard(entry: SentMessage) -> dict[str, Any]:

@@ -23,7 +23,8 @@ async def pick_town_list(bot: Harness, user_id: int) -> SentMessage:
 async def test_legalaid_prompt_offers_location_and_towns(bot: Harness) -> None:
     user = bot.api.user(1701)
     bot.api.send_command(user, "/legalaid")
-    [prompt] = await bot.api.wait_for_messages(user.id)
+    [menu] = await bot.api.wait_for_messages(user.id)
+    prompt = await bot.tap(user, menu, bot.ui.residents.aid_menu_where)
     assert "12348" in prompt.content
     keyboard = reply_keyboard(prompt)
     assert keyboard["keyboard"] == [

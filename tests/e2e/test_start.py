@@ -39,12 +39,13 @@ async def test_menu_ask_button_prompts_for_a_question(bot: Harness) -> None:
     assert answer["text"] is None
 
 
-async def test_menu_aid_button_asks_for_a_location(bot: Harness) -> None:
+async def test_menu_aid_button_offers_the_check_then_a_location(bot: Harness) -> None:
     user = bot.api.user(1104)
     bot.api.send_command(user, "/start")
     [menu] = await bot.api.wait_for_messages(user.id)
-    bot.api.press_button(user, menu, bot.ui.menu_legal_aid)
-    [prompt] = await bot.api.wait_for_messages(user.id)
+    aid = await bot.tap(user, menu, bot.ui.menu_legal_aid)
+    assert aid.button_labels()[0] == bot.ui.residents.aid_menu_check
+    prompt = await bot.tap(user, aid, bot.ui.residents.aid_menu_where)
     [[location], [town]] = reply_keyboard(prompt)["keyboard"]
     assert location["request_location"] is True
     assert town["text"] == bot.ui.pick_town_button

@@ -9,7 +9,16 @@ from tests.e2e.conftest import ADMIN_ID, Harness
 
 async def test_commands_are_registered_at_startup(bot: Harness) -> None:
     commands = {c["command"]: c["description"] for c in bot.api.commands["default"]}
-    assert set(commands) == {"start", "topics", "legalaid", "subscribe", "help"}
+    assert set(commands) == {
+        "start",
+        "topics",
+        "legalaid",
+        "hotlines",
+        "adviser",
+        "subscribe",
+        "quiz",
+        "help",
+    }
     assert commands["legalaid"] == bot.ui.commands.legalaid
     assert list(bot.api.commands) == ["default"]  # no coordinators configured
 

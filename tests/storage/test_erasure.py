@@ -17,6 +17,7 @@ from storage.people import touch_person
 from storage.questions import LoggedAnswer, log_questions
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
+from storage.tickets import NewTicket, add_entry, open_ticket, remember_message
 from storage.volunteers import (
     VolunteerProfile,
     create_invite,
@@ -31,6 +32,7 @@ PERSON = 7_123_456_789
 NAME, USERNAME, PHONE = "赵六顺", "zhaoliushun", "13912345678"
 QUESTION = "我住在幸福小区3栋，隔壁装修噪音扰民怎么办"
 PLACE, SUMMARY = "幸福小区3栋门口", "在幸福小区门口讲解噪音扰民的处理办法"
+TICKET, FOLLOW_UP = "楼上漏水三个月物业不管", "今天又漏了，墙皮都掉了"
 GROUP = -1_001_234_567
 
 
@@ -102,6 +104,21 @@ async def _uses_every_feature(db: Database) -> None:
             )
 
 
+async def _leaves_a_message_to_staff(db: Database) -> None:
+    async with db.session() as session:
+        ticket, _ = await open_ticket(
+            session=session,
+            new=NewTicket(
+                f"{PERSON}-t1", PERSON, "desk", "civil_code", "示例县城关镇", TICKET, PHONE,
+                NOW, NOW, NOW,
+            ),
+        )  # fmt: skip
+        await add_entry(
+            session=session, ticket_id=ticket.id, author="resident", text=FOLLOW_UP, now=NOW
+        )
+        await remember_message(session=session, ticket_id=ticket.id, chat_id=PERSON, message_id=3)
+
+
 async def _every_value(db: Database) -> list[tuple[str, Any]]:
     found = []
     async with db.session() as session:
@@ -113,7 +130,8 @@ async def _every_value(db: Database) -> list[tuple[str, Any]]:
 
 async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> None:
     await _uses_every_feature(db)
-    needles = [str(PERSON), NAME, USERNAME, PHONE, QUESTION, PLACE, SUMMARY]
+    await _leaves_a_message_to_staff(db)
+    needles = [str(PERSON), NAME, USERNAME, PHONE, QUESTION, PLACE, SUMMARY, TICKET, FOLLOW_UP]
     before = {n for _, value in await _every_value(db) for n in needles if n in str(value)}
     assert before == set(needles)  # the test really put each of them somewhere
     async with db.session() as session:

@@ -1,10 +1,12 @@
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
 from content.directory import load_sample_directory
 from storage.db import Database
 from storage.directory import add_points, count_points, list_points, list_towns, replace_points
-from storage.models import Role
-from storage.people import get_role, touch_person
+from storage.models import Person, Role
+from storage.people import Seen, get_role, touch_people, touch_person
 from storage.questions import LoggedAnswer, log_questions, mark_unsolved, unanswered
 from tests.clock import QUIET as NOW
 
@@ -42,6 +44,34 @@ async def test_person_is_created_then_updated(db: Database) -> None:
         assert person.name == "张三丰"
         assert await get_role(session=session, telegram_id=7) is Role.RESIDENT
         assert await get_role(session=session, telegram_id=8) is Role.RESIDENT
+
+
+async def test_sightings_are_written_in_one_batch_keeping_roles_and_first_seen(
+    db: Database,
+) -> None:
+    first = datetime(2026, 1, 1, tzinfo=UTC)
+    async with db.session() as session:
+        await touch_person(session=session, telegram_id=7, name="张三", username=None, now=first)
+    async with db.session() as session:
+        person = await session.get(Person, 7)
+        assert person is not None
+        person.role = Role.VOLUNTEER.value
+    later = first + timedelta(days=1)
+    seen = [
+        Seen(7, "张三丰", "zsf", later + timedelta(minutes=1)),
+        Seen(7, "张三", None, later),  # older, in the same batch: the latest wins
+        Seen(8, "李四" * 200, None, later),
+    ]
+    async with db.session() as session:
+        await touch_people(session, seen)
+        await touch_people(session, [])
+    async with db.session() as session:
+        people = {p.telegram_id: p for p in (await session.exec(select(Person))).all()}
+    assert people[7].role == Role.VOLUNTEER.value and people[7].first_seen == first
+    assert (people[7].name, people[7].username) == ("张三丰", "zsf")
+    assert people[7].last_seen == later + timedelta(minutes=1)
+    assert people[8].role == Role.RESIDENT.value and people[8].first_seen == later
+    assert len(people[8].name) == 200
 
 
 async def test_big_telegram_ids_fit(db: Database) -> None:

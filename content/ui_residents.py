@@ -1,0 +1,65 @@
+"""Texts of the residents' help beyond a card: the /legalaid menu, the legal-aid pre-check,
+the hotlines and the village legal advisers (the `residents:` block of ui.zh.yaml)."""
+
+from typing import Annotated
+
+from pydantic import model_validator
+
+from content.hotlines import GROUPS
+from content.legal_aid import Result
+from content.texts import Fields, Texts
+
+
+class ResidentTexts(Texts):
+    aid_menu_title: str
+    aid_menu_check: str
+    aid_menu_where: str
+    aid_menu_adviser: str
+    aid_menu_hotlines: str
+    private_only: str
+    private_button: str
+
+    check_intro: str
+    check_question: Annotated[str, Fields("n", "text")]
+    check_wrong_input: str
+    check_ask_town: str
+    skip_button: str
+    back_button: str
+    cancel_button: str
+    check_cancelled: str
+    results: dict[Result, str]
+    result_article: Annotated[str, Fields("article")]
+    result_bring: Annotated[str, Fields("items")]
+    bring_item: Annotated[str, Fields("item")]
+    result_points_title: str
+    result_no_points: str
+    result_hotline: str
+    again_button: str
+
+    hotlines_title: str
+    hotline_groups: dict[str, str]
+    hotline_line: Annotated[str, Fields("for_", "hours", "name", "number")]
+    hotline_hours: Annotated[str, Fields("hours")]
+    hotlines_footer: str
+    hotlines_button: str
+    card_hotlines_title: Annotated[str, Fields("title")]
+    fallback_hotlines: str
+
+    adviser_ask_town: str
+    adviser_location_hint: str
+    adviser_ask_village: Annotated[str, Fields("town")]
+    adviser_by_location: Annotated[str, Fields("town")]
+    adviser_none: str
+    adviser_card: Annotated[str, Fields("contact", "duty", "name", "office", "place")]
+    adviser_sample: str
+    adviser_other_button: str
+    adviser_wrong_input: str
+    adviser_cancelled: str
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ResidentTexts":
+        if set(self.hotline_groups) != set(GROUPS):
+            raise ValueError(f"hotline_groups 需要且只需要这些键: {', '.join(GROUPS)}")
+        if set(self.results) != {"likely_yes", "likely_no", "depends"}:
+            raise ValueError("results 需要且只需要 likely_yes, likely_no, depends")
+        return self

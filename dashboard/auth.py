@@ -1,0 +1,130 @@
+"""Signing in without passwords: /dashboard in the chat sends a one-time link; opening it (and
+pressing 登录, so a link preview cannot spend it) starts a session held in an HttpOnly cookie.
+Every request checks the session and that its owner is still a coordinator; every form
+carries the session's CSRF token."""
+
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from aiohttp import web
+
+from dashboard.common import USER_KEY, notice, render, see_other, services
+from handlers.kit.roles import is_coordinator
+from storage.audit import record
+from storage.dashboard import (
+    close_session,
+    close_sessions_of,
+    find_session,
+    forget_expired,
+    open_session,
+    redeem_login,
+)
+
+COOKIE = "pufa_dashboard"
+OPEN_PATHS = ("/dashboard/login", "/dashboard/static/")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # the login link's token never leaves in a Referer
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await _checked(request, handler)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith(OPEN_PATHS):
+        return await handler(request)
+    bot = services(request)
+    async with bot.db.session() as session:
+        signed = await find_session(
+            session=session, cookie=request.cookies.get(COOKIE, ""), now=bot.now()
+        )
+    if signed is None:
+        return notice(
+            request, "请先登录：在 Telegram 里给机器人发送 /dashboard 获取登录链接。", 401
+        )
+    if not await is_coordinator(bot, signed.telegram_id):
+        async with bot.db.session() as session:
+            await close_sessions_of(session=session, telegram_id=signed.telegram_id)
+        return notice(request, "你已不是协调员，不能再使用工作台。", 403)
+    if request.method == "POST":
+        form = await request.post()
+        given = form.get("csrf")
+        if not isinstance(given, str) or not secrets.compare_digest(given, signed.csrf):
+            async with bot.db.session() as session:
+                await record(
+                    session=session,
+                    actor_id=signed.telegram_id,
+                    action="dashboard.csrf",
+                    target=request.path[:200],
+                    allowed=False,
+                    now=bot.now(),
+                )
+            return notice(request, "表单已过期或来源不对，请刷新页面后重试。", 403)
+    request[USER_KEY] = signed
+    return await handler(request)
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """The link's page: a button that spends the token (a link preview only loads this)."""
+    token = request.query.get("token", "")
+    return render(request, "login.html", token=token[:100])
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    form = await request.post()
+    token = form.get("token")
+    now = bot.now()
+    async with bot.db.session() as session:
+        await forget_expired(session=session, now=now)
+        telegram_id = await redeem_login(
+            session=session, token=token if isinstance(token, str) else "", now=now
+        )
+    if telegram_id is None:
+        return notice(
+            request, "登录链接无效、已用过或已过期。请在 Telegram 里重新发送 /dashboard。", 403
+        )
+    if not await is_coordinator(bot, telegram_id):
+        return notice(request, "只有协调员可以使用工作台。", 403)
+    settings = bot.dashboard
+    async with bot.db.session() as session:
+        cookie = await open_session(
+            session=session,
+            telegram_id=telegram_id,
+            valid_for=timedelta(hours=settings.session_hours),
+            now=now,
+        )
+        await record(session=session, actor_id=telegram_id, action="dashboard.login", now=now)
+    response = see_other("/dashboard/")
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        max_age=settings.session_hours * 3600,
+        path="/dashboard",
+        httponly=True,
+        secure=settings.secure,
+        samesite="Lax",
+    )
+    return response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    async with bot.db.session() as session:
+        await close_session(session=session, cookie=request.cookies.get(COOKIE, ""))
+    response = notice(request, "已退出。需要时在 Telegram 里发送 /dashboard 重新登录。", 200)
+    response.del_cookie(COOKIE, path="/dashboard")
+    return response

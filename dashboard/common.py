@@ -1,0 +1,95 @@
+"""What every dashboard page shares: the bot's services and Application, the signed-in
+coordinator, rendering a template, and reading bounded numbers and dates from a request."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from handlers.kit.context import PufaApplication, Services
+from storage.audit import record
+from storage.dashboard import SignedIn
+
+APP_KEY = web.AppKey("dashboard_application", PufaApplication)
+USER_KEY = web.RequestKey("dashboard_user", SignedIn)
+PAGE_SIZE = 50
+MAX_PAGE = 100_000
+
+
+def application(request: web.Request) -> PufaApplication:
+    return request.config_dict[APP_KEY]
+
+
+def services(request: web.Request) -> Services:
+    return application(request).services
+
+
+def user(request: web.Request) -> SignedIn:
+    return request[USER_KEY]
+
+
+def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+    signed: SignedIn | None = request.get(USER_KEY)
+    context = {"csrf": signed.csrf if signed else "", "me": signed, "path": request.path}
+    return aiohttp_jinja2.render_template(template, request, context | values, status=status)
+
+
+def notice(request: web.Request, message: str, status: int) -> web.Response:
+    """A page that only says something (a refusal, a mistake)."""
+    return render(request, "notice.html", status=status, message=message)
+
+
+def number(text: str | None, *, maximum: int) -> int | None:
+    """An ASCII number from 0 to `maximum`, or None."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
+def day(text: str | None) -> date | None:
+    """A YYYY-MM-DD date, or None."""
+    if not text or len(text) != 10 or not text.isascii():
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # from 1
+    size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def pages(self, total: int) -> int:
+        return max(1, -(-total // self.size))
+
+
+def page_of(request: web.Request) -> Page:
+    return Page(max(1, number(request.query.get("page"), maximum=MAX_PAGE) or 1))
+
+
+async def audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:
+    """Records a coordinator's action taken in the dashboard (`dashboard.` is prefixed)."""
+    bot = services(request)
+    async with bot.db.session() as session:
+        await record(
+            session=session,
+            actor_id=user(request).telegram_id,
+            action=f"dashboard.{action}",
+            target=target,
+            detail=detail,
+            now=bot.now(),
+        )
+
+
+def see_other(location: str) -> web.Response:
+    """After a form: go to `location` (a reload does not post the form again)."""
+    return web.Response(status=303, headers={"Location": location})

@@ -1,0 +1,79 @@
+"""Charts for the web dashboard as inline SVG: drawn in microseconds, sharp on any screen, and
+Chinese labels use the browser's fonts (documents/charts.py draws the PNG the chat sends)."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from html import escape
+
+PALETTE = ("#2f6db5", "#e08a1e", "#3a9a5b", "#c2413b", "#7d5ab5", "#8a6d3b", "#d45d9c", "#5b8a9a")
+BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 8, 130, 560
+
+
+def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
+    """Horizontal bars, one per (label, value), largest first as given."""
+    top = max((value for _, value in lines), default=0) or 1
+    height = len(lines) * (BAR_HEIGHT + GAP) + GAP
+    parts = [_open(WIDTH, max(height, 40), title)]
+    for row, (label, value) in enumerate(lines):
+        y = GAP + row * (BAR_HEIGHT + GAP)
+        length = (WIDTH - LABEL_WIDTH - 70) * value / top
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 16}" text-anchor="end">{escape(label[:12])}'
+            f'</text><rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}"'
+            f' fill="{PALETTE[0]}"/><text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 16}">'
+            f"{value:g}</text>"
+        )
+    if not lines:
+        parts.append('<text x="10" y="25">（没有数据）</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def weekly_columns(
+    weekly: Mapping[date, Mapping[str, int]], labels: Mapping[str, str], *, title: str
+) -> str:
+    """Stacked columns, one per week, one colour per activity type, with a legend."""
+    weeks = sorted(weekly)
+    totals: dict[str, int] = {}
+    for counts in weekly.values():
+        for kind, count in counts.items():
+            totals[kind] = totals.get(kind, 0) + count
+    kinds = sorted(totals, key=lambda k: -totals[k])[: len(PALETTE)]
+    top = max((sum(weekly[w].values()) for w in weeks), default=0) or 1
+    plot_height, left, bottom = 180, 36, 200
+    step = (WIDTH - left - 10) / max(1, len(weeks))
+    legend_rows = -(-len(kinds) // 3)
+    parts = [_open(WIDTH, bottom + 24 + legend_rows * 20, title)]
+    parts.append(
+        f'<text x="{left - 4}" y="{bottom - plot_height + 4}" text-anchor="end">{top}</text>'
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#999"/>'
+    )
+    for column, week in enumerate(weeks):
+        x, y = left + column * step + 1, float(bottom)
+        for colour, kind in zip(PALETTE, kinds, strict=False):
+            height = plot_height * weekly[week].get(kind, 0) / top
+            if height:
+                y -= height
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
+                    f'height="{height:.1f}" fill="{colour}"/>'
+                )
+        if column % max(1, len(weeks) // 8) == 0:
+            parts.append(f'<text x="{x:.1f}" y="{bottom + 16}">{week:%m-%d}</text>')
+    for n, (colour, kind) in enumerate(zip(PALETTE, kinds, strict=False)):
+        x, y = 10 + (n % 3) * 180, bottom + 30 + (n // 3) * 20
+        parts.append(
+            f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="{y}">{escape(labels.get(kind, kind)[:10])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _open(width: int, height: int, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart" font-size="13"><title>{escape(title)}</title>'
+    )

@@ -1,0 +1,178 @@
+"""The 普法 quiz without Telegram: drawing questions, marking an answer against the clock,
+reading a coordinator's numbers, and the leaderboard as text."""
+
+import html
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from content.campaigns import Campaign
+from content.quiz import QuizQuestion
+from content.ui_quiz import QuizTexts
+from documents.tables import Format, TableWriter
+from storage.models import QuizAttempt, QuizContest
+from storage.quiz import Board, TownLine
+
+PRACTICE_QUESTIONS = 5
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 20
+MIN_SECONDS, MAX_SECONDS = 10, 120
+BOARD_LINES = 10  # people on the overall board of an announcement
+
+
+def draw(
+    bank: Sequence[QuizQuestion],
+    count: int,
+    rng: random.Random,
+    *,
+    campaign: str | None = None,
+    single_only: bool = False,
+) -> list[str]:
+    """`count` different question ids: those tagged for `campaign` first, then any others
+    (a campaign with few questions still gets a full contest). Group rounds take single
+    choice only: ticking several options would show everyone's picks in one shared message."""
+    pool = [q for q in bank if not single_only or q.kind == "single"]
+    tagged = [q.id for q in pool if campaign is not None and campaign in q.campaigns]
+    others = [q.id for q in pool if q.id not in set(tagged)]
+    rng.shuffle(tagged)
+    rng.shuffle(others)
+    return (tagged + others)[:count]
+
+
+def join_ids(ids: Sequence[str]) -> str:
+    return ",".join(ids)
+
+
+def split_ids(value: str) -> list[str]:
+    return [part for part in value.split(",") if part]
+
+
+@dataclass(frozen=True)
+class Marked:
+    correct: bool
+    points: int
+    elapsed_ms: int
+    late: bool
+
+
+def mark(
+    question: QuizQuestion,
+    chosen: Sequence[int],
+    *,
+    asked_at: datetime,
+    now: datetime,
+    limit: timedelta | None,
+) -> Marked:
+    """An answer is right when exactly the correct options are chosen; it scores a point only
+    within the time limit (the server's clock decides, never the client)."""
+    elapsed = max(now - asked_at, timedelta(0))
+    late = limit is not None and elapsed > limit
+    correct = sorted(set(chosen)) == question.answer
+    counted = min(elapsed, limit) if limit is not None else elapsed
+    return Marked(
+        correct, int(correct and not late), int(counted / timedelta(milliseconds=1)), late
+    )
+
+
+def picked(value: str, options: int) -> list[int]:
+    """Ticked options as stored ("0,2"); anything else is dropped."""
+    found = {int(p) for p in value.split(",") if p.isascii() and p.isdigit() and len(p) == 1}
+    return sorted(i for i in found if i < options)
+
+
+def toggle(value: str, option: int, options: int) -> str:
+    ticked = set(picked(value, options)) ^ {option}
+    return ",".join(str(i) for i in sorted(ticked))
+
+
+def bounded_number(text: str, low: int, high: int) -> int | None:
+    """A whole number typed by a person (ASCII digits, full-width ones normalised), within
+    [low, high]; None otherwise."""
+    cleaned = text.strip().translate({0xFF10 + d: 0x30 + d for d in range(10)})
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 4:
+        return None
+    value = int(cleaned)
+    return value if low <= value <= high else None
+
+
+def find_campaign(campaigns: Sequence[Campaign], text: str) -> Campaign | None:
+    """The campaign a coordinator named: its id, name or one of its short names."""
+    wanted = text.strip().lower()
+    for campaign in campaigns:
+        if wanted in {campaign.id, campaign.name.lower(), *(a.lower() for a in campaign.aliases)}:
+            return campaign
+    return None
+
+
+def rank_towns(lines: Sequence[TownLine]) -> list[TownLine]:
+    """Towns by average score (fair to small towns), then by how many took part."""
+    return sorted(lines, key=lambda t: (-t.average, -t.people, t.town))
+
+
+def seconds_text(total_ms: int) -> str:
+    return f"{total_ms / 1000:.1f}"
+
+
+def board_html(ui: QuizTexts, title: str, board: Board, questions: int) -> str:
+    """The leaderboard as the close announcement shows it."""
+    lines = [ui.board_title.format(title=html.escape(title), people=board.participants)]
+    if not board.participants:
+        return "\n".join([*lines, ui.board_empty])
+    lines.append(ui.board_people)
+    for rank, entry in enumerate(board.top, 1):
+        lines.append(
+            ui.board_person.format(
+                rank=rank,
+                name=html.escape(entry.first_name or ui.someone),
+                town=html.escape(entry.town or ui.no_town),
+                score=entry.score,
+                questions=questions,
+                seconds=seconds_text(entry.total_ms),
+            )
+        )
+    lines.append(ui.board_towns)
+    for rank, town in enumerate(rank_towns(board.towns), 1):
+        lines.append(
+            ui.board_town.format(
+                rank=rank,
+                town=html.escape(town.town or ui.no_town),
+                people=town.people,
+                average=f"{town.average:.1f}",
+            )
+        )
+    return "\n".join(lines)
+
+
+def contest_table(
+    ui: QuizTexts,
+    contest: QuizContest,
+    attempts: Sequence[QuizAttempt],
+    fmt: Format,
+    tz: ZoneInfo,
+) -> bytes:
+    """Every attempt, best first (rank, first name, town, score, time, alone or in a group),
+    as XLSX or CSV."""
+    writer = TableWriter(fmt, contest.title, ui.export_headers)
+    questions = len(split_ids(contest.question_ids))
+    writer.add_rows(
+        [
+            [
+                rank,
+                attempt.first_name,
+                attempt.town,
+                attempt.score,
+                questions,
+                round(attempt.total_ms / 1000, 1),
+                ui.mode_group if attempt.round_id is not None else ui.mode_alone,
+                _local(attempt.started_at, tz),
+                _local(attempt.finished_at, tz),
+            ]
+            for rank, attempt in enumerate(attempts, 1)
+        ]
+    )
+    return writer.finish()
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return moment.astimezone(tz).replace(tzinfo=None) if moment is not None else None

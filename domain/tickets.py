@@ -1,0 +1,140 @@
+"""Residents' messages to duty staff, without Telegram: which desk takes a message, when it
+should be answered, what the resident may type, and the figures coordinators export."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.desks import Desk, desks_for, next_opening, open_at
+from content.office_hours import Holidays
+from content.report_input import clean_text
+from documents.tables import Cell, Format, TableWriter
+from storage.tickets import TicketFigureRow, ticket_figure_rows
+
+MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
+FIGURE_COLUMNS = (
+    "desk",
+    "month",
+    "opened",
+    "answered",
+    "within_sla",
+    "rated",
+    "satisfied",
+    "average_rating",
+)
+SATISFIED = 3  # the rating of 满意 (1 不满意, 2 一般, 3 满意)
+
+
+def ticket_text(text: str) -> str:
+    """What the resident typed, tidied; raises content.report_input.InputError when empty,
+    longer than MAX_TICKET_CHARS, or without a single letter (emoji alone say nothing)."""
+    return clean_text(text, MAX_TICKET_CHARS, multiline=True)
+
+
+def choose_desk(
+    desks: Sequence[Desk], *, town: str, category: str, desk_id: str = ""
+) -> Desk | None:
+    """The desk a message goes to: the one asked for by id (a village adviser's), else the
+    first (file order) serving the town and taking the category, else the first serving the
+    town; village advisers only when asked for by id (they serve one village, not the town)."""
+    if desk_id:
+        return next((d for d in desks if d.id == desk_id), None)
+    general = [d for d in desks if d.kind != "village_adviser"]
+    for found in (desks_for(general, town=town, category=category), desks_for(general, town=town)):
+        if found:
+            return found[0]
+    return None
+
+
+def deadlines(
+    desk: Desk, created: datetime, holidays: Holidays | None, tz: tzinfo
+) -> tuple[datetime, datetime]:
+    """When the desk is reminded (its next opening after `created`, plus reply_within_hours)
+    and when the coordinators are told (plus escalate_after_hours instead)."""
+    start = next_opening(desk, created, holidays, tz)
+    return (
+        start + timedelta(hours=desk.reply_within_hours),
+        start + timedelta(hours=desk.escalate_after_hours),
+    )
+
+
+def expected_start(
+    desk: Desk, now: datetime, holidays: Holidays | None, tz: tzinfo
+) -> datetime | None:
+    """None while the desk is open; otherwise when it opens next (local time)."""
+    if open_at(desk, now, holidays, tz):
+        return None
+    return next_opening(desk, now, holidays, tz)
+
+
+def desk_chats(desk: Desk) -> list[int]:
+    """Where a desk's tickets are sent: its staff group, or else each of its staff."""
+    return [desk.staff_chat_id] if desk.staff_chat_id is not None else list(desk.staff)
+
+
+def is_staff(desk: Desk, user_id: int, chat_id: int) -> bool:
+    """Staff of the desk: a listed staff member anywhere, or, for a desk without a list, anyone
+    in its staff group."""
+    if desk.staff:
+        return user_id in desk.staff
+    return desk.staff_chat_id is not None and chat_id == desk.staff_chat_id
+
+
+@dataclass(frozen=True)
+class Figures:
+    opened: int = 0
+    answered: int = 0
+    within_sla: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    rating_sum: int = 0
+
+    def add(self, row: TicketFigureRow) -> "Figures":
+        answered = row.answered_at is not None
+        on_time = row.answered_at is not None and row.answered_at <= row.due_at
+        return Figures(
+            self.opened + 1,
+            self.answered + answered,
+            self.within_sla + on_time,
+            self.rated + (row.rating is not None),
+            self.satisfied + (row.rating == SATISFIED),
+            self.rating_sum + (row.rating or 0),
+        )
+
+
+def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[str, str], Figures]:
+    """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then."""
+    figures: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    for row in rows:
+        key = (row.desk_id, row.created_at.astimezone(tz).strftime("%Y-%m"))
+        figures[key] = figures[key].add(row)
+    return dict(figures)
+
+
+async def export_tickets(
+    *,
+    session: AsyncSession,
+    first: date,
+    last: date,
+    fmt: Format,
+    tz: tzinfo,
+    headers: Mapping[str, str],
+    desk_names: Mapping[str, str],
+) -> bytes:
+    """Tickets opened from `first` to `last` (local dates, inclusive) by desk and month."""
+    start = datetime.combine(first, time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
+    rows = await ticket_figure_rows(session=session, start=start, end=end)
+    writer = TableWriter(fmt, "tickets", [headers[c] for c in FIGURE_COLUMNS])
+    table: list[list[Cell]] = []
+    for (desk, month), f in sorted(ticket_figures(rows, tz).items()):
+        average = round(f.rating_sum / f.rated, 2) if f.rated else None
+        table.append(
+            [desk_names.get(desk, desk), month, f.opened, f.answered, f.within_sla, f.rated,
+             f.satisfied, average]
+        )  # fmt: skip
+    writer.add_rows(table)
+    return writer.finish()

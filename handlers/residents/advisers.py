@@ -1,0 +1,185 @@
+"""我村（社区）的法律顾问: a short guided chat (town, then village; or a shared location
+for the town) that shows the village's adviser as the district publishes them."""
+
+import html
+from datetime import timedelta
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from content.directory import nearest
+from content.ui import UiTexts
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
+from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.residents.keyboards import AID_MENU, AidMenu
+from handlers.residents.legal_aid import town_key, valid_location
+from storage.directory import list_points
+from storage.models import VillageAdviser
+from storage.residents import adviser_towns, advisers_in
+
+FLOW = "adviser"
+TOWN, VILLAGE = "town", "village"
+IDLE = timedelta(minutes=30)
+
+
+class AdviserButton(StrEnum):
+    TOWN = "town"  # ad:<token>:town:<town key>
+    VILLAGE = "vil"  # ad:<token>:vil:<village key>
+    BACK = "back"
+    CANCEL = "x"
+
+
+def adviser_flow() -> Flow:
+    return Flow(
+        name=FLOW,
+        kind=Kind.ADVISER,
+        steps={
+            TOWN: Step(location=on_location, buttons={AdviserButton.TOWN: on_town}),
+            VILLAGE: Step(
+                location=on_location,
+                buttons={AdviserButton.VILLAGE: on_village, AdviserButton.BACK: on_back},
+            ),
+        },
+        idle=IDLE,
+        wrong_input=on_wrong_input,
+        cancelled=on_cancelled,
+        anywhere={AdviserButton.CANCEL: cancel_button},
+    )
+
+
+async def start_lookup(update: Update, ctx: PufaContext) -> None:
+    chat = await ctx.services.chats.start(FLOW, user_id(update), TOWN, {})
+    await ask_town(update, ctx, chat)
+
+
+async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: str = "") -> None:
+    texts = ctx.services.ui.residents
+    async with ctx.services.db.session() as session:
+        towns = await adviser_towns(session=session)
+    if not towns:
+        await chat.end()
+        await reply_html(update, texts.adviser_none)
+        return
+    await chat.goto(TOWN)
+    rows = [[chat.button(t, AdviserButton.TOWN, town_key(t))] for t in towns]
+    rows.append([chat.button(texts.cancel_button, AdviserButton.CANCEL)])
+    text = f"{texts.adviser_ask_town}\n{texts.adviser_location_hint}"
+    await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
+
+
+async def ask_village(
+    update: Update, ctx: PufaContext, chat: Conversation, town: str, intro: str = ""
+) -> None:
+    texts = ctx.services.ui.residents
+    async with ctx.services.db.session() as session:
+        found = await advisers_in(session=session, town=town)
+    chat.data = {"town": town}
+    await chat.goto(VILLAGE)
+    rows = [[chat.button(a.village, AdviserButton.VILLAGE, town_key(a.village))] for a in found]
+    rows.append(
+        [
+            chat.button(texts.back_button, AdviserButton.BACK),
+            chat.button(texts.cancel_button, AdviserButton.CANCEL),
+        ]
+    )
+    text = texts.adviser_ask_village.format(town=html.escape(town))
+    await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
+
+
+async def on_town(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    async with ctx.services.db.session() as session:
+        towns = {town_key(t): t for t in await adviser_towns(session=session)}
+    town = towns.get(args[0]) if len(args) == 1 else None
+    if town is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await ask_village(update, ctx, chat, town)
+
+
+async def on_village(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    town = str(chat.data.get("town", ""))
+    async with ctx.services.db.session() as session:
+        found = {town_key(a.village): a for a in await advisers_in(session=session, town=town)}
+    adviser = found.get(args[0]) if len(args) == 1 else None
+    if adviser is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    if await chat.end():
+        await reply_html(
+            update, adviser_html(adviser, ctx.services.ui), adviser_keyboard(ctx.services.ui)
+        )
+
+
+async def on_back(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    if args:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await ask_town(update, ctx, chat)
+
+
+async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The town of the nearest service point, then its villages."""
+    texts, ui = ctx.services.ui.residents, ctx.services.ui
+    location = update.effective_message.location if update.effective_message else None
+    if location is None or not valid_location(location.latitude, location.longitude):
+        await ask_town(update, ctx, chat, ui.location_invalid)
+        return
+    async with ctx.services.db.session() as session:
+        points = await list_points(session=session)
+        towns = set(await adviser_towns(session=session))
+    closest = nearest(points, location.latitude, location.longitude, 1)
+    town = closest[0][0].town if closest else None
+    if town is None or town not in towns:
+        await ask_town(update, ctx, chat, texts.adviser_none)
+        return
+    intro = texts.adviser_by_location.format(town=html.escape(town))
+    await ask_village(update, ctx, chat, town, intro)
+
+
+def adviser_html(adviser: VillageAdviser, ui: UiTexts) -> str:
+    texts = ui.residents
+
+    def shown(value: str) -> str:
+        return html.escape(value) if value else "—"
+
+    text = texts.adviser_card.format(
+        place=html.escape(adviser.town + adviser.village),
+        name=shown(adviser.name),
+        office=shown(adviser.office),
+        duty=shown(adviser.duty),
+        contact=shown(adviser.contact),
+    )
+    return f"{text}\n\n{texts.adviser_sample}" if adviser.sample else text
+
+
+def adviser_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
+    """Under an adviser (the chat has ended): look up another village. Other features'
+    buttons (a message to this adviser's desk) belong here."""
+    other = callbacks.make(Kind.AID, AID_MENU, AidMenu.ADVISER)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(ui.residents.adviser_other_button, callback_data=other)]]
+    )
+
+
+async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    intro = ctx.services.ui.residents.adviser_wrong_input
+    if chat.step == VILLAGE and chat.data.get("town"):
+        await ask_village(update, ctx, chat, str(chat.data["town"]), intro)
+    else:
+        await ask_town(update, ctx, chat, intro)
+
+
+async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.residents.adviser_cancelled)

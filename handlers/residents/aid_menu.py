@@ -1,0 +1,78 @@
+"""/legalaid: a menu of the legal help the bot offers (the pre-check first, then nearby
+service points, one's village adviser, the hotlines). What asks about a person's own situation
+or place happens only in a private chat; a group gets a link to one."""
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+
+from handlers.kit.callbacks import Kind, make, parse
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.residents import advisers, precheck
+from handlers.residents.hotlines import hotlines_html
+from handlers.residents.keyboards import AID_MENU, AidMenu
+from handlers.residents.legal_aid import send_legal_aid_prompt
+
+DEEP_LINK = "legalaid"  # ?start=legalaid opens this menu in the private chat
+
+
+async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
+    if not await _private(update, ctx):
+        return
+    texts = ctx.services.ui.residents
+    items = [
+        (texts.aid_menu_check, AidMenu.CHECK),
+        (texts.aid_menu_where, AidMenu.WHERE),
+        (texts.aid_menu_adviser, AidMenu.ADVISER),
+        (texts.aid_menu_hotlines, AidMenu.HOTLINES),
+    ]
+    if ctx.services.library.legal_aid is None:  # no criteria in this deployment's content
+        items = items[1:]
+    rows = [
+        [InlineKeyboardButton(label, callback_data=make(Kind.AID, AID_MENU, item))]
+        for label, item in items
+    ]
+    await reply_html(update, texts.aid_menu_title, InlineKeyboardMarkup(rows))
+
+
+async def send_adviser(update: Update, ctx: PufaContext) -> None:
+    """/adviser: one's village legal adviser."""
+    if await _private(update, ctx):
+        await advisers.start_lookup(update, ctx)
+
+
+async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    args = parsed.args[1:] if parsed and parsed.args[:1] == (AID_MENU,) else ()
+    item = AidMenu(args[0]) if len(args) == 1 and args[0] in AidMenu._value2member_map_ else None
+    if item is None or (item is AidMenu.CHECK and ctx.services.library.legal_aid is None):
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    if item is AidMenu.HOTLINES:
+        await acknowledge(update)
+        await reply_html(update, hotlines_html(ctx))
+        return
+    if not await _private(update, ctx):
+        return
+    await acknowledge(update)
+    match item:
+        case AidMenu.CHECK:
+            await precheck.start_check(update, ctx)
+        case AidMenu.WHERE:
+            await send_legal_aid_prompt(update, ctx)
+        case AidMenu.ADVISER:
+            await advisers.start_lookup(update, ctx)
+
+
+async def _private(update: Update, ctx: PufaContext) -> bool:
+    """True in a private chat; elsewhere a button to the private chat (nobody should tell a
+    group about their own case or where they live)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return True
+    texts = ctx.services.ui.residents
+    link = f"https://t.me/{ctx.bot.username}?start={DEEP_LINK}"
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
+    await acknowledge(update)
+    await reply_html(update, texts.private_only, button)
+    return False

@@ -1,0 +1,54 @@
+"""The right number: /hotlines (every number, grouped), the numbers fitting one card (its
+📞 button), and the lines the unsure answers carry (domain.answers)."""
+
+import html
+
+from telegram import Update
+
+from content.hotlines import grouped
+from content.routing import numbers_for_card
+from domain.answers import hotline_lines
+from handlers.kit.callbacks import parse
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.residents.keyboards import HotlinesButton
+
+
+async def on_hotlines(update: Update, ctx: PufaContext) -> None:
+    """/hotlines, in any chat: the numbers are public and the same for everyone."""
+    await reply_html(update, hotlines_html(ctx))
+
+
+def hotlines_html(ctx: PufaContext) -> str:
+    library = ctx.services.library
+    texts = library.ui.residents
+    blocks = [texts.hotlines_title]
+    for group, numbers in grouped(library.hotlines):
+        lines = [texts.hotline_groups[group], *hotline_lines(numbers, library.ui)]
+        blocks.append("\n".join(lines))
+    blocks.append(texts.hotlines_footer)
+    return "\n\n".join(blocks)
+
+
+async def on_hotlines_button(update: Update, ctx: PufaContext) -> None:
+    """h:all (the whole list) or h:card:<card id> (the numbers fitting that card)."""
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(HotlinesButton) if parsed else None
+    library = ctx.services.library
+    match chosen:
+        case (HotlinesButton.ALL, ()):
+            await acknowledge(update)
+            await reply_html(update, hotlines_html(ctx))
+        case (HotlinesButton.CARD, (card_id,)) if card_id in library.cards:
+            await acknowledge(update)
+            await reply_html(update, card_hotlines_html(ctx, card_id))
+        case _:
+            await acknowledge(update, library.ui.stale_button, alert=True)
+
+
+def card_hotlines_html(ctx: PufaContext, card_id: str) -> str:
+    library = ctx.services.library
+    texts, card = library.ui.residents, library.cards[card_id]
+    title = texts.card_hotlines_title.format(title=html.escape(card.title))
+    numbers = hotline_lines(numbers_for_card(library.hotlines, card), library.ui)
+    return "\n".join([title, *numbers, "", texts.hotlines_footer])

@@ -1,0 +1,256 @@
+"""The legal-aid pre-check ("我能申请法律援助吗？"): a guided chat driven by
+content/legal_aid.yaml. It asks only what the rules need (content.legal_aid.next_question),
+then the town for the nearest place to apply, then shows the outcome. Nothing asked is kept:
+only the anonymous outcome (rule, result, day) is counted."""
+
+import html
+from datetime import timedelta
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+
+from content.directory import legal_aid_points, nearest_aid_points
+from content.legal_aid import LegalAidCriteria, Outcome, evaluate, next_question
+from content.ui import UiTexts
+from content.ui_residents import ResidentTexts
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
+from handlers.kit.replies import acknowledge, edit, reply_html, user_id
+from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton
+from handlers.residents.legal_aid import points_html, town_key, valid_location
+from storage.directory import list_points, list_towns
+from storage.models import ServicePoint
+from storage.residents import record_precheck
+
+FLOW = "precheck"
+ASK, TOWN = "ask", "town"
+IDLE = timedelta(minutes=30)
+ANSWERS = "answers"  # question id -> option id, in the order answered
+
+
+class CheckButton(StrEnum):
+    OPTION = "o"  # lp:<token>:o:<question index>:<option index>
+    BACK = "back"
+    TOWN = "town"  # lp:<token>:town:<town key>
+    SKIP = "skip"
+    CANCEL = "x"
+
+
+def precheck_flow() -> Flow:
+    return Flow(
+        name=FLOW,
+        kind=Kind.PRECHECK,
+        steps={
+            ASK: Step(buttons={CheckButton.OPTION: on_option, CheckButton.BACK: on_back}),
+            TOWN: Step(
+                location=on_location,
+                buttons={
+                    CheckButton.TOWN: on_town,
+                    CheckButton.SKIP: on_skip,
+                    CheckButton.BACK: on_back,
+                },
+            ),
+        },
+        idle=IDLE,
+        wrong_input=on_wrong_input,
+        cancelled=on_cancelled,
+        anywhere={CheckButton.CANCEL: cancel_button},
+    )
+
+
+def _criteria(ctx: PufaContext) -> LegalAidCriteria:
+    criteria = ctx.services.library.legal_aid
+    assert criteria is not None  # the check is offered only with a legal_aid.yaml
+    return criteria
+
+
+async def start_check(update: Update, ctx: PufaContext) -> None:
+    """A new pre-check (replacing an open one, whose buttons then expire)."""
+    texts = ctx.services.ui.residents
+    chat = await ctx.services.chats.start(FLOW, user_id(update), ASK, {ANSWERS: {}})
+    await reply_html(update, texts.check_intro)
+    await ask_next(update, ctx, chat)
+
+
+async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The next question the rules need, or, once they decide, the town."""
+    criteria, texts = _criteria(ctx), ctx.services.ui.residents
+    answers: dict[str, str] = chat.data[ANSWERS]
+    question = next_question(criteria, answers)
+    if question is None:
+        await _ask_town(update, ctx, chat)
+        return
+    await chat.goto(ASK)
+    q = criteria.questions.index(question)
+    rows = [
+        [chat.button(option.text, CheckButton.OPTION, q, i)]
+        for i, option in enumerate(question.options)
+    ]
+    rows.append(_nav(chat, texts, back=bool(answers)))
+    text = texts.check_question.format(n=len(answers) + 1, text=html.escape(question.text))
+    await reply_html(update, text, InlineKeyboardMarkup(rows))
+
+
+def _nav(chat: Conversation, texts: ResidentTexts, *, back: bool) -> list[InlineKeyboardButton]:
+    row = [chat.button(texts.cancel_button, CheckButton.CANCEL)]
+    if back:
+        row.insert(0, chat.button(texts.back_button, CheckButton.BACK))
+    return row
+
+
+async def on_option(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    criteria = _criteria(ctx)
+    current = next_question(criteria, chat.data[ANSWERS])
+    picked = _picked(criteria, args)
+    if current is None or picked is None or picked[0] != current.id:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)  # forged or old
+        return
+    question_id, option_id, label = picked
+    chat.data[ANSWERS] = {**chat.data[ANSWERS], question_id: option_id}
+    await acknowledge(update)
+    await edit(update, f"{html.escape(current.text)}\n→ <b>{html.escape(label)}</b>")
+    await ask_next(update, ctx, chat)
+
+
+def _picked(criteria: LegalAidCriteria, args: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(question id, option id, option text) of a button's two indexes, else None."""
+    if len(args) != 2:
+        return None
+    q = callbacks.index(args[0], len(criteria.questions))
+    if q is None:
+        return None
+    question = criteria.questions[q]
+    o = callbacks.index(args[1], len(question.options))
+    return None if o is None else (question.id, question.options[o].id, question.options[o].text)
+
+
+async def on_back(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    answers: dict[str, str] = chat.data[ANSWERS]
+    if args or not answers:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    chat.data[ANSWERS] = dict(list(answers.items())[:-1])
+    await acknowledge(update)
+    await ask_next(update, ctx, chat)
+
+
+async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    texts = ctx.services.ui.residents
+    await chat.goto(TOWN)
+    async with ctx.services.db.session() as session:
+        towns = await list_towns(session=session)
+    rows = [[chat.button(t, CheckButton.TOWN, town_key(t))] for t in towns]
+    rows.append([chat.button(texts.skip_button, CheckButton.SKIP)])
+    rows.append(_nav(chat, texts, back=True))
+    await reply_html(update, texts.check_ask_town, InlineKeyboardMarkup(rows))
+
+
+async def on_town(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    async with ctx.services.db.session() as session:
+        towns = {town_key(t): t for t in await list_towns(session=session)}
+        points = await list_points(session=session)
+    town = towns.get(args[0]) if len(args) == 1 else None
+    if town is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await finish(update, ctx, chat, [(p, None) for p in legal_aid_points(points, town)])
+
+
+async def on_skip(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    if args:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await finish(update, ctx, chat, [])
+
+
+async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    location = update.effective_message.location if update.effective_message else None
+    if location is None or not valid_location(location.latitude, location.longitude):
+        await reply_html(update, ctx.services.ui.location_invalid)
+        return
+    async with ctx.services.db.session() as session:
+        points = await list_points(session=session)
+    found = nearest_aid_points(points, location.latitude, location.longitude)
+    await finish(update, ctx, chat, [(p, km) for p, km in found])
+
+
+async def finish(
+    update: Update,
+    ctx: PufaContext,
+    chat: Conversation,
+    points: list[tuple[ServicePoint, float | None]],
+) -> None:
+    """Ends the chat, counts the outcome (anonymously) and shows it."""
+    criteria, services = _criteria(ctx), ctx.services
+    outcome = evaluate(criteria, chat.data[ANSWERS])
+    if not await chat.end():
+        return  # ended meanwhile (a double press, /cancel in another update)
+    async with services.db.session() as session:
+        await record_precheck(
+            session=session, day=services.today(), rule=outcome.rule, result=outcome.result
+        )
+    text = outcome_html(outcome, criteria, services.ui, points)
+    await reply_html(update, text, result_keyboard(services.ui))
+
+
+def outcome_html(
+    outcome: Outcome,
+    criteria: LegalAidCriteria,
+    ui: UiTexts,
+    points: list[tuple[ServicePoint, float | None]],
+) -> str:
+    texts = ui.residents
+    blocks = [
+        f"{texts.results[outcome.result]}\n{html.escape(outcome.reason)}",
+        texts.result_article.format(article=html.escape(outcome.article)),
+    ]
+    if outcome.bring:
+        items = "\n".join(texts.bring_item.format(item=html.escape(b)) for b in outcome.bring)
+        blocks.append(texts.result_bring.format(items=items))
+    if outcome.hardship_note:
+        blocks += [
+            f"📝 {html.escape(criteria.promise)}",
+            f"💰 {html.escape(outcome.hardship_note)}",
+        ]
+    if points:
+        blocks.append(points_html(texts.result_points_title, points, ui))
+    else:
+        blocks.append(texts.result_no_points)
+    blocks += [texts.result_hotline, f"<i>{html.escape(outcome.disclaimer)}</i>"]
+    return "\n\n".join(blocks)
+
+
+def result_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
+    """Under the outcome (the chat has ended, so these are not the chat's buttons): check
+    again, the hotlines. Other features' buttons (a message to duty staff) belong here."""
+    texts = ui.residents
+    again = callbacks.make(Kind.AID, AID_MENU, AidMenu.CHECK)
+    numbers = callbacks.make(Kind.HOTLINES, HotlinesButton.ALL)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.again_button, callback_data=again)],
+            [InlineKeyboardButton(texts.hotlines_button, callback_data=numbers)],
+        ]
+    )
+
+
+async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Typed text or another message mid-check: say how to go on, ask the step again."""
+    await reply_html(update, ctx.services.ui.residents.check_wrong_input)
+    await ask_next(update, ctx, chat)
+
+
+async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.residents.check_cancelled, ReplyKeyboardRemove())

@@ -1,0 +1,104 @@
+"""Residents' messages to duty staff (留言给工作人员): the guided chat, the desk's buttons and
+answers, follow-ups, ratings, and reminders of unanswered tickets."""
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from handlers.kit.callbacks import Kind, parse, pattern
+from handlers.kit.context import PufaApplication, PufaContext, Services
+from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import require_private
+from handlers.tickets import chat, replies, resident, send, sla, staff
+from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
+from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction
+
+IDLE = timedelta(hours=2)  # an unfinished message (or answer) is dropped after this
+STAFF_ACTIONS = {
+    DeskAction.TAKE,
+    DeskAction.REPLY,
+    DeskAction.MOVE,
+    DeskAction.TO,
+    DeskAction.CLOSE,
+}
+
+
+def ticket_flow() -> Flow:
+    return Flow(
+        name=FLOW,
+        kind=Kind.TICKET,
+        steps={
+            CATEGORY: Step(buttons={TicketButton.CATEGORY: chat.on_category}),
+            TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
+            TEXT: Step(text=chat.on_text),
+            CONTACT: Step(
+                contact=chat.on_contact, buttons={TicketButton.NO_CONTACT: chat.on_no_contact}
+            ),
+            CONFIRM: Step(buttons={TicketButton.SEND: send.on_send}),
+        },
+        anywhere={TicketButton.CANCEL: cancel_button},
+        idle=IDLE,
+        wrong_input=chat.on_wrong_input,
+        cancelled=chat.on_cancelled,
+        timed_out=lambda services: services.ui.tickets.timed_out,
+        ended=_sent_already,
+    )
+
+
+def prompt_flow(name: str, on_text: OnMessage) -> Flow:
+    """A one-question prompt: the staff's answer after 回复, the resident's text after 补充."""
+    return Flow(
+        name=name,
+        kind=None,
+        steps={"text": Step(text=on_text)},
+        idle=IDLE,
+        wrong_input=_text_please,
+        cancelled=chat.on_cancelled,
+        transient=True,
+    )
+
+
+async def _text_please(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.tickets.text_no_letters)
+
+
+async def _sent_already(
+    update: Update,
+    ctx: PufaContext,
+    _token: str,
+    action: str,
+    _args: tuple[str, ...],
+    _open: object,
+) -> None:
+    text = ctx.services.ui.tickets.already_sent if action == TicketButton.SEND else None
+    await acknowledge(update, text or ctx.services.ui.stale_button, alert=True)
+
+
+async def on_desk_button(update: Update, ctx: PufaContext) -> None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(DeskAction) if parsed else None
+    if chosen is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    action, args = chosen
+    if action in STAFF_ACTIONS:
+        await staff.on_staff_button(update, ctx, action, args)
+    elif action in (DeskAction.MORE, DeskAction.RATE):
+        await resident.on_resident_button(update, ctx, action, args)
+    elif await require_private(update, ctx):
+        await acknowledge(update)
+        if action is DeskAction.NEW:
+            await chat.start(update, ctx, category=args[0] if len(args) == 1 else "")
+        else:
+            await chat.start(update, ctx, desk_id=args[0] if len(args) == 1 else "")
+
+
+def register(app: PufaApplication, services: Services) -> None:
+    services.chats.add(ticket_flow())
+    services.chats.add(prompt_flow(REPLY_FLOW, staff.on_reply_typed))
+    services.chats.add(prompt_flow(MORE_FLOW, resident.on_more_typed))
+    services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
+    sla.schedule(app, services)
+    app.add_handler(CallbackQueryHandler(on_desk_button, pattern=pattern(Kind.DESK)))

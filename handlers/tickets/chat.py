@@ -1,0 +1,197 @@
+"""The resident's guided chat 留言给工作人员: category (skipped when the card or pre-check gave
+it), town, the message, whether to share a phone number, then a summary to send."""
+
+import html
+from enum import StrEnum
+from typing import Any
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from content.report_input import InputError, InputProblem, parse_phone
+from domain.tickets import MAX_TICKET_CHARS, choose_desk, ticket_text
+from handlers.kit import callbacks
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import Markup, acknowledge, reply_html
+from handlers.tickets.common import FLOW, category_name, desk_of
+
+CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
+
+
+class TicketButton(StrEnum):
+    CATEGORY = "cat"  # tk:<token>:cat:<index in categories.yaml>
+    TOWN = "town"  # tk:<token>:town:<index in towns.yaml>
+    NO_CONTACT = "nophone"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
+async def start(
+    update: Update, ctx: PufaContext, *, category: str = "", desk_id: str = ""
+) -> None:
+    """Opens the chat; a known category or desk (a village adviser's) skips its questions."""
+    services, user = ctx.services, update.effective_user
+    assert user is not None
+    data: dict[str, Any] = {}
+    if any(c.id == category for c in services.library.categories):
+        data[CATEGORY] = category
+    desk = desk_of(services, desk_id) if desk_id else None
+    if desk is not None:
+        data["desk"] = desk.id
+        data.setdefault(CATEGORY, desk.categories[0])
+        if len(desk.towns) == 1:
+            data[TOWN] = desk.towns[0]
+    step = next((s for s in (CATEGORY, TOWN) if s not in data), TEXT)
+    chat = await services.chats.start(FLOW, user.id, step, data)
+    await show(update, ctx, chat, step)
+
+
+def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Markup]:
+    services = ctx.services
+    texts = services.ui.tickets
+    if step == CATEGORY:
+        buttons = [
+            chat.button(f"{c.emoji} {c.name}".strip(), TicketButton.CATEGORY, i)
+            for i, c in enumerate(services.library.categories)
+        ]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        return texts.ask_category, InlineKeyboardMarkup(rows)
+    if step == TOWN:
+        towns = services.library.towns
+        rows = [[chat.button(t.town, TicketButton.TOWN, i)] for i, t in enumerate(towns)]
+        return texts.ask_town, InlineKeyboardMarkup(rows)
+    if step == TEXT:
+        return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
+    desk = desk_of(services, chat.data.get("desk", ""))
+    name = html.escape(desk.name if desk else "")
+    if step == CONTACT:
+        share = KeyboardButton(texts.share_phone_button, request_contact=True)
+        keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
+        return texts.ask_contact.format(desk=name), keyboard
+    summary = texts.confirm.format(
+        category=html.escape(category_name(services, chat.data[CATEGORY])),
+        town=html.escape(chat.data[TOWN]),
+        desk=name,
+        contact=html.escape(chat.data.get(CONTACT) or texts.contact_none),
+        text=html.escape(chat.data[TEXT]),
+    )
+    buttons = [
+        chat.button(texts.send_button, TicketButton.SEND),
+        chat.button(texts.cancel_button, TicketButton.CANCEL),
+    ]
+    return summary, InlineKeyboardMarkup([buttons])
+
+
+async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
+    """Moves the chat to `step` (stored first: a restart resumes there) and asks it."""
+    await chat.goto(step)
+    text, markup = _prompt(ctx, chat, step)
+    await reply_html(update, text, markup)
+    if step == CONTACT:  # a reply keyboard (share my number) and a button need two messages
+        texts = ctx.services.ui.tickets
+        skip = chat.button(texts.no_contact_button, TicketButton.NO_CONTACT)
+        await reply_html(update, texts.contact_none, InlineKeyboardMarkup([[skip]]))
+
+
+async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.tickets.wrong_input)
+    await show(update, ctx, chat, chat.step)
+
+
+async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.tickets.cancelled, ReplyKeyboardRemove())
+
+
+def explain(ctx: PufaContext, problem: InputProblem) -> str:
+    texts = ctx.services.ui.tickets
+    if problem is InputProblem.TOO_LONG:
+        return texts.text_too_long.format(max=MAX_TICKET_CHARS)
+    return texts.text_no_letters if problem is InputProblem.NO_LETTERS else texts.text_empty
+
+
+async def on_category(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    categories = ctx.services.library.categories
+    index = callbacks.index(args[0], len(categories)) if len(args) == 1 else None
+    if index is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    chat.data[CATEGORY] = categories[index].id
+    await show(update, ctx, chat, TEXT if TOWN in chat.data else TOWN)
+
+
+async def on_town(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    towns = ctx.services.library.towns
+    index = callbacks.index(args[0], len(towns)) if len(args) == 1 else None
+    if index is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    await _town_chosen(update, ctx, chat, towns[index].town)
+
+
+async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A town typed exactly as listed works as well as its button."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    typed = message.text.strip()
+    if typed not in {t.town for t in ctx.services.library.towns}:
+        await on_wrong_input(update, ctx, chat)
+        return
+    await _town_chosen(update, ctx, chat, typed)
+
+
+async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, town: str) -> None:
+    desks = ctx.services.library.desks
+    desk = choose_desk(desks, town=town, category=chat.data[CATEGORY])
+    if desk is None:
+        await chat.end()
+        await reply_html(update, ctx.services.ui.tickets.no_desk.format(town=html.escape(town)))
+        return
+    chat.data[TOWN], chat.data["desk"] = town, desk.id
+    await show(update, ctx, chat, TEXT)
+
+
+async def on_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    try:
+        chat.data[TEXT] = ticket_text(message.text)
+    except InputError as problem:
+        await reply_html(update, explain(ctx, problem.problem))
+        return
+    await show(update, ctx, chat, CONTACT)
+
+
+async def on_contact(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    texts = ctx.services.ui.tickets
+    contact = update.effective_message.contact if update.effective_message else None
+    if contact is None or contact.user_id != chat.user_id:
+        await reply_html(update, texts.phone_not_own)
+        return
+    try:
+        chat.data[CONTACT] = parse_phone(contact.phone_number)
+    except InputError:
+        await reply_html(update, texts.phone_not_own)
+        return
+    await reply_html(update, texts.noted, ReplyKeyboardRemove())
+    await show(update, ctx, chat, CONFIRM)
+
+
+async def on_no_contact(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    await acknowledge(update)
+    chat.data.pop(CONTACT, None)
+    await reply_html(update, ctx.services.ui.tickets.noted, ReplyKeyboardRemove())
+    await show(update, ctx, chat, CONFIRM)

@@ -1,0 +1,100 @@
+"""The resident's side after sending: 补充 (or a Telegram reply to the bot's message about the
+ticket) adds to the same ticket, and the one-tap rating of a closed ticket."""
+
+import html
+
+from telegram import Update
+
+from content.report_input import InputError
+from domain.tickets import ticket_text
+from handlers.kit import callbacks
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets.chat import explain
+from handlers.tickets.common import (
+    MORE_FLOW,
+    RATINGS,
+    DeskAction,
+    desk_of,
+    send_to_desk,
+    staff_keyboard,
+)
+from storage.tickets import StoredTicket, add_entry, get_ticket, rate
+
+
+async def own_ticket(
+    update: Update, ctx: PufaContext, ticket_id: int | None
+) -> StoredTicket | None:
+    """The person's own ticket, else None after a stale-button answer (forged or not theirs)."""
+    user, ticket = update.effective_user, None
+    if ticket_id is not None and user is not None:
+        async with ctx.services.db.session() as session:
+            ticket = await get_ticket(session=session, ticket_id=ticket_id)
+    if ticket is None or user is None or ticket.resident_id != user.id:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return None
+    return ticket
+
+
+async def on_resident_button(
+    update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
+) -> None:
+    texts = ctx.services.ui.tickets
+    ticket = await own_ticket(update, ctx, callbacks.number(args[0]) if args else None)
+    if ticket is None:
+        return
+    if action is DeskAction.RATE:
+        rating = callbacks.number(args[1], max(RATINGS)) if len(args) == 2 else None
+        async with ctx.services.db.session() as session:
+            rated = rating is not None and await rate(
+                session=session, ticket_id=ticket.id, resident_id=ticket.resident_id or 0,
+                rating=rating,
+            )  # fmt: skip
+        await acknowledge(update, texts.rated if rated else ctx.services.ui.stale_button)
+        if rated:
+            await reply_html(update, texts.rated)
+        return
+    if ticket.closed:
+        await acknowledge(update, texts.ticket_closed, alert=True)
+        return
+    await acknowledge(update)
+    assert ticket.resident_id is not None
+    await ctx.services.chats.start(MORE_FLOW, ticket.resident_id, "text", {"ticket": ticket.id})
+    await reply_html(update, texts.more_prompt.format(id=ticket.id))
+
+
+async def on_more_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The text typed after 补充."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if await follow_up(update, ctx, int(chat.data["ticket"]), message.text):
+        await chat.end()
+
+
+async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:
+    """Adds the resident's text to their ticket and passes it to the desk; True once done (or
+    the ticket can take nothing more), False to let them type again."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    ticket = await own_ticket(update, ctx, ticket_id)
+    desk = desk_of(services, ticket.desk_id) if ticket is not None else None
+    if ticket is None or desk is None:
+        return True
+    try:
+        text = ticket_text(typed)
+    except InputError as problem:
+        await reply_html(update, explain(ctx, problem.problem))
+        return False
+    async with services.db.session() as session:
+        added = await add_entry(
+            session=session, ticket_id=ticket.id, author="resident", text=text, now=services.now()
+        )
+    if not added:
+        await reply_html(update, texts.ticket_closed)
+        return True
+    passed = texts.desk_follow_up.format(id=ticket.id, text=html.escape(text))
+    await send_to_desk(
+        ctx.bot, services, desk, ticket.id, passed, staff_keyboard(texts, ticket.id)
+    )
+    await reply_html(update, texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id))
+    return True

@@ -1,0 +1,91 @@
+"""发送留言: the ticket is stored (once, however often 发送 is pressed), goes to its desk, and the
+resident learns when to expect an answer: their place in the queue while the desk is open,
+otherwise when it opens."""
+
+import html
+from datetime import timedelta
+
+from telegram import Update
+
+from content.desks import Desk
+from domain.tickets import deadlines, expected_start
+from handlers.kit.context import PufaContext, Services
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
+from handlers.tickets.common import (
+    desk_of,
+    desk_ticket_html,
+    local_when,
+    more_keyboard,
+    send_about,
+    send_to_desk,
+    staff_keyboard,
+)
+from storage.tickets import NewTicket, StoredTicket, open_ticket, queue_place
+
+
+def ticket_deadlines(services: Services, desk: Desk) -> tuple[timedelta, timedelta]:
+    """How long from now until the desk is reminded, and until the coordinators are told."""
+    now = services.now()
+    try:
+        due, escalate = deadlines(desk, now, services.library.holidays, services.tz)
+    except ValueError:  # a desk that never opens: count from now
+        due = now + timedelta(hours=desk.reply_within_hours)
+        escalate = now + timedelta(hours=desk.escalate_after_hours)
+    return due - now, escalate - now
+
+
+async def on_send(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    desk = desk_of(services, chat.data.get("desk", ""))
+    if desk is None:  # the desks changed under the chat
+        await acknowledge(update)
+        await chat.end()
+        await reply_html(update, texts.no_desk.format(town=html.escape(chat.data.get(TOWN, ""))))
+        return
+    await acknowledge(update)
+    now = services.now()
+    to_due, to_escalate = ticket_deadlines(services, desk)
+    new = NewTicket(
+        key=f"{chat.user_id}-{chat.token}",
+        resident_id=chat.user_id,
+        desk_id=desk.id,
+        category=chat.data[CATEGORY],
+        town=chat.data[TOWN],
+        text=chat.data[TEXT],
+        contact=chat.data.get(CONTACT, ""),
+        created_at=now,
+        due_at=now + to_due,
+        escalate_at=now + to_escalate,
+    )
+    async with services.db.session() as session:
+        ticket, created = await open_ticket(session=session, new=new)
+        ahead = await queue_place(session=session, ticket=ticket) - 1
+    await chat.end()
+    if not created:
+        return
+    html_text = desk_ticket_html(services, ticket, desk)
+    await send_to_desk(
+        ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket.id)
+    )
+    await tell_resident(ctx, ticket, desk, ahead)
+
+
+async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahead: int) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
+    name = html.escape(desk.name)
+    if opens is None:
+        text = texts.sent_open.format(desk=name, id=ticket.id, ahead=ahead)
+    else:
+        text = texts.sent_closed.format(desk=name, id=ticket.id, when=local_when(services, opens))
+    text = f"{text}\n{texts.sent_footer}"
+    assert ticket.resident_id is not None
+    await send_about(
+        ctx.bot, services, ticket.id, ticket.resident_id, text, more_keyboard(texts, ticket.id)
+    )
+    if desk.sample:
+        await ctx.bot.send_message(ticket.resident_id, texts.sample_desk)

@@ -1,0 +1,238 @@
+"""The desk's side: 接单 / 回复 / 转办 / 结束 under a ticket, and the answer typed after 回复 (in
+a private chat) or sent as a Telegram reply to the bot's message. Every press and answer is
+checked on the server: the ticket must exist and the person must be staff of its desk now."""
+
+import html
+import logging
+
+from telegram import ForceReply, InlineKeyboardMarkup, Update
+
+from content.desks import Desk
+from content.report_input import InputError
+from domain.tickets import is_staff, ticket_text
+from handlers.kit import callbacks
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets.chat import explain
+from handlers.tickets.common import (
+    REPLY_FLOW,
+    DeskAction,
+    button,
+    desk_of,
+    desk_ticket_html,
+    more_keyboard,
+    rating_keyboard,
+    send_about,
+    send_to_desk,
+    staff_keyboard,
+)
+from handlers.tickets.send import ticket_deadlines
+from storage.audit import record
+from storage.tickets import (
+    StoredTicket,
+    add_entry,
+    close,
+    get_ticket,
+    remember_message,
+    take,
+    transfer,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def staff_ticket(
+    update: Update, ctx: PufaContext, ticket_id: int | None, action: str
+) -> tuple[StoredTicket, Desk] | None:
+    """The ticket and its desk if this person is its desk's staff here; otherwise they are
+    told (an unknown id like a stale button; someone else's desk is refused and audited)."""
+    services, user, chat = ctx.services, update.effective_user, update.effective_chat
+    ticket = None
+    if ticket_id is not None:
+        async with services.db.session() as session:
+            ticket = await get_ticket(session=session, ticket_id=ticket_id)
+    desk = desk_of(services, ticket.desk_id) if ticket is not None else None
+    if ticket is None or desk is None or user is None or chat is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        if update.callback_query is None:
+            await reply_html(update, services.ui.stale_button)
+        return None
+    if not is_staff(desk, user.id, chat.id):
+        log.warning("refused ticket-%s on ticket %s for user %s", action, ticket.id, user.id)
+        async with services.db.session() as session:
+            await record(
+                session=session, actor_id=user.id, action=f"ticket-{action}",
+                target=str(ticket.id), allowed=False, now=services.now(),
+            )  # fmt: skip
+        await acknowledge(update, services.ui.tickets.not_staff, alert=True)
+        if update.callback_query is None:
+            await reply_html(update, services.ui.tickets.not_staff)
+        return None
+    if ticket.closed:
+        await acknowledge(update, services.ui.tickets.ticket_closed, alert=True)
+        if update.callback_query is None:
+            await reply_html(update, services.ui.tickets.ticket_closed)
+        return None
+    return ticket, desk
+
+
+async def on_staff_button(
+    update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
+) -> None:
+    ticket_id = callbacks.number(args[0]) if args else None
+    found = await staff_ticket(update, ctx, ticket_id, action.value)
+    if found is None:
+        return
+    ticket, desk = found
+    match action:
+        case DeskAction.TAKE:
+            await _take(update, ctx, ticket)
+        case DeskAction.REPLY:
+            await _ask_reply(update, ctx, ticket, desk)
+        case DeskAction.MOVE:
+            await _pick_desk(update, ctx, ticket)
+        case DeskAction.TO:
+            await _transfer(update, ctx, ticket, desk, args[1:])
+        case DeskAction.CLOSE:
+            await _close(update, ctx, ticket)
+
+
+async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+    user = update.effective_user
+    assert user is not None
+    texts = ctx.services.ui.tickets
+    async with ctx.services.db.session() as session:
+        taken = await take(session=session, ticket_id=ticket.id, staff_id=user.id)
+    if not taken:
+        await acknowledge(update, texts.taken_already, alert=True)
+        return
+    await acknowledge(update)
+    await reply_html(update, texts.taken.format(id=ticket.id))
+
+
+async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+    """A prompt to reply to (in a staff group the bot sees only replies to its messages); in a
+    private chat the next text typed also answers."""
+    services, chat, user = ctx.services, update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    await acknowledge(update)
+    texts = services.ui.tickets
+    prompt = texts.reply_prompt.format(id=ticket.id, desk=html.escape(desk.name))
+    sent = await chat.send_message(prompt, reply_markup=ForceReply(selective=True))
+    async with services.db.session() as session:
+        await remember_message(
+            session=session, ticket_id=ticket.id, chat_id=chat.id, message_id=sent.message_id
+        )
+    if chat.type == chat.PRIVATE:
+        await services.chats.start(REPLY_FLOW, user.id, "text", {"ticket": ticket.id})
+
+
+async def on_reply_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The text typed in a private chat after 回复."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if await staff_reply(update, ctx, int(chat.data["ticket"]), message.text):
+        await chat.end()
+
+
+async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:
+    """The desk's answer reaches the resident, signed with the desk's name (never the staff
+    member's account). True once it is recorded (or the ticket can take no answer)."""
+    services, user = ctx.services, update.effective_user
+    assert user is not None
+    found = await staff_ticket(update, ctx, ticket_id, "reply")
+    if found is None:
+        return True
+    ticket, desk = found
+    texts = services.ui.tickets
+    try:
+        text = ticket_text(typed)
+    except InputError as problem:
+        await reply_html(update, explain(ctx, problem.problem))
+        return False
+    async with services.db.session() as session:
+        added = await add_entry(
+            session=session, ticket_id=ticket.id, author="desk", text=text,
+            now=services.now(), staff_id=user.id,
+        )  # fmt: skip
+    if not added:
+        await reply_html(update, texts.ticket_closed)
+        return True
+    answer = texts.to_resident.format(
+        desk=html.escape(desk.name), id=ticket.id, text=html.escape(text)
+    )
+    answer = f"{answer}\n\n{texts.to_resident_footer}"
+    assert ticket.resident_id is not None
+    reached = await send_about(
+        ctx.bot, services, ticket.id, ticket.resident_id, answer, more_keyboard(texts, ticket.id)
+    )
+    await reply_html(
+        update, (texts.replied if reached else texts.resident_gone).format(id=ticket.id)
+    )
+    return True
+
+
+async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    rows = [
+        [button(d.name, DeskAction.TO, ticket.id, i)]
+        for i, d in enumerate(services.library.desks)
+        if d.id != ticket.desk_id
+    ]
+    await acknowledge(update)
+    if not rows:
+        await reply_html(update, texts.transfer_none)
+        return
+    await reply_html(update, texts.transfer_pick.format(id=ticket.id), InlineKeyboardMarkup(rows))
+
+
+async def _transfer(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
+) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    desks = services.library.desks
+    index = callbacks.index(args[0], len(desks)) if len(args) == 1 else None
+    target = desks[index] if index is not None else None
+    if target is None or target.id == desk.id:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    to_due, to_escalate = ticket_deadlines(services, target)
+    now = services.now()
+    async with services.db.session() as session:
+        moved = await transfer(
+            session=session, ticket_id=ticket.id, from_desk=desk.id, to_desk=target.id,
+            due_at=now + to_due, escalate_at=now + to_escalate,
+        )  # fmt: skip
+        after = await get_ticket(session=session, ticket_id=ticket.id)
+    if not moved or after is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    name = html.escape(target.name)
+    await reply_html(update, texts.transferred_desk.format(id=ticket.id, desk=name))
+    html_text = desk_ticket_html(services, after, target)
+    await send_to_desk(
+        ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
+    )
+    assert ticket.resident_id is not None
+    await send_about(
+        ctx.bot, services, ticket.id, ticket.resident_id,
+        texts.transferred_resident.format(id=ticket.id, desk=name),
+    )  # fmt: skip
+
+
+async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    async with services.db.session() as session:
+        closed = await close(session=session, ticket_id=ticket.id, now=services.now())
+    if not closed:
+        await acknowledge(update, texts.ticket_closed, alert=True)
+        return
+    await acknowledge(update)
+    await reply_html(update, texts.closed_desk.format(id=ticket.id))
+    if ticket.resident_id is not None:
+        await send_about(
+            ctx.bot, services, ticket.id, ticket.resident_id,
+            texts.closed_resident.format(id=ticket.id), rating_keyboard(texts, ticket.id),
+        )  # fmt: skip

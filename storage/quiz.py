@@ -1,0 +1,365 @@
+"""Quiz attempts, contests and group rounds: every answer is one conditional write, so a
+replayed button, a second answer or an answer to a question already passed changes nothing."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, CursorResult, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import QuizAnswer, QuizAttempt, QuizContest, QuizRound, Subscription, Volunteer
+from storage.subscriptions import SubKind
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One person on a board: the first name Telegram shows, never more."""
+
+    first_name: str
+    town: str
+    score: int
+    total_ms: int
+
+
+@dataclass(frozen=True)
+class TownLine:
+    town: str
+    people: int
+    points: int
+
+    @property
+    def average(self) -> float:
+        return self.points / self.people if self.people else 0.0
+
+
+@dataclass(frozen=True)
+class Board:
+    participants: int
+    top: list[Entry]
+    towns: list[TownLine]
+
+
+@dataclass(frozen=True)
+class Given:
+    """An answer as marked: which options, right or not, its points and time."""
+
+    question_id: str
+    chosen: str
+    correct: bool
+    points: int
+    elapsed_ms: int
+
+
+class GroupOutcome(StrEnum):
+    RECORDED = "recorded"
+    TWICE = "twice"  # this person answered this question already
+    ELSEWHERE = "elsewhere"  # their one attempt at the contest was made elsewhere
+
+
+# --- contests --------------------------------------------------------------------------------
+
+
+async def add_contest(*, session: AsyncSession, contest: QuizContest) -> QuizContest:
+    session.add(contest)
+    await session.flush()
+    return contest
+
+
+async def get_contest(*, session: AsyncSession, contest_id: int) -> QuizContest | None:
+    return await session.get(QuizContest, contest_id)
+
+
+async def open_contests(*, session: AsyncSession, now: datetime) -> list[QuizContest]:
+    statement = (
+        select(QuizContest)
+        .where(col(QuizContest.opens_at) <= now, col(QuizContest.closes_at) > now)
+        .order_by(col(QuizContest.closes_at))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def recent_contests(*, session: AsyncSession, limit: int = 10) -> list[QuizContest]:
+    statement = select(QuizContest).order_by(col(QuizContest.id).desc()).limit(limit)
+    return list((await session.exec(statement)).all())
+
+
+async def closed_unannounced(*, session: AsyncSession, now: datetime) -> list[QuizContest]:
+    statement = select(QuizContest).where(
+        col(QuizContest.closes_at) <= now, col(QuizContest.announced_at).is_(None)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def mark_announced(*, session: AsyncSession, contest_id: int, now: datetime) -> bool:
+    """True for the one caller that marks it (a second process or a rerun gets False)."""
+    result = await session.exec(
+        update(QuizContest)
+        .where(col(QuizContest.id) == contest_id, col(QuizContest.announced_at).is_(None))
+        .values(announced_at=now)
+    )
+    return _rowcount(result) == 1
+
+
+# --- towns -----------------------------------------------------------------------------------
+
+
+async def town_of(*, session: AsyncSession, chat_id: int) -> str:
+    """Whose scores count for which town: an active volunteer's town, else the town the chat
+    (a resident, or a group) follows; "" if neither."""
+    volunteer = await session.get(Volunteer, chat_id)
+    if volunteer is not None and volunteer.active and volunteer.town:
+        return volunteer.town
+    statement = select(Subscription.value).where(
+        col(Subscription.chat_id) == chat_id, col(Subscription.kind) == SubKind.TOWN.value
+    )
+    return (await session.exec(statement)).first() or ""
+
+
+# --- one person's attempt --------------------------------------------------------------------
+
+
+async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizAttempt | None:
+    """Stores a new attempt, its first question shown now. A practice quiz ends the person's
+    unfinished practice (its buttons then answer "already over"); a contest allows one attempt
+    a person: None if they made theirs."""
+    if attempt.contest_id is None:
+        await session.exec(
+            update(QuizAttempt)
+            .where(
+                col(QuizAttempt.telegram_id) == attempt.telegram_id,
+                col(QuizAttempt.contest_id).is_(None),
+                col(QuizAttempt.finished_at).is_(None),
+            )
+            .values(finished_at=attempt.started_at)
+        )
+    elif await attempt_of(
+        session=session, contest_id=attempt.contest_id, telegram_id=attempt.telegram_id
+    ):
+        return None
+    try:
+        async with session.begin_nested():
+            session.add(attempt)
+            await session.flush()
+    except IntegrityError:  # the same person, at the same moment, from another update
+        return None
+    return attempt
+
+
+async def attempt_of(
+    *, session: AsyncSession, contest_id: int, telegram_id: int
+) -> QuizAttempt | None:
+    statement = select(QuizAttempt).where(
+        col(QuizAttempt.contest_id) == contest_id, col(QuizAttempt.telegram_id) == telegram_id
+    )
+    return (await session.exec(statement)).first()
+
+
+async def get_attempt(*, session: AsyncSession, attempt_id: int) -> QuizAttempt | None:
+    return await session.get(QuizAttempt, attempt_id)
+
+
+async def set_picked(
+    *, session: AsyncSession, attempt: QuizAttempt, position: int, picked: str
+) -> bool:
+    """The ticks of a multiple choice, if the attempt is still at that question."""
+    result = await session.exec(
+        update(QuizAttempt).where(*_at(attempt, position)).values(picked=picked)
+    )
+    return _rowcount(result) == 1
+
+
+async def record_answer(
+    *,
+    session: AsyncSession,
+    attempt: QuizAttempt,
+    position: int,
+    given: Given,
+    now: datetime,
+    last: bool,
+) -> bool:
+    """Moves the attempt past question `position` and stores the answer, once: False if the
+    attempt is no longer at that question (a replayed or second press)."""
+    result = await session.exec(
+        update(QuizAttempt)
+        .where(*_at(attempt, position))
+        .values(
+            position=position + 1,
+            picked="",
+            asked_at=None if last else now,
+            finished_at=now if last else None,
+            score=QuizAttempt.score + given.points,
+            total_ms=QuizAttempt.total_ms + given.elapsed_ms,
+        )
+    )
+    if _rowcount(result) != 1:
+        return False
+    session.add(_answer(attempt, position, given, now))
+    return True
+
+
+def _at(attempt: QuizAttempt, position: int) -> list[ColumnElement[bool]]:
+    return [
+        col(QuizAttempt.id) == attempt.id,
+        col(QuizAttempt.position) == position,
+        col(QuizAttempt.finished_at).is_(None),
+    ]
+
+
+def _answer(attempt: QuizAttempt, position: int, given: Given, now: datetime) -> QuizAnswer:
+    assert attempt.id is not None
+    return QuizAnswer(
+        attempt_id=attempt.id,
+        position=position,
+        question_id=given.question_id,
+        chosen=given.chosen,
+        correct=given.correct,
+        points=given.points,
+        elapsed_ms=given.elapsed_ms,
+        answered_at=now,
+    )
+
+
+# --- group rounds ----------------------------------------------------------------------------
+
+
+async def start_round(*, session: AsyncSession, round_: QuizRound) -> QuizRound:
+    session.add(round_)
+    await session.flush()
+    return round_
+
+
+async def get_round(*, session: AsyncSession, round_id: int) -> QuizRound | None:
+    return await session.get(QuizRound, round_id)
+
+
+async def advance_round(
+    *, session: AsyncSession, round_id: int, position: int, now: datetime, last: bool
+) -> bool:
+    """To the next question (or the end), once: False if it moved on already."""
+    values: dict[str, object] = {"finished_at": now} if last else {"position": position + 1}
+    values["asked_at"] = now
+    result = await session.exec(
+        update(QuizRound)
+        .where(
+            col(QuizRound.id) == round_id,
+            col(QuizRound.position) == position,
+            col(QuizRound.finished_at).is_(None),
+        )
+        .values(**values)
+    )
+    return _rowcount(result) == 1
+
+
+async def group_answer(
+    *,
+    session: AsyncSession,
+    round_: QuizRound,
+    member: QuizAttempt,
+    given: Given,
+    now: datetime,
+) -> GroupOutcome:
+    """A group member's answer to the round's current question. Their attempt at the contest
+    is made here on their first answer (`member`, unsaved); if they made it elsewhere (alone,
+    or in another group) the answer is refused."""
+    attempt = await attempt_of(
+        session=session, contest_id=round_.contest_id, telegram_id=member.telegram_id
+    )
+    if attempt is None:
+        attempt = await start_attempt(session=session, attempt=member)
+        if attempt is None:
+            return GroupOutcome.TWICE
+    if attempt.round_id != round_.id:
+        return GroupOutcome.ELSEWHERE
+    try:
+        async with session.begin_nested():
+            session.add(_answer(attempt, round_.position, given, now))
+            await session.flush()
+    except IntegrityError:
+        return GroupOutcome.TWICE
+    await session.exec(
+        update(QuizAttempt)
+        .where(col(QuizAttempt.id) == attempt.id)
+        .values(
+            position=round_.position + 1,
+            score=QuizAttempt.score + given.points,
+            total_ms=QuizAttempt.total_ms + given.elapsed_ms,
+        )
+    )
+    return GroupOutcome.RECORDED
+
+
+async def round_board(*, session: AsyncSession, round_id: int) -> list[Entry]:
+    statement = (
+        select(QuizAttempt)
+        .where(col(QuizAttempt.round_id) == round_id)
+        .order_by(col(QuizAttempt.score).desc(), col(QuizAttempt.total_ms), col(QuizAttempt.id))
+    )
+    return [_entry(a) for a in (await session.exec(statement)).all()]
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+async def board(*, session: AsyncSession, contest_id: int, limit: int) -> Board:
+    """The top `limit` people (score, then less time) and every town's totals."""
+    top = (
+        await session.exec(
+            select(QuizAttempt)
+            .where(col(QuizAttempt.contest_id) == contest_id)
+            .order_by(
+                col(QuizAttempt.score).desc(), col(QuizAttempt.total_ms), col(QuizAttempt.id)
+            )
+            .limit(limit)
+        )
+    ).all()
+    towns = (
+        await session.exec(
+            select(QuizAttempt.town, func.count(), func.sum(QuizAttempt.score))
+            .where(col(QuizAttempt.contest_id) == contest_id)
+            .group_by(col(QuizAttempt.town))
+        )
+    ).all()
+    lines = [TownLine(town, int(people), int(points or 0)) for town, people, points in towns]
+    return Board(sum(t.people for t in lines), [_entry(a) for a in top], lines)
+
+
+async def results(*, session: AsyncSession, contest_id: int) -> list[QuizAttempt]:
+    """Every attempt, best first: the export's rows."""
+    statement = (
+        select(QuizAttempt)
+        .where(col(QuizAttempt.contest_id) == contest_id)
+        .order_by(col(QuizAttempt.score).desc(), col(QuizAttempt.total_ms), col(QuizAttempt.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def erase_attempts(*, session: AsyncSession, telegram_id: int) -> int:
+    """/deleteme: the person's attempts and answers go (contest totals lose them)."""
+    ids = select(QuizAttempt.id).where(col(QuizAttempt.telegram_id) == telegram_id)
+    await session.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(ids)))
+    result = await session.exec(
+        delete(QuizAttempt).where(col(QuizAttempt.telegram_id) == telegram_id)
+    )
+    return _rowcount(result)
+
+
+def _entry(attempt: QuizAttempt) -> Entry:
+    return Entry(attempt.first_name, attempt.town, attempt.score, attempt.total_ms)
+
+
+def _rowcount(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+async def answers_at(*, session: AsyncSession, round_id: int, position: int) -> int:
+    """How many members answered the round's question at `position`."""
+    statement = (
+        select(func.count())
+        .select_from(QuizAnswer)
+        .join(QuizAttempt, col(QuizAttempt.id) == col(QuizAnswer.attempt_id))
+        .where(col(QuizAttempt.round_id) == round_id, col(QuizAnswer.position) == position)
+    )
+    return int((await session.exec(statement)).one())

@@ -1,0 +1,334 @@
+"""Residents' messages to duty staff: tickets, their exchange and the bot's messages about them.
+
+Every change is one conditional UPDATE, so two staff members pressing at once, a button pressed
+twice, or a reminder job running in two processes after a restart each take effect once.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import String, cast, func, literal
+from sqlmodel import col, delete, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Ticket, TicketEntry, TicketMessage, TicketStatus
+
+Author = Literal["resident", "desk"]
+WAITING = (TicketStatus.OPEN.value, TicketStatus.TAKEN.value)  # not yet answered or closed
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    key: str  # the draft's submission key: a double-pressed 发送 opens one ticket
+    resident_id: int
+    desk_id: str
+    category: str
+    town: str
+    text: str
+    contact: str
+    created_at: datetime
+    due_at: datetime
+    escalate_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredTicket:
+    id: int
+    resident_id: int | None
+    desk_id: str
+    category: str
+    town: str
+    text: str
+    contact: str
+    status: TicketStatus
+    taken_by: int | None
+    created_at: datetime
+    due_at: datetime
+    answered_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+
+    @property
+    def closed(self) -> bool:
+        return self.status is TicketStatus.CLOSED
+
+
+def _stored(row: Ticket) -> StoredTicket:
+    assert row.id is not None
+    return StoredTicket(
+        row.id,
+        row.resident_id,
+        row.desk_id,
+        row.category,
+        row.town,
+        row.text,
+        row.contact,
+        TicketStatus(row.status),
+        row.taken_by,
+        row.created_at,
+        row.due_at,
+        row.answered_at,
+        row.closed_at,
+        row.rating,
+    )
+
+
+async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredTicket, bool]:
+    """The ticket of `new.key`, and whether it was created now (False: it already was)."""
+    found = await session.exec(select(Ticket).where(col(Ticket.submission_key) == new.key))
+    if (row := found.first()) is not None:
+        return _stored(row), False
+    row = Ticket(
+        submission_key=new.key,
+        resident_id=new.resident_id,
+        desk_id=new.desk_id,
+        category=new.category,
+        town=new.town,
+        text=new.text,
+        contact=new.contact,
+        created_at=new.created_at,
+        due_at=new.due_at,
+        escalate_at=new.escalate_at,
+    )
+    session.add(row)
+    await session.flush()
+    return _stored(row), True
+
+
+async def get_ticket(*, session: AsyncSession, ticket_id: int) -> StoredTicket | None:
+    row = await session.get(Ticket, ticket_id)
+    return _stored(row) if row is not None else None
+
+
+async def queue_place(*, session: AsyncSession, ticket: StoredTicket) -> int:
+    """1 for the first in line: the desk's unanswered tickets opened before it, plus one."""
+    ahead = await session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            col(Ticket.desk_id) == ticket.desk_id,
+            col(Ticket.status).in_(WAITING),
+            col(Ticket.id) < ticket.id,
+        )
+    )
+    return int(ahead.one()) + 1
+
+
+async def take(*, session: AsyncSession, ticket_id: int, staff_id: int) -> bool:
+    """接单: True if the ticket was open and is now this staff member's."""
+    done = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.OPEN.value)
+        .values(status=TicketStatus.TAKEN.value, taken_by=staff_id)
+    )
+    return bool(done.rowcount)
+
+
+async def add_entry(
+    *,
+    session: AsyncSession,
+    ticket_id: int,
+    author: Author,
+    text: str,
+    now: datetime,
+    staff_id: int | None = None,
+) -> bool:
+    """Adds a message to an open ticket (False if it is closed or gone); the desk's first
+    reply marks the ticket answered."""
+    desk = author == "desk"
+    status = TicketStatus.ANSWERED.value if desk else Ticket.status
+    changed = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.status) != TicketStatus.CLOSED.value)
+        .values(status=status, taken_by=staff_id if desk else Ticket.taken_by)
+    )
+    if not changed.rowcount:
+        return False
+    if desk:
+        await session.exec(
+            update(Ticket)
+            .where(col(Ticket.id) == ticket_id, col(Ticket.answered_at).is_(None))
+            .values(answered_at=now)
+        )
+    session.add(
+        TicketEntry(ticket_id=ticket_id, author=author, staff_id=staff_id, text=text, at=now)
+    )
+    return True
+
+
+async def transfer(
+    *,
+    session: AsyncSession,
+    ticket_id: int,
+    from_desk: str,
+    to_desk: str,
+    due_at: datetime,
+    escalate_at: datetime,
+) -> bool:
+    """转办: the ticket goes to another desk, open again with that desk's deadlines."""
+    done = await session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.desk_id) == from_desk,
+            col(Ticket.status) != TicketStatus.CLOSED.value,
+        )
+        .values(
+            desk_id=to_desk,
+            status=TicketStatus.OPEN.value,
+            taken_by=None,
+            due_at=due_at,
+            escalate_at=escalate_at,
+            reminded_at=None,
+            escalated_at=None,
+        )
+    )
+    return bool(done.rowcount)
+
+
+async def close(*, session: AsyncSession, ticket_id: int, now: datetime) -> bool:
+    done = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.status) != TicketStatus.CLOSED.value)
+        .values(status=TicketStatus.CLOSED.value, closed_at=now)
+    )
+    return bool(done.rowcount)
+
+
+async def rate(*, session: AsyncSession, ticket_id: int, resident_id: int, rating: int) -> bool:
+    """The resident's one rating of their closed ticket (False if not theirs, open or rated)."""
+    done = await session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.resident_id) == resident_id,
+            col(Ticket.status) == TicketStatus.CLOSED.value,
+            col(Ticket.rating).is_(None),
+        )
+        .values(rating=rating)
+    )
+    return bool(done.rowcount)
+
+
+async def remember_message(
+    *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
+) -> None:
+    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
+
+
+async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    """The ticket a message of the bot in `chat_id` was about, if any."""
+    found = await session.exec(
+        select(TicketMessage.ticket_id).where(
+            col(TicketMessage.chat_id) == chat_id, col(TicketMessage.message_id) == message_id
+        )
+    )
+    return found.first()
+
+
+async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of every message the bot sent about the ticket."""
+    found = await session.exec(
+        select(TicketMessage.chat_id, TicketMessage.message_id).where(
+            col(TicketMessage.ticket_id) == ticket_id
+        )
+    )
+    return [(chat, message) for chat, message in found.all()]
+
+
+async def entries(*, session: AsyncSession, ticket_id: int) -> list[TicketEntry]:
+    found = await session.exec(
+        select(TicketEntry)
+        .where(col(TicketEntry.ticket_id) == ticket_id)
+        .order_by(col(TicketEntry.id))
+    )
+    return list(found.all())
+
+
+Deadline = Literal["due", "escalate"]
+
+
+async def claim_overdue(
+    *, session: AsyncSession, deadline: Deadline, now: datetime
+) -> list[StoredTicket]:
+    """Marks and returns the unanswered tickets whose reminder (`due`) or escalation is due
+    and not yet done: each is claimed once, whichever process asks first."""
+    at, done = ("due_at", "reminded_at") if deadline == "due" else ("escalate_at", "escalated_at")
+    found = await session.exec(
+        select(Ticket).where(
+            col(Ticket.status).in_(WAITING),
+            getattr(Ticket, at) <= now,
+            getattr(Ticket, done).is_(None),
+        )
+    )
+    claimed = []
+    for row in found.all():
+        marked = await session.exec(
+            update(Ticket)
+            .where(col(Ticket.id) == row.id, getattr(Ticket, done).is_(None))
+            .values({done: now})
+        )
+        if marked.rowcount:
+            claimed.append(_stored(row))
+    return claimed
+
+
+async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
+    """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
+    open ones are closed. They stay as anonymous counts for the desks' figures. A staff
+    member's id leaves the tickets they took or answered."""
+    await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
+    await session.exec(
+        update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)
+    )
+    await session.exec(
+        update(TicketEntry).where(col(TicketEntry.staff_id) == telegram_id).values(staff_id=None)
+    )
+    ids = list(
+        (await session.exec(select(Ticket.id).where(col(Ticket.resident_id) == telegram_id))).all()
+    )
+    if not ids:
+        return 0
+    await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
+    await session.exec(delete(TicketMessage).where(col(TicketMessage.ticket_id).in_(ids)))
+    await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)
+        .values(status=TicketStatus.CLOSED.value, closed_at=Ticket.created_at)
+    )
+    await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id).in_(ids))
+        .values(
+            resident_id=None,
+            text="",
+            contact="",
+            submission_key=literal("erased-") + cast(Ticket.id, String),
+        )
+    )
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class TicketFigureRow:
+    desk_id: str
+    created_at: datetime
+    due_at: datetime
+    answered_at: datetime | None
+    rating: int | None
+
+
+async def ticket_figure_rows(
+    *, session: AsyncSession, start: datetime, end: datetime
+) -> list[TicketFigureRow]:
+    """The tickets opened in [start, end), oldest first, with what the figures need."""
+    found = await session.exec(
+        select(Ticket)
+        .where(col(Ticket.created_at) >= start, col(Ticket.created_at) < end)
+        .order_by(col(Ticket.created_at))
+    )
+    return [
+        TicketFigureRow(t.desk_id, t.created_at, t.due_at, t.answered_at, t.rating)
+        for t in found.all()
+    ]

@@ -1,0 +1,63 @@
+"""The field of an unsure answer and the numbers offered for it (content.routing)."""
+
+from content.hotlines import GROUPS, grouped
+from content.loader import Library
+from content.routing import clear_category, numbers_for, numbers_for_card
+from content.search import Candidate, SearchResult
+
+THRESHOLD = 6.0
+
+
+def result(*scored: tuple[str, float]) -> SearchResult:
+    candidates = [Candidate(card, card, score) for card, score in scored]
+    return SearchResult("q", candidates, THRESHOLD, 0.9)
+
+
+def test_a_sure_answer_has_no_field_to_fall_back_on(library: Library) -> None:
+    assert clear_category(result(("unpaid-wages", 12.0), ("loan-iou", 3.0)), library.cards) is None
+
+
+def test_near_misses_of_one_field_make_it_clear(library: Library) -> None:
+    cards = library.cards
+    assert cards["unpaid-wages"].category == cards["migrant-worker-wages"].category == "labor"
+    near = result(("unpaid-wages", 5.0), ("migrant-worker-wages", 4.0), ("loan-iou", 1.0))
+    assert clear_category(near, cards) == "labor"  # loan-iou is below the suggestion level
+    mixed = result(("unpaid-wages", 5.0), ("loan-iou", 4.0))
+    assert clear_category(mixed, cards) is None
+    assert clear_category(result(("unpaid-wages", 1.0)), cards) is None  # nothing on offer
+
+
+def test_a_choice_between_cards_of_one_field_is_clear(library: Library) -> None:
+    choice = result(("unpaid-wages", 10.0), ("migrant-worker-wages", 9.5))
+    assert choice.ambiguous
+    assert clear_category(choice, library.cards) == "labor"
+
+
+def test_a_blocked_question_has_no_field(library: Library) -> None:
+    blocked = SearchResult("q", [Candidate("unpaid-wages", "t", 9.0)], float("inf"), 0.9)
+    assert clear_category(blocked, library.cards) is None
+
+
+def test_numbers_for_an_unsure_answer(library: Library) -> None:
+    near = result(("unpaid-wages", 5.0), ("migrant-worker-wages", 4.0))
+    picked = [h.number for h in numbers_for(library.hotlines, "工钱", near, library.cards)]
+    assert picked == ["12333", "12348"]
+    unclear = result(("unpaid-wages", 5.0), ("loan-iou", 4.0))
+    assert numbers_for(library.hotlines, "工钱", unclear, library.cards) == []
+    urgent = numbers_for(library.hotlines, "有人正在打人", unclear, library.cards)
+    assert [h.number for h in urgent] == ["110"]
+
+
+def test_every_card_gets_a_number_and_its_field_decides(library: Library) -> None:
+    for card in library.cards.values():
+        assert numbers_for_card(library.hotlines, card), card.id
+    wages = numbers_for_card(library.hotlines, library.cards["unpaid-wages"])
+    assert [h.number for h in wages][:2] == ["12333", "12348"]
+
+
+def test_the_list_is_grouped_with_emergencies_first(library: Library) -> None:
+    groups = grouped(library.hotlines)
+    assert [g for g, _ in groups] == list(GROUPS)
+    assert [h.number for h in groups[0][1]] == ["110", "120", "119", "122"]
+    assert sum(len(numbers) for _, numbers in groups) == len(library.hotlines)
+    assert {h.number for h in dict(groups)["legal"]} == {"12348", "12368", "12309"}

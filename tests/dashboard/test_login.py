@@ -1,0 +1,75 @@
+"""Signing in to the dashboard: one-time links, sessions, CSRF, and only coordinators."""
+
+from datetime import timedelta
+
+import aiohttp
+
+from tests.dashboard.conftest import Board
+from tests.e2e.conftest import ADMIN_ID
+
+RESIDENT_ID = 7_100_001
+PROMOTED_ID = 7_100_002
+
+
+async def test_link_opens_a_session_once(board: Board, client: aiohttp.ClientSession) -> None:
+    link = await board.link()
+    async with client.get(link) as response:  # the link's page does not spend the token
+        assert response.status == 200
+        assert "登录" in await response.text()
+    async with client.post(
+        f"{board.base}/dashboard/login", data={"token": board.token(link)}
+    ) as response:
+        assert response.status == 200
+        page = await response.text()
+        assert "概览" in page and "本月" in page
+    cookie = next(c for c in client.cookie_jar if c.key == "pufa_dashboard")
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["secure"]
+    async with (
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as other,
+        other.post(f"{board.base}/dashboard/login", data={"token": board.token(link)}) as again,
+    ):
+        assert again.status == 403  # used already
+
+
+async def test_refused_without_session_expired_link_and_forged_csrf(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    async with client.get(f"{board.base}/dashboard/reports") as response:
+        assert response.status == 401
+    link = await board.link()
+    board.harness.clock.advance(timedelta(minutes=11))
+    async with client.post(
+        f"{board.base}/dashboard/login", data={"token": board.token(link)}
+    ) as response:
+        assert response.status == 403
+    await board.signed_in(client)
+    async with client.post(f"{board.base}/dashboard/logout", data={"csrf": "forged"}) as response:
+        assert response.status == 403
+    csrf = await board.csrf(client)
+    async with client.post(f"{board.base}/dashboard/logout", data={"csrf": csrf}) as response:
+        assert response.status == 200
+    async with client.get(f"{board.base}/dashboard/") as response:
+        assert response.status == 401
+
+
+async def test_only_coordinators_and_demotion_ends_sessions(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    api, harness = board.harness.api, board.harness
+    resident = api.user(RESIDENT_ID)
+    reply = await harness.ask(resident, "/dashboard")
+    assert "login" not in (reply.text or "")
+    promoted = api.user(PROMOTED_ID)
+    await harness.ask(promoted, "你好")
+    await harness.services.people_seen.flush()
+    admin = api.user(ADMIN_ID)
+    question = await harness.ask(admin, f"/promote {PROMOTED_ID}")
+    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await api.wait_for_messages(PROMOTED_ID, count=2)  # the answer, "you are a coordinator"
+    await board.signed_in(client, PROMOTED_ID)
+    async with client.get(f"{board.base}/dashboard/") as response:
+        assert response.status == 200
+    question = await harness.ask(admin, f"/demote {PROMOTED_ID}")
+    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    async with client.get(f"{board.base}/dashboard/") as response:
+        assert response.status in (401, 403)

@@ -1,0 +1,106 @@
+"""我村（社区）的法律顾问: town then village, or a location for the town; samples labelled."""
+
+from domain.answers import plain_text
+from handlers.residents.legal_aid import town_key
+from local_api import FakeChat, FakeUser, SentMessage
+from storage.residents import replace_advisers
+from tests.e2e.conftest import Harness
+
+TOWN, VILLAGE = "示例县东山镇", "桃园村"
+NEAR_DONGSHAN = (30.0450, 110.0800)  # at the 东山镇司法所
+
+
+async def open_lookup(bot: Harness, user: FakeUser) -> SentMessage:
+    bot.api.send_command(user, "/adviser")
+    [towns] = await bot.api.wait_for_messages(user.id)
+    return towns
+
+
+async def test_town_then_village_shows_the_sample_adviser(bot: Harness) -> None:
+    texts = bot.ui.residents
+    user = bot.api.user(2301)
+    towns = await open_lookup(bot, user)
+    expected = sorted({a.town for a in bot.services.library.advisers})
+    assert towns.button_labels() == [*expected, texts.cancel_button]
+    villages = await bot.tap(user, towns, TOWN)
+    assert villages.content.startswith(TOWN)
+    assert villages.button_labels()[:3] == ["桃园村", "东山社区", "石门村"]
+    card = await bot.tap(user, villages, VILLAGE)
+    sample = next(a for a in bot.services.library.advisers if a.village == VILLAGE)
+    for value in (sample.name, sample.office, sample.duty, sample.contact):
+        assert value in card.content
+    assert card.content.startswith(f"🧑‍⚖️ {TOWN}{VILLAGE}的法律顾问")
+    assert card.content.endswith(texts.adviser_sample)
+    assert card.button_labels() == [texts.adviser_other_button]
+    assert await bot.services.chats.open(user.id) == []
+    again = await bot.tap(user, card, texts.adviser_other_button)
+    assert again.button_labels()[0] == expected[0]
+
+
+async def test_a_location_picks_the_town(bot: Harness) -> None:
+    user = bot.api.user(2302)
+    await open_lookup(bot, user)
+    bot.api.send_location(user, *NEAR_DONGSHAN)
+    [villages] = await bot.api.wait_for_messages(user.id)
+    intro = plain_text(bot.ui.residents.adviser_by_location.format(town=TOWN))
+    assert villages.content.startswith(intro) and "桃园村" in villages.button_labels()
+    bot.api.send_location(user, 95.0, 10.0)  # impossible: asked again, nothing lost
+    [again] = await bot.api.wait_for_messages(user.id)
+    assert again.content.startswith(bot.ui.location_invalid)
+    assert TOWN in again.button_labels()
+
+
+async def test_typing_back_and_cancel(bot: Harness) -> None:
+    texts = bot.ui.residents
+    user = bot.api.user(2303)
+    towns = await open_lookup(bot, user)
+    villages = await bot.tap(user, towns, TOWN)
+    reply = await bot.ask(user, "桃园村")  # typed, not pressed
+    assert reply.content.startswith(texts.adviser_wrong_input) and VILLAGE in reply.button_labels()
+    back = await bot.tap(user, reply, texts.back_button)
+    assert TOWN in back.button_labels()
+    bot.api.send_command(user, "/cancel")
+    [cancelled] = await bot.api.wait_for_messages(user.id)
+    assert cancelled.content == plain_text(texts.adviser_cancelled)
+    answer = await bot.press(user, villages, villages.find_button(VILLAGE)["callback_data"])
+    assert answer["text"] == bot.ui.stale_button
+
+
+async def test_forged_buttons_are_refused(bot: Harness) -> None:
+    user = bot.api.user(2304)
+    towns = await open_lookup(bot, user)
+    token = towns.find_button(TOWN)["callback_data"].split(":")[2]
+    villages = await bot.tap(user, towns, TOWN)
+    for data in [
+        f"1:ad:{token}:vil:{town_key('城关社区')}",  # a village of another town
+        f"1:ad:{token}:vil:zzzz",
+        f"1:ad:{token}:vil",
+        f"1:ad:{token}:town:{town_key(TOWN)}",  # the previous step's button
+        f"1:ad:{token}:back:1",
+        "1:ad:00000000:vil:00000000",
+        "1:ad",
+    ]:
+        answer = await bot.press(user, villages, data)
+        assert answer["text"] == bot.ui.stale_button and answer["show_alert"], data
+    card = await bot.tap(user, villages, VILLAGE)
+    assert "示例律师丙" in card.content
+
+
+async def test_in_a_group_the_lookup_is_offered_in_private(bot: Harness) -> None:
+    user, group = bot.api.user(2305), FakeChat(-2305, "group", "村民群")
+    bot.api.send_command(user, "/adviser", chat=group)
+    [note] = await bot.api.wait_for_messages(group.id)
+    assert note.content == bot.ui.residents.private_only
+    assert await bot.services.chats.open(user.id) == []
+
+
+async def test_imported_advisers_show_without_the_sample_label(bot: Harness) -> None:
+    async with bot.services.db.session() as session:
+        entry = {"town": TOWN, "village": VILLAGE, "name": "李律师", "contact": "0000-1234567"}
+        await replace_advisers(session=session, entries=[entry])
+    user = bot.api.user(2306)
+    towns = await open_lookup(bot, user)
+    assert towns.button_labels() == [TOWN, bot.ui.residents.cancel_button]
+    card = await bot.tap(user, await bot.tap(user, towns, TOWN), VILLAGE)
+    assert "李律师" in card.content and "所在单位：—" in card.content
+    assert bot.ui.residents.adviser_sample not in card.content

@@ -1,0 +1,227 @@
+"""The legal-aid pre-check through the local Bot API server: every rule of legal_aid.yaml
+reached as a resident would reach it, and the chat's edges (back, typing, /cancel, expired
+and forged buttons, a restart mid-chat, groups)."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from content.legal_aid import LegalAidCriteria, Rule, chat_paths
+from content.loader import Library
+from content.search import SearchIndex
+from domain.answers import plain_text
+from handlers.residents.keyboards import AID_MENU, AidMenu
+from handlers.residents.legal_aid import town_key
+from local_api import FakeChat, FakeUser, SentMessage
+from storage.residents import precheck_counts
+from tests.e2e.conftest import Harness, reply_keyboard, restartable_bot
+
+TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
+MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
+
+
+def criteria_of(bot: Harness) -> LegalAidCriteria:
+    criteria = bot.services.library.legal_aid
+    assert criteria is not None
+    return criteria
+
+
+def one_path_per_rule(criteria: LegalAidCriteria) -> list[tuple[Rule, dict[str, str]]]:
+    """For each rule, the first way through the chat that reaches it (from the YAML, so a
+    new rule is covered by the test without editing it)."""
+    found: dict[str, dict[str, str]] = {}
+    for answers, rule in chat_paths(criteria):
+        assert rule is not None, answers  # `pufa content check` guarantees it
+        found.setdefault(rule.id, answers)
+    return [(rule, found[rule.id]) for rule in criteria.rules]
+
+
+async def open_check(bot: Harness, user: FakeUser) -> SentMessage:
+    """/legalaid, then 我能申请法律援助吗？: returns the first question."""
+    bot.api.send_command(user, "/legalaid")
+    [menu] = await bot.api.wait_for_messages(user.id)
+    bot.api.press_button(user, menu, bot.ui.residents.aid_menu_check)
+    intro, question = await bot.api.wait_for_messages(user.id, 2)
+    assert intro.content == plain_text(bot.ui.residents.check_intro)
+    return question
+
+
+async def choose(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
+    """Presses an option: the question is edited to show the answer, the next step follows."""
+    bot.api.press_button(user, message, label)
+    edited, following = await bot.api.wait_for_messages(user.id, 2)
+    assert edited.action == "edit" and label in edited.content and not edited.buttons()
+    return following
+
+
+async def answer_all(bot: Harness, user: FakeUser, answers: dict[str, str]) -> SentMessage:
+    """Answers the questions in the order asked; returns the town question."""
+    criteria = criteria_of(bot)
+    message = await open_check(bot, user)
+    for question_id, option_id in answers.items():
+        question = criteria.question(question_id)
+        assert question is not None
+        assert question.text in message.content, (question_id, message.content)
+        option = question.option(option_id)
+        assert option is not None
+        message = await choose(bot, user, message, option.text)
+    assert message.content == bot.ui.residents.check_ask_town
+    return message
+
+
+async def counts(bot: Harness) -> dict[tuple[str, str], int]:
+    async with bot.services.db.session() as session:
+        return await precheck_counts(session=session, start=date(2000, 1, 1), end=date(2100, 1, 1))
+
+
+async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> None:
+    criteria = criteria_of(bot)
+    texts = bot.ui.residents
+    paths = one_path_per_rule(criteria)
+    assert len(paths) == len(criteria.rules) >= 9
+    for n, (rule, answers) in enumerate(paths):
+        user = bot.api.user(2200 + n)
+        town_question = await answer_all(bot, user, answers)
+        result = await bot.tap(user, town_question, TOWN)
+        text = result.content
+        assert text.startswith(plain_text(texts.results[rule.outcome])), rule.id
+        assert rule.reason.split("，")[0] in text and rule.article in text, rule.id
+        assert all(item in text for item in rule.bring), rule.id
+        assert (criteria.hardship_standard.note in text) is rule.hardship_note, rule.id
+        assert "东山镇司法所" in text and "示例县法律援助中心" in text, rule.id
+        assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
+        assert texts.again_button in result.button_labels()
+    found = await counts(bot)
+    assert found == {(rule.outcome, rule.id): 1 for rule, _ in paths}
+
+
+async def test_the_menu_also_leads_to_service_points_and_the_hotlines(bot: Harness) -> None:
+    user = bot.api.user(2230)
+    bot.api.send_command(user, "/legalaid")
+    [menu] = await bot.api.wait_for_messages(user.id)
+    texts = bot.ui.residents
+    assert menu.button_labels() == [
+        texts.aid_menu_check,
+        texts.aid_menu_where,
+        texts.aid_menu_adviser,
+        texts.aid_menu_hotlines,
+    ]
+    prompt = await bot.tap(user, menu, texts.aid_menu_where)
+    assert reply_keyboard(prompt)["keyboard"][0][0]["request_location"] is True
+    numbers = await bot.tap(user, menu, texts.aid_menu_hotlines)
+    assert numbers.content.startswith("📞")
+
+
+async def test_back_typing_and_the_location_instead_of_a_town(bot: Harness) -> None:
+    criteria, texts = criteria_of(bot), bot.ui.residents
+    user = bot.api.user(2231)
+    first = await open_check(bot, user)
+    second = await choose(bot, user, first, "讨工资、确认劳动关系")
+    assert criteria.questions[2].text in second.content  # group: no criminal question
+    again = await bot.tap(user, second, texts.back_button)
+    assert criteria.questions[0].text in again.content
+    bot.api.send_text(user, "老板欠钱不给怎么办")  # typed mid-check: not taken as a question
+    hint, repeated = await bot.api.wait_for_messages(user.id, 2)
+    assert hint.content == texts.check_wrong_input
+    assert criteria.questions[0].text in repeated.content
+    second = await choose(bot, user, repeated, "讨工资、确认劳动关系")
+    town = await choose(bot, user, second, "进城务工人员（农民工）")
+    bot.api.send_location(user, 30.0450, 110.0800)  # at the 东山镇司法所
+    [result] = await bot.api.wait_for_messages(user.id)
+    assert result.content.startswith("✅")
+    assert result.content.index("东山镇司法所") < result.content.index("示例县法律援助中心")
+    assert "公里" in result.content and "人民调解委员会" not in result.content
+    assert town.content == texts.check_ask_town
+    assert await counts(bot) == {("likely_yes", "migrant-worker"): 1}
+
+
+async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> None:
+    user = bot.api.user(2232)
+    first = await open_check(bot, user)
+    second = await choose(bot, user, first, "讨工资、确认劳动关系")
+    bot.api.send_command(user, "/cancel")
+    [cancelled] = await bot.api.wait_for_messages(user.id)
+    assert cancelled.content == bot.ui.residents.check_cancelled
+    button = second.find_button("进城务工人员（农民工）")["callback_data"]
+    answer = await bot.press(user, second, button)
+    assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
+    assert await counts(bot) == {}
+    assert await bot.services.chats.open(user.id) == []
+
+
+async def test_a_new_check_expires_the_old_ones_buttons(bot: Harness) -> None:
+    user = bot.api.user(2233)
+    old = await open_check(bot, user)
+    new = await open_check(bot, user)
+    answer = await bot.press(user, old, old.find_button("工伤事故赔偿")["callback_data"])
+    assert answer["text"] == bot.ui.stale_button
+    following = await choose(bot, user, new, "工伤事故赔偿")
+    assert "第 2 题" in following.content
+
+
+async def test_an_idle_check_expires(bot: Harness) -> None:
+    user = bot.api.user(2234)
+    first = await open_check(bot, user)
+    bot.clock.advance(timedelta(minutes=31))
+    answer = await bot.press(user, first, first.find_button("工伤事故赔偿")["callback_data"])
+    assert answer["text"] == bot.ui.stale_button
+
+
+async def test_forged_buttons_are_refused_and_the_check_goes_on(bot: Harness) -> None:
+    user = bot.api.user(2235)
+    first = await open_check(bot, user)
+    real = first.find_button("工伤事故赔偿")["callback_data"]
+    token = real.split(":")[2]
+    forged = [
+        f"1:lp:{token}:o:99:0",
+        f"1:lp:{token}:o:0:99",
+        f"1:lp:{token}:o:2:0",  # a real option of a question not asked now
+        f"1:lp:{token}:o:0",
+        f"1:lp:{token}:o:0:1:2",
+        f"1:lp:{token}:o:00:1",
+        f"1:lp:{token}:town:{town_key(TOWN)}",  # a later step's button
+        f"1:lp:{token}:back",  # nothing to go back to
+        f"1:lp:{token}:zz",
+        "1:lp:deadbeef:o:0:1",
+        "1:lp",
+        "1:a:menu:nope",
+    ]
+    for data in forged:
+        answer = await bot.press(user, first, data)
+        assert answer["text"] == bot.ui.stale_button and answer["show_alert"], data
+    following = await choose(bot, user, first, "工伤事故赔偿")
+    assert "第 2 题" in following.content
+    assert await counts(bot) == {}
+
+
+async def test_a_restart_mid_check_goes_on_where_it_was(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    async with restartable_bot(tmp_path, library, index) as server:
+        bot = server.harness
+        assert bot is not None
+        user = bot.api.user(2236)
+        first = await open_check(bot, user)
+        second = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
+        assert second.content == bot.ui.residents.check_ask_town  # art. 32: nothing more
+        bot = await server.restart()
+        result = await bot.tap(user, second, bot.ui.residents.skip_button)
+        assert result.content.startswith("✅") and "第三十二条" in result.content
+        assert bot.ui.residents.result_no_points in result.content
+        assert await counts(bot) == {("likely_yes", "no-means-test"): 1}
+
+
+async def test_in_a_group_the_check_is_offered_in_private_only(bot: Harness) -> None:
+    user, group = bot.api.user(2237), FakeChat(-2237, "group", "村民群")
+    bot.api.send_command(user, "/legalaid", chat=group)
+    [note] = await bot.api.wait_for_messages(group.id)
+    assert note.content == bot.ui.residents.private_only
+    [[button]] = note.buttons()
+    assert button["url"].endswith("?start=legalaid")
+    answer = await bot.press(user, note, MENU_CHECK)
+    assert answer["text"] is None
+    [again] = await bot.api.wait_for_messages(group.id)
+    assert again.content == bot.ui.residents.private_only
+    assert await bot.services.chats.open(user.id) == []
+    bot.api.send_command(user, "/start legalaid")
+    [menu] = await bot.api.wait_for_messages(user.id)
+    assert bot.ui.residents.aid_menu_check in menu.button_labels()

@@ -1,0 +1,204 @@
+"""留言给工作人员 end to end, as residents and staff through the local Bot API server: a ticket
+from question to answer to rating across restarts, office hours at fixed instants, reminders and
+escalation on the test's clock, and refusals."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from domain.tickets import export_tickets
+from handlers.kit.callbacks import Kind, make
+from storage.models import TicketStatus
+from storage.tickets import get_ticket
+from tests.clock import TZ, local
+from tests.e2e.conftest import ADMIN_ID, RestartableBot, restartable_bot
+from tests.e2e.ticket_steps import (
+    DESK_GROUP,
+    GROUP_MEMBER,
+    STAFF,
+    STAFF_OTHER_DESK,
+    after,
+    desk_message,
+    desks_library,
+    group,
+    leave_message,
+)
+
+QUESTION = "老板拖欠我三个月工资不给，怎么办？😭"
+PHONE = "13912345678"
+
+
+@pytest.fixture
+async def desks_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[RestartableBot]:
+    async with restartable_bot(
+        tmp_path, desks_library(library), index,
+        user_rate_per_minute=10_000, ticket_check_seconds=0.1,
+    ) as bot:  # fmt: skip
+        yield bot
+
+
+async def test_question_to_answer_to_rating_across_restarts(desks_bot: RestartableBot) -> None:
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, resident, staff = bot.ui.tickets, bot.api.user(7_310_001), bot.api.user(STAFF)
+    desk_chat = group(bot)
+    # The card's 没解决 offers the message, with the card's field already chosen.
+    card = await bot.ask(resident, "老板拖欠工资怎么办")
+    thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
+    assert texts.leave_button in thanks.button_labels()
+    town_prompt = await bot.tap(resident, thanks, texts.leave_button)
+    assert town_prompt.content == texts.ask_town
+    await bot.api.wait_for_messages(resident.id)  # (the town prompt)
+
+    mark = after(bot)
+    sent = await leave_message(bot, resident, QUESTION, phone=PHONE)
+    assert "#1" in sent.content and "前面还有 0 条" in sent.content  # open on Tuesday 10:00
+    ticket = await desk_message(bot, mark)
+    assert QUESTION in ticket.content and PHONE in ticket.content
+    assert ticket.button_labels() == [
+        texts.take_button, texts.reply_button, texts.transfer_button, texts.close_button,
+    ]  # fmt: skip
+
+    bot = await desks_bot.restart()
+    taken = await bot.tap(staff, ticket, texts.take_button)
+    assert taken.content == texts.taken.format(id=1)
+    prompt = await bot.tap(staff, ticket, texts.reply_button)
+    mark = after(bot)
+    bot.api.send_text(
+        staff,
+        "请带上劳动合同和工资条，周三上午来司法所。",
+        chat=desk_chat,
+        reply_to=prompt.message_id,
+    )
+    [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert answer.content.startswith("💬 测试镇司法所 答复你的留言 #1")
+    assert "周三上午" in answer.content and "7300001" not in str(answer.message)
+    await bot.api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+
+    # The resident's follow-ups: a reply to the bot's message, then 补充.
+    mark = after(bot)
+    bot.api.send_text(resident, "好的，劳动合同丢了怎么办？", reply_to=answer.message_id)
+    follow = await desk_message(bot, mark)
+    assert "劳动合同丢了" in follow.content and "#1" in follow.content
+    [passed] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert passed.content == texts.more_sent.format(desk="测试镇司法所", id=1)
+    more = await bot.tap(resident, answer, texts.more_button)
+    assert more.content == texts.more_prompt.format(id=1)
+    mark = after(bot)
+    bot.api.send_text(resident, "我还有微信聊天记录")
+    assert "微信聊天记录" in (await desk_message(bot, mark)).content
+
+    bot = await desks_bot.restart()
+    mark = after(bot)  # a Telegram reply to the ticket itself answers too, after the restart
+    bot.api.send_text(
+        staff, "聊天记录也可以作为证据。", chat=desk_chat, reply_to=ticket.message_id
+    )
+    [second] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert "聊天记录也可以作为证据" in second.content
+    mark = after(bot)
+    bot.api.press_button(staff, ticket, texts.close_button)
+    [rating] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert rating.content == texts.closed_resident.format(id=1)
+    rated = await bot.tap(resident, rating, texts.rate_3)
+    assert rated.content == texts.rated
+    assert (await bot.press(resident, rating, rating.find_button(texts.rate_1)["callback_data"]))[
+        "text"
+    ] == bot.ui.stale_button  # one rating
+
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+        figures = await export_tickets(
+            session=session, first=local(2026, 3, 1).astimezone(TZ).date(),
+            last=local(2026, 3, 31).astimezone(TZ).date(), fmt="csv", tz=TZ,
+            headers=texts.export_headers, desk_names={"test-office": "测试镇司法所"},
+        )  # fmt: skip
+    assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
+    assert figures.decode("utf-8-sig").splitlines()[1] == "测试镇司法所,2026-03,1,1,1,1,1,3"
+
+
+async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: RestartableBot) -> None:
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, resident = bot.ui.tickets, bot.api.user(7_310_002)
+    mark = after(bot)
+    await leave_message(bot, resident, "邻居占了我家的宅基地")
+    ticket = await desk_message(bot, mark)
+    assert texts.desk_no_contact in ticket.content  # no phone without consent
+    outsider, member = bot.api.user(STAFF_OTHER_DESK), bot.api.user(GROUP_MEMBER)
+    take = make(Kind.DESK, "take", 1)
+    assert (await bot.press(member, ticket, take))["text"] == texts.not_staff
+    assert (await bot.press(outsider, ticket, take))["text"] == texts.not_staff
+    for forged in (
+        make(Kind.DESK, "take", 999),
+        "1:dk:take:abc",
+        "1:dk:take:99999999999",
+        "1:dk:to:1:7",
+    ):
+        answer = await bot.press(bot.api.user(STAFF), ticket, forged)
+        assert answer["text"] == bot.ui.stale_button, forged
+    stranger = bot.api.user(7_310_003)
+    assert (await bot.press(stranger, ticket, make(Kind.DESK, "rate", 1, 3)))[
+        "text"
+    ] == bot.ui.stale_button
+    assert (await bot.press(stranger, ticket, make(Kind.DESK, "more", 1)))[
+        "text"
+    ] == bot.ui.stale_button
+    mark = after(bot)  # a reply to the ticket from a group member who is not staff
+    bot.api.send_text(member, "我来回复", chat=group(bot), reply_to=ticket.message_id)
+    [refused] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert refused.content == texts.not_staff
+    assert [m for m in bot.api.messages_to(resident.id) if "我来回复" in m.content] == []
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        (local(2026, 3, 10, 7, 0), "3月10日（周二）08:30"),  # before opening
+        (local(2026, 3, 10, 12, 30), "3月10日（周二）14:00"),  # the lunch break
+        (local(2026, 3, 14, 10, 0), "3月16日（周一）08:30"),  # a Saturday
+        (local(2026, 4, 6, 10, 0), "4月7日（周二）08:30"),  # 清明节 (holidays.yaml)
+    ],
+)
+async def test_outside_office_hours_the_resident_learns_when(
+    desks_bot: RestartableBot, instant: object, expected: str
+) -> None:
+    bot = desks_bot.harness
+    assert bot is not None
+    desks_bot.clock.set(instant)  # type: ignore[arg-type]
+    sent = await leave_message(bot, bot.api.user(7_310_010), "工伤认定要多久")
+    assert expected in sent.content and "前面" not in sent.content
+
+
+async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: RestartableBot) -> None:
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, clock = bot.ui.tickets, desks_bot.clock
+    clock.flowing = False
+    clock.set(local(2026, 3, 10, 10, 0))
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_310_020), "公司不给交社保")
+    await desk_message(bot, mark)
+    reminder = texts.reminder.format(id=1, hours=2)
+    mark = after(bot)
+    clock.set(local(2026, 3, 10, 11, 59))
+    await bot.settle()
+    clock.set(local(2026, 3, 10, 12, 0))
+    assert (await desk_message(bot, mark)).content == reminder
+    clock.set(local(2026, 3, 10, 14, 0))
+    [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert "测试镇司法所" in escalation.content and "社保" not in escalation.content
+    bot = await desks_bot.restart()
+    clock.set(local(2026, 3, 11, 10, 0))
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+    for _ in range(2):
+        await job.run(bot.app)
+    await bot.settle()
+    assert [m.content for m in bot.sent_to(DESK_GROUP)].count(reminder) == 1
+    assert len([m for m in bot.sent_to(ADMIN_ID) if "#1" in m.content]) == 1

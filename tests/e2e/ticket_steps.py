@@ -1,0 +1,76 @@
+"""A library whose desks the tests can reach, and a resident leaving a message step by step."""
+
+from dataclasses import replace
+
+from content.desks import Desk
+from content.loader import Library
+from content.office_hours import OfficeHours
+from local_api import FakeChat, FakeUser, SentMessage
+from tests.e2e.conftest import Harness
+
+TOWN, OTHER_TOWN = "示例县城关镇", "示例县东山镇"
+DESK_GROUP = -1_002_000_001
+STAFF, STAFF_OTHER_DESK, GROUP_MEMBER = 7_300_001, 7_300_002, 7_300_003
+REPLY_HOURS, ESCALATE_HOURS = 2, 4
+
+
+def desks_library(library: Library) -> Library:
+    """The shipped content with two reachable desks: a 司法所 with a staff group (only STAFF
+    acts in it) and another town's 司法所 whose one staff member works in a private chat."""
+    every = [c.id for c in library.categories]
+    hours = [OfficeHours.model_validate("周一至周五 08:30-12:00, 14:00-17:30")]
+
+    def desk(id_: str, name: str, town: str, **where: object) -> Desk:
+        return Desk.model_validate(
+            {
+                "id": id_, "name": name, "kind": "judicial_office", "towns": [town],
+                "categories": every, "hours": hours,
+                "reply_within_hours": REPLY_HOURS, "escalate_after_hours": ESCALATE_HOURS,
+                **where,
+            }
+        )  # fmt: skip
+
+    desks = [
+        desk("test-office", "测试镇司法所", TOWN, staff_chat_id=DESK_GROUP, staff=[STAFF]),
+        desk("other-office", "测试东山司法所", OTHER_TOWN, staff=[STAFF_OTHER_DESK]),
+    ]
+    return replace(library, desks=desks)
+
+
+def after(bot: Harness) -> int:
+    """The journal's position now: what the bot does next comes after it."""
+    return len(bot.api.state.sent)
+
+
+async def leave_message(
+    bot: Harness, resident: FakeUser, text: str, *, phone: str = "", town: str = TOWN
+) -> SentMessage:
+    """/help → 留言给工作人员 → category → town → text → contact → 发送; returns the
+    confirmation the resident gets."""
+    api, texts = bot.api, bot.ui.tickets
+    help_message = await bot.ask(resident, "/help")
+    category = await bot.tap(resident, help_message, texts.leave_button)
+    assert category.content.startswith("✉️ 留言给工作人员")
+    labor = next(c for c in bot.services.library.categories if c.id == "labor")
+    town_prompt = await bot.tap(resident, category, labor.name)
+    text_prompt = await bot.tap(resident, town_prompt, town)
+    assert "字以内" in text_prompt.content
+    api.send_text(resident, text)
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    if phone:
+        api.send_contact(resident, phone)
+        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    else:
+        api.press_button(resident, skip, texts.no_contact_button)
+        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert text in summary.content
+    return await bot.tap(resident, summary, texts.send_button)
+
+
+async def desk_message(bot: Harness, mark: int, chat_id: int = DESK_GROUP) -> SentMessage:
+    [message] = await bot.api.wait_for_messages(chat_id, after=mark)
+    return message
+
+
+def group(bot: Harness) -> FakeChat:
+    return bot.api.group(DESK_GROUP, "测试司法所值班群")

@@ -1,0 +1,157 @@
+"""Tickets in the database (SQLite and PostgreSQL): each change takes effect once, however
+often it is asked for, and /deleteme leaves only anonymous counts."""
+
+from datetime import timedelta
+
+from storage.db import Database
+from storage.models import TicketStatus
+from storage.tickets import (
+    NewTicket,
+    add_entry,
+    claim_overdue,
+    close,
+    desk_messages,
+    entries,
+    erase_tickets_of,
+    get_ticket,
+    open_ticket,
+    queue_place,
+    rate,
+    remember_message,
+    take,
+    ticket_figure_rows,
+    ticket_of_message,
+    transfer,
+)
+from tests.clock import QUIET as NOW
+
+RESIDENT, STAFF, DESK_CHAT = 7_000_101, 7_000_201, -1_000_777
+
+
+def new(key: str, desk: str = "a-desk", resident: int = RESIDENT) -> NewTicket:
+    return NewTicket(
+        key=key,
+        resident_id=resident,
+        desk_id=desk,
+        category="labor",
+        town="示例县城关镇",
+        text="老板拖欠三个月工资怎么办",
+        contact="13912345678",
+        created_at=NOW,
+        due_at=NOW + timedelta(hours=24),
+        escalate_at=NOW + timedelta(hours=48),
+    )
+
+
+async def test_one_ticket_per_submission_key_and_its_place_in_the_queue(db: Database) -> None:
+    async with db.session() as session:
+        first, created = await open_ticket(session=session, new=new("k1"))
+        again, created_again = await open_ticket(session=session, new=new("k1"))
+        second, _ = await open_ticket(session=session, new=new("k2"))
+        other, _ = await open_ticket(session=session, new=new("k3", desk="b-desk"))
+    assert created and not created_again and again.id == first.id
+    async with db.session() as session:
+        assert await queue_place(session=session, ticket=first) == 1
+        assert await queue_place(session=session, ticket=second) == 2
+        assert await queue_place(session=session, ticket=other) == 1
+        await add_entry(
+            session=session,
+            ticket_id=first.id,
+            author="desk",
+            text="您好",
+            now=NOW,
+            staff_id=STAFF,
+        )
+        assert await queue_place(session=session, ticket=second) == 1  # the first was answered
+
+
+async def test_take_reply_close_and_rate_each_once(db: Database) -> None:
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+    async with db.session() as session:
+        assert await take(session=session, ticket_id=ticket.id, staff_id=STAFF)
+        assert not await take(session=session, ticket_id=ticket.id, staff_id=STAFF + 1)
+        later = NOW + timedelta(hours=1)
+        assert await add_entry(
+            session=session, ticket_id=ticket.id, author="desk", text="答复", now=later,
+            staff_id=STAFF,
+        )  # fmt: skip
+        assert await add_entry(
+            session=session, ticket_id=ticket.id, author="resident", text="补充", now=later
+        )
+        assert not await rate(session=session, ticket_id=ticket.id, resident_id=RESIDENT, rating=3)
+        assert await close(session=session, ticket_id=ticket.id, now=later)
+        assert not await close(session=session, ticket_id=ticket.id, now=later)
+        assert not await add_entry(
+            session=session, ticket_id=ticket.id, author="resident", text="晚了", now=later
+        )
+        assert not await rate(session=session, ticket_id=ticket.id, resident_id=STAFF, rating=3)
+        assert await rate(session=session, ticket_id=ticket.id, resident_id=RESIDENT, rating=3)
+        assert not await rate(session=session, ticket_id=ticket.id, resident_id=RESIDENT, rating=1)
+    async with db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=ticket.id)
+        exchange = await entries(session=session, ticket_id=ticket.id)
+    assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
+    assert stored.answered_at == NOW + timedelta(hours=1)
+    assert [e.author for e in exchange] == ["desk", "resident"]
+
+
+async def test_reminders_and_escalations_are_claimed_once_and_reset_by_a_transfer(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        answered, _ = await open_ticket(session=session, new=new("k2"))
+        await add_entry(session=session, ticket_id=answered.id, author="desk", text="x", now=NOW)
+    day = NOW + timedelta(hours=24)
+    async with db.session() as session:
+        assert await claim_overdue(session=session, deadline="due", now=day - timedelta(1)) == []
+        assert [t.id for t in await claim_overdue(session=session, deadline="due", now=day)] == [
+            ticket.id
+        ]
+        assert await claim_overdue(session=session, deadline="due", now=day) == []
+        assert await claim_overdue(session=session, deadline="escalate", now=day) == []
+        two_days = NOW + timedelta(hours=48)
+        claimed = await claim_overdue(session=session, deadline="escalate", now=two_days)
+        assert [t.id for t in claimed] == [ticket.id]
+        assert await transfer(
+            session=session, ticket_id=ticket.id, from_desk="a-desk", to_desk="b-desk",
+            due_at=two_days, escalate_at=two_days + timedelta(hours=24),
+        )  # fmt: skip
+        assert not await transfer(
+            session=session, ticket_id=ticket.id, from_desk="a-desk", to_desk="c-desk",
+            due_at=two_days, escalate_at=two_days,
+        )  # fmt: skip
+        [again] = await claim_overdue(session=session, deadline="due", now=two_days)
+    assert again.desk_id == "b-desk"
+
+
+async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Database) -> None:
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        await remember_message(
+            session=session, ticket_id=ticket.id, chat_id=DESK_CHAT, message_id=5
+        )
+        await remember_message(
+            session=session, ticket_id=ticket.id, chat_id=RESIDENT, message_id=9
+        )
+        await add_entry(
+            session=session, ticket_id=ticket.id, author="resident", text="补充", now=NOW
+        )
+    async with db.session() as session:
+        assert (
+            await ticket_of_message(session=session, chat_id=DESK_CHAT, message_id=5) == ticket.id
+        )
+        assert await ticket_of_message(session=session, chat_id=DESK_CHAT, message_id=9) is None
+        assert len(await desk_messages(session=session, ticket_id=ticket.id)) == 2
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 1
+    async with db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=ticket.id)
+        assert await desk_messages(session=session, ticket_id=ticket.id) == []
+        assert await entries(session=session, ticket_id=ticket.id) == []
+        rows = await ticket_figure_rows(
+            session=session, start=NOW - timedelta(1), end=NOW + timedelta(1)
+        )
+    assert stored is not None and stored.status is TicketStatus.CLOSED
+    assert (stored.resident_id, stored.text, stored.contact) == (None, "", "")
+    assert [r.desk_id for r in rows] == ["a-desk"]
