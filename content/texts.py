@@ -38,6 +38,10 @@ class Text(str):
         text.fields = fields
         return text
 
+    def __getnewargs__(self) -> tuple[str, str, frozenset[str]]:  # type: ignore[override]
+        """Copies and pickles keep the key and the declared fields."""
+        return str(self), self.key, self.fields
+
     def format(self, *args: object, **kwargs: object) -> str:
         given = frozenset(kwargs)
         if args or given != self.fields:

@@ -3,6 +3,8 @@ does not pass, HTML Telegram refuses; and the code cannot format a text with fie
 than the ones declared for it (content.texts), so the check and the code do not drift."""
 
 import ast
+import copy
+import pickle
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,15 @@ def test_a_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
     [problem] = problems
     assert problem.path == "cards/unpaid-wages.md" and "YAML 格式有误" in problem.message
     assert problem.message.isascii() is False and "expected" not in problem.message
+
+
+def test_texts_survive_copies_and_pickles() -> None:
+    library = collect(CONTENT_DIR)[0]
+    assert library is not None
+    for copied in (
+        copy.deepcopy(library.ui),
+        library.ui.model_copy(deep=True),
+        pickle.loads(pickle.dumps(library.ui)),
+    ):
+        assert copied.welcome == library.ui.welcome
+        assert isinstance(copied.welcome, Text) and copied.welcome.fields == {"name"}
