@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from content.models import CARD_ID_PATTERN, Source
 from content.problems import Problem, duplicates, load_one
 
 Result = Literal["likely_yes", "likely_no", "depends"]
+RESULTS: tuple[Result, ...] = get_args(Result)
 SAMPLE_MARK = "示例"
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import model_validator
 
 from content.hotlines import GROUPS
-from content.legal_aid import Result
+from content.legal_aid import RESULTS, Result
 from content.texts import Fields, Texts
 
 
@@ -27,6 +27,7 @@ class ResidentTexts(Texts):
     back_button: str
     cancel_button: str
     check_cancelled: str
+    check_outdated: str
     results: dict[Result, str]
     result_article: Annotated[str, Fields("article")]
     result_bring: Annotated[str, Fields("items")]
@@ -55,11 +56,12 @@ class ResidentTexts(Texts):
     adviser_other_button: str
     adviser_wrong_input: str
     adviser_cancelled: str
+    stats_prechecks: Annotated[str, Fields("total", *RESULTS)]  # a count per pre-check result
 
     @model_validator(mode="after")
     def _complete(self) -> "ResidentTexts":
         if set(self.hotline_groups) != set(GROUPS):
             raise ValueError(f"hotline_groups 需要且只需要这些键: {', '.join(GROUPS)}")
-        if set(self.results) != {"likely_yes", "likely_no", "depends"}:
+        if set(self.results) != set(RESULTS):
             raise ValueError("results 需要且只需要 likely_yes, likely_no, depends")
         return self

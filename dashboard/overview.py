@@ -11,6 +11,7 @@ from markupsafe import Markup
 from dashboard.common import render, services
 from documents.svg import bars, weekly_columns
 from storage.questions import QuestionCounts, question_counts
+from storage.residents import precheck_results
 from storage.stats import Period, Stats, new_volunteers, period_stats
 
 
@@ -20,6 +21,11 @@ class Figures:
     stats: Stats
     new_volunteers: int
     questions: QuestionCounts
+    prechecks: dict[str, int]  # legal-aid pre-check result -> how many (anonymous)
+
+    @property
+    def prechecks_total(self) -> int:
+        return sum(self.prechecks.values())
 
 
 def start_of(day: date, tz: ZoneInfo) -> datetime:
@@ -45,6 +51,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
                     await period_stats(session=session, period=period),
                     await new_volunteers(session=session, since=since, until=until),
                     await question_counts(session=session, since=since, until=until),
+                    await precheck_results(session=session, period=period),
                 )
             )
     kinds = bot.ui.volunteers.activity_types

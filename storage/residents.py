@@ -9,6 +9,7 @@ from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AidPrecheck, VillageAdviser
+from storage.stats import Period
 
 
 async def record_precheck(*, session: AsyncSession, day: date, rule: str, result: str) -> None:
@@ -25,6 +26,15 @@ async def precheck_counts(
         .group_by(col(AidPrecheck.result), col(AidPrecheck.rule))
     )
     return {(result, rule): n for result, rule, n in (await session.exec(query)).all()}
+
+
+async def precheck_results(*, session: AsyncSession, period: Period) -> dict[str, int]:
+    """result -> how many pre-checks of `period` ended so."""
+    found: dict[str, int] = {}
+    counts = await precheck_counts(session=session, start=period.start, end=period.end)
+    for (result, _rule), n in counts.items():
+        found[result] = found.get(result, 0) + n
+    return found
 
 
 async def replace_advisers(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:

@@ -37,6 +37,7 @@ class WriteBehind(Generic[T]):
         self._waiting: deque[T] = deque()
         self._added = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()
 
     def add(self, item: T) -> None:
         if len(self._waiting) >= self.limit:
@@ -70,15 +71,19 @@ class WriteBehind(Generic[T]):
             log.warning("%s: %d not written at stop (%r)", self.name, len(self._waiting), exc)
 
     async def flush(self) -> None:
-        """Writes everything waiting now, batch by batch (raises if the database fails)."""
-        while self._waiting:
-            batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
-            try:
-                async with self.db.session() as session:
-                    await self.write(session, batch)
-            except BaseException:  # a stop cancelling the loop mid-batch loses nothing either
-                self._waiting.extendleft(reversed(batch))
-                raise
+        """Writes everything waiting now, batch by batch (raises if the database fails).
+        Returns only once what was waiting is written, also what a flush already under way
+        (the loop's, or another update's) had taken: a handler that flushes to read its own
+        row back then finds it."""
+        async with self._flushing:
+            while self._waiting:
+                batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
+                try:
+                    async with self.db.session() as session:
+                        await self.write(session, batch)
+                except BaseException:  # a stop cancelling the loop mid-batch loses nothing
+                    self._waiting.extendleft(reversed(batch))
+                    raise
 
     async def _run(self) -> None:
         pause = self.interval

@@ -6,12 +6,15 @@ import html
 
 from telegram import InputFile, Update
 
+from content.legal_aid import RESULTS
+from content.ui_residents import ResidentTexts
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
 from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
+from storage.residents import precheck_counts
 from storage.stats import Line, Stats, period_stats
 from storage.votes import satisfaction
 
@@ -62,6 +65,12 @@ def stats_html(stats: Stats, texts: VolunteerTexts) -> str:
     return "\n".join(lines)
 
 
+def prechecks_line(counts: dict[tuple[str, str], int], texts: ResidentTexts) -> str:
+    """The period's legal-aid pre-checks by result (counted anonymously)."""
+    by_result = {r: sum(n for (result, _), n in counts.items() if result == r) for r in RESULTS}
+    return texts.stats_prechecks.format(total=sum(counts.values()), **by_result)
+
+
 async def on_stats(update: Update, ctx: PufaContext) -> None:
     if not await coordinator_here(update, ctx, "stats"):
         return
@@ -71,10 +80,13 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     period, texts = chosen[0], ctx.services.ui.volunteers
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
+        checks = await precheck_counts(session=session, start=period.start, end=period.end)
         votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
-    satisfied = satisfaction_html(votes, ctx.services.library)
-    await reply_html(update, stats_html(stats, texts) + "\n\n" + satisfied)
+    blocks = [stats_html(stats, texts), satisfaction_html(votes, ctx.services.library)]
+    if checks:
+        blocks.append(prechecks_line(checks, ctx.services.ui.residents))
+    await reply_html(update, "\n\n".join(blocks))
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,

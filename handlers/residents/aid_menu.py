@@ -50,7 +50,7 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
         return
     if item is AidMenu.HOTLINES:
         await acknowledge(update)
-        await reply_html(update, hotlines_html(ctx))
+        await reply_html(update, hotlines_html(ctx.services.library))
         return
     if not await _private(update, ctx):
         return

@@ -6,6 +6,7 @@ import html
 from telegram import Update
 
 from content.hotlines import grouped
+from content.loader import Library
 from content.routing import numbers_for_card
 from domain.answers import hotline_lines
 from handlers.kit.callbacks import parse
@@ -16,11 +17,10 @@ from handlers.residents.keyboards import HotlinesButton
 
 async def on_hotlines(update: Update, ctx: PufaContext) -> None:
     """/hotlines, in any chat: the numbers are public and the same for everyone."""
-    await reply_html(update, hotlines_html(ctx))
+    await reply_html(update, hotlines_html(ctx.services.library))
 
 
-def hotlines_html(ctx: PufaContext) -> str:
-    library = ctx.services.library
+def hotlines_html(library: Library) -> str:
     texts = library.ui.residents
     blocks = [texts.hotlines_title]
     for group, numbers in grouped(library.hotlines):
@@ -38,16 +38,15 @@ async def on_hotlines_button(update: Update, ctx: PufaContext) -> None:
     match chosen:
         case (HotlinesButton.ALL, ()):
             await acknowledge(update)
-            await reply_html(update, hotlines_html(ctx))
+            await reply_html(update, hotlines_html(library))
         case (HotlinesButton.CARD, (card_id,)) if card_id in library.cards:
             await acknowledge(update)
-            await reply_html(update, card_hotlines_html(ctx, card_id))
+            await reply_html(update, card_hotlines_html(library, card_id))
         case _:
             await acknowledge(update, library.ui.stale_button, alert=True)
 
 
-def card_hotlines_html(ctx: PufaContext, card_id: str) -> str:
-    library = ctx.services.library
+def card_hotlines_html(library: Library, card_id: str) -> str:
     texts, card = library.ui.residents, library.cards[card_id]
     title = texts.card_hotlines_title.format(title=html.escape(card.title))
     numbers = hotline_lines(numbers_for_card(library.hotlines, card), library.ui)

@@ -23,6 +23,7 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
+LEGAL_AID_CATEGORY = "legal_aid"  # its cards offer the pre-check
 AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
 
 
@@ -55,6 +56,9 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
         for rel in card.related
         if rel in library.cards
     ]
+    if card.category == LEGAL_AID_CATEGORY and library.legal_aid is not None:
+        check = make(Kind.AID, AID_MENU, AidMenu.CHECK)
+        rows.append([InlineKeyboardButton(ui.residents.aid_menu_check, callback_data=check)])
     numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
     rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:

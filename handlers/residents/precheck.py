@@ -4,6 +4,7 @@ then the town for the nearest place to apply, then shows the outcome. Nothing as
 only the anonymous outcome (rule, result, day) is counted."""
 
 import html
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 
@@ -62,8 +63,24 @@ def precheck_flow() -> Flow:
 
 def _criteria(ctx: PufaContext) -> LegalAidCriteria:
     criteria = ctx.services.library.legal_aid
-    assert criteria is not None  # the check is offered only with a legal_aid.yaml
+    assert criteria is not None  # checked by `_valid` at every step
     return criteria
+
+
+async def _valid(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
+    """The stored answers still fit the criteria (legal_aid.yaml may have been edited and the
+    bot restarted mid-check); if not, the check ends and the person is told to start again."""
+    criteria = ctx.services.library.legal_aid
+    try:
+        if criteria is not None:
+            next_question(criteria, chat.data.get(ANSWERS, {}))
+            return True
+    except ValueError:
+        pass
+    await chat.end()
+    await acknowledge(update)
+    await reply_html(update, ctx.services.ui.residents.check_outdated)
+    return False
 
 
 async def start_check(update: Update, ctx: PufaContext) -> None:
@@ -76,6 +93,8 @@ async def start_check(update: Update, ctx: PufaContext) -> None:
 
 async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     """The next question the rules need, or, once they decide, the town."""
+    if not await _valid(update, ctx, chat):
+        return
     criteria, texts = _criteria(ctx), ctx.services.ui.residents
     answers: dict[str, str] = chat.data[ANSWERS]
     question = next_question(criteria, answers)
@@ -103,6 +122,8 @@ def _nav(chat: Conversation, texts: ResidentTexts, *, back: bool) -> list[Inline
 async def on_option(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
+    if not await _valid(update, ctx, chat):
+        return
     criteria = _criteria(ctx)
     current = next_question(criteria, chat.data[ANSWERS])
     picked = _picked(criteria, args)
@@ -190,9 +211,11 @@ async def finish(
     update: Update,
     ctx: PufaContext,
     chat: Conversation,
-    points: list[tuple[ServicePoint, float | None]],
+    points: Sequence[tuple[ServicePoint, float | None]],
 ) -> None:
     """Ends the chat, counts the outcome (anonymously) and shows it."""
+    if not await _valid(update, ctx, chat):
+        return
     criteria, services = _criteria(ctx), ctx.services
     outcome = evaluate(criteria, chat.data[ANSWERS])
     if not await chat.end():
@@ -209,7 +232,7 @@ def outcome_html(
     outcome: Outcome,
     criteria: LegalAidCriteria,
     ui: UiTexts,
-    points: list[tuple[ServicePoint, float | None]],
+    points: Sequence[tuple[ServicePoint, float | None]],
 ) -> str:
     texts = ui.residents
     blocks = [

@@ -4,6 +4,7 @@ import re
 
 from telegram import Update
 
+from content.routing import clear_category
 from domain.answers import answer, answer_html, card_html, log_entry
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
@@ -37,7 +38,8 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         markup = card_keyboard(card, services.library, entry.ref)
     else:
         shown = result.choices if result.matched else result.suggestions
-        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref)
+        field = clear_category(result, services.library.cards) or ""
+        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref, category=field)
     await reply_html(update, answer_html(found, services.library), markup)
 
 

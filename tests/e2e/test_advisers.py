@@ -1,10 +1,14 @@
 """我村（社区）的法律顾问: town then village, or a location for the town; samples labelled."""
 
+from pathlib import Path
+
+from content.loader import Library
+from content.search import SearchIndex
 from domain.answers import plain_text
 from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import replace_advisers
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, restartable_bot
 
 TOWN, VILLAGE = "示例县东山镇", "桃园村"
 NEAR_DONGSHAN = (30.0450, 110.0800)  # at the 东山镇司法所
@@ -104,3 +108,16 @@ async def test_imported_advisers_show_without_the_sample_label(bot: Harness) -> 
     card = await bot.tap(user, await bot.tap(user, towns, TOWN), VILLAGE)
     assert "李律师" in card.content and "所在单位：—" in card.content
     assert bot.ui.residents.adviser_sample not in card.content
+
+
+async def test_a_restart_between_town_and_village_loses_nothing(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    async with restartable_bot(tmp_path, library, index) as server:
+        bot = server.harness
+        assert bot is not None
+        user = bot.api.user(2307)
+        villages = await bot.tap(user, await open_lookup(bot, user), TOWN)
+        bot = await server.restart()
+        card = await bot.tap(user, villages, VILLAGE)
+        assert "示例律师丙" in card.content

@@ -60,6 +60,8 @@ async def test_an_unsure_labour_answer_offers_the_labour_numbers(bot: Harness) -
     assert bot.ui.residents.fallback_hotlines in reply.content
     assert reply.content.index("12333") < reply.content.index("12348")
     assert reply.button_labels()  # the choice between cards is still offered
+    leave = reply.find_button(bot.ui.tickets.leave_button)["callback_data"]
+    assert leave == "1:dk:new:labor"  # a message to staff goes to the labour desk
 
 
 async def test_an_answer_sure_of_its_card_adds_no_numbers(bot: Harness) -> None:

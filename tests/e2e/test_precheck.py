@@ -13,7 +13,7 @@ from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import precheck_counts
-from tests.e2e.conftest import Harness, reply_keyboard, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, reply_keyboard, restartable_bot
 
 TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
 MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
@@ -90,6 +90,7 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         assert "东山镇司法所" in text and "示例县法律援助中心" in text, rule.id
         assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
         assert texts.again_button in result.button_labels()
+        assert await bot.services.chats.open(user.id) == []  # the answers are gone
     found = await counts(bot)
     assert found == {(rule.outcome, rule.id): 1 for rule, _ in paths}
 
@@ -225,3 +226,48 @@ async def test_in_a_group_the_check_is_offered_in_private_only(bot: Harness) -> 
     bot.api.send_command(user, "/start legalaid")
     [menu] = await bot.api.wait_for_messages(user.id)
     assert bot.ui.residents.aid_menu_check in menu.button_labels()
+
+
+async def test_coordinators_see_the_anonymous_outcomes_in_stats(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(2238)
+    first = await open_check(bot, user)
+    town = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
+    await bot.tap(user, town, bot.ui.residents.skip_button)
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
+    [stats] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "法律援助自测 1 次：很可能可以 1，要看情况 0，一般不符合 0" in stats.content
+    assert "2238" not in stats.content
+
+
+async def test_a_legal_aid_card_offers_the_check(bot: Harness) -> None:
+    user = bot.api.user(2239)
+    card = await bot.ask(user, "谁能申请免费的法律援助")
+    assert bot.services.library.cards[card_id_of(card)].category == "legal_aid"
+    bot.api.press_button(user, card, bot.ui.residents.aid_menu_check)
+    intro, question = await bot.api.wait_for_messages(user.id, 2)
+    assert intro.content == plain_text(bot.ui.residents.check_intro)
+    assert "第 1 题" in question.content
+    wages = await bot.ask(user, "老板欠了我三个月工资不给怎么办")
+    assert bot.ui.residents.aid_menu_check not in wages.button_labels()
+
+
+def card_id_of(card: SentMessage) -> str:
+    """The card a message shows, from its 📞 button (h:card:<id>)."""
+    data = card.find_button("📞")["callback_data"]
+    assert data.startswith("1:h:card:"), data
+    return str(data.removeprefix("1:h:card:"))
+
+
+async def test_answers_that_no_longer_fit_the_criteria_end_the_check(bot: Harness) -> None:
+    """As after legal_aid.yaml was edited and the bot restarted mid-check."""
+    user = bot.api.user(2240)
+    first = await open_check(bot, user)
+    [chat] = await bot.services.chats.open(user.id)
+    chat.data = {"answers": {"matter": "an-option-since-removed"}}
+    await chat.save()
+    bot.api.press_button(user, first, "工伤事故赔偿")
+    [told] = await bot.api.wait_for_messages(user.id)
+    assert told.content == bot.ui.residents.check_outdated
+    assert await bot.services.chats.open(user.id) == []
+    assert await counts(bot) == {}
