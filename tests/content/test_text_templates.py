@@ -8,11 +8,12 @@ import pickle
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from bot.cli import main
 from content.loader import CONTENT_DIR, collect
 from content.templates import html_problem, template_problem
-from content.texts import Text, TextFieldsError, declarations
+from content.texts import Text, TextFieldsError, Texts, declarations
 from content.ui import UiTexts
 from tests.content.content_copy import copy_content, edit
 
@@ -182,3 +183,19 @@ def test_texts_survive_copies_and_pickles() -> None:
     ):
         assert copied.welcome == library.ui.welcome
         assert isinstance(copied.welcome, Text) and copied.welcome.fields == {"name"}
+
+
+def test_every_text_model_declares_its_placeholders() -> None:
+    """A text block added later must derive from content.texts.Texts (so its placeholders
+    are declared and checked), not from a plain pydantic model."""
+
+    def models(model: type[BaseModel]) -> list[type[BaseModel]]:
+        nested = [
+            info.annotation
+            for info in model.model_fields.values()
+            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
+        ]
+        return [model, *(m for n in nested for m in models(n))]
+
+    plain = [m.__name__ for m in models(UiTexts) if not issubclass(m, Texts)]
+    assert plain == []
