@@ -1,7 +1,8 @@
 """The demo page in a real headless Chromium (Debian's, driven by Playwright; no browser is
 ever downloaded): switch roles, tap buttons and see the bot's answer as a toast (a stale
 button says so), see the /stats chart inline and the /export file as a download link, and
-replay the conversation, both sides and in order, after a reload."""
+replay the conversation, both sides and in order, after a reload. Screenshots at phone and PC
+widths go to tmp/test-output/demo/ (ignored by git) for a person to look at."""
 
 import asyncio
 import shutil
@@ -26,6 +27,8 @@ pytestmark = pytest.mark.skipif(
     reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
 )
 WAIT_MS = 60_000  # generous: a busy machine
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "demo"
+WIDTHS = {"phone": (390, 844), "pc": (1280, 800)}
 
 
 @pytest.fixture
@@ -106,5 +109,9 @@ async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
                 position = text.find(part, position)
                 assert position >= 0, (part, text)
             assert await page.locator(".msg.me").count() >= 4
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for name, (width, height) in WIDTHS.items():
+                await page.set_viewport_size({"width": width, "height": height})
+                await page.screenshot(path=SCREENSHOTS / f"coordinator-{name}.png")
         finally:
             await browser.close()
