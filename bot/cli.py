@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
+from bot.cli_parser import ChineseParser
 from bot.settings import Settings
 from storage.db import unavailable
 
@@ -27,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     return handler(args, Settings())
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pufa", description="普法小助手 Telegram 机器人")
+def _parser() -> ChineseParser:
+    parser = ChineseParser(prog="pufa", description="普法小助手 Telegram 机器人")
     sub = parser.add_subparsers(metavar="COMMAND")
     _command(sub, "run", "用 PUFA_BOT_TOKEN 轮询 Telegram", _serve).set_defaults(webhook=False)
     webhook = _command(sub, "webhook", "以 webhook 方式运行（PUFA_WEBHOOK_URL/SECRET）", _serve)
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
     export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
         metavar="WHAT"
     )
@@ -140,7 +141,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _command(
-    sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    sub: "argparse._SubParsersAction[ChineseParser]",
     name: str,
     help_text: str,
     handler: Callable[[argparse.Namespace, Settings], int],

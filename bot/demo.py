@@ -1,7 +1,20 @@
-"""`pufa demo`: the real bot against a local Bot API server, with a web chat to talk to it."""
+"""`pufa demo`: the real bot against a local Bot API server, with a web chat to talk to it.
 
+Each start fills a fresh database (a temporary SQLite file, unless PUFA_DATABASE_URL names
+another one) with clearly fake sample data, and the page lets a newcomer be a resident, the
+sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS). The bot's
+own web app (the coordinators' dashboard) listens on the port after the chat's, and content
+edits made there go to a copy of the content in the demo's temporary folder."""
+
+import json
 import logging
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib.resources import files
+from pathlib import Path
 
 from aiohttp import web
 
@@ -9,39 +22,117 @@ from bot.app import build_application
 from bot.runners import poll_until, serving, stop_event
 from bot.server import build_web_app
 from bot.settings import Settings
+from content.loader import CONTENT_DIR, Library, build_index, load_library
+from content.search import SearchIndex
+from domain.sample_data import fill_sample_data
+from handlers.kit.context import PufaApplication
 from local_api import LocalBotApi
+from storage.db import Database
+from storage.models import Clock, utcnow
 
 log = logging.getLogger(__name__)
 
+DEFAULT_DATABASE = Settings.model_fields["database_url"].default
+# The demo's people, one per role; the page switches between them.
+DEMO_RESIDENT, DEMO_VOLUNTEER, DEMO_COORDINATOR = 10001, 10002, 10003
+ROLES = (
+    {"role": "resident", "label": "居民", "user_id": DEMO_RESIDENT, "name": "演示居民"},
+    {"role": "volunteer", "label": "志愿者", "user_id": DEMO_VOLUNTEER, "name": "示例志愿者·王"},
+    {"role": "coordinator", "label": "协调员", "user_id": DEMO_COORDINATOR, "name": "演示协调员"},
+)
 
-async def run_demo(settings: Settings, port: int) -> None:
-    api = LocalBotApi(host=settings.web_host, port=port)
-    page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
 
-    async def chat_page(_request: web.Request) -> web.Response:
-        return web.Response(text=page, content_type="text/html")
-
-    api.app.router.add_get("/", chat_page)
-    await api.start()
-    # The bot's own web app (the coordinators' dashboard) listens on the next port.
+def demo_settings(settings: Settings, api: LocalBotApi, workdir: Path) -> Settings:
+    """The settings the demo bot runs with: the local API, a fresh database of its own
+    (unless one was configured), the demo coordinator among the admins, the web app on the
+    next port, and a copy of the content the dashboard may edit (unless one was configured)."""
+    url = settings.database_url
+    if url == DEFAULT_DATABASE:
+        url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
+    content_dir = settings.content_dir
+    if content_dir is None:
+        content_dir = workdir / "content"
+        shutil.copytree(CONTENT_DIR, content_dir, ignore=shutil.ignore_patterns("__pycache__"))
     web_port = api.port + 1
-    demo = settings.model_copy(
+    return settings.model_copy(
         update={
             "api_base_url": api.base_url,
+            "database_url": url,
+            "admin_ids": settings.admin_ids | {DEMO_COORDINATOR},
+            "content_dir": content_dir,
             "web_port": web_port,
             "public_url": f"http://{settings.web_host}:{web_port}",
         }
     )
-    app = build_application(demo, api.token)
-    print(
-        f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/\n"
-        f"  协调员工作台：{demo.public_base}/dashboard/\n"
-        "  （协调员在聊天里发送 /dashboard 获取登录链接）\n"
-        "  按 Ctrl+C 结束。\n",
-        flush=True,
-    )
+
+
+async def prepare_demo(
+    settings: Settings, *, now: datetime, library: Library | None = None
+) -> tuple[Library, SearchIndex]:
+    """Migrates the demo database and fills it with the sample data (once: a database that
+    already has it is left alone); the content and search index, for the bot."""
+    library = library or load_library(settings.content_dir)
+    index = build_index(library)
+    db = Database(settings.database_url)
     try:
-        async with serving(build_web_app(app), demo):
-            await poll_until(app, stop_event())
+        await db.upgrade()
+        filled = await fill_sample_data(
+            db,
+            library,
+            index,
+            now=now,
+            tz=settings.tz,
+            volunteer_id=DEMO_VOLUNTEER,
+            coordinator_id=DEMO_COORDINATOR,
+        )
+    finally:
+        await db.dispose()
+    log.info("demo sample data: %s", filled)
+    return library, index
+
+
+def chat_page() -> str:
+    page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
+    return page.replace("/*ROLES*/[]", json.dumps(ROLES, ensure_ascii=False))
+
+
+@asynccontextmanager
+async def demo_bot(
+    settings: Settings, port: int, *, clock: Clock = utcnow, library: Library | None = None
+) -> AsyncIterator[tuple[LocalBotApi, PufaApplication]]:
+    """The local Bot API serving the web chat, and the bot (not yet polling) on a freshly
+    filled demo database; everything is cleaned up on exit."""
+    api = LocalBotApi(host=settings.web_host, port=port)
+    page = chat_page()
+
+    async def serve_page(_request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html")
+
+    api.app.router.add_get("/", serve_page)
+    await api.start()  # first: a port of 0 becomes a real one, which the bot must know
+    try:
+        with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
+            demo = demo_settings(settings, api, Path(workdir))
+            library, index = await prepare_demo(demo, now=clock(), library=library)
+            app = build_application(demo, api.token, library=library, index=index, clock=clock)
+            try:
+                yield api, app
+            finally:
+                await app.services.db.dispose()
     finally:
         await api.stop()
+
+
+async def run_demo(settings: Settings, port: int) -> None:
+    async with demo_bot(settings, port) as (api, app):
+        web = settings.model_copy(update={"web_port": api.port + 1})
+        print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/", flush=True)
+        print("  可以切换身份：居民、志愿者、协调员（示例数据）。", flush=True)
+        print(
+            f"  协调员工作台：{app.services.dashboard.public_url}/dashboard/"
+            "（协调员在聊天里发送 /dashboard 获取登录链接）",
+            flush=True,
+        )
+        print("  按 Ctrl+C 结束。\n", flush=True)
+        async with serving(build_web_app(app), web):
+            await poll_until(app, stop_event())

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from content.advisers import parse_advisers_csv
 from content.directory import parse_csv
 from content.loader import Problem, load_library
+from content.problems import unreadable
 from storage.db import Database
 from storage.directory import add_points, replace_points
 from storage.residents import replace_advisers
@@ -44,7 +45,7 @@ def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as exc:
-        print(f"无法读取 {path}: {exc}", file=sys.stderr)
+        print(f"{path}: {unreadable(exc)}", file=sys.stderr)
         return None
 
 

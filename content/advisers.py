@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from content.models import Town
-from content.problems import Problem, read_yaml, validate
+from content.problems import Problem, explain, loc, read_yaml, validate
 
 SAMPLE_MARK = "示例"
 # Accepted headers per field, compared after `_header` (full-width to ASCII, lower case,
@@ -193,7 +193,7 @@ def _row(
     try:
         return Adviser.model_validate(values), []
     except ValidationError as exc:
-        return None, [Problem(where, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+        return None, [Problem(where, loc(e["loc"]), explain(e)) for e in exc.errors()]
 
 
 def _place_problems(adviser: Adviser, towns: Sequence[Town] | None) -> list[tuple[str, str]]:

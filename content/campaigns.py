@@ -9,10 +9,8 @@ import calendar
 import datetime as dt
 import html
 import re
-import string
 import unicodedata
 from datetime import time, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
@@ -27,10 +25,11 @@ from pydantic import (
 )
 
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
+from content.problems import explain, unreadable
+from content.templates import template_problem
 
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 PLACEHOLDERS = frozenset({"name", "start", "end", "period", "when"})
-ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "code"})
 MAX_LEAD_DAYS = 60
 # Room left for the longest rendering of the placeholders and the linked cards' buttons.
 MAX_MESSAGE_CHARS = TELEGRAM_TEXT_LIMIT - 300
@@ -137,34 +136,11 @@ def month_day(value: str) -> tuple[int, int]:
     return month, day
 
 
-class _TagChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.open: list[str] = []
-        self.problem = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS or attrs:
-            self.problem = self.problem or f"不支持的标签 <{tag}>"
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.open or self.open.pop() != tag:
-            self.problem = self.problem or f"标签 </{tag}> 没有配对"
-
-
 def check_template(text: str) -> None:
     """Placeholders must be known; markup must be Telegram HTML Telegram will accept."""
-    for _, field, _, _ in string.Formatter().parse(text):
-        if field is not None and field not in PLACEHOLDERS:
-            raise ValueError(f"未知占位符 {{{field}}}，可用: {', '.join(sorted(PLACEHOLDERS))}")
-    checker = _TagChecker()
-    checker.feed(text)
-    checker.close()
-    if checker.problem or checker.open:
-        raise ValueError(checker.problem or f"标签 <{checker.open[-1]}> 没有结束")
-    if re.search(r"<(?![/a-z])|&(?![a-z]+;|#\d+;)", text):
-        raise ValueError("字面的 < 或 & 请写成 &lt; 或 &amp;")
+    problem = template_problem(text, PLACEHOLDERS)
+    if problem:
+        raise ValueError(problem)
 
 
 def render(
@@ -197,7 +173,7 @@ def load_campaigns(
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        problems.append(("", f"无法读取: {exc}"))
+        problems.append(("", unreadable(exc)))
         return []
     if not isinstance(data, list):
         problems.append(("", "应该是一个列表"))
@@ -208,7 +184,7 @@ def load_campaigns(
             campaign = Campaign.model_validate(item)
         except ValidationError as exc:
             problems.extend(
-                (f"[{i}]." + ".".join(str(p) for p in err["loc"]), err["msg"])
+                (f"[{i}]." + ".".join(str(p) for p in err["loc"]), explain(err))
                 for err in exc.errors()
             )
             continue

@@ -25,6 +25,7 @@ from content.checks import (
     validate,
 )
 from content.frontmatter import split_front_matter
+from content.problems import unreadable
 
 CASE_SECTIONS = ("案情简介", "处理结果", "典型意义")
 CASE_BODY_LIMIT = 700
@@ -152,7 +153,7 @@ def _case(path: Path, known: Known, found: Found) -> Case | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        found.append((f"cases/{path.name}", "", f"无法读取: {exc}"))
+        found.append((f"cases/{path.name}", "", unreadable(exc)))
         return None
     return case_from_text(text, path.stem, known, found)
 
@@ -165,7 +166,7 @@ def case_from_text(text: str, stem: str, known: Known, found: Found) -> Case | N
         head, body = split_front_matter(text)
         data = parse_yaml(head)
     except (ValueError, yaml.YAMLError) as exc:
-        found.append((name, "", str(exc)))
+        found.append((name, "", unreadable(exc)))
         return None
     found.extend((name, "body", message) for message in section_problems(body))
     if not isinstance(data, dict):

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from content.models import CARD_ID_PATTERN, Card
-from content.problems import duplicates
+from content.problems import duplicates, explain, unreadable
 
 # (path relative to the content folder, field, message in Chinese)
 Found = list[tuple[str, str, str]]
@@ -93,7 +93,7 @@ def load_yaml(path: Path, name: str, found: Found) -> Any:
     try:
         return parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        found.append((name, "", f"无法读取: {exc}"))
+        found.append((name, "", unreadable(exc)))
         return None
 
 
@@ -112,42 +112,6 @@ def validate(model: type[M], data: Any, path: str, prefix: str, found: Found) ->
             field = f"{prefix}.{where}" if prefix and where else prefix or where
             found.append((path, field, explain(err)))
         return None
-
-
-_EXPLANATIONS = {
-    "missing": "缺少这一项",
-    "extra_forbidden": "不认识的字段（拼写对吗？）",
-    "string_type": "应该是一段文字",
-    "int_type": "应该是整数",
-    "int_parsing": "应该是整数",
-    "int_from_float": "应该是整数",
-    "list_type": "应该是列表，比如 [a, b]",
-    "dict_type": "应该是“键: 值”的形式",
-    "model_type": "应该是“键: 值”的形式",
-    "model_attributes_type": "应该是“键: 值”的形式",
-    "date_type": "日期应写成 YYYY-MM-DD",
-    "date_parsing": "日期应写成 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期应写成 YYYY-MM-DD",
-    "date_from_datetime_inexact": "日期应写成 YYYY-MM-DD",
-}
-
-
-def explain(err: Any) -> str:
-    """A pydantic error in Chinese: our own validators' text, or a translation of the common
-    built-in errors, or pydantic's English as a last resort."""
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "value_error" and "error" in ctx:
-        return str(ctx["error"])
-    if kind == "literal_error":
-        return f"只能是 {ctx.get('expected', '')}"
-    if kind in ("string_too_short", "string_too_long"):
-        limit = ctx.get("min_length", ctx.get("max_length", ""))
-        return f"{'至少' if kind == 'string_too_short' else '最多'} {limit} 个字"
-    if kind in ("too_short", "too_long"):
-        limit = ctx.get("min_length", ctx.get("max_length", ""))
-        return f"{'至少' if kind == 'too_short' else '最多'}要有 {limit} 项"
-    return _EXPLANATIONS.get(kind, str(err.get("msg", "")))
 
 
 def check_id(value: str, example: str) -> str:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from content.loader import CONTENT_DIR, Problem
+from content.problems import explain
 
 CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
 # Kinds of service point where one applies for legal aid, best first (matched as parts of the
@@ -91,7 +92,7 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
             entries.append(DirectoryEntry.model_validate(values))
         except ValidationError as exc:
             problems.extend(
-                Problem(f"{name}:{line}", ".".join(map(str, e["loc"])), e["msg"])
+                Problem(f"{name}:{line}", ".".join(map(str, e["loc"])), explain(e))
                 for e in exc.errors()
             )
     if not entries and not problems:

@@ -16,7 +16,7 @@ from content.indicators import Indicator
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, Seed, Town
 from content.office_hours import Holidays, load_holidays
-from content.problems import Problem
+from content.problems import Problem, unreadable
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
@@ -87,12 +87,15 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     ui = _load_one(content_dir / "ui.zh.yaml", UiTexts, problems)
     towns_file = content_dir / "towns.yaml"  # optional: without it, volunteers type a town
     towns = _load_list(towns_file, Town, problems) if towns_file.exists() else []
-    cards = [c for p in sorted((content_dir / "cards").glob("*.md")) if (c := _card(p, problems))]
+    card_files = sorted((content_dir / "cards").glob("*.md"))
+    cards = [c for p in card_files if (c := _card(p, problems))]
+    # a card that fails to load is reported once, where it is, not by every file naming it
+    card_ids = {p.stem for p in card_files}
     if not cards:
         problems.append(Problem("cards/", "", "没有找到任何卡片"))
     _check_ids(categories, "id", "categories.yaml", problems)
-    _check_cards(cards, {c.id for c in categories}, {s.file for s in seeds}, problems)
-    campaigns = _campaigns(content_dir, categories, cards, towns, problems)
+    _check_cards(cards, card_ids, {c.id for c in categories}, {s.file for s in seeds}, problems)
+    campaigns = _campaigns(content_dir, categories, card_ids, towns, problems)
     notes: list[Problem] = []  # worth a look, but the content is usable
     category_ids = {c.id for c in categories}
     hotlines = load_hotlines(
@@ -115,7 +118,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     notes.extend(Problem(path, where, message) for path, where, message in extra_notes)
     problems.extend(Problem(path, where, message) for path, where, message in found)
     if lexicon is not None:
-        _check_lexicon(lexicon, cards, problems)
+        _check_lexicon(lexicon, cards, card_ids, problems)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -153,7 +156,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
 def _campaigns(
     content_dir: Path,
     categories: list[Category],
-    cards: list[Card],
+    card_ids: set[str],
     towns: list[Town],
     problems: list[Problem],
 ) -> list[Campaign]:
@@ -161,7 +164,7 @@ def _campaigns(
     campaigns = load_campaigns(
         content_dir / "campaigns.yaml",
         categories={c.id for c in categories},
-        cards={c.id for c in cards},
+        cards=card_ids,
         towns={t.town for t in towns},
         problems=found,
     )
@@ -175,7 +178,7 @@ def _card(path: Path, problems: list[Problem]) -> Card | None:
         head, body = split_front_matter(path.read_text(encoding="utf-8"))
         data = yaml.safe_load(head)
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, "", str(exc)))
+        problems.append(Problem(name, "", unreadable(exc)))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(name, "", "YAML 头部必须是键值对"))
@@ -187,9 +190,12 @@ def _card(path: Path, problems: list[Problem]) -> Card | None:
 
 
 def _check_cards(
-    cards: list[Card], categories: set[str], seeds: set[str], problems: list[Problem]
+    cards: list[Card],
+    ids: set[str],
+    categories: set[str],
+    seeds: set[str],
+    problems: list[Problem],
 ) -> None:
-    ids = {c.id for c in cards}
     for card in cards:
         name = f"cards/{card.id}.md"
         if card.category not in categories:
@@ -204,7 +210,9 @@ def _check_cards(
                 problems.append(Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'"))
 
 
-def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem]) -> None:
+def _check_lexicon(
+    lexicon: Lexicon, cards: list[Card], ids: set[str], problems: list[Problem]
+) -> None:
     """Catch list entries that would silently block or unblock the wrong questions."""
     lists = {
         "out_of_scope": lexicon.phrases("out_of_scope"),
@@ -216,8 +224,8 @@ def _check_lexicon(lexicon: Lexicon, cards: list[Card], problems: list[Problem])
             problems.append(Problem("lexicon.yaml", name, "有空的词"))
     for term in sorted(set(lists["everyday_asks"]) & set(lists["legal_cues"])):
         problems.append(Problem("lexicon.yaml", "everyday_asks", f"'{term}' 同时在 legal_cues 里"))
-    _check_intents(lexicon, {card.id for card in cards}, problems)
-    _check_contested(lexicon, {card.id for card in cards}, problems)
+    _check_intents(lexicon, ids, problems)
+    _check_contested(lexicon, ids, problems)
     blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
     for card in cards:
         for keyword in card.keywords:

@@ -25,11 +25,28 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def unreadable(exc: Exception) -> str:
+    """Why a file could not be read, in Chinese (YAML syntax errors say where)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        at = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列附近）" if mark else ""
+        return f"YAML 格式有误{at}：检查括号、引号和冒号是否配对，缩进是否对齐"
+    if isinstance(exc, yaml.YAMLError):
+        return "YAML 格式有误：检查括号、引号和冒号是否配对，缩进是否对齐"
+    if isinstance(exc, UnicodeDecodeError):
+        return "无法读取：文件请存为 UTF-8 编码"
+    if isinstance(exc, FileNotFoundError):
+        return "无法读取：文件不存在"
+    if isinstance(exc, OSError):
+        return f"无法读取：{exc.strerror or exc}"
+    return str(exc)
+
+
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        problems.append(Problem(path.name, "", f"无法读取: {exc}"))
+        problems.append(Problem(path.name, "", unreadable(exc)))
         return None
 
 
@@ -37,7 +54,7 @@ def validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(Problem(name, loc(err["loc"]), err["msg"]) for err in exc.errors())
+        problems.extend(Problem(name, loc(err["loc"]), explain(err)) for err in exc.errors())
         return None
 
 
@@ -70,3 +87,51 @@ def duplicates(values: list[str]) -> list[str]:
             repeated.append(value)
         seen.add(value)
     return repeated
+
+
+_EXPLANATIONS = {
+    "missing": "缺少这一项",
+    "extra_forbidden": "不认识的字段（拼写对吗？）",
+    "string_type": "应该是一段文字",
+    "int_type": "应该是整数",
+    "int_parsing": "应该是整数",
+    "int_from_float": "应该是整数",
+    "list_type": "应该是列表，比如 [a, b]",
+    "dict_type": "应该是“键: 值”的形式",
+    "model_type": "应该是“键: 值”的形式",
+    "model_attributes_type": "应该是“键: 值”的形式",
+    "date_type": "日期应写成 YYYY-MM-DD",
+    "date_parsing": "日期应写成 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期应写成 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期应写成 YYYY-MM-DD",
+    "float_type": "应该是数字",
+    "float_parsing": "应该是数字，比如 30.25",
+    "finite_number": "应该是数字",
+    "bool_type": "应该是 true 或 false",
+    "bool_parsing": "应该是 true 或 false",
+    "time_type": "时间应写成 HH:MM",
+    "time_parsing": "时间应写成 HH:MM",
+    "none_required": "这一项应该留空",
+}
+
+
+def explain(err: Any) -> str:
+    """A pydantic error in Chinese: our own validators' text, or a translation of the common
+    built-in errors (never pydantic's English: coordinators read these)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "literal_error":
+        return f"只能是 {ctx.get('expected', '')}"
+    if kind in ("string_too_short", "string_too_long"):
+        limit = ctx.get("min_length", ctx.get("max_length", ""))
+        return f"{'至少' if kind == 'string_too_short' else '最多'} {limit} 个字"
+    if kind in ("too_short", "too_long"):
+        limit = ctx.get("min_length", ctx.get("max_length", ""))
+        return f"{'至少' if kind == 'too_short' else '最多'}要有 {limit} 项"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt', ''))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt', ''))}"
+    return _EXPLANATIONS.get(kind, "这一项的值不对")

@@ -221,7 +221,7 @@ def parse_hours(text: str) -> float:
 # --- dates ---------------------------------------------------------------------------------
 
 MAX_PERIOD_DAYS = 5 * 366
-_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "明天": -1, "后天": -2}
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 
@@ -229,22 +229,26 @@ _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 def parse_date(text: str, *, today: date, max_age_days: int) -> date:
     """今天/昨天/前天, 2026-12-04, 2026年12月4日, 12月4日, 12.4, 12-4, 12/4.
 
-    Without a year, the latest such date not after today. Never in the future, never older
-    than `max_age_days`.
+    Without a year, the latest such date not after today, if that is recent enough;
+    otherwise the coming one, which is refused as a future date (12月5日 typed on 12月3日
+    is a date in the future, not one of last year). Never in the future, never older than
+    `max_age_days`.
     """
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
         raise InputError(InputProblem.EMPTY)
     if value in _RELATIVE:
-        return today - timedelta(days=_RELATIVE[value])
-    if full := _FULL.match(value):
+        result = today - timedelta(days=_RELATIVE[value])
+    elif full := _FULL.match(value):
         year, month, day = (int(g) for g in full.groups())
         result = _make_date(year, month, day)
     elif short := _SHORT.match(value):
         month, day = int(short[1]), int(short[2])
         result = _make_date(today.year, month, day)
         if result > today:
-            result = _make_date(today.year - 1, month, day)
+            last_year = _make_date(today.year - 1, month, day)
+            if last_year >= today - timedelta(days=max_age_days):
+                result = last_year
     else:
         raise InputError(InputProblem.DATE_FORMAT)
     if result > today:

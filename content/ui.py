@@ -1,8 +1,10 @@
 """The user-facing texts of `ui.zh.yaml`: a missing or misspelt key fails at start-up."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
 
+from content.texts import Fields, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
+from content.ui_chat import ChatTexts
 from content.ui_dashboard import DashboardTexts
 from content.ui_engagement import EngagementTexts
 from content.ui_quiz import QuizTexts
@@ -11,9 +13,7 @@ from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
 
-class BotCommands(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class BotCommands(Texts):
     start: str
     topics: str
     legalaid: str
@@ -39,29 +39,27 @@ class BotCommands(BaseModel):
     certificate: str
 
 
-class UiTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    welcome: str
-    help: str
+class UiTexts(Texts):
+    welcome: Annotated[str, Fields("name")]
+    help: Annotated[str, Fields("bot_username", "commands")]
     menu_ask: str
     menu_legal_aid: str
     menu_topics: str
     menu_help: str
     ask_prompt: str
     card_footer: str
-    related_button: str
+    related_button: Annotated[str, Fields("title")]
     unsolved_button: str
     share_button: str
     feedback_thanks: str
     feedback_stale: str
     ambiguous_intro: str
-    no_match: str
+    no_match: Annotated[str, Fields("question")]
     did_you_mean: str
     empty_question: str
     question_too_long: str
     topics_title: str
-    category_title: str
+    category_title: Annotated[str, Fields("emoji", "name", "page", "pages")]
     page_prev: str
     page_next: str
     back_to_topics: str
@@ -73,9 +71,9 @@ class UiTexts(BaseModel):
     pick_town_button: str
     towns_title: str
     nearest_title: str
-    town_points_title: str
-    point_line: str
-    distance: str
+    town_points_title: Annotated[str, Fields("town")]
+    point_line: Annotated[str, Fields("address", "distance", "hours", "kind", "name", "phone")]
+    distance: Annotated[str, Fields("km")]
     sample_notice: str
     no_points: str
     no_located_points: str
@@ -95,6 +93,7 @@ class UiTexts(BaseModel):
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts
+    chat: ChatTexts
     residents: ResidentTexts
     quiz: QuizTexts
     tickets: TicketTexts

@@ -1,19 +1,17 @@
 """Texts of subscriptions, coordinators' broadcasts and the campaign calendar (`ui.zh.yaml`,
 sections `subscriptions`, `broadcasts`, `campaigns`): a missing key fails at start-up."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from content.texts import Fields, Texts
 
 
-class _Texts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SubscriptionTexts(_Texts):
+class SubscriptionTexts(Texts):
     title: str
     group_title: str
-    checked: str
-    unchecked: str
-    town_button: str
+    checked: Annotated[str, Fields("name")]
+    unchecked: Annotated[str, Fields("name")]
+    town_button: Annotated[str, Fields("town")]
     pick_town_button: str
     towns_title: str
     no_town_button: str
@@ -23,8 +21,8 @@ class SubscriptionTexts(_Texts):
     done_button: str
     group_admins_only: str
     summary_title: str
-    summary_topics: str
-    summary_town: str
+    summary_topics: Annotated[str, Fields("topics")]
+    summary_town: Annotated[str, Fields("town")]
     summary_campaigns: str
     summary_volunteer_calls: str
     summary_no_calls: str
@@ -33,7 +31,7 @@ class SubscriptionTexts(_Texts):
     summary_footer: str
     summary_empty: str
     unsubscribe_title: str
-    remove: str
+    remove: Annotated[str, Fields("name")]
     remove_all_button: str
     nothing_to_remove: str
     removed: str
@@ -41,17 +39,17 @@ class SubscriptionTexts(_Texts):
     volunteer_calls_name: str
     monthly_name: str
     all_name: str
-    unsubscribe_category: str
-    unsubscribe_town: str
+    unsubscribe_category: Annotated[str, Fields("name")]
+    unsubscribe_town: Annotated[str, Fields("town")]
     unsubscribe_campaigns: str
     unsubscribe_volunteer_calls: str
     unsubscribe_monthly: str
     unsubscribe_all: str
-    unsubscribed: str
+    unsubscribed: Annotated[str, Fields("what")]
     preview_button: str
 
 
-class BroadcastTexts(_Texts):
+class BroadcastTexts(Texts):
     start: str
     pick_card_button: str
     cancel_button: str
@@ -60,7 +58,7 @@ class BroadcastTexts(_Texts):
     card_categories_prompt: str
     cards_prompt: str
     empty: str
-    too_long: str
+    too_long: Annotated[str, Fields("length")]
     audience_prompt: str
     audience_all_button: str
     audience_category_button: str
@@ -72,17 +70,17 @@ class BroadcastTexts(_Texts):
     volunteers_prompt: str
     all_volunteers_button: str
     audience_all: str
-    audience_category: str
-    audience_town: str
+    audience_category: Annotated[str, Fields("name")]
+    audience_town: Annotated[str, Fields("town")]
     audience_groups: str
     audience_volunteers: str
-    audience_volunteers_town: str
+    audience_volunteers_town: Annotated[str, Fields("town")]
     audience_unreported: str
-    nobody: str
+    nobody: Annotated[str, Fields("audience")]
     nobody_now: str
     past_now: str
-    when_prompt: str
-    when_help: str
+    when_prompt: Annotated[str, Fields("audience", "count", "tz")]
+    when_help: Annotated[str, Fields("tz")]
     when_examples: str
     now_button: str
     when_unrecognised: str
@@ -92,67 +90,69 @@ class BroadcastTexts(_Texts):
     when_past: str
     when_too_far: str
     when_now: str
-    when_weekly: str
+    when_weekly: Annotated[str, Fields("slot")]
     preview_failed: str
-    confirm: str
+    confirm: Annotated[str, Fields("audience", "count", "when")]
     confirm_button: str
     change_time_button: str
-    confirmed_now: str
-    confirmed_later: str
+    confirmed_now: Annotated[str, Fields("id")]
+    confirmed_later: Annotated[str, Fields("id", "when")]
     already_confirmed: str
     stale_draft: str
     cancelled_draft: str
     use_buttons: str
-    resend_button: str
-    resend_nothing: str
-    resending: str
+    resend_button: Annotated[str, Fields("count")]
+    resend_nothing: Annotated[str, Fields("id")]
+    resending: Annotated[str, Fields("count", "id", "of")]
     edit_cancelled: str
-    progress: str
-    progress_done: str
-    stop_button: str
+    progress: Annotated[str, Fields("done", "eta", "failed", "id", "total")]
+    progress_done: Annotated[str, Fields("id")]
+    stop_button: Annotated[str, Fields("id")]  # the button formats its broadcast id
     eta_unknown: str
-    eta_seconds: str
-    eta_minutes: str
-    finished: str
-    cancelled_summary: str
-    reasons: str
-    reason_line: str
-    missed: str
+    eta_seconds: Annotated[str, Fields("n")]
+    eta_minutes: Annotated[str, Fields("n")]
+    finished: Annotated[
+        str, Fields("audience", "blocked", "failed", "id", "sent", "total", "uncertain")
+    ]
+    cancelled_summary: Annotated[str, Fields("cancelled", "failed", "id", "sent")]
+    reasons: Annotated[str, Fields("reasons")]
+    reason_line: Annotated[str, Fields("count", "reason")]
+    missed: Annotated[str, Fields("grace", "id", "when")]
     monthly_reminder: str
     scheduled_title: str
     scheduled_empty: str
-    scheduled_line: str
+    scheduled_line: Annotated[str, Fields("audience", "excerpt", "id", "when")]
     status_scheduled: str
     status_sending: str
     status_done: str
     status_cancelled: str
     status_missed: str
     status_muted: str
-    preview_item: str
-    edit_time_item: str
-    edit_text_item: str
-    cancel_item: str
-    stop_item: str
-    cancelled_ok: str
-    stopped_ok: str
-    cancel_too_late: str
-    edit_failed: str
-    edit_time_prompt: str
-    edit_text_prompt: str
+    preview_item: Annotated[str, Fields("id")]
+    edit_time_item: Annotated[str, Fields("id")]
+    edit_text_item: Annotated[str, Fields("id")]
+    cancel_item: Annotated[str, Fields("id")]
+    stop_item: Annotated[str, Fields("id")]
+    cancelled_ok: Annotated[str, Fields("id")]
+    stopped_ok: Annotated[str, Fields("id")]
+    cancel_too_late: Annotated[str, Fields("id", "status")]
+    edit_failed: Annotated[str, Fields("id")]
+    edit_time_prompt: Annotated[str, Fields("id")]
+    edit_text_prompt: Annotated[str, Fields("id")]
     edit_text_only: str
     edit_time_once_only: str
-    edited_time: str
+    edited_time: Annotated[str, Fields("when")]
     edited_text: str
 
 
-class CampaignTexts(_Texts):
+class CampaignTexts(Texts):
     title: str
     empty: str
-    line: str
-    detail_title: str
-    reminder_line: str
+    line: Annotated[str, Fields("name", "next", "period")]
+    detail_title: Annotated[str, Fields("name", "period", "year")]
+    reminder_line: Annotated[str, Fields("lead", "n", "role", "status", "when")]
     lead_day: str
-    lead_days: str
+    lead_days: Annotated[str, Fields("days")]
     role_public: str
     role_volunteers: str
     status_scheduled: str
@@ -161,17 +161,17 @@ class CampaignTexts(_Texts):
     status_done: str
     status_missed: str
     status_cancelled: str
-    preview_button: str
-    mute_button: str
-    unmute_button: str
-    reschedule_button: str
-    dates_button: str
+    preview_button: Annotated[str, Fields("n")]
+    mute_button: Annotated[str, Fields("n")]
+    unmute_button: Annotated[str, Fields("n")]
+    reschedule_button: Annotated[str, Fields("n")]
+    dates_button: Annotated[str, Fields("year")]
     back_button: str
     not_open: str
     muted: str
     unmuted: str
     reschedule_prompt: str
-    rescheduled: str
-    dates_prompt: str
-    dates_bad: str
-    dates_set: str
+    rescheduled: Annotated[str, Fields("when")]
+    dates_prompt: Annotated[str, Fields("example", "name", "year")]
+    dates_bad: Annotated[str, Fields("example", "year")]
+    dates_set: Annotated[str, Fields("moved", "name", "period", "year")]

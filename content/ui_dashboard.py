@@ -2,13 +2,13 @@
 /dashboard sends, and what the web pages say from code (refusals, mistakes in a form); the
 pages' own words are in dashboard/templates/."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from content.texts import Fields, Texts
 
 
-class DashboardTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    link: str  # {url} {minutes}
+class DashboardTexts(Texts):
+    link: Annotated[str, Fields("minutes", "url")]  # {url} {minutes}
     open_button: str
     login_first: str
     no_longer_coordinator: str
@@ -22,8 +22,8 @@ class DashboardTexts(BaseModel):
     unknown_type: str
     unknown_topic: str
     no_report: str
-    photo_failed: str
-    campaign_topic: str
+    photo_failed: Annotated[str, Fields("error")]
+    campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str
     pick_person: str
     empty: str
@@ -32,11 +32,11 @@ class DashboardTexts(BaseModel):
     nobody: str
     past: str
     already: str
-    too_long: str
+    too_long: Annotated[str, Fields("length")]
     check_input: str
     no_broadcast: str
     copied_message: str
-    eta: str
+    eta: Annotated[str, Fields("minutes", "seconds")]
     pick_question: str
     pick_keyword: str
     unknown_action: str

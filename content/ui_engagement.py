@@ -2,12 +2,12 @@
 case cards and the weekly case, QR codes of events, the evidence pack, star levels and
 certificates. A missing key fails at start-up."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from content.texts import Fields, Texts
 
 
-class EngagementTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class EngagementTexts(Texts):
     # 满意度测评
     vote_up_button: str
     vote_down_button: str
@@ -16,23 +16,23 @@ class EngagementTexts(BaseModel):
     vote_thanks: str
     vote_changed: str
     vote_same: str
-    stats_satisfaction: str
+    stats_satisfaction: Annotated[str, Fields("share", "votes")]
     stats_satisfaction_empty: str
     stats_satisfaction_town: str
     stats_satisfaction_month: str
     stats_most_down: str
-    satisfaction_line: str
-    down_line: str
+    satisfaction_line: Annotated[str, Fields("name", "share", "votes")]
+    down_line: Annotated[str, Fields("down", "name", "votes")]
     satisfaction_headers: dict[str, str]
     satisfaction_dimensions: dict[str, str]
-    satisfaction_caption: str
+    satisfaction_caption: Annotated[str, Fields("period")]
     # 以案释法 and 一周一案
     case_button: str
-    case_found_button: str
-    case_law: str
-    case_source: str
+    case_found_button: Annotated[str, Fields("title")]
+    case_law: Annotated[str, Fields("law")]
+    case_source: Annotated[str, Fields("source")]
     case_footer: str
-    case_card_button: str
+    case_card_button: Annotated[str, Fields("title")]
     case_next_button: str
     case_subscribe_button: str
     case_unsubscribe_button: str
@@ -46,42 +46,46 @@ class EngagementTexts(BaseModel):
     # QR attribution and event ratings
     qr_usage: str
     qr_title_bad: str
-    qr_created: str
-    qr_event_when: str
-    qr_welcome: str
+    qr_created: Annotated[str, Fields("title", "when")]
+    qr_event_when: Annotated[str, Fields("date")]
+    qr_welcome: Annotated[str, Fields("title")]
     qr_topics_button: str
-    event_rating_prompt: str
+    event_rating_prompt: Annotated[str, Fields("title")]
     event_up_button: str
     event_down_button: str
     audience_event: str
     reach_title: str
-    reach_line: str
+    reach_line: Annotated[
+        str, Fields("kind", "questions", "quiz", "residents", "subscriptions", "title")
+    ]
     reach_none: str
     reach_kinds: dict[str, str]
-    stats_reach: str
+    stats_reach: Annotated[str, Fields("codes", "questions", "quiz", "residents", "subscriptions")]
     stats_reach_empty: str
     reach_headers: dict[str, str]
-    reach_caption: str
+    reach_caption: Annotated[str, Fields("period")]
     # the 考核 evidence pack
     evidence: dict[str, str]
-    evidence_caption: str
+    evidence_title: Annotated[str, Fields("day", "year")]
+    evidence_photo_ref: Annotated[str, Fields("id", "n")]
+    evidence_caption: Annotated[str, Fields("year")]
     evidence_usage: str
     # volunteer recognition
-    stars_line: str
-    stars_next: str
+    stars_line: Annotated[str, Fields("hours", "label")]
+    stars_next: Annotated[str, Fields("label", "left")]
     stars_top: str
-    stars_none: str
+    stars_none: Annotated[str, Fields("first", "hours", "label")]
     certificate_usage: str
-    certificate_none: str
-    certificate_caption: str
+    certificate_none: Annotated[str, Fields("period")]
+    certificate_caption: Annotated[str, Fields("code", "period")]
     certificate_title: str
-    certificate_body: str
+    certificate_body: Annotated[str, Fields("activities", "end", "hours", "name", "start")]
     certificate_footer: str
-    certificate_code: str
-    verify_found: str
+    certificate_code: Annotated[str, Fields("code")]
+    verify_found: Annotated[str, Fields("activities", "end", "hours", "issued", "name", "start")]
     verify_erased_name: str
     verify_missing: str
-    tag_usage: str
-    tag_added: str
-    tag_removed: str
-    tag_no_report: str
+    tag_usage: Annotated[str, Fields("names")]
+    tag_added: Annotated[str, Fields("id", "name")]
+    tag_removed: Annotated[str, Fields("id", "name")]
+    tag_no_report: Annotated[str, Fields("id")]

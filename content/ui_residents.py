@@ -1,17 +1,16 @@
 """Texts of the residents' help beyond a card: the /legalaid menu, the legal-aid pre-check,
 the hotlines and the village legal advisers (the `residents:` block of ui.zh.yaml)."""
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from typing import Annotated
+
+from pydantic import model_validator
 
 from content.hotlines import GROUPS
 from content.legal_aid import RESULTS, Result
+from content.texts import Fields, Texts
 
 
-class _Texts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ResidentTexts(_Texts):
+class ResidentTexts(Texts):
     aid_menu_title: str
     aid_menu_check: str
     aid_menu_where: str
@@ -21,7 +20,7 @@ class ResidentTexts(_Texts):
     private_button: str
 
     check_intro: str
-    check_question: str
+    check_question: Annotated[str, Fields("n", "text")]
     check_wrong_input: str
     check_ask_town: str
     skip_button: str
@@ -30,9 +29,9 @@ class ResidentTexts(_Texts):
     check_cancelled: str
     check_outdated: str
     results: dict[Result, str]
-    result_article: str
-    result_bring: str
-    bring_item: str
+    result_article: Annotated[str, Fields("article")]
+    result_bring: Annotated[str, Fields("items")]
+    bring_item: Annotated[str, Fields("item")]
     result_points_title: str
     result_no_points: str
     result_hotline: str
@@ -40,24 +39,24 @@ class ResidentTexts(_Texts):
 
     hotlines_title: str
     hotline_groups: dict[str, str]
-    hotline_line: str
-    hotline_hours: str
+    hotline_line: Annotated[str, Fields("for_", "hours", "name", "number")]
+    hotline_hours: Annotated[str, Fields("hours")]
     hotlines_footer: str
     hotlines_button: str
-    card_hotlines_title: str
+    card_hotlines_title: Annotated[str, Fields("title")]
     fallback_hotlines: str
 
     adviser_ask_town: str
     adviser_location_hint: str
-    adviser_ask_village: str
-    adviser_by_location: str
+    adviser_ask_village: Annotated[str, Fields("town")]
+    adviser_by_location: Annotated[str, Fields("town")]
     adviser_none: str
-    adviser_card: str
+    adviser_card: Annotated[str, Fields("contact", "duty", "name", "office", "place")]
     adviser_sample: str
     adviser_other_button: str
     adviser_wrong_input: str
     adviser_cancelled: str
-    stats_prechecks: str
+    stats_prechecks: Annotated[str, Fields("total", *RESULTS)]  # a count per pre-check result
 
     @model_validator(mode="after")
     def _complete(self) -> "ResidentTexts":

@@ -1,75 +1,77 @@
 """Texts of residents' messages to duty staff (`ui.zh.yaml`, section `tickets`)."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from content.texts import Fields, Texts
 
 
-class TicketTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class TicketTexts(Texts):
     leave_button: str
     ask_category: str
     ask_town: str
-    ask_text: str
-    ask_contact: str
+    ask_text: Annotated[str, Fields("max")]
+    ask_contact: Annotated[str, Fields("desk")]
     share_phone_button: str
     no_contact_button: str
-    confirm: str
+    confirm: Annotated[str, Fields("category", "contact", "desk", "text", "town")]
     contact_none: str
     noted: str
     send_button: str
     cancel_button: str
     wrong_input: str
     text_empty: str
-    text_too_long: str
+    text_too_long: Annotated[str, Fields("max")]
     text_no_letters: str
     phone_not_own: str
     cancelled: str
     timed_out: str
     private_only: str
-    no_desk: str
+    no_desk: Annotated[str, Fields("town")]
     already_sent: str
-    too_many: str
-    sent_open: str
-    sent_closed: str
+    too_many: Annotated[str, Fields("count")]
+    sent_open: Annotated[str, Fields("ahead", "desk", "id")]
+    sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
     sample_desk: str
-    when: str
-    desk_ticket: str
+    when: Annotated[str, Fields("day", "month", "time", "weekday")]
+    desk_ticket: Annotated[
+        str, Fields("category", "contact", "desk", "id", "text", "town", "when")
+    ]
     desk_no_contact: str
     take_button: str
     reply_button: str
     transfer_button: str
     close_button: str
     more_button: str
-    taken: str
+    taken: Annotated[str, Fields("id")]
     taken_already: str
-    reply_prompt: str
-    replied: str
-    resident_gone: str
-    to_resident: str
+    reply_prompt: Annotated[str, Fields("desk", "id")]
+    replied: Annotated[str, Fields("id")]
+    resident_gone: Annotated[str, Fields("id")]
+    to_resident: Annotated[str, Fields("desk", "id", "text")]
     to_resident_footer: str
-    more_prompt: str
-    more_sent: str
-    desk_follow_up: str
-    transfer_pick: str
+    more_prompt: Annotated[str, Fields("id")]
+    more_sent: Annotated[str, Fields("desk", "id")]
+    desk_follow_up: Annotated[str, Fields("id", "text")]
+    transfer_pick: Annotated[str, Fields("id")]
     transfer_none: str
-    transferred_desk: str
-    transferred_resident: str
-    closed_desk: str
-    closed_resident: str
+    transferred_desk: Annotated[str, Fields("desk", "id")]
+    transferred_resident: Annotated[str, Fields("desk", "id")]
+    closed_desk: Annotated[str, Fields("id")]
+    closed_resident: Annotated[str, Fields("id")]
     rate_3: str
     rate_2: str
     rate_1: str
     rated: str
     ticket_closed: str
     not_staff: str
-    reminder: str
-    escalation: str
-    queue_title: str
-    queue_line: str
-    queue_empty: str
+    reminder: Annotated[str, Fields("hours", "id")]
+    escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    queue_title: Annotated[str, Fields("count", "desk")]
+    queue_line: Annotated[str, Fields("category", "id", "status", "town", "when")]
+    queue_empty: Annotated[str, Fields("desk")]
     status_open: str
     status_taken: str
-    show_button: str
-    export_caption: str
+    show_button: Annotated[str, Fields("id")]
+    export_caption: Annotated[str, Fields("period")]
     export_headers: dict[str, str]

@@ -1,6 +1,8 @@
 """Texts of the volunteer and coordinator features (the `volunteers:` block of ui.zh.yaml)."""
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
+
+from pydantic import Field, model_validator
 
 from content.report_input import (
     MAX_AUDIENCE,
@@ -10,6 +12,7 @@ from content.report_input import (
     MIN_HOURS,
     InputProblem,
 )
+from content.texts import Fields, Texts
 
 
 def limits(max_age_days: int) -> dict[str, object]:
@@ -24,32 +27,39 @@ def limits(max_age_days: int) -> dict[str, object]:
     }
 
 
-class _Texts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# A text formatted with every limit (the report prompts and the explanations of bad answers).
+Limited = Annotated[str, Fields(*limits(0))]
+# A line about one report (the new-report notice and the daily digest).
+ReportLine = Annotated[
+    str,
+    Fields(
+        "id", "name", "town", "type", "date", "place", "audience", "hours", "photos", "summary"
+    ),
+]
 
 
-class InputProblems(_Texts):
+class InputProblems(Texts):
     """One explanation per content.report_input.InputProblem (checked by a test)."""
 
-    empty: str
-    too_long: str
-    no_letters: str
-    date_format: str
-    date_invalid: str
-    date_future: str
-    date_too_old: str
-    number_format: str
-    audience_range: str
-    hours_range: str
-    materials_range: str
-    summary_short: str
-    summary_long: str
-    phone_format: str
-    period_format: str
-    period_order: str
+    empty: Limited
+    too_long: Limited
+    no_letters: Limited
+    date_format: Limited
+    date_invalid: Limited
+    date_future: Limited
+    date_too_old: Limited
+    number_format: Limited
+    audience_range: Limited
+    hours_range: Limited
+    materials_range: Limited
+    summary_short: Limited
+    summary_long: Limited
+    phone_format: Limited
+    period_format: Limited
+    period_order: Limited
 
 
-class InviteProblems(_Texts):
+class InviteProblems(Texts):
     unknown: str
     expired: str
     used_up: str
@@ -71,7 +81,7 @@ def _keys(name: str, given: dict[str, str], wanted: tuple[str, ...]) -> None:
         raise ValueError(f"{name} 需要且只需要这些键: {', '.join(wanted)}")
 
 
-class VolunteerTexts(_Texts):
+class VolunteerTexts(Texts):
     # activity type id (stored in reports; letters, digits, _) -> label shown
     activity_types: dict[str, str] = Field(min_length=1)
     report_fields: dict[str, str]
@@ -103,34 +113,47 @@ class VolunteerTexts(_Texts):
     join_none: str
     join_cancelled: str
     already_volunteer: str
-    registered: str
-    profile: str
+    registered: Annotated[str, Fields("name", "town")]
+    profile: Annotated[str, Fields("joined", "name", "organisation", "phone", "place", "town")]
     profile_updated: str
     leave_confirm: str
     left: str
     deleteme_confirm: str
-    deleted: str
+    deleted: Annotated[str, Fields("questions", "reports")]
 
     report_intro: str
     report_ask_type: str
     report_ask_topics: str
     topics_done_button: str
-    report_ask_date: str
+    report_ask_date: Limited
     today_button: str
     yesterday_button: str
     report_ask_place: str
     shared_location_place: str
-    report_ask_audience: str
-    report_ask_hours: str
+    report_ask_audience: Limited
+    report_ask_hours: Limited
     report_ask_materials: str
-    report_ask_photos: str
-    photo_received: str
+    report_ask_photos: Limited
+    photo_received: Annotated[str, Fields("count", "max_photos")]
     photos_done_button: str
-    photos_full: str
-    report_ask_summary: str
-    report_card_title: str
-    report_card_edit_title: str
-    report_card: str
+    photos_full: Annotated[str, Fields("max_photos")]
+    report_ask_summary: Limited
+    report_card_title: Annotated[str, Fields("id")]
+    report_card_edit_title: Annotated[str, Fields("id")]
+    report_card: Annotated[
+        str,
+        Fields(
+            "audience",
+            "date",
+            "hours",
+            "materials",
+            "photos",
+            "place",
+            "summary",
+            "topics",
+            "type",
+        ),
+    ]
     submit_button: str
     edit_button: str
     cancel_button: str
@@ -140,33 +163,35 @@ class VolunteerTexts(_Texts):
     report_none: str
     report_cancelled: str
     report_timed_out: str
-    report_submitted: str
-    report_updated: str
-    report_already_submitted: str
-    report_locked: str
+    report_submitted: Annotated[str, Fields("id")]
+    report_updated: Annotated[str, Fields("id")]
+    report_already_submitted: Annotated[str, Fields("id")]
+    report_locked: Annotated[str, Fields("id")]
     report_finish_first: str
     nothing_to_cancel: str
 
     my_reports_title: str
     this_month: str
     this_year: str
-    totals_line: str
-    my_report_line: str
+    totals_line: Annotated[str, Fields("activities", "audience", "hours", "label")]
+    my_report_line: Annotated[str, Fields("audience", "date", "hours", "id", "place", "type")]
     withdrawn_mark: str
     no_reports: str
-    edit_hint: str
-    edit_report_button: str
-    withdraw_button: str
-    withdraw_confirm: str
-    withdrawn: str
+    edit_hint: Annotated[str, Fields("days")]
+    edit_report_button: Annotated[str, Fields("id")]
+    withdraw_button: Annotated[str, Fields("id")]
+    withdraw_confirm: Annotated[str, Fields("id")]
+    withdrawn: Annotated[str, Fields("id")]
 
-    notify_report: str
-    digest_title: str
-    digest_line: str
-    digest_more: str
+    notify_report: ReportLine
+    digest_title: Annotated[str, Fields("count")]
+    digest_line: ReportLine
+    digest_more: Annotated[str, Fields("more")]
 
-    invite_usage: str
-    invite_created: str
+    invite_usage: Annotated[str, Fields("towns")]
+    invite_created: Annotated[
+        str, Fields("code", "expires", "link", "organisation", "town", "uses")
+    ]
     any_town: str
     single_use: str
     multi_use: str
@@ -174,28 +199,28 @@ class VolunteerTexts(_Texts):
     already_coordinator: str
     not_a_coordinator: str
     demote_admin: str
-    promote_confirm: str
-    demote_confirm: str
-    promoted: str
-    demoted: str
+    promote_confirm: Annotated[str, Fields("id", "name")]
+    demote_confirm: Annotated[str, Fields("id", "name")]
+    promoted: Annotated[str, Fields("id")]
+    demoted: Annotated[str, Fields("id")]
     you_are_promoted: str
     you_are_demoted: str
     period_usage: str
-    stats_title: str
-    stats_total: str
+    stats_title: Annotated[str, Fields("period")]
+    stats_total: Annotated[str, Fields("activities", "audience", "hours", "volunteers")]
     stats_empty: str
     stats_by_town: str
     stats_by_type: str
     stats_top: str
-    stats_line: str
-    stats_more: str
-    stats_volunteer: str
-    chart_title: str
+    stats_line: Annotated[str, Fields("activities", "audience", "hours", "name")]
+    stats_more: Annotated[str, Fields("more")]
+    stats_volunteer: Annotated[str, Fields("activities", "hours", "name", "rank", "town")]
+    chart_title: Annotated[str, Fields("period")]
     chart_caption: str
-    export_caption: str
-    hours_caption: str
-    hours_title: str
-    hours_line: str
+    export_caption: Annotated[str, Fields("period")]
+    hours_caption: Annotated[str, Fields("period")]
+    hours_title: Annotated[str, Fields("period")]
+    hours_line: Annotated[str, Fields("activities", "hours", "name", "rank", "town")]
 
     @model_validator(mode="after")
     def _complete(self) -> "VolunteerTexts":
@@ -212,4 +237,5 @@ class VolunteerTexts(_Texts):
 
     def explain(self, problem: InputProblem, max_age_days: int = 0) -> str:
         """What is wrong with an answer, in words (content.report_input's problems)."""
-        return str(getattr(self.errors, problem.value)).format(**limits(max_age_days))
+        text: str = getattr(self.errors, problem.value)
+        return text.format(**limits(max_age_days))

@@ -153,7 +153,15 @@ def _summary(
 ) -> None:
     labels = library.ui.engagement.evidence
     writer.add_rows(
-        [[labels["title"].format(year=evidence.year, day=today.isoformat())], []], bold=True
+        [
+            [
+                library.ui.engagement.evidence_title.format(
+                    year=evidence.year, day=today.isoformat()
+                )
+            ],
+            [],
+        ],
+        bold=True,
     )
     keys = ("indicator", "what_counts", "activities", "audience", "hours", "volunteers")
     writer.add_rows([[labels[k] for k in keys]], bold=True)
@@ -204,7 +212,11 @@ def _indicator_sheet(
     rows: list[list[Cell]] = []
     for line in lines:
         totals.add(line)
-        photos = labels["photo_ref"].format(id=line.id, n=line.photos) if line.photos else ""
+        photos = (
+            library.ui.engagement.evidence_photo_ref.format(id=line.id, n=line.photos)
+            if line.photos
+            else ""
+        )
         rows.append(
             [
                 line.activity_date,

@@ -40,6 +40,8 @@ class Labels:
     activity_types: Mapping[str, str]
     topics: Mapping[str, str]
     anonymous: str  # the name shown for someone who left or asked to be erased
+    reports_sheet: str  # the spreadsheets' sheet names
+    hours_sheet: str
     tz: tzinfo = UTC
 
 
@@ -50,6 +52,8 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
         activity_types=texts.activity_types,
         topics={c.id: c.name for c in library.categories},
         anonymous=texts.anonymous,
+        reports_sheet=library.ui.chat.reports_sheet,
+        hours_sheet=library.ui.chat.hours_sheet,
         tz=tz,
     )
 
@@ -66,7 +70,7 @@ async def export_reports(
     """All submitted reports with activity dates in the period (those matching `only`, when
     the dashboard filtered them), oldest first."""
     columns = [c for c in REPORT_COLUMNS if with_phone or c != "phone"]
-    writer = TableWriter(fmt, "reports", [labels.headers[c] for c in columns])
+    writer = TableWriter(fmt, labels.reports_sheet, [labels.headers[c] for c in columns])
     writing: asyncio.Future[None] | None = None
     async for chunk in report_rows(session=session, period=period, only=only):
         rows = [_report_row(row, labels, columns) for row in chunk]
@@ -108,7 +112,7 @@ async def export_hours(
 ) -> bytes:
     """Hours per volunteer in the period (for 志愿服务记录 certificates)."""
     columns = [c for c in HOURS_COLUMNS if with_phone or c != "phone"]
-    writer = TableWriter(fmt, "hours", [labels.headers[c] for c in columns])
+    writer = TableWriter(fmt, labels.hours_sheet, [labels.headers[c] for c in columns])
     lines = await volunteer_hours(session=session, period=period)
     rows = [_hours_row(line, labels, columns) for line in lines]
     await asyncio.to_thread(writer.add_rows, rows)

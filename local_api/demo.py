@@ -8,6 +8,11 @@ A photo or document message's view has ``file.url`` (``/demo/api/files/<file_id>
 photo is served as ``image/jpeg`` to show inline, a document with its own type and as an
 attachment under its file name. A poll's view has ``poll`` (question, options with counts)
 and its ``html`` shows the same; ``POST /demo/api/vote`` votes in it.
+
+``GET /demo/api/history`` replays a chat, both sides, in order (every view has ``from``:
+``"user"`` or ``"bot"``). ``POST /demo/api/press`` with ``wait_answer`` (seconds) returns the
+bot's ``answerCallbackQuery`` (``text``, ``show_alert``) as ``answer``, so every tap can be
+acknowledged on the page (``null`` if the bot did not answer in time).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from local_api.server import LocalBotApi
 
 MAX_POLL_SECONDS = 25.0
+MAX_ANSWER_WAIT_SECONDS = 15.0
 API_KEY: web.AppKey[LocalBotApi] = web.AppKey("local_bot_api")
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
@@ -43,6 +49,7 @@ def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
     app.router.add_post("/demo/api/location", _location)
     app.router.add_post("/demo/api/vote", _vote)
     app.router.add_get("/demo/api/messages", _messages)
+    app.router.add_get("/demo/api/history", _history)
     app.router.add_get("/demo/api/bot", _bot)
     app.router.add_get("/demo/api/files/{file_id}", _file)
 
@@ -115,8 +122,15 @@ async def _press(request: web.Request) -> web.Response:
     message_id = _integer(body.get("message_id"), "message_id")
     if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
         raise DemoInputError("data must be 1-64 bytes")
+    wait = _number(body.get("wait_answer", 0), "wait_answer", MAX_ANSWER_WAIT_SECONDS)
     update = api.press(user, message_id, data)
-    return web.json_response({"ok": True, "update_id": update["update_id"]})
+    answer = None
+    if wait > 0:
+        try:
+            answer = await api.wait_for_answer(update, timeout=wait)
+        except TimeoutError:
+            answer = None  # the page says the bot did not answer
+    return web.json_response({"ok": True, "update_id": update["update_id"], "answer": answer})
 
 
 @_refusing
@@ -167,6 +181,51 @@ async def _messages(request: web.Request) -> web.Response:
         await api.state.changed.wait(remaining)
 
 
+@_refusing
+async def _history(request: web.Request) -> web.Response:
+    """The whole conversation in one chat, both sides, in order (each bot message as it
+    stands now; deleted ones left out); ``next`` continues with ``/messages``."""
+    api = request.app[API_KEY]
+    try:
+        chat_id = int(request.query["chat_id"])
+    except (KeyError, ValueError) as exc:
+        raise DemoInputError("chat_id (integer) is required") from exc
+    latest: dict[int, SentMessage] = {}
+    deleted: set[int] = set()
+    for entry in api.sent:
+        if entry.chat_id == chat_id:
+            if entry.action == "delete":
+                deleted.add(entry.message_id)
+            else:
+                latest[entry.message_id] = entry
+    views = [
+        message_view(entry) for message_id, entry in latest.items() if message_id not in deleted
+    ]
+    bot_id = api.bot_user["id"]
+    views += [
+        user_view(message)
+        for (chat, _), message in api.state.messages.items()
+        if chat == chat_id and message.get("from", {}).get("id") != bot_id
+    ]
+    views.sort(key=lambda view: view["message_id"])
+    return web.json_response({"ok": True, "messages": views, "next": len(api.sent)})
+
+
+def user_view(message: dict[str, Any]) -> dict[str, Any]:
+    """What the web chat needs to draw a message the user sent."""
+    view: dict[str, Any] = {
+        "from": "user",
+        "chat_id": message["chat"]["id"],
+        "message_id": message["message_id"],
+        "date": message.get("date"),
+        "text": message.get("text") or message.get("caption"),
+    }
+    for key in ("location", "contact"):
+        if key in message:
+            view[key] = message[key]
+    return view
+
+
 async def _bot(request: web.Request) -> web.Response:
     api = request.app[API_KEY]
     commands = api.commands.get("default", [])
@@ -191,6 +250,7 @@ def message_view(entry: SentMessage) -> dict[str, Any]:
     text = message.get("text") or message.get("caption") or ""
     entities = message.get("entities") or message.get("caption_entities") or []
     view: dict[str, Any] = {
+        "from": "bot",
         "index": entry.index,
         "action": entry.action,
         "kind": entry.kind,

@@ -73,14 +73,21 @@ _TIME = (
 _DATE = (
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
     r"|(?P<m2>\d{1,2})\s*(?:[-/]|月)\s*(?P<d2>\d{1,2})\s*[日号]?"
-    r"|(?P<rel>今天|今日|明天|明日|后天|大后天)"
-    r"|(?P<wk>下个?|本|这个?)?(?:周|星期|礼拜)(?P<wd>[1-7日天]))"
+    r"|(?P<rel>今天|今日|明天|明日|后天|大后天|昨天|昨日|前天|大前天)"
+    r"|(?P<wk>下个?|上个?|本|这个?)?(?:周|星期|礼拜)(?P<wd>[1-7日天]))"
 )
 _ONE = re.compile(rf"^(?:{_DATE})?\s*(?:{_TIME})?$")
 _WEEKLY = re.compile(rf"^(?:每周|每星期|每个星期|每礼拜)(?P<wd>[1-7日天])\s*(?:{_TIME})$")
 _AFTER = re.compile(r"^(?P<n>\d{1,4})\s*(?P<unit>分钟|小时|个小时)\s*(?:后|以后|之后)$")
+# Plainly in the past: said so, rather than "not understood".
+_BEFORE = re.compile(
+    r"^(?:\d{1,4}\s*(?:分钟|小时|个小时|天|周|个月|年)\s*(?:前|以前|之前)|刚才|刚刚|去年.*|前年.*)$"
+)
 _NOW = frozenset({"现在", "立即", "立刻", "马上", "now"})
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_RELATIVE_DAYS |= {"昨天": -1, "昨日": -1, "前天": -2, "大前天": -3}
+# A month and day without a year up to this long ago is a past date (said so), not next year's.
+RECENT_PAST = timedelta(days=31)
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+")
@@ -95,6 +102,8 @@ def parse_when(text: str, now: datetime) -> When:
         return Now()
     if match := _WEEKLY.match(cleaned):
         return Weekly(_weekday(match.group("wd")), _clock(match))
+    if _BEFORE.match(cleaned):
+        raise WhenError(WhenProblem.PAST)
     if match := _AFTER.match(cleaned):
         minutes = int(match.group("n")) * (1 if match.group("unit") == "分钟" else 60)
         return _checked(now + timedelta(minutes=minutes), now)
@@ -157,6 +166,8 @@ def _day(match: re.Match[str], now: datetime, clock: time) -> date:
         candidate = _date(today.year, month, day) if _exists(today.year, month, day) else None
         if candidate is not None and candidate >= today:
             return candidate
+        if candidate is not None and today - candidate <= RECENT_PAST:
+            raise WhenError(WhenProblem.PAST)  # 12月1日 typed on 12月3日
         return _date(today.year + 1, month, day)  # 3月1日 typed in December: next year
     if match.group("rel"):
         return today + timedelta(days=_RELATIVE_DAYS[match.group("rel")])
@@ -173,6 +184,8 @@ def _weekday_date(
     monday = today - timedelta(days=today.weekday())
     if which and which.startswith("下"):
         return monday + timedelta(days=7 + weekday)
+    if which and which.startswith("上"):
+        return monday + timedelta(days=weekday - 7)  # in the past: refused as such
     if which:  # 本周/这周: this week, even if that day has passed (then it is an error)
         return monday + timedelta(days=weekday)
     day = today + timedelta(days=(weekday - today.weekday()) % 7)

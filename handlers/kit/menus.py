@@ -1,12 +1,13 @@
 """The command menu each person sees: residents the default one; volunteers and coordinators
 a menu set for their own chat, updated when they register, leave, or change role."""
 
+import html
 import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from content.ui import BotCommands
+from content.ui import BotCommands, UiTexts
 from handlers.kit.context import Services
 from handlers.kit.roles import role_of
 from storage.models import Role
@@ -53,6 +54,17 @@ COORDINATOR = (
     "help",
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}
+
+
+def help_commands(role: Role, ui: UiTexts) -> str:
+    """The /help list of `role`'s commands (its menu, then a line of the others), as HTML."""
+    lines = [f"/{name} {html.escape(getattr(ui.commands, name))}" for name in MENUS[role]]
+    more = {
+        Role.RESIDENT: ui.chat.help_more_resident,
+        Role.VOLUNTEER: ui.chat.help_more_volunteer,
+        Role.COORDINATOR: ui.chat.help_more_coordinator,
+    }[role]
+    return "\n".join([*lines, more])
 
 
 def commands_for(role: Role, texts: BotCommands) -> list[BotCommand]:

@@ -87,9 +87,10 @@ async def on_submit(
         Outcome.SUBMITTED: texts.report_submitted,
         Outcome.UPDATED: texts.report_updated,
         Outcome.LOCKED: texts.report_locked,
-        Outcome.NOT_VOLUNTEER: texts.not_volunteer,
     }
-    await reply_html(update, answers[done.outcome].format(id=done.report_id))
+    answer = answers.get(done.outcome)
+    text = texts.not_volunteer if answer is None else answer.format(id=done.report_id)
+    await reply_html(update, text)
     if done.outcome is Outcome.SUBMITTED and done.report_id is not None:
         for hook in services.hooks.report_submitted:
             await hook(ctx, done.report_id)

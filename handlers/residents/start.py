@@ -4,14 +4,18 @@ import html
 import re
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from domain.answers import card_html
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
+from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import role_of
 from handlers.residents.aid_menu import DEEP_LINK, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
 from handlers.residents.topics import send_categories
+from storage.models import Role
 
 CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 
@@ -35,8 +39,15 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_help(update: Update, ctx: PufaContext) -> None:
-    text = ctx.services.ui.help.format(bot_username=html.escape(ctx.bot.username))
-    await reply_html(update, text, main_menu(ctx.services.ui, leave_message=True))
+    """What the bot does and the commands of the person's role (a group sees a resident's)."""
+    ui = ctx.services.ui
+    user, chat = update.effective_user, update.effective_chat
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    role = await role_of(ctx.services, user.id) if user and private else Role.RESIDENT
+    text = ui.help.format(
+        bot_username=html.escape(ctx.bot.username), commands=help_commands(role, ui)
+    )
+    await reply_html(update, text, main_menu(ui, leave_message=True))
 
 
 async def on_menu_button(update: Update, ctx: PufaContext) -> None:

@@ -79,7 +79,10 @@ def test_directory_import_replaces_samples(
     assert "1" in capsys.readouterr().out
     csv_file.write_text("name,kind,town,address\n,司法所,镇,路\n", encoding="utf-8")
     assert main(["directory", "import", str(csv_file)]) == 1
-    assert "没有导入" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "没有导入" in err and "name: 缺少这一项" in err and "Field required" not in err
+    assert main(["directory", "import", str(tmp_path / "missing.csv")]) == 1
+    assert "文件不存在" in capsys.readouterr().err
 
 
 def test_run_without_token_explains_demo(
@@ -170,3 +173,24 @@ async def test_imported_advisers_replace_the_samples(tmp_path: Path) -> None:
         found = await advisers_in(session=session, town="示例县西河镇")
     await db.dispose()
     assert [(a.village, a.name, a.sample) for a in found] == [("柳湾村", "赵律师", False)]
+
+
+def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_help:
+        main(["export", "reports", "--help"])
+    assert exit_help.value.code == 0
+    shown = capsys.readouterr().out
+    assert "用法：pufa export reports" in shown and "显示这段帮助" in shown
+    assert "usage" not in shown and "show this help" not in shown and "options" not in shown
+    for argv, said in (
+        (["export", "reports"], "缺少参数：--from, --to"),
+        (["export", "nope"], "不能是 'nope'"),
+        (["demo", "--port", "x"], "--port 的值 'x' 不对"),
+        (["export", "hours", "--from", "2026-13-01", "--to", "2026-12-01"], "日期格式应为"),
+        (["content", "check", "--what"], "不认识的参数：--what"),
+    ):
+        with pytest.raises(SystemExit) as exit_error:
+            main(argv)
+        assert exit_error.value.code == 2
+        err = capsys.readouterr().err
+        assert said in err and "error" not in err and "usage" not in err, err

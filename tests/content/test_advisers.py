@@ -139,7 +139,7 @@ def test_problems_in_the_yaml_name_file_and_field(tmp_path: Path) -> None:
     library, problems = collect(content)
     assert library is None
     assert {(p.path, p.field, p.message) for p in problems} == {
-        ("advisers.yaml[0]", "", "Value error, 示例条目的 name 要写明“示例”"),
+        ("advisers.yaml[0]", "", "示例条目的 name 要写明“示例”"),
         ("advisers.yaml[2]", "village", "towns.yaml 里 示例县城关镇 没有 '旧村'"),
         ("advisers.yaml", "village", "示例县西河镇柳湾村 写了两次"),
     }

@@ -84,7 +84,7 @@ def test_an_alias_may_name_one_campaign_only(tmp_path: Path) -> None:
     _, problems = collect(content)
     assert all(p.path == "campaigns.yaml" for p in problems)
     assert [(p.field, p.message) for p in problems] == [
-        ("[2].aliases", "Value error, 别名要 2 到 40 个字"),
+        ("[2].aliases", "别名要 2 到 40 个字"),
         ("[constitution-week].aliases", "别名 '网安周' 已经是 'cybersecurity-week' 的名称或别名"),
         ("[constitution-week].aliases", "别名 '宪法宣传周' 已经是本活动的名称或别名"),
         ("[constitution-day].aliases", "别名 '宪法日' 已经是 'constitution-week' 的名称或别名"),

@@ -230,7 +230,7 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
     assert library is None
     found = {(p.path, p.field, p.message) for p in problems}
     assert found == {
-        ("desks.yaml[3]", "hours.0", "Value error, 时间 '9点到12点' 应写成 08:30-12:00"),
+        ("desks.yaml[3]", "hours.0", "时间 '9点到12点' 应写成 08:30-12:00"),
         ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
         ("desks.yaml[county-legal-aid-centre]", "categories", "未知分类 'jobs'"),
         ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),

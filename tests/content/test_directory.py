@@ -52,6 +52,15 @@ def test_distance_of_one_degree_of_latitude() -> None:
     assert 111.0 < distance_km(30, 110, 31, 110) < 111.4
 
 
+def test_csv_problems_are_in_chinese() -> None:
+    raw = (HEADER + ",司法所,镇,路,,,abc,110\n").encode()
+    _, problems = parse_csv(raw, "points.csv")
+    assert {(p.field, p.message) for p in problems} == {
+        ("name", "缺少这一项"),
+        ("lat", "应该是数字，比如 30.25"),
+    }
+
+
 def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
     points = load_sample_directory()
     names = [p.name for p in legal_aid_points(points, "示例县东山镇")]

@@ -242,7 +242,7 @@ def test_unreadable_quiz_is_one_problem(tmp_path: Path) -> None:
     (content / "quiz.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     _, problems = collect(content)
     assert [(p.path, p.field) for p in problems] == [("quiz.yaml", "")]
-    assert "无法读取" in problems[0].message
+    assert "YAML 格式有误" in problems[0].message
 
 
 def test_without_quiz_yaml_the_library_has_no_questions(tmp_path: Path) -> None:

@@ -63,13 +63,16 @@ def test_a_date_without_year_is_the_latest_one_not_in_the_future() -> None:
     ("text", "expected"),
     [
         ("", InputProblem.EMPTY),
-        ("明天", InputProblem.DATE_FORMAT),
+        ("明天", InputProblem.DATE_FUTURE),
         ("下周三", InputProblem.DATE_FORMAT),
         ("😀", InputProblem.DATE_FORMAT),
         ("2月30日", InputProblem.DATE_INVALID),
         ("13.1", InputProblem.DATE_INVALID),
         ("2026-12-11", InputProblem.DATE_FUTURE),
         ("2027-01-01", InputProblem.DATE_FUTURE),
+        ("12月11日", InputProblem.DATE_FUTURE),  # a coming day, not last year's (too old)
+        ("12.31", InputProblem.DATE_FUTURE),
+        ("后天", InputProblem.DATE_FUTURE),
         ("2026-01-01", InputProblem.DATE_TOO_OLD),
         ("9.1", InputProblem.DATE_TOO_OLD),
     ],

@@ -26,5 +26,5 @@ def test_templates_format_with_their_placeholders(library: Library) -> None:
     }  # fmt: skip
     for value in texts.model_dump().values():
         if isinstance(value, str):
-            value.format(**values)  # a misspelt {placeholder} raises KeyError
-    assert "张三" in texts.registered.format(**values)
+            str.format(value, **values)  # a misspelt {placeholder} raises KeyError
+    assert "张三" in texts.registered.format(name="张三", town="城关镇")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from content.loader import Library
 from documents.tables import neutralise
-from domain.exports import Labels, export_hours, export_reports
+from domain.exports import Labels, export_hours, export_labels, export_reports
 from storage.db import Database
 from storage.stats import Period
 from tests.reporting import add_report, add_volunteer
@@ -22,14 +22,7 @@ EVIL = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "
 
 
 def labels(library: Library) -> Labels:
-    texts = library.ui.volunteers
-    return Labels(
-        headers=texts.export_headers,
-        activity_types=texts.activity_types,
-        topics={c.id: c.name for c in library.categories},
-        anonymous=texts.anonymous,
-        tz=ZoneInfo("Asia/Shanghai"),
-    )
+    return export_labels(library, ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.mark.parametrize("value", EVIL)
@@ -64,6 +57,7 @@ async def test_xlsx_export_reads_back_as_plain_text_with_phones(
         )
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
+    assert sheet.title == "活动报告"
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
     assert header[:5] == ["报告编号", "志愿者", "电话", "乡镇/街道", "活动类型"]

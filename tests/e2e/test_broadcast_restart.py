@@ -133,7 +133,7 @@ async def test_a_scheduled_edit_prompt_survives_a_restart(
         await bot.tap(coordinator, confirm, "✅ 确认发送")
         listing = await bot.ask(coordinator, "/scheduled")
         [row] = await coordinator_rows(bot)
-        prompt = await bot.tap(coordinator, listing, f"📝 #{row.id}")
+        prompt = await bot.tap(coordinator, listing, f"📝 改内容 #{row.id}")
         assert f"#{row.id}" in prompt.content
 
         bot = await server.restart()

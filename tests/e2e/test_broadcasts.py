@@ -282,7 +282,7 @@ async def test_scheduled_list_edit_and_cancel(quick_bot: Harness) -> None:
     listing = await bot.ask(coordinator, "/scheduled")
     assert "每周一 09:00" in listing.content and "劳动合同" in listing.content
     [row] = await _coordinator_rows(bot)
-    prompt = await bot.tap(coordinator, listing, f"📝 #{row.id}")
+    prompt = await bot.tap(coordinator, listing, f"📝 改内容 #{row.id}")
     assert f"#{row.id}" in prompt.content
     assert "已更新" in (await bot.ask(coordinator, "每周一法：讲讲工伤")).content
     assert "已取消" in await alert(bot, coordinator, listing, _cancel_data(listing, row))
@@ -293,7 +293,7 @@ async def test_scheduled_list_edit_and_cancel(quick_bot: Harness) -> None:
 
 
 def _cancel_data(listing: SentMessage, row: Broadcast) -> str:
-    return str(listing.find_button(f"✖ #{row.id}")["callback_data"])
+    return str(listing.find_button(f"✖ 取消 #{row.id}")["callback_data"])
 
 
 async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harness) -> None:
@@ -305,10 +305,10 @@ async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harnes
     year = int(label.split()[-1])
     detail = await bot.tap(coordinator, overview, label)
     assert "提前 7 天" in detail.content and "居民提醒" in detail.content
-    bot.api.press_button(coordinator, detail, "👁 ①")
+    bot.api.press_button(coordinator, detail, "👁 查看①")
     [preview] = await bot.api.wait_for_messages(COORDINATOR)
     assert "网络安全" in preview.content and "🔕 不再接收活动日提醒" in preview.button_labels()
-    muted = await bot.tap(coordinator, detail, "🔕 ①")
+    muted = await bot.tap(coordinator, detail, "🔕 静音①")
     assert "已静音" in muted.content
     prompt = await bot.tap(coordinator, muted, f"📅 设置{year}年的日期")
     assert "例如" in prompt.content

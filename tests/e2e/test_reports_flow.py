@@ -40,7 +40,7 @@ async def test_invite_register_report_restart_submit_stats_export(
         assert edited.ok
         [date] = await press(bot, user, topics, "完成")
         assert "日期" in (date.text or "")
-        for bad, words in [("明天", "没看懂"), ("2月30日", "没有这一天"), ("2020-01-01", "最近")]:
+        for bad, words in [("明天", "将来"), ("2月30日", "没有这一天"), ("2020-01-01", "最近")]:
             [reply] = await say(bot, user, bad)
             assert words in (reply.text or ""), (bad, reply.text)
         bot.api.send_photo(user)

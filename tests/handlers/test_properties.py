@@ -75,7 +75,7 @@ def test_templates_with_user_values_are_valid_html(library: Library, name: str) 
     ui = library.ui
     assert_valid_telegram_html(ui.welcome.format(name=html.escape(name)))
     assert_valid_telegram_html(ui.town_points_title.format(town=html.escape(name)))
-    assert_valid_telegram_html(ui.help.format(bot_username=html.escape(name)))
+    assert_valid_telegram_html(ui.help.format(bot_username=html.escape(name), commands=""))
 
 
 @settings(max_examples=500)

@@ -183,3 +183,52 @@ async def test_polls_are_shown_and_can_be_voted(
     assert (status, len(voted["update_ids"]), refused) == (200, 2, 400)
     [answer] = [u["poll_answer"] for u in api.state.updates if "poll_answer" in u]
     assert answer["option_ids"] == [1]
+
+
+async def test_press_returns_the_bots_answer(
+    api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("静音", callback_data="mute")]])
+    sent = await bot.send_message(7, "提醒", reply_markup=keyboard)
+    press = {"user_id": 7, "message_id": sent.message_id, "data": "mute", "wait_answer": 10}
+
+    async def answer() -> None:
+        await api.wait_until(lambda: bool(api.state.updates), "the press")
+        query = api.state.updates[-1]["callback_query"]
+        await bot.answer_callback_query(query["id"], "已静音", show_alert=True)
+
+    (status, body), _ = await asyncio.gather(
+        call(demo, "POST", "/demo/api/press", json=press), answer()
+    )
+
+    assert status == 200
+    assert body["answer"]["text"] == "已静音" and body["answer"]["show_alert"] is True
+    press_unanswered = {**press, "wait_answer": 0.2}
+    assert (await call(demo, "POST", "/demo/api/press", json=press_unanswered))[1][
+        "answer"
+    ] is None
+
+
+async def test_history_replays_both_sides_in_order(
+    api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    await call(demo, "POST", "/demo/api/send", json={"user_id": 7, "text": "/start"})
+    first = await bot.send_message(7, "你好")
+    await call(demo, "POST", "/demo/api/send", json={"user_id": 7, "text": "欠薪怎么办"})
+    await bot.edit_message_text("你好！", 7, first.message_id)
+    gone = await bot.send_message(7, "临时消息")
+    await bot.send_message(7, "卡片")
+    await bot.delete_message(7, gone.message_id)
+    await bot.send_message(8, "别人的")
+
+    status, body = await call(demo, "GET", "/demo/api/history?chat_id=7")
+
+    assert status == 200
+    assert [(v["from"], v["text"]) for v in body["messages"]] == [
+        ("user", "/start"),
+        ("bot", "你好！"),
+        ("user", "欠薪怎么办"),
+        ("bot", "卡片"),
+    ]
+    assert body["next"] == len(api.sent)
+    assert (await call(demo, "GET", "/demo/api/history"))[0] == 400

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduler.timeparse import (
+    RECENT_PAST,
     Now,
     Once,
     Weekly,
@@ -132,10 +133,15 @@ def test_iso_and_chinese_forms_round_trip(moment: datetime) -> None:
 
 
 @given(future_moments)
-def test_month_day_without_year_means_the_next_such_day(moment: datetime) -> None:
+def test_month_day_without_year_means_the_next_such_day_unless_just_gone(moment: datetime) -> None:
     text = f"{moment.month}月{moment.day}日 {moment.hour}:{moment.minute:02d}"
     if (moment.month, moment.day) == (2, 29):  # no leap day within a year of NOW
         with pytest.raises(WhenError, match="bad_date"):
+            parse_when(text, NOW)
+        return
+    this_year = date(NOW.year, moment.month, moment.day)
+    if timedelta(0) < NOW.date() - this_year <= RECENT_PAST:  # a day just gone: said so
+        with pytest.raises(WhenError, match="past"):
             parse_when(text, NOW)
         return
     result = parse_when(text, NOW)
@@ -153,3 +159,22 @@ def test_campaign_dates() -> None:
     for bad in ("2025-09-14", "9月20日-9月14日", "9月1日-11月1日", "2月30日", "下周"):
         with pytest.raises(WhenError):
             parse_dates(bad, 2026)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨天上午9点",
+        "前天 9:00",
+        "上周一 9点",
+        "1小时前",
+        "刚才",
+        "11月19日 9:00",
+        "2025-12-04 9:00",
+    ],
+)
+def test_a_time_in_the_past_is_said_to_be_past(text: str) -> None:
+    """Not "not understood": the coordinator learns the time has gone."""
+    with pytest.raises(WhenError) as error:
+        parse_when(text, NOW)
+    assert error.value.problem is WhenProblem.PAST

@@ -1,0 +1,201 @@
+"""Clearly fake sample data for `pufa demo`: volunteers (示例) in several towns, a few months
+of activity reports, residents' questions (some found no card, one marked 没解决), a few
+subscribers and a scheduled announcement. Written with the same storage functions the bot
+uses, so the demo's /stats, /export, /scheduled and the dashboard show real behaviour."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from content.loader import Library
+from content.search import SearchIndex
+from domain.answers import answer, log_entry
+from storage.broadcasts import add_broadcast
+from storage.db import Database
+from storage.models import Broadcast
+from storage.questions import log_questions, mark_unsolved
+from storage.reports import ReportData, mark_notified, submit_report
+from storage.subscriptions import ensure_recipient, set_town, toggle_category
+from storage.volunteers import (
+    VolunteerProfile,
+    create_invite,
+    get_volunteer,
+    register_volunteer,
+)
+
+SAMPLE_MONTHS = 4
+# (name, organisation) of the sample volunteers; every name says it is a sample.
+_VOLUNTEERS = (
+    ("示例志愿者·王", "示例县城关镇司法所"),
+    ("示例志愿者·李", "示例律师事务所"),
+    ("示例志愿者·张", "示例村委会"),
+    ("示例志愿者·刘", "示例县南湖街道办"),
+    ("示例志愿者·陈", "示例中学"),
+    ("示例志愿者·杨", ""),
+)
+_PLACES = ("村委会广场", "社区文化活动室", "集市路口", "中学礼堂", "村民小组院坝")
+_SUMMARIES = (
+    "（示例）宣讲宪法和民法典常识，发放宣传资料，现场解答群众提问。",
+    "（示例）结合身边案例讲解防范电信诈骗，提醒老人不要轻信陌生来电。",
+    "（示例）为外出务工人员讲解讨薪维权的渠道和需要保留的证据。",
+    "（示例）在学校开展法治课，讲解校园欺凌的危害和求助方式。",
+)
+_QUESTIONS = (
+    "老板拖欠工资三个月了怎么办",
+    "离婚后孩子的抚养费怎么算",
+    "网上买的东西坏了商家不给退",
+    "接到自称公安的电话让我转账",
+    "邻居家装修把我家墙弄裂了",
+    "怎么申请免费的法律援助",
+    "借给朋友的钱不还怎么办",
+    "干活时受伤了老板不管",
+)
+# Questions no card answers: the content gaps a coordinator should see.
+_UNANSWERED = ("宠物狗咬了人要赔多少钱", "网约车司机故意绕路怎么投诉", "小区的停车位归谁")
+
+
+@dataclass(frozen=True)
+class SampleData:
+    volunteers: int
+    reports: int
+    questions: int
+    broadcasts: int
+
+
+async def fill_sample_data(
+    db: Database,
+    library: Library,
+    index: SearchIndex,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    volunteer_id: int,
+    coordinator_id: int,
+) -> SampleData:
+    """Fills an empty database (one already filled is left alone); `volunteer_id` becomes
+    the first sample volunteer (the demo's 志愿者 role), `coordinator_id` the author of the
+    scheduled announcement."""
+    async with db.session() as session:
+        if await get_volunteer(session=session, telegram_id=volunteer_id) is not None:
+            return SampleData(0, 0, 0, 0)  # filled before
+    rng = random.Random(2026)  # the same sample every time
+    towns = [t.town for t in library.towns] or ["示例县城关镇"]
+    ids = [volunteer_id, *range(900_001, 900_001 + len(_VOLUNTEERS) - 1)]
+    async with db.session() as session:
+        invite = await create_invite(
+            session=session,
+            created_by=coordinator_id,
+            valid_for=timedelta(days=30),
+            now=now - timedelta(days=30 * SAMPLE_MONTHS),
+        )
+        places_of = {t.town: t.places for t in library.towns}
+        for telegram_id, (name, organisation) in zip(ids, _VOLUNTEERS, strict=True):
+            town = towns[ids.index(telegram_id) % len(towns)]
+            places = places_of.get(town, [])
+            profile = VolunteerProfile(
+                name=name,
+                town=town,
+                place=places[0] if places else "",
+                organisation=organisation,
+                phone=f"1380000{ids.index(telegram_id):04d}",  # not a real number
+            )
+            await register_volunteer(
+                session=session,
+                telegram_id=telegram_id,
+                code=invite.code,
+                profile=profile,
+                now=now - timedelta(days=30 * SAMPLE_MONTHS),
+            )
+    reports = await _reports(db, library, ids, towns, rng, now=now, tz=tz)
+    questions = await _questions(db, index, rng, now=now)
+    async with db.session() as session:
+        for chat_id in range(800_001, 800_013):  # sample subscribers
+            await ensure_recipient(session=session, chat_id=chat_id, now=now)
+            await toggle_category(
+                session=session,
+                chat_id=chat_id,
+                category=rng.choice(library.categories).id,
+            )
+            await set_town(session=session, chat_id=chat_id, town=rng.choice(towns))
+        await add_broadcast(session=session, broadcast=_announcement(coordinator_id, now, tz))
+    return SampleData(len(ids), reports, questions, 1)
+
+
+async def _reports(
+    db: Database,
+    library: Library,
+    volunteer_ids: list[int],
+    towns: list[str],
+    rng: random.Random,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+) -> int:
+    today = now.astimezone(tz).date()
+    types = list(library.ui.volunteers.activity_types)
+    categories = [c.id for c in library.categories]
+    stored: list[int] = []
+    async with db.session() as session:
+        for days_ago in range(30 * SAMPLE_MONTHS, 0, -3):
+            n = rng.randrange(len(volunteer_ids))
+            data = ReportData(
+                activity_type=rng.choice(types),
+                activity_date=today - timedelta(days=days_ago),
+                place=f"（示例）{rng.choice(_PLACES)}",
+                audience=rng.randrange(20, 300),
+                hours=rng.choice((1.0, 1.5, 2.0, 3.0)),
+                summary=rng.choice(_SUMMARIES),
+                town=towns[n % len(towns)],
+                topics=tuple(rng.sample(categories, 2)),
+                materials=rng.randrange(0, 400),
+            )
+            done = await submit_report(
+                session=session,
+                volunteer_id=volunteer_ids[n],
+                data=data,
+                submission_key=f"sample-{days_ago}",
+                now=now - timedelta(days=days_ago - 1),
+            )
+            stored.append(done.report_id)
+        # coordinators "were told" of these long ago: no catch-up digest at the demo's start
+        await mark_notified(session=session, report_ids=stored, now=now)
+    return len(stored)
+
+
+async def _questions(
+    db: Database, index: SearchIndex, rng: random.Random, *, now: datetime
+) -> int:
+    asked = [*_QUESTIONS, *_QUESTIONS[:4], *_UNANSWERED, _UNANSWERED[0]]
+    entries = [
+        log_entry(
+            answer(index, text),
+            telegram_id=700_001 + n,
+            chat_type="private",
+            source="text",
+            now=now - timedelta(days=rng.randrange(1, 60), minutes=n),
+        )
+        for n, text in enumerate(asked)
+    ]
+    async with db.session() as session:
+        await log_questions(session, entries)
+    unsolved = next(e for e in entries if e.matched)
+    async with db.session() as session:
+        await mark_unsolved(
+            session=session, ref=unsolved.ref, telegram_id=unsolved.telegram_id or 0
+        )
+    return len(entries)
+
+
+def _announcement(coordinator_id: int, now: datetime, tz: ZoneInfo) -> Broadcast:
+    day = (now.astimezone(tz) + timedelta(days=3)).date()
+    send_at = datetime(day.year, day.month, day.day, 9, 0, tzinfo=tz)
+    return Broadcast(
+        origin="coordinator",
+        created_by=coordinator_id,
+        text="<b>（示例）</b>近期将在城关镇文化广场举办“民法典进社区”宣讲，欢迎参加！",
+        audience="all",
+        send_at=send_at,
+        dedupe_key="sample:announcement",
+        created_at=now,
+    )

@@ -1,0 +1,117 @@
+"""The demo page in a real headless Chromium (Debian's, driven by Playwright; no browser is
+ever downloaded): switch roles, tap buttons and see the bot's answer as a toast (a stale
+button says so), see the /stats chart inline and the /export file as a download link, and
+replay the conversation, both sides and in order, after a reload. Screenshots at phone and PC
+widths go to tmp/test-output/demo/ (ignored by git) for a person to look at."""
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.demo import demo_bot
+from bot.runners import poll_until
+from bot.settings import Settings
+from content.loader import Library
+from tests.clock import ControlledClock
+
+playwright_api = pytest.importorskip(
+    "playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')"
+)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
+)
+WAIT_MS = 60_000  # generous: a busy machine
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "demo"
+WIDTHS = {"phone": (390, 844), "pc": (1280, 800)}
+
+
+@pytest.fixture
+async def demo_url(tmp_path: Path, library: Library) -> AsyncIterator[str]:
+    settings = Settings(_env_file=None, web_host="127.0.0.1")
+    stop = asyncio.Event()
+    async with demo_bot(settings, 0, clock=ControlledClock(), library=library) as (api, app):
+        polling = asyncio.create_task(poll_until(app, stop))
+        try:
+            await api.wait_until_polling()
+            yield api.url
+        finally:
+            stop.set()
+            await polling
+
+
+async def _send(page: Any, text: str) -> None:
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+
+
+async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
+    expect = playwright_api.expect
+    async with playwright_api.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page()
+            await page.goto(demo_url + "/")
+            log, toast = page.locator("#log"), page.locator("#toast")
+            await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
+
+            # The sample volunteer: registered in the sample data, so /help lists /report.
+            await page.click("#roles button[data-role=volunteer]")
+            await expect(log).to_contain_text("示例志愿者", timeout=WAIT_MS)
+            await _send(page, "/help")
+            await expect(log).to_contain_text("/myreports", timeout=WAIT_MS)
+
+            # The coordinator (in PUFA_ADMIN_IDS for the demo): a tap's answer is a toast.
+            await page.click("#roles button[data-role=coordinator]")
+            await expect(page.locator("#roles button[aria-pressed=true]")).to_have_text("协调员")
+            await expect(log).to_contain_text("你好，演示协调员", timeout=WAIT_MS)
+            await _send(page, "/campaigns")
+            overview = page.locator(".kb button", has_text="国家网络安全宣传周")
+            await overview.first.click(timeout=WAIT_MS)
+            await page.locator(".kb button", has_text="静音①").click(timeout=WAIT_MS)
+            await expect(toast).to_contain_text("已静音", timeout=WAIT_MS)
+
+            # A button of a conversation that is over says it is stale.
+            await _send(page, "/broadcast")
+            pick = page.locator(".kb button", has_text="选一张卡片")
+            await pick.wait_for(timeout=WAIT_MS)
+            await _send(page, "/cancel")
+            await expect(log).to_contain_text("已取消", timeout=WAIT_MS)
+            await pick.click()
+            await expect(toast).to_contain_text("失效", timeout=WAIT_MS)
+
+            # Photos inline, files as download links through the local API's file endpoint.
+            await _send(page, "/stats")
+            chart = page.locator(".msg img").first
+            await chart.wait_for(timeout=WAIT_MS)
+            assert await chart.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
+            await _send(page, "/export")
+            download = page.locator("a.file").first
+            await download.wait_for(timeout=WAIT_MS)
+            href = await download.get_attribute("href")
+            assert href is not None and href.startswith("/demo/api/files/")
+
+            # A reload replays both sides of the coordinator's chat, in order.
+            await page.reload()
+            await expect(log).to_contain_text("普法活动统计", timeout=WAIT_MS)
+            await expect(page.locator(".msg img").first).to_be_visible(timeout=WAIT_MS)
+            note = await page.locator("#log .note").inner_text()
+            text = (await log.inner_text()).removeprefix(note)
+            order = ["/campaigns", "国家网络安全宣传周", "/broadcast", "/cancel", "/stats"]
+            order += ["普法活动统计", "/export"]
+            position = 0
+            for part in order:  # each found after the one before it
+                position = text.find(part, position)
+                assert position >= 0, (part, text)
+            assert await page.locator(".msg.me").count() >= 4
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for name, (width, height) in WIDTHS.items():
+                await page.set_viewport_size({"width": width, "height": height})
+                await page.screenshot(path=SCREENSHOTS / f"coordinator-{name}.png")
+        finally:
+            await browser.close()
