@@ -34,8 +34,10 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def echo_bot() -> None:
-    """The reference: PTB with nothing but an echo handler, updates handled concurrently."""
+def echo_bot(concurrency: int) -> None:
+    """The reference: PTB with nothing but an echo handler, updates handled concurrently
+    (PTB's `concurrent_updates(True)` is 256 at once, each with its own connection: under
+    load httpcore's pool bookkeeping then takes most of its CPU; a lower figure avoids it)."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -47,14 +49,16 @@ def echo_bot() -> None:
         ApplicationBuilder()
         .token(os.environ["PUFA_BOT_TOKEN"])
         .base_url(os.environ["PUFA_API_BASE_URL"])
-        .concurrent_updates(True)
+        .concurrent_updates(concurrency)
         .build()
     )
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(poll_interval=0)
 
 
-async def main(users: int, per_user: int, rate: float, latency: float, reference: bool) -> None:
+async def main(
+    users: int, per_user: int, rate: float, latency: float, reference: bool, concurrency: int
+) -> None:
     async with LocalBotApi() as api:
         api.latency(latency, methods=["sendMessage"])
         data = tempfile.mkdtemp(prefix="pufa-bench-")
@@ -71,8 +75,10 @@ async def main(users: int, per_user: int, rate: float, latency: float, reference
         first = api.user(1, "首位用户")
         api.send_text(first, QUESTIONS[0])
         t0 = time.perf_counter()
-        command = [__file__, "--serve-echo"] if reference else ["-m", "bot.cli", "run"]
-        name = "the echo bot" if reference else "pufa run"
+        command = [__file__, "--serve-echo", f"--echo-concurrency={concurrency}"]
+        if not reference:
+            command = ["-m", "bot.cli", "run"]
+        name = f"the echo bot ({concurrency} at once)" if reference else "pufa run"
         proc = await asyncio.create_subprocess_exec(sys.executable, *command, env=env)
         try:
             await api.wait_for_messages(first.id, timeout=30)
@@ -111,9 +117,11 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=30, help="the bot's overall sends/s")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per sendMessage")
     parser.add_argument("--reference", action="store_true", help="time the bare echo bot")
+    parser.add_argument("--echo-concurrency", type=int, default=256, help="updates at once")
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
-        echo_bot()
+        echo_bot(args.echo_concurrency)
     else:
-        asyncio.run(main(args.users, args.per_user, args.rate, args.latency, args.reference))
+        options = (args.rate, args.latency, args.reference, args.echo_concurrency)
+        asyncio.run(main(args.users, args.per_user, *options))

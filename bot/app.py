@@ -2,6 +2,7 @@
 registration block."""
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -10,7 +11,8 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import ChatOrderProcessor
 from bot.settings import Settings
 from content.directory import load_sample_directory
-from content.loader import Library, load_library
+from content.index_cache import cached_content, default_cache_dir
+from content.loader import Library
 from content.search import SearchIndex
 from handlers import (
     broadcasts,
@@ -54,10 +56,11 @@ def build_application(
     clock: Clock = utcnow,
 ) -> PufaApplication:
     """The bot, ready to start. Content is loaded and validated and the search index built
-    here, once; tests pass a prebuilt library and index (both read-only, so one serves many
-    bots) and their clock."""
+    here, once (or both read from the cache, see content.index_cache); tests pass a
+    prebuilt library and index (both read-only, so one serves many bots) and their clock."""
     timedelta_retry_after()
-    library = library or load_library(settings.content_dir)
+    if library is None:
+        library, index = cached_content(settings.content_dir, cache_dir(settings))
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
         token,
@@ -65,10 +68,11 @@ def build_application(
         base_file_url=settings.api_file_url,
         rate_limiter=limiter,
     )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, schema=settings.database_schema)
     services = Services(
         library=library,
-        index=index or SearchIndex(library.cards.values(), library.lexicon),
+        index=index
+        or SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values()),
         db=db,
         tz=settings.tz,
         clock=clock,
@@ -116,6 +120,10 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     residents.register(app, services)  # ends with the free-text question handler
     fallback.register(app)
     errors.register(app)
+
+
+def cache_dir(settings: Settings) -> Path:
+    return settings.cache_dir or default_cache_dir()
 
 
 def volunteer_settings(settings: Settings) -> VolunteerSettings:

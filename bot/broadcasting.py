@@ -47,6 +47,8 @@ def build_broadcasting(
         poll_seconds=settings.broadcast_poll_seconds,
         volunteer_reminder_day=settings.volunteer_reminder_day,
         volunteer_reminder_time=time(settings.volunteer_reminder_hour, 0),
+        weekly_case_day=settings.weekly_case_day,
+        weekly_case_time=time(settings.weekly_case_hour, 0),
     )
     reporter = TelegramReporter(
         bot, library, settings.tz, settings.admin_ids, settings.broadcast_grace_minutes
@@ -54,7 +56,7 @@ def build_broadcasting(
     every = settings.broadcast_progress_seconds
     engine = DeliveryEngine(
         db,
-        TelegramSender(bot),
+        TelegramSender(bot, rate=settings.broadcast_rate_per_second),
         BroadcastRenderer(library),
         reporter,
         pacer,

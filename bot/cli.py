@@ -14,6 +14,8 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 from bot.settings import Settings
 from storage.db import unavailable
 
+EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -44,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
     db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
     _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
+    backup = _command(db, "backup", "在机器人运行时备份 SQLite 数据库（一致的副本）", _db_backup)
+    backup.add_argument("file", type=Path, help="备份文件（已存在则替换）")
     directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
@@ -65,6 +69,8 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         ("reports", "导出活动报告"),
         ("hours", "导出每位志愿者的服务时长"),
         ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
+        ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
+        ("reach", "导出二维码带来的居民（按活动、海报）"),
     ):
         command = _command(export, name, help_text, _export)
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
@@ -73,6 +79,29 @@ def _export_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
         command.add_argument("-o", "--output", type=Path, help="输出文件（默认按日期命名）")
         command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
         command.set_defaults(what=name)
+
+    evidence = _command(
+        export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
+    )
+    evidence.add_argument("--year", type=_year, required=True, help="YYYY")
+    evidence.add_argument("-o", "--output", type=Path, help="输出文件（默认 evidence_<年>.xlsx）")
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"年份应为四位数字：{text}")
+    return int(text)
+
+
+def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import export_evidence
+
+    data = asyncio.run(export_evidence(settings, args.year))
+    output: Path = args.output or Path(f"evidence_{args.year}.xlsx")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    print(f"已导出 {output}（{len(data)} 字节）")
+    return 0
 
 
 def _day(text: str) -> date:
@@ -113,16 +142,23 @@ def _command(
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """`pufa run` (long polling) and `pufa webhook`."""
+    from bot.instance import LostLock
     from bot.logging_setup import setup_logging
     from bot.runners import run_polling, run_webhook
 
     if not settings.token:
         print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     runner = run_webhook if args.webhook else run_polling
     try:
         asyncio.run(runner(settings, settings.token))
+    except LostLock:
+        print(
+            "失去了实例锁（数据库连接断开），已停止工作；请由服务管理器重新启动本实例。",
+            file=sys.stderr,
+        )
+        return EXIT_LOST_LOCK
     except Exception as exc:
         problem = _cannot_start(settings, exc)
         if problem is None:
@@ -161,7 +197,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import run_demo
     from bot.logging_setup import setup_logging
 
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     asyncio.run(run_demo(settings, args.port or settings.web_port))
     return 0
 
@@ -172,7 +208,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from content.search import SearchIndex
 
     library = load_library(settings.content_dir)
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
     questions: Iterable[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
     )
@@ -218,12 +254,33 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import Database
 
     async def upgrade() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, schema=settings.database_schema)
         await db.upgrade()
         await db.dispose()
 
     asyncio.run(upgrade())
     print("数据库已是最新结构。")
+    return 0
+
+
+def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import NotSqlite, backup_sqlite, sqlite_path
+
+    try:
+        source = sqlite_path(settings.database_url)
+    except NotSqlite:
+        print(
+            "PostgreSQL 请用 pg_dump 备份（例如 pg_dump -Fc -f pufa.dump 数据库名），"
+            "用 pg_restore 恢复；见 README「Deployment」。",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        size = backup_sqlite(source, args.file)
+    except FileNotFoundError:
+        print(f"找不到数据库文件 {source}。", file=sys.stderr)
+        return 1
+    print(f"已备份到 {args.file}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
     return 0
 
 

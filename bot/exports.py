@@ -1,15 +1,25 @@
-"""`pufa export reports|hours|satisfaction`: the coordinators' spreadsheets without
-Telegram."""
+"""`pufa export reports|hours|satisfaction|reach|tickets|evidence`: the coordinators'
+spreadsheets without Telegram."""
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.settings import Settings
 from content.loader import load_library
 from documents.tables import Format
+from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
+from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
+from domain.tickets import export_tickets
 from storage.db import Database
 from storage.stats import Period
+
+# Exports of counts only (no personal data), by the same arguments.
+FIGURES = {
+    "satisfaction": export_satisfaction,
+    "reach": export_reach,
+    "tickets": export_tickets,
+}
 
 
 async def export_data(
@@ -19,12 +29,12 @@ async def export_data(
     library = load_library(settings.content_dir)
     labels = export_labels(library, settings.tz)
     export = export_reports if what == "reports" else export_hours
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, schema=settings.database_schema)
     try:
         await db.upgrade()
         async with db.session() as session:
-            if what == "satisfaction":
-                return await export_satisfaction(
+            if what in FIGURES:
+                return await FIGURES[what](
                     session=session,
                     period=Period(start, end),
                     fmt=fmt,
@@ -41,3 +51,21 @@ async def export_data(
     finally:
         await db.dispose()
     return data
+
+
+async def export_evidence(settings: Settings, year: int) -> bytes:
+    """The year's 考核 evidence workbook."""
+    library = load_library(settings.content_dir)
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session:
+            return await evidence_workbook(
+                session=session,
+                year=year,
+                library=library,
+                tz=settings.tz,
+                today=datetime.now(settings.tz).date(),
+            )
+    finally:
+        await db.dispose()

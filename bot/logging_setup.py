@@ -1,13 +1,51 @@
-"""Logging: one line per record, with httpx's per-request chatter turned down."""
+"""Logging: one line per record, plain text by default or one JSON object per line
+(PUFA_LOG_FORMAT=json), with httpx's per-request chatter turned down.
 
+What residents write never reaches a log at INFO or above: handlers log only ids and kinds
+(handlers.kit.errors.describe), SQL parameters are hidden from database errors
+(storage.db), and as a last guard every line has phone-number-like digit runs masked."""
+
+import json
 import logging
+import re
+from datetime import UTC, datetime
+from typing import Literal
+
+# Mainland mobiles (11 digits from 1[3-9], spaces or dashes allowed), landlines (0xx-xxxxxxxx)
+PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d(?:[ -]?\d){8}|0\d{2,3}[ -]?\d{7,8})(?!\d)")
 
 
-def setup_logging(level: str = "INFO") -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def mask_phones(text: str) -> str:
+    return PHONE.sub(lambda match: "*" * len(match[0]), text)
+
+
+class PlainFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_phones(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """{"time", "level", "logger", "message"[, "error"]} on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": mask_phones(record.getMessage()),
+        }
+        if record.exc_info:
+            entry["error"] = mask_phones(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str = "INFO", style: Literal["plain", "json"] = "plain") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if style == "json" else PlainFormatter())
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)

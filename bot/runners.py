@@ -1,4 +1,8 @@
-"""Long-running modes: polling and webhook (aiohttp), both stopped cleanly by SIGINT/SIGTERM."""
+"""Long-running modes: polling and webhook (aiohttp), both stopped cleanly by SIGINT/SIGTERM.
+
+Both serve the web app from the start and act only while holding the bot's instance lock
+(see bot.instance): a second process of the same bot stands by until the first one is gone.
+"""
 
 import asyncio
 import contextlib
@@ -11,9 +15,12 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import build_application, on_startup
+from bot.instance import Instance, LostLock, Role, bot_id, hold_until_stopped, wait_for_lock
+from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app
 from bot.settings import Settings
 from handlers.kit.context import PufaApplication
+from storage.locks import InstanceLock, instance_lock
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +41,15 @@ async def serving(server: web.Application, settings: Settings) -> AsyncIterator[
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()
-        log.info("web app listening on %s:%s", settings.web_host, settings.web_port)
+        port = runner.addresses[0][1] if runner.addresses else settings.web_port
+        log.info("web app listening on %s:%s", settings.web_host, port)
         yield
     finally:
         await runner.cleanup()
 
 
 async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
+    """Poll with no instance lock (the demo: one process, its own local server)."""
     async with app:
         await on_startup(app)
         await app.start()
@@ -53,9 +62,7 @@ async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
 
 
 async def run_polling(settings: Settings, token: str) -> None:
-    app = build_application(settings, token)
-    async with serving(build_web_app(app), settings):
-        await poll_until(app, stop_event())
+    await _serve(settings, token, None)
 
 
 async def run_webhook(settings: Settings, token: str) -> None:
@@ -65,15 +72,76 @@ async def run_webhook(settings: Settings, token: str) -> None:
         path=urlsplit(settings.webhook_url).path or "/",
         secret=settings.webhook_secret.get_secret_value(),
     )
+    await _serve(settings, token, route)
+
+
+async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> None:
+    """Stand by until this instance holds the lock, then act until stopped; LostLock if the
+    lock goes meanwhile."""
     app = build_application(settings, token)
+    instance, metrics = Instance(), Metrics()
+    app.update_observers += [metrics.observe, lambda *_: instance.handled(app.services.now())]
     stop = stop_event()
+    lock = instance_lock(settings.database_url, bot_id(token), schema=settings.database_schema)
+    try:
+        async with serving(
+            build_web_app(
+                app,
+                route,
+                instance=instance,
+                metrics=metrics,
+                metrics_token=settings.metrics_token.get_secret_value()
+                if settings.metrics_token
+                else None,
+            ),
+            settings,
+        ):
+            if await wait_for_lock(lock, instance, stop, settings.lock_check_seconds):
+                await _act(app, instance, settings, route, lock, stop)
+    finally:
+        await lock.release()
+
+
+async def _act(
+    app: PufaApplication,
+    instance: Instance,
+    settings: Settings,
+    route: WebhookRoute | None,
+    lock: InstanceLock,
+    stop: asyncio.Event,
+) -> None:
+    """The active instance's life: start, take updates until stopped (or the lock is lost),
+    then finish what is in flight: queued updates, the engine's sends."""
     async with app:
         await on_startup(app)
         await app.start()
-        await app.bot.set_webhook(
-            settings.webhook_url, secret_token=route.secret, allowed_updates=Update.ALL_TYPES
-        )
-        async with serving(build_web_app(app, route), settings):
-            log.info("webhook at %s", route.path)
-            await stop.wait()
-        await app.stop()
+        try:
+            if route is None:
+                assert app.updater is not None
+                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                log.info("active: polling as @%s", app.bot.username)
+            else:
+                await _set_webhook(app, settings, route)
+                log.info("active: webhook at %s", route.path)
+            instance.role = Role.ACTIVE
+            await hold_until_stopped(lock, stop, settings.lock_check_seconds)
+        except LostLock:
+            log.error("lost the instance lock: stopping at once (another instance may be active)")
+            raise
+        finally:
+            instance.role = Role.STOPPING
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            log.info("stopped: queued updates handled, delivery engine stopped")
+
+
+async def _set_webhook(app: PufaApplication, settings: Settings, route: WebhookRoute) -> None:
+    assert settings.webhook_url is not None
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=route.secret,
+        allowed_updates=Update.ALL_TYPES,
+        max_connections=settings.webhook_max_connections,
+        drop_pending_updates=settings.webhook_drop_pending,
+    )

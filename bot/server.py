@@ -1,6 +1,6 @@
 """The bot's own web app, served on PUFA_WEB_HOST:PUFA_WEB_PORT in both `pufa run` and
-`pufa webhook`: `/healthz`, and in webhook mode the route Telegram posts updates to. Other
-web features (metrics, the coordinators' dashboard) add their routes to this one app."""
+`pufa webhook`: `/healthz`, `/metrics`, and in webhook mode the route Telegram posts updates
+to. Other web features (the coordinators' dashboard) add their routes to this one app."""
 
 import json
 import logging
@@ -12,12 +12,15 @@ from aiohttp import web
 from telegram import Update
 
 import dashboard
+from bot.instance import Instance, Role
+from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # Telegram's updates are far smaller; anything bigger is refused (413)
 APP_KEY = web.AppKey("pufa_application", PufaApplication)
+INSTANCE_KEY = web.AppKey("pufa_instance", Instance)
 
 
 @dataclass(frozen=True)
@@ -26,22 +29,66 @@ class WebhookRoute:
     secret: str
 
 
-def build_web_app(app: PufaApplication, webhook: WebhookRoute | None = None) -> web.Application:
+def build_web_app(
+    app: PufaApplication,
+    webhook: WebhookRoute | None = None,
+    *,
+    instance: Instance | None = None,
+    metrics: Metrics | None = None,
+    metrics_token: str | None = None,
+) -> web.Application:
+    """The web app; `instance` says whether this process is active (without one, as in
+    tests of a single in-process bot, it is)."""
+    instance = instance or Instance(Role.ACTIVE)
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
+    server[INSTANCE_KEY] = instance
     server.router.add_get("/healthz", _health)
+    if metrics is not None:
+        server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
     dashboard.mount(server, app)
     if webhook is not None:
-        server.router.add_post(webhook.path, _webhook_receiver(app, webhook.secret))
+        server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server
 
 
-async def _health(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+async def _health(request: web.Request) -> web.Response:
+    """200 only on the active instance with its database and scheduler working (a load
+    balancer sends webhooks to it alone); 503 otherwise, with the same JSON saying why."""
+    app, instance = request.app[APP_KEY], request.app[INSTANCE_KEY]
+    database = await app.services.db.ping()
+    scheduler = app.services.broadcasting.running
+    healthy = instance.active and database and scheduler
+    last = instance.last_update_at
+    body = {
+        "ok": healthy,
+        "role": instance.role.value,
+        "database": database,
+        "scheduler": scheduler,
+        "last_update_at": last.isoformat() if last else None,
+    }
+    return web.json_response(body, status=200 if healthy else 503)
 
 
-def _webhook_receiver(app: PufaApplication, secret: str) -> Any:
+def _metrics_page(
+    app: PufaApplication, instance: Instance, metrics: Metrics, token: str | None
+) -> Any:
+    wanted = f"Bearer {token}".encode() if token else None
+
+    async def page(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").encode()
+        if wanted is not None and not secrets.compare_digest(given, wanted):
+            return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
+        body = await metrics.render(app, instance)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+    return page
+
+
+def _webhook_receiver(app: PufaApplication, instance: Instance, secret: str) -> Any:
     async def receive(request: web.Request) -> web.Response:
+        if not instance.active:  # a standby, or stopping: Telegram retries (the active one)
+            return web.Response(status=503)
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook request without the right secret refused")

@@ -19,12 +19,18 @@ class Settings(BaseSettings):
     api_base_url: str = "https://api.telegram.org/bot"
     bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = None  # PostgreSQL: this bot's schema (several districts)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Shanghai"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    webhook_drop_pending: bool = False  # drop the updates Telegram queued while the bot was down
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    metrics_token: SecretStr | None = None  # if set, /metrics wants `Authorization: Bearer …`
+    # How often a standby tries to become active, and the active one checks it still is.
+    lock_check_seconds: float = Field(default=1.0, gt=0, le=60)
     content_dir: Path | None = None
     # The coordinators' dashboard: the address its login links use (behind a reverse proxy,
     # e.g. https://pufa.example.org); default http://PUFA_WEB_HOST:PUFA_WEB_PORT.
@@ -32,7 +38,10 @@ class Settings(BaseSettings):
     dashboard_link_minutes: int = Field(default=10, ge=1, le=60)
     dashboard_session_hours: int = Field(default=8, ge=1, le=24 * 30)
     seeds_dir: Path | None = None
+    # The search index built from the content, cached here (default: ~/.cache/pufa-bot).
+    cache_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
     # Questions per user per minute before the bot politely asks them to slow down.
     user_rate_per_minute: int = Field(default=20, ge=1)
     # Volunteers' activity reports (issue 3).
@@ -59,6 +68,8 @@ class Settings(BaseSettings):
     pace_private_replies: bool = False
     volunteer_reminder_day: int = Field(default=25, ge=0, le=31)  # 0: no month-end reminder
     volunteer_reminder_hour: int = Field(default=10, ge=0, le=23)
+    weekly_case_day: int = Field(default=5, ge=0, le=7)  # ISO weekday of 一周一案; 0: none
+    weekly_case_hour: int = Field(default=19, ge=0, le=23)
     # Residents' messages to duty staff (issue 14): how often unanswered ones are looked for.
     ticket_check_seconds: float = Field(default=60, gt=0)
 

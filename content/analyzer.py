@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 
 import jieba
 
@@ -34,6 +35,19 @@ class Analyzer:
         self._stopwords = frozenset(lexicon.stopwords)
         self._tokenizer = _build_tokenizer({*lexicon.terms, *self._canonical, *own_terms})
         self._pinyin = _load_pinyin()
+
+    def __getstate__(self) -> dict[str, object]:
+        """For the on-disk index cache: the jieba tokenizer (it holds a lock) is stored as
+        its trimmed dictionary and rebuilt from it."""
+        state = dict(self.__dict__)
+        tokenizer = state.pop("_tokenizer")
+        state["_dictionary"] = (tokenizer.FREQ, tokenizer.total)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        freq, total = cast(tuple[dict[str, int], int], state.pop("_dictionary"))
+        self.__dict__.update(state)
+        self._tokenizer = _tokenizer(freq, total)
 
     def words(self, text: str) -> list[str]:
         """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped."""
@@ -69,8 +83,12 @@ def _build_tokenizer(own_terms: set[str]) -> jieba.Tokenizer:
     with dictionary.open("rb") as handle:
         kept = [line for line in handle if int(line.split(b" ", 2)[1]) >= MIN_DICTIONARY_FREQ]
     kept.extend(f"{term} {OWN_TERM_FREQ}\n".encode() for term in sorted(own_terms) if term)
+    return _tokenizer(*jieba.Tokenizer().gen_pfdict(io.BytesIO(b"".join(kept))))
+
+
+def _tokenizer(freq: dict[str, int], total: int) -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(b"".join(kept)))
+    tokenizer.FREQ, tokenizer.total = freq, total
     tokenizer.initialized = True
     return tokenizer
 

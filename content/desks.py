@@ -5,7 +5,7 @@ hours are wall-clock times in that zone. Holidays close a desk; a 调休 working
 opens it with its Monday hours (content.office_hours.MAKEUP_DAY_HOURS_OF).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
@@ -31,6 +31,8 @@ class Desk(BaseModel):
     name: str = Field(min_length=2, max_length=80)
     kind: DeskKind
     towns: list[str] = Field(min_length=1)
+    # A village adviser's desk: the villages (communities) whose adviser it is (towns.yaml).
+    villages: list[str] = Field(default_factory=list)
     categories: list[str] = Field(min_length=1)
     staff_chat_id: int | None = Field(default=None, lt=0)  # a staff group (negative id)
     staff: list[int] = Field(default_factory=list)  # Telegram user ids of duty staff
@@ -52,6 +54,8 @@ class Desk(BaseModel):
             raise ValueError("staff_chat_id 和 staff 至少填一个")
         if any(user <= 0 for user in self.staff):
             raise ValueError("staff 里的 Telegram 用户 ID 应是正整数")
+        if self.villages and self.kind != "village_adviser":
+            raise ValueError("只有 village_adviser 才写 villages")
         if self.escalate_after_hours <= self.reply_within_hours:
             raise ValueError("escalate_after_hours 应大于 reply_within_hours")
         seen: set[int] = set()
@@ -71,25 +75,27 @@ class Desk(BaseModel):
 def load_desks(
     path: Path,
     *,
-    towns: set[str],
+    towns: Mapping[str, Sequence[str]],
     categories: set[str],
     problems: list[Problem],
     notes: list[Problem],
 ) -> list[Desk]:
-    """The desks of `path` (none when the file is absent), their problems and notes."""
+    """The desks of `path` (none when the file is absent), their problems and notes; `towns`
+    maps each town of towns.yaml to its villages."""
     if not path.exists():
         return []
     desks = load_list(path, Desk, problems)
     problems.extend(check_desks(desks, towns, categories, path.name))
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
-        Problem(path.name, "towns", f"没有值班台负责 '{town}'") for town in sorted(towns - served)
+        Problem(path.name, "towns", f"没有值班台负责 '{town}'")
+        for town in sorted(set(towns) - served)
     )
     return desks
 
 
 def check_desks(
-    desks: list[Desk], towns: set[str], categories: set[str], name: str
+    desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
 ) -> list[Problem]:
     found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
     for desk in desks:
@@ -98,6 +104,12 @@ def check_desks(
             Problem(where, "towns", f"towns.yaml 里没有 '{town}'")
             for town in desk.towns
             if town not in towns
+        ]
+        places = {place for town in desk.towns for place in towns.get(town, ())}
+        found += [
+            Problem(where, "villages", f"towns.yaml 里 {'、'.join(desk.towns)} 没有 '{village}'")
+            for village in desk.villages
+            if village not in places
         ]
         found += [
             Problem(where, "categories", f"未知分类 '{category}'")

@@ -94,10 +94,9 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     )
     seed_files = {s.file for s in seeds}
     legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
-    town_names = {t.town for t in towns}
     desks = load_desks(
         content_dir / "desks.yaml",
-        towns=town_names,
+        towns={t.town: t.places for t in towns},
         categories=category_ids,
         problems=problems,
         notes=notes,

@@ -254,6 +254,36 @@ def parse_date(text: str, *, today: date, max_age_days: int) -> date:
     return result
 
 
+_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
+EVENT_PAST_DAYS, EVENT_AHEAD_DAYS = 60, 365
+
+
+def parse_event_date(text: str, *, today: date) -> date:
+    """An event's day for its QR code: 今天/明天/后天, 2026-12-04, 12月4日 (without a year, the
+    coming such date, or a recent past one); at most EVENT_PAST_DAYS ago and
+    EVENT_AHEAD_DAYS ahead."""
+    value = normalise(text, fold=True).replace(" ", "")
+    if not value:
+        raise InputError(InputProblem.EMPTY)
+    if value in _AHEAD:
+        return today + timedelta(days=_AHEAD[value])
+    if full := _FULL.match(value):
+        year, month, day = (int(g) for g in full.groups())
+        result = _make_date(year, month, day)
+    elif short := _SHORT.match(value):
+        month, day = int(short[1]), int(short[2])
+        result = _make_date(today.year, month, day)
+        if result < today - timedelta(days=EVENT_PAST_DAYS):
+            result = _make_date(today.year + 1, month, day)
+    else:
+        raise InputError(InputProblem.DATE_FORMAT)
+    if result > today + timedelta(days=EVENT_AHEAD_DAYS):
+        raise InputError(InputProblem.DATE_FUTURE)
+    if result < today - timedelta(days=EVENT_PAST_DAYS):
+        raise InputError(InputProblem.DATE_TOO_OLD)
+    return result
+
+
 def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)

@@ -7,11 +7,12 @@ score is under `threshold` gets no card (an honest fallback); one whose runner-u
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
+from content.case_library import Case
 from content.models import Card, Lexicon
 from content.search_rules import Gate, Intents
 
@@ -37,6 +38,13 @@ SUGGESTION_RATIO = 0.5
 # (see Gate.evidence).
 EVIDENCE_POINTS = 3
 EVIDENCE_RATIO = 1.6
+# Case cards (以案释法) are a second kind of document with an index of their own, so adding
+# them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
+# offered when the question asks for one (a cue word) or matches it this well on its own.
+CASE_FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "body": 0.6}
+CASE_CUES = ("案例", "案子", "判例", "以案释法", "真实的例子", "真事", "一周一案")
+CASE_THRESHOLD = 8.0
+CASE_CUE_THRESHOLD = 3.0
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,10 @@ class SearchIndex:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         ambiguity_ratio: float = DEFAULT_AMBIGUITY_RATIO,
+        cases: Iterable[Case] = (),
     ) -> None:
         self._cards = list(cards)
+        self._cases = list(cases)
         self.threshold = threshold
         self.ambiguity_ratio = ambiguity_ratio
         self.analyzer = Analyzer(lexicon, (kw for c in self._cards for kw in c.keywords))
@@ -115,6 +125,38 @@ class SearchIndex:
         self._samples = _SampleQuestions(self._cards)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
+        self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
+        self._case_phrases = _phrase_postings(self._cases)
+
+    @staticmethod
+    def asks_for_case(query: str) -> bool:
+        text = normalize(query)
+        return any(c in text for c in CASE_CUES)
+
+    def search_cases(self, query: str, limit: int = 3) -> list[Candidate]:
+        """Case cards for `query`, best first: those scoring CASE_THRESHOLD, or, when the
+        question asks for a case (案例, 真实的例子...), CASE_CUE_THRESHOLD."""
+        text = normalize(query)
+        words = set(self.analyzer.words(text))
+        cue = self.asks_for_case(text)
+        words -= {w for w in words if any(w in c for c in CASE_CUES)}
+        scores: defaultdict[int, float] = defaultdict(float)
+        phrases = {p for p in self._case_phrases if p in text}
+        for postings, terms, weight in (
+            (self._case_words, words, 1.0),
+            (self._case_phrases, phrases, PHRASE_WEIGHT),
+        ):
+            for term in terms:
+                for doc, value in postings.get(term, {}).items():
+                    scores[doc] += weight * value
+        scale = max(1, len(words)) ** LENGTH_EXPONENT
+        floor = CASE_CUE_THRESHOLD if cue else CASE_THRESHOLD
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [
+            Candidate(self._cases[doc].id, self._cases[doc].title, round(score / scale, 3))
+            for doc, score in ranked
+            if score / scale >= floor
+        ][:limit]
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
@@ -152,12 +194,12 @@ class SearchIndex:
 
 
 def _bm25f(
-    cards: list[Card], analyze: Callable[[str], list[str]], weights: dict[str, float]
+    cards: Sequence[Card | Case], analyze: Callable[[str], list[str]], weights: dict[str, float]
 ) -> Postings:
     """Per term, each card's precomputed BM25F contribution (idf times saturated weight)."""
     fields = [{name: Counter(analyze(_field_text(c, name))) for name in weights} for c in cards]
     avg_len = {
-        name: max(1.0, sum(sum(f[name].values()) for f in fields) / len(fields))
+        name: max(1.0, sum(sum(f[name].values()) for f in fields) / max(1, len(fields)))
         for name in weights
     }
     weighted: defaultdict[str, dict[int, float]] = defaultdict(dict)
@@ -174,7 +216,7 @@ def _bm25f(
     return postings
 
 
-def _phrase_postings(cards: list[Card]) -> Postings:
+def _phrase_postings(cards: Sequence[Card | Case]) -> Postings:
     """Keyword -> cards listing it, weighted by how rare the keyword is among cards."""
     owners: defaultdict[str, set[int]] = defaultdict(set)
     for doc, card in enumerate(cards):
@@ -223,6 +265,6 @@ def _char_pairs(text: str) -> set[str]:
     return {a + b for a, b in pairwise(chars)}
 
 
-def _field_text(card: Card, name: str) -> str:
+def _field_text(card: Card | Case, name: str) -> str:
     value = getattr(card, name)
     return " ".join(value) if isinstance(value, list) else str(value)

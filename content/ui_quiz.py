@@ -36,6 +36,7 @@ class QuizTexts(BaseModel):
     join_button: str
     new_button: str
     export_button: str
+    export_csv_button: str
     recent_title: str
     recent_line: str
     status_waiting: str

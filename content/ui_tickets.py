@@ -28,6 +28,7 @@ class TicketTexts(BaseModel):
     private_only: str
     no_desk: str
     already_sent: str
+    too_many: str
     sent_open: str
     sent_closed: str
     sent_footer: str
@@ -64,6 +65,11 @@ class TicketTexts(BaseModel):
     not_staff: str
     reminder: str
     escalation: str
-    export_usage: str
+    queue_title: str
+    queue_line: str
+    queue_empty: str
+    status_open: str
+    status_taken: str
+    show_button: str
     export_caption: str
     export_headers: dict[str, str]

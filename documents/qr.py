@@ -2,8 +2,7 @@
 
 import io
 from pathlib import Path
-
-import qrcode
+from typing import Any
 
 
 def card_link(bot_username: str, card_id: str) -> str:
@@ -13,7 +12,7 @@ def card_link(bot_username: str, card_id: str) -> str:
 def write_card_qr(bot_username: str, card_id: str, output: Path) -> str:
     """Write the PNG and return the link it encodes."""
     link = card_link(bot_username, card_id)
-    image = qrcode.make(link, box_size=10, border=4)
+    image = _qr(link)
     output.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(output))
     return link
@@ -22,5 +21,12 @@ def write_card_qr(bot_username: str, card_id: str, output: Path) -> str:
 def qr_png(link: str) -> bytes:
     """A QR code PNG of any link (e.g. a volunteer invite), as bytes to send."""
     out = io.BytesIO()
-    qrcode.make(link, box_size=10, border=4).save(out)
+    _qr(link).save(out)
     return out.getvalue()
+
+
+def _qr(link: str) -> Any:
+    """Imported here: qrcode brings PIL, which a bot that makes no QR code need not load."""
+    import qrcode
+
+    return qrcode.make(link, box_size=10, border=4)

@@ -1,4 +1,4 @@
-"""A minimal streaming XLSX writer: one sheet, rows written as they come.
+"""A minimal streaming XLSX writer: sheets one after another, rows written as they come.
 
 It exists for speed and memory: openpyxl (even write-only, with lxml) makes an object per cell
 and took over 10 s to export 100,000 reports; this writes each chunk of rows as one string
@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 Value = str | int | float | date | datetime | None
@@ -32,23 +33,38 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-CONTENT_TYPES = f"""{HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+
+def content_types(sheets: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return f"""{HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
 <Default Extension="xml" ContentType="application/xml"/>\
 <Override PartName="/xl/workbook.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-<Override PartName="/xl/worksheets/sheet1.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-<Override PartName="/xl/styles.xml" \
+{overrides}<Override PartName="/xl/styles.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
 </Types>"""
+
+
 ROOT_RELS = f"""{HEAD}<Relationships xmlns="{PKG_REL_NS}">\
 <Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>\
 </Relationships>"""
-WORKBOOK_RELS = f"""{HEAD}<Relationships xmlns="{PKG_REL_NS}">\
-<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>\
-<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/>\
-</Relationships>"""
+
+
+def workbook_rels(sheets: int) -> str:
+    """Sheets are rId1..rIdN, the styles rId<N+1>."""
+    worksheets = "".join(
+        f'<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    styles = f'<Relationship Id="rId{sheets + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
+    return f'{HEAD}<Relationships xmlns="{PKG_REL_NS}">{worksheets}{styles}</Relationships>'
+
+
 XFS = "".join(
     f'<xf numFmtId="{fmt}" fontId="{bold}" fillId="0" borderId="0" xfId="0"'
     f' applyNumberFormat="{int(fmt > 0)}" applyFont="{bold}"/>'
@@ -102,28 +118,34 @@ def text(value: str) -> str:
 
 
 class XlsxWriter:
-    """One worksheet streamed into a zip in memory; `finish()` returns the file's bytes."""
+    """Worksheets streamed into a zip in memory, one after another (`add_sheet` starts the
+    next); `finish()` returns the file's bytes."""
 
     def __init__(self, title: str) -> None:
         self._out = io.BytesIO()
         self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
-        name = quoteattr(sheet_name(title))
-        workbook = (
-            f'{HEAD}<workbook {NS} xmlns:r="{REL_NS}"><sheets>'
-            f'<sheet name={name} sheetId="1" r:id="rId1"/></sheets></workbook>'
-        )
-        for path, xml in (
-            ("[Content_Types].xml", CONTENT_TYPES),
-            ("_rels/.rels", ROOT_RELS),
-            ("xl/workbook.xml", workbook),
-            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-            ("xl/styles.xml", STYLES),
-        ):
-            self._zip.writestr(path, xml)
-        self._sheet = self._zip.open("xl/worksheets/sheet1.xml", "w")
+        self._titles: list[str] = []
+        self._sheet: Any = None
+        self.add_sheet(title)
+
+    def add_sheet(self, title: str) -> None:
+        """Ends the current sheet and starts the next (names made unique as Excel needs)."""
+        self._end_sheet()
+        name, n = sheet_name(title), 1
+        while name.lower() in (t.lower() for t in self._titles):
+            n += 1
+            name = f"{sheet_name(title)[: 31 - len(str(n)) - 1]}~{n}"
+        self._titles.append(name)
+        self._sheet = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w")
         self._sheet.write(f"{HEAD}<worksheet {NS}><sheetData>".encode())
         self._rows = 0
         self._columns: list[str] = []
+
+    def _end_sheet(self) -> None:
+        if self._sheet is not None:
+            self._sheet.write(b"</sheetData></worksheet>")
+            self._sheet.close()
+            self._sheet = None
 
     def add_rows(self, rows: Iterable[Sequence[Value]], *, bold: bool = False) -> None:
         """Append rows (one compressed write per call); `bold` for a header."""
@@ -157,8 +179,21 @@ class XlsxWriter:
         return f'<c r="{ref}" t="inlineStr"{style}><is><t{space}>{text(value)}</t></is></c>'
 
     def finish(self) -> bytes:
-        """Close the sheet and the zip; the writer cannot be used afterwards."""
-        self._sheet.write(b"</sheetData></worksheet>")
-        self._sheet.close()
+        """Close the sheets and the zip; the writer cannot be used afterwards."""
+        self._end_sheet()
+        count = len(self._titles)
+        sheets = "".join(
+            f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(self._titles, 1)
+        )
+        workbook = f'{HEAD}<workbook {NS} xmlns:r="{REL_NS}"><sheets>{sheets}</sheets></workbook>'
+        for path, xml in (
+            ("[Content_Types].xml", content_types(count)),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", workbook_rels(count)),
+            ("xl/styles.xml", STYLES),
+        ):
+            self._zip.writestr(path, xml)
         self._zip.close()
         return self._out.getvalue()

@@ -3,9 +3,11 @@ reading a coordinator's numbers, and the leaderboard as text."""
 
 import html
 import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from content.campaigns import Campaign
@@ -13,7 +15,7 @@ from content.quiz import QuizQuestion
 from content.ui_quiz import QuizTexts
 from documents.tables import Format, TableWriter
 from storage.models import QuizAttempt, QuizContest
-from storage.quiz import Board, TownLine
+from storage.quiz import Board, Given, Press, TownLine
 
 PRACTICE_QUESTIONS = 5
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 20
@@ -73,6 +75,81 @@ def mark(
     return Marked(
         correct, int(correct and not late), int(counted / timedelta(milliseconds=1)), late
     )
+
+
+def question_at(
+    bank: Sequence[QuizQuestion], question_ids: str, position: int
+) -> QuizQuestion | None:
+    """The question at `position` of an attempt or round (None if the bank lost it)."""
+    ids = split_ids(question_ids)
+    if position >= len(ids):
+        return None
+    return next((q for q in bank if q.id == ids[position]), None)
+
+
+class Refusal(StrEnum):
+    STALE = "stale"  # forged, or an attempt that is gone
+    NOT_YOURS = "not_yours"
+    ALREADY = "already"  # a question already answered (a replay, a second press)
+    CLOSED = "closed"  # the contest has closed
+    PICK_FIRST = "pick_first"  # 提交 with nothing ticked
+
+
+@dataclass(frozen=True)
+class Tick:
+    ticks: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: QuizQuestion
+    chosen: list[int]
+    marked: Marked
+    total: int
+
+    def given(self) -> Given:
+        chosen = ",".join(map(str, self.chosen))
+        marked = self.marked
+        return Given(self.question.id, chosen, marked.correct, marked.points, marked.elapsed_ms)
+
+
+def judge(
+    press: Press | None,
+    bank: Sequence[QuizQuestion],
+    *,
+    user_id: int,
+    position: int,
+    token: str,
+    option: str | None,
+    now: datetime,
+) -> Refusal | Tick | Answer:
+    """What a press on an attempt's question does: refused (and why), a tick of a multiple
+    choice, or an answer marked against the clock. `option` is the pressed option's index as
+    the button carries it; None for 提交."""
+    if press is None or not secrets.compare_digest(press.token, token):
+        return Refusal.STALE
+    if press.telegram_id != user_id:
+        return Refusal.NOT_YOURS
+    question = question_at(bank, press.question_ids, position)
+    if press.finished or press.position != position or question is None:
+        return Refusal.ALREADY
+    if press.closes_at is not None and now >= press.closes_at:
+        return Refusal.CLOSED
+    count = len(question.options)
+    if option is None:
+        chosen = picked(press.picked, count)
+        if not chosen:
+            return Refusal.PICK_FIRST
+    else:
+        index = int(option) if option.isascii() and option.isdigit() and len(option) == 1 else -1
+        if not 0 <= index < count:
+            return Refusal.STALE
+        if question.kind == "multiple":
+            return Tick(toggle(press.picked, index, count))
+        chosen = [index]
+    limit = timedelta(seconds=press.seconds) if press.seconds is not None else None
+    marked = mark(question, chosen, asked_at=press.asked_at or now, now=now, limit=limit)
+    return Answer(question, chosen, marked, len(split_ids(press.question_ids)))
 
 
 def picked(value: str, options: int) -> list[int]:

@@ -2,19 +2,22 @@
 should be answered, what the resident may type, and the figures coordinators export."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.desks import Desk, desks_for, next_opening, open_at
+from content.loader import Library
 from content.office_hours import Holidays
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
+from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
 MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
+MAX_WAITING = 3  # a resident's unanswered messages before a new one must wait
 FIGURE_COLUMNS = (
     "desk",
     "month",
@@ -38,15 +41,28 @@ def choose_desk(
     desks: Sequence[Desk], *, town: str, category: str, desk_id: str = ""
 ) -> Desk | None:
     """The desk a message goes to: the one asked for by id (a village adviser's), else the
-    first (file order) serving the town and taking the category, else the first serving the
-    town; village advisers only when asked for by id (they serve one village, not the town)."""
+    first (file order) serving the town and taking the category, else the town's 司法所 (the
+    first desk of the town when it has none); village advisers only when asked for by id
+    (they serve one village, not the town)."""
     if desk_id:
         return next((d for d in desks if d.id == desk_id), None)
     general = [d for d in desks if d.kind != "village_adviser"]
-    for found in (desks_for(general, town=town, category=category), desks_for(general, town=town)):
-        if found:
-            return found[0]
-    return None
+    if found := desks_for(general, town=town, category=category):
+        return found[0]
+    of_town = sorted(desks_for(general, town=town), key=lambda d: d.kind != "judicial_office")
+    return of_town[0] if of_town else None
+
+
+def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | None:
+    """The desk of a village's legal adviser, if one is configured."""
+    return next(
+        (
+            d
+            for d in desks
+            if d.kind == "village_adviser" and town in d.towns and village in d.villages
+        ),
+        None,
+    )
 
 
 def deadlines(
@@ -115,18 +131,14 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
 
 
 async def export_tickets(
-    *,
-    session: AsyncSession,
-    first: date,
-    last: date,
-    fmt: Format,
-    tz: tzinfo,
-    headers: Mapping[str, str],
-    desk_names: Mapping[str, str],
+    *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> bytes:
-    """Tickets opened from `first` to `last` (local dates, inclusive) by desk and month."""
-    start = datetime.combine(first, time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
+    """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
+    answered, answered by the deadline, rated, rated 满意, the average rating."""
+    headers = library.ui.tickets.export_headers
+    desk_names = {d.id: d.name for d in library.desks}
+    start = datetime.combine(period.start, time(), tzinfo=tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
     rows = await ticket_figure_rows(session=session, start=start, end=end)
     writer = TableWriter(fmt, "tickets", [headers[c] for c in FIGURE_COLUMNS])
     table: list[list[Cell]] = []

@@ -3,7 +3,7 @@ nudges stored as scheduled broadcasts (keyed, so storing again creates nothing t
 a coordinator's dates for a movable campaign applied to its reminders not sent yet."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -44,6 +44,7 @@ class CalendarKeeper:
             for reminder in expanded:
                 created += await self._store_reminder(session, reminder)
             created += await self._store_monthly(session, now)
+            created += await self._store_weekly_cases(session, now)
         return created
 
     async def _store_reminder(self, session: AsyncSession, reminder: reminders.Reminder) -> int:
@@ -97,6 +98,41 @@ class CalendarKeeper:
             )
             stored = await repo.add_broadcast(session=session, broadcast=row)
             if stored is not None:
+                self.wake_at(stored)
+                created += 1
+        return created
+
+    async def _store_weekly_cases(self, session: AsyncSession, now: datetime) -> int:
+        """The next two weekly case pushes (一周一案), each with the next case in rotation:
+        one not sent to the subscribers yet, chosen when the push is stored."""
+        day = self.config.weekly_case_day
+        if day <= 0 or not self.library.cases:
+            return 0
+        created = 0
+        today = now.astimezone(self.tz).date()
+        monday = today - timedelta(days=today.weekday())
+        for week in range(3):
+            slot = monday + timedelta(weeks=week, days=day - 1)
+            at = datetime.combine(slot, self.config.weekly_case_time, self.tz)
+            key = reminders.weekly_case_key(slot)
+            if at <= now or created == 2 or await repo.find_by_key(session=session, key=key):
+                continue
+            sent = await repo.weekly_cases_sent(session=session)
+            case = reminders.next_weekly_case(self.library.cases.values(), sent)
+            if case is None:
+                return created
+            row = Broadcast(
+                origin=repo.WEEKLY_CASE,
+                content_kind="case",
+                card_id=case.id,
+                text=case.title,
+                audience=Audience.CASES.value,
+                send_at=at,
+                dedupe_key=key,
+            )
+            stored = await repo.add_broadcast(session=session, broadcast=row)
+            if stored is not None:
+                await session.flush()
                 self.wake_at(stored)
                 created += 1
         return created

@@ -12,3 +12,5 @@ class BroadcastConfig:
     volunteer_reminder_day: int = 25  # 0: no month-end reminder
     volunteer_reminder_time: time = time(10, 0)
     calendar_time: time = time(0, 10)  # daily expansion, local time
+    weekly_case_day: int = 5  # ISO weekday (1 = Monday) of the weekly case; 0: none
+    weekly_case_time: time = time(19, 0)

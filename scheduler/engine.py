@@ -19,9 +19,11 @@ A broadcast's summary is retried until the coordinator has it.
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,6 +51,9 @@ from storage.subscriptions import mark_inactive, move_chat
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DATABASE_RETRY_MAX = 30.0
+# An answered delivery waiting to be written: its task, new row values, outcome, and the
+# future its sender awaits.
+_Pending = tuple[repo.DeliveryTask, repo.DeliveryOutcome, Outcome, asyncio.Future[None]]
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class DeliveryEngine:
         self._reporting: set[int] = set()
         self._report_after: dict[int, float] = {}  # broadcast id -> loop time of the next try
         self._report_tries: dict[int, int] = {}
+        self._outcomes: list[_Pending] = []  # answered, waiting to be written
+        self._recorder: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.recovered = await self._persist(
@@ -130,6 +137,11 @@ class DeliveryEngine:
         await asyncio.gather(*self._loops, return_exceptions=True)
         if self._sends:
             await asyncio.wait(self._sends, timeout=15)
+
+    @property
+    def running(self) -> bool:
+        """Whether its loops are alive (for /healthz)."""
+        return bool(self._loops) and not any(loop.done() for loop in self._loops)
 
     def wake(self) -> None:
         self._wake.set()
@@ -174,39 +186,65 @@ class DeliveryEngine:
             await self._idle(await self._idle_seconds())
 
     async def _dispatch(self, batch: list[repo.DeliveryTask]) -> bool:
-        """Marks each delivery `sending` (committed), then waits for its rate-limit slot and
-        sends. Marking first keeps the database out of the slot's time, so the limit is used
-        fully; a kill meanwhile leaves at most the rows in the window uncertain."""
+        """Sends what is ready in `batch`, group by group (see `_claim_and_send`)."""
         started = False
+        ready: list[tuple[repo.DeliveryTask, Outgoing]] = []
         for task in batch:
-            await self._until_resumed()
-            epoch = self._epoch
             if self._stopping:
                 break
             if task.broadcast_id in self._cancelled or task.id in self._in_flight:
                 continue
-            if self.pacer.busy_chat_delay(task.chat_id) > 0:
-                continue  # that chat got a message just now; it comes round again
+            if self.pacer.busy_chat_delay(task.chat_id) > 0 or any(
+                task.chat_id == other.chat_id for other, _ in ready
+            ):
+                continue  # that chat gets a message just now; it comes round again
             message = await self._renderable(task)
-            if message is None:
-                continue
+            if message is not None:
+                ready.append((task, message))
+            if len(ready) >= self.config.max_in_flight:
+                started |= await self._claim_and_send(ready)
+                ready = []
+        return await self._claim_and_send(ready) or started
+
+    async def _claim_and_send(self, ready: list[tuple[repo.DeliveryTask, Outgoing]]) -> bool:
+        """Marks deliveries `sending` (committed, one statement for as many as the window has
+        room for now), then each waits for its rate-limit slot and is sent. Marking first
+        keeps the database out of the slot's time, so the limit is used fully; a kill
+        meanwhile leaves at most the rows in the window uncertain. The busier the engine,
+        the more are freed while one group is marked, so the groups grow with the load."""
+        started = False
+        while ready:
+            await self._until_resumed()
+            if self._stopping:
+                break
+            epoch = self._epoch
             await self._window.acquire()
+            slots = 1
+            while slots < len(ready) and not self._window.locked():
+                await self._window.acquire()
+                slots += 1
+            group, ready = ready[:slots], ready[slots:]
             try:
-                marked = await self._mark_sending(task)
+                claimed = await self._claim([task for task, _ in group])
             except BaseException:
-                self._window.release()
+                for _ in group:
+                    self._window.release()
                 raise
-            if not marked:  # cancelled meanwhile
-                self._window.release()
-                continue
-            self._in_flight[task.id] = task.broadcast_id
-            ticket = await self.pacer.acquire(task.chat_id)
-            assert ticket is not None
-            if epoch != self._epoch:  # a pause began while it waited: it goes back in line
-                await self._put_back(task, ticket)
-                continue
-            self._spawn(self._deliver(task, ticket, message, epoch))
-            started = True
+            for task, _ in group:
+                if task.id not in claimed:  # cancelled meanwhile
+                    self._window.release()
+                    continue
+                self._in_flight[task.id] = task.broadcast_id
+            for task, message in group:
+                if task.id not in claimed:
+                    continue
+                ticket = await self.pacer.acquire(task.chat_id)
+                assert ticket is not None
+                if epoch != self._epoch:  # a pause began while it waited: back in line
+                    await self._put_back(task, ticket)
+                    continue
+                self._spawn(self._deliver(task, ticket, message, epoch))
+                started = True
         return started
 
     async def _put_back(self, task: repo.DeliveryTask, ticket: Ticket) -> None:
@@ -242,16 +280,12 @@ class DeliveryEngine:
                 )
             return None
 
-    async def _mark_sending(self, task: repo.DeliveryTask) -> bool:
+    async def _claim(self, tasks: list[repo.DeliveryTask]) -> set[int]:
+        wanted = [t for t in tasks if t.broadcast_id not in self._cancelled]
+        if not wanted:
+            return set()
         async with self.db.session() as session:
-            return await repo.move_delivery(
-                session=session,
-                delivery_id=task.id,
-                expected=DeliveryState.PENDING,
-                state=DeliveryState.SENDING,
-                now=self.now(),
-                attempts=task.attempts + 1,
-            )
+            return await repo.claim_deliveries(session=session, tasks=wanted, now=self.now())
 
     async def _idle_seconds(self) -> float:
         """Nothing ready: sleep until a retry is due, a wake-up, or the idle tick."""
@@ -330,21 +364,43 @@ class DeliveryEngine:
     async def _record(
         self, task: repo.DeliveryTask, outcome: Outcome, forced: DeliveryState | None = None
     ) -> None:
-        """Writes the outcome, again and again while the database is unreachable."""
+        """Writes the outcome, with the others that came meanwhile (one statement for the
+        batch), again and again while the database is unreachable."""
         state, values = self._result(task, outcome)
         if forced is not None:
             state, values = forced, {}
-        now = self.now()
+        written = asyncio.get_running_loop().create_future()
+        row = repo.DeliveryOutcome(task.id, state, **values)
+        self._outcomes.append((task, row, outcome, written))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._write_outcomes(), name="pufa-outcomes")
+        await written
+        if state is DeliveryState.PENDING:
+            self._wake.set()
 
-        async def write(session: AsyncSession) -> None:
-            await repo.move_delivery(
-                session=session,
-                delivery_id=task.id,
-                expected=DeliveryState.SENDING,
-                state=state,
-                now=now,
-                **values,
-            )
+    async def _write_outcomes(self) -> None:
+        """Group commit: takes every outcome waiting, writes them in one transaction, and
+        goes on while more came during the write."""
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self._persist(functools.partial(self._write_batch, batch, self.now()))
+            except BaseException as exc:
+                for *_, written in batch:
+                    if not written.done():
+                        written.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for *_, written in batch:
+                if not written.done():
+                    written.set_result(None)
+
+    @staticmethod
+    async def _write_batch(batch: list[_Pending], now: datetime, session: AsyncSession) -> None:
+        rows = [row for _, row, _, _ in batch]
+        await repo.record_outcomes(session=session, outcomes=rows, now=now)
+        for task, _, outcome, _ in batch:  # rare: a group upgraded, a bot blocked
             if isinstance(outcome, Moved):
                 await move_chat(
                     session=session,
@@ -356,10 +412,6 @@ class DeliveryEngine:
                 await mark_inactive(
                     session=session, chat_ids=[task.chat_id], reason=outcome.reason, now=now
                 )
-
-        await self._persist(write)
-        if state is DeliveryState.PENDING:
-            self._wake.set()
 
     def _result(
         self, task: repo.DeliveryTask, outcome: Outcome

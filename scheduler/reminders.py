@@ -1,4 +1,5 @@
-"""The yearly calendar turned into dated reminders, and the volunteers' month-end nudge.
+"""The yearly calendar turned into dated reminders, the volunteers' month-end nudge and the
+weekly case (一周一案) in rotation.
 
 Pure functions of the calendar, the per-year date overrides and a time window: the timing
 service stores what they produce (keyed, so expanding again creates nothing twice).
@@ -12,6 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from content.campaigns import Campaign, render
+from content.case_library import Case
 from storage.audience import Audience
 
 Overrides = Mapping[tuple[str, int], tuple[date, date]]
@@ -106,6 +108,23 @@ def expand(
         if start <= reminder.send_at < end
     ]
     return sorted(found, key=lambda r: (r.send_at, r.campaign.id, r.role.value))
+
+
+def next_weekly_case(cases: Iterable[Case], sent: Mapping[str, datetime]) -> Case | None:
+    """The next case for the weekly push: the first (in library order) not sent yet to its
+    audience (`sent`: case id -> when it was last sent or is scheduled); once all were, the
+    one sent longest ago."""
+    ordered = list(cases)
+    fresh = [case for case in ordered if case.id not in sent]
+    if fresh:
+        return fresh[0]
+    return min(ordered, key=lambda case: sent[case.id], default=None)
+
+
+def weekly_case_key(day: date) -> str:
+    """The weekly case push of the ISO week of `day` (一周一案)."""
+    year, week, _ = day.isocalendar()
+    return f"case:{year}-W{week:02d}"
 
 
 def monthly_key(year: int, month: int) -> str:

@@ -69,6 +69,8 @@ SENDING = frozenset(
 _GONE = ("chat not found", "peer_id_invalid", "user is deactivated", "group chat was deactivated")
 # httpx errors raised before the request could reach Telegram: safe to send again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Telegram's free overall limit; a broadcast faster than this must pay for each message.
+FREE_SENDS_PER_SECOND = 30
 _paced = contextvars.ContextVar("pufa_paced", default=False)
 _unprompted = contextvars.ContextVar("pufa_unprompted", default=False)
 
@@ -124,12 +126,22 @@ class TelegramSender:
     slots already; otherwise the request waits in the shared limiter like any other.
     `timeout`: how long to wait for Telegram's answer. Generous, since a request that times
     out after it was sent can never be sent again (it may have arrived): a slow answer is
-    better than an uncertain one."""
+    better than an uncertain one. `rate`: the broadcast's messages per second; above
+    Telegram's free 30/s each message carries `allow_paid_broadcast` (0.1 Star each), which
+    lifts the overall limit to 1000/s."""
 
-    def __init__(self, bot: ExtBot[None], *, paced: bool = True, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        bot: ExtBot[None],
+        *,
+        paced: bool = True,
+        timeout: float = 30.0,
+        rate: float = FREE_SENDS_PER_SECOND,
+    ) -> None:
         self.bot = bot
         self.paced = paced
         self.timeout = timeout
+        self.paid = True if rate > FREE_SENDS_PER_SECOND else None
 
     async def send(self, chat_id: int, message: Outgoing) -> Outcome:
         token = _paced.set(self.paced)
@@ -148,6 +160,7 @@ class TelegramSender:
                 from_chat,
                 message_id,
                 reply_markup=keyboard(message),
+                allow_paid_broadcast=self.paid,
                 read_timeout=self.timeout,
                 write_timeout=self.timeout,
             )
@@ -158,6 +171,7 @@ class TelegramSender:
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(message),
             disable_web_page_preview=True,
+            allow_paid_broadcast=self.paid,
             read_timeout=self.timeout,
             write_timeout=self.timeout,
         )

@@ -75,10 +75,18 @@ class Broadcasting:
         self._scheduler.start()
         async with self.db.session() as session:
             rows = await repo.upcoming(
-                session=session, origins=["coordinator", "campaign", "monthly"], limit=10_000
+                session=session,
+                origins=["coordinator", "campaign", "monthly", repo.WEEKLY_CASE, repo.RATING],
+                limit=10_000,
             )
         for row in rows:
             self._wake_at(row)
+
+    @property
+    def running(self) -> bool:
+        """Whether the timing and the delivery engine are running (for /healthz)."""
+        scheduler = self._scheduler
+        return scheduler is not None and scheduler.running and self.engine.running
 
     async def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
@@ -193,6 +201,15 @@ class Broadcasting:
         return await self.calendar.sync(now or self.clock())
 
     # coordinators' actions
+
+    async def schedule(self, row: Broadcast) -> Broadcast | None:
+        """Stores a broadcast another part of the bot composed (an event's rating request);
+        None if one with its key exists already."""
+        async with self.db.session() as session:
+            stored = await repo.add_broadcast(session=session, broadcast=row)
+        if stored is not None:
+            self._wake_at(stored)
+        return stored
 
     async def create(self, draft: Plan, now: datetime | None = None) -> Broadcast:
         """Stores a confirmed draft (PlanError if it cannot be); due at once if "now"."""

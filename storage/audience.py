@@ -14,7 +14,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ActivityReport, QuizAttempt, Recipient, Subscription, Volunteer
+from storage.models import (
+    ActivityReport,
+    Attribution,
+    QuizAttempt,
+    Recipient,
+    Subscription,
+    Volunteer,
+)
 from storage.subscriptions import SubKind
 
 
@@ -26,6 +33,8 @@ class Audience(StrEnum):
     GROUPS = "groups"  # subscribed group chats
     VOLUNTEERS = "volunteers"  # active volunteers, of the listed towns ("" = all)
     UNREPORTED = "unreported"  # active volunteers with no report this month
+    CASES = "cases"  # subscribers of the weekly case (一周一案)
+    EVENT = "event"  # residents an event's QR code brought (its rating, the day after)
     CONTEST = "contest"  # a quiz contest's participants: their chats and the groups it ran in
 
 
@@ -44,6 +53,13 @@ async def audience_chat_ids(
     """Chat ids, ascending, without duplicates."""
     if audience in (Audience.VOLUNTEERS, Audience.UNREPORTED):
         statement = _volunteers(audience, value, today, tz)
+    elif audience is Audience.EVENT:
+        resident = col(Attribution.resident_id)
+        statement = (
+            select(resident)
+            .outerjoin(Recipient, col(Recipient.chat_id) == resident)
+            .where(col(Attribution.code) == value, _flag_not_off(col(Recipient.active)))
+        )
     elif audience is Audience.CONTEST:
         statement = _participants(value)
     else:
@@ -66,8 +82,10 @@ def _subscribers(audience: Audience, value: str) -> SelectOfScalar[int]:
         condition = and_(_kind(SubKind.TOWN), col(Subscription.value) == value)
     elif audience is Audience.GROUPS:
         condition = chat < 0
+    elif audience is Audience.CASES:
+        condition = _kind(SubKind.CASE)
     else:
-        condition = chat == chat  # every subscription
+        condition = ~_kind(SubKind.CASE)  # every subscription but the weekly case alone
     return (
         select(chat)
         .distinct()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import Integer, String, bindparam, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -237,6 +237,71 @@ async def move_delivery(
     return bool(result.rowcount)
 
 
+async def claim_deliveries(
+    *, session: AsyncSession, tasks: Sequence[DeliveryTask], now: datetime
+) -> set[int]:
+    """Marks pending deliveries `sending` (one more attempt each) in one statement; returns
+    the ids it took (a delivery cancelled or taken meanwhile is left out)."""
+    if not tasks:
+        return set()
+    table = Delivery.metadata.tables["delivery"]
+    statement = (
+        update(table)
+        .where(
+            table.c.id.in_([task.id for task in tasks]),
+            table.c.state == DeliveryState.PENDING.value,
+        )
+        .values(state=DeliveryState.SENDING.value, attempts=table.c.attempts + 1, updated_at=now)
+        .returning(table.c.id)
+    )
+    connection = await session.connection()
+    return {row[0] for row in await connection.execute(statement)}
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """A delivery's new state after its request was answered; None leaves a field as is."""
+
+    delivery_id: int
+    state: DeliveryState
+    attempts: int | None = None
+    error: str | None = None
+    message_id: int | None = None
+
+
+async def record_outcomes(
+    *, session: AsyncSession, outcomes: Sequence[DeliveryOutcome], now: datetime
+) -> None:
+    """Writes the outcomes of deliveries in `sending`, all with one statement executed for
+    the batch (a row no longer `sending`, e.g. cancelled meanwhile, is left as it is)."""
+    if not outcomes:
+        return
+    table = Delivery.metadata.tables["delivery"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.state == DeliveryState.SENDING.value)
+        .values(
+            state=bindparam("b_state"),
+            updated_at=now,
+            attempts=func.coalesce(bindparam("b_attempts", type_=Integer), table.c.attempts),
+            error=func.coalesce(bindparam("b_error", type_=String), table.c.error),
+            message_id=func.coalesce(bindparam("b_message_id", type_=Integer), table.c.message_id),
+        )
+    )
+    rows = [
+        {
+            "b_id": o.delivery_id,
+            "b_state": o.state.value,
+            "b_attempts": o.attempts,
+            "b_error": o.error,
+            "b_message_id": o.message_id,
+        }
+        for o in outcomes
+    ]
+    connection = await session.connection()
+    await connection.execute(statement, rows)
+
+
 async def counts(*, session: AsyncSession, broadcast_id: int) -> Counts:
     rows = await session.exec(
         select(Delivery.state, func.count())
@@ -313,6 +378,27 @@ async def campaign_reminders(
         .order_by(col(Broadcast.send_at), col(Broadcast.id))
     )
     return list(rows.all())
+
+
+WEEKLY_CASE = "case"  # the origin of the weekly case push (以案释法, 一周一案)
+RATING = "rating"  # the origin of an event's rating request, the day after the event
+
+
+async def weekly_cases_sent(*, session: AsyncSession) -> dict[str, datetime]:
+    """Case id -> the latest time the weekly push sent it or will (cancelled and missed
+    pushes do not count)."""
+    query = (
+        select(col(Broadcast.card_id), func.max(Broadcast.send_at))
+        .where(
+            col(Broadcast.origin) == WEEKLY_CASE,
+            col(Broadcast.card_id).is_not(None),
+            col(Broadcast.status).not_in(
+                [BroadcastStatus.CANCELLED.value, BroadcastStatus.MISSED.value]
+            ),
+        )
+        .group_by(col(Broadcast.card_id))
+    )
+    return {case_id: at for case_id, at in (await session.exec(query)).all() if case_id}
 
 
 async def listed(

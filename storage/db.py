@@ -1,19 +1,27 @@
 """Async engine, per-update sessions and schema migrations."""
 
+import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.locks import migrating
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 class Database:
@@ -45,10 +53,25 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (safe to run on every start)."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+    async def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the newest migration (safe to run on every start, and from
+        several processes at once: they take turns); tests may stop at an older `revision`.
+        A schema already current is seen from its version row, without loading alembic."""
+        if revision == "head":
+            async with self.engine.connect() as connection:
+                if await connection.run_sync(_current_revisions) == head_revisions():
+                    return
+        async with migrating(self.engine) as connection:
+            await connection.run_sync(_upgrade, revision)
+
+    async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
+        """Whether the database answers a trivial query within `timeout` seconds."""
+        try:
+            async with asyncio.timeout(timeout), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -71,11 +94,40 @@ def unavailable(error: BaseException) -> bool:
     )
 
 
-def _upgrade(connection: Connection) -> None:
+def head_revisions() -> frozenset[str]:
+    """The newest migrations, read from the `revision` and `down_revision` lines of the
+    migration files: those no other migration names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if revision := _REVISION.search(source):
+            revisions.add(revision[1])
+        if down := _DOWN_REVISION.search(source):
+            parents.update(_QUOTED.findall(down[1]))
+    return frozenset(revisions - parents)
+
+
+def _current_revisions(connection: Connection) -> frozenset[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return frozenset(str(row[0]) for row in rows)
+
+
+def alembic_config(connection: Connection | None = None) -> "Config":
+    from alembic.config import Config  # imported here: most starts find the schema current
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), revision)
 
 
 def _ensure_parent_dir(database: str | None) -> None:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, CursorResult, func, update
+from sqlalchemy import ColumnElement, CursorResult, func, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,6 +52,24 @@ class Given:
     correct: bool
     points: int
     elapsed_ms: int
+
+
+@dataclass(frozen=True)
+class Press:
+    """What answering needs to know of an attempt (and its contest, if any): one read."""
+
+    attempt_id: int
+    telegram_id: int
+    chat_id: int
+    token: str
+    position: int
+    asked_at: datetime | None
+    picked: str
+    question_ids: str
+    finished: bool
+    seconds: int | None  # None: practice, no clock
+    closes_at: datetime | None
+    title: str | None
 
 
 class GroupOutcome(StrEnum):
@@ -135,17 +154,16 @@ async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizA
             )
             .values(finished_at=attempt.started_at)
         )
-    elif await attempt_of(
-        session=session, contest_id=attempt.contest_id, telegram_id=attempt.telegram_id
-    ):
-        return None
-    try:
-        async with session.begin_nested():
-            session.add(attempt)
-            await session.flush()
-    except IntegrityError:  # the same person, at the same moment, from another update
-        return None
-    return attempt
+    dialect = session.get_bind().dialect.name
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert_into(QuizAttempt)
+        .values(**attempt.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["contest_id", "telegram_id"])
+        .returning(col(QuizAttempt.id))
+    )
+    attempt.id = (await session.exec(statement)).scalar_one_or_none()
+    return attempt if attempt.id is not None else None
 
 
 async def attempt_of(
@@ -161,65 +179,103 @@ async def get_attempt(*, session: AsyncSession, attempt_id: int) -> QuizAttempt 
     return await session.get(QuizAttempt, attempt_id)
 
 
+async def press_state(*, session: AsyncSession, attempt_id: int) -> Press | None:
+    """The attempt and its contest's clock, in one read."""
+    statement = (
+        select(QuizAttempt, QuizContest.seconds, QuizContest.closes_at, QuizContest.title)
+        .outerjoin(QuizContest, col(QuizContest.id) == col(QuizAttempt.contest_id))
+        .where(col(QuizAttempt.id) == attempt_id)
+    )
+    row = (await session.exec(statement)).first()
+    if row is None:
+        return None
+    attempt, seconds, closes_at, title = row
+    return Press(
+        attempt_id,
+        attempt.telegram_id,
+        attempt.chat_id,
+        attempt.token,
+        attempt.position,
+        attempt.asked_at,
+        attempt.picked,
+        attempt.question_ids,
+        attempt.finished_at is not None,
+        seconds,
+        closes_at,
+        title,
+    )
+
+
 async def set_picked(
-    *, session: AsyncSession, attempt: QuizAttempt, position: int, picked: str
+    *, session: AsyncSession, attempt_id: int, position: int, picked: str
 ) -> bool:
     """The ticks of a multiple choice, if the attempt is still at that question."""
     result = await session.exec(
-        update(QuizAttempt).where(*_at(attempt, position)).values(picked=picked)
+        update(QuizAttempt).where(*_at(attempt_id, position)).values(picked=picked)
     )
     return _rowcount(result) == 1
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An attempt's totals after an answer."""
+
+    score: int
+    total_ms: int
 
 
 async def record_answer(
     *,
     session: AsyncSession,
-    attempt: QuizAttempt,
+    attempt_id: int,
     position: int,
     given: Given,
     now: datetime,
     last: bool,
-) -> bool:
-    """Moves the attempt past question `position` and stores the answer, once: False if the
-    attempt is no longer at that question (a replayed or second press)."""
-    result = await session.exec(
-        update(QuizAttempt)
-        .where(*_at(attempt, position))
-        .values(
-            position=position + 1,
-            picked="",
-            asked_at=None if last else now,
-            finished_at=now if last else None,
-            score=QuizAttempt.score + given.points,
-            total_ms=QuizAttempt.total_ms + given.elapsed_ms,
+) -> Standing | None:
+    """Moves the attempt past question `position` and stores the answer, once: None if the
+    attempt is no longer at that question (a replayed or second press). Two statements, so
+    thousands of answers a minute fit."""
+    row = (
+        await session.exec(
+            update(QuizAttempt)
+            .where(*_at(attempt_id, position))
+            .values(
+                position=position + 1,
+                picked="",
+                asked_at=None if last else now,
+                finished_at=now if last else None,
+                score=QuizAttempt.score + given.points,
+                total_ms=QuizAttempt.total_ms + given.elapsed_ms,
+            )
+            .returning(col(QuizAttempt.score), col(QuizAttempt.total_ms))
         )
-    )
-    if _rowcount(result) != 1:
-        return False
-    session.add(_answer(attempt, position, given, now))
-    return True
+    ).first()
+    if row is None:
+        return None
+    await session.exec(insert(QuizAnswer).values(**_answer(attempt_id, position, given, now)))
+    return Standing(int(row[0]), int(row[1]))
 
 
-def _at(attempt: QuizAttempt, position: int) -> list[ColumnElement[bool]]:
+def _at(attempt_id: int, position: int) -> list[ColumnElement[bool]]:
     return [
-        col(QuizAttempt.id) == attempt.id,
+        col(QuizAttempt.id) == attempt_id,
         col(QuizAttempt.position) == position,
         col(QuizAttempt.finished_at).is_(None),
     ]
 
 
-def _answer(attempt: QuizAttempt, position: int, given: Given, now: datetime) -> QuizAnswer:
-    assert attempt.id is not None
-    return QuizAnswer(
-        attempt_id=attempt.id,
-        position=position,
-        question_id=given.question_id,
-        chosen=given.chosen,
-        correct=given.correct,
-        points=given.points,
-        elapsed_ms=given.elapsed_ms,
-        answered_at=now,
-    )
+def _answer(attempt_id: int, position: int, given: Given, now: datetime) -> dict[str, object]:
+    return {
+        "attempt_id": attempt_id,
+        "position": position,
+        "question_id": given.question_id,
+        "chosen": given.chosen,
+        "correct": given.correct,
+        "points": given.points,
+        "elapsed_ms": given.elapsed_ms,
+        "answered_at": now,
+    }
 
 
 # --- group rounds ----------------------------------------------------------------------------
@@ -275,8 +331,9 @@ async def group_answer(
         return GroupOutcome.ELSEWHERE
     try:
         async with session.begin_nested():
-            session.add(_answer(attempt, round_.position, given, now))
-            await session.flush()
+            assert attempt.id is not None
+            answer = _answer(attempt.id, round_.position, given, now)
+            await session.exec(insert(QuizAnswer).values(**answer))
     except IntegrityError:
         return GroupOutcome.TWICE
     await session.exec(

@@ -3,8 +3,9 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Executable, func, select
 from sqlmodel import col
@@ -23,6 +24,11 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("period ends before it starts")
+
+    def instants(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period's local days as UTC-comparable instants [start, end)."""
+        start = datetime.combine(self.start, time(), tz)
+        return start, datetime.combine(self.end + timedelta(days=1), time(), tz)
 
 
 @dataclass(frozen=True)

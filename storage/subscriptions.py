@@ -15,6 +15,34 @@ from storage.models import Delivery, DeliveryState, Recipient, Subscription, utc
 class SubKind(StrEnum):
     CATEGORY = "category"
     TOWN = "town"
+    CASE = "case"  # the weekly case (一周一案); its value is WEEKLY
+
+
+WEEKLY = "weekly"
+
+
+async def toggle_weekly_case(*, session: AsyncSession, chat_id: int, on: bool) -> bool:
+    """Subscribes the chat to the weekly case or not; returns whether anything changed."""
+    if not on:
+        return await unsubscribe(session=session, chat_id=chat_id, kind=SubKind.CASE, value=WEEKLY)
+    exists = await session.exec(
+        select(Subscription.id).where(
+            col(Subscription.chat_id) == chat_id,
+            col(Subscription.kind) == SubKind.CASE.value,
+        )
+    )
+    if exists.first() is not None:
+        return False
+    session.add(Subscription(chat_id=chat_id, kind=SubKind.CASE.value, value=WEEKLY))
+    await session.flush()
+    return True
+
+
+async def has_weekly_case(*, session: AsyncSession, chat_id: int) -> bool:
+    query = select(Subscription.id).where(
+        col(Subscription.chat_id) == chat_id, col(Subscription.kind) == SubKind.CASE.value
+    )
+    return (await session.exec(query)).first() is not None
 
 
 class Flag(StrEnum):

@@ -96,6 +96,12 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
     return _stored(row), True
 
 
+async def ticket_exists(*, session: AsyncSession, key: str) -> bool:
+    """Whether the chat with this submission key became a ticket."""
+    found = await session.exec(select(Ticket.id).where(col(Ticket.submission_key) == key))
+    return found.first() is not None
+
+
 async def get_ticket(*, session: AsyncSession, ticket_id: int) -> StoredTicket | None:
     row = await session.get(Ticket, ticket_id)
     return _stored(row) if row is not None else None
@@ -113,6 +119,27 @@ async def queue_place(*, session: AsyncSession, ticket: StoredTicket) -> int:
         )
     )
     return int(ahead.one()) + 1
+
+
+async def waiting_of(*, session: AsyncSession, resident_id: int) -> int:
+    """How many of the resident's tickets wait for an answer."""
+    found = await session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(col(Ticket.resident_id) == resident_id, col(Ticket.status).in_(WAITING))
+    )
+    return int(found.one())
+
+
+async def waiting_at(*, session: AsyncSession, desk_id: str, limit: int) -> list[StoredTicket]:
+    """The desk's tickets waiting for an answer, oldest first."""
+    found = await session.exec(
+        select(Ticket)
+        .where(col(Ticket.desk_id) == desk_id, col(Ticket.status).in_(WAITING))
+        .order_by(col(Ticket.id))
+        .limit(limit)
+    )
+    return [_stored(row) for row in found.all()]
 
 
 async def take(*, session: AsyncSession, ticket_id: int, staff_id: int) -> bool:
@@ -211,32 +238,6 @@ async def rate(*, session: AsyncSession, ticket_id: int, resident_id: int, ratin
     return bool(done.rowcount)
 
 
-async def remember_message(
-    *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
-) -> None:
-    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
-
-
-async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:
-    """The ticket a message of the bot in `chat_id` was about, if any."""
-    found = await session.exec(
-        select(TicketMessage.ticket_id).where(
-            col(TicketMessage.chat_id) == chat_id, col(TicketMessage.message_id) == message_id
-        )
-    )
-    return found.first()
-
-
-async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[int, int]]:
-    """(chat id, message id) of every message the bot sent about the ticket."""
-    found = await session.exec(
-        select(TicketMessage.chat_id, TicketMessage.message_id).where(
-            col(TicketMessage.ticket_id) == ticket_id
-        )
-    )
-    return [(chat, message) for chat, message in found.all()]
-
-
 async def entries(*, session: AsyncSession, ticket_id: int) -> list[TicketEntry]:
     found = await session.exec(
         select(TicketEntry)
@@ -255,29 +256,31 @@ async def claim_overdue(
     """Marks and returns the unanswered tickets whose reminder (`due`) or escalation is due
     and not yet done: each is claimed once, whichever process asks first."""
     at, done = ("due_at", "reminded_at") if deadline == "due" else ("escalate_at", "escalated_at")
-    found = await session.exec(
-        select(Ticket).where(
+    # One conditional UPDATE: a row another process claimed first no longer matches.
+    claimed = await session.exec(
+        update(Ticket)
+        .where(
             col(Ticket.status).in_(WAITING),
             getattr(Ticket, at) <= now,
             getattr(Ticket, done).is_(None),
         )
+        .values({done: now})
+        .returning(col(Ticket.id))
     )
-    claimed = []
-    for row in found.all():
-        marked = await session.exec(
-            update(Ticket)
-            .where(col(Ticket.id) == row.id, getattr(Ticket, done).is_(None))
-            .values({done: now})
-        )
-        if marked.rowcount:
-            claimed.append(_stored(row))
-    return claimed
+    ids = list(claimed.scalars().all())
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(Ticket).where(col(Ticket.id).in_(ids)).order_by(col(Ticket.id))
+    )
+    return [_stored(row) for row in rows.all()]
 
 
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
-    open ones are closed. They stay as anonymous counts for the desks' figures. A staff
-    member's id leaves the tickets they took or answered."""
+    open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
+    messages still find them: a late answer is told the ticket has ended). A staff member's
+    id leaves the tickets they took or answered."""
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)
@@ -291,7 +294,6 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     if not ids:
         return 0
     await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
-    await session.exec(delete(TicketMessage).where(col(TicketMessage.ticket_id).in_(ids)))
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, CursorResult, String, cast, func, literal,
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.attribution import forget_person
 from storage.dashboard import close_sessions_of
 from storage.models import (
     ActivityReport,
@@ -226,6 +227,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(Invite).where(col(Invite.created_by) == telegram_id).values(created_by=None)
     )
+    await forget_person(session=session, telegram_id=telegram_id)  # QR attribution
     # Satisfaction votes stay as anonymous counts.
     await session.exec(update(Vote).where(col(Vote.voter_id) == telegram_id).values(voter_id=None))
     await session.exec(delete(Subscription).where(col(Subscription.chat_id) == telegram_id))

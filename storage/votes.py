@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -121,20 +121,13 @@ class Satisfaction:
         return down[:MOST_DOWN]
 
 
-def bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The period's local days as UTC instants [start, end)."""
-    start = datetime.combine(period.start, time(), tz)
-    end = datetime.combine(period.end + timedelta(days=1), time(), tz)
-    return start, end
-
-
 async def _rows(session: AsyncSession, query: Executable) -> Sequence[Any]:
     connection = await session.connection()
     return (await connection.execute(query)).all()
 
 
 def _in(period: Period, tz: ZoneInfo) -> list[ColumnElement[bool]]:
-    start, end = bounds(period, tz)
+    start, end = period.instants(tz)
     return [col(Vote.voted_at) >= start, col(Vote.voted_at) < end]
 
 

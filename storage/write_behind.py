@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BATCH = 500
 _PAUSE_MAX = 30.0
+# At a stop, the database busy: tried again after each pause, then given up (None).
+_STOP_PAUSES: tuple[float | None, ...] = (0.5, 1.0, 2.0, None)
 
 
 class WriteBehind(Generic[T]):
@@ -37,6 +39,7 @@ class WriteBehind(Generic[T]):
         self._waiting: deque[T] = deque()
         self._added = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._flushing = asyncio.Lock()
 
     def add(self, item: T) -> None:
@@ -56,19 +59,29 @@ class WriteBehind(Generic[T]):
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self._run(), name=f"pufa-{self.name}")
 
     async def stop(self) -> None:
-        """Stops the loop and writes what is waiting (if the database lets us)."""
+        """Ends the loop (a batch being written is finished, never cut off midway: that
+        would leave its transaction open, holding SQLite's lock) and writes what is
+        waiting, trying again for a while if the database is busy."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            self._added.set()
+            await self._task
             self._task = None
-        try:
-            await self.flush()
-        except Exception as exc:
-            log.warning("%s: %d not written at stop (%r)", self.name, len(self._waiting), exc)
+        for pause in _STOP_PAUSES:
+            try:
+                await self.flush()
+                return
+            except Exception as exc:
+                if not unavailable(exc) or pause is None:
+                    log.warning(
+                        "%s: %d not written at stop (%r)", self.name, len(self._waiting), exc
+                    )
+                    return
+            await asyncio.sleep(pause)
 
     async def flush(self) -> None:
         """Writes everything waiting now, batch by batch (raises if the database fails).
@@ -81,16 +94,16 @@ class WriteBehind(Generic[T]):
                 try:
                     async with self.db.session() as session:
                         await self.write(session, batch)
-                except BaseException:  # a stop cancelling the loop mid-batch loses nothing
+                except Exception:
                     self._waiting.extendleft(reversed(batch))
                     raise
 
     async def _run(self) -> None:
         pause = self.interval
-        while True:
+        while not self._stopping.is_set():
             await self._added.wait()
             self._added.clear()
-            await asyncio.sleep(self.interval)  # gather what comes meanwhile into one batch
+            await self._pause(self.interval)  # gather what comes meanwhile into one batch
             try:
                 await self.flush()
                 pause = self.interval
@@ -101,5 +114,10 @@ class WriteBehind(Generic[T]):
                     continue
                 log.warning("%s: database unreachable, %d waiting", self.name, self.waiting)
                 pause = min(pause * 2, _PAUSE_MAX)
-                await asyncio.sleep(pause)
+                await self._pause(pause)
                 self._added.set()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleeps `seconds`, less if a stop comes."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)

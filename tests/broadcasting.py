@@ -135,7 +135,7 @@ async def broadcasting_stack(
                 idle_seconds=0.2,
                 max_in_flight=max_in_flight,
             )
-            sender = TelegramSender(bot, timeout=send_timeout)
+            sender = TelegramSender(bot, timeout=send_timeout, rate=rate)
             clock = clock or ControlledClock()
             engine = DeliveryEngine(
                 db, sender, BroadcastRenderer(library), reporter, pacer, config=config, now=clock

@@ -30,7 +30,7 @@ def library() -> Library:
 
 @pytest.fixture(scope="session")
 def index(library: Library) -> SearchIndex:
-    return SearchIndex(library.cards.values(), library.lexicon)
+    return SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
 
 
 def content_without_calendar(directory: Path) -> Path:

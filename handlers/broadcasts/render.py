@@ -6,8 +6,10 @@ import html
 from content.loader import Library
 from content.models import Card
 from domain.answers import card_html
+from domain.cases import weekly_case_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import PREVIEW_ID, Kind
+from handlers.kit.votes import Choice, Subject
 from scheduler.messages import Button, Outgoing
 from storage.audience import Audience, split_values
 from storage.models import Broadcast
@@ -18,6 +20,20 @@ class BroadcastRenderer:
         self.library = library
 
     def render(self, broadcast: Broadcast) -> Outgoing:
+        if broadcast.content_kind == "rating":  # an event's rating request: its two buttons
+            texts = self.library.ui.engagement
+            up, down = (
+                Button(
+                    label,
+                    callbacks.make(Kind.VOTE, choice, Subject.EVENT, broadcast.audience_value),
+                )
+                for label, choice in (
+                    (texts.event_up_button, Choice.UP),
+                    (texts.event_down_button, Choice.DOWN),
+                )
+            )
+            text = texts.event_rating_prompt.format(title=html.escape(broadcast.text))
+            return Outgoing(text=text, buttons=((up, down),))
         rows = [
             (Button(self.library.ui.related_button.format(title=card.title), card_data),)
             for card, card_data in self._cards(broadcast)
@@ -37,9 +53,16 @@ class BroadcastRenderer:
         if broadcast.content_kind == "card" and broadcast.card_id in self.library.cards:
             card = self.library.cards[broadcast.card_id]
             return Outgoing(text=card_html(card, self.library.ui), buttons=buttons)
+        if broadcast.content_kind == "case" and broadcast.card_id in self.library.cases:
+            case = self.library.cases[broadcast.card_id]
+            return Outgoing(text=weekly_case_html(case, self.library.ui), buttons=buttons)
         return Outgoing(text=broadcast.text, buttons=buttons)
 
     def _cards(self, broadcast: Broadcast) -> list[tuple[Card, str]]:
+        if broadcast.content_kind == "case" and broadcast.card_id in self.library.cases:
+            ids = self.library.cases[broadcast.card_id].cards  # the topics the case illustrates
+            cards = [self.library.cards[i] for i in ids if i in self.library.cards]
+            return [(card, callbacks.make(Kind.CARD, card.id)) for card in cards]
         if broadcast.origin != "campaign" or broadcast.audience != Audience.CATEGORIES:
             return []
         campaign = next((c for c in self.library.campaigns if c.id == broadcast.campaign_id), None)
@@ -54,6 +77,8 @@ class BroadcastRenderer:
             return ui.unsubscribe_category.format(name=names.get(value, value))
         if audience is Audience.TOWN:
             return ui.unsubscribe_town.format(town=value)
+        if audience is Audience.CASES:
+            return self.library.ui.engagement.unsubscribe_cases
         labels = {
             Audience.CATEGORIES: ui.unsubscribe_campaigns,
             Audience.VOLUNTEERS: ui.unsubscribe_volunteer_calls,
@@ -73,6 +98,10 @@ class BroadcastRenderer:
             )
         elif audience is Audience.TOWN:
             text = ui.audience_town.format(town=value)
+        elif audience is Audience.CASES:
+            text = self.library.ui.engagement.audience_cases
+        elif audience is Audience.EVENT:
+            text = self.library.ui.engagement.audience_event
         elif audience is Audience.VOLUNTEERS and value:
             text = ui.audience_volunteers_town.format(town="、".join(split_values(value)))
         else:

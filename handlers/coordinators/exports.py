@@ -1,45 +1,98 @@
 """/export and /hours: the period's reports or hours per volunteer as a spreadsheet, only to
 a coordinator in a private chat (they carry names and phone numbers); `/export 满意度 [period]`
-the satisfaction figures."""
+the satisfaction figures, `/export 二维码` residents reached through QR codes, `/export 留言`
+the figures of messages to duty staff, `/export 考核 [year]` the year's evidence workbook."""
 
 import html
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from telegram import InputFile, Update
 
+from content.report_input import FIRST_YEAR
+from content.ui import UiTexts
 from content.ui_volunteers import VolunteerTexts
+from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
+from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
+from domain.tickets import export_tickets
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
+from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.stats import Period, VolunteerLine, volunteer_hours
 
 HOURS_LINES = 20
-SATISFACTION_WORD = "满意度"
+EVIDENCE = "考核"  # `/export 考核 [year]`: the year's evidence workbook
+
+
+async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> None:
+    if not await coordinator_here(update, ctx, "export.evidence"):
+        return
+    services = ctx.services
+    today = services.today()
+    year = number(args[0], maximum=today.year + 1) if len(args) == 1 else None
+    if len(args) > 1 or (args and (year is None or year < FIRST_YEAR)):
+        await reply_html(update, services.ui.engagement.evidence_usage)
+        return
+    year = year or today.year
+    async with services.db.session() as session:
+        data = await evidence_workbook(
+            session=session, year=year, library=services.library, tz=services.tz, today=today
+        )
+    await audit(ctx, update, "export.evidence", detail=str(year))
+    if update.effective_chat is not None:
+        caption = services.ui.engagement.evidence_caption.format(year=year)
+        await update.effective_chat.send_document(
+            InputFile(data, filename=f"evidence_{year}.xlsx"), caption=caption
+        )
+
+
+class Figures(NamedTuple):
+    """An export of counts only: its name, what makes it, the caption of the file."""
+
+    name: str
+    export: Callable[..., Awaitable[bytes]]
+    caption: Callable[[UiTexts], str]
+
+
+SATISFACTION = Figures(
+    "satisfaction", export_satisfaction, lambda ui: ui.engagement.satisfaction_caption
+)
+REACH = Figures("reach", export_reach, lambda ui: ui.engagement.reach_caption)
+TICKETS = Figures("tickets", export_tickets, lambda ui: ui.tickets.export_caption)
+# /export 满意度|二维码|留言 [period] [csv]
+FIGURES = {"满意度": SATISFACTION, "二维码": REACH, "留言": TICKETS, "tickets": TICKETS}
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
-    if ctx.args and ctx.args[0] == SATISFACTION_WORD:
-        ctx.args = ctx.args[1:]
-        await _send_satisfaction(update, ctx)
+    if ctx.args and ctx.args[0] == EVIDENCE:
+        await _send_evidence(update, ctx, ctx.args[1:])
+        return
+    figures = FIGURES.get(ctx.args[0].lower()) if ctx.args else None
+    if figures is not None:
+        ctx.args = (ctx.args or [])[1:]
+        await _send_figures(update, ctx, figures)
         return
     await _send_table(update, ctx, "export")
 
 
-async def _send_satisfaction(update: Update, ctx: PufaContext) -> None:
-    if not await coordinator_here(update, ctx, "export.satisfaction"):
+async def _send_figures(update: Update, ctx: PufaContext, figures: Figures) -> None:
+    action = f"export.{figures.name}"
+    if not await coordinator_here(update, ctx, action):
         return
     chosen = await read_period(update, ctx)
     if chosen is None or update.effective_chat is None:
         return
     (period, fmt), services = chosen, ctx.services
     async with services.db.session() as session:
-        data = await export_satisfaction(
+        data = await figures.export(
             session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
         )
-    await audit(ctx, update, "export.satisfaction", detail=f"{period_text(period)} {fmt}")
-    filename = f"satisfaction_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
-    caption = services.ui.engagement.satisfaction_caption.format(period=period_text(period))
+    await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
+    filename = f"{figures.name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
+    caption = figures.caption(services.ui).format(period=period_text(period))
     await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 

@@ -10,6 +10,7 @@ from content.legal_aid import RESULTS
 from content.ui_residents import ResidentTexts
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
+from domain.reach import period_reach, stats_reach_html
 from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
@@ -82,11 +83,17 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
         stats = await period_stats(session=session, period=period)
         checks = await precheck_counts(session=session, start=period.start, end=period.end)
         votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
+        codes = await period_reach(session=session, period=period, tz=ctx.services.tz)
     await audit(ctx, update, "stats", detail=period_text(period))
-    blocks = [stats_html(stats, texts), satisfaction_html(votes, ctx.services.library)]
+    library = ctx.services.library
+    sections = [
+        stats_html(stats, texts),
+        satisfaction_html(votes, library),
+        stats_reach_html(codes, library),
+    ]
     if checks:
-        blocks.append(prechecks_line(checks, ctx.services.ui.residents))
-    await reply_html(update, "\n\n".join(blocks))
+        sections.append(prechecks_line(checks, ctx.services.ui.residents))
+    await reply_html(update, "\n\n".join(sections))
     if stats.total.activities and update.effective_chat is not None:
         png = await asyncio.to_thread(
             weekly_chart,

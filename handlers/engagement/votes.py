@@ -1,4 +1,5 @@
-"""满意度测评: a resident's 👍 / 👎 on an answer, a card or (once, after it) an event.
+"""满意度测评: a resident's 👍 / 👎 on an answer, a card or an event their QR code was for
+(once it is over).
 
 One vote per person per subject; pressing the other button replaces the vote. In a group
 anyone may rate the answer the group saw, each once; in a private chat only its owner can
@@ -13,6 +14,7 @@ from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge
 from handlers.kit.votes import Choice, Subject
+from storage.attribution import attributed_to, get_event
 from storage.models import VoteKind
 from storage.questions import question_by_ref
 from storage.votes import Ballot, Cast, cast_vote, person_town
@@ -59,6 +61,16 @@ async def _target(
     services = ctx.services
     if subject is Subject.CARD:
         return (VoteKind.ANSWER, ref) if ref in services.library.cards else None
+    if subject is Subject.EVENT:
+        async with services.db.session() as session:
+            event = await get_event(session=session, code=ref)
+            came = await attributed_to(session=session, resident_id=voter)
+        # Only residents its code brought, and only once the event is over.
+        over = event is not None and event.event_date is not None
+        if not over or came is None or came.code != ref:
+            return None
+        assert event is not None and event.event_date is not None
+        return (VoteKind.EVENT, None) if services.today() > event.event_date else None
     if subject is Subject.QUESTION and REF.fullmatch(ref):
         await services.question_log.flush()  # the question may still be waiting to be written
         async with services.db.session() as session:

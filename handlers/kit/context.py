@@ -3,6 +3,7 @@ registers (no `bot_data` look-ups, nothing filled in later)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,6 +139,18 @@ class PufaApplication(
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        # Told of each update once every handler is done with it, and how long that took
+        # (seconds): the web app's metrics and health listen.
+        self.update_observers: list[Callable[[object, float], None]] = []
+
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            took = time.perf_counter() - started
+            for observe in self.update_observers:
+                observe(update, took)
 
     async def start(self) -> None:
         await super().start()

@@ -50,17 +50,22 @@ async def on_contest(update: Update, ctx: PufaContext) -> None:
     ]
     if await is_coordinator(services, user.id):
         lines += ["", ui.recent_title, *(_recent_line(services, c) for c in recent)]
-        rows += [
-            [
-                InlineKeyboardButton(
-                    ui.export_button.format(id=c.id),
-                    callback_data=make(QuizButton.EXPORT, c.id or 0, "xlsx"),
-                )
-            ]
-            for c in recent
-        ]
+        rows += [_export_row(services, c.id or 0) for c in recent]
         rows.append([InlineKeyboardButton(ui.new_button, callback_data=make(QuizButton.NEW))])
     await reply_html(update, "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def _export_row(services: Services, contest_id: int) -> list[InlineKeyboardButton]:
+    ui = services.ui.quiz
+    return [
+        InlineKeyboardButton(
+            ui.export_button.format(id=contest_id),
+            callback_data=make(QuizButton.EXPORT, contest_id, "xlsx"),
+        ),
+        InlineKeyboardButton(
+            ui.export_csv_button, callback_data=make(QuizButton.EXPORT, contest_id, "csv")
+        ),
+    ]
 
 
 def _join(contest: QuizContest) -> str:

@@ -10,13 +10,13 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 
-from domain.quiz import mark, seconds_text, split_ids
+from domain.quiz import mark, question_at, seconds_text, split_ids
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.replies import acknowledge, edit
 from handlers.kit.roles import role_of
 from handlers.quiz.buttons import TOKEN_LENGTH, QuizButton, make, press
-from handlers.quiz.render import answer_rows, letters, question_at, question_html
+from handlers.quiz.render import answer_rows, letters, question_html
 from storage import quiz as repo
 from storage.models import QuizAttempt, QuizContest, QuizRound, Role
 from storage.quiz import GroupOutcome
@@ -63,7 +63,7 @@ async def on_round(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> N
 
 async def _send_question(ctx: PufaContext, round_: QuizRound, contest: QuizContest) -> None:
     ui = ctx.services.ui.quiz
-    question = question_at(ctx.services.library, round_.question_ids, round_.position)
+    question = question_at(ctx.services.library.quiz, round_.question_ids, round_.position)
     assert question is not None and round_.id is not None
     total = len(split_ids(round_.question_ids))
     ids = (round_.id, round_.position, round_.token)
@@ -120,7 +120,7 @@ async def on_answer(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
     if now >= contest.closes_at:
         await acknowledge(update, ui.contest_closed, alert=True)
         return
-    question = question_at(services.library, round_.question_ids, round_.position)
+    question = question_at(services.library.quiz, round_.question_ids, round_.position)
     option = callbacks.index(rest[0], len(question.options)) if question and rest else None
     if question is None or option is None or len(rest) != 1:
         await acknowledge(update, services.ui.stale_button, alert=True)
@@ -180,7 +180,7 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
         await acknowledge(update, services.ui.quiz.question_over, alert=True)
         return
     await acknowledge(update)
-    question = question_at(services.library, round_.question_ids, round_.position)
+    question = question_at(services.library.quiz, round_.question_ids, round_.position)
     assert question is not None
     ui = services.ui.quiz
     await edit(

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from content.loader import Library
 from content.quiz import QuizQuestion
 from content.ui_quiz import QuizTexts
-from domain.quiz import picked, split_ids
+from domain.quiz import picked
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.quiz.buttons import QuizButton, make
@@ -55,14 +55,6 @@ def answer_rows(
             [InlineKeyboardButton(ui.submit_button, callback_data=make(QuizButton.SUBMIT, *ids))]
         )
     return rows
-
-
-def question_at(library: Library, question_ids: str, position: int) -> QuizQuestion | None:
-    """The question at `position` of an attempt or round (None if the bank lost it)."""
-    ids = split_ids(question_ids)
-    if position >= len(ids):
-        return None
-    return next((q for q in library.quiz if q.id == ids[position]), None)
 
 
 def letters(options: list[int]) -> str:

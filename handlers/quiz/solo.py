@@ -1,14 +1,27 @@
 """One person answering: a practice /quiz (5 questions, no clock) or their one attempt at a
 contest (the server's clock decides: an answer after the question's seconds scores 0)."""
 
+import html
 import random
 import secrets
-from datetime import timedelta
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from domain.quiz import PRACTICE_QUESTIONS, draw, join_ids, mark, picked, split_ids, toggle
+from content.ui import UiTexts
+from domain.quiz import (
+    PRACTICE_QUESTIONS,
+    Answer,
+    Refusal,
+    Tick,
+    draw,
+    join_ids,
+    judge,
+    question_at,
+    seconds_text,
+    split_ids,
+)
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, edit, reply_html
@@ -18,12 +31,11 @@ from handlers.quiz.render import (
     answer_rows,
     answered_html,
     card_keyboard,
-    question_at,
     question_html,
     when,
 )
 from storage import quiz as repo
-from storage.models import QuizAttempt, QuizContest
+from storage.models import QuizAttempt
 
 
 async def on_quiz(update: Update, ctx: PufaContext) -> None:
@@ -67,7 +79,7 @@ async def on_join(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
         update,
         ui.contest_intro.format(title=contest.title, questions=questions, seconds=contest.seconds),
     )
-    await send_question(ctx, attempt, contest)
+    await send_question(ctx, attempt, contest.seconds)
 
 
 def _attempt(
@@ -85,137 +97,138 @@ def _attempt(
     )
 
 
-async def send_question(
-    ctx: PufaContext, attempt: QuizAttempt, contest: QuizContest | None
-) -> None:
+async def send_question(ctx: PufaContext, attempt: QuizAttempt, seconds: int | None) -> None:
     """The attempt's current question, with its buttons."""
     ui = ctx.services.ui.quiz
-    question = question_at(ctx.services.library, attempt.question_ids, attempt.position)
+    question = question_at(ctx.services.library.quiz, attempt.question_ids, attempt.position)
     assert question is not None and attempt.id is not None
     total = len(split_ids(attempt.question_ids))
-    seconds = contest.seconds if contest else None
     ids = (attempt.id, attempt.position, attempt.token)
     await ctx.bot.send_message(
         attempt.chat_id,
         question_html(ui, question, attempt.position + 1, total, seconds),
         parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup(answer_rows(ui, question, QuizButton.ANSWER, ids)),
+        reply_markup=InlineKeyboardMarkup(
+            answer_rows(ui, question, QuizButton.ANSWER, ids, attempt.picked)
+        ),
     )
 
 
 async def on_answer(
     update: Update, ctx: PufaContext, args: tuple[str, ...], *, submit: bool
 ) -> None:
-    """An option pressed (a single choice answers; a multiple choice ticks) or 提交."""
+    """An option pressed (a single choice answers; a multiple choice ticks) or 提交: one
+    read and one conditional write, in one transaction."""
     services, user = ctx.services, update.effective_user
-    ui = services.ui.quiz
     parsed = press(args)
-    if parsed is None or user is None:
+    option = None if submit else (parsed[3][0] if parsed and len(parsed[3]) == 1 else "")
+    if parsed is None or user is None or (submit and parsed[3]):
         await acknowledge(update, services.ui.stale_button, alert=True)
         return
-    attempt_id, position, token, rest = parsed
+    attempt_id, position, token, _ = parsed
+    now = services.now()
     async with services.db.session() as session:
-        attempt = await repo.get_attempt(session=session, attempt_id=attempt_id)
-        contest = None
-        if attempt is not None and attempt.contest_id is not None:
-            contest = await repo.get_contest(session=session, contest_id=attempt.contest_id)
-    if attempt is None or not secrets.compare_digest(attempt.token, token):
-        await acknowledge(update, services.ui.stale_button, alert=True)
-        return
-    if attempt.telegram_id != user.id:
-        await acknowledge(update, ui.not_yours, alert=True)
-        return
-    question = question_at(services.library, attempt.question_ids, position)
-    if attempt.finished_at is not None or attempt.position != position or question is None:
-        await acknowledge(update, ui.already_answered, alert=True)
-        return
-    if contest is not None and services.now() >= contest.closes_at:
-        await acknowledge(update, ui.contest_closed, alert=True)
-        return
-    count = len(question.options)
-    if submit:
-        chosen = picked(attempt.picked, count)
-        if not chosen:
-            await acknowledge(update, ui.pick_first, alert=True)
-            return
-    else:
-        option = callbacks.index(rest[0], count) if len(rest) == 1 else None
-        if option is None:
-            await acknowledge(update, services.ui.stale_button, alert=True)
-            return
-        if question.kind == "multiple":
-            await _tick(update, ctx, attempt, toggle(attempt.picked, option, count))
-            return
-        chosen = [option]
-    await _answer(update, ctx, attempt, contest, chosen)
-
-
-async def _tick(update: Update, ctx: PufaContext, attempt: QuizAttempt, ticks: str) -> None:
-    services = ctx.services
-    async with services.db.session() as session:
-        moved = await repo.set_picked(
-            session=session, attempt=attempt, position=attempt.position, picked=ticks
+        state = await repo.press_state(session=session, attempt_id=attempt_id)
+        verdict = judge(
+            state,
+            services.library.quiz,
+            user_id=user.id,
+            position=position,
+            token=token,
+            option=option,
+            now=now,
         )
-    if not moved:
-        await acknowledge(update, services.ui.quiz.already_answered, alert=True)
+        done: bool | repo.Standing | None = None
+        if isinstance(verdict, Tick):
+            done = await repo.set_picked(
+                session=session, attempt_id=attempt_id, position=position, picked=verdict.ticks
+            )
+        elif isinstance(verdict, Answer):
+            done = await repo.record_answer(
+                session=session,
+                attempt_id=attempt_id,
+                position=position,
+                given=verdict.given(),
+                now=now,
+                last=position + 1 >= verdict.total,
+            )
+    if isinstance(verdict, Refusal) or not done or state is None:
+        refusal = verdict if isinstance(verdict, Refusal) else Refusal.ALREADY
+        await acknowledge(update, _refusal(services.ui, refusal), alert=True)
         return
     await acknowledge(update)
-    question = question_at(services.library, attempt.question_ids, attempt.position)
-    assert question is not None and attempt.id is not None and update.callback_query
-    ids = (attempt.id, attempt.position, attempt.token)
-    rows = answer_rows(services.ui.quiz, question, QuizButton.ANSWER, ids, ticks)
+    if isinstance(verdict, Tick):
+        await _show_ticks(update, ctx, state, position, verdict.ticks)
+    elif isinstance(done, repo.Standing):
+        await _answered(update, ctx, state, position, verdict, done)
+
+
+def _refusal(ui: UiTexts, refusal: Refusal) -> str:
+    return {
+        Refusal.STALE: ui.stale_button,
+        Refusal.NOT_YOURS: ui.quiz.not_yours,
+        Refusal.ALREADY: ui.quiz.already_answered,
+        Refusal.CLOSED: ui.quiz.contest_closed,
+        Refusal.PICK_FIRST: ui.quiz.pick_first,
+    }[refusal]
+
+
+async def _show_ticks(
+    update: Update, ctx: PufaContext, state: repo.Press, position: int, ticks: str
+) -> None:
+    question = question_at(ctx.services.library.quiz, state.question_ids, position)
+    assert question is not None and update.callback_query is not None
+    ids = (state.attempt_id, position, state.token)
+    rows = answer_rows(ctx.services.ui.quiz, question, QuizButton.ANSWER, ids, ticks)
     await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
 
 
-async def _answer(
+async def _answered(
     update: Update,
     ctx: PufaContext,
-    attempt: QuizAttempt,
-    contest: QuizContest | None,
-    chosen: list[int],
+    state: repo.Press,
+    position: int,
+    answer: Answer,
+    standing: repo.Standing,
 ) -> None:
+    """The question with its verdict and explanation, then the next question or the score."""
     services = ctx.services
-    ui, now, position = services.ui.quiz, services.now(), attempt.position
-    question = question_at(services.library, attempt.question_ids, position)
-    assert question is not None
-    limit = timedelta(seconds=contest.seconds) if contest else None
-    marked = mark(question, chosen, asked_at=attempt.asked_at or now, now=now, limit=limit)
-    total = len(split_ids(attempt.question_ids))
-    last = position + 1 >= total
-    given = repo.Given(
-        question.id, ",".join(map(str, chosen)), marked.correct, marked.points, marked.elapsed_ms
-    )
-    async with services.db.session() as session:
-        recorded = await repo.record_answer(
-            session=session, attempt=attempt, position=position, given=given, now=now, last=last
-        )
-        fresh = await repo.get_attempt(session=session, attempt_id=attempt.id or 0)
-    if not recorded or fresh is None:
-        await acknowledge(update, ui.already_answered, alert=True)
-        return
-    await acknowledge(update)
+    ui, question = services.ui.quiz, answer.question
+    late = state.seconds if answer.marked.late else None
     text = answered_html(
         ui,
         question,
         position + 1,
-        total,
-        chosen=chosen,
-        correct=marked.correct,
-        late_seconds=contest.seconds if contest and marked.late else None,
+        answer.total,
+        chosen=answer.chosen,
+        correct=answer.marked.correct,
+        late_seconds=late,
     )
     await edit(update, text, card_keyboard(services.library, question))
-    if not last:
-        await send_question(ctx, fresh, contest)
-    elif contest is None:
-        await reply_html(update, ui.practice_done.format(score=fresh.score, total=total))
-    else:
-        await reply_html(
-            update,
-            ui.contest_done.format(
-                title=contest.title,
-                score=fresh.score,
-                total=total,
-                seconds=f"{fresh.total_ms / 1000:.1f}",
-                close=when(contest.closes_at, services.tz),
-            ),
-        )
+    if position + 1 < answer.total:
+        await send_question(ctx, _next(state, services.now()), state.seconds)
+        return
+    if state.closes_at is None:
+        await reply_html(update, ui.practice_done.format(score=standing.score, total=answer.total))
+        return
+    done = ui.contest_done.format(
+        title=html.escape(state.title or ""),
+        score=standing.score,
+        total=answer.total,
+        seconds=seconds_text(standing.total_ms),
+        close=when(state.closes_at, services.tz),
+    )
+    await reply_html(update, done)
+
+
+def _next(state: repo.Press, now: datetime) -> QuizAttempt:
+    """The attempt as it stands after the answer (for showing the next question)."""
+    return QuizAttempt(
+        id=state.attempt_id,
+        telegram_id=state.telegram_id,
+        chat_id=state.chat_id,
+        token=state.token,
+        question_ids=state.question_ids,
+        position=state.position + 1,
+        asked_at=now,
+    )

@@ -9,11 +9,13 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.ui_volunteers import VolunteerTexts
+from domain.reach import volunteer_reach_html
 from domain.reports import record_page
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private
+from storage.attribution import reach
 from storage.reports import Change, StoredReport, Totals, get_report, withdraw_report
 
 
@@ -75,6 +77,9 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
         "",
     ]
     lines += [_line(texts, r) for r in page.reports] or [texts.no_reports]
+    async with services.db.session() as session:
+        codes = await reach(session=session, volunteer_id=user_id(update))
+    lines += ["", volunteer_reach_html(codes, services.library)]
     buttons = [
         [
             _button(texts.edit_report_button.format(id=r.id), MyReportsButton.EDIT, r.id),

@@ -9,11 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.directory import nearest
 from content.ui import UiTexts
+from domain.tickets import adviser_desk
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import town_key, valid_location
 from storage.directory import list_points
@@ -115,7 +117,9 @@ async def on_village(
     await acknowledge(update)
     if await chat.end():
         await reply_html(
-            update, adviser_html(adviser, ctx.services.ui), adviser_keyboard(ctx.services.ui)
+            update,
+            adviser_html(adviser, ctx.services.ui),
+            adviser_keyboard(ctx.services.ui, _desk_id(ctx, adviser)),
         )
 
 
@@ -164,13 +168,19 @@ def adviser_html(adviser: VillageAdviser, ui: UiTexts) -> str:
     return f"{text}\n\n{texts.adviser_sample}" if adviser.sample else text
 
 
-def adviser_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
-    """Under an adviser (the chat has ended): look up another village. Other features'
-    buttons (a message to this adviser's desk) belong here."""
+def _desk_id(ctx: PufaContext, adviser: VillageAdviser) -> str:
+    desk = adviser_desk(ctx.services.library.desks, town=adviser.town, village=adviser.village)
+    return desk.id if desk is not None else ""
+
+
+def adviser_keyboard(ui: UiTexts, desk_id: str = "") -> InlineKeyboardMarkup:
+    """Under an adviser (the chat has ended): a message to the adviser's desk (when one is
+    configured in desks.yaml), or look up another village."""
     other = callbacks.make(Kind.AID, AID_MENU, AidMenu.ADVISER)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(ui.residents.adviser_other_button, callback_data=other)]]
-    )
+    rows = [[InlineKeyboardButton(ui.residents.adviser_other_button, callback_data=other)]]
+    if desk_id:
+        rows.insert(0, [leave_message_button(ui, desk_id=desk_id)])
+    return InlineKeyboardMarkup(rows)
 
 
 async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -10,6 +10,7 @@ from content.models import Card
 from content.search import Candidate
 from content.ui import UiTexts
 from handlers.kit.callbacks import Kind, make
+from handlers.kit.cases import case_button
 from handlers.kit.tickets import leave_message_button
 from handlers.kit.votes import Subject, vote_buttons
 
@@ -47,9 +48,17 @@ def card_button(card: Card, label: str) -> InlineKeyboardButton:
     )
 
 
-def card_keyboard(card: Card, library: Library, question_ref: str = "") -> InlineKeyboardMarkup:
-    """Related cards; 👍 / 👎 (on the question if one was asked, else on the card) beside
-    没解决; sharing."""
+def case_rows(cases: list[Candidate], ui: UiTexts) -> list[list[InlineKeyboardButton]]:
+    """Case cards found for a question (以案释法), one button each."""
+    label = ui.engagement.case_found_button
+    return [[case_button(label.format(title=c.title), c.card_id)] for c in cases]
+
+
+def card_keyboard(
+    card: Card, library: Library, question_ref: str = "", cases: list[Candidate] | None = None
+) -> InlineKeyboardMarkup:
+    """Related cards; a real case it illustrates (or the cases a question asked for); 👍 / 👎
+    (on the question if one was asked, else on the card) beside 没解决; sharing."""
     ui, texts = library.ui, library.ui.engagement
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
@@ -59,6 +68,10 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
     if card.category == LEGAL_AID_CATEGORY and library.legal_aid is not None:
         check = make(Kind.AID, AID_MENU, AidMenu.CHECK)
         rows.append([InlineKeyboardButton(ui.residents.aid_menu_check, callback_data=check)])
+    if cases:
+        rows += case_rows(cases, ui)
+    elif linked := library.cases_for(card.id):
+        rows.append([case_button(texts.case_button, linked[0].id)])
     numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
     rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:
@@ -75,14 +88,21 @@ def card_keyboard(card: Card, library: Library, question_ref: str = "") -> Inlin
 
 
 def choices_keyboard(
-    candidates: list[Candidate], ui: UiTexts, fallback_ref: str = "", *, category: str = ""
+    candidates: list[Candidate],
+    ui: UiTexts,
+    fallback_ref: str = "",
+    cases: list[Candidate] | None = None,
+    *,
+    category: str = "",
 ) -> InlineKeyboardMarkup:
-    """Cards to choose from, the topics, 留言给工作人员 (with the field, when known); for the
-    fallback (`fallback_ref`: its logged question), whether the help it suggested was useful."""
+    """Cards (and cases) to choose from, the topics, 留言给工作人员 (with the field, when
+    known); for the fallback (`fallback_ref`: its logged question), whether the help it
+    suggested was useful."""
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
         for c in candidates
     ]
+    rows += case_rows(cases or [], ui)
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
     rows.append([leave_message_button(ui, category=category)])
     if fallback_ref:

@@ -19,6 +19,7 @@ from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
+from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton
 from handlers.residents.legal_aid import points_html, town_key, valid_location
 from storage.directory import list_points, list_towns
@@ -29,6 +30,7 @@ FLOW = "precheck"
 ASK, TOWN = "ask", "town"
 IDLE = timedelta(minutes=30)
 ANSWERS = "answers"  # question id -> option id, in the order answered
+LEGAL_AID_CATEGORY = "legal_aid"  # the field of a message to staff left from the result
 
 
 class CheckButton(StrEnum):
@@ -257,7 +259,7 @@ def outcome_html(
 
 def result_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
     """Under the outcome (the chat has ended, so these are not the chat's buttons): check
-    again, the hotlines. Other features' buttons (a message to duty staff) belong here."""
+    again, the hotlines, and a message to duty staff about legal aid."""
     texts = ui.residents
     again = callbacks.make(Kind.AID, AID_MENU, AidMenu.CHECK)
     numbers = callbacks.make(Kind.HOTLINES, HotlinesButton.ALL)
@@ -265,6 +267,7 @@ def result_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
         [
             [InlineKeyboardButton(texts.again_button, callback_data=again)],
             [InlineKeyboardButton(texts.hotlines_button, callback_data=numbers)],
+            [leave_message_button(ui, category=LEGAL_AID_CATEGORY)],
         ]
     )
 

@@ -32,14 +32,18 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         now=services.now(),
     )
     services.question_log.add(entry)  # written a moment later: the answer needs no database
-    result = found.result
+    result, index = found.result, services.index
+    # Cases (以案释法) when the question asks for one, or when no card answers it.
+    wanted = found.card_id is None or index.asks_for_case(found.question)
+    cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
         card = services.library.cards[found.card_id]
-        markup = card_keyboard(card, services.library, entry.ref)
+        markup = card_keyboard(card, services.library, entry.ref, cases)
     else:
         shown = result.choices if result.matched else result.suggestions
         field = clear_category(result, services.library.cards) or ""
-        markup = choices_keyboard(shown, ui, "" if result.matched else entry.ref, category=field)
+        ref = "" if result.matched else entry.ref
+        markup = choices_keyboard(shown, ui, ref, cases, category=field)
     await reply_html(update, answer_html(found, services.library), markup)
 
 

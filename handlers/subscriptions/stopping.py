@@ -56,6 +56,8 @@ async def _stop_kind(session: AsyncSession, chat_id: int, audience: Audience, va
         await subs.unsubscribe(session=session, chat_id=chat_id, kind=kind, value=value)
     elif audience is Audience.TOWN:
         await subs.set_town(session=session, chat_id=chat_id, town=None)
+    elif audience is Audience.CASES:
+        await subs.toggle_weekly_case(session=session, chat_id=chat_id, on=False)
     elif audience in _FLAGS:
         await subs.set_flag(session=session, chat_id=chat_id, flag=_FLAGS[audience], value=False)
     else:
@@ -68,6 +70,8 @@ def _kind_name(ctx: PufaContext, audience: Audience, value: str) -> str:
         return next((c.name for c in ctx.services.library.categories if c.id == value), value)
     if audience is Audience.TOWN:
         return value
+    if audience is Audience.CASES:
+        return ctx.services.ui.engagement.audience_cases
     names = {
         Audience.CATEGORIES: ui.campaigns_name,
         Audience.VOLUNTEERS: ui.volunteer_calls_name,

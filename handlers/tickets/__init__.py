@@ -4,16 +4,18 @@ answers, follow-ups, ratings, and reminders of unanswered tickets."""
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, parse, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_private
-from handlers.tickets import chat, replies, resident, send, sla, staff
+from handlers.tickets import chat, queue, replies, resident, send, sla, staff
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
-from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction
+from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
+from storage.tickets import ticket_exists
 
 IDLE = timedelta(hours=2)  # an unfinished message (or answer) is dropped after this
 STAFF_ACTIONS = {
@@ -67,13 +69,22 @@ async def _text_please(update: Update, ctx: PufaContext, _chat: Conversation) ->
 async def _sent_already(
     update: Update,
     ctx: PufaContext,
-    _token: str,
+    token: str,
     action: str,
     _args: tuple[str, ...],
     _open: object,
 ) -> None:
-    text = ctx.services.ui.tickets.already_sent if action == TicketButton.SEND else None
-    await acknowledge(update, text or ctx.services.ui.stale_button, alert=True)
+    """发送 pressed again after the ticket was sent; any other button of an ended chat (or 发送
+    after /cancel) is stale."""
+    sent = False
+    if action == TicketButton.SEND and update.effective_user is not None:
+        async with ctx.services.db.session() as session:
+            key = submission_key(update.effective_user.id, token)
+            sent = await ticket_exists(session=session, key=key)
+    texts = ctx.services.ui
+    await acknowledge(
+        update, texts.tickets.already_sent if sent else texts.stale_button, alert=True
+    )
 
 
 async def on_desk_button(update: Update, ctx: PufaContext) -> None:
@@ -83,7 +94,9 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
     action, args = chosen
-    if action in STAFF_ACTIONS:
+    if action is DeskAction.SHOW:
+        await queue.on_show(update, ctx, callbacks.number(args[0]) if len(args) == 1 else None)
+    elif action in STAFF_ACTIONS:
         await staff.on_staff_button(update, ctx, action, args)
     elif action in (DeskAction.MORE, DeskAction.RATE):
         await resident.on_resident_button(update, ctx, action, args)
@@ -101,4 +114,9 @@ def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(prompt_flow(MORE_FLOW, resident.on_more_typed))
     services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
     sla.schedule(app, services)
-    app.add_handler(CallbackQueryHandler(on_desk_button, pattern=pattern(Kind.DESK)))
+    app.add_handlers(
+        [
+            CommandHandler("tickets", queue.on_tickets),
+            CallbackQueryHandler(on_desk_button, pattern=pattern(Kind.DESK)),
+        ]
+    )

@@ -13,23 +13,31 @@ from telegram import (
     Update,
 )
 
+from content.loader import Library
 from content.report_input import InputError, InputProblem, parse_phone
-from domain.tickets import MAX_TICKET_CHARS, choose_desk, ticket_text
+from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW, category_name, desk_of
+from storage.tickets import waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 
 
 class TicketButton(StrEnum):
     CATEGORY = "cat"  # tk:<token>:cat:<index in categories.yaml>
-    TOWN = "town"  # tk:<token>:town:<index in towns.yaml>
+    TOWN = "town"  # tk:<token>:town:<index in town_names()>
     NO_CONTACT = "nophone"
     SEND = "send"
     CANCEL = "cancel"
+
+
+def town_names(library: Library) -> list[str]:
+    """The towns to choose from: towns.yaml's, or (without one) those the desks serve."""
+    listed = [t.town for t in library.towns]
+    return listed or sorted({town for desk in library.desks for town in desk.towns})
 
 
 async def start(
@@ -38,6 +46,11 @@ async def start(
     """Opens the chat; a known category or desk (a village adviser's) skips its questions."""
     services, user = ctx.services, update.effective_user
     assert user is not None
+    async with services.db.session() as session:
+        waiting = await waiting_of(session=session, resident_id=user.id)
+    if waiting >= MAX_WAITING:
+        await reply_html(update, services.ui.tickets.too_many.format(count=waiting))
+        return
     data: dict[str, Any] = {}
     if any(c.id == category for c in services.library.categories):
         data[CATEGORY] = category
@@ -63,8 +76,8 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return texts.ask_category, InlineKeyboardMarkup(rows)
     if step == TOWN:
-        towns = services.library.towns
-        rows = [[chat.button(t.town, TicketButton.TOWN, i)] for i, t in enumerate(towns)]
+        names = town_names(services.library)
+        rows = [[chat.button(town, TicketButton.TOWN, i)] for i, town in enumerate(names)]
         return texts.ask_town, InlineKeyboardMarkup(rows)
     if step == TEXT:
         return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
@@ -75,7 +88,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
         return texts.ask_contact.format(desk=name), keyboard
     summary = texts.confirm.format(
-        category=html.escape(category_name(services, chat.data[CATEGORY])),
+        category=html.escape(category_name(services.library, chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
         desk=name,
         contact=html.escape(chat.data.get(CONTACT) or texts.contact_none),
@@ -131,13 +144,13 @@ async def on_category(
 async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    towns = ctx.services.library.towns
-    index = callbacks.index(args[0], len(towns)) if len(args) == 1 else None
+    names = town_names(ctx.services.library)
+    index = callbacks.index(args[0], len(names)) if len(args) == 1 else None
     if index is None:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
     await acknowledge(update)
-    await _town_chosen(update, ctx, chat, towns[index].town)
+    await _town_chosen(update, ctx, chat, names[index])
 
 
 async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -145,7 +158,7 @@ async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> 
     message = update.effective_message
     assert message is not None and message.text is not None
     typed = message.text.strip()
-    if typed not in {t.town for t in ctx.services.library.towns}:
+    if typed not in town_names(ctx.services.library):
         await on_wrong_input(update, ctx, chat)
         return
     await _town_chosen(update, ctx, chat, typed)

@@ -3,7 +3,7 @@ message about a ticket (remembered, so a Telegram reply to it finds the ticket),
 
 import html
 import logging
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,13 +12,15 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from content.desks import Desk
+from content.loader import Library
 from content.office_hours import DAY_NAMES
 from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
-from storage.tickets import StoredTicket, remember_message
+from storage.ticket_messages import remember_message
+from storage.tickets import StoredTicket
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +41,28 @@ class DeskAction(StrEnum):
     CLOSE = "close"
     MORE = "more"
     RATE = "rate"  # dk:rate:<ticket id>:<1-3>
+    SHOW = "show"  # dk:show:<ticket id>: the ticket again, from /tickets
 
 
 RATINGS = (3, 2, 1)
+
+
+def submission_key(user_id: int, token: str) -> str:
+    """The ticket a chat becomes: one per chat, however often 发送 is pressed."""
+    return f"{user_id}-{token}"
 
 
 def desk_of(services: Services, desk_id: str) -> Desk | None:
     return next((d for d in services.library.desks if d.id == desk_id), None)
 
 
-def category_name(services: Services, category: str) -> str:
-    return next((c.name for c in services.library.categories if c.id == category), category)
+def category_name(library: Library, category: str) -> str:
+    return next((c.name for c in library.categories if c.id == category), category)
 
 
-def local_when(services: Services, instant: datetime) -> str:
-    local = instant.astimezone(services.tz)
-    return services.ui.tickets.when.format(
+def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:
+    local = instant.astimezone(tz)
+    return texts.when.format(
         month=local.month,
         day=local.day,
         weekday=DAY_NAMES[local.weekday()],
@@ -92,14 +100,14 @@ def rating_keyboard(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def desk_ticket_html(services: Services, ticket: StoredTicket, desk: Desk) -> str:
+def desk_ticket_html(library: Library, tz: tzinfo, ticket: StoredTicket, desk: Desk) -> str:
     """The ticket as its desk sees it; the contact only if the resident agreed to share it."""
-    texts = services.ui.tickets
+    texts = library.ui.tickets
     return texts.desk_ticket.format(
         id=ticket.id,
-        category=html.escape(category_name(services, ticket.category)),
+        category=html.escape(category_name(library, ticket.category)),
         town=html.escape(ticket.town),
-        when=local_when(services, ticket.created_at),
+        when=local_when(texts, tz, ticket.created_at),
         contact=html.escape(ticket.contact) if ticket.contact else texts.desk_no_contact,
         text=html.escape(ticket.text),
         desk=html.escape(desk.name),
@@ -121,7 +129,8 @@ async def send_about(
             disable_web_page_preview=True,
         )  # fmt: skip
     except TelegramError as exc:
-        log.warning("could not send ticket %s's message to chat %s: %s", ticket_id, chat_id, exc)
+        # No chat id: it may be the resident's.
+        log.warning("could not send a message about ticket %s: %s", ticket_id, exc)
         return False
     async with services.db.session() as session:
         await remember_message(

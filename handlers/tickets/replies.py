@@ -10,7 +10,8 @@ from handlers.kit.replies import reply_html
 from handlers.tickets.common import MORE_FLOW, REPLY_FLOW
 from handlers.tickets.resident import follow_up
 from handlers.tickets.staff import staff_reply
-from storage.tickets import get_ticket, ticket_of_message
+from storage.ticket_messages import ticket_of_message
+from storage.tickets import get_ticket
 
 
 async def on_reply_to_bot(update: Update, ctx: PufaContext) -> bool:

@@ -21,6 +21,7 @@ from handlers.tickets.common import (
     send_about,
     send_to_desk,
     staff_keyboard,
+    submission_key,
 )
 from storage.tickets import NewTicket, StoredTicket, open_ticket, queue_place
 
@@ -50,7 +51,7 @@ async def on_send(
     now = services.now()
     to_due, to_escalate = ticket_deadlines(services, desk)
     new = NewTicket(
-        key=f"{chat.user_id}-{chat.token}",
+        key=submission_key(chat.user_id, chat.token),
         resident_id=chat.user_id,
         desk_id=desk.id,
         category=chat.data[CATEGORY],
@@ -67,7 +68,7 @@ async def on_send(
     await chat.end()
     if not created:
         return
-    html_text = desk_ticket_html(services, ticket, desk)
+    html_text = desk_ticket_html(services.library, services.tz, ticket, desk)
     await send_to_desk(
         ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket.id)
     )
@@ -81,7 +82,9 @@ async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahea
     if opens is None:
         text = texts.sent_open.format(desk=name, id=ticket.id, ahead=ahead)
     else:
-        text = texts.sent_closed.format(desk=name, id=ticket.id, when=local_when(services, opens))
+        text = texts.sent_closed.format(
+            desk=name, id=ticket.id, when=local_when(texts, services.tz, opens)
+        )
     text = f"{text}\n{texts.sent_footer}"
     assert ticket.resident_id is not None
     await send_about(

@@ -47,12 +47,12 @@ async def _escalate(
 ) -> None:
     """Coordinators learn which desk is late, never what the resident wrote or who they are."""
     desk = desk_of(services, desk_id)
-    if desk is None:
+    if desk is None or desk.sample:  # nobody could have answered a sample desk's ticket
         return
     text = services.ui.tickets.escalation.format(
         desk=html.escape(desk.name),
         id=ticket_id,
-        category=html.escape(category_name(services, category)),
+        category=html.escape(category_name(services.library, category)),
         town=html.escape(town),
         hours=desk.escalate_after_hours,
     )

@@ -6,10 +6,12 @@ import html
 import logging
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from content.desks import Desk
 from content.report_input import InputError
-from domain.tickets import is_staff, ticket_text
+from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
@@ -29,15 +31,8 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.send import ticket_deadlines
 from storage.audit import record
-from storage.tickets import (
-    StoredTicket,
-    add_entry,
-    close,
-    get_ticket,
-    remember_message,
-    take,
-    transfer,
-)
+from storage.ticket_messages import desk_messages, remember_message
+from storage.tickets import StoredTicket, add_entry, close, get_ticket, take, transfer
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +72,13 @@ async def staff_ticket(
     return ticket, desk
 
 
+async def _tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
+    """A note about the ticket in the chat where staff acted; a reply to it answers the ticket
+    like a reply to the ticket itself."""
+    if update.effective_chat is not None:
+        await send_about(ctx.bot, ctx.services, ticket_id, update.effective_chat.id, text)
+
+
 async def on_staff_button(
     update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
 ) -> None:
@@ -95,7 +97,7 @@ async def on_staff_button(
         case DeskAction.TO:
             await _transfer(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
-            await _close(update, ctx, ticket)
+            await _close(update, ctx, ticket, desk)
 
 
 async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
@@ -108,7 +110,7 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
         await acknowledge(update, texts.taken_already, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, texts.taken.format(id=ticket.id))
+    await _tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
 
 
 async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -119,7 +121,10 @@ async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, des
     await acknowledge(update)
     texts = services.ui.tickets
     prompt = texts.reply_prompt.format(id=ticket.id, desk=html.escape(desk.name))
-    sent = await chat.send_message(prompt, reply_markup=ForceReply(selective=True))
+    # Not selective: with no mention in it, a selective prompt would force nobody's reply.
+    sent = await chat.send_message(
+        prompt, parse_mode=ParseMode.HTML, reply_markup=ForceReply(), disable_web_page_preview=True
+    )
     async with services.db.session() as session:
         await remember_message(
             session=session, ticket_id=ticket.id, chat_id=chat.id, message_id=sent.message_id
@@ -167,9 +172,8 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
     reached = await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, answer, more_keyboard(texts, ticket.id)
     )
-    await reply_html(
-        update, (texts.replied if reached else texts.resident_gone).format(id=ticket.id)
-    )
+    done = texts.replied if reached else texts.resident_gone
+    await _tell_here(update, ctx, ticket.id, done.format(id=ticket.id))
     return True
 
 
@@ -210,8 +214,10 @@ async def _transfer(
         return
     await acknowledge(update)
     name = html.escape(target.name)
-    await reply_html(update, texts.transferred_desk.format(id=ticket.id, desk=name))
-    html_text = desk_ticket_html(services, after, target)
+    await _tell_here(
+        update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name)
+    )
+    html_text = desk_ticket_html(services.library, services.tz, after, target)
     await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
     )
@@ -222,7 +228,20 @@ async def _transfer(
     )  # fmt: skip
 
 
-async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+    """A closed ticket's messages in the desk's chats lose their buttons (best effort)."""
+    async with ctx.services.db.session() as session:
+        sent = await desk_messages(session=session, ticket_id=ticket.id)
+    chats = set(desk_chats(desk))
+    for chat_id, message_id in sent:
+        if chat_id in chats:
+            try:
+                await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            except TelegramError:  # a prompt without buttons, a message deleted by staff
+                continue
+
+
+async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
     async with services.db.session() as session:
         closed = await close(session=session, ticket_id=ticket.id, now=services.now())
@@ -230,7 +249,8 @@ async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None
         await acknowledge(update, texts.ticket_closed, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, texts.closed_desk.format(id=ticket.id))
+    await _tell_here(update, ctx, ticket.id, texts.closed_desk.format(id=ticket.id))
+    await _drop_buttons(ctx, ticket, desk)
     if ticket.resident_id is not None:
         await send_about(
             ctx.bot, services, ticket.id, ticket.resident_id,

@@ -5,6 +5,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 
 from bot.app import build_application
+from bot.instance import Instance, Role
 from bot.server import SECRET_HEADER, WebhookRoute, build_web_app
 from bot.settings import Settings
 from content.loader import Library
@@ -41,7 +42,9 @@ MALFORMED = [
 async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library: Library) -> None:
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
     app = build_application(settings, "1:TEST", library=library)
-    server = build_web_app(app, WebhookRoute(path="/hook", secret="s3cret"))
+    server = build_web_app(
+        app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(Role.ACTIVE)
+    )
     async with TestClient(TestServer(server)) as client:
         assert (await client.post("/hook", json=UPDATE)).status == 403
         wrong = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "nope"})
@@ -58,7 +61,16 @@ async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library:
         assert app.update_queue.empty()
         ok = await client.post("/hook", json=UPDATE, headers={SECRET_HEADER: "s3cret"})
         assert ok.status == 200
-        assert (await client.get("/healthz")).status == 200
+        health = await client.get("/healthz")  # active, but not started: no scheduler
+        assert health.status == 503
+        assert await health.json() == {
+            "ok": False,
+            "role": "active",
+            "database": True,
+            "scheduler": False,
+            "last_update_at": None,
+        }
+    await app.services.db.dispose()
     update = app.update_queue.get_nowait()
     assert isinstance(update, Update) and update.message is not None
     assert update.update_id == 7 and update.message.text == "你好"

@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from content.desks import SAMPLE_CHAT_IDS, SAMPLE_STAFF_IDS, Desk, desks_for, next_opening, open_at
+from content.desks import (
+    SAMPLE_CHAT_IDS,
+    SAMPLE_STAFF_IDS,
+    Desk,
+    check_desks,
+    desks_for,
+    next_opening,
+    open_at,
+)
 from content.loader import Library, collect
 from content.office_hours import Holidays, parse_days, parse_hours_line
 from tests.content.test_loader import copy_content
@@ -149,11 +157,20 @@ def test_bad_hours_lines_say_what_is_wrong(line: str, message: str) -> None:
         ({"kind": "police"}, "judicial_office"),
         ({"id": "Test Office"}, "小写字母"),
         ({"hours": ["周一 09:00-12:00"], "fax": "1"}, "Extra inputs"),
+        ({"villages": ["桃园村"]}, "只有 village_adviser"),
     ],
 )
 def test_desk_checks(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         desk(**changes)
+
+
+def test_a_village_advisers_villages_must_be_in_its_towns() -> None:
+    adviser = desk(kind="village_adviser", villages=["桃园村", "桃源村"])
+    problems = check_desks([adviser], {"城关镇": ["桃园村"]}, {"mediation"}, "desks.yaml")
+    assert [(p.field, p.message) for p in problems] == [
+        ("villages", "towns.yaml 里 城关镇 没有 '桃源村'")
+    ]
 
 
 def test_the_shipped_desks_are_samples_that_serve_every_town(library: Library) -> None:

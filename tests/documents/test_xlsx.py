@@ -124,3 +124,19 @@ def test_helpers() -> None:
     assert serial(date(1900, 1, 1)) == 1 and serial(date(1900, 2, 28)) == 59
     assert serial(date(1900, 3, 1)) == 61 and serial(date(2026, 1, 1)) == 46023
     assert serial(datetime(2026, 1, 1, 12)) == 46023.5
+
+
+def test_sheets_one_after_another_with_unique_names() -> None:
+    writer = XlsxWriter("汇总")
+    writer.add_rows([["a", 1]])
+    writer.add_sheet("宪法学习宣传")
+    writer.add_rows([["b", 2], ["c", 3]])
+    writer.add_sheet("汇总")  # Excel refuses two sheets of one name
+    writer.add_rows([["=1+1"]])
+    book = openpyxl.load_workbook(io.BytesIO(writer.finish()))
+    assert book.sheetnames == ["汇总", "宪法学习宣传", "汇总~2"]
+    assert [list(r) for r in book["宪法学习宣传"].iter_rows(values_only=True)] == [
+        ["b", 2],
+        ["c", 3],
+    ]
+    assert book["汇总~2"]["A1"].data_type == "s"

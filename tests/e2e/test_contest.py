@@ -3,6 +3,7 @@ chat, residents take it once against the clock (across a restart of the bot), th
 announced with the leaderboard through the broadcast engine and the results exported; a
 volunteer runs a round in a group, where members answer for themselves."""
 
+import csv
 import io
 import zipfile
 from datetime import timedelta
@@ -35,7 +36,10 @@ async def create_contest(bot: Harness) -> QuizContest:
     ask = await bot.tap(admin, listing, ui.new_button)
     label = next(x for x in ask.button_labels() if x.startswith("宪法宣传周"))
     assert "2 " not in label
+    assert (await bot.ask(admin, "<b>春节</b>")).content == ui.unknown_campaign
     assert (await bot.tap(admin, ask, label)).content == ui.ask_opens
+    assert (await bot.ask(admin, "🎉" * 3000)).content == ui.bad_time
+    assert (await bot.ask(admin, "每周一 09:00")).content == ui.bad_time
     assert (await bot.ask(admin, "明天上午9点")).content == ui.ask_closes
     assert "晚于开始时间" in (await bot.ask(admin, "明天上午8点")).content
     assert (await bot.ask(admin, "3月13日 18:00")).content.startswith("第4步")
@@ -149,6 +153,16 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
             sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
         assert sheet.index("阿明") < sheet.index("小红") < sheet.index("迟到")
         assert EAST in sheet and WEST in sheet
+        bot.api.press_button(admin, listing, ui.export_csv_button)
+        [csv_file] = await bot.api.wait_for_messages(ADMIN_ID)
+        assert csv_file.file is not None
+        rows = list(csv.reader(io.StringIO(csv_file.file.decode("utf-8-sig"))))
+        assert rows[0] == ui.export_headers
+        assert [r[1:4] for r in rows[1:]] == [
+            ["阿明", EAST, "3"],
+            ["小红", WEST, "1"],
+            ["迟到", "", "0"],
+        ]
 
 
 async def test_a_group_round_counts_for_the_groups_town(
@@ -227,3 +241,9 @@ async def test_a_group_round_counts_for_the_groups_town(
             board = await repo.board(session=session, contest_id=contest.id or 0, limit=10)
         towns = {t.town: (t.people, t.points) for t in board.towns}
         assert towns[CENTRE] == (2, 1)
+
+        # After the close nobody starts a round or answers one.
+        server.clock.advance(timedelta(days=2))
+        assert (await bot.ask(leader, "/contest", chat=group)).content == ui.no_contests
+        again = start.find_button("▶️ 在本群开始")["callback_data"]
+        assert (await bot.press(leader, start, again))["text"] == ui.contest_not_open

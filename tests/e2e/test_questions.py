@@ -53,7 +53,8 @@ async def test_question_gets_its_card_with_bold_title(bot: Harness) -> None:
 async def test_card_keyboard_has_related_feedback_and_share(bot: Harness) -> None:
     user = bot.api.user(1302)
     card = await bot.ask(user, WAGES)
-    *related_rows, [numbers], votes_row, (share,) = card.buttons()
+    *related_rows, (case,), [numbers], votes_row, (share,) = card.buttons()
+    assert case["text"] == bot.ui.engagement.case_button
     related = card_ids(card)
     assert 1 <= len(related) <= 3 and len(related_rows) == len(related)
     assert numbers["text"] == bot.ui.residents.hotlines_button

@@ -3,6 +3,7 @@ from question to answer to rating across restarts, office hours at fixed instant
 escalation on the test's clock, and refusals."""
 
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from content.search import SearchIndex
 from domain.tickets import export_tickets
 from handlers.kit.callbacks import Kind, make
 from storage.models import TicketStatus
+from storage.stats import Period
 from storage.tickets import get_ticket
 from tests.clock import TZ, local
 from tests.e2e.conftest import ADMIN_ID, RestartableBot, restartable_bot
@@ -26,6 +28,7 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
 )
+from tests.waiting import eventually
 
 QUESTION = "老板拖欠我三个月工资不给，怎么办？😭"
 PHONE = "13912345678"
@@ -104,6 +107,12 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     bot.api.press_button(staff, ticket, texts.close_button)
     [rating] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert rating.content == texts.closed_resident.format(id=1)
+
+    async def ticket_lost_its_buttons() -> bool:
+        edits = [m for m in bot.api.messages_to(DESK_GROUP) if m.message_id == ticket.message_id]
+        return edits[-1].action == "edit" and edits[-1].buttons() == []
+
+    await eventually(ticket_lost_its_buttons)
     rated = await bot.tap(resident, rating, texts.rate_3)
     assert rated.content == texts.rated
     assert (await bot.press(resident, rating, rating.find_button(texts.rate_1)["callback_data"]))[
@@ -113,12 +122,19 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
         figures = await export_tickets(
-            session=session, first=local(2026, 3, 1).astimezone(TZ).date(),
-            last=local(2026, 3, 31).astimezone(TZ).date(), fmt="csv", tz=TZ,
-            headers=texts.export_headers, desk_names={"test-office": "测试镇司法所"},
+            session=session, period=Period(date(2026, 3, 1), date(2026, 3, 31)), fmt="csv",
+            library=bot.services.library, tz=TZ,
         )  # fmt: skip
     assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
-    assert figures.decode("utf-8-sig").splitlines()[1] == "测试镇司法所,2026-03,1,1,1,1,1,3"
+    line = "测试镇司法所,2026-03,1,1,1,1,1,3"
+    assert figures.decode("utf-8-sig").splitlines()[1] == line
+    # The coordinator's /export 留言 gives the same figures (and nothing of the resident's).
+    coordinator = bot.api.user(ADMIN_ID)
+    sent = await bot.ask(coordinator, "/export 留言 2026-03 csv")
+    assert sent.file is not None and sent.file.decode("utf-8-sig").splitlines()[1] == line
+    assert QUESTION not in sent.file.decode("utf-8-sig")
+    refused = await bot.ask(resident, "/export 留言 2026-03")
+    assert refused.content == bot.ui.not_allowed
 
 
 async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: RestartableBot) -> None:

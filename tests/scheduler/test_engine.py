@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import time as dt_time
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from content.loader import Library
 from local_api import ApiCall
 from scheduler.planning import begin_sending, store_draft
@@ -49,6 +51,44 @@ async def test_broadcast_reaches_everyone_once_within_limits(
         assert "免费" in message.content and "退订" in message.button_labels()[-1]
         summary = stack.api.messages_to(COORDINATOR)[-1]
         assert "47/47" in summary.content
+
+
+async def test_above_30_per_second_every_broadcast_message_is_a_paid_one(
+    db: Database, library: Library
+) -> None:
+    """The server refuses free sends over its overall limit as Telegram does (lowered to
+    10/s here, so the test does not depend on the machine being fast enough to pass 30/s);
+    at 100/s each message carries allow_paid_broadcast, nothing is refused, and the claims
+    and outcomes are written in batches (fewer statements than messages)."""
+    users = list(range(1101, 1301))
+    await add_subscribers(db, users)
+    updates = Counter[str]()
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE DELIVERY"):
+            updates["delivery"] += 1
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    async with broadcasting_stack(db, library, rate=100, global_per_second=10) as stack:
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.broadcast(row.id)
+        assert all(stack.received(chat) == 1 for chat in users)
+        sends = [c for c in stack.api.calls if c.method == "sendMessage" and c.ok]
+        to_users = [c for c in sends if int(c.params["chat_id"]) in users]
+        assert all(c.params.get("allow_paid_broadcast") is True for c in to_users)
+        assert stack.api.flood_errors == 0 and stack.api.paid_sends == len(users)
+    # Without batches: one claim and one outcome per message, 400 statements.
+    assert updates["delivery"] < 1.5 * len(users), updates
+
+
+async def test_at_30_per_second_nothing_is_paid_for(db: Database, library: Library) -> None:
+    await add_subscribers(db, [1401, 1402])
+    async with broadcasting_stack(db, library) as stack:
+        row = await stack.service.create(draft())
+        assert row.id is not None
+        await stack.broadcast(row.id)
+        assert stack.received(1401) == 1 and stack.api.paid_sends == 0
 
 
 async def test_blocked_and_deleted_chats_are_marked_and_skipped_from_then_on(

@@ -4,12 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import broadcasts as repo
 from storage.audience import Audience, audience_chat_ids
 from storage.db import Database
-from storage.models import ActivityReport, Broadcast, DeliveryState, Volunteer
+from storage.models import ActivityReport, Broadcast, Delivery, DeliveryState, Volunteer
 from storage.subscriptions import (
     Flag,
     SubKind,
@@ -165,6 +166,42 @@ async def test_deliveries_state_machine_and_crash_recovery(db: Database) -> None
         ready = await repo.pending_batch(session=session, after_id=0, limit=5000, now=NOW)
         assert len(ready) == 2497 and third.id not in {t.id for t in ready}
         assert await repo.cancel_pending(session=session, broadcast_id=stored.id, now=NOW) == 2498
+
+
+async def test_deliveries_are_claimed_and_recorded_a_batch_at_a_time(db: Database) -> None:
+    async with db.session() as session:
+        stored = await repo.add_broadcast(session=session, broadcast=row(status="sending"))
+        assert stored is not None and stored.id is not None
+        await repo.plan_deliveries(
+            session=session, broadcast_id=stored.id, chat_ids=range(1, 6), now=NOW
+        )
+        tasks = await repo.pending_batch(session=session, after_id=0, limit=5, now=NOW)
+        await move(session, tasks[4].id, DeliveryState.CANCELLED)
+    async with db.session() as session:
+        claimed = await repo.claim_deliveries(session=session, tasks=tasks, now=NOW)
+        assert claimed == {t.id for t in tasks[:4]}  # the cancelled one is left alone
+        assert await repo.claim_deliveries(session=session, tasks=tasks, now=NOW) == set()
+    sent, failed, retry, moved = (t.id for t in tasks[:4])
+    outcome = repo.DeliveryOutcome
+    async with db.session() as session:
+        await repo.record_outcomes(
+            session=session,
+            outcomes=[
+                outcome(sent, DeliveryState.SENT, error="", message_id=77),
+                outcome(failed, DeliveryState.FAILED, error="chat not found"),
+                outcome(retry, DeliveryState.PENDING, attempts=0, error="502"),
+                outcome(moved, DeliveryState.PENDING, attempts=0),
+                outcome(tasks[4].id, DeliveryState.SENT, message_id=1),  # not sending: unchanged
+            ],
+            now=NOW,
+        )
+    async with db.session() as session:
+        rows = {d.id: d for d in (await session.exec(select(Delivery))).all()}
+    assert (rows[sent].state, rows[sent].message_id, rows[sent].attempts) == ("sent", 77, 1)
+    assert (rows[failed].state, rows[failed].error) == ("failed", "chat not found")
+    assert (rows[retry].state, rows[retry].attempts, rows[retry].error) == ("pending", 0, "502")
+    assert (rows[moved].state, rows[moved].message_id, rows[moved].error) == ("pending", None, "")
+    assert rows[tasks[4].id].state == "cancelled"
 
 
 async def test_campaign_dates_are_per_year(db: Database) -> None:

@@ -17,7 +17,8 @@ from storage.people import touch_person
 from storage.questions import LoggedAnswer, log_questions
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
-from storage.tickets import NewTicket, add_entry, open_ticket, remember_message
+from storage.ticket_messages import remember_message
+from storage.tickets import NewTicket, add_entry, open_ticket
 from storage.volunteers import (
     VolunteerProfile,
     create_invite,

@@ -1,9 +1,9 @@
-"""`pufa export reports|hours` writes the same spreadsheets without Telegram."""
+"""`pufa export reports|hours|tickets` writes the same spreadsheets without Telegram."""
 
 import asyncio
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +11,8 @@ import pytest
 
 from bot.cli import main
 from storage.db import Database
+from storage.tickets import NewTicket, add_entry, close, open_ticket, rate
+from tests.clock import local
 from tests.conftest import sqlite_url
 from tests.reporting import add_report, add_volunteer
 
@@ -39,3 +41,43 @@ def test_cli_exports_reports_and_hours(tmp_path: Path, monkeypatch: pytest.Monke
     assert main(["export", "reports", "--from", "2026-12-01", "--to", "2026-11-01"]) == 2
     with pytest.raises(SystemExit):
         main(["export", "reports", "--from", "12/01", "--to", "2026-11-01"])
+
+
+async def _seed_tickets(url: str) -> None:
+    db = Database(url)
+    await db.upgrade()
+    for key, opened in (("a", local(2026, 11, 5, 10)), ("b", local(2026, 12, 1, 0, 30))):
+        async with db.session() as session:
+            ticket, _ = await open_ticket(
+                session=session,
+                new=NewTicket(
+                    key, 7, "chengguan-judicial-office", "civil_code", "示例县城关镇", "秘密",
+                    "13912345678", opened, opened + timedelta(hours=24),
+                    opened + timedelta(hours=48),
+                ),
+            )  # fmt: skip
+            if key == "a":
+                await add_entry(
+                    session=session, ticket_id=ticket.id, author="desk", text="答复",
+                    now=opened + timedelta(hours=3),
+                )  # fmt: skip
+                await close(session=session, ticket_id=ticket.id, now=opened)
+                await rate(session=session, ticket_id=ticket.id, resident_id=7, rating=3)
+    await db.dispose()
+
+
+def test_cli_exports_ticket_figures_by_desk_and_local_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(_seed_tickets(sqlite_url(tmp_path)))
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "tickets", "--from", "2026-11-01", "--to", "2026-12-31"]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "tickets_2026-11-01_2026-12-31.xlsx").active
+    assert sheet is not None
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[:3] == ["值班台", "月份", "收到留言"]
+    desk = "示例县城关镇司法所（示例）"
+    # 00:30 on 1 December in Shanghai is still 30 November in UTC: it counts for December.
+    assert rows == [[desk, "2026-11", 1, 1, 1, 1, 1, 3], [desk, "2026-12", 1, 0, 0, 0, 0, None]]
+    assert "秘密" not in str(rows) and "13912345678" not in str(rows)

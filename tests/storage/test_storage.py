@@ -1,9 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlmodel import select
 
+import storage.db
 from content.directory import load_sample_directory
-from storage.db import Database
+from storage.db import MIGRATIONS_DIR, Database, head_revisions
 from storage.directory import add_points, count_points, list_points, list_towns, replace_points
 from storage.models import Person, Role
 from storage.people import Seen, get_role, touch_people, touch_person
@@ -30,6 +34,22 @@ async def test_upgrade_is_idempotent(db: Database) -> None:
     await db.upgrade()
     async with db.session() as session:
         assert await count_points(session=session) == 0
+
+
+def test_head_revisions_are_alembics_heads() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert head_revisions() == frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+async def test_a_current_schema_is_not_migrated_again(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_migration(_connection: object) -> None:
+        raise AssertionError("alembic ran on a current schema")
+
+    monkeypatch.setattr(storage.db, "_upgrade", no_migration)
+    await db.upgrade()
 
 
 async def test_person_is_created_then_updated(db: Database) -> None:

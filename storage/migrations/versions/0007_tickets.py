@@ -2,7 +2,7 @@
 them (a Telegram reply to one belongs to its ticket).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa

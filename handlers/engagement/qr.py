@@ -1,0 +1,116 @@
+"""QR attribution: `/qr [日期] 标题` makes a volunteer's (or coordinator's) code for an event or
+poster; `/start ev_<code>` records the first code that brought a resident. An event's
+residents are asked to rate it the day after (a broadcast through the delivery engine)."""
+
+import asyncio
+import html
+import re
+from datetime import datetime, time, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+from content.report_input import InputError, normalise, parse_event_date
+from documents.qr import qr_png
+from handlers.kit.callbacks import Kind, make
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import reply_html, user_id
+from handlers.kit.roles import require_private, role_of
+from storage.attribution import create_event, get_event, record_touch
+from storage.audience import Audience
+from storage.audit import record
+from storage.broadcasts import RATING
+from storage.models import Broadcast, QrEvent, Role
+from storage.volunteers import get_volunteer
+
+EVENT_LINK = re.compile(r"^ev_([a-z0-9]{1,40})$")
+RATING_TIME = time(10, 0)  # the day after the event, local time
+MIN_TITLE, MAX_TITLE = 2, 40
+
+
+async def on_qr(update: Update, ctx: PufaContext) -> None:
+    services, texts = ctx.services, ctx.services.ui.engagement
+    if not await require_private(update, ctx):
+        return
+    maker = user_id(update)
+    if await role_of(services, maker) is Role.RESIDENT:
+        await reply_html(update, services.ui.volunteers.not_volunteer)
+        return
+    args = list(ctx.args or [])
+    if not args:
+        await reply_html(update, texts.qr_usage)
+        return
+    event_date = None
+    try:
+        event_date = parse_event_date(args[0], today=services.today())
+        args = args[1:]
+    except InputError:
+        pass  # no date first: a poster
+    title = normalise(" ".join(args))
+    if not MIN_TITLE <= len(title) <= MAX_TITLE:
+        await reply_html(update, texts.qr_title_bad)
+        return
+    async with services.db.session() as session:
+        volunteer = await get_volunteer(session=session, telegram_id=maker)
+        event = await create_event(
+            session=session,
+            title=title,
+            volunteer_id=maker,
+            town=volunteer.town if volunteer else "",
+            event_date=event_date,
+            now=services.now(),
+        )
+        await record(
+            session=session, actor_id=maker, action="qr", target=event.code, now=services.now()
+        )
+    await _schedule_rating(ctx, event)
+    link = f"https://t.me/{ctx.bot.username}?start=ev_{event.code}"
+    when = texts.qr_event_when.format(date=event_date.isoformat()) if event_date else ""
+    await reply_html(update, texts.qr_created.format(title=html.escape(title), when=when))
+    if update.effective_chat is not None:
+        png = await asyncio.to_thread(qr_png, link)
+        await update.effective_chat.send_photo(
+            InputFile(png, filename=f"ev_{event.code}.png"), caption=link
+        )
+
+
+async def _schedule_rating(ctx: PufaContext, event: QrEvent) -> None:
+    """The rating request, sent the day after the event to the residents its code brought by
+    then (the audience is read when it is sent)."""
+    if event.event_date is None:
+        return
+    services = ctx.services
+    at = datetime.combine(event.event_date + timedelta(days=1), RATING_TIME, services.tz)
+    if at <= services.now():
+        return
+    row = Broadcast(
+        origin=RATING,
+        content_kind="rating",
+        text=event.title,
+        audience=Audience.EVENT.value,
+        audience_value=event.code,
+        send_at=at,
+        dedupe_key=f"rating:{event.code}",
+    )
+    await services.broadcasting.schedule(row)
+
+
+async def on_event_link(update: Update, ctx: PufaContext) -> None:
+    """`/start ev_<code>`: the first code that brought this resident is remembered."""
+    services, texts = ctx.services, ctx.services.ui.engagement
+    match = EVENT_LINK.match(ctx.args[0] if ctx.args else "")
+    resident = user_id(update)
+    async with services.db.session() as session:
+        event = await get_event(session=session, code=match[1]) if match else None
+        if event is not None:
+            await record_touch(
+                session=session, event=event, resident_id=resident, now=services.now()
+            )
+    if event is None:
+        await reply_html(update, services.ui.deep_link_unknown)
+        return
+    topics = InlineKeyboardButton(texts.qr_topics_button, callback_data=make(Kind.TOPICS))
+    await reply_html(
+        update,
+        texts.qr_welcome.format(title=html.escape(event.title)),
+        InlineKeyboardMarkup([[topics]]),
+    )

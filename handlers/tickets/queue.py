@@ -1,0 +1,85 @@
+"""/tickets: a desk's staff see its tickets waiting for an answer (in the desk's own chat only,
+where its tickets go) and can bring one back with its buttons."""
+
+import html
+
+from telegram import InlineKeyboardMarkup, Update
+
+from content.desks import Desk
+from domain.tickets import desk_chats, is_staff
+from handlers.kit.context import PufaContext
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets.common import (
+    DeskAction,
+    button,
+    category_name,
+    desk_ticket_html,
+    local_when,
+    send_about,
+    staff_keyboard,
+)
+from handlers.tickets.staff import staff_ticket
+from storage.models import TicketStatus
+from storage.tickets import waiting_at
+
+QUEUE_LINES = 30
+
+
+def desks_here(ctx: PufaContext, user_id: int, chat_id: int) -> list[Desk]:
+    """The desks whose tickets this person may see in this chat."""
+    return [
+        d
+        for d in ctx.services.library.desks
+        if chat_id in desk_chats(d) and is_staff(d, user_id, chat_id)
+    ]
+
+
+async def on_tickets(update: Update, ctx: PufaContext) -> None:
+    services, user, chat = ctx.services, update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    texts = services.ui.tickets
+    desks = desks_here(ctx, user.id, chat.id)
+    if not desks:
+        await reply_html(update, texts.not_staff)
+        return
+    for desk in desks:
+        async with services.db.session() as session:
+            waiting = await waiting_at(session=session, desk_id=desk.id, limit=QUEUE_LINES)
+        name = html.escape(desk.name)
+        if not waiting:
+            await reply_html(update, texts.queue_empty.format(desk=name))
+            continue
+        status = {TicketStatus.OPEN: texts.status_open, TicketStatus.TAKEN: texts.status_taken}
+        lines = [
+            texts.queue_line.format(
+                id=t.id,
+                category=html.escape(category_name(services.library, t.category)),
+                town=html.escape(t.town),
+                when=local_when(texts, services.tz, t.created_at),
+                status=status.get(t.status, ""),
+            )
+            for t in waiting
+        ]
+        shows = [button(texts.show_button.format(id=t.id), DeskAction.SHOW, t.id) for t in waiting]
+        rows = [shows[i : i + 4] for i in range(0, len(shows), 4)]
+        title = texts.queue_title.format(desk=name, count=len(waiting))
+        await reply_html(update, "\n".join([title, *lines]), InlineKeyboardMarkup(rows))
+
+
+async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> None:
+    """The ticket again, with its buttons, in the desk's chat it was asked from."""
+    found = await staff_ticket(update, ctx, ticket_id, "show")
+    chat = update.effective_chat
+    if found is None or chat is None:
+        return
+    ticket, desk = found
+    if chat.id not in desk_chats(desk):
+        await acknowledge(update, ctx.services.ui.tickets.not_staff, alert=True)
+        return
+    await acknowledge(update)
+    services = ctx.services
+    text = desk_ticket_html(services.library, services.tz, ticket, desk)
+    await send_about(
+        ctx.bot, services, ticket.id, chat.id, text, staff_keyboard(services.ui.tickets, ticket.id)
+    )

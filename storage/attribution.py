@@ -1,0 +1,175 @@
+"""QR attribution: the codes volunteers make for events and posters, the first code that
+brought each resident, and what those residents did (only counts leave this module)."""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import col, delete, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Attribution, QrEvent, QuestionLog, Subscription
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 16  # about 79 bits: not guessable
+ANONYMOUS_ID = 0  # events of volunteers who asked to be erased keep counting under this id
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def valid_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+
+
+async def create_event(
+    *,
+    session: AsyncSession,
+    title: str,
+    volunteer_id: int,
+    town: str,
+    event_date: date | None,
+    now: datetime,
+) -> QrEvent:
+    event = QrEvent(
+        code=new_code(),
+        title=title[:100],
+        kind="event" if event_date else "poster",
+        town=town,
+        volunteer_id=volunteer_id,
+        event_date=event_date,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def get_event(*, session: AsyncSession, code: str) -> QrEvent | None:
+    return await session.get(QrEvent, code) if valid_code(code) else None
+
+
+async def record_touch(
+    *, session: AsyncSession, event: QrEvent, resident_id: int, now: datetime
+) -> bool:
+    """The resident's first touch (a later code changes nothing); True if recorded now. The
+    volunteer who made the code is not counted as reached by it."""
+    if resident_id == event.volunteer_id:
+        return False
+    if await session.get(Attribution, resident_id) is not None:
+        return False
+    session.add(
+        Attribution(
+            resident_id=resident_id,
+            code=event.code,
+            volunteer_id=event.volunteer_id,
+            town=event.town,
+            touched_at=now,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def attributed_to(*, session: AsyncSession, resident_id: int) -> Attribution | None:
+    return await session.get(Attribution, resident_id)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one code brought: residents, the questions they asked after it, their
+    subscriptions (counts only)."""
+
+    code: str
+    title: str
+    kind: str
+    town: str
+    volunteer_id: int
+    event_date: date | None
+    residents: int
+    questions: int
+    subscriptions: int
+
+
+async def _rows(session: AsyncSession, query: Any) -> Sequence[Any]:
+    connection = await session.connection()
+    return (await connection.execute(query)).all()
+
+
+async def reach(
+    *,
+    session: AsyncSession,
+    volunteer_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Reach]:
+    """Per code (of one volunteer, or all), residents first touched in [since, until): most
+    residents first. Codes that reached nobody are listed too."""
+
+    def touched(who: Any) -> list[ColumnElement[bool]]:
+        conditions = [who.code == col(QrEvent.code)]
+        if since is not None:
+            conditions.append(who.touched_at >= since)
+        if until is not None:
+            conditions.append(who.touched_at < until)
+        return conditions
+
+    asker: Any = aliased(Attribution)
+    subscriber: Any = aliased(Attribution)
+    questions = (
+        select(func.count())
+        .select_from(QuestionLog)
+        .join(asker, asker.resident_id == col(QuestionLog.telegram_id))
+        .where(*touched(asker), col(QuestionLog.asked_at) >= asker.touched_at)
+        .correlate(QrEvent)
+        .scalar_subquery()
+    )
+    subscriptions = (
+        select(func.count(func.distinct(Subscription.chat_id)))
+        .select_from(Subscription)
+        .join(subscriber, subscriber.resident_id == col(Subscription.chat_id))
+        .where(*touched(subscriber))
+        .correlate(QrEvent)
+        .scalar_subquery()
+    )
+    residents = func.count(col(Attribution.resident_id))
+    query = (
+        select(
+            col(QrEvent.code),
+            col(QrEvent.title),
+            col(QrEvent.kind),
+            col(QrEvent.town),
+            col(QrEvent.volunteer_id),
+            col(QrEvent.event_date),
+            residents,
+            questions,
+            subscriptions,
+        )
+        .select_from(QrEvent)
+        .outerjoin(Attribution, and_(*touched(Attribution)))
+        .group_by(col(QrEvent.code))
+        .order_by(residents.desc(), col(QrEvent.created_at))
+    )
+    if volunteer_id is not None:
+        query = query.where(col(QrEvent.volunteer_id) == volunteer_id)
+    return [
+        Reach(code, title, kind, town, int(vid), day, int(n), int(q or 0), int(s or 0))
+        for code, title, kind, town, vid, day, n, q, s in await _rows(session, query)
+    ]
+
+
+async def forget_person(*, session: AsyncSession, telegram_id: int) -> None:
+    """/deleteme: the link to the code that brought them is erased; codes they made keep
+    counting under ANONYMOUS_ID."""
+    await session.exec(delete(Attribution).where(col(Attribution.resident_id) == telegram_id))
+    for table in (Attribution, QrEvent):
+        await session.exec(
+            update(table)
+            .where(col(table.volunteer_id) == telegram_id)
+            .values(volunteer_id=ANONYMOUS_ID)
+        )

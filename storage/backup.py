@@ -1,0 +1,44 @@
+"""`pufa db backup`: a consistent copy of a live SQLite database, made with SQLite's online
+backup API (one step under a read transaction, so the copy is one instant of the database
+even while the bot writes; in WAL mode the bot's writes do not wait for it). PostgreSQL is
+backed up with its own tools (pg_dump / pg_restore)."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class NotSqlite(Exception):
+    """The database is not a SQLite file: use the database's own tools."""
+
+
+def sqlite_path(url: str) -> Path:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        raise NotSqlite(parsed.get_backend_name())
+    return Path(parsed.database or "").expanduser()
+
+
+def backup_sqlite(source: Path, target: Path) -> int:
+    """Copies `source` to `target` (replaced atomically: a half-written copy never sits at
+    `target`); checks the copy's integrity; returns its size in bytes."""
+    if not source.is_file():
+        raise FileNotFoundError(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    live = sqlite3.connect(source, timeout=30)
+    copy = sqlite3.connect(partial)
+    try:
+        live.backup(copy)  # all pages in one step: one consistent instant
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"the copy failed its integrity check: {verdict}")
+    finally:
+        copy.close()
+        live.close()
+    os.replace(partial, target)
+    return target.stat().st_size

@@ -1,0 +1,129 @@
+"""What the 考核 evidence pack reads beyond the votes and QR codes: a period's activities with
+their volunteers, and quiz participation (attempts started in it) by town."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    ActivityReport,
+    QuizAnswer,
+    QuizAttempt,
+    ReportStatus,
+    Volunteer,
+)
+from storage.stats import Period
+
+
+@dataclass(frozen=True)
+class QuizLine:
+    town: str
+    attempts: int
+    participants: int
+    answers: int
+    correct: int
+
+
+async def quiz_participation(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> list[QuizLine]:
+    """Per town: quiz attempts (practice and contests), people, answers, right answers."""
+    answers = (
+        select(
+            col(QuizAnswer.attempt_id).label("attempt"),
+            func.count().label("answers"),
+            func.sum(case((col(QuizAnswer.correct), 1), else_=0)).label("correct"),
+        )
+        .group_by(col(QuizAnswer.attempt_id))
+        .subquery()
+    )
+    query = (
+        select(
+            col(QuizAttempt.town),
+            func.count(),
+            func.count(func.distinct(QuizAttempt.telegram_id)),
+            func.coalesce(func.sum(answers.c.answers), 0),
+            func.coalesce(func.sum(answers.c.correct), 0),
+        )
+        .outerjoin(answers, answers.c.attempt == col(QuizAttempt.id))
+        .where(col(QuizAttempt.started_at) >= since, col(QuizAttempt.started_at) < until)
+        .group_by(col(QuizAttempt.town))
+        .order_by(func.count().desc(), col(QuizAttempt.town))
+    )
+    connection = await session.connection()
+    rows = (await connection.execute(query)).all()
+    return [QuizLine(t or "", int(a), int(p), int(n), int(c)) for t, a, p, n, c in rows]
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    id: int
+    volunteer_id: int
+    volunteer: str
+    town: str
+    activity_type: str
+    topics: tuple[str, ...]
+    activity_date: date
+    place: str
+    audience: int
+    hours: float
+    photos: int
+
+
+async def activities(*, session: AsyncSession, period: Period) -> list[ActivityLine]:
+    """Submitted reports with activity dates in the period, oldest first (a year of a
+    district is a few thousand rows)."""
+    report = ActivityReport
+    query = (
+        select(
+            col(report.id),
+            col(report.volunteer_id),
+            func.coalesce(Volunteer.name, ""),
+            col(report.town),
+            col(report.activity_type),
+            col(report.topics),
+            col(report.activity_date),
+            col(report.place),
+            col(report.audience),
+            col(report.hours),
+            col(report.photo_file_ids),
+        )
+        .outerjoin(Volunteer, col(Volunteer.telegram_id) == col(report.volunteer_id))
+        .where(
+            col(report.status) == ReportStatus.SUBMITTED.value,
+            col(report.activity_date) >= period.start,
+            col(report.activity_date) <= period.end,
+        )
+        .order_by(col(report.activity_date), col(report.id))
+    )
+    connection = await session.connection()
+    return [
+        ActivityLine(
+            id=int(rid or 0),
+            volunteer_id=int(vid),
+            volunteer=name,
+            town=town,
+            activity_type=kind,
+            topics=tuple(t for t in topics.split(",") if t),
+            activity_date=day,
+            place=place,
+            audience=int(audience),
+            hours=float(hours),
+            photos=len([p for p in photos.split(",") if p]),
+        )
+        for rid, vid, name, town, kind, topics, day, place, audience, hours, photos in (
+            await connection.execute(query)
+        ).all()
+    ]
+
+
+async def quiz_people(*, session: AsyncSession, since: datetime, until: datetime) -> int:
+    """Different people who took a quiz in the period (whatever their towns)."""
+    query = select(func.count(func.distinct(QuizAttempt.telegram_id))).where(
+        col(QuizAttempt.started_at) >= since, col(QuizAttempt.started_at) < until
+    )
+    connection = await session.connection()
+    return int((await connection.execute(query)).scalar_one())

@@ -1,0 +1,33 @@
+"""The bot's messages about tickets, in a desk's chat or the resident's: a Telegram reply to one
+of them belongs to that ticket."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import TicketMessage
+
+
+async def remember_message(
+    *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
+) -> None:
+    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
+
+
+async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:
+    """The ticket a message of the bot in `chat_id` was about, if any."""
+    found = await session.exec(
+        select(TicketMessage.ticket_id).where(
+            col(TicketMessage.chat_id) == chat_id, col(TicketMessage.message_id) == message_id
+        )
+    )
+    return found.first()
+
+
+async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of every message the bot sent about the ticket."""
+    found = await session.exec(
+        select(TicketMessage.chat_id, TicketMessage.message_id).where(
+            col(TicketMessage.ticket_id) == ticket_id
+        )
+    )
+    return [(chat, message) for chat, message in found.all()]

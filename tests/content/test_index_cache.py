@@ -1,0 +1,102 @@
+"""The content and its search index cached on disk: read back when nothing changed, rebuilt
+when the content (or jieba) changes or the file is damaged, and safe when two builders race."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from content import index_cache
+from content.index_cache import cached_content, content_key
+from content.loader import ContentError, Library
+from content.search import SearchIndex
+from tests.content.content_copy import copy_content, edit
+
+QUESTION = "老板拖欠工资三个月了怎么办"
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(cache.iterdir())
+
+
+def test_a_second_start_reads_the_index_back(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    _, first = cached_content(None, tmp_path)
+    [stored] = cache_files(tmp_path)
+    read, second = cached_content(None, tmp_path)
+    assert second is not first and cache_files(tmp_path) == [stored]
+    assert read.cards == library.cards and read.ui == library.ui
+    for question in (QUESTION, "离昏", "借钱不还", "今天天气怎么样"):
+        assert second.search(question) == index.search(question), question
+    assert second.analyzer.words(QUESTION) == index.analyzer.words(QUESTION)
+
+
+def test_changed_content_or_jieba_gets_a_new_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = copy_content(tmp_path)
+    before = content_key(content)
+    card = next((content / "cards").rglob("*.md"))
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text + "\n", encoding="utf-8")
+    assert content_key(content) != before
+    card.write_text(text, encoding="utf-8")
+    assert content_key(content) == before
+    real = index_cache.version
+    monkeypatch.setattr(
+        index_cache, "version", lambda name: "9.9" if name == "jieba" else real(name)
+    )
+    assert content_key(content) != before
+
+
+def test_an_edited_card_is_found_after_the_rebuild(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    cache = tmp_path / "cache"
+    cached_content(content, cache)
+    [card] = [p for p in (content / "cards").rglob("*.md") if "unpaid-wages" in p.name]
+    edit(card, "title: 老板拖欠工资怎么办？", "title: 老板拖欠工资怎么办？（新版）")
+    library, rebuilt = cached_content(content, cache)
+    best = rebuilt.search(QUESTION).best
+    assert library.cards["unpaid-wages"].title.endswith("（新版）")
+    assert best is not None and best.title.endswith("（新版）")
+    assert len(cache_files(cache)) == 1  # the old index was removed
+
+
+def test_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
+    cached_content(None, tmp_path)
+    [stored] = cache_files(tmp_path)
+    stored.write_bytes(stored.read_bytes()[:1000])
+    assert cached_content(None, tmp_path)[1].search(QUESTION).matched
+    assert cached_content(None, tmp_path)[1].search(QUESTION).matched  # rewritten whole
+
+
+def test_content_failing_its_checks_is_refused_not_cached(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    card = content / "cards" / "unpaid-wages.md"
+    edit(card, "title: 老板拖欠工资怎么办？", "title: ")
+    with pytest.raises(ContentError):
+        cached_content(content, tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_two_builders_at_once_leave_one_whole_file(tmp_path: Path) -> None:
+    results: list[tuple[Library, SearchIndex]] = []
+    builders = [
+        threading.Thread(target=lambda: results.append(cached_content(None, tmp_path)))
+        for _ in range(2)
+    ]
+    for builder in builders:
+        builder.start()
+    for builder in builders:
+        builder.join()
+    assert len(results) == 2
+    [stored] = cache_files(tmp_path)  # no temporary file left behind
+    assert cached_content(None, tmp_path)[1].search(QUESTION).matched
+    assert stored.exists()
+
+
+def test_an_unwritable_cache_still_gives_an_index(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    assert cached_content(None, blocked / "cache")[1].search(QUESTION).matched

@@ -1,0 +1,143 @@
+"""QR attribution: a volunteer's code for an event, a resident who follows it counted once
+(first touch only), their questions and subscriptions counted (never shown who), the
+volunteer's /myreports, the coordinators' /stats and export, /deleteme, and the event's rating
+the day after it, with the clock controlled."""
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+from sqlmodel import select
+
+from handlers.kit import callbacks
+from handlers.kit.callbacks import Kind
+from local_api import FakeUser
+from storage.models import Attribution, Broadcast, Vote
+from tests.clock import local
+from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.e2e.test_cases import subscribe
+from tests.e2e.test_questions import WAGES
+from tests.e2e.volunteer_steps import invite, press, register
+
+LINK = re.compile(r"start=ev_([a-z0-9]+)")
+
+
+async def make_code(bot: Harness, user: FakeUser, args: str) -> str:
+    bot.api.send_command(user, f"/qr {args}")
+    text, photo = await bot.api.wait_for_messages(user.id, 2)
+    assert "已为" in (text.text or "") and photo.kind == "photo"
+    assert photo.file is not None and photo.file.startswith(b"\x89PNG")
+    match = LINK.search(photo.caption or "")
+    assert match, photo.caption
+    return match[1]
+
+
+async def follow(bot: Harness, user: FakeUser, code: str) -> str:
+    bot.api.send_command(user, f"/start ev_{code}")
+    [welcome] = await bot.api.wait_for_messages(user.id)
+    return welcome.content
+
+
+async def attributions(bot: Harness) -> list[Attribution]:
+    async with bot.services.db.session() as session:
+        return list((await session.exec(select(Attribution))).all())
+
+
+async def test_a_code_counts_the_residents_it_brought_once(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    volunteer, other_volunteer = bot.api.user(2301, "志愿者"), bot.api.user(2302, "另一位")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    await register(bot, other_volunteer, await invite(bot, "城关镇"), name="李四")
+    lecture = await make_code(bot, volunteer, "3月12日 东山村普法讲座")
+    poster = await make_code(bot, other_volunteer, "村委会法治宣传栏")
+    assert lecture != poster and len(lecture) == 16
+    resident, neighbour = bot.api.user(2303), bot.api.user(2304)
+    assert "东山村普法讲座" in await follow(bot, resident, lecture)
+    await follow(bot, resident, lecture)  # again: still one
+    await follow(bot, resident, poster)  # a later code changes nothing
+    await follow(bot, volunteer, lecture)  # its maker is not reached by it
+    assert "村委会法治宣传栏" in await follow(bot, neighbour, poster)
+    rows = {(a.resident_id, a.code, a.town) for a in await attributions(bot)}
+    assert rows == {(resident.id, lecture, "示例县城关镇"), (neighbour.id, poster, "示例县城关镇")}
+    await bot.ask(resident, WAGES)
+    await bot.ask(resident, "借钱不还怎么办")
+    await subscribe(bot, resident)
+    await bot.services.question_log.flush()
+    mine = await bot.ask(volunteer, "/myreports")
+    assert "东山村普法讲座（活动）：1 人，提问 2 次，订阅 1 人" in mine.content
+    assert str(resident.id) not in mine.content
+    admin = bot.api.user(ADMIN_ID)
+    stats = await bot.ask(admin, "/stats")
+    assert "二维码</b>：2 个，带来 2 位居民，提问 2 次，订阅 1 人" in (stats.source_text or "")
+    bot.api.send_command(admin, "/export 二维码")
+    [document] = await bot.api.wait_for_messages(admin.id)
+    assert document.file is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(document.file)).active
+    assert sheet is not None
+    header, *lines = [list(r) for r in sheet.iter_rows(values_only=True)]
+    table = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+    assert table["东山村普法讲座"]["带来居民"] == 1 and table["东山村普法讲座"]["提问次数"] == 2
+    assert table["东山村普法讲座"]["志愿者"] == "张三"
+    assert table["村委会法治宣传栏"]["带来居民"] == 1
+    assert table["村委会法治宣传栏"]["订阅人数"] == 0
+    # /deleteme erases the link; the code's count drops with it.
+    bot.api.send_command(resident, "/deleteme")
+    [confirm] = await bot.api.wait_for_messages(resident.id)
+    await press(bot, resident, confirm, "确定")
+    assert {a.resident_id for a in await attributions(bot)} == {neighbour.id}
+
+
+async def test_only_volunteers_make_codes_and_bad_links_count_nothing(
+    bot_with_admins: Harness,
+) -> None:
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    resident = bot.api.user(2305)
+    refused = await bot.ask(resident, "/qr 我的海报")
+    assert refused.content == bot.ui.volunteers.not_volunteer
+    admin = bot.api.user(ADMIN_ID)
+    assert (await bot.ask(admin, "/qr")).source_text == texts.qr_usage
+    assert (await bot.ask(admin, "/qr 3月12日")).source_text == texts.qr_title_bad
+    assert (await bot.ask(admin, "/qr " + "长" * 41)).source_text == texts.qr_title_bad
+    group = bot.api.group(-1002305, "村民群")
+    bot.api.send_command(admin, "/qr 海报", chat=group)
+    [private_only] = await bot.api.wait_for_messages(group.id)
+    assert private_only.content == bot.ui.volunteers.private_only
+    for payload in ["ev_", "ev_" + "a" * 16, "ev_ABC", "ev_" + "a" * 41, "ev_../x"]:
+        bot.api.send_command(resident, f"/start {payload}")
+        replies = await bot.api.wait_for_messages(resident.id)
+        assert replies[0].content == bot.ui.deep_link_unknown
+        await bot.settle()
+    assert await attributions(bot) == []
+
+
+async def test_residents_an_event_brought_rate_it_the_day_after(bot_with_admins: Harness) -> None:
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    admin = bot.api.user(ADMIN_ID)  # the clock: Tuesday 2026-03-10
+    code = await make_code(bot, admin, "3月12日 法律进乡村")
+    came, stranger = bot.api.user(2306), bot.api.user(2307)
+    await follow(bot, came, code)
+    await bot.ask(stranger, "/start")
+    early = await bot.press(
+        came, await bot.ask(came, WAGES), callbacks.make(Kind.VOTE, "up", "e", code)
+    )
+    assert early["text"] == bot.ui.stale_button  # not over yet
+    async with bot.services.db.session() as session:
+        [row] = (await session.exec(select(Broadcast).where(Broadcast.origin == "rating"))).all()
+    assert row.send_at == local(2026, 3, 13, 10)
+    bot.clock.set(row.send_at + timedelta(minutes=1))
+    before = len(bot.api.sent)
+    assert (await bot.services.broadcasting.tick()).started == [row.id]
+    [prompt] = await bot.api.wait_for_messages(came.id, after=before)
+    assert "法律进乡村" in prompt.content
+    assert prompt.button_labels() == [texts.event_up_button, texts.event_down_button]
+    vote = prompt.find_button(texts.event_up_button)["callback_data"]
+    assert (await bot.press(came, prompt, vote))["text"] == texts.vote_thanks
+    assert (await bot.press(came, prompt, vote))["text"] == texts.vote_same
+    forged = await bot.press(stranger, prompt, vote)  # not brought by this code
+    assert forged["text"] == bot.ui.stale_button
+    await bot.settle()
+    assert len(bot.sent_to(stranger.id)) == 1  # no rating request for them
+    async with bot.services.db.session() as session:
+        [vote_row] = (await session.exec(select(Vote))).all()
+    assert (vote_row.kind, vote_row.voter_id, vote_row.satisfied) == ("event", came.id, True)

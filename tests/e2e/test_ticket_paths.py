@@ -1,0 +1,178 @@
+"""留言给工作人员, the other paths: 转办 to a desk whose staff work in private chats (回复, then
+typed text), /deleteme, bad input in the chat, a sample desk, contacts and groups."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from storage.tickets import NewTicket, get_ticket, open_ticket
+from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.ticket_steps import (
+    DESK_GROUP,
+    STAFF,
+    STAFF_OTHER_DESK,
+    TOWN,
+    after,
+    desk_message,
+    desks_library,
+    group,
+    leave_message,
+)
+
+
+@pytest.fixture
+async def desks_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
+    ) as bot:
+        assert bot.harness is not None
+        yield bot.harness
+
+
+async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    resident, staff, other = (
+        bot.api.user(7_320_001), bot.api.user(STAFF), bot.api.user(STAFF_OTHER_DESK),
+    )  # fmt: skip
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "我在东山镇打工，工地不发工资")
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    assert pick.button_labels() == ["测试东山司法所"]
+    mark = after(bot)
+    bot.api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
+    [private] = await bot.api.wait_for_messages(other.id, after=mark)
+    assert "工地不发工资" in private.content
+    [told] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert "测试东山司法所" in told.content
+    # The first desk no longer acts on it: neither by a reply to its note nor by a button.
+    mark = after(bot)
+    bot.api.send_text(staff, "我们来答复", chat=group(bot), reply_to=moved.message_id)
+    [not_yours] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert not_yours.content == texts.not_staff
+    refused = await bot.press(
+        staff, ticket, ticket.find_button(texts.take_button)["callback_data"]
+    )
+    assert refused["text"] == texts.not_staff
+    prompt = await bot.tap(other, private, texts.reply_button)
+    assert prompt.content.startswith("✍️")
+    mark = after(bot)
+    bot.api.send_text(other, "请周一带上考勤记录来所里。")  # typed, not a reply
+    [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
+    assert answer.content.startswith("💬 测试东山司法所 答复你的留言 #1")
+    [done] = await bot.api.wait_for_messages(other.id, after=mark)
+    assert done.content == texts.replied.format(id=1)
+    await bot.settle()  # the prompt's draft ends after the answer is sent
+    assert await bot.services.chats.open(other.id) == []
+
+
+async def test_deleteme_erases_the_tickets(desks_bot: Harness) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    resident, staff = bot.api.user(7_320_002), bot.api.user(STAFF)
+    mark = after(bot)
+    await leave_message(bot, resident, "家暴怎么申请保护令", phone="13900001111")
+    ticket = await desk_message(bot, mark)
+    confirm = await bot.ask(resident, "/deleteme")
+    await bot.tap(resident, confirm, bot.ui.volunteers.confirm_yes)
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.closed
+    assert (stored.resident_id, stored.text, stored.contact) == (None, "", "")
+    mark = after(bot)
+    bot.api.send_text(staff, "您好", chat=group(bot), reply_to=ticket.message_id)
+    [closed] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert closed.content == texts.ticket_closed
+    assert bot.api.messages_to(resident.id)[-1].content != "您好"
+
+
+async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    resident = bot.api.user(7_320_003)
+    help_message = await bot.ask(resident, "/help")
+    category = await bot.tap(resident, help_message, texts.leave_button)
+    town = await bot.tap(resident, category, "劳动")
+    await bot.tap(resident, town, TOWN)
+    assert (await bot.ask(resident, "😭😭😭")).content == texts.text_no_letters
+    too_long = await bot.ask(resident, "工" * 1001)
+    assert too_long.content == texts.text_too_long.format(max=1000)
+    bot.api.send_contact(resident, "13900002222")  # a contact where text is asked
+    wrong = await bot.api.wait_for_messages(resident.id, 2)
+    assert wrong[0].content == texts.wrong_input
+    bot.api.send_text(resident, "<b>老板</b> & 工头都不见了 😡")
+    _ask, _skip = await bot.api.wait_for_messages(resident.id, 2)
+    bot.api.send_contact(resident, "13900003333", own=False)  # someone else's number
+    [not_own] = await bot.api.wait_for_messages(resident.id)
+    assert not_own.content == texts.phone_not_own
+    bot.api.send_contact(resident, "13900004444")
+    [_noted, summary] = await bot.api.wait_for_messages(resident.id, 2)
+    assert "<b>老板</b> & 工头都不见了 😡" in summary.content and "13900004444" in summary.content
+    cancelled = await bot.ask(resident, "/cancel")
+    assert cancelled.content == texts.cancelled
+    answer = await bot.press(
+        resident, summary, summary.find_button(texts.send_button)["callback_data"]
+    )
+    assert answer["text"] == bot.ui.stale_button  # the chat is gone: nothing is sent
+
+
+async def test_three_unanswered_messages_are_enough(desks_bot: Harness) -> None:
+    bot, resident = desks_bot, desks_bot.api.user(7_320_006)
+    at = bot.clock()
+    async with bot.services.db.session() as session:
+        for key in "abc":
+            await open_ticket(
+                session=session,
+                new=NewTicket(
+                    key, resident.id, "test-office", "labor", TOWN, "工资", "", at, at, at
+                ),
+            )
+    help_message = await bot.ask(resident, "/help")
+    refused = await bot.tap(resident, help_message, bot.ui.tickets.leave_button)
+    assert refused.content == bot.ui.tickets.too_many.format(count=3)
+    assert await bot.services.chats.open(resident.id) == []
+
+
+async def test_in_a_group_the_button_asks_for_the_private_chat(desks_bot: Harness) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    resident, chat = bot.api.user(7_320_004), bot.api.group(-1_002_000_009)
+    reply = await bot.ask(resident, "/ask 今天天气怎么样", chat=chat)
+    pressed = await bot.press(
+        resident, reply, reply.find_button(texts.leave_button)["callback_data"]
+    )
+    assert pressed["text"] == bot.ui.volunteers.private_only
+
+
+async def test_a_sample_desk_is_never_sent_to(bot: Harness) -> None:
+    texts, resident = bot.ui.tickets, bot.api.user(7_320_005)
+    sent = await leave_message(bot, resident, "邻居的树倒在我家院子里")
+    assert "（示例）" in sent.content
+    [notice] = await bot.api.wait_for_messages(resident.id, after=sent.index + 1)
+    assert notice.content == texts.sample_desk
+    for desk in bot.services.library.desks:
+        for chat in [*desk.staff, *([desk.staff_chat_id] if desk.staff_chat_id else [])]:
+            assert bot.api.messages_to(chat) == []
+
+
+async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
+    desks_bot: Harness,
+) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    staff, member, chat = bot.api.user(STAFF), bot.api.user(7_320_007), group(desks_bot)
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_320_008), "宅基地被占了")
+    await desk_message(bot, mark)
+    listing = await bot.ask(staff, "/tickets", chat=chat)
+    assert listing.content.startswith("📋 测试镇司法所 等待答复的留言（1 条")
+    assert "#1 · " in listing.content and "宅基地" not in listing.content
+    again = await bot.tap(staff, listing, texts.show_button.format(id=1))
+    assert "宅基地被占了" in again.content and texts.take_button in again.button_labels()
+    assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.not_staff
+    # the desk's tickets are shown in its group only, not in a staff member's private chat
+    assert (await bot.ask(staff, "/tickets")).content == texts.not_staff

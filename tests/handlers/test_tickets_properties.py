@@ -1,0 +1,68 @@
+"""Property tests for what residents type into a message to duty staff, and for the ticket as
+the desk sees it: any text is either refused with a reason or kept tidy, bounded and shown as
+valid HTML (emoji welcome)."""
+
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from content.loader import Library
+from content.report_input import InputError, InputProblem, has_letters
+from domain.tickets import MAX_TICKET_CHARS, ticket_text
+from handlers.tickets.common import desk_ticket_html
+from storage.models import TicketStatus
+from storage.tickets import StoredTicket
+from tests.clock import TZ
+from tests.handlers.test_properties import AUTHOR_TEXT, assert_valid_telegram_html
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=MAX_TICKET_CHARS + 50)
+CONTROL = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0x200B, 0x202E)}
+
+
+def _kept(typed: str) -> str | InputProblem:
+    try:
+        return ticket_text(typed)
+    except InputError as refused:
+        return refused.problem
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=ANY_TEXT | AUTHOR_TEXT)
+def test_any_typed_text_is_kept_tidy_or_refused_with_a_reason(typed: str) -> None:
+    kept = _kept(typed)
+    if isinstance(kept, InputProblem):
+        assert kept in {InputProblem.EMPTY, InputProblem.TOO_LONG, InputProblem.NO_LETTERS}
+        return
+    assert 0 < len(kept) <= MAX_TICKET_CHARS and has_letters(kept)
+    assert not CONTROL & set(kept) and kept == kept.strip()
+    assert ticket_text(kept) == kept  # what was kept is accepted as it is
+
+
+@settings(max_examples=50, deadline=None)
+@given(emoji=st.text(st.characters(categories=["So"]), min_size=1, max_size=20))
+def test_emoji_are_welcome_beside_words_but_not_alone(emoji: str) -> None:
+    assert ticket_text(f"工资被拖欠了{emoji}") == f"工资被拖欠了{emoji}"
+    if not has_letters(emoji):
+        assert _kept(emoji) in {InputProblem.NO_LETTERS, InputProblem.EMPTY}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=AUTHOR_TEXT.filter(lambda t: t.strip()),
+    town=AUTHOR_TEXT,
+    phone=st.sampled_from(["", "13912345678"]),
+)
+def test_the_ticket_renders_valid_html_for_its_desk(
+    library: Library, text: str, town: str, phone: str
+) -> None:
+    desk = library.desks[0]
+    at = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    ticket = StoredTicket(
+        1, 7, desk.id, "labor", town, text, phone, TicketStatus.OPEN, None, at, at, None, None,
+        None,
+    )  # fmt: skip
+    shown = assert_valid_telegram_html(desk_ticket_html(library, TZ, ticket, desk))
+    assert text.strip() in shown or text in shown
+    assert (phone in shown) if phone else library.ui.tickets.desk_no_contact in shown
+    assert "3月10日（周二）10:00" in shown

@@ -1,0 +1,137 @@
+"""Bot processes for tests: real `pufa run` / `pufa webhook` subprocesses against a LocalBotApi,
+on a SQLite file or a fresh PostgreSQL schema, each with its own web port."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from local_api import LocalBotApi
+from storage.db import Database
+from tests.conftest import PG_URL, content_without_calendar, sqlite_url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Store:
+    """Where the bot processes keep their data."""
+
+    url: str
+    schema: str | None = None
+
+    def database(self) -> Database:
+        return Database(self.url, schema=self.schema)
+
+    def env(self) -> dict[str, str]:
+        return {"PUFA_DATABASE_URL": self.url} | (
+            {"PUFA_DATABASE_SCHEMA": self.schema} if self.schema else {}
+        )
+
+
+@asynccontextmanager
+async def store(backend: str, directory: Path) -> AsyncIterator[Store]:
+    """An empty database (not migrated): a SQLite file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        yield Store(sqlite_url(directory))
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield Store(PG_URL, schema)
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@dataclass
+class BotProcess:
+    process: asyncio.subprocess.Process
+    port: int
+    log: Path
+    _session: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)
+
+    async def health(self) -> tuple[int, dict[str, Any]]:
+        """(status, JSON) of /healthz; (0, {}) while the web app does not answer yet."""
+        try:
+            async with self._session.get(
+                f"http://127.0.0.1:{self.port}/healthz", timeout=aiohttp.ClientTimeout(total=5)
+            ) as response:
+                return response.status, await response.json()
+        except (aiohttp.ClientError, TimeoutError):
+            return 0, {}
+
+    async def get(self, path: str, **kwargs: Any) -> tuple[int, str]:
+        async with self._session.get(f"http://127.0.0.1:{self.port}{path}", **kwargs) as response:
+            return response.status, await response.text()
+
+    async def role(self) -> str | None:
+        return (await self.health())[1].get("role")
+
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    async def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        if self.running():
+            self.process.send_signal(sig)
+        code = await self.process.wait()
+        await self._session.close()
+        return code
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+async def start_bot(
+    api: LocalBotApi,
+    data: Store,
+    cwd: Path,
+    *,
+    mode: str = "run",
+    name: str = "bot",
+    port: int | None = None,
+    settings: dict[str, str] | None = None,
+) -> BotProcess:
+    """`pufa <mode>` in a subprocess; `settings` are more PUFA_* variables (without PUFA_)."""
+    port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUFA_")}
+    env |= data.env() | {
+        "PUFA_BOT_TOKEN": api.token,
+        "PUFA_API_BASE_URL": api.base_url,
+        "PUFA_WEB_PORT": str(port),
+        "PUFA_LOG_LEVEL": "INFO",
+        "PUFA_LOCK_CHECK_SECONDS": "0.5",
+        "PUFA_CONTENT_DIR": str(content_without_calendar(cwd)),
+    }
+    env |= {f"PUFA_{key.upper()}": value for key, value in (settings or {}).items()}
+    log = cwd / f"{name}-{port}.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", mode, env=env, cwd=cwd, stdout=out, stderr=out
+        )
+    return BotProcess(process, port, log)
+
+
+async def stop_all(*bots: BotProcess) -> None:
+    for bot in bots:
+        if bot.running():
+            bot.process.send_signal(signal.SIGKILL)
+        await bot.stop()
