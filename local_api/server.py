@@ -254,6 +254,10 @@ class LocalBotApi(PollActions, Observers, FaultControls):
             result = await self._call(method, Params(params))
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
+            # An error for a client that has gone (a long poll its process gave up, then
+            # ended by its own next getUpdates) reached nobody: recorded as abandoned.
+            gone = request.transport is None or request.transport.is_closing()
+            error = ABANDONED if gone else error
             status, body = error.error_code, error.payload()
         except Exception as exc:  # a bug in the fake must reach the test, not hang it
             _log.exception("local Bot API failed on %s", method)

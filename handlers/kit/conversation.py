@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.constants import ChatType
@@ -44,6 +44,7 @@ from storage.models import Clock, Role
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 CONVERSATION_GROUP = -1  # after the guard, before every feature's handlers
 SWEEP_SECONDS = 60
 
@@ -302,6 +303,19 @@ async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool
         return True
     await chat.end()
     return False
+
+
+async def picked(
+    update: Update, ctx: PufaContext, args: tuple[str, ...], options: Sequence[T]
+) -> T | None:
+    """The item a list button names (its one argument, a 0-based index into `options`), with
+    the press acknowledged; None, answered as an expired button, for anything else."""
+    index = callbacks.index(args[0], len(options)) if len(args) == 1 else None
+    if index is None:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return None
+    await acknowledge(update)
+    return options[index]
 
 
 async def on_cancel(update: Update, ctx: PufaContext) -> None:

@@ -21,10 +21,9 @@ from domain.quiz import (
     find_campaign,
     join_ids,
 )
-from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
+from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, picked
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from handlers.quiz.render import when
@@ -84,13 +83,9 @@ async def _on_campaign_text(update: Update, ctx: PufaContext, chat: Conversation
 async def _on_campaign_button(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    campaigns = ctx.services.library.campaigns
-    index = callbacks.index(args[0], len(campaigns)) if len(args) == 1 else None
-    if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
-        return
-    await acknowledge(update)
-    await _campaign_chosen(update, ctx, chat, campaigns[index].id)
+    campaign = await picked(update, ctx, args, ctx.services.library.campaigns)
+    if campaign is not None:
+        await _campaign_chosen(update, ctx, chat, campaign.id)
 
 
 async def _campaign_chosen(

@@ -16,9 +16,8 @@ from telegram import (
 from content.loader import Library
 from content.report_input import InputError, InputProblem, parse_phone
 from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
-from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW, category_name, desk_of
 from storage.tickets import waiting_of
@@ -131,26 +130,19 @@ def explain(ctx: PufaContext, problem: InputProblem) -> str:
 async def on_category(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    categories = ctx.services.library.categories
-    index = callbacks.index(args[0], len(categories)) if len(args) == 1 else None
-    if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    category = await picked(update, ctx, args, ctx.services.library.categories)
+    if category is None:
         return
-    await acknowledge(update)
-    chat.data[CATEGORY] = categories[index].id
+    chat.data[CATEGORY] = category.id
     await show(update, ctx, chat, TEXT if TOWN in chat.data else TOWN)
 
 
 async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    names = town_names(ctx.services.library)
-    index = callbacks.index(args[0], len(names)) if len(args) == 1 else None
-    if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
-        return
-    await acknowledge(update)
-    await _town_chosen(update, ctx, chat, names[index])
+    town = await picked(update, ctx, args, town_names(ctx.services.library))
+    if town is not None:
+        await _town_chosen(update, ctx, chat, town)
 
 
 async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -12,9 +12,8 @@ from content.report_input import (
     parse_phone,
     parse_place,
 )
-from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnMessage
+from handlers.kit.conversation import Conversation, OnMessage, picked
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.volunteers.chat import NAME, ORDER, ORG, PHONE, PLACE, TOWN, on_wrong_input, show
 from handlers.volunteers.join import finish_registration
@@ -63,13 +62,9 @@ async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
     """A town button: its index into content/towns.yaml (0-based)."""
-    towns = ctx.services.library.towns
-    index = callbacks.index(args[0], len(towns)) if len(args) == 1 else None
-    if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
-        return
-    await acknowledge(update)
-    await _answered(update, ctx, chat, TOWN, towns[index].town)
+    town = await picked(update, ctx, args, ctx.services.library.towns)
+    if town is not None:
+        await _answered(update, ctx, chat, TOWN, town.town)
 
 
 async def on_place(
@@ -78,12 +73,9 @@ async def on_place(
     """A place button: its index into the chosen town's places."""
     towns = ctx.services.library.towns
     places = next((t.places for t in towns if t.town == chat.data.get(TOWN)), [])
-    index = callbacks.index(args[0], len(places)) if len(args) == 1 else None
-    if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
-        return
-    await acknowledge(update)
-    await _answered(update, ctx, chat, PLACE, places[index])
+    place = await picked(update, ctx, args, places)
+    if place is not None:
+        await _answered(update, ctx, chat, PLACE, place)
 
 
 async def on_skip(

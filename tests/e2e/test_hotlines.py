@@ -56,9 +56,10 @@ async def test_forged_hotline_buttons_are_refused(bot: Harness) -> None:
 
 async def test_an_unsure_labour_answer_offers_the_labour_numbers(bot: Harness) -> None:
     user = bot.api.user(2105)
-    reply = await bot.ask(user, "工资")
+    reply = await bot.ask(user, "劳动纠纷")  # several labour cards, none sure
     assert bot.ui.residents.fallback_hotlines in reply.content
-    assert reply.content.index("12333") < reply.content.index("12348")
+    numbers = reply.content[reply.content.index(bot.ui.residents.fallback_hotlines) :]
+    assert numbers.index("12333") < numbers.index("12348")  # the field's number first
     assert reply.button_labels()  # the choice between cards is still offered
     leave = reply.find_button(bot.ui.tickets.leave_button)["callback_data"]
     assert leave == "1:dk:new:labor"  # a message to staff goes to the labour desk
