@@ -49,3 +49,4 @@ def setup_logging(level: str = "INFO", style: Literal["plain", "json"] = "plain"
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
