@@ -8,20 +8,11 @@ from content.loader import load_library
 from documents.tables import Format
 from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
-from domain.reach import export_reach
+from domain.figures import FIGURES
 from domain.recognition import verification
-from domain.satisfaction import export_satisfaction
-from domain.tickets import export_tickets
 from storage.certificates import find
 from storage.db import Database
 from storage.stats import Period
-
-# Exports of counts only (no personal data), by the same arguments.
-FIGURES = {
-    "satisfaction": export_satisfaction,
-    "reach": export_reach,
-    "tickets": export_tickets,
-}
 
 
 async def export_data(

@@ -4,7 +4,7 @@ the satisfaction figures, `/export 二维码` residents reached through QR codes
 the figures of messages to duty staff, `/export 考核 [year]` the year's evidence workbook."""
 
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import NamedTuple
 
 from telegram import InputFile, Update
@@ -14,9 +14,7 @@ from content.ui import UiTexts
 from content.ui_volunteers import VolunteerTexts
 from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
-from domain.reach import export_reach
-from domain.satisfaction import export_satisfaction
-from domain.tickets import export_tickets
+from domain.figures import FIGURES
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
@@ -50,27 +48,24 @@ async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> N
 
 
 class Figures(NamedTuple):
-    """An export of counts only: its name, what makes it, the caption of the file."""
+    """An export of counts only: its name in domain.figures.FIGURES, the file's caption."""
 
     name: str
-    export: Callable[..., Awaitable[bytes]]
     caption: Callable[[UiTexts], str]
 
 
-SATISFACTION = Figures(
-    "satisfaction", export_satisfaction, lambda ui: ui.engagement.satisfaction_caption
-)
-REACH = Figures("reach", export_reach, lambda ui: ui.engagement.reach_caption)
-TICKETS = Figures("tickets", export_tickets, lambda ui: ui.tickets.export_caption)
+SATISFACTION = Figures("satisfaction", lambda ui: ui.engagement.satisfaction_caption)
+REACH = Figures("reach", lambda ui: ui.engagement.reach_caption)
+TICKETS = Figures("tickets", lambda ui: ui.tickets.export_caption)
 # /export 满意度|二维码|留言 [period] [csv]
-FIGURES = {"满意度": SATISFACTION, "二维码": REACH, "留言": TICKETS, "tickets": TICKETS}
+BY_WORD = {"满意度": SATISFACTION, "二维码": REACH, "留言": TICKETS, "tickets": TICKETS}
 
 
 async def on_export(update: Update, ctx: PufaContext) -> None:
     if ctx.args and ctx.args[0] == EVIDENCE:
         await _send_evidence(update, ctx, ctx.args[1:])
         return
-    figures = FIGURES.get(ctx.args[0].lower()) if ctx.args else None
+    figures = BY_WORD.get(ctx.args[0].lower()) if ctx.args else None
     if figures is not None:
         ctx.args = (ctx.args or [])[1:]
         await _send_figures(update, ctx, figures)
@@ -87,7 +82,7 @@ async def _send_figures(update: Update, ctx: PufaContext, figures: Figures) -> N
         return
     (period, fmt), services = chosen, ctx.services
     async with services.db.session() as session:
-        data = await figures.export(
+        data = await FIGURES[figures.name](
             session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
         )
     await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
