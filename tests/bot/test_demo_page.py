@@ -5,7 +5,6 @@ replay the conversation, both sides and in order, after a reload. Screenshots at
 widths go to tmp/test-output/demo/ (ignored by git) for a person to look at."""
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,16 +15,13 @@ from bot.demo import demo_bot
 from bot.runners import poll_until
 from bot.settings import Settings
 from content.loader import Library
+from tests.browser import launch_chromium, needs_chromium
 from tests.clock import ControlledClock
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')"
 )
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 WAIT_MS = 60_000  # generous: a busy machine
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "demo"
 WIDTHS = {"phone": (390, 844), "pc": (1280, 800)}
@@ -53,7 +49,7 @@ async def _send(page: Any, text: str) -> None:
 async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
     expect = playwright_api.expect
     async with playwright_api.async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        browser = await launch_chromium(pw)
         try:
             page = await browser.new_page()
             await page.goto(demo_url + "/")

@@ -16,15 +16,11 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from storage.dashboard import create_login
 from tests.broadcasting import add_subscribers
+from tests.browser import launch_chromium, needs_chromium
 from tests.dashboard.conftest import EAST, Board, seed
 from tests.e2e.conftest import ADMIN_ID
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (.ci/run installs it with apt-get): "
-    "the browser tests are skipped",
-)
+pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "pc": (1366, 900)}
 PAGES = ("", "reports", "volunteers", "broadcasts", "gaps", "directory", "audit")
@@ -36,7 +32,7 @@ RESIDENT, PROMOTED = 7_400_001, 7_400_002
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as driver:
-        launched = await driver.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        launched = await launch_chromium(driver)
         yield launched
         await launched.close()
 
