@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler
+from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
 
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -253,7 +253,9 @@ async def _reply_to_bot(update: Update, ctx: PufaContext) -> bool:
 
 
 def _is_command(message: Message) -> bool:
-    return bool(message.text and message.text.startswith("/"))
+    """A command as the command handlers see it (Telegram's bot_command entity at the start):
+    a lone "/" or "/ 你好" is text for the step, not something no handler would take."""
+    return bool(filters.COMMAND.filter(message))
 
 
 async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:

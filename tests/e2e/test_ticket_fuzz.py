@@ -5,7 +5,7 @@ their message or a 补充, and whatever a staff member types as an answer, the b
 from itertools import count
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from domain.tickets import MAX_TICKET_CHARS
@@ -30,6 +30,8 @@ def explanations(bot: Harness) -> set[str]:
 
 @OVER_HTTP
 @given(text=TYPED_TEXT)
+@example(text="/")  # no bot_command entity: text for the step, not a command
+@example(text="/ 你好")
 async def test_any_message_typed_is_taken_or_explained(
     bot: Harness, caplog: pytest.LogCaptureFixture, text: str
 ) -> None:
