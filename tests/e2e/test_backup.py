@@ -4,6 +4,7 @@ consistent, and a bot started on the restored copy comes up with everything in i
 import asyncio
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from sqlalchemy import func
@@ -29,7 +30,9 @@ from tests.waiting import eventually
 
 async def pufa(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        "pufa",
+        sys.executable,
+        "-m",
+        "bot.cli",
         *args,
         env=env,
         cwd=cwd,

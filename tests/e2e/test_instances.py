@@ -4,6 +4,7 @@ one is killed or stopped; two first starts on an empty database both come up."""
 
 import asyncio
 import signal
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -185,7 +186,7 @@ async def test_two_migrations_at_once_take_turns(backend: str, tmp_path: Path) -
     async with store(backend, tmp_path) as data:
         upgrades = [
             await asyncio.create_subprocess_exec(
-                "pufa", "db", "upgrade", env=_env(data), cwd=tmp_path
+                sys.executable, "-m", "bot.cli", "db", "upgrade", env=_env(data), cwd=tmp_path
             )
             for _ in range(3)
         ]
