@@ -8,8 +8,9 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_after
-from bot.ordering import ChatOrderProcessor
+from bot.ordering import MAX_CONCURRENT_UPDATES, ChatOrderProcessor
 from bot.settings import Settings
+from bot.telegram_http import AiohttpRequest
 from content.directory import load_sample_directory
 from content.index_cache import cached_content
 from content.loader import Library, build_index
@@ -67,6 +68,8 @@ def build_application(
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_url,
         rate_limiter=limiter,
+        request=AiohttpRequest(MAX_CONCURRENT_UPDATES),
+        get_updates_request=AiohttpRequest(1),
     )
     db = Database(settings.database_url, schema=settings.database_schema)
     writes = asyncio.Lock()  # the write-behinds take turns

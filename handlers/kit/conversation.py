@@ -47,6 +47,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONVERSATION_GROUP = -1  # after the guard, before every feature's handlers
 SWEEP_SECONDS = 60
+# People known to have no open guided chat, so their messages need no database read: most
+# updates are residents' questions. Only this process writes drafts while it is the active
+# instance (a standby starts with an empty memory), and every write goes through
+# `Conversations.write`, which forgets the person first.
+DRAFTLESS_REMEMBERED = 100_000
 
 OnMessage = Callable[[Update, PufaContext, "Conversation"], Awaitable[None]]
 OnButton = Callable[[Update, PufaContext, "Conversation", tuple[str, ...]], Awaitable[None]]
@@ -126,12 +131,32 @@ class Conversation:
         return InlineKeyboardButton(label, callback_data=data)
 
 
+class _RecentIds:
+    """A set of at most `size` ids; past that, the longest remembered are forgotten."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._ids: dict[int, None] = {}
+
+    def __contains__(self, telegram_id: int) -> bool:
+        return telegram_id in self._ids
+
+    def add(self, telegram_id: int) -> None:
+        self._ids[telegram_id] = None
+        if len(self._ids) > self._size:
+            del self._ids[next(iter(self._ids))]
+
+    def discard(self, telegram_id: int) -> None:
+        self._ids.pop(telegram_id, None)
+
+
 class Conversations:
     """The flows (registered by the features) and their drafts."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
         self._flows: dict[str, Flow] = {}
+        self._draftless = _RecentIds(DRAFTLESS_REMEMBERED)
 
     def add(self, flow: Flow) -> None:
         assert flow.name not in self._flows and len(flow.name) <= 16, flow.name
@@ -151,9 +176,13 @@ class Conversations:
 
     async def open(self, user_id: int) -> list[Conversation]:
         """The person's drafts still open, the most recently touched first."""
+        if user_id in self._draftless:
+            return []
         now = self.clock()
         async with self.db.session() as session:
             rows = await repo.drafts_of(session=session, telegram_id=user_id)
+        if not rows:
+            self._draftless.add(user_id)
         found = []
         for row in rows:
             flow = self._flows.get(row.flow)
@@ -180,6 +209,7 @@ class Conversations:
 
     async def write(self, chat: Conversation) -> None:
         prompts = [f.name for f in self._flows.values() if f.transient and f is not chat.flow]
+        self._draftless.discard(chat.user_id)  # before the write: if it fails, we read again
         async with self.db.session() as session:
             await repo.save_draft(
                 session=session,
