@@ -33,16 +33,21 @@ async def stored_topics(bot: Harness, report_id: int) -> list[str]:
 
 
 async def evidence_sheets(bot: Harness) -> dict[str, list[list[object]]]:
-    """The coordinator's /export 考核 (new-report notices may reach them meanwhile)."""
-    admin = bot.api.user(ADMIN_ID)
-    before = len(bot.api.messages_to(admin.id))
+    return await export(bot, "/export 考核 2026", "evidence_")
 
-    def documents() -> list[SentMessage]:
-        return [m for m in bot.api.messages_to(admin.id)[before:] if m.kind == "document"]
 
-    bot.api.send_command(admin, "/export 考核 2026")
-    await bot.api.wait_until(lambda: bool(documents()), "the evidence workbook")
-    [document] = documents()
+async def export(bot: Harness, command: str, prefix: str) -> dict[str, list[list[object]]]:
+    """The sheets of the next file named `prefix`... the coordinator gets after `command`
+    (new-report notices may reach them meanwhile)."""
+
+    def files() -> list[SentMessage]:
+        sent = bot.api.messages_to(ADMIN_ID)
+        return [m for m in sent if m.kind == "document" and (m.file_name or "").startswith(prefix)]
+
+    before = len(files())
+    bot.api.send_command(bot.api.user(ADMIN_ID), command)
+    await bot.api.wait_until(lambda: len(files()) > before, f"the file {prefix}...")
+    document = files()[-1]
     assert document.file is not None
     return figures(document.file)
 
@@ -111,6 +116,9 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert activity_rows(sheets[YOUTH], "城关社区文化广场") == []
         summary = {row[0]: row for row in sheets["汇总"] if row and row[0]}
         assert summary[CIVIL][2:4] == [1, 80]
+        # The reports spreadsheet names the tag among the topics.
+        [[header, row]] = (await export(bot, "/export", "reports_")).values()
+        assert dict(zip(header, row, strict=True))["主题"] == CIVIL
 
         # After submitting: /myreports → 修改 shows the tag; taking it off counts it no more.
         mine = await bot.ask(volunteer, "/myreports")
