@@ -3,7 +3,7 @@
 and "为这次活动生成二维码" (one code per report, followed by a resident and counted in the
 volunteer's /myreports)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import select
@@ -13,7 +13,8 @@ from content.search import SearchIndex
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from local_api import FakeUser, SentMessage
-from storage.models import ActivityReport, AuditLog, QrEvent
+from storage.models import ActivityReport, AuditLog, Broadcast, QrEvent
+from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.test_qr import LINK, attributions, follow
 from tests.e2e.test_questions import WAGES
@@ -163,12 +164,14 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     async with bot.services.db.session() as session:
         [event] = (await session.exec(select(QrEvent))).all()
         audits = (await session.exec(select(AuditLog).where(AuditLog.action == "qr"))).all()
+        ratings = (await session.exec(select(Broadcast).where(Broadcast.origin == "rating"))).all()
     assert (event.report_id, event.volunteer_id, event.town) == (
         report_id,
         volunteer.id,
         "示例县城关镇",
     )
-    assert event.event_date is not None and event.kind == "event" and len(audits) == 1
+    assert event.event_date == date(2026, 3, 10) and event.kind == "event" and len(audits) == 1
+    assert [r.send_at for r in ratings] == [local(2026, 3, 11, 10)]  # asked the day after, once
     # A coordinator may make it too (the same code); another volunteer and a resident may not.
     data = done.find_button(texts.qr_report_button)["callback_data"]
     admin = bot.api.user(ADMIN_ID)
