@@ -51,7 +51,7 @@ class EngagementTexts(Texts):
     qr_welcome: Annotated[str, Fields("title")]
     qr_report_button: str
     qr_report_list_button: Annotated[str, Fields("id")]
-    qr_report_title: Annotated[str, Fields("date", "place", "type")]
+    qr_report_title: Annotated[str, Fields("day", "month", "place", "type")]
     qr_report_unknown: str
     qr_report_withdrawn: Annotated[str, Fields("id")]
     qr_topics_button: str

@@ -93,10 +93,11 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, texts.qr_report_withdrawn.format(id=report.id), alert=True)
         return
     await acknowledge(update)
-    data = services.ui.volunteers.activity_types
+    day, kind = report.data.activity_date, report.data.activity_type
     title = texts.qr_report_title.format(
-        date=f"{report.data.activity_date.month}月{report.data.activity_date.day}日",
-        type=data.get(report.data.activity_type, report.data.activity_type),
+        month=day.month,
+        day=day.day,
+        type=services.ui.volunteers.activity_types.get(kind, kind),
         place=report.data.place,
     )
     async with services.db.session() as session:

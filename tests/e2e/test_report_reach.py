@@ -191,7 +191,7 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
         assert answer["text"] in {texts.qr_report_unknown, bot.ui.stale_button}, forged
     # A resident follows the code: counted for this event in the volunteer's /myreports.
     resident = bot.api.user(2414)
-    assert "宪法宣传（城关社区文化广场）" in await follow(bot, resident, code)
+    assert "3月10日 宪法宣传（城关社区文化广场）" in await follow(bot, resident, code)
     await follow(bot, resident, code)
     await bot.ask(resident, WAGES)
     await bot.services.question_log.flush()
