@@ -5,6 +5,7 @@ keys of ui.zh.yaml → volunteers → activity_types) and which campaigns (ids i
 count towards it. Every indicator cites the seed plan item it comes from, as cards do.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -61,6 +62,14 @@ class Indicator(Strict):
         if not sources:
             raise ValueError("至少写一个来源（哪份方案的哪一项）")
         return sources
+
+
+def counted_by_default(indicator: Indicator, activity_type: str, topics: Iterable[str]) -> bool:
+    """Whether an activity of this type with these topics (campaign ids among them) counts
+    for `indicator` without anyone tagging it."""
+    return activity_type in indicator.activity_types or any(
+        topic in indicator.campaigns for topic in topics
+    )
 
 
 def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> list[Indicator]:

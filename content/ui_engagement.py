@@ -49,6 +49,11 @@ class EngagementTexts(Texts):
     qr_created: Annotated[str, Fields("title", "when")]
     qr_event_when: Annotated[str, Fields("date")]
     qr_welcome: Annotated[str, Fields("title")]
+    qr_report_button: str
+    qr_report_list_button: Annotated[str, Fields("id")]
+    qr_report_title: Annotated[str, Fields("day", "month", "place", "type")]
+    qr_report_unknown: str
+    qr_report_withdrawn: Annotated[str, Fields("id")]
     qr_topics_button: str
     event_rating_prompt: Annotated[str, Fields("title")]
     event_up_button: str

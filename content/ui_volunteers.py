@@ -146,6 +146,7 @@ class VolunteerTexts(Texts):
             "audience",
             "date",
             "hours",
+            "indicators",
             "materials",
             "photos",
             "place",
@@ -155,6 +156,11 @@ class VolunteerTexts(Texts):
         ),
     ]
     submit_button: str
+    indicators_button: str
+    report_ask_indicators: str
+    indicator_default_label: Annotated[str, Fields("name")]
+    indicator_by_default: Annotated[str, Fields("name")]
+    indicators_full: str
     edit_button: str
     cancel_button: str
     report_pick_field: str

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.indicators import Indicator
+from content.indicators import Indicator, counted_by_default
 from content.loader import Library
 from documents.tables import Cell
 from documents.xlsx import XlsxWriter
@@ -45,8 +45,8 @@ ACTIVITY_COLUMNS = (
 
 
 def serves(indicator: Indicator, line: ActivityLine) -> bool:
-    return line.activity_type in indicator.activity_types or any(
-        topic in indicator.campaigns or topic == indicator.id for topic in line.topics
+    return indicator.id in line.topics or counted_by_default(
+        indicator, line.activity_type, line.topics
     )
 
 

@@ -34,7 +34,8 @@ HOURS_COLUMNS = (
 
 @dataclass(frozen=True)
 class Labels:
-    """How ids are shown: activity types and topic categories; headers by column name."""
+    """How ids are shown: activity types, topic categories and indicator tags; headers by
+    column name."""
 
     headers: Mapping[str, str]
     activity_types: Mapping[str, str]
@@ -50,7 +51,9 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
     return Labels(
         headers=texts.export_headers,
         activity_types=texts.activity_types,
-        topics={c.id: c.name for c in library.categories},
+        # categories, and the indicators a volunteer or coordinator tagged the report with
+        topics={i.id: i.name for i in library.indicators}
+        | {c.id: c.name for c in library.categories},
         anonymous=texts.anonymous,
         reports_sheet=library.ui.chat.reports_sheet,
         hours_sheet=library.ui.chat.hours_sheet,

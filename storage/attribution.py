@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -55,6 +56,44 @@ async def create_event(
     session.add(event)
     await session.flush()
     return event
+
+
+async def event_of_report(
+    *,
+    session: AsyncSession,
+    report_id: int,
+    title: str,
+    volunteer_id: int,
+    town: str,
+    event_date: date,
+    now: datetime,
+) -> tuple[QrEvent, bool]:
+    """The code of an activity report's event, made on first asking (the report's volunteer
+    and town, its activity date); True if made now. Safe against double presses: report_id
+    is UNIQUE and a conflicting insert inserts nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(QrEvent)
+        .values(
+            code=new_code(),
+            title=title[:100],
+            kind="event",
+            town=town,
+            volunteer_id=volunteer_id,
+            event_date=event_date,
+            created_at=now,
+            report_id=report_id,
+        )
+        .on_conflict_do_nothing(index_elements=["report_id"])
+        .returning(col(QrEvent.code))
+    )
+    made = (await session.exec(statement)).scalar_one_or_none()
+    query = select(col(QrEvent.code)).where(col(QrEvent.report_id) == report_id)
+    [(code,)] = await _rows(session, query)
+    event = await session.get(QrEvent, code)
+    assert event is not None
+    return event, made is not None
 
 
 async def get_event(*, session: AsyncSession, code: str) -> QrEvent | None:

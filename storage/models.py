@@ -576,6 +576,10 @@ class QrEvent(SQLModel, table=True):
     volunteer_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     event_date: date | None = None  # an event's day (its rating is asked the day after)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # The activity report it was made from (one code per report; migration 0011).
+    report_id: int | None = Field(
+        default=None, sa_column=Column(Integer, nullable=True, unique=True, index=True)
+    )
 
 
 class Attribution(SQLModel, table=True):

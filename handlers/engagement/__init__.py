@@ -1,12 +1,14 @@
 """Reach and results (issue 15): 满意度测评 votes under answers; 以案释法 case cards, /cases and
-the weekly case subscription; QR codes of events and posters (/qr, `/start ev_<code>`);
-volunteers' certificates of hours (/certificate); a coordinator's indicator tags (/tag)."""
+the weekly case subscription; QR codes of events and posters (/qr, a report's event,
+`/start ev_<code>`); volunteers' certificates of hours (/certificate); a coordinator's
+indicator tags (/tag)."""
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from handlers.engagement import cases, certificates, qr, tags, votes
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
+from handlers.kit.events import EventAction
 
 
 def register(app: PufaApplication, services: Services) -> None:
@@ -16,6 +18,9 @@ def register(app: PufaApplication, services: Services) -> None:
         [
             CommandHandler("start", qr.on_event_link, filters.Regex(r"^/start ev_") & private),
             CommandHandler("qr", qr.on_qr),
+            CallbackQueryHandler(
+                qr.on_report_qr, pattern=pattern(Kind.EVENT, EventAction.REPORT_QR)
+            ),
             CommandHandler("certificate", certificates.on_certificate),
             CommandHandler("tag", tags.on_tag),
             CallbackQueryHandler(votes.on_vote, pattern=pattern(Kind.VOTE)),

@@ -1,6 +1,7 @@
 """QR attribution: `/qr [日期] 标题` makes a volunteer's (or coordinator's) code for an event or
-poster; `/start ev_<code>` records the first code that brought a resident. An event's
-residents are asked to rate it the day after (a broadcast through the delivery engine)."""
+poster, and "为这次活动生成二维码" under a report the code of its event (one per report);
+`/start ev_<code>` records the first code that brought a resident. An event's residents are
+asked to rate it the day after (a broadcast through the delivery engine)."""
 
 import asyncio
 import html
@@ -11,15 +12,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 
 from content.report_input import InputError, normalise, parse_event_date
 from documents.qr import qr_png
-from handlers.kit.callbacks import Kind, make
+from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.replies import reply_html, user_id
+from handlers.kit.events import EventAction
+from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, role_of
-from storage.attribution import create_event, get_event, record_touch
+from storage.attribution import create_event, event_of_report, get_event, record_touch
 from storage.audience import Audience
 from storage.audit import record
 from storage.broadcasts import RATING
-from storage.models import Broadcast, QrEvent, Role
+from storage.models import Broadcast, QrEvent, ReportStatus, Role
+from storage.reports import get_report
 from storage.volunteers import get_volunteer
 
 EVENT_LINK = re.compile(r"^ev_([a-z0-9]{1,40})$")
@@ -63,9 +66,72 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
             session=session, actor_id=maker, action="qr", target=event.code, now=services.now()
         )
     await _schedule_rating(ctx, event)
+    await _send_code(update, ctx, event)
+
+
+async def on_report_qr(update: Update, ctx: PufaContext) -> None:
+    """ev:qr:<report id>: the code of that report's event, made once (a second press sends
+    the same code). Only the report's volunteer, or a coordinator, in a private chat."""
+    services, texts = ctx.services, ctx.services.ui.engagement
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(EventAction) if parsed else None
+    report_id = number(chosen[1][0]) if chosen and len(chosen[1]) == 1 else None
+    if report_id is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    if not await require_private(update, ctx):
+        return
+    presser = user_id(update)
+    role = await role_of(services, presser)
+    async with services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    own = report is not None and report.volunteer_id == presser and role is Role.VOLUNTEER
+    if report is None or not (own or role is Role.COORDINATOR):
+        await acknowledge(update, texts.qr_report_unknown, alert=True)
+        return
+    if report.status != ReportStatus.SUBMITTED.value:
+        await acknowledge(update, texts.qr_report_withdrawn.format(id=report.id), alert=True)
+        return
+    await acknowledge(update)
+    day, kind = report.data.activity_date, report.data.activity_type
+    title = texts.qr_report_title.format(
+        month=day.month,
+        day=day.day,
+        type=services.ui.volunteers.activity_types.get(kind, kind),
+        place=report.data.place,
+    )
+    async with services.db.session() as session:
+        event, made = await event_of_report(
+            session=session,
+            report_id=report.id,
+            title=title,
+            volunteer_id=report.volunteer_id,
+            town=report.data.town,
+            event_date=report.data.activity_date,
+            now=services.now(),
+        )
+        if made:
+            await record(
+                session=session,
+                actor_id=presser,
+                action="qr",
+                target=event.code,
+                detail=f"report {report.id}",
+                now=services.now(),
+            )
+    if made:
+        await _schedule_rating(ctx, event)
+    await _send_code(update, ctx, event)
+
+
+async def _send_code(update: Update, ctx: PufaContext, event: QrEvent) -> None:
+    """What was made, and the code as a PNG with its link as the caption."""
+    texts = ctx.services.ui.engagement
     link = f"https://t.me/{ctx.bot.username}?start=ev_{event.code}"
-    when = texts.qr_event_when.format(date=event_date.isoformat()) if event_date else ""
-    await reply_html(update, texts.qr_created.format(title=html.escape(title), when=when))
+    when = (
+        texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
+    )
+    await reply_html(update, texts.qr_created.format(title=html.escape(event.title), when=when))
     if update.effective_chat is not None:
         png = await asyncio.to_thread(qr_png, link)
         await update.effective_chat.send_photo(

@@ -16,6 +16,7 @@ from handlers.reports.view import (
     CONFIRM,
     DATE,
     HOURS,
+    INDICATORS,
     MATERIALS,
     PHOTOS,
     PLACE,
@@ -53,6 +54,13 @@ def report_chat(idle: timedelta) -> Flow:
                     ReportButton.EDIT: steps.on_edit_menu,
                     ReportButton.FIELD: steps.on_field,
                     ReportButton.BACK: steps.on_back,
+                    ReportButton.INDICATORS: steps.on_indicators,
+                }
+            ),
+            INDICATORS: Step(
+                buttons={
+                    ReportButton.INDICATOR: steps.on_indicator,
+                    ReportButton.INDICATORS_DONE: steps.on_back,
                 }
             ),
         },

@@ -1,6 +1,6 @@
 """/myreports: a volunteer's own reports and totals (this month, this year); recent ones can
 be corrected (the /report chat reopens at the summary card) or withdrawn within the edit
-window."""
+window; each submitted one can have its event's QR code (handled by the engagement feature)."""
 
 import html
 from datetime import timedelta
@@ -13,9 +13,11 @@ from domain.reach import volunteer_reach_html
 from domain.reports import record_page
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private
 from storage.attribution import reach
+from storage.models import ReportStatus
 from storage.reports import Change, StoredReport, Totals, get_report, withdraw_report
 
 
@@ -80,16 +82,27 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     async with services.db.session() as session:
         codes = await reach(session=session, volunteer_id=user_id(update))
     lines += ["", volunteer_reach_html(codes, services.library)]
-    buttons = [
-        [
-            _button(texts.edit_report_button.format(id=r.id), MyReportsButton.EDIT, r.id),
-            _button(texts.withdraw_button.format(id=r.id), MyReportsButton.WITHDRAW, r.id),
-        ]
-        for r in page.editable
-    ]
+    buttons = [_report_buttons(ctx, r, r in page.editable) for r in page.reports]
+    buttons = [row for row in buttons if row]
     if page.editable:
         lines += ["", texts.edit_hint.format(days=window_days)]
     await reply_html(update, "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+def _report_buttons(
+    ctx: PufaContext, report: StoredReport, editable: bool
+) -> list[InlineKeyboardButton]:
+    """A shown report's row: its event's QR code while submitted, 修改 / 撤回 while editable."""
+    texts, ui = ctx.services.ui.volunteers, ctx.services.ui.engagement
+    rid, row = report.id, []
+    if editable:
+        row += [
+            _button(texts.edit_report_button.format(id=rid), MyReportsButton.EDIT, rid),
+            _button(texts.withdraw_button.format(id=rid), MyReportsButton.WITHDRAW, rid),
+        ]
+    if report.status == ReportStatus.SUBMITTED.value:
+        row.append(report_qr_button(ui.qr_report_list_button.format(id=rid), rid))
+    return row
 
 
 def _pressed(update: Update) -> tuple[MyReportsButton, int] | None:

@@ -15,6 +15,7 @@ from handlers.reports.view import (
     CONFIRM,
     DATE,
     HOURS,
+    INDICATORS,
     MATERIALS,
     PHOTOS,
     PLACE,
@@ -59,16 +60,21 @@ async def on_edit_report(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, texts.report_locked.format(id=report.id), alert=True)
         return
     await acknowledge(update)
-    chat = await services.chats.start(FLOW, user_id(update), CONFIRM, draft_data(report))
+    indicator_ids = {i.id for i in services.library.indicators}
+    data = draft_data(report, indicator_ids)
+    chat = await services.chats.start(FLOW, user_id(update), CONFIRM, data)
     await show(update, ctx, chat, CONFIRM)
 
 
-def draft_data(report: StoredReport) -> Data:
+def draft_data(report: StoredReport, indicator_ids: set[str]) -> Data:
+    """The stored report as a draft; the indicator tags among its topics (a volunteer's or a
+    coordinator's) go to the indicators step, categories and campaigns stay topics."""
     data = report.data
     values: Data = {
         "report_id": report.id,
         TYPE: data.activity_type,
-        TOPICS: list(data.topics),
+        TOPICS: [t for t in data.topics if t not in indicator_ids],
+        INDICATORS: [t for t in data.topics if t in indicator_ids],
         DATE: data.activity_date.isoformat(),
         PLACE: data.place,
         AUDIENCE: data.audience,

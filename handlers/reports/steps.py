@@ -27,6 +27,7 @@ from handlers.reports.view import (
     CONFIRM,
     DATE,
     HOURS,
+    INDICATORS,
     MATERIALS,
     PHOTOS,
     PLACE,
@@ -34,9 +35,12 @@ from handlers.reports.view import (
     SUMMARY,
     TOPICS,
     TYPE,
+    default_indicators,
     fields_keyboard,
+    indicators_keyboard,
     topics_keyboard,
 )
+from storage.evidence import MAX_TOPICS_CHARS
 
 log = logging.getLogger(__name__)
 Args = tuple[str, ...]
@@ -194,3 +198,40 @@ async def on_field(update: Update, ctx: PufaContext, chat: Conversation, args: A
 async def on_back(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:
     await acknowledge(update)
     await show(update, ctx, chat, CONFIRM)
+
+
+# --- the evaluation indicators the activity also serves (optional, from the summary card) ---
+
+
+async def on_indicators(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:
+    await acknowledge(update)
+    await show(update, ctx, chat, INDICATORS)
+
+
+async def on_indicator(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """Toggle one indicator (one counted by default is explained instead); the keyboard is
+    redrawn in place. Forged or removed ids are answered as an expired button."""
+    library, texts = ctx.services.library, ctx.services.ui.volunteers
+    indicator = next((i for i in library.indicators if args == (i.id,)), None)
+    if indicator is None:
+        await _stale(update, ctx)
+        return
+    if indicator in default_indicators(library, chat.data):
+        await acknowledge(update, texts.indicator_by_default.format(name=indicator.name))
+        return
+    chosen: list[str] = chat.data.setdefault(INDICATORS, [])
+    if indicator.id in chosen:
+        chosen.remove(indicator.id)
+    elif len(",".join([*chat.data.get(TOPICS, []), *chosen, indicator.id])) > MAX_TOPICS_CHARS:
+        await acknowledge(update, texts.indicators_full, alert=True)
+        return
+    else:
+        chosen.append(indicator.id)
+    await chat.save()
+    await acknowledge(update)
+    assert update.callback_query is not None
+    keyboard = indicators_keyboard(library, chat.data, texts, chat.button)
+    try:
+        await update.callback_query.edit_message_reply_markup(keyboard)
+    except TelegramError:  # e.g. "message is not modified" after a double tap
+        log.debug("indicator keyboard not redrawn", exc_info=True)

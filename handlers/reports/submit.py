@@ -5,18 +5,20 @@ coordinators are told."""
 import logging
 from datetime import date, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from domain.reports import Outcome, submit
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
+from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.reports.chat import FLOW
 from handlers.reports.view import (
     AUDIENCE,
     DATE,
     HOURS,
+    INDICATORS,
     MATERIALS,
     PHOTOS,
     PLACE,
@@ -39,7 +41,8 @@ def submission_key(telegram_id: int, token: str) -> str:
 
 def report_data(data: Data) -> ReportData | None:
     """The draft as a report (the volunteer's town is added on submission), or None while a
-    required answer is missing."""
+    required answer is missing. The indicators picked are stored among the topics, as a
+    coordinator's /tag stores them (domain.evidence counts them)."""
     try:
         return ReportData(
             activity_type=str(data[TYPE]),
@@ -49,7 +52,7 @@ def report_data(data: Data) -> ReportData | None:
             hours=float(data[HOURS]),
             summary=str(data[SUMMARY]),
             town="",
-            topics=tuple(data.get(TOPICS, [])),
+            topics=tuple(dict.fromkeys([*data.get(TOPICS, []), *data.get(INDICATORS, [])])),
             lat=data.get("lat"),
             lon=data.get("lon"),
             materials=data.get(MATERIALS),
@@ -90,7 +93,11 @@ async def on_submit(
     }
     answer = answers.get(done.outcome)
     text = texts.not_volunteer if answer is None else answer.format(id=done.report_id)
-    await reply_html(update, text)
+    markup = None
+    if done.outcome in {Outcome.SUBMITTED, Outcome.UPDATED} and done.report_id is not None:
+        label = services.ui.engagement.qr_report_button
+        markup = InlineKeyboardMarkup([[report_qr_button(label, done.report_id)]])
+    await reply_html(update, text, markup)
     if done.outcome is Outcome.SUBMITTED and done.report_id is not None:
         for hook in services.hooks.report_submitted:
             await hook(ctx, done.report_id)

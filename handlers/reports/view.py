@@ -15,6 +15,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from content.indicators import Indicator, counted_by_default
 from content.loader import Library
 from content.ui_volunteers import VolunteerTexts, limits
 from handlers.kit.replies import Markup
@@ -22,6 +23,9 @@ from handlers.kit.replies import Markup
 TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS = "type", "topics", "date", "place", "audience", "hours"
 MATERIALS, PHOTOS, SUMMARY, CONFIRM = "materials", "photos", "summary", "confirm"
 STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY, CONFIRM)
+# Optional, opened from the summary card: the evaluation indicators the activity also serves
+# (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
+INDICATORS = "indicators"
 Data = dict[str, Any]
 
 
@@ -38,6 +42,9 @@ class ReportButton(StrEnum):
     FIELD = "field"  # :<step>
     BACK = "back"  # back to the summary card
     CANCEL = "cancel"
+    INDICATORS = "inds"  # from the summary card: pick the indicators it also serves
+    INDICATOR = "ind"  # :<indicator id>, toggled
+    INDICATORS_DONE = "indsdone"  # back to the summary card
 
 
 # Makes one of the draft's buttons: (label, action, *args) -> button (see Conversation.button).
@@ -63,8 +70,28 @@ def topics_keyboard(
     return InlineKeyboardMarkup([*rows(buttons), [done]])
 
 
-def _topic_label(chosen: bool, emoji: str, name: str) -> str:
-    return f"{'✅ ' if chosen else ''}{emoji} {name}".strip()
+def default_indicators(library: Library, data: Data) -> list[Indicator]:
+    """The indicators the draft counts for by its type and campaigns, without tags."""
+    kind, topics = str(data.get(TYPE, "")), data.get(TOPICS, [])
+    return [i for i in library.indicators if counted_by_default(i, kind, topics)]
+
+
+def indicators_keyboard(
+    library: Library, data: Data, texts: VolunteerTexts, button: Buttons
+) -> InlineKeyboardMarkup:
+    """One button per indicator: those counted by default marked so (pressing one explains),
+    the others toggled with ✅; then 完成."""
+    defaults = {i.id for i in default_indicators(library, data)}
+    chosen = data.get(INDICATORS, [])
+    buttons = []
+    for indicator in library.indicators:
+        if indicator.id in defaults:
+            label = texts.indicator_default_label.format(name=indicator.name)
+        else:
+            label = f"{'✅ ' if indicator.id in chosen else ''}{indicator.name}"
+        buttons.append([button(label, ReportButton.INDICATOR, indicator.id)])
+    done = button(texts.topics_done_button, ReportButton.INDICATORS_DONE)
+    return InlineKeyboardMarkup([*buttons, [done]])
 
 
 def prompt(
@@ -108,19 +135,36 @@ def prompt(
         return texts.report_ask_photos.format(**values), finish
     if step == SUMMARY:
         return texts.report_ask_summary.format(**values), None
-    return card(data, library, texts), confirm_keyboard(texts, button)
+    if step == INDICATORS:
+        return texts.report_ask_indicators, indicators_keyboard(library, data, texts, button)
+    return card(data, library, texts), confirm_keyboard(library, texts, button)
 
 
-def confirm_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
+def confirm_keyboard(
+    library: Library, texts: VolunteerTexts, button: Buttons
+) -> InlineKeyboardMarkup:
+    indicators = [[button(texts.indicators_button, ReportButton.INDICATORS)]]
     return InlineKeyboardMarkup(
         [
             [button(texts.submit_button, ReportButton.SUBMIT)],
+            *(indicators if library.indicators else []),
             [
                 button(texts.edit_button, ReportButton.EDIT),
                 button(texts.cancel_button, ReportButton.CANCEL),
             ],
         ]
     )
+
+
+def indicator_names(library: Library, data: Data, texts: VolunteerTexts) -> str:
+    """The indicators the report will count for: by default, then the ones picked."""
+    chosen = data.get(INDICATORS, [])
+    counted = [
+        *default_indicators(library, data),
+        *(i for i in library.indicators if i.id in chosen),
+    ]
+    names = list(dict.fromkeys(i.name for i in counted))
+    return "、".join(names) or texts.none_value
 
 
 def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
@@ -143,6 +187,7 @@ def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
         "materials": materials if materials is not None else texts.none_value,
         "photos": photos,
         "summary": data.get(SUMMARY, ""),
+        "indicators": indicator_names(library, data, texts),
     }
     escaped = {key: html.escape(str(value)) for key, value in values.items()}
     heading = texts.report_card_edit_title if data.get("report_id") else texts.report_card_title

@@ -1,11 +1,12 @@
 """Votes, QR reach, quiz participation and the evidence activities on SQLite and PostgreSQL."""
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from content.loader import Library
 from domain.evidence import evidence_workbook
-from storage.attribution import create_event, reach, record_touch
+from storage.attribution import create_event, event_of_report, reach, record_touch
 from storage.db import Database
 from storage.models import QuestionLog, Subscription, VoteKind
 from storage.stats import Period
@@ -32,6 +33,35 @@ async def test_votes_replace_and_fold_by_month(db: Database) -> None:
     assert (figures_.total.votes, figures_.total.satisfied) == (2, 1)
     assert [(m.key, m.votes) for m in figures_.by_month] == [("2026-05", 1), ("2026-06", 1)]
     assert [line.key for line in figures_.most_down] == ["unpaid-wages"]
+
+
+async def test_a_report_has_one_event_code_however_often_asked(db: Database) -> None:
+    async def ask(title: str) -> tuple[str, bool]:
+        async with db.session() as session:
+            event, made = await event_of_report(
+                session=session,
+                report_id=7,
+                title=title,
+                volunteer_id=9,
+                town="城关镇",
+                event_date=date(2026, 5, 1),
+                now=AT,
+            )
+            return event.code, made
+
+    first, *others = await asyncio.gather(*(ask(f"讲座{n}") for n in range(4)))
+    answers = [first, *others]
+    assert len({code for code, _ in answers}) == 1  # concurrent presses: one code
+    assert sum(made for _, made in answers) == 1
+    assert await ask("again") == (first[0], False)
+    async with db.session() as session:
+        [line] = await reach(session=session, volunteer_id=9)
+    assert (line.code, line.kind, line.town, line.event_date) == (
+        first[0],
+        "event",
+        "城关镇",
+        date(2026, 5, 1),
+    )
 
 
 async def test_reach_counts_only_after_the_touch(db: Database) -> None:
