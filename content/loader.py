@@ -131,7 +131,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if lexicon is not None:
         _check_lexicon(lexicon, cards, card_ids, problems)
     if outside is not None:
-        _check_outside(outside, cards, problems)
+        _check_outside(outside, cards, notes)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -167,16 +167,18 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     ), problems
 
 
-def _check_outside(outside: OutsideQuestions, cards: list[Card], problems: list[Problem]) -> None:
-    """A question listed as no card's cannot be one of a card's own sample questions."""
+def _check_outside(outside: OutsideQuestions, cards: list[Card], notes: list[Problem]) -> None:
+    """A note for a question listed as no card's that is also a card's own sample question:
+    the card wins (search.OUTSIDE_MARGIN), so the entry does nothing. Not an error: adding a
+    resident's question to a card (the dashboard's gaps page) must not be refused for it."""
     own = {normalize(q): card.id for card in cards for q in (card.title, *card.aliases)}
     for i, question in enumerate(outside.questions):
         if (card := own.get(normalize(question))) is not None:
-            problems.append(
+            notes.append(
                 Problem(
                     "outside.yaml",
                     f"questions[{i}]",
-                    f"“{question}”是卡片 {card} 的标题或别名，不能同时列为卡片不管的问题",
+                    f"“{question}”也是卡片 {card} 的标题或别名，会找到这张卡片，这一条不起作用",
                 )
             )
 
