@@ -14,7 +14,7 @@ out-of-scope ones; measured once before any tuning, then only to report.
 Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own,
 held-out and real questions are test sets, run to report.
 
-Self-written questions: bench/self-questions.jsonl (same format), 117 written from card ids and
+Self-written questions: bench/self-questions.jsonl (same format), 111 written from card ids and
 titles only and measured before the out-of-scope sample questions were added; the other half
 of that batch joined the dev set.
 
