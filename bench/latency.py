@@ -10,8 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from content.loader import load_library
-from content.search import SearchIndex
+from content.loader import build_index, load_library
 from domain.answers import preview
 
 HERE = Path(__file__).resolve().parent
@@ -26,7 +25,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 def warm_latency(rounds: int = 20) -> None:
     started = time.perf_counter()
     library = load_library()
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = build_index(library)
     build = time.perf_counter() - started
     questions = [json.loads(line)["q"] for line in (HERE / "questions.jsonl").open()]
     for question in questions:  # warm-up

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from content.loader import Library, load_library
+from content.loader import Library, build_index, load_library
 from content.routing import clear_category, numbers_for
 from content.search import SearchIndex
 
@@ -48,7 +48,7 @@ def measure(path: Path, library: Library, index: SearchIndex) -> str:
 
 def main(paths: list[str]) -> None:
     library = load_library()
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = build_index(library)
     for path in [Path(p) for p in paths] or [HERE / name for name in SETS]:
         print(measure(path, library, index))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from content.advisers import Adviser, load_advisers
+from content.analyzer import normalize
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
 from content.desks import Desk, load_desks
@@ -14,7 +15,7 @@ from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
 from content.indicators import Indicator
 from content.legal_aid import LegalAidCriteria, load_legal_aid
-from content.models import Card, Category, Lexicon, Seed, Town
+from content.models import Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
 from content.problems import Problem, unreadable
 from content.problems import load_list as _load_list
@@ -54,6 +55,7 @@ class Library:
     quiz: list[QuizQuestion] = field(default_factory=list)  # 知识竞赛 questions (quiz.yaml)
     indicators: list[Indicator] = field(default_factory=list)  # 考核评价指标 (indicators.yaml)
     recognition: Recognition | None = None  # volunteer star levels (recognition.yaml)
+    outside: list[str] = field(default_factory=list)  # questions no card is for (outside.yaml)
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -75,7 +77,12 @@ def load_library(content_dir: Path | None = None) -> Library:
 
 def build_index(library: Library) -> SearchIndex:
     """The search index of the library's cards, with its cases in an index of their own."""
-    return SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
+    return SearchIndex(
+        library.cards.values(),
+        library.lexicon,
+        cases=library.cases.values(),
+        outside=library.outside,
+    )
 
 
 def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
@@ -87,6 +94,10 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     ui = _load_one(content_dir / "ui.zh.yaml", UiTexts, problems)
     towns_file = content_dir / "towns.yaml"  # optional: without it, volunteers type a town
     towns = _load_list(towns_file, Town, problems) if towns_file.exists() else []
+    outside_file = content_dir / "outside.yaml"  # optional: no out-of-scope samples without it
+    outside = (
+        _load_one(outside_file, OutsideQuestions, problems) if outside_file.exists() else None
+    )
     card_files = sorted((content_dir / "cards").glob("*.md"))
     cards = [c for p in card_files if (c := _card(p, problems))]
     # a card that fails to load is reported once, where it is, not by every file naming it
@@ -119,6 +130,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems.extend(Problem(path, where, message) for path, where, message in found)
     if lexicon is not None:
         _check_lexicon(lexicon, cards, card_ids, problems)
+    if outside is not None:
+        _check_outside(outside, cards, notes)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -150,7 +163,24 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         quiz=extras.quiz,
         indicators=extras.indicators,
         recognition=extras.recognition,
+        outside=outside.questions if outside else [],
     ), problems
+
+
+def _check_outside(outside: OutsideQuestions, cards: list[Card], notes: list[Problem]) -> None:
+    """A note for a question listed as no card's that is also a card's own sample question:
+    the card wins (search.OUTSIDE_MARGIN), so the entry does nothing. Not an error: adding a
+    resident's question to a card (the dashboard's gaps page) must not be refused for it."""
+    own = {normalize(q): card.id for card in cards for q in (card.title, *card.aliases)}
+    for i, question in enumerate(outside.questions):
+        if (card := own.get(normalize(question))) is not None:
+            notes.append(
+                Problem(
+                    "outside.yaml",
+                    f"questions[{i}]",
+                    f"“{question}”也是卡片 {card} 的标题或别名，会找到这张卡片，这一条不起作用",
+                )
+            )
 
 
 def _campaigns(

@@ -1,6 +1,7 @@
 """Validated shapes of the content files. Unknown fields are errors, never silently dropped."""
 
 import re
+from collections import Counter
 from datetime import date
 from typing import Literal
 
@@ -8,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TELEGRAM_TEXT_LIMIT = 4096
+OUTSIDE_QUESTION_CHARS = 200
 
 
 class _Strict(BaseModel):
@@ -90,6 +92,25 @@ class Lexicon(_Strict):
         """The phrases of one grouped list, groups flattened."""
         groups: list[list[str]] = getattr(self, name)
         return [phrase for group in groups for phrase in group]
+
+
+class OutsideQuestions(_Strict):
+    """content/outside.yaml: questions residents ask that no card is for (everyday asks,
+    topics the cards leave out). A question worded almost like one of them, more than like
+    any card's own title or aliases, gets the honest fallback (see content/search.py)."""
+
+    questions: list[str] = Field(default_factory=list)
+
+    @field_validator("questions")
+    @classmethod
+    def _plain_and_unique(cls, value: list[str]) -> list[str]:
+        for question in value:
+            if not 2 <= len(question) <= OUTSIDE_QUESTION_CHARS:
+                raise ValueError(f"每个问题 2 到 {OUTSIDE_QUESTION_CHARS} 个字：{question!r}")
+        repeated = sorted(q for q, n in Counter(value).items() if n > 1)
+        if repeated:
+            raise ValueError(f"问题重复了：{'、'.join(repeated)}")
+        return value
 
 
 class Town(_Strict):

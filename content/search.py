@@ -2,9 +2,12 @@
 
 Title and keywords weigh more than aliases, aliases more than the body. A query whose best
 score is under `threshold` gets no card (an honest fallback); one whose runner-up comes within
-`ambiguity_ratio` of the best is ambiguous and offered as a choice.
+`ambiguity_ratio` of the best is ambiguous and offered as a choice. A question worded like
+one that no card is for (content/outside.yaml) more than like any card's own sample
+questions gets the fallback too.
 """
 
+import copy
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +27,13 @@ PHRASE_WEIGHT = 1.5
 # their character-pair similarity, counted from ALIAS_MIN_SIMILARITY up.
 ALIAS_WEIGHT = 10.0
 ALIAS_MIN_SIMILARITY = 0.45
+# A question worded like one residents ask that no card is for (content/outside.yaml) at
+# least this closely, and by OUTSIDE_MARGIN more closely than like any card's own sample
+# question, gets the fallback unless the evidence for a card is strong (as for the gate's
+# blocking phrases, see EVIDENCE_POINTS). Chosen by 5-fold cross-validation on the dev questions
+# (`python bench/answer_quality.py --dev --folds 5`).
+OUTSIDE_MIN_SIMILARITY = 0.6
+OUTSIDE_MARGIN = 0.1
 K1 = 1.2
 # Scores are divided by (distinct query words) ** LENGTH_EXPONENT, see `search`.
 LENGTH_EXPONENT = 0.25
@@ -33,9 +43,9 @@ DEFAULT_THRESHOLD = 6.0
 DEFAULT_AMBIGUITY_RATIO = 0.9
 # Unmatched questions scoring at least this share of the threshold get "did you mean" buttons.
 SUGGESTION_RATIO = 0.5
-# A blocking rule (out of scope, everyday ask) gives way to strong legal evidence: the best
-# card scores at least EVIDENCE_RATIO times the threshold and the question has EVIDENCE_POINTS
-# (see Gate.evidence).
+# A blocking rule (out of scope, everyday ask, worded like an outside question) gives way to
+# strong legal evidence: the best card scores at least EVIDENCE_RATIO times the threshold and
+# the question has EVIDENCE_POINTS (see Gate.evidence).
 EVIDENCE_POINTS = 3
 EVIDENCE_RATIO = 1.6
 # A card scoring this many times the threshold needs fewer points (its own words, no cue).
@@ -115,6 +125,7 @@ class SearchIndex:
         threshold: float = DEFAULT_THRESHOLD,
         ambiguity_ratio: float = DEFAULT_AMBIGUITY_RATIO,
         cases: Iterable[Case] = (),
+        outside: Iterable[str] = (),
     ) -> None:
         self._cards = list(cards)
         self._cases = list(cases)
@@ -125,7 +136,9 @@ class SearchIndex:
         sound_fields = {"title": 1.0, "keywords": 1.0, "aliases": 0.5}
         self._sounds = _bm25f(self._cards, self.analyzer.sounds, sound_fields)
         self._phrases = _phrase_postings(self._cards)
-        self._samples = _SampleQuestions(self._cards, self.analyzer)
+        own = ((doc, q) for doc, c in enumerate(self._cards) for q in (c.title, *c.aliases))
+        self._samples = _SampleQuestions(own, self.analyzer)
+        self._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon)
@@ -177,9 +190,14 @@ class SearchIndex:
                 for doc, value in postings.get(term, {}).items():
                     scores[doc] += weight * value
         scale = max(1, len(words)) ** LENGTH_EXPONENT
-        for doc, similarity in self._samples.closest(text).items():
+        samples = self._samples.closest(text)
+        for doc, similarity in samples.items():
             if similarity >= ALIAS_MIN_SIMILARITY:
                 scores[doc] += ALIAS_WEIGHT * similarity * scale
+        outside = self._outside.closest(text).get(0, 0.0)
+        worded_outside = outside >= OUTSIDE_MIN_SIMILARITY and outside >= OUTSIDE_MARGIN + max(
+            samples.values(), default=0.0
+        )
         contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
@@ -189,16 +207,23 @@ class SearchIndex:
         ]
         threshold = self.threshold
         blocking = [] if contested else self._gate.blocking(text)
-        if blocking and ranked:
+        worded_outside = worded_outside and not contested
+        if (blocking or worded_outside) and ranked:
             ratio = candidates[0].score / self.threshold
             points = self._gate.evidence(ranked[0][0], text, words, blocking)
             strong = (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS) or (
                 ratio >= DECISIVE_RATIO and points >= DECISIVE_POINTS
             )
             threshold = self.threshold if strong else math.inf
-        elif blocking:
+        elif blocking or worded_outside:
             threshold = math.inf
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
+
+    def with_outside(self, questions: Iterable[str]) -> "SearchIndex":
+        """The same index with other out-of-scope sample questions (for cross-validation)."""
+        other = copy.copy(self)
+        other._outside = _SampleQuestions(((0, q) for q in questions), self.analyzer)
+        return other
 
 
 def _bm25f(
@@ -240,20 +265,21 @@ def _phrase_postings(cards: Sequence[Card | Case]) -> Postings:
 
 class _SampleQuestions:
     """A card's title and aliases are questions as residents ask them; a question worded
-    almost the same way is a strong match whatever words it shares with the rest."""
+    almost the same way is a strong match whatever words it shares with the rest. The
+    questions no card is for (content/outside.yaml) are kept the same way."""
 
-    def __init__(self, cards: list[Card], analyzer: Analyzer) -> None:
+    def __init__(self, samples: Iterable[tuple[int, str]], analyzer: Analyzer) -> None:
+        """`samples`: (owner, question) pairs; the owner is a card's doc number."""
         self._analyzer = analyzer
         self._owners: list[int] = []
         self._sizes: list[int] = []
         self._postings: defaultdict[str, list[int]] = defaultdict(list)
-        for doc, card in enumerate(cards):
-            for question in (card.title, *card.aliases):
-                pairs = self._pairs(question)
-                for pair in pairs:
-                    self._postings[pair].append(len(self._owners))
-                self._owners.append(doc)
-                self._sizes.append(len(pairs))
+        for doc, question in samples:
+            pairs = self._pairs(question)
+            for pair in pairs:
+                self._postings[pair].append(len(self._owners))
+            self._owners.append(doc)
+            self._sizes.append(len(pairs))
 
     def closest(self, text: str) -> dict[int, float]:
         """Card -> Dice similarity of `text` to its most similar sample question."""

@@ -11,7 +11,7 @@ from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from content.loader import CONTENT_DIR, Library, load_library
+from content.loader import CONTENT_DIR, Library, build_index, load_library
 from content.search import SearchIndex
 from storage.db import Database
 
@@ -30,7 +30,7 @@ def library() -> Library:
 
 @pytest.fixture(scope="session")
 def index(library: Library) -> SearchIndex:
-    return SearchIndex(library.cards.values(), library.lexicon, cases=library.cases.values())
+    return build_index(library)
 
 
 def content_without_calendar(directory: Path) -> Path:

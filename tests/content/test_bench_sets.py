@@ -1,5 +1,6 @@
 """The answer-quality question sets stay honest: every label names a card that exists, no
-question is listed twice, and the tuning (dev) set shares no question with the test sets."""
+question is listed twice, and neither the tuning (dev) set nor the out-of-scope questions the
+search learns from (content/outside.yaml) share a question with the test sets."""
 
 import json
 from pathlib import Path
@@ -14,8 +15,14 @@ OWN_FORMAT_SETS = (
     "holdout-questions.jsonl",
     "fresh-questions.jsonl",
     "dev-questions.jsonl",
+    "self-questions.jsonl",
 )
-TEST_SETS = ("questions.jsonl", "holdout-questions.jsonl", "fresh-questions.jsonl")
+TEST_SETS = (
+    "questions.jsonl",
+    "holdout-questions.jsonl",
+    "fresh-questions.jsonl",
+    "self-questions.jsonl",
+)
 
 
 def _questions(name: str) -> list[dict[str, str]]:
@@ -44,3 +51,9 @@ def test_dev_set_shares_no_question_with_the_test_sets() -> None:
     dev = {row["q"] for row in _questions("dev-questions.jsonl")}
     for name in TEST_SETS:
         assert not dev & {row["q"] for row in _questions(name)}, name
+
+
+def test_outside_questions_share_none_with_the_test_sets(library: Library) -> None:
+    outside = set(library.outside)
+    for name in TEST_SETS:
+        assert not outside & {row["q"] for row in _questions(name)}, name

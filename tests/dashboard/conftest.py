@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 from bot.server import build_web_app
-from content.loader import Library, load_library
+from content.loader import Library, build_index, load_library
 from content.search import SearchIndex
 from tests.conftest import content_without_calendar
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
@@ -91,7 +91,7 @@ async def editable_board(tmp_path: Path) -> AsyncIterator[Board]:
     broadcasts go out at 5 a second, so one to 60 people is still running when watched."""
     content = content_without_calendar(tmp_path)
     library = load_library(content)
-    index = SearchIndex(library.cards.values(), library.lexicon)
+    index = build_index(library)
     async with serving_board(
         tmp_path, library, index, content_dir=content, broadcast_rate_per_second=5
     ) as served:
