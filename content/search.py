@@ -190,11 +190,12 @@ class SearchIndex:
                 for doc, value in postings.get(term, {}).items():
                     scores[doc] += weight * value
         scale = max(1, len(words)) ** LENGTH_EXPONENT
-        samples = self._samples.closest(text)
+        pairs = topic_pairs(self.analyzer, text)
+        samples = self._samples.closest(pairs)
         for doc, similarity in samples.items():
             if similarity >= ALIAS_MIN_SIMILARITY:
                 scores[doc] += ALIAS_WEIGHT * similarity * scale
-        outside = self._outside.closest(text).get(0, 0.0)
+        outside = self._outside.closest(pairs).get(0, 0.0)
         worded_outside = outside >= OUTSIDE_MIN_SIMILARITY and outside >= OUTSIDE_MARGIN + max(
             samples.values(), default=0.0
         )
@@ -270,20 +271,19 @@ class _SampleQuestions:
 
     def __init__(self, samples: Iterable[tuple[int, str]], analyzer: Analyzer) -> None:
         """`samples`: (owner, question) pairs; the owner is a card's doc number."""
-        self._analyzer = analyzer
         self._owners: list[int] = []
         self._sizes: list[int] = []
         self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for doc, question in samples:
-            pairs = self._pairs(question)
+            pairs = topic_pairs(analyzer, question)
             for pair in pairs:
                 self._postings[pair].append(len(self._owners))
             self._owners.append(doc)
             self._sizes.append(len(pairs))
 
-    def closest(self, text: str) -> dict[int, float]:
-        """Card -> Dice similarity of `text` to its most similar sample question."""
-        pairs = self._pairs(text)
+    def closest(self, pairs: set[str]) -> dict[int, float]:
+        """Owner -> Dice similarity of a question (its `topic_pairs`) to the owner's most
+        similar sample question."""
         shared: Counter[int] = Counter()
         for pair in pairs:
             shared.update(self._postings.get(pair, ()))
@@ -294,9 +294,10 @@ class _SampleQuestions:
             best[doc] = max(best.get(doc, 0.0), similarity)
         return best
 
-    def _pairs(self, text: str) -> set[str]:
-        """Adjacent character pairs within the question's topic runs (no stopwords)."""
-        return {a + b for run in self._analyzer.content_runs(text) for a, b in pairwise(run)}
+
+def topic_pairs(analyzer: Analyzer, text: str) -> set[str]:
+    """Adjacent character pairs within the question's topic runs (no stopwords)."""
+    return {a + b for run in analyzer.content_runs(text) for a, b in pairwise(run)}
 
 
 def _field_text(card: Card | Case, name: str) -> str:
