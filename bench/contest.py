@@ -3,14 +3,15 @@
 Drives the storage and domain layers as the handlers do for each press (参加: the contest,
 the town, the attempt; an answer: one read of the attempt and its contest, marked against
 the clock, one conditional write), open loop: every participant joins and answers at random
-moments of the minute, one after the other as a person would, and the presses are handled in
-turn as the bot handles updates. Printed: the offered and recorded rates, how late presses
+moments of the minute, one after the other as a person would, and `--workers` presses are
+handled at once (default 16; the bot handles up to 64 updates at once, each person's in order,
+see bot/ordering.py). Printed: the offered and recorded rates, how late presses
 were handled after they arrived (p50, p99, max), that every answer was written exactly once,
 the CPU per press, and the time to compute the leaderboard (the top 10 and every town;
 target < 1 s) and to export the results.
 
     python bench/contest.py [--participants 5000] [--questions 1] [--seconds 60]
-        [--backend sqlite|postgresql|both]
+        [--backend sqlite|postgresql|both] [--workers 16]
 
 PostgreSQL at PUFA_TEST_DATABASE_URL (or postgres@127.0.0.1:5432/test), in a fresh schema.
 """
@@ -80,7 +81,7 @@ Job = tuple[Callable[[], Awaitable[None]], asyncio.Future[None]]
 
 class Run:
     """Participants put each press on one queue at the moment they make it; `workers` take
-    them in turn, as the bot's update handling does (PTB handles one update at a time)."""
+    them, `workers` at a time, as the bot's update handling does."""
 
     def __init__(self, db: Database, contest: QuizContest, library: Library) -> None:
         self.db, self.contest, self.library = db, contest, library
@@ -270,7 +271,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=1, help="answers a participant")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--workers", type=int, default=1, help="presses handled at once")
+    parser.add_argument("--workers", type=int, default=16, help="presses handled at once")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     print(f"load: {os.getloadavg()[0]:.1f}")
