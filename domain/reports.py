@@ -1,6 +1,7 @@
 """A volunteer's activity reports: submitting one (or a correction) in one transaction, and the
 page of their own record (/myreports, the dashboard)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -44,10 +45,12 @@ async def submit(
     correcting: int | None,
     window: timedelta,
     now: datetime,
+    topics_before: Sequence[str] | None = None,
 ) -> Submission:
     """Stores the report, in the volunteer's town (at most once per `key`, which is UNIQUE:
     a double press or a concurrent retry stores nothing twice), or corrects report
-    `correcting` within the edit window. The caller's transaction also removes the draft."""
+    `correcting` within the edit window (changing only the topics the volunteer changed since
+    `topics_before`). The caller's transaction also removes the draft."""
     volunteer = await get_volunteer(session=session, telegram_id=volunteer_id)
     if volunteer is None:
         return Submission(Outcome.NOT_VOLUNTEER)
@@ -60,6 +63,7 @@ async def submit(
             data=data,
             window=window,
             now=now,
+            topics_before=topics_before,
         )
         return Submission(Outcome.UPDATED if change is Change.OK else Outcome.LOCKED, correcting)
     result = await submit_report(

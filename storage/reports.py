@@ -1,5 +1,6 @@
 """Activity reports: submit once per draft, list one's own, edit or withdraw within a window."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -9,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.evidence import MAX_TOPICS_CHARS
 from storage.models import ActivityReport, ReportStatus, Volunteer
 
 
@@ -198,15 +200,37 @@ async def edit_report(
     data: ReportData,
     window: timedelta,
     now: datetime,
+    topics_before: Sequence[str] | None = None,
 ) -> Change:
+    """Corrects the volunteer's own report within the edit window. `topics_before`: the
+    topics when the correction began; given, a tag a coordinator added or removed meanwhile
+    (/tag) is kept as they left it, and only what the volunteer changed is changed."""
     change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
     if row is None:
         return change
-    for name, value in _columns(data).items():
+    columns = _columns(data)
+    if topics_before is not None:  # apply the volunteer's changes to the topics as they are now
+        now_stored = [t for t in row.topics.split(",") if t]
+        merged = ",".join(merge_topics(now_stored, topics_before, data.topics))
+        if len(merged) <= MAX_TOPICS_CHARS:  # else the volunteer's own list, as they saw it
+            columns["topics"] = merged
+    for name, value in columns.items():
         setattr(row, name, value)
     row.updated_at = now
     session.add(row)
     return Change.OK
+
+
+def merge_topics(
+    now_stored: Sequence[str], before: Sequence[str], edited: Sequence[str]
+) -> list[str]:
+    """The stored topics with one person's edit applied: what they added (in `edited`, not
+    `before`) added, what they removed (in `before`, not `edited`) removed, the rest as it
+    is stored now."""
+    removed = set(before) - set(edited)
+    added = [t for t in edited if t not in before]
+    kept = [t for t in now_stored if t not in removed]
+    return list(dict.fromkeys([*kept, *added]))
 
 
 async def withdraw_report(

@@ -21,6 +21,7 @@ from handlers.reports.view import (
     PLACE,
     SUMMARY,
     TOPICS,
+    TOPICS_BEFORE,
     TYPE,
     Data,
 )
@@ -72,6 +73,7 @@ def draft_data(report: StoredReport, indicator_ids: set[str]) -> Data:
     data = report.data
     values: Data = {
         "report_id": report.id,
+        TOPICS_BEFORE: list(data.topics),
         TYPE: data.activity_type,
         TOPICS: [t for t in data.topics if t not in indicator_ids],
         INDICATORS: [t for t in data.topics if t in indicator_ids],

@@ -24,6 +24,7 @@ from handlers.reports.view import (
     PLACE,
     SUMMARY,
     TOPICS,
+    TOPICS_BEFORE,
     TYPE,
     Data,
     ReportButton,
@@ -83,6 +84,7 @@ async def on_submit(
             correcting=int(correcting) if correcting is not None else None,
             window=timedelta(days=services.volunteering.edit_window_days),
             now=services.now(),
+            topics_before=chat.data.get(TOPICS_BEFORE),
         )
     await acknowledge(update)
     await _drop_buttons(update)

@@ -26,6 +26,7 @@ STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY,
 # Optional, opened from the summary card: the evaluation indicators the activity also serves
 # (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
 INDICATORS = "indicators"
+TOPICS_BEFORE = "topics_before"  # a correction: the report's topics when it began
 Data = dict[str, Any]
 
 

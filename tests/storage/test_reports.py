@@ -4,11 +4,13 @@ import asyncio
 from datetime import date, timedelta
 
 from storage.db import Database
+from storage.evidence import toggle_tag
 from storage.reports import (
     Change,
     edit_report,
     get_report,
     mark_notified,
+    merge_topics,
     own_reports,
     own_totals,
     submit_report,
@@ -163,3 +165,37 @@ async def test_notifications_are_marked_once(db: Database) -> None:
         await mark_notified(session=session, report_ids=[first], now=NOW)
     async with db.session() as session:
         assert [r.id for r in await unnotified_reports(session=session)] == [second]
+
+
+async def test_a_correction_keeps_a_tag_a_coordinator_changed_meanwhile(db: Database) -> None:
+    """The volunteer opens a correction, a coordinator tags and untags the report (/tag), then
+    the volunteer submits: only what the volunteer changed is changed."""
+    report_id = await add_report(db, 9)
+    async with db.session() as session:
+        await toggle_tag(session=session, report_id=report_id, tag="law-publicity")
+    before = ["constitution", "law-publicity"]  # what the volunteer's correction started from
+    async with db.session() as session:
+        await toggle_tag(session=session, report_id=report_id, tag="civil-code-publicity")
+        await toggle_tag(session=session, report_id=report_id, tag="law-publicity")
+    edited = report_data(topics=("constitution", "law-publicity", "rural-governance"))
+    async with db.session() as session:
+        change = await edit_report(
+            session=session,
+            report_id=report_id,
+            volunteer_id=9,
+            data=edited,
+            window=WEEK,
+            now=NOW,
+            topics_before=before,
+        )
+    assert change is Change.OK
+    async with db.session() as session:
+        stored = await get_report(session=session, report_id=report_id)
+    assert stored is not None
+    assert stored.data.topics == ("constitution", "civil-code-publicity", "rural-governance")
+
+
+def test_merging_topics_applies_only_the_edit() -> None:
+    assert merge_topics(["a", "x", "c"], ["a", "b"], ["a", "d"]) == ["a", "x", "c", "d"]
+    assert merge_topics(["a", "b"], ["a", "b"], ["b"]) == ["b"]
+    assert merge_topics([], ["a"], ["a"]) == []  # removed by someone else meanwhile: stays out
