@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import conflict_insert
 from storage.models import (
     Attribution,
     QrEvent,
@@ -71,8 +71,7 @@ async def event_of_report(
     """The code of an activity report's event, made on first asking (the report's volunteer
     and town, its activity date); True if made now. Safe against double presses: report_id
     is UNIQUE and a conflicting insert inserts nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     statement = (
         insert(QrEvent)
         .values(

@@ -2,12 +2,13 @@
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -22,6 +23,13 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
 _QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+def conflict_insert(session: AsyncSession) -> Callable[[Any], postgresql.Insert | sqlite.Insert]:
+    """INSERT with ON CONFLICT for the session's database (PostgreSQL's and SQLite's share
+    `on_conflict_do_nothing` / `on_conflict_do_update`)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    return postgresql.insert if postgres else sqlite.insert
 
 
 class Database:

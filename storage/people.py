@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import conflict_insert
 from storage.models import Person, Role
 
 
@@ -57,8 +57,7 @@ async def touch_people(session: AsyncSession, seen: list[Seen]) -> None:
         }
         for s in latest.values()
     ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     statement = insert(Person)
     statement = statement.on_conflict_do_update(
         index_elements=["telegram_id"],

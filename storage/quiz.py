@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, CursorResult, func, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import conflict_insert
 from storage.models import QuizAnswer, QuizAttempt, QuizContest, QuizRound, Subscription, Volunteer
 from storage.subscriptions import SubKind
 
@@ -148,8 +148,7 @@ async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizA
             )
             .values(finished_at=attempt.started_at)
         )
-    dialect = session.get_bind().dialect.name
-    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_into = conflict_insert(session)
     statement = (
         insert_into(QuizAttempt)
         .values(**attempt.model_dump(exclude={"id"}))

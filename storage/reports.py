@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, func, literal, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import conflict_insert
 from storage.evidence import MAX_TOPICS_CHARS
 from storage.models import ActivityReport, ReportStatus, Volunteer
 
@@ -121,8 +121,7 @@ async def submit_report(
         "created_at": now,
         "updated_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     statement = (
         insert(ActivityReport)
         .values(**values)
