@@ -40,17 +40,25 @@ class CalendarKeeper:
             expanded = reminders.expand(
                 self.library.campaigns, now, now + self.config.horizon, self.tz, overrides
             )
-            created = 0
-            for reminder in expanded:
-                created += await self._store_reminder(session, reminder)
+            created = await self._store_reminders(session, expanded)
             created += await self._store_monthly(session, now)
             created += await self._store_weekly_cases(session, now)
         return created
 
-    async def _store_reminder(self, session: AsyncSession, reminder: reminders.Reminder) -> int:
-        existing = await repo.find_by_key(session=session, key=reminder.key)
-        if existing is not None:
-            if existing.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED):
+    async def _store_reminders(
+        self, session: AsyncSession, expanded: list[reminders.Reminder]
+    ) -> int:
+        """One query for what is stored, one flush for what is new: this runs at every
+        start, with about a hundred reminders a year."""
+        stored = await repo.find_by_keys(session=session, keys=[r.key for r in expanded])
+        for reminder in expanded:
+            existing = stored.get(reminder.key)
+            if (
+                existing is not None
+                and existing.status in OPEN
+                and (existing.text, existing.audience_value)
+                != (reminder.text, reminder.audience_value)
+            ):
                 assert existing.id is not None
                 await repo.change(
                     session=session,
@@ -59,11 +67,11 @@ class CalendarKeeper:
                     text=reminder.text,
                     audience_value=reminder.audience_value,
                 )
-            return 0
-        row = await repo.add_broadcast(session=session, broadcast=self.reminder_row(reminder))
-        if row is not None:
+        new = [self.reminder_row(r) for r in expanded if r.key not in stored]
+        added = await repo.add_broadcasts(session=session, broadcasts=new)
+        for row in added:
             self.wake_at(row)
-        return int(row is not None)
+        return len(added)
 
     def reminder_row(self, reminder: reminders.Reminder) -> Broadcast:
         return Broadcast(

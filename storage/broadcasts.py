@@ -66,8 +66,39 @@ async def add_broadcast(*, session: AsyncSession, broadcast: Broadcast) -> Broad
     return broadcast
 
 
+async def add_broadcasts(
+    *, session: AsyncSession, broadcasts: Sequence[Broadcast]
+) -> list[Broadcast]:
+    """Inserts those of `broadcasts` (each with a `dedupe_key`) not stored yet, in one flush;
+    returns the ones inserted. If another process inserts some of them meanwhile, falls
+    back to one at a time (copies, since a failed flush leaves the originals unusable)."""
+    stored = await find_by_keys(session=session, keys=[b.dedupe_key or "" for b in broadcasts])
+    fresh = [b for b in broadcasts if b.dedupe_key not in stored]
+    if not fresh:
+        return []
+    copies = [Broadcast.model_validate(b.model_dump()) for b in fresh]
+    try:
+        async with session.begin_nested():
+            session.add_all(fresh)
+            await session.flush()
+    except IntegrityError:  # a concurrent insert of some key won
+        added = [await add_broadcast(session=session, broadcast=b) for b in copies]
+        return [row for row in added if row is not None]
+    return fresh
+
+
 async def find_by_key(*, session: AsyncSession, key: str) -> Broadcast | None:
     return (await session.exec(select(Broadcast).where(Broadcast.dedupe_key == key))).first()
+
+
+async def find_by_keys(*, session: AsyncSession, keys: Sequence[str]) -> dict[str, Broadcast]:
+    """The stored broadcasts with these `dedupe_key`s, by key."""
+    found: dict[str, Broadcast] = {}
+    for start in range(0, len(keys), _INSERT_CHUNK):
+        chunk = keys[start : start + _INSERT_CHUNK]
+        rows = await session.exec(select(Broadcast).where(col(Broadcast.dedupe_key).in_(chunk)))
+        found.update((row.dedupe_key, row) for row in rows if row.dedupe_key is not None)
+    return found
 
 
 async def get_broadcast(*, session: AsyncSession, broadcast_id: int) -> Broadcast | None:

@@ -115,6 +115,25 @@ async def test_a_dedupe_key_is_stored_once(db: Database) -> None:
         assert await repo.add_broadcast(session=session, broadcast=row(dedupe_key="k")) is None
 
 
+async def test_a_batch_stores_only_new_keys_and_survives_a_clash(db: Database) -> None:
+    async with db.session() as session:
+        assert await repo.add_broadcast(session=session, broadcast=row(dedupe_key="a"))
+    async with db.session() as session:
+        added = await repo.add_broadcasts(
+            session=session, broadcasts=[row(dedupe_key=k) for k in ("a", "b", "c")]
+        )
+        assert sorted(b.dedupe_key or "" for b in added) == ["b", "c"]
+        assert all(b.id is not None for b in added)
+    async with db.session() as session:  # two of one key in a batch: one insert fails
+        added = await repo.add_broadcasts(
+            session=session, broadcasts=[row(dedupe_key=k) for k in ("d", "d", "b")]
+        )
+        assert [b.dedupe_key for b in added] == ["d"] and added[0].id is not None
+    async with db.session() as session:
+        keys = (await session.exec(select(Broadcast.dedupe_key))).all()
+    assert sorted(k or "" for k in keys) == ["a", "b", "c", "d"]
+
+
 async def test_transitions_are_conditional(db: Database) -> None:
     async with db.session() as session:
         stored = await repo.add_broadcast(session=session, broadcast=row())
