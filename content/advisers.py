@@ -32,7 +32,9 @@ LABELS = {"town": "乡镇", "village": "村社区", "name": "姓名", "contact":
 
 
 class Adviser(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
     town: str = Field(min_length=1, max_length=100)
     village: str = Field(min_length=1, max_length=100)

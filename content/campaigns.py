@@ -36,7 +36,9 @@ MAX_MESSAGE_CHARS = TELEGRAM_TEXT_LIMIT - 300
 
 
 class Campaign(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
     id: str = Field(max_length=40)
     name: str = Field(min_length=2, max_length=40)

@@ -25,7 +25,9 @@ SEARCH_DAYS = 400  # next_opening looks this far ahead
 
 
 class Desk(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
     id: str = Field(max_length=40)
     name: str = Field(min_length=2, max_length=80)

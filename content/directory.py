@@ -28,7 +28,7 @@ EARTH_RADIUS_KM = 6371.0
 
 
 class DirectoryEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(min_length=1, max_length=50)

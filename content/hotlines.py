@@ -21,7 +21,11 @@ GROUPS: tuple[Group, ...] = get_args(Group)
 
 class _Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        defer_build=True,
     )
 
 

@@ -55,7 +55,7 @@ class Text(str):
 class Texts(BaseModel):
     """Base of the text models: every str (or dict of str) field is checked and wrapped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod
