@@ -9,21 +9,19 @@ import os
 import socket
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PACKAGES = (
-    "bot",
-    "content",
-    "documents",
-    "domain",
-    "handlers",
-    "local_api",
-    "scheduler",
-    "storage",
+# The project's packages, as pyproject.toml lists them for the install.
+PACKAGES = tuple(
+    pattern.rstrip("*")
+    for pattern in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["packages"]["find"]["include"]
 )
 PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
