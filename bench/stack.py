@@ -7,20 +7,25 @@ All the bot's sends share one rate limiter set to Telegram's ~30 messages/s, so 
 replies are capped there, as in production. `--rate 1000` lifts the cap to measure what the
 stack itself can do. `--latency 0.05` adds 50 ms to every sendMessage, as a real network
 does. `--reference` runs the yardstick instead of `pufa run`: a bare PTB echo bot that
-handles updates concurrently, on the same server and load.
+handles updates concurrently, on the same server and load. `--reference --mandated-imports`
+runs that echo bot after importing the mandated stack first (bench/floor.py's list): the
+start-up and memory no bot on these libraries can go below.
 
 Run: python bench/stack.py [--users 500] [--per-user 4] [--rate 30] [--latency 0]
-     [--reference]
+     [--reference [--mandated-imports]]
 """
 
 import argparse
 import asyncio
+import importlib
 import os
 import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from floor import SETS
 
 from local_api import LocalBotApi
 
@@ -40,10 +45,13 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def echo_bot(concurrency: int) -> None:
+def echo_bot(concurrency: int, mandated_imports: bool) -> None:
     """The reference: PTB with nothing but an echo handler, updates handled concurrently
     (PTB's `concurrent_updates(True)` is 256 at once, each with its own connection: under
     load httpcore's pool bookkeeping then takes most of its CPU; a lower figure avoids it)."""
+    if mandated_imports:
+        for module in SETS["mandated stack"].split(", "):
+            importlib.import_module(module)
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -63,7 +71,13 @@ def echo_bot(concurrency: int) -> None:
 
 
 async def main(
-    users: int, per_user: int, rate: float, latency: float, reference: bool, concurrency: int
+    users: int,
+    per_user: int,
+    rate: float,
+    latency: float,
+    reference: bool,
+    concurrency: int,
+    mandated_imports: bool,
 ) -> None:
     async with LocalBotApi() as api:
         api.latency(latency, methods=["sendMessage"])
@@ -82,9 +96,12 @@ async def main(
         api.send_text(first, QUESTIONS[0])
         t0 = time.perf_counter()
         command = [__file__, "--serve-echo", f"--echo-concurrency={concurrency}"]
+        name = f"the echo bot ({concurrency} at once)"
+        if mandated_imports:
+            command.append("--mandated-imports")
+            name += " with the mandated imports"
         if not reference:
-            command = ["-m", "bot.cli", "run"]
-        name = f"the echo bot ({concurrency} at once)" if reference else "pufa run"
+            command, name = ["-m", "bot.cli", "run"], "pufa run"
         proc = await asyncio.create_subprocess_exec(sys.executable, *command, env=env)
         try:
             await api.wait_for_messages(first.id, timeout=30)
@@ -127,10 +144,13 @@ if __name__ == "__main__":
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per sendMessage")
     parser.add_argument("--reference", action="store_true", help="time the bare echo bot")
     parser.add_argument("--echo-concurrency", type=int, default=256, help="updates at once")
+    parser.add_argument(
+        "--mandated-imports", action="store_true", help="the echo bot imports the stack first"
+    )
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
-        echo_bot(args.echo_concurrency)
+        echo_bot(args.echo_concurrency, args.mandated_imports)
     else:
         options = (args.rate, args.latency, args.reference, args.echo_concurrency)
-        asyncio.run(main(args.users, args.per_user, *options))
+        asyncio.run(main(args.users, args.per_user, *options, args.mandated_imports))
