@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import aiohttp
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -67,8 +67,9 @@ SENDING = frozenset(
 )
 # Errors meaning the chat is unreachable for good (the bot was removed, the chat deleted).
 _GONE = ("chat not found", "peer_id_invalid", "user is deactivated", "group chat was deactivated")
-# httpx errors raised before the request could reach Telegram: safe to send again.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The bot's HTTP client's errors raised before the request could reach Telegram (no
+# connection, or none in time): safe to send again (`bot.telegram_http` chains them).
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 # Telegram's free overall limit; a broadcast faster than this must pay for each message.
 FREE_SENDS_PER_SECOND = 30
 _paced = contextvars.ContextVar("pufa_paced", default=False)

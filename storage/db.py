@@ -51,7 +51,12 @@ class Database:
         elif schema:
             connect_args["server_settings"] = {"search_path": schema}
         self.engine: AsyncEngine = create_async_engine(
-            url, connect_args=connect_args, pool_pre_ping=parsed.get_backend_name() != "sqlite"
+            url,
+            connect_args=connect_args,
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
+            # A failed statement's error would otherwise quote its values (a resident's
+            # question, a name) into tracebacks and the logs.
+            hide_parameters=True,
         )
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -158,5 +163,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # commits (never corrupt the file). It saves an fsync per transaction.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Writers wait their turn up to 30 s: under heavy load (a quiz contest, a loaded
+    # machine) 5 s was not enough and a press failed with "database is locked".
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

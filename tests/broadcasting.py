@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ExtBot
 
+from bot.ordering import MAX_CONCURRENT_UPDATES
+from bot.telegram_http import AiohttpRequest
 from content.loader import Library
 from handlers.broadcasts.progress import TelegramReporter
 from handlers.broadcasts.render import BroadcastRenderer
@@ -123,6 +125,7 @@ async def broadcasting_stack(
             base_url=api.base_url,
             base_file_url=api.base_file_url,
             rate_limiter=SharedRateLimiter(pacer),
+            request=AiohttpRequest(MAX_CONCURRENT_UPDATES),  # the production client
         )
         async with bot:
             reporter = TelegramReporter(bot, library, TZ, frozenset({COORDINATOR}), 30)

@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 import storage.db
@@ -147,3 +149,18 @@ async def test_directory_replace_and_towns(db: Database) -> None:
     async with db.session() as session:
         points = await list_points(session=session, town=samples[0]["town"])
     assert [(p.name, p.sample) for p in points] == [(samples[0]["name"], False)]
+
+
+async def test_a_failed_statement_does_not_quote_its_values(db: Database) -> None:
+    """Database errors reach tracebacks and the logs: a resident's text must not ride along."""
+    secret = "我住在幸福小区3栋，电话13800000000"
+    row = {"telegram_id": 1, "name": secret, "first_seen": NOW, "last_seen": NOW}
+
+    async def insert_twice() -> None:
+        async with db.session() as session:
+            await session.exec(insert(Person).values(**row))
+            await session.exec(insert(Person).values(**row))
+
+    with pytest.raises(IntegrityError) as raised:
+        await insert_twice()
+    assert secret not in str(raised.value)
