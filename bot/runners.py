@@ -17,7 +17,7 @@ from telegram import Update
 from bot.app import build_application, on_startup
 from bot.instance import Instance, LostLock, Role, bot_id, hold_until_stopped, wait_for_lock
 from bot.metrics import Metrics
-from bot.server import WebhookRoute, build_web_app
+from bot.server import WebhookRoute, build_web_app, web_runner
 from bot.settings import Settings
 from handlers.kit.context import PufaApplication
 from storage.locks import InstanceLock, instance_lock
@@ -37,7 +37,7 @@ def stop_event() -> asyncio.Event:
 @contextlib.asynccontextmanager
 async def serving(server: web.Application, settings: Settings) -> AsyncIterator[None]:
     """Serve the bot's web app on PUFA_WEB_HOST:PUFA_WEB_PORT while the block runs."""
-    runner = web.AppRunner(server)
+    runner = web_runner(server)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()

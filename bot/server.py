@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from telegram import Update
 
 import dashboard
@@ -21,6 +22,20 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # Telegram's updates are far smaller; anything bigger is refused (413)
 APP_KEY = web.AppKey("pufa_application", PufaApplication)
 INSTANCE_KEY = web.AppKey("pufa_instance", Instance)
+
+
+class AccessLog(AbstractAccessLogger):
+    """A line a request, without its query string: the dashboard's login link carries a
+    one-time token there, which must not reach the logs."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %.0f ms", request.method, request.path, response.status, time * 1000
+        )
+
+
+def web_runner(server: web.Application) -> web.AppRunner:
+    return web.AppRunner(server, access_log_class=AccessLog)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,20 @@
 import io
+import logging
 from pathlib import Path
 
+import aiohttp
+import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 
 from bot.app import build_application
 from bot.instance import Instance, Role
-from bot.server import SECRET_HEADER, WebhookRoute, build_web_app
+from bot.server import SECRET_HEADER, WebhookRoute, build_web_app, web_runner
 from bot.settings import Settings
 from content.loader import Library
 from tests.conftest import sqlite_url
+from tests.waiting import eventually
 
 UPDATE = {
     "update_id": 7,
@@ -74,3 +79,31 @@ async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library:
     update = app.update_queue.get_nowait()
     assert isinstance(update, Update) and update.message is not None
     assert update.update_id == 7 and update.message.text == "你好"
+
+
+async def test_the_access_log_leaves_out_query_strings(caplog: pytest.LogCaptureFixture) -> None:
+    async def page(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    server = web.Application()
+    server.router.add_get("/dashboard/login", page)
+    runner = web_runner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+            async with aiohttp.ClientSession() as client:
+                url = f"http://127.0.0.1:{port}/dashboard/login?token=one-time-secret"
+                async with client.get(url) as response:
+                    assert response.status == 200
+
+            async def logged() -> bool:
+                return "/dashboard/login" in caplog.text
+
+            await eventually(logged)
+    finally:
+        await runner.cleanup()
+    assert "GET /dashboard/login 200" in caplog.text
+    assert "one-time-secret" not in caplog.text
