@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 
 from content.models import Card
 from domain.answers import card_html, plain_text
+from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 
 RESULTS_PER_PAGE = 10
@@ -31,7 +32,7 @@ async def on_inline_query(update: Update, ctx: PufaContext) -> None:
         start = 0
     else:
         cards = list(library.cards.values())
-        start = int(inline.offset) if inline.offset.isdigit() else 0
+        start = callbacks.index(inline.offset, len(cards)) or 0  # Telegram echoes our offset back
     page = cards[start : start + RESULTS_PER_PAGE]
     next_offset = (
         str(start + RESULTS_PER_PAGE) if not text and start + RESULTS_PER_PAGE < len(cards) else ""

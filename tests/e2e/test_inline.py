@@ -42,7 +42,7 @@ async def test_empty_query_pages_through_all_cards(bot: Harness) -> None:
     assert last["next_offset"] == ""
 
 
-@pytest.mark.parametrize("offset", ["abc", "-5", "999999", "１０"])
+@pytest.mark.parametrize("offset", ["abc", "-5", "999999", "１０", "²", "9" * 5000])
 async def test_odd_offsets_do_not_break_paging(bot: Harness, offset: str) -> None:
     answer = await inline(bot, "", offset)
     assert len(answer["results"]) <= RESULTS_PER_PAGE
