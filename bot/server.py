@@ -61,7 +61,7 @@ def build_web_app(
     server.router.add_get("/healthz", _health)
     if metrics is not None:
         server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
-    dashboard.mount(server, app)
+    dashboard.mount(server, app, lambda: instance.active)
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server

@@ -10,6 +10,7 @@ from content.texts import Fields, Texts
 class DashboardTexts(Texts):
     link: Annotated[str, Fields("minutes", "url")]  # {url} {minutes}
     open_button: str
+    standby: str
     login_first: str
     no_longer_coordinator: str
     bad_form: str

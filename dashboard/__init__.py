@@ -2,6 +2,7 @@
 /dashboard, server-rendered in Simplified Chinese, for phone and PC. Only coordinators get in
 (a one-time link from /dashboard in the chat, see auth.py)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -18,16 +19,18 @@ from dashboard import (
     reports,
     volunteers,
 )
-from dashboard.common import APP_KEY
+from dashboard.common import ACTIVE_KEY, APP_KEY
 from handlers.kit.context import PufaApplication
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def mount(server: web.Application, app: PufaApplication) -> None:
-    """Adds the dashboard's routes to the bot's web app."""
+def mount(server: web.Application, app: PufaApplication, active: Callable[[], bool]) -> None:
+    """Adds the dashboard's routes to the bot's web app; `active` says whether this process
+    is the active instance (a standby's dashboard refuses every page)."""
     board = web.Application(middlewares=[auth.guard])
     board[APP_KEY] = app
+    board[ACTIVE_KEY] = active
     board[overview.KEPT_KEY] = overview.Kept()
     board[gaps.KEPT_KEY] = gaps.Kept()
     aiohttp_jinja2.setup(

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from dashboard.common import USER_KEY, notice, render, see_other, services, texts
+from dashboard.common import ACTIVE_KEY, USER_KEY, notice, render, see_other, services, texts
 from handlers.kit.roles import is_coordinator
 from storage.audit import record
 from storage.dashboard import (
@@ -44,6 +44,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.config_dict[ACTIVE_KEY]():  # a standby: it sends nothing, not even here
+        return notice(request, texts(request).standby, 503)
     if request.path.startswith(OPEN_PATHS):
         return await handler(request)
     bot = services(request)

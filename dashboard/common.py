@@ -1,6 +1,7 @@
 """What every dashboard page shares: the bot's services and Application, the signed-in
 coordinator, rendering a template, and reading bounded numbers and dates from a request."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,8 @@ from storage.audit import record
 from storage.dashboard import SignedIn
 
 APP_KEY = web.AppKey("dashboard_application", PufaApplication)
+# Whether this process is the active instance (a standby must not act: see bot.instance).
+ACTIVE_KEY: web.AppKey[Callable[[], bool]] = web.AppKey("dashboard_active")
 USER_KEY = web.RequestKey("dashboard_user", SignedIn)
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

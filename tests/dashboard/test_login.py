@@ -3,8 +3,13 @@
 from datetime import timedelta
 
 import aiohttp
+from aiohttp import web
+from sqlmodel import select
 
-from tests.dashboard.conftest import Board
+from bot.instance import Instance, Role
+from bot.server import build_web_app
+from storage.models import Broadcast
+from tests.dashboard.conftest import Board, free_port
 from tests.e2e.conftest import ADMIN_ID
 
 RESIDENT_ID = 7_100_001
@@ -73,3 +78,29 @@ async def test_only_coordinators_and_demotion_ends_sessions(
     await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
     async with client.get(f"{board.base}/dashboard/") as response:
         assert response.status in (401, 403)
+
+
+async def test_a_standby_serves_no_dashboard(board: Board, client: aiohttp.ClientSession) -> None:
+    """A second process of the bot standing by must not act, not even from its web pages:
+    a broadcast created there would start sending from the wrong instance."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/broadcasts")
+    standby = web.AppRunner(build_web_app(board.harness.app, instance=Instance(Role.STANDBY)))
+    await standby.setup()
+    port = free_port()
+    await web.TCPSite(standby, "127.0.0.1", port).start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with client.get(f"{base}/dashboard/") as response:
+            assert response.status == 503
+            assert "备用" in await response.text()
+        form = {"csrf": csrf, "text": "备用服务器发出的通知"}
+        async with client.post(f"{base}/dashboard/broadcasts/create", data=form) as response:
+            assert response.status == 503
+    finally:
+        await standby.cleanup()
+    async with client.get(f"{board.base}/dashboard/") as response:  # the active one serves
+        assert response.status == 200
+    async with board.harness.services.db.session() as session:
+        made = select(Broadcast).where(Broadcast.origin == "coordinator")
+        assert (await session.exec(made)).all() == []
