@@ -221,6 +221,7 @@ class VolunteerTexts(Texts):
     stats_line: Annotated[str, Fields("activities", "audience", "hours", "name")]
     stats_more: Annotated[str, Fields("more")]
     stats_volunteer: Annotated[str, Fields("activities", "hours", "name", "rank", "town")]
+    stats_questions: Annotated[str, Fields("answered", "asked", "fell_back", "unsolved")]
     chart_title: Annotated[str, Fields("period")]
     chart_caption: str
     export_caption: Annotated[str, Fields("period")]

@@ -15,6 +15,7 @@ from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
+from storage.questions import QuestionCounts, question_counts
 from storage.residents import precheck_counts
 from storage.stats import Line, Stats, period_stats
 from storage.votes import satisfaction
@@ -66,6 +67,16 @@ def stats_html(stats: Stats, texts: VolunteerTexts) -> str:
     return "\n".join(lines)
 
 
+def questions_line(counts: QuestionCounts, texts: VolunteerTexts) -> str:
+    """The period's residents' questions: asked, answered with a card, fell back, 没解决."""
+    return texts.stats_questions.format(
+        asked=counts.asked,
+        answered=counts.answered,
+        fell_back=counts.fell_back,
+        unsolved=counts.unsolved,
+    )
+
+
 def prechecks_line(counts: dict[tuple[str, str], int], texts: ResidentTexts) -> str:
     """The period's legal-aid pre-checks by result (counted anonymously)."""
     by_result = {r: sum(n for (result, _), n in counts.items() if result == r) for r in RESULTS}
@@ -81,6 +92,8 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     period, texts = chosen[0], ctx.services.ui.volunteers
     async with ctx.services.db.session() as session:
         stats = await period_stats(session=session, period=period)
+        since, until = period.instants(ctx.services.tz)
+        questions = await question_counts(session=session, since=since, until=until)
         checks = await precheck_counts(session=session, start=period.start, end=period.end)
         votes = await satisfaction(session=session, period=period, tz=ctx.services.tz)
         codes = await period_reach(session=session, period=period, tz=ctx.services.tz)
@@ -88,6 +101,7 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     library = ctx.services.library
     blocks = [
         stats_html(stats, texts),
+        questions_line(questions, texts),
         satisfaction_html(votes, library),
         stats_reach_html(codes, library),
     ]

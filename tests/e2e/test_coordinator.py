@@ -176,3 +176,18 @@ async def test_daily_digest_instead_of_each_report(
             len(bot.api.messages_to(ADMIN_ID))
             == len([m for m in bot.api.sent[:mark] if m.chat_id == ADMIN_ID]) + 1
         )
+
+
+async def test_stats_count_residents_questions(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    resident = bot.api.user(903, "居民")
+    card = await bot.ask(resident, "老板拖欠工资三个月了怎么办")
+    await bot.ask(resident, "今天天气怎么样")  # no card: the fallback
+    await bot.services.question_log.flush()
+    bot.api.press_button(resident, card, "🙋 没解决？")
+    await bot.api.wait_for_messages(resident.id)
+    bot.api.send_command(bot.api.user(ADMIN_ID), "/stats 本月")
+    [stats] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "居民提问 2 个：找到答案 1，没找到（给了 12348 等求助方式）1，点了“没解决” 1" in (
+        stats.text or ""
+    )
