@@ -152,9 +152,11 @@ async def test_an_outage_pauses_the_whole_broadcast_then_everyone_gets_it_once(
     users = list(range(3201, 3261))
     await add_subscribers(db, users)
     async with broadcasting_stack(db, library, outage_max_seconds=0.3) as stack:
-        stack.api.fail_for(2.0, status=500)  # two seconds of 500s from the first send
+        stack.api.fail_for(3600, status=500)  # 500s until the engine has paused twice
         row = await stack.service.create(draft())
         assert row.id is not None
+        await stack.api.wait_until(lambda: stack.service.engine.outages >= 2, "two pauses")
+        stack.api.clear_failures()
         done = await stack.broadcast(row.id)
         assert set((await stack.states(row.id)).values()) == {"sent"}
         assert all(stack.received(u) == 1 for u in users)
