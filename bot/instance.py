@@ -23,7 +23,7 @@ from storage.locks import InstanceLock
 log = logging.getLogger(__name__)
 
 
-class Role(StrEnum):
+class InstanceRole(StrEnum):
     STARTING = "starting"
     STANDBY = "standby"
     ACTIVE = "active"
@@ -38,12 +38,12 @@ class LostLock(Exception):
 class Instance:
     """What this process is doing, as the web app tells it."""
 
-    role: Role = Role.STARTING
+    role: InstanceRole = InstanceRole.STARTING
     last_update_at: datetime | None = None
 
     @property
     def active(self) -> bool:
-        return self.role == Role.ACTIVE
+        return self.role == InstanceRole.ACTIVE
 
     def handled(self, at: datetime) -> None:
         self.last_update_at = at
@@ -75,7 +75,7 @@ async def wait_for_lock(
             return True
         if not said:
             log.warning("another instance of this bot is active: standing by")
-            instance.role, said = Role.STANDBY, True
+            instance.role, said = InstanceRole.STANDBY, True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
     return False

@@ -15,7 +15,14 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import build_application, on_startup
-from bot.instance import Instance, LostLock, Role, bot_id, hold_until_stopped, wait_for_lock
+from bot.instance import (
+    Instance,
+    InstanceRole,
+    LostLock,
+    bot_id,
+    hold_until_stopped,
+    wait_for_lock,
+)
 from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app, web_runner
 from bot.settings import Settings
@@ -123,13 +130,13 @@ async def _act(
             else:
                 await _set_webhook(app, settings, route)
                 log.info("active: webhook at %s", route.path)
-            instance.role = Role.ACTIVE
+            instance.role = InstanceRole.ACTIVE
             await hold_until_stopped(lock, stop, settings.lock_check_seconds)
         except LostLock:
             log.error("lost the instance lock: stopping at once (another instance may be active)")
             raise
         finally:
-            instance.role = Role.STOPPING
+            instance.role = InstanceRole.STOPPING
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             await app.stop()

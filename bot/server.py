@@ -13,7 +13,7 @@ from aiohttp.abc import AbstractAccessLogger
 from telegram import Update
 
 import dashboard
-from bot.instance import Instance, Role
+from bot.instance import Instance, InstanceRole
 from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.kit.context import PufaApplication
 
@@ -54,7 +54,7 @@ def build_web_app(
 ) -> web.Application:
     """The web app; `instance` says whether this process is active (without one, as in
     tests of a single in-process bot, it is)."""
-    instance = instance or Instance(Role.ACTIVE)
+    instance = instance or Instance(InstanceRole.ACTIVE)
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server[INSTANCE_KEY] = instance

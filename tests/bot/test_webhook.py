@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 
 from bot.app import build_application
-from bot.instance import Instance, Role
+from bot.instance import Instance, InstanceRole
 from bot.server import SECRET_HEADER, WebhookRoute, build_web_app, web_runner
 from bot.settings import Settings
 from content.loader import Library
@@ -48,7 +48,7 @@ async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library:
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
     app = build_application(settings, "1:TEST", library=library)
     server = build_web_app(
-        app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(Role.ACTIVE)
+        app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(InstanceRole.ACTIVE)
     )
     async with TestClient(TestServer(server)) as client:
         assert (await client.post("/hook", json=UPDATE)).status == 403

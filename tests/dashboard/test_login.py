@@ -6,7 +6,7 @@ import aiohttp
 from aiohttp import web
 from sqlmodel import select
 
-from bot.instance import Instance, Role
+from bot.instance import Instance, InstanceRole
 from bot.server import build_web_app
 from storage.models import Broadcast
 from tests.dashboard.conftest import Board, free_port
@@ -85,7 +85,9 @@ async def test_a_standby_serves_no_dashboard(board: Board, client: aiohttp.Clien
     a broadcast created there would start sending from the wrong instance."""
     await board.signed_in(client)
     csrf = await board.csrf(client, "/dashboard/broadcasts")
-    standby = web.AppRunner(build_web_app(board.harness.app, instance=Instance(Role.STANDBY)))
+    standby = web.AppRunner(
+        build_web_app(board.harness.app, instance=Instance(InstanceRole.STANDBY))
+    )
     await standby.setup()
     port = free_port()
     await web.TCPSite(standby, "127.0.0.1", port).start()

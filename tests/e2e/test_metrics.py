@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.instance import Instance, Role
+from bot.instance import Instance, InstanceRole
 from bot.metrics import Metrics
 from bot.server import build_web_app
 from handlers.kit import callbacks
@@ -43,7 +43,7 @@ async def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], .
 async def test_metrics_count_updates_answers_feedback_reports_and_deliveries(
     bot: Harness,
 ) -> None:
-    async with web(bot, Instance(Role.ACTIVE)) as client:
+    async with web(bot, Instance(InstanceRole.ACTIVE)) as client:
         assert (await client.get("/metrics")).status == 401
         wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
         assert wrong.status == 401
@@ -93,7 +93,7 @@ async def test_metrics_count_updates_answers_feedback_reports_and_deliveries(
 
 async def test_broadcast_progress_is_shown_while_it_is_sent(bot: Harness) -> None:
     bot.api.latency(0.3, methods=["sendMessage"])
-    async with web(bot, Instance(Role.ACTIVE)) as client:
+    async with web(bot, Instance(InstanceRole.ACTIVE)) as client:
         await add_subscribers(bot.services.db, range(52_001, 52_021))
         row = await bot.services.broadcasting.create(draft())
 
@@ -108,7 +108,7 @@ async def test_broadcast_progress_is_shown_while_it_is_sent(bot: Harness) -> Non
 
 
 async def test_a_standby_reports_itself_and_nothing_from_the_database(bot: Harness) -> None:
-    async with web(bot, Instance(Role.STANDBY)) as client:
+    async with web(bot, Instance(InstanceRole.STANDBY)) as client:
         samples = await scrape(client)
         assert samples[("pufa_active", ())] == 0
         assert not [name for name, _ in samples if name == "pufa_questions"]
