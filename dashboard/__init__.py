@@ -3,6 +3,7 @@
 (a one-time link from /dashboard in the chat, see auth.py)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -20,9 +21,11 @@ from dashboard import (
     volunteers,
 )
 from dashboard.common import ACTIVE_KEY, APP_KEY
+from dashboard.kept import Kept
 from handlers.kit.context import PufaApplication
 
 STATIC = Path(__file__).resolve().parent / "static"
+FRESH = timedelta(seconds=60)  # how long the overview's and the gaps' figures are kept
 
 
 def mount(server: web.Application, app: PufaApplication, active: Callable[[], bool]) -> None:
@@ -31,8 +34,9 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board = web.Application(middlewares=[auth.guard])
     board[APP_KEY] = app
     board[ACTIVE_KEY] = active
-    board[overview.KEPT_KEY] = overview.Kept()
-    board[gaps.KEPT_KEY] = gaps.Kept()
+    board[overview.KEPT_KEY] = Kept(FRESH)
+    board[gaps.KEPT_KEY] = Kept(FRESH)
+    board.on_cleanup.append(_stop_computing)
     aiohttp_jinja2.setup(
         board,
         loader=jinja2.PackageLoader("dashboard", "templates"),
@@ -71,3 +75,8 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
 
 async def _to_dashboard(_request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/dashboard/")
+
+
+async def _stop_computing(board: web.Application) -> None:
+    await board[overview.KEPT_KEY].close()
+    await board[gaps.KEPT_KEY].close()

@@ -19,6 +19,7 @@ from content.editing import Edit, EditError, apply_checked, sample_question, syn
 from content.loader import build_index
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
+from dashboard.kept import Kept
 from handlers.kit.context import Services
 from storage.models import GapDecision
 from storage.questions import decide_gap, decided_gaps, unanswered
@@ -45,25 +46,14 @@ def key_of(text: str) -> str:
     return _TRAILING.sub("", " ".join(normalize(text).split()))
 
 
-@dataclass
-class Kept:
-    """The grouped list as of `at`: reading 90 days of questions takes a while, so it is kept
-    for FRESH, and dropped at once when a coordinator decides about a question here."""
-
-    at: datetime | None = None
-    gaps: list[Gap] = field(default_factory=list)
-
-
-FRESH = timedelta(seconds=60)
-KEPT_KEY = web.AppKey("dashboard_gaps", Kept)
+# The grouped list; dropped at once when a coordinator decides about a question here.
+KEPT_KEY = web.AppKey("dashboard_gaps", Kept[list[Gap]])
 
 
 async def kept_gaps(request: web.Request) -> list[Gap]:
-    bot, kept = services(request), request.config_dict[KEPT_KEY]
-    now = bot.now()
-    if kept.at is None or not timedelta(0) <= now - kept.at < FRESH:
-        kept.gaps, kept.at = await gaps(bot), now
-    return kept.gaps
+    bot = services(request)
+    found, _ = await request.config_dict[KEPT_KEY].get(bot.now(), lambda: gaps(bot))
+    return found
 
 
 async def gaps(bot: Services) -> list[Gap]:
@@ -117,7 +107,7 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 
 async def decide(request: web.Request) -> web.StreamResponse:
     answer = await _decide(request)
-    request.config_dict[KEPT_KEY].at = None  # the list changes with any decision
+    request.config_dict[KEPT_KEY].drop()  # the list changes with any decision
     return answer
 
 

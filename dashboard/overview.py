@@ -2,7 +2,7 @@
 type, by town) and residents' questions. A year of a district's reports takes the database a
 while to sum, so the figures are kept for a minute (the page says when they were computed)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from dashboard.common import render, services, texts
+from dashboard.kept import Kept
 from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
 from storage.attribution import reach
@@ -43,25 +44,12 @@ def start_of(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tz)
 
 
-@dataclass
-class Kept:
-    """The overview's figures as of `at` (shared by every coordinator for FRESH)."""
-
-    at: datetime | None = None
-    figures: list[Figures] = field(default_factory=list)
-
-
-FRESH = timedelta(seconds=60)
-KEPT_KEY = web.AppKey("dashboard_overview", Kept)
+KEPT_KEY = web.AppKey("dashboard_overview", Kept[list[Figures]])
 
 
 async def overview(request: web.Request) -> web.StreamResponse:
     bot = services(request)
-    kept = request.config_dict[KEPT_KEY]
-    now = bot.now()
-    if kept.at is None or not timedelta(0) <= now - kept.at < FRESH:
-        kept.figures, kept.at = await compute(bot), now
-    figures = kept.figures
+    figures, computed = await request.config_dict[KEPT_KEY].get(bot.now(), lambda: compute(bot))
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
     charts = {
@@ -81,7 +69,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         figures=figures,
         charts={name: Markup(svg) for name, svg in charts.items()},  # safe: built escaped
         kinds=kinds,
-        computed=kept.at.astimezone(bot.tz).strftime("%H:%M:%S"),
+        computed=computed.astimezone(bot.tz).strftime("%H:%M:%S"),
     )
 
 
