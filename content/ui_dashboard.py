@@ -2,9 +2,15 @@
 /dashboard sends, and what the web pages say from code (refusals, mistakes in a form); the
 pages' own words are in dashboard/templates/."""
 
+import re
 from typing import Annotated
 
+from pydantic import Field, field_validator
+
 from content.texts import Fields, Texts
+
+# how the keys of the audit log's labels are spelled: "dashboard.gap.ignored", "ticket-take"
+ACTION_ID = re.compile(r"[a-z][a-z_]*([.-][a-z_]+)*")
 
 
 class DashboardTexts(Texts):
@@ -50,3 +56,18 @@ class DashboardTexts(Texts):
     towns_title: str
     no_town: str
     no_content_dir: str
+    # 操作记录: what each action id the code records means (tests/dashboard/test_audit.py
+    # reads the actions from the code and wants exactly these); the names of the keys of
+    # key=value details; true and false
+    audit_actions: dict[str, str] = Field(min_length=1)
+    audit_details: dict[str, str]
+    audit_yes: str
+    audit_no: str
+
+    @field_validator("audit_actions", "audit_details")
+    @classmethod
+    def _ids(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = [key for key in value if not ACTION_ID.fullmatch(key)]
+        if wrong:
+            raise ValueError(f"键只能用小写字母、下划线、点和连字符: {', '.join(wrong)}")
+        return value

@@ -1,20 +1,50 @@
-"""The audit log: who did what (promotions, broadcasts, content edits, exports, refusals)."""
+"""The audit log: who did what (promotions, broadcasts, content edits, exports, refusals), in
+the coordinator's words: each action id by its label in ui.zh.yaml (`audit_actions`), the
+key=value words of a detail by the keys' names (`audit_details`), True and False as 是 and 否;
+what has no label is shown as recorded."""
+
+from typing import NamedTuple
 
 from aiohttp import web
 
-from dashboard.common import page_of, render, services
+from content.ui_dashboard import DashboardTexts
+from dashboard.common import page_of, render, services, texts
 from storage.audit import recent
+from storage.models import AuditLog
+
+DETAIL_CHARS = 120
+
+
+class Line(NamedTuple):
+    entry: AuditLog
+    action: str
+    detail: str
+
+
+def detail_text(detail: str, ui: DashboardTexts) -> str:
+    words = []
+    for word in detail.split(" "):
+        key, equals, value = word.partition("=")
+        if equals and key in ui.audit_details:
+            value = {"True": ui.audit_yes, "False": ui.audit_no}.get(value, value)
+            word = f"{ui.audit_details[key]}：{value}"
+        words.append(word)
+    return " ".join(words)
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:
-    bot = services(request)
+    bot, ui = services(request), texts(request)
     page = page_of(request)
     async with bot.db.session() as session:
         entries, total = await recent(session=session, offset=page.offset, limit=page.size)
+    lines = [
+        Line(e, ui.audit_actions.get(e.action, e.action), detail_text(e.detail, ui)[:DETAIL_CHARS])
+        for e in entries
+    ]
     return render(
         request,
         "audit.html",
-        entries=entries,
+        lines=lines,
         tz=bot.tz,
         page=page,
         pages=page.pages(total),

@@ -161,7 +161,8 @@ async def export(request: web.Request) -> web.StreamResponse:
             with_phone=with_phone,
             only=where,
         )
-    await audit(request, "export", "reports", f"{query_of(where)} {fmt} phone={with_phone}")
+    chosen = " ".join(f"{key}={value}" for key, value in query_of(where).items())
+    await audit(request, "export", "reports", f"{chosen} {fmt} phone={with_phone}")
     name = f"reports_{where.start}_{where.end}.{fmt}"
     return web.Response(
         body=data,

@@ -65,7 +65,7 @@ async def test_unanswered_question_added_to_a_card_is_answered_at_once(
         assert 'id="answers"' in await response.text()
     assert any({"押金不退", keyword} <= set(g) for g in services.library.lexicon.synonyms)
     async with client.get(f"{board.base}/dashboard/audit") as response:
-        assert "dashboard.content.edit" in await response.text()
+        assert "网页：修改内容" in await response.text()
 
 
 async def test_directory_import_all_or_nothing(

@@ -49,7 +49,7 @@ async def test_overview_reports_export_and_photos(
     await _text(client, f"{base}/dashboard/reports/99999999", 404)
     await _text(client, f"{base}/dashboard/reports/abc", 404)
     audit = await _text(client, f"{base}/dashboard/audit")
-    assert "dashboard.export" in audit and "dashboard.login" in audit
+    assert "网页：导出活动记录" in audit and "登录网页工作台" in audit
 
 
 async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.ClientSession) -> None:

@@ -1,0 +1,154 @@
+"""The 操作记录 page in the coordinator's words: every action the code records has a Chinese
+label in ui.zh.yaml (the actions are read from the code itself), and the page shows labels and
+named details, never the action ids."""
+
+import ast
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+
+from content.loader import Library
+from domain.figures import FIGURES
+from handlers.broadcasts import campaigns, draft, scheduled
+from handlers.coordinators.roles import RoleButton
+from handlers.quiz import creation
+from handlers.tickets import STAFF_ACTIONS
+from storage.models import GapDecision
+from tests.dashboard.conftest import EAST, Board, seed
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("bot", "dashboard", "handlers", "domain", "scheduler", "storage")
+
+# The functions that record an action: where their action argument is (None: the keyword
+# `action=`) and what they put before it. Calls inside these functions pass their own
+# caller's action on, so the callers are the ones read.
+RECORDERS: dict[str, tuple[int | None, str]] = {
+    "record": (None, ""),
+    "audit": (2, ""),  # handlers.coordinators.common.audit(ctx, update, action)
+    "require_coordinator": (2, ""),
+    "coordinator_here": (2, ""),
+    "require_role": (3, ""),
+    "staff_ticket": (3, "ticket-"),
+}
+DASHBOARD_AUDIT = (1, "dashboard.")  # dashboard.common.audit(request, action)
+
+# Actions that are not a literal where they are recorded: (file, argument) -> its values.
+DYNAMIC: dict[tuple[str, str], set[str]] = {
+    ("handlers/coordinators/exports.py", "action"): (
+        {"export", "hours"} | {f"export.{name}" for name in FIGURES}
+    ),
+    ("handlers/coordinators/roles.py", "action"): set(RoleButton),
+    ("handlers/coordinators/roles.py", "chosen[0]"): set(RoleButton),
+    ("handlers/kit/conversation.py", "chat.flow.name"): {  # the coordinators' chats
+        draft.FLOW, scheduled.EDIT_FLOW, campaigns.EDIT_FLOW, creation.FLOW,
+    },
+    ("handlers/tickets/staff.py", "action.value"): {a.value for a in STAFF_ACTIONS},
+    ("dashboard/volunteers.py", "action"): {"promote", "demote"},
+    ("dashboard/gaps.py", "f'gap.{decision.value}'"): {
+        f"gap.{d.value}" for d in (GapDecision.IGNORED, GapDecision.OUT_OF_SCOPE)
+    },
+}  # fmt: skip
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """The module's NAME = "text" constants."""
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        if isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _values(arg: ast.expr, where: str, constants: dict[str, str]) -> set[str]:
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return {arg.value}
+    if isinstance(arg, ast.Name) and arg.id in constants:
+        return {constants[arg.id]}
+    if isinstance(arg, ast.IfExp):
+        return _values(arg.body, where, constants) | _values(arg.orelse, where, constants)
+    known = DYNAMIC.get((where, ast.unparse(arg)))
+    assert known is not None, f"{where}: which actions can {ast.unparse(arg)} be? (DYNAMIC)"
+    return known
+
+
+def _calls(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls under `node`, leaving out those inside the recorders themselves."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name in RECORDERS:
+            continue
+        if isinstance(child, ast.Call):
+            yield child
+        yield from _calls(child)
+
+
+def recorded_actions() -> set[str]:
+    """Every action id the code can record."""
+    found: set[str] = set()
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            where = path.relative_to(ROOT).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            constants = _constants(tree)
+            for call in _calls(tree):
+                name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+                if name not in RECORDERS:
+                    continue
+                position, prefix = RECORDERS[name]
+                if name == "audit" and package == "dashboard":
+                    position, prefix = DASHBOARD_AUDIT
+                if position is None:
+                    args = [k.value for k in call.keywords if k.arg == "action"]
+                else:
+                    args = call.args[position : position + 1]
+                assert len(args) == 1, f"{where}:{call.lineno}: where is the action?"
+                found |= {prefix + value for value in _values(args[0], where, constants)}
+    return found
+
+
+def test_every_recorded_action_has_a_chinese_label(library: Library) -> None:
+    recorded, labelled = recorded_actions(), set(library.ui.dashboard.audit_actions)
+    assert {"dashboard.login", "ticket-take", "promote", "export.reach"} <= recorded
+    assert sorted(recorded - labelled) == [], "recorded with no label in ui.zh.yaml"
+    assert sorted(labelled - recorded) == [], "labels of actions nothing records"
+
+
+ROW = re.compile(
+    r"<tr><td>[^<]*</td><td>[^<]*</td>\s*<td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>"
+    r"<td>([^<]*)</td></tr>"
+)
+
+
+async def test_audit_page_shows_labels_and_named_details(
+    board: Board, client: aiohttp.ClientSession, library: Library
+) -> None:
+    await seed(board)
+    harness = board.harness
+    await harness.ask(harness.api.user(7_400_001), "/stats")  # a resident: refused
+    await board.signed_in(client)
+    base = board.base
+    csrf = await board.csrf(client, "/dashboard/volunteers")
+    form = {"csrf": csrf, "town": EAST, "days": "7", "single": "1"}
+    async with client.post(f"{base}/dashboard/volunteers/invite", data=form) as response:
+        assert response.status == 200
+    async with client.get(f"{base}/dashboard/reports/export?town={EAST}&phone=1") as response:
+        assert response.status == 200
+    async with client.get(f"{base}/dashboard/audit") as response:
+        rows = [tuple(map(html.unescape, r)) for r in ROW.findall(await response.text())]
+    labels = library.ui.dashboard.audit_actions
+    assert [action for action, _, _ in rows] == [
+        labels["dashboard.export"],
+        labels["dashboard.invite"],
+        labels["dashboard.login"],
+        labels["dashboard.link"],
+        labels["stats"],
+    ]
+    export, invite = rows[0][2], rows[1][2]
+    assert f"乡镇：{EAST}" in export and "含电话：是" in export and "xlsx" in export
+    assert invite == f"乡镇：{EAST} 单次：是 天数：7"
+    assert rows[-1][1] == "拒绝"
