@@ -335,3 +335,30 @@ async def test_a_report_begun_on_the_killed_instance_is_finished_on_the_standby(
             assert "日期" in date.content, date.content
         finally:
             await stop_all(first, *([second] if second else []))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_residents_questions_are_answered_once_and_never_by_the_standby(
+    backend: str, tmp_path: Path
+) -> None:
+    """(A2) 200 residents ask while a second process stands by: each gets one answer, the
+    standby takes no update (it never saw one) and nobody polls twice at once."""
+    residents = list(range(30_001, 30_201))
+    async with (
+        LocalBotApi() as api,
+        active_and_standby(backend, tmp_path, api) as (_, first, second),
+    ):
+        for chat_id in residents:
+            api.send_text(api.user(chat_id), "老板拖欠工资怎么办")
+
+        def answered() -> Counter[int]:
+            wanted = set(residents)
+            sent = (m for m in api.sent if m.action == "send")
+            return Counter(m.chat_id for m in sent if m.chat_id in wanted)
+
+        await until(lambda: len(answered()) == len(residents))
+        active, standby = (await first.health())[1], (await second.health())[1]
+    assert set(answered().values()) == {1}
+    assert active["role"] == "active" and active["last_update_at"] is not None
+    assert standby["role"] == "standby" and standby["last_update_at"] is None
+    assert conflicts(api) == 0
