@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, select
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
-from storage.attribution import create_event, record_touch
+from storage.attribution import create_event, event_of_report, record_touch
+from storage.audience import Audience
 from storage.audit import record
-from storage.broadcasts import add_broadcast, plan_deliveries, set_campaign_dates
+from storage.broadcasts import RATING, add_broadcast, plan_deliveries, set_campaign_dates
 from storage.certificates import issue
 from storage.dashboard import create_login, open_session
 from storage.db import Database
@@ -57,7 +58,8 @@ QUIZ, RIGHT = "q-a,q-b", Given("q-a", "1", True, 1, 4_000)
 NOT_A_PERSON = {"quiz_round.chat_id"}  # contest rounds are played in groups only
 
 
-async def _uses_every_feature(db: Database) -> None:
+async def _uses_every_feature(db: Database) -> int:
+    """Returns the id of their activity report."""
     async with db.session() as session:
         await touch_person(
             session=session, telegram_id=PERSON, name=NAME, username=USERNAME, now=NOW
@@ -72,7 +74,7 @@ async def _uses_every_feature(db: Database) -> None:
         await set_coordinator(session=session, telegram_id=PERSON, promote=True)
         await create_invite(session=session, created_by=PERSON, valid_for=timedelta(1), now=NOW)
         data = replace(report_data(), place=PLACE, summary=SUMMARY)
-        await submit_report(
+        report = await submit_report(
             session=session, volunteer_id=PERSON, data=data, submission_key=f"{PERSON}-ab", now=NOW
         )
         answer = LoggedAnswer(
@@ -142,6 +144,7 @@ async def _uses_every_feature(db: Database) -> None:
             now=NOW,
         )
         assert certificate is not None
+    return report.report_id
 
 
 async def _plays_the_quiz(db: Database) -> None:
@@ -205,8 +208,10 @@ async def _plays_the_quiz(db: Database) -> None:
         assert standing is not None
 
 
-async def _comes_by_a_code_and_makes_one(db: Database) -> None:
-    """A poster's code brought them; their event's code brought a neighbour; they rate it."""
+async def _comes_by_a_code_and_makes_one(db: Database, report_id: int) -> None:
+    """A poster's code brought them; the code of their report's event (its title names the
+    place, as the bot makes it) brought a neighbour, who is to rate it; they vote on an
+    answer."""
     async with db.session() as session:
         poster = await create_event(
             session=session,
@@ -217,15 +222,26 @@ async def _comes_by_a_code_and_makes_one(db: Database) -> None:
             now=NOW,
         )
         assert await record_touch(session=session, event=poster, resident_id=PERSON, now=NOW)
-        theirs = await create_event(
+        theirs, _ = await event_of_report(
             session=session,
-            title="幸福小区普法讲座",
+            report_id=report_id,
+            title=f"11月18日 宪法宣传（{PLACE}）",
             volunteer_id=PERSON,
             town="示例县城关镇",
-            event_date=NOW.date(),
+            event_date=date(2026, 11, 18),
             now=NOW,
         )
         assert await record_touch(session=session, event=theirs, resident_id=NEIGHBOUR, now=NOW)
+        rating = Broadcast(
+            origin=RATING,
+            content_kind="rating",
+            text=theirs.title,
+            audience=Audience.EVENT.value,
+            audience_value=theirs.code,
+            send_at=NOW + timedelta(days=1),
+            dedupe_key=f"rating:{theirs.code}",
+        )
+        assert await add_broadcast(session=session, broadcast=rating) is not None
         ballot = Ballot(PERSON, "q-q1", VoteKind.ANSWER, "noise", "示例县城关镇", False)
         await cast_vote(session=session, ballot=ballot, now=NOW)
 
@@ -287,9 +303,9 @@ async def _every_value(db: Database) -> list[tuple[str, Any]]:
 
 
 async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> None:
-    await _uses_every_feature(db)
+    report_id = await _uses_every_feature(db)
     await _plays_the_quiz(db)
-    await _comes_by_a_code_and_makes_one(db)
+    await _comes_by_a_code_and_makes_one(db, report_id)
     await _leaves_a_message_to_staff(db)
     values = await _every_value(db)
     # The test really put their id into every column that may hold one (a new one fails here
@@ -307,5 +323,11 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     assert left == []
     assert "quiz_answer.attempt_id" not in {column for column, _ in values}
     async with db.session() as session:
-        statuses = (await session.exec(select(Broadcast.status))).all()  # type: ignore[call-overload]
-    assert sorted(s for (s,) in statuses) == ["cancelled", "done"]  # its copy cannot be sent
+        query = select(col(Broadcast.origin), col(Broadcast.status))
+        statuses = (await session.exec(query)).all()  # type: ignore[call-overload]
+    # Their copy cannot be sent; the rating request would name the erased place.
+    assert sorted(statuses) == [
+        ("coordinator", "cancelled"),
+        ("coordinator", "done"),
+        (RATING, "cancelled"),
+    ]
