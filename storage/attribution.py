@@ -12,9 +12,12 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.broadcasts import RATING
 from storage.db import conflict_insert
 from storage.models import (
     Attribution,
+    Broadcast,
+    BroadcastStatus,
     QrEvent,
     QuestionLog,
     QuizAnswer,
@@ -224,8 +227,21 @@ async def reach(
 
 async def forget_person(*, session: AsyncSession, telegram_id: int) -> None:
     """/deleteme: the link to the code that brought them is erased; codes they made keep
-    counting under ANONYMOUS_ID."""
+    counting under ANONYMOUS_ID. A code made from a report loses its title, which names the
+    report's place (erased with the report), and so does its rating request: cancelled if it
+    was not sent yet."""
     await session.exec(delete(Attribution).where(col(Attribution.resident_id) == telegram_id))
+    from_reports = select(col(QrEvent.code)).where(
+        col(QrEvent.volunteer_id) == telegram_id, col(QrEvent.report_id).is_not(None)
+    )
+    ratings = [col(Broadcast.origin) == RATING, col(Broadcast.audience_value).in_(from_reports)]
+    await session.exec(
+        update(Broadcast)
+        .where(*ratings, col(Broadcast.status) == BroadcastStatus.SCHEDULED.value)
+        .values(status=BroadcastStatus.CANCELLED.value, note="cancelled: its event was erased")
+    )
+    await session.exec(update(Broadcast).where(*ratings).values(text=""))
+    await session.exec(update(QrEvent).where(col(QrEvent.code).in_(from_reports)).values(title=""))
     for table in (Attribution, QrEvent):
         await session.exec(
             update(table)

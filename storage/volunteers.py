@@ -192,9 +192,10 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     """Everything stored about one person, for /deleteme (个人信息保护法): their questions,
     profile, drafts, role, subscriptions, quiz attempts and the record of broadcasts delivered
     to their private chat are deleted; their activity reports stay as anonymous counts without
-    photos, location, place, summary or link to them; audit entries, invites, campaign dates,
-    broadcasts they wrote (their keys, progress messages and copied sources) and groups they
-    subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    photos, location, place, summary or link to them (a QR code made from one loses its title,
+    which names the place, and so does its rating request); audit entries, invites, campaign
+    dates, broadcasts they wrote (their keys, progress messages and copied sources) and groups
+    they subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
     of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))

@@ -1,24 +1,40 @@
 """/deleteme (个人信息保护法): a person who used every feature is erased, and then no table of
-the database holds their id, name, username, phone or what they wrote."""
+the database holds their id, name, username, phone or what they wrote. The test first checks
+that it really put their id into every column of Telegram ids the tables have: a table or
+column added later without erasure support makes it fail."""
 
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import SQLModel
+from sqlalchemy import BigInteger, select
+from sqlmodel import SQLModel, col
 
+from storage.attribution import create_event, event_of_report, record_touch
+from storage.audience import Audience
 from storage.audit import record
-from storage.broadcasts import add_broadcast, plan_deliveries, set_campaign_dates
+from storage.broadcasts import RATING, add_broadcast, plan_deliveries, set_campaign_dates
+from storage.certificates import issue
+from storage.dashboard import create_login, open_session
 from storage.db import Database
 from storage.drafts import save_draft
-from storage.models import Broadcast, BroadcastStatus
+from storage.models import (
+    Broadcast,
+    BroadcastStatus,
+    GapDecision,
+    QuizAttempt,
+    QuizContest,
+    QuizRound,
+    VoteKind,
+)
 from storage.people import touch_person
-from storage.questions import LoggedAnswer, log_questions
+from storage.questions import LoggedAnswer, decide_gap, log_questions
+from storage.quiz import Given, add_contest, record_answer, start_attempt
+from storage.quiz_rounds import GroupOutcome, group_answer, start_round
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.ticket_messages import remember_message
-from storage.tickets import NewTicket, add_entry, open_ticket
+from storage.tickets import NewTicket, add_entry, close, open_ticket, rate, take
 from storage.volunteers import (
     VolunteerProfile,
     create_invite,
@@ -26,6 +42,7 @@ from storage.volunteers import (
     register_volunteer,
     set_coordinator,
 )
+from storage.votes import Ballot, cast_vote
 from tests.clock import QUIET as NOW
 from tests.reporting import report_data
 
@@ -35,9 +52,14 @@ QUESTION = "我住在幸福小区3栋，隔壁装修噪音扰民怎么办"
 PLACE, SUMMARY = "幸福小区3栋门口", "在幸福小区门口讲解噪音扰民的处理办法"
 TICKET, FOLLOW_UP = "楼上漏水三个月物业不管", "今天又漏了，墙皮都掉了"
 GROUP = -1_001_234_567
+NEIGHBOUR, OTHER_VOLUNTEER = 7_200_000_001, 7_200_000_002
+QUIZ, RIGHT = "q-a,q-b", Given("q-a", "1", True, 1, 4_000)
+# Columns of Telegram ids that never hold a person's private chat, and why.
+NOT_A_PERSON = {"quiz_round.chat_id"}  # contest rounds are played in groups only
 
 
-async def _uses_every_feature(db: Database) -> None:
+async def _uses_every_feature(db: Database) -> int:
+    """Returns the id of their activity report."""
     async with db.session() as session:
         await touch_person(
             session=session, telegram_id=PERSON, name=NAME, username=USERNAME, now=NOW
@@ -52,7 +74,7 @@ async def _uses_every_feature(db: Database) -> None:
         await set_coordinator(session=session, telegram_id=PERSON, promote=True)
         await create_invite(session=session, created_by=PERSON, valid_for=timedelta(1), now=NOW)
         data = replace(report_data(), place=PLACE, summary=SUMMARY)
-        await submit_report(
+        report = await submit_report(
             session=session, volunteer_id=PERSON, data=data, submission_key=f"{PERSON}-ab", now=NOW
         )
         answer = LoggedAnswer(
@@ -103,9 +125,129 @@ async def _uses_every_feature(db: Database) -> None:
             await plan_deliveries(
                 session=session, broadcast_id=stored.id, chat_ids=[PERSON, GROUP], now=NOW
             )
+        await decide_gap(
+            session=session,
+            question="村里路灯坏了找谁修",
+            decision=GapDecision.OUT_OF_SCOPE,
+            card_id=None,
+            by=PERSON,
+            now=NOW,
+        )
+        await create_login(session=session, telegram_id=PERSON, valid_for=timedelta(1), now=NOW)
+        await open_session(session=session, telegram_id=PERSON, valid_for=timedelta(1), now=NOW)
+        certificate = await issue(
+            session=session,
+            volunteer_id=PERSON,
+            name=NAME,
+            start=date(2026, 1, 1),
+            end=date(2026, 12, 31),
+            now=NOW,
+        )
+        assert certificate is not None
+    return report.report_id
+
+
+async def _plays_the_quiz(db: Database) -> None:
+    """A contest they created, a group round of it they lead and answer, a practice alone."""
+    async with db.session() as session:
+        contest = await add_contest(
+            session=session,
+            contest=QuizContest(
+                campaign_id="constitution-week",
+                title="宪法宣传周普法知识竞赛",
+                opens_at=NOW,
+                closes_at=NOW + timedelta(days=1),
+                seconds=30,
+                question_ids=QUIZ,
+                created_by=PERSON,
+            ),
+        )
+        assert contest.id is not None
+        round_ = await start_round(
+            session=session,
+            round_=QuizRound(
+                contest_id=contest.id,
+                chat_id=GROUP,
+                started_by=PERSON,
+                token="r1",
+                question_ids=QUIZ,
+                asked_at=NOW,
+            ),
+        )
+        member = QuizAttempt(
+            contest_id=contest.id,
+            round_id=round_.id,
+            telegram_id=PERSON,
+            chat_id=GROUP,
+            first_name=NAME,
+            token="a1",
+            question_ids=QUIZ,
+            asked_at=NOW,
+            started_at=NOW,
+        )
+        outcome = await group_answer(
+            session=session, round_=round_, member=member, given=RIGHT, now=NOW
+        )
+        assert outcome is GroupOutcome.RECORDED
+        practice = await start_attempt(
+            session=session,
+            attempt=QuizAttempt(
+                telegram_id=PERSON,
+                chat_id=PERSON,
+                first_name=NAME,
+                token="p1",
+                question_ids=QUIZ,
+                asked_at=NOW,
+                started_at=NOW,
+            ),
+        )
+        assert practice is not None and practice.id is not None
+        standing = await record_answer(
+            session=session, attempt_id=practice.id, position=0, given=RIGHT, now=NOW, last=False
+        )
+        assert standing is not None
+
+
+async def _comes_by_a_code_and_makes_one(db: Database, report_id: int) -> None:
+    """A poster's code brought them; the code of their report's event (its title names the
+    place, as the bot makes it) brought a neighbour, who is to rate it; they vote on an
+    answer."""
+    async with db.session() as session:
+        poster = await create_event(
+            session=session,
+            title="村委会法治宣传栏",
+            volunteer_id=OTHER_VOLUNTEER,
+            town="示例县城关镇",
+            event_date=None,
+            now=NOW,
+        )
+        assert await record_touch(session=session, event=poster, resident_id=PERSON, now=NOW)
+        theirs, _ = await event_of_report(
+            session=session,
+            report_id=report_id,
+            title=f"11月18日 宪法宣传（{PLACE}）",
+            volunteer_id=PERSON,
+            town="示例县城关镇",
+            event_date=date(2026, 11, 18),
+            now=NOW,
+        )
+        assert await record_touch(session=session, event=theirs, resident_id=NEIGHBOUR, now=NOW)
+        rating = Broadcast(
+            origin=RATING,
+            content_kind="rating",
+            text=theirs.title,
+            audience=Audience.EVENT.value,
+            audience_value=theirs.code,
+            send_at=NOW + timedelta(days=1),
+            dedupe_key=f"rating:{theirs.code}",
+        )
+        assert await add_broadcast(session=session, broadcast=rating) is not None
+        ballot = Ballot(PERSON, "q-q1", VoteKind.ANSWER, "noise", "示例县城关镇", False)
+        await cast_vote(session=session, ballot=ballot, now=NOW)
 
 
 async def _leaves_a_message_to_staff(db: Database) -> None:
+    """Their own ticket, closed and rated; as desk staff, they take and answer a neighbour's."""
     async with db.session() as session:
         ticket, _ = await open_ticket(
             session=session,
@@ -118,33 +260,74 @@ async def _leaves_a_message_to_staff(db: Database) -> None:
             session=session, ticket_id=ticket.id, author="resident", text=FOLLOW_UP, now=NOW
         )
         await remember_message(session=session, ticket_id=ticket.id, chat_id=PERSON, message_id=3)
+        assert await close(session=session, ticket_id=ticket.id, now=NOW)
+        assert await rate(session=session, ticket_id=ticket.id, resident_id=PERSON, rating=3)
+        neighbours, _ = await open_ticket(
+            session=session,
+            new=NewTicket(
+                f"{NEIGHBOUR}-t1", NEIGHBOUR, "desk", "labor", "示例县城关镇", "工资被拖欠", "",
+                NOW, NOW, NOW,
+            ),
+        )  # fmt: skip
+        assert await take(session=session, ticket_id=neighbours.id, staff_id=PERSON)
+        await add_entry(
+            session=session,
+            ticket_id=neighbours.id,
+            author="desk",
+            text="请周一带上考勤记录来所里",
+            now=NOW,
+            staff_id=PERSON,
+        )
+
+
+def _person_columns() -> set[str]:
+    """Every column of Telegram ids (BIGINT) of the metadata that may hold a person's."""
+    columns = {
+        f"{table.name}.{column.name}"
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, BigInteger)
+    }
+    return columns - NOT_A_PERSON
 
 
 async def _every_value(db: Database) -> list[tuple[str, Any]]:
+    """(table.column, value) of every cell of the database."""
     found = []
     async with db.session() as session:
         for table in SQLModel.metadata.sorted_tables:
+            names = [f"{table.name}.{column.name}" for column in table.columns]
             for row in (await session.exec(select(table))).all():  # type: ignore[call-overload]
-                found += [(table.name, value) for value in row]
+                found += list(zip(names, row, strict=True))
     return found
 
 
 async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> None:
-    await _uses_every_feature(db)
+    report_id = await _uses_every_feature(db)
+    await _plays_the_quiz(db)
+    await _comes_by_a_code_and_makes_one(db, report_id)
     await _leaves_a_message_to_staff(db)
+    values = await _every_value(db)
+    # The test really put their id into every column that may hold one (a new one fails here
+    # until /deleteme erases it), and each needle somewhere.
+    assert {column for column, value in values if value == PERSON} == _person_columns()
     needles = [str(PERSON), NAME, USERNAME, PHONE, QUESTION, PLACE, SUMMARY, TICKET, FOLLOW_UP]
-    before = {n for _, value in await _every_value(db) for n in needles if n in str(value)}
-    assert before == set(needles)  # the test really put each of them somewhere
+    before = {n for _, value in values for n in needles if n in str(value)}
+    assert before == set(needles)
+    assert [column for column, _ in values].count("quiz_answer.attempt_id") == 2  # no id: theirs
     async with db.session() as session:
         erased = await erase_person(session=session, telegram_id=PERSON)
     assert (erased.questions, erased.reports_anonymised, erased.had_profile) == (1, 1, True)
-    left = [
-        (table, value)
-        for table, value in await _every_value(db)
-        for n in needles
-        if n in str(value)
-    ]
+    values = await _every_value(db)
+    left = [(column, value) for column, value in values for n in needles if n in str(value)]
     assert left == []
+    assert "quiz_answer.attempt_id" not in {column for column, _ in values}
     async with db.session() as session:
-        statuses = (await session.exec(select(Broadcast.status))).all()  # type: ignore[call-overload]
-    assert sorted(s for (s,) in statuses) == ["cancelled", "done"]  # its copy cannot be sent
+        query = select(col(Broadcast.origin), col(Broadcast.status))
+        statuses = (await session.exec(query)).all()  # type: ignore[call-overload]
+    # Their copy cannot be sent; the rating request would name the erased place.
+    assert sorted(statuses) == [
+        ("coordinator", "cancelled"),
+        ("coordinator", "done"),
+        (RATING, "cancelled"),
+    ]
