@@ -49,6 +49,7 @@ class EngagementTexts(Texts):
     qr_created: Annotated[str, Fields("title", "when")]
     qr_event_when: Annotated[str, Fields("date")]
     qr_welcome: Annotated[str, Fields("title")]
+    qr_welcome_untitled: str  # the code's title was erased with its volunteer's data
     qr_report_button: str
     qr_report_list_button: Annotated[str, Fields("id")]
     qr_report_title: Annotated[str, Fields("day", "month", "place", "type")]

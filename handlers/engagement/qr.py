@@ -175,8 +175,9 @@ async def on_event_link(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, services.ui.deep_link_unknown)
         return
     topics = InlineKeyboardButton(texts.qr_topics_button, callback_data=make(Kind.TOPICS))
-    await reply_html(
-        update,
-        texts.qr_welcome.format(title=html.escape(event.title)),
-        InlineKeyboardMarkup([[topics]]),
+    welcome = (
+        texts.qr_welcome.format(title=html.escape(event.title))
+        if event.title
+        else texts.qr_welcome_untitled
     )
+    await reply_html(update, welcome, InlineKeyboardMarkup([[topics]]))

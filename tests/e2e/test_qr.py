@@ -8,12 +8,12 @@ import re
 from datetime import timedelta
 
 import openpyxl
-from sqlmodel import select
+from sqlmodel import col, select, update
 
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from local_api import FakeUser
-from storage.models import Attribution, Broadcast, Vote
+from storage.models import Attribution, Broadcast, QrEvent, Vote
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.test_cases import subscribe
@@ -143,3 +143,14 @@ async def test_residents_an_event_brought_rate_it_the_day_after(bot_with_admins:
     async with bot.services.db.session() as session:
         [vote_row] = (await session.exec(select(Vote))).all()
     assert (vote_row.kind, vote_row.voter_id, vote_row.satisfied) == ("event", came.id, True)
+
+
+async def test_a_code_whose_title_was_erased_still_welcomes(bot_with_admins: Harness) -> None:
+    """/deleteme blanks the title of codes made from the volunteer's reports (it named the
+    place): the code keeps working, with a welcome that names nothing."""
+    bot = bot_with_admins
+    code = await make_code(bot, bot.api.user(ADMIN_ID), "幸福小区3栋门口普法")
+    async with bot.services.db.session() as session:
+        await session.exec(update(QrEvent).where(col(QrEvent.code) == code).values(title=""))
+    welcome = await follow(bot, bot.api.user(2308), code)
+    assert welcome.startswith("👋 欢迎来到普法小助手") and "「」" not in welcome
