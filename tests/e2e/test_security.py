@@ -105,6 +105,13 @@ PRIVATE_ONLY = [
     "/leave",
     "/deleteme",
     "/join abcdefghjk",
+    "/dashboard",
+    "/certificate",
+    "/tag 1 宪法宣传",
+    "/export 考核",
+    "/export 满意度",
+    "/export 二维码",
+    "/export 留言",
 ]
 
 
