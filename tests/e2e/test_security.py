@@ -87,6 +87,20 @@ async def test_a_role_lost_behind_an_open_prompt_is_checked_at_the_next_step(
     assert answer.content.startswith("别人欠钱不还")
 
 
+async def test_a_button_pressed_after_a_demotion_is_refused(bot_with_admins: Harness) -> None:
+    """The /scheduled list the helper still has on screen: its buttons check the role too."""
+    bot = bot_with_admins
+    await _open_edit_prompt(bot)
+    helper = bot.api.user(HELPER)
+    listing = await bot.ask(helper, "/scheduled")
+    await _demote_helper(bot)
+    for label in [b for b in listing.button_labels() if b.startswith(("✖", "🕘", "📝"))]:
+        answer = await bot.press(helper, listing, listing.find_button(label)["callback_data"])
+        assert answer["text"] in (bot.ui.not_allowed, bot.ui.stale_button), label
+    await bot.settle()
+    assert await _scheduled_text(bot) == "周六普法讲座"  # still scheduled, text unchanged
+
+
 PRIVATE_ONLY = [
     "/export",
     "/export 本月 csv",
