@@ -1,0 +1,78 @@
+"""The satisfaction page: for the chosen period, residents' votes by town, card (by title),
+local month and kind, and the cards with the most 👎 pointing to their content gaps."""
+
+import re
+
+import aiohttp
+
+from storage.models import VoteKind
+from storage.votes import Ballot, cast_vote
+from tests.clock import local
+from tests.dashboard.conftest import EAST, WEST, Board
+
+WAGES, CONSUMER = "unpaid-wages", "consumer-rights"
+ANSWER, EVENT = VoteKind.ANSWER, VoteKind.EVENT
+VOTES = (  # voter, when (Shanghai), town, card, kind, satisfied
+    (5001, local(2026, 1, 15, 9), EAST, WAGES, ANSWER, False),
+    (5002, local(2026, 2, 1, 0, 30), EAST, WAGES, ANSWER, True),  # still January in UTC
+    (5003, local(2026, 2, 20, 9), WEST, CONSUMER, ANSWER, False),
+    (5004, local(2026, 3, 2, 9), EAST, CONSUMER, ANSWER, False),
+    (5005, local(2026, 3, 5, 9), WEST, WAGES, ANSWER, True),
+    (5006, local(2026, 3, 6, 9), "", None, EVENT, True),
+    (5007, local(2025, 12, 31, 23), EAST, CONSUMER, ANSWER, False),  # before the period
+)
+ROW = re.compile(
+    r"<tr><td>(.*?)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]+)</td></tr>"
+)
+
+
+def table(page: str, table_id: str) -> list[tuple[str, ...]]:
+    """A table's rows as (name without tags, votes, 👍, 👎, share)."""
+    found = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
+    assert found, page[:500]
+    return [(re.sub(r"<[^>]+>", "", name), *rest) for name, *rest in ROW.findall(found[1])]
+
+
+async def test_satisfaction_by_town_card_and_month_for_the_chosen_period(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    services = board.harness.services
+    async with services.db.session() as session:
+        for voter, at, town, card, kind, up in VOTES:
+            ballot = Ballot(voter, f"c-{voter}", kind, card, town, up)
+            await cast_vote(session=session, ballot=ballot, now=at)
+    wages = services.library.cards[WAGES].title
+    consumer = services.library.cards[CONSUMER].title
+    await board.signed_in(client)
+    query = "start=2026-01-01&end=2026-03-10"
+    async with client.get(f"{board.base}/dashboard/satisfaction?{query}") as response:
+        assert response.status == 200
+        page = await response.text()
+    assert '<dd id="votes">6</dd>' in page and '<dd id="share">50%</dd>' in page
+    assert table(page, "by-town") == [
+        (EAST, "3", "1", "2", "33%"),
+        (WEST, "2", "1", "1", "50%"),
+        ("（未填）", "1", "1", "0", "100%"),
+    ]
+    assert table(page, "by-card") == [
+        (wages, "3", "2", "1", "67%"),
+        (consumer, "2", "0", "2", "0%"),
+    ]
+    assert table(page, "by-month") == [  # local months
+        ("2026-01", "1", "0", "1", "0%"),
+        ("2026-02", "2", "1", "1", "50%"),
+        ("2026-03", "3", "2", "1", "67%"),
+    ]
+    assert table(page, "by-kind") == [
+        ("问答卡片", "5", "2", "3", "40%"),
+        ("活动", "1", "1", "0", "100%"),
+    ]
+    assert table(page, "most-down") == [
+        (consumer, "2", "0", "2", "0%"),
+        (wages, "3", "2", "1", "67%"),
+    ]
+    assert f'href="/dashboard/gaps?card={CONSUMER}"' in page
+    async with client.get(f"{board.base}/dashboard/satisfaction") as response:
+        this_month = await response.text()  # the clock's month: March 2026
+    assert '<dd id="votes">3</dd>' in this_month
+    assert table(this_month, "by-month") == [("2026-03", "3", "2", "1", "67%")]
