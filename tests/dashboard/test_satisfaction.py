@@ -2,12 +2,14 @@
 local month and kind, and the cards with the most 👎 pointing to their content gaps."""
 
 import re
+from datetime import timedelta
 
 import aiohttp
 
 from storage.models import VoteKind
+from storage.questions import LoggedAnswer, log_questions, mark_unsolved
 from storage.votes import Ballot, cast_vote
-from tests.clock import local
+from tests.clock import QUIET, local
 from tests.dashboard.conftest import EAST, WEST, Board
 
 WAGES, CONSUMER = "unpaid-wages", "consumer-rights"
@@ -76,3 +78,50 @@ async def test_satisfaction_by_town_card_and_month_for_the_chosen_period(
         this_month = await response.text()  # the clock's month: March 2026
     assert '<dd id="votes">3</dd>' in this_month
     assert table(this_month, "by-month") == [("2026-03", "3", "2", "1", "67%")]
+
+
+def logged(ref: str, text: str, card_id: str | None) -> LoggedAnswer:
+    return LoggedAnswer(
+        ref=ref,
+        asked_at=QUIET - timedelta(minutes=10 - int(ref[1:])),  # g2 after g1
+        telegram_id=5100,
+        chat_type="private",
+        source="text",
+        text=text,
+        card_id=card_id,
+        score=5.0 if card_id else 0.5,
+        matched=card_id is not None,
+        ambiguous=False,
+    )
+
+
+async def test_a_cards_gaps_are_its_unsolved_and_thumbs_down_answers(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    services = board.harness.services
+    async with services.db.session() as session:
+        await log_questions(
+            session,
+            [
+                logged("g1", "网购的衣服商家不给退", CONSUMER),
+                logged("g2", "买到过期食品怎么赔", CONSUMER),
+                logged("g3", "买的手机坏了能退吗", CONSUMER),  # answered well: no gap
+                logged("g4", "老板拖欠工资三个月", WAGES),
+                logged("g5", "外星人归谁管", None),
+            ],
+        )
+    async with services.db.session() as session:
+        assert await mark_unsolved(session=session, ref="g1", telegram_id=5100)
+        for ref in ("g2", "g4"):
+            ballot = Ballot(5100, f"q-{ref}", ANSWER, None, "", False)
+            await cast_vote(session=session, ballot=ballot, now=QUIET)
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps?card={CONSUMER}") as response:
+        page = await response.text()
+    title = services.library.cards[CONSUMER].title
+    assert f"用卡片“{title}”回答后" in page
+    assert re.findall(r"<h2>([^<]+)</h2>", page) == ["买到过期食品怎么赔", "网购的衣服商家不给退"]
+    async with client.get(f"{board.base}/dashboard/gaps?card=no-such-card") as response:
+        everything = await response.text()
+    assert "card-filter" not in everything
+    assert len(re.findall(r'<section class="card gap">', everything)) == 4
