@@ -9,20 +9,9 @@ import aiohttp
 from storage.models import VoteKind
 from storage.questions import LoggedAnswer, log_questions, mark_unsolved
 from storage.votes import Ballot, cast_vote
-from tests.clock import QUIET, local
-from tests.dashboard.conftest import EAST, WEST, Board
+from tests.clock import QUIET
+from tests.dashboard.conftest import CONSUMER, EAST, WAGES, WEST, Board, seed_votes
 
-WAGES, CONSUMER = "unpaid-wages", "consumer-rights"
-ANSWER, EVENT = VoteKind.ANSWER, VoteKind.EVENT
-VOTES = (  # voter, when (Shanghai), town, card, kind, satisfied
-    (5001, local(2026, 1, 15, 9), EAST, WAGES, ANSWER, False),
-    (5002, local(2026, 2, 1, 0, 30), EAST, WAGES, ANSWER, True),  # still January in UTC
-    (5003, local(2026, 2, 20, 9), WEST, CONSUMER, ANSWER, False),
-    (5004, local(2026, 3, 2, 9), EAST, CONSUMER, ANSWER, False),
-    (5005, local(2026, 3, 5, 9), WEST, WAGES, ANSWER, True),
-    (5006, local(2026, 3, 6, 9), "", None, EVENT, True),
-    (5007, local(2025, 12, 31, 23), EAST, CONSUMER, ANSWER, False),  # before the period
-)
 ROW = re.compile(
     r"<tr><td>(.*?)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]+)</td></tr>"
 )
@@ -39,10 +28,7 @@ async def test_satisfaction_by_town_card_and_month_for_the_chosen_period(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
     services = board.harness.services
-    async with services.db.session() as session:
-        for voter, at, town, card, kind, up in VOTES:
-            ballot = Ballot(voter, f"c-{voter}", kind, card, town, up)
-            await cast_vote(session=session, ballot=ballot, now=at)
+    await seed_votes(board)
     wages = services.library.cards[WAGES].title
     consumer = services.library.cards[CONSUMER].title
     await board.signed_in(client)
@@ -113,7 +99,7 @@ async def test_a_cards_gaps_are_its_unsolved_and_thumbs_down_answers(
     async with services.db.session() as session:
         assert await mark_unsolved(session=session, ref="g1", telegram_id=5100)
         for ref in ("g2", "g4"):
-            ballot = Ballot(5100, f"q-{ref}", ANSWER, None, "", False)
+            ballot = Ballot(5100, f"q-{ref}", VoteKind.ANSWER, None, "", False)
             await cast_vote(session=session, ballot=ballot, now=QUIET)
     await board.signed_in(client)
     async with client.get(f"{board.base}/dashboard/gaps?card={CONSUMER}") as response:
