@@ -111,3 +111,15 @@ async def test_a_cards_gaps_are_its_unsolved_and_thumbs_down_answers(
         everything = await response.text()
     assert "card-filter" not in everything
     assert len(re.findall(r'<section class="card gap">', everything)) == 4
+
+
+async def test_a_period_ending_before_it_starts_is_said_and_made_one_day(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await seed_votes(board)
+    await board.signed_in(client)
+    query = "start=2026-03-05&end=2026-01-01"
+    async with client.get(f"{board.base}/dashboard/satisfaction?{query}") as response:
+        page = await response.text()
+    assert "结束日期早于开始日期" in page
+    assert '<dd id="votes">1</dd>' in page  # 2026-03-05 only
