@@ -18,6 +18,7 @@ from dashboard import (
     gaps,
     overview,
     reports,
+    satisfaction,
     volunteers,
 )
 from dashboard.common import ACTIVE_KEY, APP_KEY
@@ -47,6 +48,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_post("/login", auth.login)
     board.router.add_post("/logout", auth.logout)
     board.router.add_get("/", overview.overview)
+    board.router.add_get("/satisfaction", satisfaction.satisfaction_page)
     board.router.add_get("/reports", reports.reports_page)
     board.router.add_get("/reports/export", reports.export)
     board.router.add_get("/reports/{report_id}", reports.report_page)

@@ -3,7 +3,7 @@ coordinator, rendering a template, and reading bounded numbers and dates from a 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import aiohttp_jinja2
@@ -13,6 +13,7 @@ from content.ui_dashboard import DashboardTexts
 from handlers.kit.context import PufaApplication, Services
 from storage.audit import record
 from storage.dashboard import SignedIn
+from storage.stats import Period
 
 APP_KEY = web.AppKey("dashboard_application", PufaApplication)
 # Whether this process is the active instance (a standby must not act: see bot.instance).
@@ -20,6 +21,7 @@ ACTIVE_KEY: web.AppKey[Callable[[], bool]] = web.AppKey("dashboard_active")
 USER_KEY = web.RequestKey("dashboard_user", SignedIn)
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
+MAX_DAYS = 3 * 366  # the longest period one page or export covers
 
 
 def application(request: web.Request) -> PufaApplication:
@@ -61,6 +63,22 @@ def day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def period_of(request: web.Request) -> tuple[Period, list[str]]:
+    """The period in the query string (`start`, `end`; this month by default), and what was
+    wrong in it."""
+    query, said, problems = request.query, texts(request), []
+    today = services(request).today()
+    start = day(query.get("start")) or today.replace(day=1)
+    end = day(query.get("end")) or today
+    if end < start:
+        problems.append(said.end_before_start)
+        end = start
+    if (end - start).days > MAX_DAYS:
+        problems.append(said.period_too_long)
+        start = end - timedelta(days=MAX_DAYS)
+    return Period(start, end), problems
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,13 @@ async def kept_gaps(request: web.Request) -> list[Gap]:
     return found
 
 
-async def gaps(bot: Services) -> list[Gap]:
-    """Undecided unanswered questions of the last 90 days, grouped, newest first."""
+async def gaps(bot: Services, card_id: str | None = None) -> list[Gap]:
+    """Undecided unanswered questions of the last 90 days (only those answered with
+    `card_id`, if given), grouped, newest first."""
     async with bot.db.session() as session:
-        rows = await unanswered(session=session, since=bot.now() - RECENT, limit=MAX_GROUPS)
+        rows = await unanswered(
+            session=session, since=bot.now() - RECENT, limit=MAX_GROUPS, card_id=card_id
+        )
         decided = await decided_gaps(session=session)
     grouped: dict[str, Gap] = {}
     for row in rows:
@@ -75,7 +78,9 @@ async def gaps(bot: Services) -> list[Gap]:
 async def gaps_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
-    found = await kept_gaps(request)
+    # One card's gaps (linked from the satisfaction page's most 👎): few, read at each view.
+    card = bot.library.cards.get(request.query.get("card", ""))
+    found = await gaps(bot, card.id) if card else await kept_gaps(request)
     shown = found[page.offset : page.offset + GAPS_PER_PAGE]
     for gap in shown:  # with the index in use now (an edit may have just changed it)
         if gap.searched_with is not bot.index:
@@ -91,7 +96,8 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         total=len(found),
         page=page,
         pages=pages,
-        query={},
+        only_card=card,
+        query={"card": card.id} if card else {},
         cards=cards,
         keywords={card.id: card.keywords for card in cards},
         tz=bot.tz,

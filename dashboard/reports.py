@@ -2,18 +2,16 @@
 a time; one report with its photos (fetched through the bot's file API); and export exactly
 what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do)."""
 
-from datetime import timedelta
-
 from aiohttp import web
 from telegram.error import TelegramError
 
 from dashboard.common import (
     application,
     audit,
-    day,
     notice,
     number,
     page_of,
+    period_of,
     render,
     services,
     texts,
@@ -23,7 +21,6 @@ from domain.exports import export_labels, export_reports
 from storage.reports import ReportFilter, find_reports, get_report
 from storage.stats import Period
 
-MAX_DAYS = 3 * 366  # the longest period one page or export covers
 MAX_ID = 2**63 - 1
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -33,16 +30,8 @@ MIME = {
 
 def read_filter(request: web.Request) -> tuple[ReportFilter, list[str]]:
     """The filter in the query string (this month by default), and what was wrong in it."""
-    bot, query, problems = services(request), request.query, []
-    today = bot.today()
-    start = day(query.get("start")) or today.replace(day=1)
-    end = day(query.get("end")) or today
-    if end < start:
-        problems.append(texts(request).end_before_start)
-        end = start
-    if (end - start).days > MAX_DAYS:
-        problems.append(texts(request).period_too_long)
-        start = end - timedelta(days=MAX_DAYS)
+    bot, query = services(request), request.query
+    period, problems = period_of(request)
     library = bot.library
     town = query.get("town", "")
     if town and town not in {t.town for t in library.towns}:
@@ -57,7 +46,7 @@ def read_filter(request: web.Request) -> tuple[ReportFilter, list[str]]:
         problems.append(texts(request).unknown_topic)
         topic = ""
     volunteer = number(query.get("volunteer"), maximum=MAX_ID)
-    return ReportFilter(start, end, town, kind, volunteer, topic), problems
+    return ReportFilter(period.start, period.end, town, kind, volunteer, topic), problems
 
 
 def topic_names(request: web.Request) -> dict[str, str]:

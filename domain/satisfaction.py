@@ -43,7 +43,7 @@ def satisfaction_html(figures: Satisfaction, library: Library) -> str:
         lines.append(texts.stats_most_down)
         lines.extend(
             texts.down_line.format(
-                name=html.escape(_card_title(library, line.key)),
+                name=html.escape(card_title(library, line.key)),
                 down=line.unsatisfied,
                 votes=line.votes,
             )
@@ -52,7 +52,7 @@ def satisfaction_html(figures: Satisfaction, library: Library) -> str:
     return "\n".join(lines)
 
 
-def _card_title(library: Library, card_id: str) -> str:
+def card_title(library: Library, card_id: str) -> str:
     card = library.cards.get(card_id)
     return card.title if card else card_id
 
@@ -68,7 +68,7 @@ def satisfaction_rows(figures: Satisfaction, library: Library) -> list[list[Cell
     rows = [row("total", "", figures.total)]
     rows += [row("kind", names.get(line.key, line.key), line) for line in figures.by_kind]
     rows += [row("town", line.key, line) for line in figures.by_town]
-    rows += [row("card", _card_title(library, line.key), line) for line in figures.by_card]
+    rows += [row("card", card_title(library, line.key), line) for line in figures.by_card]
     rows += [row("month", line.key, line) for line in figures.by_month]
     return rows
 

@@ -63,19 +63,22 @@ async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
 
 
 async def unanswered(
-    *, session: AsyncSession, since: datetime, limit: int = 50
+    *, session: AsyncSession, since: datetime, limit: int = 50, card_id: str | None = None
 ) -> list[UnansweredQuestion]:
     """Questions that got no card, were marked unsolved or got a 👎, most frequent first
-    (the content gaps)."""
+    (the content gaps); with `card_id`, only those the bot answered with that card."""
     thumbs_down = exists().where(
         col(Vote.subject) == literal("q-") + col(QuestionLog.ref), col(Vote.satisfied).is_(False)
     )
     missed = (
         col(QuestionLog.matched).is_(False) | col(QuestionLog.feedback).is_not(None) | thumbs_down
     )
+    where = [missed, col(QuestionLog.asked_at) >= since]
+    if card_id is not None:
+        where.append(col(QuestionLog.card_id) == card_id)
     query = (
         select(QuestionLog.text, func.count(), func.max(QuestionLog.asked_at))
-        .where(missed, col(QuestionLog.asked_at) >= since)
+        .where(*where)
         .group_by(QuestionLog.text)
         .order_by(func.count().desc(), func.max(QuestionLog.asked_at).desc())
         .limit(limit)

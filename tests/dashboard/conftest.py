@@ -17,6 +17,9 @@ from aiohttp import web
 from bot.server import build_web_app
 from content.loader import Library, build_index, load_library
 from content.search import SearchIndex
+from storage.models import VoteKind
+from storage.votes import Ballot, cast_vote
+from tests.clock import local
 from tests.conftest import content_without_calendar
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.reporting import add_report, add_volunteer
@@ -116,6 +119,27 @@ async def seed(board: Board) -> None:
         db, ALICE, town=EAST, activity_date=date(2026, 3, 5), activity_type="anti_fraud"
     )
     await add_report(db, BOB, town=WEST, activity_date=date(2026, 3, 6), audience=40)
+
+
+WAGES, CONSUMER = "unpaid-wages", "consumer-rights"
+ANSWER, EVENT = VoteKind.ANSWER, VoteKind.EVENT
+VOTES = (  # voter, when (Shanghai), town, card, kind, satisfied: 6 from 2026-01-01 on
+    (5001, local(2026, 1, 15, 9), EAST, WAGES, ANSWER, False),
+    (5002, local(2026, 2, 1, 0, 30), EAST, WAGES, ANSWER, True),  # still January in UTC
+    (5003, local(2026, 2, 20, 9), WEST, CONSUMER, ANSWER, False),
+    (5004, local(2026, 3, 2, 9), EAST, CONSUMER, ANSWER, False),
+    (5005, local(2026, 3, 5, 9), WEST, WAGES, ANSWER, True),
+    (5006, local(2026, 3, 6, 9), "", None, EVENT, True),
+    (5007, local(2025, 12, 31, 23), EAST, CONSUMER, ANSWER, False),  # before the period
+)
+
+
+async def seed_votes(board: Board) -> None:
+    """Residents' 👍 / 👎 (VOTES) from December 2025 to March 2026 (the clock's month)."""
+    async with board.harness.services.db.session() as session:
+        for voter, at, town, card, kind, up in VOTES:
+            ballot = Ballot(voter, f"c-{voter}", kind, card, town, up)
+            await cast_vote(session=session, ballot=ballot, now=at)
 
 
 @pytest.fixture

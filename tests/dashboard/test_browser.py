@@ -1,8 +1,9 @@
 """The dashboard in a real headless Chromium (Debian's `chromium` package driven by
 Playwright; no browser is ever downloaded): signing in with a one-time link, filtering and
-exporting reports, scheduling and cancelling a broadcast and watching one run, the charts, a
-question added to a card and then answered by the bot; and every refusal. Screenshots of the
-main pages at phone and PC widths go to tmp/test-output/dashboard/ for a person to look at."""
+exporting reports, satisfaction leading to a card's content gaps, scheduling and cancelling a
+broadcast and watching one run, the charts, a question added to a card and then answered by
+the bot; and every refusal. Screenshots of the main pages at phone and PC widths go to
+tmp/test-output/dashboard/ for a person to look at."""
 
 import asyncio
 import csv
@@ -17,13 +18,13 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from storage.dashboard import create_login
 from tests.broadcasting import add_subscribers
 from tests.browser import launch_chromium, needs_chromium
-from tests.dashboard.conftest import EAST, Board, seed
+from tests.dashboard.conftest import EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 
 pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "pc": (1366, 900)}
-PAGES = ("", "reports", "volunteers", "broadcasts", "gaps", "directory", "audit")
+PAGES = ("", "satisfaction", "reports", "volunteers", "broadcasts", "gaps", "directory", "audit")
 QUESTION = "共享单车押金退不回来找谁"
 CARD = "consumer-rights"
 RESIDENT, PROMOTED = 7_400_001, 7_400_002
@@ -51,6 +52,7 @@ async def sign_in(page: Page, link: str) -> None:
 async def test_a_coordinators_working_session(editable_board: Board, browser: Browser) -> None:
     board, harness = editable_board, editable_board.harness
     await seed(board)
+    await seed_votes(board)
     await add_subscribers(harness.services.db, range(3001, 3061))
     resident = harness.api.user(RESIDENT)
     assert harness.services.library.cards[CARD].title not in (
@@ -78,6 +80,15 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     saved = await asyncio.to_thread(Path(await download.path()).read_text, encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(saved)))
     assert len(rows) == 2 and EAST in rows[1]
+
+    # satisfaction of a chosen period; the card with the most 👎 leads to its content gaps
+    await page.goto(f"{board.base}/dashboard/satisfaction")
+    await page.fill("input[name=start]", "2026-01-01")
+    await page.click("#filters button[type=submit]")
+    await page.wait_for_url("**start=2026-01-01*")
+    assert await page.inner_text("#votes") == "6"
+    await page.locator("#most-down a").first.click()
+    await page.wait_for_selector("#card-filter")
 
     # schedule a broadcast, see its exact preview and live count, then cancel it
     await page.goto(f"{board.base}/dashboard/broadcasts")

@@ -126,6 +126,11 @@ async def test_unanswered_lists_misses_and_unsolved_by_frequency(db: Database) -
     async with db.session() as session:
         rows = await unanswered(session=session, since=datetime(2000, 1, 1, tzinfo=UTC))
     assert [(r.text, r.times) for r in rows] == [("外星人", 2), ("讨薪", 1)]
+    async with db.session() as session:
+        rows = await unanswered(
+            session=session, since=datetime(2000, 1, 1, tzinfo=UTC), card_id="unpaid-wages"
+        )
+    assert [(r.text, r.times) for r in rows] == [("讨薪", 1)]  # one card's gaps
 
 
 async def test_failed_transaction_leaves_nothing(db: Database) -> None:
