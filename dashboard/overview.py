@@ -14,7 +14,7 @@ from dashboard.kept import Kept
 from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
 from storage.attribution import reach
-from storage.questions import QuestionCounts, question_counts
+from storage.questions import QuestionCounts, question_counts_by_town, summed
 from storage.residents import precheck_results
 from storage.stats import Period, Stats, new_volunteers, period_stats
 from storage.votes import VoteLine, satisfaction
@@ -26,6 +26,7 @@ class Figures:
     stats: Stats
     new_volunteers: int
     questions: QuestionCounts
+    questions_by_town: list[tuple[str, QuestionCounts]]  # by the asker's town, "" unknown
     prechecks: dict[str, int]  # legal-aid pre-check result -> how many (anonymous)
     votes: VoteLine  # 满意度测评: 👍 / 👎 on answers and events
     reached: int  # residents first brought by a QR code of an event or poster
@@ -84,6 +85,7 @@ async def compute(bot: Services) -> list[Figures]:
         for name, period in periods.items():
             since = start_of(period.start, bot.tz)
             until = start_of(period.end + timedelta(days=1), bot.tz)
+            by_town = await question_counts_by_town(session=session, since=since, until=until)
             figures.append(
                 Figures(
                     name,
@@ -91,7 +93,8 @@ async def compute(bot: Services) -> list[Figures]:
                         session=session, period=period, top=0, weekly=name == said.this_year
                     ),
                     await new_volunteers(session=session, since=since, until=until),
-                    await question_counts(session=session, since=since, until=until),
+                    summed(counts for _, counts in by_town),
+                    by_town,
                     await precheck_results(session=session, period=period),
                     (await satisfaction(session=session, period=period, tz=bot.tz)).total,
                     sum(

@@ -1,13 +1,24 @@
 """The question log: every question asked, what the bot answered, and users' feedback."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, insert, literal
+from sqlalchemy import ColumnElement, case, exists, func, insert, literal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ContentGap, Feedback, GapDecision, QuestionLog, Vote
+from storage.models import (
+    Attribution,
+    ContentGap,
+    Feedback,
+    GapDecision,
+    QuestionLog,
+    Subscription,
+    Volunteer,
+    Vote,
+)
+from storage.subscriptions import SubKind
 
 MAX_LOGGED_CHARS = 4096
 
@@ -95,18 +106,67 @@ class QuestionCounts:
     unsolved: int  # the asker pressed 没解决
 
 
+_COUNTS = (
+    func.count(),
+    func.coalesce(func.sum(case((col(QuestionLog.matched).is_(True), 1), else_=0)), 0),
+    func.coalesce(func.sum(case((col(QuestionLog.feedback).is_not(None), 1), else_=0)), 0),
+)
+
+
+def summed(counts: Iterable[QuestionCounts]) -> QuestionCounts:
+    """The total of several lines (say, every town's)."""
+    lines = list(counts)
+    return QuestionCounts(
+        sum(c.asked for c in lines),
+        sum(c.answered for c in lines),
+        sum(c.fell_back for c in lines),
+        sum(c.unsolved for c in lines),
+    )
+
+
+def _counts(asked: int, answered: int, marked: int) -> QuestionCounts:
+    return QuestionCounts(int(asked), int(answered), int(asked) - int(answered), int(marked))
+
+
+def _asked_in(since: datetime, until: datetime) -> list[ColumnElement[bool]]:
+    return [col(QuestionLog.asked_at) >= since, col(QuestionLog.asked_at) < until]
+
+
 async def question_counts(
     *, session: AsyncSession, since: datetime, until: datetime
 ) -> QuestionCounts:
     """Residents' questions asked in [since, until), in one pass."""
-    unsolved = col(QuestionLog.feedback).is_not(None)
-    query = select(
-        func.count(),
-        func.coalesce(func.sum(case((col(QuestionLog.matched).is_(True), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((unsolved, 1), else_=0)), 0),
-    ).where(col(QuestionLog.asked_at) >= since, col(QuestionLog.asked_at) < until)
-    asked, answered, marked = (await session.exec(query)).one()
-    return QuestionCounts(int(asked), int(answered), int(asked) - int(answered), int(marked))
+    row = (await session.exec(select(*_COUNTS).where(*_asked_in(since, until)))).one()
+    return _counts(*row)
+
+
+async def question_counts_by_town(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> list[tuple[str, QuestionCounts]]:
+    """The same by the asker's town as the bot knows it now, in the order of
+    `storage.votes.person_town`: the QR code that brought them, their volunteer profile, the
+    town whose news they follow; "" where none is known. Most questions first."""
+    followed = (
+        select(Subscription.chat_id, func.max(Subscription.value).label("town"))
+        .where(col(Subscription.kind) == SubKind.TOWN.value)
+        .group_by(col(Subscription.chat_id))
+        .subquery()
+    )
+    asker = QuestionLog.telegram_id
+    town = func.coalesce(
+        func.nullif(Attribution.town, ""), func.nullif(Volunteer.town, ""), followed.c.town, ""
+    ).label("town")
+    query = (
+        select(town, *_COUNTS)
+        .select_from(QuestionLog)
+        .outerjoin(Attribution, col(Attribution.resident_id) == asker)
+        .outerjoin(Volunteer, col(Volunteer.telegram_id) == asker)
+        .outerjoin(followed, followed.c.chat_id == asker)
+        .where(*_asked_in(since, until))
+        .group_by(town)
+        .order_by(func.count().desc(), town)
+    )
+    return [(name, _counts(*figures)) for name, *figures in (await session.exec(query)).all()]
 
 
 async def decide_gap(

@@ -8,6 +8,7 @@ import re
 import aiohttp
 import openpyxl
 
+from storage.subscriptions import ensure_recipient, set_town
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
 
 
@@ -82,3 +83,21 @@ async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.Client
     form["telegram_id"] = "12x"
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
         assert response.status == 400
+
+
+async def test_overview_counts_residents_questions_by_their_town(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    harness = board.harness
+    resident = harness.api.user(7_300_001)
+    async with harness.services.db.session() as session:
+        await ensure_recipient(session=session, chat_id=resident.id, now=harness.clock())
+        await set_town(session=session, chat_id=resident.id, town=EAST)
+    await harness.ask(resident, "老板拖欠工资三个月了怎么办")
+    await harness.ask(resident, "今天天气怎么样")
+    await harness.ask(harness.api.user(7_300_002), "借钱不还怎么办")  # a town nobody knows
+    await harness.services.question_log.flush()
+    await board.signed_in(client)
+    page = await _text(client, f"{board.base}/dashboard/")
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>", page)
+    assert (EAST, "2", "1", "1") in rows and ("（不知道）", "1", "1", "0") in rows

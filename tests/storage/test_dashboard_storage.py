@@ -11,15 +11,18 @@ from storage.dashboard import (
     redeem_login,
 )
 from storage.db import Database
-from storage.models import GapDecision, Person, Role
+from storage.models import Attribution, GapDecision, Person, Role, Volunteer
 from storage.questions import (
     LoggedAnswer,
     decide_gap,
     decided_gaps,
     log_questions,
     question_counts,
+    question_counts_by_town,
+    summed,
 )
 from storage.reports import ReportFilter, find_reports
+from storage.subscriptions import ensure_recipient, set_town
 from storage.volunteers import set_coordinator
 from tests.reporting import add_report, add_volunteer
 
@@ -117,3 +120,36 @@ async def test_question_counts_and_gap_decisions(db: Database) -> None:
         )
     async with db.session() as session:
         assert await decided_gaps(session=session) == {"问"}
+
+
+async def test_question_counts_by_the_askers_town(db: Database) -> None:
+    """The town as far as the bot knows it: the QR code that brought them first, then their
+    volunteer profile, then the town whose news they follow."""
+
+    def asked(ref: str, asker: int, matched: bool) -> LoggedAnswer:
+        return LoggedAnswer(
+            ref, NOW, asker, "private", "text", "问", None, 0.0, matched, False,
+        )  # fmt: skip
+
+    east, west, south = "示例县东山镇", "示例县西河镇", "示例县南湖镇"
+    async with db.session() as session:
+        session.add(Attribution(resident_id=1, code="c" * 16, volunteer_id=9, town=east))
+        session.add(Volunteer(telegram_id=2, name="志愿者", town=west))
+        await ensure_recipient(session=session, chat_id=1, now=NOW)
+        await ensure_recipient(session=session, chat_id=3, now=NOW)
+        await set_town(session=session, chat_id=1, town=south)  # the QR code's town wins
+        await set_town(session=session, chat_id=3, town=south)
+        await log_questions(
+            session,
+            [
+                asked("a", 1, True), asked("b", 1, False), asked("c", 2, True),
+                asked("d", 3, False), asked("e", 4, True),
+            ],
+        )  # fmt: skip
+        lines = await question_counts_by_town(
+            session=session, since=NOW, until=NOW + timedelta(hours=1)
+        )
+    by_town = {town: (c.asked, c.answered, c.fell_back) for town, c in lines}
+    assert by_town == {east: (2, 1, 1), west: (1, 1, 0), south: (1, 0, 1), "": (1, 1, 0)}
+    assert lines[0][0] == east  # most questions first
+    assert summed(c for _, c in lines).asked == 5
