@@ -65,6 +65,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_get("/broadcasts/{broadcast_id}", broadcasts.broadcast_page)
     board.router.add_get("/broadcasts/{broadcast_id}/progress", broadcasts.progress)
     board.router.add_post("/broadcasts/{broadcast_id}/cancel", broadcasts.cancel)
+    board.router.add_post("/broadcasts/{broadcast_id}/mute", broadcasts.mute)
     board.router.add_get("/gaps", gaps.gaps_page)
     board.router.add_post("/gaps", gaps.decide)
     board.router.add_get("/directory", directory.directory_page)

@@ -25,6 +25,8 @@ from storage.models import Broadcast, BroadcastStatus
 MAX_ID = 2**31 - 1
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 OPEN = (BroadcastStatus.SCHEDULED.value, BroadcastStatus.SENDING.value)
+REMINDERS = ("campaign", "monthly")  # written by the calendar, muted rather than cancelled
+UPCOMING_REMINDERS = 30
 ENDED = (
     BroadcastStatus.DONE.value,
     BroadcastStatus.CANCELLED.value,
@@ -103,6 +105,9 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     page = page_of(request)
     async with bot.db.session() as session:
         waiting = await repo.listed(session=session, origins=["coordinator"], statuses=OPEN)
+        reminders = await repo.upcoming(
+            session=session, origins=REMINDERS, limit=UPCOMING_REMINDERS
+        )
         history = await repo.listed(
             session=session,
             origins=["coordinator", "campaign", "monthly"],
@@ -117,6 +122,8 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
         request,
         Draft("text", "", "", "all|", "", secrets.token_urlsafe(12)),
         waiting=waiting,
+        reminders=reminders,
+        campaigns={c.id: c.name for c in bot.library.campaigns},
         history=history,
         figures=figures,
         page=page,
@@ -126,6 +133,8 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
 def _compose(request: web.Request, draft: Draft, **values: Any) -> web.StreamResponse:
     bot = services(request)
     values.setdefault("waiting", [])
+    values.setdefault("reminders", [])
+    values.setdefault("campaigns", {})
     values.setdefault("history", None)
     values.setdefault("problem", "")
     return render(
@@ -310,6 +319,17 @@ async def progress(request: web.Request) -> web.StreamResponse:
             "eta": eta,
         }
     )
+
+
+async def mute(request: web.Request) -> web.StreamResponse:
+    """静音 / 恢复 a campaign or monthly reminder not sent yet (as /campaigns does in the chat)."""
+    bot = services(request)
+    row = await _broadcast(request)
+    if row is None or row.id is None or row.origin not in REMINDERS:
+        return notice(request, texts(request).no_broadcast, 404)
+    muted = (await request.post()).get("muted") == "1"
+    await bot.broadcasting.set_muted(row.id, muted, user(request).telegram_id)
+    return see_other("/dashboard/broadcasts#reminders")
 
 
 async def cancel(request: web.Request) -> web.StreamResponse:

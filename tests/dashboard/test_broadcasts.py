@@ -8,6 +8,7 @@ import aiohttp
 
 from content.loader import Library
 from content.search import SearchIndex
+from storage import broadcasts as repo
 from tests.broadcasting import add_subscribers
 from tests.dashboard.conftest import Board, serving_board
 from tests.waiting import eventually
@@ -82,3 +83,31 @@ async def test_schedule_preview_cancel_and_watch_a_running_one_stop(
         assert progress["sent"] < 60
         page = await (await client.get(f"{base}/dashboard/broadcasts")).text()
         assert 'id="history"' in page and f">{running}<" in page
+
+
+async def test_campaign_reminders_are_listed_previewed_muted_and_restored(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/broadcasts")
+    async with client.get(f"{board.base}/dashboard/broadcasts") as response:
+        page = await response.text()
+    listed = re.findall(r'action="/dashboard/broadcasts/(\d+)/mute"', page)
+    assert listed, "the calendar's reminders are listed"
+    first = int(listed[0])
+
+    async def status() -> str:
+        async with board.harness.services.db.session() as session:
+            row = await repo.get_broadcast(session=session, broadcast_id=first)
+        assert row is not None and row.origin in ("campaign", "monthly")
+        return row.status
+
+    async with client.get(f"{board.base}/dashboard/broadcasts/{first}") as response:
+        assert response.status == 200  # its exact text, as it will be sent
+    mute_url = f"{board.base}/dashboard/broadcasts/{first}/mute"
+    code, page = await _post(client, mute_url, {"csrf": csrf, "muted": "1"})
+    assert code == 200 and await status() == "muted" and "恢复发送" in page
+    code, _ = await _post(client, mute_url, {"csrf": csrf, "muted": "0"})
+    assert code == 200 and await status() == "scheduled"
+    code, _ = await _post(client, mute_url, {"csrf": "forged", "muted": "1"})
+    assert code == 403 and await status() == "scheduled"
