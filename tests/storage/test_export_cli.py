@@ -10,8 +10,11 @@ import openpyxl
 import pytest
 
 from bot.cli import main
+from storage.attribution import create_event, record_touch
 from storage.db import Database
+from storage.models import VoteKind
 from storage.tickets import NewTicket, add_entry, close, open_ticket, rate
+from storage.votes import Ballot, cast_vote
 from tests.clock import local
 from tests.conftest import sqlite_url
 from tests.reporting import add_report, add_volunteer
@@ -81,3 +84,38 @@ def test_cli_exports_ticket_figures_by_desk_and_local_month(
     # 00:30 on 1 December in Shanghai is still 30 November in UTC: it counts for December.
     assert rows == [[desk, "2026-11", 1, 1, 1, 1, 1, 3], [desk, "2026-12", 1, 0, 0, 0, 0, None]]
     assert "秘密" not in str(rows) and "13912345678" not in str(rows)
+
+
+async def _seed_votes_and_reach(url: str) -> None:
+    db = Database(url)
+    await db.upgrade()
+    await add_volunteer(db, 1, name="张三")
+    at = local(2026, 11, 5, 10)
+    async with db.session() as session:
+        for voter, town, satisfied in ((11, "示例县东山镇", True), (12, "示例县东山镇", False)):
+            ballot = Ballot(voter, f"c-unpaid-wages-{voter}", VoteKind.ANSWER, "unpaid-wages",
+                            town, satisfied)  # fmt: skip
+            await cast_vote(session=session, ballot=ballot, now=at)
+        event = await create_event(
+            session=session, title="东山村普法讲座", volunteer_id=1, town="示例县东山镇",
+            event_date=date(2026, 11, 5), now=at,
+        )  # fmt: skip
+        for resident in (21, 22, 23):
+            await record_touch(session=session, event=event, resident_id=resident, now=at)
+    await db.dispose()
+
+
+def test_cli_exports_satisfaction_and_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(_seed_votes_and_reach(sqlite_url(tmp_path)))
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    common = ["--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv"]
+    assert main(["export", "satisfaction", *common, "-o", "s.csv"]) == 0
+    votes = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text("utf-8-sig"))))
+    assert ["乡镇", "示例县东山镇", "2", "1", "1", "0.5"] in votes
+    assert ["卡片", "老板拖欠工资怎么办？", "2", "1", "1", "0.5"] in votes
+    assert main(["export", "reach", *common, "-o", "r.csv"]) == 0
+    reach = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig"))))
+    assert reach[1][:6] == ["东山村普法讲座", "活动", "示例县东山镇", "张三", "2026-11-05", "3"]
