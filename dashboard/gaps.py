@@ -183,10 +183,17 @@ async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
 
 
 def _newly_answered(recent: Iterable[Gap], before: SearchIndex, after: SearchIndex) -> int:
+    """Questions the new index answers with a card the old one did not give: it found none,
+    or another (a question marked 没解决 or 👎 had a card, the wrong one)."""
+
+    def card(index: SearchIndex, text: str) -> str | None:
+        result = index.search(text)
+        return result.best.card_id if result.matched and result.best else None
+
     return sum(
         gap.times
         for gap in recent
-        if after.search(gap.shown).matched and not before.search(gap.shown).matched
+        if (now := card(after, gap.shown)) is not None and now != card(before, gap.shown)
     )
 
 

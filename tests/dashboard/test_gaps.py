@@ -99,3 +99,27 @@ async def test_no_edit_without_a_content_folder_of_ones_own(
     form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
     async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
         assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()
+
+
+async def test_a_question_marked_unsolved_counts_once_it_gets_another_card(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """没解决 questions had a card, the wrong one: moving them to the right one answers them."""
+    board = editable_board
+    services = board.harness.services
+    question = "公司拖了我三个月工资还不给，想去仲裁要准备什么"
+    resident = board.harness.api.user(RESIDENT)
+    card = await board.harness.ask(resident, question)
+    first = services.index.search(question)
+    assert first.matched and first.best is not None and first.best.card_id != "labor-arbitration"
+    await services.question_log.flush()
+    await board.harness.tap(resident, card, "🙋 没解决？")
+    await services.question_log.flush()
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": question, "card_id": "labor-arbitration", "action": "sample"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
+        page = await response.text()
+    answers = re.search(r'id="answers">(\d+)<', page)
+    assert answers and int(answers[1]) == 1
+    assert (services.index.search(question).best or first.best).card_id == "labor-arbitration"
