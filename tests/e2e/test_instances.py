@@ -290,7 +290,12 @@ async def test_two_processes_started_together_send_everything_once(
     assert all(counts[chat] == 3 for chat in recipients)
     assert len(summaries(api)) == 3
     assert len([t for t in to_coordinator if "今日活动报告" in t]) == 1
-    assert len([t for t in to_coordinator if "正在发送" in t]) <= 3
+    journal = api.messages_to(COORDINATOR)
+    progress = {m.message_id for m in journal if m.action == "send" and "正在发送" in m.content}
+    assert len(progress) <= 3  # at most one a broadcast, and each ends without its stop button
+    for message_id in progress:
+        *_, last = (m for m in journal if m.message_id == message_id and m.action != "delete")
+        assert "⏹ 停止发送" not in last.button_labels(), last.content
     assert api.flood_errors == 0 and conflicts(api) == 0
 
 
