@@ -8,7 +8,6 @@ figures were computed). Only the first view after a start, or after `drop`, wait
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -24,42 +23,45 @@ class Kept(Generic[T]):
         self._value: T | None = None
         self._at: datetime | None = None
         self._computing: asyncio.Task[None] | None = None
+        self._generation = 0  # moved on by `drop`: what was computing then is not kept
 
     async def get(self, now: datetime, compute: Callable[[], Awaitable[T]]) -> tuple[T, datetime]:
         """The figures and when they were computed."""
-        idle = self._computing is None or self._computing.done()
-        if idle and not self._young(now):
-            self._computing = asyncio.create_task(self._compute(now, compute))
-        if self._value is None and self._computing is not None:
-            # The first view waits (shielded: a view that gives up does not stop it).
+        while True:
+            idle = self._computing is None or self._computing.done()
+            if idle and not self._young(now):
+                computing = self._compute(now, compute, self._generation)
+                self._computing = asyncio.create_task(computing)
+            if self._value is not None and self._at is not None:
+                return self._value, self._at
+            assert self._computing is not None
+            # Waits for the figures (shielded: a view that gives up does not stop them); a
+            # drop meanwhile leaves none, and the loop computes them again.
             await asyncio.shield(self._computing)
-        if self._value is None or self._at is None:
-            raise RuntimeError("the figures could not be computed")
-        return self._value, self._at
 
     def drop(self) -> None:
         """Forgets the figures (a decision changed them): the next view waits for new ones."""
         self._value, self._at = None, None
-        if self._computing is not None:
-            self._computing.cancel()
-            self._computing = None
+        self._generation += 1
 
     async def close(self) -> None:
         """Stops a computation still running (the web app is shutting down)."""
         if self._computing is not None:
             self._computing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._computing
+            await asyncio.gather(self._computing, return_exceptions=True)
 
     def _young(self, now: datetime) -> bool:
         return self._at is not None and timedelta(0) <= now - self._at < self.fresh
 
-    async def _compute(self, now: datetime, compute: Callable[[], Awaitable[T]]) -> None:
+    async def _compute(
+        self, now: datetime, compute: Callable[[], Awaitable[T]], generation: int
+    ) -> None:
         try:
             value = await compute()
         except Exception:
             if self._value is None:
-                raise  # the waiting view fails with it
+                raise  # the waiting views fail with it
             log.exception("dashboard figures not refreshed; the older ones stay")
             return
-        self._value, self._at = value, now
+        if generation == self._generation:
+            self._value, self._at = value, now

@@ -74,3 +74,13 @@ async def test_a_failed_refresh_keeps_the_old_figures_and_a_drop_waits_for_new_o
     figures.fail = False
     assert await kept.get(later, figures.compute) == (4, later)
     await kept.close()
+
+
+async def test_a_drop_while_a_view_waits_gives_it_figures_computed_after_the_drop() -> None:
+    kept, figures = Kept[int](FRESH), Figures()
+    waiting = asyncio.create_task(kept.get(NOW, figures.compute))
+    await asyncio.sleep(0)
+    kept.drop()  # a decision while the first figures are computed: they are out of date
+    figures.release.set()
+    assert await waiting == (2, NOW)
+    assert figures.runs == 2
