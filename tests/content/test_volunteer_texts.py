@@ -22,7 +22,8 @@ def test_templates_format_with_their_placeholders(library: Library) -> None:
         "uses": "一次", "expires": "2026-12-31", "towns": "城关镇", "period": "本月",
         "activities": 3, "volunteers": 2, "rank": 1, "label": "本月", "days": 7,
         "questions": 1, "reports": 2, "phone": "138", "joined": "2026-12-01", "topics": "宪法",
-        "materials": 3, "indicators": "宪法学习宣传",
+        "materials": 3, "indicators": "宪法学习宣传", "asked": 5, "answered": 3, "fell_back": 2,
+        "unsolved": 1,
     }  # fmt: skip
     for value in texts.model_dump().values():
         if isinstance(value, str):
