@@ -114,7 +114,8 @@ async def on_ended(
     current: Conversation | None,
 ) -> None:
     """A button of a report draft that is gone: 提交 again says which report it became; with
-    no report open, how to start one; under another open report, that it has expired."""
+    no report open, how to start one; under another open report, that it has expired. Each is
+    an alert, as every guided chat answers its buttons once it has ended: nothing is sent."""
     texts, report = ctx.services.ui.volunteers, None
     if action == ReportButton.SUBMIT:
         key = submission_key(user_id(update), token)
@@ -123,8 +124,7 @@ async def on_ended(
     if report is not None:
         await acknowledge(update, texts.report_already_submitted.format(id=report.id))
     elif current is None:
-        await acknowledge(update)
-        await reply_html(update, texts.report_none)
+        await acknowledge(update, texts.report_none, alert=True)
     else:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
 
