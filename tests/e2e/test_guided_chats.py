@@ -4,7 +4,8 @@ timed-out text or quietly; its buttons pressed after it ended answer as expired 
 nothing; a restart of the bot keeps it where it was.
 
 Each flow is started as the person it is for (a resident, a volunteer registering or
-registered, the coordinator ADMIN_ID) and run through the same checks.
+registered, the coordinator ADMIN_ID, a desk's staff member) and run through the same checks;
+the sweep, a job every minute in production, is run at once after the clock is moved.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,7 +23,17 @@ from storage.drafts import drafts_of
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
 from tests.e2e.test_precheck import open_check
-from tests.e2e.ticket_steps import desks_library
+from tests.e2e.ticket_steps import (
+    OTHER_TOWN,
+    STAFF,
+    STAFF_OTHER_DESK,
+    TOWN,
+    after,
+    desk_message,
+    desks_library,
+    group,
+    leave_message,
+)
 from tests.e2e.volunteer_steps import invite, register, say
 
 USER = 8_600_001  # the resident or volunteer each flow is run as
@@ -99,6 +110,33 @@ async def _ticket(bot: Harness) -> tuple[FakeUser, SentMessage]:
     return user, await bot.tap(user, help_message, bot.ui.tickets.leave_button)
 
 
+async def _sent_ticket(bot: Harness, town: str, desk_chat: int) -> SentMessage:
+    """A resident's message, as the desk's chat sees it."""
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(USER), "公司拖欠我三个月工资，怎么办？", town=town)
+    return await desk_message(bot, mark, desk_chat)
+
+
+async def _staff_reply(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """回复 in the private chat of a desk's staff member: a prompt for the answer."""
+    staff = bot.api.user(STAFF_OTHER_DESK)
+    ticket = await _sent_ticket(bot, OTHER_TOWN, staff.id)
+    return staff, await bot.tap(staff, ticket, bot.ui.tickets.reply_button)
+
+
+async def _resident_more(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """The resident's 补充 under the desk's answer: a prompt for the follow-up."""
+    desk, staff = group(bot), bot.api.user(STAFF)
+    ticket = await _sent_ticket(bot, TOWN, desk.id)
+    prompt = await bot.tap(staff, ticket, bot.ui.tickets.reply_button)
+    mark = after(bot)
+    bot.api.send_text(staff, "请带上劳动合同。", chat=desk, reply_to=prompt.message_id)
+    [answer] = await bot.api.wait_for_messages(USER, after=mark)
+    await bot.api.wait_for_messages(desk.id, after=mark)
+    resident = bot.api.user(USER)
+    return resident, await bot.tap(resident, answer, bot.ui.tickets.more_button)
+
+
 Text = Callable[[UiTexts], str]
 
 
@@ -136,7 +174,7 @@ CASES = [
     Case(
         "broadcast",
         _broadcast,
-        "",
+        "新建通知",
         lambda ui: ui.broadcasts.cancelled_draft,
         None,
         lambda ui: ui.broadcasts.stale_draft,
@@ -160,7 +198,7 @@ CASES = [
     Case(
         "contest",
         _contest,
-        "",
+        "新建竞赛",
         lambda ui: ui.quiz.cancelled,
         lambda ui: ui.quiz.timed_out,
         lambda ui: ui.stale_button,
@@ -168,7 +206,7 @@ CASES = [
     Case(
         "precheck",
         _precheck,
-        "",
+        "第 1 题",
         lambda ui: ui.residents.check_cancelled,
         None,
         lambda ui: ui.stale_button,
@@ -176,7 +214,7 @@ CASES = [
     Case(
         "adviser",
         _adviser,
-        "",
+        "法律顾问",
         lambda ui: ui.residents.adviser_cancelled,
         None,
         lambda ui: ui.stale_button,
@@ -188,6 +226,22 @@ CASES = [
         lambda ui: ui.tickets.cancelled,
         lambda ui: ui.tickets.timed_out,
         lambda ui: ui.stale_button,
+    ),
+    Case(
+        "tkreply",
+        _staff_reply,
+        "写下给居民的答复",
+        lambda ui: ui.tickets.cancelled,
+        None,
+        None,
+    ),
+    Case(
+        "tkmore",
+        _resident_more,
+        "要补充的内容",
+        lambda ui: ui.tickets.cancelled,
+        None,
+        None,
     ),
 ]
 BY_FLOW = pytest.mark.parametrize("case", CASES, ids=[c.flow for c in CASES])
@@ -212,6 +266,7 @@ async def started(server: RestartableBot, case: Case) -> tuple[Harness, FakeUser
     assert bot is not None
     user, prompt = await case.start(bot)
     assert case.first_prompt in prompt.content, prompt.content
+    await bot.settle()  # some flows write the draft after sending the prompt
     assert [c.flow.name for c in await bot.services.chats.open(user.id)] == [case.flow]
     return bot, user, prompt
 
@@ -251,17 +306,22 @@ async def test_cancel_ends_the_chat_and_the_next_message_is_a_question(
 async def test_an_idle_chat_is_dropped_with_its_flows_timed_out_text(
     server: RestartableBot, case: Case
 ) -> None:
-    bot, user, _prompt = await started(server, case)
+    bot, user, prompt = await started(server, case)
     [chat] = await bot.services.chats.open(user.id)
     bot.clock.advance(chat.flow.idle - timedelta(minutes=1))
     await sweep_now(bot)
     assert await rows(bot, user) == [case.flow]  # not yet
     bot.clock.advance(timedelta(minutes=2))
+    assert await bot.services.chats.open(user.id) == []  # gone for updates before the sweep
     before = len(bot.sent_to(user.id))
     await sweep_now(bot)
     assert await rows(bot, user) == []
     told = [m.source_text for m in bot.sent_to(user.id)[before:]]
     assert told == ([case.timed_out(bot.ui)] if case.timed_out else [])
+    if case.expired is not None:
+        [[button, *_], *_] = prompt.buttons()
+        answer = await bot.press(user, prompt, button["callback_data"])
+        assert answer["text"] == case.expired(bot.ui), button
     await an_ordinary_question(bot, user)
 
 
@@ -288,3 +348,9 @@ async def test_a_restart_keeps_the_chat(server: RestartableBot, case: Case) -> N
     bot = await server.restart()
     assert [c.flow.name for c in await bot.services.chats.open(user.id)] == [case.flow]
     assert (await bot.ask(user, "/cancel")).source_text == case.cancelled(bot.ui)
+
+
+async def test_every_flow_is_in_the_table(server: RestartableBot) -> None:
+    """A new guided chat joins these checks."""
+    assert server.harness is not None
+    assert sorted(server.harness.services.chats._flows) == sorted(c.flow for c in CASES)
