@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -120,9 +121,11 @@ class Conversation:
     async def save(self) -> None:
         await self.chats.write(self)
 
-    async def end(self) -> bool:
-        """Deletes the draft; False if it was already gone (ended elsewhere, or replaced)."""
-        return await self.chats.delete(self)
+    async def end(self, session: AsyncSession | None = None) -> bool:
+        """Deletes the draft; False if it was already gone (ended elsewhere, or replaced).
+        With `session`, in that transaction: a chat ends exactly when what it made is stored
+        (a registration, a report), or not at all."""
+        return await self.chats.delete(self, session)
 
     def button(self, label: str, action: str, *args: str | int) -> InlineKeyboardButton:
         """One of this chat's buttons: it carries the draft's token, then the action."""
@@ -225,11 +228,13 @@ class Conversations:
                     session=session, telegram_id=chat.user_id, flows=prompts
                 )
 
-    async def delete(self, chat: Conversation) -> bool:
-        async with self.db.session() as session:
-            return await repo.delete_draft(
-                session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
-            )
+    async def delete(self, chat: Conversation, session: AsyncSession | None = None) -> bool:
+        if session is None:
+            async with self.db.session() as own:
+                return await self.delete(chat, own)
+        return await repo.delete_draft(
+            session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
+        )
 
     async def take_idle(self) -> list[tuple[Flow, int]]:
         """Deletes the drafts idle too long; returns each one's flow and person."""

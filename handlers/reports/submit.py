@@ -13,7 +13,6 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
-from handlers.reports.chat import FLOW
 from handlers.reports.view import (
     AUDIENCE,
     DATE,
@@ -29,7 +28,6 @@ from handlers.reports.view import (
     Data,
     ReportButton,
 )
-from storage.drafts import delete_draft
 from storage.reports import ReportData, report_by_key
 
 log = logging.getLogger(__name__)
@@ -75,7 +73,7 @@ async def on_submit(
         return
     correcting = chat.data.get("report_id")
     async with services.db.session() as session:
-        await delete_draft(session=session, flow=FLOW, telegram_id=chat.user_id, token=chat.token)
+        await chat.end(session)
         done = await submit(
             session=session,
             volunteer_id=chat.user_id,
