@@ -1,9 +1,12 @@
 """One way to hold a guided chat.
 
-Every guided chat (registration, /report, /broadcast, the /scheduled and /campaigns edits) is a
-`Flow`: named steps, each saying which typed text, shared location, photo, contact, other message
-or buttons it takes. A person's open chat is a draft row (storage.drafts) holding its step, its
-answers and the token its buttons carry. `route` reads the row on every update, so after a
+Every guided chat (registration and profile edits, /report, /broadcast, the /scheduled and
+/campaigns edits, /contest creation, the legal-aid pre-check, the adviser lookup, a resident's
+message to a desk and the one-question ticket prompts) is a `Flow`, and
+tests/e2e/test_guided_chats.py runs each through the same checks. A flow has named steps, each
+saying which typed text, shared location, photo, contact, other message or buttons it takes. A
+person's open chat is a draft row (storage.drafts) holding its step, its answers and the token
+its buttons carry. `route` reads the row on every update, so after a
 restart, or with another process serving the bot, the chat goes on exactly where the person is:
 
 - a button of a flow goes to that flow's draft; one carrying another token (an older message, a
