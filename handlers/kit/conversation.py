@@ -1,9 +1,12 @@
 """One way to hold a guided chat.
 
-Every guided chat (registration, /report, /broadcast, the /scheduled and /campaigns edits) is a
-`Flow`: named steps, each saying which typed text, shared location, photo, contact, other message
-or buttons it takes. A person's open chat is a draft row (storage.drafts) holding its step, its
-answers and the token its buttons carry. `route` reads the row on every update, so after a
+Every guided chat (registration and profile edits, /report, /broadcast, the /scheduled and
+/campaigns edits, /contest creation, the legal-aid pre-check, the adviser lookup, a resident's
+message to a desk and the one-question ticket prompts) is a `Flow`, and
+tests/e2e/test_guided_chats.py runs each through the same checks. A flow has named steps, each
+saying which typed text, shared location, photo, contact, other message or buttons it takes. A
+person's open chat is a draft row (storage.drafts) holding its step, its answers and the token
+its buttons carry. `route` reads the row on every update, so after a
 restart, or with another process serving the bot, the chat goes on exactly where the person is:
 
 - a button of a flow goes to that flow's draft; one carrying another token (an older message, a
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -120,9 +124,11 @@ class Conversation:
     async def save(self) -> None:
         await self.chats.write(self)
 
-    async def end(self) -> bool:
-        """Deletes the draft; False if it was already gone (ended elsewhere, or replaced)."""
-        return await self.chats.delete(self)
+    async def end(self, session: AsyncSession | None = None) -> bool:
+        """Deletes the draft; False if it was already gone (ended elsewhere, or replaced).
+        With `session`, in that transaction: a chat ends exactly when what it made is stored
+        (a registration, a report), or not at all."""
+        return await self.chats.delete(self, session)
 
     def button(self, label: str, action: str, *args: str | int) -> InlineKeyboardButton:
         """One of this chat's buttons: it carries the draft's token, then the action."""
@@ -225,11 +231,13 @@ class Conversations:
                     session=session, telegram_id=chat.user_id, flows=prompts
                 )
 
-    async def delete(self, chat: Conversation) -> bool:
-        async with self.db.session() as session:
-            return await repo.delete_draft(
-                session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
-            )
+    async def delete(self, chat: Conversation, session: AsyncSession | None = None) -> bool:
+        if session is None:
+            async with self.db.session() as own:
+                return await self.delete(chat, own)
+        return await repo.delete_draft(
+            session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
+        )
 
     async def take_idle(self) -> list[tuple[Flow, int]]:
         """Deletes the drafts idle too long; returns each one's flow and person."""

@@ -13,7 +13,6 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
-from handlers.reports.chat import FLOW
 from handlers.reports.view import (
     AUDIENCE,
     DATE,
@@ -29,7 +28,6 @@ from handlers.reports.view import (
     Data,
     ReportButton,
 )
-from storage.drafts import delete_draft
 from storage.reports import ReportData, report_by_key
 
 log = logging.getLogger(__name__)
@@ -75,7 +73,7 @@ async def on_submit(
         return
     correcting = chat.data.get("report_id")
     async with services.db.session() as session:
-        await delete_draft(session=session, flow=FLOW, telegram_id=chat.user_id, token=chat.token)
+        await chat.end(session)
         done = await submit(
             session=session,
             volunteer_id=chat.user_id,
@@ -114,7 +112,8 @@ async def on_ended(
     current: Conversation | None,
 ) -> None:
     """A button of a report draft that is gone: 提交 again says which report it became; with
-    no report open, how to start one; under another open report, that it has expired."""
+    no report open, how to start one; under another open report, that it has expired. Each is
+    an alert, as every guided chat answers its buttons once it has ended: nothing is sent."""
     texts, report = ctx.services.ui.volunteers, None
     if action == ReportButton.SUBMIT:
         key = submission_key(user_id(update), token)
@@ -123,8 +122,7 @@ async def on_ended(
     if report is not None:
         await acknowledge(update, texts.report_already_submitted.format(id=report.id))
     elif current is None:
-        await acknowledge(update)
-        await reply_html(update, texts.report_none)
+        await acknowledge(update, texts.report_none, alert=True)
     else:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
 

@@ -11,7 +11,6 @@ from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private
 from handlers.volunteers.chat import CODE, FLOW, NAME, ORG, PHONE, PLACE, TOWN, show
-from storage.drafts import delete_draft
 from storage.volunteers import (
     InviteStatus,
     VolunteerProfile,
@@ -82,7 +81,7 @@ async def finish_registration(update: Update, ctx: PufaContext, chat: Conversati
             profile=profile,
             now=ctx.services.now(),
         )
-        await delete_draft(session=session, flow=FLOW, telegram_id=chat.user_id)
+        await chat.end(session)
     if status is not InviteStatus.OK:
         problem = getattr(texts.invite_problems, status.value)
         await reply_html(update, problem, ReplyKeyboardRemove())

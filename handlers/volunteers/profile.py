@@ -15,7 +15,6 @@ from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.chat import FLOW, ORDER, PLACE, TOWN, show
-from storage.drafts import delete_draft
 from storage.models import Volunteer
 from storage.reports import own_totals
 from storage.volunteers import get_volunteer, update_profile
@@ -88,7 +87,7 @@ async def save_profile(update: Update, ctx: PufaContext, chat: Conversation, ste
             await update_profile(
                 session=session, telegram_id=chat.user_id, field=field, value=chat.data[field]
             )
-        await delete_draft(session=session, flow=FLOW, telegram_id=chat.user_id)
+        await chat.end(session)
         volunteer = await get_volunteer(session=session, telegram_id=chat.user_id)
     texts = ctx.services.ui.volunteers
     if volunteer is None:

@@ -133,8 +133,8 @@ async def test_cancel_and_deleteme_mid_report(bot_with_admins: Harness) -> None:
     async with bot.services.db.session() as session:
         assert await session.get(Volunteer, user.id) is None
         assert await session.get(Person, user.id) is None
-    [reply] = await press(bot, user, types, "宪法宣传")  # the open draft went too
-    assert "没有进行中的报告" in (reply.text or "")
+    answer = await bot.press(user, types, types.find_button("宪法宣传")["callback_data"])
+    assert answer["text"] == bot.ui.volunteers.report_none  # the open draft went too
 
 
 async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:

@@ -1,0 +1,356 @@
+"""Every guided chat behaves alike (issue 9 §3): /cancel ends it and the next message is an
+ordinary question; idle past its flow's timeout it is dropped by the sweep, with the flow's
+timed-out text or quietly; its buttons pressed after it ended answer as expired and change
+nothing; a restart of the bot keeps it where it was.
+
+Each flow is started as the person it is for (a resident, a volunteer registering or
+registered, the coordinator ADMIN_ID, a desk's staff member) and run through the same checks;
+the sweep, a job every minute in production, is run at once after the clock is moved.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from content.ui import UiTexts
+from local_api import FakeUser, SentMessage
+from storage.drafts import drafts_of
+from tests.broadcasting import add_subscribers
+from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
+from tests.e2e.test_precheck import open_check
+from tests.e2e.ticket_steps import (
+    OTHER_TOWN,
+    STAFF,
+    STAFF_OTHER_DESK,
+    TOWN,
+    after,
+    desk_message,
+    desks_library,
+    group,
+    leave_message,
+)
+from tests.e2e.volunteer_steps import invite, register, say
+
+USER = 8_600_001  # the resident or volunteer each flow is run as
+BYSTANDER = 8_600_002  # asks the same question with no chat open
+QUESTION = "拖欠工资怎么办"
+
+
+async def _join(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """Registration, at its town step (the name step has no buttons)."""
+    code = await invite(bot)
+    user = bot.api.user(USER, "李四")
+    bot.api.send_command(user, f"/start join_{code}")
+    await bot.api.wait_for_messages(user.id)
+    [ask_place] = await say(bot, user, "李四")
+    assert ask_place.buttons(), ask_place.content
+    return user, ask_place
+
+
+async def _report(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    user = bot.api.user(USER, "张三")
+    await register(bot, user, await invite(bot, "城关镇"))
+    return user, await bot.ask(user, "/report")
+
+
+async def _broadcast(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    return admin, await bot.ask(admin, "/broadcast")
+
+
+async def _scheduled_edit(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """/scheduled → 📝 of a broadcast scheduled for tomorrow."""
+    await add_subscribers(bot.services.db, [BYSTANDER + 1])
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    await bot.ask(admin, "/broadcast")
+    audience = await bot.ask(admin, "本周六普法讲座")
+    await bot.tap(admin, audience, "👥 所有订阅者")
+    bot.api.send_text(admin, "明天上午9点")
+    _preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    await bot.tap(admin, confirm, "✅ 确认发送")
+    listing = await bot.ask(admin, "/scheduled")
+    label = next(x for x in listing.button_labels() if x.startswith("📝 改内容"))
+    return admin, await bot.tap(admin, listing, label)
+
+
+async def _campaign_edit(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """/campaigns → a campaign → 📅 its dates this year."""
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    overview = await bot.ask(admin, "/campaigns")
+    label = next(x for x in overview.button_labels() if x.startswith("国家网络安全宣传周"))
+    detail = await bot.tap(admin, overview, label)
+    dates = next(x for x in detail.button_labels() if x.startswith("📅"))
+    return admin, await bot.tap(admin, detail, dates)
+
+
+async def _contest(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    listing = await bot.ask(admin, "/contest")
+    return admin, await bot.tap(admin, listing, bot.ui.quiz.new_button)
+
+
+async def _precheck(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    user = bot.api.user(USER)
+    return user, await open_check(bot, user)
+
+
+async def _adviser(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    user = bot.api.user(USER)
+    return user, await bot.ask(user, "/adviser")
+
+
+async def _ticket(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    user = bot.api.user(USER)
+    help_message = await bot.ask(user, "/help")
+    return user, await bot.tap(user, help_message, bot.ui.tickets.leave_button)
+
+
+async def _sent_ticket(bot: Harness, town: str, desk_chat: int) -> SentMessage:
+    """A resident's message, as the desk's chat sees it."""
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(USER), "公司拖欠我三个月工资，怎么办？", town=town)
+    return await desk_message(bot, mark, desk_chat)
+
+
+async def _staff_reply(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """回复 in the private chat of a desk's staff member: a prompt for the answer."""
+    staff = bot.api.user(STAFF_OTHER_DESK)
+    ticket = await _sent_ticket(bot, OTHER_TOWN, staff.id)
+    return staff, await bot.tap(staff, ticket, bot.ui.tickets.reply_button)
+
+
+async def _resident_more(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """The resident's 补充 under the desk's answer: a prompt for the follow-up."""
+    desk, staff = group(bot), bot.api.user(STAFF)
+    ticket = await _sent_ticket(bot, TOWN, desk.id)
+    prompt = await bot.tap(staff, ticket, bot.ui.tickets.reply_button)
+    mark = after(bot)
+    bot.api.send_text(staff, "请带上劳动合同。", chat=desk, reply_to=prompt.message_id)
+    [answer] = await bot.api.wait_for_messages(USER, after=mark)
+    await bot.api.wait_for_messages(desk.id, after=mark)
+    resident = bot.api.user(USER)
+    return resident, await bot.tap(resident, answer, bot.ui.tickets.more_button)
+
+
+Text = Callable[[UiTexts], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One flow: how it starts (the person and the prompt whose buttons it carries) and what
+    it says when cancelled and when timed out (None: it ends quietly)."""
+
+    flow: str
+    start: Callable[[Harness], Awaitable[tuple[FakeUser, SentMessage]]]
+    first_prompt: str  # a part of the prompt `start` returns
+    cancelled: Text
+    timed_out: Text | None
+    # The answer to one of its buttons pressed after it ended (None: a flow without buttons).
+    expired: Text | None
+
+
+CASES = [
+    Case(
+        "register",
+        _join,
+        "乡镇",
+        lambda ui: ui.volunteers.join_cancelled,
+        None,
+        lambda ui: ui.stale_button,
+    ),
+    Case(
+        "report",
+        _report,
+        "类型",
+        lambda ui: ui.volunteers.report_cancelled,
+        lambda ui: ui.volunteers.report_timed_out,
+        lambda ui: ui.volunteers.report_none,
+    ),
+    Case(
+        "broadcast",
+        _broadcast,
+        "新建通知",
+        lambda ui: ui.broadcasts.cancelled_draft,
+        None,
+        lambda ui: ui.broadcasts.stale_draft,
+    ),
+    Case(
+        "scheduled-edit",
+        _scheduled_edit,
+        "#",
+        lambda ui: ui.broadcasts.edit_cancelled,
+        None,
+        None,
+    ),
+    Case(
+        "campaign-edit",
+        _campaign_edit,
+        "例如",
+        lambda ui: ui.broadcasts.edit_cancelled,
+        None,
+        None,
+    ),
+    Case(
+        "contest",
+        _contest,
+        "新建竞赛",
+        lambda ui: ui.quiz.cancelled,
+        lambda ui: ui.quiz.timed_out,
+        lambda ui: ui.stale_button,
+    ),
+    Case(
+        "precheck",
+        _precheck,
+        "第 1 题",
+        lambda ui: ui.residents.check_cancelled,
+        None,
+        lambda ui: ui.stale_button,
+    ),
+    Case(
+        "adviser",
+        _adviser,
+        "法律顾问",
+        lambda ui: ui.residents.adviser_cancelled,
+        None,
+        lambda ui: ui.stale_button,
+    ),
+    Case(
+        "ticket",
+        _ticket,
+        "留言给工作人员",
+        lambda ui: ui.tickets.cancelled,
+        lambda ui: ui.tickets.timed_out,
+        lambda ui: ui.stale_button,
+    ),
+    Case(
+        "tkreply",
+        _staff_reply,
+        "写下给居民的答复",
+        lambda ui: ui.tickets.cancelled,
+        None,
+        None,
+    ),
+    Case(
+        "tkmore",
+        _resident_more,
+        "要补充的内容",
+        lambda ui: ui.tickets.cancelled,
+        None,
+        None,
+    ),
+]
+BY_FLOW = pytest.mark.parametrize("case", CASES, ids=[c.flow for c in CASES])
+WITH_BUTTONS = pytest.mark.parametrize(
+    "case", [c for c in CASES if c.expired], ids=[c.flow for c in CASES if c.expired]
+)
+
+
+@pytest.fixture
+async def server(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[RestartableBot]:
+    """The coordinator ADMIN_ID, a desk residents can write to, no question throttle."""
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
+    ) as bot:
+        yield bot
+
+
+async def started(server: RestartableBot, case: Case) -> tuple[Harness, FakeUser, SentMessage]:
+    bot = server.harness
+    assert bot is not None
+    user, prompt = await case.start(bot)
+    assert case.first_prompt in prompt.content, prompt.content
+    await bot.settle()  # some flows write the draft after sending the prompt
+    assert [c.flow.name for c in await bot.services.chats.open(user.id)] == [case.flow]
+    return bot, user, prompt
+
+
+async def rows(bot: Harness, user: FakeUser) -> list[str]:
+    """The person's draft rows as stored (idle ones included)."""
+    async with bot.services.db.session() as session:
+        return [d.flow for d in await drafts_of(session=session, telegram_id=user.id)]
+
+
+async def an_ordinary_question(bot: Harness, user: FakeUser) -> None:
+    """A plain message gets what anyone with no chat open gets: the step did not take it."""
+    expected = await bot.ask(bot.api.user(BYSTANDER), QUESTION)
+    assert (await bot.ask(user, QUESTION)).content == expected.content
+
+
+async def sweep_now(bot: Harness) -> None:
+    """Runs the periodic sweep (every minute in production) at once."""
+    assert bot.app.job_queue is not None
+    [job] = bot.app.job_queue.get_jobs_by_name("chat-sweep")
+    await job.run(bot.app)
+
+
+@BY_FLOW
+async def test_cancel_ends_the_chat_and_the_next_message_is_a_question(
+    server: RestartableBot, case: Case
+) -> None:
+    bot, user, _prompt = await started(server, case)
+    cancelled = await bot.ask(user, "/cancel")
+    assert cancelled.source_text == case.cancelled(bot.ui)
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+    assert (await bot.ask(user, "/cancel")).source_text == bot.ui.volunteers.nothing_to_cancel
+
+
+@BY_FLOW
+async def test_an_idle_chat_is_dropped_with_its_flows_timed_out_text(
+    server: RestartableBot, case: Case
+) -> None:
+    bot, user, prompt = await started(server, case)
+    [chat] = await bot.services.chats.open(user.id)
+    bot.clock.advance(chat.flow.idle - timedelta(minutes=1))
+    await sweep_now(bot)
+    assert await rows(bot, user) == [case.flow]  # not yet
+    bot.clock.advance(timedelta(minutes=2))
+    assert await bot.services.chats.open(user.id) == []  # gone for updates before the sweep
+    before = len(bot.sent_to(user.id))
+    await sweep_now(bot)
+    assert await rows(bot, user) == []
+    told = [m.source_text for m in bot.sent_to(user.id)[before:]]
+    assert told == ([case.timed_out(bot.ui)] if case.timed_out else [])
+    if case.expired is not None:
+        [[button, *_], *_] = prompt.buttons()
+        answer = await bot.press(user, prompt, button["callback_data"])
+        assert answer["text"] == case.expired(bot.ui), button
+    await an_ordinary_question(bot, user)
+
+
+@WITH_BUTTONS
+async def test_a_button_pressed_after_the_chat_ended_is_expired(
+    server: RestartableBot, case: Case
+) -> None:
+    bot, user, prompt = await started(server, case)
+    await bot.ask(user, "/cancel")
+    assert case.expired is not None
+    for row in prompt.buttons():
+        for button in row:
+            before = len(bot.sent_to(user.id))
+            answer = await bot.press(user, prompt, button["callback_data"])
+            assert answer["text"] == case.expired(bot.ui) and answer["show_alert"], button
+            assert await rows(bot, user) == []
+            await bot.settle()
+            assert bot.sent_to(user.id)[before:] == [], button
+
+
+@BY_FLOW
+async def test_a_restart_keeps_the_chat(server: RestartableBot, case: Case) -> None:
+    bot, user, _prompt = await started(server, case)
+    bot = await server.restart()
+    assert [c.flow.name for c in await bot.services.chats.open(user.id)] == [case.flow]
+    assert (await bot.ask(user, "/cancel")).source_text == case.cancelled(bot.ui)
+
+
+async def test_every_flow_is_in_the_table(server: RestartableBot) -> None:
+    """A new guided chat joins these checks."""
+    assert server.harness is not None
+    assert sorted(server.harness.services.chats._flows) == sorted(c.flow for c in CASES)
