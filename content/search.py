@@ -51,6 +51,12 @@ EVIDENCE_RATIO = 1.6
 # A card scoring this many times the threshold needs fewer points (its own words, no cue).
 DECISIVE_RATIO = 3.0
 DECISIVE_POINTS = 2
+# A question under the threshold but at least LEAD_MIN_RATIO of it gets its best card when
+# that card scores LEAD_MARGIN times the runner-up and the question has LEAD_POINTS of legal
+# evidence for it (Gate.evidence): long, wordy questions are damped below the threshold.
+LEAD_MIN_RATIO = 0.7
+LEAD_MARGIN = 1.5
+LEAD_POINTS = 2
 # Case cards (以案释法) are a second kind of document with an index of their own, so adding
 # them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
 # offered when the question asks for one (a cue word) or matches it this well on its own.
@@ -218,7 +224,22 @@ class SearchIndex:
             threshold = self.threshold if strong else math.inf
         elif blocking or worded_outside:
             threshold = math.inf
+        elif ranked and self._clear_lead(candidates, text, words, ranked[0][0]):
+            threshold = min(self.threshold, candidates[0].score)
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
+
+    def _clear_lead(
+        self, candidates: list[Candidate], text: str, words: set[str], doc: int
+    ) -> bool:
+        """A question just under the threshold still gets its card when the card leads the
+        runner-up clearly and the question carries legal evidence for it (LEAD_*)."""
+        best = candidates[0].score
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        return (
+            best >= LEAD_MIN_RATIO * self.threshold
+            and best >= LEAD_MARGIN * runner_up
+            and self._gate.evidence(doc, text, words, []) >= LEAD_POINTS
+        )
 
     def with_outside(self, questions: Iterable[str]) -> "SearchIndex":
         """The same index with other out-of-scope sample questions (for cross-validation)."""
