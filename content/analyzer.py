@@ -115,6 +115,14 @@ class Analyzer:
             syllables.extend(self._pinyin.get(ch, "") if _HAN.match(ch) else "" for ch in token)
         return [f"{a} {b}" for a, b in pairwise(syllables) if a and b]
 
+    def spelling(self, text: str) -> str:
+        """Toneless pinyin of `text`, one syllable per Chinese character and '|' for anything
+        else, each followed by a space: 行政诉松 -> 'xing zheng su song '. A phrase's spelling
+        inside a question's (at a syllable's start) catches the phrase typed with a homophone."""
+        return "".join(
+            f"{self._pinyin.get(ch, ch)} " if _HAN.match(ch) else "| " for ch in normalize(text)
+        )
+
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), lower case, capped length."""

@@ -147,7 +147,7 @@ class SearchIndex:
         self._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
-        self._intents = Intents(self._cards, lexicon)
+        self._intents = Intents(self._cards, lexicon, self.analyzer)
         self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
         self._case_phrases = _phrase_postings(self._cases)
 

@@ -42,19 +42,32 @@ class Gate:
         return points + any(cue in text and free(cue) for cue in self._legal_cues)
 
 
+# Intent phrases this long or longer also match typed with homophones (see Intents).
+INTENT_SOUND_CHARS = 3
+
+
 class Intents:
     """Sibling cards share their topic words (a scam's tricks; what to do once scammed), so
     those words cannot tell them apart; what the asker wants can. When the best card has a
     sibling (lexicon `intents`) that a phrase in the question wants and the best card is not
-    wanted, the two swap places."""
+    wanted, the two swap places. A phrase of INTENT_SOUND_CHARS characters or more also counts
+    typed with homophones (立个遗瞩 for 立个遗嘱): its pinyin inside the question's."""
 
-    def __init__(self, cards: list[Card], lexicon: Lexicon) -> None:
+    def __init__(self, cards: list[Card], lexicon: Lexicon, analyzer: Analyzer) -> None:
         doc_of = {card.id: doc for doc, card in enumerate(cards)}
+        self._analyzer = analyzer
         self._groups = [
             {doc_of[card]: [normalize(p) for p in phrases] for card, phrases in group.items()}
             for group in lexicon.intents
             if set(group) <= set(doc_of)
         ]
+        self._spelled = {
+            phrase: analyzer.spelling(phrase)
+            for group in self._groups
+            for phrases in group.values()
+            for phrase in phrases
+            if len(phrase) >= INTENT_SOUND_CHARS
+        }
 
     def apply(self, text: str, scores: dict[int, float]) -> None:
         """Swap the best card's score with its wanted sibling's, in place (a sibling with no
@@ -62,10 +75,16 @@ class Intents:
         if not scores:
             return
         best = max(scores, key=lambda doc: scores[doc])
+        spelling = self._analyzer.spelling(text)
+
+        def says(phrase: str) -> bool:
+            sound = self._spelled.get(phrase)
+            return phrase in text or (sound is not None and f" {sound}" in f" {spelling}")
+
         for group in self._groups:
             if best not in group:
                 continue
-            wanted = [doc for doc, phrases in group.items() if any(p in text for p in phrases)]
+            wanted = [doc for doc, phrases in group.items() if any(map(says, phrases))]
             if wanted and best not in wanted:
                 sibling = max(wanted, key=lambda doc: scores.get(doc, 0.0))
                 former = scores.pop(sibling, 0.0)
