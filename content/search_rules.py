@@ -53,8 +53,9 @@ class Intents:
     """Sibling cards share their topic words (a scam's tricks; what to do once scammed), so
     those words cannot tell them apart; what the asker wants can. When the best card has a
     sibling (lexicon `intents`) that a phrase in the question wants and the best card is not
-    wanted, the two swap places. A best card in no group gives way the same way to a wanted
-    group card scoring at least INTENT_CLOSE_RATIO of it (一直不还 wants debt collection over
+    wanted, the two swap places. A best card in no group, or in one whose phrases the question
+    lacks, gives way the same way to a wanted card of another group scoring at least
+    INTENT_CLOSE_RATIO of it (一直不还 wants debt collection over
     a card that shares only the story's other words). A phrase of INTENT_SOUND_CHARS characters
     or more also counts typed with homophones (立个遗瞩 for 立个遗嘱): its pinyin inside the
     question's."""
@@ -93,7 +94,8 @@ class Intents:
             wanted = [doc for doc, phrases in group.items() if any(map(says, phrases))]
             if wanted and best not in wanted:
                 _swap(scores, best, max(wanted, key=lambda doc: scores.get(doc, 0.0)))
-            return
+            if wanted:
+                return
         near = INTENT_CLOSE_RATIO * scores[best]
         close = [
             doc
