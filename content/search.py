@@ -185,7 +185,7 @@ class SearchIndex:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
         so a long rambling question and a three-word one face a comparable threshold."""
         text = normalize(query)
-        words = set(self.analyzer.words(text))
+        words = set(self.analyzer.words(text, homophones=True))
         scores: defaultdict[int, float] = defaultdict(float)
         for postings, terms, weight in (
             (self._words, words, 1.0),
