@@ -1,7 +1,8 @@
 """Text analysis for search: jieba words with synonyms folded together, plus pinyin pairs.
 
 Residents type with pinyin input methods, so their typos are mostly homophones (公资 for 工资,
-离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table.
+离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table,
+and a question's word the dictionary does not know also counts as the term of ours it spells.
 """
 
 import contextlib
