@@ -18,6 +18,12 @@ Self-written questions: bench/self-questions.jsonl (same format), 111 written fr
 titles only and measured before the out-of-scope sample questions were added; the other half
 of that batch joined the dev set.
 
+Round-4 questions: bench/round4-questions.jsonl (same format), a batch of 279 (209 in scope, 70
+out of scope) written from card ids and titles only: colloquial and regional wording, typos
+and homophones, long stories, sibling cards, everyday questions outside the law. Measured once
+before any tuning (93.8% top-1, 95.7% fallback), then split by sha256("round4:" + text) % 2:
+the even half (122) joined the dev set, the odd half (157) stays here, run only to report.
+
 Cross-validation (`--dev --folds K`): content/outside.yaml is learnt from the dev set's out-of-
 scope questions, so the whole-dev figure flatters it. With --folds, the dev questions fall
 into K folds by a stable hash of their text, and each fold is answered by an index whose

@@ -1,7 +1,8 @@
 """Text analysis for search: jieba words with synonyms folded together, plus pinyin pairs.
 
 Residents type with pinyin input methods, so their typos are mostly homophones (公资 for 工资,
-离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table.
+离昏 for 离婚). Matching on toneless pinyin syllable pairs catches those without a typo table,
+and a question's word the dictionary does not know also counts as the term of ours it spells.
 """
 
 import contextlib
@@ -42,6 +43,8 @@ MIN_DICTIONARY_FREQ = 20
 # Frequency given to our own terms so the segmenter prefers them over splitting them.
 OWN_TERM_FREQ = 200_000
 MAX_QUERY_CHARS = 500
+# The longest stretch of an unknown word looked up as a homophone of one of our terms.
+HOMOPHONE_MAX_CHARS = 4
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]")
@@ -51,8 +54,10 @@ class Analyzer:
     def __init__(self, lexicon: Lexicon, own_terms: Iterable[str] = ()) -> None:
         self._canonical = {word: group[0] for group in lexicon.synonyms for word in group if group}
         self._stopwords = frozenset(lexicon.stopwords)
-        self._tokenizer = _build_tokenizer({*lexicon.terms, *self._canonical, *own_terms})
+        terms = {*lexicon.terms, *self._canonical, *own_terms}
+        self._tokenizer = _build_tokenizer(terms)
         self._pinyin = _load_pinyin()
+        self._by_sound = self._homophone_table(terms)
 
     def __getstate__(self) -> dict[str, object]:
         """For the on-disk index cache: the jieba tokenizer (it holds a lock) is stored as
@@ -67,16 +72,41 @@ class Analyzer:
         self.__dict__.update(state)
         self._tokenizer = _tokenizer(freq, total)
 
-    def words(self, text: str) -> list[str]:
-        """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped."""
+    def words(self, text: str, *, homophones: bool = False) -> list[str]:
+        """Search terms of `text`: segmented, synonyms folded, stopwords and noise dropped;
+        with `homophones` (a resident's question), also our terms that a word unknown to the
+        dictionary spells (赔尝 -> 赔偿)."""
+        tokens = list(self._search_tokens(normalize(text)))
+        if homophones:
+            tokens += [term for token in tokens for term in self._homophones(token)]
         terms = []
-        for token in self._search_tokens(normalize(text)):
+        for token in tokens:
             canonical = self._canonical.get(token, token)
             if canonical in self._stopwords or not _WORD.match(canonical):
                 continue
             if len(canonical) > 1 or token in self._canonical:
                 terms.append(canonical)
         return terms
+
+    def _homophone_table(self, terms: Iterable[str]) -> dict[str, str]:
+        """Spelling -> our term, for the terms of two or more Chinese characters whose
+        spelling no other term shares."""
+        owners: dict[str, set[str]] = {}
+        for term in terms:
+            if len(term) >= 2 and all(_HAN.match(ch) for ch in term):
+                owners.setdefault(self.spelling(term), set()).add(term)
+        return {sound: next(iter(t)) for sound, t in owners.items() if len(t) == 1}
+
+    def _homophones(self, word: str) -> Iterator[str]:
+        """Our terms that a word unknown to the dictionary spells, whole or in part: 赔尝 is
+        赔偿 typed with a homophone, 诉松要 holds 诉讼."""
+        if self._tokenizer.FREQ.get(word) or word in self._canonical or not _HAN.match(word):
+            return
+        for size in range(2, min(len(word), HOMOPHONE_MAX_CHARS) + 1):
+            for start in range(len(word) - size + 1):
+                term = self._by_sound.get(self.spelling(word[start : start + size]))
+                if term is not None:
+                    yield term
 
     def _search_tokens(self, text: str) -> Iterable[str]:
         """jieba's search-mode cut (each long word and the dictionary words inside it), except
@@ -114,6 +144,14 @@ class Analyzer:
                 continue
             syllables.extend(self._pinyin.get(ch, "") if _HAN.match(ch) else "" for ch in token)
         return [f"{a} {b}" for a, b in pairwise(syllables) if a and b]
+
+    def spelling(self, text: str) -> str:
+        """Toneless pinyin of `text`, one syllable per Chinese character and '|' for anything
+        else, each followed by a space: 行政诉松 -> 'xing zheng su song '. A phrase's spelling
+        inside a question's (at a syllable's start) catches the phrase typed with a homophone."""
+        return "".join(
+            f"{self._pinyin.get(ch, ch)} " if _HAN.match(ch) else "| " for ch in normalize(text)
+        )
 
 
 def normalize(text: str) -> str:

@@ -51,6 +51,12 @@ EVIDENCE_RATIO = 1.6
 # A card scoring this many times the threshold needs fewer points (its own words, no cue).
 DECISIVE_RATIO = 3.0
 DECISIVE_POINTS = 2
+# A question under the threshold but at least LEAD_MIN_RATIO of it gets its best card when
+# that card scores LEAD_MARGIN times the runner-up and the question has LEAD_POINTS of legal
+# evidence for it (Gate.evidence): long, wordy questions are damped below the threshold.
+LEAD_MIN_RATIO = 0.7
+LEAD_MARGIN = 1.5
+LEAD_POINTS = 2
 # Case cards (以案释法) are a second kind of document with an index of their own, so adding
 # them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
 # offered when the question asks for one (a cue word) or matches it this well on its own.
@@ -141,7 +147,7 @@ class SearchIndex:
         self._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
-        self._intents = Intents(self._cards, lexicon)
+        self._intents = Intents(self._cards, lexicon, self.analyzer)
         self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
         self._case_phrases = _phrase_postings(self._cases)
 
@@ -179,7 +185,7 @@ class SearchIndex:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
         so a long rambling question and a three-word one face a comparable threshold."""
         text = normalize(query)
-        words = set(self.analyzer.words(text))
+        words = set(self.analyzer.words(text, homophones=True))
         scores: defaultdict[int, float] = defaultdict(float)
         for postings, terms, weight in (
             (self._words, words, 1.0),
@@ -218,7 +224,22 @@ class SearchIndex:
             threshold = self.threshold if strong else math.inf
         elif blocking or worded_outside:
             threshold = math.inf
+        elif ranked and self._clear_lead(candidates, text, words, ranked[0][0]):
+            threshold = min(self.threshold, candidates[0].score)
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
+
+    def _clear_lead(
+        self, candidates: list[Candidate], text: str, words: set[str], doc: int
+    ) -> bool:
+        """A question just under the threshold still gets its card when the card leads the
+        runner-up clearly and the question carries legal evidence for it (LEAD_*)."""
+        best = candidates[0].score
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        return (
+            best >= LEAD_MIN_RATIO * self.threshold
+            and best >= LEAD_MARGIN * runner_up
+            and self._gate.evidence(doc, text, words, []) >= LEAD_POINTS
+        )
 
     def with_outside(self, questions: Iterable[str]) -> "SearchIndex":
         """The same index with other out-of-scope sample questions (for cross-validation)."""

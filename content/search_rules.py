@@ -42,37 +42,77 @@ class Gate:
         return points + any(cue in text and free(cue) for cue in self._legal_cues)
 
 
+# Intent phrases this long or longer also match typed with homophones (see Intents).
+INTENT_SOUND_CHARS = 3
+# A wanted group card this close to a best card in no group takes its place (see Intents).
+# Chosen on the dev questions (`python bench/answer_quality.py --dev --folds 5`).
+INTENT_CLOSE_RATIO = 0.8
+
+
 class Intents:
     """Sibling cards share their topic words (a scam's tricks; what to do once scammed), so
     those words cannot tell them apart; what the asker wants can. When the best card has a
     sibling (lexicon `intents`) that a phrase in the question wants and the best card is not
-    wanted, the two swap places."""
+    wanted, the two swap places. A best card in no group, or in one whose phrases the question
+    lacks, gives way the same way to a wanted card of another group scoring at least
+    INTENT_CLOSE_RATIO of it (一直不还 wants debt collection over
+    a card that shares only the story's other words). A phrase of INTENT_SOUND_CHARS characters
+    or more also counts typed with homophones (立个遗瞩 for 立个遗嘱): its pinyin inside the
+    question's."""
 
-    def __init__(self, cards: list[Card], lexicon: Lexicon) -> None:
+    def __init__(self, cards: list[Card], lexicon: Lexicon, analyzer: Analyzer) -> None:
         doc_of = {card.id: doc for doc, card in enumerate(cards)}
+        self._analyzer = analyzer
         self._groups = [
             {doc_of[card]: [normalize(p) for p in phrases] for card, phrases in group.items()}
             for group in lexicon.intents
             if set(group) <= set(doc_of)
         ]
+        self._spelled = {
+            phrase: analyzer.spelling(phrase)
+            for group in self._groups
+            for phrases in group.values()
+            for phrase in phrases
+            if len(phrase) >= INTENT_SOUND_CHARS
+        }
 
     def apply(self, text: str, scores: dict[int, float]) -> None:
-        """Swap the best card's score with its wanted sibling's, in place (a sibling with no
-        score of its own leaves the old best out)."""
+        """Swap the best card's score with its wanted sibling's (or close wanted card's), in
+        place; a card with no score of its own leaves the old best out."""
         if not scores:
             return
         best = max(scores, key=lambda doc: scores[doc])
+        spelling = self._analyzer.spelling(text)
+
+        def says(phrase: str) -> bool:
+            sound = self._spelled.get(phrase)
+            return phrase in text or (sound is not None and f" {sound}" in f" {spelling}")
+
         for group in self._groups:
             if best not in group:
                 continue
-            wanted = [doc for doc, phrases in group.items() if any(p in text for p in phrases)]
+            wanted = [doc for doc, phrases in group.items() if any(map(says, phrases))]
             if wanted and best not in wanted:
-                sibling = max(wanted, key=lambda doc: scores.get(doc, 0.0))
-                former = scores.pop(sibling, 0.0)
-                scores[sibling] = scores.pop(best)
-                if former > 0:
-                    scores[best] = former
-            return
+                _swap(scores, best, max(wanted, key=lambda doc: scores.get(doc, 0.0)))
+            if wanted:
+                return
+        near = INTENT_CLOSE_RATIO * scores[best]
+        close = [
+            doc
+            for group in self._groups
+            for doc, phrases in group.items()
+            if scores.get(doc, 0.0) >= near and any(map(says, phrases))
+        ]
+        if close:
+            _swap(scores, best, max(close, key=lambda doc: scores[doc]))
+
+
+def _swap(scores: dict[int, float], best: int, other: int) -> None:
+    """`other` takes the best score; the best card takes `other`'s (none if it had none)."""
+    former = scores.pop(other, 0.0)
+    scores[other] = scores.pop(best)
+    if former > 0:
+        scores[best] = former
 
 
 class Contest:

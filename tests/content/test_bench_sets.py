@@ -16,12 +16,14 @@ OWN_FORMAT_SETS = (
     "fresh-questions.jsonl",
     "dev-questions.jsonl",
     "self-questions.jsonl",
+    "round4-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
     "holdout-questions.jsonl",
     "fresh-questions.jsonl",
     "self-questions.jsonl",
+    "round4-questions.jsonl",
 )
 
 

@@ -2,7 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from content.loader import Library
 from content.search import SearchIndex
+from content.search_rules import Intents
 
 
 @pytest.mark.parametrize(
@@ -36,8 +38,16 @@ def test_homophone_typos_rank_the_right_card_first(
     assert result.matched or card_id in [c.card_id for c in result.suggestions]
 
 
+def test_a_word_unknown_to_the_dictionary_counts_as_the_term_it_spells(
+    index: SearchIndex,
+) -> None:
+    """赔尝 is 赔偿 typed with a homophone; the question's words have it, a card's do not."""
+    assert "赔偿" in index.analyzer.words("我能要哪些赔尝", homophones=True)
+    assert "赔偿" not in index.analyzer.words("我能要哪些赔尝")
+
+
 def test_near_misses_are_offered_as_suggestions_not_answers(index: SearchIndex) -> None:
-    result = index.search("老板欠我公资")
+    result = index.search("老板欠我")
     assert not result.matched
     assert "unpaid-wages" in [c.card_id for c in result.suggestions]
 
@@ -139,6 +149,20 @@ def test_what_the_asker_wants_separates_sibling_cards(
     result = index.search(question)
     assert result.matched
     assert result.best is not None and result.best.card_id == card_id
+
+
+def test_an_intent_phrase_typed_with_a_homophone_still_counts(
+    library: Library, index: SearchIndex
+) -> None:
+    """行政诉松 is 行政诉讼 typed with a homophone: it still wants litigation."""
+    cards = list(library.cards.values())
+    doc = {card.id: n for n, card in enumerate(cards)}
+    intents = Intents(cards, library.lexicon, index.analyzer)
+    for question, wanted in (("罚款不服想提起行政诉松", "admin-litigation"), ("罚款不服", None)):
+        scores = {doc["admin-reconsideration"]: 10.0, doc["admin-litigation"]: 9.0}
+        intents.apply(question, scores)
+        best = max(scores, key=lambda n: scores[n])
+        assert best == doc[wanted or "admin-reconsideration"]
 
 
 def test_a_question_worded_like_a_sample_question_finds_that_card(index: SearchIndex) -> None:
