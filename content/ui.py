@@ -66,6 +66,7 @@ class UiTexts(Texts):
     card_not_found: str
     deep_link_unknown: str
     stale_button: str
+    chat_timed_out: str  # a guided chat without a text of its own ended for lack of replies
     legal_aid_prompt: str
     share_location_button: str
     pick_town_button: str

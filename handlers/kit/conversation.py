@@ -15,8 +15,8 @@ restart, or with another process serving the bot, the chat goes on exactly where
 - typed text and other messages in a private chat go to the person's most recently touched
   draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
 - commands are left to the command handlers, except /cancel, which ends the newest draft;
-- a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and, where the
-  flow has a `timed_out` text, tells the person;
+- a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
+  person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
 - first of all, a reply to one of the bot's messages (in any chat) goes to the feature that
   knows that message (`Services.hooks.reply_to_bot`), such as a ticket's exchange.
@@ -96,7 +96,8 @@ class Flow:
     wrong_input: OnMessage  # a message the current step does not take
     cancelled: OnMessage  # after /cancel (the draft is already gone)
     anywhere: Mapping[str, OnButton] = field(default_factory=dict)  # buttons of every step
-    timed_out: Callable[[Services], str] | None = None  # what to tell; None: end quietly
+    # What to tell when it ends for lack of replies; None: the kit's general text.
+    timed_out: Callable[[Services], str] | None = None
     ended: OnEnded | None = None
     role: Role | None = None  # volunteers' or coordinators' chats: checked at every update
     # A one-question prompt (a new time, a new text): any other chat of the person that moves
@@ -380,13 +381,13 @@ async def cancel_button(
 
 
 async def sweep(ctx: PufaContext) -> None:
-    """The periodic job: drafts idle too long go; where the flow says so, the person is told."""
+    """The periodic job: drafts idle too long go, and the person is told (in the flow's own
+    words where it has them)."""
     services = ctx.services
     for flow, user_id in await services.chats.take_idle():
-        if flow.timed_out is None:
-            continue
+        told = flow.timed_out(services) if flow.timed_out else services.ui.chat_timed_out
         try:
-            await ctx.bot.send_message(user_id, flow.timed_out(services))
+            await ctx.bot.send_message(user_id, told)
         except TelegramError:
             log.warning("could not tell user %s their %s draft timed out", user_id, flow.name)
 

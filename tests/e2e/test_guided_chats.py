@@ -317,7 +317,7 @@ async def test_an_idle_chat_is_dropped_with_its_flows_timed_out_text(
     await sweep_now(bot)
     assert await rows(bot, user) == []
     told = [m.source_text for m in bot.sent_to(user.id)[before:]]
-    assert told == ([case.timed_out(bot.ui)] if case.timed_out else [])
+    assert told == [case.timed_out(bot.ui) if case.timed_out else bot.ui.chat_timed_out]
     if case.expired is not None:
         [[button, *_], *_] = prompt.buttons()
         answer = await bot.press(user, prompt, button["callback_data"])
