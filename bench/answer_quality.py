@@ -24,6 +24,13 @@ and homophones, long stories, sibling cards, everyday questions outside the law.
 before any tuning (93.8% top-1, 95.7% fallback), then split by sha256("round4:" + text) % 2:
 the even half (122) joined the dev set, the odd half (157) stays here, run only to report.
 
+Round-5 questions: bench/round5-questions.jsonl (same format), a batch of 214 (113 in scope, 101
+out of scope) written from card ids and titles only: residents' long colloquial stories without
+legal terms, and everyday asks that share words with legal topics (money, family, land, work,
+phones, shops, school, hospital, offices). Measured once before any tuning (82.3% top-1, 85.1%
+fallback), then split by sha256("round5:" + text) % 2: the even half (105) joined the dev set,
+the odd half (109: 55 in, 54 out) stays here, run only to report.
+
 Cross-validation (`--dev --folds K`): content/outside.yaml is learnt from the dev set's out-of-
 scope questions, so the whole-dev figure flatters it. With --folds, the dev questions fall
 into K folds by a stable hash of their text, and each fold is answered by an index whose

@@ -53,7 +53,8 @@ DECISIVE_RATIO = 3.0
 DECISIVE_POINTS = 2
 # A question under the threshold but at least LEAD_MIN_RATIO of it gets its best card when
 # that card scores LEAD_MARGIN times the runner-up and the question has LEAD_POINTS of legal
-# evidence for it (Gate.evidence): long, wordy questions are damped below the threshold.
+# evidence for it (Gate.evidence, plus one for a phrase saying what the asker wants from that
+# card, Intents.wants): long, wordy questions are damped below the threshold.
 LEAD_MIN_RATIO = 0.7
 LEAD_MARGIN = 1.5
 LEAD_POINTS = 2
@@ -232,13 +233,15 @@ class SearchIndex:
         self, candidates: list[Candidate], text: str, words: set[str], doc: int
     ) -> bool:
         """A question just under the threshold still gets its card when the card leads the
-        runner-up clearly and the question carries legal evidence for it (LEAD_*)."""
+        runner-up clearly and the question carries legal evidence for it, an intent phrase of
+        the card counting as one point (LEAD_*)."""
         best = candidates[0].score
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         return (
             best >= LEAD_MIN_RATIO * self.threshold
             and best >= LEAD_MARGIN * runner_up
-            and self._gate.evidence(doc, text, words, []) >= LEAD_POINTS
+            and self._gate.evidence(doc, text, words, []) + self._intents.wants(doc, text)
+            >= LEAD_POINTS
         )
 
     def with_outside(self, questions: Iterable[str]) -> "SearchIndex":

@@ -2,7 +2,7 @@
 when strong legal evidence overrides that), which of two sibling cards the asker wants, and
 that contesting an official act is a question for the reconsideration/litigation cards."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from content.analyzer import Analyzer, normalize
 from content.models import Card, Lexicon
@@ -76,18 +76,27 @@ class Intents:
             if len(phrase) >= INTENT_SOUND_CHARS
         }
 
-    def apply(self, text: str, scores: dict[int, float]) -> None:
-        """Swap the best card's score with its wanted sibling's (or close wanted card's), in
-        place; a card with no score of its own leaves the old best out."""
-        if not scores:
-            return
-        best = max(scores, key=lambda doc: scores[doc])
+    def _says(self, text: str) -> Callable[[str], bool]:
         spelling = self._analyzer.spelling(text)
 
         def says(phrase: str) -> bool:
             sound = self._spelled.get(phrase)
             return phrase in text or (sound is not None and f" {sound}" in f" {spelling}")
 
+        return says
+
+    def wants(self, doc: int, text: str) -> bool:
+        """Whether `text` has one of the intent phrases of card `doc`."""
+        says = self._says(text)
+        return any(any(map(says, group.get(doc, ()))) for group in self._groups)
+
+    def apply(self, text: str, scores: dict[int, float]) -> None:
+        """Swap the best card's score with its wanted sibling's (or close wanted card's), in
+        place; a card with no score of its own leaves the old best out."""
+        if not scores:
+            return
+        best = max(scores, key=lambda doc: scores[doc])
+        says = self._says(text)
         for group in self._groups:
             if best not in group:
                 continue

@@ -17,6 +17,7 @@ OWN_FORMAT_SETS = (
     "dev-questions.jsonl",
     "self-questions.jsonl",
     "round4-questions.jsonl",
+    "round5-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -24,6 +25,7 @@ TEST_SETS = (
     "fresh-questions.jsonl",
     "self-questions.jsonl",
     "round4-questions.jsonl",
+    "round5-questions.jsonl",
 )
 
 

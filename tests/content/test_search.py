@@ -165,6 +165,18 @@ def test_an_intent_phrase_typed_with_a_homophone_still_counts(
         assert best == doc[wanted or "admin-reconsideration"]
 
 
+def test_an_intent_phrase_says_what_a_card_is_wanted_for(
+    library: Library, index: SearchIndex
+) -> None:
+    """跑外地 wants debt collection: it counts as evidence for that card, not for its siblings."""
+    cards = list(library.cards.values())
+    doc = {card.id: n for n, card in enumerate(cards)}
+    intents = Intents(cards, library.lexicon, index.analyzer)
+    assert intents.wants(doc["debt-collection"], "借钱的人跑外地去了")
+    assert not intents.wants(doc["loan-iou"], "借钱的人跑外地去了")
+    assert not intents.wants(doc["debt-collection"], "借钱给亲戚")
+
+
 def test_a_question_worded_like_a_sample_question_finds_that_card(index: SearchIndex) -> None:
     """过了三年还能起诉吗 is a limitation-period alias; its words alone favour civil-lawsuit."""
     result = index.search("过了三年还能起诉不")
