@@ -102,8 +102,21 @@ def build_application(
     app: PufaApplication = builder.application_class(
         PufaApplication, kwargs={"services": services}
     ).build()
+    _late_jobs_still_run(app)
     _register(app, services, settings)
     return app
+
+
+def _late_jobs_still_run(app: PufaApplication) -> None:
+    """APScheduler skips a job more than a second late, as it may be on a busy machine: the
+    day's report digest, or the catch-up of reports a crash left unannounced, would be lost.
+    Here a late job runs however late; a repeating one that missed several times runs once."""
+    if app.job_queue is None:
+        return
+    app.job_queue.scheduler.configure(
+        job_defaults={"misfire_grace_time": None, "coalesce": True},
+        **app.job_queue.scheduler_configuration,
+    )
 
 
 def _register(app: PufaApplication, services: Services, settings: Settings) -> None:
