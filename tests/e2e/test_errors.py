@@ -135,6 +135,13 @@ async def test_errors_in_groups_are_logged_but_not_announced(
     group, user = bot.api.group(-1002000), bot.api.user(2005)
     bot.api.fail_method("sendMessage", times=1)
     bot.api.send_text(user, "@pufa_demo_bot 借钱不还怎么办", chat=group)
+
+    def refused() -> list[str]:
+        return [str(c.params.get("chat_id")) for c in bot.api.calls if c.status == 400]
+
+    # The reply takes the one failure (not settle()'s own /start, handled alongside it).
+    await bot.api.wait_until(lambda: bool(refused()), "the refused reply")
     await bot.settle()
+    assert refused() == [str(group.id)]
     assert bot.api.messages_to(group.id) == []
     assert len(logged_errors(caplog)) == 1
