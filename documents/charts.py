@@ -29,6 +29,8 @@ KNOWN_CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 MAX_SERIES = 8
+# File names of the CJK fonts Debian and others ship (wqy-microhei.ttc, NotoSansCJK-*.ttc ...).
+_CJK_FILE = re.compile(r"wqy|NotoSansCJK|NotoSerifCJK|SourceHanSans|DroidSansFallback", re.I)
 
 
 @cache
@@ -42,7 +44,10 @@ def find_cjk_font(explicit: Path | None = None) -> Path | None:
     for family in KNOWN_CJK_FAMILIES:
         if family in by_family:
             return Path(by_family[family])
-    return None
+    # matplotlib keeps its font list from the first run: a font installed since then is only
+    # found on the disk itself.
+    on_disk = [Path(name) for name in font_manager.findSystemFonts()]
+    return next((path for path in sorted(on_disk) if _CJK_FILE.search(path.name)), None)
 
 
 def ascii_label(text: str) -> str:
