@@ -69,22 +69,21 @@ async def add_broadcast(*, session: AsyncSession, broadcast: Broadcast) -> Broad
 async def add_broadcasts(
     *, session: AsyncSession, broadcasts: Sequence[Broadcast]
 ) -> list[Broadcast]:
-    """Inserts those of `broadcasts` (each with a `dedupe_key`) not stored yet, in one flush;
-    returns the ones inserted. If another process inserts some of them meanwhile, falls
-    back to one at a time (copies, since a failed flush leaves the originals unusable)."""
-    stored = await find_by_keys(session=session, keys=[b.dedupe_key or "" for b in broadcasts])
-    fresh = [b for b in broadcasts if b.dedupe_key not in stored]
-    if not fresh:
+    """Inserts `broadcasts` (each with a `dedupe_key`, found not stored by the caller, see
+    `find_by_keys`) in one flush; returns the ones inserted. If some key is stored after all
+    (another process, or twice in the batch), falls back to one at a time, skipping those
+    (copies, since a failed flush leaves the originals unusable)."""
+    if not broadcasts:
         return []
-    copies = [Broadcast.model_validate(b.model_dump()) for b in fresh]
+    copies = [Broadcast.model_validate(b.model_dump()) for b in broadcasts]
     try:
         async with session.begin_nested():
-            session.add_all(fresh)
+            session.add_all(broadcasts)
             await session.flush()
     except IntegrityError:  # a concurrent insert of some key won
         added = [await add_broadcast(session=session, broadcast=b) for b in copies]
         return [row for row in added if row is not None]
-    return fresh
+    return list(broadcasts)
 
 
 async def find_by_key(*, session: AsyncSession, key: str) -> Broadcast | None:
