@@ -20,8 +20,7 @@ T = TypeVar("T")
 class Kept(Generic[T]):
     def __init__(self, fresh: timedelta) -> None:
         self.fresh = fresh
-        self._value: T | None = None
-        self._at: datetime | None = None
+        self._kept: tuple[T, datetime] | None = None  # the figures and when they were computed
         self._computing: asyncio.Task[None] | None = None
         self._generation = 0  # moved on by `drop`: what was computing then is not kept
 
@@ -32,8 +31,8 @@ class Kept(Generic[T]):
             if idle and not self._young(now):
                 computing = self._compute(now, compute, self._generation)
                 self._computing = asyncio.create_task(computing)
-            if self._value is not None and self._at is not None:
-                return self._value, self._at
+            if self._kept is not None:
+                return self._kept
             assert self._computing is not None
             # Waits for the figures (shielded: a view that gives up does not stop them); a
             # drop meanwhile leaves none, and the loop computes them again.
@@ -41,7 +40,7 @@ class Kept(Generic[T]):
 
     def drop(self) -> None:
         """Forgets the figures (a decision changed them): the next view waits for new ones."""
-        self._value, self._at = None, None
+        self._kept = None
         self._generation += 1
 
     async def close(self) -> None:
@@ -51,7 +50,7 @@ class Kept(Generic[T]):
             await asyncio.gather(self._computing, return_exceptions=True)
 
     def _young(self, now: datetime) -> bool:
-        return self._at is not None and timedelta(0) <= now - self._at < self.fresh
+        return self._kept is not None and timedelta(0) <= now - self._kept[1] < self.fresh
 
     async def _compute(
         self, now: datetime, compute: Callable[[], Awaitable[T]], generation: int
@@ -59,9 +58,9 @@ class Kept(Generic[T]):
         try:
             value = await compute()
         except Exception:
-            if self._value is None:
+            if self._kept is None:
                 raise  # the waiting views fail with it
             log.exception("dashboard figures not refreshed; the older ones stay")
             return
         if generation == self._generation:
-            self._value, self._at = value, now
+            self._kept = value, now
