@@ -58,6 +58,10 @@ class Desk(BaseModel):
             raise ValueError("staff 里的 Telegram 用户 ID 应是正整数")
         if self.villages and self.kind != "village_adviser":
             raise ValueError("只有 village_adviser 才写 villages")
+        if self.kind == "village_adviser" and not self.villages:
+            # Without villages no resident's 我村的法律顾问 finds it, and choose_desk never
+            # sends a town's messages to a village adviser: it would get nothing.
+            raise ValueError("village_adviser 要写 villages（是哪些村（社区）的法律顾问）")
         if self.escalate_after_hours <= self.reply_within_hours:
             raise ValueError("escalate_after_hours 应大于 reply_within_hours")
         seen: set[int] = set()

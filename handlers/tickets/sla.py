@@ -4,6 +4,7 @@ restart or a second process never sends it twice (at worst a crash mid-send lose
 
 import html
 import logging
+from datetime import datetime
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -12,7 +13,7 @@ from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.roles import coordinator_ids
 from handlers.tickets.common import category_name, desk_of, send_to_desk, staff_keyboard
 from storage.db import unavailable
-from storage.tickets import claim_overdue
+from storage.tickets import StoredTicket, claim_overdue
 
 log = logging.getLogger(__name__)
 
@@ -34,27 +35,34 @@ async def check_overdue(ctx: PufaContext) -> None:
     for ticket in due:
         desk = desk_of(services, ticket.desk_id)
         if desk is not None:
-            text = texts.reminder.format(id=ticket.id, hours=desk.reply_within_hours)
+            text = texts.reminder.format(id=ticket.id, hours=waited_hours(ticket, now))
             await send_to_desk(
                 ctx.bot, services, desk, ticket.id, text, staff_keyboard(texts, ticket.id)
             )
     for ticket in late:
-        await _escalate(ctx, services, ticket.id, ticket.desk_id, ticket.category, ticket.town)
+        await _escalate(ctx, services, ticket, waited_hours(ticket, now))
+
+
+def waited_hours(ticket: StoredTicket, now: datetime) -> int:
+    """How long the resident has waited, in whole hours. Not reply_within_hours: that counts
+    from the desk's next opening, so a message left on Friday evening has waited far longer."""
+    return max(0, int((now - ticket.created_at).total_seconds() // 3600))
 
 
 async def _escalate(
-    ctx: PufaContext, services: Services, ticket_id: int, desk_id: str, category: str, town: str
+    ctx: PufaContext, services: Services, ticket: StoredTicket, hours: int
 ) -> None:
     """Coordinators learn which desk is late, never what the resident wrote or who they are."""
-    desk = desk_of(services, desk_id)
+    desk = desk_of(services, ticket.desk_id)
     if desk is None or desk.sample:  # nobody could have answered a sample desk's ticket
         return
+    ticket_id = ticket.id
     text = services.ui.tickets.escalation.format(
         desk=html.escape(desk.name),
         id=ticket_id,
-        category=html.escape(category_name(services.library, category)),
-        town=html.escape(town),
-        hours=desk.escalate_after_hours,
+        category=html.escape(category_name(services.library, ticket.category)),
+        town=html.escape(ticket.town),
+        hours=hours,
     )
     for chat_id in await coordinator_ids(services):
         try:

@@ -93,7 +93,7 @@ async def on_staff_button(
         case DeskAction.REPLY:
             await _ask_reply(update, ctx, ticket, desk)
         case DeskAction.MOVE:
-            await _pick_desk(update, ctx, ticket)
+            await _pick_desk(update, ctx, ticket, desk)
         case DeskAction.TO:
             await _transfer(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
@@ -177,12 +177,18 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
     return True
 
 
-async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+def _may_take_over(desk: Desk, target: Desk) -> bool:
+    """Whether a ticket of `desk` may go to `target`: another desk, and never from a real desk
+    to a sample one (nobody receives a sample desk's messages)."""
+    return target.id != desk.id and (desk.sample or not target.sample)
+
+
+async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
     rows = [
         [button(d.name, DeskAction.TO, ticket.id, i)]
         for i, d in enumerate(services.library.desks)
-        if d.id != ticket.desk_id
+        if _may_take_over(desk, d)
     ]
     await acknowledge(update)
     if not rows:
@@ -198,7 +204,7 @@ async def _transfer(
     desks = services.library.desks
     index = callbacks.index(args[0], len(desks)) if len(args) == 1 else None
     target = desks[index] if index is not None else None
-    if target is None or target.id == desk.id:
+    if target is None or not _may_take_over(desk, target):
         await acknowledge(update, services.ui.stale_button, alert=True)
         return
     to_due, to_escalate = ticket_deadlines(services, target)

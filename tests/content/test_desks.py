@@ -158,6 +158,7 @@ def test_bad_hours_lines_say_what_is_wrong(line: str, message: str) -> None:
         ({"id": "Test Office"}, "小写字母"),
         ({"hours": ["周一 09:00-12:00"], "fax": "1"}, "Extra inputs"),
         ({"villages": ["桃园村"]}, "只有 village_adviser"),
+        ({"kind": "village_adviser"}, "village_adviser 要写 villages"),
     ],
 )
 def test_desk_checks(changes: dict[str, Any], message: str) -> None:

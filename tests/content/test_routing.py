@@ -63,3 +63,16 @@ def test_the_list_is_grouped_with_emergencies_first(library: Library) -> None:
     assert [h.number for h in groups[0][1]] == ["110", "120", "119", "122"]
     assert sum(len(numbers) for _, numbers in groups) == len(library.hotlines)
     assert {h.number for h in dict(groups)["legal"]} == {"12348", "12368", "12309"}
+
+
+def test_cards_get_the_numbers_their_problem_needs(library: Library) -> None:
+    """家暴 is a police matter first (the card says so: 110); 12339 is for national security,
+    not for drugs or online safety, which share the card category `security`."""
+    numbers = {
+        card_id: [h.number for h in numbers_for_card(library.hotlines, library.cards[card_id])]
+        for card_id in ("domestic-violence", "anti-drug-day", "cybersecurity-week",
+                        "national-security-day")
+    }  # fmt: skip
+    assert numbers["domestic-violence"][:2] == ["110", "12338"]
+    assert "12339" not in numbers["anti-drug-day"] + numbers["cybersecurity-week"]
+    assert numbers["national-security-day"][0] == "12339"

@@ -2,12 +2,15 @@
 typed text), /deleteme, bad input in the chat, a sample desk, contacts and groups."""
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from content.desks import SAMPLE_STAFF_IDS
 from content.loader import Library
 from content.search import SearchIndex
+from handlers.kit.callbacks import Kind, make
 from storage.tickets import NewTicket, get_ticket, open_ticket
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.ticket_steps import (
@@ -176,3 +179,37 @@ async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
     assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.not_staff
     # the desk's tickets are shown in its group only, not in a staff member's private chat
     assert (await bot.ask(staff, "/tickets")).content == texts.not_staff
+
+
+@pytest.fixture
+async def sample_beside_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """The two reachable desks, and a sample desk left over in desks.yaml."""
+    real = desks_library(library)
+    sample = real.desks[1].model_copy(
+        update={
+            "id": "left-over", "name": "示例镇司法所（示例）", "staff": [SAMPLE_STAFF_IDS[0]],
+            "sample": True,
+        }
+    )  # fmt: skip
+    with_sample = replace(real, desks=[*real.desks, sample])
+    async with restartable_bot(tmp_path, with_sample, index, user_rate_per_minute=10_000) as bot:
+        assert bot.harness is not None
+        yield bot.harness
+
+
+async def test_a_real_desk_cannot_transfer_to_a_sample_desk(sample_beside_bot: Harness) -> None:
+    bot, texts = sample_beside_bot, sample_beside_bot.ui.tickets
+    staff = bot.api.user(STAFF)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_320_040), "工地不发工资")
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    assert pick.button_labels() == ["测试东山司法所"]
+    forged = await bot.press(staff, ticket, make(Kind.DESK, "to", 1, 2))  # the sample desk
+    assert forged["text"] == bot.ui.stale_button
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.desk_id == "test-office"

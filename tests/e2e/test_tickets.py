@@ -218,3 +218,24 @@ async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: Restarta
     await bot.settle()
     assert [m.content for m in bot.sent_to(DESK_GROUP)].count(reminder) == 1
     assert len([m for m in bot.sent_to(ADMIN_ID) if "#1" in m.content]) == 1
+
+
+async def test_a_reminder_says_how_long_the_resident_has_really_waited(
+    desks_bot: RestartableBot,
+) -> None:
+    """Left on Friday evening, a message is due on Monday (the desk's next opening plus
+    reply_within_hours): by then the resident has waited since Friday, not two hours."""
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, clock = bot.ui.tickets, desks_bot.clock
+    clock.flowing = False
+    clock.set(local(2026, 3, 13, 18, 0))  # a Friday, after closing
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_310_030), "公司不给交社保")
+    await desk_message(bot, mark)
+    mark = after(bot)
+    clock.set(local(2026, 3, 16, 10, 30))  # Monday: opened 08:30, plus two hours
+    assert (await desk_message(bot, mark)).content == texts.reminder.format(id=1, hours=64)
+    clock.set(local(2026, 3, 16, 12, 30))
+    [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert "66 小时" in escalation.content
