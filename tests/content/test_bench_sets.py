@@ -18,6 +18,7 @@ OWN_FORMAT_SETS = (
     "self-questions.jsonl",
     "round4-questions.jsonl",
     "round5-questions.jsonl",
+    "round6-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -26,6 +27,7 @@ TEST_SETS = (
     "self-questions.jsonl",
     "round4-questions.jsonl",
     "round5-questions.jsonl",
+    "round6-questions.jsonl",
 )
 
 
