@@ -11,7 +11,8 @@ Fresh questions: bench/fresh-questions.jsonl (same format), 300 written by anoth
 saw only card titles: sibling cards easy to confuse, long story-like questions, and
 out-of-scope ones; measured once before any tuning, then only to report.
 
-Dev questions: bench/dev-questions.jsonl (same format), the only set to tune search on; the own,
+Dev questions: content/asked-questions.jsonl (same format), the only set to tune search on; the
+search also learns from them (content/learnt.py), so read the cross-validated figure. The own,
 held-out and real questions are test sets, run to report.
 
 Self-written questions: bench/self-questions.jsonl (same format), 111 written from card ids and
@@ -42,10 +43,11 @@ set, the odd half (235: 165 in, 70 out) stays here, run only to report.
 Without --dev or --questions, every test set is run: own, held-out, fresh, self-written,
 round 4, 5 and 6, and the real questions.
 
-Cross-validation (`--dev --folds K`): content/outside.yaml is learnt from the dev set's out-of-
-scope questions, so the whole-dev figure flatters it. With --folds, the dev questions fall
-into K folds by a stable hash of their text, and each fold is answered by an index whose
-out-of-scope samples leave that fold's questions out: an estimate on unseen questions.
+Cross-validation (`--dev --folds K`): content/outside.yaml is drawn from the dev set's out-of-
+scope questions and the search learns from all dev questions, so the whole-dev figure flatters
+it. With --folds, the dev questions fall into K folds by a stable hash of their text, and each
+fold is answered by an index whose out-of-scope samples and labelled questions leave that
+fold's questions out: an estimate on unseen questions.
 
 Run: python bench/answer_quality.py [--dev [--folds K] | --questions PATH] [--real PATH]
      [--show-misses]
@@ -64,7 +66,8 @@ import jieba
 from rank_bm25 import BM25Okapi
 
 from content.analyzer import normalize
-from content.loader import Library, build_index, load_library
+from content.asked import ASKED_FILE
+from content.loader import CONTENT_DIR, Library, build_index, load_library
 from content.search import SearchIndex
 
 HERE = Path(__file__).resolve().parent
@@ -81,6 +84,7 @@ class Case:
 
 
 def own_cases(name: str | Path = "questions.jsonl") -> list[Case]:
+    """The cases of a JSONL file in bench/ (or at the path given)."""
     rows = [json.loads(line) for line in (HERE / name).open(encoding="utf-8") if line.strip()]
     return [
         Case(r["q"], frozenset() if r["expected"] == "none" else frozenset([r["expected"]]))
@@ -110,13 +114,19 @@ def fold_of(question: str, folds: int) -> int:
     return int(hashlib.sha256(question.encode()).hexdigest(), 16) % folds
 
 
-def cross_validated(
-    index: SearchIndex, outside: list[str], folds: int, cases: list[Case]
-) -> Ranker:
-    """Answers each question with the out-of-scope samples of the other folds only."""
+def cross_validated(index: SearchIndex, library: Library, folds: int, cases: list[Case]) -> Ranker:
+    """Answers each question with what the other folds teach only: their out-of-scope
+    samples (outside.yaml) and their labelled questions (asked-questions.jsonl)."""
     fold_by_text = {normalize(c.question).strip(): fold_of(c.question, folds) for c in cases}
+
+    def other_folds(question: str, fold: int) -> bool:
+        return fold_by_text.get(normalize(question).strip()) != fold
+
     by_fold = [
-        index.with_outside(q for q in outside if fold_by_text.get(normalize(q).strip()) != fold)
+        index.held_out(
+            outside=[q for q in library.outside if other_folds(q, fold)],
+            asked=[(q, card) for q, card in library.asked if other_folds(q, fold)],
+        )
         for fold in range(folds)
     ]
 
@@ -203,7 +213,7 @@ def main() -> int:
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument(
-        "--dev", action="store_true", help="evaluate on bench/dev-questions.jsonl only"
+        "--dev", action="store_true", help=f"evaluate on the dev set (content/{ASKED_FILE}) only"
     )
     parser.add_argument(
         "--folds",
@@ -222,7 +232,7 @@ def main() -> int:
     if args.questions:
         sets = {str(args.questions): own_cases(args.questions.resolve())}
     elif args.dev:
-        sets = {"dev (bench/dev-questions.jsonl)": own_cases("dev-questions.jsonl")}
+        sets = {f"dev (content/{ASKED_FILE})": own_cases(CONTENT_DIR / ASKED_FILE)}
     else:
         sets = {
             "own (bench/questions.jsonl)": own_cases(),
@@ -246,7 +256,7 @@ def main() -> int:
             **(
                 {
                     f"pufa-bot search, {args.folds}-fold cross-validated": cross_validated(
-                        index, library.outside, args.folds, cases
+                        index, library, args.folds, cases
                     )
                 }
                 if args.dev and args.folds > 1

@@ -9,16 +9,17 @@ import json
 import sys
 from pathlib import Path
 
-from content.loader import Library, build_index, load_library
+from content.asked import ASKED_FILE
+from content.loader import CONTENT_DIR, Library, build_index, load_library
 from content.routing import clear_category, numbers_for
 from content.search import SearchIndex
 
 HERE = Path(__file__).resolve().parent
 SETS = (
-    "dev-questions.jsonl",
-    "questions.jsonl",
-    "holdout-questions.jsonl",
-    "fresh-questions.jsonl",
+    CONTENT_DIR / ASKED_FILE,  # the dev set
+    HERE / "questions.jsonl",
+    HERE / "holdout-questions.jsonl",
+    HERE / "fresh-questions.jsonl",
 )
 
 
@@ -49,7 +50,7 @@ def measure(path: Path, library: Library, index: SearchIndex) -> str:
 def main(paths: list[str]) -> None:
     library = load_library()
     index = build_index(library)
-    for path in [Path(p) for p in paths] or [HERE / name for name in SETS]:
+    for path in [Path(p) for p in paths] or SETS:
         print(measure(path, library, index))
 
 

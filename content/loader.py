@@ -7,6 +7,7 @@ import yaml
 
 from content.advisers import Adviser, load_advisers
 from content.analyzer import normalize
+from content.asked import ASKED_FILE, load_asked
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
 from content.desks import Desk, load_desks
@@ -56,6 +57,8 @@ class Library:
     indicators: list[Indicator] = field(default_factory=list)  # 考核评价指标 (indicators.yaml)
     recognition: Recognition | None = None  # volunteer star levels (recognition.yaml)
     outside: list[str] = field(default_factory=list)  # questions no card is for (outside.yaml)
+    # residents' questions with the card each wants (asked-questions.jsonl)
+    asked: list[tuple[str, str]] = field(default_factory=list)
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -82,6 +85,7 @@ def build_index(library: Library) -> SearchIndex:
         library.lexicon,
         cases=library.cases.values(),
         outside=library.outside,
+        asked=library.asked,
     )
 
 
@@ -132,6 +136,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         _check_lexicon(lexicon, cards, card_ids, problems)
     if outside is not None:
         _check_outside(outside, cards, notes)
+    asked = load_asked(content_dir / ASKED_FILE, card_ids, notes)
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -164,6 +169,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         indicators=extras.indicators,
         recognition=extras.recognition,
         outside=outside.questions if outside else [],
+        asked=asked,
     ), problems
 
 

@@ -5,7 +5,7 @@ but at least two cards are on offer and all belong to one category, the bot know
 not the card, and that field's hotline is the right next step (12333 for labour, 12315 for
 consumers ...). One weak near miss is no evidence of a field: on the dev set, asking for two
 cut the out-of-scope questions given a number from 31 to 8 of 548 while 15 of 16 in-scope
-questions named kept the right field (bench/dev-questions.jsonl).
+questions named kept the right field (content/asked-questions.jsonl).
 """
 
 from collections.abc import Iterable, Mapping

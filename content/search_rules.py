@@ -102,7 +102,7 @@ class Intents:
                 continue
             wanted = [doc for doc, phrases in group.items() if any(map(says, phrases))]
             if wanted and best not in wanted:
-                _swap(scores, best, max(wanted, key=lambda doc: scores.get(doc, 0.0)))
+                swap_best(scores, best, max(wanted, key=lambda doc: scores.get(doc, 0.0)))
             if wanted:
                 return
         near = INTENT_CLOSE_RATIO * scores[best]
@@ -113,10 +113,10 @@ class Intents:
             if scores.get(doc, 0.0) >= near and any(map(says, phrases))
         ]
         if close:
-            _swap(scores, best, max(close, key=lambda doc: scores[doc]))
+            swap_best(scores, best, max(close, key=lambda doc: scores[doc]))
 
 
-def _swap(scores: dict[int, float], best: int, other: int) -> None:
+def swap_best(scores: dict[int, float], best: int, other: int) -> None:
     """`other` takes the best score; the best card takes `other`'s (none if it had none)."""
     former = scores.pop(other, 0.0)
     scores[other] = scores.pop(best)
@@ -148,9 +148,6 @@ class Contest:
         card = max(self._docs, key=lambda doc: scores.get(doc, 0.0))
         best = max(scores, key=lambda doc: scores[doc], default=card)
         if best != card:
-            former = scores.pop(card, 0.0)
-            scores[card] = scores.pop(best)
-            if former > 0:
-                scores[best] = former
+            swap_best(scores, best, card)
         scores[card] = max(scores.get(card, 0.0), floor)
         return True

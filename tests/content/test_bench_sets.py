@@ -1,6 +1,7 @@
 """The answer-quality question sets stay honest: every label names a card that exists, no
-question is listed twice, and neither the tuning (dev) set nor the out-of-scope questions the
-search learns from (content/outside.yaml) share a question with the test sets."""
+question is listed twice, and neither the tuning (dev) set, which the search learns from
+(content/asked-questions.jsonl), nor the out-of-scope questions it learns from
+(content/outside.yaml) share a question with the test sets."""
 
 import json
 from pathlib import Path
@@ -9,12 +10,14 @@ import pytest
 
 from content.loader import Library
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+DEV_SET = ROOT / "content" / "asked-questions.jsonl"
 OWN_FORMAT_SETS = (
     "questions.jsonl",
     "holdout-questions.jsonl",
     "fresh-questions.jsonl",
-    "dev-questions.jsonl",
+    DEV_SET,
     "self-questions.jsonl",
     "round4-questions.jsonl",
     "round5-questions.jsonl",
@@ -31,19 +34,19 @@ TEST_SETS = (
 )
 
 
-def _questions(name: str) -> list[dict[str, str]]:
+def _questions(name: str | Path) -> list[dict[str, str]]:
     with (BENCH / name).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.mark.parametrize("name", OWN_FORMAT_SETS)
-def test_labels_name_existing_cards(library: Library, name: str) -> None:
+def test_labels_name_existing_cards(library: Library, name: str | Path) -> None:
     unknown = {row["expected"] for row in _questions(name)} - {*library.cards, "none"}
     assert not unknown
 
 
 @pytest.mark.parametrize("name", OWN_FORMAT_SETS)
-def test_no_question_is_listed_twice(name: str) -> None:
+def test_no_question_is_listed_twice(name: str | Path) -> None:
     questions = [row["q"] for row in _questions(name)]
     assert len(questions) == len(set(questions))
 
@@ -54,7 +57,7 @@ def test_real_labels_name_existing_cards(library: Library) -> None:
 
 
 def test_dev_set_shares_no_question_with_the_test_sets() -> None:
-    dev = {row["q"] for row in _questions("dev-questions.jsonl")}
+    dev = {row["q"] for row in _questions(DEV_SET)}
     for name in TEST_SETS:
         assert not dev & {row["q"] for row in _questions(name)}, name
 

@@ -22,7 +22,9 @@ def test_asking_for_a_case_lowers_the_bar(index: SearchIndex) -> None:
 
 
 def test_cases_leave_card_answers_unchanged(index: SearchIndex, library: Library) -> None:
-    cards_only = SearchIndex(library.cards.values(), library.lexicon, outside=library.outside)
+    cards_only = SearchIndex(
+        library.cards.values(), library.lexicon, outside=library.outside, asked=library.asked
+    )
     lines = (BENCH / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["q"] for line in lines if line.strip()]
     assert len(questions) > 300

@@ -13,9 +13,9 @@ EVERYDAY = "孩子上幼儿园要准备啥"
 
 
 def test_a_question_worded_like_an_outside_one_falls_back(index: SearchIndex) -> None:
-    without = index.with_outside([])
+    without = index.held_out(outside=[])
     assert without.search(EVERYDAY).matched  # it shares 孩子/学校 words with a card
-    learnt = index.with_outside(["孩子上幼儿园要准备什么"])
+    learnt = index.held_out(outside=["孩子上幼儿园要准备什么"])
     assert not learnt.search(EVERYDAY).matched
 
 
@@ -28,13 +28,13 @@ def test_a_cards_own_question_wins_over_the_same_words_listed_outside(
     index: SearchIndex,
 ) -> None:
     alias = "老百姓能告政府吗"
-    best = index.with_outside([alias]).search(alias).best
-    assert index.with_outside([alias]).search(alias).matched
+    best = index.held_out(outside=[alias]).search(alias).best
+    assert index.held_out(outside=[alias]).search(alias).matched
     assert best is not None and best.card_id == "admin-litigation"
 
 
 def test_strong_legal_evidence_outweighs_the_wording(index: SearchIndex) -> None:
-    learnt = index.with_outside(["手机屏幕碎了去哪修"])
+    learnt = index.held_out(outside=["手机屏幕碎了去哪修"])
     result = learnt.search("手机屏幕碎了，被骗了钱怎么办")
     assert result.matched and result.best is not None
     assert result.best.card_id == "fraud-what-to-do"

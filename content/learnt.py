@@ -1,0 +1,88 @@
+"""What the search learns from residents' questions labelled with the card each wants
+(content/asked-questions.jsonl): a multinomial naive Bayes model over the question's
+character pairs and its analyzer words (synonyms folded in), with "none" for questions no card
+is for.
+
+The hand-weighted search ranks the cards; this model only reorders its best few when it is
+all but certain (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
+with several cards, and the labelled questions say which of those words point where.
+"""
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from content.analyzer import Analyzer, normalize
+
+NONE = "none"
+# Additive smoothing of the per-card feature counts; chosen on the dev set by 5-fold
+# cross-validation (`python bench/answer_quality.py --dev --folds 5`).
+SMOOTHING = 0.3
+# A feature seen fewer times in all the examples is left out: it tells nothing about new
+# questions (cross-validated figures unchanged) and would cost memory in every process.
+MIN_COUNT = 2
+
+
+class LearntModel:
+    """Built once with the index; `posterior` is read-only. Per feature it keeps only the
+    labels that saw it, so scoring a question costs its features times those labels."""
+
+    def __init__(self, examples: Iterable[tuple[str, str]], analyzer: Analyzer) -> None:
+        """`examples`: (question, card id or NONE) pairs."""
+        self._analyzer = analyzer
+        counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        totals: Counter[str] = Counter()
+        for question, label in examples:
+            features = self.features(question)
+            counts[label].update(features)
+            totals[label] += len(features)
+        self.labels = sorted(counts)
+        overall: Counter[str] = sum(counts.values(), Counter())
+        for label_counts in counts.values():
+            for feature in [f for f in label_counts if overall[f] < MIN_COUNT]:
+                del label_counts[feature]
+        vocabulary = {f for label_counts in counts.values() for f in label_counts}
+        size = len(vocabulary) or 1
+        # log P(feature | label) = unseen[label] + gains[count of the feature under label]
+        self._unseen = {
+            label: math.log(SMOOTHING / (totals[label] + SMOOTHING * size)) for label in counts
+        }
+        seen: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        for label, label_counts in counts.items():
+            for feature, count in label_counts.items():
+                seen[feature].append((label, count))
+        # Counts, not floats, and tuples, not dicts: most features are seen once under one
+        # label, and small ints are shared objects, also after the index cache is read back.
+        self._seen = {feature: tuple(pairs) for feature, pairs in seen.items()}
+        most = max((c for pairs in seen.values() for _, c in pairs), default=0)
+        self._gains = [math.log((count + SMOOTHING) / SMOOTHING) for count in range(most + 1)]
+
+    def features(self, question: str) -> list[str]:
+        text = normalize(question)
+        chars = "".join(text.split())
+        pairs = [chars[i : i + 2] for i in range(len(chars) - 1)]
+        words = [f"w:{w}" for w in self._analyzer.words(text, homophones=True)]
+        return pairs + words
+
+    def posterior(self, question: str) -> dict[str, float]:
+        """Label -> probability (uniform prior: how often a card is asked about in the
+        labelled questions says little about the next resident)."""
+        features = [f for f in self.features(question) if f in self._seen]
+        if not self.labels or not features:
+            return {}
+        scores = {label: len(features) * self._unseen[label] for label in self.labels}
+        for feature in features:
+            for label, count in self._seen[feature]:
+                scores[label] += self._gains[count]
+        top = max(scores.values())
+        weights = {label: math.exp(score - top) for label, score in scores.items()}
+        total = sum(weights.values())
+        return {label: weight / total for label, weight in weights.items()}
+
+    def surest(self, question: str) -> tuple[str | None, float]:
+        """The most probable label (None for NONE or no known feature) and its probability."""
+        posterior = self.posterior(question)
+        if not posterior:
+            return None, 0.0
+        label = max(posterior, key=lambda key: posterior[key])
+        return (None if label == NONE else label), posterior[label]

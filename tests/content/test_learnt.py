@@ -1,0 +1,91 @@
+"""What the search learns from residents' labelled questions (content/asked-questions.jsonl):
+the model itself, the one way it changes an answer (a sure pick among the best cards comes
+first), and the file, whose bad lines are notes that leave the rest working."""
+
+from pathlib import Path
+
+from content.learnt import NONE, LearntModel
+from content.loader import Library, collect
+from content.search import SearchIndex
+from tests.content.content_copy import copy_content
+
+STORY = "心情不好想离婚但是孩子还小"
+
+
+def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
+    model = LearntModel(
+        [
+            ("老板拖着工资不发", "unpaid-wages"),
+            ("工地上干活工钱一直拖着", "unpaid-wages"),
+            ("借给朋友的钱一直拖着不还", "debt-collection"),
+            ("邻居借钱不还怎么要", "debt-collection"),
+            ("今天吃什么好", NONE),
+        ]
+        * 2,  # a feature seen once in all the examples is left out (MIN_COUNT)
+        index.analyzer,
+    )
+    assert model.surest("厂里老板工资拖了三个月")[0] == "unpaid-wages"
+    assert model.surest("他借的钱一直不还")[0] == "debt-collection"
+    assert model.surest("今天晚上吃什么")[0] is None  # "none" is no card
+    assert model.surest("") == (None, 0.0)
+    assert model.surest("😀😀😀") == (None, 0.0)  # nothing it has seen
+    posterior = model.posterior("老板拖着工资")
+    assert abs(sum(posterior.values()) - 1) < 1e-9
+
+
+def test_a_sure_pick_among_the_best_cards_comes_first(index: SearchIndex) -> None:
+    bare = index.held_out(asked=[]).search(STORY)
+    assert bare.best is not None and bare.best.card_id == "child-support"
+    once = index.held_out(asked=[(STORY, "divorce-agreement")]).search(STORY)
+    assert once == bare  # what one question says once is not learnt (MIN_COUNT)
+    assert "divorce-agreement" in [c.card_id for c in bare.candidates]
+    taught = index.held_out(asked=[(STORY, "divorce-agreement")] * 2).search(STORY)
+    assert taught.best is not None and taught.best.card_id == "divorce-agreement"
+    # the best score stays the best score: whether the question is answered does not change
+    assert taught.best.score == bare.best.score and taught.matched == bare.matched
+
+
+def test_the_model_never_turns_an_answer_into_a_fallback(index: SearchIndex) -> None:
+    bare = index.held_out(asked=[]).search(STORY)
+    taught = index.held_out(asked=[(STORY, NONE)] * 5).search(STORY)
+    assert taught == bare
+
+
+def test_a_pick_outside_the_best_cards_changes_nothing(index: SearchIndex) -> None:
+    bare = index.held_out(asked=[]).search(STORY)
+    assert "constitution-day" not in [c.card_id for c in bare.candidates]
+    taught = index.held_out(asked=[(STORY, "constitution-day")] * 5).search(STORY)
+    assert taught == bare
+
+
+def test_the_shipped_questions_are_learnt(library: Library) -> None:
+    assert len(library.asked) > 2000
+    assert {card for _, card in library.asked} <= {*library.cards, NONE}
+
+
+def test_bad_lines_are_notes_and_the_rest_is_learnt(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = content / "asked-questions.jsonl"
+    good = len([line for line in path.read_text(encoding="utf-8").splitlines() if line])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+        handle.write('["a list"]\n')
+        handle.write('{"q": "x", "expected": "none"}\n')
+        handle.write('{"q": "借钱不还怎么办", "expected": "no-such-card"}\n')
+        handle.write('{"q": "借钱不还怎么办", "expected": ["debt-collection"]}\n')
+        handle.write('{"q": "' + "长" * 1001 + '", "expected": "none"}\n')
+        handle.write("\n")
+    library, problems = collect(content)
+    assert not problems and library is not None
+    notes = [str(w) for w in library.warnings if w.path == "asked-questions.jsonl"]
+    assert len(notes) == 6
+    assert all("这一行不起作用" in note for note in notes)
+    assert f"第 {good + 1} 行" in notes[0] and "no-such-card" in notes[3]
+    assert len(library.asked) == good
+
+
+def test_without_the_file_the_search_still_works(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    (content / "asked-questions.jsonl").unlink()
+    library, problems = collect(content)
+    assert not problems and library is not None and library.asked == []
