@@ -22,6 +22,7 @@ OWN_FORMAT_SETS = (
     "round4-questions.jsonl",
     "round5-questions.jsonl",
     "round6-questions.jsonl",
+    "round7-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -31,6 +32,7 @@ TEST_SETS = (
     "round4-questions.jsonl",
     "round5-questions.jsonl",
     "round6-questions.jsonl",
+    "round7-questions.jsonl",
 )
 
 
