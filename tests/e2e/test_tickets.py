@@ -3,7 +3,7 @@ from question to answer to rating across restarts, office hours at fixed instant
 escalation on the test's clock, and refusals."""
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -205,7 +205,7 @@ async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: Restarta
     await bot.settle()
     clock.set(local(2026, 3, 10, 12, 0))
     assert (await desk_message(bot, mark)).content == reminder
-    clock.set(local(2026, 3, 10, 14, 0))
+    clock.set(local(2026, 3, 10, 16, 0))  # 10-12 and 14-16: four open hours
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     assert "测试镇司法所" in escalation.content and "社保" not in escalation.content
     bot = await desks_bot.restart()
@@ -220,11 +220,11 @@ async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: Restarta
     assert len([m for m in bot.sent_to(ADMIN_ID) if "#1" in m.content]) == 1
 
 
-async def test_a_reminder_says_how_long_the_resident_has_really_waited(
-    desks_bot: RestartableBot,
-) -> None:
-    """Left on Friday evening, a message is due on Monday (the desk's next opening plus
-    reply_within_hours): by then the resident has waited since Friday, not two hours."""
+async def test_deadlines_count_the_desks_open_hours_only(desks_bot: RestartableBot) -> None:
+    """Left on Friday evening, a message is not overdue on Monday at opening: it is due once
+    the desk has been open REPLY_HOURS (two) hours, and the coordinators are told after four
+    open hours (the lunch break does not count). By then the resident has waited since
+    Friday, and the reminder says so."""
     bot = desks_bot.harness
     assert bot is not None
     texts, clock = bot.ui.tickets, desks_bot.clock
@@ -233,9 +233,25 @@ async def test_a_reminder_says_how_long_the_resident_has_really_waited(
     mark = after(bot)
     await leave_message(bot, bot.api.user(7_310_030), "公司不给交社保")
     await desk_message(bot, mark)
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+
+    async def check_at(instant: datetime) -> None:
+        """The reminder job runs at `instant` (and whatever it sends is sent)."""
+        clock.set(instant)
+        await job.run(bot.app)
+        await bot.settle()
+
     mark = after(bot)
-    clock.set(local(2026, 3, 16, 10, 30))  # Monday: opened 08:30, plus two hours
+    await check_at(local(2026, 3, 16, 8, 30))  # Monday, opening time
+    await check_at(local(2026, 3, 16, 10, 29))
+    assert bot.api.messages_to(DESK_GROUP)[-1].index < mark
+    await check_at(local(2026, 3, 16, 10, 30))  # opened 08:30, plus two open hours
     assert (await desk_message(bot, mark)).content == texts.reminder.format(id=1, hours=64)
-    clock.set(local(2026, 3, 16, 12, 30))
+    mark = after(bot)
+    await check_at(local(2026, 3, 16, 14, 29))  # 08:30-12:00 and 14:00-14:29: not yet four
+    assert [m for m in bot.api.messages_to(ADMIN_ID) if m.index >= mark] == []
+    await check_at(local(2026, 3, 16, 14, 30))
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
-    assert "66 小时" in escalation.content
+    assert "68 小时" in escalation.content
