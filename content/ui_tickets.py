@@ -53,6 +53,7 @@ class TicketTexts(Texts):
     more_prompt: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
     desk_follow_up: Annotated[str, Fields("id", "text")]
+    desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
     transfer_none: str
     transferred_desk: Annotated[str, Fields("desk", "id")]

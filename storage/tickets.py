@@ -184,6 +184,27 @@ async def add_entry(
     return True
 
 
+async def reopen(
+    *, session: AsyncSession, ticket_id: int, due_at: datetime, escalate_at: datetime
+) -> bool:
+    """The resident wrote again after the desk's answer: an answered ticket waits in its desk's
+    queue again, open to anyone there, with fresh deadlines and reminders (False if it was
+    not answered: still waiting, or closed)."""
+    done = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.ANSWERED.value)
+        .values(
+            status=TicketStatus.OPEN.value,
+            taken_by=None,
+            due_at=due_at,
+            escalate_at=escalate_at,
+            reminded_at=None,
+            escalated_at=None,
+        )
+    )
+    return bool(done.rowcount)
+
+
 async def transfer(
     *,
     session: AsyncSession,

@@ -255,3 +255,49 @@ async def test_deadlines_count_the_desks_open_hours_only(desks_bot: RestartableB
     await check_at(local(2026, 3, 16, 14, 30))
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     assert "68 小时" in escalation.content
+
+
+async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: RestartableBot) -> None:
+    """The desk answered; the resident writes again: the ticket waits in the desk's queue
+    again, the desk sees the follow-up, and its reminder comes after two more open hours."""
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, clock = bot.ui.tickets, desks_bot.clock
+    resident, staff, desk_chat = bot.api.user(7_310_040), bot.api.user(STAFF), group(bot)
+    clock.flowing = False
+    clock.set(local(2026, 3, 10, 10, 0))  # a Tuesday, open
+    mark = after(bot)
+    await leave_message(bot, resident, "单位不给签劳动合同")
+    ticket = await desk_message(bot, mark)
+    mark = after(bot)
+    bot.api.send_text(staff, "可以要求双倍工资。", chat=desk_chat, reply_to=ticket.message_id)
+    [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
+    await bot.api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+
+    async def check_at(instant: datetime) -> None:
+        clock.set(instant)
+        await job.run(bot.app)
+        await bot.settle()
+
+    mark = after(bot)
+    await check_at(local(2026, 3, 11, 10, 0))  # past the first deadline: answered, no reminder
+    assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
+    bot.api.send_text(resident, "公司说试用期不用签，对吗？", reply_to=answer.message_id)
+    follow = await desk_message(bot, mark)
+    assert follow.content.startswith("📎 留言 #1 居民在答复后又补充了内容，留言已重新打开")
+    assert follow.content.endswith("公司说试用期不用签，对吗？")
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.status is TicketStatus.OPEN
+    assert stored.answered_at == local(2026, 3, 10, 10, 0)  # the first answer still counts
+    listing = await bot.ask(staff, "/tickets", chat=desk_chat)
+    assert "#1 · " in listing.content and texts.status_open in listing.content
+    mark = after(bot)
+    await check_at(local(2026, 3, 11, 11, 59))
+    assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
+    await check_at(local(2026, 3, 11, 12, 0))  # two open hours after the follow-up
+    reminder = await desk_message(bot, mark)
+    assert reminder.content == texts.reminder.format(id=1, hours=26)
