@@ -56,6 +56,7 @@ class TicketTexts(Texts):
     desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
     transfer_none: str
+    transfer_unknown_desk: str
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]

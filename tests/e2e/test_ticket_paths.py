@@ -77,6 +77,53 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     assert await bot.services.chats.open(other.id) == []
 
 
+async def test_transfer_buttons_name_the_desk_and_forged_ones_are_refused(
+    desks_bot: Harness,
+) -> None:
+    """The button carries the target desk's id: desks.yaml reordered (and a desk added) after
+    the list was shown still sends the ticket where the button said. Unknown ids, old
+    index-style data, the ticket's own desk are refused with an alert; nothing moves."""
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    staff, other = bot.api.user(STAFF), bot.api.user(STAFF_OTHER_DESK)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_320_050), "工地不发工资")
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    assert pick.button_labels() == ["测试东山司法所"]  # never the ticket's own desk
+    assert pick.find_button("测试东山司法所")["callback_data"] == make(
+        Kind.DESK, "to", 1, "other-office"
+    )
+    for forged in (
+        make(Kind.DESK, "to", 1, "no-such-desk"),
+        make(Kind.DESK, "to", 1, "test-office"),  # its own desk
+        make(Kind.DESK, "to", 1, 1),  # the old index into desks.yaml
+        make(Kind.DESK, "to", 1),
+        make(Kind.DESK, "to", 1, "other-office", "x"),
+    ):
+        answer = await bot.press(staff, ticket, forged)
+        assert answer["text"] == texts.transfer_unknown_desk, forged
+        assert answer["show_alert"], forged
+    malformed = await bot.press(staff, ticket, "1:dk:to:1:Other-Office")  # never a desk id
+    assert malformed["text"] == bot.ui.stale_button
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.desk_id == "test-office"
+
+    library = bot.services.library
+    first, second = library.desks
+    added = second.model_copy(update={"id": "third-office", "name": "测试第三司法所"})
+    bot.services.swap_content(
+        replace(library, desks=[first, added, second]), bot.services.index
+    )  # edited and reloaded while the list was on screen
+    mark = after(bot)
+    bot.api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
+    [private] = await bot.api.wait_for_messages(other.id, after=mark)
+    assert "工地不发工资" in private.content
+
+
 async def test_deleteme_erases_the_tickets(desks_bot: Harness) -> None:
     bot, texts = desks_bot, desks_bot.ui.tickets
     resident, staff = bot.api.user(7_320_002), bot.api.user(STAFF)
@@ -208,8 +255,8 @@ async def test_a_real_desk_cannot_transfer_to_a_sample_desk(sample_beside_bot: H
     ticket = await desk_message(bot, mark)
     pick = await bot.tap(staff, ticket, texts.transfer_button)
     assert pick.button_labels() == ["测试东山司法所"]
-    forged = await bot.press(staff, ticket, make(Kind.DESK, "to", 1, 2))  # the sample desk
-    assert forged["text"] == bot.ui.stale_button
+    forged = await bot.press(staff, ticket, make(Kind.DESK, "to", 1, "left-over"))
+    assert forged["text"] == texts.transfer_unknown_desk
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
     assert stored is not None and stored.desk_id == "test-office"

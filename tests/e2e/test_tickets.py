@@ -153,7 +153,6 @@ async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: Restartab
         make(Kind.DESK, "take", 999),
         "1:dk:take:abc",
         "1:dk:take:99999999999",
-        "1:dk:to:1:7",
     ):
         answer = await bot.press(bot.api.user(STAFF), ticket, forged)
         assert answer["text"] == bot.ui.stale_button, forged
