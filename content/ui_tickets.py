@@ -67,6 +67,7 @@ class TicketTexts(Texts):
     rated: str
     ticket_closed: str
     not_staff: str
+    erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     queue_title: Annotated[str, Fields("count", "desk")]

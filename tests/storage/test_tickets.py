@@ -170,7 +170,7 @@ async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Databa
         )
         assert await ticket_of_message(session=session, chat_id=DESK_CHAT, message_id=9) is None
         assert len(await desk_messages(session=session, ticket_id=ticket.id)) == 2
-        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 1
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == [(DESK_CHAT, 5)]
     async with db.session() as session:
         stored = await get_ticket(session=session, ticket_id=ticket.id)
         # the desk's message still finds the (now anonymous) ticket; the resident's is gone
