@@ -1,8 +1,9 @@
 """Duty desks (`desks.yaml`): where residents' messages to staff go, and when someone is there.
 
-`open_at` and `next_opening` take an aware instant and the deployment's time zone; a desk's
-hours are wall-clock times in that zone. Holidays close a desk; a 调休 working weekend day
-opens it with its Monday hours (content.office_hours.MAKEUP_DAY_HOURS_OF).
+`open_at`, `next_opening` and `after_open_hours` take an aware instant and the deployment's
+time zone; a desk's hours are wall-clock times in that zone. Holidays close a desk; a 调休
+working weekend day opens it with its Monday hours (content.office_hours.MAKEUP_DAY_HOURS_OF).
+A desk's reply deadlines count its open hours only (nights, weekends and holidays stop them).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,7 +22,10 @@ DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee",
 # nobody should ever receive a message on.
 SAMPLE_STAFF_IDS = range(1_000_000_001, 1_000_000_100)
 SAMPLE_CHAT_IDS = range(-1_000_000_000_099, -1_000_000_000_000)
-SEARCH_DAYS = 400  # next_opening looks this far ahead
+SEARCH_DAYS = 400  # next_opening and after_open_hours look this far ahead
+# A desk whose deadline (in open hours) needs longer than this, by its weekly hours, is refused:
+# a resident would wait months before anyone is even reminded.
+MAX_DEADLINE_WEEKS = 8
 
 
 class Desk(BaseModel):
@@ -39,8 +43,10 @@ class Desk(BaseModel):
     staff_chat_id: int | None = Field(default=None, lt=0)  # a staff group (negative id)
     staff: list[int] = Field(default_factory=list)  # Telegram user ids of duty staff
     hours: list[OfficeHours] = Field(min_length=1)
-    reply_within_hours: int = Field(ge=1, le=168)  # remind staff if unanswered this long
-    escalate_after_hours: int = Field(ge=1, le=336)  # then tell the coordinator
+    # Open hours (office hours only): remind staff if unanswered this long, then tell the
+    # coordinator.
+    reply_within_hours: int = Field(ge=1, le=168)
+    escalate_after_hours: int = Field(ge=1, le=336)
     sample: bool = False
 
     @field_validator("id")
@@ -122,7 +128,32 @@ def check_desks(
             for category in desk.categories
             if category not in categories
         ]
+        found += _check_deadline_reach(desk, where)
     return found
+
+
+def weekly_open_hours(desk: Desk) -> float:
+    """How many hours a week the desk is open by its `hours` (holidays aside)."""
+    minutes = sum(
+        len(line.days) * ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute))
+        for line in desk.hours
+        for start, end in line.shifts
+    )
+    return minutes / 60
+
+
+def _check_deadline_reach(desk: Desk, where: str) -> list[Problem]:
+    """Deadlines count open hours: a desk open briefly must not need months to reach one."""
+    weekly = weekly_open_hours(desk)
+    weeks = desk.escalate_after_hours / weekly
+    if weeks <= MAX_DEADLINE_WEEKS:
+        return []
+    message = (
+        f"{desk.name} 每周只开放 {weekly:g} 小时，escalate_after_hours 的 "
+        f"{desk.escalate_after_hours} 个开放小时要约 {weeks:.0f} 周才到（最多 "
+        f"{MAX_DEADLINE_WEEKS} 周）：请减少小时数或增加开放时间"
+    )
+    return [Problem(where, "escalate_after_hours", message)]
 
 
 def desks_for(
@@ -154,6 +185,27 @@ def next_opening(desk: Desk, instant: datetime, holidays: Holidays | None, tz: t
             if local < datetime.combine(day, end, tzinfo=tz):
                 return max(local, datetime.combine(day, start, tzinfo=tz))
     raise ValueError(f"{desk.name} 在 {SEARCH_DAYS} 天内都不开放")
+
+
+def after_open_hours(
+    desk: Desk, instant: datetime, hours: int, holidays: Holidays | None, tz: tzinfo
+) -> datetime:
+    """The moment the desk has been open `hours` hours since `instant` (counting only its
+    office hours: a message left on Friday evening starts counting on Monday's opening), in
+    `tz`. ValueError if that is not reached in the next SEARCH_DAYS days."""
+    local = _local(instant, tz)
+    left = timedelta(hours=hours)
+    for offset in range(SEARCH_DAYS):
+        day = local.date() + timedelta(days=offset)
+        for start, end in shifts_on(desk.hours, day, holidays):
+            begin = max(local, datetime.combine(day, start, tzinfo=tz))
+            finish = datetime.combine(day, end, tzinfo=tz)
+            if begin >= finish:
+                continue
+            if finish - begin >= left:
+                return begin + left
+            left -= finish - begin
+    raise ValueError(f"{desk.name} 在 {SEARCH_DAYS} 天内开放不满 {hours} 小时")
 
 
 def _local(instant: datetime, tz: tzinfo) -> datetime:

@@ -53,8 +53,10 @@ class TicketTexts(Texts):
     more_prompt: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
     desk_follow_up: Annotated[str, Fields("id", "text")]
+    desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
     transfer_none: str
+    transfer_unknown_desk: str
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]
@@ -65,6 +67,7 @@ class TicketTexts(Texts):
     rated: str
     ticket_closed: str
     not_staff: str
+    erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     queue_title: Annotated[str, Fields("count", "desk")]

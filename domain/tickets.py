@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.desks import Desk, desks_for, next_opening, open_at
+from content.desks import Desk, after_open_hours, desks_for, next_opening, open_at
 from content.loader import Library
 from content.office_hours import Holidays
 from content.report_input import clean_text
@@ -68,12 +68,12 @@ def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | No
 def deadlines(
     desk: Desk, created: datetime, holidays: Holidays | None, tz: tzinfo
 ) -> tuple[datetime, datetime]:
-    """When the desk is reminded (its next opening after `created`, plus reply_within_hours)
-    and when the coordinators are told (plus escalate_after_hours instead)."""
-    start = next_opening(desk, created, holidays, tz)
+    """When the desk is reminded (once it has been open reply_within_hours since `created`)
+    and when the coordinators are told (open escalate_after_hours): only office hours count.
+    ValueError if the desk is not open that long in content.desks.SEARCH_DAYS days."""
     return (
-        start + timedelta(hours=desk.reply_within_hours),
-        start + timedelta(hours=desk.escalate_after_hours),
+        after_open_hours(desk, created, desk.reply_within_hours, holidays, tz),
+        after_open_hours(desk, created, desk.escalate_after_hours, holidays, tz),
     )
 
 

@@ -484,7 +484,7 @@ class Ticket(SQLModel, table=True):
     status: str = Field(default=TicketStatus.OPEN.value, max_length=12, index=True)
     taken_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
-    # The desk should answer by `due_at` (its next opening plus reply_within_hours); unanswered,
+    # The desk should answer by `due_at` (once open reply_within_hours since); unanswered,
     # it is reminded then and the coordinators are told at `escalate_at`.
     due_at: datetime = Field(sa_column=_utc_column(index=True))
     escalate_at: datetime = Field(sa_column=_utc_column(index=True))

@@ -184,6 +184,27 @@ async def add_entry(
     return True
 
 
+async def reopen(
+    *, session: AsyncSession, ticket_id: int, due_at: datetime, escalate_at: datetime
+) -> bool:
+    """The resident wrote again after the desk's answer: an answered ticket waits in its desk's
+    queue again, open to anyone there, with fresh deadlines and reminders (False if it was
+    not answered: still waiting, or closed)."""
+    done = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.ANSWERED.value)
+        .values(
+            status=TicketStatus.OPEN.value,
+            taken_by=None,
+            due_at=due_at,
+            escalate_at=escalate_at,
+            reminded_at=None,
+            escalated_at=None,
+        )
+    )
+    return bool(done.rowcount)
+
+
 async def transfer(
     *,
     session: AsyncSession,
@@ -276,11 +297,19 @@ async def claim_overdue(
     return [_stored(row) for row in rows.all()]
 
 
-async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
+async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> list[tuple[int, int]]:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
     open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
     messages still find them: a late answer is told the ticket has ended). A staff member's
-    id leaves the tickets they took or answered."""
+    id leaves the tickets they took or answered. Returns (chat id, message id) of the bot's
+    messages about the person's tickets in the desks' chats, for the caller to withdraw."""
+    posted = await session.exec(
+        select(TicketMessage.chat_id, TicketMessage.message_id)
+        .join(Ticket, col(Ticket.id) == col(TicketMessage.ticket_id))
+        .where(col(Ticket.resident_id) == telegram_id, col(TicketMessage.chat_id) != telegram_id)
+        .order_by(col(TicketMessage.id))
+    )
+    desk_messages = [(chat, message) for chat, message in posted.all()]
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)
@@ -292,7 +321,7 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
         (await session.exec(select(Ticket.id).where(col(Ticket.resident_id) == telegram_id))).all()
     )
     if not ids:
-        return 0
+        return desk_messages
     await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
     await session.exec(
         update(Ticket)
@@ -309,7 +338,7 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
             submission_key=literal("erased-") + cast(Ticket.id, String),
         )
     )
-    return len(ids)
+    return desk_messages
 
 
 @dataclass(frozen=True)

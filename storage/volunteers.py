@@ -186,6 +186,9 @@ class Erasure:
     questions: int
     reports_anonymised: int
     had_profile: bool
+    # (chat id, message id) of the bot's messages about their tickets in the desks' chats:
+    # the database no longer holds what they said, those chats still show it.
+    desk_messages: list[tuple[int, int]]
 
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
@@ -195,7 +198,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     photos, location, place, summary or link to them (a QR code made from one loses its title,
     which names the place, and so does its rating request); audit entries, invites, campaign
     dates, broadcasts they wrote (their keys, progress messages and copied sources) and groups
-    they subscribed lose their id; their messages to duty staff stay as anonymous counts. A message
+    they subscribed lose their id; their messages to duty staff stay as anonymous counts (the
+    bot's copies in the desks' chats are returned, for the caller to withdraw). A message
     of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
@@ -244,7 +248,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
     await erase_attempts(session=session, telegram_id=telegram_id)
-    await erase_tickets_of(session=session, telegram_id=telegram_id)
+    desk_messages = await erase_tickets_of(session=session, telegram_id=telegram_id)
     await close_sessions_of(session=session, telegram_id=telegram_id)
     await session.exec(
         delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
@@ -253,7 +257,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
-    return Erasure(questions, reports, had_profile)
+    return Erasure(questions, reports, had_profile, desk_messages)
 
 
 async def _forget_in_broadcasts(session: AsyncSession, telegram_id: int) -> None:

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import Clock
 from storage.people import Seen
 from storage.questions import LoggedAnswer
+from storage.volunteers import Erasure
 from storage.write_behind import WriteBehind
 
 if TYPE_CHECKING:
@@ -70,6 +71,11 @@ class Hooks:
     # A message replying to one of the bot's messages, before any guided chat or question
     # handler sees it: a feature that knows that message takes it (True) or passes (False).
     reply_to_bot: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(
+        default_factory=list
+    )
+    # A person was erased (/deleteme, committed): what a feature posted about them in other
+    # chats is withdrawn (the tickets feature: its messages in the desks' chats).
+    person_erased: list[Callable[[PufaContext, Erasure], Awaitable[None]]] = field(
         default_factory=list
     )
 

@@ -12,7 +12,7 @@ from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_private
-from handlers.tickets import chat, queue, replies, resident, send, sla, staff
+from handlers.tickets import chat, erasure, queue, replies, resident, send, sla, staff
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
 from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
 from storage.tickets import ticket_exists
@@ -113,6 +113,7 @@ def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(prompt_flow(REPLY_FLOW, staff.on_reply_typed))
     services.chats.add(prompt_flow(MORE_FLOW, resident.on_more_typed))
     services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
+    services.hooks.person_erased.append(erasure.withdraw_desk_messages)
     sla.schedule(app, services)
     app.add_handlers(
         [

@@ -37,7 +37,7 @@ class DeskAction(StrEnum):
     TAKE = "take"
     REPLY = "reply"
     MOVE = "move"
-    TO = "to"  # dk:to:<ticket id>:<index of the desk in desks.yaml>
+    TO = "to"  # dk:to:<ticket id>:<desk id> (ids fit: 40 characters at most)
     CLOSE = "close"
     MORE = "more"
     RATE = "rate"  # dk:rate:<ticket id>:<1-3>

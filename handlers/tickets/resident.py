@@ -1,5 +1,6 @@
 """The resident's side after sending: 补充 (or a Telegram reply to the bot's message about the
-ticket) adds to the same ticket, and the one-tap rating of a closed ticket."""
+ticket) adds to the same ticket (an answered one waits for the desk again), and the one-tap
+rating of a closed ticket."""
 
 import html
 
@@ -20,7 +21,8 @@ from handlers.tickets.common import (
     send_to_desk,
     staff_keyboard,
 )
-from storage.tickets import StoredTicket, add_entry, get_ticket, rate
+from handlers.tickets.send import ticket_deadlines
+from storage.tickets import StoredTicket, add_entry, get_ticket, rate, reopen
 
 
 async def own_ticket(
@@ -73,8 +75,9 @@ async def on_more_typed(update: Update, ctx: PufaContext, chat: Conversation) ->
 
 
 async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:
-    """Adds the resident's text to their ticket and passes it to the desk; True once done (or
-    the ticket can take nothing more), False to let them type again."""
+    """Adds the resident's text to their ticket and passes it to the desk; an answered ticket
+    is reopened (back in the desk's queue, reminded again by its deadlines). True once done
+    (or the ticket can take nothing more), False to let them type again."""
     services, texts = ctx.services, ctx.services.ui.tickets
     ticket = await own_ticket(update, ctx, ticket_id)
     desk = desk_of(services, ticket.desk_id) if ticket is not None else None
@@ -85,14 +88,21 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return False
+    now = services.now()
+    to_due, to_escalate = ticket_deadlines(services, desk)
     async with services.db.session() as session:
         added = await add_entry(
-            session=session, ticket_id=ticket.id, author="resident", text=text, now=services.now()
+            session=session, ticket_id=ticket.id, author="resident", text=text, now=now
         )
+        reopened = added and await reopen(
+            session=session, ticket_id=ticket.id, due_at=now + to_due,
+            escalate_at=now + to_escalate,
+        )  # fmt: skip
     if not added:
         await reply_html(update, texts.ticket_closed)
         return True
-    passed = texts.desk_follow_up.format(id=ticket.id, text=html.escape(text))
+    shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
+    passed = shown.format(id=ticket.id, text=html.escape(text))
     await send_to_desk(
         ctx.bot, services, desk, ticket.id, passed, staff_keyboard(texts, ticket.id)
     )

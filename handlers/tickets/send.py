@@ -31,7 +31,7 @@ def ticket_deadlines(services: Services, desk: Desk) -> tuple[timedelta, timedel
     now = services.now()
     try:
         due, escalate = deadlines(desk, now, services.library.holidays, services.tz)
-    except ValueError:  # a desk that never opens: count from now
+    except ValueError:  # closed (holidays) for SEARCH_DAYS days: count the wall clock
         due = now + timedelta(hours=desk.reply_within_hours)
         escalate = now + timedelta(hours=desk.escalate_after_hours)
     return due - now, escalate - now

@@ -45,7 +45,7 @@ async def check_overdue(ctx: PufaContext) -> None:
 
 def waited_hours(ticket: StoredTicket, now: datetime) -> int:
     """How long the resident has waited, in whole hours. Not reply_within_hours: that counts
-    from the desk's next opening, so a message left on Friday evening has waited far longer."""
+    the desk's open hours only, so a message left on Friday evening has waited far longer."""
     return max(0, int((now - ticket.created_at).total_seconds() // 3600))
 
 

@@ -186,8 +186,8 @@ def _may_take_over(desk: Desk, target: Desk) -> bool:
 async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
     rows = [
-        [button(d.name, DeskAction.TO, ticket.id, i)]
-        for i, d in enumerate(services.library.desks)
+        [button(d.name, DeskAction.TO, ticket.id, d.id)]
+        for d in services.library.desks
         if _may_take_over(desk, d)
     ]
     await acknowledge(update)
@@ -200,12 +200,13 @@ async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket, des
 async def _transfer(
     update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
 ) -> None:
+    """The target desk comes by id: the button stays right when desks.yaml is edited or
+    reloaded meanwhile; an unknown id (forged, or a desk since removed), the ticket's own desk
+    or a sample desk for a real one's ticket is refused."""
     services, texts = ctx.services, ctx.services.ui.tickets
-    desks = services.library.desks
-    index = callbacks.index(args[0], len(desks)) if len(args) == 1 else None
-    target = desks[index] if index is not None else None
+    target = desk_of(services, args[0]) if len(args) == 1 else None
     if target is None or not _may_take_over(desk, target):
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await acknowledge(update, texts.transfer_unknown_desk, alert=True)
         return
     to_due, to_escalate = ticket_deadlines(services, target)
     now = services.now()

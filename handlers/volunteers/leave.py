@@ -52,6 +52,8 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
             await services.chats.end_all(person)
             async with services.db.session() as session:
                 erased = await erase_person(session=session, telegram_id=person)
+            for withdraw in services.hooks.person_erased:
+                await withdraw(ctx, erased)
             text = texts.deleted.format(
                 questions=erased.questions, reports=erased.reports_anonymised
             )

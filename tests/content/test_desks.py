@@ -10,10 +10,12 @@ from content.desks import (
     SAMPLE_CHAT_IDS,
     SAMPLE_STAFF_IDS,
     Desk,
+    after_open_hours,
     check_desks,
     desks_for,
     next_opening,
     open_at,
+    weekly_open_hours,
 )
 from content.loader import Library, collect
 from content.office_hours import Holidays, parse_days, parse_hours_line
@@ -111,6 +113,40 @@ def test_naive_instants_and_desks_that_never_open_are_refused() -> None:
         next_opening(OFFICE, at(7, 9, 0), forever, TZ)
 
 
+@pytest.mark.parametrize(
+    ("instant", "hours", "reached"),
+    [
+        (at(7, 8, 30), 3, at(7, 11, 30)),  # Monday morning
+        (at(7, 8, 30), 7, at(7, 17, 30)),  # the whole Monday, to closing time
+        (at(7, 10, 0), 3, at(7, 15, 0)),  # the lunch break does not count
+        (at(7, 17, 29), 1, at(8, 9, 29)),  # one minute on Monday, the rest on Tuesday
+        (at(7, 20, 0), 1, at(8, 9, 30)),  # the night does not count
+        (at(4, 18, 0), 2, at(5, 11, 0)),  # Friday evening; Saturday's two hours
+        (at(4, 18, 0), 3, at(7, 9, 30)),  # then Monday
+        (at(4, 18, 0), 5, at(7, 11, 30)),
+        (at(30, 18, 0, month=9), 1, at(8, 9, 30, month=10)),  # 国庆 holiday
+        (at(9, 17, 0, month=10), 1, at(10, 9, 0, month=10)),  # then the 调休 Saturday
+    ],
+)
+def test_deadlines_count_open_hours(instant: datetime, hours: int, reached: datetime) -> None:
+    found = after_open_hours(OFFICE, instant, hours, HOLIDAYS, TZ)
+    assert found == reached and found.tzinfo is TZ
+
+
+def test_counting_open_hours_gives_up_after_search_days() -> None:
+    """A desk closed for good (or open too little) cannot make the search run forever."""
+    forever = Holidays.model_validate(
+        {
+            "sample": False,
+            "note": "closed for good",
+            "closed": [{"name": "装修", "first": "2026-01-01", "last": "2028-12-31"}],
+        }
+    )
+    with pytest.raises(ValueError, match="400 天内开放不满 24 小时"):
+        after_open_hours(OFFICE, at(7, 9, 0), 24, forever, TZ)
+    assert weekly_open_hours(OFFICE) == 37
+
+
 def test_hours_lines_read_like_a_notice_board() -> None:
     assert parse_hours_line("周二、周四 9:00 - 12:00") == (
         frozenset({1, 3}),
@@ -166,6 +202,16 @@ def test_desk_checks(changes: dict[str, Any], message: str) -> None:
         desk(**changes)
 
 
+def test_deadlines_that_need_months_of_office_hours_are_refused() -> None:
+    weekly = desk(hours=["周三 09:00-12:00"], reply_within_hours=3, escalate_after_hours=24)
+    assert check_desks([weekly], {"城关镇": []}, {"mediation"}, "desks.yaml") == []
+    rare = desk(hours=["周三 09:00-12:00"], reply_within_hours=24, escalate_after_hours=48)
+    [problem] = check_desks([rare], {"城关镇": []}, {"mediation"}, "desks.yaml")
+    assert (problem.path, problem.field) == ("desks.yaml[test-office]", "escalate_after_hours")
+    assert problem.message.startswith("测试司法所 每周只开放 3 小时")
+    assert "约 16 周" in problem.message
+
+
 def test_a_village_advisers_villages_must_be_in_its_towns() -> None:
     adviser = desk(kind="village_adviser", villages=["桃园村", "桃源村"])
     problems = check_desks([adviser], {"城关镇": ["桃园村"]}, {"mediation"}, "desks.yaml")
@@ -212,6 +258,10 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
     text = text.replace("categories: [legal_aid, labor]", "categories: [legal_aid, jobs]")
     text = text.replace("- id: dongshan-judicial-office", "- id: chengguan-judicial-office")
     text = text.replace("周三 09:00-12:00", "周三 9点到12点")
+    text = text.replace(  # the 西河 mediation committee open one hour a week
+        "staff_chat_id: -1000000000002\n  hours:\n    - 周一至周五 09:00-12:00, 14:00-17:00",
+        "staff_chat_id: -1000000000002\n  hours:\n    - 周一 09:00-10:00",
+    )
     desks.write_text(text, encoding="utf-8")
     holidays = content / "holidays.yaml"
     text = holidays.read_text(encoding="utf-8")
@@ -235,6 +285,12 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
         ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
         ("desks.yaml[county-legal-aid-centre]", "categories", "未知分类 'jobs'"),
         ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),
+        (
+            "desks.yaml[xihe-mediation-committee]",
+            "escalate_after_hours",
+            "示例县西河镇人民调解委员会（示例） 每周只开放 1 小时，escalate_after_hours 的 12 "
+            "个开放小时要约 12 周才到（最多 8 周）：请减少小时数或增加开放时间",
+        ),
         ("holidays.yaml", "closed.4.last", "端午节: 结束早于开始"),
         ("holidays.yaml", "closed", "国庆节（2026-10-01）和中秋节的日期重叠"),
         ("holidays.yaml", "workdays.0.date", "2026-01-05 是周一，调休上班日应是周末"),

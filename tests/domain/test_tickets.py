@@ -3,11 +3,13 @@ the shipped sample desks and holidays, in PUFA_TIMEZONE."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.desks import open_at
+from content.desks import MAX_DEADLINE_WEEKS, Desk, open_at
 from content.loader import Library
+from content.office_hours import Holidays, shifts_on
 from domain.tickets import adviser_desk, choose_desk, deadlines, expected_start
 from tests.clock import TZ, local
 
@@ -16,23 +18,66 @@ INSTANTS = st.datetimes(
 )
 
 
+def open_between(
+    desk: Desk, start: datetime, end: datetime, holidays: Holidays | None
+) -> timedelta:
+    """How long the desk is open between two instants: an oracle independent of
+    after_open_hours (each day's shifts clipped to the interval)."""
+    first, last = start.astimezone(TZ), end.astimezone(TZ)
+    total, day = timedelta(), first.date()
+    while day <= last.date():
+        for opens, closes in shifts_on(desk.hours, day, holidays):
+            begin = max(first, datetime.combine(day, opens, tzinfo=TZ))
+            finish = min(last, datetime.combine(day, closes, tzinfo=TZ))
+            total += max(timedelta(), finish - begin)
+        day += timedelta(days=1)
+    return total
+
+
 @settings(max_examples=200, deadline=None)
 @given(instant=INSTANTS, which=st.integers(min_value=0, max_value=100))
-def test_deadlines_follow_the_next_opening(
-    library: Library, instant: datetime, which: int
-) -> None:
+def test_deadlines_count_open_hours_only(library: Library, instant: datetime, which: int) -> None:
     desk = library.desks[which % len(library.desks)]
-    opens = expected_start(desk, instant, library.holidays, TZ)
-    due, escalate = deadlines(desk, instant, library.holidays, TZ)
-    start = instant if opens is None else opens
-    assert open_at(desk, start, library.holidays, TZ)
-    assert start >= instant and (opens is None) == open_at(desk, instant, library.holidays, TZ)
-    assert due == start + timedelta(hours=desk.reply_within_hours)
-    assert escalate == start + timedelta(hours=desk.escalate_after_hours) > due
-    if opens is not None:  # closed until then: no minute in between is open
-        assert not open_at(desk, opens - timedelta(minutes=1), library.holidays, TZ) or (
-            opens - timedelta(minutes=1) < instant
-        )
+    holidays = library.holidays
+    due, escalate = deadlines(desk, instant, holidays, TZ)
+    assert instant < due < escalate
+    assert open_between(desk, instant, due, holidays) == timedelta(hours=desk.reply_within_hours)
+    assert open_between(desk, instant, escalate, holidays) == timedelta(
+        hours=desk.escalate_after_hours
+    )
+    # The deadline is the first moment the hours are reached: open just before it.
+    assert open_at(desk, due - timedelta(seconds=1), holidays, TZ)
+    # Never sooner than the wall clock would say, never more than the content check allows.
+    assert due >= instant + timedelta(hours=desk.reply_within_hours)
+    assert escalate - instant < timedelta(weeks=MAX_DEADLINE_WEEKS + 3)  # + a long holiday
+
+
+@pytest.mark.parametrize(
+    ("desk_id", "left", "due", "escalate"),
+    [
+        # Friday evening: nothing counts before Monday's opening; 7 open hours is Monday's
+        # whole day, 14 is Tuesday's.
+        ("chengguan-judicial-office", local(2026, 3, 13, 18), local(2026, 3, 16, 17, 30),
+         local(2026, 3, 17, 17, 30)),
+        # Tuesday 10:00: 2 hours to lunch, 3.5 in the afternoon, 1.5 on Wednesday morning.
+        ("chengguan-judicial-office", local(2026, 3, 10, 10), local(2026, 3, 11, 10),
+         local(2026, 3, 12, 10)),
+        # The eve of 清明节 (4-6 April closed): from Tuesday 7 April.
+        ("chengguan-judicial-office", local(2026, 4, 3, 18), local(2026, 4, 7, 17, 30),
+         local(2026, 4, 8, 17, 30)),
+        # The village adviser, open Wednesday mornings only: one session, then two.
+        ("taoyuan-village-adviser", local(2026, 3, 11, 12), local(2026, 3, 18, 12),
+         local(2026, 3, 25, 12)),
+        # 南湖 works Saturday mornings: Friday evening's message counts 3 hours there.
+        ("nanhu-judicial-office", local(2026, 3, 13, 18), local(2026, 3, 16, 12),
+         local(2026, 3, 17, 12)),
+    ],
+)  # fmt: skip
+def test_deadlines_at_fixed_instants(
+    library: Library, desk_id: str, left: datetime, due: datetime, escalate: datetime
+) -> None:
+    desk = next(d for d in library.desks if d.id == desk_id)
+    assert deadlines(desk, left, library.holidays, TZ) == (due, escalate)
 
 
 def test_holidays_and_lunch_breaks_close_the_desks(library: Library) -> None:

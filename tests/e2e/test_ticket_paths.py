@@ -11,6 +11,7 @@ from content.desks import SAMPLE_STAFF_IDS
 from content.loader import Library
 from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
+from local_api import SentMessage
 from storage.tickets import NewTicket, get_ticket, open_ticket
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.ticket_steps import (
@@ -24,6 +25,7 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
 )
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -77,23 +79,103 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     assert await bot.services.chats.open(other.id) == []
 
 
-async def test_deleteme_erases_the_tickets(desks_bot: Harness) -> None:
+async def test_transfer_buttons_name_the_desk_and_forged_ones_are_refused(
+    desks_bot: Harness,
+) -> None:
+    """The button carries the target desk's id: desks.yaml reordered (and a desk added) after
+    the list was shown still sends the ticket where the button said. Unknown ids, old
+    index-style data, the ticket's own desk are refused with an alert; nothing moves."""
     bot, texts = desks_bot, desks_bot.ui.tickets
-    resident, staff = bot.api.user(7_320_002), bot.api.user(STAFF)
+    staff, other = bot.api.user(STAFF), bot.api.user(STAFF_OTHER_DESK)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, bot.api.user(7_320_050), "工地不发工资")
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    assert pick.button_labels() == ["测试东山司法所"]  # never the ticket's own desk
+    assert pick.find_button("测试东山司法所")["callback_data"] == make(
+        Kind.DESK, "to", 1, "other-office"
+    )
+    for forged in (
+        make(Kind.DESK, "to", 1, "no-such-desk"),
+        make(Kind.DESK, "to", 1, "test-office"),  # its own desk
+        make(Kind.DESK, "to", 1, 1),  # the old index into desks.yaml
+        make(Kind.DESK, "to", 1),
+        make(Kind.DESK, "to", 1, "other-office", "x"),
+    ):
+        answer = await bot.press(staff, ticket, forged)
+        assert answer["text"] == texts.transfer_unknown_desk, forged
+        assert answer["show_alert"], forged
+    malformed = await bot.press(staff, ticket, "1:dk:to:1:Other-Office")  # never a desk id
+    assert malformed["text"] == bot.ui.stale_button
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.desk_id == "test-office"
+
+    library = bot.services.library
+    first, second = library.desks
+    added = second.model_copy(update={"id": "third-office", "name": "测试第三司法所"})
+    bot.services.swap_content(
+        replace(library, desks=[first, added, second]), bot.services.index
+    )  # edited and reloaded while the list was on screen
+    mark = after(bot)
+    bot.api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
+    [private] = await bot.api.wait_for_messages(other.id, after=mark)
+    assert "工地不发工资" in private.content
+
+
+async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harness) -> None:
+    """/deleteme: the ticket is anonymised in the database, and the bot's messages about it in
+    the desk's group are deleted; one Telegram refuses to delete (older than 48 hours) is
+    edited to a neutral line instead. Nothing the resident wrote stays visible there."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident, staff = api.user(7_320_002), api.user(STAFF)
     mark = after(bot)
     await leave_message(bot, resident, "家暴怎么申请保护令", phone="13900001111")
     ticket = await desk_message(bot, mark)
+    await bot.tap(staff, ticket, texts.take_button)  # a note in the group
+    mark = after(bot)
+    api.send_text(staff, "可以向法院申请。", chat=group(bot), reply_to=ticket.message_id)
+    [answer] = await api.wait_for_messages(resident.id, after=mark)
+    await api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+    await bot.tap(resident, answer, texts.more_button)
+    mark = after(bot)
+    api.send_text(resident, "他今天又打我了")
+    follow = await desk_message(bot, mark)
+    assert "他今天又打我了" in follow.content
+    await api.wait_for_messages(resident.id, after=mark)  # 已把补充内容送到
+    posted = [m.message_id for m in bot.sent_to(DESK_GROUP)]
+    assert len(posted) == 4  # the ticket, 已接单, 已把答复发给居民, the follow-up
+    api.fail_method(
+        "deleteMessage", description="Bad Request: message can't be deleted for everyone", times=1
+    )  # the first, the ticket itself, is too old to delete
+
     confirm = await bot.ask(resident, "/deleteme")
     await bot.tap(resident, confirm, bot.ui.volunteers.confirm_yes)
+
+    def last_state(message_id: int) -> SentMessage:
+        return [m for m in api.messages_to(DESK_GROUP) if m.message_id == message_id][-1]
+
+    async def withdrawn() -> bool:
+        return all(last_state(m).action != "send" for m in posted)
+
+    await eventually(withdrawn)
+    edited = last_state(ticket.message_id)
+    assert (edited.action, edited.content, edited.buttons()) == (
+        "edit", texts.erased_by_resident, [],
+    )  # fmt: skip
+    assert [last_state(m).action for m in posted[1:]] == ["delete"] * 3
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
     assert stored is not None and stored.closed
     assert (stored.resident_id, stored.text, stored.contact) == (None, "", "")
     mark = after(bot)
-    bot.api.send_text(staff, "您好", chat=group(bot), reply_to=ticket.message_id)
-    [closed] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    api.send_text(staff, "您好", chat=group(bot), reply_to=ticket.message_id)
+    [closed] = await api.wait_for_messages(DESK_GROUP, after=mark)
     assert closed.content == texts.ticket_closed
-    assert bot.api.messages_to(resident.id)[-1].content != "您好"
+    assert api.messages_to(resident.id)[-1].content != "您好"
 
 
 async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> None:
@@ -208,8 +290,8 @@ async def test_a_real_desk_cannot_transfer_to_a_sample_desk(sample_beside_bot: H
     ticket = await desk_message(bot, mark)
     pick = await bot.tap(staff, ticket, texts.transfer_button)
     assert pick.button_labels() == ["测试东山司法所"]
-    forged = await bot.press(staff, ticket, make(Kind.DESK, "to", 1, 2))  # the sample desk
-    assert forged["text"] == bot.ui.stale_button
+    forged = await bot.press(staff, ticket, make(Kind.DESK, "to", 1, "left-over"))
+    assert forged["text"] == texts.transfer_unknown_desk
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
     assert stored is not None and stored.desk_id == "test-office"

@@ -3,7 +3,7 @@ from question to answer to rating across restarts, office hours at fixed instant
 escalation on the test's clock, and refusals."""
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -153,7 +153,6 @@ async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: Restartab
         make(Kind.DESK, "take", 999),
         "1:dk:take:abc",
         "1:dk:take:99999999999",
-        "1:dk:to:1:7",
     ):
         answer = await bot.press(bot.api.user(STAFF), ticket, forged)
         assert answer["text"] == bot.ui.stale_button, forged
@@ -205,7 +204,7 @@ async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: Restarta
     await bot.settle()
     clock.set(local(2026, 3, 10, 12, 0))
     assert (await desk_message(bot, mark)).content == reminder
-    clock.set(local(2026, 3, 10, 14, 0))
+    clock.set(local(2026, 3, 10, 16, 0))  # 10-12 and 14-16: four open hours
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     assert "测试镇司法所" in escalation.content and "社保" not in escalation.content
     bot = await desks_bot.restart()
@@ -220,11 +219,11 @@ async def test_unanswered_ticket_reminds_then_escalates_once(desks_bot: Restarta
     assert len([m for m in bot.sent_to(ADMIN_ID) if "#1" in m.content]) == 1
 
 
-async def test_a_reminder_says_how_long_the_resident_has_really_waited(
-    desks_bot: RestartableBot,
-) -> None:
-    """Left on Friday evening, a message is due on Monday (the desk's next opening plus
-    reply_within_hours): by then the resident has waited since Friday, not two hours."""
+async def test_deadlines_count_the_desks_open_hours_only(desks_bot: RestartableBot) -> None:
+    """Left on Friday evening, a message is not overdue on Monday at opening: it is due once
+    the desk has been open REPLY_HOURS (two) hours, and the coordinators are told after four
+    open hours (the lunch break does not count). By then the resident has waited since
+    Friday, and the reminder says so."""
     bot = desks_bot.harness
     assert bot is not None
     texts, clock = bot.ui.tickets, desks_bot.clock
@@ -233,9 +232,71 @@ async def test_a_reminder_says_how_long_the_resident_has_really_waited(
     mark = after(bot)
     await leave_message(bot, bot.api.user(7_310_030), "公司不给交社保")
     await desk_message(bot, mark)
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+
+    async def check_at(instant: datetime) -> None:
+        """The reminder job runs at `instant` (and whatever it sends is sent)."""
+        clock.set(instant)
+        await job.run(bot.app)
+        await bot.settle()
+
     mark = after(bot)
-    clock.set(local(2026, 3, 16, 10, 30))  # Monday: opened 08:30, plus two hours
+    await check_at(local(2026, 3, 16, 8, 30))  # Monday, opening time
+    await check_at(local(2026, 3, 16, 10, 29))
+    assert bot.api.messages_to(DESK_GROUP)[-1].index < mark
+    await check_at(local(2026, 3, 16, 10, 30))  # opened 08:30, plus two open hours
     assert (await desk_message(bot, mark)).content == texts.reminder.format(id=1, hours=64)
-    clock.set(local(2026, 3, 16, 12, 30))
+    mark = after(bot)
+    await check_at(local(2026, 3, 16, 14, 29))  # 08:30-12:00 and 14:00-14:29: not yet four
+    assert [m for m in bot.api.messages_to(ADMIN_ID) if m.index >= mark] == []
+    await check_at(local(2026, 3, 16, 14, 30))
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
-    assert "66 小时" in escalation.content
+    assert "68 小时" in escalation.content
+
+
+async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: RestartableBot) -> None:
+    """The desk answered; the resident writes again: the ticket waits in the desk's queue
+    again, the desk sees the follow-up, and its reminder comes after two more open hours."""
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, clock = bot.ui.tickets, desks_bot.clock
+    resident, staff, desk_chat = bot.api.user(7_310_040), bot.api.user(STAFF), group(bot)
+    clock.flowing = False
+    clock.set(local(2026, 3, 10, 10, 0))  # a Tuesday, open
+    mark = after(bot)
+    await leave_message(bot, resident, "单位不给签劳动合同")
+    ticket = await desk_message(bot, mark)
+    mark = after(bot)
+    bot.api.send_text(staff, "可以要求双倍工资。", chat=desk_chat, reply_to=ticket.message_id)
+    [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
+    await bot.api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+
+    async def check_at(instant: datetime) -> None:
+        clock.set(instant)
+        await job.run(bot.app)
+        await bot.settle()
+
+    mark = after(bot)
+    await check_at(local(2026, 3, 11, 10, 0))  # past the first deadline: answered, no reminder
+    assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
+    bot.api.send_text(resident, "公司说试用期不用签，对吗？", reply_to=answer.message_id)
+    follow = await desk_message(bot, mark)
+    assert follow.content.startswith("📎 留言 #1 居民在答复后又补充了内容，留言已重新打开")
+    assert follow.content.endswith("公司说试用期不用签，对吗？")
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.status is TicketStatus.OPEN
+    assert stored.answered_at == local(2026, 3, 10, 10, 0)  # the first answer still counts
+    listing = await bot.ask(staff, "/tickets", chat=desk_chat)
+    assert "#1 · " in listing.content and texts.status_open in listing.content
+    mark = after(bot)
+    await check_at(local(2026, 3, 11, 11, 59))
+    assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
+    await check_at(local(2026, 3, 11, 12, 0))  # two open hours after the follow-up
+    reminder = await desk_message(bot, mark)
+    assert reminder.content == texts.reminder.format(id=1, hours=26)

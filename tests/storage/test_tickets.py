@@ -17,6 +17,7 @@ from storage.tickets import (
     open_ticket,
     queue_place,
     rate,
+    reopen,
     take,
     ticket_figure_rows,
     transfer,
@@ -124,6 +125,33 @@ async def test_reminders_and_escalations_are_claimed_once_and_reset_by_a_transfe
     assert again.desk_id == "b-desk"
 
 
+async def test_only_an_answered_ticket_reopens_with_fresh_reminders(db: Database) -> None:
+    later = NOW + timedelta(hours=30)
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        waiting, _ = await open_ticket(session=session, new=new("k2"))
+        await add_entry(
+            session=session, ticket_id=ticket.id, author="desk", text="答复", now=NOW,
+            staff_id=STAFF,
+        )  # fmt: skip
+        assert await claim_overdue(session=session, deadline="due", now=later) == [waiting]
+        assert await reopen(session=session, ticket_id=ticket.id, due_at=later, escalate_at=later)
+        # a waiting ticket keeps its deadlines; a reopened one is not reopened twice
+        for ticket_id in (waiting.id, ticket.id):
+            assert not await reopen(
+                session=session, ticket_id=ticket_id, due_at=later, escalate_at=later
+            )
+        [due] = await claim_overdue(session=session, deadline="due", now=later)
+        [late] = await claim_overdue(session=session, deadline="escalate", now=later)
+    assert due.id == late.id == ticket.id
+    assert (due.status, due.taken_by, due.answered_at) == (TicketStatus.OPEN, None, NOW)
+    async with db.session() as session:
+        assert await close(session=session, ticket_id=ticket.id, now=later)
+        assert not await reopen(
+            session=session, ticket_id=ticket.id, due_at=later, escalate_at=later
+        )
+
+
 async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Database) -> None:
     async with db.session() as session:
         ticket, _ = await open_ticket(session=session, new=new("k1"))
@@ -142,7 +170,7 @@ async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Databa
         )
         assert await ticket_of_message(session=session, chat_id=DESK_CHAT, message_id=9) is None
         assert len(await desk_messages(session=session, ticket_id=ticket.id)) == 2
-        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 1
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == [(DESK_CHAT, 5)]
     async with db.session() as session:
         stored = await get_ticket(session=session, ticket_id=ticket.id)
         # the desk's message still finds the (now anonymous) ticket; the resident's is gone
