@@ -109,12 +109,10 @@ class Figures:
     rating_sum: int = 0
 
     def add(self, row: TicketFigureRow) -> "Figures":
-        answered = row.answered_at is not None
-        on_time = row.answered_at is not None and row.answered_at <= row.due_at
         return Figures(
             self.opened + 1,
-            self.answered + answered,
-            self.within_sla + on_time,
+            self.answered + row.answered,
+            self.within_sla + row.on_time,
             self.rated + (row.rating is not None),
             self.satisfied + (row.rating == SATISFIED),
             self.rating_sum + (row.rating or 0),

@@ -491,6 +491,9 @@ class Ticket(SQLModel, table=True):
     answered_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
+    # Whether that first answer came by the `due_at` of then (a reopen or a transfer moves
+    # `due_at` later; this stays as it was).
+    answered_on_time: bool | None = None
     reminded_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )

@@ -176,7 +176,7 @@ async def add_entry(
         await session.exec(
             update(Ticket)
             .where(col(Ticket.id) == ticket_id, col(Ticket.answered_at).is_(None))
-            .values(answered_at=now)
+            .values(answered_at=now, answered_on_time=col(Ticket.due_at) >= now)
         )
     session.add(
         TicketEntry(ticket_id=ticket_id, author=author, staff_id=staff_id, text=text, at=now)
@@ -345,8 +345,8 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> list[t
 class TicketFigureRow:
     desk_id: str
     created_at: datetime
-    due_at: datetime
-    answered_at: datetime | None
+    answered: bool
+    on_time: bool  # the first answer came by the deadline it had then
     rating: int | None
 
 
@@ -360,6 +360,8 @@ async def ticket_figure_rows(
         .order_by(col(Ticket.created_at))
     )
     return [
-        TicketFigureRow(t.desk_id, t.created_at, t.due_at, t.answered_at, t.rating)
+        TicketFigureRow(
+            t.desk_id, t.created_at, t.answered_at is not None, bool(t.answered_on_time), t.rating
+        )
         for t in found.all()
     ]

@@ -182,3 +182,30 @@ async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Databa
     assert stored is not None and stored.status is TicketStatus.CLOSED
     assert (stored.resident_id, stored.text, stored.contact) == (None, "", "")
     assert [r.desk_id for r in rows] == ["a-desk"]
+
+
+async def test_the_first_answer_is_judged_by_the_deadline_it_had(db: Database) -> None:
+    """按时答复 in the export: a late first answer stays late when the resident's follow-up
+    reopens the ticket with a later deadline, and an early one stays on time."""
+    late_answer, early_answer = NOW + timedelta(hours=30), NOW + timedelta(hours=2)
+    much_later = NOW + timedelta(days=10)
+    async with db.session() as session:
+        late, _ = await open_ticket(session=session, new=new("k1"))
+        early, _ = await open_ticket(session=session, new=new("k2"))
+        for ticket, at in ((late, late_answer), (early, early_answer)):
+            await add_entry(
+                session=session, ticket_id=ticket.id, author="desk", text="答复", now=at,
+                staff_id=STAFF,
+            )  # fmt: skip
+            assert await reopen(
+                session=session, ticket_id=ticket.id, due_at=much_later, escalate_at=much_later
+            )
+            await add_entry(
+                session=session, ticket_id=ticket.id, author="desk", text="再答复",
+                now=much_later, staff_id=STAFF,
+            )  # fmt: skip
+    async with db.session() as session:
+        rows = await ticket_figure_rows(
+            session=session, start=NOW - timedelta(1), end=NOW + timedelta(1)
+        )
+    assert [(r.answered, r.on_time) for r in rows] == [(True, False), (True, True)]

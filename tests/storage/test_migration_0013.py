@@ -1,0 +1,38 @@
+"""Migration 0013 judges the tickets answered before it by the deadline they have then: the
+export's 按时答复 does not change for them on upgrade."""
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from storage.db import Database
+from tests.conftest import sqlite_url
+
+TICKET = (
+    "INSERT INTO ticket (id, desk_id, category, town, text, contact, status, created_at, "
+    "due_at, escalate_at, answered_at, submission_key) VALUES (:id, 'a-desk', '', '', '', '', "
+    "'answered', '2026-03-02 01:00:00.000000', '2026-03-02 09:00:00.000000', "
+    "'2026-03-03 09:00:00.000000', :answered, :key)"
+)
+
+
+async def test_tickets_answered_before_it_keep_their_judgement(tmp_path: Path) -> None:
+    db = Database(sqlite_url(tmp_path))
+    await db.upgrade("0012")
+    async with db.session() as session:
+        for number, answered in (
+            (1, "2026-03-02 08:59:00.000000"),
+            (2, "2026-03-02 09:01:00.000000"),
+            (3, None),
+        ):
+            await session.exec(  # type: ignore[call-overload]
+                text(TICKET).bindparams(id=number, answered=answered, key=f"k{number}")
+            )
+    await db.upgrade()
+    async with db.session() as session:
+        found = await session.exec(  # type: ignore[call-overload]
+            text("SELECT id, answered_on_time FROM ticket ORDER BY id")
+        )
+        rows = [tuple(row) for row in found.all()]
+    await db.dispose()
+    assert rows == [(1, 1), (2, 0), (3, None)]
