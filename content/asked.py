@@ -46,8 +46,8 @@ def _example(line: str, card_ids: set[str]) -> tuple[tuple[str, str] | None, str
     if not isinstance(row, dict):
         return None, '不是一行 JSON 对象（格式：{"q": "问题", "expected": "卡片编号或 none"}）'
     question, expected = row.get("q"), row.get("expected")
-    if not isinstance(question, str) or not 2 <= len(question.strip()) <= ASKED_QUESTION_CHARS:
-        return None, f"q 要写问题，2 到 {ASKED_QUESTION_CHARS} 个字"
+    if not isinstance(question, str) or not 1 <= len(question.strip()) <= ASKED_QUESTION_CHARS:
+        return None, f"q 要写问题，1 到 {ASKED_QUESTION_CHARS} 个字"
     if not isinstance(expected, str) or (expected != NONE and expected not in card_ids):
         return None, f"expected 应是卡片编号或 none，没有这张卡片：{expected!r}"
     return (question, expected), ""

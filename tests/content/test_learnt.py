@@ -70,7 +70,7 @@ def test_bad_lines_are_notes_and_the_rest_is_learnt(tmp_path: Path) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
         handle.write('["a list"]\n')
-        handle.write('{"q": "x", "expected": "none"}\n')
+        handle.write('{"q": "  ", "expected": "none"}\n')
         handle.write('{"q": "借钱不还怎么办", "expected": "no-such-card"}\n')
         handle.write('{"q": "借钱不还怎么办", "expected": ["debt-collection"]}\n')
         handle.write('{"q": "' + "长" * 1001 + '", "expected": "none"}\n')
