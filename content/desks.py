@@ -104,6 +104,7 @@ def check_desks(
     desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
 ) -> list[Problem]:
     found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
+    found += _shared_villages(desks, towns, name)
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
@@ -122,6 +123,31 @@ def check_desks(
             for category in desk.categories
             if category not in categories
         ]
+    return found
+
+
+def _shared_villages(
+    desks: list[Desk], towns: Mapping[str, Sequence[str]], name: str
+) -> list[Problem]:
+    """A village (community) under two village adviser desks, or twice under one: a resident
+    there would be offered an arbitrary one of them."""
+    owner: dict[tuple[str, str], str] = {}
+    found: list[Problem] = []
+    for desk in desks:
+        where = f"{name}[{desk.id}]"
+        found += [
+            Problem(where, "villages", f"'{village}' 写了两次")
+            for village in duplicates(desk.villages)
+        ]
+        for village in dict.fromkeys(desk.villages):
+            for town in (t for t in desk.towns if village in towns.get(t, ())):
+                other = owner.setdefault((town, village), desk.id)
+                if other != desk.id:
+                    message = (
+                        f"{town}{village} 同时写在 {other} 和 {desk.id} 的 villages 里，"
+                        "一个村（社区）只能归一个法律顾问值班台"
+                    )
+                    found.append(Problem(where, "villages", message))
     return found
 
 
