@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from content.models import CARD_ID_PATTERN
 from content.office_hours import DAY_NAMES, Holidays, OfficeHours, shifts_on
-from content.problems import Problem, duplicates, load_list
+from content.problems import Problem, duplicates, load_list, unknown_category
 
 DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee", "village_adviser"]
 # The only Telegram ids a sample desk may use, and that a real desk may not: invented ids
@@ -119,7 +119,7 @@ def check_desks(
             if village not in places
         ]
         found += [
-            Problem(where, "categories", f"未知分类 '{category}'")
+            Problem(where, "categories", unknown_category(category, categories))
             for category in desk.categories
             if category not in categories
         ]

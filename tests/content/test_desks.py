@@ -271,7 +271,12 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
     assert found == {
         ("desks.yaml[3]", "hours.0", "时间 '9点到12点' 应写成 08:30-12:00"),
         ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
-        ("desks.yaml[county-legal-aid-centre]", "categories", "未知分类 'jobs'"),
+        (
+            "desks.yaml[county-legal-aid-centre]",
+            "categories",
+            "未知分类 'jobs'（categories.yaml 里没有），只能是：civil_code、constitution、"
+            "consumer、disputes、fraud、labor、legal_aid、mediation、pufa、rural、security、youth",
+        ),
         ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),
         ("holidays.yaml", "closed.4.last", "端午节: 结束早于开始"),
         ("holidays.yaml", "closed", "国庆节（2026-10-01）和中秋节的日期重叠"),
