@@ -42,6 +42,30 @@ async def test_any_private_text_gets_one_or_two_replies(
 
 @OVER_HTTP
 @given(
+    text=st.builds(
+        lambda first, rest: f"/{first}{rest}",
+        st.characters(codec="utf-8", exclude_categories=["Cc"]).filter(
+            lambda c: not (c.isascii() and (c.isalnum() or c == "_"))
+        ),
+        st.text(TYPED, max_size=300),
+    )
+)
+async def test_any_text_after_a_slash_that_is_no_command_gets_one_clear_reply(
+    bot: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    """Private: the unknown-command reply, never a search; a group: silence."""
+    user = bot.api.user(next(USER_IDS))
+    group = bot.api.group(-1_002_100_000 - user.id, "村民群")
+    bot.api.send_text(user, text)
+    bot.api.send_text(user, text, chat=group)
+    await bot.settle()
+    assert [m.text for m in bot.api.messages_to(user.id)] == [bot.ui.unknown_command]
+    assert bot.api.messages_to(group.id) == []
+    assert errors_logged(caplog) == []
+
+
+@OVER_HTTP
+@given(
     data=st.one_of(
         st.text(TYPED, max_size=64),
         st.builds(
