@@ -78,6 +78,7 @@ class UiTexts(Texts):
     sample_notice: str
     no_points: str
     no_located_points: str
+    none_near: Annotated[str, Fields("km", "nearest")]
     location_invalid: str
     location_removed: str
     non_text: str

@@ -124,7 +124,9 @@ async def test_any_directory_renders_as_valid_messages(
     async with bot.services.db.session() as session:
         await replace_points(session=session, entries=[p.model_dump() for p in points])
     user = bot.api.user(next(USER_IDS))
-    bot.api.send_location(user, 30.0, 110.0)
+    here = points[0]  # at a point, so at least it is within NEAR_KM
+    assert here.lat is not None and here.lon is not None
+    bot.api.send_location(user, here.lat, here.lon)
     [nearest] = await bot.api.wait_for_messages(user.id)
     assert nearest.content.startswith(bot.ui.nearest_title)
     bot.api.send_text(user, bot.ui.pick_town_button)
