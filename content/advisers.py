@@ -81,14 +81,11 @@ def load_advisers(
             for field, message in _place_problems(adviser, towns)
         )
         advisers.append(adviser)
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], Adviser] = {}
     for adviser in advisers:
         place = (adviser.town, adviser.village)
-        if place in seen:
-            problems.append(
-                Problem(path.name, "village", f"{adviser.town}{adviser.village} 写了两次")
-            )
-        seen.add(place)
+        if (first := seen.setdefault(place, adviser)) is not adviser:
+            problems.append(Problem(path.name, "village", _twice(first, adviser)))
     notes.extend(
         Problem(path.name, "village", f"{town.town}{village} 还没有法律顾问")
         for town in towns
@@ -96,6 +93,13 @@ def load_advisers(
         if (town.town, village) not in seen
     )
     return advisers
+
+
+def _twice(first: Adviser, second: Adviser) -> str:
+    place = f"{first.town}{first.village}"
+    if first.name == second.name:
+        return f"{place} 写了两次（都是 {first.name}）"
+    return f"{place} 写了两次：{first.name} 和 {second.name}，一个村（社区）只能有一位法律顾问"
 
 
 def adviser_for(advisers: Iterable[Adviser], town: str, village: str) -> Adviser | None:

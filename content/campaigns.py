@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
-from content.problems import explain, unreadable
+from content.problems import explain, unknown_category, unreadable
 from content.templates import template_problem
 
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -235,7 +235,11 @@ def _key(text: str) -> str:
 def _references(
     campaign: Campaign, categories: set[str], cards: set[str], towns: set[str]
 ) -> list[tuple[str, str]]:
-    found = [("categories", f"未知分类 '{c}'") for c in campaign.categories if c not in categories]
+    found = [
+        ("categories", unknown_category(c, categories))
+        for c in campaign.categories
+        if c not in categories
+    ]
     found += [("cards", f"卡片 '{c}' 不存在") for c in campaign.cards if c not in cards]
     found += [
         ("volunteer_towns", f"towns.yaml 里没有 '{t}'")

@@ -21,11 +21,10 @@ from content.checks import (
     check_words,
     law_names,
     parse_yaml,
-    unknown,
     validate,
 )
 from content.frontmatter import split_front_matter
-from content.problems import unreadable
+from content.problems import unknown_category, unreadable
 
 CASE_SECTIONS = ("案情简介", "处理结果", "典型意义")
 CASE_BODY_LIMIT = 700
@@ -177,8 +176,8 @@ def case_from_text(text: str, stem: str, known: Known, found: Found) -> Case | N
         return None
     if case.id != stem:
         found.append((name, "id", f"id '{case.id}' 必须和文件名 '{stem}' 一致"))
-    if unknown(case.category, known.categories):
-        found.append((name, "category", f"categories.yaml 里没有分类 '{case.category}'"))
+    if known.categories is not None and case.category not in known.categories:
+        found.append((name, "category", unknown_category(case.category, known.categories)))
     found.extend(
         (name, "cards", f"卡片 '{card}' 不存在（cards/{card}.md）")
         for card in case.cards

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from content.models import CARD_ID_PATTERN
 from content.office_hours import DAY_NAMES, Holidays, OfficeHours, shifts_on
-from content.problems import Problem, duplicates, load_list
+from content.problems import Problem, duplicates, load_list, unknown_category
 
 DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee", "village_adviser"]
 # The only Telegram ids a sample desk may use, and that a real desk may not: invented ids
@@ -110,6 +110,7 @@ def check_desks(
     desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
 ) -> list[Problem]:
     found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
+    found += _shared_villages(desks, towns, name)
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
@@ -124,7 +125,7 @@ def check_desks(
             if village not in places
         ]
         found += [
-            Problem(where, "categories", f"未知分类 '{category}'")
+            Problem(where, "categories", unknown_category(category, categories))
             for category in desk.categories
             if category not in categories
         ]
@@ -154,6 +155,31 @@ def _check_deadline_reach(desk: Desk, where: str) -> list[Problem]:
         f"{MAX_DEADLINE_WEEKS} 周）：请减少小时数或增加开放时间"
     )
     return [Problem(where, "escalate_after_hours", message)]
+
+
+def _shared_villages(
+    desks: list[Desk], towns: Mapping[str, Sequence[str]], name: str
+) -> list[Problem]:
+    """A village (community) under two village adviser desks, or twice under one: a resident
+    there would be offered an arbitrary one of them."""
+    owner: dict[tuple[str, str], str] = {}
+    found: list[Problem] = []
+    for desk in desks:
+        where = f"{name}[{desk.id}]"
+        found += [
+            Problem(where, "villages", f"'{village}' 写了两次")
+            for village in duplicates(desk.villages)
+        ]
+        for village in dict.fromkeys(desk.villages):
+            for town in (t for t in desk.towns if village in towns.get(t, ())):
+                other = owner.setdefault((town, village), desk.id)
+                if other != desk.id:
+                    message = (
+                        f"{town}{village} 同时写在 {other} 和 {desk.id} 的 villages 里，"
+                        "一个村（社区）只能归一个法律顾问值班台"
+                    )
+                    found.append(Problem(where, "villages", message))
+    return found
 
 
 def desks_for(

@@ -25,6 +25,9 @@ CHINESE_COLUMNS = dict(
     zip(("名称", "类型", "乡镇", "地址", "电话", "时间", "纬度", "经度"), CSV_COLUMNS, strict=True)
 )
 EARTH_RADIUS_KM = 6371.0
+# A service point farther than this from a shared location is not "near you": the bot says so
+# and offers choosing the town instead (a location in another county, or a wrong one).
+NEAR_KM = 30.0
 
 
 class DirectoryEntry(BaseModel):
@@ -115,6 +118,11 @@ def nearest(points: Iterable[L], lat: float, lon: float, limit: int = 3) -> list
         if p.lat is not None and p.lon is not None
     ]
     return sorted(located, key=lambda pair: pair[1])[:limit]
+
+
+def near(found: Iterable[tuple[L, float]]) -> list[tuple[L, float]]:
+    """The pairs of `nearest` within NEAR_KM."""
+    return [(point, km) for point, km in found if km <= NEAR_KM]
 
 
 def aid_rank(kind: str) -> int | None:

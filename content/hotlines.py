@@ -11,7 +11,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from content.problems import Problem, duplicates, load_list
+from content.problems import Problem, duplicates, load_list, unknown_category
 
 MAX_SUGGESTIONS = 2
 # Where /hotlines lists a number, in this order (labels in ui.zh.yaml, residents.hotline_groups).
@@ -88,7 +88,9 @@ def check_hotlines(hotlines: list[Hotline], categories: set[str], name: str) -> 
     ]
     for hotline in hotlines:
         found += [
-            Problem(f"{name}[{hotline.number}]", "categories", f"未知分类 '{category}'")
+            Problem(
+                f"{name}[{hotline.number}]", "categories", unknown_category(category, categories)
+            )
             for category in hotline.categories
             if category not in categories
         ]

@@ -18,7 +18,7 @@ from content.indicators import Indicator
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
-from content.problems import Problem, unreadable
+from content.problems import Problem, unknown_category, unreadable
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
@@ -235,7 +235,7 @@ def _check_cards(
     for card in cards:
         name = f"cards/{card.id}.md"
         if card.category not in categories:
-            problems.append(Problem(name, "category", f"未知分类 '{card.category}'"))
+            problems.append(Problem(name, "category", unknown_category(card.category, categories)))
         for rel in card.related:
             if rel == card.id:
                 problems.append(Problem(name, "related", "不能关联自己"))

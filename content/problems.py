@@ -4,6 +4,8 @@ Kept apart from the loader so that every content module (hotlines, desks, advise
 report problems with file and field without importing the loader that imports it.
 """
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,6 +80,16 @@ def loc(parts: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in parts)
 
 
+def one_of(allowed: Iterable[object]) -> str:
+    """The allowed values of a field, for a problem's message."""
+    return f"只能是：{'、'.join(str(value) for value in allowed)}"
+
+
+def unknown_category(value: str, categories: Iterable[str]) -> str:
+    """An id that categories.yaml does not declare, with the ones it does."""
+    return f"未知分类 '{value}'（categories.yaml 里没有），{one_of(sorted(categories))}"
+
+
 def duplicates(values: list[str]) -> list[str]:
     """Values listed more than once, in order of their second appearance."""
     seen: set[str] = set()
@@ -123,7 +135,7 @@ def explain(err: Any) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     if kind == "literal_error":
-        return f"只能是 {ctx.get('expected', '')}"
+        return f"'{err.get('input')}' 不是可选的值，{one_of(_literals(str(ctx.get('expected'))))}"
     if kind in ("string_too_short", "string_too_long"):
         limit = ctx.get("min_length", ctx.get("max_length", ""))
         return f"{'至少' if kind == 'string_too_short' else '最多'} {limit} 个字"
@@ -135,3 +147,8 @@ def explain(err: Any) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"不能大于 {ctx.get('le', ctx.get('lt', ''))}"
     return _EXPLANATIONS.get(kind, "这一项的值不对")
+
+
+def _literals(expected: str) -> list[str]:
+    """The values of pydantic's `expected` of a literal error ("'a', 'b' or 'c'", English)."""
+    return re.findall(r"'([^']*)'", expected) or [expected]

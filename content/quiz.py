@@ -21,7 +21,7 @@ from content.checks import (
     validate,
     where,
 )
-from content.problems import duplicates
+from content.problems import duplicates, unknown_category
 
 QUESTION_LIMIT = 200
 OPTION_LIMIT = 100  # Telegram: poll option text, 1-100 characters
@@ -164,8 +164,9 @@ def _references(question: QuizQuestion, known: Known, name: str, label: str) -> 
     found: Found = []
     if question.card not in known.cards:
         found.append((name, f"{label}.card", f"卡片 '{question.card}' 不存在"))
-    if unknown(question.category, known.categories):
-        found.append((name, f"{label}.category", f"categories.yaml 里没有 '{question.category}'"))
+    if known.categories is not None and question.category not in known.categories:
+        message = unknown_category(question.category, known.categories)
+        found.append((name, f"{label}.category", message))
     elif (card_category := known.card_categories.get(question.card)) not in (
         None,
         question.category,

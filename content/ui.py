@@ -52,6 +52,7 @@ class UiTexts(Texts):
     unsolved_button: str
     share_button: str
     feedback_thanks: str
+    feedback_again: str  # a second 没解决 in a row: offers 留言给工作人员 first
     feedback_stale: str
     ambiguous_intro: str
     no_match: Annotated[str, Fields("question")]
@@ -78,6 +79,7 @@ class UiTexts(Texts):
     sample_notice: str
     no_points: str
     no_located_points: str
+    none_near: Annotated[str, Fields("km", "nearest")]
     location_invalid: str
     location_removed: str
     non_text: str

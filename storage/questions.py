@@ -68,6 +68,19 @@ async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) ->
     return True
 
 
+async def unsolved_before(*, session: AsyncSession, ref: str) -> bool:
+    """Whether the question its asker asked just before this one was marked 没解决 too (the
+    log is written in the order the answers were sent, so ids follow it)."""
+    row = await question_by_ref(session=session, ref=ref)
+    if row is None or row.telegram_id is None:
+        return False
+    previous = select(QuestionLog.feedback).where(
+        QuestionLog.telegram_id == row.telegram_id, col(QuestionLog.id) < row.id
+    )
+    feedback = (await session.exec(previous.order_by(col(QuestionLog.id).desc()))).first()
+    return feedback == Feedback.UNSOLVED.value
+
+
 async def asked_card(*, session: AsyncSession, ref: str) -> str | None:
     """The card a logged question was answered with (None: no card, or no such question)."""
     return (await session.exec(select(QuestionLog.card_id).where(QuestionLog.ref == ref))).first()

@@ -6,6 +6,10 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from handlers.kit.context import PufaApplication, PufaContext
 from handlers.kit.replies import acknowledge, reply_html
 
+# Text meant as a command that Telegram did not mark as one (a command is at most 64 ASCII
+# letters, digits and _): "/不存在", a bare "/", "/" and 5,000 letters. Never a question.
+COMMAND_LIKE = filters.Regex(r"^\s*/")
+
 
 async def on_unknown_command(update: Update, ctx: PufaContext) -> None:
     await reply_html(update, ctx.services.ui.unknown_command)
@@ -24,7 +28,7 @@ def register(app: PufaApplication) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handlers(
         [
-            MessageHandler(private & filters.COMMAND, on_unknown_command),
+            MessageHandler(private & (filters.COMMAND | COMMAND_LIKE), on_unknown_command),
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text),
             CallbackQueryHandler(on_stale_button),
         ]

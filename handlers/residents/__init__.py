@@ -11,6 +11,7 @@ from telegram.ext import (
 
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
+from handlers.kit.fallback import COMMAND_LIKE
 from handlers.residents import (
     advisers,
     aid_menu,
@@ -54,7 +55,10 @@ def register(app: PufaApplication, services: Services) -> None:
             CommandHandler("ask", questions.on_ask_command),
             CallbackQueryHandler(questions.on_card_button, pattern=pattern(Kind.CARD)),
             CallbackQueryHandler(questions.on_unsolved, pattern=pattern(Kind.FEEDBACK)),
-            MessageHandler(filters.TEXT & ~filters.COMMAND & private, questions.on_private_text),
+            MessageHandler(
+                filters.TEXT & ~filters.COMMAND & ~COMMAND_LIKE & private,
+                questions.on_private_text,
+            ),
             MessageHandler(addressed, questions.on_group_mention),
         ]
     )

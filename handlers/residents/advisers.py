@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from content.directory import nearest
+from content.directory import near, nearest
 from content.ui import UiTexts
 from domain.tickets import adviser_desk
 from handlers.kit import callbacks
@@ -17,7 +17,7 @@ from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, town_key, valid_location
 from storage.directory import list_points
 from storage.models import VillageAdviser
 from storage.residents import adviser_towns, advisers_in
@@ -134,7 +134,7 @@ async def on_back(
 
 
 async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """The town of the nearest service point, then its villages."""
+    """The town of the nearest service point (within NEAR_KM), then its villages."""
     texts, ui = ctx.services.ui.residents, ctx.services.ui
     location = update.effective_message.location if update.effective_message else None
     if location is None or not valid_location(location.latitude, location.longitude):
@@ -144,6 +144,9 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
         points = await list_points(session=session)
         towns = set(await adviser_towns(session=session))
     closest = nearest(points, location.latitude, location.longitude, 1)
+    if closest and not near(closest):
+        await ask_town(update, ctx, chat, none_near_html(ui, closest[0][1]))
+        return
     town = closest[0][0].town if closest else None
     if town is None or town not in towns:
         await ask_town(update, ctx, chat, texts.adviser_none)

@@ -58,7 +58,8 @@ def card_keyboard(
     card: Card, library: Library, question_ref: str = "", cases: list[Candidate] | None = None
 ) -> InlineKeyboardMarkup:
     """Related cards; a real case it illustrates (or the cases a question asked for); 👍 / 👎
-    (on the question if one was asked, else on the card) beside 没解决; sharing."""
+    on the question beside 没解决 if one was asked, else on the card above 留言给工作人员
+    (with the card's field); sharing."""
     ui, texts = library.ui, library.ui.engagement
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
@@ -80,9 +81,10 @@ def card_keyboard(
         )
         unsolved = make(Kind.FEEDBACK, question_ref)
         votes.append(InlineKeyboardButton(ui.unsolved_button, callback_data=unsolved))
-    else:
+        rows.append(votes)
+    else:  # opened from /topics, a related card or a link: no question to mark 没解决
         votes = vote_buttons(Subject.CARD, card.id, texts.vote_up_button, texts.vote_down_button)
-    rows.append(votes)
+        rows += [votes, [leave_message_button(ui, category=card.category)]]
     rows.append([InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)])
     return InlineKeyboardMarkup(rows)
 
@@ -109,6 +111,12 @@ def choices_keyboard(
         up, down = ui.engagement.fallback_up_button, ui.engagement.fallback_down_button
         rows.append(vote_buttons(Subject.QUESTION, fallback_ref, up, down))
     return InlineKeyboardMarkup(rows)
+
+
+def leave_first_keyboard(ui: UiTexts, category: str) -> InlineKeyboardMarkup:
+    """After a second 没解决 in a row: 留言给工作人员 first, the topics after it."""
+    topics = InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))
+    return InlineKeyboardMarkup([[leave_message_button(ui, category=category)], [topics]])
 
 
 def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMarkup:

@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 
-from content.directory import nearest
+from content.directory import NEAR_KM, near, nearest
 from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -57,8 +57,15 @@ async def on_location(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, ui.no_points, ReplyKeyboardRemove())
     elif not found:
         await reply_html(update, ui.no_located_points, ReplyKeyboardRemove())
+    elif close := near(found):
+        await reply_html(update, points_html(ui.nearest_title, close, ui), ReplyKeyboardRemove())
     else:
-        await reply_html(update, points_html(ui.nearest_title, found, ui), ReplyKeyboardRemove())
+        await reply_html(update, none_near_html(ui, found[0][1]), _towns_button(ui))
+
+
+def none_near_html(ui: UiTexts, nearest_km: float) -> str:
+    """No service point within NEAR_KM of a shared location: say how far the nearest is."""
+    return ui.none_near.format(km=f"{NEAR_KM:g}", nearest=f"{nearest_km:.0f}")
 
 
 async def on_pick_town(update: Update, ctx: PufaContext) -> None:

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
-from content.directory import legal_aid_points, nearest_aid_points
+from content.directory import legal_aid_points, near, nearest_aid_points
 from content.legal_aid import LegalAidCriteria, Outcome, evaluate, next_question
 from content.ui import UiTexts
 from content.ui_residents import ResidentTexts
@@ -21,7 +21,7 @@ from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton
-from handlers.residents.legal_aid import points_html, town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
 from storage.directory import list_points, list_towns
 from storage.models import ServicePoint
 from storage.residents import record_precheck
@@ -163,7 +163,7 @@ async def on_back(
     await ask_next(update, ctx, chat)
 
 
-async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: str = "") -> None:
     texts = ctx.services.ui.residents
     await chat.goto(TOWN)
     async with ctx.services.db.session() as session:
@@ -171,7 +171,8 @@ async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation) -> Non
     rows = [[chat.button(t, CheckButton.TOWN, town_key(t))] for t in towns]
     rows.append([chat.button(texts.skip_button, CheckButton.SKIP)])
     rows.append(_nav(chat, texts, back=True))
-    await reply_html(update, texts.check_ask_town, InlineKeyboardMarkup(rows))
+    text = f"{intro}\n\n{texts.check_ask_town}" if intro else texts.check_ask_town
+    await reply_html(update, text, InlineKeyboardMarkup(rows))
 
 
 async def on_town(
@@ -206,7 +207,10 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
     async with ctx.services.db.session() as session:
         points = await list_points(session=session)
     found = nearest_aid_points(points, location.latitude, location.longitude)
-    await finish(update, ctx, chat, [(p, km) for p, km in found])
+    if found and not near(found):
+        await _ask_town(update, ctx, chat, none_near_html(ctx.services.ui, found[0][1]))
+        return
+    await finish(update, ctx, chat, [(p, km) for p, km in near(found)])
 
 
 async def finish(

@@ -9,8 +9,8 @@ from domain.answers import answer, answer_html, card_html, log_entry
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.residents.keyboards import card_keyboard, choices_keyboard
-from storage.questions import asked_card, mark_unsolved
+from handlers.residents.keyboards import card_keyboard, choices_keyboard, leave_first_keyboard
+from storage.questions import asked_card, mark_unsolved, unsolved_before
 
 REF = re.compile(r"[0-9a-f]{12}")  # a logged question's reference (domain.answers.log_entry)
 
@@ -102,6 +102,7 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     async with ctx.services.db.session() as session:
         recorded = await mark_unsolved(session=session, ref=ref, telegram_id=user.id)
         card_id = await asked_card(session=session, ref=ref)
+        again = await unsolved_before(session=session, ref=ref)
     if recorded is None:
         await acknowledge(update, ui.stale_button, alert=True)
     elif not recorded:
@@ -110,4 +111,8 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update)
         card = ctx.services.library.cards.get(card_id or "")
         category = card.category if card is not None else ""
-        await reply_html(update, ui.feedback_thanks, choices_keyboard([], ui, category=category))
+        if again:  # a second card in a row did not help: staff, rather than another card
+            await reply_html(update, ui.feedback_again, leave_first_keyboard(ui, category))
+        else:
+            markup = choices_keyboard([], ui, category=category)
+            await reply_html(update, ui.feedback_thanks, markup)

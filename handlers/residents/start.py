@@ -32,6 +32,9 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
         await send_aid_menu(update, ctx)
         return
     if payload:
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return  # a deep link opens a private chat: in a group this is noise, stay silent
         await reply_html(update, library.ui.deep_link_unknown)
     user = update.effective_user
     name = html.escape(user.first_name if user else "")

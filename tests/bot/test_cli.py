@@ -14,6 +14,7 @@ from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
 from tests.conftest import sqlite_url
+from tests.content.content_copy import copy_content, edit, edit_entry
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +38,47 @@ def test_content_check_lists_problems_and_fails(
     assert main(["content", "check"]) == 1
     out = capsys.readouterr().out
     assert "cards/bad.md" in out and "title" in out
+
+
+def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(tmp_path)
+    desks = content / "desks.yaml"
+    edit_entry(desks, "chengguan-judicial-office", "kind: judicial_office", "kind: 司法所")
+    edit_entry(desks, "chengguan-judicial-office", "- 周一至周五 08:30", "- 周八至周五 08:30")
+    edit_entry(desks, "dongshan-judicial-office", "[mediation, civil", "[mediate, civil")
+    edit(
+        content / "hotlines.yaml",
+        "name: 报警电话\n  group: emergency",
+        "name: 报警电话\n  group: 紧急",
+    )
+    edit_entry(content / "campaigns.yaml", "consumer-rights-day", "kind: fixed", "kind: yearly")
+    edit(content / "cards" / "unpaid-wages.md", "category: labor", "category: wages")
+    monkeypatch.setenv("PUFA_CONTENT_DIR", str(content))
+
+    assert main(["content", "check"]) == 1
+
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
+    categories = (
+        "只能是：civil_code、constitution、consumer、disputes、fraud、labor、legal_aid、"
+        "mediation、pufa、rural、security、youth"
+    )
+    assert sorted(errors) == sorted(
+        [
+            "错误  desks.yaml[0]: kind: '司法所' 不是可选的值，"
+            "只能是：judicial_office、legal_aid_centre、mediation_committee、village_adviser",
+            "错误  desks.yaml[0]: hours.0: "
+            "看不懂 '周八至周五'，请写成 周一、周一至周五、工作日 或 每天",
+            "错误  desks.yaml[dongshan-judicial-office]: categories: "
+            f"未知分类 'mediate'（categories.yaml 里没有），{categories}",
+            "错误  hotlines.yaml[0]: group: "
+            "'紧急' 不是可选的值，只能是：emergency、legal、field、people",
+            "错误  campaigns.yaml: [0].kind: 'yearly' 不是可选的值，只能是：fixed、month、movable",
+            "错误  cards/unpaid-wages.md: category: "
+            f"未知分类 'wages'（categories.yaml 里没有），{categories}",
+        ]
+    )
 
 
 def test_ask_json_reads_one_question_per_line(

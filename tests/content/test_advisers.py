@@ -141,7 +141,12 @@ def test_problems_in_the_yaml_name_file_and_field(tmp_path: Path) -> None:
     assert {(p.path, p.field, p.message) for p in problems} == {
         ("advisers.yaml[0]", "", "示例条目的 name 要写明“示例”"),
         ("advisers.yaml[2]", "village", "towns.yaml 里 示例县城关镇 没有 '旧村'"),
-        ("advisers.yaml", "village", "示例县西河镇柳湾村 写了两次"),
+        (
+            "advisers.yaml",
+            "village",
+            "示例县西河镇柳湾村 写了两次：示例律师戊 和 示例律师己，"
+            "一个村（社区）只能有一位法律顾问",
+        ),
     }
 
 

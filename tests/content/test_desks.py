@@ -195,6 +195,7 @@ def test_bad_hours_lines_say_what_is_wrong(line: str, message: str) -> None:
         ({"hours": ["周一 09:00-12:00"], "fax": "1"}, "Extra inputs"),
         ({"villages": ["桃园村"]}, "只有 village_adviser"),
         ({"kind": "village_adviser"}, "village_adviser 要写 villages"),
+        ({"kind": "village_adviser", "villages": []}, "village_adviser 要写 villages"),
     ],
 )
 def test_desk_checks(changes: dict[str, Any], message: str) -> None:
@@ -217,6 +218,43 @@ def test_a_village_advisers_villages_must_be_in_its_towns() -> None:
     problems = check_desks([adviser], {"城关镇": ["桃园村"]}, {"mediation"}, "desks.yaml")
     assert [(p.field, p.message) for p in problems] == [
         ("villages", "towns.yaml 里 城关镇 没有 '桃源村'")
+    ]
+
+
+def test_a_village_under_two_adviser_desks_is_refused_naming_both() -> None:
+    towns = {"城关镇": ["桃园村", "新村"], "东山镇": ["新村"]}
+    first = desk(id="taoyuan", kind="village_adviser", villages=["桃园村", "新村"])
+    second = desk(id="xincun", kind="village_adviser", villages=["新村", "新村"])
+    elsewhere = desk(id="dongshan", kind="village_adviser", towns=["东山镇"], villages=["新村"])
+    problems = check_desks([first, second, elsewhere], towns, {"mediation"}, "desks.yaml")
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        ("desks.yaml[xincun]", "villages", "'新村' 写了两次"),
+        (
+            "desks.yaml[xincun]",
+            "villages",
+            "城关镇新村 同时写在 taoyuan 和 xincun 的 villages 里，"
+            "一个村（社区）只能归一个法律顾问值班台",
+        ),
+    ]
+
+
+def test_a_shipped_village_added_to_a_second_adviser_desk_fails_the_check(
+    tmp_path: Path,
+) -> None:
+    content = copy_content(tmp_path)
+    desks = content / "desks.yaml"
+    text = desks.read_text(encoding="utf-8")
+    second = text[text.index("- id: taoyuan-village-adviser") :].split("\n\n")[0]
+    desks.write_text(
+        text + "\n" + second.replace("id: taoyuan-village-adviser", "id: taoyuan-second") + "\n",
+        encoding="utf-8",
+    )
+    library, problems = collect(content)
+    assert library is None
+    assert [str(p) for p in problems] == [
+        "desks.yaml[taoyuan-second]: villages: 示例县东山镇桃园村 同时写在 "
+        "taoyuan-village-adviser 和 taoyuan-second 的 villages 里，"
+        "一个村（社区）只能归一个法律顾问值班台"
     ]
 
 
@@ -283,7 +321,12 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
     assert found == {
         ("desks.yaml[3]", "hours.0", "时间 '9点到12点' 应写成 08:30-12:00"),
         ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
-        ("desks.yaml[county-legal-aid-centre]", "categories", "未知分类 'jobs'"),
+        (
+            "desks.yaml[county-legal-aid-centre]",
+            "categories",
+            "未知分类 'jobs'（categories.yaml 里没有），只能是：civil_code、constitution、"
+            "consumer、disputes、fraud、labor、legal_aid、mediation、pufa、rural、security、youth",
+        ),
         ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),
         (
             "desks.yaml[xihe-mediation-committee]",

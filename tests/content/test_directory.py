@@ -1,7 +1,9 @@
 from content.directory import (
+    NEAR_KM,
     distance_km,
     legal_aid_points,
     load_sample_directory,
+    near,
     nearest,
     nearest_aid_points,
     parse_csv,
@@ -71,3 +73,14 @@ def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
     near = nearest_aid_points(points, 30.0450, 110.0800)
     assert near[0][0].town == "示例县东山镇" and near[0][1] < 0.1
     assert all(p.kind not in ("人民调解委员会", "村（社区）公共法律服务室") for p, _ in near)
+
+
+def test_only_points_within_near_km_count_as_near() -> None:
+    points = load_sample_directory()
+    far_away = (34.5, 110.0)  # about 500 km north of every sample point
+    found = nearest(points, *far_away)
+    assert found and all(km > 450 for _, km in found)
+    assert near(found) == []
+    point = points[0]
+    assert near([(point, 29.9), (point, 30.0), (point, 30.1)]) == [(point, 29.9), (point, 30.0)]
+    assert NEAR_KM == 30

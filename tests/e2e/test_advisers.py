@@ -12,6 +12,7 @@ from tests.e2e.conftest import Harness, restartable_bot
 
 TOWN, VILLAGE = "示例县东山镇", "桃园村"
 NEAR_DONGSHAN = (30.0450, 110.0800)  # at the 东山镇司法所
+FAR_AWAY = (34.5, 110.0)  # about 500 km north of every sample point
 
 
 async def open_lookup(bot: Harness, user: FakeUser) -> SentMessage:
@@ -55,6 +56,17 @@ async def test_a_location_picks_the_town(bot: Harness) -> None:
     [again] = await bot.api.wait_for_messages(user.id)
     assert again.content.startswith(bot.ui.location_invalid)
     assert TOWN in again.button_labels()
+
+
+async def test_a_location_far_from_every_point_offers_the_towns_instead(bot: Harness) -> None:
+    user = bot.api.user(2303)
+    await open_lookup(bot, user)
+    bot.api.send_location(user, *FAR_AWAY)
+    [towns] = await bot.api.wait_for_messages(user.id)
+    assert towns.content.startswith("离你 30 公里以内没有登记的法律服务点（最近的一个约 ")
+    assert "按你的位置" not in towns.content and TOWN in towns.button_labels()
+    villages = await bot.tap(user, towns, TOWN)  # the chat goes on by town
+    assert VILLAGE in villages.button_labels()
 
 
 async def test_typing_back_and_cancel(bot: Harness) -> None:

@@ -1,12 +1,15 @@
 """Whatever users send: huge texts, media, unknown commands, forged buttons, floods."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from handlers.kit.throttle import BUTTON_COST
 from local_api import FakeUser, LocalBotApi
+from storage.models import QuestionLog
 from tests.e2e.conftest import THROTTLED_RATE, Harness
 
 MEDIA: dict[str, Callable[[LocalBotApi, FakeUser], Any]] = {
@@ -57,6 +60,47 @@ async def test_unknown_command_gets_the_unknown_command_reply(bot: Harness, comm
     bot.api.send_command(user, command)
     [reply] = await bot.api.wait_for_messages(user.id)
     assert reply.content.startswith("没有这个命令")
+
+
+# Texts a person means as a command that the bot does not know, Telegram marking them as one
+# or not (a command is ASCII only and at most 64 characters).
+COMMAND_LIKE = ["/不存在", "/不存在 参数", "/", "//", "/" + "x" * 5000, "/start@OtherBot"]
+
+
+@pytest.mark.parametrize("text", COMMAND_LIKE, ids=lambda text: text[:20])
+async def test_command_like_text_gets_the_unknown_command_reply_not_a_search(
+    bot: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    user = bot.api.user(1808)
+    bot.api.send_text(user, text)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert reply.text == bot.ui.unknown_command
+    await bot.services.question_log.flush()
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(QuestionLog))).all() == []  # not a question
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.mark.parametrize(
+    "text", [*COMMAND_LIKE, "/start extra args with emoji 😀"], ids=lambda text: text[:20]
+)
+async def test_command_like_text_in_a_group_gets_silence(
+    bot: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    group, user = bot.api.group(-1001808, "村民群"), bot.api.user(1809)
+    bot.api.send_text(user, text, chat=group)
+    await bot.settle()
+    assert bot.api.messages_to(group.id) == []
+    assert bot.api.messages_to(user.id) == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_start_with_an_unknown_payload_says_so_in_private(bot: Harness) -> None:
+    user = bot.api.user(1810)
+    bot.api.send_text(user, "/start extra args with emoji 😀")
+    notice, menu = await bot.api.wait_for_messages(user.id, 2)
+    assert notice.text == bot.ui.deep_link_unknown
+    assert bot.ui.menu_ask in menu.button_labels()
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,30 @@ async def test_any_private_text_gets_one_or_two_replies(
 
 @OVER_HTTP
 @given(
+    text=st.builds(
+        lambda first, rest: f"/{first}{rest}",
+        st.characters(codec="utf-8", exclude_categories=["Cc"]).filter(
+            lambda c: not (c.isascii() and (c.isalnum() or c == "_"))
+        ),
+        st.text(TYPED, max_size=300),
+    )
+)
+async def test_any_text_after_a_slash_that_is_no_command_gets_one_clear_reply(
+    bot: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    """Private: the unknown-command reply, never a search; a group: silence."""
+    user = bot.api.user(next(USER_IDS))
+    group = bot.api.group(-1_002_100_000 - user.id, "村民群")
+    bot.api.send_text(user, text)
+    bot.api.send_text(user, text, chat=group)
+    await bot.settle()
+    assert [m.text for m in bot.api.messages_to(user.id)] == [bot.ui.unknown_command]
+    assert bot.api.messages_to(group.id) == []
+    assert errors_logged(caplog) == []
+
+
+@OVER_HTTP
+@given(
     data=st.one_of(
         st.text(TYPED, max_size=64),
         st.builds(
@@ -100,7 +124,9 @@ async def test_any_directory_renders_as_valid_messages(
     async with bot.services.db.session() as session:
         await replace_points(session=session, entries=[p.model_dump() for p in points])
     user = bot.api.user(next(USER_IDS))
-    bot.api.send_location(user, 30.0, 110.0)
+    here = points[0]  # at a point, so at least it is within NEAR_KM
+    assert here.lat is not None and here.lon is not None
+    bot.api.send_location(user, here.lat, here.lon)
     [nearest] = await bot.api.wait_for_messages(user.id)
     assert nearest.content.startswith(bot.ui.nearest_title)
     bot.api.send_text(user, bot.ui.pick_town_button)

@@ -3,6 +3,7 @@
 import re
 
 from content.directory import distance_km, load_sample_directory
+from domain.answers import plain_text
 from handlers.residents.legal_aid import town_key
 from local_api import SentMessage
 from storage.directory import replace_points
@@ -76,6 +77,22 @@ async def test_forged_town_keys_get_a_stale_alert(bot: Harness) -> None:
         assert answer["text"] == bot.ui.stale_button and answer["show_alert"], forged
     await bot.settle()
     assert len(bot.api.messages_to(user.id)) == 2  # only the town list itself
+
+
+async def test_a_location_far_from_every_point_lists_none_and_offers_the_towns(
+    bot: Harness,
+) -> None:
+    user = bot.api.user(1706)
+    far_away = (34.5, 110.0)  # about 500 km north of every sample point
+    bot.api.send_location(user, *far_away)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    points = load_sample_directory()
+    nearest_km = min(distance_km(*far_away, e.lat or 0, e.lon or 0) for e in points)
+    assert reply.text == plain_text(bot.ui.none_near.format(km="30", nearest=f"{nearest_km:.0f}"))
+    assert not any(e.name in reply.content for e in points)
+    bot.api.press_button(user, reply, bot.ui.pick_town_button)
+    _, towns = await bot.api.wait_for_messages(user.id, 2)
+    assert "示例县东山镇" in towns.button_labels()
 
 
 async def test_invalid_location_offers_the_town_picker(bot: Harness) -> None:

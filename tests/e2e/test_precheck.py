@@ -135,6 +135,22 @@ async def test_back_typing_and_the_location_instead_of_a_town(bot: Harness) -> N
     assert await counts(bot) == {("likely_yes", "migrant-worker"): 1}
 
 
+async def test_a_location_far_from_every_point_asks_for_the_town_again(bot: Harness) -> None:
+    texts = bot.ui.residents
+    user = bot.api.user(2232)
+    first = await open_check(bot, user)
+    second = await choose(bot, user, first, "讨工资、确认劳动关系")
+    await choose(bot, user, second, "进城务工人员（农民工）")
+    bot.api.send_location(user, 34.5, 110.0)  # about 500 km north of every sample point
+    [again] = await bot.api.wait_for_messages(user.id)
+    assert again.content.startswith("离你 30 公里以内没有登记的法律服务点（最近的一个约 ")
+    assert again.content.endswith(texts.check_ask_town)
+    assert "示例县东山镇" in again.button_labels()
+    result = await bot.tap(user, again, "示例县东山镇")
+    assert result.content.startswith("✅") and "东山镇司法所" in result.content
+    assert "公里" not in result.content  # picked by town: no distance to claim
+
+
 async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> None:
     user = bot.api.user(2232)
     first = await open_check(bot, user)

@@ -7,6 +7,7 @@ from sqlmodel import select
 from content.search import SearchIndex
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
+from handlers.kit.tickets import leave_message_button
 from local_api import SentMessage
 from local_api.formatting import utf16_len
 from storage.models import QuestionLog
@@ -94,6 +95,31 @@ async def test_unsolved_records_feedback_once(bot: Harness) -> None:
     assert again["text"] == bot.ui.feedback_stale
     await bot.settle()
     assert bot.api.messages_to(user.id)[-1] == thanks  # no second thank-you
+
+
+async def test_a_second_unsolved_in_a_row_offers_a_message_to_staff_first(
+    bot: Harness,
+) -> None:
+    user = bot.api.user(1307)
+    leave = bot.ui.tickets.leave_button
+    first = await bot.ask(user, WAGES)
+    thanks = await bot.tap(user, first, bot.ui.unsolved_button)
+    assert thanks.source_text == bot.ui.feedback_thanks
+    second = await bot.ask(user, "借钱不还怎么办")
+    again = await bot.tap(user, second, bot.ui.unsolved_button)
+    assert again.source_text == bot.ui.feedback_again
+    assert again.button_labels() == [leave, bot.ui.menu_topics]
+    debt = bot.services.library.cards["debt-collection"]
+    assert second.content.startswith(debt.title)
+    category = debt.category
+    assert again.find_button(leave)["callback_data"] == (
+        leave_message_button(bot.ui, category=category).callback_data
+    )
+    # a question in between that was not marked 没解决 breaks the row
+    await bot.ask(user, "离婚孩子归谁")
+    third = await bot.ask(user, "邻居占我家宅基地怎么办")
+    fresh = await bot.tap(user, third, bot.ui.unsolved_button)
+    assert fresh.source_text == bot.ui.feedback_thanks
 
 
 async def test_feedback_button_of_someone_else_is_stale(bot: Harness) -> None:

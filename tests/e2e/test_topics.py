@@ -2,6 +2,7 @@
 
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
+from handlers.kit.tickets import leave_message_button
 from handlers.residents.topics import PAGE_SIZE
 from local_api import SentMessage
 from tests.e2e.conftest import Harness
@@ -59,6 +60,24 @@ async def test_card_from_a_category_page_opens(bot: Harness) -> None:
     bot.api.press_button(bot.api.user(1403), page, title)
     [card] = await bot.api.wait_for_messages(1403)
     assert card.action == "send" and card.content.startswith(title)
+
+
+async def test_a_card_from_a_category_page_offers_a_message_to_staff(bot: Harness) -> None:
+    """No question was asked, so no 没解决: 留言给工作人员 with the card's field instead."""
+    topics = await open_topics(bot, 1406)
+    page = await press_and_wait_edit(bot, topics, LABOR)
+    user, title = bot.api.user(1406), bot.services.library.cards_in("labor")[0].title
+    card = await bot.tap(user, page, title)
+    assert bot.ui.unsolved_button not in card.button_labels()
+    leave = card.find_button(bot.ui.tickets.leave_button)["callback_data"]
+    assert leave == leave_message_button(bot.ui, category="labor").callback_data
+    # the same message chat as the 留言 under an answer's 没解决
+    asker = bot.api.user(1407)
+    answered = await bot.ask(asker, "老板拖欠工资三个月了怎么办")
+    thanks = await bot.tap(asker, answered, bot.ui.unsolved_button)
+    from_thanks = await bot.tap(asker, thanks, bot.ui.tickets.leave_button)
+    from_card = await bot.tap(user, card, bot.ui.tickets.leave_button)
+    assert from_card.content == from_thanks.content
 
 
 async def test_forged_page_number_is_clamped_to_the_last_page(bot: Harness) -> None:
