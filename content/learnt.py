@@ -3,9 +3,11 @@
 character pairs and its analyzer words (synonyms folded in), with "none" for questions no card
 is for.
 
-The hand-weighted search ranks the cards; this model only reorders its best few when it is
+The hand-weighted search ranks the cards; this model reorders its best few only when it is
 all but certain (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
-with several cards, and the labelled questions say which of those words point where.
+with several cards, and the labelled questions say which of those words point where. When it
+takes a question for one no card is for (LEARNT_NONE_POSTERIOR), the question falls back
+unless its legal evidence is strong, as one worded like content/outside.yaml does.
 """
 
 import math

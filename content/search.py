@@ -64,6 +64,9 @@ LEAD_POINTS = 2
 # cards, and the labelled questions say which words point where. Chosen on the dev set by
 # 5-fold cross-validation; a lower bar moved right answers away as often as it fixed wrong ones.
 LEARNT_MIN_POSTERIOR = 0.9999
+# When the model thinks no card is for the question at least this likely, the question is
+# treated as worded like an outside one (fallback unless the evidence is strong).
+LEARNT_NONE_POSTERIOR = 0.5
 # Case cards (以案释法) are a second kind of document with an index of their own, so adding
 # them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
 # offered when the question asks for one (a cue word) or matches it this well on its own.
@@ -217,7 +220,11 @@ class SearchIndex:
         )
         contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
-        self._prefer_learnt(text, scores, limit)
+        learnt, sureness = self._learnt.surest(text)
+        self._prefer_learnt(learnt, sureness, scores, limit)
+        # the labelled questions say no card is for this one: a blocking signal like the
+        # outside wording, which strong legal evidence overrides
+        worded_outside |= learnt is None and sureness >= LEARNT_NONE_POSTERIOR
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = [
             Candidate(self._cards[doc].id, self._cards[doc].title, round(score / scale, 3))
@@ -264,10 +271,11 @@ class SearchIndex:
         )
         return LearntModel([*own, *asked], self.analyzer)
 
-    def _prefer_learnt(self, text: str, scores: dict[int, float], limit: int) -> None:
+    def _prefer_learnt(
+        self, card: str | None, probability: float, scores: dict[int, float], limit: int
+    ) -> None:
         """Put the learnt model's card first, in place, when it is among the `limit` best and
         the model is sure of it (LEARNT_MIN_POSTERIOR)."""
-        card, probability = self._learnt.surest(text)
         if card is None or probability < LEARNT_MIN_POSTERIOR or not scores:
             return
         best = sorted(scores, key=lambda doc: scores[doc], reverse=True)[:limit]

@@ -1,6 +1,7 @@
 """What the search learns from residents' labelled questions (content/asked-questions.jsonl):
-the model itself, the one way it changes an answer (a sure pick among the best cards comes
-first), and the file, whose bad lines are notes that leave the rest working."""
+the model itself, the two ways it changes an answer (a sure pick among the best cards comes
+first; a question it takes for one no card is for falls back unless the legal evidence is
+strong), and the file, whose bad lines are notes that leave the rest working."""
 
 from pathlib import Path
 
@@ -45,12 +46,6 @@ def test_a_sure_pick_among_the_best_cards_comes_first(index: SearchIndex) -> Non
     assert taught.best.score == bare.best.score and taught.matched == bare.matched
 
 
-def test_the_model_never_turns_an_answer_into_a_fallback(index: SearchIndex) -> None:
-    bare = index.held_out(asked=[]).search(STORY)
-    taught = index.held_out(asked=[(STORY, NONE)] * 5).search(STORY)
-    assert taught == bare
-
-
 def test_a_pick_outside_the_best_cards_changes_nothing(index: SearchIndex) -> None:
     bare = index.held_out(asked=[]).search(STORY)
     assert "constitution-day" not in [c.card_id for c in bare.candidates]
@@ -89,3 +84,17 @@ def test_without_the_file_the_search_still_works(tmp_path: Path) -> None:
     (content / "asked-questions.jsonl").unlink()
     library, problems = collect(content)
     assert not problems and library is not None and library.asked == []
+
+
+def test_a_question_the_model_says_no_card_is_for_falls_back(index: SearchIndex) -> None:
+    everyday = "孩子上幼儿园要准备啥"
+    assert index.held_out(outside=[], asked=[]).search(everyday).matched
+    taught = index.held_out(outside=[], asked=[("孩子上幼儿园要准备什么", NONE)] * 2)
+    assert not taught.search(everyday).matched
+
+
+def test_strong_legal_evidence_outweighs_the_models_none(index: SearchIndex) -> None:
+    taught = index.held_out(outside=[], asked=[("手机屏幕碎了去哪修", NONE)] * 3)
+    result = taught.search("手机屏幕碎了，被骗了钱怎么办")
+    assert result.matched and result.best is not None
+    assert result.best.card_id == "fraud-what-to-do"

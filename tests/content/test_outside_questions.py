@@ -13,7 +13,7 @@ EVERYDAY = "孩子上幼儿园要准备啥"
 
 
 def test_a_question_worded_like_an_outside_one_falls_back(index: SearchIndex) -> None:
-    without = index.held_out(outside=[])
+    without = index.held_out(outside=[], asked=[])
     assert without.search(EVERYDAY).matched  # it shares 孩子/学校 words with a card
     learnt = index.held_out(outside=["孩子上幼儿园要准备什么"])
     assert not learnt.search(EVERYDAY).matched
