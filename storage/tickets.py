@@ -193,14 +193,7 @@ async def reopen(
     done = await session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.ANSWERED.value)
-        .values(
-            status=TicketStatus.OPEN.value,
-            taken_by=None,
-            due_at=due_at,
-            escalate_at=escalate_at,
-            reminded_at=None,
-            escalated_at=None,
-        )
+        .values(**_waiting_again(due_at, escalate_at))
     )
     return bool(done.rowcount)
 
@@ -222,17 +215,22 @@ async def transfer(
             col(Ticket.desk_id) == from_desk,
             col(Ticket.status) != TicketStatus.CLOSED.value,
         )
-        .values(
-            desk_id=to_desk,
-            status=TicketStatus.OPEN.value,
-            taken_by=None,
-            due_at=due_at,
-            escalate_at=escalate_at,
-            reminded_at=None,
-            escalated_at=None,
-        )
+        .values(desk_id=to_desk, **_waiting_again(due_at, escalate_at))
     )
     return bool(done.rowcount)
+
+
+def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]:
+    """A ticket back in a desk's queue: open to anyone there, with new deadlines whose
+    reminders have not been sent."""
+    return {
+        "status": TicketStatus.OPEN.value,
+        "taken_by": None,
+        "due_at": due_at,
+        "escalate_at": escalate_at,
+        "reminded_at": None,
+        "escalated_at": None,
+    }
 
 
 async def close(*, session: AsyncSession, ticket_id: int, now: datetime) -> bool:

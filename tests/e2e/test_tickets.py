@@ -3,7 +3,7 @@ from question to answer to rating across restarts, office hours at fixed instant
 escalation on the test's clock, and refusals."""
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from tests.e2e.ticket_steps import (
     desks_library,
     group,
     leave_message,
+    run_sla_check,
 )
 from tests.waiting import eventually
 
@@ -232,26 +233,18 @@ async def test_deadlines_count_the_desks_open_hours_only(desks_bot: RestartableB
     mark = after(bot)
     await leave_message(bot, bot.api.user(7_310_030), "公司不给交社保")
     await desk_message(bot, mark)
-    jobs = bot.app.job_queue
-    assert jobs is not None
-    [job] = jobs.get_jobs_by_name("ticket-sla")
-
-    async def check_at(instant: datetime) -> None:
-        """The reminder job runs at `instant` (and whatever it sends is sent)."""
-        clock.set(instant)
-        await job.run(bot.app)
-        await bot.settle()
-
     mark = after(bot)
-    await check_at(local(2026, 3, 16, 8, 30))  # Monday, opening time
-    await check_at(local(2026, 3, 16, 10, 29))
+    await run_sla_check(bot, local(2026, 3, 16, 8, 30))  # Monday, opening time
+    await run_sla_check(bot, local(2026, 3, 16, 10, 29))
     assert bot.api.messages_to(DESK_GROUP)[-1].index < mark
-    await check_at(local(2026, 3, 16, 10, 30))  # opened 08:30, plus two open hours
+    await run_sla_check(bot, local(2026, 3, 16, 10, 30))  # opened 08:30, plus two open hours
     assert (await desk_message(bot, mark)).content == texts.reminder.format(id=1, hours=64)
     mark = after(bot)
-    await check_at(local(2026, 3, 16, 14, 29))  # 08:30-12:00 and 14:00-14:29: not yet four
+    await run_sla_check(
+        bot, local(2026, 3, 16, 14, 29)
+    )  # 08:30-12:00 and 14:00-14:29: not yet four
     assert [m for m in bot.api.messages_to(ADMIN_ID) if m.index >= mark] == []
-    await check_at(local(2026, 3, 16, 14, 30))
+    await run_sla_check(bot, local(2026, 3, 16, 14, 30))
     [escalation] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     assert "68 小时" in escalation.content
 
@@ -272,17 +265,10 @@ async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: Restar
     bot.api.send_text(staff, "可以要求双倍工资。", chat=desk_chat, reply_to=ticket.message_id)
     [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
     await bot.api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
-    jobs = bot.app.job_queue
-    assert jobs is not None
-    [job] = jobs.get_jobs_by_name("ticket-sla")
-
-    async def check_at(instant: datetime) -> None:
-        clock.set(instant)
-        await job.run(bot.app)
-        await bot.settle()
-
     mark = after(bot)
-    await check_at(local(2026, 3, 11, 10, 0))  # past the first deadline: answered, no reminder
+    await run_sla_check(
+        bot, local(2026, 3, 11, 10, 0)
+    )  # past the first deadline: answered, no reminder
     assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
     bot.api.send_text(resident, "公司说试用期不用签，对吗？", reply_to=answer.message_id)
     follow = await desk_message(bot, mark)
@@ -295,8 +281,8 @@ async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: Restar
     listing = await bot.ask(staff, "/tickets", chat=desk_chat)
     assert "#1 · " in listing.content and texts.status_open in listing.content
     mark = after(bot)
-    await check_at(local(2026, 3, 11, 11, 59))
+    await run_sla_check(bot, local(2026, 3, 11, 11, 59))
     assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
-    await check_at(local(2026, 3, 11, 12, 0))  # two open hours after the follow-up
+    await run_sla_check(bot, local(2026, 3, 11, 12, 0))  # two open hours after the follow-up
     reminder = await desk_message(bot, mark)
     assert reminder.content == texts.reminder.format(id=1, hours=26)

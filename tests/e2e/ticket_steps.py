@@ -1,6 +1,7 @@
 """A library whose desks the tests can reach, and a resident leaving a message step by step."""
 
 from dataclasses import replace
+from datetime import datetime
 
 from content.desks import Desk
 from content.loader import Library
@@ -74,3 +75,13 @@ async def desk_message(bot: Harness, mark: int, chat_id: int = DESK_GROUP) -> Se
 
 def group(bot: Harness) -> FakeChat:
     return bot.api.group(DESK_GROUP, "测试司法所值班群")
+
+
+async def run_sla_check(bot: Harness, instant: datetime) -> None:
+    """The reminder job runs at `instant` on the bot's clock (and whatever it sends is sent)."""
+    bot.clock.set(instant)
+    jobs = bot.app.job_queue
+    assert jobs is not None
+    [job] = jobs.get_jobs_by_name("ticket-sla")
+    await job.run(bot.app)
+    await bot.settle()
