@@ -491,6 +491,11 @@ class Ticket(SQLModel, table=True):
     answered_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
+    # Since when the resident has waited for an answer: the ticket's creation, or the
+    # follow-up that reopened it after an answer (None: since creation).
+    waiting_since: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
     # Whether that first answer came by the `due_at` of then (a reopen or a transfer moves
     # `due_at` later; this stays as it was).
     answered_on_time: bool | None = None

@@ -48,6 +48,7 @@ class StoredTicket:
     answered_at: datetime | None
     closed_at: datetime | None
     rating: int | None
+    waiting_since: datetime  # the creation, or the follow-up that reopened it
 
     @property
     def closed(self) -> bool:
@@ -71,6 +72,7 @@ def _stored(row: Ticket) -> StoredTicket:
         row.answered_at,
         row.closed_at,
         row.rating,
+        row.waiting_since or row.created_at,
     )
 
 
@@ -185,7 +187,12 @@ async def add_entry(
 
 
 async def reopen(
-    *, session: AsyncSession, ticket_id: int, due_at: datetime, escalate_at: datetime
+    *,
+    session: AsyncSession,
+    ticket_id: int,
+    now: datetime,
+    due_at: datetime,
+    escalate_at: datetime,
 ) -> bool:
     """The resident wrote again after the desk's answer: an answered ticket waits in its desk's
     queue again, open to anyone there, with fresh deadlines and reminders (False if it was
@@ -193,7 +200,7 @@ async def reopen(
     done = await session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.ANSWERED.value)
-        .values(**_waiting_again(due_at, escalate_at))
+        .values(waiting_since=now, **_waiting_again(due_at, escalate_at))
     )
     return bool(done.rowcount)
 

@@ -95,7 +95,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
             session=session, ticket_id=ticket.id, author="resident", text=text, now=now
         )
         reopened = added and await reopen(
-            session=session, ticket_id=ticket.id, due_at=now + to_due,
+            session=session, ticket_id=ticket.id, now=now, due_at=now + to_due,
             escalate_at=now + to_escalate,
         )  # fmt: skip
     if not added:

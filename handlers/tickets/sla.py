@@ -44,9 +44,10 @@ async def check_overdue(ctx: PufaContext) -> None:
 
 
 def waited_hours(ticket: StoredTicket, now: datetime) -> int:
-    """How long the resident has waited, in whole hours. Not reply_within_hours: that counts
-    the desk's open hours only, so a message left on Friday evening has waited far longer."""
-    return max(0, int((now - ticket.created_at).total_seconds() // 3600))
+    """How long the resident has waited, in whole hours: since the message, or since the
+    follow-up that reopened it. Not reply_within_hours: that counts the desk's open hours
+    only, so a message left on Friday evening has waited far longer."""
+    return max(0, int((now - ticket.waiting_since).total_seconds() // 3600))
 
 
 async def _escalate(

@@ -266,9 +266,8 @@ async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: Restar
     [answer] = await bot.api.wait_for_messages(resident.id, after=mark)
     await bot.api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
     mark = after(bot)
-    await run_sla_check(
-        bot, local(2026, 3, 11, 10, 0)
-    )  # past the first deadline: answered, no reminder
+    # past the first deadline: answered, so no reminder
+    await run_sla_check(bot, local(2026, 3, 11, 10, 0))
     assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
     bot.api.send_text(resident, "公司说试用期不用签，对吗？", reply_to=answer.message_id)
     follow = await desk_message(bot, mark)
@@ -285,4 +284,5 @@ async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: Restar
     assert [m for m in bot.sent_to(DESK_GROUP) if m.index >= mark] == []
     await run_sla_check(bot, local(2026, 3, 11, 12, 0))  # two open hours after the follow-up
     reminder = await desk_message(bot, mark)
-    assert reminder.content == texts.reminder.format(id=1, hours=26)
+    # the resident has waited two hours since the follow-up (not 26 since the first message)
+    assert reminder.content == texts.reminder.format(id=1, hours=2)

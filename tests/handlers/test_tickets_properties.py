@@ -60,7 +60,7 @@ def test_the_ticket_renders_valid_html_for_its_desk(
     at = datetime(2026, 3, 10, 2, tzinfo=UTC)
     ticket = StoredTicket(
         1, 7, desk.id, "labor", town, text, phone, TicketStatus.OPEN, None, at, at, None, None,
-        None,
+        None, at,
     )  # fmt: skip
     shown = assert_valid_telegram_html(desk_ticket_html(library, TZ, ticket, desk))
     assert text.strip() in shown or text in shown

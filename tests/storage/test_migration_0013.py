@@ -1,11 +1,12 @@
-"""Migration 0013 judges the tickets answered before it by the deadline they have then: the
-export's 按时答复 does not change for them on upgrade."""
+"""Migration 0013 on tickets from before it: those answered are judged by the deadline they have
+then (the export's 按时答复 does not change on upgrade), and all have waited since creation."""
 
 from pathlib import Path
 
 from sqlalchemy import text
 
 from storage.db import Database
+from storage.tickets import get_ticket
 from tests.conftest import sqlite_url
 
 TICKET = (
@@ -36,3 +37,17 @@ async def test_tickets_answered_before_it_keep_their_judgement(tmp_path: Path) -
         rows = [tuple(row) for row in found.all()]
     await db.dispose()
     assert rows == [(1, 1), (2, 0), (3, None)]
+
+
+async def test_tickets_from_before_it_have_waited_since_their_creation(tmp_path: Path) -> None:
+    db = Database(sqlite_url(tmp_path))
+    await db.upgrade("0012")
+    async with db.session() as session:
+        await session.exec(  # type: ignore[call-overload]
+            text(TICKET).bindparams(id=1, answered=None, key="k1")
+        )
+    await db.upgrade()
+    async with db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    await db.dispose()
+    assert stored is not None and stored.waiting_since == stored.created_at

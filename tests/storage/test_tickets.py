@@ -135,11 +135,13 @@ async def test_only_an_answered_ticket_reopens_with_fresh_reminders(db: Database
             staff_id=STAFF,
         )  # fmt: skip
         assert await claim_overdue(session=session, deadline="due", now=later) == [waiting]
-        assert await reopen(session=session, ticket_id=ticket.id, due_at=later, escalate_at=later)
+        assert await reopen(
+            session=session, ticket_id=ticket.id, now=later, due_at=later, escalate_at=later
+        )
         # a waiting ticket keeps its deadlines; a reopened one is not reopened twice
         for ticket_id in (waiting.id, ticket.id):
             assert not await reopen(
-                session=session, ticket_id=ticket_id, due_at=later, escalate_at=later
+                session=session, ticket_id=ticket_id, now=later, due_at=later, escalate_at=later
             )
         [due] = await claim_overdue(session=session, deadline="due", now=later)
         [late] = await claim_overdue(session=session, deadline="escalate", now=later)
@@ -148,7 +150,7 @@ async def test_only_an_answered_ticket_reopens_with_fresh_reminders(db: Database
     async with db.session() as session:
         assert await close(session=session, ticket_id=ticket.id, now=later)
         assert not await reopen(
-            session=session, ticket_id=ticket.id, due_at=later, escalate_at=later
+            session=session, ticket_id=ticket.id, now=later, due_at=later, escalate_at=later
         )
 
 
@@ -198,7 +200,11 @@ async def test_the_first_answer_is_judged_by_the_deadline_it_had(db: Database) -
                 staff_id=STAFF,
             )  # fmt: skip
             assert await reopen(
-                session=session, ticket_id=ticket.id, due_at=much_later, escalate_at=much_later
+                session=session,
+                ticket_id=ticket.id,
+                now=much_later,
+                due_at=much_later,
+                escalate_at=much_later,
             )
             await add_entry(
                 session=session, ticket_id=ticket.id, author="desk", text="再答复",

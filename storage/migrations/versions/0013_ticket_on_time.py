@@ -1,7 +1,8 @@
-"""Whether a ticket's first answer came on time, fixed when it is given: a resident's follow-up
-reopens an answered ticket with new deadlines, and the export's 按时答复 must still judge the
-first answer by the deadline it had then. Tickets answered before this are judged by the
-deadline they have now (the best there is).
+"""A resident's follow-up reopens an answered ticket with new deadlines. Whether its first answer
+came on time is now fixed when it is given, so the export's 按时答复 still judges it by the
+deadline it had then (tickets answered before this are judged by the deadline they have now,
+the best there is); and since when the resident has waited is kept, so a reminder after the
+reopening counts from the follow-up, not from the first message.
 
 Revision ID: 0013
 Revises: 0012
@@ -9,6 +10,8 @@ Revises: 0012
 
 import sqlalchemy as sa
 from alembic import op
+
+from storage.models import UtcDateTime
 
 revision = "0013"
 down_revision = "0012"
@@ -19,6 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("ticket") as batch:
         batch.add_column(sa.Column("answered_on_time", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("waiting_since", UtcDateTime(), nullable=True))
     op.execute(
         "UPDATE ticket SET answered_on_time = (answered_at <= due_at) "
         "WHERE answered_at IS NOT NULL"
@@ -27,4 +31,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("ticket") as batch:
+        batch.drop_column("waiting_since")
         batch.drop_column("answered_on_time")
