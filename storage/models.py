@@ -543,6 +543,10 @@ class TicketMessage(SQLModel, table=True):
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
+    # The resident was erased (/deleteme): this message, in a desk's chat, is still to be
+    # deleted or replaced by a neutral line; set in the erasure's transaction, cleared once
+    # done, so a crash or a Telegram outage in between only delays it.
+    withdraw: bool = Field(default=False, index=True)
 
 
 # Reach and results (issue 15, migration 0008): satisfaction votes, QR attribution, the weekly

@@ -1,7 +1,7 @@
 """The bot's messages about tickets, in a desk's chat or the resident's: a Telegram reply to one
 of them belongs to that ticket."""
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import TicketMessage
@@ -21,6 +21,26 @@ async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: 
         )
     )
     return found.first()
+
+
+async def to_withdraw(*, session: AsyncSession, limit: int = 100) -> list[tuple[int, int]]:
+    """(chat id, message id) of the bot's messages still to be withdrawn after a /deleteme,
+    oldest first."""
+    found = await session.exec(
+        select(TicketMessage.chat_id, TicketMessage.message_id)
+        .where(col(TicketMessage.withdraw))
+        .order_by(col(TicketMessage.id))
+        .limit(limit)
+    )
+    return [(chat, message) for chat, message in found.all()]
+
+
+async def withdrawn(*, session: AsyncSession, chat_id: int, message_id: int) -> None:
+    await session.exec(
+        update(TicketMessage)
+        .where(col(TicketMessage.chat_id) == chat_id, col(TicketMessage.message_id) == message_id)
+        .values(withdraw=False)
+    )
 
 
 async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[int, int]]:

@@ -186,9 +186,9 @@ class Erasure:
     questions: int
     reports_anonymised: int
     had_profile: bool
-    # (chat id, message id) of the bot's messages about their tickets in the desks' chats:
-    # the database no longer holds what they said, those chats still show it.
-    desk_messages: list[tuple[int, int]]
+    # How many of the bot's messages about their tickets in the desks' chats are marked for
+    # withdrawal: the database no longer holds what they said, those chats still show it.
+    desk_messages: int
 
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:

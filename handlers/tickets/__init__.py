@@ -113,7 +113,7 @@ def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(prompt_flow(REPLY_FLOW, staff.on_reply_typed))
     services.chats.add(prompt_flow(MORE_FLOW, resident.on_more_typed))
     services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
-    services.hooks.person_erased.append(erasure.withdraw_desk_messages)
+    services.hooks.person_erased.append(erasure.on_person_erased)
     sla.schedule(app, services)
     app.add_handlers(
         [

@@ -1,5 +1,6 @@
 """Unanswered tickets: the desk is reminded at the ticket's due time and the coordinators are
-told at its escalation time. Each reminder is claimed in the database before it is sent, so a
+told at its escalation time (and the desks' messages about erased residents that a crash or an
+outage left are withdrawn). Each reminder is claimed in the database before it is sent, so a
 restart or a second process never sends it twice (at worst a crash mid-send loses one)."""
 
 import html
@@ -12,6 +13,7 @@ from telegram.error import TelegramError
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.roles import coordinator_ids
 from handlers.tickets.common import category_name, desk_of, send_to_desk, staff_keyboard
+from handlers.tickets.erasure import withdraw_pending
 from storage.db import unavailable
 from storage.tickets import StoredTicket, claim_overdue
 
@@ -31,6 +33,7 @@ async def check_overdue(ctx: PufaContext) -> None:
             raise
         log.warning("database unreachable: unanswered tickets are checked later")
         return
+    await withdraw_pending(ctx.bot, services)  # what a crash or an outage left after a /deleteme
     texts = services.ui.tickets
     for ticket in due:
         desk = desk_of(services, ticket.desk_id)

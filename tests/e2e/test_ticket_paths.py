@@ -24,6 +24,7 @@ from tests.e2e.ticket_steps import (
     desks_library,
     group,
     leave_message,
+    run_sla_check,
 )
 from tests.waiting import eventually
 
@@ -176,6 +177,34 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     [closed] = await api.wait_for_messages(DESK_GROUP, after=mark)
     assert closed.content == texts.ticket_closed
     assert api.messages_to(resident.id)[-1].content != "您好"
+
+
+async def test_desk_copies_left_by_a_telegram_outage_are_withdrawn_later(
+    desks_bot: Harness,
+) -> None:
+    """Telegram does not answer while the resident erases themselves: the erasure is done and
+    the desk's copy stays marked in the database; the next periodic ticket check withdraws
+    it once Telegram answers again."""
+    bot, api = desks_bot, desks_bot.api
+    resident = api.user(7_320_004)
+    mark = after(bot)
+    await leave_message(bot, resident, "被人打了想报警")
+    ticket = await desk_message(bot, mark)
+    for method in ("deleteMessage", "editMessageText"):
+        api.fail_method(method, error_code=502, description="Bad Gateway")
+    confirm = await bot.ask(resident, "/deleteme")
+    done = await bot.tap(resident, confirm, bot.ui.volunteers.confirm_yes)
+    assert done.content.startswith(bot.ui.volunteers.deleted.split("{")[0])
+    assert [
+        m.action for m in api.messages_to(DESK_GROUP) if m.message_id == ticket.message_id
+    ] == ["send"]  # still showing what the resident wrote
+    api.clear_failures()
+    await run_sla_check(bot, bot.services.now())
+    withdrawn = [m for m in api.messages_to(DESK_GROUP) if m.message_id == ticket.message_id]
+    assert [m.action for m in withdrawn] == ["send", "delete"]
+    mark = after(bot)
+    await run_sla_check(bot, bot.services.now())  # nothing is withdrawn twice
+    assert [m for m in api.messages_to(DESK_GROUP) if m.index >= mark] == []
 
 
 async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> None:

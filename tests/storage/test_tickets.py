@@ -5,7 +5,13 @@ from datetime import timedelta
 
 from storage.db import Database
 from storage.models import TicketStatus
-from storage.ticket_messages import desk_messages, remember_message, ticket_of_message
+from storage.ticket_messages import (
+    desk_messages,
+    remember_message,
+    ticket_of_message,
+    to_withdraw,
+    withdrawn,
+)
 from storage.tickets import (
     NewTicket,
     add_entry,
@@ -172,11 +178,15 @@ async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Databa
         )
         assert await ticket_of_message(session=session, chat_id=DESK_CHAT, message_id=9) is None
         assert len(await desk_messages(session=session, ticket_id=ticket.id)) == 2
-        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == [(DESK_CHAT, 5)]
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 1
     async with db.session() as session:
         stored = await get_ticket(session=session, ticket_id=ticket.id)
         # the desk's message still finds the (now anonymous) ticket; the resident's is gone
         assert await desk_messages(session=session, ticket_id=ticket.id) == [(DESK_CHAT, 5)]
+        # the desk's copy waits to be withdrawn until that is done
+        assert await to_withdraw(session=session) == [(DESK_CHAT, 5)]
+        await withdrawn(session=session, chat_id=DESK_CHAT, message_id=5)
+        assert await to_withdraw(session=session) == []
         assert await entries(session=session, ticket_id=ticket.id) == []
         rows = await ticket_figure_rows(
             session=session, start=NOW - timedelta(1), end=NOW + timedelta(1)
