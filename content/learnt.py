@@ -39,7 +39,9 @@ class LearntModel:
             counts[label].update(features)
             totals[label] += len(features)
         self.labels = sorted(counts)
-        overall: Counter[str] = sum(counts.values(), Counter())
+        overall: Counter[str] = Counter()
+        for label_counts in counts.values():
+            overall.update(label_counts)
         for label_counts in counts.values():
             for feature in [f for f in label_counts if overall[f] < MIN_COUNT]:
                 del label_counts[feature]
