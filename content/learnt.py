@@ -5,7 +5,8 @@ is for.
 
 The hand-weighted search ranks the cards; this model reorders its best few only when it is
 all but certain (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
-with several cards, and the labelled questions say which of those words point where. When it
+with several cards, and the labelled questions say which of those words point where. A
+question just under the threshold gets its best card when the model is as sure of it. When it
 takes a question for one no card is for (LEARNT_NONE_POSTERIOR), the question falls back
 unless its legal evidence is strong, as one worded like content/outside.yaml does.
 """

@@ -61,8 +61,10 @@ LEAD_MARGIN = 1.5
 LEAD_POINTS = 2
 # The model learnt from residents' labelled questions (content/learnt.py) puts one of the best
 # cards first only when it is this sure of it: story-like questions share words with several
-# cards, and the labelled questions say which words point where. Chosen on the dev set by
-# 5-fold cross-validation; a lower bar moved right answers away as often as it fixed wrong ones.
+# cards, and the labelled questions say which words point where. A question under the
+# threshold gets its best card when the model is this sure of the same card (_learnt_agrees).
+# Chosen on the dev set by 5-fold cross-validation; a lower bar moved right answers away as
+# often as it fixed wrong ones, and answered more questions no card is for.
 LEARNT_MIN_POSTERIOR = 0.9999
 # When the model thinks no card is for the question at least this likely, the question is
 # treated as worded like an outside one (fallback unless the evidence is strong).
@@ -242,7 +244,10 @@ class SearchIndex:
             threshold = self.threshold if strong else math.inf
         elif blocking or worded_outside:
             threshold = math.inf
-        elif ranked and self._clear_lead(candidates, text, words, ranked[0][0]):
+        elif ranked and (
+            self._clear_lead(candidates, text, words, ranked[0][0])
+            or self._learnt_agrees(candidates[0], learnt, sureness)
+        ):
             threshold = min(self.threshold, candidates[0].score)
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
 
@@ -259,6 +264,16 @@ class SearchIndex:
             and best >= LEAD_MARGIN * runner_up
             and self._gate.evidence(doc, text, words, []) + self._intents.wants(doc, text)
             >= LEAD_POINTS
+        )
+
+    def _learnt_agrees(self, best: Candidate, learnt: str | None, sureness: float) -> bool:
+        """A question under the threshold, but close enough to be offered its best card as a
+        suggestion (SUGGESTION_RATIO), gets that card when the learnt model is sure of it too
+        (LEARNT_MIN_POSTERIOR): the two ways of reading the question agree."""
+        return (
+            best.card_id == learnt
+            and sureness >= LEARNT_MIN_POSTERIOR
+            and best.score >= SUGGESTION_RATIO * self.threshold
         )
 
     def _learn(self, asked: Iterable[tuple[str, str]]) -> LearntModel:

@@ -98,3 +98,20 @@ def test_strong_legal_evidence_outweighs_the_models_none(index: SearchIndex) -> 
     result = taught.search("手机屏幕碎了，被骗了钱怎么办")
     assert result.matched and result.best is not None
     assert result.best.card_id == "fraud-what-to-do"
+
+
+def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: SearchIndex) -> None:
+    near_miss = "借调怎么写才有效"  # 借调 for 借条; under the threshold, a suggestion
+    bare = index.held_out(asked=[]).search(near_miss)
+    assert not bare.matched and bare.best is not None and bare.best.card_id == "loan-iou"
+    assert bare.best.score >= 0.5 * index.threshold
+    taught = index.held_out(asked=[(near_miss, "loan-iou")] * 3).search(near_miss)
+    assert taught.matched and taught.best is not None and taught.best.card_id == "loan-iou"
+
+
+def test_a_far_miss_stays_a_fallback_however_sure_the_model_is(index: SearchIndex) -> None:
+    far_miss = "广场舞音响买多大的"  # shares a word with a card, scores under half the bar
+    bare = index.held_out(outside=[], asked=[]).search(far_miss)
+    assert bare.best is not None and bare.best.score < 0.5 * index.threshold
+    taught = index.held_out(outside=[], asked=[(far_miss, bare.best.card_id)] * 3)
+    assert not taught.search(far_miss).matched
