@@ -11,7 +11,7 @@ from content.desks import SAMPLE_STAFF_IDS
 from content.loader import Library
 from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
-from local_api import SentMessage
+from local_api import FakeUser, SentMessage
 from storage.tickets import NewTicket, get_ticket, open_ticket
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.ticket_steps import (
@@ -40,6 +40,20 @@ async def desks_bot(
         yield bot.harness
 
 
+async def move_to_east(
+    bot: Harness, staff: FakeUser, pick: SentMessage, other: FakeUser
+) -> tuple[SentMessage, SentMessage]:
+    """Staff pick 测试东山司法所 under 转办: the group is told, and that desk's one staff member
+    gets the ticket in private (both messages returned)."""
+    mark = after(bot)
+    bot.api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
+    assert moved.content == bot.ui.tickets.transferred_desk.format(id=1, desk="测试东山司法所")
+    [private] = await bot.api.wait_for_messages(other.id, after=mark)
+    assert "工地不发工资" in private.content
+    return moved, private
+
+
 async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> None:
     bot, texts = desks_bot, desks_bot.ui.tickets
     resident, staff, other = (
@@ -52,11 +66,7 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     pick = await bot.tap(staff, ticket, texts.transfer_button)
     assert pick.button_labels() == ["测试东山司法所"]
     mark = after(bot)
-    bot.api.press_button(staff, pick, "测试东山司法所")
-    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
-    assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
-    [private] = await bot.api.wait_for_messages(other.id, after=mark)
-    assert "工地不发工资" in private.content
+    moved, private = await move_to_east(bot, staff, pick, other)
     [told] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert "测试东山司法所" in told.content
     # The first desk no longer acts on it: neither by a reply to its note nor by a button.
@@ -119,12 +129,7 @@ async def test_transfer_buttons_name_the_desk_and_forged_ones_are_refused(
     bot.services.swap_content(
         replace(library, desks=[first, added, second]), bot.services.index
     )  # edited and reloaded while the list was on screen
-    mark = after(bot)
-    bot.api.press_button(staff, pick, "测试东山司法所")
-    [moved] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
-    assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
-    [private] = await bot.api.wait_for_messages(other.id, after=mark)
-    assert "工地不发工资" in private.content
+    await move_to_east(bot, staff, pick, other)
 
 
 async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harness) -> None:
