@@ -3,10 +3,14 @@ then (the export's 按时答复 does not change on upgrade), and all have waited
 
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import text
 
-from storage.db import Database
-from storage.tickets import get_ticket
+from storage.db import Database, alembic_config
+from storage.locks import migrating
+from storage.ticket_messages import remember_message
+from storage.tickets import add_entry, get_ticket
+from tests.clock import QUIET as NOW
 from tests.conftest import sqlite_url
 
 TICKET = (
@@ -51,3 +55,25 @@ async def test_tickets_from_before_it_have_waited_since_their_creation(tmp_path:
         stored = await get_ticket(session=session, ticket_id=1)
     await db.dispose()
     assert stored is not None and stored.waiting_since == stored.created_at
+
+
+async def test_downgrading_it_keeps_every_ticket_and_its_exchange(tmp_path: Path) -> None:
+    """Going back to 0012 drops its columns in place: rebuilding the ticket table on SQLite
+    would cascade to the tickets' messages and entries."""
+    db = Database(sqlite_url(tmp_path))
+    await db.upgrade()
+    async with db.session() as session:
+        await session.exec(  # type: ignore[call-overload]
+            text(TICKET).bindparams(id=1, answered=None, key="k1")
+        )
+        await add_entry(session=session, ticket_id=1, author="resident", text="补充", now=NOW)
+        await remember_message(session=session, ticket_id=1, chat_id=-100, message_id=5)
+    async with migrating(db.engine) as connection:
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0012"))
+    async with db.session() as session:
+        counts = [
+            (await session.exec(text(f"SELECT COUNT(*) FROM {table}"))).one()[0]  # type: ignore[call-overload]
+            for table in ("ticket", "ticket_entry", "ticket_message")
+        ]
+    await db.dispose()
+    assert counts == [1, 1, 1]

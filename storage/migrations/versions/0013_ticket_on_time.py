@@ -37,9 +37,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ticket_message") as batch:
+    # recreate="never": SQLite drops the columns in place. Rebuilding `ticket` would drop the
+    # old table, and with foreign keys on that cascades to every ticket's exchange.
+    with op.batch_alter_table("ticket_message", recreate="never") as batch:
         batch.drop_index("ix_ticket_message_withdraw")
         batch.drop_column("withdraw")
-    with op.batch_alter_table("ticket") as batch:
+    with op.batch_alter_table("ticket", recreate="never") as batch:
         batch.drop_column("waiting_since")
         batch.drop_column("answered_on_time")
