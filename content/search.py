@@ -66,6 +66,7 @@ LEAD_POINTS = 2
 # Chosen on the dev set by 5-fold cross-validation; a lower bar moved right answers away as
 # often as it fixed wrong ones, and answered more questions no card is for.
 LEARNT_MIN_POSTERIOR = 0.9999
+LEARNT_DEPTH = 3  # among how many of the best cards it may pick
 # When the model thinks no card is for the question at least this likely, the question is
 # treated as worded like an outside one (fallback unless the evidence is strong).
 LEARNT_NONE_POSTERIOR = 0.5
@@ -223,7 +224,7 @@ class SearchIndex:
         contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
         learnt, sureness = self._learnt.surest(text)
-        self._prefer_learnt(learnt, sureness, scores, limit)
+        self._prefer_learnt(learnt, sureness, scores)
         # the labelled questions say no card is for this one: a blocking signal like the
         # outside wording, which strong legal evidence overrides
         worded_outside |= learnt is None and sureness >= LEARNT_NONE_POSTERIOR
@@ -287,13 +288,14 @@ class SearchIndex:
         return LearntModel([*own, *asked], self.analyzer)
 
     def _prefer_learnt(
-        self, card: str | None, probability: float, scores: dict[int, float], limit: int
+        self, card: str | None, probability: float, scores: dict[int, float]
     ) -> None:
-        """Put the learnt model's card first, in place, when it is among the `limit` best and
-        the model is sure of it (LEARNT_MIN_POSTERIOR)."""
+        """Put the learnt model's card first, in place, when it is among the LEARNT_DEPTH best
+        and the model is sure of it (LEARNT_MIN_POSTERIOR). A fixed depth, not the caller's
+        `limit`: a chat answer and an inline search give the same first card."""
         if card is None or probability < LEARNT_MIN_POSTERIOR or not scores:
             return
-        best = sorted(scores, key=lambda doc: scores[doc], reverse=True)[:limit]
+        best = sorted(scores, key=lambda doc: scores[doc], reverse=True)[:LEARNT_DEPTH]
         doc = self._doc_of.get(card)
         if doc in best[1:]:
             swap_best(scores, best[0], doc)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from content.learnt import NONE, LearntModel
 from content.loader import Library, collect
-from content.search import SearchIndex
+from content.search import LEARNT_NONE_POSTERIOR, SearchIndex
 from tests.content.content_copy import copy_content
 
 STORY = "心情不好想离婚但是孩子还小"
@@ -94,10 +94,16 @@ def test_a_question_the_model_says_no_card_is_for_falls_back(index: SearchIndex)
 
 
 def test_strong_legal_evidence_outweighs_the_models_none(index: SearchIndex) -> None:
-    taught = index.held_out(outside=[], asked=[("手机屏幕碎了去哪修", NONE)] * 3)
-    result = taught.search("手机屏幕碎了，被骗了钱怎么办")
+    strong = "手机屏幕碎了，被骗了钱怎么办，要报警吗"
+    taught = index.held_out(outside=[], asked=[(strong, NONE)] * 3)
+    card, sureness = taught._learnt.surest(strong)
+    assert card is None and sureness >= LEARNT_NONE_POSTERIOR  # the model says no card
+    result = taught.search(strong)
     assert result.matched and result.best is not None
     assert result.best.card_id == "fraud-what-to-do"
+    weak = "手机屏幕碎了怎么办，要报警吗"
+    assert index.held_out(outside=[], asked=[]).search(weak).matched
+    assert not index.held_out(outside=[], asked=[(weak, NONE)] * 3).search(weak).matched
 
 
 def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: SearchIndex) -> None:
@@ -115,3 +121,14 @@ def test_a_far_miss_stays_a_fallback_however_sure_the_model_is(index: SearchInde
     assert bare.best is not None and bare.best.score < 0.5 * index.threshold
     taught = index.held_out(outside=[], asked=[(far_miss, bare.best.card_id)] * 3)
     assert not taught.search(far_miss).matched
+
+
+def test_the_first_card_does_not_depend_on_how_many_are_asked_for(
+    index: SearchIndex, library: Library
+) -> None:
+    """A chat answer asks for 3 candidates, an inline search for 10: the model may only pick
+    among the best three either way."""
+    questions = ["在工地打工被欠钱", *(question for question, _ in library.asked[::5])]
+    for question in questions:
+        chat, inline = index.search(question, limit=3), index.search(question, limit=10)
+        assert (chat.best, chat.matched) == (inline.best, inline.matched), question
