@@ -4,13 +4,19 @@ of them belongs to that ticket."""
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import TicketMessage
+from storage.models import Ticket, TicketMessage
 
 
 async def remember_message(
     *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
 ) -> None:
-    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
+    """A message sent about a ticket whose resident has been erased meanwhile (staff pressed
+    转办 as the resident pressed /deleteme) is marked for withdrawal at once."""
+    found = await session.exec(select(Ticket.resident_id).where(col(Ticket.id) == ticket_id))
+    erased = found.first() is None
+    session.add(
+        TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, withdraw=erased)
+    )
 
 
 async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:

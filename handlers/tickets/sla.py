@@ -33,7 +33,6 @@ async def check_overdue(ctx: PufaContext) -> None:
             raise
         log.warning("database unreachable: unanswered tickets are checked later")
         return
-    await withdraw_pending(ctx.bot, services)  # what a crash or an outage left after a /deleteme
     texts = services.ui.tickets
     for ticket in due:
         desk = desk_of(services, ticket.desk_id)
@@ -44,6 +43,8 @@ async def check_overdue(ctx: PufaContext) -> None:
             )
     for ticket in late:
         await _escalate(ctx, services, ticket, waited_hours(ticket, now))
+    # after the reminders it has claimed: what a crash or an outage left after a /deleteme
+    await withdraw_pending(ctx.bot, services)
 
 
 def waited_hours(ticket: StoredTicket, now: datetime) -> int:

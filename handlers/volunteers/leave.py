@@ -10,7 +10,7 @@ from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.profile import VolunteerButton, button
-from storage.volunteers import erase_person, leave
+from storage.volunteers import Erasure, erase_person, leave
 
 
 def _confirm(texts: VolunteerTexts, action: VolunteerButton) -> InlineKeyboardMarkup:
@@ -40,6 +40,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, texts.kept)
         return
     person, services = user_id(update), ctx.services
+    erased: Erasure | None = None
     match chosen[0]:
         case VolunteerButton.LEAVE:
             async with services.db.session() as session:
@@ -52,8 +53,6 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
             await services.chats.end_all(person)
             async with services.db.session() as session:
                 erased = await erase_person(session=session, telegram_id=person)
-            for withdraw in services.hooks.person_erased:
-                await withdraw(ctx, erased)
             text = texts.deleted.format(
                 questions=erased.questions, reports=erased.reports_anonymised
             )
@@ -61,3 +60,8 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
             return
     await refresh_menu(ctx.bot, services, person)
     await reply_html(update, text)
+    if erased is not None:
+        # Told first: withdrawing copies from other chats may take a while, and what it
+        # cannot do now stays marked in the database for the features' periodic checks.
+        for withdraw in services.hooks.person_erased:
+            await withdraw(ctx, erased)

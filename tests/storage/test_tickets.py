@@ -225,3 +225,21 @@ async def test_the_first_answer_is_judged_by_the_deadline_it_had(db: Database) -
             session=session, start=NOW - timedelta(1), end=NOW + timedelta(1)
         )
     assert [(r.answered, r.on_time) for r in rows] == [(True, False), (True, True)]
+
+
+async def test_a_desk_copy_sent_after_the_erasure_is_withdrawn_too(db: Database) -> None:
+    """Staff pressed 转办 as the resident pressed /deleteme: the copy the transfer sent after
+    the erasure is marked for withdrawal when it is recorded."""
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        await remember_message(
+            session=session, ticket_id=ticket.id, chat_id=DESK_CHAT, message_id=5
+        )
+    async with db.session() as session:
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 1
+    async with db.session() as session:
+        await remember_message(
+            session=session, ticket_id=ticket.id, chat_id=-1_000_888, message_id=6
+        )
+    async with db.session() as session:
+        assert await to_withdraw(session=session) == [(DESK_CHAT, 5), (-1_000_888, 6)]
