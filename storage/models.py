@@ -543,10 +543,12 @@ class TicketMessage(SQLModel, table=True):
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
-    # The resident was erased (/deleteme): this message, in a desk's chat, is still to be
-    # deleted or replaced by a neutral line; set in the erasure's transaction, cleared once
-    # done, so a crash or a Telegram outage in between only delays it.
-    withdraw: bool = Field(default=False, index=True)
+    # When this message was withdrawn (deleted, or replaced by a neutral line) after its
+    # ticket's resident was erased (/deleteme). A message of an erased ticket without it is
+    # still to be withdrawn: the state says so, whatever crashed or raced in between.
+    withdrawn_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
 
 
 # Reach and results (issue 15, migration 0008): satisfaction votes, QR attribution, the weekly

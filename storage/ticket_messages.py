@@ -1,6 +1,8 @@
 """The bot's messages about tickets, in a desk's chat or the resident's: a Telegram reply to one
 of them belongs to that ticket."""
 
+from datetime import datetime
+
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,13 +12,7 @@ from storage.models import Ticket, TicketMessage
 async def remember_message(
     *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
 ) -> None:
-    """A message sent about a ticket whose resident has been erased meanwhile (staff pressed
-    转办 as the resident pressed /deleteme) is marked for withdrawal at once."""
-    found = await session.exec(select(Ticket.resident_id).where(col(Ticket.id) == ticket_id))
-    erased = found.first() is None
-    session.add(
-        TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id, withdraw=erased)
-    )
+    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
 
 
 async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:
@@ -30,22 +26,27 @@ async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: 
 
 
 async def to_withdraw(*, session: AsyncSession, limit: int = 100) -> list[tuple[int, int]]:
-    """(chat id, message id) of the bot's messages still to be withdrawn after a /deleteme,
-    oldest first."""
+    """(chat id, message id) of the bot's messages about erased tickets (/deleteme leaves no
+    resident on them) not yet withdrawn, oldest first: also one recorded after the erasure
+    (staff pressed 转办 as the resident pressed /deleteme). The resident's own chat has none
+    left: the erasure deletes those rows."""
     found = await session.exec(
         select(TicketMessage.chat_id, TicketMessage.message_id)
-        .where(col(TicketMessage.withdraw))
+        .join(Ticket, col(Ticket.id) == col(TicketMessage.ticket_id))
+        .where(col(Ticket.resident_id).is_(None), col(TicketMessage.withdrawn_at).is_(None))
         .order_by(col(TicketMessage.id))
         .limit(limit)
     )
     return [(chat, message) for chat, message in found.all()]
 
 
-async def withdrawn(*, session: AsyncSession, chat_id: int, message_id: int) -> None:
+async def withdrawn(
+    *, session: AsyncSession, chat_id: int, message_id: int, now: datetime
+) -> None:
     await session.exec(
         update(TicketMessage)
         .where(col(TicketMessage.chat_id) == chat_id, col(TicketMessage.message_id) == message_id)
-        .values(withdraw=False)
+        .values(withdrawn_at=now)
     )
 
 

@@ -306,19 +306,16 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
     open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
     messages still find them: a late answer is told the ticket has ended). A staff member's
-    id leaves the tickets they took or answered. The bot's messages about the person's
-    tickets in the desks' chats are marked for withdrawal (storage.ticket_messages); returns
-    how many."""
-    own_tickets = select(Ticket.id).where(col(Ticket.resident_id) == telegram_id)
-    marked = await session.exec(
-        update(TicketMessage)
-        .where(
-            col(TicketMessage.ticket_id).in_(own_tickets.scalar_subquery()),
-            col(TicketMessage.chat_id) != telegram_id,
-        )
-        .values(withdraw=True)
+    id leaves the tickets they took or answered. Returns how many of the bot's messages about
+    the person's tickets in the desks' chats are now to be withdrawn (an erased ticket's
+    messages are, storage.ticket_messages.to_withdraw)."""
+    posted = await session.exec(
+        select(func.count())
+        .select_from(TicketMessage)
+        .join(Ticket, col(Ticket.id) == col(TicketMessage.ticket_id))
+        .where(col(Ticket.resident_id) == telegram_id, col(TicketMessage.chat_id) != telegram_id)
     )
-    desk_messages = int(marked.rowcount or 0)
+    desk_messages = posted.one()
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)

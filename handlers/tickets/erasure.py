@@ -1,7 +1,8 @@
-"""/deleteme and the desks' chats: the database forgets a resident's tickets and marks the bot's
-messages about them in the desks' chats (the ticket, follow-ups, notes, reply prompts) for
-withdrawal in the same transaction; they are withdrawn right after the resident is told, and
-whatever a crash or a Telegram outage left is withdrawn by the periodic ticket check. Telegram
+"""/deleteme and the desks' chats: the database forgets a resident's tickets, and the bot's
+messages about them in the desks' chats (the ticket, follow-ups, notes, reply prompts) are
+withdrawn right after the resident is told. An erased ticket's message not yet withdrawn is
+what the database says is left, so whatever a crash, a Telegram outage or a transfer racing
+the erasure left is withdrawn by the periodic ticket check. Telegram
 lets a bot delete its messages for 48 hours only; an older one is edited to a neutral line
 instead, so no chat keeps what the resident wrote or who they are."""
 
@@ -43,7 +44,9 @@ async def withdraw_pending(bot: Bot, services: Services) -> None:
             if outcome is Outcome.LATER:
                 return
             async with services.db.session() as session:
-                await withdrawn(session=session, chat_id=chat_id, message_id=message_id)
+                await withdrawn(
+                    session=session, chat_id=chat_id, message_id=message_id, now=services.now()
+                )
     except Exception as exc:
         if not unavailable(exc):
             raise

@@ -185,7 +185,7 @@ async def test_messages_map_to_their_ticket_and_erasure_leaves_counts(db: Databa
         assert await desk_messages(session=session, ticket_id=ticket.id) == [(DESK_CHAT, 5)]
         # the desk's copy waits to be withdrawn until that is done
         assert await to_withdraw(session=session) == [(DESK_CHAT, 5)]
-        await withdrawn(session=session, chat_id=DESK_CHAT, message_id=5)
+        await withdrawn(session=session, chat_id=DESK_CHAT, message_id=5, now=NOW)
         assert await to_withdraw(session=session) == []
         assert await entries(session=session, ticket_id=ticket.id) == []
         rows = await ticket_figure_rows(
@@ -228,8 +228,8 @@ async def test_the_first_answer_is_judged_by_the_deadline_it_had(db: Database) -
 
 
 async def test_a_desk_copy_sent_after_the_erasure_is_withdrawn_too(db: Database) -> None:
-    """Staff pressed 转办 as the resident pressed /deleteme: the copy the transfer sent after
-    the erasure is marked for withdrawal when it is recorded."""
+    """Staff pressed 转办 as the resident pressed /deleteme: the copy the transfer recorded
+    after the erasure is still to be withdrawn, like those before it."""
     async with db.session() as session:
         ticket, _ = await open_ticket(session=session, new=new("k1"))
         await remember_message(

@@ -2,9 +2,9 @@
 came on time is now fixed when it is given, so the export's 按时答复 still judges it by the
 deadline it had then (tickets answered before this are judged by the deadline they have now,
 the best there is); and since when the resident has waited is kept, so a reminder after the
-reopening counts from the follow-up, not from the first message. A /deleteme marks the bot's
-messages about the resident's tickets in the desks' chats for withdrawal in its own
-transaction, so a crash or a Telegram outage before they are withdrawn only delays it.
+reopening counts from the follow-up, not from the first message. The bot's messages about an
+erased ticket in the desks' chats record when they were withdrawn: those without are still to
+be, including those of tickets erased before this migration.
 
 Revision ID: 0013
 Revises: 0012
@@ -26,10 +26,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("answered_on_time", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("waiting_since", UtcDateTime(), nullable=True))
     with op.batch_alter_table("ticket_message") as batch:
-        batch.add_column(
-            sa.Column("withdraw", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.create_index("ix_ticket_message_withdraw", ["withdraw"])
+        batch.add_column(sa.Column("withdrawn_at", UtcDateTime(), nullable=True))
     op.execute(
         "UPDATE ticket SET answered_on_time = (answered_at <= due_at) "
         "WHERE answered_at IS NOT NULL"
@@ -40,8 +37,7 @@ def downgrade() -> None:
     # recreate="never": SQLite drops the columns in place. Rebuilding `ticket` would drop the
     # old table, and with foreign keys on that cascades to every ticket's exchange.
     with op.batch_alter_table("ticket_message", recreate="never") as batch:
-        batch.drop_index("ix_ticket_message_withdraw")
-        batch.drop_column("withdraw")
+        batch.drop_column("withdrawn_at")
     with op.batch_alter_table("ticket", recreate="never") as batch:
         batch.drop_column("waiting_since")
         batch.drop_column("answered_on_time")
