@@ -21,6 +21,7 @@ from content.checks import (
     check_words,
     law_names,
     parse_yaml,
+    unknown,
     validate,
 )
 from content.frontmatter import split_front_matter
@@ -176,8 +177,8 @@ def case_from_text(text: str, stem: str, known: Known, found: Found) -> Case | N
         return None
     if case.id != stem:
         found.append((name, "id", f"id '{case.id}' 必须和文件名 '{stem}' 一致"))
-    if known.categories is not None and case.category not in known.categories:
-        found.append((name, "category", unknown_category(case.category, known.categories)))
+    if unknown(case.category, known.categories):
+        found.append((name, "category", unknown_category(case.category, known.categories or ())))
     found.extend(
         (name, "cards", f"卡片 '{card}' 不存在（cards/{card}.md）")
         for card in case.cards

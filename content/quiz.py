@@ -164,8 +164,8 @@ def _references(question: QuizQuestion, known: Known, name: str, label: str) -> 
     found: Found = []
     if question.card not in known.cards:
         found.append((name, f"{label}.card", f"卡片 '{question.card}' 不存在"))
-    if known.categories is not None and question.category not in known.categories:
-        message = unknown_category(question.category, known.categories)
+    if unknown(question.category, known.categories):
+        message = unknown_category(question.category, known.categories or ())
         found.append((name, f"{label}.category", message))
     elif (card_category := known.card_categories.get(question.card)) not in (
         None,

@@ -210,7 +210,7 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
     if found and not near(found):
         await _ask_town(update, ctx, chat, none_near_html(ctx.services.ui, found[0][1]))
         return
-    await finish(update, ctx, chat, [(p, km) for p, km in near(found)])
+    await finish(update, ctx, chat, near(found))
 
 
 async def finish(
