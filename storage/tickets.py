@@ -306,16 +306,9 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
     open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
     messages still find them: a late answer is told the ticket has ended). A staff member's
-    id leaves the tickets they took or answered. Returns how many of the bot's messages about
-    the person's tickets in the desks' chats are now to be withdrawn (an erased ticket's
-    messages are, storage.ticket_messages.to_withdraw)."""
-    posted = await session.exec(
-        select(func.count())
-        .select_from(TicketMessage)
-        .join(Ticket, col(Ticket.id) == col(TicketMessage.ticket_id))
-        .where(col(Ticket.resident_id) == telegram_id, col(TicketMessage.chat_id) != telegram_id)
-    )
-    desk_messages = posted.one()
+    id leaves the tickets they took or answered. The bot's messages about them in the desks'
+    chats are then to be withdrawn (storage.ticket_messages.to_withdraw). Returns how many
+    tickets were erased."""
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)
@@ -327,7 +320,7 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
         (await session.exec(select(Ticket.id).where(col(Ticket.resident_id) == telegram_id))).all()
     )
     if not ids:
-        return desk_messages
+        return 0
     await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
     await session.exec(
         update(Ticket)
@@ -344,7 +337,7 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
             submission_key=literal("erased-") + cast(Ticket.id, String),
         )
     )
-    return desk_messages
+    return len(ids)
 
 
 @dataclass(frozen=True)

@@ -186,9 +186,6 @@ class Erasure:
     questions: int
     reports_anonymised: int
     had_profile: bool
-    # How many of the bot's messages about their tickets in the desks' chats are marked for
-    # withdrawal: the database no longer holds what they said, those chats still show it.
-    desk_messages: int
 
 
 async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
@@ -199,8 +196,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     which names the place, and so does its rating request); audit entries, invites, campaign
     dates, broadcasts they wrote (their keys, progress messages and copied sources) and groups
     they subscribed lose their id; their messages to duty staff stay as anonymous counts (the
-    bot's copies in the desks' chats are returned, for the caller to withdraw). A message
-    of theirs scheduled to be copied is cancelled: it lives in their chat."""
+    bot's copies in the desks' chats are withdrawn afterwards, see Hooks.person_erased). A
+    message of theirs scheduled to be copied is cancelled: it lives in their chat."""
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
@@ -248,7 +245,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
     await erase_attempts(session=session, telegram_id=telegram_id)
-    desk_messages = await erase_tickets_of(session=session, telegram_id=telegram_id)
+    await erase_tickets_of(session=session, telegram_id=telegram_id)
     await close_sessions_of(session=session, telegram_id=telegram_id)
     await session.exec(
         delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
@@ -257,7 +254,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
-    return Erasure(questions, reports, had_profile, desk_messages)
+    return Erasure(questions, reports, had_profile)
 
 
 async def _forget_in_broadcasts(session: AsyncSession, telegram_id: int) -> None:

@@ -26,9 +26,9 @@ class Outcome(Enum):
     LATER = "later"  # Telegram did not answer: try again at the next check
 
 
-async def on_person_erased(ctx: PufaContext, erased: Erasure) -> None:
-    if erased.desk_messages:
-        await withdraw_pending(ctx.bot, ctx.services)
+async def on_person_erased(ctx: PufaContext, _erased: Erasure) -> None:
+    """What is left to withdraw is read from the tickets' state (theirs, and any a crash left)."""
+    await withdraw_pending(ctx.bot, ctx.services)
 
 
 async def withdraw_pending(bot: Bot, services: Services) -> None:

@@ -62,6 +62,6 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     await reply_html(update, text)
     if erased is not None:
         # Told first: withdrawing copies from other chats may take a while, and what it
-        # cannot do now stays marked in the database for the features' periodic checks.
+        # cannot do now is left to the features' periodic checks.
         for withdraw in services.hooks.person_erased:
             await withdraw(ctx, erased)
