@@ -13,7 +13,7 @@ unless its legal evidence is strong, as one worded like content/outside.yaml doe
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from content.analyzer import Analyzer, normalize
 
@@ -62,17 +62,20 @@ class LearntModel:
         most = max((c for pairs in seen.values() for _, c in pairs), default=0)
         self._gains = [math.log((count + SMOOTHING) / SMOOTHING) for count in range(most + 1)]
 
-    def features(self, question: str) -> list[str]:
+    def features(self, question: str, words: Sequence[str] | None = None) -> list[str]:
+        """Character pairs and analyzer words; `words`: the question's analyzer words with
+        homophones, when the caller (the search) has them already."""
         text = normalize(question)
         chars = "".join(text.split())
         pairs = [chars[i : i + 2] for i in range(len(chars) - 1)]
-        words = [f"w:{w}" for w in self._analyzer.words(text, homophones=True)]
-        return pairs + words
+        if words is None:
+            words = self._analyzer.words(text, homophones=True)
+        return pairs + [f"w:{w}" for w in words]
 
-    def posterior(self, question: str) -> dict[str, float]:
+    def posterior(self, question: str, words: Sequence[str] | None = None) -> dict[str, float]:
         """Label -> probability (uniform prior: how often a card is asked about in the
         labelled questions says little about the next resident)."""
-        features = [f for f in self.features(question) if f in self._seen]
+        features = [f for f in self.features(question, words) if f in self._seen]
         if not self.labels or not features:
             return {}
         scores = {label: len(features) * self._unseen[label] for label in self.labels}
@@ -84,9 +87,11 @@ class LearntModel:
         total = sum(weights.values())
         return {label: weight / total for label, weight in weights.items()}
 
-    def surest(self, question: str) -> tuple[str | None, float]:
+    def surest(
+        self, question: str, words: Sequence[str] | None = None
+    ) -> tuple[str | None, float]:
         """The most probable label (None for NONE or no known feature) and its probability."""
-        posterior = self.posterior(question)
+        posterior = self.posterior(question, words)
         if not posterior:
             return None, 0.0
         label = max(posterior, key=lambda key: posterior[key])

@@ -201,7 +201,8 @@ class SearchIndex:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
         so a long rambling question and a three-word one face a comparable threshold."""
         text = normalize(query)
-        words = set(self.analyzer.words(text, homophones=True))
+        analyzed = self.analyzer.words(text, homophones=True)
+        words = set(analyzed)
         scores: defaultdict[int, float] = defaultdict(float)
         for postings, terms, weight in (
             (self._words, words, 1.0),
@@ -223,7 +224,7 @@ class SearchIndex:
         )
         contested = self._contest.apply(text, scores, floor=self.threshold * scale)
         self._intents.apply(text, scores)
-        learnt, sureness = self._learnt.surest(text)
+        learnt, sureness = self._learnt.surest(text, analyzed)
         self._prefer_learnt(learnt, sureness, scores)
         # the labelled questions say no card is for this one: a blocking signal like the
         # outside wording, which strong legal evidence overrides
