@@ -2,7 +2,6 @@
 weekly case subscription (一周一案, in a private chat)."""
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from content.case_library import Case
@@ -12,12 +11,8 @@ from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.cases import CaseAction, case_button
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import in_private
 from storage.subscriptions import ensure_recipient, has_weekly_case, toggle_weekly_case
-
-
-def _private(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE
 
 
 def subscription_button(library: Library, subscribed: bool) -> InlineKeyboardButton:
@@ -52,7 +47,7 @@ def case_keyboard(case: Case, library: Library, subscribed: bool | None) -> Inli
 
 
 async def _subscribed(ctx: PufaContext, update: Update) -> bool | None:
-    if not _private(update) or update.effective_chat is None:
+    if not in_private(update) or update.effective_chat is None:
         return None
     async with ctx.services.db.session() as session:
         return await has_weekly_case(session=session, chat_id=update.effective_chat.id)
@@ -93,7 +88,7 @@ async def on_case_button(update: Update, ctx: PufaContext) -> None:
 async def _switch(update: Update, ctx: PufaContext, *, on: bool) -> None:
     """Subscribes or unsubscribes this private chat, then shows the switch the other way."""
     texts, chat, query = ctx.services.ui.engagement, update.effective_chat, update.callback_query
-    if not _private(update) or chat is None or query is None:
+    if not in_private(update) or chat is None or query is None:
         await acknowledge(update, texts.case_groups_private, alert=True)
         return
     async with ctx.services.db.session() as session:

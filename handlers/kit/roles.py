@@ -69,11 +69,16 @@ async def require_role(update: Update, ctx: PufaContext, role: Role, action: str
     return True
 
 
+def in_private(update: Update) -> bool:
+    """Whether the update comes from a private chat with the bot."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
 async def require_private(update: Update, ctx: PufaContext) -> bool:
     """True in a private chat; elsewhere a short note to use the private chat (what follows
     would show personal data or codes to the whole group)."""
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
+    if in_private(update):
         return True
     text = ctx.services.ui.volunteers.private_only
     await acknowledge(update, text, alert=True)

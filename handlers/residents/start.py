@@ -4,14 +4,13 @@ import html
 import re
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from domain.answers import card_html
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.roles import role_of
+from handlers.kit.roles import in_private, role_of
 from handlers.residents.aid_menu import DEEP_LINK, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
 from handlers.residents.topics import send_categories
@@ -32,8 +31,7 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
         await send_aid_menu(update, ctx)
         return
     if payload:
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
+        if not in_private(update):
             return  # a deep link opens a private chat: in a group this is noise, stay silent
         await reply_html(update, library.ui.deep_link_unknown)
     user = update.effective_user
@@ -44,9 +42,8 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
 async def on_help(update: Update, ctx: PufaContext) -> None:
     """What the bot does and the commands of the person's role (a group sees a resident's)."""
     ui = ctx.services.ui
-    user, chat = update.effective_user, update.effective_chat
-    private = chat is not None and chat.type == ChatType.PRIVATE
-    role = await role_of(ctx.services, user.id) if user and private else Role.RESIDENT
+    user = update.effective_user
+    role = await role_of(ctx.services, user.id) if user and in_private(update) else Role.RESIDENT
     text = ui.help.format(
         bot_username=html.escape(ctx.bot.username), commands=help_commands(role, ui)
     )
