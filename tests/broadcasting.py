@@ -114,6 +114,7 @@ async def broadcasting_stack(
     outage_max_seconds: float = 0.4,
     send_timeout: float = 30.0,
     max_in_flight: int = 16,
+    progress_after: float = 1.0,
     **api_options: Any,
 ) -> AsyncIterator[Stack]:
     """Engine, timing service and a real bot against a LocalBotApi enforcing the limits."""
@@ -131,7 +132,7 @@ async def broadcasting_stack(
             reporter = TelegramReporter(bot, library, TZ, frozenset({COORDINATOR}), 30)
             config = EngineConfig(
                 progress_seconds=0.2,
-                progress_after=1.0,
+                progress_after=progress_after,
                 backoff_seconds=0.05,
                 outage_max_seconds=outage_max_seconds,
                 database_retry_seconds=0.05,
