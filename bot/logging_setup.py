@@ -3,20 +3,14 @@
 
 What residents write never reaches a log at INFO or above: handlers log only ids and kinds
 (handlers.kit.errors.describe), SQL parameters are hidden from database errors
-(storage.db), and as a last guard every line has phone-number-like digit runs masked."""
+(storage.db), and as a last guard every line has phone- and ID-number-like digit runs masked."""
 
 import json
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Literal
 
-# Mainland mobiles (11 digits from 1[3-9], spaces or dashes allowed), landlines (0xx-xxxxxxxx)
-PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d(?:[ -]?\d){8}|0\d{2,3}[ -]?\d{7,8})(?!\d)")
-
-
-def mask_phones(text: str) -> str:
-    return PHONE.sub(lambda match: "*" * len(match[0]), text)
+from content.privacy import mask_personal_numbers
 
 
 class PlainFormatter(logging.Formatter):
@@ -24,7 +18,7 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return mask_phones(super().format(record))
+        return mask_personal_numbers(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,10 +29,10 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask_phones(record.getMessage()),
+            "message": mask_personal_numbers(record.getMessage()),
         }
         if record.exc_info:
-            entry["error"] = mask_phones(self.formatException(record.exc_info))
+            entry["error"] = mask_personal_numbers(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 

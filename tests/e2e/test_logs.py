@@ -9,7 +9,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.logging_setup import JsonFormatter, PlainFormatter, mask_phones
+from bot.logging_setup import JsonFormatter, PlainFormatter
+from content.privacy import mask_personal_numbers
 from tests.e2e.conftest import Harness
 from tests.e2e.volunteer_steps import invite, register, report_to_card
 
@@ -78,4 +79,5 @@ def test_phones_are_masked_in_both_formats_even_in_tracebacks() -> None:
     for text in (plain, entry["message"], entry["error"]):
         assert "1234" not in text and "8888" not in text, text
     assert entry["level"] == "ERROR" and entry["message"] == "call ***********"
-    assert mask_phones("订单号 20261203123456789") == "订单号 20261203123456789"
+    assert mask_personal_numbers("订单号 20261203123456789") == "订单号 20261203123456789"
+    assert mask_personal_numbers("身份证 11010519491231002X 号") == f"身份证 {'*' * 18} 号"
