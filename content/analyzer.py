@@ -48,6 +48,7 @@ HOMOPHONE_MAX_CHARS = 4
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]")
+_TRAILING = re.compile(r"[\s?？!！。.，,~～…]+$")
 
 
 class Analyzer:
@@ -157,6 +158,12 @@ class Analyzer:
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), lower case, capped length."""
     return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).lower()
+
+
+def question_key(text: str) -> str:
+    """What repeats of one question share: normalised, spaces collapsed, no trailing
+    punctuation ("工资不给怎么办？" and "工资不给 怎么办" are one question)."""
+    return _TRAILING.sub("", " ".join(normalize(text).split()))
 
 
 def _build_tokenizer(own_terms: set[str]) -> jieba.Tokenizer:

@@ -1,5 +1,7 @@
 """Small edits of the content folder made from the dashboard: a resident's question added to a
-card as a sample question (`aliases`), or a word added to a synonym group (`lexicon.yaml`).
+card as a sample question (`aliases`), a word added to a synonym group (`lexicon.yaml`), or a
+question labelled with the card it wants, or none, for the search to learn from
+(`asked-questions.jsonl`).
 
 An edit is made first on a copy of the folder and checked exactly as `pufa content check`
 does (`collect`); only an edit that passes is written, atomically, to the real folder. The
@@ -14,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.asked import ASKED_FILE, ASKED_QUESTION_CHARS
 from content.loader import Library, collect
+from content.privacy import mask_personal_numbers
 
 MAX_QUESTION_CHARS = 60
 MAX_WORD_CHARS = 12
@@ -34,6 +38,7 @@ class Edit:
     path: str  # relative to the content folder
     change: Callable[[str], str]  # the file's new text from its old text; raises EditError
     summary: str  # for the audit log
+    creates: bool = False  # a missing file is started empty instead of refused
 
 
 def _quoted(text: str) -> str:
@@ -101,13 +106,30 @@ def synonym(word: str, same_as: str) -> Edit:
     return Edit("lexicon.yaml", change, f"synonym {word} = {same_as}")
 
 
+def labelled_question(question: str, expected: str) -> Edit:
+    """`question` wants card `expected` (or NONE: no card is for it). Phone and ID numbers in
+    it are masked first: the content folder is shared, copied and kept for years."""
+    question = _clean(mask_personal_numbers(question), ASKED_QUESTION_CHARS, "问题")
+    line = json.dumps(
+        {"q": question, "expected": expected, "note": "dashboard"}, ensure_ascii=False
+    )
+
+    def change(text: str) -> str:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        return f"{text}{line}\n"
+
+    return Edit(ASKED_FILE, change, f"labelled {expected}: {question}", creates=True)
+
+
 def apply_checked(content_dir: Path, edit: Edit) -> Library:
     """Checks the edit on a copy of the folder, then writes it; the new library. Raises
     EditError with the problems `pufa content check` would list (nothing is written)."""
     target = content_dir / edit.path
-    if not target.is_file():
+    if not target.is_file() and not edit.creates:
         raise EditError([f"没有找到 {edit.path}。"])
-    new_text = edit.change(target.read_text(encoding="utf-8"))
+    old_text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    new_text = edit.change(old_text)
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "content"
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

@@ -3,6 +3,10 @@
 character pairs and its analyzer words (synonyms folded in), with "none" for questions no card
 is for.
 
+A question asked before word for word (content.analyzer.question_key) is answered as its
+label says, by the majority of its labels (a tie decides nothing): a coordinator who labels a
+resident's question on the dashboard sees the bot answer it that way at once.
+
 The hand-weighted search ranks the cards; this model reorders its best few only when it is
 all but certain (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
 with several cards, and the labelled questions say which of those words point where. A
@@ -15,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from content.analyzer import Analyzer, normalize
+from content.analyzer import Analyzer, normalize, question_key
 
 NONE = "none"
 # Additive smoothing of the per-card feature counts; chosen on the dev set by 5-fold
@@ -35,10 +39,14 @@ class LearntModel:
         self._analyzer = analyzer
         counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         totals: Counter[str] = Counter()
+        votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for question, label in examples:
             features = self.features(question)
             counts[label].update(features)
             totals[label] += len(features)
+            votes[question_key(question)][label] += 1
+        won = {key: _won(ballot) for key, ballot in votes.items()}
+        self._remembered = {key: label for key, label in won.items() if label is not None}
         self.labels = sorted(counts)
         overall: Counter[str] = Counter()
         for label_counts in counts.values():
@@ -72,6 +80,10 @@ class LearntModel:
             words = self._analyzer.words(text, homophones=True)
         return pairs + [f"w:{w}" for w in words]
 
+    def remembered(self, question: str) -> str | None:
+        """The label of a question asked before word for word (a card id or NONE), if any."""
+        return self._remembered.get(question_key(question))
+
     def posterior(self, question: str, words: Sequence[str] | None = None) -> dict[str, float]:
         """Label -> probability (uniform prior: how often a card is asked about in the
         labelled questions says little about the next resident)."""
@@ -96,3 +108,9 @@ class LearntModel:
             return None, 0.0
         label = max(posterior, key=lambda key: posterior[key])
         return (None if label == NONE else label), posterior[label]
+
+
+def _won(ballot: Counter[str]) -> str | None:
+    """The label most often given, if it was given more often than any other."""
+    (label, count), *rest = ballot.most_common(2)
+    return label if not rest or count > rest[0][1] else None

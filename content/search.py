@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.case_library import Case
-from content.learnt import LearntModel
+from content.learnt import NONE, LearntModel
 from content.models import Card, Lexicon
 from content.search_rules import Contest, Gate, Intents, swap_best
 
@@ -226,6 +226,9 @@ class SearchIndex:
         self._intents.apply(text, scores)
         learnt, sureness = self._learnt.surest(text, analyzed)
         self._prefer_learnt(learnt, sureness, scores)
+        remembered = self._learnt.remembered(text)
+        if remembered is not None and remembered != NONE:
+            self._put_first(remembered, scores, floor=self.threshold * scale)
         # the labelled questions say no card is for this one: a blocking signal like the
         # outside wording, which strong legal evidence overrides
         worded_outside |= learnt is None and sureness >= LEARNT_NONE_POSTERIOR
@@ -237,7 +240,9 @@ class SearchIndex:
         threshold = self.threshold
         blocking = [] if contested else self._gate.blocking(text)
         worded_outside = worded_outside and not contested
-        if (blocking or worded_outside) and ranked:
+        if remembered is not None:  # asked before word for word: its label decides
+            threshold = math.inf if remembered == NONE else threshold
+        elif (blocking or worded_outside) and ranked:
             ratio = candidates[0].score / self.threshold
             points = self._gate.evidence(ranked[0][0], text, words, blocking)
             strong = (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS) or (
@@ -300,6 +305,16 @@ class SearchIndex:
         doc = self._doc_of.get(card)
         if doc in best[1:]:
             swap_best(scores, best[0], doc)
+
+    def _put_first(self, card: str, scores: dict[int, float], floor: float) -> None:
+        """`card` first, with at least the score `floor` (the threshold, scaled)."""
+        doc = self._doc_of.get(card)
+        if doc is None:
+            return
+        best = max(scores, key=lambda other: scores[other], default=doc)
+        scores[doc] = max(scores.get(doc, 0.0), floor)
+        if best != doc and scores[best] > scores[doc]:
+            swap_best(scores, best, doc)
 
     def held_out(
         self,

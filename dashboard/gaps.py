@@ -1,11 +1,12 @@
 """Content gaps: residents' questions that found no card or were marked "没解决", normalised
-and grouped, newest first, each with the closest cards and their scores. One click adds a
-question to a card as a sample question, or a word as a synonym (checked like `pufa content
-check`, written to the content folder, and the running bot's search index swapped without a
-restart), or marks it out of scope or ignored (it leaves the list for good)."""
+and grouped, newest first, each with the closest cards and their scores. One click teaches
+the bot the question's card (a labelled question the search learns from), adds the question to
+a card as a sample question or a word as a synonym, marks it out of scope (learnt as a question
+no card is for) or ignores it. Every edit is checked like `pufa content check`, written to the
+content folder, and the running bot's search index swapped without a restart; the question
+leaves the list for good."""
 
 import asyncio
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,8 +15,16 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from content.analyzer import normalize
-from content.editing import Edit, EditError, apply_checked, sample_question, synonym
+from content.analyzer import question_key
+from content.editing import (
+    Edit,
+    EditError,
+    apply_checked,
+    labelled_question,
+    sample_question,
+    synonym,
+)
+from content.learnt import NONE
 from content.loader import build_index
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
@@ -27,7 +36,6 @@ from storage.questions import decide_gap, decided_gaps, unanswered
 RECENT = timedelta(days=90)
 MAX_GROUPS = 2000  # distinct questions read per page view (most frequent first)
 GAPS_PER_PAGE = 20
-_TRAILING = re.compile(r"[\s?？!！。.，,~～…]+$")
 _editing = asyncio.Lock()  # one content edit at a time
 
 
@@ -40,10 +48,6 @@ class Gap:
     closest: list[Candidate] = field(default_factory=list)
     answered_now: bool = False
     searched_with: SearchIndex | None = None  # the index `closest` comes from
-
-
-def key_of(text: str) -> str:
-    return _TRAILING.sub("", " ".join(normalize(text).split()))
 
 
 # The grouped list; dropped at once when a coordinator decides about a question here.
@@ -66,7 +70,7 @@ async def gaps(bot: Services, card_id: str | None = None) -> list[Gap]:
         decided = await decided_gaps(session=session)
     grouped: dict[str, Gap] = {}
     for row in rows:
-        key = key_of(row.text)
+        key = question_key(row.text)
         if not key or key in decided:
             continue
         gap = grouped.setdefault(key, Gap(key, row.text, 0, row.last_asked))
@@ -112,7 +116,10 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
-    answer = await _decide(request)
+    try:
+        answer = await _decide(request)
+    except EditError as problem:  # refused: nothing written, nothing decided
+        answer = render(request, "gap_refused.html", status=400, problems=problem.problems)
     request.config_dict[KEPT_KEY].drop()  # the list changes with any decision
     return answer
 
@@ -122,48 +129,60 @@ async def _decide(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     question = _field(form, "question", 300)
     action = _field(form, "action", 16)
-    key = key_of(question)
+    key = question_key(question)
     if not key:
         return notice(request, texts(request).pick_question, 400)
-    if action in ("ignore", "out_of_scope"):
-        decision = GapDecision.IGNORED if action == "ignore" else GapDecision.OUT_OF_SCOPE
-        async with bot.db.session() as session:
-            await decide_gap(
-                session=session,
-                question=key,
-                decision=decision,
-                card_id=None,
-                by=user(request).telegram_id,
-                now=bot.now(),
-            )
-        await audit(request, f"gap.{decision.value}", key[:200])
-        return _back(decision.value)
+    if action == "ignore":
+        await _decided(request, key, GapDecision.IGNORED)
+        return _back(GapDecision.IGNORED.value)
+    if action == "out_of_scope":  # learnt too where the content folder is one's own
+        if bot.dashboard.content_dir is None:
+            await _decided(request, key, GapDecision.OUT_OF_SCOPE)
+            return _back(GapDecision.OUT_OF_SCOPE.value)
+        return await _answer(request, key, labelled_question(question, NONE), None, "none_learnt")
     card_id = _field(form, "card_id", 64)
     if card_id not in bot.library.cards:
         return notice(request, texts(request).pick_card, 400)
-    if action not in ("sample", "synonym"):
+    if action == "learn":
+        return await _answer(request, key, labelled_question(question, card_id), card_id, "learnt")
+    if action == "sample":
+        return await _answer(request, key, sample_question(card_id, question), card_id, "answered")
+    if action != "synonym":
         return notice(request, texts(request).unknown_action, 400)
     same_as = _field(form, "same_as", 20)
-    if action == "synonym" and same_as not in bot.library.cards[card_id].keywords:
+    if same_as not in bot.library.cards[card_id].keywords:
         return notice(request, texts(request).pick_keyword, 400)
-    try:
-        if action == "sample":
-            edit = sample_question(card_id, question)
-        else:
-            edit = synonym(_field(form, "word", 20), same_as)
-        answers = await _edit_content(request, bot, edit)
-    except EditError as problem:
-        return render(request, "gap_refused.html", status=400, problems=problem.problems)
+    return await _answer(
+        request, key, synonym(_field(form, "word", 20), same_as), card_id, "answered"
+    )
+
+
+async def _answer(
+    request: web.Request, key: str, edit: Edit, card_id: str | None, done: str
+) -> web.StreamResponse:
+    """Makes the content edit, then takes the question off the list: answered by
+    `card_id`, or out of scope when None."""
+    answers = await _edit_content(request, services(request), edit)
+    decision = GapDecision.OUT_OF_SCOPE if card_id is None else GapDecision.ANSWERED
+    await _decided(request, key, decision, card_id)
+    return _back(done, answers)
+
+
+async def _decided(
+    request: web.Request, key: str, decision: GapDecision, card_id: str | None = None
+) -> None:
+    bot = services(request)
     async with bot.db.session() as session:
         await decide_gap(
             session=session,
             question=key,
-            decision=GapDecision.ANSWERED,
+            decision=decision,
             card_id=card_id,
             by=user(request).telegram_id,
             now=bot.now(),
         )
-    return _back("answered", answers)
+    if decision != GapDecision.ANSWERED:  # an answer is audited as its content edit
+        await audit(request, f"gap.{decision.value}", key[:200])
 
 
 async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:

@@ -1,11 +1,13 @@
 """Dashboard edits of the content folder: checked on a copy first, written only if they pass,
 the files' comments and layout kept."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from content.editing import EditError, apply_checked, sample_question, synonym
+from content.editing import EditError, apply_checked, labelled_question, sample_question, synonym
+from content.learnt import NONE
 from content.loader import load_library
 from tests.content.content_copy import copy_content
 
@@ -42,3 +44,30 @@ def test_an_edit_the_check_refuses_writes_nothing(tmp_path: Path) -> None:
     assert card.read_text(encoding="utf-8") == before
     with pytest.raises(EditError):
         sample_question("unpaid-wages", "   ")
+
+
+def test_a_labelled_question_is_appended_with_personal_numbers_masked(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    asked = content / "asked-questions.jsonl"
+    asked.write_text(asked.read_text(encoding="utf-8").rstrip("\n"), encoding="utf-8")
+    before = asked.read_text(encoding="utf-8").splitlines()
+    question = "宠物店卖的狗三天就死了 电话13912345678 身份证11010519491231002X"
+    library = apply_checked(content, labelled_question(question, "consumer-rights"))
+    lines = asked.read_text(encoding="utf-8").splitlines()
+    assert lines[:-1] == before  # appended on a line of its own, nothing else touched
+    row = json.loads(lines[-1])
+    assert row == {
+        "q": f"宠物店卖的狗三天就死了 电话{'*' * 11} 身份证{'*' * 18}",
+        "expected": "consumer-rights",
+        "note": "dashboard",
+    }
+    assert (row["q"], "consumer-rights") in library.asked
+
+
+def test_a_labelled_question_starts_the_file_where_there_is_none(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    (content / "asked-questions.jsonl").unlink()
+    library = apply_checked(content, labelled_question('广场舞"太吵"\\了', NONE))
+    assert library.asked == [('广场舞"太吵"\\了', NONE)]
+    with pytest.raises(EditError):
+        labelled_question(" \n ", NONE)

@@ -11,6 +11,9 @@ from content.search import LEARNT_NONE_POSTERIOR, SearchIndex
 from tests.content.content_copy import copy_content
 
 STORY = "心情不好想离婚但是孩子还小"
+# The model's own effects are seen on a question worded a little differently from the one it
+# was taught: the very question it was taught is answered as labelled (asked word for word).
+STORY_AGAIN = "心情不好想离婚但是孩子还小呢"
 
 
 def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
@@ -35,22 +38,23 @@ def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
 
 
 def test_a_sure_pick_among_the_best_cards_comes_first(index: SearchIndex) -> None:
-    bare = index.held_out(asked=[]).search(STORY)
+    bare = index.held_out(asked=[]).search(STORY_AGAIN)
     assert bare.best is not None and bare.best.card_id == "child-support"
-    once = index.held_out(asked=[(STORY, "divorce-agreement")]).search(STORY)
+    once = index.held_out(asked=[(STORY, "divorce-agreement")]).search(STORY_AGAIN)
     assert once == bare  # what one question says once is not learnt (MIN_COUNT)
     assert "divorce-agreement" in [c.card_id for c in bare.candidates]
-    taught = index.held_out(asked=[(STORY, "divorce-agreement")] * 2).search(STORY)
+    taught = index.held_out(asked=[(STORY, "divorce-agreement")] * 2).search(STORY_AGAIN)
     assert taught.best is not None and taught.best.card_id == "divorce-agreement"
     # the best score stays the best score: whether the question is answered does not change
     assert taught.best.score == bare.best.score and taught.matched == bare.matched
 
 
 def test_a_pick_outside_the_best_cards_changes_nothing(index: SearchIndex) -> None:
-    bare = index.held_out(asked=[]).search(STORY)
+    bare = index.held_out(asked=[]).search(STORY_AGAIN)
     assert "constitution-day" not in [c.card_id for c in bare.candidates]
-    taught = index.held_out(asked=[(STORY, "constitution-day")] * 5).search(STORY)
-    assert taught == bare
+    taught = index.held_out(asked=[(STORY, "constitution-day")] * 5)
+    assert taught._learnt.surest(STORY_AGAIN)[0] == "constitution-day"
+    assert taught.search(STORY_AGAIN) == bare
 
 
 def test_the_shipped_questions_are_learnt(library: Library) -> None:
@@ -96,14 +100,15 @@ def test_a_question_the_model_says_no_card_is_for_falls_back(index: SearchIndex)
 def test_strong_legal_evidence_outweighs_the_models_none(index: SearchIndex) -> None:
     strong = "手机屏幕碎了，被骗了钱怎么办，要报警吗"
     taught = index.held_out(outside=[], asked=[(strong, NONE)] * 3)
-    card, sureness = taught._learnt.surest(strong)
+    strong_again = strong + "呢"
+    card, sureness = taught._learnt.surest(strong_again)
     assert card is None and sureness >= LEARNT_NONE_POSTERIOR  # the model says no card
-    result = taught.search(strong)
+    result = taught.search(strong_again)
     assert result.matched and result.best is not None
     assert result.best.card_id == "fraud-what-to-do"
     weak = "手机屏幕碎了怎么办，要报警吗"
     assert index.held_out(outside=[], asked=[]).search(weak).matched
-    assert not index.held_out(outside=[], asked=[(weak, NONE)] * 3).search(weak).matched
+    assert not index.held_out(outside=[], asked=[(weak, NONE)] * 3).search(weak + "呢").matched
 
 
 def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: SearchIndex) -> None:
@@ -111,7 +116,9 @@ def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: Sear
     bare = index.held_out(asked=[]).search(near_miss)
     assert not bare.matched and bare.best is not None and bare.best.card_id == "loan-iou"
     assert bare.best.score >= 0.5 * index.threshold
-    taught = index.held_out(asked=[(near_miss, "loan-iou")] * 3).search(near_miss)
+    bare = index.held_out(asked=[]).search(near_miss + "呢")
+    assert not bare.matched and bare.best is not None and bare.best.card_id == "loan-iou"
+    taught = index.held_out(asked=[(near_miss, "loan-iou")] * 3).search(near_miss + "呢")
     assert taught.matched and taught.best is not None and taught.best.card_id == "loan-iou"
 
 
@@ -120,7 +127,8 @@ def test_a_far_miss_stays_a_fallback_however_sure_the_model_is(index: SearchInde
     bare = index.held_out(outside=[], asked=[]).search(far_miss)
     assert bare.best is not None and bare.best.score < 0.5 * index.threshold
     taught = index.held_out(outside=[], asked=[(far_miss, bare.best.card_id)] * 3)
-    assert not taught.search(far_miss).matched
+    assert taught._learnt.surest(far_miss + "呢")[0] == bare.best.card_id
+    assert not taught.search(far_miss + "呢").matched
 
 
 def test_the_first_card_does_not_depend_on_how_many_are_asked_for(
@@ -132,3 +140,33 @@ def test_the_first_card_does_not_depend_on_how_many_are_asked_for(
     for question in questions:
         chat, inline = index.search(question, limit=3), index.search(question, limit=10)
         assert (chat.best, chat.matched) == (inline.best, inline.matched), question
+
+
+def test_a_question_asked_before_word_for_word_is_answered_as_labelled(
+    index: SearchIndex,
+) -> None:
+    """What a coordinator labels on the dashboard holds for that question at once, one label
+    being enough; repeats differing in case, width or trailing punctuation are the same."""
+    bare = index.held_out(asked=[]).search(STORY)
+    assert bare.best is not None and bare.best.card_id == "child-support"
+    taught = index.held_out(asked=[(STORY, "constitution-day")])
+    for asked in (STORY, STORY + "？", f" {STORY}!! "):
+        result = taught.search(asked)
+        assert result.matched and result.best is not None
+        assert result.best.card_id == "constitution-day"
+    assert taught.search(STORY_AGAIN).best == bare.best  # another wording: not remembered
+    outside = index.held_out(asked=[(STORY, NONE)]).search(STORY)
+    assert not outside.matched  # the coordinator said no card is for it
+
+
+def test_the_majority_of_a_questions_labels_decides_and_a_tie_nothing(
+    index: SearchIndex,
+) -> None:
+    majority = [(STORY, "constitution-day")] * 2 + [(STORY, NONE)]
+    result = index.held_out(asked=majority).search(STORY)
+    assert result.matched and result.best is not None
+    assert result.best.card_id == "constitution-day"
+    tie = index.held_out(asked=[(STORY, "constitution-day"), (STORY, NONE)])
+    assert tie._learnt.remembered(STORY) is None  # left to the search and the model
+    result = tie.search(STORY)
+    assert result.best is not None and result.best.card_id != "constitution-day"

@@ -2,6 +2,7 @@
 the dashboard, checked like `pufa content check`, written to the content folder, and the
 running bot answers it with that card at once. Also the legal service directory import."""
 
+import json
 import re
 
 import aiohttp
@@ -123,3 +124,44 @@ async def test_a_question_marked_unsolved_counts_once_it_gets_another_card(
     answers = re.search(r'id="answers">(\d+)<', page)
     assert answers and int(answers[1]) == 1
     assert (services.index.search(question).best or first.best).card_id == "labor-arbitration"
+
+
+async def test_a_coordinator_teaches_the_bot_a_card_or_that_no_card_is_for_a_question(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """The labelled questions the search learns from grow from the dashboard: the question
+    is answered as labelled at once, and the label is kept in the content folder."""
+    board = editable_board
+    services = board.harness.services
+    taught, outside = "宠物店卖的狗三天就死了", "广场舞音响买多大的"
+    title = services.library.cards["consumer-rights"].title
+    assert title not in await _ask(board, taught)
+    await _ask(board, outside)
+    await services.question_log.flush()
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert f"<h2>{taught}" in page and f"<h2>{outside}" in page
+    assert "让机器人学会" in page
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    learn = {"csrf": csrf, "question": taught, "card_id": "consumer-rights", "action": "learn"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=learn) as response:
+        page = await response.text()
+    answers = re.search(r'id="answers">(\d+)<', page)
+    assert "已记下" in page and answers and int(answers[1]) >= 1
+    assert f"<h2>{taught}" not in page
+    assert title in await _ask(board, taught + "？")
+    none = {"csrf": csrf, "question": outside, "card_id": "", "action": "out_of_scope"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=none) as response:
+        page = await response.text()
+    assert "机器人已记下" in page and f"<h2>{outside}" not in page
+    asked = services.dashboard.content_dir / "asked-questions.jsonl"  # type: ignore[operator]
+    rows = [json.loads(line) for line in asked.read_text(encoding="utf-8").splitlines()]
+    assert rows[-2:] == [
+        {"q": taught, "expected": "consumer-rights", "note": "dashboard"},
+        {"q": outside, "expected": "none", "note": "dashboard"},
+    ]
+    forged = learn | {"question": "别的问题", "card_id": "no-such-card"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=forged) as response:
+        assert response.status == 400
+    assert len(asked.read_text(encoding="utf-8").splitlines()) == len(rows)
