@@ -66,7 +66,9 @@ LEAD_POINTS = 2
 # Chosen on the dev set by 5-fold cross-validation; a lower bar moved right answers away as
 # often as it fixed wrong ones, and answered more questions no card is for.
 LEARNT_MIN_POSTERIOR = 0.9999
-LEARNT_DEPTH = 3  # among how many of the best cards it may pick
+# Among how many of the best cards it may pick (cross-validated on 6,689 dev questions:
+# 3 -> 95.6 / 96.3, 10 -> 96.3 / 96.2, 20 -> 96.4 / 96.2, every scored card the same as 20).
+LEARNT_DEPTH = 20
 # When the model thinks no card is for the question at least this likely, the question is
 # treated as worded like an outside one (fallback unless the evidence is strong).
 LEARNT_NONE_POSTERIOR = 0.5
