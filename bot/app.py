@@ -11,7 +11,6 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import MAX_CONCURRENT_UPDATES, ChatOrderProcessor
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
-from content.directory import load_sample_directory
 from content.index_cache import cached_content
 from content.loader import Library, build_index
 from content.search import SearchIndex
@@ -151,12 +150,12 @@ def volunteer_settings(settings: Settings) -> VolunteerSettings:
 
 
 async def prepare_database(services: Services) -> None:
-    """Migrate the schema and, on a fresh database, load the sample directory and the
-    content's village advisers."""
+    """Migrate the schema and, on a fresh database, load the content's directory (sample
+    service points) and village advisers."""
     await services.db.upgrade()
     async with services.db.session() as session:
         if await count_points(session=session) == 0:
-            samples = load_sample_directory()
+            samples = services.library.directory
             await add_points(session=session, entries=(e.model_dump() for e in samples))
             log.info("loaded %d sample legal service points", len(samples))
         if await count_advisers(session=session) == 0:

@@ -1,17 +1,15 @@
-"""Legal service points: the file formats (YAML samples, coordinators' CSV) and distance."""
+"""Legal service points: the file formats (the sample list in directory.yaml, read and checked
+with the rest of the content; coordinators' CSV) and distance."""
 
 import csv
 import io
 import math
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Protocol, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from content.loader import CONTENT_DIR, Problem
-from content.problems import explain
+from content.problems import Problem, explain
 
 CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
 # Kinds of service point where one applies for legal aid, best first (matched as parts of the
@@ -68,11 +66,6 @@ class Place(Located, Protocol):
 
 
 P = TypeVar("P", bound=Place)
-
-
-def load_sample_directory(content_dir: Path = CONTENT_DIR) -> list[DirectoryEntry]:
-    data = yaml.safe_load((content_dir / "directory.yaml").read_text(encoding="utf-8"))
-    return [DirectoryEntry.model_validate(item) for item in data or []]
 
 
 def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list[Problem]]:

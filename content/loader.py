@@ -11,6 +11,7 @@ from content.asked import ASKED_FILE, load_asked
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
 from content.desks import Desk, load_desks
+from content.directory import DirectoryEntry
 from content.extras import load_extras
 from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
@@ -57,6 +58,8 @@ class Library:
     indicators: list[Indicator] = field(default_factory=list)  # 考核评价指标 (indicators.yaml)
     recognition: Recognition | None = None  # volunteer star levels (recognition.yaml)
     outside: list[str] = field(default_factory=list)  # questions no card is for (outside.yaml)
+    # the legal service points a fresh database starts with (directory.yaml: sample entries)
+    directory: list[DirectoryEntry] = field(default_factory=list)
     # residents' questions with the card each wants (asked-questions.jsonl)
     asked: list[tuple[str, str]] = field(default_factory=list)
 
@@ -137,6 +140,10 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if outside is not None:
         _check_outside(outside, cards, notes)
     asked = load_asked(content_dir / ASKED_FILE, card_ids, notes)
+    directory_file = content_dir / "directory.yaml"  # optional: points imported from CSV
+    directory = (
+        _load_list(directory_file, DirectoryEntry, problems) if directory_file.exists() else []
+    )
     if problems or lexicon is None or ui is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
@@ -170,6 +177,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         recognition=extras.recognition,
         outside=outside.questions if outside else [],
         asked=asked,
+        directory=directory,
     ), problems
 
 

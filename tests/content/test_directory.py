@@ -1,19 +1,25 @@
+import re
+from pathlib import Path
+
 from content.directory import (
     NEAR_KM,
     distance_km,
     legal_aid_points,
-    load_sample_directory,
     near,
     nearest,
     nearest_aid_points,
     parse_csv,
 )
+from content.loader import collect, load_library
+from tests.content.content_copy import copy_content
+
+SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
 
 
 def test_samples_are_all_marked_as_samples() -> None:
-    entries = load_sample_directory()
+    entries = SAMPLE_POINTS
     assert entries and all(e.sample for e in entries)
 
 
@@ -39,7 +45,7 @@ def test_csv_without_required_columns() -> None:
 
 
 def test_nearest_orders_by_distance_and_skips_unlocated() -> None:
-    entries = load_sample_directory()
+    entries = SAMPLE_POINTS
     unlocated = entries[0].model_copy(update={"lat": None, "lon": None, "name": "no coords"})
     home = entries[2]
     assert home.lat is not None and home.lon is not None
@@ -64,7 +70,7 @@ def test_csv_problems_are_in_chinese() -> None:
 
 
 def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
-    points = load_sample_directory()
+    points = SAMPLE_POINTS
     names = [p.name for p in legal_aid_points(points, "示例县东山镇")]
     assert names == ["东山镇司法所（公共法律服务工作站）", "示例县法律援助中心"]
     in_seat = [p.kind for p in legal_aid_points(points, "示例县城关镇")]
@@ -76,7 +82,7 @@ def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
 
 
 def test_only_points_within_near_km_count_as_near() -> None:
-    points = load_sample_directory()
+    points = SAMPLE_POINTS
     far_away = (34.5, 110.0)  # about 500 km north of every sample point
     found = nearest(points, *far_away)
     assert found and all(km > 450 for _, km in found)
@@ -84,3 +90,26 @@ def test_only_points_within_near_km_count_as_near() -> None:
     point = points[0]
     assert near([(point, 29.9), (point, 30.0), (point, 30.1)]) == [(point, 29.9), (point, 30.0)]
     assert NEAR_KM == 30
+
+
+def test_the_content_check_names_what_is_wrong_in_directory_yaml(tmp_path: Path) -> None:
+    """directory.yaml fills a fresh database at start-up: a bad entry is a content problem,
+    named in Chinese with its place, instead of a crash when the bot starts."""
+    content = copy_content(tmp_path)
+    path = content / "directory.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  lat: 30.0000\n", "  lat: 130.5\n", 1)
+    text = text.replace("  kind: 法律援助中心\n", '  kind: ""\n', 1)
+    path.write_text(text, encoding="utf-8")
+    library, problems = collect(content)
+    assert library is None
+    found = {(p.path, p.field): p.message for p in problems}
+    assert set(found) == {("directory.yaml[0]", "lat"), ("directory.yaml[1]", "kind")}
+    assert all(re.search(r"[\u4e00-\u9fff]", message) for message in found.values())
+
+
+def test_without_directory_yaml_the_database_starts_empty(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    (content / "directory.yaml").unlink()
+    library, problems = collect(content)
+    assert not problems and library is not None and library.directory == []

@@ -8,13 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 import storage.db
-from content.directory import load_sample_directory
+from content.loader import load_library
 from storage.db import MIGRATIONS_DIR, Database, head_revisions
 from storage.directory import add_points, count_points, list_points, list_towns, replace_points
 from storage.models import Person, Role
 from storage.people import Seen, get_role, touch_people, touch_person
 from storage.questions import LoggedAnswer, log_questions, mark_unsolved, unanswered
 from tests.clock import QUIET as NOW
+
+SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
 
 
 def answer(text: str, *, matched: bool, telegram_id: int = 1, ref: str = "") -> LoggedAnswer:
@@ -145,7 +147,7 @@ async def test_failed_transaction_leaves_nothing(db: Database) -> None:
 
 
 async def test_directory_replace_and_towns(db: Database) -> None:
-    samples = [e.model_dump() for e in load_sample_directory()]
+    samples = [e.model_dump() for e in SAMPLE_POINTS]
     async with db.session() as session:
         await add_points(session=session, entries=samples)
     async with db.session() as session:
