@@ -7,10 +7,11 @@ A question asked before word for word (content.analyzer.question_key) is answere
 label says, by the majority of its labels (a tie decides nothing): a coordinator who labels a
 resident's question on the dashboard sees the bot answer it that way at once.
 
-The hand-weighted search ranks the cards; this model reorders its best few only when it is
-all but certain (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
+The hand-weighted search ranks the cards; this model reorders its best twenty only when it is
+sure (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
 with several cards, and the labelled questions say which of those words point where. A
-question just under the threshold gets its best card when the model is as sure of it. When it
+question just under the threshold gets its best card when the model is all but certain of it
+(LEARNT_AGREE_POSTERIOR). When it
 takes a question for one no card is for (LEARNT_NONE_POSTERIOR), the question falls back
 unless its legal evidence is strong, as one worded like content/outside.yaml does.
 """
