@@ -22,6 +22,7 @@ from content.privacy import mask_personal_numbers
 
 MAX_QUESTION_CHARS = 60
 MAX_WORD_CHARS = 12
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _FLOW_LIST = re.compile(r"^(?P<head>\s*(?:-\s*)?(?:aliases:\s*)?)\[(?P<items>.*)\]\s*$")
 
 
@@ -64,8 +65,17 @@ def _clean(text: str, limit: int, what: str) -> str:
     return cleaned
 
 
+def _masked(question: str) -> str:
+    """The question with phone and ID numbers masked: the content folder is shared, copied
+    and kept for years. One that was only a number teaches nothing and is refused."""
+    masked = mask_personal_numbers(question)
+    if masked.count("*") > question.count("*") and not _WORDS.search(masked):
+        raise EditError(["问题里除了号码没有别的字，不能记下。"])
+    return masked
+
+
 def sample_question(card_id: str, question: str) -> Edit:
-    question = _clean(question, MAX_QUESTION_CHARS, "问题")
+    question = _clean(_masked(question), MAX_QUESTION_CHARS, "问题")
 
     def change(text: str) -> str:
         lines = text.split("\n")
@@ -107,9 +117,8 @@ def synonym(word: str, same_as: str) -> Edit:
 
 
 def labelled_question(question: str, expected: str) -> Edit:
-    """`question` wants card `expected` (or NONE: no card is for it). Phone and ID numbers in
-    it are masked first: the content folder is shared, copied and kept for years."""
-    question = _clean(mask_personal_numbers(question), ASKED_QUESTION_CHARS, "问题")
+    """`question` wants card `expected` (or NONE: no card is for it), numbers masked."""
+    question = _clean(_masked(question), ASKED_QUESTION_CHARS, "问题")
     line = json.dumps(
         {"q": question, "expected": expected, "note": "dashboard"}, ensure_ascii=False
     )
@@ -126,6 +135,8 @@ def apply_checked(content_dir: Path, edit: Edit) -> Library:
     """Checks the edit on a copy of the folder, then writes it; the new library. Raises
     EditError with the problems `pufa content check` would list (nothing is written)."""
     target = content_dir / edit.path
+    if not content_dir.is_dir():
+        raise EditError([f"没有找到内容目录 {content_dir}。"])
     if not target.is_file() and not edit.creates:
         raise EditError([f"没有找到 {edit.path}。"])
     old_text = target.read_text(encoding="utf-8") if target.is_file() else ""

@@ -3,9 +3,9 @@
 character pairs and its analyzer words (synonyms folded in), with "none" for questions no card
 is for.
 
-A question asked before word for word (content.analyzer.question_key) is answered as its
-label says, by the majority of its labels (a tie decides nothing): a coordinator who labels a
-resident's question on the dashboard sees the bot answer it that way at once.
+A question asked before word for word is answered as its label says (`Remembered`): a
+coordinator who labels a resident's question on the dashboard sees the bot answer it that way
+at once.
 
 The hand-weighted search ranks the cards; this model reorders its best twenty only when it is
 sure (SearchIndex.search, LEARNT_MIN_POSTERIOR): story-like questions share words
@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from content.analyzer import Analyzer, normalize, question_key
+from content.privacy import mask_personal_numbers
 
 NONE = "none"
 # Additive smoothing of the per-card feature counts; chosen on the dev set by 5-fold
@@ -40,14 +41,10 @@ class LearntModel:
         self._analyzer = analyzer
         counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         totals: Counter[str] = Counter()
-        votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for question, label in examples:
             features = self.features(question)
             counts[label].update(features)
             totals[label] += len(features)
-            votes[question_key(question)][label] += 1
-        won = {key: _won(ballot) for key, ballot in votes.items()}
-        self._remembered = {key: label for key, label in won.items() if label is not None}
         self.labels = sorted(counts)
         overall: Counter[str] = Counter()
         for label_counts in counts.values():
@@ -81,10 +78,6 @@ class LearntModel:
             words = self._analyzer.words(text, homophones=True)
         return pairs + [f"w:{w}" for w in words]
 
-    def remembered(self, question: str) -> str | None:
-        """The label of a question asked before word for word (a card id or NONE), if any."""
-        return self._remembered.get(question_key(question))
-
     def posterior(self, question: str, words: Sequence[str] | None = None) -> dict[str, float]:
         """Label -> probability (uniform prior: how often a card is asked about in the
         labelled questions says little about the next resident)."""
@@ -111,7 +104,19 @@ class LearntModel:
         return (None if label == NONE else label), posterior[label]
 
 
-def _won(ballot: Counter[str]) -> str | None:
-    """The label most often given, if it was given more often than any other."""
-    (label, count), *rest = ballot.most_common(2)
-    return label if not rest or count > rest[0][1] else None
+class Remembered:
+    """The labelled questions by their text (question_key, with personal numbers masked as
+    they are when a label is written): a question asked before word for word gets its label.
+    A later line wins over an earlier one, so a coordinator's new decision replaces an old."""
+
+    def __init__(self, asked: Iterable[tuple[str, str]]) -> None:
+        """`asked`: (question, card id or NONE) pairs, oldest first."""
+        self._labels = {self.key(question): label for question, label in asked}
+
+    @staticmethod
+    def key(question: str) -> str:
+        return question_key(mask_personal_numbers(question))
+
+    def label(self, question: str) -> str | None:
+        """A card id or NONE for a question asked before, else None."""
+        return self._labels.get(self.key(question))

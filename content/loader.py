@@ -140,7 +140,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if outside is not None:
         _check_outside(outside, cards, notes)
     asked = load_asked(content_dir / ASKED_FILE, card_ids, notes)
-    directory_file = content_dir / "directory.yaml"  # optional: points imported from CSV
+    # optional: without it a fresh database has no service points until a CSV is imported
+    directory_file = content_dir / "directory.yaml"
     directory = (
         _load_list(directory_file, DirectoryEntry, problems) if directory_file.exists() else []
     )

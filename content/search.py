@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.case_library import Case
-from content.learnt import NONE, LearntModel
+from content.learnt import NONE, LearntModel, Remembered
 from content.models import Card, Lexicon
 from content.search_rules import Contest, Gate, Intents, swap_best
 
@@ -71,6 +71,8 @@ LEAD_POINTS = 2
 LEARNT_MIN_POSTERIOR = 0.99
 LEARNT_DEPTH = 20
 LEARNT_AGREE_POSTERIOR = 0.9999
+# A remembered card's score is raised this far above what would make the runner-up a choice.
+CLEAR_MARGIN = 1.01
 # When the model thinks no card is for the question at least this likely, the question is
 # treated as worded like an outside one (fallback unless the evidence is strong).
 LEARNT_NONE_POSTERIOR = 0.5
@@ -164,7 +166,10 @@ class SearchIndex:
         self._samples = _SampleQuestions(own, self.analyzer)
         self._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         self._doc_of = {card.id: doc for doc, card in enumerate(self._cards)}
+        asked = list(asked)
         self._learnt = self._learn(asked)
+        self._own_names = _own_names(self._cards)
+        self._remembered = Remembered([*self._own_names, *asked])
         self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon, self.analyzer)
@@ -230,9 +235,9 @@ class SearchIndex:
         self._intents.apply(text, scores)
         learnt, sureness = self._learnt.surest(text, analyzed)
         self._prefer_learnt(learnt, sureness, scores)
-        remembered = self._learnt.remembered(text)
+        remembered = self._remembered.label(text)
         if remembered is not None and remembered != NONE:
-            self._put_first(remembered, scores, floor=self.threshold * scale)
+            remembered = self._put_first(remembered, scores, floor=self.threshold * scale)
         # the labelled questions say no card is for this one: a blocking signal like the
         # outside wording, which strong legal evidence overrides
         worded_outside |= learnt is None and sureness >= LEARNT_NONE_POSTERIOR
@@ -280,7 +285,7 @@ class SearchIndex:
     def _learnt_agrees(self, best: Candidate, learnt: str | None, sureness: float) -> bool:
         """A question under the threshold, but close enough to be offered its best card as a
         suggestion (SUGGESTION_RATIO), gets that card when the learnt model is sure of it too
-        (LEARNT_MIN_POSTERIOR): the two ways of reading the question agree."""
+        (LEARNT_AGREE_POSTERIOR): the two ways of reading the question agree."""
         return (
             best.card_id == learnt
             and sureness >= LEARNT_AGREE_POSTERIOR
@@ -310,15 +315,19 @@ class SearchIndex:
         if doc in best[1:]:
             swap_best(scores, best[0], doc)
 
-    def _put_first(self, card: str, scores: dict[int, float], floor: float) -> None:
-        """`card` first, with at least the score `floor` (the threshold, scaled)."""
+    def _put_first(self, card: str, scores: dict[int, float], floor: float) -> str | None:
+        """`card` first, answered and not ambiguous: at least the threshold (`floor`) and
+        clear of the runner-up. None if the index has no such card."""
         doc = self._doc_of.get(card)
         if doc is None:
-            return
+            return None
         best = max(scores, key=lambda other: scores[other], default=doc)
-        scores[doc] = max(scores.get(doc, 0.0), floor)
-        if best != doc and scores[best] > scores[doc]:
+        if best != doc and scores[best] > scores.get(doc, 0.0):
             swap_best(scores, best, doc)
+        runner_up = max((score for other, score in scores.items() if other != doc), default=0.0)
+        clear = runner_up / self.ambiguity_ratio * CLEAR_MARGIN
+        scores[doc] = max(scores.get(doc, 0.0), floor, clear)
+        return card
 
     def held_out(
         self,
@@ -332,8 +341,21 @@ class SearchIndex:
         if outside is not None:
             other._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         if asked is not None:
+            asked = list(asked)
             other._learnt = other._learn(asked)
+            other._remembered = Remembered([*self._own_names, *asked])
         return other
+
+
+def _own_names(cards: Sequence[Card]) -> list[tuple[str, str]]:
+    """(name, card id) for every title, sample question and keyword that belongs to one card
+    only: asked exactly that (3·15, 借条), a resident gets that card whatever the model learnt
+    from longer questions."""
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    for card in cards:
+        for name in (card.title, *card.aliases, *card.keywords):
+            owners[Remembered.key(name)].add(card.id)
+    return [(name, next(iter(ids))) for name, ids in owners.items() if len(ids) == 1]
 
 
 def _bm25f(

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from content.analyzer import question_key
+from content.analyzer import MAX_QUERY_CHARS, question_key
 from content.editing import (
     Edit,
     EditError,
@@ -26,12 +26,13 @@ from content.editing import (
 )
 from content.learnt import NONE
 from content.loader import build_index
+from content.privacy import mask_personal_numbers
 from content.search import Candidate, SearchIndex
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
 from dashboard.kept import Kept
 from handlers.kit.context import Services
 from storage.models import GapDecision
-from storage.questions import decide_gap, decided_gaps, unanswered
+from storage.questions import GAP_KEY_CHARS, decide_gap, decided_gaps, unanswered
 
 RECENT = timedelta(days=90)
 MAX_GROUPS = 2000  # distinct questions read per page view (most frequent first)
@@ -71,7 +72,7 @@ async def gaps(bot: Services, card_id: str | None = None) -> list[Gap]:
     grouped: dict[str, Gap] = {}
     for row in rows:
         key = question_key(row.text)
-        if not key or key in decided:
+        if not key or key[:GAP_KEY_CHARS] in decided:
             continue
         gap = grouped.setdefault(key, Gap(key, row.text, 0, row.last_asked))
         gap.times += row.times
@@ -127,7 +128,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
 async def _decide(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     form = await request.post()
-    question = _field(form, "question", 300)
+    question = _field(form, "question", MAX_QUERY_CHARS)
     action = _field(form, "action", 16)
     key = question_key(question)
     if not key:
@@ -162,7 +163,7 @@ async def _answer(
 ) -> web.StreamResponse:
     """Makes the content edit, then takes the question off the list: answered by
     `card_id`, or out of scope when None."""
-    answers = await _edit_content(request, services(request), edit)
+    answers = await _edit_content(request, services(request), edit, count=card_id is not None)
     decision = GapDecision.OUT_OF_SCOPE if card_id is None else GapDecision.ANSWERED
     await _decided(request, key, decision, card_id)
     return _back(done, answers)
@@ -182,12 +183,14 @@ async def _decided(
             now=bot.now(),
         )
     if decision != GapDecision.ANSWERED:  # an answer is audited as its content edit
-        await audit(request, f"gap.{decision.value}", key[:200])
+        await audit(request, f"gap.{decision.value}", mask_personal_numbers(key)[:200])
 
 
-async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
-    """Writes the checked edit, swaps the bot's content and index, and says how many recent
-    unanswered questions (counting repeats) the new index now answers."""
+async def _edit_content(
+    request: web.Request, bot: Services, edit: Edit, *, count: bool = True
+) -> int | None:
+    """Writes the checked edit, swaps the bot's content and index, and (with `count`) says
+    how many recent unanswered questions (counting repeats) the new index now answers."""
     content_dir = bot.dashboard.content_dir
     if content_dir is None:  # never the packaged content: an upgrade would undo the edit
         raise EditError([bot.ui.dashboard.no_content_dir])
@@ -197,6 +200,8 @@ async def _edit_content(request: web.Request, bot: Services, edit: Edit) -> int:
         before = bot.index
         bot.swap_content(library, index)
     await audit(request, "content.edit", edit.path, edit.summary)
+    if not count:
+        return None
     recent = await gaps(bot)
     return await asyncio.to_thread(_newly_answered, recent, before, index)
 

@@ -22,6 +22,9 @@ from storage.subscriptions import SubKind
 
 MAX_LOGGED_CHARS = 4096
 
+# A decided question is kept by its first this many characters (the key's column size).
+GAP_KEY_CHARS = 300
+
 
 @dataclass(frozen=True)
 class LoggedAnswer:
@@ -193,12 +196,13 @@ async def decide_gap(
 ) -> None:
     """Records a coordinator's decision about an unanswered question (its normalised text);
     the latest decision stands."""
-    key = question[:300]
+    key = question[:GAP_KEY_CHARS]
     row = await session.get(ContentGap, key) or ContentGap(question=key, decision=decision.value)
     row.decision, row.card_id, row.decided_by, row.decided_at = decision.value, card_id, by, now
     session.add(row)
 
 
 async def decided_gaps(*, session: AsyncSession) -> set[str]:
-    """The normalised questions a coordinator has decided about (they leave the list)."""
+    """The normalised questions a coordinator has decided about (they leave the list), each
+    cut to GAP_KEY_CHARS."""
     return set((await session.exec(select(ContentGap.question))).all())

@@ -10,16 +10,14 @@ from content.directory import (
     nearest_aid_points,
     parse_csv,
 )
-from content.loader import collect, load_library
+from content.loader import Library, collect
 from tests.content.content_copy import copy_content
-
-SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
 
 
-def test_samples_are_all_marked_as_samples() -> None:
-    entries = SAMPLE_POINTS
+def test_samples_are_all_marked_as_samples(library: Library) -> None:
+    entries = library.directory
     assert entries and all(e.sample for e in entries)
 
 
@@ -44,8 +42,8 @@ def test_csv_without_required_columns() -> None:
     assert problems and "name" in problems[0].message
 
 
-def test_nearest_orders_by_distance_and_skips_unlocated() -> None:
-    entries = SAMPLE_POINTS
+def test_nearest_orders_by_distance_and_skips_unlocated(library: Library) -> None:
+    entries = library.directory
     unlocated = entries[0].model_copy(update={"lat": None, "lon": None, "name": "no coords"})
     home = entries[2]
     assert home.lat is not None and home.lon is not None
@@ -69,8 +67,8 @@ def test_csv_problems_are_in_chinese() -> None:
     }
 
 
-def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
-    points = SAMPLE_POINTS
+def test_where_to_apply_for_legal_aid_by_town_and_by_location(library: Library) -> None:
+    points = library.directory
     names = [p.name for p in legal_aid_points(points, "示例县东山镇")]
     assert names == ["东山镇司法所（公共法律服务工作站）", "示例县法律援助中心"]
     in_seat = [p.kind for p in legal_aid_points(points, "示例县城关镇")]
@@ -81,8 +79,8 @@ def test_where_to_apply_for_legal_aid_by_town_and_by_location() -> None:
     assert all(p.kind not in ("人民调解委员会", "村（社区）公共法律服务室") for p, _ in near)
 
 
-def test_only_points_within_near_km_count_as_near() -> None:
-    points = SAMPLE_POINTS
+def test_only_points_within_near_km_count_as_near(library: Library) -> None:
+    points = library.directory
     far_away = (34.5, 110.0)  # about 500 km north of every sample point
     found = nearest(points, *far_away)
     assert found and all(km > 450 for _, km in found)

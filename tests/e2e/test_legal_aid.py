@@ -3,14 +3,12 @@
 import re
 
 from content.directory import distance_km
-from content.loader import load_library
+from content.loader import Library
 from domain.answers import plain_text
 from handlers.residents.legal_aid import town_key
 from local_api import SentMessage
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness, reply_keyboard
-
-SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
 
 COUNTY_SEAT = (30.0005, 110.0005)
 
@@ -38,14 +36,16 @@ async def test_legalaid_prompt_offers_location_and_towns(bot: Harness) -> None:
     assert keyboard["one_time_keyboard"] is True
 
 
-async def test_location_lists_the_three_nearest_points_in_order(bot: Harness) -> None:
+async def test_location_lists_the_three_nearest_points_in_order(
+    library: Library, bot: Harness
+) -> None:
     user = bot.api.user(1702)
     bot.api.send_location(user, *COUNTY_SEAT)
     [reply] = await bot.api.wait_for_messages(user.id)
     assert reply.content.startswith(bot.ui.nearest_title)
     assert reply_keyboard(reply) == {"remove_keyboard": True}
     expected = sorted(
-        SAMPLE_POINTS, key=lambda e: distance_km(*COUNTY_SEAT, e.lat or 0, e.lon or 0)
+        library.directory, key=lambda e: distance_km(*COUNTY_SEAT, e.lat or 0, e.lon or 0)
     )
     names = [e.name for e in expected[:3]]
     positions = [reply.content.index(name) for name in names]
@@ -56,9 +56,9 @@ async def test_location_lists_the_three_nearest_points_in_order(bot: Harness) ->
     assert reply.content.rstrip().endswith(bot.ui.sample_notice)
 
 
-async def test_town_picker_lists_a_towns_points(bot: Harness) -> None:
+async def test_town_picker_lists_a_towns_points(library: Library, bot: Harness) -> None:
     towns = await pick_town_list(bot, 1703)
-    expected_towns = sorted({e.town for e in SAMPLE_POINTS})
+    expected_towns = sorted({e.town for e in library.directory})
     assert towns.button_labels() == expected_towns
     answer = await bot.press(
         bot.api.user(1703), towns, towns.find_button("示例县东山镇")["callback_data"]
@@ -66,7 +66,7 @@ async def test_town_picker_lists_a_towns_points(bot: Harness) -> None:
     assert answer["text"] is None
     [points] = await bot.api.wait_for_messages(1703)
     assert points.content.startswith("示例县东山镇")
-    in_town = [e.name for e in SAMPLE_POINTS if e.town == "示例县东山镇"]
+    in_town = [e.name for e in library.directory if e.town == "示例县东山镇"]
     assert len(in_town) == 2 and all(name in points.content for name in in_town)
     assert "公里" not in points.content and bot.ui.sample_notice in points.content
 
@@ -83,13 +83,14 @@ async def test_forged_town_keys_get_a_stale_alert(bot: Harness) -> None:
 
 
 async def test_a_location_far_from_every_point_lists_none_and_offers_the_towns(
+    library: Library,
     bot: Harness,
 ) -> None:
     user = bot.api.user(1706)
     far_away = (34.5, 110.0)  # about 500 km north of every sample point
     bot.api.send_location(user, *far_away)
     [reply] = await bot.api.wait_for_messages(user.id)
-    points = SAMPLE_POINTS
+    points = library.directory
     nearest_km = min(distance_km(*far_away, e.lat or 0, e.lon or 0) for e in points)
     assert reply.text == plain_text(bot.ui.none_near.format(km="30", nearest=f"{nearest_km:.0f}"))
     assert not any(e.name in reply.content for e in points)

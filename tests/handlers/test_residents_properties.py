@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content.legal_aid import chat_paths, evaluate
-from content.loader import Library, load_library
+from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import answer, answer_html
 from handlers.residents.advisers import adviser_html
@@ -14,15 +14,13 @@ from handlers.residents.precheck import outcome_html
 from storage.models import ServicePoint, VillageAdviser
 from tests.handlers.test_properties import AUTHOR_TEXT, assert_valid_telegram_html
 
-SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
-
 FIELD = AUTHOR_TEXT.filter(lambda t: 1 <= len(t.strip()) <= 50)
 
 
 def test_every_precheck_outcome_renders_valid_html(library: Library) -> None:
     criteria = library.legal_aid
     assert criteria is not None
-    points = [(ServicePoint(**p.model_dump()), 1.5) for p in SAMPLE_POINTS[:3]]
+    points = [(ServicePoint(**p.model_dump()), 1.5) for p in library.directory[:3]]
     for answers, rule in chat_paths(criteria):
         outcome = evaluate(criteria, answers)
         assert rule is not None and outcome.rule == rule.id

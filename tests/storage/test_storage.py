@@ -8,15 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 import storage.db
-from content.loader import load_library
+from content.loader import Library
 from storage.db import MIGRATIONS_DIR, Database, head_revisions
 from storage.directory import add_points, count_points, list_points, list_towns, replace_points
 from storage.models import Person, Role
 from storage.people import Seen, get_role, touch_people, touch_person
 from storage.questions import LoggedAnswer, log_questions, mark_unsolved, unanswered
 from tests.clock import QUIET as NOW
-
-SAMPLE_POINTS = load_library().directory  # directory.yaml's sample entries
 
 
 def answer(text: str, *, matched: bool, telegram_id: int = 1, ref: str = "") -> LoggedAnswer:
@@ -146,8 +144,8 @@ async def test_failed_transaction_leaves_nothing(db: Database) -> None:
         assert await unanswered(session=session, since=datetime(2000, 1, 1, tzinfo=UTC)) == []
 
 
-async def test_directory_replace_and_towns(db: Database) -> None:
-    samples = [e.model_dump() for e in SAMPLE_POINTS]
+async def test_directory_replace_and_towns(library: Library, db: Database) -> None:
+    samples = [e.model_dump() for e in library.directory]
     async with db.session() as session:
         await add_points(session=session, entries=samples)
     async with db.session() as session:
