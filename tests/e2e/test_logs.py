@@ -81,3 +81,7 @@ def test_phones_are_masked_in_both_formats_even_in_tracebacks() -> None:
     assert entry["level"] == "ERROR" and entry["message"] == "call ***********"
     assert mask_personal_numbers("订单号 20261203123456789") == "订单号 20261203123456789"
     assert mask_personal_numbers("身份证 11010519491231002X 号") == f"身份证 {'*' * 18} 号"
+    for written in ("+8613912345678", "8613912345678", "１３９１２３４５６７８", "139.1234.5678"):
+        assert not any(c.isdigit() for c in mask_personal_numbers(f"电话{written}")), written
+    assert mask_personal_numbers("110105 19491231 002X") == "*" * 20
+    assert mask_personal_numbers("2026年12月4日 共123456元") == "2026年12月4日 共123456元"
