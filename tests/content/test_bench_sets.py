@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from content.analyzer import question_key
+from content.learnt import Remembered
 from content.loader import Library
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,13 +61,13 @@ def test_real_labels_name_existing_cards(library: Library) -> None:
 
 
 def test_dev_set_shares_no_question_with_the_test_sets() -> None:
-    """Compared as the search remembers questions (question_key), so no test question is
+    """Compared as the search remembers questions (Remembered.key), so no test question is
     answered from memory; the real residents' questions too, where they are beside us."""
-    dev = {question_key(row["q"]) for row in _questions(DEV_SET)}
+    dev = {Remembered.key(row["q"]) for row in _questions(DEV_SET)}
     for name in TEST_SETS:
-        assert not dev & {question_key(row["q"]) for row in _questions(name)}, name
+        assert not dev & {Remembered.key(row["q"]) for row in _questions(name)}, name
     if REAL.exists():
-        assert not dev & {question_key(row["q"]) for row in _questions(REAL)}, "real"
+        assert not dev & {Remembered.key(row["q"]) for row in _questions(REAL)}, "real"
 
 
 def test_outside_questions_share_none_with_the_test_sets(library: Library) -> None:
