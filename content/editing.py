@@ -34,6 +34,14 @@ class EditError(ValueError):
         self.problems = problems
 
 
+class NumbersOnly(EditError):
+    """The question was only a phone or ID number: masked, it would teach nothing. The
+    caller says so in the text catalogue's words (dashboard.number_only)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+
 @dataclass(frozen=True)
 class Edit:
     path: str  # relative to the content folder
@@ -67,10 +75,10 @@ def _clean(text: str, limit: int, what: str) -> str:
 
 def _masked(question: str) -> str:
     """The question with phone and ID numbers masked: the content folder is shared, copied
-    and kept for years. One that was only a number teaches nothing and is refused."""
+    and kept for years. One that was only a number teaches nothing (NumbersOnly)."""
     masked = mask_personal_numbers(question)
     if masked.count("*") > question.count("*") and not _WORDS.search(masked):
-        raise EditError(["问题里除了号码没有别的字，不能记下。"])
+        raise NumbersOnly
     return masked
 
 
@@ -135,8 +143,6 @@ def apply_checked(content_dir: Path, edit: Edit) -> Library:
     """Checks the edit on a copy of the folder, then writes it; the new library. Raises
     EditError with the problems `pufa content check` would list (nothing is written)."""
     target = content_dir / edit.path
-    if not content_dir.is_dir():
-        raise EditError([f"没有找到内容目录 {content_dir}。"])
     if not target.is_file() and not edit.creates:
         raise EditError([f"没有找到 {edit.path}。"])
     old_text = target.read_text(encoding="utf-8") if target.is_file() else ""

@@ -56,6 +56,7 @@ class DashboardTexts(Texts):
     towns_title: str
     no_town: str
     no_content_dir: str
+    number_only: str
     # 操作记录: what each action id the code records means (tests/dashboard/test_audit.py
     # reads the actions from the code and wants exactly these); the names of the keys of
     # key=value details; true and false

@@ -19,6 +19,7 @@ from content.analyzer import MAX_QUERY_CHARS, question_key
 from content.editing import (
     Edit,
     EditError,
+    NumbersOnly,
     apply_checked,
     labelled_question,
     sample_question,
@@ -119,6 +120,10 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 async def decide(request: web.Request) -> web.StreamResponse:
     try:
         answer = await _decide(request)
+    except NumbersOnly:  # refused: nothing written, nothing decided
+        answer = render(
+            request, "gap_refused.html", status=400, problems=[texts(request).number_only]
+        )
     except EditError as problem:  # refused: nothing written, nothing decided
         answer = render(request, "gap_refused.html", status=400, problems=problem.problems)
     request.config_dict[KEPT_KEY].drop()  # the list changes with any decision
@@ -192,7 +197,8 @@ async def _edit_content(
     """Writes the checked edit, swaps the bot's content and index, and (with `count`) says
     how many recent unanswered questions (counting repeats) the new index now answers."""
     content_dir = bot.dashboard.content_dir
-    if content_dir is None:  # never the packaged content: an upgrade would undo the edit
+    # never the packaged content (an upgrade would undo the edit), nor a folder that is gone
+    if content_dir is None or not content_dir.is_dir():
         raise EditError([bot.ui.dashboard.no_content_dir])
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
