@@ -54,24 +54,24 @@ async def withdraw_pending(bot: Bot, services: Services) -> None:
 
 
 async def _withdraw(bot: Bot, neutral: str, chat_id: int, message_id: int) -> Outcome:
-    try:
-        await bot.delete_message(chat_id, message_id)
-        return Outcome.DONE
-    except TelegramError as exc:
-        if _transient(exc):
-            log.warning("desk message of an erased resident not withdrawn yet: %s", exc)
-            return Outcome.LATER
-        refused = exc  # too old to delete, already deleted by staff, ...
-    try:
-        await bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None)
-        return Outcome.DONE
-    except TelegramError as exc:
-        if _transient(exc):
-            log.warning("desk message of an erased resident not withdrawn yet: %s", exc)
-            return Outcome.LATER
-        # No chat or message id: a desk's chat may be a staff member's private one.
-        log.warning("could not withdraw a message about an erased ticket: %s; %s", refused, exc)
-        return Outcome.REFUSED
+    """Deleted, or else (too old to delete, already deleted by staff ...) edited to `neutral`."""
+    attempts = (
+        lambda: bot.delete_message(chat_id, message_id),
+        lambda: bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None),
+    )
+    refusals: list[TelegramError] = []
+    for attempt in attempts:
+        try:
+            await attempt()
+            return Outcome.DONE
+        except TelegramError as exc:
+            if _transient(exc):
+                log.warning("desk message of an erased resident not withdrawn yet: %s", exc)
+                return Outcome.LATER
+            refusals.append(exc)
+    # No chat or message id: a desk's chat may be a staff member's private one.
+    log.warning("could not withdraw a message about an erased ticket: %s; %s", *refusals)
+    return Outcome.REFUSED
 
 
 def _transient(exc: TelegramError) -> bool:
