@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from content.asked import ASKED_FILE, ASKED_QUESTION_CHARS
@@ -26,20 +27,40 @@ _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _FLOW_LIST = re.compile(r"^(?P<head>\s*(?:-\s*)?(?:aliases:\s*)?)\[(?P<items>.*)\]\s*$")
 
 
+class Refusal(Enum):
+    """Why an edit was refused before the content check ran: each names its text in the text
+    catalogue (`dashboard.<value>`, formatted with the refusal's values)."""
+
+    QUESTION_EMPTY = "edit_question_empty"
+    QUESTION_TOO_LONG = "edit_question_too_long"  # {limit}
+    WORD_EMPTY = "edit_word_empty"
+    WORD_TOO_LONG = "edit_word_too_long"  # {limit}
+    NUMBERS_ONLY = "edit_numbers_only"  # only a phone or ID number: masked, it teaches nothing
+    UNEXPECTED_FORMAT = "edit_unexpected_format"
+    NO_SYNONYMS = "edit_no_synonyms"
+    FILE_MISSING = "edit_file_missing"  # {path}
+    CHECK_FAILED = "edit_check_failed"
+
+
+_QUESTION = (Refusal.QUESTION_EMPTY, Refusal.QUESTION_TOO_LONG)
+_WORD = (Refusal.WORD_EMPTY, Refusal.WORD_TOO_LONG)
+
+
 class EditError(ValueError):
-    """The edit was refused: what is wrong, in Chinese (nothing was written)."""
+    """The edit was refused, nothing was written: the problems `pufa content check` found."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
 
-class NumbersOnly(EditError):
-    """The question was only a phone or ID number: masked, it would teach nothing. The
-    caller says so in the text catalogue's words (dashboard.number_only)."""
+class EditRefused(EditError):
+    """The edit was refused, nothing was written, for a `Refusal` the caller words from the
+    text catalogue."""
 
-    def __init__(self) -> None:
+    def __init__(self, refusal: Refusal, **values: object) -> None:
         super().__init__([])
+        self.refusal, self.values = refusal, values
 
 
 @dataclass(frozen=True)
@@ -59,31 +80,31 @@ def _append(line: str, value: str) -> str:
     """`line` is a YAML flow list (`aliases: [a, b]`, `  - [a, b]`): `value` added at its end."""
     match = _FLOW_LIST.match(line)
     if match is None:
-        raise EditError(["文件格式和预期不同，请手工修改。"])
+        raise EditRefused(Refusal.UNEXPECTED_FORMAT)
     items = match["items"].strip()
     return f"{match['head']}[{items + ', ' if items else ''}{_quoted(value)}]"
 
 
-def _clean(text: str, limit: int, what: str) -> str:
+def _clean(text: str, limit: int, empty: Refusal, too_long: Refusal) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise EditError([f"{what}不能是空的。"])
+        raise EditRefused(empty)
     if len(cleaned) > limit:
-        raise EditError([f"{what}最多 {limit} 个字。"])
+        raise EditRefused(too_long, limit=limit)
     return cleaned
 
 
 def _masked(question: str) -> str:
     """The question with phone and ID numbers masked: the content folder is shared, copied
-    and kept for years. One that was only a number teaches nothing (NumbersOnly)."""
+    and kept for years. One that was only a number teaches nothing and is refused."""
     masked = mask_personal_numbers(question)
     if masked.count("*") > question.count("*") and not _WORDS.search(masked):
-        raise NumbersOnly
+        raise EditRefused(Refusal.NUMBERS_ONLY)
     return masked
 
 
 def sample_question(card_id: str, question: str) -> Edit:
-    question = _clean(_masked(question), MAX_QUESTION_CHARS, "问题")
+    question = _clean(_masked(question), MAX_QUESTION_CHARS, *_QUESTION)
 
     def change(text: str) -> str:
         lines = text.split("\n")
@@ -101,14 +122,14 @@ def sample_question(card_id: str, question: str) -> Edit:
 def synonym(word: str, same_as: str) -> Edit:
     """`word` means the same as `same_as`: added to the group holding `same_as`, or a new
     group of the two."""
-    word = _clean(word, MAX_WORD_CHARS, "词")
-    same_as = _clean(same_as, MAX_WORD_CHARS, "词")
+    word = _clean(word, MAX_WORD_CHARS, *_WORD)
+    same_as = _clean(same_as, MAX_WORD_CHARS, *_WORD)
 
     def change(text: str) -> str:
         lines = text.split("\n")
         start = lines.index("synonyms:") if "synonyms:" in lines else -1
         if start < 0:
-            raise EditError(["lexicon.yaml 里没有 synonyms，请手工修改。"])
+            raise EditRefused(Refusal.NO_SYNONYMS)
         end = start + 1
         while end < len(lines) and lines[end].startswith("  - "):
             end += 1
@@ -126,7 +147,7 @@ def synonym(word: str, same_as: str) -> Edit:
 
 def labelled_question(question: str, expected: str) -> Edit:
     """`question` wants card `expected` (or NONE: no card is for it), numbers masked."""
-    question = _clean(_masked(question), ASKED_QUESTION_CHARS, "问题")
+    question = _clean(_masked(question), ASKED_QUESTION_CHARS, *_QUESTION)
     line = json.dumps(
         {"q": question, "expected": expected, "note": "dashboard"}, ensure_ascii=False
     )
@@ -144,7 +165,7 @@ def apply_checked(content_dir: Path, edit: Edit) -> Library:
     EditError with the problems `pufa content check` would list (nothing is written)."""
     target = content_dir / edit.path
     if not target.is_file() and not edit.creates:
-        raise EditError([f"没有找到 {edit.path}。"])
+        raise EditRefused(Refusal.FILE_MISSING, path=edit.path)
     old_text = target.read_text(encoding="utf-8") if target.is_file() else ""
     new_text = edit.change(old_text)
     with tempfile.TemporaryDirectory() as scratch:
@@ -153,7 +174,9 @@ def apply_checked(content_dir: Path, edit: Edit) -> Library:
         (copy / edit.path).write_text(new_text, encoding="utf-8")
         library, problems = collect(copy)
     if problems or library is None:
-        raise EditError([str(p) for p in problems] or ["内容检查没有通过。"])
+        if not problems:
+            raise EditRefused(Refusal.CHECK_FAILED)
+        raise EditError([str(p) for p in problems])
     temporary = target.with_name(f".{target.name}.editing")
     temporary.write_text(new_text, encoding="utf-8")
     os.replace(temporary, target)

@@ -56,7 +56,16 @@ class DashboardTexts(Texts):
     towns_title: str
     no_town: str
     no_content_dir: str
-    number_only: str
+    # a content edit refused before the check ran (content.editing.Refusal)
+    edit_question_empty: str
+    edit_question_too_long: Annotated[str, Fields("limit")]
+    edit_word_empty: str
+    edit_word_too_long: Annotated[str, Fields("limit")]
+    edit_numbers_only: str
+    edit_unexpected_format: str
+    edit_no_synonyms: str
+    edit_file_missing: Annotated[str, Fields("path")]
+    edit_check_failed: str
     # 操作记录: what each action id the code records means (tests/dashboard/test_audit.py
     # reads the actions from the code and wants exactly these); the names of the keys of
     # key=value details; true and false

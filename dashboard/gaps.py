@@ -19,7 +19,7 @@ from content.analyzer import MAX_QUERY_CHARS, question_key
 from content.editing import (
     Edit,
     EditError,
-    NumbersOnly,
+    EditRefused,
     apply_checked,
     labelled_question,
     sample_question,
@@ -120,10 +120,9 @@ def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 async def decide(request: web.Request) -> web.StreamResponse:
     try:
         answer = await _decide(request)
-    except NumbersOnly:  # refused: nothing written, nothing decided
-        answer = render(
-            request, "gap_refused.html", status=400, problems=[texts(request).number_only]
-        )
+    except EditRefused as refused:  # refused: nothing written, nothing decided
+        said = getattr(texts(request), refused.refusal.value).format(**refused.values)
+        answer = render(request, "gap_refused.html", status=400, problems=[said])
     except EditError as problem:  # refused: nothing written, nothing decided
         answer = render(request, "gap_refused.html", status=400, problems=problem.problems)
     request.config_dict[KEPT_KEY].drop()  # the list changes with any decision

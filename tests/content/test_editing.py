@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from content.editing import EditError, apply_checked, labelled_question, sample_question, synonym
+from content.editing import (
+    EditError,
+    EditRefused,
+    Refusal,
+    apply_checked,
+    labelled_question,
+    sample_question,
+    synonym,
+)
 from content.learnt import NONE
-from content.loader import load_library
+from content.loader import Library, load_library
 from tests.content.content_copy import copy_content
 
 
@@ -71,3 +79,13 @@ def test_a_labelled_question_starts_the_file_where_there_is_none(tmp_path: Path)
     assert library.asked == [('广场舞"太吵"\\了', NONE)]
     with pytest.raises(EditError):
         labelled_question(" \n ", NONE)
+
+
+def test_every_refusal_is_worded_in_the_text_catalogue(library: Library) -> None:
+    """The dashboard words a refusal with dashboard.<refusal>, formatted with its values."""
+    with pytest.raises(EditRefused) as refused:
+        sample_question("unpaid-wages", "工资" * 40)
+    assert refused.value.refusal is Refusal.QUESTION_TOO_LONG
+    texts = library.ui.dashboard
+    assert "60" in getattr(texts, refused.value.refusal.value).format(**refused.value.values)
+    assert all(getattr(texts, refusal.value) for refusal in Refusal)
