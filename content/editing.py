@@ -1,7 +1,7 @@
 """Small edits of the content folder made from the dashboard: a resident's question added to a
 card as a sample question (`aliases`), a word added to a synonym group (`lexicon.yaml`), or a
 question labelled with the card it wants, or none, for the search to learn from
-(`asked-questions.jsonl`).
+(`asked-questions.jsonl`); and each of them taken back out again (an undone decision).
 
 An edit is made first on a copy of the folder and checked exactly as `pufa content check`
 does (`collect`); only an edit that passes is written, atomically, to the real folder. The
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+import yaml
+
 from content.asked import ASKED_FILE, ASKED_QUESTION_CHARS
 from content.loader import Library, collect
 from content.privacy import mask_personal_numbers
@@ -25,6 +27,8 @@ MAX_QUESTION_CHARS = 60
 MAX_WORD_CHARS = 12
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _FLOW_LIST = re.compile(r"^(?P<head>\s*(?:-\s*)?(?:aliases:\s*)?)\[(?P<items>.*)\]\s*$")
+# One item of a flow list: double-quoted (with escapes), single-quoted ('' for '), or plain.
+_FLOW_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^,\s][^,]*')
 
 
 class Refusal(Enum):
@@ -69,6 +73,7 @@ class Edit:
     change: Callable[[str], str]  # the file's new text from its old text; raises EditError
     summary: str  # for the audit log
     creates: bool = False  # a missing file is started empty instead of refused
+    added: tuple[str, ...] = ()  # the values written, as the edit that withdraws them takes them
 
 
 def _quoted(text: str) -> str:
@@ -83,6 +88,35 @@ def _append(line: str, value: str) -> str:
         raise EditRefused(Refusal.UNEXPECTED_FORMAT)
     items = match["items"].strip()
     return f"{match['head']}[{items + ', ' if items else ''}{_quoted(value)}]"
+
+
+def _items(line: str) -> tuple[str, list[str]] | None:
+    """A YAML flow list line's head and its items as written (quotes kept); None if the
+    line is not one."""
+    match = _FLOW_LIST.match(line)
+    if match is None:
+        return None
+    return match["head"], [item.strip() for item in _FLOW_ITEM.findall(match["items"])]
+
+
+def _value(item: str) -> object:
+    try:
+        return yaml.safe_load(item)
+    except yaml.YAMLError:
+        return item
+
+
+def _without(line: str, value: str) -> str | None:
+    """The flow list `line` with `value` taken out (the first item that reads as it); None
+    when it holds no such item."""
+    found = _items(line)
+    if found is None:
+        return None
+    head, items = found
+    for i, item in enumerate(items):
+        if _value(item) == value:
+            return f"{head}[{', '.join(items[:i] + items[i + 1 :])}]"
+    return None
 
 
 def _clean(text: str, limit: int, empty: Refusal, too_long: Refusal) -> str:
@@ -103,20 +137,62 @@ def _masked(question: str) -> str:
     return masked
 
 
+def _front_matter(lines: list[str]) -> range:
+    """The indexes of a card file's front matter lines (between its first two `---`)."""
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    return range(1, end)
+
+
 def sample_question(card_id: str, question: str) -> Edit:
     question = _clean(_masked(question), MAX_QUESTION_CHARS, *_QUESTION)
 
     def change(text: str) -> str:
         lines = text.split("\n")
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-        for i, line in enumerate(lines[1:end], 1):
-            if line.startswith("aliases:"):
-                lines[i] = _append(line, question)
+        front = _front_matter(lines)
+        for i in front:
+            if lines[i].startswith("aliases:"):
+                lines[i] = _append(lines[i], question)
                 return "\n".join(lines)
-        lines.insert(end, f"aliases: [{_quoted(question)}]")
+        lines.insert(front.stop, f"aliases: [{_quoted(question)}]")
         return "\n".join(lines)
 
-    return Edit(f"cards/{card_id}.md", change, f"sample question for {card_id}: {question}")
+    return Edit(
+        f"cards/{card_id}.md",
+        change,
+        f"sample question for {card_id}: {question}",
+        added=(question,),
+    )
+
+
+def withdrawn_sample_question(card_id: str, question: str) -> Edit:
+    """`question` taken out of the card's sample questions (the file is left as it is when
+    they no longer hold it)."""
+
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        for i in _front_matter(lines):
+            if lines[i].startswith("aliases:") and (kept := _without(lines[i], question)):
+                lines[i] = kept
+        return "\n".join(lines)
+
+    return Edit(
+        f"cards/{card_id}.md", change, f"sample question withdrawn from {card_id}: {question}"
+    )
+
+
+def _synonym_groups(lines: list[str]) -> range:
+    """The indexes of the group lines under `synonyms:`."""
+    if "synonyms:" not in lines:
+        raise EditRefused(Refusal.NO_SYNONYMS)
+    start = end = lines.index("synonyms:") + 1
+    while end < len(lines) and lines[end].startswith("  - "):
+        end += 1
+    return range(start, end)
+
+
+def _group_words(line: str) -> list[object]:
+    found = _items(line)
+    return [_value(item) for item in found[1]] if found else []
 
 
 def synonym(word: str, same_as: str) -> Edit:
@@ -127,22 +203,33 @@ def synonym(word: str, same_as: str) -> Edit:
 
     def change(text: str) -> str:
         lines = text.split("\n")
-        start = lines.index("synonyms:") if "synonyms:" in lines else -1
-        if start < 0:
-            raise EditRefused(Refusal.NO_SYNONYMS)
-        end = start + 1
-        while end < len(lines) and lines[end].startswith("  - "):
-            end += 1
-        for i in range(start + 1, end):
-            group = _FLOW_LIST.match(lines[i])
-            words = [w.strip().strip("\"'") for w in group["items"].split(",")] if group else []
-            if same_as in words:
+        groups = _synonym_groups(lines)
+        for i in groups:
+            if same_as in _group_words(lines[i]):
                 lines[i] = _append(lines[i], word)
                 return "\n".join(lines)
-        lines.insert(end, f"  - [{_quoted(same_as)}, {_quoted(word)}]")
+        lines.insert(groups.stop, f"  - [{_quoted(same_as)}, {_quoted(word)}]")
         return "\n".join(lines)
 
-    return Edit("lexicon.yaml", change, f"synonym {word} = {same_as}")
+    return Edit("lexicon.yaml", change, f"synonym {word} = {same_as}", added=(word, same_as))
+
+
+def withdrawn_synonym(word: str, same_as: str) -> Edit:
+    """`word` taken out of the group holding it and `same_as`; a group left with one word
+    goes (the file is left as it is when no group holds both)."""
+
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        for i in _synonym_groups(lines):
+            if same_as in _group_words(lines[i]) and (kept := _without(lines[i], word)):
+                if len(_group_words(kept)) < 2:
+                    del lines[i]
+                else:
+                    lines[i] = kept
+                break
+        return "\n".join(lines)
+
+    return Edit("lexicon.yaml", change, f"synonym withdrawn: {word} = {same_as}")
 
 
 def labelled_question(question: str, expected: str) -> Edit:
@@ -157,7 +244,28 @@ def labelled_question(question: str, expected: str) -> Edit:
             text += "\n"
         return f"{text}{line}\n"
 
-    return Edit(ASKED_FILE, change, f"labelled {expected}: {question}", creates=True)
+    return Edit(
+        ASKED_FILE, change, f"labelled {expected}: {question}", creates=True, added=(question,)
+    )
+
+
+def unlabelled_question(question: str) -> Edit:
+    """The dashboard's labels of `question` taken out of the labelled questions (those of the
+    content's authors stay); the search then answers it as it did before."""
+
+    def taught_here(line: str) -> bool:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            return False
+        return (
+            isinstance(row, dict) and row.get("note") == "dashboard" and row.get("q") == question
+        )
+
+    def change(text: str) -> str:
+        return "".join(line for line in text.splitlines(keepends=True) if not taught_here(line))
+
+    return Edit(ASKED_FILE, change, f"label withdrawn: {question}")
 
 
 def apply_checked(content_dir: Path, edit: Edit) -> Library:

@@ -47,6 +47,7 @@ class DashboardTexts(Texts):
     pick_question: str
     pick_keyword: str
     unknown_action: str
+    gap_not_decided: str
     pick_file: str
     file_too_big: str
     this_month: str

@@ -15,6 +15,7 @@ from dashboard import (
     auth,
     broadcasts,
     directory,
+    gap_decisions,
     gaps,
     overview,
     reports,
@@ -68,6 +69,8 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_post("/broadcasts/{broadcast_id}/mute", broadcasts.mute)
     board.router.add_get("/gaps", gaps.gaps_page)
     board.router.add_post("/gaps", gaps.decide)
+    board.router.add_get("/gaps/decided", gap_decisions.decisions_page)
+    board.router.add_post("/gaps/undo", gap_decisions.undo)
     board.router.add_get("/directory", directory.directory_page)
     board.router.add_post("/directory", directory.import_csv)
     board.router.add_get("/audit", audit_log.audit_page)

@@ -4,9 +4,10 @@ the bot the question's card (a labelled question the search learns from), adds t
 a card as a sample question or a word as a synonym, marks it out of scope (learnt as a question
 no card is for) or ignores it. Every edit is checked like `pufa content check`, written to the
 content folder, and the running bot's search index swapped without a restart; the question
-leaves the list for good."""
+leaves the list until the decision is undone (`dashboard.gap_decisions`)."""
 
 import asyncio
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -112,19 +113,24 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _field(form: MultiDictProxy[Any], name: str, limit: int) -> str:
+def field_of(form: MultiDictProxy[Any], name: str, limit: int) -> str:
     value = form.get(name, "")
     return value[:limit] if isinstance(value, str) else ""
+
+
+def refused(request: web.Request, problem: EditError) -> web.Response:
+    """The page for an edit refused before anything was written or decided."""
+    if isinstance(problem, EditRefused):
+        said = getattr(texts(request), problem.refusal.value).format(**problem.values)
+        return render(request, "gap_refused.html", status=400, problems=[said])
+    return render(request, "gap_refused.html", status=400, problems=problem.problems)
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
     try:
         answer = await _decide(request)
-    except EditRefused as refused:  # refused: nothing written, nothing decided
-        said = getattr(texts(request), refused.refusal.value).format(**refused.values)
-        answer = render(request, "gap_refused.html", status=400, problems=[said])
-    except EditError as problem:  # refused: nothing written, nothing decided
-        answer = render(request, "gap_refused.html", status=400, problems=problem.problems)
+    except EditError as problem:
+        answer = refused(request, problem)
     request.config_dict[KEPT_KEY].drop()  # the list changes with any decision
     return answer
 
@@ -132,8 +138,8 @@ async def decide(request: web.Request) -> web.StreamResponse:
 async def _decide(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     form = await request.post()
-    question = _field(form, "question", MAX_QUERY_CHARS)
-    action = _field(form, "action", 16)
+    question = field_of(form, "question", MAX_QUERY_CHARS)
+    action = field_of(form, "action", 16)
     key = question_key(question)
     if not key:
         return notice(request, texts(request).pick_question, 400)
@@ -144,37 +150,48 @@ async def _decide(request: web.Request) -> web.StreamResponse:
         if bot.dashboard.content_dir is None:
             await _decided(request, key, GapDecision.OUT_OF_SCOPE)
             return _back(GapDecision.OUT_OF_SCOPE.value)
-        return await _answer(request, key, labelled_question(question, NONE), None, "none_learnt")
-    card_id = _field(form, "card_id", 64)
+        edit = labelled_question(question, NONE)
+        return await _answer(request, key, edit, GapDecision.OUT_OF_SCOPE, None, "none_learnt")
+    card_id = field_of(form, "card_id", 64)
     if card_id not in bot.library.cards:
         return notice(request, texts(request).pick_card, 400)
     if action == "learn":
-        return await _answer(request, key, labelled_question(question, card_id), card_id, "learnt")
+        edit = labelled_question(question, card_id)
+        return await _answer(request, key, edit, GapDecision.LEARNT, card_id, "learnt")
     if action == "sample":
-        return await _answer(request, key, sample_question(card_id, question), card_id, "answered")
+        edit = sample_question(card_id, question)
+        return await _answer(request, key, edit, GapDecision.SAMPLE, card_id, "answered")
     if action != "synonym":
         return notice(request, texts(request).unknown_action, 400)
-    same_as = _field(form, "same_as", 20)
+    same_as = field_of(form, "same_as", 20)
     if same_as not in bot.library.cards[card_id].keywords:
         return notice(request, texts(request).pick_keyword, 400)
-    return await _answer(
-        request, key, synonym(_field(form, "word", 20), same_as), card_id, "answered"
-    )
+    edit = synonym(field_of(form, "word", 20), same_as)
+    return await _answer(request, key, edit, GapDecision.SYNONYM, card_id, "answered")
 
 
 async def _answer(
-    request: web.Request, key: str, edit: Edit, card_id: str | None, done: str
+    request: web.Request,
+    key: str,
+    edit: Edit,
+    decision: GapDecision,
+    card_id: str | None,
+    done: str,
 ) -> web.StreamResponse:
-    """Makes the content edit, then takes the question off the list: answered by
-    `card_id`, or out of scope when None."""
-    answers = await _edit_content(request, services(request), edit, count=card_id is not None)
-    decision = GapDecision.OUT_OF_SCOPE if card_id is None else GapDecision.ANSWERED
-    await _decided(request, key, decision, card_id)
+    """Makes the content edit, then takes the question off the list, recording what the edit
+    added (for an undo): answered by `card_id`, or out of scope when None."""
+    answers = await edit_content(request, services(request), edit, count=card_id is not None)
+    added = json.dumps(list(edit.added), ensure_ascii=False)
+    await _decided(request, key, decision, card_id, added)
     return _back(done, answers)
 
 
 async def _decided(
-    request: web.Request, key: str, decision: GapDecision, card_id: str | None = None
+    request: web.Request,
+    key: str,
+    decision: GapDecision,
+    card_id: str | None = None,
+    added: str | None = None,
 ) -> None:
     bot = services(request)
     async with bot.db.session() as session:
@@ -185,12 +202,13 @@ async def _decided(
             card_id=card_id,
             by=user(request).telegram_id,
             now=bot.now(),
+            added=added,
         )
-    if decision != GapDecision.ANSWERED:  # an answer is audited as its content edit
+    if card_id is None:  # an answer is audited as its content edit
         await audit(request, f"gap.{decision.value}", mask_personal_numbers(key)[:200])
 
 
-async def _edit_content(
+async def edit_content(
     request: web.Request, bot: Services, edit: Edit, *, count: bool = True
 ) -> int | None:
     """Writes the checked edit, swaps the bot's content and index, and (with `count`) says

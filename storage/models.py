@@ -650,12 +650,15 @@ class DashboardSession(SQLModel, table=True):
 class GapDecision(StrEnum):
     IGNORED = "ignored"
     OUT_OF_SCOPE = "out_of_scope"
-    ANSWERED = "answered"  # added to a card as a sample question or a synonym
+    LEARNT = "learnt"  # labelled with its card for the search to learn
+    SAMPLE = "sample"  # added to a card as a sample question
+    SYNONYM = "synonym"  # one of its words added as a synonym of a card's keyword
+    ANSWERED = "answered"  # before migration 0014: a sample question, synonym or label
 
 
 class ContentGap(SQLModel, table=True):
-    """What a coordinator decided about an unanswered question (by its normalised text):
-    a decided question leaves the content-gaps list for good."""
+    """What a coordinator decided about an unanswered question (by its normalised text): a
+    decided question leaves the content-gaps list until the decision is undone."""
 
     __tablename__ = "content_gap"
 
@@ -664,3 +667,6 @@ class ContentGap(SQLModel, table=True):
     card_id: str | None = Field(default=None, max_length=64)
     decided_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     decided_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # What the decision wrote into the content (a JSON list: the question, or the word and the
+    # keyword it means), so that undoing it can take exactly that back out.
+    added: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -193,13 +193,32 @@ async def decide_gap(
     card_id: str | None,
     by: int | None,
     now: datetime,
+    added: str | None = None,
 ) -> None:
-    """Records a coordinator's decision about an unanswered question (its normalised text);
-    the latest decision stands."""
+    """Records a coordinator's decision about an unanswered question (its normalised text)
+    and what it `added` to the content; the latest decision stands."""
     key = question[:GAP_KEY_CHARS]
     row = await session.get(ContentGap, key) or ContentGap(question=key, decision=decision.value)
     row.decision, row.card_id, row.decided_by, row.decided_at = decision.value, card_id, by, now
+    row.added = added
     session.add(row)
+
+
+async def decisions(
+    *, session: AsyncSession, offset: int, limit: int
+) -> tuple[list[ContentGap], int]:
+    """One page of the decisions, newest first, and how many there are."""
+    query = select(ContentGap).order_by(
+        col(ContentGap.decided_at).desc(), col(ContentGap.question)
+    )
+    rows = (await session.exec(query.offset(offset).limit(limit))).all()
+    total = (await session.exec(select(func.count()).select_from(ContentGap))).one()
+    return list(rows), total
+
+
+async def decision(*, session: AsyncSession, question: str) -> ContentGap | None:
+    """The decision about a normalised question (cut to GAP_KEY_CHARS like its key)."""
+    return await session.get(ContentGap, question[:GAP_KEY_CHARS])
 
 
 async def decided_gaps(*, session: AsyncSession) -> set[str]:

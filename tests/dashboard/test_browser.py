@@ -24,7 +24,10 @@ from tests.e2e.conftest import ADMIN_ID
 pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "pc": (1366, 900)}
-PAGES = ("", "satisfaction", "reports", "volunteers", "broadcasts", "gaps", "directory", "audit")
+PAGES = (
+    *("", "satisfaction", "reports", "volunteers", "broadcasts"),
+    *("gaps", "gaps/decided", "directory", "audit"),
+)
 QUESTION = "共享单车押金退不回来找谁"
 CARD = "consumer-rights"
 RESIDENT, PROMOTED = 7_400_001, 7_400_002
@@ -123,6 +126,13 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     reply = await harness.ask(resident, QUESTION)
     assert harness.services.library.cards[CARD].title in (reply.text or "")
 
+    # and undo it: the sample question leaves the card, the bot answers as before
+    await page.click("#decided-link")
+    await page.locator("#decisions tr", has_text=QUESTION).locator("button").click()
+    await page.wait_for_selector("#done")
+    reply = await harness.ask(resident, QUESTION)
+    assert harness.services.library.cards[CARD].title not in (reply.text or "")
+
     await screenshots(page, board)
 
 
@@ -132,7 +142,7 @@ async def screenshots(page: Page, board: Board) -> None:
         await page.set_viewport_size({"width": width, "height": height})
         for name in PAGES:
             await page.goto(f"{board.base}/dashboard/{name}")
-            path = SCREENSHOTS / f"{name or 'overview'}-{size}.png"
+            path = SCREENSHOTS / f"{name.replace('/', '-') or 'overview'}-{size}.png"
             await page.screenshot(path=str(path), full_page=True)
             assert path.stat().st_size > 1000
 

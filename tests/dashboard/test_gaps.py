@@ -208,3 +208,103 @@ async def test_taught_questions_with_numbers_long_ones_and_second_thoughts(
     async with client.post(f"{board.base}/dashboard/gaps", data=second) as response:
         assert "机器人已记下" in await response.text()
     assert consumer not in await _ask(board, with_phone)
+
+
+async def test_every_decision_can_be_undone_and_takes_back_what_it_wrote(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A coordinator who decided wrongly undoes it on the decided page: the question is back on
+    the list, the content files are byte for byte as before the decision, and the bot answers
+    as it did. Undoing twice, or a question never decided, is refused and changes nothing."""
+    board = editable_board
+    services = board.harness.services
+    content = services.dashboard.content_dir
+    assert content is not None
+    files = [content / "asked-questions.jsonl", content / "lexicon.yaml"]
+    files.append(content / "cards" / f"{CARD}.md")
+    before = [path.read_bytes() for path in files]
+    taught, outside, sample, ignored = (
+        "宠物店卖的狗三天就死了",
+        "广场舞音响买多大的",
+        QUESTION,
+        "随便问问天气怎么样",
+    )
+    title = services.library.cards[CARD].title
+    answered_before = title in await _ask(board, taught)
+    for question in (outside, sample, ignored, "押金不退"):
+        await _ask(board, question)
+    await services.question_log.flush()
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    keyword = services.library.cards[CARD].keywords[0]
+    for form in (
+        {"question": taught, "card_id": CARD, "action": "learn"},
+        {"question": outside, "card_id": "", "action": "out_of_scope"},
+        {"question": sample, "card_id": CARD, "action": "sample"},
+        {"question": ignored, "action": "ignore"},
+        {"question": "押金不退", "card_id": CARD, "action": "synonym"}
+        | {"word": "押金不退", "same_as": keyword},
+    ):
+        async with client.post(f"{board.base}/dashboard/gaps", data=form | {"csrf": csrf}) as r:
+            assert r.status == 200, await r.text()
+    assert title in await _ask(board, taught + "？")
+    assert [path.read_bytes() for path in files] != before
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert 'id="decided-link"' in page
+    assert not any(f"<h2>{q}" in page for q in (taught, outside, sample, ignored))
+    async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
+        page = await response.text()
+    for shown in (taught, outside, sample, "同义词：押金不退", "忽略", "不属于普法范围"):
+        assert shown in page
+    keys = re.findall(r'name="question" value="([^"]+)"', page)
+    assert len(keys) == 5
+    for key in keys:
+        form = {"csrf": csrf, "question": key}
+        async with client.post(f"{board.base}/dashboard/gaps/undo", data=form) as response:
+            assert response.status == 200 and 'id="done"' in await response.text()
+    assert [path.read_bytes() for path in files] == before  # all taken back, nothing else
+    assert (title in await _ask(board, taught + "？")) == answered_before
+    assert not any({"押金不退", keyword} <= set(g) for g in services.library.lexicon.synonyms)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert all(f"<h2>{q}" in page for q in (taught, outside, sample, ignored))
+    async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
+        assert "还没有处理过的问题" in await response.text()
+    for forged in (keys[0], "从来没处理过的问题", "", "x" * 5000):
+        form = {"csrf": csrf, "question": forged}
+        async with client.post(f"{board.base}/dashboard/gaps/undo", data=form) as response:
+            assert response.status == 404 and "没有处理记录" in await response.text()
+    assert [path.read_bytes() for path in files] == before
+    async with client.get(f"{board.base}/dashboard/audit") as response:
+        assert "撤销对未答问题的处理" in await response.text()
+
+
+async def test_undo_is_refused_whole_when_the_content_cannot_change(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """With the content folder gone the label cannot be taken back: the undo is refused, the
+    decision stays, and the question stays off the list."""
+    board = editable_board
+    services = board.harness.services
+    content = services.dashboard.content_dir
+    assert content is not None
+    question = "宠物店卖的狗三天就死了"
+    await _ask(board, question)
+    await services.question_log.flush()
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    learn = {"csrf": csrf, "question": question, "card_id": CARD, "action": "learn"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=learn) as response:
+        assert response.status == 200
+    content.rename(content.with_name("moved-away"))
+    undo = {"csrf": csrf, "question": question}
+    async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
+        assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()
+    async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
+        assert question in await response.text()
+    content.with_name("moved-away").rename(content)
+    async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
+        assert response.status == 200
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        assert f"<h2>{question}" in await response.text()

@@ -1,0 +1,99 @@
+"""Decisions about unanswered questions, newest first, each with an undo: the question comes
+back to the content-gaps list, and what the decision wrote into the content (a label the
+search learnt from, a sample question, a synonym) is taken back out, checked like
+`pufa content check`, with the running bot's index swapped at once. A decision recorded before
+that was kept (migration 0014) only comes back to the list; its content stays."""
+
+import json
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from content.editing import (
+    Edit,
+    EditError,
+    unlabelled_question,
+    withdrawn_sample_question,
+    withdrawn_synonym,
+)
+from content.privacy import mask_personal_numbers
+from dashboard.common import audit, notice, page_of, render, see_other, services, texts
+from dashboard.gaps import KEPT_KEY, edit_content, field_of, refused
+from storage.models import ContentGap, GapDecision
+from storage.questions import GAP_KEY_CHARS, decision, decisions
+
+DECISIONS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Decided:
+    row: ContentGap
+    shown: str  # the question as written into the content, else its normalised key
+    card_title: str  # "" without a card; the id of a card that is gone
+    added: list[str]
+
+
+def _added(row: ContentGap) -> list[str]:
+    values = json.loads(row.added) if row.added else []
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def _withdrawal(row: ContentGap) -> Edit | None:
+    """The content edit that takes back what the decision wrote; None when it wrote nothing
+    (or nothing was kept of it)."""
+    match row.decision, _added(row):
+        case GapDecision.LEARNT | GapDecision.OUT_OF_SCOPE, [question]:
+            return unlabelled_question(question)
+        case GapDecision.SAMPLE, [question] if row.card_id:
+            return withdrawn_sample_question(row.card_id, question)
+        case GapDecision.SYNONYM, [word, same_as]:
+            return withdrawn_synonym(word, same_as)
+    return None
+
+
+async def decisions_page(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    page = page_of(request)
+    async with bot.db.session() as session:
+        rows, total = await decisions(
+            session=session,
+            offset=(page.number - 1) * DECISIONS_PER_PAGE,
+            limit=DECISIONS_PER_PAGE,
+        )
+    shown = []
+    for row in rows:
+        added = _added(row)
+        card = bot.library.cards.get(row.card_id or "")
+        title = card.title if card else row.card_id or ""
+        question = added[0] if added and row.decision != GapDecision.SYNONYM else row.question
+        shown.append(Decided(row, question, title, added))
+    return render(
+        request,
+        "gap_decisions.html",
+        decided=shown,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // DECISIONS_PER_PAGE)),
+        query={},
+        tz=bot.tz,
+        done=request.query.get("done", ""),
+    )
+
+
+async def undo(request: web.Request) -> web.StreamResponse:
+    bot = services(request)
+    key = field_of(await request.post(), "question", GAP_KEY_CHARS)
+    try:
+        async with bot.db.session() as session:  # the decision goes only if its edit went
+            found = await decision(session=session, question=key)
+            if found is None:
+                return notice(request, texts(request).gap_not_decided, 404)
+            withdrawal = _withdrawal(found)
+            if withdrawal is not None:
+                await edit_content(request, bot, withdrawal, count=False)
+            await session.delete(found)
+    except EditError as problem:
+        return refused(request, problem)
+    request.config_dict[KEPT_KEY].drop()  # the question is back on the list
+    await audit(request, "gap.undone", mask_personal_numbers(key)[:200], found.decision)
+    return see_other("/dashboard/gaps/decided?done=undone")

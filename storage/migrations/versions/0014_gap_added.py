@@ -1,0 +1,26 @@
+"""A coordinator's decision about an unanswered question records what it wrote into the content
+(the labelled question, the sample question, or the synonym), so that the dashboard can undo
+it exactly. Decisions made before this have nothing recorded: undoing one puts the question
+back on the list and leaves the content as it is.
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("content_gap") as batch:
+        batch.add_column(sa.Column("added", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("content_gap", recreate="never") as batch:
+        batch.drop_column("added")
