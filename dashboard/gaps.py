@@ -34,7 +34,13 @@ from dashboard.common import audit, notice, page_of, render, see_other, services
 from dashboard.kept import Kept
 from handlers.kit.context import Services
 from storage.models import GapDecision
-from storage.questions import GAP_KEY_CHARS, decide_gap, decided_gaps, unanswered
+from storage.questions import (
+    GAP_KEY_CHARS,
+    chosen_cards,
+    decide_gap,
+    decided_gaps,
+    unanswered,
+)
 
 RECENT = timedelta(days=90)
 MAX_GROUPS = 2000  # distinct questions read per page view (most frequent first)
@@ -51,6 +57,8 @@ class Gap:
     closest: list[Candidate] = field(default_factory=list)
     answered_now: bool = False
     searched_with: SearchIndex | None = None  # the index `closest` comes from
+    texts: list[str] = field(default_factory=list)  # as logged, the group's wordings
+    chosen: list[tuple[str, int]] = field(default_factory=list)  # residents' own, most first
 
 
 # The grouped list; dropped at once when a coordinator decides about a question here.
@@ -77,6 +85,7 @@ async def gaps(bot: Services, card_id: str | None = None) -> list[Gap]:
         if not key or key[:GAP_KEY_CHARS] in decided:
             continue
         gap = grouped.setdefault(key, Gap(key, row.text, 0, row.last_asked))
+        gap.texts.append(row.text)
         gap.times += row.times
         gap.last_asked = max(gap.last_asked, row.last_asked)
     return sorted(grouped.values(), key=lambda g: g.last_asked, reverse=True)
@@ -89,6 +98,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
     card = bot.library.cards.get(request.query.get("card", ""))
     found = await gaps(bot, card.id) if card else await kept_gaps(request)
     shown = found[page.offset : page.offset + GAPS_PER_PAGE]
+    await _with_choices(bot, shown)
     for gap in shown:  # with the index in use now (an edit may have just changed it)
         if gap.searched_with is not bot.index:
             result = bot.index.search(gap.shown, limit=3)
@@ -107,10 +117,29 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         query={"card": card.id} if card else {},
         cards=cards,
         keywords={card.id: card.keywords for card in cards},
+        titles={card.id: card.title for card in cards},
         tz=bot.tz,
         done=request.query.get("done", ""),
         answers=request.query.get("answers", ""),
     )
+
+
+async def _with_choices(bot: Services, shown: list[Gap]) -> None:
+    """The cards the askers of these questions chose themselves from those offered (cards
+    that are gone left out), most chosen first: read at each view, for one page."""
+    async with bot.db.session() as session:
+        chosen = await chosen_cards(
+            session=session,
+            texts=[text for gap in shown for text in gap.texts],
+            since=bot.now() - RECENT,
+        )
+    for gap in shown:
+        times: dict[str, int] = {}
+        for text in gap.texts:
+            for card_id, count in chosen.get(text, {}).items():
+                if card_id in bot.library.cards:
+                    times[card_id] = times.get(card_id, 0) + count
+        gap.chosen = sorted(times.items(), key=lambda item: (-item[1], item[0]))
 
 
 def field_of(form: MultiDictProxy[Any], name: str, limit: int) -> str:

@@ -88,6 +88,8 @@ class QuestionLog(SQLModel, table=True):
     ambiguous: bool = False
     feedback: str | None = Field(default=None, max_length=16)
     asked_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    # The card the asker then chose from those offered (the latest, if several).
+    chosen_card_id: str | None = Field(default=None, max_length=64)
 
 
 class ServicePoint(SQLModel, table=True):

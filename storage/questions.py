@@ -71,6 +71,19 @@ async def mark_unsolved(*, session: AsyncSession, ref: str, telegram_id: int) ->
     return True
 
 
+async def record_choice(
+    *, session: AsyncSession, ref: str, telegram_id: int, card_id: str
+) -> bool:
+    """Records the card the asker chose from those offered under their question (the latest
+    choice counts); False when there is no such question of this person's."""
+    row = await question_by_ref(session=session, ref=ref)
+    if row is None or row.telegram_id != telegram_id:
+        return False
+    row.chosen_card_id = card_id
+    session.add(row)
+    return True
+
+
 async def unsolved_before(*, session: AsyncSession, ref: str) -> bool:
     """Whether the question its asker asked just before this one was marked 没解决 too (the
     log is written in the order the answers were sent, so ids follow it)."""
@@ -112,6 +125,26 @@ async def unanswered(
     )
     rows = (await session.exec(query)).all()
     return [UnansweredQuestion(text, times, last) for text, times, last in rows]
+
+
+async def chosen_cards(
+    *, session: AsyncSession, texts: Iterable[str], since: datetime
+) -> dict[str, dict[str, int]]:
+    """For each of these logged question texts, the cards its askers chose from those offered
+    since `since`, and how often."""
+    query = (
+        select(QuestionLog.text, QuestionLog.chosen_card_id, func.count())
+        .where(
+            col(QuestionLog.text).in_(list(texts)),
+            col(QuestionLog.chosen_card_id).is_not(None),
+            col(QuestionLog.asked_at) >= since,
+        )
+        .group_by(col(QuestionLog.text), col(QuestionLog.chosen_card_id))
+    )
+    chosen: dict[str, dict[str, int]] = {}
+    for text, card_id, times in (await session.exec(query)).all():
+        chosen.setdefault(text, {})[card_id or ""] = times
+    return chosen
 
 
 @dataclass(frozen=True)

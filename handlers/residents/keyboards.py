@@ -96,12 +96,15 @@ def choices_keyboard(
     cases: list[Candidate] | None = None,
     *,
     category: str = "",
+    asked: str = "",
 ) -> InlineKeyboardMarkup:
     """Cards (and cases) to choose from, the topics, 留言给工作人员 (with the field, when
     known); for the fallback (`fallback_ref`: its logged question), whether the help it
-    suggested was useful."""
+    suggested was useful. The cards' buttons carry the `asked` question's reference, so the
+    asker's choice is recorded."""
+    refs = (asked,) if asked else ()
     rows = [
-        [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id))]
+        [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id, *refs))]
         for c in candidates
     ]
     rows += case_rows(cases or [], ui)

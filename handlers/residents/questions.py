@@ -1,5 +1,6 @@
 """Residents' questions: answered with the best card (domain.answers), logged, with feedback."""
 
+import logging
 import re
 
 from telegram import Update
@@ -10,9 +11,11 @@ from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents.keyboards import card_keyboard, choices_keyboard, leave_first_keyboard
-from storage.questions import asked_card, mark_unsolved, unsolved_before
+from storage.db import unavailable
+from storage.questions import asked_card, mark_unsolved, record_choice, unsolved_before
 
 REF = re.compile(r"[0-9a-f]{12}")  # a logged question's reference (domain.answers.log_entry)
+log = logging.getLogger(__name__)
 
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
@@ -43,7 +46,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         shown = result.choices if result.matched else result.suggestions
         field = clear_category(result, services.library.cards) or ""
         fallback = "" if result.matched else entry.ref
-        markup = choices_keyboard(shown, ui, fallback, cases, category=field)
+        markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
     await reply_html(update, answer_html(found, services.library), markup)
 
 
@@ -81,14 +84,33 @@ async def on_ask_command(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_card_button(update: Update, ctx: PufaContext) -> None:
+    """A card's button; one offered under a question (a suggestion or a choice) also carries
+    the question's reference, and the asker's choice is recorded for the content-gaps page."""
     parsed = parse(update.callback_query.data if update.callback_query else None)
     library = ctx.services.library
-    card = library.cards.get(parsed.args[0]) if parsed and len(parsed.args) == 1 else None
+    args = parsed.args if parsed and len(parsed.args) in (1, 2) else ("",)
+    card = library.cards.get(args[0])
     if card is None:
         await acknowledge(update, ctx.services.ui.card_not_found, alert=True)
         return
     await acknowledge(update)
     await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
+    user = update.effective_user
+    if len(args) == 2 and REF.fullmatch(args[1]) and user is not None:
+        await _record_choice(ctx, args[1], user.id, card.id)
+
+
+async def _record_choice(ctx: PufaContext, ref: str, telegram_id: int, card_id: str) -> None:
+    """Only the asker's own choice counts. The card is already shown: with the database
+    unreachable the choice is let go (it only helps coordinators label questions)."""
+    try:
+        await ctx.services.question_log.flush()  # the question may still be waiting
+        async with ctx.services.db.session() as session:
+            await record_choice(session=session, ref=ref, telegram_id=telegram_id, card_id=card_id)
+    except Exception as error:
+        if not unavailable(error):
+            raise
+        log.warning("a card choice was not recorded: the database is unreachable")
 
 
 async def on_unsolved(update: Update, ctx: PufaContext) -> None:

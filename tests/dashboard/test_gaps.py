@@ -308,3 +308,39 @@ async def test_undo_is_refused_whole_when_the_content_cannot_change(
         assert response.status == 200
     async with client.get(f"{board.base}/dashboard/gaps") as response:
         assert f"<h2>{question}" in await response.text()
+
+
+async def test_the_card_a_resident_chose_is_offered_first(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Under a fallback the bot suggests cards; the one the asker opens is recorded with their
+    question (only the asker's own press counts) and shown on the gaps page, chosen in advance,
+    so that a coordinator labels the question with one click."""
+    board = editable_board
+    harness, services = board.harness, board.harness.services
+    resident, other = harness.api.user(RESIDENT), harness.api.user(RESIDENT + 1)
+    reply = await harness.ask(resident, QUESTION)
+    suggested = [b["callback_data"] for row in reply.buttons() for b in row if "callback_data" in b]
+    picked = services.index.search(QUESTION).suggestions[-1]
+    [data] = [d for d in suggested if d.startswith(f"1:c:{picked.card_id}:")]
+    shown = await harness.tap(resident, reply, picked.title)
+    assert picked.title in (shown.text or "")
+    first = services.index.search(QUESTION).suggestions[0]
+    forged = data.replace(f":{picked.card_id}:", f":{first.card_id}:")
+    await harness.press(other, reply, forged)  # someone else's question: not theirs to label
+    await harness.press(resident, reply, data[:-1] + "g")  # a malformed reference
+    await harness.press(resident, reply, "1:c:no-such-card:" + data.rsplit(":", 1)[1])
+    await harness.settle()
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    section = page.split(f"<h2>{QUESTION}", 1)[1].split("</section>", 1)[0]
+    chosen = re.search(r'<p class="chosen">(.*?)</p>', section)
+    assert chosen and chosen[1] == f"提问的居民自己点开了：<b>{picked.title}</b>（1 次）"
+    options = re.findall(r'<option value="([^"]+)"', section)
+    assert options[0] == picked.card_id
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    learn = {"csrf": csrf, "question": QUESTION, "card_id": options[0], "action": "learn"}
+    async with client.post(f"{board.base}/dashboard/gaps", data=learn) as response:
+        assert response.status == 200
+    assert picked.title in ((await harness.ask(resident, QUESTION)).text or "")
