@@ -22,8 +22,6 @@ from dashboard.gaps import KEPT_KEY, edit_content, field_of, refused
 from storage.models import ContentGap, GapDecision
 from storage.questions import GAP_KEY_CHARS, decision, decisions
 
-DECISIONS_PER_PAGE = 20
-
 
 @dataclass(frozen=True)
 class Decided:
@@ -55,11 +53,7 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
     async with bot.db.session() as session:
-        rows, total = await decisions(
-            session=session,
-            offset=(page.number - 1) * DECISIONS_PER_PAGE,
-            limit=DECISIONS_PER_PAGE,
-        )
+        rows, total = await decisions(session=session, offset=page.offset, limit=page.size)
     shown = []
     for row in rows:
         added = _added(row)
@@ -73,7 +67,7 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
         decided=shown,
         total=total,
         page=page,
-        pages=max(1, -(-total // DECISIONS_PER_PAGE)),
+        pages=page.pages(total),
         query={},
         tz=bot.tz,
         done=request.query.get("done", ""),

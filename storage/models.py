@@ -88,8 +88,9 @@ class QuestionLog(SQLModel, table=True):
     ambiguous: bool = False
     feedback: str | None = Field(default=None, max_length=16)
     asked_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
-    # The card the asker then chose from those offered (the latest, if several).
-    chosen_card_id: str | None = Field(default=None, max_length=64)
+    # The card the asker then chose from those offered (the latest, if several). Indexed: few
+    # questions have one, and the gaps page reads only those.
+    chosen_card_id: str | None = Field(default=None, max_length=64, index=True)
 
 
 class ServicePoint(SQLModel, table=True):

@@ -23,9 +23,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("added", sa.Text(), nullable=True))
     with op.batch_alter_table("question_log") as batch:
         batch.add_column(sa.Column("chosen_card_id", sa.String(64), nullable=True))
+    op.create_index("ix_question_log_chosen_card_id", "question_log", ["chosen_card_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_question_log_chosen_card_id", "question_log")
     with op.batch_alter_table("question_log", recreate="never") as batch:
         batch.drop_column("chosen_card_id")
     with op.batch_alter_table("content_gap", recreate="never") as batch:
