@@ -132,18 +132,17 @@ async def chosen_cards(
 ) -> dict[str, dict[str, int]]:
     """For each of these logged question texts, the cards its askers chose from those offered
     since `since`, and how often."""
-    query = (
-        select(QuestionLog.text, QuestionLog.chosen_card_id, func.count())
-        .where(
-            col(QuestionLog.text).in_(list(texts)),
-            col(QuestionLog.chosen_card_id).is_not(None),
-            col(QuestionLog.asked_at) >= since,
-        )
-        .group_by(col(QuestionLog.text), col(QuestionLog.chosen_card_id))
+    # Found by the index of choices (few questions have one): SQLite takes it for a range
+    # (> ''), not for IS NOT NULL; and the time is compared here, as a condition on asked_at
+    # would lead it to read months of questions by their time instead.
+    query = select(QuestionLog.text, QuestionLog.chosen_card_id, QuestionLog.asked_at).where(
+        col(QuestionLog.chosen_card_id) > "", col(QuestionLog.text).in_(list(texts))
     )
     chosen: dict[str, dict[str, int]] = {}
-    for text, card_id, times in (await session.exec(query)).all():
-        chosen.setdefault(text, {})[card_id or ""] = times
+    for text, card_id, asked_at in (await session.exec(query)).all():
+        if card_id and asked_at >= since:
+            times = chosen.setdefault(text, {})
+            times[card_id] = times.get(card_id, 0) + 1
     return chosen
 
 
