@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TELEGRAM_TEXT_LIMIT = 4096
@@ -71,6 +71,26 @@ class ContestedDecisions(_Strict):
     objections: list[str] = Field(default_factory=list)
 
 
+class SmallTalk(_Strict):
+    """A message that is only a greeting, a thanks or a goodbye (with `fillers` such as 小助手
+    or 啊 around it) is answered in kind, not searched: it is not a question no card answers."""
+
+    greetings: list[str] = Field(default_factory=list)
+    thanks: list[str] = Field(default_factory=list)
+    goodbyes: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "SmallTalk":
+        kinds = (self.greetings, self.thanks, self.goodbyes, self.fillers)
+        seen = Counter(phrase for phrases in kinds for phrase in phrases)
+        if empty := [phrase for phrase in seen if not phrase.strip()]:
+            raise ValueError(f"small_talk 里有空的词：{empty!r}")
+        if repeated := sorted(phrase for phrase, n in seen.items() if n > 1):
+            raise ValueError(f"small_talk 里的词重复了：{'、'.join(repeated)}")
+        return self
+
+
 class Lexicon(_Strict):
     """Search vocabulary: extra dictionary words, synonym groups and stopwords."""
 
@@ -89,6 +109,7 @@ class Lexicon(_Strict):
     # than from its siblings (被骗了 / 已经转了: what to do now; 怎么防: how scams work).
     intents: list[dict[str, list[str]]] = Field(default_factory=list)
     contested_decisions: ContestedDecisions = Field(default_factory=ContestedDecisions)
+    small_talk: SmallTalk = Field(default_factory=SmallTalk)
 
     def phrases(self, name: Literal["out_of_scope", "everyday_asks", "legal_cues"]) -> list[str]:
         """The phrases of one grouped list, groups flattened."""

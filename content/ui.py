@@ -59,6 +59,9 @@ class UiTexts(Texts):
     did_you_mean: str
     empty_question: str
     question_too_long: str
+    small_talk_greeting: str
+    small_talk_thanks: str
+    small_talk_goodbye: str
     topics_title: str
     category_title: Annotated[str, Fields("emoji", "name", "page", "pages")]
     page_prev: str

@@ -2,15 +2,23 @@
 
 import logging
 import re
+from collections.abc import Callable
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from content.routing import clear_category
+from content.small_talk import Talk, small_talk
+from content.ui import UiTexts
 from domain.answers import answer, answer_html, card_html, log_entry
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.residents.keyboards import card_keyboard, choices_keyboard, leave_first_keyboard
+from handlers.residents.keyboards import (
+    card_keyboard,
+    choices_keyboard,
+    leave_first_keyboard,
+    main_menu,
+)
 from storage.db import unavailable
 from storage.questions import asked_card, mark_unsolved, record_choice, unsolved_before
 
@@ -23,6 +31,10 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     found = answer(services.index, text)
     if not found.question:
         await reply_html(update, ui.empty_question)
+        return
+    talk = small_talk(found.question, services.library.lexicon.small_talk)
+    if talk is not None:  # answered in kind: not a question, not logged
+        await reply_html(update, *_SMALL_TALK[talk](ui))
         return
     if found.truncated:
         await reply_html(update, ui.question_too_long)
@@ -48,6 +60,13 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         fallback = "" if result.matched else entry.ref
         markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
     await reply_html(update, answer_html(found, services.library), markup)
+
+
+_SMALL_TALK: dict[Talk, Callable[[UiTexts], tuple[str, InlineKeyboardMarkup | None]]] = {
+    Talk.GREETING: lambda ui: (ui.small_talk_greeting, main_menu(ui)),
+    Talk.THANKS: lambda ui: (ui.small_talk_thanks, None),
+    Talk.GOODBYE: lambda ui: (ui.small_talk_goodbye, None),
+}
 
 
 async def on_private_text(update: Update, ctx: PufaContext) -> None:

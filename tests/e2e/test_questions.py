@@ -209,3 +209,25 @@ async def test_ask_command_in_private_answers_and_without_text_hints(bot: Harnes
     bot.api.send_command(user, "/ask")
     [hint] = await bot.api.wait_for_messages(user.id)
     assert "/ask" in hint.content
+
+
+async def test_small_talk_is_answered_in_kind_and_not_logged(bot: Harness) -> None:
+    """A greeting gets a hello and the menu, a thanks or goodbye a short word back; none is
+    "no card found" or a logged question. With anything more it is a question as usual."""
+    user = bot.api.user(1311)
+    ui = bot.ui
+    hello = await bot.ask(user, "小助手你好呀😊")
+    assert hello.source_text == ui.small_talk_greeting
+    assert ui.menu_ask in hello.button_labels()
+    assert (await bot.ask(user, "谢谢你啊！")).source_text == ui.small_talk_thanks
+    assert (await bot.ask(user, "好的谢谢，再见")).source_text == ui.small_talk_thanks
+    assert (await bot.ask(user, "拜拜")).source_text == ui.small_talk_goodbye
+    group = bot.api.group(-1001311, "村民群")
+    in_group = await bot.ask(user, "@pufa_demo_bot 大家好", chat=group)
+    assert in_group.source_text == ui.small_talk_greeting
+    card = await bot.ask(user, "你好，" + WAGES)
+    assert card.content.startswith(bot.services.library.cards["unpaid-wages"].title)
+    await bot.services.question_log.flush()
+    async with bot.services.db.session() as session:
+        logged = (await session.exec(select(QuestionLog.text))).all()
+    assert logged == ["你好，" + WAGES]

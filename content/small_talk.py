@@ -1,0 +1,49 @@
+"""Small talk: a message that is only a greeting, a thanks or a goodbye (`lexicon.yaml`,
+`small_talk`) is answered in kind instead of searched, so that "你好" does not get "no card
+found" and does not count as a question the bot could not answer. Anything more than the
+phrases and their fillers ("你好，我被拖欠工资了") is a question and is searched as usual."""
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from content.models import SmallTalk
+
+# What is neither a letter nor a digit nor a CJK character: punctuation, spaces, emoji.
+_NOT_WORDS = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+class Talk(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+
+
+def _plain(text: str) -> str:
+    return _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def small_talk(message: str, talk: SmallTalk) -> Talk | None:
+    """The kind of small talk `message` is, or None when it says anything more. Thanks win
+    over a goodbye, a goodbye over a greeting ("好的谢谢再见" is thanked)."""
+    rest = _plain(message)
+    phrases = [
+        (_plain(phrase), kind)
+        for kind, group in (
+            (Talk.GREETING, talk.greetings),
+            (Talk.THANKS, talk.thanks),
+            (Talk.GOODBYE, talk.goodbyes),
+        )
+        for phrase in group
+    ]
+    found: set[Talk] = set()
+    for phrase, kind in sorted(phrases, key=lambda item: -len(item[0])):
+        if phrase and phrase in rest:
+            rest = rest.replace(phrase, "")
+            found.add(kind)
+    for filler in sorted((_plain(f) for f in talk.fillers), key=len, reverse=True):
+        if filler:
+            rest = rest.replace(filler, "")
+    if rest or not found:
+        return None
+    return next(kind for kind in (Talk.THANKS, Talk.GOODBYE, Talk.GREETING) if kind in found)
