@@ -32,11 +32,12 @@ def content_key(content_dir: Path | None) -> str:
     for part in ("jieba", "pypinyin"):
         digest.update(f"{part}={version(part)}\n".encode())
     digest.update(f"python={sys.version}\n".encode())
-    roots = {CONTENT_DIR, (content_dir or CONTENT_DIR).resolve()}
-    for root in sorted(roots):
-        for path in sorted(
-            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        ):
+    # The folder itself counts too: one that is missing or empty holds no files, and must not
+    # pass for the packaged content whose index is cached (loading it then says what is wrong).
+    chosen = (content_dir or CONTENT_DIR).resolve()
+    digest.update(f"content={chosen}\n".encode())
+    for root in sorted({CONTENT_DIR, chosen}):
+        for path in _files(root):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()[:32]

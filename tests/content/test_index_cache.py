@@ -50,6 +50,21 @@ def test_changed_content_or_jieba_gets_a_new_index(
     assert content_key(content) != before
 
 
+def test_a_missing_or_empty_content_folder_is_not_the_cached_packaged_content(
+    tmp_path: Path,
+) -> None:
+    """With the packaged content's index cached, a content folder that is gone or empty (it
+    holds no files, like the packaged content beside it) is loaded, and refused."""
+    cache = tmp_path / "cache"
+    cached_content(None, cache)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for folder in (tmp_path / "missing", empty):
+        assert content_key(folder) != content_key(None)
+        with pytest.raises(ContentError):
+            cached_content(folder, cache)
+
+
 def test_an_edited_card_is_found_after_the_rebuild(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     cache = tmp_path / "cache"
