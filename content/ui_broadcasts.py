@@ -79,9 +79,9 @@ class BroadcastTexts(Texts):
     nobody: Annotated[str, Fields("audience")]
     nobody_now: str
     past_now: str
-    when_prompt: Annotated[str, Fields("audience", "count", "tz")]
-    when_help: Annotated[str, Fields("tz")]
-    when_examples: str
+    when_prompt: Annotated[str, Fields("audience", "count", "tz", "day", "iso")]
+    when_help: Annotated[str, Fields("tz", "day", "iso")]
+    when_examples: Annotated[str, Fields("day", "iso")]
     now_button: str
     when_unrecognised: str
     when_no_time: str

@@ -76,8 +76,8 @@ class QuizTexts(Texts):
     new_campaign: str
     campaign_button: Annotated[str, Fields("count", "name")]
     unknown_campaign: str
-    ask_opens: str
-    ask_closes: str
+    ask_opens: Annotated[str, Fields("day", "iso")]
+    ask_closes: Annotated[str, Fields("day", "iso")]
     closes_before: Annotated[str, Fields("opens")]
     bad_time: str
     ask_count: Annotated[str, Fields("high", "low")]

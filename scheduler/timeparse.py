@@ -218,6 +218,13 @@ def describe(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日（周{weekday}）{moment:%H:%M}"
 
 
+def examples(now: datetime) -> dict[str, str]:
+    """A date for the examples in prompts, as people write it (12月6日) and as ISO (2026-12-06):
+    the day after tomorrow, so an example is never a time already past."""
+    day = now.date() + timedelta(days=2)
+    return {"day": f"{day.month}月{day.day}日", "iso": day.isoformat()}
+
+
 def describe_weekly(slot: Weekly) -> str:
     return f"每周{WEEKDAYS[slot.weekday]} {slot.at:%H:%M}"
 

@@ -12,6 +12,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnButton
 from handlers.kit.replies import acknowledge, edit
 from scheduler.planning import recipients
+from scheduler.timeparse import examples
 from storage.audience import Audience
 
 Args = tuple[str, ...]
@@ -104,7 +105,12 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
     await acknowledge(update)
     draft.audience, draft.audience_value = audience, value
     await save(chat, draft, WHEN)
-    text = ui.when_prompt.format(audience=name, count=count, tz=html.escape(str(ctx.services.tz)))
+    text = ui.when_prompt.format(
+        audience=name,
+        count=count,
+        tz=html.escape(str(ctx.services.tz)),
+        **examples(ctx.services.local_now()),
+    )
     markup = InlineKeyboardMarkup(
         [
             [

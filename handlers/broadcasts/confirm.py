@@ -20,7 +20,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, edit, reply_html
 from scheduler.planning import Plan, PlanError, broadcast_row
-from scheduler.timeparse import Now, When
+from scheduler.timeparse import Now, When, examples
 
 Args = tuple[str, ...]
 
@@ -53,7 +53,8 @@ async def on_change_time(
         return
     await acknowledge(update)
     await save(chat, draft, WHEN)
-    await reply_html(update, ui.when_help.format(tz=html.escape(str(ctx.services.tz))))
+    tz = html.escape(str(ctx.services.tz))
+    await reply_html(update, ui.when_help.format(tz=tz, **examples(ctx.services.local_now())))
 
 
 async def _preview(

@@ -8,7 +8,16 @@ from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from scheduler.messages import Sent
 from scheduler.sender import TelegramSender
-from scheduler.timeparse import Now, Once, When, WhenError, describe, describe_weekly, parse_when
+from scheduler.timeparse import (
+    Now,
+    Once,
+    When,
+    WhenError,
+    describe,
+    describe_weekly,
+    examples,
+    parse_when,
+)
 from storage.models import Broadcast
 
 
@@ -19,7 +28,8 @@ async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
     except WhenError as error:
         ui = ctx.services.ui.broadcasts
         problem = getattr(ui, f"when_{error.problem.value}")
-        await reply_html(update, problem + "\n" + ui.when_examples)
+        said = ui.when_examples.format(**examples(ctx.services.local_now()))
+        await reply_html(update, problem + "\n" + said)
         return None
 
 

@@ -27,7 +27,7 @@ from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, p
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from handlers.quiz.render import when
-from scheduler.timeparse import Now, Once, WhenError, parse_when
+from scheduler.timeparse import Now, Once, WhenError, examples, parse_when
 from storage import quiz as repo
 from storage.models import QuizContest, Role
 
@@ -93,7 +93,8 @@ async def _campaign_chosen(
 ) -> None:
     chat.data["campaign"] = campaign_id
     await chat.goto(OPENS)
-    await reply_html(update, ctx.services.ui.quiz.ask_opens)
+    ask = ctx.services.ui.quiz.ask_opens
+    await reply_html(update, ask.format(**examples(ctx.services.local_now())))
 
 
 def _moment(services: Services, text: str) -> datetime | None:
@@ -120,7 +121,8 @@ async def _on_opens(update: Update, ctx: PufaContext, chat: Conversation) -> Non
         return
     chat.data["opens"] = opens.isoformat()
     await chat.goto(CLOSES)
-    await reply_html(update, ctx.services.ui.quiz.ask_closes)
+    ask = ctx.services.ui.quiz.ask_closes
+    await reply_html(update, ask.format(**examples(ctx.services.local_now())))
 
 
 async def _on_closes(update: Update, ctx: PufaContext, chat: Conversation) -> None:

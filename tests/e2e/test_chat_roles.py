@@ -5,6 +5,7 @@ report date)."""
 from datetime import timedelta
 
 from local_api import FakeUser, SentMessage
+from scheduler.timeparse import examples
 from storage import broadcasts as repo
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness
@@ -54,6 +55,26 @@ async def _scheduled_listing(bot: Harness) -> tuple[SentMessage, int]:
         [row] = await repo.upcoming(session=session, origins=["coordinator"], limit=5)
     assert row.id is not None
     return await bot.ask(coordinator, "/scheduled"), row.id
+
+
+async def test_the_example_after_a_refused_time_is_taken_as_typed(
+    bot_with_admins: Harness,
+) -> None:
+    """The examples are drawn from the clock: the one the bot offers after refusing a past
+    time is ahead of it, whatever the day, and is accepted."""
+    bot = bot_with_admins
+    await add_subscribers(bot.services.db, [5202])
+    coordinator = bot.api.user(ADMIN_ID)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "周末的普法讲座通知")
+    example = examples(bot.services.local_now())
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
+    assert f"{example['day']} 9:00" in when.content and f"{example['iso']} 09:00" in when.content
+    refused = await bot.ask(coordinator, "昨天上午9点")
+    assert f"{example['day']} 9:00" in refused.content
+    bot.api.send_text(coordinator, f"{example['day']} 9:00")
+    preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    assert "周末的普法讲座通知" in preview.content and confirm.button_labels()
 
 
 async def test_scheduled_buttons_say_what_they_do_and_past_times_are_named(

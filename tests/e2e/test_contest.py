@@ -15,6 +15,7 @@ from content.search import SearchIndex
 from domain.quiz import join_ids
 from handlers.quiz.contests import announce_closed
 from local_api import FakeUser, SentMessage
+from scheduler.timeparse import examples
 from storage import quiz as repo
 from storage.models import QuizContest, Volunteer
 from storage.subscriptions import set_town
@@ -38,10 +39,11 @@ async def create_contest(bot: Harness) -> QuizContest:
     label = next(x for x in ask.button_labels() if x.startswith("宪法宣传周"))
     assert "2 " not in label
     assert (await bot.ask(admin, "<b>春节</b>")).content == ui.unknown_campaign
-    assert (await bot.tap(admin, ask, label)).content == ui.ask_opens
+    example = examples(bot.services.local_now())
+    assert (await bot.tap(admin, ask, label)).content == ui.ask_opens.format(**example)
     assert (await bot.ask(admin, "🎉" * 3000)).content == ui.bad_time
     assert (await bot.ask(admin, "每周一 09:00")).content == ui.bad_time
-    assert (await bot.ask(admin, "明天上午9点")).content == ui.ask_closes
+    assert (await bot.ask(admin, "明天上午9点")).content == ui.ask_closes.format(**example)
     assert "晚于开始时间" in (await bot.ask(admin, "明天上午8点")).content
     assert (await bot.ask(admin, "3月13日 18:00")).content.startswith("第4步")
     assert (await bot.ask(admin, "100")).content.startswith("请输入")
