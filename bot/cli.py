@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
-from bot.settings import Settings
+from bot.settings import ConfigurationError, Settings, load_settings
 from storage.db import unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
-    return handler(args, Settings())
+    try:
+        return handler(args, load_settings())
+    except ConfigurationError as error:  # every command's settings, and what it checks itself
+        print(error, file=sys.stderr)
+        return 2
 
 
 def _parser() -> ChineseParser:
@@ -158,8 +162,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runners import run_polling, run_webhook
 
     if not settings.token:
-        print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
-        return 2
+        raise ConfigurationError("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。")
     setup_logging(settings.log_level, settings.log_format)
     runner = run_webhook if args.webhook else run_polling
     try:
@@ -247,8 +250,7 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
 
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:
-        print("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。", file=sys.stderr)
-        return 2
+        raise ConfigurationError("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。")
     library = load_library(settings.content_dir)
     if args.card_id not in library.cards:
         print(f"没有这张卡片: {args.card_id}", file=sys.stderr)

@@ -25,7 +25,7 @@ from bot.instance import (
 )
 from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app, web_runner
-from bot.settings import Settings
+from bot.settings import ConfigurationError, Settings
 from handlers.kit.context import PufaApplication
 from storage.locks import InstanceLock, instance_lock
 
@@ -74,7 +74,7 @@ async def run_polling(settings: Settings, token: str) -> None:
 
 async def run_webhook(settings: Settings, token: str) -> None:
     if not settings.webhook_url or not settings.webhook_secret:
-        raise SystemExit("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET")
+        raise ConfigurationError("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET。")
     route = WebhookRoute(
         path=urlsplit(settings.webhook_url).path or "/",
         secret=settings.webhook_secret.get_secret_value(),

@@ -1,19 +1,32 @@
-"""Runtime configuration, read once from the environment (and an optional `.env`)."""
+"""Runtime configuration, read once from the environment (and an optional `.env`).
+
+An empty variable means its default. A value that cannot be used is refused at load with one
+line per variable that says what it should be (`load_settings`, `ConfigurationError`)."""
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from annotated_types import Ge, Gt, Le
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
 
 
+class ConfigurationError(Exception):
+    """A setting the operator must fix; the message (Chinese) says which and how."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="PUFA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PUFA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     bot_token: SecretStr | None = None
@@ -28,7 +41,7 @@ class Settings(BaseSettings):
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
     webhook_drop_pending: bool = False  # drop the updates Telegram queued while the bot was down
     web_host: str = "127.0.0.1"
-    web_port: int = 8080
+    web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     metrics_token: SecretStr | None = None  # if set, /metrics wants `Authorization: Bearer …`
     # How often a standby tries to become active, and the active one checks it still is.
     lock_check_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -74,18 +87,33 @@ class Settings(BaseSettings):
     # Residents' messages to duty staff (issue 14): how often unanswered ones are looked for.
     ticket_check_seconds: float = Field(default=60, gt=0)
 
+    # The validators' ValueError says what the value should be (see `_problem`).
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
-        return value
+        if not isinstance(value, str):
+            return value
+        parts = [part for part in value.replace(" ", "").split(",") if part]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValueError("用英文逗号分隔的 Telegram 用户 id（数字），例如 111111,222222")
+        return frozenset(int(part) for part in parts)
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)
+        try:
+            ZoneInfo(value)
+        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError("时区名，例如 Asia/Shanghai") from None
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("DEBUG、INFO、WARNING、ERROR、CRITICAL 之一")
+        return value.upper()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,3 +139,47 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def load_settings() -> Settings:
+    """The settings; ConfigurationError names every variable that cannot be used."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError("\n".join(_problem(e) for e in error.errors())) from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    name = str(error["loc"][0])  # every check is of one field
+    field = Settings.model_fields[name]
+    ctx = error.get("ctx", {})
+    if error["type"] == "value_error" and "error" in ctx:  # our validators say it themselves
+        expected = str(ctx["error"])
+    else:
+        expected = _expected(field.annotation, field.metadata)
+    shown = _shown(field.annotation, error["input"])
+    return f"配置有误：PUFA_{name.upper()} 应该是 {expected}{shown}。"
+
+
+def _expected(annotation: Any, metadata: list[Any]) -> str:
+    """What a field's type and bounds accept, in words."""
+    if get_origin(annotation) is Literal:
+        return "、".join(str(choice) for choice in get_args(annotation)) + " 之一"
+    if annotation is bool:
+        return "true 或 false"
+    noun = "整数" if annotation is int else "数"
+    low = next((m for m in metadata if isinstance(m, Ge | Gt)), None)
+    high = next((m.le for m in metadata if isinstance(m, Le)), None)
+    if isinstance(low, Ge) and high is not None:
+        return f"{low.ge:g}–{high:g} 之间的{noun}"
+    words = [f"不小于 {low.ge:g}"] if isinstance(low, Ge) else []
+    words += [f"大于 {low.gt:g}"] if isinstance(low, Gt) else []
+    words += [f"不大于 {high:g}"] if high is not None else []
+    return f"{'、'.join(words)} 的{noun}" if words else noun
+
+
+def _shown(annotation: Any, value: object) -> str:
+    """The value as it was given, for the message; never a secret."""
+    if SecretStr in (annotation, *get_args(annotation)):
+        return ""
+    return f"（现在是 “{value}”）"

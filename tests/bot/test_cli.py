@@ -236,3 +236,67 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         assert exit_error.value.code == 2
         err = capsys.readouterr().err
         assert said in err and "error" not in err and "usage" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        (
+            "PUFA_WEB_PORT",
+            "abc",
+            "配置有误：PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “abc”）。",
+        ),
+        ("PUFA_WEB_PORT", "70000", "PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “70000”）。"),
+        ("PUFA_TIMEZONE", "Mars/Base", "PUFA_TIMEZONE 应该是 时区名，例如 Asia/Shanghai（现在是"),
+        ("PUFA_TIMEZONE", "America", "PUFA_TIMEZONE 应该是 时区名"),
+        ("PUFA_ADMIN_IDS", "abc,12", "PUFA_ADMIN_IDS 应该是 用英文逗号分隔的 Telegram 用户 id"),
+        ("PUFA_REPORT_NOTIFY", "weekly", "PUFA_REPORT_NOTIFY 应该是 each、digest、off 之一"),
+        (
+            "PUFA_LOG_LEVEL",
+            "LOUD",
+            "PUFA_LOG_LEVEL 应该是 DEBUG、INFO、WARNING、ERROR、CRITICAL 之一",
+        ),
+        ("PUFA_LOCK_CHECK_SECONDS", "0", "PUFA_LOCK_CHECK_SECONDS 应该是 大于 0、不大于 60 的数"),
+        ("PUFA_WEBHOOK_DROP_PENDING", "maybe", "PUFA_WEBHOOK_DROP_PENDING 应该是 true 或 false"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_by_every_command(
+    variable: str,
+    value: str,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PUFA_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(variable, value)
+    for argv in (["run"], ["webhook"], ["db", "upgrade"], ["content", "check"], ["ask", "工资"]):
+        assert main(argv) == 2, argv
+        captured = capsys.readouterr()
+        [line] = captured.err.splitlines()
+        assert line.startswith("配置有误：") and said in line, (argv, line)
+        assert not captured.out
+    assert not (Path.cwd() / "pufa.db").exists()
+
+
+def test_several_bad_settings_get_a_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUFA_WEB_PORT", "x")
+    monkeypatch.setenv("PUFA_TIMEZONE", "y")
+    assert main(["content", "check"]) == 2
+    assert sorted(capsys.readouterr().err.splitlines()) == [
+        "配置有误：PUFA_TIMEZONE 应该是 时区名，例如 Asia/Shanghai（现在是 “y”）。",
+        "配置有误：PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “x”）。",
+    ]
+
+
+def test_an_empty_setting_means_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text("PUFA_TIMEZONE=\nPUFA_REPORT_NOTIFY=\n", encoding="utf-8")
+    for variable in ("PUFA_WEB_PORT", "PUFA_CONTENT_DIR", "PUFA_LOG_LEVEL", "PUFA_ADMIN_IDS"):
+        monkeypatch.setenv(variable, "")
+    assert main(["content", "check"]) == 0  # the packaged content, not the current folder
+    assert "内容检查通过" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert (tmp_path / "pufa.db").exists()
