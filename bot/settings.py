@@ -4,6 +4,7 @@ An empty variable means its default. A value that cannot be used is refused at l
 line per variable that says what it should be (`load_settings`, `ConfigurationError`)."""
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
+# What Telegram accepts as a webhook's secret token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigurationError(Exception):
@@ -114,6 +117,13 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("DEBUG、INFO、WARNING、ERROR、CRITICAL 之一")
         return value.upper()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("1–256 个字符，只能用 A–Z a–z 0–9 _ -（Telegram 的要求）")
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

@@ -258,6 +258,12 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         ),
         ("PUFA_LOCK_CHECK_SECONDS", "0", "PUFA_LOCK_CHECK_SECONDS 应该是 大于 0、不大于 60 的数"),
         ("PUFA_WEBHOOK_DROP_PENDING", "maybe", "PUFA_WEBHOOK_DROP_PENDING 应该是 true 或 false"),
+        (
+            "PUFA_WEBHOOK_SECRET",
+            "bad secret!",
+            "配置有误：PUFA_WEBHOOK_SECRET 应该是 1–256 个字符，只能用 A–Z a–z 0–9 _ -"
+            "（Telegram 的要求）。",  # and never the secret itself
+        ),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line_by_every_command(
@@ -274,7 +280,7 @@ def test_a_bad_setting_is_named_in_one_line_by_every_command(
         captured = capsys.readouterr()
         [line] = captured.err.splitlines()
         assert line.startswith("配置有误：") and said in line, (argv, line)
-        assert not captured.out
+        assert not captured.out and "bad secret" not in line
     assert not (Path.cwd() / "pufa.db").exists()
 
 
@@ -300,3 +306,10 @@ def test_an_empty_setting_means_its_default(
     assert "内容检查通过" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "pufa.db").exists()
+
+
+def test_a_valid_webhook_secret_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 242)  # 256 characters
+    assert main(["content", "check"]) == 0
+    monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 243)
+    assert main(["content", "check"]) == 2
