@@ -8,14 +8,15 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
 from bot.settings import ConfigurationError, Settings, load_settings
-from storage.db import unavailable
+from storage.db import masked_url, refused, unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
+
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +25,26 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2
-    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
-        return handler(args, load_settings())
+        return _explained(args.handler, args, load_settings())
     except ConfigurationError as error:  # every command's settings, and what it checks itself
         print(error, file=sys.stderr)
         return 2
+
+
+def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
+    """The command's exit code; what an operator can fix said in one line (exit 1) instead
+    of a traceback."""
+    try:
+        return handler(args, settings)
+    except ConfigurationError:
+        raise
+    except Exception as error:
+        problem = _cannot_start(settings, error)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return 1
 
 
 def _parser() -> ChineseParser:
@@ -148,7 +163,7 @@ def _command(
     sub: "argparse._SubParsersAction[ChineseParser]",
     name: str,
     help_text: str,
-    handler: Callable[[argparse.Namespace, Settings], int],
+    handler: Handler,
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -173,26 +188,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_LOST_LOCK
-    except Exception as exc:
-        problem = _cannot_start(settings, exc)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
-        return 1
     return 0
 
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach, a wrong token, a port in use."""
+    an operator can fix: the database or Telegram out of reach or refusing, a wrong token, a
+    port in use, a file that cannot be read or written."""
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
     if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
         return (
             f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
             "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
         )
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"无法读写 {error.filename}（{error.strerror}）。"
+    url = masked_url(settings.database_url)
+    if refused(error):
+        reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
+        return f"数据库 {url} 拒绝连接（{reason}）。请检查 PUFA_DATABASE_URL 的用户、密码和库名。"
     if unavailable(error):
-        url = make_url(settings.database_url).render_as_string(hide_password=True)
         return (
             f"无法连接数据库 {url}（{reason}）。"
             "请检查 PUFA_DATABASE_URL 是否正确、数据库是否已启动。"

@@ -13,8 +13,13 @@ from annotated_types import Ge, Gt, Le
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import masked_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # What Telegram accepts as a webhook's secret token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -125,6 +130,20 @@ class Settings(BaseSettings):
             raise ValueError("1–256 个字符，只能用 A–Z a–z 0–9 _ -（Telegram 的要求）")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            driver = make_url(value).drivername
+        except (ArgumentError, ValueError):
+            driver = None
+        if driver not in DATABASE_DRIVERS:
+            raise ValueError(
+                "sqlite+aiosqlite:///文件 或 postgresql+asyncpg://用户@主机/数据库，"
+                "只支持这两种驱动"
+            )
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -167,7 +186,7 @@ def _problem(error: ErrorDetails) -> str:
         expected = str(ctx["error"])
     else:
         expected = _expected(field.annotation, field.metadata)
-    shown = _shown(field.annotation, error["input"])
+    shown = _shown(name, field.annotation, error["input"])
     return f"配置有误：PUFA_{name.upper()} 应该是 {expected}{shown}。"
 
 
@@ -188,8 +207,9 @@ def _expected(annotation: Any, metadata: list[Any]) -> str:
     return f"{'、'.join(words)} 的{noun}" if words else noun
 
 
-def _shown(annotation: Any, value: object) -> str:
-    """The value as it was given, for the message; never a secret."""
+def _shown(name: str, annotation: Any, value: object) -> str:
+    """The value as it was given, for the message; never a secret, never a password."""
     if SecretStr in (annotation, *get_args(annotation)):
         return ""
-    return f"（现在是 “{value}”）"
+    text = masked_url(str(value)) if name == "database_url" else str(value)
+    return f"（现在是 “{text}”）"

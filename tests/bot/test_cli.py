@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
-from tests.conftest import sqlite_url
+from tests.conftest import PG_URL, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 
 
@@ -238,6 +239,12 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         assert said in err and "error" not in err and "usage" not in err, err
 
 
+DATABASE_EXPECTED = (
+    "配置有误：PUFA_DATABASE_URL 应该是 sqlite+aiosqlite:///文件 或 "
+    "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
+)
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
     [
@@ -264,6 +271,15 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
             "配置有误：PUFA_WEBHOOK_SECRET 应该是 1–256 个字符，只能用 A–Z a–z 0–9 _ -"
             "（Telegram 的要求）。",  # and never the secret itself
         ),
+        ("PUFA_DATABASE_URL", "garbage", f"{DATABASE_EXPECTED}（现在是 “garbage”）。"),
+        (
+            "PUFA_DATABASE_URL",
+            "sqlite:///x.db",
+            f"{DATABASE_EXPECTED}（现在是 “sqlite:///x.db”）。",
+        ),
+        ("PUFA_DATABASE_URL", "mysql://u:pw@h/db", "（现在是 “mysql://u:***@h/db”）。"),
+        ("PUFA_DATABASE_URL", "postgresql://u:pw@h/db", "（现在是 “postgresql://u:***@h/db”）。"),
+        ("PUFA_DATABASE_URL", "u:pw@h", f"{DATABASE_EXPECTED}（现在是 “***”）。"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line_by_every_command(
@@ -280,7 +296,7 @@ def test_a_bad_setting_is_named_in_one_line_by_every_command(
         captured = capsys.readouterr()
         [line] = captured.err.splitlines()
         assert line.startswith("配置有误：") and said in line, (argv, line)
-        assert not captured.out and "bad secret" not in line
+        assert not captured.out and "bad secret" not in line and "pw" not in line
     assert not (Path.cwd() / "pufa.db").exists()
 
 
@@ -313,3 +329,30 @@ def test_a_valid_webhook_secret_is_taken(monkeypatch: pytest.MonkeyPatch) -> Non
     assert main(["content", "check"]) == 0
     monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 243)
     assert main(["content", "check"]) == 2
+
+
+def test_db_upgrade_with_the_database_out_of_reach_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUFA_DATABASE_URL", "postgresql+asyncpg://u:secret@127.0.0.1:1/x")
+    assert main(["db", "upgrade"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("无法连接数据库 postgresql+asyncpg://u:***@127.0.0.1:1/x（")
+    assert "secret" not in line
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+@pytest.mark.parametrize("wrong", ["role", "database"])
+def test_db_upgrade_names_a_role_or_database_that_does_not_exist(
+    wrong: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = make_url(PG_URL)
+    url = url.set(username="no_such_role", password="secret") if wrong == "role" else url
+    url = url.set(database="no_such_database") if wrong == "database" else url
+    monkeypatch.setenv("PUFA_DATABASE_URL", url.render_as_string(hide_password=False))
+    assert main(["db", "upgrade"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    shown = url.render_as_string(hide_password=True)
+    assert line.startswith(f"数据库 {shown} 拒绝连接（") and f"no_such_{wrong}" in line
+    assert line.endswith("请检查 PUFA_DATABASE_URL 的用户、密码和库名。")
+    assert "secret" not in line
