@@ -12,6 +12,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
 from bot.settings import ConfigurationError, Settings, load_settings
+from content.loader import ContentError
 from storage.db import masked_url, refused, unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
@@ -34,11 +35,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
     """The command's exit code; what an operator can fix said in one line (exit 1) instead
-    of a traceback."""
+    of a traceback, and content that fails its checks listed as `pufa content check` does."""
     try:
         return handler(args, settings)
     except ConfigurationError:
         raise
+    except ContentError:
+        return _content_check(args, settings)
     except Exception as error:
         problem = _cannot_start(settings, error)
         if problem is None:

@@ -356,3 +356,32 @@ def test_db_upgrade_names_a_role_or_database_that_does_not_exist(
     assert line.startswith(f"数据库 {shown} 拒绝连接（") and f"no_such_{wrong}" in line
     assert line.endswith("请检查 PUFA_DATABASE_URL 的用户、密码和库名。")
     assert "secret" not in line
+
+
+async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
+    """`pufa ARGV` in a subprocess: its exit code, stdout and stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *argv,
+        env=dict(os.environ, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_run_with_broken_content_lists_the_problems_as_content_check_does(
+    tmp_path: Path,
+) -> None:
+    content = copy_content(tmp_path)
+    (content / "cards" / "bad.md").write_text("---\nid: Bad Id\n---\n", encoding="utf-8")
+    env = {"PUFA_CONTENT_DIR": str(content), "PUFA_BOT_TOKEN": "123:abc", "PUFA_WEB_PORT": "0"}
+    checked = await _pufa("content", "check", **env)
+    ran = await _pufa("run", **env)
+    assert checked[0] == ran[0] == 1
+    assert ran[1] == checked[1] and "cards/bad.md" in ran[1]
+    assert "Traceback" not in ran[2]
