@@ -55,9 +55,21 @@ async def serving(server: web.Application, settings: Settings) -> AsyncIterator[
         await runner.cleanup()
 
 
+@contextlib.asynccontextmanager
+async def initialized(app: PufaApplication) -> AsyncIterator[None]:
+    """`async with app`, also when initializing fails (Telegram out of reach): PTB's shutdown
+    skips an application that did not finish initializing, leaving the bot's HTTP sessions
+    open, so the bot is shut down here too (a second shutdown does nothing)."""
+    try:
+        async with app:
+            yield
+    finally:
+        await app.bot.shutdown()
+
+
 async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
     """Poll with no instance lock (the demo: one process, its own local server)."""
-    async with app:
+    async with initialized(app):
         await on_startup(app)
         await app.start()
         assert app.updater is not None
@@ -119,7 +131,7 @@ async def _act(
 ) -> None:
     """The active instance's life: start, take updates until stopped (or the lock is lost),
     then finish what is in flight: queued updates, the engine's sends."""
-    async with app:
+    async with initialized(app):
         await on_startup(app)
         await app.start()
         try:

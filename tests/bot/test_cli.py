@@ -385,3 +385,12 @@ async def test_run_with_broken_content_lists_the_problems_as_content_check_does(
     assert checked[0] == ran[0] == 1
     assert ran[1] == checked[1] and "cards/bad.md" in ran[1]
     assert "Traceback" not in ran[2]
+
+
+async def test_run_with_telegram_out_of_reach_says_so_and_closes_its_connections() -> None:
+    code, _, err = await _pufa(
+        "run", PUFA_BOT_TOKEN="123:abc", PUFA_API_BASE_URL="http://127.0.0.1:1/bot"
+    )
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("无法连接 Telegram（http://127.0.0.1:1/bot，")
+    assert "Unclosed" not in err and "Traceback" not in err
