@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import errno
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -198,10 +197,12 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
     an operator can fix: the database or Telegram out of reach or refusing, a wrong token, a
     port in use, a file that cannot be read or written."""
+    from bot.runners import PortInUse
+
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
-    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+    if isinstance(error, PortInUse):
         return (
-            f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
+            f"端口 {error.host}:{error.port} 已被占用。"
             "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
         )
     if isinstance(error, OSError) and error.filename is not None:

@@ -2,19 +2,22 @@ import asyncio
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
-from tests.conftest import PG_URL, sqlite_url
+from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 
 
@@ -394,3 +397,36 @@ async def test_run_with_telegram_out_of_reach_says_so_and_closes_its_connections
     assert code == 1
     assert err.strip().splitlines()[-1].startswith("无法连接 Telegram（http://127.0.0.1:1/bot，")
     assert "Unclosed" not in err and "Traceback" not in err
+
+
+async def test_dashboard_link_names_the_port_bound_for_port_0(tmp_path: Path) -> None:
+    coordinator = 50_001
+    async with LocalBotApi() as api:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env=dict(
+                os.environ,
+                PUFA_BOT_TOKEN=api.token,
+                PUFA_API_BASE_URL=api.base_url,
+                PUFA_WEB_PORT="0",
+                PUFA_ADMIN_IDS=str(coordinator),
+                PUFA_CONTENT_DIR=str(content_without_calendar(tmp_path)),
+            ),
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await api.wait_until_polling()
+            api.send_command(api.user(coordinator, "协调员"), "/dashboard")
+            [reply] = await api.wait_for_messages(coordinator)
+            link = re.search(r"http://\S+/dashboard/login\?token=\S+", reply.text or "")
+            assert link is not None, reply.text
+            async with aiohttp.ClientSession() as client, client.get(link[0]) as page:
+                assert page.status == 200  # the login page, served on that port
+        finally:
+            process.terminate()
+            _, err = await asyncio.wait_for(process.communicate(), 120)
+    [port] = re.findall(r"web app listening on 127\.0\.0\.1:(\d+)", err.decode())
+    assert urlsplit(link[0]).port == int(port) != 0
