@@ -231,7 +231,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logging_setup import setup_logging
 
     setup_logging(settings.log_level, settings.log_format)
-    asyncio.run(run_demo(settings, args.port or settings.web_port))
+    asyncio.run(run_demo(settings, settings.web_port if args.port is None else args.port))
     return 0
 
 

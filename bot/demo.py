@@ -19,7 +19,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_application
-from bot.runners import listening_socket, poll_until, serving, stop_event
+from bot.runners import claiming, listening_socket, poll_until, serving, stop_event
 from bot.server import build_web_app
 from bot.settings import Settings
 from content.loader import CONTENT_DIR, Library, build_index, load_library
@@ -109,7 +109,8 @@ async def demo_bot(
         return web.Response(text=page, content_type="text/html")
 
     api.app.router.add_get("/", serve_page)
-    await api.start()  # first: a port of 0 becomes a real one, which the bot must know
+    with claiming(settings.web_host, port):
+        await api.start()  # first: a port of 0 becomes a real one, which the bot must know
     try:
         with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
             demo = demo_settings(settings, api, Path(workdir))

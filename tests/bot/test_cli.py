@@ -430,3 +430,38 @@ async def test_dashboard_link_names_the_port_bound_for_port_0(tmp_path: Path) ->
             _, err = await asyncio.wait_for(process.communicate(), 120)
     [port] = re.findall(r"web app listening on 127\.0\.0\.1:(\d+)", err.decode())
     assert urlsplit(link[0]).port == int(port) != 0
+
+
+def _taken_port_after_a_free_one() -> tuple[socket.socket, int]:
+    """A listening socket on port P + 1 where P was free a moment ago; and P."""
+    while True:
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1] - 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.close()
+                continue
+        taken.listen()
+        return taken, port
+
+
+@pytest.mark.parametrize("which", ["chat", "dashboard"])
+async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
+    if which == "chat":
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = busy = taken.getsockname()[1]
+    else:  # the dashboard's port, the chat's + 1
+        taken, port = _taken_port_after_a_free_one()
+        busy = port + 1
+    with taken:
+        code, _, err = await _pufa("demo", "--port", str(port))
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        f"端口 127.0.0.1:{busy} 已被占用。请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
+    )
+    assert "Traceback" not in err
