@@ -2,9 +2,10 @@
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from telegram.error import BadRequest, InvalidToken, NetworkError
@@ -64,12 +65,14 @@ def _parser() -> ChineseParser:
     _command(content, "check", "检查卡片、分类、词表和界面文字", _content_check)
     qr = _command(content, "qr", "生成打开某张卡片的二维码 PNG", _content_qr)
     qr.add_argument("card_id")
-    qr.add_argument("-o", "--output", type=Path, help="输出文件（默认 <card_id>.png）")
+    qr.add_argument("-o", "--output", help="输出文件或文件夹（默认 <card_id>.png）")
     qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
     db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
     _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
     backup = _command(db, "backup", "在机器人运行时备份 SQLite 数据库（一致的副本）", _db_backup)
-    backup.add_argument("file", type=Path, help="备份文件（已存在则替换）")
+    backup.add_argument(
+        "file", help="备份文件（已存在则替换）或文件夹（在里面建 <数据库名>-<日期>.db）"
+    )
     directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
@@ -100,7 +103,7 @@ def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
         command.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-        command.add_argument("-o", "--output", type=Path, help="输出文件（默认按日期命名）")
+        command.add_argument("-o", "--output", help="输出文件或文件夹（默认按日期命名）")
         command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
         command.set_defaults(what=name)
 
@@ -108,7 +111,7 @@ def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
         export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
     )
     evidence.add_argument("--year", type=_year, required=True, help="YYYY")
-    evidence.add_argument("-o", "--output", type=Path, help="输出文件（默认 evidence_<年>.xlsx）")
+    evidence.add_argument("-o", "--output", help="输出文件或文件夹（默认 evidence_<年>.xlsx）")
 
 
 def _year(text: str) -> int:
@@ -121,11 +124,23 @@ def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
     from bot.exports import export_evidence
 
     data = asyncio.run(export_evidence(settings, args.year))
-    output: Path = args.output or Path(f"evidence_{args.year}.xlsx")
+    _write_export(_output(args.output, f"evidence_{args.year}.xlsx"), data)
+    return 0
+
+
+def _output(given: str | None, default_name: str) -> Path:
+    """Where a command writes its file: the path given; the default name inside it when it
+    names a folder (one that exists, or any path ending in /); the default name here."""
+    if given is None:
+        return Path(default_name)
+    path = Path(given)
+    return path / default_name if given.endswith(("/", os.sep)) or path.is_dir() else path
+
+
+def _write_export(output: Path, data: bytes) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
     print(f"已导出 {output}（{len(data)} 字节）")
-    return 0
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
@@ -154,10 +169,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             settings, args.what, args.start, args.end, args.format, with_phone=not args.no_phone
         )
     )
-    output: Path = args.output or Path(f"{args.what}_{args.start}_{args.end}.{args.format}")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
-    print(f"已导出 {output}（{len(data)} 字节）")
+    name = f"{args.what}_{args.start}_{args.end}.{args.format}"
+    _write_export(_output(args.output, name), data)
     return 0
 
 
@@ -274,7 +287,7 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     if args.card_id not in library.cards:
         print(f"没有这张卡片: {args.card_id}", file=sys.stderr)
         return 1
-    output = args.output or Path(f"{args.card_id}.png")
+    output = _output(args.output, f"{args.card_id}.png")
     link = write_card_qr(username, args.card_id, output)
     print(f"已生成 {output}（{link}）")
     return 0
@@ -305,12 +318,13 @@ def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    target = _output(args.file, f"{source.stem}-{datetime.now(settings.tz).date()}.db")
     try:
-        size = backup_sqlite(source, args.file)
+        size = backup_sqlite(source, target)
     except FileNotFoundError:
         print(f"找不到数据库文件 {source}。", file=sys.stderr)
         return 1
-    print(f"已备份到 {args.file}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
+    print(f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
     return 0
 
 

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -465,3 +466,42 @@ async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
         f"端口 127.0.0.1:{busy} 已被占用。请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
     )
     assert "Traceback" not in err
+
+
+def test_backup_into_a_folder_names_the_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for target in (folder, tmp_path / "new-folder/"):
+        assert main(["db", "backup", f"{target}/"]) == 0
+        [copy] = target.iterdir()
+        assert copy.name.startswith("pufa-20") and copy.suffix == ".db"
+        assert capsys.readouterr().out.startswith(
+            f"已备份到 {copy}（{copy.stat().st_size} 字节）。"
+        )
+
+
+def test_a_failed_backup_leaves_no_partial_copy(tmp_path: Path) -> None:
+    (tmp_path / "pufa.db").write_bytes(b"not a database" * 1000)
+    target = tmp_path / "out" / "copy.db"
+    with pytest.raises(sqlite3.DatabaseError):
+        main(["db", "backup", str(target)])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_exports_and_qr_codes_into_a_folder_take_their_default_names(tmp_path: Path) -> None:
+    assert main(["db", "upgrade"]) == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    period = ["--from", "2026-01-01", "--to", "2026-01-31"]
+    assert main(["export", "reports", *period, "--format", "csv", "-o", str(folder)]) == 0
+    assert main(["export", "hours", *period, "-o", f"{tmp_path / 'more'}/"]) == 0
+    assert main(["content", "qr", "unpaid-wages", "--bot", "pufa_bot", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "reports_2026-01-01_2026-01-31.csv",
+        "unpaid-wages.png",
+    ]
+    assert [p.name for p in (tmp_path / "more").iterdir()] == ["hours_2026-01-01_2026-01-31.xlsx"]
