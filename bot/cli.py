@@ -319,12 +319,16 @@ def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     target = _output(args.file, f"{source.stem}-{datetime.now(settings.tz).date()}.db")
+    live = source.resolve()
     try:
         size = backup_sqlite(source, target)
     except FileNotFoundError:
-        print(f"找不到数据库文件 {source}。", file=sys.stderr)
+        print(f"找不到数据库文件 {live}。", file=sys.stderr)
         return 1
-    print(f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
+    print(
+        f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，删掉 {live}-wal 和 {live}-shm，"
+        f"再把备份复制为 {live}。"
+    )
     return 0
 
 

@@ -468,19 +468,21 @@ async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
     assert "Traceback" not in err
 
 
-def test_backup_into_a_folder_names_the_copy(
+def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["db", "upgrade"]) == 0
     capsys.readouterr()
-    folder = tmp_path / "backups"
+    folder, new = tmp_path / "backups", tmp_path / "new-folder"
     folder.mkdir()
-    for target in (folder, tmp_path / "new-folder/"):
-        assert main(["db", "backup", f"{target}/"]) == 0
+    live = tmp_path / "pufa.db"
+    for target, given in ((folder, str(folder)), (new, f"{new}/")):
+        assert main(["db", "backup", given]) == 0
         [copy] = target.iterdir()
         assert copy.name.startswith("pufa-20") and copy.suffix == ".db"
-        assert capsys.readouterr().out.startswith(
-            f"已备份到 {copy}（{copy.stat().st_size} 字节）。"
+        assert capsys.readouterr().out.strip() == (
+            f"已备份到 {copy}（{copy.stat().st_size} 字节）。恢复：停掉机器人，"
+            f"删掉 {live}-wal 和 {live}-shm，再把备份复制为 {live}。"
         )
 
 
