@@ -60,7 +60,9 @@ def _parser() -> ChineseParser:
     demo.add_argument("--port", type=int, default=None, help="网页端口（默认 PUFA_WEB_PORT）")
     ask = _command(sub, "ask", "不经过 Telegram 预览回答", _ask)
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
-    ask.add_argument("question", help="问题；用 - 从标准输入每行读一个问题")
+    ask.add_argument(
+        "question", type=_question, metavar="问题", help="问题；用 - 从标准输入每行读一个问题"
+    )
     content = sub.add_parser("content", help="内容工具").add_subparsers(metavar="ACTION")
     _command(content, "check", "检查卡片、分类、词表和界面文字", _content_check)
     qr = _command(content, "qr", "生成打开某张卡片的二维码 PNG", _content_qr)
@@ -126,6 +128,12 @@ def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
     data = asyncio.run(export_evidence(settings, args.year))
     _write_export(_output(args.output, f"evidence_{args.year}.xlsx"), data)
     return 0
+
+
+def _question(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("不能是空的")
+    return text
 
 
 def _output(given: str | None, default_name: str) -> Path:
@@ -254,7 +262,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     library, index = cached_content(settings.content_dir, settings.cache_path)
     questions: Iterable[str] = (
-        (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
+        (line.strip() for line in sys.stdin if line.strip())
+        if args.question == "-"
+        else [args.question]
     )
     write_previews(library, index, questions, sys.stdout, as_json=args.json)
     return 0

@@ -89,16 +89,24 @@ def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
 def test_ask_json_reads_one_question_per_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("宪法日是哪天\n今天天气怎么样\n\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("宪法日是哪天\n\n  \n今天天气怎么样\n\n"))
     assert main(["ask", "--json", "-"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(rows) == 3
-    first, second, empty = rows
+    assert len(rows) == 2  # blank lines are no questions
+    first, second = rows
     assert first["matched"] and first["card_id"] == "constitution-day"
     assert "12月4日" in first["answer"]
     assert set(first) >= {"matched", "card_id", "title", "score", "answer", "alternatives"}
     assert not second["matched"] and second["card_id"] is None and "12348" in second["answer"]
-    assert not empty["matched"]
+
+
+@pytest.mark.parametrize("question", ["", "  "])
+def test_ask_refuses_an_empty_question(question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["ask", question])
+    assert refused.value.code == 2
+    captured = capsys.readouterr()
+    assert "pufa ask：问题：不能是空的" in captured.err and not captured.out
 
 
 def test_ask_human_output(capsys: pytest.CaptureFixture[str]) -> None:
