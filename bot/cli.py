@@ -2,20 +2,22 @@
 
 import argparse
 import asyncio
-import errno
+import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
-from bot.settings import Settings
-from storage.db import unavailable
+from bot.settings import ConfigurationError, Settings, load_settings
+from content.loader import ContentError
+from storage.db import masked_url, refused, unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
+
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,8 +26,28 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2
-    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
-    return handler(args, Settings())
+    try:
+        return _explained(args.handler, args, load_settings())
+    except ConfigurationError as error:  # every command's settings, and what it checks itself
+        print(error, file=sys.stderr)
+        return 2
+
+
+def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
+    """The command's exit code; what an operator can fix said in one line (exit 1) instead
+    of a traceback, and content that fails its checks listed as `pufa content check` does."""
+    try:
+        return handler(args, settings)
+    except ConfigurationError:
+        raise
+    except ContentError:
+        return _content_check(args, settings)
+    except Exception as error:
+        problem = _cannot_start(settings, error)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return 1
 
 
 def _parser() -> ChineseParser:
@@ -38,17 +60,21 @@ def _parser() -> ChineseParser:
     demo.add_argument("--port", type=int, default=None, help="网页端口（默认 PUFA_WEB_PORT）")
     ask = _command(sub, "ask", "不经过 Telegram 预览回答", _ask)
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
-    ask.add_argument("question", help="问题；用 - 从标准输入每行读一个问题")
+    ask.add_argument(
+        "question", type=_question, metavar="问题", help="问题；用 - 从标准输入每行读一个问题"
+    )
     content = sub.add_parser("content", help="内容工具").add_subparsers(metavar="ACTION")
     _command(content, "check", "检查卡片、分类、词表和界面文字", _content_check)
     qr = _command(content, "qr", "生成打开某张卡片的二维码 PNG", _content_qr)
     qr.add_argument("card_id")
-    qr.add_argument("-o", "--output", type=Path, help="输出文件（默认 <card_id>.png）")
+    qr.add_argument("-o", "--output", help="输出文件或文件夹（默认 <card_id>.png）")
     qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
     db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
     _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
     backup = _command(db, "backup", "在机器人运行时备份 SQLite 数据库（一致的副本）", _db_backup)
-    backup.add_argument("file", type=Path, help="备份文件（已存在则替换）")
+    backup.add_argument(
+        "file", help="备份文件（已存在则替换）或文件夹（在里面建 <数据库名>-<日期>.db）"
+    )
     directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
     imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
     imp.add_argument("file", type=Path)
@@ -79,7 +105,7 @@ def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
         command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
         command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
         command.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-        command.add_argument("-o", "--output", type=Path, help="输出文件（默认按日期命名）")
+        command.add_argument("-o", "--output", help="输出文件或文件夹（默认按日期命名）")
         command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
         command.set_defaults(what=name)
 
@@ -87,7 +113,7 @@ def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
         export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
     )
     evidence.add_argument("--year", type=_year, required=True, help="YYYY")
-    evidence.add_argument("-o", "--output", type=Path, help="输出文件（默认 evidence_<年>.xlsx）")
+    evidence.add_argument("-o", "--output", help="输出文件或文件夹（默认 evidence_<年>.xlsx）")
 
 
 def _year(text: str) -> int:
@@ -100,11 +126,29 @@ def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
     from bot.exports import export_evidence
 
     data = asyncio.run(export_evidence(settings, args.year))
-    output: Path = args.output or Path(f"evidence_{args.year}.xlsx")
+    _write_export(_output(args.output, f"evidence_{args.year}.xlsx"), data)
+    return 0
+
+
+def _question(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("不能是空的")
+    return text
+
+
+def _output(given: str | None, default_name: str) -> Path:
+    """Where a command writes its file: the path given; the default name inside it when it
+    names a folder (one that exists, or any path ending in /); the default name here."""
+    if given is None:
+        return Path(default_name)
+    path = Path(given)
+    return path / default_name if given.endswith(("/", os.sep)) or path.is_dir() else path
+
+
+def _write_export(output: Path, data: bytes) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
     print(f"已导出 {output}（{len(data)} 字节）")
-    return 0
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,10 +177,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             settings, args.what, args.start, args.end, args.format, with_phone=not args.no_phone
         )
     )
-    output: Path = args.output or Path(f"{args.what}_{args.start}_{args.end}.{args.format}")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
-    print(f"已导出 {output}（{len(data)} 字节）")
+    name = f"{args.what}_{args.start}_{args.end}.{args.format}"
+    _write_export(_output(args.output, name), data)
     return 0
 
 
@@ -144,7 +186,7 @@ def _command(
     sub: "argparse._SubParsersAction[ChineseParser]",
     name: str,
     help_text: str,
-    handler: Callable[[argparse.Namespace, Settings], int],
+    handler: Handler,
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -158,8 +200,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runners import run_polling, run_webhook
 
     if not settings.token:
-        print("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。", file=sys.stderr)
-        return 2
+        raise ConfigurationError("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。")
     setup_logging(settings.log_level, settings.log_format)
     runner = run_webhook if args.webhook else run_polling
     try:
@@ -170,26 +211,28 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_LOST_LOCK
-    except Exception as exc:
-        problem = _cannot_start(settings, exc)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
-        return 1
     return 0
 
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach, a wrong token, a port in use."""
+    an operator can fix: the database or Telegram out of reach or refusing, a wrong token, a
+    port in use, a file that cannot be read or written."""
+    from bot.runners import PortInUse
+
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
-    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+    if isinstance(error, PortInUse):
         return (
-            f"端口 {settings.web_host}:{settings.web_port} 已被占用。"
+            f"端口 {error.host}:{error.port} 已被占用。"
             "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
         )
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"无法读写 {error.filename}（{error.strerror}）。"
+    url = masked_url(settings.database_url)
+    if refused(error):
+        reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
+        return f"数据库 {url} 拒绝连接（{reason}）。请检查 PUFA_DATABASE_URL 的用户、密码和库名。"
     if unavailable(error):
-        url = make_url(settings.database_url).render_as_string(hide_password=True)
         return (
             f"无法连接数据库 {url}（{reason}）。"
             "请检查 PUFA_DATABASE_URL 是否正确、数据库是否已启动。"
@@ -209,7 +252,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logging_setup import setup_logging
 
     setup_logging(settings.log_level, settings.log_format)
-    asyncio.run(run_demo(settings, args.port or settings.web_port))
+    asyncio.run(run_demo(settings, settings.web_port if args.port is None else args.port))
     return 0
 
 
@@ -219,7 +262,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     library, index = cached_content(settings.content_dir, settings.cache_path)
     questions: Iterable[str] = (
-        (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else [args.question]
+        (line.strip() for line in sys.stdin if line.strip())
+        if args.question == "-"
+        else [args.question]
     )
     write_previews(library, index, questions, sys.stdout, as_json=args.json)
     return 0
@@ -247,13 +292,12 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
 
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:
-        print("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。", file=sys.stderr)
-        return 2
+        raise ConfigurationError("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。")
     library = load_library(settings.content_dir)
     if args.card_id not in library.cards:
         print(f"没有这张卡片: {args.card_id}", file=sys.stderr)
         return 1
-    output = args.output or Path(f"{args.card_id}.png")
+    output = _output(args.output, f"{args.card_id}.png")
     link = write_card_qr(username, args.card_id, output)
     print(f"已生成 {output}（{link}）")
     return 0
@@ -284,12 +328,17 @@ def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    target = _output(args.file, f"{source.stem}-{datetime.now(settings.tz).date()}.db")
+    live = source.resolve()
     try:
-        size = backup_sqlite(source, args.file)
+        size = backup_sqlite(source, target)
     except FileNotFoundError:
-        print(f"找不到数据库文件 {source}。", file=sys.stderr)
+        print(f"找不到数据库文件 {live}。", file=sys.stderr)
         return 1
-    print(f"已备份到 {args.file}（{size} 字节）。恢复：停掉机器人，把它复制为 {source}。")
+    print(
+        f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，删掉 {live}-wal 和 {live}-shm，"
+        f"再把备份复制为 {live}。"
+    )
     return 0
 
 

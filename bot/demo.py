@@ -19,7 +19,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_application
-from bot.runners import poll_until, serving, stop_event
+from bot.runners import claiming, listening_socket, poll_until, serving, stop_event
 from bot.server import build_web_app
 from bot.settings import Settings
 from content.loader import CONTENT_DIR, Library, build_index, load_library
@@ -109,7 +109,8 @@ async def demo_bot(
         return web.Response(text=page, content_type="text/html")
 
     api.app.router.add_get("/", serve_page)
-    await api.start()  # first: a port of 0 becomes a real one, which the bot must know
+    with claiming(settings.web_host, port):
+        await api.start()  # first: a port of 0 becomes a real one, which the bot must know
     try:
         with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
             demo = demo_settings(settings, api, Path(workdir))
@@ -125,14 +126,18 @@ async def demo_bot(
 
 async def run_demo(settings: Settings, port: int) -> None:
     async with demo_bot(settings, port) as (api, app):
-        web = settings.model_copy(update={"web_port": api.port + 1})
-        print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/", flush=True)
-        print("  可以切换身份：居民、志愿者、协调员（示例数据）。", flush=True)
-        print(
-            f"  协调员工作台：{app.services.dashboard.public_url}/dashboard/"
-            "（协调员在聊天里发送 /dashboard 获取登录链接）",
-            flush=True,
-        )
-        print("  按 Ctrl+C 结束。\n", flush=True)
-        async with serving(build_web_app(app), web):
-            await poll_until(app, stop_event())
+        with listening_socket(settings.web_host, api.port + 1) as sock:
+            _welcome(api, app)
+            async with serving(build_web_app(app), sock):
+                await poll_until(app, stop_event())
+
+
+def _welcome(api: LocalBotApi, app: PufaApplication) -> None:
+    print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/", flush=True)
+    print("  可以切换身份：居民、志愿者、协调员（示例数据）。", flush=True)
+    print(
+        f"  协调员工作台：{app.services.dashboard.public_url}/dashboard/"
+        "（协调员在聊天里发送 /dashboard 获取登录链接）",
+        flush=True,
+    )
+    print("  按 Ctrl+C 结束。\n", flush=True)

@@ -6,9 +6,11 @@ Both serve the web app from the start and act only while holding the bot's insta
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -25,7 +27,7 @@ from bot.instance import (
 )
 from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app, web_runner
-from bot.settings import Settings
+from bot.settings import ConfigurationError, Settings
 from handlers.kit.context import PufaApplication
 from storage.locks import InstanceLock, instance_lock
 
@@ -41,23 +43,68 @@ def stop_event() -> asyncio.Event:
     return event
 
 
+class PortInUse(Exception):
+    """Another program listens on the port this one was to take."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"{host}:{port} is in use")
+        self.host, self.port = host, port
+
+
+@contextlib.contextmanager
+def claiming(host: str, port: int) -> Iterator[None]:
+    """A block that binds host:port: PortInUse if the port is taken, ConfigurationError if
+    the host is no address of this machine."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(host, port) from None
+        if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            raise ConfigurationError(
+                f"配置有误：PUFA_WEB_HOST 应该是本机的地址或主机名（现在是 “{host}”）。"
+            ) from None
+        raise
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port (its first address; "" is every IPv4 address), bound
+    before the bot is built so that the bot knows its port: 0 becomes a free one."""
+    with claiming(host, port):
+        family = socket.AF_INET
+        if host:
+            family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family, backlog=128)
+
+
 @contextlib.asynccontextmanager
-async def serving(server: web.Application, settings: Settings) -> AsyncIterator[None]:
-    """Serve the bot's web app on PUFA_WEB_HOST:PUFA_WEB_PORT while the block runs."""
+async def serving(server: web.Application, sock: socket.socket) -> AsyncIterator[None]:
+    """Serve the bot's web app on a listening socket while the block runs."""
     runner = web_runner(server)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
-        port = runner.addresses[0][1] if runner.addresses else settings.web_port
-        log.info("web app listening on %s:%s", settings.web_host, port)
+        await web.SockSite(runner, sock).start()
+        log.info("web app listening on %s:%s", *sock.getsockname()[:2])
         yield
     finally:
         await runner.cleanup()
 
 
+@contextlib.asynccontextmanager
+async def initialized(app: PufaApplication) -> AsyncIterator[None]:
+    """`async with app`, also when initializing fails (Telegram out of reach): PTB's shutdown
+    skips an application that did not finish initializing, leaving the bot's HTTP sessions
+    open, so the bot is shut down here too (a second shutdown does nothing)."""
+    try:
+        async with app:
+            yield
+    finally:
+        await app.bot.shutdown()
+
+
 async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
     """Poll with no instance lock (the demo: one process, its own local server)."""
-    async with app:
+    async with initialized(app):
         await on_startup(app)
         await app.start()
         assert app.updater is not None
@@ -74,7 +121,7 @@ async def run_polling(settings: Settings, token: str) -> None:
 
 async def run_webhook(settings: Settings, token: str) -> None:
     if not settings.webhook_url or not settings.webhook_secret:
-        raise SystemExit("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET")
+        raise ConfigurationError("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET。")
     route = WebhookRoute(
         path=urlsplit(settings.webhook_url).path or "/",
         secret=settings.webhook_secret.get_secret_value(),
@@ -83,8 +130,17 @@ async def run_webhook(settings: Settings, token: str) -> None:
 
 
 async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> None:
-    """Stand by until this instance holds the lock, then act until stopped; LostLock if the
-    lock goes meanwhile."""
+    """Take the web port, stand by until this instance holds the lock, then act until
+    stopped; LostLock if the lock goes meanwhile."""
+    with listening_socket(settings.web_host, settings.web_port) as sock:
+        # The bot's links (the dashboard's login links) carry the port actually bound.
+        bound = settings.model_copy(update={"web_port": sock.getsockname()[1]})
+        await _serve_on(sock, bound, token, route)
+
+
+async def _serve_on(
+    sock: socket.socket, settings: Settings, token: str, route: WebhookRoute | None
+) -> None:
     app = build_application(settings, token)
     instance, metrics = Instance(), Metrics()
     app.update_observers += [metrics.observe, lambda *_: instance.handled(app.services.now())]
@@ -101,7 +157,7 @@ async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> 
                 if settings.metrics_token
                 else None,
             ),
-            settings,
+            sock,
         ):
             if await wait_for_lock(lock, instance, stop, settings.lock_check_seconds):
                 await _act(app, instance, settings, route, lock, stop)
@@ -119,7 +175,7 @@ async def _act(
 ) -> None:
     """The active instance's life: start, take updates until stopped (or the lock is lost),
     then finish what is in flight: queued updates, the engine's sends."""
-    async with app:
+    async with initialized(app):
         await on_startup(app)
         await app.start()
         try:

@@ -1,19 +1,40 @@
-"""Runtime configuration, read once from the environment (and an optional `.env`)."""
+"""Runtime configuration, read once from the environment (and an optional `.env`).
+
+An empty variable means its default. A value that cannot be used is refused at load with one
+line per variable that says what it should be (`load_settings`, `ConfigurationError`)."""
 
 import os
+import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from annotated_types import Ge, Gt, Le
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import masked_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# What Telegram accepts as a webhook's secret token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class ConfigurationError(Exception):
+    """A setting the operator must fix; the message (Chinese) says which and how."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="PUFA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PUFA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     bot_token: SecretStr | None = None
@@ -28,7 +49,7 @@ class Settings(BaseSettings):
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
     webhook_drop_pending: bool = False  # drop the updates Telegram queued while the bot was down
     web_host: str = "127.0.0.1"
-    web_port: int = 8080
+    web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     metrics_token: SecretStr | None = None  # if set, /metrics wants `Authorization: Bearer …`
     # How often a standby tries to become active, and the active one checks it still is.
     lock_check_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -74,17 +95,53 @@ class Settings(BaseSettings):
     # Residents' messages to duty staff (issue 14): how often unanswered ones are looked for.
     ticket_check_seconds: float = Field(default=60, gt=0)
 
+    # The validators' ValueError says what the value should be (see `_problem`).
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
-        return value
+        if not isinstance(value, str):
+            return value
+        parts = [part for part in value.replace(" ", "").split(",") if part]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValueError("用英文逗号分隔的 Telegram 用户 id（数字），例如 111111,222222")
+        return frozenset(int(part) for part in parts)
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)
+        try:
+            ZoneInfo(value)
+        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError("时区名，例如 Asia/Shanghai") from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("DEBUG、INFO、WARNING、ERROR、CRITICAL 之一")
+        return value.upper()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("1–256 个字符，只能用 A–Z a–z 0–9 _ -（Telegram 的要求）")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            driver = make_url(value).drivername
+        except (ArgumentError, ValueError):
+            driver = None
+        if driver not in DATABASE_DRIVERS:
+            raise ValueError(
+                "sqlite+aiosqlite:///文件 或 postgresql+asyncpg://用户@主机/数据库，"
+                "只支持这两种驱动"
+            )
         return value
 
     @property
@@ -111,3 +168,48 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def load_settings() -> Settings:
+    """The settings; ConfigurationError names every variable that cannot be used."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError("\n".join(_problem(e) for e in error.errors())) from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    name = str(error["loc"][0])  # every check is of one field
+    field = Settings.model_fields[name]
+    ctx = error.get("ctx", {})
+    if error["type"] == "value_error" and "error" in ctx:  # our validators say it themselves
+        expected = str(ctx["error"])
+    else:
+        expected = _expected(field.annotation, field.metadata)
+    shown = _shown(name, field.annotation, error["input"])
+    return f"配置有误：PUFA_{name.upper()} 应该是 {expected}{shown}。"
+
+
+def _expected(annotation: Any, metadata: list[Any]) -> str:
+    """What a field's type and bounds accept, in words."""
+    if get_origin(annotation) is Literal:
+        return "、".join(str(choice) for choice in get_args(annotation)) + " 之一"
+    if annotation is bool:
+        return "true 或 false"
+    noun = "整数" if annotation is int else "数"
+    low = next((m for m in metadata if isinstance(m, Ge | Gt)), None)
+    high = next((m.le for m in metadata if isinstance(m, Le)), None)
+    if isinstance(low, Ge) and high is not None:
+        return f"{low.ge:g}–{high:g} 之间的{noun}"
+    words = [f"不小于 {low.ge:g}"] if isinstance(low, Ge) else []
+    words += [f"大于 {low.gt:g}"] if isinstance(low, Gt) else []
+    words += [f"不大于 {high:g}"] if high is not None else []
+    return f"{'、'.join(words)} 的{noun}" if words else noun
+
+
+def _shown(name: str, annotation: Any, value: object) -> str:
+    """The value as it was given, for the message; never a secret, never a password."""
+    if SecretStr in (annotation, *get_args(annotation)):
+        return ""
+    text = masked_url(str(value)) if name == "database_url" else str(value)
+    return f"（现在是 “{text}”）"

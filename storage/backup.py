@@ -23,14 +23,25 @@ def sqlite_path(url: str) -> Path:
 
 def backup_sqlite(source: Path, target: Path) -> int:
     """Copies `source` to `target` (replaced atomically: a half-written copy never sits at
-    `target`); checks the copy's integrity; returns its size in bytes."""
+    `target`, and none is left beside it when anything fails); checks the copy's integrity;
+    returns its size in bytes."""
     if not source.is_file():
         raise FileNotFoundError(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    try:
+        partial.unlink(missing_ok=True)
+        _copy(source, partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target.stat().st_size
+
+
+def _copy(source: Path, copy_path: Path) -> None:
     live = sqlite3.connect(source, timeout=30)
-    copy = sqlite3.connect(partial)
+    copy = sqlite3.connect(copy_path)
     try:
         live.backup(copy)  # all pages in one step: one consistent instant
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -40,5 +51,3 @@ def backup_sqlite(source: Path, target: Path) -> int:
     finally:
         copy.close()
         live.close()
-    os.replace(partial, target)
-    return target.stat().st_size

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -113,6 +113,25 @@ def unavailable(error: BaseException) -> bool:
     return isinstance(error, OperationalError | InterfaceError) and not any(
         marker in str(error.orig).lower() for marker in broken
     )
+
+
+def refused(error: BaseException) -> bool:
+    """Whether the database server refused this connection for what it was told: an unknown
+    role or database, a wrong password, a schema that is not there (PostgreSQL's SQLSTATE
+    classes 28, 3D, 3F): the URL needs fixing, not the server."""
+    if not isinstance(error, DBAPIError):
+        return False
+    state = str(getattr(error.orig, "sqlstate", "") or "")
+    return state[:2] in ("28", "3D", "3F")
+
+
+def masked_url(url: str) -> str:
+    """`url` as an operator may see it: the password as ***. A text that does not parse as a
+    URL is shown only when it cannot hold a password (no @)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "***" if "@" in url else url
 
 
 def head_revisions() -> frozenset[str]:

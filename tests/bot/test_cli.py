@@ -2,18 +2,23 @@ import asyncio
 import io
 import json
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
-from tests.conftest import sqlite_url
+from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 
 
@@ -84,16 +89,24 @@ def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
 def test_ask_json_reads_one_question_per_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("宪法日是哪天\n今天天气怎么样\n\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("宪法日是哪天\n\n  \n今天天气怎么样\n\n"))
     assert main(["ask", "--json", "-"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(rows) == 3
-    first, second, empty = rows
+    assert len(rows) == 2  # blank lines are no questions
+    first, second = rows
     assert first["matched"] and first["card_id"] == "constitution-day"
     assert "12月4日" in first["answer"]
     assert set(first) >= {"matched", "card_id", "title", "score", "answer", "alternatives"}
     assert not second["matched"] and second["card_id"] is None and "12348" in second["answer"]
-    assert not empty["matched"]
+
+
+@pytest.mark.parametrize("question", ["", "  "])
+def test_ask_refuses_an_empty_question(question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["ask", question])
+    assert refused.value.code == 2
+    captured = capsys.readouterr()
+    assert "pufa ask：问题：不能是空的" in captured.err and not captured.out
 
 
 def test_ask_human_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -236,3 +249,269 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         assert exit_error.value.code == 2
         err = capsys.readouterr().err
         assert said in err and "error" not in err and "usage" not in err, err
+
+
+DATABASE_EXPECTED = (
+    "配置有误：PUFA_DATABASE_URL 应该是 sqlite+aiosqlite:///文件 或 "
+    "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
+)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        (
+            "PUFA_WEB_PORT",
+            "abc",
+            "配置有误：PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “abc”）。",
+        ),
+        ("PUFA_WEB_PORT", "70000", "PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “70000”）。"),
+        ("PUFA_TIMEZONE", "Mars/Base", "PUFA_TIMEZONE 应该是 时区名，例如 Asia/Shanghai（现在是"),
+        ("PUFA_TIMEZONE", "America", "PUFA_TIMEZONE 应该是 时区名"),
+        ("PUFA_ADMIN_IDS", "abc,12", "PUFA_ADMIN_IDS 应该是 用英文逗号分隔的 Telegram 用户 id"),
+        ("PUFA_REPORT_NOTIFY", "weekly", "PUFA_REPORT_NOTIFY 应该是 each、digest、off 之一"),
+        (
+            "PUFA_LOG_LEVEL",
+            "LOUD",
+            "PUFA_LOG_LEVEL 应该是 DEBUG、INFO、WARNING、ERROR、CRITICAL 之一",
+        ),
+        ("PUFA_LOCK_CHECK_SECONDS", "0", "PUFA_LOCK_CHECK_SECONDS 应该是 大于 0、不大于 60 的数"),
+        ("PUFA_WEBHOOK_DROP_PENDING", "maybe", "PUFA_WEBHOOK_DROP_PENDING 应该是 true 或 false"),
+        (
+            "PUFA_WEBHOOK_SECRET",
+            "bad secret!",
+            "配置有误：PUFA_WEBHOOK_SECRET 应该是 1–256 个字符，只能用 A–Z a–z 0–9 _ -"
+            "（Telegram 的要求）。",  # and never the secret itself
+        ),
+        ("PUFA_DATABASE_URL", "garbage", f"{DATABASE_EXPECTED}（现在是 “garbage”）。"),
+        (
+            "PUFA_DATABASE_URL",
+            "sqlite:///x.db",
+            f"{DATABASE_EXPECTED}（现在是 “sqlite:///x.db”）。",
+        ),
+        ("PUFA_DATABASE_URL", "mysql://u:pw@h/db", "（现在是 “mysql://u:***@h/db”）。"),
+        ("PUFA_DATABASE_URL", "postgresql://u:pw@h/db", "（现在是 “postgresql://u:***@h/db”）。"),
+        ("PUFA_DATABASE_URL", "u:pw@h", f"{DATABASE_EXPECTED}（现在是 “***”）。"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_by_every_command(
+    variable: str,
+    value: str,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PUFA_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(variable, value)
+    for argv in (["run"], ["webhook"], ["db", "upgrade"], ["content", "check"], ["ask", "工资"]):
+        assert main(argv) == 2, argv
+        captured = capsys.readouterr()
+        [line] = captured.err.splitlines()
+        assert line.startswith("配置有误：") and said in line, (argv, line)
+        assert not captured.out and "bad secret" not in line and "pw" not in line
+    assert not (Path.cwd() / "pufa.db").exists()
+
+
+def test_several_bad_settings_get_a_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUFA_WEB_PORT", "x")
+    monkeypatch.setenv("PUFA_TIMEZONE", "y")
+    assert main(["content", "check"]) == 2
+    assert sorted(capsys.readouterr().err.splitlines()) == [
+        "配置有误：PUFA_TIMEZONE 应该是 时区名，例如 Asia/Shanghai（现在是 “y”）。",
+        "配置有误：PUFA_WEB_PORT 应该是 0–65535 之间的整数（现在是 “x”）。",
+    ]
+
+
+def test_an_empty_setting_means_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text("PUFA_TIMEZONE=\nPUFA_REPORT_NOTIFY=\n", encoding="utf-8")
+    for variable in ("PUFA_WEB_PORT", "PUFA_CONTENT_DIR", "PUFA_LOG_LEVEL", "PUFA_ADMIN_IDS"):
+        monkeypatch.setenv(variable, "")
+    assert main(["content", "check"]) == 0  # the packaged content, not the current folder
+    assert "内容检查通过" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert (tmp_path / "pufa.db").exists()
+
+
+def test_a_valid_webhook_secret_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 242)  # 256 characters
+    assert main(["content", "check"]) == 0
+    monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 243)
+    assert main(["content", "check"]) == 2
+
+
+def test_db_upgrade_with_the_database_out_of_reach_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUFA_DATABASE_URL", "postgresql+asyncpg://u:secret@127.0.0.1:1/x")
+    assert main(["db", "upgrade"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("无法连接数据库 postgresql+asyncpg://u:***@127.0.0.1:1/x（")
+    assert "secret" not in line
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+@pytest.mark.parametrize("wrong", ["role", "database"])
+def test_db_upgrade_names_a_role_or_database_that_does_not_exist(
+    wrong: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = make_url(PG_URL)
+    url = url.set(username="no_such_role", password="secret") if wrong == "role" else url
+    url = url.set(database="no_such_database") if wrong == "database" else url
+    monkeypatch.setenv("PUFA_DATABASE_URL", url.render_as_string(hide_password=False))
+    assert main(["db", "upgrade"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    shown = url.render_as_string(hide_password=True)
+    assert line.startswith(f"数据库 {shown} 拒绝连接（") and f"no_such_{wrong}" in line
+    assert line.endswith("请检查 PUFA_DATABASE_URL 的用户、密码和库名。")
+    assert "secret" not in line
+
+
+async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
+    """`pufa ARGV` in a subprocess: its exit code, stdout and stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *argv,
+        env=dict(os.environ, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_run_with_broken_content_lists_the_problems_as_content_check_does(
+    tmp_path: Path,
+) -> None:
+    content = copy_content(tmp_path)
+    (content / "cards" / "bad.md").write_text("---\nid: Bad Id\n---\n", encoding="utf-8")
+    env = {"PUFA_CONTENT_DIR": str(content), "PUFA_BOT_TOKEN": "123:abc", "PUFA_WEB_PORT": "0"}
+    checked = await _pufa("content", "check", **env)
+    ran = await _pufa("run", **env)
+    assert checked[0] == ran[0] == 1
+    assert ran[1] == checked[1] and "cards/bad.md" in ran[1]
+    assert "Traceback" not in ran[2]
+
+
+async def test_run_with_telegram_out_of_reach_says_so_and_closes_its_connections() -> None:
+    code, _, err = await _pufa(
+        "run", PUFA_BOT_TOKEN="123:abc", PUFA_API_BASE_URL="http://127.0.0.1:1/bot"
+    )
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("无法连接 Telegram（http://127.0.0.1:1/bot，")
+    assert "Unclosed" not in err and "Traceback" not in err
+
+
+async def test_dashboard_link_names_the_port_bound_for_port_0(tmp_path: Path) -> None:
+    coordinator = 50_001
+    async with LocalBotApi() as api:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env=dict(
+                os.environ,
+                PUFA_BOT_TOKEN=api.token,
+                PUFA_API_BASE_URL=api.base_url,
+                PUFA_WEB_PORT="0",
+                PUFA_ADMIN_IDS=str(coordinator),
+                PUFA_CONTENT_DIR=str(content_without_calendar(tmp_path)),
+            ),
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await api.wait_until_polling()
+            api.send_command(api.user(coordinator, "协调员"), "/dashboard")
+            [reply] = await api.wait_for_messages(coordinator)
+            link = re.search(r"http://\S+/dashboard/login\?token=\S+", reply.text or "")
+            assert link is not None, reply.text
+            async with aiohttp.ClientSession() as client, client.get(link[0]) as page:
+                assert page.status == 200  # the login page, served on that port
+        finally:
+            process.terminate()
+            _, err = await asyncio.wait_for(process.communicate(), 120)
+    [port] = re.findall(r"web app listening on 127\.0\.0\.1:(\d+)", err.decode())
+    assert urlsplit(link[0]).port == int(port) != 0
+
+
+def _taken_port_after_a_free_one() -> tuple[socket.socket, int]:
+    """A listening socket on port P + 1 where P was free a moment ago; and P."""
+    while True:
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1] - 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.close()
+                continue
+        taken.listen()
+        return taken, port
+
+
+@pytest.mark.parametrize("which", ["chat", "dashboard"])
+async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
+    if which == "chat":
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = busy = taken.getsockname()[1]
+    else:  # the dashboard's port, the chat's + 1
+        taken, port = _taken_port_after_a_free_one()
+        busy = port + 1
+    with taken:
+        code, _, err = await _pufa("demo", "--port", str(port))
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        f"端口 127.0.0.1:{busy} 已被占用。请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
+    )
+    assert "Traceback" not in err
+
+
+def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    folder, new = tmp_path / "backups", tmp_path / "new-folder"
+    folder.mkdir()
+    live = tmp_path / "pufa.db"
+    for target, given in ((folder, str(folder)), (new, f"{new}/")):
+        assert main(["db", "backup", given]) == 0
+        [copy] = target.iterdir()
+        assert copy.name.startswith("pufa-20") and copy.suffix == ".db"
+        assert capsys.readouterr().out.strip() == (
+            f"已备份到 {copy}（{copy.stat().st_size} 字节）。恢复：停掉机器人，"
+            f"删掉 {live}-wal 和 {live}-shm，再把备份复制为 {live}。"
+        )
+
+
+def test_a_failed_backup_leaves_no_partial_copy(tmp_path: Path) -> None:
+    (tmp_path / "pufa.db").write_bytes(b"not a database" * 1000)
+    target = tmp_path / "out" / "copy.db"
+    with pytest.raises(sqlite3.DatabaseError):
+        main(["db", "backup", str(target)])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_exports_and_qr_codes_into_a_folder_take_their_default_names(tmp_path: Path) -> None:
+    assert main(["db", "upgrade"]) == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    period = ["--from", "2026-01-01", "--to", "2026-01-31"]
+    assert main(["export", "reports", *period, "--format", "csv", "-o", str(folder)]) == 0
+    assert main(["export", "hours", *period, "-o", f"{tmp_path / 'more'}/"]) == 0
+    assert main(["content", "qr", "unpaid-wages", "--bot", "pufa_bot", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "reports_2026-01-01_2026-01-31.csv",
+        "unpaid-wages.png",
+    ]
+    assert [p.name for p in (tmp_path / "more").iterdir()] == ["hours_2026-01-01_2026-01-31.xlsx"]
