@@ -13,12 +13,15 @@ with several cards, and the labelled questions say which of those words point wh
 question just under the threshold gets its best card when the model is all but certain of it
 (LEARNT_AGREE_POSTERIOR). When it
 takes a question for one no card is for (LEARNT_NONE_POSTERIOR), the question falls back
-unless its legal evidence is strong, as one worded like content/outside.yaml does.
+unless its legal evidence is strong, as one worded like content/outside.yaml does; and so
+does one whose most similar labelled question (`Neighbours`) is one no card is for.
 """
 
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, chain
 
 from content.analyzer import Analyzer, normalize, question_key
 from content.privacy import mask_personal_numbers
@@ -30,22 +33,39 @@ SMOOTHING = 0.3
 # A feature seen fewer times in all the examples is left out: it tells nothing about new
 # questions (cross-validated figures unchanged) and would cost memory in every process.
 MIN_COUNT = 2
+# Added to the log-likelihood of NONE (a prior for it; the cards' prior is uniform): NONE's
+# examples are spread over many topics, so its per-feature probabilities are low and a
+# question no card is for but worded like the cards rarely came out as NONE. Chosen on the
+# dev set by 5-fold cross-validation (with the neighbour look-up): 0 -> 3: 93.3 / 90.1 ->
+# 93.3 / 90.9 (5: 93.3 / 91.7; alone, 3: 93.4 / 88.9, 6: 93.3 / 90.6, 10: 92.9 / 92.4).
+NONE_BONUS = 3.0
+# A feature in more than this share of the labelled questions (怎么, 什么) is left out of the
+# nearest-neighbour look-up (Neighbours): it says little about a question, and looking it up
+# costs the most.
+NEIGHBOUR_COMMON = 0.03
 
 
 class LearntModel:
     """Built once with the index; `posterior` is read-only. Per feature it keeps only the
     labels that saw it, so scoring a question costs its features times those labels."""
 
-    def __init__(self, examples: Iterable[tuple[str, str]], analyzer: Analyzer) -> None:
-        """`examples`: (question, card id or NONE) pairs."""
+    def __init__(
+        self,
+        examples: Iterable[tuple[str, str]],
+        analyzer: Analyzer,
+        featured: Iterable[tuple[Sequence[str], str]] = (),
+    ) -> None:
+        """`examples`: (question, card id or NONE) pairs; `featured`: more, as (the question's
+        `features`, label) pairs, for a caller that has them already."""
         self._analyzer = analyzer
         counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         totals: Counter[str] = Counter()
-        for question, label in examples:
-            features = self.features(question)
+        own = ((self.features(question), label) for question, label in examples)
+        for features, label in chain(own, featured):
             counts[label].update(features)
             totals[label] += len(features)
         self.labels = sorted(counts)
+        self._none = self.labels.index(NONE) if NONE in counts else None
         overall: Counter[str] = Counter()
         for label_counts in counts.values():
             overall.update(label_counts)
@@ -73,16 +93,23 @@ class LearntModel:
     def features(self, question: str, words: Sequence[str] | None = None) -> list[str]:
         """Character pairs and analyzer words; `words`: the question's analyzer words with
         homophones, when the caller (the search) has them already."""
+        return self.features_of(self._analyzer, question, words)
+
+    @staticmethod
+    def features_of(
+        analyzer: Analyzer, question: str, words: Sequence[str] | None = None
+    ) -> list[str]:
+        """`features` before there is a model (its examples, Neighbours)."""
         text = normalize(question)
         chars = "".join(text.split())
         pairs = [chars[i : i + 2] for i in range(len(chars) - 1)]
         if words is None:
-            words = self._analyzer.words(text, homophones=True)
+            words = analyzer.words(text, homophones=True)
         return pairs + [f"w:{w}" for w in words]
 
     def posterior(self, question: str, words: Sequence[str] | None = None) -> dict[str, float]:
-        """Label -> probability (uniform prior: how often a card is asked about in the
-        labelled questions says little about the next resident)."""
+        """Label -> probability (uniform prior over the cards: how often a card is asked about
+        in the labelled questions says little about the next resident; NONE_BONUS for NONE)."""
         features = [f for f in self.features(question, words) if f in self._seen]
         if not self.labels or not features:
             return {}
@@ -92,6 +119,8 @@ class LearntModel:
             flat = self._seen[feature]
             for i in range(0, len(flat), 2):
                 scores[flat[i]] += gains[flat[i + 1]]
+        if self._none is not None:
+            scores[self._none] += NONE_BONUS
         top = max(scores)
         weights = [math.exp(score - top) for score in scores]
         total = sum(weights)
@@ -124,3 +153,74 @@ class Remembered:
     def label(self, question: str) -> str | None:
         """A card id or NONE for a question asked before, else None."""
         return self._labels.get(self.key(question))
+
+
+class Neighbours:
+    """The labelled questions kept for a nearest-neighbour look-up: a question worded much
+    like one that no card is for, and clearly more like it than like any question labelled
+    with the card the search found, is one of those (SearchIndex.search, NEIGHBOUR_*).
+    Similarity is the cosine of the two questions' feature sets (LearntModel.features), each
+    feature weighted by its inverse document frequency; the features of more than
+    NEIGHBOUR_COMMON of the questions are left out."""
+
+    def __init__(self, examples: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """`examples`: (card id or NONE, the question's features) pairs."""
+        self._labels: list[str] = []
+        feature_sets: list[set[str]] = []
+        for label, features in examples:
+            self._labels.append(label)
+            feature_sets.append(set(features))
+        counts = Counter(f for features in feature_sets for f in features)
+        total = len(self._labels)
+        most = max(1.0, NEIGHBOUR_COMMON * total)  # a feature of one question is never common
+        self._common = frozenset(f for f, n in counts.items() if n > most)
+        self._unknown = math.log(total + 1)
+        # A feature's slot: its squared weight in _weights, and the questions that have it in
+        # _docs[place][_starts[place][slot] : _starts[place][slot + 1]], place 0 for the
+        # questions no card is for and 1 for the others (most questions are far from every one
+        # of the first, and the second need not be looked up for them). Flat arrays of 4-byte
+        # numbers: a list or tuple of question numbers a feature cost twice the memory.
+        self._slots = {f: slot for slot, f in enumerate(counts.keys() - self._common)}
+        self._weights = array("d", bytes(8 * len(self._slots)))
+        for feature, slot in self._slots.items():
+            self._weights[slot] = math.log((total + 1) / (1 + counts[feature])) ** 2
+        self._norms = array("d", map(self._norm, feature_sets))
+        holders: list[list[list[int]]] = [[[] for _ in self._slots] for _ in range(2)]
+        for doc, distinct in enumerate(feature_sets):
+            place = int(self._labels[doc] != NONE)
+            for feature in distinct - self._common:
+                holders[place][self._slots[feature]].append(doc)
+        self._docs = [array("I", chain.from_iterable(lists)) for lists in holders]
+        self._starts = [
+            array("I", accumulate((len(docs) for docs in lists), initial=0)) for lists in holders
+        ]
+
+    def _norm(self, features: set[str]) -> float:
+        weights = self._weights
+        squares = (
+            weights[slot] if (slot := self._slots.get(f)) is not None else self._unknown**2
+            for f in features - self._common
+        )
+        return math.sqrt(sum(squares)) or 1.0
+
+    def nearest(self, features: Iterable[str], floor: float) -> dict[str, float]:
+        """Label -> cosine similarity of the question (its features) to the most similar
+        labelled question with that label; the cards' labels only when NONE reaches `floor`."""
+        distinct = set(features)
+        norm = self._norm(distinct)
+        slots = [slot for f in distinct if (slot := self._slots.get(f)) is not None]
+        best: dict[str, float] = {}
+        for docs, starts in zip(self._docs, self._starts, strict=True):
+            if docs is self._docs[1] and best.get(NONE, 0.0) < floor:
+                break
+            shared: defaultdict[int, float] = defaultdict(float)
+            for slot in slots:
+                weight = self._weights[slot]
+                for doc in docs[starts[slot] : starts[slot + 1]]:
+                    shared[doc] += weight
+            for doc, dot in shared.items():
+                label = self._labels[doc]
+                similarity = dot / (norm * self._norms[doc])
+                if similarity > best.get(label, 0.0):
+                    best[label] = similarity
+        return best

@@ -5,7 +5,7 @@ strong), and the file, whose bad lines are notes that leave the rest working."""
 
 from pathlib import Path
 
-from content.learnt import NONE, LearntModel
+from content.learnt import NONE, LearntModel, Neighbours
 from content.loader import Library, collect
 from content.search import LEARNT_NONE_POSTERIOR, SearchIndex
 from tests.content.content_copy import copy_content
@@ -188,3 +188,37 @@ def test_personal_numbers_do_not_stop_a_question_being_remembered(index: SearchI
     for number in ("13912345678", "13800001111"):
         result = taught.search(f"{STORY} 电话{number}")
         assert result.best is not None and result.best.card_id == "constitution-day"
+
+
+def test_a_question_like_one_no_card_is_for_falls_back(
+    index: SearchIndex, library: Library
+) -> None:
+    """Asked once, a question no card is for makes its rewordings fall back (Neighbours),
+    unless one labelled with the best card is about as alike."""
+    everyday = "孩子上幼儿园要准备啥"
+    others = [(q, label) for q, label in library.asked if "幼儿园" not in q]
+    card = "school-vice-principal"  # the best card for it
+    words = index.analyzer.words(everyday, homophones=True)
+    assert not index.held_out(asked=others)._like_none(everyday, words, card)
+    taught = index.held_out(outside=[], asked=[*others, ("孩子上幼儿园要准备什么", NONE)])
+    assert taught._like_none(everyday, words, card)
+    assert not taught.search(everyday).matched
+    both = [*others, ("孩子上幼儿园要准备什么", NONE), ("孩子上幼儿园要准备些啥", card)]
+    assert not index.held_out(outside=[], asked=both)._like_none(everyday, words, card)
+
+
+def test_the_neighbours_find_the_most_alike_question_of_each_label(index: SearchIndex) -> None:
+    examples = [
+        ("今天晚上吃什么好", NONE),
+        ("老板拖着工资不发", "unpaid-wages"),
+        ("工地上干活工钱一直拖着", "unpaid-wages"),
+    ]
+    neighbours = Neighbours(
+        (label, LearntModel.features_of(index.analyzer, q)) for q, label in examples
+    )
+    features = LearntModel.features_of(index.analyzer, "老板拖着工资不发")
+    nearest = neighbours.nearest(features, floor=0.0)
+    assert nearest["unpaid-wages"] > 0.99 and nearest.get(NONE, 0.0) < 0.1
+    assert "unpaid-wages" not in neighbours.nearest(features, floor=0.5)  # NONE under it
+    dinner = neighbours.nearest(LearntModel.features_of(index.analyzer, "今天吃什么好"), 0.5)
+    assert dinner[NONE] > 0.5 and dinner.get("unpaid-wages", 0.0) < 0.1
