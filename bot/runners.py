@@ -143,7 +143,6 @@ async def _serve_on(
 ) -> None:
     app = build_application(settings, token)
     instance, metrics = Instance(), Metrics()
-    app.update_observers += [metrics.observe, lambda *_: instance.handled(app.services.now())]
     stop = stop_event()
     lock = instance_lock(settings.database_url, bot_id(token), schema=settings.database_schema)
     try:

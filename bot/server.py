@@ -53,14 +53,17 @@ def build_web_app(
     metrics_token: str | None = None,
 ) -> web.Application:
     """The web app; `instance` says whether this process is active (without one, as in
-    tests of a single in-process bot, it is)."""
+    the demo and in tests of a single in-process bot, it is). Every update the bot handles
+    is counted in `metrics` (new ones without) and is the instance's last update."""
     instance = instance or Instance(InstanceRole.ACTIVE)
+    metrics = metrics or Metrics()
+    watched = instance
+    app.update_observers += [metrics.observe, lambda *_: watched.handled(app.services.now())]
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server[INSTANCE_KEY] = instance
     server.router.add_get("/healthz", _health)
-    if metrics is not None:
-        server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
+    server.router.add_get("/metrics", _metrics_page(app, instance, metrics, metrics_token))
     dashboard.mount(server, app, lambda: instance.active)
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))

@@ -23,9 +23,7 @@ TOKEN = "scrape-me"
 
 @asynccontextmanager
 async def web(bot: Harness, instance: Instance) -> AsyncIterator[TestClient]:
-    metrics = Metrics()
-    bot.app.update_observers += [metrics.observe, lambda *_: instance.handled(bot.clock())]
-    server = build_web_app(bot.app, instance=instance, metrics=metrics, metrics_token=TOKEN)
+    server = build_web_app(bot.app, instance=instance, metrics=Metrics(), metrics_token=TOKEN)
     async with TestClient(TestServer(server)) as client:
         yield client
 
@@ -114,3 +112,14 @@ async def test_a_standby_reports_itself_and_nothing_from_the_database(bot: Harne
         assert not [name for name, _ in samples if name == "pufa_questions"]
         health = await client.get("/healthz")
         assert health.status == 503 and (await health.json())["role"] == "standby"
+
+
+async def test_a_bot_served_without_an_instance_of_its_own_is_watched_too(bot: Harness) -> None:
+    """As `pufa demo` serves it: /healthz names the last update handled, /metrics counts it."""
+    async with TestClient(TestServer(build_web_app(bot.app))) as client:
+        before = await (await client.get("/healthz")).json()
+        await bot.ask(bot.api.user(51_009, "居民"), WAGES)
+        health = await (await client.get("/healthz")).json()
+        metrics = await client.get("/metrics")
+        assert before["last_update_at"] is None and health["last_update_at"] is not None
+        assert metrics.status == 200 and "pufa_updates_total" in await metrics.text()
