@@ -108,7 +108,7 @@ async def test_a_question_marked_unsolved_counts_once_it_gets_another_card(
     """没解决 questions had a card, the wrong one: moving them to the right one answers them."""
     board = editable_board
     services = board.harness.services
-    question, wanted = "小区门口新开的超市卖过期酸奶怎么办", "consumer-rights"
+    question, wanted = "在超市买到过期的牛奶怎么办", "consumer-rights"
     resident = board.harness.api.user(RESIDENT)
     card = await board.harness.ask(resident, question)
     first = services.index.search(question)
