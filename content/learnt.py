@@ -20,7 +20,7 @@ does one whose most similar labelled question (`Neighbours`) is one no card is f
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain
 
 from content.analyzer import Analyzer, normalize, question_key
@@ -185,15 +185,26 @@ class Neighbours:
         for feature, slot in self._slots.items():
             self._weights[slot] = math.log((total + 1) / (1 + counts[feature])) ** 2
         self._norms = array("d", map(self._norm, feature_sets))
-        holders: list[list[list[int]]] = [[[] for _ in self._slots] for _ in range(2)]
+        # Filled in two passes (how many questions each slot has, then which), so that no
+        # list per feature is ever held: the build's peak memory is what the arrays need.
+        sizes = [array("I", bytes(4 * len(self._slots))) for _ in range(2)]
+        for place, slots in self._postings(feature_sets):
+            for slot in slots:
+                sizes[place][slot] += 1
+        self._starts = [array("I", accumulate(size, initial=0)) for size in sizes]
+        self._docs = [array("I", bytes(4 * starts[-1])) for starts in self._starts]
+        cursors = [starts[:-1] for starts in self._starts]
+        for doc, (place, slots) in enumerate(self._postings(feature_sets)):
+            docs, cursor = self._docs[place], cursors[place]
+            for slot in slots:
+                docs[cursor[slot]] = doc
+                cursor[slot] += 1
+
+    def _postings(self, feature_sets: list[set[str]]) -> Iterator[tuple[int, list[int]]]:
+        """Per question: its place (0 no card is for it, 1 a card) and its features' slots."""
         for doc, distinct in enumerate(feature_sets):
             place = int(self._labels[doc] != NONE)
-            for feature in distinct - self._common:
-                holders[place][self._slots[feature]].append(doc)
-        self._docs = [array("I", chain.from_iterable(lists)) for lists in holders]
-        self._starts = [
-            array("I", accumulate((len(docs) for docs in lists), initial=0)) for lists in holders
-        ]
+            yield place, [self._slots[f] for f in distinct - self._common]
 
     def _norm(self, features: set[str]) -> float:
         weights = self._weights

@@ -10,6 +10,7 @@ the best card (content/learnt.py, Neighbours), gets the fallback too.
 
 import copy
 import math
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -312,7 +313,12 @@ class SearchIndex:
             for card in self._cards
             for text in (card.title, *card.aliases, " ".join(card.keywords))
         )
-        featured = [(LearntModel.features_of(self.analyzer, text), label) for text, label in asked]
+        # Interned: the same character pairs and words recur across thousands of questions,
+        # and all of them are held at once while the model and the look-up are built.
+        featured = [
+            ([sys.intern(f) for f in LearntModel.features_of(self.analyzer, text)], label)
+            for text, label in asked
+        ]
         model = LearntModel(own, self.analyzer, featured)
         return model, Neighbours((label, features) for features, label in featured)
 
