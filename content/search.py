@@ -21,6 +21,7 @@ from content.case_library import Case
 from content.learnt import NONE, LearntModel, Neighbours, Remembered
 from content.models import Card, Lexicon
 from content.search_rules import Contest, Gate, Intents, swap_best
+from content.small_talk import SmallTalkReader
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "aliases": 2.0, "body": 0.6}
 SOUND_WEIGHT = 0.4
@@ -183,6 +184,7 @@ class SearchIndex:
         self._contest = Contest(self._cards, lexicon)
         self._gate = Gate(self._cards, lexicon, self.analyzer)
         self._intents = Intents(self._cards, lexicon, self.analyzer)
+        self.small_talk = SmallTalkReader(lexicon.small_talk)
         self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
         self._case_phrases = _phrase_postings(self._cases)
 

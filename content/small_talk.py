@@ -4,9 +4,9 @@ found" and does not count as a question the bot could not answer. Anything more 
 phrases and their fillers ("你好，我被拖欠工资了") is a question and is searched as usual."""
 
 import re
-import unicodedata
 from enum import StrEnum
 
+from content.analyzer import normalize
 from content.models import SmallTalk
 
 # What is neither a letter nor a digit nor a CJK character: punctuation, spaces, emoji.
@@ -20,30 +20,34 @@ class Talk(StrEnum):
 
 
 def _plain(text: str) -> str:
-    return _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _NOT_WORDS.sub("", normalize(text))
 
 
-def small_talk(message: str, talk: SmallTalk) -> Talk | None:
-    """The kind of small talk `message` is, or None when it says anything more. Thanks win
-    over a goodbye, a goodbye over a greeting ("好的谢谢再见" is thanked)."""
-    rest = _plain(message)
-    phrases = [
-        (_plain(phrase), kind)
-        for kind, group in (
+class SmallTalkReader:
+    """The phrases of `lexicon.yaml`'s small_talk, normalised once, longest first (built with
+    the search index: every message a resident sends is read against them)."""
+
+    def __init__(self, talk: SmallTalk) -> None:
+        kinds = (
             (Talk.GREETING, talk.greetings),
             (Talk.THANKS, talk.thanks),
             (Talk.GOODBYE, talk.goodbyes),
         )
-        for phrase in group
-    ]
-    found: set[Talk] = set()
-    for phrase, kind in sorted(phrases, key=lambda item: -len(item[0])):
-        if phrase and phrase in rest:
-            rest = rest.replace(phrase, "")
-            found.add(kind)
-    for filler in sorted((_plain(f) for f in talk.fillers), key=len, reverse=True):
-        if filler:
+        phrases = [(_plain(phrase), kind) for kind, group in kinds for phrase in group]
+        self._phrases = sorted(((p, k) for p, k in phrases if p), key=lambda item: -len(item[0]))
+        self._fillers = sorted(filter(None, map(_plain, talk.fillers)), key=len, reverse=True)
+
+    def kind(self, message: str) -> Talk | None:
+        """The kind of small talk `message` is, or None when it says anything more. Thanks
+        win over a goodbye, a goodbye over a greeting ("好的谢谢再见" is thanked)."""
+        rest = _plain(message)
+        found: set[Talk] = set()
+        for phrase, kind in self._phrases:
+            if phrase in rest:
+                rest = rest.replace(phrase, "")
+                found.add(kind)
+        for filler in self._fillers:
             rest = rest.replace(filler, "")
-    if rest or not found:
-        return None
-    return next(kind for kind in (Talk.THANKS, Talk.GOODBYE, Talk.GREETING) if kind in found)
+        if rest or not found:
+            return None
+        return next(kind for kind in (Talk.THANKS, Talk.GOODBYE, Talk.GREETING) if kind in found)

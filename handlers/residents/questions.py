@@ -2,13 +2,11 @@
 
 import logging
 import re
-from collections.abc import Callable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from content.routing import clear_category
-from content.small_talk import Talk, small_talk
-from content.ui import UiTexts
+from content.small_talk import Talk
 from domain.answers import answer, answer_html, card_html, log_entry
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
@@ -32,9 +30,10 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     if not found.question:
         await reply_html(update, ui.empty_question)
         return
-    talk = small_talk(found.question, services.library.lexicon.small_talk)
+    talk = services.index.small_talk.kind(found.question)
     if talk is not None:  # answered in kind: not a question, not logged
-        await reply_html(update, *_SMALL_TALK[talk](ui))
+        menu = main_menu(ui) if talk is Talk.GREETING else None
+        await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
     if found.truncated:
         await reply_html(update, ui.question_too_long)
@@ -60,13 +59,6 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         fallback = "" if result.matched else entry.ref
         markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
     await reply_html(update, answer_html(found, services.library), markup)
-
-
-_SMALL_TALK: dict[Talk, Callable[[UiTexts], tuple[str, InlineKeyboardMarkup | None]]] = {
-    Talk.GREETING: lambda ui: (ui.small_talk_greeting, main_menu(ui)),
-    Talk.THANKS: lambda ui: (ui.small_talk_thanks, None),
-    Talk.GOODBYE: lambda ui: (ui.small_talk_goodbye, None),
-}
 
 
 async def on_private_text(update: Update, ctx: PufaContext) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from content.loader import Library
 from content.models import SmallTalk
-from content.small_talk import Talk, small_talk
+from content.small_talk import SmallTalkReader, Talk
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from content.small_talk import Talk, small_talk
 def test_only_a_message_that_says_nothing_more_is_small_talk(
     library: Library, message: str, kind: Talk | None
 ) -> None:
-    assert small_talk(message, library.lexicon.small_talk) == kind
+    assert SmallTalkReader(library.lexicon.small_talk).kind(message) == kind
 
 
 def test_repeated_or_empty_phrases_are_refused() -> None:
