@@ -25,7 +25,6 @@ from bot.instance import (
     hold_until_stopped,
     wait_for_lock,
 )
-from bot.metrics import Metrics
 from bot.server import WebhookRoute, build_web_app, web_runner
 from bot.settings import ConfigurationError, Settings
 from handlers.kit.context import PufaApplication
@@ -142,7 +141,7 @@ async def _serve_on(
     sock: socket.socket, settings: Settings, token: str, route: WebhookRoute | None
 ) -> None:
     app = build_application(settings, token)
-    instance, metrics = Instance(), Metrics()
+    instance = Instance()
     stop = stop_event()
     lock = instance_lock(settings.database_url, bot_id(token), schema=settings.database_schema)
     try:
@@ -151,7 +150,6 @@ async def _serve_on(
                 app,
                 route,
                 instance=instance,
-                metrics=metrics,
                 metrics_token=settings.metrics_token.get_secret_value()
                 if settings.metrics_token
                 else None,

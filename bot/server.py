@@ -49,16 +49,12 @@ def build_web_app(
     webhook: WebhookRoute | None = None,
     *,
     instance: Instance | None = None,
-    metrics: Metrics | None = None,
     metrics_token: str | None = None,
 ) -> web.Application:
     """The web app; `instance` says whether this process is active (without one, as in
-    the demo and in tests of a single in-process bot, it is). Every update the bot handles
-    is counted in `metrics` (new ones without) and is the instance's last update."""
+    the demo and in tests of a single in-process bot, it is)."""
     instance = instance or Instance(InstanceRole.ACTIVE)
-    metrics = metrics or Metrics()
-    watched = instance
-    app.update_observers += [metrics.observe, lambda *_: watched.handled(app.services.now())]
+    metrics = _watching(app, instance)
     server = web.Application(client_max_size=MAX_BODY)
     server[APP_KEY] = app
     server[INSTANCE_KEY] = instance
@@ -68,6 +64,13 @@ def build_web_app(
     if webhook is not None:
         server.router.add_post(webhook.path, _webhook_receiver(app, instance, webhook.secret))
     return server
+
+
+def _watching(app: PufaApplication, instance: Instance) -> Metrics:
+    """The metrics of the updates the bot handles; each is the instance's last update too."""
+    metrics = Metrics()
+    app.update_observers += [metrics.observe, lambda *_: instance.handled(app.services.now())]
+    return metrics
 
 
 async def _health(request: web.Request) -> web.Response:

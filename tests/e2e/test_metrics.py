@@ -7,7 +7,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.instance import Instance, InstanceRole
-from bot.metrics import Metrics
 from bot.server import build_web_app
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -23,7 +22,7 @@ TOKEN = "scrape-me"
 
 @asynccontextmanager
 async def web(bot: Harness, instance: Instance) -> AsyncIterator[TestClient]:
-    server = build_web_app(bot.app, instance=instance, metrics=Metrics(), metrics_token=TOKEN)
+    server = build_web_app(bot.app, instance=instance, metrics_token=TOKEN)
     async with TestClient(TestServer(server)) as client:
         yield client
 
