@@ -20,7 +20,7 @@ from content.privacy import mask_personal_numbers
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts
 from dashboard.gaps import KEPT_KEY, edit_content, field_of, refused
 from storage.models import ContentGap, GapDecision
-from storage.questions import GAP_KEY_CHARS, decision, decisions
+from storage.questions import GAP_KEY_CHARS, decided, decisions
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def undo(request: web.Request) -> web.StreamResponse:
     key = field_of(await request.post(), "question", GAP_KEY_CHARS)
     try:
         async with bot.db.session() as session:  # the decision goes only if its edit went
-            found = await decision(session=session, question=key)
+            found = await decided(session=session, question=key)
             if found is None:
                 return notice(request, texts(request).gap_not_decided, 404)
             withdrawal = _withdrawal(found)

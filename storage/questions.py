@@ -229,8 +229,9 @@ async def decide_gap(
 ) -> None:
     """Records a coordinator's decision about an unanswered question (its normalised text)
     and what it `added` to the content; the latest decision stands."""
-    key = question[:GAP_KEY_CHARS]
-    row = await session.get(ContentGap, key) or ContentGap(question=key, decision=decision.value)
+    row = await decided(session=session, question=question) or ContentGap(
+        question=question[:GAP_KEY_CHARS], decision=decision.value
+    )
     row.decision, row.card_id, row.decided_by, row.decided_at = decision.value, card_id, by, now
     row.added = added
     session.add(row)
@@ -248,7 +249,7 @@ async def decisions(
     return list(rows), total
 
 
-async def decision(*, session: AsyncSession, question: str) -> ContentGap | None:
+async def decided(*, session: AsyncSession, question: str) -> ContentGap | None:
     """The decision about a normalised question (cut to GAP_KEY_CHARS like its key)."""
     return await session.get(ContentGap, question[:GAP_KEY_CHARS])
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from storage.db import Database, alembic_config
 from storage.locks import migrating
 from storage.models import GapDecision
-from storage.questions import decide_gap, decision
+from storage.questions import decide_gap, decided
 from tests.clock import QUIET as NOW
 from tests.conftest import sqlite_url
 
@@ -27,7 +27,7 @@ async def test_decisions_from_before_it_are_kept_with_nothing_added(tmp_path: Pa
         await session.exec(text(DECIDED))  # type: ignore[call-overload]
     await db.upgrade()
     async with db.session() as session:
-        kept = await decision(session=session, question="押金退不回来")
+        kept = await decided(session=session, question="押金退不回来")
     await db.dispose()
     assert kept is not None
     assert (kept.decision, kept.card_id, kept.decided_by, kept.added) == (
