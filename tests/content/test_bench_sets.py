@@ -25,6 +25,7 @@ OWN_FORMAT_SETS = (
     "round5-questions.jsonl",
     "round6-questions.jsonl",
     "round7-questions.jsonl",
+    "round8-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -35,6 +36,7 @@ TEST_SETS = (
     "round5-questions.jsonl",
     "round6-questions.jsonl",
     "round7-questions.jsonl",
+    "round8-questions.jsonl",
 )
 
 
