@@ -90,29 +90,53 @@ def _parser() -> ChineseParser:
     return parser
 
 
+PHONE_KINDS = ("reports", "hours")  # the exports with volunteers' phone numbers
+
+
 def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
-    export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
-        metavar="WHAT"
-    )
+    export = sub.add_parser(
+        "export",
+        help="导出统计表格（活动报告、服务时长、满意度、留言、二维码、考核材料）",
+        description="把统计数据导出成表格（默认 xlsx），不用打开 Telegram。",
+    ).add_subparsers(metavar="WHAT")
     for name, help_text in (
-        ("reports", "导出活动报告"),
-        ("hours", "导出每位志愿者的服务时长"),
-        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
-        ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
-        ("reach", "导出二维码带来的居民（按活动、海报）"),
+        ("reports", "活动报告：一次活动一行（志愿者、乡镇、日期、类型、受众人数、时长、摘要）"),
+        ("hours", "服务时长：每位志愿者一行（活动次数、受众人数、总时长，开志愿服务记录证明用）"),
+        ("satisfaction", "满意度测评：居民点的 👍 / 👎，按类型、乡镇、卡片和月份统计"),
+        ("tickets", "留言：居民给值班人员的留言，按值班台和月份统计收到、按时答复和满意度"),
+        ("reach", "二维码：每个二维码在这段时间带来的新居民、他们的提问和订阅"),
     ):
         command = _command(export, name, help_text, _export)
-        command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
-        command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
-        command.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+        command.add_argument(
+            "--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD", help="开始日期"
+        )
+        command.add_argument(
+            "--to",
+            dest="end",
+            type=_day,
+            required=True,
+            metavar="YYYY-MM-DD",
+            help="结束日期（含）",
+        )
+        command.add_argument(
+            "--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx（默认）或 csv"
+        )
         command.add_argument("-o", "--output", help="输出文件或文件夹（默认按日期命名）")
-        command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
+        command.add_argument(
+            "--no-phone",
+            action="store_true",
+            # accepted by every kind so that the others can say why it does not apply
+            help="不导出志愿者的电话号码" if name in PHONE_KINDS else argparse.SUPPRESS,
+        )
         command.set_defaults(what=name)
 
     evidence = _command(
-        export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
+        export,
+        "evidence",
+        "考核材料：一年的活动按考核指标分表，附二维码、满意度和答题",
+        _export_evidence,
     )
-    evidence.add_argument("--year", type=_year, required=True, help="YYYY")
+    evidence.add_argument("--year", type=_year, required=True, metavar="YYYY", help="年份")
     evidence.add_argument("-o", "--output", help="输出文件或文件夹（默认 evidence_<年>.xlsx）")
 
 
@@ -171,6 +195,12 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.end < args.start:
         print("--to 不能早于 --from。", file=sys.stderr)
+        return 2
+    if args.no_phone and args.what not in PHONE_KINDS:
+        print(
+            f"{args.what} 导出里没有电话号码，--no-phone 只用于 reports 和 hours。",
+            file=sys.stderr,
+        )
         return 2
     data = asyncio.run(
         export_data(

@@ -251,6 +251,43 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         assert said in err and "error" not in err and "usage" not in err, err
 
 
+def test_export_help_says_in_chinese_what_each_kind_holds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_help:
+        main(["export", "--help"])
+    assert exit_help.value.code == 0
+    shown = capsys.readouterr().out
+    assert "把统计数据导出成表格" in shown
+    for kind, holds in (
+        ("reports", "活动报告：一次活动一行"),
+        ("hours", "服务时长：每位志愿者一行"),
+        ("satisfaction", "满意度测评：居民点的 👍 / 👎"),
+        ("tickets", "留言：居民给值班人员的留言"),
+        ("reach", "二维码：每个二维码在这段时间带来的新居民"),
+        ("evidence", "考核材料：一年的活动按考核指标分表"),
+    ):
+        assert re.search(rf"{kind}\s+{holds}", shown), kind
+    for kind, offers_no_phone in (("hours", True), ("tickets", False)):
+        with pytest.raises(SystemExit):
+            main(["export", kind, "--help"])
+        shown = capsys.readouterr().out
+        assert "开始日期" in shown and "xlsx（默认）或 csv" in shown
+        assert ("--no-phone" in shown) == offers_no_phone
+
+
+@pytest.mark.parametrize("kind", ["satisfaction", "tickets", "reach"])
+def test_no_phone_is_refused_by_the_exports_without_phone_numbers(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", kind, "--from", "2026-01-01", "--to", "2026-01-31", "--no-phone"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"{kind} 导出里没有电话号码，--no-phone 只用于 reports 和 hours。\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 DATABASE_EXPECTED = (
     "配置有误：PUFA_DATABASE_URL 应该是 sqlite+aiosqlite:///文件 或 "
     "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
