@@ -347,7 +347,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.backup import NotSqlite, backup_sqlite, sqlite_path
+    from storage.backup import Corrupt, NotSqlite, backup_sqlite, sqlite_path
 
     try:
         source = sqlite_path(settings.database_url)
@@ -364,6 +364,12 @@ def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
         size = backup_sqlite(source, target)
     except FileNotFoundError:
         print(f"找不到数据库文件 {live}。", file=sys.stderr)
+        return 1
+    except Corrupt as error:
+        print(
+            f"数据库文件 {live} 已损坏或不是 SQLite 数据库（{error}），没有生成备份。",
+            file=sys.stderr,
+        )
         return 1
     print(
         f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，删掉 {live}-wal 和 {live}-shm，"

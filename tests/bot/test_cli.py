@@ -531,11 +531,34 @@ def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
         )
 
 
-def test_a_failed_backup_leaves_no_partial_copy(tmp_path: Path) -> None:
-    (tmp_path / "pufa.db").write_bytes(b"not a database" * 1000)
+def _damage(live: Path) -> None:
+    """A SQLite database with its second half overwritten: the header still reads as SQLite."""
+    with sqlite3.connect(live) as connection:
+        connection.execute("CREATE TABLE t (x TEXT)")
+        connection.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 100)
+    connection.close()
+    data = live.read_bytes()
+    half = len(data) // 2
+    live.write_bytes(data[:half] + b"\xff" * (len(data) - half))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "damaged pages"])
+async def test_a_backup_of_a_corrupt_database_says_so_in_one_line_and_leaves_no_copy(
+    damage: str, tmp_path: Path
+) -> None:
+    live = tmp_path / "pufa.db"
+    if damage == "garbage":
+        live.write_bytes(b"not a database" * 1000)
+    else:
+        _damage(live)
     target = tmp_path / "out" / "copy.db"
-    with pytest.raises(sqlite3.DatabaseError):
-        main(["db", "backup", str(target)])
+    code, out, err = await _pufa(
+        "db", "backup", str(target), PUFA_DATABASE_URL=sqlite_url(tmp_path)
+    )
+    assert code == 1 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"数据库文件 {live} 已损坏或不是 SQLite 数据库（"), err
+    assert line.endswith("），没有生成备份。")
     assert list((tmp_path / "out").iterdir()) == []
 
 
