@@ -18,8 +18,11 @@ from sqlalchemy.engine import make_url
 from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
+from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.processes import BotProcess, Store, start_bot, stop_all
+from tests.waiting import eventually
 
 
 @pytest.fixture(autouse=True)
@@ -476,6 +479,45 @@ async def test_dashboard_link_names_the_port_bound_for_port_0(tmp_path: Path) ->
             _, err = await asyncio.wait_for(process.communicate(), 120)
     [port] = re.findall(r"web app listening on 127\.0\.0\.1:(\d+)", err.decode())
     assert urlsplit(link[0]).port == int(port) != 0
+
+
+async def _run_until_active(api: LocalBotApi, data: Store, cwd: Path, log_level: str) -> str:
+    """`pufa run` until it is active, then stopped (SIGTERM): what it logged."""
+    bot = await start_bot(api, data, cwd, settings={"log_level": log_level})
+    try:
+        await eventually(lambda: _active(bot))
+        assert await bot.stop() == 0
+    finally:
+        await stop_all(bot)
+    return bot.output()
+
+
+async def _active(bot: BotProcess) -> bool:
+    return (await bot.health())[1].get("role") == "active"
+
+
+async def test_start_logs_one_line_about_the_schema_and_each_migration_only_at_debug(
+    tmp_path: Path,
+) -> None:
+    [head] = head_revisions()
+    older = tmp_path / "older"
+    db = Database(sqlite_url(older))
+    await db.upgrade("0012")
+    await db.dispose()
+    async with LocalBotApi() as api:
+        fresh = await _run_until_active(api, Store(sqlite_url(tmp_path)), tmp_path, "INFO")
+        again = await _run_until_active(api, Store(sqlite_url(tmp_path)), tmp_path, "INFO")
+        debug = await _run_until_active(api, Store(sqlite_url(older)), tmp_path, "DEBUG")
+
+    def schema_lines(log: str) -> list[str]:
+        return [line.split(": ", 1)[1] for line in log.splitlines() if " storage.db: " in line]
+
+    assert schema_lines(fresh) == [f"database schema upgraded from empty to {head}"]
+    assert schema_lines(again) == [f"database schema is current ({head})"]
+    assert "alembic" not in fresh + again
+    assert schema_lines(debug) == [f"database schema upgraded from 0012 to {head}"]
+    assert "DEBUG alembic.runtime.migration: Running upgrade 0012 -> 0013, " in debug
+    assert "INFO alembic" not in debug
 
 
 def _taken_port_after_a_free_one() -> tuple[socket.socket, int]:
