@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from bot.cli_text import cli_text
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import preview
@@ -25,12 +26,12 @@ def _human(preview: dict[str, Any]) -> str:
     head = (
         f"→ {preview['card_id']} ({preview['score']:.2f})"
         if preview["matched"]
-        else f"→ 无匹配 (最高分 {preview['score']:.2f})"
+        else f"→ {cli_text('ask.no_match', score=preview['score'])}"
     )
     others = ", ".join(f"{a['card_id']} ({a['score']:.2f})" for a in preview["alternatives"])
     lines = [
         head,
-        *([f"   其他候选: {others}"] if others else []),
+        *([f"   {cli_text('ask.others', others=others)}"] if others else []),
         "",
         preview["answer"],
         "-" * 40,

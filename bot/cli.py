@@ -11,6 +11,7 @@ from pathlib import Path
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
+from bot.cli_text import cli_text
 from bot.settings import ConfigurationError, Settings, load_settings
 from content.loader import ContentError
 from storage.db import masked_url, refused, unavailable
@@ -51,74 +52,113 @@ def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -
 
 
 def _parser() -> ChineseParser:
-    parser = ChineseParser(prog="pufa", description="普法小助手 Telegram 机器人")
+    parser = ChineseParser(prog="pufa", description=cli_text("help.pufa"))
     sub = parser.add_subparsers(metavar="COMMAND")
-    _command(sub, "run", "用 PUFA_BOT_TOKEN 轮询 Telegram", _serve).set_defaults(webhook=False)
-    webhook = _command(sub, "webhook", "以 webhook 方式运行（PUFA_WEBHOOK_URL/SECRET）", _serve)
+    _command(sub, "run", cli_text("help.run"), _serve).set_defaults(webhook=False)
+    webhook = _command(sub, "webhook", cli_text("help.webhook"), _serve)
     webhook.set_defaults(webhook=True)
-    demo = _command(sub, "demo", "无需 token：本地 Bot API 服务器 + 网页聊天", _demo)
-    demo.add_argument("--port", type=int, default=None, help="网页端口（默认 PUFA_WEB_PORT）")
-    ask = _command(sub, "ask", "不经过 Telegram 预览回答", _ask)
-    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    demo = _command(sub, "demo", cli_text("help.demo"), _demo)
+    demo.add_argument("--port", type=int, default=None, help=cli_text("help.demo_port"))
+    ask = _command(sub, "ask", cli_text("help.ask"), _ask)
+    ask.add_argument("--json", action="store_true", help=cli_text("help.ask_json"))
     ask.add_argument(
-        "question", type=_question, metavar="问题", help="问题；用 - 从标准输入每行读一个问题"
+        "question",
+        type=_question,
+        metavar=cli_text("help.ask_question_name"),
+        help=cli_text("help.ask_question"),
     )
-    content = sub.add_parser("content", help="内容工具").add_subparsers(metavar="ACTION")
-    _command(content, "check", "检查卡片、分类、词表和界面文字", _content_check)
-    qr = _command(content, "qr", "生成打开某张卡片的二维码 PNG", _content_qr)
-    qr.add_argument("card_id")
-    qr.add_argument("-o", "--output", help="输出文件或文件夹（默认 <card_id>.png）")
-    qr.add_argument("--bot", help="机器人用户名（默认 PUFA_BOT_USERNAME）")
-    db = sub.add_parser("db", help="数据库").add_subparsers(metavar="ACTION")
-    _command(db, "upgrade", "升级数据库结构到最新", _db_upgrade)
-    backup = _command(db, "backup", "在机器人运行时备份 SQLite 数据库（一致的副本）", _db_backup)
-    backup.add_argument(
-        "file", help="备份文件（已存在则替换）或文件夹（在里面建 <数据库名>-<日期>.db）"
-    )
-    directory = sub.add_parser("directory", help="法律服务点名录").add_subparsers(metavar="ACTION")
-    imp = _command(directory, "import", "从 CSV 导入名录（默认替换全部）", _directory_import)
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--append", action="store_true", help="追加而不是替换")
-    advisers = sub.add_parser("advisers", help="村（社区）法律顾问").add_subparsers(
+    content = sub.add_parser("content", help=cli_text("help.content")).add_subparsers(
         metavar="ACTION"
     )
-    adv = _command(advisers, "import", "从 CSV 导入法律顾问（替换全部）", _advisers_import)
+    _command(content, "check", cli_text("help.content_check"), _content_check)
+    qr = _command(content, "qr", cli_text("help.content_qr"), _content_qr)
+    qr.add_argument("card_id")
+    qr.add_argument("-o", "--output", help=cli_text("help.qr_output"))
+    qr.add_argument("--bot", help=cli_text("help.qr_bot"))
+    db = sub.add_parser("db", help=cli_text("help.db")).add_subparsers(metavar="ACTION")
+    _command(db, "upgrade", cli_text("help.db_upgrade"), _db_upgrade)
+    backup = _command(db, "backup", cli_text("help.db_backup"), _db_backup)
+    backup.add_argument("file", help=cli_text("help.db_backup_file"))
+    directory = sub.add_parser("directory", help=cli_text("help.directory")).add_subparsers(
+        metavar="ACTION"
+    )
+    imp = _command(directory, "import", cli_text("help.directory_import"), _directory_import)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--append", action="store_true", help=cli_text("help.directory_append"))
+    advisers = sub.add_parser("advisers", help=cli_text("help.advisers")).add_subparsers(
+        metavar="ACTION"
+    )
+    adv = _command(advisers, "import", cli_text("help.advisers_import"), _advisers_import)
     adv.add_argument("file", type=Path)
     _export_commands(sub)
-    verify = _command(sub, "verify", "核验志愿服务时长证明的验证码", _verify)
+    verify = _command(sub, "verify", cli_text("help.verify"), _verify)
     verify.add_argument("code")
     return parser
 
 
+PHONE_KINDS = ("reports", "hours")  # the exports with volunteers' phone numbers
+
+
 def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
-    export = sub.add_parser("export", help="导出活动报告和志愿服务时长").add_subparsers(
-        metavar="WHAT"
-    )
+    export = sub.add_parser(
+        "export",
+        help=cli_text("help.export"),
+        description=cli_text("help.export_description"),
+    ).add_subparsers(metavar="WHAT")
     for name, help_text in (
-        ("reports", "导出活动报告"),
-        ("hours", "导出每位志愿者的服务时长"),
-        ("satisfaction", "导出满意度测评（按乡镇、卡片、月份）"),
-        ("tickets", "导出留言统计（按值班台和月份：收到、按时答复、满意度）"),
-        ("reach", "导出二维码带来的居民（按活动、海报）"),
+        ("reports", cli_text("help.export_reports")),
+        ("hours", cli_text("help.export_hours")),
+        ("satisfaction", cli_text("help.export_satisfaction")),
+        ("tickets", cli_text("help.export_tickets")),
+        ("reach", cli_text("help.export_reach")),
     ):
         command = _command(export, name, help_text, _export)
-        command.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
-        command.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD（含）")
-        command.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-        command.add_argument("-o", "--output", help="输出文件或文件夹（默认按日期命名）")
-        command.add_argument("--no-phone", action="store_true", help="不导出电话号码")
+        command.add_argument(
+            "--from",
+            dest="start",
+            type=_day,
+            required=True,
+            metavar="YYYY-MM-DD",
+            help=cli_text("help.export_from"),
+        )
+        command.add_argument(
+            "--to",
+            dest="end",
+            type=_day,
+            required=True,
+            metavar="YYYY-MM-DD",
+            help=cli_text("help.export_to"),
+        )
+        command.add_argument(
+            "--format",
+            choices=("xlsx", "csv"),
+            default="xlsx",
+            help=cli_text("help.export_format"),
+        )
+        command.add_argument("-o", "--output", help=cli_text("help.export_output"))
+        command.add_argument(
+            "--no-phone",
+            action="store_true",
+            # accepted by every kind so that the others can say why it does not apply
+            help=cli_text("help.export_no_phone") if name in PHONE_KINDS else argparse.SUPPRESS,
+        )
         command.set_defaults(what=name)
 
     evidence = _command(
-        export, "evidence", "导出一年的考核材料（每项指标一张表）", _export_evidence
+        export,
+        "evidence",
+        cli_text("help.export_evidence"),
+        _export_evidence,
     )
-    evidence.add_argument("--year", type=_year, required=True, help="YYYY")
-    evidence.add_argument("-o", "--output", help="输出文件或文件夹（默认 evidence_<年>.xlsx）")
+    evidence.add_argument(
+        "--year", type=_year, required=True, metavar="YYYY", help=cli_text("help.export_year")
+    )
+    evidence.add_argument("-o", "--output", help=cli_text("help.evidence_output"))
 
 
 def _year(text: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100):
-        raise argparse.ArgumentTypeError(f"年份应为四位数字：{text}")
+        raise argparse.ArgumentTypeError(cli_text("export.year", text=text))
     return int(text)
 
 
@@ -132,7 +172,7 @@ def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
 
 def _question(text: str) -> str:
     if not text.strip():
-        raise argparse.ArgumentTypeError("不能是空的")
+        raise argparse.ArgumentTypeError(cli_text("ask.empty"))
     return text
 
 
@@ -148,7 +188,7 @@ def _output(given: str | None, default_name: str) -> Path:
 def _write_export(output: Path, data: bytes) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
-    print(f"已导出 {output}（{len(data)} 字节）")
+    print(cli_text("export.written", path=output, size=len(data)))
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
@@ -163,14 +203,17 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        raise argparse.ArgumentTypeError(cli_text("export.day", text=text)) from None
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.exports import export_data
 
     if args.end < args.start:
-        print("--to 不能早于 --from。", file=sys.stderr)
+        print(cli_text("export.to_before_from"), file=sys.stderr)
+        return 2
+    if args.no_phone and args.what not in PHONE_KINDS:
+        print(cli_text("export.no_phone", kind=args.what), file=sys.stderr)
         return 2
     data = asyncio.run(
         export_data(
@@ -200,16 +243,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runners import run_polling, run_webhook
 
     if not settings.token:
-        raise ConfigurationError("请设置 PUFA_BOT_TOKEN；没有 token 可以先试试 `pufa demo`。")
+        raise ConfigurationError(cli_text("run.no_token"))
     setup_logging(settings.log_level, settings.log_format)
     runner = run_webhook if args.webhook else run_polling
     try:
         asyncio.run(runner(settings, settings.token))
     except LostLock:
-        print(
-            "失去了实例锁（数据库连接断开），已停止工作；请由服务管理器重新启动本实例。",
-            file=sys.stderr,
-        )
+        print(cli_text("run.lost_lock"), file=sys.stderr)
         return EXIT_LOST_LOCK
     return 0
 
@@ -222,28 +262,19 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
 
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
     if isinstance(error, PortInUse):
-        return (
-            f"端口 {error.host}:{error.port} 已被占用。"
-            "请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
-        )
+        return cli_text("run.port_in_use", host=error.host, port=error.port)
     if isinstance(error, OSError) and error.filename is not None:
-        return f"无法读写 {error.filename}（{error.strerror}）。"
+        return cli_text("run.file", path=error.filename, reason=error.strerror)
     url = masked_url(settings.database_url)
     if refused(error):
         reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
-        return f"数据库 {url} 拒绝连接（{reason}）。请检查 PUFA_DATABASE_URL 的用户、密码和库名。"
+        return cli_text("run.database_refused", url=url, reason=reason)
     if unavailable(error):
-        return (
-            f"无法连接数据库 {url}（{reason}）。"
-            "请检查 PUFA_DATABASE_URL 是否正确、数据库是否已启动。"
-        )
+        return cli_text("run.database_unreachable", url=url, reason=reason)
     if isinstance(error, InvalidToken):
-        return "Telegram 不认这个 token，请检查 PUFA_BOT_TOKEN。"
+        return cli_text("run.token")
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        return (
-            f"无法连接 Telegram（{settings.api_base_url}，{reason}）。"
-            "请检查网络和 PUFA_API_BASE_URL。"
-        )
+        return cli_text("run.telegram_unreachable", url=settings.api_base_url, reason=reason)
     return None
 
 
@@ -275,14 +306,14 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
 
     library, problems = collect(settings.content_dir or CONTENT_DIR)
     for problem in problems:
-        print(f"错误  {problem}")
+        print(cli_text("check.error", problem=problem))
     for warning in library.warnings if library else []:
-        print(f"提示  {warning}")
+        print(cli_text("check.warning", warning=warning))
     if problems:
-        print(f"\n共 {len(problems)} 个问题，请修改后再运行 pufa content check。")
+        print(f"\n{cli_text('check.problems', count=len(problems))}")
         return 1
     assert library is not None
-    print(f"内容检查通过：{len(library.cards)} 张卡片，{len(library.categories)} 个分类。")
+    print(cli_text("check.passed", cards=len(library.cards), categories=len(library.categories)))
     return 0
 
 
@@ -292,14 +323,14 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
 
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:
-        raise ConfigurationError("请用 --bot 或 PUFA_BOT_USERNAME 指定机器人用户名。")
+        raise ConfigurationError(cli_text("qr.no_bot"))
     library = load_library(settings.content_dir)
     if args.card_id not in library.cards:
-        print(f"没有这张卡片: {args.card_id}", file=sys.stderr)
+        print(cli_text("qr.no_card", card_id=args.card_id), file=sys.stderr)
         return 1
     output = _output(args.output, f"{args.card_id}.png")
     link = write_card_qr(username, args.card_id, output)
-    print(f"已生成 {output}（{link}）")
+    print(cli_text("qr.written", path=output, link=link))
     return 0
 
 
@@ -312,33 +343,29 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         await db.dispose()
 
     asyncio.run(upgrade())
-    print("数据库已是最新结构。")
+    print(cli_text("db.upgraded"))
     return 0
 
 
 def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.backup import NotSqlite, backup_sqlite, sqlite_path
+    from storage.backup import Corrupt, NotSqlite, backup_sqlite, sqlite_path
 
     try:
         source = sqlite_path(settings.database_url)
     except NotSqlite:
-        print(
-            "PostgreSQL 请用 pg_dump 备份（例如 pg_dump -Fc -f pufa.dump 数据库名），"
-            "用 pg_restore 恢复；见 README「Deployment」。",
-            file=sys.stderr,
-        )
+        print(cli_text("db.postgresql_backup"), file=sys.stderr)
         return 2
     target = _output(args.file, f"{source.stem}-{datetime.now(settings.tz).date()}.db")
     live = source.resolve()
     try:
         size = backup_sqlite(source, target)
     except FileNotFoundError:
-        print(f"找不到数据库文件 {live}。", file=sys.stderr)
+        print(cli_text("db.no_file", path=live), file=sys.stderr)
         return 1
-    print(
-        f"已备份到 {target}（{size} 字节）。恢复：停掉机器人，删掉 {live}-wal 和 {live}-shm，"
-        f"再把备份复制为 {live}。"
-    )
+    except Corrupt as error:
+        print(cli_text("db.corrupt", path=live, reason=error), file=sys.stderr)
+        return 1
+    print(cli_text("db.backed_up", target=target, size=size, live=live))
     return 0
 
 

@@ -7,24 +7,33 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
+from bot.cli_text import cli_text
+
+# argparse's English error -> the key of its Chinese text, filled with the named groups
 _ERRORS = (
-    (re.compile(r"^the following arguments are required: (.+)$"), "缺少参数：{0}"),
-    (re.compile(r"^unrecognized arguments: (.+)$"), "不认识的参数：{0}"),
+    (re.compile(r"^the following arguments are required: (?P<arguments>.+)$"), "parser.required"),
+    (re.compile(r"^unrecognized arguments: (?P<arguments>.+)$"), "parser.unrecognized"),
     (
-        re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"),
-        "{0} 不能是 {1}，只能是：{2}",
+        re.compile(
+            r"^argument (?P<argument>\S+): invalid choice: (?P<value>.+?) "
+            r"\(choose from (?P<choices>.+)\)$"
+        ),
+        "parser.invalid_choice",
     ),
-    (re.compile(r"^argument (\S+): expected one argument$"), "{0} 后面要写一个值"),
-    (re.compile(r"^argument (\S+): invalid \S+ value: (.+)$"), "{0} 的值 {1} 不对"),
-    (re.compile(r"^argument (\S+): (.+)$"), "{0}：{1}"),
+    (re.compile(r"^argument (?P<argument>\S+): expected one argument$"), "parser.expected_one"),
+    (
+        re.compile(r"^argument (?P<argument>\S+): invalid \S+ value: (?P<value>.+)$"),
+        "parser.invalid_value",
+    ),
+    (re.compile(r"^argument (?P<argument>\S+): (?P<problem>.+)$"), "parser.argument"),
 )
 
 
 def translate(message: str) -> str:
     """argparse's error message in Chinese (our own messages are Chinese already)."""
-    for pattern, chinese in _ERRORS:
+    for pattern, key in _ERRORS:
         if match := pattern.match(message):
-            return chinese.format(*match.groups())
+            return cli_text(key, **match.groupdict())
     return message
 
 
@@ -37,7 +46,9 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         prefix: str | None = None,
     ) -> None:
         # prefix "" is argparse building a subcommand's prog: leave that alone
-        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+        super().add_usage(
+            usage, actions, groups, prefix=cli_text("parser.usage") if prefix is None else prefix
+        )
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -47,9 +58,9 @@ class ChineseParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示这段帮助")
+        self._positionals.title = cli_text("parser.positionals")
+        self._optionals.title = cli_text("parser.optionals")
+        self.add_argument("-h", "--help", action="help", help=cli_text("parser.help"))
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

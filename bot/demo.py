@@ -19,6 +19,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_application
+from bot.cli_text import cli_text
 from bot.runners import claiming, listening_socket, poll_until, serving, stop_event
 from bot.server import build_web_app
 from bot.settings import Settings
@@ -133,11 +134,7 @@ async def run_demo(settings: Settings, port: int) -> None:
 
 
 def _welcome(api: LocalBotApi, app: PufaApplication) -> None:
-    print(f"\n  普法小助手演示已启动：在浏览器打开 {api.url}/", flush=True)
-    print("  可以切换身份：居民、志愿者、协调员（示例数据）。", flush=True)
-    print(
-        f"  协调员工作台：{app.services.dashboard.public_url}/dashboard/"
-        "（协调员在聊天里发送 /dashboard 获取登录链接）",
-        flush=True,
-    )
-    print("  按 Ctrl+C 结束。\n", flush=True)
+    print(f"\n  {cli_text('demo.started', url=api.url)}", flush=True)
+    print(f"  {cli_text('demo.roles')}", flush=True)
+    print(f"  {cli_text('demo.dashboard', url=app.services.dashboard.public_url)}", flush=True)
+    print(f"  {cli_text('demo.stop')}\n", flush=True)

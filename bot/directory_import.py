@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from bot.cli_text import cli_text
 from bot.settings import Settings
 from content.advisers import parse_advisers_csv
 from content.directory import parse_csv
@@ -28,7 +29,7 @@ def import_directory(settings: Settings, path: Path, *, append: bool) -> int:
         return 1
     entries, problems = parse_csv(raw, path.name)
     store = add_points if append else replace_points
-    return _checked_store(settings, entries, problems, store, "个法律服务点")
+    return _checked_store(settings, entries, problems, store, cli_text("directory.points"))
 
 
 def import_advisers(settings: Settings, path: Path) -> int:
@@ -38,7 +39,9 @@ def import_advisers(settings: Settings, path: Path) -> int:
         return 1
     towns = load_library(settings.content_dir).towns
     advisers, problems = parse_advisers_csv(raw, path.name, towns or None)
-    return _checked_store(settings, advisers, problems, replace_advisers, "位村（社区）法律顾问")
+    return _checked_store(
+        settings, advisers, problems, replace_advisers, cli_text("directory.advisers")
+    )
 
 
 def _read(path: Path) -> bytes | None:
@@ -54,11 +57,11 @@ def _checked_store(
 ) -> int:
     if problems:
         for problem in problems:
-            print(f"错误  {problem}", file=sys.stderr)
-        print("没有导入任何条目，请修改后重试。", file=sys.stderr)
+            print(cli_text("check.error", problem=problem), file=sys.stderr)
+        print(cli_text("directory.nothing_imported"), file=sys.stderr)
         return 1
     count = asyncio.run(_store(settings.database_url, entries, store))
-    print(f"已导入 {count} {what}。")
+    print(cli_text("directory.imported", count=count, what=what))
     return 0
 
 

@@ -36,6 +36,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class AsDetail(logging.Filter):
+    """A logger's INFO records passed down to DEBUG: shown only where DEBUG is on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_AS_DETAIL = AsDetail()
+
+
 def setup_logging(level: str = "INFO", style: Literal["plain", "json"] = "plain") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if style == "json" else PlainFormatter())
@@ -44,3 +57,5 @@ def setup_logging(level: str = "INFO", style: Literal["plain", "json"] = "plain"
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
+    # a line per migration with its docstring: storage.db logs one summary line at INFO
+    logging.getLogger("alembic.runtime.migration").addFilter(_AS_DETAIL)

@@ -17,6 +17,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import build_application, on_startup
+from bot.cli_text import cli_text
 from bot.instance import (
     Instance,
     InstanceRole,
@@ -60,9 +61,7 @@ def claiming(host: str, port: int) -> Iterator[None]:
         if error.errno == errno.EADDRINUSE:
             raise PortInUse(host, port) from None
         if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
-            raise ConfigurationError(
-                f"配置有误：PUFA_WEB_HOST 应该是本机的地址或主机名（现在是 “{host}”）。"
-            ) from None
+            raise ConfigurationError(cli_text("config.web_host", host=host)) from None
         raise
 
 
@@ -120,7 +119,7 @@ async def run_polling(settings: Settings, token: str) -> None:
 
 async def run_webhook(settings: Settings, token: str) -> None:
     if not settings.webhook_url or not settings.webhook_secret:
-        raise ConfigurationError("webhook 模式需要设置 PUFA_WEBHOOK_URL 和 PUFA_WEBHOOK_SECRET。")
+        raise ConfigurationError(cli_text("run.webhook_settings"))
     route = WebhookRoute(
         path=urlsplit(settings.webhook_url).path or "/",
         secret=settings.webhook_secret.get_secret_value(),

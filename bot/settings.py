@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.cli_text import cli_text
 from storage.db import masked_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
@@ -104,7 +105,7 @@ class Settings(BaseSettings):
             return value
         parts = [part for part in value.replace(" ", "").split(",") if part]
         if not all(part.isascii() and part.isdigit() for part in parts):
-            raise ValueError("用英文逗号分隔的 Telegram 用户 id（数字），例如 111111,222222")
+            raise ValueError(cli_text("config.admin_ids"))
         return frozenset(int(part) for part in parts)
 
     @field_validator("timezone")
@@ -113,21 +114,21 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
-            raise ValueError("时区名，例如 Asia/Shanghai") from None
+            raise ValueError(cli_text("config.timezone")) from None
         return value
 
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            raise ValueError("DEBUG、INFO、WARNING、ERROR、CRITICAL 之一")
+            raise ValueError(cli_text("config.log_level"))
         return value.upper()
 
     @field_validator("webhook_secret")
     @classmethod
     def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
-            raise ValueError("1–256 个字符，只能用 A–Z a–z 0–9 _ -（Telegram 的要求）")
+            raise ValueError(cli_text("config.webhook_secret"))
         return value
 
     @field_validator("database_url")
@@ -138,10 +139,7 @@ class Settings(BaseSettings):
         except (ArgumentError, ValueError):
             driver = None
         if driver not in DATABASE_DRIVERS:
-            raise ValueError(
-                "sqlite+aiosqlite:///文件 或 postgresql+asyncpg://用户@主机/数据库，"
-                "只支持这两种驱动"
-            )
+            raise ValueError(cli_text("config.database_url"))
         return value
 
     @property
@@ -187,24 +185,26 @@ def _problem(error: ErrorDetails) -> str:
     else:
         expected = _expected(field.annotation, field.metadata)
     shown = _shown(name, field.annotation, error["input"])
-    return f"配置有误：PUFA_{name.upper()} 应该是 {expected}{shown}。"
+    return cli_text(
+        "config.problem", variable=f"PUFA_{name.upper()}", expected=expected, shown=shown
+    )
 
 
 def _expected(annotation: Any, metadata: list[Any]) -> str:
     """What a field's type and bounds accept, in words."""
     if get_origin(annotation) is Literal:
-        return "、".join(str(choice) for choice in get_args(annotation)) + " 之一"
+        return cli_text("config.one_of", choices="、".join(str(c) for c in get_args(annotation)))
     if annotation is bool:
-        return "true 或 false"
-    noun = "整数" if annotation is int else "数"
+        return cli_text("config.boolean")
+    noun = cli_text("config.integer" if annotation is int else "config.number")
     low = next((m for m in metadata if isinstance(m, Ge | Gt)), None)
     high = next((m.le for m in metadata if isinstance(m, Le)), None)
     if isinstance(low, Ge) and high is not None:
-        return f"{low.ge:g}–{high:g} 之间的{noun}"
-    words = [f"不小于 {low.ge:g}"] if isinstance(low, Ge) else []
-    words += [f"大于 {low.gt:g}"] if isinstance(low, Gt) else []
-    words += [f"不大于 {high:g}"] if high is not None else []
-    return f"{'、'.join(words)} 的{noun}" if words else noun
+        return cli_text("config.between", low=low.ge, high=high, noun=noun)
+    words = [cli_text("config.at_least", bound=low.ge)] if isinstance(low, Ge) else []
+    words += [cli_text("config.above", bound=low.gt)] if isinstance(low, Gt) else []
+    words += [cli_text("config.at_most", bound=high)] if high is not None else []
+    return cli_text("config.bounded", bounds="、".join(words), noun=noun) if words else noun
 
 
 def _shown(name: str, annotation: Any, value: object) -> str:
@@ -212,4 +212,4 @@ def _shown(name: str, annotation: Any, value: object) -> str:
     if SecretStr in (annotation, *get_args(annotation)):
         return ""
     text = masked_url(str(value)) if name == "database_url" else str(value)
-    return f"（现在是 “{text}”）"
+    return cli_text("config.shown", value=text)

@@ -14,6 +14,10 @@ class NotSqlite(Exception):
     """The database is not a SQLite file: use the database's own tools."""
 
 
+class Corrupt(Exception):
+    """The source is not a sound SQLite database (damaged, or not one at all): no copy."""
+
+
 def sqlite_path(url: str) -> Path:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
@@ -46,8 +50,13 @@ def _copy(source: Path, copy_path: Path) -> None:
         live.backup(copy)  # all pages in one step: one consistent instant
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
-        if verdict != "ok":
-            raise sqlite3.DatabaseError(f"the copy failed its integrity check: {verdict}")
+    except sqlite3.OperationalError:  # locked, unreadable: not the file's fault
+        raise
+    except sqlite3.DatabaseError as error:  # "file is not a database", "... malformed"
+        raise Corrupt(str(error)) from error
     finally:
         copy.close()
         live.close()
+    if verdict != "ok":  # a report of many lines ("*** in database main ***" first)
+        problems = [line for line in verdict.splitlines() if not line.startswith("***")]
+        raise Corrupt(f"integrity check: {(problems or [verdict])[0]}")

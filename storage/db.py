@@ -1,6 +1,7 @@
 """Async engine, per-update sessions and schema migrations."""
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.dialects import postgresql, sqlite
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
@@ -77,13 +79,22 @@ class Database:
     async def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to the newest migration (safe to run on every start, and from
         several processes at once: they take turns); tests may stop at an older `revision`.
-        A schema already current is seen from its version row, without loading alembic."""
+        A schema already current is seen from its version row, without loading alembic.
+        Logs one line at INFO (alembic's line per migration is detail: bot.logging_setup)."""
         if revision == "head":
             async with self.engine.connect() as connection:
-                if await connection.run_sync(_current_revisions) == head_revisions():
-                    return
+                current = await connection.run_sync(_current_revisions)
+            if current == head_revisions():
+                log.info("database schema is current (%s)", _named(current))
+                return
         async with migrating(self.engine) as connection:
+            before = await connection.run_sync(_current_revisions)
             await connection.run_sync(_upgrade, revision)
+            after = await connection.run_sync(_current_revisions)
+        if after == before:  # another process migrated it while this one waited its turn
+            log.info("database schema is current (%s)", _named(after))
+        else:
+            log.info("database schema upgraded from %s to %s", _named(before), _named(after))
 
     async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
         """Whether the database answers a trivial query within `timeout` seconds."""
@@ -153,6 +164,10 @@ def _current_revisions(connection: Connection) -> frozenset[str]:
         return frozenset()
     rows = connection.execute(text("SELECT version_num FROM alembic_version"))
     return frozenset(str(row[0]) for row in rows)
+
+
+def _named(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) or "empty"
 
 
 def alembic_config(connection: Connection | None = None) -> "Config":

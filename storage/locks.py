@@ -2,8 +2,9 @@
 
 `InstanceLock`: held by the one active instance of a bot for as long as it runs (a PostgreSQL
 session-level advisory lock on a connection of its own, or an OS file lock beside a SQLite
-file); every other instance of the same bot waits as a standby. The lock goes with the
-process: a killed instance's connection or file descriptor closes and the lock frees.
+file, removed on release); every other instance of the same bot waits as a standby. The lock
+goes with the process: a killed instance's connection or file descriptor closes and the lock
+frees.
 
 `migration_lock`: held while the schema is migrated, so two first starts on an empty database
 take turns instead of both creating the same tables.
@@ -56,22 +57,27 @@ def instance_lock(url: str, name: str, *, schema: str | None = None) -> Instance
 
 
 class FileLock:
-    """An exclusive `flock` on a file beside the SQLite database."""
+    """An exclusive `flock` on a file beside the SQLite database. The holder removes the file
+    when it releases the lock (a crashed holder's file stays, unlocked, and is taken as it is).
+    It removes it while still holding it, so whoever locks a file no longer at `path` (opened
+    just before the removal) knows it came too late and tries the file now there."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
 
     async def try_acquire(self) -> bool:
-        if self._fd is not None:
-            return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
+        while self._fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            if _is_at(fd, self.path):
+                self._fd = fd
+            else:  # its holder released and removed it between our open and flock
+                os.close(fd)
         return True
 
     async def still_held(self) -> bool:
@@ -79,9 +85,20 @@ class FileLock:
 
     async def release(self) -> None:
         if self._fd is not None:
+            self.path.unlink(missing_ok=True)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def _is_at(fd: int, path: Path) -> bool:
+    """Whether the file open as `fd` is the one now at `path`."""
+    try:
+        there = path.stat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
 
 class AdvisoryLock:

@@ -18,8 +18,11 @@ from sqlalchemy.engine import make_url
 from bot.cli import main
 from content.loader import CONTENT_DIR
 from local_api import LocalBotApi
+from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.processes import BotProcess, Store, start_bot, stop_all
+from tests.waiting import eventually
 
 
 @pytest.fixture(autouse=True)
@@ -251,6 +254,43 @@ def test_usage_help_and_errors_are_in_chinese(capsys: pytest.CaptureFixture[str]
         assert said in err and "error" not in err and "usage" not in err, err
 
 
+def test_export_help_says_in_chinese_what_each_kind_holds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_help:
+        main(["export", "--help"])
+    assert exit_help.value.code == 0
+    shown = capsys.readouterr().out
+    assert "把统计数据导出成表格" in shown
+    for kind, holds in (
+        ("reports", "活动报告：一次活动一行"),
+        ("hours", "服务时长：每位志愿者一行"),
+        ("satisfaction", "满意度测评：居民点的 👍 / 👎"),
+        ("tickets", "留言：居民给值班人员的留言"),
+        ("reach", "二维码：每个二维码在这段时间带来的新居民"),
+        ("evidence", "考核材料：一年的活动按考核指标分表"),
+    ):
+        assert re.search(rf"{kind}\s+{holds}", shown), kind
+    for kind, offers_no_phone in (("hours", True), ("tickets", False)):
+        with pytest.raises(SystemExit):
+            main(["export", kind, "--help"])
+        shown = capsys.readouterr().out
+        assert "开始日期" in shown and "xlsx（默认）或 csv" in shown
+        assert ("--no-phone" in shown) == offers_no_phone
+
+
+@pytest.mark.parametrize("kind", ["satisfaction", "tickets", "reach"])
+def test_no_phone_is_refused_by_the_exports_without_phone_numbers(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", kind, "--from", "2026-01-01", "--to", "2026-01-31", "--no-phone"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"{kind} 导出里没有电话号码，--no-phone 只用于 reports 和 hours。\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 DATABASE_EXPECTED = (
     "配置有误：PUFA_DATABASE_URL 应该是 sqlite+aiosqlite:///文件 或 "
     "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
@@ -441,6 +481,45 @@ async def test_dashboard_link_names_the_port_bound_for_port_0(tmp_path: Path) ->
     assert urlsplit(link[0]).port == int(port) != 0
 
 
+async def _run_until_active(api: LocalBotApi, data: Store, cwd: Path, log_level: str) -> str:
+    """`pufa run` until it is active, then stopped (SIGTERM): what it logged."""
+    bot = await start_bot(api, data, cwd, settings={"log_level": log_level})
+    try:
+        await eventually(lambda: _active(bot))
+        assert await bot.stop() == 0
+    finally:
+        await stop_all(bot)
+    return bot.output()
+
+
+async def _active(bot: BotProcess) -> bool:
+    return (await bot.health())[1].get("role") == "active"
+
+
+async def test_start_logs_one_line_about_the_schema_and_each_migration_only_at_debug(
+    tmp_path: Path,
+) -> None:
+    [head] = head_revisions()
+    older = tmp_path / "older"
+    db = Database(sqlite_url(older))
+    await db.upgrade("0012")
+    await db.dispose()
+    async with LocalBotApi() as api:
+        fresh = await _run_until_active(api, Store(sqlite_url(tmp_path)), tmp_path, "INFO")
+        again = await _run_until_active(api, Store(sqlite_url(tmp_path)), tmp_path, "INFO")
+        debug = await _run_until_active(api, Store(sqlite_url(older)), tmp_path, "DEBUG")
+
+    def schema_lines(log: str) -> list[str]:
+        return [line.split(": ", 1)[1] for line in log.splitlines() if " storage.db: " in line]
+
+    assert schema_lines(fresh) == [f"database schema upgraded from empty to {head}"]
+    assert schema_lines(again) == [f"database schema is current ({head})"]
+    assert "alembic" not in fresh + again
+    assert schema_lines(debug) == [f"database schema upgraded from 0012 to {head}"]
+    assert "DEBUG alembic.runtime.migration: Running upgrade 0012 -> 0013, " in debug
+    assert "INFO alembic" not in debug
+
+
 def _taken_port_after_a_free_one() -> tuple[socket.socket, int]:
     """A listening socket on port P + 1 where P was free a moment ago; and P."""
     while True:
@@ -494,11 +573,34 @@ def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
         )
 
 
-def test_a_failed_backup_leaves_no_partial_copy(tmp_path: Path) -> None:
-    (tmp_path / "pufa.db").write_bytes(b"not a database" * 1000)
+def _damage(live: Path) -> None:
+    """A SQLite database with its second half overwritten: the header still reads as SQLite."""
+    with sqlite3.connect(live) as connection:
+        connection.execute("CREATE TABLE t (x TEXT)")
+        connection.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 100)
+    connection.close()
+    data = live.read_bytes()
+    half = len(data) // 2
+    live.write_bytes(data[:half] + b"\xff" * (len(data) - half))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "damaged pages"])
+async def test_a_backup_of_a_corrupt_database_says_so_in_one_line_and_leaves_no_copy(
+    damage: str, tmp_path: Path
+) -> None:
+    live = tmp_path / "pufa.db"
+    if damage == "garbage":
+        live.write_bytes(b"not a database" * 1000)
+    else:
+        _damage(live)
     target = tmp_path / "out" / "copy.db"
-    with pytest.raises(sqlite3.DatabaseError):
-        main(["db", "backup", str(target)])
+    code, out, err = await _pufa(
+        "db", "backup", str(target), PUFA_DATABASE_URL=sqlite_url(tmp_path)
+    )
+    assert code == 1 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"数据库文件 {live} 已损坏或不是 SQLite 数据库（"), err
+    assert line.endswith("），没有生成备份。")
     assert list((tmp_path / "out").iterdir()) == []
 
 

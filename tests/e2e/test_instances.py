@@ -181,6 +181,25 @@ async def test_two_first_starts_on_an_empty_database_both_come_up(
         assert conflicts(api) == 0
 
 
+async def test_a_stopped_instance_removes_its_lock_file_and_a_killed_ones_is_taken_over(
+    tmp_path: Path,
+) -> None:
+    async with LocalBotApi() as api, store("sqlite", tmp_path) as data:
+        lock_file = tmp_path / f"pufa.db.instance-{api.token.split(':')[0]}.lock"
+        killed = await start_bot(api, data, tmp_path, name="killed")
+        await eventually(lambda: is_role(killed, "active", 200))
+        await stop_all(killed)  # SIGKILL: no clean exit
+        assert lock_file.exists()
+        bot = await start_bot(api, data, tmp_path, name="next")
+        try:
+            await eventually(lambda: is_role(bot, "active", 200))
+            assert "standing by" not in bot.output()  # the file left behind holds nobody
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    assert not lock_file.exists()
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_two_migrations_at_once_take_turns(backend: str, tmp_path: Path) -> None:
     async with store(backend, tmp_path) as data:

@@ -37,8 +37,28 @@ async def test_one_holder_at_a_time_and_free_again_once_released(
     finally:
         for lock in (first, second, other_bot):
             await lock.release()
-    if backend == "sqlite":
-        assert (tmp_path / f"pufa.db.instance-{name}.lock").exists()
+    for held in (name, f"{name}-other"):  # each removed its file when it let go
+        assert not (tmp_path / f"pufa.db.instance-{held}.lock").exists()
+
+
+async def test_a_file_lock_takes_a_crashed_holders_file_and_removes_it_when_released(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path)
+    left = tmp_path / "pufa.db.instance-1234.lock"
+    left.write_bytes(b"")  # as a killed instance leaves it: there, and locked by nobody
+    first, second = instance_lock(url, "1234"), instance_lock(url, "1234")
+    try:
+        assert await first.try_acquire() and left.exists()
+        assert not await second.try_acquire()
+        await first.release()
+        assert not left.exists()
+        assert await second.try_acquire() and left.exists()  # a new file, held
+        assert not await first.try_acquire()
+    finally:
+        await first.release()
+        await second.release()
+    assert not left.exists()
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL")
