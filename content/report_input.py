@@ -103,11 +103,18 @@ def parse_summary(text: str) -> str:
     return value
 
 
-_PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+# A mainland mobile (11 digits from 1[3-9]) or landline (0, a 2–3 digit area code, 7–8 digits),
+# either after +86 / 86 without the trunk 0; or a local landline without its area code or a
+# number abroad (7–15 digits not starting with 1, 0 or 86, which are mainland numbers' shapes:
+# a mistyped mobile such as 1381234567 is refused).
+_PHONE = re.compile(
+    r"^(?:(?:\+?86)?(?:1[3-9]\d{9}|[2-9]\d{8,10})|0\d{9,11}|\+?(?!86)[2-9]\d{6,14})$"
+)
 
 
 def parse_phone(text: str) -> str:
-    """A mobile or landline number: digits with optional +, spaces, dashes or brackets."""
+    """A mobile or landline number: digits with optional +, spaces, dashes or brackets; a
+    mainland mobile must have its 11 digits."""
     value = re.sub(r"[\s\-()]", "", normalise(text, fold=True))
     if not value:
         raise InputError(InputProblem.EMPTY)

@@ -2,7 +2,7 @@
 registration chat for that one answer."""
 
 import html
-from datetime import date
+from datetime import date, tzinfo
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -30,14 +30,14 @@ def button(label: str, action: VolunteerButton, *args: str) -> InlineKeyboardBut
     return InlineKeyboardButton(label, callback_data=make(Kind.VOLUNTEER, action, *args))
 
 
-def profile_html(volunteer: Volunteer, texts: VolunteerTexts) -> str:
+def profile_html(volunteer: Volunteer, texts: VolunteerTexts, tz: tzinfo) -> str:
     values = {
         "name": volunteer.name,
         "town": volunteer.town,
         "place": volunteer.place or texts.none_value,
         "organisation": volunteer.organisation or texts.none_value,
         "phone": volunteer.phone or texts.none_value,
-        "joined": volunteer.joined_at.date().isoformat(),
+        "joined": volunteer.joined_at.astimezone(tz).date().isoformat(),
     }
     return texts.profile.format(**{k: html.escape(v) for k, v in values.items()})
 
@@ -61,7 +61,9 @@ async def on_profile(update: Update, ctx: PufaContext) -> None:
                 end=services.today(),
             )
         stars = stars_html(services.library.recognition, recorded.hours, services.ui)
-        text = "\n\n".join(part for part in (profile_html(volunteer, texts), stars) if part)
+        text = "\n\n".join(
+            part for part in (profile_html(volunteer, texts, services.tz), stars) if part
+        )
         await reply_html(update, text, _profile_keyboard(texts))
 
 
@@ -94,4 +96,6 @@ async def save_profile(update: Update, ctx: PufaContext, chat: Conversation, ste
         await reply_html(update, texts.not_volunteer, ReplyKeyboardRemove())
         return
     await reply_html(update, texts.profile_updated, ReplyKeyboardRemove())
-    await reply_html(update, profile_html(volunteer, texts), _profile_keyboard(texts))
+    await reply_html(
+        update, profile_html(volunteer, texts, ctx.services.tz), _profile_keyboard(texts)
+    )

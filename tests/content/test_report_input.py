@@ -211,6 +211,11 @@ def test_names_and_phones() -> None:
     assert parse_phone("(0710) 1234567") == "07101234567"
     assert problem(lambda: parse_phone("打我电话")) is InputProblem.PHONE_FORMAT
     assert problem(lambda: parse_phone("123")) is InputProblem.PHONE_FORMAT
+    assert parse_phone("8613800138000") == "8613800138000"  # a shared contact's form
+    assert parse_phone("8765 4321") == "87654321"  # a local landline without its area code
+    assert parse_phone("+852 9123 4567") == "+85291234567"
+    for wrong in ("1381234567", "138001380001", "0710123", "12345678", "+86 0710 1234567"):
+        assert problem(lambda: parse_phone(wrong)) is InputProblem.PHONE_FORMAT, wrong
 
 
 @given(st.text(max_size=80))

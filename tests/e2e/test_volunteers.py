@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from storage.models import Invite, Person, Volunteer
 from storage.reports import own_reports
+from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import invite, press, register, report_to_card, say
 
@@ -72,6 +73,27 @@ async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: 
     bot.api.send_command(user, f"/join {code}")
     [reply] = await bot.api.wait_for_messages(user.id)
     assert "已经登记" in (reply.text or "")
+
+
+async def test_profile_dates_are_local_and_a_mistyped_mobile_is_refused(
+    bot_with_admins: Harness,
+) -> None:
+    bot = bot_with_admins
+    bot.clock.set(local(2027, 3, 2, 1, 30))  # still 1 March in UTC
+    code = await invite(bot, "城关镇")
+    user = bot.api.user(815)
+    bot.api.send_command(user, f"/join {code}")
+    await bot.api.wait_for_messages(user.id)
+    [_ask_place] = await say(bot, user, "王志愿")  # the invite names the town
+    [_ask_org] = await say(bot, user, "自己输入的小区")
+    _ask_phone, _skip = await say(bot, user, "城关司法所", 2)
+    [reply] = await say(bot, user, "1381234567")  # a digit short
+    assert reply.text == bot.services.ui.volunteers.errors.phone_format
+    [done] = await say(bot, user, "13812345678")
+    assert "示例县城关镇" in (done.text or "")
+    bot.api.send_command(user, "/profile")
+    [profile] = await bot.api.wait_for_messages(user.id)
+    assert "2027-03-02" in (profile.text or "") and "13812345678" in (profile.text or "")
 
 
 async def test_profile_correction_leave_and_report_refused_after(bot_with_admins: Harness) -> None:
