@@ -46,6 +46,7 @@ class SubscriptionTexts(Texts):
     unsubscribe_monthly: str
     unsubscribe_all: str
     unsubscribed: Annotated[str, Fields("what")]
+    campaigns_stopped_too: str
     preview_button: str
 
 

@@ -38,8 +38,12 @@ async def on_unsubscribe_button(update: Update, ctx: PufaContext) -> None:
             return
         audience = Audience(broadcast.audience)
         await _stop_kind(session, chat.id, audience, broadcast.audience_value)
+        left = await subs.subscriptions_of(session=session, chat_id=chat.id)
     what = _kind_name(ctx, audience, broadcast.audience_value)
-    await acknowledge(update, ui.unsubscribed.format(what=what), alert=True)
+    told = ui.unsubscribed.format(what=what)
+    if not left.any and left.campaign_reminders:  # they come with a subscription: gone too
+        told = f"{told}\n{ui.campaigns_stopped_too}"
+    await acknowledge(update, told, alert=True)
 
 
 _FLAGS = {

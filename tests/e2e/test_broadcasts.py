@@ -87,6 +87,10 @@ async def test_resident_subscribes_to_topics_and_town_then_unsubscribes(bot: Har
     assert "订阅普法通知" in menu.content
     menu = await bot.tap(user, menu, "劳动与工资")
     assert "✅ 👷 劳动与工资" in menu.button_labels()
+    ui = bot.services.ui.subscriptions
+    assert ui.campaigns_on in menu.button_labels()  # with any subscription, untick to stop
+    menu = await bot.tap(user, menu, ui.campaigns_on)
+    menu = await bot.tap(user, menu, ui.campaigns_off)
     towns = await bot.tap(user, menu, "🏘 选择乡镇")
     menu = await bot.tap(user, towns, "示例县东山镇")
     assert "🏘 乡镇：示例县东山镇" in menu.button_labels()
@@ -153,7 +157,8 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
         assert message.content == preview.content
     assert bot.sent_to(504) == []
     [message] = bot.sent_to(501)
-    assert "劳动与工资" in await alert(bot, bot.api.user(501), message, _data(message))
+    told = await alert(bot, bot.api.user(501), message, _data(message))
+    assert "劳动与工资" in told and bot.services.ui.subscriptions.campaigns_stopped_too in told
     async with bot.services.db.session() as session:
         assert (await subscriptions_of(session=session, chat_id=501)).categories == ()
     [summary] = await bot.api.wait_for_messages(COORDINATOR, after=len(bot.api.sent) - 1)
