@@ -1,5 +1,6 @@
 """Reads the content folder into a `Library`, collecting every problem, not just the first."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,6 +235,17 @@ def _card(path: Path, problems: list[Problem]) -> Card | None:
     return card
 
 
+# "详见“劳动仲裁怎么申请”": a pointer to another card, by the title its button shows
+CARD_REFERENCE = re.compile(r"见“([^”]{2,40})”")
+
+
+def referable_titles(cards: list[Card]) -> set[str]:
+    """What a card's text may call another card: its title, or the title's first question
+    (怎么向劳动保障监察投诉 for 怎么向劳动保障监察投诉？和仲裁有啥不同？)."""
+    titles = {card.title for card in cards}
+    return titles | {re.split(r"[？?]", title, maxsplit=1)[0] for title in titles}
+
+
 def _check_cards(
     cards: list[Card],
     ids: set[str],
@@ -241,6 +253,7 @@ def _check_cards(
     seeds: set[str],
     problems: list[Problem],
 ) -> None:
+    titles = referable_titles(cards)
     for card in cards:
         name = f"cards/{card.id}.md"
         if card.category not in categories:
@@ -253,6 +266,9 @@ def _check_cards(
         for source in card.sources:
             if source.seed not in seeds:
                 problems.append(Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'"))
+        for title in CARD_REFERENCE.findall(card.body):
+            if title not in titles:
+                problems.append(Problem(name, "正文", f"“{title}”不是哪张卡片的标题"))
 
 
 def _check_lexicon(

@@ -63,6 +63,18 @@ def test_check_reports_file_and_field_of_each_problem(tmp_path: Path) -> None:
     assert any("copy.md: related" in m and "no-such-card" in m for m in messages)
 
 
+def test_a_pointer_to_another_card_must_use_a_title_it_has(tmp_path: Path) -> None:
+    """Residents look for the card a text points to by its button's title."""
+    content = copy_content(tmp_path)
+    card = content / "cards" / "unpaid-wages.md"
+    text = card.read_text(encoding="utf-8")
+    assert "详见“怎么向劳动保障监察投诉”" in text  # the first question of that card's title
+    card.write_text(text.replace("详见“劳动仲裁怎么申请”", "详见“劳动仲裁”"), encoding="utf-8")
+    _, problems = collect(content)
+    [problem] = problems
+    assert str(problem) == "cards/unpaid-wages.md: 正文: “劳动仲裁”不是哪张卡片的标题"
+
+
 def test_unknown_front_matter_field_is_an_error_not_ignored(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     card = content / "cards" / "unpaid-wages.md"
