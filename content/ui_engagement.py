@@ -23,6 +23,7 @@ class EngagementTexts(Texts):
     stats_most_down: str
     satisfaction_line: Annotated[str, Fields("name", "share", "votes")]
     down_line: Annotated[str, Fields("down", "name", "votes")]
+    satisfaction_sheet: str
     satisfaction_headers: dict[str, str]
     satisfaction_dimensions: dict[str, str]
     satisfaction_caption: Annotated[str, Fields("period")]
@@ -68,6 +69,7 @@ class EngagementTexts(Texts):
     reach_kinds: dict[str, str]
     stats_reach: Annotated[str, Fields("codes", "questions", "quiz", "residents", "subscriptions")]
     stats_reach_empty: str
+    reach_sheet: str
     reach_headers: dict[str, str]
     reach_caption: Annotated[str, Fields("period")]
     # the 考核 evidence pack

@@ -78,3 +78,4 @@ class TicketTexts(Texts):
     show_button: Annotated[str, Fields("id")]
     export_caption: Annotated[str, Fields("period")]
     export_headers: dict[str, str]
+    export_sheet: str

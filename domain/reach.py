@@ -77,7 +77,7 @@ async def export_reach(
     lines = await period_reach(session=session, period=period, tz=tz)
     rows = await reach_rows(session=session, lines=lines, library=library)
     headers = library.ui.engagement.reach_headers
-    writer = TableWriter(fmt, "reach", [headers[c] for c in COLUMNS])
+    writer = TableWriter(fmt, library.ui.engagement.reach_sheet, [headers[c] for c in COLUMNS])
     writer.add_rows(rows)
     return await asyncio.to_thread(writer.finish)
 

@@ -78,6 +78,8 @@ async def export_satisfaction(
 ) -> bytes:
     figures = await satisfaction(session=session, period=period, tz=tz)
     headers = library.ui.engagement.satisfaction_headers
-    writer = TableWriter(fmt, "satisfaction", [headers[c] for c in COLUMNS])
+    writer = TableWriter(
+        fmt, library.ui.engagement.satisfaction_sheet, [headers[c] for c in COLUMNS]
+    )
     writer.add_rows(satisfaction_rows(figures, library))
     return await asyncio.to_thread(writer.finish)

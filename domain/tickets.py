@@ -138,7 +138,9 @@ async def export_tickets(
     start = datetime.combine(period.start, time(), tzinfo=tz)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
     rows = await ticket_figure_rows(session=session, start=start, end=end)
-    writer = TableWriter(fmt, "tickets", [headers[c] for c in FIGURE_COLUMNS])
+    writer = TableWriter(
+        fmt, library.ui.tickets.export_sheet, [headers[c] for c in FIGURE_COLUMNS]
+    )
     table: list[list[Cell]] = []
     for (desk, month), f in sorted(ticket_figures(rows, tz).items()):
         average = round(f.rating_sum / f.rated, 2) if f.rated else None

@@ -77,7 +77,7 @@ def test_cli_exports_ticket_figures_by_desk_and_local_month(
     monkeypatch.chdir(tmp_path)
     assert main(["export", "tickets", "--from", "2026-11-01", "--to", "2026-12-31"]) == 0
     sheet = openpyxl.load_workbook(tmp_path / "tickets_2026-11-01_2026-12-31.xlsx").active
-    assert sheet is not None
+    assert sheet is not None and sheet.title == "留言统计"  # every sheet is named in Chinese
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert header[:3] == ["值班台", "月份", "收到留言"]
     desk = "示例县城关镇司法所（示例）"
