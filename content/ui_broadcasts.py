@@ -1,6 +1,7 @@
 """Texts of subscriptions, coordinators' broadcasts and the campaign calendar (`ui.zh.yaml`,
 sections `subscriptions`, `broadcasts`, `campaigns`): a missing key fails at start-up."""
 
+from datetime import tzinfo
 from typing import Annotated
 
 from content.texts import Fields, Texts
@@ -82,6 +83,8 @@ class BroadcastTexts(Texts):
     past_now: str
     when_prompt: Annotated[str, Fields("audience", "count", "tz", "day", "iso")]
     when_help: Annotated[str, Fields("tz", "day", "iso")]
+    # What people call PUFA_TIMEZONE (Asia/Shanghai: 北京时间); other zones by their name.
+    zone_names: dict[str, str]
     when_examples: Annotated[str, Fields("day", "iso")]
     now_button: str
     when_unrecognised: str
@@ -144,6 +147,9 @@ class BroadcastTexts(Texts):
     edit_time_once_only: str
     edited_time: Annotated[str, Fields("when")]
     edited_text: str
+
+    def zone_name(self, tz: tzinfo) -> str:
+        return self.zone_names.get(str(tz), str(tz))
 
 
 class CampaignTexts(Texts):

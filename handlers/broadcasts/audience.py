@@ -108,7 +108,7 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
     text = ui.when_prompt.format(
         audience=name,
         count=count,
-        tz=html.escape(str(ctx.services.tz)),
+        tz=html.escape(ui.zone_name(ctx.services.tz)),
         **examples(ctx.services.local_now()),
     )
     markup = InlineKeyboardMarkup(

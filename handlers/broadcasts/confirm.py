@@ -53,7 +53,7 @@ async def on_change_time(
         return
     await acknowledge(update)
     await save(chat, draft, WHEN)
-    tz = html.escape(str(ctx.services.tz))
+    tz = html.escape(ui.zone_name(ctx.services.tz))
     await reply_html(update, ui.when_help.format(tz=tz, **examples(ctx.services.local_now())))
 
 

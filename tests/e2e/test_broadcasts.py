@@ -137,7 +137,7 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
     audience = await bot.ask(coordinator, "周六上午村委会有律师<免费>咨询")
     topics = await bot.tap(coordinator, audience, "📚 按主题")
     when = await bot.tap(coordinator, topics, "劳动与工资")
-    assert "共 <b>3</b> 人" in (when.source_text or "")
+    assert "共 <b>3</b> 人" in (when.source_text or "") and "时间按北京时间计算" in when.content
     bot.api.send_text(coordinator, "明天上午9点")
     preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
     assert preview.content == "周六上午村委会有律师<免费>咨询"
