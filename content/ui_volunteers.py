@@ -212,6 +212,7 @@ class VolunteerTexts(Texts):
     you_are_promoted: str
     you_are_demoted: str
     period_usage: str
+    format_usage: str
     stats_title: Annotated[str, Fields("period")]
     stats_total: Annotated[str, Fields("activities", "audience", "hours", "volunteers")]
     stats_empty: str

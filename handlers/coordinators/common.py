@@ -45,13 +45,17 @@ def _period_and_format(ctx: PufaContext) -> tuple[Period, Format]:
     return Period(start, end), fmt
 
 
-async def read_period(update: Update, ctx: PufaContext) -> tuple[Period, Format] | None:
-    """The period and format typed, or None after explaining what is wrong with them."""
+async def read_period(
+    update: Update, ctx: PufaContext, *, exporting: bool = True
+) -> tuple[Period, Format] | None:
+    """The period and format typed, or None after explaining what is wrong with them (and,
+    for an export, how to ask for CSV)."""
     try:
         return _period_and_format(ctx)
     except InputError as problem:
         texts = ctx.services.ui.volunteers
-        await reply_html(update, texts.explain(problem.problem) + "\n" + texts.period_usage)
+        usage = [texts.explain(problem.problem), texts.period_usage]
+        await reply_html(update, "\n".join(usage + [texts.format_usage] * exporting))
         return None
 
 

@@ -86,7 +86,7 @@ def prechecks_line(counts: dict[tuple[str, str], int], texts: ResidentTexts) -> 
 async def on_stats(update: Update, ctx: PufaContext) -> None:
     if not await coordinator_here(update, ctx, "stats"):
         return
-    chosen = await read_period(update, ctx)
+    chosen = await read_period(update, ctx, exporting=False)
     if chosen is None:
         return
     period, texts = chosen[0], ctx.services.ui.volunteers

@@ -121,6 +121,9 @@ async def test_coordinator_input_is_checked(bot_with_admins: Harness) -> None:
         bot.api.send_command(admin, command)
         [reply] = await bot.api.wait_for_messages(admin.id)
         assert words in (reply.text or ""), (command, reply.text)
+        # how to ask for CSV only where a file is made
+        csv_hint = bot.services.ui.volunteers.format_usage in (reply.text or "")
+        assert csv_hint == command.startswith("/export"), (command, reply.text)
 
 
 async def test_hours_export_lists_volunteers_with_phones(bot_with_admins: Harness) -> None:
