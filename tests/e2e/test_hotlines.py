@@ -36,7 +36,7 @@ async def test_a_cards_phone_button_gives_the_numbers_that_fit_it(bot: Harness) 
     library = bot.services.library
     expected = numbers_for_card(library.hotlines, library.cards["unpaid-wages"])
     assert [h.number for h in expected][:2] == ["12333", "12348"]
-    assert reply.content.startswith("📞 " + library.cards["unpaid-wages"].title)
+    assert reply.content.startswith(f"📞 “{library.cards['unpaid-wages'].title}”这类事")
     positions = [reply.content.index(f"{h.number} {h.name}") for h in expected]
     assert positions == sorted(positions)
 
