@@ -55,6 +55,11 @@ class ResidentTexts(Texts):
     adviser_sample: str
     adviser_other_button: str
     adviser_wrong_input: str
+    adviser_typed_unknown: Annotated[str, Fields("typed")]
+    adviser_typed_several: Annotated[str, Fields("typed")]
+    adviser_not_listed_button: str
+    adviser_not_listed: Annotated[str, Fields("town")]
+    adviser_or_12348: str
     adviser_cancelled: str
     stats_prechecks: Annotated[str, Fields("total", *RESULTS)]  # a count per pre-check result
 

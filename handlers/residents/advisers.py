@@ -2,11 +2,14 @@
 for the town) that shows the village's adviser as the district publishes them."""
 
 import html
+import re
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from content.analyzer import normalize
 from content.directory import near, nearest
 from content.ui import UiTexts
 from domain.tickets import adviser_desk
@@ -17,7 +20,7 @@ from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import none_near_html, town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
 from storage.directory import list_points
 from storage.models import VillageAdviser
 from storage.residents import adviser_towns, advisers_in
@@ -30,6 +33,7 @@ IDLE = timedelta(minutes=30)
 class AdviserButton(StrEnum):
     TOWN = "town"  # ad:<token>:town:<town key>
     VILLAGE = "vil"  # ad:<token>:vil:<village key>
+    NOT_LISTED = "none"  # my village is not on the list
     BACK = "back"
     CANCEL = "x"
 
@@ -39,10 +43,17 @@ def adviser_flow() -> Flow:
         name=FLOW,
         kind=Kind.ADVISER,
         steps={
-            TOWN: Step(location=on_location, buttons={AdviserButton.TOWN: on_town}),
+            TOWN: Step(
+                text=on_typed_town, location=on_location, buttons={AdviserButton.TOWN: on_town}
+            ),
             VILLAGE: Step(
+                text=on_typed_village,
                 location=on_location,
-                buttons={AdviserButton.VILLAGE: on_village, AdviserButton.BACK: on_back},
+                buttons={
+                    AdviserButton.VILLAGE: on_village,
+                    AdviserButton.NOT_LISTED: on_not_listed,
+                    AdviserButton.BACK: on_back,
+                },
             ),
         },
         idle=IDLE,
@@ -81,6 +92,7 @@ async def ask_village(
     chat.data = {"town": town}
     await chat.goto(VILLAGE)
     rows = [[chat.button(a.village, AdviserButton.VILLAGE, town_key(a.village))] for a in found]
+    rows.append([chat.button(texts.adviser_not_listed_button, AdviserButton.NOT_LISTED)])
     rows.append(
         [
             chat.button(texts.back_button, AdviserButton.BACK),
@@ -115,12 +127,89 @@ async def on_village(
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
     await acknowledge(update)
+    await _show(update, ctx, chat, adviser)
+
+
+async def _show(
+    update: Update, ctx: PufaContext, chat: Conversation, adviser: VillageAdviser
+) -> None:
     if await chat.end():
         await reply_html(
             update,
             adviser_html(adviser, ctx.services.ui),
             adviser_keyboard(ctx.services.ui, _desk_id(ctx, adviser)),
         )
+
+
+# A place's kind at the end of its name, left out when looking for the name in a sentence
+PLACE_SUFFIX = re.compile(r"(村|社区|居委会|镇|乡|街道)$")
+
+
+def named(typed: str, names: Sequence[str]) -> list[str]:
+    """The names a typed answer can mean: 东山镇 or 东山 for 示例县东山镇, 我是桃园的 for 桃园村
+    (at least two characters, so 村 alone names nothing)."""
+    said = "".join(normalize(typed).split())
+    if len(said) < 2:
+        return []
+
+    def means(name: str) -> bool:
+        core = PLACE_SUFFIX.sub("", normalize(name))
+        return said in normalize(name) or (len(core) >= 2 and core in said)
+
+    return [name for name in names if means(name)]
+
+
+async def on_typed_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A town typed instead of pressed: the one it names, else the list again."""
+    typed = update.effective_message.text if update.effective_message else None
+    async with ctx.services.db.session() as session:
+        towns = await adviser_towns(session=session)
+    matches = named(typed or "", towns)
+    if len(matches) == 1:
+        await ask_village(update, ctx, chat, matches[0])
+        return
+    await ask_town(update, ctx, chat, _not_found(ctx, typed or "", several=bool(matches)))
+
+
+async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A village typed instead of pressed: its adviser, else the town's list again."""
+    typed = update.effective_message.text if update.effective_message else None
+    town = str(chat.data.get("town", ""))
+    async with ctx.services.db.session() as session:
+        found = {a.village: a for a in await advisers_in(session=session, town=town)}
+    matches = named(typed or "", list(found))
+    if len(matches) == 1:
+        await _show(update, ctx, chat, found[matches[0]])
+        return
+    await ask_village(update, ctx, chat, town, _not_found(ctx, typed or "", bool(matches)))
+
+
+def _not_found(ctx: PufaContext, typed: str, several: bool) -> str:
+    texts = ctx.services.ui.residents
+    text = texts.adviser_typed_several if several else texts.adviser_typed_unknown
+    return text.format(typed=html.escape(typed[:30]))
+
+
+async def on_not_listed(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    """No adviser listed for the person's village: their town's service points and 12348."""
+    if args:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    await acknowledge(update)
+    town = str(chat.data.get("town", ""))
+    ui = ctx.services.ui
+    async with ctx.services.db.session() as session:
+        points = await list_points(session=session, town=town)
+    if not await chat.end():
+        return
+    if not points:
+        await reply_html(update, ui.residents.adviser_none)
+        return
+    title = ui.residents.adviser_not_listed.format(town=html.escape(town))
+    listed = points_html(title, [(p, None) for p in points], ui)
+    await reply_html(update, f"{listed}\n\n{ui.residents.adviser_or_12348}")
 
 
 async def on_back(

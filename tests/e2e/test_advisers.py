@@ -74,14 +74,49 @@ async def test_typing_back_and_cancel(bot: Harness) -> None:
     user = bot.api.user(2303)
     towns = await open_lookup(bot, user)
     villages = await bot.tap(user, towns, TOWN)
-    reply = await bot.ask(user, "桃园村")  # typed, not pressed
-    assert reply.content.startswith(texts.adviser_wrong_input) and VILLAGE in reply.button_labels()
+    reply = await bot.ask(user, "火星村")  # typed, and no such village
+    unknown = plain_text(texts.adviser_typed_unknown.format(typed="火星村"))
+    assert reply.content.startswith(unknown) and VILLAGE in reply.button_labels()
+    reply = await bot.ask(user, "🙂")
+    assert reply.content.startswith(plain_text(texts.adviser_typed_unknown.format(typed="🙂")))
     back = await bot.tap(user, reply, texts.back_button)
     assert TOWN in back.button_labels()
     bot.api.send_command(user, "/cancel")
     [cancelled] = await bot.api.wait_for_messages(user.id)
     assert cancelled.content == plain_text(texts.adviser_cancelled)
     answer = await bot.press(user, villages, villages.find_button(VILLAGE)["callback_data"])
+    assert answer["text"] == bot.ui.stale_button
+
+
+async def test_names_typed_instead_of_pressed(bot: Harness) -> None:
+    """Elderly residents often type the name: part of it is enough when only one fits."""
+    texts = bot.ui.residents
+    user = bot.api.user(2306)
+    await open_lookup(bot, user)
+    several = await bot.ask(user, "示例县")
+    assert several.content.startswith(
+        plain_text(texts.adviser_typed_several.format(typed="示例县"))
+    )
+    villages = await bot.ask(user, "东山镇")
+    assert villages.content.startswith(TOWN) and VILLAGE in villages.button_labels()
+    assert villages.button_labels()[-3] == texts.adviser_not_listed_button
+    card = await bot.ask(user, "我是 桃园 的")  # spaces and other words around the name
+    assert card.content.startswith(f"🧑‍⚖️ {TOWN}{VILLAGE}的法律顾问")
+    assert await bot.services.chats.open(user.id) == []
+
+
+async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harness) -> None:
+    texts = bot.ui.residents
+    user = bot.api.user(2307)
+    towns = await open_lookup(bot, user)
+    villages = await bot.tap(user, towns, TOWN)
+    points = await bot.tap(user, villages, texts.adviser_not_listed_button)
+    assert points.content.startswith(plain_text(texts.adviser_not_listed.format(town=TOWN)))
+    assert "东山镇司法所" in points.content and "12348" in points.content
+    assert await bot.services.chats.open(user.id) == []
+    answer = await bot.press(
+        user, villages, villages.find_button(texts.adviser_not_listed_button)["callback_data"]
+    )
     assert answer["text"] == bot.ui.stale_button
 
 
@@ -96,6 +131,7 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
         f"1:ad:{token}:vil",
         f"1:ad:{token}:town:{town_key(TOWN)}",  # the previous step's button
         f"1:ad:{token}:back:1",
+        f"1:ad:{token}:none:1",
         "1:ad:00000000:vil:00000000",
         "1:ad",
     ]:
