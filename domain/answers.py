@@ -13,7 +13,8 @@ from content.hotlines import Hotline
 from content.loader import Library
 from content.models import Card
 from content.routing import numbers_for
-from content.search import SearchIndex, SearchResult
+from content.safety import SafetyKind, match
+from content.search import Candidate, SearchIndex, SearchResult
 from content.ui import UiTexts
 from storage.questions import LoggedAnswer
 
@@ -46,8 +47,12 @@ def answer(index: SearchIndex, question: str) -> Answer:
 
 
 def answer_html(found: Answer, library: Library) -> str:
-    """The message the bot answers with: the card, the choices' intro, or the fallback."""
+    """The message the bot answers with: a safety notice for a message that signals danger
+    (its cards offered as buttons, `safety_cards`), else the card, the choices' intro, or the
+    fallback."""
     ui, result = library.ui, found.result
+    if kinds := match(library.safety, found.question):
+        return safety_html(kinds, library)
     if found.card_id is not None:
         return card_html(library.cards[found.card_id], ui)
     numbers = numbers_for(library.hotlines, found.question, result, library.cards)
@@ -55,6 +60,31 @@ def answer_html(found: Answer, library: Library) -> str:
     if result.best is not None and result.matched:
         return "\n\n".join(["\n".join(call), ui.ambiguous_intro] if call else [ui.ambiguous_intro])
     return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions), call=call)
+
+
+def safety_html(kinds: list[SafetyKind], library: Library) -> str:
+    """The first kind's notice, then the numbers of every kind (each once, in order)."""
+    by_number = {h.number: h for h in library.hotlines}
+    numbers = list(dict.fromkeys(n for kind in kinds for n in kind.numbers))
+    lines = hotline_lines([by_number[n] for n in numbers], library.ui)
+    return "\n\n".join([library.ui.residents.safety_notices[kinds[0].text], "\n".join(lines)])
+
+
+def safety_cards(kinds: list[SafetyKind], found: Answer, library: Library) -> list[Candidate]:
+    """The cards under a safety notice: the kinds' own cards first, then the card the search
+    answered with or the choices it offered (never its near misses), each once."""
+    result = found.result
+    searched = result.choices if result.ambiguous else result.candidates[:1]
+    scores = {c.card_id: c.score for c in result.candidates}
+    own = [
+        Candidate(card.id, card.title, scores.get(card.id, 0.0))
+        for kind in kinds
+        if kind.card is not None and (card := library.cards.get(kind.card)) is not None
+    ]
+    cards: dict[str, Candidate] = {}
+    for candidate in [*own, *(searched if result.matched else [])]:
+        cards.setdefault(candidate.card_id, candidate)
+    return list(cards.values())
 
 
 def hotline_lines(numbers: list[Hotline], ui: UiTexts) -> list[str]:
@@ -98,7 +128,9 @@ def preview(library: Library, index: SearchIndex, question: str) -> dict[str, An
     result = found.result
     best = result.best if result.matched else None
     lines = [answer_html(found, library)]
-    if best is None:
+    if kinds := match(library.safety, found.question):
+        lines += [f"• {c.title}" for c in safety_cards(kinds, found, library)]
+    elif best is None:
         lines += [f"• {c.title}" for c in result.suggestions]
     elif result.ambiguous:
         lines += [f"• {c.title}" for c in result.choices]

@@ -6,8 +6,9 @@ import re
 from telegram import Update
 
 from content.routing import clear_category
+from content.safety import match
 from content.small_talk import Talk
-from domain.answers import answer, answer_html, card_html, log_entry
+from domain.answers import answer, answer_html, card_html, log_entry, safety_cards
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
@@ -46,19 +47,25 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         now=services.now(),
     )
     services.question_log.add(entry)  # written a moment later: the answer needs no database
-    result, index = found.result, services.index
+    result, index, library = found.result, services.index, services.library
+    if kinds := match(library.safety, found.question):  # danger first: notice, cards, staff
+        cards = safety_cards(kinds, found, library)
+        field = library.cards[cards[0].card_id].category if cards else ""
+        markup = choices_keyboard(cards, ui, category=field, asked=entry.ref)
+        await reply_html(update, answer_html(found, library), markup)
+        return
     # Cases (以案释法) when the question asks for one, or when no card answers it.
     wanted = found.card_id is None or index.asks_for_case(found.question)
     cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
-        card = services.library.cards[found.card_id]
-        markup = card_keyboard(card, services.library, entry.ref, cases)
+        card = library.cards[found.card_id]
+        markup = card_keyboard(card, library, entry.ref, cases)
     else:
         shown = result.choices if result.matched else result.suggestions
-        field = clear_category(result, services.library.cards) or ""
+        field = clear_category(result, library.cards) or ""
         fallback = "" if result.matched else entry.ref
         markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
-    await reply_html(update, answer_html(found, services.library), markup)
+    await reply_html(update, answer_html(found, library), markup)
 
 
 async def on_private_text(update: Update, ctx: PufaContext) -> None:
