@@ -130,7 +130,12 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         problems=problems,
     )
     seed_files = {s.file for s in seeds}
-    legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
+    legal_aid = load_legal_aid(
+        content_dir / "legal_aid.yaml",
+        seeds=seed_files,
+        safety=_declared(content_dir / "safety.yaml", "id"),
+        problems=problems,
+    )
     desks = load_desks(
         content_dir / "desks.yaml",
         towns={t.town: t.places for t in towns},

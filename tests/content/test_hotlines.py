@@ -3,7 +3,7 @@ from pathlib import Path
 
 from content.hotlines import Hotline, for_category, suggest
 from content.loader import Library, collect
-from tests.content.content_copy import copy_content
+from tests.content.content_copy import copy_content, edit
 
 REQUIRED = {"12348", "110", "96110", "12338", "12385", "12315", "12333", "12345", "12355"}
 REQUIRED |= {"12309", "12368"}
@@ -90,6 +90,7 @@ def test_without_the_file_there_are_no_hotlines(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     (content / "hotlines.yaml").unlink()
     (content / "safety.yaml").unlink()  # its notices show numbers of hotlines.yaml
+    edit(content / "legal_aid.yaml", "    safety: violence_at_home\n", "")
     library, problems = collect(content)
     assert problems == [] and library is not None and library.hotlines == []
 

@@ -6,7 +6,7 @@ import pytest
 
 from content.loader import Library, collect
 from content.safety import match
-from tests.content.content_copy import copy_content, edit_entry
+from tests.content.content_copy import copy_content, edit, edit_entry
 
 DV_STORY = (
     "我老公天天打我，我想离婚但是他不同意，孩子才三岁，我没有工作，娘家也很远，"
@@ -78,3 +78,15 @@ def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
     assert "自杀式袭击" in found[("safety.yaml[0]", "not_when")]
     assert "家暴" in found[("safety.yaml", "cues")]  # in two kinds
     assert "下雨天" in found[("safety.yaml[violence_at_home]", "not_when")]
+
+
+def test_a_pre_check_rule_naming_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "legal_aid.yaml", "safety: violence_at_home", "safety: violence")
+
+    library, problems = collect(content)
+
+    assert library is None
+    assert [(p.path, p.field) for p in problems] == [
+        ("legal_aid.yaml", "rules.abuse-no-means-test.safety")
+    ]
