@@ -128,6 +128,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         cards=card_ids,
         notices=set(ui.residents.safety_notices) if ui is not None else None,
         problems=problems,
+        notes=notes,
     )
     seed_files = {s.file for s in seeds}
     legal_aid = load_legal_aid(

@@ -4,8 +4,8 @@ the match.
 Each kind lists the cue phrases that signal it, the hotline numbers its notice shows, an
 optional card offered first and the key of its notice in ui.zh.yaml (residents →
 safety_notices). A resident's message with a cue gets that notice before any answer. Matching
-is deliberately plain (a cue typed anywhere in the message, as `content.analyzer.normalize`
-reads it, spaces ignored): a false alarm costs a short notice, a miss may cost a life.
+is deliberately plain (a cue typed anywhere in the whole message, folded as the search folds
+a question, spaces ignored): a false alarm costs a short notice, a miss may cost a life.
 """
 
 import re
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from content.analyzer import normalize
+from content.analyzer import fold
 from content.models import CARD_ID_PATTERN
 from content.problems import Problem, duplicates, load_list
 
@@ -59,11 +59,15 @@ def load_safety(
     cards: Set[str],
     notices: Set[str] | None,
     problems: list[Problem],
+    notes: list[Problem],
 ) -> list[SafetyKind]:
-    """The kinds of `path` (none when the file is absent), checked against the hotline
-    `numbers`, the card ids and the notices' keys (None: that file could not be read, so
-    what refers to it is not checked)."""
+    """The kinds of `path` (none, and a note, when the file is absent), checked against the
+    hotline `numbers`, the card ids and the notices' keys (None: that file could not be read,
+    so what refers to it is not checked)."""
     if not path.exists():
+        notes.append(
+            Problem(path.name, "", "没有这个文件：说到自杀、要杀人、家暴的留言不会先收到求助电话")
+        )
         return []
     kinds = load_list(path, SafetyKind, problems)
     problems.extend(check_safety(kinds, numbers, cards, notices, path.name))
@@ -116,5 +120,6 @@ def match(kinds: Iterable[SafetyKind], text: str) -> list[SafetyKind]:
 
 
 def _key(text: str) -> str:
-    """As matched: normalised like the search reads a question, spaces left out."""
-    return _SPACES.sub("", normalize(text))
+    """As matched: full-width to half-width, lower case (as the search reads a question, but
+    all of it), spaces left out."""
+    return _SPACES.sub("", fold(text))

@@ -5,6 +5,7 @@ The chat, `pufa ask` and the dashboard all answer through here."""
 import html
 import re
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ class Answer:
     question: str  # as searched: trimmed, at most MAX_QUESTION_CHARS
     result: SearchResult
     truncated: bool = False
+    danger: tuple[SafetyKind, ...] = ()  # the safety.yaml kinds the whole message signals
 
     @property
     def card_id(self) -> str | None:
@@ -37,12 +39,15 @@ class Answer:
         return best.card_id
 
 
-def answer(index: SearchIndex, question: str) -> Answer:
+def answer(index: SearchIndex, question: str, *, safety: Iterable[SafetyKind]) -> Answer:
+    """The search's answer to the first MAX_QUESTION_CHARS of `question`, and the dangers
+    (`safety`'s kinds) all of it signals: a cue late in a long story counts."""
     text = question.strip()
     return Answer(
         text[:MAX_QUESTION_CHARS],
         index.search(text[:MAX_QUESTION_CHARS]),
         len(text) > MAX_QUESTION_CHARS,
+        tuple(match(safety, text)),
     )
 
 
@@ -51,8 +56,8 @@ def answer_html(found: Answer, library: Library) -> str:
     (its cards offered as buttons, `safety_cards`), else the card, the choices' intro, or the
     fallback."""
     ui, result = library.ui, found.result
-    if kinds := match(library.safety, found.question):
-        return safety_html(kinds, library)
+    if found.danger:
+        return safety_html(found.danger, library)
     if found.card_id is not None:
         return card_html(library.cards[found.card_id], ui)
     numbers = numbers_for(library.hotlines, found.question, result, library.cards)
@@ -62,7 +67,7 @@ def answer_html(found: Answer, library: Library) -> str:
     return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions), call=call)
 
 
-def safety_html(kinds: list[SafetyKind], library: Library) -> str:
+def safety_html(kinds: Sequence[SafetyKind], library: Library) -> str:
     """The first kind's notice, then the numbers of every kind (each once, in order)."""
     by_number = {h.number: h for h in library.hotlines}
     numbers = list(dict.fromkeys(n for kind in kinds for n in kind.numbers))
@@ -70,15 +75,15 @@ def safety_html(kinds: list[SafetyKind], library: Library) -> str:
     return "\n\n".join([library.ui.residents.safety_notices[kinds[0].text], "\n".join(lines)])
 
 
-def safety_cards(kinds: list[SafetyKind], found: Answer, library: Library) -> list[Candidate]:
-    """The cards under a safety notice: the kinds' own cards first, then the card the search
+def safety_cards(found: Answer, library: Library) -> list[Candidate]:
+    """The cards under a safety notice: its kinds' own cards first, then the card the search
     answered with or the choices it offered (never its near misses), each once."""
     result = found.result
     searched = result.choices if result.ambiguous else result.candidates[:1]
     scores = {c.card_id: c.score for c in result.candidates}
     own = [
         Candidate(card.id, card.title, scores.get(card.id, 0.0))
-        for kind in kinds
+        for kind in found.danger
         if kind.card is not None and (card := library.cards.get(kind.card)) is not None
     ]
     cards: dict[str, Candidate] = {}
@@ -124,12 +129,12 @@ def log_entry(
 def preview(library: Library, index: SearchIndex, question: str) -> dict[str, Any]:
     """`pufa ask --json`: the shape documented in ARCHITECTURE.md (`matched`, `card_id`,
     `title`, `score`, `answer`, `alternatives`), the answer as the reader sees it."""
-    found = answer(index, question)
+    found = answer(index, question, safety=library.safety)
     result = found.result
     best = result.best if result.matched else None
     lines = [answer_html(found, library)]
-    if kinds := match(library.safety, found.question):
-        lines += [f"• {c.title}" for c in safety_cards(kinds, found, library)]
+    if found.danger:
+        lines += [f"• {c.title}" for c in safety_cards(found, library)]
     elif best is None:
         lines += [f"• {c.title}" for c in result.suggestions]
     elif result.ambiguous:

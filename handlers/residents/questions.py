@@ -6,7 +6,6 @@ import re
 from telegram import Update
 
 from content.routing import clear_category
-from content.safety import match
 from content.small_talk import Talk
 from domain.answers import answer, answer_html, card_html, log_entry, safety_cards
 from handlers.kit.callbacks import parse
@@ -27,16 +26,16 @@ log = logging.getLogger(__name__)
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
     services, ui = ctx.services, ctx.services.ui
-    found = answer(services.index, text)
+    found = answer(services.index, text, safety=services.library.safety)
     if not found.question:
         await reply_html(update, ui.empty_question)
         return
-    talk = services.index.small_talk.kind(found.question)
+    talk = None if found.danger else services.index.small_talk.kind(found.question)
     if talk is not None:  # answered in kind: not a question, not logged
         menu = main_menu(ui) if talk is Talk.GREETING else None
         await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
-    if found.truncated:
+    if found.truncated and not found.danger:  # a danger's notice comes before anything else
         await reply_html(update, ui.question_too_long)
     user, chat = update.effective_user, update.effective_chat
     entry = log_entry(
@@ -48,8 +47,8 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     )
     services.question_log.add(entry)  # written a moment later: the answer needs no database
     result, index, library = found.result, services.index, services.library
-    if kinds := match(library.safety, found.question):  # danger first: notice, cards, staff
-        cards = safety_cards(kinds, found, library)
+    if found.danger:  # the notice, the cards that help, staff; no rating, no "换个说法"
+        cards = safety_cards(found, library)
         field = library.cards[cards[0].card_id].category if cards else ""
         markup = choices_keyboard(cards, ui, category=field, asked=entry.ref)
         await reply_html(update, answer_html(found, library), markup)

@@ -93,6 +93,7 @@ def test_without_the_file_there_are_no_hotlines(tmp_path: Path) -> None:
     edit(content / "legal_aid.yaml", "    safety: violence_at_home\n", "")
     library, problems = collect(content)
     assert problems == [] and library is not None and library.hotlines == []
+    assert [w.path for w in library.warnings if w.path == "safety.yaml"] == ["safety.yaml"]
 
 
 def test_an_urgent_number_must_be_listed_as_an_emergency() -> None:

@@ -100,3 +100,10 @@ async def test_an_ordinary_question_gets_no_notice(bot: Harness) -> None:
         reply = await bot.ask(user, message)
         notices = bot.ui.residents.safety_notices.values()
         assert not any(plain_text(n) in reply.content for n in notices), message
+
+
+async def test_a_cue_late_in_a_long_story_still_gets_the_notice_first(bot: Harness) -> None:
+    user = bot.api.user(3110)
+    story = "我家的事说来话长，" * 60 + "我真的不想活了"  # the search reads the first 500
+    reply = await bot.ask(user, story)  # the only reply: no "question too long" before it
+    assert_safety_reply(bot, reply, "self_harm")
