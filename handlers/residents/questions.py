@@ -47,14 +47,16 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     )
     services.question_log.add(entry)  # written a moment later: the answer needs no database
     result, index, library = found.result, services.index, services.library
+    asks_for_case = index.asks_for_case(found.question)
     if found.danger:  # the notice, the cards that help, staff; no rating, no "换个说法"
         cards = safety_cards(found, library)
+        cases = index.search_cases(found.question) if asks_for_case else []
         field = library.cards[cards[0].card_id].category if cards else ""
-        markup = choices_keyboard(cards, ui, category=field, asked=entry.ref)
+        markup = choices_keyboard(cards, ui, cases=cases, category=field, asked=entry.ref)
         await reply_html(update, answer_html(found, library), markup)
         return
     # Cases (以案释法) when the question asks for one, or when no card answers it.
-    wanted = found.card_id is None or index.asks_for_case(found.question)
+    wanted = found.card_id is None or asks_for_case
     cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
         card = library.cards[found.card_id]

@@ -107,3 +107,12 @@ async def test_a_cue_late_in_a_long_story_still_gets_the_notice_first(bot: Harne
     story = "我家的事说来话长，" * 60 + "我真的不想活了"  # the search reads the first 500
     reply = await bot.ask(user, story)  # the only reply: no "question too long" before it
     assert_safety_reply(bot, reply, "self_harm")
+
+
+async def test_a_danger_that_asks_for_a_case_gets_the_cases_too(bot: Harness) -> None:
+    user = bot.api.user(3111)
+    reply = await bot.ask(user, "被家暴的真实案例")
+    assert_safety_reply(bot, reply, "violence_at_home")
+    buttons = kinds_of(reply)
+    assert buttons[0] == (Kind.CARD, ("domestic-violence", buttons[0][1][1]))
+    assert any(kind is Kind.CASE for kind, _ in buttons)
