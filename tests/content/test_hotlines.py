@@ -6,7 +6,7 @@ from content.loader import Library, collect
 from tests.content.content_copy import copy_content, edit
 
 REQUIRED = {"12348", "110", "96110", "12338", "12385", "12315", "12333", "12345", "12355"}
-REQUIRED |= {"12309", "12368"}
+REQUIRED |= {"12309", "12368", "12356"}
 
 
 def numbers(hotlines: Iterable[Hotline]) -> list[str]:
