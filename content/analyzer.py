@@ -157,7 +157,12 @@ class Analyzer:
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), lower case, capped length."""
-    return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).lower()
+    return fold(text[:MAX_QUERY_CHARS])
+
+
+def fold(text: str) -> str:
+    """`normalize` without the cap (content.safety reads a whole message, however long)."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def question_key(text: str) -> str:

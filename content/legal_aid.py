@@ -10,7 +10,7 @@ path asks.
 """
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -72,6 +72,7 @@ class Rule(_Strict):
     article: str = Field(min_length=4, max_length=100)
     bring: list[str] = Field(default_factory=list)
     hardship_note: bool = False  # show the local economic-hardship standard with the outcome
+    safety: str | None = None  # a kind of safety.yaml: its notice, numbers and card go with it
 
 
 class Article(_Strict):
@@ -114,6 +115,7 @@ class Outcome:
     bring: tuple[str, ...]
     disclaimer: str
     hardship_note: str  # the local standard when the rule asks for it, else ""
+    safety: str | None = None  # the safety.yaml kind whose notice goes with the outcome
 
 
 class NeedsAnswer(ValueError):
@@ -143,6 +145,7 @@ def evaluate(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> Outcome:
         bring=tuple(decided.bring),
         disclaimer=criteria.disclaimer,
         hardship_note=criteria.hardship_standard.note if decided.hardship_note else "",
+        safety=decided.safety,
     )
 
 
@@ -189,13 +192,22 @@ def _check_answers(criteria: LegalAidCriteria, answers: Mapping[str, str]) -> No
 
 
 def check_criteria(
-    criteria: LegalAidCriteria, name: str, seeds: set[str] | None = None
+    criteria: LegalAidCriteria,
+    name: str,
+    seeds: set[str] | None = None,
+    safety: Set[str] | None = None,
 ) -> list[Problem]:
-    """Ids unique, rules naming real questions and options, every path reaching a rule."""
+    """Ids unique, rules naming real questions, options and safety kinds, every path reaching
+    a rule."""
     found = [
         Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'")
         for source in criteria.sources
         if seeds is not None and source.seed not in seeds
+    ]
+    found += [
+        Problem(name, f"rules.{rule.id}.safety", f"safety.yaml 里没有 '{rule.safety}'")
+        for rule in criteria.rules
+        if rule.safety is not None and safety is not None and rule.safety not in safety
     ]
     if not any(f"{criteria.decision_days}{unit}" in criteria.disclaimer for unit in "日天"):
         found.append(
@@ -272,14 +284,15 @@ def _walk(criteria: LegalAidCriteria, name: str) -> list[Problem]:
 
 
 def load_legal_aid(
-    path: Path, *, seeds: set[str], problems: list[Problem]
+    path: Path, *, seeds: set[str], safety: Set[str] | None, problems: list[Problem]
 ) -> LegalAidCriteria | None:
-    """The criteria of `path` (None when the file is absent or broken), with its problems."""
+    """The criteria of `path` (None when the file is absent or broken), with its problems;
+    `safety` holds the kinds of safety.yaml (None: unreadable, so not checked)."""
     if not path.exists():
         return None
     criteria = load_one(path, LegalAidCriteria, problems)
     if criteria is None:
         return None
-    found = check_criteria(criteria, path.name, seeds)
+    found = check_criteria(criteria, path.name, seeds, safety)
     problems.extend(found)
     return None if found else criteria

@@ -11,6 +11,7 @@ from content.analyzer import normalize
 from content.asked import ASKED_FILE, load_asked
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
+from content.checks import declared_ids
 from content.desks import Desk, load_desks
 from content.directory import DirectoryEntry
 from content.extras import load_extras
@@ -26,6 +27,7 @@ from content.problems import load_one as _load_one
 from content.problems import validate as _validate
 from content.quiz import QuizQuestion
 from content.recognition import Recognition
+from content.safety import SafetyKind, load_safety
 from content.search import SearchIndex
 from content.ui import UiTexts
 
@@ -50,6 +52,7 @@ class Library:
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
     hotlines: list[Hotline] = field(default_factory=list)  # which number for which problem
+    safety: list[SafetyKind] = field(default_factory=list)  # messages that signal danger
     legal_aid: LegalAidCriteria | None = None  # the legal-aid pre-check chat
     desks: list[Desk] = field(default_factory=list)  # where residents' messages to staff go
     holidays: Holidays | None = None  # days the desks are closed, 调休 working days
@@ -120,8 +123,21 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     hotlines = load_hotlines(
         content_dir / "hotlines.yaml", categories=category_ids, problems=problems, notes=notes
     )
+    safety = load_safety(
+        content_dir / "safety.yaml",
+        numbers=_declared(content_dir / "hotlines.yaml", "number"),
+        cards=card_ids,
+        notices=set(ui.residents.safety_notices) if ui is not None else None,
+        problems=problems,
+        notes=notes,
+    )
     seed_files = {s.file for s in seeds}
-    legal_aid = load_legal_aid(content_dir / "legal_aid.yaml", seeds=seed_files, problems=problems)
+    legal_aid = load_legal_aid(
+        content_dir / "legal_aid.yaml",
+        seeds=seed_files,
+        safety=_declared(content_dir / "safety.yaml", "id"),
+        problems=problems,
+    )
     desks = load_desks(
         content_dir / "desks.yaml",
         towns={t.town: t.places for t in towns},
@@ -169,6 +185,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         towns=towns,
         campaigns=campaigns,
         hotlines=hotlines,
+        safety=safety,
         legal_aid=legal_aid,
         desks=desks,
         holidays=holidays,
@@ -181,6 +198,12 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         asked=asked,
         directory=directory,
     ), problems
+
+
+def _declared(path: Path, key: str) -> frozenset[str] | None:
+    """The ids a list file declares, read leniently (an entry broken otherwise is reported
+    once, where it is): none without the file, None when it cannot be read."""
+    return declared_ids(path, key) if path.exists() else frozenset()
 
 
 def _check_outside(outside: OutsideQuestions, cards: list[Card], notes: list[Problem]) -> None:

@@ -45,6 +45,8 @@ class ResidentTexts(Texts):
     hotlines_button: str
     card_hotlines_title: Annotated[str, Fields("title")]
     fallback_hotlines: str
+    # a message that signals danger (safety.yaml): one notice per kind's `text` key
+    safety_notices: dict[str, str]
 
     adviser_ask_town: str
     adviser_location_hint: str

@@ -5,6 +5,7 @@ The chat, `pufa ask` and the dashboard all answer through here."""
 import html
 import re
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,8 @@ from content.hotlines import Hotline
 from content.loader import Library
 from content.models import Card
 from content.routing import numbers_for
-from content.search import SearchIndex, SearchResult
+from content.safety import SafetyKind, match
+from content.search import Candidate, SearchIndex, SearchResult
 from content.ui import UiTexts
 from storage.questions import LoggedAnswer
 
@@ -26,6 +28,7 @@ class Answer:
     question: str  # as searched: trimmed, at most MAX_QUESTION_CHARS
     result: SearchResult
     truncated: bool = False
+    danger: tuple[SafetyKind, ...] = ()  # the safety.yaml kinds the whole message signals
 
     @property
     def card_id(self) -> str | None:
@@ -36,18 +39,25 @@ class Answer:
         return best.card_id
 
 
-def answer(index: SearchIndex, question: str) -> Answer:
+def answer(index: SearchIndex, question: str, *, safety: Iterable[SafetyKind]) -> Answer:
+    """The search's answer to the first MAX_QUESTION_CHARS of `question`, and the dangers
+    (`safety`'s kinds) all of it signals: a cue late in a long story counts."""
     text = question.strip()
     return Answer(
         text[:MAX_QUESTION_CHARS],
         index.search(text[:MAX_QUESTION_CHARS]),
         len(text) > MAX_QUESTION_CHARS,
+        tuple(match(safety, text)),
     )
 
 
 def answer_html(found: Answer, library: Library) -> str:
-    """The message the bot answers with: the card, the choices' intro, or the fallback."""
+    """The message the bot answers with: a safety notice for a message that signals danger
+    (its cards offered as buttons, `safety_cards`), else the card, the choices' intro, or the
+    fallback."""
     ui, result = library.ui, found.result
+    if found.danger:
+        return safety_html(found.danger, library)
     if found.card_id is not None:
         return card_html(library.cards[found.card_id], ui)
     numbers = numbers_for(library.hotlines, found.question, result, library.cards)
@@ -55,6 +65,31 @@ def answer_html(found: Answer, library: Library) -> str:
     if result.best is not None and result.matched:
         return "\n\n".join(["\n".join(call), ui.ambiguous_intro] if call else [ui.ambiguous_intro])
     return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions), call=call)
+
+
+def safety_html(kinds: Sequence[SafetyKind], library: Library) -> str:
+    """The first kind's notice, then the numbers of every kind (each once, in order)."""
+    by_number = {h.number: h for h in library.hotlines}
+    numbers = list(dict.fromkeys(n for kind in kinds for n in kind.numbers))
+    lines = hotline_lines([by_number[n] for n in numbers], library.ui)
+    return "\n\n".join([library.ui.residents.safety_notices[kinds[0].text], "\n".join(lines)])
+
+
+def safety_cards(found: Answer, library: Library) -> list[Candidate]:
+    """The cards under a safety notice: its kinds' own cards first, then the card the search
+    answered with or the choices it offered (never its near misses), each once."""
+    result = found.result
+    searched = result.choices if result.ambiguous else result.candidates[:1]
+    scores = {c.card_id: c.score for c in result.candidates}
+    own = [
+        Candidate(card.id, card.title, scores.get(card.id, 0.0))
+        for kind in found.danger
+        if kind.card is not None and (card := library.cards.get(kind.card)) is not None
+    ]
+    cards: dict[str, Candidate] = {}
+    for candidate in [*own, *(searched if result.matched else [])]:
+        cards.setdefault(candidate.card_id, candidate)
+    return list(cards.values())
 
 
 def hotline_lines(numbers: list[Hotline], ui: UiTexts) -> list[str]:
@@ -94,11 +129,13 @@ def log_entry(
 def preview(library: Library, index: SearchIndex, question: str) -> dict[str, Any]:
     """`pufa ask --json`: the shape documented in ARCHITECTURE.md (`matched`, `card_id`,
     `title`, `score`, `answer`, `alternatives`), the answer as the reader sees it."""
-    found = answer(index, question)
+    found = answer(index, question, safety=library.safety)
     result = found.result
     best = result.best if result.matched else None
     lines = [answer_html(found, library)]
-    if best is None:
+    if found.danger:
+        lines += [f"• {c.title}" for c in safety_cards(found, library)]
+    elif best is None:
         lines += [f"• {c.title}" for c in result.suggestions]
     elif result.ambiguous:
         lines += [f"• {c.title}" for c in result.choices]

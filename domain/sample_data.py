@@ -108,7 +108,7 @@ async def fill_sample_data(
                 now=now - timedelta(days=30 * SAMPLE_MONTHS),
             )
     reports = await _reports(db, library, ids, towns, rng, now=now, tz=tz)
-    questions = await _questions(db, index, rng, now=now)
+    questions = await _questions(db, index, library, rng, now=now)
     async with db.session() as session:
         for chat_id in range(800_001, 800_013):  # sample subscribers
             await ensure_recipient(session=session, chat_id=chat_id, now=now)
@@ -164,12 +164,12 @@ async def _reports(
 
 
 async def _questions(
-    db: Database, index: SearchIndex, rng: random.Random, *, now: datetime
+    db: Database, index: SearchIndex, library: Library, rng: random.Random, *, now: datetime
 ) -> int:
     asked = [*_QUESTIONS, *_QUESTIONS[:4], *_UNANSWERED, _UNANSWERED[0]]
     entries = [
         log_entry(
-            answer(index, text),
+            answer(index, text, safety=library.safety),
             telegram_id=700_001 + n,
             chat_type="private",
             source="text",

@@ -12,15 +12,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 
 from content.directory import legal_aid_points, near, nearest_aid_points
 from content.legal_aid import LegalAidCriteria, Outcome, evaluate, next_question
-from content.ui import UiTexts
+from content.loader import Library
+from content.safety import SafetyKind
 from content.ui_residents import ResidentTexts
+from domain.answers import safety_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
-from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton
+from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
 from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
 from storage.directory import list_points, list_towns
 from storage.models import ServicePoint
@@ -230,21 +232,27 @@ async def finish(
         await record_precheck(
             session=session, day=services.today(), rule=outcome.rule, result=outcome.result
         )
-    text = outcome_html(outcome, criteria, services.ui, points)
-    await reply_html(update, text, result_keyboard(services.ui))
+    text = outcome_html(outcome, services.library, points)
+    await reply_html(update, text, result_keyboard(services.library, outcome))
+
+
+def _safety(outcome: Outcome, library: Library) -> SafetyKind | None:
+    """The safety.yaml kind that goes with the outcome (the checker makes sure it exists)."""
+    return next((k for k in library.safety if k.id == outcome.safety), None)
 
 
 def outcome_html(
-    outcome: Outcome,
-    criteria: LegalAidCriteria,
-    ui: UiTexts,
-    points: Sequence[tuple[ServicePoint, float | None]],
+    outcome: Outcome, library: Library, points: Sequence[tuple[ServicePoint, float | None]]
 ) -> str:
+    """The result, its reason, the safety notice of its kind (家庭暴力: 110, 12338, the
+    保护令) if it has one, the article, what to bring, the local standard and where to go."""
+    criteria, ui = library.legal_aid, library.ui
+    assert criteria is not None  # an outcome comes from the criteria
     texts = ui.residents
-    blocks = [
-        f"{texts.results[outcome.result]}\n{html.escape(outcome.reason)}",
-        texts.result_article.format(article=html.escape(outcome.article)),
-    ]
+    blocks = [f"{texts.results[outcome.result]}\n{html.escape(outcome.reason)}"]
+    if (kind := _safety(outcome, library)) is not None:
+        blocks.append(safety_html([kind], library))
+    blocks.append(texts.result_article.format(article=html.escape(outcome.article)))
     if outcome.bring:
         items = "\n".join(texts.bring_item.format(item=html.escape(b)) for b in outcome.bring)
         blocks.append(texts.result_bring.format(items=items))
@@ -261,14 +269,20 @@ def outcome_html(
     return "\n\n".join(blocks)
 
 
-def result_keyboard(ui: UiTexts) -> InlineKeyboardMarkup:
-    """Under the outcome (the chat has ended, so these are not the chat's buttons): check
-    again, the hotlines, and a message to duty staff about legal aid."""
+def result_keyboard(library: Library, outcome: Outcome) -> InlineKeyboardMarkup:
+    """Under the outcome (the chat has ended, so these are not the chat's buttons): the card
+    of its safety kind first, check again, the hotlines, and a message to duty staff about
+    legal aid."""
+    ui = library.ui
     texts = ui.residents
     again = callbacks.make(Kind.AID, AID_MENU, AidMenu.CHECK)
     numbers = callbacks.make(Kind.HOTLINES, HotlinesButton.ALL)
+    safety = _safety(outcome, library)
+    card = library.cards.get(safety.card) if safety and safety.card else None
+    first = [[card_button(card, ui.related_button)]] if card is not None else []
     return InlineKeyboardMarkup(
         [
+            *first,
             [InlineKeyboardButton(texts.again_button, callback_data=again)],
             [InlineKeyboardButton(texts.hotlines_button, callback_data=numbers)],
             [leave_message_button(ui, category=LEGAL_AID_CATEGORY)],

@@ -7,7 +7,7 @@ from telegram import Update
 
 from content.routing import clear_category
 from content.small_talk import Talk
-from domain.answers import answer, answer_html, card_html, log_entry
+from domain.answers import answer, answer_html, card_html, log_entry, safety_cards
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
@@ -26,16 +26,16 @@ log = logging.getLogger(__name__)
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
     services, ui = ctx.services, ctx.services.ui
-    found = answer(services.index, text)
+    found = answer(services.index, text, safety=services.library.safety)
     if not found.question:
         await reply_html(update, ui.empty_question)
         return
-    talk = services.index.small_talk.kind(found.question)
+    talk = None if found.danger else services.index.small_talk.kind(found.question)
     if talk is not None:  # answered in kind: not a question, not logged
         menu = main_menu(ui) if talk is Talk.GREETING else None
         await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
-    if found.truncated:
+    if found.truncated and not found.danger:  # a danger's notice comes before anything else
         await reply_html(update, ui.question_too_long)
     user, chat = update.effective_user, update.effective_chat
     entry = log_entry(
@@ -46,19 +46,27 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         now=services.now(),
     )
     services.question_log.add(entry)  # written a moment later: the answer needs no database
-    result, index = found.result, services.index
+    result, index, library = found.result, services.index, services.library
+    asks_for_case = index.asks_for_case(found.question)
+    if found.danger:  # the notice, the cards that help, staff; no rating, no "换个说法"
+        cards = safety_cards(found, library)
+        cases = index.search_cases(found.question) if asks_for_case else []
+        field = library.cards[cards[0].card_id].category if cards else ""
+        markup = choices_keyboard(cards, ui, cases=cases, category=field, asked=entry.ref)
+        await reply_html(update, answer_html(found, library), markup)
+        return
     # Cases (以案释法) when the question asks for one, or when no card answers it.
-    wanted = found.card_id is None or index.asks_for_case(found.question)
+    wanted = found.card_id is None or asks_for_case
     cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
-        card = services.library.cards[found.card_id]
-        markup = card_keyboard(card, services.library, entry.ref, cases)
+        card = library.cards[found.card_id]
+        markup = card_keyboard(card, library, entry.ref, cases)
     else:
         shown = result.choices if result.matched else result.suggestions
-        field = clear_category(result, services.library.cards) or ""
+        field = clear_category(result, library.cards) or ""
         fallback = "" if result.matched else entry.ref
         markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
-    await reply_html(update, answer_html(found, services.library), markup)
+    await reply_html(update, answer_html(found, library), markup)
 
 
 async def on_private_text(update: Update, ctx: PufaContext) -> None:

@@ -48,6 +48,22 @@ def test_content_check_lists_problems_and_fails(
     assert "cards/bad.md" in out and "title" in out
 
 
+def test_content_check_refuses_a_safety_kind_naming_an_unknown_number_or_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(tmp_path)
+    safety = content / "safety.yaml"
+    edit_entry(safety, "self_harm", '"12356"', '"12399"')
+    edit_entry(safety, "violence_at_home", "card: domestic-violence", "card: family-violence")
+    monkeypatch.setenv("PUFA_CONTENT_DIR", str(content))
+
+    assert main(["content", "check"]) == 1
+
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
+    assert any("safety.yaml[self_harm]" in e and "12399" in e for e in errors), errors
+    assert any("safety.yaml[violence_at_home]" in e and "family-violence" in e for e in errors)
+
+
 def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

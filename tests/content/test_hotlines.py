@@ -3,10 +3,10 @@ from pathlib import Path
 
 from content.hotlines import Hotline, for_category, suggest
 from content.loader import Library, collect
-from tests.content.test_loader import copy_content
+from tests.content.content_copy import copy_content, edit
 
 REQUIRED = {"12348", "110", "96110", "12338", "12385", "12315", "12333", "12345", "12355"}
-REQUIRED |= {"12309", "12368"}
+REQUIRED |= {"12309", "12368", "12356"}
 
 
 def numbers(hotlines: Iterable[Hotline]) -> list[str]:
@@ -89,8 +89,11 @@ def test_a_category_without_any_number_is_a_note_not_an_error(tmp_path: Path) ->
 def test_without_the_file_there_are_no_hotlines(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     (content / "hotlines.yaml").unlink()
+    (content / "safety.yaml").unlink()  # its notices show numbers of hotlines.yaml
+    edit(content / "legal_aid.yaml", "    safety: violence_at_home\n", "")
     library, problems = collect(content)
     assert problems == [] and library is not None and library.hotlines == []
+    assert [w.path for w in library.warnings if w.path == "safety.yaml"] == ["safety.yaml"]
 
 
 def test_an_urgent_number_must_be_listed_as_an_emergency() -> None:

@@ -195,7 +195,7 @@ def test_every_way_through_the_real_chat_reaches_an_outcome(library: Library) ->
 @pytest.mark.parametrize(
     ("given", "rule", "result"),
     [
-        ("matter=abuse", "no-means-test", "likely_yes"),
+        ("matter=abuse", "abuse-no-means-test", "likely_yes"),
         ("matter=criminal_defence criminal_person=minor", "criminal-notified", "likely_yes"),
         ("matter=criminal_defence criminal_person=neither", "criminal-apply", "depends"),
         ("matter=support group=assistance", "exempt-group", "likely_yes"),
@@ -230,7 +230,7 @@ def test_problems_in_the_file_name_the_field(tmp_path: Path) -> None:
     library, problems = collect(content)
     assert library is None
     found = {(p.path, p.field) for p in problems}
-    assert ("legal_aid.yaml", "rules.7.outcome") in found
+    assert ("legal_aid.yaml", "rules.9.outcome") in found
     path.write_text(text.replace("outcome: unlikely", "outcome: likely_no"), encoding="utf-8")
     _, problems = collect(content)
     assert [(p.path, p.field, p.message) for p in problems] == [

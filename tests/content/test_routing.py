@@ -60,7 +60,7 @@ def test_every_card_gets_a_number_and_its_field_decides(library: Library) -> Non
 def test_the_list_is_grouped_with_emergencies_first(library: Library) -> None:
     groups = grouped(library.hotlines)
     assert [g for g, _ in groups] == list(GROUPS)
-    assert [h.number for h in groups[0][1]] == ["110", "120", "119", "122"]
+    assert [h.number for h in groups[0][1]] == ["110", "120", "119", "122", "12356"]
     assert sum(len(numbers) for _, numbers in groups) == len(library.hotlines)
     assert {h.number for h in dict(groups)["legal"]} == {"12348", "12368", "12309"}
 

@@ -20,6 +20,7 @@ async def test_hotlines_lists_every_number_grouped(bot: Harness) -> None:
     assert heads == sorted(heads)
     assert reply.content.index("110 ") < heads[1] < reply.content.index("12348 ")
     assert "24小时" in reply.content and "12348" in texts.hotlines_footer
+    assert reply.content.index("12356 心理援助热线") < heads[1]  # with the emergencies
 
 
 async def test_hotlines_in_a_group_lists_the_same_public_numbers(bot: Harness) -> None:

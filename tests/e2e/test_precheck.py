@@ -224,7 +224,7 @@ async def test_a_restart_mid_check_goes_on_where_it_was(
         result = await bot.tap(user, second, bot.ui.residents.skip_button)
         assert result.content.startswith("✅") and "第三十二条" in result.content
         assert bot.ui.residents.result_no_points in result.content
-        assert await counts(bot) == {("likely_yes", "no-means-test"): 1}
+        assert await counts(bot) == {("likely_yes", "abuse-no-means-test"): 1}
 
 
 async def test_in_a_group_the_check_is_offered_in_private_only(bot: Harness) -> None:
@@ -287,3 +287,34 @@ async def test_answers_that_no_longer_fit_the_criteria_end_the_check(bot: Harnes
     assert told.content == bot.ui.residents.check_outdated
     assert await bot.services.chats.open(user.id) == []
     assert await counts(bot) == {}
+
+
+async def test_the_violence_branch_says_how_to_be_safe_and_brings_only_its_own_papers(
+    bot: Harness,
+) -> None:
+    user = bot.api.user(2238)
+    first = await open_check(bot, user)
+    town = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
+    result = await bot.tap(user, town, bot.ui.residents.skip_button)
+    text = result.content
+    assert text.startswith("✅") and "第三十二条" in text
+    assert "110" in text and "12338" in text and "人身安全保护令" in text
+    rule = next(r for r in criteria_of(bot).rules if r.id == "abuse-no-means-test")
+    assert all(item in text for item in rule.bring)
+    assert "见义勇为" not in text and "再审" not in text
+    dv = bot.services.library.cards["domestic-violence"]
+    assert result.button_labels()[0] == bot.ui.related_button.format(title=dv.title)
+    opened = await bot.tap(user, result, dv.title)
+    assert opened.content.startswith(dv.title)
+
+
+async def test_the_other_no_means_test_cases_bring_their_own_papers(bot: Harness) -> None:
+    for n, (option, absent) in enumerate(
+        [("见义勇为，或维护英雄烈士名誉", "再审改判"), ("再审改判无罪，请求国家赔偿", "见义勇为")]
+    ):
+        user = bot.api.user(2239 + n)
+        first = await open_check(bot, user)
+        town = await choose(bot, user, first, option)
+        result = await bot.tap(user, town, bot.ui.residents.skip_button)
+        assert absent not in result.content and "告诫书" not in result.content, option
+        assert "12338" not in result.content, option

@@ -25,7 +25,7 @@ def test_every_precheck_outcome_renders_valid_html(library: Library) -> None:
         outcome = evaluate(criteria, answers)
         assert rule is not None and outcome.rule == rule.id
         for shown in (points, []):
-            text = assert_valid_telegram_html(outcome_html(outcome, criteria, library.ui, shown))
+            text = assert_valid_telegram_html(outcome_html(outcome, library, shown))
             assert "12348" in text and "参考" in text
 
 
@@ -60,4 +60,5 @@ def test_any_imported_adviser_renders_valid_html(
 def test_any_question_gets_a_valid_answer_with_or_without_numbers(
     library: Library, index: SearchIndex, question: str
 ) -> None:
-    assert_valid_telegram_html(answer_html(answer(index, question), library))
+    found = answer(index, question, safety=library.safety)
+    assert_valid_telegram_html(answer_html(found, library))

@@ -1,0 +1,125 @@
+"""Messages that signal danger to life or self-harm (`safety.yaml`): the shape, the checks and
+the match.
+
+Each kind lists the cue phrases that signal it, the hotline numbers its notice shows, an
+optional card offered first and the key of its notice in ui.zh.yaml (residents →
+safety_notices). A resident's message with a cue gets that notice before any answer. Matching
+is deliberately plain (a cue typed anywhere in the whole message, folded as the search folds
+a question, spaces ignored): a false alarm costs a short notice, a miss may cost a life.
+"""
+
+import re
+from collections.abc import Iterable, Set
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from content.analyzer import fold
+from content.models import CARD_ID_PATTERN
+from content.problems import Problem, duplicates, load_list
+
+_SPACES = re.compile(r"\s+")
+
+
+class SafetyKind(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
+
+    id: str = Field(max_length=40)
+    cues: list[str] = Field(min_length=1)
+    # phrases that contain a cue but signal no danger (自杀式袭击): taken out before matching
+    not_when: list[str] = Field(default_factory=list)
+    numbers: list[str] = Field(min_length=1)  # hotlines.yaml numbers, in the order shown
+    card: str | None = None  # a card offered first among the answer's cards
+    text: str = Field(min_length=1)  # the notice's key in residents.safety_notices
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not CARD_ID_PATTERN.match(value.replace("_", "-")):
+            raise ValueError("只能用小写字母、数字、- 和 _")
+        return value
+
+    @field_validator("cues", "not_when", "numbers")
+    @classmethod
+    def _distinct_words(cls, words: list[str]) -> list[str]:
+        cleaned = [_key(word) for word in words]
+        if any(not word for word in cleaned):
+            raise ValueError("不能有空词")
+        if repeated := duplicates(cleaned):
+            raise ValueError(f"重复的 '{repeated[0]}'")
+        return cleaned
+
+
+def load_safety(
+    path: Path,
+    *,
+    numbers: Set[str] | None,
+    cards: Set[str],
+    notices: Set[str] | None,
+    problems: list[Problem],
+    notes: list[Problem],
+) -> list[SafetyKind]:
+    """The kinds of `path` (none, and a note, when the file is absent), checked against the
+    hotline `numbers`, the card ids and the notices' keys (None: that file could not be read,
+    so what refers to it is not checked)."""
+    if not path.exists():
+        notes.append(
+            Problem(path.name, "", "没有这个文件：说到自杀、要杀人、家暴的留言不会先收到求助电话")
+        )
+        return []
+    kinds = load_list(path, SafetyKind, problems)
+    problems.extend(check_safety(kinds, numbers, cards, notices, path.name))
+    return kinds
+
+
+def check_safety(
+    kinds: list[SafetyKind],
+    numbers: Set[str] | None,
+    cards: Set[str],
+    notices: Set[str] | None,
+    name: str,
+) -> list[Problem]:
+    found = [Problem(name, "id", f"重复的 id '{i}'") for i in duplicates([k.id for k in kinds])]
+    found += [
+        Problem(name, "cues", f"'{cue}' 写在了不止一类里")
+        for cue in duplicates([cue for kind in kinds for cue in kind.cues])
+    ]
+    for kind in kinds:
+        where = f"{name}[{kind.id}]"
+        found += [
+            Problem(where, "numbers", f"号码 '{number}' 不在 hotlines.yaml 里")
+            for number in kind.numbers
+            if numbers is not None and number not in numbers
+        ]
+        if kind.card is not None and kind.card not in cards:
+            found.append(Problem(where, "card", f"卡片 '{kind.card}' 不存在"))
+        if notices is not None and kind.text not in notices:
+            missing = f"ui.zh.yaml 的 residents.safety_notices 里没有 '{kind.text}'"
+            found.append(Problem(where, "text", missing))
+        found += [
+            Problem(where, "not_when", f"'{phrase}' 不含任何一个 cues，不起作用")
+            for phrase in kind.not_when
+            if not any(cue in phrase for cue in kind.cues)
+        ]
+    return found
+
+
+def match(kinds: Iterable[SafetyKind], text: str) -> list[SafetyKind]:
+    """The kinds whose cues the message has, in file order (empty for most messages)."""
+    message = _key(text)
+    found = []
+    for kind in kinds:
+        rest = message
+        for phrase in kind.not_when:
+            rest = rest.replace(phrase, " ")
+        if any(cue in rest for cue in kind.cues):
+            found.append(kind)
+    return found
+
+
+def _key(text: str) -> str:
+    """As matched: full-width to half-width, lower case (as the search reads a question, but
+    all of it), spaces left out."""
+    return _SPACES.sub("", fold(text))

@@ -1,0 +1,92 @@
+"""safety.yaml: which messages signal danger, and what `pufa content check` refuses there."""
+
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library, collect
+from content.safety import match
+from tests.content.content_copy import copy_content, edit, edit_entry
+
+DV_STORY = (
+    "我老公天天打我，我想离婚但是他不同意，孩子才三岁，我没有工作，娘家也很远，"
+    "我该怎么办啊，能不能把孩子判给我"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        ("我想自杀", ["self_harm"]),
+        ("我 想 自 杀", ["self_harm"]),
+        ("活着没意思，不想活了", ["self_harm"]),
+        ("他说要杀了我全家", ["threat_to_life"]),
+        (DV_STORY, ["violence_at_home"]),
+        ("老公又动手打我了", ["violence_at_home"]),
+        ("他天天打我还威胁要杀我全家", ["threat_to_life", "violence_at_home"]),
+        ("老板拖欠工资三个月了怎么办", []),
+        ("自杀式袭击的新闻", []),
+        ("有事打我电话", []),
+        ("不想死后遗产按法定那套分", []),
+    ],
+)
+def test_the_real_cues(library: Library, message: str, kinds: list[str]) -> None:
+    assert [k.id for k in match(library.safety, message)] == kinds
+
+
+def test_every_kind_shows_known_numbers_and_a_notice(library: Library) -> None:
+    numbers = {h.number for h in library.hotlines}
+    by_id = {k.id: k for k in library.safety}
+    assert set(by_id) == {"self_harm", "threat_to_life", "violence_at_home"}
+    assert all(set(k.numbers) <= numbers for k in library.safety)
+    assert by_id["self_harm"].numbers == ["120", "12356", "110"]
+    assert by_id["threat_to_life"].numbers[0] == "110"
+    assert by_id["violence_at_home"].numbers == ["110", "12338"]
+    assert by_id["violence_at_home"].card == "domestic-violence"
+    assert {k.text for k in library.safety} == set(library.ui.residents.safety_notices)
+
+
+def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = content / "safety.yaml"
+    edit_entry(path, "self_harm", '"12356"', '"12357"')
+    edit_entry(path, "violence_at_home", "card: domestic-violence", "card: no-such-card")
+    edit_entry(path, "threat_to_life", "text: threat_to_life", "text: threat")
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = {(p.path, p.field): p.message for p in problems}
+    assert "12357" in found[("safety.yaml[self_harm]", "numbers")]
+    assert "no-such-card" in found[("safety.yaml[violence_at_home]", "card")]
+    assert "threat" in found[("safety.yaml[threat_to_life]", "text")]
+
+
+def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = content / "safety.yaml"
+    edit_entry(path, "self_harm", "cues: [自杀, 轻生,", 'cues: [自杀, "", 轻生,')
+    edit_entry(path, "self_harm", "not_when: [自杀式袭击,", "not_when: [自杀式袭击, 自杀式袭击,")
+    edit_entry(path, "threat_to_life", "cues: [杀了我, 杀我,", "cues: [杀了我, 杀我, 家暴,")
+    edit_entry(path, "violence_at_home", "not_when: [打我电话,", "not_when: [下雨天,")
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = {(p.path, p.field): p.message for p in problems}
+    assert found[("safety.yaml[0]", "cues")] == "不能有空词"
+    assert "自杀式袭击" in found[("safety.yaml[0]", "not_when")]
+    assert "家暴" in found[("safety.yaml", "cues")]  # in two kinds
+    assert "下雨天" in found[("safety.yaml[violence_at_home]", "not_when")]
+
+
+def test_a_pre_check_rule_naming_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "legal_aid.yaml", "safety: violence_at_home", "safety: violence")
+
+    library, problems = collect(content)
+
+    assert library is None
+    assert [(p.path, p.field) for p in problems] == [
+        ("legal_aid.yaml", "rules.abuse-no-means-test.safety")
+    ]
