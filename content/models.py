@@ -72,17 +72,19 @@ class ContestedDecisions(_Strict):
 
 
 class SmallTalk(_Strict):
-    """A message that is only a greeting, a thanks or a goodbye (with `fillers` such as 小助手
-    or 啊 around it) is answered in kind, not searched: it is not a question no card answers."""
+    """A message that is only a greeting, a thanks, a goodbye or an ask for a person (with
+    `fillers` such as 小助手 or 啊 around it) is answered in kind, not searched: it is not a
+    question no card answers."""
 
     greetings: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
     thanks: list[str] = Field(default_factory=list)
     goodbyes: list[str] = Field(default_factory=list)
     fillers: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _distinct(self) -> "SmallTalk":
-        kinds = (self.greetings, self.thanks, self.goodbyes, self.fillers)
+        kinds = (self.greetings, self.people, self.thanks, self.goodbyes, self.fillers)
         seen = Counter(phrase for phrases in kinds for phrase in phrases)
         if empty := [phrase for phrase in seen if not phrase.strip()]:
             raise ValueError(f"small_talk 里有空的词：{empty!r}")

@@ -60,6 +60,7 @@ class UiTexts(Texts):
     empty_question: str
     question_too_long: str
     small_talk_greeting: str
+    small_talk_person: str
     small_talk_thanks: str
     small_talk_goodbye: str
     topics_title: str

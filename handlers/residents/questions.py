@@ -32,7 +32,11 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         return
     talk = None if found.danger else services.index.small_talk.kind(found.question)
     if talk is not None:  # answered in kind: not a question, not logged
-        menu = main_menu(ui) if talk is Talk.GREETING else None
+        menu = None
+        if talk is Talk.GREETING:
+            menu = main_menu(ui)
+        elif talk is Talk.PERSON:
+            menu = leave_first_keyboard(ui, category="")
         await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
     if found.truncated and not found.danger:  # a danger's notice comes before anything else

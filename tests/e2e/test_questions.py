@@ -222,6 +222,9 @@ async def test_small_talk_is_answered_in_kind_and_not_logged(bot: Harness) -> No
     assert (await bot.ask(user, "谢谢你啊！")).source_text == ui.small_talk_thanks
     assert (await bot.ask(user, "好的谢谢，再见")).source_text == ui.small_talk_thanks
     assert (await bot.ask(user, "拜拜")).source_text == ui.small_talk_goodbye
+    person = await bot.ask(user, "你好，转人工")  # a person, not "no card found"
+    assert person.source_text == ui.small_talk_person
+    assert person.button_labels()[0] == ui.tickets.leave_button
     group = bot.api.group(-1001311, "村民群")
     in_group = await bot.ask(user, "@pufa_demo_bot 大家好", chat=group)
     assert in_group.source_text == ui.small_talk_greeting
