@@ -56,7 +56,7 @@ class UiTexts(Texts):
     feedback_stale: str
     ambiguous_intro: str
     no_match: Annotated[str, Fields("question")]
-    did_you_mean: str
+    close_match: Annotated[str, Fields("question")]
     empty_question: str
     question_too_long: str
     small_talk_greeting: str

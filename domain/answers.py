@@ -174,12 +174,8 @@ def plain_text(message_html: str) -> str:
 def no_match_html(
     question: str, ui: UiTexts, *, with_suggestions: bool = False, call: list[str] | None = None
 ) -> str:
-    """The fallback: nothing fits; the numbers to `call` when the field is clear; then "did
-    you mean" when there are near misses."""
-    shown = question if len(question) <= 30 else question[:30] + "…"
-    blocks = [ui.no_match.format(question=html.escape(shown))]
-    if call:
-        blocks.append("\n".join(call))
-    if with_suggestions:
-        blocks.append(ui.did_you_mean)
-    return "\n\n".join(blocks)
+    """The fallback: nothing fits (or, with near misses shown as buttons, nothing fits
+    exactly); then the numbers to `call` when the field is clear."""
+    shown = html.escape(question if len(question) <= 30 else question[:30] + "…")
+    intro = ui.close_match if with_suggestions else ui.no_match
+    return "\n\n".join([intro.format(question=shown), *(["\n".join(call)] if call else [])])
