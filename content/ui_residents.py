@@ -33,6 +33,7 @@ class ResidentTexts(Texts):
     result_bring: Annotated[str, Fields("items")]
     bring_item: Annotated[str, Fields("item")]
     result_points_title: str
+    result_points_ask_title: str
     result_no_points: str
     result_hotline: str
     again_button: str

@@ -262,7 +262,10 @@ def outcome_html(
             f"💰 {html.escape(outcome.hardship_note)}",
         ]
     if points:
-        blocks.append(points_html(texts.result_points_title, points, ui))
+        title = texts.result_points_title
+        if outcome.result == "likely_no":  # nothing to apply for: somewhere to ask
+            title = texts.result_points_ask_title
+        blocks.append(points_html(title, points, ui))
     else:
         blocks.append(texts.result_no_points)
     blocks += [texts.result_hotline, f"<i>{html.escape(outcome.disclaimer)}</i>"]

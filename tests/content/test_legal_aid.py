@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from content.legal_aid import (
     LegalAidCriteria,
@@ -230,7 +231,9 @@ def test_problems_in_the_file_name_the_field(tmp_path: Path) -> None:
     library, problems = collect(content)
     assert library is None
     found = {(p.path, p.field) for p in problems}
-    assert ("legal_aid.yaml", "rules.9.outcome") in found
+    rules = yaml.safe_load(text)["rules"]
+    refused = next(n for n, rule in enumerate(rules) if rule["outcome"] == "unlikely")
+    assert ("legal_aid.yaml", f"rules.{refused}.outcome") in found
     path.write_text(text.replace("outcome: unlikely", "outcome: likely_no"), encoding="utf-8")
     _, problems = collect(content)
     assert [(p.path, p.field, p.message) for p in problems] == [

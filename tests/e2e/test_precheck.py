@@ -88,6 +88,9 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         assert all(item in text for item in rule.bring), rule.id
         assert (criteria.hardship_standard.note in text) is rule.hardship_note, rule.id
         assert "东山镇司法所" in text and "示例县法律援助中心" in text, rule.id
+        no = rule.outcome == "likely_no"  # nothing to apply for: somewhere to ask instead
+        where = texts.result_points_ask_title if no else texts.result_points_title
+        assert plain_text(where) in text, rule.id
         assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
         assert texts.again_button in result.button_labels()
         assert await bot.services.chats.open(user.id) == []  # the answers are gone
