@@ -3,11 +3,15 @@ the model itself, the two ways it changes an answer (a sure pick among the best 
 first; a question it takes for one no card is for falls back unless the legal evidence is
 strong), and the file, whose bad lines are notes that leave the rest working."""
 
+import math
 from pathlib import Path
 
+import pytest
+
+from content import search
 from content.learnt import NONE, LearntModel, Neighbours
 from content.loader import Library, collect
-from content.search import LEARNT_NONE_POSTERIOR, SearchIndex
+from content.search import LEARNT_DECISIVE, LEARNT_NONE_POSTERIOR, SearchIndex
 from tests.content.content_copy import copy_content
 
 STORY = "心情不好想离婚但是孩子还小"
@@ -25,7 +29,7 @@ def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
             ("邻居借钱不还怎么要", "debt-collection"),
             ("今天吃什么好", NONE),
         ]
-        * 2,  # a feature seen once in all the examples is left out (MIN_COUNT)
+        * 2,
         index.analyzer,
     )
     assert model.surest("厂里老板工资拖了三个月")[0] == "unpaid-wages"
@@ -40,22 +44,29 @@ def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
 def test_a_sure_pick_among_the_best_cards_comes_first(index: SearchIndex) -> None:
     bare = index.held_out(asked=[]).search(STORY_AGAIN)
     assert bare.best is not None and bare.best.card_id == "child-support"
-    once = index.held_out(asked=[(STORY, "divorce-agreement")]).search(STORY_AGAIN)
-    assert once == bare  # what one question says once is not learnt (MIN_COUNT)
     assert "divorce-agreement" in [c.card_id for c in bare.candidates]
-    taught = index.held_out(asked=[(STORY, "divorce-agreement")] * 2).search(STORY_AGAIN)
-    assert taught.best is not None and taught.best.card_id == "divorce-agreement"
+    taught = index.held_out(asked=[(STORY, "divorce-agreement")])
+    _, _, lead = taught._learnt.reading(STORY_AGAIN)
+    assert lead < LEARNT_DECISIVE  # sure, but not so sure that it alone decides
+    once = taught.search(STORY_AGAIN)
+    assert once.best is not None and once.best.card_id == "divorce-agreement"
     # the best score stays the best score: whether the question is answered does not change
-    assert taught.best.score == bare.best.score and taught.matched == bare.matched
+    assert once.best.score == bare.best.score and once.matched == bare.matched
 
 
-def test_a_pick_the_search_gives_no_score_changes_nothing(index: SearchIndex) -> None:
+def test_a_pick_the_search_gives_no_score_needs_a_decisive_lead(index: SearchIndex) -> None:
     bare = index.held_out(asked=[]).search(STORY_AGAIN, limit=100)
     scored = {c.card_id for c in bare.candidates}
     assert "bank-card-renting" not in scored
+    once = index.held_out(asked=[(STORY, "bank-card-renting")])
+    assert once._learnt.surest(STORY_AGAIN)[0] == "bank-card-renting"
+    assert once._learnt.reading(STORY_AGAIN)[2] < LEARNT_DECISIVE
+    assert once.search(STORY_AGAIN, limit=100) == bare  # not among the scored: no change
     taught = index.held_out(asked=[(STORY, "bank-card-renting")] * 5)
-    assert taught._learnt.surest(STORY_AGAIN)[0] == "bank-card-renting"
-    assert taught.search(STORY_AGAIN, limit=100) == bare
+    assert taught._learnt.reading(STORY_AGAIN)[2] >= LEARNT_DECISIVE
+    decided = taught.search(STORY_AGAIN)  # the labelled questions decide, as if asked before
+    assert decided.best is not None and decided.best.card_id == "bank-card-renting"
+    assert decided.matched and not decided.ambiguous
 
 
 def test_the_shipped_questions_are_learnt(library: Library) -> None:
@@ -98,7 +109,12 @@ def test_a_question_the_model_says_no_card_is_for_falls_back(index: SearchIndex)
     assert not taught.search(everyday).matched
 
 
-def test_strong_legal_evidence_outweighs_the_models_none(index: SearchIndex) -> None:
+def test_strong_legal_evidence_outweighs_the_models_none(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a model taught one question three times leads by far more than one taught thousands:
+    # the decisive lead (LEARNT_DECISIVE_NONE) is set aside to see the rule under it
+    monkeypatch.setattr(search, "LEARNT_DECISIVE_NONE", math.inf)
     strong = "手机屏幕碎了，被骗了钱怎么办，要报警吗"
     taught = index.held_out(outside=[], asked=[(strong, NONE)] * 3)
     strong_again = strong + "呢"
@@ -123,7 +139,12 @@ def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: Sear
     assert taught.matched and taught.best is not None and taught.best.card_id == "loan-iou"
 
 
-def test_a_far_miss_stays_a_fallback_however_sure_the_model_is(index: SearchIndex) -> None:
+def test_a_far_miss_stays_a_fallback_however_sure_the_model_is(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short of a decisive lead (LEARNT_DECISIVE, set aside here: a model taught one question
+    three times leads by far more than one taught thousands)."""
+    monkeypatch.setattr(search, "LEARNT_DECISIVE", math.inf)
     far_miss = "广场舞音响买多大的"  # shares a word with a card, scores under half the bar
     bare = index.held_out(outside=[], asked=[]).search(far_miss)
     assert bare.best is not None and bare.best.score < 0.5 * index.threshold
@@ -144,10 +165,12 @@ def test_the_first_card_does_not_depend_on_how_many_are_asked_for(
 
 
 def test_a_question_asked_before_word_for_word_is_answered_as_labelled(
-    index: SearchIndex,
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a coordinator labels on the dashboard holds for that question at once, one label
-    being enough; repeats differing in case, width or trailing punctuation are the same."""
+    being enough; repeats differing in case, width or trailing punctuation are the same (the
+    model's decisive lead set aside: taught one question, it would decide another wording)."""
+    monkeypatch.setattr(search, "LEARNT_DECISIVE", math.inf)
     bare = index.held_out(asked=[]).search(STORY)
     assert bare.best is not None and bare.best.card_id == "child-support"
     taught = index.held_out(asked=[(STORY, "constitution-day")])
@@ -155,7 +178,11 @@ def test_a_question_asked_before_word_for_word_is_answered_as_labelled(
         result = taught.search(asked)
         assert result.matched and not result.ambiguous and result.best is not None
         assert result.best.card_id == "constitution-day"
-    assert taught.search(STORY_AGAIN).best == bare.best  # another wording: not remembered
+    # another wording is not remembered: the model may put the card first (taught it once),
+    # but the question keeps the score the search gave it
+    again, bare_again = taught.search(STORY_AGAIN), index.held_out(asked=[]).search(STORY_AGAIN)
+    assert again.best is not None and bare_again.best is not None
+    assert (again.best.score, again.matched) == (bare_again.best.score, bare_again.matched)
     outside = index.held_out(asked=[(STORY, NONE)]).search(STORY)
     assert not outside.matched  # the coordinator said no card is for it
 
