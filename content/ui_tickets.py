@@ -35,8 +35,19 @@ class TicketTexts(Texts):
     sample_desk: str
     when: Annotated[str, Fields("day", "month", "time", "weekday")]
     desk_ticket: Annotated[
-        str, Fields("category", "contact", "desk", "id", "text", "town", "when")
+        str,
+        Fields("category", "contact", "desk", "history", "id", "moved", "text", "town", "when"),
     ]
+    moved_from: Annotated[str, Fields("desk")]
+    history_title: str
+    history_answer: Annotated[str, Fields("desk", "text", "when")]
+    history_follow_up: Annotated[str, Fields("text", "when")]
+    history_some_desk: str
+    history_left_out: Annotated[str, Fields("count")]
+    taken_by_button: Annotated[str, Fields("name")]
+    moved_copy: Annotated[str, Fields("desk", "id")]
+    moved_away: Annotated[str, Fields("desk")]
+    moved_taker: Annotated[str, Fields("desk", "id")]
     desk_no_contact: str
     take_button: str
     reply_button: str

@@ -20,7 +20,7 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.staff import staff_ticket
 from storage.models import TicketStatus
-from storage.tickets import waiting_at
+from storage.tickets import entries, waiting_at
 
 QUEUE_LINES = 30
 
@@ -79,7 +79,10 @@ async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> No
         return
     await acknowledge(update)
     services = ctx.services
-    text = desk_ticket_html(services.library, services.tz, ticket, desk)
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    text = desk_ticket_html(services.library, services.tz, ticket, desk, history)
     await send_about(
-        ctx.bot, services, ticket.id, chat.id, text, staff_keyboard(services.ui.tickets, ticket.id)
-    )
+        ctx.bot, services, ticket.id, chat.id, text,
+        staff_keyboard(services.ui.tickets, ticket.id), staff_buttons=True,
+    )  # fmt: skip

@@ -69,15 +69,16 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     moved, private = await move_to_east(bot, staff, pick, other)
     [told] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert "测试东山司法所" in told.content
-    # The first desk no longer acts on it: neither by a reply to its note nor by a button.
+    # The first desk no longer acts on it: a reply to its note or a button says where it is.
+    await bot.settle()
     mark = after(bot)
     bot.api.send_text(staff, "我们来答复", chat=group(bot), reply_to=moved.message_id)
     [not_yours] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
-    assert not_yours.content == texts.not_staff
+    assert not_yours.content == texts.moved_away.format(desk="测试东山司法所")
     refused = await bot.press(
         staff, ticket, ticket.find_button(texts.take_button)["callback_data"]
     )
-    assert refused["text"] == texts.not_staff
+    assert refused["text"] == texts.moved_away.format(desk="测试东山司法所")
     prompt = await bot.tap(other, private, texts.reply_button)
     assert prompt.content.startswith("✍️")
     mark = after(bot)
@@ -142,6 +143,7 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     await leave_message(bot, resident, "家暴怎么申请保护令", phone="13900001111")
     ticket = await desk_message(bot, mark)
     await bot.tap(staff, ticket, texts.take_button)  # a note in the group
+    await bot.settle()  # (and the ticket's buttons say who took it)
     mark = after(bot)
     api.send_text(staff, "可以向法院申请。", chat=group(bot), reply_to=ticket.message_id)
     [answer] = await api.wait_for_messages(resident.id, after=mark)
@@ -165,7 +167,10 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
         return [m for m in api.messages_to(DESK_GROUP) if m.message_id == message_id][-1]
 
     async def withdrawn() -> bool:
-        return all(last_state(m).action != "send" for m in posted)
+        return all(
+            last_state(m).action == "delete" or last_state(m).content == texts.erased_by_resident
+            for m in posted
+        )
 
     await eventually(withdrawn)
     edited = last_state(ticket.message_id)
