@@ -108,23 +108,32 @@ class Figures:
     satisfied: int = 0
     rating_sum: int = 0
 
-    def add(self, row: TicketFigureRow) -> "Figures":
+    def __add__(self, other: "Figures") -> "Figures":
         return Figures(
-            self.opened + 1,
-            self.answered + row.answered,
-            self.within_sla + row.on_time,
-            self.rated + (row.rating is not None),
-            self.satisfied + (row.rating == SATISFIED),
-            self.rating_sum + (row.rating or 0),
+            self.opened + other.opened,
+            self.answered + other.answered,
+            self.within_sla + other.within_sla,
+            self.rated + other.rated,
+            self.satisfied + other.satisfied,
+            self.rating_sum + other.rating_sum,
         )
 
 
 def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[str, str], Figures]:
-    """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then."""
+    """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then. A ticket moved by
+    转办 counts for each desk what it did: opened at the desk it was first sent to, answered
+    (and by the deadline) at the desk that gave the first answer, its rating at the desk that
+    had it when it ended."""
     figures: dict[tuple[str, str], Figures] = defaultdict(Figures)
     for row in rows:
-        key = (row.desk_id, row.created_at.astimezone(tz).strftime("%Y-%m"))
-        figures[key] = figures[key].add(row)
+        month = row.created_at.astimezone(tz).strftime("%Y-%m")
+        figures[row.first_desk_id, month] += Figures(opened=1)
+        if row.answered and row.answered_desk_id is not None:
+            answered = Figures(answered=1, within_sla=int(row.on_time))
+            figures[row.answered_desk_id, month] += answered
+        if row.rating is not None:
+            rated = Figures(rated=1, satisfied=int(row.rating == SATISFIED), rating_sum=row.rating)
+            figures[row.desk_id, month] += rated
     return dict(figures)
 
 
@@ -132,7 +141,8 @@ async def export_tickets(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> bytes:
     """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
-    answered, answered by the deadline, rated, rated 满意, the average rating."""
+    answered, answered by the deadline, rated, rated 满意, the average rating (a transferred
+    ticket counts at each desk for what that desk did: `ticket_figures`)."""
     headers = library.ui.tickets.export_headers
     desk_names = {d.id: d.name for d in library.desks}
     start = datetime.combine(period.start, time(), tzinfo=tz)

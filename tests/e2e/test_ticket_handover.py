@@ -10,7 +10,7 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from local_api import SentMessage
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
@@ -129,3 +129,32 @@ async def test_who_moves_what_they_took_is_not_told_again(two_staff_bot: Harness
     await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
     await bot.settle()
     assert [m for m in api.messages_to(STAFF) if m.index >= mark] == []
+
+
+async def test_the_export_credits_each_desk_with_what_it_did(two_staff_bot: Harness) -> None:
+    """Answered on time by the first desk, then moved, ended and rated at the second: the first
+    keeps its message and its answer, the second has the rating."""
+    bot, texts, api = two_staff_bot, two_staff_bot.ui.tickets, two_staff_bot.api
+    resident, staff, other = api.user(7_330_003), api.user(STAFF), api.user(STAFF_OTHER_DESK)
+    mark = after(bot)
+    await leave_message(bot, resident, "工地不发工资，老板在东山镇")
+    ticket = await desk_message(bot, mark)
+    mark = after(bot)
+    api.send_text(staff, "先收集考勤记录。", chat=group(bot), reply_to=ticket.message_id)
+    await api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    mark = after(bot)
+    api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await api.wait_for_messages(other.id, after=mark)
+    await bot.settle()  # (the resident is told last)
+    mark = after(bot)
+    api.press_button(other, moved, texts.close_button)
+    [ended] = await api.wait_for_messages(resident.id, after=mark)
+    await bot.tap(resident, ended, texts.rate_2)
+    sent = await bot.ask(api.user(ADMIN_ID), "/export 留言 2026-03 csv")
+    assert sent.file is not None
+    rows = sent.file.decode("utf-8-sig").splitlines()[1:]
+    assert sorted(rows) == [
+        "测试东山司法所,2026-03,0,0,0,1,0,2",
+        "测试镇司法所,2026-03,1,1,1,0,0,",
+    ]
