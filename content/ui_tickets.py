@@ -72,6 +72,15 @@ class TicketTexts(Texts):
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]
     closed_resident: Annotated[str, Fields("id")]
+    close_confirm: Annotated[str, Fields("id")]
+    close_phoned_button: str
+    close_duplicate_button: str
+    close_no_reply_button: str
+    close_keep_button: str
+    close_kept: str
+    closed_resident_phoned: Annotated[str, Fields("id")]
+    closed_resident_duplicate: Annotated[str, Fields("id")]
+    closed_resident_no_reply: Annotated[str, Fields("id")]
     rate_3: str
     rate_2: str
     rate_1: str

@@ -4,6 +4,7 @@ checked on the server: the ticket must exist and the person must be staff of its
 
 import html
 import logging
+from enum import StrEnum
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
@@ -11,6 +12,7 @@ from telegram.error import TelegramError
 
 from content.desks import Desk
 from content.report_input import InputError
+from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
@@ -127,7 +129,7 @@ async def on_staff_button(
         case DeskAction.TO:
             await _transfer(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
-            await _close(update, ctx, ticket, desk)
+            await _close(update, ctx, ticket, desk, args[1:])
 
 
 async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -299,8 +301,50 @@ async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> N
                 continue
 
 
-async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+class CloseReason(StrEnum):
+    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>); KEEP: it is not."""
+
+    PHONED = "phoned"
+    DUPLICATE = "duplicate"
+    NO_REPLY = "noreply"
+    KEEP = "keep"
+
+
+def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
+    labels = {
+        CloseReason.PHONED: texts.close_phoned_button,
+        CloseReason.DUPLICATE: texts.close_duplicate_button,
+        CloseReason.NO_REPLY: texts.close_no_reply_button,
+        CloseReason.KEEP: texts.close_keep_button,
+    }
+    return InlineKeyboardMarkup(
+        [[button(label, DeskAction.CLOSE, ticket_id, reason)] for reason, label in labels.items()]
+    )
+
+
+async def _close(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
+) -> None:
+    """结束: an answered ticket ends at once; one nobody answered asks why first, and the
+    resident is told what fits (a rating only for a ticket that was answered or phoned)."""
     services, texts = ctx.services, ctx.services.ui.tickets
+    reason = CloseReason(args[0]) if args and args[0] in set(CloseReason) else None
+    if args and reason is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    if reason is None and ticket.answered_at is None:
+        await acknowledge(update)
+        markup = _close_reasons(texts, ticket.id)
+        await reply_html(update, texts.close_confirm.format(id=ticket.id), markup)
+        return
+    if reason is not None and update.callback_query is not None:
+        try:  # the question is answered: its buttons go
+            await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.warning("could not clear the close question of ticket %s: %s", ticket.id, exc)
+    if reason is CloseReason.KEEP:
+        await acknowledge(update, texts.close_kept)
+        return
     async with services.db.session() as session:
         closed = await close(session=session, ticket_id=ticket.id, now=services.now())
     if not closed:
@@ -309,8 +353,17 @@ async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: D
     await acknowledge(update)
     await _tell_here(update, ctx, ticket.id, texts.closed_desk.format(id=ticket.id))
     await _drop_buttons(ctx, ticket, desk)
-    if ticket.resident_id is not None:
-        await send_about(
-            ctx.bot, services, ticket.id, ticket.resident_id,
-            texts.closed_resident.format(id=ticket.id), rating_keyboard(texts, ticket.id),
-        )  # fmt: skip
+    if ticket.resident_id is None:
+        return
+    # answered meanwhile (the question was on screen): as any answered ticket
+    told, rating = texts.closed_resident, True
+    if ticket.answered_at is None and reason is CloseReason.DUPLICATE:
+        told, rating = texts.closed_resident_duplicate, False
+    elif ticket.answered_at is None and reason is CloseReason.NO_REPLY:
+        told, rating = texts.closed_resident_no_reply, False
+    elif ticket.answered_at is None:
+        told = texts.closed_resident_phoned
+    await send_about(
+        ctx.bot, services, ticket.id, ticket.resident_id, told.format(id=ticket.id),
+        rating_keyboard(texts, ticket.id) if rating else None,
+    )  # fmt: skip
