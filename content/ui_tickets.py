@@ -15,6 +15,8 @@ class TicketTexts(Texts):
     no_contact_button: str
     confirm: Annotated[str, Fields("category", "contact", "desk", "text", "town")]
     contact_none: str
+    contact_in_text: str
+    numbers_hidden: str
     noted: str
     send_button: str
     cancel_button: str

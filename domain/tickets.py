@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from content.desks import Desk, after_open_hours, desks_for, next_opening, open_at
 from content.loader import Library
 from content.office_hours import Holidays
+from content.privacy import mask_card_numbers
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
 from storage.stats import Period
@@ -35,6 +36,14 @@ def ticket_text(text: str) -> str:
     """What the resident typed, tidied; raises content.report_input.InputError when empty,
     longer than MAX_TICKET_CHARS, or without a single letter (emoji alone say nothing)."""
     return clean_text(text, MAX_TICKET_CHARS, multiline=True)
+
+
+def resident_text(text: str) -> tuple[str, bool]:
+    """A resident's message or follow-up (as `ticket_text`) with ID-card and bank-card numbers
+    hidden, and whether any were: they are never stored or passed on."""
+    cleaned = ticket_text(text)
+    masked = mask_card_numbers(cleaned)
+    return masked, masked != cleaned
 
 
 def choose_desk(

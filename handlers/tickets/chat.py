@@ -14,8 +14,10 @@ from telegram import (
 )
 
 from content.loader import Library
+from content.privacy import has_phone_number
 from content.report_input import InputError, InputProblem, parse_phone
-from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
+from content.ui_tickets import TicketTexts
+from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, resident_text
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
@@ -90,7 +92,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         category=html.escape(category_name(services.library, chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
         desk=name,
-        contact=html.escape(chat.data.get(CONTACT) or texts.contact_none),
+        contact=html.escape(chat.data.get(CONTACT) or _no_contact(texts, chat.data[TEXT])),
         text=html.escape(chat.data[TEXT]),
     )
     buttons = [
@@ -98,6 +100,12 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         chat.button(texts.cancel_button, TicketButton.CANCEL),
     ]
     return summary, InlineKeyboardMarkup([buttons])
+
+
+def _no_contact(texts: TicketTexts, text: str) -> str:
+    """No number shared: a phone number in the text (maybe someone else's, useful to staff)
+    is sent as written, and the summary says staff will see it."""
+    return texts.contact_in_text if has_phone_number(text) else texts.contact_none
 
 
 async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
@@ -171,10 +179,12 @@ async def on_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     try:
-        chat.data[TEXT] = ticket_text(message.text)
+        chat.data[TEXT], hidden = resident_text(message.text)
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return
+    if hidden:
+        await reply_html(update, ctx.services.ui.tickets.numbers_hidden)
     await show(update, ctx, chat, CONTACT)
 
 

@@ -7,7 +7,7 @@ import html
 from telegram import Update
 
 from content.report_input import InputError
-from domain.tickets import ticket_text
+from domain.tickets import resident_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
@@ -84,7 +84,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     if ticket is None or desk is None:
         return True
     try:
-        text = ticket_text(typed)
+        text, hidden = resident_text(typed)
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return False
@@ -106,5 +106,6 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     await send_to_desk(
         ctx.bot, services, desk, ticket.id, passed, staff_keyboard(texts, ticket.id)
     )
-    await reply_html(update, texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id))
+    sent = texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id)
+    await reply_html(update, f"{texts.numbers_hidden}\n{sent}" if hidden else sent)
     return True
