@@ -24,6 +24,10 @@ class TicketTexts(Texts):
     text_empty: str
     text_too_long: Annotated[str, Fields("max")]
     text_no_letters: str
+    text_too_short: Annotated[str, Fields("min")]
+    text_added: str
+    text_full: Annotated[str, Fields("max")]
+    phone_typed_bad: str
     phone_not_own: str
     cancelled: str
     timed_out: str

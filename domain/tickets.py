@@ -1,6 +1,8 @@
 """Residents' messages to duty staff, without Telegram: which desk takes a message, when it
 should be answered, what the resident may type, and the figures coordinators export."""
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
 MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
+MIN_TICKET_CHARS = 5  # a message staff can act on (not counting spaces)
 MAX_WAITING = 3  # a resident's unanswered messages before a new one must wait
 FIGURE_COLUMNS = (
     "desk",
@@ -44,6 +47,25 @@ def resident_text(text: str) -> tuple[str, bool]:
     cleaned = ticket_text(text)
     masked = mask_card_numbers(cleaned)
     return masked, masked != cleaned
+
+
+def too_short(text: str) -> bool:
+    return len("".join(text.split())) < MIN_TICKET_CHARS
+
+
+_NUMBER_ONLY = re.compile(r"[\d\s+\-().（）]+")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
+
+
+def typed_number(text: str) -> str | None:
+    """What a resident typed where a phone number is asked: "" for no number at all (text),
+    the mainland mobile number (11 digits, 1[3-9]...; +86 and separators allowed), or None
+    for digits that are not one."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not _NUMBER_ONLY.fullmatch(value) or not any(c.isdigit() for c in value):
+        return ""
+    found = _MOBILE.fullmatch(re.sub(r"[\s\-().]", "", value))
+    return found[1] if found else None
 
 
 def choose_desk(

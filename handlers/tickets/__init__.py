@@ -36,9 +36,11 @@ def ticket_flow() -> Flow:
             TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
             TEXT: Step(text=chat.on_text),
             CONTACT: Step(
-                contact=chat.on_contact, buttons={TicketButton.NO_CONTACT: chat.on_no_contact}
+                contact=chat.on_contact,
+                text=chat.on_contact_text,
+                buttons={TicketButton.NO_CONTACT: chat.on_no_contact},
             ),
-            CONFIRM: Step(buttons={TicketButton.SEND: send.on_send}),
+            CONFIRM: Step(text=chat.on_confirm_text, buttons={TicketButton.SEND: send.on_send}),
         },
         anywhere={TicketButton.CANCEL: cancel_button},
         idle=IDLE,

@@ -78,3 +78,66 @@ async def test_a_phone_number_in_the_text_is_not_called_no_phone(desks_bot: Harn
     [_noted, summary] = await api.wait_for_messages(resident.id, 2)
     assert f"电话：{texts.contact_in_text}" in summary.content
     assert "13812345678" in summary.content
+
+
+async def test_a_message_too_short_is_asked_for_more(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_003)
+    await to_the_text(bot, resident)
+    too_short = await bot.ask(resident, "短")
+    assert too_short.content == texts.text_too_short.format(min=5)
+    api.send_text(resident, "老板欠薪 三个月")  # five characters and more (spaces aside)
+    _ask, _skip = await api.wait_for_messages(resident.id, 2)
+
+
+async def test_later_bubbles_are_added_to_the_message(desks_bot: Harness) -> None:
+    """Residents write in several bubbles: those sent while the phone number or the summary is
+    asked are added to the message, not refused and lost."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_004)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    added = await bot.ask(resident, "一共一万二千元")
+    assert added.content == texts.text_added
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert "老板拖欠工资三个月了\n一共一万二千元" in summary.content
+    api.send_text(resident, f"工资卡{BANK_CARD}")
+    hidden_added, again = await api.wait_for_messages(resident.id, 2)
+    assert hidden_added.content == f"{texts.numbers_hidden}\n{texts.text_added}"
+    assert again.content.endswith("一共一万二千元\n工资卡" + "*" * len(BANK_CARD))
+    full = await bot.ask(resident, "工" * 990)
+    assert full.content == texts.text_full.format(max=1000)
+    mark = after(bot)
+    await bot.tap(resident, summary, texts.send_button)  # the older summary sends it all
+    ticket = await desk_message(bot, mark)
+    assert "一万二千元\n工资卡****" in ticket.content and "工工" not in ticket.content
+
+
+async def test_a_typed_mobile_number_is_shared(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_005)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    await api.wait_for_messages(resident.id, 2)
+    wrong = await bot.ask(resident, "1391234567")  # ten digits
+    assert wrong.content == texts.phone_typed_bad
+    api.send_text(resident, "+86 139-1234-5678")
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert "电话：13912345678" in summary.content
+    assert "1391234567\n" not in summary.content  # the wrong one was not added to the text
+    mark = after(bot)
+    await bot.tap(resident, summary, texts.send_button)
+    assert "电话：13912345678" in (await desk_message(bot, mark)).content
+
+
+async def test_wrong_input_points_below(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_006)
+    help_message = await bot.ask(resident, "/help")
+    await bot.tap(resident, help_message, texts.leave_button)
+    api.send_text(resident, "随便说点什么")  # a text where the field is to be chosen
+    wrong, again = await api.wait_for_messages(resident.id, 2)
+    assert wrong.content == texts.wrong_input and "下面" in wrong.content
+    assert again.content == texts.ask_category.replace("<b>", "").replace("</b>", "")
