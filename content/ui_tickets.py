@@ -38,7 +38,7 @@ class TicketTexts(Texts):
     sent_open: Annotated[str, Fields("ahead", "desk", "id")]
     sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
-    sample_desk: str
+    sample_desk: Annotated[str, Fields("desk", "id")]
     when: Annotated[str, Fields("day", "month", "time", "weekday")]
     desk_ticket: Annotated[
         str,
@@ -96,6 +96,13 @@ class TicketTexts(Texts):
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    tickets_where: Annotated[str, Fields("desks")]
+    tickets_nowhere: str
+    tickets_desks_title: str
+    tickets_desk_group: Annotated[str, Fields("count", "desk")]
+    tickets_desk_group_anyone: Annotated[str, Fields("desk")]
+    tickets_desk_private: Annotated[str, Fields("count", "desk")]
+    tickets_desk_sample: Annotated[str, Fields("desk")]
     queue_title: Annotated[str, Fields("count", "desk")]
     queue_line: Annotated[str, Fields("category", "id", "status", "town", "when")]
     queue_empty: Annotated[str, Fields("desk")]
