@@ -91,6 +91,8 @@ class TicketTexts(Texts):
     rate_2: str
     rate_1: str
     rated: str
+    rated_already: str
+    cancel_after_sent: str
     ticket_closed: str
     not_staff: str
     erased_by_resident: str

@@ -53,6 +53,9 @@ async def on_resident_button(
                 session=session, ticket_id=ticket.id, resident_id=ticket.resident_id or 0,
                 rating=rating,
             )  # fmt: skip
+        if not rated and ticket.rating is not None:
+            await acknowledge(update, texts.rated_already)
+            return
         await acknowledge(update, texts.rated if rated else ctx.services.ui.stale_button)
         if rated:
             await reply_html(update, texts.rated)

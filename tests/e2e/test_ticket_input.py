@@ -141,3 +141,21 @@ async def test_wrong_input_points_below(desks_bot: Harness) -> None:
     wrong, again = await api.wait_for_messages(resident.id, 2)
     assert wrong.content == texts.wrong_input and "下面" in wrong.content
     assert again.content == texts.ask_category.replace("<b>", "").replace("</b>", "")
+
+
+async def test_the_summary_after_sending_says_what_is_possible(desks_bot: Harness) -> None:
+    """发送 again says it went; 取消 says it cannot be taken back, and how to add to it."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_007)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    await bot.tap(resident, summary, texts.send_button)
+    for label, said in (
+        (texts.send_button, texts.already_sent),
+        (texts.cancel_button, texts.cancel_after_sent),
+    ):
+        answer = await bot.press(resident, summary, summary.find_button(label)["callback_data"])
+        assert answer["text"] == said, label

@@ -122,7 +122,7 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     assert rated.content == texts.rated
     assert (await bot.press(resident, rating, rating.find_button(texts.rate_1)["callback_data"]))[
         "text"
-    ] == bot.ui.stale_button  # one rating
+    ] == texts.rated_already  # one rating
 
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
