@@ -94,3 +94,12 @@ async def was_sent_to(*, session: AsyncSession, ticket_id: int, chat_id: int) ->
         )
     )
     return found.first() is not None
+
+
+async def buttons_gone(*, session: AsyncSession, ticket_id: int, chat_ids: list[int]) -> None:
+    """The ticket's copies in these chats no longer carry the staff's buttons."""
+    await session.exec(
+        update(TicketMessage)
+        .where(col(TicketMessage.ticket_id) == ticket_id, col(TicketMessage.chat_id).in_(chat_ids))
+        .values(staff_buttons=False)
+    )

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
 from content.desks import Desk
@@ -21,7 +21,7 @@ from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
 from storage.models import TicketEntry
-from storage.ticket_messages import remember_message, staff_copies
+from storage.ticket_messages import buttons_gone, remember_message, staff_copies
 from storage.tickets import StoredTicket
 
 log = logging.getLogger(__name__)
@@ -217,11 +217,13 @@ async def edit_staff_copies(
     text: str = "",
 ) -> None:
     """The ticket's copies with the staff's buttons in the desk's chats get `markup` (and
-    `text`, if given) instead; best effort (a copy staff deleted stays deleted)."""
+    `text`, if given) instead; without `markup` they are no longer such copies (a later edit
+    leaves them alone). Best effort: a copy staff deleted stays deleted."""
+    chats = desk_chats(desk)
     async with services.db.session() as session:
-        copies = await staff_copies(
-            session=session, ticket_id=ticket_id, chat_ids=desk_chats(desk)
-        )
+        copies = await staff_copies(session=session, ticket_id=ticket_id, chat_ids=chats)
+        if markup is None:
+            await buttons_gone(session=session, ticket_id=ticket_id, chat_ids=chats)
     for chat_id, message_id in copies:
         try:
             if text:
@@ -230,5 +232,8 @@ async def edit_staff_copies(
                 )
             else:
                 await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:  # (the buttons were as wanted already)
+                log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
         except TelegramError as exc:
             log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)

@@ -18,6 +18,7 @@ from handlers.tickets.common import (
     RATINGS,
     DeskAction,
     desk_of,
+    edit_staff_copies,
     send_to_desk,
     staff_keyboard,
 )
@@ -104,6 +105,9 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     if not added:
         await reply_html(update, texts.ticket_closed)
         return True
+    if reopened:  # open to anyone again: no copy says who had taken it
+        keyboard = staff_keyboard(texts, ticket.id)
+        await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))
     await send_to_desk(

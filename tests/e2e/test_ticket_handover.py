@@ -158,3 +158,45 @@ async def test_the_export_credits_each_desk_with_what_it_did(two_staff_bot: Harn
         "测试东山司法所,2026-03,0,0,0,1,0,2",
         "测试镇司法所,2026-03,1,1,1,0,0,",
     ]
+
+
+async def test_moved_back_the_old_copies_stay_without_buttons(two_staff_bot: Harness) -> None:
+    """To the other desk and back: taking it again edits only the new copy."""
+    bot, texts, api = two_staff_bot, two_staff_bot.ui.tickets, two_staff_bot.api
+    staff, other = api.user(STAFF), api.user(STAFF_OTHER_DESK)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, api.user(7_330_004), "工地不发工资，老板在东山镇")
+    first = await desk_message(bot, mark)
+    pick = await bot.tap(staff, first, texts.transfer_button)
+    mark = after(bot)
+    api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await api.wait_for_messages(other.id, after=mark)
+    pick = await bot.tap(other, moved, texts.transfer_button)
+    mark = after(bot)
+    api.press_button(other, pick, "测试镇司法所")
+    [back] = await api.wait_for_messages(DESK_GROUP, after=mark)
+    assert "由 测试东山司法所 转来" in back.content
+    await bot.settle()
+    await bot.tap(staff, back, texts.take_button)
+    await bot.settle()
+    assert latest(bot, back).button_labels()[0] == texts.taken_by_button.format(name="测试用户")
+    assert latest(bot, first).buttons() == []
+
+
+async def test_a_reopened_ticket_is_open_to_anyone_again(two_staff_bot: Harness) -> None:
+    bot, texts, api = two_staff_bot, two_staff_bot.ui.tickets, two_staff_bot.api
+    resident, staff = api.user(7_330_005), api.user(STAFF)
+    desk_chat = group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "工地不发工资怎么办")
+    ticket = await desk_message(bot, mark)
+    await bot.tap(staff, ticket, texts.take_button)
+    mark = after(bot)
+    api.send_text(staff, "先收集考勤记录。", chat=desk_chat, reply_to=ticket.message_id)
+    [answer] = await api.wait_for_messages(resident.id, after=mark)
+    await bot.settle()
+    assert latest(bot, ticket).button_labels()[0] != texts.take_button
+    api.send_text(resident, "考勤记录在老板手里", reply_to=answer.message_id)
+    await bot.settle()
+    assert latest(bot, ticket).button_labels()[0] == texts.take_button
