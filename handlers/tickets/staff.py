@@ -355,7 +355,7 @@ async def _close(
     await _drop_buttons(ctx, ticket, desk)
     if ticket.resident_id is None:
         return
-    # answered meanwhile (the question was on screen): as any answered ticket
+    # answered (perhaps while the question was on screen): the usual words and a rating
     told, rating = texts.closed_resident, True
     if ticket.answered_at is None and reason is CloseReason.DUPLICATE:
         told, rating = texts.closed_resident_duplicate, False
