@@ -105,14 +105,12 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     if not added:
         await reply_html(update, texts.ticket_closed)
         return True
-    if reopened:  # open to anyone again: no copy says who had taken it
-        keyboard = staff_keyboard(texts, ticket.id)
-        await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))
-    await send_to_desk(
-        ctx.bot, services, desk, ticket.id, passed, staff_keyboard(texts, ticket.id)
-    )
+    keyboard = staff_keyboard(texts, ticket.id)
+    await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
+    if reopened:  # open to anyone again: no copy says who had taken it
+        await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
     sent = texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id)
     await reply_html(update, f"{texts.numbers_hidden}\n{sent}" if hidden else sent)
     return True
