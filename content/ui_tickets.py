@@ -15,6 +15,8 @@ class TicketTexts(Texts):
     no_contact_button: str
     confirm: Annotated[str, Fields("category", "contact", "desk", "text", "town")]
     contact_none: str
+    contact_in_text: str
+    numbers_hidden: str
     noted: str
     send_button: str
     cancel_button: str
@@ -22,6 +24,10 @@ class TicketTexts(Texts):
     text_empty: str
     text_too_long: Annotated[str, Fields("max")]
     text_no_letters: str
+    text_too_short: Annotated[str, Fields("min")]
+    text_added: str
+    text_full: Annotated[str, Fields("max")]
+    phone_typed_bad: str
     phone_not_own: str
     cancelled: str
     timed_out: str
@@ -32,11 +38,22 @@ class TicketTexts(Texts):
     sent_open: Annotated[str, Fields("ahead", "desk", "id")]
     sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
-    sample_desk: str
+    sample_desk: Annotated[str, Fields("desk", "id")]
     when: Annotated[str, Fields("day", "month", "time", "weekday")]
     desk_ticket: Annotated[
-        str, Fields("category", "contact", "desk", "id", "text", "town", "when")
+        str,
+        Fields("category", "contact", "desk", "history", "id", "moved", "text", "town", "when"),
     ]
+    moved_from: Annotated[str, Fields("desk")]
+    history_title: str
+    history_answer: Annotated[str, Fields("desk", "text", "when")]
+    history_follow_up: Annotated[str, Fields("text", "when")]
+    history_some_desk: str
+    history_left_out: Annotated[str, Fields("count")]
+    taken_by_button: Annotated[str, Fields("name")]
+    moved_copy: Annotated[str, Fields("desk", "id")]
+    moved_away: Annotated[str, Fields("desk")]
+    moved_taker: Annotated[str, Fields("desk", "id")]
     desk_no_contact: str
     take_button: str
     reply_button: str
@@ -61,15 +78,33 @@ class TicketTexts(Texts):
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]
     closed_resident: Annotated[str, Fields("id")]
+    close_confirm: Annotated[str, Fields("id")]
+    close_phoned_button: str
+    close_duplicate_button: str
+    close_no_reply_button: str
+    close_keep_button: str
+    close_kept: str
+    closed_resident_phoned: Annotated[str, Fields("id")]
+    closed_resident_duplicate: Annotated[str, Fields("id")]
+    closed_resident_no_reply: Annotated[str, Fields("id")]
     rate_3: str
     rate_2: str
     rate_1: str
     rated: str
+    rated_already: str
+    cancel_after_sent: str
     ticket_closed: str
     not_staff: str
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    tickets_where: Annotated[str, Fields("desks")]
+    tickets_nowhere: str
+    tickets_desks_title: str
+    tickets_desk_group: Annotated[str, Fields("count", "desk")]
+    tickets_desk_group_anyone: Annotated[str, Fields("desk")]
+    tickets_desk_private: Annotated[str, Fields("count", "desk")]
+    tickets_desk_sample: Annotated[str, Fields("desk")]
     queue_title: Annotated[str, Fields("count", "desk")]
     queue_line: Annotated[str, Fields("category", "id", "status", "town", "when")]
     queue_empty: Annotated[str, Fields("desk")]

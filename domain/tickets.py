@@ -1,6 +1,8 @@
 """Residents' messages to duty staff, without Telegram: which desk takes a message, when it
 should be answered, what the resident may type, and the figures coordinators export."""
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,12 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from content.desks import Desk, after_open_hours, desks_for, next_opening, open_at
 from content.loader import Library
 from content.office_hours import Holidays
+from content.privacy import mask_card_numbers
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
 from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
 MAX_TICKET_CHARS = 1000  # one message to staff (and its follow-ups)
+MIN_TICKET_CHARS = 5  # a message staff can act on (not counting spaces)
 MAX_WAITING = 3  # a resident's unanswered messages before a new one must wait
 FIGURE_COLUMNS = (
     "desk",
@@ -35,6 +39,33 @@ def ticket_text(text: str) -> str:
     """What the resident typed, tidied; raises content.report_input.InputError when empty,
     longer than MAX_TICKET_CHARS, or without a single letter (emoji alone say nothing)."""
     return clean_text(text, MAX_TICKET_CHARS, multiline=True)
+
+
+def resident_text(text: str) -> tuple[str, bool]:
+    """A resident's message or follow-up (as `ticket_text`) with ID-card and bank-card numbers
+    hidden, and whether any were: they are never stored or passed on."""
+    cleaned = ticket_text(text)
+    masked = mask_card_numbers(cleaned)
+    return masked, masked != cleaned
+
+
+def too_short(text: str) -> bool:
+    return len("".join(text.split())) < MIN_TICKET_CHARS
+
+
+_NUMBER_ONLY = re.compile(r"[\d\s+\-().（）]+")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
+
+
+def typed_number(text: str) -> str | None:
+    """What a resident typed where a phone number is asked: "" for no number at all (text),
+    the mainland mobile number (11 digits, 1[3-9]...; +86 and separators allowed), or None
+    for digits that are not one."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not _NUMBER_ONLY.fullmatch(value) or not any(c.isdigit() for c in value):
+        return ""
+    found = _MOBILE.fullmatch(re.sub(r"[\s\-().]", "", value))
+    return found[1] if found else None
 
 
 def choose_desk(
@@ -108,23 +139,32 @@ class Figures:
     satisfied: int = 0
     rating_sum: int = 0
 
-    def add(self, row: TicketFigureRow) -> "Figures":
+    def __add__(self, other: "Figures") -> "Figures":
         return Figures(
-            self.opened + 1,
-            self.answered + row.answered,
-            self.within_sla + row.on_time,
-            self.rated + (row.rating is not None),
-            self.satisfied + (row.rating == SATISFIED),
-            self.rating_sum + (row.rating or 0),
+            self.opened + other.opened,
+            self.answered + other.answered,
+            self.within_sla + other.within_sla,
+            self.rated + other.rated,
+            self.satisfied + other.satisfied,
+            self.rating_sum + other.rating_sum,
         )
 
 
 def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[str, str], Figures]:
-    """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then."""
+    """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then. A ticket moved by
+    转办 counts for each desk what it did: opened at the desk it was first sent to, answered
+    (and by the deadline) at the desk that gave the first answer, its rating at the desk that
+    had it when it ended."""
     figures: dict[tuple[str, str], Figures] = defaultdict(Figures)
     for row in rows:
-        key = (row.desk_id, row.created_at.astimezone(tz).strftime("%Y-%m"))
-        figures[key] = figures[key].add(row)
+        month = row.created_at.astimezone(tz).strftime("%Y-%m")
+        figures[row.first_desk_id, month] += Figures(opened=1)
+        if row.answered and row.answered_desk_id is not None:
+            answered = Figures(answered=1, within_sla=int(row.on_time))
+            figures[row.answered_desk_id, month] += answered
+        if row.rating is not None:
+            rated = Figures(rated=1, satisfied=int(row.rating == SATISFIED), rating_sum=row.rating)
+            figures[row.desk_id, month] += rated
     return dict(figures)
 
 
@@ -132,7 +172,8 @@ async def export_tickets(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> bytes:
     """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
-    answered, answered by the deadline, rated, rated 满意, the average rating."""
+    answered, answered by the deadline, rated, rated 满意, the average rating (a transferred
+    ticket counts at each desk for what that desk did: `ticket_figures`)."""
     headers = library.ui.tickets.export_headers
     desk_names = {d.id: d.name for d in library.desks}
     start = datetime.combine(period.start, time(), tzinfo=tz)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -479,7 +481,11 @@ class Ticket(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
-    desk_id: str = Field(max_length=40, index=True)
+    desk_id: str = Field(max_length=40, index=True)  # the desk it is at now
+    # The desk it was first sent to, and the desk that gave its first answer (转办 moves
+    # `desk_id` only): the export counts it opened at the one and answered at the other.
+    first_desk_id: str | None = Field(default=None, max_length=40)
+    answered_desk_id: str | None = Field(default=None, max_length=40)
     category: str = Field(default="", max_length=40)
     town: str = Field(default="", max_length=100)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -526,6 +532,7 @@ class TicketEntry(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
     )
     author: str = Field(max_length=12)  # "resident" | "desk"
+    desk_id: str | None = Field(default=None, max_length=40)  # the desk that answered
     staff_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -546,6 +553,11 @@ class TicketMessage(SQLModel, table=True):
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
+    # A copy in a desk's chat with the staff's buttons (接单 / 回复 / 转办 / 结束): edited
+    # when the ticket is taken, moved or closed.
+    staff_buttons: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     # When this message was withdrawn (deleted, or replaced by a neutral line) after its
     # ticket's resident was erased (/deleteme). A message of an erased ticket without it is
     # still to be withdrawn: the state says so, whatever crashed or raced in between.

@@ -10,9 +10,21 @@ from storage.models import Ticket, TicketMessage
 
 
 async def remember_message(
-    *, session: AsyncSession, ticket_id: int, chat_id: int, message_id: int
+    *,
+    session: AsyncSession,
+    ticket_id: int,
+    chat_id: int,
+    message_id: int,
+    staff_buttons: bool = False,
 ) -> None:
-    session.add(TicketMessage(ticket_id=ticket_id, chat_id=chat_id, message_id=message_id))
+    session.add(
+        TicketMessage(
+            ticket_id=ticket_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            staff_buttons=staff_buttons,
+        )
+    )
 
 
 async def ticket_of_message(*, session: AsyncSession, chat_id: int, message_id: int) -> int | None:
@@ -58,3 +70,36 @@ async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[
         )
     )
     return [(chat, message) for chat, message in found.all()]
+
+
+async def staff_copies(
+    *, session: AsyncSession, ticket_id: int, chat_ids: list[int]
+) -> list[tuple[int, int]]:
+    """(chat id, message id) of the ticket's messages with the staff's buttons in these chats."""
+    found = await session.exec(
+        select(TicketMessage.chat_id, TicketMessage.message_id).where(
+            col(TicketMessage.ticket_id) == ticket_id,
+            col(TicketMessage.chat_id).in_(chat_ids),
+            col(TicketMessage.staff_buttons),
+        )
+    )
+    return [(chat, message) for chat, message in found.all()]
+
+
+async def was_sent_to(*, session: AsyncSession, ticket_id: int, chat_id: int) -> bool:
+    """Whether the bot sent anything about the ticket to this chat."""
+    found = await session.exec(
+        select(TicketMessage.id).where(
+            col(TicketMessage.ticket_id) == ticket_id, col(TicketMessage.chat_id) == chat_id
+        )
+    )
+    return found.first() is not None
+
+
+async def buttons_gone(*, session: AsyncSession, ticket_id: int, chat_ids: list[int]) -> None:
+    """The ticket's copies in these chats no longer carry the staff's buttons."""
+    await session.exec(
+        update(TicketMessage)
+        .where(col(TicketMessage.ticket_id) == ticket_id, col(TicketMessage.chat_id).in_(chat_ids))
+        .values(staff_buttons=False)
+    )

@@ -85,6 +85,7 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
         submission_key=new.key,
         resident_id=new.resident_id,
         desk_id=new.desk_id,
+        first_desk_id=new.desk_id,
         category=new.category,
         town=new.town,
         text=new.text,
@@ -162,9 +163,10 @@ async def add_entry(
     text: str,
     now: datetime,
     staff_id: int | None = None,
+    desk_id: str | None = None,
 ) -> bool:
     """Adds a message to an open ticket (False if it is closed or gone); the desk's first
-    reply marks the ticket answered."""
+    reply marks the ticket answered, by `desk_id` (the desk the answer came from)."""
     desk = author == "desk"
     status = TicketStatus.ANSWERED.value if desk else Ticket.status
     changed = await session.exec(
@@ -178,10 +180,21 @@ async def add_entry(
         await session.exec(
             update(Ticket)
             .where(col(Ticket.id) == ticket_id, col(Ticket.answered_at).is_(None))
-            .values(answered_at=now, answered_on_time=col(Ticket.due_at) >= now)
+            .values(
+                answered_at=now,
+                answered_on_time=col(Ticket.due_at) >= now,
+                answered_desk_id=desk_id,
+            )
         )
     session.add(
-        TicketEntry(ticket_id=ticket_id, author=author, staff_id=staff_id, text=text, at=now)
+        TicketEntry(
+            ticket_id=ticket_id,
+            author=author,
+            desk_id=desk_id,
+            staff_id=staff_id,
+            text=text,
+            at=now,
+        )
     )
     return True
 
@@ -342,7 +355,9 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
 
 @dataclass(frozen=True)
 class TicketFigureRow:
-    desk_id: str
+    desk_id: str  # where it is now (closed and rated there)
+    first_desk_id: str  # where it was first sent (opened there)
+    answered_desk_id: str | None  # whose first answer it had (answered there)
     created_at: datetime
     answered: bool
     on_time: bool  # the first answer came by the deadline it had then
@@ -360,7 +375,13 @@ async def ticket_figure_rows(
     )
     return [
         TicketFigureRow(
-            t.desk_id, t.created_at, t.answered_at is not None, bool(t.answered_on_time), t.rating
+            t.desk_id,
+            t.first_desk_id or t.desk_id,
+            t.answered_desk_id or (t.desk_id if t.answered_at is not None else None),
+            t.created_at,
+            t.answered_at is not None,
+            bool(t.answered_on_time),
+            t.rating,
         )
         for t in found.all()
     ]

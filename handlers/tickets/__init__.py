@@ -36,9 +36,11 @@ def ticket_flow() -> Flow:
             TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
             TEXT: Step(text=chat.on_text),
             CONTACT: Step(
-                contact=chat.on_contact, buttons={TicketButton.NO_CONTACT: chat.on_no_contact}
+                contact=chat.on_contact,
+                text=chat.on_contact_text,
+                buttons={TicketButton.NO_CONTACT: chat.on_no_contact},
             ),
-            CONFIRM: Step(buttons={TicketButton.SEND: send.on_send}),
+            CONFIRM: Step(text=chat.on_confirm_text, buttons={TicketButton.SEND: send.on_send}),
         },
         anywhere={TicketButton.CANCEL: cancel_button},
         idle=IDLE,
@@ -74,17 +76,21 @@ async def _sent_already(
     _args: tuple[str, ...],
     _open: object,
 ) -> None:
-    """发送 pressed again after the ticket was sent; any other button of an ended chat (or 发送
-    after /cancel) is stale."""
+    """发送 or 取消 pressed after the ticket was sent; any other button of an ended chat (or
+    one after /cancel) is stale."""
     sent = False
-    if action == TicketButton.SEND and update.effective_user is not None:
+    if action in (TicketButton.SEND, TicketButton.CANCEL) and update.effective_user is not None:
         async with ctx.services.db.session() as session:
             key = submission_key(update.effective_user.id, token)
             sent = await ticket_exists(session=session, key=key)
     texts = ctx.services.ui
-    await acknowledge(
-        update, texts.tickets.already_sent if sent else texts.stale_button, alert=True
-    )
+    if not sent:
+        answer = texts.stale_button
+    elif action == TicketButton.CANCEL:
+        answer = texts.tickets.cancel_after_sent
+    else:
+        answer = texts.tickets.already_sent
+    await acknowledge(update, answer, alert=True)
 
 
 async def on_desk_button(update: Update, ctx: PufaContext) -> None:

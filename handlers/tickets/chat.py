@@ -14,8 +14,18 @@ from telegram import (
 )
 
 from content.loader import Library
+from content.privacy import has_phone_number
 from content.report_input import InputError, InputProblem, parse_phone
-from domain.tickets import MAX_TICKET_CHARS, MAX_WAITING, choose_desk, ticket_text
+from content.ui_tickets import TicketTexts
+from domain.tickets import (
+    MAX_TICKET_CHARS,
+    MAX_WAITING,
+    MIN_TICKET_CHARS,
+    choose_desk,
+    resident_text,
+    too_short,
+    typed_number,
+)
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
@@ -90,7 +100,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         category=html.escape(category_name(services.library, chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
         desk=name,
-        contact=html.escape(chat.data.get(CONTACT) or texts.contact_none),
+        contact=html.escape(chat.data.get(CONTACT) or _no_contact(texts, chat.data[TEXT])),
         text=html.escape(chat.data[TEXT]),
     )
     buttons = [
@@ -98,6 +108,12 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         chat.button(texts.cancel_button, TicketButton.CANCEL),
     ]
     return summary, InlineKeyboardMarkup([buttons])
+
+
+def _no_contact(texts: TicketTexts, text: str) -> str:
+    """No number shared: a phone number in the text (maybe someone else's, useful to staff)
+    is sent as written, and the summary says staff will see it."""
+    return texts.contact_in_text if has_phone_number(text) else texts.contact_none
 
 
 async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
@@ -170,12 +186,63 @@ async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, tow
 async def on_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    texts = ctx.services.ui.tickets
     try:
-        chat.data[TEXT] = ticket_text(message.text)
+        text, hidden = resident_text(message.text)
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return
+    if too_short(text):
+        await reply_html(update, texts.text_too_short.format(min=MIN_TICKET_CHARS))
+        return
+    chat.data[TEXT] = text
+    if hidden:
+        await reply_html(update, texts.numbers_hidden)
     await show(update, ctx, chat, CONTACT)
+
+
+async def on_contact_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Text where the phone number is asked: a typed mobile number shares it (as the button
+    does); a wrong one is explained; anything else belongs to the message."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    texts = ctx.services.ui.tickets
+    number = typed_number(message.text)
+    if number is None:
+        await reply_html(update, texts.phone_typed_bad)
+    elif number:
+        chat.data[CONTACT] = number
+        await reply_html(update, texts.noted, ReplyKeyboardRemove())
+        await show(update, ctx, chat, CONFIRM)
+    else:
+        await _add_to_text(update, ctx, chat, message.text)
+
+
+async def on_confirm_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Text sent while the summary is shown belongs to the message: the summary again."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if await _add_to_text(update, ctx, chat, message.text):
+        await show(update, ctx, chat, CONFIRM)
+
+
+async def _add_to_text(update: Update, ctx: PufaContext, chat: Conversation, typed: str) -> bool:
+    """A later bubble added to the message (card numbers hidden); False if it cannot be (too
+    long altogether, or nothing to read), with the reason."""
+    texts = ctx.services.ui.tickets
+    try:
+        text, hidden = resident_text(f"{chat.data[TEXT]}\n{typed}")
+    except InputError as problem:
+        if problem.problem is InputProblem.TOO_LONG:
+            await reply_html(update, texts.text_full.format(max=MAX_TICKET_CHARS))
+        else:
+            await reply_html(update, explain(ctx, problem.problem))
+        return False
+    chat.data[TEXT] = text
+    await chat.save()
+    added = f"{texts.numbers_hidden}\n{texts.text_added}" if hidden else texts.text_added
+    await reply_html(update, added)
+    return True
 
 
 async def on_contact(update: Update, ctx: PufaContext, chat: Conversation) -> None:

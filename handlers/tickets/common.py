@@ -3,12 +3,13 @@ message about a ticket (remembered, so a Telegram reply to it finds the ticket),
 
 import html
 import logging
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
 from content.desks import Desk
@@ -19,7 +20,8 @@ from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
-from storage.ticket_messages import remember_message
+from storage.models import TicketEntry
+from storage.ticket_messages import buttons_gone, remember_message, staff_copies
 from storage.tickets import StoredTicket
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ class DeskAction(StrEnum):
 
 
 RATINGS = (3, 2, 1)
+NAME_CHARS = 16  # of a staff member's name on a button
+HISTORY_CHARS = 2400  # of the exchange shown to a desk a ticket moved to (Telegram: 4096)
+ENTRY_CHARS = 400  # of one message in it
 
 
 def submission_key(user_id: int, token: str) -> str:
@@ -74,11 +79,13 @@ def button(label: str, action: DeskAction, *args: str | int) -> InlineKeyboardBu
     return InlineKeyboardButton(label, callback_data=make(Kind.DESK, action, *args))
 
 
-def staff_keyboard(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
+def staff_keyboard(texts: TicketTexts, ticket_id: int, taken_by: str = "") -> InlineKeyboardMarkup:
+    """The staff's buttons; once taken, the first names who took it (a press says so)."""
+    take = texts.taken_by_button.format(name=taken_by[:NAME_CHARS]) if taken_by else None
     return InlineKeyboardMarkup(
         [
             [
-                button(texts.take_button, DeskAction.TAKE, ticket_id),
+                button(take or texts.take_button, DeskAction.TAKE, ticket_id),
                 button(texts.reply_button, DeskAction.REPLY, ticket_id),
             ],
             [
@@ -100,10 +107,21 @@ def rating_keyboard(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def desk_ticket_html(library: Library, tz: tzinfo, ticket: StoredTicket, desk: Desk) -> str:
-    """The ticket as its desk sees it; the contact only if the resident agreed to share it."""
+def desk_ticket_html(
+    library: Library,
+    tz: tzinfo,
+    ticket: StoredTicket,
+    desk: Desk,
+    history: Sequence[TicketEntry] = (),
+    moved_from: Desk | None = None,
+) -> str:
+    """The ticket as its desk sees it, with the exchange so far (a ticket moved here, or shown
+    again) and the desk it came from; the contact only if the resident agreed to share it."""
     texts = library.ui.tickets
+    moved = texts.moved_from.format(desk=html.escape(moved_from.name)) if moved_from else ""
     return texts.desk_ticket.format(
+        moved=f"\n{moved}" if moved else "",
+        history=_history_html(library, tz, history),
         id=ticket.id,
         category=html.escape(category_name(library, ticket.category)),
         town=html.escape(ticket.town),
@@ -114,6 +132,33 @@ def desk_ticket_html(library: Library, tz: tzinfo, ticket: StoredTicket, desk: D
     )
 
 
+def _history_html(library: Library, tz: tzinfo, history: Sequence[TicketEntry]) -> str:
+    """The answers and follow-ups, the latest that fit HISTORY_CHARS (each cut to ENTRY_CHARS),
+    oldest first."""
+    texts = library.ui.tickets
+    names = {d.id: d.name for d in library.desks}
+    lines: list[str] = []
+    room = HISTORY_CHARS
+    for item in reversed(history):
+        text = item.text if len(item.text) <= ENTRY_CHARS else item.text[:ENTRY_CHARS] + "…"
+        when, shown = local_when(texts, tz, item.at), html.escape(text)
+        if item.author == "desk":
+            name = html.escape(names.get(item.desk_id or "", texts.history_some_desk))
+            line = texts.history_answer.format(desk=name, when=when, text=shown)
+        else:
+            line = texts.history_follow_up.format(when=when, text=shown)
+        if len(line) > room:
+            break
+        room -= len(line)
+        lines.append(line)
+    if not lines:
+        return ""
+    left_out = len(history) - len(lines)
+    if left_out:
+        lines.append(texts.history_left_out.format(count=left_out))
+    return "\n\n" + "\n".join([texts.history_title, *reversed(lines)])
+
+
 async def send_about(
     bot: Bot | ExtBot[None],
     services: Services,
@@ -121,8 +166,11 @@ async def send_about(
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    staff_buttons: bool = False,
 ) -> bool:
-    """Sends a message about a ticket and remembers it; False if Telegram refused."""
+    """Sends a message about a ticket and remembers it (and whether `markup` is the staff's
+    buttons); False if Telegram refused."""
     try:
         sent = await bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
@@ -134,8 +182,9 @@ async def send_about(
         return False
     async with services.db.session() as session:
         await remember_message(
-            session=session, ticket_id=ticket_id, chat_id=chat_id, message_id=sent.message_id
-        )
+            session=session, ticket_id=ticket_id, chat_id=chat_id, message_id=sent.message_id,
+            staff_buttons=staff_buttons,
+        )  # fmt: skip
     return True
 
 
@@ -151,7 +200,40 @@ async def send_to_desk(
     ids are invented. Returns how many chats got it."""
     if desk.sample:
         return 0
+    staff = markup is not None  # the staff's buttons: what goes to a desk has no others
     sent = [
-        await send_about(bot, services, ticket_id, chat, text, markup) for chat in desk_chats(desk)
+        await send_about(bot, services, ticket_id, chat, text, markup, staff_buttons=staff)
+        for chat in desk_chats(desk)
     ]
     return sum(sent)
+
+
+async def edit_staff_copies(
+    bot: Bot | ExtBot[None],
+    services: Services,
+    ticket_id: int,
+    desk: Desk,
+    markup: InlineKeyboardMarkup | None,
+    text: str = "",
+) -> None:
+    """The ticket's copies with the staff's buttons in the desk's chats get `markup` (and
+    `text`, if given) instead; without `markup` they are no longer such copies (a later edit
+    leaves them alone). Best effort: a copy staff deleted stays deleted."""
+    chats = desk_chats(desk)
+    async with services.db.session() as session:
+        copies = await staff_copies(session=session, ticket_id=ticket_id, chat_ids=chats)
+        if markup is None:
+            await buttons_gone(session=session, ticket_id=ticket_id, chat_ids=chats)
+    for chat_id, message_id in copies:
+        try:
+            if text:
+                await bot.edit_message_text(
+                    text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            else:
+                await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:  # (the buttons were as wanted already)
+                log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
+        except TelegramError as exc:
+            log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)

@@ -9,6 +9,7 @@ from content.desks import Desk
 from domain.tickets import desk_chats, is_staff
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import is_coordinator
 from handlers.tickets.common import (
     DeskAction,
     button,
@@ -20,7 +21,7 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.staff import staff_ticket
 from storage.models import TicketStatus
-from storage.tickets import waiting_at
+from storage.tickets import entries, waiting_at
 
 QUEUE_LINES = 30
 
@@ -40,8 +41,11 @@ async def on_tickets(update: Update, ctx: PufaContext) -> None:
         return
     texts = services.ui.tickets
     desks = desks_here(ctx, user.id, chat.id)
-    if not desks:
+    if not desks and chat.type != chat.PRIVATE:
         await reply_html(update, texts.not_staff)
+        return
+    if not desks:
+        await reply_html(update, await _where_to_ask(ctx, user.id))
         return
     for desk in desks:
         async with services.db.session() as session:
@@ -67,6 +71,29 @@ async def on_tickets(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, "\n".join([title, *lines]), InlineKeyboardMarkup(rows))
 
 
+async def _where_to_ask(ctx: PufaContext, user_id: int) -> str:
+    """/tickets in a private chat that is no desk's: where it works, the person's own desks,
+    and for a coordinator every desk's staff."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    mine = [d.name for d in services.library.desks if user_id in d.staff]
+    if mine:
+        return texts.tickets_where.format(desks=html.escape("、".join(mine)))
+    if not await is_coordinator(services, user_id):
+        return texts.tickets_nowhere
+    lines = [texts.tickets_nowhere, "", texts.tickets_desks_title]
+    for desk in services.library.desks:
+        name = html.escape(desk.name)
+        if desk.sample:
+            lines.append(texts.tickets_desk_sample.format(desk=name))
+        elif desk.staff_chat_id is not None and not desk.staff:
+            lines.append(texts.tickets_desk_group_anyone.format(desk=name))
+        elif desk.staff_chat_id is not None:
+            lines.append(texts.tickets_desk_group.format(desk=name, count=len(desk.staff)))
+        else:
+            lines.append(texts.tickets_desk_private.format(desk=name, count=len(desk.staff)))
+    return "\n".join(lines)
+
+
 async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> None:
     """The ticket again, with its buttons, in the desk's chat it was asked from."""
     found = await staff_ticket(update, ctx, ticket_id, "show")
@@ -79,7 +106,10 @@ async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> No
         return
     await acknowledge(update)
     services = ctx.services
-    text = desk_ticket_html(services.library, services.tz, ticket, desk)
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    text = desk_ticket_html(services.library, services.tz, ticket, desk, history)
     await send_about(
-        ctx.bot, services, ticket.id, chat.id, text, staff_keyboard(services.ui.tickets, ticket.id)
-    )
+        ctx.bot, services, ticket.id, chat.id, text,
+        staff_keyboard(services.ui.tickets, ticket.id), staff_buttons=True,
+    )  # fmt: skip

@@ -7,7 +7,7 @@ import html
 from telegram import Update
 
 from content.report_input import InputError
-from domain.tickets import ticket_text
+from domain.tickets import resident_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
@@ -18,6 +18,7 @@ from handlers.tickets.common import (
     RATINGS,
     DeskAction,
     desk_of,
+    edit_staff_copies,
     send_to_desk,
     staff_keyboard,
 )
@@ -53,6 +54,9 @@ async def on_resident_button(
                 session=session, ticket_id=ticket.id, resident_id=ticket.resident_id or 0,
                 rating=rating,
             )  # fmt: skip
+        if not rated and ticket.rating is not None:
+            await acknowledge(update, texts.rated_already)
+            return
         await acknowledge(update, texts.rated if rated else ctx.services.ui.stale_button)
         if rated:
             await reply_html(update, texts.rated)
@@ -84,7 +88,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     if ticket is None or desk is None:
         return True
     try:
-        text = ticket_text(typed)
+        text, hidden = resident_text(typed)
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return False
@@ -103,8 +107,10 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
         return True
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))
-    await send_to_desk(
-        ctx.bot, services, desk, ticket.id, passed, staff_keyboard(texts, ticket.id)
-    )
-    await reply_html(update, texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id))
+    keyboard = staff_keyboard(texts, ticket.id)
+    await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
+    if reopened:  # open to anyone again: no copy says who had taken it
+        await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
+    sent = texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id)
+    await reply_html(update, f"{texts.numbers_hidden}\n{sent}" if hidden else sent)
     return True

@@ -77,8 +77,13 @@ async def on_send(
 
 async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahead: int) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
-    opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
     name = html.escape(desk.name)
+    assert ticket.resident_id is not None
+    if desk.sample:  # nobody reads it: said once, in the first message
+        sample = texts.sample_desk.format(desk=name, id=ticket.id)
+        await send_about(ctx.bot, services, ticket.id, ticket.resident_id, sample)
+        return
+    opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
     if opens is None:
         text = texts.sent_open.format(desk=name, id=ticket.id, ahead=ahead)
     else:
@@ -86,9 +91,6 @@ async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahea
             desk=name, id=ticket.id, when=local_when(texts, services.tz, opens)
         )
     text = f"{text}\n{texts.sent_footer}"
-    assert ticket.resident_id is not None
     await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, text, more_keyboard(texts, ticket.id)
     )
-    if desk.sample:
-        await ctx.bot.send_message(ticket.resident_id, texts.sample_desk)

@@ -4,13 +4,15 @@ checked on the server: the ticket must exist and the person must be staff of its
 
 import html
 import logging
+from enum import StrEnum
 
-from telegram import ForceReply, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from content.desks import Desk
 from content.report_input import InputError
+from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
@@ -23,6 +25,7 @@ from handlers.tickets.common import (
     button,
     desk_of,
     desk_ticket_html,
+    edit_staff_copies,
     more_keyboard,
     rating_keyboard,
     send_about,
@@ -31,8 +34,16 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.send import ticket_deadlines
 from storage.audit import record
-from storage.ticket_messages import desk_messages, remember_message
-from storage.tickets import StoredTicket, add_entry, close, get_ticket, take, transfer
+from storage.ticket_messages import desk_messages, remember_message, was_sent_to
+from storage.tickets import (
+    StoredTicket,
+    add_entry,
+    close,
+    entries,
+    get_ticket,
+    take,
+    transfer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +65,12 @@ async def staff_ticket(
             await reply_html(update, services.ui.stale_button)
         return None
     if not is_staff(desk, user.id, chat.id):
+        if await _moved_from_here(ctx, ticket, user.id, chat.id):
+            moved = services.ui.tickets.moved_away.format(desk=desk.name)
+            await acknowledge(update, moved, alert=True)
+            if update.callback_query is None:
+                await reply_html(update, html.escape(moved))
+            return None
         log.warning("refused ticket-%s on ticket %s for user %s", action, ticket.id, user.id)
         async with services.db.session() as session:
             await record(
@@ -70,6 +87,21 @@ async def staff_ticket(
             await reply_html(update, services.ui.tickets.ticket_closed)
         return None
     return ticket, desk
+
+
+async def _moved_from_here(
+    ctx: PufaContext, ticket: StoredTicket, user_id: int, chat_id: int
+) -> bool:
+    """Whether the ticket was at a desk of this person's here before it moved: the bot sent
+    it to this chat, where they are staff of another desk."""
+    mine_here = any(
+        chat_id in desk_chats(d) and is_staff(d, user_id, chat_id)
+        for d in ctx.services.library.desks
+    )
+    if not mine_here:
+        return False
+    async with ctx.services.db.session() as session:
+        return await was_sent_to(session=session, ticket_id=ticket.id, chat_id=chat_id)
 
 
 async def _tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
@@ -89,7 +121,7 @@ async def on_staff_button(
     ticket, desk = found
     match action:
         case DeskAction.TAKE:
-            await _take(update, ctx, ticket)
+            await _take(update, ctx, ticket, desk)
         case DeskAction.REPLY:
             await _ask_reply(update, ctx, ticket, desk)
         case DeskAction.MOVE:
@@ -97,10 +129,11 @@ async def on_staff_button(
         case DeskAction.TO:
             await _transfer(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
-            await _close(update, ctx, ticket, desk)
+            await _close(update, ctx, ticket, desk, args[1:])
 
 
-async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
+async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+    """The desk's copies say who took it (their name stays in the desk's own chats)."""
     user = update.effective_user
     assert user is not None
     texts = ctx.services.ui.tickets
@@ -111,6 +144,8 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket) -> None:
         return
     await acknowledge(update)
     await _tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
+    markup = staff_keyboard(texts, ticket.id, taken_by=user.full_name)
+    await edit_staff_copies(ctx.bot, ctx.services, ticket.id, desk, markup)
 
 
 async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -159,7 +194,7 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
     async with services.db.session() as session:
         added = await add_entry(
             session=session, ticket_id=ticket.id, author="desk", text=text,
-            now=services.now(), staff_id=user.id,
+            now=services.now(), staff_id=user.id, desk_id=desk.id,
         )  # fmt: skip
     if not added:
         await reply_html(update, texts.ticket_closed)
@@ -224,7 +259,12 @@ async def _transfer(
     await _tell_here(
         update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name)
     )
-    html_text = desk_ticket_html(services.library, services.tz, after, target)
+    moved_copy = texts.moved_copy.format(id=ticket.id, desk=name)
+    await edit_staff_copies(ctx.bot, services, ticket.id, desk, None, moved_copy)
+    await _tell_taker(ctx, ticket, update.effective_user, name)
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    html_text = desk_ticket_html(services.library, services.tz, after, target, history, desk)
     await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
     )
@@ -233,6 +273,19 @@ async def _transfer(
         ctx.bot, services, ticket.id, ticket.resident_id,
         texts.transferred_resident.format(id=ticket.id, desk=name),
     )  # fmt: skip
+
+
+async def _tell_taker(
+    ctx: PufaContext, ticket: StoredTicket, mover: User | None, desk_name: str
+) -> None:
+    """The staff member who had taken the ticket learns it moved, unless they moved it."""
+    if ticket.taken_by is None or (mover is not None and mover.id == ticket.taken_by):
+        return
+    text = ctx.services.ui.tickets.moved_taker.format(id=ticket.id, desk=desk_name)
+    try:
+        await ctx.bot.send_message(ticket.taken_by, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:  # never started a private chat with the bot
+        log.warning("could not tell the staff member of ticket %s it moved: %s", ticket.id, exc)
 
 
 async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -248,8 +301,50 @@ async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> N
                 continue
 
 
-async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+class CloseReason(StrEnum):
+    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>); KEEP: it is not."""
+
+    PHONED = "phoned"
+    DUPLICATE = "duplicate"
+    NO_REPLY = "noreply"
+    KEEP = "keep"
+
+
+def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
+    labels = {
+        CloseReason.PHONED: texts.close_phoned_button,
+        CloseReason.DUPLICATE: texts.close_duplicate_button,
+        CloseReason.NO_REPLY: texts.close_no_reply_button,
+        CloseReason.KEEP: texts.close_keep_button,
+    }
+    return InlineKeyboardMarkup(
+        [[button(label, DeskAction.CLOSE, ticket_id, reason)] for reason, label in labels.items()]
+    )
+
+
+async def _close(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
+) -> None:
+    """结束: an answered ticket ends at once; one nobody answered asks why first, and the
+    resident is told what fits (a rating only for a ticket that was answered or phoned)."""
     services, texts = ctx.services, ctx.services.ui.tickets
+    reason = CloseReason(args[0]) if args and args[0] in set(CloseReason) else None
+    if args and reason is None:
+        await acknowledge(update, services.ui.stale_button, alert=True)
+        return
+    if reason is None and ticket.answered_at is None:
+        await acknowledge(update)
+        markup = _close_reasons(texts, ticket.id)
+        await reply_html(update, texts.close_confirm.format(id=ticket.id), markup)
+        return
+    if reason is not None and update.callback_query is not None:
+        try:  # the question is answered: its buttons go
+            await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.warning("could not clear the close question of ticket %s: %s", ticket.id, exc)
+    if reason is CloseReason.KEEP:
+        await acknowledge(update, texts.close_kept)
+        return
     async with services.db.session() as session:
         closed = await close(session=session, ticket_id=ticket.id, now=services.now())
     if not closed:
@@ -258,8 +353,17 @@ async def _close(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: D
     await acknowledge(update)
     await _tell_here(update, ctx, ticket.id, texts.closed_desk.format(id=ticket.id))
     await _drop_buttons(ctx, ticket, desk)
-    if ticket.resident_id is not None:
-        await send_about(
-            ctx.bot, services, ticket.id, ticket.resident_id,
-            texts.closed_resident.format(id=ticket.id), rating_keyboard(texts, ticket.id),
-        )  # fmt: skip
+    if ticket.resident_id is None:
+        return
+    # answered (perhaps while the question was on screen): the usual words and a rating
+    told, rating = texts.closed_resident, True
+    if ticket.answered_at is None and reason is CloseReason.DUPLICATE:
+        told, rating = texts.closed_resident_duplicate, False
+    elif ticket.answered_at is None and reason is CloseReason.NO_REPLY:
+        told, rating = texts.closed_resident_no_reply, False
+    elif ticket.answered_at is None:
+        told = texts.closed_resident_phoned
+    await send_about(
+        ctx.bot, services, ticket.id, ticket.resident_id, told.format(id=ticket.id),
+        rating_keyboard(texts, ticket.id) if rating else None,
+    )  # fmt: skip

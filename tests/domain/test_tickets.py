@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from content.desks import MAX_DEADLINE_WEEKS, Desk, open_at
 from content.loader import Library
 from content.office_hours import Holidays, shifts_on
-from domain.tickets import adviser_desk, choose_desk, deadlines, expected_start
+from domain.tickets import (
+    adviser_desk,
+    choose_desk,
+    deadlines,
+    expected_start,
+    too_short,
+    typed_number,
+)
 from tests.clock import TZ, local
 
 INSTANTS = st.datetimes(
@@ -106,3 +113,24 @@ def test_messages_go_to_the_towns_desk_for_their_field(library: Library) -> None
     assert adviser is not None
     assert choose_desk(desks, town="", category="", desk_id=adviser.id) == adviser
     assert adviser_desk(desks, town="示例县东山镇", village="石门村") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("13912345678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("１３９ １２３４ ５６７８", "13912345678"),
+        ("1391234567", None),  # ten digits
+        ("12345678901", None),  # not 1[3-9]
+        ("0571-88886666", None),  # a landline cannot be called back from a mobile list
+        ("好的，谢谢", ""),  # text, not a number
+        ("我的电话13912345678", ""),
+    ],
+)
+def test_a_typed_mobile_number(typed: str, number: str | None) -> None:
+    assert typed_number(typed) == number
+
+
+def test_a_message_of_five_characters_is_enough() -> None:
+    assert too_short("短") and too_short("欠 薪 了") and not too_short("老板 欠薪了")

@@ -1,6 +1,7 @@
 """Hypothesis over HTTP for the free-text steps of 留言给工作人员: whatever a resident types as
-their message or a 补充, and whatever a staff member types as an answer, the bot answers once
-(accepts it or says why not) and never fails; forged 留言 buttons are answered."""
+their message or a 补充 (card numbers hidden), and whatever a staff member types as an answer,
+the bot answers once (accepts it or says why not) and never fails; forged 留言 buttons are
+answered."""
 
 from itertools import count
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from domain.tickets import MAX_TICKET_CHARS
+from domain.tickets import MAX_TICKET_CHARS, MIN_TICKET_CHARS
 from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
 from handlers.tickets.common import FLOW, MORE_FLOW
 from storage.tickets import NewTicket, open_ticket
@@ -25,6 +26,7 @@ def explanations(bot: Harness) -> set[str]:
     texts = bot.ui.tickets
     return {
         texts.text_empty, texts.text_no_letters, texts.text_too_long.format(max=MAX_TICKET_CHARS),
+        texts.text_too_short.format(min=MIN_TICKET_CHARS),
     }  # fmt: skip
 
 
@@ -43,8 +45,9 @@ async def test_any_message_typed_is_taken_or_explained(
     replies = [m.content for m in bot.api.messages_to(user.id)]
     chat = await bot.services.chats.get(FLOW, user.id)
     assert chat is not None
-    if chat.step == CONTACT:
-        assert len(replies) == 2 and chat.data[TEXT].strip() == chat.data[TEXT]
+    if chat.step == CONTACT:  # (card numbers hidden: a line says so first)
+        hidden = replies[0] == bot.ui.tickets.numbers_hidden
+        assert len(replies) == 2 + hidden and chat.data[TEXT].strip() == chat.data[TEXT]
     else:
         assert chat.step == TEXT and len(replies) == 1 and replies[0] in explanations(bot)
     assert errors_logged(caplog) == []
@@ -69,7 +72,7 @@ async def test_any_follow_up_or_answer_is_taken_or_explained(
     bot.api.send_text(resident, text)
     await bot.settle()
     [reply] = [m.content for m in bot.api.messages_to(resident.id)]
-    assert reply in explanations(bot) or reply.startswith("✅")
+    assert reply in explanations(bot) or reply.startswith(("✅", bot.ui.tickets.numbers_hidden))
     assert errors_logged(caplog) == []
 
 

@@ -13,7 +13,7 @@ from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
 from local_api import FakeUser, SentMessage
 from storage.tickets import NewTicket, get_ticket, open_ticket
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
@@ -69,15 +69,16 @@ async def test_transfer_to_a_desk_answering_in_private(desks_bot: Harness) -> No
     moved, private = await move_to_east(bot, staff, pick, other)
     [told] = await bot.api.wait_for_messages(resident.id, after=mark)
     assert "测试东山司法所" in told.content
-    # The first desk no longer acts on it: neither by a reply to its note nor by a button.
+    # The first desk no longer acts on it: a reply to its note or a button says where it is.
+    await bot.settle()
     mark = after(bot)
     bot.api.send_text(staff, "我们来答复", chat=group(bot), reply_to=moved.message_id)
     [not_yours] = await bot.api.wait_for_messages(DESK_GROUP, after=mark)
-    assert not_yours.content == texts.not_staff
+    assert not_yours.content == texts.moved_away.format(desk="测试东山司法所")
     refused = await bot.press(
         staff, ticket, ticket.find_button(texts.take_button)["callback_data"]
     )
-    assert refused["text"] == texts.not_staff
+    assert refused["text"] == texts.moved_away.format(desk="测试东山司法所")
     prompt = await bot.tap(other, private, texts.reply_button)
     assert prompt.content.startswith("✍️")
     mark = after(bot)
@@ -142,6 +143,7 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     await leave_message(bot, resident, "家暴怎么申请保护令", phone="13900001111")
     ticket = await desk_message(bot, mark)
     await bot.tap(staff, ticket, texts.take_button)  # a note in the group
+    await bot.settle()  # (and the ticket's buttons say who took it)
     mark = after(bot)
     api.send_text(staff, "可以向法院申请。", chat=group(bot), reply_to=ticket.message_id)
     [answer] = await api.wait_for_messages(resident.id, after=mark)
@@ -165,7 +167,10 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
         return [m for m in api.messages_to(DESK_GROUP) if m.message_id == message_id][-1]
 
     async def withdrawn() -> bool:
-        return all(last_state(m).action != "send" for m in posted)
+        return all(
+            last_state(m).action == "delete" or last_state(m).content == texts.erased_by_resident
+            for m in posted
+        )
 
     await eventually(withdrawn)
     edited = last_state(ticket.message_id)
@@ -269,11 +274,14 @@ async def test_in_a_group_the_button_asks_for_the_private_chat(desks_bot: Harnes
 
 
 async def test_a_sample_desk_is_never_sent_to(bot: Harness) -> None:
+    """The resident is told once, in the first message, that nobody will answer."""
     texts, resident = bot.ui.tickets, bot.api.user(7_320_005)
     sent = await leave_message(bot, resident, "邻居的树倒在我家院子里")
-    assert "（示例）" in sent.content
-    [notice] = await bot.api.wait_for_messages(resident.id, after=sent.index + 1)
-    assert notice.content == texts.sample_desk
+    desk = next(d for d in bot.services.library.desks if d.sample and d.name in sent.content)
+    assert sent.source_text == texts.sample_desk.format(desk=desk.name, id=1)
+    assert "✅" not in sent.content and sent.buttons() == []
+    await bot.settle()
+    assert bot.api.last_message(resident.id).message_id == sent.message_id  # nothing after
     for desk in bot.services.library.desks:
         for chat in [*desk.staff, *([desk.staff_chat_id] if desk.staff_chat_id else [])]:
             assert bot.api.messages_to(chat) == []
@@ -294,7 +302,19 @@ async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
     assert "宅基地被占了" in again.content and texts.take_button in again.button_labels()
     assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.not_staff
     # the desk's tickets are shown in its group only, not in a staff member's private chat
-    assert (await bot.ask(staff, "/tickets")).content == texts.not_staff
+    elsewhere = await bot.ask(staff, "/tickets")
+    assert elsewhere.source_text == texts.tickets_where.format(desks="测试镇司法所")
+    nobody = await bot.ask(bot.api.user(7_320_009), "/tickets")
+    assert nobody.content == texts.tickets_nowhere
+
+
+async def test_tickets_tells_a_coordinator_where_it_works(desks_bot: Harness) -> None:
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    answer = await bot.ask(bot.api.user(ADMIN_ID), "/tickets")
+    assert answer.content.startswith(texts.tickets_nowhere)
+    assert texts.tickets_desk_group.format(desk="测试镇司法所", count=1) in answer.content
+    assert texts.tickets_desk_private.format(desk="测试东山司法所", count=1) in answer.content
+    assert texts.not_staff not in answer.content
 
 
 @pytest.fixture

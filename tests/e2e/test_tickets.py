@@ -71,6 +71,10 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     bot = await desks_bot.restart()
     taken = await bot.tap(staff, ticket, texts.take_button)
     assert taken.content == texts.taken.format(id=1)
+    await bot.settle()  # the ticket's first button now says who took it
+    assert bot.api.last_message(DESK_GROUP).button_labels()[0] == texts.taken_by_button.format(
+        name="测试用户"
+    )
     prompt = await bot.tap(staff, ticket, texts.reply_button)
     mark = after(bot)
     bot.api.send_text(
@@ -118,7 +122,7 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     assert rated.content == texts.rated
     assert (await bot.press(resident, rating, rating.find_button(texts.rate_1)["callback_data"]))[
         "text"
-    ] == bot.ui.stale_button  # one rating
+    ] == texts.rated_already  # one rating
 
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from content.loader import Library
 from content.report_input import InputError, InputProblem, has_letters
 from domain.tickets import MAX_TICKET_CHARS, ticket_text
-from handlers.tickets.common import desk_ticket_html
-from storage.models import TicketStatus
+from handlers.tickets.common import ENTRY_CHARS, desk_ticket_html
+from local_api.formatting import utf16_len
+from storage.models import TicketEntry, TicketStatus
 from storage.tickets import StoredTicket
 from tests.clock import TZ
 from tests.handlers.test_properties import AUTHOR_TEXT, assert_valid_telegram_html
@@ -66,3 +67,36 @@ def test_the_ticket_renders_valid_html_for_its_desk(
     assert text.strip() in shown or text in shown
     assert (phone in shown) if phone else library.ui.tickets.desk_no_contact in shown
     assert "3月10日（周二）10:00" in shown
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.tuples(st.sampled_from(["resident", "desk"]), AUTHOR_TEXT.filter(lambda t: t.strip())),
+        max_size=30,
+    ),
+    long_text=st.booleans(),
+)
+def test_a_moved_tickets_history_fits_one_message(
+    library: Library, texts: list[tuple[str, str]], long_text: bool
+) -> None:
+    """Any exchange, however long: valid HTML within Telegram's 4096, the latest messages
+    kept, the left-out ones counted."""
+    first, second = library.desks[0], library.desks[1]
+    at = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    text = "工" * MAX_TICKET_CHARS if long_text else "工资被拖欠了"
+    ticket = StoredTicket(
+        1, 7, second.id, "labor", "镇", text, "", TicketStatus.OPEN, None, at, at, None, None,
+        None, at,
+    )  # fmt: skip
+    history = [
+        TicketEntry(ticket_id=1, author=author, desk_id=first.id, text=said * 40, at=at)
+        for author, said in texts
+    ]
+    shown = assert_valid_telegram_html(
+        desk_ticket_html(library, TZ, ticket, second, history, first)
+    )
+    assert utf16_len(shown) <= 4096 and first.name in shown
+    if history:
+        latest = history[-1].text[:ENTRY_CHARS]
+        assert latest in shown or latest.strip() in shown

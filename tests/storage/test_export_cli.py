@@ -79,7 +79,7 @@ def test_cli_exports_ticket_figures_by_desk_and_local_month(
     sheet = openpyxl.load_workbook(tmp_path / "tickets_2026-11-01_2026-12-31.xlsx").active
     assert sheet is not None and sheet.title == "留言统计"  # every sheet is named in Chinese
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert header[:3] == ["值班台", "月份", "收到留言"]
+    assert header[:3] == ["值班台", "月份（留言时间）", "收到留言（转办的算最先收到的值班台）"]
     desk = "示例县城关镇司法所（示例）"
     # 00:30 on 1 December in Shanghai is still 30 November in UTC: it counts for December.
     assert rows == [[desk, "2026-11", 1, 1, 1, 1, 1, 3], [desk, "2026-12", 1, 0, 0, 0, 0, None]]

@@ -1,0 +1,161 @@
+"""What a resident types into 留言给工作人员: card numbers hidden before anything is stored or
+passed on, a phone number in the text said plainly on the summary, a message long enough to
+act on, later bubbles added to it, and a typed mobile number as consent to share it."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from local_api import FakeUser, SentMessage
+from storage.tickets import get_ticket
+from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.ticket_steps import TOWN, after, desk_message, desks_library, group
+
+ID_CARD, BANK_CARD = "11010519491231002X", "6222 0212 3456 7890 123"
+
+
+@pytest.fixture
+async def desks_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
+    ) as bot:
+        assert bot.harness is not None
+        group(bot.harness)
+        yield bot.harness
+
+
+async def to_the_text(bot: Harness, resident: FakeUser) -> SentMessage:
+    """/help → 留言给工作人员 → 劳动 → the town; returns the text prompt."""
+    texts = bot.ui.tickets
+    help_message = await bot.ask(resident, "/help")
+    category = await bot.tap(resident, help_message, texts.leave_button)
+    town = await bot.tap(resident, category, "劳动")
+    return await bot.tap(resident, town, TOWN)
+
+
+async def test_card_numbers_are_hidden_before_anyone_sees_them(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_001)
+    await to_the_text(bot, resident)
+    api.send_text(resident, f"工资没到账，身份证{ID_CARD}，工资卡{BANK_CARD}")
+    hidden, _ask, skip = await api.wait_for_messages(resident.id, 3)
+    assert hidden.content == texts.numbers_hidden
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    masked = f"工资没到账，身份证{'*' * 18}，工资卡{'*' * len(BANK_CARD)}"
+    assert masked in summary.content and "电话：不留电话\n" in summary.content
+    mark = after(bot)
+    sent = await bot.tap(resident, summary, texts.send_button)
+    ticket = await desk_message(bot, mark)
+    assert masked in ticket.content and "1231" not in ticket.content
+    # 补充 too
+    await bot.tap(resident, sent, texts.more_button)
+    mark = after(bot)
+    api.send_text(resident, f"卡号是{BANK_CARD.replace(' ', '')}")
+    follow = await desk_message(bot, mark)
+    assert follow.content.endswith("卡号是" + "*" * 19)
+    [told] = await api.wait_for_messages(resident.id, after=mark)
+    assert told.content.startswith(texts.numbers_hidden)
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and stored.text == masked
+
+
+async def test_a_phone_number_in_the_text_is_not_called_no_phone(desks_bot: Harness) -> None:
+    """No number shared, but one written in the message: it goes as written (it may well be
+    the boss's, which staff need), and the summary says staff will see it."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_002)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板不接电话，他的号码是13812345678")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert f"电话：{texts.contact_in_text}" in summary.content
+    assert "13812345678" in summary.content
+
+
+async def test_a_message_too_short_is_asked_for_more(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_003)
+    await to_the_text(bot, resident)
+    too_short = await bot.ask(resident, "短")
+    assert too_short.content == texts.text_too_short.format(min=5)
+    api.send_text(resident, "老板欠薪 三个月")  # five characters and more (spaces aside)
+    _ask, _skip = await api.wait_for_messages(resident.id, 2)
+
+
+async def test_later_bubbles_are_added_to_the_message(desks_bot: Harness) -> None:
+    """Residents write in several bubbles: those sent while the phone number or the summary is
+    asked are added to the message, not refused and lost."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_004)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    added = await bot.ask(resident, "一共一万二千元")
+    assert added.content == texts.text_added
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert "老板拖欠工资三个月了\n一共一万二千元" in summary.content
+    api.send_text(resident, f"工资卡{BANK_CARD}")
+    hidden_added, again = await api.wait_for_messages(resident.id, 2)
+    assert hidden_added.content == f"{texts.numbers_hidden}\n{texts.text_added}"
+    assert again.content.endswith("一共一万二千元\n工资卡" + "*" * len(BANK_CARD))
+    full = await bot.ask(resident, "工" * 990)
+    assert full.content == texts.text_full.format(max=1000)
+    mark = after(bot)
+    await bot.tap(resident, summary, texts.send_button)  # the older summary sends it all
+    ticket = await desk_message(bot, mark)
+    assert "一万二千元\n工资卡****" in ticket.content and "工工" not in ticket.content
+
+
+async def test_a_typed_mobile_number_is_shared(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_005)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    await api.wait_for_messages(resident.id, 2)
+    wrong = await bot.ask(resident, "1391234567")  # ten digits
+    assert wrong.content == texts.phone_typed_bad
+    api.send_text(resident, "+86 139-1234-5678")
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert "电话：13912345678" in summary.content
+    assert "1391234567\n" not in summary.content  # the wrong one was not added to the text
+    mark = after(bot)
+    await bot.tap(resident, summary, texts.send_button)
+    assert "电话：13912345678" in (await desk_message(bot, mark)).content
+
+
+async def test_wrong_input_points_below(desks_bot: Harness) -> None:
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_006)
+    help_message = await bot.ask(resident, "/help")
+    await bot.tap(resident, help_message, texts.leave_button)
+    api.send_text(resident, "随便说点什么")  # a text where the field is to be chosen
+    wrong, again = await api.wait_for_messages(resident.id, 2)
+    assert wrong.content == texts.wrong_input and "下面" in wrong.content
+    assert again.content == texts.ask_category.replace("<b>", "").replace("</b>", "")
+
+
+async def test_the_summary_after_sending_says_what_is_possible(desks_bot: Harness) -> None:
+    """发送 again says it went; 取消 says it cannot be taken back, and how to add to it."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_007)
+    await to_the_text(bot, resident)
+    api.send_text(resident, "老板拖欠工资三个月了")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    await bot.tap(resident, summary, texts.send_button)
+    for label, said in (
+        (texts.send_button, texts.already_sent),
+        (texts.cancel_button, texts.cancel_after_sent),
+    ):
+        answer = await bot.press(resident, summary, summary.find_button(label)["callback_data"])
+        assert answer["text"] == said, label
