@@ -99,6 +99,7 @@ class VolunteerTexts(Texts):
     confirm_yes: str
     confirm_no: str
     kept: str
+    confirm_answered: str  # a question's button pressed after it was answered or lapsed
 
     join_ask_code: str
     join_welcome: str
