@@ -3,6 +3,7 @@
 
 from telegram import Update
 
+from content.ui_volunteers import VolunteerTexts
 from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
@@ -10,7 +11,7 @@ from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.profile import VolunteerButton
-from storage.volunteers import Erasure, erase_person, leave
+from storage.volunteers import Erasure, Holdings, erase_person, holdings, leave
 
 
 async def on_leave(update: Update, ctx: PufaContext) -> None:
@@ -20,11 +21,31 @@ async def on_leave(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_deleteme(update: Update, ctx: PufaContext) -> None:
-    if await require_private(update, ctx):
-        texts = ctx.services.ui.volunteers
-        await confirm.ask(
-            update, ctx, texts.deleteme_confirm, Kind.VOLUNTEER, VolunteerButton.DELETE
-        )
+    """Asks first, naming what the person has: a resident is not told of volunteer records,
+    and is warned when staff have a message of theirs still to answer."""
+    if not await require_private(update, ctx):
+        return
+    services = ctx.services
+    await services.question_log.flush()  # what they asked a moment ago counts
+    async with services.db.session() as session:
+        held = await holdings(session=session, telegram_id=user_id(update))
+    question = services.ui.volunteers.deleteme_confirm.format(
+        items="\n".join(_held_lines(services.ui.volunteers, held))
+    )
+    await confirm.ask(update, ctx, question, Kind.VOLUNTEER, VolunteerButton.DELETE)
+
+
+def _held_lines(texts: VolunteerTexts, held: Holdings) -> list[str]:
+    lines = [
+        texts.deleteme_questions.format(count=held.questions) if held.questions else "",
+        texts.deleteme_tickets.format(count=held.tickets) if held.tickets else "",
+        texts.deleteme_profile if held.has_profile else "",
+        texts.deleteme_reports.format(count=held.reports) if held.reports else "",
+        texts.deleteme_rest,
+    ]
+    if held.waiting_tickets:
+        lines.append(texts.deleteme_waiting.format(count=held.waiting_tickets))
+    return [line for line in lines if line]
 
 
 async def on_confirmed(update: Update, ctx: PufaContext) -> None:
@@ -50,7 +71,10 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
         await services.chats.end_all(person)
         async with services.db.session() as session:
             erased = await erase_person(session=session, telegram_id=person)
-        text = texts.deleted.format(questions=erased.questions, reports=erased.reports_anonymised)
+        text = texts.deleted.format(questions=erased.questions, tickets=erased.tickets)
+        if erased.had_profile or erased.reports_anonymised:
+            volunteer = texts.deleted_volunteer.format(reports=erased.reports_anonymised)
+            text = f"{text}\n{volunteer}"
     await refresh_menu(ctx.bot, services, person)
     await reply_html(update, text)
     if erased is not None:

@@ -1,7 +1,10 @@
 """Yes/no questions before an action (handlers.kit.confirm: /deleteme, /leave, /myreports'
 撤回, /promote and /demote) are answered once: the first answer takes the buttons off, and a
 later press — ✅ after ❌, a quick second ✅, a press after a restart or a day later — is told
-so and changes nothing. Typed text while a question waits is an ordinary question."""
+so and changes nothing. Typed text while a question waits is an ordinary question.
+
+/deleteme's question names what the person has (a resident hears nothing of volunteer records)
+and warns of a message to staff not answered yet; its result counts the messages to staff."""
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -13,6 +16,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
 from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
+from tests.e2e.ticket_steps import desks_library, leave_message
 from tests.e2e.volunteer_steps import answer, invite, press, register, report_to_card
 
 RESIDENT = 8_700_001
@@ -24,7 +28,9 @@ WAGES = "老板拖欠工资怎么办"
 async def server(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[RestartableBot]:
-    async with restartable_bot(tmp_path, library, index, user_rate_per_minute=10_000) as bot:
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
+    ) as bot:
         yield bot
 
 
@@ -130,3 +136,38 @@ async def test_withdraw_answered_once(server: RestartableBot) -> None:
     await bot.settle()
     assert [m.text for m in bot.sent_to(user.id)].count("报告 #1 已撤回。") == 1
     assert "（已撤回）" in (await bot.ask(user, "/myreports")).content
+
+
+async def test_deleteme_names_a_residents_questions_and_messages_and_warns_of_a_waiting_one(
+    server: RestartableBot,
+) -> None:
+    bot = harness(server)
+    texts, user = bot.ui.volunteers, bot.api.user(RESIDENT, "王五")
+    await bot.ask(user, WAGES)
+    await leave_message(bot, user, "公司拖欠我三个月工资，怎么办？")
+    question = await bot.ask(user, "/deleteme")
+    items = [
+        texts.deleteme_questions.format(count=1),
+        texts.deleteme_tickets.format(count=1),
+        texts.deleteme_rest,
+        texts.deleteme_waiting.format(count=1),
+    ]
+    assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
+    assert "志愿者" not in question.content and "活动报告" not in question.content
+    done = await answer(bot, user, question, texts.confirm_yes)
+    assert done.source_text == texts.deleted.format(questions=1, tickets=1)
+    nothing = await bot.ask(user, "/deleteme")  # nothing left but the general line
+    assert nothing.source_text == texts.deleteme_confirm.format(items=texts.deleteme_rest)
+
+
+async def test_deleteme_names_a_volunteers_profile_and_reports(server: RestartableBot) -> None:
+    bot = harness(server)
+    texts, user = bot.ui.volunteers, bot.api.user(VOLUNTEER, "张三")
+    await register(bot, user, await invite(bot, "城关镇"))
+    await press(bot, user, await report_to_card(bot, user), "提交", 2)
+    question = await bot.ask(user, "/deleteme")
+    items = [texts.deleteme_profile, texts.deleteme_reports.format(count=1), texts.deleteme_rest]
+    assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
+    done = await answer(bot, user, question, texts.confirm_yes)
+    volunteer = texts.deleted_volunteer.format(reports=1)
+    assert done.source_text == f"{texts.deleted.format(questions=0, tickets=0)}\n{volunteer}"
