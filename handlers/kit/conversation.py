@@ -388,11 +388,15 @@ async def leave_open(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_cancel(update: Update, ctx: PufaContext) -> None:
-    """/cancel ends the newest open chat, whichever it is."""
+    """/cancel ends the newest open chat, whichever it is; with none, what a feature has
+    running for the person (`Services.hooks.cancel`)."""
     if update.effective_user is None:
         return
     chats = await ctx.services.chats.open(update.effective_user.id)
     if not chats:
+        for cancel in ctx.services.hooks.cancel:
+            if await cancel(update, ctx):
+                return
         await reply_html(update, ctx.services.ui.volunteers.nothing_to_cancel)
         return
     await chats[0].end()
