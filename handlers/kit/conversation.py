@@ -171,6 +171,7 @@ class Conversations:
 
     def add(self, flow: Flow) -> None:
         assert flow.name not in self._flows and len(flow.name) <= 16, flow.name
+        assert flow.name[:1].isalpha(), flow.name  # "?…" rows are kit.confirm's questions
         assert flow.kind is None or self.flow_of(flow.kind) is None, flow.kind
         self._flows[flow.name] = flow
 

@@ -324,6 +324,23 @@ async def test_start_ends_the_chat_by_its_name_and_the_next_message_is_a_questio
     assert (await bot.ask(user, "/start")).source_text == welcome.source_text  # nothing to end
 
 
+async def test_an_invite_link_opens_registration_beside_an_open_chat(
+    server: RestartableBot,
+) -> None:
+    """`/start join_<code>` opens a chat of its own: it is not a fresh start that ends others."""
+    bot = server.harness
+    assert bot is not None
+    user = bot.api.user(USER, "李四")
+    await open_check(bot, user)
+    code = await invite(bot)
+    bot.api.send_command(user, f"/start join_{code}")
+    [ask_name] = await bot.api.wait_for_messages(user.id)
+    assert "姓名" in ask_name.content
+    [ask_town] = await say(bot, user, "李四")  # the registration takes it
+    assert "乡镇" in ask_town.content
+    assert sorted(await rows(bot, user)) == ["precheck", "register"]
+
+
 @BY_FLOW
 async def test_help_names_the_open_chat_and_ask_a_question_ends_it(
     server: RestartableBot, case: Case
