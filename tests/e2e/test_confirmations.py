@@ -17,7 +17,7 @@ from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
 from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
 from tests.e2e.ticket_steps import desks_library, leave_message
-from tests.e2e.volunteer_steps import answer, invite, press, register, report_to_card
+from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card
 
 RESIDENT = 8_700_001
 VOLUNTEER = 8_700_002
@@ -51,7 +51,9 @@ async def late_press(bot: Harness, user: FakeUser, question: SentMessage, label:
 async def deleted_line(bot: Harness, user: FakeUser) -> str:
     """/deleteme → ✅: the result line."""
     question = await bot.ask(user, "/deleteme")
-    return (await answer(bot, user, question, bot.ui.volunteers.confirm_yes)).source_text or ""
+    return (
+        await answer_question(bot, user, question, bot.ui.volunteers.confirm_yes)
+    ).source_text or ""
 
 
 async def test_deleteme_answered_no_then_yes_erases_nothing(server: RestartableBot) -> None:
@@ -59,7 +61,7 @@ async def test_deleteme_answered_no_then_yes_erases_nothing(server: RestartableB
     user = bot.api.user(RESIDENT, "王五")
     await bot.ask(user, WAGES)
     question = await bot.ask(user, "/deleteme")
-    kept = await answer(bot, user, question, bot.ui.volunteers.confirm_no)
+    kept = await answer_question(bot, user, question, bot.ui.volunteers.confirm_no)
     assert kept.source_text == bot.ui.volunteers.kept
     await late_press(bot, user, question, bot.ui.volunteers.confirm_yes)
     await late_press(bot, user, question, bot.ui.volunteers.confirm_no)
@@ -87,11 +89,11 @@ async def test_an_answer_survives_a_restart_and_so_does_a_question(
     user = bot.api.user(RESIDENT, "王五")
     await bot.ask(user, WAGES)
     answered = await bot.ask(user, "/deleteme")
-    await answer(bot, user, answered, bot.ui.volunteers.confirm_no)
+    await answer_question(bot, user, answered, bot.ui.volunteers.confirm_no)
     waiting = await bot.ask(user, "/deleteme")
     bot = await server.restart()
     await late_press(bot, user, answered, bot.ui.volunteers.confirm_yes)
-    done = await answer(bot, user, waiting, bot.ui.volunteers.confirm_yes)
+    done = await answer_question(bot, user, waiting, bot.ui.volunteers.confirm_yes)
     assert "1 条提问记录" in (done.source_text or "")
 
 
@@ -113,7 +115,7 @@ async def test_typed_text_while_a_question_waits_is_a_question(server: Restartab
     question = await bot.ask(user, "/deleteme")
     assert (await bot.ask(user, WAGES)).content == (await bot.ask(bystander, WAGES)).content
     assert (await bot.ask(user, "/cancel")).source_text == bot.ui.volunteers.nothing_to_cancel
-    await answer(bot, user, question, bot.ui.volunteers.confirm_no)  # still open
+    await answer_question(bot, user, question, bot.ui.volunteers.confirm_no)  # still open
 
 
 async def test_withdraw_answered_once(server: RestartableBot) -> None:
@@ -124,7 +126,7 @@ async def test_withdraw_answered_once(server: RestartableBot) -> None:
     await press(bot, user, card, "提交", 2)
     mine = await bot.ask(user, "/myreports")
     [question] = await press(bot, user, mine, "撤回 #1")
-    kept = await answer(bot, user, question, bot.ui.volunteers.confirm_no)
+    kept = await answer_question(bot, user, question, bot.ui.volunteers.confirm_no)
     assert kept.source_text == bot.ui.volunteers.kept
     await late_press(bot, user, question, bot.ui.volunteers.confirm_yes)
     assert "（已撤回）" not in (await bot.ask(user, "/myreports")).content
@@ -154,7 +156,7 @@ async def test_deleteme_names_a_residents_questions_and_messages_and_warns_of_a_
     ]
     assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
     assert "志愿者" not in question.content and "活动报告" not in question.content
-    done = await answer(bot, user, question, texts.confirm_yes)
+    done = await answer_question(bot, user, question, texts.confirm_yes)
     assert done.source_text == texts.deleted.format(questions=1, tickets=1)
     nothing = await bot.ask(user, "/deleteme")  # nothing left but the general line
     assert nothing.source_text == texts.deleteme_confirm.format(items=texts.deleteme_rest)
@@ -168,6 +170,6 @@ async def test_deleteme_names_a_volunteers_profile_and_reports(server: Restartab
     question = await bot.ask(user, "/deleteme")
     items = [texts.deleteme_profile, texts.deleteme_reports.format(count=1), texts.deleteme_rest]
     assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
-    done = await answer(bot, user, question, texts.confirm_yes)
+    done = await answer_question(bot, user, question, texts.confirm_yes)
     volunteer = texts.deleted_volunteer.format(reports=1)
     assert done.source_text == f"{texts.deleted.format(questions=0, tickets=0)}\n{volunteer}"

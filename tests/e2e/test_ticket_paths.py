@@ -26,7 +26,7 @@ from tests.e2e.ticket_steps import (
     leave_message,
     run_sla_check,
 )
-from tests.e2e.volunteer_steps import answer as answer_question
+from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
 
 

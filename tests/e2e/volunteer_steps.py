@@ -32,7 +32,9 @@ async def press(
     return await bot.api.wait_for_messages(user.id, count)
 
 
-async def answer(bot: Harness, user: FakeUser, question: SentMessage, label: str) -> SentMessage:
+async def answer_question(
+    bot: Harness, user: FakeUser, question: SentMessage, label: str
+) -> SentMessage:
     """Presses ✅ 确定 or ❌ 不了 under a yes/no question: its buttons go, then the reply."""
     dropped, reply = await press(bot, user, question, label, 2)
     assert (dropped.action, dropped.message_id) == ("edit", question.message_id), dropped
