@@ -37,6 +37,8 @@ class BotCommands(Texts):
     cases: str
     qr: str
     certificate: str
+    cancel: str
+    deleteme: str
 
 
 class UiTexts(Texts):

@@ -24,6 +24,8 @@ class QuizTexts(Texts):
     practice_done: Annotated[str, Fields("score", "total")]
     contest_done: Annotated[str, Fields("close", "score", "seconds", "title", "total")]
     already_answered: str
+    ended: str  # a question of a practice quiz that has ended (/cancel, a new /quiz)
+    cancelled_practice: str
     not_yours: str
     no_questions: str
     contest_closed: str

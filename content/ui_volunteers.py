@@ -99,6 +99,7 @@ class VolunteerTexts(Texts):
     confirm_yes: str
     confirm_no: str
     kept: str
+    confirm_answered: str  # a question's button pressed after it was answered or lapsed
 
     join_ask_code: str
     join_welcome: str
@@ -118,8 +119,15 @@ class VolunteerTexts(Texts):
     profile_updated: str
     leave_confirm: str
     left: str
-    deleteme_confirm: str
-    deleted: Annotated[str, Fields("questions", "reports")]
+    deleteme_confirm: Annotated[str, Fields("items")]
+    deleteme_questions: Annotated[str, Fields("count")]
+    deleteme_tickets: Annotated[str, Fields("count")]
+    deleteme_profile: str
+    deleteme_reports: Annotated[str, Fields("count")]
+    deleteme_rest: str
+    deleteme_waiting: Annotated[str, Fields("count")]
+    deleted: Annotated[str, Fields("questions", "tickets")]
+    deleted_volunteer: Annotated[str, Fields("reports")]
 
     report_intro: str
     report_ask_type: str

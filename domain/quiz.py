@@ -92,6 +92,7 @@ class Refusal(StrEnum):
     STALE = "stale"  # forged, or an attempt that is gone
     NOT_YOURS = "not_yours"
     ALREADY = "already"  # a question already answered (a replay, a second press)
+    ENDED = "ended"  # a practice quiz ended before this question was answered (/cancel, /quiz)
     CLOSED = "closed"  # the contest has closed
     PICK_FIRST = "pick_first"  # 提交 with nothing ticked
 
@@ -132,6 +133,8 @@ def judge(
     if press.telegram_id != user_id:
         return Refusal.NOT_YOURS
     question = question_at(bank, press.question_ids, position)
+    if press.finished and press.position == position:
+        return Refusal.ENDED
     if press.finished or press.position != position or question is None:
         return Refusal.ALREADY
     if press.closes_at is not None and now >= press.closes_at:

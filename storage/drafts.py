@@ -2,7 +2,8 @@
 
 A row is the whole state of the chat: its step, its answers so far, and the token its buttons
 carry, so whatever process reads it (after a restart, or a standby taking over) continues
-exactly where the person was.
+exactly where the person was. A yes/no question waiting for its answer
+(handlers.kit.confirm) is a row too: its token, under a name no flow has.
 """
 
 import json
@@ -56,15 +57,32 @@ async def save_draft(
 
 
 async def delete_draft(
-    *, session: AsyncSession, flow: str, telegram_id: int, token: str | None = None
+    *,
+    session: AsyncSession,
+    flow: str,
+    telegram_id: int,
+    token: str | None = None,
+    since: datetime | None = None,
 ) -> bool:
-    """Deletes the draft (only if it still carries `token`, when given); True if it did."""
+    """Deletes the draft (only if it still carries `token`, and was touched at or after
+    `since`, when given); True if it did."""
     query = delete(ConversationDraft).where(
         col(ConversationDraft.flow) == flow, col(ConversationDraft.telegram_id) == telegram_id
     )
     if token is not None:
         query = query.where(col(ConversationDraft.token) == token)
+    if since is not None:
+        query = query.where(col(ConversationDraft.updated_at) >= since)
     return bool((await session.exec(query)).rowcount)
+
+
+async def delete_drafts_before(*, session: AsyncSession, prefix: str, before: datetime) -> int:
+    """Deletes everyone's rows whose name starts with `prefix` touched before `before`."""
+    query = delete(ConversationDraft).where(
+        col(ConversationDraft.flow).startswith(prefix, autoescape=True),
+        col(ConversationDraft.updated_at) < before,
+    )
+    return int((await session.exec(query)).rowcount or 0)
 
 
 async def delete_drafts_of(

@@ -139,14 +139,8 @@ async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizA
     unfinished practice (its buttons then answer "already over"); a contest allows one attempt
     a person: None if they made theirs."""
     if attempt.contest_id is None:
-        await session.exec(
-            update(QuizAttempt)
-            .where(
-                col(QuizAttempt.telegram_id) == attempt.telegram_id,
-                col(QuizAttempt.contest_id).is_(None),
-                col(QuizAttempt.finished_at).is_(None),
-            )
-            .values(finished_at=attempt.started_at)
+        await end_practice(
+            session=session, telegram_id=attempt.telegram_id, now=attempt.started_at
         )
     insert_into = conflict_insert(session)
     statement = (
@@ -157,6 +151,21 @@ async def start_attempt(*, session: AsyncSession, attempt: QuizAttempt) -> QuizA
     )
     attempt.id = (await session.exec(statement)).scalar_one_or_none()
     return attempt if attempt.id is not None else None
+
+
+async def end_practice(*, session: AsyncSession, telegram_id: int, now: datetime) -> bool:
+    """Ends the person's unfinished practice quiz (its buttons then answer "over"); True if
+    there was one."""
+    result = await session.exec(
+        update(QuizAttempt)
+        .where(
+            col(QuizAttempt.telegram_id) == telegram_id,
+            col(QuizAttempt.contest_id).is_(None),
+            col(QuizAttempt.finished_at).is_(None),
+        )
+        .values(finished_at=now)
+    )
+    return rowcount(result) > 0
 
 
 async def attempt_of(

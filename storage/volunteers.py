@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, CursorResult, String, cast, func, literal, or_, update
-from sqlmodel import col, delete, select
+from sqlmodel import SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.attribution import forget_person
@@ -29,11 +29,12 @@ from storage.models import (
     Recipient,
     Role,
     Subscription,
+    Ticket,
     Volunteer,
     Vote,
 )
 from storage.quiz import erase_attempts
-from storage.tickets import erase_tickets_of
+from storage.tickets import erase_tickets_of, waiting_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
 CODE_LENGTH = 10
@@ -182,8 +183,34 @@ async def leave(*, session: AsyncSession, telegram_id: int, now: datetime) -> bo
 
 
 @dataclass(frozen=True)
+class Holdings:
+    """What /deleteme would erase, as the person knows it."""
+
+    questions: int
+    tickets: int  # messages to duty staff
+    waiting_tickets: int  # of them, not answered yet
+    has_profile: bool
+    reports: int
+
+
+async def holdings(*, session: AsyncSession, telegram_id: int) -> Holdings:
+    async def count(model: type[SQLModel], where: ColumnElement[bool]) -> int:
+        found = await session.exec(select(func.count()).select_from(model).where(where))
+        return int(found.one())
+
+    return Holdings(
+        questions=await count(QuestionLog, col(QuestionLog.telegram_id) == telegram_id),
+        tickets=await count(Ticket, col(Ticket.resident_id) == telegram_id),
+        waiting_tickets=await waiting_of(session=session, resident_id=telegram_id),
+        has_profile=await session.get(Volunteer, telegram_id) is not None,
+        reports=await count(ActivityReport, col(ActivityReport.volunteer_id) == telegram_id),
+    )
+
+
+@dataclass(frozen=True)
 class Erasure:
     questions: int
+    tickets: int
     reports_anonymised: int
     had_profile: bool
 
@@ -245,7 +272,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(CampaignDates).where(col(CampaignDates.set_by) == telegram_id).values(set_by=None)
     )
     await erase_attempts(session=session, telegram_id=telegram_id)
-    await erase_tickets_of(session=session, telegram_id=telegram_id)
+    tickets = await erase_tickets_of(session=session, telegram_id=telegram_id)
     await close_sessions_of(session=session, telegram_id=telegram_id)
     await session.exec(
         delete(DashboardLogin).where(col(DashboardLogin.telegram_id) == telegram_id)
@@ -254,7 +281,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
-    return Erasure(questions, reports, had_profile)
+    return Erasure(questions, tickets, reports, had_profile)
 
 
 async def _forget_in_broadcasts(session: AsyncSession, telegram_id: int) -> None:

@@ -5,10 +5,11 @@ coordinator chats (a broadcast draft, an edit) end at once."""
 import html
 from enum import StrEnum
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from handlers.coordinators.common import audit, coordinator_here
-from handlers.kit.callbacks import Kind, make, parse
+from handlers.kit import confirm
+from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.role_change import announce_role, change_role
@@ -19,7 +20,7 @@ MAX_TELEGRAM_ID = 2**63 - 1
 
 
 class RoleButton(StrEnum):
-    """k:<action>:<telegram id>:<yes|no>"""
+    """k:<action>:<token>:<y|n>:<telegram id>, the question's buttons (handlers.kit.confirm)"""
 
     PROMOTE = "promote"
     DEMOTE = "demote"
@@ -46,48 +47,35 @@ async def on_role_command(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, texts.already_coordinator if promote else texts.not_a_coordinator)
         return
     question = texts.promote_confirm if promote else texts.demote_confirm
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                _role_button(texts.confirm_yes, action, target, "yes"),
-                _role_button(texts.confirm_no, action, target, "no"),
-            ]
-        ]
-    )
     name = html.escape(person.name or str(target))
-    await reply_html(update, question.format(name=name, id=target), keyboard)
-
-
-def _role_button(label: str, action: RoleButton, target: int, answer: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        label, callback_data=make(Kind.COORDINATOR, action, target, answer)
+    await confirm.ask(
+        update, ctx, question.format(name=name, id=target), Kind.COORDINATOR, action, target
     )
 
 
-def _target(args: tuple[str, ...]) -> tuple[int, bool] | None:
-    """(telegram id, confirmed) from the button's arguments, or None if forged."""
-    if len(args) != 2 or args[1] not in {"yes", "no"}:
+def _target(args: tuple[str, ...]) -> int | None:
+    """The telegram id a question's button carries after its answer, or None if forged."""
+    if len(args) != 3:
         return None
-    target = args[0]
+    target = args[2]
     if not (target.isascii() and target.isdigit()) or int(target) > MAX_TELEGRAM_ID:
         return None
-    return int(target), args[1] == "yes"
+    return int(target)
 
 
 async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
+    """✅ or ❌ under the question: the first answer counts."""
     parsed = parse(update.callback_query.data if update.callback_query else None)
     chosen = parsed.action(RoleButton) if parsed else None
     if not await require_coordinator(update, ctx, chosen[0] if chosen else "role"):
         return
-    pressed = _target(chosen[1]) if chosen else None
-    if chosen is None or pressed is None:
+    target = _target(chosen[1]) if chosen else None
+    if chosen is None or target is None:
         await acknowledge(update, ctx.services.ui.stale_button, alert=True)
         return
-    texts, (target, confirmed) = ctx.services.ui.volunteers, pressed
-    await acknowledge(update)
-    if not confirmed:
-        await reply_html(update, texts.kept)
+    if await confirm.answer(update, ctx, chosen[0], chosen[1]) is None:
         return
+    texts = ctx.services.ui.volunteers
     promote = chosen[0] is RoleButton.PROMOTE
     if not promote and target in ctx.services.admin_ids:
         await reply_html(update, texts.demote_admin)

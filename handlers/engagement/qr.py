@@ -14,6 +14,7 @@ from content.report_input import InputError, normalise, parse_event_date
 from documents.qr import qr_png
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import leave_open
 from handlers.kit.events import EventAction
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, role_of
@@ -161,7 +162,9 @@ async def _schedule_rating(ctx: PufaContext, event: QrEvent) -> None:
 
 
 async def on_event_link(update: Update, ctx: PufaContext) -> None:
-    """`/start ev_<code>`: the first code that brought this resident is remembered."""
+    """`/start ev_<code>`: the first code that brought this resident is remembered; like any
+    /start, unfinished chats end."""
+    await leave_open(update, ctx)
     services, texts = ctx.services, ctx.services.ui.engagement
     match = EVENT_LINK.match(ctx.args[0] if ctx.args else "")
     resident = user_id(update)

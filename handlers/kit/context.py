@@ -78,6 +78,9 @@ class Hooks:
     person_erased: list[Callable[[PufaContext, Erasure], Awaitable[None]]] = field(
         default_factory=list
     )
+    # /cancel with no guided chat open: a feature ends what the person has running (a
+    # practice quiz) and says so (True), or passes (False).
+    cancel: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(default_factory=list)
 
 
 @dataclass

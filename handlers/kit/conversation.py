@@ -15,6 +15,8 @@ restart, or with another process serving the bot, the chat goes on exactly where
 - typed text and other messages in a private chat go to the person's most recently touched
   draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
 - commands are left to the command handlers, except /cancel, which ends the newest draft;
+  /start and the menu's 💬 问个问题 end them all (`leave_open`), saying which by name
+  (`title`), so what the person types next is a question;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
@@ -24,6 +26,7 @@ restart, or with another process serving the bot, the chat goes on exactly where
 
 from __future__ import annotations
 
+import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -37,11 +40,12 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
 
+from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.roles import require_role
+from handlers.kit.roles import in_private, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
 from storage.models import Clock, Role
@@ -167,6 +171,7 @@ class Conversations:
 
     def add(self, flow: Flow) -> None:
         assert flow.name not in self._flows and len(flow.name) <= 16, flow.name
+        assert flow.name[:1].isalpha(), flow.name  # "?…" rows are kit.confirm's questions
         assert flow.kind is None or self.flow_of(flow.kind) is None, flow.kind
         self._flows[flow.name] = flow
 
@@ -359,12 +364,40 @@ async def picked(
     return options[index]
 
 
+def title(flow: Flow, ui: UiTexts) -> str:
+    """The chat's name as people know it (`chat.flow_names` in ui.zh.yaml)."""
+    return ui.chat.flow_names[flow.name]
+
+
+async def leave_open(update: Update, ctx: PufaContext) -> None:
+    """Ends the person's open chats and says which in one line: /start and 💬 问个问题 start
+    afresh. Without the database there is nothing to end that could be read."""
+    user = update.effective_user
+    if user is None or not in_private(update):
+        return
+    try:
+        chats = [chat for chat in await ctx.services.chats.open(user.id) if await chat.end()]
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        log.warning("database unreachable: open guided chats are left as they are")
+        return
+    if chats:
+        ui = ctx.services.ui
+        names = "、".join(f"“{html.escape(title(chat.flow, ui))}”" for chat in chats)
+        await reply_html(update, ui.chat.left_chats.format(names=names))
+
+
 async def on_cancel(update: Update, ctx: PufaContext) -> None:
-    """/cancel ends the newest open chat, whichever it is."""
+    """/cancel ends the newest open chat, whichever it is; with none, what a feature has
+    running for the person (`Services.hooks.cancel`)."""
     if update.effective_user is None:
         return
     chats = await ctx.services.chats.open(update.effective_user.id)
     if not chats:
+        for cancel in ctx.services.hooks.cancel:
+            if await cancel(update, ctx):
+                return
         await reply_html(update, ctx.services.ui.volunteers.nothing_to_cancel)
         return
     await chats[0].end()

@@ -14,6 +14,8 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
+# Every menu ends with these: leaving what one is doing, one's data, help.
+LAST = ("cancel", "deleteme", "help")
 RESIDENT = (
     "start",
     "topics",
@@ -23,7 +25,7 @@ RESIDENT = (
     "subscribe",
     "cases",
     "quiz",
-    "help",
+    *LAST,
 )
 VOLUNTEER = (
     "start",
@@ -40,10 +42,10 @@ VOLUNTEER = (
     "cases",
     "quiz",
     "contest",
-    "help",
+    *LAST,
 )
 COORDINATOR = (
-    *VOLUNTEER[:-1],
+    *VOLUNTEER[: -len(LAST)],
     "invite",
     "stats",
     "export",
@@ -51,7 +53,7 @@ COORDINATOR = (
     "scheduled",
     "campaigns",
     "dashboard",
-    "help",
+    *LAST,
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}
 

@@ -47,6 +47,7 @@ async def _announce(ctx: PufaContext) -> None:
 
 def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(creation.contest_chat())
+    services.hooks.cancel.append(solo.on_cancel)
     app.add_handlers(
         [
             CommandHandler("quiz", solo.on_quiz),

@@ -167,11 +167,25 @@ async def on_answer(
         await _answered(update, ctx, state, position, verdict, done)
 
 
+async def on_cancel(update: Update, ctx: PufaContext) -> bool:
+    """/cancel with no guided chat open ends the person's practice quiz, if one is running
+    (a contest's attempt is theirs to finish: it is timed and taken once)."""
+    services, user = ctx.services, update.effective_user
+    if user is None:
+        return False
+    async with services.db.session() as session:
+        ended = await repo.end_practice(session=session, telegram_id=user.id, now=services.now())
+    if ended:
+        await reply_html(update, services.ui.quiz.cancelled_practice)
+    return ended
+
+
 def _refusal(ui: UiTexts, refusal: Refusal) -> str:
     return {
         Refusal.STALE: ui.stale_button,
         Refusal.NOT_YOURS: ui.quiz.not_yours,
         Refusal.ALREADY: ui.quiz.already_answered,
+        Refusal.ENDED: ui.quiz.ended,
         Refusal.CLOSED: ui.quiz.contest_closed,
         Refusal.PICK_FIRST: ui.quiz.pick_first,
     }[refusal]

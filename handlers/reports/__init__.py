@@ -88,11 +88,7 @@ def register(app: PufaApplication, services: Services) -> None:
             ),
             CallbackQueryHandler(
                 myreports.on_withdraw_answer,
-                pattern=pattern(Kind.MYREPORTS, MyReportsButton.WITHDRAW_YES),
-            ),
-            CallbackQueryHandler(
-                myreports.on_withdraw_answer,
-                pattern=pattern(Kind.MYREPORTS, MyReportsButton.WITHDRAW_NO),
+                pattern=pattern(Kind.MYREPORTS, MyReportsButton.WITHDRAW_ANSWER),
             ),
         ]
     )

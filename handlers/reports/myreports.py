@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from content.ui_volunteers import VolunteerTexts
 from domain.reach import volunteer_reach_html
 from domain.reports import record_page
+from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.events import report_qr_button
@@ -22,12 +23,12 @@ from storage.reports import Change, StoredReport, Totals, get_report, withdraw_r
 
 
 class MyReportsButton(StrEnum):
-    """mr:<action>:<report id>"""
+    """mr:<action>:<report id>; the question's buttons (handlers.kit.confirm):
+    mr:withdraw_answer:<token>:<y|n>:<report id>"""
 
     EDIT = "edit"
     WITHDRAW = "withdraw"
-    WITHDRAW_YES = "withdraw_yes"
-    WITHDRAW_NO = "withdraw_no"
+    WITHDRAW_ANSWER = "withdraw_answer"
 
 
 def _button(label: str, action: MyReportsButton, report_id: int) -> InlineKeyboardButton:
@@ -126,27 +127,23 @@ async def on_withdraw(update: Update, ctx: PufaContext) -> None:
         return
     texts = ctx.services.ui.volunteers
     await acknowledge(update)
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                _button(texts.confirm_yes, MyReportsButton.WITHDRAW_YES, report.id),
-                _button(texts.confirm_no, MyReportsButton.WITHDRAW_NO, report.id),
-            ]
-        ]
+    question = texts.withdraw_confirm.format(id=report.id)
+    await confirm.ask(
+        update, ctx, question, Kind.MYREPORTS, MyReportsButton.WITHDRAW_ANSWER, report.id
     )
-    await reply_html(update, texts.withdraw_confirm.format(id=report.id), keyboard)
 
 
 async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
+    """✅ or ❌ under the question: the first answer counts."""
     texts, services = ctx.services.ui.volunteers, ctx.services
-    pressed = _pressed(update)
-    if pressed is None:
+    parsed = parse(update.callback_query.data if update.callback_query else None)
+    chosen = parsed.action(MyReportsButton) if parsed else None
+    args = chosen[1] if chosen else ()
+    report_id = number(args[2]) if len(args) == 3 else None
+    if chosen is None or report_id is None:
         await acknowledge(update, services.ui.stale_button, alert=True)
         return
-    action, report_id = pressed
-    if action is MyReportsButton.WITHDRAW_NO:
-        await acknowledge(update)
-        await reply_html(update, texts.kept)
+    if await confirm.answer(update, ctx, chosen[0], args) is None:
         return
     async with services.db.session() as session:
         change = await withdraw_report(
@@ -157,8 +154,7 @@ async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
             now=services.now(),
         )
     if change is Change.NOT_FOUND:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await reply_html(update, services.ui.stale_button)
         return
-    await acknowledge(update)
     answer = texts.withdrawn if change in {Change.OK, Change.WITHDRAWN} else texts.report_locked
     await reply_html(update, answer.format(id=report_id))

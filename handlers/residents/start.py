@@ -8,6 +8,7 @@ from telegram import Update
 from domain.answers import card_html
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import leave_open, title
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private, role_of
@@ -20,6 +21,9 @@ CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 
 
 async def on_start(update: Update, ctx: PufaContext) -> None:
+    """The menu, a card or the legal-aid menu of a link: afresh, ending unfinished chats (a
+    link that opens a chat of its own, `join_`, is another handler's)."""
+    await leave_open(update, ctx)
     payload = ctx.args[0] if ctx.args else ""
     library = ctx.services.library
     if match := CARD_LINK.match(payload):
@@ -40,13 +44,19 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_help(update: Update, ctx: PufaContext) -> None:
-    """What the bot does and the commands of the person's role (a group sees a resident's)."""
+    """What the bot does and the commands of the person's role (a group sees a resident's),
+    and in a private chat the guided chat they have open, if any."""
     ui = ctx.services.ui
     user = update.effective_user
-    role = await role_of(ctx.services, user.id) if user and in_private(update) else Role.RESIDENT
+    private = user is not None and in_private(update)
+    role = await role_of(ctx.services, user.id) if user and private else Role.RESIDENT
     text = ui.help.format(
         bot_username=html.escape(ctx.bot.username), commands=help_commands(role, ui)
     )
+    chats = await ctx.services.chats.open(user.id) if user and private else []
+    if chats:
+        name = html.escape(title(chats[0].flow, ui))
+        text += "\n\n" + ui.chat.help_open_chat.format(name=name)
     await reply_html(update, text, main_menu(ui, leave_message=True))
 
 
@@ -61,6 +71,7 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     match chosen[0]:
         case MenuItem.ASK:
+            await leave_open(update, ctx)
             await reply_html(update, ui.ask_prompt)
         case MenuItem.AID:
             await send_aid_menu(update, ctx)

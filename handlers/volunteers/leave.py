@@ -1,63 +1,80 @@
 """/leave (stop volunteering, reports kept) and /deleteme (erase the person, for anyone,
 个人信息保护法), each behind a yes/no confirmation."""
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from content.ui_volunteers import VolunteerTexts
-from handlers.kit.callbacks import parse
+from handlers.kit import confirm
+from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
-from handlers.volunteers.profile import VolunteerButton, button
-from storage.volunteers import Erasure, erase_person, leave
-
-
-def _confirm(texts: VolunteerTexts, action: VolunteerButton) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(texts.confirm_yes, action, "yes"), button(texts.confirm_no, action, "no")]]
-    )
+from handlers.volunteers.profile import VolunteerButton
+from storage.volunteers import Erasure, Holdings, erase_person, holdings, leave
 
 
 async def on_leave(update: Update, ctx: PufaContext) -> None:
     if await require_private(update, ctx) and await require_volunteer(update, ctx):
         texts = ctx.services.ui.volunteers
-        await reply_html(update, texts.leave_confirm, _confirm(texts, VolunteerButton.LEAVE))
+        await confirm.ask(update, ctx, texts.leave_confirm, Kind.VOLUNTEER, VolunteerButton.LEAVE)
 
 
 async def on_deleteme(update: Update, ctx: PufaContext) -> None:
-    if await require_private(update, ctx):
-        texts = ctx.services.ui.volunteers
-        await reply_html(update, texts.deleteme_confirm, _confirm(texts, VolunteerButton.DELETE))
+    """Asks first, naming what the person has: a resident is not told of volunteer records,
+    and is warned when staff have a message of theirs still to answer."""
+    if not await require_private(update, ctx):
+        return
+    services = ctx.services
+    await services.question_log.flush()  # what they asked a moment ago counts
+    async with services.db.session() as session:
+        held = await holdings(session=session, telegram_id=user_id(update))
+    question = services.ui.volunteers.deleteme_confirm.format(
+        items="\n".join(_held_lines(services.ui.volunteers, held))
+    )
+    await confirm.ask(update, ctx, question, Kind.VOLUNTEER, VolunteerButton.DELETE)
+
+
+def _held_lines(texts: VolunteerTexts, held: Holdings) -> list[str]:
+    lines = [
+        texts.deleteme_questions.format(count=held.questions) if held.questions else "",
+        texts.deleteme_tickets.format(count=held.tickets) if held.tickets else "",
+        texts.deleteme_profile if held.has_profile else "",
+        texts.deleteme_reports.format(count=held.reports) if held.reports else "",
+        texts.deleteme_rest,
+    ]
+    if held.waiting_tickets:
+        lines.append(texts.deleteme_waiting.format(count=held.waiting_tickets))
+    return [line for line in lines if line]
 
 
 async def on_confirmed(update: Update, ctx: PufaContext) -> None:
+    """✅ or ❌ under /leave's or /deleteme's question: the first answer counts."""
     parsed = parse(update.callback_query.data if update.callback_query else None)
     chosen = parsed.action(VolunteerButton) if parsed else None
     texts = ctx.services.ui.volunteers
-    await acknowledge(update)
-    if chosen is None or chosen[1] != ("yes",):
-        await reply_html(update, texts.kept)
+    if chosen is None or chosen[0] is VolunteerButton.FIELD:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    if await confirm.answer(update, ctx, chosen[0], chosen[1]) is None:
         return
     person, services = user_id(update), ctx.services
     erased: Erasure | None = None
-    match chosen[0]:
-        case VolunteerButton.LEAVE:
-            async with services.db.session() as session:
-                done = await leave(session=session, telegram_id=person, now=services.now())
-            text = texts.left if done else texts.not_volunteer
-        case VolunteerButton.DELETE:
-            # What waits to be written about them is written first, so it is erased too.
-            await services.question_log.flush()
-            await services.people_seen.flush()
-            await services.chats.end_all(person)
-            async with services.db.session() as session:
-                erased = await erase_person(session=session, telegram_id=person)
-            text = texts.deleted.format(
-                questions=erased.questions, reports=erased.reports_anonymised
-            )
-        case VolunteerButton.FIELD:  # answered by profile.on_profile_field
-            return
+    if chosen[0] is VolunteerButton.LEAVE:
+        async with services.db.session() as session:
+            done = await leave(session=session, telegram_id=person, now=services.now())
+        text = texts.left if done else texts.not_volunteer
+    else:
+        # What waits to be written about them is written first, so it is erased too.
+        await services.question_log.flush()
+        await services.people_seen.flush()
+        await services.chats.end_all(person)
+        async with services.db.session() as session:
+            erased = await erase_person(session=session, telegram_id=person)
+        text = texts.deleted.format(questions=erased.questions, tickets=erased.tickets)
+        if erased.had_profile or erased.reports_anonymised:
+            volunteer = texts.deleted_volunteer.format(reports=erased.reports_anonymised)
+            text = f"{text}\n{volunteer}"
     await refresh_menu(ctx.bot, services, person)
     await reply_html(update, text)
     if erased is not None:

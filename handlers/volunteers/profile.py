@@ -22,8 +22,8 @@ from storage.volunteers import get_volunteer, update_profile
 
 class VolunteerButton(StrEnum):
     FIELD = "field"  # v:field:<profile field>: correct it
-    LEAVE = "leave"  # v:leave:<yes|no>
-    DELETE = "delete"  # v:delete:<yes|no>
+    LEAVE = "leave"  # v:leave:<token>:<y|n>, /leave's question (handlers.kit.confirm)
+    DELETE = "delete"  # v:delete:<token>:<y|n>, /deleteme's question
 
 
 def button(label: str, action: VolunteerButton, *args: str) -> InlineKeyboardButton:

@@ -20,6 +20,7 @@ from tests.broadcasting import add_subscribers
 from tests.browser import launch_chromium, needs_chromium
 from tests.dashboard.conftest import EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.volunteer_steps import answer_question
 
 pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
@@ -192,11 +193,11 @@ async def test_refusals(board: Board, browser: Browser) -> None:
     await harness.services.people_seen.flush()
     admin = harness.api.user(ADMIN_ID)
     question = await harness.ask(admin, f"/promote {PROMOTED}")
-    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     await harness.api.wait_for_messages(PROMOTED, count=2)
     third = await new_page(browser)
     await sign_in(third, await board.link(PROMOTED))
     question = await harness.ask(admin, f"/demote {PROMOTED}")
-    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     await third.reload()
     assert "请先登录" in await third.inner_text("main")

@@ -11,6 +11,7 @@ from bot.server import build_web_app
 from storage.models import Broadcast
 from tests.dashboard.conftest import Board, free_port
 from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.volunteer_steps import answer_question
 
 RESIDENT_ID = 7_100_001
 PROMOTED_ID = 7_100_002
@@ -69,13 +70,13 @@ async def test_only_coordinators_and_demotion_ends_sessions(
     await harness.services.people_seen.flush()
     admin = api.user(ADMIN_ID)
     question = await harness.ask(admin, f"/promote {PROMOTED_ID}")
-    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     await api.wait_for_messages(PROMOTED_ID, count=2)  # the answer, "you are a coordinator"
     await board.signed_in(client, PROMOTED_ID)
     async with client.get(f"{board.base}/dashboard/") as response:
         assert response.status == 200
     question = await harness.ask(admin, f"/demote {PROMOTED_ID}")
-    await harness.tap(admin, question, harness.ui.volunteers.confirm_yes)
+    await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     async with client.get(f"{board.base}/dashboard/") as response:
         assert response.status in (401, 403)
 

@@ -24,6 +24,8 @@ async def test_help_lists_the_commands_of_each_role(bot_with_admins: Harness) ->
     bot = bot_with_admins
     resident = await _help(bot, bot.api.user(5101, "居民"))
     assert "/topics" in resident and "/join" in resident
+    assert f"/cancel {bot.ui.commands.cancel}" in resident
+    assert f"/deleteme {bot.ui.commands.deleteme}" in resident
     assert not any(command in resident for command in RESIDENT_ONLY)
 
     volunteer = bot.api.user(5102, "志愿者")
@@ -31,6 +33,7 @@ async def test_help_lists_the_commands_of_each_role(bot_with_admins: Harness) ->
     listed = await _help(bot, volunteer)
     assert "/report" in listed and "/myreports" in listed and "/leave" in listed
     assert "/broadcast" not in listed and "/invite" not in listed
+    assert listed.count("/cancel") == listed.count("/deleteme") == 1
 
     coordinator = await _help(bot, bot.api.user(ADMIN_ID))
     for command in ("/broadcast", "/scheduled", "/campaigns", "/invite", "/stats", "/hours"):

@@ -13,7 +13,7 @@ from content.search import SearchIndex
 from storage.models import AuditLog, Role
 from storage.people import get_role
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
-from tests.e2e.volunteer_steps import invite, press, register, report_to_card
+from tests.e2e.volunteer_steps import answer_question, invite, register, report_to_card
 
 COMMANDS = [
     "/invite",
@@ -26,7 +26,7 @@ COMMANDS = [
     "/export 本月 csv",
     "/hours",
 ]
-FORGED_BUTTONS = ["1:k:promote:901:yes", "1:k:demote:7000001:yes"]
+FORGED_BUTTONS = ["1:k:promote:0a1b2c3d:y:901", "1:k:demote:0a1b2c3d:y:7000001"]
 
 
 async def _refusals(bot: Harness) -> list[AuditLog]:
@@ -82,10 +82,13 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     bot.api.send_command(admin, "/promote @Helper_902")
     [confirm] = await bot.api.wait_for_messages(admin.id)
     assert "小帮手" in (confirm.text or "")
-    [kept] = await press(bot, admin, confirm, "不了")
+    kept = await answer_question(bot, admin, confirm, "不了")
     assert "没有改变" in (kept.text or "")
-    bot.api.press_button(admin, confirm, "确定")
-    [done] = await bot.api.wait_for_messages(admin.id)
+    late = await bot.press(admin, confirm, confirm.find_button("确定")["callback_data"])
+    assert late["text"] == bot.ui.volunteers.confirm_answered  # ❌ was the answer
+    bot.api.send_command(admin, "/promote @Helper_902")
+    [confirm] = await bot.api.wait_for_messages(admin.id)
+    done = await answer_question(bot, admin, confirm, "确定")
     [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
     assert "已把 902 设为协调员" in (done.text or "") and "协调员" in (told.text or "")
     bot.api.send_command(helper, "/hours 今年")
@@ -96,7 +99,7 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     assert "PUFA_ADMIN_IDS" in (reply.text or "")
     bot.api.send_command(admin, "/demote 902")
     [confirm] = await bot.api.wait_for_messages(admin.id)
-    [done] = await press(bot, admin, confirm, "确定")
+    done = await answer_question(bot, admin, confirm, "确定")
     [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
     assert "撤销" in (told.text or "")
     bot.api.send_command(helper, "/stats")

@@ -1,13 +1,15 @@
 """Every guided chat behaves alike (issue 9 §3): /cancel ends it and the next message is an
-ordinary question; idle past its flow's timeout it is dropped by the sweep, with the flow's
-timed-out text or quietly; its buttons pressed after it ended answer as expired and change
-nothing; a restart of the bot keeps it where it was.
+ordinary question; so do /start and the menu's 💬 问个问题, saying which chat they ended by its
+name, and /help names the open chat; idle past its flow's timeout it is dropped by the sweep,
+with the flow's timed-out text or quietly; its buttons pressed after it ended answer as expired
+and change nothing; a restart of the bot keeps it where it was.
 
 Each flow is started as the person it is for (a resident, a volunteer registering or
 registered, the coordinator ADMIN_ID, a desk's staff member) and run through the same checks;
 the sweep, a job every minute in production, is run at once after the clock is moved.
 """
 
+import html
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +20,7 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
+from handlers.kit.conversation import title
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from tests.broadcasting import add_subscribers
@@ -302,6 +305,59 @@ async def test_cancel_ends_the_chat_and_the_next_message_is_a_question(
     assert (await bot.ask(user, "/cancel")).source_text == bot.ui.volunteers.nothing_to_cancel
 
 
+def left(bot: Harness, case: Case) -> str:
+    flow = bot.services.chats._flows[case.flow]
+    return bot.ui.chat.left_chats.format(names=f"“{title(flow, bot.ui)}”")
+
+
+@BY_FLOW
+async def test_start_ends_the_chat_by_its_name_and_the_next_message_is_a_question(
+    server: RestartableBot, case: Case
+) -> None:
+    bot, user, _prompt = await started(server, case)
+    bot.api.send_command(user, "/start")
+    told, welcome = await bot.api.wait_for_messages(user.id, 2)
+    assert told.source_text == left(bot, case)
+    assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+    assert (await bot.ask(user, "/start")).source_text == welcome.source_text  # nothing to end
+
+
+async def test_an_invite_link_opens_registration_beside_an_open_chat(
+    server: RestartableBot,
+) -> None:
+    """`/start join_<code>` opens a chat of its own: it is not a fresh start that ends others."""
+    bot = server.harness
+    assert bot is not None
+    user = bot.api.user(USER, "李四")
+    await open_check(bot, user)
+    code = await invite(bot)
+    bot.api.send_command(user, f"/start join_{code}")
+    [ask_name] = await bot.api.wait_for_messages(user.id)
+    assert "姓名" in ask_name.content
+    [ask_town] = await say(bot, user, "李四")  # the registration takes it
+    assert "乡镇" in ask_town.content
+    assert sorted(await rows(bot, user)) == ["precheck", "register"]
+
+
+@BY_FLOW
+async def test_help_names_the_open_chat_and_ask_a_question_ends_it(
+    server: RestartableBot, case: Case
+) -> None:
+    bot, user, _prompt = await started(server, case)
+    flow = bot.services.chats._flows[case.flow]
+    help_message = await bot.ask(user, "/help")
+    hint = bot.ui.chat.help_open_chat.format(name=title(flow, bot.ui))
+    assert help_message.source_text is not None and help_message.source_text.endswith(hint)
+    bot.api.press_button(user, help_message, bot.ui.menu_ask)
+    told, prompt = await bot.api.wait_for_messages(user.id, 2)
+    assert [told.source_text, prompt.source_text] == [left(bot, case), bot.ui.ask_prompt]
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+    assert hint not in ((await bot.ask(user, "/help")).source_text or "")
+
+
 @BY_FLOW
 async def test_an_idle_chat_is_dropped_with_its_flows_timed_out_text(
     server: RestartableBot, case: Case
@@ -354,3 +410,8 @@ async def test_every_flow_is_in_the_table(server: RestartableBot) -> None:
     """A new guided chat joins these checks."""
     assert server.harness is not None
     assert sorted(server.harness.services.chats._flows) == sorted(c.flow for c in CASES)
+
+
+def test_every_flow_has_a_name(library: Library) -> None:
+    """/start, 💬 问个问题 and /help name a chat by `chat.flow_names`: one for each flow."""
+    assert sorted(library.ui.chat.flow_names) == sorted(c.flow for c in CASES)

@@ -18,7 +18,7 @@ from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.test_cases import subscribe
 from tests.e2e.test_questions import WAGES
-from tests.e2e.volunteer_steps import invite, press, register
+from tests.e2e.volunteer_steps import answer_question, invite, register
 
 LINK = re.compile(r"start=ev_([a-z0-9]+)")
 
@@ -86,7 +86,7 @@ async def test_a_code_counts_the_residents_it_brought_once(bot_with_admins: Harn
     # /deleteme erases the link; the code's count drops with it.
     bot.api.send_command(resident, "/deleteme")
     [confirm] = await bot.api.wait_for_messages(resident.id)
-    await press(bot, resident, confirm, "确定")
+    await answer_question(bot, resident, confirm, "确定")
     assert {a.resident_id for a in await attributions(bot)} == {neighbour.id}
 
 

@@ -1,5 +1,6 @@
 """/quiz end to end: five questions, an explanation and the card after each, multiple choice
-ticked then submitted, the score; a replayed or someone else's press changes nothing."""
+ticked then submitted, the score; a replayed or someone else's press changes nothing; /cancel
+(or a new /quiz) ends a quiz, whose buttons then say so."""
 
 import logging
 from pathlib import Path
@@ -79,6 +80,24 @@ async def test_five_questions_with_explanations_cards_and_the_score(
         assert card.title in card_page.content
         reply = await bot.press(user, first, option_data(first, 0))
         assert reply["text"] == bot.ui.quiz.already_answered
+
+
+async def test_cancel_ends_a_practice_quiz_and_so_does_a_new_one(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    async with running_bot(tmp_path, bot_factory(library, index)) as bot:
+        user, ui = bot.api.user(RESIDENT, "小李"), bot.ui
+        first = await bot.ask(user, "/quiz")
+        assert (await bot.ask(user, "/cancel")).source_text == ui.quiz.cancelled_practice
+        assert (await bot.press(user, first, option_data(first, 0)))["text"] == ui.quiz.ended
+        assert (await bot.ask(user, "/cancel")).source_text == ui.volunteers.nothing_to_cancel
+        old = await bot.ask(user, "/quiz")
+        new = await bot.ask(user, "/quiz")
+        assert (await bot.press(user, old, option_data(old, 0)))["text"] == ui.quiz.ended
+        if shown(library, new).kind == "single":
+            bot.api.press(user, new, option_data(new, 0))
+            edited, _next = await bot.api.wait_for_messages(user.id, 2)
+            assert shown(library, new).explanation in edited.content  # the new one goes on
 
 
 async def test_in_a_group_only_the_one_who_asked_answers(

@@ -12,7 +12,7 @@ from bot.cli import main
 from storage.models import Certificate
 from tests.conftest import sqlite_url
 from tests.e2e.conftest import Harness
-from tests.e2e.volunteer_steps import invite, press, register
+from tests.e2e.volunteer_steps import answer_question, invite, register
 from tests.reporting import add_report
 
 
@@ -66,7 +66,7 @@ async def test_stars_certificate_and_verification(
     # After /deleteme the certificate still checks, without the name.
     bot.api.send_command(user, "/deleteme")
     [confirm] = await bot.api.wait_for_messages(user.id)
-    await press(bot, user, confirm, "确定")
+    await answer_question(bot, user, confirm, "确定")
     capsys.readouterr()
     assert await verify(match[1]) == 0
     assert "王五" not in capsys.readouterr().out

@@ -18,7 +18,7 @@ from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.test_qr import LINK, attributions, follow
 from tests.e2e.test_questions import WAGES
-from tests.e2e.volunteer_steps import invite, press, register, report_to_card, say
+from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card, say
 from tests.evidence_data import figures
 
 CIVIL = "民法典宣传"
@@ -200,7 +200,7 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     assert str(resident.id) not in mine.content
     # A withdrawn report's button refuses.
     [confirm] = await press(bot, volunteer, mine, f"撤回 #{report_id}")
-    await press(bot, volunteer, confirm, "确定")
+    await answer_question(bot, volunteer, confirm, "确定")
     withdrawn = await bot.press(volunteer, done, data)
     assert withdrawn["text"] == texts.qr_report_withdrawn.format(id=report_id)
     mine = await bot.ask(volunteer, "/myreports")

@@ -9,7 +9,7 @@ from storage.models import AuditLog, BroadcastStatus
 from storage.volunteers import set_coordinator
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import invite, press, register, report_to_card
+from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card
 
 HELPER = 902
 SCAM = "紧急通知：请添加微信 scam-1234 领取补贴"
@@ -19,14 +19,14 @@ async def _promoted_helper(bot: Harness) -> None:
     admin, helper = bot.api.user(ADMIN_ID, "管理员"), bot.api.user(HELPER, "小帮手")
     await bot.ask(helper, "/start")
     confirm = await bot.ask(admin, f"/promote {HELPER}")
-    await press(bot, admin, confirm, "确定")
+    await answer_question(bot, admin, confirm, "确定")
     await bot.settle()
 
 
 async def _demote_helper(bot: Harness) -> None:
     admin = bot.api.user(ADMIN_ID)
     confirm = await bot.ask(admin, f"/demote {HELPER}")
-    await press(bot, admin, confirm, "确定")
+    await answer_question(bot, admin, confirm, "确定")
     await bot.settle()
 
 

@@ -18,9 +18,12 @@ async def test_commands_are_registered_at_startup(bot: Harness) -> None:
         "subscribe",
         "cases",
         "quiz",
+        "cancel",
+        "deleteme",
         "help",
     }
     assert commands["legalaid"] == bot.ui.commands.legalaid
+    assert commands["cancel"] == bot.ui.commands.cancel
     assert list(bot.api.commands) == ["default"]  # no coordinators configured
 
 

@@ -26,6 +26,7 @@ from tests.e2e.ticket_steps import (
     leave_message,
     run_sla_check,
 )
+from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
 
 
@@ -161,7 +162,7 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     )  # the first, the ticket itself, is too old to delete
 
     confirm = await bot.ask(resident, "/deleteme")
-    await bot.tap(resident, confirm, bot.ui.volunteers.confirm_yes)
+    await answer_question(bot, resident, confirm, bot.ui.volunteers.confirm_yes)
 
     def last_state(message_id: int) -> SentMessage:
         return [m for m in api.messages_to(DESK_GROUP) if m.message_id == message_id][-1]
@@ -203,7 +204,7 @@ async def test_desk_copies_left_by_a_telegram_outage_are_withdrawn_later(
     for method in ("deleteMessage", "editMessageText"):
         api.fail_method(method, error_code=502, description="Bad Gateway")
     confirm = await bot.ask(resident, "/deleteme")
-    done = await bot.tap(resident, confirm, bot.ui.volunteers.confirm_yes)
+    done = await answer_question(bot, resident, confirm, bot.ui.volunteers.confirm_yes)
     assert done.content.startswith(bot.ui.volunteers.deleted.split("{")[0])
     assert [
         m.action for m in api.messages_to(DESK_GROUP) if m.message_id == ticket.message_id

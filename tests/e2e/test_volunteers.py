@@ -7,7 +7,7 @@ from storage.models import Invite, Person, Volunteer
 from storage.reports import own_reports
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import invite, press, register, report_to_card, say
+from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card, say
 
 
 async def test_bad_codes_are_explained(bot_with_admins: Harness) -> None:
@@ -115,9 +115,11 @@ async def test_profile_correction_leave_and_report_refused_after(bot_with_admins
     assert "示例县西河镇" in (shown.text or "") and "柳湾村" in (shown.text or "")
     bot.api.send_command(user, "/leave")
     [confirm] = await bot.api.wait_for_messages(user.id)
-    [kept] = await press(bot, user, confirm, "不了")
+    kept = await answer_question(bot, user, confirm, "不了")
     assert "没有改变" in (kept.text or "")
-    [left] = await press(bot, user, confirm, "确定")
+    bot.api.send_command(user, "/leave")
+    [confirm] = await bot.api.wait_for_messages(user.id)
+    left = await answer_question(bot, user, confirm, "确定")
     assert "已退出" in (left.text or "")
     await bot.settle()
     assert f"chat:{user.id}" not in bot.api.commands  # back to the residents' menu
@@ -150,13 +152,13 @@ async def test_cancel_and_deleteme_mid_report(bot_with_admins: Harness) -> None:
     await bot.api.wait_for_messages(user.id)
     bot.api.send_command(user, "/deleteme")
     [confirm] = await bot.api.wait_for_messages(user.id)
-    [deleted] = await press(bot, user, confirm, "确定")
+    deleted = await answer_question(bot, user, confirm, "确定")
     assert "已删除：1 条提问记录" in (deleted.text or ""), deleted.text
     async with bot.services.db.session() as session:
         assert await session.get(Volunteer, user.id) is None
         assert await session.get(Person, user.id) is None
-    answer = await bot.press(user, types, types.find_button("宪法宣传")["callback_data"])
-    assert answer["text"] == bot.ui.volunteers.report_none  # the open draft went too
+    pressed = await bot.press(user, types, types.find_button("宪法宣传")["callback_data"])
+    assert pressed["text"] == bot.ui.volunteers.report_none  # the open draft went too
 
 
 async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
@@ -176,10 +178,10 @@ async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
     _removed, done = await press(bot, user, card, "提交", 2)
     assert "已更新" in (done.text or "")
     [confirm] = await press(bot, user, mine, "撤回 #1")
-    [withdrawn] = await press(bot, user, confirm, "确定")
+    withdrawn = await answer_question(bot, user, confirm, "确定")
     assert "已撤回" in (withdrawn.text or "")
-    answer = await bot.press(user, mine, "1:mr:withdraw_yes:999")  # someone else's / forged
-    assert answer.get("text") == bot.ui.stale_button
+    pressed = await bot.press(user, mine, "1:mr:withdraw:999")  # someone else's / forged
+    assert pressed.get("text") == bot.ui.stale_button
     async with bot.services.db.session() as session:
         [report] = await own_reports(session=session, volunteer_id=user.id)
     assert report.status == "withdrawn" and report.data.hours == 3.0

@@ -32,6 +32,16 @@ async def press(
     return await bot.api.wait_for_messages(user.id, count)
 
 
+async def answer_question(
+    bot: Harness, user: FakeUser, question: SentMessage, label: str
+) -> SentMessage:
+    """Presses ✅ 确定 or ❌ 不了 under a yes/no question: its buttons go, then the reply."""
+    dropped, reply = await press(bot, user, question, label, 2)
+    assert (dropped.action, dropped.message_id) == ("edit", question.message_id), dropped
+    assert dropped.buttons() == [] and reply.action == "send", reply
+    return reply
+
+
 async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三") -> None:
     """Registers through the deep link with an invite for 示例县城关镇."""
     bot.api.send_command(user, f"/start join_{code}")
