@@ -1,4 +1,5 @@
 """JSON API under ``/demo/api/`` for the ``pufa demo`` web chat (the page itself lives elsewhere).
+A user sends text, presses buttons, shares a location or their own phone number (``contact``).
 
 The browser acts as a user through the same actions tests use, and long-polls the bot's
 journal for its chat. Message views carry the plain text, entities, a safe HTML rendering
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from local_api.server import LocalBotApi
 
 MAX_POLL_SECONDS = 25.0
+PHONE = re.compile(r"\+?[0-9]{5,20}")
 MAX_ANSWER_WAIT_SECONDS = 15.0
 API_KEY: web.AppKey[LocalBotApi] = web.AppKey("local_bot_api")
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -47,6 +50,7 @@ def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
     app.router.add_post("/demo/api/send", _send)
     app.router.add_post("/demo/api/press", _press)
     app.router.add_post("/demo/api/location", _location)
+    app.router.add_post("/demo/api/contact", _contact)
     app.router.add_post("/demo/api/vote", _vote)
     app.router.add_get("/demo/api/messages", _messages)
     app.router.add_get("/demo/api/history", _history)
@@ -139,6 +143,21 @@ async def _location(request: web.Request) -> web.Response:
     user = _user(api, body)
     latitude, longitude = _number(body.get("lat"), "lat", 90), _number(body.get("lon"), "lon", 180)
     update = api.send_location(user, latitude, longitude)
+    message = update["message"]
+    return web.json_response(
+        {"ok": True, "update_id": update["update_id"], "message_id": message["message_id"]}
+    )
+
+
+@_refusing
+async def _contact(request: web.Request) -> web.Response:
+    """``{"user_id", "phone"}``: the user shares their own phone number (the "share my phone
+    number" button of a reply keyboard)."""
+    api, body = request.app[API_KEY], await _body(request)
+    user, phone = _user(api, body), body.get("phone")
+    if not isinstance(phone, str) or not PHONE.fullmatch(phone):
+        raise DemoInputError("phone must be 5-20 digits, optionally after +")
+    update = api.send_contact(user, phone)
     message = update["message"]
     return web.json_response(
         {"ok": True, "update_id": update["update_id"], "message_id": message["message_id"]}

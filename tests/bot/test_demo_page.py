@@ -111,3 +111,42 @@ async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
                 await page.screenshot(path=SCREENSHOTS / f"coordinator-{name}.png")
         finally:
             await browser.close()
+
+
+async def test_a_resident_shares_their_number_and_pastes_a_long_story(
+    demo_url: str, library: Library
+) -> None:
+    """The reply keyboard's 分享我的手机号 sends the sample number as a contact (it sent its
+    label as text, which the message step refused forever); a paste longer than Telegram's
+    4,096 characters goes as two messages, as in Telegram's apps (it was cut silently)."""
+    expect, texts = playwright_api.expect, library.ui.tickets
+    async with playwright_api.async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            page = await browser.new_page()
+            await page.goto(demo_url + "/?role=resident")
+            log = page.locator("#log")
+            await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
+            await _send(page, "/help")
+            await page.locator(".kb button", has_text=texts.leave_button).last.click()
+            category = library.categories[2]  # 劳动与工资
+            await page.locator(".kb button", has_text=category.name).last.click(timeout=WAIT_MS)
+            town = page.locator(".kb button", has_text="城关镇")
+            await town.last.click(timeout=WAIT_MS)
+            await expect(log).to_contain_text("写下你的事情", timeout=WAIT_MS)
+            await _send(page, "老板欠了我三个月工资，一共八千块，怎么要回来？")
+            share = page.locator("#reply button", has_text=texts.share_phone_button)
+            await share.click(timeout=WAIT_MS)
+            await expect(log).to_contain_text("13800138000", timeout=WAIT_MS)  # the summary
+            await expect(page.locator(".msg.me", has_text="📱")).to_have_count(1)
+            await page.locator(".kb button", has_text=texts.cancel_button).last.click()
+
+            story = "我家隔壁装修天天很吵。" * 400  # 4,400 characters
+            await _send(page, story)
+            await expect(log).to_contain_text("你的问题有点长", timeout=WAIT_MS)
+            mine = page.locator(".msg.me", has_text="我家隔壁装修")
+            await expect(mine).to_have_count(2, timeout=WAIT_MS)
+            parts = await mine.all_inner_texts()
+            assert [len(part) for part in parts] == [4096, len(story) - 4096]
+        finally:
+            await browser.close()

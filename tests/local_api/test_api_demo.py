@@ -51,11 +51,16 @@ async def test_press_and_location(api: LocalBotApi, bot: Bot, demo: aiohttp.Clie
     assert (await call(demo, "POST", "/demo/api/press", json=press))[0] == 200
     location = {"user_id": 7, "lat": 31.2, "lon": 121.5}
     assert (await call(demo, "POST", "/demo/api/location", json=location))[0] == 200
+    contact = {"user_id": 7, "phone": "13800138000"}
+    assert (await call(demo, "POST", "/demo/api/contact", json=contact))[0] == 200
 
-    callback, located = api.state.updates
+    callback, located, shared = api.state.updates
     assert callback["callback_query"]["data"] == "yes"
     assert callback["callback_query"]["message"]["text"] == "确认？"
     assert located["message"]["location"] == {"latitude": 31.2, "longitude": 121.5}
+    # their own number, as Telegram's "share my phone number" button sends it
+    assert shared["message"]["contact"]["user_id"] == 7
+    assert shared["message"]["contact"]["phone_number"] == "13800138000"
 
 
 @pytest.mark.parametrize(
@@ -67,6 +72,8 @@ async def test_press_and_location(api: LocalBotApi, bot: Bot, demo: aiohttp.Clie
         ("/demo/api/press", {"user_id": 7, "message_id": 1, "data": "x" * 65}),
         ("/demo/api/location", {"user_id": 7, "lat": 91, "lon": 0}),
         ("/demo/api/location", {"user_id": 7, "lat": "north", "lon": 0}),
+        ("/demo/api/contact", {"user_id": 7, "phone": "打我电话"}),
+        ("/demo/api/contact", {"user_id": 7}),
     ],
 )
 async def test_bad_input_is_a_400(
