@@ -180,6 +180,7 @@ class VolunteerTexts(Texts):
     report_submitted: Annotated[str, Fields("id")]
     report_updated: Annotated[str, Fields("id")]
     report_already_submitted: Annotated[str, Fields("id")]
+    report_submitted_change: Annotated[str, Fields("id")]
     report_locked: Annotated[str, Fields("id")]
     report_finish_first: str
     nothing_to_cancel: str

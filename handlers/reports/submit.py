@@ -111,16 +111,18 @@ async def on_ended(
     _args: tuple[str, ...],
     current: Conversation | None,
 ) -> None:
-    """A button of a report draft that is gone: 提交 again says which report it became; with
-    no report open, how to start one; under another open report, that it has expired. Each is
-    an alert, as every guided chat answers its buttons once it has ended: nothing is sent."""
-    texts, report = ctx.services.ui.volunteers, None
-    if action == ReportButton.SUBMIT:
-        key = submission_key(user_id(update), token)
-        async with ctx.services.db.session() as session:
-            report = await report_by_key(session=session, submission_key=key)
-    if report is not None:
+    """A button of a report draft that is gone: of one that was submitted, 提交 again says
+    which report it became and 修改 or 取消 where to change it (/myreports); with no report
+    open, how to start one; under another open report, that it has expired. Each is an alert,
+    as every guided chat answers its buttons once it has ended: nothing is sent."""
+    texts = ctx.services.ui.volunteers
+    key = submission_key(user_id(update), token)
+    async with ctx.services.db.session() as session:
+        report = await report_by_key(session=session, submission_key=key)
+    if report is not None and action == ReportButton.SUBMIT:
         await acknowledge(update, texts.report_already_submitted.format(id=report.id))
+    elif report is not None:
+        await acknowledge(update, texts.report_submitted_change.format(id=report.id), alert=True)
     elif current is None:
         await acknowledge(update, texts.report_none, alert=True)
     else:

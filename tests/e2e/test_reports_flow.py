@@ -92,6 +92,10 @@ async def test_invite_register_report_restart_submit_stats_export(
         # 提交 pressed again on the same card: answered, nothing stored twice.
         answer = await bot.press(user, card, card.find_button("提交")["callback_data"])
         assert "已经提交过了" in answer.get("text", "")
+        # 修改 or 取消 on the submitted card: where to change it, not "no report open"
+        for label in ("修改", "取消"):
+            answer = await bot.press(user, card, card.find_button(label)["callback_data"])
+            assert answer["text"] == bot.ui.volunteers.report_submitted_change.format(id=1)
         async with bot.services.db.session() as session:
             reports = await own_reports(session=session, volunteer_id=user.id)
         assert len(reports) == 1 and reports[0].data.audience == 150
