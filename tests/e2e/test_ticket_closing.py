@@ -9,13 +9,13 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from storage.tickets import get_ticket
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
     after,
     desk_message,
-    desks_library,
+    desks_running,
     group,
     leave_message,
 )
@@ -25,11 +25,8 @@ from tests.e2e.ticket_steps import (
 async def desks_bot(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[Harness]:
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
-        assert bot.harness is not None
-        yield bot.harness
+    async with desks_running(tmp_path, library, index) as bot:
+        yield bot
 
 
 async def test_ending_an_unanswered_ticket_asks_why(desks_bot: Harness) -> None:

@@ -11,8 +11,8 @@ from content.loader import Library
 from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
 from storage.tickets import get_ticket
-from tests.e2e.conftest import Harness, restartable_bot
-from tests.e2e.ticket_steps import TOWN, after, desk_message, desks_library, group
+from tests.e2e.conftest import Harness
+from tests.e2e.ticket_steps import TOWN, after, desk_message, desks_running, group
 
 ID_CARD, BANK_CARD = "11010519491231002X", "6222 0212 3456 7890 123"
 
@@ -21,12 +21,9 @@ ID_CARD, BANK_CARD = "11010519491231002X", "6222 0212 3456 7890 123"
 async def desks_bot(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[Harness]:
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
-        assert bot.harness is not None
-        group(bot.harness)
-        yield bot.harness
+    async with desks_running(tmp_path, library, index) as bot:
+        group(bot)
+        yield bot
 
 
 async def to_the_text(bot: Harness, resident: FakeUser) -> SentMessage:

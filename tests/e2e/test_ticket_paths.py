@@ -22,6 +22,7 @@ from tests.e2e.ticket_steps import (
     after,
     desk_message,
     desks_library,
+    desks_running,
     group,
     leave_message,
     run_sla_check,
@@ -34,11 +35,8 @@ from tests.waiting import eventually
 async def desks_bot(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[Harness]:
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
-        assert bot.harness is not None
-        yield bot.harness
+    async with desks_running(tmp_path, library, index) as bot:
+        yield bot
 
 
 async def move_to_east(

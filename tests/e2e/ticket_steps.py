@@ -1,13 +1,17 @@
 """A library whose desks the tests can reach, and a resident leaving a message step by step."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from content.desks import Desk
 from content.loader import Library
 from content.office_hours import OfficeHours
+from content.search import SearchIndex
 from local_api import FakeChat, FakeUser, SentMessage
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, restartable_bot
 
 TOWN, OTHER_TOWN = "示例县城关镇", "示例县东山镇"
 DESK_GROUP = -1_002_000_001
@@ -36,6 +40,19 @@ def desks_library(library: Library) -> Library:
         desk("other-office", "测试东山司法所", OTHER_TOWN, staff=[STAFF_OTHER_DESK]),
     ]
     return replace(library, desks=desks)
+
+
+@asynccontextmanager
+async def desks_running(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """A bot with the test desks (desks_library), not throttled: the tests ask at machine
+    speed."""
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
+    ) as bot:
+        assert bot.harness is not None
+        yield bot.harness
 
 
 def after(bot: Harness) -> int:
