@@ -351,6 +351,16 @@ async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool
     return False
 
 
+async def pressed(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> bool:
+    """Whether a button that takes no arguments came as it was made (then acknowledged); a
+    press with arguments, forged, is answered as an expired button."""
+    if args:
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return False
+    await acknowledge(update)
+    return True
+
+
 async def picked(
     update: Update, ctx: PufaContext, args: tuple[str, ...], options: Sequence[T]
 ) -> T | None:

@@ -16,7 +16,7 @@ from domain.tickets import adviser_desk
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
+from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, pressed
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
@@ -194,10 +194,8 @@ async def on_not_listed(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
     """No adviser listed for the person's village: their town's service points and 12348."""
-    if args:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    if not await pressed(update, ctx, args):
         return
-    await acknowledge(update)
     town = str(chat.data.get("town", ""))
     ui = ctx.services.ui
     async with ctx.services.db.session() as session:
@@ -215,10 +213,8 @@ async def on_not_listed(
 async def on_back(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    if args:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    if not await pressed(update, ctx, args):
         return
-    await acknowledge(update)
     await ask_town(update, ctx, chat)
 
 

@@ -19,7 +19,7 @@ from domain.answers import safety_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button
+from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, pressed
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
@@ -194,10 +194,8 @@ async def on_town(
 async def on_skip(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    if args:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    if not await pressed(update, ctx, args):
         return
-    await acknowledge(update)
     await finish(update, ctx, chat, [])
 
 
