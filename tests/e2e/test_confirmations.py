@@ -15,8 +15,8 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
-from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
-from tests.e2e.ticket_steps import desks_library, leave_message
+from tests.e2e.conftest import Harness, RestartableBot
+from tests.e2e.ticket_steps import desks_server, leave_message
 from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card
 
 RESIDENT = 8_700_001
@@ -28,9 +28,7 @@ WAGES = "老板拖欠工资怎么办"
 async def server(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[RestartableBot]:
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
+    async with desks_server(tmp_path, library, index) as bot:
         yield bot
 
 

@@ -24,7 +24,7 @@ from handlers.kit.conversation import title
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from tests.broadcasting import add_subscribers
-from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot
 from tests.e2e.test_precheck import open_check
 from tests.e2e.ticket_steps import (
     OTHER_TOWN,
@@ -33,7 +33,7 @@ from tests.e2e.ticket_steps import (
     TOWN,
     after,
     desk_message,
-    desks_library,
+    desks_server,
     group,
     leave_message,
 )
@@ -258,9 +258,7 @@ async def server(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[RestartableBot]:
     """The coordinator ADMIN_ID, a desk residents can write to, no question throttle."""
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
+    async with desks_server(tmp_path, library, index) as bot:
         yield bot
 
 

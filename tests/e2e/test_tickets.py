@@ -16,7 +16,7 @@ from storage.models import TicketStatus
 from storage.stats import Period
 from storage.tickets import get_ticket
 from tests.clock import TZ, local
-from tests.e2e.conftest import ADMIN_ID, RestartableBot, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, RestartableBot
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     GROUP_MEMBER,
@@ -24,7 +24,7 @@ from tests.e2e.ticket_steps import (
     STAFF_OTHER_DESK,
     after,
     desk_message,
-    desks_library,
+    desks_server,
     group,
     leave_message,
     run_sla_check,
@@ -39,10 +39,7 @@ PHONE = "13912345678"
 async def desks_bot(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[RestartableBot]:
-    async with restartable_bot(
-        tmp_path, desks_library(library), index,
-        user_rate_per_minute=10_000, ticket_check_seconds=0.1,
-    ) as bot:  # fmt: skip
+    async with desks_server(tmp_path, library, index, ticket_check_seconds=0.1) as bot:
         yield bot
 
 

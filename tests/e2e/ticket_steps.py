@@ -11,7 +11,7 @@ from content.loader import Library
 from content.office_hours import OfficeHours
 from content.search import SearchIndex
 from local_api import FakeChat, FakeUser, SentMessage
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
 
 TOWN, OTHER_TOWN = "示例县城关镇", "示例县东山镇"
 DESK_GROUP = -1_002_000_001
@@ -43,14 +43,23 @@ def desks_library(library: Library) -> Library:
 
 
 @asynccontextmanager
+async def desks_server(
+    tmp_path: Path, library: Library, index: SearchIndex, **overrides: object
+) -> AsyncIterator[RestartableBot]:
+    """A bot with the test desks (desks_library), restartable and not throttled: the tests ask
+    at machine speed. `overrides`: other settings."""
+    async with restartable_bot(
+        tmp_path, desks_library(library), index, user_rate_per_minute=10_000, **overrides
+    ) as bot:
+        yield bot
+
+
+@asynccontextmanager
 async def desks_running(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> AsyncIterator[Harness]:
-    """A bot with the test desks (desks_library), not throttled: the tests ask at machine
-    speed."""
-    async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000
-    ) as bot:
+    """desks_server's bot, as it runs now."""
+    async with desks_server(tmp_path, library, index) as bot:
         assert bot.harness is not None
         yield bot.harness
 
