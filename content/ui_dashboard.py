@@ -28,6 +28,7 @@ class DashboardTexts(Texts):
     unknown_town: str
     unknown_type: str
     unknown_topic: str
+    no_topic: str
     no_report: str
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]

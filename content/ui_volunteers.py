@@ -133,6 +133,8 @@ class VolunteerTexts(Texts):
     report_ask_type: str
     report_ask_topics: str
     topics_done_button: str
+    topic_needed: str
+    report_topic_needed: str
     report_ask_date: Limited
     today_button: str
     yesterday_button: str

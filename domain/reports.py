@@ -1,13 +1,15 @@
 """A volunteer's activity reports: submitting one (or a correction) in one transaction, and the
-page of their own record (/myreports, the dashboard)."""
+page of their own record (/myreports, the dashboard). A report names at least one 普法 topic:
+the 考核 export and the coordinators' review count activities by topic."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.loader import Library
 from storage.models import Volunteer
 from storage.reports import (
     Change,
@@ -28,6 +30,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     LOCKED = "locked"  # a correction after the edit window, or of a withdrawn report
     NOT_VOLUNTEER = "not_volunteer"
+    NO_TOPIC = "no_topic"  # nothing stored or changed: the report names no 普法 topic
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,18 @@ class Submission:
     report_id: int | None = None
 
 
+def has_topic(topics: Iterable[str], library: Library) -> bool:
+    """Whether a report names a 普法 topic: one of the categories the /report chat offers.
+    The evaluation indicators and campaigns also kept among a report's topics do not count,
+    as nothing is counted by topic for them."""
+    categories = {c.id for c in library.categories}
+    return any(topic in categories for topic in topics)
+
+
 async def submit(
     *,
     session: AsyncSession,
+    library: Library,
     volunteer_id: int,
     data: ReportData,
     key: str,
@@ -50,10 +62,14 @@ async def submit(
     """Stores the report, in the volunteer's town (at most once per `key`, which is UNIQUE:
     a double press or a concurrent retry stores nothing twice), or corrects report
     `correcting` within the edit window (changing only the topics the volunteer changed since
-    `topics_before`). The caller's transaction also removes the draft."""
+    `topics_before`). A report (or correction) naming no topic is refused, whatever sent it:
+    a forged or stale 提交, a draft from before topics were required. The caller's
+    transaction also removes the draft, unless the outcome is NO_TOPIC."""
     volunteer = await get_volunteer(session=session, telegram_id=volunteer_id)
     if volunteer is None:
         return Submission(Outcome.NOT_VOLUNTEER)
+    if not has_topic(data.topics, library):
+        return Submission(Outcome.NO_TOPIC, correcting)
     data = with_town(data, volunteer.town)
     if correcting is not None:
         change = await edit_report(

@@ -3,18 +3,29 @@ draft at that step), the next step, and the answers to what a step does not take
 
 from telegram import Update
 
+from domain.reports import has_topic
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import reply_html
-from handlers.reports.view import CONFIRM, STEPS, prompt
+from handlers.reports.view import CONFIRM, STEPS, TOPICS, prompt
 
 FLOW = "report"
+# The step a draft left to have its topic picked (see `show`), where 完成 takes it back.
+RESUME = "resume"
 
 
 async def show(
     update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
 ) -> None:
-    """Moves the draft to `step` (stored first, so a restart resumes here) and asks it."""
+    """Moves the draft to `step` (stored first, so a restart resumes here) and asks it. A
+    draft past the topics step with no topic (saved before a topic was required, or a
+    report from then reopened from /myreports) is asked for one first, then goes on to
+    `step` with all its answers."""
+    if step in STEPS[STEPS.index(TOPICS) + 1 :] and not has_topic(
+        chat.data.get(TOPICS, []), ctx.services.library
+    ):
+        await ask_topic(update, ctx, chat, step)
+        return
     await chat.goto(step)
     services = ctx.services
     text, markup = prompt(
@@ -28,8 +39,18 @@ async def show(
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
 
 
+async def ask_topic(update: Update, ctx: PufaContext, chat: Conversation, then: str) -> None:
+    """The topics step, saying a topic is needed; its 完成 goes on to step `then`."""
+    chat.data[RESUME] = then
+    await show(update, ctx, chat, TOPICS, ctx.services.ui.volunteers.report_topic_needed)
+
+
 def next_step(chat: Conversation, step: str) -> str:
-    """The following step; straight back to the summary card when correcting one field."""
+    """The following step; the one a draft left to have its topic picked; straight back to
+    the summary card when correcting one field."""
+    resume = chat.data.pop(RESUME, None)
+    if resume in STEPS:
+        return str(resume)
     if chat.data.pop("back", False):
         return CONFIRM
     return STEPS[STEPS.index(step) + 1]

@@ -18,6 +18,7 @@ from content.report_input import (
     parse_place,
     parse_summary,
 )
+from domain.reports import has_topic
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnMessage
 from handlers.kit.replies import acknowledge, reply_html
@@ -83,8 +84,12 @@ async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: A
 async def on_topics_done(
     update: Update, ctx: PufaContext, chat: Conversation, _args: Args
 ) -> None:
+    """On to the next step once a topic is ticked; with none, an alert says one is needed
+    and the draft stays as it is (the keyboard and every answer so far)."""
+    if not has_topic(chat.data.get(TOPICS, []), ctx.services.library):
+        await acknowledge(update, ctx.services.ui.volunteers.topic_needed, alert=True)
+        return
     await acknowledge(update)
-    chat.data.setdefault(TOPICS, [])
     await show(update, ctx, chat, next_step(chat, TOPICS))
 
 

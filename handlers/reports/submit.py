@@ -1,6 +1,6 @@
 """提交 on the /report summary card: the report is stored (or corrected) in one transaction
 with the draft's removal, at most once per draft (its submission key is UNIQUE), and the
-coordinators are told."""
+coordinators are told. One naming no topic is refused (domain.reports) and the draft kept."""
 
 import logging
 from datetime import date, timedelta
@@ -13,8 +13,10 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.reports.chat import ask_topic
 from handlers.reports.view import (
     AUDIENCE,
+    CONFIRM,
     DATE,
     HOURS,
     INDICATORS,
@@ -73,9 +75,9 @@ async def on_submit(
         return
     correcting = chat.data.get("report_id")
     async with services.db.session() as session:
-        await chat.end(session)
         done = await submit(
             session=session,
+            library=services.library,
             volunteer_id=chat.user_id,
             data=data,
             key=submission_key(chat.user_id, chat.token),
@@ -84,6 +86,13 @@ async def on_submit(
             now=services.now(),
             topics_before=chat.data.get(TOPICS_BEFORE),
         )
+        if done.outcome is not Outcome.NO_TOPIC:
+            await chat.end(session)
+    if done.outcome is Outcome.NO_TOPIC:  # a draft from before topics were required
+        await acknowledge(update, texts.topic_needed, alert=True)
+        await _drop_buttons(update)
+        await ask_topic(update, ctx, chat, CONFIRM)
+        return
     await acknowledge(update)
     await _drop_buttons(update)
     answers = {

@@ -351,6 +351,9 @@ async def test_a_report_begun_on_the_killed_instance_is_finished_on_the_standby(
             [types] = await api.wait_for_messages(user.id)
             api.press_button(user, types, "宪法宣传")
             [topics] = await api.wait_for_messages(user.id)
+            api.press_button(user, topics, "宪法与国家宪法日")  # a report needs a topic
+            [ticked] = await api.wait_for_messages(user.id)
+            assert ticked.action == "edit", ticked.describe()
             first.process.send_signal(signal.SIGKILL)
             await first.process.wait()
             await eventually(lambda: is_role(second, "active", 200))

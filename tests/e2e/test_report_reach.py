@@ -18,7 +18,15 @@ from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.test_qr import LINK, attributions, follow
 from tests.e2e.test_questions import WAGES
-from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card, say
+from tests.e2e.volunteer_steps import (
+    TOPIC,
+    answer_question,
+    invite,
+    press,
+    register,
+    report_to_card,
+    say,
+)
 from tests.evidence_data import figures
 
 CIVIL = "民法典宣传"
@@ -109,7 +117,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
             [report] = (await session.exec(select(ActivityReport))).all()
         assert report.id is not None
         # Stored as a coordinator's /tag stores it: the indicator's id among the topics.
-        assert await stored_topics(bot, report.id) == ["civil-code-publicity"]
+        assert await stored_topics(bot, report.id) == ["constitution", "civil-code-publicity"]
         sheets = await evidence_sheets(bot)
         assert len(activity_rows(sheets[CIVIL], "城关社区文化广场")) == 1
         assert len(activity_rows(sheets["宪法学习宣传"], "城关社区文化广场")) == 1
@@ -118,7 +126,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert summary[CIVIL][2:4] == [1, 80]
         # The reports spreadsheet names the tag among the topics.
         [[header, row]] = (await export(bot, "/export", "reports_")).values()
-        assert dict(zip(header, row, strict=True))["主题"] == CIVIL
+        assert dict(zip(header, row, strict=True))["主题"] == f"{TOPIC}、{CIVIL}"
 
         # After submitting: /myreports → 修改 shows the tag; taking it off counts it no more.
         mine = await bot.ask(volunteer, "/myreports")
@@ -130,7 +138,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert f"考核指标：{DEFAULTS}\n" in card.content
         _removed, done = await press(bot, volunteer, card, "提交", 2)
         assert "已更新" in done.content
-        assert await stored_topics(bot, report.id) == []
+        assert await stored_topics(bot, report.id) == ["constitution"]
         assert activity_rows((await evidence_sheets(bot))[CIVIL], "城关社区文化广场") == []
 
 

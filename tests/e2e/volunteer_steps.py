@@ -55,11 +55,23 @@ async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三"
     assert "登记成功" in (done.text or ""), done.text
 
 
+TOPIC = "宪法与国家宪法日"  # the topic report_to_card ticks (a report needs one)
+
+
+async def tick_topic(
+    bot: Harness, user: FakeUser, topics: SentMessage, label: str = TOPIC
+) -> None:
+    """Ticks a topic at the /report topics step (the keyboard is redrawn in place)."""
+    [edited] = await press(bot, user, topics, label)
+    assert edited.action == "edit" and "✅" in " ".join(edited.button_labels()), edited
+
+
 async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
-    """A valid report up to its summary card, with no detours."""
+    """A valid report (of type 宪法宣传, topic TOPIC) up to its summary card, no detours."""
     bot.api.send_command(user, "/report")
     [types] = await bot.api.wait_for_messages(user.id)
     [topics] = await press(bot, user, types, "宪法宣传")
+    await tick_topic(bot, user, topics)
     [date] = await press(bot, user, topics, "完成")
     [_place] = await press(bot, user, date, "今天")
     await say(bot, user, "城关社区文化广场")
