@@ -1,6 +1,7 @@
 """Reports: filter by period, town, activity type, volunteer and topic or campaign; a page at
 a time; one report with its photos (fetched through the bot's file API); and export exactly
-what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do)."""
+what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Reports
+are only read here; one naming no 普法 topic (submitted before a topic was required) says so."""
 
 from aiohttp import web
 from telegram.error import TelegramError
@@ -18,6 +19,7 @@ from dashboard.common import (
 )
 from documents.tables import Format
 from domain.exports import export_labels, export_reports
+from domain.reports import has_topic
 from storage.reports import ReportFilter, find_reports, get_report
 from storage.stats import Period
 
@@ -109,6 +111,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         report=report,
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
+        no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,
     )
 
 

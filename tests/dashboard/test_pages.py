@@ -4,12 +4,14 @@ filters, export and photos, volunteers, invites, roles and the audit log."""
 import csv
 import io
 import re
+from datetime import date
 
 import aiohttp
 import openpyxl
 
 from storage.subscriptions import ensure_recipient, set_town
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
+from tests.reporting import add_report, add_volunteer
 
 
 async def _text(client: aiohttp.ClientSession, url: str, status: int = 200) -> str:
@@ -101,3 +103,20 @@ async def test_overview_counts_residents_questions_by_their_town(
     page = await _text(client, f"{board.base}/dashboard/")
     rows = re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>", page)
     assert (EAST, "2", "1", "1") in rows and ("（不知道）", "1", "1", "0") in rows
+
+
+async def test_a_report_from_before_topics_were_required_says_it_has_none(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Reports are only read here: one naming no 普法 topic (stored before a topic was
+    required) says so, since it counts for no topic in the review or the 考核 export."""
+    db = board.harness.services.db
+    await add_volunteer(db, ALICE, name="李梅", town=EAST)
+    with_topic = await add_report(db, ALICE, town=EAST, activity_date=date(2026, 3, 2))
+    without = await add_report(db, ALICE, town=EAST, activity_date=date(2026, 3, 3), topics=())
+    await board.signed_in(client)
+    said = board.harness.services.ui.dashboard.no_topic
+    page = await _text(client, f"{board.base}/dashboard/reports/{without}")
+    assert 'id="no-topic"' in page and said in page
+    page = await _text(client, f"{board.base}/dashboard/reports/{with_topic}")
+    assert 'id="no-topic"' not in page and "宪法与国家宪法日" in page
