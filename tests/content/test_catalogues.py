@@ -15,6 +15,7 @@ import yaml
 
 from bot.cli_text import CLI_TEXTS
 from content.catalogue import Catalogue, CatalogueError
+from content.check_text import CHECK_TEXTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +35,7 @@ class Use:
 
 USES = [
     Use(CLI_TEXTS, "cli_text", "bot", frozenset({"bot/cli_parser.py"})),  # argparse's errors
+    Use(CHECK_TEXTS, "check_text", "content", frozenset({"content/problems.py"})),  # pydantic's
 ]
 
 
