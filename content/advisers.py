@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from content.check_text import check_text
 from content.models import Town
 from content.problems import Problem, explain, loc, read_yaml, validate
 
@@ -54,9 +55,9 @@ class Adviser(BaseModel):
             if getattr(self, f) and SAMPLE_MARK not in getattr(self, f)
         ]
         if unmarked:
-            raise ValueError(f"示例条目的 {', '.join(unmarked)} 要写明“示例”")
+            raise ValueError(check_text("advisers.sample_unmarked", fields=", ".join(unmarked)))
         if re.search(r"[1-9]", self.contact):
-            raise ValueError("示例联系方式只能用 0（如 示例电话 0000-0000000），不要像真号码")
+            raise ValueError(check_text("advisers.sample_contact"))
         return self
 
 
@@ -69,7 +70,7 @@ def load_advisers(
     data = read_yaml(path, problems)
     if not isinstance(data, list):
         if data is not None:
-            problems.append(Problem(path.name, "", "应该是一个列表"))
+            problems.append(Problem(path.name, "", check_text("common.not_a_list")))
         return []
     advisers: list[Adviser] = []
     for i, item in enumerate(data):
@@ -87,7 +88,7 @@ def load_advisers(
         if (first := seen.setdefault(place, adviser)) is not adviser:
             problems.append(Problem(path.name, "village", _twice(first, adviser)))
     notes.extend(
-        Problem(path.name, "village", f"{town.town}{village} 还没有法律顾问")
+        Problem(path.name, "village", check_text("advisers.none", place=f"{town.town}{village}"))
         for town in towns
         for village in town.places
         if (town.town, village) not in seen
@@ -98,8 +99,8 @@ def load_advisers(
 def _twice(first: Adviser, second: Adviser) -> str:
     place = f"{first.town}{first.village}"
     if first.name == second.name:
-        return f"{place} 写了两次（都是 {first.name}）"
-    return f"{place} 写了两次：{first.name} 和 {second.name}，一个村（社区）只能有一位法律顾问"
+        return check_text("advisers.twice_same", place=place, name=first.name)
+    return check_text("advisers.twice", place=place, first=first.name, second=second.name)
 
 
 def adviser_for(advisers: Iterable[Adviser], town: str, village: str) -> Adviser | None:
@@ -116,11 +117,11 @@ def parse_advisers_csv(
     With `towns`, each town and village must be one of them."""
     text = _decode(raw)
     if text is None:
-        return [], [Problem(name, "", "看不懂文件编码，请在 Excel 里另存为 CSV（UTF-8 或 GBK）")]
+        return [], [Problem(name, "", check_text("csv.encoding"))]
     rows = list(csv.reader(io.StringIO(text)))
     start = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if start is None:
-        return [], [Problem(name, "", "文件里没有任何内容")]
+        return [], [Problem(name, "", check_text("csv.empty"))]
     columns, problems = _columns(rows[start], name)
     if problems:
         return [], problems
@@ -137,11 +138,12 @@ def parse_advisers_csv(
         problems += [Problem(where, f, m) for f, m in _place_problems(adviser, towns)]
         place = (adviser.town, adviser.village)
         if place in lines:
-            problems.append(Problem(where, "village", f"和第 {lines[place]} 行是同一个村（社区）"))
+            same = check_text("advisers.same_village", line=lines[place])
+            problems.append(Problem(where, "village", same))
         lines.setdefault(place, number)
         advisers.append(adviser)
     if not advisers and not problems:
-        problems.append(Problem(name, "", "文件里没有任何条目"))
+        problems.append(Problem(name, "", check_text("csv.no_entries")))
     return ([], problems) if problems else (advisers, [])
 
 
@@ -173,13 +175,19 @@ def _columns(header: list[str], name: str) -> tuple[list[str | None], list[Probl
             continue
         field = lookup.get(key)
         if field is None:
-            problems.append(Problem(name, "header", f"不认识的列 '{cell.strip()}'"))
+            problems.append(
+                Problem(name, "header", check_text("csv.unknown_column", column=cell.strip()))
+            )
         elif field in columns:
-            problems.append(Problem(name, "header", f"列 '{cell.strip()}' 和前面的列重复"))
+            problems.append(
+                Problem(name, "header", check_text("csv.repeated_column", column=cell.strip()))
+            )
         columns.append(field)
     missing = [f"{LABELS[f]}({f})" for f in REQUIRED if f not in columns]
     if missing:
-        problems.append(Problem(name, "header", f"缺少列: {', '.join(missing)}"))
+        problems.append(
+            Problem(name, "header", check_text("csv.missing_columns", columns=", ".join(missing)))
+        )
     return columns, problems
 
 
@@ -187,13 +195,13 @@ def _row(
     row: list[str], columns: list[str | None], where: str
 ) -> tuple[Adviser | None, list[Problem]]:
     if any(cell.strip() for cell in row[len(columns) :]):
-        return None, [Problem(where, "", "这一行比表头多出了内容")]
+        return None, [Problem(where, "", check_text("csv.extra_cells"))]
     values = {
         field: cell.strip()
         for field, cell in zip(columns, row, strict=False)
         if field and cell.strip()
     }
-    empty = [Problem(where, f, "不能为空") for f in REQUIRED if f not in values]
+    empty = [Problem(where, f, check_text("csv.empty_cell")) for f in REQUIRED if f not in values]
     if empty:
         return None, empty
     try:
@@ -207,7 +215,12 @@ def _place_problems(adviser: Adviser, towns: Sequence[Town] | None) -> list[tupl
         return []
     town = next((t for t in towns if t.town == adviser.town), None)
     if town is None:
-        return [("town", f"towns.yaml 里没有 '{adviser.town}'")]
+        return [("town", check_text("common.no_town", town=adviser.town))]
     if adviser.village not in town.places:
-        return [("village", f"towns.yaml 里 {adviser.town} 没有 '{adviser.village}'")]
+        return [
+            (
+                "village",
+                check_text("common.no_village", towns=adviser.town, village=adviser.village),
+            )
+        ]
     return []

@@ -10,6 +10,7 @@ which line and why, and the line is left out.
 import json
 from pathlib import Path
 
+from content.check_text import check_text
 from content.learnt import NONE
 from content.problems import Problem, unreadable
 
@@ -32,7 +33,8 @@ def load_asked(path: Path, card_ids: set[str], notes: list[Problem]) -> list[tup
             continue
         example, why = _example(line, card_ids)
         if example is None:
-            notes.append(Problem(ASKED_FILE, f"第 {number} 行", f"{why}，这一行不起作用"))
+            line_field = check_text("asked.line", number=number)
+            notes.append(Problem(ASKED_FILE, line_field, check_text("asked.ignored", why=why)))
         else:
             examples.append(example)
     return examples
@@ -42,12 +44,12 @@ def _example(line: str, card_ids: set[str]) -> tuple[tuple[str, str] | None, str
     try:
         row = json.loads(line)
     except json.JSONDecodeError:
-        return None, '不是一行 JSON（格式：{"q": "问题", "expected": "卡片编号或 none"}）'
+        return None, check_text("asked.not_json")
     if not isinstance(row, dict):
-        return None, '不是一行 JSON 对象（格式：{"q": "问题", "expected": "卡片编号或 none"}）'
+        return None, check_text("asked.not_an_object")
     question, expected = row.get("q"), row.get("expected")
     if not isinstance(question, str) or not 1 <= len(question.strip()) <= ASKED_QUESTION_CHARS:
-        return None, f"q 要写问题，1 到 {ASKED_QUESTION_CHARS} 个字"
+        return None, check_text("asked.question", limit=ASKED_QUESTION_CHARS)
     if not isinstance(expected, str) or (expected != NONE and expected not in card_ids):
-        return None, f"expected 应是卡片编号或 none，没有这张卡片：{expected!r}"
+        return None, check_text("asked.expected", expected=expected)
     return (question, expected), ""

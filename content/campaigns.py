@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from content.check_text import check_text
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, unknown_category, unreadable
 from content.templates import template_problem
@@ -63,7 +64,7 @@ class Campaign(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not CARD_ID_PATTERN.match(value):
-            raise ValueError("只能用小写字母、数字和连字符 (e.g. constitution-week)")
+            raise ValueError(check_text("common.id", example="constitution-week"))
         return value
 
     @field_validator("aliases")
@@ -71,7 +72,7 @@ class Campaign(BaseModel):
     def _alias_words(cls, aliases: list[str]) -> list[str]:
         cleaned = [alias.strip() for alias in aliases]
         if any(not 2 <= len(alias) <= 40 for alias in cleaned):
-            raise ValueError("别名要 2 到 40 个字")
+            raise ValueError(check_text("campaigns.alias_length"))
         return cleaned
 
     @field_validator("date", "start")
@@ -85,7 +86,7 @@ class Campaign(BaseModel):
     @classmethod
     def _leads(cls, leads: list[int]) -> list[int]:
         if len(set(leads)) != len(leads) or any(not 0 <= d <= MAX_LEAD_DAYS for d in leads):
-            raise ValueError(f"提前天数必须是 0 到 {MAX_LEAD_DAYS} 之间且不重复")
+            raise ValueError(check_text("campaigns.lead_days", limit=MAX_LEAD_DAYS))
         return sorted(leads, reverse=True)
 
     @field_validator("message", "volunteer_message")
@@ -98,14 +99,17 @@ class Campaign(BaseModel):
     def _kind_fields(self) -> "Campaign":
         needed = {"fixed": "date", "month": "month", "movable": "start"}[self.kind]
         if getattr(self, needed) is None:
-            raise ValueError(f"kind: {self.kind} 需要填写 {needed}")
+            raise ValueError(check_text("campaigns.kind_needs", kind=self.kind, needed=needed))
         extra = {"date", "month", "start"} - {needed}
         given = sorted(name for name in extra if getattr(self, name) is not None)
         if given or (self.overrides and self.kind != "movable"):
-            raise ValueError(f"kind: {self.kind} 不能填写 {', '.join(given) or 'overrides'}")
+            not_for_kind = ", ".join(given) or "overrides"
+            raise ValueError(
+                check_text("campaigns.kind_refuses", kind=self.kind, given=not_for_kind)
+            )
         for year, first in self.overrides.items():
             if first.year != year:
-                raise ValueError(f"overrides: {year} 年的日期写成了 {first}")
+                raise ValueError(check_text("campaigns.override_year", year=year, first=first))
         return self
 
     def period(
@@ -131,10 +135,10 @@ def month_day(value: str) -> tuple[int, int]:
     """'12-04' -> (12, 4); a day that does not exist every year (02-29) is refused."""
     match = MONTH_DAY.match(value)
     if match is None:
-        raise ValueError(f"日期 '{value}' 应写成 MM-DD，比如 12-04")
+        raise ValueError(check_text("campaigns.month_day", value=value))
     month, day = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2023, month)[1]:
-        raise ValueError(f"日期 '{value}' 不存在（或不是每年都有）")
+        raise ValueError(check_text("campaigns.no_such_day", value=value))
     return month, day
 
 
@@ -178,7 +182,7 @@ def load_campaigns(
         problems.append(("", unreadable(exc)))
         return []
     if not isinstance(data, list):
-        problems.append(("", "应该是一个列表"))
+        problems.append(("", check_text("common.not_a_list")))
         return []
     loaded: list[Campaign] = []
     for i, item in enumerate(data):
@@ -198,7 +202,9 @@ def load_campaigns(
     seen: set[str] = set()
     for campaign in loaded:
         if campaign.id in seen:
-            problems.append((f"[{campaign.id}].id", f"重复的 id '{campaign.id}'"))
+            problems.append(
+                (f"[{campaign.id}].id", check_text("common.duplicate_id", id=campaign.id))
+            )
         seen.add(campaign.id)
     problems.extend(_alias_clashes(loaded))
     return loaded
@@ -213,10 +219,11 @@ def _alias_clashes(campaigns: list[Campaign]) -> list[tuple[str, str]]:
             key = _key(alias)
             if key in owner:
                 other = owner[key]
-                whose = "本活动" if other == campaign.id else f" '{other}' "
-                found.append(
-                    (f"[{campaign.id}].aliases", f"别名 '{alias}' 已经是{whose}的名称或别名")
-                )
+                if other == campaign.id:
+                    message = check_text("campaigns.alias_own", alias=alias)
+                else:
+                    message = check_text("campaigns.alias_other", alias=alias, other=other)
+                found.append((f"[{campaign.id}].aliases", message))
             else:
                 owner[key] = campaign.id
     return found
@@ -240,9 +247,11 @@ def _references(
         for c in campaign.categories
         if c not in categories
     ]
-    found += [("cards", f"卡片 '{c}' 不存在") for c in campaign.cards if c not in cards]
     found += [
-        ("volunteer_towns", f"towns.yaml 里没有 '{t}'")
+        ("cards", check_text("common.no_card", card=c)) for c in campaign.cards if c not in cards
+    ]
+    found += [
+        ("volunteer_towns", check_text("common.no_town", town=t))
         for t in campaign.volunteer_towns
         if t not in towns
     ]

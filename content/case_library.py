@@ -12,6 +12,7 @@ from typing import NamedTuple
 import yaml
 from pydantic import field_validator
 
+from content.check_text import check_text
 from content.checks import (
     Found,
     Known,
@@ -56,15 +57,15 @@ class Case(Strict):
     @field_validator("cards")
     @classmethod
     def _cards(cls, value: list[str]) -> list[str]:
-        return check_words(value, 1, 3, "卡片")
+        return check_words(value, 1, 3, check_text("cases.word_card"))
 
     @field_validator("keywords")
     @classmethod
     def _keywords(cls, value: list[str]) -> list[str]:
-        words = check_words(value, 3, 10, "关键词")
+        words = check_words(value, 3, 10, check_text("cases.word_keyword"))
         long = [w for w in words if len(w) > 20]
         if long:
-            raise ValueError(f"关键词太长（不超过 20 个字）：{'、'.join(long)}")
+            raise ValueError(check_text("cases.long_keywords", words="、".join(long)))
         return words
 
     @field_validator("law")
@@ -72,7 +73,7 @@ class Case(Strict):
     def _law(cls, value: str) -> str:
         check_length(value, 4, 100)
         if not law_names(value):
-            raise ValueError("要写明法律和条款，法律名称放在《》里，比如《劳动合同法》第三十条")
+            raise ValueError(check_text("cases.law"))
         return value
 
     @field_validator("source")
@@ -119,29 +120,39 @@ def section_problems(body: str) -> list[str]:
     empty sections."""
     problems: list[str] = []
     if len(body) > CASE_BODY_LIMIT:
-        problems.append(f"正文 {len(body)} 字，不能超过 {CASE_BODY_LIMIT} 字")
+        problems.append(check_text("cases.long_body", length=len(body), limit=CASE_BODY_LIMIT))
     sections = case_sections(body)
     if sections and not sections[0].title:
-        problems.append(f"正文要从小标题 **{CASE_SECTIONS[0]}** 开始，前面不要有别的文字")
+        problems.append(check_text("cases.text_before_heading", heading=CASE_SECTIONS[0]))
     titles = [s.title for s in sections if s.title]
     if titles != list(CASE_SECTIONS):
         problems.append(_heading_problem(titles))
-    problems += [f"**{s.title}** 下面没有内容" for s in sections if s.title and not s.text]
+    problems += [
+        check_text("cases.empty_section", heading=s.title)
+        for s in sections
+        if s.title and not s.text
+    ]
     return problems
 
 
 def _heading_problem(titles: list[str]) -> str:
     wanted = " → ".join(f"**{t}**" for t in CASE_SECTIONS)
-    details = [f"缺少 **{t}**" for t in CASE_SECTIONS if t not in titles]
-    details += [f"不认识 **{t}**" for t in dict.fromkeys(titles) if t not in CASE_SECTIONS]
+    details = [
+        check_text("cases.missing_heading", heading=t) for t in CASE_SECTIONS if t not in titles
+    ]
     details += [
-        f"**{t}** 出现了 {titles.count(t)} 次"
+        check_text("cases.unknown_heading", heading=t)
+        for t in dict.fromkeys(titles)
+        if t not in CASE_SECTIONS
+    ]
+    details += [
+        check_text("cases.repeated_heading", heading=t, count=titles.count(t))
         for t in dict.fromkeys(titles)
         if t in CASE_SECTIONS and titles.count(t) > 1
     ]
     if not details:
-        details.append("顺序不对")
-    return f"小标题应依次为 {wanted}，各一次：{'；'.join(details)}"
+        details.append(check_text("cases.heading_order"))
+    return check_text("cases.headings", wanted=wanted, details="；".join(details))
 
 
 def load_cases(directory: Path, known: Known, found: Found) -> list[Case]:
@@ -170,17 +181,17 @@ def case_from_text(text: str, stem: str, known: Known, found: Found) -> Case | N
         return None
     found.extend((name, "body", message) for message in section_problems(body))
     if not isinstance(data, dict):
-        found.append((name, "", "YAML 头部必须是“键: 值”的形式"))
+        found.append((name, "", check_text("cases.front_matter_not_mapping")))
         return None
     case = validate(Case, {**data, "body": body}, name, "", found)
     if case is None:
         return None
     if case.id != stem:
-        found.append((name, "id", f"id '{case.id}' 必须和文件名 '{stem}' 一致"))
+        found.append((name, "id", check_text("common.id_not_file_name", id=case.id, stem=stem)))
     if unknown(case.category, known.categories):
         found.append((name, "category", unknown_category(case.category, known.categories or ())))
     found.extend(
-        (name, "cards", f"卡片 '{card}' 不存在（cards/{card}.md）")
+        (name, "cards", check_text("cases.no_card", card=card))
         for card in case.cards
         if card not in known.cards
     )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from content.check_text import check_text
 from content.models import CARD_ID_PATTERN, Card
 from content.problems import duplicates, explain, unreadable
 
@@ -118,15 +119,13 @@ def validate(model: type[M], data: Any, path: str, prefix: str, found: Found) ->
 
 def check_id(value: str, example: str) -> str:
     if not CARD_ID_PATTERN.match(value) or len(value) > ID_MAX_CHARS:
-        raise ValueError(
-            f"只能用小写字母、数字和连字符，不超过 {ID_MAX_CHARS} 个字符（比如 {example}）"
-        )
+        raise ValueError(check_text("checks.id", limit=ID_MAX_CHARS, example=example))
     return value
 
 
 def check_length(value: str, low: int, high: int) -> str:
     if not low <= len(value) <= high:
-        raise ValueError(f"现在 {len(value)} 个字，应为 {low} 到 {high} 个字")
+        raise ValueError(check_text("checks.length", length=len(value), low=low, high=high))
     return value
 
 
@@ -134,12 +133,15 @@ def check_words(words: list[str], low: int, high: int, what: str) -> list[str]:
     """A list of distinct, non-blank words of `low` to `high` entries."""
     cleaned = [str(word).strip() for word in words]
     if any(not word for word in cleaned):
-        raise ValueError(f"{what}里有空的一项")
+        raise ValueError(check_text("checks.blank_word", what=what))
     if not low <= len(cleaned) <= high:
-        raise ValueError(f"现在有 {len(cleaned)} 个{what}，应为 {low} 到 {high} 个")
+        count = len(cleaned)
+        raise ValueError(
+            check_text("checks.word_count", count=count, what=what, low=low, high=high)
+        )
     repeated = duplicates(cleaned)
     if repeated:
-        raise ValueError(f"{what}重复了：{'、'.join(repeated)}")
+        raise ValueError(check_text("checks.repeated_words", what=what, words="、".join(repeated)))
     return cleaned
 
 

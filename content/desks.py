@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from content.check_text import check_text
 from content.models import CARD_ID_PATTERN
 from content.office_hours import DAY_NAMES, Holidays, OfficeHours, shifts_on
 from content.problems import Problem, duplicates, load_list, unknown_category
@@ -53,34 +54,34 @@ class Desk(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not CARD_ID_PATTERN.match(value):
-            raise ValueError("只能用小写字母、数字和连字符 (e.g. chengguan-sfs)")
+            raise ValueError(check_text("common.id", example="chengguan-sfs"))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "Desk":
         if self.staff_chat_id is None and not self.staff:
-            raise ValueError("staff_chat_id 和 staff 至少填一个")
+            raise ValueError(check_text("desks.no_staff"))
         if any(user <= 0 for user in self.staff):
-            raise ValueError("staff 里的 Telegram 用户 ID 应是正整数")
+            raise ValueError(check_text("desks.staff_ids"))
         if self.villages and self.kind != "village_adviser":
-            raise ValueError("只有 village_adviser 才写 villages")
+            raise ValueError(check_text("desks.villages_not_adviser"))
         if self.kind == "village_adviser" and not self.villages:
             # Without villages no resident's 我村的法律顾问 finds it, and choose_desk never
             # sends a town's messages to a village adviser: it would get nothing.
-            raise ValueError("village_adviser 要写 villages（是哪些村（社区）的法律顾问）")
+            raise ValueError(check_text("desks.adviser_villages"))
         if self.escalate_after_hours <= self.reply_within_hours:
-            raise ValueError("escalate_after_hours 应大于 reply_within_hours")
+            raise ValueError(check_text("desks.escalate_first"))
         seen: set[int] = set()
         for line in self.hours:
             if again := seen & line.days:
-                raise ValueError(f"{DAY_NAMES[min(again)]} 在 hours 里写了两次")
+                raise ValueError(check_text("desks.day_twice", day=DAY_NAMES[min(again)]))
             seen |= line.days
         ids = [*self.staff, *([self.staff_chat_id] if self.staff_chat_id else [])]
         fake = [i for i in ids if i in SAMPLE_STAFF_IDS or i in SAMPLE_CHAT_IDS]
         if self.sample and (len(fake) < len(ids) or "示例" not in self.name):
-            raise ValueError("示例值班台的名称要写明“示例”，只能用示例 ID")
+            raise ValueError(check_text("desks.sample"))
         if not self.sample and fake:
-            raise ValueError(f"示例 ID {fake[0]} 不能用于真实值班台")
+            raise ValueError(check_text("desks.sample_id", id=fake[0]))
         return self
 
 
@@ -100,7 +101,7 @@ def load_desks(
     problems.extend(check_desks(desks, towns, categories, path.name))
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
-        Problem(path.name, "towns", f"没有值班台负责 '{town}'")
+        Problem(path.name, "towns", check_text("desks.town_unserved", town=town))
         for town in sorted(set(towns) - served)
     )
     return desks
@@ -109,18 +110,25 @@ def load_desks(
 def check_desks(
     desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
 ) -> list[Problem]:
-    found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
+    found = [
+        Problem(name, "id", check_text("common.duplicate_id", id=d))
+        for d in duplicates([d.id for d in desks])
+    ]
     found += _shared_villages(desks, towns, name)
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
-            Problem(where, "towns", f"towns.yaml 里没有 '{town}'")
+            Problem(where, "towns", check_text("common.no_town", town=town))
             for town in desk.towns
             if town not in towns
         ]
         places = {place for town in desk.towns for place in towns.get(town, ())}
         found += [
-            Problem(where, "villages", f"towns.yaml 里 {'、'.join(desk.towns)} 没有 '{village}'")
+            Problem(
+                where,
+                "villages",
+                check_text("common.no_village", towns="、".join(desk.towns), village=village),
+            )
             for village in desk.villages
             if village not in places
         ]
@@ -149,10 +157,13 @@ def _check_deadline_reach(desk: Desk, where: str) -> list[Problem]:
     weeks = desk.escalate_after_hours / weekly
     if weeks <= MAX_DEADLINE_WEEKS:
         return []
-    message = (
-        f"{desk.name} 每周只开放 {weekly:g} 小时，escalate_after_hours 的 "
-        f"{desk.escalate_after_hours} 个开放小时要约 {weeks:.0f} 周才到（最多 "
-        f"{MAX_DEADLINE_WEEKS} 周）：请减少小时数或增加开放时间"
+    message = check_text(
+        "desks.deadline_reach",
+        desk=desk.name,
+        weekly=weekly,
+        hours=desk.escalate_after_hours,
+        weeks=weeks,
+        limit=MAX_DEADLINE_WEEKS,
     )
     return [Problem(where, "escalate_after_hours", message)]
 
@@ -167,16 +178,19 @@ def _shared_villages(
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
-            Problem(where, "villages", f"'{village}' 写了两次")
+            Problem(where, "villages", check_text("desks.village_twice", village=village))
             for village in duplicates(desk.villages)
         ]
         for village in dict.fromkeys(desk.villages):
             for town in (t for t in desk.towns if village in towns.get(t, ())):
                 other = owner.setdefault((town, village), desk.id)
                 if other != desk.id:
-                    message = (
-                        f"{town}{village} 同时写在 {other} 和 {desk.id} 的 villages 里，"
-                        "一个村（社区）只能归一个法律顾问值班台"
+                    message = check_text(
+                        "desks.shared_village",
+                        town=town,
+                        village=village,
+                        other=other,
+                        desk=desk.id,
                     )
                     found.append(Problem(where, "villages", message))
     return found

@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from content.check_text import check_text
 from content.problems import Problem, explain
 
 CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
@@ -44,7 +45,7 @@ class DirectoryEntry(BaseModel):
     @model_validator(mode="after")
     def _both_coordinates_or_none(self) -> "DirectoryEntry":
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("lat 和 lon 要么都填，要么都不填")
+            raise ValueError(check_text("directory.coordinates"))
         return self
 
 
@@ -79,7 +80,9 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
         reader.fieldnames = [CHINESE_COLUMNS.get(f.strip(), f.strip()) for f in reader.fieldnames]
     missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
-        return [], [Problem(name, "header", f"缺少列: {', '.join(missing)}")]
+        return [], [
+            Problem(name, "header", check_text("csv.missing_columns", columns=", ".join(missing)))
+        ]
     entries: list[DirectoryEntry] = []
     problems: list[Problem] = []
     for line, row in enumerate(reader, start=2):
@@ -92,7 +95,7 @@ def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list
                 for e in exc.errors()
             )
     if not entries and not problems:
-        problems.append(Problem(name, "", "文件里没有任何条目"))
+        problems.append(Problem(name, "", check_text("csv.no_entries")))
     return entries, problems
 
 

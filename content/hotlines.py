@@ -11,6 +11,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from content.check_text import check_text
 from content.problems import Problem, duplicates, load_list, unknown_category
 
 MAX_SUGGESTIONS = 2
@@ -54,15 +55,15 @@ class Hotline(_Strict):
     def _no_blank_words(cls, words: list[str]) -> list[str]:
         cleaned = [word.strip() for word in words]
         if any(not word for word in cleaned):
-            raise ValueError("不能有空词")
+            raise ValueError(check_text("common.blank_word"))
         if repeated := duplicates(cleaned):
-            raise ValueError(f"重复的 '{repeated[0]}'")
+            raise ValueError(check_text("common.repeated_word", word=repeated[0]))
         return cleaned
 
     @model_validator(mode="after")
     def _urgent_is_an_emergency(self) -> "Hotline":
         if self.urgent and self.group != "emergency":
-            raise ValueError("urgent 的号码 group 要写 emergency")
+            raise ValueError(check_text("hotlines.urgent_group"))
         return self
 
 
@@ -75,7 +76,9 @@ def load_hotlines(
     hotlines = load_list(path, Hotline, problems)
     problems.extend(check_hotlines(hotlines, categories, path.name))
     notes.extend(
-        Problem(path.name, "categories", f"分类 '{category}' 没有对应的热线")
+        Problem(
+            path.name, "categories", check_text("hotlines.category_uncovered", category=category)
+        )
         for category in sorted(categories - {c for h in hotlines for c in h.categories})
     )
     return hotlines
@@ -83,7 +86,7 @@ def load_hotlines(
 
 def check_hotlines(hotlines: list[Hotline], categories: set[str], name: str) -> list[Problem]:
     found = [
-        Problem(name, "number", f"号码 '{number}' 重复")
+        Problem(name, "number", check_text("hotlines.repeated_number", number=number))
         for number in duplicates([h.number for h in hotlines])
     ]
     for hotline in hotlines:

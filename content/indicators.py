@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from content.check_text import check_text
 from content.checks import (
     Found,
     Known,
@@ -53,14 +54,14 @@ class Indicator(Strict):
     def _distinct(cls, values: list[str]) -> list[str]:
         repeated = duplicates(values)
         if repeated:
-            raise ValueError(f"重复了：{'、'.join(repeated)}")
+            raise ValueError(check_text("indicators.repeated", values="、".join(repeated)))
         return values
 
     @field_validator("sources")
     @classmethod
     def _sources(cls, sources: list[Source]) -> list[Source]:
         if not sources:
-            raise ValueError("至少写一个来源（哪份方案的哪一项）")
+            raise ValueError(check_text("indicators.no_source"))
         return sources
 
 
@@ -82,7 +83,7 @@ def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> lis
     if data is None:
         return []
     if not isinstance(data, list):
-        found.append((name, "", "应该是一个指标列表（每项以 - 开头）"))
+        found.append((name, "", check_text("indicators.not_a_list")))
         return []
     loaded: list[Indicator] = []
     ids: set[str] = set()
@@ -93,14 +94,20 @@ def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> lis
         if indicator is None:
             continue
         if indicator.id in ids:
-            found.append((name, f"{label}.id", f"重复的 id '{indicator.id}'"))
+            found.append((name, f"{label}.id", check_text("common.duplicate_id", id=indicator.id)))
         if indicator.name in names:
-            found.append((name, f"{label}.name", f"重复的名称 '{indicator.name}'"))
+            found.append(
+                (
+                    name,
+                    f"{label}.name",
+                    check_text("indicators.duplicate_name", name=indicator.name),
+                )
+            )
         ids.add(indicator.id)
         names.add(indicator.name)
         found.extend(_references(indicator, known, name, label))
         notes.extend(
-            (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+            (name, f"{label}.campaigns", check_text("common.no_campaign", campaign=campaign))
             for campaign in indicator.campaigns
             if unknown(campaign, known.campaigns)
         )
@@ -110,12 +117,12 @@ def load_indicators(path: Path, known: Known, found: Found, notes: Found) -> lis
 
 def _references(indicator: Indicator, known: Known, name: str, label: str) -> Found:
     found: Found = [
-        (name, f"{label}.activity_types", f"ui.zh.yaml 的 activity_types 里没有 '{kind}'")
+        (name, f"{label}.activity_types", check_text("indicators.no_activity_type", kind=kind))
         for kind in indicator.activity_types
         if unknown(kind, known.activity_types)
     ]
     found += [
-        (name, f"{label}.sources", f"seeds.yaml 里没有 '{source.seed}'")
+        (name, f"{label}.sources", check_text("common.no_seed", seed=source.seed))
         for source in indicator.sources
         if unknown(source.seed, known.seeds)
     ]

@@ -18,6 +18,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from content.check_text import check_text
 from content.models import CARD_ID_PATTERN, Source
 from content.problems import Problem, duplicates, load_one
 
@@ -34,7 +35,7 @@ class _Strict(BaseModel):
 
 def _id_shape(value: str) -> str:
     if not CARD_ID_PATTERN.match(value.replace("_", "-")):
-        raise ValueError("只能用小写字母、数字、- 和 _")
+        raise ValueError(check_text("common.key"))
     return value
 
 
@@ -200,41 +201,49 @@ def check_criteria(
     """Ids unique, rules naming real questions, options and safety kinds, every path reaching
     a rule."""
     found = [
-        Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'")
+        Problem(name, "sources", check_text("common.no_seed", seed=source.seed))
         for source in criteria.sources
         if seeds is not None and source.seed not in seeds
     ]
     found += [
-        Problem(name, f"rules.{rule.id}.safety", f"safety.yaml 里没有 '{rule.safety}'")
+        Problem(
+            name, f"rules.{rule.id}.safety", check_text("legal_aid.no_safety", kind=rule.safety)
+        )
         for rule in criteria.rules
         if rule.safety is not None and safety is not None and rule.safety not in safety
     ]
     if not any(f"{criteria.decision_days}{unit}" in criteria.disclaimer for unit in "日天"):
         found.append(
             Problem(
-                name, "disclaimer", f"要写明法律援助机构 {criteria.decision_days} 日内作出决定"
+                name,
+                "disclaimer",
+                check_text("legal_aid.decision_days", days=criteria.decision_days),
             )
         )
     if "参考" not in criteria.disclaimer:
-        found.append(Problem(name, "disclaimer", "要写明结果只是参考"))
+        found.append(Problem(name, "disclaimer", check_text("legal_aid.for_reference")))
     found += [
-        Problem(name, "questions", f"重复的问题 id '{qid}'")
+        Problem(name, "questions", check_text("legal_aid.duplicate_question", id=qid))
         for qid in duplicates([q.id for q in criteria.questions])
     ]
     for question in criteria.questions:
         found += [
-            Problem(name, f"questions.{question.id}.options", f"重复的选项 id '{oid}'")
+            Problem(
+                name,
+                f"questions.{question.id}.options",
+                check_text("legal_aid.duplicate_option", id=oid),
+            )
             for oid in duplicates([o.id for o in question.options])
         ]
     found += [
-        Problem(name, "rules", f"重复的规则 id '{rid}'")
+        Problem(name, "rules", check_text("legal_aid.duplicate_rule", id=rid))
         for rid in duplicates([r.id for r in criteria.rules])
     ]
     for rule in criteria.rules:
         found += _rule_references(criteria, rule, f"rules.{rule.id}.when", name)
     standard = criteria.hardship_standard
     if standard.sample and SAMPLE_MARK not in standard.note:
-        found.append(Problem(name, "hardship_standard.note", "示例内容必须写明“示例”"))
+        found.append(Problem(name, "hardship_standard.note", check_text("common.sample_note")))
     if found:
         return found  # walking the chat needs sound references
     return found + _walk(criteria, name)
@@ -247,12 +256,20 @@ def _rule_references(
     for question_id, accepted in rule.when.items():
         question = criteria.question(question_id)
         if question is None:
-            found.append(Problem(name, where, f"没有问题 '{question_id}'"))
+            found.append(
+                Problem(name, where, check_text("legal_aid.no_question", question=question_id))
+            )
             continue
         if not accepted:
-            found.append(Problem(name, f"{where}.{question_id}", "至少要列一个选项"))
+            found.append(
+                Problem(name, f"{where}.{question_id}", check_text("legal_aid.no_options"))
+            )
         found += [
-            Problem(name, f"{where}.{question_id}", f"问题 '{question_id}' 没有选项 '{o}'")
+            Problem(
+                name,
+                f"{where}.{question_id}",
+                check_text("legal_aid.no_option", question=question_id, option=o),
+            )
             for o in accepted
             if question.option(o) is None
         ]
@@ -266,17 +283,18 @@ def _walk(criteria: LegalAidCriteria, name: str) -> list[Problem]:
     for answers, rule in chat_paths(criteria):
         asked.update(answers)
         if rule is None:
-            given = "，".join(f"{q}={o}" for q, o in answers.items()) or "（还没回答）"
-            found.append(Problem(name, "rules", f"回答 {given} 时没有任何规则给出结果"))
+            given = "，".join(f"{q}={o}" for q, o in answers.items())
+            given = given or check_text("legal_aid.no_answers")
+            found.append(Problem(name, "rules", check_text("legal_aid.no_rule", answers=given)))
         else:
             reached.add(rule.id)
     found += [
-        Problem(name, f"rules.{r.id}", "前面的规则已经覆盖，这条规则永远用不到")
+        Problem(name, f"rules.{r.id}", check_text("legal_aid.rule_unreached"))
         for r in criteria.rules
         if r.id not in reached
     ]
     found += [
-        Problem(name, f"questions.{q.id}", "没有任何规则用到这个问题，它永远不会被问到")
+        Problem(name, f"questions.{q.id}", check_text("legal_aid.question_unused"))
         for q in criteria.questions
         if q.id not in asked
     ]

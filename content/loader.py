@@ -11,6 +11,7 @@ from content.analyzer import normalize
 from content.asked import ASKED_FILE, load_asked
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
+from content.check_text import check_text
 from content.checks import declared_ids
 from content.desks import Desk, load_desks
 from content.directory import DirectoryEntry
@@ -114,7 +115,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     # a card that fails to load is reported once, where it is, not by every file naming it
     card_ids = {p.stem for p in card_files}
     if not cards:
-        problems.append(Problem("cards/", "", "没有找到任何卡片"))
+        problems.append(Problem("cards/", "", check_text("cards.none")))
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, card_ids, {c.id for c in categories}, {s.file for s in seeds}, problems)
     campaigns = _campaigns(content_dir, categories, card_ids, towns, problems)
@@ -170,7 +171,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         Problem(
             f"cards/{c.id}.md",
             "body",
-            f"正文 {len(c.body)} 字，建议不超过 {RECOMMENDED_BODY_CHARS}",
+            check_text("cards.long_body", length=len(c.body), limit=RECOMMENDED_BODY_CHARS),
         )
         for c in ordered
         if len(c.body) > RECOMMENDED_BODY_CHARS
@@ -217,7 +218,7 @@ def _check_outside(outside: OutsideQuestions, cards: list[Card], notes: list[Pro
                 Problem(
                     "outside.yaml",
                     f"questions[{i}]",
-                    f"“{question}”也是卡片 {card} 的标题或别名，会找到这张卡片，这一条不起作用",
+                    check_text("outside.card_question", question=question, card=card),
                 )
             )
 
@@ -250,11 +251,13 @@ def _card(path: Path, problems: list[Problem]) -> Card | None:
         problems.append(Problem(name, "", unreadable(exc)))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(name, "", "YAML 头部必须是键值对"))
+        problems.append(Problem(name, "", check_text("cards.front_matter_not_mapping")))
         return None
     card = _validate(Card, {**data, "body": body}, name, problems)
     if card and card.id != path.stem:
-        problems.append(Problem(name, "id", f"id '{card.id}' 必须和文件名 '{path.stem}' 一致"))
+        problems.append(
+            Problem(name, "id", check_text("common.id_not_file_name", id=card.id, stem=path.stem))
+        )
     return card
 
 
@@ -283,15 +286,25 @@ def _check_cards(
             problems.append(Problem(name, "category", unknown_category(card.category, categories)))
         for rel in card.related:
             if rel == card.id:
-                problems.append(Problem(name, "related", "不能关联自己"))
+                problems.append(Problem(name, "related", check_text("cards.related_self")))
             elif rel not in ids:
-                problems.append(Problem(name, "related", f"关联的卡片 '{rel}' 不存在"))
+                problems.append(
+                    Problem(name, "related", check_text("cards.related_missing", card=rel))
+                )
         for source in card.sources:
             if source.seed not in seeds:
-                problems.append(Problem(name, "sources", f"seeds.yaml 里没有 '{source.seed}'"))
+                problems.append(
+                    Problem(name, "sources", check_text("common.no_seed", seed=source.seed))
+                )
         for title in CARD_REFERENCE.findall(card.body):
             if title not in titles:
-                problems.append(Problem(name, "正文", f"“{title}”不是哪张卡片的标题"))
+                problems.append(
+                    Problem(
+                        name,
+                        check_text("cards.body_field"),
+                        check_text("cards.unknown_title", title=title),
+                    )
+                )
 
 
 def _check_lexicon(
@@ -305,9 +318,15 @@ def _check_lexicon(
     }
     for name, terms in lists.items():
         if any(not term.strip() for term in terms):
-            problems.append(Problem("lexicon.yaml", name, "有空的词"))
+            problems.append(Problem("lexicon.yaml", name, check_text("lexicon.blank_word")))
     for term in sorted(set(lists["everyday_asks"]) & set(lists["legal_cues"])):
-        problems.append(Problem("lexicon.yaml", "everyday_asks", f"'{term}' 同时在 legal_cues 里"))
+        problems.append(
+            Problem(
+                "lexicon.yaml",
+                "everyday_asks",
+                check_text("lexicon.everyday_also_legal", term=term),
+            )
+        )
     _check_intents(lexicon, ids, problems)
     _check_contested(lexicon, ids, problems)
     blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
@@ -319,7 +338,7 @@ def _check_lexicon(
                         Problem(
                             f"cards/{card.id}.md",
                             "keywords",
-                            f"关键词 '{keyword}' 含有 lexicon.yaml 里排除的 '{term}'，会被挡掉",
+                            check_text("lexicon.keyword_blocked", keyword=keyword, term=term),
                         )
                     )
 
@@ -330,15 +349,27 @@ def _check_intents(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> 
     for number, group in enumerate(lexicon.intents, start=1):
         field = f"intents[{number}]"
         if len(group) < 2:
-            problems.append(Problem("lexicon.yaml", field, "一组至少要有两张卡片"))
+            problems.append(Problem("lexicon.yaml", field, check_text("lexicon.intent_one_card")))
         for card_id, phrases in group.items():
             if card_id not in ids:
-                problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 不存在"))
+                problems.append(
+                    Problem("lexicon.yaml", field, check_text("common.no_card", card=card_id))
+                )
             if card_id in seen:
-                problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 在两组里"))
+                problems.append(
+                    Problem(
+                        "lexicon.yaml",
+                        field,
+                        check_text("lexicon.card_in_two_groups", card=card_id),
+                    )
+                )
             seen.add(card_id)
             if not phrases or any(not phrase.strip() for phrase in phrases):
-                problems.append(Problem("lexicon.yaml", field, f"'{card_id}' 有空的词"))
+                problems.append(
+                    Problem(
+                        "lexicon.yaml", field, check_text("lexicon.card_blank_word", card=card_id)
+                    )
+                )
 
 
 def _check_contested(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> None:
@@ -347,12 +378,14 @@ def _check_contested(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -
     field = "contested_decisions"
     for card_id in contested.cards:
         if card_id not in ids:
-            problems.append(Problem("lexicon.yaml", field, f"卡片 '{card_id}' 不存在"))
+            problems.append(
+                Problem("lexicon.yaml", field, check_text("common.no_card", card=card_id))
+            )
     phrases = [*contested.acts, *contested.objections]
     if contested.cards and (not contested.acts or not contested.objections):
-        problems.append(Problem("lexicon.yaml", field, "acts 和 objections 都不能为空"))
+        problems.append(Problem("lexicon.yaml", field, check_text("lexicon.contested_empty")))
     if any(not phrase.strip() for phrase in phrases):
-        problems.append(Problem("lexicon.yaml", field, "有空的词"))
+        problems.append(Problem("lexicon.yaml", field, check_text("lexicon.blank_word")))
 
 
 def _check_ids(items: list[Category], attr: str, name: str, problems: list[Problem]) -> None:
@@ -360,5 +393,7 @@ def _check_ids(items: list[Category], attr: str, name: str, problems: list[Probl
     for item in items:
         value = getattr(item, attr)
         if value in seen:
-            problems.append(Problem(name, attr, f"重复的 {attr} '{value}'"))
+            problems.append(
+                Problem(name, attr, check_text("common.duplicate", field=attr, value=value))
+            )
         seen.add(value)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from content.check_text import check_text
+
 CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TELEGRAM_TEXT_LIMIT = 4096
 OUTSIDE_QUESTION_CHARS = 200
@@ -38,7 +40,7 @@ class Card(_Strict):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not CARD_ID_PATTERN.match(value):
-            raise ValueError("只能用小写字母、数字和连字符 (e.g. unpaid-wages)")
+            raise ValueError(check_text("common.id", example="unpaid-wages"))
         return value
 
     @field_validator("keywords", "aliases")
@@ -46,7 +48,7 @@ class Card(_Strict):
     def _no_blank_words(cls, words: list[str]) -> list[str]:
         cleaned = [word.strip() for word in words]
         if any(not word for word in cleaned):
-            raise ValueError("不能有空词")
+            raise ValueError(check_text("common.blank_word"))
         return cleaned
 
 
@@ -87,9 +89,9 @@ class SmallTalk(_Strict):
         kinds = (self.greetings, self.people, self.thanks, self.goodbyes, self.fillers)
         seen = Counter(phrase for phrases in kinds for phrase in phrases)
         if empty := [phrase for phrase in seen if not phrase.strip()]:
-            raise ValueError(f"small_talk 里有空的词：{empty!r}")
+            raise ValueError(check_text("lexicon.small_talk_blank", words=empty))
         if repeated := sorted(phrase for phrase, n in seen.items() if n > 1):
-            raise ValueError(f"small_talk 里的词重复了：{'、'.join(repeated)}")
+            raise ValueError(check_text("lexicon.small_talk_repeated", words="、".join(repeated)))
         return self
 
 
@@ -131,10 +133,12 @@ class OutsideQuestions(_Strict):
     def _plain_and_unique(cls, value: list[str]) -> list[str]:
         for question in value:
             if not 2 <= len(question) <= OUTSIDE_QUESTION_CHARS:
-                raise ValueError(f"每个问题 2 到 {OUTSIDE_QUESTION_CHARS} 个字：{question!r}")
+                raise ValueError(
+                    check_text("outside.length", limit=OUTSIDE_QUESTION_CHARS, question=question)
+                )
         repeated = sorted(q for q, n in Counter(value).items() if n > 1)
         if repeated:
-            raise ValueError(f"问题重复了：{'、'.join(repeated)}")
+            raise ValueError(check_text("outside.repeated", questions="、".join(repeated)))
         return value
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from content.check_text import check_text
 from content.problems import Problem, load_one
 
 DAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -56,13 +57,13 @@ def parse_hours_line(text: str) -> tuple[frozenset[int], tuple[Shift, ...]]:
     """'周一至周五 08:30-12:00，14:00-17:30' -> ({0..4}, ((8:30, 12:00), (14:00, 17:30)))."""
     line = _LINE.match(_plain(text))
     if line is None:
-        raise ValueError(f"'{text}' 应写成 周一至周五 08:30-12:00, 14:00-17:30")
+        raise ValueError(check_text("office_hours.line", text=text))
     days = parse_days(line.group("days"))
     joined = re.sub(r"\s*(-|~|至|到)\s*", r"\1", line.group("shifts"))
     shifts = tuple(_shift(part) for part in re.split(r"[,;、\s]+", joined) if part)
     for (_, end), (start, _) in pairwise(shifts):
         if start < end:
-            raise ValueError(f"'{text}' 的时间段重叠或没有按先后顺序写")
+            raise ValueError(check_text("office_hours.overlap", text=text))
     return days, shifts
 
 
@@ -75,28 +76,28 @@ def parse_days(text: str) -> frozenset[int]:
             continue
         found = _DAY_RANGE.match(part)
         if found is None:
-            raise ValueError(f"看不懂 '{part}'，请写成 周一、周一至周五、工作日 或 每天")
+            raise ValueError(check_text("office_hours.days", part=part))
         first = DAY_NUMBERS[found.group(1)]
         last = DAY_NUMBERS[found.group(2)] if found.group(2) else first
         if last < first:
-            raise ValueError(f"'{part}' 的起止顺序反了（一周从周一开始）")
+            raise ValueError(check_text("office_hours.days_order", part=part))
         days |= set(range(first, last + 1))
     if not days:
-        raise ValueError("没有写星期几")
+        raise ValueError(check_text("office_hours.no_days"))
     return frozenset(days)
 
 
 def _shift(text: str) -> Shift:
     found = _SHIFT.match(text)
     if found is None:
-        raise ValueError(f"时间 '{text}' 应写成 08:30-12:00")
+        raise ValueError(check_text("office_hours.shift", text=text))
     h1, m1, h2, m2 = (int(x) for x in found.groups())
     try:
         start, end = time(h1, m1), time(h2, m2)
     except ValueError:
-        raise ValueError(f"时间 '{text}' 不存在") from None
+        raise ValueError(check_text("office_hours.no_such_time", text=text)) from None
     if not start < end:
-        raise ValueError(f"时间 '{text}' 要先开始后结束（不能跨过半夜）")
+        raise ValueError(check_text("office_hours.shift_order", text=text))
     return start, end
 
 
@@ -142,10 +143,15 @@ def check_holidays(holidays: Holidays, name: str) -> list[Problem]:
     found: list[Problem] = []
     for i, closed in enumerate(holidays.closed):
         if closed.end < closed.first:
-            found.append(Problem(name, f"closed.{i}.last", f"{closed.name}: 结束早于开始"))
+            ends_first = check_text("office_hours.ends_first", name=closed.name)
+            found.append(Problem(name, f"closed.{i}.last", ends_first))
     spans = sorted(holidays.closed, key=lambda c: c.first)
     found += [
-        Problem(name, "closed", f"{b.name}（{b.first}）和{a.name}的日期重叠")
+        Problem(
+            name,
+            "closed",
+            check_text("office_hours.overlapping", later=b.name, first=b.first, earlier=a.name),
+        )
         for a, b in pairwise(spans)
         if b.first <= a.end
     ]
@@ -153,11 +159,14 @@ def check_holidays(holidays: Holidays, name: str) -> list[Problem]:
         where = f"workdays.{i}.date"
         if workday.date.weekday() < 5:
             weekday = DAY_NAMES[workday.date.weekday()]
-            found.append(Problem(name, where, f"{workday.date} 是{weekday}，调休上班日应是周末"))
+            not_weekend = check_text("office_hours.workday", date=workday.date, weekday=weekday)
+            found.append(Problem(name, where, not_weekend))
         if holidays.is_closed(workday.date):
-            found.append(Problem(name, where, f"{workday.date} 同时是放假日"))
+            found.append(
+                Problem(name, where, check_text("office_hours.workday_closed", date=workday.date))
+            )
     if holidays.sample and "示例" not in holidays.note:
-        found.append(Problem(name, "note", "示例内容必须写明“示例”"))
+        found.append(Problem(name, "note", check_text("common.sample_note")))
     return found
 
 

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from content.check_text import check_text
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -31,16 +33,16 @@ def unreadable(exc: Exception) -> str:
     """Why a file could not be read, in Chinese (YAML syntax errors say where)."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        at = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列附近）" if mark else ""
-        return f"YAML 格式有误{at}：检查括号、引号和冒号是否配对，缩进是否对齐"
+        if mark:
+            return check_text("read.yaml_at", line=mark.line + 1, column=mark.column + 1)
     if isinstance(exc, yaml.YAMLError):
-        return "YAML 格式有误：检查括号、引号和冒号是否配对，缩进是否对齐"
+        return check_text("read.yaml")
     if isinstance(exc, UnicodeDecodeError):
-        return "无法读取：文件请存为 UTF-8 编码"
+        return check_text("read.not_utf8")
     if isinstance(exc, FileNotFoundError):
-        return "无法读取：文件不存在"
+        return check_text("read.no_file")
     if isinstance(exc, OSError):
-        return f"无法读取：{exc.strerror or exc}"
+        return check_text("read.os_error", reason=exc.strerror or exc)
     return str(exc)
 
 
@@ -65,7 +67,7 @@ def load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
     data = read_yaml(path, problems)
     if not isinstance(data, list):
         if data is not None:
-            problems.append(Problem(path.name, "", "应该是一个列表"))
+            problems.append(Problem(path.name, "", check_text("common.not_a_list")))
         return []
     loaded = (validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(data))
     return [item for item in loaded if item is not None]
@@ -82,12 +84,12 @@ def loc(parts: tuple[int | str, ...]) -> str:
 
 def one_of(allowed: Iterable[object]) -> str:
     """The allowed values of a field, for a problem's message."""
-    return f"只能是：{'、'.join(str(value) for value in allowed)}"
+    return check_text("value.one_of", values="、".join(str(value) for value in allowed))
 
 
 def unknown_category(value: str, categories: Iterable[str]) -> str:
     """An id that categories.yaml does not declare, with the ones it does."""
-    return f"未知分类 '{value}'（categories.yaml 里没有），{one_of(sorted(categories))}"
+    return check_text("value.unknown_category", value=value, allowed=one_of(sorted(categories)))
 
 
 def duplicates(values: list[str]) -> list[str]:
@@ -101,29 +103,30 @@ def duplicates(values: list[str]) -> list[str]:
     return repeated
 
 
+# pydantic's error type -> the key of its explanation in check.zh.yaml
 _EXPLANATIONS = {
-    "missing": "缺少这一项",
-    "extra_forbidden": "不认识的字段（拼写对吗？）",
-    "string_type": "应该是一段文字",
-    "int_type": "应该是整数",
-    "int_parsing": "应该是整数",
-    "int_from_float": "应该是整数",
-    "list_type": "应该是列表，比如 [a, b]",
-    "dict_type": "应该是“键: 值”的形式",
-    "model_type": "应该是“键: 值”的形式",
-    "model_attributes_type": "应该是“键: 值”的形式",
-    "date_type": "日期应写成 YYYY-MM-DD",
-    "date_parsing": "日期应写成 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期应写成 YYYY-MM-DD",
-    "date_from_datetime_inexact": "日期应写成 YYYY-MM-DD",
-    "float_type": "应该是数字",
-    "float_parsing": "应该是数字，比如 30.25",
-    "finite_number": "应该是数字",
-    "bool_type": "应该是 true 或 false",
-    "bool_parsing": "应该是 true 或 false",
-    "time_type": "时间应写成 HH:MM",
-    "time_parsing": "时间应写成 HH:MM",
-    "none_required": "这一项应该留空",
+    "missing": "value.missing",
+    "extra_forbidden": "value.unknown_field",
+    "string_type": "value.text",
+    "int_type": "value.integer",
+    "int_parsing": "value.integer",
+    "int_from_float": "value.integer",
+    "list_type": "value.list",
+    "dict_type": "value.mapping",
+    "model_type": "value.mapping",
+    "model_attributes_type": "value.mapping",
+    "date_type": "value.date",
+    "date_parsing": "value.date",
+    "date_from_datetime_parsing": "value.date",
+    "date_from_datetime_inexact": "value.date",
+    "float_type": "value.number",
+    "float_parsing": "value.number_example",
+    "finite_number": "value.number",
+    "bool_type": "value.boolean",
+    "bool_parsing": "value.boolean",
+    "time_type": "value.time",
+    "time_parsing": "value.time",
+    "none_required": "value.empty",
 }
 
 
@@ -135,18 +138,21 @@ def explain(err: Any) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     if kind == "literal_error":
-        return f"'{err.get('input')}' 不是可选的值，{one_of(_literals(str(ctx.get('expected'))))}"
+        allowed = one_of(_literals(str(ctx.get("expected"))))
+        return check_text("value.not_allowed", value=err.get("input"), allowed=allowed)
     if kind in ("string_too_short", "string_too_long"):
         limit = ctx.get("min_length", ctx.get("max_length", ""))
-        return f"{'至少' if kind == 'string_too_short' else '最多'} {limit} 个字"
+        short = kind == "string_too_short"
+        return check_text("value.too_few_chars" if short else "value.too_many_chars", limit=limit)
     if kind in ("too_short", "too_long"):
         limit = ctx.get("min_length", ctx.get("max_length", ""))
-        return f"{'至少' if kind == 'too_short' else '最多'}要有 {limit} 项"
+        short = kind == "too_short"
+        return check_text("value.too_few_items" if short else "value.too_many_items", limit=limit)
     if kind in ("greater_than_equal", "greater_than"):
-        return f"不能小于 {ctx.get('ge', ctx.get('gt', ''))}"
+        return check_text("value.too_small", limit=ctx.get("ge", ctx.get("gt", "")))
     if kind in ("less_than_equal", "less_than"):
-        return f"不能大于 {ctx.get('le', ctx.get('lt', ''))}"
-    return _EXPLANATIONS.get(kind, "这一项的值不对")
+        return check_text("value.too_large", limit=ctx.get("le", ctx.get("lt", "")))
+    return check_text(_EXPLANATIONS.get(kind, "value.other"))
 
 
 def _literals(expected: str) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from content.check_text import check_text
 from content.checks import (
     Found,
     Known,
@@ -58,26 +59,31 @@ class QuizQuestion(Strict):
         options = [option.strip() for option in options]
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
             count = len(options)
-            raise ValueError(f"现在有 {count} 个选项，应为 {MIN_OPTIONS} 到 {MAX_OPTIONS} 个")
+            raise ValueError(
+                check_text("quiz.option_count", count=count, low=MIN_OPTIONS, high=MAX_OPTIONS)
+            )
         for number, option in enumerate(options, start=1):
             if not option:
-                raise ValueError(f"第 {number} 个选项是空的")
+                raise ValueError(check_text("quiz.empty_option", number=number))
             if len(option) > OPTION_LIMIT:
+                length = len(option)
                 raise ValueError(
-                    f"第 {number} 个选项 {len(option)} 个字，Telegram 最多 {OPTION_LIMIT} 个字"
+                    check_text(
+                        "quiz.long_option", number=number, length=length, limit=OPTION_LIMIT
+                    )
                 )
         repeated = duplicates(options)
         if repeated:
-            raise ValueError(f"选项重复了：{'、'.join(repeated)}")
+            raise ValueError(check_text("quiz.repeated_options", options="、".join(repeated)))
         return options
 
     @field_validator("answer")
     @classmethod
     def _answer(cls, answer: list[int]) -> list[int]:
         if not answer:
-            raise ValueError("至少要有一个正确答案")
+            raise ValueError(check_text("quiz.no_answer"))
         if len(set(answer)) != len(answer):
-            raise ValueError("答案里有重复的选项")
+            raise ValueError(check_text("quiz.repeated_answer"))
         return sorted(answer)
 
     @field_validator("explanation")
@@ -85,24 +91,24 @@ class QuizQuestion(Strict):
     def _explanation(cls, value: str) -> str:
         if len(value) > EXPLANATION_LIMIT:
             raise ValueError(
-                f"现在 {len(value)} 个字，Telegram 的答题解析最多 {EXPLANATION_LIMIT} 个字"
+                check_text("quiz.long_explanation", length=len(value), limit=EXPLANATION_LIMIT)
             )
         if value.count("\n") > EXPLANATION_LINE_FEEDS:
-            raise ValueError(f"最多换行 {EXPLANATION_LINE_FEEDS} 次（Telegram 的限制）")
+            raise ValueError(check_text("quiz.line_feeds", limit=EXPLANATION_LINE_FEEDS))
         return check_length(value, 4, EXPLANATION_LIMIT)
 
     @field_validator("campaigns")
     @classmethod
     def _campaigns(cls, campaigns: list[str]) -> list[str]:
         if len(set(campaigns)) != len(campaigns):
-            raise ValueError("活动重复了")
+            raise ValueError(check_text("quiz.repeated_campaigns"))
         return campaigns
 
     @field_validator("difficulty")
     @classmethod
     def _difficulty(cls, value: int) -> int:
         if value not in (1, 2, 3):
-            raise ValueError("难度只能是 1、2 或 3")
+            raise ValueError(check_text("quiz.difficulty"))
         return value
 
     @property
@@ -117,11 +123,11 @@ def answer_problems(question: QuizQuestion) -> list[str]:
     outside = [i for i in question.answer if not 0 <= i < count]
     if outside:
         shown = "、".join(str(i) for i in outside)
-        return [f"答案 {shown} 不存在：选项从 0 开始编号，这道题只有 0 到 {count - 1}"]
+        return [check_text("quiz.answer_outside", answers=shown, last=count - 1)]
     if question.kind == "single" and len(question.answer) != 1:
-        return ["单选题（single）只能有一个答案；有几个答案的请把 kind 改成 multiple"]
+        return [check_text("quiz.single_answers")]
     if question.kind == "multiple" and len(question.answer) < 2:
-        return ["多选题（multiple）至少要有两个答案；只有一个答案的请把 kind 改成 single"]
+        return [check_text("quiz.multiple_answers")]
     return []
 
 
@@ -141,7 +147,7 @@ def quiz_from_data(
     """The valid questions in parsed quiz.yaml data; problems and warnings recorded as in
     `load_quiz`. Never fails, whatever the data."""
     if not isinstance(data, list):
-        found.append((name, "", "应该是一个题目列表（每题以 - 开头）"))
+        found.append((name, "", check_text("quiz.not_a_list")))
         return []
     loaded: list[tuple[str, QuizQuestion]] = []
     for index, item in enumerate(data):
@@ -151,7 +157,7 @@ def quiz_from_data(
             found.extend((name, f"{label}.answer", m) for m in answer_problems(question))
             found.extend(_references(question, known, name, label))
             notes.extend(
-                (name, f"{label}.campaigns", f"活动日历（campaigns.yaml）里没有 '{campaign}'")
+                (name, f"{label}.campaigns", check_text("common.no_campaign", campaign=campaign))
                 for campaign in question.campaigns
                 if unknown(campaign, known.campaigns)
             )
@@ -163,7 +169,7 @@ def quiz_from_data(
 def _references(question: QuizQuestion, known: Known, name: str, label: str) -> Found:
     found: Found = []
     if question.card not in known.cards:
-        found.append((name, f"{label}.card", f"卡片 '{question.card}' 不存在"))
+        found.append((name, f"{label}.card", check_text("common.no_card", card=question.card)))
     if unknown(question.category, known.categories):
         message = unknown_category(question.category, known.categories or ())
         found.append((name, f"{label}.category", message))
@@ -175,7 +181,7 @@ def _references(question: QuizQuestion, known: Known, name: str, label: str) -> 
             (
                 name,
                 f"{label}.category",
-                f"应与卡片 '{question.card}' 的分类 '{card_category}' 一致",
+                check_text("quiz.card_category", card=question.card, category=card_category),
             )
         )
     return found
@@ -186,9 +192,11 @@ def _repeats(loaded: list[tuple[str, QuizQuestion]], name: str, found: Found) ->
     texts: dict[str, str] = {}
     for label, question in loaded:
         if question.id in ids:
-            found.append((name, f"{label}.id", f"重复的 id '{question.id}'"))
+            found.append((name, f"{label}.id", check_text("common.duplicate_id", id=question.id)))
         ids.add(question.id)
         if question.question in texts:
             other = texts[question.question]
-            found.append((name, f"{label}.question", f"和 {other} 的题目一字不差"))
+            found.append(
+                (name, f"{label}.question", check_text("quiz.same_question", other=other))
+            )
         texts.setdefault(question.question, question.id)

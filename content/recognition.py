@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pydantic import field_validator
 
+from content.check_text import check_text
 from content.checks import Found, Strict, check_length, load_yaml, validate
 
 
@@ -17,14 +18,14 @@ class StarLevel(Strict):
     @classmethod
     def _stars(cls, value: int) -> int:
         if not 1 <= value <= 10:
-            raise ValueError("星级应为 1 到 10")
+            raise ValueError(check_text("recognition.stars"))
         return value
 
     @field_validator("hours")
     @classmethod
     def _hours(cls, value: int) -> int:
         if value <= 0:
-            raise ValueError("小时数必须大于 0")
+            raise ValueError(check_text("recognition.hours"))
         return value
 
     @field_validator("label")
@@ -46,7 +47,7 @@ class Recognition(Strict):
     @classmethod
     def _levels(cls, levels: list[StarLevel]) -> list[StarLevel]:
         if not levels:
-            raise ValueError("至少要有一个星级")
+            raise ValueError(check_text("recognition.no_levels"))
         return levels
 
     def level_for(self, hours: float) -> StarLevel | None:
@@ -61,18 +62,23 @@ def level_problems(levels: list[StarLevel]) -> list[tuple[str, str]]:
     labels: set[str] = set()
     for index, level in enumerate(levels):
         if level.stars != index + 1:
-            expected = f"星级要从 1 开始依次加 1，这里应为 {index + 1}"
+            expected = check_text("recognition.stars_order", stars=index + 1)
             found.append((f"levels.{index}.stars", expected))
         if index and level.hours <= levels[index - 1].hours:
             previous = levels[index - 1].hours
             found.append(
                 (
                     f"levels.{index}.hours",
-                    f"门槛要逐级提高：{level.hours} 小时不高于上一级的 {previous} 小时",
+                    check_text("recognition.hours_order", hours=level.hours, previous=previous),
                 )
             )
         if level.label in labels:
-            found.append((f"levels.{index}.label", f"名称 '{level.label}' 重复了"))
+            found.append(
+                (
+                    f"levels.{index}.label",
+                    check_text("recognition.repeated_label", label=level.label),
+                )
+            )
         labels.add(level.label)
     return found
 

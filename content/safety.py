@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from content.analyzer import fold
+from content.check_text import check_text
 from content.models import CARD_ID_PATTERN
 from content.problems import Problem, duplicates, load_list
 
@@ -38,7 +39,7 @@ class SafetyKind(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not CARD_ID_PATTERN.match(value.replace("_", "-")):
-            raise ValueError("只能用小写字母、数字、- 和 _")
+            raise ValueError(check_text("common.key"))
         return value
 
     @field_validator("cues", "not_when", "numbers")
@@ -46,9 +47,9 @@ class SafetyKind(BaseModel):
     def _distinct_words(cls, words: list[str]) -> list[str]:
         cleaned = [_key(word) for word in words]
         if any(not word for word in cleaned):
-            raise ValueError("不能有空词")
+            raise ValueError(check_text("common.blank_word"))
         if repeated := duplicates(cleaned):
-            raise ValueError(f"重复的 '{repeated[0]}'")
+            raise ValueError(check_text("common.repeated_word", word=repeated[0]))
         return cleaned
 
 
@@ -65,9 +66,7 @@ def load_safety(
     hotline `numbers`, the card ids and the notices' keys (None: that file could not be read,
     so what refers to it is not checked)."""
     if not path.exists():
-        notes.append(
-            Problem(path.name, "", "没有这个文件：说到自杀、要杀人、家暴的留言不会先收到求助电话")
-        )
+        notes.append(Problem(path.name, "", check_text("safety.no_file")))
         return []
     kinds = load_list(path, SafetyKind, problems)
     problems.extend(check_safety(kinds, numbers, cards, notices, path.name))
@@ -81,25 +80,28 @@ def check_safety(
     notices: Set[str] | None,
     name: str,
 ) -> list[Problem]:
-    found = [Problem(name, "id", f"重复的 id '{i}'") for i in duplicates([k.id for k in kinds])]
+    found = [
+        Problem(name, "id", check_text("common.duplicate_id", id=i))
+        for i in duplicates([k.id for k in kinds])
+    ]
     found += [
-        Problem(name, "cues", f"'{cue}' 写在了不止一类里")
+        Problem(name, "cues", check_text("safety.cue_twice", cue=cue))
         for cue in duplicates([cue for kind in kinds for cue in kind.cues])
     ]
     for kind in kinds:
         where = f"{name}[{kind.id}]"
         found += [
-            Problem(where, "numbers", f"号码 '{number}' 不在 hotlines.yaml 里")
+            Problem(where, "numbers", check_text("safety.unknown_number", number=number))
             for number in kind.numbers
             if numbers is not None and number not in numbers
         ]
         if kind.card is not None and kind.card not in cards:
-            found.append(Problem(where, "card", f"卡片 '{kind.card}' 不存在"))
+            found.append(Problem(where, "card", check_text("common.no_card", card=kind.card)))
         if notices is not None and kind.text not in notices:
-            missing = f"ui.zh.yaml 的 residents.safety_notices 里没有 '{kind.text}'"
+            missing = check_text("safety.no_notice", text=kind.text)
             found.append(Problem(where, "text", missing))
         found += [
-            Problem(where, "not_when", f"'{phrase}' 不含任何一个 cues，不起作用")
+            Problem(where, "not_when", check_text("safety.not_when_useless", phrase=phrase))
             for phrase in kind.not_when
             if not any(cue in phrase for cue in kind.cues)
         ]

@@ -10,6 +10,8 @@ import string
 from collections.abc import Collection
 from html.parser import HTMLParser
 
+from content.check_text import check_text
+
 # Telegram's HTML: tag -> attributes it allows (https://core.telegram.org/bots/api#html-style)
 TELEGRAM_TAGS: dict[str, frozenset[str]] = {
     "b": frozenset(),
@@ -34,8 +36,6 @@ _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _AMPERSAND = re.compile(r"&[^\s&;<]{0,12};?")
 _LOOSE_LT = re.compile(r"<(?![a-zA-Z/])")
 _LINK = re.compile(r"^(?:https?://[^\s]+|tg://[^\s]+|mailto:[^\s]+)$")
-_LITERAL_BRACES = "（文字里的大括号请写成 {{ 或 }}）"
-_LITERAL_AMPERSAND = "字面的 & 请写成 &amp;（只能用 &lt; &gt; &amp; &quot;）"
 
 
 def template_problem(text: str, fields: Collection[str] = ()) -> str | None:
@@ -52,33 +52,33 @@ def placeholder_problem(text: str, fields: Collection[str]) -> str | None:
     try:
         used = placeholders(text)
     except ValueError:
-        return "大括号没有配对：占位符写成 {name} 的样子，文字里的大括号请写成 {{ 或 }}"
+        return check_text("templates.unpaired_braces")
     allowed = "、".join(f"{{{name}}}" for name in sorted(fields))
     for name in used:
         if name not in fields:
             shown = f"{{{name}}}" if name else "{}"
             if not fields:
-                return f"占位符 {shown} 不认识：这段文字不能有占位符{_LITERAL_BRACES}"
-            return f"占位符 {shown} 不认识（拼写对吗？）；这段文字可以用：{allowed}"
+                return check_text("templates.no_placeholders", shown=shown)
+            return check_text("templates.unknown_placeholder", shown=shown, allowed=allowed)
     return None
 
 
 def html_problem(text: str) -> str | None:
     """Unknown tags or attributes, unbalanced tags, unsupported entities, a loose "<"."""
     if _LOOSE_LT.search(text):
-        return "字面的 < 请写成 &lt;"
+        return check_text("templates.loose_lt")
     for match in _AMPERSAND.finditer(text):
         if not _ENTITY.fullmatch(match.group()):
-            return f"“{match.group()}”不是 Telegram 认识的转义：{_LITERAL_AMPERSAND}"
+            return check_text("templates.unknown_entity", entity=match.group())
     checker = _TagChecker()
     checker.feed(text)
     checker.close()
     if checker.problem:
         return checker.problem
     if checker.rawdata_left:
-        return "有一个“<”开头的标签没有写完（缺少“>”）"
+        return check_text("templates.unfinished_tag")
     if checker.open:
-        return f"标签 <{checker.open[-1]}> 没有结束（缺少 </{checker.open[-1]}>）"
+        return check_text("templates.unclosed_tag", tag=checker.open[-1])
     return None
 
 
@@ -95,31 +95,31 @@ class _TagChecker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         allowed = TELEGRAM_TAGS.get(tag)
         if allowed is None:
-            self._report(f"Telegram 不支持标签 <{tag}>，只能用 {_TAG_LIST} 等")
+            self._report(check_text("templates.unknown_tag", tag=tag, tags=_TAG_LIST))
         else:
             extra = [name for name, _ in attrs if name not in allowed]
             if extra:
-                self._report(f"标签 <{tag}> 不能带 {extra[0]}=")
+                self._report(check_text("templates.attribute", tag=tag, attribute=extra[0]))
             elif tag == "a" and not _LINK.match(dict(attrs).get("href") or ""):
-                self._report('链接要写成 <a href="https://...">文字</a>')
+                self._report(check_text("templates.link"))
         self.open.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._report(f"Telegram 不支持 <{tag}/> 这样的标签，换行直接换行即可")
+        self._report(check_text("templates.self_closing", tag=tag))
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self.open:
-            self._report(f"多出来的结束标签 </{tag}>（前面没有 <{tag}>）")
+            self._report(check_text("templates.extra_end_tag", tag=tag))
             return
         last = self.open.pop()
         if last != tag:
-            self._report(f"标签交叉了：</{last}> 应该写在 </{tag}> 前面")
+            self._report(check_text("templates.crossed_tags", last=last, tag=tag))
 
     def handle_comment(self, data: str) -> None:
-        self._report("Telegram 不支持 <!-- 注释 -->")
+        self._report(check_text("templates.comment"))
 
     def handle_decl(self, decl: str) -> None:
-        self._report("Telegram 不支持 <!...> 这样的写法")
+        self._report(check_text("templates.declaration"))
 
     def close(self) -> None:
         self.rawdata_left = "<" in self.rawdata  # an unfinished tag the parser holds back
