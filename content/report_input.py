@@ -108,7 +108,8 @@ def parse_summary(text: str) -> str:
 # number abroad (7–15 digits not starting with 1, 0 or 86, which are mainland numbers' shapes:
 # a mistyped mobile such as 1381234567 is refused).
 _PHONE = re.compile(
-    r"^(?:(?:\+?86)?(?:1[3-9]\d{9}|[2-9]\d{8,10})|0\d{9,11}|\+?(?!86)[2-9]\d{6,14})$"
+    r"^(?:(?:\+?86)?(?:1[3-9]\d{9}|[2-9]\d{8,10})|0\d{9,11}|\+?(?!86)[2-9]\d{6,14})$",
+    re.ASCII,  # \d would take any script's digits (Arabic-Indic ٣ too)
 )
 
 

@@ -53,8 +53,8 @@ def too_short(text: str) -> bool:
     return len("".join(text.split())) < MIN_TICKET_CHARS
 
 
-_NUMBER_ONLY = re.compile(r"[\d\s+\-().（）]+")
-_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
+_NUMBER_ONLY = re.compile(r"[\d\s+\-().（）]+", re.ASCII)
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})", re.ASCII)
 
 
 def typed_number(text: str) -> str | None:
