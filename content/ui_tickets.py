@@ -2,7 +2,13 @@
 
 from typing import Annotated
 
+from pydantic import model_validator
+
 from content.texts import Fields, Texts
+
+# Why a ticket ended unanswered (storage.models.CloseReason), and `unrecorded` for one that
+# ended before reasons were kept.
+CLOSE_REASONS = ("phoned", "duplicate", "noreply", "erased", "unrecorded")
 
 
 class TicketTexts(Texts):
@@ -77,6 +83,8 @@ class TicketTexts(Texts):
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]
+    closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
+    close_reasons: dict[str, str]
     closed_resident: Annotated[str, Fields("id")]
     close_confirm: Annotated[str, Fields("id")]
     close_phoned_button: str
@@ -114,3 +122,9 @@ class TicketTexts(Texts):
     export_caption: Annotated[str, Fields("period")]
     export_headers: dict[str, str]
     export_sheet: str
+
+    @model_validator(mode="after")
+    def _every_reason(self) -> "TicketTexts":
+        if set(self.close_reasons) != set(CLOSE_REASONS):
+            raise ValueError(f"close_reasons 需要且只需要这些键: {', '.join(CLOSE_REASONS)}")
+        return self

@@ -155,8 +155,8 @@ async def test_the_export_credits_each_desk_with_what_it_did(two_staff_bot: Harn
     assert sent.file is not None
     rows = sent.file.decode("utf-8-sig").splitlines()[1:]
     assert sorted(rows) == [
-        "测试东山司法所,2026-03,0,0,0,1,0,2",
-        "测试镇司法所,2026-03,1,1,1,0,0,",
+        "测试东山司法所,2026-03,0,0,0,1,0,2,0,0,0,0,0",
+        "测试镇司法所,2026-03,1,1,1,0,0,,0,0,0,0,0",
     ]
 
 
