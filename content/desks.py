@@ -47,6 +47,8 @@ class Desk(BaseModel):
     # coordinator.
     reply_within_hours: int = Field(ge=1, le=168)
     escalate_after_hours: int = Field(ge=1, le=336)
+    # 兜底: its towns' messages that no desk takes by field come here (one per town).
+    fallback: bool = False
     sample: bool = False
 
     @field_validator("id")
@@ -68,6 +70,8 @@ class Desk(BaseModel):
             # Without villages no resident's 我村的法律顾问 finds it, and choose_desk never
             # sends a town's messages to a village adviser: it would get nothing.
             raise ValueError("village_adviser 要写 villages（是哪些村（社区）的法律顾问）")
+        if self.fallback and self.kind == "village_adviser":
+            raise ValueError("village_adviser 只管自己的村（社区），不能写 fallback: true")
         if self.escalate_after_hours <= self.reply_within_hours:
             raise ValueError("escalate_after_hours 应大于 reply_within_hours")
         seen: set[int] = set()
@@ -96,8 +100,10 @@ def load_desks(
     maps each town of towns.yaml to its villages."""
     if not path.exists():
         return []
+    before = len(problems)
     desks = load_list(path, Desk, problems)
-    problems.extend(check_desks(desks, towns, categories, path.name))
+    loaded_all = len(problems) == before
+    problems.extend(check_desks(desks, towns, categories, path.name, loaded_all=loaded_all))
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
         Problem(path.name, "towns", f"没有值班台负责 '{town}'")
@@ -107,10 +113,20 @@ def load_desks(
 
 
 def check_desks(
-    desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
+    desks: list[Desk],
+    towns: Mapping[str, Sequence[str]],
+    categories: set[str],
+    name: str,
+    *,
+    loaded_all: bool = True,
 ) -> list[Problem]:
+    """The problems between desks and with the other files. Without `loaded_all` (an entry
+    could not be read) the 兜底 desks are not checked: the missing entry may be a town's."""
     found = [Problem(name, "id", f"重复的 id '{d}'") for d in duplicates([d.id for d in desks])]
     found += _shared_villages(desks, towns, name)
+    found += _shared_fields(desks, name)
+    if loaded_all:
+        found += _fallbacks(desks, name)
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
@@ -182,10 +198,65 @@ def _shared_villages(
     return found
 
 
+def _general(desks: Iterable[Desk]) -> list[Desk]:
+    """The desks that take a town's messages (a village adviser takes its villages' only)."""
+    return [d for d in desks if d.kind != "village_adviser"]
+
+
+def _shared_fields(desks: list[Desk], name: str) -> list[Problem]:
+    """A town's field taken by two desks: the message would go to whichever is written first,
+    and reordering the file would silently send it elsewhere."""
+    owner: dict[tuple[str, str], str] = {}
+    found: list[Problem] = []
+    for desk in _general(desks):
+        for town in dict.fromkeys(desk.towns):
+            for category in dict.fromkeys(desk.categories):
+                other = owner.setdefault((town, category), desk.id)
+                if other != desk.id:
+                    message = (
+                        f"{town}的 {category} 留言同时归 {other} 和 {desk.id}，只能归一个"
+                        "值班台：请从其中一个的 categories 里去掉"
+                    )
+                    found.append(Problem(f"{name}[{desk.id}]", "categories", message))
+    return found
+
+
+def _fallbacks(desks: list[Desk], name: str) -> list[Problem]:
+    """Every town some desk serves has exactly one 兜底 desk (`fallback: true`) for messages no
+    desk takes by field; a town with a real desk has a real one (nobody reads a sample's)."""
+    general = _general(desks)
+    found: list[Problem] = []
+    for town in dict.fromkeys(t for d in general for t in d.towns):
+        serving = [d for d in general if town in d.towns]
+        chosen = [d for d in serving if d.fallback]
+        real = [d for d in serving if not d.sample]
+        if not chosen:
+            message = (
+                f"{town} 没有兜底值班台：请给负责它的一个值班台写 fallback: true"
+                f"（可选：{'、'.join(d.id for d in serving)}），没有对口值班台的留言会送到那里"
+            )
+            found.append(Problem(name, "fallback", message))
+        elif len(chosen) > 1:
+            message = (
+                f"{town} 有 {len(chosen)} 个兜底值班台（{'、'.join(d.id for d in chosen)}），"
+                "只能有一个：请只在其中一个写 fallback: true"
+            )
+            found.append(Problem(name, "fallback", message))
+        elif chosen[0].sample and real:
+            message = (
+                f"{town} 的兜底值班台 {chosen[0].id} 是示例值班台，但这里已有真实值班台 "
+                f"{real[0].id}：没有对口值班台的留言会没人收到，请把 fallback: true "
+                "改写到真实值班台"
+            )
+            found.append(Problem(f"{name}[{chosen[0].id}]", "fallback", message))
+    return found
+
+
 def desks_for(
     desks: Iterable[Desk], *, town: str | None = None, category: str | None = None
 ) -> list[Desk]:
-    """The desks that serve `town` and take `category` (either may be omitted), file order."""
+    """The desks that serve `town` and take `category` (either may be omitted), file order
+    (for a town and a field, the check allows one desk that is no village adviser)."""
     return [
         d
         for d in desks

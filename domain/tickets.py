@@ -77,17 +77,17 @@ def typed_number(text: str) -> str | None:
 def choose_desk(
     desks: Sequence[Desk], *, town: str, category: str, desk_id: str = ""
 ) -> Desk | None:
-    """The desk a message goes to: the one asked for by id (a village adviser's), else the
-    first (file order) serving the town and taking the category, else the town's 司法所 (the
-    first desk of the town when it has none); village advisers only when asked for by id
-    (they serve one village, not the town)."""
+    """The desk a message goes to: the one asked for by id (a village adviser's), else the one
+    serving the town and taking the category, else the town's 兜底 desk (`fallback: true`);
+    village advisers only when asked for by id (they serve one village, not the town). The
+    content check allows one desk per town and field and one 兜底 desk per town: the file's
+    order decides nothing."""
     if desk_id:
         return next((d for d in desks if d.id == desk_id), None)
     general = [d for d in desks if d.kind != "village_adviser"]
     if found := desks_for(general, town=town, category=category):
         return found[0]
-    of_town = sorted(desks_for(general, town=town), key=lambda d: d.kind != "judicial_office")
-    return of_town[0] if of_town else None
+    return next((d for d in desks_for(general, town=town) if d.fallback), None)
 
 
 def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | None:
