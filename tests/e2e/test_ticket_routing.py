@@ -1,0 +1,68 @@
+"""Which desk gets a message, through the real bot: the town's desk for its field, else the
+town's 兜底 desk (`fallback: true`), whatever the order of desks.yaml."""
+
+from pathlib import Path
+
+import pytest
+
+from content.desks import Desk
+from content.loader import Library
+from content.search import SearchIndex
+from storage.tickets import get_ticket
+from tests.e2e.ticket_steps import (
+    DESK_GROUP,
+    STAFF,
+    STAFF_OTHER_DESK,
+    TOWN,
+    after,
+    desk_message,
+    desks_running,
+    group,
+    leave_message,
+    reachable_desk,
+)
+
+
+def town_desks() -> list[Desk]:
+    """A town's 司法所 taking mediation only, written first, and its legal-aid centre taking
+    legal aid, its 兜底 desk: the order and the kinds both point at the 司法所."""
+    office = reachable_desk(
+        "town-office", "测试镇司法所", TOWN, ["mediation"], staff_chat_id=DESK_GROUP,
+        staff=[STAFF],
+    )  # fmt: skip
+    centre = reachable_desk(
+        "town-centre", "测试镇法律援助中心", TOWN, ["legal_aid"], kind="legal_aid_centre",
+        staff=[STAFF_OTHER_DESK], fallback=True,
+    )  # fmt: skip
+    return [office, centre]
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+async def test_a_message_no_desk_takes_goes_to_the_towns_fallback_desk(
+    tmp_path: Path, library: Library, index: SearchIndex, order: str
+) -> None:
+    desks = town_desks()
+    if order == "reversed":
+        desks.reverse()
+    async with desks_running(tmp_path, library, index, desks) as bot:
+        api, texts = bot.api, bot.ui.tickets
+        group(bot)
+        mark = after(bot)
+        # labour: neither desk takes it
+        sent = await leave_message(bot, api.user(7_350_001), "工地老板拖欠三个月工资")
+        assert sent.content.startswith("✅ 留言已送到 测试镇法律援助中心（编号 #1）")
+        ticket = await desk_message(bot, mark, STAFF_OTHER_DESK)
+        assert "工地老板拖欠三个月工资" in ticket.content
+        assert ticket.button_labels()[:2] == [texts.take_button, texts.reply_button]
+        mark = after(bot)
+        # mediation: the 司法所's own field
+        await leave_message(
+            bot, api.user(7_350_002), "邻居占了我家的过道", category_id="mediation"
+        )
+        assert "邻居占了我家的过道" in (await desk_message(bot, mark, DESK_GROUP)).content
+        async with bot.services.db.session() as session:
+            first = await get_ticket(session=session, ticket_id=1)
+            second = await get_ticket(session=session, ticket_id=2)
+        assert first is not None and first.desk_id == "town-centre"
+        assert second is not None and second.desk_id == "town-office"
+        assert not [m for m in api.messages_to(DESK_GROUP) if "工地老板" in m.content]
