@@ -11,6 +11,7 @@ from content.search import SearchIndex
 from storage.tickets import get_ticket
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
+    OTHER_TOWN,
     STAFF,
     STAFF_OTHER_DESK,
     TOWN,
@@ -66,3 +67,43 @@ async def test_a_message_no_desk_takes_goes_to_the_towns_fallback_desk(
         assert first is not None and first.desk_id == "town-centre"
         assert second is not None and second.desk_id == "town-office"
         assert not [m for m in api.messages_to(DESK_GROUP) if "工地老板" in m.content]
+
+
+ADVISER_STAFF = 7_350_090
+
+
+async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """留言 under a village adviser whose desk serves villages of two towns: the resident is
+    asked which of its towns, and the message still goes to the adviser, not the town's desk."""
+    every = [c.id for c in library.categories]
+    adviser = reachable_desk(
+        "two-town-adviser", "测试两镇法律顾问", TOWN, every, kind="village_adviser",
+        towns=[TOWN, OTHER_TOWN], villages=["新村", "石门村"], staff=[ADVISER_STAFF],
+    )  # fmt: skip
+    office = reachable_desk(
+        "other-office", "测试东山司法所", OTHER_TOWN, every, staff=[STAFF_OTHER_DESK],
+        fallback=True,
+    )  # fmt: skip
+    async with desks_running(tmp_path, library, index, [office, adviser]) as bot:
+        api, texts = bot.api, bot.ui.tickets
+        resident = api.user(7_350_003)
+        api.send_command(resident, "/adviser")
+        [towns] = await api.wait_for_messages(resident.id)
+        villages = await bot.tap(resident, towns, OTHER_TOWN)
+        card = await bot.tap(resident, villages, "石门村")
+        town_prompt = await bot.tap(resident, card, texts.leave_button)
+        assert town_prompt.content == texts.ask_town
+        assert town_prompt.button_labels() == [TOWN, OTHER_TOWN]  # the adviser's towns
+        text_prompt = await bot.tap(resident, town_prompt, OTHER_TOWN)
+        assert "字以内" in text_prompt.content
+        api.send_text(resident, "村里修路占了我家的地")
+        _ask, skip = await api.wait_for_messages(resident.id, 2)
+        api.press_button(resident, skip, texts.no_contact_button)
+        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        assert "送到：测试两镇法律顾问" in summary.content
+        mark = after(bot)
+        await bot.tap(resident, summary, texts.send_button)
+        assert "村里修路占了我家的地" in (await desk_message(bot, mark, ADVISER_STAFF)).content
+        assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if "修路" in m.content]
