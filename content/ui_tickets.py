@@ -106,6 +106,7 @@ class TicketTexts(Texts):
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
     tickets_desks_title: str

@@ -1,6 +1,7 @@
 """Which desk gets a message, through the real bot: the town's desk for its field, else the
 town's 兜底 desk (`fallback: true`), whatever the order of desks.yaml."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,10 @@ import pytest
 from content.desks import Desk
 from content.loader import Library
 from content.search import SearchIndex
+from domain.answers import plain_text
 from storage.tickets import get_ticket
+from tests.clock import local
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     OTHER_TOWN,
@@ -21,6 +25,7 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
     reachable_desk,
+    run_sla_check,
 )
 
 
@@ -107,3 +112,30 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         await bot.tap(resident, summary, texts.send_button)
         assert "村里修路占了我家的地" in (await desk_message(bot, mark, ADVISER_STAFF)).content
         assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if "修路" in m.content]
+
+
+async def test_a_ticket_whose_desk_left_desks_yaml_is_not_forgotten(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """A desk's id renamed in desks.yaml while a ticket waits there: nobody can act on it, and
+    at its escalation time the coordinators are told so (not silence)."""
+    async with desks_running(tmp_path, library, index) as bot:
+        bot.clock.flowing = False
+        bot.clock.set(local(2026, 3, 10, 10, 0))
+        mark = after(bot)
+        await leave_message(bot, bot.api.user(7_350_004), "公司不给交社保")
+        await desk_message(bot, mark)
+        current = bot.services.library
+        first, second = current.desks
+        renamed = first.model_copy(update={"id": "renamed-office"})
+        bot.services.swap_content(replace(current, desks=[renamed, second]), bot.services.index)
+        mark = after(bot)
+        await run_sla_check(bot, local(2026, 3, 10, 12, 0))  # due: no desk to remind
+        await run_sla_check(bot, local(2026, 3, 10, 16, 0))  # escalation time
+        [told] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+        assert told.content == plain_text(
+            bot.ui.tickets.escalation_desk_gone.format(
+                id=1, category="劳动与工资", town=TOWN, hours=6, desk="test-office"
+            )
+        )
+        assert "社保" not in told.content
