@@ -85,6 +85,9 @@ class TicketTexts(Texts):
     closed_desk: Annotated[str, Fields("id")]
     closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
     close_reasons: dict[str, str]
+    ended_for_staff: Annotated[str, Fields("id", "why")]
+    ended_answered: str
+    ended_unanswered: Annotated[str, Fields("reason")]
     closed_resident: Annotated[str, Fields("id")]
     close_confirm: Annotated[str, Fields("id")]
     close_phoned_button: str

@@ -82,11 +82,23 @@ async def staff_ticket(
             await reply_html(update, services.ui.tickets.not_staff)
         return None
     if ticket.closed:
-        await acknowledge(update, services.ui.tickets.ticket_closed, alert=True)
+        ended = ended_for_staff(services.ui.tickets, ticket)
+        await acknowledge(update, ended, alert=True)
         if update.callback_query is None:
-            await reply_html(update, services.ui.tickets.ticket_closed)
+            await reply_html(update, html.escape(ended))
         return None
     return ticket, desk
+
+
+def ended_for_staff(texts: TicketTexts, ticket: StoredTicket) -> str:
+    """A closed ticket, as its desk is told when acting on it: answered, or why it ended
+    without an answer (未记录 for one that ended before reasons were kept)."""
+    if ticket.answered_at is not None:
+        why = texts.ended_answered
+    else:
+        reason = texts.close_reasons[ticket.close_reason or "unrecorded"]
+        why = texts.ended_unanswered.format(reason=reason)
+    return texts.ended_for_staff.format(id=ticket.id, why=why)
 
 
 async def _moved_from_here(

@@ -11,7 +11,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from local_api import SentMessage
 from storage.models import CloseReason
-from storage.tickets import get_ticket
+from storage.tickets import close, get_ticket
 from tests.clock import TZ
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
@@ -91,7 +91,8 @@ async def test_a_ticket_staff_phoned_about_may_be_rated(desks_bot: Harness) -> N
     assert told.content == texts.closed_resident_phoned.format(id=1)
     assert told.button_labels() == [texts.rate_3, texts.rate_2, texts.rate_1]
     forged = await bot.press(staff, ticket, "1:dk:close:1:whatever")
-    assert forged["text"] == texts.ticket_closed  # ended: nothing more to do
+    # ended: nothing more to do, and why
+    assert forged["text"] == "留言 #1 已经结束：没有书面答复，已电话联系。不用再处理了。"
 
 
 async def test_a_duplicate_is_ended_without_a_rating(desks_bot: Harness) -> None:
@@ -187,4 +188,26 @@ async def test_a_colleague_learns_why_the_ticket_ended(private_desk_bot: Harness
     edits = [m for m in api.messages_to(COLLEAGUE) if m.message_id == theirs.message_id]
     assert (edits[-1].action, edits[-1].buttons()) == ("edit", [])
     forged = await bot.press(colleague, theirs, f"1:dk:close:1:{CloseReason.ERASED}")
-    assert forged["text"] == texts.ticket_closed  # ended already (and never pressable)
+    assert forged["text"] == texts.ended_for_staff.format(
+        id=1, why=texts.ended_unanswered.format(reason=texts.close_reasons["phoned"])
+    )  # ended already (and `erased` is never pressable)
+
+
+async def test_a_ticket_ended_before_reasons_were_kept_says_so(desks_bot: Harness) -> None:
+    """A ticket that ended unanswered before migration 0016 has no reason: staff acting on it
+    are told so honestly (原因未记录), as /export 留言 counts it."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    staff = api.user(STAFF)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, api.user(7_340_030), "邻居家的狗咬了我")
+    ticket = await desk_message(bot, mark)
+    async with bot.services.db.session() as session:  # as the old 结束 did: no reason
+        assert await close(session=session, ticket_id=1, now=bot.services.now())
+    pressed = await bot.press(
+        staff, ticket, ticket.find_button(texts.reply_button)["callback_data"]
+    )
+    assert (
+        pressed["text"]
+        == "留言 #1 已经结束：没有书面答复，原因未记录（较早结束的）。不用再处理了。"
+    )

@@ -184,7 +184,7 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     mark = after(bot)
     api.send_text(staff, "您好", chat=group(bot), reply_to=ticket.message_id)
     [closed] = await api.wait_for_messages(DESK_GROUP, after=mark)
-    assert closed.content == texts.ticket_closed
+    assert closed.content == texts.ended_for_staff.format(id=1, why=texts.ended_answered)
     assert api.messages_to(resident.id)[-1].content != "您好"
 
 
