@@ -48,6 +48,8 @@ class Desk(BaseModel):
     # coordinator.
     reply_within_hours: int = Field(ge=1, le=168)
     escalate_after_hours: int = Field(ge=1, le=336)
+    # 兜底: its towns' messages that no desk takes by field come here (one per town).
+    fallback: bool = False
     sample: bool = False
 
     @field_validator("id")
@@ -69,6 +71,8 @@ class Desk(BaseModel):
             # Without villages no resident's 我村的法律顾问 finds it, and choose_desk never
             # sends a town's messages to a village adviser: it would get nothing.
             raise ValueError(check_text("desks.adviser_villages"))
+        if self.fallback and self.kind == "village_adviser":
+            raise ValueError(check_text("desks.adviser_fallback"))
         if self.escalate_after_hours <= self.reply_within_hours:
             raise ValueError(check_text("desks.escalate_first"))
         seen: set[int] = set()
@@ -97,8 +101,10 @@ def load_desks(
     maps each town of towns.yaml to its villages."""
     if not path.exists():
         return []
+    before = len(problems)
     desks = load_list(path, Desk, problems)
-    problems.extend(check_desks(desks, towns, categories, path.name))
+    loaded_all = len(problems) == before
+    problems.extend(check_desks(desks, towns, categories, path.name, loaded_all=loaded_all))
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
         Problem(path.name, "towns", check_text("desks.town_unserved", town=town))
@@ -108,13 +114,23 @@ def load_desks(
 
 
 def check_desks(
-    desks: list[Desk], towns: Mapping[str, Sequence[str]], categories: set[str], name: str
+    desks: list[Desk],
+    towns: Mapping[str, Sequence[str]],
+    categories: set[str],
+    name: str,
+    *,
+    loaded_all: bool = True,
 ) -> list[Problem]:
+    """The problems between desks and with the other files. Without `loaded_all` (an entry
+    could not be read) the 兜底 desks are not checked: the missing entry may be a town's."""
     found = [
         Problem(name, "id", check_text("common.duplicate_id", id=d))
         for d in duplicates([d.id for d in desks])
     ]
     found += _shared_villages(desks, towns, name)
+    found += _shared_fields(desks, name)
+    if loaded_all:
+        found += _fallbacks(desks, name)
     for desk in desks:
         where = f"{name}[{desk.id}]"
         found += [
@@ -196,10 +212,76 @@ def _shared_villages(
     return found
 
 
+def _general(desks: Iterable[Desk]) -> list[Desk]:
+    """The desks that take a town's messages (a village adviser takes its villages' only)."""
+    return [d for d in desks if d.kind != "village_adviser"]
+
+
+def _shared_fields(desks: list[Desk], name: str) -> list[Problem]:
+    """A town's field taken by two desks: the message would go to whichever is written first,
+    and reordering the file would silently send it elsewhere."""
+    owner: dict[tuple[str, str], str] = {}
+    found: list[Problem] = []
+    for desk in _general(desks):
+        for town in dict.fromkeys(desk.towns):
+            for category in dict.fromkeys(desk.categories):
+                other = owner.setdefault((town, category), desk.id)
+                if other != desk.id:
+                    message = check_text(
+                        "desks.shared_field",
+                        town=town,
+                        category=category,
+                        other=other,
+                        desk=desk.id,
+                    )
+                    found.append(Problem(f"{name}[{desk.id}]", "categories", message))
+    return found
+
+
+def fallback_desk(desks: Iterable[Desk], town: str) -> Desk | None:
+    """The town's 兜底 desk, for messages no desk takes by field: the one marked
+    `fallback: true`, or the town's only desk (one desk needs no mark: nothing to choose
+    between, and a desks.yaml written before the mark existed keeps working)."""
+    serving = [d for d in _general(desks) if town in d.towns]
+    marked = [d for d in serving if d.fallback]
+    if marked:
+        return marked[0]
+    return serving[0] if len(serving) == 1 else None
+
+
+def _fallbacks(desks: list[Desk], name: str) -> list[Problem]:
+    """Every town some desk serves has exactly one 兜底 desk (marked when it has several) for
+    messages no desk takes by field; a town with a real desk has a real one (nobody reads a
+    sample's)."""
+    general = _general(desks)
+    found: list[Problem] = []
+    for town in dict.fromkeys(t for d in general for t in d.towns):
+        serving = [d for d in general if town in d.towns]
+        chosen = [d for d in serving if d.fallback]
+        real = [d for d in serving if not d.sample]
+        fallback = fallback_desk(serving, town)
+        if len(chosen) > 1:
+            ids = "、".join(d.id for d in chosen)
+            message = check_text("desks.fallback_twice", town=town, count=len(chosen), ids=ids)
+            found.append(Problem(name, "fallback", message))
+        elif fallback is None:
+            ids = "、".join(d.id for d in serving)
+            found.append(
+                Problem(name, "fallback", check_text("desks.no_fallback", town=town, ids=ids))
+            )
+        elif fallback.sample and real:
+            message = check_text(
+                "desks.sample_fallback", town=town, desk=fallback.id, real=real[0].id
+            )
+            found.append(Problem(f"{name}[{fallback.id}]", "fallback", message))
+    return found
+
+
 def desks_for(
     desks: Iterable[Desk], *, town: str | None = None, category: str | None = None
 ) -> list[Desk]:
-    """The desks that serve `town` and take `category` (either may be omitted), file order."""
+    """The desks that serve `town` and take `category` (either may be omitted), file order
+    (for a town and a field, the check allows one desk that is no village adviser)."""
     return [
         d
         for d in desks

@@ -2,7 +2,13 @@
 
 from typing import Annotated
 
+from pydantic import model_validator
+
 from content.texts import Fields, Texts
+
+# Why a ticket ended unanswered (storage.models.CloseReason), and `unrecorded` for one that
+# ended before reasons were kept.
+CLOSE_REASONS = ("phoned", "duplicate", "noreply", "erased", "unrecorded")
 
 
 class TicketTexts(Texts):
@@ -77,6 +83,11 @@ class TicketTexts(Texts):
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
     closed_desk: Annotated[str, Fields("id")]
+    closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
+    close_reasons: dict[str, str]
+    ended_for_staff: Annotated[str, Fields("id", "why")]
+    ended_answered: str
+    ended_unanswered: Annotated[str, Fields("reason")]
     closed_resident: Annotated[str, Fields("id")]
     close_confirm: Annotated[str, Fields("id")]
     close_phoned_button: str
@@ -98,6 +109,7 @@ class TicketTexts(Texts):
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
     tickets_desks_title: str
@@ -114,3 +126,9 @@ class TicketTexts(Texts):
     export_caption: Annotated[str, Fields("period")]
     export_headers: dict[str, str]
     export_sheet: str
+
+    @model_validator(mode="after")
+    def _every_reason(self) -> "TicketTexts":
+        if set(self.close_reasons) != set(CLOSE_REASONS):
+            raise ValueError(f"close_reasons 需要且只需要这些键: {', '.join(CLOSE_REASONS)}")
+        return self

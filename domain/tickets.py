@@ -5,17 +5,18 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.desks import Desk, after_open_hours, desks_for, next_opening, open_at
+from content.desks import Desk, after_open_hours, desks_for, fallback_desk, next_opening, open_at
 from content.loader import Library
 from content.office_hours import Holidays
 from content.privacy import mask_card_numbers
 from content.report_input import clean_text
 from documents.tables import Cell, Format, TableWriter
+from storage.models import CloseReason
 from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
 
@@ -31,6 +32,11 @@ FIGURE_COLUMNS = (
     "rated",
     "satisfied",
     "average_rating",
+    "closed_phoned",
+    "closed_duplicate",
+    "closed_no_reply",
+    "closed_erased",
+    "closed_unrecorded",
 )
 SATISFIED = 3  # the rating of 满意 (1 不满意, 2 一般, 3 满意)
 
@@ -71,17 +77,17 @@ def typed_number(text: str) -> str | None:
 def choose_desk(
     desks: Sequence[Desk], *, town: str, category: str, desk_id: str = ""
 ) -> Desk | None:
-    """The desk a message goes to: the one asked for by id (a village adviser's), else the
-    first (file order) serving the town and taking the category, else the town's 司法所 (the
-    first desk of the town when it has none); village advisers only when asked for by id
-    (they serve one village, not the town)."""
+    """The desk a message goes to: the one asked for by id (a village adviser's), else the one
+    serving the town and taking the category, else the town's 兜底 desk (`fallback_desk`);
+    village advisers only when asked for by id (they serve one village, not the town). The
+    content check allows one desk per town and field and one 兜底 desk per town: the file's
+    order decides nothing."""
     if desk_id:
         return next((d for d in desks if d.id == desk_id), None)
     general = [d for d in desks if d.kind != "village_adviser"]
     if found := desks_for(general, town=town, category=category):
         return found[0]
-    of_town = sorted(desks_for(general, town=town), key=lambda d: d.kind != "judicial_office")
-    return of_town[0] if of_town else None
+    return fallback_desk(general, town)
 
 
 def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | None:
@@ -138,23 +144,31 @@ class Figures:
     rated: int = 0
     satisfied: int = 0
     rating_sum: int = 0
+    # Ended with no answer, by why (CloseReason; unrecorded: ended before reasons were kept).
+    closed_phoned: int = 0
+    closed_duplicate: int = 0
+    closed_no_reply: int = 0
+    closed_erased: int = 0
+    closed_unrecorded: int = 0
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(
-            self.opened + other.opened,
-            self.answered + other.answered,
-            self.within_sla + other.within_sla,
-            self.rated + other.rated,
-            self.satisfied + other.satisfied,
-            self.rating_sum + other.rating_sum,
-        )
+        return Figures(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+ENDED_UNANSWERED = {
+    CloseReason.PHONED: Figures(closed_phoned=1),
+    CloseReason.DUPLICATE: Figures(closed_duplicate=1),
+    CloseReason.NO_REPLY: Figures(closed_no_reply=1),
+    CloseReason.ERASED: Figures(closed_erased=1),
+    None: Figures(closed_unrecorded=1),
+}
 
 
 def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[str, str], Figures]:
     """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then. A ticket moved by
     转办 counts for each desk what it did: opened at the desk it was first sent to, answered
     (and by the deadline) at the desk that gave the first answer, its rating at the desk that
-    had it when it ended."""
+    had it when it ended, and so does why it ended if nobody had answered it."""
     figures: dict[tuple[str, str], Figures] = defaultdict(Figures)
     for row in rows:
         month = row.created_at.astimezone(tz).strftime("%Y-%m")
@@ -165,6 +179,8 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
         if row.rating is not None:
             rated = Figures(rated=1, satisfied=int(row.rating == SATISFIED), rating_sum=row.rating)
             figures[row.desk_id, month] += rated
+        if row.closed and not row.answered:
+            figures[row.desk_id, month] += ENDED_UNANSWERED[row.close_reason]
     return dict(figures)
 
 
@@ -172,8 +188,9 @@ async def export_tickets(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> bytes:
     """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
-    answered, answered by the deadline, rated, rated 满意, the average rating (a transferred
-    ticket counts at each desk for what that desk did: `ticket_figures`)."""
+    answered, answered by the deadline, rated, rated 满意, the average rating, and those that
+    ended unanswered by why (a transferred ticket counts at each desk for what that desk did:
+    `ticket_figures`)."""
     headers = library.ui.tickets.export_headers
     desk_names = {d.id: d.name for d in library.desks}
     start = datetime.combine(period.start, time(), tzinfo=tz)
@@ -187,7 +204,8 @@ async def export_tickets(
         average = round(f.rating_sum / f.rated, 2) if f.rated else None
         table.append(
             [desk_names.get(desk, desk), month, f.opened, f.answered, f.within_sla, f.rated,
-             f.satisfied, average]
+             f.satisfied, average, f.closed_phoned, f.closed_duplicate, f.closed_no_reply,
+             f.closed_erased, f.closed_unrecorded]
         )  # fmt: skip
     writer.add_rows(table)
     return writer.finish()

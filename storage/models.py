@@ -475,6 +475,17 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CloseReason(StrEnum):
+    """Why a ticket nobody had answered was ended: staff's choice at 结束 (phoned, duplicate,
+    no reply needed), or the resident's /deleteme. None: it was answered when it ended, or it
+    ended before reasons were kept (migration 0016)."""
+
+    PHONED = "phoned"
+    DUPLICATE = "duplicate"
+    NO_REPLY = "noreply"
+    ERASED = "erased"
+
+
 class Ticket(SQLModel, table=True):
     """A resident's message to a desk (content/desks.yaml). `resident_id`, `text` and `contact`
     are the personal data: /deleteme blanks them and the ticket stays as an anonymous count."""
@@ -517,6 +528,7 @@ class Ticket(SQLModel, table=True):
     closed_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
+    close_reason: str | None = Field(default=None, max_length=16)  # a CloseReason
     rating: int | None = None  # 1 (不满意) to 3 (满意)
     # Makes a double-pressed 发送 create one ticket.
     submission_key: str = Field(max_length=64, unique=True)

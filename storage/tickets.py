@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import String, cast, func, literal
+from sqlalchemy import String, case, cast, func, literal
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Ticket, TicketEntry, TicketMessage, TicketStatus
+from storage.models import CloseReason, Ticket, TicketEntry, TicketMessage, TicketStatus
 
 Author = Literal["resident", "desk"]
 WAITING = (TicketStatus.OPEN.value, TicketStatus.TAKEN.value)  # not yet answered or closed
@@ -49,6 +49,8 @@ class StoredTicket:
     closed_at: datetime | None
     rating: int | None
     waiting_since: datetime  # the creation, or the follow-up that reopened it
+    # Why it ended unanswered (None: it was answered, or ended before reasons were kept).
+    close_reason: CloseReason | None = None
 
     @property
     def closed(self) -> bool:
@@ -73,6 +75,7 @@ def _stored(row: Ticket) -> StoredTicket:
         row.closed_at,
         row.rating,
         row.waiting_since or row.created_at,
+        CloseReason(row.close_reason) if row.close_reason else None,
     )
 
 
@@ -253,13 +256,27 @@ def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]
     }
 
 
-async def close(*, session: AsyncSession, ticket_id: int, now: datetime) -> bool:
+async def close(
+    *, session: AsyncSession, ticket_id: int, now: datetime, reason: CloseReason | None = None
+) -> bool:
+    """Ends the ticket (False if it had ended already). `reason` is kept only if nobody had
+    answered it: an answer that came while staff chose the reason makes it an answered one."""
     done = await session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.status) != TicketStatus.CLOSED.value)
-        .values(status=TicketStatus.CLOSED.value, closed_at=now)
+        .values(
+            status=TicketStatus.CLOSED.value,
+            closed_at=now,
+            close_reason=_if_unanswered(reason),
+        )
     )
     return bool(done.rowcount)
+
+
+def _if_unanswered(reason: CloseReason | None) -> object:
+    if reason is None:
+        return None
+    return case((col(Ticket.answered_at).is_(None), reason.value), else_=None)
 
 
 async def rate(*, session: AsyncSession, ticket_id: int, resident_id: int, rating: int) -> bool:
@@ -317,7 +334,8 @@ async def claim_overdue(
 
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
-    open ones are closed. They stay as anonymous counts for the desks' figures (and the desk's
+    open ones are closed (those nobody had answered with the reason `erased`). They stay as
+    anonymous counts for the desks' figures (and the desk's
     messages still find them: a late answer is told the ticket has ended). A staff member's
     id leaves the tickets they took or answered. The bot's messages about them in the desks'
     chats are then to be withdrawn (storage.ticket_messages.to_withdraw). Returns how many
@@ -338,7 +356,11 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)
-        .values(status=TicketStatus.CLOSED.value, closed_at=Ticket.created_at)
+        .values(
+            status=TicketStatus.CLOSED.value,
+            closed_at=Ticket.created_at,
+            close_reason=_if_unanswered(CloseReason.ERASED),
+        )
     )
     await session.exec(
         update(Ticket)
@@ -362,6 +384,8 @@ class TicketFigureRow:
     answered: bool
     on_time: bool  # the first answer came by the deadline it had then
     rating: int | None
+    closed: bool
+    close_reason: CloseReason | None  # of one that ended unanswered (None: not kept then)
 
 
 async def ticket_figure_rows(
@@ -382,6 +406,8 @@ async def ticket_figure_rows(
             t.answered_at is not None,
             bool(t.answered_on_time),
             t.rating,
+            t.status == TicketStatus.CLOSED.value,
+            CloseReason(t.close_reason) if t.close_reason else None,
         )
         for t in found.all()
     ]

@@ -33,11 +33,12 @@ from handlers.tickets.common import FLOW, category_name, desk_of
 from storage.tickets import waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
+ASKED = "asked"  # the desk asked for by id (a village adviser's): the town does not change it
 
 
 class TicketButton(StrEnum):
     CATEGORY = "cat"  # tk:<token>:cat:<index in categories.yaml>
-    TOWN = "town"  # tk:<token>:town:<index in town_names()>
+    TOWN = "town"  # tk:<token>:town:<index in towns_to_pick()>
     NO_CONTACT = "nophone"
     SEND = "send"
     CANCEL = "cancel"
@@ -47,6 +48,13 @@ def town_names(library: Library) -> list[str]:
     """The towns to choose from: towns.yaml's, or (without one) those the desks serve."""
     listed = [t.town for t in library.towns]
     return listed or sorted({town for desk in library.desks for town in desk.towns})
+
+
+def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
+    """The towns offered: those of the desk asked for (an adviser serving villages of several
+    towns), else every town."""
+    asked = desk_of(ctx.services, chat.data.get(ASKED, ""))
+    return list(asked.towns) if asked is not None else town_names(ctx.services.library)
 
 
 async def start(
@@ -65,7 +73,7 @@ async def start(
         data[CATEGORY] = category
     desk = desk_of(services, desk_id) if desk_id else None
     if desk is not None:
-        data["desk"] = desk.id
+        data["desk"] = data[ASKED] = desk.id
         data.setdefault(CATEGORY, desk.categories[0])
         if len(desk.towns) == 1:
             data[TOWN] = desk.towns[0]
@@ -85,7 +93,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return texts.ask_category, InlineKeyboardMarkup(rows)
     if step == TOWN:
-        names = town_names(services.library)
+        names = towns_to_pick(ctx, chat)
         rows = [[chat.button(town, TicketButton.TOWN, i)] for i, town in enumerate(names)]
         return texts.ask_town, InlineKeyboardMarkup(rows)
     if step == TEXT:
@@ -156,7 +164,7 @@ async def on_category(
 async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    town = await picked(update, ctx, args, town_names(ctx.services.library))
+    town = await picked(update, ctx, args, towns_to_pick(ctx, chat))
     if town is not None:
         await _town_chosen(update, ctx, chat, town)
 
@@ -166,15 +174,17 @@ async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> 
     message = update.effective_message
     assert message is not None and message.text is not None
     typed = message.text.strip()
-    if typed not in town_names(ctx.services.library):
+    if typed not in towns_to_pick(ctx, chat):
         await on_wrong_input(update, ctx, chat)
         return
     await _town_chosen(update, ctx, chat, typed)
 
 
 async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, town: str) -> None:
-    desks = ctx.services.library.desks
-    desk = choose_desk(desks, town=town, category=chat.data[CATEGORY])
+    desks, category = ctx.services.library.desks, chat.data[CATEGORY]
+    # the adviser asked for keeps the message (unless desks.yaml lost it meanwhile)
+    desk = choose_desk(desks, town=town, category=category, desk_id=chat.data.get(ASKED, ""))
+    desk = desk or choose_desk(desks, town=town, category=category)
     if desk is None:
         await chat.end()
         await reply_html(update, ctx.services.ui.tickets.no_desk.format(town=html.escape(town)))

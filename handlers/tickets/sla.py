@@ -36,7 +36,11 @@ async def check_overdue(ctx: PufaContext) -> None:
     texts = services.ui.tickets
     for ticket in due:
         desk = desk_of(services, ticket.desk_id)
-        if desk is not None:
+        if desk is None:  # the coordinators are told at its escalation time
+            log.warning(
+                "ticket %s is due at desk %s, gone from desks.yaml", ticket.id, ticket.desk_id
+            )
+        else:
             text = texts.reminder.format(id=ticket.id, hours=waited_hours(ticket, now))
             await send_to_desk(
                 ctx.bot, services, desk, ticket.id, text, staff_keyboard(texts, ticket.id)
@@ -57,13 +61,16 @@ def waited_hours(ticket: StoredTicket, now: datetime) -> int:
 async def _escalate(
     ctx: PufaContext, services: Services, ticket: StoredTicket, hours: int
 ) -> None:
-    """Coordinators learn which desk is late, never what the resident wrote or who they are."""
+    """Coordinators learn which desk is late, never what the resident wrote or who they are;
+    or that its desk is gone from desks.yaml (an id renamed or a desk removed): nobody can
+    act on it until the desk is back."""
     desk = desk_of(services, ticket.desk_id)
-    if desk is None or desk.sample:  # nobody could have answered a sample desk's ticket
+    if desk is not None and desk.sample:  # nobody could have answered a sample desk's ticket
         return
     ticket_id = ticket.id
-    text = services.ui.tickets.escalation.format(
-        desk=html.escape(desk.name),
+    texts = services.ui.tickets
+    text = (texts.escalation if desk is not None else texts.escalation_desk_gone).format(
+        desk=html.escape(desk.name if desk is not None else ticket.desk_id),
         id=ticket_id,
         category=html.escape(category_name(services.library, ticket.category)),
         town=html.escape(ticket.town),

@@ -4,7 +4,6 @@ checked on the server: the ticket must exist and the person must be staff of its
 
 import html
 import logging
-from enum import StrEnum
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
@@ -34,6 +33,7 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.send import ticket_deadlines
 from storage.audit import record
+from storage.models import CloseReason
 from storage.ticket_messages import desk_messages, remember_message, was_sent_to
 from storage.tickets import (
     StoredTicket,
@@ -82,11 +82,23 @@ async def staff_ticket(
             await reply_html(update, services.ui.tickets.not_staff)
         return None
     if ticket.closed:
-        await acknowledge(update, services.ui.tickets.ticket_closed, alert=True)
+        ended = ended_for_staff(services.ui.tickets, ticket)
+        await acknowledge(update, ended, alert=True)
         if update.callback_query is None:
-            await reply_html(update, services.ui.tickets.ticket_closed)
+            await reply_html(update, html.escape(ended))
         return None
     return ticket, desk
+
+
+def ended_for_staff(texts: TicketTexts, ticket: StoredTicket) -> str:
+    """A closed ticket, as its desk is told when acting on it: answered, or why it ended
+    without an answer (未记录 for one that ended before reasons were kept)."""
+    if ticket.answered_at is not None:
+        why = texts.ended_answered
+    else:
+        reason = texts.close_reasons[ticket.close_reason or "unrecorded"]
+        why = texts.ended_unanswered.format(reason=reason)
+    return texts.ended_for_staff.format(id=ticket.id, why=why)
 
 
 async def _moved_from_here(
@@ -288,8 +300,12 @@ async def _tell_taker(
         log.warning("could not tell the staff member of ticket %s it moved: %s", ticket.id, exc)
 
 
-async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
-    """A closed ticket's messages in the desk's chats lose their buttons (best effort)."""
+async def _closed_here_and_there(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, note: str
+) -> None:
+    """The ticket's messages in the desk's chats lose their buttons (best effort), and every
+    chat of the desk that had it learns it ended and why: a colleague whose copy lost its
+    buttons should not have to guess."""
     async with ctx.services.db.session() as session:
         sent = await desk_messages(session=session, ticket_id=ticket.id)
     chats = set(desk_chats(desk))
@@ -299,69 +315,81 @@ async def _drop_buttons(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> N
                 await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
             except TelegramError:  # a prompt without buttons, a message deleted by staff
                 continue
+    here = update.effective_chat.id if update.effective_chat is not None else None
+    await _tell_here(update, ctx, ticket.id, note)
+    for chat_id in sorted({chat_id for chat_id, _ in sent} & chats - {here}):
+        await send_about(ctx.bot, ctx.services, ticket.id, chat_id, note)
 
 
-class CloseReason(StrEnum):
-    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>); KEEP: it is not."""
-
-    PHONED = "phoned"
-    DUPLICATE = "duplicate"
-    NO_REPLY = "noreply"
-    KEEP = "keep"
+KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束
+CHOICES = (CloseReason.PHONED, CloseReason.DUPLICATE, CloseReason.NO_REPLY)
 
 
 def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
+    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>), or 不结束."""
     labels = {
         CloseReason.PHONED: texts.close_phoned_button,
         CloseReason.DUPLICATE: texts.close_duplicate_button,
         CloseReason.NO_REPLY: texts.close_no_reply_button,
-        CloseReason.KEEP: texts.close_keep_button,
+        KEEP: texts.close_keep_button,
     }
     return InlineKeyboardMarkup(
         [[button(label, DeskAction.CLOSE, ticket_id, reason)] for reason, label in labels.items()]
     )
 
 
+def closed_note(texts: TicketTexts, ticket_id: int, reason: CloseReason | None) -> str:
+    """What the desk's chats are told when a ticket ends: why, if nobody answered it."""
+    if reason is None:
+        return texts.closed_desk.format(id=ticket_id)
+    return texts.closed_desk_unanswered.format(id=ticket_id, reason=texts.close_reasons[reason])
+
+
 async def _close(
     update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
 ) -> None:
-    """结束: an answered ticket ends at once; one nobody answered asks why first, and the
-    resident is told what fits (a rating only for a ticket that was answered or phoned)."""
+    """结束: an answered ticket ends at once; one nobody answered asks why first (kept with the
+    ticket), and the resident is told what fits (a rating only for a ticket that was answered
+    or phoned)."""
     services, texts = ctx.services, ctx.services.ui.tickets
-    reason = CloseReason(args[0]) if args and args[0] in set(CloseReason) else None
-    if args and reason is None:
+    choice = args[0] if len(args) == 1 and args[0] in {*CHOICES, KEEP} else None
+    if args and choice is None:
         await acknowledge(update, services.ui.stale_button, alert=True)
         return
-    if reason is None and ticket.answered_at is None:
+    if choice is None and ticket.answered_at is None:
         await acknowledge(update)
         markup = _close_reasons(texts, ticket.id)
         await reply_html(update, texts.close_confirm.format(id=ticket.id), markup)
         return
-    if reason is not None and update.callback_query is not None:
+    if choice is not None and update.callback_query is not None:
         try:  # the question is answered: its buttons go
             await update.callback_query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as exc:
             log.warning("could not clear the close question of ticket %s: %s", ticket.id, exc)
-    if reason is CloseReason.KEEP:
+    if choice == KEEP:
         await acknowledge(update, texts.close_kept)
         return
+    reason = CloseReason(choice) if choice is not None else None
     async with services.db.session() as session:
-        closed = await close(session=session, ticket_id=ticket.id, now=services.now())
-    if not closed:
+        now = services.now()
+        closed = await close(session=session, ticket_id=ticket.id, now=now, reason=reason)
+        after = await get_ticket(session=session, ticket_id=ticket.id)
+    if not closed or after is None:
         await acknowledge(update, texts.ticket_closed, alert=True)
         return
     await acknowledge(update)
-    await _tell_here(update, ctx, ticket.id, texts.closed_desk.format(id=ticket.id))
-    await _drop_buttons(ctx, ticket, desk)
+    # after.close_reason: None if an answer came while the question was on screen
+    note = closed_note(texts, ticket.id, after.close_reason)
+    await _closed_here_and_there(update, ctx, ticket, desk, note)
     if ticket.resident_id is None:
         return
     # answered (perhaps while the question was on screen): the usual words and a rating
     told, rating = texts.closed_resident, True
-    if ticket.answered_at is None and reason is CloseReason.DUPLICATE:
+    if after.close_reason is CloseReason.DUPLICATE:
         told, rating = texts.closed_resident_duplicate, False
-    elif ticket.answered_at is None and reason is CloseReason.NO_REPLY:
+    elif after.close_reason is CloseReason.NO_REPLY:
         told, rating = texts.closed_resident_no_reply, False
-    elif ticket.answered_at is None:
+    elif after.close_reason is CloseReason.PHONED:
         told = texts.closed_resident_phoned
     await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, told.format(id=ticket.id),

@@ -64,6 +64,26 @@ def test_content_check_refuses_a_safety_kind_naming_an_unknown_number_or_card(
     assert any("safety.yaml[violence_at_home]" in e and "family-violence" in e for e in errors)
 
 
+def test_content_check_refuses_a_town_whose_fallback_desk_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coordinator deletes 西河镇's `fallback: true`: the check says which town lost its 兜底
+    desk and which desks could be it, instead of routing by the file's order."""
+    content = copy_content(tmp_path)
+    desks = content / "desks.yaml"
+    edit_entry(desks, "xihe-mediation-committee", "  fallback: true", "  fallback: false")
+    monkeypatch.setenv("PUFA_CONTENT_DIR", str(content))
+
+    assert main(["content", "check"]) == 1
+
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
+    assert errors == [
+        "错误  desks.yaml: fallback: 示例县西河镇 没有兜底值班台：请给负责它的一个值班台写 "
+        "fallback: true（可选：county-legal-aid-centre、xihe-mediation-committee），"
+        "没有对口值班台的留言会送到那里"
+    ]
+
+
 def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,6 +13,7 @@ from content.desks import (
     after_open_hours,
     check_desks,
     desks_for,
+    fallback_desk,
     next_opening,
     open_at,
     weekly_open_hours,
@@ -196,6 +197,7 @@ def test_bad_hours_lines_say_what_is_wrong(line: str, message: str) -> None:
         ({"villages": ["桃园村"]}, "只有 village_adviser"),
         ({"kind": "village_adviser"}, "village_adviser 要写 villages"),
         ({"kind": "village_adviser", "villages": []}, "village_adviser 要写 villages"),
+        ({"kind": "village_adviser", "villages": ["桃园村"], "fallback": True}, "不能写 fallback"),
     ],
 )
 def test_desk_checks(changes: dict[str, Any], message: str) -> None:
@@ -204,13 +206,67 @@ def test_desk_checks(changes: dict[str, Any], message: str) -> None:
 
 
 def test_deadlines_that_need_months_of_office_hours_are_refused() -> None:
-    weekly = desk(hours=["周三 09:00-12:00"], reply_within_hours=3, escalate_after_hours=24)
+    weekly = desk(
+        hours=["周三 09:00-12:00"], reply_within_hours=3, escalate_after_hours=24, fallback=True
+    )
     assert check_desks([weekly], {"城关镇": []}, {"mediation"}, "desks.yaml") == []
-    rare = desk(hours=["周三 09:00-12:00"], reply_within_hours=24, escalate_after_hours=48)
+    rare = desk(
+        hours=["周三 09:00-12:00"], reply_within_hours=24, escalate_after_hours=48, fallback=True
+    )
     [problem] = check_desks([rare], {"城关镇": []}, {"mediation"}, "desks.yaml")
     assert (problem.path, problem.field) == ("desks.yaml[test-office]", "escalate_after_hours")
     assert problem.message.startswith("测试司法所 每周只开放 3 小时")
     assert "约 16 周" in problem.message
+
+
+def test_every_town_has_one_fallback_desk_and_each_field_one_desk() -> None:
+    """Where a message goes never depends on the file's order: a town some desk serves has
+    exactly one 兜底 desk, real where the town has a real desk, and a field one desk."""
+    towns: dict[str, list[str]] = {"城关镇": ["桃园村"], "东山镇": [], "西河镇": []}
+    sample = {"sample": True, "staff": [SAMPLE_STAFF_IDS[0]]}
+    desks = [
+        desk(id="chengguan", fallback=True, categories=["mediation", "labor"]),
+        desk(id="centre", kind="legal_aid_centre", towns=["城关镇", "东山镇"],
+             categories=["labor"], fallback=True),
+        desk(id="adviser", kind="village_adviser", villages=["桃园村"], categories=["labor"]),
+        desk(id="xihe-sample", name="示例西河司法所（示例）", towns=["西河镇"], fallback=True,
+             **sample),
+        desk(id="xihe-real", towns=["西河镇"], categories=["labor"]),
+    ]  # fmt: skip
+    problems = check_desks(desks, towns, {"mediation", "labor"}, "desks.yaml")
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        (
+            "desks.yaml[centre]",
+            "categories",
+            "城关镇的 labor 留言同时归 chengguan 和 centre，只能归一个值班台：请从其中一个的 "
+            "categories 里去掉",
+        ),
+        (
+            "desks.yaml",
+            "fallback",
+            "城关镇 有 2 个兜底值班台（chengguan、centre），只能有一个：请只在其中一个写 "
+            "fallback: true",
+        ),
+        (
+            "desks.yaml[xihe-sample]",
+            "fallback",
+            "西河镇 的兜底值班台 xihe-sample 是示例值班台，但这里已有真实值班台 xihe-real：没有"
+            "对口值班台的留言会没人收到，请把 fallback: true 改写到真实值班台",
+        ),
+    ]
+    alone = desk(id="dongshan", towns=["东山镇"])
+    assert check_desks([alone], towns, {"mediation"}, "desks.yaml") == []
+    assert fallback_desk([alone], "东山镇") == alone  # a town's only desk needs no mark
+    other = desk(
+        id="dongshan-aid", kind="legal_aid_centre", towns=["东山镇"], categories=["labor"]
+    )
+    [missing] = check_desks([alone, other], towns, {"mediation", "labor"}, "desks.yaml")
+    assert (missing.field, missing.message) == (
+        "fallback",
+        "东山镇 有几个值班台，但没有兜底值班台：请给其中一个写 fallback: true（可选：dongshan、"
+        "dongshan-aid），没有对口值班台的留言会送到那里",
+    )
+    assert fallback_desk([alone, other], "东山镇") is None
 
 
 def test_a_village_advisers_villages_must_be_in_its_towns() -> None:

@@ -106,8 +106,14 @@ def test_messages_go_to_the_towns_desk_for_their_field(library: Library) -> None
 
     assert chosen("示例县东山镇", "legal_aid") == "county-legal-aid-centre"
     assert chosen("示例县东山镇", "rural") == "dongshan-judicial-office"
-    # no desk of the town takes the field: the town's first desk (never a village adviser)
+    # no desk of the town takes the field: the town's 兜底 desk (never a village adviser)
     assert chosen("示例县东山镇", "fraud") == "dongshan-judicial-office"
+    assert chosen("示例县西河镇", "fraud") == "xihe-mediation-committee"
+    # the file's order decides nothing
+    for town in (t.town for t in library.towns):
+        for category in (c.id for c in library.categories):
+            reordered = choose_desk(desks[::-1], town=town, category=category)
+            assert reordered == choose_desk(desks, town=town, category=category) is not None
     assert chosen("没有的镇", "labor") is None
     adviser = adviser_desk(desks, town="示例县东山镇", village="桃园村")
     assert adviser is not None

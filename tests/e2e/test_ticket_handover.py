@@ -2,7 +2,6 @@
 gives the new desk the whole exchange while the old desk's copies say where the ticket went."""
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from local_api import SentMessage
-from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
@@ -18,6 +17,7 @@ from tests.e2e.ticket_steps import (
     after,
     desk_message,
     desks_library,
+    desks_running,
     group,
     leave_message,
 )
@@ -34,11 +34,8 @@ async def two_staff_bot(
     desks = desks_library(library)
     first, other = desks.desks
     two = first.model_copy(update={"staff": [STAFF, COLLEAGUE]})
-    async with restartable_bot(
-        tmp_path, replace(desks, desks=[two, other]), index, user_rate_per_minute=10_000
-    ) as bot:
-        assert bot.harness is not None
-        yield bot.harness
+    async with desks_running(tmp_path, library, index, [two, other]) as bot:
+        yield bot
 
 
 def latest(bot: Harness, message: SentMessage) -> SentMessage:
@@ -155,8 +152,8 @@ async def test_the_export_credits_each_desk_with_what_it_did(two_staff_bot: Harn
     assert sent.file is not None
     rows = sent.file.decode("utf-8-sig").splitlines()[1:]
     assert sorted(rows) == [
-        "测试东山司法所,2026-03,0,0,0,1,0,2",
-        "测试镇司法所,2026-03,1,1,1,0,0,",
+        "测试东山司法所,2026-03,0,0,0,1,0,2,0,0,0,0,0",
+        "测试镇司法所,2026-03,1,1,1,0,0,,0,0,0,0,0",
     ]
 
 

@@ -13,7 +13,7 @@ from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
 from local_api import FakeUser, SentMessage
 from storage.tickets import NewTicket, get_ticket, open_ticket
-from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
@@ -184,7 +184,7 @@ async def test_deleteme_erases_the_tickets_and_the_desks_copies(desks_bot: Harne
     mark = after(bot)
     api.send_text(staff, "您好", chat=group(bot), reply_to=ticket.message_id)
     [closed] = await api.wait_for_messages(DESK_GROUP, after=mark)
-    assert closed.content == texts.ticket_closed
+    assert closed.content == texts.ended_for_staff.format(id=1, why=texts.ended_answered)
     assert api.messages_to(resident.id)[-1].content != "您好"
 
 
@@ -328,10 +328,8 @@ async def sample_beside_bot(
             "sample": True,
         }
     )  # fmt: skip
-    with_sample = replace(real, desks=[*real.desks, sample])
-    async with restartable_bot(tmp_path, with_sample, index, user_rate_per_minute=10_000) as bot:
-        assert bot.harness is not None
-        yield bot.harness
+    async with desks_running(tmp_path, library, index, [*real.desks, sample]) as bot:
+        yield bot
 
 
 async def test_a_real_desk_cannot_transfer_to_a_sample_desk(sample_beside_bot: Harness) -> None:

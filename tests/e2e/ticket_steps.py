@@ -1,6 +1,6 @@
 """A library whose desks the tests can reach, and a resident leaving a message step by step."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -19,47 +19,58 @@ STAFF, STAFF_OTHER_DESK, GROUP_MEMBER = 7_300_001, 7_300_002, 7_300_003
 REPLY_HOURS, ESCALATE_HOURS = 2, 4
 
 
-def desks_library(library: Library) -> Library:
-    """The shipped content with two reachable desks: a 司法所 with a staff group (only STAFF
-    acts in it) and another town's 司法所 whose one staff member works in a private chat."""
+HOURS = "周一至周五 08:30-12:00, 14:00-17:30"
+
+
+def reachable_desk(id_: str, name: str, town: str, categories: list[str], **where: object) -> Desk:
+    """A reachable (not sample) desk open on weekdays, with the tests' deadlines; `where`:
+    its staff_chat_id and/or staff, and any other field."""
+    return Desk.model_validate(
+        {
+            "id": id_, "name": name, "kind": "judicial_office", "towns": [town],
+            "categories": categories, "hours": [OfficeHours.model_validate(HOURS)],
+            "reply_within_hours": REPLY_HOURS, "escalate_after_hours": ESCALATE_HOURS,
+            **where,
+        }
+    )  # fmt: skip
+
+
+def desks_library(library: Library, desks: Sequence[Desk] = ()) -> Library:
+    """The shipped content with `desks`, by default two reachable desks: a 司法所 with a staff
+    group (only STAFF acts in it) and another town's 司法所 whose one staff member works in a
+    private chat."""
     every = [c.id for c in library.categories]
-    hours = [OfficeHours.model_validate("周一至周五 08:30-12:00, 14:00-17:30")]
-
-    def desk(id_: str, name: str, town: str, **where: object) -> Desk:
-        return Desk.model_validate(
-            {
-                "id": id_, "name": name, "kind": "judicial_office", "towns": [town],
-                "categories": every, "hours": hours,
-                "reply_within_hours": REPLY_HOURS, "escalate_after_hours": ESCALATE_HOURS,
-                **where,
-            }
-        )  # fmt: skip
-
-    desks = [
-        desk("test-office", "测试镇司法所", TOWN, staff_chat_id=DESK_GROUP, staff=[STAFF]),
-        desk("other-office", "测试东山司法所", OTHER_TOWN, staff=[STAFF_OTHER_DESK]),
-    ]
+    desks = list(desks) or [
+        reachable_desk("test-office", "测试镇司法所", TOWN, every, staff_chat_id=DESK_GROUP,
+                       staff=[STAFF], fallback=True),
+        reachable_desk("other-office", "测试东山司法所", OTHER_TOWN, every,
+                       staff=[STAFF_OTHER_DESK], fallback=True),
+    ]  # fmt: skip
     return replace(library, desks=desks)
 
 
 @asynccontextmanager
 async def desks_server(
-    tmp_path: Path, library: Library, index: SearchIndex, **overrides: object
+    tmp_path: Path,
+    library: Library,
+    index: SearchIndex,
+    desks: Sequence[Desk] = (),
+    **overrides: object,
 ) -> AsyncIterator[RestartableBot]:
-    """A bot with the test desks (desks_library), restartable and not throttled: the tests ask
-    at machine speed. `overrides`: other settings."""
+    """A bot with the test desks (desks_library: `desks`, or the two), restartable and not
+    throttled: the tests ask at machine speed. `overrides`: other settings."""
     async with restartable_bot(
-        tmp_path, desks_library(library), index, user_rate_per_minute=10_000, **overrides
+        tmp_path, desks_library(library, desks), index, user_rate_per_minute=10_000, **overrides
     ) as bot:
         yield bot
 
 
 @asynccontextmanager
 async def desks_running(
-    tmp_path: Path, library: Library, index: SearchIndex
+    tmp_path: Path, library: Library, index: SearchIndex, desks: Sequence[Desk] = ()
 ) -> AsyncIterator[Harness]:
     """desks_server's bot, as it runs now."""
-    async with desks_server(tmp_path, library, index) as bot:
+    async with desks_server(tmp_path, library, index, desks) as bot:
         assert bot.harness is not None
         yield bot.harness
 
@@ -70,7 +81,13 @@ def after(bot: Harness) -> int:
 
 
 async def leave_message(
-    bot: Harness, resident: FakeUser, text: str, *, phone: str = "", town: str = TOWN
+    bot: Harness,
+    resident: FakeUser,
+    text: str,
+    *,
+    phone: str = "",
+    town: str = TOWN,
+    category_id: str = "labor",
 ) -> SentMessage:
     """/help → 留言给工作人员 → category → town → text → contact → 发送; returns the
     confirmation the resident gets."""
@@ -78,8 +95,8 @@ async def leave_message(
     help_message = await bot.ask(resident, "/help")
     category = await bot.tap(resident, help_message, texts.leave_button)
     assert category.content.startswith("✉️ 留言给工作人员")
-    labor = next(c for c in bot.services.library.categories if c.id == "labor")
-    town_prompt = await bot.tap(resident, category, labor.name)
+    field = next(c for c in bot.services.library.categories if c.id == category_id)
+    town_prompt = await bot.tap(resident, category, field.name)
     text_prompt = await bot.tap(resident, town_prompt, town)
     assert "字以内" in text_prompt.content
     api.send_text(resident, text)

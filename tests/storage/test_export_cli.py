@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from storage.attribution import create_event, record_touch
 from storage.db import Database
-from storage.models import VoteKind
+from storage.models import CloseReason, VoteKind
 from storage.tickets import NewTicket, add_entry, close, open_ticket, rate
 from storage.votes import Ballot, cast_vote
 from tests.clock import local
@@ -49,7 +49,11 @@ def test_cli_exports_reports_and_hours(tmp_path: Path, monkeypatch: pytest.Monke
 async def _seed_tickets(url: str) -> None:
     db = Database(url)
     await db.upgrade()
-    for key, opened in (("a", local(2026, 11, 5, 10)), ("b", local(2026, 12, 1, 0, 30))):
+    december = local(2026, 12, 1, 0, 30)
+    # a: answered, ended, rated; b: open; c: ended unanswered, phoned; d: ended unanswered
+    # with no reason kept (as before migration 0016)
+    for key, opened in (("a", local(2026, 11, 5, 10)), ("b", december), ("c", december),
+                        ("d", december)):  # fmt: skip
         async with db.session() as session:
             ticket, _ = await open_ticket(
                 session=session,
@@ -66,6 +70,9 @@ async def _seed_tickets(url: str) -> None:
                 )  # fmt: skip
                 await close(session=session, ticket_id=ticket.id, now=opened)
                 await rate(session=session, ticket_id=ticket.id, resident_id=7, rating=3)
+            if key in ("c", "d"):
+                reason = CloseReason.PHONED if key == "c" else None
+                await close(session=session, ticket_id=ticket.id, now=opened, reason=reason)
     await db.dispose()
 
 
@@ -82,7 +89,15 @@ def test_cli_exports_ticket_figures_by_desk_and_local_month(
     assert header[:3] == ["值班台", "月份（留言时间）", "收到留言（转办的算最先收到的值班台）"]
     desk = "示例县城关镇司法所（示例）"
     # 00:30 on 1 December in Shanghai is still 30 November in UTC: it counts for December.
-    assert rows == [[desk, "2026-11", 1, 1, 1, 1, 1, 3], [desk, "2026-12", 1, 0, 0, 0, 0, None]]
+    assert header[8:] == [
+        "未答复就结束：已电话联系（算结束时的值班台）", "未答复就结束：重复留言（同上）",
+        "未答复就结束：无需答复（同上）", "未答复就结束：居民删除了留言（同上）",
+        "未答复就结束：原因未记录（较早结束的，同上）",
+    ]  # fmt: skip
+    assert rows == [
+        [desk, "2026-11", 1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 0],
+        [desk, "2026-12", 3, 0, 0, 0, 0, None, 1, 0, 0, 0, 1],
+    ]
     assert "秘密" not in str(rows) and "13912345678" not in str(rows)
 
 

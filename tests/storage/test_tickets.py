@@ -4,7 +4,7 @@ often it is asked for, and /deleteme leaves only anonymous counts."""
 from datetime import timedelta
 
 from storage.db import Database
-from storage.models import TicketStatus
+from storage.models import CloseReason, TicketStatus
 from storage.ticket_messages import (
     desk_messages,
     remember_message,
@@ -243,3 +243,35 @@ async def test_a_desk_copy_sent_after_the_erasure_is_withdrawn_too(db: Database)
         )
     async with db.session() as session:
         assert await to_withdraw(session=session) == [(DESK_CHAT, 5), (-1_000_888, 6)]
+
+
+async def test_why_a_ticket_ended_unanswered_is_kept_once(db: Database) -> None:
+    """Staff's reason stays with a ticket nobody answered (a second 结束 changes nothing), not
+    with one an answer reached first; /deleteme ends an unanswered ticket as `erased`."""
+    async with db.session() as session:
+        for key in ("k1", "k2", "k3", "k4"):
+            await open_ticket(session=session, new=new(key))
+        await add_entry(
+            session=session, ticket_id=2, author="desk", text="答复", now=NOW, desk_id="a-desk"
+        )
+        assert await close(session=session, ticket_id=1, now=NOW, reason=CloseReason.PHONED)
+        assert not await close(session=session, ticket_id=1, now=NOW, reason=CloseReason.DUPLICATE)
+        # the answer came while staff chose why: an answered ticket, no reason
+        assert await close(session=session, ticket_id=2, now=NOW, reason=CloseReason.NO_REPLY)
+        await add_entry(
+            session=session, ticket_id=4, author="desk", text="答复", now=NOW, desk_id="a-desk"
+        )
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 4
+    async with db.session() as session:
+        stored = [await get_ticket(session=session, ticket_id=i) for i in (1, 2, 3, 4)]
+        rows = await ticket_figure_rows(
+            session=session, start=NOW - timedelta(1), end=NOW + timedelta(1)
+        )
+    assert [t.close_reason if t else "gone" for t in stored] == [
+        CloseReason.PHONED, None, CloseReason.ERASED, None,
+    ]  # fmt: skip
+    # (opened at one instant: in no particular order)
+    assert all(r.closed for r in rows)
+    assert sorted(str(r.close_reason) for r in rows) == sorted(
+        ["phoned", "None", "erased", "None"]
+    )
