@@ -78,7 +78,7 @@ def test_content_check_refuses_a_town_whose_fallback_desk_is_gone(
 
     errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
     assert errors == [
-        "错误  desks.yaml: fallback: 示例县西河镇 没有兜底值班台：请给负责它的一个值班台写 "
+        "错误  desks.yaml: fallback: 示例县西河镇 有几个值班台，但没有兜底值班台：请给其中一个写 "
         "fallback: true（可选：county-legal-aid-centre、xihe-mediation-committee），"
         "没有对口值班台的留言会送到那里"
     ]
