@@ -60,7 +60,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
             title=texts(request).types_title,
         ),
         "towns": bars(
-            [(line.key or texts(request).no_town, line.activities) for line in year.by_town],
+            [(line.key or bot.ui.unknown_town, line.activities) for line in year.by_town],
             title=texts(request).towns_title,
         ),
     }

@@ -133,7 +133,13 @@ def write_workbook(evidence: Evidence, library: Library, today: date) -> bytes:
     )
     writer.add_rows(
         [
-            [q.town, q.attempts, q.participants, q.answers, _share(q.correct, q.answers)]
+            [
+                q.town or library.ui.unknown_town,
+                q.attempts,
+                q.participants,
+                q.answers,
+                _share(q.correct, q.answers),
+            ]
             for q in evidence.quiz
         ]
     )
@@ -220,7 +226,7 @@ def _indicator_sheet(
         rows.append(
             [
                 line.activity_date,
-                line.town,
+                line.town or library.ui.unknown_town,
                 line.place,
                 kinds.get(line.activity_type, line.activity_type),
                 line.audience,

@@ -41,6 +41,7 @@ class Labels:
     activity_types: Mapping[str, str]
     topics: Mapping[str, str]
     anonymous: str  # the name shown for someone who left or asked to be erased
+    unknown_town: str  # the town shown where none was recorded
     reports_sheet: str  # the spreadsheets' sheet names
     hours_sheet: str
     tz: tzinfo = UTC
@@ -55,6 +56,7 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
         topics={i.id: i.name for i in library.indicators}
         | {c.id: c.name for c in library.categories},
         anonymous=texts.anonymous,
+        unknown_town=library.ui.unknown_town,
         reports_sheet=library.ui.chat.reports_sheet,
         hours_sheet=library.ui.chat.hours_sheet,
         tz=tz,
@@ -93,7 +95,7 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
         "id": rid,
         "volunteer": name or labels.anonymous,
         "phone": phone,
-        "town": town,
+        "town": town or labels.unknown_town,
         "activity_type": labels.activity_types.get(kind, kind),
         "topics": "、".join(labels.topics.get(t, t) for t in topics.split(",") if t),
         "activity_date": day,
@@ -126,7 +128,7 @@ def _hours_row(line: VolunteerLine, labels: Labels, columns: list[str]) -> list[
     values: dict[str, Cell] = {
         "volunteer": line.name or labels.anonymous,
         "phone": line.phone,
-        "town": line.town,
+        "town": line.town or labels.unknown_town,
         "organisation": line.organisation,
         "activities": line.activities,
         "audience": line.audience,

@@ -97,7 +97,7 @@ async def reach_rows(
         [
             line.title,
             texts.reach_kinds.get(line.kind, line.kind),
-            line.town,
+            line.town or library.ui.unknown_town,
             names.get(line.volunteer_id) or anonymous,
             line.event_date,
             line.residents,

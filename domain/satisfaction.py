@@ -25,14 +25,16 @@ def satisfaction_html(figures: Satisfaction, library: Library) -> str:
     total = figures.total
     if not total.votes:
         return texts.stats_satisfaction_empty
-    none = library.ui.volunteers.none_value
     lines = [texts.stats_satisfaction.format(votes=total.votes, share=share_text(total))]
 
     def section(title: str, rows: list[VoteLine]) -> None:
         lines.append(title)
         lines.extend(
             texts.satisfaction_line.format(
-                name=html.escape(line.key or none), votes=line.votes, share=share_text(line)
+                # only a town can be unnamed (months always have one)
+                name=html.escape(line.key or library.ui.unknown_town),
+                votes=line.votes,
+                share=share_text(line),
             )
             for line in rows[:SECTION_LINES]
         )
@@ -67,7 +69,8 @@ def satisfaction_rows(figures: Satisfaction, library: Library) -> list[list[Cell
 
     rows = [row("total", "", figures.total)]
     rows += [row("kind", names.get(line.key, line.key), line) for line in figures.by_kind]
-    rows += [row("town", line.key, line) for line in figures.by_town]
+    unknown = library.ui.unknown_town
+    rows += [row("town", line.key or unknown, line) for line in figures.by_town]
     rows += [row("card", card_title(library, line.key), line) for line in figures.by_card]
     rows += [row("month", line.key, line) for line in figures.by_month]
     return rows

@@ -111,7 +111,7 @@ async def _send_table(update: Update, ctx: PufaContext, action: str) -> None:
         lines = await volunteer_hours(session=session, period=period, limit=HOURS_LINES)
     await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
     if action == "hours":
-        await reply_html(update, _hours_html(texts, period, lines))
+        await reply_html(update, _hours_html(texts, period, lines, ctx.services.ui.unknown_town))
     name = "reports" if action == "export" else "hours"
     filename = f"{name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
     caption = (texts.export_caption if action == "export" else texts.hours_caption).format(
@@ -120,12 +120,14 @@ async def _send_table(update: Update, ctx: PufaContext, action: str) -> None:
     await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 
-def _hours_html(texts: VolunteerTexts, period: Period, lines: list[VolunteerLine]) -> str:
+def _hours_html(
+    texts: VolunteerTexts, period: Period, lines: list[VolunteerLine], unknown_town: str
+) -> str:
     rows = [
         texts.hours_line.format(
             rank=rank,
             name=html.escape(line.name or texts.anonymous),
-            town=html.escape(line.town or texts.none_value),
+            town=html.escape(line.town or unknown_town),
             activities=line.activities,
             hours=f"{line.hours:g}",
         )
