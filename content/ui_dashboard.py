@@ -29,6 +29,7 @@ class DashboardTexts(Texts):
     unknown_type: str
     unknown_topic: str
     no_report: str
+    export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str

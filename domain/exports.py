@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.exports import REPORT_ROW as REPORT_COLUMNS
 from storage.exports import report_rows
 from storage.reports import ReportFilter
@@ -71,7 +71,7 @@ async def export_reports(
     labels: Labels,
     with_phone: bool,
     only: ReportFilter | None = None,
-) -> bytes:
+) -> Table:
     """All submitted reports with activity dates in the period (those matching `only`, when
     the dashboard filtered them), oldest first."""
     columns = [c for c in REPORT_COLUMNS if with_phone or c != "phone"]
@@ -85,7 +85,7 @@ async def export_reports(
         writing = asyncio.ensure_future(asyncio.to_thread(writer.add_rows, rows))
     if writing is not None:
         await writing
-    return await asyncio.to_thread(writer.finish)
+    return await asyncio.to_thread(writer.table)
 
 
 def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> list[Cell]:
@@ -114,14 +114,14 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
 
 async def export_hours(
     *, session: AsyncSession, period: Period, fmt: Format, labels: Labels, with_phone: bool
-) -> bytes:
+) -> Table:
     """Hours per volunteer in the period (for 志愿服务记录 certificates)."""
     columns = [c for c in HOURS_COLUMNS if with_phone or c != "phone"]
     writer = TableWriter(fmt, labels.hours_sheet, [labels.headers[c] for c in columns])
     lines = await volunteer_hours(session=session, period=period)
     rows = [_hours_row(line, labels, columns) for line in lines]
     await asyncio.to_thread(writer.add_rows, rows)
-    return await asyncio.to_thread(writer.finish)
+    return await asyncio.to_thread(writer.table)
 
 
 def _hours_row(line: VolunteerLine, labels: Labels, columns: list[str]) -> list[Cell]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.stats import Period
 from storage.votes import Satisfaction, VoteLine, satisfaction
 
@@ -78,11 +78,13 @@ def satisfaction_rows(figures: Satisfaction, library: Library) -> list[list[Cell
 
 async def export_satisfaction(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: ZoneInfo
-) -> bytes:
+) -> Table:
+    """The figures of the period's votes (no rows at all, not even a total, without any)."""
     figures = await satisfaction(session=session, period=period, tz=tz)
     headers = library.ui.engagement.satisfaction_headers
     writer = TableWriter(
         fmt, library.ui.engagement.satisfaction_sheet, [headers[c] for c in COLUMNS]
     )
-    writer.add_rows(satisfaction_rows(figures, library))
-    return await asyncio.to_thread(writer.finish)
+    if figures.total.votes:
+        writer.add_rows(satisfaction_rows(figures, library))
+    return await asyncio.to_thread(writer.table)
