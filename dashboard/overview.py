@@ -54,7 +54,13 @@ async def overview(request: web.Request) -> web.StreamResponse:
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
     charts = {
-        "trend": weekly_columns(year.weekly, kinds, title=texts(request).trend_title),
+        "trend": weekly_columns(
+            year.weekly,
+            kinds,
+            title=texts(request).trend_title,
+            first=year.period.start,
+            last=year.period.end,
+        ),
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
             title=texts(request).types_title,

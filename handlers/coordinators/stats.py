@@ -118,6 +118,8 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
             stats.weekly,
             texts.activity_types,
             texts.chart_title.format(period=period_text(period)),
+            first=period.start,
+            last=period.end,
             font=ctx.services.volunteering.chart_font,
         )
         await update.effective_chat.send_photo(
