@@ -99,7 +99,7 @@ async def test_csv_export_without_phones(db: Database, library: Library) -> None
 
 async def test_hours_export(db: Database, library: Library) -> None:
     await _seed(db)
-    await add_volunteer(db, 2, name="李四", phone="")
+    await add_volunteer(db, 2, name="李四", phone="", town="")  # invited for any town
     await add_report(db, 2, hours=5, activity_date=date(2026, 11, 7))
     async with db.session() as session:
         data = (
@@ -112,3 +112,4 @@ async def test_hours_export(db: Database, library: Library) -> None:
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:3] == ["志愿者", "电话", "乡镇/街道"]
     assert [(r[0], r[6]) for r in rows[1:]] == [("李四", 5), ("=cmd|' /C calc'!A0", 4)]
+    assert [r[2] for r in rows[1:]] == [library.ui.unknown_town, "示例县城关镇"]
