@@ -250,7 +250,13 @@ async def bench(
                 board = await repo.board(
                     session=session, contest_id=contest.id or 0, limit=BOARD_LINES
                 )
-            board_html(library.ui.quiz, contest.title, board, questions)
+            board_html(
+                library.ui.quiz,
+                contest.title,
+                board,
+                questions,
+                unknown_town=library.ui.unknown_town,
+            )
             timings.append(time.perf_counter() - began)
         print(
             f"  leaderboard (top {BOARD_LINES}, {len(board.towns)} towns, {board.participants} "
@@ -260,7 +266,9 @@ async def bench(
         began = time.perf_counter()
         async with db.session() as session:
             rows = await repo.results(session=session, contest_id=contest.id or 0)
-        data = contest_table(library.ui.quiz, contest, rows, "xlsx", TZ)
+        data = contest_table(
+            library.ui.quiz, contest, rows, "xlsx", TZ, unknown_town=library.ui.unknown_town
+        )
         took = time.perf_counter() - began
         print(f"  XLSX export of {len(rows)} rows: {took:.2f} s, {len(data) // 1024} KB")
 

@@ -108,9 +108,11 @@ async def measure(name: str, db: Database, reports: int, volunteers: int) -> Non
     assert stats.total.activities == reports, stats.total
     started = time.perf_counter()
     async with db.session() as session:
-        data = await export_reports(
-            session=session, period=YEAR, fmt="xlsx", labels=labels, with_phone=True
-        )
+        data = (
+            await export_reports(
+                session=session, period=YEAR, fmt="xlsx", labels=labels, with_phone=True
+            )
+        ).data
     exported = time.perf_counter() - started
     print(
         f"{name:10} load {loaded:6.1f} s | stats(year) best {min(timings):.3f} s, "

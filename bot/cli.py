@@ -165,8 +165,11 @@ def _year(text: str) -> int:
 def _export_evidence(args: argparse.Namespace, settings: Settings) -> int:
     from bot.exports import export_evidence
 
-    data = asyncio.run(export_evidence(settings, args.year))
-    _write_export(_output(args.output, f"evidence_{args.year}.xlsx"), data)
+    table = asyncio.run(export_evidence(settings, args.year))
+    if not table.rows:
+        print(cli_text("export.empty_year", year=args.year), file=sys.stderr)
+        return 1
+    _write_export(_output(args.output, f"evidence_{args.year}.xlsx"), table.data)
     return 0
 
 
@@ -215,13 +218,17 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_phone and args.what not in PHONE_KINDS:
         print(cli_text("export.no_phone", kind=args.what), file=sys.stderr)
         return 2
-    data = asyncio.run(
+    table = asyncio.run(
         export_data(
             settings, args.what, args.start, args.end, args.format, with_phone=not args.no_phone
         )
     )
+    if not table.rows:  # like grep finding nothing: one line, no file, exit status 1
+        kind = cli_text(f"export_kind.{args.what}")
+        print(cli_text("export.empty", start=args.start, end=args.end, kind=kind), file=sys.stderr)
+        return 1
     name = f"{args.what}_{args.start}_{args.end}.{args.format}"
-    _write_export(_output(args.output, name), data)
+    _write_export(_output(args.output, name), table.data)
     return 0
 
 

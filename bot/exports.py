@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from bot.settings import Settings
 from content.loader import load_library
-from documents.tables import Format
+from documents.tables import Format, Table
 from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
 from domain.figures import FIGURES
@@ -17,8 +17,8 @@ from storage.stats import Period
 
 async def export_data(
     settings: Settings, what: str, start: date, end: date, fmt: Format, *, with_phone: bool = True
-) -> bytes:
-    """The export's file contents."""
+) -> Table:
+    """The export's file contents, and how many rows it lists."""
     library = load_library(settings.content_dir)
     labels = export_labels(library, settings.tz)
     export = export_reports if what == "reports" else export_hours
@@ -34,7 +34,7 @@ async def export_data(
                     library=library,
                     tz=settings.tz,
                 )
-            data = await export(
+            return await export(
                 session=session,
                 period=Period(start, end),
                 fmt=fmt,
@@ -43,11 +43,10 @@ async def export_data(
             )
     finally:
         await db.dispose()
-    return data
 
 
-async def export_evidence(settings: Settings, year: int) -> bytes:
-    """The year's 考核 evidence workbook."""
+async def export_evidence(settings: Settings, year: int) -> Table:
+    """The year's 考核 evidence workbook, and how much the year recorded."""
     library = load_library(settings.content_dir)
     db = Database(settings.database_url)
     try:

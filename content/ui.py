@@ -97,6 +97,7 @@ class UiTexts(Texts):
     inline_share_hint: str
     inline_no_result: str
     inline_open_bot: str
+    unknown_town: str  # a town nobody recorded, wherever towns are listed
     commands: BotCommands
     volunteers: VolunteerTexts
     subscriptions: SubscriptionTexts

@@ -30,6 +30,7 @@ class DashboardTexts(Texts):
     unknown_topic: str
     no_topic: str
     no_report: str
+    export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str
@@ -56,7 +57,6 @@ class DashboardTexts(Texts):
     trend_title: str
     types_title: str
     towns_title: str
-    no_town: str
     no_content_dir: str
     # a content edit refused before the check ran (content.editing.Refusal)
     edit_question_empty: str

@@ -78,6 +78,7 @@ class EngagementTexts(Texts):
     evidence_photo_ref: Annotated[str, Fields("id", "n")]
     evidence_caption: Annotated[str, Fields("year")]
     evidence_usage: str
+    evidence_empty: Annotated[str, Fields("other", "year")]
     # volunteer recognition
     stars_line: Annotated[str, Fields("hours", "label")]
     stars_next: Annotated[str, Fields("label", "left")]

@@ -68,7 +68,6 @@ class QuizTexts(Texts):
     board_towns: str
     board_town: Annotated[str, Fields("average", "people", "rank", "town")]
     someone: str
-    no_town: str
     audience: str
     export_caption: Annotated[str, Fields("people", "title")]
     export_headers: list[str]

@@ -74,6 +74,8 @@ EXPORT_COLUMNS = (
     "audience", "hours", "materials", "summary", "photos", "submitted_at", "organisation",
     "activities", "first_date", "last_date",
 )  # fmt: skip
+# What /export and /hours make, by name: "reports", "hours" and domain.figures.FIGURES.
+EXPORT_KINDS = ("reports", "hours", "satisfaction", "reach", "tickets")
 
 
 def _keys(name: str, given: dict[str, str], wanted: tuple[str, ...]) -> None:
@@ -87,6 +89,7 @@ class VolunteerTexts(Texts):
     report_fields: dict[str, str]
     profile_fields: dict[str, str]
     export_headers: dict[str, str]
+    export_kinds: dict[str, str]  # EXPORT_KINDS -> what it lists, as export_empty names it
     errors: InputProblems
     invite_problems: InviteProblems
 
@@ -238,6 +241,7 @@ class VolunteerTexts(Texts):
     chart_caption: str
     export_caption: Annotated[str, Fields("period")]
     hours_caption: Annotated[str, Fields("period")]
+    export_empty: Annotated[str, Fields("command", "kind", "period")]
     hours_title: Annotated[str, Fields("period")]
     hours_line: Annotated[str, Fields("activities", "hours", "name", "rank", "town")]
 
@@ -246,6 +250,7 @@ class VolunteerTexts(Texts):
         _keys("report_fields", self.report_fields, REPORT_FIELDS)
         _keys("profile_fields", self.profile_fields, PROFILE_FIELDS)
         _keys("export_headers", self.export_headers, EXPORT_COLUMNS)
+        _keys("export_kinds", self.export_kinds, EXPORT_KINDS)
         for key in self.activity_types:
             if not key.replace("_", "").isalnum() or not key.isascii() or len(key) > 30:
                 raise ValueError(f"activity_types: 键 '{key}' 只能用小写字母、数字和下划线")

@@ -38,7 +38,12 @@ def user(request: web.Request) -> SignedIn:
 
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
     signed: SignedIn | None = request.get(USER_KEY)
-    context = {"csrf": signed.csrf if signed else "", "me": signed, "path": request.path}
+    context = {
+        "csrf": signed.csrf if signed else "",
+        "me": signed,
+        "path": request.path,
+        "unknown_town": services(request).ui.unknown_town,
+    }
     return aiohttp_jinja2.render_template(template, request, context | values, status=status)
 
 

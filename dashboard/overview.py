@@ -54,13 +54,19 @@ async def overview(request: web.Request) -> web.StreamResponse:
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
     charts = {
-        "trend": weekly_columns(year.weekly, kinds, title=texts(request).trend_title),
+        "trend": weekly_columns(
+            year.weekly,
+            kinds,
+            title=texts(request).trend_title,
+            first=year.period.start,
+            last=year.period.end,
+        ),
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
             title=texts(request).types_title,
         ),
         "towns": bars(
-            [(line.key or texts(request).no_town, line.activities) for line in year.by_town],
+            [(line.key or bot.ui.unknown_town, line.activities) for line in year.by_town],
             title=texts(request).towns_title,
         ),
     }

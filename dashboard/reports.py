@@ -83,6 +83,7 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
         "reports.html",
+        empty=texts(request).export_empty.format(period=period_words(where)),
         where=where,
         query=query_of(where),
         problems=problems,
@@ -139,13 +140,19 @@ async def photo(request: web.Request) -> web.StreamResponse:
     )
 
 
+def period_words(where: ReportFilter) -> str:
+    return f"{where.start.isoformat()} ~ {where.end.isoformat()}"
+
+
 async def export(request: web.Request) -> web.StreamResponse:
+    """The filtered reports as a file; a page saying so when none match (the list page offers
+    no link then, but a tab opened before the reports were withdrawn still may)."""
     bot = services(request)
     where, _ = read_filter(request)
     fmt: Format = "csv" if request.query.get("format") == "csv" else "xlsx"
     with_phone = request.query.get("phone") == "1"
     async with bot.db.session() as session:
-        data = await export_reports(
+        table = await export_reports(
             session=session,
             period=Period(where.start, where.end),
             fmt=fmt,
@@ -155,9 +162,11 @@ async def export(request: web.Request) -> web.StreamResponse:
         )
     chosen = " ".join(f"{key}={value}" for key, value in query_of(where).items())
     await audit(request, "export", "reports", f"{chosen} {fmt} phone={with_phone}")
+    if not table.rows:
+        return notice(request, texts(request).export_empty.format(period=period_words(where)), 200)
     name = f"reports_{where.start}_{where.end}.{fmt}"
     return web.Response(
-        body=data,
+        body=table.data,
         headers={
             "Content-Type": MIME[fmt],
             "Content-Disposition": f'attachment; filename="{name}"',

@@ -1,4 +1,6 @@
 """The coordinators' chart: activities per week by activity type, as a PNG (matplotlib, Agg).
+Each week is named by its days (documents.weeks), as many names as fit side by side, always
+the latest week's.
 
 Chinese labels need a CJK font. One is taken from `font` (PUFA_CHART_FONT), else from the
 fonts matplotlib finds (e.g. Debian's fonts-noto-cjk or fonts-wqy-microhei); without any,
@@ -6,11 +8,18 @@ labels are written in pinyin so the chart still renders, without missing-glyph w
 """
 
 import io
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from documents.weeks import week_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 KNOWN_CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -29,6 +38,7 @@ KNOWN_CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 MAX_SERIES = 8
+MAX_WEEK_LABELS = 8  # week names ("12/29–1/4") side by side under the 10-inch-wide chart
 # File names of the CJK fonts Debian and others ship (wqy-microhei.ttc, NotoSansCJK-*.ttc ...).
 _CJK_FILE = re.compile(r"wqy|NotoSansCJK|NotoSerifCJK|SourceHanSans|DroidSansFallback", re.I)
 
@@ -64,10 +74,38 @@ def weekly_chart(
     labels: Mapping[str, str],
     title: str,
     *,
+    first: date | None = None,
+    last: date | None = None,
     font: Path | None = None,
     use_system_fonts: bool = True,
 ) -> bytes:
-    """A stacked bar chart, one bar per week, one colour per activity type."""
+    """The PNG of `weekly_figure`."""
+    figure = weekly_figure(
+        weekly,
+        labels,
+        title,
+        first=first,
+        last=last,
+        font=font,
+        use_system_fonts=use_system_fonts,
+    )
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def weekly_figure(
+    weekly: Mapping[date, Mapping[str, int]],
+    labels: Mapping[str, str],
+    title: str,
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    font: Path | None = None,
+    use_system_fonts: bool = True,
+) -> "Figure":
+    """A stacked bar chart, one bar per week (named by its days within `first` and `last`),
+    one colour per activity type."""
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -98,8 +136,9 @@ def weekly_chart(
         heights = [weekly[week].get(kind, 0) for week in weeks]
         axes.bar(positions, heights, bottom=bottoms, label=show(labels.get(kind, kind)))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    step = max(1, len(weeks) // 12)
-    axes.set_xticks(positions[::step], [w.strftime("%m-%d") for w in weeks][::step])
+    every = max(1, math.ceil(len(weeks) / MAX_WEEK_LABELS))
+    shown = positions[len(weeks) - 1 :: -every][::-1]  # the latest week always named
+    axes.set_xticks(shown, [week_label(weeks[p], first, last) for p in shown])
     axes.set_title(show(title), fontfamily=families)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     for text in [*axes.get_xticklabels(), *axes.get_yticklabels()]:
@@ -107,6 +146,4 @@ def weekly_chart(
     if kinds:
         axes.legend(prop=font_manager.FontProperties(family=families, size="small"))
     figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    return figure

@@ -1,12 +1,20 @@
 """Charts for the web dashboard as inline SVG: drawn in microseconds, sharp on any screen, and
 Chinese labels use the browser's fonts (documents/charts.py draws the PNG the chat sends)."""
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 
+from documents.weeks import week_label
+
 PALETTE = ("#2f6db5", "#e08a1e", "#3a9a5b", "#c2413b", "#7d5ab5", "#8a6d3b", "#d45d9c", "#5b8a9a")
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 8, 130, 560
+# The most a character of a week label ("12/29–1/4": digits, / and –) takes at font-size 13;
+# generous, so that labels spaced by it never touch whatever font the browser picks.
+LABEL_CHAR = 7.5
+LABEL_SPACE = 8  # at least this between two week labels
+BAR_LABEL_CHARS = 9  # Chinese characters (13 px each) that fit left of a bar
 
 
 def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
@@ -18,7 +26,7 @@ def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
         y = GAP + row * (BAR_HEIGHT + GAP)
         length = (WIDTH - LABEL_WIDTH - 70) * value / top
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 16}" text-anchor="end">{escape(label[:12])}'
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 16}" text-anchor="end">{_fitted(label)}'
             f'</text><rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}"'
             f' fill="{PALETTE[0]}"/><text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 16}">'
             f"{value:g}</text>"
@@ -30,25 +38,37 @@ def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
 
 
 def weekly_columns(
-    weekly: Mapping[date, Mapping[str, int]], labels: Mapping[str, str], *, title: str
+    weekly: Mapping[date, Mapping[str, int]],
+    labels: Mapping[str, str],
+    *,
+    title: str,
+    first: date | None = None,
+    last: date | None = None,
 ) -> str:
-    """Stacked columns, one per week, one colour per activity type, with a legend."""
+    """Stacked columns, one per week (keyed by its Monday, named by its days within `first`
+    and `last`), one colour per activity type, with a legend. Week labels are centred under
+    their columns, as many as fit without touching, always the latest week's, and the plot
+    leaves room at both ends for the first and last of them."""
     weeks = sorted(weekly)
+    names = [week_label(week, first, last) for week in weeks]
+    widest = max((len(name) for name in names), default=0) * LABEL_CHAR
     totals: dict[str, int] = {}
     for counts in weekly.values():
         for kind, count in counts.items():
             totals[kind] = totals.get(kind, 0) + count
     kinds = sorted(totals, key=lambda k: -totals[k])[: len(PALETTE)]
     top = max((sum(weekly[w].values()) for w in weeks), default=0) or 1
-    plot_height, left, bottom = 180, 36, 200
-    step = (WIDTH - left - 10) / max(1, len(weeks))
+    plot_height, bottom = 180, 200
+    left, right = max(36.0, widest / 2 + 2), WIDTH - max(10.0, widest / 2 + 2)
+    step = (right - left) / max(1, len(weeks))
+    every = max(1, math.ceil((widest + LABEL_SPACE) / step))
     legend_rows = -(-len(kinds) // 3)
     parts = [_open(WIDTH, bottom + 24 + legend_rows * 20, title)]
     parts.append(
-        f'<text x="{left - 4}" y="{bottom - plot_height + 4}" text-anchor="end">{top}</text>'
+        f'<text x="{left - 4:.1f}" y="{bottom - plot_height + 4}" text-anchor="end">{top}</text>'
     )
     parts.append(
-        f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#999"/>'
+        f'<line x1="{left:.1f}" y1="{bottom}" x2="{right:.1f}" y2="{bottom}" stroke="#999"/>'
     )
     for column, week in enumerate(weeks):
         x, y = left + column * step + 1, float(bottom)
@@ -60,8 +80,11 @@ def weekly_columns(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
                     f'height="{height:.1f}" fill="{colour}"/>'
                 )
-        if column % max(1, len(weeks) // 8) == 0:
-            parts.append(f'<text x="{x:.1f}" y="{bottom + 16}">{week:%m-%d}</text>')
+        if (len(weeks) - 1 - column) % every == 0:
+            parts.append(
+                f'<text x="{x - 1 + step / 2:.1f}" y="{bottom + 16}" text-anchor="middle"'
+                f' class="week">{names[column]}</text>'
+            )
     for n, (colour, kind) in enumerate(zip(PALETTE, kinds, strict=False)):
         x, y = 10 + (n % 3) * 180, bottom + 30 + (n // 3) * 20
         parts.append(
@@ -70,6 +93,13 @@ def weekly_columns(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _fitted(label: str) -> str:
+    """The label as it fits left of a bar: cut with … when longer, whole in a tooltip."""
+    if len(label) <= BAR_LABEL_CHARS:
+        return escape(label)
+    return f"<title>{escape(label)}</title>{escape(label[: BAR_LABEL_CHARS - 1])}…"
 
 
 def _open(width: int, height: int, title: str) -> str:

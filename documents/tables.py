@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from documents.xlsx import XlsxWriter
 
@@ -34,17 +34,32 @@ def _safe(value: Cell, *, quote: bool) -> Cell:
     return value
 
 
+class Table(NamedTuple):
+    """A finished export: the file, and how many records it lists (0: nothing was recorded
+    then, which the chat, the CLI and the dashboard say in words instead of sending a file of
+    headers only)."""
+
+    data: bytes
+    rows: int
+
+
 class TableWriter:
-    """One sheet, appended to in chunks, then `finish()`ed into the file's bytes."""
+    """One sheet, appended to in chunks, then `finish()`ed into the file's bytes; `rows`
+    counts what was added under the headers."""
 
     def __init__(self, fmt: Format, title: str, headers: Sequence[str]) -> None:
         self.fmt = fmt
         self._text = io.StringIO()
         self._csv = csv.writer(self._text, lineterminator="\r\n")
         self._xlsx = XlsxWriter(title) if fmt == "xlsx" else None
-        self.add_rows([list(headers)], bold=True)
+        self.rows = 0
+        self._write([list(headers)], bold=True)
 
-    def add_rows(self, rows: Sequence[Sequence[Cell]], *, bold: bool = False) -> None:
+    def add_rows(self, rows: Sequence[Sequence[Cell]]) -> None:
+        self.rows += len(rows)
+        self._write(rows, bold=False)
+
+    def _write(self, rows: Sequence[Sequence[Cell]], *, bold: bool) -> None:
         quote = self._xlsx is None  # only CSV cells can turn into formulas
         safe = [[_safe(value, quote=quote) for value in row] for row in rows]
         if self._xlsx is not None:
@@ -58,6 +73,10 @@ class TableWriter:
             return self._xlsx.finish()
         # With a byte-order mark, Excel opens UTF-8 Chinese text correctly.
         return self._text.getvalue().encode("utf-8-sig")
+
+    def table(self) -> Table:
+        """`finish()` with the count of rows."""
+        return Table(self.finish(), self.rows)
 
 
 def _csv_text(value: Cell) -> str:

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.indicators import Indicator, counted_by_default
 from content.loader import Library
-from documents.tables import Cell
+from documents.tables import Cell, Table
 from documents.xlsx import XlsxWriter
 from domain.reach import COLUMNS as REACH_COLUMNS
 from domain.reach import reach_rows
@@ -77,6 +77,13 @@ class Evidence:
     quiz: list[QuizLine]
     quiz_people: int
 
+    @property
+    def records(self) -> int:
+        """What the year recorded: activities, QR codes, votes and quiz attempts (0: nothing,
+        so no workbook of empty sheets is made)."""
+        attempts = sum(q.attempts for q in self.quiz)
+        return len(self.lines) + len(self.codes) + self.votes.total.votes + attempts
+
 
 async def gather(*, session: AsyncSession, year: int, library: Library, tz: ZoneInfo) -> Evidence:
     period = Period(date(year, 1, 1), date(year, 12, 31))
@@ -95,9 +102,10 @@ async def gather(*, session: AsyncSession, year: int, library: Library, tz: Zone
 
 async def evidence_workbook(
     *, session: AsyncSession, year: int, library: Library, tz: ZoneInfo, today: date
-) -> bytes:
+) -> Table:
     evidence = await gather(session=session, year=year, library=library, tz=tz)
-    return await asyncio.to_thread(write_workbook, evidence, library, today)
+    data = await asyncio.to_thread(write_workbook, evidence, library, today)
+    return Table(data, evidence.records)
 
 
 def write_workbook(evidence: Evidence, library: Library, today: date) -> bytes:
@@ -133,7 +141,13 @@ def write_workbook(evidence: Evidence, library: Library, today: date) -> bytes:
     )
     writer.add_rows(
         [
-            [q.town, q.attempts, q.participants, q.answers, _share(q.correct, q.answers)]
+            [
+                q.town or library.ui.unknown_town,
+                q.attempts,
+                q.participants,
+                q.answers,
+                _share(q.correct, q.answers),
+            ]
             for q in evidence.quiz
         ]
     )
@@ -220,7 +234,7 @@ def _indicator_sheet(
         rows.append(
             [
                 line.activity_date,
-                line.town,
+                line.town or library.ui.unknown_town,
                 line.place,
                 kinds.get(line.activity_type, line.activity_type),
                 line.audience,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.exports import REPORT_ROW as REPORT_COLUMNS
 from storage.exports import report_rows
 from storage.reports import ReportFilter
@@ -41,6 +41,7 @@ class Labels:
     activity_types: Mapping[str, str]
     topics: Mapping[str, str]
     anonymous: str  # the name shown for someone who left or asked to be erased
+    unknown_town: str  # the town shown where none was recorded
     reports_sheet: str  # the spreadsheets' sheet names
     hours_sheet: str
     tz: tzinfo = UTC
@@ -55,6 +56,7 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
         topics={i.id: i.name for i in library.indicators}
         | {c.id: c.name for c in library.categories},
         anonymous=texts.anonymous,
+        unknown_town=library.ui.unknown_town,
         reports_sheet=library.ui.chat.reports_sheet,
         hours_sheet=library.ui.chat.hours_sheet,
         tz=tz,
@@ -69,7 +71,7 @@ async def export_reports(
     labels: Labels,
     with_phone: bool,
     only: ReportFilter | None = None,
-) -> bytes:
+) -> Table:
     """All submitted reports with activity dates in the period (those matching `only`, when
     the dashboard filtered them), oldest first."""
     columns = [c for c in REPORT_COLUMNS if with_phone or c != "phone"]
@@ -83,7 +85,7 @@ async def export_reports(
         writing = asyncio.ensure_future(asyncio.to_thread(writer.add_rows, rows))
     if writing is not None:
         await writing
-    return await asyncio.to_thread(writer.finish)
+    return await asyncio.to_thread(writer.table)
 
 
 def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> list[Cell]:
@@ -93,7 +95,7 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
         "id": rid,
         "volunteer": name or labels.anonymous,
         "phone": phone,
-        "town": town,
+        "town": town or labels.unknown_town,
         "activity_type": labels.activity_types.get(kind, kind),
         "topics": "、".join(labels.topics.get(t, t) for t in topics.split(",") if t),
         "activity_date": day,
@@ -112,21 +114,21 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
 
 async def export_hours(
     *, session: AsyncSession, period: Period, fmt: Format, labels: Labels, with_phone: bool
-) -> bytes:
+) -> Table:
     """Hours per volunteer in the period (for 志愿服务记录 certificates)."""
     columns = [c for c in HOURS_COLUMNS if with_phone or c != "phone"]
     writer = TableWriter(fmt, labels.hours_sheet, [labels.headers[c] for c in columns])
     lines = await volunteer_hours(session=session, period=period)
     rows = [_hours_row(line, labels, columns) for line in lines]
     await asyncio.to_thread(writer.add_rows, rows)
-    return await asyncio.to_thread(writer.finish)
+    return await asyncio.to_thread(writer.table)
 
 
 def _hours_row(line: VolunteerLine, labels: Labels, columns: list[str]) -> list[Cell]:
     values: dict[str, Cell] = {
         "volunteer": line.name or labels.anonymous,
         "phone": line.phone,
-        "town": line.town,
+        "town": line.town or labels.unknown_town,
         "organisation": line.organisation,
         "activities": line.activities,
         "audience": line.audience,

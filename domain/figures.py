@@ -3,11 +3,12 @@
 
 from collections.abc import Awaitable, Callable
 
+from documents.tables import Table
 from domain.reach import export_reach
 from domain.satisfaction import export_satisfaction
 from domain.tickets import export_tickets
 
-FIGURES: dict[str, Callable[..., Awaitable[bytes]]] = {
+FIGURES: dict[str, Callable[..., Awaitable[Table]]] = {
     "satisfaction": export_satisfaction,
     "reach": export_reach,
     "tickets": export_tickets,

@@ -195,8 +195,10 @@ def seconds_text(total_ms: int) -> str:
     return f"{total_ms / 1000:.1f}"
 
 
-def board_html(ui: QuizTexts, title: str, board: Board, questions: int) -> str:
-    """The leaderboard as the close announcement shows it."""
+def board_html(
+    ui: QuizTexts, title: str, board: Board, questions: int, *, unknown_town: str
+) -> str:
+    """The leaderboard as the close announcement shows it (`unknown_town` for no town)."""
     lines = [ui.board_title.format(title=html.escape(title), people=board.participants)]
     if not board.participants:
         return "\n".join([*lines, ui.board_empty])
@@ -206,7 +208,7 @@ def board_html(ui: QuizTexts, title: str, board: Board, questions: int) -> str:
             ui.board_person.format(
                 rank=rank,
                 name=html.escape(entry.first_name or ui.someone),
-                town=html.escape(entry.town or ui.no_town),
+                town=html.escape(entry.town or unknown_town),
                 score=entry.score,
                 questions=questions,
                 seconds=seconds_text(entry.total_ms),
@@ -217,7 +219,7 @@ def board_html(ui: QuizTexts, title: str, board: Board, questions: int) -> str:
         lines.append(
             ui.board_town.format(
                 rank=rank,
-                town=html.escape(town.town or ui.no_town),
+                town=html.escape(town.town or unknown_town),
                 people=town.people,
                 average=f"{town.average:.1f}",
             )
@@ -231,6 +233,8 @@ def contest_table(
     attempts: Sequence[QuizAttempt],
     fmt: Format,
     tz: ZoneInfo,
+    *,
+    unknown_town: str,
 ) -> bytes:
     """Every attempt, best first (the rank overall and within the town, first name, town,
     score, time, alone or in a group), as XLSX or CSV: the leaderboard of each town is the
@@ -246,7 +250,7 @@ def contest_table(
                 rank,
                 in_town[attempt.town],
                 attempt.first_name,
-                attempt.town,
+                attempt.town or unknown_town,
                 attempt.score,
                 questions,
                 round(attempt.total_ms / 1000, 1),

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.attribution import Reach, reach
 from storage.models import Volunteer
 from storage.stats import Period
@@ -72,14 +72,14 @@ async def period_reach(*, session: AsyncSession, period: Period, tz: ZoneInfo) -
 
 async def export_reach(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: ZoneInfo
-) -> bytes:
+) -> Table:
     """Per code: residents first reached in the period, their questions and subscriptions."""
     lines = await period_reach(session=session, period=period, tz=tz)
     rows = await reach_rows(session=session, lines=lines, library=library)
     headers = library.ui.engagement.reach_headers
     writer = TableWriter(fmt, library.ui.engagement.reach_sheet, [headers[c] for c in COLUMNS])
     writer.add_rows(rows)
-    return await asyncio.to_thread(writer.finish)
+    return await asyncio.to_thread(writer.table)
 
 
 async def reach_rows(
@@ -97,7 +97,7 @@ async def reach_rows(
         [
             line.title,
             texts.reach_kinds.get(line.kind, line.kind),
-            line.town,
+            line.town or library.ui.unknown_town,
             names.get(line.volunteer_id) or anonymous,
             line.event_date,
             line.residents,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.stats import Period
 from storage.votes import Satisfaction, VoteLine, satisfaction
 
@@ -25,14 +25,16 @@ def satisfaction_html(figures: Satisfaction, library: Library) -> str:
     total = figures.total
     if not total.votes:
         return texts.stats_satisfaction_empty
-    none = library.ui.volunteers.none_value
     lines = [texts.stats_satisfaction.format(votes=total.votes, share=share_text(total))]
 
     def section(title: str, rows: list[VoteLine]) -> None:
         lines.append(title)
         lines.extend(
             texts.satisfaction_line.format(
-                name=html.escape(line.key or none), votes=line.votes, share=share_text(line)
+                # only a town can be unnamed (months always have one)
+                name=html.escape(line.key or library.ui.unknown_town),
+                votes=line.votes,
+                share=share_text(line),
             )
             for line in rows[:SECTION_LINES]
         )
@@ -67,7 +69,8 @@ def satisfaction_rows(figures: Satisfaction, library: Library) -> list[list[Cell
 
     rows = [row("total", "", figures.total)]
     rows += [row("kind", names.get(line.key, line.key), line) for line in figures.by_kind]
-    rows += [row("town", line.key, line) for line in figures.by_town]
+    unknown = library.ui.unknown_town
+    rows += [row("town", line.key or unknown, line) for line in figures.by_town]
     rows += [row("card", card_title(library, line.key), line) for line in figures.by_card]
     rows += [row("month", line.key, line) for line in figures.by_month]
     return rows
@@ -75,11 +78,13 @@ def satisfaction_rows(figures: Satisfaction, library: Library) -> list[list[Cell
 
 async def export_satisfaction(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: ZoneInfo
-) -> bytes:
+) -> Table:
+    """The figures of the period's votes (no rows at all, not even a total, without any)."""
     figures = await satisfaction(session=session, period=period, tz=tz)
     headers = library.ui.engagement.satisfaction_headers
     writer = TableWriter(
         fmt, library.ui.engagement.satisfaction_sheet, [headers[c] for c in COLUMNS]
     )
-    writer.add_rows(satisfaction_rows(figures, library))
-    return await asyncio.to_thread(writer.finish)
+    if figures.total.votes:
+        writer.add_rows(satisfaction_rows(figures, library))
+    return await asyncio.to_thread(writer.table)

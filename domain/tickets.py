@@ -15,7 +15,7 @@ from content.loader import Library
 from content.office_hours import Holidays
 from content.privacy import mask_card_numbers
 from content.report_input import clean_text
-from documents.tables import Cell, Format, TableWriter
+from documents.tables import Cell, Format, Table, TableWriter
 from storage.models import CloseReason
 from storage.stats import Period
 from storage.tickets import TicketFigureRow, ticket_figure_rows
@@ -186,7 +186,7 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
 
 async def export_tickets(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
-) -> bytes:
+) -> Table:
     """Tickets opened in the period (local dates, inclusive) by desk and month: how many,
     answered, answered by the deadline, rated, rated 满意, the average rating, and those that
     ended unanswered by why (a transferred ticket counts at each desk for what that desk did:
@@ -208,4 +208,4 @@ async def export_tickets(
              f.closed_erased, f.closed_unrecorded]
         )  # fmt: skip
     writer.add_rows(table)
-    return writer.finish()
+    return writer.table()

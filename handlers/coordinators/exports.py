@@ -1,7 +1,8 @@
 """/export and /hours: the period's reports or hours per volunteer as a spreadsheet, only to
 a coordinator in a private chat (they carry names and phone numbers); `/export 满意度 [period]`
 the satisfaction figures, `/export 二维码` residents reached through QR codes, `/export 留言`
-the figures of messages to duty staff, `/export 考核 [year]` the year's evidence workbook."""
+the figures of messages to duty staff, `/export 考核 [year]` the year's evidence workbook. A
+period (or year) with nothing recorded gets a message saying so, and no file of headers only."""
 
 import html
 from collections.abc import Callable
@@ -36,27 +37,34 @@ async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> N
         return
     year = year or today.year
     async with services.db.session() as session:
-        data = await evidence_workbook(
+        table = await evidence_workbook(
             session=session, year=year, library=services.library, tz=services.tz, today=today
         )
     await audit(ctx, update, "export.evidence", detail=str(year))
-    if update.effective_chat is not None:
-        caption = services.ui.engagement.evidence_caption.format(year=year)
+    texts = services.ui.engagement
+    if not table.rows:
+        await reply_html(update, texts.evidence_empty.format(year=year, other=year - 1))
+    elif update.effective_chat is not None:
+        caption = texts.evidence_caption.format(year=year)
         await update.effective_chat.send_document(
-            InputFile(data, filename=f"evidence_{year}.xlsx"), caption=caption
+            InputFile(table.data, filename=f"evidence_{year}.xlsx"), caption=caption
         )
 
 
 class Figures(NamedTuple):
-    """An export of counts only: its name in domain.figures.FIGURES, the file's caption."""
+    """An export of counts only: its name in domain.figures.FIGURES, the file's caption, the
+    command that asks for it."""
 
     name: str
     caption: Callable[[UiTexts], str]
+    command: str
 
 
-SATISFACTION = Figures("satisfaction", lambda ui: ui.engagement.satisfaction_caption)
-REACH = Figures("reach", lambda ui: ui.engagement.reach_caption)
-TICKETS = Figures("tickets", lambda ui: ui.tickets.export_caption)
+SATISFACTION = Figures(
+    "satisfaction", lambda ui: ui.engagement.satisfaction_caption, "/export 满意度"
+)
+REACH = Figures("reach", lambda ui: ui.engagement.reach_caption, "/export 二维码")
+TICKETS = Figures("tickets", lambda ui: ui.tickets.export_caption, "/export 留言")
 # /export 满意度|二维码|留言 [period] [csv]
 BY_WORD = {"满意度": SATISFACTION, "二维码": REACH, "留言": TICKETS, "tickets": TICKETS}
 
@@ -82,13 +90,31 @@ async def _send_figures(update: Update, ctx: PufaContext, figures: Figures) -> N
         return
     (period, fmt), services = chosen, ctx.services
     async with services.db.session() as session:
-        data = await FIGURES[figures.name](
+        table = await FIGURES[figures.name](
             session=session, period=period, fmt=fmt, library=services.library, tz=services.tz
         )
     await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
+    if not table.rows:
+        await _say_empty(update, ctx, figures.name, period, figures.command)
+        return
     filename = f"{figures.name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
     caption = figures.caption(services.ui).format(period=period_text(period))
-    await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
+    await update.effective_chat.send_document(
+        InputFile(table.data, filename=filename), caption=caption
+    )
+
+
+async def _say_empty(
+    update: Update, ctx: PufaContext, kind: str, period: Period, command: str
+) -> None:
+    """The period had nothing of `kind` (an EXPORT_KINDS name): said, with what to try."""
+    texts = ctx.services.ui.volunteers
+    await reply_html(
+        update,
+        texts.export_empty.format(
+            period=period_text(period), kind=texts.export_kinds[kind], command=command
+        ),
+    )
 
 
 async def on_hours(update: Update, ctx: PufaContext) -> None:
@@ -105,31 +131,38 @@ async def _send_table(update: Update, ctx: PufaContext, action: str) -> None:
     labels = export_labels(ctx.services.library, ctx.services.tz)
     export = export_reports if action == "export" else export_hours
     async with ctx.services.db.session() as session:
-        data = await export(
+        table = await export(
             session=session, period=period, fmt=fmt, labels=labels, with_phone=True
         )
         lines = await volunteer_hours(session=session, period=period, limit=HOURS_LINES)
     await audit(ctx, update, action, detail=f"{period_text(period)} {fmt}")
-    if action == "hours":
-        await reply_html(update, _hours_html(texts, period, lines))
     name = "reports" if action == "export" else "hours"
+    if not table.rows:
+        await _say_empty(update, ctx, name, period, f"/{action}")
+        return
+    if action == "hours":
+        await reply_html(update, _hours_html(texts, period, lines, ctx.services.ui.unknown_town))
     filename = f"{name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
     caption = (texts.export_caption if action == "export" else texts.hours_caption).format(
         period=period_text(period)
     )
-    await update.effective_chat.send_document(InputFile(data, filename=filename), caption=caption)
+    await update.effective_chat.send_document(
+        InputFile(table.data, filename=filename), caption=caption
+    )
 
 
-def _hours_html(texts: VolunteerTexts, period: Period, lines: list[VolunteerLine]) -> str:
+def _hours_html(
+    texts: VolunteerTexts, period: Period, lines: list[VolunteerLine], unknown_town: str
+) -> str:
     rows = [
         texts.hours_line.format(
             rank=rank,
             name=html.escape(line.name or texts.anonymous),
-            town=html.escape(line.town or texts.none_value),
+            town=html.escape(line.town or unknown_town),
             activities=line.activities,
             hours=f"{line.hours:g}",
         )
         for rank, line in enumerate(lines, 1)
     ]
     title = texts.hours_title.format(period=period_text(period))
-    return "\n".join([title, *(rows or [texts.stats_empty])])
+    return "\n".join([title, *rows])  # never empty: an empty period gets no file either

@@ -23,10 +23,13 @@ from storage.votes import satisfaction
 SECTION_LINES = 12
 
 
-def _lines(texts: VolunteerTexts, lines: list[Line], names: dict[str, str]) -> list[str]:
+def _lines(
+    texts: VolunteerTexts, lines: list[Line], names: dict[str, str], missing: str
+) -> list[str]:
+    """One line per town or activity type; `missing` names the empty key."""
     out = [
         texts.stats_line.format(
-            name=html.escape(names.get(line.key, line.key) or texts.none_value),
+            name=html.escape(names.get(line.key, line.key) or missing),
             activities=line.activities,
             audience=line.audience,
             hours=f"{line.hours:g}",
@@ -38,7 +41,7 @@ def _lines(texts: VolunteerTexts, lines: list[Line], names: dict[str, str]) -> l
     return out
 
 
-def stats_html(stats: Stats, texts: VolunteerTexts) -> str:
+def stats_html(stats: Stats, texts: VolunteerTexts, unknown_town: str) -> str:
     total = stats.total
     lines = [
         texts.stats_title.format(period=period_text(stats.period)),
@@ -51,14 +54,15 @@ def stats_html(stats: Stats, texts: VolunteerTexts) -> str:
     ]
     if not total.activities:
         return "\n".join([*lines, texts.stats_empty])
-    lines += ["", texts.stats_by_town, *_lines(texts, stats.by_town, {})]
-    lines += ["", texts.stats_by_type, *_lines(texts, stats.by_type, dict(texts.activity_types))]
+    types = dict(texts.activity_types)
+    lines += ["", texts.stats_by_town, *_lines(texts, stats.by_town, {}, unknown_town)]
+    lines += ["", texts.stats_by_type, *_lines(texts, stats.by_type, types, texts.none_value)]
     lines += ["", texts.stats_top]
     lines += [
         texts.stats_volunteer.format(
             rank=rank,
             name=html.escape(v.name or texts.anonymous),
-            town=html.escape(v.town or texts.none_value),
+            town=html.escape(v.town or unknown_town),
             activities=v.activities,
             hours=f"{v.hours:g}",
         )
@@ -100,7 +104,7 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
     await audit(ctx, update, "stats", detail=period_text(period))
     library = ctx.services.library
     blocks = [
-        stats_html(stats, texts),
+        stats_html(stats, texts, ctx.services.ui.unknown_town),
         questions_line(questions, texts),
         satisfaction_html(votes, library),
         stats_reach_html(codes, library),
@@ -114,6 +118,8 @@ async def on_stats(update: Update, ctx: PufaContext) -> None:
             stats.weekly,
             texts.activity_types,
             texts.chart_title.format(period=period_text(period)),
+            first=period.start,
+            last=period.end,
             font=ctx.services.volunteering.chart_font,
         )
         await update.effective_chat.send_photo(

@@ -123,7 +123,7 @@ async def _group_list(
     ]
     await reply_html(
         update,
-        ui.group_title.format(town=html.escape(town or ui.no_town)),
+        ui.group_title.format(town=html.escape(town or services.ui.unknown_town)),
         InlineKeyboardMarkup(rows),
     )
 
@@ -149,7 +149,9 @@ async def on_export(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
         await acknowledge(update, services.ui.stale_button, alert=True)
         return
     await acknowledge(update)
-    data = contest_table(services.ui.quiz, contest, rows, fmt, services.tz)
+    data = contest_table(
+        services.ui.quiz, contest, rows, fmt, services.tz, unknown_town=services.ui.unknown_town
+    )
     caption = services.ui.quiz.export_caption.format(title=contest.title, people=len(rows))
     filename = f"contest_{contest.id}.{fmt}"
     await chat.send_document(InputFile(data, filename=filename), caption=caption)
@@ -174,7 +176,13 @@ async def announce_closed(services: Services, now: datetime | None = None) -> li
             audience=Audience.CONTEST,
             audience_value=str(contest.id),
             when=Now(),
-            text=board_html(services.ui.quiz, contest.title, board, questions),
+            text=board_html(
+                services.ui.quiz,
+                contest.title,
+                board,
+                questions,
+                unknown_town=services.ui.unknown_town,
+            ),
         )
         try:
             await services.broadcasting.create(plan, now)

@@ -199,7 +199,9 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
         round_.position, round_.asked_at = round_.position + 1, now
         await _send_question(ctx, round_, contest)
         return
-    lines = [ui.round_board_title.format(town=html.escape(round_.town or ui.no_town))]
+    lines = [
+        ui.round_board_title.format(town=html.escape(round_.town or services.ui.unknown_town))
+    ]
     lines += [
         ui.round_board_line.format(
             rank=rank,

@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.processes import BotProcess, Store, start_bot, stop_all
+from tests.reporting import add_report, add_volunteer
 from tests.waiting import eventually
 
 
@@ -641,7 +643,14 @@ async def test_a_backup_of_a_corrupt_database_says_so_in_one_line_and_leaves_no_
 
 
 def test_exports_and_qr_codes_into_a_folder_take_their_default_names(tmp_path: Path) -> None:
-    assert main(["db", "upgrade"]) == 0
+    async def one_report() -> None:
+        db = Database(sqlite_url(tmp_path))
+        await db.upgrade()
+        await add_volunteer(db, 1)
+        await add_report(db, 1, activity_date=date(2026, 1, 5))
+        await db.dispose()
+
+    asyncio.run(one_report())
     folder = tmp_path / "out"
     folder.mkdir()
     period = ["--from", "2026-01-01", "--to", "2026-01-31"]

@@ -8,6 +8,7 @@ tmp/test-output/dashboard/ for a person to look at."""
 import asyncio
 import csv
 import io
+import itertools
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -201,3 +202,35 @@ async def test_refusals(board: Board, browser: Browser) -> None:
     await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     await third.reload()
     assert "请先登录" in await third.inner_text("main")
+
+
+async def test_week_names_fit_and_an_empty_export_says_so(board: Board, browser: Browser) -> None:
+    """The trend chart names each week by its days (the year so far: 1/1 to 3/10, the
+    clock's day), every name inside the chart and clear of the next, as Chromium lays them
+    out; a filter that matches no report offers no download but says why, and the download
+    link opened anyway shows the same words instead of a file of headers only."""
+    await seed(board)
+    said = board.harness.services.ui.dashboard
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+    chart = page.locator("#chart-trend svg")
+    width = float((await chart.get_attribute("viewBox") or "").split()[2])
+    names = await page.eval_on_selector_all(
+        "#chart-trend svg text.week",
+        "texts => texts.map(t => { const b = t.getBBox(); "
+        "return [t.textContent, b.x, b.x + b.width]; })",
+    )
+    assert [name for name, _, _ in names[:1] + names[-1:]] == ["1/1–1/4", "3/9–3/10"]
+    assert all("–" in name for name, _, _ in names), names
+    assert all(left >= 0 and right <= width for _, left, right in names), (width, names)
+    assert all(a[2] < b[1] for a, b in itertools.pairwise(names)), names
+
+    empty = "start=2026-02-01&end=2026-02-28"
+    await page.goto(f"{board.base}/dashboard/reports?{empty}")
+    assert await page.inner_text("#total") == "0"
+    assert await page.locator("a[href*='/reports/export']").count() == 0
+    words = said.export_empty.format(period="2026-02-01 ~ 2026-02-28")
+    assert await page.inner_text("#export-empty") == words
+    response = await page.goto(f"{board.base}/dashboard/reports/export?{empty}&format=xlsx")
+    assert response is not None and response.headers["content-type"].startswith("text/html")
+    assert await page.inner_text("p.notice") == words

@@ -40,7 +40,7 @@ async def test_satisfaction_by_town_card_and_month_for_the_chosen_period(
     assert table(page, "by-town") == [
         (EAST, "3", "1", "2", "33%"),
         (WEST, "2", "1", "1", "50%"),
-        ("（未填）", "1", "1", "0", "100%"),
+        (services.ui.unknown_town, "1", "1", "0", "100%"),
     ]
     assert table(page, "by-card") == [
         (wages, "3", "2", "1", "67%"),

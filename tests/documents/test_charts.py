@@ -1,11 +1,17 @@
-"""The weekly chart renders as PNG, with a CJK font when there is one and pinyin otherwise."""
+"""The weekly chart renders as PNG, with a CJK font when there is one and pinyin otherwise;
+its weeks are named by their days, and every name fits in the picture without touching
+another (the PNG's and the dashboard's SVG's)."""
 
+import itertools
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from documents.charts import ascii_label, find_cjk_font, weekly_chart
+from documents.charts import ascii_label, find_cjk_font, weekly_chart, weekly_figure
+from documents.svg import LABEL_CHAR, WIDTH, weekly_columns
+from documents.weeks import week_label
 
 WEEKLY = {
     date(2026, 1, 5) + timedelta(days=7 * i): {"constitution": i % 3, "anti_fraud": 1}
@@ -32,3 +38,62 @@ def test_a_missing_font_file_falls_back_to_pinyin(tmp_path: Path) -> None:
     assert find_cjk_font(tmp_path / "nope.ttf") is None
     png = weekly_chart({}, LABELS, "空", font=tmp_path / "nope.ttf")
     assert png.startswith(b"\x89PNG")
+
+
+def test_a_week_is_named_by_its_days_within_the_period() -> None:
+    monday = date(2026, 11, 30)
+    assert week_label(monday) == "11/30–12/6"
+    assert week_label(monday, first=date(2026, 12, 1)) == "12/1–12/6"
+    assert week_label(date(2026, 12, 28), last=date(2026, 12, 31)) == "12/28–12/31"
+    assert week_label(monday, last=monday) == "11/30"
+
+
+def _year(first: date, last: date) -> dict[date, dict[str, int]]:
+    monday = first - timedelta(days=first.weekday())
+    weeks = {}
+    while monday <= last:
+        weeks[monday] = {"constitution": monday.day % 4, "anti_fraud": 1}
+        monday += timedelta(days=7)
+    return weeks
+
+
+PERIODS = [
+    (date(2026, 12, 1), date(2026, 12, 31)),  # a month: every week named
+    (date(2026, 1, 1), date(2026, 3, 10)),  # the dashboard's year so far
+    (date(2025, 1, 1), date(2025, 12, 31)),  # a whole year
+]
+
+
+@pytest.mark.parametrize(("first", "last"), PERIODS)
+def test_the_png_names_fit_side_by_side(first: date, last: date) -> None:
+    weekly = _year(first, last)
+    figure = weekly_figure(weekly, LABELS, "每周活动次数", first=first, last=last)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    [axes] = figure.axes
+    ticks = [t for t in axes.get_xticklabels() if t.get_text()]
+    names = [t.get_text() for t in ticks]
+    weeks = sorted(weekly)
+    assert names[-1] == week_label(weeks[-1], first, last)  # the latest week is named
+    assert names[0].startswith(f"{first.month}/{first.day}") or len(weeks) > 8
+    assert all("–" in name or "/" in name for name in names)
+    boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.x0)
+    picture = figure.bbox
+    for box in boxes:
+        assert picture.x0 <= box.x0 and box.x1 <= picture.x1, (box, picture)
+        assert picture.y0 <= box.y0 and box.y1 <= picture.y1, (box, picture)
+    for left, right in itertools.pairwise(boxes):
+        assert left.x1 < right.x0, (left, right)
+
+
+@pytest.mark.parametrize(("first", "last"), PERIODS)
+def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date) -> None:
+    """By the widths the SVG reserves for them (the browser test measures the real ones)."""
+    weekly = _year(first, last)
+    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last)
+    named = re.findall(r'<text x="([\d.]+)"[^>]*class="week">([^<]+)</text>', svg)
+    assert named[-1][1] == week_label(max(weekly), first, last)
+    spans = [
+        (float(x) - len(n) * LABEL_CHAR / 2, float(x) + len(n) * LABEL_CHAR / 2) for x, n in named
+    ]
+    assert all(left >= 0 and right <= WIDTH for left, right in spans), spans
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans

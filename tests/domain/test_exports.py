@@ -52,9 +52,11 @@ async def test_xlsx_export_reads_back_as_plain_text_with_phones(
 ) -> None:
     await _seed(db)
     async with db.session() as session:
-        data = await export_reports(
-            session=session, period=PERIOD, fmt="xlsx", labels=labels(library), with_phone=True
-        )
+        data = (
+            await export_reports(
+                session=session, period=PERIOD, fmt="xlsx", labels=labels(library), with_phone=True
+            )
+        ).data
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     assert sheet.title == "活动报告"
@@ -81,9 +83,11 @@ async def test_xlsx_export_reads_back_as_plain_text_with_phones(
 async def test_csv_export_without_phones(db: Database, library: Library) -> None:
     await _seed(db)
     async with db.session() as session:
-        data = await export_reports(
-            session=session, period=PERIOD, fmt="csv", labels=labels(library), with_phone=False
-        )
+        data = (
+            await export_reports(
+                session=session, period=PERIOD, fmt="csv", labels=labels(library), with_phone=False
+            )
+        ).data
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert "电话" not in rows[0] and "13800138000" not in data.decode("utf-8-sig")
@@ -95,14 +99,17 @@ async def test_csv_export_without_phones(db: Database, library: Library) -> None
 
 async def test_hours_export(db: Database, library: Library) -> None:
     await _seed(db)
-    await add_volunteer(db, 2, name="李四", phone="")
+    await add_volunteer(db, 2, name="李四", phone="", town="")  # invited for any town
     await add_report(db, 2, hours=5, activity_date=date(2026, 11, 7))
     async with db.session() as session:
-        data = await export_hours(
-            session=session, period=PERIOD, fmt="xlsx", labels=labels(library), with_phone=True
-        )
+        data = (
+            await export_hours(
+                session=session, period=PERIOD, fmt="xlsx", labels=labels(library), with_phone=True
+            )
+        ).data
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:3] == ["志愿者", "电话", "乡镇/街道"]
     assert [(r[0], r[6]) for r in rows[1:]] == [("李四", 5), ("=cmd|' /C calc'!A0", 4)]
+    assert [r[2] for r in rows[1:]] == [library.ui.unknown_town, "示例县城关镇"]

@@ -88,9 +88,9 @@ def test_the_board_shows_first_names_escaped_and_towns_by_average(library: Libra
         [Entry("<b>阿明</b>", "东镇", 3, 12_345), Entry("", "", 1, 1_000)],
         [TownLine("东镇", 1, 3), TownLine("西镇", 2, 2), TownLine("", 0, 0)],
     )
-    text = board_html(library.ui.quiz, "宪法 & 竞赛", board, 3)
+    text = board_html(library.ui.quiz, "宪法 & 竞赛", board, 3, unknown_town="乡镇不详")
     assert "&lt;b&gt;阿明&lt;/b&gt;" in text and "宪法 &amp; 竞赛" in text
     assert "12.3 秒" in text and library.ui.quiz.someone in text
     assert text.index("东镇：1 人参加，平均 3.0 分") < text.index("西镇：2 人参加，平均 1.0 分")
-    empty = board_html(library.ui.quiz, "竞赛", Board(0, [], []), 3)
+    empty = board_html(library.ui.quiz, "竞赛", Board(0, [], []), 3, unknown_town="乡镇不详")
     assert library.ui.quiz.board_empty in empty

@@ -143,6 +143,7 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
         text = board.content
         assert "共 3 人参加" in text
         assert text.index("阿明") < text.index("小红") < text.index("迟到")
+        assert f"迟到（{bot.ui.unknown_town}）" in text
         assert "王小红" not in text and str(XIAOHONG) not in text
         assert text.index(f"{EAST}：1 人参加，平均 3.0 分") < text.index(f"{WEST}：1 人")
         assert board.buttons() == []  # nothing to unsubscribe from
@@ -159,7 +160,7 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
         assert [row[2:5] for row in table[1:]] == [
             ("阿明", EAST, 3),
             ("小红", WEST, 1),
-            ("迟到", None, 0),
+            ("迟到", bot.ui.unknown_town, 0),  # no town: said so, as everywhere
         ]
         bot.api.press_button(admin, listing, ui.export_csv_button)
         [csv_file] = await bot.api.wait_for_messages(ADMIN_ID)
@@ -169,7 +170,7 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
         assert [r[:5] for r in rows[1:]] == [
             ["1", "1", "阿明", EAST, "3"],
             ["2", "1", "小红", WEST, "1"],
-            ["3", "1", "迟到", "", "0"],
+            ["3", "1", "迟到", bot.ui.unknown_town, "0"],
         ]
 
 

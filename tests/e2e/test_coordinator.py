@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from content.loader import Library
 from content.search import SearchIndex
+from domain.figures import FIGURES
 from storage.models import AuditLog, Role
 from storage.people import get_role
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
@@ -92,8 +93,8 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
     assert "已把 902 设为协调员" in (done.text or "") and "协调员" in (told.text or "")
     bot.api.send_command(helper, "/hours 今年")
-    title, document = await bot.api.wait_for_messages(helper.id, 2)
-    assert "志愿服务时长" in (title.text or "") and document.kind == "document"
+    [hours] = await bot.api.wait_for_messages(helper.id)  # allowed; nothing recorded yet
+    assert "没有记录到志愿服务时长" in (hours.text or "")
     bot.api.send_command(helper, "/demote 7000001")
     [reply] = await bot.api.wait_for_messages(helper.id)
     assert "PUFA_ADMIN_IDS" in (reply.text or "")
@@ -197,3 +198,45 @@ async def test_stats_count_residents_questions(bot_with_admins: Harness) -> None
     assert "居民提问 2 个：找到答案 1，没找到（给了 12348 等求助方式）1，点了“没解决” 1" in (
         stats.text or ""
     )
+
+
+async def test_an_export_of_an_empty_period_says_so_and_sends_no_file(
+    bot_with_admins: Harness,
+) -> None:
+    """Nothing recorded in March 2026 (the clock's month): each export names what it looked
+    for and when, and what to try; no spreadsheet of headers only. Once a report is in, the
+    same /export sends the file."""
+    bot = bot_with_admins
+    admin, texts = bot.api.user(ADMIN_ID), bot.ui.volunteers
+    kinds = texts.export_kinds
+    assert set(kinds) == {"reports", "hours"} | set(FIGURES)
+    period = "2026-03-01 ~ 2026-03-10"
+    for command, kind, example in [
+        ("/export", "reports", "/export"),
+        ("/export 本月 csv", "reports", "/export"),
+        ("/hours", "hours", "/hours"),
+        ("/export 满意度", "satisfaction", "/export 满意度"),
+        ("/export 二维码", "reach", "/export 二维码"),
+        ("/export 留言", "tickets", "/export 留言"),
+    ]:
+        reply = await bot.ask(admin, command)
+        assert reply.kind == "text", (command, reply.kind)
+        expected = texts.export_empty.format(period=period, kind=kinds[kind], command=example)
+        assert reply.source_text == expected, command
+    reply = await bot.ask(admin, "/export 考核 2025")
+    assert reply.kind == "text"
+    assert reply.source_text == bot.ui.engagement.evidence_empty.format(year=2025, other=2024)
+    assert "2025年没有记录到任何考核材料" in reply.content
+    async with bot.services.db.session() as session:
+        audited = await session.exec(select(AuditLog.action).where(col(AuditLog.allowed)))
+        assert "export.evidence" in list(audited.all())  # still asked, and recorded
+
+    user = bot.api.user(904)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    _removed, done = await bot.api.wait_for_messages(user.id, 2)
+    await bot.api.wait_for_messages(ADMIN_ID, after=done.index)  # the new-report notice
+    bot.api.send_command(admin, "/export")
+    [document] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert document.kind == "document" and document.file is not None

@@ -129,7 +129,7 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
         )  # fmt: skip
     assert stored is not None and stored.status is TicketStatus.CLOSED and stored.rating == 3
     line = "测试镇司法所,2026-03,1,1,1,1,1,3,0,0,0,0,0"
-    assert figures.decode("utf-8-sig").splitlines()[1] == line
+    assert figures.data.decode("utf-8-sig").splitlines()[1] == line
     # The coordinator's /export 留言 gives the same figures (and nothing of the resident's).
     coordinator = bot.api.user(ADMIN_ID)
     sent = await bot.ask(coordinator, "/export 留言 2026-03 csv")

@@ -154,6 +154,10 @@ async def test_stats_and_export_show_satisfaction(bot_with_admins: Harness) -> N
     title = bot.services.library.cards["unpaid-wages"].title
     assert texts.stats_satisfaction.format(votes=3, share="67%") in (stats.source_text or "")
     assert texts.down_line.format(name=title, down=1, votes=2) in (stats.source_text or "")
+    # None of the voters said where they live: one wording for that, in /stats and the file.
+    unknown = bot.ui.unknown_town
+    by_town = texts.satisfaction_line.format(name=unknown, votes=3, share="67%")
+    assert f"{texts.stats_satisfaction_town}\n{by_town}" in (stats.source_text or "")
     bot.api.send_command(admin, "/export 满意度")
     [document] = await bot.api.wait_for_messages(admin.id)
     assert document.kind == "document" and document.file is not None
@@ -165,6 +169,7 @@ async def test_stats_and_export_show_satisfaction(bot_with_admins: Harness) -> N
     assert by_key[(names["total"], None)] == [3, 2, 1, 0.6667]
     assert by_key[(names["card"], title)] == [2, 1, 1, 0.5]
     assert by_key[(names["kind"], names["fallback"])] == [1, 1, 0, 1]
+    assert by_key[(names["town"], unknown)] == [3, 2, 1, 0.6667]
     bot.api.send_command(admin, "/export 满意度 下个月")
     [refused] = await bot.api.wait_for_messages(admin.id)
     assert "时间段没看懂" in (refused.text or "")

@@ -93,9 +93,9 @@ async def test_reach_counts_only_after_the_touch(db: Database) -> None:
 async def test_the_evidence_pack_on_every_backend(db: Database, library: Library) -> None:
     await seed(db)
     async with db.session() as session:
-        data = await evidence_workbook(
+        table = await evidence_workbook(
             session=session, year=2026, library=library, tz=TZ, today=date(2026, 12, 31)
         )
-    summary = {row[0]: row for row in figures(data)["汇总"] if row and row[0]}
+    summary = {row[0]: row for row in figures(table.data)["汇总"] if row and row[0]}
     assert summary["宪法学习宣传"][2:6] == [2, 170, 3, 2]
     assert summary["知识竞赛参与人数"][1] == 2

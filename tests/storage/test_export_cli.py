@@ -134,3 +134,46 @@ def test_cli_exports_satisfaction_and_reach(
     assert main(["export", "reach", *common, "-o", "r.csv"]) == 0
     reach = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig"))))
     assert reach[1][:6] == ["东山村普法讲座", "活动", "示例县东山镇", "张三", "2026-11-05", "3"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("reports", "活动报告"),
+        ("hours", "志愿服务时长"),
+        ("satisfaction", "满意度评价"),
+        ("reach", "扫二维码来的居民"),
+        ("tickets", "给工作人员的留言"),
+    ],
+)
+def test_an_empty_period_prints_one_line_and_writes_no_file(
+    kind: str,
+    what: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Like grep finding nothing: one line on stderr, exit status 1, no file of headers only
+    (the report of November is outside December)."""
+    asyncio.run(_seed(sqlite_url(tmp_path)))
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", kind, "--from", "2026-12-01", "--to", "2026-12-31", "-o", "x.csv"]) == 1
+    out, err = capsys.readouterr()
+    said = f"2026-12-01 至 2026-12-31 没有记录到{what}，没有生成文件。"
+    assert out == "" and err == f"{said}换个时间段试试（--from、--to）。\n"
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_an_empty_year_of_evidence_prints_one_line_and_writes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_seed(sqlite_url(tmp_path)))
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "evidence", "--year", "2025"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("2025 年没有记录到任何考核材料") and err.count("\n") == 1
+    assert not (tmp_path / "evidence_2025.xlsx").exists()
+    assert main(["export", "evidence", "--year", "2026"]) == 0  # the November report
+    assert (tmp_path / "evidence_2026.xlsx").exists()
