@@ -65,6 +65,19 @@ def join(blocks: Sequence[Block], numbers: Iterable[str], separator: str = "\n\n
     return separator.join(text for text in once(blocks, numbers) if text.strip())
 
 
+def stubborn(text: str) -> list[str]:
+    """The numbers in `text` that would stay in it if they were said before it (a footer
+    whose 12348 cannot be left out: 拿不准就打12348，免费)."""
+    numbers = numbers_in(text)
+    shorter = once([Fixed(" ".join(numbers)), text], numbers)[1]
+    return [n for n in numbers if _number(n).search(shorter)]
+
+
+def numbers_in(text: str) -> list[str]:
+    """The phone-like numbers (3 to 8 digits) of `text`, each once, in order."""
+    return list(dict.fromkeys(re.findall(r"(?<!\d)\d{3,8}(?!\d)", text)))
+
+
 def _found(text: str, numbers: Sequence[str]) -> set[str]:
     return {n for n in numbers if _number(n).search(text)}
 

@@ -2,13 +2,15 @@
 cards with the footer, and properties of any prose built from lists and referrals."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.loader import Library
-from content.mentions import Fixed, join, once
+from content.loader import Library, collect
+from content.mentions import Fixed, join, once, stubborn
+from tests.content.content_copy import copy_content, edit
 
 NUMBERS = ["12348", "12333", "110"]
 
@@ -148,3 +150,26 @@ def test_prose_of_lists_and_referrals_says_each_number_once_and_loses_no_place(
 
 def _count(text: str, number: str) -> int:
     return len(re.findall(rf"(?<!\d){number}(?!\d)", text))
+
+
+def test_a_text_that_follows_must_say_its_number_so_it_can_be_left_out(tmp_path: Path) -> None:
+    """The footer, the /hotlines footer, the fallback's intros: a number in them that could
+    not be left out would be said twice under a card that gives it."""
+    assert stubborn("拿不准就打 12348。") == []
+    assert stubborn("拿不准就打 12348，免费。") == ["12348"]
+    content = copy_content(tmp_path)
+    edit(
+        content / "ui.zh.yaml",
+        "律师意见。拿不准就打 12348。",
+        "律师意见。拿不准就打 12348，免费。",
+    )
+    edit(
+        content / "ui.zh.yaml", "就打 <b>12348</b> 问一问。", "就打 <b>12348</b>，会告诉你该找谁。"
+    )
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = {(p.path, p.field): p.message for p in problems}
+    assert "12348 要写成能省掉的样子" in found[("ui.zh.yaml", "card_footer")]
+    assert "12348" in found[("ui.zh.yaml", "residents.hotlines_footer")]
