@@ -105,7 +105,7 @@ def _say_once(text: str, numbers: Sequence[str], said: set[str]) -> str:
 def _without(text: str, number: str, at: int) -> tuple[str, int] | None:
     """`text` without the referral whose number starts at `at`, and where to look on; None
     when that mention is not one a reader can do without."""
-    mention = _referral(number).match(text, _verb_start(text, number, at))
+    mention = _referral(number).match(text, _verb_start(text, at))
     if mention is None:
         return None
     start, end = mention.span()
@@ -155,7 +155,7 @@ def _cut(text: str, start: int, end: int) -> tuple[str, int]:
     return text[:start] + text[end:], start
 
 
-def _verb_start(text: str, number: str, at: int) -> int:
+def _verb_start(text: str, at: int) -> int:
     """Where the referral begins: at its verb (拨打, 打) when one leads the number."""
     verb = re.search(rf"{_VERB}(?:<b>)?\s*$", text[:at])
     return verb.start() if verb else (at - 3 if text[:at].endswith("<b>") else at)
