@@ -97,6 +97,13 @@ def _parser() -> ChineseParser:
 
 
 PHONE_KINDS = ("reports", "hours")  # the exports with volunteers' phone numbers
+EXPORT_KIND_NAMES = {  # how export.empty names what it found nothing of
+    "reports": "export_kind.reports",
+    "hours": "export_kind.hours",
+    "satisfaction": "export_kind.satisfaction",
+    "reach": "export_kind.reach",
+    "tickets": "export_kind.tickets",
+}
 
 
 def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
@@ -224,7 +231,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     if not table.rows:  # like grep finding nothing: one line, no file, exit status 1
-        kind = cli_text(f"export_kind.{args.what}")
+        kind = cli_text(EXPORT_KIND_NAMES[args.what])
         print(cli_text("export.empty", start=args.start, end=args.end, kind=kind), file=sys.stderr)
         return 1
     name = f"{args.what}_{args.start}_{args.end}.{args.format}"

@@ -4,6 +4,7 @@ File order is priority: when several numbers fit a category, the one higher in t
 offered first (so 12333 comes before 12348 for labour questions).
 """
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -90,6 +91,9 @@ def check_hotlines(hotlines: list[Hotline], categories: set[str], name: str) -> 
         for number in duplicates([h.number for h in hotlines])
     ]
     for hotline in hotlines:
+        if re.search(rf"(?<!\d){hotline.number}(?!\d)", hotline.for_):
+            said = check_text("hotlines.number_in_for", number=hotline.number)
+            found.append(Problem(f"{name}[{hotline.number}]", "for", said))
         found += [
             Problem(
                 f"{name}[{hotline.number}]", "categories", unknown_category(category, categories)

@@ -6,6 +6,12 @@ optional card offered first and the key of its notice in ui.zh.yaml (residents �
 safety_notices). A resident's message with a cue gets that notice before any answer. Matching
 is deliberately plain (a cue typed anywhere in the whole message, folded as the search folds
 a question, spaces ignored): a false alarm costs a short notice, a miss may cost a life.
+
+A kind may also have weak cues, words that signal it only in its own setting (打我, 被打 at
+home, not from a stranger in the street): they count unless the message names a setting
+`elsewhere` (陌生人, 同事, 在街上), and even then when it also names one of `own_setting`
+(老公, 家里). So a weak cue errs on the side of the notice: it is left out only when the
+message says it happened somewhere else, never for want of a relationship word.
 """
 
 import re
@@ -31,6 +37,11 @@ class SafetyKind(BaseModel):
     cues: list[str] = Field(min_length=1)
     # phrases that contain a cue but signal no danger (自杀式袭击): taken out before matching
     not_when: list[str] = Field(default_factory=list)
+    # cues that count only in the kind's setting: not when the message names one of
+    # `elsewhere`, unless it also names one of `own_setting`
+    weak_cues: list[str] = Field(default_factory=list)
+    elsewhere: list[str] = Field(default_factory=list)
+    own_setting: list[str] = Field(default_factory=list)
     numbers: list[str] = Field(min_length=1)  # hotlines.yaml numbers, in the order shown
     card: str | None = None  # a card offered first among the answer's cards
     text: str = Field(min_length=1)  # the notice's key in residents.safety_notices
@@ -42,7 +53,7 @@ class SafetyKind(BaseModel):
             raise ValueError(check_text("common.key"))
         return value
 
-    @field_validator("cues", "not_when", "numbers")
+    @field_validator("cues", "not_when", "weak_cues", "elsewhere", "own_setting", "numbers")
     @classmethod
     def _distinct_words(cls, words: list[str]) -> list[str]:
         cleaned = [_key(word) for word in words]
@@ -86,7 +97,7 @@ def check_safety(
     ]
     found += [
         Problem(name, "cues", check_text("safety.cue_twice", cue=cue))
-        for cue in duplicates([cue for kind in kinds for cue in kind.cues])
+        for cue in duplicates([cue for kind in kinds for cue in (*kind.cues, *kind.weak_cues)])
     ]
     for kind in kinds:
         where = f"{name}[{kind.id}]"
@@ -103,8 +114,32 @@ def check_safety(
         found += [
             Problem(where, "not_when", check_text("safety.not_when_useless", phrase=phrase))
             for phrase in kind.not_when
-            if not any(cue in phrase for cue in kind.cues)
+            if not any(cue in phrase for cue in (*kind.cues, *kind.weak_cues))
         ]
+        found += _setting_problems(kind, where)
+    return found
+
+
+def _setting_problems(kind: SafetyKind, where: str) -> list[Problem]:
+    """`elsewhere` and `own_setting` work only on weak cues, and say different things."""
+    found = []
+    if kind.elsewhere and not kind.weak_cues:
+        found.append(Problem(where, "elsewhere", check_text("safety.elsewhere_alone")))
+    if kind.weak_cues and not kind.elsewhere:
+        found.append(Problem(where, "weak_cues", check_text("safety.weak_alone")))
+    if kind.own_setting and not kind.elsewhere:
+        found.append(Problem(where, "own_setting", check_text("safety.own_setting_alone")))
+    found += [
+        Problem(where, "own_setting", check_text("safety.both_settings", word=word))
+        for word in kind.own_setting
+        if word in kind.elsewhere
+    ]
+    found += [
+        Problem(where, "elsewhere", check_text("safety.elsewhere_cue", word=word, cue=cue))
+        for word in kind.elsewhere
+        for cue in kind.cues
+        if cue in word
+    ]
     return found
 
 
@@ -116,9 +151,17 @@ def match(kinds: Iterable[SafetyKind], text: str) -> list[SafetyKind]:
         rest = message
         for phrase in kind.not_when:
             rest = rest.replace(phrase, " ")
-        if any(cue in rest for cue in kind.cues):
+        if any(cue in rest for cue in kind.cues) or (
+            any(cue in rest for cue in kind.weak_cues) and _in_setting(kind, message)
+        ):
             found.append(kind)
     return found
+
+
+def _in_setting(kind: SafetyKind, message: str) -> bool:
+    """A weak cue's message is taken to be in the kind's setting unless it names another."""
+    elsewhere = any(word in message for word in kind.elsewhere)
+    return not elsewhere or any(word in message for word in kind.own_setting)
 
 
 def _key(text: str) -> str:

@@ -12,6 +12,8 @@ from typing import Any, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from content.check_text import check_text
+from content.mentions import stubborn
 from content.templates import template_problem
 
 
@@ -20,6 +22,12 @@ class Fields:
 
     def __init__(self, *names: str) -> None:
         self.names = frozenset(names)
+
+
+class SaidOnce:
+    """Annotation marker: a text that follows others which may give its hotline number (a
+    footer, a last line): each mention of a number in it must be one content.mentions can
+    leave out, or the message says the number twice."""
 
 
 class TextFieldsError(TypeError):
@@ -63,6 +71,9 @@ class Texts(BaseModel):
         key = info.field_name or ""
         fields = declared(cls, key)
         if isinstance(value, str):
+            if _said_once(cls, key) and (kept := stubborn(value)):
+                number = kept[0]
+                raise ValueError(check_text("templates.said_once", number=number))
             return _text(value, key, fields)
         if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
             return {k: _text(v, f"{key}.{k}", fields) for k, v in value.items()}
@@ -81,6 +92,11 @@ def declared(model: type[BaseModel], key: str) -> frozenset[str]:
     info = model.model_fields.get(key)
     markers = [m for m in info.metadata if isinstance(m, Fields)] if info else []
     return markers[0].names if markers else frozenset()
+
+
+def _said_once(model: type[BaseModel], key: str) -> bool:
+    info = model.model_fields.get(key)
+    return info is not None and any(isinstance(m, SaidOnce) for m in info.metadata)
 
 
 def declarations(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:

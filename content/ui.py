@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from content.texts import Fields, Texts
+from content.texts import Fields, SaidOnce, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_chat import ChatTexts
 from content.ui_dashboard import DashboardTexts
@@ -49,7 +49,7 @@ class UiTexts(Texts):
     menu_topics: str
     menu_help: str
     ask_prompt: str
-    card_footer: str
+    card_footer: Annotated[str, SaidOnce()]  # left out where the card gives 12348
     related_button: Annotated[str, Fields("title")]
     unsolved_button: str
     share_button: str
@@ -57,8 +57,9 @@ class UiTexts(Texts):
     feedback_again: str  # a second 没解决 in a row: offers 留言给工作人员 first
     feedback_stale: str
     ambiguous_intro: str
-    no_match: Annotated[str, Fields("question")]
-    close_match: Annotated[str, Fields("question")]
+    # the field's numbers may follow, 12348 among them
+    no_match: Annotated[str, Fields("question"), SaidOnce()]
+    close_match: Annotated[str, Fields("question"), SaidOnce()]
     empty_question: str
     question_too_long: str
     small_talk_greeting: str

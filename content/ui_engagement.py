@@ -4,7 +4,7 @@ certificates. A missing key fails at start-up."""
 
 from typing import Annotated
 
-from content.texts import Fields, Texts
+from content.texts import Fields, SaidOnce, Texts
 
 
 class EngagementTexts(Texts):
@@ -32,7 +32,7 @@ class EngagementTexts(Texts):
     case_found_button: Annotated[str, Fields("title")]
     case_law: Annotated[str, Fields("law")]
     case_source: Annotated[str, Fields("source")]
-    case_footer: str
+    case_footer: Annotated[str, SaidOnce()]  # left out where the case gives 12348
     case_card_button: Annotated[str, Fields("title")]
     case_next_button: str
     case_subscribe_button: str

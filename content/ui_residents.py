@@ -7,7 +7,7 @@ from pydantic import model_validator
 
 from content.hotlines import GROUPS
 from content.legal_aid import RESULTS, Result
-from content.texts import Fields, Texts
+from content.texts import Fields, SaidOnce, Texts
 
 
 class ResidentTexts(Texts):
@@ -35,14 +35,14 @@ class ResidentTexts(Texts):
     result_points_title: str
     result_points_ask_title: str
     result_no_points: str
-    result_hotline: str
+    result_hotline: Annotated[str, SaidOnce()]  # a service point may give 12348
     again_button: str
 
     hotlines_title: str
     hotline_groups: dict[str, str]
     hotline_line: Annotated[str, Fields("for_", "hours", "name", "number")]
     hotline_hours: Annotated[str, Fields("hours")]
-    hotlines_footer: str
+    hotlines_footer: Annotated[str, SaidOnce()]  # under the lines of numbers
     hotlines_button: str
     card_hotlines_title: Annotated[str, Fields("title")]
     fallback_hotlines: str
@@ -62,7 +62,7 @@ class ResidentTexts(Texts):
     adviser_typed_several: Annotated[str, Fields("typed")]
     adviser_not_listed_button: str
     adviser_not_listed: Annotated[str, Fields("town")]
-    adviser_or_12348: str
+    adviser_or_12348: Annotated[str, SaidOnce()]  # under the town's service points
     adviser_cancelled: str
     stats_prechecks: Annotated[str, Fields("total", *RESULTS)]  # a count per pre-check result
 

@@ -193,7 +193,7 @@ def _checked(bot: Services, draft: Draft) -> tuple[Plan, str]:
         card = bot.library.cards.get(draft.card_id)
         if card is None:
             raise PlanError(PlanProblem.UNKNOWN_CARD)
-        message = card_html(card, bot.ui)
+        message = card_html(card, bot.library)
     else:
         message = html.escape(draft.text.strip())  # plain text, shown exactly as typed
         check_text(plain_text(message))
@@ -274,7 +274,7 @@ async def broadcast_page(request: web.Request) -> web.StreamResponse:
     if row is None:
         return notice(request, texts(request).no_broadcast, 404)
     if row.content_kind == "card" and row.card_id in bot.library.cards:
-        message = card_html(bot.library.cards[row.card_id], bot.ui)
+        message = card_html(bot.library.cards[row.card_id], bot.library)
     elif row.content_kind == "copy":
         message = texts(request).copied_message
     else:

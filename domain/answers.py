@@ -12,6 +12,7 @@ from typing import Any
 
 from content.hotlines import Hotline
 from content.loader import Library
+from content.mentions import Block, Fixed, join, once
 from content.models import Card
 from content.routing import numbers_for
 from content.safety import SafetyKind, match
@@ -59,12 +60,19 @@ def answer_html(found: Answer, library: Library) -> str:
     if found.danger:
         return safety_html(found.danger, library)
     if found.card_id is not None:
-        return card_html(library.cards[found.card_id], ui)
+        return card_html(library.cards[found.card_id], library)
     numbers = numbers_for(library.hotlines, found.question, result, library.cards)
     call = [ui.residents.fallback_hotlines, *hotline_lines(numbers, ui)] if numbers else []
     if result.best is not None and result.matched:
-        return "\n\n".join(["\n".join(call), ui.ambiguous_intro] if call else [ui.ambiguous_intro])
-    return no_match_html(found.question, ui, with_suggestions=bool(result.suggestions), call=call)
+        return compose([Fixed("\n".join(call)), ui.ambiguous_intro], library)
+    return no_match_html(
+        found.question, library, with_suggestions=bool(result.suggestions), call=call
+    )
+
+
+def compose(blocks: Sequence[Block], library: Library) -> str:
+    """A message of `blocks`, each hotline number referred to once (content.mentions)."""
+    return join(blocks, _numbers(library))
 
 
 def safety_html(kinds: Sequence[SafetyKind], library: Library) -> str:
@@ -72,7 +80,8 @@ def safety_html(kinds: Sequence[SafetyKind], library: Library) -> str:
     by_number = {h.number: h for h in library.hotlines}
     numbers = list(dict.fromkeys(n for kind in kinds for n in kind.numbers))
     lines = hotline_lines([by_number[n] for n in numbers], library.ui)
-    return "\n\n".join([library.ui.residents.safety_notices[kinds[0].text], "\n".join(lines)])
+    notice = library.ui.residents.safety_notices[kinds[0].text]
+    return compose([notice, Fixed("\n".join(lines))], library)
 
 
 def safety_cards(found: Answer, library: Library) -> list[Candidate]:
@@ -154,16 +163,23 @@ def preview(library: Library, index: SearchIndex, question: str) -> dict[str, An
     }
 
 
-def card_html(card: Card, ui: UiTexts) -> str:
-    """Title in bold, body with its two markup forms (**bold**, '- ' bullets), then the footer."""
-    lines = [f"<b>{html.escape(card.title)}</b>", ""]
-    for raw in card.body.splitlines():
+def card_html(card: Card, library: Library) -> str:
+    """Title in bold, body with its two markup forms (**bold**, '- ' bullets), then the footer;
+    a number the card already refers to is not repeated (content.mentions)."""
+    title, body, footer = once([card.title, card.body, library.ui.card_footer], _numbers(library))
+    lines = [f"<b>{html.escape(title)}</b>", ""]
+    for raw in body.splitlines():
         line = html.escape(raw.rstrip())
         if line.startswith("- "):
             line = "• " + line[2:]
         lines.append(_BOLD.sub(r"<b>\1</b>", line))
-    lines += ["", f"<i>{html.escape(ui.card_footer)}</i>"]
+    if footer:
+        lines += ["", f"<i>{html.escape(footer)}</i>"]
     return "\n".join(lines)
+
+
+def _numbers(library: Library) -> list[str]:
+    return [h.number for h in library.hotlines]
 
 
 def plain_text(message_html: str) -> str:
@@ -172,10 +188,15 @@ def plain_text(message_html: str) -> str:
 
 
 def no_match_html(
-    question: str, ui: UiTexts, *, with_suggestions: bool = False, call: list[str] | None = None
+    question: str,
+    library: Library,
+    *,
+    with_suggestions: bool = False,
+    call: list[str] | None = None,
 ) -> str:
     """The fallback: nothing fits (or, with near misses shown as buttons, nothing fits
-    exactly); then the numbers to `call` when the field is clear."""
+    exactly); then the numbers to `call` when the field is clear (12348 then said there)."""
+    ui = library.ui
     shown = html.escape(question if len(question) <= 30 else question[:30] + "…")
     intro = ui.close_match if with_suggestions else ui.no_match
-    return "\n\n".join([intro.format(question=shown), *(["\n".join(call)] if call else [])])
+    return compose([intro.format(question=shown), Fixed("\n".join(call or []))], library)

@@ -52,7 +52,7 @@ class BroadcastRenderer:
             return Outgoing(copy_from=source, buttons=buttons)
         if broadcast.content_kind == "card" and broadcast.card_id in self.library.cards:
             card = self.library.cards[broadcast.card_id]
-            return Outgoing(text=card_html(card, self.library.ui), buttons=buttons)
+            return Outgoing(text=card_html(card, self.library), buttons=buttons)
         if broadcast.content_kind == "case" and broadcast.card_id in self.library.cases:
             case = self.library.cases[broadcast.card_id]
             return Outgoing(text=weekly_case_html(case, self.library.ui), buttons=buttons)

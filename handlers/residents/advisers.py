@@ -11,7 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.analyzer import normalize
 from content.directory import near, nearest
+from content.mentions import Fixed
 from content.ui import UiTexts
+from domain.answers import compose
 from domain.tickets import adviser_desk
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -207,7 +209,8 @@ async def on_not_listed(
         return
     title = ui.residents.adviser_not_listed.format(town=html.escape(town))
     listed = points_html(title, [(p, None) for p in points], ui)
-    await reply_html(update, f"{listed}\n\n{ui.residents.adviser_or_12348}")
+    library = ctx.services.library
+    await reply_html(update, compose([Fixed(listed), ui.residents.adviser_or_12348], library))
 
 
 async def on_back(

@@ -7,8 +7,9 @@ from telegram import Update
 
 from content.hotlines import grouped
 from content.loader import Library
+from content.mentions import Fixed
 from content.routing import numbers_for_card
-from domain.answers import hotline_lines
+from domain.answers import compose, hotline_lines
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import acknowledge, reply_html
@@ -22,12 +23,12 @@ async def on_hotlines(update: Update, ctx: PufaContext) -> None:
 
 def hotlines_html(library: Library) -> str:
     texts = library.ui.residents
-    blocks = [texts.hotlines_title]
+    blocks: list[str | Fixed] = [texts.hotlines_title]
     for group, numbers in grouped(library.hotlines):
         lines = [texts.hotline_groups[group], *hotline_lines(numbers, library.ui)]
-        blocks.append("\n".join(lines))
-    blocks.append(texts.hotlines_footer)
-    return "\n\n".join(blocks)
+        blocks.append(Fixed("\n".join(lines)))
+    blocks.append(texts.hotlines_footer)  # its 12348 is said in the lines: left out
+    return compose(blocks, library)
 
 
 async def on_hotlines_button(update: Update, ctx: PufaContext) -> None:
@@ -50,4 +51,4 @@ def card_hotlines_html(library: Library, card_id: str) -> str:
     texts, card = library.ui.residents, library.cards[card_id]
     title = texts.card_hotlines_title.format(title=html.escape(card.title))
     numbers = hotline_lines(numbers_for_card(library.hotlines, card), library.ui)
-    return "\n".join([title, *numbers, "", texts.hotlines_footer])
+    return compose([Fixed("\n".join([title, *numbers])), texts.hotlines_footer], library)

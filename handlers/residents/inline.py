@@ -53,7 +53,9 @@ def _article(card: Card, ctx: PufaContext) -> InlineQueryResultArticle:
         title=card.title,
         description=summary,
         input_message_content=InputTextMessageContent(
-            card_html(card, ui), parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            card_html(card, ctx.services.library),
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
         ),
         reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(ui.inline_open_bot, url=link)]]),
     )

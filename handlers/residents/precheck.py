@@ -13,9 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from content.directory import legal_aid_points, near, nearest_aid_points
 from content.legal_aid import LegalAidCriteria, Outcome, evaluate, next_question
 from content.loader import Library
+from content.mentions import Fixed
 from content.safety import SafetyKind
 from content.ui_residents import ResidentTexts
-from domain.answers import safety_html
+from domain.answers import compose, safety_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
@@ -247,9 +248,9 @@ def outcome_html(
     criteria, ui = library.legal_aid, library.ui
     assert criteria is not None  # an outcome comes from the criteria
     texts = ui.residents
-    blocks = [f"{texts.results[outcome.result]}\n{html.escape(outcome.reason)}"]
+    blocks: list[str | Fixed] = [f"{texts.results[outcome.result]}\n{html.escape(outcome.reason)}"]
     if (kind := _safety(outcome, library)) is not None:
-        blocks.append(safety_html([kind], library))
+        blocks.append(Fixed(safety_html([kind], library)))
     blocks.append(texts.result_article.format(article=html.escape(outcome.article)))
     if outcome.bring:
         items = "\n".join(texts.bring_item.format(item=html.escape(b)) for b in outcome.bring)
@@ -263,11 +264,11 @@ def outcome_html(
         title = texts.result_points_title
         if outcome.result == "likely_no":  # nothing to apply for: somewhere to ask
             title = texts.result_points_ask_title
-        blocks.append(points_html(title, points, ui))
+        blocks.append(Fixed(points_html(title, points, ui)))
     else:
         blocks.append(texts.result_no_points)
     blocks += [texts.result_hotline, f"<i>{html.escape(outcome.disclaimer)}</i>"]
-    return "\n\n".join(blocks)
+    return compose(blocks, library)  # 12348 once: in the reason, a point or the last line
 
 
 def result_keyboard(library: Library, outcome: Outcome) -> InlineKeyboardMarkup:

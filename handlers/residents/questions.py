@@ -117,7 +117,7 @@ async def on_card_button(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, ctx.services.ui.card_not_found, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
+    await reply_html(update, card_html(card, library), card_keyboard(card, library))
     user = update.effective_user
     if len(args) == 2 and REF.fullmatch(args[1]) and user is not None:
         await _record_choice(ctx, args[1], user.id, card.id)

@@ -29,7 +29,7 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
     if match := CARD_LINK.match(payload):
         card = library.cards.get(match.group(1))
         if card is not None:
-            await reply_html(update, card_html(card, library.ui), card_keyboard(card, library))
+            await reply_html(update, card_html(card, library), card_keyboard(card, library))
             return
     if payload == DEEP_LINK:
         await send_aid_menu(update, ctx)

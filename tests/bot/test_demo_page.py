@@ -150,3 +150,35 @@ async def test_a_resident_shares_their_number_and_pastes_a_long_story(
             assert [len(part) for part in parts] == [4096, len(story) - 4096]
         finally:
             await browser.close()
+
+
+async def test_the_paperclip_sends_the_sample_location_where_the_bot_asks_for_one(
+    demo_url: str, library: Library
+) -> None:
+    """/adviser says 点 📎 → 位置 (as in Telegram); the page has that 📎, and the sample
+    position it sends finds the nearest town."""
+    expect, texts = playwright_api.expect, library.ui.residents
+    async with playwright_api.async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            page = await browser.new_page()
+            await page.goto(demo_url + "/?role=resident")
+            log = page.locator("#log")
+            await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
+            await _send(page, "/adviser")
+            await expect(log).to_contain_text("点 📎", timeout=WAIT_MS)
+            assert "📎" in texts.adviser_location_hint
+            menu = page.locator("#attach-menu")
+            await expect(menu).to_be_hidden()
+            await page.click("#attach")
+            await expect(menu).to_be_visible()
+            await page.locator("#attach-menu button", has_text="发送位置").click()
+            await expect(menu).to_be_hidden()
+            await expect(page.locator(".msg.me", has_text="📍")).to_have_count(1)
+            nearest = texts.adviser_by_location.split("<b>")[0]
+            await expect(log).to_contain_text(nearest, timeout=WAIT_MS)
+            await page.set_viewport_size({"width": 390, "height": 844})
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=SCREENSHOTS / "paperclip-phone.png")
+        finally:
+            await browser.close()

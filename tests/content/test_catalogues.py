@@ -34,7 +34,8 @@ class Use:
 
 
 USES = [
-    Use(CLI_TEXTS, "cli_text", "bot", frozenset({"bot/cli_parser.py"})),  # argparse's errors
+    # argparse's errors; the export kinds' names
+    Use(CLI_TEXTS, "cli_text", "bot", frozenset({"bot/cli_parser.py", "bot/cli.py"})),
     Use(CHECK_TEXTS, "check_text", "content", frozenset({"content/problems.py"})),  # pydantic's
 ]
 

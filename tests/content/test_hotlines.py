@@ -57,6 +57,7 @@ def test_problems_name_the_file_and_field(tmp_path: Path) -> None:
     text = text.replace("categories: [youth]", "categories: [youngsters]")
     text = text.replace('number: "122"', 'number: "12-2"')
     text = text.replace("  name: 急救电话\n", "  name: 急救电话\n  fax: 1\n")
+    text = text.replace("，找妇联。", "，打12338找妇联。")  # the line already starts with it
     path.write_text(text, encoding="utf-8")
 
     library, problems = collect(content)
@@ -67,6 +68,7 @@ def test_problems_name_the_file_and_field(tmp_path: Path) -> None:
     assert ("hotlines.yaml[12355]", "categories") in found
     assert ("hotlines.yaml[3]", "number") in found
     assert ("hotlines.yaml[1]", "fax") in found
+    assert ("hotlines.yaml[12338]", "for") in found
     assert any("12368" in p.message and "重复" in p.message for p in problems)
 
 

@@ -28,6 +28,18 @@ DV_STORY = (
         ("自杀式袭击的新闻", []),
         ("有事打我电话", []),
         ("不想死后遗产按法定那套分", []),
+        # a weak cue (打我, 被打) counts unless the message says it happened elsewhere
+        ("他又打我了", ["violence_at_home"]),
+        ("男朋友打我", ["violence_at_home"]),
+        ("我爸喝醉就打我", ["violence_at_home"]),
+        ("我老公在街上打我", ["violence_at_home"]),  # elsewhere, but by her husband
+        ("同居的男友喝多了跟我打架，掐我脖子", ["violence_at_home"]),
+        ("昨天在路上被一个陌生人打了，能要赔偿吗", []),
+        ("我在路上被打了，能要赔偿吗", []),
+        ("同事打我怎么办", []),
+        ("喝酒跟人打架被打伤了，对方要赔吗", []),
+        ("在街上被陌生人打，他还说要杀了我", ["threat_to_life"]),  # a strong cue stays
+        ("路上的陌生人说我老公家暴", ["violence_at_home"]),
     ],
 )
 def test_the_real_cues(library: Library, message: str, kinds: list[str]) -> None:
@@ -90,3 +102,36 @@ def test_a_pre_check_rule_naming_an_unknown_kind_is_refused(tmp_path: Path) -> N
     assert [(p.path, p.field) for p in problems] == [
         ("legal_aid.yaml", "rules.abuse-no-means-test.safety")
     ]
+
+
+def test_the_settings_of_weak_cues_are_checked(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = content / "safety.yaml"
+    edit_entry(path, "violence_at_home", "weak_cues: [打我,", "weak_cues: [打我, 家暴,")
+    edit_entry(path, "self_harm", "not_when: [", "elsewhere: [网上]\n  not_when: [")
+    edit_entry(path, "threat_to_life", "not_when: [", "weak_cues: [打死]\n  not_when: [")
+    edit_entry(path, "threat_to_life", "not_when: [", "own_setting: [家里]\n  not_when: [")
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = {(p.path, p.field): p.message for p in problems}
+    assert "家暴" in found[("safety.yaml", "cues")]  # both a cue and a weak cue
+    assert "elsewhere 不起作用" in found[("safety.yaml[self_harm]", "elsewhere")]
+    assert "直接写进 cues" in found[("safety.yaml[threat_to_life]", "weak_cues")]
+    assert "own_setting 不起作用" in found[("safety.yaml[threat_to_life]", "own_setting")]
+
+
+def test_an_elsewhere_word_that_overlaps_is_refused(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = content / "safety.yaml"
+    edit_entry(
+        path, "violence_at_home", "elsewhere: [陌生人,", "elsewhere: [陌生人, 老公, 被家暴的邻居,"
+    )
+
+    library, problems = collect(content)
+
+    assert library is None
+    found = [(p.field, p.message) for p in problems if p.path == "safety.yaml[violence_at_home]"]
+    assert ("own_setting", "'老公' 同时写在了 elsewhere 里") in found
+    assert any(field == "elsewhere" and "家暴" in message for field, message in found)

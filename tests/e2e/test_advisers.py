@@ -113,6 +113,8 @@ async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harn
     points = await bot.tap(user, villages, texts.adviser_not_listed_button)
     assert points.content.startswith(plain_text(texts.adviser_not_listed.format(town=TOWN)))
     assert "东山镇司法所" in points.content and "12348" in points.content
+    # the sample points' phone is 12348: the closing 也可以拨打12348 does not repeat it
+    assert points.content.count("12348") == points.content.count("电话：12348")
     assert await bot.services.chats.open(user.id) == []
     answer = await bot.press(
         user, villages, villages.find_button(texts.adviser_not_listed_button)["callback_data"]

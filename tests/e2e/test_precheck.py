@@ -92,6 +92,11 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         where = texts.result_points_ask_title if no else texts.result_points_title
         assert plain_text(where) in text, rule.id
         assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
+        # the sample points' phone is 12348: the reason's 先打12348或 and the last line's
+        # 拿不准就打12348 give way to it (the standard's 打12348问当地标准 says more, and stays)
+        note = criteria.hardship_standard.note.count("12348") if rule.hardship_note else 0
+        assert text.count("12348") == text.count("电话：12348") + note, (rule.id, text)
+        assert "先打12348或" not in text and plain_text(texts.result_hotline) not in text
         assert texts.again_button in result.button_labels()
         assert await bot.services.chats.open(user.id) == []  # the answers are gone
     found = await counts(bot)

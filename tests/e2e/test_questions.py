@@ -48,7 +48,8 @@ async def test_question_gets_its_card_with_bold_title(bot: Harness) -> None:
     assert card.source_text.startswith(f"<b>{title}</b>")
     assert card.content.startswith(title)
     assert {"type": "bold", "offset": 0, "length": utf16_len(title)} in card.entities
-    assert bot.ui.card_footer in card.content
+    # the card says 12348 itself, so the footer does not repeat it
+    assert card.content.endswith(bot.ui.card_footer.removesuffix("拿不准就打 12348。"))
 
 
 async def test_card_keyboard_has_related_feedback_and_share(bot: Harness) -> None:
@@ -187,7 +188,10 @@ async def test_every_ambiguous_question_offers_at_least_two_choices(
 async def test_near_miss_offers_did_you_mean_buttons(bot: Harness) -> None:
     user = bot.api.user(1311)
     reply = await bot.ask(user, "老板欠我钱")
-    assert (reply.source_text or "").startswith(bot.ui.close_match.format(question="老板欠我钱"))
+    shown = bot.ui.close_match.format(question="老板欠我钱")
+    # the labour numbers follow, 12348 among them: the intro's 或者拨打12348 gives way
+    assert (reply.source_text or "").startswith(shown.split("，或者拨打")[0] + "。")
+    assert reply.content.count("12348") == 1
     assert "unpaid-wages" in card_ids(reply)
 
 

@@ -49,6 +49,9 @@ def assert_safety_reply(bot: Harness, reply: SentMessage, notice: str) -> None:
         (3102, "活着没意思，不想活了", "self_harm", ["120", "12356", "110"]),
         (3103, "他说要杀了我全家", "threat_to_life", ["110"]),
         (3104, DV_STORY, "violence_at_home", ["110", "12338"]),
+        (3105, "他又打我了", "violence_at_home", ["110", "12338"]),
+        (3106, "男朋友打我", "violence_at_home", ["110", "12338"]),
+        (3107, "我爸喝醉就打我", "violence_at_home", ["110", "12338"]),
     ],
 )
 async def test_each_kind_of_danger_gets_its_notice_and_numbers(
@@ -116,3 +119,17 @@ async def test_a_danger_that_asks_for_a_case_gets_the_cases_too(bot: Harness) ->
     buttons = kinds_of(reply)
     assert buttons[0] == (Kind.CARD, ("domestic-violence", buttons[0][1][1]))
     assert any(kind is Kind.CASE for kind, _ in buttons)
+
+
+@pytest.mark.parametrize(
+    ("user_id", "message"),
+    [(3121, "昨天在路上被一个陌生人打了，能要赔偿吗"), (3122, "我在路上被打了，能要赔偿吗")],
+)
+async def test_a_street_assault_gets_the_injury_card_and_no_dv_notice(
+    bot: Harness, user_id: int, message: str
+) -> None:
+    reply = await bot.ask(bot.api.user(user_id), message)
+    injury = bot.services.library.cards["personal-injury"]
+    assert reply.content.startswith(injury.title)
+    notices = bot.ui.residents.safety_notices.values()
+    assert not any(plain_text(notice).splitlines()[0] in reply.content for notice in notices)

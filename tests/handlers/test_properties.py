@@ -45,7 +45,7 @@ def assert_valid_telegram_html(message: str) -> str:
 
 def test_every_real_card_renders_valid_html_within_the_limit(library: Library) -> None:
     for card in library.cards.values():
-        text = assert_valid_telegram_html(card_html(card, library.ui))
+        text = assert_valid_telegram_html(card_html(card, library))
         assert text.startswith(card.title) and utf16_len(text) <= 4096, card.id
 
 
@@ -56,7 +56,7 @@ def test_every_real_card_renders_valid_html_within_the_limit(library: Library) -
 )
 def test_any_card_text_renders_valid_html(library: Library, title: str, body: str) -> None:
     card = sample_card(title, body)
-    text = assert_valid_telegram_html(card_html(card, library.ui))
+    text = assert_valid_telegram_html(card_html(card, library))
     assert text.startswith(card.title)
 
 
@@ -64,9 +64,7 @@ def test_any_card_text_renders_valid_html(library: Library, title: str, body: st
 @given(question=st.text(st.characters(codec="utf-8"), max_size=600))
 def test_no_match_reply_is_valid_html_for_any_question(library: Library, question: str) -> None:
     for suggestions in (False, True):
-        assert_valid_telegram_html(
-            no_match_html(question, library.ui, with_suggestions=suggestions)
-        )
+        assert_valid_telegram_html(no_match_html(question, library, with_suggestions=suggestions))
 
 
 @settings(max_examples=200, deadline=None)
