@@ -23,7 +23,8 @@ def test_templates_format_with_their_placeholders(library: Library) -> None:
         "activities": 3, "volunteers": 2, "rank": 1, "label": "本月", "days": 7,
         "questions": 1, "reports": 2, "phone": "138", "joined": "2026-12-01", "topics": "宪法",
         "materials": 3, "indicators": "宪法学习宣传", "asked": 5, "answered": 3, "fell_back": 2,
-        "unsolved": 1, "tickets": 1, "items": "• 你问过的 1 个问题",
+        "unsolved": 1, "tickets": 1, "items": "• 你问过的 1 个问题", "kind": "活动报告",
+        "command": "/export",
     }  # fmt: skip
     for value in texts.model_dump().values():
         if isinstance(value, str):
