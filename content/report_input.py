@@ -308,7 +308,7 @@ def _make_date(year: int, month: int, day: int) -> date:
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$", re.ASCII)
 # A month without a year: 11月, 11月份, 十一月; with 今年/去年/前年 before it, that year's.
 _BARE_MONTH = re.compile(
-    r"^(?P<year>今年|本年|去年|前年)?\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$"
+    r"^(?P<year>今年|本年|去年|前年)?\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$"
 )
 _YEARS_BACK = {"今年": 0, "本年": 0, "去年": 1, "前年": 2}
 _YEAR = re.compile(r"^(\d{4})\s*年?$", re.ASCII)
