@@ -305,7 +305,12 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 # --- periods (coordinators' /stats and /export) --------------------------------------------
 
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$", re.ASCII)
+# A month without a year: 11月, 11月份, 十一月; with 今年/去年/前年 before it, that year's.
+_BARE_MONTH = re.compile(
+    r"^(?P<year>今年|本年|去年|前年)?\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$"
+)
+_YEARS_BACK = {"今年": 0, "本年": 0, "去年": 1, "前年": 2}
 _YEAR = re.compile(r"^(\d{4})\s*年?$", re.ASCII)
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a period can be about
 _RANGE = re.compile(r"\s*(?:~|～|至|到|—|--|\s)\s*")
@@ -316,8 +321,9 @@ def _month_end(year: int, month: int) -> date:
 
 
 def parse_period(text: str, *, today: date) -> tuple[date, date]:
-    """本月 (the default), 上月, 本周, 今年, 去年, 2026, 2026-03, 2026年3月, or a range
-    "2026-01-01 2026-03-31" (also with ~ 至 到 between). Both ends inclusive."""
+    """本月 (the default), 上月, 本周, 今年, 去年, 2026, 2026-03, 2026年3月(份), 11月 (the
+    latest November not in the future), 去年11月, or a range "2026-01-01 2026-03-31" (also with
+    ~ 至 到 between). Both ends inclusive."""
     value = normalise(text, fold=True).lower()
     month_start = today.replace(day=1)
     named = {
@@ -338,6 +344,8 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     if year := _YEAR.match(value):
         y = _year(int(year[1]))
         return _checked(date(y, 1, 1), date(y, 12, 31))
+    if bare := _BARE_MONTH.match(value):
+        return _bare_month(bare, today)
     if month := _MONTH.match(value):
         y, m = _year(int(month[1])), int(month[2])
         if not 1 <= m <= 12:
@@ -348,6 +356,20 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
         raise InputError(InputProblem.PERIOD_FORMAT)
     start, end = (_full_date(p) for p in parts)
     return _checked(start, end)
+
+
+def _bare_month(match: re.Match[str], today: date) -> tuple[date, date]:
+    """A month named without digits for the year. Alone it is the most recent such month not
+    in the future (in January, 12月 is last December); after 今年/去年/前年 it is that year's."""
+    words = match["m"]
+    m = int(words) if words.isascii() else chinese_int(words)
+    if m is None or not 1 <= m <= 12:
+        raise InputError(InputProblem.PERIOD_FORMAT)
+    if match["year"] is not None:
+        y = today.year - _YEARS_BACK[match["year"]]
+    else:
+        y = today.year if m <= today.month else today.year - 1
+    return _checked(date(y, m, 1), _month_end(y, m))
 
 
 def _year(value: int) -> int:

@@ -91,9 +91,11 @@ class BroadcastTexts(Texts):
     when_no_time: str
     when_bad_date: str
     when_bad_time: str
+    when_ambiguous: str
     when_past: str
     when_too_far: str
     when_now: str
+    when_guessed: Annotated[str, Fields("when")]
     when_weekly: Annotated[str, Fields("slot")]
     preview_failed: str
     confirm: Annotated[str, Fields("audience", "count", "when")]
@@ -146,6 +148,8 @@ class BroadcastTexts(Texts):
     edit_text_only: str
     edit_time_once_only: str
     edited_time: Annotated[str, Fields("when")]
+    send_now_item: Annotated[str, Fields("id")]
+    sending_now: Annotated[str, Fields("id")]
     edited_text: str
 
     def zone_name(self, tz: tzinfo) -> str:

@@ -325,6 +325,36 @@ class Broadcasting:
             self._wake_at(row)
         return changed
 
+    async def send_now(self, broadcast_id: int, by: int) -> bool:
+        """A waiting one-off broadcast made due now and started at once, as one confirmed with
+        立即发送. It starts through the due-check's one SCHEDULED → SENDING step, so a second
+        press, or the periodic check at the same moment, cannot start it twice. False if it is
+        no longer waiting or repeats weekly (its slots are kept)."""
+        now = self.clock()
+        async with self.db.session() as session:
+            row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+            changed = (
+                row is not None
+                and not row.recurrence
+                and await repo.change(
+                    session=session,
+                    broadcast_id=broadcast_id,
+                    allowed=[BroadcastStatus.SCHEDULED],
+                    send_at=now,
+                )
+            )
+            if changed:
+                await record(
+                    session=session,
+                    actor_id=by,
+                    action="broadcast.send_now",
+                    target=str(broadcast_id),
+                    now=now,
+                )
+        if changed:
+            await self.tick(now)
+        return changed
+
     async def edit_text(self, broadcast_id: int, text: str, by: int) -> bool:
         async with self.db.session() as session:
             changed = await repo.change(

@@ -1,14 +1,27 @@
-"""Times as coordinators type them: 明天上午9点, 12月4日 9:00, 2026-12-04 09:00, 每周一 09:00.
+"""Times as coordinators type them: 明天上午9点, 今晚8点, 12月4日 9:00, 2026-12-04 09:00,
+每周一 09:00.
 
 Always read in the deployment's time zone (the `now` passed in carries it). The result is a
 moment (`Once`), "as soon as possible" (`Now`) or a weekly slot (`Weekly`); anything else
 raises `WhenError` naming the problem, which the bot explains in Chinese.
+
+Hours are read the way people say them, and only where that is unambiguous:
+- with a part of the day, on the 12-hour clock: 下午3点 = 15:00, 晚上8点 = 20:00, 中午1点 =
+  13:00; a 24-hour hour that fits the part is taken too (下午15点). An hour that does not fit
+  (晚上3点, 早上8点 at 20:00) is ambiguous, and so is 晚上12点: which day's midnight it names
+  is easily mistaken, so the coordinator is asked for 明天0点 or 23:59 instead.
+- an "H:MM" time is on the 24-hour clock (9:00 is morning, 21:00 evening).
+- "H点" without a part of the day: with a date, 6–12 are morning and noon (明天8点 = 08:00)
+  and 0, 13–23 are 24-hour; 1–5 (三点: 03:00 or 15:00?) are ambiguous. Without a date it is the
+  next time the clock shows that hour outside the night (8点 at 15:00 is 20:00 today; 两点 at
+  15:00 is 14:00 tomorrow, not 02:00), and the `Once` says the day was chosen (`guessed`) so
+  the confirmation can say so.
 """
 
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -21,6 +34,7 @@ class WhenProblem(StrEnum):
     NO_TIME = "no_time"
     BAD_DATE = "bad_date"
     BAD_TIME = "bad_time"
+    AMBIGUOUS = "ambiguous"
     PAST = "past"
     TOO_FAR = "too_far"
 
@@ -39,6 +53,9 @@ class Now:
 @dataclass(frozen=True)
 class Once:
     at: datetime
+    # No date was written: the day (and, for 8点, morning or evening) is the next one; the
+    # confirmation says so. Not part of the value: 9:00 and 明天9:00 name the same moment.
+    guessed: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ class Weekly:
 
 When = Now | Once | Weekly
 
-_PERIOD = r"(?P<period>上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜里|凌晨)?"
+_PERIOD = r"(?P<period>上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜里|凌晨|早|晚)?"
 _TIME = (
     _PERIOD + r"\s*(?:(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{1,2})"
     r"|(?P<h2>\d{1,2})\s*[点时](?:\s*(?P<half>半)|\s*(?P<mi2>\d{1,2})\s*分?|\s*整|\s*钟)?)"
@@ -83,6 +100,34 @@ _AFTER = re.compile(r"^(?P<n>\d{1,4})\s*(?P<unit>分钟|小时|个小时)\s*(?:�
 _BEFORE = re.compile(
     r"^(?:\d{1,4}\s*(?:分钟|小时|个小时|天|周|个月|年)\s*(?:前|以前|之前)|刚才|刚刚|去年.*|前年.*)$"
 )
+# Short forms of a day and a part of it (今晚8点), written out before matching.
+_SHORT_DAYS = {"今晚": "今天晚上", "今夜": "今天夜里", "明晚": "明天晚上", "明夜": "明天夜里"}
+_SHORT_DAYS |= {"今早": "今天早上", "今晨": "今天早上", "明早": "明天早上", "明晨": "明天早上"}
+_SHORT_DAY = re.compile("|".join(_SHORT_DAYS))
+# The hours each part of the day takes as they are, and those it moves to the afternoon (+12).
+_AS_IS: dict[str, range] = {
+    "凌晨": range(0, 7),
+    "早上": range(4, 12),
+    "早晨": range(4, 12),
+    "清晨": range(4, 12),
+    "上午": range(6, 13),
+    "中午": range(11, 15),
+    "下午": range(12, 24),
+    "傍晚": range(16, 20),
+    "晚上": range(18, 24),
+    "夜里": range(18, 24),
+    "早": range(4, 12),
+    "晚": range(18, 24),
+}
+_PLUS_12: dict[str, range] = {
+    "中午": range(1, 3),
+    "下午": range(1, 12),
+    "傍晚": range(4, 8),
+    "晚上": range(6, 12),
+    "夜里": range(6, 12),
+    "晚": range(6, 12),
+}
+NIGHT_ENDS = 6  # a bare hour is never guessed to be in the night (两点 is not 02:00)
 _NOW = frozenset({"现在", "立即", "立刻", "马上", "now"})
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _RELATIVE_DAYS |= {"昨天": -1, "昨日": -1, "前天": -2, "大前天": -3}
@@ -113,14 +158,36 @@ def parse_when(text: str, now: datetime) -> When:
     has_time = match.group("h") is not None or match.group("h2") is not None
     if not has_time:
         raise WhenError(WhenProblem.NO_TIME if cleaned else WhenProblem.UNRECOGNISED)
+    if not _has_day(match) and match.group("period") is None and match.group("h2") is not None:
+        return _next_hour(match, now)
     clock = _clock(match)
     day = _day(match, now, clock)
-    return _checked(datetime.combine(day, clock, now.tzinfo), now)
+    return _checked(datetime.combine(day, clock, now.tzinfo), now, guessed=not _has_day(match))
+
+
+def _has_day(match: re.Match[str]) -> bool:
+    return any(match.group(g) for g in ("y", "m2", "rel", "wd"))
+
+
+def _next_hour(match: re.Match[str], now: datetime) -> Once:
+    """8点 alone: the next time the clock shows 8 outside the night, today or tomorrow."""
+    hour, minute = int(match.group("h2")), _minute(match)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise WhenError(WhenProblem.BAD_TIME)
+    hours = [hour, hour + 12] if 1 <= hour <= 11 else [hour]
+    moments = [
+        datetime.combine(now.date() + timedelta(days=days), time(h, minute), now.tzinfo)
+        for days in (0, 1)
+        for h in hours
+        if h >= NIGHT_ENDS or len(hours) == 1
+    ]
+    return _checked(min(m for m in moments if m > now), now, guessed=True)
 
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"\s+", " ", text)
+    text = _SHORT_DAY.sub(lambda m: _SHORT_DAYS[m.group()], text)
     # 周日/周天/星期天 keep their characters; every other Chinese number becomes digits.
     return _CN_NUMBER.sub(lambda m: str(_cn_number(m.group())), text)
 
@@ -138,22 +205,28 @@ def _weekday(symbol: str) -> int:
     return 6 if symbol in "日天7" else int(symbol) - 1
 
 
-def _clock(match: re.Match[str]) -> time:
-    hour_text = match.group("h") or match.group("h2")
-    hour = int(hour_text)
+def _minute(match: re.Match[str]) -> int:
     if match.group("h") is not None:
-        minute = int(match.group("mi"))
-    elif match.group("half"):
-        minute = 30
-    else:
-        minute = int(match.group("mi2") or 0)
-    period = match.group("period")
-    if period in ("下午", "傍晚", "晚上", "夜里") or (period == "中午" and hour < 6):
-        if hour == 12 and period in ("晚上", "夜里"):
-            raise WhenError(WhenProblem.BAD_TIME)  # midnight is 凌晨0点, say it that way
-        hour += 12 if hour < 12 else 0
+        return int(match.group("mi"))
+    if match.group("half"):
+        return 30
+    return int(match.group("mi2") or 0)
+
+
+def _clock(match: re.Match[str]) -> time:
+    """The hour and minute, read as the module's docstring says (a date is given or the
+    time has a colon or a part of the day)."""
+    hour, minute = int(match.group("h") or match.group("h2")), _minute(match)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise WhenError(WhenProblem.BAD_TIME)
+    period = match.group("period")
+    if period is not None:
+        if hour in _PLUS_12.get(period, range(0)):
+            hour += 12
+        elif hour not in _AS_IS[period]:
+            raise WhenError(WhenProblem.AMBIGUOUS)
+    elif match.group("h2") is not None and 1 <= hour < NIGHT_ENDS:
+        raise WhenError(WhenProblem.AMBIGUOUS)  # 明天三点: 03:00 or 15:00?
     return time(hour, minute)
 
 
@@ -204,12 +277,12 @@ def _date(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def _checked(moment: datetime, now: datetime) -> Once:
+def _checked(moment: datetime, now: datetime, *, guessed: bool = False) -> Once:
     if moment <= now:
         raise WhenError(WhenProblem.PAST)
     if moment - now > MAX_AHEAD:
         raise WhenError(WhenProblem.TOO_FAR)
-    return Once(moment)
+    return Once(moment, guessed=guessed)
 
 
 def describe(moment: datetime) -> str:

@@ -1,6 +1,6 @@
-"""/scheduled: coordinators' broadcasts waiting or being sent, with preview, a new time or
-text (a one-question chat) and cancel; also the ⏹ button under a progress message, which
-stops a running broadcast."""
+"""/scheduled: coordinators' broadcasts waiting or being sent, with preview, a new time (or
+立即发送) or text (a one-question chat) and cancel; also the ⏹ button under a progress
+message, which stops a running broadcast."""
 
 import html
 from enum import StrEnum
@@ -8,14 +8,14 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain.answers import plain_text
-from handlers.broadcasts.screens import describe_when, read_once, renderer, send_preview
+from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
-from scheduler.timeparse import Weekly, describe
+from scheduler.timeparse import Now, Once, Weekly, describe
 from storage import broadcasts as repo
 from storage.audience import Audience
 from storage.models import Broadcast, BroadcastStatus
@@ -34,6 +34,7 @@ class ScheduledButton(StrEnum):
     TEXT = "e"
     CANCEL = "x"  # cancel a waiting one, or stop one being sent
     RESEND = "rs"  # send a finished one again to the recipients it failed for
+    NOW = "n"  # send a waiting one-off one now (offered with the new-time question)
 
 
 def _button(label: str, action: ScheduledButton, broadcast_id: int) -> InlineKeyboardButton:
@@ -128,6 +129,11 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
             await _cancel(update, ctx, broadcast_id)
         case ScheduledButton.RESEND:
             await _resend(update, ctx, broadcast_id)
+        case ScheduledButton.NOW:
+            await acknowledge(update)
+            if (asked := await ctx.services.chats.get(EDIT_FLOW, user_id(update))) is not None:
+                await asked.end()  # the new-time question is answered by the button
+            await _send_now(update, ctx, broadcast_id)
         case action:
             await _open_action(update, ctx, action, broadcast_id)
 
@@ -178,15 +184,39 @@ async def _open_action(
         step = NEW_TIME if action is ScheduledButton.TIME else NEW_TEXT
         await ctx.services.chats.start(EDIT_FLOW, user_id(update), step, {"id": broadcast_id})
         prompt = ui.edit_time_prompt if step == NEW_TIME else ui.edit_text_prompt
-        await reply_html(update, prompt.format(id=broadcast_id))
+        now_button = step == NEW_TIME and not row.recurrence
+        markup = InlineKeyboardMarkup(
+            [[_button(ui.send_now_item, ScheduledButton.NOW, broadcast_id)]]
+        )
+        await reply_html(update, prompt.format(id=broadcast_id), markup if now_button else None)
+
+
+async def _repeats(ctx: PufaContext, broadcast_id: int) -> bool:
+    async with ctx.services.db.session() as session:
+        row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+    return row is not None and bool(row.recurrence)
+
+
+async def _send_now(update: Update, ctx: PufaContext, broadcast_id: int) -> None:
+    ui = ctx.services.ui.broadcasts
+    started = await ctx.services.broadcasting.send_now(broadcast_id, user_id(update))
+    text = ui.sending_now if started else ui.edit_failed
+    await reply_html(update, text.format(id=broadcast_id))
 
 
 async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """The new time of a scheduled broadcast (once, not weekly)."""
+    """The new time of a scheduled broadcast: once (not weekly), or 现在 for a one-off one."""
     assert update.effective_message is not None
     ui, broadcast_id = ctx.services.ui.broadcasts, int(chat.data["id"])
-    when = await read_once(update, ctx, update.effective_message.text or "")
+    when = await read_when(update, ctx, update.effective_message.text or "")
     if when is None:
+        return
+    if isinstance(when, Now) and not await _repeats(ctx, broadcast_id):
+        await chat.end()
+        await _send_now(update, ctx, broadcast_id)
+        return
+    if not isinstance(when, Once):
+        await reply_html(update, ui.edit_time_once_only)
         return
     await chat.end()
     changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)

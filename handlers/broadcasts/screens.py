@@ -48,7 +48,8 @@ def describe_when(ctx: PufaContext, when: When) -> str:
     if isinstance(when, Now):
         return ui.when_now
     if isinstance(when, Once):
-        return describe(when.at.astimezone(ctx.services.tz))
+        said = describe(when.at.astimezone(ctx.services.tz))
+        return ui.when_guessed.format(when=said) if when.guessed else said
     return ui.when_weekly.format(slot=describe_weekly(when))
 
 

@@ -64,6 +64,9 @@ def test_hours_are_in_range_or_explained(text: str) -> None:
 @example(text="0000-01-01")
 @example(text="9999年12月31日")
 @example(text="٢٠٢٦-٠٣-٠١")
+@example(text="٣月")
+@example(text="去年" + NINES + "月")
+@example(text="十" * 50 + "月份")
 def test_dates_and_periods_are_real_days_or_explained(text: str) -> None:
     with contextlib.suppress(InputError):
         assert parse_date(text, today=TODAY, max_age_days=60) <= TODAY
@@ -86,6 +89,8 @@ def test_phones_are_digits_or_explained(text: str) -> None:
 @given(text=numbers)
 @example(text=NINES)
 @example(text="12月" + NINES + "日 9:00")
+@example(text="今晚" + NINES + "点")
+@example(text="明早八点" + "半" * 30)
 def test_times_and_campaign_dates_are_read_or_explained(text: str) -> None:
     with contextlib.suppress(WhenError):
         parse_when(text, NOW)

@@ -240,6 +240,16 @@ def test_normalise_is_idempotent(text: str) -> None:
         ("2026-01-01 2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
         ("2026-01-01~2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
         ("2026-01-01 至 2026-03-31", (date(2026, 1, 1), date(2026, 3, 31))),
+        ("11月", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("11月份", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("十一月", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("１１月", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("12月", (date(2026, 12, 1), date(2026, 12, 31))),  # this month: not in the future
+        ("2月", (date(2026, 2, 1), date(2026, 2, 28))),
+        ("2026年11月", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("2026年11月份", (date(2026, 11, 1), date(2026, 11, 30))),
+        ("去年11月", (date(2025, 11, 1), date(2025, 11, 30))),
+        ("今年3月", (date(2026, 3, 1), date(2026, 3, 31))),
     ],
 )
 def test_periods(text: str, period: tuple[date, date]) -> None:
@@ -254,10 +264,39 @@ def test_periods(text: str, period: tuple[date, date]) -> None:
         ("2026-03-31 2026-01-01", InputProblem.PERIOD_ORDER),
         ("2000-01-01 2026-01-01", InputProblem.PERIOD_ORDER),
         ("2026-02-30 2026-03-01", InputProblem.DATE_INVALID),
+        ("13月", InputProblem.PERIOD_FORMAT),
+        ("0月", InputProblem.PERIOD_FORMAT),
+        ("一二月", InputProblem.PERIOD_FORMAT),
+        ("明年3月", InputProblem.PERIOD_FORMAT),
     ],
 )
 def test_bad_periods(text: str, expected: InputProblem) -> None:
     assert problem(lambda: parse_period(text, today=TODAY)) is expected
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "period"),
+    [
+        # January asking for 12月 means the December just gone, across the year boundary
+        (date(2027, 1, 3), "12月", (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2027, 1, 3), "1月", (date(2027, 1, 1), date(2027, 1, 31))),
+        (date(2027, 1, 3), "去年12月", (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 12, 31), "12月", (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 12, 31), "1月", (date(2026, 1, 1), date(2026, 1, 31))),
+        (date(2028, 3, 1), "2月", (date(2028, 2, 1), date(2028, 2, 29))),  # leap year
+    ],
+)
+def test_a_month_without_a_year_is_the_latest_one_not_in_the_future(
+    today: date, text: str, period: tuple[date, date]
+) -> None:
+    assert parse_period(text, today=today) == period
+
+
+@given(st.integers(min_value=1, max_value=12), st.dates(date(2001, 1, 1), date(2099, 12, 31)))
+def test_a_bare_month_never_starts_after_today(month: int, today: date) -> None:
+    start, _ = parse_period(f"{month}月", today=today)
+    assert start.month == month and start.day == 1 and start <= today
+    assert today - start < timedelta(days=366)
 
 
 @given(st.text(max_size=40))

@@ -2,7 +2,7 @@
 local Bot API that enforces Telegram's flood limits (429 with retry_after) and answers 403
 for users who blocked the bot. Time is the test's: the due-check is run with its `now`."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -13,11 +13,12 @@ from content.loader import Library
 from content.search import SearchIndex
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
-from local_api import FakeUser, SentMessage
+from local_api import ApiCall, FakeUser, SentMessage
 from storage import broadcasts as repo
 from storage.models import AuditLog, Broadcast, BroadcastStatus
 from storage.subscriptions import is_active, subscriptions_of
 from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
+from tests.clock import local
 from tests.e2e.conftest import Harness, bot_factory, running_bot
 
 RESIDENT = 301
@@ -434,3 +435,81 @@ async def test_a_coordinator_resends_to_the_recipients_a_broadcast_failed_for(
     assert all(len(bot.sent_to(u)) == 1 for u in users)  # the others got it once, not twice
     data = summary.find_button(resend)["callback_data"]
     assert "没有需要重发" in await alert(bot, coordinator, summary, data)  # once only
+
+
+async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> None:
+    """今晚8点 (the QA walkthrough's F12): read as 20:00 today, said back with its date, sent
+    at that time and not before; a time without a date says which one was taken."""
+    bot = quick_bot
+    bot.clock.set(local(2026, 12, 31, 15, 0))  # New Year's Eve: 明早 is next year
+    await add_volunteers(bot.services.db, [6201, 6202], town="示例县东山镇")
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "今晚8点线上普法培训，请准时参加")
+    towns = await bot.tap(coordinator, audience, "🙋 志愿者")
+    await bot.tap(coordinator, towns, "示例县东山镇")
+    for ambiguous in ("晚上12点", "明天3点"):
+        assert "两种意思" in (await bot.ask(coordinator, ambiguous)).content, ambiguous
+    for typed, said in (
+        ("明早8点", "2027年1月1日（周五）08:00"),
+        ("8点", "2026年12月31日（周四）20:00（没写日期，按最近的一次算）"),
+        ("今晚8点", "2026年12月31日（周四）20:00"),
+    ):
+        bot.api.send_text(coordinator, typed)
+        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        assert said in confirm.content, typed
+        if typed != "今晚8点":
+            await bot.tap(coordinator, confirm, "🕘 改时间")
+    assert "没写日期" not in confirm.content
+    done = await bot.tap(coordinator, confirm, "✅ 确认发送")
+    assert "20:00" in done.content
+    [row] = await _coordinator_rows(bot)
+    assert row.send_at == local(2026, 12, 31, 20, 0)
+    tick = bot.services.broadcasting.tick
+    assert (await tick(row.send_at - timedelta(seconds=1))).started == []
+    assert (await tick(row.send_at + timedelta(minutes=1))).started == [row.id]
+    for volunteer in (6201, 6202):
+        [message] = await bot.api.wait_for_messages(volunteer)
+        assert "线上普法培训" in message.content
+
+
+def _said(text: str) -> Callable[[ApiCall], bool]:
+    return lambda call: text in str(call.params.get("text"))
+
+
+async def test_a_scheduled_broadcast_is_sent_now_from_its_new_time_question(
+    quick_bot: Harness,
+) -> None:
+    """/scheduled → 🕘 改时间 offers 🚀 立即发送 (and takes 现在): the broadcast starts at
+    once, and only once however often it is asked."""
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [6301, 6302])
+    coordinator = bot.api.user(COORDINATOR)
+    for text in ("第一条：周六普法讲座", "第二条：周日普法集市"):
+        await bot.ask(coordinator, "/broadcast")
+        audience = await bot.ask(coordinator, text)
+        await bot.tap(coordinator, audience, "👥 所有订阅者")
+        bot.api.send_text(coordinator, "明天上午9点")
+        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        await bot.tap(coordinator, confirm, "✅ 确认发送")
+    first, second = sorted(row.id for row in await _coordinator_rows(bot) if row.id is not None)
+    listing = await bot.ask(coordinator, "/scheduled")
+    prompt = await bot.tap(coordinator, listing, f"🕘 改时间 #{first}")
+    assert prompt.button_labels() == [f"🚀 立即发送 #{first}"]
+    bot.api.send_text(coordinator, "现在")
+    await bot.api.wait_for_call("sendMessage", predicate=_said(f"通知 #{first} 现在开始发送"))
+    prompt = await bot.tap(coordinator, listing, f"🕘 改时间 #{second}")
+    bot.api.press_button(coordinator, prompt, f"🚀 立即发送 #{second}")
+    await bot.api.wait_for_call("sendMessage", predicate=_said(f"通知 #{second} 现在开始发送"))
+    bot.api.press_button(coordinator, prompt, f"🚀 立即发送 #{second}")
+    await bot.api.wait_for_call("sendMessage", predicate=_said(f"通知 #{second} 已经开始发送"))
+    assert (await bot.services.broadcasting.tick()).started == []
+    for chat in (6301, 6302):
+        messages = await bot.api.wait_for_messages(chat, 2)
+        assert sorted(m.content for m in messages) == [
+            "第一条：周六普法讲座",
+            "第二条：周日普法集市",
+        ]
+    await bot.settle()
+    assert len(bot.sent_to(6301)) == 2 and len(bot.sent_to(6302)) == 2
+    assert "看不懂" not in "".join(m.content for m in bot.api.messages_to(COORDINATOR))

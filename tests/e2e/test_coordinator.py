@@ -13,6 +13,7 @@ from content.search import SearchIndex
 from domain.figures import FIGURES
 from storage.models import AuditLog, Role
 from storage.people import get_role
+from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.e2e.volunteer_steps import answer_question, invite, register, report_to_card
 
@@ -240,3 +241,38 @@ async def test_an_export_of_an_empty_period_says_so_and_sends_no_file(
     bot.api.send_command(admin, "/export")
     [document] = await bot.api.wait_for_messages(ADMIN_ID)
     assert document.kind == "document" and document.file is not None
+
+
+async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness) -> None:
+    """/stats 11月 (the QA walkthrough's F13), asked in January: last November, where the
+    report filed then counts; /stats 12月 is the December just gone, /hours 11月 its hours."""
+    bot = bot_with_admins
+    bot.clock.set(local(2026, 11, 20, 10, 0))
+    user = bot.api.user(905)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    await bot.api.wait_for_messages(user.id, 2)
+    await bot.settle()
+    bot.clock.set(local(2027, 1, 5, 10, 0))
+    admin = bot.api.user(ADMIN_ID)
+    for command, period, activities in [
+        ("/stats 11月", "2026-11-01 ~ 2026-11-30", 1),
+        ("/stats 十一月份", "2026-11-01 ~ 2026-11-30", 1),
+        ("/stats 去年11月", "2026-11-01 ~ 2026-11-30", 1),
+        ("/stats 12月", "2026-12-01 ~ 2026-12-31", 0),
+    ]:
+        bot.api.send_command(admin, command)
+        reply = await bot.api.wait_for_call(
+            "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
+        )
+        text = str(reply.params["text"])
+        assert period in text, (command, text)
+        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
+        await bot.settle()
+    bot.api.send_command(admin, "/stats 13月")
+    [refused] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert "时间段没看懂" in refused.content and "11月" in refused.content
+    bot.api.send_command(admin, "/hours 11月")
+    title, document = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    assert "2026-11-01 ~ 2026-11-30" in (title.text or "") and document.file is not None

@@ -1,5 +1,6 @@
 """The delivery engine against a LocalBotApi enforcing Telegram's limits (real HTTP, real PTB)."""
 
+import asyncio
 import time
 from collections import Counter
 from dataclasses import replace
@@ -301,6 +302,30 @@ async def test_a_time_missed_while_down_is_sent_late_within_grace_else_reported(
         assert (await stack.broadcast(missed.id)).status == "missed"
         assert stack.received(7001) == 1
         assert any("没有发送" in m.content for m in stack.api.messages_to(COORDINATOR))
+
+
+async def test_send_now_starts_a_waiting_broadcast_once_however_often_asked(
+    db: Database, library: Library
+) -> None:
+    """/scheduled's 立即发送: two presses at once and the periodic due-check in between start
+    it once; a weekly one is not sent now (its slots stay as they are)."""
+    await add_subscribers(db, [7051, 7052])
+    async with broadcasting_stack(db, library) as stack:
+        at = stack.service.clock().replace(microsecond=0) + timedelta(days=1)
+        row = await stack.service.create(draft(when=Once(at), key="now"))
+        weekly = await stack.service.create(draft(when=Weekly(0, dt_time(9, 0)), key="weekly"))
+        assert row.id is not None and weekly.id is not None
+        presses = [stack.service.send_now(row.id, COORDINATOR) for _ in range(2)]
+        results = await asyncio.gather(*presses, stack.service.tick())
+        assert True in results[:2]  # both may move the time; only one start happens
+        assert (await stack.broadcast(row.id)).status == "done"
+        assert stack.received(7051) == 1 and stack.received(7052) == 1
+        assert not await stack.service.send_now(row.id, COORDINATOR)
+        assert not await stack.service.send_now(weekly.id, COORDINATOR)
+        async with db.session() as session:
+            kept = await get_broadcast(session=session, broadcast_id=weekly.id)
+        assert kept is not None and kept.status == "scheduled" and kept.send_at == weekly.send_at
+        assert stack.received(7051) == 1
 
 
 async def test_a_weekly_broadcast_fires_once_per_week(db: Database, library: Library) -> None:

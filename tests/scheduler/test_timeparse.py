@@ -2,10 +2,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.timeparse import (
+    MAX_AHEAD,
     RECENT_PAST,
     Now,
     Once,
@@ -65,6 +66,97 @@ def test_times_as_people_write_them(text: str, expected: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今晚8点", at(2026, 11, 20, 20, 0)),
+        ("今晚八点半", at(2026, 11, 20, 20, 30)),
+        ("今晚 8:30", at(2026, 11, 20, 20, 30)),
+        ("今夜11点", at(2026, 11, 20, 23, 0)),
+        ("明晚8点", at(2026, 11, 21, 20, 0)),
+        ("明早7点半", at(2026, 11, 21, 7, 30)),
+        ("明晨6点", at(2026, 11, 21, 6, 0)),
+        ("今天晚8点", at(2026, 11, 20, 20, 0)),
+        ("明天早8点", at(2026, 11, 21, 8, 0)),
+        ("周六晚上8点", at(2026, 11, 21, 20, 0)),
+        ("礼拜六晚8点", at(2026, 11, 21, 20, 0)),
+        ("下周一早上8点", at(2026, 11, 23, 8, 0)),
+        ("下礼拜五下午3点", at(2026, 11, 27, 15, 0)),
+        ("后天傍晚6点", at(2026, 11, 22, 18, 0)),
+        ("大后天中午1点", at(2026, 11, 23, 13, 0)),
+        ("明天中午12点", at(2026, 11, 21, 12, 0)),
+        ("明天上午12点", at(2026, 11, 21, 12, 0)),  # 上午 ends at noon
+        ("明天下午15点", at(2026, 11, 21, 15, 0)),  # a 24-hour hour that fits its part
+        ("明天8点", at(2026, 11, 21, 8, 0)),  # with a date, 6-12 without a part: morning
+        ("明天20点", at(2026, 11, 21, 20, 0)),
+        ("明天凌晨2点", at(2026, 11, 21, 2, 0)),
+        ("明天０点", at(2026, 11, 21, 0, 0)),
+        ("明天十点半", at(2026, 11, 21, 10, 30)),
+    ],
+)
+def test_short_forms_and_twelve_hour_readings(text: str, expected: Once) -> None:
+    found = parse_when(text, NOW)
+    assert found == expected
+    assert isinstance(found, Once) and not found.guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明早8点", at(2027, 1, 1, 8, 0)),
+        ("明晚8点", at(2027, 1, 1, 20, 0)),
+        ("今晚11点", at(2026, 12, 31, 23, 0)),
+        ("1月1日 9:00", at(2027, 1, 1, 9, 0)),
+        ("周五上午9点", at(2027, 1, 1, 9, 0)),
+    ],
+)
+def test_short_forms_across_the_year_end(text: str, expected: Once) -> None:
+    assert parse_when(text, datetime(2026, 12, 31, 21, 0, tzinfo=TZ)) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        # 10:30: the next time the clock shows the hour, outside the night
+        (NOW, "8点", at(2026, 11, 20, 20, 0)),
+        (NOW, "八点", at(2026, 11, 20, 20, 0)),
+        (NOW, "两点", at(2026, 11, 20, 14, 0)),
+        (NOW, "11点", at(2026, 11, 20, 11, 0)),
+        (NOW, "十点半", at(2026, 11, 20, 22, 30)),
+        (NOW, "12点", at(2026, 11, 20, 12, 0)),  # bare 12 is noon; midnight is 0点
+        (NOW, "0点", at(2026, 11, 21, 0, 0)),
+        (NOW, "9:00", at(2026, 11, 21, 9, 0)),  # a colon: the 24-hour clock
+        (NOW, "下午3点", at(2026, 11, 20, 15, 0)),
+        (NOW, "晚上8点", at(2026, 11, 20, 20, 0)),
+        (NOW, "早上8点", at(2026, 11, 21, 8, 0)),
+        (NOW, "晚8点", at(2026, 11, 20, 20, 0)),
+        (NOW, "２０点", at(2026, 11, 20, 20, 0)),
+        # 15:00: 两点 is tomorrow afternoon, never 02:00
+        (datetime(2026, 11, 20, 15, 0, tzinfo=TZ), "两点", at(2026, 11, 21, 14, 0)),
+        (datetime(2026, 11, 20, 15, 0, tzinfo=TZ), "8点", at(2026, 11, 20, 20, 0)),
+        # 21:00: 8点 is tomorrow morning
+        (datetime(2026, 11, 20, 21, 0, tzinfo=TZ), "8点", at(2026, 11, 21, 8, 0)),
+        # across the year's end
+        (datetime(2026, 12, 31, 21, 0, tzinfo=TZ), "8点", at(2027, 1, 1, 8, 0)),
+    ],
+)
+def test_a_time_without_a_date_is_the_next_one_and_says_so(
+    now: datetime, text: str, expected: Once
+) -> None:
+    found = parse_when(text, now)
+    assert found == expected
+    assert isinstance(found, Once) and found.guessed
+
+
+@given(st.integers(min_value=1, max_value=11), st.integers(min_value=0, max_value=24 * 60 - 1))
+def test_a_bare_hour_is_the_next_daytime_one(hour: int, minute_of_day: int) -> None:
+    now = datetime(2026, 12, 31, tzinfo=TZ) + timedelta(minutes=minute_of_day)
+    found = parse_when(f"{hour}点", now)
+    assert isinstance(found, Once) and found.guessed
+    assert now < found.at <= now + timedelta(days=1)
+    assert found.at.hour in (hour, hour + 12) and found.at.hour >= 6 and found.at.minute == 0
+
+
+@pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("", WhenProblem.UNRECOGNISED),
@@ -76,7 +168,16 @@ def test_times_as_people_write_them(text: str, expected: object) -> None:
         ("13月1日 9:00", WhenProblem.BAD_DATE),
         ("明天25点", WhenProblem.BAD_TIME),
         ("明天9:75", WhenProblem.BAD_TIME),
-        ("晚上12点", WhenProblem.BAD_TIME),
+        ("晚上12点", WhenProblem.AMBIGUOUS),  # which day's midnight? 明天0点 says it
+        ("今晚12点", WhenProblem.AMBIGUOUS),
+        ("凌晨12点", WhenProblem.AMBIGUOUS),
+        ("晚上3点", WhenProblem.AMBIGUOUS),  # 凌晨3点 or 15:00?
+        ("早上20点", WhenProblem.AMBIGUOUS),
+        ("傍晚10点", WhenProblem.AMBIGUOUS),
+        ("明天3点", WhenProblem.AMBIGUOUS),  # 03:00 or 15:00?
+        ("每周一 3点", WhenProblem.AMBIGUOUS),
+        ("25点", WhenProblem.BAD_TIME),
+        ("今早8点", WhenProblem.PAST),  # 10:30 already
         ("今天上午9点", WhenProblem.PAST),
         ("2025-12-04 09:00", WhenProblem.PAST),
         ("本周一 9:00", WhenProblem.PAST),
@@ -116,9 +217,33 @@ def test_any_text_parses_or_names_a_problem(text: str) -> None:
         assert NOW < result.at <= NOW + timedelta(days=366)
 
 
+WORDS = (
+    "今明后大晚早夜晨天上下午中傍凌点半分时整钟周星期礼拜每个日号月年"
+    "一二两三四五六七八九十零０８:：-/ 0123456789"
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=WORDS, max_size=20), st.integers(min_value=0, max_value=24 * 60 - 1))
+def test_time_words_in_any_order_parse_or_name_a_problem(text: str, minute: int) -> None:
+    """At any minute of New Year's Eve: a moment ahead within a year, or a WhenError."""
+    now = datetime(2026, 12, 31, tzinfo=TZ) + timedelta(minutes=minute)
+    try:
+        result = parse_when(text, now)
+    except WhenError:
+        return
+    if isinstance(result, Once):
+        assert now < result.at <= now + MAX_AHEAD
+
+
 future_moments = st.datetimes(
     min_value=datetime(2026, 11, 20, 11, 0), max_value=datetime(2027, 11, 19, 23, 59)
 ).map(lambda d: d.replace(second=0, microsecond=0, tzinfo=TZ))
+
+
+def _spoken(hour: int) -> str:
+    """An hour as said with 点: 1-5 need their part of the day (三点 alone is ambiguous)."""
+    return f"凌晨{hour}点" if 1 <= hour < 6 else f"{hour}点"
 
 
 @given(future_moments)
@@ -126,7 +251,7 @@ def test_iso_and_chinese_forms_round_trip(moment: datetime) -> None:
     forms = [
         f"{moment:%Y-%m-%d %H:%M}",
         f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour}:{moment.minute:02d}",
-        f"{moment.year}/{moment.month}/{moment.day} {moment.hour}点{moment.minute}分",
+        f"{moment.year}/{moment.month}/{moment.day} {_spoken(moment.hour)}{moment.minute}分",
     ]
     for text in forms:
         assert parse_when(text, NOW) == Once(moment), text
