@@ -10,7 +10,7 @@ import aiohttp
 import openpyxl
 
 from storage.subscriptions import ensure_recipient, set_town
-from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
+from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
 from tests.reporting import add_report, add_volunteer
 
 
@@ -121,3 +121,44 @@ async def test_a_report_from_before_topics_were_required_says_it_has_none(
     assert 'id="no-topic"' in page and said in page
     page = await _text(client, f"{board.base}/dashboard/reports/{with_topic}")
     assert 'id="no-topic"' not in page and "宪法与国家宪法日" in page
+
+
+async def test_no_page_shows_an_unfilled_placeholder(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Every page a coordinator can open, and a refused broadcast time, with every catalogue
+    text filled in: no "{day}" left for people to read."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    listing = await _text(client, f"{base}/dashboard/reports")
+    report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0]
+    paths = [
+        "/",
+        "/satisfaction",
+        "/reports",
+        f"/reports/{report_id}",
+        "/volunteers",
+        f"/volunteers/{ALICE}",
+        "/volunteers/roles",
+        "/broadcasts",
+        "/gaps",
+        "/gaps/decided",
+        "/directory",
+        "/audit",
+    ]
+    for path in paths:
+        page = await _text(client, f"{base}/dashboard{path}")
+        assert unfilled(page) == [], path
+    csrf = await board.csrf(client, "/dashboard/broadcasts")
+    key = re.findall(
+        r'name="key" value="([^"]+)"', await _text(client, f"{base}/dashboard/broadcasts")
+    )
+    form = {"csrf": csrf, "key": key[0], "kind": "text", "target": "all|", "text": "通知"}
+    async with client.post(
+        f"{base}/dashboard/broadcasts/preview", data=form | {"when": "今晚八点半左右"}
+    ) as response:
+        page = await response.text()
+    assert 'id="problem"' in page and unfilled(page) == []
+    async with aiohttp.ClientSession() as stranger:
+        assert unfilled(await _text(stranger, f"{base}/dashboard/login")) == []
