@@ -9,8 +9,10 @@ from datetime import date
 import aiohttp
 import openpyxl
 
+from handlers.kit.roles import is_coordinator
 from storage.subscriptions import ensure_recipient, set_town
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
+from tests.e2e.conftest import ADMIN_ID
 from tests.reporting import add_report, add_volunteer
 
 
@@ -72,16 +74,36 @@ async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.Client
     assert code and "data:image/png;base64," in page
     reply = await harness.ask(harness.api.user(7_200_003), f"/start join_{code[1]}")
     assert reply.text  # the registration chat starts with this code
+    listed = await _text(client, f"{base}/dashboard/volunteers/roles")
+    assert str(ADMIN_ID) in listed and "PUFA_ADMIN_IDS" in listed  # the configured one
     page = await _text(client, f"{base}/dashboard/volunteers/roles?q=王强")
     assert "设为协调员" in page
     form = {"csrf": csrf, "telegram_id": str(BOB), "action": "promote"}
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        page = await response.text()  # asked first, naming them and what they will see
+    said = harness.services.ui.volunteers
+    question = said.promote_confirm.format(name="王强", id=BOB)
+    assert re.search(r'id="question">([^<]*)<', page)[1] == question  # type: ignore[index]
+    assert not await is_coordinator(harness.services, BOB)
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"csrf": "forged", "confirmed": "1"}
+    ) as response:
+        assert response.status == 403 and not await is_coordinator(harness.services, BOB)
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"confirmed": "1"}
+    ) as response:
         assert "已设为协调员" in await response.text()
     page = await _text(client, f"{base}/dashboard/volunteers/roles")
-    assert "王强" in page and "取消协调员" in page
+    assert "王强" in page and "取消协调员" in page and str(ADMIN_ID) in page
     form["action"] = "demote"
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        assert said.demote_confirm.format(name="王强", id=BOB) in await response.text()
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"confirmed": "1"}
+    ) as response:
         assert "已取消协调员身份" in await response.text()
+    audit = await _text(client, f"{base}/dashboard/audit")
+    assert re.search(rf"<td>测试用户 <span class=\"muted\">{ADMIN_ID}</span></td>", audit)
     form["telegram_id"] = "12x"
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
         assert response.status == 400
