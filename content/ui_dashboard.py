@@ -57,6 +57,7 @@ class DashboardTexts(Texts):
     trend_title: str
     types_title: str
     towns_title: str
+    chart_empty: str
     no_content_dir: str
     # a content edit refused before the check ran (content.editing.Refusal)
     edit_question_empty: str

@@ -221,8 +221,10 @@ class VolunteerTexts(Texts):
     demote_admin: str
     promote_confirm: Annotated[str, Fields("id", "name")]
     demote_confirm: Annotated[str, Fields("id", "name")]
-    promoted: Annotated[str, Fields("id")]
-    demoted: Annotated[str, Fields("id")]
+    promoted: Annotated[str, Fields("id", "name")]
+    demoted: Annotated[str, Fields("id", "name")]
+    promote_usage: str
+    demote_usage: str
     you_are_promoted: str
     you_are_demoted: str
     period_usage: str

@@ -11,6 +11,7 @@ from content.ui_dashboard import DashboardTexts
 from dashboard.common import page_of, render, services, texts
 from storage.audit import recent
 from storage.models import AuditLog
+from storage.people import names_of
 
 DETAIL_CHARS = 120
 
@@ -37,6 +38,8 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
     page = page_of(request)
     async with bot.db.session() as session:
         entries, total = await recent(session=session, offset=page.offset, limit=page.size)
+        actors = {e.actor_id for e in entries if e.actor_id is not None}
+        names = await names_of(session=session, ids=actors)
     lines = [
         Line(e, ui.audit_actions.get(e.action, e.action), detail_text(e.detail, ui)[:DETAIL_CHARS])
         for e in entries
@@ -45,6 +48,7 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
         request,
         "audit.html",
         lines=lines,
+        names=names,
         tz=bot.tz,
         page=page,
         pages=page.pages(total),

@@ -17,6 +17,7 @@ from storage.dashboard import (
     close_sessions_of,
     find_session,
     forget_expired,
+    login_unspent,
     open_session,
     redeem_login,
 )
@@ -78,9 +79,22 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    """The link's page: a button that spends the token (a link preview only loads this)."""
-    token = request.query.get("token", "")
-    return render(request, "login.html", token=token[:100])
+    """The link's page: a button that spends the token (a link preview only loads this). A
+    link already spent (or expired) says so and how to get a new one, unless this browser is
+    signed in already: then it goes straight to the dashboard."""
+    bot = services(request)
+    token = request.query.get("token", "")[:100]
+    now = bot.now()
+    async with bot.db.session() as session:
+        unspent = await login_unspent(session=session, token=token, now=now)
+        signed = await find_session(
+            session=session, cookie=request.cookies.get(COOKIE, ""), now=now
+        )
+    if not unspent and signed is not None and await is_coordinator(bot, signed.telegram_id):
+        return see_other("/dashboard/")
+    if token and not unspent:
+        return notice(request, texts(request).bad_link, 410)
+    return render(request, "login.html", token=token)
 
 
 async def login(request: web.Request) -> web.StreamResponse:

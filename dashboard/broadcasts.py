@@ -143,7 +143,7 @@ def _compose(request: web.Request, draft: Draft, **values: Any) -> web.StreamRes
         draft=draft,
         targets=targets(bot),
         cards=sorted(bot.library.cards.values(), key=lambda c: c.title),
-        examples=bot.ui.broadcasts.when_examples,
+        examples=bot.when_examples(),
         labels=_labels(bot),
         tz=bot.tz,
         **values,
@@ -214,7 +214,7 @@ def _checked(bot: Services, draft: Draft) -> tuple[Plan, str]:
 def _problem(bot: Services, error: Exception, draft: Draft) -> str:
     if isinstance(error, WhenError):
         ui = bot.ui.broadcasts
-        return f"{getattr(ui, f'when_{error.problem.value}')} {ui.when_examples}"
+        return f"{getattr(ui, f'when_{error.problem.value}')} {bot.when_examples()}"
     assert isinstance(error, PlanError)
     if error.problem is PlanProblem.TOO_LONG:
         return bot.ui.dashboard.too_long.format(length=len(draft.text))

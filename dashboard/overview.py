@@ -64,10 +64,12 @@ async def overview(request: web.Request) -> web.StreamResponse:
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
             title=texts(request).types_title,
+            empty=texts(request).chart_empty,
         ),
         "towns": bars(
             [(line.key or bot.ui.unknown_town, line.activities) for line in year.by_town],
             title=texts(request).towns_title,
+            empty=texts(request).chart_empty,
         ),
     }
     return render(

@@ -23,8 +23,9 @@ from documents.qr import qr_png
 from domain.reports import record_page
 from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator
+from storage.models import Person
 from storage.people import search_people
-from storage.volunteers import create_invite, list_volunteers
+from storage.volunteers import create_invite, find_person, list_volunteers
 
 MAX_ID = 2**63 - 1
 MAX_SEARCH = 50
@@ -114,7 +115,10 @@ async def roles_page(request: web.Request) -> web.StreamResponse:
     search = request.query.get("q", "").strip()[:MAX_SEARCH]
     await bot.people_seen.flush()  # someone who wrote a moment ago can be picked
     async with bot.db.session() as session:
-        people = await search_people(session=session, text=search)
+        people = await search_people(session=session, text=search, coordinators=bot.admin_ids)
+    if not search:  # a configured coordinator who has not written yet is listed by id
+        met = {p.telegram_id for p in people}
+        people += [Person(telegram_id=i) for i in sorted(bot.admin_ids) if i not in met]
     coordinators = {p.telegram_id for p in people if await is_coordinator(bot, p.telegram_id)}
     return render(
         request,
@@ -128,6 +132,8 @@ async def roles_page(request: web.Request) -> web.StreamResponse:
 
 
 async def change(request: web.Request) -> web.StreamResponse:
+    """Asks first (a page naming the person and what the role lets them see), then, with
+    `confirmed`, gives or takes the role."""
     bot = services(request)
     form = await request.post()
     target = number(str(form.get("telegram_id", "")), maximum=MAX_ID)
@@ -135,10 +141,24 @@ async def change(request: web.Request) -> web.StreamResponse:
     if target is None or action not in ("promote", "demote"):
         return notice(request, texts(request).pick_person, 400)
     promote = action == "promote"
+    said = bot.ui.volunteers
     if not promote and target in bot.admin_ids:
-        return notice(request, bot.ui.volunteers.demote_admin, 400)
+        return notice(request, said.demote_admin, 400)
+    if form.get("confirmed") != "1":
+        async with bot.db.session() as session:
+            person = await find_person(session=session, ref=str(target))
+        if person is None:
+            return notice(request, said.person_unknown, 404)
+        question = said.promote_confirm if promote else said.demote_confirm
+        return render(
+            request,
+            "role_confirm.html",
+            question=question.format(name=person.name or target, id=target),
+            target=target,
+            action=action,
+        )
     if not await change_role(bot, target, promote=promote):
-        return notice(request, bot.ui.volunteers.person_unknown, 404)
+        return notice(request, said.person_unknown, 404)
     await audit(request, action, str(target))
     await announce_role(bot, application(request).bot, target, promote=promote)
     return see_other(f"/dashboard/volunteers/roles?done={action}")

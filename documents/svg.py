@@ -17,8 +17,9 @@ LABEL_SPACE = 8  # at least this between two week labels
 BAR_LABEL_CHARS = 9  # Chinese characters (13 px each) that fit left of a bar
 
 
-def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
-    """Horizontal bars, one per (label, value), largest first as given."""
+def bars(lines: Sequence[tuple[str, float]], *, title: str, empty: str) -> str:
+    """Horizontal bars, one per (label, value), largest first as given; `empty` is said when
+    there are none."""
     top = max((value for _, value in lines), default=0) or 1
     height = len(lines) * (BAR_HEIGHT + GAP) + GAP
     parts = [_open(WIDTH, max(height, 40), title)]
@@ -32,7 +33,7 @@ def bars(lines: Sequence[tuple[str, float]], *, title: str) -> str:
             f"{value:g}</text>"
         )
     if not lines:
-        parts.append('<text x="10" y="25">（没有数据）</text>')
+        parts.append(f'<text x="10" y="25">{escape(empty)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -61,6 +61,15 @@ async def redeem_login(*, session: AsyncSession, token: str, now: datetime) -> i
     return row.telegram_id if row is not None else None
 
 
+async def login_unspent(*, session: AsyncSession, token: str, now: datetime) -> bool:
+    """Whether a login token could still be redeemed (known, unused, not expired); spends
+    nothing."""
+    if not token or len(token) > 100:
+        return False
+    row = await session.get(DashboardLogin, digest(token))
+    return row is not None and row.used_at is None and row.expires_at > now
+
+
 async def open_session(
     *, session: AsyncSession, telegram_id: int, valid_for: timedelta, now: datetime
 ) -> str:

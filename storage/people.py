@@ -1,5 +1,6 @@
 """People the bot has met: who they are, their role, when they were first and last seen."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,12 +76,21 @@ async def get_role(*, session: AsyncSession, telegram_id: int) -> Role:
     return Role(person.role) if person else Role.RESIDENT
 
 
-async def search_people(*, session: AsyncSession, text: str, limit: int = 20) -> list[Person]:
+async def search_people(
+    *, session: AsyncSession, text: str, coordinators: Collection[int] = (), limit: int = 20
+) -> list[Person]:
     """People the bot has met whose name or @username contains `text`, or whose id it is;
-    coordinators first, then the most recently seen."""
+    with no `text`, the coordinators: those promoted and the ids in `coordinators` (the
+    configured ones, whose stored role says nothing). Coordinators first, then the most
+    recently seen."""
     text = text.strip().removeprefix("@")
     if not text:
-        query = select(Person).where(col(Person.role) == Role.COORDINATOR.value)
+        query = select(Person).where(
+            or_(
+                col(Person.role) == Role.COORDINATOR.value,
+                col(Person.telegram_id).in_(list(coordinators)),
+            )
+        )
     else:
         found = or_(
             col(Person.name).contains(text, autoescape=True),
@@ -93,3 +103,11 @@ async def search_people(*, session: AsyncSession, text: str, limit: int = 20) ->
         (col(Person.role) == Role.COORDINATOR.value).desc(), col(Person.last_seen).desc()
     ).limit(limit)
     return list((await session.exec(query)).all())
+
+
+async def names_of(*, session: AsyncSession, ids: Collection[int]) -> dict[int, str]:
+    """The names the bot knows for these people (those it has met with a name)."""
+    if not ids:
+        return {}
+    query = select(Person.telegram_id, Person.name).where(col(Person.telegram_id).in_(list(ids)))
+    return {i: name for i, name in (await session.exec(query)).all() if name}

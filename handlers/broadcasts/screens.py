@@ -15,7 +15,6 @@ from scheduler.timeparse import (
     WhenError,
     describe,
     describe_weekly,
-    examples,
     parse_when,
 )
 from storage.models import Broadcast
@@ -28,8 +27,7 @@ async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
     except WhenError as error:
         ui = ctx.services.ui.broadcasts
         problem = getattr(ui, f"when_{error.problem.value}")
-        said = ui.when_examples.format(**examples(ctx.services.local_now()))
-        await reply_html(update, problem + "\n" + said)
+        await reply_html(update, problem + "\n" + ctx.services.when_examples())
         return None
 
 

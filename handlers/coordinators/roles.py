@@ -33,6 +33,10 @@ async def on_role_command(update: Update, ctx: PufaContext) -> None:
     if not await coordinator_here(update, ctx, action):
         return
     texts = ctx.services.ui.volunteers
+    if not ctx.args:
+        promoting = action is RoleButton.PROMOTE
+        await reply_html(update, texts.promote_usage if promoting else texts.demote_usage)
+        return
     await ctx.services.people_seen.flush()  # someone who wrote a moment ago counts as met
     async with ctx.services.db.session() as session:
         person = await find_person(session=session, ref=" ".join(ctx.args or []))
@@ -85,5 +89,9 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, texts.person_unknown)
         return
     await audit(ctx, update, chosen[0], str(target))
-    await reply_html(update, (texts.promoted if promote else texts.demoted).format(id=target))
+    async with ctx.services.db.session() as session:
+        person = await find_person(session=session, ref=str(target))
+    name = html.escape(person.name if person and person.name else str(target))
+    done = texts.promoted if promote else texts.demoted
+    await reply_html(update, done.format(name=name, id=target))
     await announce_role(ctx.services, ctx.bot, target, promote=promote)

@@ -18,6 +18,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
 from scheduler.service import Broadcasting
+from scheduler.timeparse import examples
 from storage.db import Database
 from storage.models import Clock
 from storage.people import Seen
@@ -123,6 +124,11 @@ class Services:
     def today(self) -> date:
         """Today's date in PUFA_TIMEZONE."""
         return self.local_now().date()
+
+    def when_examples(self) -> str:
+        """The examples of times a coordinator may write, with real dates filled in: the one
+        way the chat and the dashboard show them."""
+        return self.ui.broadcasts.when_examples.format(**examples(self.local_now()))
 
 
 class PufaContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):

@@ -128,7 +128,7 @@ def test_code_formats_each_text_with_exactly_its_declared_fields() -> None:
     `<texts>.<key>.format(a=..., b=...)` in the code passes the key's declared fields."""
     declared = _declared_by_key()
     wrong: list[str] = []
-    for package in ("bot", "handlers", "domain", "scheduler", "documents", "content"):
+    for package in ("bot", "dashboard", "handlers", "domain", "scheduler", "documents", "content"):
         for path in sorted((ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):

@@ -25,6 +25,14 @@ from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.reporting import add_report, add_volunteer
 
 LINK = re.compile(r"(http://\S+/dashboard/login\?token=[\w-]+)")
+_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def unfilled(page: str) -> list[str]:
+    """Catalogue placeholders (`{day}`) left in a page's text: a template never filled in."""
+    return _PLACEHOLDER.findall(_TAG.sub(" ", _CODE.sub(" ", page)))
 
 
 def free_port() -> int:

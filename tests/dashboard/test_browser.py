@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from storage.dashboard import create_login
 from tests.broadcasting import add_subscribers
 from tests.browser import launch_chromium, needs_chromium
-from tests.dashboard.conftest import EAST, Board, seed, seed_votes
+from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
 
@@ -158,14 +158,15 @@ async def test_refusals(board: Board, browser: Browser) -> None:
     link = await board.link()
     await sign_in(page, link)
     second = await new_page(browser)
-    await second.goto(link)
-    await second.click("#login")
-    assert "已用过" in await second.inner_text("main")
+    await second.goto(link)  # said at once, with how to get a new link; no button to press
+    assert "已用过" in await second.inner_text("main") and "/dashboard" in await second.inner_text(
+        "main"
+    )
+    assert await second.locator("#login").count() == 0
 
     stale = await board.link()
     harness.clock.advance(timedelta(minutes=11))
     await second.goto(stale)
-    await second.click("#login")
     assert "已过期" in await second.inner_text("main")
 
     await page.goto(f"{base}/dashboard/volunteers")
@@ -234,3 +235,28 @@ async def test_week_names_fit_and_an_empty_export_says_so(board: Board, browser:
     response = await page.goto(f"{board.base}/dashboard/reports/export?{empty}&format=xlsx")
     assert response is not None and response.headers["content-type"].startswith("text/html")
     assert await page.inner_text("p.notice") == words
+
+
+async def test_promotion_is_asked_first_and_a_spent_link_goes_home(
+    board: Board, browser: Browser
+) -> None:
+    """The roles page lists the configured coordinator, finds a volunteer by name and asks
+    before making them a coordinator; the login link opened again goes to the dashboard."""
+    await seed(board)
+    said = board.harness.services.ui.volunteers
+    page = await new_page(browser)
+    link = await board.link()
+    await sign_in(page, link)
+    await page.goto(f"{board.base}/dashboard/volunteers/roles")
+    await expect(page.locator("#people")).to_contain_text(str(ADMIN_ID))
+    await expect(page.locator("#people")).to_contain_text("PUFA_ADMIN_IDS")
+    await page.fill("input[name=q]", "王强")
+    await page.click("button:has-text('查找')")
+    await page.click("button:has-text('设为协调员')")
+    await expect(page.locator("#question")).to_have_text(
+        said.promote_confirm.format(name="王强", id=BOB)
+    )
+    await page.click("button:has-text('确定设为协调员')")
+    await expect(page.locator("p.ok")).to_contain_text("已设为协调员")
+    await page.goto(link)
+    await page.wait_for_url("**/dashboard/")

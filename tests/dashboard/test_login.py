@@ -35,6 +35,13 @@ async def test_link_opens_a_session_once(board: Board, client: aiohttp.ClientSes
         other.post(f"{board.base}/dashboard/login", data={"token": board.token(link)}) as again,
     ):
         assert again.status == 403  # used already
+    async with client.get(link) as response:  # opened again where it was used: signed in
+        assert response.status == 200 and response.url.path == "/dashboard/"
+        assert "概览" in await response.text()
+    async with aiohttp.ClientSession() as other, other.get(link) as response:
+        page = await response.text()  # elsewhere: says it is spent and how to get another
+        assert response.status == 410 and board.harness.ui.dashboard.bad_link in page
+        assert 'id="login"' not in page
 
 
 async def test_refused_without_session_expired_link_and_forged_csrf(

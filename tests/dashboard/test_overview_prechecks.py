@@ -22,3 +22,5 @@ async def test_the_overview_counts_the_prechecks(
     found = re.findall(r"<dt>法律援助自测</dt><dd>(\d+)</dd>", page)
     assert found == ["2", "2"]  # this month, this year
     assert re.findall(r"<dt>自测“很可能可以”</dt><dd>(\d+)</dd>", page) == ["1", "1"]
+    empty = bot.services.ui.dashboard.chart_empty  # no report yet: both bar charts say so
+    assert page.count(f'<text x="10" y="25">{empty}</text>') == 2

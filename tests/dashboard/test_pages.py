@@ -9,8 +9,10 @@ from datetime import date
 import aiohttp
 import openpyxl
 
+from handlers.kit.roles import is_coordinator
 from storage.subscriptions import ensure_recipient, set_town
-from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed
+from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
+from tests.e2e.conftest import ADMIN_ID
 from tests.reporting import add_report, add_volunteer
 
 
@@ -72,16 +74,36 @@ async def test_volunteers_invites_and_roles(board: Board, client: aiohttp.Client
     assert code and "data:image/png;base64," in page
     reply = await harness.ask(harness.api.user(7_200_003), f"/start join_{code[1]}")
     assert reply.text  # the registration chat starts with this code
+    listed = await _text(client, f"{base}/dashboard/volunteers/roles")
+    assert str(ADMIN_ID) in listed and "PUFA_ADMIN_IDS" in listed  # the configured one
     page = await _text(client, f"{base}/dashboard/volunteers/roles?q=王强")
     assert "设为协调员" in page
     form = {"csrf": csrf, "telegram_id": str(BOB), "action": "promote"}
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        page = await response.text()  # asked first, naming them and what they will see
+    said = harness.services.ui.volunteers
+    question = said.promote_confirm.format(name="王强", id=BOB)
+    assert re.search(r'id="question">([^<]*)<', page)[1] == question  # type: ignore[index]
+    assert not await is_coordinator(harness.services, BOB)
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"csrf": "forged", "confirmed": "1"}
+    ) as response:
+        assert response.status == 403 and not await is_coordinator(harness.services, BOB)
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"confirmed": "1"}
+    ) as response:
         assert "已设为协调员" in await response.text()
     page = await _text(client, f"{base}/dashboard/volunteers/roles")
-    assert "王强" in page and "取消协调员" in page
+    assert "王强" in page and "取消协调员" in page and str(ADMIN_ID) in page
     form["action"] = "demote"
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
+        assert said.demote_confirm.format(name="王强", id=BOB) in await response.text()
+    async with client.post(
+        f"{base}/dashboard/volunteers/roles", data=form | {"confirmed": "1"}
+    ) as response:
         assert "已取消协调员身份" in await response.text()
+    audit = await _text(client, f"{base}/dashboard/audit")
+    assert f"<td>测试用户（{ADMIN_ID}）</td>" in audit
     form["telegram_id"] = "12x"
     async with client.post(f"{base}/dashboard/volunteers/roles", data=form) as response:
         assert response.status == 400
@@ -121,3 +143,44 @@ async def test_a_report_from_before_topics_were_required_says_it_has_none(
     assert 'id="no-topic"' in page and said in page
     page = await _text(client, f"{board.base}/dashboard/reports/{with_topic}")
     assert 'id="no-topic"' not in page and "宪法与国家宪法日" in page
+
+
+async def test_no_page_shows_an_unfilled_placeholder(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Every page a coordinator can open, and a refused broadcast time, with every catalogue
+    text filled in: no "{day}" left for people to read."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    listing = await _text(client, f"{base}/dashboard/reports")
+    report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0]
+    paths = [
+        "/",
+        "/satisfaction",
+        "/reports",
+        f"/reports/{report_id}",
+        "/volunteers",
+        f"/volunteers/{ALICE}",
+        "/volunteers/roles",
+        "/broadcasts",
+        "/gaps",
+        "/gaps/decided",
+        "/directory",
+        "/audit",
+    ]
+    for path in paths:
+        page = await _text(client, f"{base}/dashboard{path}")
+        assert unfilled(page) == [], path
+    csrf = await board.csrf(client, "/dashboard/broadcasts")
+    key = re.findall(
+        r'name="key" value="([^"]+)"', await _text(client, f"{base}/dashboard/broadcasts")
+    )
+    form = {"csrf": csrf, "key": key[0], "kind": "text", "target": "all|", "text": "通知"}
+    async with client.post(
+        f"{base}/dashboard/broadcasts/preview", data=form | {"when": "今晚八点半左右"}
+    ) as response:
+        page = await response.text()
+    assert 'id="problem"' in page and unfilled(page) == []
+    async with aiohttp.ClientSession() as stranger:
+        assert unfilled(await _text(stranger, f"{base}/dashboard/login")) == []

@@ -92,7 +92,7 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     [confirm] = await bot.api.wait_for_messages(admin.id)
     done = await answer_question(bot, admin, confirm, "确定")
     [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
-    assert "已把 902 设为协调员" in (done.text or "") and "协调员" in (told.text or "")
+    assert "已把 小帮手（902）设为协调员" in (done.text or "") and "协调员" in (told.text or "")
     bot.api.send_command(helper, "/hours 今年")
     [hours] = await bot.api.wait_for_messages(helper.id)  # allowed; nothing recorded yet
     assert "没有记录到志愿服务时长" in (hours.text or "")
@@ -103,7 +103,7 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     [confirm] = await bot.api.wait_for_messages(admin.id)
     done = await answer_question(bot, admin, confirm, "确定")
     [told] = await bot.api.wait_for_messages(helper.id, after=done.index)
-    assert "撤销" in (told.text or "")
+    assert "已撤销 小帮手（902）的协调员身份" in (done.text or "") and "撤销" in (told.text or "")
     bot.api.send_command(helper, "/stats")
     [reply] = await bot.api.wait_for_messages(helper.id)
     assert reply.text == bot.ui.not_allowed
@@ -121,7 +121,9 @@ async def test_coordinator_input_is_checked(bot_with_admins: Harness) -> None:
         ("/invite 火星镇", "可选的乡镇"),
         ("/stats 下个月", "时间段没看懂"),
         ("/export 2026-03-31 2026-01-01", "结束日期"),
-        ("/promote", "找不到"),
+        ("/promote", "/promote 对方的 Telegram 数字 ID"),
+        ("/demote", "/demote 对方的 Telegram 数字 ID"),
+        ("/demote 123", "找不到"),
     ]:
         bot.api.send_command(admin, command)
         [reply] = await bot.api.wait_for_messages(admin.id)

@@ -1,0 +1,36 @@
+"""The certificate's body broken into lines at phrase boundaries: a number stays with its
+unit, a date with the word before it, and no line is wider than the image holds."""
+
+from datetime import date
+
+from content.loader import Library
+from documents.certificate import WRAP, width, wrap
+from domain.recognition import certificate_text
+from storage.models import Certificate
+
+
+def _body(library: Library, name: str, activities: int, hours: float) -> str:
+    certificate = Certificate(
+        code="X",
+        name=name,
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 5),
+        activities=activities,
+        hours=hours,
+    )
+    return certificate_text(certificate, library.ui)[1]
+
+
+def test_the_body_breaks_between_phrases(library: Library) -> None:
+    lines = wrap(_body(library, "示例志愿者·王", 10, 15.5))
+    assert lines == [
+        "示例志愿者·王 于 2026-01-01 至 2026-12-05",
+        "参加普法志愿服务 10 次，登记服务时长 15.5 小时。",
+    ]
+
+
+def test_a_long_name_and_big_numbers_still_keep_units(library: Library) -> None:
+    lines = wrap(_body(library, "示例" * 14, 128, 1234.5))
+    assert all(width(line) <= 2 * WRAP for line in lines), lines
+    assert any("128 次" in line for line in lines) and any("1234.5 小时" in line for line in lines)
+    assert not any(line.endswith(("于", "至")) for line in lines), lines
