@@ -54,7 +54,7 @@ async def test_logged_questions_and_their_decisions_are_masked(
                 )
             await db.upgrade()
             async with db.engine.connect() as connection:
-                texts = dict(
+                texts: dict[int, str] = dict(
                     (await connection.execute(sa.text("SELECT id, text FROM question_log"))).all()
                 )
                 keys = set(
