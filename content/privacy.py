@@ -35,9 +35,16 @@ def _luhn(digits: list[int]) -> bool:
 
 def mask_personal_numbers(text: str) -> str:
     """Phone-number-like, ID-number-like and bank-card-like digit runs replaced by as many
-    asterisks (full-width digits are read as digits: the text is NFKC-normalised first)."""
-    text = unicodedata.normalize("NFKC", text)
-    return PHONE.sub(_stars, mask_card_numbers(text))
+    asterisks. The numbers are found in the NFKC form (full-width ＋８６ is +86); the rest
+    of the text stays as it was (a resident's full-width punctuation too)."""
+    chunks = [unicodedata.normalize("NFKC", ch) for ch in text]
+    folded = "".join(chunks)
+    masked = PHONE.sub(_stars, mask_card_numbers(folded))
+    owners = [i for i, chunk in enumerate(chunks) for _ in chunk]
+    hidden = {
+        owners[j] for j, (was, now) in enumerate(zip(folded, masked, strict=True)) if was != now
+    }
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
 def mask_card_numbers(text: str) -> str:

@@ -20,6 +20,7 @@ from content.analyzer import Analyzer, normalize
 from content.case_library import Case
 from content.learnt import NONE, LearntModel, Neighbours, Remembered
 from content.models import Card, Lexicon
+from content.privacy import mask_personal_numbers
 from content.search_rules import Contest, Gate, Intents, swap_best
 from content.small_talk import SmallTalkReader
 
@@ -230,8 +231,10 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank cards for `query`. Scores are damped by the number of distinct query words,
-        so a long rambling question and a three-word one face a comparable threshold."""
-        text = normalize(query)
+        so a long rambling question and a three-word one face a comparable threshold. ID-card,
+        bank-card and phone numbers are masked first: their digits are no search terms (and a
+        labelled question's key has them masked too)."""
+        text = normalize(mask_personal_numbers(query))
         analyzed = self.analyzer.words(text, homophones=True)
         words = set(analyzed)
         scores: defaultdict[int, float] = defaultdict(float)

@@ -143,6 +143,7 @@ class VolunteerTexts(Texts):
     yesterday_button: str
     report_ask_place: str
     shared_location_place: str
+    report_numbers_hidden: str
     report_ask_audience: Limited
     report_ask_hours: Limited
     report_ask_materials: str
@@ -204,6 +205,7 @@ class VolunteerTexts(Texts):
     withdrawn: Annotated[str, Fields("id")]
 
     notify_report: ReportLine
+    report_erased: str
     digest_title: Annotated[str, Fields("count")]
     digest_line: ReportLine
     digest_more: Annotated[str, Fields("more")]

@@ -169,7 +169,7 @@ async def _decide(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     question = field_of(form, "question", MAX_QUERY_CHARS)
     action = field_of(form, "action", 16)
-    key = question_key(question)
+    key = question_key(mask_personal_numbers(question))  # as the log keeps it
     if not key:
         return notice(request, texts(request).pick_question, 400)
     if action == "ignore":

@@ -14,6 +14,7 @@ from content.hotlines import Hotline
 from content.loader import Library
 from content.mentions import Block, Fixed, join, once
 from content.models import Card
+from content.privacy import mask_personal_numbers
 from content.routing import numbers_for
 from content.safety import SafetyKind, match
 from content.search import Candidate, SearchIndex, SearchResult
@@ -119,7 +120,8 @@ def log_entry(
     found: Answer, *, telegram_id: int | None, chat_type: str, source: str, now: datetime
 ) -> LoggedAnswer:
     """The question's entry in the log, with a fresh reference for its 没解决 button (the
-    entry is written a moment later, off the reply's path)."""
+    entry is written a moment later, off the reply's path). ID-card, bank-card and phone
+    numbers are masked: every coordinator reads the log on the dashboard."""
     best, result = found.result.best, found.result
     return LoggedAnswer(
         ref=secrets.token_hex(6),
@@ -127,7 +129,7 @@ def log_entry(
         telegram_id=telegram_id,
         chat_type=chat_type,
         source=source,
-        text=found.question,
+        text=mask_personal_numbers(found.question),
         card_id=best.card_id if best and result.matched else None,
         score=best.score if best else 0.0,
         matched=result.matched,

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
+from content.privacy import mask_personal_numbers
 from storage.models import Volunteer
 from storage.reports import (
     Change,
@@ -37,6 +38,14 @@ class Outcome(StrEnum):
 class Submission:
     outcome: Outcome
     report_id: int | None = None
+
+
+def without_numbers(text: str) -> tuple[str, bool]:
+    """A report's free text (place, 简介) with ID-card, bank-card and phone numbers hidden, and
+    whether any were: a report goes to every coordinator, the exports and the 考核 evidence,
+    and the numbers there are residents' (the volunteer's own phone is in their profile)."""
+    masked = mask_personal_numbers(text)
+    return masked, masked != text
 
 
 def has_topic(topics: Iterable[str], library: Library) -> bool:

@@ -95,6 +95,27 @@ class QuestionLog(SQLModel, table=True):
     chosen_card_id: str | None = Field(default=None, max_length=64, index=True)
 
 
+class ReportMessage(SQLModel, table=True):
+    """A coordinator's copy of a report's notification ("📝 新的活动报告"): withdrawn (the row
+    then goes) once the report's volunteer has erased themselves (/deleteme). A copy of an
+    erased report still here is still to be withdrawn, whatever crashed in between."""
+
+    __tablename__ = "report_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("activity_report.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
+
+
 class ServicePoint(SQLModel, table=True):
     __tablename__ = "service_point"
 

@@ -27,6 +27,7 @@ from storage.models import (
     Person,
     QuestionLog,
     Recipient,
+    ReportMessage,
     Role,
     Subscription,
     Ticket,
@@ -280,6 +281,9 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
+    # Report notifications in their own chat (as a coordinator) are theirs; those of their
+    # reports in others' chats stay, to be withdrawn (storage.report_messages).
+    await session.exec(delete(ReportMessage).where(col(ReportMessage.chat_id) == telegram_id))
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, tickets, reports, had_profile)
 

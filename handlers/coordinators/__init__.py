@@ -5,13 +5,22 @@ only in a private chat (they show personal data and codes); every action taken i
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.coordinators import dashboard, exports, invites, notifications, roles, stats
+from handlers.coordinators import (
+    dashboard,
+    exports,
+    invites,
+    notifications,
+    report_copies,
+    roles,
+    stats,
+)
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
 
 
 def register(app: PufaApplication, services: Services) -> None:
     notifications.schedule(app, services)
+    report_copies.schedule(app, services)
     app.add_handlers(
         [
             CommandHandler("invite", invites.on_invite),

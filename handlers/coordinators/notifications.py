@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.roles import coordinator_ids
+from storage.report_messages import remember_copies
 from storage.reports import StoredReport, get_report, mark_notified, unnotified_reports
 from storage.volunteers import get_volunteer
 
@@ -21,14 +22,19 @@ CATCH_UP_DELAY = 1.0  # seconds after start-up
 SUMMARY_PREVIEW = 200
 
 
-async def _send_all(bot: Bot, services: Services, text: str) -> None:
+async def _send_all(bot: Bot, services: Services, text: str) -> list[tuple[int, int]]:
+    """Sent to every coordinator; the copies' (chat id, message id)."""
+    copies = []
     for chat_id in await coordinator_ids(services):
         try:
-            await bot.send_message(
+            sent = await bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
             )
         except TelegramError as exc:  # blocked the bot, never started it...
             log.warning("could not notify coordinator %s: %s", chat_id, exc)
+        else:
+            copies.append((chat_id, sent.message_id))
+    return copies
 
 
 async def _line(services: Services, report: StoredReport, template: str) -> str:
@@ -65,8 +71,9 @@ async def report_submitted(ctx: PufaContext, report_id: int) -> None:
     if report is None:
         return
     text = await _line(services, report, services.ui.volunteers.notify_report)
-    await _send_all(ctx.bot, services, text)
-    async with services.db.session() as session:
+    copies = await _send_all(ctx.bot, services, text)
+    async with services.db.session() as session:  # withdrawn if the volunteer erases themselves
+        await remember_copies(session=session, report_id=report_id, copies=copies)
         await mark_notified(session=session, report_ids=[report_id], now=services.now())
 
 

@@ -18,7 +18,7 @@ from content.report_input import (
     parse_place,
     parse_summary,
 )
-from domain.reports import has_topic
+from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnMessage
 from handlers.kit.replies import acknowledge, reply_html
@@ -123,6 +123,10 @@ async def _accept(
     await show(update, ctx, chat, next_step(chat, step))
 
 
+# The steps typed freely: a volunteer writing about residents may paste their numbers.
+FREE_TEXT = (PLACE, SUMMARY)
+
+
 def typed(step: str) -> OnMessage:
     """A handler for a step answered by typing: parse, explain a problem, or move on."""
 
@@ -135,6 +139,10 @@ def typed(step: str) -> OnMessage:
         except InputError as problem:
             await reply_html(update, ctx.services.ui.volunteers.explain(problem.problem, max_days))
             return
+        if step in FREE_TEXT:
+            value, hidden = without_numbers(value)
+            if hidden:
+                await reply_html(update, ctx.services.ui.volunteers.report_numbers_hidden)
         await _accept(update, ctx, chat, step, value)
 
     return handle

@@ -7,23 +7,16 @@ lets a bot delete its messages for 48 hours only; an older one is edited to a ne
 instead, so no chat keeps what the resident wrote or who they are."""
 
 import logging
-from enum import Enum
 
 from telegram import Bot
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from handlers.kit.context import PufaContext, Services
+from handlers.kit.withdraw import Outcome, withdraw
 from storage.db import unavailable
 from storage.ticket_messages import to_withdraw, withdrawn
 from storage.volunteers import Erasure
 
 log = logging.getLogger(__name__)
-
-
-class Outcome(Enum):
-    DONE = "done"  # deleted or edited
-    REFUSED = "refused"  # Telegram refuses for good (no such chat or message, migrated...)
-    LATER = "later"  # Telegram did not answer: try again at the next check
 
 
 async def on_person_erased(ctx: PufaContext, _erased: Erasure) -> None:
@@ -40,7 +33,7 @@ async def withdraw_pending(bot: Bot, services: Services) -> None:
             pending = await to_withdraw(session=session)
         neutral = services.ui.tickets.erased_by_resident
         for chat_id, message_id in pending:
-            outcome = await _withdraw(bot, neutral, chat_id, message_id)
+            outcome = await withdraw(bot, neutral, chat_id, message_id)
             if outcome is Outcome.LATER:
                 return
             async with services.db.session() as session:
@@ -51,32 +44,3 @@ async def withdraw_pending(bot: Bot, services: Services) -> None:
         if not unavailable(exc):
             raise
         log.warning("database unreachable: erased residents' desk messages withdrawn later")
-
-
-async def _withdraw(bot: Bot, neutral: str, chat_id: int, message_id: int) -> Outcome:
-    """Deleted, or else (too old to delete, already deleted by staff ...) edited to `neutral`."""
-    attempts = (
-        lambda: bot.delete_message(chat_id, message_id),
-        lambda: bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None),
-    )
-    refusals: list[TelegramError] = []
-    for attempt in attempts:
-        try:
-            await attempt()
-            return Outcome.DONE
-        except TelegramError as exc:
-            if _transient(exc):
-                log.warning("desk message of an erased resident not withdrawn yet: %s", exc)
-                return Outcome.LATER
-            refusals.append(exc)
-    # No chat or message id: a desk's chat may be a staff member's private one.
-    log.warning("could not withdraw a message about an erased ticket: %s; %s", *refusals)
-    return Outcome.REFUSED
-
-
-def _transient(exc: TelegramError) -> bool:
-    """Telegram did not answer (a network error, a timeout, flood control): worth another try.
-    A refusal (BadRequest, Forbidden, a migrated chat) is for good."""
-    return isinstance(exc, RetryAfter) or (
-        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
-    )

@@ -6,7 +6,9 @@ import json
 import re
 
 import aiohttp
+from sqlmodel import select
 
+from storage.models import QuestionLog
 from tests.dashboard.conftest import Board
 
 QUESTION = "共享单车押金退不回来找谁"
@@ -344,3 +346,27 @@ async def test_the_card_a_resident_chose_is_offered_first(
     async with client.post(f"{board.base}/dashboard/gaps", data=learn) as response:
         assert response.status == 200
     assert picked.title in ((await harness.ask(resident, QUESTION)).text or "")
+
+
+async def test_numbers_in_questions_neither_reach_the_dashboard_nor_throw_the_search_off(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A resident's ID-card and phone numbers are kept masked in the question log, so the
+    coordinators' 未解答问题 page never shows them, and the search reads the question as if
+    they were not there."""
+    services = board.harness.services
+    leaked = services.library.cards["personal-info-protection"].title
+    with_numbers = "我的身份证号320102198001011234和手机13911112222被人拿去注册了网店怎么办"
+    assert leaked in await _ask(board, with_numbers)
+    unanswered = "我想开奶茶店，身份证320102198001011234，电话13911112222，要办啥证"
+    await _ask(board, unanswered)
+    await services.question_log.flush()
+    async with services.db.session() as session:
+        logged = (await session.exec(select(QuestionLog.text))).all()
+    assert len(logged) == 2
+    assert not any(digit in text for text in logged for digit in ("3201021980", "139111"))
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert f"身份证{'*' * 18}" in page and f"电话{'*' * 11}" in page
+    assert "320102198001011234" not in page and "13911112222" not in page

@@ -31,6 +31,7 @@ from storage.people import touch_person
 from storage.questions import LoggedAnswer, decide_gap, log_questions
 from storage.quiz import Given, add_contest, record_answer, start_attempt
 from storage.quiz_rounds import GroupOutcome, group_answer, start_round
+from storage.report_messages import copies_to_withdraw, remember_copies
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.ticket_messages import remember_message
@@ -47,6 +48,7 @@ from tests.clock import QUIET as NOW
 from tests.reporting import report_data
 
 PERSON = 7_123_456_789
+COORDINATOR = 7_000_000_001  # a coordinator told of their report
 NAME, USERNAME, PHONE = "赵六顺", "zhaoliushun", "13912345678"
 QUESTION = "我住在幸福小区3栋，隔壁装修噪音扰民怎么办"
 PLACE, SUMMARY = "幸福小区3栋门口", "在幸福小区门口讲解噪音扰民的处理办法"
@@ -304,6 +306,9 @@ async def _every_value(db: Database) -> list[tuple[str, Any]]:
 
 async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> None:
     report_id = await _uses_every_feature(db)
+    async with db.session() as session:  # their report told to them and to a coordinator
+        copies = [(PERSON, 5), (COORDINATOR, 6)]
+        await remember_copies(session=session, report_id=report_id, copies=copies)
     await _plays_the_quiz(db)
     await _comes_by_a_code_and_makes_one(db, report_id)
     await _leaves_a_message_to_staff(db)
@@ -322,6 +327,8 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     left = [(column, value) for column, value in values for n in needles if n in str(value)]
     assert left == []
     assert "quiz_answer.attempt_id" not in {column for column, _ in values}
+    async with db.session() as session:  # the coordinator's copy is still to be withdrawn
+        assert await copies_to_withdraw(session=session) == [(COORDINATOR, 6)]
     async with db.session() as session:
         query = select(col(Broadcast.origin), col(Broadcast.status))
         statuses = (await session.exec(query)).all()  # type: ignore[call-overload]

@@ -1,0 +1,47 @@
+"""Withdrawing a message the bot sent about a person who erased themselves (/deleteme): a
+ticket's copy in a desk's chat, a report's notification in a coordinator's. Telegram lets a
+bot delete its messages for 48 hours only; an older one is edited to a neutral line instead,
+so no chat keeps what the person wrote or who they are."""
+
+import logging
+from enum import Enum
+
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(Enum):
+    DONE = "done"  # deleted or edited
+    REFUSED = "refused"  # Telegram refuses for good (no such chat or message, migrated...)
+    LATER = "later"  # Telegram did not answer: try again at the next check
+
+
+async def withdraw(bot: Bot, neutral: str, chat_id: int, message_id: int) -> Outcome:
+    """Deleted, or else (too old to delete, already deleted by staff ...) edited to `neutral`."""
+    attempts = (
+        lambda: bot.delete_message(chat_id, message_id),
+        lambda: bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None),
+    )
+    refusals: list[TelegramError] = []
+    for attempt in attempts:
+        try:
+            await attempt()
+            return Outcome.DONE
+        except TelegramError as exc:
+            if _transient(exc):
+                log.warning("message about an erased person not withdrawn yet: %s", exc)
+                return Outcome.LATER
+            refusals.append(exc)
+    # No chat or message id: a desk's chat may be a staff member's private one.
+    log.warning("could not withdraw a message about an erased person: %s; %s", *refusals)
+    return Outcome.REFUSED
+
+
+def _transient(exc: TelegramError) -> bool:
+    """Telegram did not answer (a network error, a timeout, flood control): worth another try.
+    A refusal (BadRequest, Forbidden, a migrated chat) is for good."""
+    return isinstance(exc, RetryAfter) or (
+        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+    )
