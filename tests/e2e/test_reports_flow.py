@@ -31,7 +31,7 @@ async def test_invite_register_report_restart_submit_stats_export(
         assert "活动类型" in (types.text or "") and "法治文艺" in types.button_labels()
         # A forged button and typing where a button is wanted are both answered.
         answer = await bot.press(user, types, "1:r:type:hacked")
-        assert answer.get("text") == bot.ui.stale_button
+        assert answer.get("text") == bot.ui.stale_step
         [again] = await say(bot, user, "宪法宣传")
         assert "按提示" in (again.text or "")
         [topics] = await press(bot, user, again, "法治文艺")
