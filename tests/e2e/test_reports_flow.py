@@ -73,7 +73,8 @@ async def test_invite_register_report_restart_submit_stats_export(
         assert "最多" in (reply.text or "")
         [card] = await say(bot, user, "在文化广场宣讲宪法 🎉，发放资料三百份。")
         text = card.text or ""
-        for part in ("法治文艺", "宪法与国家宪法日", "共享的位置", "120 人", "2.5 小时", "300"):
+        parts = ("法治文艺", "宪法与国家宪法日", "位置 30.1000, 114.2000", "120 人", "2.5 小时")
+        for part in (*parts, "300"):
             assert part in text, (part, text)
         assert "照片：2 张" in text
 
