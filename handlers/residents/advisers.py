@@ -14,7 +14,14 @@ from domain.tickets import adviser_desk
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, pressed
+from handlers.kit.conversation import (
+    Conversation,
+    Flow,
+    Step,
+    cancel_button,
+    expired,
+    pressed,
+)
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
@@ -108,7 +115,7 @@ async def on_town(
         towns = {town_key(t): t for t in await adviser_towns(session=session)}
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     await ask_village(update, ctx, chat, town)
@@ -122,7 +129,7 @@ async def on_village(
         found = {town_key(a.village): a for a in await advisers_in(session=session, town=town)}
     adviser = found.get(args[0]) if len(args) == 1 else None
     if adviser is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     await _show(update, ctx, chat, adviser)
