@@ -189,10 +189,11 @@ async def _unusual_answered(
 ) -> Any:
     """The answer kept aside, once (its buttons go); None, answered as expired, for a button
     of another step or a question already answered."""
-    value = chat.data.pop(UNSURE, None)
-    if args != (chat.step,) or value is None:
+    value = chat.data.get(UNSURE) if args == (chat.step,) else None
+    if value is None:
         await expired(update, ctx)
         return None
+    del chat.data[UNSURE]
     await acknowledge(update)
     assert update.callback_query is not None
     try:

@@ -5,7 +5,15 @@ location's place name, and the oldest date a report may have."""
 
 import csv
 import io
+import logging
+from itertools import count
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from content.place_names import named
+from content.report_input import USUAL_AUDIENCE, InputError, parse_audience
 from local_api import FakeUser, SentMessage
 from storage.reports import own_reports
 from tests.e2e.conftest import ADMIN_ID, Harness
@@ -13,6 +21,16 @@ from tests.e2e.volunteer_steps import invite, press, register, say, tick_topic
 
 NEAR_DONGSHAN = (30.0450, 110.0800)  # at the sample 东山镇司法所
 FAR_AWAY = (34.5, 110.0)  # about 500 km north of every sample point
+OVER_HTTP = settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+# What a Telegram client can send (no control characters but line breaks), not a command.
+TYPED = (
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\n"))
+    .filter(str.strip)
+    .filter(lambda t: not t.lstrip().startswith("/"))
+)
+USER_IDS = count(2_200_001)
 
 
 async def volunteer(bot: Harness, user_id: int) -> FakeUser:
@@ -207,3 +225,57 @@ async def test_a_shared_location_is_named_and_exported(bot_with_admins: Harness)
         ("东山镇司法所（公共法律服务工作站）附近", "30.045", "110.08"),
         ("位置 34.5000, 110.0000", "34.5", "110"),
     ]
+
+
+def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@OVER_HTTP
+@given(text=TYPED.map(lambda t: t[:120]))
+async def test_any_text_at_the_town_step_takes_one_named_town_or_asks_again(
+    bot_with_admins: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    bot = bot_with_admins
+    user = bot.api.user(next(USER_IDS))
+    bot.api.send_command(user, f"/join {await invite(bot)}")
+    await bot.api.wait_for_messages(user.id)
+    await say(bot, user, "刘志愿")
+    before = len(bot.api.messages_to(user.id))
+    bot.api.send_text(user, text)
+    await bot.settle()
+    assert len(bot.api.messages_to(user.id)) - before == 1
+    chat = await bot.services.chats.get("register", user.id)
+    assert chat is not None
+    matches = named(text, [t.town for t in bot.services.library.towns])
+    if len(matches) == 1:
+        assert (chat.step, chat.data["town"]) == ("place", matches[0])
+    else:
+        assert chat.step == "town" and not chat.data.get("town")
+    assert errors_logged(caplog) == []
+
+
+@OVER_HTTP
+@given(text=st.one_of(TYPED.map(lambda t: t[:60]), st.integers(0, 200_000).map(str)))
+async def test_any_text_at_the_audience_step_is_taken_asked_about_or_explained(
+    bot_with_admins: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
+    bot = bot_with_admins
+    user = await volunteer(bot, next(USER_IDS))
+    await to_place(bot, user)
+    await say(bot, user, "城关社区文化广场")
+    before = len(bot.api.messages_to(user.id))
+    bot.api.send_text(user, text)
+    await bot.settle()
+    assert len(bot.api.messages_to(user.id)) - before == 1
+    chat = await bot.services.chats.get("report", user.id)
+    assert chat is not None
+    try:
+        audience: int | None = parse_audience(text)
+    except InputError:
+        audience = None
+    if audience is not None and audience <= USUAL_AUDIENCE:
+        assert (chat.step, chat.data["audience"]) == ("hours", audience)
+    else:  # refused, or kept aside until 确定
+        assert chat.step == "audience" and chat.data.get("unsure") == audience
+    assert errors_logged(caplog) == []
