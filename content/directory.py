@@ -27,6 +27,9 @@ EARTH_RADIUS_KM = 6371.0
 # A service point farther than this from a shared location is not "near you": the bot says so
 # and offers choosing the town instead (a location in another county, or a wrong one).
 NEAR_KM = 30.0
+# A report placed by a shared location is named after the nearest service point this close
+# (a town's 司法所 stands for the place people know); farther, by its coordinates.
+NAMED_KM = 5.0
 
 
 class DirectoryEntry(BaseModel):

@@ -13,12 +13,17 @@ from enum import StrEnum
 MAX_AUDIENCE = 100_000
 MIN_HOURS, MAX_HOURS = 0.5, 24.0
 MAX_MATERIALS = 1_000_000
-MAX_NAME_CHARS = 50
+MIN_NAME_CHARS, MAX_NAME_CHARS = 2, 50  # a Chinese name has at least two characters
 MAX_PLACE_CHARS = 100
 MAX_ORGANISATION_CHARS = 100
 MAX_SUMMARY_CHARS = 500
 MIN_SUMMARY_CHARS = 5
 MAX_PHOTOS = 5
+# Accepted, but unusual enough for the /report chat to ask "确定吗？" once before taking the
+# answer (a slipped key, 99999 人 or 24 小时, would otherwise go into /stats and the 考核
+# totals unnoticed). The hard limits above still refuse what cannot be right.
+USUAL_AUDIENCE = 5_000
+USUAL_HOURS = 12.0
 
 
 class InputProblem(StrEnum):
@@ -27,11 +32,14 @@ class InputProblem(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NO_LETTERS = "no_letters"
+    NAME_SHORT = "name_short"
     DATE_FORMAT = "date_format"
     DATE_INVALID = "date_invalid"
     DATE_FUTURE = "date_future"
     DATE_TOO_OLD = "date_too_old"
-    NUMBER_FORMAT = "number_format"
+    AUDIENCE_FORMAT = "audience_format"
+    HOURS_FORMAT = "hours_format"
+    MATERIALS_FORMAT = "materials_format"
     AUDIENCE_RANGE = "audience_range"
     HOURS_RANGE = "hours_range"
     MATERIALS_RANGE = "materials_range"
@@ -81,7 +89,11 @@ def clean_text(text: str, max_chars: int, *, multiline: bool = False) -> str:
 
 
 def parse_name(text: str) -> str:
-    return clean_text(text, MAX_NAME_CHARS)
+    """A person's name: "李" alone is a surname, not a name coordinators can tell apart."""
+    value = clean_text(text, MAX_NAME_CHARS)
+    if len(value) < MIN_NAME_CHARS:
+        raise InputError(InputProblem.NAME_SHORT)
+    return value
 
 
 def parse_place(text: str) -> str:
@@ -175,14 +187,18 @@ _COUNT_WORDS = re.compile(
 )
 
 
-def _count(text: str, problem: InputProblem, upper: int, *, lower: int) -> int:
+def _count(
+    text: str, shape: InputProblem, problem: InputProblem, upper: int, *, lower: int
+) -> int:
+    """A whole count between `lower` and `upper`; `shape` names what a non-number (or a
+    fraction) gets, `problem` what an out-of-range number gets."""
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
         raise InputError(InputProblem.EMPTY)
     match = _COUNT_WORDS.match(value)
     number = _number(match.group(1)) if match else None
     if number is None or number != int(number):
-        raise InputError(InputProblem.NUMBER_FORMAT)
+        raise InputError(shape)
     if not lower <= number <= upper:
         raise InputError(problem)
     return int(number)
@@ -190,12 +206,20 @@ def _count(text: str, problem: InputProblem, upper: int, *, lower: int) -> int:
 
 def parse_audience(text: str) -> int:
     """People reached: "120", "约120人", "两百人"; 1 to 100,000."""
-    return _count(text, InputProblem.AUDIENCE_RANGE, MAX_AUDIENCE, lower=1)
+    return _count(
+        text, InputProblem.AUDIENCE_FORMAT, InputProblem.AUDIENCE_RANGE, MAX_AUDIENCE, lower=1
+    )
 
 
 def parse_materials(text: str) -> int:
     """Leaflets or booklets handed out: "300", "300份", "三百份"; 0 to 1,000,000."""
-    return _count(text, InputProblem.MATERIALS_RANGE, MAX_MATERIALS, lower=0)
+    return _count(
+        text,
+        InputProblem.MATERIALS_FORMAT,
+        InputProblem.MATERIALS_RANGE,
+        MAX_MATERIALS,
+        lower=0,
+    )
 
 
 _HOURS = re.compile(
@@ -211,15 +235,15 @@ def parse_hours(text: str) -> float:
         raise InputError(InputProblem.EMPTY)
     match = _HOURS.match(value)
     if match is None or not (match["n"] or match["half"]):
-        raise InputError(InputProblem.NUMBER_FORMAT)
+        raise InputError(InputProblem.HOURS_FORMAT)
     number = _number(match["n"]) if match["n"] else 0.0
     if number is None:
-        raise InputError(InputProblem.NUMBER_FORMAT)
+        raise InputError(InputProblem.HOURS_FORMAT)
     if match["half"]:
         number += 0.5
     if match["unit"] in {"分钟", "分", "min", "mins", "minutes"}:
         if match["half"]:
-            raise InputError(InputProblem.NUMBER_FORMAT)
+            raise InputError(InputProblem.HOURS_FORMAT)
         number /= 60
     if not MIN_HOURS <= number <= MAX_HOURS:
         raise InputError(InputProblem.HOURS_RANGE)

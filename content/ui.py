@@ -74,6 +74,7 @@ class UiTexts(Texts):
     card_not_found: str
     deep_link_unknown: str
     stale_button: str
+    stale_step: str  # an expired button while a guided chat is open (/start would end it)
     chat_timed_out: str  # a guided chat without a text of its own ended for lack of replies
     legal_aid_prompt: str
     share_location_button: str

@@ -10,6 +10,8 @@ from content.report_input import (
     MAX_PHOTOS,
     MAX_SUMMARY_CHARS,
     MIN_HOURS,
+    USUAL_AUDIENCE,
+    USUAL_HOURS,
     InputProblem,
 )
 from content.texts import Fields, Texts
@@ -24,6 +26,8 @@ def limits(max_age_days: int) -> dict[str, object]:
         "max_hours": f"{MAX_HOURS:g}",
         "max_photos": MAX_PHOTOS,
         "max_summary": MAX_SUMMARY_CHARS,
+        "usual_audience": USUAL_AUDIENCE,
+        "usual_hours": f"{USUAL_HOURS:g}",
     }
 
 
@@ -44,11 +48,14 @@ class InputProblems(Texts):
     empty: Limited
     too_long: Limited
     no_letters: Limited
+    name_short: Limited
     date_format: Limited
     date_invalid: Limited
     date_future: Limited
     date_too_old: Limited
-    number_format: Limited
+    audience_format: Limited
+    hours_format: Limited
+    materials_format: Limited
     audience_range: Limited
     hours_range: Limited
     materials_range: Limited
@@ -71,8 +78,8 @@ REPORT_FIELDS = (
 PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
 EXPORT_COLUMNS = (
     "id", "volunteer", "phone", "town", "activity_type", "topics", "activity_date", "place",
-    "audience", "hours", "materials", "summary", "photos", "submitted_at", "organisation",
-    "activities", "first_date", "last_date",
+    "lat", "lon", "audience", "hours", "materials", "summary", "photos", "submitted_at",
+    "organisation", "activities", "first_date", "last_date",
 )  # fmt: skip
 # What /export and /hours make, by name: "reports", "hours" and domain.figures.FIGURES.
 EXPORT_KINDS = ("reports", "hours", "satisfaction", "reach", "tickets")
@@ -108,6 +115,8 @@ class VolunteerTexts(Texts):
     join_welcome: str
     join_ask_name: str
     join_ask_town: str
+    join_town_unknown: Annotated[str, Fields("typed")]
+    join_town_several: Annotated[str, Fields("typed")]
     join_ask_place: str
     join_ask_organisation: str
     join_ask_phone: str
@@ -142,7 +151,8 @@ class VolunteerTexts(Texts):
     today_button: str
     yesterday_button: str
     report_ask_place: str
-    shared_location_place: str
+    shared_location_place: Annotated[str, Fields("lat", "lon")]
+    shared_location_near: Annotated[str, Fields("point")]
     report_numbers_hidden: str
     report_ask_audience: Limited
     report_ask_hours: Limited
@@ -151,6 +161,9 @@ class VolunteerTexts(Texts):
     photo_received: Annotated[str, Fields("count", "max_photos")]
     photos_done_button: str
     photos_full: Annotated[str, Fields("max_photos")]
+    photos_limit_reached: Annotated[str, Fields("max_photos")]
+    photo_over_limit: Annotated[str, Fields("max_photos")]
+    photo_caption_not_kept: str
     report_ask_summary: Limited
     report_card_title: Annotated[str, Fields("id")]
     report_card_edit_title: Annotated[str, Fields("id")]
@@ -179,6 +192,10 @@ class VolunteerTexts(Texts):
     cancel_button: str
     report_pick_field: str
     report_wrong_input: str
+    report_unusual_audience: Annotated[str, Fields("value", *limits(0))]
+    report_unusual_hours: Annotated[str, Fields("value", *limits(0))]
+    unusual_sure_button: str
+    unusual_change_button: str
     report_in_progress: str
     report_none: str
     report_cancelled: str

@@ -89,8 +89,8 @@ async def export_reports(
 
 
 def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> list[Cell]:
-    (rid, name, phone, town, kind, topics, day, place, audience, hours, materials, summary,
-     photos, created) = row  # fmt: skip
+    (rid, name, phone, town, kind, topics, day, place, lat, lon, audience, hours, materials,
+     summary, photos, created) = row  # fmt: skip
     values: dict[str, Cell] = {
         "id": rid,
         "volunteer": name or labels.anonymous,
@@ -100,6 +100,8 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
         "topics": "、".join(labels.topics.get(t, t) for t in topics.split(",") if t),
         "activity_date": day,
         "place": place,
+        "lat": lat,
+        "lon": lon,
         "audience": audience,
         "hours": hours,
         "materials": materials,

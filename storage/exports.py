@@ -27,6 +27,8 @@ REPORT_ROW = (
     "topics",
     "activity_date",
     "place",
+    "lat",  # of a shared location, else empty
+    "lon",
     "audience",
     "hours",
     "materials",
@@ -56,6 +58,8 @@ async def report_rows(
             col(report.topics),
             col(report.activity_date),
             col(report.place),
+            col(report.lat),
+            col(report.lon),
             col(report.audience),
             col(report.hours),
             col(report.materials),

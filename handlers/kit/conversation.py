@@ -317,13 +317,13 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
         if flow.ended is not None and token and action:
             await flow.ended(update, ctx, token, action, args, chat)  # e.g. 提交 pressed again
         else:
-            await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+            await expired(update, ctx)
         return True
     if not await _allowed(update, ctx, chat):
         return True
     handler = chat.flow.steps[chat.step].buttons.get(action) or flow.anywhere.get(action)
     if handler is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return True
     await handler(update, ctx, chat, args)
     return True
@@ -351,11 +351,21 @@ async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool
     return False
 
 
+async def expired(update: Update, ctx: PufaContext) -> None:
+    """Answers an expired or forged button. With a guided chat open, /start (the usual
+    advice) would end it and lose its answers: the person is pointed at its latest prompt
+    or /cancel instead."""
+    user = update.effective_user
+    ui = ctx.services.ui
+    in_chat = user is not None and bool(await ctx.services.chats.open(user.id))
+    await acknowledge(update, ui.stale_step if in_chat else ui.stale_button, alert=True)
+
+
 async def pressed(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> bool:
     """Whether a button that takes no arguments came as it was made (then acknowledged); a
     press with arguments, forged, is answered as an expired button."""
     if args:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return False
     await acknowledge(update)
     return True
@@ -368,7 +378,7 @@ async def picked(
     the press acknowledged; None, answered as an expired button, for anything else."""
     index = callbacks.index(args[0], len(options)) if len(args) == 1 else None
     if index is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return None
     await acknowledge(update)
     return options[index]

@@ -4,7 +4,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from handlers.kit.context import PufaApplication, PufaContext
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.conversation import expired
+from handlers.kit.replies import reply_html
 
 # Text meant as a command that Telegram did not mark as one (a command is at most 64 ASCII
 # letters, digits and _): "/不存在", a bare "/", "/" and 5,000 letters. Never a question.
@@ -20,7 +21,7 @@ async def on_non_text(update: Update, ctx: PufaContext) -> None:
 
 
 async def on_stale_button(update: Update, ctx: PufaContext) -> None:
-    await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+    await expired(update, ctx)
 
 
 def register(app: PufaApplication) -> None:

@@ -30,6 +30,10 @@ from storage.models import Role
 
 def report_chat(idle: timedelta) -> Flow:
     skip: dict[str, OnButton] = {ReportButton.SKIP: steps.on_skip}
+    unusual: dict[str, OnButton] = {
+        ReportButton.SURE: steps.on_sure,
+        ReportButton.CHANGE: steps.on_change,
+    }
     return Flow(
         name=chat.FLOW,
         kind=Kind.REPORT,
@@ -43,11 +47,11 @@ def report_chat(idle: timedelta) -> Flow:
             ),
             DATE: Step(text=steps.typed(DATE), buttons={ReportButton.DATE: steps.on_date_button}),
             PLACE: Step(text=steps.typed(PLACE), location=steps.on_location),
-            AUDIENCE: Step(text=steps.typed(AUDIENCE)),
-            HOURS: Step(text=steps.typed(HOURS)),
+            AUDIENCE: Step(text=steps.typed(AUDIENCE), buttons=unusual),
+            HOURS: Step(text=steps.typed(HOURS), buttons=unusual),
             MATERIALS: Step(text=steps.typed(MATERIALS), buttons=skip),
             PHOTOS: Step(photo=steps.on_photo, buttons=skip),
-            SUMMARY: Step(text=steps.typed(SUMMARY)),
+            SUMMARY: Step(text=steps.typed(SUMMARY), photo=steps.on_late_photo),
             CONFIRM: Step(
                 buttons={
                     ReportButton.SUBMIT: submit.on_submit,

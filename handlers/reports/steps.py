@@ -5,11 +5,15 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
+from content.directory import NAMED_KM, nearest
 from content.report_input import (
     MAX_PHOTOS,
+    MAX_PLACE_CHARS,
+    USUAL_AUDIENCE,
+    USUAL_HOURS,
     InputError,
     parse_audience,
     parse_date,
@@ -18,9 +22,10 @@ from content.report_input import (
     parse_place,
     parse_summary,
 )
+from content.ui_volunteers import limits
 from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnMessage
+from handlers.kit.conversation import Conversation, OnMessage, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.reports.chat import next_step, on_wrong_input, show
 from handlers.reports.view import (
@@ -36,24 +41,26 @@ from handlers.reports.view import (
     SUMMARY,
     TOPICS,
     TYPE,
+    ReportButton,
     default_indicators,
     fields_keyboard,
     indicators_keyboard,
     topics_keyboard,
 )
+from storage.directory import list_points
 from storage.evidence import MAX_TOPICS_CHARS
 
 log = logging.getLogger(__name__)
 Args = tuple[str, ...]
-
-
-async def _stale(update: Update, ctx: PufaContext) -> None:
-    await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+# An answer above its step's usual figure is asked about once (确定 / 改一下) before it is
+# taken; the figures are content.report_input's, where the hard limits are.
+USUAL: dict[str, float] = {AUDIENCE: USUAL_AUDIENCE, HOURS: USUAL_HOURS}
+UNSURE = "unsure"  # the draft's key for an unusual answer waiting for 确定
 
 
 async def on_type(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     if len(args) != 1 or args[0] not in ctx.services.ui.volunteers.activity_types:
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     chat.data[TYPE] = args[0]
@@ -64,7 +71,7 @@ async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: A
     """Toggle one topic; the keyboard is redrawn in place with ✅ marks."""
     library = ctx.services.library
     if len(args) != 1 or args[0] not in {c.id for c in library.categories}:
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     chosen: list[str] = chat.data.setdefault(TOPICS, [])
     if args[0] in chosen:
@@ -95,7 +102,7 @@ async def on_topics_done(
 
 async def on_date_button(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     if args not in (("0",), ("1",)):
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     day = ctx.services.today() - timedelta(days=int(args[0]))
@@ -104,7 +111,7 @@ async def on_date_button(update: Update, ctx: PufaContext, chat: Conversation, a
 
 async def on_skip(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     if args != (chat.step,):  # a skip button of another step
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     if chat.step == MATERIALS:
@@ -143,9 +150,65 @@ def typed(step: str) -> OnMessage:
             value, hidden = without_numbers(value)
             if hidden:
                 await reply_html(update, ctx.services.ui.volunteers.report_numbers_hidden)
+        if step in USUAL and value > USUAL[step]:
+            await _ask_unusual(update, ctx, chat, step, value)
+            return
+        chat.data.pop(UNSURE, None)
         await _accept(update, ctx, chat, step, value)
 
     return handle
+
+
+async def _ask_unusual(
+    update: Update, ctx: PufaContext, chat: Conversation, step: str, value: float
+) -> None:
+    """Keeps the answer aside and asks once whether it is meant."""
+    texts = ctx.services.ui.volunteers
+    chat.data[UNSURE] = value
+    await chat.save()
+    question = texts.report_unusual_audience if step == AUDIENCE else texts.report_unusual_hours
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                chat.button(texts.unusual_sure_button, ReportButton.SURE, step),
+                chat.button(texts.unusual_change_button, ReportButton.CHANGE, step),
+            ]
+        ]
+    )
+    values = limits(ctx.services.volunteering.max_report_age_days)
+    await reply_html(update, question.format(value=f"{value:g}", **values), keyboard)
+
+
+async def on_sure(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """确定: the unusual answer kept aside is taken."""
+    value = await _unusual_answered(update, ctx, chat, args)
+    if value is not None:
+        await _accept(update, ctx, chat, chat.step, value)
+
+
+async def on_change(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """改一下: the step's question again."""
+    if await _unusual_answered(update, ctx, chat, args) is not None:
+        await show(update, ctx, chat, chat.step)
+
+
+async def _unusual_answered(
+    update: Update, ctx: PufaContext, chat: Conversation, args: Args
+) -> Any:
+    """The answer kept aside, once (its buttons go); None, answered as expired, for a button
+    of another step or a question already answered."""
+    value = chat.data.get(UNSURE) if args == (chat.step,) else None
+    if value is None:
+        await expired(update, ctx)
+        return None
+    del chat.data[UNSURE]
+    await acknowledge(update)
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except TelegramError:
+        log.debug("could not take the buttons off the question", exc_info=True)
+    return value
 
 
 def _parse(step: str, text: str, today: date, max_days: int) -> Any:
@@ -168,26 +231,65 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
     ):
         await reply_html(update, ctx.services.ui.location_invalid)
         return
-    chat.data[PLACE] = ctx.services.ui.volunteers.shared_location_place
+    chat.data[PLACE] = await _located_place(ctx, location.latitude, location.longitude)
     chat.data["lat"], chat.data["lon"] = location.latitude, location.longitude
     await show(update, ctx, chat, next_step(chat, PLACE))
 
 
+async def _located_place(ctx: PufaContext, lat: float, lon: float) -> str:
+    """What a shared location is called in the report, its summary and the exports: near the
+    closest service point of the directory (within NAMED_KM), else its coordinates."""
+    texts = ctx.services.ui.volunteers
+    async with ctx.services.db.session() as session:
+        points = await list_points(session=session)
+    closest = nearest(points, lat, lon, 1)
+    if closest and closest[0][1] <= NAMED_KM:
+        text = texts.shared_location_near.format(point=closest[0][0].name)
+    else:
+        text = texts.shared_location_place.format(lat=f"{lat:.4f}", lon=f"{lon:.4f}")
+    return text[:MAX_PLACE_CHARS]
+
+
 async def on_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """One line per photo (an album comes as one message per photo), not the whole question
+    again; the photo that reaches the limit says so and moves on. Captions are not stored:
+    the person is told once where to write what they say."""
     message, texts = update.effective_message, ctx.services.ui.volunteers
+    assert message is not None and message.photo
     photos: list[str] = chat.data.setdefault(PHOTOS, [])
-    if message is None or not message.photo:
-        await on_wrong_input(update, ctx, chat)
-        return
-    if len(photos) >= MAX_PHOTOS:
+    if len(photos) >= MAX_PHOTOS:  # back at this step from the summary card, already full
         await reply_html(update, texts.photos_full.format(max_photos=MAX_PHOTOS))
         return
     photos.append(message.photo[-1].file_id)
+    caption = _caption_note(chat, message.caption, texts.photo_caption_not_kept)
     if len(photos) == MAX_PHOTOS:
-        await show(update, ctx, chat, next_step(chat, PHOTOS))
+        intro = texts.photos_limit_reached.format(max_photos=MAX_PHOTOS) + caption
+        await show(update, ctx, chat, next_step(chat, PHOTOS), intro)
         return
-    intro = texts.photo_received.format(count=len(photos), max_photos=MAX_PHOTOS)
-    await show(update, ctx, chat, PHOTOS, intro)
+    await chat.save()
+    line = texts.photo_received.format(count=len(photos), max_photos=MAX_PHOTOS) + caption
+    done = InlineKeyboardMarkup(
+        [[chat.button(texts.photos_done_button, ReportButton.SKIP, PHOTOS)]]
+    )
+    await reply_html(update, line, done)
+
+
+async def on_late_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A photo after the photos step: past the limit (the rest of an album), say it was not
+    kept; otherwise, as any answer the step does not take, its question again."""
+    message, texts = update.effective_message, ctx.services.ui.volunteers
+    if len(chat.data.get(PHOTOS, [])) < MAX_PHOTOS or message is None:
+        await on_wrong_input(update, ctx, chat)
+        return
+    await reply_html(update, texts.photo_over_limit.format(max_photos=MAX_PHOTOS))
+
+
+def _caption_note(chat: Conversation, caption: str | None, note: str) -> str:
+    """The note that captions are not kept, for the first captioned photo of the draft."""
+    if not caption or chat.data.get("caption_told"):
+        return ""
+    chat.data["caption_told"] = True
+    return "\n" + note
 
 
 # --- correcting one field from the summary card --------------------------------------------
@@ -201,7 +303,7 @@ async def on_edit_menu(update: Update, ctx: PufaContext, chat: Conversation, _ar
 
 async def on_field(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     if len(args) != 1 or args[0] not in STEPS[:-1]:
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     chat.data["back"] = True
@@ -227,7 +329,7 @@ async def on_indicator(update: Update, ctx: PufaContext, chat: Conversation, arg
     library, texts = ctx.services.library, ctx.services.ui.volunteers
     indicator = next((i for i in library.indicators if args == (i.id,)), None)
     if indicator is None:
-        await _stale(update, ctx)
+        await expired(update, ctx)
         return
     if indicator in default_indicators(library, chat.data):
         await acknowledge(update, texts.indicator_by_default.format(name=indicator.name))

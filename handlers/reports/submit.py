@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from domain.reports import Outcome, submit
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.reports.chat import ask_topic
@@ -135,7 +135,7 @@ async def on_ended(
     elif current is None:
         await acknowledge(update, texts.report_none, alert=True)
     else:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
 
 
 async def _drop_buttons(update: Update) -> None:

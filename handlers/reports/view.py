@@ -46,6 +46,8 @@ class ReportButton(StrEnum):
     INDICATORS = "inds"  # from the summary card: pick the indicators it also serves
     INDICATOR = "ind"  # :<indicator id>, toggled
     INDICATORS_DONE = "indsdone"  # back to the summary card
+    SURE = "sure"  # :<step>, an unusual number is meant (see steps.unusual)
+    CHANGE = "change"  # :<step>, it is not: the step's question again
 
 
 # Makes one of the draft's buttons: (label, action, *args) -> button (see Conversation.button).

@@ -2,23 +2,28 @@
 for the town) that shows the village's adviser as the district publishes them."""
 
 import html
-import re
-from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from content.analyzer import normalize
 from content.directory import near, nearest
 from content.mentions import Fixed
+from content.place_names import named
 from content.ui import UiTexts
 from domain.answers import compose
 from domain.tickets import adviser_desk
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, pressed
+from handlers.kit.conversation import (
+    Conversation,
+    Flow,
+    Step,
+    cancel_button,
+    expired,
+    pressed,
+)
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
@@ -112,7 +117,7 @@ async def on_town(
         towns = {town_key(t): t for t in await adviser_towns(session=session)}
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     await ask_village(update, ctx, chat, town)
@@ -126,7 +131,7 @@ async def on_village(
         found = {town_key(a.village): a for a in await advisers_in(session=session, town=town)}
     adviser = found.get(args[0]) if len(args) == 1 else None
     if adviser is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     await _show(update, ctx, chat, adviser)
@@ -141,24 +146,6 @@ async def _show(
             adviser_html(adviser, ctx.services.ui),
             adviser_keyboard(ctx.services.ui, _desk_id(ctx, adviser)),
         )
-
-
-# A place's kind at the end of its name, left out when looking for the name in a sentence
-PLACE_SUFFIX = re.compile(r"(村|社区|居委会|镇|乡|街道)$")
-
-
-def named(typed: str, names: Sequence[str]) -> list[str]:
-    """The names a typed answer can mean: 东山镇 or 东山 for 示例县东山镇, 我是桃园的 for 桃园村
-    (at least two characters, so 村 alone names nothing)."""
-    said = "".join(normalize(typed).split())
-    if len(said) < 2:
-        return []
-
-    def means(name: str) -> bool:
-        core = PLACE_SUFFIX.sub("", normalize(name))
-        return said in normalize(name) or (len(core) >= 2 and core in said)
-
-    return [name for name in names if means(name)]
 
 
 async def on_typed_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:

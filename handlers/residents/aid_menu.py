@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents import advisers, precheck
 from handlers.residents.hotlines import hotlines_html
@@ -46,7 +47,7 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
     args = parsed.args[1:] if parsed and parsed.args[:1] == (AID_MENU,) else ()
     item = AidMenu(args[0]) if len(args) == 1 and args[0] in AidMenu._value2member_map_ else None
     if item is None or (item is AidMenu.CHECK and ctx.services.library.legal_aid is None):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if item is AidMenu.HOTLINES:
         await acknowledge(update)

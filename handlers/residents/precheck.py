@@ -20,7 +20,14 @@ from domain.answers import compose, safety_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, pressed
+from handlers.kit.conversation import (
+    Conversation,
+    Flow,
+    Step,
+    cancel_button,
+    expired,
+    pressed,
+)
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
@@ -133,7 +140,7 @@ async def on_option(
     current = next_question(criteria, chat.data[ANSWERS])
     picked = _picked(criteria, args)
     if current is None or picked is None or picked[0] != current.id:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)  # forged or old
+        await expired(update, ctx)  # forged or old
         return
     question_id, option_id, label = picked
     chat.data[ANSWERS] = {**chat.data[ANSWERS], question_id: option_id}
@@ -159,7 +166,7 @@ async def on_back(
 ) -> None:
     answers: dict[str, str] = chat.data[ANSWERS]
     if args or not answers:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     chat.data[ANSWERS] = dict(list(answers.items())[:-1])
     await acknowledge(update)
@@ -186,7 +193,7 @@ async def on_town(
         points = await list_points(session=session)
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     await finish(update, ctx, chat, [(p, None) for p in legal_aid_points(points, town)])

@@ -1,12 +1,15 @@
 """The answers to the registration chat's questions (typed, a town or place button, skip, a
 shared contact), whether joining or correcting one /profile field."""
 
+import html
 from collections.abc import Callable
 
 from telegram import Update
 
+from content.place_names import named
 from content.report_input import (
     InputError,
+    normalise,
     parse_name,
     parse_organisation,
     parse_phone,
@@ -15,7 +18,7 @@ from content.report_input import (
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnMessage, picked
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.volunteers.chat import NAME, ORDER, ORG, PHONE, PLACE, TOWN, on_wrong_input, show
+from handlers.volunteers.chat import NAME, ORDER, ORG, PHONE, PLACE, TOWN, show
 from handlers.volunteers.join import finish_registration
 from handlers.volunteers.profile import save_profile
 
@@ -42,20 +45,27 @@ def typed(step: str) -> OnMessage:
 
 
 async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """Typing a town works when no list is configured, or when it names a listed town."""
+    """A typed town: the one listed town it names (as the adviser lookup reads typed towns),
+    else the buttons again saying why; any town when no list is configured."""
     message = update.effective_message
     assert message is not None and message.text is not None
     towns = [t.town for t in ctx.services.library.towns]
-    text = message.text.strip()
-    if towns and text not in towns:
-        await on_wrong_input(update, ctx, chat)
+    texts = ctx.services.ui.volunteers
+    if not towns:
+        try:
+            value = parse_place(message.text)
+        except InputError as problem:
+            await reply_html(update, texts.explain(problem.problem))
+            return
+        await _answered(update, ctx, chat, TOWN, value)
         return
-    try:
-        value = text if towns else parse_place(text)
-    except InputError as problem:
-        await reply_html(update, ctx.services.ui.volunteers.explain(problem.problem))
+    matches = named(message.text, towns)
+    if len(matches) == 1:
+        await _answered(update, ctx, chat, TOWN, matches[0])
         return
-    await _answered(update, ctx, chat, TOWN, value)
+    said = html.escape(normalise(message.text)[:30])
+    why = texts.join_town_several if matches else texts.join_town_unknown
+    await show(update, ctx, chat, TOWN, why.format(typed=said))
 
 
 async def on_town(

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from content.place_names import named
 from content.report_input import (
     MAX_SUMMARY_CHARS,
     InputError,
@@ -119,11 +120,11 @@ def test_hours(text: str, hours: float) -> None:
         ("0.2", InputProblem.HOURS_RANGE),
         ("25", InputProblem.HOURS_RANGE),
         ("10分钟", InputProblem.HOURS_RANGE),
-        ("-2", InputProblem.NUMBER_FORMAT),
-        ("两三个小时", InputProblem.NUMBER_FORMAT),
-        ("1e3", InputProblem.NUMBER_FORMAT),
-        ("nan", InputProblem.NUMBER_FORMAT),
-        ("⏰", InputProblem.NUMBER_FORMAT),
+        ("-2", InputProblem.HOURS_FORMAT),
+        ("两三个小时", InputProblem.HOURS_FORMAT),
+        ("1e3", InputProblem.HOURS_FORMAT),
+        ("nan", InputProblem.HOURS_FORMAT),
+        ("⏰", InputProblem.HOURS_FORMAT),
         ("", InputProblem.EMPTY),
     ],
 )
@@ -154,10 +155,10 @@ def test_audience(text: str, count: int) -> None:
         ("0", InputProblem.AUDIENCE_RANGE),
         ("100001", InputProblem.AUDIENCE_RANGE),
         ("99999999999999999999", InputProblem.AUDIENCE_RANGE),
-        ("1.5", InputProblem.NUMBER_FORMAT),
-        ("很多", InputProblem.NUMBER_FORMAT),
-        ("🙂🙂", InputProblem.NUMBER_FORMAT),
-        ("-3", InputProblem.NUMBER_FORMAT),
+        ("1.5", InputProblem.AUDIENCE_FORMAT),
+        ("很多", InputProblem.AUDIENCE_FORMAT),
+        ("🙂🙂", InputProblem.AUDIENCE_FORMAT),
+        ("-3", InputProblem.AUDIENCE_FORMAT),
     ],
 )
 def test_bad_audience(text: str, expected: InputProblem) -> None:
@@ -207,6 +208,17 @@ def test_names_and_phones() -> None:
     assert parse_name(" 张\u200b三 ") == "张三"
     assert problem(lambda: parse_name("🙂")) is InputProblem.NO_LETTERS
     assert problem(lambda: parse_name("张" * 51)) is InputProblem.TOO_LONG
+    assert problem(lambda: parse_name(" 李 ")) is InputProblem.NAME_SHORT
+    assert parse_name("李四") == "李四"
+
+
+@given(st.text(max_size=80))
+def test_any_name_is_two_to_fifty_tidy_characters_or_refused(text: str) -> None:
+    try:
+        name = parse_name(text)
+    except InputError:
+        return
+    assert 2 <= len(name) <= 50 and name == name.strip() and "\n" not in name
     assert parse_phone("138-0013-8000") == "13800138000"
     assert parse_phone("+86 138 0013 8000") == "+8613800138000"
     assert parse_phone("(0710) 1234567") == "07101234567"
@@ -306,3 +318,36 @@ def test_any_period_text_is_ordered_or_refused(text: str) -> None:
     except InputError:
         return
     assert start <= end
+
+
+@pytest.mark.parametrize("text", ["2.5", "很多", "-3"])
+def test_bad_materials_say_whole_copies(text: str) -> None:
+    assert problem(lambda: parse_materials(text)) is InputProblem.MATERIALS_FORMAT
+
+
+TOWNS = ["示例县城关镇", "示例县东山镇", "示例县西河镇", "示例县南湖街道"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("东山镇", ["示例县东山镇"]),
+        ("东山", ["示例县东山镇"]),
+        (" 示例县西河镇 ", ["示例县西河镇"]),
+        ("示例县", TOWNS),  # several: the buttons again
+        ("镇", []),
+        ("火星", []),
+    ],
+)
+def test_typed_towns(typed: str, expected: list[str]) -> None:
+    assert named(typed, TOWNS) == expected
+
+
+@given(st.text(max_size=40))
+def test_a_typed_town_names_only_listed_towns(typed: str) -> None:
+    assert set(named(typed, TOWNS)) <= set(TOWNS)
+
+
+@given(st.sampled_from(TOWNS))
+def test_every_listed_town_typed_in_full_names_itself(town: str) -> None:
+    assert named(town, TOWNS) == [town]

@@ -1,7 +1,9 @@
 """The volunteer texts: every problem explained, every template formats with its values."""
 
+import re
+
 from content.loader import Library
-from content.report_input import InputProblem
+from content.report_input import InputProblem, parse_audience, parse_hours, parse_materials
 from content.ui_volunteers import limits
 
 
@@ -24,9 +26,25 @@ def test_templates_format_with_their_placeholders(library: Library) -> None:
         "questions": 1, "reports": 2, "phone": "138", "joined": "2026-12-01", "topics": "宪法",
         "materials": 3, "indicators": "宪法学习宣传", "asked": 5, "answered": 3, "fell_back": 2,
         "unsolved": 1, "tickets": 1, "items": "• 你问过的 1 个问题", "kind": "活动报告",
-        "command": "/export",
+        "command": "/export", "typed": "东山", "value": 9999, "lat": "30.0", "lon": "110.0",
+        "point": "东山镇司法所",
     }  # fmt: skip
     for value in texts.model_dump().values():
         if isinstance(value, str):
             str.format(value, **values)  # a misspelt {placeholder} raises KeyError
     assert "张三" in texts.registered.format(name="张三", town="城关镇")
+
+
+def test_number_hints_suggest_what_their_step_takes(library: Library) -> None:
+    """Each number step's hint gives examples that step accepts (a count refuses "2.5")."""
+    texts = library.ui.volunteers
+    for parse, shape in [
+        (parse_audience, InputProblem.AUDIENCE_FORMAT),
+        (parse_materials, InputProblem.MATERIALS_FORMAT),
+        (parse_hours, InputProblem.HOURS_FORMAT),
+    ]:
+        hint = texts.explain(shape)
+        examples = re.findall(r"(?:比如|或) ([0-9.]+)", hint)
+        assert examples, hint
+        for example in examples:
+            parse(example)  # raises InputError if the hint suggests a refused answer

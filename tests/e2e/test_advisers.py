@@ -138,7 +138,7 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
         "1:ad",
     ]:
         answer = await bot.press(user, villages, data)
-        assert answer["text"] == bot.ui.stale_button and answer["show_alert"], data
+        assert answer["text"] == bot.ui.stale_step and answer["show_alert"], data
     card = await bot.tap(user, villages, VILLAGE)
     assert "示例律师丙" in card.content
 

@@ -178,7 +178,7 @@ async def test_a_new_check_expires_the_old_ones_buttons(bot: Harness) -> None:
     old = await open_check(bot, user)
     new = await open_check(bot, user)
     answer = await bot.press(user, old, old.find_button("工伤事故赔偿")["callback_data"])
-    assert answer["text"] == bot.ui.stale_button
+    assert answer["text"] == bot.ui.stale_step  # the new check is open: go on there
     following = await choose(bot, user, new, "工伤事故赔偿")
     assert "第 2 题" in following.content
 
@@ -212,7 +212,7 @@ async def test_forged_buttons_are_refused_and_the_check_goes_on(bot: Harness) ->
     ]
     for data in forged:
         answer = await bot.press(user, first, data)
-        assert answer["text"] == bot.ui.stale_button and answer["show_alert"], data
+        assert answer["text"] == bot.ui.stale_step and answer["show_alert"], data
     following = await choose(bot, user, first, "工伤事故赔偿")
     assert "第 2 题" in following.content
     assert await counts(bot) == {}

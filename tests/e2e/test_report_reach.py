@@ -93,7 +93,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert parsed is not None
         token = parsed.args[0]
         forged = callbacks.make(Kind.REPORT, token, "ind", "no-such-indicator")
-        assert (await bot.press(volunteer, ask, forged))["text"] == bot.ui.stale_button
+        assert (await bot.press(volunteer, ask, forged))["text"] == bot.ui.stale_step
         # Someone else pressing the volunteer's button data has no such draft.
         resident = bot.api.user(2409)
         hello = await bot.ask(resident, "/start")

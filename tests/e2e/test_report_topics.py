@@ -78,7 +78,7 @@ async def test_done_with_no_topic_is_answered_and_keeps_the_draft(
     token = callbacks.parse(done)
     assert token is not None
     forged = callbacks.make(Kind.REPORT, token.args[0], "submit")
-    assert (await bot.press(user, topics, forged))["text"] == bot.ui.stale_button
+    assert (await bot.press(user, topics, forged))["text"] == bot.ui.stale_step
     await bot.settle()
     assert len(bot.api.messages_to(user.id)) == sent  # nothing sent, the keyboard as it was
     assert await draft(bot, user) == ("topics", {"type": "constitution"})
@@ -140,7 +140,7 @@ async def test_submit_of_an_old_topic_less_draft_after_a_restart_asks_for_a_topi
         step, data = await draft(bot, user)
         assert step == "topics" and data["resume"] == "confirm" and data["place"]
         # Pressed again, the old card's 提交 is no longer taken at this step.
-        assert (await bot.press(user, card, submit))["text"] == bot.ui.stale_button
+        assert (await bot.press(user, card, submit))["text"] == bot.ui.stale_step
 
         await tick_topic(bot, user, topics, FRAUD)
         [card] = await press(bot, user, topics, "完成")

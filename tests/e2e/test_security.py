@@ -162,8 +162,8 @@ async def test_someone_elses_report_cannot_be_probed_by_a_forged_button(
     bot = bot_with_admins
     owner, prober = bot.api.user(841), bot.api.user(842)
     code = await invite(bot, "城关镇")
-    await register(bot, owner, code, name="甲")
-    await register(bot, prober, code, name="乙")
+    await register(bot, owner, code, name="甲某")
+    await register(bot, prober, code, name="乙某")
     card = await report_to_card(bot, owner)
     await press(bot, owner, card, "提交", 2)
     mine = await bot.ask(prober, "/myreports")

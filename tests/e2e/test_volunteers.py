@@ -48,7 +48,7 @@ async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: 
     [ask_town] = await say(bot, user, "刘志愿")
     assert "示例县东山镇" in ask_town.button_labels()
     [reply] = await say(bot, user, "火星")  # not a listed town
-    assert "按提示" in (reply.text or "")
+    assert "没找到" in (reply.text or "")
     [ask_place] = await press(bot, user, ask_town, "示例县东山镇")
     assert "桃园村" in ask_place.button_labels()
     [_ask_org] = await say(bot, user, "自己输入的小区")
