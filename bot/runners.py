@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.app import build_application, on_startup
 from bot.cli_text import cli_text
+from bot.go_live import warn_about_sample_data
 from bot.instance import (
     Instance,
     InstanceRole,
@@ -173,6 +174,7 @@ async def _act(
     then finish what is in flight: queued updates, the engine's sends."""
     async with initialized(app):
         await on_startup(app)
+        await warn_about_sample_data(app.services)
         await app.start()
         try:
             if route is None:

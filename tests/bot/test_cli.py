@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
-from content.loader import CONTENT_DIR
+from content.loader import CONTENT_DIR, Library
 from local_api import LocalBotApi
 from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
@@ -765,3 +765,34 @@ def test_backups_never_replace_one_another_and_only_their_owner_reads_them(
     assert main(["db", "backup", str(named), "--force"]) == 0
     assert named.read_bytes().startswith(b"SQLite format 3")
     assert named.stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still_sample(
+    tmp_path: Path, library: Library
+) -> None:
+    def warnings(log: str) -> list[str]:
+        return [line.split(": ", 1)[1] for line in log.splitlines() if " WARNING " in line]
+
+    data = Store(sqlite_url(tmp_path))
+    async with LocalBotApi() as api:
+        fresh = await _run_until_active(api, data, tmp_path, "INFO")
+        points = tmp_path / "points.csv"
+        points.write_text("name,kind,town,address\n城关司法所,司法所,示例县城关镇,城关路1号\n")
+        advisers = tmp_path / "advisers.csv"
+        advisers.write_text("town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0000-7654321\n")
+        for kind, path in (("directory", points), ("advisers", advisers)):
+            assert await asyncio.to_thread(main, [kind, "import", str(path)]) == 0
+        imported = await _run_until_active(api, data, tmp_path, "INFO")
+    tail = (
+        "; replace them in the district's own copy of content/ (PUFA_CONTENT_DIR) "
+        "and import the real lists before going live"
+    )
+    desks = sum(desk.sample for desk in library.desks)
+    library_samples = f"{desks} desks (desks.yaml), {len(library.towns)} towns (towns.yaml)"
+    points_n = sum(point.sample for point in library.directory)
+    advisers_n = sum(adviser.sample for adviser in library.advisers)
+    assert warnings(fresh) == [
+        f"still sample data: {library_samples}, {points_n} legal service points (pufa directory"
+        f" import), {advisers_n} village advisers (pufa advisers import){tail}"
+    ]
+    assert warnings(imported) == [f"still sample data: {library_samples}{tail}"]
