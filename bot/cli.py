@@ -14,7 +14,7 @@ from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
 from bot.settings import ConfigurationError, Settings, load_settings
 from content.loader import ContentError
-from storage.db import masked_url, refused, unavailable
+from storage.db import NoDatabase, masked_url, refused, unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
 
@@ -43,6 +43,9 @@ def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -
         raise
     except ContentError:
         return _content_check(args, settings)
+    except NoDatabase as error:  # a command that must not create the database it reads
+        print(cli_text("db.missing", path=error.where), file=sys.stderr)
+        return 1
     except Exception as error:
         problem = _cannot_start(settings, error)
         if problem is None:
@@ -79,6 +82,7 @@ def _parser() -> ChineseParser:
     _command(db, "upgrade", cli_text("help.db_upgrade"), _db_upgrade)
     backup = _command(db, "backup", cli_text("help.db_backup"), _db_backup)
     backup.add_argument("file", help=cli_text("help.db_backup_file"))
+    backup.add_argument("--force", action="store_true", help=cli_text("help.db_backup_force"))
     directory = sub.add_parser("directory", help=cli_text("help.directory")).add_subparsers(
         metavar="ACTION"
     )
@@ -191,8 +195,11 @@ def _output(given: str | None, default_name: str) -> Path:
     names a folder (one that exists, or any path ending in /); the default name here."""
     if given is None:
         return Path(default_name)
-    path = Path(given)
-    return path / default_name if given.endswith(("/", os.sep)) or path.is_dir() else path
+    return Path(given) / default_name if _names_folder(given) else Path(given)
+
+
+def _names_folder(given: str) -> bool:
+    return given.endswith(("/", os.sep)) or Path(given).is_dir()
 
 
 def _write_export(output: Path, data: bytes) -> None:
@@ -362,19 +369,19 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.backup import Corrupt, NotSqlite, backup_sqlite, sqlite_path
+    from storage.backup import Corrupt, Exists, NotSqlite, backup_sqlite, sqlite_path
 
     try:
-        source = sqlite_path(settings.database_url)
+        live = sqlite_path(settings.database_url)
     except NotSqlite:
         print(cli_text("db.postgresql_backup"), file=sys.stderr)
         return 2
-    target = _output(args.file, f"{source.stem}-{datetime.now(settings.tz).date()}.db")
-    live = source.resolve()
+    folder = _names_folder(args.file)  # the copy named by date: numbered, never replaced
+    target = _output(args.file, f"{live.stem}-{datetime.now(settings.tz).date()}.db")
     try:
-        size = backup_sqlite(source, target)
-    except FileNotFoundError:
-        print(cli_text("db.no_file", path=live), file=sys.stderr)
+        target, size = backup_sqlite(live, target, replace=args.force, numbered=folder)
+    except Exists:
+        print(cli_text("db.exists", target=target), file=sys.stderr)
         return 1
     except Corrupt as error:
         print(cli_text("db.corrupt", path=live, reason=error), file=sys.stderr)

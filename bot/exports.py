@@ -11,7 +11,7 @@ from domain.exports import export_hours, export_labels, export_reports
 from domain.figures import FIGURES
 from domain.recognition import verification
 from storage.certificates import find
-from storage.db import Database
+from storage.db import open_existing
 from storage.stats import Period
 
 
@@ -22,9 +22,8 @@ async def export_data(
     library = load_library(settings.content_dir)
     labels = export_labels(library, settings.tz)
     export = export_reports if what == "reports" else export_hours
-    db = Database(settings.database_url, schema=settings.database_schema)
+    db = await open_existing(settings.database_url, schema=settings.database_schema)
     try:
-        await db.upgrade()
         async with db.session() as session:
             if what in FIGURES:
                 return await FIGURES[what](
@@ -48,9 +47,8 @@ async def export_data(
 async def export_evidence(settings: Settings, year: int) -> Table:
     """The year's 考核 evidence workbook, and how much the year recorded."""
     library = load_library(settings.content_dir)
-    db = Database(settings.database_url)
+    db = await open_existing(settings.database_url, schema=settings.database_schema)
     try:
-        await db.upgrade()
         async with db.session() as session:
             return await evidence_workbook(
                 session=session,
@@ -66,9 +64,8 @@ async def export_evidence(settings: Settings, year: int) -> Table:
 async def verify_certificate(settings: Settings, code: str) -> tuple[bool, str]:
     """`pufa verify CODE`: whether the certificate exists, and what to print."""
     library = load_library(settings.content_dir)
-    db = Database(settings.database_url)
+    db = await open_existing(settings.database_url, schema=settings.database_schema)
     try:
-        await db.upgrade()
         async with db.session() as session:
             certificate = await find(session=session, text=code)
     finally:

@@ -3,8 +3,8 @@
 Updates and handler latency are counted as they happen; the rest is read from the database at
 each scrape (questions by outcome, feedback, activity reports, deliveries by state, the
 progress of broadcasts being sent), so totals survive restarts and take-overs. Only the active
-instance reports the database's figures (a standby says `pufa_active 0` and little else), so
-summing over instances counts nothing twice.
+instance reports the database's figures (a standby says `pufa_active 0`, whether its database
+answers, and little else), so summing over instances counts nothing twice.
 """
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -83,6 +83,8 @@ class Metrics:
         self.broadcast.clear()
         if instance.active:
             await self._read_database(app)
+        else:  # whether its database answers is a standby's own state, not a figure
+            self.database_up.set(1 if await app.services.db.ping() else 0)
         return generate_latest(self.registry)
 
     async def _read_database(self, app: PufaApplication) -> None:

@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.app import build_application, on_startup
 from bot.cli_text import cli_text
+from bot.go_live import warn_about_sample_data
 from bot.instance import (
     Instance,
     InstanceRole,
@@ -26,6 +27,7 @@ from bot.instance import (
     hold_until_stopped,
     wait_for_lock,
 )
+from bot.polling import PollingErrors
 from bot.server import WebhookRoute, build_web_app, web_runner
 from bot.settings import ConfigurationError, Settings
 from handlers.kit.context import PufaApplication
@@ -106,11 +108,19 @@ async def poll_until(app: PufaApplication, stop: asyncio.Event) -> None:
         await on_startup(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await start_polling(app)
         log.info("polling as @%s", app.bot.username)
         await stop.wait()
         await app.updater.stop()
         await app.stop()
+
+
+async def start_polling(app: PufaApplication) -> None:
+    """Poll for every kind of update; a network error while polling is a WARNING line."""
+    assert app.updater is not None
+    await app.updater.start_polling(
+        allowed_updates=Update.ALL_TYPES, error_callback=PollingErrors(app.services.clock)
+    )
 
 
 async def run_polling(settings: Settings, token: str) -> None:
@@ -173,11 +183,11 @@ async def _act(
     then finish what is in flight: queued updates, the engine's sends."""
     async with initialized(app):
         await on_startup(app)
+        await warn_about_sample_data(app.services)
         await app.start()
         try:
             if route is None:
-                assert app.updater is not None
-                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                await start_polling(app)
                 log.info("active: polling as @%s", app.bot.username)
             else:
                 await _set_webhook(app, settings, route)

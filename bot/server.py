@@ -24,13 +24,24 @@ APP_KEY = web.AppKey("pufa_application", PufaApplication)
 INSTANCE_KEY = web.AppKey("pufa_instance", Instance)
 
 
+PROBES = frozenset({"/healthz", "/metrics"})  # asked every few seconds by balancers, scrapers
+
+
 class AccessLog(AbstractAccessLogger):
     """A line a request, without its query string: the dashboard's login link carries a
-    one-time token there, which must not reach the logs."""
+    one-time token there, which must not reach the logs. A probe answered as designed (200,
+    or a standby's 503) is logged at DEBUG only: with a health check every second the log
+    would be mostly probes; a refused or failing one (401, 500) is still logged."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info(
-            "%s %s %s %.0f ms", request.method, request.path, response.status, time * 1000
+        routine = request.path in PROBES and response.status in (200, 503)  # 503: a standby
+        self.logger.log(
+            logging.DEBUG if routine else logging.INFO,
+            "%s %s %s %.0f ms",
+            request.method,
+            request.path,
+            response.status,
+            time * 1000,
         )
 
 

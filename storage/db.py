@@ -109,6 +109,46 @@ class Database:
         await self.engine.dispose()
 
 
+class NoDatabase(Exception):
+    """The bot's database is not where the settings point (no SQLite file there, or one with
+    no schema; a PostgreSQL database or schema with no tables): a command that only reads or
+    copies the bot's data refuses instead of creating an empty one and reporting success."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where  # the absolute file, or the URL with its password masked
+
+
+async def open_existing(url: str, *, schema: str | None = None) -> Database:
+    """The bot's database for a command that must not create one (an export, `pufa verify`):
+    NoDatabase when it is not there; a schema from an older version is brought up to date as
+    at every start. Only `pufa run`, `pufa webhook`, `pufa demo` and `pufa db upgrade` (and the
+    imports, which fill a new one) create a database."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise NoDatabase(str(path))
+    db = Database(url, schema=schema)
+    try:
+        async with db.engine.connect() as connection:
+            if not await connection.run_sync(_current_revisions):
+                where = str(path) if path is not None else masked_url(url)
+                raise NoDatabase(f"{where}（schema {schema}）" if schema else where)
+        await db.upgrade()
+    except BaseException:
+        await db.dispose()
+        raise
+    return db
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The absolute path of a SQLite URL's file (relative ones are taken from the working
+    directory, as SQLite does); None for PostgreSQL and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database or "").expanduser().absolute()
+
+
 def unavailable(error: BaseException) -> bool:
     """Whether `error` says the database cannot be reached right now (down, restarting, the
     network to it cut, a SQLite file locked by another process), as opposed to a mistake in

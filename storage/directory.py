@@ -23,8 +23,11 @@ async def add_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]
     return len(points)
 
 
-async def count_points(*, session: AsyncSession) -> int:
-    return (await session.exec(select(func.count()).select_from(ServicePoint))).one()
+async def count_points(*, session: AsyncSession, samples_only: bool = False) -> int:
+    query = select(func.count()).select_from(ServicePoint)
+    if samples_only:
+        query = query.where(col(ServicePoint.sample))
+    return (await session.exec(query)).one()
 
 
 async def list_points(*, session: AsyncSession, town: str | None = None) -> list[ServicePoint]:

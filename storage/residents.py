@@ -45,8 +45,11 @@ async def replace_advisers(*, session: AsyncSession, entries: Iterable[dict[str,
     return len(advisers)
 
 
-async def count_advisers(*, session: AsyncSession) -> int:
-    return (await session.exec(select(func.count()).select_from(VillageAdviser))).one()
+async def count_advisers(*, session: AsyncSession, samples_only: bool = False) -> int:
+    query = select(func.count()).select_from(VillageAdviser)
+    if samples_only:
+        query = query.where(col(VillageAdviser.sample))
+    return (await session.exec(query)).one()
 
 
 async def adviser_towns(*, session: AsyncSession) -> list[str]:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
-from content.loader import CONTENT_DIR
+from content.loader import CONTENT_DIR, Library
 from local_api import LocalBotApi
 from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
@@ -639,7 +639,7 @@ async def test_a_backup_of_a_corrupt_database_says_so_in_one_line_and_leaves_no_
     [line] = err.splitlines()
     assert line.startswith(f"数据库文件 {live} 已损坏或不是 SQLite 数据库（"), err
     assert line.endswith("），没有生成备份。")
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # nor the folder made for it
 
 
 def test_exports_and_qr_codes_into_a_folder_take_their_default_names(tmp_path: Path) -> None:
@@ -662,3 +662,137 @@ def test_exports_and_qr_codes_into_a_folder_take_their_default_names(tmp_path: P
         "unpaid-wages.png",
     ]
     assert [p.name for p in (tmp_path / "more").iterdir()] == ["hours_2026-01-01_2026-01-31.xlsx"]
+
+
+READ_ONLY_COMMANDS = [
+    ["db", "backup", "out/x.db"],
+    ["export", "reports", "--from", "2026-12-01", "--to", "2026-12-31", "-o", "out/r.xlsx"],
+    ["export", "evidence", "--year", "2026", "-o", "out/e.xlsx"],
+    ["verify", "ABCD-EFGH-JKMN"],
+]
+
+
+def _missing(where: object) -> str:
+    return (
+        f"找不到机器人的数据库 {where}（不存在或是空的），什么也没有创建。"
+        "请检查 PUFA_DATABASE_URL 和当前工作目录（相对路径从工作目录算起）。\n"
+    )
+
+
+@pytest.mark.parametrize("argv", READ_ONLY_COMMANDS, ids=lambda argv: "-".join(argv[:2]))
+def test_a_read_only_command_in_the_wrong_folder_creates_no_database(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As from cron (whose working directory is $HOME) with the default relative URL: one line
+    naming the absolute file and what to check, exit status 1, and nothing created."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("PUFA_DATABASE_URL")
+    assert main(argv) == 1
+    assert capsys.readouterr() == ("", _missing(elsewhere / "data" / "pufa.db"))
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", READ_ONLY_COMMANDS, ids=lambda argv: "-".join(argv[:2]))
+def test_a_read_only_command_refuses_a_sqlite_file_without_the_bots_schema(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = tmp_path / "pufa.db"
+    with sqlite3.connect(live) as connection:
+        connection.execute("CREATE TABLE other (x TEXT)")
+    connection.close()
+    assert main(argv) == 1
+    assert capsys.readouterr() == ("", _missing(live))
+    assert not (tmp_path / "out").exists()
+    with sqlite3.connect(live) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        assert [name for (name,) in tables] == ["other"]  # not migrated
+    connection.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+async def test_an_export_refuses_a_postgresql_schema_with_no_tables_and_leaves_it_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import inspect
+
+    from tests.processes import store
+
+    async with store("postgresql", tmp_path) as data:
+        assert data.schema is not None
+        monkeypatch.setenv("PUFA_DATABASE_URL", data.url)
+        monkeypatch.setenv("PUFA_DATABASE_SCHEMA", data.schema)
+        for argv in READ_ONLY_COMMANDS[1:]:
+            assert await asyncio.to_thread(main, argv) == 1
+            shown = f"{make_url(data.url).render_as_string(hide_password=True)}"
+            assert capsys.readouterr() == ("", _missing(f"{shown}（schema {data.schema}）"))
+        db = data.database()
+        async with db.engine.connect() as connection:
+            tables = await connection.run_sync(
+                lambda sync: inspect(sync).get_table_names(schema=data.schema)
+            )
+        await db.dispose()
+        assert tables == []
+
+
+def test_backups_never_replace_one_another_and_only_their_owner_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    folder = tmp_path / "backups"
+    for _ in range(3):  # the same day, into a folder: numbered
+        assert main(["db", "backup", f"{folder}/"]) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    day = min(names, key=len).removeprefix("pufa-").removesuffix(".db")
+    assert names == [f"pufa-{day}-2.db", f"pufa-{day}-3.db", f"pufa-{day}.db"]
+    assert {(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {0o600}
+    capsys.readouterr()
+
+    named = tmp_path / "named.db"
+    named.write_bytes(b"yesterday's good copy")
+    assert main(["db", "backup", str(named)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"{named} 已存在，没有覆盖。请换一个文件名，或写一个文件夹（自动按日期编号）；"
+        "确实要替换请加 --force。\n",
+    )
+    assert named.read_bytes() == b"yesterday's good copy"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert main(["db", "backup", str(named), "--force"]) == 0
+    assert named.read_bytes().startswith(b"SQLite format 3")
+    assert named.stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still_sample(
+    tmp_path: Path, library: Library
+) -> None:
+    def warnings(log: str) -> list[str]:
+        return [line.split(": ", 1)[1] for line in log.splitlines() if " WARNING " in line]
+
+    data = Store(sqlite_url(tmp_path))
+    async with LocalBotApi() as api:
+        fresh = await _run_until_active(api, data, tmp_path, "INFO")
+        points = tmp_path / "points.csv"
+        points.write_text("name,kind,town,address\n城关司法所,司法所,示例县城关镇,城关路1号\n")
+        advisers = tmp_path / "advisers.csv"
+        advisers.write_text("town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0000-7654321\n")
+        for kind, path in (("directory", points), ("advisers", advisers)):
+            assert await asyncio.to_thread(main, [kind, "import", str(path)]) == 0
+        imported = await _run_until_active(api, data, tmp_path, "INFO")
+    tail = (
+        "; replace them in the district's own copy of content/ (PUFA_CONTENT_DIR) "
+        "and import the real lists before going live"
+    )
+    desks = sum(desk.sample for desk in library.desks)
+    library_samples = f"{desks} desks (desks.yaml), {len(library.towns)} towns (towns.yaml)"
+    points_n = sum(point.sample for point in library.directory)
+    advisers_n = sum(adviser.sample for adviser in library.advisers)
+    assert warnings(fresh) == [
+        f"still sample data: {library_samples}, {points_n} legal service points (pufa directory"
+        f" import), {advisers_n} village advisers (pufa advisers import){tail}"
+    ]
+    assert warnings(imported) == [f"still sample data: {library_samples}{tail}"]

@@ -10,12 +10,14 @@ from content.catalogue import CatalogueError
 
 
 def test_a_text_is_filled_with_exactly_its_fields_or_fails_loudly() -> None:
-    assert cli_text("db.no_file", path="/data/pufa.db") == "找不到数据库文件 /data/pufa.db。"
+    assert cli_text("db.corrupt", path="/data/pufa.db", reason="x") == (
+        "数据库文件 /data/pufa.db 已损坏或不是 SQLite 数据库（x），没有生成备份。"
+    )
     assert cli_text("ask.no_match", score=0.642) == "无匹配 (最高分 0.64)"
     with pytest.raises(CatalogueError, match=r"cli\.zh\.yaml has no text 'db\.no_such_text'"):
         cli_text("db.no_such_text")
     with pytest.raises(CatalogueError, match=r"takes the fields \['path'\], not \[\]"):
-        cli_text("db.no_file")
+        cli_text("db.missing")
 
 
 @pytest.mark.parametrize(

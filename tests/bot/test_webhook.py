@@ -107,3 +107,42 @@ async def test_the_access_log_leaves_out_query_strings(caplog: pytest.LogCapture
         await runner.cleanup()
     assert "GET /dashboard/login 200" in caplog.text
     assert "one-time-secret" not in caplog.text
+
+
+async def test_probes_answered_as_designed_are_not_logged_at_info(
+    tmp_path: Path, library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A balancer asking /healthz every second: the standby's 503s and the scrapes stay out of
+    the INFO log; a refused scrape and every other request are still logged."""
+    settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
+    app = build_application(settings, "1:TEST", library=library)
+    server = build_web_app(app, instance=Instance(InstanceRole.STANDBY), metrics_token="t")
+    runner = web_runner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+            async with aiohttp.ClientSession() as client:
+                for path, headers, status in (
+                    ("/healthz", {}, 503),
+                    ("/metrics", {"Authorization": "Bearer t"}, 200),
+                    ("/metrics", {}, 401),
+                    ("/dashboard/", {}, 503),  # a standby's dashboard says so
+                ):
+                    async with client.get(base + path, headers=headers) as response:
+                        assert response.status == status, path
+
+            async def logged() -> bool:
+                return "GET /dashboard/ " in caplog.text
+
+            await eventually(logged)
+    finally:
+        await runner.cleanup()
+        await app.services.db.dispose()
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert [line.rsplit(" ", 2)[0] for line in lines] == [
+        "GET /metrics 401",
+        "GET /dashboard/ 503",
+    ]

@@ -98,4 +98,6 @@ async def test_backup_on_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
 async def test_backup_of_a_missing_database_says_so(tmp_path: Path) -> None:
     env = env_for(Store(sqlite_url(tmp_path / "nowhere")))
     code, said = await pufa("db", "backup", str(tmp_path / "x.db"), env=env, cwd=tmp_path)
-    assert code == 1 and "找不到数据库文件" in said
+    missing = tmp_path / "nowhere" / "pufa.db"
+    assert code == 1 and said.startswith(f"找不到机器人的数据库 {missing}（"), said
+    assert not (tmp_path / "nowhere").exists() and not (tmp_path / "x.db").exists()

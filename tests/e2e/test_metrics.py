@@ -105,9 +105,11 @@ async def test_broadcast_progress_is_shown_while_it_is_sent(bot: Harness) -> Non
 
 
 async def test_a_standby_reports_itself_and_nothing_from_the_database(bot: Harness) -> None:
+    """Only whether its database answers: an alert on `pufa_database_up == 0` must not fire
+    for every healthy standby."""
     async with web(bot, Instance(InstanceRole.STANDBY)) as client:
         samples = await scrape(client)
-        assert samples[("pufa_active", ())] == 0
+        assert samples[("pufa_active", ())] == 0 and samples[("pufa_database_up", ())] == 1
         assert not [name for name, _ in samples if name == "pufa_questions"]
         health = await client.get("/healthz")
         assert health.status == 503 and (await health.json())["role"] == "standby"
