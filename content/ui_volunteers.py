@@ -71,8 +71,8 @@ REPORT_FIELDS = (
 PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
 EXPORT_COLUMNS = (
     "id", "volunteer", "phone", "town", "activity_type", "topics", "activity_date", "place",
-    "audience", "hours", "materials", "summary", "photos", "submitted_at", "organisation",
-    "activities", "first_date", "last_date",
+    "audience", "hours", "materials", "summary", "photos", "submitted_at", "review",
+    "organisation", "activities", "first_date", "last_date",
 )  # fmt: skip
 # What /export and /hours make, by name: "reports", "hours" and domain.figures.FIGURES.
 EXPORT_KINDS = ("reports", "hours", "satisfaction", "reach", "tickets")
