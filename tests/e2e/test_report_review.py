@@ -51,8 +51,8 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     second = bot.api.user(SECOND, "二号协调员", username="second_c")
     await say(bot, second, "/start")
     [confirm] = await say(bot, admin, "/promote @second_c")
-    done = await answer_question(bot, admin, confirm, "确定")
-    await bot.api.wait_for_messages(SECOND, after=done.index)  # told they are a coordinator
+    promoted = await answer_question(bot, admin, confirm, "确定")
+    await bot.api.wait_for_messages(SECOND, after=promoted.index)  # told they are a coordinator
     volunteer = bot.api.user(VOLUNTEER, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
     card = await report_to_card(bot, volunteer)
@@ -78,7 +78,7 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     assert "退回报告 #1" in (ask.text or "")
     mark = _mark(bot)
     done = await say(bot, admin, "受众人数写错了，请核对", 2)
-    assert texts.returned_done.format(id=1) in (_one(done, "send").text or "")
+    assert _one(done, "send").text == "已退回报告 #1，并告诉了志愿者原因。"
     assert "已退回" in (_one(done, "edit").text or "") and _one(done, "edit").buttons() == []
     [told] = await bot.api.wait_for_messages(VOLUNTEER, after=mark)
     assert "#1" in (told.text or "") and "受众人数写错了" in (told.text or "")
@@ -91,6 +91,7 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     # The other coordinator's stale press learns who decided.
     late = await bot.press(second, other_copy, other_copy.find_button("核实")["callback_data"])
     assert late["text"] == texts.already.format(id=1, reviewer=returned.reviewer, state="已退回")
+    assert late["text"].startswith("报告 #1 已由")
     assert await _audience(bot) == 0  # 已退回 is out of the figures
 
     # The volunteer corrects it: the coordinators are told what changed, it is pending again.
