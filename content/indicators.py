@@ -32,6 +32,9 @@ class Indicator(Strict):
     what_counts: str
     activity_types: list[str] = Field(default_factory=list)
     campaigns: list[str] = Field(default_factory=list)
+    # False: a volunteer may not tag their report with it (群众满意度 comes from residents'
+    # votes); only a coordinator's /tag can.
+    volunteers_may_tag: bool = True
     sources: list[Source]
 
     @field_validator("id")

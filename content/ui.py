@@ -9,6 +9,7 @@ from content.ui_dashboard import DashboardTexts
 from content.ui_engagement import EngagementTexts
 from content.ui_quiz import QuizTexts
 from content.ui_residents import ResidentTexts
+from content.ui_review import ReviewTexts
 from content.ui_tickets import TicketTexts
 from content.ui_volunteers import VolunteerTexts
 
@@ -102,6 +103,7 @@ class UiTexts(Texts):
     unknown_town: str  # a town nobody recorded, wherever towns are listed
     commands: BotCommands
     volunteers: VolunteerTexts
+    review: ReviewTexts
     subscriptions: SubscriptionTexts
     broadcasts: BroadcastTexts
     campaigns: CampaignTexts

@@ -30,6 +30,7 @@ class DashboardTexts(Texts):
     unknown_topic: str
     no_topic: str
     no_report: str
+    reason_needed: Annotated[str, Fields("max")]  # 退回 with no reason, or too long
     export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]

@@ -78,7 +78,7 @@ REPORT_FIELDS = (
 PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
 EXPORT_COLUMNS = (
     "id", "volunteer", "phone", "town", "activity_type", "topics", "activity_date", "place",
-    "lat", "lon", "audience", "hours", "materials", "summary", "photos", "submitted_at",
+    "lat", "lon", "audience", "hours", "materials", "summary", "photos", "submitted_at", "review",
     "organisation", "activities", "first_date", "last_date",
 )  # fmt: skip
 # What /export and /hours make, by name: "reports", "hours" and domain.figures.FIGURES.

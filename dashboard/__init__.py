@@ -54,6 +54,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_get("/reports/export", reports.export)
     board.router.add_get("/reports/{report_id}", reports.report_page)
     board.router.add_get("/reports/{report_id}/photo/{n}", reports.photo)
+    board.router.add_post("/reports/{report_id}/review", reports.review_report)
     board.router.add_get("/volunteers", volunteers.volunteers_page)
     board.router.add_post("/volunteers/invite", volunteers.invite)
     board.router.add_get("/volunteers/roles", volunteers.roles_page)

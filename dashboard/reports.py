@@ -1,7 +1,8 @@
 """Reports: filter by period, town, activity type, volunteer and topic or campaign; a page at
 a time; one report with its photos (fetched through the bot's file API); and export exactly
-what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Reports
-are only read here; one naming no 普法 topic (submitted before a topic was required) says so."""
+what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Each shows
+its review (待审核 / 已核实 / 已退回); a pending one can be 核实 or 退回 with a reason here, as in
+the chat. One naming no 普法 topic (submitted before a topic was required) says so."""
 
 from aiohttp import web
 from telegram.error import TelegramError
@@ -14,12 +15,17 @@ from dashboard.common import (
     page_of,
     period_of,
     render,
+    see_other,
     services,
     texts,
+    user,
 )
 from documents.tables import Format
 from domain.exports import export_labels, export_reports
 from domain.reports import has_topic
+from handlers.kit.review import review
+from storage.models import ReviewState
+from storage.report_review import REASON_CHARS, Decided
 from storage.reports import ReportFilter, find_reports, get_report
 from storage.stats import Period
 
@@ -94,6 +100,7 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         towns=[t.town for t in bot.library.towns],
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
+        states=bot.ui.review.states,
     )
 
 
@@ -113,7 +120,55 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
         no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,
+        states=bot.ui.review.states,
+        reason_max=REASON_CHARS,
+        done=_done_words(request, report.id),
     )
+
+
+def _done_words(request: web.Request, report_id: int) -> str:
+    said = services(request).ui.review
+    done = request.query.get("done", "")
+    if done == ReviewState.VERIFIED.value:
+        return said.verified_done.format(id=report_id)
+    if done == ReviewState.RETURNED.value:
+        return said.returned_done.format(id=report_id)
+    return ""
+
+
+async def review_report(request: web.Request) -> web.StreamResponse:
+    """✅ 核实 or ↩️ 退回 (with a reason) from the report's page, as in the chat
+    (handlers.kit.review): once, the volunteer told of a return, the notifications edited."""
+    bot = services(request)
+    report_id = number(request.match_info["report_id"], maximum=MAX_ID)
+    form = await request.post()
+    verdict = form.get("verdict")
+    reason = form.get("reason", "")
+    reason = " ".join(reason.split()) if isinstance(reason, str) else ""
+    if report_id is None or verdict not in (ReviewState.VERIFIED, ReviewState.RETURNED):
+        return notice(request, texts(request).no_report, 404)
+    chosen = ReviewState(verdict)
+    if chosen is ReviewState.RETURNED and not 0 < len(reason) <= REASON_CHARS:
+        return notice(request, texts(request).reason_needed.format(max=REASON_CHARS), 400)
+    signed_in = user(request).telegram_id
+    done = await review(
+        bot,
+        application(request).bot,
+        report_id=report_id,
+        verdict=chosen,
+        reviewer_id=signed_in,
+        reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
+        reason=reason if chosen is ReviewState.RETURNED else "",
+    )
+    await audit(request, f"report.{chosen.value}", f"report {report_id}", done.outcome.value)
+    if done.outcome is Decided.NOT_FOUND:
+        return notice(request, bot.ui.review.no_report, 404)
+    if done.outcome is Decided.ALREADY:
+        said = bot.ui.review.already.format(
+            id=report_id, reviewer=done.reviewer, state=bot.ui.review.states[done.review]
+        )
+        return notice(request, said, 409)
+    return see_other(f"/dashboard/reports/{report_id}?done={chosen.value}")
 
 
 async def photo(request: web.Request) -> web.StreamResponse:

@@ -4,7 +4,8 @@ and their totals, then the residents QR codes brought, satisfaction and quiz par
 and a summary sheet first. Text cells are XLSX inline strings, never formulas.
 
 An activity serves an indicator when its type or one of its campaigns is listed for the
-indicator (content/indicators.yaml), or when its topics carry the indicator's id (a tag)."""
+indicator (content/indicators.yaml), or when its topics carry the indicator's id (a tag) and a
+coordinator has verified the report. Returned reports are left out (storage.evidence)."""
 
 import asyncio
 from dataclasses import dataclass, field
@@ -45,9 +46,10 @@ ACTIVITY_COLUMNS = (
 
 
 def serves(indicator: Indicator, line: ActivityLine) -> bool:
-    return indicator.id in line.topics or counted_by_default(
-        indicator, line.activity_type, line.topics
-    )
+    """By its type or campaigns; by a tag (a volunteer's pick or a coordinator's /tag) only
+    once a coordinator has 核实 the report, so no one's unreviewed word counts."""
+    tagged = indicator.id in line.topics and line.verified
+    return tagged or counted_by_default(indicator, line.activity_type, line.topics)
 
 
 @dataclass

@@ -44,6 +44,8 @@ class Labels:
     unknown_town: str  # the town shown where none was recorded
     reports_sheet: str  # the spreadsheets' sheet names
     hours_sheet: str
+    review_states: Mapping[str, str]  # storage.models.ReviewState values
+    returned_reason: str  # after 已退回: "退回原因：{reason}"
     tz: tzinfo = UTC
 
 
@@ -59,6 +61,8 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
         unknown_town=library.ui.unknown_town,
         reports_sheet=library.ui.chat.reports_sheet,
         hours_sheet=library.ui.chat.hours_sheet,
+        review_states=library.ui.review.states,
+        returned_reason=library.ui.review.reason_line,
         tz=tz,
     )
 
@@ -73,8 +77,10 @@ async def export_reports(
     only: ReportFilter | None = None,
 ) -> Table:
     """All submitted reports with activity dates in the period (those matching `only`, when
-    the dashboard filtered them), oldest first."""
-    columns = [c for c in REPORT_COLUMNS if with_phone or c != "phone"]
+    the dashboard filtered them), oldest first, each with its review (a returned one is
+    listed, its reason given, though no figure counts it)."""
+    shown = [c for c in REPORT_COLUMNS if c != "review_reason"]
+    columns = [c for c in shown if with_phone or c != "phone"]
     writer = TableWriter(fmt, labels.reports_sheet, [labels.headers[c] for c in columns])
     writing: asyncio.Future[None] | None = None
     async for chunk in report_rows(session=session, period=period, only=only):
@@ -90,7 +96,8 @@ async def export_reports(
 
 def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> list[Cell]:
     (rid, name, phone, town, kind, topics, day, place, lat, lon, audience, hours, materials,
-     summary, photos, created) = row  # fmt: skip
+     summary, photos, created, review, reason) = row  # fmt: skip
+    state = labels.review_states.get(review, review)
     values: dict[str, Cell] = {
         "id": rid,
         "volunteer": name or labels.anonymous,
@@ -110,6 +117,7 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
         "submitted_at": created.astimezone(labels.tz).replace(
             tzinfo=None, second=0, microsecond=0
         ),
+        "review": f"{state} {labels.returned_reason.format(reason=reason)}" if reason else state,
     }
     return [values[c] for c in columns]
 

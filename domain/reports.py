@@ -3,7 +3,7 @@ page of their own record (/myreports, the dashboard). A report names at least on
 the 考核 export and the coordinators' review count activities by topic."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -18,6 +18,7 @@ from storage.reports import (
     StoredReport,
     Totals,
     edit_report,
+    get_report,
     own_reports,
     own_totals,
     submit_report,
@@ -38,6 +39,10 @@ class Outcome(StrEnum):
 class Submission:
     outcome: Outcome
     report_id: int | None = None
+    # A correction (UPDATED): the report before and after, and the review it had (pending
+    # again now) — what coordinators are told changed.
+    before: StoredReport | None = None
+    after: StoredReport | None = None
 
 
 def without_numbers(text: str) -> tuple[str, bool]:
@@ -80,7 +85,9 @@ async def submit(
     if not has_topic(data.topics, library):
         return Submission(Outcome.NO_TOPIC, correcting)
     data = with_town(data, volunteer.town)
+    data = _without_forbidden_tags(data, library, topics_before or ())
     if correcting is not None:
+        before = await get_report(session=session, report_id=correcting)
         change = await edit_report(
             session=session,
             report_id=correcting,
@@ -90,11 +97,21 @@ async def submit(
             now=now,
             topics_before=topics_before,
         )
-        return Submission(Outcome.UPDATED if change is Change.OK else Outcome.LOCKED, correcting)
+        if change is not Change.OK:
+            return Submission(Outcome.LOCKED, correcting)
+        after = await get_report(session=session, report_id=correcting)
+        return Submission(Outcome.UPDATED, correcting, before, after)
     result = await submit_report(
         session=session, volunteer_id=volunteer_id, data=data, submission_key=key, now=now
     )
     return Submission(Outcome.SUBMITTED, result.report_id)
+
+
+def _without_forbidden_tags(data: ReportData, library: Library, kept: Sequence[str]) -> ReportData:
+    """The report without the indicators volunteers may not tag (群众满意度), whatever sent
+    them; one a coordinator tagged before the correction began (`kept`) stays."""
+    forbidden = {i.id for i in library.indicators if not i.volunteers_may_tag} - set(kept)
+    return replace(data, topics=tuple(t for t in data.topics if t not in forbidden))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from storage.models import (
     QuizAnswer,
     QuizAttempt,
     ReportStatus,
+    ReviewState,
     Volunteer,
 )
+from storage.report_review import counted
 from storage.stats import Period
 
 MAX_TOPICS_CHARS = 500  # ActivityReport.topics
@@ -73,6 +75,7 @@ class ActivityLine:
     audience: int
     hours: float
     photos: int
+    verified: bool = False  # a coordinator 核实 it (explicit indicator tags count only then)
 
 
 async def activities(*, session: AsyncSession, period: Period) -> list[ActivityLine]:
@@ -92,10 +95,12 @@ async def activities(*, session: AsyncSession, period: Period) -> list[ActivityL
             col(report.audience),
             col(report.hours),
             col(report.photo_file_ids),
+            col(report.review),
         )
         .outerjoin(Volunteer, col(Volunteer.telegram_id) == col(report.volunteer_id))
         .where(
             col(report.status) == ReportStatus.SUBMITTED.value,
+            counted(),
             col(report.activity_date) >= period.start,
             col(report.activity_date) <= period.end,
         )
@@ -115,8 +120,9 @@ async def activities(*, session: AsyncSession, period: Period) -> list[ActivityL
             audience=int(audience),
             hours=float(hours),
             photos=len([p for p in photos.split(",") if p]),
+            verified=review == ReviewState.VERIFIED.value,
         )
-        for rid, vid, name, town, kind, topics, day, place, audience, hours, photos in (
+        for rid, vid, name, town, kind, topics, day, place, audience, hours, photos, review in (
             await connection.execute(query)
         ).all()
     ]

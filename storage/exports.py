@@ -35,6 +35,8 @@ REPORT_ROW = (
     "summary",
     "photos",
     "submitted_at",
+    "review",
+    "review_reason",
 )
 
 
@@ -46,7 +48,8 @@ async def report_rows(
     only: ReportFilter | None = None,
 ) -> AsyncIterator[list[ReportRow]]:
     """Submitted reports with activity dates in the period (and matching `only`, the
-    dashboard's filter), oldest first, `chunk` at a time."""
+    dashboard's filter), oldest first, `chunk` at a time: returned ones too, with their
+    review, so that nothing disappears from the list."""
     report = ActivityReport
     query = (
         select(
@@ -66,6 +69,8 @@ async def report_rows(
             col(report.summary),
             col(report.photo_file_ids),
             col(report.created_at),
+            col(report.review),
+            col(report.review_reason),
         )
         .outerjoin(Volunteer, col(Volunteer.telegram_id) == col(report.volunteer_id))
         .where(*(only or ReportFilter(period.start, period.end)).conditions())

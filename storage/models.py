@@ -95,27 +95,6 @@ class QuestionLog(SQLModel, table=True):
     chosen_card_id: str | None = Field(default=None, max_length=64, index=True)
 
 
-class ReportMessage(SQLModel, table=True):
-    """A coordinator's copy of a report's notification ("📝 新的活动报告"): withdrawn (the row
-    then goes) once the report's volunteer has erased themselves (/deleteme). A copy of an
-    erased report still here is still to be withdrawn, whatever crashed in between."""
-
-    __tablename__ = "report_message"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("activity_report.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    message_id: int
-
-
 class ServicePoint(SQLModel, table=True):
     __tablename__ = "service_point"
 
@@ -202,6 +181,41 @@ class ActivityReport(SQLModel, table=True):
     notified_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True, index=True)
     )
+    # A coordinator's review (ReviewState, migration 0017): a returned report is left out of
+    # the figures; a correction puts a reviewed report back to pending.
+    review: str = Field(default="pending", max_length=16)
+    review_reason: str = Field(default="", max_length=200)
+    reviewed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reviewer: str = Field(default="", max_length=100)  # their name as shown to coordinators
+    reviewed_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+
+
+class ReviewState(StrEnum):
+    PENDING = "pending"  # 待审核: counted, as every report was before reviews
+    VERIFIED = "verified"  # 已核实
+    RETURNED = "returned"  # 已退回: left out of /stats, the exports' totals and 考核
+
+
+class ReportNotice(SQLModel, table=True):
+    """A coordinator's copy of a report's notification (with ✅ 核实 / ↩️ 退回): edited to show
+    the decision when any coordinator reviews the report."""
+
+    __tablename__ = "report_notice"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("activity_report.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
 
 
 class AuditLog(SQLModel, table=True):

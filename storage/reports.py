@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import conflict_insert
 from storage.evidence import MAX_TOPICS_CHARS
-from storage.models import ActivityReport, ReportStatus, Volunteer
+from storage.models import ActivityReport, ReportStatus, ReviewState, Volunteer
+from storage.report_review import counted, reopen
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class StoredReport:
     data: ReportData
     status: str
     created_at: datetime
+    review: str = ReviewState.PENDING.value
+    review_reason: str = ""
+    reviewer: str = ""
 
     def editable(self, now: datetime, window: timedelta) -> bool:
         return self.status == ReportStatus.SUBMITTED.value and now - self.created_at <= window
@@ -100,7 +104,16 @@ def _data(row: ActivityReport) -> ReportData:
 
 def _stored(row: ActivityReport) -> StoredReport:
     assert row.id is not None
-    return StoredReport(row.id, row.volunteer_id, _data(row), row.status, row.created_at)
+    return StoredReport(
+        row.id,
+        row.volunteer_id,
+        _data(row),
+        row.status,
+        row.created_at,
+        row.review,
+        row.review_reason,
+        row.reviewer,
+    )
 
 
 async def submit_report(
@@ -163,7 +176,8 @@ async def own_reports(
 async def own_totals(
     *, session: AsyncSession, volunteer_id: int, start: date, end: date
 ) -> Totals:
-    """Submitted activities, people reached and hours with activity dates in [start, end]."""
+    """Submitted activities, people reached and hours with activity dates in [start, end]
+    (not those a coordinator returned)."""
     query = select(
         func.count(),
         func.coalesce(func.sum(ActivityReport.audience), 0),
@@ -171,6 +185,7 @@ async def own_totals(
     ).where(
         col(ActivityReport.volunteer_id) == volunteer_id,
         col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
+        counted(),
         col(ActivityReport.activity_date) >= start,
         col(ActivityReport.activity_date) <= end,
     )
@@ -203,7 +218,8 @@ async def edit_report(
 ) -> Change:
     """Corrects the volunteer's own report within the edit window. `topics_before`: the
     topics when the correction began; given, a tag a coordinator added or removed meanwhile
-    (/tag) is kept as they left it, and only what the volunteer changed is changed."""
+    (/tag) is kept as they left it, and only what the volunteer changed is changed. A report
+    a coordinator had verified or returned is pending again."""
     change, row = await _own_changeable(session, report_id, volunteer_id, now, window)
     if row is None:
         return change
@@ -216,6 +232,7 @@ async def edit_report(
     for name, value in columns.items():
         setattr(row, name, value)
     row.updated_at = now
+    reopen(row)
     session.add(row)
     return Change.OK
 

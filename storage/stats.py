@@ -12,6 +12,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ActivityReport, ReportStatus, Volunteer
+from storage.report_review import counted
 
 TOP_VOLUNTEERS = 10
 
@@ -75,6 +76,7 @@ async def _rows(session: AsyncSession, query: Executable) -> Sequence[Any]:
 def _in_period(period: Period) -> list[ColumnElement[bool]]:
     return [
         col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
+        counted(),
         col(ActivityReport.activity_date) >= period.start,
         col(ActivityReport.activity_date) <= period.end,
     ]

@@ -27,7 +27,7 @@ from storage.models import (
     Person,
     QuestionLog,
     Recipient,
-    ReportMessage,
+    ReportNotice,
     Role,
     Subscription,
     Ticket,
@@ -283,7 +283,7 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     )
     # Report notifications in their own chat (as a coordinator) are theirs; those of their
     # reports in others' chats stay, to be withdrawn (storage.report_messages).
-    await session.exec(delete(ReportMessage).where(col(ReportMessage.chat_id) == telegram_id))
+    await session.exec(delete(ReportNotice).where(col(ReportNotice.chat_id) == telegram_id))
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, tickets, reports, had_profile)
 

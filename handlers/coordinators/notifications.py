@@ -1,65 +1,54 @@
-"""Telling coordinators about new reports: each one as it comes, or a daily digest
+"""Telling coordinators about new reports: each one as it comes (with ✅ 核实 / ↩️ 退回; each
+copy is recorded, so a decision shows on all), or a daily digest
 (PUFA_REPORT_NOTIFY=each|digest|off). `notified_at` marks what was told, so a restart
-neither repeats nor loses a notification."""
+neither repeats nor loses a notification. A correction is told as what changed."""
 
 import html
 import logging
 from datetime import datetime, time
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
+from handlers.kit.review import notice, refresh_notices, report_line
 from handlers.kit.roles import coordinator_ids
-from storage.report_messages import remember_copies
-from storage.reports import StoredReport, get_report, mark_notified, unnotified_reports
-from storage.volunteers import get_volunteer
+from storage.models import ReviewState
+from storage.report_review import record_notices
+from storage.reports import (
+    ReportData,
+    StoredReport,
+    get_report,
+    mark_notified,
+    unnotified_reports,
+)
 
 log = logging.getLogger(__name__)
 DIGEST_LINES = 30
 CATCH_UP_DELAY = 1.0  # seconds after start-up
-SUMMARY_PREVIEW = 200
+CHANGE_PREVIEW = 30  # characters of a changed summary shown
 
 
-async def _send_all(bot: Bot, services: Services, text: str) -> list[tuple[int, int]]:
-    """Sent to every coordinator; the copies' (chat id, message id)."""
-    copies = []
+async def _send_all(
+    bot: Bot, services: Services, text: str, markup: InlineKeyboardMarkup | None = None
+) -> list[tuple[int, int]]:
+    """Sends `text` to every coordinator; the (chat, message) of each copy sent."""
+    sent: list[tuple[int, int]] = []
     for chat_id in await coordinator_ids(services):
         try:
-            sent = await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            message = await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+                reply_markup=markup,
             )
         except TelegramError as exc:  # blocked the bot, never started it...
             log.warning("could not notify coordinator %s: %s", chat_id, exc)
         else:
-            copies.append((chat_id, sent.message_id))
-    return copies
-
-
-async def _line(services: Services, report: StoredReport, template: str) -> str:
-    texts = services.ui.volunteers
-    async with services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=report.volunteer_id)
-    data = report.data
-    summary = (
-        data.summary
-        if len(data.summary) <= SUMMARY_PREVIEW
-        else data.summary[:SUMMARY_PREVIEW] + "…"
-    )
-    values = {
-        "id": report.id,
-        "name": volunteer.name if volunteer else texts.anonymous,
-        "town": data.town,
-        "type": texts.activity_types.get(data.activity_type, data.activity_type),
-        "date": data.activity_date.isoformat(),
-        "place": data.place,
-        "audience": data.audience,
-        "hours": f"{data.hours:g}",
-        "photos": len(data.photo_file_ids),
-        "summary": summary,
-    }
-    return template.format(**{k: html.escape(str(v)) for k, v in values.items()})
+            sent.append((chat_id, message.message_id))
+    return sent
 
 
 async def report_submitted(ctx: PufaContext, report_id: int) -> None:
@@ -70,11 +59,11 @@ async def report_submitted(ctx: PufaContext, report_id: int) -> None:
         report = await get_report(session=session, report_id=report_id)
     if report is None:
         return
-    text = await _line(services, report, services.ui.volunteers.notify_report)
-    copies = await _send_all(ctx.bot, services, text)
-    async with services.db.session() as session:  # withdrawn if the volunteer erases themselves
-        await remember_copies(session=session, report_id=report_id, copies=copies)
+    text, markup = await notice(services, report)
+    copies = await _send_all(ctx.bot, services, text, markup)
+    async with services.db.session() as session:
         await mark_notified(session=session, report_ids=[report_id], now=services.now())
+        await record_notices(session=session, report_id=report_id, copies=copies)
 
 
 async def send_digest(ctx: PufaContext) -> None:
@@ -90,7 +79,7 @@ async def send_digest(ctx: PufaContext) -> None:
         )
     if not reports:
         return
-    lines = [await _line(services, r, texts.digest_line) for r in reports[:DIGEST_LINES]]
+    lines = [await report_line(services, r, texts.digest_line) for r in reports[:DIGEST_LINES]]
     more = len(reports) - len(lines)
     text = texts.digest_title.format(count=len(reports)) + "\n" + "\n".join(lines)
     if more > 0:
@@ -108,6 +97,7 @@ def schedule(app: PufaApplication, services: Services) -> None:
     settings = services.volunteering
     if settings.notify == "each":
         services.hooks.report_submitted.append(report_submitted)
+    services.hooks.report_corrected.append(report_corrected)
     if app.job_queue is None:
         return
     if settings.notify == "each":
@@ -118,3 +108,60 @@ def schedule(app: PufaApplication, services: Services) -> None:
         return
     at = time(hour=settings.digest_hour, tzinfo=services.tz)
     app.job_queue.run_daily(send_digest, at, name="report-digest")
+
+
+def changes(services: Services, before: StoredReport, after: StoredReport) -> list[str]:
+    """What a correction changed, field by field ("受众人数 80 → 800"), in the /report
+    summary's field names."""
+    texts, names = services.ui.volunteers, services.ui.volunteers.report_fields
+    library = services.library
+    topic_names = {i.id: i.name for i in library.indicators} | {
+        c.id: c.name for c in library.categories
+    }
+
+    def shown(data: ReportData) -> dict[str, str]:
+        summary = data.summary
+        return {
+            "type": texts.activity_types.get(data.activity_type, data.activity_type),
+            "topics": "、".join(topic_names.get(t, t) for t in data.topics) or "—",
+            "date": data.activity_date.isoformat(),
+            "place": data.place,
+            "audience": str(data.audience),
+            "hours": f"{data.hours:g}",
+            "materials": "—" if data.materials is None else str(data.materials),
+            "photos": str(len(data.photo_file_ids)),
+            "summary": summary
+            if len(summary) <= CHANGE_PREVIEW
+            else summary[:CHANGE_PREVIEW] + "…",
+        }
+
+    old, new = shown(before.data), shown(after.data)
+    return [
+        services.ui.review.change.format(
+            field=names[key], before=html.escape(old[key]), after=html.escape(new[key])
+        )
+        for key in names
+        if old[key] != new[key]
+    ]
+
+
+async def report_corrected(ctx: PufaContext, before: StoredReport, after: StoredReport) -> None:
+    """A volunteer's correction: the coordinators are told what changed (and that a reviewed
+    report is pending again), and the recorded copies of its notification show it as it is now
+    (with the review buttons back)."""
+    services = ctx.services
+    if services.volunteering.notify == "off":
+        return
+    changed = changes(services, before, after)
+    reopened = before.review != ReviewState.PENDING.value
+    if not changed and not reopened:
+        return
+    texts = services.ui.review
+    name = await report_line(services, after, "{name}")
+    text = texts.corrected.format(
+        id=after.id, name=name, changes=texts.change_separator.join(changed) or "—"
+    )
+    if reopened:
+        text += "\n" + texts.reopened.format(state=texts.states[before.review])
+    await _send_all(ctx.bot, services, text)
+    await refresh_notices(services, ctx.bot, after)

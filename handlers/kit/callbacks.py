@@ -49,6 +49,7 @@ class Kind(StrEnum):
     VOTE = "vo"  # 👍 / 👎 under answers (handlers.kit.votes)
     CASE = "cs"  # case cards and the weekly case subscription
     EVENT = "ev"  # QR codes of events and posters, event ratings
+    REVIEW = "rv"  # 核实 / 退回 under a report's notification: rv:<action>:<report id>
 
 
 @dataclass(frozen=True)

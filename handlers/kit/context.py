@@ -23,6 +23,7 @@ from storage.db import Database
 from storage.models import Clock
 from storage.people import Seen
 from storage.questions import LoggedAnswer
+from storage.reports import StoredReport
 from storage.volunteers import Erasure
 from storage.write_behind import WriteBehind
 
@@ -69,6 +70,10 @@ class Hooks:
     report_submitted: list[Callable[[PufaContext, int], Awaitable[None]]] = field(
         default_factory=list
     )
+    # A volunteer corrected a report: (before, after); the coordinators are told what changed.
+    report_corrected: list[
+        Callable[[PufaContext, StoredReport, StoredReport], Awaitable[None]]
+    ] = field(default_factory=list)
     # A message replying to one of the bot's messages, before any guided chat or question
     # handler sees it: a feature that knows that message takes it (True) or passes (False).
     reply_to_bot: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(

@@ -328,7 +328,7 @@ async def on_indicator(update: Update, ctx: PufaContext, chat: Conversation, arg
     redrawn in place. Forged or removed ids are answered as an expired button."""
     library, texts = ctx.services.library, ctx.services.ui.volunteers
     indicator = next((i for i in library.indicators if args == (i.id,)), None)
-    if indicator is None:
+    if indicator is None or not indicator.volunteers_may_tag:
         await expired(update, ctx)
         return
     if indicator in default_indicators(library, chat.data):

@@ -1,6 +1,7 @@
 """提交 on the /report summary card: the report is stored (or corrected) in one transaction
 with the draft's removal, at most once per draft (its submission key is UNIQUE), and the
-coordinators are told. One naming no topic is refused (domain.reports) and the draft kept."""
+coordinators are told (of a correction: what changed). One naming no topic is refused
+(domain.reports) and the draft kept."""
 
 import logging
 from datetime import date, timedelta
@@ -110,6 +111,9 @@ async def on_submit(
     if done.outcome is Outcome.SUBMITTED and done.report_id is not None:
         for hook in services.hooks.report_submitted:
             await hook(ctx, done.report_id)
+    if done.outcome is Outcome.UPDATED and done.before and done.after:
+        for corrected in services.hooks.report_corrected:
+            await corrected(ctx, done.before, done.after)
 
 
 async def on_ended(

@@ -83,11 +83,13 @@ def indicators_keyboard(
     library: Library, data: Data, texts: VolunteerTexts, button: Buttons
 ) -> InlineKeyboardMarkup:
     """One button per indicator: those counted by default marked so (pressing one explains),
-    the others toggled with ✅; then 完成."""
+    the others volunteers may tag toggled with ✅; then 完成."""
     defaults = {i.id for i in default_indicators(library, data)}
     chosen = data.get(INDICATORS, [])
     buttons = []
     for indicator in library.indicators:
+        if not indicator.volunteers_may_tag and indicator.id not in defaults:
+            continue
         if indicator.id in defaults:
             label = texts.indicator_default_label.format(name=indicator.name)
         else:

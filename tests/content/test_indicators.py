@@ -166,3 +166,23 @@ def test_without_the_optional_files_nothing_is_missing(tmp_path: Path) -> None:
     library, problems = collect(content)
     assert problems == [] and library is not None
     assert library.indicators == [] and library.recognition is None
+
+
+def test_residents_satisfaction_is_not_for_volunteers_to_tag(library: Library) -> None:
+    taggable = {i.id: i.volunteers_may_tag for i in library.indicators}
+    assert taggable.pop("public-satisfaction") is False
+    assert all(taggable.values())
+
+
+def test_volunteers_may_tag_must_be_true_or_false(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit_entry(
+        content / "indicators.yaml",
+        "public-satisfaction",
+        "volunteers_may_tag: false",
+        "volunteers_may_tag: 不行",
+    )
+    _, problems = collect(content)
+    assert [(p.path, p.field) for p in problems] == [
+        ("indicators.yaml", "public-satisfaction.volunteers_may_tag")
+    ], problems

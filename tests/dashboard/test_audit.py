@@ -13,6 +13,7 @@ import aiohttp
 from content.loader import Library
 from domain.figures import FIGURES
 from handlers.broadcasts import campaigns, draft, scheduled
+from handlers.coordinators import review
 from handlers.coordinators.roles import RoleButton
 from handlers.quiz import creation
 from handlers.tickets import STAFF_ACTIONS
@@ -43,8 +44,12 @@ DYNAMIC: dict[tuple[str, str], set[str]] = {
     ("handlers/coordinators/roles.py", "action"): set(RoleButton),
     ("handlers/coordinators/roles.py", "chosen[0]"): set(RoleButton),
     ("handlers/kit/conversation.py", "chat.flow.name"): {  # the coordinators' chats
-        draft.FLOW, scheduled.EDIT_FLOW, campaigns.EDIT_FLOW, creation.FLOW,
+        draft.FLOW, scheduled.EDIT_FLOW, campaigns.EDIT_FLOW, creation.FLOW, review.REASON_FLOW,
     },
+    ("handlers/coordinators/review.py", "f'report.{verdict.value}'"): {
+        "report.verified", "report.returned",
+    },
+    ("dashboard/reports.py", "f'report.{chosen.value}'"): {"report.verified", "report.returned"},
     ("handlers/tickets/staff.py", "action.value"): {a.value for a in STAFF_ACTIONS},
     ("dashboard/volunteers.py", "action"): {"promote", "demote"},
     ("dashboard/gaps.py", "f'gap.{decision.value}'"): {

@@ -14,6 +14,8 @@ from bot.cli import main
 from domain.evidence import serves
 from storage.db import Database
 from storage.evidence import activities
+from storage.models import ReviewState
+from storage.report_review import Decided, decide
 from storage.stats import Period
 from tests.conftest import sqlite_url
 from tests.e2e.conftest import ADMIN_ID, Harness
@@ -121,11 +123,22 @@ async def test_a_coordinator_tags_a_report_for_another_indicator(bot_with_admins
     admin = bot.api.user(ADMIN_ID)
     added = await bot.ask(admin, f"/tag {youth.id} 民法典")
     assert added.content == texts.tag_added.format(id=youth.id, name="民法典宣传")
-    bot.api.send_command(admin, "/export 考核")
-    [document] = await bot.api.wait_for_messages(admin.id)
-    assert document.file is not None
-    summary = {row[0]: row for row in figures(document.file)["汇总"] if row and row[0]}
-    assert summary["民法典宣传"][2:6] == [1, 300, 3, 1]
+
+    async def civil_code() -> list[object]:
+        bot.api.send_command(admin, "/export 考核")
+        [document] = await bot.api.wait_for_messages(admin.id)
+        assert document.file is not None
+        summary = {row[0]: row for row in figures(document.file)["汇总"] if row and row[0]}
+        return list(summary["民法典宣传"][2:6])
+
+    assert await civil_code() == [0, 0, 0, 0]  # a tag counts once the report is verified
+    async with db.session() as session:
+        verified = await decide(
+            session=session, report_id=youth.id, verdict=ReviewState.VERIFIED,
+            reviewer_id=ADMIN_ID, reviewer="协调员", now=bot.services.now(),
+        )  # fmt: skip
+    assert verified.outcome is Decided.DONE
+    assert await civil_code() == [1, 300, 3, 1]
     removed = await bot.ask(admin, f"/tag {youth.id} 民法典宣传")
     assert removed.content == texts.tag_removed.format(id=youth.id, name="民法典宣传")
     for bad in ["/tag", "/tag 12", "/tag x 民法典", "/tag 99999999999 民法典", "/tag 1 不存在"]:

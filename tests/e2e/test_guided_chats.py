@@ -37,10 +37,11 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
 )
-from tests.e2e.volunteer_steps import invite, register, say
+from tests.e2e.volunteer_steps import invite, register, report_to_card, say
 
 USER = 8_600_001  # the resident or volunteer each flow is run as
 BYSTANDER = 8_600_002  # asks the same question with no chat open
+REVIEWED_VOLUNTEER = 8_600_003  # submits the report whose 退回 opens the reason prompt
 QUESTION = "拖欠工资怎么办"
 
 
@@ -140,6 +141,18 @@ async def _resident_more(bot: Harness) -> tuple[FakeUser, SentMessage]:
     return resident, await bot.tap(resident, answer, bot.ui.tickets.more_button)
 
 
+async def _return_reason(bot: Harness) -> tuple[FakeUser, SentMessage]:
+    """↩️ 退回 under a new report's notification: a prompt for the reason."""
+    volunteer = bot.api.user(REVIEWED_VOLUNTEER)
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = after(bot)
+    bot.api.press_button(volunteer, card, "提交")
+    notice = (await bot.api.wait_for_messages(ADMIN_ID, after=mark))[0]
+    admin = bot.api.user(ADMIN_ID)
+    return admin, await bot.tap(admin, notice, bot.ui.review.return_button)
+
+
 Text = Callable[[UiTexts], str]
 
 
@@ -236,6 +249,14 @@ CASES = [
         "写下给居民的答复",
         lambda ui: ui.tickets.cancelled,
         None,
+        None,
+    ),
+    Case(
+        "rvreason",
+        _return_reason,
+        "退回报告",
+        lambda ui: ui.review.not_returned,
+        lambda ui: ui.review.timed_out,
         None,
     ),
     Case(

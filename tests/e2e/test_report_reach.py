@@ -81,6 +81,12 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert ask.source_text == texts.report_ask_indicators
         default = texts.indicator_default_label.format(name="宪法学习宣传")
         assert ask.button_labels()[0] == default and CIVIL in ask.button_labels()
+        # 群众满意度 comes from residents' votes: not offered, and a forged press is refused.
+        assert "群众满意度" not in ask.button_labels()
+        satisfaction = ask.find_button(CIVIL)["callback_data"].replace(
+            "civil-code-publicity", "public-satisfaction"
+        )
+        assert (await bot.press(volunteer, ask, satisfaction))["text"] == bot.ui.stale_button
         explained = await bot.press(volunteer, ask, ask.find_button(default)["callback_data"])
         assert explained["text"] == texts.indicator_by_default.format(name="宪法学习宣传")
         [edited] = await press(bot, volunteer, ask, CIVIL)
@@ -111,6 +117,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert f"✅ {CIVIL}" in resumed.button_labels()
         [card] = await press(bot, volunteer, resumed, "完成")
         assert f"考核指标：{DEFAULTS}、{CIVIL}\n" in card.content
+        mark = len(bot.api.state.sent)
         _removed, done = await press(bot, volunteer, card, "提交", 2)
         assert "提交成功" in done.content
         async with bot.services.db.session() as session:
@@ -118,6 +125,15 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         assert report.id is not None
         # Stored as a coordinator's /tag stores it: the indicator's id among the topics.
         assert await stored_topics(bot, report.id) == ["constitution", "civil-code-publicity"]
+        notice = (await bot.api.wait_for_messages(ADMIN_ID, after=mark))[0]
+        sheets = await evidence_sheets(bot)
+        # The volunteer's own pick counts once a coordinator has verified the report.
+        assert activity_rows(sheets[CIVIL], "城关社区文化广场") == []
+        admin = bot.api.user(ADMIN_ID)
+        verify = notice.find_button(bot.ui.review.verify_button)["callback_data"]
+        assert (await bot.press(admin, notice, verify))[
+            "text"
+        ] == bot.ui.review.verified_done.format(id=report.id)
         sheets = await evidence_sheets(bot)
         assert len(activity_rows(sheets[CIVIL], "城关社区文化广场")) == 1
         assert len(activity_rows(sheets["宪法学习宣传"], "城关社区文化广场")) == 1

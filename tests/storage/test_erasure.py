@@ -31,7 +31,8 @@ from storage.people import touch_person
 from storage.questions import LoggedAnswer, decide_gap, log_questions
 from storage.quiz import Given, add_contest, record_answer, start_attempt
 from storage.quiz_rounds import GroupOutcome, group_answer, start_round
-from storage.report_messages import copies_to_withdraw, remember_copies
+from storage.report_messages import copies_to_withdraw
+from storage.report_review import record_notices
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.ticket_messages import remember_message
@@ -308,7 +309,7 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     report_id = await _uses_every_feature(db)
     async with db.session() as session:  # their report told to them and to a coordinator
         copies = [(PERSON, 5), (COORDINATOR, 6)]
-        await remember_copies(session=session, report_id=report_id, copies=copies)
+        await record_notices(session=session, report_id=report_id, copies=copies)
     await _plays_the_quiz(db)
     await _comes_by_a_code_and_makes_one(db, report_id)
     await _leaves_a_message_to_staff(db)

@@ -1,0 +1,39 @@
+"""Texts of coordinators' report review (the `review:` block of ui.zh.yaml)."""
+
+from typing import Annotated
+
+from pydantic import model_validator
+
+from content.texts import Fields, Texts
+
+# storage.models.ReviewState values
+REVIEW_STATES = ("pending", "verified", "returned")
+
+
+class ReviewTexts(Texts):
+    verify_button: str
+    return_button: str
+    states: dict[str, str]
+    state_line: Annotated[str, Fields("reviewer", "state")]  # under a decided notification
+    reason_line: Annotated[str, Fields("reason")]
+    ask_reason: Annotated[str, Fields("id", "max")]
+    reason_empty: Annotated[str, Fields("max")]
+    verified_done: Annotated[str, Fields("id")]
+    returned_done: Annotated[str, Fields("id")]
+    already: Annotated[str, Fields("id", "reviewer", "state")]
+    no_report: str
+    not_returned: str  # /cancel of the reason prompt
+    timed_out: str
+    told_returned: Annotated[str, Fields("date", "id", "reason")]
+    told_returned_late: Annotated[str, Fields("id", "reason")]  # after the edit window
+    corrected: Annotated[str, Fields("changes", "id", "name")]
+    reopened: Annotated[str, Fields("state")]
+    change: Annotated[str, Fields("after", "before", "field")]
+    change_separator: str
+    web_reviewer: Annotated[str, Fields("id")]
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ReviewTexts":
+        if set(self.states) != set(REVIEW_STATES):
+            raise ValueError(f"states 需要且只需要这些键: {', '.join(REVIEW_STATES)}")
+        return self

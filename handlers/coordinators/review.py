@@ -1,0 +1,141 @@
+"""✅ 核实 / ↩️ 退回 under a report's notification. The role is checked on every press (and on
+the reason typed after 退回); a forged or unknown id is refused; a report someone already
+decided answers whose decision it was. 退回 asks for a short reason (a one-question prompt)
+before anything is stored."""
+
+import html
+from datetime import timedelta
+
+from telegram import Update
+
+from handlers.kit import callbacks
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import Conversation, Flow, Step
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.review import RETURN, VERIFY, review
+from handlers.kit.roles import require_coordinator
+from storage.audit import record
+from storage.models import ReportStatus, ReviewState, Role
+from storage.report_review import REASON_CHARS, Decided
+from storage.reports import get_report
+
+REASON_FLOW = "rvreason"
+REASON_STEP = "text"
+REPORT = "report"
+
+
+def reason_flow(idle_minutes: int) -> Flow:
+    return Flow(
+        name=REASON_FLOW,
+        kind=None,
+        steps={REASON_STEP: Step(text=on_reason_typed)},
+        idle=timedelta(minutes=idle_minutes),
+        wrong_input=_text_please,
+        cancelled=_not_returned,
+        timed_out=lambda services: services.ui.review.timed_out,
+        role=Role.COORDINATOR,
+        transient=True,
+    )
+
+
+def _reviewer(update: Update) -> tuple[int, str]:
+    user = update.effective_user
+    assert user is not None
+    return user.id, user.full_name
+
+
+async def on_review_button(update: Update, ctx: PufaContext) -> None:
+    texts = ctx.services.ui.review
+    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
+    args = parsed.args if parsed else ()
+    report_id = callbacks.number(args[1]) if len(args) == 2 else None
+    if report_id is None or args[0] not in (VERIFY, RETURN):
+        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        return
+    if not await require_coordinator(update, ctx, "report.review"):
+        return
+    async with ctx.services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    if report is None or report.status != ReportStatus.SUBMITTED.value:
+        await acknowledge(update, texts.no_report, alert=True)
+        return
+    if report.review != ReviewState.PENDING.value:
+        await _already(update, ctx, report_id, report.review, report.reviewer)
+        return
+    if args[0] == RETURN:
+        await acknowledge(update)
+        user_id, _ = _reviewer(update)
+        await ctx.services.chats.start(REASON_FLOW, user_id, REASON_STEP, {REPORT: report_id})
+        await reply_html(update, texts.ask_reason.format(id=report_id, max=REASON_CHARS))
+        return
+    await _decide(update, ctx, report_id, ReviewState.VERIFIED, "")
+
+
+async def on_reason_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    texts = ctx.services.ui.review
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    reason = " ".join(message.text.split())
+    if not reason or len(reason) > REASON_CHARS:
+        await reply_html(update, texts.reason_empty.format(max=REASON_CHARS))
+        return
+    await chat.end()
+    await _decide(update, ctx, int(chat.data[REPORT]), ReviewState.RETURNED, reason)
+
+
+async def _decide(
+    update: Update, ctx: PufaContext, report_id: int, verdict: ReviewState, reason: str
+) -> None:
+    services, texts = ctx.services, ctx.services.ui.review
+    user_id, name = _reviewer(update)
+    done = await review(
+        services,
+        ctx.bot,
+        report_id=report_id,
+        verdict=verdict,
+        reviewer_id=user_id,
+        reviewer=name,
+        reason=reason,
+    )
+    async with services.db.session() as session:
+        await record(
+            session=session,
+            actor_id=user_id,
+            action=f"report.{verdict.value}",
+            target=f"report {report_id}",
+            allowed=done.outcome is Decided.DONE,
+            detail=done.outcome.value,
+            now=services.now(),
+        )
+    if done.outcome is Decided.NOT_FOUND:
+        await _answer(update, texts.no_report)
+    elif done.outcome is Decided.ALREADY:
+        await _already(update, ctx, report_id, done.review, done.reviewer)
+    elif verdict is ReviewState.VERIFIED:
+        await _answer(update, texts.verified_done.format(id=report_id))
+    else:
+        await _answer(update, texts.returned_done.format(id=report_id))
+
+
+async def _already(
+    update: Update, ctx: PufaContext, report_id: int, state: str, reviewer: str
+) -> None:
+    texts = ctx.services.ui.review
+    said = texts.already.format(id=report_id, reviewer=reviewer, state=texts.states[state])
+    await _answer(update, said, alert=True)
+
+
+async def _answer(update: Update, text: str, *, alert: bool = False) -> None:
+    """A press is answered with a toast; the typed reason with a message."""
+    if update.callback_query is not None:
+        await acknowledge(update, text, alert=alert)
+    else:
+        await reply_html(update, html.escape(text))
+
+
+async def _text_please(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.review.reason_empty.format(max=REASON_CHARS))
+
+
+async def _not_returned(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
+    await reply_html(update, ctx.services.ui.review.not_returned)

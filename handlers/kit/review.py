@@ -1,0 +1,152 @@
+"""Reviewing an activity report, the same from the chat (✅ 核实 / ↩️ 退回 under each
+coordinator's copy of its notification) and the dashboard: the first decision is stored
+(storage.report_review), a returned report's volunteer is told why and how to fix it, and every
+recorded copy of the notification is edited to show the decision. The caller checks the role
+and audits."""
+
+import html
+import logging
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from handlers.kit.callbacks import Kind, make
+from handlers.kit.context import Services
+from storage.models import ReviewState
+from storage.report_review import Decided, Review, decide, notices
+from storage.reports import StoredReport, get_report
+from storage.volunteers import get_volunteer
+
+log = logging.getLogger(__name__)
+SUMMARY_PREVIEW = 200
+VERIFY, RETURN = "v", "r"  # the buttons' actions (rv:<action>:<report id>)
+
+
+async def report_line(services: Services, report: StoredReport, template: str) -> str:
+    """A report as one of `volunteers.notify_report` / `digest_line` says it (HTML-escaped)."""
+    texts = services.ui.volunteers
+    async with services.db.session() as session:
+        volunteer = await get_volunteer(session=session, telegram_id=report.volunteer_id)
+    data = report.data
+    summary = (
+        data.summary
+        if len(data.summary) <= SUMMARY_PREVIEW
+        else data.summary[:SUMMARY_PREVIEW] + "…"
+    )
+    values = {
+        "id": report.id,
+        "name": volunteer.name if volunteer else texts.anonymous,
+        "town": data.town,
+        "type": texts.activity_types.get(data.activity_type, data.activity_type),
+        "date": data.activity_date.isoformat(),
+        "place": data.place,
+        "audience": data.audience,
+        "hours": f"{data.hours:g}",
+        "photos": len(data.photo_file_ids),
+        "summary": summary,
+    }
+    return template.format(**{k: html.escape(str(v)) for k, v in values.items()})
+
+
+async def notice(
+    services: Services, report: StoredReport
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A coordinator's copy of the report's notification as it should read now: the report,
+    then its review (and the buttons while it is pending)."""
+    texts = services.ui.review
+    text = await report_line(services, report, services.ui.volunteers.notify_report)
+    if report.review == ReviewState.PENDING.value:
+        return text, review_keyboard(services, report.id)
+    state = texts.states[report.review]
+    text += "\n" + texts.state_line.format(state=state, reviewer=html.escape(report.reviewer))
+    if report.review_reason:
+        text += "\n" + html.escape(texts.reason_line.format(reason=report.review_reason))
+    return text, None
+
+
+def review_keyboard(services: Services, report_id: int) -> InlineKeyboardMarkup:
+    texts = services.ui.review
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.verify_button, callback_data=make(Kind.REVIEW, VERIFY, report_id)
+                ),
+                InlineKeyboardButton(
+                    texts.return_button, callback_data=make(Kind.REVIEW, RETURN, report_id)
+                ),
+            ]
+        ]
+    )
+
+
+async def review(
+    services: Services,
+    bot: Bot,
+    *,
+    report_id: int,
+    verdict: ReviewState,
+    reviewer_id: int,
+    reviewer: str,
+    reason: str = "",
+) -> Review:
+    """Decides a pending report (once); on success tells a returned report's volunteer and
+    edits every copy of its notification."""
+    async with services.db.session() as session:
+        done = await decide(
+            session=session,
+            report_id=report_id,
+            verdict=verdict,
+            reviewer_id=reviewer_id,
+            reviewer=reviewer,
+            reason=reason,
+            now=services.now(),
+        )
+    if done.outcome is not Decided.DONE:
+        return done
+    async with services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    if report is None:  # erased meanwhile
+        return done
+    if verdict is ReviewState.RETURNED:
+        await _tell_volunteer(services, bot, report)
+    await refresh_notices(services, bot, report)
+    return done
+
+
+async def _tell_volunteer(services: Services, bot: Bot, report: StoredReport) -> None:
+    texts = services.ui.review
+    window = timedelta(days=services.volunteering.edit_window_days)
+    reason = html.escape(report.review_reason)
+    if report.editable(services.now(), window):
+        until = (report.created_at + window).astimezone(services.tz)
+        text = texts.told_returned.format(
+            id=report.id, reason=reason, date=f"{until:%Y-%m-%d %H:%M}"
+        )
+    else:
+        text = texts.told_returned_late.format(id=report.id, reason=reason)
+    try:
+        await bot.send_message(report.volunteer_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:  # blocked the bot, left...
+        log.warning("could not tell volunteer of returned report %s: %s", report.id, exc)
+
+
+async def refresh_notices(services: Services, bot: Bot, report: StoredReport) -> None:
+    """Every recorded copy of the report's notification edited to read as `notice` says."""
+    async with services.db.session() as session:
+        copies = await notices(session=session, report_id=report.id)
+    text, markup = await notice(services, report)
+    for chat_id, message_id in copies:
+        try:
+            await bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        except TelegramError as exc:  # deleted by the coordinator, too old...
+            log.debug("report %s notice in %s not edited: %s", report.id, chat_id, exc)

@@ -1,0 +1,74 @@
+"""Reviewing reports on the dashboard: the state shown, ✅ 核实 and ↩️ 退回 with a reason as POSTs
+behind the session and CSRF checks, audit-logged, the volunteer told of a return, a second
+decision refused with whose the first was, and the export still listing a returned report."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import aiohttp
+
+from storage.stats import Period, period_stats, volunteer_hours
+from tests.dashboard.conftest import ALICE, Board, seed
+
+
+async def _post(client: aiohttp.ClientSession, url: str, form: dict[str, str], status: int) -> str:
+    async with client.post(url, data=form) as response:
+        assert response.status == status, await response.text()
+        return await response.text()
+
+
+async def test_verify_and_return_from_the_report_page(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await seed(board)
+    await board.signed_in(client)
+    base, texts = board.base, board.harness.ui.review
+    listing = await (await client.get(f"{base}/dashboard/reports")).text()
+    first, second, _ = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)
+    assert listing.count("待审核") == 3
+    page = await (await client.get(f"{base}/dashboard/reports/{first}")).text()
+    assert 'id="review-actions"' in page and "待审核" in page
+    csrf = await board.csrf(client, f"/dashboard/reports/{first}")
+    url = f"{base}/dashboard/reports/{first}/review"
+
+    await _post(client, url, {"verdict": "verified"}, 403)  # no CSRF token
+    said = await _post(client, url, {"csrf": csrf, "verdict": "returned", "reason": " "}, 400)
+    assert "退回原因" in said
+    await _post(client, url, {"csrf": csrf, "verdict": "nonsense"}, 404)
+    await _post(
+        client,
+        f"{base}/dashboard/reports/99999/review",
+        {"csrf": csrf, "verdict": "verified"},
+        404,
+    )
+
+    page = await _post(client, url, {"csrf": csrf, "verdict": "verified"}, 200)
+    assert texts.verified_done.format(id=first) in page and 'id="review-actions"' not in page
+    again = await _post(client, url, {"csrf": csrf, "verdict": "returned", "reason": "重复"}, 409)
+    assert "已核实" in again
+
+    harness = board.harness
+    mark = len(harness.api.state.sent)
+    url = f"{base}/dashboard/reports/{second}/review"
+    page = await _post(
+        client, url, {"csrf": csrf, "verdict": "returned", "reason": "照片不对"}, 200
+    )
+    assert "已退回" in page and "照片不对" in page
+    [told] = await harness.api.wait_for_messages(ALICE, after=mark)
+    assert f"#{second}" in (told.text or "") and "照片不对" in (told.text or "")
+
+    audit = await (await client.get(f"{base}/dashboard/audit")).text()
+    assert "网页：核实活动报告" in audit and "网页：退回活动报告" in audit
+    async with client.get(f"{base}/dashboard/reports/export?format=csv") as response:
+        rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert len(rows) == 4 and "审核状态" in rows[0]
+    states = {row[0]: row[-1] for row in rows[1:]}
+    assert states[first] == "已核实" and states[second] == "已退回 退回原因：照片不对"
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    async with harness.services.db.session() as session:
+        figures = await period_stats(session=session, period=march)
+        hours = await volunteer_hours(session=session, period=march)
+    assert figures.total.activities == 2  # the returned one is out of the figures
+    assert sum(line.activities for line in hours) == 2

@@ -1,0 +1,124 @@
+"""Coordinators' review of activity reports through the real bot and the local Bot API: the
+notification's ✅ 核实 / ↩️ 退回, the reason asked, the volunteer told, their correction told to
+the coordinators field by field, the figures before and after; forged and refused presses."""
+
+import re
+
+from local_api import SentMessage
+from storage.audit import recent
+from storage.reports import get_report
+from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.e2e.volunteer_steps import (
+    answer_question,
+    invite,
+    press,
+    register,
+    report_to_card,
+    say,
+)
+
+SECOND = 7_000_502  # a coordinator promoted in the bot: gets a copy of each notification
+VOLUNTEER = 7_000_501
+AUDIENCE = re.compile(r"受众 (\d+) 人次")
+
+
+async def _audience(bot: Harness) -> int:
+    """People reached this month, as /stats says (0 when it says there are no reports)."""
+    [stats, *_] = await say(bot, bot.api.user(ADMIN_ID), "/stats")
+    found = AUDIENCE.search(stats.text or "")
+    if found is None:
+        assert bot.ui.volunteers.stats_empty in (stats.text or ""), stats.text
+        return 0
+    if int(found[1]):
+        await bot.api.wait_for_messages(ADMIN_ID, 2)  # and the chart, before anything else
+    return int(found[1])
+
+
+def _mark(bot: Harness) -> int:
+    """The journal's position now: what the bot does next in any chat comes after it."""
+    return len(bot.api.state.sent)
+
+
+def _one(messages: list[SentMessage], action: str) -> SentMessage:
+    [found] = [m for m in messages if m.action == action]
+    return found
+
+
+async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    second = bot.api.user(SECOND, "二号协调员", username="second_c")
+    await say(bot, second, "/start")
+    [confirm] = await say(bot, admin, "/promote @second_c")
+    promoted = await answer_question(bot, admin, confirm, "确定")
+    await bot.api.wait_for_messages(SECOND, after=promoted.index)  # told they are a coordinator
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    [other_copy] = await bot.api.wait_for_messages(SECOND, after=mark)
+    assert "新的活动报告" in (copy.text or "") and "80 人" in (copy.text or "")
+    assert copy.button_labels() == [texts.verify_button, texts.return_button]
+    assert await _audience(bot) == 80  # 待审核 counts
+
+    # A volunteer forging the coordinators' button is refused (and it is audited); forged ids
+    # and actions are answered as expired or missing reports.
+    [mine] = await say(bot, volunteer, "/myreports")
+    refused = await bot.press(volunteer, mine, "1:rv:v:1")
+    assert refused.get("text") == bot.ui.not_allowed
+    assert (await bot.press(admin, copy, "1:rv:v:999"))["text"] == texts.no_report
+    assert (await bot.press(admin, copy, "1:rv:x:1"))["text"] == bot.ui.stale_button
+    assert (await bot.press(admin, copy, "1:rv:v:1:2"))["text"] == bot.ui.stale_button
+
+    # 退回 asks a reason; the volunteer is told; both copies show the decision.
+    [ask] = await press(bot, admin, copy, texts.return_button)
+    assert "退回报告 #1" in (ask.text or "")
+    mark = _mark(bot)
+    done = await say(bot, admin, "受众人数写错了，请核对", 2)
+    assert _one(done, "send").text == "已退回报告 #1，并告诉了志愿者原因。"
+    assert "已退回" in (_one(done, "edit").text or "") and _one(done, "edit").buttons() == []
+    [told] = await bot.api.wait_for_messages(VOLUNTEER, after=mark)
+    assert "#1" in (told.text or "") and "受众人数写错了" in (told.text or "")
+    assert "/myreports" in (told.text or "")
+    [edited] = await bot.api.wait_for_messages(SECOND, after=mark)
+    async with bot.services.db.session() as session:
+        returned = await get_report(session=session, report_id=1)
+    assert returned is not None and returned.reviewer  # the admin's Telegram name
+    assert f"已退回（{returned.reviewer}）" in (edited.text or ""), edited.text
+    # The other coordinator's stale press learns who decided.
+    late = await bot.press(second, other_copy, other_copy.find_button("核实")["callback_data"])
+    assert late["text"] == texts.already.format(id=1, reviewer=returned.reviewer, state="已退回")
+    assert late["text"].startswith("报告 #1 已由")
+    assert await _audience(bot) == 0  # 已退回 is out of the figures
+
+    # The volunteer corrects it: the coordinators are told what changed, it is pending again.
+    [edit_card] = await press(bot, volunteer, mine, "修改 #1")
+    [fields] = await press(bot, volunteer, edit_card, "修改")
+    [_ask] = await press(bot, volunteer, fields, "受众人数")
+    [card] = await say(bot, volunteer, "800")
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    for coordinator in (ADMIN_ID, SECOND):
+        news = await bot.api.wait_for_messages(coordinator, 2, after=mark)
+        said = _one(news, "send").text or ""
+        assert "报告 #1" in said and "受众人数 80 → 800" in said and "已退回" in said, said
+        assert _one(news, "edit").button_labels() == [texts.verify_button, texts.return_button]
+    assert await _audience(bot) == 800
+
+    # 核实 from the second coordinator's (edited) copy; the admin's copy shows it.
+    mark = _mark(bot)
+    answer = await bot.press(second, other_copy, other_copy.find_button("核实")["callback_data"])
+    assert answer["text"] == texts.verified_done.format(id=1)
+    [verified] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert "已核实" in (verified.text or "") and "二号协调员" in (verified.text or "")
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+        entries, _ = await recent(session=session, offset=0, limit=50)
+    assert report is not None and report.review == "verified" and report.data.audience == 800
+    actions = [(e.action, e.allowed) for e in entries]
+    assert ("report.verified", True) in actions and ("report.returned", True) in actions
+    assert ("report.review", False) in actions
+    assert await _audience(bot) == 800
