@@ -46,12 +46,26 @@ def unreadable(exc: Exception) -> str:
     return str(exc)
 
 
+# An unquoted text with " #" followed by a word: YAML drops the rest as a comment, so
+# "导出 #{id} 成绩" would be read as "导出" (a comment is "# ..." with a space after the #).
+CUT_BY_COMMENT = re.compile(
+    r"""^\s*(?:-\s+(?:[\w.-]+:\s+)?|[\w.-]+:\s+)(?!["'|>#])[^#\n]*?\s#(?=[^\s#])"""
+)
+
+
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "", unreadable(exc)))
         return None
+    problems.extend(
+        Problem(path.name, "", check_text("read.cut_by_comment", line=number))
+        for number, line in enumerate(text.splitlines(), 1)
+        if CUT_BY_COMMENT.match(line)
+    )
+    return data
 
 
 def validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M | None:

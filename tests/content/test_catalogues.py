@@ -16,6 +16,7 @@ import yaml
 from bot.cli_text import CLI_TEXTS
 from content.catalogue import Catalogue, CatalogueError
 from content.check_text import CHECK_TEXTS
+from content.problems import CUT_BY_COMMENT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,6 +118,12 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue_with_those_fields(use: 
 def test_every_key_of_the_catalogue_is_used_by_the_code(use: Use) -> None:
     used = set().union(*(_strings(tree) for tree in _code(use).values()))
     assert sorted(use.catalogue.texts.keys() - used) == []
+
+
+@pytest.mark.parametrize("use", USES, ids=str)
+def test_no_text_of_the_catalogue_is_cut_short_by_an_unquoted_hash(use: Use) -> None:
+    lines = use.catalogue.path.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if CUT_BY_COMMENT.match(line)] == []
 
 
 @pytest.mark.parametrize("use", USES, ids=str)

@@ -173,6 +173,26 @@ def test_a_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
     assert problem.message.isascii() is False and "expected" not in problem.message
 
 
+def test_a_text_cut_short_by_an_unquoted_hash_is_named_with_its_line(tmp_path: Path) -> None:
+    """YAML reads `导出 #{id} 成绩` as `导出` and a comment: the check says so (and the
+    shipped texts have none, as pufa content check passes)."""
+    content = copy_content(tmp_path)
+    edit(
+        content / "ui.zh.yaml",
+        'export_button: "📊 导出 #{id} 成绩"',
+        "export_button: 📊 导出 #{id} 成绩",
+    )
+    line = 1 + (content / "ui.zh.yaml").read_text(encoding="utf-8").split("\n").index(
+        "  export_button: 📊 导出 #{id} 成绩"
+    )
+
+    _, problems = collect(content)
+
+    assert [(p.path, p.message) for p in problems] == [
+        ("ui.zh.yaml", f"第 {line} 行：“ #” 后面的字会被 YAML 当成注释删掉：请给这段文字加上引号")
+    ]
+
+
 def test_texts_survive_copies_and_pickles() -> None:
     library = collect(CONTENT_DIR)[0]
     assert library is not None
