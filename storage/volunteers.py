@@ -281,6 +281,12 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     await session.exec(
         update(ContentGap).where(col(ContentGap.decided_by) == telegram_id).values(decided_by=None)
     )
+    # Reports they reviewed as a coordinator keep the decision, not who made it.
+    await session.exec(
+        update(ActivityReport)
+        .where(col(ActivityReport.reviewed_by) == telegram_id)
+        .values(reviewed_by=None, reviewer="")
+    )
     # Report notifications in their own chat (as a coordinator) are theirs; those of their
     # reports in others' chats stay, to be withdrawn (storage.report_messages).
     await session.exec(delete(ReportNotice).where(col(ReportNotice.chat_id) == telegram_id))

@@ -86,7 +86,9 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         satisfaction = ask.find_button(CIVIL)["callback_data"].replace(
             "civil-code-publicity", "public-satisfaction"
         )
-        assert (await bot.press(volunteer, ask, satisfaction))["text"] == bot.ui.stale_button
+        assert (await bot.press(volunteer, ask, satisfaction))[
+            "text"
+        ] == bot.ui.stale_step  # the open chat
         explained = await bot.press(volunteer, ask, ask.find_button(default)["callback_data"])
         assert explained["text"] == texts.indicator_by_default.format(name="宪法学习宣传")
         [edited] = await press(bot, volunteer, ask, CIVIL)

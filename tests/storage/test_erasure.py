@@ -25,6 +25,7 @@ from storage.models import (
     QuizAttempt,
     QuizContest,
     QuizRound,
+    ReviewState,
     VoteKind,
 )
 from storage.people import touch_person
@@ -32,7 +33,7 @@ from storage.questions import LoggedAnswer, decide_gap, log_questions
 from storage.quiz import Given, add_contest, record_answer, start_attempt
 from storage.quiz_rounds import GroupOutcome, group_answer, start_round
 from storage.report_messages import copies_to_withdraw
-from storage.report_review import record_notices
+from storage.report_review import decide, record_notices
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.ticket_messages import remember_message
@@ -310,6 +311,16 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     async with db.session() as session:  # their report told to them and to a coordinator
         copies = [(PERSON, 5), (COORDINATOR, 6)]
         await record_notices(session=session, report_id=report_id, copies=copies)
+        # as a coordinator too, they verified it (the decision stays, not who made it)
+        verdict, by = ReviewState.VERIFIED, PERSON
+        await decide(
+            session=session,
+            report_id=report_id,
+            verdict=verdict,
+            reviewer_id=by,
+            reviewer=NAME,
+            now=NOW,
+        )
     await _plays_the_quiz(db)
     await _comes_by_a_code_and_makes_one(db, report_id)
     await _leaves_a_message_to_staff(db)
