@@ -9,7 +9,7 @@ from handlers.broadcasts.draft import WHEN, BroadcastButton, draft_of, save
 from handlers.broadcasts.screens import renderer
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnButton
+from handlers.kit.conversation import Conversation, OnButton, expired
 from handlers.kit.replies import acknowledge, edit
 from scheduler.planning import recipients
 from scheduler.timeparse import examples
@@ -93,7 +93,7 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
     if draft is None:
         return
     if chosen is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     audience, value = chosen
     ui = ctx.services.ui.broadcasts

@@ -12,7 +12,7 @@ from content.campaigns import Campaign
 from handlers.broadcasts.screens import read_once, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.timeparse import WhenError, describe, parse_dates
@@ -148,7 +148,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
     parsed = parse(update.callback_query.data if update.callback_query else None)
     chosen = parsed.action(CampaignButton) if parsed else None
     if chosen is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await require_coordinator(update, ctx, "campaigns"):
         return
@@ -164,7 +164,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
         ) == 1 and (reminder := number(args[0])):
             await _reminder_action(update, ctx, action, reminder)
         case _:
-            await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+            await expired(update, ctx)
 
 
 async def _edition_action(
@@ -172,7 +172,7 @@ async def _edition_action(
 ) -> None:
     campaign = _campaign(ctx, campaign_id)
     if campaign is None or (action is CampaignButton.DATES and campaign.kind != "movable"):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     if action is CampaignButton.SHOW:

@@ -15,7 +15,7 @@ from handlers.broadcasts.draft import (
     save,
 )
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
@@ -77,7 +77,7 @@ async def on_card_category(
 ) -> None:
     ui, library = ctx.services.ui.broadcasts, ctx.services.library
     if len(args) != 1 or not library.cards_in(args[0]):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     rows = [[chat.button(c.title, BroadcastButton.CARD, c.id)] for c in library.cards_in(args[0])]
     rows.append([chat.button(ui.back_button, BroadcastButton.CARDS)])
@@ -93,7 +93,7 @@ async def on_card(
     if draft is None:
         return
     if len(args) != 1 or args[0] not in library.cards:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     card = library.cards[args[0]]
     draft.content_kind, draft.card_id, draft.plain = "card", card.id, card.title

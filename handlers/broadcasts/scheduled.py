@@ -11,7 +11,7 @@ from domain.answers import plain_text
 from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
@@ -120,7 +120,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
     chosen = parsed.action(ScheduledButton) if parsed else None
     broadcast_id = number(chosen[1][0]) if chosen and len(chosen[1]) == 1 else None
     if chosen is None or broadcast_id is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await require_coordinator(update, ctx, "scheduled"):
         return

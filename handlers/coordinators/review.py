@@ -10,7 +10,7 @@ from telegram import Update
 
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step
+from handlers.kit.conversation import Conversation, Flow, Step, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.review import RETURN, VERIFY, review
 from handlers.kit.roles import require_coordinator
@@ -50,7 +50,7 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
     args = parsed.args if parsed else ()
     report_id = callbacks.number(args[1]) if len(args) == 2 else None
     if report_id is None or args[0] not in (VERIFY, RETURN):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await require_coordinator(update, ctx, "report.review"):
         return

@@ -11,7 +11,8 @@ from handlers.coordinators.common import audit, coordinator_here
 from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.conversation import expired
+from handlers.kit.replies import reply_html
 from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator, require_coordinator
 from storage.volunteers import find_person
@@ -75,7 +76,7 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
         return
     target = _target(chosen[1]) if chosen else None
     if chosen is None or target is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if await confirm.answer(update, ctx, chosen[0], chosen[1]) is None:
         return

@@ -10,6 +10,7 @@ from domain.cases import case_html
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.cases import CaseAction, case_button
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private
 from storage.subscriptions import ensure_recipient, has_weekly_case, toggle_weekly_case
@@ -67,20 +68,20 @@ async def on_case_button(update: Update, ctx: PufaContext) -> None:
     chosen = parsed.action(CaseAction) if parsed else None
     library, ui = ctx.services.library, ctx.services.ui
     if chosen is None:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     action, rest = chosen
     if action is CaseAction.SHOW:
         case = library.cases.get(rest[0]) if len(rest) == 1 else None
         if case is None:
-            await acknowledge(update, ui.stale_button, alert=True)
+            await expired(update, ctx)
             return
         await acknowledge(update)
         subscribed = await _subscribed(ctx, update)
         await reply_html(update, case_html(case, ui), case_keyboard(case, library, subscribed))
         return
     if rest:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await _switch(update, ctx, on=action is CaseAction.SUBSCRIBE)
 

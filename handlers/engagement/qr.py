@@ -14,7 +14,7 @@ from content.report_input import InputError, normalise, parse_event_date
 from documents.qr import qr_png
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import leave_open
+from handlers.kit.conversation import expired, leave_open
 from handlers.kit.events import EventAction
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, role_of
@@ -78,7 +78,7 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
     chosen = parsed.action(EventAction) if parsed else None
     report_id = number(chosen[1][0]) if chosen and len(chosen[1]) == 1 else None
     if report_id is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await require_private(update, ctx):
         return

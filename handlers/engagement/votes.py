@@ -12,6 +12,7 @@ from telegram import Update
 from content.ui_engagement import EngagementTexts
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge
 from handlers.kit.votes import Choice, Subject
 from storage.attribution import attributed_to, get_event
@@ -32,12 +33,12 @@ async def on_vote(update: Update, ctx: PufaContext) -> None:
         and args[1] in Subject._value2member_map_
     )
     if not valid or user is None:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     choice, subject, ref = Choice(args[0]), Subject(args[1]), args[2]
     target = await _target(ctx, subject, ref, user.id)
     if target is None:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     kind, card_id = target
     async with ctx.services.db.session() as session:

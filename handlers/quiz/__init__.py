@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.kit.callbacks import Kind, parse, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.replies import acknowledge
+from handlers.kit.conversation import expired
 from handlers.quiz import contests, creation, group, solo
 from handlers.quiz.buttons import QuizButton
 
@@ -21,7 +21,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
     parsed = parse(query.data if query else None)
     found = parsed.action(QuizButton) if parsed else None
     if found is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     action, args = found
     match action:

@@ -13,6 +13,7 @@ from documents.tables import Format
 from domain.quiz import BOARD_LINES, board_html, contest_table, split_ids
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import is_coordinator, require_coordinator, require_private
 from handlers.quiz.buttons import QuizButton, make
@@ -146,7 +147,7 @@ async def on_export(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
         rows = await repo.results(session=session, contest_id=contest_id or 0)
     chat = update.effective_chat
     if contest is None or fmt is None or chat is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     data = contest_table(

@@ -13,6 +13,7 @@ from telegram.constants import ChatType, ParseMode
 from domain.quiz import mark, question_at, seconds_text, split_ids
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, edit
 from handlers.kit.roles import role_of
 from handlers.quiz.buttons import TOKEN_LENGTH, QuizButton, make, press
@@ -33,7 +34,7 @@ async def on_round(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> N
     user, chat, services = update.effective_user, update.effective_chat, ctx.services
     contest_id = callbacks.number(args[0]) if args else None
     if user is None or chat is None or contest_id is None or chat.type == ChatType.PRIVATE:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await can_lead(services, user.id):
         await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
@@ -102,7 +103,7 @@ async def _current(
         or round_.chat_id != chat.id
         or not secrets.compare_digest(round_.token, parsed[2])
     ):
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return None
     if round_.finished_at is not None or round_.position != parsed[1]:
         await acknowledge(update, services.ui.quiz.question_over, alert=True)
@@ -124,7 +125,7 @@ async def on_answer(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
     question = question_at(services.library.quiz, round_.question_ids, round_.position)
     option = callbacks.index(rest[0], len(question.options)) if question and rest else None
     if question is None or option is None or len(rest) != 1:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     limit = timedelta(seconds=contest.seconds)
     marked = mark(question, [option], asked_at=round_.asked_at, now=now, limit=limit)

@@ -24,6 +24,7 @@ from domain.quiz import (
 )
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_private
 from handlers.quiz.buttons import TOKEN_LENGTH, QuizButton, press
@@ -59,7 +60,7 @@ async def on_join(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
     ui = services.ui.quiz
     contest_id = callbacks.number(args[0]) if args else None
     if user is None or contest_id is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await require_private(update, ctx):
         return
@@ -127,7 +128,7 @@ async def on_answer(
     parsed = press(args)
     option = None if submit else (parsed[3][0] if parsed and len(parsed[3]) == 1 else "")
     if parsed is None or user is None or (submit and parsed[3]):
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     attempt_id, position, token, _ = parsed
     now = services.now()

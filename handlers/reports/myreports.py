@@ -14,6 +14,7 @@ from domain.reports import record_page
 from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private
@@ -123,7 +124,7 @@ async def on_withdraw(update: Update, ctx: PufaContext) -> None:
         async with ctx.services.db.session() as session:
             report = await get_report(session=session, report_id=pressed[1])
     if report is None or report.volunteer_id != user_id(update):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     texts = ctx.services.ui.volunteers
     await acknowledge(update)
@@ -141,7 +142,7 @@ async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
     args = chosen[1] if chosen else ()
     report_id = number(args[2]) if len(args) == 3 else None
     if chosen is None or report_id is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if await confirm.answer(update, ctx, chosen[0], args) is None:
         return

@@ -7,6 +7,7 @@ from telegram import Update
 
 from handlers.kit.callbacks import number, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.reports.chat import FLOW, show
@@ -51,7 +52,7 @@ async def on_edit_report(update: Update, ctx: PufaContext) -> None:
         async with services.db.session() as session:
             report = await get_report(session=session, report_id=report_id)
     if report is None or report.volunteer_id != user_id(update):
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if await services.chats.get(FLOW, user_id(update)) is not None:
         await acknowledge(update, texts.report_finish_first, alert=True)

@@ -12,6 +12,7 @@ from content.routing import numbers_for_card
 from domain.answers import compose, hotline_lines
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents.keyboards import HotlinesButton
 
@@ -44,7 +45,7 @@ async def on_hotlines_button(update: Update, ctx: PufaContext) -> None:
             await acknowledge(update)
             await reply_html(update, card_hotlines_html(library, card_id))
         case _:
-            await acknowledge(update, library.ui.stale_button, alert=True)
+            await expired(update, ctx)
 
 
 def card_hotlines_html(library: Library, card_id: str) -> str:

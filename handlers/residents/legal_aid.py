@@ -19,6 +19,7 @@ from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from storage.directory import list_points, list_towns
 from storage.models import ServicePoint
@@ -96,7 +97,7 @@ async def on_town_button(update: Update, ctx: PufaContext) -> None:
         town = towns.get(args[0]) if len(args) == 1 else None
         points = await list_points(session=session, town=town) if town else []
     if town is None or not points:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     title = ui.town_points_title.format(town=html.escape(town))

@@ -10,6 +10,7 @@ from content.small_talk import Talk
 from domain.answers import answer, answer_html, card_html, log_entry, safety_cards
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents.keyboards import (
     card_keyboard,
@@ -141,7 +142,7 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
     ui, user = ctx.services.ui, update.effective_user
     ref = parsed.args[0] if parsed and len(parsed.args) == 1 else ""
     if not REF.fullmatch(ref) or user is None:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await ctx.services.question_log.flush()  # the question may still be waiting to be written
     async with ctx.services.db.session() as session:
@@ -149,7 +150,7 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
         card_id = await asked_card(session=session, ref=ref)
         again = await unsolved_before(session=session, ref=ref)
     if recorded is None:
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
     elif not recorded:
         await acknowledge(update, ui.feedback_stale)
     else:

@@ -8,7 +8,7 @@ from telegram import Update
 from domain.answers import card_html
 from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import leave_open, title
+from handlers.kit.conversation import expired, leave_open, title
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private, role_of
@@ -66,7 +66,7 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     if chosen is None or chosen[1]:
         # Forged, or data-less: PTB routes a callback without data to the first handler.
-        await acknowledge(update, ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     match chosen[0]:

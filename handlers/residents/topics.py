@@ -10,6 +10,7 @@ from content.loader import Library
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 
 PAGE_SIZE = 6
@@ -69,7 +70,7 @@ async def on_topics_button(update: Update, ctx: PufaContext) -> None:
     library = ctx.services.library
     known = {c.id for c in library.categories}
     if parsed is None or query is None or query.message is None:
-        await acknowledge(update, library.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not parsed.args:
         await acknowledge(update)
@@ -80,7 +81,7 @@ async def on_topics_button(update: Update, ctx: PufaContext) -> None:
     elif len(parsed.args) == 2 and parsed.args[0] in known and parsed.args[1].isdigit():
         text, markup = category_page(library, parsed.args[0], int(parsed.args[1]))
     else:
-        await acknowledge(update, library.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     try:

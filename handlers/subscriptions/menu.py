@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 
 from handlers.kit.callbacks import Kind, index, make, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.subscriptions.group_admin import may_manage, refuse
 from storage import subscriptions as subs
@@ -137,7 +138,7 @@ async def on_subscribe_button(update: Update, ctx: PufaContext) -> None:
     parsed = parse(query.data if query else None)
     chosen = parsed.action(SubscribeButton) if parsed else None
     if query is None or query.message is None or chosen is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await may_manage(update, ctx):
         await refuse(update, ctx)
@@ -148,7 +149,7 @@ async def on_subscribe_button(update: Update, ctx: PufaContext) -> None:
         return
     chat_id = await _ensure(update, ctx)
     if not await _apply(ctx, chat_id, action, args):
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     match action:
@@ -288,7 +289,7 @@ async def _unsubscribe_one(update: Update, ctx: PufaContext, args: tuple[str, ..
             case Removal.ALL, ():
                 await _remove_everything(session, chat.id)
             case _:
-                await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+                await expired(update, ctx)
                 return
     await acknowledge(update, ctx.services.ui.subscriptions.removed)
     text, markup = await _unsubscribe_menu(ctx, chat.id)

@@ -7,6 +7,7 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 
 from handlers.kit.callbacks import PREVIEW_ID, number, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge
 from handlers.subscriptions.group_admin import may_manage, refuse
 from storage import subscriptions as subs
@@ -24,7 +25,7 @@ async def on_unsubscribe_button(update: Update, ctx: PufaContext) -> None:
         return
     broadcast_id = number(parsed.args[0]) if parsed and len(parsed.args) == 1 else None
     if broadcast_id is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if not await may_manage(update, ctx):
         await refuse(update, ctx)
@@ -34,7 +35,7 @@ async def on_unsubscribe_button(update: Update, ctx: PufaContext) -> None:
     async with ctx.services.db.session() as session:
         broadcast = await get_broadcast(session=session, broadcast_id=broadcast_id)
         if broadcast is None:
-            await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+            await expired(update, ctx)
             return
         audience = Audience(broadcast.audience)
         await _stop_kind(session, chat.id, audience, broadcast.audience_value)

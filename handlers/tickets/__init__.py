@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, parse, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button
+from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_private
 from handlers.tickets import chat, erasure, queue, replies, resident, send, sla, staff
@@ -97,7 +97,7 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
     parsed = parse(update.callback_query.data if update.callback_query else None)
     chosen = parsed.action(DeskAction) if parsed else None
     if chosen is None:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     action, args = chosen
     if action is DeskAction.SHOW:

@@ -10,7 +10,7 @@ from content.report_input import InputError
 from domain.tickets import resident_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets.chat import explain
 from handlers.tickets.common import (
@@ -35,7 +35,7 @@ async def own_ticket(
         async with ctx.services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
     if ticket is None or user is None or ticket.resident_id != user.id:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return None
     return ticket
 

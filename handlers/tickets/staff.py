@@ -15,7 +15,7 @@ from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets.chat import explain
 from handlers.tickets.common import (
@@ -60,7 +60,7 @@ async def staff_ticket(
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
     desk = desk_of(services, ticket.desk_id) if ticket is not None else None
     if ticket is None or desk is None or user is None or chat is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         if update.callback_query is None:
             await reply_html(update, services.ui.stale_button)
         return None
@@ -264,7 +264,7 @@ async def _transfer(
         )  # fmt: skip
         after = await get_ticket(session=session, ticket_id=ticket.id)
     if not moved or after is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     name = html.escape(target.name)
@@ -354,7 +354,7 @@ async def _close(
     services, texts = ctx.services, ctx.services.ui.tickets
     choice = args[0] if len(args) == 1 and args[0] in {*CHOICES, KEEP} else None
     if args and choice is None:
-        await acknowledge(update, services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if choice is None and ticket.answered_at is None:
         await acknowledge(update)

@@ -7,8 +7,9 @@ from content.ui_volunteers import VolunteerTexts
 from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
 from handlers.kit.menus import refresh_menu
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.profile import VolunteerButton
 from storage.volunteers import Erasure, Holdings, erase_person, holdings, leave
@@ -54,7 +55,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     chosen = parsed.action(VolunteerButton) if parsed else None
     texts = ctx.services.ui.volunteers
     if chosen is None or chosen[0] is VolunteerButton.FIELD:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     if await confirm.answer(update, ctx, chosen[0], chosen[1]) is None:
         return

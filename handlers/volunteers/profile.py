@@ -11,7 +11,7 @@ from content.ui_volunteers import VolunteerTexts
 from domain.recognition import stars_html
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.chat import FLOW, ORDER, PLACE, TOWN, show
@@ -74,7 +74,7 @@ async def on_profile_field(update: Update, ctx: PufaContext) -> None:
     async with ctx.services.db.session() as session:
         volunteer = await get_volunteer(session=session, telegram_id=user_id(update))
     if volunteer is None or field not in ORDER:
-        await acknowledge(update, ctx.services.ui.stale_button, alert=True)
+        await expired(update, ctx)
         return
     await acknowledge(update)
     data = {"only": field, TOWN: volunteer.town}
