@@ -25,8 +25,9 @@ LINK = re.compile(r"start=ev_([a-z0-9]+)")
 
 async def make_code(bot: Harness, user: FakeUser, args: str) -> str:
     bot.api.send_command(user, f"/qr {args}")
-    text, photo = await bot.api.wait_for_messages(user.id, 2)
-    assert "已为" in (text.text or "") and photo.kind == "photo"
+    poster, photo = await bot.api.wait_for_messages(user.id, 2)
+    assert "已为" in poster.content and poster.kind == "document" and photo.kind == "photo"
+    assert poster.file is not None and poster.file.startswith(b"\x89PNG")
     assert photo.file is not None and photo.file.startswith(b"\x89PNG")
     match = LINK.search(photo.caption or "")
     assert match, photo.caption
