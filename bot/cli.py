@@ -78,6 +78,7 @@ def _parser() -> ChineseParser:
     qr.add_argument("card_id")
     qr.add_argument("-o", "--output", help=cli_text("help.qr_output"))
     qr.add_argument("--bot", help=cli_text("help.qr_bot"))
+    qr.add_argument("--poster", action="store_true", help=cli_text("help.qr_poster"))
     db = sub.add_parser("db", help=cli_text("help.db")).add_subparsers(metavar="ACTION")
     _command(db, "upgrade", cli_text("help.db_upgrade"), _db_upgrade)
     backup = _command(db, "backup", cli_text("help.db_backup"), _db_backup)
@@ -340,17 +341,28 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     from content.loader import load_library
-    from documents.qr import write_card_qr
+    from documents.poster import poster_png
+    from documents.qr import card_link, write_card_qr
+    from domain.posters import poster_words
 
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:
         raise ConfigurationError(cli_text("qr.no_bot"))
     library = load_library(settings.content_dir)
-    if args.card_id not in library.cards:
+    card = library.cards.get(args.card_id)
+    if card is None:
         print(cli_text("qr.no_card", card_id=args.card_id), file=sys.stderr)
         return 1
-    output = _output(args.output, f"{args.card_id}.png")
-    link = write_card_qr(username, args.card_id, output)
+    if not args.poster:
+        output = _output(args.output, f"{args.card_id}.png")
+        link = write_card_qr(username, args.card_id, output)
+        print(cli_text("qr.written", path=output, link=link))
+        return 0
+    output = _output(args.output, f"{args.card_id}-poster.png")
+    link = card_link(username, args.card_id)
+    words = poster_words(library.ui, library.hotlines, card.title)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(poster_png(words, link, font=settings.chart_font))
     print(cli_text("qr.written", path=output, link=link))
     return 0
 

@@ -57,6 +57,13 @@ class EngagementTexts(Texts):
     qr_report_unknown: str
     qr_report_withdrawn: Annotated[str, Fields("id")]
     qr_topics_button: str
+    qr_poster_caption: str
+    # the printable poster (documents/poster.py): no personal name or phone number on it
+    poster_invitation: str
+    poster_when: Annotated[str, Fields("day", "month", "year")]
+    poster_hotline: Annotated[str, Fields("name", "number")]  # the number from hotlines.yaml
+    poster_organiser: Annotated[str, Fields("town")]
+    poster_organiser_default: str
     event_rating_prompt: Annotated[str, Fields("title")]
     event_up_button: str
     event_down_button: str

@@ -9,9 +9,12 @@ import re
 from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
 
 from content.report_input import InputError, normalise, parse_event_date
+from documents.poster import poster_png
 from documents.qr import qr_png
+from domain.posters import poster_words
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired, leave_open
@@ -126,18 +129,37 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
 
 
 async def _send_code(update: Update, ctx: PufaContext, event: QrEvent) -> None:
-    """What was made, and the code as a PNG with its link as the caption."""
-    texts = ctx.services.ui.engagement
+    """Two messages: the printable poster as a document (sent as is, for printing), its
+    caption saying what was made; then the bare code as a photo with its link as the caption
+    (for designers and for forwarding)."""
+    services = ctx.services
+    texts = services.ui.engagement
+    chat = update.effective_chat
+    if chat is None:
+        return
     link = f"https://t.me/{ctx.bot.username}?start=ev_{event.code}"
     when = (
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
-    await reply_html(update, texts.qr_created.format(title=html.escape(event.title), when=when))
-    if update.effective_chat is not None:
-        png = await asyncio.to_thread(qr_png, link)
-        await update.effective_chat.send_photo(
-            InputFile(png, filename=f"ev_{event.code}.png"), caption=link
-        )
+    made = texts.qr_created.format(title=html.escape(event.title), when=when)
+    words = poster_words(
+        services.ui,
+        services.library.hotlines,
+        event.title,
+        town=event.town,
+        day=event.event_date,
+    )
+    poster = await asyncio.to_thread(
+        poster_png, words, link, font=services.volunteering.chart_font
+    )
+    await chat.send_document(
+        InputFile(poster, filename=f"poster_ev_{event.code}.png"),
+        caption=f"{made}\n\n{texts.qr_poster_caption}",
+        parse_mode=ParseMode.HTML,
+        disable_content_type_detection=True,
+    )
+    png = await asyncio.to_thread(qr_png, link)
+    await chat.send_photo(InputFile(png, filename=f"ev_{event.code}.png"), caption=link)
 
 
 async def _schedule_rating(ctx: PufaContext, event: QrEvent) -> None:

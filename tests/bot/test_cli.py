@@ -14,14 +14,18 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
+from PIL import Image
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from content.loader import CONTENT_DIR, Library
+from documents.poster import HEIGHT_PX, WIDTH_PX
+from documents.qr import card_link
 from local_api import LocalBotApi
 from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.documents.test_poster import assert_code_reads
 from tests.processes import BotProcess, Store, start_bot, stop_all
 from tests.reporting import add_report, add_volunteer
 from tests.waiting import eventually
@@ -161,6 +165,22 @@ def test_qr_code_png_for_a_card(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
     assert main(["content", "qr", "no-such-card", "--bot", "pufa_bot"]) == 1
     assert main(["content", "qr", "unpaid-wages"]) == 2  # no bot username known
+
+
+def test_qr_poster_for_a_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    assert (
+        main(["content", "qr", "unpaid-wages", "--poster", "--bot", "pufa_bot", "-o", str(folder)])
+        == 0
+    )
+    poster = folder / "unpaid-wages-poster.png"
+    link = card_link("pufa_bot", "unpaid-wages")
+    assert link in capsys.readouterr().out
+    with Image.open(poster) as image:
+        assert image.size == (WIDTH_PX, HEIGHT_PX)
+    assert_code_reads(poster.read_bytes(), link)
+    assert main(["content", "qr", "no-such-card", "--poster", "--bot", "pufa_bot"]) == 1
 
 
 def test_directory_import_replaces_samples(

@@ -8,13 +8,16 @@ import re
 from datetime import timedelta
 
 import openpyxl
+from PIL import Image
 from sqlmodel import col, select, update
 
+from documents.poster import HEIGHT_PX, WIDTH_PX
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from local_api import FakeUser
 from storage.models import Attribution, Broadcast, QrEvent, Vote
 from tests.clock import local
+from tests.documents.test_poster import assert_code_reads
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.test_cases import subscribe
 from tests.e2e.test_questions import WAGES
@@ -25,8 +28,9 @@ LINK = re.compile(r"start=ev_([a-z0-9]+)")
 
 async def make_code(bot: Harness, user: FakeUser, args: str) -> str:
     bot.api.send_command(user, f"/qr {args}")
-    text, photo = await bot.api.wait_for_messages(user.id, 2)
-    assert "已为" in (text.text or "") and photo.kind == "photo"
+    poster, photo = await bot.api.wait_for_messages(user.id, 2)
+    assert "已为" in poster.content and poster.kind == "document" and photo.kind == "photo"
+    assert poster.file is not None and poster.file.startswith(b"\x89PNG")
     assert photo.file is not None and photo.file.startswith(b"\x89PNG")
     match = LINK.search(photo.caption or "")
     assert match, photo.caption
@@ -154,3 +158,20 @@ async def test_a_code_whose_title_was_erased_still_welcomes(bot_with_admins: Har
         await session.exec(update(QrEvent).where(col(QrEvent.code) == code).values(title=""))
     welcome = await follow(bot, bot.api.user(2308), code)
     assert welcome.startswith("👋 欢迎来到普法小助手") and "「」" not in welcome
+
+
+async def test_the_code_comes_as_a_printable_poster_and_as_the_bare_code(
+    bot_with_admins: Harness,
+) -> None:
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2308, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    bot.api.send_command(volunteer, "/qr 3月12日 东山村普法讲座")
+    poster, photo = await bot.api.wait_for_messages(volunteer.id, 2)
+    assert poster.method == "sendDocument" and photo.method == "sendPhoto"
+    assert "东山村普法讲座" in poster.content and texts.qr_poster_caption in poster.content
+    assert poster.file is not None and photo.file is not None and photo.caption is not None
+    link = photo.caption
+    assert poster.file_name == f"poster_{link.rsplit('=', 1)[1]}.png"
+    assert Image.open(io.BytesIO(poster.file)).size == (WIDTH_PX, HEIGHT_PX)
+    assert_code_reads(poster.file, link)

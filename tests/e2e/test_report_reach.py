@@ -161,8 +161,8 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
 
 
 async def make_report_code(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> str:
-    text, photo = await press(bot, user, message, label, 2)
-    assert "已为" in text.content and photo.kind == "photo"
+    poster, photo = await press(bot, user, message, label, 2)
+    assert "已为" in poster.content and poster.kind == "document" and photo.kind == "photo"
     assert photo.file is not None and photo.file.startswith(b"\x89PNG")
     match = LINK.search(photo.caption or "")
     assert match, photo.caption
@@ -202,7 +202,7 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     admin = bot.api.user(ADMIN_ID)
     hello = await bot.ask(admin, "/start")
     bot.api.press(admin, hello, data)
-    _text, photo = await bot.api.wait_for_messages(admin.id, 2)
+    _poster, photo = await bot.api.wait_for_messages(admin.id, 2)
     assert f"start=ev_{code}" in (photo.caption or "")
     for stranger in (other, bot.api.user(2413)):
         hello = await bot.ask(stranger, "/start")

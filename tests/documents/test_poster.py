@@ -1,0 +1,97 @@
+"""The printable QR poster: A4 at 150 dpi for a short and a very long title, every word inside
+the picture and clear of the code, and the code's pixels module for module what qrcode makes
+of the link (no QR decoder in the venv: the matrix is compared instead). Its words come from
+the catalogue and hotlines.yaml, never a volunteer's name."""
+
+import io
+import itertools
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
+from PIL import Image
+
+from content.loader import Library
+from documents.poster import (
+    HEIGHT_PX,
+    WIDTH_PX,
+    PosterWords,
+    code_box,
+    code_matrix,
+    poster_figure,
+    poster_png,
+)
+from domain.posters import poster_words
+
+LINK = "https://t.me/pufa_demo_bot?start=ev_abcdefgh12345678"
+SHORT = "东山村普法讲座"
+PAGE = Bbox.from_bounds(0, 0, WIDTH_PX, HEIGHT_PX)
+LONG = "关于农村土地承包经营权流转、宅基地和婚姻家庭纠纷的法律常识讲座与现场答疑，" * 3
+
+
+def assert_code_reads(png: bytes, link: str) -> None:
+    """The poster's code area, sampled at each module's centre, is qrcode's matrix of `link`."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    matrix = code_matrix(link)
+    left, top, _side, module = code_box(link)
+    centre = module // 2
+    seen = [
+        [
+            pixels[top + r * module + centre, left + c * module + centre] < 128
+            for c in range(len(row))
+        ]
+        for r, row in enumerate(matrix)
+    ]
+    assert seen == matrix
+
+
+@pytest.mark.parametrize("title", [SHORT, LONG])
+def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str) -> None:
+    words = poster_words(
+        library.ui, library.hotlines, title, town="示例县城关镇", day=date(2026, 3, 12)
+    )
+    png = poster_png(words, LINK)
+    assert Image.open(io.BytesIO(png)).size == (WIDTH_PX, HEIGHT_PX)
+    assert_code_reads(png, LINK)
+    figure = poster_figure(words, LINK)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    left, top, side, _module = code_box(LINK)
+    code = Bbox.from_bounds(left, HEIGHT_PX - top - side, side, side)
+    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].texts if t.get_text()]
+    assert len(boxes) == 5
+    for box in boxes:
+        assert PAGE.containsx(box.x0) and PAGE.containsx(box.x1), box
+        assert PAGE.containsy(box.y0) and PAGE.containsy(box.y1), box
+        assert not box.overlaps(code), box
+    for one, other in itertools.pairwise(boxes):
+        assert not one.overlaps(other), (one, other)
+
+
+def test_the_words_come_from_the_catalogue_and_the_hotlines(library: Library) -> None:
+    texts = library.ui.engagement
+    event = poster_words(
+        library.ui, library.hotlines, SHORT, town="示例县城关镇", day=date(2026, 3, 12)
+    )
+    assert event.invitation == texts.poster_invitation
+    assert event.when == "活动日期：2026年3月12日"
+    assert event.hotline == "有法律问题，拨打 12348 公共法律服务热线"
+    assert event.organiser == "示例县城关镇 普法志愿者"
+    card = poster_words(library.ui, library.hotlines, "拖欠工资怎么办")
+    assert (card.when, card.organiser) == ("", texts.poster_organiser_default)
+    assert poster_words(library.ui, [], SHORT).hotline == ""  # no hotlines.yaml: no number
+
+
+def test_without_a_cjk_font_the_poster_is_pinyin_and_still_fits(tmp_path: Path) -> None:
+    words = PosterWords(LONG, "扫一扫，问法律问题", hotline="拨打 12348", organiser="普法志愿者")
+    png = poster_png(words, LINK, font=tmp_path / "nope.ttf")
+    assert Image.open(io.BytesIO(png)).size == (WIDTH_PX, HEIGHT_PX)
+    assert_code_reads(png, LINK)
+    figure = poster_figure(words, LINK, font=tmp_path / "nope.ttf")
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    for text in figure.axes[0].texts:
+        box = text.get_window_extent(renderer)
+        assert PAGE.containsx(box.x0) and PAGE.containsx(box.x1), box
+        assert PAGE.containsy(box.y0) and PAGE.containsy(box.y1), box
