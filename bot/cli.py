@@ -210,11 +210,11 @@ def _write_export(output: Path, data: bytes) -> None:
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.exports import verify_certificate
+    from bot.exports import verify_code
 
-    found, text = asyncio.run(verify_certificate(settings, args.code))
-    print(text, file=sys.stdout if found else sys.stderr)
-    return 0 if found else 1
+    verdict = asyncio.run(verify_code(settings, args.code))
+    print(verdict.text, file=sys.stdout if verdict.genuine else sys.stderr)
+    return 0 if verdict.genuine else 1
 
 
 def _day(text: str) -> date:

@@ -9,8 +9,7 @@ from documents.tables import Format, Table
 from domain.evidence import evidence_workbook
 from domain.exports import export_hours, export_labels, export_reports
 from domain.figures import FIGURES
-from domain.recognition import verification
-from storage.certificates import find
+from domain.recognition import Verdict, verify_certificate
 from storage.db import open_existing
 from storage.stats import Period
 
@@ -61,13 +60,14 @@ async def export_evidence(settings: Settings, year: int) -> Table:
         await db.dispose()
 
 
-async def verify_certificate(settings: Settings, code: str) -> tuple[bool, str]:
-    """`pufa verify CODE`: whether the certificate exists, and what to print."""
+async def verify_code(settings: Settings, code: str) -> Verdict:
+    """`pufa verify CODE`: the same answer as /verify in the chat and the dashboard's."""
     library = load_library(settings.content_dir)
     db = await open_existing(settings.database_url, schema=settings.database_schema)
     try:
         async with db.session() as session:
-            certificate = await find(session=session, text=code)
+            return await verify_certificate(
+                session=session, typed=code, ui=library.ui, tz=settings.tz
+            )
     finally:
         await db.dispose()
-    return certificate is not None, verification(certificate, library.ui, settings.tz)

@@ -38,6 +38,7 @@ class BotCommands(Texts):
     cases: str
     qr: str
     certificate: str
+    verify: str
     cancel: str
     deleteme: str
 

@@ -101,6 +101,9 @@ class EngagementTexts(Texts):
     verify_found: Annotated[str, Fields("activities", "end", "hours", "issued", "name", "start")]
     verify_erased_name: str
     verify_missing: str
+    verify_empty: str
+    verify_malformed: str
+    verify_usage: str
     tag_usage: Annotated[str, Fields("names")]
     tag_added: Annotated[str, Fields("id", "name")]
     tag_removed: Annotated[str, Fields("id", "name")]

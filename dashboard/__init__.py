@@ -14,6 +14,7 @@ from dashboard import (
     audit_log,
     auth,
     broadcasts,
+    certificates,
     directory,
     gap_decisions,
     gaps,
@@ -74,6 +75,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_post("/gaps/undo", gap_decisions.undo)
     board.router.add_get("/directory", directory.directory_page)
     board.router.add_post("/directory", directory.import_csv)
+    board.router.add_get("/verify", certificates.verify_page)
     board.router.add_get("/audit", audit_log.audit_page)
     board.router.add_static("/static/", STATIC)
     server.router.add_get("/dashboard", _to_dashboard)

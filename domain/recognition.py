@@ -2,14 +2,19 @@
 content/recognition.yaml) and the certificate of hours for a period."""
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.recognition import Recognition
 from content.ui import UiTexts
 from documents.certificate import certificate_png
-from storage.certificates import shown_code
+from storage.certificates import find, normal_code, shown_code
 from storage.models import Certificate
+
+MAX_CODE_CHARS = 64  # a code with its dashes and spaces is far shorter; more is not a code
 
 
 def hours_text(hours: float) -> str:
@@ -55,12 +60,32 @@ def certificate_image(certificate: Certificate, ui: UiTexts, font: Path | None =
     return certificate_png(title, body, footer, code, font=font)
 
 
-def verification(certificate: Certificate | None, ui: UiTexts, tz: ZoneInfo) -> str:
-    """What `pufa verify` prints."""
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to a certificate's code: whether it is genuine, and what to tell (plain
+    text: the chat escapes it, the dashboard's templates escape it, the CLI prints it)."""
+
+    genuine: bool
+    text: str
+    code: str  # the code in its stored form, "" when what was typed is not one
+
+
+async def verify_certificate(
+    *, session: AsyncSession, typed: str, ui: UiTexts, tz: ZoneInfo
+) -> Verdict:
+    """What a certificate's code checks to, the same for `pufa verify`, /verify and the
+    dashboard: empty, malformed, unknown, or what the certificate states as issued."""
     texts = ui.engagement
+    typed = typed.strip()
+    if not typed:
+        return Verdict(False, texts.verify_empty, "")
+    code = normal_code(typed) if len(typed) <= MAX_CODE_CHARS else None
+    if code is None:
+        return Verdict(False, texts.verify_malformed, "")
+    certificate = await find(session=session, text=code)
     if certificate is None:
-        return texts.verify_missing
-    return texts.verify_found.format(
+        return Verdict(False, texts.verify_missing, code)
+    found = texts.verify_found.format(
         name=certificate.name or texts.verify_erased_name,
         start=certificate.start.isoformat(),
         end=certificate.end.isoformat(),
@@ -68,3 +93,4 @@ def verification(certificate: Certificate | None, ui: UiTexts, tz: ZoneInfo) -> 
         hours=hours_text(certificate.hours),
         issued=certificate.issued_at.astimezone(tz).date().isoformat(),
     )
+    return Verdict(True, found, code)

@@ -1,5 +1,5 @@
 """/certificate [period]: a volunteer's certificate of recorded hours (a PNG) with a code a
-coordinator checks with `pufa verify CODE`."""
+coordinator checks with /verify CODE (or the dashboard, or `pufa verify`)."""
 
 import asyncio
 

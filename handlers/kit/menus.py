@@ -53,6 +53,7 @@ COORDINATOR = (
     "scheduled",
     "campaigns",
     "dashboard",
+    "verify",
     *LAST,
 )
 MENUS = {Role.RESIDENT: RESIDENT, Role.VOLUNTEER: VOLUNTEER, Role.COORDINATOR: COORDINATOR}

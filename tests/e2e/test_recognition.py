@@ -1,5 +1,5 @@
 """Volunteer recognition: 星级 from recorded hours in /profile, /certificate with its code,
-and `pufa verify CODE`."""
+and its check by a coordinator (/verify CODE in the chat, `pufa verify CODE`)."""
 
 import asyncio
 import re
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from storage.audit import recent
 from storage.models import Certificate
 from tests.conftest import sqlite_url
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import answer_question, invite, register
 from tests.reporting import add_report
 
@@ -70,3 +71,47 @@ async def test_stars_certificate_and_verification(
     capsys.readouterr()
     assert await verify(match[1]) == 0
     assert "王五" not in capsys.readouterr().out
+
+
+async def test_a_coordinator_verifies_a_certificate_in_the_chat(bot_with_admins: Harness) -> None:
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2411)
+    await register(bot, volunteer, await invite(bot, "城关镇"), name="赵六")
+    for day in (2, 9):
+        await add_report(
+            bot.services.db, volunteer.id, activity_date=date(2026, 3, day), hours=2.5
+        )
+    bot.api.send_command(volunteer, "/certificate 2026")
+    [photo] = await bot.api.wait_for_messages(volunteer.id)
+    match = CODE.search(photo.caption or "")
+    assert match and f"/verify {match[1]}" in (photo.caption or ""), photo.caption
+    assert "网页工作台" in (photo.caption or "") and "pufa verify" not in (photo.caption or "")
+    admin = bot.api.user(ADMIN_ID, "管理员")
+    found = await bot.ask(admin, f"/verify {match[1].lower().replace('-', ' ')}")
+    assert found.content.startswith("证明有效：赵六，2026-01-01 至 2026-12-31"), found.content
+    assert "活动 2 次" in found.content and "服务时长 5 小时" in found.content
+    forged = await bot.ask(admin, "/verify AAAA-BBBB-CCCC")
+    assert forged.content == texts.verify_missing
+    for odd in ("=1+1", "0000-1111-2222", "A" * 4000):
+        malformed = await bot.ask(admin, f"/verify {odd}")
+        assert malformed.content == texts.verify_malformed, odd
+    assert (await bot.ask(admin, "/verify")).source_text == texts.verify_usage
+    # Neither the volunteer nor a resident may check codes; in a group nobody is told anything.
+    assert (await bot.ask(volunteer, f"/verify {match[1]}")).content == bot.ui.not_allowed
+    assert (await bot.ask(bot.api.user(2412), f"/verify {match[1]}")).content == bot.ui.not_allowed
+    group = bot.api.group(-1002411, "村民群")
+    bot.api.send_command(admin, f"/verify {match[1]}", chat=group)
+    [refusal] = await bot.api.wait_for_messages(group.id)
+    assert refusal.text == bot.ui.volunteers.private_only
+    await bot.settle()
+    assert not [m for m in bot.api.messages_to(group.id) if "赵六" in (m.text or "")]
+    # The coordinator's /help lists /verify (its menu does too).
+    assert "/verify" in (await bot.ask(admin, "/help")).content
+    async with bot.services.db.session() as session:
+        entries, _ = await recent(session=session, offset=0, limit=50)
+    checks = [e for e in entries if e.action == "verify"]
+    assert {(e.target, e.allowed) for e in checks} >= {
+        (match[1].replace("-", ""), True),
+        ("AAAABBBBCCCC", True),
+        ("", False),
+    }

@@ -121,6 +121,7 @@ PRIVATE_ONLY = [
     "/join abcdefghjk",
     "/dashboard",
     "/certificate",
+    "/verify ABCD-EFGH-JKLM",
     "/tag 1 宪法宣传",
     "/export 考核",
     "/export 满意度",
