@@ -7,7 +7,7 @@ HTML), and every loaded text is a `Text` whose `.format()` refuses keyword names
 the declared ones, so a test that reaches the call fails if code and declaration drift.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
@@ -107,3 +107,11 @@ def declarations(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str
             yield from declarations(annotation, f"{prefix}{key}.")
         elif annotation is str or get_origin(annotation) is dict:
             yield f"{prefix}{key}", declared(model, key)
+
+
+def exact_keys(name: str, given: Iterable[str], wanted: Iterable[str]) -> None:
+    """A text table keyed by the code's own ids (states, reasons, groups ...) has each of them
+    and no other: raises the content check's message otherwise."""
+    wanted = tuple(wanted)
+    if set(given) != set(wanted):
+        raise ValueError(check_text("templates.exact_keys", name=name, keys=", ".join(wanted)))

@@ -7,7 +7,7 @@ from pydantic import model_validator
 
 from content.hotlines import GROUPS
 from content.legal_aid import RESULTS, Result
-from content.texts import Fields, SaidOnce, Texts
+from content.texts import Fields, SaidOnce, Texts, exact_keys
 
 
 class ResidentTexts(Texts):
@@ -68,8 +68,6 @@ class ResidentTexts(Texts):
 
     @model_validator(mode="after")
     def _complete(self) -> "ResidentTexts":
-        if set(self.hotline_groups) != set(GROUPS):
-            raise ValueError(f"hotline_groups 需要且只需要这些键: {', '.join(GROUPS)}")
-        if set(self.results) != set(RESULTS):
-            raise ValueError("results 需要且只需要 likely_yes, likely_no, depends")
+        exact_keys("hotline_groups", self.hotline_groups, GROUPS)
+        exact_keys("results", self.results, RESULTS)
         return self

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import model_validator
 
-from content.texts import Fields, Texts
+from content.texts import Fields, Texts, exact_keys
 
 # storage.models.ReviewState values
 REVIEW_STATES = ("pending", "verified", "returned")
@@ -34,6 +34,5 @@ class ReviewTexts(Texts):
 
     @model_validator(mode="after")
     def _complete(self) -> "ReviewTexts":
-        if set(self.states) != set(REVIEW_STATES):
-            raise ValueError(f"states 需要且只需要这些键: {', '.join(REVIEW_STATES)}")
+        exact_keys("states", self.states, REVIEW_STATES)
         return self

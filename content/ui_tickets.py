@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import model_validator
 
-from content.texts import Fields, Texts
+from content.texts import Fields, Texts, exact_keys
 
 # Why a ticket ended unanswered (storage.models.CloseReason), and `unrecorded` for one that
 # ended before reasons were kept.
@@ -129,6 +129,5 @@ class TicketTexts(Texts):
 
     @model_validator(mode="after")
     def _every_reason(self) -> "TicketTexts":
-        if set(self.close_reasons) != set(CLOSE_REASONS):
-            raise ValueError(f"close_reasons 需要且只需要这些键: {', '.join(CLOSE_REASONS)}")
+        exact_keys("close_reasons", self.close_reasons, CLOSE_REASONS)
         return self

@@ -14,7 +14,7 @@ from content.report_input import (
     USUAL_HOURS,
     InputProblem,
 )
-from content.texts import Fields, Texts
+from content.texts import Fields, Texts, exact_keys
 
 
 def limits(max_age_days: int) -> dict[str, object]:
@@ -83,11 +83,6 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 # What /export and /hours make, by name: "reports", "hours" and domain.figures.FIGURES.
 EXPORT_KINDS = ("reports", "hours", "satisfaction", "reach", "tickets")
-
-
-def _keys(name: str, given: dict[str, str], wanted: tuple[str, ...]) -> None:
-    if set(given) != set(wanted):
-        raise ValueError(f"{name} 需要且只需要这些键: {', '.join(wanted)}")
 
 
 class VolunteerTexts(Texts):
@@ -268,10 +263,10 @@ class VolunteerTexts(Texts):
 
     @model_validator(mode="after")
     def _complete(self) -> "VolunteerTexts":
-        _keys("report_fields", self.report_fields, REPORT_FIELDS)
-        _keys("profile_fields", self.profile_fields, PROFILE_FIELDS)
-        _keys("export_headers", self.export_headers, EXPORT_COLUMNS)
-        _keys("export_kinds", self.export_kinds, EXPORT_KINDS)
+        exact_keys("report_fields", self.report_fields, REPORT_FIELDS)
+        exact_keys("profile_fields", self.profile_fields, PROFILE_FIELDS)
+        exact_keys("export_headers", self.export_headers, EXPORT_COLUMNS)
+        exact_keys("export_kinds", self.export_kinds, EXPORT_KINDS)
         for key in self.activity_types:
             if not key.replace("_", "").isalnum() or not key.isascii() or len(key) > 30:
                 raise ValueError(f"activity_types: 键 '{key}' 只能用小写字母、数字和下划线")

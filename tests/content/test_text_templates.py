@@ -193,6 +193,20 @@ def test_a_text_cut_short_by_an_unquoted_hash_is_named_with_its_line(tmp_path: P
     ]
 
 
+def test_a_table_keyed_by_the_codes_ids_must_have_each_id(tmp_path: Path) -> None:
+    """close_reasons, review states, hotline groups ...: a key missing would fail at the
+    moment a ticket is closed for that reason, so the check names the table and its keys."""
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", "    duplicate: 重复留言\n", "")
+
+    _, problems = collect(content)
+
+    [problem] = problems
+    assert problem.path == "ui.zh.yaml"
+    assert problem.message.startswith("close_reasons 需要且只需要这些键: ")
+    assert "duplicate" in problem.message
+
+
 def test_texts_survive_copies_and_pickles() -> None:
     library = collect(CONTENT_DIR)[0]
     assert library is not None
