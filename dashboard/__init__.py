@@ -53,6 +53,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_get("/satisfaction", satisfaction.satisfaction_page)
     board.router.add_get("/reports", reports.reports_page)
     board.router.add_get("/reports/export", reports.export)
+    board.router.add_post("/reports/verify", reports.verify_all)
     board.router.add_get("/reports/{report_id}", reports.report_page)
     board.router.add_get("/reports/{report_id}/photo/{n}", reports.photo)
     board.router.add_post("/reports/{report_id}/review", reports.review_report)

@@ -2,7 +2,10 @@
 a time; one report with its photos (fetched through the bot's file API); and export exactly
 what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Each shows
 its review (待审核 / 已核实 / 已退回); a pending one can be 核实 or 退回 with a reason here, as in
-the chat. One naming no 普法 topic (submitted before a topic was required) says so."""
+the chat, and every pending one the filter shows can be 核实 at once (`verify_all`). One
+naming no 普法 topic (submitted before a topic was required) says so."""
+
+from urllib.parse import urlencode
 
 from aiohttp import web
 from telegram.error import TelegramError
@@ -26,10 +29,11 @@ from domain.reports import has_topic
 from handlers.kit.review import review
 from storage.models import ReviewState
 from storage.report_review import REASON_CHARS, Decided
-from storage.reports import ReportFilter, find_reports, get_report
+from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
 
 MAX_ID = 2**63 - 1
+BATCH = 500  # the most reports one 批量核实 decides
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -86,6 +90,8 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         listed, total = await find_reports(
             session=session, where=where, offset=page.offset, limit=page.size
         )
+        _, pending = await pending_reports(session=session, where=where, limit=0)
+    said = texts(request)
     return render(
         request,
         "reports.html",
@@ -101,7 +107,69 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
         states=bot.ui.review.states,
+        verify_all=said.verify_all_button.format(count=min(pending, BATCH)) if pending else "",
+        verified=_verified_words(request),
     )
+
+
+def _verified_words(request: web.Request) -> str:
+    """What the last 批量核实 did (the list it redirects to says so)."""
+    done = number(request.query.get("verified"), maximum=BATCH)
+    skipped = number(request.query.get("skipped"), maximum=BATCH)
+    if done is None or skipped is None:
+        return ""
+    return texts(request).verify_all_done.format(done=done, skipped=skipped)
+
+
+async def verify_all(request: web.Request) -> web.StreamResponse:
+    """核实 the filtered pending reports, at most BATCH: first a page naming how many and what
+    it does, whose form carries their ids; then, confirmed, each of those ids still pending and
+    in the filter is decided as from its own page (handlers.kit.review: once, its notifications
+    edited), so a report submitted after the confirm page is left for the next time. One audit
+    entry for the batch, with the filter and the counts, not one per report."""
+    bot = services(request)
+    where, _ = read_filter(request)
+    form = await request.post()
+    said = texts(request)
+    if form.get("confirm") != "1":
+        async with bot.db.session() as session:
+            ids, total = await pending_reports(session=session, where=where, limit=BATCH)
+        if not ids:
+            return notice(request, said.verify_all_none, 200)
+        return render(
+            request,
+            "reports_verify.html",
+            query=query_of(where),
+            ids=ids,
+            explain=said.verify_all_explain.format(count=len(ids), max=BATCH),
+            confirm=said.verify_all_confirm.format(count=len(ids)),
+            more=said.verify_all_more.format(rest=total - len(ids), max=BATCH)
+            if total > len(ids)
+            else "",
+        )
+    posted = {number(str(value), maximum=MAX_ID) for value in form.getall("id", [])}
+    chosen = sorted(found for found in posted if found is not None)[:BATCH]
+    async with bot.db.session() as session:
+        ids, _ = await pending_reports(session=session, where=where, limit=BATCH, among=chosen)
+    signed_in = user(request).telegram_id
+    done = 0
+    for report_id in ids:
+        decided = await review(
+            bot,
+            application(request).bot,
+            report_id=report_id,
+            verdict=ReviewState.VERIFIED,
+            reviewer_id=signed_in,
+            reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
+        )
+        done += decided.outcome is Decided.DONE
+    skipped = len(chosen) - done
+    filtered = " ".join(f"{key}={value}" for key, value in query_of(where).items())
+    await audit(
+        request, "report.verify_batch", "reports", f"{filtered} verified={done} skipped={skipped}"
+    )
+    back = query_of(where) | {"verified": str(done), "skipped": str(skipped)}
+    return see_other(f"/dashboard/reports?{urlencode(back)}")
 
 
 async def report_page(request: web.Request) -> web.StreamResponse:

@@ -357,3 +357,19 @@ async def find_reports(
     )
     rows = (await session.exec(query)).all()
     return [ListedReport(_stored(row), name) for row, name in rows], int(total)
+
+
+async def pending_reports(
+    *, session: AsyncSession, where: ReportFilter, limit: int, among: Sequence[int] | None = None
+) -> tuple[list[int], int]:
+    """The ids of the filtered reports still 待审核 (the oldest first, at most `limit`; only
+    those in `among` when given) and how many there are in all."""
+    report = ActivityReport
+    conditions = [*where.conditions(), col(report.review) == ReviewState.PENDING.value]
+    if among is not None:
+        conditions.append(col(report.id).in_(list(among)))
+    total = (await session.exec(select(func.count()).select_from(report).where(*conditions))).one()
+    ids = await session.exec(
+        select(col(report.id)).where(*conditions).order_by(col(report.id)).limit(limit)
+    )
+    return [int(found) for found in ids.all() if found is not None], int(total)
