@@ -26,7 +26,7 @@ from dashboard.common import (
 from documents.tables import Format
 from domain.exports import export_labels, export_reports
 from domain.reports import has_topic
-from handlers.kit.review import review
+from handlers.kit.review import refresh_later, review
 from storage.models import ReviewState
 from storage.report_review import REASON_CHARS, Decided
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
@@ -152,7 +152,7 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
     async with bot.db.session() as session:
         ids, _ = await pending_reports(session=session, where=where, limit=BATCH, among=chosen)
     signed_in = user(request).telegram_id
-    done = 0
+    verified = []
     for report_id in ids:
         decided = await review(
             bot,
@@ -161,8 +161,13 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
             verdict=ReviewState.VERIFIED,
             reviewer_id=signed_in,
             reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
+            refresh=False,
         )
-        done += decided.outcome is Decided.DONE
+        if decided.outcome is Decided.DONE:
+            verified.append(report_id)
+    app = application(request)
+    app.create_task(refresh_later(bot, app.bot, verified), name="report-verify-batch")
+    done = len(verified)
     skipped = len(chosen) - done
     filtered = " ".join(f"{key}={value}" for key, value in query_of(where).items())
     await audit(

@@ -91,9 +91,10 @@ async def review(
     reviewer_id: int,
     reviewer: str,
     reason: str = "",
+    refresh: bool = True,
 ) -> Review:
     """Decides a pending report (once); on success tells a returned report's volunteer and
-    edits every copy of its notification."""
+    edits every copy of its notification (unless `refresh` is off: `refresh_later` then)."""
     async with services.db.session() as session:
         done = await decide(
             session=session,
@@ -112,8 +113,20 @@ async def review(
         return done
     if verdict is ReviewState.RETURNED:
         await _tell_volunteer(services, bot, report)
-    await refresh_notices(services, bot, report)
+    if refresh:
+        await refresh_notices(services, bot, report)
     return done
+
+
+async def refresh_later(services: Services, bot: Bot, report_ids: list[int]) -> None:
+    """The notification copies of reports decided in a batch, edited one report after another
+    (Telegram's per-chat limits make hundreds of edits take minutes, longer than a web request
+    should wait). A copy left unedited by a stop still refuses a second decision when pressed."""
+    for report_id in report_ids:
+        async with services.db.session() as session:
+            report = await get_report(session=session, report_id=report_id)
+        if report is not None:
+            await refresh_notices(services, bot, report)
 
 
 async def _tell_volunteer(services: Services, bot: Bot, report: StoredReport) -> None:

@@ -11,10 +11,11 @@ from urllib.parse import quote
 
 import aiohttp
 
+from storage.report_review import record_notices
 from storage.reports import get_report
 from storage.stats import Period, period_stats, volunteer_hours
 from storage.volunteers import set_coordinator
-from tests.dashboard.conftest import ALICE, BOB, EAST, WEST, Board, seed
+from tests.dashboard.conftest import ADMIN_ID, ALICE, BOB, EAST, WEST, Board, seed
 from tests.reporting import add_report
 
 MARCH_9 = date(2026, 3, 9)
@@ -119,6 +120,12 @@ async def test_verify_every_pending_report_the_filter_shows(
     assert ids == east and await _states(board, *east) == ["pending", "pending"]
     later = await add_report(board.harness.services.db, ALICE, town=EAST, activity_date=MARCH_9)
 
+    api, app = board.harness.api, board.harness.app
+    copy = await app.bot.send_message(ADMIN_ID, "📝 新的活动报告")  # its notification, recorded
+    async with board.harness.services.db.session() as session:
+        await record_notices(
+            session=session, report_id=east[0], copies=[(ADMIN_ID, copy.message_id)]
+        )
     confirm = [("csrf", csrf), ("confirm", "1")] + [("id", str(i)) for i in ids]
     forged = [("csrf", "forged"), *confirm[1:]]
     async with client.post(url, data=forged) as response:
@@ -141,6 +148,14 @@ async def test_verify_every_pending_report_the_filter_shows(
     assert await _states(board, *east, west, returned, later) == [
         "verified", "verified", "pending", "returned", "pending",
     ]  # fmt: skip
+    # The copies are edited after the answer (hundreds of edits take minutes).
+    edited = await api.wait_for_call(
+        "editMessageText",
+        timeout=60,
+        predicate=lambda call: call.params.get("message_id") == copy.message_id,
+        after=0,
+    )
+    assert edited.status == 200 and "reply_markup" not in edited.params
     again = await _post(client, url, confirm, 200)  # a reload decides nothing twice
     assert said.verify_all_done.format(done=0, skipped=2) in again
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
