@@ -4,6 +4,7 @@ refused) and restores. Both are real failures the bot meets, not mocks of our co
 
 import asyncio
 import contextlib
+import socket
 import sqlite3
 import threading
 import uuid
@@ -49,23 +50,36 @@ class SqliteLock:
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to `target`; `cut` drops every connection and refuses new
-    ones, `restore` listens again on the same port."""
+    ones, `restore` listens again on the same port.
+
+    While cut, the port stays bound by a socket that does not listen (a connection to it is
+    refused, as to a stopped server), so nothing else on a busy machine can take the port
+    before `restore`."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = 0
         self._server: asyncio.Server | None = None
+        self._placeholder: socket.socket | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._cuts = 0  # a connection accepted before a cut must not survive it
 
     async def start(self) -> None:
+        if self._placeholder is not None:
+            self._placeholder.close()
+            self._placeholder = None
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def cut(self) -> None:
+        self._cuts += 1
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+            self._placeholder = socket.socket()
+            self._placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._placeholder.bind(("127.0.0.1", self.port))
         for writer in list(self._writers):
             writer.close()
         self._writers.clear()
@@ -73,11 +87,23 @@ class TcpProxy:
     async def restore(self) -> None:
         await self.start()
 
+    async def close(self) -> None:
+        """Cut for good and free the port."""
+        await self.cut()
+        if self._placeholder is not None:
+            self._placeholder.close()
+            self._placeholder = None
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        cuts = self._cuts
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:
             writer.close()
+            return
+        if cuts != self._cuts:  # cut while this connection was being set up
+            writer.close()
+            up_writer.close()
             return
         self._writers |= {writer, up_writer}
         await asyncio.gather(
@@ -109,7 +135,7 @@ async def postgres_behind_proxy(admin_url: str) -> AsyncIterator[tuple[str, TcpP
         through = url.set(host="127.0.0.1", port=proxy.port, database=name)
         yield through.render_as_string(hide_password=False), proxy
     finally:
-        await proxy.cut()
+        await proxy.close()
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
