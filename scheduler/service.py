@@ -64,7 +64,11 @@ class Broadcasting:
         now = self.clock()
         await self.sync_calendar(now)
         await self.tick(now)
-        self._scheduler = AsyncIOScheduler(timezone=self.tz)
+        # A busy machine may run a job late: APScheduler would skip a run more than a second
+        # late with a WARNING, and the day's calendar expansion would be lost.
+        self._scheduler = AsyncIOScheduler(
+            timezone=self.tz, job_defaults={"misfire_grace_time": None, "coalesce": True}
+        )
         self._scheduler.add_job(
             self._job_tick, "interval", seconds=self.config.poll_seconds, id="due-check"
         )
@@ -107,7 +111,6 @@ class Broadcasting:
             run_date=utcnow() + (row.send_at - self.clock()),
             id=f"broadcast-{row.id}",
             replace_existing=True,
-            misfire_grace_time=None,
         )
 
     async def _job_tick(self) -> None:

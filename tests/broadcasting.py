@@ -115,6 +115,7 @@ async def broadcasting_stack(
     send_timeout: float = 30.0,
     max_in_flight: int = 16,
     progress_after: float = 1.0,
+    poll_seconds: float = 30.0,
     **api_options: Any,
 ) -> AsyncIterator[Stack]:
     """Engine, timing service and a real bot against a LocalBotApi enforcing the limits."""
@@ -149,7 +150,9 @@ async def broadcasting_stack(
                 library,
                 TZ,
                 engine,
-                BroadcastConfig(grace=grace, volunteer_reminder_day=reminder_day),
+                BroadcastConfig(
+                    grace=grace, volunteer_reminder_day=reminder_day, poll_seconds=poll_seconds
+                ),
                 clock=clock,
             )
             await service.start()
