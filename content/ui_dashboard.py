@@ -31,12 +31,15 @@ class DashboardTexts(Texts):
     no_topic: str
     no_report: str
     reason_needed: Annotated[str, Fields("max")]  # 退回 with no reason, or too long
+    review_changed: Annotated[str, Fields("id")]  # corrected after its page was opened
     # 核实 every pending report the list's filter shows, at most {max} at a time (BATCH)
     verify_all_button: Annotated[str, Fields("count")]
     verify_all_explain: Annotated[str, Fields("count", "max")]
     verify_all_confirm: Annotated[str, Fields("count")]
     verify_all_more: Annotated[str, Fields("max", "rest")]
     verify_all_done: Annotated[str, Fields("done", "skipped")]
+    # reports corrected after the confirm page: left pending, named (links) after this
+    verify_all_changed: Annotated[str, Fields("count")]
     verify_all_none: str
     export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
     photo_failed: Annotated[str, Fields("error")]

@@ -2,9 +2,13 @@
 a time; one report with its photos (fetched through the bot's file API); and export exactly
 what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Each shows
 its review (待审核 / 已核实 / 已退回); a pending one can be 核实 or 退回 with a reason here, as in
-the chat, and every pending one the filter shows can be 核实 at once (`verify_all`). One
-naming no 普法 topic (submitted before a topic was required) says so."""
+the chat, and every pending one the filter shows can be 核实 at once (`verify_all`). Both
+decide only a report as the coordinator saw it: the pages carry each report's revision, and
+one the volunteer corrected since stays pending (storage.report_review.decide). One naming no
+普法 topic (submitted before a topic was required) says so."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -28,12 +32,13 @@ from domain.exports import export_labels, export_reports
 from domain.reports import has_topic
 from handlers.kit.review import refresh_later, review
 from storage.models import ReviewState
-from storage.report_review import REASON_CHARS, Decided
+from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
 
 MAX_ID = 2**63 - 1
 BATCH = 500  # the most reports one 批量核实 decides
+NAMED = 20  # the most reports corrected meanwhile a 批量核实's result names
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -108,17 +113,35 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         topics=topic_names(request),
         states=bot.ui.review.states,
         verify_all=said.verify_all_button.format(count=min(pending, BATCH)) if pending else "",
-        verified=_verified_words(request),
+        verified=_verified(request),
     )
 
 
-def _verified_words(request: web.Request) -> str:
+@dataclass(frozen=True)
+class Verified:
     """What the last 批量核实 did (the list it redirects to says so)."""
-    done = number(request.query.get("verified"), maximum=BATCH)
-    skipped = number(request.query.get("skipped"), maximum=BATCH)
+
+    words: str
+    changed: str  # how many were corrected after the confirm page ("" if none)
+    changed_ids: list[int]  # the first NAMED of them, linked
+    more: bool  # more were corrected than named
+
+
+def _verified(request: web.Request) -> Verified | None:
+    query = request.query
+    done = number(query.get("verified"), maximum=BATCH)
+    skipped = number(query.get("skipped"), maximum=BATCH)
+    changed = number(query.get("changed"), maximum=BATCH) or 0
+    named = [number(i, maximum=MAX_ID) for i in query.get("named", "").split(",")[:NAMED]]
     if done is None or skipped is None:
-        return ""
-    return texts(request).verify_all_done.format(done=done, skipped=skipped)
+        return None
+    said, ids = texts(request), [i for i in named if i is not None]
+    return Verified(
+        said.verify_all_done.format(done=done, skipped=skipped),
+        said.verify_all_changed.format(count=changed) if changed else "",
+        ids,
+        changed > len(ids),
+    )
 
 
 async def verify_all(request: web.Request) -> web.StreamResponse:
@@ -126,7 +149,9 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
     it does, whose form carries their ids; then, confirmed, each of those ids still pending and
     in the filter is decided as from its own page (handlers.kit.review: once, its notifications
     edited), so a report submitted after the confirm page is left for the next time. One audit
-    entry for the batch, with the filter and the counts, not one per report."""
+    entry for the batch, with the filter and the counts, not one per report. Each id comes
+    with the report's revision on the confirm page: one corrected since stays pending, and the
+    result names it."""
     bot = services(request)
     where, _ = read_filter(request)
     form = await request.post()
@@ -140,20 +165,19 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
             request,
             "reports_verify.html",
             query=query_of(where),
-            ids=ids,
+            seen=[f"{i}:{revision(at)}" for i, at in ids],
             explain=said.verify_all_explain.format(count=len(ids), max=BATCH),
             confirm=said.verify_all_confirm.format(count=len(ids)),
             more=said.verify_all_more.format(rest=total - len(ids), max=BATCH)
             if total > len(ids)
             else "",
         )
-    posted = {number(str(value), maximum=MAX_ID) for value in form.getall("id", [])}
-    chosen = sorted(found for found in posted if found is not None)[:BATCH]
+    seen = _seen_of([str(value) for value in form.getall("seen", [])])
     async with bot.db.session() as session:
-        ids, _ = await pending_reports(session=session, where=where, limit=BATCH, among=chosen)
+        ids, _ = await pending_reports(session=session, where=where, limit=BATCH, among=[*seen])
     signed_in = user(request).telegram_id
-    verified = []
-    for report_id in ids:
+    verified, changed = [], []
+    for report_id, _at in ids:
         decided = await review(
             bot,
             application(request).bot,
@@ -162,19 +186,35 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
             reviewer_id=signed_in,
             reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
             refresh=False,
+            seen=seen[report_id],
         )
         if decided.outcome is Decided.DONE:
             verified.append(report_id)
+        elif decided.outcome is Decided.CHANGED:
+            changed.append(report_id)
     app = application(request)
     app.create_task(refresh_later(bot, app.bot, verified), name="report-verify-batch")
     done = len(verified)
-    skipped = len(chosen) - done
+    skipped = len(seen) - done - len(changed)
     filtered = " ".join(f"{key}={value}" for key, value in query_of(where).items())
-    await audit(
-        request, "report.verify_batch", "reports", f"{filtered} verified={done} skipped={skipped}"
-    )
+    counts = f"verified={done} changed={len(changed)} skipped={skipped}"
+    await audit(request, "report.verify_batch", "reports", f"{filtered} {counts}")
     back = query_of(where) | {"verified": str(done), "skipped": str(skipped)}
+    if changed:
+        back |= {"changed": str(len(changed)), "named": ",".join(map(str, changed[:NAMED]))}
     return see_other(f"/dashboard/reports?{urlencode(back)}")
+
+
+def _seen_of(posted: list[str]) -> dict[int, datetime]:
+    """The confirm page's "id:revision" values: each report's id and the `updated_at` it had
+    then (at most BATCH; malformed ones are ignored)."""
+    seen: dict[int, datetime] = {}
+    for value in posted:
+        report_id, _, stamp = value.partition(":")
+        found, at = number(report_id, maximum=MAX_ID), revision_time(stamp)
+        if found is not None and at is not None and len(seen) < BATCH:
+            seen[found] = at
+    return seen
 
 
 async def report_page(request: web.Request) -> web.StreamResponse:
@@ -195,6 +235,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,
         states=bot.ui.review.states,
         reason_max=REASON_CHARS,
+        revision=revision(report.updated_at),
         done=_done_words(request, report.id),
     )
 
@@ -211,7 +252,8 @@ def _done_words(request: web.Request, report_id: int) -> str:
 
 async def review_report(request: web.Request) -> web.StreamResponse:
     """✅ 核实 or ↩️ 退回 (with a reason) from the report's page, as in the chat
-    (handlers.kit.review): once, the volunteer told of a return, the notifications edited."""
+    (handlers.kit.review): once, the volunteer told of a return, the notifications edited;
+    only the report as the page showed it (its form carries the revision)."""
     bot = services(request)
     report_id = number(request.match_info["report_id"], maximum=MAX_ID)
     form = await request.post()
@@ -220,6 +262,9 @@ async def review_report(request: web.Request) -> web.StreamResponse:
     reason = " ".join(reason.split()) if isinstance(reason, str) else ""
     if report_id is None or verdict not in (ReviewState.VERIFIED, ReviewState.RETURNED):
         return notice(request, texts(request).no_report, 404)
+    seen = revision_time(str(form.get("revision", "")))
+    if seen is None:
+        return notice(request, texts(request).bad_form, 400)
     chosen = ReviewState(verdict)
     if chosen is ReviewState.RETURNED and not 0 < len(reason) <= REASON_CHARS:
         return notice(request, texts(request).reason_needed.format(max=REASON_CHARS), 400)
@@ -232,6 +277,7 @@ async def review_report(request: web.Request) -> web.StreamResponse:
         reviewer_id=signed_in,
         reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
         reason=reason if chosen is ReviewState.RETURNED else "",
+        seen=seen,
     )
     await audit(request, f"report.{chosen.value}", f"report {report_id}", done.outcome.value)
     if done.outcome is Decided.NOT_FOUND:
@@ -241,6 +287,8 @@ async def review_report(request: web.Request) -> web.StreamResponse:
             id=report_id, reviewer=done.reviewer, state=bot.ui.review.states[done.review]
         )
         return notice(request, said, 409)
+    if done.outcome is Decided.CHANGED:
+        return notice(request, texts(request).review_changed.format(id=report_id), 409)
     return see_other(f"/dashboard/reports/{report_id}?done={chosen.value}")
 
 

@@ -3,7 +3,7 @@
 notification in coordinators' chats, edited when it is decided."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, update
@@ -14,6 +14,8 @@ from storage.models import ActivityReport, ReportNotice, ReportStatus, ReviewSta
 
 REASON_CHARS = 200
 REVIEWER_CHARS = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def counted() -> ColumnElement[bool]:
@@ -24,7 +26,8 @@ def counted() -> ColumnElement[bool]:
 
 class Decided(StrEnum):
     DONE = "done"
-    ALREADY = "already"  # someone decided first (or it was corrected meanwhile: see `review`)
+    ALREADY = "already"  # someone decided first
+    CHANGED = "changed"  # still pending, but corrected since the coordinator saw it
     NOT_FOUND = "not_found"  # no such report, or withdrawn
 
 
@@ -46,18 +49,25 @@ async def decide(
     reviewer: str,
     reason: str = "",
     now: datetime,
+    seen: datetime | None = None,
 ) -> Review:
     """Marks a pending, submitted report verified or returned, in one conditional UPDATE: of
-    two coordinators deciding at once, one wins and the other is told whose it was."""
+    two coordinators deciding at once, one wins and the other is told whose it was. `seen`:
+    the report's `updated_at` when the coordinator looked at it (the dashboard's pages carry
+    it); a report the volunteer corrected since is left pending (CHANGED), so what is
+    verified is what was seen."""
     assert verdict is not ReviewState.PENDING
     report = ActivityReport
+    conditions = [
+        col(report.id) == report_id,
+        col(report.status) == ReportStatus.SUBMITTED.value,
+        col(report.review) == ReviewState.PENDING.value,
+    ]
+    if seen is not None:
+        conditions.append(col(report.updated_at) == seen)
     changed = await session.exec(
         update(report)
-        .where(
-            col(report.id) == report_id,
-            col(report.status) == ReportStatus.SUBMITTED.value,
-            col(report.review) == ReviewState.PENDING.value,
-        )
+        .where(*conditions)
         .values(
             review=verdict.value,
             review_reason=reason[:REASON_CHARS],
@@ -73,7 +83,24 @@ async def decide(
     row = await session.get(ActivityReport, report_id)
     if row is None or row.status != ReportStatus.SUBMITTED.value:
         return Review(Decided.NOT_FOUND)
+    if row.review == ReviewState.PENDING.value:  # only `seen` can have kept it pending
+        return Review(Decided.CHANGED, row.review, volunteer_id=row.volunteer_id)
     return Review(Decided.ALREADY, row.review, row.reviewer, row.review_reason, row.volunteer_id)
+
+
+def revision(updated_at: datetime) -> str:
+    """A report's `updated_at` as a page carries it (microseconds since 1970, exact)."""
+    return str((updated_at - _EPOCH) // _MICROSECOND)
+
+
+def revision_time(text: str) -> datetime | None:
+    """The `updated_at` a page's `revision` stands for, or None if it is not one."""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    try:
+        return _EPOCH + int(text) * _MICROSECOND
+    except OverflowError:
+        return None
 
 
 def reopen(row: ActivityReport) -> bool:

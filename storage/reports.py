@@ -46,6 +46,7 @@ class StoredReport:
     data: ReportData
     status: str
     created_at: datetime
+    updated_at: datetime  # submitted or last corrected (storage.report_review.revision)
     review: str = ReviewState.PENDING.value
     review_reason: str = ""
     reviewer: str = ""
@@ -110,6 +111,7 @@ def _stored(row: ActivityReport) -> StoredReport:
         _data(row),
         row.status,
         row.created_at,
+        row.updated_at,
         row.review,
         row.review_reason,
         row.reviewer,
@@ -361,15 +363,18 @@ async def find_reports(
 
 async def pending_reports(
     *, session: AsyncSession, where: ReportFilter, limit: int, among: Sequence[int] | None = None
-) -> tuple[list[int], int]:
-    """The ids of the filtered reports still 待审核 (the oldest first, at most `limit`; only
-    those in `among` when given) and how many there are in all."""
+) -> tuple[list[tuple[int, datetime]], int]:
+    """The ids of the filtered reports still 待审核, each with its `updated_at` (the oldest
+    first, at most `limit`; only those in `among` when given) and how many there are in all."""
     report = ActivityReport
     conditions = [*where.conditions(), col(report.review) == ReviewState.PENDING.value]
     if among is not None:
         conditions.append(col(report.id).in_(list(among)))
     total = (await session.exec(select(func.count()).select_from(report).where(*conditions))).one()
-    ids = await session.exec(
-        select(col(report.id)).where(*conditions).order_by(col(report.id)).limit(limit)
+    found = await session.exec(
+        select(col(report.id), col(report.updated_at))
+        .where(*conditions)
+        .order_by(col(report.id))
+        .limit(limit)
     )
-    return [int(found) for found in ids.all() if found is not None], int(total)
+    return [(int(i), at) for i, at in found.all() if i is not None], int(total)

@@ -6,7 +6,7 @@ and audits."""
 
 import html
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -92,9 +92,11 @@ async def review(
     reviewer: str,
     reason: str = "",
     refresh: bool = True,
+    seen: datetime | None = None,
 ) -> Review:
-    """Decides a pending report (once); on success tells a returned report's volunteer and
-    edits every copy of its notification (unless `refresh` is off: `refresh_later` then)."""
+    """Decides a pending report (once; if given `seen`, only as it was then: see
+    storage.report_review.decide); on success tells a returned report's volunteer and edits
+    every copy of its notification (unless `refresh` is off: `refresh_later` then)."""
     async with services.db.session() as session:
         done = await decide(
             session=session,
@@ -104,6 +106,7 @@ async def review(
             reviewer=reviewer,
             reason=reason,
             now=services.now(),
+            seen=seen,
         )
     if done.outcome is not Decided.DONE:
         return done

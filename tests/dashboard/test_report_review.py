@@ -1,18 +1,20 @@
 """Reviewing reports on the dashboard: the state shown, ✅ 核实 and ↩️ 退回 with a reason as POSTs
 behind the session and CSRF checks, audit-logged, the volunteer told of a return, a second
 decision refused with whose the first was, and the export still listing a returned report; and
-核实 every pending report the list's filter shows at once, after a confirm page."""
+核实 every pending report the list's filter shows at once, after a confirm page; a report the
+volunteer corrected after its page or the confirm page was opened is left pending."""
 
 import csv
 import io
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import aiohttp
 
 from storage.report_review import record_notices
-from storage.reports import get_report
+from storage.reports import Change, edit_report, get_report
 from storage.stats import Period, period_stats, volunteer_hours
 from storage.volunteers import set_coordinator
 from tests.dashboard.conftest import ADMIN_ID, ALICE, BOB, EAST, WEST, Board, seed
@@ -32,6 +34,14 @@ async def _post(
         return await response.text()
 
 
+async def _revision(client: aiohttp.ClientSession, url: str) -> str:
+    """The revision a report's page carries in its 核实 / 退回 forms."""
+    page = await (await client.get(url)).text()
+    found = re.search(r'name="revision" value="(\d+)"', page)
+    assert found, page[:500]
+    return found[1]
+
+
 async def test_verify_and_return_from_the_report_page(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
@@ -44,29 +54,46 @@ async def test_verify_and_return_from_the_report_page(
     page = await (await client.get(f"{base}/dashboard/reports/{first}")).text()
     assert 'id="review-actions"' in page and "待审核" in page
     csrf = await board.csrf(client, f"/dashboard/reports/{first}")
+    seen = await _revision(client, f"{base}/dashboard/reports/{first}")
     url = f"{base}/dashboard/reports/{first}/review"
 
-    await _post(client, url, {"verdict": "verified"}, 403)  # no CSRF token
-    said = await _post(client, url, {"csrf": csrf, "verdict": "returned", "reason": " "}, 400)
+    await _post(client, url, {"verdict": "verified", "revision": seen}, 403)  # no CSRF token
+    said = await _post(
+        client, url, {"csrf": csrf, "verdict": "returned", "reason": " ", "revision": seen}, 400
+    )
     assert "退回原因" in said
-    await _post(client, url, {"csrf": csrf, "verdict": "nonsense"}, 404)
+    await _post(client, url, {"csrf": csrf, "verdict": "nonsense", "revision": seen}, 404)
+    for forged in ("", "x", "99999999999999999999"):  # a form without the page's revision
+        said = await _post(
+            client, url, {"csrf": csrf, "verdict": "verified", "revision": forged}, 400
+        )
+        assert board.harness.ui.dashboard.bad_form in said
     await _post(
         client,
         f"{base}/dashboard/reports/99999/review",
-        {"csrf": csrf, "verdict": "verified"},
+        {"csrf": csrf, "verdict": "verified", "revision": seen},
         404,
     )
 
-    page = await _post(client, url, {"csrf": csrf, "verdict": "verified"}, 200)
+    page = await _post(client, url, {"csrf": csrf, "verdict": "verified", "revision": seen}, 200)
     assert texts.verified_done.format(id=first) in page and 'id="review-actions"' not in page
-    again = await _post(client, url, {"csrf": csrf, "verdict": "returned", "reason": "重复"}, 409)
+    again = await _post(
+        client,
+        url,
+        {"csrf": csrf, "verdict": "returned", "reason": "重复", "revision": seen},
+        409,
+    )
     assert "已核实" in again
 
     harness = board.harness
     mark = len(harness.api.state.sent)
     url = f"{base}/dashboard/reports/{second}/review"
+    seen = await _revision(client, f"{base}/dashboard/reports/{second}")
     page = await _post(
-        client, url, {"csrf": csrf, "verdict": "returned", "reason": "照片不对"}, 200
+        client,
+        url,
+        {"csrf": csrf, "verdict": "returned", "reason": "照片不对", "revision": seen},
+        200,
     )
     assert "已退回" in page and "照片不对" in page
     [told] = await harness.api.wait_for_messages(ALICE, after=mark)
@@ -108,7 +135,12 @@ async def test_verify_every_pending_report_the_filter_shows(
     await _post(
         client,
         f"{base}/dashboard/reports/{returned}/review",
-        {"csrf": csrf, "verdict": "returned", "reason": "照片不对"},
+        {
+            "csrf": csrf,
+            "verdict": "returned",
+            "reason": "照片不对",
+            "revision": await _revision(client, f"{base}/dashboard/reports/{returned}"),
+        },
         200,
     )
     url = f"{base}/dashboard/reports/verify?town={quote(EAST)}"
@@ -116,7 +148,8 @@ async def test_verify_every_pending_report_the_filter_shows(
     await _post(client, url, {"csrf": "forged"}, 403)
     page = await _post(client, url, {"csrf": csrf}, 200)  # the confirm page: nothing decided
     assert said.verify_all_confirm.format(count=2) in page and "考核" in page
-    ids = [int(i) for i in re.findall(r'name="id" value="(\d+)"', page)]
+    seen = re.findall(r'name="seen" value="(\d+:\d+)"', page)
+    ids = [int(value.split(":")[0]) for value in seen]
     assert ids == east and await _states(board, *east) == ["pending", "pending"]
     later = await add_report(board.harness.services.db, ALICE, town=EAST, activity_date=MARCH_9)
 
@@ -126,7 +159,7 @@ async def test_verify_every_pending_report_the_filter_shows(
         await record_notices(
             session=session, report_id=east[0], copies=[(ADMIN_ID, copy.message_id)]
         )
-    confirm = [("csrf", csrf), ("confirm", "1")] + [("id", str(i)) for i in ids]
+    confirm = [("csrf", csrf), ("confirm", "1")] + [("seen", value) for value in seen]
     forged = [("csrf", "forged"), *confirm[1:]]
     async with client.post(url, data=forged) as response:
         assert response.status == 403
@@ -160,3 +193,82 @@ async def test_verify_every_pending_report_the_filter_shows(
     assert said.verify_all_done.format(done=0, skipped=2) in again
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
     assert audit.count("网页：批量核实活动报告") == 2 and "verified=2" in audit
+
+
+async def _correct(board: Board, report_id: int, audience: int) -> None:
+    """The volunteer's correction (/myreports → 修改), as the chat stores it, a minute later."""
+    async with board.harness.services.db.session() as session:
+        before = await get_report(session=session, report_id=report_id)
+        assert before is not None
+        changed = await edit_report(
+            session=session,
+            report_id=report_id,
+            volunteer_id=before.volunteer_id,
+            data=replace(before.data, audience=audience),
+            window=timedelta(days=7),
+            now=before.updated_at + timedelta(minutes=1),
+        )
+    assert changed is Change.OK
+
+
+async def test_a_report_corrected_after_the_confirm_page_is_not_verified(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await seed(board)
+    await board.signed_in(client)
+    base, said = board.base, board.harness.ui.dashboard
+    csrf = await board.csrf(client, "/dashboard/reports")
+    url = f"{base}/dashboard/reports/verify?town={quote(EAST)}"
+    page = await _post(client, url, {"csrf": csrf}, 200)  # the confirm page
+    seen = re.findall(r'name="seen" value="(\d+:\d+)"', page)
+    kept, corrected = sorted(int(value.split(":")[0]) for value in seen)
+    await _correct(board, corrected, audience=800)
+
+    confirm = [("csrf", csrf), ("confirm", "1")] + [("seen", value) for value in seen]
+    listing = await _post(client, url, confirm, 200)
+    assert said.verify_all_done.format(done=1, skipped=0) in listing
+    assert said.verify_all_changed.format(count=1) in listing
+    assert f'<a href="/dashboard/reports/{corrected}">#{corrected}</a>' in listing
+    assert await _states(board, kept, corrected) == ["verified", "pending"]
+    assert said.verify_all_button.format(count=1) in listing  # offered again, as it is now
+    audit = await (await client.get(f"{base}/dashboard/audit")).text()
+    assert "verified=1 changed=1 skipped=0" in audit
+
+    page = await _post(client, url, {"csrf": csrf}, 200)
+    fresh = re.findall(r'name="seen" value="(\d+:\d+)"', page)
+    assert [int(value.split(":")[0]) for value in fresh] == [corrected] and fresh != seen
+    confirm = [("csrf", csrf), ("confirm", "1"), ("seen", fresh[0])]
+    listing = await _post(client, url, confirm, 200)
+    assert said.verify_all_done.format(done=1, skipped=0) in listing
+    assert 'id="verify-changed"' not in listing
+    assert await _states(board, kept, corrected) == ["verified", "verified"]
+    async with board.harness.services.db.session() as session:
+        report = await get_report(session=session, report_id=corrected)
+    assert report is not None and report.data.audience == 800
+
+
+async def test_a_report_corrected_after_its_page_opened_is_not_decided(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await seed(board)
+    await board.signed_in(client)
+    base, said = board.base, board.harness.ui.dashboard
+    listing = await (await client.get(f"{base}/dashboard/reports")).text()
+    first = int(re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0])
+    page_url = f"{base}/dashboard/reports/{first}"
+    csrf = await board.csrf(client, f"/dashboard/reports/{first}")
+    seen = await _revision(client, page_url)
+    await _correct(board, first, audience=800)
+    url = f"{page_url}/review"
+    for verdict in ({"verdict": "verified"}, {"verdict": "returned", "reason": "人数不对"}):
+        refused = await _post(client, url, {"csrf": csrf, "revision": seen, **verdict}, 409)
+        assert said.review_changed.format(id=first) in refused
+    assert await _states(board, first) == ["pending"]
+
+    page = await (await client.get(page_url)).text()  # reloaded: the new figures
+    assert "<td>800</td>" in page
+    fresh = await _revision(client, page_url)
+    assert fresh != seen
+    done = await _post(client, url, {"csrf": csrf, "revision": fresh, "verdict": "verified"}, 200)
+    assert board.harness.ui.review.verified_done.format(id=first) in done
+    assert await _states(board, first) == ["verified"]

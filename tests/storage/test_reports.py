@@ -5,14 +5,18 @@ from datetime import date, timedelta
 
 from storage.db import Database
 from storage.evidence import toggle_tag
+from storage.models import ReviewState
+from storage.report_review import Decided, decide, revision, revision_time
 from storage.reports import (
     Change,
+    ReportFilter,
     edit_report,
     get_report,
     mark_notified,
     merge_topics,
     own_reports,
     own_totals,
+    pending_reports,
     submit_report,
     unnotified_reports,
     withdraw_report,
@@ -155,6 +159,46 @@ async def test_edit_and_withdraw_only_own_reports_within_the_window(db: Database
             session=session, report_id=report_id, volunteer_id=7, data=changed, window=WEEK,
             now=NOW,
         ) is Change.WITHDRAWN  # fmt: skip
+
+
+async def test_a_report_is_verified_only_as_it_was_seen(db: Database) -> None:
+    """The dashboard carries each report's revision (its `updated_at`, as text) from the page
+    a coordinator saw to the decision: a report corrected since stays pending (CHANGED)."""
+    kept, corrected = await add_report(db, 7), await add_report(db, 7)
+    where = ReportFilter(date(2026, 11, 1), date(2026, 11, 30))
+    async with db.session() as session:
+        seen, total = await pending_reports(session=session, where=where, limit=10)
+    assert total == 2 and [i for i, _ in seen] == [kept, corrected]
+    stamps = {i: revision_time(revision(at)) for i, at in seen}  # the page's round trip
+    assert stamps == dict(seen) and revision_time("x") is revision_time("9" * 19) is None
+    async with db.session() as session:
+        assert await edit_report(
+            session=session, report_id=corrected, volunteer_id=7, data=report_data(audience=800),
+            window=WEEK, now=NOW + timedelta(minutes=5),
+        ) is Change.OK  # fmt: skip
+    outcomes = []
+    for report_id in (kept, corrected):
+        async with db.session() as session:
+            done = await decide(
+                session=session, report_id=report_id, verdict=ReviewState.VERIFIED,
+                reviewer_id=1, reviewer="协调员", now=NOW, seen=stamps[report_id],
+            )  # fmt: skip
+        outcomes.append(done.outcome)
+    assert outcomes == [Decided.DONE, Decided.CHANGED]
+    async with db.session() as session:
+        now_seen, _ = await pending_reports(session=session, where=where, limit=10)
+        assert [i for i, _ in now_seen] == [corrected]
+        done = await decide(
+            session=session, report_id=corrected, verdict=ReviewState.VERIFIED,
+            reviewer_id=1, reviewer="协调员", now=NOW, seen=now_seen[0][1],
+        )  # fmt: skip
+    assert done.outcome is Decided.DONE
+    async with db.session() as session:
+        again = await decide(
+            session=session, report_id=corrected, verdict=ReviewState.RETURNED,
+            reviewer_id=2, reviewer="另一位", now=NOW, seen=now_seen[0][1],
+        )  # fmt: skip
+    assert again.outcome is Decided.ALREADY and again.reviewer == "协调员"
 
 
 async def test_notifications_are_marked_once(db: Database) -> None:
