@@ -90,6 +90,7 @@ def build_application(
             link_minutes=settings.dashboard_link_minutes,
             session_hours=settings.dashboard_session_hours,
             content_dir=settings.content_dir,
+            public=bool(settings.public_url),
         ),
     )
     builder: Any = (

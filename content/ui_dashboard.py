@@ -28,6 +28,7 @@ class DashboardTexts(Texts):
     unknown_town: str
     unknown_type: str
     unknown_topic: str
+    unknown_review: str
     no_topic: str
     no_report: str
     reason_needed: Annotated[str, Fields("max")]  # 退回 with no reason, or too long

@@ -31,6 +31,14 @@ class ReviewTexts(Texts):
     change: Annotated[str, Fields("after", "before", "field")]
     change_separator: str
     web_reviewer: Annotated[str, Fields("id")]
+    # under a report's notification, with PUFA_PUBLIC_URL: the link to its dashboard page
+    web_link: str
+    web_link_photos: Annotated[str, Fields("photos")]  # the page shows its photos
+    # the daily digest's last line: every report still pending; {link}: digest_review_link
+    # to the dashboard's 待审核 list, with PUFA_PUBLIC_URL
+    digest_pending: Annotated[str, Fields("count")]
+    digest_pending_link: Annotated[str, Fields("count", "link")]
+    digest_review_link: str
 
     @model_validator(mode="after")
     def _complete(self) -> "ReviewTexts":

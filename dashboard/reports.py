@@ -1,4 +1,5 @@
-"""Reports: filter by period, town, activity type, volunteer and topic or campaign; a page at
+"""Reports: filter by period, town, activity type, volunteer, topic or campaign and review
+state (the daily digest links to the 待审核 ones); a page at
 a time; one report with its photos (fetched through the bot's file API); and export exactly
 what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Each shows
 its review (待审核 / 已核实 / 已退回); a pending one can be 核实 or 退回 with a reason here, as in
@@ -62,8 +63,13 @@ def read_filter(request: web.Request) -> tuple[ReportFilter, list[str]]:
     if topic and topic not in topic_names(request):
         problems.append(texts(request).unknown_topic)
         topic = ""
+    review = query.get("review", "")
+    if review and review not in bot.ui.review.states:
+        problems.append(texts(request).unknown_review)
+        review = ""
     volunteer = number(query.get("volunteer"), maximum=MAX_ID)
-    return ReportFilter(period.start, period.end, town, kind, volunteer, topic), problems
+    chosen = ReportFilter(period.start, period.end, town, kind, volunteer, topic, review)
+    return chosen, problems
 
 
 def topic_names(request: web.Request) -> dict[str, str]:
@@ -83,6 +89,7 @@ def query_of(where: ReportFilter) -> dict[str, str]:
         "type": where.activity_type,
         "topic": where.topic,
         "volunteer": "" if where.volunteer_id is None else str(where.volunteer_id),
+        "review": where.review,
     }
     return {key: value for key, value in values.items() if value}
 

@@ -301,8 +301,8 @@ def with_town(data: ReportData, town: str) -> ReportData:
 @dataclass(frozen=True)
 class ReportFilter:
     """Which submitted reports a coordinator looks at (and exports): activity dates in
-    [start, end] and, where given, one town, activity type, volunteer and topic (a category
-    or campaign id among the report's topics)."""
+    [start, end] and, where given, one town, activity type, volunteer, topic (a category
+    or campaign id among the report's topics) and review state (a ReviewState value)."""
 
     start: date
     end: date
@@ -310,6 +310,7 @@ class ReportFilter:
     activity_type: str = ""
     volunteer_id: int | None = None
     topic: str = ""
+    review: str = ""
 
     def conditions(self) -> list[ColumnElement[bool]]:
         report = ActivityReport
@@ -327,6 +328,8 @@ class ReportFilter:
         if self.topic:  # topics are stored "a,b,c": match a whole id
             padded = literal(",") + col(report.topics) + literal(",")
             found.append(padded.contains(f",{self.topic},", autoescape=True))
+        if self.review:
+            found.append(col(report.review) == self.review)
         return found
 
 
@@ -378,3 +381,28 @@ async def pending_reports(
         .limit(limit)
     )
     return [(int(i), at) for i, at in found.all() if i is not None], int(total)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The submitted reports still 待审核: how many, and their activity dates' span."""
+
+    count: int
+    first: date
+    last: date
+
+
+async def waiting_review(*, session: AsyncSession) -> Waiting | None:
+    """Every submitted report still 待审核 (the daily digest says how many), or None."""
+    report = ActivityReport
+    query = select(
+        func.count(), func.min(report.activity_date), func.max(report.activity_date)
+    ).where(
+        col(report.status) == ReportStatus.SUBMITTED.value,
+        col(report.review) == ReviewState.PENDING.value,
+    )
+    count, first, last = (await session.exec(query)).one()
+    if not count:
+        return None
+    assert isinstance(first, date) and isinstance(last, date), (first, last)
+    return Waiting(int(count), first, last)

@@ -1,18 +1,20 @@
 """Telling coordinators about new reports: each one as it comes (with ✅ 核实 / ↩️ 退回; each
-copy is recorded, so a decision shows on all), or a daily digest
-(PUFA_REPORT_NOTIFY=each|digest|off). `notified_at` marks what was told, so a restart
-neither repeats nor loses a notification. A correction is told as what changed."""
+copy is recorded, so a decision shows on all), or a daily digest ending with how many wait for
+review (PUFA_REPORT_NOTIFY=each|digest|off); with PUFA_PUBLIC_URL, both link to the
+dashboard. `notified_at` marks what was told, so a restart neither repeats nor loses a
+notification. A correction is told as what changed."""
 
 import html
 import logging
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.review import notice, refresh_notices, report_line
+from handlers.kit.review import notice, refresh_notices, report_line, web_link
 from handlers.kit.roles import coordinator_ids
 from storage.models import ReviewState
 from storage.report_review import record_notices
@@ -22,6 +24,7 @@ from storage.reports import (
     get_report,
     mark_notified,
     unnotified_reports,
+    waiting_review,
 )
 
 log = logging.getLogger(__name__)
@@ -67,9 +70,11 @@ async def report_submitted(ctx: PufaContext, report_id: int) -> None:
 
 
 async def send_digest(ctx: PufaContext) -> None:
-    """The daily digest job: every report not yet told about, in one message. In "each"
-    mode it runs once at start-up with `data` = the start time, to announce reports whose
-    notification a crash cut off (later ones are announced one by one, so not twice)."""
+    """The daily digest job: every report not yet told about, in one message, and how many
+    wait for review (with PUFA_PUBLIC_URL, a link to them on the dashboard, where a digest's
+    reports are reviewed). In "each" mode it runs once at start-up with `data` = the start
+    time, to announce reports whose notification a crash cut off (later ones are announced
+    one by one, so not twice)."""
     services = ctx.services
     texts = services.ui.volunteers
     started = ctx.job.data if ctx.job is not None else None
@@ -84,11 +89,34 @@ async def send_digest(ctx: PufaContext) -> None:
     text = texts.digest_title.format(count=len(reports)) + "\n" + "\n".join(lines)
     if more > 0:
         text += "\n" + texts.digest_more.format(more=more)
+    text += await _waiting_words(services)
     await _send_all(ctx.bot, services, text)
     async with services.db.session() as session:
         await mark_notified(
             session=session, report_ids=[r.id for r in reports], now=services.now()
         )
+
+
+async def _waiting_words(services: Services) -> str:
+    """The digest's last line: how many reports wait for review, linked to the dashboard's
+    list of them (every activity date they span, up to today) when it has a public address."""
+    async with services.db.session() as session:
+        waiting = await waiting_review(session=session)
+    if waiting is None:
+        return ""
+    texts = services.ui.review
+    query = urlencode(
+        {
+            "review": ReviewState.PENDING.value,
+            "start": waiting.first.isoformat(),
+            "end": max(waiting.last, services.today()).isoformat(),
+        }
+    )
+    url = services.dashboard.page(f"/dashboard/reports?{query}")
+    if url is None:
+        return "\n" + texts.digest_pending.format(count=waiting.count)
+    link = web_link(url, texts.digest_review_link)
+    return "\n" + texts.digest_pending_link.format(count=waiting.count, link=link)
 
 
 def schedule(app: PufaApplication, services: Services) -> None:

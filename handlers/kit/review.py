@@ -54,9 +54,15 @@ async def notice(
     services: Services, report: StoredReport
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A coordinator's copy of the report's notification as it should read now: the report,
-    then its review (and the buttons while it is pending)."""
+    a link to its dashboard page (with PUFA_PUBLIC_URL), then its review (and the buttons
+    while it is pending)."""
     texts = services.ui.review
     text = await report_line(services, report, services.ui.volunteers.notify_report)
+    url = services.dashboard.page(f"/dashboard/reports/{report.id}")
+    if url is not None:
+        photos = len(report.data.photo_file_ids)
+        label = texts.web_link_photos.format(photos=photos) if photos else texts.web_link
+        text += "\n" + web_link(url, label)
     if report.review == ReviewState.PENDING.value:
         return text, review_keyboard(services, report.id)
     state = texts.states[report.review]
@@ -64,6 +70,11 @@ async def notice(
     if report.review_reason:
         text += "\n" + html.escape(texts.reason_line.format(reason=report.review_reason))
     return text, None
+
+
+def web_link(url: str, label: str) -> str:
+    """An HTML link to a dashboard page (the catalogue holds only its words)."""
+    return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
 
 
 def review_keyboard(services: Services, report_id: int) -> InlineKeyboardMarkup:

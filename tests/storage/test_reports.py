@@ -1,6 +1,7 @@
 """Reports: idempotent submission, one's own list and totals, edit/withdraw windows, drafts."""
 
 import asyncio
+from dataclasses import replace
 from datetime import date, timedelta
 
 from storage.db import Database
@@ -11,6 +12,7 @@ from storage.reports import (
     Change,
     ReportFilter,
     edit_report,
+    find_reports,
     get_report,
     mark_notified,
     merge_topics,
@@ -19,6 +21,7 @@ from storage.reports import (
     pending_reports,
     submit_report,
     unnotified_reports,
+    waiting_review,
     withdraw_report,
 )
 from tests.reporting import NOW, add_report, add_volunteer, report_data
@@ -199,6 +202,40 @@ async def test_a_report_is_verified_only_as_it_was_seen(db: Database) -> None:
             reviewer_id=2, reviewer="另一位", now=NOW, seen=now_seen[0][1],
         )  # fmt: skip
     assert again.outcome is Decided.ALREADY and again.reviewer == "协调员"
+
+
+async def test_reports_waiting_for_review(db: Database) -> None:
+    """What the daily digest says waits for review, and the list it links to (review=pending)."""
+    async with db.session() as session:
+        assert await waiting_review(session=session) is None
+    first = await add_report(db, 7, activity_date=date(2026, 11, 2))
+    await add_report(db, 7, activity_date=date(2026, 11, 9))
+    decided = await add_report(db, 7, activity_date=date(2026, 10, 1))
+    withdrawn = await add_report(db, 7, activity_date=date(2026, 9, 1))
+    async with db.session() as session:
+        await decide(
+            session=session, report_id=decided, verdict=ReviewState.VERIFIED, reviewer_id=1,
+            reviewer="协调员", now=NOW,
+        )  # fmt: skip
+        await withdraw_report(
+            session=session, report_id=withdrawn, volunteer_id=7, window=WEEK, now=NOW
+        )
+    async with db.session() as session:
+        waiting = await waiting_review(session=session)
+        assert waiting is not None
+        assert (waiting.count, waiting.first, waiting.last) == (
+            2, date(2026, 11, 2), date(2026, 11, 9),
+        )  # fmt: skip
+        every = ReportFilter(date(2026, 1, 1), date(2026, 12, 31))
+        pending = replace(every, review=ReviewState.PENDING.value)
+        verified = replace(every, review=ReviewState.VERIFIED.value)
+        _, total = await find_reports(session=session, where=every, offset=0, limit=10)
+        listed, pending_total = await find_reports(
+            session=session, where=pending, offset=0, limit=10
+        )
+        [only], _ = await find_reports(session=session, where=verified, offset=0, limit=10)
+    assert total == 3 and pending_total == 2 and only.report.id == decided
+    assert listed[-1].report.id == first
 
 
 async def test_notifications_are_marked_once(db: Database) -> None:
