@@ -1,12 +1,12 @@
 """Reports: filter by period, town, activity type, volunteer, topic or campaign and review
-state (the daily digest links to the 待审核 ones); a page at
-a time; one report with its photos (fetched through the bot's file API); and export exactly
-what is filtered as XLSX or CSV (domain.exports, as /export and `pufa export` do). Each shows
-its review (待审核 / 已核实 / 已退回); a pending one can be 核实 or 退回 with a reason here, as in
-the chat, and every pending one the filter shows can be 核实 at once (`verify_all`). Both
-decide only a report as the coordinator saw it: the pages carry each report's revision, and
-one the volunteer corrected since stays pending (storage.report_review.decide). One naming no
-普法 topic (submitted before a topic was required) says so."""
+state (the daily digest links to the 待审核 ones); a page at a time; one report with its
+photos (fetched through the bot's file API); and export exactly what is filtered as XLSX or
+CSV (domain.exports, as /export and `pufa export` do). Each shows its review (待审核 / 已核实 /
+已退回); a pending one can be 核实 or 退回 with a reason here, as in the chat, and every
+pending one the filter shows can be 核实 at once (`verify_all`). Both decide only a report as
+the coordinator saw it: the pages carry each report's revision, and one the volunteer
+corrected since stays pending (storage.report_review.decide). One naming no 普法 topic
+(submitted before a topic was required) says so."""
 
 from dataclasses import dataclass
 from datetime import datetime
