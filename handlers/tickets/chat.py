@@ -21,6 +21,7 @@ from domain.tickets import (
     MAX_TICKET_CHARS,
     MAX_WAITING,
     MIN_TICKET_CHARS,
+    adviser_category,
     choose_desk,
     resident_text,
     too_short,
@@ -60,7 +61,9 @@ def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
 async def start(
     update: Update, ctx: PufaContext, *, category: str = "", desk_id: str = ""
 ) -> None:
-    """Opens the chat; a known category or desk (a village adviser's) skips its questions."""
+    """Opens the chat; a known category or desk (a village adviser's) skips its questions: a
+    message for an adviser is filed under the field the resident came with, else the
+    neutral ADVISER_CATEGORY (`adviser_category`)."""
     services, user = ctx.services, update.effective_user
     assert user is not None
     async with services.db.session() as session:
@@ -69,12 +72,15 @@ async def start(
         await reply_html(update, services.ui.tickets.too_many.format(count=waiting))
         return
     data: dict[str, Any] = {}
-    if any(c.id == category for c in services.library.categories):
+    categories = [c.id for c in services.library.categories]
+    if category in categories:
         data[CATEGORY] = category
     desk = desk_of(services, desk_id) if desk_id else None
     if desk is not None:
         data["desk"] = data[ASKED] = desk.id
-        data.setdefault(CATEGORY, desk.categories[0])
+        # not the desk's first field: the adviser takes whatever the village brings
+        if field := adviser_category(categories, category):
+            data[CATEGORY] = field
         if len(desk.towns) == 1:
             data[TOWN] = desk.towns[0]
     step = next((s for s in (CATEGORY, TOWN) if s not in data), TEXT)
