@@ -110,6 +110,7 @@ class TicketTexts(Texts):
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    transfer_gone_button: str
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
     tickets_desks_title: str

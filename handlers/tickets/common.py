@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
@@ -19,7 +19,7 @@ from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
-from handlers.kit.context import Services
+from handlers.kit.context import PufaContext, Services
 from storage.models import TicketEntry
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
 from storage.tickets import StoredTicket
@@ -237,3 +237,21 @@ async def edit_staff_copies(
                 log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
         except TelegramError as exc:
             log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
+
+
+def ended_for_staff(texts: TicketTexts, ticket: StoredTicket) -> str:
+    """A closed ticket, as its desk is told when acting on it: answered, or why it ended
+    without an answer (未记录 for one that ended before reasons were kept)."""
+    if ticket.answered_at is not None:
+        why = texts.ended_answered
+    else:
+        reason = texts.close_reasons[ticket.close_reason or "unrecorded"]
+        why = texts.ended_unanswered.format(reason=reason)
+    return texts.ended_for_staff.format(id=ticket.id, why=why)
+
+
+async def tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
+    """A note about the ticket in the chat where staff acted; a reply to it answers the ticket
+    like a reply to the ticket itself."""
+    if update.effective_chat is not None:
+        await send_about(ctx.bot, ctx.services, ticket_id, update.effective_chat.id, text)
