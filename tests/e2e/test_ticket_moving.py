@@ -109,7 +109,7 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
                     col(AuditLog.allowed).is_(False),
                 )
             )
-            refused_ids = sorted(refusals.all())
+            refused_ids = sorted(actor or 0 for actor in refusals.all())
         assert stored is not None and stored.desk_id == "test-office"
         assert refused_ids == sorted([STAFF, resident.id, STAFF])
 
@@ -129,8 +129,8 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
         assert stored is not None and stored.desk_id == "other-office" and not stored.closed
         # Its new desk's staff answer it as usual.
         mark = after(bot)
-        prompt = await bot.tap(api.user(STAFF_OTHER_DESK), card, texts.reply_button)
-        assert prompt.content.startswith("✍️")
+        reply_prompt = await bot.tap(api.user(STAFF_OTHER_DESK), card, texts.reply_button)
+        assert reply_prompt.content.startswith("✍️")
         api.send_text(api.user(STAFF_OTHER_DESK), "请带上劳动合同来所里。")
-        [answer] = await api.wait_for_messages(resident.id, after=mark)
-        assert "请带上劳动合同来所里" in answer.content
+        [answered] = await api.wait_for_messages(resident.id, after=mark)
+        assert "请带上劳动合同来所里" in answered.content
