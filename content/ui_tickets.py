@@ -75,6 +75,10 @@ class TicketTexts(Texts):
     to_resident_footer: str
     more_prompt: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
+    more_closed: Annotated[str, Fields("id")]
+    more_closed_draft_open: str
+    more_closed_offer: str
+    send_as_new_button: str
     desk_follow_up: Annotated[str, Fields("id", "text")]
     desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
