@@ -48,8 +48,10 @@ class TicketTexts(Texts):
     when: Annotated[str, Fields("day", "month", "time", "weekday")]
     desk_ticket: Annotated[
         str,
-        Fields("category", "contact", "desk", "history", "id", "moved", "text", "town", "when"),
+        Fields("category", "contact", "footer", "history", "id", "moved", "text", "town", "when"),
     ]
+    desk_ticket_footer: Annotated[str, Fields("desk")]
+    desk_ticket_ended: Annotated[str, Fields("desk", "why")]
     moved_from: Annotated[str, Fields("desk")]
     history_title: str
     history_answer: Annotated[str, Fields("desk", "text", "when")]

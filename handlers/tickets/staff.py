@@ -25,8 +25,10 @@ from handlers.tickets.common import (
     DeskAction,
     button,
     desk_of,
+    desk_ticket_html,
     edit_staff_copies,
     ended_for_staff,
+    ended_why,
     more_keyboard,
     rating_keyboard,
     send_about,
@@ -35,11 +37,12 @@ from handlers.tickets.common import (
 )
 from storage.audit import record
 from storage.models import CloseReason
-from storage.ticket_messages import desk_messages, remember_message, was_sent_to
+from storage.ticket_messages import desk_messages, remember_message, staff_copies, was_sent_to
 from storage.tickets import (
     StoredTicket,
     add_entry,
     close,
+    entries,
     get_ticket,
     take,
 )
@@ -209,24 +212,44 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
 
 
 async def _closed_here_and_there(
-    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, note: str
+    update: Update, ctx: PufaContext, ended: StoredTicket, desk: Desk, note: str
 ) -> None:
-    """The ticket's messages in the desk's chats lose their buttons (best effort), and every
-    chat of the desk that had it learns it ended and why: a colleague whose copy lost its
-    buttons should not have to guess."""
-    async with ctx.services.db.session() as session:
-        sent = await desk_messages(session=session, ticket_id=ticket.id)
-    chats = set(desk_chats(desk))
+    """Every chat of the desk that had the ticket sees it ended, once: its message there (the
+    chat's first copy with the staff's buttons) is edited to say so, in the desk's name (never
+    the account that pressed) and why, and the bot's other messages about it there lose
+    their buttons. A chat whose message could not be edited (deleted by staff), or where the
+    press came from without one, gets `note` instead."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    chats = desk_chats(desk)
+    async with services.db.session() as session:
+        sent = await desk_messages(session=session, ticket_id=ended.id)
+        copies = await staff_copies(session=session, ticket_id=ended.id, chat_ids=chats)
+        history = await entries(session=session, ticket_id=ended.id)
+    cards: dict[int, int] = {}
+    for chat_id, message_id in copies:  # oldest first
+        cards.setdefault(chat_id, message_id)
+    why = ended_why(texts, ended)
+    footer = texts.desk_ticket_ended.format(desk=html.escape(desk.name), why=why)
+    card = desk_ticket_html(services.library, services.tz, ended, desk, history, ended=footer)
+    shown: set[int] = set()
+    for chat_id, message_id in cards.items():
+        try:
+            await ctx.bot.edit_message_text(
+                card, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=None
+            )
+        except TelegramError as exc:
+            log.warning("could not mark a desk's copy of ticket %s ended: %s", ended.id, exc)
+            continue
+        shown.add(chat_id)
     for chat_id, message_id in sent:
-        if chat_id in chats:
+        if chat_id in chats and cards.get(chat_id) != message_id:
             try:
                 await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
             except TelegramError:  # a prompt without buttons, a message deleted by staff
                 continue
-    here = update.effective_chat.id if update.effective_chat is not None else None
-    await tell_here(update, ctx, ticket.id, note)
-    for chat_id in sorted({chat_id for chat_id, _ in sent} & chats - {here}):
-        await send_about(ctx.bot, ctx.services, ticket.id, chat_id, note)
+    here = {update.effective_chat.id} if update.effective_chat is not None else set()
+    for chat_id in sorted(({chat_id for chat_id, _ in sent} & set(chats) | here) - shown):
+        await send_about(ctx.bot, services, ended.id, chat_id, note)
 
 
 KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束
@@ -247,7 +270,8 @@ def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
 
 
 def closed_note(texts: TicketTexts, ticket_id: int, reason: CloseReason | None) -> str:
-    """What the desk's chats are told when a ticket ends: why, if nobody answered it."""
+    """A note that a ticket ended (why, if nobody answered it), for a desk's chat where its
+    message could not be edited to say so."""
     if reason is None:
         return texts.closed_desk.format(id=ticket_id)
     return texts.closed_desk_unanswered.format(id=ticket_id, reason=texts.close_reasons[reason])
@@ -288,7 +312,7 @@ async def _close(
     await acknowledge(update)
     # after.close_reason: None if an answer came while the question was on screen
     note = closed_note(texts, ticket.id, after.close_reason)
-    await _closed_here_and_there(update, ctx, ticket, desk, note)
+    await _closed_here_and_there(update, ctx, after, desk, note)
     if ticket.resident_id is None:
         return
     # answered (perhaps while the question was on screen): the usual words and a rating
