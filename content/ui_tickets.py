@@ -77,6 +77,7 @@ class TicketTexts(Texts):
     to_resident_footer: str
     more_prompt: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
+    more_kept: Annotated[str, Fields("id")]
     more_closed: Annotated[str, Fields("id")]
     more_closed_draft_open: str
     more_closed_offer: str

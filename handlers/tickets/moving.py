@@ -12,10 +12,11 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from content.desks import Desk
+from domain.tickets import desk_chats
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.roles import require_coordinator
+from handlers.kit.roles import is_coordinator, require_coordinator
 from handlers.tickets.common import (
     DeskAction,
     button,
@@ -133,13 +134,15 @@ async def moved_from_gone_desk(
 ) -> bool:
     """转办 of a ticket whose desk is gone from desks.yaml: a coordinator (checked at this press;
     anyone else is refused and audited) picks any current desk. False if the ticket's desk
-    exists (its staff act on it) or there is no such ticket."""
+    exists (its staff act on it: `staff_ticket` checks) or there is no such ticket."""
     ticket = None
     if ticket_id is not None:
         async with ctx.services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
-    if ticket is None or desk_of(ctx.services, ticket.desk_id) is not None:
+    if ticket is None:
         return False
+    if (desk := desk_of(ctx.services, ticket.desk_id)) is not None:
+        return await _moved_already(update, ctx, desk)
     if not await require_coordinator(update, ctx, f"ticket-{action.value}"):
         return True
     if ticket.closed:
@@ -148,4 +151,19 @@ async def moved_from_gone_desk(
         await pick_desk(update, ctx, ticket, None)
     else:
         await move_to(update, ctx, ticket, None, args)
+    return True
+
+
+async def _moved_already(update: Update, ctx: PufaContext, desk: Desk) -> bool:
+    """A coordinator pressing 转办 in their private chat, which is not the desk's: the ticket's
+    desk was back or another coordinator moved it from the same message. True once told."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return False
+    if chat.id in desk_chats(desk) or user.id in desk.staff:
+        return False
+    if not await is_coordinator(ctx.services, user.id):
+        return False
+    moved = ctx.services.ui.tickets.moved_away.format(desk=desk.name)
+    await acknowledge(update, moved, alert=True)
     return True

@@ -92,12 +92,22 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return False
-    desk = desk_of(services, ticket.desk_id)
-    if ticket.closed or desk is None:
-        if ticket.closed:
-            await offer_as_new(update, ctx, ticket, text, hidden)
+    if ticket.closed:
+        await offer_as_new(update, ctx, ticket, text, hidden)
         return True
     now = services.now()
+    desk = desk_of(services, ticket.desk_id)
+    if desk is None:  # gone from desks.yaml: kept for the desk a coordinator moves it to
+        async with services.db.session() as session:
+            added = await add_entry(
+                session=session, ticket_id=ticket.id, author="resident", text=text, now=now
+            )
+        if not added:
+            await offer_as_new(update, ctx, ticket, text, hidden)
+            return True
+        kept = texts.more_kept.format(id=ticket.id)
+        await reply_html(update, f"{texts.numbers_hidden}\n{kept}" if hidden else kept)
+        return True
     to_due, to_escalate = ticket_deadlines(services, desk)
     async with services.db.session() as session:
         added = await add_entry(

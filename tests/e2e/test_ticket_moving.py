@@ -77,6 +77,12 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
         first, second = current.desks
         renamed = first.model_copy(update={"id": "renamed-office", "name": "测试镇新司法所"})
         bot.services.swap_content(replace(current, desks=[second, renamed]), bot.services.index)
+        # A follow-up meanwhile is kept with the ticket, for whichever desk gets it.
+        [sent] = [m for m in api.messages_to(resident.id) if "#1" in m.content]
+        mark = after(bot)
+        api.send_text(resident, "公司说下个月再补交", reply_to=sent.message_id)
+        [kept] = await api.wait_for_messages(resident.id, after=mark)
+        assert kept.content == texts.more_kept.format(id=1)
         mark = after(bot)
         await run_sla_check(bot, local(2026, 3, 10, 16, 0))  # escalation time
         [told] = await api.wait_for_messages(ADMIN_ID, after=mark)
@@ -116,7 +122,7 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
         mark = after(bot)
         api.press_button(coordinator, pick, "测试东山司法所")
         [card] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
-        assert "公司不给交社保" in card.content
+        assert "公司不给交社保" in card.content and "公司说下个月再补交" in card.content
         assert card.button_labels()[:2] == [texts.take_button, texts.reply_button]
         [moved] = await api.wait_for_messages(ADMIN_ID, after=mark)
         assert moved.content == texts.transferred_desk.format(id=1, desk="测试东山司法所")
@@ -127,6 +133,9 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
         async with bot.services.db.session() as session:
             stored = await get_ticket(session=session, ticket_id=1)
         assert stored is not None and stored.desk_id == "other-office" and not stored.closed
+        # The same message pressed again (by this or another coordinator): it has moved.
+        again = await bot.press(coordinator, told, make(Kind.DESK, "move", 1))
+        assert again["text"] == texts.moved_away.format(desk="测试东山司法所")
         # Its new desk's staff answer it as usual.
         mark = after(bot)
         reply_prompt = await bot.tap(api.user(STAFF_OTHER_DESK), card, texts.reply_button)
