@@ -300,10 +300,14 @@ async def offer_as_new(
     lost: it becomes the draft of a new message (a restart keeps it) to the same desk, or the
     town's desk for the field if that one is gone, with the same field and town; the phone
     number goes with it only to the desk it was shared with. One tap sends it. An unfinished
-    message of the resident's is not replaced: they are told to add the text there."""
+    message of the resident's is not replaced: they are told to add the text there. A few
+    words (谢谢) only hear that the ticket has ended."""
     services, texts = ctx.services, ctx.services.ui.tickets
     user = update.effective_user
     assert user is not None
+    if too_short(text):  # 谢谢, 好的: nothing to send as a message of its own
+        await reply_html(update, texts.ticket_closed)
+        return
     lead = texts.more_closed.format(id=ended.id)
     if hidden:
         lead = f"{texts.numbers_hidden}\n{lead}"
@@ -321,8 +325,9 @@ async def offer_as_new(
     if await services.chats.get(FLOW, user.id) is not None:
         await reply_html(update, f"{lead}\n{texts.more_closed_draft_open}")
         return
-    data: dict[str, Any] = {CATEGORY: ended.category, TOWN: ended.town, "desk": desk.id}
-    data[TEXT] = text
+    data: dict[str, Any] = {
+        CATEGORY: ended.category, TOWN: ended.town, "desk": desk.id, TEXT: text,
+    }  # fmt: skip
     if desk.kind == "village_adviser":
         data[ASKED] = desk.id
     if ended.contact and desk.id == ended.desk_id:

@@ -55,7 +55,13 @@ async def test_a_follow_up_to_an_ended_ticket_is_offered_as_a_new_message(
     [_rating] = await api.wait_for_messages(resident.id, after=mark)
 
     mark = after(bot)
-    api.send_text(resident, f"合同找不到了，身份证{ID_CARD}")
+    api.send_text(resident, "谢谢！")  # a few words: only told it has ended
+    [thanked] = await api.wait_for_messages(resident.id, after=mark)
+    assert thanked.content == texts.ticket_closed and thanked.buttons() == []
+    await bot.settle()  # (the 补充 prompt ends after the reply)
+    assert await bot.services.chats.open(resident.id) == []
+    mark = after(bot)
+    api.send_text(resident, f"合同找不到了，身份证{ID_CARD}", reply_to=answer.message_id)
     [offer] = await api.wait_for_messages(resident.id, after=mark)
     masked = f"合同找不到了，身份证{'*' * 18}"
     assert offer.content.startswith(
