@@ -48,8 +48,10 @@ class TicketTexts(Texts):
     when: Annotated[str, Fields("day", "month", "time", "weekday")]
     desk_ticket: Annotated[
         str,
-        Fields("category", "contact", "desk", "history", "id", "moved", "text", "town", "when"),
+        Fields("category", "contact", "footer", "history", "id", "moved", "text", "town", "when"),
     ]
+    desk_ticket_footer: Annotated[str, Fields("desk")]
+    desk_ticket_ended: Annotated[str, Fields("desk", "why")]
     moved_from: Annotated[str, Fields("desk")]
     history_title: str
     history_answer: Annotated[str, Fields("desk", "text", "when")]
@@ -75,6 +77,11 @@ class TicketTexts(Texts):
     to_resident_footer: str
     more_prompt: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
+    more_kept: Annotated[str, Fields("id")]
+    more_closed: Annotated[str, Fields("id")]
+    more_closed_draft_open: str
+    more_closed_offer: str
+    send_as_new_button: str
     desk_follow_up: Annotated[str, Fields("id", "text")]
     desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
@@ -110,6 +117,7 @@ class TicketTexts(Texts):
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
+    transfer_gone_button: str
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
     tickets_desks_title: str

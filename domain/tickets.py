@@ -39,6 +39,10 @@ FIGURE_COLUMNS = (
     "closed_unrecorded",
 )
 SATISFIED = 3  # the rating of 满意 (1 不满意, 2 一般, 3 满意)
+# The field of a message left for a village legal adviser when the resident came with none:
+# 一村一法律顾问 is a public legal service (categories.yaml: 法律援助与公共法律服务), not the
+# adviser desk's first field. Without it in the content the resident is asked.
+ADVISER_CATEGORY = "legal_aid"
 
 
 def ticket_text(text: str) -> str:
@@ -88,6 +92,13 @@ def choose_desk(
     if found := desks_for(general, town=town, category=category):
         return found[0]
     return fallback_desk(general, town)
+
+
+def adviser_category(categories: Iterable[str], known: str) -> str | None:
+    """The field of a message left for a village adviser: the one the resident came with (a
+    card's or the fallback's), else ADVISER_CATEGORY; None if neither is in the content."""
+    ids = set(categories)
+    return next((c for c in (known, ADVISER_CATEGORY) if c and c in ids), None)
 
 
 def adviser_desk(desks: Sequence[Desk], *, town: str, village: str) -> Desk | None:

@@ -75,13 +75,16 @@ async def desk_messages(*, session: AsyncSession, ticket_id: int) -> list[tuple[
 async def staff_copies(
     *, session: AsyncSession, ticket_id: int, chat_ids: list[int]
 ) -> list[tuple[int, int]]:
-    """(chat id, message id) of the ticket's messages with the staff's buttons in these chats."""
+    """(chat id, message id) of the ticket's messages with the staff's buttons in these chats,
+    oldest first (a chat's first is the ticket itself, as it came there)."""
     found = await session.exec(
-        select(TicketMessage.chat_id, TicketMessage.message_id).where(
+        select(TicketMessage.chat_id, TicketMessage.message_id)
+        .where(
             col(TicketMessage.ticket_id) == ticket_id,
             col(TicketMessage.chat_id).in_(chat_ids),
             col(TicketMessage.staff_buttons),
         )
+        .order_by(col(TicketMessage.id))
     )
     return [(chat, message) for chat, message in found.all()]
 

@@ -21,6 +21,7 @@ from domain.tickets import (
     MAX_TICKET_CHARS,
     MAX_WAITING,
     MIN_TICKET_CHARS,
+    adviser_category,
     choose_desk,
     resident_text,
     too_short,
@@ -30,7 +31,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW, category_name, desk_of
-from storage.tickets import waiting_of
+from storage.tickets import StoredTicket, waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 ASKED = "asked"  # the desk asked for by id (a village adviser's): the town does not change it
@@ -60,7 +61,9 @@ def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
 async def start(
     update: Update, ctx: PufaContext, *, category: str = "", desk_id: str = ""
 ) -> None:
-    """Opens the chat; a known category or desk (a village adviser's) skips its questions."""
+    """Opens the chat; a known category or desk (a village adviser's) skips its questions: a
+    message for an adviser is filed under the field the resident came with, else the
+    neutral ADVISER_CATEGORY (`adviser_category`)."""
     services, user = ctx.services, update.effective_user
     assert user is not None
     async with services.db.session() as session:
@@ -69,12 +72,15 @@ async def start(
         await reply_html(update, services.ui.tickets.too_many.format(count=waiting))
         return
     data: dict[str, Any] = {}
-    if any(c.id == category for c in services.library.categories):
+    categories = [c.id for c in services.library.categories]
+    if category in categories:
         data[CATEGORY] = category
     desk = desk_of(services, desk_id) if desk_id else None
     if desk is not None:
         data["desk"] = data[ASKED] = desk.id
-        data.setdefault(CATEGORY, desk.categories[0])
+        # not the desk's first field: the adviser takes whatever the village brings
+        if field := adviser_category(categories, category):
+            data[CATEGORY] = field
         if len(desk.towns) == 1:
             data[TOWN] = desk.towns[0]
     step = next((s for s in (CATEGORY, TOWN) if s not in data), TEXT)
@@ -104,15 +110,23 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         share = KeyboardButton(texts.share_phone_button, request_contact=True)
         keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
         return texts.ask_contact.format(desk=name), keyboard
+    return _summary(ctx, chat, texts.send_button)
+
+
+def _summary(ctx: PufaContext, chat: Conversation, send_label: str) -> tuple[str, Markup]:
+    """The message as it will be sent, with `send_label` on its 发送 button and 取消."""
+    services = ctx.services
+    texts = services.ui.tickets
+    desk = desk_of(services, chat.data.get("desk", ""))
     summary = texts.confirm.format(
         category=html.escape(category_name(services.library, chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
-        desk=name,
+        desk=html.escape(desk.name if desk else ""),
         contact=html.escape(chat.data.get(CONTACT) or _no_contact(texts, chat.data[TEXT])),
         text=html.escape(chat.data[TEXT]),
     )
     buttons = [
-        chat.button(texts.send_button, TicketButton.SEND),
+        chat.button(send_label, TicketButton.SEND),
         chat.button(texts.cancel_button, TicketButton.CANCEL),
     ]
     return summary, InlineKeyboardMarkup([buttons])
@@ -277,3 +291,47 @@ async def on_no_contact(
     chat.data.pop(CONTACT, None)
     await reply_html(update, ctx.services.ui.tickets.noted, ReplyKeyboardRemove())
     await show(update, ctx, chat, CONFIRM)
+
+
+async def offer_as_new(
+    update: Update, ctx: PufaContext, ended: StoredTicket, text: str, hidden: bool
+) -> None:
+    """A follow-up (`text`, card numbers already hidden) to a ticket that has ended is not
+    lost: it becomes the draft of a new message (a restart keeps it) to the same desk, or the
+    town's desk for the field if that one is gone, with the same field and town; the phone
+    number goes with it only to the desk it was shared with. One tap sends it. An unfinished
+    message of the resident's is not replaced: they are told to add the text there. A few
+    words (谢谢) only hear that the ticket has ended."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    user = update.effective_user
+    assert user is not None
+    if too_short(text):  # 谢谢, 好的: nothing to send as a message of its own
+        await reply_html(update, texts.ticket_closed)
+        return
+    lead = texts.more_closed.format(id=ended.id)
+    if hidden:
+        lead = f"{texts.numbers_hidden}\n{lead}"
+    desks = services.library.desks
+    desk = choose_desk(desks, town=ended.town, category=ended.category, desk_id=ended.desk_id)
+    desk = desk or choose_desk(desks, town=ended.town, category=ended.category)
+    if desk is None:
+        await reply_html(update, f"{lead}\n{texts.no_desk.format(town=html.escape(ended.town))}")
+        return
+    async with services.db.session() as session:
+        waiting = await waiting_of(session=session, resident_id=user.id)
+    if waiting >= MAX_WAITING:
+        await reply_html(update, f"{lead}\n{texts.too_many.format(count=waiting)}")
+        return
+    if await services.chats.get(FLOW, user.id) is not None:
+        await reply_html(update, f"{lead}\n{texts.more_closed_draft_open}")
+        return
+    data: dict[str, Any] = {
+        CATEGORY: ended.category, TOWN: ended.town, "desk": desk.id, TEXT: text,
+    }  # fmt: skip
+    if desk.kind == "village_adviser":
+        data[ASKED] = desk.id
+    if ended.contact and desk.id == ended.desk_id:
+        data[CONTACT] = ended.contact
+    chat = await services.chats.start(FLOW, user.id, CONFIRM, data)
+    summary, markup = _summary(ctx, chat, texts.send_as_new_button)
+    await reply_html(update, f"{lead}\n{texts.more_closed_offer}\n\n{summary}", markup)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
@@ -19,7 +19,7 @@ from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
-from handlers.kit.context import Services
+from handlers.kit.context import PufaContext, Services
 from storage.models import TicketEntry
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
 from storage.tickets import StoredTicket
@@ -114,9 +114,12 @@ def desk_ticket_html(
     desk: Desk,
     history: Sequence[TicketEntry] = (),
     moved_from: Desk | None = None,
+    *,
+    ended: str = "",
 ) -> str:
     """The ticket as its desk sees it, with the exchange so far (a ticket moved here, or shown
-    again) and the desk it came from; the contact only if the resident agreed to share it."""
+    again) and the desk it came from; the contact only if the resident agreed to share it.
+    Its last line says how to answer, or `ended`: that it has ended."""
     texts = library.ui.tickets
     moved = texts.moved_from.format(desk=html.escape(moved_from.name)) if moved_from else ""
     return texts.desk_ticket.format(
@@ -128,7 +131,7 @@ def desk_ticket_html(
         when=local_when(texts, tz, ticket.created_at),
         contact=html.escape(ticket.contact) if ticket.contact else texts.desk_no_contact,
         text=html.escape(ticket.text),
-        desk=html.escape(desk.name),
+        footer=ended or texts.desk_ticket_footer.format(desk=html.escape(desk.name)),
     )
 
 
@@ -237,3 +240,24 @@ async def edit_staff_copies(
                 log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
         except TelegramError as exc:
             log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
+
+
+def ended_why(texts: TicketTexts, ticket: StoredTicket) -> str:
+    """How a closed ticket ended: answered, or why without an answer (未记录 for one that
+    ended before reasons were kept)."""
+    if ticket.answered_at is not None:
+        return texts.ended_answered
+    reason = texts.close_reasons[ticket.close_reason or "unrecorded"]
+    return texts.ended_unanswered.format(reason=reason)
+
+
+def ended_for_staff(texts: TicketTexts, ticket: StoredTicket) -> str:
+    """A closed ticket, as its desk is told when acting on it."""
+    return texts.ended_for_staff.format(id=ticket.id, why=ended_why(texts, ticket))
+
+
+async def tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
+    """A note about the ticket in the chat where staff acted; a reply to it answers the ticket
+    like a reply to the ticket itself."""
+    if update.effective_chat is not None:
+        await send_about(ctx.bot, ctx.services, ticket_id, update.effective_chat.id, text)

@@ -1,6 +1,6 @@
 """The resident's side after sending: 补充 (or a Telegram reply to the bot's message about the
-ticket) adds to the same ticket (an answered one waits for the desk again), and the one-tap
-rating of a closed ticket."""
+ticket) adds to the same ticket (an answered one waits for the desk again; an ended one's is
+offered as a new message), and the one-tap rating of a closed ticket."""
 
 import html
 
@@ -12,7 +12,7 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.tickets.chat import explain
+from handlers.tickets.chat import explain, offer_as_new
 from handlers.tickets.common import (
     MORE_FLOW,
     RATINGS,
@@ -80,19 +80,34 @@ async def on_more_typed(update: Update, ctx: PufaContext, chat: Conversation) ->
 
 async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:
     """Adds the resident's text to their ticket and passes it to the desk; an answered ticket
-    is reopened (back in the desk's queue, reminded again by its deadlines). True once done
-    (or the ticket can take nothing more), False to let them type again."""
+    is reopened (back in the desk's queue, reminded again by its deadlines); one that has
+    ended is offered as a new message (`offer_as_new`). True once done (or the ticket can
+    take nothing more), False to let them type again."""
     services, texts = ctx.services, ctx.services.ui.tickets
     ticket = await own_ticket(update, ctx, ticket_id)
-    desk = desk_of(services, ticket.desk_id) if ticket is not None else None
-    if ticket is None or desk is None:
+    if ticket is None:
         return True
     try:
         text, hidden = resident_text(typed)
     except InputError as problem:
         await reply_html(update, explain(ctx, problem.problem))
         return False
+    if ticket.closed:
+        await offer_as_new(update, ctx, ticket, text, hidden)
+        return True
     now = services.now()
+    desk = desk_of(services, ticket.desk_id)
+    if desk is None:  # gone from desks.yaml: kept for the desk a coordinator moves it to
+        async with services.db.session() as session:
+            added = await add_entry(
+                session=session, ticket_id=ticket.id, author="resident", text=text, now=now
+            )
+        if not added:
+            await offer_as_new(update, ctx, ticket, text, hidden)
+            return True
+        kept = texts.more_kept.format(id=ticket.id)
+        await reply_html(update, f"{texts.numbers_hidden}\n{kept}" if hidden else kept)
+        return True
     to_due, to_escalate = ticket_deadlines(services, desk)
     async with services.db.session() as session:
         added = await add_entry(
@@ -102,8 +117,8 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
             session=session, ticket_id=ticket.id, now=now, due_at=now + to_due,
             escalate_at=now + to_escalate,
         )  # fmt: skip
-    if not added:
-        await reply_html(update, texts.ticket_closed)
+    if not added:  # it ended meanwhile
+        await offer_as_new(update, ctx, ticket, text, hidden)
         return True
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))

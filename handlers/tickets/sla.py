@@ -7,12 +7,20 @@ import html
 import logging
 from datetime import datetime
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.roles import coordinator_ids
-from handlers.tickets.common import category_name, desk_of, send_to_desk, staff_keyboard
+from handlers.tickets.common import (
+    DeskAction,
+    button,
+    category_name,
+    desk_of,
+    send_to_desk,
+    staff_keyboard,
+)
 from handlers.tickets.erasure import withdraw_pending
 from storage.db import unavailable
 from storage.tickets import StoredTicket, claim_overdue
@@ -63,7 +71,7 @@ async def _escalate(
 ) -> None:
     """Coordinators learn which desk is late, never what the resident wrote or who they are;
     or that its desk is gone from desks.yaml (an id renamed or a desk removed): nobody can
-    act on it until the desk is back."""
+    act on it until the desk is back or a coordinator moves it (handlers.tickets.moving)."""
     desk = desk_of(services, ticket.desk_id)
     if desk is not None and desk.sample:  # nobody could have answered a sample desk's ticket
         return
@@ -76,9 +84,14 @@ async def _escalate(
         town=html.escape(ticket.town),
         hours=hours,
     )
+    # a desk gone from desks.yaml: any coordinator may move the ticket to a current desk
+    move = button(texts.transfer_gone_button, DeskAction.MOVE, ticket_id)
+    markup = InlineKeyboardMarkup([[move]]) if desk is None else None
     for chat_id in await coordinator_ids(services):
         try:
-            await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await ctx.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
         except TelegramError as exc:
             log.warning("could not tell coordinator %s of ticket %s: %s", chat_id, ticket_id, exc)
 

@@ -1,11 +1,12 @@
 """The desk's side: 接单 / 回复 / 转办 / 结束 under a ticket, and the answer typed after 回复 (in
-a private chat) or sent as a Telegram reply to the bot's message. Every press and answer is
-checked on the server: the ticket must exist and the person must be staff of its desk now."""
+a private chat) or sent as a Telegram reply to the bot's message (转办 itself is in
+handlers.tickets.moving). Every press and answer is checked on the server: the ticket must
+exist and the person must be staff of its desk now."""
 
 import html
 import logging
 
-from telegram import ForceReply, InlineKeyboardMarkup, Update, User
+from telegram import ForceReply, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -17,6 +18,7 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets import moving
 from handlers.tickets.chat import explain
 from handlers.tickets.common import (
     REPLY_FLOW,
@@ -25,16 +27,17 @@ from handlers.tickets.common import (
     desk_of,
     desk_ticket_html,
     edit_staff_copies,
+    ended_for_staff,
+    ended_why,
     more_keyboard,
     rating_keyboard,
     send_about,
-    send_to_desk,
     staff_keyboard,
+    tell_here,
 )
-from handlers.tickets.send import ticket_deadlines
 from storage.audit import record
 from storage.models import CloseReason
-from storage.ticket_messages import desk_messages, remember_message, was_sent_to
+from storage.ticket_messages import desk_messages, remember_message, staff_copies, was_sent_to
 from storage.tickets import (
     StoredTicket,
     add_entry,
@@ -42,7 +45,6 @@ from storage.tickets import (
     entries,
     get_ticket,
     take,
-    transfer,
 )
 
 log = logging.getLogger(__name__)
@@ -90,17 +92,6 @@ async def staff_ticket(
     return ticket, desk
 
 
-def ended_for_staff(texts: TicketTexts, ticket: StoredTicket) -> str:
-    """A closed ticket, as its desk is told when acting on it: answered, or why it ended
-    without an answer (未记录 for one that ended before reasons were kept)."""
-    if ticket.answered_at is not None:
-        why = texts.ended_answered
-    else:
-        reason = texts.close_reasons[ticket.close_reason or "unrecorded"]
-        why = texts.ended_unanswered.format(reason=reason)
-    return texts.ended_for_staff.format(id=ticket.id, why=why)
-
-
 async def _moved_from_here(
     ctx: PufaContext, ticket: StoredTicket, user_id: int, chat_id: int
 ) -> bool:
@@ -116,17 +107,13 @@ async def _moved_from_here(
         return await was_sent_to(session=session, ticket_id=ticket.id, chat_id=chat_id)
 
 
-async def _tell_here(update: Update, ctx: PufaContext, ticket_id: int, text: str) -> None:
-    """A note about the ticket in the chat where staff acted; a reply to it answers the ticket
-    like a reply to the ticket itself."""
-    if update.effective_chat is not None:
-        await send_about(ctx.bot, ctx.services, ticket_id, update.effective_chat.id, text)
-
-
 async def on_staff_button(
     update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
 ) -> None:
     ticket_id = callbacks.number(args[0]) if args else None
+    gone_desk = action in (DeskAction.MOVE, DeskAction.TO)
+    if gone_desk and await moving.moved_from_gone_desk(update, ctx, action, ticket_id, args[1:]):
+        return
     found = await staff_ticket(update, ctx, ticket_id, action.value)
     if found is None:
         return
@@ -137,9 +124,9 @@ async def on_staff_button(
         case DeskAction.REPLY:
             await _ask_reply(update, ctx, ticket, desk)
         case DeskAction.MOVE:
-            await _pick_desk(update, ctx, ticket, desk)
+            await moving.pick_desk(update, ctx, ticket, desk)
         case DeskAction.TO:
-            await _transfer(update, ctx, ticket, desk, args[1:])
+            await moving.move_to(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
             await _close(update, ctx, ticket, desk, args[1:])
 
@@ -155,7 +142,7 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: De
         await acknowledge(update, texts.taken_already, alert=True)
         return
     await acknowledge(update)
-    await _tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
+    await tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
     markup = staff_keyboard(texts, ticket.id, taken_by=user.full_name)
     await edit_staff_copies(ctx.bot, ctx.services, ticket.id, desk, markup)
 
@@ -220,105 +207,49 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
         ctx.bot, services, ticket.id, ticket.resident_id, answer, more_keyboard(texts, ticket.id)
     )
     done = texts.replied if reached else texts.resident_gone
-    await _tell_here(update, ctx, ticket.id, done.format(id=ticket.id))
+    await tell_here(update, ctx, ticket.id, done.format(id=ticket.id))
     return True
 
 
-def _may_take_over(desk: Desk, target: Desk) -> bool:
-    """Whether a ticket of `desk` may go to `target`: another desk, and never from a real desk
-    to a sample one (nobody receives a sample desk's messages)."""
-    return target.id != desk.id and (desk.sample or not target.sample)
-
-
-async def _pick_desk(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
-    services, texts = ctx.services, ctx.services.ui.tickets
-    rows = [
-        [button(d.name, DeskAction.TO, ticket.id, d.id)]
-        for d in services.library.desks
-        if _may_take_over(desk, d)
-    ]
-    await acknowledge(update)
-    if not rows:
-        await reply_html(update, texts.transfer_none)
-        return
-    await reply_html(update, texts.transfer_pick.format(id=ticket.id), InlineKeyboardMarkup(rows))
-
-
-async def _transfer(
-    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, args: tuple[str, ...]
-) -> None:
-    """The target desk comes by id: the button stays right when desks.yaml is edited or
-    reloaded meanwhile; an unknown id (forged, or a desk since removed), the ticket's own desk
-    or a sample desk for a real one's ticket is refused."""
-    services, texts = ctx.services, ctx.services.ui.tickets
-    target = desk_of(services, args[0]) if len(args) == 1 else None
-    if target is None or not _may_take_over(desk, target):
-        await acknowledge(update, texts.transfer_unknown_desk, alert=True)
-        return
-    to_due, to_escalate = ticket_deadlines(services, target)
-    now = services.now()
-    async with services.db.session() as session:
-        moved = await transfer(
-            session=session, ticket_id=ticket.id, from_desk=desk.id, to_desk=target.id,
-            due_at=now + to_due, escalate_at=now + to_escalate,
-        )  # fmt: skip
-        after = await get_ticket(session=session, ticket_id=ticket.id)
-    if not moved or after is None:
-        await expired(update, ctx)
-        return
-    await acknowledge(update)
-    name = html.escape(target.name)
-    await _tell_here(
-        update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name)
-    )
-    moved_copy = texts.moved_copy.format(id=ticket.id, desk=name)
-    await edit_staff_copies(ctx.bot, services, ticket.id, desk, None, moved_copy)
-    await _tell_taker(ctx, ticket, update.effective_user, name)
-    async with services.db.session() as session:
-        history = await entries(session=session, ticket_id=ticket.id)
-    html_text = desk_ticket_html(services.library, services.tz, after, target, history, desk)
-    await send_to_desk(
-        ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
-    )
-    assert ticket.resident_id is not None
-    await send_about(
-        ctx.bot, services, ticket.id, ticket.resident_id,
-        texts.transferred_resident.format(id=ticket.id, desk=name),
-    )  # fmt: skip
-
-
-async def _tell_taker(
-    ctx: PufaContext, ticket: StoredTicket, mover: User | None, desk_name: str
-) -> None:
-    """The staff member who had taken the ticket learns it moved, unless they moved it."""
-    if ticket.taken_by is None or (mover is not None and mover.id == ticket.taken_by):
-        return
-    text = ctx.services.ui.tickets.moved_taker.format(id=ticket.id, desk=desk_name)
-    try:
-        await ctx.bot.send_message(ticket.taken_by, text, parse_mode=ParseMode.HTML)
-    except TelegramError as exc:  # never started a private chat with the bot
-        log.warning("could not tell the staff member of ticket %s it moved: %s", ticket.id, exc)
-
-
 async def _closed_here_and_there(
-    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk, note: str
+    update: Update, ctx: PufaContext, ended: StoredTicket, desk: Desk, note: str
 ) -> None:
-    """The ticket's messages in the desk's chats lose their buttons (best effort), and every
-    chat of the desk that had it learns it ended and why: a colleague whose copy lost its
-    buttons should not have to guess."""
-    async with ctx.services.db.session() as session:
-        sent = await desk_messages(session=session, ticket_id=ticket.id)
-    chats = set(desk_chats(desk))
+    """Every chat of the desk that had the ticket sees it ended, once: its message there (the
+    chat's first copy with the staff's buttons) is edited to say so, in the desk's name (never
+    the account that pressed) and why, and the bot's other messages about it there lose
+    their buttons. A chat whose message could not be edited (deleted by staff), or where the
+    press came from without one, gets `note` instead."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    chats = desk_chats(desk)
+    async with services.db.session() as session:
+        sent = await desk_messages(session=session, ticket_id=ended.id)
+        copies = await staff_copies(session=session, ticket_id=ended.id, chat_ids=chats)
+        history = await entries(session=session, ticket_id=ended.id)
+    cards: dict[int, int] = {}
+    for chat_id, message_id in copies:  # oldest first
+        cards.setdefault(chat_id, message_id)
+    why = ended_why(texts, ended)
+    footer = texts.desk_ticket_ended.format(desk=html.escape(desk.name), why=why)
+    card = desk_ticket_html(services.library, services.tz, ended, desk, history, ended=footer)
+    shown: set[int] = set()
+    for chat_id, message_id in cards.items():
+        try:
+            await ctx.bot.edit_message_text(
+                card, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=None
+            )
+        except TelegramError as exc:
+            log.warning("could not mark a desk's copy of ticket %s ended: %s", ended.id, exc)
+            continue
+        shown.add(chat_id)
     for chat_id, message_id in sent:
-        if chat_id in chats:
+        if chat_id in chats and cards.get(chat_id) != message_id:
             try:
                 await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
             except TelegramError:  # a prompt without buttons, a message deleted by staff
                 continue
-    here = update.effective_chat.id if update.effective_chat is not None else None
-    await _tell_here(update, ctx, ticket.id, note)
-    for chat_id in sorted({chat_id for chat_id, _ in sent} & chats - {here}):
-        await send_about(ctx.bot, ctx.services, ticket.id, chat_id, note)
+    here = {update.effective_chat.id} if update.effective_chat is not None else set()
+    for chat_id in sorted(({chat_id for chat_id, _ in sent} & set(chats) | here) - shown):
+        await send_about(ctx.bot, services, ended.id, chat_id, note)
 
 
 KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束
@@ -339,7 +270,8 @@ def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
 
 
 def closed_note(texts: TicketTexts, ticket_id: int, reason: CloseReason | None) -> str:
-    """What the desk's chats are told when a ticket ends: why, if nobody answered it."""
+    """A note that a ticket ended (why, if nobody answered it), for a desk's chat where its
+    message could not be edited to say so."""
     if reason is None:
         return texts.closed_desk.format(id=ticket_id)
     return texts.closed_desk_unanswered.format(id=ticket_id, reason=texts.close_reasons[reason])
@@ -380,7 +312,7 @@ async def _close(
     await acknowledge(update)
     # after.close_reason: None if an answer came while the question was on screen
     note = closed_note(texts, ticket.id, after.close_reason)
-    await _closed_here_and_there(update, ctx, ticket, desk, note)
+    await _closed_here_and_there(update, ctx, after, desk, note)
     if ticket.resident_id is None:
         return
     # answered (perhaps while the question was on screen): the usual words and a rating

@@ -51,6 +51,7 @@ DYNAMIC: dict[tuple[str, str], set[str]] = {
     },
     ("dashboard/reports.py", "f'report.{chosen.value}'"): {"report.verified", "report.returned"},
     ("handlers/tickets/staff.py", "action.value"): {a.value for a in STAFF_ACTIONS},
+    ("handlers/tickets/moving.py", "f'ticket-{action.value}'"): {"ticket-move", "ticket-to"},
     ("dashboard/volunteers.py", "action"): {"promote", "demote"},
     ("dashboard/gaps.py", "f'gap.{decision.value}'"): {
         f"gap.{d.value}" for d in (GapDecision.IGNORED, GapDecision.OUT_OF_SCOPE)

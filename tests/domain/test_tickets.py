@@ -11,6 +11,8 @@ from content.desks import MAX_DEADLINE_WEEKS, Desk, open_at
 from content.loader import Library
 from content.office_hours import Holidays, shifts_on
 from domain.tickets import (
+    ADVISER_CATEGORY,
+    adviser_category,
     adviser_desk,
     choose_desk,
     deadlines,
@@ -140,3 +142,14 @@ def test_a_typed_mobile_number(typed: str, number: str | None) -> None:
 
 def test_a_message_of_five_characters_is_enough() -> None:
     assert too_short("短") and too_short("欠 薪 了") and not too_short("老板 欠薪了")
+
+
+def test_a_message_for_an_adviser_keeps_the_field_it_came_with_else_the_neutral_one(
+    library: Library,
+) -> None:
+    ids = [c.id for c in library.categories]
+    assert ADVISER_CATEGORY in ids  # the shipped content has 法律援助与公共法律服务
+    assert adviser_category(ids, "labor") == "labor"
+    assert adviser_category(ids, "") == ADVISER_CATEGORY
+    assert adviser_category(ids, "no-such-field") == ADVISER_CATEGORY
+    assert adviser_category([i for i in ids if i != ADVISER_CATEGORY], "") is None

@@ -72,9 +72,15 @@ async def test_ending_an_unanswered_ticket_asks_why(desks_bot: Harness) -> None:
         stored = await get_ticket(session=session, ticket_id=1)
     assert stored is not None and stored.closed
     assert stored.close_reason is CloseReason.NO_REPLY
-    note = texts.closed_desk_unanswered.format(id=1, reason=texts.close_reasons["noreply"])
-    assert note == "✅ 留言 #1 已结束，没有书面答复：无需答复。"
-    assert [m.content for m in sent_since(bot, DESK_GROUP, mark)] == [note]
+    # The ticket's own message says so (in the desk's name, not the account that pressed),
+    # without buttons; nothing else is said in the group.
+    await bot.settle()
+    ended = api.last_message(DESK_GROUP)
+    assert (ended.action, ended.message_id) == ("edit", ticket.message_id)
+    assert "邻居家的狗咬了我" in ended.content and ended.buttons() == []
+    assert ended.content.endswith("✅ 已由 测试镇司法所 结束：没有书面答复，无需答复。")
+    assert "测试用户" not in ended.content
+    assert sent_since(bot, DESK_GROUP, mark) == []
 
 
 async def test_a_ticket_staff_phoned_about_may_be_rated(desks_bot: Harness) -> None:
@@ -171,7 +177,7 @@ async def private_desk_bot(
 
 async def test_a_colleague_learns_why_the_ticket_ended(private_desk_bot: Harness) -> None:
     """Each staff member has their own copy: the one who did not press 结束 sees their copy
-    lose its buttons and is told the ticket ended and why."""
+    say the ticket ended and why, without its buttons."""
     bot, texts, api = private_desk_bot, private_desk_bot.ui.tickets, private_desk_bot.api
     resident, staff, colleague = api.user(7_340_020), api.user(STAFF), api.user(COLLEAGUE)
     mark = after(bot)
@@ -182,11 +188,14 @@ async def test_a_colleague_learns_why_the_ticket_ended(private_desk_bot: Harness
     mark = after(bot)
     api.press_button(staff, question, texts.close_phoned_button)
     await api.wait_for_messages(resident.id, after=mark)
-    note = texts.closed_desk_unanswered.format(id=1, reason=texts.close_reasons["phoned"])
-    assert [m.content for m in sent_since(bot, STAFF, mark)] == [note]
-    assert [m.content for m in sent_since(bot, COLLEAGUE, mark)] == [note]
-    edits = [m for m in api.messages_to(COLLEAGUE) if m.message_id == theirs.message_id]
-    assert (edits[-1].action, edits[-1].buttons()) == ("edit", [])
+    await bot.settle()
+    footer = "✅ 已由 测试私聊司法所 结束：没有书面答复，已电话联系。"
+    for chat_id, copy in ((STAFF, mine), (COLLEAGUE, theirs)):
+        assert sent_since(bot, chat_id, mark) == []  # said once: on the ticket itself
+        edits = [m for m in api.messages_to(chat_id) if m.message_id == copy.message_id]
+        assert (edits[-1].action, edits[-1].buttons()) == ("edit", [])
+        assert "邻居家的狗咬了我" in edits[-1].content
+        assert edits[-1].content.endswith(footer)
     forged = await bot.press(colleague, theirs, f"1:dk:close:1:{CloseReason.ERASED}")
     assert forged["text"] == texts.ended_for_staff.format(
         id=1, why=texts.ended_unanswered.format(reason=texts.close_reasons["phoned"])
@@ -211,3 +220,38 @@ async def test_a_ticket_ended_before_reasons_were_kept_says_so(desks_bot: Harnes
         pressed["text"]
         == "留言 #1 已经结束：没有书面答复，原因未记录（较早结束的）。不用再处理了。"
     )
+
+
+async def test_an_answered_ticket_ended_says_so_on_itself_or_else_in_a_note(
+    desks_bot: Harness,
+) -> None:
+    """结束 of an answered ticket: its message in the group shows the answer and that the desk
+    ended it; where that message cannot be edited (staff deleted it), a note says it once."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident, staff = api.user(7_340_040), api.user(STAFF)
+    group(bot)
+    for number in (1, 2):
+        mark = after(bot)
+        await leave_message(bot, api.user(7_340_040 + number), "邻居家的狗咬了我")
+        ticket = await desk_message(bot, mark)
+        mark = after(bot)
+        api.send_text(staff, "可以协商赔偿。", chat=group(bot), reply_to=ticket.message_id)
+        await api.wait_for_messages(DESK_GROUP, after=mark)  # 已把答复发给居民
+        if number == 2:
+            api.fail_method(
+                "editMessageText", description="Bad Request: message to edit not found"
+            )
+        mark = after(bot)
+        api.press_button(staff, ticket, texts.close_button)
+        await api.wait_for_messages(resident.id + number, after=mark)  # the rating request
+        await bot.settle()
+        edits = [m for m in api.messages_to(DESK_GROUP) if m.index >= mark and m.action == "edit"]
+        notes = [m.content for m in sent_since(bot, DESK_GROUP, mark)]
+        if number == 1:
+            [card] = [m for m in edits if m.message_id == ticket.message_id]
+            assert "可以协商赔偿" in card.content and card.buttons() == []
+            assert card.content.endswith("✅ 已由 测试镇司法所 结束：已答复。")
+            assert notes == []
+        else:
+            assert notes == [texts.closed_desk.format(id=2)]
+    api.clear_failures()

@@ -2,6 +2,7 @@
 town's 兜底 desk (`fallback: true`), whatever the order of desks.yaml."""
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ from content.desks import Desk
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
+from domain.tickets import ADVISER_CATEGORY, export_tickets
+from storage.stats import Period
 from storage.tickets import get_ticket
-from tests.clock import local
+from tests.clock import TZ, local
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
@@ -111,6 +114,54 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         mark = after(bot)
         await bot.tap(resident, summary, texts.send_button)
         assert "村里修路占了我家的地" in (await desk_message(bot, mark, ADVISER_STAFF)).content
+        assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if "修路" in m.content]
+
+
+async def test_a_message_for_an_adviser_is_filed_under_public_legal_services(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """留言 under a village adviser (no field known: the adviser view has none) is filed under
+    法律援助与公共法律服务, not the adviser desk's first field, and counts at the adviser's
+    desk in /export 留言."""
+    adviser = reachable_desk(
+        "shimen-adviser", "测试石门村法律顾问", OTHER_TOWN, ["civil_code", "rural"],
+        kind="village_adviser", villages=["石门村"], staff=[ADVISER_STAFF],
+    )  # fmt: skip
+    office = reachable_desk(
+        "other-office", "测试东山司法所", OTHER_TOWN, ["civil_code", "rural", ADVISER_CATEGORY],
+        staff=[STAFF_OTHER_DESK], fallback=True,
+    )  # fmt: skip
+    async with desks_running(tmp_path, library, index, [office, adviser]) as bot:
+        bot.clock.flowing = False
+        bot.clock.set(local(2026, 3, 10, 10, 0))
+        api, texts = bot.api, bot.ui.tickets
+        resident = api.user(7_350_005)
+        api.send_command(resident, "/adviser")
+        [towns] = await api.wait_for_messages(resident.id)
+        villages = await bot.tap(resident, towns, OTHER_TOWN)
+        card = await bot.tap(resident, villages, "石门村")
+        text_prompt = await bot.tap(resident, card, texts.leave_button)  # no field, no town
+        assert "字以内" in text_prompt.content
+        api.send_text(resident, "村里修路占了我家的地")
+        _ask, skip = await api.wait_for_messages(resident.id, 2)
+        api.press_button(resident, skip, texts.no_contact_button)
+        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        assert "分类：法律援助与公共法律服务" in summary.content
+        assert "送到：测试石门村法律顾问" in summary.content
+        mark = after(bot)
+        await bot.tap(resident, summary, texts.send_button)
+        desk_copy = await desk_message(bot, mark, ADVISER_STAFF)
+        assert "分类：法律援助与公共法律服务" in desk_copy.content
+        async with bot.services.db.session() as session:
+            stored = await get_ticket(session=session, ticket_id=1)
+            figures = await export_tickets(
+                session=session, period=Period(date(2026, 3, 1), date(2026, 3, 31)),
+                fmt="csv", library=bot.services.library, tz=TZ,
+            )  # fmt: skip
+        assert stored is not None
+        assert (stored.desk_id, stored.category) == ("shimen-adviser", ADVISER_CATEGORY)
+        lines = figures.data.decode("utf-8-sig").splitlines()
+        assert lines[1:] == ["测试石门村法律顾问,2026-03,1,0,0,0,0,,0,0,0,0,0"]
         assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if "修路" in m.content]
 
 

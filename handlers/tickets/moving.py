@@ -1,0 +1,169 @@
+"""转办: a ticket moves to another desk. Its desk's staff move it from the ticket's buttons; a
+ticket whose desk is gone from desks.yaml (an id renamed, a desk removed) has no staff, so a
+coordinator moves it from the message telling them so. Every press is checked on the server:
+the person's role now, and a target desk named by an id that exists now."""
+
+import html
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Update, User
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from content.desks import Desk
+from domain.tickets import desk_chats
+from handlers.kit.context import PufaContext
+from handlers.kit.conversation import expired
+from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import is_coordinator, require_coordinator
+from handlers.tickets.common import (
+    DeskAction,
+    button,
+    desk_of,
+    desk_ticket_html,
+    edit_staff_copies,
+    ended_for_staff,
+    send_about,
+    send_to_desk,
+    staff_keyboard,
+    tell_here,
+)
+from handlers.tickets.send import ticket_deadlines
+from storage.tickets import StoredTicket, entries, get_ticket, transfer
+
+log = logging.getLogger(__name__)
+
+
+def may_take_over(ticket: StoredTicket, desk: Desk | None, target: Desk) -> bool:
+    """Whether the ticket, at `desk` (None: gone from desks.yaml), may go to `target`: another
+    desk, and never from a real or unknown desk to a sample one (nobody receives a sample
+    desk's messages)."""
+    real = desk is None or not desk.sample
+    return target.id != ticket.desk_id and not (real and target.sample)
+
+
+def desks_to_offer(desks: Sequence[Desk], ticket: StoredTicket, desk: Desk | None) -> list[Desk]:
+    """The desks the ticket may move to: those serving its town first, then by name."""
+    return sorted(
+        (d for d in desks if may_take_over(ticket, desk, d)),
+        key=lambda d: (ticket.town not in d.towns, d.name, d.id),
+    )
+
+
+async def pick_desk(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk | None
+) -> None:
+    services, texts = ctx.services, ctx.services.ui.tickets
+    rows = [
+        [button(d.name, DeskAction.TO, ticket.id, d.id)]
+        for d in desks_to_offer(services.library.desks, ticket, desk)
+    ]
+    await acknowledge(update)
+    if not rows:
+        await reply_html(update, texts.transfer_none)
+        return
+    await reply_html(update, texts.transfer_pick.format(id=ticket.id), InlineKeyboardMarkup(rows))
+
+
+async def move_to(
+    update: Update,
+    ctx: PufaContext,
+    ticket: StoredTicket,
+    desk: Desk | None,
+    args: tuple[str, ...],
+) -> None:
+    """The target desk comes by id: the button stays right when desks.yaml is edited or
+    reloaded meanwhile; an unknown id (forged, or a desk since removed), the ticket's own desk
+    or a sample desk for a real one's ticket is refused."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    target = desk_of(services, args[0]) if len(args) == 1 else None
+    if target is None or not may_take_over(ticket, desk, target):
+        await acknowledge(update, texts.transfer_unknown_desk, alert=True)
+        return
+    to_due, to_escalate = ticket_deadlines(services, target)
+    now = services.now()
+    async with services.db.session() as session:
+        moved = await transfer(
+            session=session, ticket_id=ticket.id, from_desk=ticket.desk_id, to_desk=target.id,
+            due_at=now + to_due, escalate_at=now + to_escalate,
+        )  # fmt: skip
+        after = await get_ticket(session=session, ticket_id=ticket.id)
+    if not moved or after is None:
+        await expired(update, ctx)
+        return
+    await acknowledge(update)
+    name = html.escape(target.name)
+    await tell_here(update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name))
+    if desk is not None:  # a desk gone from desks.yaml has no chats to tidy
+        moved_copy = texts.moved_copy.format(id=ticket.id, desk=name)
+        await edit_staff_copies(ctx.bot, services, ticket.id, desk, None, moved_copy)
+    await _tell_taker(ctx, ticket, update.effective_user, name)
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    html_text = desk_ticket_html(services.library, services.tz, after, target, history, desk)
+    await send_to_desk(
+        ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
+    )
+    if ticket.resident_id is not None:  # (erased meanwhile: nobody to tell)
+        await send_about(
+            ctx.bot, services, ticket.id, ticket.resident_id,
+            texts.transferred_resident.format(id=ticket.id, desk=name),
+        )  # fmt: skip
+
+
+async def _tell_taker(
+    ctx: PufaContext, ticket: StoredTicket, mover: User | None, desk_name: str
+) -> None:
+    """The staff member who had taken the ticket learns it moved, unless they moved it."""
+    if ticket.taken_by is None or (mover is not None and mover.id == ticket.taken_by):
+        return
+    text = ctx.services.ui.tickets.moved_taker.format(id=ticket.id, desk=desk_name)
+    try:
+        await ctx.bot.send_message(ticket.taken_by, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:  # never started a private chat with the bot
+        log.warning("could not tell the staff member of ticket %s it moved: %s", ticket.id, exc)
+
+
+async def moved_from_gone_desk(
+    update: Update,
+    ctx: PufaContext,
+    action: DeskAction,
+    ticket_id: int | None,
+    args: tuple[str, ...],
+) -> bool:
+    """转办 of a ticket whose desk is gone from desks.yaml: a coordinator (checked at this press;
+    anyone else is refused and audited) picks any current desk. False if the ticket's desk
+    exists (its staff act on it: `staff_ticket` checks) or there is no such ticket."""
+    ticket = None
+    if ticket_id is not None:
+        async with ctx.services.db.session() as session:
+            ticket = await get_ticket(session=session, ticket_id=ticket_id)
+    if ticket is None:
+        return False
+    if (desk := desk_of(ctx.services, ticket.desk_id)) is not None:
+        return await _moved_already(update, ctx, desk)
+    if not await require_coordinator(update, ctx, f"ticket-{action.value}"):
+        return True
+    if ticket.closed:
+        await acknowledge(update, ended_for_staff(ctx.services.ui.tickets, ticket), alert=True)
+    elif action is DeskAction.MOVE:
+        await pick_desk(update, ctx, ticket, None)
+    else:
+        await move_to(update, ctx, ticket, None, args)
+    return True
+
+
+async def _moved_already(update: Update, ctx: PufaContext, desk: Desk) -> bool:
+    """A coordinator pressing 转办 in their private chat, which is not the desk's: the ticket's
+    desk was back or another coordinator moved it from the same message. True once told."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return False
+    if chat.id in desk_chats(desk) or user.id in desk.staff:
+        return False
+    if not await is_coordinator(ctx.services, user.id):
+        return False
+    moved = ctx.services.ui.tickets.moved_away.format(desk=desk.name)
+    await acknowledge(update, moved, alert=True)
+    return True

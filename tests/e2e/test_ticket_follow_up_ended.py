@@ -1,0 +1,103 @@
+"""A resident's 补充 (or reply) to a ticket that has ended is not lost: it is kept, card numbers
+hidden, as the draft of a new message to the same desk (across a restart), sent with one tap."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from domain.answers import plain_text
+from storage.tickets import entries, get_ticket
+from tests.e2e.conftest import RestartableBot
+from tests.e2e.ticket_steps import (
+    DESK_GROUP,
+    STAFF,
+    TOWN,
+    after,
+    desk_message,
+    desks_server,
+    group,
+    leave_message,
+)
+
+PHONE = "13912345678"
+ID_CARD = "11010519491231002X"
+
+
+@pytest.fixture
+async def desks_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[RestartableBot]:
+    async with desks_server(tmp_path, library, index) as bot:
+        yield bot
+
+
+async def test_a_follow_up_to_an_ended_ticket_is_offered_as_a_new_message(
+    desks_bot: RestartableBot,
+) -> None:
+    bot = desks_bot.harness
+    assert bot is not None
+    api, texts = bot.api, bot.ui.tickets
+    resident, staff = api.user(7_370_001), api.user(STAFF)
+    desk_chat = group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
+    ticket = await desk_message(bot, mark)
+    mark = after(bot)
+    api.send_text(staff, "请带上劳动合同来司法所。", chat=desk_chat, reply_to=ticket.message_id)
+    [answer] = await api.wait_for_messages(resident.id, after=mark)
+    more = await bot.tap(resident, answer, texts.more_button)  # 补充, then the desk ends it
+    assert more.content == texts.more_prompt.format(id=1)
+    mark = after(bot)
+    api.press_button(staff, ticket, texts.close_button)
+    [_rating] = await api.wait_for_messages(resident.id, after=mark)
+
+    mark = after(bot)
+    api.send_text(resident, "谢谢！")  # a few words: only told it has ended
+    [thanked] = await api.wait_for_messages(resident.id, after=mark)
+    assert thanked.content == texts.ticket_closed and thanked.buttons() == []
+    await bot.settle()  # (the 补充 prompt ends after the reply)
+    assert await bot.services.chats.open(resident.id) == []
+    mark = after(bot)
+    api.send_text(resident, f"合同找不到了，身份证{ID_CARD}", reply_to=answer.message_id)
+    [offer] = await api.wait_for_messages(resident.id, after=mark)
+    masked = f"合同找不到了，身份证{'*' * 18}"
+    assert offer.content.startswith(
+        plain_text(f"{texts.numbers_hidden}\n{texts.more_closed.format(id=1)}")
+    )
+    assert texts.more_closed_offer in offer.content
+    assert masked in offer.content and ID_CARD[:6] not in offer.content
+    assert "送到：测试镇司法所" in offer.content and f"电话：{PHONE}" in offer.content
+    assert offer.button_labels() == [texts.send_as_new_button, texts.cancel_button]
+    async with bot.services.db.session() as session:
+        exchange = await entries(session=session, ticket_id=1)
+    assert [e.author for e in exchange] == ["desk"]  # nothing was added to the ended ticket
+
+    bot = await desks_bot.restart()  # the draft is kept
+    mark = after(bot)
+    sent = await bot.tap(resident, offer, texts.send_as_new_button)
+    assert sent.content.startswith("✅ 留言已送到 测试镇司法所（编号 #2）")
+    card = await desk_message(bot, mark)
+    assert masked in card.content and ID_CARD not in card.content and PHONE in card.content
+    async with bot.services.db.session() as session:
+        first = await get_ticket(session=session, ticket_id=1)
+        second = await get_ticket(session=session, ticket_id=2)
+    assert first is not None and first.closed
+    assert second is not None and not second.closed
+    assert (second.desk_id, second.town, second.category, second.text, second.contact) == (
+        first.desk_id, TOWN, first.category, masked, PHONE,
+    )  # fmt: skip
+
+    # A Telegram reply to the ended ticket's answer: the same offer; 取消 drops it.
+    mark = after(bot)
+    api.send_text(resident, "还想问问加班费怎么算", reply_to=answer.message_id)
+    [again] = await api.wait_for_messages(resident.id, after=mark)
+    assert again.content.startswith(texts.more_closed.format(id=1))
+    cancelled = await bot.tap(resident, again, texts.cancel_button)
+    assert cancelled.content == texts.cancelled
+    await bot.settle()
+    async with bot.services.db.session() as session:
+        assert await get_ticket(session=session, ticket_id=3) is None
+    assert not [m for m in api.messages_to(DESK_GROUP) if "加班费" in m.content]
