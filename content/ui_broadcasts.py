@@ -92,6 +92,7 @@ class BroadcastTexts(Texts):
     when_bad_date: str
     when_bad_time: str
     when_ambiguous: str
+    when_dotted: str
     when_past: str
     when_too_far: str
     when_now: str
