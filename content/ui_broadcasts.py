@@ -183,6 +183,9 @@ class CampaignTexts(Texts):
     muted: str
     unmuted: str
     reschedule_prompt: str
+    send_now_button: str
+    sending_now: str
+    send_now_muted: str
     rescheduled: Annotated[str, Fields("when")]
     dates_prompt: Annotated[str, Fields("example", "name", "year")]
     dates_bad: Annotated[str, Fields("example", "year")]

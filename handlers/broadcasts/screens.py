@@ -31,16 +31,6 @@ async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
         return None
 
 
-async def read_once(update: Update, ctx: PufaContext, text: str) -> Once | None:
-    """A new time for one broadcast or reminder: once, not weekly and not "now"; None after
-    explaining what is wrong."""
-    when = await read_when(update, ctx, text)
-    if when is not None and not isinstance(when, Once):
-        await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
-        return None
-    return when
-
-
 def describe_when(ctx: PufaContext, when: When) -> str:
     ui = ctx.services.ui.broadcasts
     if isinstance(when, Now):
