@@ -9,12 +9,8 @@ from handlers.kit.replies import reply_html
 from scheduler.messages import Sent
 from scheduler.sender import TelegramSender
 from scheduler.timeparse import (
-    Now,
-    Once,
     When,
     WhenError,
-    describe,
-    describe_weekly,
     parse_when,
 )
 from storage.models import Broadcast
@@ -29,16 +25,6 @@ async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
         problem = getattr(ui, f"when_{error.problem.value}")
         await reply_html(update, problem + "\n" + ctx.services.when_examples())
         return None
-
-
-def describe_when(ctx: PufaContext, when: When) -> str:
-    ui = ctx.services.ui.broadcasts
-    if isinstance(when, Now):
-        return ui.when_now
-    if isinstance(when, Once):
-        said = describe(when.at.astimezone(ctx.services.tz))
-        return ui.when_guessed.format(when=said) if when.guessed else said
-    return ui.when_weekly.format(slot=describe_weekly(when))
 
 
 def renderer(ctx: PufaContext) -> BroadcastRenderer:

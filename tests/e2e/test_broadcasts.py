@@ -514,7 +514,7 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
             await bot.tap(coordinator, confirm, "🕘 改时间")
     assert "没写日期" not in confirm.content
     done = await bot.tap(coordinator, confirm, "✅ 确认发送")
-    assert "20:00" in done.content
+    assert "20:00" in done.content and "没写日期" not in done.content
     [row] = await _coordinator_rows(bot)
     assert row.send_at == local(2026, 12, 31, 20, 0)
     tick = bot.services.broadcasting.tick
@@ -523,6 +523,28 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
     for volunteer in (6201, 6202):
         [message] = await bot.api.wait_for_messages(volunteer)
         assert "线上普法培训" in message.content
+
+
+async def test_the_final_confirmation_keeps_the_no_date_note(quick_bot: Harness) -> None:
+    """8.30 alone is asked about; 晚上8.30 (no date) is confirmed saying which day was taken,
+    before and after ✅ 确认发送."""
+    bot = quick_bot
+    bot.clock.set(local(2026, 12, 31, 15, 0))
+    await add_subscribers(bot.services.db, [6601])
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "今晚线上普法培训")
+    await bot.tap(coordinator, audience, "👥 所有订阅者")
+    asked = await bot.ask(coordinator, "8.30")
+    assert "8月30日" in asked.content and "例如" in asked.content
+    bot.api.send_text(coordinator, "晚上8.30")
+    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    said = "2026年12月31日（周四）20:30（没写日期，按最近的一次算）"
+    assert said in confirm.content
+    done = await bot.tap(coordinator, confirm, "✅ 确认发送")
+    assert said in done.content
+    [row] = await _coordinator_rows(bot)
+    assert row.send_at == local(2026, 12, 31, 20, 30)
 
 
 def _said(text: str) -> Callable[[ApiCall], bool]:
