@@ -92,6 +92,7 @@ class BroadcastTexts(Texts):
     when_bad_date: str
     when_bad_time: str
     when_ambiguous: str
+    when_dotted: str
     when_past: str
     when_too_far: str
     when_now: str
@@ -182,6 +183,9 @@ class CampaignTexts(Texts):
     muted: str
     unmuted: str
     reschedule_prompt: str
+    send_now_button: str
+    sending_now: str
+    send_now_muted: str
     rescheduled: Annotated[str, Fields("when")]
     dates_prompt: Annotated[str, Fields("example", "name", "year")]
     dates_bad: Annotated[str, Fields("example", "year")]

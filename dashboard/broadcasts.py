@@ -17,7 +17,7 @@ from dashboard.common import notice, number, page_of, render, see_other, service
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
 from scheduler.planning import Plan, PlanError, PlanProblem, check_audience, check_text, recipients
-from scheduler.timeparse import Now, Once, When, WhenError, describe, describe_weekly, parse_when
+from scheduler.timeparse import Now, WhenError, describe, parse_when
 from storage import broadcasts as repo
 from storage.audience import Audience
 from storage.models import Broadcast, BroadcastStatus
@@ -81,15 +81,6 @@ def targets(bot: Services) -> list[tuple[str, str]]:
 
 def target_name(bot: Services, audience: str, value: str) -> str:
     return dict(targets(bot)).get(f"{audience}|{value}", f"{audience} {value}")
-
-
-def describe_when(bot: Services, when: When) -> str:
-    ui = bot.ui.broadcasts
-    if isinstance(when, Now):
-        return ui.when_now
-    if isinstance(when, Once):
-        return describe(when.at.astimezone(bot.tz))
-    return ui.when_weekly.format(slot=describe_weekly(when))
 
 
 async def count(bot: Services, audience: Audience, value: str) -> int:
@@ -241,7 +232,7 @@ async def preview(request: web.Request) -> web.StreamResponse:
         message=Markup(message),  # safe: escaped text or card_html (escaped, <b>/<i>)
         audience=target_name(bot, plan.audience.value, plan.audience_value),
         reached=reached,
-        when=describe_when(bot, plan.when),
+        when=bot.describe_when(plan.when),
     )
 
 

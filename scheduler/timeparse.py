@@ -16,6 +16,14 @@ Hours are read the way people say them, and only where that is unambiguous:
   next time the clock shows that hour outside the night (8点 at 15:00 is 20:00 today; 两点 at
   15:00 is 14:00 tomorrow, not 02:00), and the `Once` says the day was chosen (`guessed`) so
   the confirmation can say so.
+- "H.MM" (8.30, two digits after the dot) is a time, on the 24-hour clock like 8:30, where it
+  follows a day or a part of the day (明天8.30, 今晚8.30, 12月4日 8.30). Anywhere else a dotted
+  pair is a month and day like 8-30 (8.30 9点 is 8月30日 09:00), so standing alone it is a date
+  without a time, and the coordinator may well have meant 8:30: they are asked which (`DOTTED`).
+  Only a pair that cannot be a date (20.30) is read alone as the time it must be.
+
+Colloquial days are written out first: 今儿/明儿/后儿(个) are 今天/明天/后天, and 后晚 (like 明晚)
+is 后天晚上.
 """
 
 import calendar
@@ -35,6 +43,7 @@ class WhenProblem(StrEnum):
     BAD_DATE = "bad_date"
     BAD_TIME = "bad_time"
     AMBIGUOUS = "ambiguous"
+    DOTTED = "dotted"  # 8.30 alone: 8月30日 (without a time) or 8:30?
     PAST = "past"
     TOO_FAR = "too_far"
 
@@ -84,12 +93,12 @@ When = Now | Once | Weekly
 
 _PERIOD = r"(?P<period>上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜里|凌晨|早|晚)?"
 _TIME = (
-    _PERIOD + r"\s*(?:(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{1,2})"
+    _PERIOD + r"\s*(?:(?P<h>\d{1,2})(?:\s*:\s*|\.(?=\d{2}(?!\d)))(?P<mi>\d{1,2})"
     r"|(?P<h2>\d{1,2})\s*[点时](?:\s*(?P<half>半)|\s*(?P<mi2>\d{1,2})\s*分?|\s*整|\s*钟)?)"
 )
 _DATE = (
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
-    r"|(?P<m2>\d{1,2})\s*(?:[-/]|月)\s*(?P<d2>\d{1,2})\s*[日号]?"
+    r"|(?P<m2>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d2>\d{1,2})\s*[日号]?"
     r"|(?P<rel>今天|今日|明天|明日|后天|大后天|昨天|昨日|前天|大前天)"
     r"|(?P<wk>下个?|上个?|本|这个?)?(?:周|星期|礼拜)(?P<wd>[1-7日天]))"
 )
@@ -103,7 +112,11 @@ _BEFORE = re.compile(
 # Short forms of a day and a part of it (今晚8点), written out before matching.
 _SHORT_DAYS = {"今晚": "今天晚上", "今夜": "今天夜里", "明晚": "明天晚上", "明夜": "明天夜里"}
 _SHORT_DAYS |= {"今早": "今天早上", "今晨": "今天早上", "明早": "明天早上", "明晨": "明天早上"}
+_SHORT_DAYS |= {"后晚": "后天晚上"}
 _SHORT_DAY = re.compile("|".join(_SHORT_DAYS))
+_COLLOQUIAL_DAY = re.compile(r"([今明后])儿个?")
+# A dotted pair alone (8.30): a date, unless it cannot be one.
+_DOTTED = re.compile(r"^(?P<a>\d{1,2})\.(?P<b>\d{1,2})$")
 # The hours each part of the day takes as they are, and those it moves to the afternoon (+12).
 _AS_IS: dict[str, range] = {
     "凌晨": range(0, 7),
@@ -152,6 +165,11 @@ def parse_when(text: str, now: datetime) -> When:
     if match := _AFTER.match(cleaned):
         minutes = int(match.group("n")) * (1 if match.group("unit") == "分钟" else 60)
         return _checked(now + timedelta(minutes=minutes), now)
+    if match := _DOTTED.match(cleaned):
+        first, second = match.group("a"), match.group("b")
+        if _exists(2028, int(first), int(second)) or len(second) != 2:  # 2028 has a 2.29
+            raise WhenError(WhenProblem.DOTTED)
+        cleaned = f"{first}:{second}"  # 20.30: only a time
     match = _ONE.match(cleaned)
     if match is None or not cleaned:
         raise WhenError(WhenProblem.UNRECOGNISED)
@@ -187,6 +205,7 @@ def _next_hour(match: re.Match[str], now: datetime) -> Once:
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"\s+", " ", text)
+    text = _COLLOQUIAL_DAY.sub(r"\1天", text)
     text = _SHORT_DAY.sub(lambda m: _SHORT_DAYS[m.group()], text)
     # 周日/周天/星期天 keep their characters; every other Chinese number becomes digits.
     return _CN_NUMBER.sub(lambda m: str(_cn_number(m.group())), text)

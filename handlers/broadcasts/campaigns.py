@@ -1,6 +1,6 @@
 """/campaigns: the coming year's calendar reminders for coordinators: preview, mute, move one
-reminder, or set this year's dates of a movable campaign (网络安全宣传周, 宪法宣传周); a new
-time or dates are typed in a one-question chat."""
+reminder (or send it now, as /scheduled does), or set this year's dates of a movable campaign
+(网络安全宣传周, 宪法宣传周); a new time or dates are typed in a one-question chat."""
 
 import html
 from datetime import date, timedelta
@@ -9,13 +9,13 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.campaigns import Campaign
-from handlers.broadcasts.screens import read_once, send_preview
+from handlers.broadcasts.screens import read_when, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
-from scheduler.timeparse import WhenError, describe, parse_dates
+from scheduler.timeparse import Now, Once, WhenError, describe, parse_dates
 from storage import broadcasts as repo
 from storage.audience import Audience
 from storage.models import Broadcast, BroadcastStatus
@@ -35,6 +35,7 @@ class CampaignButton(StrEnum):
     PREVIEW = "p"  # :<reminder id>
     MUTE = "m"  # :<reminder id> (toggles)
     MOVE = "r"  # :<reminder id>: a new time
+    NOW = "n"  # :<reminder id>: send it now (offered with the new-time question)
 
 
 def _button(label: str, action: CampaignButton, *args: str | int) -> InlineKeyboardButton:
@@ -159,6 +160,11 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
             await edit(update, *await _overview(ctx))
         case CampaignButton.SHOW | CampaignButton.DATES if len(args) == 2 and number(args[1]):
             await _edition_action(update, ctx, action, args[0], int(args[1]))
+        case CampaignButton.NOW if len(args) == 1 and (reminder := number(args[0])):
+            await acknowledge(update)
+            if (asked := await ctx.services.chats.get(EDIT_FLOW, user_id(update))) is not None:
+                await asked.end()  # the new-time question is answered by the button
+            await _send_now(update, ctx, reminder)
         case CampaignButton.PREVIEW | CampaignButton.MUTE | CampaignButton.MOVE if len(
             args
         ) == 1 and (reminder := number(args[0])):
@@ -216,15 +222,42 @@ async def _reminder_action(
     else:
         await acknowledge(update)
         await ctx.services.chats.start(EDIT_FLOW, user_id(update), NEW_TIME, {"id": rid})
-        await reply_html(update, ui.reschedule_prompt)
+        now_button = _button(ui.send_now_button, CampaignButton.NOW, rid)
+        muted = row.status == BroadcastStatus.MUTED
+        await reply_html(
+            update, ui.reschedule_prompt, None if muted else InlineKeyboardMarkup([[now_button]])
+        )
+
+
+async def _send_now(update: Update, ctx: PufaContext, rid: int) -> None:
+    """Starts a waiting reminder at once; the service's one SCHEDULED → SENDING step makes a
+    second press (or 现在 typed too) find it no longer waiting."""
+    ui = ctx.services.ui.campaigns
+    async with ctx.services.db.session() as session:
+        row = await repo.get_broadcast(session=session, broadcast_id=rid)
+    if row is None or row.origin != "campaign":
+        await reply_html(update, ui.not_open)
+    elif row.status == BroadcastStatus.MUTED:
+        await reply_html(update, ui.send_now_muted)
+    elif await ctx.services.broadcasting.send_now(rid, user_id(update)):
+        await reply_html(update, ui.sending_now)
+    else:
+        await reply_html(update, ui.not_open)
 
 
 async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A reminder's new time (once)."""
+    """A reminder's new time (once), or 现在."""
     assert update.effective_message is not None
     ui, service, rid = ctx.services.ui.campaigns, ctx.services.broadcasting, int(chat.data["id"])
-    when = await read_once(update, ctx, update.effective_message.text or "")
+    when = await read_when(update, ctx, update.effective_message.text or "")
     if when is None:
+        return
+    if isinstance(when, Now):
+        await chat.end()
+        await _send_now(update, ctx, rid)
+        return
+    if not isinstance(when, Once):
+        await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
         return
     await chat.end()
     changed = await service.reschedule(rid, when.at, chat.user_id)

@@ -15,7 +15,7 @@ from handlers.broadcasts.draft import (
     plan_problem,
     save,
 )
-from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
+from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, edit, reply_html
@@ -72,7 +72,7 @@ async def _preview(
     text = ui.confirm.format(
         audience=renderer(ctx).audience_name(draft.audience, draft.audience_value),
         count=count,
-        when=html.escape(describe_when(ctx, when)),
+        when=html.escape(ctx.services.describe_when(when)),
     )
     markup = InlineKeyboardMarkup(
         [
@@ -104,7 +104,7 @@ async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, _args
     if isinstance(draft.when, Now):
         text = ui.confirmed_now.format(id=row.id)
     else:
-        when = describe_when(ctx, draft.when)
+        when = ctx.services.describe_when(draft.when)
         text = ui.confirmed_later.format(id=row.id, when=html.escape(when))
     await edit(update, text, None)
 

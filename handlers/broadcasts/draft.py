@@ -43,8 +43,8 @@ class BroadcastButton(StrEnum):
 def encode_when(when: When) -> str:
     if isinstance(when, Now):
         return "now"
-    if isinstance(when, Once):
-        return f"once:{when.at.isoformat()}"
+    if isinstance(when, Once):  # "guessed": the confirmation still says no date was written
+        return f"{'guessed' if when.guessed else 'once'}:{when.at.isoformat()}"
     return when.encode()
 
 
@@ -52,11 +52,12 @@ def decode_when(value: str) -> When:
     """The inverse of `encode_when`; ValueError if `value` is not one of its results."""
     if value == "now":
         return Now()
-    if value.startswith("once:"):
-        at = datetime.fromisoformat(value.removeprefix("once:"))
+    kind, _, moment = value.partition(":")
+    if kind in ("once", "guessed"):
+        at = datetime.fromisoformat(moment)
         if at.tzinfo is None:
             raise ValueError(value)
-        return Once(at)
+        return Once(at, guessed=kind == "guessed")
     return Weekly.decode(value)
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain.answers import plain_text
-from handlers.broadcasts.screens import describe_when, read_when, renderer, send_preview
+from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
@@ -78,7 +78,7 @@ def _line(ctx: PufaContext, row: Broadcast) -> str:
     if row.status == BroadcastStatus.SENDING:
         when = ui.status_sending
     elif row.recurrence:
-        when = describe_when(ctx, Weekly.decode(row.recurrence))
+        when = ctx.services.describe_when(Weekly.decode(row.recurrence))
     else:
         when = describe(row.send_at.astimezone(ctx.services.tz))
     audience = renderer(ctx).audience_name(Audience(row.audience), row.audience_value)
@@ -220,7 +220,7 @@ async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> N
         return
     await chat.end()
     changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)
-    done = ui.edited_time.format(when=html.escape(describe_when(ctx, when)))
+    done = ui.edited_time.format(when=html.escape(ctx.services.describe_when(when)))
     await reply_html(update, done if changed else ui.edit_failed.format(id=broadcast_id))
 
 

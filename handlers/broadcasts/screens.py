@@ -9,12 +9,8 @@ from handlers.kit.replies import reply_html
 from scheduler.messages import Sent
 from scheduler.sender import TelegramSender
 from scheduler.timeparse import (
-    Now,
-    Once,
     When,
     WhenError,
-    describe,
-    describe_weekly,
     parse_when,
 )
 from storage.models import Broadcast
@@ -29,26 +25,6 @@ async def read_when(update: Update, ctx: PufaContext, text: str) -> When | None:
         problem = getattr(ui, f"when_{error.problem.value}")
         await reply_html(update, problem + "\n" + ctx.services.when_examples())
         return None
-
-
-async def read_once(update: Update, ctx: PufaContext, text: str) -> Once | None:
-    """A new time for one broadcast or reminder: once, not weekly and not "now"; None after
-    explaining what is wrong."""
-    when = await read_when(update, ctx, text)
-    if when is not None and not isinstance(when, Once):
-        await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
-        return None
-    return when
-
-
-def describe_when(ctx: PufaContext, when: When) -> str:
-    ui = ctx.services.ui.broadcasts
-    if isinstance(when, Now):
-        return ui.when_now
-    if isinstance(when, Once):
-        said = describe(when.at.astimezone(ctx.services.tz))
-        return ui.when_guessed.format(when=said) if when.guessed else said
-    return ui.when_weekly.format(slot=describe_weekly(when))
 
 
 def renderer(ctx: PufaContext) -> BroadcastRenderer:

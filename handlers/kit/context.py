@@ -18,7 +18,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
 from scheduler.service import Broadcasting
-from scheduler.timeparse import examples
+from scheduler.timeparse import Now, Once, When, describe, describe_weekly, examples
 from storage.db import Database
 from storage.models import Clock
 from storage.people import Seen
@@ -142,6 +142,17 @@ class Services:
         """The examples of times a coordinator may write, with real dates filled in: the one
         way the chat and the dashboard show them."""
         return self.ui.broadcasts.when_examples.format(**examples(self.local_now()))
+
+    def describe_when(self, when: When) -> str:
+        """A broadcast's time as the chat's and the dashboard's confirmations say it, with
+        "no date was written, the next one is taken" when the day was chosen for the user."""
+        ui = self.ui.broadcasts
+        if isinstance(when, Now):
+            return ui.when_now
+        if isinstance(when, Once):
+            said = describe(when.at.astimezone(self.tz))
+            return ui.when_guessed.format(when=said) if when.guessed else said
+        return ui.when_weekly.format(slot=describe_weekly(when))
 
 
 class PufaContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):

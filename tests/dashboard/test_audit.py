@@ -17,8 +17,11 @@ from handlers.coordinators import review
 from handlers.coordinators.roles import RoleButton
 from handlers.quiz import creation
 from handlers.tickets import STAFF_ACTIONS
+from storage.audit import record
 from storage.models import GapDecision
-from tests.dashboard.conftest import EAST, Board, seed
+from tests.dashboard.conftest import BOB, EAST, Board, seed
+from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.volunteer_steps import answer_question
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "dashboard", "handlers", "domain", "scheduler", "storage")
@@ -158,3 +161,39 @@ async def test_audit_page_shows_labels_and_named_details(
     assert f"乡镇：{EAST}" in export and "含电话：是" in export and "xlsx" in export
     assert invite == f"乡镇：{EAST} 单次：是 天数：7"
     assert rows[-1][1] == "拒绝"
+
+
+TARGET = re.compile(r"<tr><td>[^<]*</td><td>[^<]*</td>\s*<td>([^<]*)</td><td>([^<]*)</td>")
+
+
+async def test_role_changes_name_the_person_whose_role_changed(
+    board: Board, client: aiohttp.ClientSession, library: Library
+) -> None:
+    """对象 of a promotion or demotion, from the dashboard or the chat, is the person's name
+    (with the id), as 谁 is; an id the bot has no name for stays an id."""
+    await seed(board)
+    harness = board.harness
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/volunteers")
+    form = {"csrf": csrf, "telegram_id": str(BOB), "action": "promote", "confirmed": "1"}
+    async with client.post(f"{board.base}/dashboard/volunteers/roles", data=form) as response:
+        assert response.status == 200
+    admin = harness.api.user(ADMIN_ID)
+    question = await harness.ask(admin, f"/demote {BOB}")
+    await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
+    async with harness.services.db.session() as session:
+        await record(
+            session=session,
+            actor_id=ADMIN_ID,
+            action="promote",
+            target="7299999",
+            now=harness.services.now(),
+        )
+    async with client.get(f"{board.base}/dashboard/audit") as response:
+        rows = [tuple(map(html.unescape, r)) for r in TARGET.findall(await response.text())]
+    labels = library.ui.dashboard.audit_actions
+    assert rows[:3] == [
+        (labels["promote"], "7299999"),
+        (labels["demote"], f"王强（{BOB}）"),
+        (labels["dashboard.promote"], f"王强（{BOB}）"),
+    ]

@@ -111,3 +111,21 @@ async def test_campaign_reminders_are_listed_previewed_muted_and_restored(
     assert code == 200 and await status() == "scheduled"
     code, _ = await _post(client, mute_url, {"csrf": "forged", "muted": "1"})
     assert code == 403 and await status() == "scheduled"
+
+
+async def test_the_confirm_step_says_when_no_date_was_written(
+    tmp_path: Path, library: Library, index: SearchIndex, client: aiohttp.ClientSession
+) -> None:
+    """As the chat does: a time without a date is the next one, and the preview says so."""
+    async with serving_board(tmp_path, library, index) as board:
+        await add_subscribers(board.harness.services.db, [3101])
+        await board.signed_in(client)
+        preview = f"{board.base}/dashboard/broadcasts/preview"
+        form = await _form(board, client) | {"text": "周六普法讲座"}
+        for typed, guessed in (("8点", True), ("今晚8.30", False), ("明天上午9点", False)):
+            _, page = await _post(client, preview, form | {"when": typed})
+            when = re.search(r'id="preview-when">([^<]*)<', page)
+            assert when is not None, typed
+            assert ("（没写日期，按最近的一次算）" in when[1]) is guessed, typed
+        _, page = await _post(client, preview, form | {"when": "8.30"})
+        assert 'id="problem"' in page and "8月30日" in page and "例如" in page

@@ -95,6 +95,13 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     await page.locator("#most-down a").first.click()
     await page.wait_for_selector("#card-filter")
 
+    # a time without a date: the confirm step says the next one is taken, as the chat does
+    await page.goto(f"{board.base}/dashboard/broadcasts")
+    await page.fill("textarea[name=text]", "今晚普法讲座")
+    await page.fill("input[name=when]", "晚上8.30")
+    await page.click("#preview-button")
+    await expect(page.locator("#preview-when")).to_contain_text("没写日期，按最近的一次算")
+
     # schedule a broadcast, see its exact preview and live count, then cancel it
     await page.goto(f"{board.base}/dashboard/broadcasts")
     await expect(page.locator("#recipient-count")).to_have_text("60")
@@ -103,6 +110,7 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     await page.click("#preview-button")
     assert await page.inner_text("#preview") == "本周六上午 <村委会> 有律师免费咨询"
     assert await page.inner_text("#preview-count") == "60"
+    assert "没写日期" not in await page.inner_text("#preview-when")
     await page.click("#confirm")
     await page.wait_for_selector("#stop")
     await page.click("#stop button")

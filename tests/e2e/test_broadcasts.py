@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from content.loader import Library
 from content.search import SearchIndex
@@ -329,6 +330,57 @@ async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harnes
     assert first.send_at.astimezone(bot.services.tz).date().isoformat() == f"{year}-09-07"
 
 
+async def test_a_campaign_reminder_is_sent_now_from_its_new_time_question(
+    quick_bot: Harness,
+) -> None:
+    """/campaigns → 🕘 改时间 takes 现在 and offers 🚀 立即发送, as /scheduled does: the
+    reminder starts at once, and once however often it is asked; a muted one is not sent."""
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [6501, 6502], category="security")
+    await add_volunteers(bot.services.db, [6503])
+    coordinator = bot.api.user(COORDINATOR)
+    overview = await bot.ask(coordinator, "/campaigns")
+    label = next(b for b in overview.button_labels() if b.startswith("国家网络安全宣传周"))
+    detail = await bot.tap(coordinator, overview, label)
+    prompt = await bot.tap(coordinator, detail, "🕘 改时间①")
+    assert prompt.button_labels() == ["🚀 立即发送"]
+    bot.api.send_text(coordinator, "现在")
+    await bot.api.wait_for_call("sendMessage", predicate=_said("这条提醒现在开始发送"))
+    prompt = await bot.tap(coordinator, detail, "🕘 改时间②")
+    for _ in range(2):  # a double press
+        bot.api.press_button(coordinator, prompt, "🚀 立即发送")
+    await bot.api.wait_for_call("sendMessage", predicate=_said("这条提醒现在开始发送"))
+    await bot.api.wait_for_call("sendMessage", predicate=_said("不能再修改"))
+    muted = await bot.tap(coordinator, detail, "🔕 静音③")
+    prompt = await bot.tap(coordinator, muted, "🕘 改时间③")
+    assert prompt.button_labels() == []
+    assert "已静音" in (await bot.ask(coordinator, "现在")).content
+    assert (await bot.services.broadcasting.tick()).started == []
+    year = int(label.split()[-1])
+    async with bot.services.db.session() as session:
+        rows = await repo.campaign_reminders(
+            session=session, campaign_id="cybersecurity-week", year=year
+        )
+    started, waiting = rows[:2], rows[2:]
+    assert all(r.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE) for r in started)
+    assert [r.status for r in waiting[:1]] == [BroadcastStatus.MUTED]
+    assert all(r.status == BroadcastStatus.SCHEDULED for r in waiting[1:])
+    public = sum(r.audience == "categories" for r in started)
+    for chat, count in ((6501, public), (6502, public), (6503, len(started) - public)):
+        messages = await bot.api.wait_for_messages(chat, count) if count else []
+        assert all("网络安全" in m.content for m in messages)
+    await bot.settle()
+    await bot.services.broadcasting.tick()
+    assert [len(bot.sent_to(chat)) for chat in (6501, 6502, 6503)] == [
+        public,
+        public,
+        len(started) - public,
+    ]
+    async with bot.services.db.session() as session:
+        audit = (await session.exec(select(AuditLog))).all()
+    assert sum(a.action == "broadcast.send_now" for a in audit) == 2
+
+
 async def test_coordinator_pings_the_volunteers_of_one_town(quick_bot: Harness) -> None:
     bot = quick_bot
     await add_volunteers(bot.services.db, [6001, 6002], town="示例县东山镇")
@@ -462,7 +514,7 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
             await bot.tap(coordinator, confirm, "🕘 改时间")
     assert "没写日期" not in confirm.content
     done = await bot.tap(coordinator, confirm, "✅ 确认发送")
-    assert "20:00" in done.content
+    assert "20:00" in done.content and "没写日期" not in done.content
     [row] = await _coordinator_rows(bot)
     assert row.send_at == local(2026, 12, 31, 20, 0)
     tick = bot.services.broadcasting.tick
@@ -471,6 +523,28 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
     for volunteer in (6201, 6202):
         [message] = await bot.api.wait_for_messages(volunteer)
         assert "线上普法培训" in message.content
+
+
+async def test_the_final_confirmation_keeps_the_no_date_note(quick_bot: Harness) -> None:
+    """8.30 alone is asked about; 晚上8.30 (no date) is confirmed saying which day was taken,
+    before and after ✅ 确认发送."""
+    bot = quick_bot
+    bot.clock.set(local(2026, 12, 31, 15, 0))
+    await add_subscribers(bot.services.db, [6601])
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "今晚线上普法培训")
+    await bot.tap(coordinator, audience, "👥 所有订阅者")
+    asked = await bot.ask(coordinator, "8.30")
+    assert "8月30日" in asked.content and "例如" in asked.content
+    bot.api.send_text(coordinator, "晚上8.30")
+    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    said = "2026年12月31日（周四）20:30（没写日期，按最近的一次算）"
+    assert said in confirm.content
+    done = await bot.tap(coordinator, confirm, "✅ 确认发送")
+    assert said in done.content
+    [row] = await _coordinator_rows(bot)
+    assert row.send_at == local(2026, 12, 31, 20, 30)
 
 
 def _said(text: str) -> Callable[[ApiCall], bool]:

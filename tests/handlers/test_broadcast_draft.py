@@ -42,3 +42,12 @@ def test_a_fresh_draft_and_a_broken_row() -> None:
     assert BroadcastDraft.from_data({"when": "once:2026-12-04T09:00"}) is None
     assert BroadcastDraft.from_data({"source": [1]}) is None
     assert decode_when(encode_when(Now())) == Now()
+
+
+def test_a_time_without_a_date_stays_so_in_the_draft() -> None:
+    """The final confirmation still says the day was chosen (没写日期，按最近的一次算)."""
+    at = datetime(2026, 12, 4, 20, 0, tzinfo=TZ)
+    for guessed in (True, False):
+        back = decode_when(encode_when(Once(at, guessed=guessed)))
+        assert isinstance(back, Once) and back.at == at and back.guessed is guessed
+    assert decode_when(f"once:{at.isoformat()}") == Once(at)  # a draft saved before

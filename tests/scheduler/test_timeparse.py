@@ -1,3 +1,4 @@
+import calendar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -219,7 +220,7 @@ def test_any_text_parses_or_names_a_problem(text: str) -> None:
 
 WORDS = (
     "今明后大晚早夜晨天上下午中傍凌点半分时整钟周星期礼拜每个日号月年"
-    "一二两三四五六七八九十零０８:：-/ 0123456789"
+    "一二两三四五六七八九十零０８:：-/. 0123456789儿个"
 )
 
 
@@ -303,3 +304,136 @@ def test_a_time_in_the_past_is_said_to_be_past(text: str) -> None:
     with pytest.raises(WhenError) as error:
         parse_when(text, NOW)
     assert error.value.problem is WhenProblem.PAST
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("后晚8点", at(2026, 11, 22, 20, 0)),
+        ("后晚八点半", at(2026, 11, 22, 20, 30)),
+        ("大后晚8点", at(2026, 11, 23, 20, 0)),
+        ("后天晚上8点", at(2026, 11, 22, 20, 0)),
+        ("今儿晚上8点", at(2026, 11, 20, 20, 0)),
+        ("今儿下午3点", at(2026, 11, 20, 15, 0)),
+        ("明儿早上8点半", at(2026, 11, 21, 8, 30)),
+        ("明儿个9:00", at(2026, 11, 21, 9, 0)),
+        ("明儿8点", at(2026, 11, 21, 8, 0)),
+        ("后儿下午3点", at(2026, 11, 22, 15, 0)),
+        ("后儿个晚8点", at(2026, 11, 22, 20, 0)),
+        # a dotted time after a day or a part of the day: 24-hour like 8:30
+        ("明天8.30", at(2026, 11, 21, 8, 30)),
+        ("明天 8.30", at(2026, 11, 21, 8, 30)),
+        ("明儿20.15", at(2026, 11, 21, 20, 15)),
+        ("今晚8.30", at(2026, 11, 20, 20, 30)),
+        ("后晚8.30", at(2026, 11, 22, 20, 30)),
+        ("明天下午3.45", at(2026, 11, 21, 15, 45)),
+        ("周一8.30", at(2026, 11, 23, 8, 30)),
+        ("12月4日 8.30", at(2026, 12, 4, 8, 30)),
+        ("2026.12.4 8.30", at(2026, 12, 4, 8, 30)),
+        # a dotted pair followed by a time: a month and day like 12-4
+        ("12.4 8.30", at(2026, 12, 4, 8, 30)),
+        ("12.4 9点", at(2026, 12, 4, 9, 0)),
+        ("12.4 下午3点", at(2026, 12, 4, 15, 0)),
+        ("8.30 9:00", at(2027, 8, 30, 9, 0)),  # 30 August has passed this year
+        ("明天8:30", at(2026, 11, 21, 8, 30)),
+        ("明天8点半", at(2026, 11, 21, 8, 30)),
+        ("每周一 8.30", Weekly(0, time(8, 30))),
+    ],
+)
+def test_colloquial_days_and_dotted_times(text: str, expected: object) -> None:
+    found = parse_when(text, NOW)
+    assert found == expected
+    assert not isinstance(found, Once) or not found.guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("晚上8.30", at(2026, 11, 20, 20, 30)),
+        ("20.30", at(2026, 11, 20, 20, 30)),  # cannot be a date: only a time
+        ("9.00", at(2026, 11, 21, 9, 0)),  # no 0th of September
+        ("8点半", at(2026, 11, 20, 20, 30)),
+        ("8:30", at(2026, 11, 21, 8, 30)),
+    ],
+)
+def test_dotted_and_half_times_without_a_day_are_the_next_one(text: str, expected: Once) -> None:
+    found = parse_when(text, NOW)
+    assert found == expected
+    assert isinstance(found, Once) and found.guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("8.30", WhenProblem.DOTTED),  # 8月30日 without a time, or 8:30?
+        ("12.4", WhenProblem.DOTTED),
+        ("2.29", WhenProblem.DOTTED),  # a date in a leap year
+        ("20.5", WhenProblem.DOTTED),  # 20:05 or 20:30?
+        ("8.30 晚上", WhenProblem.UNRECOGNISED),
+        ("13.4 9点", WhenProblem.BAD_DATE),  # followed by a time: a date, and there is none
+        ("今儿", WhenProblem.NO_TIME),
+        ("后晚", WhenProblem.UNRECOGNISED),  # as 今晚 alone
+        ("今儿8.30", WhenProblem.PAST),  # 10:30 already
+        ("明天8.75", WhenProblem.BAD_TIME),
+        ("今晚3.30", WhenProblem.AMBIGUOUS),
+    ],
+)
+def test_dotted_pairs_and_colloquial_days_name_their_problem(
+    text: str, problem: WhenProblem
+) -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(text, NOW)
+    assert caught.value.problem is problem
+
+
+DAY_WORDS = ["今天", "明天", "后天"]
+COLLOQUIAL = {"今天": ["今儿", "今儿个"], "明天": ["明儿", "明儿个"], "后天": ["后儿", "后儿个"]}
+clock_times = st.tuples(st.integers(0, 23), st.integers(0, 59))
+
+
+def outcome(text: str) -> object:
+    """What `text` reads as at NOW: the time, or the problem named."""
+    try:
+        return parse_when(text, NOW)
+    except WhenError as error:
+        return error.problem
+
+
+@given(
+    st.sampled_from(DAY_WORDS), st.sampled_from(["", "上午", "下午", "晚上", "早上"]), clock_times
+)
+def test_colloquial_days_read_as_the_standard_ones(
+    day: str, part: str, hm: tuple[int, int]
+) -> None:
+    said = f"{part}{hm[0]}点{hm[1]}分"
+    for spoken in COLLOQUIAL[day]:
+        assert outcome(spoken + said) == outcome(day + said)
+
+
+@given(
+    st.sampled_from([*DAY_WORDS, "今晚", "明晚", "后晚", "明早", "周三", "12月4日"]), clock_times
+)
+def test_a_dotted_time_after_a_day_reads_as_the_colon_one(day: str, hm: tuple[int, int]) -> None:
+    hour, minute = hm
+    assert outcome(f"{day}{hour}.{minute:02d}") == outcome(f"{day}{hour}:{minute:02d}")
+
+
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)), clock_times)
+def test_a_dotted_pair_before_a_time_is_a_month_and_day(day: date, hm: tuple[int, int]) -> None:
+    time_of_day = f"{hm[0]}:{hm[1]:02d}"
+    written = outcome(f"{day.month}月{day.day}日 {time_of_day}")
+    assert outcome(f"{day.month}.{day.day} {time_of_day}") == written
+    assert outcome(f"{day.month}.{day.day}日 {time_of_day}") == written
+
+
+@given(st.integers(1, 12), st.integers(1, 31), st.integers(0, 24 * 60 - 1))
+def test_a_dotted_pair_alone_that_can_be_a_date_is_asked_about(
+    month: int, day: int, minute: int
+) -> None:
+    if day > calendar.monthrange(2028, month)[1]:
+        return
+    now = datetime(2026, 12, 31, tzinfo=TZ) + timedelta(minutes=minute)
+    for text in (f"{month}.{day}", f"{month}.{day:02d}"):
+        with pytest.raises(WhenError) as caught:
+            parse_when(text, now)
+        assert caught.value.problem is WhenProblem.DOTTED
