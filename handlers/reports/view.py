@@ -178,7 +178,8 @@ def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMar
 
 
 def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
-    names = {c.id: c.name for c in library.categories}
+    # A report reopened from /myreports may name a campaign among its topics.
+    names = {c.id: c.name for c in library.campaigns} | {c.id: c.name for c in library.categories}
     topics = "、".join(names.get(t, t) for t in data.get(TOPICS, [])) or texts.none_value
     materials = data.get(MATERIALS)
     photos = len(data.get(PHOTOS, []))
