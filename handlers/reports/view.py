@@ -135,14 +135,19 @@ def prompt(
     if step == MATERIALS:
         return texts.report_ask_materials, skip
     if step == PHOTOS:
-        done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
-        finish = InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
-        return texts.report_ask_photos.format(**values), finish
+        return texts.report_ask_photos.format(**values), photos_keyboard(data, texts, button)
     if step == SUMMARY:
         return texts.report_ask_summary.format(**values), None
     if step == INDICATORS:
         return texts.report_ask_indicators, indicators_keyboard(library, data, texts, button)
     return card(data, library, texts), confirm_keyboard(library, texts, button)
+
+
+def photos_keyboard(data: Data, texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
+    """What the photos step offers, under its question and under every answer to a photo:
+    完成 once a photo is in (跳过 before)."""
+    done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
+    return InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
 
 
 def confirm_keyboard(
