@@ -138,3 +138,32 @@ async def test_a_full_photos_step_offers_done(bot_with_admins: Harness) -> None:
     [card] = await press(bot, user, reply, "完成")
     assert f"照片：{MAX_PHOTOS} 张" in (card.text or ""), card.text
     assert len(await draft_photos(bot, user)) == MAX_PHOTOS
+
+
+async def test_album_photos_after_done_are_kept_while_there_is_room(
+    bot_with_admins: Harness,
+) -> None:
+    """完成 pressed before all of an album had come (a slow upload): its other photos are
+    kept and its one reply updated, without another message or the question again."""
+    bot = bot_with_admins
+    user = await volunteer(bot, 8_800_004)
+    await to_photos(bot, user)
+    start = len(bot.api.sent)
+    album = bot.api.make_album(user, 3)
+    bot.api.deliver(album[0])
+    [reply] = await bot.api.wait_for_messages(user.id)
+    [summary] = await press(bot, user, reply, "完成")
+    assert "最后一步" in (summary.text or ""), summary.text
+    bot.api.deliver(album[2])
+    bot.api.deliver(album[1])
+    await bot.settle()
+    assert [m.message_id for m in sent_since(bot, user, start)] == [
+        reply.message_id,
+        summary.message_id,
+    ]
+    now = shown(bot, reply)
+    assert (now.text or "").startswith("已收到 3 张照片（共 3 张"), now.text
+    assert now.buttons() == []  # its 完成 is done with
+    assert set(await draft_photos(bot, user)) == photo_ids(album)
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    assert "照片：3 张" in (card.text or ""), card.text
