@@ -47,6 +47,7 @@ from handlers.reports.view import (
     fields_keyboard,
     indicators_keyboard,
     photos_keyboard,
+    topic_choices,
     topics_keyboard,
 )
 from storage.directory import list_points
@@ -72,7 +73,7 @@ async def on_type(update: Update, ctx: PufaContext, chat: Conversation, args: Ar
 async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     """Toggle one topic; the keyboard is redrawn in place with ✅ marks."""
     library = ctx.services.library
-    if len(args) != 1 or args[0] not in {c.id for c in library.categories}:
+    if len(args) != 1 or args[0] not in {topic for topic, _ in topic_choices(library, chat.data)}:
         await expired(update, ctx)
         return
     chosen: list[str] = chat.data.setdefault(TOPICS, [])
@@ -83,7 +84,7 @@ async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: A
     await chat.save()
     await acknowledge(update)
     assert update.callback_query is not None
-    keyboard = topics_keyboard(library, chosen, ctx.services.ui.volunteers, chat.button)
+    keyboard = topics_keyboard(library, chat.data, ctx.services.ui.volunteers, chat.button)
     try:
         await update.callback_query.edit_message_reply_markup(keyboard)
     except TelegramError:  # e.g. "message is not modified" after a double tap

@@ -58,16 +58,22 @@ def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[Inlin
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
+def topic_choices(library: Library, data: Data) -> list[tuple[str, str]]:
+    """The topics step's (id, label) choices: the categories, then the campaigns the draft
+    names or its report named (reopened from /myreports), which stay to be ticked again."""
+    named = {*data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
+    return [(c.id, f"{c.emoji} {c.name}".strip()) for c in library.categories] + [
+        (c.id, f"📅 {c.name}") for c in library.campaigns if c.id in named
+    ]
+
+
 def topics_keyboard(
-    library: Library, chosen: list[str], texts: VolunteerTexts, button: Buttons
+    library: Library, data: Data, texts: VolunteerTexts, button: Buttons
 ) -> InlineKeyboardMarkup:
+    chosen = data.get(TOPICS, [])
     buttons = [
-        button(
-            f"{'✅ ' if c.id in chosen else ''}{c.emoji} {c.name}".strip(),
-            ReportButton.TOPIC,
-            c.id,
-        )
-        for c in library.categories
+        button(f"{'✅ ' if topic in chosen else ''}{label}", ReportButton.TOPIC, topic)
+        for topic, label in topic_choices(library, data)
     ]
     done = button(texts.topics_done_button, ReportButton.TOPICS_DONE)
     return InlineKeyboardMarkup([*rows(buttons), [done]])
@@ -116,8 +122,7 @@ def prompt(
         ]
         return texts.report_ask_type, InlineKeyboardMarkup(rows(types))
     if step == TOPICS:
-        chosen = data.get(TOPICS, [])
-        return texts.report_ask_topics, topics_keyboard(library, chosen, texts, button)
+        return texts.report_ask_topics, topics_keyboard(library, data, texts, button)
     if step == DATE:
         days = [
             button(texts.today_button, ReportButton.DATE, 0),
