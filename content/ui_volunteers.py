@@ -154,6 +154,7 @@ class VolunteerTexts(Texts):
     report_ask_materials: str
     report_ask_photos: Limited
     photo_received: Annotated[str, Fields("count", "max_photos")]
+    photos_album_received: Annotated[str, Fields("album", "count", "max_photos")]
     photos_done_button: str
     photos_full: Annotated[str, Fields("max_photos")]
     photos_limit_reached: Annotated[str, Fields("max_photos")]

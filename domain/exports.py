@@ -54,8 +54,10 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
     return Labels(
         headers=texts.export_headers,
         activity_types=texts.activity_types,
-        # categories, and the indicators a volunteer or coordinator tagged the report with
+        # categories, campaigns, and the indicators a volunteer or coordinator tagged the
+        # report with
         topics={i.id: i.name for i in library.indicators}
+        | {c.id: c.name for c in library.campaigns}
         | {c.id: c.name for c in library.categories},
         anonymous=texts.anonymous,
         unknown_town=library.ui.unknown_town,

@@ -53,12 +53,26 @@ def without_numbers(text: str) -> tuple[str, bool]:
     return masked, masked != text
 
 
-def has_topic(topics: Iterable[str], library: Library) -> bool:
-    """Whether a report names a 普法 topic: one of the categories the /report chat offers.
-    The evaluation indicators and campaigns also kept among a report's topics do not count,
-    as nothing is counted by topic for them."""
+def topic_categories(topics: Iterable[str], library: Library) -> list[str]:
+    """The 普法 categories a report's topics name, in order, once each: the categories the
+    /report chat offers, and those of the campaigns among them (a campaign is a 普法 topic:
+    宪法宣传周 counts for 宪法, by its `categories` in campaigns.yaml). Evaluation indicators
+    and ids no longer in the content name none."""
     categories = {c.id for c in library.categories}
-    return any(topic in categories for topic in topics)
+    campaigns = {c.id: c.categories for c in library.campaigns}
+    named = [
+        category
+        for topic in topics
+        for category in ([topic] if topic in categories else campaigns.get(topic, []))
+    ]
+    return list(dict.fromkeys(c for c in named if c in categories))
+
+
+def has_topic(topics: Iterable[str], library: Library) -> bool:
+    """Whether a report names a 普法 topic: a category or a campaign (`topic_categories`).
+    Every place the rule is checked asks here: 完成 at the topics step, a restored draft or
+    a report reopened from /myreports, 提交 (`submit`), the dashboard's flag."""
+    return bool(topic_categories(topics, library))
 
 
 async def submit(
@@ -85,6 +99,11 @@ async def submit(
     if not has_topic(data.topics, library):
         return Submission(Outcome.NO_TOPIC, correcting)
     data = with_town(data, volunteer.town)
+    # The chat masks what is typed; a draft from before it did, or a report reopened from
+    # then, is masked here (migration 0019 did the stored ones).
+    data = replace(
+        data, place=without_numbers(data.place)[0], summary=without_numbers(data.summary)[0]
+    )
     data = _without_forbidden_tags(data, library, topics_before or ())
     if correcting is not None:
         before = await get_report(session=session, report_id=correcting)

@@ -7,6 +7,7 @@ the update on its next getUpdates, so a test acts, then awaits what the bot does
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from local_api.formatting import detect_entities, utf16_len
@@ -100,23 +101,45 @@ class UserActions:
         chat: ChatRef = None,
     ) -> dict[str, Any]:
         """A photo the bot can fetch with getFile and download, like a real one."""
-        stored = self.state.store_file(data, "photo", mime_type="image/jpeg")
-        thumb_id = f"{stored.file_id}-s"
-        self.state.files[thumb_id] = stored  # the small size serves the same bytes
-        photo = [
-            {
-                "file_id": file_id,
-                "file_unique_id": f"{stored.file_unique_id}-{side}",
-                "width": side,
-                "height": side,
-                "file_size": len(data),
-            }
-            for file_id, side in ((thumb_id, 90), (stored.file_id, 800))
+        return self._message(user, chat, self._photo(data, caption))
+
+    def send_album(
+        self,
+        user: UserRef,
+        count: int,
+        caption: str | None = None,
+        *,
+        order: Sequence[int] | None = None,
+        chat: ChatRef = None,
+    ) -> list[dict[str, Any]]:
+        """An album of ``count`` photos (see :meth:`make_album`), its updates queued in
+        ``order`` (indexes into the album; by default the album's), as Telegram may deliver
+        them out of order. Returns the updates in the order queued."""
+        album = self.make_album(user, count, caption, chat=chat)
+        return [self.deliver(album[n]) for n in (order if order is not None else range(count))]
+
+    def make_album(
+        self, user: UserRef, count: int, caption: str | None = None, *, chat: ChatRef = None
+    ) -> list[dict[str, Any]]:
+        """The messages of an album as Telegram makes them: one per photo, sharing a
+        ``media_group_id``, the caption on the first. Not delivered yet: :meth:`deliver`
+        queues each (some before a restart and the others after, say)."""
+        sender = self._user(user)
+        target = self._chat(sender, chat)
+        group = {"media_group_id": str(self.state.serial())}
+        return [
+            self.state.new_message(
+                target,
+                sender.to_dict(),
+                self._photo(TINY_JPEG, caption if n == 0 else None) | group,
+            )
+            for n in range(count)
         ]
-        content: dict[str, Any] = {"photo": photo}
-        if caption:
-            content["caption"] = caption
-        return self._message(user, chat, content)
+
+    def deliver(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Queues an update carrying a message already made (:meth:`make_album`); the same
+        message twice is an update Telegram sends again."""
+        return self.state.enqueue("message", message, message["chat"]["id"])
 
     def send_document(
         self,
@@ -262,6 +285,26 @@ class UserActions:
         update = self._message(user, group_id, {"migrate_to_chat_id": supergroup_id})
         self.state.migrated[group_id] = supergroup_id
         return update
+
+    def _photo(self, data: bytes, caption: str | None) -> dict[str, Any]:
+        """A photo message's content: two sizes of one stored file (getFile serves both)."""
+        stored = self.state.store_file(data, "photo", mime_type="image/jpeg")
+        thumb_id = f"{stored.file_id}-s"
+        self.state.files[thumb_id] = stored  # the small size serves the same bytes
+        photo = [
+            {
+                "file_id": file_id,
+                "file_unique_id": f"{stored.file_unique_id}-{side}",
+                "width": side,
+                "height": side,
+                "file_size": len(data),
+            }
+            for file_id, side in ((thumb_id, 90), (stored.file_id, 800))
+        ]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        return content
 
     def _user(self, user: UserRef) -> FakeUser:
         if isinstance(user, FakeUser):

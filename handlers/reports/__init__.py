@@ -53,13 +53,14 @@ def report_chat(idle: timedelta) -> Flow:
             PHOTOS: Step(photo=steps.on_photo, buttons=skip),
             SUMMARY: Step(text=steps.typed(SUMMARY), photo=steps.on_late_photo),
             CONFIRM: Step(
+                photo=steps.on_late_photo,  # the rest of an album, after the limit
                 buttons={
                     ReportButton.SUBMIT: submit.on_submit,
                     ReportButton.EDIT: steps.on_edit_menu,
                     ReportButton.FIELD: steps.on_field,
                     ReportButton.BACK: steps.on_back,
                     ReportButton.INDICATORS: steps.on_indicators,
-                }
+                },
             ),
             INDICATORS: Step(
                 buttons={

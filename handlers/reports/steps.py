@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
 
 from content.directory import NAMED_KM, nearest
 from content.report_input import (
@@ -45,6 +46,8 @@ from handlers.reports.view import (
     default_indicators,
     fields_keyboard,
     indicators_keyboard,
+    photos_keyboard,
+    topic_choices,
     topics_keyboard,
 )
 from storage.directory import list_points
@@ -70,7 +73,7 @@ async def on_type(update: Update, ctx: PufaContext, chat: Conversation, args: Ar
 async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     """Toggle one topic; the keyboard is redrawn in place with ✅ marks."""
     library = ctx.services.library
-    if len(args) != 1 or args[0] not in {c.id for c in library.categories}:
+    if len(args) != 1 or args[0] not in {topic for topic, _ in topic_choices(library, chat.data)}:
         await expired(update, ctx)
         return
     chosen: list[str] = chat.data.setdefault(TOPICS, [])
@@ -81,7 +84,7 @@ async def on_topic(update: Update, ctx: PufaContext, chat: Conversation, args: A
     await chat.save()
     await acknowledge(update)
     assert update.callback_query is not None
-    keyboard = topics_keyboard(library, chosen, ctx.services.ui.volunteers, chat.button)
+    keyboard = topics_keyboard(library, chat.data, ctx.services.ui.volunteers, chat.button)
     try:
         await update.callback_query.edit_message_reply_markup(keyboard)
     except TelegramError:  # e.g. "message is not modified" after a double tap
@@ -250,38 +253,130 @@ async def _located_place(ctx: PufaContext, lat: float, lon: float) -> str:
     return text[:MAX_PLACE_CHARS]
 
 
+# The draft's key for the album being received: {"group": its media_group_id, "kept": how
+# many of its photos were kept, "message": the id of the one reply it gets (None until sent),
+# "note": whether that reply carries the note on captions}. Telegram sends an album as one
+# message per photo, in no promised order; each photo is stored as it comes and the same
+# reply edited, so an album gets one answer however its photos arrive, even across a restart.
+ALBUM = "album"
+Album = dict[str, Any]
+Answer = tuple[str, InlineKeyboardMarkup | None]
+
+
 async def on_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """One line per photo (an album comes as one message per photo), not the whole question
-    again; the photo that reaches the limit says so and moves on. Captions are not stored:
-    the person is told once where to write what they say."""
+    """A photo kept, answered with one line (an album: one line for all its photos, edited
+    as they come), not the whole question again; the photo that reaches the limit says so and
+    moves on. Captions are not stored: the person is told once where to write what they say.
+    A photo already kept (an update Telegram sends again after a crash) is not kept twice."""
     message, texts = update.effective_message, ctx.services.ui.volunteers
     assert message is not None and message.photo
     photos: list[str] = chat.data.setdefault(PHOTOS, [])
+    album = _album(chat, message.media_group_id)
     if len(photos) >= MAX_PHOTOS:  # back at this step from the summary card, already full
-        await reply_html(update, texts.photos_full.format(max_photos=MAX_PHOTOS))
+        if album is None or album["message"] is None:  # said once for an album
+            full = texts.photos_full.format(max_photos=MAX_PHOTOS)
+            await _answer(update, ctx, chat, album, (full, _photos_keyboard(ctx, chat)))
         return
-    photos.append(message.photo[-1].file_id)
-    caption = _caption_note(chat, message.caption, texts.photo_caption_not_kept)
+    file_id = message.photo[-1].file_id
+    if file_id in photos:
+        return
+    photos.append(file_id)
+    note = _caption_note(chat, message.caption, texts.photo_caption_not_kept)
+    if album is not None:
+        album["kept"] += 1
+        album["note"] = album["note"] or bool(note)
     if len(photos) == MAX_PHOTOS:
-        intro = texts.photos_limit_reached.format(max_photos=MAX_PHOTOS) + caption
-        await show(update, ctx, chat, next_step(chat, PHOTOS), intro)
+        reached = texts.photos_limit_reached.format(max_photos=MAX_PHOTOS) + note
+        if album is not None and album["message"] is not None:  # its one reply says it
+            await _answer(update, ctx, chat, album, (reached, None))
+            reached = ""
+        await show(update, ctx, chat, next_step(chat, PHOTOS), reached)
         return
-    await chat.save()
-    line = texts.photo_received.format(count=len(photos), max_photos=MAX_PHOTOS) + caption
-    done = InlineKeyboardMarkup(
-        [[chat.button(texts.photos_done_button, ReportButton.SKIP, PHOTOS)]]
-    )
-    await reply_html(update, line, done)
+    await _answer(update, ctx, chat, album, _received(ctx, chat, album, note))
 
 
 async def on_late_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A photo after the photos step: past the limit (the rest of an album), say it was not
-    kept; otherwise, as any answer the step does not take, its question again."""
+    """A photo after the photos step. The rest of an album: kept while there is room (完成
+    pressed before all of it had come), otherwise left out silently (its answer said later
+    photos are not kept). Another photo past the limit is said not to be kept; otherwise, as
+    any answer the step does not take, the step's question again."""
     message, texts = update.effective_message, ctx.services.ui.volunteers
-    if len(chat.data.get(PHOTOS, [])) < MAX_PHOTOS or message is None:
+    assert message is not None and message.photo
+    photos: list[str] = chat.data.get(PHOTOS, [])
+    album: Album | None = chat.data.get(ALBUM)
+    if album is not None and album["group"] == message.media_group_id:
+        file_id = message.photo[-1].file_id
+        if len(photos) < MAX_PHOTOS and file_id not in photos:
+            chat.data[PHOTOS] = [*photos, file_id]
+            album["kept"] += 1
+            line = texts.photos_album_received.format(
+                album=album["kept"], count=len(photos) + 1, max_photos=MAX_PHOTOS
+            )
+            await _answer(update, ctx, chat, album, (line, None))
+        return
+    if len(photos) < MAX_PHOTOS:
         await on_wrong_input(update, ctx, chat)
         return
     await reply_html(update, texts.photo_over_limit.format(max_photos=MAX_PHOTOS))
+
+
+def _album(chat: Conversation, group: str | None) -> Album | None:
+    """The draft's album this photo belongs to (started with it if new); None for a photo
+    sent alone."""
+    if group is None:
+        return None
+    album: Album | None = chat.data.get(ALBUM)
+    if album is None or album["group"] != group:
+        album = chat.data[ALBUM] = {"group": group, "kept": 0, "message": None, "note": False}
+    return album
+
+
+def _photos_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarkup:
+    return photos_keyboard(chat.data, ctx.services.ui.volunteers, chat.button)
+
+
+def _received(ctx: PufaContext, chat: Conversation, album: Album | None, note: str) -> Answer:
+    """The answer to the photos kept so far (of the album, its one line), with what the
+    photos step offers."""
+    texts, count = ctx.services.ui.volunteers, len(chat.data[PHOTOS])
+    if album is None:
+        line = texts.photo_received.format(count=count, max_photos=MAX_PHOTOS) + note
+    else:
+        line = texts.photos_album_received.format(
+            album=album["kept"], count=count, max_photos=MAX_PHOTOS
+        )
+        line += "\n" + texts.photo_caption_not_kept if album["note"] else ""
+    return line, _photos_keyboard(ctx, chat)
+
+
+async def _answer(
+    update: Update, ctx: PufaContext, chat: Conversation, album: Album | None, answer: Answer
+) -> None:
+    """Stores the draft, then answers: a photo alone or an album's first with a message (the
+    album's is remembered, so its other photos edit it), an album's others by that edit."""
+    text, markup = answer
+    await chat.save()
+    if album is not None and album["message"] is not None:
+        try:
+            await ctx.bot.edit_message_text(
+                text,
+                chat_id=chat.user_id,
+                message_id=album["message"],
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except BadRequest as exc:  # the same again: an update sent twice
+            if "not modified" not in exc.message:
+                raise
+        return
+    if album is None:
+        await reply_html(update, text, markup)
+        return
+    where = update.effective_chat
+    assert where is not None
+    sent = await where.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    album["message"] = sent.message_id
+    await chat.save()
 
 
 def _caption_note(chat: Conversation, caption: str | None, note: str) -> str:

@@ -58,16 +58,22 @@ def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[Inlin
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
+def topic_choices(library: Library, data: Data) -> list[tuple[str, str]]:
+    """The topics step's (id, label) choices: the categories, then the campaigns the draft
+    names or its report named (reopened from /myreports), which stay to be ticked again."""
+    named = {*data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
+    return [(c.id, f"{c.emoji} {c.name}".strip()) for c in library.categories] + [
+        (c.id, f"📅 {c.name}") for c in library.campaigns if c.id in named
+    ]
+
+
 def topics_keyboard(
-    library: Library, chosen: list[str], texts: VolunteerTexts, button: Buttons
+    library: Library, data: Data, texts: VolunteerTexts, button: Buttons
 ) -> InlineKeyboardMarkup:
+    chosen = data.get(TOPICS, [])
     buttons = [
-        button(
-            f"{'✅ ' if c.id in chosen else ''}{c.emoji} {c.name}".strip(),
-            ReportButton.TOPIC,
-            c.id,
-        )
-        for c in library.categories
+        button(f"{'✅ ' if topic in chosen else ''}{label}", ReportButton.TOPIC, topic)
+        for topic, label in topic_choices(library, data)
     ]
     done = button(texts.topics_done_button, ReportButton.TOPICS_DONE)
     return InlineKeyboardMarkup([*rows(buttons), [done]])
@@ -116,8 +122,7 @@ def prompt(
         ]
         return texts.report_ask_type, InlineKeyboardMarkup(rows(types))
     if step == TOPICS:
-        chosen = data.get(TOPICS, [])
-        return texts.report_ask_topics, topics_keyboard(library, chosen, texts, button)
+        return texts.report_ask_topics, topics_keyboard(library, data, texts, button)
     if step == DATE:
         days = [
             button(texts.today_button, ReportButton.DATE, 0),
@@ -135,14 +140,19 @@ def prompt(
     if step == MATERIALS:
         return texts.report_ask_materials, skip
     if step == PHOTOS:
-        done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
-        finish = InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
-        return texts.report_ask_photos.format(**values), finish
+        return texts.report_ask_photos.format(**values), photos_keyboard(data, texts, button)
     if step == SUMMARY:
         return texts.report_ask_summary.format(**values), None
     if step == INDICATORS:
         return texts.report_ask_indicators, indicators_keyboard(library, data, texts, button)
     return card(data, library, texts), confirm_keyboard(library, texts, button)
+
+
+def photos_keyboard(data: Data, texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
+    """What the photos step offers, under its question and under every answer to a photo:
+    完成 once a photo is in (跳过 before)."""
+    done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
+    return InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
 
 
 def confirm_keyboard(
@@ -178,7 +188,8 @@ def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMar
 
 
 def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
-    names = {c.id: c.name for c in library.categories}
+    # A report reopened from /myreports may name a campaign among its topics.
+    names = {c.id: c.name for c in library.campaigns} | {c.id: c.name for c in library.categories}
     topics = "、".join(names.get(t, t) for t in data.get(TOPICS, [])) or texts.none_value
     materials = data.get(MATERIALS)
     photos = len(data.get(PHOTOS, []))

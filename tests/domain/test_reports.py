@@ -1,10 +1,11 @@
-"""domain.reports: a report names at least one 普法 topic, whatever sends it."""
+"""domain.reports: a report names at least one 普法 topic (a category or a campaign), and
+no personal numbers, whatever sends it."""
 
 from dataclasses import replace
 from datetime import timedelta
 
 from content.loader import Library
-from domain.reports import Outcome, has_topic, submit
+from domain.reports import Outcome, has_topic, submit, topic_categories
 from storage.db import Database
 from storage.reports import get_report, own_reports
 from tests.reporting import NOW, add_report, add_volunteer, report_data
@@ -13,12 +14,72 @@ WEEK = timedelta(days=7)
 VOLUNTEER = 7101
 
 
-def test_a_topic_is_a_category_not_an_indicator_or_campaign(library: Library) -> None:
+def test_a_topic_is_a_category_or_a_campaign_not_an_indicator(library: Library) -> None:
     category, indicator = library.categories[0].id, library.indicators[0].id
-    campaign = library.campaigns[0].id
+    campaign = next(c for c in library.campaigns if c.id == "constitution-week")
     assert has_topic([category], library) and has_topic([indicator, category], library)
     assert not has_topic([], library)
-    assert not has_topic([indicator, campaign, "no-such-topic"], library)
+    assert not has_topic([indicator, "no-such-topic"], library)
+    assert has_topic([campaign.id], library) and has_topic([indicator, campaign.id], library)
+
+
+def test_a_campaigns_categories_come_from_the_calendar(library: Library) -> None:
+    """宪法宣传周 counts for its categories in campaigns.yaml; each category once, in order."""
+    week = next(c for c in library.campaigns if c.id == "constitution-week")
+    assert topic_categories([week.id], library) == week.categories
+    assert "constitution" in week.categories
+    indicator = library.indicators[0].id
+    assert topic_categories(["fraud", indicator, week.id, "constitution"], library) == [
+        "fraud",
+        *week.categories,
+    ]
+    assert topic_categories([indicator, "no-such-topic"], library) == []
+
+
+async def test_a_report_naming_only_a_campaign_is_stored(db: Database, library: Library) -> None:
+    await add_volunteer(db, VOLUNTEER)
+    async with db.session() as session:
+        done = await submit(
+            session=session,
+            library=library,
+            volunteer_id=VOLUNTEER,
+            data=report_data(topics=("constitution-week",)),
+            key="k-campaign",
+            correcting=None,
+            window=WEEK,
+            now=NOW,
+        )
+    assert done.outcome is Outcome.SUBMITTED and done.report_id is not None
+    async with db.session() as session:
+        report = await get_report(session=session, report_id=done.report_id)
+    assert report is not None and report.data.topics == ("constitution-week",)
+
+
+async def test_numbers_are_masked_whatever_sends_the_report(
+    db: Database, library: Library
+) -> None:
+    """A draft from before the chat masked what was typed: 提交 stores it masked."""
+    await add_volunteer(db, VOLUNTEER)
+    data = report_data(place="王大爷家 13911112222", summary="身份证320102198001011234的问题")
+    async with db.session() as session:
+        done = await submit(
+            session=session,
+            library=library,
+            volunteer_id=VOLUNTEER,
+            data=data,
+            key="k-numbers",
+            correcting=None,
+            window=WEEK,
+            now=NOW,
+        )
+    assert done.report_id is not None
+    async with db.session() as session:
+        report = await get_report(session=session, report_id=done.report_id)
+    assert report is not None
+    assert (report.data.place, report.data.summary) == (
+        "王大爷家 ***********",
+        "身份证******************的问题",
+    )
 
 
 async def test_a_report_without_a_topic_is_refused_and_nothing_stored(

@@ -219,3 +219,47 @@ async def test_correcting_a_topic_less_report_from_before_asks_for_a_topic(
     async with bot.services.db.session() as session:
         stored = await get_report(session=session, report_id=report_id)
     assert stored is not None and stored.data.topics == ("fraud",)
+
+
+async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """A campaign is a 普法 topic (宪法宣传周 counts for its categories): /myreports → 修改 of a
+    report naming only 宪法宣传周 opens its summary card, which names the campaign, and the
+    correction is stored; so is a draft naming only it, resumed after a restart. At the
+    topics step the campaign shows among the topics, to be unticked and ticked again."""
+    async with restartable_bot(tmp_path, library, index, user_rate_per_minute=1000) as server:
+        bot = server.harness
+        assert bot is not None
+        texts = bot.ui.volunteers
+        user = bot.api.user(8_700_006, "张三")
+        await register(bot, user, await invite(bot, "城关镇"))
+        today = bot.clock().astimezone(bot.services.tz).date()
+        report_id = await add_report(
+            bot.services.db, user.id, now=bot.clock(), activity_date=today,
+            topics=("constitution-week",),
+        )  # fmt: skip
+        mine = await bot.ask(user, "/myreports")
+        [card] = await press(bot, user, mine, f"修改 #{report_id}")
+        assert "主题：宪法宣传周" in card.content, card.content
+        bot = await server.restart()  # the draft at its card, naming only the campaign
+        bot.api.send_command(user, "/report")
+        [card] = await bot.api.wait_for_messages(user.id)
+        assert "主题：宪法宣传周" in card.content, card.content
+        # 修改 → 主题: the campaign shows ticked; unticked it is no topic, ticked again it is.
+        [fields] = await press(bot, user, card, "修改")
+        [topics] = await press(bot, user, fields, texts.report_fields["topics"])
+        week = "📅 宪法宣传周"
+        assert f"✅ {week}" in topics.button_labels(), topics.button_labels()
+        [edited] = await press(bot, user, topics, f"✅ {week}")
+        assert week in edited.button_labels() and "✅" not in " ".join(edited.button_labels())
+        done = topics.find_button("完成")["callback_data"]
+        assert (await bot.press(user, topics, done))["text"] == texts.topic_needed
+        await tick_topic(bot, user, topics, week)
+        [card] = await press(bot, user, topics, "完成")
+        assert "主题：宪法宣传周" in card.content, card.content
+        _removed, updated = await press(bot, user, card, "提交", 2)
+        assert "已更新" in updated.content
+        async with bot.services.db.session() as session:
+            stored = await get_report(session=session, report_id=report_id)
+        assert stored is not None and stored.data.topics == ("constitution-week",)
