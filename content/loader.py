@@ -94,6 +94,7 @@ def build_index(library: Library) -> SearchIndex:
         cases=library.cases.values(),
         outside=library.outside,
         asked=library.asked,
+        safety=library.safety,
     )
 
 

@@ -44,6 +44,9 @@ class SafetyKind(BaseModel):
     own_setting: list[str] = Field(default_factory=list)
     numbers: list[str] = Field(min_length=1)  # hotlines.yaml numbers, in the order shown
     card: str | None = None  # a card offered first among the answer's cards
+    # the card a weak cue means where the message names another setting and no strong cue
+    # (同事打我: an injury to claim for, not violence at home): answered instead of `card`
+    elsewhere_card: str | None = None
     text: str = Field(min_length=1)  # the notice's key in residents.safety_notices
 
     @field_validator("id")
@@ -106,8 +109,11 @@ def check_safety(
             for number in kind.numbers
             if numbers is not None and number not in numbers
         ]
-        if kind.card is not None and kind.card not in cards:
-            found.append(Problem(where, "card", check_text("common.no_card", card=kind.card)))
+        found += [
+            Problem(where, key, check_text("common.no_card", card=card))
+            for key, card in (("card", kind.card), ("elsewhere_card", kind.elsewhere_card))
+            if card is not None and card not in cards
+        ]
         if notices is not None and kind.text not in notices:
             missing = check_text("safety.no_notice", text=kind.text)
             found.append(Problem(where, "text", missing))
@@ -129,6 +135,8 @@ def _setting_problems(kind: SafetyKind, where: str) -> list[Problem]:
         found.append(Problem(where, "weak_cues", check_text("safety.weak_alone")))
     if kind.own_setting and not kind.elsewhere:
         found.append(Problem(where, "own_setting", check_text("safety.own_setting_alone")))
+    if kind.elsewhere_card is not None and (kind.card is None or not kind.elsewhere):
+        found.append(Problem(where, "elsewhere_card", check_text("safety.elsewhere_card_alone")))
     found += [
         Problem(where, "own_setting", check_text("safety.both_settings", word=word))
         for word in kind.own_setting
@@ -148,14 +156,36 @@ def match(kinds: Iterable[SafetyKind], text: str) -> list[SafetyKind]:
     message = _key(text)
     found = []
     for kind in kinds:
-        rest = message
-        for phrase in kind.not_when:
-            rest = rest.replace(phrase, " ")
+        rest = _without_not_when(kind, message)
         if any(cue in rest for cue in kind.cues) or (
             any(cue in rest for cue in kind.weak_cues) and _in_setting(kind, message)
         ):
             found.append(kind)
     return found
+
+
+def instead_elsewhere(kinds: Iterable[SafetyKind], text: str) -> dict[str, str]:
+    """card -> the card to answer instead, for the kinds whose weak cues the message has in
+    another setting (and none of their cues): 同事打我 is about an injury, not a home."""
+    message = _key(text)
+    found: dict[str, str] = {}
+    for kind in kinds:
+        if kind.card is None or kind.elsewhere_card is None:
+            continue
+        rest = _without_not_when(kind, message)
+        if (
+            not any(cue in rest for cue in kind.cues)
+            and any(cue in rest for cue in kind.weak_cues)
+            and not _in_setting(kind, message)
+        ):
+            found[kind.card] = kind.elsewhere_card
+    return found
+
+
+def _without_not_when(kind: SafetyKind, message: str) -> str:
+    for phrase in kind.not_when:
+        message = message.replace(phrase, " ")
+    return message
 
 
 def _in_setting(kind: SafetyKind, message: str) -> bool:

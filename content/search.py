@@ -21,6 +21,7 @@ from content.case_library import Case
 from content.learnt import NONE, LearntModel, Neighbours, Remembered
 from content.models import Card, Lexicon
 from content.privacy import mask_personal_numbers
+from content.safety import SafetyKind, instead_elsewhere
 from content.search_rules import Contest, Gate, Intents, swap_best
 from content.small_talk import SmallTalkReader
 
@@ -174,8 +175,10 @@ class SearchIndex:
         cases: Iterable[Case] = (),
         outside: Iterable[str] = (),
         asked: Iterable[tuple[str, str]] = (),
+        safety: Iterable[SafetyKind] = (),
     ) -> None:
         self._cards = list(cards)
+        self._safety = list(safety)
         self._cases = list(cases)
         self.threshold = threshold
         self.ambiguity_ratio = ambiguity_ratio
@@ -260,9 +263,15 @@ class SearchIndex:
         self._intents.apply(text, scores)
         learnt, sureness, lead = self._learnt.reading(text, analyzed)
         self._prefer_learnt(learnt, sureness, scores)
+        instead = instead_elsewhere(self._safety, query)
+        stands_for = self._answer_instead(instead, scores)
+        if learnt is not None:
+            learnt = instead.get(learnt, learnt)
         remembered = self._remembered.label(text)
         if remembered is None:
             remembered = self._decisive(learnt, sureness, lead)
+            if remembered is not None:
+                remembered = instead.get(remembered, remembered)
         if remembered is not None and remembered != NONE:
             remembered = self._put_first(remembered, scores, floor=self.threshold * scale)
         # the labelled questions say no card is for this one: a blocking signal like the
@@ -290,7 +299,7 @@ class SearchIndex:
         elif blocking or worded_outside:
             threshold = math.inf
         elif ranked and (
-            self._clear_lead(candidates, text, words, ranked[0][0])
+            self._clear_lead(candidates, text, words, stands_for.get(ranked[0][0], ranked[0][0]))
             or self._learnt_agrees(candidates[0], learnt, sureness)
         ):
             threshold = min(self.threshold, candidates[0].score)
@@ -371,6 +380,20 @@ class SearchIndex:
         doc = self._doc_of.get(card)
         if doc in best[1:]:
             swap_best(scores, best[0], doc)
+
+    def _answer_instead(self, instead: dict[str, str], scores: dict[int, float]) -> dict[int, int]:
+        """The best card gives its place to the card `instead` names for it (safety.yaml's
+        elsewhere_card: 同事打我 is about an injury, not violence at home), in place. Returns
+        {the new best: the card it stands for}: the question's evidence for the one counts for
+        the other, the same situation in another setting."""
+        if not scores:
+            return {}
+        best = max(scores, key=lambda doc: scores[doc])
+        other = self._doc_of.get(instead.get(self._cards[best].id, ""))
+        if other is None:
+            return {}
+        swap_best(scores, best, other)
+        return {other: best}
 
     def _put_first(self, card: str, scores: dict[int, float], floor: float) -> str | None:
         """`card` first, answered and not ambiguous: at least the threshold (`floor`) and

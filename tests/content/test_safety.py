@@ -64,6 +64,8 @@ def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
     edit_entry(path, "self_harm", '"12356"', '"12357"')
     edit_entry(path, "violence_at_home", "card: domestic-violence", "card: no-such-card")
     edit_entry(path, "threat_to_life", "text: threat_to_life", "text: threat")
+    edit_entry(path, "violence_at_home", "elsewhere_card: personal-injury", "elsewhere_card: nah")
+    edit_entry(path, "self_harm", "text: self_harm", "text: self_harm\n  elsewhere_card: notary")
 
     library, problems = collect(content)
 
@@ -71,6 +73,8 @@ def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
     found = {(p.path, p.field): p.message for p in problems}
     assert "12357" in found[("safety.yaml[self_harm]", "numbers")]
     assert "no-such-card" in found[("safety.yaml[violence_at_home]", "card")]
+    assert "nah" in found[("safety.yaml[violence_at_home]", "elsewhere_card")]
+    assert "card" in found[("safety.yaml[self_harm]", "elsewhere_card")]
     assert "threat" in found[("safety.yaml[threat_to_life]", "text")]
 
 

@@ -226,3 +226,23 @@ def test_ambiguous_results_offer_at_least_two_choices(index: SearchIndex, text: 
         assert len(result.choices) >= 2 and result.choices[0] == result.best
     else:
         assert result.choices == []
+
+
+@pytest.mark.parametrize(
+    ("question", "card_id"),
+    [
+        ("同事打我怎么办", "personal-injury"),  # a weak cue of violence at home, elsewhere
+        ("被同事打伤了能赔偿吗", "personal-injury"),
+        ("老公打我怎么办", "domestic-violence"),
+        ("我老公在街上打我", "domestic-violence"),  # elsewhere, but by her husband
+        ("同事说他老婆家暴他，他该怎么办", "domestic-violence"),  # a strong cue stays
+    ],
+)
+def test_a_weak_cue_in_another_setting_gets_that_settings_card(
+    index: SearchIndex, question: str, card_id: str
+) -> None:
+    """safety.yaml's elsewhere_card: 打我 from a colleague is an injury to claim for, and the
+    evidence that made the home card the answer makes the injury card the answer."""
+    result = index.search(question)
+    assert result.matched and not result.ambiguous
+    assert result.best is not None and result.best.card_id == card_id
