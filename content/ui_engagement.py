@@ -100,6 +100,9 @@ class EngagementTexts(Texts):
     certificate_code: Annotated[str, Fields("code")]
     verify_found: Annotated[str, Fields("activities", "end", "hours", "issued", "name", "start")]
     verify_erased_name: str
+    verify_records_same: str
+    verify_records_changed: Annotated[str, Fields("activities", "hours")]
+    verify_records_erased: str
     verify_missing: str
     verify_empty: str
     verify_malformed: str
