@@ -47,6 +47,8 @@ class EngagementTexts(Texts):
     # QR attribution and event ratings
     qr_usage: str
     qr_title_bad: str
+    qr_place_bad: Annotated[str, Fields("most")]
+    qr_poster_place: Annotated[str, Fields("place")]  # the caption's line; html-escaped
     qr_created: Annotated[str, Fields("title", "when")]
     qr_event_when: Annotated[str, Fields("date")]
     qr_welcome: Annotated[str, Fields("title")]
