@@ -79,6 +79,9 @@ def _parser() -> ChineseParser:
     qr.add_argument("-o", "--output", help=cli_text("help.qr_output"))
     qr.add_argument("--bot", help=cli_text("help.qr_bot"))
     qr.add_argument("--poster", action="store_true", help=cli_text("help.qr_poster"))
+    qr.add_argument(
+        "--place", metavar=cli_text("help.qr_place_name"), help=cli_text("help.qr_place")
+    )
     db = sub.add_parser("db", help=cli_text("help.db")).add_subparsers(metavar="ACTION")
     _command(db, "upgrade", cli_text("help.db_upgrade"), _db_upgrade)
     backup = _command(db, "backup", cli_text("help.db_backup"), _db_backup)
@@ -343,8 +346,15 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     from content.loader import load_library
     from documents.poster import poster_png
     from documents.qr import card_link, write_card_qr
-    from domain.posters import poster_words
+    from domain.posters import MAX_PLACE, poster_place, poster_words
 
+    if args.place is not None and not args.poster:
+        print(cli_text("qr.place_without_poster"), file=sys.stderr)
+        return 2
+    place = poster_place(args.place) if args.place is not None else ""
+    if place is None:
+        print(cli_text("qr.place_bad", most=MAX_PLACE), file=sys.stderr)
+        return 2
     username = (args.bot or settings.bot_username or "").lstrip("@")
     if not username:
         raise ConfigurationError(cli_text("qr.no_bot"))
@@ -360,7 +370,7 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     output = _output(args.output, f"{args.card_id}-poster.png")
     link = card_link(username, args.card_id)
-    words = poster_words(library.ui, library.hotlines, card.title)
+    words = poster_words(library.ui, library.hotlines, card.title, place=place)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(poster_png(words, link, font=settings.chart_font))
     print(cli_text("qr.written", path=output, link=link))

@@ -47,6 +47,8 @@ class EngagementTexts(Texts):
     # QR attribution and event ratings
     qr_usage: str
     qr_title_bad: str
+    qr_place_bad: Annotated[str, Fields("most")]
+    qr_poster_place: Annotated[str, Fields("place")]  # the caption's line; html-escaped
     qr_created: Annotated[str, Fields("title", "when")]
     qr_event_when: Annotated[str, Fields("date")]
     qr_welcome: Annotated[str, Fields("title")]
@@ -100,6 +102,9 @@ class EngagementTexts(Texts):
     certificate_code: Annotated[str, Fields("code")]
     verify_found: Annotated[str, Fields("activities", "end", "hours", "issued", "name", "start")]
     verify_erased_name: str
+    verify_records_same: str
+    verify_records_changed: Annotated[str, Fields("activities", "hours")]
+    verify_records_erased: str
     verify_missing: str
     verify_empty: str
     verify_malformed: str

@@ -1,6 +1,7 @@
 """A printable poster for a QR code (法治宣传栏, a notice board): A4 portrait at 150 dpi, the
-title, an invitation to scan, the code large in the middle, the event's day, and a footer with
-the legal hotline and who organised it. The words come from the caller (the text catalogue);
+title, an invitation to scan, the code large in the middle, the event's day, the place or who
+is holding it (as given), and a footer with the legal hotline and who organised it. The words
+come from the caller (the text catalogue, or typed: drawn as plain text, never as mathtext);
 the code is drawn pixel for pixel from qrcode's own matrix, so it scans as sharply as the bare
 PNG."""
 
@@ -23,6 +24,9 @@ TITLE_COLUMNS = 28  # 14 Chinese characters a title line holds at TITLE_SIZE
 TITLE_LINES = 3  # a longer title is cut with …
 TITLE_SIZE = 30
 BODY_COLUMNS = 56
+PLACE_COLUMNS = 40  # 20 Chinese characters a place line holds at PLACE_SIZE
+PLACE_LINES = 2  # a longer place is cut with … (domain.posters.MAX_PLACE fits in two)
+PLACE_SIZE = 18
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class PosterWords:
     title: str
     invitation: str
     when: str = ""
+    place: str = ""  # e.g. 东山镇司法所 · 普法志愿服务
     hotline: str = ""
     organiser: str = ""
 
@@ -76,9 +81,7 @@ def poster_figure(words: PosterWords, link: str, *, font: Path | None = None) ->
     axes.set_ylim(0, 1)
     axes.add_patch(Rectangle((0.04, 0.03), 0.92, 0.94, fill=False, linewidth=4, color="#b22222"))
 
-    title = wrap(show(words.title), TITLE_COLUMNS)
-    if len(title) > TITLE_LINES:
-        title = [*title[: TITLE_LINES - 1], title[TITLE_LINES - 1][:-1] + "…"]
+    title = cut(wrap(show(words.title), TITLE_COLUMNS), TITLE_LINES)
     size = TITLE_SIZE if len(title) < TITLE_LINES else TITLE_SIZE - 4
     axes.text(
         0.5,
@@ -91,9 +94,19 @@ def poster_figure(words: PosterWords, link: str, *, font: Path | None = None) ->
         fontproperties=props,
         color="#b22222",
         linespacing=1.3,
+        parse_math=False,
     )
     invitation = "\n".join(wrap(show(words.invitation), BODY_COLUMNS))
-    axes.text(0.5, 0.765, invitation, ha="center", va="center", fontsize=15, fontproperties=props)
+    axes.text(
+        0.5,
+        0.765,
+        invitation,
+        ha="center",
+        va="center",
+        fontsize=15,
+        fontproperties=props,
+        parse_math=False,
+    )
 
     matrix = np.array(code_matrix(link), dtype=bool)
     left, top, side, module = code_box(link)
@@ -103,18 +116,33 @@ def poster_figure(words: PosterWords, link: str, *, font: Path | None = None) ->
     )
 
     below = 1 - (top + side) / HEIGHT_PX  # the code's bottom edge
+    place = "\n".join(cut(wrap(show(words.place), PLACE_COLUMNS), PLACE_LINES))
     lines = [
-        (below - 0.05, words.when, 18),
-        (0.14, words.hotline, 16),
-        (0.09, words.organiser, 14),
+        (below - 0.05, "\n".join(wrap(show(words.when), BODY_COLUMNS)), 18),
+        (0.215, place, PLACE_SIZE),
+        (0.14, "\n".join(wrap(show(words.hotline), BODY_COLUMNS)), 16),
+        (0.09, "\n".join(wrap(show(words.organiser), BODY_COLUMNS)), 14),
     ]
     for y, text, fontsize in lines:
         if text:
-            wrapped = "\n".join(wrap(show(text), BODY_COLUMNS))
             axes.text(
-                0.5, y, wrapped, ha="center", va="center", fontsize=fontsize, fontproperties=props
+                0.5,
+                y,
+                text,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                fontproperties=props,
+                parse_math=False,
             )
     return figure
+
+
+def cut(lines: list[str], most: int) -> list[str]:
+    """At most `most` lines, the last ending in … when some were left out."""
+    if len(lines) <= most:
+        return lines
+    return [*lines[: most - 1], lines[most - 1][:-1] + "…"]
 
 
 def poster_png(words: PosterWords, link: str, *, font: Path | None = None) -> bytes:

@@ -13,6 +13,7 @@ from content.ui import UiTexts
 from documents.certificate import certificate_png
 from storage.certificates import find, normal_code, shown_code
 from storage.models import Certificate
+from storage.reports import own_totals
 
 MAX_CODE_CHARS = 64  # a code with its dashes and spaces is far shorter; more is not a code
 
@@ -62,19 +63,23 @@ def certificate_image(certificate: Certificate, ui: UiTexts, font: Path | None =
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer to a certificate's code: whether it is genuine, and what to tell (plain
-    text: the chat escapes it, the dashboard's templates escape it, the CLI prints it)."""
+    """The answer to a certificate's code: whether it is genuine, whether the volunteer's
+    records today still give its figures, and what to tell (plain text, a line each: the chat
+    escapes it, the dashboard's templates escape it, the CLI prints it)."""
 
     genuine: bool
     text: str
     code: str  # the code in its stored form, "" when what was typed is not one
+    agrees: bool = False  # genuine, and today's records give the same figures
 
 
 async def verify_certificate(
     *, session: AsyncSession, typed: str, ui: UiTexts, tz: ZoneInfo
 ) -> Verdict:
     """What a certificate's code checks to, the same for `pufa verify`, /verify and the
-    dashboard: empty, malformed, unknown, or what the certificate states as issued."""
+    dashboard: empty, malformed, unknown, or what the certificate states as issued and whether
+    the volunteer's records still give it (a report returned, corrected or deleted since
+    changes them; /deleteme leaves nothing to compare with)."""
     texts = ui.engagement
     typed = typed.strip()
     if not typed:
@@ -93,4 +98,27 @@ async def verify_certificate(
         hours=hours_text(certificate.hours),
         issued=certificate.issued_at.astimezone(tz).date().isoformat(),
     )
-    return Verdict(True, found, code)
+    agrees, today = await _records_today(session, certificate, ui)
+    return Verdict(True, f"{found}\n{today}", code, agrees)
+
+
+async def _records_today(
+    session: AsyncSession, certificate: Certificate, ui: UiTexts
+) -> tuple[bool, str]:
+    """Whether the volunteer's records for the certificate's period still give its figures,
+    and the line saying so."""
+    texts = ui.engagement
+    if certificate.volunteer_id is None:  # erased (/deleteme): their reports are anonymous
+        return False, texts.verify_records_erased
+    totals = await own_totals(
+        session=session,
+        volunteer_id=certificate.volunteer_id,
+        start=certificate.start,
+        end=certificate.end,
+    )
+    hours = round(totals.hours, 2)
+    if (totals.activities, hours) == (certificate.activities, round(certificate.hours, 2)):
+        return True, texts.verify_records_same
+    return False, texts.verify_records_changed.format(
+        activities=totals.activities, hours=hours_text(hours)
+    )

@@ -1,5 +1,6 @@
-"""QR attribution: `/qr [日期] 标题` makes a volunteer's (or coordinator's) code for an event or
-poster, and "为这次活动生成二维码" under a report the code of its event (one per report);
+"""QR attribution: `/qr [日期] 标题 [｜地点]` makes a volunteer's (or coordinator's) code for an
+event or poster (the place, e.g. 东山镇司法所 · 普法志愿服务, is a line on that poster only),
+and "为这次活动生成二维码" under a report the code of its event (one per report);
 `/start ev_<code>` records the first code that brought a resident. An event's residents are
 asked to rate it the day after (a broadcast through the delivery engine)."""
 
@@ -14,7 +15,7 @@ from telegram.constants import ParseMode
 from content.report_input import InputError, normalise, parse_event_date
 from documents.poster import poster_png
 from documents.qr import qr_png
-from domain.posters import poster_words
+from domain.posters import MAX_PLACE, poster_place, poster_words
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired, leave_open
@@ -32,6 +33,7 @@ from storage.volunteers import get_volunteer
 EVENT_LINK = re.compile(r"^ev_([a-z0-9]{1,40})$")
 RATING_TIME = time(10, 0)  # the day after the event, local time
 MIN_TITLE, MAX_TITLE = 2, 40
+PLACE_MARK = re.compile(r"[|｜]")  # between the title and the poster's place line
 
 
 async def on_qr(update: Update, ctx: PufaContext) -> None:
@@ -52,9 +54,14 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         args = args[1:]
     except InputError:
         pass  # no date first: a poster
-    title = normalise(" ".join(args))
+    typed_title, *typed_place = PLACE_MARK.split(" ".join(args), maxsplit=1)
+    title = normalise(typed_title)
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
         await reply_html(update, texts.qr_title_bad)
+        return
+    place = poster_place(typed_place[0]) if typed_place else ""
+    if place is None:
+        await reply_html(update, texts.qr_place_bad.format(most=MAX_PLACE))
         return
     async with services.db.session() as session:
         volunteer = await get_volunteer(session=session, telegram_id=maker)
@@ -70,7 +77,7 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
             session=session, actor_id=maker, action="qr", target=event.code, now=services.now()
         )
     await _schedule_rating(ctx, event)
-    await _send_code(update, ctx, event)
+    await _send_code(update, ctx, event, place)
 
 
 async def on_report_qr(update: Update, ctx: PufaContext) -> None:
@@ -128,10 +135,10 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
     await _send_code(update, ctx, event)
 
 
-async def _send_code(update: Update, ctx: PufaContext, event: QrEvent) -> None:
-    """Two messages: the printable poster as a document (sent as is, for printing), its
-    caption saying what was made; then the bare code as a photo with its link as the caption
-    (for designers and for forwarding)."""
+async def _send_code(update: Update, ctx: PufaContext, event: QrEvent, place: str = "") -> None:
+    """Two messages: the printable poster as a document (sent as is, for printing, with
+    `place` as a line of its own), its caption saying what was made; then the bare code as a
+    photo with its link as the caption (for designers and for forwarding)."""
     services = ctx.services
     texts = services.ui.engagement
     chat = update.effective_chat
@@ -142,12 +149,15 @@ async def _send_code(update: Update, ctx: PufaContext, event: QrEvent) -> None:
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
     made = texts.qr_created.format(title=html.escape(event.title), when=when)
+    if place:
+        made += "\n" + texts.qr_poster_place.format(place=html.escape(place))
     words = poster_words(
         services.ui,
         services.library.hotlines,
         event.title,
         town=event.town,
         day=event.event_date,
+        place=place,
     )
     poster = await asyncio.to_thread(
         poster_png, words, link, font=services.volunteering.chart_font

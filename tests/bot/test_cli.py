@@ -18,9 +18,11 @@ from PIL import Image
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
-from content.loader import CONTENT_DIR, Library
-from documents.poster import HEIGHT_PX, WIDTH_PX
+from bot.cli_text import cli_text
+from content.loader import CONTENT_DIR, Library, load_library
+from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from documents.qr import card_link
+from domain.posters import MAX_PLACE, poster_words
 from local_api import LocalBotApi
 from storage.db import Database, head_revisions
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
@@ -181,6 +183,28 @@ def test_qr_poster_for_a_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert image.size == (WIDTH_PX, HEIGHT_PX)
     assert_code_reads(poster.read_bytes(), link)
     assert main(["content", "qr", "no-such-card", "--poster", "--bot", "pufa_bot"]) == 1
+
+
+def test_qr_poster_with_a_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--place is a line of the poster, tidied; too long, or without --poster, is refused."""
+    place = "东山镇司法所 · 普法志愿服务"
+    output = tmp_path / "east.png"
+    argv = ["content", "qr", "unpaid-wages", "--poster", "--bot", "pufa_bot", "-o", str(output)]
+    assert main([*argv, "--place", f"  {place}  "]) == 0
+    library = load_library(CONTENT_DIR)
+    words = poster_words(
+        library.ui, library.hotlines, library.cards["unpaid-wages"].title, place=place
+    )
+    link = card_link("pufa_bot", "unpaid-wages")
+    assert output.read_bytes() == poster_png(words, link)  # no PUFA_CHART_FONT: the same font
+    assert_code_reads(output.read_bytes(), link)
+    capsys.readouterr()
+    assert main([*argv, "--place", "长" * (MAX_PLACE + 1)]) == 2
+    assert cli_text("qr.place_bad", most=MAX_PLACE) in capsys.readouterr().err
+    bare = ["content", "qr", "unpaid-wages", "--bot", "pufa_bot", "-o", str(tmp_path / "q.png")]
+    assert main([*bare, "--place", place]) == 2
+    assert cli_text("qr.place_without_poster") in capsys.readouterr().err
+    assert not (tmp_path / "q.png").exists()
 
 
 def test_directory_import_replaces_samples(

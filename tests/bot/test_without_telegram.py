@@ -1,6 +1,7 @@
 """`python -m local_api` as the README's "Without Telegram" paragraph uses it: the server
-starts, prints the PUFA_API_BASE_URL to set, answers getMe, and a `pufa run` pointed at it
-answers a user who writes through its JSON API."""
+starts, prints (in English, a developer's tool) the PUFA_API_BASE_URL to set and how to write
+and read through its JSON API, answers getMe, and a `pufa run` pointed at it answers a user
+who writes through that API."""
 
 import asyncio
 import os
@@ -10,7 +11,9 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from local_api.__main__ import main
 from tests.conftest import content_without_calendar, sqlite_url
 from tests.processes import free_port
 from tests.waiting import CEILING_SECONDS, eventually
@@ -38,6 +41,15 @@ async def test_the_entry_point_serves_a_bot_that_pufa_run_talks_to(tmp_path: Pat
         assert found, first
         base = found[1]
         assert base == f"http://127.0.0.1:{port}/bot"
+        rest = [
+            (await asyncio.wait_for(server.stdout.readline(), CEILING_SECONDS)).decode()
+            for _ in range(4)
+        ]
+        assert rest[0] == f"PUFA_BOT_TOKEN={TOKEN}\n"
+        assert f"POST http://127.0.0.1:{port}/demo/api/send" in rest[1]
+        assert f"GET http://127.0.0.1:{port}/demo/api/messages" in rest[2]
+        assert "Ctrl+C" in rest[3]
+        assert all(line.isascii() for line in [first.decode(), *rest]), rest
         async with aiohttp.ClientSession() as client:
             async with client.get(f"{base}{TOKEN}/getMe") as response:
                 me = await response.json()
@@ -73,3 +85,13 @@ async def test_the_entry_point_serves_a_bot_that_pufa_run_talks_to(tmp_path: Pat
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), CEILING_SECONDS)
     assert server.returncode == 0
+
+
+def test_the_help_is_english_and_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.isascii() and "Bot API" in shown and "PUFA_API_BASE_URL" in shown
+    for option in ("--host", "--port", "--token", "--username"):
+        assert option in shown

@@ -1,6 +1,7 @@
-"""The printable QR poster: A4 at 150 dpi for a short and a very long title, every word inside
-the picture and clear of the code, and the code's pixels module for module what qrcode makes
-of the link (no QR decoder in the venv: the matrix is compared instead). Its words come from
+"""The printable QR poster: A4 at 150 dpi for a short and a very long title and place line, every
+word inside the picture and clear of the code, typed words drawn as they are (no mathtext),
+and the code's pixels module for module what qrcode makes of the link (no QR decoder in the
+venv: the matrix is compared instead). Its words come from
 the catalogue and hotlines.yaml, never a volunteer's name."""
 
 import io
@@ -24,12 +25,14 @@ from documents.poster import (
     poster_figure,
     poster_png,
 )
-from domain.posters import poster_words
+from domain.posters import MAX_PLACE, poster_place, poster_words
 
 LINK = "https://t.me/pufa_demo_bot?start=ev_abcdefgh12345678"
 SHORT = "东山村普法讲座"
 PAGE = Bbox.from_bounds(0, 0, WIDTH_PX, HEIGHT_PX)
 LONG = "关于农村土地承包经营权流转、宅基地和婚姻家庭纠纷的法律常识讲座与现场答疑，" * 3
+PLACE = "东山镇司法所 · 普法志愿服务"
+LONG_PLACE = "示例县东山镇人民政府司法所与东山村村民委员会普法志愿服务队联合"[:MAX_PLACE]
 
 
 def assert_code_reads(png: bytes, link: str) -> None:
@@ -48,10 +51,17 @@ def assert_code_reads(png: bytes, link: str) -> None:
     assert seen == matrix
 
 
-@pytest.mark.parametrize("title", [SHORT, LONG])
-def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str) -> None:
+@pytest.mark.parametrize(
+    ("title", "place"), [(SHORT, ""), (LONG, ""), (SHORT, PLACE), (LONG, LONG_PLACE)]
+)
+def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str, place: str) -> None:
     words = poster_words(
-        library.ui, library.hotlines, title, town="示例县城关镇", day=date(2026, 3, 12)
+        library.ui,
+        library.hotlines,
+        title,
+        town="示例县城关镇",
+        day=date(2026, 3, 12),
+        place=place,
     )
     png = poster_png(words, LINK)
     assert Image.open(io.BytesIO(png)).size == (WIDTH_PX, HEIGHT_PX)
@@ -60,8 +70,12 @@ def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str) -> N
     renderer = FigureCanvasAgg(figure).get_renderer()
     left, top, side, _module = code_box(LINK)
     code = Bbox.from_bounds(left, HEIGHT_PX - top - side, side, side)
-    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].texts if t.get_text()]
-    assert len(boxes) == 5
+    texts = [t for t in figure.axes[0].texts if t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert len(boxes) == (6 if place else 5)
+    if place:  # the longest place the chat and the CLI take: whole, on at most two lines
+        [line] = [t.get_text() for t in texts if t.get_text().replace("\n", "") == place]
+        assert line.count("\n") <= 1
     for box in boxes:
         assert PAGE.containsx(box.x0) and PAGE.containsx(box.x1), box
         assert PAGE.containsy(box.y0) and PAGE.containsy(box.y1), box
@@ -82,6 +96,26 @@ def test_the_words_come_from_the_catalogue_and_the_hotlines(library: Library) ->
     card = poster_words(library.ui, library.hotlines, "拖欠工资怎么办")
     assert (card.when, card.organiser) == ("", texts.poster_organiser_default)
     assert poster_words(library.ui, [], SHORT).hotline == ""  # no hotlines.yaml: no number
+
+
+def test_a_place_is_length_limited_and_drawn_as_typed(library: Library) -> None:
+    assert poster_place("  东山镇司法所\t·  普法志愿服务 ") == "东山镇司法所 · 普法志愿服务"
+    assert poster_place("长" * MAX_PLACE) == "长" * MAX_PLACE
+    for bad in ("长" * (MAX_PLACE + 1), "", " · ", "123"):
+        assert poster_place(bad) is None, bad
+    odd = "$x^2$ 村 $\\alpha$"  # mathtext, were it parsed
+    words = poster_words(library.ui, library.hotlines, odd, place=odd)
+    figure = poster_figure(words, LINK)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    shown = [t for t in figure.axes[0].texts if t.get_text() == odd]
+    assert len(shown) == 2  # the title and the place, as typed
+    for text in shown:
+        assert not text.get_parse_math() and text.get_window_extent(renderer).width > 0
+    # A place longer than two lines (not from the chat or the CLI) is cut with … to fit.
+    words = PosterWords(SHORT, "扫一扫", place=LONG)
+    lines = [t.get_text() for t in poster_figure(words, LINK).axes[0].texts]
+    [place] = [t for t in lines if t.startswith(LONG[:10])]
+    assert place.count("\n") == 1 and place.endswith("…")
 
 
 def test_without_a_cjk_font_the_poster_is_pinyin_and_still_fits(tmp_path: Path) -> None:

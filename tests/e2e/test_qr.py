@@ -1,8 +1,10 @@
 """QR attribution: a volunteer's code for an event, a resident who follows it counted once
 (first touch only), their questions and subscriptions counted (never shown who), the
-volunteer's /myreports, the coordinators' /stats and export, /deleteme, and the event's rating
-the day after it, with the clock controlled."""
+volunteer's /myreports, the coordinators' /stats and export, /deleteme, the event's rating
+the day after it, with the clock controlled, and the printable poster with its place line."""
 
+import asyncio
+import html
 import io
 import re
 from datetime import timedelta
@@ -11,7 +13,8 @@ import openpyxl
 from PIL import Image
 from sqlmodel import col, select, update
 
-from documents.poster import HEIGHT_PX, WIDTH_PX
+from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
+from domain.posters import MAX_PLACE, poster_words
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from local_api import FakeUser
@@ -175,3 +178,44 @@ async def test_the_code_comes_as_a_printable_poster_and_as_the_bare_code(
     assert poster.file_name == f"poster_{link.rsplit('=', 1)[1]}.png"
     assert Image.open(io.BytesIO(poster.file)).size == (WIDTH_PX, HEIGHT_PX)
     assert_code_reads(poster.file, link)
+
+
+async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
+    """`/qr 标题｜地点`: the place is a line of that poster (and of its caption, escaped); too
+    long or without letters it is refused with an example."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2309, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    place = "东山镇司法所 · <普法>志愿服务"
+    bot.api.send_command(volunteer, f"/qr 3月12日 东山村普法讲座 ｜ {place}")
+    poster, photo = await bot.api.wait_for_messages(volunteer.id, 2)
+    assert poster.file is not None and photo.caption is not None
+    line = texts.qr_poster_place.format(place=html.escape(place))
+    assert line in (poster.source_text or ""), poster.source_text
+    assert texts.qr_poster_place.format(place=place) in poster.content
+    assert "东山村普法讲座" in poster.content and "｜" not in poster.content
+    code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
+    async with bot.services.db.session() as session:
+        event = await session.get(QrEvent, code)
+    assert event is not None and event.title == "东山村普法讲座"  # the place is not stored
+    words = poster_words(
+        bot.ui,
+        bot.services.library.hotlines,
+        event.title,
+        town=event.town,
+        day=event.event_date,
+        place=place,
+    )
+    assert words.place == place
+    expected = await asyncio.to_thread(
+        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
+    )
+    assert poster.file == expected  # the very poster, place line included
+    assert_code_reads(poster.file, photo.caption)
+    for bad in ("长" * (MAX_PLACE + 1), "  ", "·・"):
+        refused = await bot.ask(volunteer, f"/qr 东山村普法讲座|{bad}")
+        assert refused.source_text == texts.qr_place_bad.format(most=MAX_PLACE), bad
+    # Without a place, no place line.
+    bot.api.send_command(volunteer, "/qr 村委会法治宣传栏")
+    plain, _ = await bot.api.wait_for_messages(volunteer.id, 2)
+    assert texts.qr_poster_place.split("{")[0] not in plain.content

@@ -1,9 +1,11 @@
 """Volunteer recognition: 星级 from recorded hours in /profile, /certificate with its code,
-and its check by a coordinator (/verify CODE in the chat, `pufa verify CODE`)."""
+and its check by a coordinator (/verify CODE in the chat, `pufa verify CODE`), which says too
+whether the volunteer's records still give the certificate's figures."""
 
 import asyncio
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from bot.cli import main
 from storage.audit import recent
 from storage.models import Certificate
+from storage.reports import Change, edit_report, get_report
 from tests.conftest import sqlite_url
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import answer_question, invite, register
@@ -62,6 +65,7 @@ async def test_stars_certificate_and_verification(
     assert await verify(match[1].lower()) == 0
     out = capsys.readouterr().out
     assert "证明有效：王五" in out and "6 次" in out and "120 小时" in out
+    assert texts.verify_records_same in out
     assert await verify("AAAA-BBBB-CCCC") == 1
     assert await verify("=1+1") == 1
     # After /deleteme the certificate still checks, without the name.
@@ -70,17 +74,18 @@ async def test_stars_certificate_and_verification(
     await answer_question(bot, user, confirm, "确定")
     capsys.readouterr()
     assert await verify(match[1]) == 0
-    assert "王五" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "王五" not in out and texts.verify_records_erased in out
 
 
 async def test_a_coordinator_verifies_a_certificate_in_the_chat(bot_with_admins: Harness) -> None:
     bot, texts = bot_with_admins, bot_with_admins.ui.engagement
     volunteer = bot.api.user(2411)
     await register(bot, volunteer, await invite(bot, "城关镇"), name="赵六")
-    for day in (2, 9):
-        await add_report(
-            bot.services.db, volunteer.id, activity_date=date(2026, 3, day), hours=2.5
-        )
+    reports = [
+        await add_report(bot.services.db, volunteer.id, activity_date=date(2026, 3, d), hours=2.5)
+        for d in (2, 9)
+    ]
     bot.api.send_command(volunteer, "/certificate 2026")
     [photo] = await bot.api.wait_for_messages(volunteer.id)
     match = CODE.search(photo.caption or "")
@@ -90,6 +95,7 @@ async def test_a_coordinator_verifies_a_certificate_in_the_chat(bot_with_admins:
     found = await bot.ask(admin, f"/verify {match[1].lower().replace('-', ' ')}")
     assert found.content.startswith("证明有效：赵六，2026-01-01 至 2026-12-31"), found.content
     assert "活动 2 次" in found.content and "服务时长 5 小时" in found.content
+    assert found.content.endswith("\n" + texts.verify_records_same), found.content
     forged = await bot.ask(admin, "/verify AAAA-BBBB-CCCC")
     assert forged.content == texts.verify_missing
     for odd in ("=1+1", "0000-1111-2222", "A" * 4000):
@@ -115,3 +121,29 @@ async def test_a_coordinator_verifies_a_certificate_in_the_chat(bot_with_admins:
         ("AAAABBBBCCCC", True),
         ("", False),
     }
+    # The volunteer corrects a report's hours (/myreports → 修改, as the chat stores it): the
+    # certificate still checks as issued, and says what the records give now.
+    async with bot.services.db.session() as session:
+        before = await get_report(session=session, report_id=reports[1])
+        assert before is not None
+        changed = await edit_report(
+            session=session,
+            report_id=reports[1],
+            volunteer_id=volunteer.id,
+            data=replace(before.data, hours=1.0),
+            window=timedelta(days=3650),
+            now=bot.services.now(),
+        )
+    assert changed is Change.OK
+    now = await bot.ask(admin, f"/verify {match[1]}")
+    assert now.content.startswith("证明有效：赵六") and "服务时长 5 小时" in now.content
+    assert now.content.endswith(
+        "\n" + texts.verify_records_changed.format(activities=2, hours="3.5")
+    ), now.content
+    # After /deleteme nothing is left to compare with, and the verdict says so.
+    bot.api.send_command(volunteer, "/deleteme")
+    [confirm] = await bot.api.wait_for_messages(volunteer.id)
+    await answer_question(bot, volunteer, confirm, "确定")
+    erased = await bot.ask(admin, f"/verify {match[1]}")
+    assert "赵六" not in erased.content and texts.verify_erased_name in erased.content
+    assert erased.content.endswith("\n" + texts.verify_records_erased), erased.content
