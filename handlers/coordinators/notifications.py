@@ -206,12 +206,13 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
 
 
 async def report_corrected(ctx: PufaContext, before: StoredReport, after: StoredReport) -> None:
-    """A volunteer's correction: the coordinators are told what changed (and that a reviewed
-    report is pending again), and the recorded copies of its notification show it as it is now
-    (with the review buttons back)."""
+    """A volunteer's correction: the recorded copies of its notification show it as it is now
+    (with the review buttons back, carrying its new revision), and the coordinators are told
+    what changed (and that a reviewed report is pending again)."""
     services = ctx.services
     if services.volunteering.notify == "off":
         return
+    await refresh_notices(services, ctx.bot, after)  # (their buttons carry its revision)
     changed = changes(services, before, after)
     reopened = before.review != ReviewState.PENDING.value
     if not changed and not reopened:
@@ -224,4 +225,3 @@ async def report_corrected(ctx: PufaContext, before: StoredReport, after: Stored
     if reopened:
         text += "\n" + texts.reopened.format(state=texts.states[before.review])
     await _send_all(ctx.bot, services, text)
-    await refresh_notices(services, ctx.bot, after)
