@@ -21,6 +21,8 @@ class ReviewTexts(Texts):
     verified_done: Annotated[str, Fields("id")]
     returned_done: Annotated[str, Fields("id")]
     already: Annotated[str, Fields("id", "reviewer", "state")]
+    # a press (or a typed reason) on a copy drawn before the volunteer's last correction
+    changed: Annotated[str, Fields("id")]
     no_report: str
     not_returned: str  # /cancel of the reason prompt
     timed_out: str

@@ -221,6 +221,8 @@ class VolunteerTexts(Texts):
     report_erased: str
     digest_title: Annotated[str, Fields("count")]
     digest_line: ReportLine
+    # a digest's line once the report's volunteer erased themselves (/deleteme)
+    digest_line_erased: Annotated[str, Fields("id")]
     digest_more: Annotated[str, Fields("more")]
 
     invite_usage: Annotated[str, Fields("towns")]

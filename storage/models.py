@@ -218,6 +218,48 @@ class ReportNotice(SQLModel, table=True):
     message_id: int
 
 
+class ReportDigest(SQLModel, table=True):
+    """A coordinator's copy of a daily report digest: what it said besides its report lines
+    (no personal data: a title with a count, how many more, how many wait for review), so it
+    can be drawn again with a line withdrawn when a listed report's volunteer erases
+    themselves (/deleteme)."""
+
+    __tablename__ = "report_digest"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
+    head: str = Field(sa_column=Column(Text, nullable=False))
+    tail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class ReportDigestLine(SQLModel, table=True):
+    """A report a digest lists, at its place; `withdrawn` once the digest shows the report's
+    line neutralised (its volunteer erased themselves)."""
+
+    __tablename__ = "report_digest_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("report_digest.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("activity_report.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    position: int
+    withdrawn: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+
+
 class AuditLog(SQLModel, table=True):
     """Coordinator actions and refused attempts, for accountability."""
 

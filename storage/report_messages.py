@@ -1,12 +1,15 @@
 """Withdrawing the coordinators' copies of report notifications (recorded by
-`storage.report_review.record_notices`) of a volunteer who erased themselves (/deleteme):
-erase_person marks their reports "erased-…", which is what says a copy is still to be
-withdrawn."""
+`storage.report_review.record_notices`) and the lines of daily digests (recorded here) about
+a volunteer who erased themselves (/deleteme): erase_person marks their reports "erased-…",
+which is what says a copy or a line is still to be withdrawn."""
 
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ActivityReport, ReportNotice
+from storage.models import ActivityReport, ReportDigest, ReportDigestLine, ReportNotice
 
 
 async def copies_to_withdraw(*, session: AsyncSession, limit: int = 100) -> list[tuple[int, int]]:
@@ -14,7 +17,7 @@ async def copies_to_withdraw(*, session: AsyncSession, limit: int = 100) -> list
     found = await session.exec(
         select(ReportNotice.chat_id, ReportNotice.message_id)
         .join(ActivityReport, col(ActivityReport.id) == col(ReportNotice.report_id))
-        .where(col(ActivityReport.submission_key).startswith("erased-"))
+        .where(_erased())
         .order_by(col(ReportNotice.id))
         .limit(limit)
     )
@@ -27,3 +30,92 @@ async def copy_withdrawn(*, session: AsyncSession, chat_id: int, message_id: int
             col(ReportNotice.chat_id) == chat_id, col(ReportNotice.message_id) == message_id
         )
     )
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    report_id: int
+    erased: bool  # its volunteer erased themselves: the line is drawn neutral
+
+
+@dataclass(frozen=True)
+class StoredDigest:
+    """A coordinator's copy of a daily digest, with what it lists in order."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    head: str
+    tail: str
+    lines: tuple[DigestLine, ...]
+
+
+async def record_digest(
+    *,
+    session: AsyncSession,
+    chat_id: int,
+    message_id: int,
+    head: str,
+    tail: str,
+    report_ids: list[int],
+) -> None:
+    """One coordinator's copy of a digest as sent, listing `report_ids` in this order."""
+    digest = ReportDigest(chat_id=chat_id, message_id=message_id, head=head, tail=tail)
+    session.add(digest)
+    await session.flush()
+    assert digest.id is not None
+    for position, report_id in enumerate(report_ids):
+        session.add(ReportDigestLine(digest_id=digest.id, report_id=report_id, position=position))
+
+
+async def digests_to_withdraw(*, session: AsyncSession, limit: int = 100) -> list[StoredDigest]:
+    """The digests listing an erased volunteer's report whose line still shows, oldest first,
+    each with all its lines (as they are to be drawn now)."""
+    found = await session.exec(
+        select(ReportDigestLine.digest_id)
+        .join(ActivityReport, col(ActivityReport.id) == col(ReportDigestLine.report_id))
+        .where(_erased(), col(ReportDigestLine.withdrawn).is_(False))
+        .distinct()
+        .order_by(col(ReportDigestLine.digest_id))
+        .limit(limit)
+    )
+    return [await _digest(session, int(digest_id)) for digest_id in found.all()]
+
+
+async def _digest(session: AsyncSession, digest_id: int) -> StoredDigest:
+    digest = await session.get(ReportDigest, digest_id)
+    assert digest is not None and digest.id is not None
+    found = await session.exec(
+        select(ReportDigestLine.report_id, _erased())
+        .join(ActivityReport, col(ActivityReport.id) == col(ReportDigestLine.report_id))
+        .where(col(ReportDigestLine.digest_id) == digest_id)
+        .order_by(col(ReportDigestLine.position))
+    )
+    lines = tuple(DigestLine(int(report), bool(erased)) for report, erased in found.all())
+    return StoredDigest(
+        digest.id, digest.chat_id, digest.message_id, digest.head, digest.tail, lines
+    )
+
+
+async def digest_withdrawn(*, session: AsyncSession, digest: StoredDigest) -> None:
+    """The digest now shows the lines that were erased when it was drawn as neutral."""
+    erased = [line.report_id for line in digest.lines if line.erased]
+    await session.exec(
+        update(ReportDigestLine)
+        .where(
+            col(ReportDigestLine.digest_id) == digest.id,
+            col(ReportDigestLine.report_id).in_(erased),
+        )
+        .values(withdrawn=True)
+    )
+
+
+async def forget_digests_in(*, session: AsyncSession, chat_id: int) -> None:
+    """The digests in an erased coordinator's own chat are theirs: not kept to be edited
+    (their lines go with them: ON DELETE CASCADE)."""
+    await session.exec(delete(ReportDigest).where(col(ReportDigest.chat_id) == chat_id))
+
+
+def _erased() -> ColumnElement[bool]:
+    """What erase_person leaves on a report of a person erased."""
+    return col(ActivityReport.submission_key).startswith("erased-")

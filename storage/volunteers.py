@@ -35,6 +35,7 @@ from storage.models import (
     Vote,
 )
 from storage.quiz import erase_attempts
+from storage.report_messages import forget_digests_in
 from storage.tickets import erase_tickets_of, waiting_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
@@ -287,9 +288,10 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
         .where(col(ActivityReport.reviewed_by) == telegram_id)
         .values(reviewed_by=None, reviewer="")
     )
-    # Report notifications in their own chat (as a coordinator) are theirs; those of their
-    # reports in others' chats stay, to be withdrawn (storage.report_messages).
+    # Report notifications and digests in their own chat (as a coordinator) are theirs;
+    # those of their reports in others' chats stay, to be withdrawn (storage.report_messages).
     await session.exec(delete(ReportNotice).where(col(ReportNotice.chat_id) == telegram_id))
+    await forget_digests_in(session=session, chat_id=telegram_id)
     await session.exec(delete(Person).where(col(Person.telegram_id) == telegram_id))
     return Erasure(questions, tickets, reports, had_profile)
 

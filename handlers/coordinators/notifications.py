@@ -2,7 +2,8 @@
 copy is recorded, so a decision shows on all), or a daily digest ending with how many wait for
 review (PUFA_REPORT_NOTIFY=each|digest|off); with PUFA_PUBLIC_URL, both link to the
 dashboard. `notified_at` marks what was told, so a restart neither repeats nor loses a
-notification. A correction is told as what changed."""
+notification. A correction is told as what changed. Each copy of a digest is recorded, so an
+erased volunteer's lines can be withdrawn from it (handlers.coordinators.report_copies)."""
 
 import html
 import logging
@@ -17,6 +18,7 @@ from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.review import notice, refresh_notices, report_line, web_link
 from handlers.kit.roles import coordinator_ids
 from storage.models import ReviewState
+from storage.report_messages import StoredDigest, record_digest
 from storage.report_review import record_notices
 from storage.reports import (
     ReportData,
@@ -84,17 +86,47 @@ async def send_digest(ctx: PufaContext) -> None:
         )
     if not reports:
         return
-    lines = [await report_line(services, r, texts.digest_line) for r in reports[:DIGEST_LINES]]
-    more = len(reports) - len(lines)
-    text = texts.digest_title.format(count=len(reports)) + "\n" + "\n".join(lines)
-    if more > 0:
-        text += "\n" + texts.digest_more.format(more=more)
-    text += await _waiting_words(services)
-    await _send_all(ctx.bot, services, text)
+    listed = reports[:DIGEST_LINES]
+    lines = [await report_line(services, r, texts.digest_line) for r in listed]
+    head = texts.digest_title.format(count=len(reports))
+    tail = ""
+    if len(reports) > len(listed):
+        tail += "\n" + texts.digest_more.format(more=len(reports) - len(listed))
+    tail += await _waiting_words(services)
+    copies = await _send_all(ctx.bot, services, _digest_text(head, lines, tail))
     async with services.db.session() as session:
         await mark_notified(
             session=session, report_ids=[r.id for r in reports], now=services.now()
         )
+        for chat_id, message_id in copies:
+            await record_digest(
+                session=session,
+                chat_id=chat_id,
+                message_id=message_id,
+                head=head,
+                tail=tail,
+                report_ids=[r.id for r in listed],
+            )
+
+
+async def digest_redrawn(services: Services, digest: StoredDigest) -> str:
+    """A digest as it should read now: its erased volunteers' lines neutral (the others as
+    their reports are now)."""
+    texts = services.ui.volunteers
+    lines: list[str] = []
+    for line in digest.lines:
+        if line.erased:
+            lines.append(texts.digest_line_erased.format(id=line.report_id))
+            continue
+        async with services.db.session() as session:
+            report = await get_report(session=session, report_id=line.report_id)
+        if report is not None:
+            lines.append(await report_line(services, report, texts.digest_line))
+    return _digest_text(digest.head, lines, digest.tail)
+
+
+def _digest_text(head: str, lines: list[str], tail: str) -> str:
+    return head + "\n" + "\n".join(lines) + tail
 
 
 async def _waiting_words(services: Services) -> str:
@@ -174,12 +206,13 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
 
 
 async def report_corrected(ctx: PufaContext, before: StoredReport, after: StoredReport) -> None:
-    """A volunteer's correction: the coordinators are told what changed (and that a reviewed
-    report is pending again), and the recorded copies of its notification show it as it is now
-    (with the review buttons back)."""
+    """A volunteer's correction: the recorded copies of its notification show it as it is now
+    (with the review buttons back, carrying its new revision), and the coordinators are told
+    what changed (and that a reviewed report is pending again)."""
     services = ctx.services
     if services.volunteering.notify == "off":
         return
+    await refresh_notices(services, ctx.bot, after)  # (their buttons carry its revision)
     changed = changes(services, before, after)
     reopened = before.review != ReviewState.PENDING.value
     if not changed and not reopened:
@@ -192,4 +225,3 @@ async def report_corrected(ctx: PufaContext, before: StoredReport, after: Stored
     if reopened:
         text += "\n" + texts.reopened.format(state=texts.states[before.review])
     await _send_all(ctx.bot, services, text)
-    await refresh_notices(services, ctx.bot, after)

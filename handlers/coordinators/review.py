@@ -1,10 +1,17 @@
 """✅ 核实 / ↩️ 退回 under a report's notification. The role is checked on every press (and on
 the reason typed after 退回); a forged or unknown id is refused; a report someone already
 decided answers whose decision it was. 退回 asks for a short reason (a one-question prompt)
-before anything is stored."""
+before anything is stored.
+
+The buttons carry the report's revision (its `updated_at`) as the copy showed it, and the
+decision is stored only if the report still has it (in the same UPDATE, as on the dashboard):
+a report the volunteer corrected since is left pending, the coordinator is told, and the
+copies are drawn again with the new figures and buttons. Buttons from before the revision
+(rv:<action>:<id>) stand for the report as first submitted: they decide a report never
+corrected, and one corrected since is refused the same way (its copies then get new buttons)."""
 
 import html
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import Update
 
@@ -12,16 +19,17 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.review import RETURN, VERIFY, review
+from handlers.kit.review import RETURN, VERIFY, refresh_notices, review
 from handlers.kit.roles import require_coordinator
 from storage.audit import record
 from storage.models import ReportStatus, ReviewState, Role
-from storage.report_review import REASON_CHARS, Decided
+from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import get_report
 
 REASON_FLOW = "rvreason"
 REASON_STEP = "text"
 REPORT = "report"
+SEEN = "seen"  # the revision the pressed copy showed
 
 
 def reason_flow(idle_minutes: int) -> Flow:
@@ -48,8 +56,9 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
     texts = ctx.services.ui.review
     parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
     args = parsed.args if parsed else ()
-    report_id = callbacks.number(args[1]) if len(args) == 2 else None
-    if report_id is None or args[0] not in (VERIFY, RETURN):
+    report_id = callbacks.number(args[1]) if len(args) in (2, 3) else None
+    shown = revision_time(args[2]) if len(args) == 3 else None
+    if report_id is None or args[0] not in (VERIFY, RETURN) or (len(args) == 3 and shown is None):
         await expired(update, ctx)
         return
     if not await require_coordinator(update, ctx, "report.review"):
@@ -62,13 +71,19 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
     if report.review != ReviewState.PENDING.value:
         await _already(update, ctx, report_id, report.review, report.reviewer)
         return
+    seen = report.created_at if shown is None else shown  # an old button: as first submitted
+    if report.updated_at != seen:
+        await _changed(update, ctx, report_id)
+        return
     if args[0] == RETURN:
         await acknowledge(update)
         user_id, _ = _reviewer(update)
-        await ctx.services.chats.start(REASON_FLOW, user_id, REASON_STEP, {REPORT: report_id})
+        await ctx.services.chats.start(
+            REASON_FLOW, user_id, REASON_STEP, {REPORT: report_id, SEEN: revision(seen)}
+        )
         await reply_html(update, texts.ask_reason.format(id=report_id, max=REASON_CHARS))
         return
-    await _decide(update, ctx, report_id, ReviewState.VERIFIED, "")
+    await _decide(update, ctx, report_id, ReviewState.VERIFIED, "", seen)
 
 
 async def on_reason_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -80,12 +95,24 @@ async def on_reason_typed(update: Update, ctx: PufaContext, chat: Conversation) 
         await reply_html(update, texts.reason_empty.format(max=REASON_CHARS))
         return
     await chat.end()
-    await _decide(update, ctx, int(chat.data[REPORT]), ReviewState.RETURNED, reason)
+    report_id = int(chat.data[REPORT])
+    seen = revision_time(str(chat.data.get(SEEN, "")))
+    if seen is None:  # a prompt opened before the buttons carried revisions: as first submitted
+        async with ctx.services.db.session() as session:
+            report = await get_report(session=session, report_id=report_id)
+        seen = report.created_at if report is not None else None
+    await _decide(update, ctx, report_id, ReviewState.RETURNED, reason, seen)
 
 
 async def _decide(
-    update: Update, ctx: PufaContext, report_id: int, verdict: ReviewState, reason: str
+    update: Update,
+    ctx: PufaContext,
+    report_id: int,
+    verdict: ReviewState,
+    reason: str,
+    seen: datetime | None,
 ) -> None:
+    """Decides the report as it was at `seen` (None: there is no such report to decide)."""
     services, texts = ctx.services, ctx.services.ui.review
     user_id, name = _reviewer(update)
     done = await review(
@@ -96,6 +123,7 @@ async def _decide(
         reviewer_id=user_id,
         reviewer=name,
         reason=reason,
+        seen=seen,
     )
     async with services.db.session() as session:
         await record(
@@ -109,6 +137,8 @@ async def _decide(
         )
     if done.outcome is Decided.NOT_FOUND:
         await _answer(update, texts.no_report)
+    elif done.outcome is Decided.CHANGED:
+        await _changed(update, ctx, report_id)
     elif done.outcome is Decided.ALREADY:
         await _already(update, ctx, report_id, done.review, done.reviewer)
     elif verdict is ReviewState.VERIFIED:
@@ -123,6 +153,17 @@ async def _already(
     texts = ctx.services.ui.review
     said = texts.already.format(id=report_id, reviewer=reviewer, state=texts.states[state])
     await _answer(update, said, alert=True)
+
+
+async def _changed(update: Update, ctx: PufaContext, report_id: int) -> None:
+    """Corrected since the copy was drawn: nothing decided; the copies show it as it is now
+    (with buttons carrying its new revision)."""
+    services = ctx.services
+    await _answer(update, services.ui.review.changed.format(id=report_id), alert=True)
+    async with services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    if report is not None:
+        await refresh_notices(services, ctx.bot, report)
 
 
 async def _answer(update: Update, text: str, *, alert: bool = False) -> None:

@@ -49,7 +49,10 @@ class Kind(StrEnum):
     VOTE = "vo"  # 👍 / 👎 under answers (handlers.kit.votes)
     CASE = "cs"  # case cards and the weekly case subscription
     EVENT = "ev"  # QR codes of events and posters, event ratings
-    REVIEW = "rv"  # 核实 / 退回 under a report's notification: rv:<action>:<report id>
+    # 核实 / 退回 under a report's notification: rv:<action>:<report id>:<revision> (its
+    # updated_at in microseconds, 16 digits: at most 37 bytes in all); buttons from before
+    # the revision lack it (see handlers.coordinators.review)
+    REVIEW = "rv"
 
 
 @dataclass(frozen=True)

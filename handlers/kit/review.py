@@ -15,13 +15,13 @@ from telegram.error import TelegramError
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
 from storage.models import ReviewState
-from storage.report_review import Decided, Review, decide, notices
+from storage.report_review import Decided, Review, decide, notices, revision
 from storage.reports import StoredReport, get_report
 from storage.volunteers import get_volunteer
 
 log = logging.getLogger(__name__)
 SUMMARY_PREVIEW = 200
-VERIFY, RETURN = "v", "r"  # the buttons' actions (rv:<action>:<report id>)
+VERIFY, RETURN = "v", "r"  # the buttons' actions (rv:<action>:<report id>:<revision>)
 
 
 async def report_line(services: Services, report: StoredReport, template: str) -> str:
@@ -64,7 +64,7 @@ async def notice(
         label = texts.web_link_photos.format(photos=photos) if photos else texts.web_link
         text += "\n" + web_link(url, label)
     if report.review == ReviewState.PENDING.value:
-        return text, review_keyboard(services, report.id)
+        return text, review_keyboard(services, report)
     state = texts.states[report.review]
     text += "\n" + texts.state_line.format(state=state, reviewer=html.escape(report.reviewer))
     if report.review_reason:
@@ -77,16 +77,19 @@ def web_link(url: str, label: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
 
 
-def review_keyboard(services: Services, report_id: int) -> InlineKeyboardMarkup:
+def review_keyboard(services: Services, report: StoredReport) -> InlineKeyboardMarkup:
+    """✅ 核实 / ↩️ 退回, carrying the report's revision: a press decides the report only as
+    the copy showed it (`storage.report_review.decide`'s `seen`)."""
     texts = services.ui.review
+    seen = revision(report.updated_at)
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.verify_button, callback_data=make(Kind.REVIEW, VERIFY, report_id)
+                    texts.verify_button, callback_data=make(Kind.REVIEW, VERIFY, report.id, seen)
                 ),
                 InlineKeyboardButton(
-                    texts.return_button, callback_data=make(Kind.REVIEW, RETURN, report_id)
+                    texts.return_button, callback_data=make(Kind.REVIEW, RETURN, report.id, seen)
                 ),
             ]
         ]

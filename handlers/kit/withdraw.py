@@ -1,12 +1,15 @@
 """Withdrawing a message the bot sent about a person who erased themselves (/deleteme): a
 ticket's copy in a desk's chat, a report's notification in a coordinator's. Telegram lets a
 bot delete its messages for 48 hours only; an older one is edited to a neutral line instead,
-so no chat keeps what the person wrote or who they are."""
+so no chat keeps what the person wrote or who they are. A message also about others (a daily
+report digest) is only edited: drawn again without what was about the person."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from enum import Enum
 
 from telegram import Bot
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 log = logging.getLogger(__name__)
@@ -18,11 +21,27 @@ class Outcome(Enum):
     LATER = "later"  # Telegram did not answer: try again at the next check
 
 
-async def withdraw(bot: Bot, neutral: str, chat_id: int, message_id: int) -> Outcome:
-    """Deleted, or else (too old to delete, already deleted by staff ...) edited to `neutral`."""
-    attempts = (
-        lambda: bot.delete_message(chat_id, message_id),
-        lambda: bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None),
+async def withdraw(
+    bot: Bot, neutral: str, chat_id: int, message_id: int, *, shared: bool = False
+) -> Outcome:
+    """Deleted, or else (too old to delete, already deleted by staff ...) edited to `neutral`.
+    `shared`: the message is also about others, so it is only edited, `neutral` being all
+    of its new text (HTML). An edit to what it already says (done before a crash cut off
+    its record) is done."""
+
+    def edit() -> Awaitable[object]:
+        if shared:
+            return bot.edit_message_text(
+                neutral,
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
+        return bot.edit_message_text(neutral, chat_id, message_id, reply_markup=None)
+
+    attempts: tuple[Callable[[], Awaitable[object]], ...] = (
+        (edit,) if shared else (lambda: bot.delete_message(chat_id, message_id), edit)
     )
     refusals: list[TelegramError] = []
     for attempt in attempts:
@@ -30,12 +49,14 @@ async def withdraw(bot: Bot, neutral: str, chat_id: int, message_id: int) -> Out
             await attempt()
             return Outcome.DONE
         except TelegramError as exc:
+            if isinstance(exc, BadRequest) and "not modified" in exc.message:
+                return Outcome.DONE
             if _transient(exc):
                 log.warning("message about an erased person not withdrawn yet: %s", exc)
                 return Outcome.LATER
             refusals.append(exc)
     # No chat or message id: a desk's chat may be a staff member's private one.
-    log.warning("could not withdraw a message about an erased person: %s; %s", *refusals)
+    log.warning("could not withdraw a message about an erased person: %s", refusals)
     return Outcome.REFUSED
 
 

@@ -1,16 +1,32 @@
 """A report keeps no resident's numbers: ID-card, bank-card and phone numbers typed in its
 place or 简介 are hidden before it is stored or sent (the volunteer is told), and after the
-volunteer's /deleteme the coordinators' notifications of their reports are withdrawn, even
-when Telegram was down at the time (at the next start)."""
+volunteer's /deleteme the coordinators' notifications of their reports are withdrawn, and
+their lines in the daily digests too (the other volunteers' lines kept), even when Telegram
+was down at the time (at the next start)."""
 
 from pathlib import Path
 
+from sqlalchemy import update
+
 from content.loader import Library
 from content.search import SearchIndex
+from handlers.coordinators.report_copies import withdraw_copies
 from local_api import FakeUser, SentMessage
-from storage.reports import own_reports
+from storage.db import Database
+from storage.models import ReportDigestLine
+from storage.report_messages import digests_to_withdraw
+from storage.reports import own_reports, unnotified_reports
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
-from tests.e2e.volunteer_steps import answer_question, invite, press, register, say, tick_topic
+from tests.e2e.volunteer_steps import (
+    answer_question,
+    invite,
+    press,
+    register,
+    report_to_card,
+    say,
+    tick_topic,
+)
+from tests.reporting import add_report, add_volunteer
 from tests.waiting import eventually
 
 HIDDEN = "已经隐去"
@@ -62,7 +78,7 @@ async def test_numbers_are_hidden_and_notifications_withdrawn_after_deleteme(
             bot.api.fail_method(method, error_code=502, description="Bad Gateway")
         bot.api.send_command(user, "/deleteme")
         [confirm] = await bot.api.wait_for_messages(user.id)
-        assert "报告通知也会撤回" in (confirm.text or ""), confirm.text
+        assert "报告通知和每日汇总里关于你的记录也会撤回" in (confirm.text or ""), confirm.text
         done = await answer_question(bot, user, confirm, "确定")
         assert "1 份活动报告已匿名化" in (done.text or ""), done.text
         await bot.settle()
@@ -84,3 +100,94 @@ def _withdrawn(bot: Harness, notice: SentMessage) -> bool:
         entry.action == "delete" and entry.message_id == notice.message_id
         for entry in bot.api.messages_to(ADMIN_ID)
     )
+
+
+async def test_digest_lines_withdrawn_after_deleteme_despite_an_outage(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """A volunteer with a report notified on its own and two in a digest (one of another
+    volunteer's): after their /deleteme the notification is deleted at once, but Telegram
+    fails (502) the digest's edit; at the next start the digest is edited, their lines
+    neutral, the other kept, and nothing is done twice (not even after a crash between the
+    edit and its record)."""
+    async with restartable_bot(tmp_path, library, index) as server:
+        started = server.harness
+        assert started is not None
+        bot: Harness = started
+        user = bot.api.user(832)
+        await register(bot, user, await invite(bot, "城关镇"), name="赵志愿")
+        card = await report_to_card(bot, user)
+        sent = len(bot.api.state.sent)
+        await press(bot, user, card, "提交", 2)
+        [notice] = await bot.api.wait_for_messages(ADMIN_ID, after=sent)
+
+        await server.stop()  # reports stored while the bot is down come in a digest
+        db = Database(server.settings.database_url)
+        await add_volunteer(db, 833, name="钱志愿")
+        own = await add_report(db, user.id, now=server.clock(), place="赵家村")
+        other = await add_report(db, 833, now=server.clock(), audience=77)
+        await db.dispose()
+        sent = len(server.api.state.sent)
+        bot = await server.start()
+        [digest] = await bot.api.wait_for_messages(ADMIN_ID, after=sent)
+        text = digest.text or ""
+        assert "今日活动报告 2 份" in text and "赵志愿" in text and "钱志愿" in text, text
+
+        async def recorded() -> bool:
+            async with bot.services.db.session() as session:
+                return not await unnotified_reports(session=session)
+
+        await eventually(recorded)
+
+        bot.api.fail_method("editMessageText", error_code=502, description="Bad Gateway")
+        bot.api.send_command(user, "/deleteme")
+        [confirm] = await bot.api.wait_for_messages(user.id)
+        assert "每日汇总里关于你的记录也会撤回" in (confirm.text or ""), confirm.text
+        done = await answer_question(bot, user, confirm, "确定")
+        assert "2 份活动报告已匿名化" in (done.text or ""), done.text
+
+        async def notice_deleted() -> bool:
+            return _actions(bot, notice) == ["delete"]
+
+        await eventually(notice_deleted)
+        await bot.settle()
+        assert _actions(bot, digest) == []  # the outage: left for the next start
+
+        bot.api.clear_failures()
+        bot = await server.restart()
+
+        async def digest_edited() -> bool:
+            return _actions(bot, digest) == ["edit"]
+
+        await eventually(digest_edited)
+        [edited] = [
+            e
+            for e in bot.api.messages_to(ADMIN_ID)
+            if e.message_id == digest.message_id and e.action == "edit"
+        ]
+        text = edited.text or ""
+        erased = bot.ui.volunteers.digest_line_erased.format(id=own)
+        assert "今日活动报告 2 份" in text and erased in text and "钱志愿" in text, text
+        assert "赵志愿" not in text and f"#{other} " in text and "77 人" in text, text
+        async with bot.services.db.session() as session:
+            assert await digests_to_withdraw(session=session) == []
+
+        # A crash between the edit and its record: the edit is done again, to no change.
+        async with bot.services.db.session() as session:
+            await session.exec(update(ReportDigestLine).values(withdrawn=False))
+        await withdraw_copies(bot.app.bot, bot.services)
+        async with bot.services.db.session() as session:
+            assert await digests_to_withdraw(session=session) == []
+        bot = await server.restart()
+        await withdraw_copies(bot.app.bot, bot.services)  # as the start-up check does
+        await bot.settle()
+        assert _actions(bot, notice) == ["delete"] and _actions(bot, digest) == ["edit"]
+
+
+def _actions(bot: Harness, message: SentMessage) -> list[str]:
+    """What the bot did to `message` after sending it."""
+    return [
+        e.action
+        for e in bot.api.messages_to(ADMIN_ID)
+        if e.message_id == message.message_id and e.action != "send"
+    ]

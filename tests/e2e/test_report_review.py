@@ -71,7 +71,10 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     assert refused.get("text") == bot.ui.not_allowed
     assert (await bot.press(admin, copy, "1:rv:v:999"))["text"] == texts.no_report
     assert (await bot.press(admin, copy, "1:rv:x:1"))["text"] == bot.ui.stale_button
-    assert (await bot.press(admin, copy, "1:rv:v:1:2"))["text"] == bot.ui.stale_button
+    assert (await bot.press(admin, copy, "1:rv:v:1:2:3"))["text"] == bot.ui.stale_button
+    assert (await bot.press(admin, copy, "1:rv:v:1:x"))["text"] == bot.ui.stale_button
+    # a forged revision is one the report never had: not decided
+    assert (await bot.press(admin, copy, "1:rv:v:1:2"))["text"] == texts.changed.format(id=1)
 
     # 退回 asks a reason; the volunteer is told; both copies show the decision.
     [ask] = await press(bot, admin, copy, texts.return_button)
@@ -101,16 +104,19 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     [card] = await say(bot, volunteer, "800")
     mark = _mark(bot)
     await press(bot, volunteer, card, "提交", 2)
+    redrawn: dict[int, SentMessage] = {}
     for coordinator in (ADMIN_ID, SECOND):
         news = await bot.api.wait_for_messages(coordinator, 2, after=mark)
         said = _one(news, "send").text or ""
         assert "报告 #1" in said and "受众人数 80 → 800" in said and "已退回" in said, said
-        assert _one(news, "edit").button_labels() == [texts.verify_button, texts.return_button]
+        redrawn[coordinator] = _one(news, "edit")
+        assert redrawn[coordinator].button_labels() == [texts.verify_button, texts.return_button]
     assert await _audience(bot) == 800
 
     # 核实 from the second coordinator's (edited) copy; the admin's copy shows it.
     mark = _mark(bot)
-    answer = await bot.press(second, other_copy, other_copy.find_button("核实")["callback_data"])
+    edited_copy = redrawn[SECOND]
+    answer = await bot.press(second, edited_copy, edited_copy.find_button("核实")["callback_data"])
     assert answer["text"] == texts.verified_done.format(id=1)
     [verified] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     assert "已核实" in (verified.text or "") and "二号协调员" in (verified.text or "")
@@ -122,3 +128,89 @@ async def test_return_correct_and_verify(bot_with_admins: Harness) -> None:
     assert ("report.verified", True) in actions and ("report.returned", True) in actions
     assert ("report.review", False) in actions
     assert await _audience(bot) == 800
+
+
+async def _correct_audience(
+    bot: Harness, volunteer_id: int, audience: int, *, told: bool = True
+) -> list[SentMessage]:
+    """The volunteer corrects report #1's audience (/myreports); what the admin got then
+    (the copy redrawn, told what changed), if `told`."""
+    volunteer = bot.api.user(volunteer_id)
+    [mine] = await say(bot, volunteer, "/myreports")
+    [edit_card] = await press(bot, volunteer, mine, "修改 #1")
+    [fields] = await press(bot, volunteer, edit_card, "修改")
+    [_ask] = await press(bot, volunteer, fields, "受众人数")
+    [card] = await say(bot, volunteer, str(audience))
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    return await bot.api.wait_for_messages(ADMIN_ID, 2, after=mark) if told else []
+
+
+async def test_a_press_on_figures_corrected_since_decides_nothing(
+    bot_with_admins: Harness,
+) -> None:
+    """The buttons carry the report's revision: a copy's 核实 pressed after the volunteer
+    corrected the report (its copy not yet redrawn: an old press, a failed edit) decides
+    nothing and says why, the copy shows the new figures, and its new buttons decide. So does
+    a reason typed after 退回 when the report was corrected meanwhile. A button from before
+    revisions (no revision) decides a report never corrected, and is refused on one corrected."""
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    verify = copy.find_button("核实")["callback_data"]
+    assert verify.startswith("1:rv:v:1:") and len(verify.encode()) <= 64, verify
+
+    # Corrected while the copy cannot be edited (the admin's chat refuses writes for a while).
+    bot.api.block(ADMIN_ID)
+    await _correct_audience(bot, VOLUNTEER, 800, told=False)
+    await bot.settle()
+    bot.api.unblock(ADMIN_ID)
+
+    # The copy as it was before the correction: refused, told why, the copy drawn again.
+    mark = _mark(bot)
+    answer = await bot.press(admin, copy, verify)
+    assert answer["text"] == texts.changed.format(id=1) and answer.get("show_alert"), answer
+    assert "修改过" in answer["text"] and "修改后的内容" in answer["text"]
+    [redrawn] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert (redrawn.action, redrawn.message_id) == ("edit", copy.message_id)
+    assert (
+        "800 人" in (redrawn.text or "") and redrawn.find_button("核实")["callback_data"] != verify
+    )
+    # ... as a button from before revisions is, on a corrected report
+    assert (await bot.press(admin, copy, "1:rv:v:1"))["text"] == texts.changed.format(id=1)
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "pending"
+
+    # 退回 from the redrawn copy; the volunteer corrects again before the reason is typed.
+    [ask] = await press(bot, admin, redrawn, texts.return_button)
+    assert "退回报告 #1" in (ask.text or "")
+    news = await _correct_audience(bot, VOLUNTEER, 90)
+    latest = _one(news, "edit")
+    assert "90 人" in (latest.text or "")
+    [said] = await say(bot, admin, "人数不对")
+    assert said.text == texts.changed.format(id=1), said.text
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "pending" and report.data.audience == 90
+
+    # The copy as it is now decides.
+    answer = await bot.press(admin, latest, latest.find_button("核实")["callback_data"])
+    assert answer["text"] == texts.verified_done.format(id=1)
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "verified" and report.data.audience == 90
+
+    # A second report, never corrected: a button from before revisions still decides it.
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [second_copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    answer = await bot.press(admin, second_copy, "1:rv:v:2")
+    assert answer["text"] == texts.verified_done.format(id=2)

@@ -32,7 +32,7 @@ from storage.people import touch_person
 from storage.questions import LoggedAnswer, decide_gap, log_questions
 from storage.quiz import Given, add_contest, record_answer, start_attempt
 from storage.quiz_rounds import GroupOutcome, group_answer, start_round
-from storage.report_messages import copies_to_withdraw
+from storage.report_messages import copies_to_withdraw, digests_to_withdraw, record_digest
 from storage.report_review import decide, record_notices
 from storage.reports import submit_report
 from storage.subscriptions import ensure_recipient, toggle_category
@@ -311,6 +311,15 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     async with db.session() as session:  # their report told to them and to a coordinator
         copies = [(PERSON, 5), (COORDINATOR, 6)]
         await record_notices(session=session, report_id=report_id, copies=copies)
+        for chat_id, message_id in [(PERSON, 7), (COORDINATOR, 8)]:  # and in a daily digest
+            await record_digest(
+                session=session,
+                chat_id=chat_id,
+                message_id=message_id,
+                head="📋",
+                tail="",
+                report_ids=[report_id],
+            )
         # as a coordinator too, they verified it (the decision stays, not who made it)
         verdict, by = ReviewState.VERIFIED, PERSON
         await decide(
@@ -341,6 +350,8 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     assert "quiz_answer.attempt_id" not in {column for column, _ in values}
     async with db.session() as session:  # the coordinator's copy is still to be withdrawn
         assert await copies_to_withdraw(session=session) == [(COORDINATOR, 6)]
+        [digest] = await digests_to_withdraw(session=session)  # and their digest line
+        assert (digest.chat_id, digest.message_id) == (COORDINATOR, 8)
     async with db.session() as session:
         query = select(col(Broadcast.origin), col(Broadcast.status))
         statuses = (await session.exec(query)).all()  # type: ignore[call-overload]
