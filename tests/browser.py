@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Playwright
+from playwright.async_api import Browser, Page, Playwright, expect
+
+from tests.waiting import CEILING_SECONDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
@@ -22,4 +24,14 @@ async def launch_chromium(driver: Playwright) -> Browser:
     env: dict[str, str | float | bool] = {
         k: v for k, v in os.environ.items() if k not in _FAKETIME
     }
+    # Playwright waits 5 s for an assertion and 30 s for a click's navigation: too short on a
+    # loaded CI machine (a gap closed on the dashboard rebuilds the search index).
+    expect.set_options(timeout=CEILING_SECONDS * 1000)
     return await driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, env=env)
+
+
+async def open_page(browser: Browser, **context: object) -> Page:
+    """A page in a new context, every action and navigation waiting up to the ceiling."""
+    page = await (await browser.new_context(**context)).new_page()  # type: ignore[arg-type]
+    page.set_default_timeout(CEILING_SECONDS * 1000)
+    return page

@@ -15,7 +15,7 @@ from bot.demo import demo_bot
 from bot.runners import poll_until
 from bot.settings import Settings
 from content.loader import Library
-from tests.browser import launch_chromium, needs_chromium
+from tests.browser import launch_chromium, needs_chromium, open_page
 from tests.clock import ControlledClock
 
 playwright_api = pytest.importorskip(
@@ -51,7 +51,7 @@ async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
     async with playwright_api.async_playwright() as pw:
         browser = await launch_chromium(pw)
         try:
-            page = await browser.new_page()
+            page = await open_page(browser)
             await page.goto(demo_url + "/")
             log, toast = page.locator("#log"), page.locator("#toast")
             await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
@@ -123,7 +123,7 @@ async def test_a_resident_shares_their_number_and_pastes_a_long_story(
     async with playwright_api.async_playwright() as pw:
         browser = await launch_chromium(pw)
         try:
-            page = await browser.new_page()
+            page = await open_page(browser)
             await page.goto(demo_url + "/?role=resident")
             log = page.locator("#log")
             await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
@@ -161,7 +161,7 @@ async def test_the_paperclip_sends_the_sample_location_where_the_bot_asks_for_on
     async with playwright_api.async_playwright() as pw:
         browser = await launch_chromium(pw)
         try:
-            page = await browser.new_page()
+            page = await open_page(browser)
             await page.goto(demo_url + "/?role=resident")
             log = page.locator("#log")
             await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)

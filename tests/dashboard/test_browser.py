@@ -18,7 +18,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from storage.dashboard import create_login
 from tests.broadcasting import add_subscribers
-from tests.browser import launch_chromium, needs_chromium
+from tests.browser import launch_chromium, needs_chromium, open_page
 from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
@@ -44,8 +44,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def new_page(browser: Browser) -> Page:
-    context = await browser.new_context(accept_downloads=True, locale="zh-CN")
-    return await context.new_page()
+    return await open_page(browser, accept_downloads=True, locale="zh-CN")
 
 
 async def sign_in(page: Page, link: str) -> None:
