@@ -63,6 +63,7 @@ class TicketTexts(Texts):
     moved_away: Annotated[str, Fields("desk")]
     moved_taker: Annotated[str, Fields("desk", "id")]
     desk_no_contact: str
+    desk_contact_withheld: Annotated[str, Fields("desk")]
     take_button: str
     reply_button: str
     transfer_button: str
@@ -76,6 +77,7 @@ class TicketTexts(Texts):
     to_resident: Annotated[str, Fields("desk", "id", "text")]
     to_resident_footer: str
     more_prompt: Annotated[str, Fields("id")]
+    more_prompt_closed: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
     more_kept: Annotated[str, Fields("id")]
     more_closed: Annotated[str, Fields("id")]
@@ -86,9 +88,12 @@ class TicketTexts(Texts):
     desk_follow_up_reopened: Annotated[str, Fields("id", "text")]
     transfer_pick: Annotated[str, Fields("id")]
     transfer_none: str
+    transfer_cancel_button: str
+    transfer_cancelled: Annotated[str, Fields("id")]
     transfer_unknown_desk: str
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
+    transferred_contact_kept: Annotated[str, Fields("desk")]
     closed_desk: Annotated[str, Fields("id")]
     closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
     close_reasons: dict[str, str]
@@ -102,6 +107,7 @@ class TicketTexts(Texts):
     close_no_reply_button: str
     close_keep_button: str
     close_kept: str
+    close_phoned_no_phone: str
     closed_resident_phoned: Annotated[str, Fields("id")]
     closed_resident_duplicate: Annotated[str, Fields("id")]
     closed_resident_no_reply: Annotated[str, Fields("id")]

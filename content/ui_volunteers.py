@@ -133,8 +133,12 @@ class VolunteerTexts(Texts):
     deleteme_reports: Annotated[str, Fields("count")]
     deleteme_rest: str
     deleteme_waiting: Annotated[str, Fields("count")]
-    deleted: Annotated[str, Fields("questions", "tickets")]
-    deleted_volunteer: Annotated[str, Fields("reports")]
+    deleted: Annotated[str, Fields("items")]
+    deleted_questions: Annotated[str, Fields("count")]
+    deleted_tickets: Annotated[str, Fields("count")]
+    deleted_rest: str
+    deleted_volunteer: str
+    deleted_reports: Annotated[str, Fields("count")]
 
     report_intro: str
     report_ask_type: str

@@ -51,10 +51,21 @@ class StoredTicket:
     waiting_since: datetime  # the creation, or the follow-up that reopened it
     # Why it ended unanswered (None: it was answered, or ended before reasons were kept).
     close_reason: CloseReason | None = None
+    # The desk the resident agreed to give their phone number to: the one it was first sent
+    # to, named when they agreed (转办 does not pass the consent on; None: the desk it is at).
+    contact_desk_id: str | None = None
 
     @property
     def closed(self) -> bool:
         return self.status is TicketStatus.CLOSED
+
+    @property
+    def consented_desk_id(self) -> str:
+        return self.contact_desk_id or self.desk_id
+
+    def contact_for(self, desk_id: str) -> str:
+        """The phone number if the resident agreed to give it to this desk, else ""."""
+        return self.contact if desk_id == self.consented_desk_id else ""
 
 
 def _stored(row: Ticket) -> StoredTicket:
@@ -76,6 +87,7 @@ def _stored(row: Ticket) -> StoredTicket:
         row.rating,
         row.waiting_since or row.created_at,
         CloseReason(row.close_reason) if row.close_reason else None,
+        row.first_desk_id,
     )
 
 

@@ -330,8 +330,8 @@ async def offer_as_new(
     }  # fmt: skip
     if desk.kind == "village_adviser":
         data[ASKED] = desk.id
-    if ended.contact and desk.id == ended.desk_id:
-        data[CONTACT] = ended.contact
+    if contact := ended.contact_for(desk.id):
+        data[CONTACT] = contact
     chat = await services.chats.start(FLOW, user.id, CONFIRM, data)
     summary, markup = _summary(ctx, chat, texts.send_as_new_button)
     await reply_html(update, f"{lead}\n{texts.more_closed_offer}\n\n{summary}", markup)

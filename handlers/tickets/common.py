@@ -15,6 +15,7 @@ from telegram.ext import ExtBot
 from content.desks import Desk
 from content.loader import Library
 from content.office_hours import DAY_NAMES
+from content.privacy import has_phone_number
 from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
@@ -46,6 +47,7 @@ class DeskAction(StrEnum):
     SHOW = "show"  # dk:show:<ticket id>: the ticket again, from /tickets
 
 
+KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束; dk:move:<ticket id>:keep: 不转办
 RATINGS = (3, 2, 1)
 NAME_CHARS = 16  # of a staff member's name on a button
 HISTORY_CHARS = 2400  # of the exchange shown to a desk a ticket moved to (Telegram: 4096)
@@ -118,8 +120,9 @@ def desk_ticket_html(
     ended: str = "",
 ) -> str:
     """The ticket as its desk sees it, with the exchange so far (a ticket moved here, or shown
-    again) and the desk it came from; the contact only if the resident agreed to share it.
-    Its last line says how to answer, or `ended`: that it has ended."""
+    again) and the desk it came from; the phone number only if the resident agreed to give
+    it to this desk (`contact_line`). Its last line says how to answer, or `ended`: that it
+    has ended."""
     texts = library.ui.tickets
     moved = texts.moved_from.format(desk=html.escape(moved_from.name)) if moved_from else ""
     return texts.desk_ticket.format(
@@ -129,10 +132,29 @@ def desk_ticket_html(
         category=html.escape(category_name(library, ticket.category)),
         town=html.escape(ticket.town),
         when=local_when(texts, tz, ticket.created_at),
-        contact=html.escape(ticket.contact) if ticket.contact else texts.desk_no_contact,
+        contact=contact_line(library, ticket, desk),
         text=html.escape(ticket.text),
         footer=ended or texts.desk_ticket_footer.format(desk=html.escape(desk.name)),
     )
+
+
+def contact_line(library: Library, ticket: StoredTicket, desk: Desk) -> str:
+    """The phone number for the desk the resident agreed to give it to; any other desk (one
+    it was moved to) learns only that it was left, and for whom."""
+    texts = library.ui.tickets
+    if not ticket.contact:
+        return texts.desk_no_contact
+    if shown := ticket.contact_for(desk.id):
+        return html.escape(shown)
+    names = {d.id: d.name for d in library.desks}
+    consented = names.get(ticket.consented_desk_id, texts.history_some_desk)
+    return texts.desk_contact_withheld.format(desk=html.escape(consented))
+
+
+def has_phone(ticket: StoredTicket, desk: Desk) -> bool:
+    """Whether the desk can phone the resident: a number given to it, or one in the message
+    (the resident was told staff would see it)."""
+    return bool(ticket.contact_for(desk.id)) or has_phone_number(ticket.text)
 
 
 def _history_html(library: Library, tz: tzinfo, history: Sequence[TicketEntry]) -> str:

@@ -18,6 +18,7 @@ from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import is_coordinator, require_coordinator
 from handlers.tickets.common import (
+    KEEP,
     DeskAction,
     button,
     desk_of,
@@ -52,9 +53,18 @@ def desks_to_offer(desks: Sequence[Desk], ticket: StoredTicket, desk: Desk | Non
 
 
 async def pick_desk(
-    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk | None
+    update: Update,
+    ctx: PufaContext,
+    ticket: StoredTicket,
+    desk: Desk | None,
+    args: tuple[str, ...] = (),
 ) -> None:
+    """The desks to move the ticket to, and 取消 (dk:move:<ticket id>:keep), which takes the
+    list away: the ticket's own buttons stay as they were."""
     services, texts = ctx.services, ctx.services.ui.tickets
+    if args:
+        await _keep_here(update, ctx, ticket, args)
+        return
     rows = [
         [button(d.name, DeskAction.TO, ticket.id, d.id)]
         for d in desks_to_offer(services.library.desks, ticket, desk)
@@ -63,7 +73,23 @@ async def pick_desk(
     if not rows:
         await reply_html(update, texts.transfer_none)
         return
+    rows.append([button(texts.transfer_cancel_button, DeskAction.MOVE, ticket.id, KEEP)])
     await reply_html(update, texts.transfer_pick.format(id=ticket.id), InlineKeyboardMarkup(rows))
+
+
+async def _keep_here(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, args: tuple[str, ...]
+) -> None:
+    query = update.callback_query
+    if args != (KEEP,) or query is None:
+        await expired(update, ctx)
+        return
+    kept = ctx.services.ui.tickets.transfer_cancelled.format(id=ticket.id)
+    await acknowledge(update)
+    try:
+        await query.edit_message_text(kept, parse_mode=ParseMode.HTML, reply_markup=None)
+    except TelegramError as exc:  # deleted meanwhile, or pressed twice
+        log.warning("could not take away the desk list of ticket %s: %s", ticket.id, exc)
 
 
 async def move_to(
@@ -105,11 +131,14 @@ async def move_to(
     await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
     )
-    if ticket.resident_id is not None:  # (erased meanwhile: nobody to tell)
-        await send_about(
-            ctx.bot, services, ticket.id, ticket.resident_id,
-            texts.transferred_resident.format(id=ticket.id, desk=name),
-        )  # fmt: skip
+    if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
+        return
+    told = texts.transferred_resident.format(id=ticket.id, desk=name)
+    if after.contact and not after.contact_for(target.id):  # the number stays where it was
+        consented = desk_of(services, after.consented_desk_id)
+        kept = html.escape(consented.name if consented else texts.history_some_desk)
+        told = f"{told}\n{texts.transferred_contact_kept.format(desk=kept)}"
+    await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told)
 
 
 async def _tell_taker(
@@ -148,7 +177,7 @@ async def moved_from_gone_desk(
     if ticket.closed:
         await acknowledge(update, ended_for_staff(ctx.services.ui.tickets, ticket), alert=True)
     elif action is DeskAction.MOVE:
-        await pick_desk(update, ctx, ticket, None)
+        await pick_desk(update, ctx, ticket, None, args)
     else:
         await move_to(update, ctx, ticket, None, args)
     return True

@@ -61,13 +61,12 @@ async def on_resident_button(
         if rated:
             await reply_html(update, texts.rated)
         return
-    if ticket.closed:
-        await acknowledge(update, texts.ticket_closed, alert=True)
-        return
+    # 补充 on an ended ticket: what they type is offered as a new message (`follow_up`)
     await acknowledge(update)
     assert ticket.resident_id is not None
     await ctx.services.chats.start(MORE_FLOW, ticket.resident_id, "text", {"ticket": ticket.id})
-    await reply_html(update, texts.more_prompt.format(id=ticket.id))
+    prompt = texts.more_prompt_closed if ticket.closed else texts.more_prompt
+    await reply_html(update, prompt.format(id=ticket.id))
 
 
 async def on_more_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -21,6 +21,7 @@ from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets import moving
 from handlers.tickets.chat import explain
 from handlers.tickets.common import (
+    KEEP,
     REPLY_FLOW,
     DeskAction,
     button,
@@ -29,6 +30,7 @@ from handlers.tickets.common import (
     edit_staff_copies,
     ended_for_staff,
     ended_why,
+    has_phone,
     more_keyboard,
     rating_keyboard,
     send_about,
@@ -124,7 +126,7 @@ async def on_staff_button(
         case DeskAction.REPLY:
             await _ask_reply(update, ctx, ticket, desk)
         case DeskAction.MOVE:
-            await moving.pick_desk(update, ctx, ticket, desk)
+            await moving.pick_desk(update, ctx, ticket, desk, args[1:])
         case DeskAction.TO:
             await moving.move_to(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
@@ -252,20 +254,24 @@ async def _closed_here_and_there(
         await send_about(ctx.bot, services, ended.id, chat_id, note)
 
 
-KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束
 CHOICES = (CloseReason.PHONED, CloseReason.DUPLICATE, CloseReason.NO_REPLY)
 
 
-def _close_reasons(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
-    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>), or 不结束."""
+def _close_reasons(texts: TicketTexts, ticket: StoredTicket, desk: Desk) -> InlineKeyboardMarkup:
+    """Why a ticket nobody answered is ended (dk:close:<ticket id>:<reason>), or 不结束;
+    已电话联系 only if the desk has a number to call (`has_phone`)."""
     labels = {
-        CloseReason.PHONED: texts.close_phoned_button,
+        CloseReason.PHONED: texts.close_phoned_button if has_phone(ticket, desk) else "",
         CloseReason.DUPLICATE: texts.close_duplicate_button,
         CloseReason.NO_REPLY: texts.close_no_reply_button,
         KEEP: texts.close_keep_button,
     }
     return InlineKeyboardMarkup(
-        [[button(label, DeskAction.CLOSE, ticket_id, reason)] for reason, label in labels.items()]
+        [
+            [button(label, DeskAction.CLOSE, ticket.id, reason)]
+            for reason, label in labels.items()
+            if label
+        ]
     )
 
 
@@ -290,8 +296,17 @@ async def _close(
         return
     if choice is None and ticket.answered_at is None:
         await acknowledge(update)
-        markup = _close_reasons(texts, ticket.id)
+        markup = _close_reasons(texts, ticket, desk)
         await reply_html(update, texts.close_confirm.format(id=ticket.id), markup)
+        return
+    if choice == CloseReason.PHONED and not has_phone(ticket, desk):  # forged, or moved here
+        await acknowledge(update, texts.close_phoned_no_phone, alert=True)
+        if update.callback_query is not None:
+            try:  # the choices it has now
+                markup = _close_reasons(texts, ticket, desk)
+                await update.callback_query.edit_message_reply_markup(reply_markup=markup)
+            except TelegramError as exc:
+                log.warning("could not redraw the close question of %s: %s", ticket.id, exc)
         return
     if choice is not None and update.callback_query is not None:
         try:  # the question is answered: its buttons go

@@ -49,6 +49,26 @@ def _held_lines(texts: VolunteerTexts, held: Holdings) -> list[str]:
     return [line for line in lines if line]
 
 
+def deleted_text(texts: VolunteerTexts, erased: Erasure) -> str:
+    """What /deleteme erased, naming only what there was (no "0 条"): questions and messages
+    to staff, then, for a volunteer, the profile and the reports made anonymous."""
+    counted = [
+        texts.deleted_questions.format(count=erased.questions) if erased.questions else "",
+        texts.deleted_tickets.format(count=erased.tickets) if erased.tickets else "",
+    ]
+    items = "、".join(item for item in counted if item)
+    lines = [texts.deleted.format(items=items) if items else texts.deleted_rest]
+    volunteer = [
+        texts.deleted_volunteer if erased.had_profile else "",
+        texts.deleted_reports.format(count=erased.reports_anonymised)
+        if erased.reports_anonymised
+        else "",
+    ]
+    if any(volunteer):
+        lines.append("".join(volunteer))
+    return "\n".join(lines)
+
+
 async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     """✅ or ❌ under /leave's or /deleteme's question: the first answer counts."""
     parsed = parse(update.callback_query.data if update.callback_query else None)
@@ -72,10 +92,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
         await services.chats.end_all(person)
         async with services.db.session() as session:
             erased = await erase_person(session=session, telegram_id=person)
-        text = texts.deleted.format(questions=erased.questions, tickets=erased.tickets)
-        if erased.had_profile or erased.reports_anonymised:
-            volunteer = texts.deleted_volunteer.format(reports=erased.reports_anonymised)
-            text = f"{text}\n{volunteer}"
+        text = deleted_text(texts, erased)
     await refresh_menu(ctx.bot, services, person)
     await reply_html(update, text)
     if erased is not None:

@@ -155,7 +155,8 @@ async def test_deleteme_names_a_residents_questions_and_messages_and_warns_of_a_
     assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
     assert "志愿者" not in question.content and "活动报告" not in question.content
     done = await answer_question(bot, user, question, texts.confirm_yes)
-    assert done.source_text == texts.deleted.format(questions=1, tickets=1)
+    counted = f"{texts.deleted_questions.format(count=1)}、{texts.deleted_tickets.format(count=1)}"
+    assert done.source_text == texts.deleted.format(items=counted)
     nothing = await bot.ask(user, "/deleteme")  # nothing left but the general line
     assert nothing.source_text == texts.deleteme_confirm.format(items=texts.deleteme_rest)
 
@@ -169,5 +170,6 @@ async def test_deleteme_names_a_volunteers_profile_and_reports(server: Restartab
     items = [texts.deleteme_profile, texts.deleteme_reports.format(count=1), texts.deleteme_rest]
     assert question.source_text == texts.deleteme_confirm.format(items="\n".join(items))
     done = await answer_question(bot, user, question, texts.confirm_yes)
-    volunteer = texts.deleted_volunteer.format(reports=1)
-    assert done.source_text == f"{texts.deleted.format(questions=0, tickets=0)}\n{volunteer}"
+    volunteer = f"{texts.deleted_volunteer}{texts.deleted_reports.format(count=1)}"
+    assert done.source_text == f"{texts.deleted_rest}\n{volunteer}"  # no "0 条"
+    assert "0 条" not in done.content

@@ -9,6 +9,7 @@ import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
+from handlers.kit.callbacks import Kind, make
 from local_api import SentMessage
 from storage.models import CloseReason
 from storage.tickets import close, get_ticket
@@ -49,10 +50,17 @@ async def test_ending_an_unanswered_ticket_asks_why(desks_bot: Harness) -> None:
     ticket = await desk_message(bot, mark)
     question = await bot.tap(staff, ticket, texts.close_button)
     assert question.content == texts.close_confirm.format(id=1)
+    # no phone number left: nobody could have phoned
     assert question.button_labels() == [
-        texts.close_phoned_button, texts.close_duplicate_button,
-        texts.close_no_reply_button, texts.close_keep_button,
+        texts.close_duplicate_button, texts.close_no_reply_button, texts.close_keep_button,
     ]  # fmt: skip
+    mark = after(bot)
+    forged = await bot.press(staff, question, make(Kind.DESK, "close", 1, CloseReason.PHONED))
+    assert forged["text"] == texts.close_phoned_no_phone
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=1)
+    assert stored is not None and not stored.closed
+    assert sent_since(bot, resident.id, mark) == []
     kept = await bot.press(
         staff, question, question.find_button(texts.close_keep_button)["callback_data"]
     )
@@ -127,7 +135,8 @@ async def test_why_tickets_ended_unanswered_is_exported_by_desk(desks_bot: Harne
     for number, label in enumerate(labels, start=1):
         resident = api.user(7_340_010 + number)
         mark = after(bot)
-        await leave_message(bot, resident, "邻居家的狗咬了我")
+        phone = "13912345678" if label == texts.close_phoned_button else ""
+        await leave_message(bot, resident, "邻居家的狗咬了我", phone=phone)
         ticket = await desk_message(bot, mark)
         if label is None and number == 3:  # answered, then ended
             mark = after(bot)
@@ -181,7 +190,7 @@ async def test_a_colleague_learns_why_the_ticket_ended(private_desk_bot: Harness
     bot, texts, api = private_desk_bot, private_desk_bot.ui.tickets, private_desk_bot.api
     resident, staff, colleague = api.user(7_340_020), api.user(STAFF), api.user(COLLEAGUE)
     mark = after(bot)
-    await leave_message(bot, resident, "邻居家的狗咬了我")
+    await leave_message(bot, resident, "邻居家的狗咬了我", phone="13912345678")
     [mine] = await api.wait_for_messages(STAFF, after=mark)
     [theirs] = await api.wait_for_messages(COLLEAGUE, after=mark)
     question = await bot.tap(staff, mine, texts.close_button)

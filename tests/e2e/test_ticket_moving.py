@@ -58,6 +58,7 @@ async def test_the_desks_to_move_to_list_the_tickets_town_first_then_by_name(
         assert pick.button_labels() == [
             "M 县法律援助中心", "Z 城关镇调委会",  # serving 城关镇, by name
             "A 东山镇司法所", "B 东山镇调委会",  # the others, by name
+            texts.transfer_cancel_button,
         ]  # fmt: skip
 
 
@@ -97,7 +98,9 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
             assert refused["text"] == bot.ui.not_allowed
         pick = await bot.tap(coordinator, told, texts.transfer_gone_button)
         assert pick.content == texts.transfer_pick.format(id=1)
-        assert pick.button_labels() == ["测试镇新司法所", "测试东山司法所"]  # its town first
+        assert pick.button_labels() == [  # its town first
+            "测试镇新司法所", "测试东山司法所", texts.transfer_cancel_button,
+        ]  # fmt: skip
         refused = await bot.press(staff, pick, make(Kind.DESK, "to", 1, "other-office"))
         assert refused["text"] == bot.ui.not_allowed
         for forged in (
@@ -143,3 +146,33 @@ async def test_a_coordinator_moves_a_ticket_whose_desk_left_desks_yaml(
         api.send_text(api.user(STAFF_OTHER_DESK), "请带上劳动合同来所里。")
         [answered] = await api.wait_for_messages(resident.id, after=mark)
         assert "请带上劳动合同来所里" in answered.content
+
+
+async def test_the_desk_list_can_be_cancelled(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """取消 under the desks to move to takes the list away (only the desk's staff may); the
+    ticket stays, its own buttons working."""
+    async with desks_running(tmp_path, library, index) as bot:
+        api, texts = bot.api, bot.ui.tickets
+        staff = api.user(STAFF)
+        group(bot)
+        mark = after(bot)
+        await leave_message(bot, api.user(7_360_030), "公司不给交社保")
+        ticket = await desk_message(bot, mark)
+        pick = await bot.tap(staff, ticket, texts.transfer_button)
+        assert pick.button_labels()[-1] == texts.transfer_cancel_button
+        cancel = pick.find_button(texts.transfer_cancel_button)["callback_data"]
+        refused = await bot.press(api.user(STAFF_OTHER_DESK), pick, cancel)
+        assert refused["text"] == texts.not_staff
+        kept = await bot.tap(staff, pick, texts.transfer_cancel_button)
+        assert (kept.action, kept.message_id) == ("edit", pick.message_id)
+        assert kept.content == plain_text(texts.transfer_cancelled.format(id=1))
+        assert kept.buttons() == []
+        async with bot.services.db.session() as session:
+            stored = await get_ticket(session=session, ticket_id=1)
+        assert stored is not None and stored.desk_id == "test-office" and not stored.closed
+        taken = await bot.tap(staff, ticket, texts.take_button)  # its buttons still work
+        assert taken.content == texts.taken.format(id=1)
+        forged = await bot.press(staff, pick, make(Kind.DESK, "move", 1, "whatever"))
+        assert forged["text"] == bot.ui.stale_button
