@@ -38,7 +38,8 @@ class DashboardTexts(Texts):
     verify_all_explain: Annotated[str, Fields("count", "max")]
     verify_all_confirm: Annotated[str, Fields("count")]
     verify_all_more: Annotated[str, Fields("max", "rest")]
-    verify_all_done: Annotated[str, Fields("done", "skipped")]
+    verify_all_done: Annotated[str, Fields("done")]  # said only when some were
+    verify_all_skipped: Annotated[str, Fields("skipped")]  # likewise
     # reports corrected after the confirm page: left pending, named (links) after this
     verify_all_changed: Annotated[str, Fields("count")]
     verify_all_none: str

@@ -47,6 +47,9 @@ class EngagementTexts(Texts):
     # QR attribution and event ratings
     qr_usage: str
     qr_title_bad: str
+    qr_title_missing: Annotated[str, Fields("date")]  # the day as typed and a space, or ""
+    qr_numbers_hidden: str
+    qr_poster_dropped: Annotated[str, Fields("chars")]  # what the poster's font cannot draw
     qr_place_bad: Annotated[str, Fields("most")]
     qr_poster_place: Annotated[str, Fields("place")]  # the caption's line; html-escaped
     qr_created: Annotated[str, Fields("title", "when")]

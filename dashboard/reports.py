@@ -143,8 +143,12 @@ def _verified(request: web.Request) -> Verified | None:
     if done is None or skipped is None:
         return None
     said, ids = texts(request), [i for i in named if i is not None]
+    counts = [
+        said.verify_all_done.format(done=done) if done else "",
+        said.verify_all_skipped.format(skipped=skipped) if skipped else "",
+    ]  # a count of none is not said
     return Verified(
-        said.verify_all_done.format(done=done, skipped=skipped),
+        "".join(counts),
         said.verify_all_changed.format(count=changed) if changed else "",
         ids,
         changed > len(ids),
@@ -225,8 +229,15 @@ def _seen_of(posted: list[str]) -> dict[int, datetime]:
 
 
 async def report_page(request: web.Request) -> web.StreamResponse:
+    return await _show_report(request, number(request.match_info["report_id"], maximum=MAX_ID))
+
+
+async def _show_report(
+    request: web.Request, report_id: int | None, *, error: str = "", reason: str = ""
+) -> web.StreamResponse:
+    """The report's page; with `error`, a 退回 that was refused, said beside its form, which
+    keeps the `reason` as typed (status 400)."""
     bot = services(request)
-    report_id = number(request.match_info["report_id"], maximum=MAX_ID)
     report = None
     if report_id is not None:
         async with bot.db.session() as session:
@@ -236,6 +247,9 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
         "report.html",
+        400 if error else 200,
+        error=error,
+        reason=reason,
         report=report,
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
@@ -265,8 +279,9 @@ async def review_report(request: web.Request) -> web.StreamResponse:
     report_id = number(request.match_info["report_id"], maximum=MAX_ID)
     form = await request.post()
     verdict = form.get("verdict")
-    reason = form.get("reason", "")
-    reason = " ".join(reason.split()) if isinstance(reason, str) else ""
+    typed = form.get("reason", "")
+    typed = typed if isinstance(typed, str) else ""
+    reason = " ".join(typed.split())
     if report_id is None or verdict not in (ReviewState.VERIFIED, ReviewState.RETURNED):
         return notice(request, texts(request).no_report, 404)
     seen = revision_time(str(form.get("revision", "")))
@@ -274,7 +289,8 @@ async def review_report(request: web.Request) -> web.StreamResponse:
         return notice(request, texts(request).bad_form, 400)
     chosen = ReviewState(verdict)
     if chosen is ReviewState.RETURNED and not 0 < len(reason) <= REASON_CHARS:
-        return notice(request, texts(request).reason_needed.format(max=REASON_CHARS), 400)
+        needed = texts(request).reason_needed.format(max=REASON_CHARS)
+        return await _show_report(request, report_id, error=needed, reason=typed)
     signed_in = user(request).telegram_id
     done = await review(
         bot,

@@ -197,8 +197,11 @@ def no_match_html(
     call: list[str] | None = None,
 ) -> str:
     """The fallback: nothing fits (or, with near misses shown as buttons, nothing fits
-    exactly); then the numbers to `call` when the field is clear (12348 then said there)."""
+    exactly); then the numbers to `call` when the field is clear (12348 then said there).
+    The question is echoed with its personal numbers masked (before it is cut, so a number
+    cut in two is hidden whole): a chat on a shared phone shows the reply too."""
     ui = library.ui
-    shown = html.escape(question if len(question) <= 30 else question[:30] + "…")
+    masked = mask_personal_numbers(question)
+    shown = html.escape(masked if len(masked) <= 30 else masked[:30] + "…")
     intro = ui.close_match if with_suggestions else ui.no_match
     return compose([intro.format(question=shown), Fixed("\n".join(call or []))], library)

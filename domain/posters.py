@@ -1,11 +1,14 @@
 """The words of a QR poster (documents/poster.py), from the text catalogue and hotlines.yaml.
 Only public words go on a wall: the title, the day, the place line its maker gives, the town
-and the nationwide legal hotline; never a volunteer's name or phone number."""
+and the nationwide legal hotline; never a volunteer's name or phone number, and no phone, ID or
+bank-card number typed in a title or a place (masked before the title is stored: it is also
+what residents who scan the code are welcomed with)."""
 
 from collections.abc import Iterable
 from datetime import date
 
 from content.hotlines import Hotline
+from content.privacy import mask_personal_numbers
 from content.report_input import has_letters, normalise
 from content.ui import UiTexts
 from documents.poster import PosterWords
@@ -14,10 +17,21 @@ POSTER_HOTLINE = "12348"  # which entry of hotlines.yaml the footer gives (its n
 MAX_PLACE = 30  # characters of the place line: two lines on the poster at most
 
 
+def public_words(typed: str) -> str:
+    """Typed words as a wall (and a resident) may show them: tidied to one line, phone, ID and
+    bank-card numbers masked with as many *."""
+    return mask_personal_numbers(normalise(typed))
+
+
+def hides_numbers(typed: str) -> bool:
+    """Whether `public_words` masks a number of `typed` (the maker is then told so)."""
+    return public_words(typed) != normalise(typed)
+
+
 def poster_place(typed: str) -> str | None:
     """The place line as typed (村/社区, event or who holds it, e.g. 东山镇司法所 · 普法志愿服务),
-    tidied to one line; None when it is longer than MAX_PLACE or has no letters."""
-    place = normalise(typed)
+    as `public_words`; None when it is longer than MAX_PLACE or has no letters."""
+    place = public_words(typed)
     return place if has_letters(place) and len(place) <= MAX_PLACE else None
 
 

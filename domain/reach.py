@@ -1,5 +1,7 @@
 """QR attribution as people read it: a volunteer's lines in /myreports, the coordinators' /stats
-section and spreadsheet. Only counts: never who the residents are."""
+section and spreadsheet. Only counts: never who the residents are. A code's title is shown
+with its personal numbers masked (titles have been masked when made since; older ones were
+stored as typed)."""
 
 import asyncio
 import html
@@ -9,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
+from content.privacy import mask_personal_numbers
 from documents.tables import Cell, Format, Table, TableWriter
 from storage.attribution import Reach, reach
 from storage.models import Volunteer
@@ -32,7 +35,7 @@ def reach_lines(lines: list[Reach], library: Library) -> list[str]:
     texts = library.ui.engagement
     return [
         texts.reach_line.format(
-            title=html.escape(line.title),
+            title=html.escape(mask_personal_numbers(line.title)),
             kind=texts.reach_kinds.get(line.kind, line.kind),
             residents=line.residents,
             questions=line.questions,
@@ -95,7 +98,7 @@ async def reach_rows(
     anonymous = library.ui.volunteers.anonymous
     return [
         [
-            line.title,
+            mask_personal_numbers(line.title),
             texts.reach_kinds.get(line.kind, line.kind),
             line.town or library.ui.unknown_town,
             names.get(line.volunteer_id) or anonymous,

@@ -2,7 +2,9 @@
 event or poster (the place, e.g. 东山镇司法所 · 普法志愿服务, is a line on that poster only),
 and "为这次活动生成二维码" under a report the code of its event (one per report);
 `/start ev_<code>` records the first code that brought a resident. An event's residents are
-asked to rate it the day after (a broadcast through the delivery engine)."""
+asked to rate it the day after (a broadcast through the delivery engine). A phone, ID or
+bank-card number typed in a title or a place is masked before it is stored or printed (and
+masked again when shown, for codes made before)."""
 
 import asyncio
 import html
@@ -12,10 +14,11 @@ from datetime import datetime, time, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 
-from content.report_input import InputError, normalise, parse_event_date
-from documents.poster import poster_png
+from content.privacy import mask_personal_numbers
+from content.report_input import InputError, has_letters, parse_event_date
+from documents.poster import poster_png, undrawable
 from documents.qr import qr_png
-from domain.posters import MAX_PLACE, poster_place, poster_words
+from domain.posters import MAX_PLACE, hides_numbers, poster_place, poster_words, public_words
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired, leave_open
@@ -48,14 +51,18 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
     if not args:
         await reply_html(update, texts.qr_usage)
         return
-    event_date = None
+    event_date, typed_date = None, ""
     try:
         event_date = parse_event_date(args[0], today=services.today())
-        args = args[1:]
+        typed_date, args = args[0], args[1:]
     except InputError:
         pass  # no date first: a poster
     typed_title, *typed_place = PLACE_MARK.split(" ".join(args), maxsplit=1)
-    title = normalise(typed_title)
+    title = public_words(typed_title)
+    if not has_letters(title):  # only a date (/qr 明天), or nothing a title is made of
+        example = f"{html.escape(typed_date)} " if typed_date else ""
+        await reply_html(update, texts.qr_title_missing.format(date=example))
+        return
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
         await reply_html(update, texts.qr_title_bad)
         return
@@ -77,7 +84,8 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
             session=session, actor_id=maker, action="qr", target=event.code, now=services.now()
         )
     await _schedule_rating(ctx, event)
-    await _send_code(update, ctx, event, place)
+    hidden = any(hides_numbers(typed) for typed in [typed_title, *typed_place])
+    await _send_code(update, ctx, event, place, hidden=hidden)
 
 
 async def on_report_qr(update: Update, ctx: PufaContext) -> None:
@@ -109,7 +117,7 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
         month=day.month,
         day=day.day,
         type=services.ui.volunteers.activity_types.get(kind, kind),
-        place=report.data.place,
+        place=mask_personal_numbers(report.data.place),
     )
     async with services.db.session() as session:
         event, made = await event_of_report(
@@ -135,9 +143,12 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
     await _send_code(update, ctx, event)
 
 
-async def _send_code(update: Update, ctx: PufaContext, event: QrEvent, place: str = "") -> None:
+async def _send_code(
+    update: Update, ctx: PufaContext, event: QrEvent, place: str = "", *, hidden: bool = False
+) -> None:
     """Two messages: the printable poster as a document (sent as is, for printing, with
-    `place` as a line of its own), its caption saying what was made; then the bare code as a
+    `place` as a line of its own), its caption saying what was made, that numbers were
+    masked (`hidden`) and what the poster's font could not print; then the bare code as a
     photo with its link as the caption (for designers and for forwarding)."""
     services = ctx.services
     texts = services.ui.engagement
@@ -148,20 +159,24 @@ async def _send_code(update: Update, ctx: PufaContext, event: QrEvent, place: st
     when = (
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
-    made = texts.qr_created.format(title=html.escape(event.title), when=when)
+    title = mask_personal_numbers(event.title)
+    made = texts.qr_created.format(title=html.escape(title), when=when)
     if place:
         made += "\n" + texts.qr_poster_place.format(place=html.escape(place))
+    if hidden:
+        made += "\n" + texts.qr_numbers_hidden
+    font = services.volunteering.chart_font
+    if dropped := await asyncio.to_thread(undrawable, f"{title} {place}", font=font):
+        made += "\n" + texts.qr_poster_dropped.format(chars=html.escape(dropped))
     words = poster_words(
         services.ui,
         services.library.hotlines,
-        event.title,
+        title,
         town=event.town,
         day=event.event_date,
         place=place,
     )
-    poster = await asyncio.to_thread(
-        poster_png, words, link, font=services.volunteering.chart_font
-    )
+    poster = await asyncio.to_thread(poster_png, words, link, font=font)
     await chat.send_document(
         InputFile(poster, filename=f"poster_ev_{event.code}.png"),
         caption=f"{made}\n\n{texts.qr_poster_caption}",
@@ -211,7 +226,7 @@ async def on_event_link(update: Update, ctx: PufaContext) -> None:
         return
     topics = InlineKeyboardButton(texts.qr_topics_button, callback_data=make(Kind.TOPICS))
     welcome = (
-        texts.qr_welcome.format(title=html.escape(event.title))
+        texts.qr_welcome.format(title=html.escape(mask_personal_numbers(event.title)))
         if event.title
         else texts.qr_welcome_untitled
     )

@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from storage.dashboard import create_login
+from storage.report_review import REASON_CHARS
 from tests.broadcasting import add_subscribers
 from tests.browser import launch_chromium, needs_chromium, open_page
 from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
@@ -267,3 +268,30 @@ async def test_promotion_is_asked_first_and_a_spent_link_goes_home(
     await expect(page.locator("p.ok")).to_contain_text("已设为协调员")
     await page.goto(link)
     await page.wait_for_url("**/dashboard/")
+
+
+async def test_a_return_without_a_reason_stays_on_the_report(
+    board: Board, browser: Browser
+) -> None:
+    """↩️ 退回 with only spaces typed (the input's `required` lets them through): the report's
+    page again, saying why beside the form, the typed text kept; then a reason returns it."""
+    await seed(board)
+    said = board.harness.services.ui
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+    await page.goto(f"{board.base}/dashboard/reports")
+    await page.click("a:text('详情') >> nth=0")
+    url = page.url
+    await page.fill("#reason", "   ")
+    async with page.expect_response("**/review") as answered:
+        await page.click("#return")
+    assert (await answered.value).status == 400
+    await expect(page.locator("#review-error")).to_have_text(
+        said.dashboard.reason_needed.format(max=REASON_CHARS)
+    )
+    assert await page.input_value("#reason") == "   "
+    assert await page.locator("h1").inner_text() == f"活动报告 #{url.rsplit('/', 1)[1]}"
+    await page.fill("#reason", "照片看不清")
+    await page.click("#return")
+    await expect(page.locator("#review-done")).to_be_visible()
+    assert "照片看不清" in await page.inner_text("#review")

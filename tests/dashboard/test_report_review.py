@@ -58,10 +58,15 @@ async def test_verify_and_return_from_the_report_page(
     url = f"{base}/dashboard/reports/{first}/review"
 
     await _post(client, url, {"verdict": "verified", "revision": seen}, 403)  # no CSRF token
-    said = await _post(
-        client, url, {"csrf": csrf, "verdict": "returned", "reason": " ", "revision": seen}, 400
-    )
-    assert "退回原因" in said
+    # No reason: the report's page again, the mistake beside its form, what was typed kept.
+    for typed in ("   ", "长" * 201):  # (201: past the input's maxlength, by hand)
+        form = {"csrf": csrf, "verdict": "returned", "reason": typed, "revision": seen}
+        said = await _post(client, url, form, 400)
+        needed = board.harness.ui.dashboard.reason_needed.split("（")[0]
+        assert 'id="review-error"' in said and needed in said
+        assert f"活动报告 #{first}" in said and 'id="review-actions"' in said
+        assert f'value="{typed}"' in said
+        assert await _revision(client, f"{base}/dashboard/reports/{first}") == seen
     await _post(client, url, {"csrf": csrf, "verdict": "nonsense", "revision": seen}, 404)
     for forged in ("", "x", "99999999999999999999"):  # a form without the page's revision
         said = await _post(
@@ -177,7 +182,8 @@ async def test_verify_every_pending_report_the_filter_shows(
     assert await _states(board, *east) == ["pending", "pending"]
 
     page = await _post(client, url, confirm, 200)  # redirected to the list, saying so
-    assert said.verify_all_done.format(done=2, skipped=0) in page
+    assert said.verify_all_done.format(done=2) in page
+    assert said.verify_all_skipped.split("{")[1].split("}")[1] not in page  # none skipped
     assert await _states(board, *east, west, returned, later) == [
         "verified", "verified", "pending", "returned", "pending",
     ]  # fmt: skip
@@ -190,7 +196,8 @@ async def test_verify_every_pending_report_the_filter_shows(
     )
     assert edited.status == 200 and "reply_markup" not in edited.params
     again = await _post(client, url, confirm, 200)  # a reload decides nothing twice
-    assert said.verify_all_done.format(done=0, skipped=2) in again
+    assert said.verify_all_skipped.format(skipped=2) in again
+    assert "已核实 0" not in again  # a count of none is not said
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
     assert audit.count("网页：批量核实活动报告") == 2 and "verified=2" in audit
 
@@ -226,7 +233,7 @@ async def test_a_report_corrected_after_the_confirm_page_is_not_verified(
 
     confirm = [("csrf", csrf), ("confirm", "1")] + [("seen", value) for value in seen]
     listing = await _post(client, url, confirm, 200)
-    assert said.verify_all_done.format(done=1, skipped=0) in listing
+    assert said.verify_all_done.format(done=1) in listing
     assert said.verify_all_changed.format(count=1) in listing
     assert f'<a href="/dashboard/reports/{corrected}">#{corrected}</a>' in listing
     assert await _states(board, kept, corrected) == ["verified", "pending"]
@@ -239,7 +246,7 @@ async def test_a_report_corrected_after_the_confirm_page_is_not_verified(
     assert [int(value.split(":")[0]) for value in fresh] == [corrected] and fresh != seen
     confirm = [("csrf", csrf), ("confirm", "1"), ("seen", fresh[0])]
     listing = await _post(client, url, confirm, 200)
-    assert said.verify_all_done.format(done=1, skipped=0) in listing
+    assert said.verify_all_done.format(done=1) in listing
     assert 'id="verify-changed"' not in listing
     assert await _states(board, kept, corrected) == ["verified", "verified"]
     async with board.harness.services.db.session() as session:

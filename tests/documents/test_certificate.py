@@ -34,3 +34,12 @@ def test_a_long_name_and_big_numbers_still_keep_units(library: Library) -> None:
     assert all(width(line) <= 2 * WRAP for line in lines), lines
     assert any("128 次" in line for line in lines) and any("1234.5 小时" in line for line in lines)
     assert not any(line.endswith(("于", "至")) for line in lines), lines
+
+
+def test_the_code_line_is_in_chinese_only(library: Library) -> None:
+    """The code line says 验证码 and the code, no English beside it."""
+    certificate = Certificate(
+        code="ABCDEFGHJKLM", name="王", start=date(2026, 1, 1), end=date(2026, 1, 2)
+    )
+    line = certificate_text(certificate, library.ui)[3]
+    assert line == "验证码：ABCD-EFGH-JKLM"

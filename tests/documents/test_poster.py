@@ -6,6 +6,7 @@ the catalogue and hotlines.yaml, never a volunteer's name."""
 
 import io
 import itertools
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from content.loader import Library
+from documents.charts import find_cjk_font
 from documents.poster import (
     HEIGHT_PX,
     WIDTH_PX,
@@ -24,6 +26,7 @@ from documents.poster import (
     code_matrix,
     poster_figure,
     poster_png,
+    undrawable,
 )
 from domain.posters import MAX_PLACE, poster_place, poster_words
 
@@ -129,3 +132,28 @@ def test_without_a_cjk_font_the_poster_is_pinyin_and_still_fits(tmp_path: Path) 
         box = text.get_window_extent(renderer)
         assert PAGE.containsx(box.x0) and PAGE.containsx(box.x1), box
         assert PAGE.containsy(box.y0) and PAGE.containsy(box.y1), box
+
+
+def test_characters_the_font_cannot_draw_are_left_out_not_boxed(library: Library) -> None:
+    """Emoji in a title or a place (no colour-emoji font is installed): every character on the
+    poster has a glyph in its font, measured on its cmap and by matplotlib drawing it without
+    a missing-glyph warning; `undrawable` names what was left out."""
+    font = find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font: the poster is in pinyin (see the test below)")
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font, fontNumber=0, lazy=True) as opened:
+        glyphs = set(opened.getBestCmap())
+    title, place = "🎉 城关广场反诈宣传 ✨👮‍♀️", "东山镇司法所 🏛️"
+    assert undrawable(title + place) == "🎉✨👮\u200d♀\ufe0f🏛\ufe0f"  # whole sequences
+    words = poster_words(library.ui, library.hotlines, title, place=place)
+    figure = poster_figure(words, LINK)
+    shown = [t.get_text() for t in figure.axes[0].texts]
+    assert "城关广场反诈宣传" in shown and "东山镇司法所" in shown, shown
+    assert all(ord(ch) in glyphs for text in shown for ch in text if not ch.isspace())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
+        png = poster_png(words, LINK)
+    assert_code_reads(png, LINK)
+    assert undrawable("东山村普法讲座｜东山镇司法所 · 普法") == ""

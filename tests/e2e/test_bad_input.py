@@ -1,6 +1,7 @@
 """Whatever users send: huge texts, media, unknown commands, forged buttons, floods."""
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -164,3 +165,19 @@ async def test_flooding_buttons_are_answered_too_fast_without_messages(
     assert all(a["text"] is None for a in answers[:-1])
     other = bot.api.user(1809)  # the limit is per user
     assert (await bot.ask(other, "借钱不还怎么办")).text is not None
+
+
+async def test_the_no_match_reply_echoes_no_personal_number(bot: Harness) -> None:
+    """The fallback repeats the question, its ID, bank-card and phone numbers masked (also
+    the part of one the 30-character cut leaves)."""
+    user = bot.api.user(1806)
+    for question in [
+        "今天天气真好 110101199003074518",
+        "喂 13812345678 喂",
+        "今天天气真好" * 4 + " 110101199003074518",
+    ]:
+        reply = await bot.ask(user, question)
+        assert bot.ui.no_match.split("“")[0] in reply.content, reply.content
+        assert re.search(r"\d{5}", reply.content.replace("12348", "")) is None, reply.content
+        assert "*****" in reply.content, reply.content
+        await bot.settle()

@@ -13,6 +13,7 @@ import openpyxl
 from PIL import Image
 from sqlmodel import col, select, update
 
+from documents.charts import find_cjk_font
 from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from domain.posters import MAX_PLACE, poster_words
 from handlers.kit import callbacks
@@ -106,7 +107,14 @@ async def test_only_volunteers_make_codes_and_bad_links_count_nothing(
     assert refused.content == bot.ui.volunteers.not_volunteer
     admin = bot.api.user(ADMIN_ID)
     assert (await bot.ask(admin, "/qr")).source_text == texts.qr_usage
-    assert (await bot.ask(admin, "/qr 3月12日")).source_text == texts.qr_title_bad
+    for day in ("3月12日", "明天"):  # a day, no title: the title is what is missing
+        missing = await bot.ask(admin, f"/qr {day}")
+        assert missing.source_text == texts.qr_title_missing.format(date=f"{day} ")
+    assert "还差活动名称" in missing.content and "/qr 明天 城关广场反诈宣传" in missing.content
+    assert (await bot.ask(admin, "/qr ｜东山镇司法所")).source_text == (
+        texts.qr_title_missing.format(date="")
+    )
+    assert (await bot.ask(admin, "/qr 明天 长")).source_text == texts.qr_title_bad
     assert (await bot.ask(admin, "/qr " + "长" * 41)).source_text == texts.qr_title_bad
     group = bot.api.group(-1002305, "村民群")
     bot.api.send_command(admin, "/qr 海报", chat=group)
@@ -219,3 +227,71 @@ async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
     bot.api.send_command(volunteer, "/qr 村委会法治宣传栏")
     plain, _ = await bot.api.wait_for_messages(volunteer.id, 2)
     assert texts.qr_poster_place.split("{")[0] not in plain.content
+
+
+async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
+    bot_with_admins: Harness,
+) -> None:
+    """A phone number in `/qr`'s title or place line is masked before the title is stored and
+    the poster drawn: the caption (which says so, once), the poster, the welcome, /myreports;
+    a name stays (the maker's choice). Emoji the poster font cannot draw are left off the
+    poster and named in the caption."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2310, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    phone, landline = "13812345678", "0931-8123456"
+    bot.api.send_command(
+        volunteer, f"/qr 12月20日 🎉城关广场反诈宣传 电话{phone} 张三｜咨询 {landline}"
+    )
+    poster, photo = await bot.api.wait_for_messages(volunteer.id, 2)
+    assert poster.file is not None and photo.caption is not None
+    title = f"🎉城关广场反诈宣传 电话{'*' * 11} 张三"
+    place = f"咨询 {'*' * 12}"
+    assert phone not in poster.content and landline not in poster.content
+    assert f"「{title}」" in poster.content and place in poster.content
+    assert poster.content.count(texts.qr_numbers_hidden) == 1
+    if find_cjk_font(bot.services.volunteering.chart_font) is not None:
+        assert texts.qr_poster_dropped.format(chars="🎉") in poster.content
+    code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
+    async with bot.services.db.session() as session:
+        event = await session.get(QrEvent, code)
+    assert event is not None and event.title == title
+    words = poster_words(
+        bot.ui,
+        bot.services.library.hotlines,
+        title,
+        town=event.town,
+        day=event.event_date,
+        place=place,
+    )
+    expected = await asyncio.to_thread(
+        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
+    )
+    assert poster.file == expected  # the poster drawn from the masked words
+    welcome = await follow(bot, bot.api.user(2311), code)
+    assert phone not in welcome and title in welcome
+    mine = await bot.ask(volunteer, "/myreports")
+    assert phone not in mine.content and title in mine.content
+    # A plain title: no word of hidden numbers.
+    bot.api.send_command(volunteer, "/qr 村委会法治宣传栏")
+    plain, _ = await bot.api.wait_for_messages(volunteer.id, 2)
+    assert texts.qr_numbers_hidden not in plain.content
+    assert texts.qr_poster_dropped.split("{")[0] not in plain.content
+
+
+async def test_a_title_stored_with_a_number_before_is_shown_masked(
+    bot_with_admins: Harness,
+) -> None:
+    """Codes made before titles were masked keep their title as typed: the welcome and
+    /myreports mask it when they show it."""
+    bot = bot_with_admins
+    volunteer = bot.api.user(2312, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    code = await make_code(bot, volunteer, "城关广场反诈宣传")
+    typed = "城关广场反诈宣传 电话13812345678"
+    async with bot.services.db.session() as session:
+        await session.exec(update(QrEvent).where(col(QrEvent.code) == code).values(title=typed))
+    welcome = await follow(bot, bot.api.user(2313), code)
+    assert "13812345678" not in welcome and "电话***********" in welcome
+    mine = await bot.ask(volunteer, "/myreports")
+    assert "13812345678" not in mine.content and "电话***********" in mine.content
