@@ -224,4 +224,6 @@ async def report_corrected(ctx: PufaContext, before: StoredReport, after: Stored
     )
     if reopened:
         text += "\n" + texts.reopened.format(state=texts.states[before.review])
-    await _send_all(ctx.bot, services, text)
+    copies = await _send_all(ctx.bot, services, text)
+    async with services.db.session() as session:  # withdrawn after the volunteer's /deleteme
+        await record_notices(session=session, report_id=after.id, copies=copies, correction=True)
