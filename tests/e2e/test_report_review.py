@@ -214,3 +214,28 @@ async def test_a_press_on_figures_corrected_since_decides_nothing(
     [second_copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     answer = await bot.press(admin, second_copy, "1:rv:v:2")
     assert answer["text"] == texts.verified_done.format(id=2)
+
+
+async def test_a_return_reason_needs_words_within_the_limit(bot_with_admins: Harness) -> None:
+    """A 退回 reason too long is told the limit (it was text); one with no words (👎) is
+    asked for words; neither returns the report, a proper one then does."""
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    await press(bot, admin, copy, texts.return_button)
+    [long] = await say(bot, admin, "太" * 300)
+    assert long.text == texts.reason_long.format(max=200, count=300), long.text
+    assert "最多 200 字" in (long.text or "") and "300 字" in (long.text or "")
+    [emoji] = await say(bot, admin, "👎")
+    assert emoji.text == texts.reason_no_letters.format(max=200), emoji.text
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "pending"
+    done = await say(bot, admin, "👎 人数不对", 2)
+    assert _one(done, "send").text == texts.returned_done.format(id=1)
