@@ -2,7 +2,7 @@
 page of their own record (/myreports, the dashboard). A report names at least one 普法 topic:
 the 考核 export and the coordinators' review count activities by topic."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
 from content.privacy import mask_personal_numbers
+from storage.broadcasts import campaign_dates
 from storage.models import Volunteer
 from storage.reports import (
     Change,
@@ -66,6 +67,33 @@ def topic_categories(topics: Iterable[str], library: Library) -> list[str]:
         for category in ([topic] if topic in categories else campaigns.get(topic, []))
     ]
     return list(dict.fromkeys(c for c in named if c in categories))
+
+
+# A campaign is offered at the /report topics step from its first day until this long after
+# its last: a report is often written some days after the activity.
+CAMPAIGN_GRACE = timedelta(days=14)
+
+
+def campaigns_on(
+    library: Library, day: date, overrides: Mapping[tuple[str, int], tuple[date, date]]
+) -> list[str]:
+    """The ids of the campaigns on on `day` or ended within CAMPAIGN_GRACE before it (the
+    year before too: 12月 campaigns in early January), in campaigns.yaml's order; the dates a
+    coordinator set (`overrides`, by campaign and year) win over the file's."""
+    return [
+        campaign.id
+        for campaign in library.campaigns
+        if any(
+            first <= day <= last + CAMPAIGN_GRACE
+            for year in (day.year - 1, day.year)
+            for first, last in [campaign.period(year, overrides.get((campaign.id, year)))]
+        )
+    ]
+
+
+async def offered_campaigns(*, session: AsyncSession, library: Library, day: date) -> list[str]:
+    """`campaigns_on` with the dates coordinators set (/campaigns)."""
+    return campaigns_on(library, day, await campaign_dates(session=session))
 
 
 def has_topic(topics: Iterable[str], library: Library) -> bool:

@@ -175,9 +175,11 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
     summary's field names."""
     texts, names = services.ui.volunteers, services.ui.volunteers.report_fields
     library = services.library
-    topic_names = {i.id: i.name for i in library.indicators} | {
-        c.id: c.name for c in library.categories
-    }
+    topic_names = (
+        {i.id: i.name for i in library.indicators}
+        | {c.id: c.name for c in library.campaigns}
+        | {c.id: c.name for c in library.categories}
+    )
 
     def shown(data: ReportData) -> dict[str, str]:
         summary = data.summary

@@ -27,6 +27,10 @@ STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY,
 # (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
 INDICATORS = "indicators"
 TOPICS_BEFORE = "topics_before"  # a correction: the report's topics when it began
+RETURNED = "returned"  # a correction of a returned report: the coordinator's reason
+# The campaigns on around the activity (domain.reports.campaigns_on), stored as the topics
+# step is asked, so its buttons are checked against what was offered.
+CAMPAIGNS = "campaigns"
 Data = dict[str, Any]
 
 
@@ -59,9 +63,10 @@ def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[Inlin
 
 
 def topic_choices(library: Library, data: Data) -> list[tuple[str, str]]:
-    """The topics step's (id, label) choices: the categories, then the campaigns the draft
-    names or its report named (reopened from /myreports), which stay to be ticked again."""
-    named = {*data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
+    """The topics step's (id, label) choices: the categories, then the campaigns on around
+    the activity and those the draft names or its report named (reopened from /myreports),
+    which stay to be ticked again."""
+    named = {*data.get(CAMPAIGNS, []), *data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
     return [(c.id, f"{c.emoji} {c.name}".strip()) for c in library.categories] + [
         (c.id, f"📅 {c.name}") for c in library.campaigns if c.id in named
     ]
