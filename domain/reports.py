@@ -20,6 +20,7 @@ from storage.reports import (
     Totals,
     edit_report,
     get_report,
+    merge_topics,
     own_reports,
     own_totals,
     submit_report,
@@ -34,6 +35,7 @@ class Outcome(StrEnum):
     LOCKED = "locked"  # a correction after the edit window, or of a withdrawn report
     NOT_VOLUNTEER = "not_volunteer"
     NO_TOPIC = "no_topic"  # nothing stored or changed: the report names no 普法 topic
+    UNCHANGED = "unchanged"  # a correction changing nothing: the report stays as it was
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,13 @@ async def submit(
     data = _without_forbidden_tags(data, library, topics_before or ())
     if correcting is not None:
         before = await get_report(session=session, report_id=correcting)
+        if (
+            before is not None
+            and before.volunteer_id == volunteer_id
+            and before.editable(now, window)
+            and _unchanged(before.data, data, topics_before)
+        ):  # a reviewed report is not reopened, nor coordinators told "已修改：—"
+            return Submission(Outcome.UNCHANGED, correcting)
         change = await edit_report(
             session=session,
             report_id=correcting,
@@ -152,6 +161,21 @@ async def submit(
         session=session, volunteer_id=volunteer_id, data=data, submission_key=key, now=now
     )
     return Submission(Outcome.SUBMITTED, result.report_id)
+
+
+def _unchanged(
+    stored: ReportData, corrected: ReportData, topics_before: Sequence[str] | None
+) -> bool:
+    """Whether storing `corrected` would leave the report as it is (its town is not the
+    volunteer's to change; its topics as `edit_report` would merge them)."""
+    topics = (
+        tuple(merge_topics(stored.topics, topics_before, corrected.topics))
+        if topics_before is not None
+        else corrected.topics
+    )
+    if set(topics) != set(stored.topics):
+        return False
+    return replace(corrected, town=stored.town, topics=stored.topics) == stored
 
 
 def _without_forbidden_tags(data: ReportData, library: Library, kept: Sequence[str]) -> ReportData:

@@ -227,7 +227,8 @@ async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
 ) -> None:
     """A campaign is a 普法 topic (宪法宣传周 counts for its categories): /myreports → 修改 of a
     report naming only 宪法宣传周 opens its summary card, which names the campaign, and the
-    correction is stored; so is a draft naming only it, resumed after a restart. At the
+    correction (unticked and ticked again, nothing changed: refused; then the audience) is
+    stored; so is a draft naming only it, resumed after a restart. At the
     topics step the campaign shows among the topics, to be unticked and ticked again."""
     async with restartable_bot(tmp_path, library, index, user_rate_per_minute=1000) as server:
         bot = server.harness
@@ -259,7 +260,13 @@ async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
         await tick_topic(bot, user, topics, week)
         [card] = await press(bot, user, topics, "完成")
         assert "主题：宪法宣传周" in card.content, card.content
-        _removed, updated = await press(bot, user, card, "提交", 2)
+        # ticked again as it was: nothing to store (the card stays)
+        answer = await bot.press(user, card, card.find_button("提交")["callback_data"])
+        assert answer["text"] == texts.report_unchanged, answer
+        [fields] = await press(bot, user, card, "修改")
+        await press(bot, user, fields, texts.report_fields["audience"])
+        [card] = await say(bot, user, "121")
+        _submitted, updated = await press(bot, user, card, "提交", 2)
         assert "已更新" in updated.content
         async with bot.services.db.session() as session:
             stored = await get_report(session=session, report_id=report_id)
