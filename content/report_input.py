@@ -72,6 +72,16 @@ def normalise(text: str, *, multiline: bool = False, fold: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# What a button of an optional step says, typed instead of pressed (跳过 ⏭, 完成 ✔️).
+SKIP_WORDS = ("跳过", "完成")
+
+
+def is_skip(text: str) -> bool:
+    """Whether a typed answer is 跳过 or 完成, with or without the button's emoji (its
+    letters alone are looked at)."""
+    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L")) in SKIP_WORDS
+
+
 def has_letters(text: str) -> bool:
     """At least one letter or CJK character: not only emoji, digits or punctuation."""
     return any(unicodedata.category(ch).startswith("L") for ch in text)

@@ -18,6 +18,8 @@ class ReviewTexts(Texts):
     reason_line: Annotated[str, Fields("reason")]
     ask_reason: Annotated[str, Fields("id", "max")]
     reason_empty: Annotated[str, Fields("max")]
+    reason_long: Annotated[str, Fields("count", "max")]
+    reason_no_letters: Annotated[str, Fields("max")]
     verified_done: Annotated[str, Fields("id")]
     returned_done: Annotated[str, Fields("id")]
     already: Annotated[str, Fields("id", "reviewer", "state")]

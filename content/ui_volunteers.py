@@ -10,6 +10,7 @@ from content.report_input import (
     MAX_PHOTOS,
     MAX_SUMMARY_CHARS,
     MIN_HOURS,
+    MIN_SUMMARY_CHARS,
     USUAL_AUDIENCE,
     USUAL_HOURS,
     InputProblem,
@@ -26,6 +27,7 @@ def limits(max_age_days: int) -> dict[str, object]:
         "max_hours": f"{MAX_HOURS:g}",
         "max_photos": MAX_PHOTOS,
         "max_summary": MAX_SUMMARY_CHARS,
+        "min_summary": MIN_SUMMARY_CHARS,
         "usual_audience": USUAL_AUDIENCE,
         "usual_hours": f"{USUAL_HOURS:g}",
     }
@@ -167,6 +169,7 @@ class VolunteerTexts(Texts):
     report_ask_summary: Limited
     report_card_title: Annotated[str, Fields("id")]
     report_card_edit_title: Annotated[str, Fields("id")]
+    report_card_returned: Annotated[str, Fields("reason")]
     report_card: Annotated[
         str,
         Fields(
@@ -182,6 +185,9 @@ class VolunteerTexts(Texts):
             "type",
         ),
     ]
+    report_card_ask: str
+    report_card_submitted: Annotated[str, Fields("id")]
+    materials_value: Annotated[str, Fields("count")]
     submit_button: str
     indicators_button: str
     report_ask_indicators: str
@@ -202,6 +208,7 @@ class VolunteerTexts(Texts):
     report_timed_out: str
     report_submitted: Annotated[str, Fields("id")]
     report_updated: Annotated[str, Fields("id")]
+    report_unchanged: str
     report_already_submitted: Annotated[str, Fields("id")]
     report_submitted_change: Annotated[str, Fields("id")]
     report_locked: Annotated[str, Fields("id")]
@@ -212,7 +219,10 @@ class VolunteerTexts(Texts):
     this_month: str
     this_year: str
     totals_line: Annotated[str, Fields("activities", "audience", "hours", "label")]
+    totals_returned: Annotated[str, Fields("count")]
     my_report_line: Annotated[str, Fields("audience", "date", "hours", "id", "place", "type")]
+    my_report_state: Annotated[str, Fields("state")]
+    my_report_reason: Annotated[str, Fields("reason")]
     withdrawn_mark: str
     no_reports: str
     edit_hint: Annotated[str, Fields("days")]

@@ -2,7 +2,7 @@
 page of their own record (/myreports, the dashboard). A report names at least one 普法 topic:
 the 考核 export and the coordinators' review count activities by topic."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
 from content.privacy import mask_personal_numbers
+from storage.broadcasts import campaign_dates
 from storage.models import Volunteer
 from storage.reports import (
     Change,
@@ -19,6 +20,7 @@ from storage.reports import (
     Totals,
     edit_report,
     get_report,
+    merge_topics,
     own_reports,
     own_totals,
     submit_report,
@@ -33,6 +35,7 @@ class Outcome(StrEnum):
     LOCKED = "locked"  # a correction after the edit window, or of a withdrawn report
     NOT_VOLUNTEER = "not_volunteer"
     NO_TOPIC = "no_topic"  # nothing stored or changed: the report names no 普法 topic
+    UNCHANGED = "unchanged"  # a correction changing nothing: the report stays as it was
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,33 @@ def topic_categories(topics: Iterable[str], library: Library) -> list[str]:
         for category in ([topic] if topic in categories else campaigns.get(topic, []))
     ]
     return list(dict.fromkeys(c for c in named if c in categories))
+
+
+# A campaign is offered at the /report topics step from its first day until this long after
+# its last: a report is often written some days after the activity.
+CAMPAIGN_GRACE = timedelta(days=14)
+
+
+def campaigns_on(
+    library: Library, day: date, overrides: Mapping[tuple[str, int], tuple[date, date]]
+) -> list[str]:
+    """The ids of the campaigns on on `day` or ended within CAMPAIGN_GRACE before it (the
+    year before too: 12月 campaigns in early January), in campaigns.yaml's order; the dates a
+    coordinator set (`overrides`, by campaign and year) win over the file's."""
+    return [
+        campaign.id
+        for campaign in library.campaigns
+        if any(
+            first <= day <= last + CAMPAIGN_GRACE
+            for year in (day.year - 1, day.year)
+            for first, last in [campaign.period(year, overrides.get((campaign.id, year)))]
+        )
+    ]
+
+
+async def offered_campaigns(*, session: AsyncSession, library: Library, day: date) -> list[str]:
+    """`campaigns_on` with the dates coordinators set (/campaigns)."""
+    return campaigns_on(library, day, await campaign_dates(session=session))
 
 
 def has_topic(topics: Iterable[str], library: Library) -> bool:
@@ -107,6 +137,13 @@ async def submit(
     data = _without_forbidden_tags(data, library, topics_before or ())
     if correcting is not None:
         before = await get_report(session=session, report_id=correcting)
+        if (
+            before is not None
+            and before.volunteer_id == volunteer_id
+            and before.editable(now, window)
+            and _unchanged(before.data, data, topics_before)
+        ):  # a reviewed report is not reopened, nor coordinators told "已修改：—"
+            return Submission(Outcome.UNCHANGED, correcting)
         change = await edit_report(
             session=session,
             report_id=correcting,
@@ -124,6 +161,21 @@ async def submit(
         session=session, volunteer_id=volunteer_id, data=data, submission_key=key, now=now
     )
     return Submission(Outcome.SUBMITTED, result.report_id)
+
+
+def _unchanged(
+    stored: ReportData, corrected: ReportData, topics_before: Sequence[str] | None
+) -> bool:
+    """Whether storing `corrected` would leave the report as it is (its town is not the
+    volunteer's to change; its topics as `edit_report` would merge them)."""
+    topics = (
+        tuple(merge_topics(stored.topics, topics_before, corrected.topics))
+        if topics_before is not None
+        else corrected.topics
+    )
+    if set(topics) != set(stored.topics):
+        return False
+    return replace(corrected, town=stored.town, topics=stored.topics) == stored
 
 
 def _without_forbidden_tags(data: ReportData, library: Library, kept: Sequence[str]) -> ReportData:

@@ -200,7 +200,9 @@ class ReviewState(StrEnum):
 
 class ReportNotice(SQLModel, table=True):
     """A coordinator's copy of a report's notification (with ✅ 核实 / ↩️ 退回): edited to show
-    the decision when any coordinator reviews the report."""
+    the decision when any coordinator reviews the report; or (`correction`) of a notice that
+    the volunteer corrected it, never edited. Both are withdrawn after the volunteer's
+    /deleteme (storage.report_messages)."""
 
     __tablename__ = "report_notice"
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
@@ -216,6 +218,9 @@ class ReportNotice(SQLModel, table=True):
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
+    correction: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class ReportDigest(SQLModel, table=True):

@@ -113,15 +113,28 @@ def reopen(row: ActivityReport) -> bool:
 
 
 async def record_notices(
-    *, session: AsyncSession, report_id: int, copies: list[tuple[int, int]]
+    *,
+    session: AsyncSession,
+    report_id: int,
+    copies: list[tuple[int, int]],
+    correction: bool = False,
 ) -> None:
-    """The (chat, message) of each coordinator's copy of the report's notification."""
+    """The (chat, message) of each coordinator's copy of the report's notification, or of a
+    notice of its correction (`correction`: withdrawn after an erasure, never redrawn)."""
     for chat_id, message_id in copies:
-        session.add(ReportNotice(report_id=report_id, chat_id=chat_id, message_id=message_id))
+        session.add(
+            ReportNotice(
+                report_id=report_id,
+                chat_id=chat_id,
+                message_id=message_id,
+                correction=correction,
+            )
+        )
 
 
 async def notices(*, session: AsyncSession, report_id: int) -> list[tuple[int, int]]:
+    """The copies of the report's notification (those redrawn to show its review)."""
     query = select(ReportNotice.chat_id, ReportNotice.message_id).where(
-        col(ReportNotice.report_id) == report_id
+        col(ReportNotice.report_id) == report_id, col(ReportNotice.correction).is_(False)
     )
     return [(int(chat), int(message)) for chat, message in (await session.exec(query)).all()]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, literal, update
+from sqlalchemy import ColumnElement, case, func, literal, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -60,6 +60,7 @@ class Totals:
     activities: int = 0
     audience: int = 0
     hours: float = 0.0
+    returned: int = 0  # reports a coordinator returned, left out of the figures above
 
 
 class Change(StrEnum):
@@ -179,20 +180,21 @@ async def own_totals(
     *, session: AsyncSession, volunteer_id: int, start: date, end: date
 ) -> Totals:
     """Submitted activities, people reached and hours with activity dates in [start, end]
-    (not those a coordinator returned)."""
+    (not those a coordinator returned: how many were is `returned`)."""
+    counts = counted()
     query = select(
-        func.count(),
-        func.coalesce(func.sum(ActivityReport.audience), 0),
-        func.coalesce(func.sum(ActivityReport.hours), 0.0),
+        func.coalesce(func.sum(case((counts, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((counts, ActivityReport.audience), else_=0)), 0),
+        func.coalesce(func.sum(case((counts, ActivityReport.hours), else_=0.0)), 0.0),
+        func.coalesce(func.sum(case((counts, 0), else_=1)), 0),
     ).where(
         col(ActivityReport.volunteer_id) == volunteer_id,
         col(ActivityReport.status) == ReportStatus.SUBMITTED.value,
-        counted(),
         col(ActivityReport.activity_date) >= start,
         col(ActivityReport.activity_date) <= end,
     )
-    count, audience, hours = (await session.exec(query)).one()
-    return Totals(int(count), int(audience), round(float(hours), 2))
+    count, audience, hours, returned = (await session.exec(query)).one()
+    return Totals(int(count), int(audience), round(float(hours), 2), int(returned))
 
 
 async def _own_changeable(

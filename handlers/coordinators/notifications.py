@@ -175,9 +175,11 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
     summary's field names."""
     texts, names = services.ui.volunteers, services.ui.volunteers.report_fields
     library = services.library
-    topic_names = {i.id: i.name for i in library.indicators} | {
-        c.id: c.name for c in library.categories
-    }
+    topic_names = (
+        {i.id: i.name for i in library.indicators}
+        | {c.id: c.name for c in library.campaigns}
+        | {c.id: c.name for c in library.categories}
+    )
 
     def shown(data: ReportData) -> dict[str, str]:
         summary = data.summary
@@ -224,4 +226,6 @@ async def report_corrected(ctx: PufaContext, before: StoredReport, after: Stored
     )
     if reopened:
         text += "\n" + texts.reopened.format(state=texts.states[before.review])
-    await _send_all(ctx.bot, services, text)
+    copies = await _send_all(ctx.bot, services, text)
+    async with services.db.session() as session:  # withdrawn after the volunteer's /deleteme
+        await record_notices(session=session, report_id=after.id, copies=copies, correction=True)

@@ -1,5 +1,6 @@
 """/deleteme and the coordinators' chats: the notifications of an erased volunteer's reports
-("📝 新的活动报告", with their name and 简介) are withdrawn right after they are told, and so
+("📝 新的活动报告", with their name and 简介) and the notices of their corrections ("✏️ 报告 #41
+（name）已修改") are withdrawn right after they are told, and so
 are their lines in the daily digests (each digest is edited, its other lines kept); at each
 start, what a crash or a Telegram outage left (the database says what is left)."""
 

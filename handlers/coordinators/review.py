@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
+from content.report_input import InputError, InputProblem, clean_text, normalise
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, expired
@@ -90,9 +91,17 @@ async def on_reason_typed(update: Update, ctx: PufaContext, chat: Conversation) 
     texts = ctx.services.ui.review
     message = update.effective_message
     assert message is not None and message.text is not None
-    reason = " ".join(message.text.split())
-    if not reason or len(reason) > REASON_CHARS:
-        await reply_html(update, texts.reason_empty.format(max=REASON_CHARS))
+    try:  # words, as a ticket's message: the volunteer is to understand it
+        reason = clean_text(message.text, REASON_CHARS)
+    except InputError as problem:
+        if problem.problem is InputProblem.TOO_LONG:
+            count = len(normalise(message.text))
+            explained = texts.reason_long.format(max=REASON_CHARS, count=count)
+        elif problem.problem is InputProblem.NO_LETTERS:
+            explained = texts.reason_no_letters.format(max=REASON_CHARS)
+        else:
+            explained = texts.reason_empty.format(max=REASON_CHARS)
+        await reply_html(update, explained)
         return
     await chat.end()
     report_id = int(chat.data[REPORT])

@@ -1,13 +1,15 @@
 """What every step of the /report chat shares: asking a step's question (after storing the
 draft at that step), the next step, and the answers to what a step does not take."""
 
+from datetime import date
+
 from telegram import Update
 
-from domain.reports import has_topic
+from domain.reports import has_topic, offered_campaigns
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import reply_html
-from handlers.reports.view import CONFIRM, STEPS, TOPICS, prompt
+from handlers.reports.view import CAMPAIGNS, CONFIRM, DATE, STEPS, TOPICS, prompt
 
 FLOW = "report"
 # The step a draft left to have its topic picked (see `show`), where 完成 takes it back.
@@ -26,8 +28,14 @@ async def show(
     ):
         await ask_topic(update, ctx, chat, step)
         return
-    await chat.goto(step)
     services = ctx.services
+    if step == TOPICS:
+        offered = await _campaigns(ctx, chat)
+        if offered:
+            chat.data[CAMPAIGNS] = offered
+        else:
+            chat.data.pop(CAMPAIGNS, None)
+    await chat.goto(step)
     text, markup = prompt(
         step,
         chat.data,
@@ -37,6 +45,16 @@ async def show(
         chat.button,
     )
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
+
+
+async def _campaigns(ctx: PufaContext, chat: Conversation) -> list[str]:
+    """The campaigns to offer as topics: those on around the activity's date, or today while
+    it is not given yet (the topics step comes before the date)."""
+    services = ctx.services
+    given = chat.data.get(DATE)
+    day = date.fromisoformat(given) if isinstance(given, str) else services.today()
+    async with services.db.session() as session:
+        return await offered_campaigns(session=session, library=services.library, day=day)
 
 
 async def ask_topic(update: Update, ctx: PufaContext, chat: Conversation, then: str) -> None:

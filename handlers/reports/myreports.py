@@ -1,4 +1,5 @@
-"""/myreports: a volunteer's own reports and totals (this month, this year); recent ones can
+"""/myreports: a volunteer's own reports, each with its review (待审核 / 已核实 / 已退回 and
+why), and totals (this month, this year; returned reports left out, and said so); recent ones can
 be corrected (the /report chat reopens at the summary card) or withdrawn within the edit
 window; each submitted one can have its event's QR code (handled by the engagement feature)."""
 
@@ -19,7 +20,7 @@ from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private
 from storage.attribution import reach
-from storage.models import ReportStatus
+from storage.models import ReportStatus, ReviewState
 from storage.reports import Change, StoredReport, Totals, get_report, withdraw_report
 
 
@@ -37,15 +38,19 @@ def _button(label: str, action: MyReportsButton, report_id: int) -> InlineKeyboa
 
 
 def _totals(texts: VolunteerTexts, label: str, totals: Totals) -> str:
-    return texts.totals_line.format(
+    """A period's figures, saying how many reports returned are left out of them."""
+    line = texts.totals_line.format(
         label=label,
         activities=totals.activities,
         audience=totals.audience,
         hours=f"{totals.hours:g}",
     )
+    return line + (texts.totals_returned.format(count=totals.returned) if totals.returned else "")
 
 
-def _line(texts: VolunteerTexts, report: StoredReport) -> str:
+def _line(texts: VolunteerTexts, states: dict[str, str], report: StoredReport) -> str:
+    """A report's line: what, and where its review stands (withdrawn: only that); a returned
+    one's reason on the line below."""
     data = report.data
     line = texts.my_report_line.format(
         id=report.id,
@@ -55,7 +60,12 @@ def _line(texts: VolunteerTexts, report: StoredReport) -> str:
         audience=data.audience,
         hours=f"{data.hours:g}",
     )
-    return line + (texts.withdrawn_mark if report.status == "withdrawn" else "")
+    if report.status == ReportStatus.WITHDRAWN.value:
+        return line + texts.withdrawn_mark
+    line += texts.my_report_state.format(state=states.get(report.review, report.review))
+    if report.review == ReviewState.RETURNED.value and report.review_reason:
+        line += "\n" + texts.my_report_reason.format(reason=html.escape(report.review_reason))
+    return line
 
 
 async def on_myreports(update: Update, ctx: PufaContext) -> None:
@@ -80,7 +90,8 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
         _totals(texts, texts.this_year, page.year),
         "",
     ]
-    lines += [_line(texts, r) for r in page.reports] or [texts.no_reports]
+    states = services.ui.review.states
+    lines += [_line(texts, states, r) for r in page.reports] or [texts.no_reports]
     async with services.db.session() as session:
         codes = await reach(session=session, volunteer_id=user_id(update))
     lines += ["", volunteer_reach_html(codes, services.library)]

@@ -20,12 +20,14 @@ from handlers.reports.view import (
     MATERIALS,
     PHOTOS,
     PLACE,
+    RETURNED,
     SUMMARY,
     TOPICS,
     TOPICS_BEFORE,
     TYPE,
     Data,
 )
+from storage.models import ReviewState
 from storage.reports import StoredReport, get_report
 
 
@@ -88,4 +90,6 @@ def draft_data(report: StoredReport, indicator_ids: set[str]) -> Data:
     }
     if data.lat is not None and data.lon is not None:
         values["lat"], values["lon"] = data.lat, data.lon
+    if report.review == ReviewState.RETURNED.value:
+        values[RETURNED] = report.review_reason or "—"
     return values

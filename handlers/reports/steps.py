@@ -16,6 +16,7 @@ from content.report_input import (
     USUAL_AUDIENCE,
     USUAL_HOURS,
     InputError,
+    is_skip,
     parse_audience,
     parse_date,
     parse_hours,
@@ -117,6 +118,21 @@ async def on_skip(update: Update, ctx: PufaContext, chat: Conversation, args: Ar
         await expired(update, ctx)
         return
     await acknowledge(update)
+    await _skip(update, ctx, chat)
+
+
+async def on_photos_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Text at the photos step: 跳过 or 完成 typed is the button; anything else is not an
+    answer there."""
+    message = update.effective_message
+    if message is not None and message.text is not None and is_skip(message.text):
+        await _skip(update, ctx, chat)
+        return
+    await on_wrong_input(update, ctx, chat)
+
+
+async def _skip(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """跳过 (or, at the photos step with photos in, 完成): on to the next step."""
     if chat.step == MATERIALS:
         chat.data[MATERIALS] = None
     chat.data.setdefault(PHOTOS, [])
@@ -144,6 +160,9 @@ def typed(step: str) -> OnMessage:
         message = update.effective_message
         assert message is not None and message.text is not None
         max_days = ctx.services.volunteering.max_report_age_days
+        if step == MATERIALS and is_skip(message.text):  # the 跳过 button, typed
+            await _skip(update, ctx, chat)
+            return
         try:
             value: Any = _parse(step, message.text, ctx.services.today(), max_days)
         except InputError as problem:

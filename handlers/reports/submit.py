@@ -7,6 +7,7 @@ import logging
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from domain.reports import Outcome, submit
@@ -30,6 +31,7 @@ from handlers.reports.view import (
     TYPE,
     Data,
     ReportButton,
+    card,
 )
 from storage.reports import ReportData, report_by_key
 
@@ -87,15 +89,21 @@ async def on_submit(
             now=services.now(),
             topics_before=chat.data.get(TOPICS_BEFORE),
         )
-        if done.outcome is not Outcome.NO_TOPIC:
+        if done.outcome not in {Outcome.NO_TOPIC, Outcome.UNCHANGED}:
             await chat.end(session)
+    if done.outcome is Outcome.UNCHANGED:  # the card stays, to change something or 取消
+        await acknowledge(update, texts.report_unchanged, alert=True)
+        return
     if done.outcome is Outcome.NO_TOPIC:  # a draft from before topics were required
         await acknowledge(update, texts.topic_needed, alert=True)
         await _drop_buttons(update)
         await ask_topic(update, ctx, chat, CONFIRM)
         return
     await acknowledge(update)
-    await _drop_buttons(update)
+    if done.outcome in {Outcome.SUBMITTED, Outcome.UPDATED} and done.report_id is not None:
+        await _mark_submitted(update, ctx, chat, done.report_id)
+    else:
+        await _drop_buttons(update)
     answers = {
         Outcome.SUBMITTED: texts.report_submitted,
         Outcome.UPDATED: texts.report_updated,
@@ -140,6 +148,21 @@ async def on_ended(
         await acknowledge(update, texts.report_none, alert=True)
     else:
         await expired(update, ctx)
+
+
+async def _mark_submitted(
+    update: Update, ctx: PufaContext, chat: Conversation, report_id: int
+) -> None:
+    """The summary card as submitted: no question, no buttons."""
+    if update.callback_query is None:
+        return
+    text = card(chat.data, ctx.services.library, ctx.services.ui.volunteers, report_id)
+    try:
+        await update.callback_query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=None
+        )
+    except TelegramError:
+        log.debug("could not mark the summary card submitted", exc_info=True)
 
 
 async def _drop_buttons(update: Update) -> None:

@@ -27,6 +27,10 @@ STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY,
 # (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
 INDICATORS = "indicators"
 TOPICS_BEFORE = "topics_before"  # a correction: the report's topics when it began
+RETURNED = "returned"  # a correction of a returned report: the coordinator's reason
+# The campaigns on around the activity (domain.reports.campaigns_on), stored as the topics
+# step is asked, so its buttons are checked against what was offered.
+CAMPAIGNS = "campaigns"
 Data = dict[str, Any]
 
 
@@ -59,9 +63,10 @@ def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[Inlin
 
 
 def topic_choices(library: Library, data: Data) -> list[tuple[str, str]]:
-    """The topics step's (id, label) choices: the categories, then the campaigns the draft
-    names or its report named (reopened from /myreports), which stay to be ticked again."""
-    named = {*data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
+    """The topics step's (id, label) choices: the categories, then the campaigns on around
+    the activity and those the draft names or its report named (reopened from /myreports),
+    which stay to be ticked again."""
+    named = {*data.get(CAMPAIGNS, []), *data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
     return [(c.id, f"{c.emoji} {c.name}".strip()) for c in library.categories] + [
         (c.id, f"📅 {c.name}") for c in library.campaigns if c.id in named
     ]
@@ -187,7 +192,9 @@ def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMar
     return InlineKeyboardMarkup([*rows(fields, 3), [button(texts.back_button, ReportButton.BACK)]])
 
 
-def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
+def card(data: Data, library: Library, texts: VolunteerTexts, submitted: int | None = None) -> str:
+    """The summary card: to be checked and submitted, or (`submitted`, the report's id) as
+    it reads once it is, without the question."""
     # A report reopened from /myreports may name a campaign among its topics.
     names = {c.id: c.name for c in library.campaigns} | {c.id: c.name for c in library.categories}
     topics = "、".join(names.get(t, t) for t in data.get(TOPICS, [])) or texts.none_value
@@ -200,16 +207,22 @@ def card(data: Data, library: Library, texts: VolunteerTexts) -> str:
         "place": data.get(PLACE, ""),
         "audience": data.get(AUDIENCE, ""),
         "hours": f"{data[HOURS]:g}" if HOURS in data else "",
-        "materials": materials if materials is not None else texts.none_value,
+        "materials": texts.materials_value.format(count=materials)
+        if materials is not None
+        else texts.none_value,
         "photos": photos,
         "summary": data.get(SUMMARY, ""),
         "indicators": indicator_names(library, data, texts),
     }
     escaped = {key: html.escape(str(value)) for key, value in values.items()}
+    body = texts.report_card.format(**escaped)
+    if submitted is not None:
+        return texts.report_card_submitted.format(id=submitted) + "\n" + body
     heading = texts.report_card_edit_title if data.get("report_id") else texts.report_card_title
-    return (
-        heading.format(id=data.get("report_id", "")) + "\n" + texts.report_card.format(**escaped)
-    )
+    heading = heading.format(id=data.get("report_id", ""))
+    if data.get(RETURNED):
+        heading += "\n" + texts.report_card_returned.format(reason=html.escape(data[RETURNED]))
+    return f"{heading}\n{body}\n\n{texts.report_card_ask}"
 
 
 def _date_text(value: object) -> str:

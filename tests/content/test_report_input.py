@@ -13,6 +13,7 @@ from content.report_input import (
     InputError,
     InputProblem,
     chinese_int,
+    is_skip,
     normalise,
     parse_audience,
     parse_date,
@@ -351,3 +352,12 @@ def test_a_typed_town_names_only_listed_towns(typed: str) -> None:
 @given(st.sampled_from(TOWNS))
 def test_every_listed_town_typed_in_full_names_itself(town: str) -> None:
     assert named(town, TOWNS) == [town]
+
+
+def test_skip_typed_is_the_button() -> None:
+    """跳过 and 完成 typed (with the buttons' emoji, spaces or a full stop) are the buttons;
+    words around them are an answer."""
+    for text in ("跳过", " 跳过 ⏭", "完成 ✔️", "完成。", "跳过！"):
+        assert is_skip(text), text
+    for text in ("不跳过", "完成了三场", "300", "", "⏭"):
+        assert not is_skip(text), text

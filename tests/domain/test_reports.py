@@ -2,10 +2,10 @@
 no personal numbers, whatever sends it."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from content.loader import Library
-from domain.reports import Outcome, has_topic, submit, topic_categories
+from domain.reports import Outcome, campaigns_on, has_topic, submit, topic_categories
 from storage.db import Database
 from storage.reports import get_report, own_reports
 from tests.reporting import NOW, add_report, add_volunteer, report_data
@@ -138,3 +138,20 @@ async def test_a_correction_that_drops_every_topic_changes_nothing(
     async with db.session() as session:
         after = await get_report(session=session, report_id=report_id)
     assert after is not None and after.data == before.data
+
+
+def test_campaigns_are_offered_from_their_first_day_to_two_weeks_after_their_last(
+    library: Library,
+) -> None:
+    """宪法宣传周 (12-01 to 12-07 by default): offered on its days and until 12-21, not
+    before it nor after; a coordinator's dates win; 12月 campaigns still in early January."""
+    week = "constitution-week"
+    assert week not in campaigns_on(library, date(2026, 11, 30), {})
+    assert week in campaigns_on(library, date(2026, 12, 1), {})
+    assert week in campaigns_on(library, date(2026, 12, 21), {})
+    assert week not in campaigns_on(library, date(2026, 12, 22), {})
+    moved = {(week, 2026): (date(2026, 12, 20), date(2026, 12, 26))}
+    assert week not in campaigns_on(library, date(2026, 12, 5), moved)
+    assert week in campaigns_on(library, date(2027, 1, 9), moved)
+    assert week not in campaigns_on(library, date(2027, 1, 10), moved)
+    assert campaigns_on(library, date(2026, 3, 10), {}) == []  # QUIET: none nearby

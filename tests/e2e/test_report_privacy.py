@@ -191,3 +191,34 @@ def _actions(bot: Harness, message: SentMessage) -> list[str]:
         for e in bot.api.messages_to(ADMIN_ID)
         if e.message_id == message.message_id and e.action != "send"
     ]
+
+
+async def test_correction_notices_withdrawn_after_deleteme(bot_with_admins: Harness) -> None:
+    """The coordinators' notice of a correction ("✏️ 报告 #1（name）已修改：…") names the
+    volunteer: after their /deleteme it is withdrawn with the report's notification."""
+    bot = bot_with_admins
+    user = bot.api.user(834)
+    await register(bot, user, await invite(bot, "城关镇"), name="孙志愿")
+    card = await report_to_card(bot, user)
+    sent = len(bot.api.state.sent)
+    await press(bot, user, card, "提交", 2)
+    [notice] = await bot.api.wait_for_messages(ADMIN_ID, after=sent)
+    [mine] = await say(bot, user, "/myreports")
+    [edit_card] = await press(bot, user, mine, "修改 #1")
+    [fields] = await press(bot, user, edit_card, "修改")
+    await press(bot, user, fields, "受众人数")
+    [card] = await say(bot, user, "60")
+    sent = len(bot.api.state.sent)
+    await press(bot, user, card, "提交", 2)
+    news = await bot.api.wait_for_messages(ADMIN_ID, 2, after=sent)
+    [corrected] = [m for m in news if m.action == "send"]
+    assert "孙志愿" in (corrected.text or "") and "80 → 60" in (corrected.text or "")
+
+    bot.api.send_command(user, "/deleteme")
+    [confirm] = await bot.api.wait_for_messages(user.id)
+    await answer_question(bot, user, confirm, "确定")
+
+    async def withdrawn() -> bool:
+        return _actions(bot, notice)[-1:] == ["delete"] and _actions(bot, corrected) == ["delete"]
+
+    await eventually(withdrawn)

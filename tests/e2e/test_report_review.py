@@ -214,3 +214,88 @@ async def test_a_press_on_figures_corrected_since_decides_nothing(
     [second_copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
     answer = await bot.press(admin, second_copy, "1:rv:v:2")
     assert answer["text"] == texts.verified_done.format(id=2)
+
+
+async def _returned(bot: Harness, reason: str = "受众人数写错了，请核对") -> SentMessage:
+    """A volunteer's report #1, submitted and returned by the admin with `reason`; the card
+    as it was submitted."""
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    await press(bot, admin, copy, bot.ui.review.return_button)
+    await say(bot, admin, reason, 2)
+    await bot.api.wait_for_messages(VOLUNTEER, after=mark)  # told
+    return card
+
+
+async def test_myreports_shows_the_review_and_an_unchanged_correction_is_refused(
+    bot_with_admins: Harness,
+) -> None:
+    """/myreports says where each report's review stands, a returned one's reason (on its
+    修改 card too) and that it is out of the month's count; 提交 of its correction with
+    nothing changed is refused (the card stays, the coordinators are not told, it stays
+    returned); once changed, it is pending again."""
+    bot = bot_with_admins
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    submitted = await _returned(bot)
+    # The submitted card reads as submitted, not as a question.
+    [card_now] = [
+        m for m in bot.api.messages_to(VOLUNTEER) if m.message_id == submitted.message_id
+    ][-1:]
+    assert "已提交：报告 #1" in (card_now.text or "") and "没问题就点" not in (card_now.text or "")
+    assert "简介：在文化广场宣讲宪法" in (card_now.text or ""), card_now.text
+
+    [mine] = await say(bot, volunteer, "/myreports")
+    text = mine.text or ""
+    assert "本月：0 次活动" in text and "（1 份已退回，修改后重新审核）" in text, text
+    assert "#1 " in text and "已退回" in text and "退回原因：受众人数写错了，请核对" in text, text
+
+    [edit_card] = await press(bot, volunteer, mine, "修改 #1")
+    assert "退回原因：受众人数写错了，请核对" in (edit_card.text or ""), edit_card.text
+    mark = _mark(bot)
+    answer = await bot.press(volunteer, edit_card, edit_card.find_button("提交")["callback_data"])
+    assert answer["text"] == bot.ui.volunteers.report_unchanged and answer.get("show_alert")
+    assert answer["text"].startswith("你还没有修改任何内容")
+    await bot.settle()
+    assert bot.api.messages_to(ADMIN_ID)[-1].index < mark  # nothing told
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "returned"
+
+    # Changed, it goes: pending again, and /myreports says so.
+    [fields] = await press(bot, volunteer, edit_card, "修改")
+    await press(bot, volunteer, fields, "受众人数")
+    [card] = await say(bot, volunteer, "60")
+    await press(bot, volunteer, card, "提交", 2)
+    [mine] = await say(bot, volunteer, "/myreports")
+    text = mine.text or ""
+    assert "本月：1 次活动，60 人次" in text and "待审核" in text and "退回原因" not in text, text
+
+
+async def test_a_return_reason_needs_words_within_the_limit(bot_with_admins: Harness) -> None:
+    """A 退回 reason too long is told the limit (it was text); one with no words (👎) is
+    asked for words; neither returns the report, a proper one then does."""
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    await press(bot, admin, copy, texts.return_button)
+    [long] = await say(bot, admin, "太" * 300)
+    assert long.text == texts.reason_long.format(max=200, count=300), long.text
+    assert "最多 200 字" in (long.text or "") and "300 字" in (long.text or "")
+    [emoji] = await say(bot, admin, "👎")
+    assert emoji.text == texts.reason_no_letters.format(max=200), emoji.text
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "pending"
+    done = await say(bot, admin, "👎 人数不对", 2)
+    assert _one(done, "send").text == texts.returned_done.format(id=1)

@@ -279,3 +279,41 @@ async def test_any_text_at_the_audience_step_is_taken_asked_about_or_explained(
     else:  # refused, or kept aside until 确定
         assert chat.step == "audience" and chat.data.get("unsure") == audience
     assert errors_logged(caplog) == []
+
+
+async def test_summary_limits_said_up_front_and_skip_typed_at_the_photo_steps(
+    bot_with_admins: Harness,
+) -> None:
+    """跳过 typed at the materials and photos steps is the button; the summary question says
+    both of its limits, as its refusal does; the card counts materials in 份."""
+    bot = bot_with_admins
+    user = await volunteer(bot, next(USER_IDS))
+    bot.api.send_command(user, "/report")
+    [types] = await bot.api.wait_for_messages(user.id)
+    [topics] = await press(bot, user, types, "宪法宣传")
+    await tick_topic(bot, user, topics)
+    [date] = await press(bot, user, topics, "完成")
+    await press(bot, user, date, "今天")
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    [photos] = await say(bot, user, "跳过")
+    assert "照片" in (photos.text or ""), photos.text
+    [summary] = await say(bot, user, "跳过 ⏭")
+    assert "5–500 个字" in (summary.text or ""), summary.text
+    [short] = await say(bot, user, "宣讲宪法")
+    assert "至少 5 个字" in (short.text or "") and "最多 500 个字" in (short.text or "")
+    [card] = await say(bot, user, "在文化广场宣讲宪法。")
+    assert "资料：无" in (card.text or "") and "没问题就点" in (card.text or ""), card.text
+    # 完成 typed at the photos step, with a photo in, goes on as well.
+    [fields] = await press(bot, user, card, "修改")
+    await press(bot, user, fields, "资料份数")
+    [card] = await say(bot, user, "300")
+    assert "资料：300 份" in (card.text or ""), card.text
+    [fields] = await press(bot, user, card, "修改")
+    await press(bot, user, fields, "照片")
+    bot.api.send_photo(user)
+    await bot.api.wait_for_messages(user.id)
+    [card] = await say(bot, user, "完成")
+    assert "照片：1 张" in (card.text or ""), card.text
+    assert materials.text and "资料" in materials.text

@@ -16,7 +16,8 @@ from handlers.kit.callbacks import Kind
 from local_api import FakeUser
 from storage.drafts import drafts_of, save_draft
 from storage.models import ActivityReport
-from storage.reports import get_report
+from storage.reports import get_report, own_reports
+from tests.clock import local
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.volunteer_steps import (
     TOPIC,
@@ -226,7 +227,8 @@ async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
 ) -> None:
     """A campaign is a 普法 topic (宪法宣传周 counts for its categories): /myreports → 修改 of a
     report naming only 宪法宣传周 opens its summary card, which names the campaign, and the
-    correction is stored; so is a draft naming only it, resumed after a restart. At the
+    correction (unticked and ticked again, nothing changed: refused; then the audience) is
+    stored; so is a draft naming only it, resumed after a restart. At the
     topics step the campaign shows among the topics, to be unticked and ticked again."""
     async with restartable_bot(tmp_path, library, index, user_rate_per_minute=1000) as server:
         bot = server.harness
@@ -258,8 +260,49 @@ async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
         await tick_topic(bot, user, topics, week)
         [card] = await press(bot, user, topics, "完成")
         assert "主题：宪法宣传周" in card.content, card.content
-        _removed, updated = await press(bot, user, card, "提交", 2)
+        # ticked again as it was: nothing to store (the card stays)
+        answer = await bot.press(user, card, card.find_button("提交")["callback_data"])
+        assert answer["text"] == texts.report_unchanged, answer
+        [fields] = await press(bot, user, card, "修改")
+        await press(bot, user, fields, texts.report_fields["audience"])
+        [card] = await say(bot, user, "121")
+        _submitted, updated = await press(bot, user, card, "提交", 2)
         assert "已更新" in updated.content
         async with bot.services.db.session() as session:
             stored = await get_report(session=session, report_id=report_id)
         assert stored is not None and stored.data.topics == ("constitution-week",)
+
+
+async def test_a_new_report_offers_the_campaigns_on_around_it(bot_with_admins: Harness) -> None:
+    """On a quiet day the topics step offers the categories only; during 宪法宣传周 (as the
+    reminders ask for reports of it) it offers the campaign too, and a report naming only it
+    is stored with it."""
+    bot = bot_with_admins
+    user = bot.api.user(8_700_007, "张三")
+    await register(bot, user, await invite(bot, "城关镇"))
+    bot.api.send_command(user, "/report")
+    [types] = await bot.api.wait_for_messages(user.id)
+    [topics] = await press(bot, user, types, "宪法宣传")
+    assert not any(label.startswith("📅") for label in topics.button_labels())
+    await say(bot, user, "/cancel")
+
+    bot.clock.set(local(2026, 12, 3, 10))
+    bot.api.send_command(user, "/report")
+    [types] = await bot.api.wait_for_messages(user.id)
+    [topics] = await press(bot, user, types, "宪法宣传")
+    week = "📅 宪法宣传周"
+    assert week in topics.button_labels(), topics.button_labels()
+    await tick_topic(bot, user, topics, week)
+    [date] = await press(bot, user, topics, "完成")
+    await press(bot, user, date, "今天")
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    [photos] = await press(bot, user, materials, "跳过")
+    await press(bot, user, photos, "跳过")
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    assert "主题：宪法宣传周" in card.content, card.content
+    await press(bot, user, card, "提交", 2)
+    async with bot.services.db.session() as session:
+        [stored] = await own_reports(session=session, volunteer_id=user.id)
+    assert stored.data.topics == ("constitution-week",)
