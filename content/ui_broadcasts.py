@@ -97,6 +97,7 @@ class BroadcastTexts(Texts):
     when_too_far: str
     when_now: str
     when_guessed: Annotated[str, Fields("when")]
+    when_evening: Annotated[str, Fields("when")]
     when_weekly: Annotated[str, Fields("slot")]
     preview_failed: str
     confirm: Annotated[str, Fields("audience", "count", "when")]

@@ -27,7 +27,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Overrides = dict[tuple[str, int], tuple[date, date]]
 EDIT_FLOW = "campaign-edit"
 # The edit chat's steps: a reminder's new time (data {"id"}), its confirmation (data {"id",
-# "at": the ISO time or "" for now, "guessed"}), a campaign's dates this year (data
+# "at": the ISO time or "" for now}), a campaign's dates this year (data
 # {"campaign", "year"}).
 NEW_TIME, CONFIRM, NEW_DATES = "time", "confirm", "dates"
 Args = tuple[str, ...]
@@ -300,7 +300,6 @@ async def _ask_confirm(
         return
     at = when.at if isinstance(when, Once) else ctx.services.now()
     chat.data |= {"at": "" if isinstance(when, Now) else at.isoformat()}
-    chat.data["guessed"] = isinstance(when, Once) and when.guessed
     await chat.goto(CONFIRM)
     if not await send_preview(update, ctx, await ctx.services.broadcasting.preview_at(row, at)):
         await chat.end()

@@ -439,7 +439,8 @@ async def test_a_coordinator_resends_to_the_recipients_a_broadcast_failed_for(
 
 async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> None:
     """今晚8点 (the QA walkthrough's F12): read as 20:00 today, said back with its date, sent
-    at that time and not before; a time without a date says which one was taken."""
+    at that time and not before; a time without a date, or 今天 with a morning hour past,
+    says which one was taken."""
     bot = quick_bot
     bot.clock.set(local(2026, 12, 31, 15, 0))  # New Year's Eve: 明早 is next year
     await add_volunteers(bot.services.db, [6201, 6202], town="示例县东山镇")
@@ -453,6 +454,7 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
     for typed, said in (
         ("明早8点", "2027年1月1日（周五）08:00"),
         ("8点", "2026年12月31日（周四）20:00（没写日期，按最近的一次算）"),
+        ("今天8点", "2026年12月31日（周四）20:00（今天这个钟点已过，按下午或晚上算）"),
         ("今晚8点", "2026年12月31日（周四）20:00"),
     ):
         bot.api.send_text(coordinator, typed)
