@@ -149,9 +149,27 @@ def check_template(text: str) -> None:
         raise ValueError(problem)
 
 
-def render(
-    template: str, campaign: Campaign, first: dt.date, last: dt.date, lead_days: int
-) -> str:
+WEEKDAYS = "一二三四五六日"
+FAR_DAYS = MAX_LEAD_DAYS  # further ahead, {when} names the date and its year
+
+
+def when_text(first: dt.date, on: dt.date) -> str:
+    """The campaign's first day as said on the day `on` the message goes out: 今天 / 明天 /
+    后天 / "N 天后"; further ahead than any lead "2027年12月4日（周六）"; a day
+    already past, its date."""
+    days = (first - on).days
+    if 0 <= days <= 2:
+        return ("今天", "明天", "后天")[days]
+    if days < 0:
+        return f"{first.month}月{first.day}日"
+    if days <= FAR_DAYS:
+        return f"{days} 天后"
+    return f"{first.year}年{first.month}月{first.day}日（周{WEEKDAYS[first.weekday()]}）"
+
+
+def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on: dt.date) -> str:
+    """A reminder's text as sent on the day `on` (its {when} is relative to that day)."""
+
     def day(d: dt.date) -> str:
         return f"{d.month}月{d.day}日"
 
@@ -161,10 +179,9 @@ def render(
         period = day(first)
     else:
         period = f"{day(first)}至{day(last)}"
-    when = {0: "今天", 1: "明天", 2: "后天"}.get(lead_days, f"{lead_days} 天后")
     values = {"name": campaign.name, "start": day(first), "end": day(last)}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
-    return template.format(**escaped, period=html.escape(period), when=when)
+    return template.format(**escaped, period=html.escape(period), when=when_text(first, on))
 
 
 def load_campaigns(

@@ -97,6 +97,7 @@ class BroadcastTexts(Texts):
     when_too_far: str
     when_now: str
     when_guessed: Annotated[str, Fields("when")]
+    when_evening: Annotated[str, Fields("when")]
     when_weekly: Annotated[str, Fields("slot")]
     preview_failed: str
     confirm: Annotated[str, Fields("audience", "count", "when")]
@@ -186,6 +187,11 @@ class CampaignTexts(Texts):
     send_now_button: str
     sending_now: str
     send_now_muted: str
+    confirm_for: Annotated[str, Fields("n", "name", "period", "year")]
+    confirm_early: Annotated[str, Fields("days", "year")]
+    confirm_late: Annotated[str, Fields("year")]
+    confirm_now_button: str
+    confirm_time_button: str
     rescheduled: Annotated[str, Fields("when")]
     dates_prompt: Annotated[str, Fields("example", "name", "year")]
     dates_bad: Annotated[str, Fields("example", "year")]

@@ -84,13 +84,14 @@ class DashboardTexts(Texts):
     edit_check_failed: str
     # 操作记录: what each action id the code records means (tests/dashboard/test_audit.py
     # reads the actions from the code and wants exactly these); the names of the keys of
-    # key=value details; true and false
+    # key=value details and of their values; true and false
     audit_actions: dict[str, str] = Field(min_length=1)
     audit_details: dict[str, str]
+    audit_values: dict[str, str]
     audit_yes: str
     audit_no: str
 
-    @field_validator("audit_actions", "audit_details")
+    @field_validator("audit_actions", "audit_details", "audit_values")
     @classmethod
     def _ids(cls, value: dict[str, str]) -> dict[str, str]:
         wrong = [key for key in value if not ACTION_ID.fullmatch(key)]

@@ -1,10 +1,15 @@
 """The audit log: who did what (promotions, broadcasts, content edits, exports, refusals), in
 the coordinator's words: each action id by its label in ui.zh.yaml (`audit_actions`), the
-key=value words of a detail by the keys' names (`audit_details`), True and False as 是 and 否;
-what has no label is shown as recorded. People are named as the bot knows them: who acted, and
-whose role a promotion or demotion changed."""
+key=value words of a detail by the keys' names (`audit_details`) and their values, like the
+outcome of a decision or an audience, by theirs (`audit_values`), True and False as 是 and 否,
+times and dates as local ones (12月6日 12:00, 2026年9月14日); what has no label is shown as
+recorded. People are named as the bot knows them: who acted, and whose role a promotion or
+demotion changed."""
 
+import re
+from datetime import date, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -40,15 +45,51 @@ def _target(entry: AuditLog, names: dict[int, str]) -> str:
     return f"{names[person]}（{person}）"
 
 
-def detail_text(detail: str, ui: DashboardTexts) -> str:
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# broadcast.create: "<audience>:<its value> at <time>"; broadcast.resend: "of <id>: <count>".
+CREATED = re.compile(r"^(?P<audience>[a-z]+):(?P<value>\S*) at (?P<at>\S+)$")
+RESENT = re.compile(r"^of (?P<id>\d+): (?P<count>\d+)$")
+
+
+def detail_text(detail: str, ui: DashboardTexts, tz: ZoneInfo) -> str:
+    if created := CREATED.match(detail):
+        audience = ui.audit_values.get(created["audience"], created["audience"])
+        value = f"（{created['value']}）" if created["value"] else ""
+        detail = f"audience={audience}{value} at={created['at']}"
+    elif resent := RESENT.match(detail):
+        detail = f"of=#{resent['id']} count={resent['count']}"
+    detail = MOMENT.sub(lambda m: _moment(m.group(), tz), detail.replace("..", " ~ "))
+    detail = DAY.sub(lambda m: _day(m.group()), detail)
     words = []
     for word in detail.split(" "):
         key, equals, value = word.partition("=")
         if equals and key in ui.audit_details:
-            value = {"True": ui.audit_yes, "False": ui.audit_no}.get(value, value)
-            word = f"{ui.audit_details[key]}：{value}"
+            word = f"{ui.audit_details[key]}：{_value(value, ui)}"
+        else:
+            word = _value(word, ui)
         words.append(word)
     return " ".join(words)
+
+
+def _value(value: str, ui: DashboardTexts) -> str:
+    return {"True": ui.audit_yes, "False": ui.audit_no}.get(value) or ui.audit_values.get(
+        value, value
+    )
+
+
+def _moment(text: str, tz: ZoneInfo) -> str:
+    moment = datetime.fromisoformat(text)
+    local = moment.astimezone(tz) if moment.tzinfo else moment
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _day(text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:
@@ -64,7 +105,7 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
             e,
             ui.audit_actions.get(e.action, e.action),
             _target(e, names),
-            detail_text(e.detail, ui)[:DETAIL_CHARS],
+            detail_text(e.detail, ui, bot.tz)[:DETAIL_CHARS],
         )
         for e in entries
     ]

@@ -33,6 +33,7 @@ from domain.exports import export_labels, export_reports
 from domain.reports import has_topic
 from handlers.kit.review import refresh_later, review
 from storage.models import ReviewState
+from storage.people import names_of
 from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
@@ -155,6 +156,15 @@ def _verified(request: web.Request) -> Verified | None:
     )
 
 
+async def _reviewer(request: web.Request, telegram_id: int) -> str:
+    """The coordinator as a decision names them: by name, as the chat's buttons do (their
+    Telegram name); "协调员 <id>" only if the bot has none."""
+    bot = services(request)
+    async with bot.db.session() as session:
+        names = await names_of(session=session, ids=[telegram_id])
+    return names.get(telegram_id) or bot.ui.review.web_reviewer.format(id=telegram_id)
+
+
 async def verify_all(request: web.Request) -> web.StreamResponse:
     """核实 the filtered pending reports, at most BATCH: first a page naming how many and what
     it does, whose form carries their ids; then, confirmed, each of those ids still pending and
@@ -187,6 +197,7 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
     async with bot.db.session() as session:
         ids, _ = await pending_reports(session=session, where=where, limit=BATCH, among=[*seen])
     signed_in = user(request).telegram_id
+    reviewer = await _reviewer(request, signed_in)
     verified, changed = [], []
     for report_id, _at in ids:
         decided = await review(
@@ -195,7 +206,7 @@ async def verify_all(request: web.Request) -> web.StreamResponse:
             report_id=report_id,
             verdict=ReviewState.VERIFIED,
             reviewer_id=signed_in,
-            reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
+            reviewer=reviewer,
             refresh=False,
             seen=seen[report_id],
         )
@@ -292,13 +303,14 @@ async def review_report(request: web.Request) -> web.StreamResponse:
         needed = texts(request).reason_needed.format(max=REASON_CHARS)
         return await _show_report(request, report_id, error=needed, reason=typed)
     signed_in = user(request).telegram_id
+    reviewer = await _reviewer(request, signed_in)
     done = await review(
         bot,
         application(request).bot,
         report_id=report_id,
         verdict=chosen,
         reviewer_id=signed_in,
-        reviewer=bot.ui.review.web_reviewer.format(id=signed_in),
+        reviewer=reviewer,
         reason=reason if chosen is ReviewState.RETURNED else "",
         seen=seen,
     )

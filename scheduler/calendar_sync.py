@@ -185,6 +185,23 @@ class CalendarKeeper:
         await self._rewake(campaign_id, year)
         return moved
 
+    async def text_at(self, session: AsyncSession, row: Broadcast, at: datetime) -> str:
+        """A campaign reminder's text as it reads when sent at `at` (its {when} counted from
+        that day, not from its slot); another broadcast's text as stored."""
+        campaign = next((c for c in self.library.campaigns if c.id == row.campaign_id), None)
+        if row.origin != "campaign" or campaign is None or row.campaign_year is None:
+            return row.text
+        overrides = await repo.campaign_dates(session=session)
+        reminder = reminders.reminder_of(
+            campaign,
+            row.campaign_year,
+            row.lead_days or 0,
+            Audience(row.audience),
+            self.tz,
+            overrides,
+        )
+        return reminder.text_on(at.astimezone(self.tz).date())
+
     async def _rewake(self, campaign_id: str, year: int) -> None:
         async with self.db.session() as session:
             rows = await repo.campaign_reminders(

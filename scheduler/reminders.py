@@ -53,12 +53,16 @@ class Reminder:
 
     @property
     def text(self) -> str:
+        """As sent at its slot (re-rendered if it goes out at another time)."""
+        return self.text_on(self.send_at.date())
+
+    def text_on(self, day: date) -> str:
         template = (
             self.campaign.message
             if self.role is ReminderKind.PUBLIC
             else self.campaign.volunteer_message
         )
-        return render(template, self.campaign, self.first, self.last, self.lead_days)
+        return render(template, self.campaign, self.first, self.last, day)
 
 
 def reminder_key(campaign_id: str, year: int, lead_days: int, role: ReminderKind) -> str:
@@ -88,6 +92,21 @@ def reminders_of(
         for lead in campaign.lead_days
         for role in roles
     ]
+
+
+def reminder_of(
+    campaign: Campaign,
+    year: int,
+    lead_days: int,
+    audience: Audience,
+    tz: ZoneInfo,
+    overrides: Overrides,
+) -> Reminder:
+    """The reminder a stored campaign row stands for."""
+    role = ReminderKind.PUBLIC if audience is Audience.CATEGORIES else ReminderKind.VOLUNTEERS
+    first, last = campaign.period(year, overrides.get((campaign.id, year)))
+    send_at = datetime.combine(first - timedelta(days=lead_days), campaign.send_time, tz)
+    return Reminder(campaign, year, lead_days, role, first, last, send_at)
 
 
 def expand(

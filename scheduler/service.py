@@ -169,11 +169,29 @@ class Broadcasting:
                 if missed:
                     report.missed.append(row.id)
             elif (
-                await begin_sending(session=session, broadcast=row, now=now, tz=self.tz)
+                await self._as_sent_now(session, row, now)
+                and await begin_sending(session=session, broadcast=row, now=now, tz=self.tz)
                 is not None
             ):
                 report.started.append(row.id)  # with no recipients, the engine reports it done
         log.info("due-check at %s: started %s, missed %s", now, report.started, report.missed)
+
+    async def _as_sent_now(self, session: AsyncSession, row: Broadcast, now: datetime) -> bool:
+        """A campaign reminder's text made to read right on the day it goes out (a reminder
+        moved or sent early says 明天, not 今天); False if it is no longer waiting."""
+        assert row.id is not None
+        text = await self.calendar.text_at(session, row, now)
+        if text == row.text:
+            return True
+        return await repo.change(
+            session=session, broadcast_id=row.id, allowed=[BroadcastStatus.SCHEDULED], text=text
+        )
+
+    async def preview_at(self, row: Broadcast, at: datetime) -> Broadcast:
+        """`row` as it would go out at `at` (for a preview)."""
+        async with self.db.session() as session:
+            text = await self.calendar.text_at(session, row, at)
+        return Broadcast.model_validate(row.model_dump() | {"text": text, "send_at": at})
 
     async def _occurrence(
         self, session: AsyncSession, parent: Broadcast, now: datetime
@@ -307,12 +325,16 @@ class Broadcasting:
         return stored
 
     async def reschedule(self, broadcast_id: int, at: datetime, by: int) -> bool:
+        """A new time; a calendar reminder moved gets the coordinator who moved it, who then
+        gets its summary as for their own broadcasts."""
         async with self.db.session() as session:
-            changed = await repo.change(
+            row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+            changed = row is not None and await repo.change(
                 session=session,
                 broadcast_id=broadcast_id,
                 allowed=[BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED],
                 send_at=at,
+                created_by=row.created_by or by,
             )
             if changed:
                 await record(
@@ -332,7 +354,8 @@ class Broadcasting:
         """A waiting one-off broadcast made due now and started at once, as one confirmed with
         立即发送. It starts through the due-check's one SCHEDULED → SENDING step, so a second
         press, or the periodic check at the same moment, cannot start it twice. False if it is
-        no longer waiting or repeats weekly (its slots are kept)."""
+        no longer waiting or repeats weekly (its slots are kept). A calendar reminder gets the
+        coordinator who sent it, who then gets its progress and summary."""
         now = self.clock()
         async with self.db.session() as session:
             row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
@@ -344,6 +367,7 @@ class Broadcasting:
                     broadcast_id=broadcast_id,
                     allowed=[BroadcastStatus.SCHEDULED],
                     send_at=now,
+                    created_by=row.created_by or by,
                 )
             )
             if changed:

@@ -15,7 +15,9 @@ Hours are read the way people say them, and only where that is unambiguous:
   and 0, 13–23 are 24-hour; 1–5 (三点: 03:00 or 15:00?) are ambiguous. Without a date it is the
   next time the clock shows that hour outside the night (8点 at 15:00 is 20:00 today; 两点 at
   15:00 is 14:00 tomorrow, not 02:00), and the `Once` says the day was chosen (`guessed`) so
-  the confirmation can say so.
+  the confirmation can say so. 今天 with such an hour (1–11) already past, or in the night, is
+  read the same way, as the evening (今天8点 at 12:28 is 20:00; 今天8.30 too), and the `Once`
+  says the part of the day was chosen (`evening`).
 - "H.MM" (8.30, two digits after the dot) is a time, on the 24-hour clock like 8:30, where it
   follows a day or a part of the day (明天8.30, 今晚8.30, 12月4日 8.30). Anywhere else a dotted
   pair is a month and day like 8-30 (8.30 9点 is 8月30日 09:00), so standing alone it is a date
@@ -65,6 +67,8 @@ class Once:
     # No date was written: the day (and, for 8点, morning or evening) is the next one; the
     # confirmation says so. Not part of the value: 9:00 and 明天9:00 name the same moment.
     guessed: bool = field(default=False, compare=False)
+    # 今天8点 after 8:00 read as 20:00: the confirmation says the later reading was taken.
+    evening: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,8 @@ def parse_when(text: str, now: datetime) -> When:
         raise WhenError(WhenProblem.NO_TIME if cleaned else WhenProblem.UNRECOGNISED)
     if not _has_day(match) and match.group("period") is None and match.group("h2") is not None:
         return _next_hour(match, now)
+    if (later := _later_today(match, now)) is not None:
+        return later
     clock = _clock(match)
     day = _day(match, now, clock)
     return _checked(datetime.combine(day, clock, now.tzinfo), now, guessed=not _has_day(match))
@@ -200,6 +206,21 @@ def _next_hour(match: re.Match[str], now: datetime) -> Once:
         if h >= NIGHT_ENDS or len(hours) == 1
     ]
     return _checked(min(m for m in moments if m > now), now, guessed=True)
+
+
+def _later_today(match: re.Match[str], now: datetime) -> Once | None:
+    """今天8点 (or 今天8.30) once 8:00 has passed: the evening, as a bare 8点 is read; None
+    where the hour is read as usual."""
+    if match.group("rel") not in ("今天", "今日") or match.group("period") is not None:
+        return None
+    hour, minute = int(match.group("h") or match.group("h2")), _minute(match)
+    if not (1 <= hour <= 11 and 0 <= minute <= 59):
+        return None
+    morning = datetime.combine(now.date(), time(hour, minute), now.tzinfo)
+    if morning > now and hour >= NIGHT_ENDS:
+        return None  # still ahead today: as written
+    evening = morning + timedelta(hours=12)
+    return Once(evening, guessed=True, evening=True) if evening > now else None
 
 
 def _normalise(text: str) -> str:

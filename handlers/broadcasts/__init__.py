@@ -4,6 +4,7 @@ time or text, cancel, stop a running one) and /campaigns (the calendar's reminde
 delivery engine's Telegram side (render, progress) lives here too; bot/ wires it."""
 
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -12,7 +13,7 @@ from handlers.broadcasts import audience, campaigns, confirm, content, draft, sc
 from handlers.broadcasts.draft import AUDIENCE, CONFIRM, CONTENT, WHEN, BroadcastButton
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, OnButton, Step
+from handlers.kit.conversation import Conversation, Flow, OnButton, OnMessage, Step
 from handlers.kit.replies import reply_html
 from storage.models import Role
 
@@ -65,38 +66,57 @@ def broadcast_chat() -> Flow:
     )
 
 
+def _edit_chat(
+    name: str, kind: Kind | None, steps: dict[str, Step], wrong_input: OnMessage, **more: Any
+) -> Flow:
+    """A one-question edit of /scheduled or /campaigns."""
+    return Flow(
+        name=name,
+        kind=kind,
+        steps=steps,
+        idle=IDLE,
+        wrong_input=wrong_input,
+        cancelled=_edit_cancelled,
+        role=Role.COORDINATOR,
+        transient=True,
+        **more,
+    )
+
+
 def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(broadcast_chat())
-    for name, steps, wrong_input in (
-        (
+    services.chats.add(
+        _edit_chat(
             scheduled.EDIT_FLOW,
+            None,
             {
                 scheduled.NEW_TIME: Step(text=scheduled.on_new_time),
                 scheduled.NEW_TEXT: Step(text=scheduled.on_new_text),
             },
             scheduled.on_edit_wrong_input,
-        ),
-        (
+        )
+    )
+    now: dict[str, OnButton] = {campaigns.EditButton.NOW: campaigns.on_now}
+    services.chats.add(
+        _edit_chat(
             campaigns.EDIT_FLOW,
+            Kind.CAMPAIGN_EDIT,
             {
-                campaigns.NEW_TIME: Step(text=campaigns.on_new_time),
+                campaigns.NEW_TIME: Step(text=campaigns.on_new_time, buttons=now),
+                campaigns.CONFIRM: Step(
+                    buttons={
+                        campaigns.EditButton.CONFIRM: campaigns.on_confirm,
+                        campaigns.EditButton.TIME: campaigns.on_change_time,
+                        **now,
+                    }
+                ),
                 campaigns.NEW_DATES: Step(text=campaigns.on_new_dates),
             },
             campaigns.on_edit_wrong_input,
-        ),
-    ):
-        services.chats.add(
-            Flow(
-                name=name,
-                kind=None,
-                steps=steps,
-                idle=IDLE,
-                wrong_input=wrong_input,
-                cancelled=_edit_cancelled,
-                role=Role.COORDINATOR,
-                transient=True,
-            )
+            anywhere={campaigns.EditButton.CANCEL: campaigns.on_cancel},
+            ended=campaigns.on_ended,
         )
+    )
     app.add_handlers(
         [
             CommandHandler("broadcast", content.on_broadcast),

@@ -1,18 +1,21 @@
 """/campaigns: the coming year's calendar reminders for coordinators: preview, mute, move one
-reminder (or send it now, as /scheduled does), or set this year's dates of a movable campaign
-(网络安全宣传周, 宪法宣传周); a new time or dates are typed in a one-question chat."""
+reminder (or send it now), or set this year's dates of a movable campaign (网络安全宣传周,
+宪法宣传周); a new time or dates are typed in a one-question chat. A new time (or 现在) is
+shown as the recipients will get it then, with /broadcast's confirmation: the campaign's
+edition, the recipients and the time, and a warning when the time is far from the campaign."""
 
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.campaigns import Campaign
-from handlers.broadcasts.screens import read_when, send_preview
+from handlers.broadcasts.audience import count_recipients
+from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, expired, pressed
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.timeparse import Now, Once, WhenError, describe, parse_dates
@@ -23,9 +26,11 @@ from storage.models import Broadcast, BroadcastStatus
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Overrides = dict[tuple[str, int], tuple[date, date]]
 EDIT_FLOW = "campaign-edit"
-# The edit chat's steps: a reminder's new time (data {"id"}), a campaign's dates this year
-# (data {"campaign", "year"}).
-NEW_TIME, NEW_DATES = "time", "dates"
+# The edit chat's steps: a reminder's new time (data {"id"}), its confirmation (data {"id",
+# "at": the ISO time or "" for now}), a campaign's dates this year (data
+# {"campaign", "year"}).
+NEW_TIME, CONFIRM, NEW_DATES = "time", "confirm", "dates"
+Args = tuple[str, ...]
 
 
 class CampaignButton(StrEnum):
@@ -35,7 +40,15 @@ class CampaignButton(StrEnum):
     PREVIEW = "p"  # :<reminder id>
     MUTE = "m"  # :<reminder id> (toggles)
     MOVE = "r"  # :<reminder id>: a new time
-    NOW = "n"  # :<reminder id>: send it now (offered with the new-time question)
+
+
+class EditButton(StrEnum):
+    """The edit chat's buttons: ce:<token>:<action>[:<reminder id>]."""
+
+    NOW = "n"  # send it now (offered with the new-time question)
+    CONFIRM = "c"  # :<reminder id>
+    TIME = "t"  # another time
+    CANCEL = "x"
 
 
 def _button(label: str, action: CampaignButton, *args: str | int) -> InlineKeyboardButton:
@@ -160,11 +173,6 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
             await edit(update, *await _overview(ctx))
         case CampaignButton.SHOW | CampaignButton.DATES if len(args) == 2 and number(args[1]):
             await _edition_action(update, ctx, action, args[0], int(args[1]))
-        case CampaignButton.NOW if len(args) == 1 and (reminder := number(args[0])):
-            await acknowledge(update)
-            if (asked := await ctx.services.chats.get(EDIT_FLOW, user_id(update))) is not None:
-                await asked.end()  # the new-time question is answered by the button
-            await _send_now(update, ctx, reminder)
         case CampaignButton.PREVIEW | CampaignButton.MUTE | CampaignButton.MOVE if len(
             args
         ) == 1 and (reminder := number(args[0])):
@@ -221,48 +229,178 @@ async def _reminder_action(
             await edit(update, *await _detail(ctx, campaign, row.campaign_year))
     else:
         await acknowledge(update)
-        await ctx.services.chats.start(EDIT_FLOW, user_id(update), NEW_TIME, {"id": rid})
-        now_button = _button(ui.send_now_button, CampaignButton.NOW, rid)
-        muted = row.status == BroadcastStatus.MUTED
-        await reply_html(
-            update, ui.reschedule_prompt, None if muted else InlineKeyboardMarkup([[now_button]])
-        )
+        chat = await ctx.services.chats.start(EDIT_FLOW, user_id(update), NEW_TIME, {"id": rid})
+        await _ask_time(update, ctx, chat, muted=row.status == BroadcastStatus.MUTED)
+
+
+async def _ask_time(update: Update, ctx: PufaContext, chat: Conversation, *, muted: bool) -> None:
+    ui = ctx.services.ui.campaigns
+    now_button = chat.button(ui.send_now_button, EditButton.NOW)
+    await reply_html(
+        update, ui.reschedule_prompt, None if muted else InlineKeyboardMarkup([[now_button]])
+    )
 
 
 async def _send_now(update: Update, ctx: PufaContext, rid: int) -> None:
     """Starts a waiting reminder at once; the service's one SCHEDULED → SENDING step makes a
-    second press (or 现在 typed too) find it no longer waiting."""
+    second confirmation find it no longer waiting."""
     ui = ctx.services.ui.campaigns
     async with ctx.services.db.session() as session:
         row = await repo.get_broadcast(session=session, broadcast_id=rid)
     if row is None or row.origin != "campaign":
-        await reply_html(update, ui.not_open)
+        await edit(update, ui.not_open, None)
     elif row.status == BroadcastStatus.MUTED:
-        await reply_html(update, ui.send_now_muted)
+        await edit(update, ui.send_now_muted, None)
     elif await ctx.services.broadcasting.send_now(rid, user_id(update)):
-        await reply_html(update, ui.sending_now)
+        await edit(update, ui.sending_now, None)
     else:
-        await reply_html(update, ui.not_open)
+        await edit(update, ui.not_open, None)
 
 
 async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A reminder's new time (once), or 现在."""
+    """A reminder's new time (once), or 现在: shown, then confirmed."""
     assert update.effective_message is not None
-    ui, service, rid = ctx.services.ui.campaigns, ctx.services.broadcasting, int(chat.data["id"])
     when = await read_when(update, ctx, update.effective_message.text or "")
     if when is None:
         return
-    if isinstance(when, Now):
-        await chat.end()
-        await _send_now(update, ctx, rid)
-        return
-    if not isinstance(when, Once):
+    if not isinstance(when, Now | Once):
         await reply_html(update, ctx.services.ui.broadcasts.edit_time_once_only)
         return
-    await chat.end()
-    changed = await service.reschedule(rid, when.at, chat.user_id)
-    moment = describe(when.at.astimezone(ctx.services.tz))
-    await reply_html(update, ui.rescheduled.format(when=moment) if changed else ui.not_open)
+    await _ask_confirm(update, ctx, chat, when)
+
+
+async def on_now(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """🚀 立即发送 under the new-time question: as 现在 typed."""
+    if await pressed(update, ctx, args):
+        await _ask_confirm(update, ctx, chat, Now())
+
+
+async def on_change_time(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    if await pressed(update, ctx, args):
+        await chat.goto(NEW_TIME)
+        await _ask_time(update, ctx, chat, muted=False)
+
+
+async def _ask_confirm(
+    update: Update, ctx: PufaContext, chat: Conversation, when: Now | Once
+) -> None:
+    """The reminder exactly as it will go out at the new time, and what confirming does."""
+    ui, rid = ctx.services.ui.campaigns, int(chat.data["id"])
+    async with ctx.services.db.session() as session:
+        row = await repo.get_broadcast(session=session, broadcast_id=rid)
+    open_states = (BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED)
+    campaign = _campaign(ctx, row.campaign_id or "") if row is not None else None
+    if row is None or row.status not in open_states or campaign is None:
+        await chat.end()
+        await reply_html(update, ui.not_open)
+        return
+    if isinstance(when, Now) and row.status == BroadcastStatus.MUTED:
+        await chat.end()
+        await reply_html(update, ui.send_now_muted)
+        return
+    at = when.at if isinstance(when, Once) else ctx.services.now()
+    chat.data |= {"at": "" if isinstance(when, Now) else at.isoformat()}
+    await chat.goto(CONFIRM)
+    if not await send_preview(update, ctx, await ctx.services.broadcasting.preview_at(row, at)):
+        await chat.end()
+        return
+    year = row.campaign_year or 0
+    lines = [await _edition_line(ctx, campaign, row)]
+    lines += _distance(ctx, campaign, year, await _overrides(ctx), at)
+    audience = Audience(row.audience)
+    lines.append(
+        ctx.services.ui.broadcasts.confirm.format(
+            audience=renderer(ctx).audience_name(audience, row.audience_value),
+            count=await count_recipients(ctx, audience, row.audience_value),
+            when=html.escape(ctx.services.describe_when(when)),
+        )
+    )
+    broadcasts = ctx.services.ui.broadcasts
+    label = ui.confirm_now_button if isinstance(when, Now) else ui.confirm_time_button
+    markup = InlineKeyboardMarkup(
+        [
+            [chat.button(label, EditButton.CONFIRM, rid)],
+            [
+                chat.button(broadcasts.change_time_button, EditButton.TIME),
+                chat.button(broadcasts.cancel_button, EditButton.CANCEL),
+            ],
+        ]
+    )
+    await reply_html(update, "\n".join(lines), markup)
+
+
+async def _edition_line(ctx: PufaContext, campaign: Campaign, row: Broadcast) -> str:
+    """Which campaign, which year's, and which of its reminders (①②...)."""
+    year = row.campaign_year or 0
+    async with ctx.services.db.session() as session:
+        rows = await repo.campaign_reminders(session=session, campaign_id=campaign.id, year=year)
+    n = next((CIRCLED[i] for i, r in enumerate(rows[: len(CIRCLED)]) if r.id == row.id), "")
+    period = _period(campaign, year, await _overrides(ctx))
+    name = html.escape(campaign.name)
+    return ctx.services.ui.campaigns.confirm_for.format(name=name, year=year, period=period, n=n)
+
+
+def _distance(
+    ctx: PufaContext, campaign: Campaign, year: int, overrides: Overrides, at: datetime
+) -> list[str]:
+    """A warning when the reminder would go out long before its campaign (next year's sent
+    now, say) or after it began."""
+    ui = ctx.services.ui.campaigns
+    first, _ = campaign.period(year, overrides.get((campaign.id, year)))
+    days = (first - at.astimezone(ctx.services.tz).date()).days
+    if days < 0:
+        return [ui.confirm_late.format(year=year)]
+    if days > max(campaign.lead_days):
+        return [ui.confirm_early.format(year=year, days=days)]
+    return []
+
+
+async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """Sends now or moves the reminder, once: the chat ends first, so a second press finds it
+    gone (`on_ended`)."""
+    rid = int(chat.data["id"])
+    if args != (str(rid),):
+        await expired(update, ctx)
+        return
+    await acknowledge(update)
+    if not await chat.end():
+        return
+    at = str(chat.data.get("at", ""))
+    if not at:
+        await _send_now(update, ctx, rid)
+        return
+    ui, moment = ctx.services.ui.campaigns, datetime.fromisoformat(at)
+    changed = await ctx.services.broadcasting.reschedule(rid, moment, chat.user_id)
+    said = describe(moment.astimezone(ctx.services.tz))
+    await edit(update, ui.rescheduled.format(when=said) if changed else ui.not_open, None)
+
+
+async def on_cancel(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
+    """取消 under the confirmation: nothing changes, the message says so in place."""
+    if await pressed(update, ctx, args):
+        await chat.end()
+        await edit(update, ctx.services.ui.broadcasts.edit_cancelled, None)
+
+
+async def on_ended(
+    update: Update,
+    ctx: PufaContext,
+    _token: str,
+    action: str,
+    args: tuple[str, ...],
+    _current: Conversation | None,
+) -> None:
+    """A button of an edit that is over: 确认 pressed again says the reminder is no longer
+    waiting (when it is not); anything else is an expired button."""
+    rid = number(args[0]) if action == EditButton.CONFIRM and len(args) == 1 else None
+    row = None
+    if rid is not None:
+        async with ctx.services.db.session() as session:
+            row = await repo.get_broadcast(session=session, broadcast_id=rid)
+    if row is not None and row.origin == "campaign" and row.status != BroadcastStatus.SCHEDULED:
+        await acknowledge(update, ctx.services.ui.campaigns.not_open, alert=True)
+        return
+    await expired(update, ctx)
 
 
 async def on_new_dates(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -288,10 +426,14 @@ async def on_new_dates(update: Update, ctx: PufaContext, chat: Conversation) -> 
 
 
 async def on_edit_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """Not text, where a new time or dates are wanted: ask again."""
+    """Not text, where a new time or dates are wanted: ask again; anything typed where a
+    button is wanted: say so."""
     ui = ctx.services.ui.campaigns
     if chat.step == NEW_TIME:
         await reply_html(update, ui.reschedule_prompt)
+        return
+    if chat.step == CONFIRM:
+        await reply_html(update, ctx.services.ui.broadcasts.use_buttons)
         return
     campaign = _campaign(ctx, str(chat.data.get("campaign", "")))
     if campaign is None:

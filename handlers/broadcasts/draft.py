@@ -43,8 +43,9 @@ class BroadcastButton(StrEnum):
 def encode_when(when: When) -> str:
     if isinstance(when, Now):
         return "now"
-    if isinstance(when, Once):  # "guessed": the confirmation still says no date was written
-        return f"{'guessed' if when.guessed else 'once'}:{when.at.isoformat()}"
+    if isinstance(when, Once):  # "guessed", "evening": the confirmation still says so
+        kind = "evening" if when.evening else "guessed" if when.guessed else "once"
+        return f"{kind}:{when.at.isoformat()}"
     return when.encode()
 
 
@@ -53,11 +54,11 @@ def decode_when(value: str) -> When:
     if value == "now":
         return Now()
     kind, _, moment = value.partition(":")
-    if kind in ("once", "guessed"):
+    if kind in ("once", "guessed", "evening"):
         at = datetime.fromisoformat(moment)
         if at.tzinfo is None:
             raise ValueError(value)
-        return Once(at, guessed=kind == "guessed")
+        return Once(at, guessed=kind != "once", evening=kind == "evening")
     return Weekly.decode(value)
 
 

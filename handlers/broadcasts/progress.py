@@ -1,7 +1,8 @@
 """What coordinators see while their broadcasts go out: one progress message, edited as it
 goes (sent / total, failed, time left, a stop button), then a summary; and word of a
-broadcast missed while the bot was down. Calendar reminders have no coordinator: the
-coordinators in PUFA_ADMIN_IDS hear about them only when something went wrong."""
+broadcast missed while the bot was down. Calendar reminders have no coordinator (until one
+sends or moves one in /campaigns): the coordinators in PUFA_ADMIN_IDS hear about them only
+when something went wrong."""
 
 import html
 import logging

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     BROADCAST = "b"  # the /broadcast chat
     SCHEDULED = "sc"  # /scheduled and the stop button of a running broadcast
     CAMPAIGNS = "cp"
+    CAMPAIGN_EDIT = "ce"  # the /campaigns edit chat: a reminder's new time and its confirmation
     REPORT = "r"  # the /report chat
     MYREPORTS = "mr"  # correct or withdraw one's own report
     JOIN = "j"  # the registration chat

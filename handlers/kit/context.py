@@ -151,6 +151,8 @@ class Services:
             return ui.when_now
         if isinstance(when, Once):
             said = describe(when.at.astimezone(self.tz))
+            if when.evening:
+                return ui.when_evening.format(when=said)
             return ui.when_guessed.format(when=said) if when.guessed else said
         return ui.when_weekly.format(slot=describe_weekly(when))
 

@@ -1,7 +1,8 @@
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
-from content.campaigns import find_campaign, render
+from content.campaigns import find_campaign, render, when_text
 from content.loader import CONTENT_DIR, Library, collect
 from content.models import TELEGRAM_TEXT_LIMIT
 from content.search import SearchIndex
@@ -25,7 +26,10 @@ def test_the_real_calendar_has_the_yearly_campaigns(library: Library) -> None:
         first, last = campaign.period(2026)
         for lead in campaign.lead_days:
             for template in (campaign.message, campaign.volunteer_message):
-                assert len(render(template, campaign, first, last, lead)) < TELEGRAM_TEXT_LIMIT
+                assert (
+                    len(render(template, campaign, first, last, first - timedelta(days=lead)))
+                    < TELEGRAM_TEXT_LIMIT
+                )
 
 
 def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> None:
@@ -89,3 +93,23 @@ def test_an_alias_may_name_one_campaign_only(tmp_path: Path) -> None:
         ("[constitution-week].aliases", "别名 '宪法宣传周' 已经是本活动的名称或别名"),
         ("[constitution-day].aliases", "别名 '宪法日' 已经是 'constitution-week' 的名称或别名"),
     ]
+
+
+def test_when_counts_from_the_day_the_reminder_is_sent(library: Library) -> None:
+    """{when} is relative to the day it goes out, not to the reminder's slot: a reminder of
+    12·4国家宪法日 sent the day before says 明天; next year's sent now names its year."""
+    day = next(c for c in library.campaigns if c.id == "constitution-day")
+    first = date(2026, 12, 4)
+    said = {
+        on: render("{when}（{period}）", day, first, first, on)
+        for on in (date(2026, 12, 4), date(2026, 12, 3), date(2026, 12, 2), date(2026, 11, 27))
+    }
+    assert list(said.values()) == [
+        "今天（12月4日）",
+        "明天（12月4日）",
+        "后天（12月4日）",
+        "7 天后（12月4日）",
+    ]
+    assert when_text(date(2027, 12, 4), date(2026, 12, 5)) == "2027年12月4日（周六）"
+    assert when_text(date(2027, 1, 3), date(2026, 12, 27)) == "7 天后"
+    assert when_text(first, date(2026, 12, 5)) == "12月4日"

@@ -7,10 +7,12 @@ import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
 from content.loader import Library
+from dashboard.audit_log import detail_text
 from domain.figures import FIGURES
 from handlers.broadcasts import campaigns, draft, scheduled
 from handlers.coordinators import review
@@ -23,6 +25,7 @@ from tests.dashboard.conftest import BOB, EAST, Board, seed
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
 
+TZ = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "dashboard", "handlers", "domain", "scheduler", "storage")
 
@@ -197,3 +200,50 @@ async def test_role_changes_name_the_person_whose_role_changed(
         (labels["demote"], f"王强（{BOB}）"),
         (labels["dashboard.promote"], f"王强（{BOB}）"),
     ]
+
+
+# Details as the code records them (the rest record none, or an id or a period).
+DETAILS: dict[str, list[str]] = {
+    "invite": ["town=示例县东山镇 single=True days=7"],
+    "report.verify_batch": [
+        "review=pending verified=1 changed=1 skipped=0",
+        "start=2026-11-01 end=2026-11-30 town=示例县东山镇 verified=0 changed=0 skipped=2",
+    ],
+    "report.verified": ["done", "already", "changed", "not_found"],
+    "report.returned": ["done"],
+    "export": ["start=2026-11-01 end=2026-11-30 review=verified xlsx phone=False"],
+    "stats": ["2026-11-01 ~ 2026-11-30"],
+    "hours": ["2026-11-01 ~ 2026-11-30 csv"],
+    "verify": ["genuine=True"],
+    "directory.import": ["12 append=False"],
+    "gap.undone": ["ignored", "out_of_scope"],
+    "qr": ["report 12"],
+    "broadcast.create": [
+        "all: at 2026-12-05T20:00:00+08:00",
+        "volunteers:示例县东山镇 at 2026-12-05T04:00:00+00:00",
+    ],
+    "broadcast.resend": ["of 12: 3"],
+    "broadcast.reschedule": ["2026-12-06T12:00:00+08:00"],
+    "campaign.dates": ["2026-09-14..2026-09-20"],
+}
+RAW = re.compile(r"=|\d{4}-\d{2}-\d{2}|T\d{2}:|\b(?!csv\b|xlsx\b)[A-Za-z_]{2,}")
+
+
+def test_every_actions_details_read_in_chinese_with_local_times(library: Library) -> None:
+    """No key=value, English word or ISO time is left on the 操作记录 page."""
+    ui, recorded = library.ui.dashboard, recorded_actions()
+    for action, details in DETAILS.items():
+        for name in (action, f"dashboard.{action}"):
+            if name not in recorded:
+                continue
+            for detail in details:
+                shown = detail_text(detail, ui, TZ)
+                assert RAW.search(shown) is None, (name, detail, shown)
+    assert {a for a in DETAILS if a not in recorded and f"dashboard.{a}" not in recorded} == set()
+    assert detail_text("2026-12-06T12:00:00+08:00", ui, TZ) == "12月6日 12:00"
+    assert detail_text("all: at 2026-12-05T20:00:00+08:00", ui, TZ) == (
+        "对象：所有订阅者 时间：12月5日 20:00"
+    )
+    assert detail_text("review=pending verified=1 changed=1 skipped=0", ui, TZ) == (
+        "审核状态：待审核 核实：1 已被修改未核实：1 跳过：0"
+    )

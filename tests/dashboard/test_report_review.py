@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from storage.people import names_of
 from storage.report_review import record_notices
 from storage.reports import Change, edit_report, get_report
 from storage.stats import Period, period_stats, volunteer_hours
@@ -103,6 +104,11 @@ async def test_verify_and_return_from_the_report_page(
     assert "已退回" in page and "照片不对" in page
     [told] = await harness.api.wait_for_messages(ALICE, after=mark)
     assert f"#{second}" in (told.text or "") and "照片不对" in (told.text or "")
+    async with harness.services.db.session() as session:  # named as a chat decision names
+        returned = await get_report(session=session, report_id=int(second))
+        names = await names_of(session=session, ids=[ADMIN_ID])
+    assert returned is not None and returned.reviewer == names[ADMIN_ID]
+    assert str(ADMIN_ID) not in returned.reviewer and "（" not in returned.reviewer
 
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
     assert "网页：核实活动报告" in audit and "网页：退回活动报告" in audit
@@ -199,7 +205,11 @@ async def test_verify_every_pending_report_the_filter_shows(
     assert said.verify_all_skipped.format(skipped=2) in again
     assert "已核实 0" not in again  # a count of none is not said
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
-    assert audit.count("网页：批量核实活动报告") == 2 and "verified=2" in audit
+    assert (
+        audit.count("网页：批量核实活动报告") == 2
+        and "核实：2" in audit
+        and "verified=" not in audit
+    )
 
 
 async def _correct(board: Board, report_id: int, audience: int) -> None:
@@ -239,7 +249,7 @@ async def test_a_report_corrected_after_the_confirm_page_is_not_verified(
     assert await _states(board, kept, corrected) == ["verified", "pending"]
     assert said.verify_all_button.format(count=1) in listing  # offered again, as it is now
     audit = await (await client.get(f"{base}/dashboard/audit")).text()
-    assert "verified=1 changed=1 skipped=0" in audit
+    assert "核实：1 已被修改未核实：1 跳过：0" in audit
 
     page = await _post(client, url, {"csrf": csrf}, 200)
     fresh = re.findall(r'name="seen" value="(\d+:\d+)"', page)

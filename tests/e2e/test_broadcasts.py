@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from content.loader import Library
 from content.search import SearchIndex
@@ -330,57 +329,6 @@ async def test_campaigns_preview_mute_and_set_this_years_dates(quick_bot: Harnes
     assert first.send_at.astimezone(bot.services.tz).date().isoformat() == f"{year}-09-07"
 
 
-async def test_a_campaign_reminder_is_sent_now_from_its_new_time_question(
-    quick_bot: Harness,
-) -> None:
-    """/campaigns → 🕘 改时间 takes 现在 and offers 🚀 立即发送, as /scheduled does: the
-    reminder starts at once, and once however often it is asked; a muted one is not sent."""
-    bot = quick_bot
-    await add_subscribers(bot.services.db, [6501, 6502], category="security")
-    await add_volunteers(bot.services.db, [6503])
-    coordinator = bot.api.user(COORDINATOR)
-    overview = await bot.ask(coordinator, "/campaigns")
-    label = next(b for b in overview.button_labels() if b.startswith("国家网络安全宣传周"))
-    detail = await bot.tap(coordinator, overview, label)
-    prompt = await bot.tap(coordinator, detail, "🕘 改时间①")
-    assert prompt.button_labels() == ["🚀 立即发送"]
-    bot.api.send_text(coordinator, "现在")
-    await bot.api.wait_for_call("sendMessage", predicate=_said("这条提醒现在开始发送"))
-    prompt = await bot.tap(coordinator, detail, "🕘 改时间②")
-    for _ in range(2):  # a double press
-        bot.api.press_button(coordinator, prompt, "🚀 立即发送")
-    await bot.api.wait_for_call("sendMessage", predicate=_said("这条提醒现在开始发送"))
-    await bot.api.wait_for_call("sendMessage", predicate=_said("不能再修改"))
-    muted = await bot.tap(coordinator, detail, "🔕 静音③")
-    prompt = await bot.tap(coordinator, muted, "🕘 改时间③")
-    assert prompt.button_labels() == []
-    assert "已静音" in (await bot.ask(coordinator, "现在")).content
-    assert (await bot.services.broadcasting.tick()).started == []
-    year = int(label.split()[-1])
-    async with bot.services.db.session() as session:
-        rows = await repo.campaign_reminders(
-            session=session, campaign_id="cybersecurity-week", year=year
-        )
-    started, waiting = rows[:2], rows[2:]
-    assert all(r.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE) for r in started)
-    assert [r.status for r in waiting[:1]] == [BroadcastStatus.MUTED]
-    assert all(r.status == BroadcastStatus.SCHEDULED for r in waiting[1:])
-    public = sum(r.audience == "categories" for r in started)
-    for chat, count in ((6501, public), (6502, public), (6503, len(started) - public)):
-        messages = await bot.api.wait_for_messages(chat, count) if count else []
-        assert all("网络安全" in m.content for m in messages)
-    await bot.settle()
-    await bot.services.broadcasting.tick()
-    assert [len(bot.sent_to(chat)) for chat in (6501, 6502, 6503)] == [
-        public,
-        public,
-        len(started) - public,
-    ]
-    async with bot.services.db.session() as session:
-        audit = (await session.exec(select(AuditLog))).all()
-    assert sum(a.action == "broadcast.send_now" for a in audit) == 2
-
-
 async def test_coordinator_pings_the_volunteers_of_one_town(quick_bot: Harness) -> None:
     bot = quick_bot
     await add_volunteers(bot.services.db, [6001, 6002], town="示例县东山镇")
@@ -491,7 +439,8 @@ async def test_a_coordinator_resends_to_the_recipients_a_broadcast_failed_for(
 
 async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> None:
     """今晚8点 (the QA walkthrough's F12): read as 20:00 today, said back with its date, sent
-    at that time and not before; a time without a date says which one was taken."""
+    at that time and not before; a time without a date, or 今天 with a morning hour past,
+    says which one was taken."""
     bot = quick_bot
     bot.clock.set(local(2026, 12, 31, 15, 0))  # New Year's Eve: 明早 is next year
     await add_volunteers(bot.services.db, [6201, 6202], town="示例县东山镇")
@@ -505,6 +454,7 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
     for typed, said in (
         ("明早8点", "2027年1月1日（周五）08:00"),
         ("8点", "2026年12月31日（周四）20:00（没写日期，按最近的一次算）"),
+        ("今天8点", "2026年12月31日（周四）20:00（今天这个钟点已过，按下午或晚上算）"),
         ("今晚8点", "2026年12月31日（周四）20:00"),
     ):
         bot.api.send_text(coordinator, typed)

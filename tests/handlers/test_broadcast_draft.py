@@ -51,3 +51,10 @@ def test_a_time_without_a_date_stays_so_in_the_draft() -> None:
         back = decode_when(encode_when(Once(at, guessed=guessed)))
         assert isinstance(back, Once) and back.at == at and back.guessed is guessed
     assert decode_when(f"once:{at.isoformat()}") == Once(at)  # a draft saved before
+
+
+def test_today_read_as_the_evening_stays_so_in_the_draft() -> None:
+    """今天8点 at 12:28 (20:00): the final confirmation still says the later reading was taken."""
+    at = datetime(2026, 12, 5, 20, 0, tzinfo=TZ)
+    back = decode_when(encode_when(Once(at, guessed=True, evening=True)))
+    assert isinstance(back, Once) and back.at == at and back.evening and back.guessed

@@ -373,7 +373,7 @@ def test_dotted_and_half_times_without_a_day_are_the_next_one(text: str, expecte
         ("13.4 9点", WhenProblem.BAD_DATE),  # followed by a time: a date, and there is none
         ("今儿", WhenProblem.NO_TIME),
         ("后晚", WhenProblem.UNRECOGNISED),  # as 今晚 alone
-        ("今儿8.30", WhenProblem.PAST),  # 10:30 already
+        ("今儿上午8.30", WhenProblem.PAST),  # 10:30 already (今儿8.30 is the evening)
         ("明天8.75", WhenProblem.BAD_TIME),
         ("今晚3.30", WhenProblem.AMBIGUOUS),
     ],
@@ -437,3 +437,53 @@ def test_a_dotted_pair_alone_that_can_be_a_date_is_asked_about(
         with pytest.raises(WhenError) as caught:
             parse_when(text, now)
         assert caught.value.problem is WhenProblem.DOTTED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天8点", at(2026, 12, 5, 20, 0)),
+        ("今儿8.30", at(2026, 12, 5, 20, 30)),
+        ("今天八点半", at(2026, 12, 5, 20, 30)),
+        ("今天11点", at(2026, 12, 5, 23, 0)),
+        ("今天3点", at(2026, 12, 5, 15, 0)),
+        ("8点", at(2026, 12, 5, 20, 0)),
+    ],
+)
+def test_today_with_a_past_morning_hour_is_this_evening_and_says_so(
+    text: str, expected: Once
+) -> None:
+    """At 12:28, 今天8点 reads like a bare 8点 (20:00), not as "already past"."""
+    found = parse_when(text, datetime(2026, 12, 5, 12, 28, tzinfo=TZ))
+    assert found == expected
+    assert isinstance(found, Once) and found.guessed
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (datetime(2026, 12, 5, 7, 0, tzinfo=TZ), "今天8点", at(2026, 12, 5, 8, 0)),
+        (datetime(2026, 12, 5, 12, 28, tzinfo=TZ), "今天下午1点", at(2026, 12, 5, 13, 0)),
+    ],
+)
+def test_today_with_an_hour_still_ahead_is_read_as_written(
+    now: datetime, text: str, expected: Once
+) -> None:
+    found = parse_when(text, now)
+    assert found == expected and isinstance(found, Once) and not found.evening
+
+
+@pytest.mark.parametrize(
+    ("now", "text"),
+    [
+        (datetime(2026, 12, 5, 12, 28, tzinfo=TZ), "今天上午8点"),  # the morning, said
+        (datetime(2026, 12, 5, 12, 28, tzinfo=TZ), "今天早上8点"),
+        (datetime(2026, 12, 5, 21, 0, tzinfo=TZ), "今天8点"),  # 20:00 is past too
+    ],
+)
+def test_today_past_in_the_morning_said_or_in_the_evening_too_is_past(
+    now: datetime, text: str
+) -> None:
+    with pytest.raises(WhenError) as raised:
+        parse_when(text, now)
+    assert raised.value.problem is WhenProblem.PAST
