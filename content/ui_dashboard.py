@@ -88,6 +88,13 @@ class DashboardTexts(Texts):
     audit_actions: dict[str, str] = Field(min_length=1)
     audit_details: dict[str, str]
     audit_values: dict[str, str]
+    # content edits made on the dashboard (dashboard/audit_log.EDITS)
+    audit_edit_sample: Annotated[str, Fields("card", "text")]
+    audit_edit_sample_withdrawn: Annotated[str, Fields("card", "text")]
+    audit_edit_synonym: Annotated[str, Fields("word", "same_as")]
+    audit_edit_synonym_withdrawn: Annotated[str, Fields("word", "same_as")]
+    audit_edit_labelled: Annotated[str, Fields("card", "text")]
+    audit_edit_label_withdrawn: Annotated[str, Fields("text")]
     audit_yes: str
     audit_no: str
 

@@ -7,6 +7,7 @@ recorded. People are named as the bot knows them: who acted, and whose role a pr
 demotion changed."""
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -50,9 +51,32 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # broadcast.create: "<audience>:<its value> at <time>"; broadcast.resend: "of <id>: <count>".
 CREATED = re.compile(r"^(?P<audience>[a-z]+):(?P<value>\S*) at (?P<at>\S+)$")
 RESENT = re.compile(r"^of (?P<id>\d+): (?P<count>\d+)$")
+# content.edit, as content.editing words its summaries: the text (audit_edit_<key>) for each.
+EDITS = {
+    "sample_withdrawn": re.compile(
+        r"^sample question withdrawn from (?P<card>\S+): (?P<text>.*)$"
+    ),
+    "sample": re.compile(r"^sample question for (?P<card>\S+): (?P<text>.*)$"),
+    "synonym_withdrawn": re.compile(r"^synonym withdrawn: (?P<word>.*) = (?P<same_as>.*)$"),
+    "synonym": re.compile(r"^synonym (?P<word>.*) = (?P<same_as>.*)$"),
+    "label_withdrawn": re.compile(r"^label withdrawn: (?P<text>.*)$"),
+    "labelled": re.compile(r"^labelled (?P<card>\S+): (?P<text>.*)$"),
+}
 
 
-def detail_text(detail: str, ui: DashboardTexts, tz: ZoneInfo) -> str:
+def detail_text(
+    detail: str, ui: DashboardTexts, tz: ZoneInfo, titles: Mapping[str, str] | None = None
+) -> str:
+    """`detail` in the coordinator's words; `titles` (card id -> title) names the cards of
+    content edits."""
+    for key, pattern in EDITS.items():
+        if edit := pattern.match(detail):
+            found = edit.groupdict()
+            if "card" in found:
+                card = found["card"]
+                found["card"] = (titles or {}).get(card) or ui.audit_values.get(card, card)
+            text: str = getattr(ui, f"audit_edit_{key}")
+            return text.format(**found)
     if created := CREATED.match(detail):
         audience = ui.audit_values.get(created["audience"], created["audience"])
         value = f"（{created['value']}）" if created["value"] else ""
@@ -100,12 +124,13 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
         people = {e.actor_id for e in entries if e.actor_id is not None}
         people |= {p for e in entries if (p := _person(e)) is not None}
         names = await names_of(session=session, ids=people)
+    titles = {card.id: card.title for card in bot.library.cards.values()}
     lines = [
         Line(
             e,
             ui.audit_actions.get(e.action, e.action),
             _target(e, names),
-            detail_text(e.detail, ui, bot.tz)[:DETAIL_CHARS],
+            detail_text(e.detail, ui, bot.tz, titles)[:DETAIL_CHARS],
         )
         for e in entries
     ]

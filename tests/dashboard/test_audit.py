@@ -225,6 +225,15 @@ DETAILS: dict[str, list[str]] = {
     "broadcast.resend": ["of 12: 3"],
     "broadcast.reschedule": ["2026-12-06T12:00:00+08:00"],
     "campaign.dates": ["2026-09-14..2026-09-20"],
+    "content.edit": [
+        "sample question for domestic-violence: 他总动手怎么办",
+        "sample question withdrawn from domestic-violence: 他总动手怎么办",
+        "synonym 欠条 = 借条",
+        "synonym withdrawn: 欠条 = 借条",
+        "labelled none: 明天天气怎么样",
+        "labelled domestic-violence: 他总动手怎么办",
+        "label withdrawn: 明天天气怎么样",
+    ],
 }
 RAW = re.compile(r"=|\d{4}-\d{2}-\d{2}|T\d{2}:|\b(?!csv\b|xlsx\b)[A-Za-z_]{2,}")
 
@@ -232,12 +241,13 @@ RAW = re.compile(r"=|\d{4}-\d{2}-\d{2}|T\d{2}:|\b(?!csv\b|xlsx\b)[A-Za-z_]{2,}")
 def test_every_actions_details_read_in_chinese_with_local_times(library: Library) -> None:
     """No key=value, English word or ISO time is left on the 操作记录 page."""
     ui, recorded = library.ui.dashboard, recorded_actions()
+    titles = {card.id: card.title for card in library.cards.values()}
     for action, details in DETAILS.items():
         for name in (action, f"dashboard.{action}"):
             if name not in recorded:
                 continue
             for detail in details:
-                shown = detail_text(detail, ui, TZ)
+                shown = detail_text(detail, ui, TZ, titles)
                 assert RAW.search(shown) is None, (name, detail, shown)
     assert {a for a in DETAILS if a not in recorded and f"dashboard.{a}" not in recorded} == set()
     assert detail_text("2026-12-06T12:00:00+08:00", ui, TZ) == "12月6日 12:00"
