@@ -197,3 +197,27 @@ async def test_a_reopened_ticket_is_open_to_anyone_again(two_staff_bot: Harness)
     api.send_text(resident, "考勤记录在老板手里", reply_to=answer.message_id)
     await bot.settle()
     assert latest(bot, ticket).button_labels()[0] == texts.take_button
+
+
+async def test_the_new_desks_staff_answer_by_replying_in_their_private_chat(
+    two_staff_bot: Harness,
+) -> None:
+    """A desk of staff members (no group) gets its copies in private chats; a Telegram reply
+    to the moved copy there is the desk's answer to the resident, not a question."""
+    bot, texts, api = two_staff_bot, two_staff_bot.ui.tickets, two_staff_bot.api
+    staff, other = api.user(STAFF), api.user(STAFF_OTHER_DESK, "小赵")
+    resident = api.user(7_330_003)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "工地不发工资，老板在东山镇")
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    mark = after(bot)
+    api.press_button(staff, pick, "测试东山司法所")
+    [moved] = await api.wait_for_messages(other.id, after=mark)
+    await bot.settle()
+    mark = after(bot)
+    api.send_text(other, "请带上工资条来所里。", reply_to=moved.message_id)
+    answers = await api.wait_for_messages(resident.id, after=mark)
+    assert any("请带上工资条来所里" in m.content for m in answers)
+    assert any("测试东山司法所" in m.content for m in answers)
