@@ -110,20 +110,31 @@ class UserActions:
         caption: str | None = None,
         *,
         order: Sequence[int] | None = None,
+        data: Sequence[bytes] | None = None,
         chat: ChatRef = None,
     ) -> list[dict[str, Any]]:
         """An album of ``count`` photos (see :meth:`make_album`), its updates queued in
         ``order`` (indexes into the album; by default the album's), as Telegram may deliver
         them out of order. Returns the updates in the order queued."""
-        album = self.make_album(user, count, caption, chat=chat)
+        album = self.make_album(user, count, caption, data=data, chat=chat)
         return [self.deliver(album[n]) for n in (order if order is not None else range(count))]
 
     def make_album(
-        self, user: UserRef, count: int, caption: str | None = None, *, chat: ChatRef = None
+        self,
+        user: UserRef,
+        count: int,
+        caption: str | None = None,
+        *,
+        data: Sequence[bytes] | None = None,
+        chat: ChatRef = None,
     ) -> list[dict[str, Any]]:
         """The messages of an album as Telegram makes them: one per photo, sharing a
-        ``media_group_id``, the caption on the first. Not delivered yet: :meth:`deliver`
-        queues each (some before a restart and the others after, say)."""
+        ``media_group_id``, the caption on the first. ``data`` is each photo's bytes (a tiny
+        JPEG each by default). Not delivered yet: :meth:`deliver` queues each (some before a
+        restart and the others after, say)."""
+        images = list(data) if data is not None else [TINY_JPEG] * count
+        if len(images) != count:
+            raise ValueError(f"an album of {count} photos needs {count} images")
         sender = self._user(user)
         target = self._chat(sender, chat)
         group = {"media_group_id": str(self.state.serial())}
@@ -131,9 +142,9 @@ class UserActions:
             self.state.new_message(
                 target,
                 sender.to_dict(),
-                self._photo(TINY_JPEG, caption if n == 0 else None) | group,
+                self._photo(image, caption if n == 0 else None) | group,
             )
-            for n in range(count)
+            for n, image in enumerate(images)
         ]
 
     def deliver(self, message: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """JSON API under ``/demo/api/`` for the ``pufa demo`` web chat (the page itself lives elsewhere).
-A user sends text, presses buttons, shares a location or their own phone number (``contact``).
+A user sends text, presses buttons, shares a location or their own phone number (``contact``),
+sends a sample photo (``photo``) or an album of them (``album``: one message per photo, as
+Telegram sends it).
 
 The browser acts as a user through the same actions tests use, and long-polls the bot's
 journal for its chat. Message views carry the plain text, entities, a safe HTML rendering
@@ -27,6 +29,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from local_api.demo_photos import sample_photo
 from local_api.demo_polls import poll_html, poll_view
 from local_api.formatting import entities_to_html
 from local_api.records import FakeUser, SentMessage
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 MAX_POLL_SECONDS = 25.0
 PHONE = re.compile(r"\+?[0-9]{5,20}")
 MAX_ANSWER_WAIT_SECONDS = 15.0
+ALBUM_SIZES = range(2, 11)  # Telegram's albums hold 2-10 photos
 API_KEY: web.AppKey[LocalBotApi] = web.AppKey("local_bot_api")
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
@@ -51,6 +55,8 @@ def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
     app.router.add_post("/demo/api/press", _press)
     app.router.add_post("/demo/api/location", _location)
     app.router.add_post("/demo/api/contact", _contact)
+    app.router.add_post("/demo/api/photo", _photo)
+    app.router.add_post("/demo/api/album", _album)
     app.router.add_post("/demo/api/vote", _vote)
     app.router.add_get("/demo/api/messages", _messages)
     app.router.add_get("/demo/api/history", _history)
@@ -165,6 +171,36 @@ async def _contact(request: web.Request) -> web.Response:
 
 
 @_refusing
+async def _photo(request: web.Request) -> web.Response:
+    """``{"user_id"}``: the user sends the sample photo. The answer has the message's view
+    (``messages``), so the page can show the photo it sent."""
+    api, body = request.app[API_KEY], await _body(request)
+    update = api.send_photo(_user(api, body), data=sample_photo(1))
+    return _sent_media([update])
+
+
+@_refusing
+async def _album(request: web.Request) -> web.Response:
+    """``{"user_id", "count"}``: the user sends an album of ``count`` (2-10) sample photos."""
+    api, body = request.app[API_KEY], await _body(request)
+    user, count = _user(api, body), _integer(body.get("count"), "count")
+    if count not in ALBUM_SIZES:
+        raise DemoInputError("count must be 2-10")
+    photos = [sample_photo(n) for n in range(1, count + 1)]
+    return _sent_media(api.send_album(user, count, data=photos))
+
+
+def _sent_media(updates: list[dict[str, Any]]) -> web.Response:
+    return web.json_response(
+        {
+            "ok": True,
+            "update_ids": [update["update_id"] for update in updates],
+            "messages": [user_view(update["message"]) for update in updates],
+        }
+    )
+
+
+@_refusing
 async def _vote(request: web.Request) -> web.Response:
     """``{"user_id", "message_id", "option_ids": [...]}``: votes in the bot's poll."""
     api, body = request.app[API_KEY], await _body(request)
@@ -239,9 +275,12 @@ def user_view(message: dict[str, Any]) -> dict[str, Any]:
         "date": message.get("date"),
         "text": message.get("text") or message.get("caption"),
     }
-    for key in ("location", "contact"):
+    for key in ("location", "contact", "media_group_id"):
         if key in message:
             view[key] = message[key]
+    if "photo" in message:
+        photo = message["photo"][-1]
+        view["file"] = {"url": f"/demo/api/files/{photo['file_id']}", "kind": "photo"}
     return view
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
+from PIL import Image
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -74,6 +76,10 @@ async def test_press_and_location(api: LocalBotApi, bot: Bot, demo: aiohttp.Clie
         ("/demo/api/location", {"user_id": 7, "lat": "north", "lon": 0}),
         ("/demo/api/contact", {"user_id": 7, "phone": "打我电话"}),
         ("/demo/api/contact", {"user_id": 7}),
+        ("/demo/api/album", {"user_id": 7, "count": 1}),
+        ("/demo/api/album", {"user_id": 7, "count": 11}),
+        ("/demo/api/album", {"user_id": 7}),
+        ("/demo/api/photo", {"user_id": 0}),
     ],
 )
 async def test_bad_input_is_a_400(
@@ -138,6 +144,36 @@ async def test_photos_are_served_to_the_page(bot: Bot, demo: aiohttp.ClientSessi
     async with demo.get(view["file"]["url"]) as response:
         assert await response.read() == b"\xff\xd8 photo"
     assert view["caption"] == "合影"
+
+
+async def test_the_user_sends_a_sample_photo_and_an_album(
+    api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    """Real JPEGs the bot can fetch as from Telegram; the album's photos share a
+    media_group_id, each its own picture; the page gets their views to show, then and in the
+    history."""
+    _, photo = await call(demo, "POST", "/demo/api/photo", json={"user_id": 7})
+    _, album = await call(demo, "POST", "/demo/api/album", json={"user_id": 7, "count": 3})
+
+    single, *grouped = (update["message"] for update in api.state.updates)
+    assert [u["update_id"] for u in api.state.updates] == photo["update_ids"] + album["update_ids"]
+    assert len(grouped) == 3 and "media_group_id" not in single
+    assert len({message["media_group_id"] for message in grouped}) == 1
+    images = []
+    for message in (single, *grouped):
+        file = await bot.get_file(message["photo"][-1]["file_id"])
+        data = bytes(await file.download_as_bytearray())
+        with Image.open(io.BytesIO(data)) as image:
+            assert (image.format, image.size) == ("JPEG", (480, 360))
+        images.append(data)
+    assert images[0] == images[1] and len(set(images[1:])) == 3  # photo 1, then 1, 2, 3
+    views = photo["messages"] + album["messages"]
+    assert [v["message_id"] for v in views] == [m["message_id"] for m in (single, *grouped)]
+    async with demo.get(views[-1]["file"]["url"]) as response:
+        assert response.content_type == "image/jpeg"
+        assert await response.read() == images[-1]
+    _, history = await call(demo, "GET", "/demo/api/history?chat_id=7")
+    assert history["messages"] == views
 
 
 async def test_bot_profile_and_commands(bot: Bot, demo: aiohttp.ClientSession) -> None:
