@@ -182,3 +182,57 @@ async def test_the_paperclip_sends_the_sample_location_where_the_bot_asks_for_on
             await page.screenshot(path=SCREENSHOTS / "paperclip-phone.png")
         finally:
             await browser.close()
+
+
+async def test_the_paperclip_sends_sample_photos_to_a_report(
+    demo_url: str, library: Library
+) -> None:
+    """At /report's photos step the sample volunteer sends 📎 → 发送示例照片 (kept as the
+    first photo) and an album of three (one reply for all three, as in Telegram); the page
+    shows what was sent, the album in one bubble, then and after a reload."""
+    expect, texts = playwright_api.expect, library.ui.volunteers
+    async with playwright_api.async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            page = await open_page(browser)
+            await page.goto(demo_url + "/?role=volunteer")
+            log, kb = page.locator("#log"), page.locator(".kb button")
+            await expect(log.locator(".msg.bot").first).to_be_visible(timeout=WAIT_MS)
+            await _send(page, "/report")
+            await kb.filter(has_text="宪法宣传").last.click(timeout=WAIT_MS)
+            await kb.filter(has_text="宪法与国家宪法日").last.click(timeout=WAIT_MS)
+            await kb.filter(has_text="✅").first.wait_for(timeout=WAIT_MS)
+            await kb.filter(has_text=texts.topics_done_button).last.click()
+            await kb.filter(has_text=texts.today_button).last.click(timeout=WAIT_MS)
+            for step, answer in ((5, "城关社区文化广场"), (6, "80"), (7, "2"), (8, "100")):
+                await expect(log).to_contain_text(f"第 {step - 1} 步", timeout=WAIT_MS)
+                await _send(page, answer)
+            await expect(log).to_contain_text("第 8 步", timeout=WAIT_MS)
+
+            await page.click("#attach")
+            await page.locator("#attach-menu button", has_text="发送示例照片").first.click()
+            received = texts.photo_received.format(count=1, max_photos=5).split("。")[0]
+            await expect(log).to_contain_text(received, timeout=WAIT_MS)
+            mine = page.locator(".msg.me.photos")
+            await expect(mine.locator("img")).to_have_count(1)
+
+            await page.click("#attach")
+            await page.locator("#attach-menu button", has_text="发送 3 张示例照片（相册）").click()
+            await expect(page.locator("#attach-menu")).to_be_hidden()
+            await expect(log).to_contain_text("已收到 3 张照片（共 4 张", timeout=WAIT_MS)
+            replies = page.locator(".msg.bot", has_text="已收到")
+            await expect(replies).to_have_count(2)  # the photo's and the album's one
+            await expect(mine).to_have_count(2)
+            await expect(mine.last.locator("img")).to_have_count(3)
+            last = mine.last.locator("img").last
+            assert await last.evaluate("img => img.decode().then(() => img.naturalWidth)") == 480
+            await page.set_viewport_size({"width": 390, "height": 844})
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=SCREENSHOTS / "paperclip-photos-phone.png")
+
+            await page.reload()
+            await expect(log).to_contain_text("已收到 3 张照片（共 4 张", timeout=WAIT_MS)
+            await expect(mine).to_have_count(2)
+            await expect(mine.last.locator("img")).to_have_count(3)
+        finally:
+            await browser.close()
