@@ -196,3 +196,5 @@ class CampaignTexts(Texts):
     dates_prompt: Annotated[str, Fields("example", "name", "year")]
     dates_bad: Annotated[str, Fields("example", "year")]
     dates_set: Annotated[str, Fields("moved", "name", "period", "year")]
+    dates_kept: Annotated[str, Fields("kept")]
+    dates_late: Annotated[str, Fields("end", "n", "when")]

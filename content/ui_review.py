@@ -11,6 +11,7 @@ REVIEW_STATES = ("pending", "verified", "returned")
 
 
 class ReviewTexts(Texts):
+    tags_line: Annotated[str, Fields("names")]  # the indicators a notified report counts for
     verify_button: str
     return_button: str
     states: dict[str, str]

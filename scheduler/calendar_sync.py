@@ -3,6 +3,7 @@ nudges stored as scheduled broadcasts (keyed, so storing again creates nothing t
 a coordinator's dates for a movable campaign applied to its reminders not sent yet."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,22 @@ from storage.db import Database
 from storage.models import Broadcast, BroadcastStatus
 
 OPEN = [BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED]
+
+
+def moved_by_hand(row: Broadcast) -> bool:
+    """A calendar reminder a coordinator gave a time of their own (/campaigns 改时间): the
+    move records them as its `created_by`, which the calendar's own rows never have. (A
+    reminder sent now has it too, but is no longer waiting.)"""
+    return row.origin == "campaign" and row.created_by is not None
+
+
+@dataclass
+class NewDates:
+    """What setting a campaign's dates did to its reminders not sent yet."""
+
+    moved: int = 0  # followed the new dates
+    kept: list[Broadcast] = field(default_factory=list)  # moved by hand: their time kept
+    late: list[Broadcast] = field(default_factory=list)  # of those, now after the campaign
 
 
 class CalendarKeeper:
@@ -147,11 +164,13 @@ class CalendarKeeper:
 
     async def set_dates(
         self, campaign_id: str, year: int, first: date, last: date, by: int, now: datetime
-    ) -> int:
-        """This year's dates of a movable campaign: its reminders not sent yet move with them.
-        Returns how many reminders moved."""
+    ) -> NewDates:
+        """This year's dates of a movable campaign: its reminders not sent yet move with them,
+        except those a coordinator moved by hand, which keep their time (and, when that now
+        falls after the campaign's last day, are reported as late for the coordinator to
+        decide)."""
         campaign = next(c for c in self.library.campaigns if c.id == campaign_id)
-        moved = 0
+        result = NewDates()
         async with self.db.session() as session:
             await repo.set_campaign_dates(
                 session=session,
@@ -164,9 +183,17 @@ class CalendarKeeper:
             overrides = {(campaign_id, year): (first, last)}
             for reminder in reminders.reminders_of(campaign, year, self.tz, overrides):
                 row = await repo.find_by_key(session=session, key=reminder.key)
-                if row is None or row.id is None:
+                if row is None or row.id is None or row.status not in OPEN:
                     continue
-                moved += await repo.change(
+                if moved_by_hand(row):
+                    await repo.change(
+                        session=session, broadcast_id=row.id, allowed=OPEN, text=reminder.text
+                    )
+                    result.kept.append(row)
+                    if row.send_at.astimezone(self.tz).date() > last:
+                        result.late.append(row)
+                    continue
+                result.moved += await repo.change(
                     session=session,
                     broadcast_id=row.id,
                     allowed=OPEN,
@@ -183,7 +210,7 @@ class CalendarKeeper:
             )
         await self.sync(now)
         await self._rewake(campaign_id, year)
-        return moved
+        return result
 
     async def text_at(self, session: AsyncSession, row: Broadcast, at: datetime) -> str:
         """A campaign reminder's text as it reads when sent at `at` (its {when} counted from

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
-from scheduler.calendar_sync import CalendarKeeper
+from scheduler.calendar_sync import CalendarKeeper, NewDates
 from scheduler.config import BroadcastConfig
 from scheduler.engine import DeliveryEngine
 from scheduler.planning import Plan, begin_sending, occurrence_of, resend_of, store_draft
@@ -423,6 +423,6 @@ class Broadcasting:
 
     async def set_campaign_dates(
         self, campaign_id: str, year: int, first: date, last: date, by: int
-    ) -> int:
-        """This year's dates of a movable campaign; returns how many reminders moved."""
+    ) -> NewDates:
+        """This year's dates of a movable campaign, and what they did to its reminders."""
         return await self.calendar.set_dates(campaign_id, year, first, last, by, self.clock())

@@ -137,9 +137,14 @@ async def quiz_people(*, session: AsyncSession, since: datetime, until: datetime
     return int((await connection.execute(query)).scalar_one())
 
 
-async def toggle_tag(*, session: AsyncSession, report_id: int, tag: str) -> bool | None:
+async def toggle_tag(
+    *, session: AsyncSession, report_id: int, tag: str, now: datetime
+) -> bool | None:
     """Adds `tag` (an indicator's id) to a submitted report's topics, or removes it if there;
-    True if now tagged, None if there is no such report or its topics are full."""
+    True if now tagged, None if there is no such report or its topics are full. A new
+    revision (`updated_at`), as a correction makes: a review decision taken on the report as
+    it read before the tag (a dashboard page, a chat button) is refused, so the coordinator
+    who verifies sees what it will count for. Its review stands: a coordinator tagged it."""
     report = await session.get(ActivityReport, report_id)
     if report is None or report.status != ReportStatus.SUBMITTED.value:
         return None
@@ -149,6 +154,6 @@ async def toggle_tag(*, session: AsyncSession, report_id: int, tag: str) -> bool
     joined = ",".join(topics)
     if len(joined) > MAX_TOPICS_CHARS:
         return None
-    report.topics = joined
+    report.topics, report.updated_at = joined, now
     session.add(report)
     return tagged

@@ -419,10 +419,42 @@ async def on_new_dates(update: Update, ctx: PufaContext, chat: Conversation) -> 
         return
     last = last or first + timedelta(days=campaign.days - 1)
     await chat.end()
-    moved = await service.set_campaign_dates(campaign.id, year, first, last, chat.user_id)
+    result = await service.set_campaign_dates(campaign.id, year, first, last, chat.user_id)
     period = _period(campaign, year, {(campaign.id, year): (first, last)})
     name = html.escape(campaign.name)
-    await reply_html(update, ui.dates_set.format(name=name, year=year, period=period, moved=moved))
+    text = ui.dates_set.format(name=name, year=year, period=period, moved=result.moved)
+    if result.kept:
+        text += "\n" + ui.dates_kept.format(kept=len(result.kept))
+    await reply_html(update, text)
+    if result.late:
+        await _ask_about_late(update, ctx, campaign, year, last, result.late)
+
+
+async def _ask_about_late(
+    update: Update,
+    ctx: PufaContext,
+    campaign: Campaign,
+    year: int,
+    last: date,
+    late: list[Broadcast],
+) -> None:
+    """Reminders moved by hand that now fall after the campaign: the coordinator decides,
+    with the edition's own buttons (改时间, 静音)."""
+    ui = ctx.services.ui.campaigns
+    async with ctx.services.db.session() as session:
+        rows = await repo.campaign_reminders(session=session, campaign_id=campaign.id, year=year)
+    marks = {row.id: CIRCLED[n] for n, row in enumerate(rows[: len(CIRCLED)])}
+    end = f"{last.month}月{last.day}日"
+    lines = [
+        ui.dates_late.format(
+            n=marks.get(row.id, ""),
+            when=describe(row.send_at.astimezone(ctx.services.tz)),
+            end=end,
+        )
+        for row in late
+    ]
+    _, markup = await _detail(ctx, campaign, year)
+    await reply_html(update, "\n".join(lines), markup)
 
 
 async def on_edit_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:

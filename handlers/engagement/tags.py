@@ -1,5 +1,7 @@
 """/tag REPORT INDICATOR: a coordinator counts an activity report for another evaluation
-indicator (beyond its type's and campaigns' defaults), or stops counting it; audited."""
+indicator (beyond its type's and campaigns' defaults), or stops counting it; audited. A tag is
+a change for review: the report gets a new revision and its notification copies are redrawn
+(showing the tags, their buttons carrying the new revision)."""
 
 import html
 
@@ -10,9 +12,11 @@ from content.loader import Library
 from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html, user_id
+from handlers.kit.review import refresh_notices
 from handlers.kit.roles import require_coordinator, require_private
 from storage.audit import record
 from storage.evidence import toggle_tag
+from storage.reports import get_report
 
 
 def find_indicator(library: Library, text: str) -> Indicator | None:
@@ -37,7 +41,9 @@ async def on_tag(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, texts.tag_usage.format(names=html.escape(names)))
         return
     async with services.db.session() as session:
-        tagged = await toggle_tag(session=session, report_id=report_id, tag=indicator.id)
+        tagged = await toggle_tag(
+            session=session, report_id=report_id, tag=indicator.id, now=services.now()
+        )
         if tagged is not None:
             await record(
                 session=session,
@@ -52,3 +58,7 @@ async def on_tag(update: Update, ctx: PufaContext) -> None:
         return
     done = texts.tag_added if tagged else texts.tag_removed
     await reply_html(update, done.format(id=report_id, name=html.escape(indicator.name)))
+    async with services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    if report is not None:  # the copies show the tags, their buttons the new revision
+        await refresh_notices(services, ctx.bot, report)

@@ -54,10 +54,13 @@ async def notice(
     services: Services, report: StoredReport
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A coordinator's copy of the report's notification as it should read now: the report,
-    a link to its dashboard page (with PUFA_PUBLIC_URL), then its review (and the buttons
-    while it is pending)."""
+    the evaluation indicators it is tagged with, a link to its dashboard page (with
+    PUFA_PUBLIC_URL), then its review (and the buttons while it is pending)."""
     texts = services.ui.review
     text = await report_line(services, report, services.ui.volunteers.notify_report)
+    tagged = [i.name for i in services.library.indicators if i.id in report.data.topics]
+    if tagged:  # what it will count for once verified (the volunteer's and /tag's)
+        text += "\n" + texts.tags_line.format(names=html.escape("、".join(tagged)))
     url = services.dashboard.page(f"/dashboard/reports/{report.id}")
     if url is not None:
         photos = len(report.data.photo_file_ids)

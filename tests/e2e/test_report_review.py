@@ -299,3 +299,42 @@ async def test_a_return_reason_needs_words_within_the_limit(bot_with_admins: Har
     assert report is not None and report.review == "pending"
     done = await say(bot, admin, "👎 人数不对", 2)
     assert _one(done, "send").text == texts.returned_done.format(id=1)
+
+
+async def test_a_tag_redraws_the_copies_and_refuses_a_decision_from_before_it(
+    bot_with_admins: Harness,
+) -> None:
+    """/tag is a change for review: the copy of the notification is redrawn showing what the
+    report counts for, with buttons carrying its new revision; 核实 pressed on the copy as it
+    was before the tag decides nothing, the redrawn one decides."""
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert "民法典宣传" not in (copy.text or "")
+    verify = copy.find_button("核实")["callback_data"]
+
+    mark = _mark(bot)
+    bot.api.send_text(admin, "/tag 1 民法典")
+    said, redrawn = await bot.api.wait_for_messages(ADMIN_ID, 2, after=mark)
+    assert said.text == bot.ui.engagement.tag_added.format(id=1, name="民法典宣传")
+    assert (redrawn.action, redrawn.message_id) == ("edit", copy.message_id)
+    assert texts.tags_line.format(names="民法典宣传") in (redrawn.text or "")
+    assert redrawn.find_button("核实")["callback_data"] != verify
+
+    answer = await bot.press(admin, copy, verify)
+    assert answer["text"] == texts.changed.format(id=1) and answer.get("show_alert"), answer
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "pending"
+    answer = await bot.press(admin, redrawn, redrawn.find_button("核实")["callback_data"])
+    assert answer["text"] == texts.verified_done.format(id=1)
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=1)
+    assert report is not None and report.review == "verified"
+    assert "civil-code-publicity" in report.data.topics

@@ -253,11 +253,11 @@ async def test_a_correction_keeps_a_tag_a_coordinator_changed_meanwhile(db: Data
     the volunteer submits: only what the volunteer changed is changed."""
     report_id = await add_report(db, 9)
     async with db.session() as session:
-        await toggle_tag(session=session, report_id=report_id, tag="law-publicity")
+        await toggle_tag(session=session, report_id=report_id, tag="law-publicity", now=NOW)
     before = ["constitution", "law-publicity"]  # what the volunteer's correction started from
     async with db.session() as session:
-        await toggle_tag(session=session, report_id=report_id, tag="civil-code-publicity")
-        await toggle_tag(session=session, report_id=report_id, tag="law-publicity")
+        await toggle_tag(session=session, report_id=report_id, tag="civil-code-publicity", now=NOW)
+        await toggle_tag(session=session, report_id=report_id, tag="law-publicity", now=NOW)
     edited = report_data(topics=("constitution", "law-publicity", "rural-governance"))
     async with db.session() as session:
         change = await edit_report(
@@ -280,3 +280,36 @@ def test_merging_topics_applies_only_the_edit() -> None:
     assert merge_topics(["a", "x", "c"], ["a", "b"], ["a", "d"]) == ["a", "x", "c", "d"]
     assert merge_topics(["a", "b"], ["a", "b"], ["b"]) == ["b"]
     assert merge_topics([], ["a"], ["a"]) == []  # removed by someone else meanwhile: stays out
+
+
+async def test_a_tag_is_a_new_revision_and_leaves_the_review_as_it_was(db: Database) -> None:
+    """/tag makes a new revision, as a correction does: a decision on the report as it read
+    before the tag is refused (CHANGED); a decided report stays decided."""
+    report_id = await add_report(db, 9)
+    async with db.session() as session:
+        before = await get_report(session=session, report_id=report_id)
+        tagged = NOW + timedelta(minutes=1)
+        assert await toggle_tag(
+            session=session, report_id=report_id, tag="law-publicity", now=tagged
+        )
+    assert before is not None and before.updated_at == NOW
+    async with db.session() as session:
+        stale = await decide(
+            session=session, report_id=report_id, verdict=ReviewState.VERIFIED,
+            reviewer_id=1, reviewer="协调员", now=tagged, seen=before.updated_at,
+        )  # fmt: skip
+    assert stale.outcome is Decided.CHANGED
+    async with db.session() as session:
+        done = await decide(
+            session=session, report_id=report_id, verdict=ReviewState.VERIFIED,
+            reviewer_id=1, reviewer="协调员", now=tagged, seen=tagged,
+        )  # fmt: skip
+        assert done.outcome is Decided.DONE
+        untagged = NOW + timedelta(minutes=2)
+        assert not await toggle_tag(
+            session=session, report_id=report_id, tag="law-publicity", now=untagged
+        )
+    async with db.session() as session:
+        after = await get_report(session=session, report_id=report_id)
+    assert after is not None and after.updated_at == untagged
+    assert after.review == ReviewState.VERIFIED and "law-publicity" not in after.data.topics
