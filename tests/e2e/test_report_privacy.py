@@ -169,8 +169,12 @@ async def test_digest_lines_withdrawn_after_deleteme_despite_an_outage(
         erased = bot.ui.volunteers.digest_line_erased.format(id=own)
         assert "今日活动报告 2 份" in text and erased in text and "钱志愿" in text, text
         assert "赵志愿" not in text and f"#{other} " in text and "77 人" in text, text
-        async with bot.services.db.session() as session:
-            assert await digests_to_withdraw(session=session) == []
+
+        async def edit_recorded() -> bool:  # recorded once Telegram has answered the edit
+            async with bot.services.db.session() as session:
+                return await digests_to_withdraw(session=session) == []
+
+        await eventually(edit_recorded)
 
         # A crash between the edit and its record: the edit is done again, to no change.
         async with bot.services.db.session() as session:
