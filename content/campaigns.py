@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from content.check_text import check_text
+from content.dates import full_date, short_date
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, unknown_category, unreadable
 from content.templates import template_problem
@@ -149,7 +150,6 @@ def check_template(text: str) -> None:
         raise ValueError(problem)
 
 
-WEEKDAYS = "一二三四五六日"
 FAR_DAYS = MAX_LEAD_DAYS  # further ahead, {when} names the date and its year
 
 
@@ -161,25 +161,22 @@ def when_text(first: dt.date, on: dt.date) -> str:
     if 0 <= days <= 2:
         return ("今天", "明天", "后天")[days]
     if days < 0:
-        return f"{first.month}月{first.day}日"
+        return short_date(first)
     if days <= FAR_DAYS:
         return f"{days} 天后"
-    return f"{first.year}年{first.month}月{first.day}日（周{WEEKDAYS[first.weekday()]}）"
+    return full_date(first)
 
 
 def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on: dt.date) -> str:
     """A reminder's text as sent on the day `on` (its {when} is relative to that day)."""
 
-    def day(d: dt.date) -> str:
-        return f"{d.month}月{d.day}日"
-
     if campaign.kind == "month":
         period = f"{first.month}月"
     elif first == last:
-        period = day(first)
+        period = short_date(first)
     else:
-        period = f"{day(first)}至{day(last)}"
-    values = {"name": campaign.name, "start": day(first), "end": day(last)}
+        period = f"{short_date(first)}至{short_date(last)}"
+    values = {"name": campaign.name, "start": short_date(first), "end": short_date(last)}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
     return template.format(**escaped, period=html.escape(period), when=when_text(first, on))
 

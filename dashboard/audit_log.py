@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from content.dates import long_date, short_date
 from content.ui_dashboard import DashboardTexts
 from dashboard.common import page_of, render, services, texts
 from storage.audit import recent
@@ -105,7 +106,7 @@ def _value(value: str, ui: DashboardTexts) -> str:
 def _moment(text: str, tz: ZoneInfo) -> str:
     moment = datetime.fromisoformat(text)
     local = moment.astimezone(tz) if moment.tzinfo else moment
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{short_date(local)} {local:%H:%M}"
 
 
 def _day(text: str) -> str:
@@ -113,7 +114,7 @@ def _day(text: str) -> str:
         day = date.fromisoformat(text)
     except ValueError:
         return text
-    return f"{day.year}年{day.month}月{day.day}日"
+    return long_date(day)
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:

@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from content.dates import WEEKDAYS, full_date, short_date
+
 MAX_AHEAD = timedelta(days=366)
-WEEKDAYS = "一二三四五六日"
 
 
 class WhenProblem(StrEnum):
@@ -327,15 +328,14 @@ def _checked(moment: datetime, now: datetime, *, guessed: bool = False) -> Once:
 
 def describe(moment: datetime) -> str:
     """How the bot writes a moment back: 2026年12月4日（周五）09:00."""
-    weekday = WEEKDAYS[moment.weekday()]
-    return f"{moment.year}年{moment.month}月{moment.day}日（周{weekday}）{moment:%H:%M}"
+    return f"{full_date(moment.date())}{moment:%H:%M}"
 
 
 def examples(now: datetime) -> dict[str, str]:
     """A date for the examples in prompts, as people write it (12月6日) and as ISO (2026-12-06):
     the day after tomorrow, so an example is never a time already past."""
     day = now.date() + timedelta(days=2)
-    return {"day": f"{day.month}月{day.day}日", "iso": day.isoformat()}
+    return {"day": short_date(day), "iso": day.isoformat()}
 
 
 def describe_weekly(slot: Weekly) -> str:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.campaigns import Campaign
+from content.dates import short_date
 from handlers.broadcasts.audience import count_recipients
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
@@ -111,8 +112,8 @@ def _period(campaign: Campaign, year: int, overrides: Overrides) -> str:
     override = overrides.get((campaign.id, year))
     first, last = campaign.period(year, override)
     if first == last:
-        return f"{first.month}月{first.day}日"
-    return f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+        return short_date(first)
+    return f"{short_date(first)}至{short_date(last)}"
 
 
 async def _detail(
@@ -203,7 +204,7 @@ async def _edition_action(
 
 def _example(campaign: Campaign, year: int) -> str:
     first, last = campaign.period(year)
-    return f"{first.month}月{first.day}日-{last.month}月{last.day}日"
+    return f"{short_date(first)}-{short_date(last)}"
 
 
 async def _reminder_action(
@@ -444,7 +445,7 @@ async def _ask_about_late(
     async with ctx.services.db.session() as session:
         rows = await repo.campaign_reminders(session=session, campaign_id=campaign.id, year=year)
     marks = {row.id: CIRCLED[n] for n, row in enumerate(rows[: len(CIRCLED)])}
-    end = f"{last.month}月{last.day}日"
+    end = short_date(last)
     lines = [
         ui.dates_late.format(
             n=marks.get(row.id, ""),

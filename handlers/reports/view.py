@@ -15,6 +15,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from content.dates import weekday
 from content.indicators import Indicator, counted_by_default
 from content.loader import Library
 from content.ui_volunteers import VolunteerTexts, limits
@@ -229,4 +230,4 @@ def _date_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
     day = date.fromisoformat(value)
-    return f"{day.isoformat()}（周{'一二三四五六日'[day.weekday()]}）"
+    return f"{day.isoformat()}（{weekday(day)}）"
