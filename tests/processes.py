@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from local_api import LocalBotApi
-from storage.db import Database
+from storage.db import Database, alembic_config
+from storage.locks import migrating
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 
 
@@ -60,6 +62,13 @@ async def store(backend: str, directory: Path) -> AsyncIterator[Store]:
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+async def downgrade(db: Database, revision: str) -> None:
+    """Migrates the database back down to `revision`, holding the migration lock as
+    `Database.upgrade` does."""
+    async with migrating(db.engine) as connection:
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
 
 @dataclass

@@ -1,13 +1,17 @@
 """Factories for volunteers and activity reports, shared by the storage, export and e2e tests."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from storage.db import Database
 from storage.reports import ReportData, submit_report
 from storage.volunteers import VolunteerProfile, create_invite, register_volunteer
+from tests.processes import store
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 _keys = count(1)
@@ -58,3 +62,19 @@ async def add_report(
             now=now,
         )
     return result.report_id
+
+
+@asynccontextmanager
+async def one_report(
+    backend: str, directory: Path, volunteer_id: int
+) -> AsyncIterator[tuple[Database, int]]:
+    """A new database on `backend`, migrated to the newest revision, holding one volunteer
+    and one report of theirs: (the database, the report's id)."""
+    async with store(backend, directory) as data:
+        db = data.database()
+        try:
+            await db.upgrade()
+            await add_volunteer(db, volunteer_id)
+            yield db, await add_report(db, volunteer_id)
+        finally:
+            await db.dispose()

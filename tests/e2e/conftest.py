@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from content.search import SearchIndex
 from content.ui import UiTexts
 from handlers.kit.context import PufaApplication, Services
 from local_api import FakeChat, FakeUser, LocalBotApi, SentMessage
+from storage import broadcasts as repo
+from storage.models import Broadcast
+from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
 from tests.clock import ControlledClock
 from tests.conftest import sqlite_url
 
@@ -243,3 +247,43 @@ async def bot_with_admins(
         user_rate_per_minute=10_000,
     ) as harness:
         yield harness
+
+
+# --- campaign reminders (/campaigns) -------------------------------------------------------
+
+
+@asynccontextmanager
+async def campaign_bot(
+    tmp_path: Path,
+    library: Library,
+    index: SearchIndex,
+    *,
+    now: datetime,
+    category: str,
+    resident: int,
+    volunteer: int,
+) -> AsyncIterator[Harness]:
+    """A bot whose clock stands at `now`, with COORDINATOR in PUFA_ADMIN_IDS and both audiences
+    of a campaign's reminders: a resident subscribed to `category` and a volunteer."""
+    clock = ControlledClock(now)
+    async with running_bot(
+        tmp_path, bot_factory(library, index, clock), admin_ids=frozenset({COORDINATOR})
+    ) as harness:
+        harness.api.user(COORDINATOR, "协调员")
+        await add_subscribers(harness.services.db, [resident], category=category)
+        await add_volunteers(harness.services.db, [volunteer])
+        yield harness
+
+
+async def campaign_reminders(bot: Harness, campaign_id: str, year: int) -> list[Broadcast]:
+    """The stored reminders of one year of a campaign, by time."""
+    async with bot.services.db.session() as session:
+        return await repo.campaign_reminders(session=session, campaign_id=campaign_id, year=year)
+
+
+async def campaign_detail(bot: Harness, label: str) -> SentMessage:
+    """The coordinator's /campaigns, then the campaign's button `label` (e.g. "12·4国家宪法日
+    2027"): the campaign's detail with its reminders' buttons."""
+    coordinator = bot.api.user(COORDINATOR)
+    overview = await bot.ask(coordinator, "/campaigns")
+    return await bot.tap(coordinator, overview, label)

@@ -11,11 +11,10 @@ import pytest
 from content.loader import Library
 from content.search import SearchIndex
 from local_api import SentMessage
-from storage import broadcasts as repo
 from storage.models import Broadcast, BroadcastStatus
-from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
-from tests.clock import ControlledClock, local
-from tests.e2e.conftest import Harness, bot_factory, running_bot
+from tests.broadcasting import COORDINATOR
+from tests.clock import local
+from tests.e2e.conftest import Harness, campaign_bot, campaign_detail, campaign_reminders
 
 RESIDENT, VOLUNTEER = 6701, 6702
 CAMPAIGN, NAME = "cybersecurity-week", "国家网络安全宣传周"
@@ -24,34 +23,26 @@ CAMPAIGN, NAME = "cybersecurity-week", "国家网络安全宣传周"
 @pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
     """Early August 2027: 国家网络安全宣传周 2027 (by default from 9月15日) is ahead."""
-    clock = ControlledClock(local(2027, 8, 1, 12, 0))
-    async with running_bot(
-        tmp_path, bot_factory(library, index, clock), admin_ids=frozenset({COORDINATOR})
+    async with campaign_bot(
+        tmp_path,
+        library,
+        index,
+        now=local(2027, 8, 1, 12, 0),
+        category="security",
+        resident=RESIDENT,
+        volunteer=VOLUNTEER,
     ) as harness:
-        harness.api.user(COORDINATOR, "协调员")
-        await add_subscribers(harness.services.db, [RESIDENT], category="security")
-        await add_volunteers(harness.services.db, [VOLUNTEER])
         yield harness
-
-
-async def _reminders(bot: Harness) -> list[Broadcast]:
-    async with bot.services.db.session() as session:
-        return await repo.campaign_reminders(session=session, campaign_id=CAMPAIGN, year=2027)
 
 
 def _day(bot: Harness, row: Broadcast) -> date:
     return row.send_at.astimezone(bot.services.tz).date()
 
 
-async def _detail(bot: Harness) -> SentMessage:
-    overview = await bot.ask(bot.api.user(COORDINATOR), "/campaigns")
-    return await bot.tap(bot.api.user(COORDINATOR), overview, f"{NAME} 2027")
-
-
 async def _move_first(bot: Harness, when: str) -> SentMessage:
     """Moves reminder ① to `when` (/campaigns 改时间, confirmed); returns the detail."""
     coordinator = bot.api.user(COORDINATOR)
-    detail = await _detail(bot)
+    detail = await campaign_detail(bot, f"{NAME} 2027")
     await bot.tap(coordinator, detail, "🕘 改时间①")
     bot.api.send_text(coordinator, when)
     _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
@@ -67,12 +58,12 @@ async def _set_dates(bot: Harness, detail: SentMessage, text: str, replies: int)
 
 
 async def test_a_reminder_moved_by_hand_keeps_its_time_and_goes_out_then(bot: Harness) -> None:
-    first_id = (await _reminders(bot))[0].id
+    first_id = (await campaign_reminders(bot, CAMPAIGN, 2027))[0].id
     detail = await _move_first(bot, "8月20日 10:00")
     [done] = await _set_dates(bot, detail, "9月8日", 1)
     assert "9月8日至9月14日" in done and "3 条提醒随之调整" in done
     assert "你改过时间的 1 条提醒保持原来的时间" in done
-    rows = await _reminders(bot)
+    rows = await campaign_reminders(bot, CAMPAIGN, 2027)
     [kept] = [r for r in rows if r.id == first_id]
     assert kept.send_at == local(2027, 8, 20, 10, 0) and kept.status == BroadcastStatus.SCHEDULED
     others = sorted({_day(bot, r) for r in rows if r.id != first_id})
@@ -89,17 +80,17 @@ async def test_a_moved_reminder_after_the_new_dates_is_put_to_the_coordinator(
     bot: Harness,
 ) -> None:
     coordinator = bot.api.user(COORDINATOR)
-    first_id = (await _reminders(bot))[0].id
+    first_id = (await campaign_reminders(bot, CAMPAIGN, 2027))[0].id
     detail = await _move_first(bot, "9月12日 10:00")
     done, asked = await _set_dates(bot, detail, "9月1日", 2)
     assert "9月1日至9月7日" in done and "保持原来的时间" in done
     assert "提醒④改到的" in asked and "活动结束（9月7日）之后" in asked
     assert "还按这个时间发吗" in asked
-    [kept] = [r for r in await _reminders(bot) if r.id == first_id]
+    [kept] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == first_id]
     assert kept.send_at == local(2027, 9, 12, 10, 0)  # nothing changes until they decide
     muted = await bot.tap(
         coordinator, bot.api.messages_to(COORDINATOR)[-1], "🔕 静音④"
     )  # last by time now
     assert "已静音" in muted.content
-    [kept] = [r for r in await _reminders(bot) if r.id == first_id]
+    [kept] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == first_id]
     assert kept.status == BroadcastStatus.MUTED

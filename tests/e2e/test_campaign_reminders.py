@@ -9,26 +9,28 @@ import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
-from local_api import ApiCall, SentMessage
-from storage import broadcasts as repo
-from storage.models import Broadcast, BroadcastStatus
-from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
-from tests.clock import ControlledClock, local
-from tests.e2e.conftest import Harness, bot_factory, running_bot
+from local_api import ApiCall
+from storage.models import BroadcastStatus
+from tests.broadcasting import COORDINATOR
+from tests.clock import local
+from tests.e2e.conftest import Harness, campaign_bot, campaign_detail, campaign_reminders
 
 RESIDENT, VOLUNTEER = 6601, 6602
+CAMPAIGN, BUTTON = "constitution-day", "12·4国家宪法日 2027"
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
     """The day after 12·4国家宪法日 2026, at noon: its next reminders are 2027's."""
-    clock = ControlledClock(local(2026, 12, 5, 12, 0))
-    async with running_bot(
-        tmp_path, bot_factory(library, index, clock), admin_ids=frozenset({COORDINATOR})
+    async with campaign_bot(
+        tmp_path,
+        library,
+        index,
+        now=local(2026, 12, 5, 12, 0),
+        category="constitution",
+        resident=RESIDENT,
+        volunteer=VOLUNTEER,
     ) as harness:
-        harness.api.user(COORDINATOR, "协调员")
-        await add_subscribers(harness.services.db, [RESIDENT], category="constitution")
-        await add_volunteers(harness.services.db, [VOLUNTEER])
         yield harness
 
 
@@ -36,24 +38,11 @@ def _said(text: str) -> Callable[[ApiCall], bool]:
     return lambda call: text in str(call.params.get("text"))
 
 
-async def _reminders(bot: Harness) -> list[Broadcast]:
-    async with bot.services.db.session() as session:
-        return await repo.campaign_reminders(
-            session=session, campaign_id="constitution-day", year=2027
-        )
-
-
-async def _detail(bot: Harness) -> SentMessage:
-    coordinator = bot.api.user(COORDINATOR)
-    overview = await bot.ask(coordinator, "/campaigns")
-    return await bot.tap(coordinator, overview, "12·4国家宪法日 2027")
-
-
 async def test_next_years_reminder_sent_now_is_previewed_confirmed_once_and_reported(
     bot: Harness,
 ) -> None:
     coordinator = bot.api.user(COORDINATOR)
-    detail = await _detail(bot)
+    detail = await campaign_detail(bot, BUTTON)
     prompt = await bot.tap(coordinator, detail, "🕘 改时间①")
     assert prompt.button_labels() == ["🚀 立即发送"]
     bot.api.send_text(coordinator, "现在")
@@ -61,7 +50,7 @@ async def test_next_years_reminder_sent_now_is_previewed_confirmed_once_and_repo
     assert "2027年12月4日（周六）" in preview.content and "今天" not in preview.content
     assert "12·4国家宪法日" in confirm.content and "2027年" in confirm.content
     assert "还有 364 天" in confirm.content and "到时候不会再发" in confirm.content
-    first = (await _reminders(bot))[0]
+    first = (await campaign_reminders(bot, CAMPAIGN, 2027))[0]
     assert first.status == BroadcastStatus.SCHEDULED  # nothing went out before the confirmation
     for _ in range(2):  # a double press
         bot.api.press_button(coordinator, confirm, "✅ 确认现在发送")
@@ -74,15 +63,15 @@ async def test_next_years_reminder_sent_now_is_previewed_confirmed_once_and_repo
     await bot.settle()
     await bot.services.broadcasting.tick()
     assert len(bot.sent_to(chat)) == 1
-    [after, *_] = await _reminders(bot)
+    [after, *_] = await campaign_reminders(bot, CAMPAIGN, 2027)
     assert after.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE)
     assert after.created_by == COORDINATOR
 
 
 async def test_a_moved_reminder_reads_right_on_the_day_it_goes_out(bot: Harness) -> None:
     coordinator = bot.api.user(COORDINATOR)
-    detail = await _detail(bot)
-    moved = (await _reminders(bot))[1].id
+    detail = await campaign_detail(bot, BUTTON)
+    moved = (await campaign_reminders(bot, CAMPAIGN, 2027))[1].id
     await bot.tap(coordinator, detail, "🕘 改时间②")
     bot.api.send_text(coordinator, "明天上午9点")
     preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
@@ -93,7 +82,7 @@ async def test_a_moved_reminder_reads_right_on_the_day_it_goes_out(bot: Harness)
     _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
     bot.api.press_button(coordinator, confirm, "✅ 确认改时间")
     await bot.api.wait_for_call("editMessageText", predicate=_said("提醒已改到"))
-    [second] = [r for r in await _reminders(bot) if r.id == moved]
+    [second] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == moved]
     assert second.send_at == local(2026, 12, 6, 9, 0) and changed.button_labels()
     bot.clock.set(local(2026, 12, 6, 9, 0))
     assert (await bot.services.broadcasting.tick()).started == [second.id]
@@ -105,7 +94,7 @@ async def test_a_moved_reminder_reads_right_on_the_day_it_goes_out(bot: Harness)
 
 async def test_a_muted_reminder_is_not_sent_now_and_cancel_changes_nothing(bot: Harness) -> None:
     coordinator = bot.api.user(COORDINATOR)
-    detail = await _detail(bot)
+    detail = await campaign_detail(bot, BUTTON)
     muted = await bot.tap(coordinator, detail, "🔕 静音①")
     prompt = await bot.tap(coordinator, muted, "🕘 改时间①")
     assert prompt.button_labels() == []
@@ -116,5 +105,5 @@ async def test_a_muted_reminder_is_not_sent_now_and_cancel_changes_nothing(bot: 
     bot.api.press_button(coordinator, confirm, "✖ 取消")
     await bot.api.wait_for_call("editMessageText", predicate=_said("不改了"))
     assert (await bot.services.broadcasting.tick()).started == []
-    statuses = [r.status for r in await _reminders(bot)]
+    statuses = [r.status for r in await campaign_reminders(bot, CAMPAIGN, 2027)]
     assert statuses == [BroadcastStatus.MUTED, BroadcastStatus.SCHEDULED]

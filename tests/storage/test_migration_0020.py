@@ -5,49 +5,36 @@ list, a digest listing an erased volunteer's report is to be withdrawn; going ba
 from pathlib import Path
 
 import pytest
-from alembic import command
 
-from storage.db import alembic_config
-from storage.locks import migrating
 from storage.report_messages import digests_to_withdraw, record_digest
 from storage.volunteers import erase_person
 from tests.conftest import BACKENDS
-from tests.processes import store
-from tests.reporting import add_report, add_volunteer
+from tests.processes import downgrade
+from tests.reporting import one_report
 
 VOLUNTEER = 4_242
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_digests_are_recorded_and_dropped_going_back(tmp_path: Path, backend: str) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade()
-            await add_volunteer(db, VOLUNTEER)
-            report_id = await add_report(db, VOLUNTEER)
-            async with db.session() as session:
-                await record_digest(
-                    session=session,
-                    chat_id=9_000_000_001,  # beyond 32 bits, as Telegram's ids may be
-                    message_id=3,
-                    head="📋",
-                    tail="⏳",
-                    report_ids=[report_id],
-                )
-            async with db.session() as session:
-                await erase_person(session=session, telegram_id=VOLUNTEER)
-            async with db.session() as session:
-                [digest] = await digests_to_withdraw(session=session)
-            async with migrating(db.engine) as connection:
-                await connection.run_sync(
-                    lambda sync: command.downgrade(alembic_config(sync), "0019")
-                )
-            await db.upgrade()
-            async with db.session() as session:
-                left = await digests_to_withdraw(session=session)
-        finally:
-            await db.dispose()
+    async with one_report(backend, tmp_path, VOLUNTEER) as (db, report_id):
+        async with db.session() as session:
+            await record_digest(
+                session=session,
+                chat_id=9_000_000_001,  # beyond 32 bits, as Telegram's ids may be
+                message_id=3,
+                head="📋",
+                tail="⏳",
+                report_ids=[report_id],
+            )
+        async with db.session() as session:
+            await erase_person(session=session, telegram_id=VOLUNTEER)
+        async with db.session() as session:
+            [digest] = await digests_to_withdraw(session=session)
+        await downgrade(db, "0019")
+        await db.upgrade()
+        async with db.session() as session:
+            left = await digests_to_withdraw(session=session)
     assert (digest.chat_id, digest.head, digest.tail) == (9_000_000_001, "📋", "⏳")
     assert [(line.report_id, line.erased) for line in digest.lines] == [(report_id, True)]
     assert left == []
