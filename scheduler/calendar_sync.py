@@ -21,13 +21,6 @@ from storage.models import Broadcast, BroadcastStatus
 OPEN = [BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED]
 
 
-def moved_by_hand(row: Broadcast) -> bool:
-    """A calendar reminder a coordinator gave a time of their own (/campaigns 改时间): the
-    move records them as its `created_by`, which the calendar's own rows never have. (A
-    reminder sent now has it too, but is no longer waiting.)"""
-    return row.origin == "campaign" and row.created_by is not None
-
-
 @dataclass
 class NewDates:
     """What setting a campaign's dates did to its reminders not sent yet."""
@@ -185,7 +178,7 @@ class CalendarKeeper:
                 row = await repo.find_by_key(session=session, key=reminder.key)
                 if row is None or row.id is None or row.status not in OPEN:
                     continue
-                if moved_by_hand(row):
+                if row.moved_by_hand:
                     await repo.change(
                         session=session, broadcast_id=row.id, allowed=OPEN, text=reminder.text
                     )

@@ -325,8 +325,9 @@ class Broadcasting:
         return stored
 
     async def reschedule(self, broadcast_id: int, at: datetime, by: int) -> bool:
-        """A new time; a calendar reminder moved gets the coordinator who moved it, who then
-        gets its summary as for their own broadcasts."""
+        """A new time, marked as given by hand (a calendar reminder keeps it when its
+        campaign's dates change); a calendar reminder moved gets the coordinator who moved it,
+        who then gets its summary as for their own broadcasts."""
         async with self.db.session() as session:
             row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
             changed = row is not None and await repo.change(
@@ -335,6 +336,7 @@ class Broadcasting:
                 allowed=[BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED],
                 send_at=at,
                 created_by=row.created_by or by,
+                moved_by_hand=True,
             )
             if changed:
                 await record(
@@ -354,8 +356,9 @@ class Broadcasting:
         """A waiting one-off broadcast made due now and started at once, as one confirmed with
         立即发送. It starts through the due-check's one SCHEDULED → SENDING step, so a second
         press, or the periodic check at the same moment, cannot start it twice. False if it is
-        no longer waiting or repeats weekly (its slots are kept). A calendar reminder gets the
-        coordinator who sent it, who then gets its progress and summary."""
+        no longer waiting or repeats weekly (its slots are kept). Its time is marked as given by
+        hand, as a move's is. A calendar reminder gets the coordinator who sent it, who then
+        gets its progress and summary."""
         now = self.clock()
         async with self.db.session() as session:
             row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
@@ -368,6 +371,7 @@ class Broadcasting:
                     allowed=[BroadcastStatus.SCHEDULED],
                     send_at=now,
                     created_by=row.created_by or by,
+                    moved_by_hand=True,
                 )
             )
             if changed:

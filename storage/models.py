@@ -385,6 +385,11 @@ class Broadcast(SQLModel, table=True):
     campaign_id: str | None = Field(default=None, max_length=64, index=True)
     campaign_year: int | None = None
     lead_days: int | None = None
+    # A coordinator gave it its time (改时间, 立即发送): a calendar reminder keeps that time
+    # when its campaign's dates change (`created_by` cannot tell: /deleteme clears it).
+    moved_by_hand: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     # Makes creating the same thing twice (a double-pressed confirm, a re-expanded calendar,
     # a recurring occurrence after a restart) a no-op.
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)

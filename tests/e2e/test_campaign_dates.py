@@ -15,6 +15,7 @@ from storage.models import Broadcast, BroadcastStatus
 from tests.broadcasting import COORDINATOR
 from tests.clock import local
 from tests.e2e.conftest import Harness, campaign_bot, campaign_detail, campaign_reminders
+from tests.e2e.volunteer_steps import answer_question
 
 RESIDENT, VOLUNTEER = 6701, 6702
 CAMPAIGN, NAME = "cybersecurity-week", "国家网络安全宣传周"
@@ -74,6 +75,26 @@ async def test_a_reminder_moved_by_hand_keeps_its_time_and_goes_out_then(bot: Ha
     chat = RESIDENT if kept.audience == "categories" else VOLUNTEER
     [got] = await bot.api.wait_for_messages(chat)
     assert "9月8日" in got.content
+
+
+async def test_a_moved_reminder_keeps_its_time_after_the_coordinators_deleteme(
+    bot: Harness,
+) -> None:
+    """/deleteme takes the coordinator's id off the reminder they moved, not the move: new
+    dates still leave it at the time they gave it."""
+    coordinator = bot.api.user(COORDINATOR)
+    first_id = (await campaign_reminders(bot, CAMPAIGN, 2027))[0].id
+    await _move_first(bot, "8月20日 10:00")
+    bot.api.send_command(coordinator, "/deleteme")
+    [question] = await bot.api.wait_for_messages(COORDINATOR)
+    await answer_question(bot, coordinator, question, "✅ 确定")
+    [erased] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == first_id]
+    assert erased.created_by is None
+    detail = await campaign_detail(bot, f"{NAME} 2027")
+    [done] = await _set_dates(bot, detail, "9月8日", 1)
+    assert "你改过时间的 1 条提醒保持原来的时间" in done
+    [kept] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == first_id]
+    assert kept.send_at == local(2027, 8, 20, 10, 0) and kept.status == BroadcastStatus.SCHEDULED
 
 
 async def test_a_moved_reminder_after_the_new_dates_is_put_to_the_coordinator(
