@@ -11,6 +11,7 @@ from bot.broadcasting import build_broadcasting, rate_limiter, timedelta_retry_a
 from bot.ordering import MAX_CONCURRENT_UPDATES, ChatOrderProcessor
 from bot.settings import Settings
 from bot.telegram_http import AiohttpRequest
+from content import dates
 from content.index_cache import cached_content
 from content.loader import Library, build_index
 from content.search import SearchIndex
@@ -57,10 +58,12 @@ def build_application(
 ) -> PufaApplication:
     """The bot, ready to start. Content is loaded and validated and the search index built
     here, once (or both read from the cache, see content.index_cache); tests pass a
-    prebuilt library and index (both read-only, so one serves many bots) and their clock."""
+    prebuilt library and index (both read-only, so one serves many bots) and their clock.
+    Days are written from here on with the library's words (content.dates)."""
     timedelta_retry_after()
     if library is None:
         library, index = cached_content(settings.content_dir, settings.cache_path)
+    dates.use(library.ui.dates)
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
         token,

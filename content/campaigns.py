@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from content.check_text import check_text
-from content.dates import full_date, short_date
+from content.dates import days_from, full_date, short_date
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, unknown_category, unreadable
 from content.templates import template_problem
@@ -156,14 +156,12 @@ FAR_DAYS = MAX_LEAD_DAYS  # further ahead, {when} names the date and its year
 def when_text(first: dt.date, on: dt.date) -> str:
     """The campaign's first day as said on the day `on` the message goes out: 今天 / 明天 /
     后天 / "N 天后"; further ahead than any lead "2027年12月4日（周六）"; a day
-    already past, its date."""
+    already past, its date (the words: content.dates)."""
     days = (first - on).days
-    if 0 <= days <= 2:
-        return ("今天", "明天", "后天")[days]
     if days < 0:
         return short_date(first)
     if days <= FAR_DAYS:
-        return f"{days} 天后"
+        return days_from(days)
     return full_date(first)
 
 

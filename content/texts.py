@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from content.check_text import check_text
 from content.mentions import stubborn
-from content.templates import template_problem
+from content.templates import placeholders, template_problem
 
 
 class Fields:
@@ -28,6 +28,11 @@ class SaidOnce:
     """Annotation marker: a text that follows others which may give its hotline number (a
     footer, a last line): each mention of a number in it must be one content.mentions can
     leave out, or the message says the number twice."""
+
+
+class AllFields:
+    """Annotation marker: a text that must use every one of its declared fields (a date
+    pattern without its {day} would name no day)."""
 
 
 class TextFieldsError(TypeError):
@@ -71,10 +76,14 @@ class Texts(BaseModel):
         key = info.field_name or ""
         fields = declared(cls, key)
         if isinstance(value, str):
-            if _said_once(cls, key) and (kept := stubborn(value)):
+            if _marked(cls, key, SaidOnce) and (kept := stubborn(value)):
                 number = kept[0]
                 raise ValueError(check_text("templates.said_once", number=number))
-            return _text(value, key, fields)
+            text = _text(value, key, fields)
+            if _marked(cls, key, AllFields) and (missing := fields - set(placeholders(text))):
+                shown = "、".join(f"{{{name}}}" for name in sorted(missing))
+                raise ValueError(check_text("templates.missing_placeholder", shown=shown))
+            return text
         if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
             return {k: _text(v, f"{key}.{k}", fields) for k, v in value.items()}
         return value
@@ -94,9 +103,9 @@ def declared(model: type[BaseModel], key: str) -> frozenset[str]:
     return markers[0].names if markers else frozenset()
 
 
-def _said_once(model: type[BaseModel], key: str) -> bool:
+def _marked(model: type[BaseModel], key: str, marker: type) -> bool:
     info = model.model_fields.get(key)
-    return info is not None and any(isinstance(m, SaidOnce) for m in info.metadata)
+    return info is not None and any(isinstance(m, marker) for m in info.metadata)
 
 
 def declarations(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from content.dates import DateTexts
 from content.texts import Fields, SaidOnce, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_chat import ChatTexts
@@ -113,5 +114,6 @@ class UiTexts(Texts):
     quiz: QuizTexts
     tickets: TicketTexts
     engagement: EngagementTexts
+    dates: DateTexts
 
     dashboard: DashboardTexts

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from content.dates import WEEKDAYS, full_date, short_date
+from content.dates import full_date, short_date, weekday_of
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -339,7 +339,7 @@ def examples(now: datetime) -> dict[str, str]:
 
 
 def describe_weekly(slot: Weekly) -> str:
-    return f"每周{WEEKDAYS[slot.weekday]} {slot.at:%H:%M}"
+    return f"每{weekday_of(slot.weekday)} {slot.at:%H:%M}"
 
 
 _DAY = (

@@ -1,0 +1,98 @@
+"""Days are written with the words of ui.zh.yaml's `dates` section (content.dates): the
+running bot with its content's, so a coordinator changes them there, not in Python; and
+`pufa content check` refuses a pattern that lost a placeholder or a week that is not seven
+days."""
+
+from collections.abc import Iterator
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from bot.settings import Settings
+from content import dates
+from content.campaigns import when_text
+from content.dates import full_date, long_date, short_date, weekday
+from content.loader import collect, load_library
+from scheduler.timeparse import Weekly, describe_weekly
+from tests.conftest import sqlite_url
+from tests.content.content_copy import copy_content, edit
+
+WEEK = "  weekdays: [一, 二, 三, 四, 五, 六, 日]\n"
+SEVEN = "dates.weekdays: weekdays 要正好写七天的名字，从星期一写到星期日，一个也不能空"
+
+
+@pytest.fixture
+def packaged_words_after() -> Iterator[None]:
+    """The test may install other words: the next ones get the packaged words again."""
+    yield
+    dates.use(dates.packaged())
+
+
+async def test_the_bot_writes_days_with_its_contents_words(
+    tmp_path: Path, packaged_words_after: None
+) -> None:
+    content = copy_content(tmp_path)
+    ui = content / "ui.zh.yaml"
+    edit(ui, "  weekday: 周{name}\n", "  weekday: 星期{name}\n")
+    edit(ui, WEEK, "  weekdays: [一, 二, 三, 四, 五, 六, 天]\n")
+    edit(ui, '  long_date: "{year}年{month}月{day}日"\n', '  long_date: "{year}.{month}.{day}"\n')
+    edit(ui, "  tomorrow: 明天\n", "  tomorrow: 就在明天\n")
+    edit(ui, '  days_ahead: "{days} 天后"\n', '  days_ahead: "还有 {days} 天"\n')
+    saturday = date(2027, 12, 4)
+    assert full_date(saturday) == "2027年12月4日（周六）"
+
+    app = build_application(
+        Settings(_env_file=None, database_url=sqlite_url(tmp_path)),
+        "1:TEST",
+        library=load_library(content),
+    )
+    await app.services.db.dispose()
+
+    assert full_date(saturday) == "2027.12.4（星期六）"
+    assert (long_date(saturday), short_date(saturday)) == ("2027.12.4", "12月4日")
+    assert weekday(date(2027, 12, 5)) == "星期天"
+    assert describe_weekly(Weekly(6, time(9, 0))) == "每星期天 09:00"
+    assert when_text(saturday, date(2027, 12, 3)) == "就在明天"
+    assert when_text(saturday, date(2027, 11, 27)) == "还有 7 天"
+    assert when_text(saturday, date(2026, 12, 5)) == "2027.12.4（星期六）"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            '  short_date: "{month}月{day}日"\n',
+            '  short_date: "{month}月"\n',
+            "dates.short_date: 少了占位符 {day}：这段文字每个占位符都要写",
+        ),
+        (
+            '  full_date: "{long_date}（{weekday}）"\n',
+            '  full_date: "{long_date}（{weekday}）{day}"\n',
+            "dates.full_date: 占位符 {day} 不认识",
+        ),
+        (
+            WEEK,
+            "  weekdays: [一, 二, 三, 四, 五, 六]\n",
+            SEVEN,
+        ),
+        (
+            WEEK,
+            "  weekdays: [一, 二, 三, 四, 五, 六, ' ']\n",
+            SEVEN,
+        ),
+        (WEEK, "  weekdays: [一, 二, 三, 四, 五, 六, <b>日]\n", "dates.weekdays: 标签 <b>"),
+    ],
+)
+def test_the_check_refuses_a_broken_day_pattern(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", old, new)
+
+    library, problems = collect(content)
+
+    assert library is None
+    [found] = problems
+    assert str(found).startswith(f"ui.zh.yaml: {problem}"), str(found)
