@@ -64,6 +64,20 @@ async def store(backend: str, directory: Path) -> AsyncIterator[Store]:
         await admin.dispose()
 
 
+@asynccontextmanager
+async def migrated(
+    backend: str, directory: Path, revision: str = "head"
+) -> AsyncIterator[Database]:
+    """A new database on `backend` (see `store`), migrated up to `revision`."""
+    async with store(backend, directory) as data:
+        db = data.database()
+        try:
+            await db.upgrade(revision)
+            yield db
+        finally:
+            await db.dispose()
+
+
 async def downgrade(db: Database, revision: str) -> None:
     """Migrates the database back down to `revision`, holding the migration lock as
     `Database.upgrade` does."""

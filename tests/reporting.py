@@ -11,7 +11,7 @@ from typing import Any
 from storage.db import Database
 from storage.reports import ReportData, submit_report
 from storage.volunteers import VolunteerProfile, create_invite, register_volunteer
-from tests.processes import store
+from tests.processes import migrated
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 _keys = count(1)
@@ -70,11 +70,6 @@ async def one_report(
 ) -> AsyncIterator[tuple[Database, int]]:
     """A new database on `backend`, migrated to the newest revision, holding one volunteer
     and one report of theirs: (the database, the report's id)."""
-    async with store(backend, directory) as data:
-        db = data.database()
-        try:
-            await db.upgrade()
-            await add_volunteer(db, volunteer_id)
-            yield db, await add_report(db, volunteer_id)
-        finally:
-            await db.dispose()
+    async with migrated(backend, directory) as db:
+        await add_volunteer(db, volunteer_id)
+        yield db, await add_report(db, volunteer_id)

@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from storage.broadcasts import get_broadcast
+from storage.db import Database
 from storage.models import UtcDateTime
 from storage.volunteers import erase_person
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import downgrade, store
+from tests.processes import downgrade, migrated
 
 COORDINATOR = 4_244
 BROADCAST = sa.table(
@@ -43,8 +44,8 @@ BEFORE = {
 }
 
 
-async def _marks(db: object) -> dict[int, bool]:
-    async with db.engine.connect() as connection:  # type: ignore[attr-defined]
+async def _marks(db: Database) -> dict[int, bool]:
+    async with db.engine.connect() as connection:
         found = await connection.execute(
             sa.text("SELECT id, moved_by_hand FROM broadcast ORDER BY id")
         )
@@ -55,49 +56,44 @@ async def _marks(db: object) -> dict[int, bool]:
 async def test_reminders_moved_before_are_marked_moved_by_hand(
     tmp_path: Path, backend: str
 ) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade("0021")
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    BROADCAST.insert(),
-                    [
-                        {
-                            "id": number, "origin": origin, "status": status,
-                            "created_by": by, "content_kind": "text", "text": "提醒",
-                            "audience": "categories", "audience_value": "constitution",
-                            "campaign_id": "constitution-day" if origin == "campaign" else None,
-                            "campaign_year": 2027, "lead_days": number,
-                            "dedupe_key": f"k{number}", "total": 0, "note": "",
-                            "send_at": NOW, "created_at": NOW,
-                        }
-                        for number, ((origin, status, by), _) in BEFORE.items()
-                    ],
-                )  # fmt: skip
-                await connection.execute(
-                    DELIVERY.insert(),
-                    [
-                        {
-                            "broadcast_id": 1, "chat_id": 6_601, "state": "pending",
-                            "attempts": 0, "error": "", "updated_at": NOW,
-                        }
-                    ],
-                )  # fmt: skip
-            await db.upgrade()
-            once = await _marks(db)
-            await downgrade(db, "0021")
-            async with db.engine.connect() as connection:
-                found = await connection.execute(sa.text("SELECT COUNT(*) FROM delivery"))
-                deliveries = found.scalar()
-            await db.upgrade()
-            twice = await _marks(db)
-            async with db.session() as session:
-                await erase_person(session=session, telegram_id=COORDINATOR)
-            async with db.session() as session:
-                moved = await get_broadcast(session=session, broadcast_id=1)
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, "0021") as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                BROADCAST.insert(),
+                [
+                    {
+                        "id": number, "origin": origin, "status": status,
+                        "created_by": by, "content_kind": "text", "text": "提醒",
+                        "audience": "categories", "audience_value": "constitution",
+                        "campaign_id": "constitution-day" if origin == "campaign" else None,
+                        "campaign_year": 2027, "lead_days": number,
+                        "dedupe_key": f"k{number}", "total": 0, "note": "",
+                        "send_at": NOW, "created_at": NOW,
+                    }
+                    for number, ((origin, status, by), _) in BEFORE.items()
+                ],
+            )  # fmt: skip
+            await connection.execute(
+                DELIVERY.insert(),
+                [
+                    {
+                        "broadcast_id": 1, "chat_id": 6_601, "state": "pending",
+                        "attempts": 0, "error": "", "updated_at": NOW,
+                    }
+                ],
+            )  # fmt: skip
+        await db.upgrade()
+        once = await _marks(db)
+        await downgrade(db, "0021")
+        async with db.engine.connect() as connection:
+            found = await connection.execute(sa.text("SELECT COUNT(*) FROM delivery"))
+            deliveries = found.scalar()
+        await db.upgrade()
+        twice = await _marks(db)
+        async with db.session() as session:
+            await erase_person(session=session, telegram_id=COORDINATOR)
+        async with db.session() as session:
+            moved = await get_broadcast(session=session, broadcast_id=1)
     assert once == twice == {number: marked for number, (_, marked) in BEFORE.items()}
     assert deliveries == 1
     assert moved is not None and moved.created_by is None and moved.moved_by_hand
