@@ -47,6 +47,21 @@ async def follow(bot: Harness, user: FakeUser, code: str) -> str:
     return welcome.content
 
 
+async def stored_poster(bot: Harness, event: QrEvent, link: str) -> bytes:
+    """The poster as drawn from the stored code alone (its title, place line, town and day):
+    what any later drawing of it prints."""
+    words = poster_words(
+        bot.ui,
+        bot.services.library.hotlines,
+        event.title,
+        town=event.town,
+        day=event.event_date,
+        place=event.place,
+    )
+    font = bot.services.volunteering.chart_font
+    return await asyncio.to_thread(poster_png, words, link, font=font)
+
+
 async def attributions(bot: Harness) -> list[Attribution]:
     async with bot.services.db.session() as session:
         return list((await session.exec(select(Attribution))).all())
@@ -189,8 +204,8 @@ async def test_the_code_comes_as_a_printable_poster_and_as_the_bare_code(
 
 
 async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
-    """`/qr 标题｜地点`: the place is a line of that poster (and of its caption, escaped); too
-    long or without letters it is refused with an example."""
+    """`/qr 标题｜地点`: the place is a line of that poster (and of its caption, escaped),
+    stored with the code; too long or without letters it is refused with an example."""
     bot, texts = bot_with_admins, bot_with_admins.ui.engagement
     volunteer = bot.api.user(2309, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
@@ -205,20 +220,9 @@ async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
     code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
     async with bot.services.db.session() as session:
         event = await session.get(QrEvent, code)
-    assert event is not None and event.title == "东山村普法讲座"  # the place is not stored
-    words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
-        event.title,
-        town=event.town,
-        day=event.event_date,
-        place=place,
-    )
-    assert words.place == place
-    expected = await asyncio.to_thread(
-        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
-    )
-    assert poster.file == expected  # the very poster, place line included
+    assert event is not None and (event.title, event.place) == ("东山村普法讲座", place)
+    expected = await stored_poster(bot, event, photo.caption)
+    assert poster.file == expected  # the very poster, place line included, as the code has it
     assert_code_reads(poster.file, photo.caption)
     for bad in ("长" * (MAX_PLACE + 1), "  ", "·・"):
         refused = await bot.ask(volunteer, f"/qr 东山村普法讲座|{bad}")
@@ -255,18 +259,8 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
     async with bot.services.db.session() as session:
         event = await session.get(QrEvent, code)
-    assert event is not None and event.title == title
-    words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
-        title,
-        town=event.town,
-        day=event.event_date,
-        place=place,
-    )
-    expected = await asyncio.to_thread(
-        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
-    )
+    assert event is not None and (event.title, event.place) == (title, place)  # stored masked
+    expected = await stored_poster(bot, event, photo.caption)
     assert poster.file == expected  # the poster drawn from the masked words
     welcome = await follow(bot, bot.api.user(2311), code)
     assert phone not in welcome and title in welcome
