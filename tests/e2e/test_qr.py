@@ -276,16 +276,30 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
 async def test_a_title_stored_with_a_number_before_is_shown_masked(
     bot_with_admins: Harness,
 ) -> None:
-    """Codes made before titles were masked keep their title as typed: the welcome and
-    /myreports mask it when they show it."""
+    """Codes made before titles were masked keep their title as typed, and so does their
+    rating invitation, scheduled then: the welcome, /myreports and the invitation, when it is
+    sent, mask it."""
     bot = bot_with_admins
     volunteer = bot.api.user(2312, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
-    code = await make_code(bot, volunteer, "城关广场反诈宣传")
+    code = await make_code(bot, volunteer, "3月12日 城关广场反诈宣传")
     typed = "城关广场反诈宣传 电话13812345678"
     async with bot.services.db.session() as session:
         await session.exec(update(QrEvent).where(col(QrEvent.code) == code).values(title=typed))
-    welcome = await follow(bot, bot.api.user(2313), code)
+        await session.exec(
+            update(Broadcast).where(col(Broadcast.audience_value) == code).values(text=typed)
+        )
+    resident = bot.api.user(2313)
+    welcome = await follow(bot, resident, code)
     assert "13812345678" not in welcome and "电话***********" in welcome
     mine = await bot.ask(volunteer, "/myreports")
     assert "13812345678" not in mine.content and "电话***********" in mine.content
+    async with bot.services.db.session() as session:
+        [row] = (await session.exec(select(Broadcast).where(Broadcast.origin == "rating"))).all()
+    bot.clock.set(row.send_at + timedelta(minutes=1))
+    before = len(bot.api.sent)
+    assert (await bot.services.broadcasting.tick()).started == [row.id]
+    [invitation] = await bot.api.wait_for_messages(resident.id, after=before)
+    assert invitation.content == bot.ui.engagement.event_rating_prompt.format(
+        title="城关广场反诈宣传 电话***********"
+    )
