@@ -344,7 +344,7 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     from content.loader import load_library
-    from documents.poster import poster_png
+    from documents.poster import poster_png, undrawable
     from documents.qr import card_link, write_card_qr
     from domain.posters import MAX_PLACE, poster_place, poster_words
 
@@ -374,6 +374,8 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(poster_png(words, link, font=settings.chart_font))
     print(cli_text("qr.written", path=output, link=link))
+    if dropped := undrawable(f"{card.title} {place}", font=settings.chart_font):
+        print(cli_text("qr.dropped", chars=dropped))  # left off the poster, as in the chat
     return 0
 
 

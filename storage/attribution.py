@@ -46,10 +46,13 @@ async def create_event(
     town: str,
     event_date: date | None,
     now: datetime,
+    place: str = "",
 ) -> QrEvent:
+    """A new code; `title` and `place` (its poster's place line) as the caller masked them."""
     event = QrEvent(
         code=new_code(),
         title=title[:100],
+        place=place[:100],
         kind="event" if event_date else "poster",
         town=town,
         volunteer_id=volunteer_id,

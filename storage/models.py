@@ -708,6 +708,9 @@ class QrEvent(SQLModel, table=True):
     report_id: int | None = Field(
         default=None, sa_column=Column(Integer, nullable=True, unique=True, index=True)
     )
+    # The poster's place line (where or who: 东山镇司法所 · 普法志愿服务), masked as the title
+    # is: every drawing of the poster prints it ("" for codes made before migration 0024).
+    place: str = Field(default="", max_length=100)
 
 
 class Attribution(SQLModel, table=True):

@@ -5,6 +5,7 @@ import html
 
 from content.loader import Library
 from content.models import Card
+from content.privacy import mask_personal_numbers
 from domain.answers import card_html
 from domain.cases import weekly_case_html
 from handlers.kit import callbacks
@@ -32,7 +33,9 @@ class BroadcastRenderer:
                     (texts.event_down_button, Choice.DOWN),
                 )
             )
-            text = texts.event_rating_prompt.format(title=html.escape(broadcast.text))
+            # masked when sent: one scheduled before titles were masked holds it as typed
+            title = mask_personal_numbers(broadcast.text)
+            text = texts.event_rating_prompt.format(title=html.escape(title))
             return Outgoing(text=text, buttons=((up, down),))
         rows = [
             (Button(self.library.ui.related_button.format(title=card.title), card_data),)

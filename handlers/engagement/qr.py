@@ -1,10 +1,10 @@
 """QR attribution: `/qr [日期] 标题 [｜地点]` makes a volunteer's (or coordinator's) code for an
-event or poster (the place, e.g. 东山镇司法所 · 普法志愿服务, is a line on that poster only),
-and "为这次活动生成二维码" under a report the code of its event (one per report);
+event or poster (the place, e.g. 东山镇司法所 · 普法志愿服务, is a line on its poster, kept with
+the code), and "为这次活动生成二维码" under a report the code of its event (one per report);
 `/start ev_<code>` records the first code that brought a resident. An event's residents are
 asked to rate it the day after (a broadcast through the delivery engine). A phone, ID or
 bank-card number typed in a title or a place is masked before it is stored or printed (and
-masked again when shown, for codes made before)."""
+masked again when shown or sent, the rating invitation too, for codes made before)."""
 
 import asyncio
 import html
@@ -79,13 +79,14 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
             town=volunteer.town if volunteer else "",
             event_date=event_date,
             now=services.now(),
+            place=place,
         )
         await record(
             session=session, actor_id=maker, action="qr", target=event.code, now=services.now()
         )
     await _schedule_rating(ctx, event)
     hidden = any(hides_numbers(typed) for typed in [typed_title, *typed_place])
-    await _send_code(update, ctx, event, place, hidden=hidden)
+    await _send_code(update, ctx, event, hidden=hidden)
 
 
 async def on_report_qr(update: Update, ctx: PufaContext) -> None:
@@ -144,12 +145,13 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
 
 
 async def _send_code(
-    update: Update, ctx: PufaContext, event: QrEvent, place: str = "", *, hidden: bool = False
+    update: Update, ctx: PufaContext, event: QrEvent, *, hidden: bool = False
 ) -> None:
-    """Two messages: the printable poster as a document (sent as is, for printing, with
-    `place` as a line of its own), its caption saying what was made, that numbers were
-    masked (`hidden`) and what the poster's font could not print; then the bare code as a
-    photo with its link as the caption (for designers and for forwarding)."""
+    """Two messages: the printable poster as a document (sent as is, for printing), drawn
+    from the stored code alone (its place line too, so a code sent again prints the same
+    poster), its caption saying what was made, that numbers were masked (`hidden`) and what
+    the poster's font could not print; then the bare code as a photo with its link as the
+    caption (for designers and for forwarding)."""
     services = ctx.services
     texts = services.ui.engagement
     chat = update.effective_chat
@@ -159,7 +161,7 @@ async def _send_code(
     when = (
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
-    title = mask_personal_numbers(event.title)
+    title, place = mask_personal_numbers(event.title), event.place
     made = texts.qr_created.format(title=html.escape(title), when=when)
     if place:
         made += "\n" + texts.qr_poster_place.format(place=html.escape(place))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from bot.cli import main
 from bot.cli_text import cli_text
 from content.loader import CONTENT_DIR, Library, load_library
+from documents.charts import find_cjk_font
 from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from documents.qr import card_link
 from domain.posters import MAX_PLACE, poster_words
@@ -205,6 +206,24 @@ def test_qr_poster_with_a_place(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main([*bare, "--place", place]) == 2
     assert cli_text("qr.place_without_poster") in capsys.readouterr().err
     assert not (tmp_path / "q.png").exists()
+
+
+@pytest.mark.skipif(find_cjk_font(None) is None, reason="no CJK font: the poster is in pinyin")
+def test_qr_poster_says_what_its_font_cannot_print(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Emoji the poster's font has no glyph for are left off the poster, and the command says
+    which, once each, in a note after what it wrote; a place it can print gets no note."""
+    output = tmp_path / "east.png"
+    argv = ["content", "qr", "unpaid-wages", "--poster", "--bot", "pufa_bot", "-o", str(output)]
+    assert main([*argv, "--place", "🎉东山镇司法所 · 普法志愿服务✨🎉"]) == 0
+    link = card_link("pufa_bot", "unpaid-wages")
+    written, note = capsys.readouterr().out.splitlines()
+    assert written == cli_text("qr.written", path=output, link=link)
+    assert note == cli_text("qr.dropped", chars="🎉✨")
+    assert_code_reads(output.read_bytes(), link)
+    assert main([*argv, "--place", "东山镇司法所 · 普法志愿服务"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1  # only what it wrote
 
 
 def test_directory_import_replaces_samples(

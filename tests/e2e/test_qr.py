@@ -47,6 +47,21 @@ async def follow(bot: Harness, user: FakeUser, code: str) -> str:
     return welcome.content
 
 
+async def stored_poster(bot: Harness, event: QrEvent, link: str) -> bytes:
+    """The poster as drawn from the stored code alone (its title, place line, town and day):
+    what any later drawing of it prints."""
+    words = poster_words(
+        bot.ui,
+        bot.services.library.hotlines,
+        event.title,
+        town=event.town,
+        day=event.event_date,
+        place=event.place,
+    )
+    font = bot.services.volunteering.chart_font
+    return await asyncio.to_thread(poster_png, words, link, font=font)
+
+
 async def attributions(bot: Harness) -> list[Attribution]:
     async with bot.services.db.session() as session:
         return list((await session.exec(select(Attribution))).all())
@@ -189,8 +204,8 @@ async def test_the_code_comes_as_a_printable_poster_and_as_the_bare_code(
 
 
 async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
-    """`/qr 标题｜地点`: the place is a line of that poster (and of its caption, escaped); too
-    long or without letters it is refused with an example."""
+    """`/qr 标题｜地点`: the place is a line of that poster (and of its caption, escaped),
+    stored with the code; too long or without letters it is refused with an example."""
     bot, texts = bot_with_admins, bot_with_admins.ui.engagement
     volunteer = bot.api.user(2309, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
@@ -205,20 +220,9 @@ async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
     code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
     async with bot.services.db.session() as session:
         event = await session.get(QrEvent, code)
-    assert event is not None and event.title == "东山村普法讲座"  # the place is not stored
-    words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
-        event.title,
-        town=event.town,
-        day=event.event_date,
-        place=place,
-    )
-    assert words.place == place
-    expected = await asyncio.to_thread(
-        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
-    )
-    assert poster.file == expected  # the very poster, place line included
+    assert event is not None and (event.title, event.place) == ("东山村普法讲座", place)
+    expected = await stored_poster(bot, event, photo.caption)
+    assert poster.file == expected  # the very poster, place line included, as the code has it
     assert_code_reads(poster.file, photo.caption)
     for bad in ("长" * (MAX_PLACE + 1), "  ", "·・"):
         refused = await bot.ask(volunteer, f"/qr 东山村普法讲座|{bad}")
@@ -255,18 +259,8 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     code = photo.caption.rsplit("=", 1)[1].removeprefix("ev_")
     async with bot.services.db.session() as session:
         event = await session.get(QrEvent, code)
-    assert event is not None and event.title == title
-    words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
-        title,
-        town=event.town,
-        day=event.event_date,
-        place=place,
-    )
-    expected = await asyncio.to_thread(
-        poster_png, words, photo.caption, font=bot.services.volunteering.chart_font
-    )
+    assert event is not None and (event.title, event.place) == (title, place)  # stored masked
+    expected = await stored_poster(bot, event, photo.caption)
     assert poster.file == expected  # the poster drawn from the masked words
     welcome = await follow(bot, bot.api.user(2311), code)
     assert phone not in welcome and title in welcome
@@ -282,16 +276,30 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
 async def test_a_title_stored_with_a_number_before_is_shown_masked(
     bot_with_admins: Harness,
 ) -> None:
-    """Codes made before titles were masked keep their title as typed: the welcome and
-    /myreports mask it when they show it."""
+    """Codes made before titles were masked keep their title as typed, and so does their
+    rating invitation, scheduled then: the welcome, /myreports and the invitation, when it is
+    sent, mask it."""
     bot = bot_with_admins
     volunteer = bot.api.user(2312, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
-    code = await make_code(bot, volunteer, "城关广场反诈宣传")
+    code = await make_code(bot, volunteer, "3月12日 城关广场反诈宣传")
     typed = "城关广场反诈宣传 电话13812345678"
     async with bot.services.db.session() as session:
         await session.exec(update(QrEvent).where(col(QrEvent.code) == code).values(title=typed))
-    welcome = await follow(bot, bot.api.user(2313), code)
+        await session.exec(
+            update(Broadcast).where(col(Broadcast.audience_value) == code).values(text=typed)
+        )
+    resident = bot.api.user(2313)
+    welcome = await follow(bot, resident, code)
     assert "13812345678" not in welcome and "电话***********" in welcome
     mine = await bot.ask(volunteer, "/myreports")
     assert "13812345678" not in mine.content and "电话***********" in mine.content
+    async with bot.services.db.session() as session:
+        [row] = (await session.exec(select(Broadcast).where(Broadcast.origin == "rating"))).all()
+    bot.clock.set(row.send_at + timedelta(minutes=1))
+    before = len(bot.api.sent)
+    assert (await bot.services.broadcasting.tick()).started == [row.id]
+    [invitation] = await bot.api.wait_for_messages(resident.id, after=before)
+    assert invitation.content == bot.ui.engagement.event_rating_prompt.format(
+        title="城关广场反诈宣传 电话***********"
+    )
