@@ -64,6 +64,7 @@ class TicketTexts(Texts):
     moved_taker: Annotated[str, Fields("desk", "id")]
     desk_no_contact: str
     desk_contact_withheld: Annotated[str, Fields("desk")]
+    contact_desk_gone: str
     take_button: str
     reply_button: str
     transfer_button: str
@@ -94,6 +95,15 @@ class TicketTexts(Texts):
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
     transferred_contact_kept: Annotated[str, Fields("desk")]
+    transferred_contact_ask: Annotated[str, Fields("desk", "new")]
+    phone_agree_button: Annotated[str, Fields("desk")]
+    phone_decline_button: str
+    phone_agreed: Annotated[str, Fields("desk", "id")]
+    phone_declined: Annotated[str, Fields("id")]
+    phone_agreed_already: Annotated[str, Fields("desk")]
+    phone_consent_ended: Annotated[str, Fields("id")]
+    phone_consent_moved: Annotated[str, Fields("id")]
+    phone_agreed_desk: Annotated[str, Fields("id")]
     closed_desk: Annotated[str, Fields("id")]
     closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
     close_reasons: dict[str, str]

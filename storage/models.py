@@ -587,7 +587,8 @@ class Ticket(SQLModel, table=True):
     category: str = Field(default="", max_length=40)
     town: str = Field(default="", max_length=100)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    contact: str = Field(default="", max_length=40)  # a phone number, only if they agreed
+    # A phone number, only if they agreed; for the desks in `ticket_consent` only.
+    contact: str = Field(default="", max_length=40)
     status: str = Field(default=TicketStatus.OPEN.value, max_length=12, index=True)
     taken_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
@@ -619,6 +620,21 @@ class Ticket(SQLModel, table=True):
     rating: int | None = None  # 1 (不满意) to 3 (满意)
     # Makes a double-pressed 发送 create one ticket.
     submission_key: str = Field(max_length=64, unique=True)
+
+
+class TicketConsent(SQLModel, table=True):
+    """A desk the resident agreed to give a ticket's phone number to: the one it was sent to
+    when they shared the number, and each desk it was moved to that they agreed for later
+    (one tap under the move notice). Any other desk sees only that a number was left. /deleteme
+    deletes these with the number."""
+
+    __tablename__ = "ticket_consent"
+
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
+    )
+    desk_id: str = Field(sa_column=Column(String(40), primary_key=True))
+    agreed_at: datetime = Field(sa_column=_utc_column())
 
 
 class TicketEntry(SQLModel, table=True):

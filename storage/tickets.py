@@ -1,9 +1,11 @@
 """Residents' messages to duty staff: tickets, their exchange and the bot's messages about them.
 
-Every change is one conditional UPDATE, so two staff members pressing at once, a button pressed
-twice, or a reminder job running in two processes after a restart each take effect once.
+Every change is one conditional UPDATE (or INSERT), so two staff members pressing at once, a
+button pressed twice, or a reminder job running in two processes after a restart each take
+effect once.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -12,7 +14,16 @@ from sqlalchemy import String, case, cast, func, literal
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CloseReason, Ticket, TicketEntry, TicketMessage, TicketStatus
+from storage.db import conflict_insert
+from storage.models import (
+    CloseReason,
+    Ticket,
+    TicketConsent,
+    TicketEntry,
+    TicketMessage,
+    TicketStatus,
+    UtcDateTime,
+)
 
 Author = Literal["resident", "desk"]
 WAITING = (TicketStatus.OPEN.value, TicketStatus.TAKEN.value)  # not yet answered or closed
@@ -51,24 +62,39 @@ class StoredTicket:
     waiting_since: datetime  # the creation, or the follow-up that reopened it
     # Why it ended unanswered (None: it was answered, or ended before reasons were kept).
     close_reason: CloseReason | None = None
-    # The desk the resident agreed to give their phone number to: the one it was first sent
-    # to, named when they agreed (转办 does not pass the consent on; None: the desk it is at).
-    contact_desk_id: str | None = None
+    # The desks the resident agreed to give the phone number to: the one it was sent to when
+    # they shared it, and any it moved to that they agreed for (转办 passes no consent on).
+    contact_desks: frozenset[str] = frozenset()
 
     @property
     def closed(self) -> bool:
         return self.status is TicketStatus.CLOSED
 
-    @property
-    def consented_desk_id(self) -> str:
-        return self.contact_desk_id or self.desk_id
-
     def contact_for(self, desk_id: str) -> str:
         """The phone number if the resident agreed to give it to this desk, else ""."""
-        return self.contact if desk_id == self.consented_desk_id else ""
+        return self.contact if desk_id in self.contact_desks else ""
+
+    def withheld_from(self, desk_id: str) -> bool:
+        """Whether the resident left a number this desk may not see (they did not agree)."""
+        return bool(self.contact) and not self.contact_for(desk_id)
 
 
-def _stored(row: Ticket) -> StoredTicket:
+async def _stored_all(session: AsyncSession, rows: Sequence[Ticket]) -> list[StoredTicket]:
+    """The tickets with the desks their numbers were agreed for (one query for them all)."""
+    ids = [row.id for row in rows if row.contact]
+    agreed: dict[int, set[str]] = {}
+    if ids:
+        found = await session.exec(
+            select(TicketConsent.ticket_id, TicketConsent.desk_id).where(
+                col(TicketConsent.ticket_id).in_(ids)
+            )
+        )
+        for ticket_id, desk_id in found.all():
+            agreed.setdefault(ticket_id, set()).add(desk_id)
+    return [_stored(row, frozenset(agreed.get(row.id or 0, ()))) for row in rows]
+
+
+def _stored(row: Ticket, contact_desks: frozenset[str]) -> StoredTicket:
     assert row.id is not None
     return StoredTicket(
         row.id,
@@ -87,15 +113,17 @@ def _stored(row: Ticket) -> StoredTicket:
         row.rating,
         row.waiting_since or row.created_at,
         CloseReason(row.close_reason) if row.close_reason else None,
-        row.first_desk_id,
+        contact_desks,
     )
 
 
 async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredTicket, bool]:
-    """The ticket of `new.key`, and whether it was created now (False: it already was)."""
+    """The ticket of `new.key`, and whether it was created now (False: it already was); its
+    phone number, if any, is for the desk it is sent to."""
     found = await session.exec(select(Ticket).where(col(Ticket.submission_key) == new.key))
     if (row := found.first()) is not None:
-        return _stored(row), False
+        [stored] = await _stored_all(session, [row])
+        return stored, False
     row = Ticket(
         submission_key=new.key,
         resident_id=new.resident_id,
@@ -111,7 +139,12 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
     )
     session.add(row)
     await session.flush()
-    return _stored(row), True
+    assert row.id is not None
+    agreed: frozenset[str] = frozenset()
+    if new.contact:
+        session.add(TicketConsent(ticket_id=row.id, desk_id=new.desk_id, agreed_at=new.created_at))
+        agreed = frozenset({new.desk_id})
+    return _stored(row, agreed), True
 
 
 async def ticket_exists(*, session: AsyncSession, key: str) -> bool:
@@ -122,7 +155,7 @@ async def ticket_exists(*, session: AsyncSession, key: str) -> bool:
 
 async def get_ticket(*, session: AsyncSession, ticket_id: int) -> StoredTicket | None:
     row = await session.get(Ticket, ticket_id)
-    return _stored(row) if row is not None else None
+    return (await _stored_all(session, [row]))[0] if row is not None else None
 
 
 async def queue_place(*, session: AsyncSession, ticket: StoredTicket) -> int:
@@ -157,7 +190,7 @@ async def waiting_at(*, session: AsyncSession, desk_id: str, limit: int) -> list
         .order_by(col(Ticket.id))
         .limit(limit)
     )
-    return [_stored(row) for row in found.all()]
+    return await _stored_all(session, found.all())
 
 
 async def take(*, session: AsyncSession, ticket_id: int, staff_id: int) -> bool:
@@ -255,6 +288,31 @@ async def transfer(
     return bool(done.rowcount)
 
 
+async def agree_contact(
+    *, session: AsyncSession, ticket_id: int, resident_id: int, desk_id: str, now: datetime
+) -> bool:
+    """The resident agrees to give their ticket's phone number to the desk it is at now: True
+    if recorded now; False if it was already, or the ticket is not theirs, has no number, has
+    ended or is at another desk (one INSERT, so a double press records it once)."""
+    agreed = select(
+        col(Ticket.id), literal(desk_id, String(40)), literal(now, UtcDateTime())
+    ).where(
+        col(Ticket.id) == ticket_id,
+        col(Ticket.resident_id) == resident_id,
+        col(Ticket.desk_id) == desk_id,
+        col(Ticket.contact) != "",
+        col(Ticket.status) != TicketStatus.CLOSED.value,
+    )
+    insert = conflict_insert(session)
+    statement = (
+        insert(TicketConsent)
+        .from_select(["ticket_id", "desk_id", "agreed_at"], agreed)
+        .on_conflict_do_nothing(index_elements=["ticket_id", "desk_id"])
+        .returning(col(TicketConsent.ticket_id))
+    )
+    return (await session.exec(statement)).first() is not None
+
+
 def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]:
     """A ticket back in a desk's queue: open to anyone there, with new deadlines whose
     reminders have not been sent."""
@@ -341,13 +399,13 @@ async def claim_overdue(
     rows = await session.exec(
         select(Ticket).where(col(Ticket.id).in_(ids)).order_by(col(Ticket.id))
     )
-    return [_stored(row) for row in rows.all()]
+    return await _stored_all(session, rows.all())
 
 
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
-    """/deleteme: the person's tickets lose their text, contact, exchange and link to them;
-    open ones are closed (those nobody had answered with the reason `erased`). They stay as
-    anonymous counts for the desks' figures (and the desk's
+    """/deleteme: the person's tickets lose their text, contact (and the desks it was agreed
+    for), exchange and link to them; open ones are closed (those nobody had answered with the
+    reason `erased`). They stay as anonymous counts for the desks' figures (and the desk's
     messages still find them: a late answer is told the ticket has ended). A staff member's
     id leaves the tickets they took or answered. The bot's messages about them in the desks'
     chats are then to be withdrawn (storage.ticket_messages.to_withdraw). Returns how many
@@ -365,6 +423,7 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     if not ids:
         return 0
     await session.exec(delete(TicketEntry).where(col(TicketEntry.ticket_id).in_(ids)))
+    await session.exec(delete(TicketConsent).where(col(TicketConsent.ticket_id).in_(ids)))
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)

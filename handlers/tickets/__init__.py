@@ -12,7 +12,7 @@ from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import require_private
-from handlers.tickets import chat, erasure, queue, replies, resident, send, sla, staff
+from handlers.tickets import chat, consent, erasure, queue, replies, resident, send, sla, staff
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
 from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
 from storage.tickets import ticket_exists
@@ -106,6 +106,8 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await staff.on_staff_button(update, ctx, action, args)
     elif action in (DeskAction.MORE, DeskAction.RATE):
         await resident.on_resident_button(update, ctx, action, args)
+    elif action in (DeskAction.PHONE, DeskAction.NO_PHONE):
+        await consent.on_consent_button(update, ctx, action, args)
     elif await require_private(update, ctx):
         await acknowledge(update)
         if action is DeskAction.NEW:

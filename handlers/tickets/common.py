@@ -45,6 +45,10 @@ class DeskAction(StrEnum):
     MORE = "more"
     RATE = "rate"  # dk:rate:<ticket id>:<1-3>
     SHOW = "show"  # dk:show:<ticket id>: the ticket again, from /tickets
+    # The resident's answer under a move notice: give the phone number to the ticket's new
+    # desk (dk:phone:<ticket id>:<desk id>), or not (dk:nophone:<ticket id>)
+    PHONE = "phone"
+    NO_PHONE = "nophone"
 
 
 KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束; dk:move:<ticket id>:keep: 不转办
@@ -139,16 +143,22 @@ def desk_ticket_html(
 
 
 def contact_line(library: Library, ticket: StoredTicket, desk: Desk) -> str:
-    """The phone number for the desk the resident agreed to give it to; any other desk (one
-    it was moved to) learns only that it was left, and for whom."""
+    """The phone number for a desk the resident agreed to give it to; any other desk (one it
+    was moved to) learns only that it was left, and for whom."""
     texts = library.ui.tickets
     if not ticket.contact:
         return texts.desk_no_contact
     if shown := ticket.contact_for(desk.id):
         return html.escape(shown)
-    names = {d.id: d.name for d in library.desks}
-    consented = names.get(ticket.consented_desk_id, texts.history_some_desk)
-    return texts.desk_contact_withheld.format(desk=html.escape(consented))
+    return texts.desk_contact_withheld.format(desk=agreed_desks(library, ticket))
+
+
+def agreed_desks(library: Library, ticket: StoredTicket) -> str:
+    """The desks the ticket's number was agreed for, by name (HTML): those still in desks.yaml,
+    else "原来的值班台" (removed or renamed since)."""
+    names = [d.name for d in library.desks if d.id in ticket.contact_desks]
+    shown = "、".join(names) or library.ui.tickets.contact_desk_gone
+    return html.escape(shown)
 
 
 def has_phone(ticket: StoredTicket, desk: Desk) -> bool:

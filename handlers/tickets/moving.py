@@ -30,6 +30,7 @@ from handlers.tickets.common import (
     staff_keyboard,
     tell_here,
 )
+from handlers.tickets.consent import contact_offer
 from handlers.tickets.send import ticket_deadlines
 from storage.tickets import StoredTicket, entries, get_ticket, transfer
 
@@ -134,11 +135,11 @@ async def move_to(
     if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
         return
     told = texts.transferred_resident.format(id=ticket.id, desk=name)
-    if after.contact and not after.contact_for(target.id):  # the number stays where it was
-        consented = desk_of(services, after.consented_desk_id)
-        kept = html.escape(consented.name if consented else texts.history_some_desk)
-        told = f"{told}\n{texts.transferred_contact_kept.format(desk=kept)}"
-    await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told)
+    # the number stays with the desks it was given to; the resident may give it here too
+    about_contact, markup = contact_offer(services.library, after, target)
+    if about_contact:
+        told = f"{told}\n{about_contact}"
+    await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told, markup)
 
 
 async def _tell_taker(

@@ -61,7 +61,7 @@ def test_the_ticket_renders_valid_html_for_its_desk(
     at = datetime(2026, 3, 10, 2, tzinfo=UTC)
     ticket = StoredTicket(
         1, 7, desk.id, "labor", town, text, phone, TicketStatus.OPEN, None, at, at, None, None,
-        None, at,
+        None, at, contact_desks=frozenset({desk.id}),
     )  # fmt: skip
     shown = assert_valid_telegram_html(desk_ticket_html(library, TZ, ticket, desk))
     assert text.strip() in shown or text in shown

@@ -1,10 +1,13 @@
 """Tickets in the database (SQLite and PostgreSQL): each change takes effect once, however
 often it is asked for, and /deleteme leaves only anonymous counts."""
 
+from dataclasses import replace
 from datetime import timedelta
 
+from sqlmodel import col, select
+
 from storage.db import Database
-from storage.models import CloseReason, TicketStatus
+from storage.models import CloseReason, TicketConsent, TicketStatus
 from storage.ticket_messages import (
     desk_messages,
     remember_message,
@@ -15,6 +18,7 @@ from storage.ticket_messages import (
 from storage.tickets import (
     NewTicket,
     add_entry,
+    agree_contact,
     claim_overdue,
     close,
     entries,
@@ -27,6 +31,7 @@ from storage.tickets import (
     take,
     ticket_figure_rows,
     transfer,
+    waiting_at,
 )
 from tests.clock import QUIET as NOW
 
@@ -275,3 +280,58 @@ async def test_why_a_ticket_ended_unanswered_is_kept_once(db: Database) -> None:
     assert sorted(str(r.close_reason) for r in rows) == sorted(
         ["phoned", "None", "erased", "None"]
     )
+
+
+async def test_the_number_goes_to_each_desk_agreed_for_once_and_goes_with_the_erasure(
+    db: Database,
+) -> None:
+    """The desk a ticket is sent to has its number; after 转办 the new desk has it only once
+    the resident agrees, for the desk the ticket is at, while it is open: a second press, a
+    desk it is not at, someone else or a ticket without a number records nothing."""
+    later = NOW + timedelta(hours=1)
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        bare, _ = await open_ticket(session=session, new=replace(new("k2"), contact=""))
+    assert ticket.contact_desks == {"a-desk"} and bare.contact_desks == frozenset()
+    assert ticket.contact_for("a-desk") == "13912345678" and not ticket.withheld_from("a-desk")
+    async with db.session() as session:
+        assert await transfer(
+            session=session, ticket_id=ticket.id, from_desk="a-desk", to_desk="b-desk",
+            due_at=later, escalate_at=later,
+        )  # fmt: skip
+        moved = await get_ticket(session=session, ticket_id=ticket.id)
+    assert (
+        moved is not None and moved.withheld_from("b-desk") and moved.contact_for("b-desk") == ""
+    )
+
+    async def agree(ticket_id: int, desk: str, resident: int = RESIDENT) -> bool:
+        async with db.session() as session:
+            return await agree_contact(
+                session=session, ticket_id=ticket_id, resident_id=resident, desk_id=desk,
+                now=later,
+            )  # fmt: skip
+
+    assert not await agree(ticket.id, "b-desk", resident=RESIDENT + 1)  # not theirs
+    assert not await agree(ticket.id, "c-desk")  # not where it is
+    assert not await agree(bare.id, "a-desk")  # no number to give
+    assert await agree(ticket.id, "b-desk")
+    assert not await agree(ticket.id, "b-desk")  # pressed twice: once
+    async with db.session() as session:
+        agreed = await get_ticket(session=session, ticket_id=ticket.id)
+        [waiting] = await waiting_at(session=session, desk_id="b-desk", limit=5)
+    assert agreed is not None and agreed.contact_desks == {"a-desk", "b-desk"}
+    assert agreed.contact_for("b-desk") == "13912345678" and waiting == agreed
+    async with db.session() as session:
+        assert await transfer(
+            session=session, ticket_id=ticket.id, from_desk="b-desk", to_desk="c-desk",
+            due_at=later, escalate_at=later,
+        )  # fmt: skip
+        assert await close(session=session, ticket_id=ticket.id, now=later)
+    assert not await agree(ticket.id, "c-desk")  # ended
+
+    async with db.session() as session:
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 2
+    async with db.session() as session:
+        left = await session.exec(select(TicketConsent).where(col(TicketConsent.ticket_id) > 0))
+        erased = await get_ticket(session=session, ticket_id=ticket.id)
+    assert left.all() == [] and erased is not None and erased.contact_desks == frozenset()
