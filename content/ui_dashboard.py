@@ -30,6 +30,7 @@ class DashboardTexts(Texts):
     unknown_topic: str
     unknown_review: str
     no_topic: str
+    campaign_unfitting: Annotated[str, Fields("names", "days")]
     no_report: str
     reason_needed: Annotated[str, Fields("max")]  # 退回 with no reason, or too long
     review_changed: Annotated[str, Fields("id")]  # corrected after its page was opened

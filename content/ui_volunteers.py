@@ -75,7 +75,7 @@ class InviteProblems(Texts):
 
 
 REPORT_FIELDS = (
-    "type", "topics", "date", "place", "audience", "hours", "materials", "photos", "summary",
+    "type", "date", "topics", "place", "audience", "hours", "materials", "photos", "summary",
 )  # fmt: skip
 PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
 EXPORT_COLUMNS = (
@@ -145,6 +145,8 @@ class VolunteerTexts(Texts):
     report_intro: str
     report_ask_type: str
     report_ask_topics: str
+    report_campaign_unfitting: Annotated[str, Fields("names", "date", "days")]
+    report_campaign_fits: Annotated[str, Fields("names", "date")]
     topics_done_button: str
     topic_needed: str
     report_topic_needed: str
@@ -185,6 +187,7 @@ class VolunteerTexts(Texts):
             "type",
         ),
     ]
+    report_card_campaign_unfitting: Annotated[str, Fields("names", "days")]
     report_card_ask: str
     report_card_submitted: Annotated[str, Fields("id")]
     materials_value: Annotated[str, Fields("count")]

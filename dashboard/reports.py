@@ -6,7 +6,8 @@ CSV (domain.exports, as /export and `pufa export` do). Each shows its review (�
 pending one the filter shows can be 核实 at once (`verify_all`). Both decide only a report as
 the coordinator saw it: the pages carry each report's revision, and one the volunteer
 corrected since stays pending (storage.report_review.decide). One naming no 普法 topic
-(submitted before a topic was required) says so."""
+(submitted before a topic was required) says so, and so does one naming a campaign that does
+not fit its date (domain.reports.offered_campaigns, the rule the /report chat follows)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,13 @@ from dashboard.common import (
 )
 from documents.tables import Format
 from domain.exports import export_labels, export_reports
-from domain.reports import has_topic
+from domain.reports import (
+    CAMPAIGN_GRACE,
+    campaign_names,
+    has_topic,
+    offered_campaigns,
+    unfitting_campaigns,
+)
 from handlers.kit.review import refresh_later, review
 from storage.models import ReviewState
 from storage.people import names_of
@@ -255,6 +262,11 @@ async def _show_report(
             report = await get_report(session=session, report_id=report_id)
     if report is None:
         return notice(request, texts(request).no_report, 404)
+    async with bot.db.session() as session:
+        fitting = await offered_campaigns(
+            session=session, library=bot.library, day=report.data.activity_date
+        )
+    unfitting = unfitting_campaigns(report.data.topics, fitting, bot.library)
     return render(
         request,
         "report.html",
@@ -265,6 +277,11 @@ async def _show_report(
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
         no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,
+        campaign_unfitting=texts(request).campaign_unfitting.format(
+            names=campaign_names(bot.library, unfitting), days=CAMPAIGN_GRACE.days
+        )
+        if unfitting
+        else "",
         states=bot.ui.review.states,
         reason_max=REASON_CHARS,
         revision=revision(report.updated_at),

@@ -94,8 +94,27 @@ def campaigns_on(
 
 
 async def offered_campaigns(*, session: AsyncSession, library: Library, day: date) -> list[str]:
-    """`campaigns_on` with the dates coordinators set (/campaigns)."""
+    """`campaigns_on` with the dates coordinators set (/campaigns): the one rule for which
+    campaigns fit an activity's date, wherever it is asked (the /report topics step and
+    summary card, a corrected date, the dashboard's report page)."""
     return campaigns_on(library, day, await campaign_dates(session=session))
+
+
+def unfitting_campaigns(
+    topics: Iterable[str], fitting: Iterable[str], library: Library
+) -> list[str]:
+    """The campaigns among a report's topics that are not among those `fitting` its date
+    (`offered_campaigns`), in the topics' order: a volunteer may keep one (the activity may
+    still have been part of it), so they are pointed out, never refused."""
+    fits = set(fitting)
+    campaigns = {c.id for c in library.campaigns}
+    return [t for t in topics if t in campaigns and t not in fits]
+
+
+def campaign_names(library: Library, ids: Iterable[str]) -> str:
+    """“宪法宣传周”、“12·4国家宪法日”: campaigns named in a text (plain, to be escaped)."""
+    names = {c.id: c.name for c in library.campaigns}
+    return "、".join(f"“{names.get(i, i)}”" for i in ids)
 
 
 def has_topic(topics: Iterable[str], library: Library) -> bool:

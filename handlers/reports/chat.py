@@ -1,15 +1,26 @@
 """What every step of the /report chat shares: asking a step's question (after storing the
 draft at that step), the next step, and the answers to what a step does not take."""
 
+import html
 from datetime import date
 
 from telegram import Update
 
-from domain.reports import has_topic, offered_campaigns
+from content.dates import short_date
+from domain.reports import campaign_names, has_topic, offered_campaigns, unfitting_campaigns
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import reply_html
-from handlers.reports.view import CAMPAIGNS, CONFIRM, DATE, STEPS, TOPICS, prompt
+from handlers.reports.view import (
+    CAMPAIGNS,
+    CONFIRM,
+    DATE,
+    GRACE_DAYS,
+    STEPS,
+    TOPICS,
+    prompt,
+    unfitting_names,
+)
 
 FLOW = "report"
 # The step a draft left to have its topic picked (see `show`), where 完成 takes it back.
@@ -20,21 +31,28 @@ async def show(
     update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
 ) -> None:
     """Moves the draft to `step` (stored first, so a restart resumes here) and asks it. A
-    draft past the topics step with no topic (saved before a topic was required, or a
-    report from then reopened from /myreports) is asked for one first, then goes on to
-    `step` with all its answers."""
+    draft past the date step with no date (saved when the topics came first) is asked for
+    it first; one past the topics step with no topic (saved before a topic was required, or
+    a report from then reopened from /myreports) for one; then it goes on to `step` with
+    all its answers. The topics step offers the campaigns that fit the activity's date and
+    says which chosen ones do not; the summary card points those out too."""
+    if step in STEPS[STEPS.index(DATE) + 1 :] and not isinstance(chat.data.get(DATE), str):
+        chat.data[RESUME] = step
+        await show(update, ctx, chat, DATE, intro)
+        return
     if step in STEPS[STEPS.index(TOPICS) + 1 :] and not has_topic(
         chat.data.get(TOPICS, []), ctx.services.library
     ):
         await ask_topic(update, ctx, chat, step)
         return
     services = ctx.services
-    if step == TOPICS:
-        offered = await _campaigns(ctx, chat)
-        if offered:
-            chat.data[CAMPAIGNS] = offered
-        else:
-            chat.data.pop(CAMPAIGNS, None)
+    if step in (TOPICS, CONFIRM):
+        chat.data[CAMPAIGNS] = await _fitting(ctx, chat)
+    if step == TOPICS and (names := unfitting_names(services.library, chat.data)):
+        unfitting = services.ui.volunteers.report_campaign_unfitting.format(
+            names=names, date=short_date(date.fromisoformat(chat.data[DATE])), days=GRACE_DAYS
+        )
+        intro = f"{intro}\n\n{unfitting}" if intro else unfitting
     await chat.goto(step)
     text, markup = prompt(
         step,
@@ -47,14 +65,36 @@ async def show(
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
 
 
-async def _campaigns(ctx: PufaContext, chat: Conversation) -> list[str]:
-    """The campaigns to offer as topics: those on around the activity's date, or today while
-    it is not given yet (the topics step comes before the date)."""
+async def _fitting(ctx: PufaContext, chat: Conversation) -> list[str]:
+    """The campaigns that fit the activity's date (the draft has one past the date step)."""
     services = ctx.services
-    given = chat.data.get(DATE)
-    day = date.fromisoformat(given) if isinstance(given, str) else services.today()
+    day = date.fromisoformat(chat.data[DATE])
     async with services.db.session() as session:
         return await offered_campaigns(session=session, library=services.library, day=day)
+
+
+async def date_given(update: Update, ctx: PufaContext, chat: Conversation, then: str) -> None:
+    """After the date: on to step `then`. A date changed later (from the summary card) may
+    change which campaigns fit: if a campaign the draft names fitted the date before and no
+    longer does, or one it does not name fits now and did not before, the topics step comes
+    first, saying so, and its 完成 goes on to `then`. (One kept though it did not fit is
+    not asked about again; the summary card still points it out.)"""
+    if then != TOPICS:
+        before = chat.data.get(CAMPAIGNS, [])
+        fitting = await _fitting(ctx, chat)
+        chosen = chat.data.get(TOPICS, [])
+        library = ctx.services.library
+        new = [c for c in fitting if c not in before and c not in chosen]
+        gone = [c for c in unfitting_campaigns(chosen, fitting, library) if c in before]
+        if new or gone:
+            chat.data[RESUME] = then
+            texts = ctx.services.ui.volunteers
+            day = short_date(date.fromisoformat(chat.data[DATE]))
+            names = html.escape(campaign_names(library, new))
+            fits = texts.report_campaign_fits.format(names=names, date=day)
+            await show(update, ctx, chat, TOPICS, fits if new else "")
+            return
+    await show(update, ctx, chat, then)
 
 
 async def ask_topic(update: Update, ctx: PufaContext, chat: Conversation, then: str) -> None:

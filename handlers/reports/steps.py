@@ -29,7 +29,7 @@ from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnMessage, expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.reports.chat import next_step, on_wrong_input, show
+from handlers.reports.chat import date_given, next_step, on_wrong_input, show
 from handlers.reports.view import (
     AUDIENCE,
     CONFIRM,
@@ -146,6 +146,9 @@ async def _accept(
     if step == PLACE:  # a typed place replaces a shared location
         chat.data.pop("lat", None)
         chat.data.pop("lon", None)
+    if step == DATE:
+        await date_given(update, ctx, chat, next_step(chat, step))
+        return
     await show(update, ctx, chat, next_step(chat, step))
 
 

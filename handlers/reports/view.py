@@ -19,19 +19,23 @@ from content.dates import weekday
 from content.indicators import Indicator, counted_by_default
 from content.loader import Library
 from content.ui_volunteers import VolunteerTexts, limits
+from domain.reports import CAMPAIGN_GRACE, campaign_names, unfitting_campaigns
 from handlers.kit.replies import Markup
 
 TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS = "type", "topics", "date", "place", "audience", "hours"
 MATERIALS, PHOTOS, SUMMARY, CONFIRM = "materials", "photos", "summary", "confirm"
-STEPS = (TYPE, TOPICS, DATE, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY, CONFIRM)
+# The date comes before the topics: the campaigns offered are those around the activity.
+STEPS = (TYPE, DATE, TOPICS, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY, CONFIRM)
 # Optional, opened from the summary card: the evaluation indicators the activity also serves
 # (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
 INDICATORS = "indicators"
 TOPICS_BEFORE = "topics_before"  # a correction: the report's topics when it began
 RETURNED = "returned"  # a correction of a returned report: the coordinator's reason
-# The campaigns on around the activity (domain.reports.campaigns_on), stored as the topics
-# step is asked, so its buttons are checked against what was offered.
+# The campaigns that fit the activity's date (domain.reports.offered_campaigns), stored as
+# the topics step or the summary card is shown, so the topics' buttons are checked against
+# what was offered and the card can point out a chosen campaign that does not fit.
 CAMPAIGNS = "campaigns"
+GRACE_DAYS = CAMPAIGN_GRACE.days  # as the texts about campaigns that do not fit say it
 Data = dict[str, Any]
 
 
@@ -64,13 +68,20 @@ def rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[Inlin
 
 
 def topic_choices(library: Library, data: Data) -> list[tuple[str, str]]:
-    """The topics step's (id, label) choices: the categories, then the campaigns on around
-    the activity and those the draft names or its report named (reopened from /myreports),
-    which stay to be ticked again."""
+    """The topics step's (id, label) choices: the categories, then the campaigns that fit
+    the activity's date and those the draft names or its report named (reopened from
+    /myreports), which stay to be ticked again."""
     named = {*data.get(CAMPAIGNS, []), *data.get(TOPICS, []), *data.get(TOPICS_BEFORE, [])}
     return [(c.id, f"{c.emoji} {c.name}".strip()) for c in library.categories] + [
         (c.id, f"📅 {c.name}") for c in library.campaigns if c.id in named
     ]
+
+
+def unfitting_names(library: Library, data: Data) -> str:
+    """The campaigns the draft names that do not fit its date, as its texts name them
+    (HTML-escaped); "" when all do."""
+    unfitting = unfitting_campaigns(data.get(TOPICS, []), data.get(CAMPAIGNS, []), library)
+    return html.escape(campaign_names(library, unfitting))
 
 
 def topics_keyboard(
@@ -223,6 +234,9 @@ def card(data: Data, library: Library, texts: VolunteerTexts, submitted: int | N
     heading = heading.format(id=data.get("report_id", ""))
     if data.get(RETURNED):
         heading += "\n" + texts.report_card_returned.format(reason=html.escape(data[RETURNED]))
+    if unfitting := unfitting_names(library, data):
+        warning = texts.report_card_campaign_unfitting.format(names=unfitting, days=GRACE_DAYS)
+        body += f"\n\n{warning}"
     return f"{heading}\n{body}\n\n{texts.report_card_ask}"
 
 

@@ -200,10 +200,10 @@ async def test_the_paperclip_sends_sample_photos_to_a_report(
             await expect(log.locator(".msg.bot").first).to_be_visible(timeout=WAIT_MS)
             await _send(page, "/report")
             await kb.filter(has_text="宪法宣传").last.click(timeout=WAIT_MS)
+            await kb.filter(has_text=texts.today_button).last.click(timeout=WAIT_MS)
             await kb.filter(has_text="宪法与国家宪法日").last.click(timeout=WAIT_MS)
             await kb.filter(has_text="✅").first.wait_for(timeout=WAIT_MS)
             await kb.filter(has_text=texts.topics_done_button).last.click()
-            await kb.filter(has_text=texts.today_button).last.click(timeout=WAIT_MS)
             for step, answer in ((5, "城关社区文化广场"), (6, "80"), (7, "2"), (8, "100")):
                 await expect(log).to_contain_text(f"第 {step - 1} 步", timeout=WAIT_MS)
                 await _send(page, answer)

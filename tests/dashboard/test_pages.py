@@ -10,6 +10,7 @@ import aiohttp
 import openpyxl
 
 from handlers.kit.roles import is_coordinator
+from storage.broadcasts import set_campaign_dates
 from storage.subscriptions import ensure_recipient, set_town
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
 from tests.e2e.conftest import ADMIN_ID
@@ -143,6 +144,44 @@ async def test_a_report_from_before_topics_were_required_says_it_has_none(
     assert 'id="no-topic"' in page and said in page
     page = await _text(client, f"{board.base}/dashboard/reports/{with_topic}")
     assert 'id="no-topic"' not in page and "宪法与国家宪法日" in page
+
+
+async def test_a_report_naming_a_campaign_that_does_not_fit_its_date_says_so(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """The rule the /report chat offers campaigns by (from their first day to 14 days after
+    their last, with the dates coordinators set): a report naming 宪法宣传周 for an activity
+    in March says the campaign does not fit its date, one in its week does not; once a
+    coordinator moves the week to 12-20 to 12-26, that one does and one in early January
+    (within 14 days of the moved end) no longer does."""
+    db = board.harness.services.db
+    await add_volunteer(db, ALICE, name="李梅", town=EAST)
+    week = ("constitution-week",)
+    march = await add_report(db, ALICE, activity_date=date(2026, 3, 2), topics=week)
+    december = await add_report(db, ALICE, activity_date=date(2026, 12, 5), topics=week)
+    january = await add_report(db, ALICE, activity_date=date(2027, 1, 9), topics=week)
+    await board.signed_in(client)
+    said = board.harness.services.ui.dashboard.campaign_unfitting.format(
+        names="“宪法宣传周”", days=14
+    )
+
+    async def flagged(report_id: int) -> bool:
+        page = await _text(client, f"{board.base}/dashboard/reports/{report_id}")
+        assert "宪法宣传周" in page
+        assert ('id="campaign-unfitting"' in page) == (said in page), page
+        return said in page
+
+    assert await flagged(march) and not await flagged(december) and await flagged(january)
+    async with db.session() as session:
+        await set_campaign_dates(
+            session=session,
+            campaign_id="constitution-week",
+            year=2026,
+            start=date(2026, 12, 20),
+            end=date(2026, 12, 26),
+            set_by=ADMIN_ID,
+        )
+    assert await flagged(december) and not await flagged(january)
 
 
 async def test_no_page_shows_an_unfilled_placeholder(

@@ -9,7 +9,7 @@ from scheduler.timeparse import examples
 from storage import broadcasts as repo
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import invite, press, register, say, tick_topic
+from tests.e2e.volunteer_steps import invite, press, register, say
 
 RESIDENT_ONLY = ("/report", "/invite", "/broadcast", "/scheduled", "/stats")
 
@@ -105,9 +105,7 @@ async def test_a_future_activity_date_is_called_future(bot_with_admins: Harness)
     await register(bot, volunteer, await invite(bot, "城关镇"))
     bot.api.send_command(volunteer, "/report")
     [types] = await bot.api.wait_for_messages(volunteer.id)
-    [topics] = await press(bot, volunteer, types, "宪法宣传")
-    await tick_topic(bot, volunteer, topics)
-    [date] = await press(bot, volunteer, topics, "完成")
+    [date] = await press(bot, volunteer, types, "宪法宣传")
     assert "日期" in date.content
     today = bot.clock().astimezone(bot.services.tz).date()
     texts = bot.ui.volunteers.errors

@@ -23,6 +23,7 @@ from tests.e2e.volunteer_steps import (
     press,
     register,
     report_to_card,
+    report_to_topics,
     say,
     tick_topic,
 )
@@ -36,12 +37,9 @@ MASKED = f"张大爷（电话{'*' * 11}，身份证{'*' * 18}）差点被骗"
 
 async def _report_with_numbers(bot: Harness, user: FakeUser) -> SentMessage:
     """A report up to its summary card, its place and 简介 holding a resident's numbers."""
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
+    topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [date] = await press(bot, user, topics, "完成")
-    await press(bot, user, date, "今天")
+    await press(bot, user, topics, "完成")
     notice, ask_audience = await say(bot, user, "李家门口 13800001111", 2)
     assert HIDDEN in (notice.text or "") and "人" in (ask_audience.text or "")
     await say(bot, user, "80")

@@ -17,7 +17,14 @@ from content.report_input import USUAL_AUDIENCE, InputError, parse_audience
 from local_api import FakeUser, SentMessage
 from storage.reports import own_reports
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import invite, press, register, say, tick_topic
+from tests.e2e.volunteer_steps import (
+    invite,
+    press,
+    register,
+    report_to_topics,
+    say,
+    tick_topic,
+)
 
 NEAR_DONGSHAN = (30.0450, 110.0800)  # at the sample 东山镇司法所
 FAR_AWAY = (34.5, 110.0)  # about 500 km north of every sample point
@@ -41,12 +48,9 @@ async def volunteer(bot: Harness, user_id: int) -> FakeUser:
 
 async def to_place(bot: Harness, user: FakeUser) -> SentMessage:
     """/report up to the place question."""
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
+    topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [date] = await press(bot, user, topics, "完成")
-    [place] = await press(bot, user, date, "今天")
+    [place] = await press(bot, user, topics, "完成")
     return place
 
 
@@ -82,7 +86,7 @@ async def test_an_expired_button_in_an_open_chat_points_at_its_latest_prompt(
 
     bot.api.send_command(user, "/report")
     [types] = await bot.api.wait_for_messages(user.id)
-    [_topics] = await press(bot, user, types, "宪法宣传")
+    [_date] = await press(bot, user, types, "宪法宣传")
     answer = await bot.press(user, types, types.find_button("法治文艺")["callback_data"])
     assert answer["text"] == bot.ui.stale_step
     bot.api.send_command(user, "/cancel")
@@ -100,12 +104,12 @@ async def test_number_steps_hint_what_they_take_and_old_dates_say_what_is_true(
     texts = bot.ui.volunteers
     bot.api.send_command(user, "/report")
     [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
-    await tick_topic(bot, user, topics)
-    await press(bot, user, topics, "完成")
+    await press(bot, user, types, "宪法宣传")
     [old] = await say(bot, user, "2020-01-01")
     assert "补录" not in (old.text or "") and "管理员" in (old.text or ""), old.text
-    await say(bot, user, "今天")
+    [topics] = await say(bot, user, "今天")
+    await tick_topic(bot, user, topics)
+    await press(bot, user, topics, "完成")
     await say(bot, user, "城关社区文化广场")
     [reply] = await say(bot, user, "1.5")
     assert reply.source_text == texts.errors.audience_format
@@ -288,12 +292,9 @@ async def test_summary_limits_said_up_front_and_skip_typed_at_the_photo_steps(
     both of its limits, as its refusal does; the card counts materials in 份."""
     bot = bot_with_admins
     user = await volunteer(bot, next(USER_IDS))
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
+    topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [date] = await press(bot, user, topics, "完成")
-    await press(bot, user, date, "今天")
+    await press(bot, user, topics, "完成")
     await say(bot, user, "城关社区文化广场")
     await say(bot, user, "80")
     [materials] = await say(bot, user, "2")

@@ -16,8 +16,7 @@ from handlers.kit.callbacks import Kind
 from local_api import FakeUser
 from storage.drafts import drafts_of, save_draft
 from storage.models import ActivityReport
-from storage.reports import get_report, own_reports
-from tests.clock import local
+from storage.reports import get_report
 from tests.e2e.conftest import Harness, restartable_bot
 from tests.e2e.volunteer_steps import (
     TOPIC,
@@ -25,6 +24,7 @@ from tests.e2e.volunteer_steps import (
     press,
     register,
     report_to_card,
+    report_to_topics,
     say,
     tick_topic,
 )
@@ -67,9 +67,7 @@ async def test_done_with_no_topic_is_answered_and_keeps_the_draft(
     bot, texts = bot_with_admins, bot_with_admins.ui.volunteers
     user = bot.api.user(8_700_001, "张三")
     await register(bot, user, await invite(bot, "城关镇"))
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
+    topics = await report_to_topics(bot, user)
     assert "至少选一个" in topics.content
     done = topics.find_button("完成")["callback_data"]
     sent = len(bot.api.messages_to(user.id))
@@ -82,7 +80,9 @@ async def test_done_with_no_topic_is_answered_and_keeps_the_draft(
     assert (await bot.press(user, topics, forged))["text"] == bot.ui.stale_step
     await bot.settle()
     assert len(bot.api.messages_to(user.id)) == sent  # nothing sent, the keyboard as it was
-    assert await draft(bot, user) == ("topics", {"type": "constitution"})
+    today = bot.clock().astimezone(bot.services.tz).date().isoformat()
+    answers = {"type": "constitution", "date": today, "campaigns": []}
+    assert await draft(bot, user) == ("topics", answers)
     assert await reports(bot) == []
 
     # Ticked then unticked is none again; ticked, 完成 goes on.
@@ -90,8 +90,8 @@ async def test_done_with_no_topic_is_answered_and_keeps_the_draft(
     await press(bot, user, topics, FRAUD)  # unticked
     assert (await bot.press(user, topics, done))["text"] == texts.topic_needed
     await tick_topic(bot, user, topics, FRAUD)
-    [date] = await press(bot, user, topics, "完成")
-    assert "日期" in date.content
+    [place] = await press(bot, user, topics, "完成")
+    assert "地点" in place.content
     assert (await draft(bot, user))[1]["topics"] == ["fraud"]
 
 
@@ -164,12 +164,9 @@ async def test_an_old_topic_less_draft_resumed_after_a_restart_asks_for_a_topic_
         texts = bot.ui.volunteers
         user = bot.api.user(8_700_004, "张三")
         await register(bot, user, await invite(bot, "城关镇"))
-        bot.api.send_command(user, "/report")
-        [types] = await bot.api.wait_for_messages(user.id)
-        [topics] = await press(bot, user, types, "宪法宣传")
+        topics = await report_to_topics(bot, user)
         await tick_topic(bot, user, topics)
-        [date] = await press(bot, user, topics, "完成")
-        await press(bot, user, date, "今天")
+        await press(bot, user, topics, "完成")
         [audience] = await say(bot, user, "城关社区文化广场")
         assert "多少" in audience.content
         await forget_topics(bot, user)
@@ -271,38 +268,3 @@ async def test_a_report_naming_only_a_campaign_has_its_topic_everywhere(
         async with bot.services.db.session() as session:
             stored = await get_report(session=session, report_id=report_id)
         assert stored is not None and stored.data.topics == ("constitution-week",)
-
-
-async def test_a_new_report_offers_the_campaigns_on_around_it(bot_with_admins: Harness) -> None:
-    """On a quiet day the topics step offers the categories only; during 宪法宣传周 (as the
-    reminders ask for reports of it) it offers the campaign too, and a report naming only it
-    is stored with it."""
-    bot = bot_with_admins
-    user = bot.api.user(8_700_007, "张三")
-    await register(bot, user, await invite(bot, "城关镇"))
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
-    assert not any(label.startswith("📅") for label in topics.button_labels())
-    await say(bot, user, "/cancel")
-
-    bot.clock.set(local(2026, 12, 3, 10))
-    bot.api.send_command(user, "/report")
-    [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
-    week = "📅 宪法宣传周"
-    assert week in topics.button_labels(), topics.button_labels()
-    await tick_topic(bot, user, topics, week)
-    [date] = await press(bot, user, topics, "完成")
-    await press(bot, user, date, "今天")
-    await say(bot, user, "城关社区文化广场")
-    await say(bot, user, "80")
-    [materials] = await say(bot, user, "2")
-    [photos] = await press(bot, user, materials, "跳过")
-    await press(bot, user, photos, "跳过")
-    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
-    assert "主题：宪法宣传周" in card.content, card.content
-    await press(bot, user, card, "提交", 2)
-    async with bot.services.db.session() as session:
-        [stored] = await own_reports(session=session, volunteer_id=user.id)
-    assert stored.data.topics == ("constitution-week",)

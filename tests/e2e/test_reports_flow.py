@@ -34,11 +34,7 @@ async def test_invite_register_report_restart_submit_stats_export(
         assert answer.get("text") == bot.ui.stale_step
         [again] = await say(bot, user, "宪法宣传")
         assert "按提示" in (again.text or "")
-        [topics] = await press(bot, user, again, "法治文艺")
-        bot.api.press_button(user, topics, "宪法与国家宪法日")
-        edited = await bot.api.wait_for_call("editMessageReplyMarkup")
-        assert edited.ok
-        [date] = await press(bot, user, topics, "完成")
+        [date] = await press(bot, user, again, "法治文艺")
         assert "日期" in (date.text or "")
         for bad, words in [("明天", "将来"), ("2月30日", "没有这一天"), ("2020-01-01", "最近")]:
             [reply] = await say(bot, user, bad)
@@ -46,7 +42,11 @@ async def test_invite_register_report_restart_submit_stats_export(
         bot.api.send_photo(user)
         [reply] = await bot.api.wait_for_messages(user.id)
         assert "按提示" in (reply.text or "")
-        [place] = await say(bot, user, "今天")
+        [topics] = await say(bot, user, "今天")
+        bot.api.press_button(user, topics, "宪法与国家宪法日")
+        edited = await bot.api.wait_for_call("editMessageReplyMarkup")
+        assert edited.ok
+        [place] = await press(bot, user, topics, "完成")
         assert "地点" in (place.text or "")
         bot.api.send_location(user, 30.1, 114.2)
         [_audience] = await bot.api.wait_for_messages(user.id)

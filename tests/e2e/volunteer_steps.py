@@ -66,14 +66,27 @@ async def tick_topic(
     assert edited.action == "edit" and "✅" in " ".join(edited.button_labels()), edited
 
 
-async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
-    """A valid report (of type 宪法宣传, topic TOPIC) up to its summary card, no detours."""
+async def report_to_topics(bot: Harness, user: FakeUser) -> SentMessage:
+    """/report of type 宪法宣传 held 今天, up to the topics step (its question)."""
     bot.api.send_command(user, "/report")
     [types] = await bot.api.wait_for_messages(user.id)
-    [topics] = await press(bot, user, types, "宪法宣传")
+    [date] = await press(bot, user, types, "宪法宣传")
+    assert "日期" in date.content, date.content
+    [topics] = await press(bot, user, date, "今天")
+    assert "主题" in topics.content, topics.content
+    return topics
+
+
+async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
+    """A valid report (of type 宪法宣传, topic TOPIC) up to its summary card, no detours."""
+    topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [date] = await press(bot, user, topics, "完成")
-    [_place] = await press(bot, user, date, "今天")
+    [_place] = await press(bot, user, topics, "完成")
+    return await answers_to_card(bot, user)
+
+
+async def answers_to_card(bot: Harness, user: FakeUser) -> SentMessage:
+    """From the place question on, the usual answers (no photos) up to the summary card."""
     await say(bot, user, "城关社区文化广场")
     await say(bot, user, "80")
     [materials] = await say(bot, user, "2")
