@@ -66,9 +66,9 @@ questions in one, 41 for sibling cards) and 70 out of scope; 220 in scope in the
 online legal-consultation posts and hotline calls (请问律师…, rural and elderly askers, migrant
 workers, two issues in one, 32 very short asks) and 80 out of scope (legal topics no card
 covers, everyday asks with legal words, small talk, complaints about the bot). Measured once
-before any tuning: 95.7% / 100% and 99.1% / 96.0%; 16 repeats of earlier sets dropped, then
-split by sha256("round9:" + text) % 2: the even half (297) joined the dev set, the odd half
-(287: 219 in, 68 out) stays here, run only to report.
+before any tuning: 95.7% / 100% and 99.1% / 96.0%; 19 repeats of earlier sets dropped, then
+split by sha256("round9:" + text) % 2: the even half (295) joined the dev set, the odd half
+(286: 219 in, 67 out) stays here, run only to report.
 
 Without --dev or --questions, every test set is run: own, held-out, fresh, self-written,
 round 4 to 9, and the real questions.

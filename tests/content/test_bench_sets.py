@@ -26,6 +26,7 @@ OWN_FORMAT_SETS = (
     "round6-questions.jsonl",
     "round7-questions.jsonl",
     "round8-questions.jsonl",
+    "round9-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -37,6 +38,7 @@ TEST_SETS = (
     "round6-questions.jsonl",
     "round7-questions.jsonl",
     "round8-questions.jsonl",
+    "round9-questions.jsonl",
 )
 
 
