@@ -240,8 +240,11 @@ class ReportDigest(SQLModel, table=True):
 
 
 class ReportDigestLine(SQLModel, table=True):
-    """A report a digest lists, at its place; `withdrawn` once the digest shows the report's
-    line neutralised (its volunteer erased themselves)."""
+    """A report a digest lists, at its place, with its line as sent (`text`, HTML), so the
+    digest drawn again keeps it as first sent, whatever changed since (the report corrected,
+    its volunteer renamed or gone, a label edited); None for lines recorded before it was
+    kept, and once its volunteer erased themselves (it names them). `withdrawn` once the
+    digest shows the report's line neutralised."""
 
     __tablename__ = "report_digest_line"
 
@@ -260,6 +263,7 @@ class ReportDigestLine(SQLModel, table=True):
         )
     )
     position: int
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     withdrawn: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )

@@ -3,6 +3,7 @@
 a volunteer who erased themselves (/deleteme): erase_person marks their reports "erased-…",
 which is what says a copy or a line is still to be withdrawn."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, update
@@ -36,6 +37,7 @@ async def copy_withdrawn(*, session: AsyncSession, chat_id: int, message_id: int
 class DigestLine:
     report_id: int
     erased: bool  # its volunteer erased themselves: the line is drawn neutral
+    text: str | None  # as sent (HTML); None if recorded before it was kept, or erased
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,20 @@ async def record_digest(
     message_id: int,
     head: str,
     tail: str,
-    report_ids: list[int],
+    lines: Sequence[tuple[int, str]],
 ) -> None:
-    """One coordinator's copy of a digest as sent, listing `report_ids` in this order."""
+    """One coordinator's copy of a digest as sent, listing its (report id, line text) `lines`
+    in this order."""
     digest = ReportDigest(chat_id=chat_id, message_id=message_id, head=head, tail=tail)
     session.add(digest)
     await session.flush()
     assert digest.id is not None
-    for position, report_id in enumerate(report_ids):
-        session.add(ReportDigestLine(digest_id=digest.id, report_id=report_id, position=position))
+    for position, (report_id, text) in enumerate(lines):
+        session.add(
+            ReportDigestLine(
+                digest_id=digest.id, report_id=report_id, position=position, text=text
+            )
+        )
 
 
 async def digests_to_withdraw(*, session: AsyncSession, limit: int = 100) -> list[StoredDigest]:
@@ -86,19 +93,22 @@ async def _digest(session: AsyncSession, digest_id: int) -> StoredDigest:
     digest = await session.get(ReportDigest, digest_id)
     assert digest is not None and digest.id is not None
     found = await session.exec(
-        select(ReportDigestLine.report_id, _erased())
+        select(ReportDigestLine.report_id, _erased(), ReportDigestLine.text)
         .join(ActivityReport, col(ActivityReport.id) == col(ReportDigestLine.report_id))
         .where(col(ReportDigestLine.digest_id) == digest_id)
         .order_by(col(ReportDigestLine.position))
     )
-    lines = tuple(DigestLine(int(report), bool(erased)) for report, erased in found.all())
+    lines = tuple(
+        DigestLine(int(report), bool(erased), text) for report, erased, text in found.all()
+    )
     return StoredDigest(
         digest.id, digest.chat_id, digest.message_id, digest.head, digest.tail, lines
     )
 
 
 async def digest_withdrawn(*, session: AsyncSession, digest: StoredDigest) -> None:
-    """The digest now shows the lines that were erased when it was drawn as neutral."""
+    """The digest now shows the lines that were erased when it was drawn as neutral (their
+    text as sent is dropped: erase_person did, unless the digest was recorded just after)."""
     erased = [line.report_id for line in digest.lines if line.erased]
     await session.exec(
         update(ReportDigestLine)
@@ -106,7 +116,18 @@ async def digest_withdrawn(*, session: AsyncSession, digest: StoredDigest) -> No
             col(ReportDigestLine.digest_id) == digest.id,
             col(ReportDigestLine.report_id).in_(erased),
         )
-        .values(withdrawn=True)
+        .values(withdrawn=True, text=None)
+    )
+
+
+async def forget_digest_lines_of(*, session: AsyncSession, volunteer_id: int) -> None:
+    """The digest lines of a volunteer's reports lose their text as sent, which names them
+    (for /deleteme, before their reports are anonymised): the lines are to be withdrawn."""
+    theirs = select(ActivityReport.id).where(col(ActivityReport.volunteer_id) == volunteer_id)
+    await session.exec(
+        update(ReportDigestLine)
+        .where(col(ReportDigestLine.report_id).in_(theirs))
+        .values(text=None)
     )
 
 

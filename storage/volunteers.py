@@ -35,7 +35,7 @@ from storage.models import (
     Vote,
 )
 from storage.quiz import erase_attempts
-from storage.report_messages import forget_digests_in
+from storage.report_messages import forget_digest_lines_of, forget_digests_in
 from storage.tickets import erase_tickets_of, waiting_of
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud
@@ -230,6 +230,8 @@ async def erase_person(*, session: AsyncSession, telegram_id: int) -> Erasure:
     questions = _rowcount(
         await session.exec(delete(QuestionLog).where(col(QuestionLog.telegram_id) == telegram_id))
     )
+    # Their reports' lines in digests as sent name them (the lines are withdrawn afterwards).
+    await forget_digest_lines_of(session=session, volunteer_id=telegram_id)
     reports = _rowcount(
         await session.exec(
             update(ActivityReport)

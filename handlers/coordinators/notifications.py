@@ -105,18 +105,21 @@ async def send_digest(ctx: PufaContext) -> None:
                 message_id=message_id,
                 head=head,
                 tail=tail,
-                report_ids=[r.id for r in listed],
+                lines=[(r.id, line) for r, line in zip(listed, lines, strict=True)],
             )
 
 
 async def digest_redrawn(services: Services, digest: StoredDigest) -> str:
-    """A digest as it should read now: its erased volunteers' lines neutral (the others as
-    their reports are now)."""
+    """A digest as it should read now: its erased volunteers' lines neutral, the others as
+    they were sent (those recorded before their text was kept, as their reports are now)."""
     texts = services.ui.volunteers
     lines: list[str] = []
     for line in digest.lines:
         if line.erased:
             lines.append(texts.digest_line_erased.format(id=line.report_id))
+            continue
+        if line.text is not None:
+            lines.append(line.text)
             continue
         async with services.db.session() as session:
             report = await get_report(session=session, report_id=line.report_id)

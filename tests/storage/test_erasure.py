@@ -318,7 +318,7 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
                 message_id=message_id,
                 head="📋",
                 tail="",
-                report_ids=[report_id],
+                lines=[(report_id, f"#{report_id} {NAME}（{PLACE}）")],  # as sent
             )
         # as a coordinator too, they verified it (the decision stays, not who made it)
         verdict, by = ReviewState.VERIFIED, PERSON

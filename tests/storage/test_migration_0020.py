@@ -25,7 +25,7 @@ async def test_digests_are_recorded_and_dropped_going_back(tmp_path: Path, backe
                 message_id=3,
                 head="📋",
                 tail="⏳",
-                report_ids=[report_id],
+                lines=[(report_id, f"#{report_id}")],
             )
         async with db.session() as session:
             await erase_person(session=session, telegram_id=VOLUNTEER)
