@@ -7,6 +7,7 @@ was down at the time (at the next start)."""
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlmodel import select
 
 from content.loader import Library
 from content.search import SearchIndex
@@ -15,7 +16,7 @@ from local_api import FakeUser, SentMessage
 from storage.db import Database
 from storage.models import ReportDigestLine
 from storage.report_messages import digests_to_withdraw
-from storage.reports import own_reports, unnotified_reports
+from storage.reports import get_report, own_reports, unnotified_reports
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.volunteer_steps import (
     answer_question,
@@ -184,6 +185,82 @@ async def test_digest_lines_withdrawn_after_deleteme_despite_an_outage(
         await withdraw_copies(bot.app.bot, bot.services)  # as the start-up check does
         await bot.settle()
         assert _actions(bot, notice) == ["delete"] and _actions(bot, digest) == ["edit"]
+
+
+async def test_digest_redrawn_keeps_the_other_lines_as_sent(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """A digest lists two volunteers' reports; one corrects theirs (its hours) and renames
+    themselves (/profile), then the other erases themselves: the digest is edited with only
+    the erased volunteer's line changed, the other as it was sent (not as it is now), and the
+    line as sent, which named the erased volunteer, is no longer stored."""
+    async with restartable_bot(tmp_path, library, index) as server:
+        started = server.harness
+        assert started is not None
+        bot: Harness = started
+        stays, leaves = bot.api.user(837), bot.api.user(838)
+        await register(bot, stays, await invite(bot, "城关镇"), name="钱志愿")
+        await register(bot, leaves, await invite(bot, "城关镇"), name="赵志愿")
+
+        await server.stop()  # reports stored while the bot is down come in a digest
+        db = Database(server.settings.database_url)
+        kept = await add_report(db, stays.id, now=server.clock(), hours=2.0)
+        gone = await add_report(db, leaves.id, now=server.clock())
+        await db.dispose()
+        sent = len(server.api.state.sent)
+        bot = await server.start()
+        [digest] = await bot.api.wait_for_messages(ADMIN_ID, after=sent)
+        source = digest.source_text or ""
+        [kept_line] = [line for line in source.splitlines() if line.startswith(f"#{kept} ")]
+        [gone_line] = [line for line in source.splitlines() if line.startswith(f"#{gone} ")]
+        assert "钱志愿" in kept_line and "2 小时" in kept_line and "赵志愿" in gone_line, source
+
+        async def recorded() -> bool:
+            async with bot.services.db.session() as session:
+                return not await unnotified_reports(session=session)
+
+        await eventually(recorded)
+
+        [mine] = await say(bot, stays, "/myreports")
+        [edit_card] = await press(bot, stays, mine, f"修改 #{kept}")
+        [fields] = await press(bot, stays, edit_card, "修改")
+        await press(bot, stays, fields, "服务时长")
+        [card] = await say(bot, stays, "5")
+        _removed, done = await press(bot, stays, card, "提交", 2)
+        assert "已更新" in (done.text or ""), done.text
+        [profile] = await say(bot, stays, "/profile")
+        await press(bot, stays, profile, "姓名")
+        updated, _shown = await say(bot, stays, "钱新名", 2)
+        assert "已更新" in (updated.text or ""), updated.text
+        async with bot.services.db.session() as session:
+            report = await get_report(session=session, report_id=kept)
+        assert report is not None and report.data.hours == 5.0  # now drawn otherwise
+
+        bot.api.send_command(leaves, "/deleteme")
+        [confirm] = await bot.api.wait_for_messages(leaves.id)
+        await answer_question(bot, leaves, confirm, "确定")
+
+        async def digest_edited() -> bool:
+            return _actions(bot, digest) == ["edit"]
+
+        await eventually(digest_edited)
+        [edited] = [
+            e
+            for e in bot.api.messages_to(ADMIN_ID)
+            if e.message_id == digest.message_id and e.action == "edit"
+        ]
+        erased = bot.ui.volunteers.digest_line_erased.format(id=gone)
+        assert edited.source_text == source.replace(gone_line, erased), edited.source_text
+
+        async def edit_recorded() -> bool:
+            async with bot.services.db.session() as session:
+                return await digests_to_withdraw(session=session) == []
+
+        await eventually(edit_recorded)
+        async with bot.services.db.session() as session:
+            query = select(ReportDigestLine.report_id, ReportDigestLine.text)
+            stored = dict((await session.exec(query)).all())
+        assert stored == {kept: kept_line, gone: None}
 
 
 def _actions(bot: Harness, message: SentMessage) -> list[str]:
