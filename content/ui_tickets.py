@@ -104,6 +104,12 @@ class TicketTexts(Texts):
     phone_consent_ended: Annotated[str, Fields("id")]
     phone_consent_moved: Annotated[str, Fields("id")]
     phone_agreed_desk: Annotated[str, Fields("id")]
+    phone_ask_button: str
+    phone_ask_resident: Annotated[str, Fields("desk", "id")]
+    phone_asked_desk: Annotated[str, Fields("id")]
+    phone_ask_already: Annotated[str, Fields("when")]
+    phone_ask_has_it: str
+    phone_ask_unreachable: str
     closed_desk: Annotated[str, Fields("id")]
     closed_desk_unanswered: Annotated[str, Fields("id", "reason")]
     close_reasons: dict[str, str]

@@ -588,6 +588,9 @@ class Ticket(SQLModel, table=True):
     # `desk_id` only): the export counts it opened at the one and answered at the other.
     first_desk_id: str | None = Field(default=None, max_length=40)
     answered_desk_id: str | None = Field(default=None, max_length=40)
+    # The desk it was at before its last 转办, named in its message at the desk it is at now
+    # (None: never moved, or moved before this was kept). Not personal: /deleteme keeps it.
+    moved_from_desk_id: str | None = Field(default=None, max_length=40)
     category: str = Field(default="", max_length=40)
     town: str = Field(default="", max_length=100)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -621,6 +624,11 @@ class Ticket(SQLModel, table=True):
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
     close_reason: str | None = Field(default=None, max_length=16)  # a CloseReason
+    # When the desk it is at asked the resident for the phone number it may not see
+    # (📱 请居民给电话): once per stay at a desk, so a desk cannot pester; a move clears it.
+    contact_asked_at: datetime | None = Field(
+        default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
     rating: int | None = None  # 1 (不满意) to 3 (满意)
     # Makes a double-pressed 发送 create one ticket.
     submission_key: str = Field(max_length=64, unique=True)

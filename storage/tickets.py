@@ -65,6 +65,10 @@ class StoredTicket:
     # The desks the resident agreed to give the phone number to: the one it was sent to when
     # they shared it, and any it moved to that they agreed for (转办 passes no consent on).
     contact_desks: frozenset[str] = frozenset()
+    # The desk it was at before its last 转办 (None: never moved, or moved before 0025).
+    moved_from_desk_id: str | None = None
+    # When the desk it is at asked the resident for the number (None: not in this stay).
+    contact_asked_at: datetime | None = None
 
     @property
     def closed(self) -> bool:
@@ -114,6 +118,8 @@ def _stored(row: Ticket, contact_desks: frozenset[str]) -> StoredTicket:
         row.waiting_since or row.created_at,
         CloseReason(row.close_reason) if row.close_reason else None,
         contact_desks,
+        row.moved_from_desk_id,
+        row.contact_asked_at,
     )
 
 
@@ -275,7 +281,8 @@ async def transfer(
     due_at: datetime,
     escalate_at: datetime,
 ) -> bool:
-    """转办: the ticket goes to another desk, open again with that desk's deadlines."""
+    """转办: the ticket goes to another desk, open again with that desk's deadlines; it keeps
+    the desk it came from, and the new desk may ask the resident for the number once."""
     done = await session.exec(
         update(Ticket)
         .where(
@@ -283,7 +290,12 @@ async def transfer(
             col(Ticket.desk_id) == from_desk,
             col(Ticket.status) != TicketStatus.CLOSED.value,
         )
-        .values(desk_id=to_desk, **_waiting_again(due_at, escalate_at))
+        .values(
+            desk_id=to_desk,
+            moved_from_desk_id=from_desk,
+            contact_asked_at=None,
+            **_waiting_again(due_at, escalate_at),
+        )
     )
     return bool(done.rowcount)
 
@@ -311,6 +323,41 @@ async def agree_contact(
         .returning(col(TicketConsent.ticket_id))
     )
     return (await session.exec(statement)).first() is not None
+
+
+async def ask_for_contact(
+    *, session: AsyncSession, ticket_id: int, desk_id: str, now: datetime
+) -> bool:
+    """The desk the ticket is at asks the resident for the phone number they left but did not
+    agree to give it: True if it may now (recorded as asked); False if it asked already while
+    the ticket is there, or the ticket has ended, moved, has no number or the desk has it
+    (one conditional UPDATE, so a double press asks once)."""
+    agreed = select(TicketConsent.ticket_id).where(
+        col(TicketConsent.ticket_id) == ticket_id, col(TicketConsent.desk_id) == desk_id
+    )
+    done = await session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.desk_id) == desk_id,
+            col(Ticket.status) != TicketStatus.CLOSED.value,
+            col(Ticket.contact) != "",
+            col(Ticket.contact_asked_at).is_(None),
+            ~agreed.exists(),
+        )
+        .values(contact_asked_at=now)
+    )
+    return bool(done.rowcount)
+
+
+async def contact_not_asked(*, session: AsyncSession, ticket_id: int, asked_at: datetime) -> None:
+    """The question of `ask_for_contact` at `asked_at` never reached the resident (Telegram
+    refused): the desk may ask again."""
+    await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.contact_asked_at) == asked_at)
+        .values(contact_asked_at=None)
+    )
 
 
 def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]:
@@ -405,11 +452,12 @@ async def claim_overdue(
 async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
     """/deleteme: the person's tickets lose their text, contact (and the desks it was agreed
     for), exchange and link to them; open ones are closed (those nobody had answered with the
-    reason `erased`). They stay as anonymous counts for the desks' figures (and the desk's
-    messages still find them: a late answer is told the ticket has ended). A staff member's
-    id leaves the tickets they took or answered. The bot's messages about them in the desks'
-    chats are then to be withdrawn (storage.ticket_messages.to_withdraw). Returns how many
-    tickets were erased."""
+    reason `erased`). They stay as anonymous counts for the desks' figures, with the desks
+    they went through (ids, not personal: where it is, was first sent, came from, answered),
+    and the desk's messages still find them (a late answer is told the ticket has ended). A
+    staff member's id leaves the tickets they took or answered. The bot's messages about them
+    in the desks' chats are then to be withdrawn (storage.ticket_messages.to_withdraw).
+    Returns how many tickets were erased."""
     await session.exec(delete(TicketMessage).where(col(TicketMessage.chat_id) == telegram_id))
     await session.exec(
         update(Ticket).where(col(Ticket.taken_by) == telegram_id).values(taken_by=None)

@@ -24,6 +24,7 @@ STAFF_ACTIONS = {
     DeskAction.MOVE,
     DeskAction.TO,
     DeskAction.CLOSE,
+    DeskAction.ASK_PHONE,
 }
 
 

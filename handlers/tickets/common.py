@@ -22,6 +22,7 @@ from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext, Services
 from storage.models import TicketEntry
+from storage.people import names_of
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
 from storage.tickets import StoredTicket
 
@@ -49,6 +50,8 @@ class DeskAction(StrEnum):
     # desk (dk:phone:<ticket id>:<desk id>), or not (dk:nophone:<ticket id>)
     PHONE = "phone"
     NO_PHONE = "nophone"
+    # The desk's staff ask the resident that question themselves (dk:askphone:<ticket id>)
+    ASK_PHONE = "askphone"
 
 
 KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束; dk:move:<ticket id>:keep: 不转办
@@ -85,21 +88,36 @@ def button(label: str, action: DeskAction, *args: str | int) -> InlineKeyboardBu
     return InlineKeyboardButton(label, callback_data=make(Kind.DESK, action, *args))
 
 
-def staff_keyboard(texts: TicketTexts, ticket_id: int, taken_by: str = "") -> InlineKeyboardMarkup:
-    """The staff's buttons; once taken, the first names who took it (a press says so)."""
+def staff_keyboard(
+    texts: TicketTexts, ticket: StoredTicket, desk: Desk, taken_by: str = ""
+) -> InlineKeyboardMarkup:
+    """The staff's buttons at `desk`; once taken, the first names who took it (a press says
+    so). While the resident's number is not for this desk and the desk has not asked for it
+    since the ticket came, 📱 请居民给电话 too."""
     take = texts.taken_by_button.format(name=taken_by[:NAME_CHARS]) if taken_by else None
-    return InlineKeyboardMarkup(
+    rows = [
         [
-            [
-                button(take or texts.take_button, DeskAction.TAKE, ticket_id),
-                button(texts.reply_button, DeskAction.REPLY, ticket_id),
-            ],
-            [
-                button(texts.transfer_button, DeskAction.MOVE, ticket_id),
-                button(texts.close_button, DeskAction.CLOSE, ticket_id),
-            ],
-        ]
-    )
+            button(take or texts.take_button, DeskAction.TAKE, ticket.id),
+            button(texts.reply_button, DeskAction.REPLY, ticket.id),
+        ],
+        [
+            button(texts.transfer_button, DeskAction.MOVE, ticket.id),
+            button(texts.close_button, DeskAction.CLOSE, ticket.id),
+        ],
+    ]
+    if ticket.withheld_from(desk.id) and ticket.contact_asked_at is None:
+        rows.append([button(texts.phone_ask_button, DeskAction.ASK_PHONE, ticket.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def staff_markup(
+    services: Services, ticket: StoredTicket, desk: Desk
+) -> InlineKeyboardMarkup:
+    """`staff_keyboard` for a redraw of the ticket's messages: with who took it, by name."""
+    taker = ticket.taken_by
+    async with services.db.session() as session:
+        names = await names_of(session=session, ids=[taker]) if taker is not None else {}
+    return staff_keyboard(services.ui.tickets, ticket, desk, names.get(taker or 0, ""))
 
 
 def more_keyboard(texts: TicketTexts, ticket_id: int) -> InlineKeyboardMarkup:
@@ -119,16 +137,15 @@ def desk_ticket_html(
     ticket: StoredTicket,
     desk: Desk,
     history: Sequence[TicketEntry] = (),
-    moved_from: Desk | None = None,
     *,
     ended: str = "",
 ) -> str:
     """The ticket as its desk sees it, with the exchange so far (a ticket moved here, or shown
-    again) and the desk it came from; the phone number only if the resident agreed to give
-    it to this desk (`contact_line`). Its last line says how to answer, or `ended`: that it
-    has ended."""
+    again) and the desk it came from at its last move (`moved_line`); the phone number only
+    if the resident agreed to give it to this desk (`contact_line`). Its last line says how
+    to answer, or `ended`: that it has ended."""
     texts = library.ui.tickets
-    moved = texts.moved_from.format(desk=html.escape(moved_from.name)) if moved_from else ""
+    moved = moved_line(library, ticket)
     return texts.desk_ticket.format(
         moved=f"\n{moved}" if moved else "",
         history=_history_html(library, tz, history),
@@ -140,6 +157,19 @@ def desk_ticket_html(
         text=html.escape(ticket.text),
         footer=ended or texts.desk_ticket_footer.format(desk=html.escape(desk.name)),
     )
+
+
+def moved_line(library: Library, ticket: StoredTicket) -> str:
+    """↪️ 由 <desk> 转来 for a ticket moved here ("原来的值班台" for a desk gone from
+    desks.yaml); "" for one never moved (or moved before the desk it came from was kept)."""
+    if ticket.moved_from_desk_id is None:
+        return ""
+    texts = library.ui.tickets
+    came_from = next(
+        (d.name for d in library.desks if d.id == ticket.moved_from_desk_id),
+        texts.contact_desk_gone,
+    )
+    return texts.moved_from.format(desk=html.escape(came_from))
 
 
 def contact_line(library: Library, ticket: StoredTicket, desk: Desk) -> str:

@@ -1,8 +1,11 @@
 """The phone number after 转办: a resident's number goes only to the desks they agreed to give
 it to, so the move notice asks whether the new desk may have it too (同意把电话给「desk」 /
-不用). Every press is checked on the server: the resident's own ticket, still open and still at
-the desk the button names; a second press records nothing more. Once they agree, the desk's
-message of the ticket is redrawn with the number (and 📞 已电话联系 is offered at 结束)."""
+不用), and that desk's staff can ask the same once while the ticket is with them
+(📱 请居民给电话: for a resident who said 不用 or a ticket moved before the question existed).
+Every press is checked on the server: the resident's own ticket (the staff's: staff of its
+desk now), still open and still at the desk the button names; a second press records nothing
+more. Once they agree, the desk's message of the ticket is redrawn with the number (and
+📞 已电话联系 is offered at 结束)."""
 
 import html
 import logging
@@ -25,13 +28,23 @@ from handlers.tickets.common import (
     button,
     desk_of,
     desk_ticket_html,
+    edit_staff_copies,
+    ended_for_staff,
+    local_when,
     send_about,
-    staff_keyboard,
+    staff_markup,
+    tell_here,
 )
 from handlers.tickets.resident import own_ticket
-from storage.people import names_of
 from storage.ticket_messages import staff_copies
-from storage.tickets import StoredTicket, agree_contact, entries, get_ticket
+from storage.tickets import (
+    StoredTicket,
+    agree_contact,
+    ask_for_contact,
+    contact_not_asked,
+    entries,
+    get_ticket,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +62,88 @@ def contact_offer(
     if desk.sample:
         return texts.transferred_contact_kept.format(desk=kept), None
     ask = texts.transferred_contact_ask.format(desk=kept, new=html.escape(desk.name))
+    return ask, _question_buttons(texts, ticket, desk)
+
+
+def _question_buttons(
+    texts: TicketTexts, ticket: StoredTicket, desk: Desk
+) -> InlineKeyboardMarkup:
     agree = texts.phone_agree_button.format(desk=desk.name)
-    markup = InlineKeyboardMarkup(
+    return InlineKeyboardMarkup(
         [
             [button(agree, DeskAction.PHONE, ticket.id, desk.id)],
             [button(texts.phone_decline_button, DeskAction.NO_PHONE, ticket.id)],
         ]
     )
-    return ask, markup
+
+
+def _not_to_ask(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> str:
+    """Why the desk's staff may not ask the resident for the number now ("" if they may): the
+    ticket has ended or moved on, has no number, the desk has it, or asked already since the
+    ticket came (plain text: a button's answer)."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    if ticket.closed:
+        return ended_for_staff(texts, ticket)
+    if ticket.desk_id != desk.id:
+        return texts.moved_away.format(desk=_desk_name(ctx, ticket.desk_id))
+    if not ticket.contact:
+        return texts.desk_no_contact
+    if ticket.contact_for(desk.id):
+        return texts.phone_ask_has_it
+    if ticket.contact_asked_at is not None:
+        when = local_when(texts, services.tz, ticket.contact_asked_at)
+        return texts.phone_ask_already.format(when=when)
+    return ""
+
+
+def _desk_name(ctx: PufaContext, desk_id: str) -> str:
+    found = desk_of(ctx.services, desk_id)
+    return found.name if found is not None else ctx.services.ui.tickets.contact_desk_gone
+
+
+async def ask_resident(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
+    """📱 请居民给电话 (dk:askphone:<ticket id>), pressed by the staff of the ticket's desk
+    (`staff.staff_ticket` checked that, and that it is open): the resident gets the move
+    notice's question, whose presses are checked as that one's. Once while the ticket is at
+    this desk: the question stays answerable as long as it is, so asking again would only
+    press a resident who chose not to (or not yet). The press is recorded before the
+    question goes (a double press asks once); a question Telegram refused to deliver is
+    forgotten, so the desk can try again. The staff member is told what happened, and the
+    desk's messages of the ticket lose the button."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    if refused := _not_to_ask(ctx, ticket, desk):
+        await acknowledge(update, refused, alert=True)
+        return
+    now = services.now()
+    async with services.db.session() as session:
+        asked = await ask_for_contact(
+            session=session, ticket_id=ticket.id, desk_id=desk.id, now=now
+        )
+        after = await get_ticket(session=session, ticket_id=ticket.id)
+    if not asked or after is None or after.resident_id is None:  # changed meanwhile
+        refused = _not_to_ask(ctx, after, desk) if after is not None else ""
+        await acknowledge(update, refused or services.ui.stale_button, alert=True)
+        return
+    name = html.escape(desk.name)
+    question = "\n".join(
+        [
+            texts.phone_ask_resident.format(desk=name, id=ticket.id),
+            texts.transferred_contact_ask.format(
+                desk=agreed_desks(services.library, after), new=name
+            ),
+        ]
+    )
+    markup = _question_buttons(texts, after, desk)
+    if not await send_about(ctx.bot, services, ticket.id, after.resident_id, question, markup):
+        async with services.db.session() as session:
+            await contact_not_asked(session=session, ticket_id=ticket.id, asked_at=now)
+        await acknowledge(update, texts.phone_ask_unreachable, alert=True)
+        return
+    await acknowledge(update)
+    await tell_here(update, ctx, ticket.id, texts.phone_asked_desk.format(id=ticket.id))
+    await edit_staff_copies(
+        ctx.bot, services, ticket.id, desk, await staff_markup(services, after, desk)
+    )
 
 
 def _refused(texts: TicketTexts, ticket: StoredTicket, desk: Desk | None) -> str:
@@ -141,13 +228,11 @@ async def show_number(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> Non
     async with services.db.session() as session:
         copies = await staff_copies(session=session, ticket_id=ticket.id, chat_ids=chats)
         history = await entries(session=session, ticket_id=ticket.id)
-        taker = ticket.taken_by
-        names = await names_of(session=session, ids=[taker]) if taker is not None else {}
     cards: dict[int, int] = {}
     for chat_id, message_id in copies:  # oldest first
         cards.setdefault(chat_id, message_id)
     card = desk_ticket_html(services.library, services.tz, ticket, desk, history)
-    markup = staff_keyboard(texts, ticket.id, names.get(taker or 0, ""))
+    markup = await staff_markup(services, ticket, desk)
     note = texts.phone_agreed_desk.format(id=ticket.id)
     for chat_id in chats:
         if chat_id in cards:

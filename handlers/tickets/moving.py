@@ -128,9 +128,9 @@ async def move_to(
     await _tell_taker(ctx, ticket, update.effective_user, name)
     async with services.db.session() as session:
         history = await entries(session=session, ticket_id=ticket.id)
-    html_text = desk_ticket_html(services.library, services.tz, after, target, history, desk)
+    html_text = desk_ticket_html(services.library, services.tz, after, target, history)
     await send_to_desk(
-        ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, ticket.id)
+        ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, after, target)
     )
     if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
         return

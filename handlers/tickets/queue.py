@@ -111,5 +111,5 @@ async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> No
     text = desk_ticket_html(services.library, services.tz, ticket, desk, history)
     await send_about(
         ctx.bot, services, ticket.id, chat.id, text,
-        staff_keyboard(services.ui.tickets, ticket.id), staff_buttons=True,
+        staff_keyboard(services.ui.tickets, ticket, desk), staff_buttons=True,
     )  # fmt: skip

@@ -121,7 +121,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
         return True
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))
-    keyboard = staff_keyboard(texts, ticket.id)
+    keyboard = staff_keyboard(texts, ticket, desk)
     await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
     if reopened:  # open to anyone again: no copy says who had taken it
         await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)

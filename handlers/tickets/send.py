@@ -70,7 +70,7 @@ async def on_send(
         return
     html_text = desk_ticket_html(services.library, services.tz, ticket, desk)
     await send_to_desk(
-        ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket.id)
+        ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket, desk)
     )
     await tell_resident(ctx, ticket, desk, ahead)
 

@@ -51,7 +51,7 @@ async def check_overdue(ctx: PufaContext) -> None:
         else:
             text = texts.reminder.format(id=ticket.id, hours=waited_hours(ticket, now))
             await send_to_desk(
-                ctx.bot, services, desk, ticket.id, text, staff_keyboard(texts, ticket.id)
+                ctx.bot, services, desk, ticket.id, text, staff_keyboard(texts, ticket, desk)
             )
     for ticket in late:
         await _escalate(ctx, services, ticket, waited_hours(ticket, now))

@@ -1,7 +1,7 @@
 """The desk's side: 接单 / 回复 / 转办 / 结束 under a ticket, and the answer typed after 回复 (in
 a private chat) or sent as a Telegram reply to the bot's message (转办 itself is in
-handlers.tickets.moving). Every press and answer is checked on the server: the ticket must
-exist and the person must be staff of its desk now."""
+handlers.tickets.moving, 📱 请居民给电话 in handlers.tickets.consent). Every press and answer
+is checked on the server: the ticket must exist and the person must be staff of its desk now."""
 
 import html
 import logging
@@ -18,7 +18,7 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.tickets import moving
+from handlers.tickets import consent, moving
 from handlers.tickets.chat import explain
 from handlers.tickets.common import (
     KEEP,
@@ -131,6 +131,10 @@ async def on_staff_button(
             await moving.move_to(update, ctx, ticket, desk, args[1:])
         case DeskAction.CLOSE:
             await _close(update, ctx, ticket, desk, args[1:])
+        case DeskAction.ASK_PHONE if len(args) == 1:
+            await consent.ask_resident(update, ctx, ticket, desk)
+        case _:
+            await expired(update, ctx)
 
 
 async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
@@ -145,7 +149,7 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: De
         return
     await acknowledge(update)
     await tell_here(update, ctx, ticket.id, texts.taken.format(id=ticket.id))
-    markup = staff_keyboard(texts, ticket.id, taken_by=user.full_name)
+    markup = staff_keyboard(texts, ticket, desk, taken_by=user.full_name)
     await edit_staff_copies(ctx.bot, ctx.services, ticket.id, desk, markup)
 
 

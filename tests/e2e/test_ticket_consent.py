@@ -16,29 +16,31 @@ from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
 from handlers.kit.callbacks import Kind, make
-from local_api import FakeUser, SentMessage
 from storage.models import CloseReason, TicketConsent
 from storage.people import names_of
-from storage.tickets import StoredTicket, get_ticket
+from storage.tickets import get_ticket
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
+    HERE,
+    PHONE,
     STAFF,
     STAFF_OTHER_DESK,
+    THERE,
     after,
+    agreed_here,
     desk_message,
     desks_running,
     desks_server,
     group,
     leave_message,
+    moved_there,
     run_sla_check,
+    stored_ticket,
 )
 from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
-
-PHONE = "13811112222"
-HERE, THERE = "测试镇司法所", "测试东山司法所"
 
 
 @pytest.fixture
@@ -139,53 +141,6 @@ async def test_a_follow_up_after_the_move_goes_out_new_without_the_number(
         second = await get_ticket(session=session, ticket_id=2)
     assert second is not None and second.contact == "" and second.desk_id == "other-office"
     assert not [m for m in api.messages_to(DESK_GROUP) if "合同找不到了" in m.content]
-
-
-async def moved_there(bot: Harness, resident: FakeUser) -> tuple[SentMessage, SentMessage]:
-    """The resident leaves a message with PHONE for 测试镇司法所, whose staff move it to
-    测试东山司法所: returns that desk's card (in its staff member's private chat) and the
-    resident's move notice, which asks about the number."""
-    api, texts = bot.api, bot.ui.tickets
-    group(bot)
-    mark = after(bot)
-    await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
-    ticket = await desk_message(bot, mark)
-    pick = await bot.tap(api.user(STAFF), ticket, texts.transfer_button)
-    mark = after(bot)
-    api.press_button(api.user(STAFF), pick, THERE)
-    [card] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
-    [notice] = await api.wait_for_messages(resident.id, after=mark)
-    assert PHONE not in card.content
-    assert notice.button_labels()[0] == texts.phone_agree_button.format(desk=THERE)
-    return card, notice
-
-
-async def stored_ticket(bot: Harness, ticket_id: int = 1) -> StoredTicket:
-    async with bot.services.db.session() as session:
-        stored = await get_ticket(session=session, ticket_id=ticket_id)
-    assert stored is not None
-    return stored
-
-
-async def agreed_here(bot: Harness, resident: FakeUser, notice: SentMessage) -> SentMessage:
-    """The resident taps 同意把电话给「测试东山司法所」: the question's buttons go, they are told,
-    and that desk's card is redrawn with the number (returned) and a note says so."""
-    api, texts = bot.api, bot.ui.tickets
-    agree = notice.find_button(texts.phone_agree_button.format(desk=THERE))["callback_data"]
-
-    def as_now() -> SentMessage:
-        return [m for m in api.messages_to(resident.id) if m.message_id == notice.message_id][-1]
-
-    asked = bool(as_now().buttons())  # (a refused press may have taken them away already)
-    mark = after(bot)
-    assert not (await bot.press(resident, notice, agree)).get("text")
-    *_dropped, told = await api.wait_for_messages(resident.id, 1 + asked, after=mark)
-    assert told.content == plain_text(texts.phone_agreed.format(id=1, desk=THERE))
-    assert as_now().buttons() == []
-    redrawn, note = await api.wait_for_messages(STAFF_OTHER_DESK, 2, after=mark)
-    assert redrawn.action == "edit" and f"电话：{PHONE}" in redrawn.content
-    assert note.content == plain_text(texts.phone_agreed_desk.format(id=1))
-    return redrawn
 
 
 async def test_the_resident_gives_the_number_to_the_new_desk_with_one_tap(
@@ -322,6 +277,6 @@ async def test_the_desk_a_coordinator_moved_a_ticket_to_from_a_removed_desk_can_
         f"{texts.transferred_resident.format(id=1, desk=THERE)}\n"
         f"{texts.transferred_contact_ask.format(desk=gone, new=THERE)}"
     )
-    redrawn = await agreed_here(bot, resident, notice)
+    redrawn = await agreed_here(bot, resident, notice, came_from=gone)
     assert redrawn.message_id == card.message_id
     assert (await stored_ticket(bot)).contact_desks == {"test-office", "other-office"}

@@ -1,4 +1,5 @@
-"""A library whose desks the tests can reach, and a resident leaving a message step by step."""
+"""A library whose desks the tests can reach, a resident leaving a message step by step, and a
+ticket with a phone number moved to the desk that may not see it until the resident agrees."""
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -10,13 +11,17 @@ from content.desks import Desk
 from content.loader import Library
 from content.office_hours import OfficeHours
 from content.search import SearchIndex
+from domain.answers import plain_text
 from local_api import FakeChat, FakeUser, SentMessage
+from storage.tickets import StoredTicket, get_ticket
 from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
 
 TOWN, OTHER_TOWN = "示例县城关镇", "示例县东山镇"
 DESK_GROUP = -1_002_000_001
 STAFF, STAFF_OTHER_DESK, GROUP_MEMBER = 7_300_001, 7_300_002, 7_300_003
 REPLY_HOURS, ESCALATE_HOURS = 2, 4
+PHONE = "13811112222"
+HERE, THERE = "测试镇司法所", "测试东山司法所"  # the two desks of desks_library
 
 
 HOURS = "周一至周五 08:30-12:00, 14:00-17:30"
@@ -128,3 +133,58 @@ async def run_sla_check(bot: Harness, instant: datetime) -> None:
     [job] = jobs.get_jobs_by_name("ticket-sla")
     await job.run(bot.app)
     await bot.settle()
+
+
+async def moved_there(bot: Harness, resident: FakeUser) -> tuple[SentMessage, SentMessage]:
+    """The resident leaves a message with PHONE for 测试镇司法所, whose staff move it to
+    测试东山司法所: returns that desk's card (in its staff member's private chat) and the
+    resident's move notice, which asks about the number."""
+    api, texts = bot.api, bot.ui.tickets
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(api.user(STAFF), ticket, texts.transfer_button)
+    mark = after(bot)
+    api.press_button(api.user(STAFF), pick, THERE)
+    [card] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
+    [notice] = await api.wait_for_messages(resident.id, after=mark)
+    assert PHONE not in card.content
+    assert notice.button_labels()[0] == texts.phone_agree_button.format(desk=THERE)
+    return card, notice
+
+
+async def stored_ticket(bot: Harness, ticket_id: int = 1) -> StoredTicket:
+    async with bot.services.db.session() as session:
+        stored = await get_ticket(session=session, ticket_id=ticket_id)
+    assert stored is not None
+    return stored
+
+
+async def agreed_here(
+    bot: Harness, resident: FakeUser, notice: SentMessage, came_from: str | None = HERE
+) -> SentMessage:
+    """The resident taps 同意把电话给「测试东山司法所」 under `notice` (the move notice, or the
+    desk's question): the question's buttons go, they are told, and that desk's card is
+    redrawn with the number and the desk it came from (None: not kept), returned, and a note
+    says so."""
+    api, texts = bot.api, bot.ui.tickets
+    agree = notice.find_button(texts.phone_agree_button.format(desk=THERE))["callback_data"]
+
+    def as_now() -> SentMessage:
+        return [m for m in api.messages_to(resident.id) if m.message_id == notice.message_id][-1]
+
+    asked = bool(as_now().buttons())  # (a refused press may have taken them away already)
+    mark = after(bot)
+    assert not (await bot.press(resident, notice, agree)).get("text")
+    *_dropped, told = await api.wait_for_messages(resident.id, 1 + asked, after=mark)
+    assert told.content == plain_text(texts.phone_agreed.format(id=1, desk=THERE))
+    assert as_now().buttons() == []
+    redrawn, note = await api.wait_for_messages(STAFF_OTHER_DESK, 2, after=mark)
+    assert redrawn.action == "edit" and f"电话：{PHONE}" in redrawn.content
+    if came_from is not None:
+        assert plain_text(texts.moved_from.format(desk=came_from)) in redrawn.content
+    else:
+        assert plain_text(texts.moved_from.format(desk=HERE)) not in redrawn.content
+    assert note.content == plain_text(texts.phone_agreed_desk.format(id=1))
+    return redrawn

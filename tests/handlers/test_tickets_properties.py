@@ -87,15 +87,13 @@ def test_a_moved_tickets_history_fits_one_message(
     text = "工" * MAX_TICKET_CHARS if long_text else "工资被拖欠了"
     ticket = StoredTicket(
         1, 7, second.id, "labor", "镇", text, "", TicketStatus.OPEN, None, at, at, None, None,
-        None, at,
+        None, at, moved_from_desk_id=first.id,
     )  # fmt: skip
     history = [
         TicketEntry(ticket_id=1, author=author, desk_id=first.id, text=said * 40, at=at)
         for author, said in texts
     ]
-    shown = assert_valid_telegram_html(
-        desk_ticket_html(library, TZ, ticket, second, history, first)
-    )
+    shown = assert_valid_telegram_html(desk_ticket_html(library, TZ, ticket, second, history))
     assert utf16_len(shown) <= 4096 and first.name in shown
     if history:
         latest = history[-1].text[:ENTRY_CHARS]

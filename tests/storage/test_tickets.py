@@ -2,7 +2,7 @@
 often it is asked for, and /deleteme leaves only anonymous counts."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -17,10 +17,13 @@ from storage.ticket_messages import (
 )
 from storage.tickets import (
     NewTicket,
+    StoredTicket,
     add_entry,
     agree_contact,
+    ask_for_contact,
     claim_overdue,
     close,
+    contact_not_asked,
     entries,
     erase_tickets_of,
     get_ticket,
@@ -335,3 +338,67 @@ async def test_the_number_goes_to_each_desk_agreed_for_once_and_goes_with_the_er
         left = await session.exec(select(TicketConsent).where(col(TicketConsent.ticket_id) > 0))
         erased = await get_ticket(session=session, ticket_id=ticket.id)
     assert left.all() == [] and erased is not None and erased.contact_desks == frozenset()
+
+
+async def test_the_desk_a_ticket_came_from_and_its_one_ask_for_the_number(db: Database) -> None:
+    """A move keeps the desk it came from (/deleteme too: a desk id is not personal) and lets
+    the new desk ask for the number once: not another desk, not twice, not once it has the
+    number or the ticket has ended; a question that never went out is forgotten."""
+    later, then = NOW + timedelta(hours=1), NOW + timedelta(hours=2)
+    async with db.session() as session:
+        ticket, _ = await open_ticket(session=session, new=new("k1"))
+        bare, _ = await open_ticket(session=session, new=replace(new("k2"), contact=""))
+
+    async def move(ticket_id: int, from_desk: str, to_desk: str) -> None:
+        async with db.session() as session:
+            assert await transfer(
+                session=session, ticket_id=ticket_id, from_desk=from_desk, to_desk=to_desk,
+                due_at=later, escalate_at=later,
+            )  # fmt: skip
+
+    async def ask(ticket_id: int, desk: str, at: datetime = later) -> bool:
+        async with db.session() as session:
+            return await ask_for_contact(
+                session=session, ticket_id=ticket_id, desk_id=desk, now=at
+            )
+
+    async def stored(ticket_id: int) -> StoredTicket:
+        async with db.session() as session:
+            found = await get_ticket(session=session, ticket_id=ticket_id)
+        assert found is not None
+        return found
+
+    assert (ticket.moved_from_desk_id, ticket.contact_asked_at) == (None, None)
+    assert not await ask(ticket.id, "a-desk")  # it has the number
+    await move(ticket.id, "a-desk", "b-desk")
+    await move(bare.id, "a-desk", "b-desk")
+    assert not await ask(bare.id, "b-desk")  # no number
+    assert not await ask(ticket.id, "a-desk")  # not where it is
+    assert await ask(ticket.id, "b-desk")
+    assert not await ask(ticket.id, "b-desk", then)  # once
+    moved = await stored(ticket.id)
+    assert (moved.moved_from_desk_id, moved.contact_asked_at) == ("a-desk", later)
+    async with db.session() as session:
+        await contact_not_asked(session=session, ticket_id=ticket.id, asked_at=then)  # not it
+    assert (await stored(ticket.id)).contact_asked_at == later
+    async with db.session() as session:
+        await contact_not_asked(session=session, ticket_id=ticket.id, asked_at=later)
+    assert await ask(ticket.id, "b-desk", then)  # asked again after all
+
+    await move(ticket.id, "b-desk", "c-desk")  # a new desk may ask once
+    assert (await stored(ticket.id)).moved_from_desk_id == "b-desk"
+    async with db.session() as session:
+        assert await agree_contact(
+            session=session, ticket_id=ticket.id, resident_id=RESIDENT, desk_id="c-desk",
+            now=then,
+        )  # fmt: skip
+    assert not await ask(ticket.id, "c-desk")  # it has the number now
+    await move(ticket.id, "c-desk", "b-desk")
+    async with db.session() as session:
+        assert await close(session=session, ticket_id=ticket.id, now=then)
+    assert not await ask(ticket.id, "b-desk")  # ended
+
+    async with db.session() as session:
+        assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 2
+    erased = await stored(ticket.id)
+    assert erased.contact == "" and erased.moved_from_desk_id == "c-desk"
