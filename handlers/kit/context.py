@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from content import dates
 from content.loader import Library
 from content.search import SearchIndex
 from content.ui import UiTexts
@@ -119,9 +120,11 @@ class Services:
 
     def swap_content(self, library: Library, index: SearchIndex) -> None:
         """Use new content from the next update on (an edit made in the dashboard). Both are
-        replaced together, with no await between, so no update sees one without the other."""
+        replaced together, with no await between, so no update sees one without the other;
+        days are written with the new content's words from then on (content.dates)."""
         self.library, self.index = library, index
         self.broadcasting.library = library
+        dates.use(library.ui.dates)
 
     @property
     def ui(self) -> UiTexts:

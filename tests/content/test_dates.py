@@ -59,6 +59,26 @@ async def test_the_bot_writes_days_with_its_contents_words(
     assert when_text(saturday, date(2026, 12, 5)) == "2027.12.4（星期六）"
 
 
+async def test_content_edited_while_running_brings_its_words(
+    tmp_path: Path, packaged_words_after: None
+) -> None:
+    """A dashboard edit swaps the whole library in (Services.swap_content): its day words
+    come with it."""
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", "  weekday: 周{name}\n", "  weekday: 星期{name}\n")
+    app = build_application(
+        Settings(_env_file=None, database_url=sqlite_url(tmp_path)),
+        "1:TEST",
+        library=load_library(),
+    )
+    await app.services.db.dispose()
+    assert weekday(date(2027, 12, 4)) == "周六"
+
+    app.services.swap_content(load_library(content), app.services.index)
+
+    assert weekday(date(2027, 12, 4)) == "星期六"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
