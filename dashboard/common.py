@@ -99,8 +99,9 @@ class Page:
         return max(1, -(-total // self.size))
 
 
-def page_of(request: web.Request) -> Page:
-    return Page(max(1, number(request.query.get("page"), maximum=MAX_PAGE) or 1))
+def page_of(request: web.Request, name: str = "page", size: int = PAGE_SIZE) -> Page:
+    """The page asked for in the query string's `name` (the first one when none or wrong)."""
+    return Page(max(1, number(request.query.get(name), maximum=MAX_PAGE) or 1), size)
 
 
 async def audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:
