@@ -48,6 +48,8 @@ class DashboardTexts(Texts):
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str
+    # an invite's days not a whole number from 1 to {max}: nothing created, the form kept
+    invite_days: Annotated[str, Fields("typed", "max")]
     pick_person: str
     empty: str
     pick_card: str

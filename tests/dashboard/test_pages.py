@@ -8,9 +8,11 @@ from datetime import date
 
 import aiohttp
 import openpyxl
+from sqlmodel import select
 
 from handlers.kit.roles import is_coordinator
 from storage.broadcasts import set_campaign_dates
+from storage.models import Invite
 from storage.subscriptions import ensure_recipient, set_town
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
 from tests.e2e.conftest import ADMIN_ID
@@ -223,3 +225,34 @@ async def test_no_page_shows_an_unfilled_placeholder(
     assert 'id="problem"' in page and unfilled(page) == []
     async with aiohttp.ClientSession() as stranger:
         assert unfilled(await _text(stranger, f"{base}/dashboard/login")) == []
+
+
+async def _invites(board: Board) -> int:
+    async with board.harness.services.db.session() as session:
+        return len((await session.exec(select(Invite))).all())
+
+
+async def test_an_invite_with_days_out_of_range_or_not_a_number_is_refused_as_typed(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """The form's min and max are only a browser's hint: 9999, 0, -3 or abc days is said,
+    the form comes back as typed, and no invite is made (before, each made a 30-day one)."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/volunteers")
+    typed = {"csrf": csrf, "town": EAST, "organisation": "示例司法所", "single": "1"}
+    url = f"{board.base}/dashboard/volunteers/invite"
+    for days in ("9999", "abc", "0", "-3", "7.5", "３０"):
+        async with client.post(url, data=typed | {"days": days}) as response:
+            assert response.status == 400, days
+            page = await response.text()
+        problem = re.search(r'id="invite-problem">([^<]*)<', page)
+        assert problem and "1 到 365" in problem[1] and days in problem[1], page
+        assert f"<option selected>{EAST}</option>" in page
+        assert 'value="示例司法所"' in page
+        assert re.search(r'name="single" value="1"\s+checked', page)
+        assert 'id="invite-code"' not in page and await _invites(board) == 0
+    async with client.post(url, data=typed | {"days": "365"}) as response:
+        assert response.status == 200 and 'id="invite-code"' in await response.text()
+    async with client.post(url, data=typed | {"days": ""}) as response:  # the default
+        assert response.status == 200 and 'id="invite-code"' in await response.text()
+    assert await _invites(board) == 2
