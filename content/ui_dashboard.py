@@ -23,7 +23,10 @@ class DashboardTexts(Texts):
     bad_link: str
     coordinators_only: str
     logged_out: str
-    end_before_start: str
+    # a filter's date that is not YYYY-MM-DD: said, and {used} (the default) taken instead
+    start_not_understood: Annotated[str, Fields("typed", "used")]
+    end_not_understood: Annotated[str, Fields("typed", "used")]
+    end_before_start: Annotated[str, Fields("start", "end")]  # the two were swapped
     period_too_long: str
     unknown_town: str
     unknown_type: str

@@ -44,8 +44,6 @@ async def test_overview_reports_export_and_photos(
     async with client.get(f"{base}/dashboard/reports/export?town={WEST}&format=xlsx") as response:
         sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
     assert sheet is not None and sheet.max_row == 2
-    page = await _text(client, f"{base}/dashboard/reports?start=2026-03-31&end=2026-03-01")
-    assert "结束日期早于开始日期" in page
     await _text(client, f"{base}/dashboard/reports?town=<script>")  # refused quietly
     listing = await _text(client, f"{base}/dashboard/reports?type=constitution&town={EAST}")
     report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0]
@@ -256,3 +254,34 @@ async def test_an_invite_with_days_out_of_range_or_not_a_number_is_refused_as_ty
     async with client.post(url, data=typed | {"days": ""}) as response:  # the default
         assert response.status == 200 and 'id="invite-code"' in await response.text()
     assert await _invites(board) == 2
+
+
+async def test_a_report_filters_dates_not_understood_or_the_wrong_way_round_are_said(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A date that is not a date is said and this month's default used (before: silently);
+    an end before the start swaps the two and says so (before: the start's day alone)."""
+    await seed(board)
+    await board.signed_in(client)
+    reports = f"{board.base}/dashboard/reports"
+
+    def problems(page: str) -> list[str]:
+        return re.findall(r'<p class="error">([^<]*)</p>', page)
+
+    page = await _text(client, f"{reports}?start=abc&end=2026-03-31")
+    assert problems(page) == [
+        "没看懂开始日期“abc”（请写成 2026-03-01 这样），这次按 2026-03-01 算。"
+    ]
+    assert re.search(r'id="total">3<', page)
+    page = await _text(client, f"{reports}?start=2026-03-01&end=2026-02-30")
+    assert problems(page) == [
+        "没看懂结束日期“2026-02-30”（请写成 2026-03-31 这样），这次按 2026-03-10 算。"
+    ]
+    page = await _text(client, f"{reports}?start=2026-03-06&end=2026-03-02")
+    assert problems(page) == [
+        "结束日期早于开始日期，已把两个日期对调：按 2026-03-02 ~ 2026-03-06 算。"
+    ]
+    assert re.search(r'id="total">3<', page)  # 3-02, 3-05 and 3-06, not 3-06 alone
+    assert 'name="start" value="2026-03-02"' in page and 'name="end" value="2026-03-06"' in page
+    page = await _text(client, f"{reports}?start=&end=")  # a cleared field: the default
+    assert problems(page) == []
