@@ -77,8 +77,12 @@ class DashboardTexts(Texts):
     types_title: str
     towns_title: str
     chart_empty: str
+    # a content edit not saved: refused before the check ran (content.editing.Refusal, named
+    # under this), or the check found problems (listed under this)
+    edit_refused: str
+    edit_check: str
     no_content_dir: str
-    # a content edit refused before the check ran (content.editing.Refusal)
+    content_dir_gone: Annotated[str, Fields("path")]
     edit_question_empty: str
     edit_question_too_long: Annotated[str, Fields("limit")]
     edit_word_empty: str
