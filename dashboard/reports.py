@@ -44,6 +44,7 @@ from storage.people import names_of
 from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
+from storage.volunteers import get_volunteer
 
 MAX_ID = 2**63 - 1
 BATCH = 500  # the most reports one 批量核实 decides
@@ -266,6 +267,7 @@ async def _show_report(
         fitting = await offered_campaigns(
             session=session, library=bot.library, day=report.data.activity_date
         )
+        volunteer = await get_volunteer(session=session, telegram_id=report.volunteer_id)
     unfitting = unfitting_campaigns(report.data.topics, fitting, bot.library)
     return render(
         request,
@@ -274,6 +276,7 @@ async def _show_report(
         error=error,
         reason=reason,
         report=report,
+        volunteer_name=volunteer.name if volunteer else "",
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
         no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,

@@ -14,6 +14,7 @@ from handlers.kit.roles import is_coordinator
 from storage.broadcasts import set_campaign_dates
 from storage.models import Invite
 from storage.subscriptions import ensure_recipient, set_town
+from storage.volunteers import leave
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
 from tests.e2e.conftest import ADMIN_ID
 from tests.reporting import add_report, add_volunteer
@@ -285,3 +286,26 @@ async def test_a_report_filters_dates_not_understood_or_the_wrong_way_round_are_
     assert 'name="start" value="2026-03-02"' in page and 'name="end" value="2026-03-06"' in page
     page = await _text(client, f"{reports}?start=&end=")  # a cleared field: the default
     assert problems(page) == []
+
+
+async def test_a_reports_page_names_its_volunteer(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Coordinators see who reported (before: a bare "查看" link); one who left is said so."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    listing = await _text(client, f"{base}/dashboard/reports?start=2026-03-01&end=2026-03-31")
+    found = re.findall(
+        r'href="/dashboard/volunteers/(\d+)">[^<]*</a></td>.*?'
+        r'href="/dashboard/reports/(\d+)">详情',
+        listing,
+        re.S,
+    )
+    reports = {int(volunteer): report for volunteer, report in found}
+    page = await _text(client, f"{base}/dashboard/reports/{reports[ALICE]}")
+    assert f'href="/dashboard/volunteers/{ALICE}" id="volunteer">李梅</a>' in page
+    async with board.harness.services.db.session() as session:
+        assert await leave(session=session, telegram_id=BOB, now=board.harness.clock())
+    page = await _text(client, f"{base}/dashboard/reports/{reports[BOB]}")
+    assert f'href="/dashboard/volunteers/{BOB}" id="volunteer">（已退出）</a>' in page
