@@ -77,6 +77,7 @@ class DashboardTexts(Texts):
     types_title: str
     towns_title: str
     chart_empty: str
+    trend_empty: str  # the weekly trend when no activity was reported this year
     # a content edit not saved: refused before the check ran (content.editing.Refusal, named
     # under this), or the check found problems (listed under this)
     edit_refused: str
