@@ -48,6 +48,7 @@ class DashboardTexts(Texts):
     verify_all_changed: Annotated[str, Fields("count")]
     verify_all_none: str
     export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
+    export_with_phone: str  # ends the name of the file with volunteers' phone numbers
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str

@@ -11,7 +11,7 @@ not fit its date (domain.reports.offered_campaigns, the rule the /report chat fo
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from telegram.error import TelegramError
@@ -395,11 +395,22 @@ async def export(request: web.Request) -> web.StreamResponse:
     await audit(request, "export", "reports", f"{chosen} {fmt} phone={with_phone}")
     if not table.rows:
         return notice(request, texts(request).export_empty.format(period=period_words(where)), 200)
-    name = f"reports_{where.start}_{where.end}.{fmt}"
     return web.Response(
         body=table.data,
         headers={
             "Content-Type": MIME[fmt],
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": _attachment(request, where, fmt, with_phone=with_phone),
         },
+    )
+
+
+def _attachment(request: web.Request, where: ReportFilter, fmt: str, *, with_phone: bool) -> str:
+    """The download's file name, another one with the volunteers' phone numbers
+    ("…_含电话.xlsx", kept apart from the one without), in UTF-8 (RFC 6266), with an ASCII
+    name for a program that reads only that."""
+    stem = f"reports_{where.start}_{where.end}"
+    named = f"{stem}_{texts(request).export_with_phone}" if with_phone else stem
+    plain = f"{stem}_phone" if with_phone else stem
+    return (
+        f"attachment; filename=\"{plain}.{fmt}\"; filename*=UTF-8''{quote(named, safe='')}.{fmt}"
     )

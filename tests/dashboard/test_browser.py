@@ -347,3 +347,23 @@ async def test_the_weekly_trend_spans_the_page_and_says_when_it_is_empty(
         assert all(left >= 0 and right <= viewbox for left, right in names), names
         assert all(a[1] < b[0] for a, b in itertools.pairwise(names)), names
         await page.screenshot(path=str(SCREENSHOTS / f"trend-{width}.png"), full_page=True)
+
+
+async def test_the_two_excel_downloads_are_saved_under_different_names(
+    board: Board, browser: Browser
+) -> None:
+    """Chromium names the download with volunteers' phone numbers …_含电话.xlsx (both used to
+    be saved as the same reports_….xlsx, one over the other)."""
+    await seed(board)
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+    await page.goto(f"{board.base}/dashboard/reports?start=2026-03-01&end=2026-03-31")
+    saved = []
+    for link in ("#export-xlsx", "#export-xlsx-phone"):
+        async with page.expect_download() as downloading:
+            await page.click(link)
+        saved.append((await downloading.value).suggested_filename)
+    assert saved == [
+        "reports_2026-03-01_2026-03-31.xlsx",
+        "reports_2026-03-01_2026-03-31_含电话.xlsx",
+    ]

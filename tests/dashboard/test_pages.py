@@ -309,3 +309,28 @@ async def test_a_reports_page_names_its_volunteer(
         assert await leave(session=session, telegram_id=BOB, now=board.harness.clock())
     page = await _text(client, f"{base}/dashboard/reports/{reports[BOB]}")
     assert f'href="/dashboard/volunteers/{BOB}" id="volunteer">（已退出）</a>' in page
+
+
+async def test_the_exports_with_and_without_phone_numbers_have_their_own_names(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Saved side by side, the file with volunteers' phone numbers does not replace (or pass
+    for) the one without: its name says 含电话, in UTF-8, with an ASCII name beside it."""
+    await seed(board)
+    await board.signed_in(client)
+    export = f"{board.base}/dashboard/reports/export?start=2026-03-01&end=2026-03-31"
+    names = {}
+    for phone in ("", "&phone=1"):
+        async with client.get(f"{export}&format=xlsx{phone}") as response:
+            assert response.status == 200
+            names[phone] = response.headers["Content-Disposition"]
+            assert response.content_disposition is not None
+            assert response.content_disposition.type == "attachment"
+    assert names[""] == (
+        'attachment; filename="reports_2026-03-01_2026-03-31.xlsx"; '
+        "filename*=UTF-8''reports_2026-03-01_2026-03-31.xlsx"
+    )
+    assert names["&phone=1"] == (
+        'attachment; filename="reports_2026-03-01_2026-03-31_phone.xlsx"; '
+        "filename*=UTF-8''reports_2026-03-01_2026-03-31_%E5%90%AB%E7%94%B5%E8%AF%9D.xlsx"
+    )
