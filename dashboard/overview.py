@@ -59,7 +59,6 @@ async def overview(request: web.Request) -> web.StreamResponse:
         year.weekly,
         kinds,
         title=texts(request).trend_title,
-        empty=texts(request).trend_empty,
         first=year.period.start,
         last=year.period.end,
     )
@@ -83,6 +82,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
         figures=figures,
         charts={name: Markup(svg) for name, svg in charts.items()},  # safe: built escaped
         kinds=kinds,
+        # a year with no report: a sentence, not a bare axis
+        trend_empty="" if year.total.activities else texts(request).trend_empty,
         computed=computed.astimezone(bot.tz).strftime("%H:%M:%S"),
     )
 

@@ -44,7 +44,6 @@ def weekly_columns(
     labels: Mapping[str, str],
     *,
     title: str,
-    empty: str,
     first: date | None = None,
     last: date | None = None,
     width: int = WIDTH,
@@ -52,10 +51,7 @@ def weekly_columns(
     """Stacked columns, one per week (keyed by its Monday, named by its days within `first`
     and `last`), one colour per activity type, with a legend, `width` wide. Week labels are
     centred under their columns, as many as fit without touching, always the latest week's,
-    and the plot leaves room at both ends for the first and last of them. With no activity in
-    any week, only the sentence `empty` (not a bare axis)."""
-    if not any(any(counts.values()) for counts in weekly.values()):
-        return f'{_open(width, 40, title)}<text x="10" y="25">{escape(empty)}</text></svg>'
+    and the plot leaves room at both ends for the first and last of them."""
     weeks = sorted(weekly)
     names = [week_label(week, first, last) for week in weeks]
     widest = max((len(name) for name in names), default=0) * LABEL_CHAR

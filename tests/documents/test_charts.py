@@ -90,9 +90,7 @@ def test_the_png_names_fit_side_by_side(first: date, last: date) -> None:
 def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date, width: int) -> None:
     """By the widths the SVG reserves for them (the browser test measures the real ones)."""
     weekly = _year(first, last)
-    svg = weekly_columns(
-        weekly, LABELS, title="每周", empty="", first=first, last=last, width=width
-    )
+    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last, width=width)
     assert f'viewBox="0 0 {width} ' in svg
     named = re.findall(r'<text x="([\d.]+)"[^>]*class="week">([^<]+)</text>', svg)
     assert named[-1][1] == week_label(max(weekly), first, last)
@@ -101,13 +99,3 @@ def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date, wi
     ]
     assert all(left >= 0 and right <= width for left, right in spans), spans
     assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans
-
-
-def test_a_year_without_activity_is_said_not_drawn_as_a_bare_axis() -> None:
-    quiet: dict[date, dict[str, int]] = {
-        date(2026, 1, 5) + timedelta(days=7 * i): {} for i in range(10)
-    }
-    for weekly in (quiet, {}):
-        svg = weekly_columns(weekly, LABELS, title="每周", empty="今年还没有<活动>。", width=WIDE)
-        assert "<line" not in svg and "<rect" not in svg and 'class="week"' not in svg
-        assert ">今年还没有&lt;活动&gt;。</text>" in svg
