@@ -44,6 +44,10 @@ class Refusal(Enum):
     NO_SYNONYMS = "edit_no_synonyms"
     FILE_MISSING = "edit_file_missing"  # {path}
     CHECK_FAILED = "edit_check_failed"
+    NO_CONTENT_DIR = (
+        "no_content_dir"  # PUFA_CONTENT_DIR not set: the packaged content is not edited
+    )
+    CONTENT_DIR_GONE = "content_dir_gone"  # {path}: PUFA_CONTENT_DIR names no folder
 
 
 _QUESTION = (Refusal.QUESTION_EMPTY, Refusal.QUESTION_TOO_LONG)

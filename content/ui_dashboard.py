@@ -23,7 +23,10 @@ class DashboardTexts(Texts):
     bad_link: str
     coordinators_only: str
     logged_out: str
-    end_before_start: str
+    # a filter's date that is not YYYY-MM-DD: said, and {used} (the default) taken instead
+    start_not_understood: Annotated[str, Fields("typed", "used")]
+    end_not_understood: Annotated[str, Fields("typed", "used")]
+    end_before_start: Annotated[str, Fields("start", "end")]  # the two were swapped
     period_too_long: str
     unknown_town: str
     unknown_type: str
@@ -45,9 +48,12 @@ class DashboardTexts(Texts):
     verify_all_changed: Annotated[str, Fields("count")]
     verify_all_none: str
     export_empty: Annotated[str, Fields("period")]  # the filter matches no report: no file
+    export_with_phone: str  # ends the name of the file with volunteers' phone numbers
     photo_failed: Annotated[str, Fields("error")]
     campaign_topic: Annotated[str, Fields("name")]
     no_volunteer: str
+    # an invite's days not a whole number from 1 to {max}: nothing created, the form kept
+    invite_days: Annotated[str, Fields("typed", "max")]
     pick_person: str
     empty: str
     pick_card: str
@@ -72,8 +78,13 @@ class DashboardTexts(Texts):
     types_title: str
     towns_title: str
     chart_empty: str
+    trend_empty: str  # the weekly trend when no activity was reported this year
+    # a content edit not saved: refused before the check ran (content.editing.Refusal, named
+    # under this), or the check found problems (listed under this)
+    edit_refused: str
+    edit_check: str
     no_content_dir: str
-    # a content edit refused before the check ran (content.editing.Refusal)
+    content_dir_gone: Annotated[str, Fields("path")]
     edit_question_empty: str
     edit_question_too_long: Annotated[str, Fields("limit")]
     edit_word_empty: str

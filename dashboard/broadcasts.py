@@ -16,7 +16,15 @@ from multidict import MultiDictProxy
 from dashboard.common import notice, number, page_of, render, see_other, services, texts, user
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
-from scheduler.planning import Plan, PlanError, PlanProblem, check_audience, check_text, recipients
+from scheduler.planning import (
+    Plan,
+    PlanError,
+    PlanProblem,
+    audience_name,
+    check_audience,
+    check_text,
+    recipients,
+)
 from scheduler.timeparse import Now, WhenError, describe, parse_when
 from storage import broadcasts as repo
 from storage.audience import Audience
@@ -26,7 +34,7 @@ MAX_ID = 2**31 - 1
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 OPEN = (BroadcastStatus.SCHEDULED.value, BroadcastStatus.SENDING.value)
 REMINDERS = ("campaign", "monthly")  # written by the calendar, muted rather than cancelled
-UPCOMING_REMINDERS = 30
+REMINDERS_PER_PAGE = 30  # the calendar's reminders are paged (`?reminders=2`), none hidden
 ENDED = (
     BroadcastStatus.DONE.value,
     BroadcastStatus.CANCELLED.value,
@@ -65,22 +73,15 @@ class Draft:
 
 def targets(bot: Services) -> list[tuple[str, str]]:
     """(form value, label) of every audience a coordinator may pick."""
-    ui, library = bot.ui.broadcasts, bot.library
-    found = [("all|", ui.audience_all), ("groups|", ui.audience_groups)]
-    found.append(("volunteers|", ui.audience_volunteers))
-    found += [
-        (f"volunteers|{t.town}", ui.audience_volunteers_town.format(town=t.town))
-        for t in library.towns
+    library = bot.library
+    chosen = [(Audience.ALL, ""), (Audience.GROUPS, ""), (Audience.VOLUNTEERS, "")]
+    chosen += [(Audience.VOLUNTEERS, t.town) for t in library.towns]
+    chosen += [(Audience.CATEGORY, c.id) for c in library.categories]
+    chosen += [(Audience.TOWN, t.town) for t in library.towns]
+    return [
+        (f"{audience.value}|{value}", audience_name(library, audience, value))
+        for audience, value in chosen
     ]
-    found += [
-        (f"category|{c.id}", ui.audience_category.format(name=c.name)) for c in library.categories
-    ]
-    found += [(f"town|{t.town}", ui.audience_town.format(town=t.town)) for t in library.towns]
-    return found
-
-
-def target_name(bot: Services, audience: str, value: str) -> str:
-    return dict(targets(bot)).get(f"{audience}|{value}", f"{audience} {value}")
 
 
 async def count(bot: Services, audience: Audience, value: str) -> int:
@@ -94,11 +95,13 @@ async def count(bot: Services, audience: Audience, value: str) -> int:
 async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
+    shown = page_of(request, "reminders", REMINDERS_PER_PAGE)
     async with bot.db.session() as session:
         waiting = await repo.listed(session=session, origins=["coordinator"], statuses=OPEN)
         reminders = await repo.upcoming(
-            session=session, origins=REMINDERS, limit=UPCOMING_REMINDERS
+            session=session, origins=REMINDERS, offset=shown.offset, limit=shown.size
         )
+        reminders_total = await repo.count_upcoming(session=session, origins=REMINDERS)
         history = await repo.listed(
             session=session,
             origins=["coordinator", "campaign", "monthly"],
@@ -114,6 +117,10 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
         Draft("text", "", "", "all|", "", secrets.token_urlsafe(12)),
         waiting=waiting,
         reminders=reminders,
+        reminders_page=shown,
+        reminders_pages=shown.pages(reminders_total),
+        reminders_total=reminders_total,
+        audiences={b.id: _audience(bot, b) for b in reminders},
         campaigns={c.id: c.name for c in bot.library.campaigns},
         history=history,
         figures=figures,
@@ -121,10 +128,15 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _audience(bot: Services, row: Broadcast) -> str:
+    return audience_name(bot.library, Audience(row.audience), row.audience_value)
+
+
 def _compose(request: web.Request, draft: Draft, **values: Any) -> web.StreamResponse:
     bot = services(request)
     values.setdefault("waiting", [])
     values.setdefault("reminders", [])
+    values.setdefault("reminders_total", 0)
     values.setdefault("campaigns", {})
     values.setdefault("history", None)
     values.setdefault("problem", "")
@@ -230,7 +242,7 @@ async def preview(request: web.Request) -> web.StreamResponse:
         "broadcast_preview.html",
         draft=draft,
         message=Markup(message),  # safe: escaped text or card_html (escaped, <b>/<i>)
-        audience=target_name(bot, plan.audience.value, plan.audience_value),
+        audience=audience_name(bot.library, plan.audience, plan.audience_value),
         reached=reached,
         when=bot.describe_when(plan.when),
     )
@@ -275,7 +287,7 @@ async def broadcast_page(request: web.Request) -> web.StreamResponse:
         "broadcast.html",
         row=row,
         message=plain_text(message),
-        audience=target_name(bot, row.audience, row.audience_value),
+        audience=_audience(bot, row),
         when=describe(row.send_at.astimezone(bot.tz)),
         labels=_labels(bot),
         cancelled=request.query.get("cancelled", ""),
@@ -320,7 +332,8 @@ async def mute(request: web.Request) -> web.StreamResponse:
         return notice(request, texts(request).no_broadcast, 404)
     muted = (await request.post()).get("muted") == "1"
     await bot.broadcasting.set_muted(row.id, muted, user(request).telegram_id)
-    return see_other("/dashboard/broadcasts#reminders")
+    shown = page_of(request, "reminders", REMINDERS_PER_PAGE)  # back to the page it was on
+    return see_other(f"/dashboard/broadcasts?reminders={shown.number}#reminders")
 
 
 async def cancel(request: web.Request) -> web.StreamResponse:

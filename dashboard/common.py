@@ -72,14 +72,20 @@ def day(text: str | None) -> date | None:
 
 def period_of(request: web.Request) -> tuple[Period, list[str]]:
     """The period in the query string (`start`, `end`; this month by default), and what was
-    wrong in it."""
+    wrong in it: a date not understood is said and the default used instead, an end before
+    the start is said and the two swapped, a period longer than MAX_DAYS is said and cut."""
     query, said, problems = request.query, texts(request), []
     today = services(request).today()
-    start = day(query.get("start")) or today.replace(day=1)
-    end = day(query.get("end")) or today
+    typed_start, typed_end = query.get("start", "").strip(), query.get("end", "").strip()
+    start = day(typed_start) or today.replace(day=1)
+    end = day(typed_end) or today
+    if typed_start and day(typed_start) is None:
+        problems.append(said.start_not_understood.format(typed=typed_start[:20], used=start))
+    if typed_end and day(typed_end) is None:
+        problems.append(said.end_not_understood.format(typed=typed_end[:20], used=end))
     if end < start:
-        problems.append(said.end_before_start)
-        end = start
+        start, end = end, start
+        problems.append(said.end_before_start.format(start=start, end=end))
     if (end - start).days > MAX_DAYS:
         problems.append(said.period_too_long)
         start = end - timedelta(days=MAX_DAYS)
@@ -99,8 +105,9 @@ class Page:
         return max(1, -(-total // self.size))
 
 
-def page_of(request: web.Request) -> Page:
-    return Page(max(1, number(request.query.get("page"), maximum=MAX_PAGE) or 1))
+def page_of(request: web.Request, name: str = "page", size: int = PAGE_SIZE) -> Page:
+    """The page asked for in the query string's `name` (the first one when none or wrong)."""
+    return Page(max(1, number(request.query.get(name), maximum=MAX_PAGE) or 1), size)
 
 
 async def audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:

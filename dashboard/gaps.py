@@ -21,6 +21,7 @@ from content.editing import (
     Edit,
     EditError,
     EditRefused,
+    Refusal,
     apply_checked,
     labelled_question,
     sample_question,
@@ -148,11 +149,17 @@ def field_of(form: MultiDictProxy[Any], name: str, limit: int) -> str:
 
 
 def refused(request: web.Request, problem: EditError) -> web.Response:
-    """The page for an edit refused before anything was written or decided."""
+    """The page for an edit refused before anything was written or decided: why (a refusal
+    such as no content folder of one's own), or what the content check found."""
+    said = texts(request)
     if isinstance(problem, EditRefused):
-        said = getattr(texts(request), problem.refusal.value).format(**problem.values)
-        return render(request, "gap_refused.html", status=400, problems=[said])
-    return render(request, "gap_refused.html", status=400, problems=problem.problems)
+        why = getattr(said, problem.refusal.value).format(**problem.values)
+        return render(
+            request, "gap_refused.html", status=400, lead=said.edit_refused, problems=[why]
+        )
+    return render(
+        request, "gap_refused.html", status=400, lead=said.edit_check, problems=problem.problems
+    )
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
@@ -244,8 +251,10 @@ async def edit_content(
     how many recent unanswered questions (counting repeats) the new index now answers."""
     content_dir = bot.dashboard.content_dir
     # never the packaged content (an upgrade would undo the edit), nor a folder that is gone
-    if content_dir is None or not content_dir.is_dir():
-        raise EditError([bot.ui.dashboard.no_content_dir])
+    if content_dir is None:
+        raise EditRefused(Refusal.NO_CONTENT_DIR)
+    if not content_dir.is_dir():
+        raise EditRefused(Refusal.CONTENT_DIR_GONE, path=content_dir)
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
         index = await asyncio.to_thread(build_index, library)

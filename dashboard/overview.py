@@ -4,6 +4,7 @@ while to sum, so the figures are kept for a minute (the page says when they were
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -11,7 +12,7 @@ from markupsafe import Markup
 
 from dashboard.common import render, services, texts
 from dashboard.kept import Kept
-from documents.svg import bars, weekly_columns
+from documents.svg import WIDE, bars, weekly_columns
 from handlers.kit.context import Services
 from storage.attribution import reach
 from storage.questions import QuestionCounts, question_counts_by_town, summed
@@ -53,14 +54,17 @@ async def overview(request: web.Request) -> web.StreamResponse:
     figures, computed = await request.config_dict[KEPT_KEY].get(bot.now(), lambda: compute(bot))
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
-    charts = {
-        "trend": weekly_columns(
-            year.weekly,
-            kinds,
-            title=texts(request).trend_title,
-            first=year.period.start,
-            last=year.period.end,
-        ),
+    trend = partial(
+        weekly_columns,
+        year.weekly,
+        kinds,
+        title=texts(request).trend_title,
+        first=year.period.start,
+        last=year.period.end,
+    )
+    charts = {  # the trend across a PC's page, and narrower for a phone (CSS shows one)
+        "trend": trend(width=WIDE),
+        "trend_narrow": trend(),
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
             title=texts(request).types_title,
@@ -78,6 +82,8 @@ async def overview(request: web.Request) -> web.StreamResponse:
         figures=figures,
         charts={name: Markup(svg) for name, svg in charts.items()},  # safe: built escaped
         kinds=kinds,
+        # a year with no report: a sentence, not a bare axis
+        trend_empty="" if year.total.activities else texts(request).trend_empty,
         computed=computed.astimezone(bot.tz).strftime("%H:%M:%S"),
     )
 

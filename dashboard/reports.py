@@ -11,7 +11,7 @@ not fit its date (domain.reports.offered_campaigns, the rule the /report chat fo
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from telegram.error import TelegramError
@@ -44,6 +44,7 @@ from storage.people import names_of
 from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
+from storage.volunteers import get_volunteer
 
 MAX_ID = 2**63 - 1
 BATCH = 500  # the most reports one 批量核实 decides
@@ -266,6 +267,7 @@ async def _show_report(
         fitting = await offered_campaigns(
             session=session, library=bot.library, day=report.data.activity_date
         )
+        volunteer = await get_volunteer(session=session, telegram_id=report.volunteer_id)
     unfitting = unfitting_campaigns(report.data.topics, fitting, bot.library)
     return render(
         request,
@@ -274,6 +276,7 @@ async def _show_report(
         error=error,
         reason=reason,
         report=report,
+        volunteer_name=volunteer.name if volunteer else "",
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),
         no_topic="" if has_topic(report.data.topics, bot.library) else texts(request).no_topic,
@@ -392,11 +395,22 @@ async def export(request: web.Request) -> web.StreamResponse:
     await audit(request, "export", "reports", f"{chosen} {fmt} phone={with_phone}")
     if not table.rows:
         return notice(request, texts(request).export_empty.format(period=period_words(where)), 200)
-    name = f"reports_{where.start}_{where.end}.{fmt}"
     return web.Response(
         body=table.data,
         headers={
             "Content-Type": MIME[fmt],
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": _attachment(request, where, fmt, with_phone=with_phone),
         },
+    )
+
+
+def _attachment(request: web.Request, where: ReportFilter, fmt: str, *, with_phone: bool) -> str:
+    """The download's file name, another one with the volunteers' phone numbers
+    ("…_含电话.xlsx", kept apart from the one without), in UTF-8 (RFC 6266), with an ASCII
+    name for a program that reads only that."""
+    stem = f"reports_{where.start}_{where.end}"
+    named = f"{stem}_{texts(request).export_with_phone}" if with_phone else stem
+    plain = f"{stem}_phone" if with_phone else stem
+    return (
+        f"attachment; filename=\"{plain}.{fmt}\"; filename*=UTF-8''{quote(named, safe='')}.{fmt}"
     )

@@ -3,6 +3,7 @@ code, and giving or taking the coordinator role by picking a person from a list.
 
 import asyncio
 import base64
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from aiohttp import web
@@ -25,13 +26,31 @@ from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator
 from storage.models import Person
 from storage.people import search_people
-from storage.volunteers import create_invite, find_person, list_volunteers
+from storage.volunteers import MAX_INVITE_DAYS, create_invite, find_person, list_volunteers
 
 MAX_ID = 2**63 - 1
 MAX_SEARCH = 50
 
 
+@dataclass(frozen=True)
+class InviteForm:
+    """The invite form as typed (shown again, as it was, when something in it is wrong)."""
+
+    town: str = ""
+    organisation: str = ""
+    days: str = ""
+    single: bool = False
+
+
 async def volunteers_page(request: web.Request) -> web.StreamResponse:
+    days = str(services(request).volunteering.invite_valid_days)
+    return await _listing(request, InviteForm(days=days))
+
+
+async def _listing(
+    request: web.Request, typed: InviteForm, problem: str = ""
+) -> web.StreamResponse:
+    """The volunteers and the invite form (`problem`: why the form was refused, status 400)."""
     bot = services(request)
     search = request.query.get("q", "").strip()[:MAX_SEARCH]
     page = page_of(request)
@@ -42,6 +61,7 @@ async def volunteers_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
         "volunteers.html",
+        400 if problem else 200,
         found=found,
         total=total,
         search=search,
@@ -49,7 +69,9 @@ async def volunteers_page(request: web.Request) -> web.StreamResponse:
         page=page,
         pages=page.pages(total),
         towns=[t.town for t in bot.library.towns],
-        invite_days=bot.volunteering.invite_valid_days,
+        typed=typed,
+        max_days=MAX_INVITE_DAYS,
+        problem=problem,
     )
 
 
@@ -79,19 +101,30 @@ async def volunteer_page(request: web.Request) -> web.StreamResponse:
 
 
 async def invite(request: web.Request) -> web.StreamResponse:
+    """An invite code and its QR code; a form with an unknown town or a number of days that is
+    not 1 to MAX_INVITE_DAYS creates nothing and is shown again as typed, saying what is wrong
+    (no days typed: the configured default)."""
     bot = services(request)
     form = await request.post()
-    town = str(form.get("town", ""))
+    typed = InviteForm(
+        town=str(form.get("town", "")),
+        organisation=str(form.get("organisation", "")).strip()[:100],
+        days=str(form.get("days", "")).strip()[:20],
+        single=form.get("single") == "1",
+    )
+    town, organisation, single = typed.town, typed.organisation, typed.single
     if town and town not in {t.town for t in bot.library.towns}:
-        return notice(request, texts(request).unknown_town, 400)
-    organisation = str(form.get("organisation", "")).strip()[:100]
-    days = number(str(form.get("days", "")), maximum=365) or bot.volunteering.invite_valid_days
-    single = form.get("single") == "1"
+        return await _listing(request, replace(typed, town=""), texts(request).unknown_town)
+    default = bot.volunteering.invite_valid_days
+    days = number(typed.days, maximum=MAX_INVITE_DAYS) if typed.days else default
+    if not days:  # not a number, 0, or more than MAX_INVITE_DAYS
+        said = texts(request).invite_days.format(typed=typed.days, max=MAX_INVITE_DAYS)
+        return await _listing(request, typed, said)
     async with bot.db.session() as session:
         created = await create_invite(
             session=session,
             created_by=user(request).telegram_id,
-            valid_for=timedelta(days=max(1, days)),
+            valid_for=timedelta(days=days),
             town=town,
             organisation=organisation,
             single_use=single,

@@ -10,6 +10,7 @@ from documents.weeks import week_label
 
 PALETTE = ("#2f6db5", "#e08a1e", "#3a9a5b", "#c2413b", "#7d5ab5", "#8a6d3b", "#d45d9c", "#5b8a9a")
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 8, 130, 560
+WIDE = 1120  # a chart across a PC's page (the dashboard's weekly trend)
 # The most a character of a week label ("12/29–1/4": digits, / and –) takes at font-size 13;
 # generous, so that labels spaced by it never touch whatever font the browser picks.
 LABEL_CHAR = 7.5
@@ -45,11 +46,12 @@ def weekly_columns(
     title: str,
     first: date | None = None,
     last: date | None = None,
+    width: int = WIDTH,
 ) -> str:
     """Stacked columns, one per week (keyed by its Monday, named by its days within `first`
-    and `last`), one colour per activity type, with a legend. Week labels are centred under
-    their columns, as many as fit without touching, always the latest week's, and the plot
-    leaves room at both ends for the first and last of them."""
+    and `last`), one colour per activity type, with a legend, `width` wide. Week labels are
+    centred under their columns, as many as fit without touching, always the latest week's,
+    and the plot leaves room at both ends for the first and last of them."""
     weeks = sorted(weekly)
     names = [week_label(week, first, last) for week in weeks]
     widest = max((len(name) for name in names), default=0) * LABEL_CHAR
@@ -60,11 +62,11 @@ def weekly_columns(
     kinds = sorted(totals, key=lambda k: -totals[k])[: len(PALETTE)]
     top = max((sum(weekly[w].values()) for w in weeks), default=0) or 1
     plot_height, bottom = 180, 200
-    left, right = max(36.0, widest / 2 + 2), WIDTH - max(10.0, widest / 2 + 2)
+    left, right = max(36.0, widest / 2 + 2), width - max(10.0, widest / 2 + 2)
     step = (right - left) / max(1, len(weeks))
     every = max(1, math.ceil((widest + LABEL_SPACE) / step))
     legend_rows = -(-len(kinds) // 3)
-    parts = [_open(WIDTH, bottom + 24 + legend_rows * 20, title)]
+    parts = [_open(width, bottom + 24 + legend_rows * 20, title)]
     parts.append(
         f'<text x="{left - 4:.1f}" y="{bottom - plot_height + 4}" text-anchor="end">{top}</text>'
     )

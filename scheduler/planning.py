@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from content.loader import Library
 from scheduler.timeparse import Now, Once, Weekly, When
 from storage import broadcasts as repo
-from storage.audience import Audience, audience_chat_ids
+from storage.audience import Audience, audience_chat_ids, split_values
 from storage.models import Broadcast, BroadcastStatus
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -79,6 +79,33 @@ def check_audience(library: Library, audience: Audience, value: str) -> None:
     )
     if not known:
         raise PlanError(PlanProblem.UNKNOWN_AUDIENCE)
+
+
+def audience_name(library: Library, audience: Audience, value: str) -> str:
+    """Who a broadcast goes to, as people read it (plain text): "所有订阅者", "“劳动与工资”的
+    订阅者", "示例县东山镇的志愿者"... The chat's confirmations and lists and the dashboard's
+    pages all name an audience with this."""
+    ui = library.ui.broadcasts
+    names = {c.id: c.name for c in library.categories}
+    if audience is Audience.CATEGORY:
+        return ui.audience_category.format(name=names.get(value, value))
+    if audience is Audience.CATEGORIES:
+        return ui.audience_category.format(
+            name="、".join(names.get(v, v) for v in split_values(value))
+        )
+    if audience is Audience.TOWN:
+        return ui.audience_town.format(town=value)
+    if audience is Audience.VOLUNTEERS and value:
+        return ui.audience_volunteers_town.format(town="、".join(split_values(value)))
+    return {
+        Audience.ALL: ui.audience_all,
+        Audience.GROUPS: ui.audience_groups,
+        Audience.VOLUNTEERS: ui.audience_volunteers,
+        Audience.UNREPORTED: ui.audience_unreported,
+        Audience.CASES: library.ui.engagement.audience_cases,
+        Audience.EVENT: library.ui.engagement.audience_event,
+        Audience.CONTEST: library.ui.quiz.audience,
+    }[audience]
 
 
 async def recipients(

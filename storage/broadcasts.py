@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, func, insert, update
+from sqlalchemy import ColumnElement, Integer, String, bindparam, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -148,17 +148,43 @@ async def upcoming(
     origins: Iterable[str],
     statuses: Iterable[str] = OPEN,
     until: datetime | None = None,
+    offset: int = 0,
     limit: int = 50,
 ) -> list[Broadcast]:
-    statement = select(Broadcast).where(
-        col(Broadcast.origin).in_(list(origins)), col(Broadcast.status).in_(list(statuses))
-    )
-    if until is not None:
-        statement = statement.where(Broadcast.send_at <= until)
+    """Broadcasts of these origins in these states, the soonest first (`count_upcoming` says
+    how many there are in all)."""
     rows = await session.exec(
-        statement.order_by(col(Broadcast.send_at), col(Broadcast.id)).limit(limit)
+        select(Broadcast)
+        .where(*_upcoming(origins, statuses, until))
+        .order_by(col(Broadcast.send_at), col(Broadcast.id))
+        .offset(offset)
+        .limit(limit)
     )
     return list(rows.all())
+
+
+async def count_upcoming(
+    *,
+    session: AsyncSession,
+    origins: Iterable[str],
+    statuses: Iterable[str] = OPEN,
+    until: datetime | None = None,
+) -> int:
+    conditions = _upcoming(origins, statuses, until)
+    counted = select(func.count()).select_from(Broadcast).where(*conditions)
+    return int((await session.exec(counted)).one())
+
+
+def _upcoming(
+    origins: Iterable[str], statuses: Iterable[str], until: datetime | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        col(Broadcast.origin).in_(list(origins)),
+        col(Broadcast.status).in_(list(statuses)),
+    ]
+    if until is not None:
+        conditions.append(col(Broadcast.send_at) <= until)
+    return conditions
 
 
 async def with_status(*, session: AsyncSession, status: str) -> list[Broadcast]:

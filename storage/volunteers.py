@@ -70,6 +70,9 @@ class VolunteerProfile:
     phone: str = ""
 
 
+MAX_INVITE_DAYS = 365  # the longest an invite code may stay valid
+
+
 def normalise_code(text: str) -> str:
     return text.strip().lower().removeprefix("join_")
 

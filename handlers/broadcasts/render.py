@@ -12,7 +12,8 @@ from handlers.kit import callbacks
 from handlers.kit.callbacks import PREVIEW_ID, Kind
 from handlers.kit.votes import Choice, Subject
 from scheduler.messages import Button, Outgoing
-from storage.audience import Audience, split_values
+from scheduler.planning import audience_name
+from storage.audience import Audience
 from storage.models import Broadcast
 
 
@@ -90,29 +91,5 @@ class BroadcastRenderer:
         return labels.get(audience, ui.unsubscribe_all)
 
     def audience_name(self, audience: Audience, value: str) -> str:
-        """ "所有订阅者", "劳动与工资 的订阅者", "示例县东山镇 的志愿者"... (escaped HTML)."""
-        ui = self.library.ui.broadcasts
-        names = {c.id: c.name for c in self.library.categories}
-        if audience is Audience.CATEGORY:
-            text = ui.audience_category.format(name=names.get(value, value))
-        elif audience is Audience.CATEGORIES:
-            text = ui.audience_category.format(
-                name="、".join(names.get(v, v) for v in split_values(value))
-            )
-        elif audience is Audience.TOWN:
-            text = ui.audience_town.format(town=value)
-        elif audience is Audience.CASES:
-            text = self.library.ui.engagement.audience_cases
-        elif audience is Audience.EVENT:
-            text = self.library.ui.engagement.audience_event
-        elif audience is Audience.VOLUNTEERS and value:
-            text = ui.audience_volunteers_town.format(town="、".join(split_values(value)))
-        else:
-            text = {
-                Audience.ALL: ui.audience_all,
-                Audience.GROUPS: ui.audience_groups,
-                Audience.VOLUNTEERS: ui.audience_volunteers,
-                Audience.UNREPORTED: ui.audience_unreported,
-                Audience.CONTEST: self.library.ui.quiz.audience,
-            }[audience]
-        return html.escape(text)
+        """scheduler.planning.audience_name, escaped for a chat message."""
+        return html.escape(audience_name(self.library, audience, value))

@@ -13,7 +13,7 @@ from handlers.coordinators.common import actor, audit, coordinator_here
 from handlers.kit.callbacks import number
 from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
-from storage.volunteers import create_invite
+from storage.volunteers import MAX_INVITE_DAYS, create_invite
 
 _DAYS = re.compile(r"^(\d{1,3})(?:天|d|days?)$", re.ASCII)
 
@@ -27,7 +27,7 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
         if arg in {"单次", "一次", "once"}:
             single = True
         elif match := _DAYS.match(arg):
-            days = max(1, min(365, int(match[1])))
+            days = max(1, min(MAX_INVITE_DAYS, int(match[1])))
         elif arg.startswith(("单位:", "单位：", "org:")):
             organisation = re.split(r"[:：]", arg, maxsplit=1)[1][:100]
         else:

@@ -8,7 +8,10 @@ import aiohttp
 
 from content.loader import Library
 from content.search import SearchIndex
+from dashboard.broadcasts import REMINDERS, REMINDERS_PER_PAGE
+from scheduler.planning import audience_name
 from storage import broadcasts as repo
+from storage.audience import Audience
 from tests.broadcasting import add_subscribers
 from tests.dashboard.conftest import Board, serving_board
 from tests.waiting import eventually
@@ -92,7 +95,7 @@ async def test_campaign_reminders_are_listed_previewed_muted_and_restored(
     csrf = await board.csrf(client, "/dashboard/broadcasts")
     async with client.get(f"{board.base}/dashboard/broadcasts") as response:
         page = await response.text()
-    listed = re.findall(r'action="/dashboard/broadcasts/(\d+)/mute"', page)
+    listed = re.findall(r'action="/dashboard/broadcasts/(\d+)/mute\?', page)
     assert listed, "the calendar's reminders are listed"
     first = int(listed[0])
 
@@ -129,3 +132,53 @@ async def test_the_confirm_step_says_when_no_date_was_written(
             assert ("（没写日期，按最近的一次算）" in when[1]) is guessed, typed
         _, page = await _post(client, preview, form | {"when": "8.30"})
         assert 'id="problem"' in page and "8月30日" in page and "例如" in page
+
+
+async def test_every_calendar_reminder_is_shown_with_whom_it_goes_to(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """The calendar plans a year of reminders, more than one page: every one can be reached
+    (a "more" link), muted from its own page, and says whom it goes to in words, in the list
+    and on its page (a campaign's residents and volunteers are two rows, not duplicates)."""
+    services = board.harness.services
+    async with services.db.session() as session:
+        planned = await repo.upcoming(session=session, origins=REMINDERS, limit=10_000)
+    assert len(planned) > REMINDERS_PER_PAGE
+    await board.signed_in(client)
+    url, pages, seen = f"{board.base}/dashboard/broadcasts", [], {}
+    while True:
+        async with client.get(url) as response:
+            page = await response.text()
+        pages.append(str(response.url))
+        assert f'id="reminders-total">{len(planned)}<' in page
+        rows = re.findall(
+            r'<tr><td>(\d+)</td><td>[^<]*</td>\s*<td>[^<]*</td>\s*<td class="audience">([^<]*)<',
+            page,
+        )
+        assert rows and len(rows) <= REMINDERS_PER_PAGE
+        seen.update({int(i): name for i, name in rows})
+        more = re.search(r'href="(\?reminders=\d+)#reminders" id="more-reminders"', page)
+        if more is None:
+            break
+        url = f"{board.base}/dashboard/broadcasts{more[1]}"
+    assert list(seen) == [row.id for row in planned]  # all of them, soonest first
+    for row in planned:
+        named = audience_name(services.library, Audience(row.audience), row.audience_value)
+        assert seen[row.id or 0] == named and not re.search(r"[a-z]{4,}", named), row
+    assert {Audience.CATEGORIES, Audience.VOLUNTEERS, Audience.UNREPORTED} <= {
+        Audience(row.audience) for row in planned
+    }
+    firsts = {row.audience: row.id or 0 for row in reversed(planned)}
+    for shown in firsts.values():  # the first of each audience: its page names it too
+        async with client.get(f"{board.base}/dashboard/broadcasts/{shown}") as response:
+            assert f'id="audience">{seen[shown]}<' in await response.text()
+    last = planned[-1]
+    csrf = await board.csrf(client, "/dashboard/broadcasts")
+    back = pages[-1].split("?", 1)[1]
+    mute = f"{board.base}/dashboard/broadcasts/{last.id}/mute?{back}"
+    code, page = await _post(client, mute, {"csrf": csrf, "muted": "1"})
+    assert code == 200 and f"<tr><td>{last.id}</td>" in page
+    assert re.search(rf"<tr><td>{last.id}</td>.*?恢复发送", page, re.S)
+    async with services.db.session() as session:
+        muted = await repo.get_broadcast(session=session, broadcast_id=last.id or 0)
+    assert muted is not None and muted.status == "muted"

@@ -23,6 +23,7 @@ from tests.browser import launch_chromium, needs_chromium, open_page
 from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
+from tests.waiting import eventually
 
 pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
@@ -222,10 +223,10 @@ async def test_week_names_fit_and_an_empty_export_says_so(board: Board, browser:
     said = board.harness.services.ui.dashboard
     page = await new_page(browser)
     await sign_in(page, await board.link())
-    chart = page.locator("#chart-trend svg")
+    chart = page.locator("#chart-trend .wide-only svg")
     width = float((await chart.get_attribute("viewBox") or "").split()[2])
     names = await page.eval_on_selector_all(
-        "#chart-trend svg text.week",
+        "#chart-trend .wide-only svg text.week",
         "texts => texts.map(t => { const b = t.getBBox(); "
         "return [t.textContent, b.x, b.x + b.width]; })",
     )
@@ -295,3 +296,70 @@ async def test_a_return_without_a_reason_stays_on_the_report(
     await page.click("#return")
     await expect(page.locator("#review-done")).to_be_visible()
     assert "照片看不清" in await page.inner_text("#review")
+
+
+async def _trend_widths(page: Page) -> tuple[float, float]:
+    """The shown trend chart's width and its card's inner width, as Chromium lays them out."""
+    found = await page.eval_on_selector(
+        "#chart-trend",
+        "box => { const shown = [...box.querySelectorAll('svg')].find(s => s.checkVisibility());"
+        " const card = box.closest('.card'); const style = getComputedStyle(card);"
+        " return [shown.getBoundingClientRect().width, card.clientWidth"
+        " - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)]; }",
+    )
+    return float(found[0]), float(found[1])
+
+
+async def test_the_weekly_trend_spans_the_page_and_says_when_it_is_empty(
+    board: Board, browser: Browser
+) -> None:
+    """The trend is as wide as the page on a PC and on a phone (it used half a PC's width),
+    its week names still inside and apart; a year with no report says so in a sentence
+    instead of drawing a bare axis."""
+    said = board.harness.services.ui.dashboard
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+    assert await page.locator("#chart-trend").inner_text() == said.trend_empty
+    assert await page.locator("#chart-trend svg").count() == 0
+    await seed(board)
+    board.harness.clock.advance(timedelta(minutes=2))  # the overview keeps its figures a minute
+
+    async def drawn() -> bool:  # served at once, computed again behind: a later view has them
+        await page.reload()
+        return await page.locator("#chart-trend svg rect").count() > 0
+
+    await eventually(drawn)
+    for width, height in SIZES.values():
+        await page.set_viewport_size({"width": width, "height": height})
+        shown, room = await _trend_widths(page)
+        assert shown >= room - 2, (width, shown, room)
+        visible = page.locator("#chart-trend svg:visible")
+        assert await visible.locator("rect").count() > 0
+        viewbox = float((await visible.get_attribute("viewBox") or "").split()[2])
+        names = await visible.evaluate(
+            "svg => [...svg.querySelectorAll('text.week')].map(t => { const b = t.getBBox();"
+            " return [b.x, b.x + b.width]; })"
+        )
+        assert all(left >= 0 and right <= viewbox for left, right in names), names
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(names)), names
+        await page.screenshot(path=str(SCREENSHOTS / f"trend-{width}.png"), full_page=True)
+
+
+async def test_the_two_excel_downloads_are_saved_under_different_names(
+    board: Board, browser: Browser
+) -> None:
+    """Chromium names the download with volunteers' phone numbers …_含电话.xlsx (both used to
+    be saved as the same reports_….xlsx, one over the other)."""
+    await seed(board)
+    page = await new_page(browser)
+    await sign_in(page, await board.link())
+    await page.goto(f"{board.base}/dashboard/reports?start=2026-03-01&end=2026-03-31")
+    saved = []
+    for link in ("#export-xlsx", "#export-xlsx-phone"):
+        async with page.expect_download() as downloading:
+            await page.click(link)
+        saved.append((await downloading.value).suggested_filename)
+    assert saved == [
+        "reports_2026-03-01_2026-03-31.xlsx",
+        "reports_2026-03-01_2026-03-31_含电话.xlsx",
+    ]

@@ -96,12 +96,20 @@ async def test_no_edit_without_a_content_folder_of_ones_own(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
     """Without PUFA_CONTENT_DIR an edit would go into the packaged content (and be lost with
-    the next upgrade): it is refused and says what to do."""
+    the next upgrade): it is refused, saying that is why (not a failed content check) and what
+    the operator must set."""
     await board.signed_in(client)
     csrf = await board.csrf(client, "/dashboard/gaps")
     form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
-    async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
-        assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()
+    said = board.harness.services.ui.dashboard
+    for action in ("sample", "learn"):
+        async with client.post(
+            f"{board.base}/dashboard/gaps", data=form | {"action": action}
+        ) as response:
+            assert response.status == 400
+            page = await response.text()
+        assert "内容检查" not in page and f'id="lead">{said.edit_refused}<' in page
+        assert f"<li>{said.no_content_dir}</li>" in page and "PUFA_CONTENT_DIR" in page
 
 
 async def test_a_question_marked_unsolved_counts_once_it_gets_another_card(
@@ -302,7 +310,9 @@ async def test_undo_is_refused_whole_when_the_content_cannot_change(
     content.rename(content.with_name("moved-away"))
     undo = {"csrf": csrf, "question": question}
     async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
-        assert response.status == 400 and "PUFA_CONTENT_DIR" in await response.text()
+        assert response.status == 400
+        page = await response.text()
+    assert "内容检查" not in page and f"PUFA_CONTENT_DIR 指向的内容目录 {content} 找不到了" in page
     async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
         assert question in await response.text()
     content.with_name("moved-away").rename(content)

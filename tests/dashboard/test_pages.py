@@ -8,10 +8,13 @@ from datetime import date
 
 import aiohttp
 import openpyxl
+from sqlmodel import select
 
 from handlers.kit.roles import is_coordinator
 from storage.broadcasts import set_campaign_dates
+from storage.models import Invite
 from storage.subscriptions import ensure_recipient, set_town
+from storage.volunteers import leave
 from tests.dashboard.conftest import ALICE, BOB, EAST, PHOTO, WEST, Board, seed, unfilled
 from tests.e2e.conftest import ADMIN_ID
 from tests.reporting import add_report, add_volunteer
@@ -42,8 +45,6 @@ async def test_overview_reports_export_and_photos(
     async with client.get(f"{base}/dashboard/reports/export?town={WEST}&format=xlsx") as response:
         sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
     assert sheet is not None and sheet.max_row == 2
-    page = await _text(client, f"{base}/dashboard/reports?start=2026-03-31&end=2026-03-01")
-    assert "结束日期早于开始日期" in page
     await _text(client, f"{base}/dashboard/reports?town=<script>")  # refused quietly
     listing = await _text(client, f"{base}/dashboard/reports?type=constitution&town={EAST}")
     report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', listing)[0]
@@ -223,3 +224,113 @@ async def test_no_page_shows_an_unfilled_placeholder(
     assert 'id="problem"' in page and unfilled(page) == []
     async with aiohttp.ClientSession() as stranger:
         assert unfilled(await _text(stranger, f"{base}/dashboard/login")) == []
+
+
+async def _invites(board: Board) -> int:
+    async with board.harness.services.db.session() as session:
+        return len((await session.exec(select(Invite))).all())
+
+
+async def test_an_invite_with_days_out_of_range_or_not_a_number_is_refused_as_typed(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """The form's min and max are only a browser's hint: 9999, 0, -3 or abc days is said,
+    the form comes back as typed, and no invite is made (before, each made a 30-day one)."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/volunteers")
+    typed = {"csrf": csrf, "town": EAST, "organisation": "示例司法所", "single": "1"}
+    url = f"{board.base}/dashboard/volunteers/invite"
+    for days in ("9999", "abc", "0", "-3", "7.5", "３０"):
+        async with client.post(url, data=typed | {"days": days}) as response:
+            assert response.status == 400, days
+            page = await response.text()
+        problem = re.search(r'id="invite-problem">([^<]*)<', page)
+        assert problem and "1 到 365" in problem[1] and days in problem[1], page
+        assert f"<option selected>{EAST}</option>" in page
+        assert 'value="示例司法所"' in page
+        assert re.search(r'name="single" value="1"\s+checked', page)
+        assert 'id="invite-code"' not in page and await _invites(board) == 0
+    async with client.post(url, data=typed | {"days": "365"}) as response:
+        assert response.status == 200 and 'id="invite-code"' in await response.text()
+    async with client.post(url, data=typed | {"days": ""}) as response:  # the default
+        assert response.status == 200 and 'id="invite-code"' in await response.text()
+    assert await _invites(board) == 2
+
+
+async def test_a_report_filters_dates_not_understood_or_the_wrong_way_round_are_said(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A date that is not a date is said and this month's default used (before: silently);
+    an end before the start swaps the two and says so (before: the start's day alone)."""
+    await seed(board)
+    await board.signed_in(client)
+    reports = f"{board.base}/dashboard/reports"
+
+    def problems(page: str) -> list[str]:
+        return re.findall(r'<p class="error">([^<]*)</p>', page)
+
+    page = await _text(client, f"{reports}?start=abc&end=2026-03-31")
+    assert problems(page) == [
+        "没看懂开始日期“abc”（请写成 2026-03-01 这样），这次按 2026-03-01 算。"
+    ]
+    assert re.search(r'id="total">3<', page)
+    page = await _text(client, f"{reports}?start=2026-03-01&end=2026-02-30")
+    assert problems(page) == [
+        "没看懂结束日期“2026-02-30”（请写成 2026-03-31 这样），这次按 2026-03-10 算。"
+    ]
+    page = await _text(client, f"{reports}?start=2026-03-06&end=2026-03-02")
+    assert problems(page) == [
+        "结束日期早于开始日期，已把两个日期对调：按 2026-03-02 ~ 2026-03-06 算。"
+    ]
+    assert re.search(r'id="total">3<', page)  # 3-02, 3-05 and 3-06, not 3-06 alone
+    assert 'name="start" value="2026-03-02"' in page and 'name="end" value="2026-03-06"' in page
+    page = await _text(client, f"{reports}?start=&end=")  # a cleared field: the default
+    assert problems(page) == []
+
+
+async def test_a_reports_page_names_its_volunteer(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Coordinators see who reported (before: a bare "查看" link); one who left is said so."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    listing = await _text(client, f"{base}/dashboard/reports?start=2026-03-01&end=2026-03-31")
+    found = re.findall(
+        r'href="/dashboard/volunteers/(\d+)">[^<]*</a></td>.*?'
+        r'href="/dashboard/reports/(\d+)">详情',
+        listing,
+        re.S,
+    )
+    reports = {int(volunteer): report for volunteer, report in found}
+    page = await _text(client, f"{base}/dashboard/reports/{reports[ALICE]}")
+    assert f'href="/dashboard/volunteers/{ALICE}" id="volunteer">李梅</a>' in page
+    async with board.harness.services.db.session() as session:
+        assert await leave(session=session, telegram_id=BOB, now=board.harness.clock())
+    page = await _text(client, f"{base}/dashboard/reports/{reports[BOB]}")
+    assert f'href="/dashboard/volunteers/{BOB}" id="volunteer">（已退出）</a>' in page
+
+
+async def test_the_exports_with_and_without_phone_numbers_have_their_own_names(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Saved side by side, the file with volunteers' phone numbers does not replace (or pass
+    for) the one without: its name says 含电话, in UTF-8, with an ASCII name beside it."""
+    await seed(board)
+    await board.signed_in(client)
+    export = f"{board.base}/dashboard/reports/export?start=2026-03-01&end=2026-03-31"
+    names = {}
+    for phone in ("", "&phone=1"):
+        async with client.get(f"{export}&format=xlsx{phone}") as response:
+            assert response.status == 200
+            names[phone] = response.headers["Content-Disposition"]
+            assert response.content_disposition is not None
+            assert response.content_disposition.type == "attachment"
+    assert names[""] == (
+        'attachment; filename="reports_2026-03-01_2026-03-31.xlsx"; '
+        "filename*=UTF-8''reports_2026-03-01_2026-03-31.xlsx"
+    )
+    assert names["&phone=1"] == (
+        'attachment; filename="reports_2026-03-01_2026-03-31_phone.xlsx"; '
+        "filename*=UTF-8''reports_2026-03-01_2026-03-31_%E5%90%AB%E7%94%B5%E8%AF%9D.xlsx"
+    )

@@ -113,7 +113,7 @@ async def test_a_cards_gaps_are_its_unsolved_and_thumbs_down_answers(
     assert len(re.findall(r'<section class="card gap">', everything)) == 4
 
 
-async def test_a_period_ending_before_it_starts_is_said_and_made_one_day(
+async def test_a_period_ending_before_it_starts_is_said_and_swapped(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
     await seed_votes(board)
@@ -121,5 +121,6 @@ async def test_a_period_ending_before_it_starts_is_said_and_made_one_day(
     query = "start=2026-03-05&end=2026-01-01"
     async with client.get(f"{board.base}/dashboard/satisfaction?{query}") as response:
         page = await response.text()
-    assert "结束日期早于开始日期" in page
-    assert '<dd id="votes">1</dd>' in page  # 2026-03-05 only
+    assert "结束日期早于开始日期，已把两个日期对调：按 2026-01-01 ~ 2026-03-05 算。" in page
+    assert '<dd id="votes">5</dd>' in page  # 2026-01-01 to 2026-03-05
+    assert 'name="start" value="2026-01-01"' in page and 'name="end" value="2026-03-05"' in page

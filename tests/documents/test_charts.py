@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from documents.charts import ascii_label, find_cjk_font, weekly_chart, weekly_figure
-from documents.svg import LABEL_CHAR, WIDTH, weekly_columns
+from documents.svg import LABEL_CHAR, WIDE, WIDTH, weekly_columns
 from documents.weeks import week_label
 
 WEEKLY = {
@@ -85,15 +85,17 @@ def test_the_png_names_fit_side_by_side(first: date, last: date) -> None:
         assert left.x1 < right.x0, (left, right)
 
 
+@pytest.mark.parametrize("width", [WIDTH, WIDE])
 @pytest.mark.parametrize(("first", "last"), PERIODS)
-def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date) -> None:
+def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date, width: int) -> None:
     """By the widths the SVG reserves for them (the browser test measures the real ones)."""
     weekly = _year(first, last)
-    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last)
+    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last, width=width)
+    assert f'viewBox="0 0 {width} ' in svg
     named = re.findall(r'<text x="([\d.]+)"[^>]*class="week">([^<]+)</text>', svg)
     assert named[-1][1] == week_label(max(weekly), first, last)
     spans = [
         (float(x) - len(n) * LABEL_CHAR / 2, float(x) + len(n) * LABEL_CHAR / 2) for x, n in named
     ]
-    assert all(left >= 0 and right <= WIDTH for left, right in spans), spans
+    assert all(left >= 0 and right <= width for left, right in spans), spans
     assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans
