@@ -184,7 +184,7 @@ def agreed_desks(library: Library, ticket: StoredTicket) -> str:
     """The desks the ticket's number was agreed for, by name (HTML): those still in desks.yaml,
     else "原来的值班台" (removed or renamed since)."""
     names = [d.name for d in library.desks if d.id in ticket.contact_desks]
-    shown = "、".join(names) or library.ui.tickets.contact_desk_gone
+    shown = library.ui.list_separator.join(names) or library.ui.tickets.contact_desk_gone
     return html.escape(shown)
 
 
