@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from content.check_text import check_text
-from content.dates import days_from, full_date, short_date
+from content.dates import date_range, days_from, full_date, month_of, short_date
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, unknown_category, unreadable
 from content.templates import template_problem
@@ -168,12 +168,7 @@ def when_text(first: dt.date, on: dt.date) -> str:
 def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on: dt.date) -> str:
     """A reminder's text as sent on the day `on` (its {when} is relative to that day)."""
 
-    if campaign.kind == "month":
-        period = f"{first.month}月"
-    elif first == last:
-        period = short_date(first)
-    else:
-        period = f"{short_date(first)}至{short_date(last)}"
+    period = month_of(first) if campaign.kind == "month" else date_range(first, last)
     values = {"name": campaign.name, "start": short_date(first), "end": short_date(last)}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
     return template.format(**escaped, period=html.escape(period), when=when_text(first, on))

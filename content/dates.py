@@ -1,8 +1,8 @@
 """How the bot writes a day to people, the same everywhere: 12月4日, 周六, 2026年9月14日,
-2027年12月4日（周六）, and a campaign's first day as said on the day a reminder goes out (今天,
-3 天后). The words and patterns are texts of ui.zh.yaml (section `dates`), for a coordinator to
-edit there: the running bot writes its content's (`use`, at start), anything else the words
-of the packaged ui.zh.yaml."""
+2027年12月4日（周六）, 12月, 12月1日至12月7日, and a campaign's first day as said on the day a
+reminder goes out (今天, 3 天后). The words and patterns are texts of ui.zh.yaml (section
+`dates`), for a coordinator to edit there: the running bot writes its content's (`use`, at
+start), anything else the words of the packaged ui.zh.yaml."""
 
 import functools
 from datetime import date
@@ -26,6 +26,8 @@ class DateTexts(Texts):
     weekday: Annotated[str, Fields("name"), AllFields()]
     weekdays: list[str]  # the names of the seven days, Monday first
     full_date: Annotated[str, Fields("long_date", "weekday"), AllFields()]
+    month: Annotated[str, Fields("month"), AllFields()]
+    date_range: Annotated[str, Fields("start", "end"), AllFields()]  # of two short dates
     today: str
     tomorrow: str
     day_after_tomorrow: str
@@ -82,6 +84,18 @@ def long_date(day: date) -> str:
 
 def full_date(day: date) -> str:
     return words().full_date.format(long_date=long_date(day), weekday=weekday(day))
+
+
+def month_of(day: date) -> str:
+    """The month `day` is in: 12月."""
+    return words().month.format(month=day.month)
+
+
+def date_range(first: date, last: date) -> str:
+    """The days from `first` to `last`: 12月1日至12月7日, a single day as `short_date`."""
+    if first == last:
+        return short_date(first)
+    return words().date_range.format(start=short_date(first), end=short_date(last))
 
 
 def days_from(days: int) -> str:

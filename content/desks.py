@@ -14,8 +14,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from content.check_text import check_text
+from content.dates import weekday_of
 from content.models import CARD_ID_PATTERN
-from content.office_hours import DAY_NAMES, Holidays, OfficeHours, shifts_on
+from content.office_hours import Holidays, OfficeHours, shifts_on
 from content.problems import Problem, duplicates, load_list, unknown_category
 
 DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee", "village_adviser"]
@@ -78,7 +79,7 @@ class Desk(BaseModel):
         seen: set[int] = set()
         for line in self.hours:
             if again := seen & line.days:
-                raise ValueError(check_text("desks.day_twice", day=DAY_NAMES[min(again)]))
+                raise ValueError(check_text("desks.day_twice", day=weekday_of(min(again))))
             seen |= line.days
         ids = [*self.staff, *([self.staff_chat_id] if self.staff_chat_id else [])]
         fake = [i for i in ids if i in SAMPLE_STAFF_IDS or i in SAMPLE_CHAT_IDS]

@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from content.check_text import check_text
+from content.dates import weekday
 from content.problems import Problem, load_one
 
 DAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 NAMED_DAYS = {"每天": frozenset(range(7)), "工作日": frozenset(range(5))}
 # On a 调休 Saturday or Sunday (a working day by State Council notice) a desk keeps the hours
 # it has on this weekday.
@@ -158,8 +158,8 @@ def check_holidays(holidays: Holidays, name: str) -> list[Problem]:
     for i, workday in enumerate(holidays.workdays):
         where = f"workdays.{i}.date"
         if workday.date.weekday() < 5:
-            weekday = DAY_NAMES[workday.date.weekday()]
-            not_weekend = check_text("office_hours.workday", date=workday.date, weekday=weekday)
+            named = weekday(workday.date)
+            not_weekend = check_text("office_hours.workday", date=workday.date, weekday=named)
             found.append(Problem(name, where, not_weekend))
         if holidays.is_closed(workday.date):
             found.append(

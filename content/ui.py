@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from content.dates import DateTexts
-from content.texts import Fields, SaidOnce, Texts
+from content.texts import AllFields, Fields, SaidOnce, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_chat import ChatTexts
 from content.ui_dashboard import DashboardTexts
@@ -103,6 +103,8 @@ class UiTexts(Texts):
     inline_no_result: str
     inline_open_bot: str
     unknown_town: str  # a town nobody recorded, wherever towns are listed
+    list_separator: str  # between the names of a list in a sentence
+    quoted: Annotated[str, Fields("name"), AllFields()]  # a name set apart in a sentence
     commands: BotCommands
     volunteers: VolunteerTexts
     review: ReviewTexts

@@ -45,7 +45,7 @@ class TicketTexts(Texts):
     sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
     sample_desk: Annotated[str, Fields("desk", "id")]
-    when: Annotated[str, Fields("day", "month", "time", "weekday")]
+    when: Annotated[str, Fields("date", "time", "weekday")]  # date: 12月4日, weekday: 周五
     desk_ticket: Annotated[
         str,
         Fields("category", "contact", "footer", "history", "id", "moved", "text", "town", "when"),

@@ -112,9 +112,10 @@ def unfitting_campaigns(
 
 
 def campaign_names(library: Library, ids: Iterable[str]) -> str:
-    """“宪法宣传周”、“12·4国家宪法日”: campaigns named in a text (plain, to be escaped)."""
-    names = {c.id: c.name for c in library.campaigns}
-    return "、".join(f"“{names.get(i, i)}”" for i in ids)
+    """“宪法宣传周”、“12·4国家宪法日”: campaigns named in a text (plain, to be escaped), in
+    the words of ui.zh.yaml (`quoted`, `list_separator`)."""
+    names, ui = {c.id: c.name for c in library.campaigns}, library.ui
+    return ui.list_separator.join(ui.quoted.format(name=names.get(i, i)) for i in ids)
 
 
 def has_topic(topics: Iterable[str], library: Library) -> bool:

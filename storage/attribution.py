@@ -230,7 +230,8 @@ async def reach(
 
 async def forget_person(*, session: AsyncSession, telegram_id: int) -> None:
     """/deleteme: the link to the code that brought them is erased; codes they made keep
-    counting under ANONYMOUS_ID. A code made from a report loses its title, which names the
+    counting under ANONYMOUS_ID. Each loses its poster's place line, free text that may name
+    them (张三 · 普法志愿者). A code made from a report loses its title too, which names the
     report's place (erased with the report), and so does its rating request: cancelled if it
     was not sent yet."""
     await session.exec(delete(Attribution).where(col(Attribution.resident_id) == telegram_id))
@@ -245,6 +246,9 @@ async def forget_person(*, session: AsyncSession, telegram_id: int) -> None:
     )
     await session.exec(update(Broadcast).where(*ratings).values(text=""))
     await session.exec(update(QrEvent).where(col(QrEvent.code).in_(from_reports)).values(title=""))
+    await session.exec(
+        update(QrEvent).where(col(QrEvent.volunteer_id) == telegram_id).values(place="")
+    )
     for table in (Attribution, QrEvent):
         await session.exec(
             update(table)

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -76,6 +77,14 @@ async def migrated(
             yield db
         finally:
             await db.dispose()
+
+
+def previous_revision(revision: str) -> str:
+    """The revision `revision` follows, for a migration's test to start from and go back to
+    (another may be chained in between later)."""
+    found = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    assert found is not None and isinstance(found.down_revision, str)
+    return found.down_revision
 
 
 async def downgrade(db: Database, revision: str) -> None:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from content.campaigns import Campaign
-from content.dates import short_date
+from content.dates import date_range, short_date
 from handlers.broadcasts.audience import count_recipients
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
@@ -110,10 +110,7 @@ async def _overrides(ctx: PufaContext) -> Overrides:
 
 def _period(campaign: Campaign, year: int, overrides: Overrides) -> str:
     override = overrides.get((campaign.id, year))
-    first, last = campaign.period(year, override)
-    if first == last:
-        return short_date(first)
-    return f"{short_date(first)}至{short_date(last)}"
+    return date_range(*campaign.period(year, override))
 
 
 async def _detail(

@@ -7,7 +7,13 @@ from datetime import date
 from telegram import Update
 
 from content.dates import short_date
-from domain.reports import campaign_names, has_topic, offered_campaigns, unfitting_campaigns
+from domain.reports import (
+    CAMPAIGN_GRACE,
+    campaign_names,
+    has_topic,
+    offered_campaigns,
+    unfitting_campaigns,
+)
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import reply_html
@@ -15,7 +21,6 @@ from handlers.reports.view import (
     CAMPAIGNS,
     CONFIRM,
     DATE,
-    GRACE_DAYS,
     STEPS,
     TOPICS,
     prompt,
@@ -50,7 +55,9 @@ async def show(
         chat.data[CAMPAIGNS] = await _fitting(ctx, chat)
     if step == TOPICS and (names := unfitting_names(services.library, chat.data)):
         unfitting = services.ui.volunteers.report_campaign_unfitting.format(
-            names=names, date=short_date(date.fromisoformat(chat.data[DATE])), days=GRACE_DAYS
+            names=names,
+            date=short_date(date.fromisoformat(chat.data[DATE])),
+            days=CAMPAIGN_GRACE.days,
         )
         intro = f"{intro}\n\n{unfitting}" if intro else unfitting
     await chat.goto(step)

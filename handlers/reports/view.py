@@ -35,7 +35,6 @@ RETURNED = "returned"  # a correction of a returned report: the coordinator's re
 # the topics step or the summary card is shown, so the topics' buttons are checked against
 # what was offered and the card can point out a chosen campaign that does not fit.
 CAMPAIGNS = "campaigns"
-GRACE_DAYS = CAMPAIGN_GRACE.days  # as the texts about campaigns that do not fit say it
 Data = dict[str, Any]
 
 
@@ -235,7 +234,9 @@ def card(data: Data, library: Library, texts: VolunteerTexts, submitted: int | N
     if data.get(RETURNED):
         heading += "\n" + texts.report_card_returned.format(reason=html.escape(data[RETURNED]))
     if unfitting := unfitting_names(library, data):
-        warning = texts.report_card_campaign_unfitting.format(names=unfitting, days=GRACE_DAYS)
+        warning = texts.report_card_campaign_unfitting.format(
+            names=unfitting, days=CAMPAIGN_GRACE.days
+        )
         body += f"\n\n{warning}"
     return f"{heading}\n{body}\n\n{texts.report_card_ask}"
 

@@ -12,9 +12,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
+from content.dates import short_date, weekday
 from content.desks import Desk
 from content.loader import Library
-from content.office_hours import DAY_NAMES
 from content.privacy import has_phone_number
 from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats
@@ -75,13 +75,10 @@ def category_name(library: Library, category: str) -> str:
 
 
 def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:
+    """12月4日（周五）09:30 in `tz`: the day in the words of content.dates."""
     local = instant.astimezone(tz)
-    return texts.when.format(
-        month=local.month,
-        day=local.day,
-        weekday=DAY_NAMES[local.weekday()],
-        time=local.strftime("%H:%M"),
-    )
+    day = local.date()
+    return texts.when.format(date=short_date(day), weekday=weekday(day), time=f"{local:%H:%M}")
 
 
 def button(label: str, action: DeskAction, *args: str | int) -> InlineKeyboardButton:
@@ -187,7 +184,7 @@ def agreed_desks(library: Library, ticket: StoredTicket) -> str:
     """The desks the ticket's number was agreed for, by name (HTML): those still in desks.yaml,
     else "原来的值班台" (removed or renamed since)."""
     names = [d.name for d in library.desks if d.id in ticket.contact_desks]
-    shown = "、".join(names) or library.ui.tickets.contact_desk_gone
+    shown = library.ui.list_separator.join(names) or library.ui.tickets.contact_desk_gone
     return html.escape(shown)
 
 

@@ -3,11 +3,20 @@ no personal numbers, whatever sends it."""
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
-from content.loader import Library
-from domain.reports import Outcome, campaigns_on, has_topic, submit, topic_categories
+from content.loader import Library, load_library
+from domain.reports import (
+    Outcome,
+    campaign_names,
+    campaigns_on,
+    has_topic,
+    submit,
+    topic_categories,
+)
 from storage.db import Database
 from storage.reports import get_report, own_reports
+from tests.content.content_copy import copy_content, edit
 from tests.reporting import NOW, add_report, add_volunteer, report_data
 
 WEEK = timedelta(days=7)
@@ -34,6 +43,19 @@ def test_a_campaigns_categories_come_from_the_calendar(library: Library) -> None
         *week.categories,
     ]
     assert topic_categories([indicator, "no-such-topic"], library) == []
+
+
+def test_campaigns_are_named_in_the_words_of_the_catalogue(
+    library: Library, tmp_path: Path
+) -> None:
+    """How a text sets a campaign's name apart and lists several (the /report chat's and the
+    dashboard's warnings about campaigns that do not fit) is ui.zh.yaml's to say."""
+    ids = ["constitution-week", "constitution-day"]
+    assert campaign_names(library, ids) == "“宪法宣传周”、“12·4国家宪法日”"
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", "\nlist_separator: 、\n", "\nlist_separator: 和\n")
+    edit(content / "ui.zh.yaml", "\nquoted: “{name}”\n", "\nquoted: 《{name}》\n")
+    assert campaign_names(load_library(content), ids) == "《宪法宣传周》和《12·4国家宪法日》"
 
 
 async def test_a_report_naming_only_a_campaign_is_stored(db: Database, library: Library) -> None:

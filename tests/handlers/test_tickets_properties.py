@@ -2,19 +2,22 @@
 the desk sees it: any text is either refused with a reason or kept tidy, bounded and shown as
 valid HTML (emoji welcome)."""
 
+import html
 from datetime import UTC, datetime
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.loader import Library
+from content.loader import Library, load_library
 from content.report_input import InputError, InputProblem, has_letters
 from domain.tickets import MAX_TICKET_CHARS, ticket_text
-from handlers.tickets.common import ENTRY_CHARS, desk_ticket_html
+from handlers.tickets.common import ENTRY_CHARS, agreed_desks, desk_ticket_html
 from local_api.formatting import utf16_len
 from storage.models import TicketEntry, TicketStatus
 from storage.tickets import StoredTicket
 from tests.clock import TZ
+from tests.content.content_copy import copy_content, edit
 from tests.handlers.test_properties import AUTHOR_TEXT, assert_valid_telegram_html
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=MAX_TICKET_CHARS + 50)
@@ -98,3 +101,18 @@ def test_a_moved_tickets_history_fits_one_message(
     if history:
         latest = history[-1].text[:ENTRY_CHARS]
         assert latest in shown or latest.strip() in shown
+
+
+def test_the_desks_a_number_was_agreed_for_are_listed_in_the_catalogues_words(
+    tmp_path: Path,
+) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", "\nlist_separator: 、\n", "\nlist_separator: ；\n")
+    library = load_library(content)
+    first, second = library.desks[0], library.desks[1]
+    at = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    ticket = StoredTicket(
+        1, 7, second.id, "labor", "镇", "工资被拖欠了", "13912345678", TicketStatus.OPEN, None,
+        at, at, None, None, None, at, contact_desks=frozenset({first.id, second.id}),
+    )  # fmt: skip
+    assert agreed_desks(library, ticket) == html.escape(f"{first.name}；{second.name}")

@@ -54,6 +54,7 @@ COORDINATOR = 7_000_000_001  # a coordinator told of their report
 NAME, USERNAME, PHONE = "赵六顺", "zhaoliushun", "13912345678"
 QUESTION = "我住在幸福小区3栋，隔壁装修噪音扰民怎么办"
 PLACE, SUMMARY = "幸福小区3栋门口", "在幸福小区门口讲解噪音扰民的处理办法"
+POSTER_PLACE = "顺子 · 普法志愿者"  # a poster's place line may name who made it
 TICKET, FOLLOW_UP = "楼上漏水三个月物业不管", "今天又漏了，墙皮都掉了"
 GROUP = -1_001_234_567
 NEIGHBOUR, OTHER_VOLUNTEER = 7_200_000_001, 7_200_000_002
@@ -213,9 +214,9 @@ async def _plays_the_quiz(db: Database) -> None:
 
 
 async def _comes_by_a_code_and_makes_one(db: Database, report_id: int) -> None:
-    """A poster's code brought them; the code of their report's event (its title names the
-    place, as the bot makes it) brought a neighbour, who is to rate it; they vote on an
-    answer."""
+    """A poster's code brought them; they made a poster whose place line names them; the code
+    of their report's event (its title names the place, as the bot makes it) brought a
+    neighbour, who is to rate it; they vote on an answer."""
     async with db.session() as session:
         poster = await create_event(
             session=session,
@@ -226,6 +227,15 @@ async def _comes_by_a_code_and_makes_one(db: Database, report_id: int) -> None:
             now=NOW,
         )
         assert await record_touch(session=session, event=poster, resident_id=PERSON, now=NOW)
+        await create_event(
+            session=session,
+            title="社区普法宣传栏",
+            volunteer_id=PERSON,
+            town="示例县城关镇",
+            event_date=None,
+            now=NOW,
+            place=POSTER_PLACE,
+        )
         theirs, _ = await event_of_report(
             session=session,
             report_id=report_id,
@@ -338,6 +348,7 @@ async def test_an_erased_person_leaves_no_trace_in_any_table(db: Database) -> No
     # until /deleteme erases it), and each needle somewhere.
     assert {column for column, value in values if value == PERSON} == _person_columns()
     needles = [str(PERSON), NAME, USERNAME, PHONE, QUESTION, PLACE, SUMMARY, TICKET, FOLLOW_UP]
+    needles.append(POSTER_PLACE)
     before = {n for _, value in values for n in needles if n in str(value)}
     assert before == set(needles)
     assert [column for column, _ in values].count("quiz_answer.attempt_id") == 2  # no id: theirs

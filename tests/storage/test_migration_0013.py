@@ -3,15 +3,14 @@ then (the export's 按时答复 does not change on upgrade), and all have waited
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
-from storage.db import Database, alembic_config
-from storage.locks import migrating
+from storage.db import Database
 from storage.ticket_messages import remember_message
 from storage.tickets import add_entry, get_ticket
 from tests.clock import QUIET as NOW
 from tests.conftest import sqlite_url
+from tests.processes import downgrade
 
 TICKET = (
     "INSERT INTO ticket (id, desk_id, category, town, text, contact, status, created_at, "
@@ -68,8 +67,7 @@ async def test_downgrading_it_keeps_every_ticket_and_its_exchange(tmp_path: Path
         )
         await add_entry(session=session, ticket_id=1, author="resident", text="补充", now=NOW)
         await remember_message(session=session, ticket_id=1, chat_id=-100, message_id=5)
-    async with migrating(db.engine) as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0012"))
+    await downgrade(db, "0012")
     async with db.session() as session:
         counts = [
             (await session.exec(text(f"SELECT COUNT(*) FROM {table}"))).one()[0]  # type: ignore[call-overload]

@@ -4,15 +4,14 @@ back to 0013 keeps them too."""
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
-from storage.db import Database, alembic_config
-from storage.locks import migrating
+from storage.db import Database
 from storage.models import GapDecision
 from storage.questions import decide_gap, decided
 from tests.clock import QUIET as NOW
 from tests.conftest import sqlite_url
+from tests.processes import downgrade
 
 DECIDED = (
     "INSERT INTO content_gap (question, decision, card_id, decided_by, decided_at) "
@@ -51,8 +50,7 @@ async def test_downgrading_it_keeps_the_decisions(tmp_path: Path) -> None:
             now=NOW,
             added='["押金退不回来"]',
         )
-    async with migrating(db.engine) as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0013"))
+    await downgrade(db, "0013")
     async with db.session() as session:
         found = await session.exec(  # type: ignore[call-overload]
             text("SELECT question, decision FROM content_gap")

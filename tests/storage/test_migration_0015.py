@@ -3,15 +3,14 @@ first sent to and (if answered) the one that answered; going back keeps every ti
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
-from storage.db import Database, alembic_config
-from storage.locks import migrating
+from storage.db import Database
 from storage.ticket_messages import remember_message
 from storage.tickets import add_entry
 from tests.clock import QUIET as NOW
 from tests.conftest import sqlite_url
+from tests.processes import downgrade
 
 TICKET = (
     "INSERT INTO ticket (id, desk_id, category, town, text, contact, status, created_at, "
@@ -72,8 +71,7 @@ async def test_downgrading_it_keeps_every_ticket_and_its_exchange(tmp_path: Path
         await remember_message(
             session=session, ticket_id=1, chat_id=-100, message_id=5, staff_buttons=True
         )
-    async with migrating(db.engine) as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0014"))
+    await downgrade(db, "0014")
     async with db.session() as session:
         counts = [
             (await session.exec(text(f"SELECT COUNT(*) FROM {table}"))).one()[0]  # type: ignore[call-overload]

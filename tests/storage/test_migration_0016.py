@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
-from storage.db import alembic_config
-from storage.locks import migrating
 from storage.models import UtcDateTime
 from storage.tickets import close, get_ticket
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import store
+from tests.processes import downgrade, migrated
 
 TICKET = sa.table(
     "ticket",
@@ -43,41 +40,33 @@ BEFORE = {
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_only_tickets_deleteme_ended_get_a_reason(tmp_path: Path, backend: str) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade("0015")
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    TICKET.insert(),
-                    [
-                        {
-                            "id": number, "desk_id": "a-desk", "category": "", "town": "",
-                            "text": "", "contact": "", "status": status,
-                            "submission_key": key, "created_at": NOW, "due_at": LATER,
-                            "escalate_at": LATER, "answered_at": answered, "closed_at": closed,
-                        }
-                        for number, ((status, answered, closed, key), _) in BEFORE.items()
-                    ],
-                )  # fmt: skip
-            await db.upgrade()
-            async with db.engine.connect() as connection:
-                found = await connection.execute(
-                    sa.text("SELECT id, close_reason FROM ticket ORDER BY id")
-                )
-                reasons = {number: reason for number, reason in found.all()}
-            async with db.session() as session:
-                assert await close(session=session, ticket_id=6, now=LATER)
-                stored = await get_ticket(session=session, ticket_id=6)
-            async with migrating(db.engine) as connection:
-                await connection.run_sync(
-                    lambda sync: command.downgrade(alembic_config(sync), "0015")
-                )
-            async with db.engine.connect() as connection:
-                count = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
-                left = count.scalar()
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, "0015") as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                TICKET.insert(),
+                [
+                    {
+                        "id": number, "desk_id": "a-desk", "category": "", "town": "",
+                        "text": "", "contact": "", "status": status,
+                        "submission_key": key, "created_at": NOW, "due_at": LATER,
+                        "escalate_at": LATER, "answered_at": answered, "closed_at": closed,
+                    }
+                    for number, ((status, answered, closed, key), _) in BEFORE.items()
+                ],
+            )  # fmt: skip
+        await db.upgrade()
+        async with db.engine.connect() as connection:
+            found = await connection.execute(
+                sa.text("SELECT id, close_reason FROM ticket ORDER BY id")
+            )
+            reasons = {number: reason for number, reason in found.all()}
+        async with db.session() as session:
+            assert await close(session=session, ticket_id=6, now=LATER)
+            stored = await get_ticket(session=session, ticket_id=6)
+        await downgrade(db, "0015")
+        async with db.engine.connect() as connection:
+            count = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
+            left = count.scalar()
     assert reasons == {number: reason for number, (_, reason) in BEFORE.items()}
     assert stored is not None and stored.closed and stored.close_reason is None
     assert left == len(BEFORE)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from content.analyzer import question_key
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import store
+from tests.processes import migrated
 
 QUESTIONS = sa.table(
     "question_log", *(sa.column(name) for name in ("id", "chat_type", "source", "text"))
@@ -32,37 +32,32 @@ DECIDED = [
 async def test_logged_questions_and_their_decisions_are_masked(
     tmp_path: Path, backend: str
 ) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade("0016")
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    sa.text(
-                        "INSERT INTO question_log (id, chat_type, source, text, score, matched, "
-                        "ambiguous, asked_at) VALUES (:id, 'private', 'text', :text, 0, false, "
-                        "false, :at)"
-                    ),
-                    [{"id": n, "text": before, "at": NOW} for n, (before, _) in ASKED.items()],
-                )
-                await connection.execute(
-                    sa.text(
-                        "INSERT INTO content_gap (question, decision, decided_at) "
-                        "VALUES (:question, 'ignored', :at)"
-                    ),
-                    [{"question": key, "at": NOW} for key in DECIDED],
-                )
-            await db.upgrade()
-            async with db.engine.connect() as connection:
-                texts: dict[int, str] = dict(
-                    (await connection.execute(sa.text("SELECT id, text FROM question_log"))).all()
-                )
-                keys = set(
-                    (await connection.execute(sa.text("SELECT question FROM content_gap")))
-                    .scalars()
-                    .all()
-                )
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, "0016") as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO question_log (id, chat_type, source, text, score, matched, "
+                    "ambiguous, asked_at) VALUES (:id, 'private', 'text', :text, 0, false, "
+                    "false, :at)"
+                ),
+                [{"id": n, "text": before, "at": NOW} for n, (before, _) in ASKED.items()],
+            )
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO content_gap (question, decision, decided_at) "
+                    "VALUES (:question, 'ignored', :at)"
+                ),
+                [{"question": key, "at": NOW} for key in DECIDED],
+            )
+        await db.upgrade()
+        async with db.engine.connect() as connection:
+            texts: dict[int, str] = dict(
+                (await connection.execute(sa.text("SELECT id, text FROM question_log"))).all()
+            )
+            keys = set(
+                (await connection.execute(sa.text("SELECT question FROM content_gap")))
+                .scalars()
+                .all()
+            )
     assert texts == {number: after for number, (_, after) in ASKED.items()}
     assert keys == {"身份证******************丢了", "工资不给怎么办"}

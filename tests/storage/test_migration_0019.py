@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from domain.reports import without_numbers
-from storage.db import alembic_config
-from storage.locks import migrating
+from storage.db import Database
 from storage.models import UtcDateTime
 from storage.reports import get_report
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import store
+from tests.processes import downgrade, migrated
 
 REPORT = sa.table(
     "activity_report",
@@ -41,8 +39,8 @@ MASKED = {
 }
 
 
-async def _texts(db: object) -> dict[int, tuple[str, str]]:
-    async with db.engine.connect() as connection:  # type: ignore[attr-defined]
+async def _texts(db: Database) -> dict[int, tuple[str, str]]:
+    async with db.engine.connect() as connection:
         found = await connection.execute(
             sa.text("SELECT id, place, summary FROM activity_report ORDER BY id")
         )
@@ -53,43 +51,35 @@ async def _texts(db: object) -> dict[int, tuple[str, str]]:
 async def test_stored_reports_places_and_summaries_are_masked_once(
     tmp_path: Path, backend: str
 ) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade("0018")
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    REPORT.insert(),
-                    [
-                        {
-                            "id": number, "volunteer_id": 42, "town": "城关镇",
-                            "activity_type": "lecture", "topics": "labor",
-                            "activity_date": date(2026, 3, 1), "place": place,
-                            "audience": 80, "hours": 2.0, "summary": summary,
-                            "photo_file_ids": "p1", "status": "submitted",
-                            "submission_key": f"k{number}", "created_at": NOW,
-                            "updated_at": NOW,
-                        }
-                        for number, (place, summary) in STORED.items()
-                    ],
-                )  # fmt: skip
-            await db.upgrade()
-            once = await _texts(db)
-            async with migrating(db.engine) as connection:
-                await connection.run_sync(
-                    lambda sync: command.downgrade(alembic_config(sync), "0018")
-                )
-            await db.upgrade()
-            twice = await _texts(db)
-            async with db.session() as session:
-                report = await get_report(session=session, report_id=1)
-            async with db.engine.connect() as connection:
-                found = await connection.execute(
-                    sa.select(REPORT.c.updated_at).where(REPORT.c.id == 1)
-                )
-                updated = found.scalar_one()
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, "0018") as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                REPORT.insert(),
+                [
+                    {
+                        "id": number, "volunteer_id": 42, "town": "城关镇",
+                        "activity_type": "lecture", "topics": "labor",
+                        "activity_date": date(2026, 3, 1), "place": place,
+                        "audience": 80, "hours": 2.0, "summary": summary,
+                        "photo_file_ids": "p1", "status": "submitted",
+                        "submission_key": f"k{number}", "created_at": NOW,
+                        "updated_at": NOW,
+                    }
+                    for number, (place, summary) in STORED.items()
+                ],
+            )  # fmt: skip
+        await db.upgrade()
+        once = await _texts(db)
+        await downgrade(db, "0018")
+        await db.upgrade()
+        twice = await _texts(db)
+        async with db.session() as session:
+            report = await get_report(session=session, report_id=1)
+        async with db.engine.connect() as connection:
+            found = await connection.execute(
+                sa.select(REPORT.c.updated_at).where(REPORT.c.id == 1)
+            )
+            updated = found.scalar_one()
     assert once == MASKED
     assert twice == MASKED
     for number, (place, summary) in STORED.items():  # as the /report chat masks a new one

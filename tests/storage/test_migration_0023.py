@@ -8,26 +8,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 
-from storage.db import alembic_config
-from storage.locks import migrating
 from storage.models import UtcDateTime
 from storage.tickets import agree_contact, get_ticket
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import store
+from tests.processes import downgrade, migrated, previous_revision
 
-
-def _previous() -> str:
-    """The revision before 0023 (another may be chained in between later)."""
-    found = ScriptDirectory.from_config(alembic_config()).get_revision("0023")
-    assert found is not None and isinstance(found.down_revision, str)
-    return found.down_revision
-
-
-BEFORE = _previous()
+BEFORE = previous_revision("0023")
 COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
 TICKET = sa.table(
     "ticket",
@@ -48,45 +36,37 @@ TICKETS = {
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_the_number_stays_with_the_first_desk(tmp_path: Path, backend: str) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade(BEFORE)
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    TICKET.insert(),
-                    [
-                        {
-                            "id": number, "resident_id": RESIDENT, "desk_id": desk,
-                            "first_desk_id": first, "category": "labor", "town": "", "text": "",
-                            "contact": contact, "status": status, "submission_key": f"k{number}",
-                            "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
-                        }
-                        for number, ((desk, first, contact, status), _) in TICKETS.items()
-                    ],
-                )  # fmt: skip
-            await db.upgrade()
-            async with db.session() as session:
-                stored = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]
-            async with db.engine.connect() as connection:
-                query = sa.text("SELECT agreed_at FROM ticket_consent")
-                found = await connection.execute(query.columns(agreed_at=UtcDateTime()))
-                when = set(found.scalars())
-            async with db.session() as session:
-                agreed = await agree_contact(
-                    session=session, ticket_id=2, resident_id=RESIDENT, desk_id="b-desk",
-                    now=LATER,
-                )  # fmt: skip
-                moved = await get_ticket(session=session, ticket_id=2)
-            async with migrating(db.engine) as connection:
-                await connection.run_sync(
-                    lambda sync: command.downgrade(alembic_config(sync), BEFORE)
-                )
-            async with db.engine.connect() as connection:
-                count = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
-                left = count.scalar()
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, BEFORE) as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                TICKET.insert(),
+                [
+                    {
+                        "id": number, "resident_id": RESIDENT, "desk_id": desk,
+                        "first_desk_id": first, "category": "labor", "town": "", "text": "",
+                        "contact": contact, "status": status, "submission_key": f"k{number}",
+                        "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
+                    }
+                    for number, ((desk, first, contact, status), _) in TICKETS.items()
+                ],
+            )  # fmt: skip
+        await db.upgrade()
+        async with db.session() as session:
+            stored = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]
+        async with db.engine.connect() as connection:
+            query = sa.text("SELECT agreed_at FROM ticket_consent")
+            found = await connection.execute(query.columns(agreed_at=UtcDateTime()))
+            when = set(found.scalars())
+        async with db.session() as session:
+            agreed = await agree_contact(
+                session=session, ticket_id=2, resident_id=RESIDENT, desk_id="b-desk",
+                now=LATER,
+            )  # fmt: skip
+            moved = await get_ticket(session=session, ticket_id=2)
+        await downgrade(db, BEFORE)
+        async with db.engine.connect() as connection:
+            count = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
+            left = count.scalar()
     assert [t.contact_desks if t else None for t in stored] == [
         desks for _, desks in TICKETS.values()
     ]

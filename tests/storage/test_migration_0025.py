@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
-from storage.db import alembic_config
-from storage.locks import migrating
+from storage.db import Database
 from storage.models import UtcDateTime
 from storage.tickets import ask_for_contact, get_ticket, transfer
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import store
+from tests.processes import downgrade, migrated, previous_revision
 
-BEFORE = "0024"
+BEFORE = previous_revision("0025")
 COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
 TICKET = sa.table(
     "ticket",
@@ -41,8 +39,8 @@ TICKETS = {
 }
 
 
-async def _counts(db: object) -> tuple[int, int]:
-    async with db.engine.connect() as connection:  # type: ignore[attr-defined]
+async def _counts(db: Database) -> tuple[int, int]:
+    async with db.engine.connect() as connection:
         tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
         consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
         return int(tickets.scalar_one()), int(consents.scalar_one())
@@ -52,55 +50,47 @@ async def _counts(db: object) -> tuple[int, int]:
 async def test_tickets_from_before_came_from_nowhere_known_and_may_be_asked_once(
     tmp_path: Path, backend: str
 ) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade(BEFORE)
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    TICKET.insert(),
-                    [
-                        {
-                            "id": number, "resident_id": RESIDENT, "desk_id": desk,
-                            "first_desk_id": first, "category": "labor", "town": "", "text": "",
-                            "contact": contact, "status": status, "submission_key": f"k{number}",
-                            "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
-                        }
-                        for number, (desk, first, contact, status) in TICKETS.items()
-                    ],
-                )  # fmt: skip
-                await connection.execute(
-                    CONSENT.insert(),
-                    [{"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in (1, 2)],
-                )
-            await db.upgrade()
-            async with db.session() as session:
-                old = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]
-            async with db.session() as session:
-                asked = await ask_for_contact(
-                    session=session, ticket_id=1, desk_id="b-desk", now=LATER
-                )
-                again = await ask_for_contact(
-                    session=session, ticket_id=1, desk_id="b-desk", now=LATER
-                )
-                moved = await transfer(
-                    session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
-                    due_at=LATER, escalate_at=LATER,
-                )  # fmt: skip
-            async with db.session() as session:
-                one = await get_ticket(session=session, ticket_id=1)
-                two = await get_ticket(session=session, ticket_id=2)
-            before_down = await _counts(db)
-            async with migrating(db.engine) as connection:
-                await connection.run_sync(
-                    lambda sync: command.downgrade(alembic_config(sync), BEFORE)
-                )
-            after_down = await _counts(db)
-            await db.upgrade()
-            async with db.session() as session:
-                up_again = await get_ticket(session=session, ticket_id=2)
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, BEFORE) as db:
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                TICKET.insert(),
+                [
+                    {
+                        "id": number, "resident_id": RESIDENT, "desk_id": desk,
+                        "first_desk_id": first, "category": "labor", "town": "", "text": "",
+                        "contact": contact, "status": status, "submission_key": f"k{number}",
+                        "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
+                    }
+                    for number, (desk, first, contact, status) in TICKETS.items()
+                ],
+            )  # fmt: skip
+            await connection.execute(
+                CONSENT.insert(),
+                [{"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in (1, 2)],
+            )
+        await db.upgrade()
+        async with db.session() as session:
+            old = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]
+        async with db.session() as session:
+            asked = await ask_for_contact(
+                session=session, ticket_id=1, desk_id="b-desk", now=LATER
+            )
+            again = await ask_for_contact(
+                session=session, ticket_id=1, desk_id="b-desk", now=LATER
+            )
+            moved = await transfer(
+                session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
+                due_at=LATER, escalate_at=LATER,
+            )  # fmt: skip
+        async with db.session() as session:
+            one = await get_ticket(session=session, ticket_id=1)
+            two = await get_ticket(session=session, ticket_id=2)
+        before_down = await _counts(db)
+        await downgrade(db, BEFORE)
+        after_down = await _counts(db)
+        await db.upgrade()
+        async with db.session() as session:
+            up_again = await get_ticket(session=session, ticket_id=2)
     assert [(t.moved_from_desk_id, t.contact_asked_at) if t else None for t in old] == [
         (None, None)
     ] * len(TICKETS)

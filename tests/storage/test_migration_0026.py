@@ -7,24 +7,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
-from storage.db import Database, alembic_config
+from storage.db import Database
 from storage.report_messages import StoredDigest, digests_to_withdraw, record_digest
 from storage.volunteers import erase_person
 from tests.conftest import BACKENDS
-from tests.processes import downgrade
+from tests.processes import downgrade, previous_revision
 from tests.reporting import add_report, add_volunteer, one_report
 
-
-def _previous() -> str:
-    """The revision before 0026 (another may be chained in between later)."""
-    found = ScriptDirectory.from_config(alembic_config()).get_revision("0026")
-    assert found is not None and isinstance(found.down_revision, str)
-    return found.down_revision
-
-
-BEFORE = _previous()
+BEFORE = previous_revision("0026")
 KEPT, ERASED = 4_244, 4_245
 CHAT = 9_000_000_003
 DIGEST = sa.table(

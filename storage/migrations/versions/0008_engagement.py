@@ -2,7 +2,7 @@
 they brought, volunteers' certificates of hours.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """The 普法 quiz: contests, group rounds, attempts and their answers.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 """
 
 import sqlalchemy as sa

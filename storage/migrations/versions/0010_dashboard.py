@@ -2,7 +2,7 @@
 unanswered questions.
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 """
 
 import sqlalchemy as sa

@@ -5,7 +5,7 @@ shared it: a ticket from before with a number gets that desk (its present desk i
 before 0015 and has no first desk, as the code took it), agreed when the ticket was created.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 import sqlalchemy as sa

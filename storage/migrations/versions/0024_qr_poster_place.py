@@ -2,7 +2,7 @@
 it too. Codes made before have none (it was not kept).
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 
 import sqlalchemy as sa

@@ -4,7 +4,7 @@ their reports and volunteers read now). Lines recorded before have none: they ar
 their reports are now, as before.
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 """
 
 import sqlalchemy as sa
