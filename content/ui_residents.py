@@ -29,6 +29,7 @@ class ResidentTexts(Texts):
     check_cancelled: str
     check_outdated: str
     results: dict[Result, str]
+    result_hardship_sample: str  # under a hardship standard that is still legal_aid.yaml's sample
     result_article: Annotated[str, Fields("article")]
     result_bring: Annotated[str, Fields("items")]
     bring_item: Annotated[str, Fields("item")]

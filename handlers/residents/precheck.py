@@ -267,6 +267,8 @@ def outcome_html(
             f"📝 {html.escape(criteria.promise)}",
             f"💰 {html.escape(outcome.hardship_note)}",
         ]
+        if criteria.hardship_standard.sample:  # not the province's yet: nobody may rely on it
+            blocks.append(texts.result_hardship_sample)
     if points:
         title = texts.result_points_title
         if outcome.result == "likely_no":  # nothing to apply for: somewhere to ask

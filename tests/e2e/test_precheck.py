@@ -2,10 +2,11 @@
 reached as a resident would reach it, and the chat's edges (back, typing, /cancel, expired
 and forged buttons, a restart mid-chat, groups)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from content.legal_aid import LegalAidCriteria, Rule, chat_paths
+from content.legal_aid import HardshipStandard, LegalAidCriteria, Rule, chat_paths
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
@@ -13,7 +14,14 @@ from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import precheck_counts
-from tests.e2e.conftest import ADMIN_ID, Harness, reply_keyboard, restartable_bot
+from tests.e2e.conftest import (
+    ADMIN_ID,
+    Harness,
+    bot_factory,
+    reply_keyboard,
+    restartable_bot,
+    running_bot,
+)
 
 TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
 MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
@@ -326,3 +334,25 @@ async def test_the_other_no_means_test_cases_bring_their_own_papers(bot: Harness
         result = await bot.tap(user, town, bot.ui.residents.skip_button)
         assert absent not in result.content and "告诫书" not in result.content, option
         assert "12338" not in result.content, option
+
+
+async def test_a_sample_hardship_standard_is_shown_as_an_example_until_it_is_set(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """legal_aid.yaml ships an invented standard (示例：最低生活保障标准的2倍): a resident is told
+    plainly it is not the local one; once the coordinator sets theirs, the warning goes."""
+    criteria = library.legal_aid
+    assert criteria is not None and criteria.hardship_standard.sample
+    rule, answers = next((r, a) for r, a in one_path_per_rule(criteria) if r.hardship_note)
+    warning = plain_text(library.ui.residents.result_hardship_sample)
+    local = HardshipStandard(note="本省标准：家庭人均收入低于当地最低生活保障标准", sample=False)
+    own = replace(library, legal_aid=criteria.model_copy(update={"hardship_standard": local}))
+    for content, shown in ((library, True), (own, False)):
+        async with running_bot(tmp_path / str(shown), bot_factory(content, index)) as bot:
+            user = bot.api.user(2250)
+            result = await bot.tap(user, await answer_all(bot, user, answers), TOWN)
+            note = content.legal_aid.hardship_standard.note  # type: ignore[union-attr]
+            assert f"💰 {note}" in result.content, rule.id
+            assert (warning in result.content) is shown, rule.id
+            if shown:  # right under the standard it warns about
+                assert result.content.index(warning) > result.content.index(note)
