@@ -2,10 +2,14 @@
 reached as a resident would reach it, and the chat's edges (back, typing, /cancel, expired
 and forged buttons, a restart mid-chat, groups)."""
 
+import asyncio
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from content.legal_aid import HardshipStandard, LegalAidCriteria, Rule, chat_paths
 from content.loader import Library
 from content.search import SearchIndex
@@ -14,6 +18,7 @@ from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import precheck_counts
+from tests.conftest import sqlite_url
 from tests.e2e.conftest import (
     ADMIN_ID,
     Harness,
@@ -356,3 +361,42 @@ async def test_a_sample_hardship_standard_is_shown_as_an_example_until_it_is_set
             assert (warning in result.content) is shown, rule.id
             if shown:  # right under the standard it warns about
                 assert result.content.index(warning) > result.content.index(note)
+
+
+async def test_imported_points_show_where_to_apply_and_files_that_would_hide_them_are_refused(
+    bot: Harness,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pufa directory import` on the running bot's database: a kind written in desks.yaml's
+    words is stored in Chinese and the point is offered under 就近申请; a kind nobody knows, or
+    a file that is no CSV, imports nothing and says what to write instead, in Chinese."""
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    points = tmp_path / "points.csv"
+
+    async def imported(content: str | bytes) -> int:
+        if isinstance(content, str):
+            content = content.encode()
+        points.write_bytes(content)
+        return await asyncio.to_thread(main, ["directory", "import", str(points)])
+
+    good = (
+        "名称,类型,乡镇,地址\n"
+        "县法律援助中心,legal_aid_centre,示例县城关镇,城关路1号\n"
+        "东山司法所,judicial_office,示例县东山镇,东山路2号\n"
+    )
+    assert await imported(good) == 0
+    assert await imported(good.replace("judicial_office", "legal_office")) == 1
+    refused = capsys.readouterr().err
+    assert "不认识的类型 'legal_office'" in refused and "法律援助中心、法律援助工作站" in refused
+    assert await imported(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == 1
+    assert "这不是 CSV 表格文件" in capsys.readouterr().err
+    user = bot.api.user(2251)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    result = await bot.tap(user, town, TOWN)
+    where = result.content[
+        result.content.index(plain_text(bot.ui.residents.result_points_title)) :
+    ]
+    assert "东山司法所 · 司法所" in where and "县法律援助中心 · 法律援助中心" in where
+    assert bot.ui.sample_notice not in result.content
