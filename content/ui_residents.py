@@ -59,8 +59,8 @@ class ResidentTexts(Texts):
     adviser_sample: str
     adviser_other_button: str
     adviser_wrong_input: str
-    adviser_typed_unknown: Annotated[str, Fields("typed")]
-    adviser_typed_several: Annotated[str, Fields("typed")]
+    typed_unknown: Annotated[str, Fields("typed")]
+    typed_several: Annotated[str, Fields("typed")]
     adviser_not_listed_button: str
     adviser_not_listed: Annotated[str, Fields("town")]
     adviser_or_12348: Annotated[str, SaidOnce()]  # under the town's service points

@@ -14,7 +14,7 @@ from content.ui import UiTexts
 from domain.answers import compose
 from domain.tickets import adviser_desk
 from handlers.kit import callbacks
-from handlers.kit.callbacks import Kind
+from handlers.kit.callbacks import Kind, name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import (
     Conversation,
@@ -27,7 +27,7 @@ from handlers.kit.conversation import (
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, points_html, valid_location
 from storage.directory import list_points
 from storage.models import VillageAdviser
 from storage.residents import adviser_towns, advisers_in
@@ -84,7 +84,7 @@ async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: 
         await reply_html(update, texts.adviser_none)
         return
     await chat.goto(TOWN)
-    rows = [[chat.button(t, AdviserButton.TOWN, town_key(t))] for t in towns]
+    rows = [[chat.button(t, AdviserButton.TOWN, name_key(t))] for t in towns]
     rows.append([chat.button(texts.cancel_button, AdviserButton.CANCEL)])
     text = f"{texts.adviser_ask_town}\n{texts.adviser_location_hint}"
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
@@ -98,7 +98,7 @@ async def ask_village(
         found = await advisers_in(session=session, town=town)
     chat.data = {"town": town}
     await chat.goto(VILLAGE)
-    rows = [[chat.button(a.village, AdviserButton.VILLAGE, town_key(a.village))] for a in found]
+    rows = [[chat.button(a.village, AdviserButton.VILLAGE, name_key(a.village))] for a in found]
     rows.append([chat.button(texts.adviser_not_listed_button, AdviserButton.NOT_LISTED)])
     rows.append(
         [
@@ -114,7 +114,7 @@ async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
     async with ctx.services.db.session() as session:
-        towns = {town_key(t): t for t in await adviser_towns(session=session)}
+        towns = {name_key(t): t for t in await adviser_towns(session=session)}
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
         await expired(update, ctx)
@@ -128,7 +128,7 @@ async def on_village(
 ) -> None:
     town = str(chat.data.get("town", ""))
     async with ctx.services.db.session() as session:
-        found = {town_key(a.village): a for a in await advisers_in(session=session, town=town)}
+        found = {name_key(a.village): a for a in await advisers_in(session=session, town=town)}
     adviser = found.get(args[0]) if len(args) == 1 else None
     if adviser is None:
         await expired(update, ctx)
@@ -175,7 +175,7 @@ async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation)
 
 def _not_found(ctx: PufaContext, typed: str, several: bool) -> str:
     texts = ctx.services.ui.residents
-    text = texts.adviser_typed_several if several else texts.adviser_typed_unknown
+    text = texts.typed_several if several else texts.typed_unknown
     return text.format(typed=html.escape(typed[:30]))
 
 

@@ -32,7 +32,9 @@ def ticket_flow() -> Flow:
         name=FLOW,
         kind=Kind.TICKET,
         steps={
-            CATEGORY: Step(buttons={TicketButton.CATEGORY: chat.on_category}),
+            CATEGORY: Step(
+                text=chat.on_early_text, buttons={TicketButton.CATEGORY: chat.on_category}
+            ),
             TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
             TEXT: Step(text=chat.on_text),
             CONTACT: Step(
@@ -110,8 +112,10 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await consent.on_consent_button(update, ctx, action, args)
     elif await require_private(update, ctx):
         await acknowledge(update)
-        if action is DeskAction.NEW:
-            await chat.start(update, ctx, category=args[0] if len(args) == 1 else "")
+        if action is DeskAction.NEW:  # dk:new[:<category>[:<town key>]]
+            known = args if len(args) <= 2 else ()
+            category, town_key = (known[0] if known else ""), (known[1] if len(known) == 2 else "")
+            await chat.start(update, ctx, category=category, town_key=town_key)
         else:
             await chat.start(update, ctx, desk_id=args[0] if len(args) == 1 else "")
 

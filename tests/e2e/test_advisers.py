@@ -5,7 +5,7 @@ from pathlib import Path
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
-from handlers.residents.legal_aid import town_key
+from handlers.kit.callbacks import name_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import replace_advisers
 from tests.e2e.conftest import Harness, restartable_bot
@@ -75,10 +75,10 @@ async def test_typing_back_and_cancel(bot: Harness) -> None:
     towns = await open_lookup(bot, user)
     villages = await bot.tap(user, towns, TOWN)
     reply = await bot.ask(user, "火星村")  # typed, and no such village
-    unknown = plain_text(texts.adviser_typed_unknown.format(typed="火星村"))
+    unknown = plain_text(texts.typed_unknown.format(typed="火星村"))
     assert reply.content.startswith(unknown) and VILLAGE in reply.button_labels()
     reply = await bot.ask(user, "🙂")
-    assert reply.content.startswith(plain_text(texts.adviser_typed_unknown.format(typed="🙂")))
+    assert reply.content.startswith(plain_text(texts.typed_unknown.format(typed="🙂")))
     back = await bot.tap(user, reply, texts.back_button)
     assert TOWN in back.button_labels()
     bot.api.send_command(user, "/cancel")
@@ -94,9 +94,7 @@ async def test_names_typed_instead_of_pressed(bot: Harness) -> None:
     user = bot.api.user(2306)
     await open_lookup(bot, user)
     several = await bot.ask(user, "示例县")
-    assert several.content.startswith(
-        plain_text(texts.adviser_typed_several.format(typed="示例县"))
-    )
+    assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
     villages = await bot.ask(user, "东山镇")
     assert villages.content.startswith(TOWN) and VILLAGE in villages.button_labels()
     assert villages.button_labels()[-3] == texts.adviser_not_listed_button
@@ -128,10 +126,10 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
     token = towns.find_button(TOWN)["callback_data"].split(":")[2]
     villages = await bot.tap(user, towns, TOWN)
     for data in [
-        f"1:ad:{token}:vil:{town_key('城关社区')}",  # a village of another town
+        f"1:ad:{token}:vil:{name_key('城关社区')}",  # a village of another town
         f"1:ad:{token}:vil:zzzz",
         f"1:ad:{token}:vil",
-        f"1:ad:{token}:town:{town_key(TOWN)}",  # the previous step's button
+        f"1:ad:{token}:town:{name_key(TOWN)}",  # the previous step's button
         f"1:ad:{token}:back:1",
         f"1:ad:{token}:none:1",
         "1:ad:00000000:vil:00000000",

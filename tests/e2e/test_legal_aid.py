@@ -5,7 +5,7 @@ import re
 from content.directory import distance_km
 from content.loader import Library
 from domain.answers import plain_text
-from handlers.residents.legal_aid import town_key
+from handlers.kit.callbacks import name_key
 from local_api import SentMessage
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness, reply_keyboard
@@ -74,7 +74,7 @@ async def test_town_picker_lists_a_towns_points(library: Library, bot: Harness) 
 async def test_forged_town_keys_get_a_stale_alert(bot: Harness) -> None:
     towns = await pick_town_list(bot, 1704)
     user = bot.api.user(1704)
-    real = town_key("示例县东山镇")
+    real = name_key("示例县东山镇")
     for forged in ["1:a:deadbeef", f"1:a:{real}:x", "1:a", "1:a:DEADBEEF", f"1:a:{real.upper()}"]:
         answer = await bot.press(user, towns, forged)
         assert answer["text"] == bot.ui.stale_button and answer["show_alert"], forged

@@ -14,9 +14,10 @@ from content.legal_aid import HardshipStandard, LegalAidCriteria, Rule, chat_pat
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
+from handlers.kit.callbacks import name_key
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
+from storage.directory import replace_points
 from storage.residents import precheck_counts
 from tests.conftest import sqlite_url
 from tests.e2e.conftest import (
@@ -216,7 +217,7 @@ async def test_forged_buttons_are_refused_and_the_check_goes_on(bot: Harness) ->
         f"1:lp:{token}:o:0",
         f"1:lp:{token}:o:0:1:2",
         f"1:lp:{token}:o:00:1",
-        f"1:lp:{token}:town:{town_key(TOWN)}",  # a later step's button
+        f"1:lp:{token}:town:{name_key(TOWN)}",  # a later step's button
         f"1:lp:{token}:back",  # nothing to go back to
         f"1:lp:{token}:zz",
         "1:lp:deadbeef:o:0:1",
@@ -400,3 +401,33 @@ async def test_imported_points_show_where_to_apply_and_files_that_would_hide_the
     ]
     assert "东山司法所 · 司法所" in where and "县法律援助中心 · 法律援助中心" in where
     assert bot.ui.sample_notice not in result.content
+
+
+async def test_every_town_is_offered_and_a_typed_one_is_read_even_without_a_point_of_its_own(
+    bot: Harness,
+) -> None:
+    """Points imported for 东山镇 only: a 西河镇 resident still finds their town (towns.yaml),
+    pressed or typed, and hears where one applies anyway (no centre listed: the district's
+    centre, or any 司法所, and 12348)."""
+    texts = bot.ui.residents
+    dongshan = {"name": "东山司法所", "kind": "司法所", "town": TOWN, "address": "东山路2号"}
+    async with bot.services.db.session() as session:
+        await replace_points(session=session, entries=[dongshan])
+    user = bot.api.user(2252)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    towns = [t.town for t in bot.services.library.towns]
+    assert town.button_labels()[: len(towns)] == towns  # towns.yaml's order
+    assert town.button_labels()[len(towns)] == texts.skip_button
+    several = await bot.ask(user, "示例县")
+    assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
+    unknown = await bot.ask(user, "火星镇")
+    assert unknown.content.startswith(plain_text(texts.typed_unknown.format(typed="火星镇")))
+    assert unknown.button_labels() == town.button_labels()
+    result = await bot.ask(user, "西河镇")
+    assert result.content.startswith("✅") and "东山司法所" not in result.content
+    assert texts.result_no_points in result.content and "12348" in result.content
+    assert await counts(bot) == {("likely_yes", "abuse-no-means-test"): 1}
+    user = bot.api.user(2253)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    result = await bot.ask(user, "东山")
+    assert "东山司法所" in result.content
