@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import expired
+from handlers.kit.conversation import expired, leave_open
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.residents import advisers, precheck
 from handlers.residents.hotlines import hotlines_html
@@ -18,8 +18,11 @@ DEEP_LINK = "legalaid"  # ?start=legalaid opens this menu in the private chat
 
 
 async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
+    """The menu, afresh as /start: an unfinished chat (a pre-check at its second question)
+    would take the location or the town sent for the service points as its own answer."""
     if not await _private(update, ctx):
         return
+    await leave_open(update, ctx)
     texts = ctx.services.ui.residents
     items = [
         (texts.aid_menu_check, AidMenu.CHECK),
@@ -59,7 +62,8 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
     match item:
         case AidMenu.CHECK:
             await precheck.start_check(update, ctx)
-        case AidMenu.WHERE:
+        case AidMenu.WHERE:  # (an older menu's button: what follows is no chat's answer)
+            await leave_open(update, ctx)
             await send_legal_aid_prompt(update, ctx)
         case AidMenu.ADVISER:
             await advisers.start_lookup(update, ctx)

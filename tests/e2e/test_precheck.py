@@ -49,10 +49,11 @@ def one_path_per_rule(criteria: LegalAidCriteria) -> list[tuple[Rule, dict[str, 
     return [(rule, found[rule.id]) for rule in criteria.rules]
 
 
-async def open_check(bot: Harness, user: FakeUser) -> SentMessage:
-    """/legalaid, then 我能申请法律援助吗？: returns the first question."""
+async def open_check(bot: Harness, user: FakeUser, *, left: bool = False) -> SentMessage:
+    """/legalaid, then 我能申请法律援助吗？: returns the first question; `left`: a chat was open,
+    which /legalaid ends, saying so."""
     bot.api.send_command(user, "/legalaid")
-    [menu] = await bot.api.wait_for_messages(user.id)
+    *_left, menu = await bot.api.wait_for_messages(user.id, 2 if left else 1)
     bot.api.press_button(user, menu, bot.ui.residents.aid_menu_check)
     intro, question = await bot.api.wait_for_messages(user.id, 2)
     assert intro.content == plain_text(bot.ui.residents.check_intro)
@@ -190,7 +191,7 @@ async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> Non
 async def test_a_new_check_expires_the_old_ones_buttons(bot: Harness) -> None:
     user = bot.api.user(2233)
     old = await open_check(bot, user)
-    new = await open_check(bot, user)
+    new = await open_check(bot, user, left=True)
     answer = await bot.press(user, old, old.find_button("工伤事故赔偿")["callback_data"])
     assert answer["text"] == bot.ui.stale_step  # the new check is open: go on there
     following = await choose(bot, user, new, "工伤事故赔偿")
@@ -431,3 +432,30 @@ async def test_every_town_is_offered_and_a_typed_one_is_read_even_without_a_poin
     town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
     result = await bot.ask(user, "东山")
     assert "东山司法所" in result.content
+
+
+async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
+    bot: Harness,
+) -> None:
+    """A pre-check left at its second question would take the town list's 🏘 or a location
+    as its own (wrong) answer: /legalaid, like /start, ends it and says so; so does 附近的法律
+    服务点 from an older menu."""
+    texts, ui = bot.ui.residents, bot.ui
+    user = bot.api.user(2254)
+    old_menu_message = await bot.ask(user, "/legalaid")
+    await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
+    bot.api.send_command(user, "/legalaid")
+    left, menu = await bot.api.wait_for_messages(user.id, 2)
+    assert left.content == plain_text(ui.chat.left_chats.format(names="“法律援助自测”"))
+    await bot.tap(user, menu, texts.aid_menu_where)
+    bot.api.send_text(user, ui.pick_town_button)
+    _removed, towns = await bot.api.wait_for_messages(user.id, 2)
+    assert towns.text == ui.towns_title and TOWN in towns.button_labels()
+    await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
+    bot.api.press_button(user, old_menu_message, texts.aid_menu_where)
+    left, prompt = await bot.api.wait_for_messages(user.id, 2)
+    assert left.content.startswith("已退出") and "12348" in prompt.content
+    bot.api.send_location(user, 30.0450, 110.0800)
+    [nearest] = await bot.api.wait_for_messages(user.id)
+    assert nearest.content.startswith(ui.nearest_title)
+    assert await bot.services.chats.open(user.id) == []
