@@ -40,6 +40,7 @@ class TicketTexts(Texts):
     cancelled: str
     timed_out: str
     private_only: str
+    private_button: str  # the link to the private chat, under private_only
     no_desk: Annotated[str, Fields("town")]
     already_sent: str
     too_many: Annotated[str, Fields("count")]

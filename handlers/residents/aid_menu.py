@@ -15,6 +15,7 @@ from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import send_legal_aid_prompt
 
 DEEP_LINK = "legalaid"  # ?start=legalaid opens this menu in the private chat
+ADVISER_LINK = "adviser"  # ?start=adviser opens the adviser lookup there
 
 
 async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
@@ -41,7 +42,7 @@ async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
 
 async def send_adviser(update: Update, ctx: PufaContext) -> None:
     """/adviser: one's village legal adviser."""
-    if await _private(update, ctx):
+    if await _private(update, ctx, ADVISER_LINK):
         await advisers.start_lookup(update, ctx)
 
 
@@ -56,7 +57,7 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update)
         await reply_html(update, hotlines_html(ctx.services.library))
         return
-    if not await _private(update, ctx):
+    if not await _private(update, ctx, ADVISER_LINK if item is AidMenu.ADVISER else DEEP_LINK):
         return
     await acknowledge(update)
     match item:
@@ -69,14 +70,15 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
             await advisers.start_lookup(update, ctx)
 
 
-async def _private(update: Update, ctx: PufaContext) -> bool:
-    """True in a private chat; elsewhere a button to the private chat (nobody should tell a
-    group about their own case or where they live)."""
+async def _private(update: Update, ctx: PufaContext, payload: str = DEEP_LINK) -> bool:
+    """True in a private chat; elsewhere a button to the private chat, opening there what was
+    asked for (`payload`): nobody should tell a group about their own case or where they
+    live."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
         return True
     texts = ctx.services.ui.residents
-    link = f"https://t.me/{ctx.bot.username}?start={DEEP_LINK}"
+    link = f"https://t.me/{ctx.bot.username}?start={payload}"
     button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
     await acknowledge(update)
     await reply_html(update, texts.private_only, button)
