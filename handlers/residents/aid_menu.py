@@ -49,8 +49,10 @@ async def send_adviser(update: Update, ctx: PufaContext) -> None:
 async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
     parsed = parse(update.callback_query.data if update.callback_query else None)
     args = parsed.args[1:] if parsed and parsed.args[:1] == (AID_MENU,) else ()
-    item = AidMenu(args[0]) if len(args) == 1 and args[0] in AidMenu._value2member_map_ else None
-    if item is None or (item is AidMenu.CHECK and ctx.services.library.legal_aid is None):
+    item = AidMenu(args[0]) if args and args[0] in AidMenu._value2member_map_ else None
+    town_key = args[1] if len(args) == 2 and item is AidMenu.ADVISER else ""  # back to a town
+    no_check = item is AidMenu.CHECK and ctx.services.library.legal_aid is None
+    if item is None or len(args) != (2 if town_key else 1) or no_check:
         await expired(update, ctx)
         return
     if item is AidMenu.HOTLINES:
@@ -67,7 +69,7 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
             await leave_open(update, ctx)
             await send_legal_aid_prompt(update, ctx)
         case AidMenu.ADVISER:
-            await advisers.start_lookup(update, ctx)
+            await advisers.start_lookup(update, ctx, town_key)
 
 
 async def _private(update: Update, ctx: PufaContext, payload: str = DEEP_LINK) -> bool:

@@ -25,13 +25,13 @@ class MenuItem(StrEnum):
 
 
 LEGAL_AID_CATEGORY = "legal_aid"  # its cards offer the pre-check
-AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+AID_MENU = "menu"  # a:menu:<AidMenu>[:<town key>]: the /legalaid menu (other a: data are towns)
 
 
 class AidMenu(StrEnum):
     CHECK = "check"  # the legal-aid pre-check
     WHERE = "where"  # nearby service points (location or town)
-    ADVISER = "adviser"  # one's village legal adviser
+    ADVISER = "adviser"  # one's village legal adviser (a town key: that town's villages)
     HOTLINES = "hotlines"
 
 

@@ -118,6 +118,12 @@ async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harn
         user, villages, villages.find_button(texts.adviser_not_listed_button)["callback_data"]
     )
     assert answer["text"] == bot.ui.stale_button
+    # no dead end: a message to the town's desk (its 司法所), or back to the villages
+    assert points.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_back_button]
+    back = await bot.tap(user, points, texts.adviser_back_button)
+    assert back.content.startswith(TOWN) and VILLAGE in back.button_labels()
+    prompt = await bot.tap(user, points, bot.ui.tickets.leave_button)
+    assert "示例县东山镇司法所（示例）" in prompt.content and "字以内" in prompt.content
 
 
 async def test_forged_buttons_are_refused(bot: Harness) -> None:
@@ -172,3 +178,26 @@ async def test_a_restart_between_town_and_village_loses_nothing(
         bot = await server.restart()
         card = await bot.tap(user, villages, VILLAGE)
         assert "示例律师丙" in card.content
+
+
+async def test_an_adviser_without_a_desk_of_their_own_offers_the_towns_desk_and_12348(
+    bot: Harness,
+) -> None:
+    """desks.yaml has no desk for 柳湾村's adviser: the card still offers a message (to the
+    town's 兜底 desk, its town and field known) and 12348."""
+    texts = bot.ui.residents
+    async with bot.services.db.session() as session:
+        entry = {
+            "town": "示例县西河镇",
+            "village": "柳湾村",
+            "name": "赵律师",
+            "contact": "0000-7654321",
+        }
+        await replace_advisers(session=session, entries=[entry])
+    user = bot.api.user(2308)
+    villages = await bot.tap(user, await open_lookup(bot, user), "示例县西河镇")
+    card = await bot.tap(user, villages, "柳湾村")
+    assert "赵律师" in card.content and plain_text(texts.adviser_or_12348) in card.content
+    assert card.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_other_button]
+    prompt = await bot.tap(user, card, bot.ui.tickets.leave_button)
+    assert "示例县西河镇人民调解委员会（示例）" in prompt.content and "字以内" in prompt.content
