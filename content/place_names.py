@@ -39,3 +39,10 @@ def towns_in_order(listed: Sequence[str], others: Iterable[str] = ()) -> list[st
     """Towns as every list of towns shows them, so a resident meets one order: towns.yaml's
     (`listed`), then any other known town (a service point's, a desk's) by name."""
     return [*listed, *sorted(set(others) - set(listed))]
+
+
+def in_town_order(names: Iterable[str], listed: Sequence[str]) -> list[str]:
+    """Some of the towns (those with a service point, or an adviser) as `towns_in_order`
+    lists them."""
+    have = set(names)
+    return [town for town in towns_in_order(listed, have) if town in have]

@@ -11,7 +11,7 @@ from content.desks import fallback_desk
 from content.directory import near, nearest
 from content.loader import Library
 from content.mentions import Fixed
-from content.place_names import named
+from content.place_names import in_town_order, named
 from content.ui import UiTexts
 from domain.answers import compose
 from domain.tickets import adviser_desk
@@ -88,6 +88,7 @@ async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: 
     texts = ctx.services.ui.residents
     async with ctx.services.db.session() as session:
         towns = await adviser_towns(session=session)
+    towns = in_town_order(towns, [t.town for t in ctx.services.library.towns])
     if not towns:
         await chat.end()
         await reply_html(update, texts.adviser_none)

@@ -14,6 +14,7 @@ from telegram import (
 )
 
 from content.directory import NEAR_KM, near, nearest
+from content.place_names import in_town_order
 from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, name_key
@@ -67,6 +68,7 @@ async def on_pick_town(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     async with ctx.services.db.session() as session:
         towns = await list_towns(session=session)
+    towns = in_town_order(towns, [t.town for t in ctx.services.library.towns])
     if not towns:
         await reply_html(update, ui.no_points, ReplyKeyboardRemove())
         return
