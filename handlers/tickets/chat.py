@@ -51,8 +51,8 @@ class TicketButton(StrEnum):
 
 
 def town_names(library: Library) -> list[str]:
-    """The towns to choose from, in the order every list of towns has: towns.yaml's, and
-    (without one) those the desks serve."""
+    """The towns to choose from, in the order every list of towns has: towns.yaml's, then
+    any other town a desk serves (all of them, without a towns.yaml)."""
     served = (town for desk in library.desks for town in desk.towns)
     return towns_in_order([t.town for t in library.towns], served)
 
