@@ -3,33 +3,30 @@ coordinator's CSV (Chinese or English headers, UTF-8 or Excel's GBK), checked ag
 `towns.yaml`. A CSV with any bad row imports nothing.
 """
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from content.check_text import check_text
+from content.csv_table import Layout, Row, read_table
 from content.models import Town
 from content.problems import Problem, explain, loc, read_yaml, validate
 
 SAMPLE_MARK = "示例"
-# Accepted headers per field, compared after `_header` (full-width to ASCII, lower case,
-# brackets, slashes and spaces removed: 村（社区） -> 村社区).
-HEADERS = {
-    "town": ("乡镇", "乡镇街道", "镇街", "town"),
-    "village": ("村社区", "村居", "村", "社区", "village"),
-    "name": ("姓名", "法律顾问", "顾问姓名", "name"),
-    "office": ("律所", "律师事务所", "所在律所", "执业机构", "office"),
-    "duty": ("坐班时间", "值班时间", "duty"),
-    "contact": ("联系方式", "联系电话", "电话", "contact"),
-}
-REQUIRED = ("town", "village", "name", "contact")
-IGNORED_HEADERS = ("序号", "no")
-LABELS = {"town": "乡镇", "village": "村社区", "name": "姓名", "contact": "联系方式"}
+# Accepted headers per field, the Chinese name first (csv_table.header_key compares them).
+LAYOUT = Layout(
+    headers={
+        "town": ("乡镇", "乡镇街道", "镇街", "town"),
+        "village": ("村（社区）", "村居", "村", "社区", "village"),
+        "name": ("姓名", "法律顾问", "顾问姓名", "name"),
+        "office": ("律所", "律师事务所", "所在律所", "执业机构", "office"),
+        "duty": ("坐班时间", "值班时间", "duty"),
+        "contact": ("联系方式", "联系电话", "电话", "contact"),
+    },
+    required=("town", "village", "name", "contact"),
+)
 
 
 class Adviser(BaseModel):
@@ -115,23 +112,12 @@ def parse_advisers_csv(
     Headers in Chinese or English (乡镇/town, 村社区/village, 姓名/name, 律所/office,
     坐班时间/duty, 联系方式/contact); problems name the row as Excel numbers it (header = 1).
     With `towns`, each town and village must be one of them."""
-    text = _decode(raw)
-    if text is None:
-        return [], [Problem(name, "", check_text("csv.encoding"))]
-    rows = list(csv.reader(io.StringIO(text)))
-    start = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
-    if start is None:
-        return [], [Problem(name, "", check_text("csv.empty"))]
-    columns, problems = _columns(rows[start], name)
-    if problems:
-        return [], problems
+    rows, problems = read_table(raw, name, LAYOUT)
     advisers: list[Adviser] = []
     lines: dict[tuple[str, str], int] = {}
-    for number, row in enumerate(rows[start + 1 :], start=start + 2):
-        if not any(cell.strip() for cell in row):
-            continue
-        where = f"{name}:{number}"
-        adviser, found = _row(row, columns, where)
+    for row in rows:
+        where = row.where
+        adviser, found = _row(row)
         problems += found
         if adviser is None:
             continue
@@ -140,68 +126,19 @@ def parse_advisers_csv(
         if place in lines:
             same = check_text("advisers.same_village", line=lines[place])
             problems.append(Problem(where, "village", same))
-        lines.setdefault(place, number)
+        lines.setdefault(place, row.number)
         advisers.append(adviser)
     if not advisers and not problems:
         problems.append(Problem(name, "", check_text("csv.no_entries")))
     return ([], problems) if problems else (advisers, [])
 
 
-def _decode(raw: bytes | str) -> str | None:
-    if isinstance(raw, str):
-        return raw.removeprefix("\ufeff")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _header(text: str) -> str:
-    plain = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\s()\[\]/\\、_-]+", "", plain)
-
-
-def _columns(header: list[str], name: str) -> tuple[list[str | None], list[Problem]]:
-    """The field of each column (None: ignored), or the header's problems."""
-    lookup = {_header(alias): field for field, aliases in HEADERS.items() for alias in aliases}
-    columns: list[str | None] = []
-    problems: list[Problem] = []
-    for cell in header:
-        key = _header(cell)
-        if not key or key in IGNORED_HEADERS:
-            columns.append(None)
-            continue
-        field = lookup.get(key)
-        if field is None:
-            problems.append(
-                Problem(name, "header", check_text("csv.unknown_column", column=cell.strip()))
-            )
-        elif field in columns:
-            problems.append(
-                Problem(name, "header", check_text("csv.repeated_column", column=cell.strip()))
-            )
-        columns.append(field)
-    missing = [f"{LABELS[f]}({f})" for f in REQUIRED if f not in columns]
-    if missing:
-        problems.append(
-            Problem(name, "header", check_text("csv.missing_columns", columns=", ".join(missing)))
-        )
-    return columns, problems
-
-
-def _row(
-    row: list[str], columns: list[str | None], where: str
-) -> tuple[Adviser | None, list[Problem]]:
-    if any(cell.strip() for cell in row[len(columns) :]):
-        return None, [Problem(where, "", check_text("csv.extra_cells"))]
-    values = {
-        field: cell.strip()
-        for field, cell in zip(columns, row, strict=False)
-        if field and cell.strip()
-    }
-    empty = [Problem(where, f, check_text("csv.empty_cell")) for f in REQUIRED if f not in values]
+def _row(row: Row) -> tuple[Adviser | None, list[Problem]]:
+    if row.extra_cells is not None:
+        return None, [row.extra_cells]
+    where, values = row.where, row.values
+    required = LAYOUT.required
+    empty = [Problem(where, f, check_text("csv.empty_cell")) for f in required if f not in values]
     if empty:
         return None, empty
     try:

@@ -1,27 +1,59 @@
 """Legal service points: the file formats (the sample list in directory.yaml, read and checked
 with the rest of the content; coordinators' CSV) and distance."""
 
-import csv
-import io
 import math
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from content.check_text import check_text
+from content.csv_table import Layout, read_table
 from content.problems import Problem, explain
 
-CSV_COLUMNS = ("name", "kind", "town", "address", "phone", "hours", "lat", "lon")
 # Kinds of service point where one applies for legal aid, best first (matched as parts of the
 # kind, so 示例县法律援助中心 and 法律援助工作站（东山） both count).
 AID_KINDS = ("法律援助中心", "法律援助工作站", "公共法律服务中心", "公共法律服务工作站", "司法所")
 AID_CENTRE = AID_KINDS[0]
-
-
-# Column names a Chinese spreadsheet may use instead of the English ones.
-CHINESE_COLUMNS = dict(
-    zip(("名称", "类型", "乡镇", "地址", "电话", "时间", "纬度", "经度"), CSV_COLUMNS, strict=True)
+# Every kind a point may have, matched the same way: a kind none of them is part of is refused
+# (it would show to nobody asking where to apply, and residents read it as written).
+POINT_KINDS = (
+    *AID_KINDS,
+    "公共法律服务室",
+    "人民调解委员会",
+    "律师事务所",
+    "基层法律服务所",
+    "公证处",
+)
+# desks.yaml's words for the same kinds, which a coordinator may write in the CSV too: stored
+# in Chinese, as residents read them.
+KIND_ALIASES = {
+    "legal_aid_centre": AID_CENTRE,
+    "legal_aid_center": AID_CENTRE,
+    "judicial_office": "司法所",
+    "mediation_committee": "人民调解委员会",
+}
+# The CSV's columns: each field's accepted headers (its Chinese name first), the first four
+# required.
+LAYOUT = Layout(
+    headers={
+        "name": ("名称", "服务点名称", "机构名称", "单位名称", "服务点", "name"),
+        "kind": ("类型", "类别", "机构类型", "服务点类型", "kind", "type"),
+        "town": ("乡镇", "乡镇街道", "镇街", "所在乡镇", "所属乡镇", "town"),
+        "address": ("地址", "详细地址", "办公地址", "address"),
+        "phone": ("电话", "联系电话", "联系方式", "phone"),
+        "hours": ("时间", "办公时间", "服务时间", "工作时间", "hours"),
+        "lat": ("纬度", "lat", "latitude"),
+        "lon": ("经度", "lon", "lng", "longitude"),
+    },
+    required=("name", "kind", "town", "address"),
 )
 EARTH_RADIUS_KM = 6371.0
 # A service point farther than this from a shared location is not "near you": the bot says so
@@ -44,6 +76,17 @@ class DirectoryEntry(BaseModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     sample: bool = False
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        kind = KIND_ALIASES.get(kind.lower(), kind)
+        if not any(known in kind for known in POINT_KINDS):
+            kinds, aliases = "、".join(POINT_KINDS), "、".join(KIND_ALIASES)
+            raise ValueError(
+                check_text("directory.unknown_kind", kind=kind, kinds=kinds, aliases=aliases)
+            )
+        return kind
 
     @model_validator(mode="after")
     def _both_coordinates_or_none(self) -> "DirectoryEntry":
@@ -73,29 +116,19 @@ P = TypeVar("P", bound=Place)
 
 
 def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list[Problem]]:
-    """Parse a coordinator's CSV (UTF-8, or GB18030 as saved by Excel on Chinese Windows)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames:
-        reader.fieldnames = [CHINESE_COLUMNS.get(f.strip(), f.strip()) for f in reader.fieldnames]
-    missing = [c for c in CSV_COLUMNS[:4] if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [
-            Problem(name, "header", check_text("csv.missing_columns", columns=", ".join(missing)))
-        ]
+    """Parse a coordinator's CSV (UTF-8, or GB18030 as saved by Excel on Chinese Windows;
+    Chinese or English headers)."""
+    rows, problems = read_table(raw, name, LAYOUT)
     entries: list[DirectoryEntry] = []
-    problems: list[Problem] = []
-    for line, row in enumerate(reader, start=2):
-        values = {k: v for k, v in row.items() if k in CSV_COLUMNS and v not in (None, "")}
+    for row in rows:
+        if row.extra_cells is not None:
+            problems.append(row.extra_cells)
+            continue
         try:
-            entries.append(DirectoryEntry.model_validate(values))
+            entries.append(DirectoryEntry.model_validate(row.values))
         except ValidationError as exc:
             problems.extend(
-                Problem(f"{name}:{line}", ".".join(map(str, e["loc"])), explain(e))
-                for e in exc.errors()
+                Problem(row.where, ".".join(map(str, e["loc"])), explain(e)) for e in exc.errors()
             )
     if not entries and not problems:
         problems.append(Problem(name, "", check_text("csv.no_entries")))

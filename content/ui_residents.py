@@ -29,6 +29,7 @@ class ResidentTexts(Texts):
     check_cancelled: str
     check_outdated: str
     results: dict[Result, str]
+    result_hardship_sample: str  # under a hardship standard that is still legal_aid.yaml's sample
     result_article: Annotated[str, Fields("article")]
     result_bring: Annotated[str, Fields("items")]
     bring_item: Annotated[str, Fields("item")]
@@ -58,9 +59,10 @@ class ResidentTexts(Texts):
     adviser_sample: str
     adviser_other_button: str
     adviser_wrong_input: str
-    adviser_typed_unknown: Annotated[str, Fields("typed")]
-    adviser_typed_several: Annotated[str, Fields("typed")]
+    typed_unknown: Annotated[str, Fields("typed")]
+    typed_several: Annotated[str, Fields("typed")]
     adviser_not_listed_button: str
+    adviser_back_button: str  # under 我的村（社区）不在这里: the town's villages again
     adviser_not_listed: Annotated[str, Fields("town")]
     adviser_or_12348: Annotated[str, SaidOnce()]  # under the town's service points
     adviser_cancelled: str

@@ -27,6 +27,8 @@ class TicketTexts(Texts):
     send_button: str
     cancel_button: str
     wrong_input: str
+    text_kept: str  # the message, typed while the field or the town was asked
+    sample_desk_ahead: Annotated[str, Fields("desk")]  # before the resident writes to it
     text_empty: str
     text_too_long: Annotated[str, Fields("max")]
     text_no_letters: str
@@ -38,6 +40,7 @@ class TicketTexts(Texts):
     cancelled: str
     timed_out: str
     private_only: str
+    private_button: str  # the link to the private chat, under private_only
     no_desk: Annotated[str, Fields("town")]
     already_sent: str
     too_many: Annotated[str, Fields("count")]

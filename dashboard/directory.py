@@ -3,7 +3,7 @@ every bad row listed; nothing imported when any row is bad), as `pufa directory 
 
 from aiohttp import web
 
-from content.directory import parse_csv
+from content.directory import POINT_KINDS, parse_csv
 from dashboard.common import audit, render, services, texts
 from storage.directory import add_points, list_points, replace_points
 
@@ -25,6 +25,7 @@ async def _page(
         "directory.html",
         status=400 if problems else 200,
         points=points,
+        kinds="、".join(POINT_KINDS),
         problems=problems or [],
         imported=imported,
     )

@@ -7,6 +7,7 @@ Each feature names its buttons' actions with a StrEnum and dispatches them with 
 """
 
 import re
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -104,6 +105,12 @@ def number(arg: str, maximum: int = MAX_ID) -> int | None:
         return None
     value = int(arg)
     return value if 0 < value <= maximum else None
+
+
+def name_key(name: str) -> str:
+    """A short stable key for a place's name (a town, a village), so callback data stays
+    under 64 bytes; the handler finds the name again among those it offers."""
+    return format(zlib.crc32(name.encode()), "08x")
 
 
 def index(arg: str, size: int) -> int | None:

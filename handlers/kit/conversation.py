@@ -15,8 +15,8 @@ restart, or with another process serving the bot, the chat goes on exactly where
 - typed text and other messages in a private chat go to the person's most recently touched
   draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
 - commands are left to the command handlers, except /cancel, which ends the newest draft;
-  /start and the menu's 💬 问个问题 end them all (`leave_open`), saying which by name
-  (`title`), so what the person types next is a question;
+  /start, the menu's 💬 问个问题 and /legalaid end them all (`leave_open`), saying which by
+  name (`title`), so what the person types or shares next is not taken by a forgotten chat;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
@@ -390,8 +390,8 @@ def title(flow: Flow, ui: UiTexts) -> str:
 
 
 async def leave_open(update: Update, ctx: PufaContext) -> None:
-    """Ends the person's open chats and says which in one line: /start and 💬 问个问题 start
-    afresh. Without the database there is nothing to end that could be read."""
+    """Ends the person's open chats and says which in one line: /start, 💬 问个问题 and
+    /legalaid start afresh. Without the database there is nothing to end that could be read."""
     user = update.effective_user
     if user is None or not in_private(update):
         return

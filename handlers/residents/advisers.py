@@ -7,14 +7,16 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from content.desks import fallback_desk
 from content.directory import near, nearest
+from content.loader import Library
 from content.mentions import Fixed
-from content.place_names import named
+from content.place_names import in_town_order, named
 from content.ui import UiTexts
 from domain.answers import compose
 from domain.tickets import adviser_desk
 from handlers.kit import callbacks
-from handlers.kit.callbacks import Kind
+from handlers.kit.callbacks import Kind, name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import (
     Conversation,
@@ -27,7 +29,7 @@ from handlers.kit.conversation import (
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, points_html, valid_location
 from storage.directory import list_points
 from storage.models import VillageAdviser
 from storage.residents import adviser_towns, advisers_in
@@ -70,21 +72,29 @@ def adviser_flow() -> Flow:
     )
 
 
-async def start_lookup(update: Update, ctx: PufaContext) -> None:
+async def start_lookup(update: Update, ctx: PufaContext, town_key: str = "") -> None:
+    """The lookup, at the town list, or at the villages of the town `town_key` names (back
+    from 我的村（社区）不在这里)."""
     chat = await ctx.services.chats.start(FLOW, user_id(update), TOWN, {})
-    await ask_town(update, ctx, chat)
+    async with ctx.services.db.session() as session:
+        towns = {name_key(t): t for t in await adviser_towns(session=session)}
+    if town := towns.get(town_key) if town_key else None:
+        await ask_village(update, ctx, chat, town)
+    else:
+        await ask_town(update, ctx, chat)
 
 
 async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: str = "") -> None:
     texts = ctx.services.ui.residents
     async with ctx.services.db.session() as session:
         towns = await adviser_towns(session=session)
+    towns = in_town_order(towns, [t.town for t in ctx.services.library.towns])
     if not towns:
         await chat.end()
         await reply_html(update, texts.adviser_none)
         return
     await chat.goto(TOWN)
-    rows = [[chat.button(t, AdviserButton.TOWN, town_key(t))] for t in towns]
+    rows = [[chat.button(t, AdviserButton.TOWN, name_key(t))] for t in towns]
     rows.append([chat.button(texts.cancel_button, AdviserButton.CANCEL)])
     text = f"{texts.adviser_ask_town}\n{texts.adviser_location_hint}"
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
@@ -98,7 +108,7 @@ async def ask_village(
         found = await advisers_in(session=session, town=town)
     chat.data = {"town": town}
     await chat.goto(VILLAGE)
-    rows = [[chat.button(a.village, AdviserButton.VILLAGE, town_key(a.village))] for a in found]
+    rows = [[chat.button(a.village, AdviserButton.VILLAGE, name_key(a.village))] for a in found]
     rows.append([chat.button(texts.adviser_not_listed_button, AdviserButton.NOT_LISTED)])
     rows.append(
         [
@@ -114,7 +124,7 @@ async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
     async with ctx.services.db.session() as session:
-        towns = {town_key(t): t for t in await adviser_towns(session=session)}
+        towns = {name_key(t): t for t in await adviser_towns(session=session)}
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
         await expired(update, ctx)
@@ -128,7 +138,7 @@ async def on_village(
 ) -> None:
     town = str(chat.data.get("town", ""))
     async with ctx.services.db.session() as session:
-        found = {town_key(a.village): a for a in await advisers_in(session=session, town=town)}
+        found = {name_key(a.village): a for a in await advisers_in(session=session, town=town)}
     adviser = found.get(args[0]) if len(args) == 1 else None
     if adviser is None:
         await expired(update, ctx)
@@ -141,10 +151,10 @@ async def _show(
     update: Update, ctx: PufaContext, chat: Conversation, adviser: VillageAdviser
 ) -> None:
     if await chat.end():
+        library = ctx.services.library
+        desk = _desk_id(library, adviser.town, adviser.village)
         await reply_html(
-            update,
-            adviser_html(adviser, ctx.services.ui),
-            adviser_keyboard(ctx.services.ui, _desk_id(ctx, adviser)),
+            update, adviser_html(adviser, library), adviser_keyboard(library.ui, desk)
         )
 
 
@@ -175,29 +185,34 @@ async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation)
 
 def _not_found(ctx: PufaContext, typed: str, several: bool) -> str:
     texts = ctx.services.ui.residents
-    text = texts.adviser_typed_several if several else texts.adviser_typed_unknown
+    text = texts.typed_several if several else texts.typed_unknown
     return text.format(typed=html.escape(typed[:30]))
 
 
 async def on_not_listed(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    """No adviser listed for the person's village: their town's service points and 12348."""
+    """No adviser listed for the person's village: their town's service points and 12348, a
+    message to the town's desk (its 兜底 desk: the 司法所 that 一村一法律顾问 answers to), and
+    back to the town's villages."""
     if not await pressed(update, ctx, args):
         return
     town = str(chat.data.get("town", ""))
-    ui = ctx.services.ui
+    library, ui = ctx.services.library, ctx.services.ui
     async with ctx.services.db.session() as session:
         points = await list_points(session=session, town=town)
     if not await chat.end():
         return
-    if not points:
-        await reply_html(update, ui.residents.adviser_none)
-        return
-    title = ui.residents.adviser_not_listed.format(town=html.escape(town))
-    listed = points_html(title, [(p, None) for p in points], ui)
-    library = ctx.services.library
-    await reply_html(update, compose([Fixed(listed), ui.residents.adviser_or_12348], library))
+    text = ui.residents.adviser_none
+    if points:
+        title = ui.residents.adviser_not_listed.format(town=html.escape(town))
+        listed = points_html(title, [(p, None) for p in points], ui)
+        text = compose([Fixed(listed), ui.residents.adviser_or_12348], library)
+    back = callbacks.make(Kind.AID, AID_MENU, AidMenu.ADVISER, name_key(town))
+    rows = [[InlineKeyboardButton(ui.residents.adviser_back_button, callback_data=back)]]
+    if desk := _desk_id(library, town):
+        rows.insert(0, [leave_message_button(ui, desk_id=desk)])
+    await reply_html(update, text, InlineKeyboardMarkup(rows))
 
 
 async def on_back(
@@ -230,8 +245,9 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
     await ask_village(update, ctx, chat, town, intro)
 
 
-def adviser_html(adviser: VillageAdviser, ui: UiTexts) -> str:
-    texts = ui.residents
+def adviser_html(adviser: VillageAdviser, library: Library) -> str:
+    """The adviser's card, 12348 beside it (unless the card gives it), and a sample's label."""
+    texts = library.ui.residents
 
     def shown(value: str) -> str:
         return html.escape(value) if value else "—"
@@ -243,17 +259,23 @@ def adviser_html(adviser: VillageAdviser, ui: UiTexts) -> str:
         duty=shown(adviser.duty),
         contact=shown(adviser.contact),
     )
-    return f"{text}\n\n{texts.adviser_sample}" if adviser.sample else text
+    blocks: list[str | Fixed] = [Fixed(text), texts.adviser_or_12348]
+    if adviser.sample:
+        blocks.append(texts.adviser_sample)
+    return compose(blocks, library)
 
 
-def _desk_id(ctx: PufaContext, adviser: VillageAdviser) -> str:
-    desk = adviser_desk(ctx.services.library.desks, town=adviser.town, village=adviser.village)
+def _desk_id(library: Library, town: str, village: str = "") -> str:
+    """Where a message about a village's adviser goes: the adviser's desk if desks.yaml has
+    one, else the town's 兜底 desk ("": none)."""
+    desk = adviser_desk(library.desks, town=town, village=village) if village else None
+    desk = desk or fallback_desk(library.desks, town)
     return desk.id if desk is not None else ""
 
 
 def adviser_keyboard(ui: UiTexts, desk_id: str = "") -> InlineKeyboardMarkup:
-    """Under an adviser (the chat has ended): a message to the adviser's desk (when one is
-    configured in desks.yaml), or look up another village."""
+    """Under an adviser (the chat has ended): a message to the adviser's desk, or the town's
+    (when desks.yaml has one), or look up another village."""
     other = callbacks.make(Kind.AID, AID_MENU, AidMenu.ADVISER)
     rows = [[InlineKeyboardButton(ui.residents.adviser_other_button, callback_data=other)]]
     if desk_id:

@@ -25,13 +25,13 @@ class MenuItem(StrEnum):
 
 
 LEGAL_AID_CATEGORY = "legal_aid"  # its cards offer the pre-check
-AID_MENU = "menu"  # a:menu:<AidMenu>: the /legalaid menu (other a: data are towns)
+AID_MENU = "menu"  # a:menu:<AidMenu>[:<town key>]: the /legalaid menu (other a: data are towns)
 
 
 class AidMenu(StrEnum):
     CHECK = "check"  # the legal-aid pre-check
     WHERE = "where"  # nearby service points (location or town)
-    ADVISER = "adviser"  # one's village legal adviser
+    ADVISER = "adviser"  # one's village legal adviser (a town key: that town's villages)
     HOTLINES = "hotlines"
 
 
@@ -55,11 +55,16 @@ def case_rows(cases: list[Candidate], ui: UiTexts) -> list[list[InlineKeyboardBu
 
 
 def card_keyboard(
-    card: Card, library: Library, question_ref: str = "", cases: list[Candidate] | None = None
+    card: Card,
+    library: Library,
+    question_ref: str = "",
+    cases: list[Candidate] | None = None,
+    *,
+    bot_username: str = "",
 ) -> InlineKeyboardMarkup:
     """Related cards; a real case it illustrates (or the cases a question asked for); 👍 / 👎
     on the question beside 没解决 if one was asked, else on the card above 留言给工作人员
-    (with the card's field); sharing."""
+    (with the card's field; in a group, `bot_username`'s link to the private chat); sharing."""
     ui, texts = library.ui, library.ui.engagement
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
@@ -84,7 +89,8 @@ def card_keyboard(
         rows.append(votes)
     else:  # opened from /topics, a related card or a link: no question to mark 没解决
         votes = vote_buttons(Subject.CARD, card.id, texts.vote_up_button, texts.vote_down_button)
-        rows += [votes, [leave_message_button(ui, category=card.category)]]
+        leave = leave_message_button(ui, category=card.category, bot_username=bot_username)
+        rows += [votes, [leave]]
     rows.append([InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)])
     return InlineKeyboardMarkup(rows)
 
@@ -97,11 +103,12 @@ def choices_keyboard(
     *,
     category: str = "",
     asked: str = "",
+    bot_username: str = "",
 ) -> InlineKeyboardMarkup:
     """Cards (and cases) to choose from, the topics, 留言给工作人员 (with the field, when
     known); for the fallback (`fallback_ref`: its logged question), whether the help it
     suggested was useful. The cards' buttons carry the `asked` question's reference, so the
-    asker's choice is recorded."""
+    asker's choice is recorded. In a group 留言 is `bot_username`'s link to the private chat."""
     refs = (asked,) if asked else ()
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id, *refs))]
@@ -109,21 +116,27 @@ def choices_keyboard(
     ]
     rows += case_rows(cases or [], ui)
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
-    rows.append([leave_message_button(ui, category=category)])
+    rows.append([leave_message_button(ui, category=category, bot_username=bot_username)])
     if fallback_ref:
         up, down = ui.engagement.fallback_up_button, ui.engagement.fallback_down_button
         rows.append(vote_buttons(Subject.QUESTION, fallback_ref, up, down))
     return InlineKeyboardMarkup(rows)
 
 
-def leave_first_keyboard(ui: UiTexts, category: str) -> InlineKeyboardMarkup:
-    """After a second 没解决 in a row: 留言给工作人员 first, the topics after it."""
+def leave_first_keyboard(
+    ui: UiTexts, category: str, bot_username: str = ""
+) -> InlineKeyboardMarkup:
+    """After a second 没解决 in a row (or an ask for a person): 留言给工作人员 first (in a
+    group, `bot_username`'s link), the topics after it."""
     topics = InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))
-    return InlineKeyboardMarkup([[leave_message_button(ui, category=category)], [topics]])
+    leave = leave_message_button(ui, category=category, bot_username=bot_username)
+    return InlineKeyboardMarkup([[leave], [topics]])
 
 
-def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMarkup:
-    """The menu; /help also offers 留言给工作人员."""
+def main_menu(
+    ui: UiTexts, *, leave_message: bool = False, bot_username: str = ""
+) -> InlineKeyboardMarkup:
+    """The menu; /help also offers 留言给工作人员 (in a group, `bot_username`'s link)."""
 
     def menu(label: str, item: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
@@ -133,5 +146,5 @@ def main_menu(ui: UiTexts, *, leave_message: bool = False) -> InlineKeyboardMark
         [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
     ]
     if leave_message:
-        rows.append([leave_message_button(ui)])
+        rows.append([leave_message_button(ui, bot_username=bot_username)])
     return InlineKeyboardMarkup(rows)

@@ -2,7 +2,6 @@
 
 import html
 import math
-import zlib
 from collections.abc import Sequence
 
 from telegram import (
@@ -15,9 +14,10 @@ from telegram import (
 )
 
 from content.directory import NEAR_KM, near, nearest
+from content.place_names import in_town_order
 from content.ui import UiTexts
 from handlers.kit import callbacks
-from handlers.kit.callbacks import Kind
+from handlers.kit.callbacks import Kind, name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
@@ -25,11 +25,6 @@ from storage.directory import list_points, list_towns
 from storage.models import ServicePoint
 
 NEAREST_COUNT = 3
-
-
-def town_key(town: str) -> str:
-    """A short stable key for a town name, so callback data stays under 64 bytes."""
-    return format(zlib.crc32(town.encode()), "08x")
 
 
 async def send_legal_aid_prompt(update: Update, ctx: PufaContext) -> None:
@@ -73,11 +68,12 @@ async def on_pick_town(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     async with ctx.services.db.session() as session:
         towns = await list_towns(session=session)
+    towns = in_town_order(towns, [t.town for t in ctx.services.library.towns])
     if not towns:
         await reply_html(update, ui.no_points, ReplyKeyboardRemove())
         return
     buttons = [
-        [InlineKeyboardButton(t, callback_data=callbacks.make(Kind.AID, town_key(t)))]
+        [InlineKeyboardButton(t, callback_data=callbacks.make(Kind.AID, name_key(t)))]
         for t in towns
     ]
     await reply_html(update, ui.location_removed, ReplyKeyboardRemove())
@@ -93,7 +89,7 @@ async def on_town_button(update: Update, ctx: PufaContext) -> None:
         return
     args = parsed.args if parsed is not None else ()  # malformed: forged, not "show towns"
     async with ctx.services.db.session() as session:
-        towns = {town_key(t): t for t in await list_towns(session=session)}
+        towns = {name_key(t): t for t in await list_towns(session=session)}
         town = towns.get(args[0]) if len(args) == 1 else None
         points = await list_points(session=session, town=town) if town else []
     if town is None or not points:

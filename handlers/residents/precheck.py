@@ -14,11 +14,12 @@ from content.directory import legal_aid_points, near, nearest_aid_points
 from content.legal_aid import LegalAidCriteria, Outcome, evaluate, next_question
 from content.loader import Library
 from content.mentions import Fixed
+from content.place_names import named, towns_in_order
 from content.safety import SafetyKind
 from content.ui_residents import ResidentTexts
 from domain.answers import compose, safety_html
 from handlers.kit import callbacks
-from handlers.kit.callbacks import Kind
+from handlers.kit.callbacks import Kind, name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import (
     Conversation,
@@ -31,7 +32,7 @@ from handlers.kit.conversation import (
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
-from handlers.residents.legal_aid import none_near_html, points_html, town_key, valid_location
+from handlers.residents.legal_aid import none_near_html, points_html, valid_location
 from storage.directory import list_points, list_towns
 from storage.models import ServicePoint
 from storage.residents import record_precheck
@@ -58,6 +59,7 @@ def precheck_flow() -> Flow:
         steps={
             ASK: Step(buttons={CheckButton.OPTION: on_option, CheckButton.BACK: on_back}),
             TOWN: Step(
+                text=on_typed_town,
                 location=on_location,
                 buttons={
                     CheckButton.TOWN: on_town,
@@ -173,12 +175,18 @@ async def on_back(
     await ask_next(update, ctx, chat)
 
 
+async def _towns(ctx: PufaContext) -> list[str]:
+    """Every town of towns.yaml (a town without a service point of its own still applies
+    somewhere: the district's centre), then any other town a point names."""
+    async with ctx.services.db.session() as session:
+        with_points = await list_towns(session=session)
+    return towns_in_order([t.town for t in ctx.services.library.towns], with_points)
+
+
 async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: str = "") -> None:
     texts = ctx.services.ui.residents
     await chat.goto(TOWN)
-    async with ctx.services.db.session() as session:
-        towns = await list_towns(session=session)
-    rows = [[chat.button(t, CheckButton.TOWN, town_key(t))] for t in towns]
+    rows = [[chat.button(t, CheckButton.TOWN, name_key(t))] for t in await _towns(ctx)]
     rows.append([chat.button(texts.skip_button, CheckButton.SKIP)])
     rows.append(_nav(chat, texts, back=True))
     text = f"{intro}\n\n{texts.check_ask_town}" if intro else texts.check_ask_town
@@ -188,15 +196,37 @@ async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro:
 async def on_town(
     update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    async with ctx.services.db.session() as session:
-        towns = {town_key(t): t for t in await list_towns(session=session)}
-        points = await list_points(session=session)
+    towns = {name_key(t): t for t in await _towns(ctx)}
     town = towns.get(args[0]) if len(args) == 1 else None
     if town is None:
         await expired(update, ctx)
         return
     await acknowledge(update)
-    await finish(update, ctx, chat, [(p, None) for p in legal_aid_points(points, town)])
+    await _town_chosen(update, ctx, chat, town)
+
+
+async def on_typed_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A town typed instead of pressed (东山镇, 东山, 我是东山的), read as /adviser reads it;
+    anything else asks again."""
+    typed = update.effective_message.text if update.effective_message else None
+    matches = named(typed or "", await _towns(ctx))
+    if len(matches) == 1:
+        await _town_chosen(update, ctx, chat, matches[0])
+        return
+    texts = ctx.services.ui.residents
+    said = (texts.typed_several if matches else texts.typed_unknown).format(
+        typed=html.escape((typed or "")[:30])
+    )
+    await _ask_town(update, ctx, chat, said)
+
+
+async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, town: str) -> None:
+    """Where someone of `town` applies: its own points, else the district's centre (with none
+    at all, the result says where one applies and 12348)."""
+    async with ctx.services.db.session() as session:
+        points = await list_points(session=session)
+    found = [(p, None) for p in legal_aid_points(points, town)]
+    await finish(update, ctx, chat, found, town)
 
 
 async def on_skip(
@@ -218,7 +248,8 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
     if found and not near(found):
         await _ask_town(update, ctx, chat, none_near_html(ctx.services.ui, found[0][1]))
         return
-    await finish(update, ctx, chat, near(found))
+    close = near(found)
+    await finish(update, ctx, chat, close, close[0][0].town if close else "")
 
 
 async def finish(
@@ -226,8 +257,11 @@ async def finish(
     ctx: PufaContext,
     chat: Conversation,
     points: Sequence[tuple[ServicePoint, float | None]],
+    town: str = "",
 ) -> None:
-    """Ends the chat, counts the outcome (anonymously) and shows it."""
+    """Ends the chat, counts the outcome (anonymously) and shows it; a message to staff left
+    from it goes to the desk of `town` (picked, typed, or the nearest point's) without asking
+    it again."""
     if not await _valid(update, ctx, chat):
         return
     criteria, services = _criteria(ctx), ctx.services
@@ -239,7 +273,7 @@ async def finish(
             session=session, day=services.today(), rule=outcome.rule, result=outcome.result
         )
     text = outcome_html(outcome, services.library, points)
-    await reply_html(update, text, result_keyboard(services.library, outcome))
+    await reply_html(update, text, result_keyboard(services.library, outcome, town))
 
 
 def _safety(outcome: Outcome, library: Library) -> SafetyKind | None:
@@ -267,6 +301,8 @@ def outcome_html(
             f"📝 {html.escape(criteria.promise)}",
             f"💰 {html.escape(outcome.hardship_note)}",
         ]
+        if criteria.hardship_standard.sample:  # not the province's yet: nobody may rely on it
+            blocks.append(texts.result_hardship_sample)
     if points:
         title = texts.result_points_title
         if outcome.result == "likely_no":  # nothing to apply for: somewhere to ask
@@ -278,10 +314,10 @@ def outcome_html(
     return compose(blocks, library)  # 12348 once: in the reason, a point or the last line
 
 
-def result_keyboard(library: Library, outcome: Outcome) -> InlineKeyboardMarkup:
+def result_keyboard(library: Library, outcome: Outcome, town: str = "") -> InlineKeyboardMarkup:
     """Under the outcome (the chat has ended, so these are not the chat's buttons): the card
     of its safety kind first, check again, the hotlines, and a message to duty staff about
-    legal aid."""
+    legal aid (of `town`, if known)."""
     ui = library.ui
     texts = ui.residents
     again = callbacks.make(Kind.AID, AID_MENU, AidMenu.CHECK)
@@ -294,7 +330,7 @@ def result_keyboard(library: Library, outcome: Outcome) -> InlineKeyboardMarkup:
             *first,
             [InlineKeyboardButton(texts.again_button, callback_data=again)],
             [InlineKeyboardButton(texts.hotlines_button, callback_data=numbers)],
-            [leave_message_button(ui, category=LEGAL_AID_CATEGORY)],
+            [leave_message_button(ui, category=LEGAL_AID_CATEGORY, town=town)],
         ]
     )
 

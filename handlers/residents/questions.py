@@ -12,6 +12,7 @@ from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.tickets import group_bot
 from handlers.residents.keyboards import (
     card_keyboard,
     choices_keyboard,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
     services, ui = ctx.services, ctx.services.ui
+    link = group_bot(update, ctx)  # in a group, 留言给工作人员 opens the private chat
     found = answer(services.index, text, safety=services.library.safety)
     if not found.question:
         await reply_html(update, ui.empty_question)
@@ -37,7 +39,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         if talk is Talk.GREETING:
             menu = main_menu(ui)
         elif talk is Talk.PERSON:
-            menu = leave_first_keyboard(ui, category="")
+            menu = leave_first_keyboard(ui, category="", bot_username=link)
         await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
     if found.truncated and not found.danger:  # a danger's notice comes before anything else
@@ -57,7 +59,9 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         cards = safety_cards(found, library)
         cases = index.search_cases(found.question) if asks_for_case else []
         field = library.cards[cards[0].card_id].category if cards else ""
-        markup = choices_keyboard(cards, ui, cases=cases, category=field, asked=entry.ref)
+        markup = choices_keyboard(
+            cards, ui, cases=cases, category=field, asked=entry.ref, bot_username=link
+        )
         await reply_html(update, answer_html(found, library), markup)
         return
     # Cases (以案释法) when the question asks for one, or when no card answers it.
@@ -65,12 +69,14 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
         card = library.cards[found.card_id]
-        markup = card_keyboard(card, library, entry.ref, cases)
+        markup = card_keyboard(card, library, entry.ref, cases, bot_username=link)
     else:
         shown = result.choices if result.matched else result.suggestions
         field = clear_category(result, library.cards) or ""
         fallback = "" if result.matched else entry.ref
-        markup = choices_keyboard(shown, ui, fallback, cases, category=field, asked=entry.ref)
+        markup = choices_keyboard(
+            shown, ui, fallback, cases, category=field, asked=entry.ref, bot_username=link
+        )
     await reply_html(update, answer_html(found, library), markup)
 
 
@@ -118,7 +124,8 @@ async def on_card_button(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, ctx.services.ui.card_not_found, alert=True)
         return
     await acknowledge(update)
-    await reply_html(update, card_html(card, library), card_keyboard(card, library))
+    markup = card_keyboard(card, library, bot_username=group_bot(update, ctx))
+    await reply_html(update, card_html(card, library), markup)
     user = update.effective_user
     if len(args) == 2 and REF.fullmatch(args[1]) and user is not None:
         await _record_choice(ctx, args[1], user.id, card.id)
@@ -157,8 +164,10 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update)
         card = ctx.services.library.cards.get(card_id or "")
         category = card.category if card is not None else ""
+        link = group_bot(update, ctx)
         if again:  # a second card in a row did not help: staff, rather than another card
-            await reply_html(update, ui.feedback_again, leave_first_keyboard(ui, category))
+            markup = leave_first_keyboard(ui, category, bot_username=link)
+            await reply_html(update, ui.feedback_again, markup)
         else:
-            markup = choices_keyboard([], ui, category=category)
+            markup = choices_keyboard([], ui, category=category, bot_username=link)
             await reply_html(update, ui.feedback_thanks, markup)

@@ -12,7 +12,8 @@ from handlers.kit.conversation import expired, leave_open, title
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private, role_of
-from handlers.residents.aid_menu import DEEP_LINK, send_aid_menu
+from handlers.kit.tickets import group_bot
+from handlers.residents.aid_menu import ADVISER_LINK, DEEP_LINK, send_adviser, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
 from handlers.residents.topics import send_categories
 from storage.models import Role
@@ -21,18 +22,22 @@ CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 
 
 async def on_start(update: Update, ctx: PufaContext) -> None:
-    """The menu, a card or the legal-aid menu of a link: afresh, ending unfinished chats (a
-    link that opens a chat of its own, `join_`, is another handler's)."""
+    """The menu, a card, the legal-aid menu or the adviser lookup of a link: afresh, ending
+    unfinished chats (a link that opens a chat of its own, `join_`, is another handler's)."""
     await leave_open(update, ctx)
     payload = ctx.args[0] if ctx.args else ""
     library = ctx.services.library
     if match := CARD_LINK.match(payload):
         card = library.cards.get(match.group(1))
         if card is not None:
-            await reply_html(update, card_html(card, library), card_keyboard(card, library))
+            markup = card_keyboard(card, library, bot_username=group_bot(update, ctx))
+            await reply_html(update, card_html(card, library), markup)
             return
     if payload == DEEP_LINK:
         await send_aid_menu(update, ctx)
+        return
+    if payload == ADVISER_LINK:
+        await send_adviser(update, ctx)
         return
     if payload:
         if not in_private(update):
@@ -57,7 +62,8 @@ async def on_help(update: Update, ctx: PufaContext) -> None:
     if chats:
         name = html.escape(title(chats[0].flow, ui))
         text += "\n\n" + ui.chat.help_open_chat.format(name=name)
-    await reply_html(update, text, main_menu(ui, leave_message=True))
+    menu = main_menu(ui, leave_message=True, bot_username=group_bot(update, ctx))
+    await reply_html(update, text, menu)
 
 
 async def on_menu_button(update: Update, ctx: PufaContext) -> None:

@@ -3,15 +3,24 @@ answers, follow-ups, ratings, and reminders of unanswered tickets."""
 
 from datetime import timedelta
 
-from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, parse, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, OnMessage, Step, cancel_button, expired
+from handlers.kit.conversation import (
+    Conversation,
+    Flow,
+    OnMessage,
+    Step,
+    cancel_button,
+    expired,
+    leave_open,
+)
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.roles import require_private
+from handlers.kit.roles import in_private
+from handlers.kit.tickets import leave_message_link, leave_message_payload
 from handlers.tickets import chat, consent, erasure, queue, replies, resident, send, sla, staff
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
 from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
@@ -33,7 +42,9 @@ def ticket_flow() -> Flow:
         name=FLOW,
         kind=Kind.TICKET,
         steps={
-            CATEGORY: Step(buttons={TicketButton.CATEGORY: chat.on_category}),
+            CATEGORY: Step(
+                text=chat.on_early_text, buttons={TicketButton.CATEGORY: chat.on_category}
+            ),
             TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
             TEXT: Step(text=chat.on_text),
             CONTACT: Step(
@@ -109,12 +120,42 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await resident.on_resident_button(update, ctx, action, args)
     elif action in (DeskAction.PHONE, DeskAction.NO_PHONE):
         await consent.on_consent_button(update, ctx, action, args)
-    elif await require_private(update, ctx):
+    elif not in_private(update):
+        await _to_private(update, ctx, action, args)
+    else:
         await acknowledge(update)
-        if action is DeskAction.NEW:
-            await chat.start(update, ctx, category=args[0] if len(args) == 1 else "")
+        if action is DeskAction.NEW:  # dk:new[:<category>[:<town key>]]
+            known = args if len(args) <= 2 else ()
+            category, town_key = (known[0] if known else ""), (known[1] if len(known) == 2 else "")
+            await chat.start(update, ctx, category=category, town_key=town_key)
         else:
             await chat.start(update, ctx, desk_id=args[0] if len(args) == 1 else "")
+
+
+async def _to_private(
+    update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
+) -> None:
+    """留言给工作人员 pressed in a group (a message from before its button became a link):
+    the link to the private chat, where the message opens with what the button knew."""
+    known = args[0] if args else ""
+    category, desk_id = (known, "") if action is DeskAction.NEW else ("", known)
+    link = leave_message_link(ctx.bot.username, category, desk_id)
+    texts = ctx.services.ui.tickets
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
+    await acknowledge(update)
+    await reply_html(update, texts.private_only, button)
+
+
+async def on_leave_link(update: Update, ctx: PufaContext) -> None:
+    """`/start msg…`, the link of 留言给工作人员 in a group: like any /start, unfinished chats
+    end; then the message opens with the field or desk the link names."""
+    await leave_open(update, ctx)
+    known = leave_message_payload(ctx.args[0] if ctx.args else "")
+    if known is None:
+        await reply_html(update, ctx.services.ui.deep_link_unknown)
+        return
+    category, desk_id = known
+    await chat.start(update, ctx, category=category, desk_id=desk_id)
 
 
 def register(app: PufaApplication, services: Services) -> None:
@@ -124,9 +165,12 @@ def register(app: PufaApplication, services: Services) -> None:
     services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
     services.hooks.person_erased.append(erasure.on_person_erased)
     sla.schedule(app, services)
+    private = filters.ChatType.PRIVATE
     app.add_handlers(
         [
             CommandHandler("tickets", queue.on_tickets),
+            # before residents' /start: `msg…` is this feature's link, other payloads are not
+            CommandHandler("start", on_leave_link, filters.Regex(r"^/start msg(_|$)") & private),
             CallbackQueryHandler(on_desk_button, pattern=pattern(Kind.DESK)),
         ]
     )

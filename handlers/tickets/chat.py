@@ -1,5 +1,7 @@
 """The resident's guided chat 留言给工作人员: category (skipped when the card or pre-check gave
-it), town, the message, whether to share a phone number, then a summary to send."""
+it), town (skipped when the pre-check had it), the message, whether to share a phone number,
+then a summary to send. A message typed before its question (while the field or town is asked)
+is kept, not thrown away; a sample desk is said to be one before the resident writes."""
 
 import html
 from enum import StrEnum
@@ -14,6 +16,7 @@ from telegram import (
 )
 
 from content.loader import Library
+from content.place_names import beside, named, towns_in_order
 from content.privacy import has_phone_number
 from content.report_input import InputError, InputProblem, parse_phone
 from content.ui_tickets import TicketTexts
@@ -27,6 +30,7 @@ from domain.tickets import (
     too_short,
     typed_number,
 )
+from handlers.kit.callbacks import name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
@@ -35,6 +39,7 @@ from storage.tickets import StoredTicket, waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 ASKED = "asked"  # the desk asked for by id (a village adviser's): the town does not change it
+SAMPLE_TOLD = "sample_told"  # the resident has heard that the desk is a sample nobody reads
 
 
 class TicketButton(StrEnum):
@@ -46,9 +51,10 @@ class TicketButton(StrEnum):
 
 
 def town_names(library: Library) -> list[str]:
-    """The towns to choose from: towns.yaml's, or (without one) those the desks serve."""
-    listed = [t.town for t in library.towns]
-    return listed or sorted({town for desk in library.desks for town in desk.towns})
+    """The towns to choose from, in the order every list of towns has: towns.yaml's, then
+    any other town a desk serves (all of them, without a towns.yaml)."""
+    served = (town for desk in library.desks for town in desk.towns)
+    return towns_in_order([t.town for t in library.towns], served)
 
 
 def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
@@ -59,11 +65,12 @@ def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
 
 
 async def start(
-    update: Update, ctx: PufaContext, *, category: str = "", desk_id: str = ""
+    update: Update, ctx: PufaContext, *, category: str = "", desk_id: str = "", town_key: str = ""
 ) -> None:
-    """Opens the chat; a known category or desk (a village adviser's) skips its questions: a
-    message for an adviser is filed under the field the resident came with, else the
-    neutral ADVISER_CATEGORY (`adviser_category`)."""
+    """Opens the chat; a known category, town (`town_key`: name_key of the pre-check's) or
+    desk (a village adviser's, a town's 兜底 desk) skips its questions: a message for a desk
+    asked by id is filed under the field the resident came with, else the neutral
+    ADVISER_CATEGORY (`adviser_category`)."""
     services, user = ctx.services, update.effective_user
     assert user is not None
     async with services.db.session() as session:
@@ -83,9 +90,23 @@ async def start(
             data[CATEGORY] = field
         if len(desk.towns) == 1:
             data[TOWN] = desk.towns[0]
-    step = next((s for s in (CATEGORY, TOWN) if s not in data), TEXT)
-    chat = await services.chats.start(FLOW, user.id, step, data)
-    await show(update, ctx, chat, step)
+    elif town := next((t for t in town_names(services.library) if name_key(t) == town_key), ""):
+        data[TOWN] = town
+    chat = await services.chats.start(FLOW, user.id, CATEGORY, data)
+    await ask_next(update, ctx, chat)
+
+
+async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The first question the chat has no answer to (a known town first gets its desk)."""
+    data = chat.data
+    if CATEGORY not in data:
+        await show(update, ctx, chat, CATEGORY)
+    elif TOWN not in data:
+        await show(update, ctx, chat, TOWN)
+    elif "desk" not in data:
+        await _town_chosen(update, ctx, chat, data[TOWN])
+    else:
+        await show(update, ctx, chat, CONTACT if TEXT in data else TEXT)
 
 
 def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Markup]:
@@ -139,14 +160,27 @@ def _no_contact(texts: TicketTexts, text: str) -> str:
 
 
 async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
-    """Moves the chat to `step` (stored first: a restart resumes there) and asks it."""
+    """Moves the chat to `step` (stored first: a restart resumes there) and asks it; the first
+    question after a sample desk was chosen says that nobody reads its messages."""
+    warning = _sample_warning(ctx, chat, step)
     await chat.goto(step)
     text, markup = _prompt(ctx, chat, step)
-    await reply_html(update, text, markup)
+    await reply_html(update, f"{warning}\n\n{text}" if warning else text, markup)
     if step == CONTACT:  # a reply keyboard (share my number) and a button need two messages
         texts = ctx.services.ui.tickets
         skip = chat.button(texts.no_contact_button, TicketButton.NO_CONTACT)
         await reply_html(update, texts.contact_none, InlineKeyboardMarkup([[skip]]))
+
+
+def _sample_warning(ctx: PufaContext, chat: Conversation, step: str) -> str:
+    """Before the resident writes (or shares a number): the desk is a sample, once."""
+    desk = desk_of(ctx.services, chat.data.get("desk", ""))
+    if step not in (TEXT, CONTACT) or desk is None or not desk.sample:
+        return ""
+    if chat.data.get(SAMPLE_TOLD):
+        return ""
+    chat.data[SAMPLE_TOLD] = True
+    return ctx.services.ui.tickets.sample_desk_ahead.format(desk=html.escape(desk.name))
 
 
 async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -172,7 +206,7 @@ async def on_category(
     if category is None:
         return
     chat.data[CATEGORY] = category.id
-    await show(update, ctx, chat, TEXT if TOWN in chat.data else TOWN)
+    await ask_next(update, ctx, chat)
 
 
 async def on_town(
@@ -184,14 +218,39 @@ async def on_town(
 
 
 async def on_town_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A town typed exactly as listed works as well as its button."""
+    """A town typed (东山镇, 我在东山镇; read as /adviser reads it) works as well as its
+    button; the message typed before its question is kept (`on_early_text`)."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    typed = message.text.strip()
-    if typed not in towns_to_pick(ctx, chat):
+    matches = named(message.text, towns_to_pick(ctx, chat))
+    if len(matches) == 1 and too_short(beside(message.text, matches[0])):
+        await _town_chosen(update, ctx, chat, matches[0])
+        return
+    await on_early_text(update, ctx, chat)
+
+
+async def on_early_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """Text while the field or the town is asked: the resident's message, written before its
+    question. It is kept (or added to what was kept) and the question asked again; what is
+    too short to be a message is wrong input."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    texts = ctx.services.ui.tickets
+    if TEXT in chat.data:
+        if await _add_to_text(update, ctx, chat, message.text):
+            await show(update, ctx, chat, chat.step)
+        return
+    try:
+        text, hidden = resident_text(message.text)
+    except InputError:
+        text, hidden = "", False
+    if too_short(text):
         await on_wrong_input(update, ctx, chat)
         return
-    await _town_chosen(update, ctx, chat, typed)
+    chat.data[TEXT] = text
+    kept = f"{texts.numbers_hidden}\n{texts.text_kept}" if hidden else texts.text_kept
+    await reply_html(update, kept)
+    await show(update, ctx, chat, chat.step)
 
 
 async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, town: str) -> None:
@@ -204,7 +263,7 @@ async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, tow
         await reply_html(update, ctx.services.ui.tickets.no_desk.format(town=html.escape(town)))
         return
     chat.data[TOWN], chat.data["desk"] = town, desk.id
-    await show(update, ctx, chat, TEXT)
+    await ask_next(update, ctx, chat)
 
 
 async def on_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -851,7 +851,10 @@ async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still
         "and import the real lists before going live"
     )
     desks = sum(desk.sample for desk in library.desks)
-    library_samples = f"{desks} desks (desks.yaml), {len(library.towns)} towns (towns.yaml)"
+    library_samples = (
+        f"{desks} desks (desks.yaml), {len(library.towns)} towns (towns.yaml), 1 legal-aid"
+        " hardship standard (legal_aid.yaml hardship_standard)"
+    )
     points_n = sum(point.sample for point in library.directory)
     advisers_n = sum(adviser.sample for adviser in library.advisers)
     assert warnings(fresh) == [

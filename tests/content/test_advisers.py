@@ -78,7 +78,8 @@ def test_header_problems_are_reported_before_any_row() -> None:
     assert [p.message for p in problems] == [
         "不认识的列 '备注'",
         "列 'town' 和前面的列重复",
-        "缺少列: 联系方式(contact)",
+        "缺少列：联系方式(contact)。表格第一行应是列名：乡镇,村（社区）,姓名,联系方式（必填），"
+        "律所,坐班时间（可选）",
     ]
     assert {p.field for p in problems} == {"header"}
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from content.directory import (
     NEAR_KM,
+    POINT_KINDS,
     distance_km,
     legal_aid_points,
     near,
@@ -30,16 +31,49 @@ def test_csv_in_utf8_and_excel_gbk() -> None:
 
 
 def test_csv_problems_name_the_line_and_field() -> None:
-    raw = (HEADER + "a,b,c,d,,,95,110\nok,司法所,镇,路,,,,\n").encode()
+    raw = (HEADER + "a,司法所,c,d,,,95,110\nok,司法所,镇,路,,,,\n").encode()
     entries, problems = parse_csv(raw, "points.csv")
     assert [str(p).split(":")[0:2] for p in problems] == [["points.csv", "2"]]
     assert problems[0].field == "lat"
     assert [e.name for e in entries] == ["ok"]
 
 
-def test_csv_without_required_columns() -> None:
+def test_csv_without_required_columns_says_which_in_chinese_and_the_header_to_write() -> None:
     _, problems = parse_csv(b"foo,bar\n1,2\n")
-    assert problems and "name" in problems[0].message
+    assert [p.message for p in problems] == [
+        "不认识的列 'foo'",
+        "不认识的列 'bar'",
+        "缺少列：名称(name)、类型(kind)、乡镇(town)、地址(address)。表格第一行应是列名："
+        "名称,类型,乡镇,地址（必填），电话,时间,纬度,经度（可选）",
+    ]
+
+
+def test_csv_headers_as_chinese_spreadsheets_write_them() -> None:
+    header = "序号,服务点名称,类别,乡镇（街道）,详细地址,联系电话,办公时间,纬度,经度\n"
+    entries, problems = parse_csv(f"{header}1,西河司法所,司法所,西河镇,河西路1号,,,,\n".encode())
+    assert problems == [] and (entries[0].name, entries[0].town) == ("西河司法所", "西河镇")
+
+
+def test_a_picture_or_workbook_is_said_to_be_no_csv() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
+    xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"
+    for raw in (png, xlsx):
+        _, [problem] = parse_csv(raw, "points.png")
+        assert problem.message.startswith("这不是 CSV 表格文件"), problem
+        assert problem.message.endswith("名称,类型,乡镇,地址（必填），电话,时间,纬度,经度（可选）")
+
+
+def test_unknown_kinds_are_refused_naming_the_kinds_and_desks_words_are_stored_in_chinese() -> (
+    None
+):
+    rows = "a,legal_aid_centre,城关镇,路\nb,Judicial_Office,东山镇,路\nc,法律服务站,西河镇,路\n"
+    entries, problems = parse_csv((HEADER + rows).encode(), "points.csv")
+    assert [e.kind for e in entries] == ["法律援助中心", "司法所"]
+    [problem] = problems
+    assert (problem.path, problem.field) == ("points.csv:4", "kind")
+    assert problem.message.startswith("不认识的类型 '法律服务站'")
+    assert all(kind in problem.message for kind in POINT_KINDS)
+    assert "legal_aid_centre" in problem.message
 
 
 def test_nearest_orders_by_distance_and_skips_unlocated(library: Library) -> None:

@@ -76,8 +76,8 @@ async def test_directory_import_all_or_nothing(
 ) -> None:
     await board.signed_in(client)
     csrf = await board.csrf(client, "/dashboard/directory")
-    good = "名称,类型,乡镇,地址,电话\n示例法律服务站,法律服务站,示例县东山镇,东山路1号,12348\n"
-    bad = good + "没有地址的站,法律服务站,示例县东山镇,,\n"
+    good = "名称,类型,乡镇,地址,电话\n示例法律服务站,司法所,示例县东山镇,东山路1号,12348\n"
+    bad = good + "没有地址的站,司法所,示例县东山镇,,\n"
 
     async def upload(text: str) -> tuple[int, str]:
         data = aiohttp.FormData()

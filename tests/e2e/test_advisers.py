@@ -5,7 +5,7 @@ from pathlib import Path
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
-from handlers.residents.legal_aid import town_key
+from handlers.kit.callbacks import name_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import replace_advisers
 from tests.e2e.conftest import Harness, restartable_bot
@@ -25,7 +25,8 @@ async def test_town_then_village_shows_the_sample_adviser(bot: Harness) -> None:
     texts = bot.ui.residents
     user = bot.api.user(2301)
     towns = await open_lookup(bot, user)
-    expected = sorted({a.town for a in bot.services.library.advisers})
+    have = {a.town for a in bot.services.library.advisers}  # in towns.yaml's order
+    expected = [t.town for t in bot.services.library.towns if t.town in have]
     assert towns.button_labels() == [*expected, texts.cancel_button]
     villages = await bot.tap(user, towns, TOWN)
     assert villages.content.startswith(TOWN)
@@ -75,10 +76,10 @@ async def test_typing_back_and_cancel(bot: Harness) -> None:
     towns = await open_lookup(bot, user)
     villages = await bot.tap(user, towns, TOWN)
     reply = await bot.ask(user, "火星村")  # typed, and no such village
-    unknown = plain_text(texts.adviser_typed_unknown.format(typed="火星村"))
+    unknown = plain_text(texts.typed_unknown.format(typed="火星村"))
     assert reply.content.startswith(unknown) and VILLAGE in reply.button_labels()
     reply = await bot.ask(user, "🙂")
-    assert reply.content.startswith(plain_text(texts.adviser_typed_unknown.format(typed="🙂")))
+    assert reply.content.startswith(plain_text(texts.typed_unknown.format(typed="🙂")))
     back = await bot.tap(user, reply, texts.back_button)
     assert TOWN in back.button_labels()
     bot.api.send_command(user, "/cancel")
@@ -94,9 +95,7 @@ async def test_names_typed_instead_of_pressed(bot: Harness) -> None:
     user = bot.api.user(2306)
     await open_lookup(bot, user)
     several = await bot.ask(user, "示例县")
-    assert several.content.startswith(
-        plain_text(texts.adviser_typed_several.format(typed="示例县"))
-    )
+    assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
     villages = await bot.ask(user, "东山镇")
     assert villages.content.startswith(TOWN) and VILLAGE in villages.button_labels()
     assert villages.button_labels()[-3] == texts.adviser_not_listed_button
@@ -120,6 +119,12 @@ async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harn
         user, villages, villages.find_button(texts.adviser_not_listed_button)["callback_data"]
     )
     assert answer["text"] == bot.ui.stale_button
+    # no dead end: a message to the town's desk (its 司法所), or back to the villages
+    assert points.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_back_button]
+    back = await bot.tap(user, points, texts.adviser_back_button)
+    assert back.content.startswith(TOWN) and VILLAGE in back.button_labels()
+    prompt = await bot.tap(user, points, bot.ui.tickets.leave_button)
+    assert "示例县东山镇司法所（示例）" in prompt.content and "字以内" in prompt.content
 
 
 async def test_forged_buttons_are_refused(bot: Harness) -> None:
@@ -128,10 +133,10 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
     token = towns.find_button(TOWN)["callback_data"].split(":")[2]
     villages = await bot.tap(user, towns, TOWN)
     for data in [
-        f"1:ad:{token}:vil:{town_key('城关社区')}",  # a village of another town
+        f"1:ad:{token}:vil:{name_key('城关社区')}",  # a village of another town
         f"1:ad:{token}:vil:zzzz",
         f"1:ad:{token}:vil",
-        f"1:ad:{token}:town:{town_key(TOWN)}",  # the previous step's button
+        f"1:ad:{token}:town:{name_key(TOWN)}",  # the previous step's button
         f"1:ad:{token}:back:1",
         f"1:ad:{token}:none:1",
         "1:ad:00000000:vil:00000000",
@@ -174,3 +179,26 @@ async def test_a_restart_between_town_and_village_loses_nothing(
         bot = await server.restart()
         card = await bot.tap(user, villages, VILLAGE)
         assert "示例律师丙" in card.content
+
+
+async def test_an_adviser_without_a_desk_of_their_own_offers_the_towns_desk_and_12348(
+    bot: Harness,
+) -> None:
+    """desks.yaml has no desk for 柳湾村's adviser: the card still offers a message (to the
+    town's 兜底 desk, its town and field known) and 12348."""
+    texts = bot.ui.residents
+    async with bot.services.db.session() as session:
+        entry = {
+            "town": "示例县西河镇",
+            "village": "柳湾村",
+            "name": "赵律师",
+            "contact": "0000-7654321",
+        }
+        await replace_advisers(session=session, entries=[entry])
+    user = bot.api.user(2308)
+    villages = await bot.tap(user, await open_lookup(bot, user), "示例县西河镇")
+    card = await bot.tap(user, villages, "柳湾村")
+    assert "赵律师" in card.content and plain_text(texts.adviser_or_12348) in card.content
+    assert card.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_other_button]
+    prompt = await bot.tap(user, card, bot.ui.tickets.leave_button)
+    assert "示例县西河镇人民调解委员会（示例）" in prompt.content and "字以内" in prompt.content

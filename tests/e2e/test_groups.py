@@ -105,3 +105,45 @@ async def test_commands_work_in_a_group(bot: Harness) -> None:
     bot.api.send_command(user, "/topics", chat=group)
     [topics] = await bot.api.wait_for_messages(group.id)
     assert topics.text == bot.ui.topics_title
+
+
+async def test_leaving_a_message_from_a_group_opens_it_in_the_private_chat(bot: Harness) -> None:
+    """留言给工作人员 under an answer in a group is a link that opens the message (its field
+    known) in the private chat; a button from before it was a link says the same with one;
+    /help's too. Nothing about the resident's case is asked in the group."""
+    group, user = new_group(bot), bot.api.user(1920)
+    texts, username = bot.ui.tickets, bot.app.bot.username
+    field = bot.services.library.cards[DEBT].category
+    bot.api.send_command(user, "/ask 借钱不还怎么办", chat=group)
+    [card] = await bot.api.wait_for_messages(group.id)
+    bot.api.press_button(user, card, bot.ui.unsolved_button)
+    [thanks] = await bot.api.wait_for_messages(group.id)
+    link = thanks.find_button(texts.leave_button)
+    assert link["url"] == f"https://t.me/{username}?start=msg_c_{field}"
+    assert "callback_data" not in link
+    bot.api.send_command(user, "/help", chat=group)
+    [help_message] = await bot.api.wait_for_messages(group.id)
+    assert help_message.find_button(texts.leave_button)["url"].endswith("?start=msg")
+    answer = await bot.press(user, card, f"1:dk:new:{field}")  # an older message's button
+    assert answer["text"] is None  # no bare alert: a link follows
+    [note] = await bot.api.wait_for_messages(group.id)
+    assert note.content == texts.private_only
+    assert note.find_button(texts.private_button)["url"] == link["url"]
+    assert await bot.services.chats.open(user.id) == []
+    bot.api.send_command(user, f"/start msg_c_{field}")
+    [town] = await bot.api.wait_for_messages(user.id)
+    assert town.content == texts.ask_town  # the field came with the link
+    bot.api.send_command(user, "/start msg")
+    left, category = await bot.api.wait_for_messages(user.id, 2)
+    assert left.content.startswith("已退出") and category.content.startswith("✉️ 留言给工作人员")
+
+
+async def test_adviser_in_a_group_links_to_the_adviser_lookup(bot: Harness) -> None:
+    group, user = new_group(bot), bot.api.user(1921)
+    bot.api.send_command(user, "/adviser", chat=group)
+    [note] = await bot.api.wait_for_messages(group.id)
+    [[button]] = note.buttons()
+    assert button["url"] == f"https://t.me/{bot.app.bot.username}?start=adviser"
+    bot.api.send_command(user, "/start adviser")
+    [towns] = await bot.api.wait_for_messages(user.id)
+    assert towns.content.startswith(bot.ui.residents.adviser_ask_town)

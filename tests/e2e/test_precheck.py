@@ -2,18 +2,32 @@
 reached as a resident would reach it, and the chat's edges (back, typing, /cancel, expired
 and forged buttons, a restart mid-chat, groups)."""
 
+import asyncio
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from content.legal_aid import LegalAidCriteria, Rule, chat_paths
+import pytest
+
+from bot.cli import main
+from content.legal_aid import HardshipStandard, LegalAidCriteria, Rule, chat_paths
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
+from handlers.kit.callbacks import name_key
 from handlers.residents.keyboards import AID_MENU, AidMenu
-from handlers.residents.legal_aid import town_key
 from local_api import FakeChat, FakeUser, SentMessage
+from storage.directory import replace_points
 from storage.residents import precheck_counts
-from tests.e2e.conftest import ADMIN_ID, Harness, reply_keyboard, restartable_bot
+from tests.conftest import sqlite_url
+from tests.e2e.conftest import (
+    ADMIN_ID,
+    Harness,
+    bot_factory,
+    reply_keyboard,
+    restartable_bot,
+    running_bot,
+)
 
 TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
 MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
@@ -35,10 +49,11 @@ def one_path_per_rule(criteria: LegalAidCriteria) -> list[tuple[Rule, dict[str, 
     return [(rule, found[rule.id]) for rule in criteria.rules]
 
 
-async def open_check(bot: Harness, user: FakeUser) -> SentMessage:
-    """/legalaid, then 我能申请法律援助吗？: returns the first question."""
+async def open_check(bot: Harness, user: FakeUser, *, left: bool = False) -> SentMessage:
+    """/legalaid, then 我能申请法律援助吗？: returns the first question; `left`: a chat was open,
+    which /legalaid ends, saying so."""
     bot.api.send_command(user, "/legalaid")
-    [menu] = await bot.api.wait_for_messages(user.id)
+    *_left, menu = await bot.api.wait_for_messages(user.id, 2 if left else 1)
     bot.api.press_button(user, menu, bot.ui.residents.aid_menu_check)
     intro, question = await bot.api.wait_for_messages(user.id, 2)
     assert intro.content == plain_text(bot.ui.residents.check_intro)
@@ -176,7 +191,7 @@ async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> Non
 async def test_a_new_check_expires_the_old_ones_buttons(bot: Harness) -> None:
     user = bot.api.user(2233)
     old = await open_check(bot, user)
-    new = await open_check(bot, user)
+    new = await open_check(bot, user, left=True)
     answer = await bot.press(user, old, old.find_button("工伤事故赔偿")["callback_data"])
     assert answer["text"] == bot.ui.stale_step  # the new check is open: go on there
     following = await choose(bot, user, new, "工伤事故赔偿")
@@ -203,7 +218,7 @@ async def test_forged_buttons_are_refused_and_the_check_goes_on(bot: Harness) ->
         f"1:lp:{token}:o:0",
         f"1:lp:{token}:o:0:1:2",
         f"1:lp:{token}:o:00:1",
-        f"1:lp:{token}:town:{town_key(TOWN)}",  # a later step's button
+        f"1:lp:{token}:town:{name_key(TOWN)}",  # a later step's button
         f"1:lp:{token}:back",  # nothing to go back to
         f"1:lp:{token}:zz",
         "1:lp:deadbeef:o:0:1",
@@ -326,3 +341,121 @@ async def test_the_other_no_means_test_cases_bring_their_own_papers(bot: Harness
         result = await bot.tap(user, town, bot.ui.residents.skip_button)
         assert absent not in result.content and "告诫书" not in result.content, option
         assert "12338" not in result.content, option
+
+
+async def test_a_sample_hardship_standard_is_shown_as_an_example_until_it_is_set(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """legal_aid.yaml ships an invented standard (示例：最低生活保障标准的2倍): a resident is told
+    plainly it is not the local one; once the coordinator sets theirs, the warning goes."""
+    criteria = library.legal_aid
+    assert criteria is not None and criteria.hardship_standard.sample
+    rule, answers = next((r, a) for r, a in one_path_per_rule(criteria) if r.hardship_note)
+    warning = plain_text(library.ui.residents.result_hardship_sample)
+    local = HardshipStandard(note="本省标准：家庭人均收入低于当地最低生活保障标准", sample=False)
+    own = replace(library, legal_aid=criteria.model_copy(update={"hardship_standard": local}))
+    for content, shown in ((library, True), (own, False)):
+        async with running_bot(tmp_path / str(shown), bot_factory(content, index)) as bot:
+            user = bot.api.user(2250)
+            result = await bot.tap(user, await answer_all(bot, user, answers), TOWN)
+            note = content.legal_aid.hardship_standard.note  # type: ignore[union-attr]
+            assert f"💰 {note}" in result.content, rule.id
+            assert (warning in result.content) is shown, rule.id
+            if shown:  # right under the standard it warns about
+                assert result.content.index(warning) > result.content.index(note)
+
+
+async def test_imported_points_show_where_to_apply_and_files_that_would_hide_them_are_refused(
+    bot: Harness,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pufa directory import` on the running bot's database: a kind written in desks.yaml's
+    words is stored in Chinese and the point is offered under 就近申请; a kind nobody knows, or
+    a file that is no CSV, imports nothing and says what to write instead, in Chinese."""
+    monkeypatch.setenv("PUFA_DATABASE_URL", sqlite_url(tmp_path))
+    points = tmp_path / "points.csv"
+
+    async def imported(content: str | bytes) -> int:
+        if isinstance(content, str):
+            content = content.encode()
+        points.write_bytes(content)
+        return await asyncio.to_thread(main, ["directory", "import", str(points)])
+
+    good = (
+        "名称,类型,乡镇,地址\n"
+        "县法律援助中心,legal_aid_centre,示例县城关镇,城关路1号\n"
+        "东山司法所,judicial_office,示例县东山镇,东山路2号\n"
+    )
+    assert await imported(good) == 0
+    assert await imported(good.replace("judicial_office", "legal_office")) == 1
+    refused = capsys.readouterr().err
+    assert "不认识的类型 'legal_office'" in refused and "法律援助中心、法律援助工作站" in refused
+    assert await imported(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == 1
+    assert "这不是 CSV 表格文件" in capsys.readouterr().err
+    user = bot.api.user(2251)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    result = await bot.tap(user, town, TOWN)
+    where = result.content[
+        result.content.index(plain_text(bot.ui.residents.result_points_title)) :
+    ]
+    assert "东山司法所 · 司法所" in where and "县法律援助中心 · 法律援助中心" in where
+    assert bot.ui.sample_notice not in result.content
+
+
+async def test_every_town_is_offered_and_a_typed_one_is_read_even_without_a_point_of_its_own(
+    bot: Harness,
+) -> None:
+    """Points imported for 东山镇 only: a 西河镇 resident still finds their town (towns.yaml),
+    pressed or typed, and hears where one applies anyway (no centre listed: the district's
+    centre, or any 司法所, and 12348)."""
+    texts = bot.ui.residents
+    dongshan = {"name": "东山司法所", "kind": "司法所", "town": TOWN, "address": "东山路2号"}
+    async with bot.services.db.session() as session:
+        await replace_points(session=session, entries=[dongshan])
+    user = bot.api.user(2252)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    towns = [t.town for t in bot.services.library.towns]
+    assert town.button_labels()[: len(towns)] == towns  # towns.yaml's order
+    assert town.button_labels()[len(towns)] == texts.skip_button
+    several = await bot.ask(user, "示例县")
+    assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
+    unknown = await bot.ask(user, "火星镇")
+    assert unknown.content.startswith(plain_text(texts.typed_unknown.format(typed="火星镇")))
+    assert unknown.button_labels() == town.button_labels()
+    result = await bot.ask(user, "西河镇")
+    assert result.content.startswith("✅") and "东山司法所" not in result.content
+    assert texts.result_no_points in result.content and "12348" in result.content
+    assert await counts(bot) == {("likely_yes", "abuse-no-means-test"): 1}
+    user = bot.api.user(2253)
+    town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
+    result = await bot.ask(user, "东山")
+    assert "东山司法所" in result.content
+
+
+async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
+    bot: Harness,
+) -> None:
+    """A pre-check left at its second question would take the town list's 🏘 or a location
+    as its own (wrong) answer: /legalaid, like /start, ends it and says so; so does 附近的法律
+    服务点 from an older menu."""
+    texts, ui = bot.ui.residents, bot.ui
+    user = bot.api.user(2254)
+    old_menu_message = await bot.ask(user, "/legalaid")
+    await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
+    bot.api.send_command(user, "/legalaid")
+    left, menu = await bot.api.wait_for_messages(user.id, 2)
+    assert left.content == plain_text(ui.chat.left_chats.format(names="“法律援助自测”"))
+    await bot.tap(user, menu, texts.aid_menu_where)
+    bot.api.send_text(user, ui.pick_town_button)
+    _removed, towns = await bot.api.wait_for_messages(user.id, 2)
+    assert towns.text == ui.towns_title and TOWN in towns.button_labels()
+    await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
+    bot.api.press_button(user, old_menu_message, texts.aid_menu_where)
+    left, prompt = await bot.api.wait_for_messages(user.id, 2)
+    assert left.content.startswith("已退出") and "12348" in prompt.content
+    bot.api.send_location(user, 30.0450, 110.0800)
+    [nearest] = await bot.api.wait_for_messages(user.id)
+    assert nearest.content.startswith(ui.nearest_title)
+    assert await bot.services.chats.open(user.id) == []

@@ -134,7 +134,7 @@ async def test_wrong_input_points_below(desks_bot: Harness) -> None:
     resident = api.user(7_350_006)
     help_message = await bot.ask(resident, "/help")
     await bot.tap(resident, help_message, texts.leave_button)
-    api.send_text(resident, "随便说点什么")  # a text where the field is to be chosen
+    api.send_text(resident, "好的")  # too short to be the message, where the field is asked
     wrong, again = await api.wait_for_messages(resident.id, 2)
     assert wrong.content == texts.wrong_input and "下面" in wrong.content
     assert again.content == texts.ask_category.replace("<b>", "").replace("</b>", "")
@@ -156,3 +156,49 @@ async def test_the_summary_after_sending_says_what_is_possible(desks_bot: Harnes
     ):
         answer = await bot.press(resident, summary, summary.find_button(label)["callback_data"])
         assert answer["text"] == said, label
+
+
+async def test_a_message_typed_where_the_town_is_asked_is_kept_and_only_the_town_asked(
+    desks_bot: Harness,
+) -> None:
+    """Residents often write their story at once: it is not thrown away; a town typed the
+    way /adviser reads it (城关镇 for 示例县城关镇) then goes on to the phone question."""
+    bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
+    resident = api.user(7_350_020)
+    help_message = await bot.ask(resident, "/help")
+    category = await bot.tap(resident, help_message, texts.leave_button)
+    town_prompt = await bot.tap(resident, category, "劳动")
+    assert town_prompt.content == texts.ask_town
+    api.send_text(resident, "老板拖欠工资三个月了，怎么办")
+    kept, again = await api.wait_for_messages(resident.id, 2)
+    assert kept.content == texts.text_kept and again.content == texts.ask_town
+    assert again.button_labels() == town_prompt.button_labels()
+    api.send_text(resident, "还有加班费也没给")  # another bubble before the town: added
+    added, again = await api.wait_for_messages(resident.id, 2)
+    assert added.content == texts.text_added and again.content == texts.ask_town
+    api.send_text(resident, "城关镇")
+    ask, skip = await api.wait_for_messages(resident.id, 2)
+    assert ask.content.startswith("需要工作人员打电话给你吗")
+    api.press_button(resident, skip, texts.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert "老板拖欠工资三个月了，怎么办\n还有加班费也没给" in summary.content
+    assert f"乡镇：{TOWN}" in summary.content
+
+
+async def test_the_pre_checks_town_is_not_asked_again(desks_bot: Harness) -> None:
+    bot, api = desks_bot, desks_bot.api
+    resident = api.user(7_350_021)
+    api.send_command(resident, "/legalaid")
+    [menu] = await api.wait_for_messages(resident.id)
+    api.press_button(resident, menu, bot.ui.residents.aid_menu_check)
+    _intro, question = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, question, "受虐待、遗弃或家庭暴力，要维权")
+    _edited, town = await api.wait_for_messages(resident.id, 2)
+    result = await bot.tap(resident, town, TOWN)
+    prompt = await bot.tap(resident, result, bot.ui.tickets.leave_button)
+    assert "字以内" in prompt.content  # the field (legal aid) and the town are known
+    api.send_text(resident, "家暴想申请法律援助，去哪里")
+    _ask, skip = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, skip, bot.ui.tickets.no_contact_button)
+    [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+    assert f"乡镇：{TOWN}" in summary.content and "送到：测试镇司法所" in summary.content

@@ -263,14 +263,13 @@ async def test_three_unanswered_messages_are_enough(desks_bot: Harness) -> None:
     assert await bot.services.chats.open(resident.id) == []
 
 
-async def test_in_a_group_the_button_asks_for_the_private_chat(desks_bot: Harness) -> None:
+async def test_in_a_group_the_button_links_to_the_private_chat(desks_bot: Harness) -> None:
     bot, texts = desks_bot, desks_bot.ui.tickets
     resident, chat = bot.api.user(7_320_004), bot.api.group(-1_002_000_009)
     reply = await bot.ask(resident, "/ask 今天天气怎么样", chat=chat)
-    pressed = await bot.press(
-        resident, reply, reply.find_button(texts.leave_button)["callback_data"]
-    )
-    assert pressed["text"] == bot.ui.volunteers.private_only
+    link = reply.find_button(texts.leave_button)
+    assert "callback_data" not in link
+    assert link["url"].startswith(f"https://t.me/{bot.app.bot.username}?start=msg")
 
 
 async def test_a_sample_desk_is_never_sent_to(bot: Harness) -> None:

@@ -10,13 +10,14 @@ import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
+from domain.answers import plain_text
 from domain.tickets import export_tickets
 from handlers.kit.callbacks import Kind, make
 from storage.models import TicketStatus
 from storage.stats import Period
 from storage.tickets import get_ticket
 from tests.clock import TZ, local
-from tests.e2e.conftest import ADMIN_ID, RestartableBot
+from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     GROUP_MEMBER,
@@ -287,3 +288,29 @@ async def test_a_follow_up_after_the_answer_reopens_the_ticket(desks_bot: Restar
     reminder = await desk_message(bot, mark)
     # the resident has waited two hours since the follow-up (not 26 since the first message)
     assert reminder.content == texts.reminder.format(id=1, hours=2)
+
+
+async def test_towns_come_in_one_order_and_a_sample_desk_is_said_before_one_writes(
+    bot: Harness,
+) -> None:
+    """The shipped desks are samples: the resident hears nobody reads them before writing,
+    not only after sending; the pre-check and the message list the towns alike."""
+    texts, api = bot.ui.tickets, bot.api
+    resident = api.user(7_350_030)
+    api.send_command(resident, "/legalaid")
+    [menu] = await api.wait_for_messages(resident.id)
+    api.press_button(resident, menu, bot.ui.residents.aid_menu_check)
+    _intro, question = await api.wait_for_messages(resident.id, 2)
+    api.press_button(resident, question, "受虐待、遗弃或家庭暴力，要维权")
+    _edited, check_towns = await api.wait_for_messages(resident.id, 2)
+    help_message = await bot.ask(resident, "/help")
+    category = await bot.tap(resident, help_message, texts.leave_button)
+    towns = await bot.tap(resident, category, "劳动")
+    assert check_towns.button_labels()[: len(towns.button_labels())] == towns.button_labels()
+    prompt = await bot.tap(resident, towns, "示例县东山镇")
+    desk = "示例县法律援助中心（示例）"  # the county's desk for 劳动
+    warning = plain_text(texts.sample_desk_ahead.format(desk=desk))
+    assert prompt.content.startswith(warning) and "字以内" in prompt.content
+    api.send_text(resident, "老板拖欠工资三个月了")
+    ask, _skip = await api.wait_for_messages(resident.id, 2)
+    assert warning not in ask.content  # said once

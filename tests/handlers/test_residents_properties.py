@@ -50,7 +50,7 @@ def test_any_imported_adviser_renders_valid_html(
         contact=contact,
         sample=sample,
     )
-    text = assert_valid_telegram_html(adviser_html(adviser, library.ui))
+    text = assert_valid_telegram_html(adviser_html(adviser, library))
     assert "<镇>&村" in text and name in text and contact in text
     assert (library.ui.residents.adviser_sample in text) is sample
 
