@@ -3,7 +3,7 @@ answers, follow-ups, ratings, and reminders of unanswered tickets."""
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.kit import callbacks
@@ -115,6 +115,11 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
             await chat.start(update, ctx, category=args[0] if len(args) == 1 else "")
         else:
             await chat.start(update, ctx, desk_id=args[0] if len(args) == 1 else "")
+
+
+async def after_restart(bot: Bot, services: Services) -> None:
+    """At start-up, before the first update (`bot.app.on_startup`)."""
+    await consent.forget_unsent(bot, services)
 
 
 def register(app: PufaApplication, services: Services) -> None:
