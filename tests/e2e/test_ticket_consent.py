@@ -2,8 +2,9 @@
 by 转办 reaches the new desk without it, and the resident is asked, with one tap, whether that
 desk may have it too (checked at every press: their own ticket, open, at that desk; pressed
 twice, recorded once, and the desk's message drawn with the number where Telegram refused it;
-across a restart; also for a desk a coordinator moved it to from one gone from desks.yaml). 已电话联系 is offered only to a desk with a number to call, and a 补充
-on the ended ticket goes out as a new message to the new desk still without it."""
+across a restart; also for a desk a coordinator moved it to from one gone from desks.yaml).
+已电话联系 is offered only to a desk with a number to call, and a 补充 on the ended ticket goes
+out as a new message to the new desk still without it."""
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
