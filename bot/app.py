@@ -168,10 +168,12 @@ async def prepare_database(services: Services) -> None:
 
 
 async def on_startup(app: PufaApplication) -> None:
-    """Run once after `app.initialize()`: migrate, then set the command menus (residents'
-    by default, coordinators' for each coordinator; volunteers get theirs on joining)."""
+    """Run once after `app.initialize()`, before the first update: migrate, tidy what the
+    last run left in flight (tickets), then set the command menus (residents' by default,
+    coordinators' for each coordinator; volunteers get theirs on joining)."""
     services = app.services
     await prepare_database(services)
+    await tickets.after_restart(app.bot, services)
     await set_default_menu(app.bot, services.ui.commands)
     async with services.db.session() as session:
         coordinators_now = {*services.admin_ids, *await promoted_coordinators(session=session)}

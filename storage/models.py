@@ -624,10 +624,21 @@ class Ticket(SQLModel, table=True):
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
     close_reason: str | None = Field(default=None, max_length=16)  # a CloseReason
-    # When the desk it is at asked the resident for the phone number it may not see
-    # (📱 请居民给电话): once per stay at a desk, so a desk cannot pester; a move clears it.
+    # When the resident was asked, for the desk it is at, for the phone number that desk may
+    # not see: by the move notice (`contact_asked_on_move`) or by 📱 请居民给电话. Once per
+    # stay at a desk, so a desk cannot pester, except that a 不用 to the move notice lets the
+    # desk ask once itself; a move clears it.
     contact_asked_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
+    )
+    contact_asked_on_move: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # The question is recorded before it is sent (a double press asks once) and marked sent
+    # once Telegram took it: one still sending at a start never went (the process stopped
+    # in between), so that ask is forgotten.
+    contact_ask_sending: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     rating: int | None = None  # 1 (不满意) to 3 (满意)
     # Makes a double-pressed 发送 create one ticket.

@@ -67,8 +67,10 @@ class StoredTicket:
     contact_desks: frozenset[str] = frozenset()
     # The desk it was at before its last 转办 (None: never moved, or moved before 0025).
     moved_from_desk_id: str | None = None
-    # When the desk it is at asked the resident for the number (None: not in this stay).
+    # When the resident was asked for the number for the desk it is at (None: not in this
+    # stay), and whether by the move notice (a 不用 to that lets the desk ask once itself).
     contact_asked_at: datetime | None = None
+    contact_asked_on_move: bool = False
 
     @property
     def closed(self) -> bool:
@@ -120,6 +122,7 @@ def _stored(row: Ticket, contact_desks: frozenset[str]) -> StoredTicket:
         contact_desks,
         row.moved_from_desk_id,
         row.contact_asked_at,
+        row.contact_asked_on_move,
     )
 
 
@@ -280,9 +283,12 @@ async def transfer(
     to_desk: str,
     due_at: datetime,
     escalate_at: datetime,
+    ask_at: datetime | None = None,
 ) -> bool:
     """转办: the ticket goes to another desk, open again with that desk's deadlines; it keeps
-    the desk it came from, and the new desk may ask the resident for the number once."""
+    the desk it came from. `ask_at`: the move notice asks the resident whether the new desk
+    may have the number, recorded as that desk's ask (being sent; a 不用 to it lets the desk
+    ask once itself); else the new desk may ask once."""
     done = await session.exec(
         update(Ticket)
         .where(
@@ -293,7 +299,9 @@ async def transfer(
         .values(
             desk_id=to_desk,
             moved_from_desk_id=from_desk,
-            contact_asked_at=None,
+            contact_asked_at=ask_at,
+            contact_asked_on_move=ask_at is not None,
+            contact_ask_sending=ask_at is not None,
             **_waiting_again(due_at, escalate_at),
         )
     )
@@ -331,7 +339,8 @@ async def ask_for_contact(
     """The desk the ticket is at asks the resident for the phone number they left but did not
     agree to give it: True if it may now (recorded as asked); False if it asked already while
     the ticket is there, or the ticket has ended, moved, has no number or the desk has it
-    (one conditional UPDATE, so a double press asks once)."""
+    (one conditional UPDATE, so a double press asks once). The question is then being sent
+    (`contact_ask_sent`, or `contact_not_asked`)."""
     agreed = select(TicketConsent.ticket_id).where(
         col(TicketConsent.ticket_id) == ticket_id, col(TicketConsent.desk_id) == desk_id
     )
@@ -345,19 +354,78 @@ async def ask_for_contact(
             col(Ticket.contact_asked_at).is_(None),
             ~agreed.exists(),
         )
-        .values(contact_asked_at=now)
+        .values(contact_asked_at=now, contact_asked_on_move=False, contact_ask_sending=True)
     )
     return bool(done.rowcount)
 
 
-async def contact_not_asked(*, session: AsyncSession, ticket_id: int, asked_at: datetime) -> None:
-    """The question of `ask_for_contact` at `asked_at` never reached the resident (Telegram
-    refused): the desk may ask again."""
+async def contact_ask_sent(*, session: AsyncSession, ticket_id: int, asked_at: datetime) -> None:
+    """The question asked at `asked_at` (`ask_for_contact`, or `transfer`'s move notice)
+    reached the resident: it counts, also after a restart."""
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.contact_asked_at) == asked_at)
-        .values(contact_asked_at=None)
+        .values(contact_ask_sending=False)
     )
+
+
+async def contact_not_asked(*, session: AsyncSession, ticket_id: int, asked_at: datetime) -> None:
+    """The question asked at `asked_at` never reached the resident (Telegram refused): the
+    desk may ask."""
+    await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.contact_asked_at) == asked_at)
+        .values(_not_asked())
+    )
+
+
+async def contact_declined_on_move(
+    *, session: AsyncSession, ticket_id: int, resident_id: int, desk_id: str
+) -> bool:
+    """The resident said 不用 to the move notice's question for `desk_id`: True if that was
+    the ask of the desk the ticket is at (still open, theirs), which may now ask once itself;
+    False for a 不用 to the desk's own question, or after it asked (it asks once)."""
+    done = await session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.resident_id) == resident_id,
+            col(Ticket.desk_id) == desk_id,
+            col(Ticket.status) != TicketStatus.CLOSED.value,
+            col(Ticket.contact_asked_on_move).is_(True),
+        )
+        .values(_not_asked())
+    )
+    return bool(done.rowcount)
+
+
+async def forget_unsent_asks(*, session: AsyncSession) -> list[StoredTicket]:
+    """At start-up (this instance alone, before any update): the questions recorded but still
+    being sent never went (the process stopped in between), so those desks may ask; returns
+    the open tickets concerned, whose desks' messages may show the button again."""
+    forgotten = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.contact_ask_sending).is_(True))
+        .values(_not_asked())
+        .returning(col(Ticket.id))
+    )
+    ids = list(forgotten.scalars().all())
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(Ticket)
+        .where(col(Ticket.id).in_(ids), col(Ticket.status) != TicketStatus.CLOSED.value)
+        .order_by(col(Ticket.id))
+    )
+    return await _stored_all(session, rows.all())
+
+
+def _not_asked() -> dict[str, object]:
+    return {
+        "contact_asked_at": None,
+        "contact_asked_on_move": False,
+        "contact_ask_sending": False,
+    }
 
 
 def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]:

@@ -3,7 +3,7 @@ answers, follow-ups, ratings, and reminders of unanswered tickets."""
 
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from handlers.kit import callbacks
@@ -156,6 +156,11 @@ async def on_leave_link(update: Update, ctx: PufaContext) -> None:
         return
     category, desk_id = known
     await chat.start(update, ctx, category=category, desk_id=desk_id)
+
+
+async def after_restart(bot: Bot, services: Services) -> None:
+    """At start-up, before the first update (`bot.app.on_startup`)."""
+    await consent.forget_unsent(bot, services)
 
 
 def register(app: PufaApplication, services: Services) -> None:

@@ -89,8 +89,9 @@ def staff_keyboard(
     texts: TicketTexts, ticket: StoredTicket, desk: Desk, taken_by: str = ""
 ) -> InlineKeyboardMarkup:
     """The staff's buttons at `desk`; once taken, the first names who took it (a press says
-    so). While the resident's number is not for this desk and the desk has not asked for it
-    since the ticket came, 📱 请居民给电话 too."""
+    so). While the resident's number is not for this desk and they have not been asked for
+    it for this desk since the ticket came (by the move notice, or by the desk), 📱 请居民给电话
+    too."""
     take = texts.taken_by_button.format(name=taken_by[:NAME_CHARS]) if taken_by else None
     rows = [
         [

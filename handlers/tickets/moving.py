@@ -30,7 +30,7 @@ from handlers.tickets.common import (
     staff_keyboard,
     tell_here,
 )
-from handlers.tickets.consent import contact_offer
+from handlers.tickets.consent import asked_on_move, contact_offer
 from handlers.tickets.send import ticket_deadlines
 from storage.tickets import StoredTicket, entries, get_ticket, transfer
 
@@ -102,7 +102,9 @@ async def move_to(
 ) -> None:
     """The target desk comes by id: the button stays right when desks.yaml is edited or
     reloaded meanwhile; an unknown id (forged, or a desk since removed), the ticket's own desk
-    or a sample desk for a real one's ticket is refused."""
+    or a sample desk for a real one's ticket is refused. A move notice that asks the resident
+    for the number is that desk's ask, recorded with the move: the desk's message of the
+    ticket comes without 📱 请居民给电话 (it gets it if the notice cannot be delivered)."""
     services, texts = ctx.services, ctx.services.ui.tickets
     target = desk_of(services, args[0]) if len(args) == 1 else None
     if target is None or not may_take_over(ticket, desk, target):
@@ -110,10 +112,13 @@ async def move_to(
         return
     to_due, to_escalate = ticket_deadlines(services, target)
     now = services.now()
+    # the number stays with the desks it was given to; the resident may give it here too
+    about_contact, markup = contact_offer(services.library, ticket, target)
+    asks = markup is not None and ticket.resident_id is not None
     async with services.db.session() as session:
         moved = await transfer(
             session=session, ticket_id=ticket.id, from_desk=ticket.desk_id, to_desk=target.id,
-            due_at=now + to_due, escalate_at=now + to_escalate,
+            due_at=now + to_due, escalate_at=now + to_escalate, ask_at=now if asks else None,
         )  # fmt: skip
         after = await get_ticket(session=session, ticket_id=ticket.id)
     if not moved or after is None:
@@ -135,11 +140,11 @@ async def move_to(
     if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
         return
     told = texts.transferred_resident.format(id=ticket.id, desk=name)
-    # the number stays with the desks it was given to; the resident may give it here too
-    about_contact, markup = contact_offer(services.library, after, target)
     if about_contact:
         told = f"{told}\n{about_contact}"
-    await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told, markup)
+    sent = await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told, markup)
+    if asks:
+        await asked_on_move(ctx, ticket.id, target, now, sent)
 
 
 async def _tell_taker(

@@ -1,9 +1,10 @@
 """The phone number a resident leaves is for the desks they agreed to give it to: a ticket moved
 by 转办 reaches the new desk without it, and the resident is asked, with one tap, whether that
 desk may have it too (checked at every press: their own ticket, open, at that desk; pressed
-twice, recorded once; across a restart; also for a desk a coordinator moved it to from one
-gone from desks.yaml). 已电话联系 is offered only to a desk with a number to call, and a 补充
-on the ended ticket goes out as a new message to the new desk still without it."""
+twice, recorded once, and the desk's message drawn with the number where Telegram refused it;
+across a restart; also for a desk a coordinator moved it to from one gone from desks.yaml).
+已电话联系 is offered only to a desk with a number to call, and a 补充 on the ended ticket goes
+out as a new message to the new desk still without it."""
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -30,6 +31,7 @@ from tests.e2e.ticket_steps import (
     THERE,
     after,
     agreed_here,
+    declined_move,
     desk_message,
     desks_running,
     desks_server,
@@ -199,6 +201,47 @@ async def test_the_resident_gives_the_number_to_the_new_desk_with_one_tap(
     assert stored.closed and stored.close_reason is CloseReason.PHONED
 
 
+@pytest.mark.parametrize("pressed_by", ["resident", "staff"])
+async def test_a_number_telegram_would_not_show_the_desk_is_shown_at_the_next_press(
+    desks_bot: Harness, pressed_by: str
+) -> None:
+    """The resident agreed, but Telegram refused both the redraw of the desk's message and
+    the ticket sent anew (as a crash in between would leave it): the resident's 同意 pressed
+    again, or the desk's 📱 请居民给电话 (on a message that still shows it), draws the message
+    with the number, and says so there; a press after that sends and draws nothing more."""
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    resident, other = api.user(7_380_008), api.user(STAFF_OTHER_DESK)
+    card, notice = await moved_there(bot, resident)
+    agree = notice.find_button(texts.phone_agree_button.format(desk=THERE))["callback_data"]
+    api.block(STAFF_OTHER_DESK)  # every edit and send there answers 403
+    mark = after(bot)
+    assert not (await bot.press(resident, notice, agree)).get("text")
+    _dropped, told = await api.wait_for_messages(resident.id, 2, after=mark)
+    assert told.content == plain_text(texts.phone_agreed.format(id=1, desk=THERE))
+    await bot.settle()
+    api.unblock(STAFF_OTHER_DESK)
+    assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if PHONE in m.content]
+    assert (await stored_ticket(bot)).contact_desks == {"test-office", "other-office"}
+
+    mark = after(bot)
+    if pressed_by == "resident":
+        again = await bot.press(resident, notice, agree)
+        assert again["text"] == texts.phone_agreed_already.format(desk=THERE)
+    else:
+        again = await bot.press(other, card, make(Kind.DESK, "askphone", 1))
+        assert again["text"] == texts.phone_ask_has_it
+    redrawn, note = await api.wait_for_messages(STAFF_OTHER_DESK, 2, after=mark)
+    assert (redrawn.action, redrawn.message_id) == ("edit", card.message_id)
+    assert f"电话：{PHONE}" in redrawn.content
+    assert note.content == plain_text(texts.phone_agreed_desk.format(id=1))
+
+    journal = len(api.messages_to(STAFF_OTHER_DESK))
+    for who, data in ((resident, agree), (other, make(Kind.DESK, "askphone", 1))):
+        await bot.press(who, notice if who is resident else card, data)
+    await bot.settle()
+    assert len(api.messages_to(STAFF_OTHER_DESK)) == journal
+
+
 async def test_no_thanks_and_a_press_after_the_ticket_ended_give_nothing(
     desks_bot: Harness,
 ) -> None:
@@ -208,11 +251,7 @@ async def test_no_thanks_and_a_press_after_the_ticket_ended_give_nothing(
     resident, other = api.user(7_380_005), api.user(STAFF_OTHER_DESK)
     card, notice = await moved_there(bot, resident)
     agree = notice.find_button(texts.phone_agree_button.format(desk=THERE))["callback_data"]
-    mark = after(bot)
-    api.press_button(resident, notice, texts.phone_decline_button)
-    dropped, told = await api.wait_for_messages(resident.id, 2, after=mark)
-    assert (dropped.action, dropped.buttons()) == ("edit", [])
-    assert told.content == texts.phone_declined.format(id=1)
+    await declined_move(bot, resident, notice)
     question = await bot.tap(other, card, texts.close_button)
     assert texts.close_phoned_button not in question.button_labels()
     mark = after(bot)

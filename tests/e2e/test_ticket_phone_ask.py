@@ -1,8 +1,10 @@
 """📱 请居民给电话: the desk a ticket was moved to, which may not see the resident's number, asks
-them itself, with the move notice's question (and its checks): once while the ticket is there
-(a resident who said 不用 is asked once more, never pestered; a question Telegram could not
-deliver does not count), by that desk's staff only (checked at each press, across a restart).
-Every redraw of the desk's message (the number given, 查看, ended) says where it came from."""
+them itself, with the move notice's question (and its checks). The resident is asked once
+while the ticket is there, and the move notice's question is that ask: a resident who said 不用
+to it may be asked once more by the desk, never pestered; a question Telegram could not deliver,
+or one the bot stopped before sending, does not count. By that desk's staff only (checked at
+each press, across a restart). Every redraw of the desk's message (the number given, 查看,
+ended) says where it came from."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from handlers.kit.callbacks import Kind, make
 from handlers.tickets.common import local_when
 from local_api import FakeUser, SentMessage
 from storage.models import Ticket
+from storage.tickets import ask_for_contact
 from tests.clock import local
 from tests.e2e.conftest import Harness
 from tests.e2e.ticket_steps import (
@@ -29,9 +32,11 @@ from tests.e2e.ticket_steps import (
     THERE,
     after,
     agreed_here,
+    declined_move,
     desk_message,
     desks_running,
     desks_server,
+    group,
     leave_message,
     moved_there,
     stored_ticket,
@@ -82,9 +87,7 @@ async def test_the_desk_asks_a_resident_who_said_no_and_they_agree(desks_bot: Ha
     card, notice = await moved_there(bot, resident)
     came_from = plain_text(texts.moved_from.format(desk=HERE))
     assert came_from in card.content
-    mark = after(bot)
-    api.press_button(resident, notice, texts.phone_decline_button)
-    await api.wait_for_messages(resident.id, 2, after=mark)  # the buttons go; 好的
+    await declined_move(bot, resident, notice)
 
     question = await asked(bot, resident, card)
     redrawn = await agreed_here(bot, resident, question)
@@ -117,6 +120,8 @@ async def test_only_the_desks_staff_may_ask(desks_bot: Harness) -> None:
     bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
     resident, other = api.user(7_381_002), api.user(STAFF_OTHER_DESK)
     card, notice = await moved_there(bot, resident)
+    await declined_move(bot, resident, notice)
+    before = await stored_ticket(bot)
     in_group = bot.sent_to(DESK_GROUP)[0]  # the ticket where it was
     heard = len(bot.sent_to(resident.id))
     moved = await bot.press(api.user(STAFF), in_group, ASK)
@@ -128,7 +133,7 @@ async def test_only_the_desks_staff_may_ask(desks_bot: Harness) -> None:
         assert pressed["text"] == bot.ui.stale_button
     await bot.settle()
     assert len(bot.sent_to(resident.id)) == heard
-    assert (await stored_ticket(bot)).contact_asked_at is None
+    assert await stored_ticket(bot) == before and before.contact_asked_at is None
 
     mark = after(bot)
     await leave_message(bot, api.user(7_381_003), "邻居装修太吵", phone="")
@@ -145,7 +150,8 @@ async def test_a_desk_asks_once_while_the_ticket_is_there(desks_bot: Harness) ->
     bot.clock.flowing = False
     bot.clock.set(local(2026, 3, 10, 10, 0))
     resident, other = api.user(7_381_004), api.user(STAFF_OTHER_DESK)
-    card, _notice = await moved_there(bot, resident)
+    card, notice = await moved_there(bot, resident)
+    await declined_move(bot, resident, notice)
     heard = len(bot.sent_to(resident.id))
     api.block(resident.id)
     blocked = await bot.press(other, card, ASK)
@@ -181,7 +187,9 @@ async def test_a_desk_asks_once_while_the_ticket_is_there(desks_bot: Harness) ->
     mark = after(bot)
     api.press_button(api.user(STAFF), pick, THERE)
     [card_again] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
-    await api.wait_for_messages(resident.id, after=mark)  # the move notice asks again
+    [notice_again] = await api.wait_for_messages(resident.id, after=mark)  # it asks again
+    assert texts.phone_ask_button not in card_again.button_labels()
+    await declined_move(bot, resident, notice_again)
     question = await asked(bot, resident, card_again)
     await agreed_here(bot, resident, question)
 
@@ -189,15 +197,21 @@ async def test_a_desk_asks_once_while_the_ticket_is_there(desks_bot: Harness) ->
 async def test_the_limit_and_the_question_outlast_a_restart(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> None:
-    """Also a ticket moved before the desk it came from was kept (as migration 0025 leaves it):
-    查看 brings the button to ask (its old message has none), without a moved-from line."""
+    """Also a ticket moved before the desk it came from was kept and the move notice's
+    question counted (as migrations 0025 and 0027 leave it): 查看 brings the button to ask
+    (its old message has none), without a moved-from line."""
     async with desks_server(tmp_path, library, index) as server:
         assert server.harness is not None
         bot, api, texts = server.harness, server.api, server.harness.ui.tickets
         resident, other = api.user(7_381_005), api.user(STAFF_OTHER_DESK)
         card, _notice = await moved_there(bot, resident)
+        await bot.settle()  # the notice is marked sent
         async with bot.services.db.session() as session:
-            await session.exec(update(Ticket).values(moved_from_desk_id=None))
+            await session.exec(
+                update(Ticket).values(
+                    moved_from_desk_id=None, contact_asked_at=None, contact_asked_on_move=False
+                )
+            )
         mark = after(bot)
         api.press(other, card, make(Kind.DESK, "show", 1))
         [shown] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
@@ -212,3 +226,100 @@ async def test_the_limit_and_the_question_outlast_a_restart(
         assert again["text"] == texts.phone_ask_already.format(when=when)
         redrawn = await agreed_here(bot, resident, question, came_from=None)
         assert redrawn.message_id == card.message_id
+
+
+async def test_the_move_notice_is_the_desks_ask_until_the_resident_says_no(
+    desks_bot: Harness,
+) -> None:
+    """The moved ticket's message comes without 📱 请居民给电话 while the move notice's question
+    is open (a press from elsewhere is told so, and asks nothing); 不用 to it brings the button,
+    and the desk asks once; after a 不用 to that, nothing brings it back."""
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    bot.clock.flowing = False
+    bot.clock.set(local(2026, 3, 10, 10, 0))
+    resident, other = api.user(7_381_006), api.user(STAFF_OTHER_DESK)
+    card, notice = await moved_there(bot, resident)
+    heard = len(bot.sent_to(resident.id))
+    on_move = local_when(texts, bot.services.tz, local(2026, 3, 10, 10, 0))
+    early = await bot.press(other, card, ASK)
+    assert early["text"] == texts.phone_ask_on_move.format(when=on_move)
+    await bot.settle()
+    assert len(bot.sent_to(resident.id)) == heard
+
+    bot.clock.set(local(2026, 3, 10, 11, 0))
+    await declined_move(bot, resident, notice)
+    question = await asked(bot, resident, card)
+    mark = after(bot)
+    api.press_button(resident, question, texts.phone_decline_button)
+    await api.wait_for_messages(resident.id, 2, after=mark)  # the buttons go; 好的
+    # the move notice's 不用 again (a second device): it was the desk's turn since
+    replayed = make(Kind.DESK, "nophone", 1, "other-office")
+    await bot.press(resident, notice, replayed)
+    await bot.settle()
+    assert texts.phone_ask_button not in latest(bot, card).button_labels()
+    when = local_when(texts, bot.services.tz, local(2026, 3, 10, 11, 0))
+    again = await bot.press(other, card, ASK)
+    assert again["text"] == texts.phone_ask_already.format(when=when)
+    await bot.settle()
+    assert len(bot.sent_to(resident.id)) == heard + 4  # 好的, the question, 好的 (twice)
+
+
+async def test_a_move_notice_telegram_could_not_deliver_leaves_the_ask_to_the_desk(
+    desks_bot: Harness,
+) -> None:
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    resident, staff = api.user(7_381_007), api.user(STAFF)
+    group(bot)
+    mark = after(bot)
+    await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
+    ticket = await desk_message(bot, mark)
+    pick = await bot.tap(staff, ticket, texts.transfer_button)
+    api.block(resident.id)
+    mark = after(bot)
+    api.press_button(staff, pick, THERE)
+    card, redrawn = await api.wait_for_messages(STAFF_OTHER_DESK, 2, after=mark)
+    assert texts.phone_ask_button not in card.button_labels()
+    assert (redrawn.action, redrawn.message_id) == ("edit", card.message_id)
+    assert texts.phone_ask_button in redrawn.button_labels()
+    assert (await stored_ticket(bot)).contact_asked_at is None
+    api.unblock(resident.id)
+    question = await asked(bot, resident, card)
+    await agreed_here(bot, resident, question)
+
+
+async def test_an_ask_the_bot_stopped_before_sending_does_not_count(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """Each ask is recorded before its question goes: one the bot stopped before sending (the
+    move notice's, or the desk's) is forgotten at the next start, and the desk's message of the
+    ticket offers 📱 请居民给电话 (again)."""
+    async with desks_server(tmp_path, library, index) as server:
+        assert server.harness is not None
+        bot, api, texts = server.harness, server.api, server.harness.ui.tickets
+        resident = api.user(7_381_008)
+        card, _notice = await moved_there(bot, resident)
+        await bot.settle()  # the notice is marked sent
+        async with bot.services.db.session() as session:  # as if it stopped before the notice
+            await session.exec(update(Ticket).values(contact_ask_sending=True))
+        mark = after(bot)
+        bot = await server.restart()
+        [redrawn] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
+        assert (redrawn.action, redrawn.message_id) == ("edit", card.message_id)
+        assert texts.phone_ask_button in redrawn.button_labels()
+        assert (await stored_ticket(bot)).contact_asked_at is None
+
+        async with bot.services.db.session() as session:  # pressed, stopped before the question
+            recorded = await ask_for_contact(
+                session=session, ticket_id=1, desk_id="other-office", now=bot.services.now()
+            )
+        assert recorded
+        bot = await server.restart()
+        assert (await stored_ticket(bot)).contact_asked_at is None
+        question = await asked(bot, resident, card)
+        bot = await server.restart()  # an ask that went stays one
+        stored = await stored_ticket(bot)
+        assert stored.contact_asked_at is not None
+        when = local_when(texts, bot.services.tz, stored.contact_asked_at)
+        again = await bot.press(api.user(STAFF_OTHER_DESK), card, ASK)
+        assert again["text"] == texts.phone_ask_already.format(when=when)
+        await agreed_here(bot, resident, question)

@@ -151,7 +151,24 @@ async def moved_there(bot: Harness, resident: FakeUser) -> tuple[SentMessage, Se
     [notice] = await api.wait_for_messages(resident.id, after=mark)
     assert PHONE not in card.content
     assert notice.button_labels()[0] == texts.phone_agree_button.format(desk=THERE)
+    # the notice asked for the desk: its card has no button to ask again
+    assert texts.phone_ask_button not in card.button_labels()
     return card, notice
+
+
+async def declined_move(bot: Harness, resident: FakeUser, notice: SentMessage) -> SentMessage:
+    """The resident taps 不用 under the move notice of moved_there: the question's buttons go,
+    they are told, and 测试东山司法所's card gets 📱 请居民给电话 (the desk may ask once itself):
+    returns it so redrawn."""
+    api, texts = bot.api, bot.ui.tickets
+    mark = after(bot)
+    api.press_button(resident, notice, texts.phone_decline_button)
+    dropped, told = await api.wait_for_messages(resident.id, 2, after=mark)
+    assert (dropped.action, dropped.buttons()) == ("edit", [])
+    assert told.content == texts.phone_declined.format(id=1)
+    [redrawn] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
+    assert redrawn.action == "edit" and texts.phone_ask_button in redrawn.button_labels()
+    return redrawn
 
 
 async def stored_ticket(bot: Harness, ticket_id: int = 1) -> StoredTicket:

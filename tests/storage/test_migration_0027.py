@@ -1,0 +1,132 @@
+"""Migration 0027 on tickets from before it, on SQLite and PostgreSQL: the columns come in place
+(the tickets keep their consents); an ask from before was the desk's own and went, so it still
+counts, a start forgets nothing and a 不用 to a move notice does not free it. From then on a
+move's ask is the move notice's, being sent until marked so. Going back (to the revision
+before) and up again keeps every ticket and consent."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from storage.db import Database, alembic_config
+from storage.models import UtcDateTime
+from storage.tickets import (
+    StoredTicket,
+    contact_ask_sent,
+    contact_declined_on_move,
+    forget_unsent_asks,
+    get_ticket,
+    transfer,
+)
+from tests.clock import QUIET as NOW
+from tests.conftest import BACKENDS
+from tests.processes import downgrade, store
+
+
+def _previous() -> str:
+    """The revision before 0027 (another may be chained in between later)."""
+    found = ScriptDirectory.from_config(alembic_config()).get_revision("0027")
+    assert found is not None and isinstance(found.down_revision, str)
+    return found.down_revision
+
+
+BEFORE = _previous()
+COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
+TICKET = sa.table(
+    "ticket",
+    *(sa.column(name) for name in COLUMNS.split()),
+    *(
+        sa.column(name, UtcDateTime())
+        for name in ("created_at", "due_at", "escalate_at", "contact_asked_at")
+    ),
+)
+CONSENT = sa.table(
+    "ticket_consent",
+    sa.column("ticket_id"),
+    sa.column("desk_id"),
+    sa.column("agreed_at", UtcDateTime()),
+)
+PHONE, RESIDENT = "13811112222", 7_390_201
+LATER = NOW + timedelta(hours=3)
+# id -> desk now, when that desk asked for the number
+TICKETS = {1: ("b-desk", NOW), 2: ("a-desk", None)}
+
+
+async def _counts(db: Database) -> tuple[int, int]:
+    async with db.engine.connect() as connection:
+        tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
+        consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
+        return int(tickets.scalar_one()), int(consents.scalar_one())
+
+
+async def _ticket(db: Database, ticket_id: int) -> StoredTicket:
+    async with db.session() as session:
+        found = await get_ticket(session=session, ticket_id=ticket_id)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_asks_from_before_count_and_the_tickets_keep_their_consents(
+    tmp_path: Path, backend: str
+) -> None:
+    async with store(backend, tmp_path) as data:
+        db = data.database()
+        try:
+            await db.upgrade(BEFORE)
+            async with db.engine.begin() as connection:
+                await connection.execute(
+                    TICKET.insert(),
+                    [
+                        {
+                            "id": number, "resident_id": RESIDENT, "desk_id": desk,
+                            "first_desk_id": "a-desk", "category": "labor", "town": "",
+                            "text": "", "contact": PHONE, "status": "open",
+                            "submission_key": f"k{number}", "created_at": NOW, "due_at": LATER,
+                            "escalate_at": LATER, "contact_asked_at": asked,
+                        }
+                        for number, (desk, asked) in TICKETS.items()
+                    ],
+                )  # fmt: skip
+                await connection.execute(
+                    CONSENT.insert(),
+                    [{"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in TICKETS],
+                )
+            await db.upgrade()
+            upgraded = await _counts(db)
+            async with db.session() as session:
+                forgotten = await forget_unsent_asks(session=session)
+                freed = await contact_declined_on_move(
+                    session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk"
+                )
+            old = await _ticket(db, 1)
+            async with db.session() as session:
+                await transfer(
+                    session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
+                    due_at=LATER, escalate_at=LATER, ask_at=LATER,
+                )  # fmt: skip
+                sending = await forget_unsent_asks(session=session)
+                await transfer(
+                    session=session, ticket_id=2, from_desk="b-desk", to_desk="c-desk",
+                    due_at=LATER, escalate_at=LATER, ask_at=LATER,
+                )  # fmt: skip
+                await contact_ask_sent(session=session, ticket_id=2, asked_at=LATER)
+                kept = await forget_unsent_asks(session=session)
+            moved = await _ticket(db, 2)
+            await downgrade(db, BEFORE)
+            down = await _counts(db)
+            await db.upgrade()
+            up_again = await _ticket(db, 1)
+        finally:
+            await db.dispose()
+    assert upgraded == down == (2, 2)
+    assert forgotten == [] and not freed
+    assert (old.contact_asked_at, old.contact_asked_on_move) == (NOW, False)
+    assert [t.id for t in sending] == [2] and kept == []
+    assert (moved.desk_id, moved.contact_asked_at, moved.contact_asked_on_move) == (
+        "c-desk", LATER, True,
+    )  # fmt: skip
+    assert up_again.contact_for("a-desk") == PHONE and not up_again.contact_asked_on_move
