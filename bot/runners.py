@@ -168,7 +168,10 @@ async def _serve_on(
             if await wait_for_lock(lock, instance, stop, settings.lock_check_seconds):
                 await _act(app, instance, settings, route, lock, stop)
     finally:
-        await lock.release()
+        try:
+            await lock.release()
+        finally:  # also a standby's: its /healthz opened the database
+            await app.services.db.dispose()
 
 
 async def _act(

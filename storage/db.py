@@ -47,6 +47,7 @@ class Database:
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         parsed = make_url(url)
+        self._file = sqlite_file(url)  # None: PostgreSQL, in-memory SQLite
         connect_args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             _ensure_parent_dir(parsed.database)
@@ -106,7 +107,24 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        """Closes the database. A SQLite file's write-ahead log is first folded into the file
+        and emptied, so that the file alone holds everything (a copy of `pufa.db` without its
+        `-wal` loses nothing): SQLite does that by itself only when the last connection of
+        all closes, and a standby or a `pufa export` may still have the database open."""
+        if self._file is not None and self._file.is_file():
+            await self._checkpoint(self._file)
         await self.engine.dispose()
+
+    async def _checkpoint(self, path: Path) -> None:
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+        except Exception as error:  # closing goes on: what the log holds is not lost
+            log.warning("database log not folded into %s: %s", path, type(error).__name__)
+            return
+        if busy:  # another connection kept writing or reading for the whole busy timeout
+            log.warning("database log not fully folded into %s: keep %s-wal with it", path, path)
 
 
 class NoDatabase(Exception):
