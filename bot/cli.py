@@ -207,8 +207,12 @@ def _names_folder(given: str) -> bool:
 
 
 def _write_export(output: Path, data: bytes) -> None:
+    """Writes an export readable by its owner only (volunteers' phone numbers, residents'
+    figures), also over an older file that others could read."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
+    with os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(data)
     print(cli_text("export.written", path=output, size=len(data)))
 
 

@@ -1,7 +1,9 @@
 """Async engine, per-update sessions and schema migrations."""
 
 import asyncio
+import contextlib
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -62,10 +64,20 @@ class Database:
             hide_parameters=True,
         )
         if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine.sync_engine, "do_connect", self._create_private)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+
+    def _create_private(self, *_: Any) -> None:
+        """Before SQLite opens a database file that is not there yet, creates it empty and
+        readable by its owner only: it holds residents' messages and volunteers' phone
+        numbers, and SQLite would create it readable by everyone (0644 less the umask). SQLite
+        gives the -wal and -shm files the database file's mode."""
+        if self._file is not None:
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self._file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     @property
     def dialect(self) -> str:

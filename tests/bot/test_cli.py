@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -828,6 +829,60 @@ def test_backups_never_replace_one_another_and_only_their_owner_reads_them(
     assert main(["db", "backup", str(named), "--force"]) == 0
     assert named.read_bytes().startswith(b"SQLite format 3")
     assert named.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask 022, under which files are made readable by everyone unless the
+    program says otherwise (the bot's subprocesses inherit it)."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_the_database_and_the_exports_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    data = Store(sqlite_url(tmp_path))
+    async with LocalBotApi() as api:
+        bot = await start_bot(api, data, tmp_path)
+        try:
+            await eventually(lambda: _active(bot))
+            user = api.user(63_001, "居民")
+            api.send_command(user, "/start")
+            await api.wait_for_messages(user.id)
+            files = ("pufa.db", "pufa.db-wal", "pufa.db-shm")
+            live = {name: _mode(tmp_path / name) for name in files}
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    assert live == dict.fromkeys(files, 0o600)
+
+    db = data.database()
+    await add_volunteer(db, 1)
+    await add_report(db, 1, activity_date=date(2026, 1, 5))
+    await db.dispose()
+    older = tmp_path / "older.csv"
+    older.write_text("last month's export")
+    assert _mode(older) == 0o644
+    period = ["--from", "2026-01-01", "--to", "2026-01-31", "--format", "csv"]
+    for output in (tmp_path / "reports.csv", older):  # a new file, and one written over
+        code, _, err = await _pufa(
+            "export", "reports", *period, "-o", str(output), PUFA_DATABASE_URL=data.url
+        )
+        assert (code, err) == (0, ""), err
+        assert _mode(output) == 0o600
+        assert "13800138000" in output.read_text(encoding="utf-8-sig")  # why it matters
+
+    fresh = tmp_path / "fresh"
+    code, _, err = await _pufa("db", "upgrade", PUFA_DATABASE_URL=sqlite_url(fresh))
+    assert code == 0, err
+    assert _mode(fresh / "pufa.db") == 0o600
 
 
 async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still_sample(
