@@ -8,8 +8,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -398,6 +398,15 @@ DATABASE_EXPECTED = (
     "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
 )
 
+WEBHOOK_URL_EXPECTED = (
+    "配置有误：PUFA_WEBHOOK_URL 应该是 以 https:// 开头、带主机名的完整网址（Telegram 只向 "
+    "https 推送；本地测试可用 http://），例如 https://bot.example.org/tg/hook"
+)
+PUBLIC_URL_EXPECTED = (
+    "配置有误：PUFA_PUBLIC_URL 应该是 以 http:// 或 https:// 开头、带主机名的网址"
+    "（协调员的浏览器打开工作台用），例如 https://pufa.example.org"
+)
+
 
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
@@ -434,6 +443,19 @@ DATABASE_EXPECTED = (
         ("PUFA_DATABASE_URL", "mysql://u:pw@h/db", "（现在是 “mysql://u:***@h/db”）。"),
         ("PUFA_DATABASE_URL", "postgresql://u:pw@h/db", "（现在是 “postgresql://u:***@h/db”）。"),
         ("PUFA_DATABASE_URL", "u:pw@h", f"{DATABASE_EXPECTED}（现在是 “***”）。"),
+        ("PUFA_WEBHOOK_URL", "notaurl", f"{WEBHOOK_URL_EXPECTED}（现在是 “notaurl”）。"),
+        ("PUFA_WEBHOOK_URL", "bot.example.org/tg/hook", WEBHOOK_URL_EXPECTED),
+        ("PUFA_WEBHOOK_URL", "https:///tg/hook", WEBHOOK_URL_EXPECTED),
+        ("PUFA_PUBLIC_URL", "notaurl", f"{PUBLIC_URL_EXPECTED}（现在是 “notaurl”）。"),
+        ("PUFA_PUBLIC_URL", "ftp://pufa.example.org", PUBLIC_URL_EXPECTED),
+        ("PUFA_PUBLIC_URL", "https://pufa.example.org:port", PUBLIC_URL_EXPECTED),
+        (
+            "PUFA_DATABASE_SCHEMA",
+            "bad schema;",
+            "配置有误：PUFA_DATABASE_SCHEMA 应该是 PostgreSQL 的 schema 名：字母、数字或下划线，"
+            "不以数字开头，最多 63 个字符，例如 dongshan（现在是 “bad schema;”）。",
+        ),
+        ("PUFA_DATABASE_SCHEMA", "1st", "PUFA_DATABASE_SCHEMA 应该是 PostgreSQL 的 schema 名"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line_by_every_command(
@@ -526,6 +548,62 @@ async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "value"),
+    [
+        ("webhook", "PUFA_WEBHOOK_URL", "notaurl"),
+        ("run", "PUFA_PUBLIC_URL", "notaurl"),
+        ("db upgrade", "PUFA_DATABASE_SCHEMA", "bad schema;"),
+    ],
+)
+async def test_a_bad_address_or_schema_stops_the_command_in_one_line(
+    command: str, variable: str, value: str, tmp_path: Path
+) -> None:
+    env = {
+        "PUFA_BOT_TOKEN": "123:abc",
+        "PUFA_WEBHOOK_SECRET": "s3cret-Token_1",
+        "PUFA_WEB_PORT": "0",
+        "PUFA_DATABASE_URL": (
+            "postgresql+asyncpg://pufa@127.0.0.1:1/pufa"  # a schema is PostgreSQL's
+            if variable == "PUFA_DATABASE_SCHEMA"
+            else sqlite_url(tmp_path)
+        ),
+        variable: value,
+    }
+    code, out, err = await _pufa(*command.split(), **env)
+    assert (code, out) == (2, ""), err
+    [line] = err.splitlines()
+    assert line.startswith(f"配置有误：{variable} 应该是 ")
+    assert line.endswith(f"（现在是 “{value}”）。")
+    assert not (tmp_path / "pufa.db").exists()
+
+
+async def test_a_web_app_on_every_address_sends_no_useless_login_link(tmp_path: Path) -> None:
+    """Without PUFA_PUBLIC_URL no address of the machine is known to reach the dashboard:
+    the coordinator is told what the operator must set, and the start logs it."""
+    coordinator = 50_002
+    async with LocalBotApi() as api:
+        bot = await start_bot(
+            api,
+            Store(sqlite_url(tmp_path)),
+            tmp_path,
+            settings={"web_host": "0.0.0.0", "admin_ids": str(coordinator)},
+        )
+        try:
+            await eventually(lambda: _active(bot))
+            api.send_command(api.user(coordinator, "协调员"), "/dashboard")
+            [reply] = await api.wait_for_messages(coordinator)
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    assert reply.text is not None and "PUFA_PUBLIC_URL" in reply.text
+    assert "http" not in reply.text.replace("https://pufa.example.org", "")  # no link
+    assert "PUFA_WEB_HOST 0.0.0.0 listens on every address" in bot.output()
+    with sqlite3.connect(tmp_path / "pufa.db") as connection:
+        assert connection.execute("SELECT count(*) FROM dashboard_login").fetchone() == (0,)
+    connection.close()
 
 
 async def test_run_with_broken_content_lists_the_problems_as_content_check_does(
