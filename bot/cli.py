@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
 from bot.settings import ConfigurationError, Settings, load_settings
 from content.loader import ContentError
-from storage.db import NoDatabase, masked_url, refused, unavailable
+from storage.db import NoDatabase, masked_url, no_such_schema, refused, unavailable
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
 
@@ -295,6 +296,13 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, OSError) and error.filename is not None:
         return cli_text("run.file", path=error.filename, reason=error.strerror)
     url = masked_url(settings.database_url)
+    if settings.database_schema and no_such_schema(error):
+        return cli_text(
+            "run.database_schema_missing",
+            url=url,
+            schema=settings.database_schema,
+            create=_create_schema(settings),
+        )
     if refused(error):
         reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
         return cli_text("run.database_refused", url=url, reason=reason)
@@ -305,6 +313,13 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return cli_text("run.telegram_unreachable", url=settings.api_base_url, reason=reason)
     return None
+
+
+def _create_schema(settings: Settings) -> str:
+    """The statement that creates the bot's schema, owned by the user the bot connects as."""
+    user = make_url(settings.database_url).username
+    owner = f" AUTHORIZATION {user}" if user else ""
+    return f"CREATE SCHEMA {settings.database_schema}{owner};"
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

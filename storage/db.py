@@ -206,6 +206,14 @@ def refused(error: BaseException) -> bool:
     return state[:2] in ("28", "3D", "3F")
 
 
+def no_such_schema(error: BaseException) -> bool:
+    """Whether the database refused because the schema it was to use is not there
+    (PostgreSQL's invalid_schema_name: nothing to create the tables in)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return str(getattr(error.orig, "sqlstate", "") or "") == "3F000"
+
+
 def masked_url(url: str) -> str:
     """`url` as an operator may see it: the password as ***. A text that does not parse as a
     URL is shown only when it cannot hold a password (no @)."""

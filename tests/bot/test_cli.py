@@ -534,6 +534,25 @@ def test_db_upgrade_names_a_role_or_database_that_does_not_exist(
     assert "secret" not in line
 
 
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+async def test_a_schema_that_is_not_there_is_named_with_how_to_create_it() -> None:
+    url = make_url(PG_URL)
+    schema = "no_such_schema_here"
+    said = (
+        f"数据库 {url.render_as_string(hide_password=True)} 里没有 schema “{schema}”"
+        "（PUFA_DATABASE_SCHEMA），机器人的表没有地方建。请先在数据库里执行 "
+        f"CREATE SCHEMA {schema} AUTHORIZATION {url.username}; 建好它，"
+        "或改正 PUFA_DATABASE_SCHEMA。"
+    )
+    env = {"PUFA_DATABASE_URL": PG_URL, "PUFA_DATABASE_SCHEMA": schema, "PUFA_WEB_PORT": "0"}
+    async with LocalBotApi() as api:
+        upgraded = await _pufa("db", "upgrade", **env)
+        ran = await _pufa("run", PUFA_BOT_TOKEN=api.token, PUFA_API_BASE_URL=api.base_url, **env)
+    for code, _, err in (upgraded, ran):
+        assert code == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == said
+
+
 async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
     """`pufa ARGV` in a subprocess: its exit code, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
