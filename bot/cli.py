@@ -15,7 +15,15 @@ from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
 from bot.settings import ConfigurationError, Settings, load_settings
 from content.loader import ContentError
-from storage.db import NoDatabase, masked_url, no_such_schema, refused, unavailable
+from storage.db import (
+    NewerDatabase,
+    NoDatabase,
+    head_revisions,
+    masked_url,
+    no_such_schema,
+    refused,
+    unavailable,
+)
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
 
@@ -286,8 +294,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach or refusing, a wrong token, a
-    port in use, a file that cannot be read or written."""
+    an operator can fix: the database or Telegram out of reach or refusing, a database
+    migrated by a newer version, a wrong token, a port in use, a file that cannot be read or
+    written."""
     from bot.runners import PortInUse
 
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
@@ -296,6 +305,9 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, OSError) and error.filename is not None:
         return cli_text("run.file", path=error.filename, reason=error.strerror)
     url = masked_url(settings.database_url)
+    if isinstance(error, NewerDatabase):
+        found, known = ", ".join(sorted(error.revisions)), ", ".join(sorted(head_revisions()))
+        return cli_text("db.newer", url=url, found=found, known=known)
     if settings.database_schema and no_such_schema(error):
         return cli_text(
             "run.database_schema_missing",

@@ -100,8 +100,9 @@ class Database:
             if current == head_revisions():
                 log.info("database schema is current (%s)", _named(current))
                 return
+            _known(current)
         async with migrating(self.engine) as connection:
-            before = await connection.run_sync(_current_revisions)
+            before = _known(await connection.run_sync(_current_revisions))
             await connection.run_sync(_upgrade, revision)
             after = await connection.run_sync(_current_revisions)
         if after == before:  # another process migrated it while this one waited its turn
@@ -137,6 +138,15 @@ class Database:
             return
         if busy:  # another connection kept writing or reading for the whole busy timeout
             log.warning("database log not fully folded into %s: keep %s-wal with it", path, path)
+
+
+class NewerDatabase(Exception):
+    """The database's schema is at a migration this code does not have: a newer version of
+    the bot migrated it (and this one was rolled back). Nothing is changed."""
+
+    def __init__(self, revisions: frozenset[str]) -> None:
+        super().__init__(_named(revisions))
+        self.revisions = revisions
 
 
 class NoDatabase(Exception):
@@ -224,8 +234,14 @@ def masked_url(url: str) -> str:
 
 
 def head_revisions() -> frozenset[str]:
-    """The newest migrations, read from the `revision` and `down_revision` lines of the
-    migration files: those no other migration names as its parent."""
+    """The newest migrations: those no other migration names as its parent."""
+    revisions, parents = _migrations()
+    return revisions - parents
+
+
+def _migrations() -> tuple[frozenset[str], frozenset[str]]:
+    """Every migration's revision, and every one named as a parent, read from the `revision`
+    and `down_revision` lines of the migration files (without loading alembic)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
@@ -234,7 +250,14 @@ def head_revisions() -> frozenset[str]:
             revisions.add(revision[1])
         if down := _DOWN_REVISION.search(source):
             parents.update(_QUOTED.findall(down[1]))
-    return frozenset(revisions - parents)
+    return frozenset(revisions), frozenset(parents)
+
+
+def _known(current: frozenset[str]) -> frozenset[str]:
+    """`current`; NewerDatabase if it names a migration this code does not have."""
+    if current - _migrations()[0]:
+        raise NewerDatabase(current)
+    return current
 
 
 def _current_revisions(connection: Connection) -> frozenset[str]:

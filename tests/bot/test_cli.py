@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 from PIL import Image
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
@@ -26,11 +27,11 @@ from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from documents.qr import card_link
 from domain.posters import MAX_PLACE, poster_words
 from local_api import LocalBotApi
-from storage.db import Database, head_revisions
-from tests.conftest import PG_URL, content_without_calendar, sqlite_url
+from storage.db import Database, head_revisions, masked_url
+from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.documents.test_poster import assert_code_reads
-from tests.processes import BotProcess, Store, start_bot, stop_all
+from tests.processes import BotProcess, Store, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
 from tests.waiting import eventually
 
@@ -551,6 +552,41 @@ async def test_a_schema_that_is_not_there_is_named_with_how_to_create_it() -> No
     for code, _, err in (upgraded, ran):
         assert code == 1 and "Traceback" not in err, err
         assert err.splitlines()[-1] == said
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_database_migrated_by_a_newer_version_is_refused_in_one_line(
+    backend: str, tmp_path: Path
+) -> None:
+    """After a rollback to this version: the database is at a migration it does not have."""
+    async with store(backend, tmp_path) as data:
+        db = data.database()
+        await db.upgrade()
+        async with db.engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        await db.dispose()
+        env = data.env() | {"PUFA_WEB_PORT": "0"}
+        async with LocalBotApi() as api:
+            upgraded = await _pufa("db", "upgrade", **env)
+            ran = await _pufa(
+                "run", PUFA_BOT_TOKEN=api.token, PUFA_API_BASE_URL=api.base_url, **env
+            )
+        db = data.database()
+        async with db.engine.connect() as connection:
+            version = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).all()
+        await db.dispose()
+    [head] = head_revisions()
+    said = (
+        f"数据库 {masked_url(data.url)} 已由更新版本的 pufa-bot 升级过（结构版本 9999，"
+        f"这个版本只认识到 {head}），这个版本不能用它，什么也没有改。请改回运行那个新版本；"
+        "确实要退回这个版本，请先恢复升级前的数据库备份。"
+    )
+    for code, _, err in (upgraded, ran):
+        assert code == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == said
+    assert version == [("9999",)]
 
 
 async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
