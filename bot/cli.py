@@ -411,15 +411,23 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import Database
+    from storage.db import Database, database_name
 
-    async def upgrade() -> None:
+    async def upgrade() -> tuple[frozenset[str], frozenset[str]]:
         db = Database(settings.database_url, schema=settings.database_schema)
-        await db.upgrade()
-        await db.dispose()
+        try:
+            return await db.upgrade()
+        finally:
+            await db.dispose()
 
-    asyncio.run(upgrade())
-    print(cli_text("db.upgraded"))
+    before, after = (", ".join(sorted(r)) for r in asyncio.run(upgrade()))
+    where = database_name(settings.database_url, schema=settings.database_schema)
+    if not before:
+        print(cli_text("db.created", where=where, version=after))
+    elif before != after:
+        print(cli_text("db.upgraded", where=where, before=before, after=after))
+    else:
+        print(cli_text("db.current", where=where, version=after))
     return 0
 
 

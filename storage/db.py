@@ -89,17 +89,18 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def upgrade(self, revision: str = "head") -> None:
+    async def upgrade(self, revision: str = "head") -> tuple[frozenset[str], frozenset[str]]:
         """Bring the schema to the newest migration (safe to run on every start, and from
         several processes at once: they take turns); tests may stop at an older `revision`.
         A schema already current is seen from its version row, without loading alembic.
-        Logs one line at INFO (alembic's line per migration is detail: bot.logging_setup)."""
+        Logs one line at INFO (alembic's line per migration is detail: bot.logging_setup).
+        Returns the schema's migrations before and after (none before: a new database)."""
         if revision == "head":
             async with self.engine.connect() as connection:
                 current = await connection.run_sync(_current_revisions)
             if current == head_revisions():
                 log.info("database schema is current (%s)", _named(current))
-                return
+                return current, current
             _known(current)
         async with migrating(self.engine) as connection:
             before = _known(await connection.run_sync(_current_revisions))
@@ -109,6 +110,7 @@ class Database:
             log.info("database schema is current (%s)", _named(after))
         else:
             log.info("database schema upgraded from %s to %s", _named(before), _named(after))
+        return before, after
 
     async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
         """Whether the database answers a trivial query within `timeout` seconds."""
@@ -171,13 +173,21 @@ async def open_existing(url: str, *, schema: str | None = None) -> Database:
     try:
         async with db.engine.connect() as connection:
             if not await connection.run_sync(_current_revisions):
-                where = str(path) if path is not None else masked_url(url)
-                raise NoDatabase(f"{where}（schema {schema}）" if schema else where)
+                raise NoDatabase(database_name(url, schema=schema))
         await db.upgrade()
     except BaseException:
         await db.dispose()
         raise
     return db
+
+
+def database_name(url: str, *, schema: str | None = None) -> str:
+    """The database as an operator names it: a SQLite file's absolute path, else the URL
+    with its password masked and the schema, if any."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return f"{masked_url(url)}（schema {schema}）" if schema else masked_url(url)
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -263,6 +263,34 @@ def test_db_upgrade_and_entry_point(tmp_path: Path) -> None:
     assert "demo" in done.stdout
 
 
+async def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    [head] = head_revisions()
+    older = tmp_path / "older"
+    db = Database(sqlite_url(older))
+    await db.upgrade("0012")
+    await db.dispose()
+    said = []
+    for folder in (tmp_path, tmp_path, older):
+        code, out, err = await _pufa("db", "upgrade", PUFA_DATABASE_URL=sqlite_url(folder))
+        assert (code, err) == (0, ""), err
+        said.append(out)
+    assert said == [
+        f"已在 {tmp_path / 'pufa.db'} 建好数据库（结构版本 {head}）。\n",
+        f"{tmp_path / 'pufa.db'} 的数据库已是最新结构（版本 {head}），没有改动。\n",
+        f"已把 {older / 'pufa.db'} 的数据库结构从 0012 升级到 {head}。\n",
+    ]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+async def test_db_upgrade_names_the_postgresql_schema_it_created(tmp_path: Path) -> None:
+    [head] = head_revisions()
+    async with store("postgresql", tmp_path) as data:
+        code, out, err = await _pufa("db", "upgrade", **data.env())
+    assert (code, err) == (0, ""), err
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    assert out == f"已在 {shown}（schema {data.schema}） 建好数据库（结构版本 {head}）。\n"
+
+
 async def test_run_with_the_database_out_of_reach_says_so_in_one_line() -> None:
     async with LocalBotApi() as api:
         env = dict(
