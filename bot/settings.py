@@ -157,6 +157,15 @@ class Settings(BaseSettings):
             raise ValueError(cli_text("config.database_schema"))
         return value
 
+    @field_validator("content_dir")
+    @classmethod
+    def _content_folder(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not value.expanduser().is_dir():
+            raise ValueError(cli_text("config.content_dir"))
+        return value.expanduser()
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:

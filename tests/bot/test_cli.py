@@ -485,6 +485,13 @@ PUBLIC_URL_EXPECTED = (
             "不以数字开头，最多 63 个字符，例如 dongshan（现在是 “bad schema;”）。",
         ),
         ("PUFA_DATABASE_SCHEMA", "1st", "PUFA_DATABASE_SCHEMA 应该是 PostgreSQL 的 schema 名"),
+        (
+            "PUFA_CONTENT_DIR",
+            "/srv/no-such-content",
+            "配置有误：PUFA_CONTENT_DIR 应该是 一个已有的内容文件夹（先复制一份："
+            "cp -r content /srv/pufa-content；不设置就用自带的示例内容）"
+            "（现在是 “/srv/no-such-content”）。",
+        ),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line_by_every_command(
@@ -639,9 +646,10 @@ async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
         ("webhook", "PUFA_WEBHOOK_URL", "notaurl"),
         ("run", "PUFA_PUBLIC_URL", "notaurl"),
         ("db upgrade", "PUFA_DATABASE_SCHEMA", "bad schema;"),
+        ("run", "PUFA_CONTENT_DIR", "/srv/no-such-content"),
     ],
 )
-async def test_a_bad_address_or_schema_stops_the_command_in_one_line(
+async def test_a_bad_address_schema_or_folder_stops_the_command_in_one_line(
     command: str, variable: str, value: str, tmp_path: Path
 ) -> None:
     env = {
