@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Gt, Le
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     ticket_check_seconds: float = Field(default=60, gt=0)
 
     # The validators' ValueError says what the value should be (see `_problem`).
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _choice_in_any_case(cls, value: object, info: ValidationInfo) -> object:
+        """A choice is taken in any case (`Digest`, `JSON`), as PUFA_LOG_LEVEL is; the
+        choices themselves are all lower case."""
+        annotation = cls.model_fields[str(info.field_name)].annotation
+        if isinstance(value, str) and get_origin(annotation) is Literal:
+            return value.lower()
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.cli_text import cli_text
+from bot.settings import load_settings
 from content.loader import CONTENT_DIR, Library, load_library
 from documents.charts import find_cjk_font
 from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
@@ -534,6 +535,26 @@ def test_an_empty_setting_means_its_default(
     assert "内容检查通过" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "pufa.db").exists()
+
+
+async def test_choices_are_taken_in_any_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    choices = {"log_level": "debug", "log_format": "JSON", "report_notify": "Digest"}
+    for name, value in choices.items():
+        monkeypatch.setenv(f"PUFA_{name.upper()}", value)
+    taken = load_settings()
+    assert (taken.log_level, taken.log_format, taken.report_notify) == ("DEBUG", "json", "digest")
+    async with LocalBotApi() as api:
+        bot = await start_bot(api, Store(sqlite_url(tmp_path)), tmp_path, settings=choices)
+        try:
+            await eventually(lambda: _active(bot))
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    logged = [json.loads(line) for line in bot.output().splitlines()]
+    assert {"DEBUG", "INFO"} <= {line["level"] for line in logged}
+    assert not [line for line in logged if line["level"] in ("ERROR", "CRITICAL")]
 
 
 def test_a_valid_webhook_secret_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
