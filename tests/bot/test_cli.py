@@ -9,9 +9,10 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -863,6 +864,33 @@ def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
             f"已备份到 {copy}（{copy.stat().st_size} 字节）。恢复：停掉机器人，"
             f"删掉 {live}-wal 和 {live}-shm，再把备份复制为 {live}。"
         )
+
+
+async def test_a_backup_into_a_folder_is_named_as_its_help_and_the_readme_say(
+    tmp_path: Path,
+) -> None:
+    """`<数据库名>-YYYY-MM-DD.db`: the database file's name and the day in PUFA_TIMEZONE."""
+    pattern = "<数据库名>-YYYY-MM-DD.db"
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `pufa db backup"))
+    assert f"`{pattern}`: `pufa-2026-03-15.db` for `pufa.db`" in row
+    code, out, _ = await _pufa("db", "backup", "--help")
+    said = f"{pattern}（数据库pufa.db就是pufa-2026-03-15.db"
+    assert code == 0 and said in "".join(out.split())  # however argparse wraps it
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'district.db'}"
+    db = Database(url)
+    await db.upgrade()
+    await db.dispose()
+    zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14: another day than UTC's for ten hours
+    days = {datetime.now(zone).date()}
+    code, _, err = await _pufa(
+        "db", "backup", f"{tmp_path}/copies/", PUFA_DATABASE_URL=url, PUFA_TIMEZONE=zone.key
+    )
+    days.add(datetime.now(zone).date())
+    assert code == 0, err
+    [copy] = (tmp_path / "copies").iterdir()
+    assert copy.name in {f"district-{day}.db" for day in days}
 
 
 def _damage(live: Path) -> None:
