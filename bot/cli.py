@@ -8,13 +8,22 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
 from bot.settings import ConfigurationError, Settings, load_settings
 from content.loader import ContentError
-from storage.db import NoDatabase, masked_url, refused, unavailable
+from storage.db import (
+    NewerDatabase,
+    NoDatabase,
+    head_revisions,
+    masked_url,
+    no_such_schema,
+    refused,
+    unavailable,
+)
 
 EXIT_LOST_LOCK = 75  # EX_TEMPFAIL: start again (systemd `Restart=on-failure` does)
 
@@ -207,8 +216,12 @@ def _names_folder(given: str) -> bool:
 
 
 def _write_export(output: Path, data: bytes) -> None:
+    """Writes an export readable by its owner only (volunteers' phone numbers, residents'
+    figures), also over an older file that others could read."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
+    with os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(data)
     print(cli_text("export.written", path=output, size=len(data)))
 
 
@@ -281,8 +294,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cannot_start(settings: Settings, error: Exception) -> str | None:
     """One line that says what is wrong and what to check (instead of a traceback), for what
-    an operator can fix: the database or Telegram out of reach or refusing, a wrong token, a
-    port in use, a file that cannot be read or written."""
+    an operator can fix: the database or Telegram out of reach or refusing, a database
+    migrated by a newer version, a wrong token, a port in use, a file that cannot be read or
+    written."""
     from bot.runners import PortInUse
 
     reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
@@ -291,6 +305,16 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, OSError) and error.filename is not None:
         return cli_text("run.file", path=error.filename, reason=error.strerror)
     url = masked_url(settings.database_url)
+    if isinstance(error, NewerDatabase):
+        found, known = ", ".join(sorted(error.revisions)), ", ".join(sorted(head_revisions()))
+        return cli_text("db.newer", url=url, found=found, known=known)
+    if settings.database_schema and no_such_schema(error):
+        return cli_text(
+            "run.database_schema_missing",
+            url=url,
+            schema=settings.database_schema,
+            create=_create_schema(settings),
+        )
     if refused(error):
         reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
         return cli_text("run.database_refused", url=url, reason=reason)
@@ -301,6 +325,13 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return cli_text("run.telegram_unreachable", url=settings.api_base_url, reason=reason)
     return None
+
+
+def _create_schema(settings: Settings) -> str:
+    """The statement that creates the bot's schema, owned by the user the bot connects as."""
+    user = make_url(settings.database_url).username
+    owner = f" AUTHORIZATION {user}" if user else ""
+    return f"CREATE SCHEMA {settings.database_schema}{owner};"
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -380,15 +411,23 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import Database
+    from storage.db import Database, database_name
 
-    async def upgrade() -> None:
+    async def upgrade() -> tuple[frozenset[str], frozenset[str]]:
         db = Database(settings.database_url, schema=settings.database_schema)
-        await db.upgrade()
-        await db.dispose()
+        try:
+            return await db.upgrade()
+        finally:
+            await db.dispose()
 
-    asyncio.run(upgrade())
-    print(cli_text("db.upgraded"))
+    before, after = (", ".join(sorted(r)) for r in asyncio.run(upgrade()))
+    where = database_name(settings.database_url, schema=settings.database_schema)
+    if not before:
+        print(cli_text("db.created", where=where, version=after))
+    elif before != after:
+        print(cli_text("db.upgraded", where=where, before=before, after=after))
+    else:
+        print(cli_text("db.current", where=where, version=after))
     return 0
 
 

@@ -140,6 +140,12 @@ async def run_webhook(settings: Settings, token: str) -> None:
 async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> None:
     """Take the web port, stand by until this instance holds the lock, then act until
     stopped; LostLock if the lock goes meanwhile."""
+    if settings.public_base is None:
+        log.warning(
+            "PUFA_WEB_HOST %s listens on every address and PUFA_PUBLIC_URL is not set: "
+            "/dashboard tells coordinators to ask for it instead of sending a login link",
+            settings.web_host or '""',
+        )
     with listening_socket(settings.web_host, settings.web_port) as sock:
         # The bot's links (the dashboard's login links) carry the port actually bound.
         bound = settings.model_copy(update={"web_port": sock.getsockname()[1]})
@@ -168,7 +174,10 @@ async def _serve_on(
             if await wait_for_lock(lock, instance, stop, settings.lock_check_seconds):
                 await _act(app, instance, settings, route, lock, stop)
     finally:
-        await lock.release()
+        try:
+            await lock.release()
+        finally:  # also a standby's: its /healthz opened the database
+            await app.services.db.dispose()
 
 
 async def _act(

@@ -7,10 +7,11 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Gt, Le
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -23,6 +24,10 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # What Telegram accepts as a webhook's secret token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A PostgreSQL schema name as the bot uses it (unquoted in search_path): at most 63 bytes.
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+# PUFA_WEB_HOST values that listen on every address: none of them is one a browser can open.
+EVERY_ADDRESS = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
 class ConfigurationError(Exception):
@@ -98,6 +103,16 @@ class Settings(BaseSettings):
 
     # The validators' ValueError says what the value should be (see `_problem`).
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _choice_in_any_case(cls, value: object, info: ValidationInfo) -> object:
+        """A choice is taken in any case (`Digest`, `JSON`), as PUFA_LOG_LEVEL is; the
+        choices themselves are all lower case."""
+        annotation = cls.model_fields[str(info.field_name)].annotation
+        if isinstance(value, str) and get_origin(annotation) is Literal:
+            return value.lower()
+        return value
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -131,6 +146,36 @@ class Settings(BaseSettings):
             raise ValueError(cli_text("config.webhook_secret"))
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_address(cls, value: str | None) -> str | None:
+        if value is not None and not _web_address(value):
+            raise ValueError(cli_text("config.webhook_url"))
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_address(cls, value: str | None) -> str | None:
+        if value is not None and not _web_address(value):
+            raise ValueError(cli_text("config.public_url"))
+        return value
+
+    @field_validator("database_schema")
+    @classmethod
+    def _schema_name(cls, value: str | None) -> str | None:
+        if value is not None and not SCHEMA_NAME.fullmatch(value):
+            raise ValueError(cli_text("config.database_schema"))
+        return value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_folder(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not value.expanduser().is_dir():
+            raise ValueError(cli_text("config.content_dir"))
+        return value.expanduser()
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
@@ -153,8 +198,15 @@ class Settings(BaseSettings):
         return (base[: -len("/bot")] if base.endswith("/bot") else base) + "/file/bot"
 
     @property
-    def public_base(self) -> str:
-        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+    def public_base(self) -> str | None:
+        """The dashboard's address for coordinators' browsers: PUFA_PUBLIC_URL, else this
+        machine's web port; None when the web app listens on every address (0.0.0.0) and
+        PUFA_PUBLIC_URL is not set, as no address of this machine is known to reach it."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.web_host in EVERY_ADDRESS:
+            return None
+        return f"http://{self.web_host}:{self.web_port}"
 
     @property
     def cache_path(self) -> Path:
@@ -166,6 +218,16 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def _web_address(value: str) -> bool:
+    """Whether `value` is an http(s) address with a host (and a port, if any, a number)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a port that is not a number raises ValueError
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def load_settings() -> Settings:

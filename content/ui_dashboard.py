@@ -16,6 +16,7 @@ ACTION_ID = re.compile(r"[a-z][a-z_]*([.-][a-z_]+)*")
 class DashboardTexts(Texts):
     link: Annotated[str, Fields("minutes", "url")]  # {url} {minutes}
     open_button: str
+    no_address: str  # /dashboard with no address a browser can open (PUFA_PUBLIC_URL unset)
     standby: str
     login_first: str
     no_longer_coordinator: str

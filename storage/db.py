@@ -1,7 +1,9 @@
 """Async engine, per-update sessions and schema migrations."""
 
 import asyncio
+import contextlib
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -47,6 +49,7 @@ class Database:
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         parsed = make_url(url)
+        self._file = sqlite_file(url)  # None: PostgreSQL, in-memory SQLite
         connect_args: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             _ensure_parent_dir(parsed.database)
@@ -61,10 +64,20 @@ class Database:
             hide_parameters=True,
         )
         if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine.sync_engine, "do_connect", self._create_private)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+
+    def _create_private(self, *_: Any) -> None:
+        """Before SQLite opens a database file that is not there yet, creates it empty and
+        readable by its owner only: it holds residents' messages and volunteers' phone
+        numbers, and SQLite would create it readable by everyone (0644 less the umask). SQLite
+        gives the -wal and -shm files the database file's mode."""
+        if self._file is not None:
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self._file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     @property
     def dialect(self) -> str:
@@ -76,25 +89,28 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def upgrade(self, revision: str = "head") -> None:
+    async def upgrade(self, revision: str = "head") -> tuple[frozenset[str], frozenset[str]]:
         """Bring the schema to the newest migration (safe to run on every start, and from
         several processes at once: they take turns); tests may stop at an older `revision`.
         A schema already current is seen from its version row, without loading alembic.
-        Logs one line at INFO (alembic's line per migration is detail: bot.logging_setup)."""
+        Logs one line at INFO (alembic's line per migration is detail: bot.logging_setup).
+        Returns the schema's migrations before and after (none before: a new database)."""
         if revision == "head":
             async with self.engine.connect() as connection:
                 current = await connection.run_sync(_current_revisions)
             if current == head_revisions():
                 log.info("database schema is current (%s)", _named(current))
-                return
+                return current, current
+            _known(current)
         async with migrating(self.engine) as connection:
-            before = await connection.run_sync(_current_revisions)
+            before = _known(await connection.run_sync(_current_revisions))
             await connection.run_sync(_upgrade, revision)
             after = await connection.run_sync(_current_revisions)
         if after == before:  # another process migrated it while this one waited its turn
             log.info("database schema is current (%s)", _named(after))
         else:
             log.info("database schema upgraded from %s to %s", _named(before), _named(after))
+        return before, after
 
     async def ping(self, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
         """Whether the database answers a trivial query within `timeout` seconds."""
@@ -106,7 +122,33 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        """Closes the database. A SQLite file's write-ahead log is first folded into the file
+        and emptied, so that the file alone holds everything (a copy of `pufa.db` without its
+        `-wal` loses nothing): SQLite does that by itself only when the last connection of
+        all closes, and a standby or a `pufa export` may still have the database open."""
+        if self._file is not None and self._file.is_file():
+            await self._checkpoint(self._file)
         await self.engine.dispose()
+
+    async def _checkpoint(self, path: Path) -> None:
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+        except Exception as error:  # closing goes on: what the log holds is not lost
+            log.warning("database log not folded into %s: %s", path, type(error).__name__)
+            return
+        if busy:  # another connection kept writing or reading for the whole busy timeout
+            log.warning("database log not fully folded into %s: keep %s-wal with it", path, path)
+
+
+class NewerDatabase(Exception):
+    """The database's schema is at a migration this code does not have: a newer version of
+    the bot migrated it (and this one was rolled back). Nothing is changed."""
+
+    def __init__(self, revisions: frozenset[str]) -> None:
+        super().__init__(_named(revisions))
+        self.revisions = revisions
 
 
 class NoDatabase(Exception):
@@ -131,13 +173,21 @@ async def open_existing(url: str, *, schema: str | None = None) -> Database:
     try:
         async with db.engine.connect() as connection:
             if not await connection.run_sync(_current_revisions):
-                where = str(path) if path is not None else masked_url(url)
-                raise NoDatabase(f"{where}（schema {schema}）" if schema else where)
+                raise NoDatabase(database_name(url, schema=schema))
         await db.upgrade()
     except BaseException:
         await db.dispose()
         raise
     return db
+
+
+def database_name(url: str, *, schema: str | None = None) -> str:
+    """The database as an operator names it: a SQLite file's absolute path, else the URL
+    with its password masked and the schema, if any."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return f"{masked_url(url)}（schema {schema}）" if schema else masked_url(url)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -176,6 +226,14 @@ def refused(error: BaseException) -> bool:
     return state[:2] in ("28", "3D", "3F")
 
 
+def no_such_schema(error: BaseException) -> bool:
+    """Whether the database refused because the schema it was to use is not there
+    (PostgreSQL's invalid_schema_name: nothing to create the tables in)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return str(getattr(error.orig, "sqlstate", "") or "") == "3F000"
+
+
 def masked_url(url: str) -> str:
     """`url` as an operator may see it: the password as ***. A text that does not parse as a
     URL is shown only when it cannot hold a password (no @)."""
@@ -186,8 +244,14 @@ def masked_url(url: str) -> str:
 
 
 def head_revisions() -> frozenset[str]:
-    """The newest migrations, read from the `revision` and `down_revision` lines of the
-    migration files: those no other migration names as its parent."""
+    """The newest migrations: those no other migration names as its parent."""
+    revisions, parents = _migrations()
+    return revisions - parents
+
+
+def _migrations() -> tuple[frozenset[str], frozenset[str]]:
+    """Every migration's revision, and every one named as a parent, read from the `revision`
+    and `down_revision` lines of the migration files (without loading alembic)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
@@ -196,7 +260,14 @@ def head_revisions() -> frozenset[str]:
             revisions.add(revision[1])
         if down := _DOWN_REVISION.search(source):
             parents.update(_QUOTED.findall(down[1]))
-    return frozenset(revisions - parents)
+    return frozenset(revisions), frozenset(parents)
+
+
+def _known(current: frozenset[str]) -> frozenset[str]:
+    """`current`; NewerDatabase if it names a migration this code does not have."""
+    if current - _migrations()[0]:
+        raise NewerDatabase(current)
+    return current
 
 
 def _current_revisions(connection: Connection) -> frozenset[str]:

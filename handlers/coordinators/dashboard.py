@@ -19,7 +19,10 @@ async def on_dashboard(update: Update, ctx: PufaContext) -> None:
         return
     services, telegram_id = ctx.services, actor(update)
     assert telegram_id is not None
-    settings = services.dashboard
+    settings, texts = services.dashboard, services.ui.dashboard
+    if settings.public_url is None:  # no address a browser can open: no link made
+        await reply_html(update, texts.no_address)
+        return
     async with services.db.session() as session:
         token = await create_login(
             session=session,
@@ -29,7 +32,6 @@ async def on_dashboard(update: Update, ctx: PufaContext) -> None:
         )
     await audit(ctx, update, "dashboard.link")
     url = f"{settings.public_url}{LOGIN_PATH}?token={token}"
-    texts = services.ui.dashboard
     text = texts.link.format(url=html.escape(url), minutes=settings.link_minutes)
     markup = None
     if url.startswith("https://"):  # Telegram refuses buttons to http or local addresses

@@ -48,11 +48,12 @@ class VolunteerSettings:
 @dataclass(frozen=True)
 class DashboardSettings:
     """The coordinators' web dashboard, from `bot.settings.Settings`: the address its links
-    point to (PUFA_PUBLIC_URL, or this machine's web port), whether that address was set,
-    how long a login link and a session last, and the content folder its edits are written
-    to (None: the shipped content)."""
+    point to (PUFA_PUBLIC_URL, or this machine's web port; None when the web app listens on
+    every address and PUFA_PUBLIC_URL is not set: no link can be sent), whether that address
+    was set, how long a login link and a session last, and the content folder its edits are
+    written to (None: the shipped content)."""
 
-    public_url: str = "http://127.0.0.1:8080"
+    public_url: str | None = "http://127.0.0.1:8080"
     link_minutes: int = 10
     session_hours: int = 8
     content_dir: Path | None = None
@@ -61,13 +62,13 @@ class DashboardSettings:
     def page(self, path: str) -> str | None:
         """A dashboard page's address for the bot's messages (the reports' notifications),
         or None without PUFA_PUBLIC_URL: the default address is only reachable on this
-        machine. A login link (/dashboard) is sent either way."""
-        return f"{self.public_url}{path}" if self.public else None
+        machine. A login link (/dashboard) is sent whenever an address is known."""
+        return f"{self.public_url}{path}" if self.public and self.public_url else None
 
     @property
     def secure(self) -> bool:
         """Cookies only over TLS when the public address is https."""
-        return self.public_url.startswith("https://")
+        return (self.public_url or "").startswith("https://")
 
 
 @dataclass

@@ -8,28 +8,32 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 from PIL import Image
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.cli_text import cli_text
+from bot.settings import load_settings
 from content.loader import CONTENT_DIR, Library, load_library
 from documents.charts import find_cjk_font
 from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from documents.qr import card_link
 from domain.posters import MAX_PLACE, poster_words
 from local_api import LocalBotApi
-from storage.db import Database, head_revisions
-from tests.conftest import PG_URL, content_without_calendar, sqlite_url
+from storage.db import Database, head_revisions, masked_url
+from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.documents.test_poster import assert_code_reads
-from tests.processes import BotProcess, Store, start_bot, stop_all
+from tests.processes import BotProcess, Store, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
 from tests.waiting import eventually
 
@@ -261,6 +265,34 @@ def test_db_upgrade_and_entry_point(tmp_path: Path) -> None:
     assert "demo" in done.stdout
 
 
+async def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    [head] = head_revisions()
+    older = tmp_path / "older"
+    db = Database(sqlite_url(older))
+    await db.upgrade("0012")
+    await db.dispose()
+    said = []
+    for folder in (tmp_path, tmp_path, older):
+        code, out, err = await _pufa("db", "upgrade", PUFA_DATABASE_URL=sqlite_url(folder))
+        assert (code, err) == (0, ""), err
+        said.append(out)
+    assert said == [
+        f"已在 {tmp_path / 'pufa.db'} 建好数据库（结构版本 {head}）。\n",
+        f"{tmp_path / 'pufa.db'} 的数据库已是最新结构（版本 {head}），没有改动。\n",
+        f"已把 {older / 'pufa.db'} 的数据库结构从 0012 升级到 {head}。\n",
+    ]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+async def test_db_upgrade_names_the_postgresql_schema_it_created(tmp_path: Path) -> None:
+    [head] = head_revisions()
+    async with store("postgresql", tmp_path) as data:
+        code, out, err = await _pufa("db", "upgrade", **data.env())
+    assert (code, err) == (0, ""), err
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    assert out == f"已在 {shown}（schema {data.schema}） 建好数据库（结构版本 {head}）。\n"
+
+
 async def test_run_with_the_database_out_of_reach_says_so_in_one_line() -> None:
     async with LocalBotApi() as api:
         env = dict(
@@ -397,6 +429,15 @@ DATABASE_EXPECTED = (
     "postgresql+asyncpg://用户@主机/数据库，只支持这两种驱动"
 )
 
+WEBHOOK_URL_EXPECTED = (
+    "配置有误：PUFA_WEBHOOK_URL 应该是 以 https:// 开头、带主机名的完整网址（Telegram 只向 "
+    "https 推送；本地测试可用 http://），例如 https://bot.example.org/tg/hook"
+)
+PUBLIC_URL_EXPECTED = (
+    "配置有误：PUFA_PUBLIC_URL 应该是 以 http:// 或 https:// 开头、带主机名的网址"
+    "（协调员的浏览器打开工作台用），例如 https://pufa.example.org"
+)
+
 
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
@@ -433,6 +474,26 @@ DATABASE_EXPECTED = (
         ("PUFA_DATABASE_URL", "mysql://u:pw@h/db", "（现在是 “mysql://u:***@h/db”）。"),
         ("PUFA_DATABASE_URL", "postgresql://u:pw@h/db", "（现在是 “postgresql://u:***@h/db”）。"),
         ("PUFA_DATABASE_URL", "u:pw@h", f"{DATABASE_EXPECTED}（现在是 “***”）。"),
+        ("PUFA_WEBHOOK_URL", "notaurl", f"{WEBHOOK_URL_EXPECTED}（现在是 “notaurl”）。"),
+        ("PUFA_WEBHOOK_URL", "bot.example.org/tg/hook", WEBHOOK_URL_EXPECTED),
+        ("PUFA_WEBHOOK_URL", "https:///tg/hook", WEBHOOK_URL_EXPECTED),
+        ("PUFA_PUBLIC_URL", "notaurl", f"{PUBLIC_URL_EXPECTED}（现在是 “notaurl”）。"),
+        ("PUFA_PUBLIC_URL", "ftp://pufa.example.org", PUBLIC_URL_EXPECTED),
+        ("PUFA_PUBLIC_URL", "https://pufa.example.org:port", PUBLIC_URL_EXPECTED),
+        (
+            "PUFA_DATABASE_SCHEMA",
+            "bad schema;",
+            "配置有误：PUFA_DATABASE_SCHEMA 应该是 PostgreSQL 的 schema 名：字母、数字或下划线，"
+            "不以数字开头，最多 63 个字符，例如 dongshan（现在是 “bad schema;”）。",
+        ),
+        ("PUFA_DATABASE_SCHEMA", "1st", "PUFA_DATABASE_SCHEMA 应该是 PostgreSQL 的 schema 名"),
+        (
+            "PUFA_CONTENT_DIR",
+            "/srv/no-such-content",
+            "配置有误：PUFA_CONTENT_DIR 应该是 一个已有的内容文件夹（先复制一份："
+            "cp -r content /srv/pufa-content；不设置就用自带的示例内容）"
+            "（现在是 “/srv/no-such-content”）。",
+        ),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line_by_every_command(
@@ -477,6 +538,26 @@ def test_an_empty_setting_means_its_default(
     assert (tmp_path / "pufa.db").exists()
 
 
+async def test_choices_are_taken_in_any_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    choices = {"log_level": "debug", "log_format": "JSON", "report_notify": "Digest"}
+    for name, value in choices.items():
+        monkeypatch.setenv(f"PUFA_{name.upper()}", value)
+    taken = load_settings()
+    assert (taken.log_level, taken.log_format, taken.report_notify) == ("DEBUG", "json", "digest")
+    async with LocalBotApi() as api:
+        bot = await start_bot(api, Store(sqlite_url(tmp_path)), tmp_path, settings=choices)
+        try:
+            await eventually(lambda: _active(bot))
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    logged = [json.loads(line) for line in bot.output().splitlines()]
+    assert {"DEBUG", "INFO"} <= {line["level"] for line in logged}
+    assert not [line for line in logged if line["level"] in ("ERROR", "CRITICAL")]
+
+
 def test_a_valid_webhook_secret_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PUFA_WEBHOOK_SECRET", "s3cret-Token_1" + "x" * 242)  # 256 characters
     assert main(["content", "check"]) == 0
@@ -511,6 +592,60 @@ def test_db_upgrade_names_a_role_or_database_that_does_not_exist(
     assert "secret" not in line
 
 
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (PUFA_TEST_DATABASE_URL)")
+async def test_a_schema_that_is_not_there_is_named_with_how_to_create_it() -> None:
+    url = make_url(PG_URL)
+    schema = "no_such_schema_here"
+    said = (
+        f"数据库 {url.render_as_string(hide_password=True)} 里没有 schema “{schema}”"
+        "（PUFA_DATABASE_SCHEMA），机器人的表没有地方建。请先在数据库里执行 "
+        f"CREATE SCHEMA {schema} AUTHORIZATION {url.username}; 建好它，"
+        "或改正 PUFA_DATABASE_SCHEMA。"
+    )
+    env = {"PUFA_DATABASE_URL": PG_URL, "PUFA_DATABASE_SCHEMA": schema, "PUFA_WEB_PORT": "0"}
+    async with LocalBotApi() as api:
+        upgraded = await _pufa("db", "upgrade", **env)
+        ran = await _pufa("run", PUFA_BOT_TOKEN=api.token, PUFA_API_BASE_URL=api.base_url, **env)
+    for code, _, err in (upgraded, ran):
+        assert code == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == said
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_database_migrated_by_a_newer_version_is_refused_in_one_line(
+    backend: str, tmp_path: Path
+) -> None:
+    """After a rollback to this version: the database is at a migration it does not have."""
+    async with store(backend, tmp_path) as data:
+        db = data.database()
+        await db.upgrade()
+        async with db.engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        await db.dispose()
+        env = data.env() | {"PUFA_WEB_PORT": "0"}
+        async with LocalBotApi() as api:
+            upgraded = await _pufa("db", "upgrade", **env)
+            ran = await _pufa(
+                "run", PUFA_BOT_TOKEN=api.token, PUFA_API_BASE_URL=api.base_url, **env
+            )
+        db = data.database()
+        async with db.engine.connect() as connection:
+            version = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).all()
+        await db.dispose()
+    [head] = head_revisions()
+    said = (
+        f"数据库 {masked_url(data.url)} 已由更新版本的 pufa-bot 升级过（结构版本 9999，"
+        f"这个版本只认识到 {head}），这个版本不能用它，什么也没有改。请改回运行那个新版本；"
+        "确实要退回这个版本，请先恢复升级前的数据库备份。"
+    )
+    for code, _, err in (upgraded, ran):
+        assert code == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == said
+    assert version == [("9999",)]
+
+
 async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
     """`pufa ARGV` in a subprocess: its exit code, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
@@ -525,6 +660,63 @@ async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "value"),
+    [
+        ("webhook", "PUFA_WEBHOOK_URL", "notaurl"),
+        ("run", "PUFA_PUBLIC_URL", "notaurl"),
+        ("db upgrade", "PUFA_DATABASE_SCHEMA", "bad schema;"),
+        ("run", "PUFA_CONTENT_DIR", "/srv/no-such-content"),
+    ],
+)
+async def test_a_bad_address_schema_or_folder_stops_the_command_in_one_line(
+    command: str, variable: str, value: str, tmp_path: Path
+) -> None:
+    env = {
+        "PUFA_BOT_TOKEN": "123:abc",
+        "PUFA_WEBHOOK_SECRET": "s3cret-Token_1",
+        "PUFA_WEB_PORT": "0",
+        "PUFA_DATABASE_URL": (
+            "postgresql+asyncpg://pufa@127.0.0.1:1/pufa"  # a schema is PostgreSQL's
+            if variable == "PUFA_DATABASE_SCHEMA"
+            else sqlite_url(tmp_path)
+        ),
+        variable: value,
+    }
+    code, out, err = await _pufa(*command.split(), **env)
+    assert (code, out) == (2, ""), err
+    [line] = err.splitlines()
+    assert line.startswith(f"配置有误：{variable} 应该是 ")
+    assert line.endswith(f"（现在是 “{value}”）。")
+    assert not (tmp_path / "pufa.db").exists()
+
+
+async def test_a_web_app_on_every_address_sends_no_useless_login_link(tmp_path: Path) -> None:
+    """Without PUFA_PUBLIC_URL no address of the machine is known to reach the dashboard:
+    the coordinator is told what the operator must set, and the start logs it."""
+    coordinator = 50_002
+    async with LocalBotApi() as api:
+        bot = await start_bot(
+            api,
+            Store(sqlite_url(tmp_path)),
+            tmp_path,
+            settings={"web_host": "0.0.0.0", "admin_ids": str(coordinator)},
+        )
+        try:
+            await eventually(lambda: _active(bot))
+            api.send_command(api.user(coordinator, "协调员"), "/dashboard")
+            [reply] = await api.wait_for_messages(coordinator)
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    assert reply.text is not None and "PUFA_PUBLIC_URL" in reply.text
+    assert "http" not in reply.text.replace("https://pufa.example.org", "")  # no link
+    assert "PUFA_WEB_HOST 0.0.0.0 listens on every address" in bot.output()
+    with sqlite3.connect(tmp_path / "pufa.db") as connection:
+        assert connection.execute("SELECT count(*) FROM dashboard_login").fetchone() == (0,)
+    connection.close()
 
 
 async def test_run_with_broken_content_lists_the_problems_as_content_check_does(
@@ -672,6 +864,33 @@ def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
             f"已备份到 {copy}（{copy.stat().st_size} 字节）。恢复：停掉机器人，"
             f"删掉 {live}-wal 和 {live}-shm，再把备份复制为 {live}。"
         )
+
+
+async def test_a_backup_into_a_folder_is_named_as_its_help_and_the_readme_say(
+    tmp_path: Path,
+) -> None:
+    """`<数据库名>-YYYY-MM-DD.db`: the database file's name and the day in PUFA_TIMEZONE."""
+    pattern = "<数据库名>-YYYY-MM-DD.db"
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `pufa db backup"))
+    assert f"`{pattern}`: `pufa-2026-03-15.db` for `pufa.db`" in row
+    code, out, _ = await _pufa("db", "backup", "--help")
+    said = f"{pattern}（数据库pufa.db就是pufa-2026-03-15.db"
+    assert code == 0 and said in "".join(out.split())  # however argparse wraps it
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'district.db'}"
+    db = Database(url)
+    await db.upgrade()
+    await db.dispose()
+    zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14: another day than UTC's for ten hours
+    days = {datetime.now(zone).date()}
+    code, _, err = await _pufa(
+        "db", "backup", f"{tmp_path}/copies/", PUFA_DATABASE_URL=url, PUFA_TIMEZONE=zone.key
+    )
+    days.add(datetime.now(zone).date())
+    assert code == 0, err
+    [copy] = (tmp_path / "copies").iterdir()
+    assert copy.name in {f"district-{day}.db" for day in days}
 
 
 def _damage(live: Path) -> None:
@@ -828,6 +1047,60 @@ def test_backups_never_replace_one_another_and_only_their_owner_reads_them(
     assert main(["db", "backup", str(named), "--force"]) == 0
     assert named.read_bytes().startswith(b"SQLite format 3")
     assert named.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask 022, under which files are made readable by everyone unless the
+    program says otherwise (the bot's subprocesses inherit it)."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_the_database_and_the_exports_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    data = Store(sqlite_url(tmp_path))
+    async with LocalBotApi() as api:
+        bot = await start_bot(api, data, tmp_path)
+        try:
+            await eventually(lambda: _active(bot))
+            user = api.user(63_001, "居民")
+            api.send_command(user, "/start")
+            await api.wait_for_messages(user.id)
+            files = ("pufa.db", "pufa.db-wal", "pufa.db-shm")
+            live = {name: _mode(tmp_path / name) for name in files}
+            assert await bot.stop() == 0
+        finally:
+            await stop_all(bot)
+    assert live == dict.fromkeys(files, 0o600)
+
+    db = data.database()
+    await add_volunteer(db, 1)
+    await add_report(db, 1, activity_date=date(2026, 1, 5))
+    await db.dispose()
+    older = tmp_path / "older.csv"
+    older.write_text("last month's export")
+    assert _mode(older) == 0o644
+    period = ["--from", "2026-01-01", "--to", "2026-01-31", "--format", "csv"]
+    for output in (tmp_path / "reports.csv", older):  # a new file, and one written over
+        code, _, err = await _pufa(
+            "export", "reports", *period, "-o", str(output), PUFA_DATABASE_URL=data.url
+        )
+        assert (code, err) == (0, ""), err
+        assert _mode(output) == 0o600
+        assert "13800138000" in output.read_text(encoding="utf-8-sig")  # why it matters
+
+    fresh = tmp_path / "fresh"
+    code, _, err = await _pufa("db", "upgrade", PUFA_DATABASE_URL=sqlite_url(fresh))
+    assert code == 0, err
+    assert _mode(fresh / "pufa.db") == 0o600
 
 
 async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still_sample(
