@@ -5,6 +5,10 @@ from collections.abc import Awaitable, Callable
 
 # A generous ceiling: a busy CI machine can be 10x slower than an idle one.
 CEILING_SECONDS = 60.0
+# Waits that include building the search index: a content edit made on the dashboard before
+# its page answers, a bot process starting without a cached index (about 10 s on an idle
+# machine, over a minute on a loaded one under faketime).
+INDEX_BUILD_SECONDS = 4 * CEILING_SECONDS
 
 
 async def eventually(

@@ -13,7 +13,7 @@ from tests.clock import ControlledClock
 from tests.conftest import sqlite_url
 from tests.outage import TcpProxy
 from tests.processes import Store, start_bot, stop_all
-from tests.waiting import eventually
+from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 
 def _logged(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, bool]]:
@@ -79,7 +79,7 @@ async def test_the_bot_api_restarting_under_a_polling_bot_logs_one_warning_line(
             async def long_polling() -> bool:  # its connection through the proxy is open
                 return await bot.role() == "active" and api.is_polling
 
-            await eventually(long_polling)
+            await eventually(long_polling, INDEX_BUILD_SECONDS)  # its start may build the index
             await proxy.cut()
 
             async def retried() -> bool:  # the second failed poll

@@ -23,7 +23,7 @@ from tests.browser import launch_chromium, needs_chromium, open_page
 from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
-from tests.waiting import eventually
+from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 pytestmark = needs_chromium
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "dashboard"
@@ -131,7 +131,7 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     await page.goto(f"{board.base}/dashboard/gaps")
     gap = page.locator("section.gap", has_text=QUESTION)
     await gap.locator("select[name=card_id]").first.select_option(CARD)
-    await gap.locator("button[value=sample]").click()
+    await gap.locator("button[value=sample]").click(timeout=INDEX_BUILD_SECONDS * 1000)
     await page.wait_for_selector("#answers")
     assert int(await page.inner_text("#answers")) >= 1
     reply = await harness.ask(resident, QUESTION)
@@ -139,7 +139,11 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
 
     # and undo it: the sample question leaves the card, the bot answers as before
     await page.click("#decided-link")
-    await page.locator("#decisions tr", has_text=QUESTION).locator("button").click()
+    await (
+        page.locator("#decisions tr", has_text=QUESTION)
+        .locator("button")
+        .click(timeout=INDEX_BUILD_SECONDS * 1000)
+    )
     await page.wait_for_selector("#done")
     reply = await harness.ask(resident, QUESTION)
     assert harness.services.library.cards[CARD].title not in (reply.text or "")

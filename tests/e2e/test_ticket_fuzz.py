@@ -23,10 +23,12 @@ TYPED_TEXT = st.text(TYPED, min_size=1, max_size=MAX_TICKET_CHARS + 20).filter(s
 
 
 def explanations(bot: Harness) -> set[str]:
+    """What the bot may answer instead of taking the text: why it cannot, or, for a command
+    it does not know (/0, which Telegram marks as a command), that it is none."""
     texts = bot.ui.tickets
     return {
         texts.text_empty, texts.text_no_letters, texts.text_too_long.format(max=MAX_TICKET_CHARS),
-        texts.text_too_short.format(min=MIN_TICKET_CHARS),
+        texts.text_too_short.format(min=MIN_TICKET_CHARS), bot.ui.unknown_command,
     }  # fmt: skip
 
 
@@ -34,6 +36,7 @@ def explanations(bot: Harness) -> set[str]:
 @given(text=TYPED_TEXT)
 @example(text="/")  # no bot_command entity: text for the step, not a command
 @example(text="/ 你好")
+@example(text="/0")
 async def test_any_message_typed_is_taken_or_explained(
     bot: Harness, caplog: pytest.LogCaptureFixture, text: str
 ) -> None:
@@ -55,6 +58,7 @@ async def test_any_message_typed_is_taken_or_explained(
 
 @OVER_HTTP
 @given(text=TYPED_TEXT)
+@example(text="/0")
 async def test_any_follow_up_or_answer_is_taken_or_explained(
     bot: Harness, caplog: pytest.LogCaptureFixture, text: str
 ) -> None:
