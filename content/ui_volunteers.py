@@ -243,6 +243,8 @@ class VolunteerTexts(Texts):
     digest_more: Annotated[str, Fields("more")]
 
     invite_usage: Annotated[str, Fields("towns")]
+    # /invite with days out of range (0天, 400天): nothing is created
+    invite_days: Annotated[str, Fields("max", "typed")]
     invite_created: Annotated[
         str, Fields("code", "expires", "link", "organisation", "town", "uses")
     ]

@@ -27,7 +27,11 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
         if arg in {"单次", "一次", "once"}:
             single = True
         elif match := _DAYS.match(arg):
-            days = max(1, min(MAX_INVITE_DAYS, int(match[1])))
+            days = int(match[1])
+            if not 1 <= days <= MAX_INVITE_DAYS:
+                text = texts.invite_days.format(max=MAX_INVITE_DAYS, typed=html.escape(arg))
+                await reply_html(update, text)
+                return
         elif arg.startswith(("单位:", "单位：", "org:")):
             organisation = re.split(r"[:：]", arg, maxsplit=1)[1][:100]
         else:

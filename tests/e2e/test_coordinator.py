@@ -11,8 +11,9 @@ from sqlmodel import col, select
 from content.loader import Library
 from content.search import SearchIndex
 from domain.figures import FIGURES
-from storage.models import AuditLog, Role
+from storage.models import AuditLog, Invite, Role
 from storage.people import get_role
+from storage.volunteers import MAX_INVITE_DAYS
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.e2e.volunteer_steps import answer_question, invite, register, report_to_card
@@ -278,3 +279,16 @@ async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness
     bot.api.send_command(admin, "/hours 11月")
     title, document = await bot.api.wait_for_messages(ADMIN_ID, 2)
     assert "2026-11-01 ~ 2026-11-30" in (title.text or "") and document.file is not None
+
+
+@pytest.mark.parametrize("days", ["0天", "400天"])
+async def test_invite_days_out_of_range_are_said_and_nothing_is_created(
+    bot_with_admins: Harness, days: str
+) -> None:
+    bot = bot_with_admins
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    bot.api.send_command(admin, f"/invite 城关镇 {days}")
+    [reply] = await bot.api.wait_for_messages(admin.id)
+    assert reply.text == bot.ui.volunteers.invite_days.format(max=MAX_INVITE_DAYS, typed=days)
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(Invite))).all() == []
