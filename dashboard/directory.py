@@ -25,7 +25,7 @@ async def _page(
         "directory.html",
         status=400 if problems else 200,
         points=points,
-        kinds="、".join(POINT_KINDS),
+        kinds=bot.ui.list_separator.join(POINT_KINDS),
         problems=problems or [],
         imported=imported,
     )

@@ -91,12 +91,14 @@ def audience_name(library: Library, audience: Audience, value: str) -> str:
         return ui.audience_category.format(name=names.get(value, value))
     if audience is Audience.CATEGORIES:
         return ui.audience_category.format(
-            name="、".join(names.get(v, v) for v in split_values(value))
+            name=library.ui.list_separator.join(names.get(v, v) for v in split_values(value))
         )
     if audience is Audience.TOWN:
         return ui.audience_town.format(town=value)
     if audience is Audience.VOLUNTEERS and value:
-        return ui.audience_volunteers_town.format(town="、".join(split_values(value)))
+        return ui.audience_volunteers_town.format(
+            town=library.ui.list_separator.join(split_values(value))
+        )
     return {
         Audience.ALL: ui.audience_all,
         Audience.GROUPS: ui.audience_groups,

@@ -38,7 +38,7 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
             words.append(arg)
     town = _match_town(" ".join(words), services.library)
     if town is None:
-        towns = "、".join(t.town for t in services.library.towns)
+        towns = services.ui.list_separator.join(t.town for t in services.library.towns)
         await reply_html(update, texts.invite_usage.format(towns=html.escape(towns)))
         return
     async with services.db.session() as session:

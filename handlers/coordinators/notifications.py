@@ -188,7 +188,8 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
         summary = data.summary
         return {
             "type": texts.activity_types.get(data.activity_type, data.activity_type),
-            "topics": "、".join(topic_names.get(t, t) for t in data.topics) or "—",
+            "topics": services.ui.list_separator.join(topic_names.get(t, t) for t in data.topics)
+            or "—",
             "date": data.activity_date.isoformat(),
             "place": data.place,
             "audience": str(data.audience),

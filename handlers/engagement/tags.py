@@ -37,7 +37,7 @@ async def on_tag(update: Update, ctx: PufaContext) -> None:
     report_id = number(args[0]) if args else None
     indicator = find_indicator(services.library, " ".join(args[1:]).strip())
     if report_id is None or indicator is None:
-        names = "、".join(i.name for i in services.library.indicators)
+        names = services.ui.list_separator.join(i.name for i in services.library.indicators)
         await reply_html(update, texts.tag_usage.format(names=html.escape(names)))
         return
     async with services.db.session() as session:

@@ -404,7 +404,9 @@ async def leave_open(update: Update, ctx: PufaContext) -> None:
         return
     if chats:
         ui = ctx.services.ui
-        names = "、".join(f"“{html.escape(title(chat.flow, ui))}”" for chat in chats)
+        names = html.escape(
+            ui.list_separator.join(ui.quoted.format(name=title(chat.flow, ui)) for chat in chats)
+        )
         await reply_html(update, ui.chat.left_chats.format(names=names))
 
 

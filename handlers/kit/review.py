@@ -60,7 +60,9 @@ async def notice(
     text = await report_line(services, report, services.ui.volunteers.notify_report)
     tagged = [i.name for i in services.library.indicators if i.id in report.data.topics]
     if tagged:  # what it will count for once verified (the volunteer's and /tag's)
-        text += "\n" + texts.tags_line.format(names=html.escape("、".join(tagged)))
+        text += "\n" + texts.tags_line.format(
+            names=html.escape(services.ui.list_separator.join(tagged))
+        )
     url = services.dashboard.page(f"/dashboard/reports/{report.id}")
     if url is not None:
         photos = len(report.data.photo_file_ids)

@@ -195,7 +195,7 @@ def indicator_names(library: Library, data: Data, texts: VolunteerTexts) -> str:
         *(i for i in library.indicators if i.id in chosen),
     ]
     names = list(dict.fromkeys(i.name for i in counted))
-    return "、".join(names) or texts.none_value
+    return library.ui.list_separator.join(names) or texts.none_value
 
 
 def fields_keyboard(texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
@@ -208,7 +208,8 @@ def card(data: Data, library: Library, texts: VolunteerTexts, submitted: int | N
     it reads once it is, without the question."""
     # A report reopened from /myreports may name a campaign among its topics.
     names = {c.id: c.name for c in library.campaigns} | {c.id: c.name for c in library.categories}
-    topics = "、".join(names.get(t, t) for t in data.get(TOPICS, [])) or texts.none_value
+    topics = library.ui.list_separator.join(names.get(t, t) for t in data.get(TOPICS, []))
+    topics = topics or texts.none_value
     materials = data.get(MATERIALS)
     photos = len(data.get(PHOTOS, []))
     values = {

@@ -208,7 +208,7 @@ async def _summary(ctx: PufaContext, chat_id: int) -> str:
     names = {c.id: c.name for c in ctx.services.library.categories}
     lines = [ui.summary_title]
     if mine.categories:
-        topics = "、".join(names.get(c, c) for c in mine.categories)
+        topics = ctx.services.ui.list_separator.join(names.get(c, c) for c in mine.categories)
         lines.append(ui.summary_topics.format(topics=html.escape(topics)))
     if mine.town:
         lines.append(ui.summary_town.format(town=html.escape(mine.town)))

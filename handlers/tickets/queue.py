@@ -77,7 +77,7 @@ async def _where_to_ask(ctx: PufaContext, user_id: int) -> str:
     services, texts = ctx.services, ctx.services.ui.tickets
     mine = [d.name for d in services.library.desks if user_id in d.staff]
     if mine:
-        return texts.tickets_where.format(desks=html.escape("、".join(mine)))
+        return texts.tickets_where.format(desks=html.escape(services.ui.list_separator.join(mine)))
     if not await is_coordinator(services, user_id):
         return texts.tickets_nowhere
     lines = [texts.tickets_nowhere, "", texts.tickets_desks_title]
