@@ -46,6 +46,7 @@ class Labels:
     hours_sheet: str
     review_states: Mapping[str, str]  # storage.models.ReviewState values
     returned_reason: str  # after 已退回: "退回原因：{reason}"
+    list_separator: str  # between the topics of a report
     tz: tzinfo = UTC
 
 
@@ -65,6 +66,7 @@ def export_labels(library: Library, tz: ZoneInfo) -> Labels:
         hours_sheet=library.ui.chat.hours_sheet,
         review_states=library.ui.review.states,
         returned_reason=library.ui.review.reason_line,
+        list_separator=library.ui.list_separator,
         tz=tz,
     )
 
@@ -106,7 +108,9 @@ def _report_row(row: tuple[Any, ...], labels: Labels, columns: list[str]) -> lis
         "phone": phone,
         "town": town or labels.unknown_town,
         "activity_type": labels.activity_types.get(kind, kind),
-        "topics": "、".join(labels.topics.get(t, t) for t in topics.split(",") if t),
+        "topics": labels.list_separator.join(
+            labels.topics.get(t, t) for t in topics.split(",") if t
+        ),
         "activity_date": day,
         "place": place,
         "lat": lat,

@@ -49,14 +49,14 @@ def _held_lines(texts: VolunteerTexts, held: Holdings) -> list[str]:
     return [line for line in lines if line]
 
 
-def deleted_text(texts: VolunteerTexts, erased: Erasure) -> str:
+def deleted_text(texts: VolunteerTexts, erased: Erasure, separator: str) -> str:
     """What /deleteme erased, naming only what there was (no "0 条"): questions and messages
     to staff, then, for a volunteer, the profile and the reports made anonymous."""
     counted = [
         texts.deleted_questions.format(count=erased.questions) if erased.questions else "",
         texts.deleted_tickets.format(count=erased.tickets) if erased.tickets else "",
     ]
-    items = "、".join(item for item in counted if item)
+    items = separator.join(item for item in counted if item)
     lines = [texts.deleted.format(items=items) if items else texts.deleted_rest]
     volunteer = [
         texts.deleted_volunteer if erased.had_profile else "",
@@ -92,7 +92,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
         await services.chats.end_all(person)
         async with services.db.session() as session:
             erased = await erase_person(session=session, telegram_id=person)
-        text = deleted_text(texts, erased)
+        text = deleted_text(texts, erased, services.ui.list_separator)
     await refresh_menu(ctx.bot, services, person)
     await reply_html(update, text)
     if erased is not None:
