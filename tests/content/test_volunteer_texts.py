@@ -28,7 +28,7 @@ def test_templates_format_with_their_placeholders(library: Library) -> None:
         "unsolved": 1, "tickets": 1, "items": "• 你问过的 1 个问题", "kind": "活动报告",
         "command": "/export", "typed": "东山", "value": 9999, "lat": "30.0", "lon": "110.0",
         "point": "东山镇司法所", "album": 3, "reason": "人数不对", "state": "待审核",
-        "names": "“宪法宣传周”",
+        "names": "“宪法宣传周”", "max": 365,
     }  # fmt: skip
     for value in texts.model_dump().values():
         if isinstance(value, str):
