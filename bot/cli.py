@@ -5,7 +5,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -432,7 +432,14 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.backup import Corrupt, Exists, NotSqlite, backup_sqlite, sqlite_path
+    from storage.backup import (
+        Corrupt,
+        Exists,
+        NotSqlite,
+        backup_sqlite,
+        dated_name,
+        sqlite_path,
+    )
 
     try:
         live = sqlite_path(settings.database_url)
@@ -440,7 +447,7 @@ def _db_backup(args: argparse.Namespace, settings: Settings) -> int:
         print(cli_text("db.postgresql_backup"), file=sys.stderr)
         return 2
     folder = _names_folder(args.file)  # the copy named by date: numbered, never replaced
-    target = _output(args.file, f"{live.stem}-{datetime.now(settings.tz).date()}.db")
+    target = _output(args.file, dated_name(live, datetime.now(UTC), settings.tz))
     try:
         target, size = backup_sqlite(live, target, replace=args.force, numbered=folder)
     except Exists:

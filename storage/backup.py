@@ -6,6 +6,7 @@ backed up with its own tools (pg_dump / pg_restore)."""
 import contextlib
 import os
 import sqlite3
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -27,6 +28,12 @@ def sqlite_path(url: str) -> Path:
     if path is None:
         raise NotSqlite(make_url(url).get_backend_name())
     return path
+
+
+def dated_name(live: Path, at: datetime, tz: tzinfo) -> str:
+    """A folder's copy of `live`: `<数据库名>-YYYY-MM-DD.db`, the day `at` falls on in `tz`
+    (PUFA_TIMEZONE), as the README and `pufa db backup --help` say."""
+    return f"{live.stem}-{at.astimezone(tz).date().isoformat()}.db"
 
 
 class Exists(Exception):

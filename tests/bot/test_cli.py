@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from documents.qr import card_link
 from domain.posters import MAX_PLACE, poster_words
 from local_api import LocalBotApi
+from storage.backup import dated_name
 from storage.db import Database, head_revisions, masked_url
 from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
@@ -866,6 +867,9 @@ def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
         )
 
 
+KIRITIMATI = "Pacific/Kiritimati"  # UTC+14: another day than UTC's for ten hours
+
+
 async def test_a_backup_into_a_folder_is_named_as_its_help_and_the_readme_say(
     tmp_path: Path,
 ) -> None:
@@ -882,15 +886,22 @@ async def test_a_backup_into_a_folder_is_named_as_its_help_and_the_readme_say(
     db = Database(url)
     await db.upgrade()
     await db.dispose()
-    zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14: another day than UTC's for ten hours
-    days = {datetime.now(zone).date()}
     code, _, err = await _pufa(
-        "db", "backup", f"{tmp_path}/copies/", PUFA_DATABASE_URL=url, PUFA_TIMEZONE=zone.key
+        "db", "backup", f"{tmp_path}/copies/", PUFA_DATABASE_URL=url, PUFA_TIMEZONE=KIRITIMATI
     )
-    days.add(datetime.now(zone).date())
     assert code == 0, err
     [copy] = (tmp_path / "copies").iterdir()
-    assert copy.name in {f"district-{day}.db" for day in days}
+    assert re.fullmatch(r"district-\d{4}-\d{2}-\d{2}\.db", copy.name), copy.name
+
+
+def test_a_backups_day_is_the_day_in_pufa_timezone() -> None:
+    """The day of `<数据库名>-YYYY-MM-DD.db`, at a fixed instant (no test reads today's date)."""
+    afternoon_utc = datetime(2026, 3, 14, 15, 0, tzinfo=UTC)
+    # UTC+14: already the next day there
+    assert dated_name(Path("district.db"), afternoon_utc, ZoneInfo(KIRITIMATI)) == (
+        "district-2026-03-15.db"
+    )
+    assert dated_name(Path("district.db"), afternoon_utc, UTC) == "district-2026-03-14.db"
 
 
 def _damage(live: Path) -> None:
