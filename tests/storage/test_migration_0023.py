@@ -14,14 +14,9 @@ from storage.tickets import agree_contact, get_ticket
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
 from tests.processes import downgrade, migrated, previous_revision
+from tests.storage.old_tickets import insert_rows, ticket_row
 
 BEFORE = previous_revision("0023")
-COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
-TICKET = sa.table(
-    "ticket",
-    *(sa.column(name) for name in COLUMNS.split()),
-    *(sa.column(name, UtcDateTime()) for name in ("created_at", "due_at", "escalate_at")),
-)
 PHONE, RESIDENT = "13811112222", 7_390_001
 LATER = NOW + timedelta(hours=3)
 # id -> (desk now, first desk, contact, status), and the desks its number goes to after
@@ -37,19 +32,15 @@ TICKETS = {
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_the_number_stays_with_the_first_desk(tmp_path: Path, backend: str) -> None:
     async with migrated(backend, tmp_path, BEFORE) as db:
-        async with db.engine.begin() as connection:
-            await connection.execute(
-                TICKET.insert(),
-                [
-                    {
-                        "id": number, "resident_id": RESIDENT, "desk_id": desk,
-                        "first_desk_id": first, "category": "labor", "town": "", "text": "",
-                        "contact": contact, "status": status, "submission_key": f"k{number}",
-                        "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
-                    }
-                    for number, ((desk, first, contact, status), _) in TICKETS.items()
-                ],
-            )  # fmt: skip
+        await insert_rows(
+            db,
+            {
+                "ticket": [
+                    ticket_row(number, RESIDENT, *ticket, at=NOW, due=LATER)
+                    for number, (ticket, _) in TICKETS.items()
+                ]
+            },
+        )
         await db.upgrade()
         async with db.session() as session:
             stored = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]

@@ -10,25 +10,13 @@ import pytest
 import sqlalchemy as sa
 
 from storage.db import Database
-from storage.models import UtcDateTime
 from storage.tickets import ask_for_contact, get_ticket, transfer
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
 from tests.processes import downgrade, migrated, previous_revision
+from tests.storage.old_tickets import insert_rows, ticket_row
 
 BEFORE = previous_revision("0025")
-COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
-TICKET = sa.table(
-    "ticket",
-    *(sa.column(name) for name in COLUMNS.split()),
-    *(sa.column(name, UtcDateTime()) for name in ("created_at", "due_at", "escalate_at")),
-)
-CONSENT = sa.table(
-    "ticket_consent",
-    sa.column("ticket_id"),
-    sa.column("desk_id"),
-    sa.column("agreed_at", UtcDateTime()),
-)
 PHONE, RESIDENT = "13811112222", 7_390_101
 LATER = NOW + timedelta(hours=3)
 # id -> desk now, first desk, contact, status
@@ -51,23 +39,18 @@ async def test_tickets_from_before_came_from_nowhere_known_and_may_be_asked_once
     tmp_path: Path, backend: str
 ) -> None:
     async with migrated(backend, tmp_path, BEFORE) as db:
-        async with db.engine.begin() as connection:
-            await connection.execute(
-                TICKET.insert(),
-                [
-                    {
-                        "id": number, "resident_id": RESIDENT, "desk_id": desk,
-                        "first_desk_id": first, "category": "labor", "town": "", "text": "",
-                        "contact": contact, "status": status, "submission_key": f"k{number}",
-                        "created_at": NOW, "due_at": LATER, "escalate_at": LATER,
-                    }
-                    for number, (desk, first, contact, status) in TICKETS.items()
+        await insert_rows(
+            db,
+            {
+                "ticket": [
+                    ticket_row(number, RESIDENT, *ticket, at=NOW, due=LATER)
+                    for number, ticket in TICKETS.items()
                 ],
-            )  # fmt: skip
-            await connection.execute(
-                CONSENT.insert(),
-                [{"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in (1, 2)],
-            )
+                "ticket_consent": [
+                    {"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in (1, 2)
+                ],
+            },
+        )
         await db.upgrade()
         async with db.session() as session:
             old = [await get_ticket(session=session, ticket_id=n) for n in TICKETS]

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
-from storage.db import Database, alembic_config
-from storage.models import UtcDateTime
+from storage.db import Database
 from storage.tickets import (
     StoredTicket,
     contact_ask_sent,
@@ -23,32 +21,10 @@ from storage.tickets import (
 )
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
-from tests.processes import downgrade, store
+from tests.processes import downgrade, migrated, previous_revision
+from tests.storage.old_tickets import insert_rows, ticket_row
 
-
-def _previous() -> str:
-    """The revision before 0027 (another may be chained in between later)."""
-    found = ScriptDirectory.from_config(alembic_config()).get_revision("0027")
-    assert found is not None and isinstance(found.down_revision, str)
-    return found.down_revision
-
-
-BEFORE = _previous()
-COLUMNS = "id resident_id desk_id first_desk_id category town text contact status submission_key"
-TICKET = sa.table(
-    "ticket",
-    *(sa.column(name) for name in COLUMNS.split()),
-    *(
-        sa.column(name, UtcDateTime())
-        for name in ("created_at", "due_at", "escalate_at", "contact_asked_at")
-    ),
-)
-CONSENT = sa.table(
-    "ticket_consent",
-    sa.column("ticket_id"),
-    sa.column("desk_id"),
-    sa.column("agreed_at", UtcDateTime()),
-)
+BEFORE = previous_revision("0027")
 PHONE, RESIDENT = "13811112222", 7_390_201
 LATER = NOW + timedelta(hours=3)
 # id -> desk now, when that desk asked for the number
@@ -73,55 +49,54 @@ async def _ticket(db: Database, ticket_id: int) -> StoredTicket:
 async def test_asks_from_before_count_and_the_tickets_keep_their_consents(
     tmp_path: Path, backend: str
 ) -> None:
-    async with store(backend, tmp_path) as data:
-        db = data.database()
-        try:
-            await db.upgrade(BEFORE)
-            async with db.engine.begin() as connection:
-                await connection.execute(
-                    TICKET.insert(),
-                    [
-                        {
-                            "id": number, "resident_id": RESIDENT, "desk_id": desk,
-                            "first_desk_id": "a-desk", "category": "labor", "town": "",
-                            "text": "", "contact": PHONE, "status": "open",
-                            "submission_key": f"k{number}", "created_at": NOW, "due_at": LATER,
-                            "escalate_at": LATER, "contact_asked_at": asked,
-                        }
-                        for number, (desk, asked) in TICKETS.items()
-                    ],
-                )  # fmt: skip
-                await connection.execute(
-                    CONSENT.insert(),
-                    [{"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in TICKETS],
-                )
-            await db.upgrade()
-            upgraded = await _counts(db)
-            async with db.session() as session:
-                forgotten = await forget_unsent_asks(session=session)
-                freed = await contact_declined_on_move(
-                    session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk"
-                )
-            old = await _ticket(db, 1)
-            async with db.session() as session:
-                await transfer(
-                    session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
-                    due_at=LATER, escalate_at=LATER, ask_at=LATER,
-                )  # fmt: skip
-                sending = await forget_unsent_asks(session=session)
-                await transfer(
-                    session=session, ticket_id=2, from_desk="b-desk", to_desk="c-desk",
-                    due_at=LATER, escalate_at=LATER, ask_at=LATER,
-                )  # fmt: skip
-                await contact_ask_sent(session=session, ticket_id=2, asked_at=LATER)
-                kept = await forget_unsent_asks(session=session)
-            moved = await _ticket(db, 2)
-            await downgrade(db, BEFORE)
-            down = await _counts(db)
-            await db.upgrade()
-            up_again = await _ticket(db, 1)
-        finally:
-            await db.dispose()
+    async with migrated(backend, tmp_path, BEFORE) as db:
+        await insert_rows(
+            db,
+            {
+                "ticket": [
+                    ticket_row(
+                        number,
+                        RESIDENT,
+                        desk,
+                        "a-desk",
+                        PHONE,
+                        "open",
+                        at=NOW,
+                        due=LATER,
+                        contact_asked_at=asked,
+                    )
+                    for number, (desk, asked) in TICKETS.items()
+                ],
+                "ticket_consent": [
+                    {"ticket_id": n, "desk_id": "a-desk", "agreed_at": NOW} for n in TICKETS
+                ],
+            },
+        )
+        await db.upgrade()
+        upgraded = await _counts(db)
+        async with db.session() as session:
+            forgotten = await forget_unsent_asks(session=session)
+            freed = await contact_declined_on_move(
+                session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk"
+            )
+        old = await _ticket(db, 1)
+        async with db.session() as session:
+            await transfer(
+                session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
+                due_at=LATER, escalate_at=LATER, ask_at=LATER,
+            )  # fmt: skip
+            sending = await forget_unsent_asks(session=session)
+            await transfer(
+                session=session, ticket_id=2, from_desk="b-desk", to_desk="c-desk",
+                due_at=LATER, escalate_at=LATER, ask_at=LATER,
+            )  # fmt: skip
+            await contact_ask_sent(session=session, ticket_id=2, asked_at=LATER)
+            kept = await forget_unsent_asks(session=session)
+        moved = await _ticket(db, 2)
+        await downgrade(db, BEFORE)
+        down = await _counts(db)
+        await db.upgrade()
+        up_again = await _ticket(db, 1)
     assert upgraded == down == (2, 2)
     assert forgotten == [] and not freed
     assert (old.contact_asked_at, old.contact_asked_on_move) == (NOW, False)
