@@ -4,7 +4,7 @@ the coordinators field by field, the figures before and after; forged and refuse
 
 import re
 
-from local_api import SentMessage
+from local_api import FakeUser, SentMessage
 from storage.audit import recent
 from storage.reports import get_report
 from tests.e2e.conftest import ADMIN_ID, Harness
@@ -37,6 +37,16 @@ async def _audience(bot: Harness) -> int:
 def _mark(bot: Harness) -> int:
     """The journal's position now: what the bot does next in any chat comes after it."""
     return len(bot.api.state.sent)
+
+
+async def _submitted(bot: Harness, volunteer: FakeUser) -> tuple[SentMessage, SentMessage]:
+    """The volunteer's report filled in and submitted: its card and the admin's copy of the
+    notification."""
+    card = await report_to_card(bot, volunteer)
+    mark = _mark(bot)
+    await press(bot, volunteer, card, "提交", 2)
+    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    return card, copy
 
 
 def _one(messages: list[SentMessage], action: str) -> SentMessage:
@@ -159,10 +169,7 @@ async def test_a_press_on_figures_corrected_since_decides_nothing(
     admin = bot.api.user(ADMIN_ID, "协调员")
     volunteer = bot.api.user(VOLUNTEER, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, volunteer)
-    mark = _mark(bot)
-    await press(bot, volunteer, card, "提交", 2)
-    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    _, copy = await _submitted(bot, volunteer)
     verify = copy.find_button("核实")["callback_data"]
     assert verify.startswith("1:rv:v:1:") and len(verify.encode()) <= 64, verify
 
@@ -208,10 +215,7 @@ async def test_a_press_on_figures_corrected_since_decides_nothing(
     assert report is not None and report.review == "verified" and report.data.audience == 90
 
     # A second report, never corrected: a button from before revisions still decides it.
-    card = await report_to_card(bot, volunteer)
-    mark = _mark(bot)
-    await press(bot, volunteer, card, "提交", 2)
-    [second_copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    _, second_copy = await _submitted(bot, volunteer)
     answer = await bot.press(admin, second_copy, "1:rv:v:2")
     assert answer["text"] == texts.verified_done.format(id=2)
 
@@ -284,10 +288,7 @@ async def test_a_return_reason_needs_words_within_the_limit(bot_with_admins: Har
     admin = bot.api.user(ADMIN_ID, "协调员")
     volunteer = bot.api.user(VOLUNTEER, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, volunteer)
-    mark = _mark(bot)
-    await press(bot, volunteer, card, "提交", 2)
-    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    _, copy = await _submitted(bot, volunteer)
     await press(bot, admin, copy, texts.return_button)
     [long] = await say(bot, admin, "太" * 300)
     assert long.text == texts.reason_long.format(max=200, count=300), long.text
@@ -312,10 +313,7 @@ async def test_a_tag_redraws_the_copies_and_refuses_a_decision_from_before_it(
     admin = bot.api.user(ADMIN_ID, "协调员")
     volunteer = bot.api.user(VOLUNTEER, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, volunteer)
-    mark = _mark(bot)
-    await press(bot, volunteer, card, "提交", 2)
-    [copy] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    _, copy = await _submitted(bot, volunteer)
     assert "民法典宣传" not in (copy.text or "")
     verify = copy.find_button("核实")["callback_data"]
 
