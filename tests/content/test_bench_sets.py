@@ -27,6 +27,7 @@ OWN_FORMAT_SETS = (
     "round7-questions.jsonl",
     "round8-questions.jsonl",
     "round9-questions.jsonl",
+    "round20-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -39,6 +40,7 @@ TEST_SETS = (
     "round7-questions.jsonl",
     "round8-questions.jsonl",
     "round9-questions.jsonl",
+    "round20-questions.jsonl",
 )
 
 
