@@ -42,8 +42,10 @@ async def test_a_volunteer_gets_a_code_of_theirs_again(bot_with_admins: Harness)
     volunteer = bot.api.user(2401, "志愿者")
     await register(bot, volunteer, await invite(bot, "城关镇"))
     assert (await bot.ask(volunteer, "/myqr")).source_text == texts.qr_mine_none
+    assert "/myqr" in (await bot.ask(volunteer, "/qr")).content  # the usage hint names it
     place = "东山镇司法所 · 普法志愿服务"
     poster, photo = await made(bot, volunteer, f"3月12日 东山村普法讲座 电话13812345678｜{place}")
+    assert "/myqr" in poster.content  # and so does a new code's caption
     bot.clock.advance(timedelta(minutes=5))
     await made(bot, volunteer, "村委会法治宣传栏")
     match = LINK.search(photo.caption or "")
