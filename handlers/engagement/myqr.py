@@ -107,17 +107,21 @@ async def _maker_role(update: Update, ctx: PufaContext) -> Role | None:
 async def _page(
     ctx: PufaContext, maker: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The list's text and buttons at `page` (the last page when there are fewer now)."""
     texts = ctx.services.ui.engagement
     async with ctx.services.db.session() as session:
-        codes, total = await codes_made_by(
-            session=session, volunteer_id=maker, offset=(page - 1) * PAGE, limit=PAGE
-        )
-        pages = max(1, math.ceil(total / PAGE))
-        if page > pages:  # fewer codes than when the button was made
-            page = pages
-            codes, total = await codes_made_by(
-                session=session, volunteer_id=maker, offset=(page - 1) * PAGE, limit=PAGE
+
+        async def fetch(at: int) -> tuple[list[MadeCode], int]:
+            offset = (at - 1) * PAGE
+            return await codes_made_by(
+                session=session, volunteer_id=maker, offset=offset, limit=PAGE
             )
+
+        codes, total = await fetch(page)
+        pages = max(1, math.ceil(total / PAGE))
+        if page > pages:
+            page = pages
+            codes, total = await fetch(page)
     if not codes:
         return texts.qr_mine_none, None
     first = (page - 1) * PAGE + 1

@@ -151,6 +151,10 @@ async def test_codes_are_listed_a_page_at_a_time(bot_with_admins: Harness) -> No
     assert "宣传栏0号" in poster.content and bare.caption
     back = await bot.tap(admin, second, bot.ui.page_prev)
     assert "宣传栏6号" in back.content
+    # A page past the end (forged, or fewer codes now) shows the last one.
+    bot.api.press(admin, back, callbacks.make(Kind.EVENT, "mine", 9))
+    [last] = await bot.api.wait_for_messages(admin.id)
+    assert texts.qr_mine_title.format(page=2, pages=2) in (last.source_text or "")
 
 
 async def test_codes_are_never_listed_or_sent_in_a_group(bot_with_admins: Harness) -> None:
