@@ -38,6 +38,7 @@ class BotCommands(Texts):
     dashboard: str
     cases: str
     qr: str
+    myqr: str
     certificate: str
     verify: str
     cancel: str

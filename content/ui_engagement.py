@@ -61,6 +61,14 @@ class EngagementTexts(Texts):
     qr_report_title: Annotated[str, Fields("day", "month", "place", "type")]
     qr_report_unknown: str
     qr_report_withdrawn: Annotated[str, Fields("id")]
+    qr_mine_title: Annotated[str, Fields("page", "pages")]
+    qr_mine_line: Annotated[str, Fields("n", "residents", "title", "when")]
+    qr_mine_when: Annotated[str, Fields("date")]  # an event's day, after its title
+    qr_mine_poster: str  # after a poster's title
+    qr_mine_hint: str
+    qr_mine_none: str
+    qr_again_button: Annotated[str, Fields("n")]  # the number of its line
+    qr_sent_again: Annotated[str, Fields("title", "when")]  # the caption's first line
     qr_topics_button: str
     qr_poster_caption: str
     # the printable poster (documents/poster.py): no personal name or phone number on it

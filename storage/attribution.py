@@ -228,6 +228,41 @@ async def reach(
     ]
 
 
+@dataclass(frozen=True)
+class MadeCode:
+    """One of a maker's codes as their own list shows it."""
+
+    code: str
+    title: str
+    event_date: date | None
+    residents: int
+
+
+async def codes_made_by(
+    *, session: AsyncSession, volunteer_id: int, offset: int, limit: int
+) -> tuple[list[MadeCode], int]:
+    """A page of the codes `volunteer_id` made, newest first, each with the residents it
+    brought (ever); and how many they made in all. Codes of people erased count under
+    ANONYMOUS_ID, which is nobody's list."""
+    if volunteer_id == ANONYMOUS_ID:
+        return [], 0
+    mine = col(QrEvent.volunteer_id) == volunteer_id
+    residents = func.count(col(Attribution.resident_id))
+    query = (
+        select(col(QrEvent.code), col(QrEvent.title), col(QrEvent.event_date), residents)
+        .select_from(QrEvent)
+        .outerjoin(Attribution, col(Attribution.code) == col(QrEvent.code))
+        .where(mine)
+        .group_by(col(QrEvent.code))
+        .order_by(col(QrEvent.created_at).desc(), col(QrEvent.code))
+        .offset(offset)
+        .limit(limit)
+    )
+    page = [MadeCode(c, t, d, int(n)) for c, t, d, n in await _rows(session, query)]
+    [(total,)] = await _rows(session, select(func.count()).select_from(QrEvent).where(mine))
+    return page, int(total)
+
+
 async def forget_person(*, session: AsyncSession, telegram_id: int) -> None:
     """/deleteme: the link to the code that brought them is erased; codes they made keep
     counting under ANONYMOUS_ID. Each loses its poster's place line, free text that may name

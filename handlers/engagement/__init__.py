@@ -1,11 +1,12 @@
 """Reach and results (issue 15): 满意度测评 votes under answers; 以案释法 case cards, /cases and
 the weekly case subscription; QR codes of events and posters (/qr, a report's event,
-`/start ev_<code>`); volunteers' certificates of hours (/certificate) and a coordinator's
-check of one (/verify); a coordinator's indicator tags (/tag)."""
+`/start ev_<code>`, /myqr to send one again); volunteers' certificates of hours
+(/certificate) and a coordinator's check of one (/verify); a coordinator's indicator tags
+(/tag)."""
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers.engagement import cases, certificates, qr, tags, verify, votes
+from handlers.engagement import cases, certificates, myqr, qr, tags, verify, votes
 from handlers.kit.callbacks import Kind, pattern
 from handlers.kit.context import PufaApplication, Services
 from handlers.kit.events import EventAction
@@ -21,6 +22,9 @@ def register(app: PufaApplication, services: Services) -> None:
             CallbackQueryHandler(
                 qr.on_report_qr, pattern=pattern(Kind.EVENT, EventAction.REPORT_QR)
             ),
+            CommandHandler("myqr", myqr.on_myqr),
+            CallbackQueryHandler(myqr.on_page, pattern=pattern(Kind.EVENT, EventAction.MINE)),
+            CallbackQueryHandler(myqr.on_again, pattern=pattern(Kind.EVENT, EventAction.AGAIN)),
             CommandHandler("certificate", certificates.on_certificate),
             CommandHandler("verify", verify.on_verify),
             CommandHandler("tag", tags.on_tag),

@@ -86,7 +86,7 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         )
     await _schedule_rating(ctx, event)
     hidden = any(hides_numbers(typed) for typed in [typed_title, *typed_place])
-    await _send_code(update, ctx, event, hidden=hidden)
+    await send_code(update, ctx, event, hidden=hidden)
 
 
 async def on_report_qr(update: Update, ctx: PufaContext) -> None:
@@ -141,17 +141,18 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
             )
     if made:
         await _schedule_rating(ctx, event)
-    await _send_code(update, ctx, event)
+    await send_code(update, ctx, event)
 
 
-async def _send_code(
-    update: Update, ctx: PufaContext, event: QrEvent, *, hidden: bool = False
+async def send_code(
+    update: Update, ctx: PufaContext, event: QrEvent, *, hidden: bool = False, again: bool = False
 ) -> None:
     """Two messages: the printable poster as a document (sent as is, for printing), drawn
     from the stored code alone (its place line too, so a code sent again prints the same
-    poster), its caption saying what was made, that numbers were masked (`hidden`) and what
-    the poster's font could not print; then the bare code as a photo with its link as the
-    caption (for designers and for forwarding)."""
+    poster), its caption saying what was made (or, `again`, that it is the same code sent
+    again), that numbers were masked (`hidden`) and what the poster's font could not print;
+    then the bare code as a photo with its link as the caption (for designers and for
+    forwarding)."""
     services = ctx.services
     texts = services.ui.engagement
     chat = update.effective_chat
@@ -162,7 +163,8 @@ async def _send_code(
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
     title, place = mask_personal_numbers(event.title), event.place
-    made = texts.qr_created.format(title=html.escape(title), when=when)
+    headline = texts.qr_sent_again if again else texts.qr_created
+    made = headline.format(title=html.escape(title), when=when)
     if place:
         made += "\n" + texts.qr_poster_place.format(place=html.escape(place))
     if hidden:

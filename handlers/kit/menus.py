@@ -33,6 +33,7 @@ VOLUNTEER = (
     "myreports",
     "profile",
     "qr",
+    "myqr",
     "certificate",
     "topics",
     "legalaid",

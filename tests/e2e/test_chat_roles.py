@@ -11,7 +11,7 @@ from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import invite, press, register, say
 
-RESIDENT_ONLY = ("/report", "/invite", "/broadcast", "/scheduled", "/stats")
+RESIDENT_ONLY = ("/report", "/myqr", "/invite", "/broadcast", "/scheduled", "/stats")
 
 
 async def _help(bot: Harness, user: FakeUser) -> str:
@@ -32,6 +32,7 @@ async def test_help_lists_the_commands_of_each_role(bot_with_admins: Harness) ->
     await register(bot, volunteer, await invite(bot, "城关镇"))
     listed = await _help(bot, volunteer)
     assert "/report" in listed and "/myreports" in listed and "/leave" in listed
+    assert f"/myqr {bot.ui.commands.myqr}" in listed
     assert "/broadcast" not in listed and "/invite" not in listed
     assert listed.count("/cancel") == listed.count("/deleteme") == 1
 

@@ -231,3 +231,9 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     assert withdrawn["text"] == texts.qr_report_withdrawn.format(id=report_id)
     mine = await bot.ask(volunteer, "/myreports")
     assert label not in mine.button_labels()
+    # Nor is its code sent again from /myqr, where it still counts.
+    listing = await bot.ask(volunteer, "/myqr")
+    assert "宪法宣传（城关社区文化广场）" in listing.content
+    again = listing.find_button(texts.qr_again_button.format(n=1))["callback_data"]
+    refused = await bot.press(volunteer, listing, again)
+    assert refused["text"] == texts.qr_report_withdrawn.format(id=report_id)

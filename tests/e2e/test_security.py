@@ -115,6 +115,7 @@ PRIVATE_ONLY = [
     "/campaigns",
     "/report",
     "/myreports",
+    "/myqr",
     "/profile",
     "/leave",
     "/deleteme",

@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 from content.loader import Library
 from domain.evidence import evidence_workbook
-from storage.attribution import create_event, event_of_report, reach, record_touch
+from storage.attribution import (
+    codes_made_by,
+    create_event,
+    event_of_report,
+    forget_person,
+    reach,
+    record_touch,
+)
 from storage.db import Database
 from storage.models import QuestionLog, Subscription, VoteKind
 from storage.stats import Period
@@ -88,6 +95,40 @@ async def test_reach_counts_only_after_the_touch(db: Database) -> None:
         1,
     )
     assert lines["海报"].residents == 0
+
+
+async def test_a_makers_codes_come_newest_first_a_page_at_a_time(db: Database) -> None:
+    async with db.session() as session:
+        made = [
+            await create_event(
+                session=session,
+                title=f"海报{n}",
+                volunteer_id=9,
+                town="城关镇",
+                event_date=None,
+                now=AT + timedelta(minutes=n),
+            )
+            for n in range(3)
+        ]
+        await create_event(
+            session=session, title="别人的", volunteer_id=8, town="", event_date=None, now=AT
+        )
+        for resident in (5, 6):
+            await record_touch(session=session, event=made[0], resident_id=resident, now=AT)
+    async with db.session() as session:
+        first, total = await codes_made_by(session=session, volunteer_id=9, offset=0, limit=2)
+        rest, _ = await codes_made_by(session=session, volunteer_id=9, offset=2, limit=2)
+    assert total == 3
+    assert [(c.title, c.residents) for c in [*first, *rest]] == [
+        ("海报2", 0),
+        ("海报1", 0),
+        ("海报0", 2),
+    ]
+    async with db.session() as session:
+        await forget_person(session=session, telegram_id=9)
+    async with db.session() as session:
+        assert await codes_made_by(session=session, volunteer_id=9, offset=0, limit=5) == ([], 0)
+        assert await codes_made_by(session=session, volunteer_id=0, offset=0, limit=5) == ([], 0)
 
 
 async def test_the_evidence_pack_on_every_backend(db: Database, library: Library) -> None:
