@@ -31,6 +31,7 @@ from content.quiz import QuizQuestion
 from content.recognition import Recognition
 from content.safety import SafetyKind, load_safety
 from content.search import SearchIndex
+from content.typed_words import TypedWords
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -52,6 +53,7 @@ class Library:
     ui: UiTexts
     point_kinds: PointKinds  # kinds of legal service point (point_kinds.yaml)
     csv: CsvLayouts  # the column names of coordinators' CSVs (csv_headers.yaml)
+    typed_words: TypedWords  # days and periods said in a word (typed_words.yaml)
     warnings: list[Problem] = field(default_factory=list)
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
@@ -164,9 +166,17 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     asked = load_asked(content_dir / ASKED_FILE, card_ids, notes)
     point_kinds = load_point_kinds(content_dir / "point_kinds.yaml", problems)
     csv = load_csv_headers(content_dir / CSV_HEADERS_FILE, problems)
+    typed_words = _load_one(content_dir / "typed_words.yaml", TypedWords, problems)
     # optional: without it a fresh database has no service points until a CSV is imported
     directory = load_directory(content_dir / "directory.yaml", point_kinds, problems)
-    if problems or lexicon is None or ui is None or point_kinds is None or csv is None:
+    if (
+        problems
+        or lexicon is None
+        or ui is None
+        or point_kinds is None
+        or csv is None
+        or typed_words is None
+    ):
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
     ordered = sorted(cards, key=lambda c: (order[c.category], c.id))
@@ -187,6 +197,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         ui=ui,
         point_kinds=point_kinds,
         csv=csv,
+        typed_words=typed_words,
         warnings=warnings,
         towns=towns,
         campaigns=campaigns,

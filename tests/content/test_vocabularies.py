@@ -1,7 +1,9 @@
-"""The kinds of service point (point_kinds.yaml) and the CSV column names (csv_headers.yaml)
-are content: an edit is honoured by the imports, and an edit that would break them is refused
-by the check, naming the file and the entry."""
+"""The kinds of service point (point_kinds.yaml), the CSV column names (csv_headers.yaml) and
+the day and period words people type (typed_words.yaml) are content: an edit is honoured by
+the imports and parsers, and an edit that would break them is refused by the check, naming the
+file and the entry."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from content.advisers import parse_advisers_csv
 from content.directory import legal_aid_points, parse_csv
 from content.loader import Library, collect
+from content.report_input import parse_date, parse_event_date, parse_period
 from tests.content.content_copy import copy_content, edit
 
 
@@ -187,3 +190,74 @@ def test_an_empty_kind_list_is_refused(tmp_path: Path) -> None:
     assert library is None
     found = {(p.path, p.field, p.message) for p in problems}
     assert ("point_kinds.yaml", "kinds", "至少要有 1 项") in found
+
+
+def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    words = content / "typed_words.yaml"
+    edit(words, "  前天: -2\n", "  大前天: -3\n  前天: -2\n")
+    edit(words, "  this_month: [本月, month]\n", "  this_month: [本月, 这个月, month]\n")
+    edit(words, "  前年: 2\n", "  前年: 2\n  大前年: 3\n")
+    typed = _loaded(content).typed_words
+    today = date(2026, 12, 10)
+
+    assert parse_date("大前天", today=today, max_age_days=60, days=typed.days) == date(2026, 12, 7)
+    assert parse_event_date("大前天", today=today, days=typed.days) == date(2026, 12, 7)
+    assert parse_period("这个月", today=today, words=typed) == (date(2026, 12, 1), today)
+    assert parse_period("大前年11月", today=today, words=typed) == (
+        date(2023, 11, 1),
+        date(2023, 11, 30),
+    )
+    assert parse_period("前年11月", today=today, words=typed)[0] == date(2024, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        pytest.param(
+            "  last_year: [去年]\n",
+            "  last_year: [去年, 本年]\n",
+            "periods",
+            "一个词只能属于一个时段：本年",
+            id="word of two periods",
+        ),
+        pytest.param(
+            "  last_month: [上月, 上个月]\n",
+            "  last_month: []\n",
+            "periods.last_month",
+            "至少要有 1 项",
+            id="period without a word",
+        ),
+        pytest.param(
+            "  今日: 0\n",
+            "  今日: 0\n  今 天: 0\n",
+            "days",
+            "写了两次（不计空格和全角半角）：今天",
+            id="day word twice once compared",
+        ),
+        pytest.param(
+            "  后天: 2\n",
+            "  后天: 2\n  下个月: 30\n",
+            "days.下个月",
+            "不能大于 7",
+            id="day too far away",
+        ),
+        pytest.param(
+            "  this_week: [本周, week]\n",
+            "  this_week: [本周, ' ']\n",
+            "periods.this_week.1",
+            "不能有空词",
+            id="blank word",
+        ),
+    ],
+)
+def test_the_check_refuses_typed_words_that_would_mislead(
+    tmp_path: Path, old: str, new: str, where: str, message: str
+) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "typed_words.yaml", old, new)
+    library, problems = collect(content)
+    assert library is None
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        ("typed_words.yaml", where, message)
+    ]
