@@ -62,7 +62,7 @@ def _layout(
 ) -> Layout:
     fields = [f for f in model.model_fields if f not in NOT_COLUMNS]
     required = [f for f in fields if model.model_fields[f].is_required()]
-    for field in headers.keys() - set(fields):
+    for field in sorted(headers.keys() - set(fields)):
         allowed = "、".join(fields)
         found.append((f"{table}.{field}", check_text("csv_headers.unknown_field", fields=allowed)))
     for field in required:
