@@ -27,7 +27,9 @@ def import_directory(settings: Settings, path: Path, *, append: bool) -> int:
     raw = _read(path)
     if raw is None:
         return 1
-    entries, problems = parse_csv(raw, path.name)
+    library = load_library(settings.content_dir)
+    layout, kinds = library.csv.directory, library.point_kinds
+    entries, problems = parse_csv(raw, path.name, layout=layout, kinds=kinds)
     store = add_points if append else replace_points
     return _checked_store(settings, entries, problems, store, cli_text("directory.points"))
 
@@ -37,8 +39,9 @@ def import_advisers(settings: Settings, path: Path) -> int:
     raw = _read(path)
     if raw is None:
         return 1
-    towns = load_library(settings.content_dir).towns
-    advisers, problems = parse_advisers_csv(raw, path.name, towns or None)
+    library = load_library(settings.content_dir)
+    layout, towns = library.csv.advisers, library.towns
+    advisers, problems = parse_advisers_csv(raw, path.name, layout, towns or None)
     return _checked_store(
         settings, advisers, problems, replace_advisers, cli_text("directory.advisers")
     )

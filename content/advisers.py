@@ -15,18 +15,6 @@ from content.models import Town
 from content.problems import Problem, explain, loc, read_yaml, validate
 
 SAMPLE_MARK = "示例"
-# Accepted headers per field, the Chinese name first (csv_table.header_key compares them).
-LAYOUT = Layout(
-    headers={
-        "town": ("乡镇", "乡镇街道", "镇街", "town"),
-        "village": ("村（社区）", "村居", "村", "社区", "village"),
-        "name": ("姓名", "法律顾问", "顾问姓名", "name"),
-        "office": ("律所", "律师事务所", "所在律所", "执业机构", "office"),
-        "duty": ("坐班时间", "值班时间", "duty"),
-        "contact": ("联系方式", "联系电话", "电话", "contact"),
-    },
-    required=("town", "village", "name", "contact"),
-)
 
 
 class Adviser(BaseModel):
@@ -105,19 +93,19 @@ def adviser_for(advisers: Iterable[Adviser], town: str, village: str) -> Adviser
 
 
 def parse_advisers_csv(
-    raw: bytes | str, name: str = "CSV", towns: Sequence[Town] | None = None
+    raw: bytes | str, name: str, layout: Layout, towns: Sequence[Town] | None = None
 ) -> tuple[list[Adviser], list[Problem]]:
     """Advisers from a coordinator's CSV, or no advisers and every problem found.
 
-    Headers in Chinese or English (乡镇/town, 村社区/village, 姓名/name, 律所/office,
-    坐班时间/duty, 联系方式/contact); problems name the row as Excel numbers it (header = 1).
-    With `towns`, each town and village must be one of them."""
-    rows, problems = read_table(raw, name, LAYOUT)
+    Headers as `layout` (csv_headers.yaml: 乡镇/town, 村（社区）/village, 姓名/name,
+    律所/office, 坐班时间/duty, 联系方式/contact ...); problems name the row as Excel numbers it
+    (header = 1). With `towns`, each town and village must be one of them."""
+    rows, problems = read_table(raw, name, layout)
     advisers: list[Adviser] = []
     lines: dict[tuple[str, str], int] = {}
     for row in rows:
         where = row.where
-        adviser, found = _row(row)
+        adviser, found = _row(row, layout.required)
         problems += found
         if adviser is None:
             continue
@@ -133,11 +121,10 @@ def parse_advisers_csv(
     return ([], problems) if problems else (advisers, [])
 
 
-def _row(row: Row) -> tuple[Adviser | None, list[Problem]]:
+def _row(row: Row, required: Sequence[str]) -> tuple[Adviser | None, list[Problem]]:
     if row.extra_cells is not None:
         return None, [row.extra_cells]
     where, values = row.where, row.values
-    required = LAYOUT.required
     empty = [Problem(where, f, check_text("csv.empty_cell")) for f in required if f not in values]
     if empty:
         return None, empty

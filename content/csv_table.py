@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from content.check_text import check_text
 from content.problems import Problem
 
-IGNORED_HEADERS = ("序号", "no")
 # Bytes no text file of a spreadsheet holds (multi-byte characters in UTF-8 and GBK never use
 # them): a picture, a workbook or a document.
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -22,11 +21,13 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass(frozen=True)
 class Layout:
-    """A kind of CSV: each field's accepted headers, its Chinese name first (compared after
-    `header_key`), and the fields a file must have."""
+    """A kind of CSV (content/csv_headers.yaml): each field's accepted headers, its Chinese
+    name first (compared after `header_key`), the fields a file must have, and the headers of
+    columns left out (as `header_key` gives them)."""
 
     headers: Mapping[str, Sequence[str]]
     required: Sequence[str]
+    ignored: frozenset[str]
 
     def expected(self) -> str:
         """The header line to write, in Chinese, the required columns first."""
@@ -107,7 +108,7 @@ def _columns(
     problems: list[Problem] = []
     for cell in header:
         key = header_key(cell)
-        if not key or key in IGNORED_HEADERS:
+        if not key or key in layout.ignored:
             columns.append(None)
             continue
         field = lookup.get(key)

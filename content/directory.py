@@ -1,60 +1,20 @@
-"""Legal service points: the file formats (the sample list in directory.yaml, read and checked
-with the rest of the content; coordinators' CSV) and distance."""
+"""Legal service points: their kinds (point_kinds.yaml), the file formats (the sample list in
+directory.yaml, read and checked with the rest of the content; coordinators' CSV, whose column
+names are in csv_headers.yaml) and distance."""
 
 import math
 from collections.abc import Iterable
-from typing import Protocol, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, Protocol, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from content.check_text import check_text
 from content.csv_table import Layout, read_table
-from content.problems import Problem, explain
+from content.problems import Problem, duplicates, explain, load_one, loc, read_yaml
 
-# Kinds of service point where one applies for legal aid, best first (matched as parts of the
-# kind, so 示例县法律援助中心 and 法律援助工作站（东山） both count).
-AID_KINDS = ("法律援助中心", "法律援助工作站", "公共法律服务中心", "公共法律服务工作站", "司法所")
-AID_CENTRE = AID_KINDS[0]
-# Every kind a point may have, matched the same way: a kind none of them is part of is refused
-# (it would show to nobody asking where to apply, and residents read it as written).
-POINT_KINDS = (
-    *AID_KINDS,
-    "公共法律服务室",
-    "人民调解委员会",
-    "律师事务所",
-    "基层法律服务所",
-    "公证处",
-)
-# desks.yaml's words for the same kinds, which a coordinator may write in the CSV too: stored
-# in Chinese, as residents read them.
-KIND_ALIASES = {
-    "legal_aid_centre": AID_CENTRE,
-    "legal_aid_center": AID_CENTRE,
-    "judicial_office": "司法所",
-    "mediation_committee": "人民调解委员会",
-}
-# The CSV's columns: each field's accepted headers (its Chinese name first), the first four
-# required.
-LAYOUT = Layout(
-    headers={
-        "name": ("名称", "服务点名称", "机构名称", "单位名称", "服务点", "name"),
-        "kind": ("类型", "类别", "机构类型", "服务点类型", "kind", "type"),
-        "town": ("乡镇", "乡镇街道", "镇街", "所在乡镇", "所属乡镇", "town"),
-        "address": ("地址", "详细地址", "办公地址", "address"),
-        "phone": ("电话", "联系电话", "联系方式", "phone"),
-        "hours": ("时间", "办公时间", "服务时间", "工作时间", "hours"),
-        "lat": ("纬度", "lat", "latitude"),
-        "lon": ("经度", "lon", "lng", "longitude"),
-    },
-    required=("name", "kind", "town", "address"),
-)
+Kind = Annotated[str, Field(min_length=1, max_length=50)]
+
 EARTH_RADIUS_KM = 6371.0
 # A service point farther than this from a shared location is not "near you": the bot says so
 # and offers choosing the town instead (a location in another county, or a wrong one).
@@ -64,11 +24,74 @@ NEAR_KM = 30.0
 NAMED_KM = 5.0
 
 
+class PointKinds(BaseModel):
+    """content/point_kinds.yaml: the kinds a point may have, in order; those where one applies
+    for legal aid, best first (the first is the district's 法律援助中心); and English words for
+    them (desks.yaml's) a CSV may use. A point's kind is matched by its parts (示例县法律援助中心
+    is a 法律援助中心)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    kinds: list[Kind] = Field(min_length=1)
+    aid: list[Kind] = Field(min_length=1)
+    aliases: dict[str, Kind] = Field(default_factory=dict)
+
+    @property
+    def centre(self) -> str:
+        return self.aid[0]
+
+    def resolve(self, kind: str) -> str:
+        """The kind as stored (an English alias in Chinese); ValueError, naming the kinds and
+        aliases, for one no kind is part of."""
+        kind = self.aliases.get(kind.lower(), kind)
+        if not any(known in kind for known in self.kinds):
+            kinds, aliases = "、".join(self.kinds), "、".join(self.aliases)
+            raise ValueError(
+                check_text("directory.unknown_kind", kind=kind, kinds=kinds, aliases=aliases)
+            )
+        return kind
+
+    def aid_rank(self, kind: str) -> int | None:
+        """Where a kind of point stands among `aid` (None: one does not apply there)."""
+        return next((i for i, wanted in enumerate(self.aid) if wanted in kind), None)
+
+
+def load_point_kinds(path: Path, problems: list[Problem]) -> PointKinds | None:
+    """The kinds of `path`, or None with every problem that would break the bot: a kind
+    listed twice, a kind for legal aid or an alias's kind that is not among `kinds`, two
+    aliases that differ only in case."""
+    kinds = load_one(path, PointKinds, problems)
+    if kinds is None:
+        return None
+    found = [("kinds", check_text("point_kinds.twice", kind=k)) for k in duplicates(kinds.kinds)]
+    found += [("aid", check_text("point_kinds.twice", kind=k)) for k in duplicates(kinds.aid)]
+    found += [
+        ("aid", check_text("point_kinds.aid_unknown", kind=k))
+        for k in kinds.aid
+        if k not in kinds.kinds
+    ]
+    found += [
+        (f"aliases.{alias}", check_text("point_kinds.alias_unknown", kind=kind))
+        for alias, kind in kinds.aliases.items()
+        if kind not in kinds.kinds
+    ]
+    seen: dict[str, str] = {}
+    for alias in kinds.aliases:
+        first = seen.setdefault(alias.lower(), alias)
+        if first != alias:
+            found.append((f"aliases.{alias}", check_text("point_kinds.alias_twice", first=first)))
+    problems.extend(Problem(path.name, field, message) for field, message in found)
+    if found:
+        return None
+    lower = {alias.lower(): kind for alias, kind in kinds.aliases.items()}
+    return kinds.model_copy(update={"aliases": lower})
+
+
 class DirectoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(min_length=1, max_length=50)
+    kind: Kind
     town: str = Field(min_length=1, max_length=100)
     address: str = Field(min_length=1, max_length=300)
     phone: str = Field(default="", max_length=100)
@@ -76,17 +99,6 @@ class DirectoryEntry(BaseModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     sample: bool = False
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, kind: str) -> str:
-        kind = KIND_ALIASES.get(kind.lower(), kind)
-        if not any(known in kind for known in POINT_KINDS):
-            kinds, aliases = "、".join(POINT_KINDS), "、".join(KIND_ALIASES)
-            raise ValueError(
-                check_text("directory.unknown_kind", kind=kind, kinds=kinds, aliases=aliases)
-            )
-        return kind
 
     @model_validator(mode="after")
     def _both_coordinates_or_none(self) -> "DirectoryEntry":
@@ -115,21 +127,59 @@ class Place(Located, Protocol):
 P = TypeVar("P", bound=Place)
 
 
-def parse_csv(raw: bytes, name: str = "CSV") -> tuple[list[DirectoryEntry], list[Problem]]:
+def read_entry(
+    data: Any, kinds: PointKinds
+) -> tuple[DirectoryEntry | None, list[tuple[str, str]]]:
+    """An entry of directory.yaml or a CSV row, its kind as stored; else None and each
+    problem (field, message)."""
+    found: list[tuple[str, str]] = []
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if isinstance(kind, str) and kind.strip():
+        try:
+            data = {**data, "kind": kinds.resolve(kind.strip())}
+        except ValueError as exc:
+            found.append(("kind", str(exc)))
+    try:
+        entry = DirectoryEntry.model_validate(data)
+    except ValidationError as exc:
+        return None, found + [(loc(e["loc"]), explain(e)) for e in exc.errors()]
+    return (None, found) if found else (entry, [])
+
+
+def load_directory(
+    path: Path, kinds: PointKinds | None, problems: list[Problem]
+) -> list[DirectoryEntry]:
+    """The sample points of directory.yaml (none without the file); without `kinds` (its file
+    is broken, and said so) nothing is read."""
+    if not path.exists() or kinds is None:
+        return []
+    data = read_yaml(path, problems)
+    if not isinstance(data, list):
+        if data is not None:
+            problems.append(Problem(path.name, "", check_text("common.not_a_list")))
+        return []
+    entries: list[DirectoryEntry] = []
+    for i, item in enumerate(data):
+        entry, found = read_entry(item, kinds)
+        problems.extend(Problem(f"{path.name}[{i}]", f, message) for f, message in found)
+        entries += [entry] if entry else []
+    return entries
+
+
+def parse_csv(
+    raw: bytes, name: str, *, layout: Layout, kinds: PointKinds
+) -> tuple[list[DirectoryEntry], list[Problem]]:
     """Parse a coordinator's CSV (UTF-8, or GB18030 as saved by Excel on Chinese Windows;
-    Chinese or English headers)."""
-    rows, problems = read_table(raw, name, LAYOUT)
+    the column names of `layout`)."""
+    rows, problems = read_table(raw, name, layout)
     entries: list[DirectoryEntry] = []
     for row in rows:
         if row.extra_cells is not None:
             problems.append(row.extra_cells)
             continue
-        try:
-            entries.append(DirectoryEntry.model_validate(row.values))
-        except ValidationError as exc:
-            problems.extend(
-                Problem(row.where, ".".join(map(str, e["loc"])), explain(e)) for e in exc.errors()
-            )
+        entry, found = read_entry(row.values, kinds)
+        problems.extend(Problem(row.where, f, message) for f, message in found)
+        entries += [entry] if entry else []
     if not entries and not problems:
         problems.append(Problem(name, "", check_text("csv.no_entries")))
     return entries, problems
@@ -157,26 +207,22 @@ def near(found: Iterable[tuple[L, float]]) -> list[tuple[L, float]]:
     return [(point, km) for point, km in found if km <= NEAR_KM]
 
 
-def aid_rank(kind: str) -> int | None:
-    """Where a kind of point stands among AID_KINDS (None: one does not apply there)."""
-    return next((i for i, wanted in enumerate(AID_KINDS) if wanted in kind), None)
-
-
-def legal_aid_points(points: Iterable[P], town: str, limit: int = 3) -> list[P]:
+def legal_aid_points(points: Iterable[P], town: str, kinds: PointKinds, limit: int = 3) -> list[P]:
     """Where someone of `town` applies for legal aid: the town's own points, best kind first,
-    then, if none of them is a 法律援助中心, the district's centres elsewhere."""
+    then, if none of them is a 法律援助中心 (`kinds.centre`), the district's centres elsewhere."""
     every = list(points)
     local = sorted(
-        (p for p in every if p.town == town and aid_rank(p.kind) is not None),
-        key=lambda p: aid_rank(p.kind) or 0,
+        (p for p in every if p.town == town and kinds.aid_rank(p.kind) is not None),
+        key=lambda p: kinds.aid_rank(p.kind) or 0,
     )
-    if not any(AID_CENTRE in p.kind for p in local):
-        local += [p for p in every if p.town != town and AID_CENTRE in p.kind]
+    if not any(kinds.centre in p.kind for p in local):
+        local += [p for p in every if p.town != town and kinds.centre in p.kind]
     return local[:limit]
 
 
 def nearest_aid_points(
-    points: Iterable[P], lat: float, lon: float, limit: int = 3
+    points: Iterable[P], lat: float, lon: float, kinds: PointKinds, limit: int = 3
 ) -> list[tuple[P, float]]:
     """The nearest points where one applies for legal aid."""
-    return nearest((p for p in points if aid_rank(p.kind) is not None), lat, lon, limit)
+    aid = (p for p in points if kinds.aid_rank(p.kind) is not None)
+    return nearest(aid, lat, lon, limit)

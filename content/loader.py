@@ -13,8 +13,9 @@ from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
 from content.check_text import check_text
 from content.checks import declared_ids
+from content.csv_headers import CSV_HEADERS_FILE, CsvLayouts, load_csv_headers
 from content.desks import Desk, load_desks
-from content.directory import DirectoryEntry
+from content.directory import DirectoryEntry, PointKinds, load_directory, load_point_kinds
 from content.extras import load_extras
 from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
@@ -30,6 +31,7 @@ from content.quiz import QuizQuestion
 from content.recognition import Recognition
 from content.safety import SafetyKind, load_safety
 from content.search import SearchIndex
+from content.typed_words import TypedWords
 from content.ui import UiTexts
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -49,6 +51,9 @@ class Library:
     seeds: dict[str, Seed]
     lexicon: Lexicon
     ui: UiTexts
+    point_kinds: PointKinds  # kinds of legal service point (point_kinds.yaml)
+    csv: CsvLayouts  # the column names of coordinators' CSVs (csv_headers.yaml)
+    typed_words: TypedWords  # days and periods said in a word (typed_words.yaml)
     warnings: list[Problem] = field(default_factory=list)
     towns: list[Town] = field(default_factory=list)  # where volunteers work (towns.yaml)
     campaigns: list[Campaign] = field(default_factory=list)  # the yearly calendar
@@ -159,12 +164,19 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if outside is not None:
         _check_outside(outside, cards, notes)
     asked = load_asked(content_dir / ASKED_FILE, card_ids, notes)
+    point_kinds = load_point_kinds(content_dir / "point_kinds.yaml", problems)
+    csv = load_csv_headers(content_dir / CSV_HEADERS_FILE, problems)
+    typed_words = _load_one(content_dir / "typed_words.yaml", TypedWords, problems)
     # optional: without it a fresh database has no service points until a CSV is imported
-    directory_file = content_dir / "directory.yaml"
-    directory = (
-        _load_list(directory_file, DirectoryEntry, problems) if directory_file.exists() else []
-    )
-    if problems or lexicon is None or ui is None:
+    directory = load_directory(content_dir / "directory.yaml", point_kinds, problems)
+    if (
+        problems
+        or lexicon is None
+        or ui is None
+        or point_kinds is None
+        or csv is None
+        or typed_words is None
+    ):
         return None, problems
     order = {c.id: i for i, c in enumerate(categories)}
     ordered = sorted(cards, key=lambda c: (order[c.category], c.id))
@@ -183,6 +195,9 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         seeds={s.file: s for s in seeds},
         lexicon=lexicon,
         ui=ui,
+        point_kinds=point_kinds,
+        csv=csv,
+        typed_words=typed_words,
         warnings=warnings,
         towns=towns,
         campaigns=campaigns,

@@ -114,6 +114,16 @@ class Lexicon(_Strict):
     intents: list[dict[str, list[str]]] = Field(default_factory=list)
     contested_decisions: ContestedDecisions = Field(default_factory=ContestedDecisions)
     small_talk: SmallTalk = Field(default_factory=SmallTalk)
+    # Words of a question that asks for a real case (案例, 判例): the case library answers it
+    # even when its match is weaker.
+    case_cues: list[str] = Field(default_factory=list)
+
+    @field_validator("case_cues")
+    @classmethod
+    def _no_blank_cue(cls, words: list[str]) -> list[str]:
+        if any(not word.strip() for word in words):
+            raise ValueError(check_text("common.blank_word"))
+        return words
 
     def phrases(self, name: Literal["out_of_scope", "everyday_asks", "legal_cues"]) -> list[str]:
         """The phrases of one grouped list, groups flattened."""

@@ -7,8 +7,11 @@ Nothing here knows about Telegram or the database.
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+
+from content.typed_words import TypedWords, typed_key
 
 MAX_AUDIENCE = 100_000
 MIN_HOURS, MAX_HOURS = 0.5, 24.0
@@ -72,14 +75,15 @@ def normalise(text: str, *, multiline: bool = False, fold: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-# What a button of an optional step says, typed instead of pressed (跳过 ⏭, 完成 ✔️).
-SKIP_WORDS = ("跳过", "完成")
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L"))
 
 
-def is_skip(text: str) -> bool:
-    """Whether a typed answer is 跳过 or 完成, with or without the button's emoji (its
-    letters alone are looked at)."""
-    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L")) in SKIP_WORDS
+def is_skip(text: str, buttons: Iterable[str]) -> bool:
+    """Whether a typed answer is what one of the `buttons` of an optional step says (跳过 ⏭,
+    完成 ✔️), with or without the button's emoji: their letters alone are looked at."""
+    letters = _letters(text)
+    return bool(letters) and letters in {_letters(button) for button in buttons}
 
 
 def has_letters(text: str) -> bool:
@@ -263,13 +267,13 @@ def parse_hours(text: str) -> float:
 # --- dates ---------------------------------------------------------------------------------
 
 MAX_PERIOD_DAYS = 5 * 366
-_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "明天": -1, "后天": -2}
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 _SHORT = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$", re.ASCII)
 
 
-def parse_date(text: str, *, today: date, max_age_days: int) -> date:
-    """今天/昨天/前天, 2026-12-04, 2026年12月4日, 12月4日, 12.4, 12-4, 12/4.
+def parse_date(text: str, *, today: date, max_age_days: int, days: Mapping[str, int]) -> date:
+    """A day's word of `days` (typed_words.yaml: 今天, 昨天, 前天), 2026-12-04, 2026年12月4日,
+    12月4日, 12.4, 12-4, 12/4.
 
     Without a year, the latest such date not after today, if that is recent enough;
     otherwise the coming one, which is refused as a future date (12月5日 typed on 12月3日
@@ -279,8 +283,8 @@ def parse_date(text: str, *, today: date, max_age_days: int) -> date:
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
         raise InputError(InputProblem.EMPTY)
-    if value in _RELATIVE:
-        result = today - timedelta(days=_RELATIVE[value])
+    if (ahead := days.get(typed_key(value))) is not None:
+        result = today + timedelta(days=ahead)
     elif full := _FULL.match(value):
         year, month, day = (int(g) for g in full.groups())
         result = _make_date(year, month, day)
@@ -300,19 +304,18 @@ def parse_date(text: str, *, today: date, max_age_days: int) -> date:
     return result
 
 
-_AHEAD = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
 EVENT_PAST_DAYS, EVENT_AHEAD_DAYS = 60, 365
 
 
-def parse_event_date(text: str, *, today: date) -> date:
-    """An event's day for its QR code: 今天/明天/后天, 2026-12-04, 12月4日 (without a year, the
-    coming such date, or a recent past one); at most EVENT_PAST_DAYS ago and
-    EVENT_AHEAD_DAYS ahead."""
+def parse_event_date(text: str, *, today: date, days: Mapping[str, int]) -> date:
+    """An event's day for its QR code: a day's word of `days` (今天, 明天, 后天), 2026-12-04,
+    12月4日 (without a year, the coming such date, or a recent past one); at most
+    EVENT_PAST_DAYS ago and EVENT_AHEAD_DAYS ahead."""
     value = normalise(text, fold=True).replace(" ", "")
     if not value:
         raise InputError(InputProblem.EMPTY)
-    if value in _AHEAD:
-        return today + timedelta(days=_AHEAD[value])
+    if (ahead := days.get(typed_key(value))) is not None:
+        return today + timedelta(days=ahead)
     if full := _FULL.match(value):
         year, month, day = (int(g) for g in full.groups())
         result = _make_date(year, month, day)
@@ -340,11 +343,9 @@ def _make_date(year: int, month: int, day: int) -> date:
 # --- periods (coordinators' /stats and /export) --------------------------------------------
 
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$", re.ASCII)
-# A month without a year: 11月, 11月份, 十一月; with 今年/去年/前年 before it, that year's.
-_BARE_MONTH = re.compile(
-    r"^(?P<year>今年|本年|去年|前年)?\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$"
-)
-_YEARS_BACK = {"今年": 0, "本年": 0, "去年": 1, "前年": 2}
+# A month without a year: 11月, 11月份, 十一月 (after a word of typed_words.yaml's
+# `years_back`, 去年11月, that year's).
+_BARE_MONTH = re.compile(r"^\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$", re.ASCII)
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a period can be about
 _RANGE = re.compile(r"\s*(?:~|～|至|到|—|--|\s)\s*")
@@ -354,32 +355,28 @@ def _month_end(year: int, month: int) -> date:
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
-def parse_period(text: str, *, today: date) -> tuple[date, date]:
-    """本月 (the default), 上月, 本周, 今年, 去年, 2026, 2026-03, 2026年3月(份), 11月 (the
-    latest November not in the future), 去年11月, or a range "2026-01-01 2026-03-31" (also with
-    ~ 至 到 between). Both ends inclusive."""
+def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, date]:
+    """A period's word of `words` (typed_words.yaml: 本月 (also the default for nothing
+    typed), 上月, 本周, 今年, 去年), 2026, 2026-03, 2026年3月(份), 11月 (the latest November
+    not in the future), 去年11月, or a range "2026-01-01 2026-03-31" (also with ~ 至 到
+    between). Both ends inclusive."""
     value = normalise(text, fold=True).lower()
     month_start = today.replace(day=1)
     named = {
-        "": (month_start, today),
-        "本月": (month_start, today),
-        "month": (month_start, today),
-        "上月": (_previous_month(today), month_start - timedelta(days=1)),
-        "上个月": (_previous_month(today), month_start - timedelta(days=1)),
-        "本周": (today - timedelta(days=today.weekday()), today),
-        "week": (today - timedelta(days=today.weekday()), today),
-        "今年": (date(today.year, 1, 1), today),
-        "本年": (date(today.year, 1, 1), today),
-        "year": (date(today.year, 1, 1), today),
-        "去年": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        "this_month": (month_start, today),
+        "last_month": (_previous_month(today), month_start - timedelta(days=1)),
+        "this_week": (today - timedelta(days=today.weekday()), today),
+        "this_year": (date(today.year, 1, 1), today),
+        "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
     }
-    if value in named:
-        return named[value]
+    period = words.periods.named(typed_key(value)) if value else "this_month"
+    if period is not None:
+        return named[period]
     if year := _YEAR.match(value):
         y = _year(int(year[1]))
         return _checked(date(y, 1, 1), date(y, 12, 31))
-    if bare := _BARE_MONTH.match(value):
-        return _bare_month(bare, today)
+    if (bare := _bare_month(value, today, words.years_back)) is not None:
+        return bare
     if month := _MONTH.match(value):
         y, m = _year(int(month[1])), int(month[2])
         if not 1 <= m <= 12:
@@ -392,15 +389,22 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     return _checked(start, end)
 
 
-def _bare_month(match: re.Match[str], today: date) -> tuple[date, date]:
-    """A month named without digits for the year. Alone it is the most recent such month not
-    in the future (in January, 12月 is last December); after 今年/去年/前年 it is that year's."""
+def _bare_month(
+    value: str, today: date, years_back: Mapping[str, int]
+) -> tuple[date, date] | None:
+    """A month named without digits for the year (None: `value` is none). Alone it is the
+    most recent such month not in the future (in January, 12月 is last December); after a
+    word of `years_back` (去年) it is that year's."""
+    said = next((w for w in sorted(years_back, key=len, reverse=True) if value.startswith(w)), "")
+    match = _BARE_MONTH.match(value[len(said) :])
+    if match is None:
+        return None
     words = match["m"]
     m = int(words) if words.isascii() else chinese_int(words)
     if m is None or not 1 <= m <= 12:
         raise InputError(InputProblem.PERIOD_FORMAT)
-    if match["year"] is not None:
-        y = today.year - _YEARS_BACK[match["year"]]
+    if said:
+        y = today.year - years_back[said]
     else:
         y = today.year if m <= today.month else today.year - 1
     return _checked(date(y, m, 1), _month_end(y, m))

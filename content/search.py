@@ -103,7 +103,6 @@ NEIGHBOUR_MARGIN = 0.15
 # them leaves the cards' scores (and bench/answer_quality.py) exactly as they were. A case is
 # offered when the question asks for one (a cue word) or matches it this well on its own.
 CASE_FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "body": 0.6}
-CASE_CUES = ("案例", "案子", "判例", "以案释法", "真实的例子", "真事", "一周一案")
 CASE_THRESHOLD = 8.0
 CASE_CUE_THRESHOLD = 3.0
 
@@ -201,11 +200,12 @@ class SearchIndex:
         self.small_talk = SmallTalkReader(lexicon.small_talk)
         self._case_words = _bm25f(self._cases, self.analyzer.words, CASE_FIELD_WEIGHTS)
         self._case_phrases = _phrase_postings(self._cases)
+        self._case_cues = [normalize(cue) for cue in lexicon.case_cues]
 
-    @staticmethod
-    def asks_for_case(query: str) -> bool:
+    def asks_for_case(self, query: str) -> bool:
+        """The question asks for a case: it has one of lexicon.yaml's `case_cues` (案例)."""
         text = normalize(query)
-        return any(c in text for c in CASE_CUES)
+        return any(c in text for c in self._case_cues)
 
     def search_cases(self, query: str, limit: int = 3) -> list[Candidate]:
         """Case cards for `query`, best first: those scoring CASE_THRESHOLD, or, when the
@@ -213,7 +213,7 @@ class SearchIndex:
         text = normalize(query)
         words = set(self.analyzer.words(text))
         cue = self.asks_for_case(text)
-        words -= {w for w in words if any(w in c for c in CASE_CUES)}
+        words -= {w for w in words if any(w in c for c in self._case_cues)}
         scores: defaultdict[int, float] = defaultdict(float)
         phrases = {p for p in self._case_phrases if p in text}
         for postings, terms, weight in (

@@ -3,7 +3,7 @@ every bad row listed; nothing imported when any row is bad), as `pufa directory 
 
 from aiohttp import web
 
-from content.directory import POINT_KINDS, parse_csv
+from content.directory import parse_csv
 from dashboard.common import audit, render, services, texts
 from storage.directory import add_points, list_points, replace_points
 
@@ -25,7 +25,7 @@ async def _page(
         "directory.html",
         status=400 if problems else 200,
         points=points,
-        kinds=bot.ui.list_separator.join(POINT_KINDS),
+        kinds=bot.ui.list_separator.join(bot.library.point_kinds.kinds),
         problems=problems or [],
         imported=imported,
     )
@@ -40,7 +40,10 @@ async def import_csv(request: web.Request) -> web.StreamResponse:
     raw = upload.file.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
         return await _page(request, problems=[texts(request).file_too_big])
-    entries, found = parse_csv(raw, upload.filename or "CSV")
+    library = bot.library
+    entries, found = parse_csv(
+        raw, upload.filename or "CSV", layout=library.csv.directory, kinds=library.point_kinds
+    )
     if found:
         return await _page(request, problems=[str(p) for p in found])
     append = form.get("append") == "1"

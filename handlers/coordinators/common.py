@@ -41,7 +41,8 @@ def _period_and_format(ctx: PufaContext) -> tuple[Period, Format]:
     args = list(ctx.args or [])
     fmt: Format = "csv" if any(a.lower() == "csv" for a in args) else "xlsx"
     words = " ".join(a for a in args if a.lower() not in {"csv", "xlsx"})
-    start, end = parse_period(words, today=ctx.services.today())
+    typed = ctx.services.library.typed_words
+    start, end = parse_period(words, today=ctx.services.today(), words=typed)
     return Period(start, end), fmt
 
 

@@ -21,9 +21,10 @@ async def on_certificate(update: Update, ctx: PufaContext) -> None:
     if volunteer is None or update.effective_chat is None:
         return
     services, texts = ctx.services, ctx.services.ui.engagement
-    words = " ".join(ctx.args or []) or "今年"
+    typed = services.library.typed_words
+    words = " ".join(ctx.args or []) or typed.periods.this_year[0]
     try:
-        start, end = parse_period(words, today=services.today())
+        start, end = parse_period(words, today=services.today(), words=typed)
     except InputError:
         await reply_html(update, texts.certificate_usage)
         return

@@ -53,7 +53,8 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         return
     event_date, typed_date = None, ""
     try:
-        event_date = parse_event_date(args[0], today=services.today())
+        days = services.library.typed_words.days
+        event_date = parse_event_date(args[0], today=services.today(), days=days)
         typed_date, args = args[0], args[1:]
     except InputError:
         pass  # no date first: a poster

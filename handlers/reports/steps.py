@@ -2,6 +2,7 @@
 place as a shared location, photos, and picking a field to correct from the summary card."""
 
 import logging
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,10 +126,16 @@ async def on_photos_text(update: Update, ctx: PufaContext, chat: Conversation) -
     """Text at the photos step: 跳过 or 完成 typed is the button; anything else is not an
     answer there."""
     message = update.effective_message
-    if message is not None and message.text is not None and is_skip(message.text):
+    if message is not None and message.text is not None and _typed_skip(ctx, message.text):
         await _skip(update, ctx, chat)
         return
     await on_wrong_input(update, ctx, chat)
+
+
+def _typed_skip(ctx: PufaContext, text: str) -> bool:
+    """The 跳过 or 完成 button typed instead of pressed (ui.zh.yaml's words for them)."""
+    texts = ctx.services.ui.volunteers
+    return is_skip(text, (texts.skip_button, texts.photos_done_button))
 
 
 async def _skip(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -163,11 +170,12 @@ def typed(step: str) -> OnMessage:
         message = update.effective_message
         assert message is not None and message.text is not None
         max_days = ctx.services.volunteering.max_report_age_days
-        if step == MATERIALS and is_skip(message.text):  # the 跳过 button, typed
+        if step == MATERIALS and _typed_skip(ctx, message.text):
             await _skip(update, ctx, chat)
             return
         try:
-            value: Any = _parse(step, message.text, ctx.services.today(), max_days)
+            days = ctx.services.library.typed_words.days
+            value: Any = _parse(step, message.text, ctx.services.today(), max_days, days)
         except InputError as problem:
             await reply_html(update, ctx.services.ui.volunteers.explain(problem.problem, max_days))
             return
@@ -236,9 +244,9 @@ async def _unusual_answered(
     return value
 
 
-def _parse(step: str, text: str, today: date, max_days: int) -> Any:
+def _parse(step: str, text: str, today: date, max_days: int, days: Mapping[str, int]) -> Any:
     if step == DATE:
-        return parse_date(text, today=today, max_age_days=max_days).isoformat()
+        return parse_date(text, today=today, max_age_days=max_days, days=days).isoformat()
     parsers = {
         PLACE: parse_place,
         AUDIENCE: parse_audience,

@@ -225,7 +225,8 @@ async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, tow
     at all, the result says where one applies and 12348)."""
     async with ctx.services.db.session() as session:
         points = await list_points(session=session)
-    found = [(p, None) for p in legal_aid_points(points, town)]
+    kinds = ctx.services.library.point_kinds
+    found = [(p, None) for p in legal_aid_points(points, town, kinds)]
     await finish(update, ctx, chat, found, town)
 
 
@@ -244,7 +245,8 @@ async def on_location(update: Update, ctx: PufaContext, chat: Conversation) -> N
         return
     async with ctx.services.db.session() as session:
         points = await list_points(session=session)
-    found = nearest_aid_points(points, location.latitude, location.longitude)
+    kinds = ctx.services.library.point_kinds
+    found = nearest_aid_points(points, location.latitude, location.longitude, kinds)
     if found and not near(found):
         await _ask_town(update, ctx, chat, none_near_html(ctx.services.ui, found[0][1]))
         return

@@ -249,6 +249,33 @@ def test_directory_import_replaces_samples(
     assert "文件不存在" in capsys.readouterr().err
 
 
+def test_directory_import_reads_the_column_names_and_kinds_of_the_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coordinator adds a column name and a kind to the content: the import takes a file
+    using them; a column name given to two fields is refused by the check, naming both."""
+    content = copy_content(tmp_path)
+    edit(
+        content / "csv_headers.yaml",
+        "  town: [乡镇, 乡镇街道, 镇街, 所在乡镇",
+        "  town: [所在镇, 乡镇, 乡镇街道, 镇街, 所在乡镇",
+    )
+    edit(content / "point_kinds.yaml", "  - 公证处\n", "  - 公证处\n  - 仲裁委员会\n")
+    monkeypatch.setenv("PUFA_CONTENT_DIR", str(content))
+    csv_file = tmp_path / "points.csv"
+    csv_file.write_text("名称,类型,所在镇,地址\n示例仲裁委,县仲裁委员会,城关镇,城关路2号\n")
+    assert main(["directory", "import", str(csv_file)]) == 0
+    assert "1" in capsys.readouterr().out
+
+    edit(content / "csv_headers.yaml", "  hours: [时间,", "  hours: [所在镇, 时间,")
+    assert main(["content", "check"]) == 1
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
+    assert errors == [
+        "错误  csv_headers.yaml: directory.hours: 列名 '所在镇' 和 directory.town 的 '所在镇' "
+        "比较时是同一个：一个列名只能对应一项"
+    ]
+
+
 def test_run_without_token_explains_demo(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

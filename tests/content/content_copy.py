@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 from content.loader import CONTENT_DIR, Library, Problem, collect
+from content.problems import load_one
+from content.typed_words import TypedWords
 
 
 def copy_content(tmp_path: Path) -> Path:
@@ -32,3 +34,11 @@ def edit_entry(path: Path, entry_id: str, old: str, new: str) -> None:
 
 def problems_after(content: Path) -> tuple[Library | None, list[Problem]]:
     return collect(content)
+
+
+def shipped_typed_words() -> TypedWords:
+    """The shipped typed_words.yaml, for tests of the parsers that take its words."""
+    problems: list[Problem] = []
+    words = load_one(CONTENT_DIR / "typed_words.yaml", TypedWords, problems)
+    assert words is not None, problems
+    return words

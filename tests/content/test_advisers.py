@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from content.advisers import Adviser, adviser_for, parse_advisers_csv
 from content.loader import Library, collect
 from content.models import Town
+from content.problems import Problem
 from tests.content.test_loader import copy_content
 
 TOWNS = [
@@ -14,15 +15,24 @@ TOWNS = [
 ]
 CHINESE = "乡镇,村（社区）,姓名,律所,坐班时间,联系方式\n"
 ENGLISH = "town,village,name,office,duty,contact\n"
+
+
+def parse(
+    library: Library, raw: bytes | str, name: str = "CSV", towns: list[Town] | None = None
+) -> tuple[list[Adviser], list[Problem]]:
+    """An advisers CSV read with the content's column names."""
+    return parse_advisers_csv(raw, name, library.csv.advisers, towns)
+
+
 ROWS = (
     "城关镇,城关社区,张律师,城关律师事务所,每周一上午,0719-1234567\n"
     "东山镇,桃园村,李律师,,每周三上午,13800000000\n"
 )
 
 
-def test_chinese_headers_in_utf8_and_excel_gbk() -> None:
+def test_chinese_headers_in_utf8_and_excel_gbk(library: Library) -> None:
     for encoding in ("utf-8-sig", "utf-8", "gbk"):
-        advisers, problems = parse_advisers_csv((CHINESE + ROWS).encode(encoding), "a.csv", TOWNS)
+        advisers, problems = parse(library, (CHINESE + ROWS).encode(encoding), "a.csv", TOWNS)
         assert problems == []
         assert [(a.town, a.village, a.name) for a in advisers] == [
             ("城关镇", "城关社区", "张律师"),
@@ -32,24 +42,24 @@ def test_chinese_headers_in_utf8_and_excel_gbk() -> None:
         assert not any(a.sample for a in advisers)
 
 
-def test_english_headers_text_input_and_header_variants() -> None:
-    advisers, problems = parse_advisers_csv(ENGLISH + ROWS, towns=TOWNS)
+def test_english_headers_text_input_and_header_variants(library: Library) -> None:
+    advisers, problems = parse(library, ENGLISH + ROWS, towns=TOWNS)
     assert problems == [] and len(advisers) == 2
     variants = (
         "序号, 乡镇(街道) ,村/社区,姓名,律师事务所,值班时间,联系电话\n1," + ROWS.splitlines()[0]
     )
-    advisers, problems = parse_advisers_csv(variants, towns=TOWNS)
+    advisers, problems = parse(library, variants, towns=TOWNS)
     assert problems == [] and advisers[0].contact == "0719-1234567"
 
 
-def test_blank_lines_and_rows_are_skipped_and_rows_keep_excel_numbers() -> None:
+def test_blank_lines_and_rows_are_skipped_and_rows_keep_excel_numbers(library: Library) -> None:
     text = "\n" + CHINESE + ",,,,,\n" + ROWS.replace("李律师", "")
-    advisers, problems = parse_advisers_csv(text, "a.csv", TOWNS)
+    advisers, problems = parse(library, text, "a.csv", TOWNS)
     assert advisers == []
     assert [(p.path, p.field, p.message) for p in problems] == [("a.csv:5", "name", "不能为空")]
 
 
-def test_any_bad_row_imports_nothing_and_every_row_is_reported() -> None:
+def test_any_bad_row_imports_nothing_and_every_row_is_reported(library: Library) -> None:
     text = ENGLISH + (
         "城关镇,城关社区,张律师,,,0719-1234567\n"
         "北山镇,北山村,王律师,,,0719-7654321\n"
@@ -59,7 +69,7 @@ def test_any_bad_row_imports_nothing_and_every_row_is_reported() -> None:
         "东山镇,桃园村,周律师,,,123,多出来的\n"
         f"东山镇,桃园村,{'长' * 51},,,1\n"
     )
-    advisers, problems = parse_advisers_csv(text.encode("gbk"), "advisers.csv", TOWNS)
+    advisers, problems = parse(library, text.encode("gbk"), "advisers.csv", TOWNS)
     assert advisers == []
     assert [(p.path, p.field) for p in problems] == [
         ("advisers.csv:3", "town"),
@@ -73,8 +83,8 @@ def test_any_bad_row_imports_nothing_and_every_row_is_reported() -> None:
     assert problems[2].message == "和第 2 行是同一个村（社区）"
 
 
-def test_header_problems_are_reported_before_any_row() -> None:
-    _, problems = parse_advisers_csv("乡镇,村社区,姓名,备注,town\n城关镇,新村,张律师,,\n")
+def test_header_problems_are_reported_before_any_row(library: Library) -> None:
+    _, problems = parse(library, "乡镇,村社区,姓名,备注,town\n城关镇,新村,张律师,,\n")
     assert [p.message for p in problems] == [
         "不认识的列 '备注'",
         "列 'town' 和前面的列重复",
@@ -84,14 +94,14 @@ def test_header_problems_are_reported_before_any_row() -> None:
     assert {p.field for p in problems} == {"header"}
 
 
-def test_empty_files_and_undecodable_bytes() -> None:
-    assert parse_advisers_csv(b"")[1][0].message == "文件里没有任何内容"
-    assert parse_advisers_csv(CHINESE)[1][0].message == "文件里没有任何条目"
-    assert "编码" in parse_advisers_csv(b"\xff\xfe\x00\x81\x30")[1][0].message
+def test_empty_files_and_undecodable_bytes(library: Library) -> None:
+    assert parse(library, b"")[1][0].message == "文件里没有任何内容"
+    assert parse(library, CHINESE)[1][0].message == "文件里没有任何条目"
+    assert "编码" in parse(library, b"\xff\xfe\x00\x81\x30")[1][0].message
 
 
-def test_without_towns_any_place_is_accepted() -> None:
-    advisers, problems = parse_advisers_csv(ENGLISH + "某镇,某村,张律师,,,电话\n")
+def test_without_towns_any_place_is_accepted(library: Library) -> None:
+    advisers, problems = parse(library, ENGLISH + "某镇,某村,张律师,,,电话\n")
     assert problems == [] and advisers[0].town == "某镇"
 
 

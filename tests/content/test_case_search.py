@@ -21,6 +21,16 @@ def test_asking_for_a_case_lowers_the_bar(index: SearchIndex) -> None:
     assert index.search_cases("今天天气怎么样的案例") == []
 
 
+def test_the_case_cues_are_lexicon_yaml_s(library: Library) -> None:
+    """A coordinator adds 以案说法 to `case_cues`: a question with it asks for a case."""
+    question = "彩礼以案说法"
+    assert not SearchIndex([], library.lexicon).asks_for_case(question)
+    cues = [*library.lexicon.case_cues, "以案说法"]
+    lexicon = library.lexicon.model_copy(update={"case_cues": cues})
+    index = SearchIndex([], lexicon, cases=library.cases.values())
+    assert index.asks_for_case(question)
+
+
 def test_cases_leave_card_answers_unchanged(index: SearchIndex, library: Library) -> None:
     cards_only = SearchIndex(
         library.cards.values(), library.lexicon, outside=library.outside, asked=library.asked

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from content.directory import (
     NEAR_KM,
-    POINT_KINDS,
+    DirectoryEntry,
     distance_km,
     legal_aid_points,
     near,
@@ -12,9 +12,17 @@ from content.directory import (
     parse_csv,
 )
 from content.loader import Library, collect
+from content.problems import Problem
 from tests.content.content_copy import copy_content
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
+
+
+def parse(
+    library: Library, raw: bytes, name: str = "CSV"
+) -> tuple[list[DirectoryEntry], list[Problem]]:
+    """A directory CSV read with the content's column names and kinds."""
+    return parse_csv(raw, name, layout=library.csv.directory, kinds=library.point_kinds)
 
 
 def test_samples_are_all_marked_as_samples(library: Library) -> None:
@@ -22,24 +30,26 @@ def test_samples_are_all_marked_as_samples(library: Library) -> None:
     assert entries and all(e.sample for e in entries)
 
 
-def test_csv_in_utf8_and_excel_gbk() -> None:
+def test_csv_in_utf8_and_excel_gbk(library: Library) -> None:
     row = "城关司法所,司法所,城关镇,城关路1号,,工作日,30.1,110.2\n"
     for encoding in ("utf-8-sig", "gb18030"):
-        entries, problems = parse_csv((HEADER + row).encode(encoding))
+        entries, problems = parse(library, (HEADER + row).encode(encoding))
         assert problems == []
         assert entries[0].name == "城关司法所" and entries[0].lat == 30.1
 
 
-def test_csv_problems_name_the_line_and_field() -> None:
+def test_csv_problems_name_the_line_and_field(library: Library) -> None:
     raw = (HEADER + "a,司法所,c,d,,,95,110\nok,司法所,镇,路,,,,\n").encode()
-    entries, problems = parse_csv(raw, "points.csv")
+    entries, problems = parse(library, raw, "points.csv")
     assert [str(p).split(":")[0:2] for p in problems] == [["points.csv", "2"]]
     assert problems[0].field == "lat"
     assert [e.name for e in entries] == ["ok"]
 
 
-def test_csv_without_required_columns_says_which_in_chinese_and_the_header_to_write() -> None:
-    _, problems = parse_csv(b"foo,bar\n1,2\n")
+def test_csv_without_required_columns_says_which_in_chinese_and_the_header_to_write(
+    library: Library,
+) -> None:
+    _, problems = parse(library, b"foo,bar\n1,2\n")
     assert [p.message for p in problems] == [
         "不认识的列 'foo'",
         "不认识的列 'bar'",
@@ -48,31 +58,33 @@ def test_csv_without_required_columns_says_which_in_chinese_and_the_header_to_wr
     ]
 
 
-def test_csv_headers_as_chinese_spreadsheets_write_them() -> None:
+def test_csv_headers_as_chinese_spreadsheets_write_them(library: Library) -> None:
     header = "序号,服务点名称,类别,乡镇（街道）,详细地址,联系电话,办公时间,纬度,经度\n"
-    entries, problems = parse_csv(f"{header}1,西河司法所,司法所,西河镇,河西路1号,,,,\n".encode())
+    entries, problems = parse(
+        library, f"{header}1,西河司法所,司法所,西河镇,河西路1号,,,,\n".encode()
+    )
     assert problems == [] and (entries[0].name, entries[0].town) == ("西河司法所", "西河镇")
 
 
-def test_a_picture_or_workbook_is_said_to_be_no_csv() -> None:
+def test_a_picture_or_workbook_is_said_to_be_no_csv(library: Library) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
     xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"
     for raw in (png, xlsx):
-        _, [problem] = parse_csv(raw, "points.png")
+        _, [problem] = parse(library, raw, "points.png")
         assert problem.message.startswith("这不是 CSV 表格文件"), problem
         assert problem.message.endswith("名称,类型,乡镇,地址（必填），电话,时间,纬度,经度（可选）")
 
 
-def test_unknown_kinds_are_refused_naming_the_kinds_and_desks_words_are_stored_in_chinese() -> (
-    None
-):
+def test_unknown_kinds_are_refused_naming_the_kinds_and_desks_words_are_stored_in_chinese(
+    library: Library,
+) -> None:
     rows = "a,legal_aid_centre,城关镇,路\nb,Judicial_Office,东山镇,路\nc,法律服务站,西河镇,路\n"
-    entries, problems = parse_csv((HEADER + rows).encode(), "points.csv")
+    entries, problems = parse(library, (HEADER + rows).encode(), "points.csv")
     assert [e.kind for e in entries] == ["法律援助中心", "司法所"]
     [problem] = problems
     assert (problem.path, problem.field) == ("points.csv:4", "kind")
     assert problem.message.startswith("不认识的类型 '法律服务站'")
-    assert all(kind in problem.message for kind in POINT_KINDS)
+    assert all(kind in problem.message for kind in library.point_kinds.kinds)
     assert "legal_aid_centre" in problem.message
 
 
@@ -92,9 +104,9 @@ def test_distance_of_one_degree_of_latitude() -> None:
     assert 111.0 < distance_km(30, 110, 31, 110) < 111.4
 
 
-def test_csv_problems_are_in_chinese() -> None:
+def test_csv_problems_are_in_chinese(library: Library) -> None:
     raw = (HEADER + ",司法所,镇,路,,,abc,110\n").encode()
-    _, problems = parse_csv(raw, "points.csv")
+    _, problems = parse(library, raw, "points.csv")
     assert {(p.field, p.message) for p in problems} == {
         ("name", "缺少这一项"),
         ("lat", "应该是数字，比如 30.25"),
@@ -102,13 +114,13 @@ def test_csv_problems_are_in_chinese() -> None:
 
 
 def test_where_to_apply_for_legal_aid_by_town_and_by_location(library: Library) -> None:
-    points = library.directory
-    names = [p.name for p in legal_aid_points(points, "示例县东山镇")]
+    points, kinds = library.directory, library.point_kinds
+    names = [p.name for p in legal_aid_points(points, "示例县东山镇", kinds)]
     assert names == ["东山镇司法所（公共法律服务工作站）", "示例县法律援助中心"]
-    in_seat = [p.kind for p in legal_aid_points(points, "示例县城关镇")]
+    in_seat = [p.kind for p in legal_aid_points(points, "示例县城关镇", kinds)]
     assert in_seat == ["法律援助中心", "公共法律服务中心"]  # the centre first, nothing twice
-    assert [p.kind for p in legal_aid_points(points, "没有的镇")] == ["法律援助中心"]
-    near = nearest_aid_points(points, 30.0450, 110.0800)
+    assert [p.kind for p in legal_aid_points(points, "没有的镇", kinds)] == ["法律援助中心"]
+    near = nearest_aid_points(points, 30.0450, 110.0800, kinds)
     assert near[0][0].town == "示例县东山镇" and near[0][1] < 0.1
     assert all(p.kind not in ("人民调解委员会", "村（社区）公共法律服务室") for p, _ in near)
 

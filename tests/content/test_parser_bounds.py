@@ -24,8 +24,10 @@ from content.report_input import (
 )
 from handlers.kit.callbacks import MAX_ID, index, number
 from scheduler.timeparse import WhenError, parse_dates, parse_when
+from tests.content.content_copy import shipped_typed_words
 
 TODAY = date(2026, 3, 10)
+WORDS = shipped_typed_words()
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DIGITS = "0123456789９８７²³¹⁹٣۴०১一二两三四五十百千万亿零.,-+:：年月日号 "
 numbers = st.one_of(
@@ -69,9 +71,9 @@ def test_hours_are_in_range_or_explained(text: str) -> None:
 @example(text="十" * 50 + "月份")
 def test_dates_and_periods_are_real_days_or_explained(text: str) -> None:
     with contextlib.suppress(InputError):
-        assert parse_date(text, today=TODAY, max_age_days=60) <= TODAY
+        assert parse_date(text, today=TODAY, max_age_days=60, days=WORDS.days) <= TODAY
     try:
-        start, end = parse_period(text, today=TODAY)
+        start, end = parse_period(text, today=TODAY, words=WORDS)
         assert start <= end
     except InputError:
         pass

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from content.loader import Library
 from content.place_names import named
 from content.report_input import (
     MAX_SUMMARY_CHARS,
@@ -24,8 +25,10 @@ from content.report_input import (
     parse_phone,
     parse_summary,
 )
+from tests.content.content_copy import shipped_typed_words
 
 TODAY = date(2026, 12, 10)
+WORDS = shipped_typed_words()
 
 
 def problem(call: object) -> InputProblem:
@@ -54,12 +57,14 @@ def problem(call: object) -> InputProblem:
     ],
 )
 def test_dates_people_write(text: str, expected: date) -> None:
-    assert parse_date(text, today=TODAY, max_age_days=60) == expected
+    assert parse_date(text, today=TODAY, max_age_days=60, days=WORDS.days) == expected
 
 
 def test_a_date_without_year_is_the_latest_one_not_in_the_future() -> None:
     january = date(2027, 1, 5)
-    assert parse_date("12.30", today=january, max_age_days=60) == date(2026, 12, 30)
+    assert parse_date("12.30", today=january, max_age_days=60, days=WORDS.days) == date(
+        2026, 12, 30
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,13 +86,16 @@ def test_a_date_without_year_is_the_latest_one_not_in_the_future() -> None:
     ],
 )
 def test_bad_dates_are_explained(text: str, expected: InputProblem) -> None:
-    assert problem(lambda: parse_date(text, today=TODAY, max_age_days=60)) is expected
+    assert (
+        problem(lambda: parse_date(text, today=TODAY, max_age_days=60, days=WORDS.days))
+        is expected
+    )
 
 
 @given(st.text(max_size=40), st.integers(min_value=1, max_value=400))
 def test_any_date_text_is_accepted_within_the_window_or_refused(text: str, days: int) -> None:
     try:
-        day = parse_date(text, today=TODAY, max_age_days=days)
+        day = parse_date(text, today=TODAY, max_age_days=days, days=WORDS.days)
     except InputError:
         return
     assert TODAY - timedelta(days=days) <= day <= TODAY
@@ -266,7 +274,7 @@ def test_normalise_is_idempotent(text: str) -> None:
     ],
 )
 def test_periods(text: str, period: tuple[date, date]) -> None:
-    assert parse_period(text, today=TODAY) == period
+    assert parse_period(text, today=TODAY, words=WORDS) == period
 
 
 @pytest.mark.parametrize(
@@ -284,7 +292,7 @@ def test_periods(text: str, period: tuple[date, date]) -> None:
     ],
 )
 def test_bad_periods(text: str, expected: InputProblem) -> None:
-    assert problem(lambda: parse_period(text, today=TODAY)) is expected
+    assert problem(lambda: parse_period(text, today=TODAY, words=WORDS)) is expected
 
 
 @pytest.mark.parametrize(
@@ -302,12 +310,12 @@ def test_bad_periods(text: str, expected: InputProblem) -> None:
 def test_a_month_without_a_year_is_the_latest_one_not_in_the_future(
     today: date, text: str, period: tuple[date, date]
 ) -> None:
-    assert parse_period(text, today=today) == period
+    assert parse_period(text, today=today, words=WORDS) == period
 
 
 @given(st.integers(min_value=1, max_value=12), st.dates(date(2001, 1, 1), date(2099, 12, 31)))
 def test_a_bare_month_never_starts_after_today(month: int, today: date) -> None:
-    start, _ = parse_period(f"{month}月", today=today)
+    start, _ = parse_period(f"{month}月", today=today, words=WORDS)
     assert start.month == month and start.day == 1 and start <= today
     assert today - start < timedelta(days=366)
 
@@ -315,7 +323,7 @@ def test_a_bare_month_never_starts_after_today(month: int, today: date) -> None:
 @given(st.text(max_size=40))
 def test_any_period_text_is_ordered_or_refused(text: str) -> None:
     try:
-        start, end = parse_period(text, today=TODAY)
+        start, end = parse_period(text, today=TODAY, words=WORDS)
     except InputError:
         return
     assert start <= end
@@ -354,10 +362,19 @@ def test_every_listed_town_typed_in_full_names_itself(town: str) -> None:
     assert named(town, TOWNS) == [town]
 
 
-def test_skip_typed_is_the_button() -> None:
+def test_skip_typed_is_the_button(library: Library) -> None:
     """跳过 and 完成 typed (with the buttons' emoji, spaces or a full stop) are the buttons;
     words around them are an answer."""
+    texts = library.ui.volunteers
+    buttons = (texts.skip_button, texts.photos_done_button)
     for text in ("跳过", " 跳过 ⏭", "完成 ✔️", "完成。", "跳过！"):
-        assert is_skip(text), text
+        assert is_skip(text, buttons), text
     for text in ("不跳过", "完成了三场", "300", "", "⏭"):
-        assert not is_skip(text), text
+        assert not is_skip(text, buttons), text
+
+
+def test_a_renamed_button_is_the_word_typed_for_it() -> None:
+    """The words are the buttons' (ui.zh.yaml): a coordinator who renames 跳过 to 略过 need
+    not teach the bot the new word."""
+    assert is_skip("略过", ("略过 ⏭", "完成 ✔️"))
+    assert not is_skip("跳过", ("略过 ⏭", "完成 ✔️"))

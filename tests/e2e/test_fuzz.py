@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from content.directory import POINT_KINDS, DirectoryEntry
+from content.directory import DirectoryEntry
+from content.loader import load_library
 from handlers.residents.inline import RESULTS_PER_PAGE
 from storage.directory import replace_points
 from tests.e2e.conftest import Harness
@@ -100,7 +101,9 @@ async def test_any_inline_query_is_answered(bot: Harness, query: str, offset: st
 
 POINT_TEXT = st.text(TYPED, min_size=1, max_size=60).filter(str.strip)
 # A kind is one the directory knows, with anything typed around it (东山镇司法所)
-POINT_KIND = st.tuples(st.text(TYPED, max_size=20), st.sampled_from(POINT_KINDS)).map("".join)
+POINT_KIND = st.tuples(
+    st.text(TYPED, max_size=20), st.sampled_from(load_library().point_kinds.kinds)
+).map("".join)
 
 
 @OVER_HTTP
