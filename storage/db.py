@@ -169,9 +169,10 @@ class NoDatabase(Exception):
     no schema; a PostgreSQL database or schema with no tables): a command that only reads or
     copies the bot's data refuses instead of creating an empty one and reporting success."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, *, file: bool = True) -> None:
         super().__init__(where)
         self.where = where  # the absolute file, or the URL with its password masked
+        self.file = file  # a SQLite file (else a PostgreSQL database or schema)
 
 
 async def open_existing(url: str, *, schema: str | None = None) -> Database:
@@ -186,7 +187,7 @@ async def open_existing(url: str, *, schema: str | None = None) -> Database:
     try:
         async with db.engine.connect() as connection:
             if not await connection.run_sync(_current_revisions):
-                raise NoDatabase(database_name(url, schema=schema))
+                raise NoDatabase(database_name(url, schema=schema), file=path is not None)
         await db.upgrade()
     except BaseException:
         await db.dispose()

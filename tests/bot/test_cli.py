@@ -972,6 +972,15 @@ def _missing(where: object) -> str:
     )
 
 
+def _missing_on_postgresql(where: object) -> str:
+    """Said of a PostgreSQL database or schema: no file nor working directory to check."""
+    return (
+        f"找不到机器人的数据库 {where}：库或 schema 不存在，或还没有用 pufa db upgrade 建好表，"
+        "什么也没有创建。请检查 PUFA_DATABASE_URL 和 PUFA_DATABASE_SCHEMA，"
+        "或先运行 pufa db upgrade。\n"
+    )
+
+
 @pytest.mark.parametrize("argv", READ_ONLY_COMMANDS, ids=lambda argv: "-".join(argv[:2]))
 def test_a_read_only_command_in_the_wrong_folder_creates_no_database(
     argv: list[str],
@@ -1011,18 +1020,25 @@ def test_a_read_only_command_refuses_a_sqlite_file_without_the_bots_schema(
 async def test_an_export_refuses_a_postgresql_schema_with_no_tables_and_leaves_it_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Said in PostgreSQL's words (a database or schema, `pufa db upgrade`), not a file's and
+    a working directory's; a schema that is not there at all is refused the same way."""
     from sqlalchemy import inspect
 
     from tests.processes import store
 
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    monkeypatch.setenv("PUFA_DATABASE_URL", PG_URL)
+    monkeypatch.setenv("PUFA_DATABASE_SCHEMA", "no_such_schema")
+    assert await asyncio.to_thread(main, READ_ONLY_COMMANDS[3]) == 1
+    said = _missing_on_postgresql(f"{shown}（schema no_such_schema）")
+    assert capsys.readouterr() == ("", said)
     async with store("postgresql", tmp_path) as data:
         assert data.schema is not None
-        monkeypatch.setenv("PUFA_DATABASE_URL", data.url)
         monkeypatch.setenv("PUFA_DATABASE_SCHEMA", data.schema)
         for argv in READ_ONLY_COMMANDS[1:]:
             assert await asyncio.to_thread(main, argv) == 1
-            shown = f"{make_url(data.url).render_as_string(hide_password=True)}"
-            assert capsys.readouterr() == ("", _missing(f"{shown}（schema {data.schema}）"))
+            said = _missing_on_postgresql(f"{shown}（schema {data.schema}）")
+            assert capsys.readouterr() == ("", said)
         db = data.database()
         async with db.engine.connect() as connection:
             tables = await connection.run_sync(
