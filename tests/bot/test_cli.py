@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.cli_text import cli_text
+from bot.demo import DEMO_COORDINATOR
 from bot.settings import load_settings
 from content.loader import CONTENT_DIR, Library, load_library
 from documents.charts import find_cjk_font
@@ -34,9 +36,9 @@ from storage.db import Database, head_revisions, masked_url
 from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.documents.test_poster import assert_code_reads
-from tests.processes import BotProcess, Store, start_bot, stop_all, store
+from tests.processes import BotProcess, Store, free_port, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
-from tests.waiting import eventually
+from tests.waiting import CEILING_SECONDS, INDEX_BUILD_SECONDS, eventually
 
 
 @pytest.fixture(autouse=True)
@@ -847,6 +849,63 @@ async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
         f"端口 127.0.0.1:{busy} 已被占用。请换一个 PUFA_WEB_PORT，或先停掉占用它的程序。"
     )
     assert "Traceback" not in err
+
+
+async def _demo_links(port: int, loopback: str, **env: str) -> tuple[list[str], str]:
+    """`pufa demo --port PORT` in a subprocess: the lines it prints on starting, and the
+    login link the demo coordinator's /dashboard gets in its web chat (at `loopback`)."""
+    demo = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.cli", "demo", "--port", str(port)),
+        env=dict(os.environ, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert demo.stdout is not None
+        printed: list[str] = []
+        while not printed or "Ctrl+C" not in printed[-1]:
+            line = await asyncio.wait_for(demo.stdout.readline(), INDEX_BUILD_SECONDS)
+            assert line, printed
+            printed.append(line.decode().strip())
+        chat = f"http://{loopback}:{port}/demo/api"
+        async with aiohttp.ClientSession() as client:
+            said = {"user_id": DEMO_COORDINATOR, "text": "/dashboard"}
+            async with client.post(f"{chat}/send", json=said) as response:
+                assert (await response.json())["ok"]
+            query = {"chat_id": str(DEMO_COORDINATOR), "timeout": "30"}
+            async with client.get(f"{chat}/messages", params=query) as response:
+                [reply] = (await response.json())["messages"]
+        demo.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(demo.wait(), CEILING_SECONDS) == 0
+    finally:
+        if demo.returncode is None:
+            demo.kill()
+            await demo.wait()
+    return [line for line in printed if line], str(reply["text"])
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+async def test_a_demo_on_every_address_links_to_this_machine(host: str, loopback: str) -> None:
+    """A browser cannot open 0.0.0.0 on every system: the demo, whose browser is on this
+    machine, prints and sends the loopback address for the chat and the dashboard (IPv6's
+    for `::`, which listens on IPv6 only)."""
+    port = free_port()
+    printed, reply = await _demo_links(port, loopback, PUFA_WEB_HOST=host)
+    assert printed[0].endswith(f"http://{loopback}:{port}/"), printed
+    dashboard = f"http://{loopback}:{port + 1}/dashboard/"
+    assert f"协调员工作台：{dashboard}（" in printed[2], printed
+    assert f"{dashboard}login?token=" in reply, reply
+    assert all(f"//{host}" not in line for line in [*printed, reply])
+
+
+async def test_a_demo_links_the_dashboard_to_pufa_public_url() -> None:
+    port = free_port()
+    printed, reply = await _demo_links(
+        port, "127.0.0.1", PUFA_WEB_HOST="0.0.0.0", PUFA_PUBLIC_URL="https://pufa.example.org/"
+    )
+    assert printed[0].endswith(f"http://127.0.0.1:{port}/"), printed
+    assert "协调员工作台：https://pufa.example.org/dashboard/（" in printed[2], printed
+    assert "https://pufa.example.org/dashboard/login?token=" in reply, reply
 
 
 def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
