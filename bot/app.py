@@ -89,7 +89,7 @@ def build_application(
         people_seen=WriteBehind(db, touch_people, name="people-seen", turn=writes),
         ticket_check_seconds=settings.ticket_check_seconds,
         dashboard=DashboardSettings(
-            public_url=settings.public_base,
+            public_url=settings.public_base(),
             link_minutes=settings.dashboard_link_minutes,
             session_hours=settings.dashboard_session_hours,
             content_dir=settings.content_dir,

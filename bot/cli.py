@@ -53,7 +53,8 @@ def _explained(handler: Handler, args: argparse.Namespace, settings: Settings) -
     except ContentError:
         return _content_check(args, settings)
     except NoDatabase as error:  # a command that must not create the database it reads
-        print(cli_text("db.missing", path=error.where), file=sys.stderr)
+        missing = "db.missing" if error.file else "db.missing_postgresql"
+        print(cli_text(missing, path=error.where), file=sys.stderr)
         return 1
     except Exception as error:
         problem = _cannot_start(settings, error)

@@ -22,7 +22,7 @@ from bot.app import build_application
 from bot.cli_text import cli_text
 from bot.runners import claiming, listening_socket, poll_until, serving, stop_event
 from bot.server import build_web_app
-from bot.settings import Settings
+from bot.settings import Settings, local_address
 from content.loader import CONTENT_DIR, Library, build_index, load_library
 from content.search import SearchIndex
 from domain.sample_data import fill_sample_data
@@ -54,17 +54,22 @@ def demo_settings(settings: Settings, api: LocalBotApi, workdir: Path) -> Settin
     if content_dir is None:
         content_dir = workdir / "content"
         shutil.copytree(CONTENT_DIR, content_dir, ignore=shutil.ignore_patterns("__pycache__"))
-    web_port = api.port + 1
-    return settings.model_copy(
+    demo = settings.model_copy(
         update={
-            "api_base_url": api.base_url,
+            "api_base_url": f"{chat_address(settings, api)}/bot",
             "database_url": url,
             "admin_ids": settings.admin_ids | {DEMO_COORDINATOR},
             "content_dir": content_dir,
-            "web_port": web_port,
-            "public_url": f"http://{settings.web_host}:{web_port}",
+            "web_port": api.port + 1,
         }
     )
+    # Its links (printed, and /dashboard's) are for a browser on this machine.
+    return demo.model_copy(update={"public_url": demo.public_base(on_this_machine=True)})
+
+
+def chat_address(settings: Settings, api: LocalBotApi) -> str:
+    """The web chat's address for a browser on this machine (also the bot's to the API)."""
+    return local_address(settings.web_host, api.port)
 
 
 async def prepare_demo(
@@ -128,13 +133,13 @@ async def demo_bot(
 async def run_demo(settings: Settings, port: int) -> None:
     async with demo_bot(settings, port) as (api, app):
         with listening_socket(settings.web_host, api.port + 1) as sock:
-            _welcome(api, app)
+            _welcome(chat_address(settings, api), app)
             async with serving(build_web_app(app), sock):
                 await poll_until(app, stop_event())
 
 
-def _welcome(api: LocalBotApi, app: PufaApplication) -> None:
-    print(f"\n  {cli_text('demo.started', url=api.url)}", flush=True)
+def _welcome(chat: str, app: PufaApplication) -> None:
+    print(f"\n  {cli_text('demo.started', url=chat)}", flush=True)
     print(f"  {cli_text('demo.roles')}", flush=True)
     print(f"  {cli_text('demo.dashboard', url=app.services.dashboard.public_url)}", flush=True)
     print(f"  {cli_text('demo.stop')}\n", flush=True)

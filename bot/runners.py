@@ -140,7 +140,7 @@ async def run_webhook(settings: Settings, token: str) -> None:
 async def _serve(settings: Settings, token: str, route: WebhookRoute | None) -> None:
     """Take the web port, stand by until this instance holds the lock, then act until
     stopped; LostLock if the lock goes meanwhile."""
-    if settings.public_base is None:
+    if settings.public_base() is None:
         log.warning(
             "PUFA_WEB_HOST %s listens on every address and PUFA_PUBLIC_URL is not set: "
             "/dashboard tells coordinators to ask for it instead of sending a login link",

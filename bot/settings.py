@@ -26,8 +26,9 @@ DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # A PostgreSQL schema name as the bot uses it (unquoted in search_path): at most 63 bytes.
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-# PUFA_WEB_HOST values that listen on every address: none of them is one a browser can open.
-EVERY_ADDRESS = frozenset({"", "0.0.0.0", "::", "[::]"})
+# PUFA_WEB_HOST values that listen on every address (none of them is one a browser can
+# open everywhere), and the address a browser on this machine reaches them at.
+EVERY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}
 
 
 class ConfigurationError(Exception):
@@ -197,16 +198,16 @@ class Settings(BaseSettings):
         base = self.api_base_url.rstrip("/")
         return (base[: -len("/bot")] if base.endswith("/bot") else base) + "/file/bot"
 
-    @property
-    def public_base(self) -> str | None:
+    def public_base(self, *, on_this_machine: bool = False) -> str | None:
         """The dashboard's address for coordinators' browsers: PUFA_PUBLIC_URL, else this
-        machine's web port; None when the web app listens on every address (0.0.0.0) and
-        PUFA_PUBLIC_URL is not set, as no address of this machine is known to reach it."""
+        machine's web port. When the web app listens on every address (0.0.0.0) and
+        PUFA_PUBLIC_URL is not set, no address of this machine is known to reach it: None,
+        unless the browsers are `on_this_machine` (the demo's), which reach it at loopback."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        if self.web_host in EVERY_ADDRESS:
+        if self.web_host in EVERY_ADDRESS and not on_this_machine:
             return None
-        return f"http://{self.web_host}:{self.web_port}"
+        return local_address(self.web_host, self.web_port)
 
     @property
     def cache_path(self) -> Path:
@@ -218,6 +219,12 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def local_address(host: str, port: int) -> str:
+    """The web address of HOST:PORT for a browser on this machine: a host that listens on
+    every address is reached at the loopback address of its family (127.0.0.1, [::1])."""
+    return f"http://{EVERY_ADDRESS.get(host, host)}:{port}"
 
 
 def _web_address(value: str) -> bool:

@@ -85,6 +85,7 @@ class DashboardTexts(Texts):
     edit_refused: str
     edit_check: str
     no_content_dir: str
+    edits_off: str  # the gaps page without PUFA_CONTENT_DIR: how to get its edit buttons
     content_dir_gone: Annotated[str, Fields("path")]
     edit_question_empty: str
     edit_question_too_long: Annotated[str, Fields("limit")]

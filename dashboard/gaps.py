@@ -122,6 +122,8 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         tz=bot.tz,
         done=request.query.get("done", ""),
         answers=request.query.get("answers", ""),
+        # without a content folder of its own an edit could only be refused: none offered
+        edits_off="" if bot.dashboard.content_dir else texts(request).edits_off,
     )
 
 

@@ -4,7 +4,6 @@ while to sum, so the figures are kept for a minute (the page says when they were
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -12,7 +11,7 @@ from markupsafe import Markup
 
 from dashboard.common import render, services, texts
 from dashboard.kept import Kept
-from documents.svg import WIDE, bars, weekly_columns
+from documents.svg import bars, weekly_columns
 from handlers.kit.context import Services
 from storage.attribution import reach
 from storage.questions import QuestionCounts, question_counts_by_town, summed
@@ -54,17 +53,14 @@ async def overview(request: web.Request) -> web.StreamResponse:
     figures, computed = await request.config_dict[KEPT_KEY].get(bot.now(), lambda: compute(bot))
     kinds = bot.ui.volunteers.activity_types
     year = figures[-1].stats
-    trend = partial(
-        weekly_columns,
-        year.weekly,
-        kinds,
-        title=texts(request).trend_title,
-        first=year.period.start,
-        last=year.period.end,
-    )
-    charts = {  # the trend across a PC's page, and narrower for a phone (CSS shows one)
-        "trend": trend(width=WIDE),
-        "trend_narrow": trend(),
+    charts = {
+        "trend": weekly_columns(
+            year.weekly,
+            kinds,
+            title=texts(request).trend_title,
+            first=year.period.start,
+            last=year.period.end,
+        ),
         "types": bars(
             [(kinds.get(line.key, line.key), line.activities) for line in year.by_type],
             title=texts(request).types_title,

@@ -27,6 +27,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
 _QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+# SQLite writers wait their turn up to 30 s: under heavy load (a quiz contest, a loaded
+# machine) 5 s was not enough and a press failed with "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+# Closing waits this long for other connections before leaving the -wal file as it is.
+CHECKPOINT_WAIT_MS = 3_000
 
 
 def conflict_insert(
@@ -131,14 +136,22 @@ class Database:
         await self.engine.dispose()
 
     async def _checkpoint(self, path: Path) -> None:
+        """Waits for other connections' transactions at most CHECKPOINT_WAIT_MS, not the
+        writers' busy timeout: a reader (a backup, an export) must not hold up a stop for
+        30 s. What is not folded stays in the -wal file and SQLite applies it at the next
+        open, so giving up loses nothing."""
         try:
             async with self.engine.connect() as connection:
-                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy = result.one()[0]
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+                try:
+                    result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = result.one()[0]
+                finally:
+                    await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except Exception as error:  # closing goes on: what the log holds is not lost
             log.warning("database log not folded into %s: %s", path, type(error).__name__)
             return
-        if busy:  # another connection kept writing or reading for the whole busy timeout
+        if busy:  # another connection kept writing or reading for the whole wait
             log.warning("database log not fully folded into %s: keep %s-wal with it", path, path)
 
 
@@ -156,9 +169,10 @@ class NoDatabase(Exception):
     no schema; a PostgreSQL database or schema with no tables): a command that only reads or
     copies the bot's data refuses instead of creating an empty one and reporting success."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, *, file: bool = True) -> None:
         super().__init__(where)
         self.where = where  # the absolute file, or the URL with its password masked
+        self.file = file  # a SQLite file (else a PostgreSQL database or schema)
 
 
 async def open_existing(url: str, *, schema: str | None = None) -> Database:
@@ -173,7 +187,7 @@ async def open_existing(url: str, *, schema: str | None = None) -> Database:
     try:
         async with db.engine.connect() as connection:
             if not await connection.run_sync(_current_revisions):
-                raise NoDatabase(database_name(url, schema=schema))
+                raise NoDatabase(database_name(url, schema=schema), file=path is not None)
         await db.upgrade()
     except BaseException:
         await db.dispose()
@@ -308,7 +322,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # commits (never corrupt the file). It saves an fsync per transaction.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Writers wait their turn up to 30 s: under heavy load (a quiz contest, a loaded
-    # machine) 5 s was not enough and a press failed with "database is locked".
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()

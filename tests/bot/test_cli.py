@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.cli_text import cli_text
+from bot.demo import DEMO_COORDINATOR
 from bot.settings import load_settings
 from content.loader import CONTENT_DIR, Library, load_library
 from documents.charts import find_cjk_font
@@ -34,9 +36,9 @@ from storage.db import Database, head_revisions, masked_url
 from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.documents.test_poster import assert_code_reads
-from tests.processes import BotProcess, Store, start_bot, stop_all, store
+from tests.processes import BotProcess, Store, free_port, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
-from tests.waiting import eventually
+from tests.waiting import CEILING_SECONDS, INDEX_BUILD_SECONDS, eventually
 
 
 @pytest.fixture(autouse=True)
@@ -876,6 +878,63 @@ async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
     assert "Traceback" not in err
 
 
+async def _demo_links(port: int, loopback: str, **env: str) -> tuple[list[str], str]:
+    """`pufa demo --port PORT` in a subprocess: the lines it prints on starting, and the
+    login link the demo coordinator's /dashboard gets in its web chat (at `loopback`)."""
+    demo = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.cli", "demo", "--port", str(port)),
+        env=dict(os.environ, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert demo.stdout is not None
+        printed: list[str] = []
+        while not printed or "Ctrl+C" not in printed[-1]:
+            line = await asyncio.wait_for(demo.stdout.readline(), INDEX_BUILD_SECONDS)
+            assert line, printed
+            printed.append(line.decode().strip())
+        chat = f"http://{loopback}:{port}/demo/api"
+        async with aiohttp.ClientSession() as client:
+            said = {"user_id": DEMO_COORDINATOR, "text": "/dashboard"}
+            async with client.post(f"{chat}/send", json=said) as response:
+                assert (await response.json())["ok"]
+            query = {"chat_id": str(DEMO_COORDINATOR), "timeout": "30"}
+            async with client.get(f"{chat}/messages", params=query) as response:
+                [reply] = (await response.json())["messages"]
+        demo.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(demo.wait(), CEILING_SECONDS) == 0
+    finally:
+        if demo.returncode is None:
+            demo.kill()
+            await demo.wait()
+    return [line for line in printed if line], str(reply["text"])
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+async def test_a_demo_on_every_address_links_to_this_machine(host: str, loopback: str) -> None:
+    """A browser cannot open 0.0.0.0 on every system: the demo, whose browser is on this
+    machine, prints and sends the loopback address for the chat and the dashboard (IPv6's
+    for `::`, which listens on IPv6 only)."""
+    port = free_port()
+    printed, reply = await _demo_links(port, loopback, PUFA_WEB_HOST=host)
+    assert printed[0].endswith(f"http://{loopback}:{port}/"), printed
+    dashboard = f"http://{loopback}:{port + 1}/dashboard/"
+    assert f"协调员工作台：{dashboard}（" in printed[2], printed
+    assert f"{dashboard}login?token=" in reply, reply
+    assert all(f"//{host}" not in line for line in [*printed, reply])
+
+
+async def test_a_demo_links_the_dashboard_to_pufa_public_url() -> None:
+    port = free_port()
+    printed, reply = await _demo_links(
+        port, "127.0.0.1", PUFA_WEB_HOST="0.0.0.0", PUFA_PUBLIC_URL="https://pufa.example.org/"
+    )
+    assert printed[0].endswith(f"http://127.0.0.1:{port}/"), printed
+    assert "协调员工作台：https://pufa.example.org/dashboard/（" in printed[2], printed
+    assert "https://pufa.example.org/dashboard/login?token=" in reply, reply
+
+
 def test_backup_into_a_folder_names_the_copy_and_how_to_restore(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -999,6 +1058,15 @@ def _missing(where: object) -> str:
     )
 
 
+def _missing_on_postgresql(where: object) -> str:
+    """Said of a PostgreSQL database or schema: no file nor working directory to check."""
+    return (
+        f"找不到机器人的数据库 {where}：库或 schema 不存在，或还没有用 pufa db upgrade 建好表，"
+        "什么也没有创建。请检查 PUFA_DATABASE_URL 和 PUFA_DATABASE_SCHEMA，"
+        "或先运行 pufa db upgrade。\n"
+    )
+
+
 @pytest.mark.parametrize("argv", READ_ONLY_COMMANDS, ids=lambda argv: "-".join(argv[:2]))
 def test_a_read_only_command_in_the_wrong_folder_creates_no_database(
     argv: list[str],
@@ -1038,18 +1106,25 @@ def test_a_read_only_command_refuses_a_sqlite_file_without_the_bots_schema(
 async def test_an_export_refuses_a_postgresql_schema_with_no_tables_and_leaves_it_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Said in PostgreSQL's words (a database or schema, `pufa db upgrade`), not a file's and
+    a working directory's; a schema that is not there at all is refused the same way."""
     from sqlalchemy import inspect
 
     from tests.processes import store
 
+    shown = make_url(PG_URL).render_as_string(hide_password=True)
+    monkeypatch.setenv("PUFA_DATABASE_URL", PG_URL)
+    monkeypatch.setenv("PUFA_DATABASE_SCHEMA", "no_such_schema")
+    assert await asyncio.to_thread(main, READ_ONLY_COMMANDS[3]) == 1
+    said = _missing_on_postgresql(f"{shown}（schema no_such_schema）")
+    assert capsys.readouterr() == ("", said)
     async with store("postgresql", tmp_path) as data:
         assert data.schema is not None
-        monkeypatch.setenv("PUFA_DATABASE_URL", data.url)
         monkeypatch.setenv("PUFA_DATABASE_SCHEMA", data.schema)
         for argv in READ_ONLY_COMMANDS[1:]:
             assert await asyncio.to_thread(main, argv) == 1
-            shown = f"{make_url(data.url).render_as_string(hide_password=True)}"
-            assert capsys.readouterr() == ("", _missing(f"{shown}（schema {data.schema}）"))
+            said = _missing_on_postgresql(f"{shown}（schema {data.schema}）")
+            assert capsys.readouterr() == ("", said)
         db = data.database()
         async with db.engine.connect() as connection:
             tables = await connection.run_sync(

@@ -35,6 +35,7 @@ async def test_unanswered_question_added_to_a_card_is_answered_at_once(
     async with client.get(f"{board.base}/dashboard/gaps") as response:
         page = await response.text()
     assert page.count(f"<h2>{QUESTION}") == 1 and "问了 2 次" in page  # grouped
+    assert all(edit in page for edit in CONTENT_EDITS) and 'id="edits-off"' not in page
     csrf = await board.csrf(client, "/dashboard/gaps")
     bad = {"csrf": csrf, "question": "x" * 80, "card_id": CARD, "action": "sample"}
     async with client.post(f"{board.base}/dashboard/gaps", data=bad) as response:
@@ -110,6 +111,29 @@ async def test_no_edit_without_a_content_folder_of_ones_own(
             page = await response.text()
         assert "内容检查" not in page and f'id="lead">{said.edit_refused}<' in page
         assert f"<li>{said.no_content_dir}</li>" in page and "PUFA_CONTENT_DIR" in page
+
+
+CONTENT_EDITS = ('value="learn"', 'value="sample"', 'value="synonym"', "加为同义词")
+
+
+async def test_without_a_content_folder_the_page_offers_no_edit_and_says_how_to_enable_it(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Buttons that write to the content could only be refused without PUFA_CONTENT_DIR:
+    the page leaves them out and says in one line what to set; deciding without an edit
+    (ignore, out of scope) stays. (With a content folder of its own: the test above.)"""
+    said = board.harness.services.ui.dashboard
+    assert board.harness.services.library.cards[CARD].title not in await _ask(board, QUESTION)
+    await board.harness.services.question_log.flush()
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/gaps") as response:
+        page = await response.text()
+    assert f"<h2>{QUESTION}" in page
+    assert not [edit for edit in CONTENT_EDITS if edit in page], page
+    assert 'value="out_of_scope"' in page and 'value="ignore"' in page
+    [line] = [line for line in page.splitlines() if "PUFA_CONTENT_DIR" in line]
+    assert line.strip() == f'<p class="notice" id="edits-off">{said.edits_off}</p>'
+    assert "cp -r content" in said.edits_off
 
 
 async def test_a_question_marked_unsolved_counts_once_it_gets_another_card(

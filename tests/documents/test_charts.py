@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from documents.charts import ascii_label, find_cjk_font, weekly_chart, weekly_figure
-from documents.svg import LABEL_CHAR, WIDE, WIDTH, weekly_columns
+from documents.svg import NARROWEST, WIDE_FROM, WeekName, weekly_columns
 from documents.weeks import week_label
 
 WEEKLY = {
@@ -85,17 +85,25 @@ def test_the_png_names_fit_side_by_side(first: date, last: date) -> None:
         assert left.x1 < right.x0, (left, right)
 
 
-@pytest.mark.parametrize("width", [WIDTH, WIDE])
+@pytest.mark.parametrize("width", [NARROWEST, 390, WIDE_FROM, 1136, 1900])
 @pytest.mark.parametrize(("first", "last"), PERIODS)
-def test_the_svg_names_are_centred_inside_and_spaced(first: date, last: date, width: int) -> None:
-    """By the widths the SVG reserves for them (the browser test measures the real ones)."""
+def test_the_svg_names_fit_inside_and_apart_at_every_width(
+    first: date, last: date, width: int
+) -> None:
+    """One drawing for every page width, its positions in per cent: the names shown at a
+    width (wide-only ones from WIDE_FROM) fit inside and apart by the widths they reserve
+    (the browser test measures the real ones); the latest week is always named."""
     weekly = _year(first, last)
-    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last, width=width)
-    assert f'viewBox="0 0 {width} ' in svg
-    named = re.findall(r'<text x="([\d.]+)"[^>]*class="week">([^<]+)</text>', svg)
-    assert named[-1][1] == week_label(max(weekly), first, last)
-    spans = [
-        (float(x) - len(n) * LABEL_CHAR / 2, float(x) + len(n) * LABEL_CHAR / 2) for x, n in named
-    ]
+    svg = weekly_columns(weekly, LABELS, title="每周", first=first, last=last)
+    assert 'width="100%"' in svg and "viewBox" not in svg and svg.count("<svg") == 1
+    named = re.findall(
+        r'<text x="([\d.]+)%" y="\d+" text-anchor="(\w+)" class="week( wide-only)?">([^<]+)<', svg
+    )
+    names = [WeekName(text, float(at) / 100, anchor, not wide) for at, anchor, wide, text in named]
+    assert names[-1].text == week_label(max(weekly), first, last) and names[-1].always
+    shown = [name for name in names if name.always or width >= WIDE_FROM]
+    spans = [name.span(width) for name in shown]
     assert all(left >= 0 and right <= width for left, right in spans), spans
     assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans
+    if width >= WIDE_FROM and len(weekly) <= 10:
+        assert len(shown) == len(weekly)  # a PC's page names every week of ten

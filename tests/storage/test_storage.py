@@ -1,4 +1,8 @@
+import contextlib
+import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.config import Config
@@ -171,3 +175,33 @@ async def test_a_failed_statement_does_not_quote_its_values(db: Database) -> Non
     with pytest.raises(IntegrityError) as raised:
         await insert_twice()
     assert secret not in str(raised.value)
+
+
+async def test_closing_while_another_connection_reads_waits_seconds_and_loses_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A reader (a backup, `pufa export`) in the middle of a read transaction keeps the write-
+    ahead log from being emptied: closing gives up after a short wait instead of the writers'
+    30 s, says so, and the rows are in the database when it is opened again."""
+    live = tmp_path / "pufa.db"
+    url = f"sqlite+aiosqlite:///{live}"
+    db = Database(url)
+    await db.upgrade()
+    async with db.session() as session:
+        await touch_person(session=session, telegram_id=4242, name="李四", username=None, now=NOW)
+    with contextlib.closing(sqlite3.connect(live)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM person").fetchone()  # holds its snapshot
+        started = time.monotonic()
+        await db.dispose()
+        waited = time.monotonic() - started
+        reader.execute("COMMIT")
+    assert waited < 15, waited  # the bound, well under the writers' 30 s busy timeout
+    assert f"keep {live}-wal with it" in caplog.text
+    again = Database(url)
+    try:
+        async with again.session() as session:
+            person = await session.get(Person, 4242)
+            assert person is not None and person.name == "李四"
+    finally:
+        await again.dispose()
