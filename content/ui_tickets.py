@@ -106,6 +106,7 @@ class TicketTexts(Texts):
     phone_agreed_already: Annotated[str, Fields("desk")]
     phone_consent_ended: Annotated[str, Fields("id")]
     phone_consent_moved: Annotated[str, Fields("id")]
+    phone_decline_outdated: Annotated[str, Fields("id")]
     phone_agreed_desk: Annotated[str, Fields("id")]
     phone_ask_button: str
     phone_ask_resident: Annotated[str, Fields("desk", "id")]

@@ -640,6 +640,15 @@ class Ticket(SQLModel, table=True):
     contact_ask_sending: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # Its stays at desks, numbered: how often it moved (转办). The move notice's 不用 names the
+    # stay it was asked in, so a question from an earlier stay at the same desk frees nothing.
+    stay: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # Whether the desk's messages of the ticket are out of date: > 0 (the number of the last
+    # change they must show, set with the change) until a redraw showed it; then -that
+    # number. Changes count on from the last, so a redraw clears only what it drew.
+    desk_redraw: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     rating: int | None = None  # 1 (不满意) to 3 (满意)
     # Makes a double-pressed 发送 create one ticket.
     submission_key: str = Field(max_length=64, unique=True)

@@ -6,7 +6,7 @@ effect once.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -71,6 +71,11 @@ class StoredTicket:
     # stay), and whether by the move notice (a 不用 to that lets the desk ask once itself).
     contact_asked_at: datetime | None = None
     contact_asked_on_move: bool = False
+    # Its stay at the desk it is at (how often it moved), and whether the desk's messages of
+    # it are out of date (> 0: since that change; `mark_drawn`): the state of those
+    # messages, not of the ticket, so two reads of an unchanged ticket are equal.
+    stay: int = 0
+    desk_redraw: int = field(default=0, compare=False)
 
     @property
     def closed(self) -> bool:
@@ -123,6 +128,8 @@ def _stored(row: Ticket, contact_desks: frozenset[str]) -> StoredTicket:
         row.moved_from_desk_id,
         row.contact_asked_at,
         row.contact_asked_on_move,
+        row.stay,
+        row.desk_redraw,
     )
 
 
@@ -285,10 +292,10 @@ async def transfer(
     escalate_at: datetime,
     ask_at: datetime | None = None,
 ) -> bool:
-    """转办: the ticket goes to another desk, open again with that desk's deadlines; it keeps
-    the desk it came from. `ask_at`: the move notice asks the resident whether the new desk
-    may have the number, recorded as that desk's ask (being sent; a 不用 to it lets the desk
-    ask once itself); else the new desk may ask once."""
+    """转办: the ticket goes to another desk (its next stay), open again with that desk's
+    deadlines; it keeps the desk it came from. `ask_at`: the move notice asks the resident
+    whether the new desk may have the number, recorded as that desk's ask (being sent; a 不用
+    to it lets the desk ask once itself); else the new desk may ask once."""
     done = await session.exec(
         update(Ticket)
         .where(
@@ -299,6 +306,7 @@ async def transfer(
         .values(
             desk_id=to_desk,
             moved_from_desk_id=from_desk,
+            stay=Ticket.stay + 1,
             contact_asked_at=ask_at,
             contact_asked_on_move=ask_at is not None,
             contact_ask_sending=ask_at is not None,
@@ -313,7 +321,8 @@ async def agree_contact(
 ) -> bool:
     """The resident agrees to give their ticket's phone number to the desk it is at now: True
     if recorded now; False if it was already, or the ticket is not theirs, has no number, has
-    ended or is at another desk (one INSERT, so a double press records it once)."""
+    ended or is at another desk (one INSERT, so a double press records it once). The desk's
+    messages of the ticket are out of date with it: they are to show the number."""
     agreed = select(
         col(Ticket.id), literal(desk_id, String(40)), literal(now, UtcDateTime())
     ).where(
@@ -330,7 +339,10 @@ async def agree_contact(
         .on_conflict_do_nothing(index_elements=["ticket_id", "desk_id"])
         .returning(col(TicketConsent.ticket_id))
     )
-    return (await session.exec(statement)).first() is not None
+    if (await session.exec(statement)).first() is None:
+        return False
+    await session.exec(update(Ticket).where(col(Ticket.id) == ticket_id).values(_outdated()))
+    return True
 
 
 async def ask_for_contact(
@@ -340,7 +352,7 @@ async def ask_for_contact(
     agree to give it: True if it may now (recorded as asked); False if it asked already while
     the ticket is there, or the ticket has ended, moved, has no number or the desk has it
     (one conditional UPDATE, so a double press asks once). The question is then being sent
-    (`contact_ask_sent`, or `contact_not_asked`)."""
+    (`contact_ask_sent`, or `contact_not_asked`); the desk's messages lose 📱 请居民给电话."""
     agreed = select(TicketConsent.ticket_id).where(
         col(TicketConsent.ticket_id) == ticket_id, col(TicketConsent.desk_id) == desk_id
     )
@@ -354,7 +366,12 @@ async def ask_for_contact(
             col(Ticket.contact_asked_at).is_(None),
             ~agreed.exists(),
         )
-        .values(contact_asked_at=now, contact_asked_on_move=False, contact_ask_sending=True)
+        .values(
+            contact_asked_at=now,
+            contact_asked_on_move=False,
+            contact_ask_sending=True,
+            **_outdated(),
+        )
     )
     return bool(done.rowcount)
 
@@ -370,8 +387,8 @@ async def contact_ask_sent(*, session: AsyncSession, ticket_id: int, asked_at: d
 
 
 async def contact_not_asked(*, session: AsyncSession, ticket_id: int, asked_at: datetime) -> None:
-    """The question asked at `asked_at` never reached the resident (Telegram refused): the
-    desk may ask."""
+    """The question asked at `asked_at` never reached the resident (Telegram refused it for
+    good): the desk may ask, and its messages are to offer 📱 请居民给电话."""
     await session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.contact_asked_at) == asked_at)
@@ -380,17 +397,20 @@ async def contact_not_asked(*, session: AsyncSession, ticket_id: int, asked_at: 
 
 
 async def contact_declined_on_move(
-    *, session: AsyncSession, ticket_id: int, resident_id: int, desk_id: str
+    *, session: AsyncSession, ticket_id: int, resident_id: int, desk_id: str, stay: int
 ) -> bool:
-    """The resident said 不用 to the move notice's question for `desk_id`: True if that was
-    the ask of the desk the ticket is at (still open, theirs), which may now ask once itself;
-    False for a 不用 to the desk's own question, or after it asked (it asks once)."""
+    """The resident said 不用 to the move notice's question for `desk_id` in the ticket's
+    `stay`: True if that was the ask of the desk the ticket is at, in this stay (still open,
+    theirs), which may now ask once itself (its messages are to offer 📱 请居民给电话); False
+    for a 不用 to the desk's own question, after it asked (it asks once), or to a question of
+    an earlier stay (moved away and back since)."""
     done = await session.exec(
         update(Ticket)
         .where(
             col(Ticket.id) == ticket_id,
             col(Ticket.resident_id) == resident_id,
             col(Ticket.desk_id) == desk_id,
+            col(Ticket.stay) == stay,
             col(Ticket.status) != TicketStatus.CLOSED.value,
             col(Ticket.contact_asked_on_move).is_(True),
         )
@@ -402,7 +422,8 @@ async def contact_declined_on_move(
 async def forget_unsent_asks(*, session: AsyncSession) -> list[StoredTicket]:
     """At start-up (this instance alone, before any update): the questions recorded but still
     being sent never went (the process stopped in between), so those desks may ask; returns
-    the open tickets concerned, whose desks' messages may show the button again."""
+    the open tickets concerned, whose desks' messages are out of date with it (they are to
+    offer the button again)."""
     forgotten = await session.exec(
         update(Ticket)
         .where(col(Ticket.contact_ask_sending).is_(True))
@@ -421,11 +442,40 @@ async def forget_unsent_asks(*, session: AsyncSession) -> list[StoredTicket]:
 
 
 def _not_asked() -> dict[str, object]:
+    """The desk has not asked in this stay: it may, and its messages are to offer it."""
     return {
         "contact_asked_at": None,
         "contact_asked_on_move": False,
         "contact_ask_sending": False,
+        **_outdated(),
     }
+
+
+def _outdated() -> dict[str, object]:
+    """Marks the desk's messages of the ticket out of date, in the statement of the change
+    they must show: the next change number (see `Ticket.desk_redraw`)."""
+    return {"desk_redraw": func.abs(col(Ticket.desk_redraw)) + 1}
+
+
+async def outdated(*, session: AsyncSession) -> list[int]:
+    """The tickets whose desks' messages are out of date (a redraw a crash or Telegram cut
+    off), oldest first."""
+    found = await session.exec(
+        select(Ticket.id).where(col(Ticket.desk_redraw) > 0).order_by(col(Ticket.id))
+    )
+    return [ticket_id for ticket_id in found.all() if ticket_id is not None]
+
+
+async def mark_drawn(*, session: AsyncSession, ticket_id: int, change: int) -> bool:
+    """The desk's messages show the ticket as it was at change `change` (its `desk_redraw`
+    when read): no longer out of date, unless a later change came meanwhile (that one stays
+    to be drawn). False if it did."""
+    done = await session.exec(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.desk_redraw) == change)
+        .values(desk_redraw=-change)
+    )
+    return bool(done.rowcount)
 
 
 def _waiting_again(due_at: datetime, escalate_at: datetime) -> dict[str, object]:

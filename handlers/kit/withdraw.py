@@ -10,7 +10,9 @@ from enum import Enum
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
+
+from handlers.kit.delivery import Delivery, failed
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +53,10 @@ async def withdraw(
         except TelegramError as exc:
             if isinstance(exc, BadRequest) and "not modified" in exc.message:
                 return Outcome.DONE
-            if _transient(exc):
+            if failed(exc) is Delivery.UNKNOWN:  # a timeout, an outage: try again
                 log.warning("message about an erased person not withdrawn yet: %s", exc)
                 return Outcome.LATER
             refusals.append(exc)
     # No chat or message id: a desk's chat may be a staff member's private one.
     log.warning("could not withdraw a message about an erased person: %s", refusals)
     return Outcome.REFUSED
-
-
-def _transient(exc: TelegramError) -> bool:
-    """Telegram did not answer (a network error, a timeout, flood control): worth another try.
-    A refusal (BadRequest, Forbidden, a migrated chat) is for good."""
-    return isinstance(exc, RetryAfter) or (
-        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
-    )

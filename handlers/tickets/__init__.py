@@ -21,7 +21,18 @@ from handlers.kit.conversation import (
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private
 from handlers.kit.tickets import leave_message_link, leave_message_payload
-from handlers.tickets import chat, consent, erasure, queue, replies, resident, send, sla, staff
+from handlers.tickets import (
+    chat,
+    consent,
+    erasure,
+    queue,
+    redraw,
+    replies,
+    resident,
+    send,
+    sla,
+    staff,
+)
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
 from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
 from storage.tickets import ticket_exists
@@ -118,7 +129,7 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await staff.on_staff_button(update, ctx, action, args)
     elif action in (DeskAction.MORE, DeskAction.RATE):
         await resident.on_resident_button(update, ctx, action, args)
-    elif action in (DeskAction.PHONE, DeskAction.NO_PHONE):
+    elif action in (DeskAction.PHONE, DeskAction.DECLINE, DeskAction.NO_PHONE):
         await consent.on_consent_button(update, ctx, action, args)
     elif not in_private(update):
         await _to_private(update, ctx, action, args)
@@ -159,8 +170,11 @@ async def on_leave_link(update: Update, ctx: PufaContext) -> None:
 
 
 async def after_restart(bot: Bot, services: Services) -> None:
-    """At start-up, before the first update (`bot.app.on_startup`)."""
-    await consent.forget_unsent(bot, services)
+    """At start-up, before the first update (`bot.app.on_startup`): the asks the last run
+    stopped before sending are forgotten, and the desks' messages a crash or an outage left
+    out of date are drawn (those Telegram does not answer for now: by the periodic check)."""
+    await consent.forget_unsent(services)
+    await redraw.redraw_outdated(bot, services)
 
 
 def register(app: PufaApplication, services: Services) -> None:

@@ -21,6 +21,7 @@ from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext, Services
+from handlers.kit.delivery import Delivery, failed
 from storage.models import TicketEntry
 from storage.people import names_of
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
@@ -47,8 +48,11 @@ class DeskAction(StrEnum):
     RATE = "rate"  # dk:rate:<ticket id>:<1-3>
     SHOW = "show"  # dk:show:<ticket id>: the ticket again, from /tickets
     # The resident's answer under a move notice: give the phone number to the ticket's new
-    # desk (dk:phone:<ticket id>:<desk id>), or not (dk:nophone:<ticket id>)
+    # desk (dk:phone:<ticket id>:<desk id>), or not (dk:decline:<ticket id>:<stay>: the stay
+    # at the desk it was asked in; dk:nophone:<ticket id>[:<desk id>] on questions sent
+    # before stays were numbered)
     PHONE = "phone"
+    DECLINE = "decline"
     NO_PHONE = "nophone"
     # The desk's staff ask the resident that question themselves (dk:askphone:<ticket id>)
     ASK_PHONE = "askphone"
@@ -231,9 +235,10 @@ async def send_about(
     markup: InlineKeyboardMarkup | None = None,
     *,
     staff_buttons: bool = False,
-) -> bool:
+) -> Delivery:
     """Sends a message about a ticket and remembers it (and whether `markup` is the staff's
-    buttons); False if Telegram refused."""
+    buttons). Not DONE: Telegram refused it (REFUSED: not delivered), or gave no answer
+    (UNKNOWN: a timeout or an outage, it may well have been delivered): handlers.kit.delivery."""
     try:
         sent = await bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
@@ -242,13 +247,13 @@ async def send_about(
     except TelegramError as exc:
         # No chat id: it may be the resident's.
         log.warning("could not send a message about ticket %s: %s", ticket_id, exc)
-        return False
+        return failed(exc)
     async with services.db.session() as session:
         await remember_message(
             session=session, ticket_id=ticket_id, chat_id=chat_id, message_id=sent.message_id,
             staff_buttons=staff_buttons,
         )  # fmt: skip
-    return True
+    return Delivery.DONE
 
 
 async def send_to_desk(
@@ -268,7 +273,7 @@ async def send_to_desk(
         await send_about(bot, services, ticket_id, chat, text, markup, staff_buttons=staff)
         for chat in desk_chats(desk)
     ]
-    return sum(sent)
+    return sum(outcome is Delivery.DONE for outcome in sent)
 
 
 async def edit_staff_copies(

@@ -1,48 +1,49 @@
 """The phone number after 转办: a resident's number goes only to the desks they agreed to give
 it to, so the move notice asks whether the new desk may have it too (同意把电话给「desk」 /
 不用). That counts as the desk's one ask while the ticket is with it, unless the resident says
-不用 to it (or it could not be delivered, or the bot stopped before sending it): then that
-desk's staff can ask the same once themselves (📱 请居民给电话; also for a ticket moved before
-the question existed). Every press is checked on the server: the resident's own ticket (the
-staff's: staff of its desk now), still open and still at the desk the button names; a second
-press records nothing more. Once they agree, the desk's message of the ticket is redrawn with
-the number (and 📞 已电话联系 is offered at 结束); a later press of either side draws it again
-where a refused edit or a crash left it without."""
+不用 to it (or Telegram refused to deliver it, or the bot stopped before sending it): then
+that desk's staff can ask the same once themselves (📱 请居民给电话; also for a ticket moved
+before the question existed). A question Telegram gave no answer for (a timeout, an outage)
+may well have arrived, so it counts as asked (handlers.kit.delivery). Every press is checked
+on the server: the resident's own ticket (the staff's: staff of its desk now), still open and
+still at the desk the button names; a second press records nothing more. 不用 names the
+ticket's stay at the desk it was asked in (dk:decline:<ticket id>:<stay>), so one from an
+earlier stay (moved away and back since) frees nothing and is answered as out of date; the
+buttons sent before stays were numbered (dk:nophone:<ticket id>:<desk id>) count as stay 0,
+the stay of every ticket moved before: they work as before while it has not moved since, and
+are out of date after. Once they agree, or the desk may ask (or no longer), the desk's
+message of the ticket is marked out of date with the change and drawn again (with the number,
+and 📞 已电话联系 at 结束): handlers.tickets.redraw, which draws what a crash or an outage
+left at start-up and at the periodic check; a later press of either side draws it again
+where staff deleted it."""
 
 import html
 import logging
-from collections.abc import Sequence
 from datetime import datetime
-from enum import Enum, auto
 
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import ExtBot
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from content.desks import Desk
 from content.loader import Library
 from content.ui_tickets import TicketTexts
-from domain.tickets import desk_chats
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import expired
+from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge
 from handlers.tickets.common import (
     DeskAction,
     agreed_desks,
     button,
     desk_of,
-    desk_ticket_html,
-    edit_staff_copies,
     ended_for_staff,
     local_when,
     send_about,
-    staff_markup,
     tell_here,
 )
+from handlers.tickets.redraw import redraw
 from handlers.tickets.resident import own_ticket
-from storage.ticket_messages import staff_copies
 from storage.tickets import (
     StoredTicket,
     agree_contact,
@@ -50,7 +51,6 @@ from storage.tickets import (
     contact_ask_sent,
     contact_declined_on_move,
     contact_not_asked,
-    entries,
     forget_unsent_asks,
     get_ticket,
 )
@@ -81,45 +81,34 @@ def _question_buttons(
     return InlineKeyboardMarkup(
         [
             [button(agree, DeskAction.PHONE, ticket.id, desk.id)],
-            [button(texts.phone_decline_button, DeskAction.NO_PHONE, ticket.id, desk.id)],
+            [button(texts.phone_decline_button, DeskAction.DECLINE, ticket.id, ticket.stay)],
         ]
     )
 
 
 async def asked_on_move(
-    ctx: PufaContext, ticket_id: int, desk: Desk, asked_at: datetime, delivered: bool
+    ctx: PufaContext, ticket_id: int, asked_at: datetime, sent: Delivery
 ) -> None:
-    """The move notice to `desk` asked the resident (recorded at `asked_at` by the move): if
-    it was delivered, that is the desk's ask; if not, the desk may ask itself, and its
-    messages of the ticket get 📱 请居民给电话."""
+    """The move notice asked the resident (recorded at `asked_at` by the move): unless
+    Telegram refused it, that is the desk's ask (delivered, or maybe: a timeout); if it did,
+    the desk may ask itself, and its messages of the ticket get 📱 请居民给电话."""
     services = ctx.services
     async with services.db.session() as session:
-        if delivered:
+        if sent is not Delivery.REFUSED:
             await contact_ask_sent(session=session, ticket_id=ticket_id, asked_at=asked_at)
             return
         await contact_not_asked(session=session, ticket_id=ticket_id, asked_at=asked_at)
-        after = await get_ticket(session=session, ticket_id=ticket_id)
-    if after is not None and not after.closed and after.desk_id == desk.id:
-        await _offer_the_ask(ctx.bot, services, after, desk)
+    await redraw(ctx.bot, services, ticket_id)
 
 
-async def forget_unsent(bot: Bot, services: Services) -> None:
+async def forget_unsent(services: Services) -> None:
     """At start-up, before the first update: a question recorded but not yet sent when the
     bot stopped never reached the resident, so it does not count; the desk's messages of
-    those tickets get 📱 请居民给电话 (back)."""
+    those tickets are out of date with it (they are to offer 📱 请居民给电话 again)."""
     async with services.db.session() as session:
         forgotten = await forget_unsent_asks(session=session)
-    for ticket in forgotten:
-        if (desk := desk_of(services, ticket.desk_id)) is not None:
-            await _offer_the_ask(bot, services, ticket, desk)
-
-
-async def _offer_the_ask(
-    bot: Bot | ExtBot[None], services: Services, ticket: StoredTicket, desk: Desk
-) -> None:
-    await edit_staff_copies(
-        bot, services, ticket.id, desk, await staff_markup(services, ticket, desk)
-    )
+    if forgotten:
+        log.info("forgot %s phone questions the last run did not send", len(forgotten))
 
 
 def _given_here(ticket: StoredTicket, desk: Desk) -> bool:
@@ -163,8 +152,9 @@ async def ask_resident(update: Update, ctx: PufaContext, ticket: StoredTicket, d
     question stays answerable as long as it is, so asking again would only press a resident
     who chose not to (or not yet). The press is recorded before the question goes (a double
     press asks once) and marked sent after; a question Telegram refused to deliver, or one
-    the bot stopped before sending, is forgotten, so the desk can try again. The staff
-    member is told what happened, and the desk's messages of the ticket lose the button."""
+    the bot stopped before sending, is forgotten, so the desk can try again (one Telegram
+    gave no answer for counts: it may have arrived). The staff member is told what
+    happened, and the desk's messages of the ticket lose the button."""
     services, texts = ctx.services, ctx.services.ui.tickets
     if _not_to_ask(ctx, ticket, desk):
         await _refuse_ask(update, ctx, ticket, desk)
@@ -188,18 +178,17 @@ async def ask_resident(update: Update, ctx: PufaContext, ticket: StoredTicket, d
         ]
     )
     markup = _question_buttons(texts, after, desk)
-    if not await send_about(ctx.bot, services, ticket.id, after.resident_id, question, markup):
+    sent = await send_about(ctx.bot, services, ticket.id, after.resident_id, question, markup)
+    if sent is Delivery.REFUSED:
         async with services.db.session() as session:
             await contact_not_asked(session=session, ticket_id=ticket.id, asked_at=now)
         await acknowledge(update, texts.phone_ask_unreachable, alert=True)
-        return
-    async with services.db.session() as session:
-        await contact_ask_sent(session=session, ticket_id=ticket.id, asked_at=now)
-    await acknowledge(update)
-    await tell_here(update, ctx, ticket.id, texts.phone_asked_desk.format(id=ticket.id))
-    await edit_staff_copies(
-        ctx.bot, services, ticket.id, desk, await staff_markup(services, after, desk)
-    )
+    else:
+        async with services.db.session() as session:
+            await contact_ask_sent(session=session, ticket_id=ticket.id, asked_at=now)
+        await acknowledge(update)
+        await tell_here(update, ctx, ticket.id, texts.phone_asked_desk.format(id=ticket.id))
+    await redraw(ctx.bot, services, ticket.id)
 
 
 async def _refuse_ask(
@@ -210,7 +199,7 @@ async def _refuse_ask(
     Telegram refused, or the bot stopped before, left it without)."""
     refused = _not_to_ask(ctx, ticket, desk) if ticket is not None else ""
     if ticket is not None and _given_here(ticket, desk):
-        await show_number(ctx, ticket, desk)
+        await redraw(ctx.bot, ctx.services, ticket.id)
     await acknowledge(update, refused or ctx.services.ui.stale_button, alert=True)
 
 
@@ -227,29 +216,25 @@ def _refused(texts: TicketTexts, ticket: StoredTicket, desk: Desk | None) -> str
 async def on_consent_button(
     update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
 ) -> None:
-    """dk:phone:<ticket id>:<desk id> and dk:nophone:<ticket id>[:<desk id>] (without: sent
-    before 不用 named the desk): someone else's press, a forged id or a ticket without a
-    number is answered as an expired button."""
+    """dk:phone:<ticket id>:<desk id>, dk:decline:<ticket id>:<stay> and the older
+    dk:nophone:<ticket id>[:<desk id>] (without: sent before 不用 named the desk): someone
+    else's press, a forged id or a ticket without a number is answered as an expired
+    button."""
     services, texts = ctx.services, ctx.services.ui.tickets
     ticket = await own_ticket(update, ctx, callbacks.number(args[0]) if args else None)
     if ticket is None:
         return
     resident = ticket.resident_id
     assert resident is not None  # (own_ticket: theirs)
-    allowed = (2,) if action is DeskAction.PHONE else (1, 2)
+    allowed = (1, 2) if action is DeskAction.NO_PHONE else (2,)
     if len(args) not in allowed or not ticket.contact:
         await expired(update, ctx)
         return
     if ticket.closed:
         await _refuse(update, ticket.id, texts.phone_consent_ended.format(id=ticket.id))
         return
-    if action is DeskAction.NO_PHONE:
-        await acknowledge(update)
-        await _answered(update, ticket.id)
-        declined = texts.phone_declined.format(id=ticket.id)
-        await send_about(ctx.bot, services, ticket.id, resident, declined)
-        if len(args) == 2:
-            await _declined(ctx, ticket, resident, args[1])
+    if action is not DeskAction.PHONE:
+        await _said_no(update, ctx, ticket, resident, action, args[1:])
         return
     desk = desk_of(services, args[1])
     if _refused(texts, ticket, desk) or (desk is not None and ticket.contact_for(desk.id)):
@@ -269,7 +254,7 @@ async def on_consent_button(
     await _answered(update, ticket.id)
     told = texts.phone_agreed.format(id=ticket.id, desk=html.escape(desk.name))
     await send_about(ctx.bot, services, ticket.id, resident, told)
-    await show_number(ctx, after, desk)
+    await redraw(ctx.bot, services, ticket.id)
 
 
 async def _not_agreed(
@@ -289,24 +274,50 @@ async def _not_agreed(
         return
     given = services.ui.tickets.phone_agreed_already.format(desk=desk.name)
     await _refuse(update, ticket_id, given)
-    await show_number(ctx, ticket, desk)
+    await redraw(ctx.bot, services, ticket.id)
 
 
-async def _declined(ctx: PufaContext, ticket: StoredTicket, resident: int, desk_id: str) -> None:
-    """不用 to the move notice's question for the desk the ticket is at: that desk may now ask
-    once itself, and its messages of the ticket get 📱 请居民给电话 (a 不用 to the desk's own
-    question, or an older one, changes nothing)."""
-    services = ctx.services
-    desk = desk_of(services, desk_id)
-    if desk is None:
+async def _said_no(
+    update: Update,
+    ctx: PufaContext,
+    ticket: StoredTicket,
+    resident: int,
+    action: DeskAction,
+    rest: tuple[str, ...],
+) -> None:
+    """不用: the button names the ticket's stay at the desk it was asked in (`rest`; a forged
+    one is answered as expired); one sent before stays were numbered names the desk, and is
+    of stay 0 (every ticket's then), or names nothing (and frees nothing). Asked in another
+    stay than the ticket's now (moved away and back since), it is out of date and changes
+    nothing; else the resident is told the number stays, and if it was the move notice's
+    question for the desk the ticket is at, that desk may now ask once itself, and its
+    messages of the ticket get 📱 请居民给电话 (a 不用 to the desk's own question, or a second
+    press, changes nothing)."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    stay: int | None
+    if action is DeskAction.DECLINE:
+        stay, desk_id = callbacks.index(rest[0], callbacks.MAX_ID), ticket.desk_id
+        if stay is None:
+            await expired(update, ctx)
+            return
+    else:
+        stay, desk_id = (0, rest[0]) if rest else (None, "")
+    if stay is not None and stay != ticket.stay:
+        await _refuse(update, ticket.id, texts.phone_decline_outdated.format(id=ticket.id))
+        return
+    await acknowledge(update)
+    await _answered(update, ticket.id)
+    declined = texts.phone_declined.format(id=ticket.id)
+    await send_about(ctx.bot, services, ticket.id, resident, declined)
+    if stay is None:
         return
     async with services.db.session() as session:
-        declined = await contact_declined_on_move(
-            session=session, ticket_id=ticket.id, resident_id=resident, desk_id=desk.id
-        )
-        after = await get_ticket(session=session, ticket_id=ticket.id) if declined else None
-    if after is not None:
-        await _offer_the_ask(ctx.bot, services, after, desk)
+        freed = await contact_declined_on_move(
+            session=session, ticket_id=ticket.id, resident_id=resident, desk_id=desk_id,
+            stay=stay,
+        )  # fmt: skip
+    if freed:
+        await redraw(ctx.bot, services, ticket.id)
 
 
 async def _refuse(update: Update, ticket_id: int, why: str) -> None:
@@ -322,59 +333,3 @@ async def _answered(update: Update, ticket_id: int) -> None:
         await update.callback_query.edit_message_reply_markup(reply_markup=None)
     except TelegramError as exc:  # "not modified": a double press
         log.info("could not take the phone question of ticket %s away: %s", ticket_id, exc)
-
-
-async def show_number(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
-    """The desk's message of the ticket in each of its chats (the first copy there with the
-    staff's buttons that can be edited) is redrawn with the number, its buttons as they were
-    (who took it), and the chat is told; a chat where none could be edited (deleted by staff,
-    or never sent) gets the ticket anew. Drawn again (a later press), a chat whose message
-    shows it already gets nothing more."""
-    services, texts = ctx.services, ctx.services.ui.tickets
-    chats = desk_chats(desk)
-    async with services.db.session() as session:
-        copies = await staff_copies(session=session, ticket_id=ticket.id, chat_ids=chats)
-        history = await entries(session=session, ticket_id=ticket.id)
-    card = desk_ticket_html(services.library, services.tz, ticket, desk, history)
-    markup = await staff_markup(services, ticket, desk)
-    note = texts.phone_agreed_desk.format(id=ticket.id)
-    for chat_id in chats:
-        here = [message_id for chat, message_id in copies if chat == chat_id]  # oldest first
-        drawn = await _redraw(ctx.bot, ticket.id, chat_id, here, card, markup)
-        if drawn is _Drawn.NOW:
-            await send_about(ctx.bot, services, ticket.id, chat_id, note)
-        elif drawn is _Drawn.NOT:
-            await send_about(
-                ctx.bot, services, ticket.id, chat_id, card, markup, staff_buttons=True
-            )
-
-
-class _Drawn(Enum):
-    NOW = auto()
-    ALREADY = auto()  # Telegram: "message is not modified"
-    NOT = auto()
-
-
-async def _redraw(
-    bot: Bot | ExtBot[None],
-    ticket_id: int,
-    chat_id: int,
-    message_ids: Sequence[int],
-    card: str,
-    markup: InlineKeyboardMarkup,
-) -> _Drawn:
-    """The first of the messages that can be edited shows `card`."""
-    for message_id in message_ids:
-        try:
-            await bot.edit_message_text(
-                card, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return _Drawn.ALREADY
-            log.warning("could not redraw a desk's copy of ticket %s: %s", ticket_id, exc)
-        except TelegramError as exc:
-            log.warning("could not redraw a desk's copy of ticket %s: %s", ticket_id, exc)
-        else:
-            return _Drawn.NOW
-    return _Drawn.NOT

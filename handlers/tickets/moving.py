@@ -113,8 +113,8 @@ async def move_to(
     to_due, to_escalate = ticket_deadlines(services, target)
     now = services.now()
     # the number stays with the desks it was given to; the resident may give it here too
-    about_contact, markup = contact_offer(services.library, ticket, target)
-    asks = markup is not None and ticket.resident_id is not None
+    _, question = contact_offer(services.library, ticket, target)
+    asks = question is not None and ticket.resident_id is not None
     async with services.db.session() as session:
         moved = await transfer(
             session=session, ticket_id=ticket.id, from_desk=ticket.desk_id, to_desk=target.id,
@@ -139,12 +139,14 @@ async def move_to(
     )
     if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
         return
+    # asked as moved: its 不用 names the ticket's stay at this desk
+    about_contact, markup = contact_offer(services.library, after, target)
     told = texts.transferred_resident.format(id=ticket.id, desk=name)
     if about_contact:
         told = f"{told}\n{about_contact}"
     sent = await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told, markup)
     if asks:
-        await asked_on_move(ctx, ticket.id, target, now, sent)
+        await asked_on_move(ctx, ticket.id, now, sent)
 
 
 async def _tell_taker(

@@ -1,7 +1,8 @@
 """Unanswered tickets: the desk is reminded at the ticket's due time and the coordinators are
-told at its escalation time (and the desks' messages about erased residents that a crash or an
-outage left are withdrawn). Each reminder is claimed in the database before it is sent, so a
-restart or a second process never sends it twice (at worst a crash mid-send loses one)."""
+told at its escalation time (and what a crash or an outage left is done: the desks' messages
+about erased residents are withdrawn, and those out of date are drawn again). Each reminder
+is claimed in the database before it is sent, so a restart or a second process never sends
+it twice (at worst a crash mid-send loses one)."""
 
 import html
 import logging
@@ -22,6 +23,7 @@ from handlers.tickets.common import (
     staff_keyboard,
 )
 from handlers.tickets.erasure import withdraw_pending
+from handlers.tickets.redraw import redraw_outdated
 from storage.db import unavailable
 from storage.tickets import StoredTicket, claim_overdue
 
@@ -55,8 +57,9 @@ async def check_overdue(ctx: PufaContext) -> None:
             )
     for ticket in late:
         await _escalate(ctx, services, ticket, waited_hours(ticket, now))
-    # after the reminders it has claimed: what a crash or an outage left after a /deleteme
+    # after the reminders it has claimed: what a crash or an outage left
     await withdraw_pending(ctx.bot, services)
+    await redraw_outdated(ctx.bot, services)
 
 
 def waited_hours(ticket: StoredTicket, now: datetime) -> int:

@@ -17,6 +17,7 @@ from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
+from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets import consent, moving
 from handlers.tickets.chat import explain
@@ -212,7 +213,7 @@ async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: s
     reached = await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, answer, more_keyboard(texts, ticket.id)
     )
-    done = texts.replied if reached else texts.resident_gone
+    done = texts.replied if reached is Delivery.DONE else texts.resident_gone
     await tell_here(update, ctx, ticket.id, done.format(id=ticket.id))
     return True
 

@@ -181,6 +181,7 @@ async def test_a_desk_asks_once_while_the_ticket_is_there(desks_bot: Harness) ->
     mark = after(bot)
     api.press_button(other, pick, HERE)
     back_here = await desk_message(bot, mark)
+    await api.wait_for_messages(resident.id, after=mark)  # told, with nothing to ask
     assert texts.phone_ask_button not in back_here.button_labels()
     assert plain_text(texts.moved_from.format(desk=THERE)) in back_here.content
     pick = await bot.tap(api.user(STAFF), back_here, texts.transfer_button)
@@ -253,7 +254,7 @@ async def test_the_move_notice_is_the_desks_ask_until_the_resident_says_no(
     api.press_button(resident, question, texts.phone_decline_button)
     await api.wait_for_messages(resident.id, 2, after=mark)  # the buttons go; 好的
     # the move notice's 不用 again (a second device): it was the desk's turn since
-    replayed = make(Kind.DESK, "nophone", 1, "other-office")
+    replayed = notice.find_button(texts.phone_decline_button)["callback_data"]
     await bot.press(resident, notice, replayed)
     await bot.settle()
     assert texts.phone_ask_button not in latest(bot, card).button_labels()

@@ -77,7 +77,7 @@ async def test_asks_from_before_count_and_the_tickets_keep_their_consents(
         async with db.session() as session:
             forgotten = await forget_unsent_asks(session=session)
             freed = await contact_declined_on_move(
-                session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk"
+                session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk", stay=0
             )
         old = await _ticket(db, 1)
         async with db.session() as session:
