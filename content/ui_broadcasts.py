@@ -145,6 +145,7 @@ class BroadcastTexts(Texts):
     stopped_ok: Annotated[str, Fields("id")]
     cancel_too_late: Annotated[str, Fields("id", "status")]
     edit_failed: Annotated[str, Fields("id")]
+    edit_cancelled_broadcast: Annotated[str, Fields("id")]  # the same, of a cancelled one
     edit_time_prompt: Annotated[str, Fields("id")]
     edit_text_prompt: Annotated[str, Fields("id")]
     edit_text_only: str

@@ -18,3 +18,6 @@ class ChatTexts(Texts):
     # /start or 💬 问个问题 with guided chats open: they end, and this says which ("“a”、“b”")
     left_chats: Annotated[str, Fields("names")]
     help_open_chat: Annotated[str, Fields("name")]  # /help's last line while a chat is open
+    # 确认 / 提交 pressed on a summary card drawn before the draft last changed (an alert;
+    # the card as it is now follows)
+    outdated_card: str

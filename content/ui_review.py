@@ -16,6 +16,7 @@ class ReviewTexts(Texts):
     return_button: str
     states: dict[str, str]
     state_line: Annotated[str, Fields("reviewer", "state")]  # under a decided notification
+    withdrawn_line: str  # under a notification whose report the volunteer withdrew
     reason_line: Annotated[str, Fields("reason")]
     ask_reason: Annotated[str, Fields("id", "max")]
     reason_empty: Annotated[str, Fields("max")]

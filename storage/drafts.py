@@ -2,7 +2,9 @@
 
 A row is the whole state of the chat: its step, its answers so far, and the token its buttons
 carry, so whatever process reads it (after a restart, or a standby taking over) continues
-exactly where the person was. A yes/no question waiting for its answer
+exactly where the person was. The draft's revision (handlers.kit.conversation: how many times
+its answers changed) rides in the answers' JSON under REVISION, so no column holds it (rows
+written before it existed read as revision 0). A yes/no question waiting for its answer
 (handlers.kit.confirm) is a row too: its token, under a name no flow has.
 """
 
@@ -17,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import ConversationDraft
 
 Data = dict[str, Any]
+REVISION = "_revision"  # the key of the draft's revision inside the stored JSON
 
 
 class StoredDraft(NamedTuple):
@@ -26,6 +29,7 @@ class StoredDraft(NamedTuple):
     token: str
     data: Data
     updated_at: datetime
+    revision: int = 0
 
 
 async def drafts_of(*, session: AsyncSession, telegram_id: int) -> list[StoredDraft]:
@@ -47,11 +51,16 @@ async def save_draft(
     token: str,
     data: Data,
     now: datetime,
+    revision: int = 0,
 ) -> None:
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
-    row.step, row.token, row.data = step, token, json.dumps(data, ensure_ascii=False)
+    row.step, row.token, row.data = (
+        step,
+        token,
+        json.dumps({**data, REVISION: revision}, ensure_ascii=False),
+    )
     row.updated_at = now
     session.add(row)
 
@@ -126,11 +135,14 @@ async def take_idle_drafts(
 
 def _draft(row: ConversationDraft) -> StoredDraft:
     data = json.loads(row.data)
+    data = data if isinstance(data, dict) else {}
+    revision = data.pop(REVISION, 0)
     return StoredDraft(
         row.flow,
         row.telegram_id,
         row.step,
         row.token,
-        data if isinstance(data, dict) else {},
+        data,
         row.updated_at,
+        revision if isinstance(revision, int) and not isinstance(revision, bool) else 0,
     )

@@ -39,6 +39,7 @@ def broadcast_chat() -> Flow:
                     BroadcastButton.CARDS: content.on_cards,
                     BroadcastButton.CARD_CATEGORY: content.on_card_category,
                     BroadcastButton.CARD: content.on_card,
+                    BroadcastButton.BACK: content.on_back_to_start,
                 },
             ),
             AUDIENCE: Step(
@@ -54,7 +55,9 @@ def broadcast_chat() -> Flow:
                     BroadcastButton.BACK: audience.on_back,
                 }
             ),
-            WHEN: Step(text=confirm.on_when, buttons=timing),
+            WHEN: Step(
+                text=confirm.on_when, buttons={**timing, BroadcastButton.BACK: audience.on_back}
+            ),
             CONFIRM: Step(buttons={BroadcastButton.CONFIRM: confirm.on_confirm, **timing}),
         },
         idle=IDLE,
@@ -63,6 +66,8 @@ def broadcast_chat() -> Flow:
         anywhere={BroadcastButton.CANCEL: confirm.on_cancel},
         ended=draft.on_ended,
         role=Role.COORDINATOR,
+        confirms=frozenset({BroadcastButton.CONFIRM}),
+        summary=confirm.redraw,
     )
 
 
@@ -115,6 +120,8 @@ def register(app: PufaApplication, services: Services) -> None:
             campaigns.on_edit_wrong_input,
             anywhere={campaigns.EditButton.CANCEL: campaigns.on_cancel},
             ended=campaigns.on_ended,
+            confirms=frozenset({campaigns.EditButton.CONFIRM}),
+            summary=campaigns.redraw,
         )
     )
     app.add_handlers(

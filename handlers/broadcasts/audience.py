@@ -5,7 +5,7 @@ import html
 
 from telegram import InlineKeyboardMarkup, Update
 
-from handlers.broadcasts.draft import WHEN, BroadcastButton, draft_of, save
+from handlers.broadcasts.draft import AUDIENCE, WHEN, BroadcastButton, draft_of, save
 from handlers.broadcasts.screens import renderer
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
@@ -63,6 +63,13 @@ def list_opener(which: BroadcastButton) -> OnButton:
 
 
 async def on_back(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:
+    """⬅️ 返回 under a list of the audience step, or under the time question (to choose
+    the audience again): the audience buttons, in place."""
+    if chat.step != AUDIENCE:
+        draft = await draft_of(update, ctx, chat)
+        if draft is None:
+            return
+        await save(chat, draft, AUDIENCE)
     await acknowledge(update)
     await edit(update, ctx.services.ui.broadcasts.audience_prompt, audience_keyboard(ctx, chat))
 
@@ -113,10 +120,11 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
     )
     markup = InlineKeyboardMarkup(
         [
+            [chat.button(ui.now_button, BroadcastButton.NOW)],
             [
-                chat.button(ui.now_button, BroadcastButton.NOW),
+                chat.button(ui.back_button, BroadcastButton.BACK),
                 chat.button(ui.cancel_button, BroadcastButton.CANCEL),
-            ]
+            ],
         ]
     )
     await edit(update, text, markup)

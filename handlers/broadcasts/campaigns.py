@@ -279,6 +279,13 @@ async def on_change_time(update: Update, ctx: PufaContext, chat: Conversation, a
         await _ask_time(update, ctx, chat, muted=False)
 
 
+async def redraw(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The reminder and its confirmation at the time the draft holds now (确认 was pressed
+    under an older one)."""
+    at = str(chat.data.get("at", ""))
+    await _ask_confirm(update, ctx, chat, Once(datetime.fromisoformat(at)) if at else Now())
+
+
 async def _ask_confirm(
     update: Update, ctx: PufaContext, chat: Conversation, when: Now | Once
 ) -> None:

@@ -44,6 +44,13 @@ async def on_now(update: Update, ctx: PufaContext, chat: Conversation, _args: Ar
         await _preview(update, ctx, chat, draft, Now())
 
 
+async def redraw(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The preview and its confirmation as the draft is now (an older one was pressed)."""
+    draft = await draft_of(update, ctx, chat)
+    if draft is not None and draft.when is not None:
+        await _preview(update, ctx, chat, draft, draft.when)
+
+
 async def on_change_time(
     update: Update, ctx: PufaContext, chat: Conversation, _args: Args
 ) -> None:

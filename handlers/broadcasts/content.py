@@ -27,9 +27,13 @@ async def on_broadcast(update: Update, ctx: PufaContext) -> None:
         update, ctx, "broadcast"
     ):
         return
-    ui = ctx.services.ui.broadcasts
     chat = await ctx.services.chats.start(FLOW, user_id(update), CONTENT, BroadcastDraft().data())
-    markup = InlineKeyboardMarkup(
+    await reply_html(update, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
+
+
+def _start_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarkup:
+    ui = ctx.services.ui.broadcasts
+    return InlineKeyboardMarkup(
         [
             [
                 chat.button(ui.pick_card_button, BroadcastButton.CARDS),
@@ -37,7 +41,14 @@ async def on_broadcast(update: Update, ctx: PufaContext) -> None:
             ]
         ]
     )
-    await reply_html(update, ui.start, markup)
+
+
+async def on_back_to_start(
+    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+) -> None:
+    """⬅️ 返回 under the card categories: the first question again, in place."""
+    await acknowledge(update)
+    await edit(update, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
 
 
 async def on_content(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -68,6 +79,12 @@ async def on_cards(
     """Pick a card: first its category."""
     ui, library = ctx.services.ui.broadcasts, ctx.services.library
     rows = [[chat.button(c.name, BroadcastButton.CARD_CATEGORY, c.id)] for c in library.categories]
+    rows.append(
+        [
+            chat.button(ui.back_button, BroadcastButton.BACK),
+            chat.button(ui.cancel_button, BroadcastButton.CANCEL),
+        ]
+    )
     await acknowledge(update)
     await edit(update, ui.card_categories_prompt, InlineKeyboardMarkup(rows))
 

@@ -33,7 +33,8 @@ class BroadcastButton(StrEnum):
     LIST_CATEGORIES = "ac"
     LIST_TOWNS = "at"
     LIST_VOLUNTEERS = "av"
-    BACK = "back"  # back to the audience buttons
+    BACK = "back"  # back: to the first question (from the card categories), to the
+    # audience buttons (from a list of them, or from the time question)
     NOW = "now"
     TIME = "time"  # change the time
     CONFIRM = "ok"

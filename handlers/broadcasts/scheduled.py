@@ -12,7 +12,7 @@ from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
 from scheduler.timeparse import Now, Once, Weekly, describe
@@ -32,7 +32,8 @@ class ScheduledButton(StrEnum):
     PREVIEW = "p"
     TIME = "t"
     TEXT = "e"
-    CANCEL = "x"  # cancel a waiting one, or stop one being sent
+    CANCEL = "x"  # cancel a waiting one, or stop one being sent (under its progress message)
+    LIST_CANCEL = "lx"  # the same from the /scheduled list, which is then redrawn in place
     RESEND = "rs"  # send a finished one again to the recipients it failed for
     NOW = "n"  # send a waiting one-off one now (offered with the new-time question)
 
@@ -57,6 +58,11 @@ async def on_scheduled(update: Update, ctx: PufaContext) -> None:
         update, ctx, "scheduled"
     ):
         return
+    await reply_html(update, *await _listing(ctx))
+
+
+async def _listing(ctx: PufaContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The list of broadcasts waiting or being sent, each with its buttons."""
     statuses = [BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING]
     async with ctx.services.db.session() as session:
         rows = await repo.upcoming(
@@ -64,13 +70,12 @@ async def on_scheduled(update: Update, ctx: PufaContext) -> None:
         )
     ui = ctx.services.ui.broadcasts
     if not rows:
-        await reply_html(update, ui.scheduled_empty)
-        return
+        return ui.scheduled_empty, None
     lines, buttons = [ui.scheduled_title], []
     for row in rows:
         lines.append(_line(ctx, row))
         buttons.append(_row_buttons(ctx, row))
-    await reply_html(update, "\n\n".join(lines), InlineKeyboardMarkup(buttons))
+    return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
 def _line(ctx: PufaContext, row: Broadcast) -> str:
@@ -104,14 +109,14 @@ def _row_buttons(ctx: PufaContext, row: Broadcast) -> list[InlineKeyboardButton]
     ui = ctx.services.ui.broadcasts
     assert row.id is not None
     if row.status == BroadcastStatus.SENDING:
-        return [_button(ui.stop_item, ScheduledButton.CANCEL, row.id)]
+        return [_button(ui.stop_item, ScheduledButton.LIST_CANCEL, row.id)]
     buttons = [
         _button(ui.preview_item, ScheduledButton.PREVIEW, row.id),
         _button(ui.edit_time_item, ScheduledButton.TIME, row.id),
     ]
     if row.content_kind == "text":
         buttons.append(_button(ui.edit_text_item, ScheduledButton.TEXT, row.id))
-    buttons.append(_button(ui.cancel_item, ScheduledButton.CANCEL, row.id))
+    buttons.append(_button(ui.cancel_item, ScheduledButton.LIST_CANCEL, row.id))
     return buttons
 
 
@@ -127,6 +132,9 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
     match chosen[0]:
         case ScheduledButton.CANCEL:
             await _cancel(update, ctx, broadcast_id)
+        case ScheduledButton.LIST_CANCEL:
+            await _cancel(update, ctx, broadcast_id)
+            await edit(update, *await _listing(ctx))
         case ScheduledButton.RESEND:
             await _resend(update, ctx, broadcast_id)
         case ScheduledButton.NOW:
@@ -173,7 +181,7 @@ async def _open_action(
     async with ctx.services.db.session() as session:
         row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
     if row is None or row.origin != "coordinator" or row.status != BroadcastStatus.SCHEDULED:
-        await acknowledge(update, ui.edit_failed.format(id=broadcast_id), alert=True)
+        await acknowledge(update, await _not_open(ctx, broadcast_id), alert=True)
         return
     await acknowledge(update)
     if action is ScheduledButton.PREVIEW:
@@ -197,11 +205,21 @@ async def _repeats(ctx: PufaContext, broadcast_id: int) -> bool:
     return row is not None and bool(row.recurrence)
 
 
+async def _not_open(ctx: PufaContext, broadcast_id: int) -> str:
+    """Why the broadcast can no longer be looked at or changed: it was cancelled, or it has
+    started or ended."""
+    ui = ctx.services.ui.broadcasts
+    async with ctx.services.db.session() as session:
+        row = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+    cancelled = row is not None and row.status == BroadcastStatus.CANCELLED
+    return (ui.edit_cancelled_broadcast if cancelled else ui.edit_failed).format(id=broadcast_id)
+
+
 async def _send_now(update: Update, ctx: PufaContext, broadcast_id: int) -> None:
     ui = ctx.services.ui.broadcasts
     started = await ctx.services.broadcasting.send_now(broadcast_id, user_id(update))
-    text = ui.sending_now if started else ui.edit_failed
-    await reply_html(update, text.format(id=broadcast_id))
+    text = ui.sending_now.format(id=broadcast_id) if started else None
+    await reply_html(update, text or await _not_open(ctx, broadcast_id))
 
 
 async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -221,7 +239,7 @@ async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> N
     await chat.end()
     changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)
     done = ui.edited_time.format(when=html.escape(ctx.services.describe_when(when)))
-    await reply_html(update, done if changed else ui.edit_failed.format(id=broadcast_id))
+    await reply_html(update, done if changed else await _not_open(ctx, broadcast_id))
 
 
 async def on_new_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -241,7 +259,7 @@ async def on_new_text(update: Update, ctx: PufaContext, chat: Conversation) -> N
     changed = await ctx.services.broadcasting.edit_text(
         broadcast_id, message.text_html, chat.user_id
     )
-    await reply_html(update, ui.edited_text if changed else ui.edit_failed.format(id=broadcast_id))
+    await reply_html(update, ui.edited_text if changed else await _not_open(ctx, broadcast_id))
 
 
 async def on_edit_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.review import notice, refresh_notices, report_line, web_link
+from handlers.kit.review import notice, refresh_notices, refresh_report, report_line, web_link
 from handlers.kit.roles import coordinator_ids
 from storage.models import ReviewState
 from storage.report_messages import StoredDigest, record_digest
@@ -161,6 +161,7 @@ def schedule(app: PufaApplication, services: Services) -> None:
     if settings.notify == "each":
         services.hooks.report_submitted.append(report_submitted)
     services.hooks.report_corrected.append(report_corrected)
+    services.hooks.report_withdrawn.append(report_withdrawn)
     if app.job_queue is None:
         return
     if settings.notify == "each":
@@ -209,6 +210,11 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
         for key in names
         if old[key] != new[key]
     ]
+
+
+async def report_withdrawn(ctx: PufaContext, report_id: int) -> None:
+    """The copies of a withdrawn report's notification say so, without review buttons."""
+    await refresh_report(ctx.services, ctx.bot, report_id)
 
 
 async def report_corrected(ctx: PufaContext, before: StoredReport, after: StoredReport) -> None:

@@ -19,8 +19,8 @@ from content.report_input import InputError, InputProblem, clean_text, normalise
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, Flow, Step, expired
-from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.review import RETURN, VERIFY, refresh_notices, review
+from handlers.kit.replies import acknowledge, edit, reply_html
+from handlers.kit.review import RETURN, VERIFY, notice, refresh_notices, review
 from handlers.kit.roles import require_coordinator
 from storage.audit import record
 from storage.models import ReportStatus, ReviewState, Role
@@ -68,6 +68,9 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
         report = await get_report(session=session, report_id=report_id)
     if report is None or report.status != ReportStatus.SUBMITTED.value:
         await acknowledge(update, texts.no_report, alert=True)
+        if report is not None:  # withdrawn: this copy (and any other) says so, buttonless
+            await edit(update, *await notice(ctx.services, report))
+            await refresh_notices(ctx.services, ctx.bot, report)
         return
     if report.review != ReviewState.PENDING.value:
         await _already(update, ctx, report_id, report.review, report.reviewer)

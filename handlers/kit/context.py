@@ -84,6 +84,11 @@ class Hooks:
     report_corrected: list[
         Callable[[PufaContext, StoredReport, StoredReport], Awaitable[None]]
     ] = field(default_factory=list)
+    # A volunteer withdrew report `id`: the coordinators' copies of its notification lose
+    # their review buttons and say so.
+    report_withdrawn: list[Callable[[PufaContext, int], Awaitable[None]]] = field(
+        default_factory=list
+    )
     # A message replying to one of the bot's messages, before any guided chat or question
     # handler sees it: a feature that knows that message takes it (True) or passes (False).
     reply_to_bot: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(

@@ -17,6 +17,13 @@ restart, or with another process serving the bot, the chat goes on exactly where
 - commands are left to the command handlers, except /cancel, which ends the newest draft;
   /start, the menu's 💬 问个问题 and /legalaid end them all (`leave_open`), saying which by
   name (`title`), so what the person types or shares next is not taken by a forgotten chat;
+- a confirm or submit button under a summary card (a flow's `confirms`) also carries the
+  draft's revision when it was drawn: the revision goes up whenever the draft's answers change
+  (`Conversations.write` compares them with those last stored), so a press on a card that no
+  longer shows the draft as it is now is refused, and the flow's `summary` draws the card
+  again below (the old one keeps its buttons: the person sees which one counts). A button
+  from before revisions existed carries none and counts as revision 0: it is taken only while
+  the draft has not changed since (its newest card then shows it as it is);
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
@@ -27,6 +34,7 @@ restart, or with another process serving the bot, the chat goes on exactly where
 from __future__ import annotations
 
 import html
+import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -107,6 +115,14 @@ class Flow:
     # A one-question prompt (a new time, a new text): any other chat of the person that moves
     # on ends it, so an answer typed much later cannot land in a forgotten prompt.
     transient: bool = False
+    # The actions acting on a summary card as drawn (确认, 提交): their buttons carry the
+    # draft's revision, and a press with another one is refused; `summary` draws the card of
+    # the draft as it is now (required with `confirms`).
+    confirms: frozenset[str] = frozenset()
+    summary: OnMessage | None = None
+
+    def __post_init__(self) -> None:
+        assert not self.confirms or self.summary is not None, self.name
 
 
 @dataclass
@@ -120,6 +136,11 @@ class Conversation:
     token: str
     data: dict[str, Any]
     chats: Conversations
+    revision: int = 0  # how many times the answers changed (see the module's docstring)
+    stored: str = ""  # the answers as last read or written (`answers`), to see a change
+
+    def __post_init__(self) -> None:
+        self.stored = self.stored or answers(self.data)
 
     async def goto(self, step: str) -> None:
         assert step in self.flow.steps, step
@@ -136,10 +157,30 @@ class Conversation:
         return await self.chats.delete(self, session)
 
     def button(self, label: str, action: str, *args: str | int) -> InlineKeyboardButton:
-        """One of this chat's buttons: it carries the draft's token, then the action."""
+        """One of this chat's buttons: it carries the draft's token (with the revision, for
+        one of the flow's `confirms`: "<token>-<revision>"), then the action. Drawn after the
+        answers it shows are stored: the revision is that of the stored draft."""
         assert self.flow.kind is not None, self.flow.name
-        data = callbacks.make(self.flow.kind, self.token, action, *args)
+        token = self.token
+        if action in self.flow.confirms:
+            assert self.stored == answers(self.data), f"{self.flow.name}: save before drawing"
+            token = f"{token}-{self.revision}"
+        data = callbacks.make(self.flow.kind, token, action, *args)
         return InlineKeyboardButton(label, callback_data=data)
+
+
+def answers(data: dict[str, Any]) -> str:
+    """A draft's answers in one canonical form, to compare."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def split_token(field: str) -> tuple[str, int | None]:
+    """A button's token field as (token, revision): the revision is None when the field has
+    none (a button not of `confirms`, or drawn before revisions existed), or is malformed."""
+    token, dash, revision = field.partition("-")
+    if not dash:
+        return token, None
+    return token, int(revision) if revision.isascii() and revision.isdigit() else -1
 
 
 class _RecentIds:
@@ -199,7 +240,9 @@ class Conversations:
         for row in rows:
             flow = self._flows.get(row.flow)
             if flow is not None and row.step in flow.steps and now - row.updated_at <= flow.idle:
-                found.append(Conversation(flow, user_id, row.step, row.token, row.data, self))
+                found.append(
+                    Conversation(flow, user_id, row.step, row.token, row.data, self, row.revision)
+                )
         return found
 
     async def get(self, name: str, user_id: int) -> Conversation | None:
@@ -222,6 +265,9 @@ class Conversations:
     async def write(self, chat: Conversation) -> None:
         prompts = [f.name for f in self._flows.values() if f.transient and f is not chat.flow]
         self._draftless.discard(chat.user_id)  # before the write: if it fails, we read again
+        now = answers(chat.data)
+        if now != chat.stored:
+            chat.revision, chat.stored = chat.revision + 1, now
         async with self.db.session() as session:
             await repo.save_draft(
                 session=session,
@@ -231,6 +277,7 @@ class Conversations:
                 token=chat.token,
                 data=chat.data,
                 now=self.clock(),
+                revision=chat.revision,
             )
             if prompts:
                 await repo.delete_drafts_of(
@@ -309,7 +356,7 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
     flow = ctx.services.chats.flow_of(parsed.kind) if parsed else None
     if parsed is None or flow is None:
         return False
-    token = parsed.args[0] if parsed.args else ""
+    token, revision = split_token(parsed.args[0] if parsed.args else "")
     action = parsed.args[1] if len(parsed.args) > 1 else ""
     args = parsed.args[2:]
     chat = await ctx.services.chats.get(flow.name, user_id)
@@ -325,8 +372,19 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
     if handler is None:
         await expired(update, ctx)
         return True
+    if action in flow.confirms and (revision or 0) != chat.revision:
+        await outdated(update, ctx, chat)
+        return True
     await handler(update, ctx, chat, args)
     return True
+
+
+async def outdated(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A confirm pressed on a summary card drawn before the draft last changed: nothing is
+    done; the card as the draft is now comes below."""
+    assert chat.flow.summary is not None
+    await acknowledge(update, ctx.services.ui.chat.outdated_card, alert=True)
+    await chat.flow.summary(update, ctx, chat)
 
 
 async def _message(update: Update, ctx: PufaContext, user_id: int) -> bool:

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import Services
-from storage.models import ReviewState
+from storage.models import ReportStatus, ReviewState
 from storage.report_review import Decided, Review, decide, notices, revision
 from storage.reports import StoredReport, get_report
 from storage.volunteers import get_volunteer
@@ -55,7 +55,8 @@ async def notice(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A coordinator's copy of the report's notification as it should read now: the report,
     the evaluation indicators it is tagged with, a link to its dashboard page (with
-    PUFA_PUBLIC_URL), then its review (and the buttons while it is pending)."""
+    PUFA_PUBLIC_URL), then its review (and the buttons while it is pending), or that the
+    volunteer withdrew it."""
     texts = services.ui.review
     text = await report_line(services, report, services.ui.volunteers.notify_report)
     tagged = [i.name for i in services.library.indicators if i.id in report.data.topics]
@@ -68,6 +69,8 @@ async def notice(
         photos = len(report.data.photo_file_ids)
         label = texts.web_link_photos.format(photos=photos) if photos else texts.web_link
         text += "\n" + web_link(url, label)
+    if report.status == ReportStatus.WITHDRAWN.value:
+        return text + "\n" + texts.withdrawn_line, None
     if report.review == ReviewState.PENDING.value:
         return text, review_keyboard(services, report)
     state = texts.states[report.review]
@@ -145,10 +148,7 @@ async def refresh_later(services: Services, bot: Bot, report_ids: list[int]) -> 
     (Telegram's per-chat limits make hundreds of edits take minutes, longer than a web request
     should wait). A copy left unedited by a stop still refuses a second decision when pressed."""
     for report_id in report_ids:
-        async with services.db.session() as session:
-            report = await get_report(session=session, report_id=report_id)
-        if report is not None:
-            await refresh_notices(services, bot, report)
+        await refresh_report(services, bot, report_id)
 
 
 async def _tell_volunteer(services: Services, bot: Bot, report: StoredReport) -> None:
@@ -166,6 +166,14 @@ async def _tell_volunteer(services: Services, bot: Bot, report: StoredReport) ->
         await bot.send_message(report.volunteer_id, text, parse_mode=ParseMode.HTML)
     except TelegramError as exc:  # blocked the bot, left...
         log.warning("could not tell volunteer of returned report %s: %s", report.id, exc)
+
+
+async def refresh_report(services: Services, bot: Bot, report_id: int) -> None:
+    """`refresh_notices` of the report as stored now (none if it is gone)."""
+    async with services.db.session() as session:
+        report = await get_report(session=session, report_id=report_id)
+    if report is not None:
+        await refresh_notices(services, bot, report)
 
 
 async def refresh_notices(services: Services, bot: Bot, report: StoredReport) -> None:

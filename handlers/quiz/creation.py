@@ -157,19 +157,26 @@ async def _on_count(update: Update, ctx: PufaContext, chat: Conversation) -> Non
 
 
 async def _on_seconds(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    services, ui = ctx.services, ctx.services.ui.quiz
+    ui = ctx.services.ui.quiz
     seconds = bounded_number(_text(update), MIN_SECONDS, MAX_SECONDS)
     if seconds is None:
         await reply_html(update, ui.bad_number.format(low=MIN_SECONDS, high=MAX_SECONDS))
         return
     chat.data["seconds"] = seconds
+    await _ask_confirm(update, ctx, chat)
+
+
+async def _ask_confirm(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The contest as it will be created, with 确认 and 取消 (also after 确认 was pressed on
+    an older card)."""
+    services, ui = ctx.services, ctx.services.ui.quiz
     await chat.goto(CONFIRM)
     text = ui.confirm.format(
         title=html.escape(_title(services, chat)),
         opens=when(datetime.fromisoformat(chat.data["opens"]), services.tz),
         close=when(datetime.fromisoformat(chat.data["closes"]), services.tz),
         questions=chat.data["count"],
-        seconds=seconds,
+        seconds=chat.data["seconds"],
     )
     rows = [
         [chat.button(ui.confirm_button, ContestButton.CONFIRM)],
@@ -265,4 +272,6 @@ def contest_chat() -> Flow:
         timed_out=lambda services: services.ui.quiz.timed_out,
         ended=_on_ended,
         role=Role.COORDINATOR,
+        confirms=frozenset({ContestButton.CONFIRM}),
+        summary=_ask_confirm,
     )

@@ -76,6 +76,8 @@ def report_chat(idle: timedelta) -> Flow:
         timed_out=lambda services: services.ui.volunteers.report_timed_out,
         ended=submit.on_ended,
         role=Role.VOLUNTEER,
+        confirms=frozenset({ReportButton.SUBMIT}),
+        summary=chat.show_card,
     )
 
 

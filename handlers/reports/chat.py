@@ -72,6 +72,11 @@ async def show(
     await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
 
 
+async def show_card(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The summary card as the draft is now (提交 was pressed on an older one)."""
+    await show(update, ctx, chat, CONFIRM)
+
+
 async def _fitting(ctx: PufaContext, chat: Conversation) -> list[str]:
     """The campaigns that fit the activity's date (the draft has one past the date step)."""
     services = ctx.services

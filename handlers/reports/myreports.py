@@ -170,3 +170,6 @@ async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
         return
     answer = texts.withdrawn if change in {Change.OK, Change.WITHDRAWN} else texts.report_locked
     await reply_html(update, answer.format(id=report_id))
+    if change is Change.OK:
+        for withdrawn in services.hooks.report_withdrawn:
+            await withdrawn(ctx, report_id)

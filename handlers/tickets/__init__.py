@@ -71,6 +71,8 @@ def ticket_flow() -> Flow:
         cancelled=chat.on_cancelled,
         timed_out=lambda services: services.ui.tickets.timed_out,
         ended=_sent_already,
+        confirms=frozenset({TicketButton.SEND}),
+        summary=chat.show_summary,
     )
 
 

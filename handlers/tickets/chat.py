@@ -172,6 +172,11 @@ async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) 
         await reply_html(update, texts.contact_none, InlineKeyboardMarkup([[skip]]))
 
 
+async def show_summary(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The message as it is now (发送 was pressed under an older summary)."""
+    await show(update, ctx, chat, CONFIRM)
+
+
 def _sample_warning(ctx: PufaContext, chat: Conversation, step: str) -> str:
     """Before the resident writes (or shares a number): the desk is a sample, once."""
     desk = desk_of(ctx.services, chat.data.get("desk", ""))

@@ -537,3 +537,114 @@ async def test_a_scheduled_broadcast_is_sent_now_from_its_new_time_question(
     await bot.settle()
     assert len(bot.sent_to(6301)) == 2 and len(bot.sent_to(6302)) == 2
     assert "看不懂" not in "".join(m.content for m in bot.api.messages_to(COORDINATOR))
+
+
+async def test_an_older_preview_cannot_confirm_the_draft_as_changed_since(
+    quick_bot: Harness,
+) -> None:
+    """The QA walkthrough: 8点 previewed for 20:00, 改时间 to 现在 (then 明早9点), then
+    ✅ 确认发送 on the OLDER card is refused (nothing sent) and the card as the draft is now
+    comes below; only the latest card's button sends, and a button drawn before revisions
+    existed (no revision in its data) is refused once the draft has changed."""
+    bot = quick_bot
+    bot.clock.set(local(2026, 12, 5, 15, 0))
+    await add_volunteers(bot.services.db, [6701, 6702], town="示例县东山镇")
+    coordinator = bot.api.user(COORDINATOR)
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "今晚八点线上培训")
+    towns = await bot.tap(coordinator, audience, "🙋 志愿者")
+    when = await bot.tap(coordinator, towns, "全部志愿者")
+    bot.api.send_text(coordinator, "8点")
+    _, old = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert "2026年12月5日（周六）20:00" in old.content
+    await bot.tap(coordinator, old, "🕘 改时间")
+    bot.api.send_text(coordinator, "现在")
+    _, now = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert "20:00" not in now.content
+    await bot.tap(coordinator, now, "🕘 改时间")
+    bot.api.send_text(coordinator, "明早9点")
+    _, latest = await bot.api.wait_for_messages(COORDINATOR, 2)
+    ok = old.find_button("✅ 确认发送")["callback_data"]
+    assert "过时" in await alert(bot, coordinator, old, ok)
+    _, redrawn = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert redrawn.content == latest.content
+    token = ok.split(":")[2].partition("-")[0]
+    legacy = callbacks.make(Kind.BROADCAST, token, "ok")
+    assert "过时" in await alert(bot, coordinator, old, legacy)
+    await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert await _coordinator_rows(bot) == []
+    assert bot.sent_to(6701) == [] and when.chat_id == COORDINATOR
+    now_ok = now.find_button("✅ 确认发送")["callback_data"]
+    assert "过时" in await alert(bot, coordinator, now, now_ok)
+    await bot.api.wait_for_messages(COORDINATOR, 2)
+    done = await bot.tap(coordinator, redrawn, "✅ 确认发送")
+    assert "已确认" in done.content
+    [row] = await _coordinator_rows(bot)
+    assert row.send_at == local(2026, 12, 6, 9, 0)
+
+
+async def test_the_card_list_and_the_time_question_go_back_or_cancel(
+    quick_bot: Harness,
+) -> None:
+    """The card categories offer ⬅️ 返回 (to the first question) and ✖ 取消; the time question
+    offers ⬅️ 返回 to change the audience, whose new choice the next question names."""
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [6801])
+    await add_volunteers(bot.services.db, [6802], town="示例县东山镇")
+    coordinator = bot.api.user(COORDINATOR)
+    ui = bot.services.ui.broadcasts
+    start = await bot.ask(coordinator, "/broadcast")
+    categories = await bot.tap(coordinator, start, ui.pick_card_button)
+    assert {ui.back_button, ui.cancel_button} <= set(categories.button_labels())
+    again = await bot.tap(coordinator, categories, ui.back_button)
+    assert again.content == start.content and again.button_labels() == start.button_labels()
+    categories = await bot.tap(coordinator, again, ui.pick_card_button)
+    cancelled = await bot.tap(coordinator, categories, ui.cancel_button)
+    assert cancelled.content == ui.cancelled_draft
+    await bot.ask(coordinator, "/broadcast")
+    audience = await bot.ask(coordinator, "周末普法集市")
+    when = await bot.tap(coordinator, audience, ui.audience_all_button)
+    assert "所有订阅者" in when.content and ui.back_button in when.button_labels()
+    audience = await bot.tap(coordinator, when, ui.back_button)
+    assert audience.content == ui.audience_prompt
+    towns = await bot.tap(coordinator, audience, ui.audience_volunteers_button)
+    when = await bot.tap(coordinator, towns, ui.all_volunteers_button)
+    assert "志愿者" in when.content and "所有订阅者" not in when.content
+    bot.api.send_text(coordinator, "明早9点")
+    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    await bot.tap(coordinator, confirm, "✅ 确认发送")
+    [row] = await _coordinator_rows(bot)
+    assert row.audience == "volunteers"
+
+
+async def test_a_cancelled_broadcast_leaves_the_list_and_is_called_cancelled(
+    quick_bot: Harness,
+) -> None:
+    """✖ 取消 from /scheduled redraws the list without it; 👁 查看 or 🕘 改时间 on the list
+    as it was says it was cancelled, not that it was sent."""
+    bot = quick_bot
+    await add_subscribers(bot.services.db, [6901])
+    coordinator = bot.api.user(COORDINATOR)
+    ui = bot.services.ui.broadcasts
+    for text in ("第一条：周六普法讲座", "第二条：周日普法集市"):
+        await bot.ask(coordinator, "/broadcast")
+        audience = await bot.ask(coordinator, text)
+        await bot.tap(coordinator, audience, ui.audience_all_button)
+        bot.api.send_text(coordinator, "明天上午9点")
+        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        await bot.tap(coordinator, confirm, "✅ 确认发送")
+    first, second = sorted(row.id for row in await _coordinator_rows(bot) if row.id is not None)
+    listing = await bot.ask(coordinator, "/scheduled")
+    cancel = listing.find_button(ui.cancel_item.format(id=first))["callback_data"]
+    assert "已取消" in await alert(bot, coordinator, listing, cancel)
+    [redrawn] = await bot.api.wait_for_messages(COORDINATOR)
+    assert (redrawn.action, redrawn.message_id) == ("edit", listing.message_id)
+    assert f"#{first}" not in redrawn.content and f"#{second}" in redrawn.content
+    for item in (ui.preview_item, ui.edit_time_item):
+        data = listing.find_button(item.format(id=first))["callback_data"]
+        told = await alert(bot, coordinator, listing, data)
+        assert "已取消" in told and "已经开始发送" not in told, told
+    last = redrawn.find_button(ui.cancel_item.format(id=second))["callback_data"]
+    await alert(bot, coordinator, redrawn, last)
+    [empty] = await bot.api.wait_for_messages(COORDINATOR)
+    assert empty.content == ui.scheduled_empty and empty.buttons() == []

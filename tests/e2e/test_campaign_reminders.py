@@ -107,3 +107,27 @@ async def test_a_muted_reminder_is_not_sent_now_and_cancel_changes_nothing(bot: 
     assert (await bot.services.broadcasting.tick()).started == []
     statuses = [r.status for r in await campaign_reminders(bot, CAMPAIGN, 2027)]
     assert statuses == [BroadcastStatus.MUTED, BroadcastStatus.SCHEDULED]
+
+
+async def test_an_older_new_time_card_cannot_confirm_the_time_typed_since(bot: Harness) -> None:
+    """Moved to 明天上午9点, then 🕘 改时间 to 后天上午10点: ✅ 确认改时间 on the first card moves
+    nothing and draws the card as it is now; that one moves it to the later time."""
+    coordinator = bot.api.user(COORDINATOR)
+    detail = await campaign_detail(bot, BUTTON)
+    moved = (await campaign_reminders(bot, CAMPAIGN, 2027))[1]
+    await bot.tap(coordinator, detail, "🕘 改时间②")
+    bot.api.send_text(coordinator, "明天上午9点")
+    _, old = await bot.api.wait_for_messages(COORDINATOR, 2)
+    await bot.tap(coordinator, old, "🕘 改时间")
+    bot.api.send_text(coordinator, "后天上午10点")
+    _, latest = await bot.api.wait_for_messages(COORDINATOR, 2)
+    answer = await bot.press(coordinator, old, old.find_button("✅ 确认改时间")["callback_data"])
+    assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
+    _, redrawn = await bot.api.wait_for_messages(COORDINATOR, 2)
+    assert redrawn.content == latest.content
+    [same] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == moved.id]
+    assert same.send_at == moved.send_at
+    bot.api.press_button(coordinator, redrawn, "✅ 确认改时间")
+    await bot.api.wait_for_call("editMessageText", predicate=_said("提醒已改到"))
+    [second] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == moved.id]
+    assert second.send_at == local(2026, 12, 7, 10, 0)

@@ -256,3 +256,35 @@ async def test_a_group_round_counts_for_the_groups_town(
         assert (await bot.ask(leader, "/contest", chat=group)).content == ui.no_contests
         again = start.find_button("▶️ 在本群开始")["callback_data"]
         assert (await bot.press(leader, start, again))["text"] == ui.contest_not_open
+
+
+async def test_an_older_contest_card_cannot_create_the_contest_changed_since(
+    bot_with_admins: Harness,
+) -> None:
+    """确认 pressed once the close had passed asks for a new close; after the new card, the
+    first card's 确认 creates nothing and draws the card as it is now, which creates it."""
+    bot, ui = bot_with_admins, bot_with_admins.ui.quiz
+    bot.clock.set(local(2026, 3, 10, 17, 0))
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    listing = await bot.ask(admin, "/contest")
+    ask = await bot.tap(admin, listing, ui.new_button)
+    await bot.tap(admin, ask, next(x for x in ask.button_labels() if x.startswith("宪法宣传周")))
+    for typed in ("3月10日 17:30", "3月10日 17:40", "3"):
+        await bot.ask(admin, typed)
+    old = await bot.ask(admin, "30")
+    bot.clock.set(local(2026, 3, 10, 17, 41))
+    assert (await bot.tap(admin, old, ui.confirm_button)).content == ui.bad_time
+    for typed in ("3月20日 18:00", "3"):
+        await bot.ask(admin, typed)
+    latest = await bot.ask(admin, "60")
+    answer = await bot.press(admin, old, old.find_button(ui.confirm_button)["callback_data"])
+    assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
+    [redrawn] = await bot.api.wait_for_messages(ADMIN_ID)
+    assert redrawn.content == latest.content and "60 秒" in redrawn.content
+    async with bot.services.db.session() as session:
+        assert await repo.recent_contests(session=session) == []
+    done = await bot.tap(admin, redrawn, ui.confirm_button)
+    assert done.content.startswith("已创建竞赛")
+    async with bot.services.db.session() as session:
+        [contest] = await repo.recent_contests(session=session)
+    assert contest.seconds == 60 and contest.closes_at == local(2026, 3, 20, 18, 0)

@@ -336,3 +336,43 @@ async def test_a_tag_redraws_the_copies_and_refuses_a_decision_from_before_it(
         report = await get_report(session=session, report_id=1)
     assert report is not None and report.review == "verified"
     assert "civil-code-publicity" in report.data.topics
+
+
+async def _withdraw(bot: Harness, volunteer: FakeUser, report_id: int) -> None:
+    [mine] = await say(bot, volunteer, "/myreports")
+    [confirm] = await press(bot, volunteer, mine, f"撤回 #{report_id}")
+    withdrawn = await answer_question(bot, volunteer, confirm, "确定")
+    assert "已撤回" in (withdrawn.text or "")
+
+
+async def test_a_withdrawn_reports_copies_lose_their_review_buttons(
+    bot_with_admins: Harness,
+) -> None:
+    """Withdrawn by the volunteer: the coordinators' copies say so, without ✅ 核实 / ↩️ 退回;
+    a copy that could not be edited then is edited when its button is pressed."""
+    bot = bot_with_admins
+    texts = bot.ui.review
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    volunteer = bot.api.user(VOLUNTEER, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    _, copy = await _submitted(bot, volunteer)
+    mark = _mark(bot)
+    await _withdraw(bot, volunteer, 1)
+    [edited] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert (edited.action, edited.message_id) == ("edit", copy.message_id)
+    assert texts.withdrawn_line in (edited.text or "") and edited.buttons() == []
+
+    _, second = await _submitted(bot, volunteer)
+    bot.api.block(ADMIN_ID)
+    await _withdraw(bot, volunteer, 2)
+    await bot.settle()
+    bot.api.unblock(ADMIN_ID)
+    mark = _mark(bot)
+    answer = await bot.press(admin, second, second.find_button("核实")["callback_data"])
+    assert answer["text"] == texts.no_report and answer.get("show_alert")
+    [redrawn] = await bot.api.wait_for_messages(ADMIN_ID, after=mark)
+    assert (redrawn.action, redrawn.message_id) == ("edit", second.message_id)
+    assert texts.withdrawn_line in (redrawn.text or "") and redrawn.buttons() == []
+    async with bot.services.db.session() as session:
+        report = await get_report(session=session, report_id=2)
+    assert report is not None and report.review == "pending"

@@ -6,6 +6,7 @@ location's place name, and the oldest date a report may have."""
 import csv
 import io
 import logging
+from datetime import timedelta
 from itertools import count
 
 import pytest
@@ -21,6 +22,7 @@ from tests.e2e.volunteer_steps import (
     invite,
     press,
     register,
+    report_to_card,
     report_to_topics,
     say,
     tick_topic,
@@ -318,3 +320,29 @@ async def test_summary_limits_said_up_front_and_skip_typed_at_the_photo_steps(
     [card] = await say(bot, user, "完成")
     assert "照片：1 张" in (card.text or ""), card.text
     assert materials.text and "资料" in materials.text
+
+
+async def test_submit_on_an_older_summary_card_is_refused(bot_with_admins: Harness) -> None:
+    """The QA walkthrough: the card showing the old date cannot submit the corrected draft:
+    its 提交 is refused and the card as the draft is now comes below; that one submits."""
+    bot = bot_with_admins
+    user = await volunteer(bot, next(USER_IDS))
+    old = await report_to_card(bot, user)
+    today = bot.services.local_now().date()
+    assert today.isoformat() in old.content
+    [fields] = await press(bot, user, old, "修改")
+    [ask_date] = await press(bot, user, fields, "日期")
+    [latest] = await press(bot, user, ask_date, "昨天")
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert yesterday in latest.content and "请核对" in latest.content
+    answer = await bot.press(user, old, old.find_button("提交")["callback_data"])
+    assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
+    [redrawn] = await bot.api.wait_for_messages(user.id)
+    assert redrawn.content == latest.content
+    async with bot.services.db.session() as session:
+        assert await own_reports(session=session, volunteer_id=user.id) == []
+    [_submitted, done] = await press(bot, user, redrawn, "提交", 2)
+    assert "提交成功" in done.content, done.content
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert report.data.activity_date.isoformat() == yesterday

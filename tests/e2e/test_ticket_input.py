@@ -89,7 +89,8 @@ async def test_a_message_too_short_is_asked_for_more(desks_bot: Harness) -> None
 
 async def test_later_bubbles_are_added_to_the_message(desks_bot: Harness) -> None:
     """Residents write in several bubbles: those sent while the phone number or the summary is
-    asked are added to the message, not refused and lost."""
+    asked are added to the message, not refused and lost; only the summary showing them
+    sends."""
     bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
     resident = api.user(7_350_004)
     await to_the_text(bot, resident)
@@ -106,8 +107,16 @@ async def test_later_bubbles_are_added_to_the_message(desks_bot: Harness) -> Non
     assert again.content.endswith("一共一万二千元\n工资卡" + "*" * len(BANK_CARD))
     full = await bot.ask(resident, "工" * 990)
     assert full.content == texts.text_full.format(max=1000)
+    # The older summary does not show what was added: its 发送 sends nothing and the summary
+    # as it is now comes again; that one sends it all.
+    answer = await bot.press(
+        resident, summary, summary.find_button(texts.send_button)["callback_data"]
+    )
+    assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
+    [latest] = await api.wait_for_messages(resident.id)
+    assert latest.content == again.content
     mark = after(bot)
-    await bot.tap(resident, summary, texts.send_button)  # the older summary sends it all
+    await bot.tap(resident, latest, texts.send_button)
     ticket = await desk_message(bot, mark)
     assert "一万二千元\n工资卡****" in ticket.content and "工工" not in ticket.content
 

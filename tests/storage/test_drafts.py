@@ -11,6 +11,7 @@ from storage.drafts import (
     save_draft,
     take_idle_drafts,
 )
+from storage.models import ConversationDraft
 from tests.clock import QUIET as NOW
 
 
@@ -67,3 +68,36 @@ async def test_idle_drafts_are_taken_per_flow_and_a_person_loses_chosen_flows(
     async with db.session() as session:
         assert await delete_drafts_of(session=session, telegram_id=2, flows=["broadcast"]) == 1
         assert [d.flow for d in await drafts_of(session=session, telegram_id=2)] == ["report"]
+
+
+async def test_a_drafts_revision_rides_in_its_json_and_old_rows_read_as_zero(
+    db: Database,
+) -> None:
+    """No column holds the revision: it is stored among the answers and taken out on reading;
+    a row written before revisions existed (no such key) is revision 0."""
+    async with db.session() as session:
+        session.add(
+            ConversationDraft(
+                flow="report",
+                telegram_id=3,
+                step="date",
+                token="aa",
+                data='{"k": "值"}',
+                updated_at=NOW,
+            )
+        )
+    async with db.session() as session:
+        [old] = await drafts_of(session=session, telegram_id=3)
+        await save_draft(
+            session=session,
+            flow="report",
+            telegram_id=3,
+            step="confirm",
+            token="aa",
+            data={"k": "新"},
+            now=NOW,
+            revision=4,
+        )
+    async with db.session() as session:
+        [new] = await drafts_of(session=session, telegram_id=3)
+    assert (old.revision, old.data, new.revision, new.data) == (0, {"k": "值"}, 4, {"k": "新"})
