@@ -33,6 +33,7 @@ class InputProblem(StrEnum):
     TOO_LONG = "too_long"
     NO_LETTERS = "no_letters"
     NAME_SHORT = "name_short"
+    NAME_SYMBOLS = "name_symbols"
     DATE_FORMAT = "date_format"
     DATE_INVALID = "date_invalid"
     DATE_FUTURE = "date_future"
@@ -76,10 +77,15 @@ def normalise(text: str, *, multiline: bool = False, fold: bool = False) -> str:
 SKIP_WORDS = ("跳过", "完成")
 
 
+def letters(text: str) -> str:
+    """The letters of a typed word, as a button's words are matched: "完成 ✔️" is 完成."""
+    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L"))
+
+
 def is_skip(text: str) -> bool:
     """Whether a typed answer is 跳过 or 完成, with or without the button's emoji (its
     letters alone are looked at)."""
-    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L")) in SKIP_WORDS
+    return letters(text) in SKIP_WORDS
 
 
 def has_letters(text: str) -> bool:
@@ -99,11 +105,25 @@ def clean_text(text: str, max_chars: int, *, multiline: bool = False) -> str:
 
 
 def parse_name(text: str) -> str:
-    """A person's name: "李" alone is a surname, not a name coordinators can tell apart."""
+    """A person's name: "李" alone is a surname, not a name coordinators can tell apart. It is
+    printed on certificates and exports, so it is words only: no emoji or other symbols (a
+    font prints them as boxes, if at all); the 间隔号 of 阿依古丽·买买提 is punctuation."""
     value = clean_text(text, MAX_NAME_CHARS)
+    if any(_symbol(ch) for ch in value):
+        raise InputError(InputProblem.NAME_SYMBOLS)
     if len(value) < MIN_NAME_CHARS:
         raise InputError(InputProblem.NAME_SHORT)
     return value
+
+
+def _symbol(ch: str) -> bool:
+    """An emoji, a sign (©, ★, +), a private-use or unassigned character, or what joins emoji
+    (a variation selector, a skin tone)."""
+    return (
+        unicodedata.category(ch)[0] == "S"
+        or unicodedata.category(ch) in {"Co", "Cn"}
+        or ("\ufe00" <= ch <= "\ufe0f")
+    )
 
 
 def parse_place(text: str) -> str:

@@ -3,6 +3,9 @@ names (the `chat:` block of ui.zh.yaml)."""
 
 from typing import Annotated
 
+from pydantic import field_validator, model_validator
+
+from content.report_input import SKIP_WORDS, letters
 from content.texts import Fields, Texts
 
 
@@ -18,3 +21,25 @@ class ChatTexts(Texts):
     # /start or 💬 问个问题 with guided chats open: they end, and this says which ("“a”、“b”")
     left_chats: Annotated[str, Fields("names")]
     help_open_chat: Annotated[str, Fields("name")]  # /help's last line while a chat is open
+    # Typed alone in any guided chat (its letters, as content.report_input.letters reads
+    # them): a cancel word ends it as /cancel does; a back word is not taken as an answer and
+    # gets `not_an_answer`.
+    cancel_words: list[str]
+    back_words: list[str]
+    not_an_answer: Annotated[str, Fields("word")]
+
+    @field_validator("cancel_words", "back_words")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word or letters(word) != word:
+                raise ValueError(f"{word!r}: a word of letters only, as it is matched")
+            if word in SKIP_WORDS:
+                raise ValueError(f"{word!r} is the 跳过 / 完成 button typed")
+        return words
+
+    @model_validator(mode="after")
+    def _apart(self) -> "ChatTexts":
+        if both := set(self.cancel_words) & set(self.back_words):
+            raise ValueError(f"both a cancel and a back word: {sorted(both)}")
+        return self

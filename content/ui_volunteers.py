@@ -51,6 +51,7 @@ class InputProblems(Texts):
     too_long: Limited
     no_letters: Limited
     name_short: Limited
+    name_symbols: Limited
     date_format: Limited
     date_invalid: Limited
     date_future: Limited

@@ -88,7 +88,8 @@ async def test_a_code_counts_the_residents_it_brought_once(bot_with_admins: Harn
     await subscribe(bot, resident)
     await bot.services.question_log.flush()
     mine = await bot.ask(volunteer, "/myreports")
-    assert "东山村普法讲座 · 活动：1 人，提问 2 次，订阅 1 人，答题 0 道" in mine.content
+    reach = "活动二维码「东山村普法讲座」：带来 1 位居民，提问 2 次，订阅 1 人，答题 0 道"
+    assert reach in mine.content
     assert str(resident.id) not in mine.content
     admin = bot.api.user(ADMIN_ID)
     stats = await bot.ask(admin, "/stats")
