@@ -96,6 +96,7 @@ class UiTexts(Texts):
     non_text: str
     unknown_command: str
     too_fast: str
+    too_fast_in_chat: str  # the same, inside a guided chat: the message was not taken
     not_allowed: str
     error: str
     group_hint: str
