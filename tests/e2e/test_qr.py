@@ -253,7 +253,11 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     title = f"🎉城关广场反诈宣传 电话{'*' * 11} 张三"
     place = f"咨询 {'*' * 12}"
     assert phone not in poster.content and landline not in poster.content
-    assert f"「{title}」" in poster.content and place in poster.content
+    assert f"「{title}」" in poster.content  # the maker sees where numbers were
+    # The poster leaves the numbers out, and the 电话 before one: no asterisks on a wall.
+    assert bot.ui.engagement.qr_poster_place.format(place="咨询") in poster.content
+    words = poster_words(bot.ui, bot.services.library.hotlines, title, place=place)
+    assert (words.title, words.place) == ("🎉城关广场反诈宣传 张三", "咨询")
     assert poster.content.count(texts.qr_numbers_hidden) == 1
     if find_cjk_font(bot.services.volunteering.chart_font) is not None:
         assert texts.qr_poster_dropped.format(chars="🎉") in poster.content
