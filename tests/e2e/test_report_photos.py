@@ -13,7 +13,7 @@ from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from storage.reports import own_reports
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.test_report_steps import to_photos, volunteer
 from tests.e2e.volunteer_steps import invite, press, register, say
 
@@ -203,7 +203,10 @@ async def test_photos_a_report_was_returned_for_are_replaced(bot_with_admins: Ha
     await bot.settle()
     [card] = await press(bot, user, shown(bot, reply), "完成")
     assert "照片：2 张" in (card.text or ""), card.text
+    mark = len(bot.api.state.sent)
     await press(bot, user, card, "提交", 2)
     async with bot.services.db.session() as session:
         [report] = await own_reports(session=session, volunteer_id=user.id)
-    assert set(report.data.photo_file_ids) == photo_ids(new)
+    assert set(report.data.photo_file_ids) == photo_ids(new)  # what the dashboard shows
+    told = await bot.api.wait_for_messages(ADMIN_ID, 2, after=mark)  # redrawn, told
+    assert any("照片 5 → 2" in (m.text or "") for m in told), [m.text for m in told]
