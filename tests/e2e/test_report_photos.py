@@ -7,6 +7,8 @@ as the step does."""
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from content.loader import Library
 from content.report_input import MAX_PHOTOS
 from content.search import SearchIndex
@@ -171,9 +173,15 @@ async def test_album_photos_after_done_are_kept_while_there_is_room(
     assert "照片：3 张" in (card.text or ""), card.text
 
 
-async def test_photos_a_report_was_returned_for_are_replaced(bot_with_admins: Harness) -> None:
+@pytest.mark.parametrize(
+    ("count", "change"), [(2, "照片 5 → 2"), (MAX_PHOTOS, "照片 5 → 5（换了照片）")]
+)
+async def test_photos_a_report_was_returned_for_are_replaced(
+    bot_with_admins: Harness, count: int, change: str
+) -> None:
     """A correction at a full photos step (a report returned for its photos): 清空 drops the
-    photos kept, new ones are taken, and the report stored has only those."""
+    photos kept, new ones are taken, and the report stored has only those; the coordinators
+    are told, as many photos as before too."""
     bot, texts = bot_with_admins, bot_with_admins.ui.volunteers
     user = await volunteer(bot, 8_800_005)
     await to_photos(bot, user)
@@ -196,17 +204,19 @@ async def test_photos_a_report_was_returned_for_are_replaced(bot_with_admins: Ha
     assert (cleared.action, cleared.buttons()) == ("edit", [])
     assert (again.source_text or "").startswith(texts.photos_cleared), again.source_text
     assert again.button_labels() == ["跳过 ⏭"] and await draft_photos(bot, user) == []
-    new = bot.api.make_album(user, 2)
+    new = bot.api.make_album(user, count)
     for message in new:
         bot.api.deliver(message)
     [reply] = await bot.api.wait_for_messages(user.id)
     await bot.settle()
-    [card] = await press(bot, user, shown(bot, reply), "完成")
-    assert "照片：2 张" in (card.text or ""), card.text
+    if count < MAX_PHOTOS:
+        await press(bot, user, shown(bot, reply), "完成")
+    *_, card = [m for m in bot.api.messages_to(user.id) if "没问题就点" in (m.text or "")]
+    assert f"照片：{count} 张" in (card.text or ""), card.text
     mark = len(bot.api.state.sent)
     await press(bot, user, card, "提交", 2)
     async with bot.services.db.session() as session:
         [report] = await own_reports(session=session, volunteer_id=user.id)
     assert set(report.data.photo_file_ids) == photo_ids(new)  # what the dashboard shows
     told = await bot.api.wait_for_messages(ADMIN_ID, 2, after=mark)  # redrawn, told
-    assert any("照片 5 → 2" in (m.text or "") for m in told), [m.text for m in told]
+    assert any(change in (m.text or "") for m in told), [m.text for m in told]
