@@ -36,6 +36,7 @@ class InputProblem(StrEnum):
     TOO_LONG = "too_long"
     NO_LETTERS = "no_letters"
     NAME_SHORT = "name_short"
+    NAME_SYMBOLS = "name_symbols"
     DATE_FORMAT = "date_format"
     DATE_INVALID = "date_invalid"
     DATE_FUTURE = "date_future"
@@ -75,15 +76,16 @@ def normalise(text: str, *, multiline: bool = False, fold: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
+    """The letters of a typed word, as a button's words are matched: "完成 ✔️" is 完成."""
     return "".join(ch for ch in text if unicodedata.category(ch).startswith("L"))
 
 
 def is_skip(text: str, buttons: Iterable[str]) -> bool:
     """Whether a typed answer is what one of the `buttons` of an optional step says (跳过 ⏭,
     完成 ✔️), with or without the button's emoji: their letters alone are looked at."""
-    letters = _letters(text)
-    return bool(letters) and letters in {_letters(button) for button in buttons}
+    typed = letters(text)
+    return bool(typed) and typed in {letters(button) for button in buttons}
 
 
 def has_letters(text: str) -> bool:
@@ -103,11 +105,25 @@ def clean_text(text: str, max_chars: int, *, multiline: bool = False) -> str:
 
 
 def parse_name(text: str) -> str:
-    """A person's name: "李" alone is a surname, not a name coordinators can tell apart."""
+    """A person's name: "李" alone is a surname, not a name coordinators can tell apart. It is
+    printed on certificates and exports, so it is words only: no emoji or other symbols (a
+    font prints them as boxes, if at all); the 间隔号 of 阿依古丽·买买提 is punctuation."""
     value = clean_text(text, MAX_NAME_CHARS)
+    if any(_symbol(ch) for ch in value):
+        raise InputError(InputProblem.NAME_SYMBOLS)
     if len(value) < MIN_NAME_CHARS:
         raise InputError(InputProblem.NAME_SHORT)
     return value
+
+
+def _symbol(ch: str) -> bool:
+    """An emoji, a sign (©, ★, +), a private-use or unassigned character, or what joins emoji
+    (a variation selector, a skin tone)."""
+    return (
+        unicodedata.category(ch)[0] == "S"
+        or unicodedata.category(ch) in {"Co", "Cn"}
+        or ("\ufe00" <= ch <= "\ufe0f")
+    )
 
 
 def parse_place(text: str) -> str:

@@ -2,7 +2,10 @@
 
 from typing import Annotated
 
+from pydantic import model_validator
+
 from content.dates import DateTexts
+from content.report_input import letters
 from content.texts import AllFields, Fields, SaidOnce, Texts
 from content.ui_broadcasts import BroadcastTexts, CampaignTexts, SubscriptionTexts
 from content.ui_chat import ChatTexts
@@ -97,6 +100,7 @@ class UiTexts(Texts):
     non_text: str
     unknown_command: str
     too_fast: str
+    too_fast_in_chat: str  # the same, inside a guided chat: the message was not taken
     not_allowed: str
     error: str
     group_hint: str
@@ -120,3 +124,19 @@ class UiTexts(Texts):
     dates: DateTexts
 
     dashboard: DashboardTexts
+
+    @model_validator(mode="after")
+    def _typed_words_apart(self) -> "UiTexts":
+        """A word typed to end a guided chat or go back is none of the skip buttons' words,
+        which typed alone answer an optional step (content.report_input.is_skip)."""
+        skips = {
+            letters(button)
+            for button in (
+                self.volunteers.skip_button,
+                self.volunteers.photos_done_button,
+                self.residents.skip_button,
+            )
+        }
+        if both := skips & {*self.chat.cancel_words, *self.chat.back_words}:
+            raise ValueError(f"chat: {sorted(both)} is also a skip button's word")
+        return self

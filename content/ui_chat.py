@@ -3,6 +3,9 @@ names (the `chat:` block of ui.zh.yaml)."""
 
 from typing import Annotated
 
+from pydantic import field_validator, model_validator
+
+from content.report_input import letters
 from content.texts import Fields, Texts
 
 
@@ -21,3 +24,23 @@ class ChatTexts(Texts):
     # 确认 / 提交 pressed on a summary card drawn before the draft last changed (an alert;
     # the card as it is now follows)
     outdated_card: str
+    # Typed alone in any guided chat (its letters, as content.report_input.letters reads
+    # them): a cancel word ends it as /cancel does; a back word is not taken as an answer and
+    # gets `not_an_answer`. (UiTexts checks that none is a skip button's word.)
+    cancel_words: list[str]
+    back_words: list[str]
+    not_an_answer: Annotated[str, Fields("word")]
+
+    @field_validator("cancel_words", "back_words")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word or letters(word) != word:
+                raise ValueError(f"{word!r}: a word of letters only, as it is matched")
+        return words
+
+    @model_validator(mode="after")
+    def _apart(self) -> "ChatTexts":
+        if both := set(self.cancel_words) & set(self.back_words):
+            raise ValueError(f"both a cancel and a back word: {sorted(both)}")
+        return self

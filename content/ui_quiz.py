@@ -22,7 +22,9 @@ class QuizTexts(Texts):
     explanation: Annotated[str, Fields("text")]
     card_button: Annotated[str, Fields("title")]
     practice_done: Annotated[str, Fields("score", "total")]
+    practice_done_none: Annotated[str, Fields("score", "total")]  # score 0: no 🎉
     contest_done: Annotated[str, Fields("close", "score", "seconds", "title", "total")]
+    contest_done_none: Annotated[str, Fields("close", "score", "seconds", "title", "total")]
     already_answered: str
     ended: str  # a question of a practice quiz that has ended (/cancel, a new /quiz)
     cancelled_practice: str

@@ -35,6 +35,7 @@ class ReviewTexts(Texts):
     corrected: Annotated[str, Fields("changes", "id", "name")]
     reopened: Annotated[str, Fields("state")]
     change: Annotated[str, Fields("after", "before", "field")]
+    photos_replaced: Annotated[str, Fields("count")]  # a change's photos: as many, others
     change_separator: str
     web_reviewer: Annotated[str, Fields("id")]
     # under a report's notification, with PUFA_PUBLIC_URL: the link to its dashboard page

@@ -51,6 +51,7 @@ class InputProblems(Texts):
     too_long: Limited
     no_letters: Limited
     name_short: Limited
+    name_symbols: Limited
     date_format: Limited
     date_invalid: Limited
     date_future: Limited
@@ -164,6 +165,8 @@ class VolunteerTexts(Texts):
     photo_received: Annotated[str, Fields("count", "max_photos")]
     photos_album_received: Annotated[str, Fields("album", "count", "max_photos")]
     photos_done_button: str
+    photos_clear_button: str
+    photos_cleared: str
     photos_full: Annotated[str, Fields("max_photos")]
     photos_limit_reached: Annotated[str, Fields("max_photos")]
     photo_over_limit: Annotated[str, Fields("max_photos")]

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from documents.charts import ascii_label, find_cjk_font
+from documents.charts import find_cjk_font
+from documents.glyphs import printable
 
 WIDTH, HEIGHT = 8.0, 5.6  # inches, at 150 dpi
 WRAP = 26  # Chinese characters a body line holds (twice as many digits or letters)
@@ -62,8 +63,8 @@ def certificate_png(
     font_file = find_cjk_font(font)
     props = font_manager.FontProperties(fname=str(font_file)) if font_file else None
 
-    def show(text: str) -> str:
-        return text if font_file is not None else ascii_label(text)
+    def show(text: str) -> str:  # a name stored with an emoji prints without it
+        return printable(text, font_file)
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=150)
     axes = figure.add_axes((0, 0, 1, 1))

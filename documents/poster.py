@@ -4,18 +4,18 @@ is holding it (as given), and a footer with the legal hotline and who organised 
 come from the caller (the text catalogue, or typed: drawn as plain text, never as mathtext);
 the code is drawn pixel for pixel from qrcode's own matrix, so it scans as sharply as the bare
 PNG. A character the poster's font has no glyph for (an emoji: no colour-emoji font is
-installed, and matplotlib draws none) is left out rather than printed as an empty box;
-`undrawable` names them, so the maker can be told."""
+installed, and matplotlib draws none) is left out rather than printed as an empty box
+(documents.glyphs); `undrawable` names them, so the maker can be told."""
 
 import io
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from documents.certificate import wrap
-from documents.charts import ascii_label, find_cjk_font
+from documents.charts import find_cjk_font
+from documents.glyphs import printable
+from documents.glyphs import undrawable as undrawable  # the poster's check, as callers know it
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,42 +66,6 @@ def code_box(link: str) -> tuple[int, int, int, int]:
     return left, top, side, module
 
 
-@cache
-def _codepoints(font_file: Path) -> frozenset[int]:
-    """The characters `font_file` has a glyph for (its first face, as matplotlib uses)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(font_file, fontNumber=0, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
-def undrawable(text: str, *, font: Path | None = None) -> str:
-    """What `drawable` leaves out of `text` with the poster's CJK font, each once, in order;
-    "" without a CJK font (the poster is then in pinyin, see documents.charts.ascii_label)."""
-    font_file = find_cjk_font(font)
-    if font_file is None:
-        return ""
-    dropped = (unit for unit in _UNIT.findall(text) if not _known(unit, font_file))
-    return "".join(dict.fromkeys(dropped))
-
-
-def drawable(text: str, font_file: Path) -> str:
-    """`text` without the characters `font_file` cannot draw, an emoji sequence (👮‍♀️: joined
-    with U+200D, with a variation selector or a skin tone) left out whole; spaces left
-    around them tidied."""
-    kept = "".join(unit for unit in _UNIT.findall(text) if _known(unit, font_file))
-    return text if kept == text else re.sub(r" {2,}", " ", kept).strip()
-
-
-# A character with what may belong to it: variation selectors, skin tones, joined characters
-_UNIT = re.compile(r".(?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]|\u200d.)*", re.S)
-
-
-def _known(unit: str, font_file: Path) -> bool:
-    known = _codepoints(font_file)
-    return all(ch.isspace() or ord(ch) in known for ch in unit)
-
-
 def poster_figure(words: PosterWords, link: str, *, font: Path | None = None) -> "Figure":
     import numpy as np
     from matplotlib import font_manager
@@ -112,7 +76,7 @@ def poster_figure(words: PosterWords, link: str, *, font: Path | None = None) ->
     props = font_manager.FontProperties(fname=str(font_file)) if font_file else None
 
     def show(text: str) -> str:
-        return drawable(text, font_file) if font_file is not None else ascii_label(text)
+        return printable(text, font_file)
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     axes = figure.add_axes((0, 0, 1, 1))

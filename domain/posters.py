@@ -2,8 +2,11 @@
 Only public words go on a wall: the title, the day, the place line its maker gives, the town
 and the nationwide legal hotline; never a volunteer's name or phone number, and no phone, ID or
 bank-card number typed in a title or a place (masked before the title is stored: it is also
-what residents who scan the code are welcomed with)."""
+what residents who scan the code are welcomed with; on the poster the masked number is left
+out, with the 电话 or 手机 that announced it, rather than printed as asterisks: a duty
+office's number and a volunteer's look alike)."""
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,6 +18,15 @@ from documents.poster import PosterWords
 
 POSTER_HOTLINE = "12348"  # which entry of hotlines.yaml the footer gives (its name from there)
 MAX_PLACE = 30  # characters of the place line: two lines on the poster at most
+# A number `public_words` masked (7 digits at least, maybe spaced or dashed), with the label
+# before it; then brackets left empty, and what a cut leaves dangling at either end.
+_MASKED = re.compile(
+    r"(?:(?:联系|咨询|值班)?(?:电话|手机号?|热线|座机|微信|tel)\s*[：:]?\s*)?\*(?:[\s-]*\*){6,}",
+    re.IGNORECASE,
+)
+_EMPTY_BRACKETS = re.compile(r"[（(【\[]\s*[）)】\]]")
+_DOUBLED = re.compile(r"([，,、；;])(?:\s*[，,、；;])+")  # "讲座，电话…，欢迎" cut: one comma
+_DANGLING = " ，,、：:；;·|｜-"
 
 
 def public_words(typed: str) -> str:
@@ -26,6 +38,12 @@ def public_words(typed: str) -> str:
 def hides_numbers(typed: str) -> bool:
     """Whether `public_words` masks a number of `typed` (the maker is then told so)."""
     return public_words(typed) != normalise(typed)
+
+
+def off_poster(words: str) -> str:
+    """Public words as a poster prints them: without the masked numbers (and their labels)."""
+    cut = _DOUBLED.sub(r"\1", _EMPTY_BRACKETS.sub("", _MASKED.sub(" ", words)))
+    return re.sub(r"\s{2,}", " ", cut).strip(_DANGLING)
 
 
 def poster_place(typed: str) -> str | None:
@@ -44,13 +62,15 @@ def poster_words(
     day: date | None = None,
     place: str = "",
 ) -> PosterWords:
+    """The poster's words; `title` and `place` as stored (`public_words`), printed
+    `off_poster`."""
     texts = ui.engagement
     hotline = next((h for h in hotlines if h.number == POSTER_HOTLINE), None)
     return PosterWords(
-        title=title,
+        title=off_poster(title),
         invitation=texts.poster_invitation,
         when=texts.poster_when.format(year=day.year, month=day.month, day=day.day) if day else "",
-        place=place,
+        place=off_poster(place),
         hotline=texts.poster_hotline.format(number=hotline.number, name=hotline.name)
         if hotline
         else "",

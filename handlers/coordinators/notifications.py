@@ -203,6 +203,8 @@ def changes(services: Services, before: StoredReport, after: StoredReport) -> li
         }
 
     old, new = shown(before.data), shown(after.data)
+    if old["photos"] == new["photos"] and before.data.photo_file_ids != after.data.photo_file_ids:
+        new["photos"] = services.ui.review.photos_replaced.format(count=new["photos"])
     return [
         services.ui.review.change.format(
             field=names[key], before=html.escape(old[key]), after=html.escape(new[key])

@@ -18,7 +18,14 @@ from content.privacy import mask_personal_numbers
 from content.report_input import InputError, has_letters, parse_event_date
 from documents.poster import poster_png, undrawable
 from documents.qr import qr_png
-from domain.posters import MAX_PLACE, hides_numbers, poster_place, poster_words, public_words
+from domain.posters import (
+    MAX_PLACE,
+    hides_numbers,
+    off_poster,
+    poster_place,
+    poster_words,
+    public_words,
+)
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired, leave_open
@@ -166,8 +173,8 @@ async def send_code(
     title, place = mask_personal_numbers(event.title), event.place
     headline = texts.qr_sent_again if again else texts.qr_created
     made = headline.format(title=html.escape(title), when=when)
-    if place:
-        made += "\n" + texts.qr_poster_place.format(place=html.escape(place))
+    if printed := off_poster(place):
+        made += "\n" + texts.qr_poster_place.format(place=html.escape(printed))
     if hidden:
         made += "\n" + texts.qr_numbers_hidden
     font = services.volunteering.chart_font

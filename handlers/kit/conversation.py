@@ -14,7 +14,8 @@ restart, or with another process serving the bot, the chat goes on exactly where
   ended goes to the flow's `ended` handler (提交 pressed twice, for example);
 - typed text and other messages in a private chat go to the person's most recently touched
   draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
-- commands are left to the command handlers, except /cancel, which ends the newest draft;
+- commands are left to the command handlers, except /cancel, which ends the newest draft (as
+  does a cancel word typed alone, 取消; a back word, 返回, is refused as an answer);
   /start, the menu's 💬 问个问题 and /legalaid end them all (`leave_open`), saying which by
   name (`title`), so what the person types or shares next is not taken by a forgotten chat;
 - a confirm or submit button under a summary card (a flow's `confirms`) also carries the
@@ -48,6 +49,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
 
+from content.report_input import letters
 from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
@@ -394,10 +396,27 @@ async def _message(update: Update, ctx: PufaContext, user_id: int) -> bool:
     if not chats:
         return False
     chat = chats[0]
-    if await _allowed(update, ctx, chat):
+    if await _allowed(update, ctx, chat) and not await _chat_word(update, ctx, chat):
         handler = chat.flow.steps[chat.step].takes(message) or chat.flow.wrong_input
         await handler(update, ctx, chat)
     return True
+
+
+async def _chat_word(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
+    """Whether the message was one of the words every chat knows (`chat.cancel_words`,
+    `chat.back_words` in ui.zh.yaml), typed alone: 取消 is the chat's 取消; 返回 is not an
+    answer, and the person is told so rather than finding it saved as their village."""
+    message = update.message
+    word = letters(message.text) if message is not None and message.text else ""
+    texts = ctx.services.ui.chat
+    if word in texts.cancel_words:
+        await chat.end()
+        await chat.flow.cancelled(update, ctx, chat)
+        return True
+    if word in texts.back_words:
+        await reply_html(update, texts.not_an_answer.format(word=html.escape(word)))
+        return True
+    return False
 
 
 async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool:

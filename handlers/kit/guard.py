@@ -9,6 +9,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import reply_html
 from handlers.kit.throttle import BUTTON_COST, Throttle
+from storage.db import unavailable
 from storage.people import Seen
 
 GUARD_GROUP = -2
@@ -37,7 +38,7 @@ class Guard:
         chat = update.effective_chat
         if update.message is not None and chat is not None and chat.type == chat.PRIVATE:
             if self.throttle.should_warn(user.id):
-                await reply_html(update, ctx.services.ui.too_fast)
+                await reply_html(update, await _too_fast(ctx.services, user.id))
         elif update.callback_query is not None:
             await update.callback_query.answer(ctx.services.ui.too_fast)
         raise ApplicationHandlerStop
@@ -51,6 +52,18 @@ class Guard:
             return
         services.people_seen.add(Seen(user.id, user.full_name, user.username, services.now()))
         self._touched[user.id] = now
+
+
+async def _too_fast(services: Services, user_id: int) -> str:
+    """The warning: inside a guided chat, that the message was not taken as an answer and is
+    to be sent again (only the flooding person's drafts are read, once per streak)."""
+    try:
+        in_chat = bool(await services.chats.open(user_id))
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        in_chat = False
+    return services.ui.too_fast_in_chat if in_chat else services.ui.too_fast
 
 
 def register(app: PufaApplication, per_minute: int) -> None:

@@ -228,9 +228,11 @@ async def _answered(
         await send_question(ctx, _next(state, services.now()), state.seconds)
         return
     if state.closes_at is None:
-        await reply_html(update, ui.practice_done.format(score=standing.score, total=answer.total))
+        practice = ui.practice_done if standing.score else ui.practice_done_none
+        await reply_html(update, practice.format(score=standing.score, total=answer.total))
         return
-    done = ui.contest_done.format(
+    contest = ui.contest_done if standing.score else ui.contest_done_none
+    done = contest.format(
         title=html.escape(state.title or ""),
         score=standing.score,
         total=answer.total,

@@ -50,7 +50,11 @@ def report_chat(idle: timedelta) -> Flow:
             AUDIENCE: Step(text=steps.typed(AUDIENCE), buttons=unusual),
             HOURS: Step(text=steps.typed(HOURS), buttons=unusual),
             MATERIALS: Step(text=steps.typed(MATERIALS), buttons=skip),
-            PHOTOS: Step(photo=steps.on_photo, text=steps.on_photos_text, buttons=skip),
+            PHOTOS: Step(
+                photo=steps.on_photo,
+                text=steps.on_photos_text,
+                buttons={**skip, ReportButton.CLEAR_PHOTOS: steps.on_clear_photos},
+            ),
             SUMMARY: Step(text=steps.typed(SUMMARY), photo=steps.on_late_photo),
             CONFIRM: Step(
                 photo=steps.on_late_photo,  # the rest of an album, after the limit

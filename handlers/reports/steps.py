@@ -28,7 +28,7 @@ from content.report_input import (
 from content.ui_volunteers import limits
 from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnMessage, expired
+from handlers.kit.conversation import Conversation, OnMessage, expired, pressed
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.reports.chat import date_given, next_step, on_wrong_input, show
 from handlers.reports.view import (
@@ -348,6 +348,24 @@ async def on_late_photo(update: Update, ctx: PufaContext, chat: Conversation) ->
         await on_wrong_input(update, ctx, chat)
         return
     await reply_html(update, texts.photo_over_limit.format(max_photos=MAX_PHOTOS))
+
+
+async def on_clear_photos(
+    update: Update, ctx: PufaContext, chat: Conversation, args: Args
+) -> None:
+    """清空照片: the photos kept so far go (a report returned for its photos is corrected by
+    sending others); the step's question again. Its buttons under earlier answers go too,
+    as they would count the photos gone."""
+    if not await pressed(update, ctx, args):
+        return
+    chat.data[PHOTOS] = []
+    chat.data.pop(ALBUM, None)
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except TelegramError:
+        log.debug("could not take the buttons off the photos answer", exc_info=True)
+    await show(update, ctx, chat, PHOTOS, ctx.services.ui.volunteers.photos_cleared)
 
 
 def _album(chat: Conversation, group: str | None) -> Album | None:

@@ -56,6 +56,7 @@ class ReportButton(StrEnum):
     INDICATORS_DONE = "indsdone"  # back to the summary card
     SURE = "sure"  # :<step>, an unusual number is meant (see steps.unusual)
     CHANGE = "change"  # :<step>, it is not: the step's question again
+    CLEAR_PHOTOS = "clearph"  # the photos step: the photos kept so far go, to send others
 
 
 # Makes one of the draft's buttons: (label, action, *args) -> button (see Conversation.button).
@@ -166,9 +167,16 @@ def prompt(
 
 def photos_keyboard(data: Data, texts: VolunteerTexts, button: Buttons) -> InlineKeyboardMarkup:
     """What the photos step offers, under its question and under every answer to a photo:
-    完成 once a photo is in (跳过 before)."""
-    done = texts.photos_done_button if data.get(PHOTOS) else texts.skip_button
-    return InlineKeyboardMarkup([[button(done, ReportButton.SKIP, PHOTOS)]])
+    完成 once a photo is in (跳过 before), and then 清空 too, so photos a coordinator
+    returned the report for can be replaced."""
+    if not data.get(PHOTOS):
+        return InlineKeyboardMarkup([[button(texts.skip_button, ReportButton.SKIP, PHOTOS)]])
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.photos_done_button, ReportButton.SKIP, PHOTOS)],
+            [button(texts.photos_clear_button, ReportButton.CLEAR_PHOTOS)],
+        ]
+    )
 
 
 def confirm_keyboard(

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRe
 from content.ui_volunteers import VolunteerTexts
 from domain.recognition import stars_html
 from handlers.kit.callbacks import Kind, make, parse
-from handlers.kit.context import PufaContext
+from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
@@ -47,24 +47,30 @@ def _profile_keyboard(texts: VolunteerTexts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([fields[:3], fields[3:]])
 
 
+async def show_profile(update: Update, services: Services, volunteer: Volunteer) -> None:
+    """The profile as /profile shows it, also after a field is corrected: the details, the
+    星级 line from the hours recorded so far, a button per field."""
+    texts = services.ui.volunteers
+    async with services.db.session() as session:
+        recorded = await own_totals(
+            session=session,
+            volunteer_id=volunteer.telegram_id,
+            start=date.min,
+            end=services.today(),
+        )
+    stars = stars_html(services.library.recognition, recorded.hours, services.ui)
+    text = "\n\n".join(
+        part for part in (profile_html(volunteer, texts, services.tz), stars) if part
+    )
+    await reply_html(update, text, _profile_keyboard(texts))
+
+
 async def on_profile(update: Update, ctx: PufaContext) -> None:
     if not await require_private(update, ctx):
         return
     volunteer = await require_volunteer(update, ctx)
     if volunteer is not None:
-        services, texts = ctx.services, ctx.services.ui.volunteers
-        async with services.db.session() as session:
-            recorded = await own_totals(
-                session=session,
-                volunteer_id=volunteer.telegram_id,
-                start=date.min,
-                end=services.today(),
-            )
-        stars = stars_html(services.library.recognition, recorded.hours, services.ui)
-        text = "\n\n".join(
-            part for part in (profile_html(volunteer, texts, services.tz), stars) if part
-        )
-        await reply_html(update, text, _profile_keyboard(texts))
+        await show_profile(update, ctx.services, volunteer)
 
 
 async def on_profile_field(update: Update, ctx: PufaContext) -> None:
@@ -96,6 +102,4 @@ async def save_profile(update: Update, ctx: PufaContext, chat: Conversation, ste
         await reply_html(update, texts.not_volunteer, ReplyKeyboardRemove())
         return
     await reply_html(update, texts.profile_updated, ReplyKeyboardRemove())
-    await reply_html(
-        update, profile_html(volunteer, texts, ctx.services.tz), _profile_keyboard(texts)
-    )
+    await show_profile(update, ctx.services, volunteer)

@@ -221,6 +221,17 @@ def test_names_and_phones() -> None:
     assert parse_name("李四") == "李四"
 
 
+@pytest.mark.parametrize("typed", ["张小明😀", "张小明 👮‍♀️", "★张三", "张三©", "王五️"])
+def test_a_name_with_an_emoji_or_a_symbol_is_refused(typed: str) -> None:
+    """Names are printed on certificates and exports: words only."""
+    assert problem(lambda: parse_name(typed)) is InputProblem.NAME_SYMBOLS
+
+
+def test_names_of_other_peoples_keep_their_punctuation() -> None:
+    assert parse_name("阿依古丽·买买提") == "阿依古丽·买买提"
+    assert parse_name("Mary-Jane O'Neil") == "Mary-Jane O'Neil"
+
+
 @given(st.text(max_size=80))
 def test_any_name_is_two_to_fifty_tidy_characters_or_refused(text: str) -> None:
     try:

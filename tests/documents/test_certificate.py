@@ -1,10 +1,14 @@
 """The certificate's body broken into lines at phrase boundaries: a number stays with its
 unit, a date with the word before it, and no line is wider than the image holds."""
 
+import warnings
 from datetime import date
 
+import pytest
+
 from content.loader import Library
-from documents.certificate import WRAP, width, wrap
+from documents.certificate import WRAP, certificate_png, width, wrap
+from documents.charts import find_cjk_font
 from domain.recognition import certificate_text
 from storage.models import Certificate
 
@@ -43,3 +47,18 @@ def test_the_code_line_is_in_chinese_only(library: Library) -> None:
     )
     line = certificate_text(certificate, library.ui)[3]
     assert line == "验证码：ABCD-EFGH-JKLM"
+
+
+def test_a_name_stored_with_an_emoji_is_printed_without_it(library: Library) -> None:
+    """A name stored before emoji were refused: what the font has no glyph for is left out
+    (matplotlib warns "Glyph … missing from font(s)" when it would draw a box)."""
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font: the certificate is in pinyin")
+    title, body, footer, code = certificate_text(
+        Certificate(code="X", name="张小明😀", start=date(2026, 1, 1), end=date(2026, 12, 5)),
+        library.ui,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = certificate_png(title, body, footer, code)
+    assert png.startswith(b"\x89PNG")

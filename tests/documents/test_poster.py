@@ -28,7 +28,7 @@ from documents.poster import (
     poster_png,
     undrawable,
 )
-from domain.posters import MAX_PLACE, poster_place, poster_words
+from domain.posters import MAX_PLACE, off_poster, poster_place, poster_words, public_words
 
 LINK = "https://t.me/pufa_demo_bot?start=ev_abcdefgh12345678"
 SHORT = "东山村普法讲座"
@@ -157,3 +157,25 @@ def test_characters_the_font_cannot_draw_are_left_out_not_boxed(library: Library
         png = poster_png(words, LINK)
     assert_code_reads(png, LINK)
     assert undrawable("东山村普法讲座｜东山镇司法所 · 普法") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("城关广场反诈宣传 电话13812345678", "城关广场反诈宣传"),
+        ("东山镇司法所（值班电话：0931-8123456）", "东山镇司法所"),
+        ("咨询 手机 138 1234 5678 张三", "咨询 张三"),
+        ("普法讲座，联系电话:13812345678，欢迎参加", "普法讲座，欢迎参加"),
+        ("东山村普法讲座", "东山村普法讲座"),
+    ],
+)
+def test_a_masked_number_is_left_off_the_poster_with_its_label(
+    library: Library, typed: str, printed: str
+) -> None:
+    """A number typed in a title or a place is stored masked; the poster prints neither the
+    asterisks nor the 电话 or 手机 before them."""
+    words = poster_words(
+        library.ui, library.hotlines, public_words(typed), place=public_words(typed)
+    )
+    assert words.title == words.place == printed
+    assert "*" not in off_poster(public_words(typed))

@@ -181,3 +181,19 @@ async def test_the_no_match_reply_echoes_no_personal_number(bot: Harness) -> Non
         assert re.search(r"\d{5}", reply.content.replace("12348", "")) is None, reply.content
         assert "*****" in reply.content, reply.content
         await bot.settle()
+
+
+async def test_flooding_inside_a_guided_chat_says_the_message_was_not_taken(
+    throttled_bot: Harness,
+) -> None:
+    """Inside a guided chat the one warning says the dropped message was not taken and is to
+    be sent again; the chat stays open."""
+    bot = throttled_bot
+    user = bot.api.user(1809)
+    await bot.ask(user, "/adviser")
+    for _ in range(THROTTLED_RATE + 3):
+        bot.api.send_text(user, "火星镇")
+    await bot.settle()
+    texts = [m.text for m in bot.api.messages_to(user.id)]
+    assert texts.count(bot.ui.too_fast_in_chat) == 1 and bot.ui.too_fast not in texts, texts
+    assert [c.flow.name for c in await bot.services.chats.open(user.id)] == ["adviser"]

@@ -324,6 +324,24 @@ async def test_cancel_ends_the_chat_and_the_next_message_is_a_question(
     assert (await bot.ask(user, "/cancel")).source_text == bot.ui.volunteers.nothing_to_cancel
 
 
+@BY_FLOW
+async def test_typed_cancel_ends_the_chat_and_back_is_not_an_answer(
+    server: RestartableBot, case: Case
+) -> None:
+    """返回 typed is not saved as an answer (a village called 返回): the chat stays where it
+    is and says so; 取消 typed is the chat's 取消, as /cancel."""
+    bot, user, _prompt = await started(server, case)
+    for typed in ("返回", " 上一步。"):
+        refused = await bot.ask(user, typed)
+        word = typed.strip(" 。")
+        assert refused.source_text == bot.ui.chat.not_an_answer.format(word=word)
+        assert await rows(bot, user) == [case.flow]
+    cancelled = await bot.ask(user, "取消")
+    assert cancelled.source_text == case.cancelled(bot.ui)
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+
+
 def left(bot: Harness, case: Case) -> str:
     flow = bot.services.chats._flows[case.flow]
     return bot.ui.chat.left_chats.format(names=f"“{title(flow, bot.ui)}”")

@@ -88,7 +88,8 @@ async def test_a_code_counts_the_residents_it_brought_once(bot_with_admins: Harn
     await subscribe(bot, resident)
     await bot.services.question_log.flush()
     mine = await bot.ask(volunteer, "/myreports")
-    assert "东山村普法讲座 · 活动：1 人，提问 2 次，订阅 1 人，答题 0 道" in mine.content
+    reach = "活动二维码「东山村普法讲座」：带来 1 位居民，提问 2 次，订阅 1 人，答题 0 道"
+    assert reach in mine.content
     assert str(resident.id) not in mine.content
     admin = bot.api.user(ADMIN_ID)
     stats = await bot.ask(admin, "/stats")
@@ -252,7 +253,11 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     title = f"🎉城关广场反诈宣传 电话{'*' * 11} 张三"
     place = f"咨询 {'*' * 12}"
     assert phone not in poster.content and landline not in poster.content
-    assert f"「{title}」" in poster.content and place in poster.content
+    assert f"「{title}」" in poster.content  # the maker sees where numbers were
+    # The poster leaves the numbers out, and the 电话 before one: no asterisks on a wall.
+    assert bot.ui.engagement.qr_poster_place.format(place="咨询") in poster.content
+    words = poster_words(bot.ui, bot.services.library.hotlines, title, place=place)
+    assert (words.title, words.place) == ("🎉城关广场反诈宣传 张三", "咨询")
     assert poster.content.count(texts.qr_numbers_hidden) == 1
     if find_cjk_font(bot.services.volunteering.chart_font) is not None:
         assert texts.qr_poster_dropped.format(chars="🎉") in poster.content

@@ -142,3 +142,19 @@ async def test_any_quiz_button_press_is_answered_without_errors(
     await bot.settle()
     assert answer["text"], data
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_no_right_answers_end_without_a_celebration(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
+    """Five wrong answers: the end says so kindly, without 🎉 (kept for a score above 0)."""
+    single = [q.id for q in library.quiz if q.kind == "single"][:5]
+    async with running_bot(tmp_path, bot_factory(library, index)) as bot:
+        user = bot.api.user(RESIDENT, "小李")
+        current = await bot.ask(user, "/quiz")
+        await use_questions(bot, RESIDENT, single)
+        for _ in range(5):
+            question = shown(library, current)
+            _edited, current = await answer(bot, user, current, [wrong_option(question)])
+        assert current.source_text == bot.ui.quiz.practice_done_none.format(score=0, total=5)
+        assert "🎉" not in current.content and "0/5" in current.content

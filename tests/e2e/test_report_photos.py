@@ -7,15 +7,19 @@ as the step does."""
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from content.loader import Library
 from content.report_input import MAX_PHOTOS
 from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from storage.reports import own_reports
-from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
 from tests.e2e.test_report_steps import to_photos, volunteer
 from tests.e2e.volunteer_steps import invite, press, register, say
+
+DONE_OR_CLEAR = ["完成 ✔️", "🗑 清空照片，重新发"]
 
 
 def shown(bot: Harness, message: SentMessage) -> SentMessage:
@@ -56,7 +60,7 @@ async def test_an_album_gets_one_reply_and_the_limit_is_said_in_it(
     now = shown(bot, reply)
     assert (now.text or "").startswith("已收到 3 张照片（共 3 张"), now.text
     assert "说明文字不会保存" in (now.text or "")  # the caption was on one photo of three
-    assert now.button_labels() == ["完成 ✔️"]
+    assert now.button_labels() == ["完成 ✔️", "🗑 清空照片，重新发"]
     assert set(await draft_photos(bot, user)) == photo_ids(first)
 
     # A second album of three: two fit. Its one reply says the limit; the last question
@@ -124,17 +128,17 @@ async def test_a_full_photos_step_offers_done(bot_with_admins: Harness) -> None:
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
     [fields] = await press(bot, user, card, "修改")
     [ask] = await press(bot, user, fields, texts.report_fields["photos"])
-    assert "第 8 步" in (ask.text or "") and ask.button_labels() == ["完成 ✔️"]
+    assert "第 8 步" in (ask.text or "") and ask.button_labels() == DONE_OR_CLEAR
     full = texts.photos_full.format(max_photos=MAX_PHOTOS)
     bot.api.send_photo(user)
     [reply] = await bot.api.wait_for_messages(user.id)
-    assert reply.source_text == full and reply.button_labels() == ["完成 ✔️"]
+    assert reply.source_text == full and reply.button_labels() == DONE_OR_CLEAR
     start = len(bot.api.sent)
     bot.api.send_album(user, 3)
     await bot.api.wait_for_messages(user.id, after=start)
     await bot.settle()
     [reply] = sent_since(bot, user, start)
-    assert reply.source_text == full and reply.button_labels() == ["完成 ✔️"]
+    assert reply.source_text == full and reply.button_labels() == DONE_OR_CLEAR
     [card] = await press(bot, user, reply, "完成")
     assert f"照片：{MAX_PHOTOS} 张" in (card.text or ""), card.text
     assert len(await draft_photos(bot, user)) == MAX_PHOTOS
@@ -167,3 +171,52 @@ async def test_album_photos_after_done_are_kept_while_there_is_room(
     assert set(await draft_photos(bot, user)) == photo_ids(album)
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
     assert "照片：3 张" in (card.text or ""), card.text
+
+
+@pytest.mark.parametrize(
+    ("count", "change"), [(2, "照片 5 → 2"), (MAX_PHOTOS, "照片 5 → 5（换了照片）")]
+)
+async def test_photos_a_report_was_returned_for_are_replaced(
+    bot_with_admins: Harness, count: int, change: str
+) -> None:
+    """A correction at a full photos step (a report returned for its photos): 清空 drops the
+    photos kept, new ones are taken, and the report stored has only those; the coordinators
+    are told, as many photos as before too."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.volunteers
+    user = await volunteer(bot, 8_800_005)
+    await to_photos(bot, user)
+    old = bot.api.make_album(user, MAX_PHOTOS)
+    for message in old:
+        bot.api.deliver(message)
+    await bot.api.wait_for_messages(user.id, 2)
+    await bot.settle()
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    await press(bot, user, card, "提交", 2)
+    [mine] = await say(bot, user, "/myreports")
+    [edit_card] = await press(bot, user, mine, "修改 #1")
+    [fields] = await press(bot, user, edit_card, "修改")
+    [ask] = await press(bot, user, fields, texts.report_fields["photos"])
+    assert ask.button_labels() == DONE_OR_CLEAR
+    bot.api.send_photo(user)
+    [full] = await bot.api.wait_for_messages(user.id)
+    assert "清空照片" in (full.text or ""), full.text
+    cleared, again = await press(bot, user, full, "🗑 清空照片，重新发", 2)
+    assert (cleared.action, cleared.buttons()) == ("edit", [])
+    assert (again.source_text or "").startswith(texts.photos_cleared), again.source_text
+    assert again.button_labels() == ["跳过 ⏭"] and await draft_photos(bot, user) == []
+    new = bot.api.make_album(user, count)
+    for message in new:
+        bot.api.deliver(message)
+    [reply] = await bot.api.wait_for_messages(user.id)
+    await bot.settle()
+    if count < MAX_PHOTOS:
+        await press(bot, user, shown(bot, reply), "完成")
+    *_, card = [m for m in bot.api.messages_to(user.id) if "没问题就点" in (m.text or "")]
+    assert f"照片：{count} 张" in (card.text or ""), card.text
+    mark = len(bot.api.state.sent)
+    await press(bot, user, card, "提交", 2)
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert set(report.data.photo_file_ids) == photo_ids(new)  # what the dashboard shows
+    told = await bot.api.wait_for_messages(ADMIN_ID, 2, after=mark)  # redrawn, told
+    assert any(change in (m.text or "") for m in told), [m.text for m in told]

@@ -222,7 +222,7 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     await bot.services.question_log.flush()
     assert [a.code for a in await attributions(bot)] == [code]
     mine = await bot.ask(volunteer, "/myreports")
-    assert "宪法宣传（城关社区文化广场） · 活动：1 人，提问 1 次" in mine.content
+    assert "宪法宣传（城关社区文化广场）」：带来 1 位居民，提问 1 次" in mine.content
     assert str(resident.id) not in mine.content
     # A withdrawn report's button refuses.
     [confirm] = await press(bot, volunteer, mine, f"撤回 #{report_id}")

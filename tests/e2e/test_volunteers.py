@@ -84,6 +84,8 @@ async def test_profile_dates_are_local_and_a_mistyped_mobile_is_refused(
     user = bot.api.user(815)
     bot.api.send_command(user, f"/join {code}")
     await bot.api.wait_for_messages(user.id)
+    [refused] = await say(bot, user, "王志愿😀")
+    assert refused.source_text == bot.ui.volunteers.errors.name_symbols
     [_ask_place] = await say(bot, user, "王志愿")  # the invite names the town
     [_ask_org] = await say(bot, user, "自己输入的小区")
     _ask_phone, _skip = await say(bot, user, "城关司法所", 2)
@@ -107,8 +109,13 @@ async def test_profile_correction_leave_and_report_refused_after(bot_with_admins
     [profile] = await bot.api.wait_for_messages(user.id)
     assert "13800138000" in (profile.text or "")  # their own phone, shown to them
     [_ask] = await press(bot, user, profile, "姓名")
+    [refused] = await say(bot, user, "张三丰😀")  # names are printed on certificates
+    assert refused.source_text == bot.ui.volunteers.errors.name_symbols
     updated, shown = await say(bot, user, "张三丰", 2)
     assert "已更新" in (updated.text or "") and "张三丰" in (shown.text or "")
+    again = await bot.ask(user, "/profile")  # the redrawn profile is /profile's, 星级 and all
+    assert "星级" in shown.content and shown.content == again.content
+    shown = again
     [ask_town] = await press(bot, user, shown, "乡镇/街道")
     [ask_place] = await press(bot, user, ask_town, "示例县西河镇")
     updated, shown = await press(bot, user, ask_place, "柳湾村", 2)
