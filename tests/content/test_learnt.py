@@ -16,8 +16,9 @@ from tests.content.content_copy import copy_content
 
 STORY = "心情不好想离婚但是孩子还小"
 # The model's own effects are seen on a question worded a little differently from the one it
-# was taught: the very question it was taught is answered as labelled (asked word for word).
-STORY_AGAIN = "心情不好想离婚但是孩子还小呢"
+# was taught (differently enough that one labelled question is not yet a decisive lead): the
+# very question it was taught is answered as labelled (asked word for word).
+STORY_AGAIN = "心情不好，想离婚，可是孩子还小，咋办呢"
 
 
 def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
