@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from content.check_text import check_text
 from content.csv_table import Layout, Row, read_table
 from content.models import Town
-from content.problems import Problem, explain, loc, read_yaml, validate
+from content.problems import Problem, explain, loc, read_list, validate
 
 SAMPLE_MARK = "示例"
 
@@ -52,11 +52,7 @@ def load_advisers(
     """The advisers of `path` (none when the file is absent), their problems and notes."""
     if not path.exists():
         return []
-    data = read_yaml(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
-            problems.append(Problem(path.name, "", check_text("common.not_a_list")))
-        return []
+    data = read_list(path, problems)
     advisers: list[Adviser] = []
     for i, item in enumerate(data):
         adviser = validate(Adviser, item, f"{path.name}[{i}]", problems)

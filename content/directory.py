@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from content.check_text import check_text
 from content.csv_table import Layout, read_table
-from content.problems import Problem, duplicates, explain, load_one, loc, read_yaml
+from content.problems import Problem, duplicates, explain, load_one, loc, read_list
 
 Kind = Annotated[str, Field(min_length=1, max_length=50)]
 
@@ -153,11 +153,7 @@ def load_directory(
     is broken, and said so) nothing is read."""
     if not path.exists() or kinds is None:
         return []
-    data = read_yaml(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
-            problems.append(Problem(path.name, "", check_text("common.not_a_list")))
-        return []
+    data = read_list(path, problems)
     entries: list[DirectoryEntry] = []
     for i, item in enumerate(data):
         entry, found = read_entry(item, kinds)

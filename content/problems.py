@@ -76,14 +76,20 @@ def validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M
         return None
 
 
-def load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
-    """Every item of a YAML list that validates; problems are named `file[i]` + field."""
+def read_list(path: Path, problems: list[Problem]) -> list[Any]:
+    """The items of a YAML list (none, with the problem, when the file holds something else)."""
     data = read_yaml(path, problems)
     if not isinstance(data, list):
         if data is not None:
             problems.append(Problem(path.name, "", check_text("common.not_a_list")))
         return []
-    loaded = (validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(data))
+    return data
+
+
+def load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
+    """Every item of a YAML list that validates; problems are named `file[i]` + field."""
+    items = read_list(path, problems)
+    loaded = (validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(items))
     return [item for item in loaded if item is not None]
 
 
