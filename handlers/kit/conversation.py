@@ -23,8 +23,9 @@ restart, or with another process serving the bot, the chat goes on exactly where
   (`Conversations.write` compares them with those last stored), so a press on a card that no
   longer shows the draft as it is now is refused, and the flow's `summary` draws the card
   again below (the old one keeps its buttons: the person sees which one counts). A button
-  from before revisions existed carries none and counts as revision 0: it is taken only while
-  the draft has not changed since (its newest card then shows it as it is);
+  from before revisions existed carries none and counts as revision 0, which every draft
+  stored before then has: it is taken until the draft's first change after the upgrade (a
+  card older than the draft's last change before the upgrade is not told apart);
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;

@@ -327,7 +327,8 @@ async def on_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None
 
 async def on_late_photo(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     """A photo after the photos step. The rest of an album: kept while there is room (完成
-    pressed before all of it had come), otherwise left out silently (its answer said later
+    pressed before all of it had come; at the summary card, the card is drawn again with it),
+    otherwise left out silently (its answer said later
     photos are not kept). Another photo past the limit is said not to be kept; otherwise, as
     any answer the step does not take, the step's question again."""
     message, texts = update.effective_message, ctx.services.ui.volunteers
@@ -343,6 +344,8 @@ async def on_late_photo(update: Update, ctx: PufaContext, chat: Conversation) ->
                 album=album["kept"], count=len(photos) + 1, max_photos=MAX_PHOTOS
             )
             await _answer(update, ctx, chat, album, (line, None))
+            if chat.step == CONFIRM:  # the card shown lacks it: its 提交 would be out of date
+                await show(update, ctx, chat, CONFIRM)
         return
     if len(photos) < MAX_PHOTOS:
         await on_wrong_input(update, ctx, chat)

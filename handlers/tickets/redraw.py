@@ -4,7 +4,8 @@ date in its own transaction (storage.tickets, `Ticket.desk_redraw`), and the mar
 once every chat of the desk shows it, so a crash or a Telegram outage in between loses
 nothing: what is left marked is drawn at start-up and by the periodic ticket check. Drawing
 twice (two processes, a standby taking over, a press meanwhile) is harmless: Telegram says
-"not modified", and a change made after a drawing read the ticket stays marked for the next."""
+"not modified"; a change made after a drawing read the ticket stays marked for the next, and
+a drawing that finds its change overtaken draws the ticket again, in case it landed last."""
 
 import logging
 from collections.abc import Awaitable, Sequence
@@ -25,6 +26,10 @@ from storage.ticket_messages import staff_copies
 from storage.tickets import StoredTicket, entries, get_ticket, mark_drawn, outdated
 
 log = logging.getLogger(__name__)
+# How many times a ticket is drawn when changes keep coming while it is drawn.
+REDRAW_ROUNDS = 3
+# How many tickets Telegram gave no answer for end a check (the rest wait for the next).
+UNANSWERED_PER_CHECK = 3
 
 
 class _Drawn(Enum):
@@ -37,33 +42,40 @@ class _Drawn(Enum):
 async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) -> bool:
     """The desk's messages of the ticket, drawn as it is now, and no longer out of date if all
     went (a closed ticket's were drawn as ended, a gone or sample desk has none to draw).
-    False if Telegram did not answer for some: they stay out of date."""
-    async with services.db.session() as session:
-        ticket = await get_ticket(session=session, ticket_id=ticket_id)
-    if ticket is None:
-        return True
-    desk = desk_of(services, ticket.desk_id)
-    drawn = True
-    if not (ticket.closed or desk is None or desk.sample):
-        drawn = await _draw(bot, services, ticket, desk)
-    if not drawn:
-        return False
-    if ticket.desk_redraw > 0:
+    False if Telegram did not answer for some: they stay out of date. When a change came
+    while drawing (the mark moved), the drawing may have landed after that change's own and
+    shown the ticket as it was: it is drawn again (REDRAW_ROUNDS at most)."""
+    for _ in range(REDRAW_ROUNDS):
         async with services.db.session() as session:
-            await mark_drawn(session=session, ticket_id=ticket.id, change=ticket.desk_redraw)
+            ticket = await get_ticket(session=session, ticket_id=ticket_id)
+        if ticket is None:
+            return True
+        desk = desk_of(services, ticket.desk_id)
+        shown = not (ticket.closed or desk is None or desk.sample)
+        if shown and desk is not None and not await _draw(bot, services, ticket, desk):
+            return False
+        if ticket.desk_redraw <= 0:
+            return True
+        async with services.db.session() as session:
+            if await mark_drawn(session=session, ticket_id=ticket.id, change=ticket.desk_redraw):
+                return True
     return True
 
 
 async def redraw_outdated(bot: Bot | ExtBot[None], services: Services) -> None:
     """Every ticket whose desk's messages are out of date (at start-up, and at each periodic
-    check), until Telegram does not answer: the rest wait for the next check. Never raises
-    for an unreachable database: the marks stay."""
+    check); one Telegram did not answer for stays for the next check and the others are
+    drawn meanwhile, up to UNANSWERED_PER_CHECK such tickets (Telegram is down: each would
+    wait for its timeouts). Never raises for an unreachable database: the marks stay."""
     try:
         async with services.db.session() as session:
             pending = await outdated(session=session)
+        unanswered = 0
         for ticket_id in pending:
             if not await redraw(bot, services, ticket_id):
-                return
+                unanswered += 1
+                if unanswered >= UNANSWERED_PER_CHECK:
+                    return
     except Exception as exc:
         if not unavailable(exc):
             raise

@@ -173,6 +173,32 @@ async def test_album_photos_after_done_are_kept_while_there_is_room(
     assert "照片：3 张" in (card.text or ""), card.text
 
 
+async def test_an_album_photo_after_the_summary_card_draws_the_card_again(
+    bot_with_admins: Harness,
+) -> None:
+    """The rest of an album arriving once the summary card is shown is kept and changes the
+    draft: the card is drawn again with it, so the volunteer's 提交 is on a card that is not
+    out of date."""
+    bot = bot_with_admins
+    user = await volunteer(bot, 8_800_006)
+    await to_photos(bot, user)
+    album = bot.api.make_album(user, 2)
+    bot.api.deliver(album[0])
+    [reply] = await bot.api.wait_for_messages(user.id)
+    await press(bot, user, reply, "完成")
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    assert "照片：1 张" in (card.text or ""), card.text
+    mark = len(bot.api.sent)
+    bot.api.deliver(album[1])
+    told, again = await bot.api.wait_for_messages(user.id, 2, after=mark)
+    assert told.message_id == reply.message_id  # the album's one reply, updated
+    assert "照片：2 张" in (again.text or ""), again.text
+    await press(bot, user, again, "提交", 2)
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert set(report.data.photo_file_ids) == photo_ids(album)
+
+
 @pytest.mark.parametrize(
     ("count", "change"), [(2, "照片 5 → 2"), (MAX_PHOTOS, "照片 5 → 5（换了照片）")]
 )
