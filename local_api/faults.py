@@ -23,6 +23,7 @@ Where a stall holds the request matters, and the two choices model different fai
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -61,6 +62,8 @@ class FaultPlan:
         self.sending = frozenset(name.lower() for name in sending)
         self.released = Signal()  # fired by end_stalls: held requests go on at once
         self.held = 0  # requests being held by a stall right now
+        self.delayed = 0  # requests waiting out their latency right now
+        self.most_delayed = 0  # the most at once since the latency was last set
         self._outages: list[_Outage] = []
         self._stalls: list[Stall] = []
         self._latency = 0.0
@@ -127,6 +130,7 @@ class FaultPlan:
     def set_latency(self, seconds: float, methods: Iterable[str] | None) -> None:
         if seconds < 0:
             raise ValueError("latency cannot be negative")
+        self.most_delayed = self.delayed
         if methods is None:
             self._latency = seconds
             self._latency_by_method.clear()
@@ -135,6 +139,18 @@ class FaultPlan:
 
     def latency(self, method: str) -> float:
         return self._latency_by_method.get(method.lower(), self._latency)
+
+    async def delay(self, method: str) -> None:
+        """Waits the method's latency, counting the calls waiting at once."""
+        seconds = self.latency(method)
+        if not seconds:
+            return
+        self.delayed += 1
+        self.most_delayed = max(self.most_delayed, self.delayed)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.delayed -= 1
 
 
 class FaultControls:
@@ -191,6 +207,12 @@ class FaultControls:
     def held_requests(self) -> int:
         """How many requests a stall is holding now (``wait_until`` can wait for one)."""
         return self.faults.held
+
+    @property
+    def most_delayed_at_once(self) -> int:
+        """The most calls waiting out their latency at the same time since it was last set:
+        more than one shows the bot's calls overlapping, whatever the machine's speed."""
+        return self.faults.most_delayed
 
     def latency(self, seconds: float, *, methods: Iterable[str] | None = None) -> None:
         """Adds ``seconds`` (real time) to each matching call before it is processed.

@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
@@ -200,9 +201,12 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         description: str = "Bad Request: injected failure",
         times: int | None = None,
         retry_after: int | None = None,
+        chat_ids: Iterable[int] | None = None,
     ) -> None:
-        """Makes ``method`` fail ``times`` times (always when None) with this error."""
-        failure = InjectedFailure(error_code, description, times, retry_after)
+        """Makes ``method`` fail ``times`` times (always when None) with this error; with
+        ``chat_ids``, only its calls to those chats (others go through and count nothing)."""
+        only = frozenset(chat_ids) if chat_ids is not None else None
+        failure = InjectedFailure(error_code, description, times, retry_after, only)
         self.state.failures[method.lower()] = failure
 
     def clear_failures(self) -> None:
@@ -248,7 +252,7 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         stall = self.faults.take_stall(method)
         try:
             params = await read_params(request)
-            await asyncio.sleep(self.faults.latency(method))
+            await self.faults.delay(method)
             if stall is not None and stall.when == "before":
                 await self._hold_before(method, params, stall.seconds)
             result = await self._call(method, Params(params))
@@ -306,7 +310,7 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         if impl is None:
             raise NOT_FOUND
         close_due(self.state)
-        failure = self.state.take_failure(method)
+        failure = self.state.take_failure(method, params.get("chat_id"))
         if failure is not None:
             raise failure
         sending = method.lower() in METHODS.sending

@@ -55,6 +55,7 @@ class InjectedFailure:
     description: str
     remaining: int | None  # None: until cleared
     retry_after: int | None = None
+    chat_ids: frozenset[int] | None = None  # only calls to these chats (None: any)
 
 
 class BotState:
@@ -248,15 +249,25 @@ class BotState:
         """A fresh number for ids of queries and the like."""
         return next(self._serial)
 
-    def take_failure(self, method: str) -> ApiError | None:
+    def take_failure(self, method: str, chat_id: Any) -> ApiError | None:
+        """The error an injected failure gives this call (its ``chat_id`` parameter as sent),
+        counted against the failure's ``times``; None if none applies."""
         failure = self.failures.get(method.lower())
-        if failure is None:
+        if failure is None or not self._aimed_at(failure, chat_id):
             return None
         if failure.remaining is not None:
             failure.remaining -= 1
             if failure.remaining <= 0:
                 del self.failures[method.lower()]
         return ApiError(failure.error_code, failure.description, retry_after=failure.retry_after)
+
+    def _aimed_at(self, failure: InjectedFailure, chat_id: Any) -> bool:
+        if failure.chat_ids is None:
+            return True
+        try:
+            return self.chat_id_of(chat_id) in failure.chat_ids
+        except ApiError:  # no chat_id, or one naming no chat: not a call to those chats
+            return False
 
 
 _KINDS = (

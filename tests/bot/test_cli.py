@@ -579,7 +579,7 @@ async def test_choices_are_taken_in_any_case(
     async with LocalBotApi() as api:
         bot = await start_bot(api, Store(sqlite_url(tmp_path)), tmp_path, settings=choices)
         try:
-            await eventually(lambda: _active(bot))
+            await eventually(lambda: _active(bot), INDEX_BUILD_SECONDS)
             assert await bot.stop() == 0
         finally:
             await stop_all(bot)
@@ -735,7 +735,7 @@ async def test_a_web_app_on_every_address_sends_no_useless_login_link(tmp_path: 
             settings={"web_host": "0.0.0.0", "admin_ids": str(coordinator)},
         )
         try:
-            await eventually(lambda: _active(bot))
+            await eventually(lambda: _active(bot), INDEX_BUILD_SECONDS)
             api.send_command(api.user(coordinator, "协调员"), "/dashboard")
             [reply] = await api.wait_for_messages(coordinator)
             assert await bot.stop() == 0
@@ -808,7 +808,7 @@ async def _run_until_active(api: LocalBotApi, data: Store, cwd: Path, log_level:
     """`pufa run` until it is active, then stopped (SIGTERM): what it logged."""
     bot = await start_bot(api, data, cwd, settings={"log_level": log_level})
     try:
-        await eventually(lambda: _active(bot))
+        await eventually(lambda: _active(bot), INDEX_BUILD_SECONDS)
         assert await bot.stop() == 0
     finally:
         await stop_all(bot)
@@ -1183,7 +1183,7 @@ async def test_the_database_and_the_exports_are_readable_by_their_owner_only(
     async with LocalBotApi() as api:
         bot = await start_bot(api, data, tmp_path)
         try:
-            await eventually(lambda: _active(bot))
+            await eventually(lambda: _active(bot), INDEX_BUILD_SECONDS)
             user = api.user(63_001, "居民")
             api.send_command(user, "/start")
             await api.wait_for_messages(user.id)

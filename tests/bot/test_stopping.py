@@ -15,7 +15,7 @@ from local_api import LocalBotApi
 from tests.e2e.test_instances import is_role
 from tests.e2e.test_webhook_service import start_webhook
 from tests.processes import BotProcess, Store, start_bot, stop_all
-from tests.waiting import eventually
+from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 
 def rows_in_main_file_alone(live: Path, copy: Path) -> tuple[set[int], list[str]]:
@@ -56,7 +56,7 @@ async def test_a_stopped_bot_leaves_everything_in_the_database_file_itself(
     async with LocalBotApi() as api:
         bot = await start(api, data, tmp_path, mode, "bot")
         try:
-            await eventually(lambda: is_role(bot, "active", 200))
+            await eventually(lambda: is_role(bot, "active", 200), INDEX_BUILD_SECONDS)
             await ask(api, 61_001)
             # another process has the database open (a standby, `pufa export`): closing the
             # bot's own connections then does not fold the WAL into the file by itself
@@ -80,17 +80,17 @@ async def test_an_instance_stopped_as_a_standby_or_after_taking_over_closes_its_
         first = await start_bot(api, data, tmp_path, name="first")
         second = third = None
         try:
-            await eventually(lambda: is_role(first, "active", 200))
+            await eventually(lambda: is_role(first, "active", 200), INDEX_BUILD_SECONDS)
             second = await start_bot(api, data, tmp_path, name="second")
-            await eventually(lambda: is_role(second, "standby", 503))
+            await eventually(lambda: is_role(second, "standby", 503), INDEX_BUILD_SECONDS)
             third = await start_bot(api, data, tmp_path, name="third")
-            await eventually(lambda: is_role(third, "standby", 503))
+            await eventually(lambda: is_role(third, "standby", 503), INDEX_BUILD_SECONDS)
             assert await third.stop() == 0  # stopped while standing by
             await ask(api, 62_001)
             assert await first.stop() == 0  # the second one, still open, takes over
             people, _ = rows_in_main_file_alone(live, tmp_path / "first.db")
             assert 62_001 in people
-            await eventually(lambda: is_role(second, "active", 200))
+            await eventually(lambda: is_role(second, "active", 200), INDEX_BUILD_SECONDS)
             await ask(api, 62_002)
             assert await second.stop() == 0
             people, _ = rows_in_main_file_alone(live, tmp_path / "second.db")

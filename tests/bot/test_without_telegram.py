@@ -16,7 +16,7 @@ import pytest
 from local_api.__main__ import main
 from tests.conftest import content_without_calendar, sqlite_url
 from tests.processes import free_port
-from tests.waiting import CEILING_SECONDS, eventually
+from tests.waiting import CEILING_SECONDS, INDEX_BUILD_SECONDS, eventually
 
 TOKEN = "424242:ENTRY-POINT"
 
@@ -77,7 +77,7 @@ async def test_the_entry_point_serves_a_bot_that_pufa_run_talks_to(tmp_path: Pat
                     messages.extend((await response.json())["messages"])
                 return bool(messages)
 
-            await eventually(answered)
+            await eventually(answered, INDEX_BUILD_SECONDS)
             assert messages[0]["text"]
     finally:
         for process in (bot, server):

@@ -25,7 +25,7 @@ from tests.e2e.test_instances import (
     until,
 )
 from tests.processes import Store, start_bot, stop_all
-from tests.waiting import eventually
+from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 
 async def pufa(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
@@ -60,7 +60,7 @@ async def test_backup_of_a_running_bot_restores_and_the_bot_starts_on_it(
         api.user(COORDINATOR, "协调员")
         bot = await start_bot(api, live, tmp_path, name="live", settings=SETTINGS)
         try:
-            await eventually(lambda: is_role(bot, "active", 200))
+            await eventually(lambda: is_role(bot, "active", 200), INDEX_BUILD_SECONDS)
             await broadcast_now(live, library)
             await until(lambda: sum(received(api).values()) >= len(RECIPIENTS) // 4)
             code, said = await pufa("db", "backup", str(copy), env=env_for(live), cwd=tmp_path)
@@ -81,7 +81,7 @@ async def test_backup_of_a_running_bot_restores_and_the_bot_starts_on_it(
     async with LocalBotApi() as api:
         bot = await start_bot(api, restored, restored_dir, name="restored")
         try:
-            await eventually(lambda: is_role(bot, "active", 200))
+            await eventually(lambda: is_role(bot, "active", 200), INDEX_BUILD_SECONDS)
             user = api.user(71_001, "居民")
             api.send_command(user, "/start")
             [_welcome] = await api.wait_for_messages(user.id)

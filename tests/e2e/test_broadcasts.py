@@ -411,8 +411,9 @@ async def test_a_coordinator_resends_to_the_recipients_a_broadcast_failed_for(
     when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     _, confirm = await _preview_now(bot, coordinator, when)
     bot.api.fail_method(  # the first delivery is refused (a recipient's own problem)
-        "sendMessage", error_code=400, description="Bad Request: injected", times=1
-    )
+        "sendMessage", error_code=400, description="Bad Request: injected", times=1,
+        chat_ids=users,
+    )  # fmt: skip
     await bot.tap(coordinator, confirm, "✅ 确认发送")
     call = await bot.api.wait_for_call(
         "sendMessage", predicate=lambda c: "发送完毕" in str(c.params.get("text"))

@@ -3,7 +3,6 @@ replies delayed like a real network overlap across users and never reorder withi
 double press is handled once, and guided chats run side by side undisturbed."""
 
 import asyncio
-import time
 
 from bot.ordering import ChatOrderProcessor
 from local_api import FakeUser
@@ -35,18 +34,16 @@ async def test_interleaved_users_overlap_and_each_keeps_its_order(bot: Harness) 
     users = [bot.api.user(600 + i) for i in range(8)]
     bot.api.latency(LATENCY, methods=["sendMessage"])
     start = len(bot.api.sent)
-    t0 = time.perf_counter()
     for question in QUESTIONS:  # interleaved: everyone's first question, then the second...
         for user in users:
             bot.api.send_text(user, question)
     for user in users:
         await bot.api.wait_for_messages(user.id, len(QUESTIONS), after=start, timeout=60)
-    elapsed = time.perf_counter() - t0
     for user in users:
         assert [m.text for m in bot.sent_to(user.id)] == expected, user.id
-    # One at a time this takes 24 sends x 0.5 s = 12 s at least; each user's three in a
-    # row take 1.5 s, and the users overlap.
-    assert elapsed < len(users) * len(QUESTIONS) * LATENCY / 2, elapsed
+    # Handled one at a time, one reply would be on its way at any moment; the users overlap
+    # (counted by the server, not timed: a slow machine takes longer, not fewer at once).
+    assert bot.api.most_delayed_at_once > 1
     await bot.settle()
     assert processor(bot).keys_held == 0  # nothing kept for people no longer talking
 
