@@ -145,6 +145,18 @@ async def running_bot(
 
 
 @pytest.fixture
+async def desks_bot(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[Harness]:
+    """The bot with the desks' staff chats of tests.e2e.ticket_steps, as it runs now (a module
+    that needs it restartable or set up otherwise defines its own)."""
+    from tests.e2e.ticket_steps import desks_running  # (it is built on this module)
+
+    async with desks_running(tmp_path, library, index) as bot:
+        yield bot
+
+
+@pytest.fixture
 async def bot(tmp_path: Path, library: Library, index: SearchIndex) -> AsyncIterator[Harness]:
     async with running_bot(tmp_path, bot_factory(library, index)) as harness:
         yield harness

@@ -33,14 +33,6 @@ def sent_since(bot: Harness, chat_id: int, mark: int) -> list[SentMessage]:
     return [m for m in bot.api.state.sent[mark:] if m.chat_id == chat_id and m.action == "send"]
 
 
-@pytest.fixture
-async def desks_bot(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> AsyncIterator[Harness]:
-    async with desks_running(tmp_path, library, index) as bot:
-        yield bot
-
-
 async def test_ending_an_unanswered_ticket_asks_why(desks_bot: Harness) -> None:
     bot, texts, api = desks_bot, desks_bot.ui.tickets, desks_bot.api
     resident, staff = api.user(7_340_001), api.user(STAFF)

@@ -6,7 +6,6 @@ across a restart; also for a desk a coordinator moved it to from one gone from d
 已电话联系 is offered only to a desk with a number to call, and a 补充 on the ended ticket goes
 out as a new message to the new desk still without it."""
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +32,6 @@ from tests.e2e.ticket_steps import (
     agreed_here,
     declined_move,
     desk_message,
-    desks_running,
     desks_server,
     group,
     leave_message,
@@ -43,14 +41,6 @@ from tests.e2e.ticket_steps import (
 )
 from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
-
-
-@pytest.fixture
-async def desks_bot(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> AsyncIterator[Harness]:
-    async with desks_running(tmp_path, library, index) as bot:
-        yield bot
 
 
 async def test_a_moved_ticket_reaches_the_new_desk_without_the_phone_number(

@@ -31,14 +31,6 @@ from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
 
 
-@pytest.fixture
-async def desks_bot(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> AsyncIterator[Harness]:
-    async with desks_running(tmp_path, library, index) as bot:
-        yield bot
-
-
 async def move_to_east(
     bot: Harness, staff: FakeUser, pick: SentMessage, other: FakeUser
 ) -> tuple[SentMessage, SentMessage]:

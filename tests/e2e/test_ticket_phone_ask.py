@@ -6,10 +6,8 @@ or one the bot stopped before sending, does not count. By that desk's staff only
 each press, across a restart). Every redraw of the desk's message (the number given, 查看,
 ended) says where it came from."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlmodel import update
 
 from content.loader import Library
@@ -34,7 +32,6 @@ from tests.e2e.ticket_steps import (
     agreed_here,
     declined_move,
     desk_message,
-    desks_running,
     desks_server,
     group,
     leave_message,
@@ -43,14 +40,6 @@ from tests.e2e.ticket_steps import (
 )
 
 ASK = make(Kind.DESK, "askphone", 1)
-
-
-@pytest.fixture
-async def desks_bot(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> AsyncIterator[Harness]:
-    async with desks_running(tmp_path, library, index) as bot:
-        yield bot
 
 
 def latest(bot: Harness, message: SentMessage) -> SentMessage:

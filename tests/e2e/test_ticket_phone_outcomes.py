@@ -4,10 +4,8 @@ question from an earlier stay at the same desk frees nothing; and the desk's mes
 or a Telegram outage left without the number, or without 📱 请居民给电话, is drawn at the next
 start or by the periodic ticket check, once."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlmodel import update
 
 from content.loader import Library
@@ -30,7 +28,6 @@ from tests.e2e.ticket_steps import (
     agreed_here,
     declined_move,
     desk_message,
-    desks_running,
     desks_server,
     group,
     leave_message,
@@ -48,14 +45,6 @@ EDITS = ("editMessageText", "editMessageReplyMarkup")
 def bad_gateway(bot: Harness, method: str, times: int | None = None) -> None:
     """Telegram answers `method` with 502 (`times` times; None: until cleared)."""
     bot.api.fail_method(method, error_code=502, description="Bad Gateway", times=times)
-
-
-@pytest.fixture
-async def desks_bot(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> AsyncIterator[Harness]:
-    async with desks_running(tmp_path, library, index) as bot:
-        yield bot
 
 
 def latest(bot: Harness, message: SentMessage) -> SentMessage:
