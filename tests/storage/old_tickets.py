@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from storage.db import Database
 from storage.models import UtcDateTime
+from storage.tickets import StoredTicket, get_ticket
 
 TIMES = {"created_at", "due_at", "escalate_at", "contact_asked_at", "agreed_at"}
 
@@ -45,3 +46,19 @@ async def insert_rows(db: Database, rows: Mapping[str, Sequence[Mapping[str, obj
                 for key in table_rows[0]
             )
             await connection.execute(sa.table(name, *columns).insert(), list(table_rows))
+
+
+async def ticket_and_consent_counts(db: Database) -> tuple[int, int]:
+    """How many tickets and consents the database holds (a migration keeps them all)."""
+    async with db.engine.connect() as connection:
+        tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
+        consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
+        return int(tickets.scalar_one()), int(consents.scalar_one())
+
+
+async def stored_ticket(db: Database, ticket_id: int) -> StoredTicket:
+    """The ticket as the repository reads it at the newest revision (it must exist)."""
+    async with db.session() as session:
+        found = await get_ticket(session=session, ticket_id=ticket_id)
+    assert found is not None
+    return found

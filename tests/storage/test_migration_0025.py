@@ -7,14 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from storage.db import Database
 from storage.tickets import ask_for_contact, get_ticket, transfer
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
 from tests.processes import downgrade, migrated, previous_revision
-from tests.storage.old_tickets import insert_rows, ticket_row
+from tests.storage.old_tickets import insert_rows, ticket_and_consent_counts, ticket_row
 
 BEFORE = previous_revision("0025")
 PHONE, RESIDENT = "13811112222", 7_390_101
@@ -25,13 +23,6 @@ TICKETS = {
     2: ("a-desk", "a-desk", PHONE, "open"),  # never moved
     3: ("b-desk", "a-desk", "", "closed"),  # moved, erased
 }
-
-
-async def _counts(db: Database) -> tuple[int, int]:
-    async with db.engine.connect() as connection:
-        tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
-        consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
-        return int(tickets.scalar_one()), int(consents.scalar_one())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -68,9 +59,9 @@ async def test_tickets_from_before_came_from_nowhere_known_and_may_be_asked_once
         async with db.session() as session:
             one = await get_ticket(session=session, ticket_id=1)
             two = await get_ticket(session=session, ticket_id=2)
-        before_down = await _counts(db)
+        before_down = await ticket_and_consent_counts(db)
         await downgrade(db, BEFORE)
-        after_down = await _counts(db)
+        after_down = await ticket_and_consent_counts(db)
         await db.upgrade()
         async with db.session() as session:
             up_again = await get_ticket(session=session, ticket_id=2)

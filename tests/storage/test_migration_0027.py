@@ -8,41 +8,28 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from storage.db import Database
 from storage.tickets import (
-    StoredTicket,
     contact_ask_sent,
     contact_declined_on_move,
     forget_unsent_asks,
-    get_ticket,
     transfer,
 )
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
 from tests.processes import downgrade, migrated, previous_revision
-from tests.storage.old_tickets import insert_rows, ticket_row
+from tests.storage.old_tickets import (
+    insert_rows,
+    stored_ticket,
+    ticket_and_consent_counts,
+    ticket_row,
+)
 
 BEFORE = previous_revision("0027")
 PHONE, RESIDENT = "13811112222", 7_390_201
 LATER = NOW + timedelta(hours=3)
 # id -> desk now, when that desk asked for the number
 TICKETS = {1: ("b-desk", NOW), 2: ("a-desk", None)}
-
-
-async def _counts(db: Database) -> tuple[int, int]:
-    async with db.engine.connect() as connection:
-        tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
-        consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
-        return int(tickets.scalar_one()), int(consents.scalar_one())
-
-
-async def _ticket(db: Database, ticket_id: int) -> StoredTicket:
-    async with db.session() as session:
-        found = await get_ticket(session=session, ticket_id=ticket_id)
-    assert found is not None
-    return found
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -73,13 +60,13 @@ async def test_asks_from_before_count_and_the_tickets_keep_their_consents(
             },
         )
         await db.upgrade()
-        upgraded = await _counts(db)
+        upgraded = await ticket_and_consent_counts(db)
         async with db.session() as session:
             forgotten = await forget_unsent_asks(session=session)
             freed = await contact_declined_on_move(
                 session=session, ticket_id=1, resident_id=RESIDENT, desk_id="b-desk", stay=0
             )
-        old = await _ticket(db, 1)
+        old = await stored_ticket(db, 1)
         async with db.session() as session:
             await transfer(
                 session=session, ticket_id=2, from_desk="a-desk", to_desk="b-desk",
@@ -92,11 +79,11 @@ async def test_asks_from_before_count_and_the_tickets_keep_their_consents(
             )  # fmt: skip
             await contact_ask_sent(session=session, ticket_id=2, asked_at=LATER)
             kept = await forget_unsent_asks(session=session)
-        moved = await _ticket(db, 2)
+        moved = await stored_ticket(db, 2)
         await downgrade(db, BEFORE)
-        down = await _counts(db)
+        down = await ticket_and_consent_counts(db)
         await db.upgrade()
-        up_again = await _ticket(db, 1)
+        up_again = await stored_ticket(db, 1)
     assert upgraded == down == (2, 2)
     assert forgotten == [] and not freed
     assert (old.contact_asked_at, old.contact_asked_on_move) == (NOW, False)

@@ -9,14 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from storage.db import Database
 from storage.tickets import (
-    StoredTicket,
     agree_contact,
     contact_declined_on_move,
-    get_ticket,
     mark_drawn,
     outdated,
     transfer,
@@ -24,25 +20,16 @@ from storage.tickets import (
 from tests.clock import QUIET as NOW
 from tests.conftest import BACKENDS
 from tests.processes import downgrade, migrated, previous_revision
-from tests.storage.old_tickets import insert_rows, ticket_row
+from tests.storage.old_tickets import (
+    insert_rows,
+    stored_ticket,
+    ticket_and_consent_counts,
+    ticket_row,
+)
 
 BEFORE = previous_revision("0028")
 PHONE, RESIDENT = "13811112222", 7_390_301
 LATER = NOW + timedelta(hours=3)
-
-
-async def _counts(db: Database) -> tuple[int, int]:
-    async with db.engine.connect() as connection:
-        tickets = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket"))
-        consents = await connection.execute(sa.text("SELECT COUNT(*) FROM ticket_consent"))
-        return int(tickets.scalar_one()), int(consents.scalar_one())
-
-
-async def _ticket(db: Database, ticket_id: int) -> StoredTicket:
-    async with db.session() as session:
-        found = await get_ticket(session=session, ticket_id=ticket_id)
-    assert found is not None
-    return found
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -72,7 +59,7 @@ async def test_tickets_from_before_are_in_stay_0_and_drawn(tmp_path: Path, backe
             },
         )
         await db.upgrade()
-        upgraded = await _counts(db)
+        upgraded = await ticket_and_consent_counts(db)
         async with db.session() as session:
             none_outdated = await outdated(session=session)
             freed = await contact_declined_on_move(
@@ -89,13 +76,13 @@ async def test_tickets_from_before_are_in_stay_0_and_drawn(tmp_path: Path, backe
             stale = await contact_declined_on_move(
                 session=session, ticket_id=2, resident_id=RESIDENT, desk_id="b-desk", stay=0
             )
-        first, second = await _ticket(db, 1), await _ticket(db, 2)
+        first, second = await stored_ticket(db, 1), await stored_ticket(db, 2)
         async with db.session() as session:
             await agree_contact(
                 session=session, ticket_id=2, resident_id=RESIDENT, desk_id="b-desk", now=LATER
             )
             marked = await outdated(session=session)
-        agreed = await _ticket(db, 2)
+        agreed = await stored_ticket(db, 2)
         async with db.session() as session:  # a redraw read it, then the ticket changed
             await transfer(
                 session=session, ticket_id=2, from_desk="b-desk", to_desk="c-desk",
@@ -108,14 +95,14 @@ async def test_tickets_from_before_are_in_stay_0_and_drawn(tmp_path: Path, backe
                 session=session, ticket_id=2, change=agreed.desk_redraw
             )
             still = await outdated(session=session)
-        changed = await _ticket(db, 2)
+        changed = await stored_ticket(db, 2)
         async with db.session() as session:
             cleared = await mark_drawn(session=session, ticket_id=2, change=changed.desk_redraw)
             left = await outdated(session=session)
         await downgrade(db, BEFORE)
-        down = await _counts(db)
+        down = await ticket_and_consent_counts(db)
         await db.upgrade()
-        up_again = await _ticket(db, 2)
+        up_again = await stored_ticket(db, 2)
     assert upgraded == (2, 2) and down == (2, 3)
     assert none_outdated == [] and freed and not stale
     assert (first.stay, first.contact_asked_at, first.desk_redraw) == (0, None, 1)
