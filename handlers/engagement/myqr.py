@@ -19,7 +19,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.events import EventAction
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
-from handlers.kit.roles import require_private, role_of
+from handlers.kit.roles import require_private, require_volunteer_or_coordinator
 from storage.attribution import ANONYMOUS_ID, MadeCode, codes_made_by, get_event
 from storage.models import ReportStatus, Role
 from storage.reports import get_report
@@ -28,7 +28,7 @@ PAGE = 5
 
 
 async def on_myqr(update: Update, ctx: PufaContext) -> None:
-    if not await require_private(update, ctx) or await _maker_role(update, ctx) is None:
+    if await _maker(update, ctx) is None:
         return
     text, markup = await _page(ctx, user_id(update), 1)
     await reply_html(update, text, markup)
@@ -41,7 +41,7 @@ async def on_page(update: Update, ctx: PufaContext) -> None:
     if page is None:
         await expired(update, ctx)
         return
-    if not await require_private(update, ctx) or await _maker_role(update, ctx) is None:
+    if await _maker(update, ctx) is None:
         return
     await acknowledge(update)
     text, markup = await _page(ctx, user_id(update), page)
@@ -54,9 +54,7 @@ async def on_again(update: Update, ctx: PufaContext) -> None:
     if code is None:
         await expired(update, ctx)
         return
-    if not await require_private(update, ctx):
-        return
-    role = await _maker_role(update, ctx)
+    role = await _maker(update, ctx)
     if role is None:
         return
     async with ctx.services.db.session() as session:
@@ -74,6 +72,14 @@ async def on_again(update: Update, ctx: PufaContext) -> None:
     await send_code(update, ctx, event, again=True)
 
 
+async def _maker(update: Update, ctx: PufaContext) -> Role | None:
+    """The role of who may list and send codes, in a private chat (as /qr), else None after
+    telling them."""
+    if not await require_private(update, ctx):
+        return None
+    return await require_volunteer_or_coordinator(update, ctx)
+
+
 async def _withdrawn(ctx: PufaContext, report_id: int) -> bool:
     """Whether the report a code was made from was withdrawn: its code is not sent again, as
     the report's own button does not send it (it still counts in the list)."""
@@ -89,19 +95,6 @@ def _argument(update: Update, action: EventAction) -> str | None:
     if chosen is None or chosen[0] is not action or len(chosen[1]) != 1:
         return None
     return chosen[1][0]
-
-
-async def _maker_role(update: Update, ctx: PufaContext) -> Role | None:
-    """The role of who may make codes (a volunteer or coordinator, as /qr asks), else None
-    after telling them."""
-    role = await role_of(ctx.services, user_id(update))
-    if role is not Role.RESIDENT:
-        return role
-    refused = ctx.services.ui.volunteers.not_volunteer
-    await acknowledge(update, refused, alert=True)
-    if update.callback_query is None:
-        await reply_html(update, refused)
-    return None
 
 
 async def _page(

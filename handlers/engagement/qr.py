@@ -31,7 +31,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired, leave_open
 from handlers.kit.events import EventAction
 from handlers.kit.replies import acknowledge, reply_html, user_id
-from handlers.kit.roles import require_private, role_of
+from handlers.kit.roles import require_private, require_volunteer_or_coordinator, role_of
 from storage.attribution import create_event, event_of_report, get_event, record_touch
 from storage.audience import Audience
 from storage.audit import record
@@ -50,10 +50,9 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
     services, texts = ctx.services, ctx.services.ui.engagement
     if not await require_private(update, ctx):
         return
-    maker = user_id(update)
-    if await role_of(services, maker) is Role.RESIDENT:
-        await reply_html(update, services.ui.volunteers.not_volunteer)
+    if await require_volunteer_or_coordinator(update, ctx) is None:
         return
+    maker = user_id(update)
     args = list(ctx.args or [])
     if not args:
         await reply_html(update, texts.qr_usage)

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.replies import acknowledge, reply_html, user_id
 from storage.audit import record
 from storage.models import Role, Volunteer
 from storage.people import get_role
@@ -53,9 +53,7 @@ async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> 
             allowed=False,
             now=ctx.services.now(),
         )
-    await acknowledge(update, ctx.services.ui.not_allowed, alert=True)
-    if update.callback_query is None:
-        await reply_html(update, ctx.services.ui.not_allowed)
+    await _refuse(update, ctx.services.ui.not_allowed)
     return False
 
 
@@ -80,10 +78,7 @@ async def require_private(update: Update, ctx: PufaContext) -> bool:
     would show personal data or codes to the whole group)."""
     if in_private(update):
         return True
-    text = ctx.services.ui.volunteers.private_only
-    await acknowledge(update, text, alert=True)
-    if update.callback_query is None:
-        await reply_html(update, text)
+    await _refuse(update, ctx.services.ui.volunteers.private_only)
     return False
 
 
@@ -95,7 +90,22 @@ async def require_volunteer(update: Update, ctx: PufaContext) -> Volunteer | Non
         async with ctx.services.db.session() as session:
             volunteer = await get_volunteer(session=session, telegram_id=user.id)
     if volunteer is None:
-        await acknowledge(update, ctx.services.ui.volunteers.not_volunteer, alert=True)
-        if update.callback_query is None:
-            await reply_html(update, ctx.services.ui.volunteers.not_volunteer)
+        await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
     return volunteer
+
+
+async def require_volunteer_or_coordinator(update: Update, ctx: PufaContext) -> Role | None:
+    """The role of who does volunteers' work (a QR code, a poster): a volunteer or a
+    coordinator; anyone else gets None after being told how to join."""
+    role = await role_of(ctx.services, user_id(update))
+    if role is not Role.RESIDENT:
+        return role
+    await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
+    return None
+
+
+async def _refuse(update: Update, text: str) -> None:
+    """An alert for a pressed button, a reply for a typed command."""
+    await acknowledge(update, text, alert=True)
+    if update.callback_query is None:
+        await reply_html(update, text)
