@@ -16,6 +16,7 @@ from telegram.ext import ExtBot
 from content.loader import Library
 from handlers.broadcasts.render import BroadcastRenderer
 from handlers.broadcasts.scheduled import resend_button, stop_button
+from handlers.kit.delivery import not_modified
 from scheduler.sender import unprompted
 from scheduler.timeparse import describe
 from storage.audience import Audience
@@ -143,7 +144,7 @@ class TelegramReporter:
                 reply_markup=markup,
             )
         except BadRequest as exc:
-            return "not modified" in exc.message
+            return not_modified(exc)
         except TelegramError as exc:
             log.warning("could not edit progress of broadcast %s: %s", broadcast.id, exc)
         return True

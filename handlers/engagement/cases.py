@@ -11,6 +11,7 @@ from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.cases import CaseAction, case_button
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
+from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private
 from storage.subscriptions import ensure_recipient, has_weekly_case, toggle_weekly_case
@@ -108,7 +109,7 @@ async def _switch(update: Update, ctx: PufaContext, *, on: bool) -> None:
     try:
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
     except BadRequest as exc:
-        if "not modified" not in exc.message:  # a double press
+        if not not_modified(exc):  # a double press
             raise
 
 

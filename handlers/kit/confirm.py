@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext
+from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from storage import drafts as repo
 
@@ -105,5 +106,5 @@ async def _drop_buttons(update: Update) -> None:
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest as exc:
-        if "not modified" not in exc.message:
+        if not not_modified(exc):
             log.info("could not take the buttons off an answered question: %s", exc)

@@ -411,8 +411,7 @@ async def _chat_word(update: Update, ctx: PufaContext, chat: Conversation) -> bo
     word = letters(message.text) if message is not None and message.text else ""
     texts = ctx.services.ui.chat
     if word in texts.cancel_words:
-        await chat.end()
-        await chat.flow.cancelled(update, ctx, chat)
+        await _cancel(update, ctx, chat)
         return True
     if word in texts.back_words:
         await reply_html(update, texts.not_an_answer.format(word=html.escape(word)))
@@ -500,8 +499,7 @@ async def on_cancel(update: Update, ctx: PufaContext) -> None:
                 return
         await reply_html(update, ctx.services.ui.volunteers.nothing_to_cancel)
         return
-    await chats[0].end()
-    await chats[0].flow.cancelled(update, ctx, chats[0])
+    await _cancel(update, ctx, chats[0])
 
 
 async def cancel_button(
@@ -509,6 +507,12 @@ async def cancel_button(
 ) -> None:
     """A flow's own 取消 button: the same as /cancel for that chat."""
     await acknowledge(update)
+    await _cancel(update, ctx, chat)
+
+
+async def _cancel(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The chat ends and the person hears it in the flow's words (/cancel, 取消 pressed or
+    typed)."""
     await chat.end()
     await chat.flow.cancelled(update, ctx, chat)
 

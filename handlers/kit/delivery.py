@@ -11,7 +11,7 @@ must not do something twice treats UNKNOWN as done."""
 
 from enum import Enum
 
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from scheduler.messages import Blocked, Failed, Moved
 from scheduler.sender import classify
@@ -27,3 +27,9 @@ def failed(exc: TelegramError) -> Delivery:
     """REFUSED or UNKNOWN for a call that raised `exc`."""
     refused = isinstance(classify(exc), Blocked | Failed | Moved)
     return Delivery.REFUSED if refused else Delivery.UNKNOWN
+
+
+def not_modified(exc: TelegramError) -> bool:
+    """Telegram refused an edit because the message already shows it (a double press, an
+    update sent twice, a redraw of what is there): the edit's aim is met."""
+    return isinstance(exc, BadRequest) and "not modified" in exc.message

@@ -5,6 +5,8 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from handlers.kit.delivery import not_modified
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
@@ -34,7 +36,7 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
         )
     except BadRequest as exc:
-        if "not modified" not in exc.message:
+        if not not_modified(exc):
             raise
 
 

@@ -10,9 +10,9 @@ from enum import Enum
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
-from handlers.kit.delivery import Delivery, failed
+from handlers.kit.delivery import Delivery, failed, not_modified
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ async def withdraw(
             await attempt()
             return Outcome.DONE
         except TelegramError as exc:
-            if isinstance(exc, BadRequest) and "not modified" in exc.message:
+            if not_modified(exc):
                 return Outcome.DONE
             if failed(exc) is Delivery.UNKNOWN:  # a timeout, an outage: try again
                 log.warning("message about an erased person not withdrawn yet: %s", exc)

@@ -29,6 +29,7 @@ from content.ui_volunteers import limits
 from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, OnMessage, expired, pressed
+from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.reports.chat import date_given, next_step, on_wrong_input, show
 from handlers.reports.view import (
@@ -417,7 +418,7 @@ async def _answer(
                 reply_markup=markup,
             )
         except BadRequest as exc:  # the same again: an update sent twice
-            if "not modified" not in exc.message:
+            if not not_modified(exc):
                 raise
         return
     if album is None:

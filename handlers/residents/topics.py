@@ -11,6 +11,7 @@ from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
+from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html
 
 PAGE_SIZE = 6
@@ -87,7 +88,7 @@ async def on_topics_button(update: Update, ctx: PufaContext) -> None:
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" not in exc.message:  # a double press shows the same page again
+        if not not_modified(exc):  # a double press shows the same page again
             raise
 
 

@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from handlers.kit.callbacks import Kind, index, make, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
+from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.subscriptions.group_admin import may_manage, refuse
 from storage import subscriptions as subs
@@ -196,7 +197,7 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) 
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" not in exc.message:  # a double press shows the same thing again
+        if not not_modified(exc):  # a double press shows the same thing again
             raise
 
 

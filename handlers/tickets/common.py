@@ -21,7 +21,7 @@ from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.delivery import Delivery, failed
+from handlers.kit.delivery import Delivery, failed, not_modified
 from storage.models import TicketEntry
 from storage.people import names_of
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
@@ -301,7 +301,7 @@ async def edit_staff_copies(
             else:
                 await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
         except BadRequest as exc:
-            if "not modified" not in exc.message:  # (the buttons were as wanted already)
+            if not not_modified(exc):  # (the buttons were as wanted already)
                 log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)
         except TelegramError as exc:
             log.warning("could not edit a desk's copy of ticket %s: %s", ticket_id, exc)

@@ -19,7 +19,7 @@ from telegram.ext import ExtBot
 from content.desks import Desk
 from domain.tickets import desk_chats
 from handlers.kit.context import Services
-from handlers.kit.delivery import Delivery, failed
+from handlers.kit.delivery import Delivery, failed, not_modified
 from handlers.tickets.common import desk_of, desk_ticket_html, send_about, staff_markup
 from storage.db import unavailable
 from storage.ticket_messages import staff_copies
@@ -143,7 +143,7 @@ async def _edited(edit: Awaitable[object], ticket_id: int) -> _Drawn:
     try:
         await edit
     except BadRequest as exc:
-        if "not modified" in exc.message:
+        if not_modified(exc):
             return _Drawn.ALREADY
         log.warning("could not redraw a desk's copy of ticket %s: %s", ticket_id, exc)
         return _Drawn.NOT
