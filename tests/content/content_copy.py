@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from content.loader import CONTENT_DIR, Library, Problem, collect
+from content.loader import CONTENT_DIR, Problem
 from content.problems import load_one
 from content.typed_words import TypedWords
 
@@ -30,10 +30,6 @@ def edit_entry(path: Path, entry_id: str, old: str, new: str) -> None:
     block = text[start:end]
     assert block.count(old) == 1, f"{old!r} occurs {block.count(old)} times in {entry_id}"
     path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
-
-
-def problems_after(content: Path) -> tuple[Library | None, list[Problem]]:
-    return collect(content)
 
 
 def shipped_typed_words() -> TypedWords:
