@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 
 MAX_DAYS_AWAY = 7  # 大前天 (-3) or 大后天 (3) fit; a word for a day further away is no word
 
@@ -51,7 +51,7 @@ class Periods(_Strict):
     def _one_period_a_word(self) -> "Periods":
         counts = Counter(word for words in self.model_dump().values() for word in words)
         if repeated := [word for word, n in counts.items() if n > 1]:
-            raise ValueError(check_text("typed_words.two_periods", words="、".join(repeated)))
+            raise ValueError(check_text("typed_words.two_periods", words=listed(repeated)))
         return self
 
     def named(self, word: str) -> str | None:
@@ -72,5 +72,5 @@ class TypedWords(_Strict):
         if isinstance(value, dict):
             counts = Counter(typed_key(key) for key in value if isinstance(key, str))
             if repeated := [key for key, n in counts.items() if n > 1]:
-                raise ValueError(check_text("typed_words.twice", words="、".join(repeated)))
+                raise ValueError(check_text("typed_words.twice", words=listed(repeated)))
         return value
