@@ -9,11 +9,14 @@ office's number and a volunteer's look alike)."""
 import re
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from content.hotlines import Hotline
 from content.privacy import mask_personal_numbers
 from content.report_input import has_letters, normalise
 from content.ui import UiTexts
+from documents.charts import find_cjk_font
+from documents.glyphs import printable
 from documents.poster import PosterWords
 
 POSTER_HOTLINE = "12348"  # which entry of hotlines.yaml the footer gives (its name from there)
@@ -44,6 +47,13 @@ def off_poster(words: str) -> str:
     """Public words as a poster prints them: without the masked numbers (and their labels)."""
     cut = _DOUBLED.sub(r"\1", _EMPTY_BRACKETS.sub("", _MASKED.sub(" ", words)))
     return re.sub(r"\s{2,}", " ", cut).strip(_DANGLING)
+
+
+def prints_title(title: str, *, font: Path | None = None) -> bool:
+    """Whether a poster of `title` (as stored, `public_words`) has a title at all: not when the
+    title is only numbers it leaves off with their labels (电话 138…) and what the documents'
+    font cannot draw (an emoji). Looks the font up: call it off the event loop."""
+    return has_letters(printable(off_poster(title), find_cjk_font(font)))
 
 
 def poster_place(typed: str) -> str | None:

@@ -24,6 +24,7 @@ from domain.posters import (
     off_poster,
     poster_place,
     poster_words,
+    prints_title,
     public_words,
 )
 from handlers.kit.callbacks import Kind, make, number, parse
@@ -66,9 +67,13 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         pass  # no date first: a poster
     typed_title, *typed_place = PLACE_MARK.split(" ".join(args), maxsplit=1)
     title = public_words(typed_title)
+    example = f"{html.escape(typed_date)} " if typed_date else ""
     if not has_letters(title):  # only a date (/qr 明天), or nothing a title is made of
-        example = f"{html.escape(typed_date)} " if typed_date else ""
         await reply_html(update, texts.qr_title_missing.format(date=example))
+        return
+    font = services.volunteering.chart_font
+    if not await asyncio.to_thread(prints_title, title, font=font):  # /qr 电话138…
+        await reply_html(update, texts.qr_title_off_poster.format(date=example))
         return
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
         await reply_html(update, texts.qr_title_bad)
