@@ -1,6 +1,7 @@
 """Words the bot understands in what people type (content/typed_words.yaml): days (今天,
-昨天), periods (本月, 上月) and years before a month (去年11月). Words are kept as compared
-(`typed_key`), so the parsers look a typed answer up after folding it the same way."""
+昨天), periods (本月, 上月), years before a month (去年11月) and the words that announce a
+phone number (电话). Words are kept as compared (`typed_key`), so the parsers look a typed
+answer up after folding it the same way."""
 
 import unicodedata
 from collections import Counter
@@ -16,6 +17,7 @@ from pydantic import (
 )
 
 from content.check_text import check_text, listed
+from content.problems import duplicates
 
 MAX_DAYS_AWAY = 7  # 大前天 (-3) or 大后天 (3) fit; a word for a day further away is no word
 
@@ -59,10 +61,25 @@ class Periods(_Strict):
         return next((p for p, words in self.model_dump().items() if word in words), None)
 
 
+class NumberLabels(_Strict):
+    """Words that announce a phone number (电话, 手机) and words that may come right before
+    one (联系电话): a poster leaves them off with the masked number (domain.posters)."""
+
+    labels: Words
+    before: list[Word]
+
+    @model_validator(mode="after")
+    def _no_word_twice(self) -> "NumberLabels":
+        if repeated := duplicates([*self.labels, *self.before]):
+            raise ValueError(check_text("typed_words.twice", words=listed(repeated)))
+        return self
+
+
 class TypedWords(_Strict):
     days: dict[Word, Annotated[int, Field(ge=-MAX_DAYS_AWAY, le=MAX_DAYS_AWAY)]]
     periods: Periods
     years_back: dict[Word, Annotated[int, Field(ge=0, le=10)]]
+    number_labels: NumberLabels
 
     @field_validator("days", "years_back", mode="before")
     @classmethod

@@ -249,6 +249,20 @@ def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
             "不能有空词",
             id="blank word",
         ),
+        pytest.param(
+            "  before: [联系, 咨询, 值班]\n",
+            "  before: [联系, 咨询, 值班, 电话]\n",
+            "number_labels",
+            "写了两次（不计空格和全角半角）：电话",
+            id="number label also a word before one",
+        ),
+        pytest.param(
+            "  labels: [电话, 手机, 手机号, 热线, 座机, 微信, tel]\n",
+            "  labels: []\n",
+            "number_labels.labels",
+            "至少要有 1 项",
+            id="no number label",
+        ),
     ],
 )
 def test_the_check_refuses_typed_words_that_would_mislead(

@@ -51,8 +51,7 @@ async def stored_poster(bot: Harness, event: QrEvent, link: str) -> bytes:
     """The poster as drawn from the stored code alone (its title, place line, town and day):
     what any later drawing of it prints."""
     words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
+        bot.services.library,
         event.title,
         town=event.town,
         day=event.event_date,
@@ -279,7 +278,7 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     assert f"「{title}」" in poster.content  # the maker sees where numbers were
     # The poster leaves the numbers out, and the 电话 before one: no asterisks on a wall.
     assert bot.ui.engagement.qr_poster_place.format(place="咨询") in poster.content
-    words = poster_words(bot.ui, bot.services.library.hotlines, title, place=place)
+    words = poster_words(bot.services.library, title, place=place)
     assert (words.title, words.place) == ("🎉城关广场反诈宣传 张三", "咨询")
     assert poster.content.count(texts.qr_numbers_hidden) == 1
     if find_cjk_font(bot.services.volunteering.chart_font) is not None:
