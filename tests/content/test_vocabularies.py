@@ -12,7 +12,7 @@ from content.advisers import parse_advisers_csv
 from content.directory import legal_aid_points, parse_csv
 from content.loader import Library, collect
 from content.report_input import parse_date, parse_event_date, parse_period
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 
 def _loaded(content: Path) -> Library:
@@ -173,10 +173,7 @@ def test_the_first_column_name_is_the_one_the_bot_asks_for(tmp_path: Path) -> No
 def test_the_check_refuses_what_would_break_the_imports(
     tmp_path: Path, file: str, old: str, new: str, where: str, message: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / file, old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit(file, old, new))
     assert [(p.path, p.field, p.message) for p in problems] == [(file, where, message)]
 
 
@@ -268,10 +265,7 @@ def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
 def test_the_check_refuses_typed_words_that_would_mislead(
     tmp_path: Path, old: str, new: str, where: str, message: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "typed_words.yaml", old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit("typed_words.yaml", old, new))
     assert [(p.path, p.field, p.message) for p in problems] == [
         ("typed_words.yaml", where, message)
     ]
@@ -341,10 +335,7 @@ UNKNOWN = (
 def test_a_text_that_teaches_a_word_the_parser_does_not_know_is_refused(
     tmp_path: Path, file: str, old: str, new: str, found: list[tuple[str, str]]
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / file, old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit(file, old, new))
     assert [(p.path, p.field, p.message) for p in problems] == [
         ("ui.zh.yaml", where, message) for where, message in found
     ]
