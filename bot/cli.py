@@ -402,7 +402,7 @@ def _content_qr(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     output = _output(args.output, f"{args.card_id}-poster.png")
     link = card_link(username, args.card_id)
-    words = poster_words(library.ui, library.hotlines, card.title, place=place)
+    words = poster_words(library, card.title, place=place)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(poster_png(words, link, font=settings.chart_font))
     print(cli_text("qr.written", path=output, link=link))

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import yaml
 from pydantic import field_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.checks import (
     Found,
     Known,
@@ -65,7 +65,7 @@ class Case(Strict):
         words = check_words(value, 3, 10, check_text("cases.word_keyword"))
         long = [w for w in words if len(w) > 20]
         if long:
-            raise ValueError(check_text("cases.long_keywords", words="、".join(long)))
+            raise ValueError(check_text("cases.long_keywords", words=listed(long)))
         return words
 
     @field_validator("law")

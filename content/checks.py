@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.models import CARD_ID_PATTERN, Card
 from content.problems import duplicates, explain, unreadable
 
@@ -141,7 +141,7 @@ def check_words(words: list[str], low: int, high: int, what: str) -> list[str]:
         )
     repeated = duplicates(cleaned)
     if repeated:
-        raise ValueError(check_text("checks.repeated_words", what=what, words="、".join(repeated)))
+        raise ValueError(check_text("checks.repeated_words", what=what, words=listed(repeated)))
     return cleaned
 
 

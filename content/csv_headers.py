@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from content.advisers import Adviser
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.csv_table import Layout, header_key
 from content.directory import DirectoryEntry
 from content.problems import Problem, load_one
@@ -63,7 +63,7 @@ def _layout(
     fields = [f for f in model.model_fields if f not in NOT_COLUMNS]
     required = [f for f in fields if model.model_fields[f].is_required()]
     for field in sorted(headers.keys() - set(fields)):
-        allowed = "、".join(fields)
+        allowed = listed(fields)
         found.append((f"{table}.{field}", check_text("csv_headers.unknown_field", fields=allowed)))
     for field in required:
         if not headers.get(field):

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.problems import Problem
 
 # Bytes no text file of a spreadsheet holds (multi-byte characters in UTF-8 and GBK never use
@@ -122,7 +122,7 @@ def _columns(
     missing = [f"{layout.headers[f][0]}({f})" for f in layout.required if f not in columns]
     if missing:
         text = check_text(
-            "csv.missing_columns", columns="、".join(missing), expected=layout.expected()
+            "csv.missing_columns", columns=listed(missing), expected=layout.expected()
         )
         problems.append(Problem(name, "header", text))
     return columns, problems

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.dates import weekday_of
 from content.models import CARD_ID_PATTERN
 from content.office_hours import Holidays, OfficeHours, shifts_on
@@ -144,7 +144,7 @@ def check_desks(
             Problem(
                 where,
                 "villages",
-                check_text("common.no_village", towns="、".join(desk.towns), village=village),
+                check_text("common.no_village", towns=listed(desk.towns), village=village),
             )
             for village in desk.villages
             if village not in places
@@ -262,11 +262,11 @@ def _fallbacks(desks: list[Desk], name: str) -> list[Problem]:
         real = [d for d in serving if not d.sample]
         fallback = fallback_desk(serving, town)
         if len(chosen) > 1:
-            ids = "、".join(d.id for d in chosen)
+            ids = listed(d.id for d in chosen)
             message = check_text("desks.fallback_twice", town=town, count=len(chosen), ids=ids)
             found.append(Problem(name, "fallback", message))
         elif fallback is None:
-            ids = "、".join(d.id for d in serving)
+            ids = listed(d.id for d in serving)
             found.append(
                 Problem(name, "fallback", check_text("desks.no_fallback", town=town, ids=ids))
             )

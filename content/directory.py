@@ -9,7 +9,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.csv_table import Layout, read_table
 from content.problems import Problem, duplicates, explain, load_one, loc, read_list
 
@@ -45,7 +45,7 @@ class PointKinds(BaseModel):
         aliases, for one no kind is part of."""
         kind = self.aliases.get(kind.lower(), kind)
         if not any(known in kind for known in self.kinds):
-            kinds, aliases = "、".join(self.kinds), "、".join(self.aliases)
+            kinds, aliases = listed(self.kinds), listed(self.aliases)
             raise ValueError(
                 check_text("directory.unknown_kind", kind=kind, kinds=kinds, aliases=aliases)
             )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.checks import (
     Found,
     Known,
@@ -57,7 +57,7 @@ class Indicator(Strict):
     def _distinct(cls, values: list[str]) -> list[str]:
         repeated = duplicates(values)
         if repeated:
-            raise ValueError(check_text("indicators.repeated", values="、".join(repeated)))
+            raise ValueError(check_text("indicators.repeated", values=listed(repeated)))
         return values
 
     @field_validator("sources")

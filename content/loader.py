@@ -31,6 +31,7 @@ from content.quiz import QuizQuestion
 from content.recognition import Recognition
 from content.safety import SafetyKind, load_safety
 from content.search import SearchIndex
+from content.typed_examples import example_problems
 from content.typed_words import TypedWords
 from content.ui import UiTexts
 
@@ -167,6 +168,8 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     point_kinds = load_point_kinds(content_dir / "point_kinds.yaml", problems)
     csv = load_csv_headers(content_dir / CSV_HEADERS_FILE, problems)
     typed_words = _load_one(content_dir / "typed_words.yaml", TypedWords, problems)
+    if ui is not None and typed_words is not None:
+        problems.extend(example_problems(ui, typed_words))
     # optional: without it a fresh database has no service points until a CSV is imported
     directory = load_directory(content_dir / "directory.yaml", point_kinds, problems)
     if (

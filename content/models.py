@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 
 CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TELEGRAM_TEXT_LIMIT = 4096
@@ -91,7 +91,7 @@ class SmallTalk(_Strict):
         if empty := [phrase for phrase in seen if not phrase.strip()]:
             raise ValueError(check_text("lexicon.small_talk_blank", words=empty))
         if repeated := sorted(phrase for phrase, n in seen.items() if n > 1):
-            raise ValueError(check_text("lexicon.small_talk_repeated", words="、".join(repeated)))
+            raise ValueError(check_text("lexicon.small_talk_repeated", words=listed(repeated)))
         return self
 
 
@@ -148,7 +148,7 @@ class OutsideQuestions(_Strict):
                 )
         repeated = sorted(q for q, n in Counter(value).items() if n > 1)
         if repeated:
-            raise ValueError(check_text("outside.repeated", questions="、".join(repeated)))
+            raise ValueError(check_text("outside.repeated", questions=listed(repeated)))
         return value
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -104,7 +104,7 @@ def loc(parts: tuple[int | str, ...]) -> str:
 
 def one_of(allowed: Iterable[object]) -> str:
     """The allowed values of a field, for a problem's message."""
-    return check_text("value.one_of", values="、".join(str(value) for value in allowed))
+    return check_text("value.one_of", values=listed(allowed))
 
 
 def unknown_category(value: str, categories: Iterable[str]) -> str:

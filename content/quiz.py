@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.checks import (
     Found,
     Known,
@@ -74,7 +74,7 @@ class QuizQuestion(Strict):
                 )
         repeated = duplicates(options)
         if repeated:
-            raise ValueError(check_text("quiz.repeated_options", options="、".join(repeated)))
+            raise ValueError(check_text("quiz.repeated_options", options=listed(repeated)))
         return options
 
     @field_validator("answer")
@@ -122,7 +122,7 @@ def answer_problems(question: QuizQuestion) -> list[str]:
     count = len(question.options)
     outside = [i for i in question.answer if not 0 <= i < count]
     if outside:
-        shown = "、".join(str(i) for i in outside)
+        shown = listed(outside)
         return [check_text("quiz.answer_outside", answers=shown, last=count - 1)]
     if question.kind == "single" and len(question.answer) != 1:
         return [check_text("quiz.single_answers")]

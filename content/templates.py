@@ -10,7 +10,7 @@ import string
 from collections.abc import Collection
 from html.parser import HTMLParser
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 
 # Telegram's HTML: tag -> attributes it allows (https://core.telegram.org/bots/api#html-style)
 TELEGRAM_TAGS: dict[str, frozenset[str]] = {
@@ -53,7 +53,7 @@ def placeholder_problem(text: str, fields: Collection[str]) -> str | None:
         used = placeholders(text)
     except ValueError:
         return check_text("templates.unpaired_braces")
-    allowed = "、".join(f"{{{name}}}" for name in sorted(fields))
+    allowed = listed(f"{{{name}}}" for name in sorted(fields))
     for name in used:
         if name not in fields:
             shown = f"{{{name}}}" if name else "{}"

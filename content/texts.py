@@ -12,7 +12,7 @@ from typing import Any, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.mentions import stubborn
 from content.templates import placeholders, template_problem
 
@@ -81,7 +81,7 @@ class Texts(BaseModel):
                 raise ValueError(check_text("templates.said_once", number=number))
             text = _text(value, key, fields)
             if _marked(cls, key, AllFields) and (missing := fields - set(placeholders(text))):
-                shown = "、".join(f"{{{name}}}" for name in sorted(missing))
+                shown = listed(f"{{{name}}}" for name in sorted(missing))
                 raise ValueError(check_text("templates.missing_placeholder", shown=shown))
             return text
         if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):

@@ -1,6 +1,7 @@
 """Words the bot understands in what people type (content/typed_words.yaml): days (今天,
-昨天), periods (本月, 上月) and years before a month (去年11月). Words are kept as compared
-(`typed_key`), so the parsers look a typed answer up after folding it the same way."""
+昨天), periods (本月, 上月), years before a month (去年11月) and the words that announce a
+phone number (电话). Words are kept as compared (`typed_key`), so the parsers look a typed
+answer up after folding it the same way."""
 
 import unicodedata
 from collections import Counter
@@ -15,7 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
+from content.problems import duplicates
 
 MAX_DAYS_AWAY = 7  # 大前天 (-3) or 大后天 (3) fit; a word for a day further away is no word
 
@@ -51,7 +53,7 @@ class Periods(_Strict):
     def _one_period_a_word(self) -> "Periods":
         counts = Counter(word for words in self.model_dump().values() for word in words)
         if repeated := [word for word, n in counts.items() if n > 1]:
-            raise ValueError(check_text("typed_words.two_periods", words="、".join(repeated)))
+            raise ValueError(check_text("typed_words.two_periods", words=listed(repeated)))
         return self
 
     def named(self, word: str) -> str | None:
@@ -59,10 +61,25 @@ class Periods(_Strict):
         return next((p for p, words in self.model_dump().items() if word in words), None)
 
 
+class NumberLabels(_Strict):
+    """Words that announce a phone number (电话, 手机) and words that may come right before
+    one (联系电话): a poster leaves them off with the masked number (domain.posters)."""
+
+    labels: Words
+    before: list[Word]
+
+    @model_validator(mode="after")
+    def _no_word_twice(self) -> "NumberLabels":
+        if repeated := duplicates([*self.labels, *self.before]):
+            raise ValueError(check_text("typed_words.twice", words=listed(repeated)))
+        return self
+
+
 class TypedWords(_Strict):
     days: dict[Word, Annotated[int, Field(ge=-MAX_DAYS_AWAY, le=MAX_DAYS_AWAY)]]
     periods: Periods
     years_back: dict[Word, Annotated[int, Field(ge=0, le=10)]]
+    number_labels: NumberLabels
 
     @field_validator("days", "years_back", mode="before")
     @classmethod
@@ -72,5 +89,5 @@ class TypedWords(_Strict):
         if isinstance(value, dict):
             counts = Counter(typed_key(key) for key in value if isinstance(key, str))
             if repeated := [key for key, n in counts.items() if n > 1]:
-                raise ValueError(check_text("typed_words.twice", words="、".join(repeated)))
+                raise ValueError(check_text("typed_words.twice", words=listed(repeated)))
         return value

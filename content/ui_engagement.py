@@ -48,6 +48,8 @@ class EngagementTexts(Texts):
     qr_usage: str
     qr_title_bad: str
     qr_title_missing: Annotated[str, Fields("date")]  # the day as typed and a space, or ""
+    # a title the poster would print nothing of (numbers it leaves off, emoji): as missing
+    qr_title_off_poster: Annotated[str, Fields("date")]
     qr_numbers_hidden: str
     qr_poster_dropped: Annotated[str, Fields("chars")]  # what the poster's font cannot draw
     qr_place_bad: Annotated[str, Fields("most")]

@@ -24,6 +24,7 @@ from domain.posters import (
     off_poster,
     poster_place,
     poster_words,
+    prints_title,
     public_words,
 )
 from handlers.kit.callbacks import Kind, make, number, parse
@@ -66,9 +67,13 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         pass  # no date first: a poster
     typed_title, *typed_place = PLACE_MARK.split(" ".join(args), maxsplit=1)
     title = public_words(typed_title)
+    example = f"{html.escape(typed_date)} " if typed_date else ""
     if not has_letters(title):  # only a date (/qr 明天), or nothing a title is made of
-        example = f"{html.escape(typed_date)} " if typed_date else ""
         await reply_html(update, texts.qr_title_missing.format(date=example))
+        return
+    font, labels = services.volunteering.chart_font, services.library.typed_words.number_labels
+    if not await asyncio.to_thread(prints_title, title, labels, font=font):  # /qr 电话138…
+        await reply_html(update, texts.qr_title_off_poster.format(date=example))
         return
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
         await reply_html(update, texts.qr_title_bad)
@@ -172,7 +177,7 @@ async def send_code(
     title, place = mask_personal_numbers(event.title), event.place
     headline = texts.qr_sent_again if again else texts.qr_created
     made = headline.format(title=html.escape(title), when=when)
-    if printed := off_poster(place):
+    if printed := off_poster(place, services.library.typed_words.number_labels):
         made += "\n" + texts.qr_poster_place.format(place=html.escape(printed))
     if hidden:
         made += "\n" + texts.qr_numbers_hidden
@@ -180,12 +185,7 @@ async def send_code(
     if dropped := await asyncio.to_thread(undrawable, f"{title} {place}", font=font):
         made += "\n" + texts.qr_poster_dropped.format(chars=html.escape(dropped))
     words = poster_words(
-        services.ui,
-        services.library.hotlines,
-        title,
-        town=event.town,
-        day=event.event_date,
-        place=place,
+        services.library, title, town=event.town, day=event.event_date, place=place
     )
     poster = await asyncio.to_thread(poster_png, words, link, font=font)
     await chat.send_document(

@@ -3,16 +3,13 @@
 import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from content.loader import Library
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
-from handlers.kit.delivery import not_modified
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.replies import acknowledge, edit, reply_html
 
 PAGE_SIZE = 6
 
@@ -85,11 +82,7 @@ async def on_topics_button(update: Update, ctx: PufaContext) -> None:
         await expired(update, ctx)
         return
     await acknowledge(update)
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as exc:
-        if not not_modified(exc):  # a double press shows the same page again
-            raise
+    await edit(update, text, markup)
 
 
 def _page_button(label: str, category_id: str, page: int) -> InlineKeyboardButton:

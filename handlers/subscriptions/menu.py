@@ -14,14 +14,12 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType
 
 from handlers.kit.callbacks import Kind, index, make, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
-from handlers.kit.delivery import not_modified
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.subscriptions.group_admin import may_manage, refuse
 from storage import subscriptions as subs
 from storage.models import Volunteer
@@ -155,11 +153,11 @@ async def on_subscribe_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     match action:
         case SubscribeButton.TOWNS:
-            await _edit(update, ctx.services.ui.subscriptions.towns_title, _towns_keyboard(ctx))
+            await edit(update, ctx.services.ui.subscriptions.towns_title, _towns_keyboard(ctx))
         case SubscribeButton.DONE:
-            await _edit(update, await _summary(ctx, chat_id), None)
+            await edit(update, await _summary(ctx, chat_id), None)
         case _:
-            await _edit(update, *await _menu(update, ctx))
+            await edit(update, *await _menu(update, ctx))
 
 
 async def _apply(
@@ -189,16 +187,6 @@ async def _apply(
             case _:
                 return False
     return True
-
-
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    query = update.callback_query
-    assert query is not None
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as exc:
-        if not not_modified(exc):  # a double press shows the same thing again
-            raise
 
 
 async def _summary(ctx: PufaContext, chat_id: int) -> str:
@@ -294,7 +282,7 @@ async def _unsubscribe_one(update: Update, ctx: PufaContext, args: tuple[str, ..
                 return
     await acknowledge(update, ctx.services.ui.subscriptions.removed)
     text, markup = await _unsubscribe_menu(ctx, chat.id)
-    await _edit(update, text, markup)
+    await edit(update, text, markup)
 
 
 async def _remove_everything(session: AsyncSession, chat_id: int) -> None:

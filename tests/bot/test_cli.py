@@ -200,9 +200,7 @@ def test_qr_poster_with_a_place(tmp_path: Path, capsys: pytest.CaptureFixture[st
     argv = ["content", "qr", "unpaid-wages", "--poster", "--bot", "pufa_bot", "-o", str(output)]
     assert main([*argv, "--place", f"  {place}  "]) == 0
     library = load_library(CONTENT_DIR)
-    words = poster_words(
-        library.ui, library.hotlines, library.cards["unpaid-wages"].title, place=place
-    )
+    words = poster_words(library, library.cards["unpaid-wages"].title, place=place)
     link = card_link("pufa_bot", "unpaid-wages")
     assert output.read_bytes() == poster_png(words, link)  # no PUFA_CHART_FONT: the same font
     assert_code_reads(output.read_bytes(), link)

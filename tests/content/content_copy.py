@@ -1,9 +1,10 @@
 """A throwaway copy of the shipped content folder, for tests that break one thing in it."""
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from content.loader import CONTENT_DIR, Library, Problem, collect
+from content.loader import CONTENT_DIR, Problem, collect
 from content.problems import load_one
 from content.typed_words import TypedWords
 
@@ -32,8 +33,29 @@ def edit_entry(path: Path, entry_id: str, old: str, new: str) -> None:
     path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
 
 
-def problems_after(content: Path) -> tuple[Library | None, list[Problem]]:
-    return collect(content)
+@dataclass(frozen=True)
+class Edit:
+    """One replacement in a content file: `old` must occur exactly once in it (in its YAML
+    list entry `- id: entry`, when `entry` is given)."""
+
+    file: str  # relative to the content folder: "ui.zh.yaml", "cards/unpaid-wages.md"
+    old: str
+    new: str
+    entry: str | None = None
+
+
+def refused(tmp_path: Path, *edits: Edit) -> list[Problem]:
+    """The problems the content check finds in a copy of the shipped content with `edits`
+    made, one after the other; the test fails if the check accepts it."""
+    content = copy_content(tmp_path)
+    for change in edits:
+        if change.entry is None:
+            edit(content / change.file, change.old, change.new)
+        else:
+            edit_entry(content / change.file, change.entry, change.old, change.new)
+    library, problems = collect(content)
+    assert library is None, "the check accepted the edited content"
+    return problems
 
 
 def shipped_typed_words() -> TypedWords:

@@ -8,7 +8,7 @@ import pytest
 from content.case_library import CASE_BODY_LIMIT, CASE_SECTIONS, case_sections, section_problems
 from content.checks import law_names
 from content.loader import CONTENT_DIR, Library, collect
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 CASE = "refuse-illegal-overtime"  # the shipped case the rule tests break
 CASE_FILE = f"cases/{CASE}.md"
@@ -36,11 +36,7 @@ def test_every_case_is_reachable_from_the_cards_it_illustrates(library: Library)
 
 
 def _break(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    content = copy_content(tmp_path)
-    edit(content / CASE_FILE, old, new)
-    library, problems = collect(content)
-    assert library is None
-    return [(p.path, p.field, p.message) for p in problems]
+    return [(p.path, p.field, p.message) for p in refused(tmp_path, Edit(CASE_FILE, old, new))]
 
 
 RULES = [
@@ -162,9 +158,7 @@ def test_a_broken_card_is_reported_once_not_again_by_its_cases(tmp_path: Path) -
 
 
 def test_a_broken_categories_entry_does_not_spread_to_cases_or_quiz(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "categories.yaml", "name: 劳动与工资", "name: ''")
-    _, problems = collect(content)
+    problems = refused(tmp_path, Edit("categories.yaml", "name: 劳动与工资", "name: ''"))
     assert any(p.path == "categories.yaml[2]" for p in problems)
     assert not [p for p in problems if p.path.startswith("cases/") or p.path == "quiz.yaml"]
 

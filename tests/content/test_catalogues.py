@@ -161,3 +161,19 @@ def test_a_text_whose_field_is_not_a_plain_name_fails_on_reading(tmp_path: Path)
     path.write_text("db:\n  bad: 坏的 {0}\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"db\.bad: a field is not a plain name"):
         Catalogue(path).text("db.bad")
+
+
+def test_the_checks_list_values_with_the_catalogues_separator_only() -> None:
+    """A message's list is joined by content.check_text.listed (common.list_separator), so
+    the separator is said in one place: no check joins with a literal of its own."""
+    literal_joins = [
+        f"{path}:{node.lineno}"
+        for path, tree in _code(USES[1]).items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and node.func.value.value == CHECK_TEXTS.text("common.list_separator")
+    ]
+    assert literal_joins == []

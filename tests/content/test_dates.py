@@ -14,12 +14,12 @@ from bot.settings import Settings
 from content import dates
 from content.campaigns import render, when_text
 from content.dates import full_date, long_date, short_date, weekday
-from content.loader import collect, load_library
+from content.loader import load_library
 from content.office_hours import Holidays, Workday, check_holidays
 from handlers.tickets.common import local_when
 from scheduler.timeparse import Weekly, describe_weekly
 from tests.conftest import sqlite_url
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 WEEK = "  weekdays: [一, 二, 三, 四, 五, 六, 日]\n"
 SEVEN = "dates.weekdays: weekdays 要正好写七天的名字，从星期一写到星期日，一个也不能空"
@@ -128,11 +128,5 @@ async def test_content_edited_while_running_brings_its_words(
 def test_the_check_refuses_a_broken_day_pattern(
     tmp_path: Path, old: str, new: str, problem: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", old, new)
-
-    library, problems = collect(content)
-
-    assert library is None
-    [found] = problems
+    [found] = refused(tmp_path, Edit("ui.zh.yaml", old, new))
     assert str(found).startswith(f"ui.zh.yaml: {problem}"), str(found)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from content.loader import Library, collect
-from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.content.content_copy import Edit, copy_content, edit_entry, refused
 
 INDICATOR = "anti-fraud-cyber"
 
@@ -86,9 +86,7 @@ INDICATOR_RULES = [
 def test_each_broken_indicator_rule_is_reported(
     tmp_path: Path, old: str, new: str, field: str, message: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit_entry(content / "indicators.yaml", INDICATOR, old, new)
-    _, problems = collect(content)
+    problems = refused(tmp_path, Edit("indicators.yaml", old, new, entry=INDICATOR))
     assert len(problems) == 1, problems
     assert problems[0].path == "indicators.yaml"
     assert problems[0].field.rsplit(".", 1)[-1] == field
@@ -117,17 +115,12 @@ def test_an_unknown_campaign_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_a_broken_ui_text_does_not_spread_to_indicators(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", "too_fast:", "too_fats:")
-    _, problems = collect(content)
+    problems = refused(tmp_path, Edit("ui.zh.yaml", "too_fast:", "too_fats:"))
     assert problems and {p.path for p in problems} == {"ui.zh.yaml"}
 
 
 def _levels(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
-    content = copy_content(tmp_path)
-    edit(content / "recognition.yaml", old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit("recognition.yaml", old, new))
     return [(p.path, p.field, p.message) for p in problems]
 
 
@@ -175,14 +168,8 @@ def test_residents_satisfaction_is_not_for_volunteers_to_tag(library: Library) -
 
 
 def test_volunteers_may_tag_must_be_true_or_false(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit_entry(
-        content / "indicators.yaml",
-        "public-satisfaction",
-        "volunteers_may_tag: false",
-        "volunteers_may_tag: 不行",
-    )
-    _, problems = collect(content)
+    old, new = "volunteers_may_tag: false", "volunteers_may_tag: 不行"
+    problems = refused(tmp_path, Edit("indicators.yaml", old, new, entry="public-satisfaction"))
     assert [(p.path, p.field) for p in problems] == [
         ("indicators.yaml", "public-satisfaction.volunteers_may_tag")
     ], problems

@@ -1,8 +1,8 @@
-import shutil
 from pathlib import Path
 
 from content.loader import CONTENT_DIR, Library, collect, load_library, split_front_matter
 from content.models import TELEGRAM_TEXT_LIMIT
+from tests.content.content_copy import Edit, copy_content, refused
 
 REQUIRED_CATEGORIES = {
     "constitution",
@@ -18,12 +18,6 @@ REQUIRED_CATEGORIES = {
     "security",
     "pufa",
 }
-
-
-def copy_content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return target
 
 
 def test_every_real_card_loads_and_is_complete(library: Library) -> None:
@@ -65,13 +59,10 @@ def test_check_reports_file_and_field_of_each_problem(tmp_path: Path) -> None:
 
 def test_a_pointer_to_another_card_must_use_a_title_it_has(tmp_path: Path) -> None:
     """Residents look for the card a text points to by its button's title."""
-    content = copy_content(tmp_path)
-    card = content / "cards" / "unpaid-wages.md"
-    text = card.read_text(encoding="utf-8")
+    text = (CONTENT_DIR / "cards" / "unpaid-wages.md").read_text(encoding="utf-8")
     assert "详见“怎么向劳动保障监察投诉”" in text  # the first question of that card's title
-    card.write_text(text.replace("详见“劳动仲裁怎么申请”", "详见“劳动仲裁”"), encoding="utf-8")
-    _, problems = collect(content)
-    [problem] = problems
+    card = Edit("cards/unpaid-wages.md", "详见“劳动仲裁怎么申请”", "详见“劳动仲裁”")
+    [problem] = refused(tmp_path, card)
     assert str(problem) == "cards/unpaid-wages.md: 正文: “劳动仲裁”不是哪张卡片的标题"
 
 
@@ -96,13 +87,9 @@ def test_body_over_telegram_limit_is_rejected(tmp_path: Path) -> None:
 
 
 def test_lexicon_entries_that_would_block_a_card_keyword_are_reported(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    lexicon = content / "lexicon.yaml"
-    text = lexicon.read_text(encoding="utf-8")
-    text = text.replace("everyday_asks:\n", "everyday_asks:\n  - [欠薪, 违法]\n", 1)
-    lexicon.write_text(text, encoding="utf-8")
-
-    _, problems = collect(content)
+    problems = refused(
+        tmp_path, Edit("lexicon.yaml", "everyday_asks:\n", "everyday_asks:\n  - [欠薪, 违法]\n")
+    )
 
     messages = [str(p) for p in problems]
     assert any(m.startswith("cards/unpaid-wages.md: keywords") and "欠薪" in m for m in messages)
@@ -110,17 +97,8 @@ def test_lexicon_entries_that_would_block_a_card_keyword_are_reported(tmp_path: 
 
 
 def test_intent_groups_must_name_two_existing_cards_once_each(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    lexicon = content / "lexicon.yaml"
-    text = lexicon.read_text(encoding="utf-8")
-    text = text.replace(
-        "intents:\n",
-        "intents:\n  - no-such-card: [怎么办]\n    loan-iou: [写借条]\n  - notary: [公证处]\n",
-        1,
-    )
-    lexicon.write_text(text, encoding="utf-8")
-
-    _, problems = collect(content)
+    groups = "intents:\n  - no-such-card: [怎么办]\n    loan-iou: [写借条]\n  - notary: [公证处]\n"
+    problems = refused(tmp_path, Edit("lexicon.yaml", "intents:\n", groups))
 
     messages = [str(p) for p in problems if p.path == "lexicon.yaml"]
     assert any("intents[1]" in m and "no-such-card" in m for m in messages)
@@ -130,29 +108,21 @@ def test_intent_groups_must_name_two_existing_cards_once_each(tmp_path: Path) ->
 
 
 def test_contested_decisions_must_name_existing_cards(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    lexicon = content / "lexicon.yaml"
-    text = lexicon.read_text(encoding="utf-8")
-    text = text.replace(
-        "  cards: [admin-reconsideration, admin-litigation]",
-        "  cards: [admin-reconsideration, no-such-card]",
-        1,
+    problems = refused(
+        tmp_path,
+        Edit(
+            "lexicon.yaml",
+            "  cards: [admin-reconsideration, admin-litigation]",
+            "  cards: [admin-reconsideration, no-such-card]",
+        ),
     )
-    lexicon.write_text(text, encoding="utf-8")
-
-    _, problems = collect(content)
 
     messages = [str(p) for p in problems if p.path == "lexicon.yaml"]
     assert any("contested_decisions" in m and "no-such-card" in m for m in messages)
 
 
 def test_missing_ui_text_fails_loading(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    ui = content / "ui.zh.yaml"
-    ui.write_text(
-        ui.read_text(encoding="utf-8").replace("too_fast:", "too_fats:"), encoding="utf-8"
-    )
-    _, problems = collect(content)
+    problems = refused(tmp_path, Edit("ui.zh.yaml", "too_fast:", "too_fats:"))
     assert {p.field for p in problems if p.path == "ui.zh.yaml"} >= {"too_fast", "too_fats"}
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.loader import Library, collect
+from content.loader import Library
 from content.mentions import Fixed, join, once, stubborn
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, refused
 
 NUMBERS = ["12348", "12333", "110"]
 
@@ -157,19 +157,12 @@ def test_a_text_that_follows_must_say_its_number_so_it_can_be_left_out(tmp_path:
     not be left out would be said twice under a card that gives it."""
     assert stubborn("拿不准就打 12348。") == []
     assert stubborn("拿不准就打 12348，免费。") == ["12348"]
-    content = copy_content(tmp_path)
-    edit(
-        content / "ui.zh.yaml",
-        "律师意见。拿不准就打 12348。",
-        "律师意见。拿不准就打 12348，免费。",
-    )
-    edit(
-        content / "ui.zh.yaml", "就打 <b>12348</b> 问一问。", "就打 <b>12348</b>，会告诉你该找谁。"
+    problems = refused(
+        tmp_path,
+        Edit("ui.zh.yaml", "律师意见。拿不准就打 12348。", "律师意见。拿不准就打 12348，免费。"),
+        Edit("ui.zh.yaml", "就打 <b>12348</b> 问一问。", "就打 <b>12348</b>，会告诉你该找谁。"),
     )
 
-    library, problems = collect(content)
-
-    assert library is None
     found = {(p.path, p.field): p.message for p in problems}
     assert "12348 要写成能省掉的样子" in found[("ui.zh.yaml", "card_footer")]
     assert "12348" in found[("ui.zh.yaml", "residents.hotlines_footer")]

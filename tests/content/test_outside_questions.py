@@ -7,7 +7,7 @@ from pathlib import Path
 from content.index_cache import content_key
 from content.loader import Library, collect
 from content.search import SearchIndex
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 EVERYDAY = "孩子上幼儿园要准备啥"
 
@@ -41,9 +41,8 @@ def test_strong_legal_evidence_outweighs_the_wording(index: SearchIndex) -> None
 
 
 def test_repeats_are_refused(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "outside.yaml", "questions:\n", "questions:\n- 怎么腌咸菜\n- 怎么腌咸菜\n")
-    _, problems = collect(content)
+    twice = "questions:\n- 怎么腌咸菜\n- 怎么腌咸菜\n"
+    problems = refused(tmp_path, Edit("outside.yaml", "questions:\n", twice))
     assert any(p.path == "outside.yaml" and "怎么腌咸菜" in p.message for p in problems)
 
 

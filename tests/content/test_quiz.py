@@ -13,7 +13,7 @@ from content.quiz import (
     OPTION_LIMIT,
     QUESTION_LIMIT,
 )
-from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.content.content_copy import Edit, copy_content, edit_entry, refused
 
 SINGLE = "q-constitution-001"  # single answer [1], card constitution-day, category constitution
 MULTIPLE = "q-constitution-007"  # multiple answers [0, 1, 3]
@@ -57,10 +57,7 @@ def test_well_known_facts_are_answered_as_published(library: Library) -> None:
 
 
 def _break(tmp_path: Path, entry: str, old: str, new: str) -> list[tuple[str, str, str]]:
-    content = copy_content(tmp_path)
-    edit_entry(content / "quiz.yaml", entry, old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit("quiz.yaml", old, new, entry=entry))
     return [(p.path, p.field, p.message) for p in problems]
 
 
@@ -179,17 +176,14 @@ def test_each_broken_rule_is_one_problem_of_that_question(
 
 
 def test_a_repeated_id_and_question_are_reported(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    quiz = content / "quiz.yaml"
-    edit_entry(quiz, "q-constitution-002", "id: q-constitution-002", "id: q-constitution-001")
+    first, second = "q-constitution-002", "q-constitution-003"
     repeat = "question: 每年的国家宪法日是哪一天？"
-    edit_entry(
-        quiz,
-        "q-constitution-003",
-        "question: 现行宪法通过后，以“宪法修正案”的方式修改过几次？",
-        repeat,
+    asked = "question: 现行宪法通过后，以“宪法修正案”的方式修改过几次？"
+    problems = refused(
+        tmp_path,
+        Edit("quiz.yaml", "id: q-constitution-002", "id: q-constitution-001", entry=first),
+        Edit("quiz.yaml", asked, repeat, entry=second),
     )
-    _, problems = collect(content)
     assert [(p.path, p.field) for p in problems] == [
         ("quiz.yaml", "q-constitution-001.id"),
         ("quiz.yaml", "q-constitution-003.question"),
@@ -197,16 +191,14 @@ def test_a_repeated_id_and_question_are_reported(tmp_path: Path) -> None:
 
 
 def test_a_broken_campaign_is_reported_once_not_by_its_questions(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "campaigns.yaml", 'date: "06-26"', 'date: "02-30"')  # anti-drug-day
-    _, problems = collect(content)
+    anti_drug_day = Edit("campaigns.yaml", 'date: "06-26"', 'date: "02-30"')
+    problems = refused(tmp_path, anti_drug_day)
     assert [(p.path, p.field) for p in problems] == [("campaigns.yaml", "[3].date")]
 
 
 def test_a_card_with_an_unknown_category_does_not_spread_to_its_questions(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "cards" / "constitution-day.md", "category: constitution", "category: nonsense")
-    _, problems = collect(content)
+    card = Edit("cards/constitution-day.md", "category: constitution", "category: nonsense")
+    problems = refused(tmp_path, card)
     assert [(p.path, p.field) for p in problems] == [("cards/constitution-day.md", "category")]
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from content.loader import Library, collect
+from content.loader import Library
 from content.safety import match
-from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.content.content_copy import Edit, refused
 
 DV_STORY = (
     "我老公天天打我，我想离婚但是他不同意，孩子才三岁，我没有工作，娘家也很远，"
@@ -58,18 +58,21 @@ def test_every_kind_shows_known_numbers_and_a_notice(library: Library) -> None:
     assert {k.text for k in library.safety} == set(library.ui.residents.safety_notices)
 
 
+def _kind(kind: str, old: str, new: str) -> Edit:
+    """A replacement in the entry of safety.yaml for `kind`."""
+    return Edit("safety.yaml", old, new, entry=kind)
+
+
 def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    path = content / "safety.yaml"
-    edit_entry(path, "self_harm", '"12356"', '"12357"')
-    edit_entry(path, "violence_at_home", "card: domestic-violence", "card: no-such-card")
-    edit_entry(path, "threat_to_life", "text: threat_to_life", "text: threat")
-    edit_entry(path, "violence_at_home", "elsewhere_card: personal-injury", "elsewhere_card: nah")
-    edit_entry(path, "self_harm", "text: self_harm", "text: self_harm\n  elsewhere_card: notary")
+    problems = refused(
+        tmp_path,
+        _kind("self_harm", '"12356"', '"12357"'),
+        _kind("violence_at_home", "card: domestic-violence", "card: no-such-card"),
+        _kind("threat_to_life", "text: threat_to_life", "text: threat"),
+        _kind("violence_at_home", "elsewhere_card: personal-injury", "elsewhere_card: nah"),
+        _kind("self_harm", "text: self_harm", "text: self_harm\n  elsewhere_card: notary"),
+    )
 
-    library, problems = collect(content)
-
-    assert library is None
     found = {(p.path, p.field): p.message for p in problems}
     assert "12357" in found[("safety.yaml[self_harm]", "numbers")]
     assert "no-such-card" in found[("safety.yaml[violence_at_home]", "card")]
@@ -79,16 +82,14 @@ def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
 
 
 def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    path = content / "safety.yaml"
-    edit_entry(path, "self_harm", "cues: [自杀, 轻生,", 'cues: [自杀, "", 轻生,')
-    edit_entry(path, "self_harm", "not_when: [自杀式袭击,", "not_when: [自杀式袭击, 自杀式袭击,")
-    edit_entry(path, "threat_to_life", "cues: [杀了我, 杀我,", "cues: [杀了我, 杀我, 家暴,")
-    edit_entry(path, "violence_at_home", "not_when: [打我电话,", "not_when: [下雨天,")
+    problems = refused(
+        tmp_path,
+        _kind("self_harm", "cues: [自杀, 轻生,", 'cues: [自杀, "", 轻生,'),
+        _kind("self_harm", "not_when: [自杀式袭击,", "not_when: [自杀式袭击, 自杀式袭击,"),
+        _kind("threat_to_life", "cues: [杀了我, 杀我,", "cues: [杀了我, 杀我, 家暴,"),
+        _kind("violence_at_home", "not_when: [打我电话,", "not_when: [下雨天,"),
+    )
 
-    library, problems = collect(content)
-
-    assert library is None
     found = {(p.path, p.field): p.message for p in problems}
     assert found[("safety.yaml[0]", "cues")] == "不能有空词"
     assert "自杀式袭击" in found[("safety.yaml[0]", "not_when")]
@@ -97,28 +98,24 @@ def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_pre_check_rule_naming_an_unknown_kind_is_refused(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "legal_aid.yaml", "safety: violence_at_home", "safety: violence")
+    rule = Edit("legal_aid.yaml", "safety: violence_at_home", "safety: violence")
 
-    library, problems = collect(content)
+    problems = refused(tmp_path, rule)
 
-    assert library is None
     assert [(p.path, p.field) for p in problems] == [
         ("legal_aid.yaml", "rules.abuse-no-means-test.safety")
     ]
 
 
 def test_the_settings_of_weak_cues_are_checked(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    path = content / "safety.yaml"
-    edit_entry(path, "violence_at_home", "weak_cues: [打我,", "weak_cues: [打我, 家暴,")
-    edit_entry(path, "self_harm", "not_when: [", "elsewhere: [网上]\n  not_when: [")
-    edit_entry(path, "threat_to_life", "not_when: [", "weak_cues: [打死]\n  not_when: [")
-    edit_entry(path, "threat_to_life", "not_when: [", "own_setting: [家里]\n  not_when: [")
+    problems = refused(
+        tmp_path,
+        _kind("violence_at_home", "weak_cues: [打我,", "weak_cues: [打我, 家暴,"),
+        _kind("self_harm", "not_when: [", "elsewhere: [网上]\n  not_when: ["),
+        _kind("threat_to_life", "not_when: [", "weak_cues: [打死]\n  not_when: ["),
+        _kind("threat_to_life", "not_when: [", "own_setting: [家里]\n  not_when: ["),
+    )
 
-    library, problems = collect(content)
-
-    assert library is None
     found = {(p.path, p.field): p.message for p in problems}
     assert "家暴" in found[("safety.yaml", "cues")]  # both a cue and a weak cue
     assert "elsewhere 不起作用" in found[("safety.yaml[self_harm]", "elsewhere")]
@@ -127,15 +124,9 @@ def test_the_settings_of_weak_cues_are_checked(tmp_path: Path) -> None:
 
 
 def test_an_elsewhere_word_that_overlaps_is_refused(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    path = content / "safety.yaml"
-    edit_entry(
-        path, "violence_at_home", "elsewhere: [陌生人,", "elsewhere: [陌生人, 老公, 被家暴的邻居,"
-    )
+    wider = "elsewhere: [陌生人, 老公, 被家暴的邻居,"
+    problems = refused(tmp_path, _kind("violence_at_home", "elsewhere: [陌生人,", wider))
 
-    library, problems = collect(content)
-
-    assert library is None
     found = [(p.field, p.message) for p in problems if p.path == "safety.yaml[violence_at_home]"]
     assert ("own_setting", "'老公' 同时写在了 elsewhere 里") in found
     assert any(field == "elsewhere" and "家暴" in message for field, message in found)

@@ -15,7 +15,7 @@ from content.loader import CONTENT_DIR, collect
 from content.templates import html_problem, template_problem
 from content.texts import Text, TextFieldsError, Texts, declarations
 from content.ui import UiTexts
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,25 +36,17 @@ def test_misspelt_placeholder_in_welcome_fails_the_check(
 
 
 def test_unclosed_bold_fails_the_check(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", "我是<b>普法小助手</b>", "我是<b>普法小助手")
+    problems = refused(tmp_path, Edit("ui.zh.yaml", "我是<b>普法小助手</b>", "我是<b>普法小助手"))
 
-    library, problems = collect(content)
-
-    assert library is None
     assert [str(p) for p in problems] == ["ui.zh.yaml: welcome: 标签 <b> 没有结束（缺少 </b>）"]
 
 
 def test_nested_texts_are_checked(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", "已收到第 {count} 张照片", "已收到第 {cnt} 张照片")
-    edit(
-        content / "ui.zh.yaml",
-        "profile_updated: 已更新 ✅",
-        "profile_updated: <font>已更新</font>",
+    problems = refused(
+        tmp_path,
+        Edit("ui.zh.yaml", "已收到第 {count} 张照片", "已收到第 {cnt} 张照片"),
+        Edit("ui.zh.yaml", "profile_updated: 已更新 ✅", "profile_updated: <font>已更新</font>"),
     )
-
-    _, problems = collect(content)
 
     messages = sorted(str(p) for p in problems)
     assert len(messages) == 2
@@ -154,21 +146,15 @@ def test_code_formats_each_text_with_exactly_its_declared_fields() -> None:
 
 
 def test_a_broken_card_is_one_problem_not_one_per_file_naming_it(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "cards" / "unpaid-wages.md", "title: 老板拖欠工资怎么办？\n", "")
-
-    _, problems = collect(content)
+    untitled = Edit("cards/unpaid-wages.md", "title: 老板拖欠工资怎么办？\n", "")
+    problems = refused(tmp_path, untitled)
 
     assert [str(p) for p in problems] == ["cards/unpaid-wages.md: title: 缺少这一项"]
 
 
 def test_a_yaml_syntax_error_is_said_in_chinese(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "cards" / "unpaid-wages.md", "keywords: [", "keywords: [[")
+    [problem] = refused(tmp_path, Edit("cards/unpaid-wages.md", "keywords: [", "keywords: [["))
 
-    _, problems = collect(content)
-
-    [problem] = problems
     assert problem.path == "cards/unpaid-wages.md" and "YAML 格式有误" in problem.message
     assert problem.message.isascii() is False and "expected" not in problem.message
 
@@ -196,12 +182,8 @@ def test_a_text_cut_short_by_an_unquoted_hash_is_named_with_its_line(tmp_path: P
 def test_a_table_keyed_by_the_codes_ids_must_have_each_id(tmp_path: Path) -> None:
     """close_reasons, review states, hotline groups ...: a key missing would fail at the
     moment a ticket is closed for that reason, so the check names the table and its keys."""
-    content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", "    duplicate: 重复留言\n", "")
+    [problem] = refused(tmp_path, Edit("ui.zh.yaml", "    duplicate: 重复留言\n", ""))
 
-    _, problems = collect(content)
-
-    [problem] = problems
     assert problem.path == "ui.zh.yaml"
     assert problem.message.startswith("close_reasons 需要且只需要这些键: ")
     assert "duplicate" in problem.message

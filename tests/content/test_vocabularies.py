@@ -12,7 +12,7 @@ from content.advisers import parse_advisers_csv
 from content.directory import legal_aid_points, parse_csv
 from content.loader import Library, collect
 from content.report_input import parse_date, parse_event_date, parse_period
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import Edit, copy_content, edit, refused
 
 
 def _loaded(content: Path) -> Library:
@@ -173,10 +173,7 @@ def test_the_first_column_name_is_the_one_the_bot_asks_for(tmp_path: Path) -> No
 def test_the_check_refuses_what_would_break_the_imports(
     tmp_path: Path, file: str, old: str, new: str, where: str, message: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / file, old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit(file, old, new))
     assert [(p.path, p.field, p.message) for p in problems] == [(file, where, message)]
 
 
@@ -249,15 +246,105 @@ def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
             "不能有空词",
             id="blank word",
         ),
+        pytest.param(
+            "  before: [联系, 咨询, 值班]\n",
+            "  before: [联系, 咨询, 值班, 电话]\n",
+            "number_labels",
+            "写了两次（不计空格和全角半角）：电话",
+            id="number label also a word before one",
+        ),
+        pytest.param(
+            "  labels: [电话, 手机, 手机号, 热线, 座机, 微信, tel]\n",
+            "  labels: []\n",
+            "number_labels.labels",
+            "至少要有 1 项",
+            id="no number label",
+        ),
     ],
 )
 def test_the_check_refuses_typed_words_that_would_mislead(
     tmp_path: Path, old: str, new: str, where: str, message: str
 ) -> None:
-    content = copy_content(tmp_path)
-    edit(content / "typed_words.yaml", old, new)
-    library, problems = collect(content)
-    assert library is None
+    problems = refused(tmp_path, Edit("typed_words.yaml", old, new))
     assert [(p.path, p.field, p.message) for p in problems] == [
         ("typed_words.yaml", where, message)
     ]
+
+
+UNKNOWN = (
+    "例子“{}”机器人看不懂，照着输入会被拒绝："
+    "请在 typed_words.yaml 的 {} 里加上这个词，或换一个例子"
+)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "found"),
+    [
+        pytest.param(
+            "typed_words.yaml",
+            "  last_month: [上月, 上个月]\n",
+            "  last_month: [上个月]\n",
+            [
+                ("volunteers.period_usage", UNKNOWN.format("上月", "periods、years_back")),
+                ("volunteers.export_empty", UNKNOWN.format("上月", "periods、years_back")),
+            ],
+            id="period word the texts name taken out",
+        ),
+        pytest.param(
+            "typed_words.yaml",
+            "  昨天: -1\n",
+            "  昨儿: -1\n",
+            [("volunteers.errors.date_format", UNKNOWN.format("昨天", "days"))],
+            id="day word the text names taken out",
+        ),
+        pytest.param(
+            "ui.zh.yaml",
+            "可以写：本月、上月、",
+            "可以写：本月、本季度、上月、",
+            [("volunteers.period_usage", UNKNOWN.format("本季度", "periods、years_back"))],
+            id="period usage names a word not there",
+        ),
+        pytest.param(
+            "ui.zh.yaml",
+            "可以这样写：今天、昨天、",
+            "可以这样写：今天、昨天、大前天、",
+            [("volunteers.errors.date_format", UNKNOWN.format("大前天", "days"))],
+            id="date format names a word not there",
+        ),
+        pytest.param(
+            "ui.zh.yaml",
+            "<code>{command} 今年</code>",
+            "<code>{command} 今年上半年</code>",
+            [("volunteers.export_empty", UNKNOWN.format("今年上半年", "periods、years_back"))],
+            id="export hint names a period not there",
+        ),
+        pytest.param(
+            "ui.zh.yaml",
+            "可以写：本月、上月、",
+            "比如本月、上月、",
+            [
+                (
+                    "volunteers.period_usage",
+                    "找不到例子：请在“：”后面列出可以输入的写法，用“、”隔开（检查会逐个试读）",
+                )
+            ],
+            id="period usage without its list of examples",
+        ),
+    ],
+)
+def test_a_text_that_teaches_a_word_the_parser_does_not_know_is_refused(
+    tmp_path: Path, file: str, old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    problems = refused(tmp_path, Edit(file, old, new))
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        ("ui.zh.yaml", where, message) for where, message in found
+    ]
+
+
+def test_a_word_added_to_both_the_text_and_typed_words_is_taught(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    edit(content / "ui.zh.yaml", "可以这样写：今天、昨天、", "可以这样写：今天、昨天、大前天、")
+    edit(content / "typed_words.yaml", "  前天: -2\n", "  大前天: -3\n  前天: -2\n")
+    today = date(2026, 12, 10)
+    days = _loaded(content).typed_words.days
+    assert parse_date("大前天", today=today, max_age_days=60, days=days) == date(2026, 12, 7)

@@ -7,6 +7,7 @@ the catalogue and hotlines.yaml, never a volunteer's name."""
 import io
 import itertools
 import warnings
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from content.loader import Library
+from content.loader import Library, collect
 from documents.charts import find_cjk_font
 from documents.poster import (
     HEIGHT_PX,
@@ -29,6 +30,7 @@ from documents.poster import (
     undrawable,
 )
 from domain.posters import MAX_PLACE, off_poster, poster_place, poster_words, public_words
+from tests.content.content_copy import copy_content, edit
 
 LINK = "https://t.me/pufa_demo_bot?start=ev_abcdefgh12345678"
 SHORT = "东山村普法讲座"
@@ -59,8 +61,7 @@ def assert_code_reads(png: bytes, link: str) -> None:
 )
 def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str, place: str) -> None:
     words = poster_words(
-        library.ui,
-        library.hotlines,
+        library,
         title,
         town="示例县城关镇",
         day=date(2026, 3, 12),
@@ -89,16 +90,15 @@ def test_the_poster_is_a4_and_every_word_fits(library: Library, title: str, plac
 
 def test_the_words_come_from_the_catalogue_and_the_hotlines(library: Library) -> None:
     texts = library.ui.engagement
-    event = poster_words(
-        library.ui, library.hotlines, SHORT, town="示例县城关镇", day=date(2026, 3, 12)
-    )
+    event = poster_words(library, SHORT, town="示例县城关镇", day=date(2026, 3, 12))
     assert event.invitation == texts.poster_invitation
     assert event.when == "活动日期：2026年3月12日"
     assert event.hotline == "有法律问题，拨打 12348 公共法律服务热线"
     assert event.organiser == "示例县城关镇 普法志愿者"
-    card = poster_words(library.ui, library.hotlines, "拖欠工资怎么办")
+    card = poster_words(library, "拖欠工资怎么办")
     assert (card.when, card.organiser) == ("", texts.poster_organiser_default)
-    assert poster_words(library.ui, [], SHORT).hotline == ""  # no hotlines.yaml: no number
+    no_hotlines = replace(library, hotlines=[])  # no hotlines.yaml: no number
+    assert poster_words(no_hotlines, SHORT).hotline == ""
 
 
 def test_a_place_is_length_limited_and_drawn_as_typed(library: Library) -> None:
@@ -107,7 +107,7 @@ def test_a_place_is_length_limited_and_drawn_as_typed(library: Library) -> None:
     for bad in ("长" * (MAX_PLACE + 1), "", " · ", "123"):
         assert poster_place(bad) is None, bad
     odd = "$x^2$ 村 $\\alpha$"  # mathtext, were it parsed
-    words = poster_words(library.ui, library.hotlines, odd, place=odd)
+    words = poster_words(library, odd, place=odd)
     figure = poster_figure(words, LINK)
     renderer = FigureCanvasAgg(figure).get_renderer()
     shown = [t for t in figure.axes[0].texts if t.get_text() == odd]
@@ -147,7 +147,7 @@ def test_characters_the_font_cannot_draw_are_left_out_not_boxed(library: Library
         glyphs = set(opened.getBestCmap())
     title, place = "🎉 城关广场反诈宣传 ✨👮‍♀️", "东山镇司法所 🏛️"
     assert undrawable(title + place) == "🎉✨👮\u200d♀\ufe0f🏛\ufe0f"  # whole sequences
-    words = poster_words(library.ui, library.hotlines, title, place=place)
+    words = poster_words(library, title, place=place)
     figure = poster_figure(words, LINK)
     shown = [t.get_text() for t in figure.axes[0].texts]
     assert "城关广场反诈宣传" in shown and "东山镇司法所" in shown, shown
@@ -174,8 +174,19 @@ def test_a_masked_number_is_left_off_the_poster_with_its_label(
 ) -> None:
     """A number typed in a title or a place is stored masked; the poster prints neither the
     asterisks nor the 电话 or 手机 before them."""
-    words = poster_words(
-        library.ui, library.hotlines, public_words(typed), place=public_words(typed)
-    )
+    words = poster_words(library, public_words(typed), place=public_words(typed))
     assert words.title == words.place == printed
-    assert "*" not in off_poster(public_words(typed))
+    assert "*" not in off_poster(public_words(typed), library.typed_words.number_labels)
+
+
+def test_a_number_label_added_to_typed_words_is_left_off_too(tmp_path: Path) -> None:
+    """The words that announce a number are typed_words.yaml's number_labels: one added
+    there (QQ) goes off the poster with its number, as 电话 does."""
+    typed = public_words("东山村普法讲座 QQ13812345678")
+    content = copy_content(tmp_path)
+    before = collect(content)[0]
+    assert before is not None and poster_words(before, typed).title == "东山村普法讲座 QQ"
+    edit(content / "typed_words.yaml", "微信, tel]", "微信, tel, qq]")
+    after, problems = collect(content)
+    assert after is not None, problems
+    assert poster_words(after, typed).title == "东山村普法讲座"

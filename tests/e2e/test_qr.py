@@ -51,8 +51,7 @@ async def stored_poster(bot: Harness, event: QrEvent, link: str) -> bytes:
     """The poster as drawn from the stored code alone (its title, place line, town and day):
     what any later drawing of it prints."""
     words = poster_words(
-        bot.ui,
-        bot.services.library.hotlines,
+        bot.services.library,
         event.title,
         town=event.town,
         day=event.event_date,
@@ -234,6 +233,29 @@ async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
     assert texts.qr_poster_place.split("{")[0] not in plain.content
 
 
+async def test_a_title_the_poster_would_print_nothing_of_is_refused(
+    bot_with_admins: Harness,
+) -> None:
+    """A title of only a labelled phone number (or that and emoji), or of letters the poster's
+    font cannot draw, would leave the poster without a title: /qr says so, stores no code,
+    and the next /qr with a name works."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2314, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    for typed, day in [
+        ("电话13812345678", ""),
+        ("明天 联系手机：13812345678", "明天 "),
+        ("🎉 电话 13812345678（）", ""),
+        ("ꡀꡁ", ""),  # letters (八思巴字) no CJK font draws, nor the pinyin of a fontless one
+    ]:
+        refused = await bot.ask(volunteer, f"/qr {typed}")
+        assert refused.source_text == texts.qr_title_off_poster.format(date=day), typed
+        assert "13812345678" not in refused.content
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(QrEvent))).all() == []
+    await make_code(bot, volunteer, "明天 反诈宣传 电话13812345678")
+
+
 async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     bot_with_admins: Harness,
 ) -> None:
@@ -256,7 +278,7 @@ async def test_numbers_typed_in_a_title_or_place_are_masked_everywhere(
     assert f"「{title}」" in poster.content  # the maker sees where numbers were
     # The poster leaves the numbers out, and the 电话 before one: no asterisks on a wall.
     assert bot.ui.engagement.qr_poster_place.format(place="咨询") in poster.content
-    words = poster_words(bot.ui, bot.services.library.hotlines, title, place=place)
+    words = poster_words(bot.services.library, title, place=place)
     assert (words.title, words.place) == ("🎉城关广场反诈宣传 张三", "咨询")
     assert poster.content.count(texts.qr_numbers_hidden) == 1
     if find_cjk_font(bot.services.volunteering.chart_font) is not None:
