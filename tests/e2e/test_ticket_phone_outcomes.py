@@ -103,7 +103,8 @@ async def test_a_move_notice_telegram_gave_no_answer_for_is_the_desks_ask(
 
 async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness) -> None:
     """Telegram delivered the question and its answer came too late (the client timed out):
-    the ask counts, the card loses the button and a second press asks nothing."""
+    the ask counts, the staff are told it went but is not known to have arrived, the card
+    loses the button and a second press asks nothing."""
     bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
     resident, other = api.user(7_381_102), api.user(STAFF_OTHER_DESK)
     card, notice = await moved_there(bot, resident)
@@ -117,6 +118,8 @@ async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness
     [question] = await api.wait_for_messages(resident.id, after=mark)
     assert question.button_labels()[0] == texts.phone_agree_button.format(desk=THERE)
     await bot.settle()
+    [told] = [m for m in bot.sent_to(STAFF_OTHER_DESK) if m.index >= mark]
+    assert told.content == plain_text(texts.phone_ask_unconfirmed_desk.format(id=1))
     assert texts.phone_ask_button not in latest(bot, card).button_labels()
     stored = await stored_ticket(bot)
     assert stored.contact_asked_at is not None and not await ask_sending(bot)
@@ -126,6 +129,28 @@ async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness
     await bot.settle()
     assert len(bot.sent_to(resident.id)) == heard + 1
     await agreed_here(bot, resident, question)
+
+
+async def test_a_desk_question_telegram_answered_with_502_counts_as_asked(
+    desks_bot: Harness,
+) -> None:
+    """The question gets 502 each time it is tried: it may have gone (an outage can hide a
+    delivery), so it counts, and the staff are told it went but is not known to have
+    arrived, not that the resident was asked."""
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    resident, other = api.user(7_381_109), api.user(STAFF_OTHER_DESK)
+    card, notice = await moved_there(bot, resident)
+    await declined_move(bot, resident, notice)
+    api.fail_method(
+        "sendMessage", error_code=502, description="Bad Gateway", chat_ids=[resident.id]
+    )
+    mark = after(bot)
+    assert not (await bot.press(other, card, ASK)).get("text")
+    [told] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
+    assert told.content == plain_text(texts.phone_ask_unconfirmed_desk.format(id=1))
+    await bot.settle()
+    assert texts.phone_ask_button not in latest(bot, card).button_labels()
+    assert (await stored_ticket(bot)).contact_asked_at is not None
 
 
 def shown(message: dict[str, Any]) -> tuple[object, ...]:
