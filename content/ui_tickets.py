@@ -111,6 +111,7 @@ class TicketTexts(Texts):
     phone_ask_button: str
     phone_ask_resident: Annotated[str, Fields("desk", "id")]
     phone_asked_desk: Annotated[str, Fields("id")]
+    phone_ask_unconfirmed_desk: Annotated[str, Fields("id")]
     phone_ask_already: Annotated[str, Fields("when")]
     phone_ask_on_move: Annotated[str, Fields("when")]
     phone_ask_has_it: str

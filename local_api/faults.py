@@ -24,7 +24,7 @@ Where a stall holds the request matters, and the two choices model different fai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,12 +46,14 @@ class _Outage:
 
 @dataclass
 class Stall:
-    """Hold matching requests ``seconds`` at ``when``; ``remaining`` None: until ended."""
+    """Hold matching requests ``seconds`` at ``when``; ``remaining`` None: until ended;
+    ``chat_ids`` None: calls to any chat."""
 
     seconds: float
     methods: frozenset[str]
     when: StallPoint
     remaining: int | None
+    chat_ids: frozenset[int] | None = None
 
 
 class FaultPlan:
@@ -104,16 +106,21 @@ class FaultPlan:
         methods: Iterable[str] | None,
         when: StallPoint,
         times: int | None,
+        chat_ids: Iterable[int] | None = None,
     ) -> None:
         if when not in ("before", "after"):
             raise ValueError('when must be "before" or "after"')
-        self._stalls.append(Stall(seconds, self._names(methods), when, times))
+        chats = frozenset(chat_ids) if chat_ids is not None else None
+        self._stalls.append(Stall(seconds, self._names(methods), when, times, chats))
 
-    def take_stall(self, method: str) -> Stall | None:
-        """The stall this call gets (counted against its ``times``), if any."""
+    def take_stall(
+        self, method: str, aimed_at: Callable[[frozenset[int] | None], bool]
+    ) -> Stall | None:
+        """The stall this call gets (counted against its ``times``), if any; ``aimed_at``
+        tells whether the call is one to a stall's chats."""
         name = method.lower()
         for stall in self._stalls:
-            if name in stall.methods:
+            if name in stall.methods and aimed_at(stall.chat_ids):
                 if stall.remaining is not None:
                     stall.remaining -= 1
                     if stall.remaining <= 0:
@@ -190,14 +197,17 @@ class FaultControls:
         methods: Iterable[str] | None = None,
         when: StallPoint = "before",
         times: int | None = None,
+        chat_ids: Iterable[int] | None = None,
     ) -> None:
         """Holds each matching request ``seconds`` (real time) before processing it or
         before answering it; see the module docstring for what each models.
 
         ``methods`` None means every sending method; ``times`` None stalls every matching
-        call until :meth:`end_stalls`.
+        call until :meth:`end_stalls`; with ``chat_ids``, only calls to those chats match
+        (others go through and count nothing), e.g. to hold one chat's edit in flight
+        while the bot goes on elsewhere.
         """
-        self.faults.stall(seconds, methods, when, times)
+        self.faults.stall(seconds, methods, when, times, chat_ids)
 
     def end_stalls(self) -> None:
         """Held requests go on now, and no more are held."""

@@ -249,9 +249,13 @@ class LocalBotApi(PollActions, Observers, FaultControls):
             return _json(UNAUTHORIZED.payload(), 401)
         method = request.match_info["method"]
         params: dict[str, Any] = {}
-        stall = self.faults.take_stall(method)
+        stall = None
         try:
             params = await read_params(request)
+            chat_id = params.get("chat_id")
+            stall = self.faults.take_stall(
+                method, lambda chats: self.state.aimed_at(chats, chat_id)
+            )
             await self.faults.delay(method)
             if stall is not None and stall.when == "before":
                 await self._hold_before(method, params, stall.seconds)

@@ -253,7 +253,7 @@ class BotState:
         """The error an injected failure gives this call (its ``chat_id`` parameter as sent),
         counted against the failure's ``times``; None if none applies."""
         failure = self.failures.get(method.lower())
-        if failure is None or not self._aimed_at(failure, chat_id):
+        if failure is None or not self.aimed_at(failure.chat_ids, chat_id):
             return None
         if failure.remaining is not None:
             failure.remaining -= 1
@@ -261,11 +261,13 @@ class BotState:
                 del self.failures[method.lower()]
         return ApiError(failure.error_code, failure.description, retry_after=failure.retry_after)
 
-    def _aimed_at(self, failure: InjectedFailure, chat_id: Any) -> bool:
-        if failure.chat_ids is None:
+    def aimed_at(self, chat_ids: frozenset[int] | None, chat_id: Any) -> bool:
+        """Whether a call with this ``chat_id`` parameter (as sent) is one to ``chat_ids``
+        (None: to any chat), for faults aimed at some chats."""
+        if chat_ids is None:
             return True
         try:
-            return self.chat_id_of(chat_id) in failure.chat_ids
+            return self.chat_id_of(chat_id) in chat_ids
         except ApiError:  # no chat_id, or one naming no chat: not a call to those chats
             return False
 

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import conflict_insert
 from storage.models import (
+    TICKET_OUTDATED,
     CloseReason,
     Ticket,
     TicketConsent,
@@ -459,10 +460,8 @@ def _outdated() -> dict[str, object]:
 
 async def outdated(*, session: AsyncSession) -> list[int]:
     """The tickets whose desks' messages are out of date (a redraw a crash or Telegram cut
-    off), oldest first."""
-    found = await session.exec(
-        select(Ticket.id).where(col(Ticket.desk_redraw) > 0).order_by(col(Ticket.id))
-    )
+    off), oldest first (read from the index ix_ticket_desk_redraw)."""
+    found = await session.exec(select(Ticket.id).where(TICKET_OUTDATED).order_by(col(Ticket.id)))
     return [ticket_id for ticket_id in found.all() if ticket_id is not None]
 
 

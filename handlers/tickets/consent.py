@@ -154,7 +154,8 @@ async def ask_resident(update: Update, ctx: PufaContext, ticket: StoredTicket, d
     press asks once) and marked sent after; a question Telegram refused to deliver, or one
     the bot stopped before sending, is forgotten, so the desk can try again (one Telegram
     gave no answer for counts: it may have arrived). The staff member is told what
-    happened, and the desk's messages of the ticket lose the button."""
+    happened (for one Telegram gave no answer for: sent, but not known to have arrived), and
+    the desk's messages of the ticket lose the button."""
     services, texts = ctx.services, ctx.services.ui.tickets
     if _not_to_ask(ctx, ticket, desk):
         await _refuse_ask(update, ctx, ticket, desk)
@@ -187,7 +188,9 @@ async def ask_resident(update: Update, ctx: PufaContext, ticket: StoredTicket, d
         async with services.db.session() as session:
             await contact_ask_sent(session=session, ticket_id=ticket.id, asked_at=now)
         await acknowledge(update)
-        await tell_here(update, ctx, ticket.id, texts.phone_asked_desk.format(id=ticket.id))
+        unconfirmed = sent is Delivery.UNKNOWN  # counts, but may not have arrived
+        told = texts.phone_ask_unconfirmed_desk if unconfirmed else texts.phone_asked_desk
+        await tell_here(update, ctx, ticket.id, told.format(id=ticket.id))
     await redraw(ctx.bot, services, ticket.id)
 
 

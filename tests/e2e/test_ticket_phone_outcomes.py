@@ -2,12 +2,16 @@
 answer for (a timeout, a 5xx) may well have arrived, so it counts as asked; 不用 under a
 question from an earlier stay at the same desk frees nothing; and the desk's message a crash
 or a Telegram outage left without the number, or without 📱 请居民给电话, is drawn at the next
-start or by the periodic ticket check, once."""
+start or by the periodic ticket check, once; a redraw overtaken by a newer change while
+it was on its way draws again, so the message does not end as the older one left it."""
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlmodel import update
 
+from bot import telegram_http
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import plain_text
@@ -35,7 +39,7 @@ from tests.e2e.ticket_steps import (
     run_sla_check,
     stored_ticket,
 )
-from tests.waiting import eventually
+from tests.waiting import CEILING_SECONDS, eventually
 
 ASK = make(Kind.DESK, "askphone", 1)
 RETRY_DELAYS = SharedRateLimiter.RETRY_DELAYS
@@ -99,7 +103,8 @@ async def test_a_move_notice_telegram_gave_no_answer_for_is_the_desks_ask(
 
 async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness) -> None:
     """Telegram delivered the question and its answer came too late (the client timed out):
-    the ask counts, the card loses the button and a second press asks nothing."""
+    the ask counts, the staff are told it went but is not known to have arrived, the card
+    loses the button and a second press asks nothing."""
     bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
     resident, other = api.user(7_381_102), api.user(STAFF_OTHER_DESK)
     card, notice = await moved_there(bot, resident)
@@ -113,6 +118,8 @@ async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness
     [question] = await api.wait_for_messages(resident.id, after=mark)
     assert question.button_labels()[0] == texts.phone_agree_button.format(desk=THERE)
     await bot.settle()
+    [told] = [m for m in bot.sent_to(STAFF_OTHER_DESK) if m.index >= mark]
+    assert told.content == plain_text(texts.phone_ask_unconfirmed_desk.format(id=1))
     assert texts.phone_ask_button not in latest(bot, card).button_labels()
     stored = await stored_ticket(bot)
     assert stored.contact_asked_at is not None and not await ask_sending(bot)
@@ -122,6 +129,72 @@ async def test_a_desk_question_that_timed_out_counts_as_asked(desks_bot: Harness
     await bot.settle()
     assert len(bot.sent_to(resident.id)) == heard + 1
     await agreed_here(bot, resident, question)
+
+
+async def test_a_desk_question_telegram_answered_with_502_counts_as_asked(
+    desks_bot: Harness,
+) -> None:
+    """The question gets 502 each time it is tried: it may have gone (an outage can hide a
+    delivery), so it counts, and the staff are told it went but is not known to have
+    arrived, not that the resident was asked."""
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    resident, other = api.user(7_381_109), api.user(STAFF_OTHER_DESK)
+    card, notice = await moved_there(bot, resident)
+    await declined_move(bot, resident, notice)
+    api.fail_method(
+        "sendMessage", error_code=502, description="Bad Gateway", chat_ids=[resident.id]
+    )
+    mark = after(bot)
+    assert not (await bot.press(other, card, ASK)).get("text")
+    [told] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
+    assert told.content == plain_text(texts.phone_ask_unconfirmed_desk.format(id=1))
+    await bot.settle()
+    assert texts.phone_ask_button not in latest(bot, card).button_labels()
+    assert (await stored_ticket(bot)).contact_asked_at is not None
+
+
+def shown(message: dict[str, Any]) -> tuple[object, ...]:
+    """What a chat's member sees of a message: its text (with its formatting) and buttons."""
+    return message.get("text"), message.get("entities"), message.get("reply_markup")
+
+
+async def test_a_redraw_overtaken_while_on_its_way_draws_again(
+    desks_bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staff ask, and that redraw (the card without 📱 请居民给电话) is held on its way to
+    Telegram; meanwhile the resident agrees, and that redraw (with the number) lands and
+    clears the mark; then the held edit lands, showing the ticket without the number: that
+    redraw finds its change overtaken and draws again, so the card ends with the number."""
+    # The held edit is to land late, not be dropped: the bot waits for Telegram's answer
+    # longer than the test can take (a request whose client gave up is never served).
+    monkeypatch.setattr(telegram_http, "READ_TIMEOUT", 2 * CEILING_SECONDS)
+    bot, api, texts = desks_bot, desks_bot.api, desks_bot.ui.tickets
+    resident, other = api.user(7_381_108), api.user(STAFF_OTHER_DESK)
+    card, notice = await moved_there(bot, resident)
+    await declined_move(bot, resident, notice)
+    await bot.settle()
+
+    def edits(since: int) -> list[SentMessage]:
+        chat = api.messages_to(STAFF_OTHER_DESK)
+        return [m for m in chat if m.index >= since and m.message_id == card.message_id]
+
+    async def drawn() -> bool:
+        return (await stored_ticket(bot)).desk_redraw < 0
+
+    api.stall(600, methods={"editMessageText"}, times=1, chat_ids={STAFF_OTHER_DESK})
+    mark = after(bot)
+    assert not (await bot.press(other, card, ASK)).get("text")
+    [question] = await api.wait_for_messages(resident.id, after=mark)
+    await api.wait_until(lambda: api.held_requests == 1, "the ask's redraw to be held")
+    agreed = await agreed_here(bot, resident, question)
+    await eventually(drawn)  # the agreement's redraw is done: nothing is left marked
+    api.end_stalls()
+    await bot.settle()
+    first, stale, *_again = edits(mark)  # the ask's edit landed after the agreement's
+    assert first == agreed
+    assert PHONE not in stale.content and texts.phone_ask_button not in stale.button_labels()
+    assert shown(api.state.messages[(STAFF_OTHER_DESK, card.message_id)]) == shown(agreed.message)
+    assert await drawn()
 
 
 async def test_no_to_a_question_of_an_earlier_stay_frees_nothing(desks_bot: Harness) -> None:

@@ -122,6 +122,24 @@ async def test_stall_before_goes_on_for_a_patient_client(api: LocalBotApi, bot: 
     assert api.was_delivered(1001, "慢慢来")
 
 
+async def test_a_stall_aimed_at_a_chat_holds_only_calls_to_it(api: LocalBotApi, bot: Bot) -> None:
+    first = await bot.send_message(1001, "旧")
+    other = await bot.send_message(1002, "旧")
+    api.stall(600, methods={"editMessageText"}, times=1, chat_ids={1001})
+
+    await bot.edit_message_text("别处", 1002, other.message_id)  # goes by, counts nothing
+    await bot.send_message(1001, "发送")  # another method
+    held = asyncio.create_task(bot.edit_message_text("先改", 1001, first.message_id))
+    await api.wait_until(lambda: api.held_requests == 1, "the edit to be held")
+    assert [m.text for m in api.messages_to(1001)] == ["旧", "发送"]
+    api.end_stalls()
+
+    await asyncio.wait_for(held, timeout=60)
+    await bot.edit_message_text("再改", 1001, first.message_id)  # the stall was used up
+    assert [m.text for m in api.messages_to(1001)] == ["旧", "发送", "先改", "再改"]
+    assert [m.text for m in api.messages_to(1002)] == ["旧", "别处"]
+
+
 async def test_stall_after_delivers_but_the_client_cannot_know(api: LocalBotApi, bot: Bot) -> None:
     api.stall(600, methods={"sendMessage"}, when="after", times=1)
 
