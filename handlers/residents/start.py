@@ -23,8 +23,10 @@ CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 
 async def on_start(update: Update, ctx: PufaContext) -> None:
     """The menu, a card, the legal-aid menu or the adviser lookup of a link: afresh, ending
-    unfinished chats (a link that opens a chat of its own, `join_`, is another handler's)."""
-    await leave_open(update, ctx)
+    unfinished chats, or asking first about one holding answers (a link that opens a chat of
+    its own, `join_`, is another handler's). Also what 放弃并回到首页 shows (no link then)."""
+    if not await leave_open(update, ctx):
+        return
     payload = ctx.args[0] if ctx.args else ""
     library = ctx.services.library
     if match := CARD_LINK.match(payload):
@@ -77,8 +79,8 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     match chosen[0]:
         case MenuItem.ASK:
-            await leave_open(update, ctx)
-            await reply_html(update, ui.ask_prompt)
+            if await leave_open(update, ctx):
+                await reply_html(update, ui.ask_prompt)
         case MenuItem.AID:
             await send_aid_menu(update, ctx)
         case MenuItem.TOPICS:

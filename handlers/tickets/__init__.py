@@ -73,6 +73,8 @@ def ticket_flow() -> Flow:
         ended=_sent_already,
         confirms=frozenset({TicketButton.SEND}),
         summary=chat.show_summary,
+        answered=chat.answered,
+        resume=chat.resume,
     )
 
 
@@ -161,8 +163,10 @@ async def _to_private(
 
 async def on_leave_link(update: Update, ctx: PufaContext) -> None:
     """`/start msg…`, the link of 留言给工作人员 in a group: like any /start, unfinished chats
-    end; then the message opens with the field or desk the link names."""
-    await leave_open(update, ctx)
+    end (or are asked about first); then the message opens with the field or desk the link
+    names."""
+    if not await leave_open(update, ctx):
+        return
     known = leave_message_payload(ctx.args[0] if ctx.args else "")
     if known is None:
         await reply_html(update, ctx.services.ui.deep_link_unknown)
