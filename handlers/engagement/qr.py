@@ -165,7 +165,7 @@ async def send_code(
     chat = update.effective_chat
     if chat is None:
         return
-    link = f"https://t.me/{ctx.bot.username}?start=ev_{event.code}"
+    link = services.start_link(ctx.bot.username, f"ev_{event.code}")
     when = (
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )

@@ -79,7 +79,7 @@ async def _private(update: Update, ctx: PufaContext, payload: str = DEEP_LINK) -
     if chat is not None and chat.type == ChatType.PRIVATE:
         return True
     texts = ctx.services.ui.residents
-    link = f"https://t.me/{ctx.bot.username}?start={payload}"
+    link = ctx.services.start_link(ctx.bot.username, payload)
     button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
     await acknowledge(update)
     await reply_html(update, texts.private_only, button)

@@ -12,7 +12,7 @@ from handlers.kit.conversation import expired, leave_open, title
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private, role_of
-from handlers.kit.tickets import group_bot
+from handlers.kit.tickets import group_link
 from handlers.residents.aid_menu import ADVISER_LINK, DEEP_LINK, send_adviser, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
 from handlers.residents.topics import send_categories
@@ -32,7 +32,7 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
     if match := CARD_LINK.match(payload):
         card = library.cards.get(match.group(1))
         if card is not None:
-            markup = card_keyboard(card, library, bot_username=group_bot(update, ctx))
+            markup = card_keyboard(card, library, chat_link=group_link(update, ctx))
             await reply_html(update, card_html(card, library), markup)
             return
     if payload == DEEP_LINK:
@@ -64,7 +64,7 @@ async def on_help(update: Update, ctx: PufaContext) -> None:
     if chats:
         name = html.escape(title(chats[0].flow, ui))
         text += "\n\n" + ui.chat.help_open_chat.format(name=name)
-    menu = main_menu(ui, leave_message=True, bot_username=group_bot(update, ctx))
+    menu = main_menu(ui, leave_message=True, chat_link=group_link(update, ctx))
     await reply_html(update, text, menu)
 
 

@@ -154,7 +154,7 @@ async def _to_private(
     the link to the private chat, where the message opens with what the button knew."""
     known = args[0] if args else ""
     category, desk_id = (known, "") if action is DeskAction.NEW else ("", known)
-    link = leave_message_link(ctx.bot.username, category, desk_id)
+    link = leave_message_link(ctx.services.start_link(ctx.bot.username), category, desk_id)
     texts = ctx.services.ui.tickets
     button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
     await acknowledge(update)
