@@ -55,11 +55,13 @@ def build_application(
     library: Library | None = None,
     index: SearchIndex | None = None,
     clock: Clock = utcnow,
+    chat_url: str | None = None,
 ) -> PufaApplication:
     """The bot, ready to start. Content is loaded and validated and the search index built
     here, once (or both read from the cache, see content.index_cache); tests pass a
     prebuilt library and index (both read-only, so one serves many bots) and their clock.
-    Days are written from here on with the library's words (content.dates)."""
+    Days are written from here on with the library's words (content.dates). `chat_url`:
+    `pufa demo`'s web chat, where the bot's start links lead instead of Telegram."""
     timedelta_retry_after()
     if library is None:
         library, index = cached_content(settings.content_dir, settings.cache_path)
@@ -95,6 +97,7 @@ def build_application(
             content_dir=settings.content_dir,
             public=bool(settings.public_url),
         ),
+        chat_url=chat_url,
     )
     builder: Any = (
         ApplicationBuilder()

@@ -4,7 +4,9 @@ Each start fills a fresh database (a temporary SQLite file, unless PUFA_DATABASE
 another one) with clearly fake sample data, and the page lets a newcomer be a resident, the
 sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS). The bot's
 own web app (the coordinators' dashboard) listens on the port after the chat's, and content
-edits made there go to a copy of the content in the demo's temporary folder."""
+edits made there go to a copy of the content in the demo's temporary folder. There is no
+Telegram: the bot's start links (an invite, an event's poster, a card shared) open the web
+chat with that /start, as its dashboard links open the dashboard on this machine."""
 
 import json
 import logging
@@ -121,7 +123,14 @@ async def demo_bot(
         with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
             demo = demo_settings(settings, api, Path(workdir))
             library, index = await prepare_demo(demo, now=clock(), library=library)
-            app = build_application(demo, api.token, library=library, index=index, clock=clock)
+            app = build_application(
+                demo,
+                api.token,
+                library=library,
+                index=index,
+                clock=clock,
+                chat_url=chat_address(settings, api),
+            )
             try:
                 yield api, app
             finally:

@@ -148,6 +148,7 @@ class TicketTexts(Texts):
     transfer_gone_button: str
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
+    tickets_join_desk: str
     tickets_desks_title: str
     tickets_desk_group: Annotated[str, Fields("count", "desk")]
     tickets_desk_group_anyone: Annotated[str, Fields("desk")]

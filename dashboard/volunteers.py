@@ -131,7 +131,7 @@ async def invite(request: web.Request) -> web.StreamResponse:
             now=bot.now(),
         )
     await audit(request, "invite", created.code, f"town={town} single={single} days={days}")
-    link = f"https://t.me/{application(request).bot.username}?start=join_{created.code}"
+    link = bot.start_link(application(request).bot.username, f"join_{created.code}")
     png = await asyncio.to_thread(qr_png, link)
     return render(
         request,

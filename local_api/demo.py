@@ -31,7 +31,7 @@ from aiohttp import web
 
 from local_api.demo_photos import sample_photo
 from local_api.demo_polls import poll_html, poll_view
-from local_api.formatting import entities_to_html
+from local_api.formatting import Entity, detect_entities, entities_to_html
 from local_api.records import FakeUser, SentMessage
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def message_view(entry: SentMessage) -> dict[str, Any]:
         "entities": entities,
         "html": poll_html(message["poll"])
         if "poll" in message
-        else entities_to_html(text, entities),
+        else entities_to_html(text, entities + _web_addresses(text, entities)),
         "parse_mode": entry.parse_mode,
         "source_text": entry.source_text,
         "reply_markup": message.get("reply_markup"),
@@ -341,6 +341,25 @@ def message_view(entry: SentMessage) -> dict[str, Any]:
             "file_size": media.get("file_size"),
         }
     return view
+
+
+def _web_addresses(text: str, entities: list[Entity]) -> list[Entity]:
+    """The web addresses written out in a bot's text, as links: Telegram's apps make them
+    clickable (the demo bot's start links, for one, are followed on the page). One inside
+    or across a link, or across another entity's edge, is left as it is."""
+    spans = [(e["offset"], e["offset"] + e["length"], e["type"]) for e in entities]
+
+    def fits(found: Entity) -> bool:
+        start, end = found["offset"], found["offset"] + found["length"]
+        for first, last, kind in spans:
+            overlap = start < last and first < end
+            inside = first <= start and end <= last
+            around = start <= first and last <= end
+            if overlap and (kind in ("url", "text_link") or not (inside or around)):
+                return False
+        return True
+
+    return [e for e in detect_entities(text) if e["type"] == "url" and fits(e)]
 
 
 def _reply_keyboard(entry: SentMessage) -> dict[str, Any] | None:

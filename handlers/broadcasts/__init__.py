@@ -68,6 +68,8 @@ def broadcast_chat() -> Flow:
         role=Role.COORDINATOR,
         confirms=frozenset({BroadcastButton.CONFIRM}),
         summary=confirm.redraw,
+        answered=draft.answered,
+        resume=content.resume,
     )
 
 
@@ -122,6 +124,8 @@ def register(app: PufaApplication, services: Services) -> None:
             ended=campaigns.on_ended,
             confirms=frozenset({campaigns.EditButton.CONFIRM}),
             summary=campaigns.redraw,
+            answered=campaigns.answered,
+            resume=campaigns.resume,
         )
     )
     app.add_handlers(

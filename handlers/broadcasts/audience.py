@@ -112,8 +112,17 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
     await acknowledge(update)
     draft.audience, draft.audience_value = audience, value
     await save(chat, draft, WHEN)
+    await edit(update, *when_question(ctx, chat, name, count))
+
+
+def when_question(
+    ctx: PufaContext, chat: Conversation, audience: str, count: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The time question, for the audience chosen (its name as the draft shows it) reaching
+    `count` people."""
+    ui = ctx.services.ui.broadcasts
     text = ui.when_prompt.format(
-        audience=name,
+        audience=audience,
         count=count,
         tz=html.escape(ui.zone_name(ctx.services.tz)),
         **examples(ctx.services.local_now()),
@@ -127,7 +136,7 @@ async def on_audience(update: Update, ctx: PufaContext, chat: Conversation, args
             ],
         ]
     )
-    await edit(update, text, markup)
+    return text, markup
 
 
 async def count_recipients(ctx: PufaContext, audience: Audience, value: str) -> int:

@@ -286,6 +286,19 @@ async def redraw(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     await _ask_confirm(update, ctx, chat, Once(datetime.fromisoformat(at)) if at else Now())
 
 
+def answered(chat: Conversation) -> int:
+    """A reminder's new time, while its confirmation is asked."""
+    return int(chat.step == CONFIRM)
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The confirmation again (继续填写); at another step, its question."""
+    if chat.step == CONFIRM:
+        await redraw(update, ctx, chat)
+    else:
+        await on_edit_wrong_input(update, ctx, chat)
+
+
 async def _ask_confirm(
     update: Update, ctx: PufaContext, chat: Conversation, when: Now | Once
 ) -> None:

@@ -3,17 +3,21 @@ or a topic card picked from the buttons."""
 
 from telegram import InlineKeyboardMarkup, Update
 
-from handlers.broadcasts.audience import audience_keyboard
+from handlers.broadcasts.audience import audience_keyboard, count_recipients, when_question
+from handlers.broadcasts.confirm import redraw
 from handlers.broadcasts.draft import (
     AUDIENCE,
+    CONFIRM,
     CONTENT,
     FLOW,
+    WHEN,
     BroadcastButton,
     BroadcastDraft,
     draft_of,
     plan_problem,
     save,
 )
+from handlers.broadcasts.screens import renderer
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
@@ -41,6 +45,24 @@ def _start_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarku
             ]
         ]
     )
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The question of the draft's step again, as a new message (继续填写)."""
+    ui = ctx.services.ui.broadcasts
+    draft = await draft_of(update, ctx, chat)
+    if draft is None:
+        return
+    if chat.step == CONFIRM:
+        await redraw(update, ctx, chat)
+    elif chat.step == WHEN and draft.audience is not None:
+        count = await count_recipients(ctx, draft.audience, draft.audience_value)
+        name = renderer(ctx).audience_name(draft.audience, draft.audience_value)
+        await reply_html(update, *when_question(ctx, chat, name, count))
+    elif chat.step == AUDIENCE:
+        await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, chat))
+    else:
+        await reply_html(update, ui.start, _start_keyboard(ctx, chat))
 
 
 async def on_back_to_start(

@@ -161,3 +161,8 @@ async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -
 
 async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
     await reply_html(update, ctx.services.ui.broadcasts.cancelled_draft)
+
+
+def answered(chat: Conversation) -> int:
+    """The content, the audience and the time, as far as they are given."""
+    return sum(1 for key in ("content_kind", "audience", "when") if chat.data.get(key))

@@ -52,7 +52,7 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
             now=services.now(),
         )
     await audit(ctx, update, "invite", invite.code, f"town={town} single={single} days={days}")
-    link = f"https://t.me/{ctx.bot.username}?start=join_{invite.code}"
+    link = services.start_link(ctx.bot.username, f"join_{invite.code}")
     text = texts.invite_created.format(
         code=invite.code,
         link=html.escape(link),

@@ -170,7 +170,7 @@ async def send_code(
     chat = update.effective_chat
     if chat is None:
         return
-    link = f"https://t.me/{ctx.bot.username}?start=ev_{event.code}"
+    link = services.start_link(ctx.bot.username, f"ev_{event.code}")
     when = (
         texts.qr_event_when.format(date=event.event_date.isoformat()) if event.event_date else ""
     )
@@ -221,8 +221,7 @@ async def _schedule_rating(ctx: PufaContext, event: QrEvent) -> None:
 
 async def on_event_link(update: Update, ctx: PufaContext) -> None:
     """`/start ev_<code>`: the first code that brought this resident is remembered; like any
-    /start, unfinished chats end."""
-    await leave_open(update, ctx)
+    /start, unfinished chats end (or are asked about first: the code still counts)."""
     services, texts = ctx.services, ctx.services.ui.engagement
     match = EVENT_LINK.match(ctx.args[0] if ctx.args else "")
     resident = user_id(update)
@@ -232,6 +231,8 @@ async def on_event_link(update: Update, ctx: PufaContext) -> None:
             await record_touch(
                 session=session, event=event, resident_id=resident, now=services.now()
             )
+    if not await leave_open(update, ctx):
+        return
     if event is None:
         await reply_html(update, services.ui.deep_link_unknown)
         return

@@ -55,6 +55,9 @@ class Kind(StrEnum):
     # updated_at in microseconds, 16 digits: at most 37 bytes in all); buttons from before
     # the revision lack it (see handlers.coordinators.review)
     REVIEW = "rv"
+    # /start's question before it ends a guided chat holding answers (handlers.kit.
+    # conversation.leave_open): lv:<flow>:<draft token>-<revision>:<keep|drop>
+    LEAVE = "lv"
 
 
 @dataclass(frozen=True)

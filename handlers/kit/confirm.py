@@ -9,21 +9,17 @@ finds it gone, in this process or after a restart) and takes the buttons off the
 later press is told it was answered. A question unanswered for `IDLE` lapses.
 """
 
-import logging
 import secrets
 from datetime import timedelta
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext
-from handlers.kit.delivery import not_modified
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import acknowledge, drop_buttons, reply_html, user_id
 from storage import drafts as repo
 
-log = logging.getLogger(__name__)
 IDLE = timedelta(days=1)
 PREFIX = "?"  # the draft rows of questions (a flow's name never starts with it)
 
@@ -88,23 +84,11 @@ async def answer(
         )
     if not first:
         await acknowledge(update, services.ui.volunteers.confirm_answered, alert=True)
-        await _drop_buttons(update)
+        await drop_buttons(update)
         return None
     await acknowledge(update)
-    await _drop_buttons(update)
+    await drop_buttons(update)
     if said is Said.NO:
         await reply_html(update, services.ui.volunteers.kept)
         return None
     return args[2:]
-
-
-async def _drop_buttons(update: Update) -> None:
-    """The question stays as it was asked, without its buttons. Already gone is fine, and so
-    is a message Telegram no longer lets us edit: its buttons do nothing any more."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        await query.edit_message_reply_markup(None)
-    except BadRequest as exc:
-        if not not_modified(exc):
-            log.info("could not take the buttons off an answered question: %s", exc)

@@ -102,6 +102,9 @@ class Hooks:
     # /cancel with no guided chat open: a feature ends what the person has running (a
     # practice quiz) and says so (True), or passes (False).
     cancel: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(default_factory=list)
+    # 放弃并回到首页 ended a chat (handlers.kit.conversation.leave_open): the fresh start
+    # /start gives (the residents feature: the welcome and the main menu).
+    home: list[Callable[[Update, PufaContext], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +126,17 @@ class Services:
     hooks: Hooks = field(default_factory=Hooks)
     ticket_check_seconds: float = 60.0  # how often unanswered tickets are looked for
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    # `pufa demo`'s web chat (its address), where its start links lead: it has no Telegram.
+    chat_url: str | None = None
+
+    def start_link(self, bot_username: str, payload: str = "") -> str:
+        """The link that opens the bot's private chat with `/start <payload>` (an invite, an
+        event's poster, a card shared, a group's way to the private chat): Telegram's, or in
+        the demo its own web chat (`chat_url`), which opens with that /start. Without a
+        payload: what a payload is appended to."""
+        if self.chat_url:
+            return f"{self.chat_url}/?start={payload}"
+        return f"https://t.me/{bot_username}?start={payload}"
 
     def swap_content(self, library: Library, index: SearchIndex) -> None:
         """Use new content from the next update on (an edit made in the dashboard). Both are

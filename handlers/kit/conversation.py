@@ -18,6 +18,11 @@ restart, or with another process serving the bot, the chat goes on exactly where
   does a cancel word typed alone, 取消; a back word, 返回, is refused as an answer);
   /start, the menu's 💬 问个问题 and /legalaid end them all (`leave_open`), saying which by
   name (`title`), so what the person types or shares next is not taken by a forgotten chat;
+  but a chat holding answers the person gave (its flow's `answered`) is not thrown away
+  unasked: they are asked first, naming it, with 继续填写 (its question again, the flow's
+  `resume`) and 放弃并回到首页 (it ends, then the fresh start /start gives). Those buttons
+  carry the draft's token and revision, so a press after the chat moved on or ended is
+  answered "expired"; like every draft, the question outlives a restart;
 - a confirm or submit button under a summary card (a flow's `confirms`) also carries the
   draft's revision when it was drawn: the revision goes up whenever the draft's answers change
   (`Conversations.write` compares them with those last stored), so a press on a card that no
@@ -42,20 +47,27 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CommandHandler, TypeHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    TypeHandler,
+    filters,
+)
 
 from content.report_input import letters
 from content.ui import UiTexts
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.replies import acknowledge, drop_buttons, reply_html
 from handlers.kit.roles import in_private, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
@@ -123,9 +135,16 @@ class Flow:
     # the draft as it is now (required with `confirms`).
     confirms: frozenset[str] = frozenset()
     summary: OnMessage | None = None
+    # How many answers the person gave the draft holds (what a link or the command filled
+    # in is none of them): with any, /start and the like ask before ending it (`leave_open`),
+    # and `resume` draws its current step's question again for 继续填写. None: a chat that
+    # holds nothing worth asking about (a lookup, a one-question prompt).
+    answered: Callable[[Conversation], int] | None = None
+    resume: OnMessage | None = None
 
     def __post_init__(self) -> None:
         assert not self.confirms or self.summary is not None, self.name
+        assert (self.answered is None) == (self.resume is None), self.name
 
 
 @dataclass
@@ -430,8 +449,8 @@ async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool
 
 async def expired(update: Update, ctx: PufaContext) -> None:
     """Answers an expired or forged button. With a guided chat open, /start (the usual
-    advice) would end it and lose its answers: the person is pointed at its latest prompt
-    or /cancel instead."""
+    advice) would end it or ask about it: the person is pointed at its latest prompt or
+    /cancel instead."""
     user = update.effective_user
     ui = ctx.services.ui
     in_chat = user is not None and bool(await ctx.services.chats.open(user.id))
@@ -466,25 +485,93 @@ def title(flow: Flow, ui: UiTexts) -> str:
     return ui.chat.flow_names[flow.name]
 
 
-async def leave_open(update: Update, ctx: PufaContext) -> None:
-    """Ends the person's open chats and says which in one line: /start, 💬 问个问题 and
-    /legalaid start afresh. Without the database there is nothing to end that could be read."""
+class Leaving(StrEnum):
+    """The buttons of /start's question about a chat holding answers (`leave_open`)."""
+
+    KEEP = "keep"  # 继续填写: the chat's question again
+    DROP = "drop"  # 放弃并回到首页: it ends, then the fresh start
+
+
+def answers_given(chat: Conversation) -> int:
+    """How many answers the person gave the chat holds (0 for a flow without `answered`)."""
+    return chat.flow.answered(chat) if chat.flow.answered is not None else 0
+
+
+async def leave_open(update: Update, ctx: PufaContext) -> bool:
+    """/start, 💬 问个问题 and /legalaid start afresh: the person's open chats end, and one
+    line says which. One holding answers the person gave is not ended: they are asked first
+    (the newest such chat), and False tells the caller to stop there, the buttons deciding.
+    True in a group (nothing is ended there) and without the database (nothing that could be
+    read is ended)."""
     user = update.effective_user
     if user is None or not in_private(update):
-        return
+        return True
     try:
-        chats = [chat for chat in await ctx.services.chats.open(user.id) if await chat.end()]
+        chats = await ctx.services.chats.open(user.id)
+        holding = next(((c, n) for c in chats if (n := answers_given(c)) > 0), None)
+        if holding is None:
+            chats = [chat for chat in chats if await chat.end()]
     except Exception as exc:
         if not unavailable(exc):
             raise
         log.warning("database unreachable: open guided chats are left as they are")
-        return
+        return True
+    ui = ctx.services.ui
+    if holding is not None:
+        chat, count = holding
+        name = html.escape(title(chat.flow, ui))
+        buttons = [
+            [_leaving_button(chat, ui.chat.keep_button, Leaving.KEEP)],
+            [_leaving_button(chat, ui.chat.drop_button, Leaving.DROP)],
+        ]
+        text = ui.chat.unfinished.format(name=name, count=count)
+        await reply_html(update, text, InlineKeyboardMarkup(buttons))
+        return False
     if chats:
-        ui = ctx.services.ui
         names = html.escape(
             ui.list_separator.join(ui.quoted.format(name=title(chat.flow, ui)) for chat in chats)
         )
         await reply_html(update, ui.chat.left_chats.format(names=names))
+    return True
+
+
+def _leaving_button(chat: Conversation, label: str, action: Leaving) -> InlineKeyboardButton:
+    """A button of the question: the chat's flow, its token and revision as stored now."""
+    token = f"{chat.token}-{chat.revision}"
+    return InlineKeyboardButton(
+        label, callback_data=callbacks.make(Kind.LEAVE, chat.flow.name, token, action)
+    )
+
+
+async def on_leaving_button(update: Update, ctx: PufaContext) -> None:
+    """继续填写 or 放弃并回到首页 under /start's question. Taken only while the chat is as it
+    was asked about (same token, same revision): else "expired", and nothing changes."""
+    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
+    args = parsed.args if parsed is not None else ()
+    user = update.effective_user
+    if len(args) != 3 or args[2] not in Leaving._value2member_map_ or user is None:
+        await expired(update, ctx)
+        return
+    token, revision = split_token(args[1])
+    chat = await ctx.services.chats.get(args[0], user.id) if in_private(update) else None
+    if chat is None or chat.token != token or revision != chat.revision:
+        await expired(update, ctx)
+        return
+    if not await _allowed(update, ctx, chat):
+        return
+    await acknowledge(update)
+    await drop_buttons(update)
+    if Leaving(args[2]) is Leaving.KEEP:
+        assert chat.flow.resume is not None
+        await chat.save()  # the most recently touched: what is typed next answers it
+        await chat.flow.resume(update, ctx, chat)
+        return
+    ui = ctx.services.ui
+    if await chat.end():
+        name = ui.quoted.format(name=title(chat.flow, ui))
+        await reply_html(update, ui.chat.left_chats.format(names=html.escape(name)))
+    for home in ctx.services.hooks.home:
+        await home(update, ctx)
 
 
 async def on_cancel(update: Update, ctx: PufaContext) -> None:
@@ -532,5 +619,6 @@ async def sweep(ctx: PufaContext) -> None:
 def register(app: PufaApplication) -> None:
     app.add_handler(TypeHandler(Update, route), group=CONVERSATION_GROUP)
     app.add_handler(CommandHandler("cancel", on_cancel))
+    app.add_handler(CallbackQueryHandler(on_leaving_button, pattern=callbacks.pattern(Kind.LEAVE)))
     if app.job_queue is not None:
         app.job_queue.run_repeating(sweep, SWEEP_SECONDS, first=SWEEP_SECONDS, name="chat-sweep")

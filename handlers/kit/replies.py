@@ -1,11 +1,15 @@
 """Replying to whatever kind of update arrived: a message to its chat, an answer to a button
 press, an edit of the message whose button was pressed."""
 
+import logging
+
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.kit.delivery import not_modified
+
+log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -38,6 +42,19 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     except BadRequest as exc:
         if not not_modified(exc):
             raise
+
+
+async def drop_buttons(update: Update) -> None:
+    """The message whose button was pressed stays as it is, without its buttons (a question
+    answered once). Already gone is fine, and so is a message Telegram no longer lets us
+    edit: its buttons do nothing any more."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if not not_modified(exc):
+            log.info("could not take the buttons off an answered question: %s", exc)
 
 
 def user_id(update: Update) -> int:

@@ -17,14 +17,14 @@ CATEGORY_LINK, DESK_LINK = "c", "d"
 
 
 def leave_message_button(
-    ui: UiTexts, *, category: str = "", desk_id: str = "", town: str = "", bot_username: str = ""
+    ui: UiTexts, *, category: str = "", desk_id: str = "", town: str = "", chat_link: str = ""
 ) -> InlineKeyboardButton:
     """留言给工作人员, with the category (a card's or the pre-check's field), and the town
-    (the pre-check's), or the desk known; with `bot_username` (in a group), a link to the
-    private chat that opens it there."""
+    (the pre-check's), or the desk known; with `chat_link` (in a group: `group_link`), a link
+    to the private chat that opens it there."""
     label = ui.tickets.leave_button
-    if bot_username:
-        return InlineKeyboardButton(label, url=leave_message_link(bot_username, category, desk_id))
+    if chat_link:
+        return InlineKeyboardButton(label, url=leave_message_link(chat_link, category, desk_id))
     if desk_id:
         data = make(Kind.DESK, TO_DESK, desk_id)
     else:
@@ -34,14 +34,15 @@ def leave_message_button(
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def leave_message_link(bot_username: str, category: str = "", desk_id: str = "") -> str:
-    """The private chat's link that opens a message to staff (with the category or desk)."""
+def leave_message_link(chat_link: str, category: str = "", desk_id: str = "") -> str:
+    """The private chat's link that opens a message to staff (with the category or desk);
+    `chat_link`: its start link without a payload (`Services.start_link`)."""
     payload = LINK
     if desk_id:
         payload = f"{LINK}_{DESK_LINK}_{desk_id}"
     elif category:
         payload = f"{LINK}_{CATEGORY_LINK}_{category}"
-    return f"https://t.me/{bot_username}?start={payload}"
+    return chat_link + payload
 
 
 def leave_message_payload(payload: str) -> tuple[str, str] | None:
@@ -60,6 +61,7 @@ def leave_message_payload(payload: str) -> tuple[str, str] | None:
     return None
 
 
-def group_bot(update: Update, ctx: PufaContext) -> str:
-    """The bot's username where 留言给工作人员 must be a link (a group), else ""."""
-    return "" if in_private(update) else ctx.bot.username
+def group_link(update: Update, ctx: PufaContext) -> str:
+    """Where 留言给工作人员 must be a link (a group): the private chat's start link without a
+    payload; else ""."""
+    return "" if in_private(update) else ctx.services.start_link(ctx.bot.username)

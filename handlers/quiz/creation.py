@@ -60,15 +60,44 @@ async def on_new(update: Update, ctx: PufaContext) -> None:
         return
     await acknowledge(update)
     chat = await ctx.services.chats.start(FLOW, user.id, CAMPAIGN, {})
-    library = ctx.services.library
-    rows = []
-    for i, campaign in enumerate(library.campaigns):
-        count = sum(campaign.id in q.campaigns for q in library.quiz if q.kind == "single")
-        if count:
-            label = ctx.services.ui.quiz.campaign_button.format(name=campaign.name, count=count)
-            rows.append([chat.button(label, ContestButton.CAMPAIGN, i)])
-    rows.append([chat.button(ctx.services.ui.quiz.cancel_button, ContestButton.CANCEL)])
-    await reply_html(update, ctx.services.ui.quiz.new_campaign, InlineKeyboardMarkup(rows))
+    await _ask(update, ctx, chat, CAMPAIGN)
+
+
+async def _ask(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
+    """Moves the chat to `step` (stored first: a restart resumes there) and asks it."""
+    if step == CONFIRM:
+        await _ask_confirm(update, ctx, chat)
+        return
+    await chat.goto(step)
+    ui, now = ctx.services.ui.quiz, ctx.services.local_now()
+    if step == OPENS:
+        await reply_html(update, ui.ask_opens.format(**examples(now)))
+    elif step == CLOSES:
+        await reply_html(update, ui.ask_closes.format(**examples(now)))
+    elif step == COUNT:
+        await reply_html(update, ui.ask_count.format(low=MIN_QUESTIONS, high=_most(ctx, chat)))
+    elif step == SECONDS:
+        await reply_html(update, ui.ask_seconds.format(low=MIN_SECONDS, high=MAX_SECONDS))
+    else:
+        library, rows = ctx.services.library, []
+        for i, campaign in enumerate(library.campaigns):
+            count = sum(campaign.id in q.campaigns for q in library.quiz if q.kind == "single")
+            if count:
+                label = ui.campaign_button.format(name=campaign.name, count=count)
+                rows.append([chat.button(label, ContestButton.CAMPAIGN, i)])
+        rows.append([chat.button(ui.cancel_button, ContestButton.CANCEL)])
+        await reply_html(update, ui.new_campaign, InlineKeyboardMarkup(rows))
+
+
+def answered(chat: Conversation) -> int:
+    """The campaign, the times, the number of questions and their seconds, as given."""
+    return sum(
+        1 for key in ("campaign", "opens", "closes", "count", "seconds") if key in chat.data
+    )
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await _ask(update, ctx, chat, chat.step)
 
 
 async def _on_campaign_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -92,9 +121,7 @@ async def _campaign_chosen(
     update: Update, ctx: PufaContext, chat: Conversation, campaign_id: str
 ) -> None:
     chat.data["campaign"] = campaign_id
-    await chat.goto(OPENS)
-    ask = ctx.services.ui.quiz.ask_opens
-    await reply_html(update, ask.format(**examples(ctx.services.local_now())))
+    await _ask(update, ctx, chat, OPENS)
 
 
 def _moment(services: Services, text: str) -> datetime | None:
@@ -120,9 +147,7 @@ async def _on_opens(update: Update, ctx: PufaContext, chat: Conversation) -> Non
         await reply_html(update, ctx.services.ui.quiz.bad_time)
         return
     chat.data["opens"] = opens.isoformat()
-    await chat.goto(CLOSES)
-    ask = ctx.services.ui.quiz.ask_closes
-    await reply_html(update, ask.format(**examples(ctx.services.local_now())))
+    await _ask(update, ctx, chat, CLOSES)
 
 
 async def _on_closes(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -136,8 +161,7 @@ async def _on_closes(update: Update, ctx: PufaContext, chat: Conversation) -> No
         await reply_html(update, ui.closes_before.format(opens=when(opens, services.tz)))
         return
     chat.data["closes"] = closes.isoformat()
-    await chat.goto(COUNT)
-    await reply_html(update, ui.ask_count.format(low=MIN_QUESTIONS, high=_most(ctx, chat)))
+    await _ask(update, ctx, chat, COUNT)
 
 
 def _most(ctx: PufaContext, chat: Conversation) -> int:
@@ -152,8 +176,7 @@ async def _on_count(update: Update, ctx: PufaContext, chat: Conversation) -> Non
         await reply_html(update, ui.bad_number.format(low=MIN_QUESTIONS, high=high))
         return
     chat.data["count"] = count
-    await chat.goto(SECONDS)
-    await reply_html(update, ui.ask_seconds.format(low=MIN_SECONDS, high=MAX_SECONDS))
+    await _ask(update, ctx, chat, SECONDS)
 
 
 async def _on_seconds(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -274,4 +297,6 @@ def contest_chat() -> Flow:
         role=Role.COORDINATOR,
         confirms=frozenset({ContestButton.CONFIRM}),
         summary=_ask_confirm,
+        answered=answered,
+        resume=resume,
     )

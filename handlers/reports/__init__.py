@@ -82,6 +82,8 @@ def report_chat(idle: timedelta) -> Flow:
         role=Role.VOLUNTEER,
         confirms=frozenset({ReportButton.SUBMIT}),
         summary=chat.show_card,
+        answered=chat.answered,
+        resume=chat.resume,
     )
 
 

@@ -133,3 +133,12 @@ async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -
 
 async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
     await reply_html(update, ctx.services.ui.volunteers.report_cancelled)
+
+
+def answered(chat: Conversation) -> int:
+    """The steps answered (a skipped one is not; a reopened report's are all)."""
+    return sum(1 for step in STEPS if step != CONFIRM and chat.data.get(step))
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await show(update, ctx, chat, chat.step)

@@ -21,9 +21,8 @@ ADVISER_LINK = "adviser"  # ?start=adviser opens the adviser lookup there
 async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
     """The menu, afresh as /start: an unfinished chat (a pre-check at its second question)
     would take the location or the town sent for the service points as its own answer."""
-    if not await _private(update, ctx):
+    if not await _private(update, ctx) or not await leave_open(update, ctx):
         return
-    await leave_open(update, ctx)
     texts = ctx.services.ui.residents
     items = [
         (texts.aid_menu_check, AidMenu.CHECK),
@@ -66,8 +65,8 @@ async def on_aid_menu_button(update: Update, ctx: PufaContext) -> None:
         case AidMenu.CHECK:
             await precheck.start_check(update, ctx)
         case AidMenu.WHERE:  # (an older menu's button: what follows is no chat's answer)
-            await leave_open(update, ctx)
-            await send_legal_aid_prompt(update, ctx)
+            if await leave_open(update, ctx):
+                await send_legal_aid_prompt(update, ctx)
         case AidMenu.ADVISER:
             await advisers.start_lookup(update, ctx, town_key)
 
@@ -80,7 +79,7 @@ async def _private(update: Update, ctx: PufaContext, payload: str = DEEP_LINK) -
     if chat is not None and chat.type == ChatType.PRIVATE:
         return True
     texts = ctx.services.ui.residents
-    link = f"https://t.me/{ctx.bot.username}?start={payload}"
+    link = ctx.services.start_link(ctx.bot.username, payload)
     button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
     await acknowledge(update)
     await reply_html(update, texts.private_only, button)

@@ -46,7 +46,7 @@ async def on_inline_query(update: Update, ctx: PufaContext) -> None:
 
 def _article(card: Card, ctx: PufaContext) -> InlineQueryResultArticle:
     ui = ctx.services.ui
-    link = f"https://t.me/{ctx.bot.username}?start=card_{card.id}"
+    link = ctx.services.start_link(ctx.bot.username, f"card_{card.id}")
     summary = plain_text(card.body).strip().splitlines()[0][:80]
     return InlineQueryResultArticle(
         id=card.id,

@@ -60,11 +60,11 @@ def card_keyboard(
     question_ref: str = "",
     cases: list[Candidate] | None = None,
     *,
-    bot_username: str = "",
+    chat_link: str = "",
 ) -> InlineKeyboardMarkup:
     """Related cards; a real case it illustrates (or the cases a question asked for); 👍 / 👎
     on the question beside 没解决 if one was asked, else on the card above 留言给工作人员
-    (with the card's field; in a group, `bot_username`'s link to the private chat); sharing."""
+    (with the card's field; in a group, the link `chat_link` to the private chat); sharing."""
     ui, texts = library.ui, library.ui.engagement
     rows = [
         [card_button(library.cards[rel], ui.related_button)]
@@ -89,7 +89,7 @@ def card_keyboard(
         rows.append(votes)
     else:  # opened from /topics, a related card or a link: no question to mark 没解决
         votes = vote_buttons(Subject.CARD, card.id, texts.vote_up_button, texts.vote_down_button)
-        leave = leave_message_button(ui, category=card.category, bot_username=bot_username)
+        leave = leave_message_button(ui, category=card.category, chat_link=chat_link)
         rows += [votes, [leave]]
     rows.append([InlineKeyboardButton(ui.share_button, switch_inline_query=card.title)])
     return InlineKeyboardMarkup(rows)
@@ -103,12 +103,12 @@ def choices_keyboard(
     *,
     category: str = "",
     asked: str = "",
-    bot_username: str = "",
+    chat_link: str = "",
 ) -> InlineKeyboardMarkup:
     """Cards (and cases) to choose from, the topics, 留言给工作人员 (with the field, when
     known); for the fallback (`fallback_ref`: its logged question), whether the help it
     suggested was useful. The cards' buttons carry the `asked` question's reference, so the
-    asker's choice is recorded. In a group 留言 is `bot_username`'s link to the private chat."""
+    asker's choice is recorded. In a group 留言 is the link `chat_link` to the private chat."""
     refs = (asked,) if asked else ()
     rows = [
         [InlineKeyboardButton(c.title, callback_data=make(Kind.CARD, c.card_id, *refs))]
@@ -116,27 +116,25 @@ def choices_keyboard(
     ]
     rows += case_rows(cases or [], ui)
     rows.append([InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))])
-    rows.append([leave_message_button(ui, category=category, bot_username=bot_username)])
+    rows.append([leave_message_button(ui, category=category, chat_link=chat_link)])
     if fallback_ref:
         up, down = ui.engagement.fallback_up_button, ui.engagement.fallback_down_button
         rows.append(vote_buttons(Subject.QUESTION, fallback_ref, up, down))
     return InlineKeyboardMarkup(rows)
 
 
-def leave_first_keyboard(
-    ui: UiTexts, category: str, bot_username: str = ""
-) -> InlineKeyboardMarkup:
+def leave_first_keyboard(ui: UiTexts, category: str, chat_link: str = "") -> InlineKeyboardMarkup:
     """After a second 没解决 in a row (or an ask for a person): 留言给工作人员 first (in a
-    group, `bot_username`'s link), the topics after it."""
+    group, the link `chat_link`), the topics after it."""
     topics = InlineKeyboardButton(ui.menu_topics, callback_data=make(Kind.TOPICS))
-    leave = leave_message_button(ui, category=category, bot_username=bot_username)
+    leave = leave_message_button(ui, category=category, chat_link=chat_link)
     return InlineKeyboardMarkup([[leave], [topics]])
 
 
 def main_menu(
-    ui: UiTexts, *, leave_message: bool = False, bot_username: str = ""
+    ui: UiTexts, *, leave_message: bool = False, chat_link: str = ""
 ) -> InlineKeyboardMarkup:
-    """The menu; /help also offers 留言给工作人员 (in a group, `bot_username`'s link)."""
+    """The menu; /help also offers 留言给工作人员 (in a group, the link `chat_link`)."""
 
     def menu(label: str, item: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=make(Kind.MENU, item))
@@ -146,5 +144,5 @@ def main_menu(
         [menu(ui.menu_topics, MenuItem.TOPICS), menu(ui.menu_help, MenuItem.HELP)],
     ]
     if leave_message:
-        rows.append([leave_message_button(ui, bot_username=bot_username)])
+        rows.append([leave_message_button(ui, chat_link=chat_link)])
     return InlineKeyboardMarkup(rows)

@@ -72,6 +72,8 @@ def precheck_flow() -> Flow:
         wrong_input=on_wrong_input,
         cancelled=on_cancelled,
         anywhere={CheckButton.CANCEL: cancel_button},
+        answered=answered,
+        resume=ask_next,
     )
 
 
@@ -345,3 +347,7 @@ async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -
 
 async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
     await reply_html(update, ctx.services.ui.residents.check_cancelled, ReplyKeyboardRemove())
+
+
+def answered(chat: Conversation) -> int:
+    return len(chat.data.get(ANSWERS, {}))

@@ -12,7 +12,7 @@ from handlers.kit.callbacks import parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
-from handlers.kit.tickets import group_bot
+from handlers.kit.tickets import group_link
 from handlers.residents.keyboards import (
     card_keyboard,
     choices_keyboard,
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 async def answer_question(update: Update, ctx: PufaContext, text: str, source: str) -> None:
     services, ui = ctx.services, ctx.services.ui
-    link = group_bot(update, ctx)  # in a group, 留言给工作人员 opens the private chat
+    link = group_link(update, ctx)  # in a group, 留言给工作人员 opens the private chat
     found = answer(services.index, text, safety=services.library.safety)
     if not found.question:
         await reply_html(update, ui.empty_question)
@@ -39,7 +39,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         if talk is Talk.GREETING:
             menu = main_menu(ui)
         elif talk is Talk.PERSON:
-            menu = leave_first_keyboard(ui, category="", bot_username=link)
+            menu = leave_first_keyboard(ui, category="", chat_link=link)
         await reply_html(update, getattr(ui, f"small_talk_{talk.value}"), menu)
         return
     if found.truncated and not found.danger:  # a danger's notice comes before anything else
@@ -60,7 +60,7 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         cases = index.search_cases(found.question) if asks_for_case else []
         field = library.cards[cards[0].card_id].category if cards else ""
         markup = choices_keyboard(
-            cards, ui, cases=cases, category=field, asked=entry.ref, bot_username=link
+            cards, ui, cases=cases, category=field, asked=entry.ref, chat_link=link
         )
         await reply_html(update, answer_html(found, library), markup)
         return
@@ -69,13 +69,13 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     cases = index.search_cases(found.question) if wanted else []
     if found.card_id is not None:
         card = library.cards[found.card_id]
-        markup = card_keyboard(card, library, entry.ref, cases, bot_username=link)
+        markup = card_keyboard(card, library, entry.ref, cases, chat_link=link)
     else:
         shown = result.choices if result.matched else result.suggestions
         field = clear_category(result, library.cards) or ""
         fallback = "" if result.matched else entry.ref
         markup = choices_keyboard(
-            shown, ui, fallback, cases, category=field, asked=entry.ref, bot_username=link
+            shown, ui, fallback, cases, category=field, asked=entry.ref, chat_link=link
         )
     await reply_html(update, answer_html(found, library), markup)
 
@@ -124,7 +124,7 @@ async def on_card_button(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update, ctx.services.ui.card_not_found, alert=True)
         return
     await acknowledge(update)
-    markup = card_keyboard(card, library, bot_username=group_bot(update, ctx))
+    markup = card_keyboard(card, library, chat_link=group_link(update, ctx))
     await reply_html(update, card_html(card, library), markup)
     user = update.effective_user
     if len(args) == 2 and REF.fullmatch(args[1]) and user is not None:
@@ -164,10 +164,10 @@ async def on_unsolved(update: Update, ctx: PufaContext) -> None:
         await acknowledge(update)
         card = ctx.services.library.cards.get(card_id or "")
         category = card.category if card is not None else ""
-        link = group_bot(update, ctx)
+        link = group_link(update, ctx)
         if again:  # a second card in a row did not help: staff, rather than another card
-            markup = leave_first_keyboard(ui, category, bot_username=link)
+            markup = leave_first_keyboard(ui, category, chat_link=link)
             await reply_html(update, ui.feedback_again, markup)
         else:
-            markup = choices_keyboard([], ui, category=category, bot_username=link)
+            markup = choices_keyboard([], ui, category=category, chat_link=link)
             await reply_html(update, ui.feedback_thanks, markup)

@@ -12,7 +12,7 @@ from handlers.kit.conversation import expired, leave_open, title
 from handlers.kit.menus import help_commands
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import in_private, role_of
-from handlers.kit.tickets import group_bot
+from handlers.kit.tickets import group_link
 from handlers.residents.aid_menu import ADVISER_LINK, DEEP_LINK, send_adviser, send_aid_menu
 from handlers.residents.keyboards import MenuItem, card_keyboard, main_menu
 from handlers.residents.topics import send_categories
@@ -23,14 +23,16 @@ CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 
 async def on_start(update: Update, ctx: PufaContext) -> None:
     """The menu, a card, the legal-aid menu or the adviser lookup of a link: afresh, ending
-    unfinished chats (a link that opens a chat of its own, `join_`, is another handler's)."""
-    await leave_open(update, ctx)
+    unfinished chats, or asking first about one holding answers (a link that opens a chat of
+    its own, `join_`, is another handler's). Also what 放弃并回到首页 shows (no link then)."""
+    if not await leave_open(update, ctx):
+        return
     payload = ctx.args[0] if ctx.args else ""
     library = ctx.services.library
     if match := CARD_LINK.match(payload):
         card = library.cards.get(match.group(1))
         if card is not None:
-            markup = card_keyboard(card, library, bot_username=group_bot(update, ctx))
+            markup = card_keyboard(card, library, chat_link=group_link(update, ctx))
             await reply_html(update, card_html(card, library), markup)
             return
     if payload == DEEP_LINK:
@@ -62,7 +64,7 @@ async def on_help(update: Update, ctx: PufaContext) -> None:
     if chats:
         name = html.escape(title(chats[0].flow, ui))
         text += "\n\n" + ui.chat.help_open_chat.format(name=name)
-    menu = main_menu(ui, leave_message=True, bot_username=group_bot(update, ctx))
+    menu = main_menu(ui, leave_message=True, chat_link=group_link(update, ctx))
     await reply_html(update, text, menu)
 
 
@@ -77,8 +79,8 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     match chosen[0]:
         case MenuItem.ASK:
-            await leave_open(update, ctx)
-            await reply_html(update, ui.ask_prompt)
+            if await leave_open(update, ctx):
+                await reply_html(update, ui.ask_prompt)
         case MenuItem.AID:
             await send_aid_menu(update, ctx)
         case MenuItem.TOPICS:

@@ -73,6 +73,8 @@ def ticket_flow() -> Flow:
         ended=_sent_already,
         confirms=frozenset({TicketButton.SEND}),
         summary=chat.show_summary,
+        answered=chat.answered,
+        resume=chat.resume,
     )
 
 
@@ -152,7 +154,7 @@ async def _to_private(
     the link to the private chat, where the message opens with what the button knew."""
     known = args[0] if args else ""
     category, desk_id = (known, "") if action is DeskAction.NEW else ("", known)
-    link = leave_message_link(ctx.bot.username, category, desk_id)
+    link = leave_message_link(ctx.services.start_link(ctx.bot.username), category, desk_id)
     texts = ctx.services.ui.tickets
     button = InlineKeyboardMarkup([[InlineKeyboardButton(texts.private_button, url=link)]])
     await acknowledge(update)
@@ -161,8 +163,10 @@ async def _to_private(
 
 async def on_leave_link(update: Update, ctx: PufaContext) -> None:
     """`/start msg…`, the link of 留言给工作人员 in a group: like any /start, unfinished chats
-    end; then the message opens with the field or desk the link names."""
-    await leave_open(update, ctx)
+    end (or are asked about first); then the message opens with the field or desk the link
+    names."""
+    if not await leave_open(update, ctx):
+        return
     known = leave_message_payload(ctx.args[0] if ctx.args else "")
     if known is None:
         await reply_html(update, ctx.services.ui.deep_link_unknown)

@@ -40,6 +40,9 @@ from storage.tickets import StoredTicket, waiting_of
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 ASKED = "asked"  # the desk asked for by id (a village adviser's): the town does not change it
 SAMPLE_TOLD = "sample_told"  # the resident has heard that the desk is a sample nobody reads
+# The answers the chat opened with (a link's field, a desk's town, an ended ticket's): not
+# the resident's in this chat (`answered`).
+GIVEN = "given"
 
 
 class TicketButton(StrEnum):
@@ -92,8 +95,25 @@ async def start(
             data[TOWN] = desk.towns[0]
     elif town := next((t for t in town_names(services.library) if name_key(t) == town_key), ""):
         data[TOWN] = town
+    data[GIVEN] = _given(data)
     chat = await services.chats.start(FLOW, user.id, CATEGORY, data)
     await ask_next(update, ctx, chat)
+
+
+def _given(data: dict[str, Any]) -> list[str]:
+    return [key for key in (CATEGORY, TOWN, CONTACT) if key in data]
+
+
+def answered(chat: Conversation) -> int:
+    """The field, the town, the message and the number the resident gave in this chat."""
+    given = chat.data.get(GIVEN, [])
+    return sum(
+        1 for key in (CATEGORY, TOWN, TEXT, CONTACT) if key in chat.data and key not in given
+    )
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await show(update, ctx, chat, chat.step)
 
 
 async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -396,6 +416,7 @@ async def offer_as_new(
         data[ASKED] = desk.id
     if contact := ended.contact_for(desk.id):
         data[CONTACT] = contact
+    data[GIVEN] = _given(data)
     chat = await services.chats.start(FLOW, user.id, CONFIRM, data)
     summary, markup = _summary(ctx, chat, texts.send_as_new_button)
     await reply_html(update, f"{lead}\n{texts.more_closed_offer}\n\n{summary}", markup)

@@ -73,14 +73,15 @@ async def on_tickets(update: Update, ctx: PufaContext) -> None:
 
 async def _where_to_ask(ctx: PufaContext, user_id: int) -> str:
     """/tickets in a private chat that is no desk's: where it works, the person's own desks,
-    and for a coordinator every desk's staff."""
+    and for a coordinator who is none's staff how to become it (desks.yaml is the operator's:
+    the coordinator asks them) and every desk's staff."""
     services, texts = ctx.services, ctx.services.ui.tickets
     mine = [d.name for d in services.library.desks if user_id in d.staff]
     if mine:
         return texts.tickets_where.format(desks=html.escape(services.ui.list_separator.join(mine)))
     if not await is_coordinator(services, user_id):
         return texts.tickets_nowhere
-    lines = [texts.tickets_nowhere, "", texts.tickets_desks_title]
+    lines = [texts.tickets_nowhere, texts.tickets_join_desk, "", texts.tickets_desks_title]
     for desk in services.library.desks:
         name = html.escape(desk.name)
         if desk.sample:

@@ -34,6 +34,8 @@ def registration(idle: timedelta) -> Flow:
         idle=idle,
         wrong_input=chat.on_wrong_input,
         cancelled=chat.on_cancelled,
+        answered=chat.answered,
+        resume=chat.resume,
     )
 
 

@@ -65,5 +65,18 @@ async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -
     await show(update, ctx, chat, chat.step, ctx.services.ui.volunteers.report_wrong_input)
 
 
+def answered(chat: Conversation) -> int:
+    """The answers given: a registration's, less those its invite fixed; a /profile
+    correction's one, once past its step (a town, while its place is asked)."""
+    if only := chat.data.get("only"):
+        return int(chat.step != only)
+    fixed = chat.data.get("fixed", [])
+    return sum(1 for step in ORDER if chat.data.get(step) and step not in fixed)
+
+
+async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    await show(update, ctx, chat, chat.step)
+
+
 async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
     await reply_html(update, ctx.services.ui.volunteers.join_cancelled, ReplyKeyboardRemove())

@@ -236,3 +236,29 @@ async def test_the_paperclip_sends_sample_photos_to_a_report(
             await expect(mine.last.locator("img")).to_have_count(3)
         finally:
             await browser.close()
+
+
+async def test_an_invite_link_followed_in_the_chat_sends_its_start(demo_url: str) -> None:
+    """The demo has no Telegram: the coordinator's /invite shows a link to the demo's own
+    chat (tests/bot/test_demo_links.py), and following it on the page sends its /start
+    there, as Telegram's Start would, without leaving the page."""
+    expect = playwright_api.expect
+    async with playwright_api.async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            page = await open_page(browser)
+            await page.goto(demo_url + "/?role=coordinator")
+            log = page.locator("#log")
+            await expect(log).to_contain_text("你好，演示协调员", timeout=WAIT_MS)
+            await _send(page, "/invite")
+            link = page.locator(f'.msg.bot a[href^="{demo_url}/?start=join_"]').first
+            await link.wait_for(timeout=WAIT_MS)
+            href = await link.get_attribute("href")
+            assert href is not None
+            await link.click()
+            code = href.rsplit("=", 1)[1]
+            await expect(page.locator(".msg.me").last).to_have_text(f"/start {code}")
+            await expect(log.locator(".msg.bot").last).to_contain_text("姓名", timeout=WAIT_MS)
+            assert page.url == demo_url + "/?role=coordinator" and len(page.context.pages) == 1
+        finally:
+            await browser.close()

@@ -438,23 +438,29 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     bot: Harness,
 ) -> None:
     """A pre-check left at its second question would take the town list's 🏘 or a location
-    as its own (wrong) answer: /legalaid, like /start, ends it and says so; so does 附近的法律
-    服务点 from an older menu."""
+    as its own (wrong) answer: /legalaid, like /start, ends it and says so (asking first, as
+    it holds an answer); so does 附近的法律服务点 from an older menu."""
     texts, ui = bot.ui.residents, bot.ui
     user = bot.api.user(2254)
     old_menu_message = await bot.ask(user, "/legalaid")
     await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
-    bot.api.send_command(user, "/legalaid")
-    left, menu = await bot.api.wait_for_messages(user.id, 2)
+    question = await bot.ask(user, "/legalaid")
+    assert question.content == plain_text(ui.chat.unfinished.format(name="法律援助自测", count=1))
+    bot.api.press_button(user, question, ui.chat.drop_button)
+    _dropped, left, _welcome = await bot.api.wait_for_messages(user.id, 3)
     assert left.content == plain_text(ui.chat.left_chats.format(names="“法律援助自测”"))
+    menu = await bot.ask(user, "/legalaid")
     await bot.tap(user, menu, texts.aid_menu_where)
     bot.api.send_text(user, ui.pick_town_button)
     _removed, towns = await bot.api.wait_for_messages(user.id, 2)
     assert towns.text == ui.towns_title and TOWN in towns.button_labels()
     await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
-    bot.api.press_button(user, old_menu_message, texts.aid_menu_where)
-    left, prompt = await bot.api.wait_for_messages(user.id, 2)
-    assert left.content.startswith("已退出") and "12348" in prompt.content
+    question = await bot.tap(user, old_menu_message, texts.aid_menu_where)
+    bot.api.press_button(user, question, ui.chat.drop_button)
+    _dropped, left, _welcome = await bot.api.wait_for_messages(user.id, 3)
+    assert left.content.startswith("已退出")
+    prompt = await bot.tap(user, old_menu_message, texts.aid_menu_where)
+    assert "12348" in prompt.content
     bot.api.send_location(user, 30.0450, 110.0800)
     [nearest] = await bot.api.wait_for_messages(user.id)
     assert nearest.content.startswith(ui.nearest_title)

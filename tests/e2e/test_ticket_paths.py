@@ -300,9 +300,13 @@ async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
 
 
 async def test_tickets_tells_a_coordinator_where_it_works(desks_bot: Harness) -> None:
+    """A coordinator who is no desk's staff hears whom to ask to become it, in plain words:
+    the file the desks are set in is the operator's, not something to tell them."""
     bot, texts = desks_bot, desks_bot.ui.tickets
     answer = await bot.ask(bot.api.user(ADMIN_ID), "/tickets")
-    assert answer.content.startswith(texts.tickets_nowhere)
+    assert answer.content.startswith(f"{texts.tickets_nowhere}\n{texts.tickets_join_desk}")
+    assert "运维人员" in texts.tickets_join_desk
+    assert "yaml" not in answer.content and "content/" not in answer.content
     assert texts.tickets_desk_group.format(desk="测试镇司法所", count=1) in answer.content
     assert texts.tickets_desk_private.format(desk="测试东山司法所", count=1) in answer.content
     assert texts.not_staff not in answer.content

@@ -190,3 +190,4 @@ async def test_a_ticket_whose_desk_left_desks_yaml_is_not_forgotten(
             )
         )
         assert "社保" not in told.content
+        assert "yaml" not in told.content and "运维人员" in told.content  # whom to ask

@@ -16,7 +16,7 @@ async def invite(bot: Harness, *args: str) -> str:
     match = CODE.search(text.text or "")
     assert match, text.text
     assert qr.kind == "photo" and qr.file and qr.file.startswith(b"\x89PNG")
-    assert f"start=join_{match[1]}" in (qr.caption or "")
+    assert qr.caption == f"https://t.me/{bot.app.bot.username}?start=join_{match[1]}"
     return match[1]
 
 

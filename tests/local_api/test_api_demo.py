@@ -275,3 +275,27 @@ async def test_history_replays_both_sides_in_order(
     ]
     assert body["next"] == len(api.sent)
     assert (await call(demo, "GET", "/demo/api/history"))[0] == 400
+
+
+async def test_web_addresses_in_the_bots_text_are_links(
+    bot: Bot, demo: aiohttp.ClientSession
+) -> None:
+    """As Telegram's apps show them (the demo's start links are followed on the page); one
+    already a link, or across a bold edge, is left alone; a caption's too."""
+    await bot.send_message(
+        7,
+        '邀请链接：http://127.0.0.1:9/?start=join_ab 。<a href="https://example.org/a">'
+        "https://example.org/a</a> <b>粗 http://x.org/b</b> <b>半 http://x.org</b>/c",
+        parse_mode="HTML",
+    )
+    await bot.send_photo(7, b"\xff\xd8 photo", caption="http://127.0.0.1:9/?start=ev_cd")
+    _, body = await call(demo, "GET", "/demo/api/messages?chat_id=7&timeout=0")
+    text, photo = (view["html"] for view in body["messages"])
+    link = '<a href="{}" target="_blank" rel="noopener">{}</a>'
+    start = "http://127.0.0.1:9/?start=join_ab"
+    assert f"邀请链接：{link.format(start, start)} 。" in text, text
+    assert text.count("https://example.org/a") == 2 and text.count("<a ") == 3, text
+    assert f"<b>粗 {link.format('http://x.org/b', 'http://x.org/b')}</b>" in text, text
+    assert "<b>半 http://x.org</b>/c" in text, text
+    ev = "http://127.0.0.1:9/?start=ev_cd"
+    assert photo == link.format(ev, ev), photo

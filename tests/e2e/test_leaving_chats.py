@@ -1,0 +1,258 @@
+"""/start, the menu's 💬 问个问题 and /legalaid with a guided chat open (the QA walkthrough: a
+volunteer half-way through /report typed /start and lost the answers and photos at once).
+
+A chat holding answers the person gave is not ended unasked: one message names it and how many
+answers it holds, with 继续填写 (its current question again) and 放弃并回到首页 (it ends, then the
+welcome of /start). The buttons carry the draft's token and revision, so a press after the chat
+moved on, after it ended, or forged, is refused and changes nothing; they outlive a restart. A
+chat with nothing answered yet ends at once as before, and a group's /start touches no chat.
+"""
+
+import html
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import Library
+from content.search import SearchIndex
+from handlers.kit.callbacks import Kind, make
+from local_api import FakeUser, SentMessage
+from storage.drafts import drafts_of
+from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
+from tests.e2e.volunteer_steps import invite, press, register, report_to_topics, say, tick_topic
+
+VOLUNTEER = 8_700_001
+BYSTANDER = 8_700_002  # asks the same question with no chat open
+RESIDENT = 8_700_003
+GROUP = -1_008_700_001
+QUESTION = "拖欠工资怎么办"
+# At the photos step with one photo in: type, date, topic, place, audience, hours and photos
+# (the materials were skipped: not an answer).
+ANSWERED = 7
+
+
+@pytest.fixture
+async def server(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> AsyncIterator[RestartableBot]:
+    """The shipped content (its sample desks), the coordinator ADMIN_ID for invites, no
+    question throttle; restartable."""
+    async with restartable_bot(tmp_path, library, index, user_rate_per_minute=10_000) as bot:
+        yield bot
+
+
+def running(server: RestartableBot) -> Harness:
+    assert server.harness is not None
+    return server.harness
+
+
+async def rows(bot: Harness, user: FakeUser) -> list[tuple[str, str, int]]:
+    """The person's drafts as stored: flow, step, revision."""
+    async with bot.services.db.session() as session:
+        found = await drafts_of(session=session, telegram_id=user.id)
+    return [(d.flow, d.step, d.revision) for d in found]
+
+
+async def at_photos(bot: Harness) -> FakeUser:
+    """A registered volunteer's /report at its photos step, one photo sent."""
+    user = bot.api.user(VOLUNTEER, "张三")
+    await register(bot, user, await invite(bot, "城关镇"))
+    topics = await report_to_topics(bot, user)
+    await tick_topic(bot, user, topics)
+    await press(bot, user, topics, "完成")
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    [photos] = await press(bot, user, materials, "跳过")
+    assert "照片" in photos.content, photos.content
+    bot.api.send_photo(user, "现场照片")
+    [kept] = await bot.api.wait_for_messages(user.id)
+    assert bot.ui.volunteers.photos_done_button in kept.button_labels(), kept.button_labels()
+    return user
+
+
+async def at_text_from_a_link(bot: Harness) -> FakeUser:
+    """A resident's message to a sample desk opened from the desk's link: the field and the
+    town come with it, the question for the message says the desk is a sample."""
+    resident = bot.api.user(RESIDENT, "王五")
+    bot.api.send_command(resident, "/start msg_d_chengguan-judicial-office")
+    [text_prompt] = await bot.api.wait_for_messages(resident.id)
+    assert "字以内" in text_prompt.content and "示例" in text_prompt.content, text_prompt.content
+    return resident
+
+
+def asking(bot: Harness, count: int = ANSWERED) -> str:
+    return bot.ui.chat.unfinished.format(name="活动报告", count=count)
+
+
+async def asked(bot: Harness, user: FakeUser, how: str = "/start") -> SentMessage:
+    """/start (or `how`) with the report open: the one question, nothing ended."""
+    before = await rows(bot, user)
+    question = await bot.ask(user, how)
+    assert question.source_text == asking(bot)
+    assert question.button_labels() == [bot.ui.chat.keep_button, bot.ui.chat.drop_button]
+    assert await rows(bot, user) == before
+    return question
+
+
+async def an_ordinary_question(bot: Harness, user: FakeUser) -> None:
+    """What anyone with no chat open gets: no chat took the message."""
+    expected = await bot.ask(bot.api.user(BYSTANDER), QUESTION)
+    assert (await bot.ask(user, QUESTION)).content == expected.content
+
+
+async def nothing_more(bot: Harness, user: FakeUser, before: int) -> None:
+    await bot.settle()
+    assert bot.sent_to(user.id)[before:] == []
+
+
+async def test_start_asks_before_ending_a_report_with_answers(server: RestartableBot) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    await asked(bot, user)
+    [(flow, step, _revision)] = await rows(bot, user)
+    assert (flow, step) == ("report", "photos")
+
+
+async def test_keep_draws_the_current_question_and_the_report_goes_on(
+    server: RestartableBot,
+) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    question = await asked(bot, user)
+    bot.api.press_button(user, question, bot.ui.chat.keep_button)
+    dropped, prompt = await bot.api.wait_for_messages(user.id, 2)
+    assert (dropped.action, dropped.message_id, dropped.buttons()) == (
+        "edit",
+        question.message_id,
+        [],
+    )
+    done = bot.ui.volunteers.photos_done_button
+    assert "照片" in prompt.content and done in prompt.button_labels(), prompt.content
+    [summary_step] = await press(bot, user, prompt, done)
+    [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
+    assert "请核对" in card.content and "照片：1 张" in card.content, card.content
+    answer = await bot.press(user, question, question.buttons()[0][0]["callback_data"])
+    assert answer["text"] == bot.ui.stale_step and answer["show_alert"]  # answered once
+    assert summary_step.content
+
+
+async def test_drop_ends_the_report_and_shows_the_welcome(server: RestartableBot) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    question = await asked(bot, user)
+    keep = question.buttons()[0][0]["callback_data"]
+    bot.api.press_button(user, question, bot.ui.chat.drop_button)
+    dropped, left, welcome = await bot.api.wait_for_messages(user.id, 3)
+    assert dropped.action == "edit" and dropped.buttons() == []
+    assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
+    assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+    before = len(bot.sent_to(user.id))
+    answer = await bot.press(user, question, keep)  # the chat is gone
+    assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
+    await nothing_more(bot, user, before)
+
+
+async def test_a_press_after_the_report_moved_on_or_forged_is_refused(
+    server: RestartableBot,
+) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    question = await asked(bot, user)
+    keep, drop = (row[0]["callback_data"] for row in question.buttons())
+    bot.api.send_photo(user, "又一张")  # an answer after the question: its buttons are stale
+    await bot.api.wait_for_messages(user.id)
+    [(_flow, _step, revision)] = now = await rows(bot, user)
+    async with bot.services.db.session() as session:
+        [draft] = await drafts_of(session=session, telegram_id=user.id)
+    forged = [
+        keep,
+        drop,
+        make(Kind.LEAVE, "report", draft.token, "drop"),  # no revision
+        make(Kind.LEAVE, "report", f"{draft.token}-{revision + 1}", "drop"),
+        make(Kind.LEAVE, "report", f"0000abcd-{revision}", "drop"),
+        make(Kind.LEAVE, "broadcast", f"{draft.token}-{revision}", "drop"),
+        make(Kind.LEAVE, "report", f"{draft.token}-{revision}", "submit"),
+        make(Kind.LEAVE, "report", f"{draft.token}-{revision}", "drop", "1"),
+        make(Kind.LEAVE),
+    ]
+    for data in forged:
+        before = len(bot.sent_to(user.id))
+        answer = await bot.press(user, question, data)
+        assert answer["text"] == bot.ui.stale_step and answer["show_alert"], data
+        await nothing_more(bot, user, before)
+        assert await rows(bot, user) == now, data
+    # asked again, the question shows the report as it is now, and its buttons count
+    question = await asked(bot, user)
+    bot.api.press_button(user, question, bot.ui.chat.drop_button)
+    await bot.api.wait_for_messages(user.id, 3)
+    assert await rows(bot, user) == []
+
+
+async def test_the_question_outlives_a_restart(server: RestartableBot) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    question = await asked(bot, user)
+    bot = await server.restart()
+    bot.api.press_button(user, question, bot.ui.chat.keep_button)
+    _dropped, prompt = await bot.api.wait_for_messages(user.id, 2)
+    done = bot.ui.volunteers.photos_done_button
+    assert "照片" in prompt.content and done in prompt.button_labels(), prompt.content
+
+
+async def test_ask_a_question_and_legalaid_ask_too(server: RestartableBot) -> None:
+    """The menu's 💬 问个问题 and /legalaid start afresh as /start does: they ask first."""
+    bot = running(server)
+    user = await at_photos(bot)
+    await asked(bot, user, "/legalaid")
+    help_message = await bot.ask(user, "/help")
+    bot.api.press_button(user, help_message, bot.ui.menu_ask)
+    [question] = await bot.api.wait_for_messages(user.id)
+    assert question.source_text == asking(bot)
+    await nothing_more(bot, user, len(bot.sent_to(user.id)))
+    assert [flow for flow, _step, _revision in await rows(bot, user)] == ["report"]
+
+
+async def test_a_chat_with_nothing_answered_ends_at_once(server: RestartableBot) -> None:
+    """A report at its first question, and a message to staff opened from a desk's link (its
+    town and the sample desk's warning came with the link: nothing the resident gave)."""
+    bot = running(server)
+    user = bot.api.user(VOLUNTEER, "张三")
+    await register(bot, user, await invite(bot, "城关镇"))
+    await bot.ask(user, "/report")
+    bot.api.send_command(user, "/start")
+    left, welcome = await bot.api.wait_for_messages(user.id, 2)
+    assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
+    assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    resident = await at_text_from_a_link(bot)
+    bot.api.send_command(resident, "/start")
+    left, _welcome = await bot.api.wait_for_messages(resident.id, 2)
+    assert left.source_text == bot.ui.chat.left_chats.format(names="“留言给工作人员”")
+
+
+async def test_a_message_to_staff_opened_from_a_link_asks_once_written(
+    server: RestartableBot,
+) -> None:
+    """What the link filled in (the desk, its field and town) is not counted; the message
+    written is."""
+    bot = running(server)
+    resident = await at_text_from_a_link(bot)
+    bot.api.send_text(resident, "公司拖欠我三个月工资，怎么办？")
+    await bot.api.wait_for_messages(resident.id, 2)  # the number question and its button
+    question = await bot.ask(resident, "/start")
+    assert question.source_text == bot.ui.chat.unfinished.format(name="留言给工作人员", count=1)
+
+
+async def test_a_groups_start_touches_no_chat(server: RestartableBot) -> None:
+    bot = running(server)
+    user = await at_photos(bot)
+    now = await rows(bot, user)
+    group = bot.api.group(GROUP, "普法志愿者群")
+    before = len(bot.sent_to(user.id))
+    welcome = await bot.ask(user, "/start", chat=group)
+    assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    await nothing_more(bot, user, before)
+    assert await rows(bot, user) == now
