@@ -682,6 +682,13 @@ class TicketConsent(SQLModel, table=True):
     )
     desk_id: str = Field(sa_column=Column(String(40), primary_key=True))
     agreed_at: datetime = Field(sa_column=_utc_column())
+    # Whether the desk's chats were told that the resident agreed (📞 …, once a redraw showed
+    # them the number): claimed before the note goes, so a redraw drawn again, a second
+    # process or a restart never tells them twice (a crash in between loses the note). The
+    # desk the number came with at the start is not told: its message showed it at once.
+    desk_told: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class TicketEntry(SQLModel, table=True):

@@ -159,7 +159,11 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
     assert row.id is not None
     agreed: frozenset[str] = frozenset()
     if new.contact:
-        session.add(TicketConsent(ticket_id=row.id, desk_id=new.desk_id, agreed_at=new.created_at))
+        session.add(  # (its desk's message shows the number: nothing to tell it)
+            TicketConsent(
+                ticket_id=row.id, desk_id=new.desk_id, agreed_at=new.created_at, desk_told=True
+            )
+        )
         agreed = frozenset({new.desk_id})
     return _stored(row, agreed), True
 
@@ -344,6 +348,23 @@ async def agree_contact(
         return False
     await session.exec(update(Ticket).where(col(Ticket.id) == ticket_id).values(_outdated()))
     return True
+
+
+async def claim_agreed_note(*, session: AsyncSession, ticket_id: int, desk_id: str) -> bool:
+    """The desk is to be told now that the resident agreed to give it the ticket's number:
+    True for the first to claim it (before the note goes, so a redraw drawn again, a second
+    process or a restart tells it once); False if it was told, the ticket came to it with
+    the number, or the consent is gone (/deleteme)."""
+    done = await session.exec(
+        update(TicketConsent)
+        .where(
+            col(TicketConsent.ticket_id) == ticket_id,
+            col(TicketConsent.desk_id) == desk_id,
+            col(TicketConsent.desk_told).is_(False),
+        )
+        .values(desk_told=True)
+    )
+    return bool(done.rowcount)
 
 
 async def ask_for_contact(

@@ -153,18 +153,25 @@ async def test_a_desk_question_telegram_answered_with_502_counts_as_asked(
     assert (await stored_ticket(bot)).contact_asked_at is not None
 
 
+def agreement_notes(bot: Harness, since: int) -> list[SentMessage]:
+    """The notes telling 测试东山司法所 that the resident agreed to give it the number."""
+    note = plain_text(bot.ui.tickets.phone_agreed_desk.format(id=1))
+    return [m for m in bot.sent_to(STAFF_OTHER_DESK) if m.index >= since and m.content == note]
+
+
 def shown(message: dict[str, Any]) -> tuple[object, ...]:
     """What a chat's member sees of a message: its text (with its formatting) and buttons."""
     return message.get("text"), message.get("entities"), message.get("reply_markup")
 
 
-async def test_a_redraw_overtaken_while_on_its_way_draws_again(
+async def test_a_redraw_overtaken_while_on_its_way_draws_again_and_tells_the_desk_once(
     desks_bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The staff ask, and that redraw (the card without 📱 请居民给电话) is held on its way to
-    Telegram; meanwhile the resident agrees, and that redraw (with the number) lands and
-    clears the mark; then the held edit lands, showing the ticket without the number: that
-    redraw finds its change overtaken and draws again, so the card ends with the number."""
+    Telegram; meanwhile the resident agrees, and that redraw (with the number) lands, tells
+    the desk and clears the mark; then the held edit lands, showing the ticket without the
+    number: that redraw finds its change overtaken and draws again, so the card ends with
+    the number, and the desk is not told of the agreement a second time."""
     # The held edit is to land late, not be dropped: the bot waits for Telegram's answer
     # longer than the test can take (a request whose client gave up is never served).
     monkeypatch.setattr(telegram_http, "READ_TIMEOUT", 2 * CEILING_SECONDS)
@@ -195,6 +202,7 @@ async def test_a_redraw_overtaken_while_on_its_way_draws_again(
     assert PHONE not in stale.content and texts.phone_ask_button not in stale.button_labels()
     assert shown(api.state.messages[(STAFF_OTHER_DESK, card.message_id)]) == shown(agreed.message)
     assert await drawn()
+    assert len(agreement_notes(bot, mark)) == 1
 
 
 async def test_no_to_a_question_of_an_earlier_stay_frees_nothing(desks_bot: Harness) -> None:
