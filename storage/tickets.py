@@ -486,6 +486,14 @@ async def outdated(*, session: AsyncSession) -> list[int]:
     return [ticket_id for ticket_id in found.all() if ticket_id is not None]
 
 
+async def mark_unanswered(*, session: AsyncSession, ticket_id: int) -> None:
+    """Telegram gave no answer for a drawing of the desk's messages: they are out of date
+    again, as after a change (the next number: a drawing that read the ticket before this
+    does not clear it), since the drawing may still land, after a newer one and showing the
+    ticket as it was."""
+    await session.exec(update(Ticket).where(col(Ticket.id) == ticket_id).values(_outdated()))
+
+
 async def mark_drawn(*, session: AsyncSession, ticket_id: int, change: int) -> bool:
     """The desk's messages show the ticket as it was at change `change` (its `desk_redraw`
     when read): no longer out of date, unless a later change came meanwhile (that one stays

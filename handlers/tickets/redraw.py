@@ -5,7 +5,8 @@ once every chat of the desk shows it, so a crash or a Telegram outage in between
 nothing: what is left marked is drawn at start-up and by the periodic ticket check. Drawing
 twice (two processes, a standby taking over, a press meanwhile) is harmless: Telegram says
 "not modified"; a change made after a drawing read the ticket stays marked for the next, and
-a drawing that finds its change overtaken draws the ticket again, in case it landed last.
+a drawing that finds its change overtaken draws the ticket again, in case it landed last;
+one Telegram gave no answer for (a timeout: it may be applied later) marks the ticket again.
 The desk is told the resident agreed to give it the number once, whatever drawings show it
 (`TicketConsent.desk_told`, claimed before the note goes)."""
 
@@ -31,6 +32,7 @@ from storage.tickets import (
     entries,
     get_ticket,
     mark_drawn,
+    mark_unanswered,
     outdated,
 )
 
@@ -51,9 +53,12 @@ class _Drawn(Enum):
 async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) -> bool:
     """The desk's messages of the ticket, drawn as it is now, and no longer out of date if all
     went (a closed ticket's were drawn as ended, a gone or sample desk has none to draw).
-    False if Telegram did not answer for some: they stay out of date. When a change came
-    while drawing (the mark moved), the drawing may have landed after that change's own and
-    shown the ticket as it was: it is drawn again (REDRAW_ROUNDS at most)."""
+    False if Telegram did not answer for some: they are marked out of date again, as by a
+    change of their own, since Telegram may still apply that edit, after a newer drawing
+    cleared the mark (`mark_unanswered`); the periodic check draws them (once per check, so
+    an edit that never gets an answer is tried again each check, not in a loop). When a
+    change came while drawing (the mark moved), the drawing may have landed after that
+    change's own and shown the ticket as it was: it is drawn again (REDRAW_ROUNDS at most)."""
     for _ in range(REDRAW_ROUNDS):
         async with services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
@@ -62,6 +67,8 @@ async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) ->
         desk = desk_of(services, ticket.desk_id)
         shown = not (ticket.closed or desk is None or desk.sample)
         if shown and desk is not None and not await _draw(bot, services, ticket, desk):
+            async with services.db.session() as session:
+                await mark_unanswered(session=session, ticket_id=ticket.id)
             return False
         if ticket.desk_redraw <= 0:
             return True
