@@ -645,8 +645,9 @@ class Ticket(SQLModel, table=True):
     # stay it was asked in, so a question from an earlier stay at the same desk frees nothing.
     stay: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # Whether the desk's messages of the ticket are out of date: > 0 (the number of the last
-    # change they must show, set with the change) until a redraw showed it; then -that
-    # number. Changes count on from the last, so a redraw clears only what it drew.
+    # change they must show, set with the change, or by a redraw Telegram gave no answer
+    # for, which may still land) until a redraw showed it; then -that number. Changes count
+    # on from the last, so a redraw clears only what it drew.
     desk_redraw: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
