@@ -23,8 +23,8 @@ webhooks (POSTed to loopback URLs only). It can misbehave on purpose, as Telegra
 - ``fail_for``: sending methods (or named ones) answer 500/502/503 for a while, measured on
   the server's clock; ``go_down``/``come_back``: every method answers 502 meanwhile;
 - ``stall``: requests (of named methods, to named chats) are held before they are processed
-  (a client that gives up is never served) or after (delivered, but the answer is late),
-  ``end_stalls`` lets them go;
+  (a client that gives up is never served, or, ``"queued"``, is served later all the same)
+  or after (delivered, but the answer is late), ``end_stalls`` lets them go;
 - ``latency``: a fixed delay on every call, as over a real network, for benchmarks;
 - ``enforce_limits=True``: Telegram's flood limits answer 429 with ``retry_after``; sends
   with ``allow_paid_broadcast`` get their own 1000/s limit (``api.paid_sends`` counts them).

@@ -19,6 +19,10 @@ Where a stall holds the request matters, and the two choices model different fai
     Telegram processed the request (the message is delivered and journaled at once) and
     only the answer is late, so a client that times out cannot know the send went
     through: the case that makes retries send duplicates.
+``"queued"``
+    The request reached Telegram and waits there (a busy server): it is processed when
+    the hold ends, whether or not its client is still waiting, so a client that timed out
+    meanwhile sees its call take effect later, after whatever it did next.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from local_api.errors import ApiError
 from local_api.limits import Clock
 from local_api.state import BotState, Signal
 
-StallPoint = Literal["before", "after"]
+StallPoint = Literal["before", "after", "queued"]
 OUTAGE_STATUSES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 ABANDONED = ApiError(499, "Client Closed Request: the client gave up before Telegram got it")
 
@@ -108,8 +112,8 @@ class FaultPlan:
         times: int | None,
         chat_ids: Iterable[int] | None = None,
     ) -> None:
-        if when not in ("before", "after"):
-            raise ValueError('when must be "before" or "after"')
+        if when not in ("before", "after", "queued"):
+            raise ValueError('when must be "before", "after" or "queued"')
         chats = frozenset(chat_ids) if chat_ids is not None else None
         self._stalls.append(Stall(seconds, self._names(methods), when, times, chats))
 
@@ -199,8 +203,9 @@ class FaultControls:
         times: int | None = None,
         chat_ids: Iterable[int] | None = None,
     ) -> None:
-        """Holds each matching request ``seconds`` (real time) before processing it or
-        before answering it; see the module docstring for what each models.
+        """Holds each matching request ``seconds`` (real time) before processing it (dropped
+        if its client gives up meanwhile, or processed anyway: ``"queued"``) or before
+        answering it; see the module docstring for what each models.
 
         ``methods`` None means every sending method; ``times`` None stalls every matching
         call until :meth:`end_stalls`; with ``chat_ids``, only calls to those chats match

@@ -94,6 +94,7 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         add_demo_routes(self.app, self)
         self._runner: web.AppRunner | None = None
         self._webhook = WebhookPump(self.state)
+        self._queued: set[asyncio.Task[tuple[int, dict[str, Any]]]] = set()  # stall "queued"
 
     # lifecycle
 
@@ -120,6 +121,10 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         self.state.closed = True
         self.state.changed.fire()
         await self._webhook.stop()
+        queued = list(self._queued)  # held still: the server goes before serving them
+        for task in queued:
+            task.cancel()
+        await asyncio.gather(*queued, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -259,6 +264,9 @@ class LocalBotApi(PollActions, Observers, FaultControls):
             await self.faults.delay(method)
             if stall is not None and stall.when == "before":
                 await self._hold_before(method, params, stall.seconds)
+            if stall is not None and stall.when == "queued":
+                status, body = await self._served_later(method, params, stall.seconds)
+                return _json(body, status)
             result = await self._call(method, Params(params))
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
@@ -283,6 +291,28 @@ class LocalBotApi(PollActions, Observers, FaultControls):
         except asyncio.CancelledError:
             self._record(method, params, ABANDONED.error_code, ABANDONED.payload())
             raise
+
+    async def _served_later(
+        self, method: str, params: dict[str, Any], seconds: float
+    ) -> tuple[int, dict[str, Any]]:
+        """Holds a request Telegram has, then processes and journals it whether or not its
+        client still waits for the answer (its handler, cancelled when the client hangs
+        up, only stops waiting)."""
+
+        async def serve() -> tuple[int, dict[str, Any]]:
+            await self._hold(seconds)
+            try:
+                result = await self._call(method, Params(params))
+                status, body = 200, {"ok": True, "result": result}
+            except ApiError as error:
+                status, body = error.error_code, error.payload()
+            self._record(method, params, status, body)
+            return status, body
+
+        task = asyncio.create_task(serve())
+        self._queued.add(task)
+        task.add_done_callback(self._queued.discard)
+        return await asyncio.shield(task)
 
     async def _hold(self, seconds: float) -> None:
         self.faults.held += 1

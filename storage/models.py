@@ -645,8 +645,9 @@ class Ticket(SQLModel, table=True):
     # stay it was asked in, so a question from an earlier stay at the same desk frees nothing.
     stay: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # Whether the desk's messages of the ticket are out of date: > 0 (the number of the last
-    # change they must show, set with the change) until a redraw showed it; then -that
-    # number. Changes count on from the last, so a redraw clears only what it drew.
+    # change they must show, set with the change, or by a redraw Telegram gave no answer
+    # for, which may still land) until a redraw showed it; then -that number. Changes count
+    # on from the last, so a redraw clears only what it drew.
     desk_redraw: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
@@ -682,6 +683,13 @@ class TicketConsent(SQLModel, table=True):
     )
     desk_id: str = Field(sa_column=Column(String(40), primary_key=True))
     agreed_at: datetime = Field(sa_column=_utc_column())
+    # Whether the desk's chats were told that the resident agreed (📞 …, once a redraw showed
+    # them the number): claimed before the note goes, so a redraw drawn again, a second
+    # process or a restart never tells them twice (a crash in between loses the note). The
+    # desk the number came with at the start is not told: its message showed it at once.
+    desk_told: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class TicketEntry(SQLModel, table=True):

@@ -159,7 +159,11 @@ async def open_ticket(*, session: AsyncSession, new: NewTicket) -> tuple[StoredT
     assert row.id is not None
     agreed: frozenset[str] = frozenset()
     if new.contact:
-        session.add(TicketConsent(ticket_id=row.id, desk_id=new.desk_id, agreed_at=new.created_at))
+        session.add(  # (its desk's message shows the number: nothing to tell it)
+            TicketConsent(
+                ticket_id=row.id, desk_id=new.desk_id, agreed_at=new.created_at, desk_told=True
+            )
+        )
         agreed = frozenset({new.desk_id})
     return _stored(row, agreed), True
 
@@ -346,6 +350,23 @@ async def agree_contact(
     return True
 
 
+async def claim_agreed_note(*, session: AsyncSession, ticket_id: int, desk_id: str) -> bool:
+    """The desk is to be told now that the resident agreed to give it the ticket's number:
+    True for the first to claim it (before the note goes, so a redraw drawn again, a second
+    process or a restart tells it once); False if it was told, the ticket came to it with
+    the number, or the consent is gone (/deleteme)."""
+    done = await session.exec(
+        update(TicketConsent)
+        .where(
+            col(TicketConsent.ticket_id) == ticket_id,
+            col(TicketConsent.desk_id) == desk_id,
+            col(TicketConsent.desk_told).is_(False),
+        )
+        .values(desk_told=True)
+    )
+    return bool(done.rowcount)
+
+
 async def ask_for_contact(
     *, session: AsyncSession, ticket_id: int, desk_id: str, now: datetime
 ) -> bool:
@@ -463,6 +484,14 @@ async def outdated(*, session: AsyncSession) -> list[int]:
     off), oldest first (read from the index ix_ticket_desk_redraw)."""
     found = await session.exec(select(Ticket.id).where(TICKET_OUTDATED).order_by(col(Ticket.id)))
     return [ticket_id for ticket_id in found.all() if ticket_id is not None]
+
+
+async def mark_unanswered(*, session: AsyncSession, ticket_id: int) -> None:
+    """Telegram gave no answer for a drawing of the desk's messages: they are out of date
+    again, as after a change (the next number: a drawing that read the ticket before this
+    does not clear it), since the drawing may still land, after a newer one and showing the
+    ticket as it was."""
+    await session.exec(update(Ticket).where(col(Ticket.id) == ticket_id).values(_outdated()))
 
 
 async def mark_drawn(*, session: AsyncSession, ticket_id: int, change: int) -> bool:

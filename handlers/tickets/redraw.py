@@ -5,7 +5,10 @@ once every chat of the desk shows it, so a crash or a Telegram outage in between
 nothing: what is left marked is drawn at start-up and by the periodic ticket check. Drawing
 twice (two processes, a standby taking over, a press meanwhile) is harmless: Telegram says
 "not modified"; a change made after a drawing read the ticket stays marked for the next, and
-a drawing that finds its change overtaken draws the ticket again, in case it landed last."""
+a drawing that finds its change overtaken draws the ticket again, in case it landed last;
+one Telegram gave no answer for (a timeout: it may be applied later) marks the ticket again.
+The desk is told the resident agreed to give it the number once, whatever drawings show it
+(`TicketConsent.desk_told`, claimed before the note goes)."""
 
 import logging
 from collections.abc import Awaitable, Sequence
@@ -23,7 +26,15 @@ from handlers.kit.delivery import Delivery, failed, not_modified
 from handlers.tickets.common import desk_of, desk_ticket_html, send_about, staff_markup
 from storage.db import unavailable
 from storage.ticket_messages import staff_copies
-from storage.tickets import StoredTicket, entries, get_ticket, mark_drawn, outdated
+from storage.tickets import (
+    StoredTicket,
+    claim_agreed_note,
+    entries,
+    get_ticket,
+    mark_drawn,
+    mark_unanswered,
+    outdated,
+)
 
 log = logging.getLogger(__name__)
 # How many times a ticket is drawn when changes keep coming while it is drawn.
@@ -42,9 +53,12 @@ class _Drawn(Enum):
 async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) -> bool:
     """The desk's messages of the ticket, drawn as it is now, and no longer out of date if all
     went (a closed ticket's were drawn as ended, a gone or sample desk has none to draw).
-    False if Telegram did not answer for some: they stay out of date. When a change came
-    while drawing (the mark moved), the drawing may have landed after that change's own and
-    shown the ticket as it was: it is drawn again (REDRAW_ROUNDS at most)."""
+    False if Telegram did not answer for some: they are marked out of date again, as by a
+    change of their own, since Telegram may still apply that edit, after a newer drawing
+    cleared the mark (`mark_unanswered`); the periodic check draws them (once per check, so
+    an edit that never gets an answer is tried again each check, not in a loop). When a
+    change came while drawing (the mark moved), the drawing may have landed after that
+    change's own and shown the ticket as it was: it is drawn again (REDRAW_ROUNDS at most)."""
     for _ in range(REDRAW_ROUNDS):
         async with services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
@@ -53,6 +67,8 @@ async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) ->
         desk = desk_of(services, ticket.desk_id)
         shown = not (ticket.closed or desk is None or desk.sample)
         if shown and desk is not None and not await _draw(bot, services, ticket, desk):
+            async with services.db.session() as session:
+                await mark_unanswered(session=session, ticket_id=ticket.id)
             return False
         if ticket.desk_redraw <= 0:
             return True
@@ -87,10 +103,13 @@ async def _draw(
 ) -> bool:
     """In each of the desk's chats, its first copy of the ticket with the staff's buttons that
     can be edited shows the ticket (with the number if given to this desk) and the buttons
-    as they are now; its later copies (reminders) get the buttons. A chat told the number
-    now gets a note; one where no copy could be edited (deleted by staff, or never sent)
-    gets the ticket anew if it has the number (once: a send whose outcome is unknown is not
-    repeated). False if Telegram did not answer in some chat."""
+    as they are now; its later copies (reminders) get the buttons. A chat where no copy
+    could be edited (deleted by staff, or never sent) gets the ticket anew if it has the
+    number (once: a send whose outcome is unknown is not repeated). Once every chat
+    answered and the number reached one, those whose copy shows it are told the resident
+    agreed, by the first drawing to get there (`claim_agreed_note`: a drawing again, after
+    a newer one or in another process, tells nobody twice; the ticket sent anew tells its
+    chat itself). False if Telegram did not answer in some chat."""
     chats = desk_chats(desk)
     async with services.db.session() as session:
         copies = await staff_copies(session=session, ticket_id=ticket.id, chat_ids=chats)
@@ -98,17 +117,26 @@ async def _draw(
     card = desk_ticket_html(services.library, services.tz, ticket, desk, history)
     markup = await staff_markup(services, ticket, desk)
     given = bool(ticket.contact_for(desk.id))
-    note = services.ui.tickets.phone_agreed_desk.format(id=ticket.id)
-    answered = True
+    answered, sent_anew = True, False
+    showing: list[int] = []  # the chats whose copy shows the ticket as it is now
     for chat_id in chats:
         here = [message_id for chat, message_id in copies if chat == chat_id]  # oldest first
         drawn = await _draw_chat(bot, ticket.id, chat_id, here, card, markup)
         if drawn is _Drawn.LATER:
             answered = False
-        elif given and drawn is _Drawn.NOW:
+        elif drawn is not _Drawn.NOT:
+            showing.append(chat_id)
+        elif given:
+            anew = await send_about(
+                bot, services, ticket.id, chat_id, card, markup, staff_buttons=True
+            )
+            sent_anew |= anew is not Delivery.REFUSED
+    if given and answered and (showing or sent_anew):
+        async with services.db.session() as session:
+            tell = await claim_agreed_note(session=session, ticket_id=ticket.id, desk_id=desk.id)
+        note = services.ui.tickets.phone_agreed_desk.format(id=ticket.id)
+        for chat_id in showing if tell else ():
             await send_about(bot, services, ticket.id, chat_id, note)
-        elif given and drawn is _Drawn.NOT:
-            await send_about(bot, services, ticket.id, chat_id, card, markup, staff_buttons=True)
     return answered
 
 

@@ -140,6 +140,25 @@ async def test_a_stall_aimed_at_a_chat_holds_only_calls_to_it(api: LocalBotApi, 
     assert [m.text for m in api.messages_to(1002)] == ["旧", "别处"]
 
 
+async def test_a_queued_request_is_served_after_its_client_gave_up(
+    api: LocalBotApi, bot: Bot
+) -> None:
+    first = await bot.send_message(1001, "旧")
+    api.stall(600, methods={"editMessageText"}, when="queued", times=1)
+
+    with pytest.raises(TimedOut):
+        await bot.edit_message_text("晚到", 1001, first.message_id, read_timeout=0.2)
+    await bot.edit_message_text("新", 1001, first.message_id)  # the stall was used up
+    assert api.held_requests == 1 and [m.text for m in api.messages_to(1001)] == ["旧", "新"]
+    api.end_stalls()
+
+    late = await api.wait_for_call(
+        "editMessageText", predicate=lambda c: c.params["text"] == "晚到"
+    )
+    assert late.ok
+    assert [m.text for m in api.messages_to(1001)] == ["旧", "新", "晚到"]
+
+
 async def test_stall_after_delivers_but_the_client_cannot_know(api: LocalBotApi, bot: Bot) -> None:
     api.stall(600, methods={"sendMessage"}, when="after", times=1)
 

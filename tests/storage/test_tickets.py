@@ -21,6 +21,7 @@ from storage.tickets import (
     add_entry,
     agree_contact,
     ask_for_contact,
+    claim_agreed_note,
     claim_overdue,
     close,
     contact_not_asked,
@@ -290,7 +291,8 @@ async def test_the_number_goes_to_each_desk_agreed_for_once_and_goes_with_the_er
 ) -> None:
     """The desk a ticket is sent to has its number; after 转办 the new desk has it only once
     the resident agrees, for the desk the ticket is at, while it is open: a second press, a
-    desk it is not at, someone else or a ticket without a number records nothing."""
+    desk it is not at, someone else or a ticket without a number records nothing. That desk
+    is to be told once (claimed once); the desk the ticket came to with it is not."""
     later = NOW + timedelta(hours=1)
     async with db.session() as session:
         ticket, _ = await open_ticket(session=session, new=new("k1"))
@@ -324,6 +326,17 @@ async def test_the_number_goes_to_each_desk_agreed_for_once_and_goes_with_the_er
         [waiting] = await waiting_at(session=session, desk_id="b-desk", limit=5)
     assert agreed is not None and agreed.contact_desks == {"a-desk", "b-desk"}
     assert agreed.contact_for("b-desk") == "13912345678" and waiting == agreed
+
+    async def tell(desk: str) -> bool:
+        async with db.session() as session:
+            return await claim_agreed_note(session=session, ticket_id=ticket.id, desk_id=desk)
+
+    assert [await tell(d) for d in ("a-desk", "b-desk", "b-desk", "c-desk")] == [
+        False,  # the ticket came to it with the number
+        True,
+        False,  # told already
+        False,  # not agreed for
+    ]
     async with db.session() as session:
         assert await transfer(
             session=session, ticket_id=ticket.id, from_desk="b-desk", to_desk="c-desk",
