@@ -1,7 +1,8 @@
 """Every guided chat behaves alike (issue 9 §3): /cancel ends it and the next message is an
 ordinary question; so do /start and the menu's 💬 问个问题, saying which chat they ended by its
-name (one holding answers, as registration past its name, is asked about first: 放弃并回到首页
-ends it; tests/e2e/test_leaving_chats.py has the rest), and /help names the open chat; idle
+name (one holding answers, as registration past its name, is asked about first: 放弃，去做新的
+ends it; tests/e2e/test_leaving_chats.py has the rest), and /help names the open chat; opened
+over another chat holding an answer, each asks first and opens once that one is given up; idle
 past its flow's timeout it is dropped by the sweep, with the flow's timed-out text or quietly;
 its buttons pressed after it ended answer as expired and change nothing; a restart of the bot
 keeps it where it was.
