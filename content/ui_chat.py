@@ -21,11 +21,14 @@ class ChatTexts(Texts):
     # /start or 💬 问个问题 with guided chats open: they end, and this says which ("“a”、“b”")
     left_chats: Annotated[str, Fields("names")]
     help_open_chat: Annotated[str, Fields("name")]  # /help's last line while a chat is open
-    # /start or 💬 问个问题 with a chat holding `count` answers the person gave: asked first,
-    # with 继续填写 (its question again) and 放弃并回到首页 (it ends, then /start's welcome)
+    # /start, 💬 问个问题, a link or another chat's start with a chat holding `count` answers
+    # the person gave: asked first, with 继续填写 (its question again) and a button that ends
+    # it and does what was asked: `drop_for` names the chat asked for, `drop_button` is for
+    # anything else (/start, a menu, a link)
     unfinished: Annotated[str, Fields("name", "count")]
     keep_button: str
     drop_button: str
+    drop_for: Annotated[str, Fields("name")]
     # 确认 / 提交 pressed on a summary card drawn before the draft last changed (an alert;
     # the card as it is now follows)
     outdated_card: str

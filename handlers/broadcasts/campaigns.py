@@ -16,7 +16,7 @@ from handlers.broadcasts.audience import count_recipients
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired, pressed
+from handlers.kit.conversation import Conversation, begin, expired, pressed
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.timeparse import Now, Once, WhenError, describe, parse_dates
@@ -192,7 +192,8 @@ async def _edition_action(
         return
     ui = ctx.services.ui.campaigns
     data = {"campaign": campaign.id, "year": year}
-    await ctx.services.chats.start(EDIT_FLOW, user_id(update), NEW_DATES, data)
+    if await begin(update, ctx, EDIT_FLOW, NEW_DATES, data) is None:
+        return
     example = _example(campaign, year)
     await reply_html(
         update, ui.dates_prompt.format(name=html.escape(campaign.name), year=year, example=example)
@@ -227,8 +228,9 @@ async def _reminder_action(
             await edit(update, *await _detail(ctx, campaign, row.campaign_year))
     else:
         await acknowledge(update)
-        chat = await ctx.services.chats.start(EDIT_FLOW, user_id(update), NEW_TIME, {"id": rid})
-        await _ask_time(update, ctx, chat, muted=row.status == BroadcastStatus.MUTED)
+        chat = await begin(update, ctx, EDIT_FLOW, NEW_TIME, {"id": rid})
+        if chat is not None:
+            await _ask_time(update, ctx, chat, muted=row.status == BroadcastStatus.MUTED)
 
 
 async def _ask_time(update: Update, ctx: PufaContext, chat: Conversation, *, muted: bool) -> None:

@@ -19,8 +19,8 @@ from handlers.broadcasts.draft import (
 )
 from handlers.broadcasts.screens import renderer
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
-from handlers.kit.replies import acknowledge, edit, reply_html, user_id
+from handlers.kit.conversation import Conversation, begin, expired
+from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
 
@@ -31,8 +31,9 @@ async def on_broadcast(update: Update, ctx: PufaContext) -> None:
         update, ctx, "broadcast"
     ):
         return
-    chat = await ctx.services.chats.start(FLOW, user_id(update), CONTENT, BroadcastDraft().data())
-    await reply_html(update, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
+    chat = await begin(update, ctx, FLOW, CONTENT, BroadcastDraft().data())
+    if chat is not None:
+        await reply_html(update, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
 
 
 def _start_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarkup:

@@ -11,7 +11,7 @@ from domain.answers import plain_text
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
@@ -190,7 +190,8 @@ async def _open_action(
         await reply_html(update, ui.edit_text_only)
     else:
         step = NEW_TIME if action is ScheduledButton.TIME else NEW_TEXT
-        await ctx.services.chats.start(EDIT_FLOW, user_id(update), step, {"id": broadcast_id})
+        if await begin(update, ctx, EDIT_FLOW, step, {"id": broadcast_id}) is None:
+            return
         prompt = ui.edit_time_prompt if step == NEW_TIME else ui.edit_text_prompt
         now_button = step == NEW_TIME and not row.recurrence
         markup = InlineKeyboardMarkup(

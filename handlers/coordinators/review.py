@@ -18,7 +18,7 @@ from telegram import Update
 from content.report_input import InputError, InputProblem, clean_text, normalise
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, expired
+from handlers.kit.conversation import Conversation, Flow, Step, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.review import RETURN, VERIFY, notice, refresh_notices, review
 from handlers.kit.roles import require_coordinator
@@ -81,10 +81,9 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
         return
     if args[0] == RETURN:
         await acknowledge(update)
-        user_id, _ = _reviewer(update)
-        await ctx.services.chats.start(
-            REASON_FLOW, user_id, REASON_STEP, {REPORT: report_id, SEEN: revision(seen)}
-        )
+        data = {REPORT: report_id, SEEN: revision(seen)}
+        if await begin(update, ctx, REASON_FLOW, REASON_STEP, data) is None:
+            return
         await reply_html(update, texts.ask_reason.format(id=report_id, max=REASON_CHARS))
         return
     await _decide(update, ctx, report_id, ReviewState.VERIFIED, "", seen)

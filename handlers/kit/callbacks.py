@@ -55,8 +55,8 @@ class Kind(StrEnum):
     # updated_at in microseconds, 16 digits: at most 37 bytes in all); buttons from before
     # the revision lack it (see handlers.coordinators.review)
     REVIEW = "rv"
-    # /start's question before it ends a guided chat holding answers (handlers.kit.
-    # conversation.leave_open): lv:<flow>:<draft token>-<revision>:<keep|drop>
+    # The question before a guided chat holding answers is given up (handlers.kit.
+    # conversation.ask_leaving): lv:<the question's token>:<keep|drop>
     LEAVE = "lv"
 
 

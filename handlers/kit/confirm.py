@@ -6,7 +6,8 @@ it alone), one per person and kind of question: asking again expires the older b
 buttons carry the token, `<what>:<token>:<y|n>:<the question's own arguments>`. The first
 answer, either one, deletes the row (one conditional delete, so a double press, or ✅ after ❌,
 finds it gone, in this process or after a restart) and takes the buttons off the question; a
-later press is told it was answered. A question unanswered for `IDLE` lapses.
+later press is told it was answered. A question unanswered for `IDLE` lapses (so does
+kit.conversation's question before a chat holding answers is given up, a `?` row too).
 """
 
 import secrets

@@ -102,9 +102,6 @@ class Hooks:
     # /cancel with no guided chat open: a feature ends what the person has running (a
     # practice quiz) and says so (True), or passes (False).
     cancel: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(default_factory=list)
-    # 放弃并回到首页 ended a chat (handlers.kit.conversation.leave_open): the fresh start
-    # /start gives (the residents feature: the welcome and the main menu).
-    home: list[Callable[[Update, PufaContext], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass

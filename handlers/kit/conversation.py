@@ -18,11 +18,14 @@ restart, or with another process serving the bot, the chat goes on exactly where
   does a cancel word typed alone, 取消; a back word, 返回, is refused as an answer);
   /start, the menu's 💬 问个问题 and /legalaid end them all (`leave_open`), saying which by
   name (`title`), so what the person types or shares next is not taken by a forgotten chat;
-  but a chat holding answers the person gave (its flow's `answered`) is not thrown away
-  unasked: they are asked first, naming it, with 继续填写 (its question again, the flow's
-  `resume`) and 放弃并回到首页 (it ends, then the fresh start /start gives). Those buttons
-  carry the draft's token and revision, so a press after the chat moved on or ended is
-  answered "expired"; like every draft, the question outlives a restart;
+- a chat holding answers the person gave (its flow's `answered`) is not thrown away unasked,
+  neither by /start and the like nor by another chat starting (`begin`, the one way a
+  feature opens a chat): they are asked first (`ask_leaving`), naming it, with 继续填写 (its
+  question again, the flow's `resume`) and a 放弃 button saying what follows (放弃并开始
+  “新建通知”), which ends it and then handles the update that asked once more, so the
+  person gets what they asked for. The question's row keeps that update and the chat's
+  token and revision; its buttons carry only the row's token, so a press after the chat
+  moved on or ended, or forged, is answered "expired", and a restart loses nothing;
 - a confirm or submit button under a summary card (a flow's `confirms`) also carries the
   draft's revision when it was drawn: the revision goes up whenever the draft's answers change
   (`Conversations.write` compares them with those last stored), so a press on a card that no
@@ -64,7 +67,7 @@ from telegram.ext import (
 
 from content.report_input import letters
 from content.ui import UiTexts
-from handlers.kit import callbacks
+from handlers.kit import callbacks, confirm
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import acknowledge, drop_buttons, reply_html
@@ -136,8 +139,9 @@ class Flow:
     confirms: frozenset[str] = frozenset()
     summary: OnMessage | None = None
     # How many answers the person gave the draft holds (what a link or the command filled
-    # in is none of them): with any, /start and the like ask before ending it (`leave_open`),
-    # and `resume` draws its current step's question again for 继续填写. None: a chat that
+    # in is none of them): with any, /start and the like (`leave_open`) and another chat's
+    # start (`begin`) ask before ending or replacing it, and `resume` draws its current
+    # step's question again for 继续填写. None: a chat that
     # holds nothing worth asking about (a lookup, a one-question prompt).
     answered: Callable[[Conversation], int] | None = None
     resume: OnMessage | None = None
@@ -237,6 +241,9 @@ class Conversations:
         assert flow.name[:1].isalpha(), flow.name  # "?…" rows are kit.confirm's questions
         assert flow.kind is None or self.flow_of(flow.kind) is None, flow.kind
         self._flows[flow.name] = flow
+
+    def flow(self, name: str) -> Flow:
+        return self._flows[name]
 
     def flow_of(self, kind: Kind) -> Flow | None:
         return next((f for f in self._flows.values() if f.kind is kind), None)
@@ -486,10 +493,15 @@ def title(flow: Flow, ui: UiTexts) -> str:
 
 
 class Leaving(StrEnum):
-    """The buttons of /start's question about a chat holding answers (`leave_open`)."""
+    """The buttons of the question about a chat holding answers (`leave_open`, `begin`)."""
 
     KEEP = "keep"  # 继续填写: the chat's question again
-    DROP = "drop"  # 放弃并回到首页: it ends, then the fresh start
+    DROP = "drop"  # 放弃…: it ends, then what the person asked for is done
+
+
+# The row of the question asked (a kit.confirm question row, so lapsed ones go with those):
+# the chat asked about, as it was then, and the request to carry out once it is dropped.
+LEAVING = confirm.PREFIX + "leave"
 
 
 def answers_given(chat: Conversation) -> int:
@@ -497,19 +509,42 @@ def answers_given(chat: Conversation) -> int:
     return chat.flow.answered(chat) if chat.flow.answered is not None else 0
 
 
+def holding(chats: Sequence[Conversation]) -> tuple[Conversation, int] | None:
+    """The newest of the chats holding answers the person gave, with how many."""
+    return next(((c, n) for c in chats if (n := answers_given(c)) > 0), None)
+
+
+async def begin(
+    update: Update, ctx: PufaContext, name: str, step: str, data: dict[str, Any]
+) -> Conversation | None:
+    """Opens a new chat of flow `name` at `step` for the person behind `update` (their open
+    chat of that flow, if any, is replaced): the one way a feature starts a guided chat.
+    While one of their chats holds answers they gave, nothing is replaced: in a private
+    chat they are asked first (`ask_leaving`, naming the new chat on its 放弃 button) and
+    None tells the caller to stop there; 放弃 ends that chat and handles the update again."""
+    user = update.effective_user
+    assert user is not None
+    chats = ctx.services.chats
+    if in_private(update) and (held := holding(await chats.open(user.id))) is not None:
+        label = ctx.services.ui.chat.drop_for.format(name=title(chats.flow(name), ctx.services.ui))
+        await ask_leaving(update, ctx, *held, label)
+        return None
+    return await chats.start(name, user.id, step, data)
+
+
 async def leave_open(update: Update, ctx: PufaContext) -> bool:
     """/start, 💬 问个问题 and /legalaid start afresh: the person's open chats end, and one
     line says which. One holding answers the person gave is not ended: they are asked first
-    (the newest such chat), and False tells the caller to stop there, the buttons deciding.
-    True in a group (nothing is ended there) and without the database (nothing that could be
-    read is ended)."""
+    (the newest such chat: `ask_leaving`), and False tells the caller to stop there, the
+    buttons deciding. True in a group (nothing is ended there) and without the database
+    (nothing that could be read is ended)."""
     user = update.effective_user
     if user is None or not in_private(update):
         return True
     try:
         chats = await ctx.services.chats.open(user.id)
-        holding = next(((c, n) for c in chats if (n := answers_given(c)) > 0), None)
-        if holding is None:
+        held = holding(chats)
+        if held is None:
             chats = [chat for chat in chats if await chat.end()]
     except Exception as exc:
         if not unavailable(exc):
@@ -517,15 +552,8 @@ async def leave_open(update: Update, ctx: PufaContext) -> bool:
         log.warning("database unreachable: open guided chats are left as they are")
         return True
     ui = ctx.services.ui
-    if holding is not None:
-        chat, count = holding
-        name = html.escape(title(chat.flow, ui))
-        buttons = [
-            [_leaving_button(chat, ui.chat.keep_button, Leaving.KEEP)],
-            [_leaving_button(chat, ui.chat.drop_button, Leaving.DROP)],
-        ]
-        text = ui.chat.unfinished.format(name=name, count=count)
-        await reply_html(update, text, InlineKeyboardMarkup(buttons))
+    if held is not None:
+        await ask_leaving(update, ctx, *held, ui.chat.drop_button)
         return False
     if chats:
         names = html.escape(
@@ -535,33 +563,92 @@ async def leave_open(update: Update, ctx: PufaContext) -> bool:
     return True
 
 
-def _leaving_button(chat: Conversation, label: str, action: Leaving) -> InlineKeyboardButton:
-    """A button of the question: the chat's flow, its token and revision as stored now."""
-    token = f"{chat.token}-{chat.revision}"
-    return InlineKeyboardButton(
-        label, callback_data=callbacks.make(Kind.LEAVE, chat.flow.name, token, action)
+async def ask_leaving(
+    update: Update, ctx: PufaContext, chat: Conversation, count: int, drop_label: str
+) -> None:
+    """Asks whether to give up `chat`, which holds `count` answers, for what `update` asked.
+    The question's row (`LEAVING`, one per person: asking again expires the older buttons)
+    keeps the chat's flow, token and revision and the update itself, so the buttons carry
+    only the row's token: a forged or stale press finds nothing to act on, and a restart
+    loses nothing."""
+    services, token = ctx.services, secrets.token_hex(4)
+    asked = {"flow": chat.flow.name, "token": chat.token, "revision": chat.revision}
+    async with services.db.session() as session:
+        await repo.save_draft(
+            session=session,
+            flow=LEAVING,
+            telegram_id=chat.user_id,
+            step=LEAVING,
+            token=token,
+            data={**asked, "update": update.to_dict()},
+            now=services.now(),
+        )
+        await repo.delete_drafts_before(
+            session=session, prefix=confirm.PREFIX, before=services.now() - confirm.IDLE
+        )
+    ui = services.ui
+
+    def button(label: str, action: Leaving) -> list[InlineKeyboardButton]:
+        return [
+            InlineKeyboardButton(label, callback_data=callbacks.make(Kind.LEAVE, token, action))
+        ]
+
+    text = ui.chat.unfinished.format(name=html.escape(title(chat.flow, ui)), count=count)
+    markup = InlineKeyboardMarkup(
+        [button(ui.chat.keep_button, Leaving.KEEP), button(drop_label, Leaving.DROP)]
     )
+    await reply_html(update, text, markup)
+
+
+async def _asked(
+    ctx: PufaContext, user_id: int, token: str
+) -> tuple[Conversation, dict[str, Any]] | None:
+    """The chat the person's question with `token` asked about, if it is still as it was
+    then, with the update that asked."""
+    async with ctx.services.db.session() as session:
+        rows = await repo.drafts_of(session=session, telegram_id=user_id)
+    row = next((r for r in rows if r.flow == LEAVING and r.token == token), None)
+    if row is None:
+        return None
+    chat = await ctx.services.chats.get(str(row.data.get("flow")), user_id)
+    request = row.data.get("update")
+    if chat is None or not isinstance(request, dict):
+        return None
+    if (chat.token, chat.revision) != (row.data.get("token"), row.data.get("revision")):
+        return None
+    return chat, request
 
 
 async def on_leaving_button(update: Update, ctx: PufaContext) -> None:
-    """继续填写 or 放弃并回到首页 under /start's question. Taken only while the chat is as it
-    was asked about (same token, same revision): else "expired", and nothing changes."""
-    parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
+    """继续填写 or 放弃… under the question (`ask_leaving`). Taken once, and only while the
+    chat is as it was asked about (same token, same revision): else "expired", and nothing
+    changes. 放弃 ends the chat and handles the update that asked once more, as if it came
+    now: the command, link, button or message the person sent then (a button's press is
+    answered as this one's)."""
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
     args = parsed.args if parsed is not None else ()
     user = update.effective_user
-    if len(args) != 3 or args[2] not in Leaving._value2member_map_ or user is None:
+    if len(args) != 2 or args[1] not in Leaving._value2member_map_ or user is None:
         await expired(update, ctx)
         return
-    token, revision = split_token(args[1])
-    chat = await ctx.services.chats.get(args[0], user.id) if in_private(update) else None
-    if chat is None or chat.token != token or revision != chat.revision:
+    asked = await _asked(ctx, user.id, args[0]) if in_private(update) else None
+    if asked is None:
         await expired(update, ctx)
         return
+    chat, request = asked
     if not await _allowed(update, ctx, chat):
         return
-    await acknowledge(update)
+    async with ctx.services.db.session() as session:
+        first = await repo.delete_draft(
+            session=session, flow=LEAVING, telegram_id=user.id, token=args[0]
+        )
+    if not first:  # a double press: the other one acts
+        await expired(update, ctx)
+        return
     await drop_buttons(update)
-    if Leaving(args[2]) is Leaving.KEEP:
+    if Leaving(args[1]) is Leaving.KEEP:
+        await acknowledge(update)
         assert chat.flow.resume is not None
         await chat.save()  # the most recently touched: what is typed next answers it
         await chat.flow.resume(update, ctx, chat)
@@ -570,8 +657,20 @@ async def on_leaving_button(update: Update, ctx: PufaContext) -> None:
     if await chat.end():
         name = ui.quoted.format(name=title(chat.flow, ui))
         await reply_html(update, ui.chat.left_chats.format(names=html.escape(name)))
-    for home in ctx.services.hooks.home:
-        await home(update, ctx)
+    await _again(update, ctx, request)
+
+
+async def _again(update: Update, ctx: PufaContext, request: dict[str, Any]) -> None:
+    """Handles the stored update once more, in this update's turn (nothing of the person's
+    can come between). A button's press takes this press's id, so it is answered once, as
+    the press the person just made; for a message, this press is answered here."""
+    query = update.callback_query
+    assert query is not None
+    if isinstance(request.get("callback_query"), dict):
+        request = {**request, "callback_query": {**request["callback_query"], "id": query.id}}
+    else:
+        await acknowledge(update)
+    await ctx.application.process_update(Update.de_json(request, ctx.bot))
 
 
 async def on_cancel(update: Update, ctx: PufaContext) -> None:

@@ -23,7 +23,7 @@ from domain.quiz import (
 )
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, Step, cancel_button, picked
+from handlers.kit.conversation import Conversation, Flow, Step, begin, cancel_button, picked
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from handlers.quiz.render import when
@@ -59,8 +59,9 @@ async def on_new(update: Update, ctx: PufaContext) -> None:
     if not await require_private(update, ctx):
         return
     await acknowledge(update)
-    chat = await ctx.services.chats.start(FLOW, user.id, CAMPAIGN, {})
-    await _ask(update, ctx, chat, CAMPAIGN)
+    chat = await begin(update, ctx, FLOW, CAMPAIGN, {})
+    if chat is not None:
+        await _ask(update, ctx, chat, CAMPAIGN)
 
 
 async def _ask(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:

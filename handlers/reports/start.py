@@ -7,7 +7,7 @@ from telegram import Update
 
 from handlers.kit.callbacks import number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import expired
+from handlers.kit.conversation import begin, expired
 from handlers.kit.replies import acknowledge, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.reports.chat import FLOW, show
@@ -40,8 +40,9 @@ async def on_report(update: Update, ctx: PufaContext) -> None:
     if chat is not None:
         await show(update, ctx, chat, chat.step, texts.report_in_progress)
         return
-    chat = await chats.start(FLOW, user_id(update), TYPE, {})
-    await show(update, ctx, chat, TYPE, texts.report_intro)
+    chat = await begin(update, ctx, FLOW, TYPE, {})
+    if chat is not None:
+        await show(update, ctx, chat, TYPE, texts.report_intro)
 
 
 async def on_edit_report(update: Update, ctx: PufaContext) -> None:
@@ -66,8 +67,9 @@ async def on_edit_report(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     indicator_ids = {i.id for i in services.library.indicators}
     data = draft_data(report, indicator_ids)
-    chat = await services.chats.start(FLOW, user_id(update), CONFIRM, data)
-    await show(update, ctx, chat, CONFIRM)
+    chat = await begin(update, ctx, FLOW, CONFIRM, data)
+    if chat is not None:
+        await show(update, ctx, chat, CONFIRM)
 
 
 def draft_data(report: StoredReport, indicator_ids: set[str]) -> Data:

@@ -31,7 +31,6 @@ def register(app: PufaApplication, services: Services) -> None:
     (volunteers' /start join_ links); the free-text question handler comes last."""
     services.chats.add(precheck.precheck_flow())
     services.chats.add(advisers.adviser_flow())
-    services.hooks.home.append(start.on_start)
     private = filters.ChatType.PRIVATE
     pick_town = private & filters.Text([services.ui.pick_town_button])
     addressed = (

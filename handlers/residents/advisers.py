@@ -22,11 +22,12 @@ from handlers.kit.conversation import (
     Conversation,
     Flow,
     Step,
+    begin,
     cancel_button,
     expired,
     pressed,
 )
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import none_near_html, points_html, valid_location
@@ -75,7 +76,9 @@ def adviser_flow() -> Flow:
 async def start_lookup(update: Update, ctx: PufaContext, town_key: str = "") -> None:
     """The lookup, at the town list, or at the villages of the town `town_key` names (back
     from 我的村（社区）不在这里)."""
-    chat = await ctx.services.chats.start(FLOW, user_id(update), TOWN, {})
+    chat = await begin(update, ctx, FLOW, TOWN, {})
+    if chat is None:
+        return
     async with ctx.services.db.session() as session:
         towns = {name_key(t): t for t in await adviser_towns(session=session)}
     if town := towns.get(town_key) if town_key else None:

@@ -25,11 +25,12 @@ from handlers.kit.conversation import (
     Conversation,
     Flow,
     Step,
+    begin,
     cancel_button,
     expired,
     pressed,
 )
-from handlers.kit.replies import acknowledge, edit, reply_html, user_id
+from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
 from handlers.residents.legal_aid import none_near_html, points_html, valid_location
@@ -102,7 +103,9 @@ async def _valid(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
 async def start_check(update: Update, ctx: PufaContext) -> None:
     """A new pre-check (replacing an open one, whose buttons then expire)."""
     texts = ctx.services.ui.residents
-    chat = await ctx.services.chats.start(FLOW, user_id(update), ASK, {ANSWERS: {}})
+    chat = await begin(update, ctx, FLOW, ASK, {ANSWERS: {}})
+    if chat is None:
+        return
     await reply_html(update, texts.check_intro)
     await ask_next(update, ctx, chat)
 

@@ -24,7 +24,7 @@ CARD_LINK = re.compile(r"^card_([a-z0-9-]{1,40})$")
 async def on_start(update: Update, ctx: PufaContext) -> None:
     """The menu, a card, the legal-aid menu or the adviser lookup of a link: afresh, ending
     unfinished chats, or asking first about one holding answers (a link that opens a chat of
-    its own, `join_`, is another handler's). Also what 放弃并回到首页 shows (no link then)."""
+    its own, `join_`, is another handler's)."""
     if not await leave_open(update, ctx):
         return
     payload = ctx.args[0] if ctx.args else ""

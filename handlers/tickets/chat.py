@@ -32,7 +32,7 @@ from domain.tickets import (
 )
 from handlers.kit.callbacks import name_key
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, picked
+from handlers.kit.conversation import Conversation, begin, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW, category_name, desk_of
 from storage.tickets import StoredTicket, waiting_of
@@ -96,8 +96,9 @@ async def start(
     elif town := next((t for t in town_names(services.library) if name_key(t) == town_key), ""):
         data[TOWN] = town
     data[GIVEN] = _given(data)
-    chat = await services.chats.start(FLOW, user.id, CATEGORY, data)
-    await ask_next(update, ctx, chat)
+    chat = await begin(update, ctx, FLOW, CATEGORY, data)
+    if chat is not None:
+        await ask_next(update, ctx, chat)
 
 
 def _given(data: dict[str, Any]) -> list[str]:
@@ -379,19 +380,20 @@ async def on_no_contact(
 
 async def offer_as_new(
     update: Update, ctx: PufaContext, ended: StoredTicket, text: str, hidden: bool
-) -> None:
+) -> bool:
     """A follow-up (`text`, card numbers already hidden) to a ticket that has ended is not
     lost: it becomes the draft of a new message (a restart keeps it) to the same desk, or the
     town's desk for the field if that one is gone, with the same field and town; the phone
     number goes with it only to the desk it was shared with. One tap sends it. An unfinished
     message of the resident's is not replaced: they are told to add the text there. A few
-    words (谢谢) only hear that the ticket has ended."""
+    words (谢谢) only hear that the ticket has ended. False when the resident was asked first
+    about another chat holding answers (`begin`): giving it up sends the same text again."""
     services, texts = ctx.services, ctx.services.ui.tickets
     user = update.effective_user
     assert user is not None
     if too_short(text):  # 谢谢, 好的: nothing to send as a message of its own
         await reply_html(update, texts.ticket_closed)
-        return
+        return True
     lead = texts.more_closed.format(id=ended.id)
     if hidden:
         lead = f"{texts.numbers_hidden}\n{lead}"
@@ -400,15 +402,15 @@ async def offer_as_new(
     desk = desk or choose_desk(desks, town=ended.town, category=ended.category)
     if desk is None:
         await reply_html(update, f"{lead}\n{texts.no_desk.format(town=html.escape(ended.town))}")
-        return
+        return True
     async with services.db.session() as session:
         waiting = await waiting_of(session=session, resident_id=user.id)
     if waiting >= MAX_WAITING:
         await reply_html(update, f"{lead}\n{texts.too_many.format(count=waiting)}")
-        return
+        return True
     if await services.chats.get(FLOW, user.id) is not None:
         await reply_html(update, f"{lead}\n{texts.more_closed_draft_open}")
-        return
+        return True
     data: dict[str, Any] = {
         CATEGORY: ended.category, TOWN: ended.town, "desk": desk.id, TEXT: text,
     }  # fmt: skip
@@ -417,6 +419,9 @@ async def offer_as_new(
     if contact := ended.contact_for(desk.id):
         data[CONTACT] = contact
     data[GIVEN] = _given(data)
-    chat = await services.chats.start(FLOW, user.id, CONFIRM, data)
+    chat = await begin(update, ctx, FLOW, CONFIRM, data)
+    if chat is None:
+        return False
     summary, markup = _summary(ctx, chat, texts.send_as_new_button)
     await reply_html(update, f"{lead}\n{texts.more_closed_offer}\n\n{summary}", markup)
+    return True

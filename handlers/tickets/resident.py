@@ -10,7 +10,7 @@ from content.report_input import InputError
 from domain.tickets import resident_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets.chat import explain, offer_as_new
 from handlers.tickets.common import (
@@ -63,8 +63,8 @@ async def on_resident_button(
         return
     # 补充 on an ended ticket: what they type is offered as a new message (`follow_up`)
     await acknowledge(update)
-    assert ticket.resident_id is not None
-    await ctx.services.chats.start(MORE_FLOW, ticket.resident_id, "text", {"ticket": ticket.id})
+    if await begin(update, ctx, MORE_FLOW, "text", {"ticket": ticket.id}) is None:
+        return
     prompt = texts.more_prompt_closed if ticket.closed else texts.more_prompt
     await reply_html(update, prompt.format(id=ticket.id))
 
@@ -81,7 +81,8 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     """Adds the resident's text to their ticket and passes it to the desk; an answered ticket
     is reopened (back in the desk's queue, reminded again by its deadlines); one that has
     ended is offered as a new message (`offer_as_new`). True once done (or the ticket can
-    take nothing more), False to let them type again."""
+    take nothing more), False to let them type again (or when they were asked about another
+    chat first: `offer_as_new`)."""
     services, texts = ctx.services, ctx.services.ui.tickets
     ticket = await own_ticket(update, ctx, ticket_id)
     if ticket is None:
@@ -92,8 +93,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
         await reply_html(update, explain(ctx, problem.problem))
         return False
     if ticket.closed:
-        await offer_as_new(update, ctx, ticket, text, hidden)
-        return True
+        return await offer_as_new(update, ctx, ticket, text, hidden)
     now = services.now()
     desk = desk_of(services, ticket.desk_id)
     if desk is None:  # gone from desks.yaml: kept for the desk a coordinator moves it to
@@ -102,8 +102,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
                 session=session, ticket_id=ticket.id, author="resident", text=text, now=now
             )
         if not added:
-            await offer_as_new(update, ctx, ticket, text, hidden)
-            return True
+            return await offer_as_new(update, ctx, ticket, text, hidden)
         kept = texts.more_kept.format(id=ticket.id)
         await reply_html(update, f"{texts.numbers_hidden}\n{kept}" if hidden else kept)
         return True
@@ -117,8 +116,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
             escalate_at=now + to_escalate,
         )  # fmt: skip
     if not added:  # it ended meanwhile
-        await offer_as_new(update, ctx, ticket, text, hidden)
-        return True
+        return await offer_as_new(update, ctx, ticket, text, hidden)
     shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
     passed = shown.format(id=ticket.id, text=html.escape(text))
     keyboard = staff_keyboard(texts, ticket, desk)

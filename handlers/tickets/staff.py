@@ -16,7 +16,7 @@ from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats, is_staff, ticket_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets import consent, moving
@@ -156,10 +156,14 @@ async def _take(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: De
 
 async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> None:
     """A prompt to reply to (in a staff group the bot sees only replies to its messages); in a
-    private chat the next text typed also answers."""
-    services, chat, user = ctx.services, update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
+    private chat the next text typed also answers (another chat of theirs holding answers is
+    asked about first)."""
+    services, chat = ctx.services, update.effective_chat
+    assert chat is not None
     await acknowledge(update)
+    private = chat.type == chat.PRIVATE
+    if private and await begin(update, ctx, REPLY_FLOW, "text", {"ticket": ticket.id}) is None:
+        return
     texts = services.ui.tickets
     prompt = texts.reply_prompt.format(id=ticket.id, desk=html.escape(desk.name))
     # Not selective: with no mention in it, a selective prompt would force nobody's reply.
@@ -170,8 +174,6 @@ async def _ask_reply(update: Update, ctx: PufaContext, ticket: StoredTicket, des
         await remember_message(
             session=session, ticket_id=ticket.id, chat_id=chat.id, message_id=sent.message_id
         )
-    if chat.type == chat.PRIVATE:
-        await services.chats.start(REPLY_FLOW, user.id, "text", {"ticket": ticket.id})
 
 
 async def on_reply_typed(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -6,7 +6,7 @@ import html
 from telegram import ReplyKeyboardRemove, Update
 
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, begin
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private
@@ -37,7 +37,9 @@ async def _start(update: Update, ctx: PufaContext, code: str) -> None:
     if volunteer is not None:
         await reply_html(update, ctx.services.ui.volunteers.already_volunteer)
         return
-    chat = await ctx.services.chats.start(FLOW, user_id(update), CODE, {})
+    chat = await begin(update, ctx, FLOW, CODE, {})
+    if chat is None:
+        return
     if not code.strip():
         await show(update, ctx, chat, CODE)
     elif not await _use_code(update, ctx, chat, code):

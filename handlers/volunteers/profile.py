@@ -11,7 +11,7 @@ from content.ui_volunteers import VolunteerTexts
 from domain.recognition import stars_html
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.chat import FLOW, ORDER, PLACE, TOWN, show
@@ -84,8 +84,9 @@ async def on_profile_field(update: Update, ctx: PufaContext) -> None:
         return
     await acknowledge(update)
     data = {"only": field, TOWN: volunteer.town}
-    chat = await ctx.services.chats.start(FLOW, user_id(update), field, data)
-    await show(update, ctx, chat, field)
+    chat = await begin(update, ctx, FLOW, field, data)
+    if chat is not None:
+        await show(update, ctx, chat, field)
 
 
 async def save_profile(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:

@@ -1,7 +1,8 @@
 """Every guided chat behaves alike (issue 9 §3): /cancel ends it and the next message is an
 ordinary question; so do /start and the menu's 💬 问个问题, saying which chat they ended by its
-name (one holding answers, as registration past its name, is asked about first: 放弃并回到首页
-ends it; tests/e2e/test_leaving_chats.py has the rest), and /help names the open chat; idle
+name (one holding answers, as registration past its name, is asked about first: 放弃，去做新的
+ends it; tests/e2e/test_leaving_chats.py has the rest), and /help names the open chat; opened
+over another chat holding an answer, each asks first and opens once that one is given up; idle
 past its flow's timeout it is dropped by the sweep, with the flow's timed-out text or quietly;
 its buttons pressed after it ended answer as expired and change nothing; a restart of the bot
 keeps it where it was.
@@ -27,7 +28,7 @@ from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from tests.broadcasting import add_subscribers
 from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot
-from tests.e2e.test_precheck import open_check
+from tests.e2e.test_precheck import choose, open_check
 from tests.e2e.ticket_steps import (
     OTHER_TOWN,
     STAFF,
@@ -47,29 +48,42 @@ REVIEWED_VOLUNTEER = 8_600_003  # submits the report whose 退回 opens the reas
 QUESTION = "拖欠工资怎么办"
 
 
-async def _join(bot: Harness) -> tuple[FakeUser, SentMessage]:
-    """Registration, at its town step (the name step has no buttons)."""
-    code = await invite(bot)
-    user = bot.api.user(USER, "李四")
-    bot.api.send_command(user, f"/start join_{code}")
-    await bot.api.wait_for_messages(user.id)
+Entry = Callable[[], Awaitable[SentMessage]]  # what the person does to open the chat
+
+
+def command(bot: Harness, user: FakeUser, text: str) -> Entry:
+    return lambda: bot.ask(user, text)
+
+
+def tapping(bot: Harness, user: FakeUser, message: SentMessage, label: str) -> Entry:
+    return lambda: bot.tap(user, message, label)
+
+
+async def _join(bot: Harness) -> tuple[FakeUser, Entry]:
+    """An invite link: the registration asks for the name."""
+    user, code = bot.api.user(USER, "李四"), await invite(bot)
+    return user, command(bot, user, f"/start join_{code}")
+
+
+async def _to_town(bot: Harness, user: FakeUser, _asked: SentMessage) -> SentMessage:
+    """Registration past the name, at its town step (the name step has no buttons)."""
     [ask_place] = await say(bot, user, "李四")
     assert ask_place.buttons(), ask_place.content
-    return user, ask_place
+    return ask_place
 
 
-async def _report(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _report(bot: Harness) -> tuple[FakeUser, Entry]:
     user = bot.api.user(USER, "张三")
     await register(bot, user, await invite(bot, "城关镇"))
-    return user, await bot.ask(user, "/report")
+    return user, command(bot, user, "/report")
 
 
-async def _broadcast(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _broadcast(bot: Harness) -> tuple[FakeUser, Entry]:
     admin = bot.api.user(ADMIN_ID, "协调员")
-    return admin, await bot.ask(admin, "/broadcast")
+    return admin, command(bot, admin, "/broadcast")
 
 
-async def _scheduled_edit(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _scheduled_edit(bot: Harness) -> tuple[FakeUser, Entry]:
     """/scheduled → 📝 of a broadcast scheduled for tomorrow."""
     await add_subscribers(bot.services.db, [BYSTANDER + 1])
     admin = bot.api.user(ADMIN_ID, "协调员")
@@ -81,39 +95,50 @@ async def _scheduled_edit(bot: Harness) -> tuple[FakeUser, SentMessage]:
     await bot.tap(admin, confirm, "✅ 确认发送")
     listing = await bot.ask(admin, "/scheduled")
     label = next(x for x in listing.button_labels() if x.startswith("📝 改内容"))
-    return admin, await bot.tap(admin, listing, label)
+    return admin, tapping(bot, admin, listing, label)
 
 
-async def _campaign_edit(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _campaign_edit(bot: Harness) -> tuple[FakeUser, Entry]:
     """/campaigns → a campaign → 📅 its dates this year."""
     admin = bot.api.user(ADMIN_ID, "协调员")
     overview = await bot.ask(admin, "/campaigns")
     label = next(x for x in overview.button_labels() if x.startswith("国家网络安全宣传周"))
     detail = await bot.tap(admin, overview, label)
     dates = next(x for x in detail.button_labels() if x.startswith("📅"))
-    return admin, await bot.tap(admin, detail, dates)
+    return admin, tapping(bot, admin, detail, dates)
 
 
-async def _contest(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _contest(bot: Harness) -> tuple[FakeUser, Entry]:
     admin = bot.api.user(ADMIN_ID, "协调员")
     listing = await bot.ask(admin, "/contest")
-    return admin, await bot.tap(admin, listing, bot.ui.quiz.new_button)
+    return admin, tapping(bot, admin, listing, bot.ui.quiz.new_button)
 
 
-async def _precheck(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _precheck(bot: Harness) -> tuple[FakeUser, Entry]:
+    """/legalaid's 我能申请法律援助吗？ (the intro comes first)."""
     user = bot.api.user(USER)
-    return user, await open_check(bot, user)
+    menu = await bot.ask(user, "/legalaid")
+
+    async def entry() -> SentMessage:
+        bot.api.press_button(user, menu, bot.ui.residents.aid_menu_check)
+        [first, *_] = await bot.api.wait_for_messages(user.id)
+        if first.source_text != bot.ui.residents.check_intro:
+            return first  # not opened: asked about another chat
+        _intro, question = await bot.api.wait_for_messages(user.id, 2)
+        return question
+
+    return user, entry
 
 
-async def _adviser(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _adviser(bot: Harness) -> tuple[FakeUser, Entry]:
     user = bot.api.user(USER)
-    return user, await bot.ask(user, "/adviser")
+    return user, command(bot, user, "/adviser")
 
 
-async def _ticket(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _ticket(bot: Harness) -> tuple[FakeUser, Entry]:
     user = bot.api.user(USER)
     help_message = await bot.ask(user, "/help")
-    return user, await bot.tap(user, help_message, bot.ui.tickets.leave_button)
+    return user, tapping(bot, user, help_message, bot.ui.tickets.leave_button)
 
 
 async def _sent_ticket(bot: Harness, town: str, desk_chat: int) -> SentMessage:
@@ -123,14 +148,14 @@ async def _sent_ticket(bot: Harness, town: str, desk_chat: int) -> SentMessage:
     return await desk_message(bot, mark, desk_chat)
 
 
-async def _staff_reply(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _staff_reply(bot: Harness) -> tuple[FakeUser, Entry]:
     """回复 in the private chat of a desk's staff member: a prompt for the answer."""
     staff = bot.api.user(STAFF_OTHER_DESK)
     ticket = await _sent_ticket(bot, OTHER_TOWN, staff.id)
-    return staff, await bot.tap(staff, ticket, bot.ui.tickets.reply_button)
+    return staff, tapping(bot, staff, ticket, bot.ui.tickets.reply_button)
 
 
-async def _resident_more(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _resident_more(bot: Harness) -> tuple[FakeUser, Entry]:
     """The resident's 补充 under the desk's answer: a prompt for the follow-up."""
     desk, staff = group(bot), bot.api.user(STAFF)
     ticket = await _sent_ticket(bot, TOWN, desk.id)
@@ -140,10 +165,10 @@ async def _resident_more(bot: Harness) -> tuple[FakeUser, SentMessage]:
     [answer] = await bot.api.wait_for_messages(USER, after=mark)
     await bot.api.wait_for_messages(desk.id, after=mark)
     resident = bot.api.user(USER)
-    return resident, await bot.tap(resident, answer, bot.ui.tickets.more_button)
+    return resident, tapping(bot, resident, answer, bot.ui.tickets.more_button)
 
 
-async def _return_reason(bot: Harness) -> tuple[FakeUser, SentMessage]:
+async def _return_reason(bot: Harness) -> tuple[FakeUser, Entry]:
     """↩️ 退回 under a new report's notification: a prompt for the reason."""
     volunteer = bot.api.user(REVIEWED_VOLUNTEER)
     await register(bot, volunteer, await invite(bot, "城关镇"))
@@ -152,7 +177,7 @@ async def _return_reason(bot: Harness) -> tuple[FakeUser, SentMessage]:
     bot.api.press_button(volunteer, card, "提交")
     notice = (await bot.api.wait_for_messages(ADMIN_ID, after=mark))[0]
     admin = bot.api.user(ADMIN_ID)
-    return admin, await bot.tap(admin, notice, bot.ui.review.return_button)
+    return admin, tapping(bot, admin, notice, bot.ui.review.return_button)
 
 
 Text = Callable[[UiTexts], str]
@@ -160,18 +185,26 @@ Text = Callable[[UiTexts], str]
 
 @dataclass(frozen=True)
 class Case:
-    """One flow: how it starts (the person and the prompt whose buttons it carries) and what
-    it says when cancelled and when timed out (None: it ends quietly)."""
+    """One flow: how it starts (`prepare` readies the person and what they do to open it;
+    `then` what they answer first, if anything, to reach the prompt whose buttons it
+    carries) and what it says when cancelled and when timed out (None: it ends quietly)."""
 
     flow: str
-    start: Callable[[Harness], Awaitable[tuple[FakeUser, SentMessage]]]
-    first_prompt: str  # a part of the prompt `start` returns
+    prepare: Callable[[Harness], Awaitable[tuple[FakeUser, Entry]]]
+    first_prompt: str  # a part of the prompt it is started at
     cancelled: Text
     timed_out: Text | None
     # The answer to one of its buttons pressed after it ended (None: a flow without buttons).
     expired: Text | None
-    # How many answers it holds as `start` leaves it (then /start asks before ending it).
+    # How many answers it holds as it is started (then /start asks before ending it).
     answered: int = 0
+    then: Callable[[Harness, FakeUser, SentMessage], Awaitable[SentMessage]] | None = None
+    opened: str = ""  # a part of what the entry itself replies, when `then` follows
+
+    async def start(self, bot: Harness) -> tuple[FakeUser, SentMessage]:
+        user, entry = await self.prepare(bot)
+        prompt = await entry()
+        return user, await self.then(bot, user, prompt) if self.then else prompt
 
 
 CASES = [
@@ -183,6 +216,8 @@ CASES = [
         None,
         lambda ui: ui.stale_button,
         answered=1,  # the name
+        then=_to_town,
+        opened="姓名",
     ),
     Case(
         "report",
@@ -299,9 +334,10 @@ async def started(server: RestartableBot, case: Case) -> tuple[Harness, FakeUser
 
 
 async def rows(bot: Harness, user: FakeUser) -> list[str]:
-    """The person's draft rows as stored (idle ones included)."""
+    """The person's chats' draft rows as stored (idle ones included; not a question's)."""
     async with bot.services.db.session() as session:
-        return [d.flow for d in await drafts_of(session=session, telegram_id=user.id)]
+        found = await drafts_of(session=session, telegram_id=user.id)
+    return [d.flow for d in found if not d.flow.startswith("?")]
 
 
 async def an_ordinary_question(bot: Harness, user: FakeUser) -> None:
@@ -354,8 +390,8 @@ def left(bot: Harness, case: Case) -> str:
 
 async def leaving(bot: Harness, user: FakeUser, case: Case) -> list[SentMessage]:
     """The two messages /start or 💬 问个问题 just sent: the chat's name, then what follows. A
-    chat holding answers is asked about first, and 放弃并回到首页 is pressed (what follows is
-    the welcome then)."""
+    chat holding answers is asked about first, and 放弃，去做新的 is pressed (what follows is
+    the same then)."""
     if not case.answered:
         return await bot.api.wait_for_messages(user.id, 2)
     [question] = await bot.api.wait_for_messages(user.id)
@@ -410,12 +446,49 @@ async def test_help_names_the_open_chat_and_ask_a_question_ends_it(
     assert help_message.source_text is not None and help_message.source_text.endswith(hint)
     bot.api.press_button(user, help_message, bot.ui.menu_ask)
     told, prompt = await leaving(bot, user, case)
-    welcome = bot.ui.welcome.format(name=html.escape(user.first_name))
-    then = welcome if case.answered else bot.ui.ask_prompt
-    assert [told.source_text, prompt.source_text] == [left(bot, case), then]
+    assert [told.source_text, prompt.source_text] == [left(bot, case), bot.ui.ask_prompt]
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
     assert hint not in ((await bot.ask(user, "/help")).source_text or "")
+
+
+async def a_check_with_an_answer(bot: Harness, user: FakeUser) -> None:
+    """A pre-check with its first question answered: a chat anyone can have that holds an
+    answer the person gave."""
+    question = await open_check(bot, user)
+    await choose(bot, user, question, question.button_labels()[0])
+    assert await rows(bot, user) == ["precheck"]
+
+
+@BY_FLOW
+async def test_opening_it_over_a_chat_with_answers_asks_first_then_opens_it(
+    server: RestartableBot, case: Case
+) -> None:
+    """Every way into a chat goes through the kit's check (`begin`): with a chat holding an
+    answer open (a pre-check), the entry (a command, a link, a button) only asks, naming that
+    chat; 放弃并开始“…” ends it and opens this chat as the entry does."""
+    bot = server.harness
+    assert bot is not None
+    user, entry = await case.prepare(bot)
+    assert await rows(bot, user) == []
+    await a_check_with_an_answer(bot, user)
+    question = await entry()
+    names = bot.ui.chat.flow_names
+    held = names["precheck"]
+    assert question.source_text == bot.ui.chat.unfinished.format(name=held, count=1)
+    drop = bot.ui.chat.drop_for.format(name=names[case.flow])
+    assert question.button_labels() == [bot.ui.chat.keep_button, drop]
+    await bot.settle()
+    assert await rows(bot, user) == ["precheck"]
+    answer = await bot.press(user, question, question.buttons()[1][0]["callback_data"])
+    assert answer["text"] is None, answer  # answered once, and quietly
+    dropped, told, *_ = await bot.api.wait_for_messages(user.id, 3)
+    assert (dropped.action, dropped.buttons()) == ("edit", [])
+    assert told.source_text == bot.ui.chat.left_chats.format(names=f"“{held}”")
+    await bot.settle()
+    assert await rows(bot, user) == [case.flow]
+    opened = [m.content for m in bot.sent_to(user.id) if m.index > told.index]
+    assert any((case.opened or case.first_prompt) in text for text in opened), opened
 
 
 @BY_FLOW

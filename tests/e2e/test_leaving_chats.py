@@ -1,11 +1,17 @@
-"""/start, the menu's 💬 问个问题 and /legalaid with a guided chat open (the QA walkthrough: a
-volunteer half-way through /report typed /start and lost the answers and photos at once).
+"""/start, the menu's 💬 问个问题, /legalaid, a start link and the start of another chat with a
+guided chat open (the QA walkthrough: a volunteer half-way through /report typed /start and
+lost the answers and photos at once; then /broadcast, 留言给工作人员 or a link replaced it
+unasked, and giving it up always led to /start's welcome).
 
-A chat holding answers the person gave is not ended unasked: one message names it and how many
-answers it holds, with 继续填写 (its current question again) and 放弃并回到首页 (it ends, then the
-welcome of /start). The buttons carry the draft's token and revision, so a press after the chat
-moved on, after it ended, or forged, is refused and changes nothing; they outlive a restart. A
-chat with nothing answered yet ends at once as before, and a group's /start touches no chat.
+A chat holding answers the person gave is not ended or replaced unasked: one message names it
+and how many answers it holds, with 继续填写 (its current question again) and a button that
+ends it and then does what the person asked for (放弃并开始“新建通知” for another chat, else
+放弃，去做新的): the menu of /legalaid, the card of a link, the chat of 留言给工作人员. The
+question's row holds what was asked and the chat as it was; its buttons carry only the row's
+token, so a press after the chat moved on, after it ended, or forged, is refused and changes
+nothing; they outlive a restart. A chat with nothing answered yet ends (or is replaced) at once
+as before, and a group's /start touches no chat. tests/e2e/test_guided_chats.py opens every
+flow over a chat holding an answer.
 """
 
 import html
@@ -19,7 +25,7 @@ from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
-from tests.e2e.conftest import Harness, RestartableBot, restartable_bot
+from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
 from tests.e2e.volunteer_steps import invite, press, register, report_to_topics, say, tick_topic
 
 VOLUNTEER = 8_700_001
@@ -48,15 +54,15 @@ def running(server: RestartableBot) -> Harness:
 
 
 async def rows(bot: Harness, user: FakeUser) -> list[tuple[str, str, int]]:
-    """The person's drafts as stored: flow, step, revision."""
+    """The person's chats' drafts as stored (not the question's row): flow, step, revision."""
     async with bot.services.db.session() as session:
         found = await drafts_of(session=session, telegram_id=user.id)
-    return [(d.flow, d.step, d.revision) for d in found]
+    return [(d.flow, d.step, d.revision) for d in found if not d.flow.startswith("?")]
 
 
-async def at_photos(bot: Harness) -> FakeUser:
+async def at_photos(bot: Harness, user_id: int = VOLUNTEER) -> FakeUser:
     """A registered volunteer's /report at its photos step, one photo sent."""
-    user = bot.api.user(VOLUNTEER, "张三")
+    user = bot.api.user(user_id, "张三")
     await register(bot, user, await invite(bot, "城关镇"))
     topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
@@ -86,14 +92,40 @@ def asking(bot: Harness, count: int = ANSWERED) -> str:
     return bot.ui.chat.unfinished.format(name="活动报告", count=count)
 
 
-async def asked(bot: Harness, user: FakeUser, how: str = "/start") -> SentMessage:
-    """/start (or `how`) with the report open: the one question, nothing ended."""
+async def asked(
+    bot: Harness, user: FakeUser, how: str = "/start", drop: str | None = None
+) -> SentMessage:
+    """/start (or `how`) with the report open: the one question, nothing ended; `drop`: the
+    label of its 放弃 button (放弃，去做新的 by default)."""
     before = await rows(bot, user)
     question = await bot.ask(user, how)
     assert question.source_text == asking(bot)
-    assert question.button_labels() == [bot.ui.chat.keep_button, bot.ui.chat.drop_button]
+    labels = [bot.ui.chat.keep_button, drop or bot.ui.chat.drop_button]
+    assert question.button_labels() == labels
+    await bot.settle()
     assert await rows(bot, user) == before
     return question
+
+
+def starting(bot: Harness, flow: str) -> str:
+    """The 放弃 button of the question asked before chat `flow` opens."""
+    return bot.ui.chat.drop_for.format(name=bot.ui.chat.flow_names[flow])
+
+
+async def dropping(bot: Harness, user: FakeUser, question: SentMessage, label: str) -> SentMessage:
+    """Presses 放弃… (answered once, quietly): the question loses its buttons, the report is
+    ended, saying so; returns the first message of what follows."""
+    [data] = [b["callback_data"] for row in question.buttons() for b in row if b["text"] == label]
+    answer = await bot.press(user, question, data)
+    assert answer["text"] is None, answer
+    dropped, left, then, *_ = await bot.api.wait_for_messages(user.id, 3)
+    assert (dropped.action, dropped.message_id, dropped.buttons()) == (
+        "edit",
+        question.message_id,
+        [],
+    )
+    assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
+    return then
 
 
 async def an_ordinary_question(bot: Harness, user: FakeUser) -> None:
@@ -143,10 +175,7 @@ async def test_drop_ends_the_report_and_shows_the_welcome(server: RestartableBot
     user = await at_photos(bot)
     question = await asked(bot, user)
     keep = question.buttons()[0][0]["callback_data"]
-    bot.api.press_button(user, question, bot.ui.chat.drop_button)
-    dropped, left, welcome = await bot.api.wait_for_messages(user.id, 3)
-    assert dropped.action == "edit" and dropped.buttons() == []
-    assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
+    welcome = await dropping(bot, user, question, bot.ui.chat.drop_button)
     assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
@@ -156,27 +185,117 @@ async def test_drop_ends_the_report_and_shows_the_welcome(server: RestartableBot
     await nothing_more(bot, user, before)
 
 
+async def test_drop_does_what_legalaid_a_link_or_ask_a_question_asked(
+    server: RestartableBot,
+) -> None:
+    """Not the welcome: /legalaid's menu, the card a link names, 💬 问个问题's prompt (a
+    button: its press is the one answered)."""
+    bot = running(server)
+    user = await at_photos(bot)
+    menu = await dropping(bot, user, await asked(bot, user, "/legalaid"), bot.ui.chat.drop_button)
+    assert menu.source_text == bot.ui.residents.aid_menu_title
+    assert await rows(bot, user) == []
+
+    await back_at_photos(bot, user)
+    question = await asked(bot, user, "/start card_unpaid-wages")
+    card = await dropping(bot, user, question, bot.ui.chat.drop_button)
+    assert card.text is not None
+    assert card.text.startswith(bot.services.library.cards["unpaid-wages"].title)
+
+    await back_at_photos(bot, user)
+    help_message = await bot.ask(user, "/help")
+    bot.api.press_button(user, help_message, bot.ui.menu_ask)
+    [question] = await bot.api.wait_for_messages(user.id)
+    assert question.source_text == asking(bot)
+    prompt = await dropping(bot, user, question, bot.ui.chat.drop_button)
+    assert prompt.source_text == bot.ui.ask_prompt
+    assert await rows(bot, user) == []
+    await an_ordinary_question(bot, user)
+
+
+async def back_at_photos(bot: Harness, user: FakeUser) -> None:
+    """The registered volunteer's next /report, at its photos step, one photo sent."""
+    topics = await report_to_topics(bot, user)
+    await tick_topic(bot, user, topics)
+    await press(bot, user, topics, "完成")
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    await press(bot, user, materials, "跳过")
+    bot.api.send_photo(user, "现场照片")
+    await bot.api.wait_for_messages(user.id)
+    assert [flow for flow, _step, _revision in await rows(bot, user)] == ["report"]
+
+
+async def test_a_command_asks_before_replacing_the_report(server: RestartableBot) -> None:
+    """/broadcast with the coordinator's own report half-way: asked first; 继续填写 keeps the
+    report and opens nothing; 放弃并开始“新建通知” ends it and opens the broadcast."""
+    bot = running(server)
+    admin = await at_photos(bot, ADMIN_ID)
+    drop = starting(bot, "broadcast")
+    question = await asked(bot, admin, "/broadcast", drop)
+    bot.api.press_button(admin, question, bot.ui.chat.keep_button)
+    _dropped, prompt = await bot.api.wait_for_messages(admin.id, 2)
+    assert bot.ui.volunteers.photos_done_button in prompt.button_labels(), prompt.content
+    await bot.settle()
+    assert [flow for flow, _step, _revision in await rows(bot, admin)] == ["report"]
+
+    question = await asked(bot, admin, "/broadcast", drop)
+    start = await dropping(bot, admin, question, drop)
+    assert start.source_text == bot.ui.broadcasts.start
+    await bot.settle()
+    assert [flow for flow, _step, _revision in await rows(bot, admin)] == ["broadcast"]
+
+
+async def test_a_button_asks_before_replacing_the_report(server: RestartableBot) -> None:
+    """留言给工作人员 (a button of /help) with a report half-way."""
+    bot = running(server)
+    user = await at_photos(bot)
+    help_message = await bot.ask(user, "/help")
+    before = await rows(bot, user)
+    question = await bot.tap(user, help_message, bot.ui.tickets.leave_button)
+    drop = starting(bot, "ticket")
+    assert question.source_text == asking(bot)
+    assert question.button_labels() == [bot.ui.chat.keep_button, drop]
+    await bot.settle()
+    assert await rows(bot, user) == before
+    first = await dropping(bot, user, question, drop)
+    bystander = bot.api.user(BYSTANDER)
+    help_there = await bot.ask(bystander, "/help")
+    expected = await bot.tap(bystander, help_there, bot.ui.tickets.leave_button)
+    assert first.content == expected.content  # as with no chat open
+    assert [flow for flow, _step, _revision in await rows(bot, user)] == ["ticket"]
+
+
+async def test_a_start_link_asks_before_replacing_the_report(server: RestartableBot) -> None:
+    """A desk's 留言给工作人员 link: the message to that desk opens once the report is given
+    up, at the question for the message (the desk and its field came with the link)."""
+    bot = running(server)
+    user = await at_photos(bot)
+    question = await asked(bot, user, "/start msg_d_chengguan-judicial-office")
+    text_prompt = await dropping(bot, user, question, bot.ui.chat.drop_button)
+    assert "字以内" in text_prompt.content and "示例" in text_prompt.content, text_prompt.content
+    assert [flow for flow, _step, _revision in await rows(bot, user)] == ["ticket"]
+
+
 async def test_a_press_after_the_report_moved_on_or_forged_is_refused(
     server: RestartableBot,
 ) -> None:
     bot = running(server)
     user = await at_photos(bot)
-    question = await asked(bot, user)
+    question = await asked(bot, user, "/legalaid")
     keep, drop = (row[0]["callback_data"] for row in question.buttons())
+    token = drop.split(":")[1]
     bot.api.send_photo(user, "又一张")  # an answer after the question: its buttons are stale
     await bot.api.wait_for_messages(user.id)
-    [(_flow, _step, revision)] = now = await rows(bot, user)
-    async with bot.services.db.session() as session:
-        [draft] = await drafts_of(session=session, telegram_id=user.id)
+    now = await rows(bot, user)
     forged = [
         keep,
         drop,
-        make(Kind.LEAVE, "report", draft.token, "drop"),  # no revision
-        make(Kind.LEAVE, "report", f"{draft.token}-{revision + 1}", "drop"),
-        make(Kind.LEAVE, "report", f"0000abcd-{revision}", "drop"),
-        make(Kind.LEAVE, "broadcast", f"{draft.token}-{revision}", "drop"),
-        make(Kind.LEAVE, "report", f"{draft.token}-{revision}", "submit"),
-        make(Kind.LEAVE, "report", f"{draft.token}-{revision}", "drop", "1"),
+        make(Kind.LEAVE, "0000abcd", "drop"),
+        make(Kind.LEAVE, token, "submit"),
+        make(Kind.LEAVE, token, "drop", "1"),
+        make(Kind.LEAVE, token),
         make(Kind.LEAVE),
     ]
     for data in forged:
@@ -185,11 +304,21 @@ async def test_a_press_after_the_report_moved_on_or_forged_is_refused(
         assert answer["text"] == bot.ui.stale_step and answer["show_alert"], data
         await nothing_more(bot, user, before)
         assert await rows(bot, user) == now, data
-    # asked again, the question shows the report as it is now, and its buttons count
-    question = await asked(bot, user)
-    bot.api.press_button(user, question, bot.ui.chat.drop_button)
-    await bot.api.wait_for_messages(user.id, 3)
+    # asked again, the question shows the report as it is now, and its buttons count; the
+    # older question's expire, and so does this one's for anyone else
+    question = await asked(bot, user, "/legalaid")
+    drop = question.buttons()[1][0]["callback_data"]
+    other = bot.api.user(BYSTANDER)
+    answer = await bot.press(other, question, drop)
+    assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
+    assert await rows(bot, user) == now
+    menu = await dropping(bot, user, question, bot.ui.chat.drop_button)
+    assert menu.source_text == bot.ui.residents.aid_menu_title
     assert await rows(bot, user) == []
+    before = len(bot.sent_to(user.id))
+    answer = await bot.press(user, question, drop)  # twice
+    assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
+    await nothing_more(bot, user, before)
 
 
 async def test_the_question_outlives_a_restart(server: RestartableBot) -> None:
@@ -201,6 +330,10 @@ async def test_the_question_outlives_a_restart(server: RestartableBot) -> None:
     _dropped, prompt = await bot.api.wait_for_messages(user.id, 2)
     done = bot.ui.volunteers.photos_done_button
     assert "照片" in prompt.content and done in prompt.button_labels(), prompt.content
+    question = await asked(bot, user, "/legalaid")
+    bot = await server.restart()  # what was asked is kept with the question
+    menu = await dropping(bot, user, question, bot.ui.chat.drop_button)
+    assert menu.source_text == bot.ui.residents.aid_menu_title
 
 
 async def test_ask_a_question_and_legalaid_ask_too(server: RestartableBot) -> None:

@@ -439,7 +439,8 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
 ) -> None:
     """A pre-check left at its second question would take the town list's 🏘 or a location
     as its own (wrong) answer: /legalaid, like /start, ends it and says so (asking first, as
-    it holds an answer); so does 附近的法律服务点 from an older menu."""
+    it holds an answer; giving it up, the menu follows); so does 附近的法律服务点 from an older
+    menu."""
     texts, ui = bot.ui.residents, bot.ui
     user = bot.api.user(2254)
     old_menu_message = await bot.ask(user, "/legalaid")
@@ -447,9 +448,9 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     question = await bot.ask(user, "/legalaid")
     assert question.content == plain_text(ui.chat.unfinished.format(name="法律援助自测", count=1))
     bot.api.press_button(user, question, ui.chat.drop_button)
-    _dropped, left, _welcome = await bot.api.wait_for_messages(user.id, 3)
+    _dropped, left, menu = await bot.api.wait_for_messages(user.id, 3)
     assert left.content == plain_text(ui.chat.left_chats.format(names="“法律援助自测”"))
-    menu = await bot.ask(user, "/legalaid")
+    assert menu.source_text == texts.aid_menu_title  # what /legalaid asked for
     await bot.tap(user, menu, texts.aid_menu_where)
     bot.api.send_text(user, ui.pick_town_button)
     _removed, towns = await bot.api.wait_for_messages(user.id, 2)
@@ -457,10 +458,9 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
     question = await bot.tap(user, old_menu_message, texts.aid_menu_where)
     bot.api.press_button(user, question, ui.chat.drop_button)
-    _dropped, left, _welcome = await bot.api.wait_for_messages(user.id, 3)
+    _dropped, left, prompt = await bot.api.wait_for_messages(user.id, 3)
     assert left.content.startswith("已退出")
-    prompt = await bot.tap(user, old_menu_message, texts.aid_menu_where)
-    assert "12348" in prompt.content
+    assert "12348" in prompt.content  # what the older menu's button asked for
     bot.api.send_location(user, 30.0450, 110.0800)
     [nearest] = await bot.api.wait_for_messages(user.id)
     assert nearest.content.startswith(ui.nearest_title)

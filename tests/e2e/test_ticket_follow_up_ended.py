@@ -11,6 +11,7 @@ from content.search import SearchIndex
 from domain.answers import plain_text
 from storage.tickets import entries, get_ticket
 from tests.e2e.conftest import RestartableBot
+from tests.e2e.test_precheck import choose, open_check
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     STAFF,
@@ -101,3 +102,41 @@ async def test_a_follow_up_to_an_ended_ticket_is_offered_as_a_new_message(
     async with bot.services.db.session() as session:
         assert await get_ticket(session=session, ticket_id=3) is None
     assert not [m for m in api.messages_to(DESK_GROUP) if "加班费" in m.content]
+
+
+async def test_a_follow_up_over_a_chat_with_answers_asks_first(
+    desks_bot: RestartableBot,
+) -> None:
+    """A reply to an ended ticket's answer while a pre-check holds an answer: the check is not
+    pushed aside unasked; giving it up makes the offer of the same text."""
+    bot = desks_bot.harness
+    assert bot is not None
+    api, texts = bot.api, bot.ui.tickets
+    resident, staff = api.user(7_370_002), api.user(STAFF)
+    mark = after(bot)
+    await leave_message(bot, resident, "老板拖欠我三个月工资")
+    ticket = await desk_message(bot, mark)
+    mark = after(bot)
+    api.send_text(staff, "请带上劳动合同来司法所。", chat=group(bot), reply_to=ticket.message_id)
+    [answer] = await api.wait_for_messages(resident.id, after=mark)
+    mark = after(bot)
+    api.press_button(staff, ticket, texts.close_button)
+    [_rating] = await api.wait_for_messages(resident.id, after=mark)
+    first = await open_check(bot, resident)
+    await choose(bot, resident, first, first.button_labels()[0])
+
+    mark = after(bot)
+    api.send_text(resident, "还想问问加班费怎么算", reply_to=answer.message_id)
+    [question] = await api.wait_for_messages(resident.id, after=mark)
+    assert question.source_text == bot.ui.chat.unfinished.format(name="法律援助自测", count=1)
+    drop = bot.ui.chat.drop_for.format(name="留言给工作人员")
+    assert question.button_labels() == [bot.ui.chat.keep_button, drop]
+    await bot.settle()
+    assert [c.flow.name for c in await bot.services.chats.open(resident.id)] == ["precheck"]
+    mark = after(bot)
+    api.press_button(resident, question, drop)
+    _dropped, left, offer = await api.wait_for_messages(resident.id, 3, after=mark)
+    assert left.source_text == bot.ui.chat.left_chats.format(names="“法律援助自测”")
+    assert texts.more_closed_offer in offer.content and "加班费" in offer.content
+    assert offer.button_labels() == [texts.send_as_new_button, texts.cancel_button]
+    assert [c.flow.name for c in await bot.services.chats.open(resident.id)] == ["ticket"]
