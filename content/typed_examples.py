@@ -38,11 +38,13 @@ def _period(text: str, words: TypedWords) -> None:
 
 
 def _after_colon(text: str, separator: str) -> list[str]:
-    """The examples listed after the last "：", between `separator`s (and a last "，或")."""
+    """The examples listed after the last "：", between `separator`s, 、 or ； (and a last
+    "，或"): the texts are written by hand, so their own punctuation is read whatever the
+    catalogue's separator for lists the bot composes."""
     if "：" not in text:
         return []
     tail = _TAGS.sub("", text.rpartition("：")[2]).strip().rstrip("。")
-    return [e.strip() for e in re.split(f"{re.escape(separator)}|，或?", tail) if e.strip()]
+    return [e.strip() for e in re.split(f"{re.escape(separator)}|[、；]|，或?", tail) if e.strip()]
 
 
 def _in_code(text: str) -> list[str]:

@@ -124,7 +124,7 @@ def test_strong_legal_evidence_outweighs_the_models_none(
     result = taught.search(strong_again)
     assert result.matched and result.best is not None
     assert result.best.card_id == "fraud-what-to-do"
-    weak = "手机屏幕碎了怎么办，要报警吗"
+    weak = "手机屏幕碎了，要报警吗，钱能要回来吗"
     assert index.held_out(outside=[], asked=[]).search(weak).matched
     assert not index.held_out(outside=[], asked=[(weak, NONE)] * 3).search(weak + "呢").matched
 
