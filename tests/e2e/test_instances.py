@@ -24,7 +24,7 @@ from storage.models import ActivityReport
 from tests.broadcasting import COORDINATOR, TZ, add_subscribers, add_volunteers, draft
 from tests.conftest import BACKENDS, PG_URL
 from tests.processes import BotProcess, Store, start_bot, stop_all, store
-from tests.waiting import eventually
+from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 RECIPIENTS = list(range(20_001, 20_501))
 RATE = 100  # paid broadcasts: keeps the tests short, the limits still enforced
@@ -168,7 +168,7 @@ async def test_two_first_starts_on_an_empty_database_both_come_up(
                 roles = sorted([str(await bot.role()) for bot in bots])
                 return roles == ["active", "standby"]
 
-            await eventually(one_active_one_standby)
+            await eventually(one_active_one_standby, INDEX_BUILD_SECONDS)  # two builds at once
             assert all(bot.running() for bot in bots)
             user = api.user(31_001, "居民")
             api.send_command(user, "/start")
