@@ -3,36 +3,13 @@
 (tests/bot/test_demo_page.py follows one in the browser). The real bot's stay Telegram's
 (tests/e2e/test_inline.py, test_groups.py, test_ticket_paths.py, volunteer_steps.invite)."""
 
-import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import aiohttp
-import pytest
 
-from bot.demo import DEMO_COORDINATOR, DEMO_RESIDENT, demo_bot
-from bot.runners import poll_until
-from bot.settings import Settings
-from content.loader import Library
+from bot.demo import DEMO_COORDINATOR, DEMO_RESIDENT
 from local_api import LocalBotApi
 from local_api.demo import message_view
-from tests.clock import ControlledClock
 
 GROUP = -1_009_100_001
-
-
-@pytest.fixture
-async def demo(tmp_path: Path, library: Library) -> AsyncIterator[LocalBotApi]:
-    settings = Settings(_env_file=None, web_host="127.0.0.1")
-    stop = asyncio.Event()
-    async with demo_bot(settings, 0, clock=ControlledClock(), library=library) as (api, app):
-        polling = asyncio.create_task(poll_until(app, stop))
-        try:
-            await api.wait_until_polling()
-            yield api
-        finally:
-            stop.set()
-            await polling
 
 
 async def test_an_invite_link_opens_the_demo_chat_with_its_start(demo: LocalBotApi) -> None:

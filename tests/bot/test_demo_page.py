@@ -4,19 +4,14 @@ button says so), see the /stats chart inline and the /export file as a download 
 replay the conversation, both sides and in order, after a reload. Screenshots at phone and PC
 widths go to tmp/test-output/demo/ (ignored by git) for a person to look at."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.demo import demo_bot
-from bot.runners import poll_until
-from bot.settings import Settings
 from content.loader import Library
+from local_api import LocalBotApi
 from tests.browser import launch_chromium, needs_chromium, open_page
-from tests.clock import ControlledClock
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')"
@@ -28,17 +23,8 @@ WIDTHS = {"phone": (390, 844), "pc": (1280, 800)}
 
 
 @pytest.fixture
-async def demo_url(tmp_path: Path, library: Library) -> AsyncIterator[str]:
-    settings = Settings(_env_file=None, web_host="127.0.0.1")
-    stop = asyncio.Event()
-    async with demo_bot(settings, 0, clock=ControlledClock(), library=library) as (api, app):
-        polling = asyncio.create_task(poll_until(app, stop))
-        try:
-            await api.wait_until_polling()
-            yield api.url
-        finally:
-            stop.set()
-            await polling
+def demo_url(demo: LocalBotApi) -> str:
+    return demo.url
 
 
 async def _send(page: Any, text: str) -> None:
