@@ -52,7 +52,7 @@ _QUESTIONS = (
     "干活时受伤了老板不管",
 )
 # Questions no card answers: the content gaps a coordinator should see.
-_UNANSWERED = ("宠物狗咬了人要赔多少钱", "网约车司机故意绕路怎么投诉", "小区的停车位归谁")
+_UNANSWERED = ("商标被别人抢注了怎么办", "网约车司机故意绕路怎么投诉", "养的鹦鹉需要办证吗")
 
 
 @dataclass(frozen=True)
