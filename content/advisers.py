@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.csv_table import Layout, Row, read_table
 from content.models import Town
 from content.problems import Problem, explain, loc, read_list, validate
@@ -40,7 +40,7 @@ class Adviser(BaseModel):
             if getattr(self, f) and SAMPLE_MARK not in getattr(self, f)
         ]
         if unmarked:
-            raise ValueError(check_text("advisers.sample_unmarked", fields=", ".join(unmarked)))
+            raise ValueError(check_text("advisers.sample_unmarked", fields=listed(unmarked)))
         if re.search(r"[1-9]", self.contact):
             raise ValueError(check_text("advisers.sample_contact"))
         return self

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.dates import date_range, days_from, full_date, month_of, short_date
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, unknown_category, unreadable
@@ -104,7 +104,7 @@ class Campaign(BaseModel):
         extra = {"date", "month", "start"} - {needed}
         given = sorted(name for name in extra if getattr(self, name) is not None)
         if given or (self.overrides and self.kind != "movable"):
-            not_for_kind = ", ".join(given) or "overrides"
+            not_for_kind = listed(given) or "overrides"
             raise ValueError(
                 check_text("campaigns.kind_refuses", kind=self.kind, given=not_for_kind)
             )

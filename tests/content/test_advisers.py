@@ -143,14 +143,18 @@ def test_problems_in_the_yaml_name_file_and_field(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     path = content / "advisers.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("name: 示例律师甲", "name: 张三", 1)
+    text = text.replace(
+        "name: 示例律师甲\n  office: 示例律师事务所（示例）",
+        "name: 张三\n  office: 某律师事务所",
+        1,
+    )
     text = text.replace("village: 新村", "village: 旧村")
     text = text.replace("village: 上坝村", "village: 柳湾村")
     path.write_text(text, encoding="utf-8")
     library, problems = collect(content)
     assert library is None
     assert {(p.path, p.field, p.message) for p in problems} == {
-        ("advisers.yaml[0]", "", "示例条目的 name 要写明“示例”"),
+        ("advisers.yaml[0]", "", "示例条目的 name、office 要写明“示例”"),
         ("advisers.yaml[2]", "village", "towns.yaml 里 示例县城关镇 没有 '旧村'"),
         (
             "advisers.yaml",
