@@ -213,6 +213,12 @@ class PufaApplication(
             for observe in self.update_observers:
                 observe(update, took)
 
+    async def replay_update(self, update: object) -> None:
+        """Handles `update` again inside the turn of the update being handled (a request
+        stored while a question was asked, answered after it): its handlers run, but the
+        observers hear of the one update the person sent, not of two."""
+        await super().process_update(update)
+
     async def start(self) -> None:
         await super().start()
         self.services.question_log.start()

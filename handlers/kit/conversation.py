@@ -670,7 +670,9 @@ async def _again(update: Update, ctx: PufaContext, request: dict[str, Any]) -> N
         request = {**request, "callback_query": {**request["callback_query"], "id": query.id}}
     else:
         await acknowledge(update)
-    await ctx.application.process_update(Update.de_json(request, ctx.bot))
+    application = ctx.application
+    assert isinstance(application, PufaApplication)
+    await application.replay_update(Update.de_json(request, ctx.bot))
 
 
 async def on_cancel(update: Update, ctx: PufaContext) -> None:

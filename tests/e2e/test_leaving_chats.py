@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from content.loader import Library
 from content.search import SearchIndex
@@ -167,8 +168,19 @@ async def test_drop_ends_the_report_and_shows_the_welcome(server: RestartableBot
     user = await at_photos(bot)
     question = await asked(bot, user)
     keep = question.buttons()[0][0]["callback_data"]
+    observed: list[object] = []  # what the metrics hear of: the press, not the /start again
+    bot.app.update_observers.append(lambda update, _took: observed.append(update))
     welcome = await dropping(bot, user, question, bot.ui.chat.drop_button)
     assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    await bot.settle()
+    mine = [
+        u
+        for u in observed
+        if isinstance(u, Update)
+        and u.effective_user is not None
+        and u.effective_user.id == user.id
+    ]
+    assert [u.callback_query is not None for u in mine] == [True]
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
     before = len(bot.sent_to(user.id))
