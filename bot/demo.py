@@ -99,12 +99,9 @@ async def prepare_demo(
     return library, index
 
 
-PAGE_TEXTS = ("not_utf8",)  # the page's texts in bot/cli.zh.yaml's demo_page
-
-
 def chat_page() -> str:
     page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
-    texts = {key: cli_text(f"demo_page.{key}") for key in PAGE_TEXTS}
+    texts = {"not_utf8": cli_text("demo_page.not_utf8")}  # bot/cli.zh.yaml's demo_page
     page = page.replace("/*TEXTS*/{}", json.dumps(texts, ensure_ascii=False))
     return page.replace("/*ROLES*/[]", json.dumps(ROLES, ensure_ascii=False))
 
