@@ -124,6 +124,10 @@ async def test_start_with_an_unknown_payload_says_so_in_private(bot: Harness) ->
         ("1:f:1\n", "stale_button"),
         ("1:t:labor:2\n", "stale_button"),
         ("1:a:towns\n", "stale_button"),
+        # Another role's chat, ended or never begun: not how to begin it (a resident was told
+        # to send /report, a volunteers' command), only that the button is stale.
+        ("1:r:ok:9999", "stale_button"),
+        ("1:b:ok:9999", "stale_button"),
     ],
 )
 async def test_forged_callback_data_gets_a_polite_alert(
