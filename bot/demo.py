@@ -101,6 +101,8 @@ async def prepare_demo(
 
 def chat_page() -> str:
     page = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
+    texts = {"not_utf8": cli_text("demo_page.not_utf8")}  # bot/cli.zh.yaml's demo_page
+    page = page.replace("/*TEXTS*/{}", json.dumps(texts, ensure_ascii=False))
     return page.replace("/*ROLES*/[]", json.dumps(ROLES, ensure_ascii=False))
 
 

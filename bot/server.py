@@ -2,7 +2,6 @@
 `pufa webhook`: `/healthz`, `/metrics`, and in webhook mode the route Telegram posts updates
 to. Other web features (the coordinators' dashboard) add their routes to this one app."""
 
-import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from telegram import Update
 import dashboard
 from bot.instance import Instance, InstanceRole
 from bot.metrics import CONTENT_TYPE, Metrics
+from bot.telegram_http import load_json
 from handlers.kit.context import PufaApplication
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,8 @@ def parse_update(body: bytes, app: PufaApplication) -> Update | None:
     """The update in a webhook body, or None for anything that is not one (not JSON, not an
     object, no integer update_id, nested too deep, fields of the wrong type)."""
     try:
-        data = json.loads(body)
+        body.decode("utf-8")  # bytes that are not UTF-8: refused
+        data = load_json(body)  # a lone surrogate escaped in JSON: U+FFFD
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or type(data.get("update_id")) is not int:

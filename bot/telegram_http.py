@@ -8,15 +8,21 @@ files go as JSON bodies (Telegram accepts them), uploads as multipart forms as P
 Behaviour kept from PTB's client: its default timeouts, proxies from HTTP(S)_PROXY, timeouts
 raised as `TimedOut`, other transport failures as `NetworkError`, Telegram's status and body
 handed back to PTB unchanged (it turns them into its errors and retries).
+
+One change to what PTB reads: a lone surrogate (half an emoji, which a JSON escape such as
+`\\ud83d` can carry though UTF-8 cannot) becomes U+FFFD, as bytes that are not UTF-8 already
+do. Kept, it broke every write of that text: Telegram refuses the answer quoting it, the
+database the question, and with it a whole batch of other people's questions.
 """
 
 import json
+import re
 from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput, UploadFileDict
-from telegram.error import NetworkError, TimedOut
+from telegram._utils.types import JSONDict, ODVInput, UploadFileDict
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 # PTB's HTTPXRequest defaults, so nothing about timing changes with the client.
@@ -25,6 +31,27 @@ CONNECT_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 WRITE_TIMEOUT = 5.0
 MEDIA_WRITE_TIMEOUT = 20.0
+# The escape of a surrogate (U+D800-DFFF): where a JSON body can hold a lone one at all.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def load_json(payload: bytes) -> Any:
+    """JSON from Telegram (an answer, or a webhook's update) with every lone surrogate in
+    its strings replaced by U+FFFD; ValueError if it is not JSON."""
+    data = json.loads(payload.decode("utf-8", "replace"))
+    return _replaced(data) if _ESCAPED_SURROGATE.search(payload) else data
+
+
+def _replaced(value: Any) -> Any:
+    # json.loads has joined every escaped pair into one character: a surrogate left is lone.
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item) for item in value]
+    return value
 
 
 class AiohttpRequest(BaseRequest):
@@ -37,6 +64,14 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float:
         return READ_TIMEOUT
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        try:
+            data: JSONDict = load_json(payload)
+        except ValueError as exc:  # as PTB's own: an answer that is not JSON
+            raise TelegramError("Invalid server response") from exc
+        return data
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:

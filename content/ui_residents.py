@@ -63,6 +63,7 @@ class ResidentTexts(Texts):
     typed_several: Annotated[str, Fields("typed")]
     adviser_not_listed_button: str
     adviser_back_button: str  # under 我的村（社区）不在这里: the town's villages again
+    adviser_towns_button: str  # under a town's villages: the towns again
     adviser_not_listed: Annotated[str, Fields("town")]
     adviser_or_12348: Annotated[str, SaidOnce()]  # under the town's service points
     adviser_cancelled: str

@@ -29,6 +29,11 @@ webhooks (POSTed to loopback URLs only). It can misbehave on purpose, as Telegra
 - ``enforce_limits=True``: Telegram's flood limits answer 429 with ``retry_after``; sends
   with ``allow_paid_broadcast`` get their own 1000/s limit (``api.paid_sends`` counts them).
 
+Text UTF-8 cannot carry (a lone surrogate, half an emoji) is refused where it comes in, as
+Telegram's wire cannot hold it: a user action raises ``ValueError``, the demo API answers 400,
+a bot's request gets Telegram's 400. ``forge``/``forge_text`` queue such an update on purpose,
+to test how a bot copes (it goes out as the JSON escape).
+
 Rules on time (outage windows, flood limits, timed polls) run on ``clock`` (a
 ``ManualClock`` in tests; ``api.tick()`` after advancing it wakes a held long poll); stalls
 and latency are real seconds, since they race the client's own timeouts.

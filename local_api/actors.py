@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from local_api.formatting import detect_entities, utf16_len
 from local_api.records import FakeChat, FakeUser, find_button
 from local_api.state import BotState
+from local_api.utf8 import require_utf8
 
 # Smallest valid JPEG (1x1), so a bot that opens user photos with an imaging library can.
 TINY_JPEG = bytes.fromhex(
@@ -56,6 +57,7 @@ class UserActions:
         language_code: str = "zh-hans",
     ) -> FakeUser:
         """A user (and their private chat with the bot); the same id replaces the profile."""
+        require_utf8([first_name, username], "a user's name")
         user = FakeUser(user_id, first_name, username, language_code=language_code)
         return self.state.remember_user(user)
 
@@ -72,6 +74,7 @@ class UserActions:
         self, user: UserRef, text: str, *, chat: ChatRef = None, reply_to: int | None = None
     ) -> dict[str, Any]:
         """A text message; commands, mentions, hashtags and links get their entities."""
+        require_utf8(text, "text")
         content: dict[str, Any] = {"text": text}
         entities = detect_entities(text)
         if entities:
@@ -80,6 +83,7 @@ class UserActions:
 
     def send_command(self, user: UserRef, command: str, *, chat: ChatRef = None) -> dict[str, Any]:
         """``/start card_x``: like :meth:`send_text`, with a ``bot_command`` entity for sure."""
+        require_utf8(command, "text")
         text = command if command.startswith("/") else f"/{command}"
         head = text.split(maxsplit=1)[0]
         entities = [e for e in detect_entities(text) if e["offset"] > 0]
@@ -146,6 +150,19 @@ class UserActions:
             )
             for n, image in enumerate(images)
         ]
+
+    def forge(self, kind: str, payload: dict[str, Any], chat_id: int | None) -> dict[str, Any]:
+        """Queues an update of ``kind`` carrying ``payload`` exactly as given, unchecked: for
+        tests of how a bot copes with what Telegram should never send, such as a lone
+        surrogate (it goes out as its JSON escape, ``\\ud83d``)."""
+        return self.state.enqueue(kind, payload, chat_id, checked=False)
+
+    def forge_text(self, user: UserRef, text: str, *, chat: ChatRef = None) -> dict[str, Any]:
+        """A text message with ``text`` as given (no entities), unchecked (see :meth:`forge`)."""
+        sender = self._user(user)
+        target = self._chat(sender, chat)
+        message = self.state.new_message(target, sender.to_dict(), {"text": text}, checked=False)
+        return self.forge("message", message, target.id)
 
     def deliver(self, message: dict[str, Any]) -> dict[str, Any]:
         """Queues an update carrying a message already made (:meth:`make_album`); the same

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from local_api.errors import bad_request
+from local_api.utf8 import has_lone_surrogate
 
 # Fields whose value is always a string, however much it looks like JSON ("123", "true").
 FREE_TEXT_FIELDS = frozenset(
@@ -111,6 +112,8 @@ async def read_params(request: web.Request) -> dict[str, Any]:
                 )
             elif isinstance(value, str):
                 params[name] = decode_value(name, value)
+    if has_lone_surrogate(params):  # sent as a JSON escape: UTF-8 itself cannot carry one
+        raise bad_request("strings must be encoded in UTF-8")
     return _resolve_attachments(params)
 
 

@@ -33,6 +33,7 @@ from local_api.demo_photos import sample_photo
 from local_api.demo_polls import poll_html, poll_view
 from local_api.formatting import Entity, detect_entities, entities_to_html
 from local_api.records import FakeUser, SentMessage
+from local_api.utf8 import NotUtf8Error, require_utf8
 
 if TYPE_CHECKING:
     from local_api.server import LocalBotApi
@@ -65,11 +66,15 @@ def add_demo_routes(app: web.Application, api: LocalBotApi) -> None:
 
 
 def _refusing(handler: Handler) -> Handler:
-    """Turns bad input into ``400 {"ok": false, "error": ...}`` instead of a 500."""
+    """Turns bad input into ``400 {"ok": false, "error": ...}`` instead of a 500; text UTF-8
+    cannot carry (a lone surrogate) has ``"reason": "not_utf8"`` too, for the page to say so."""
 
     async def wrapped(request: web.Request) -> web.Response:
         try:
             return await handler(request)
+        except NotUtf8Error as exc:
+            body = {"ok": False, "error": str(exc), "reason": "not_utf8"}
+            return web.json_response(body, status=400)
         except (DemoInputError, LookupError, ValueError) as exc:
             return web.json_response({"ok": False, "error": str(exc)}, status=400)
 
@@ -117,6 +122,7 @@ async def _send(request: web.Request) -> web.Response:
     user, text = _user(api, body), body.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > 4096:
         raise DemoInputError("text must be 1-4096 characters")
+    require_utf8(text, "text")
     act = api.send_command if text.startswith("/") else api.send_text
     update = act(user, text)
     message = update["message"]
@@ -130,6 +136,7 @@ async def _press(request: web.Request) -> web.Response:
     api, body = request.app[API_KEY], await _body(request)
     user, data = _user(api, body), body.get("data")
     message_id = _integer(body.get("message_id"), "message_id")
+    require_utf8(data, "data")
     if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
         raise DemoInputError("data must be 1-64 bytes")
     wait = _number(body.get("wait_answer", 0), "wait_answer", MAX_ANSWER_WAIT_SECONDS)

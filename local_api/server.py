@@ -10,8 +10,6 @@ when enabled, Telegram's flood limits (paid broadcasts included).
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 import logging
 import secrets
 import time
@@ -37,11 +35,11 @@ from local_api.polls import close_due
 from local_api.records import ApiCall, SentMessage
 from local_api.registry import Params
 from local_api.state import BotState, InjectedFailure
+from local_api.utf8 import wire_json
 from local_api.webhook import WebhookPump
 
 _log = logging.getLogger(__name__)
 METHODS = BOT_METHODS.merge(CHAT_METHODS, MESSAGE_METHODS, MEDIA_METHODS, POLL_METHODS)
-_dumps = functools.partial(json.dumps, ensure_ascii=False)
 # Telegram takes documents up to 50 MB from bots; aiohttp's default body limit is 1 MB.
 _MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -367,4 +365,4 @@ class LocalBotApi(PollActions, Observers, FaultControls):
 
 
 def _json(body: dict[str, Any], status: int) -> web.Response:
-    return web.json_response(body, status=status, dumps=_dumps)
+    return web.Response(body=wire_json(body), status=status, content_type="application/json")

@@ -19,6 +19,7 @@ from local_api.records import (
     SentMessage,
     StoredFile,
 )
+from local_api.utf8 import require_utf8
 from local_api.webhook import Webhook
 
 # What Telegram delivers when allowed_updates is not given (or empty).
@@ -149,8 +150,17 @@ class BotState:
     # messages
 
     def new_message(
-        self, chat: FakeChat, sender: dict[str, Any], content: dict[str, Any]
+        self,
+        chat: FakeChat,
+        sender: dict[str, Any],
+        content: dict[str, Any],
+        *,
+        checked: bool = True,
     ) -> dict[str, Any]:
+        """A message stored in ``chat``; its content must be text UTF-8 can carry unless
+        ``checked`` is False (a forged message, see ``UserActions.forge``)."""
+        if checked:
+            require_utf8(content, "a message")
         ids = self._message_ids.setdefault(chat.id, itertools.count(1))
         message = {
             "message_id": next(ids),
@@ -194,8 +204,13 @@ class BotState:
 
     # updates
 
-    def enqueue(self, kind: str, payload: dict[str, Any], chat_id: int | None) -> dict[str, Any]:
-        """Queues an update from a user; marks the chat so waits start after it."""
+    def enqueue(
+        self, kind: str, payload: dict[str, Any], chat_id: int | None, *, checked: bool = True
+    ) -> dict[str, Any]:
+        """Queues an update from a user; marks the chat so waits start after it. Text UTF-8
+        cannot carry is refused (``NotUtf8Error``) unless ``checked`` is False (forged)."""
+        if checked:
+            require_utf8(payload, f"a {kind}")
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
         if chat_id is not None:

@@ -11,7 +11,8 @@ restart, or with another process serving the bot, the chat goes on exactly where
 
 - a button of a flow goes to that flow's draft; one carrying another token (an older message, a
   forged press) or not taken by the current step is answered "expired"; one of a draft that has
-  ended goes to the flow's `ended` handler (提交 pressed twice, for example);
+  ended goes to the flow's `ended` handler (提交 pressed twice, for example), if the person
+  has the flow's role (anyone else's is "expired" too);
 - typed text and other messages in a private chat go to the person's most recently touched
   draft; what its step does not take gets the flow's `wrong_input` answer (the question again);
 - commands are left to the command handlers, except /cancel, which ends the newest draft (as
@@ -71,7 +72,7 @@ from handlers.kit import callbacks, confirm
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import acknowledge, drop_buttons, reply_html
-from handlers.kit.roles import in_private, require_role
+from handlers.kit.roles import holds_role, in_private, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
 from storage.models import Clock, Role
@@ -390,7 +391,9 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
     args = parsed.args[2:]
     chat = await ctx.services.chats.get(flow.name, user_id)
     if chat is None or chat.token != token:
-        if flow.ended is not None and token and action:
+        # Who lacks the flow's role (a resident pressing a report's button, forged or from
+        # before they left) is only told it is stale, not how to begin such a chat.
+        if flow.ended is not None and token and action and await _may_use(ctx, flow, user_id):
             await flow.ended(update, ctx, token, action, args, chat)  # e.g. 提交 pressed again
         else:
             await expired(update, ctx)
@@ -443,6 +446,11 @@ async def _chat_word(update: Update, ctx: PufaContext, chat: Conversation) -> bo
         await reply_html(update, texts.not_an_answer.format(word=html.escape(word)))
         return True
     return False
+
+
+async def _may_use(ctx: PufaContext, flow: Flow, user_id: int) -> bool:
+    """Whether the person has the flow's role (if it needs one), telling no one."""
+    return flow.role is None or await holds_role(ctx.services, user_id, flow.role)
 
 
 async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool:

@@ -39,6 +39,16 @@ async def role_of(services: Services, telegram_id: int) -> Role:
     return Role.RESIDENT if volunteer is None else Role.VOLUNTEER
 
 
+async def holds_role(services: Services, telegram_id: int, role: Role) -> bool:
+    """Whether the person has `role` now (as `require_role` checks it), telling no one."""
+    if role is Role.COORDINATOR:
+        return await is_coordinator(services, telegram_id)
+    if role is Role.VOLUNTEER:
+        async with services.db.session() as session:
+            return await get_volunteer(session=session, telegram_id=telegram_id) is not None
+    return True
+
+
 async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> bool:
     """True for coordinators; anyone else gets a polite refusal and the attempt is audited."""
     user = update.effective_user

@@ -115,7 +115,7 @@ async def ask_village(
     rows.append([chat.button(texts.adviser_not_listed_button, AdviserButton.NOT_LISTED)])
     rows.append(
         [
-            chat.button(texts.back_button, AdviserButton.BACK),
+            chat.button(texts.adviser_towns_button, AdviserButton.BACK),
             chat.button(texts.cancel_button, AdviserButton.CANCEL),
         ]
     )

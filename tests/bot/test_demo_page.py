@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli_text import cli_text
 from content.loader import Library
 from local_api import LocalBotApi
 from tests.browser import launch_chromium, needs_chromium, open_page
@@ -246,5 +247,40 @@ async def test_an_invite_link_followed_in_the_chat_sends_its_start(demo_url: str
             await expect(page.locator(".msg.me").last).to_have_text(f"/start {code}")
             await expect(log.locator(".msg.bot").last).to_contain_text("姓名", timeout=WAIT_MS)
             assert page.url == demo_url + "/?role=coordinator" and len(page.context.pages) == 1
+        finally:
+            await browser.close()
+
+
+async def test_a_long_paste_of_emoji_is_split_on_whole_characters(demo: LocalBotApi) -> None:
+    """A paste over 4,096 characters is cut between characters, not inside an emoji: cut by
+    UTF-16 units, the first part ended in half an emoji, which broke the demo for everyone.
+    Text that still holds half an emoji is refused with a short message from the catalogue,
+    and the chat goes on."""
+    expect = playwright_api.expect
+    async with playwright_api.async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            page = await open_page(browser)
+            await page.goto(demo.url + "/?role=resident")
+            log, toast = page.locator("#log"), page.locator("#toast")
+            await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
+
+            await _send(page, "我" + "😀" * 4200)  # 4,201 characters, 8,401 UTF-16 units
+            mine = page.locator(".msg.me", has_text="😀")
+            await expect(mine).to_have_count(2, timeout=WAIT_MS)
+            assert await mine.all_inner_texts() == ["我" + "😀" * 4095, "😀" * 105]
+            sent = [
+                m.get("text") for m in demo.state.messages.values() if m["from"]["id"] == 10001
+            ]
+            assert sent[-2:] == ["我" + "😀" * 4095, "😀" * 105]
+            assert not await toast.is_visible()
+
+            await page.evaluate(
+                """() => { document.getElementById("text").value = "hi \\ud83d";
+                document.querySelector("#form button:not([type])").click(); }"""
+            )
+            await expect(toast).to_have_text(cli_text("demo_page.not_utf8"), timeout=WAIT_MS)
+            await _send(page, "/hotlines")
+            await expect(log).to_contain_text("遇到事，该打哪个电话？", timeout=WAIT_MS)
         finally:
             await browser.close()

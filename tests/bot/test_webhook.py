@@ -146,3 +146,27 @@ async def test_probes_answered_as_designed_are_not_logged_at_info(
         "GET /metrics 401",
         "GET /dashboard/ 503",
     ]
+
+
+async def test_a_lone_surrogate_in_a_webhook_update_is_read_as_a_replacement_character(
+    tmp_path: Path, library: Library
+) -> None:
+    """UTF-8 cannot carry half an emoji, but a JSON escape can: read as it is, the text broke
+    the answer quoting it and the database write. Bytes that are not UTF-8 are still refused."""
+    settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
+    app = build_application(settings, "1:TEST", library=library)
+    server = build_web_app(
+        app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(InstanceRole.ACTIVE)
+    )
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}}
+    forged = {"update_id": 7, "message": message | {"text": "你好\ud83d 😀"}}
+    headers = {SECRET_HEADER: "s3cret"}
+    async with TestClient(TestServer(server)) as client:
+        assert (await client.post("/hook", json=forged, headers=headers)).status == 200
+        latin = b'{"update_id": 8, "x": "\xff"}'
+        assert (await client.post("/hook", data=latin, headers=headers)).status == 400
+    await app.services.db.dispose()
+    update = app.update_queue.get_nowait()
+    assert isinstance(update, Update) and update.message is not None
+    assert update.message.text == "你好\ufffd 😀"
+    assert app.update_queue.empty()

@@ -124,6 +124,10 @@ async def test_start_with_an_unknown_payload_says_so_in_private(bot: Harness) ->
         ("1:f:1\n", "stale_button"),
         ("1:t:labor:2\n", "stale_button"),
         ("1:a:towns\n", "stale_button"),
+        # Another role's chat, ended or never begun: not how to begin it (a resident was told
+        # to send /report, a volunteers' command), only that the button is stale.
+        ("1:r:ok:9999", "stale_button"),
+        ("1:b:ok:9999", "stale_button"),
     ],
 )
 async def test_forged_callback_data_gets_a_polite_alert(
@@ -197,3 +201,36 @@ async def test_flooding_inside_a_guided_chat_says_the_message_was_not_taken(
     texts = [m.text for m in bot.api.messages_to(user.id)]
     assert texts.count(bot.ui.too_fast_in_chat) == 1 and bot.ui.too_fast not in texts, texts
     assert [c.flow.name for c in await bot.services.chats.open(user.id)] == ["adviser"]
+
+
+LONE = "\ud83d"  # half of an emoji: what text cut inside one by UTF-16 units ends with
+
+
+async def test_a_lone_surrogate_forged_into_an_update_is_answered_and_breaks_nothing(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram sends UTF-8 and never such half an emoji, but a JSON escape can carry one.
+    The bot reads it as the replacement character: it answers (its answer must pass
+    Telegram's own check, strings in UTF-8), stores the question, and goes on polling."""
+    user, other = bot.api.user(1810), bot.api.user(1811)
+    bot.api.forge_text(user, f"老板拖欠工资怎么办{LONE}")
+    [card] = await bot.api.wait_for_messages(user.id)
+    bot.api.forge_text(user, f"今天天气真好{LONE}")
+    [fallback] = await bot.api.wait_for_messages(user.id)
+    bot.api.state.open_queries.add("forged")
+    message = bot.api.state.messages[(user.id, card.message_id)]
+    press = {"id": "forged", "from": user.to_dict(), "chat_instance": "1", "message": message}
+    forged = bot.api.forge("callback_query", press | {"data": f"1:f:{LONE}"}, user.id)
+    answer = await bot.api.wait_for_answer(forged)
+
+    assert card.button_labels() and "\ufffd" not in card.content
+    assert bot.ui.no_match.split("“")[0] in fallback.content
+    assert "今天天气真好\ufffd" in fallback.content
+    assert answer["text"] == bot.ui.stale_button
+    assert (await bot.ask(other, "/start")).text is not None
+    await bot.settle()
+    async with bot.services.db.session() as session:
+        asked = (await session.exec(select(QuestionLog.text))).all()
+    assert "今天天气真好\ufffd" in asked, asked
+    assert all(c.ok for c in bot.api.calls if c.method != "getUpdates"), bot.api.dump("calls")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

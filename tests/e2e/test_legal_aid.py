@@ -53,6 +53,9 @@ async def test_location_lists_the_three_nearest_points_in_order(
     assert not any(e.name in reply.content for e in expected[3:])
     km = [float(x) for x in re.findall(r"约 ([\d.]+) 公里", reply.content)]
     assert len(km) == 3 and km == sorted(km)
+    # name · kind · distance, spaced alike (it read "司法所· 约 1.1 公里")
+    heads = [line for line in reply.content.splitlines() if "公里" in line]
+    assert all(re.fullmatch(r"\S.* · \S+ · 约 [\d.]+ 公里", line) for line in heads), heads
     assert reply.content.rstrip().endswith(bot.ui.sample_notice)
 
 

@@ -165,7 +165,7 @@ async def test_cancel_and_deleteme_mid_report(bot_with_admins: Harness) -> None:
         assert await session.get(Volunteer, user.id) is None
         assert await session.get(Person, user.id) is None
     pressed = await bot.press(user, types, types.find_button("宪法宣传")["callback_data"])
-    assert pressed["text"] == bot.ui.volunteers.report_none  # the open draft went too
+    assert pressed["text"] == bot.ui.stale_button  # the open draft went too, and the role
 
 
 async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:

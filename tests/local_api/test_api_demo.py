@@ -299,3 +299,33 @@ async def test_web_addresses_in_the_bots_text_are_links(
     assert "<b>半 http://x.org</b>/c" in text, text
     ev = "http://127.0.0.1:9/?start=ev_cd"
     assert photo == link.format(ev, ev), photo
+
+
+LONE = "hi \ud83d"  # the first half of 😀: what cutting text inside an emoji leaves
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/demo/api/send", {"user_id": 7, "text": LONE}),
+        ("/demo/api/send", {"user_id": 7, "text": "\udc00 alone"}),
+        ("/demo/api/send", {"user_id": 7, "text": "你好", "first_name": "小\ud83d"}),
+        ("/demo/api/press", {"user_id": 7, "message_id": 1, "data": "a\ud83d"}),
+    ],
+)
+async def test_text_utf8_cannot_carry_is_refused_and_polling_goes_on(
+    api: LocalBotApi, bot: Bot, demo: aiohttp.ClientSession, path: str, body: dict[str, Any]
+) -> None:
+    """A lone surrogate (text cut inside an emoji) is refused with a 400 the page can name;
+    accepted, it made every getUpdates fail with a 500, for every user, until a restart."""
+    api.user(7, "演示用户")
+    await bot.send_message(7, "确认？")
+
+    status, answer = await call(demo, "POST", path, json=body)
+    await call(demo, "POST", "/demo/api/send", json={"user_id": 8, "text": "/start"})
+
+    assert (status, answer["ok"], answer["reason"]) == (400, False, "not_utf8"), answer
+    assert "UTF-8" in answer["error"]
+    updates = await bot.get_updates()
+    assert [u.effective_user.id for u in updates if u.effective_user] == [8]
+    assert api.state.users[7].first_name == "演示用户"

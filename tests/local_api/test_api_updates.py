@@ -117,3 +117,44 @@ async def test_press_sends_any_data_and_queries_are_answered_once(
     assert api.callback_answers[press["callback_query"]["id"]]["text"] == "好"
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(press["callback_query"]["id"])
+
+
+async def test_users_cannot_send_what_utf8_cannot_carry(api: LocalBotApi, bot: Bot) -> None:
+    """Telegram's wire is UTF-8: a lone surrogate (half an emoji) is refused where a test or
+    the demo acts, before it is queued; queued, it failed every getUpdates after it."""
+    user = api.user(1001)
+    sent = await bot.send_message(user.id, "选", reply_markup=KEYBOARD)
+    lone = "\ud83d"
+
+    actions = [
+        lambda: api.send_text(user, f"hi {lone}"),
+        lambda: api.send_command(user, f"/start {lone}"),
+        lambda: api.send_photo(user, caption=lone),
+        lambda: api.send_album(user, 2, caption=lone),
+        lambda: api.press(user, sent.message_id, lone),
+        lambda: api.inline_query(user, lone),
+        lambda: api.send_text(api.user(1002, f"名{lone}"), "你好"),
+    ]
+    for act in actions:
+        with pytest.raises(ValueError, match="UTF-8"):
+            act()
+    api.send_text(user, "还在")
+
+    [update] = await bot.get_updates()
+    assert update.message is not None and update.message.text == "还在"
+
+
+async def test_a_forged_update_reaches_the_bot_as_telegram_would_escape_it(
+    api: LocalBotApi, bot: Bot
+) -> None:
+    """`forge_text` queues what the user actions refuse, for tests of how a bot copes with it:
+    it goes out as the JSON escape (``\\ud83d``), which a JSON reader takes for a lone
+    surrogate again, and the updates after it are delivered as usual."""
+    user = api.user(1001)
+    api.forge_text(user, "hi \ud83d")
+    api.send_text(user, "😀")
+
+    forged, fine = await bot.get_updates()
+    assert forged.message is not None and fine.message is not None
+    assert forged.message.text == "hi \ud83d"
+    assert fine.message.text == "😀"

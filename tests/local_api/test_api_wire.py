@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -116,3 +117,21 @@ async def test_stop_ends_pending_long_polls(http: aiohttp.ClientSession) -> None
     await api.stop()  # must answer the pending poll rather than wait 30 s
 
     assert await asyncio.wait_for(poll, timeout=2) == (200, {"ok": True, "result": []})
+
+
+async def test_strings_utf8_cannot_carry_are_refused_as_telegram_does(
+    api: LocalBotApi, http: aiohttp.ClientSession
+) -> None:
+    """A bot that sends a lone surrogate (escaped in JSON, as json.dumps writes it) gets
+    Telegram's 400, not a message nobody can read."""
+    for body in ({"chat_id": 1001, "text": "hi \ud83d"}, {"chat_id": 1001, "text": "\udc00"}):
+        status, answer = await post(
+            http,
+            f"{api.base_url}{api.token}/sendMessage",
+            data=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
+
+        assert status == 400
+        assert answer["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert api.messages_to(1001) == []
