@@ -26,6 +26,7 @@ class TicketTexts(Texts):
     noted: str
     send_button: str
     cancel_button: str
+    exit_button: str  # under the field and town questions (the same as /cancel)
     wrong_input: str
     text_kept: str  # the message, typed while the field or the town was asked
     sample_desk_ahead: Annotated[str, Fields("desk")]  # before the resident writes to it
