@@ -3,6 +3,7 @@ registration block."""
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -56,15 +57,20 @@ def build_application(
     index: SearchIndex | None = None,
     clock: Clock = utcnow,
     chat_url: str | None = None,
+    adjust_content: Callable[[Library], Library] | None = None,
 ) -> PufaApplication:
     """The bot, ready to start. Content is loaded and validated and the search index built
     here, once (or both read from the cache, see content.index_cache); tests pass a
     prebuilt library and index (both read-only, so one serves many bots) and their clock.
     Days are written from here on with the library's words (content.dates). `chat_url`:
-    `pufa demo`'s web chat, where the bot's start links lead instead of Telegram."""
+    `pufa demo`'s web chat, where the bot's start links lead instead of Telegram;
+    `adjust_content`: what the content becomes before the bot uses it, now and after every
+    reload (the demo's desks staffed by its coordinator; it must not change the cards)."""
     timedelta_retry_after()
     if library is None:
         library, index = cached_content(settings.content_dir, settings.cache_path)
+    if adjust_content is not None:
+        library = adjust_content(library)
     dates.use(library.ui.dates)
     pacer, limiter = rate_limiter(settings)
     bot: ExtBot[None] = ExtBot(
@@ -98,6 +104,7 @@ def build_application(
             public=bool(settings.public_url),
         ),
         chat_url=chat_url,
+        adjust_content=adjust_content,
     )
     builder: Any = (
         ApplicationBuilder()

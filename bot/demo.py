@@ -2,7 +2,8 @@
 
 Each start fills a fresh database (a temporary SQLite file, unless PUFA_DATABASE_URL names
 another one) with clearly fake sample data, and the page lets a newcomer be a resident, the
-sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS). The bot's
+sample volunteer or a coordinator (DEMO_COORDINATOR is added to PUFA_ADMIN_IDS, and staffs
+every sample desk, so a resident's 留言 can be answered, moved, ended and rated). The bot's
 own web app (the coordinators' dashboard) listens on the port after the chat's, and content
 edits made there go to a copy of the content in the demo's temporary folder. There is no
 Telegram: the bot's start links (an invite, an event's poster, a card shared) open the web
@@ -14,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -67,6 +69,23 @@ def demo_settings(settings: Settings, api: LocalBotApi, workdir: Path) -> Settin
     )
     # Its links (printed, and /dashboard's) are for a browser on this machine.
     return demo.model_copy(update={"public_url": demo.public_base(on_this_machine=True)})
+
+
+def staffed_desks(library: Library) -> Library:
+    """The demo's desks: each sample desk, whose invented staff nobody is (the bot never sends
+    to one), is staffed by the demo coordinator in their private chat instead, so the whole
+    留言 round trip can be tried; its name still says it is a sample. Only the demo's own
+    content is changed (at the start and after every reload, `Services.adjust_content`): the
+    shipped desks.yaml, and a deployment's, stay as they are."""
+    desks = [
+        desk.model_copy(
+            update={"staff": [DEMO_COORDINATOR], "staff_chat_id": None, "sample": False}
+        )
+        if desk.sample
+        else desk
+        for desk in library.desks
+    ]
+    return replace(library, desks=desks)
 
 
 def chat_address(settings: Settings, api: LocalBotApi) -> str:
@@ -132,6 +151,7 @@ async def demo_bot(
                 index=index,
                 clock=clock,
                 chat_url=chat_address(settings, api),
+                adjust_content=staffed_desks,
             )
             try:
                 yield api, app

@@ -11,7 +11,7 @@ from content.analyzer import normalize
 from content.asked import ASKED_FILE, load_asked
 from content.campaigns import Campaign, load_campaigns
 from content.case_library import Case
-from content.check_text import check_text
+from content.check_text import check_text, listed
 from content.checks import declared_ids
 from content.csv_headers import CSV_HEADERS_FILE, CsvLayouts, load_csv_headers
 from content.desks import Desk, load_desks
@@ -21,9 +21,9 @@ from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
 from content.indicators import Indicator
 from content.legal_aid import LegalAidCriteria, load_legal_aid
-from content.models import Card, Category, Lexicon, OutsideQuestions, Seed, Town
+from content.models import CARD_OFFERS, Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
-from content.problems import Problem, unknown_category, unreadable
+from content.problems import Problem, duplicates, unknown_category, unreadable
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
@@ -157,6 +157,7 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     advisers = load_advisers(
         content_dir / "advisers.yaml", towns=towns, problems=problems, notes=notes
     )
+    notes.extend(_offer_notes(cards, legal_aid=legal_aid, advisers=advisers))
     extras, found, extra_notes = load_extras(content_dir, cards)
     notes.extend(Problem(path, where, message) for path, where, message in extra_notes)
     problems.extend(Problem(path, where, message) for path, where, message in found)
@@ -303,6 +304,7 @@ def _check_cards(
         name = f"cards/{card.id}.md"
         if card.category not in categories:
             problems.append(Problem(name, "category", unknown_category(card.category, categories)))
+        problems.extend(_offer_problems(card, name))
         for rel in card.related:
             if rel == card.id:
                 problems.append(Problem(name, "related", check_text("cards.related_self")))
@@ -324,6 +326,49 @@ def _check_cards(
                         check_text("cards.unknown_title", title=title),
                     )
                 )
+
+
+def offer_name(offer: str) -> str:
+    """What an offer of CARD_OFFERS does, in the check's words."""
+    names = {
+        "aid_check": check_text("cards.offer_aid_check"),
+        "adviser": check_text("cards.offer_adviser"),
+    }
+    return names[offer]
+
+
+def _offer_problems(card: Card, name: str) -> list[Problem]:
+    """Offers a card may not list: one the bot does not know, or one listed twice."""
+    allowed = listed(f"{offer}（{offer_name(offer)}）" for offer in CARD_OFFERS)
+    found = [
+        Problem(name, "offers", check_text("cards.unknown_offer", offer=offer, allowed=allowed))
+        for offer in card.offers
+        if offer not in CARD_OFFERS
+    ]
+    found += [
+        Problem(name, "offers", check_text("common.repeated_word", word=offer))
+        for offer in duplicates(card.offers)
+    ]
+    return found
+
+
+def _offer_notes(
+    cards: list[Card], *, legal_aid: LegalAidCriteria | None, advisers: list[Adviser]
+) -> list[Problem]:
+    """Cards offering what this content has no data for: without legal_aid.yaml there is no
+    pre-check, so its button is not shown; without advisers in advisers.yaml the lookup may
+    still have some a coordinator imported (a CSV), so its button stays and says when none
+    are listed."""
+    notes: list[Problem] = []
+    for card in cards:
+        where = f"cards/{card.id}.md"
+        if "aid_check" in card.offers and legal_aid is None:
+            message = check_text("cards.offer_no_legal_aid", offer=offer_name("aid_check"))
+            notes.append(Problem(where, "offers", message))
+        if "adviser" in card.offers and not advisers:
+            message = check_text("cards.offer_no_advisers", offer=offer_name("adviser"))
+            notes.append(Problem(where, "offers", message))
+    return notes
 
 
 def _check_lexicon(

@@ -12,6 +12,10 @@ from content.check_text import check_text, listed
 CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TELEGRAM_TEXT_LIMIT = 4096
 OUTSIDE_QUESTION_CHARS = 200
+# What a card may offer under it (front matter `offers`), each a button with its data:
+# aid_check: the legal-aid pre-check (legal_aid.yaml); adviser: the village legal adviser
+# lookup (advisers.yaml, or a coordinator's CSV import).
+CARD_OFFERS = ("aid_check", "adviser")
 
 
 class _Strict(BaseModel):
@@ -32,6 +36,7 @@ class Card(_Strict):
     keywords: list[str] = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list, max_length=3)
+    offers: list[str] = Field(default_factory=list)  # of CARD_OFFERS: buttons under the card
     sources: list[Source] = Field(min_length=1)
     updated: date
     body: str = Field(min_length=20, max_length=TELEGRAM_TEXT_LIMIT - 200)

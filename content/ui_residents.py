@@ -7,6 +7,7 @@ from pydantic import model_validator
 
 from content.hotlines import GROUPS
 from content.legal_aid import RESULTS, Result
+from content.models import CARD_OFFERS
 from content.texts import Fields, SaidOnce, Texts, exact_keys
 
 
@@ -45,6 +46,7 @@ class ResidentTexts(Texts):
     hotline_hours: Annotated[str, Fields("hours")]
     hotlines_footer: Annotated[str, SaidOnce()]  # under the lines of numbers
     hotlines_button: str
+    card_offers: dict[str, str]  # a card's `offers`: the button of each
     card_hotlines_title: Annotated[str, Fields("title")]
     fallback_hotlines: str
     # a message that signals danger (safety.yaml): one notice per kind's `text` key
@@ -73,4 +75,5 @@ class ResidentTexts(Texts):
     def _complete(self) -> "ResidentTexts":
         exact_keys("hotline_groups", self.hotline_groups, GROUPS)
         exact_keys("results", self.results, RESULTS)
+        exact_keys("card_offers", self.card_offers, CARD_OFFERS)
         return self

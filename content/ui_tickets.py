@@ -26,6 +26,7 @@ class TicketTexts(Texts):
     noted: str
     send_button: str
     cancel_button: str
+    exit_button: str  # under the field and town questions (the same as /cancel)
     wrong_input: str
     text_kept: str  # the message, typed while the field or the town was asked
     sample_desk_ahead: Annotated[str, Fields("desk")]  # before the resident writes to it
@@ -48,6 +49,7 @@ class TicketTexts(Texts):
     sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
     sample_desk: Annotated[str, Fields("desk", "id")]
+    sample_footer: str  # under sample_desk: how to add to the message, as sent_footer
     when: Annotated[str, Fields("date", "time", "weekday")]  # date: 12月4日, weekday: 周五
     desk_ticket: Annotated[
         str,
@@ -84,6 +86,7 @@ class TicketTexts(Texts):
     more_prompt_closed: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
     more_kept: Annotated[str, Fields("id")]
+    more_sample: Annotated[str, Fields("desk", "id")]  # added to a sample desk's message
     more_closed: Annotated[str, Fields("id")]
     more_closed_draft_open: str
     more_closed_offer: str

@@ -125,6 +125,9 @@ class Services:
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     # `pufa demo`'s web chat (its address), where its start links lead: it has no Telegram.
     chat_url: str | None = None
+    # What content becomes before the bot uses it, at the start and after every reload
+    # (`swap_content`): `pufa demo` staffs its sample desks (bot.demo.staffed_desks).
+    adjust_content: Callable[[Library], Library] | None = None
 
     def start_link(self, bot_username: str, payload: str = "") -> str:
         """The link that opens the bot's private chat with `/start <payload>` (an invite, an
@@ -138,7 +141,10 @@ class Services:
     def swap_content(self, library: Library, index: SearchIndex) -> None:
         """Use new content from the next update on (an edit made in the dashboard). Both are
         replaced together, with no await between, so no update sees one without the other;
-        days are written with the new content's words from then on (content.dates)."""
+        days are written with the new content's words from then on (content.dates). The
+        library is adjusted first (`adjust_content`), as at the start."""
+        if self.adjust_content is not None:
+            library = self.adjust_content(library)
         self.library, self.index = library, index
         self.broadcasting.library = library
         dates.use(library.ui.dates)

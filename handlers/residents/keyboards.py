@@ -24,7 +24,6 @@ class MenuItem(StrEnum):
     HELP = "help"
 
 
-LEGAL_AID_CATEGORY = "legal_aid"  # its cards offer the pre-check
 AID_MENU = "menu"  # a:menu:<AidMenu>[:<town key>]: the /legalaid menu (other a: data are towns)
 
 
@@ -54,6 +53,26 @@ def case_rows(cases: list[Candidate], ui: UiTexts) -> list[list[InlineKeyboardBu
     return [[case_button(label.format(title=c.title), c.card_id)] for c in cases]
 
 
+# A card's `offers` (content.models.CARD_OFFERS): the /legalaid menu's item each opens.
+OFFERED = {"aid_check": AidMenu.CHECK, "adviser": AidMenu.ADVISER}
+
+
+def offer_rows(card: Card, library: Library) -> list[list[InlineKeyboardButton]]:
+    """A button for each of the card's `offers`, in its order: the legal-aid pre-check (only
+    with legal_aid.yaml's criteria), the village adviser lookup (which says when no adviser
+    is listed: a coordinator may have imported them, the content cannot tell)."""
+    labels = library.ui.residents.card_offers
+    return [
+        [
+            InlineKeyboardButton(
+                labels[offer], callback_data=make(Kind.AID, AID_MENU, OFFERED[offer])
+            )
+        ]
+        for offer in card.offers
+        if offer in OFFERED and not (offer == "aid_check" and library.legal_aid is None)
+    ]
+
+
 def card_keyboard(
     card: Card,
     library: Library,
@@ -75,9 +94,7 @@ def card_keyboard(
         rows += case_rows(cases, ui)
     elif linked := library.cases_for(card.id):
         rows.append([case_button(texts.case_button, linked[0].id)])
-    if card.category == LEGAL_AID_CATEGORY and library.legal_aid is not None:
-        check = make(Kind.AID, AID_MENU, AidMenu.CHECK)
-        rows.append([InlineKeyboardButton(ui.residents.aid_menu_check, callback_data=check)])
+    rows += offer_rows(card, library)
     numbers = make(Kind.HOTLINES, HotlinesButton.CARD, card.id)
     rows.append([InlineKeyboardButton(ui.residents.hotlines_button, callback_data=numbers)])
     if question_ref:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -139,11 +140,11 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
             for i, c in enumerate(services.library.categories)
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        return texts.ask_category, InlineKeyboardMarkup(rows)
+        return texts.ask_category, InlineKeyboardMarkup([*rows, _exit_row(chat, texts)])
     if step == TOWN:
         names = towns_to_pick(ctx, chat)
         rows = [[chat.button(town, TicketButton.TOWN, i)] for i, town in enumerate(names)]
-        return texts.ask_town, InlineKeyboardMarkup(rows)
+        return texts.ask_town, InlineKeyboardMarkup([*rows, _exit_row(chat, texts)])
     if step == TEXT:
         return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
     desk = desk_of(services, chat.data.get("desk", ""))
@@ -153,6 +154,11 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         keyboard = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
         return texts.ask_contact.format(desk=name), keyboard
     return _summary(ctx, chat, texts.send_button)
+
+
+def _exit_row(chat: Conversation, texts: TicketTexts) -> list[InlineKeyboardButton]:
+    """✖️ 退出 under a question with buttons: the flow's 取消 (the same as /cancel)."""
+    return [chat.button(texts.exit_button, TicketButton.CANCEL)]
 
 
 def _summary(ctx: PufaContext, chat: Conversation, send_label: str) -> tuple[str, Markup]:

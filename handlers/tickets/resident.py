@@ -123,6 +123,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
     if reopened:  # open to anyone again: no copy says who had taken it
         await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
-    sent = texts.more_sent.format(desk=html.escape(desk.name), id=ticket.id)
+    added_to = texts.more_sample if desk.sample else texts.more_sent  # (nobody reads a sample's)
+    sent = added_to.format(desk=html.escape(desk.name), id=ticket.id)
     await reply_html(update, f"{texts.numbers_hidden}\n{sent}" if hidden else sent)
     return True

@@ -81,16 +81,18 @@ async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahea
     assert ticket.resident_id is not None
     if desk.sample:  # nobody reads it: said once, in the first message
         sample = texts.sample_desk.format(desk=name, id=ticket.id)
-        await send_about(ctx.bot, services, ticket.id, ticket.resident_id, sample)
-        return
-    opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
-    if opens is None:
-        text = texts.sent_open.format(desk=name, id=ticket.id, ahead=ahead)
+        text = f"{sample}\n{texts.sample_footer}"
     else:
-        text = texts.sent_closed.format(
-            desk=name, id=ticket.id, when=local_when(texts, services.tz, opens)
-        )
-    text = f"{text}\n{texts.sent_footer}"
+        opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
+        if opens is None:
+            text = texts.sent_open.format(desk=name, id=ticket.id, ahead=ahead)
+        else:
+            text = texts.sent_closed.format(
+                desk=name, id=ticket.id, when=local_when(texts, services.tz, opens)
+            )
+        text = f"{text}\n{texts.sent_footer}"
+    # the same ways to add to it either way: what is added to a sample desk's message is kept
+    # there (handlers.tickets.resident), not searched as a new question
     await send_about(
         ctx.bot, services, ticket.id, ticket.resident_id, text, more_keyboard(texts, ticket.id)
     )

@@ -9,6 +9,7 @@ from handlers.kit.callbacks import name_key
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import replace_advisers
 from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.test_precheck import card_id_of
 
 TOWN, VILLAGE = "示例县东山镇", "桃园村"
 NEAR_DONGSHAN = (30.0450, 110.0800)  # at the 东山镇司法所
@@ -204,3 +205,21 @@ async def test_an_adviser_without_a_desk_of_their_own_offers_the_towns_desk_and_
     assert card.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_other_button]
     prompt = await bot.tap(user, card, bot.ui.tickets.leave_button)
     assert "示例县西河镇人民调解委员会（示例）" in prompt.content and "字以内" in prompt.content
+
+
+async def test_the_village_adviser_card_offers_the_lookup(bot: Harness) -> None:
+    """The card about village advisers leads to the lookup, which has the name and number,
+    beside the legal-aid pre-check (both its front matter's `offers`); a card offering
+    nothing has neither."""
+    residents = bot.ui.residents
+    user = bot.api.user(2310)
+    card = await bot.ask(user, "我们村的法律顾问是谁，电话多少")
+    assert card_id_of(card) == "village-legal-advisor"
+    offered = [residents.card_offers["adviser"], residents.card_offers["aid_check"]]
+    labels = card.button_labels()
+    assert [label for label in labels if label in offered] == offered
+    towns = await bot.tap(user, card, residents.card_offers["adviser"])
+    assert towns.content.startswith(plain_text(residents.adviser_ask_town))
+    assert TOWN in towns.button_labels()
+    wages = await bot.ask(user, "老板欠了我三个月工资不给怎么办")
+    assert not set(offered) & set(wages.button_labels())

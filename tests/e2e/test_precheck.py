@@ -283,12 +283,13 @@ async def test_a_legal_aid_card_offers_the_check(bot: Harness) -> None:
     user = bot.api.user(2239)
     card = await bot.ask(user, "谁能申请免费的法律援助")
     assert bot.services.library.cards[card_id_of(card)].category == "legal_aid"
-    bot.api.press_button(user, card, bot.ui.residents.aid_menu_check)
+    offer = bot.ui.residents.card_offers["aid_check"]
+    bot.api.press_button(user, card, offer)
     intro, question = await bot.api.wait_for_messages(user.id, 2)
     assert intro.content == plain_text(bot.ui.residents.check_intro)
     assert "第 1 题" in question.content
     wages = await bot.ask(user, "老板欠了我三个月工资不给怎么办")
-    assert bot.ui.residents.aid_menu_check not in wages.button_labels()
+    assert offer not in wages.button_labels()
 
 
 def card_id_of(card: SentMessage) -> str:

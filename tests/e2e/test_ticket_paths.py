@@ -12,7 +12,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from handlers.kit.callbacks import Kind, make
 from local_api import FakeUser, SentMessage
-from storage.tickets import NewTicket, get_ticket, open_ticket
+from storage.tickets import NewTicket, entries, get_ticket, open_ticket
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
@@ -265,14 +265,27 @@ async def test_in_a_group_the_button_links_to_the_private_chat(desks_bot: Harnes
 
 
 async def test_a_sample_desk_is_never_sent_to(bot: Harness) -> None:
-    """The resident is told once, in the first message, that nobody will answer."""
+    """The resident is told once, in the first message, that nobody will answer; it keeps
+    the follow-up path of a real desk's (➕ 补充, or a reply to it): what they add is kept in
+    the message, not searched as a new question, and still reaches nobody."""
     texts, resident = bot.ui.tickets, bot.api.user(7_320_005)
     sent = await leave_message(bot, resident, "邻居的树倒在我家院子里")
     desk = next(d for d in bot.services.library.desks if d.sample and d.name in sent.content)
-    assert sent.source_text == texts.sample_desk.format(desk=desk.name, id=1)
-    assert "✅" not in sent.content and sent.buttons() == []
+    sample = texts.sample_desk.format(desk=desk.name, id=1)
+    assert "✅" not in sent.content and sent.button_labels() == [texts.more_button]
+    assert sent.source_text == f"{sample}\n{texts.sample_footer}"
     await bot.settle()
     assert bot.api.last_message(resident.id).message_id == sent.message_id  # nothing after
+    bot.api.send_text(resident, "补充一下：树是昨晚刮风倒的", reply_to=sent.message_id)
+    [kept] = await bot.api.wait_for_messages(resident.id)
+    assert kept.source_text == texts.more_sample.format(desk=desk.name, id=1)
+    prompt = await bot.tap(resident, sent, texts.more_button)
+    assert prompt.source_text == texts.more_prompt.format(id=1)
+    again = await bot.ask(resident, "院墙也被砸坏了一角")
+    assert again.source_text == texts.more_sample.format(desk=desk.name, id=1)
+    async with bot.services.db.session() as session:
+        added = [e.text for e in await entries(session=session, ticket_id=1)]
+    assert added[-2:] == ["补充一下：树是昨晚刮风倒的", "院墙也被砸坏了一角"]
     for desk in bot.services.library.desks:
         for chat in [*desk.staff, *([desk.staff_chat_id] if desk.staff_chat_id else [])]:
             assert bot.api.messages_to(chat) == []

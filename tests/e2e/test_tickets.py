@@ -308,7 +308,8 @@ async def test_towns_come_in_one_order_and_a_sample_desk_is_said_before_one_writ
     api.press_button(resident, asked, bot.ui.chat.drop_for.format(name="留言给工作人员"))
     _dropped, _left, category = await api.wait_for_messages(resident.id, 3)
     towns = await bot.tap(resident, category, "劳动")
-    assert check_towns.button_labels()[: len(towns.button_labels())] == towns.button_labels()
+    named = towns.button_labels()[:-1]  # (then ✖️ 退出)
+    assert check_towns.button_labels()[: len(named)] == named
     prompt = await bot.tap(resident, towns, "示例县东山镇")
     desk = "示例县法律援助中心（示例）"  # the county's desk for 劳动
     warning = plain_text(texts.sample_desk_ahead.format(desk=desk))
@@ -316,3 +317,22 @@ async def test_towns_come_in_one_order_and_a_sample_desk_is_said_before_one_writ
     api.send_text(resident, "老板拖欠工资三个月了")
     ask, _skip = await api.wait_for_messages(resident.id, 2)
     assert warning not in ask.content  # said once
+
+
+async def test_the_field_and_town_steps_have_an_exit_button(bot: Harness) -> None:
+    """Every question of the chat can be left with a button, as every other guided chat's:
+    the town asked after a card's 没解决, and the field asked from /help."""
+    texts, resident = bot.ui.tickets, bot.api.user(7_350_031)
+    card = await bot.ask(resident, "老板拖欠工资怎么办")
+    thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
+    towns = await bot.tap(resident, thanks, texts.leave_button)
+    assert towns.content == texts.ask_town
+    assert towns.button_labels()[-1] == texts.exit_button
+    left = await bot.tap(resident, towns, texts.exit_button)
+    assert left.content == texts.cancelled
+    assert await bot.services.chats.open(resident.id) == []
+    help_message = await bot.ask(resident, "/help")
+    fields = await bot.tap(resident, help_message, texts.leave_button)
+    assert fields.button_labels()[-1] == texts.exit_button
+    assert (await bot.tap(resident, fields, texts.exit_button)).content == texts.cancelled
+    assert await bot.services.chats.open(resident.id) == []
