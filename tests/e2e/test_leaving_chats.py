@@ -27,7 +27,14 @@ from handlers.kit.callbacks import Kind, make
 from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
-from tests.e2e.volunteer_steps import invite, press, register, report_to_topics, say, tick_topic
+from tests.e2e.volunteer_steps import (
+    answers_to_materials,
+    invite,
+    press,
+    register,
+    report_to_place,
+    say,
+)
 
 VOLUNTEER = 8_700_001
 BYSTANDER = 8_700_002  # asks the same question with no chat open
@@ -219,12 +226,8 @@ async def test_drop_does_what_legalaid_a_link_or_ask_a_question_asked(
 
 async def back_at_photos(bot: Harness, user: FakeUser) -> None:
     """The registered volunteer's next /report, at its photos step, one photo sent."""
-    topics = await report_to_topics(bot, user)
-    await tick_topic(bot, user, topics)
-    await press(bot, user, topics, "完成")
-    await say(bot, user, "城关社区文化广场")
-    await say(bot, user, "80")
-    [materials] = await say(bot, user, "2")
+    await report_to_place(bot, user)
+    materials = await answers_to_materials(bot, user)
     [photos] = await press(bot, user, materials, "跳过")
     assert "照片" in photos.content, photos.content
     bot.api.send_photo(user, "现场照片")

@@ -19,11 +19,12 @@ from local_api import FakeUser, SentMessage
 from storage.reports import own_reports
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import (
+    answers_to_materials,
     invite,
     press,
     register,
     report_to_card,
-    report_to_topics,
+    report_to_place,
     say,
     tick_topic,
 )
@@ -48,20 +49,10 @@ async def volunteer(bot: Harness, user_id: int) -> FakeUser:
     return user
 
 
-async def to_place(bot: Harness, user: FakeUser) -> SentMessage:
-    """/report up to the place question."""
-    topics = await report_to_topics(bot, user)
-    await tick_topic(bot, user, topics)
-    [place] = await press(bot, user, topics, "完成")
-    return place
-
-
 async def to_photos(bot: Harness, user: FakeUser) -> SentMessage:
     """/report up to the photos question."""
-    await to_place(bot, user)
-    await say(bot, user, "城关社区文化广场")
-    await say(bot, user, "80")
-    await say(bot, user, "2")
+    await report_to_place(bot, user)
+    await answers_to_materials(bot, user)
     [photos] = await say(bot, user, "100")
     assert "照片" in (photos.text or ""), photos.text
     return photos
@@ -151,7 +142,7 @@ async def test_unusual_figures_are_asked_about_once(bot_with_admins: Harness) ->
     """F17: 确定 takes the figure, 改一下 asks again; each question answers once."""
     bot = bot_with_admins
     user = await volunteer(bot, 864)
-    await to_place(bot, user)
+    await report_to_place(bot, user)
     await say(bot, user, "城关社区文化广场")
     [question] = await say(bot, user, "99999")
     assert "确定吗" in (question.text or "") and "99999 人" in (question.text or "")
@@ -210,7 +201,7 @@ async def test_a_shared_location_is_named_and_exported(bot_with_admins: Harness)
         (NEAR_DONGSHAN, "东山镇司法所（公共法律服务工作站）附近"),
         (FAR_AWAY, "位置 34.5000, 110.0000"),
     ]:
-        await to_place(bot, user)
+        await report_to_place(bot, user)
         bot.api.send_location(user, lat, lon)
         await bot.api.wait_for_messages(user.id)
         await say(bot, user, "80")
@@ -268,7 +259,7 @@ async def test_any_text_at_the_audience_step_is_taken_asked_about_or_explained(
 ) -> None:
     bot = bot_with_admins
     user = await volunteer(bot, next(USER_IDS))
-    await to_place(bot, user)
+    await report_to_place(bot, user)
     await say(bot, user, "城关社区文化广场")
     before = len(bot.api.messages_to(user.id))
     bot.api.send_text(user, text)
@@ -294,12 +285,8 @@ async def test_summary_limits_said_up_front_and_skip_typed_at_the_photo_steps(
     both of its limits, as its refusal does; the card counts materials in 份."""
     bot = bot_with_admins
     user = await volunteer(bot, next(USER_IDS))
-    topics = await report_to_topics(bot, user)
-    await tick_topic(bot, user, topics)
-    await press(bot, user, topics, "完成")
-    await say(bot, user, "城关社区文化广场")
-    await say(bot, user, "80")
-    [materials] = await say(bot, user, "2")
+    await report_to_place(bot, user)
+    materials = await answers_to_materials(bot, user)
     [photos] = await say(bot, user, "跳过")
     assert "照片" in (photos.text or ""), photos.text
     [summary] = await say(bot, user, "跳过 ⏭")

@@ -77,19 +77,32 @@ async def report_to_topics(bot: Harness, user: FakeUser) -> SentMessage:
     return topics
 
 
-async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
-    """A valid report (of type 宪法宣传, topic TOPIC) up to its summary card, no detours."""
+async def report_to_place(bot: Harness, user: FakeUser) -> SentMessage:
+    """/report (type 宪法宣传, topic TOPIC) up to the place question."""
     topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [_place] = await press(bot, user, topics, "完成")
+    [place] = await press(bot, user, topics, "完成")
+    return place
+
+
+async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
+    """A valid report (of type 宪法宣传, topic TOPIC) up to its summary card, no detours."""
+    await report_to_place(bot, user)
     return await answers_to_card(bot, user)
+
+
+async def answers_to_materials(bot: Harness, user: FakeUser) -> SentMessage:
+    """From the place question on, the usual place, audience and hours: the materials
+    question."""
+    await say(bot, user, "城关社区文化广场")
+    await say(bot, user, "80")
+    [materials] = await say(bot, user, "2")
+    return materials
 
 
 async def answers_to_card(bot: Harness, user: FakeUser) -> SentMessage:
     """From the place question on, the usual answers (no photos) up to the summary card."""
-    await say(bot, user, "城关社区文化广场")
-    await say(bot, user, "80")
-    [materials] = await say(bot, user, "2")
+    materials = await answers_to_materials(bot, user)
     [photos] = await press(bot, user, materials, "跳过")
     await press(bot, user, photos, "跳过")
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
