@@ -229,6 +229,7 @@ async def test_a_lone_surrogate_forged_into_an_update_is_answered_and_breaks_not
     assert answer["text"] == bot.ui.stale_button
     assert (await bot.ask(other, "/start")).text is not None
     await bot.settle()
+    await bot.services.question_log.flush()  # logged a moment after the answer
     async with bot.services.db.session() as session:
         asked = (await session.exec(select(QuestionLog.text))).all()
     assert "今天天气真好\ufffd" in asked, asked
