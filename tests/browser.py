@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, Playwright, expect
+from playwright.async_api import Browser, Page, Playwright, Response, expect
 
 from tests.waiting import CEILING_SECONDS
 
@@ -35,3 +35,16 @@ async def open_page(browser: Browser, **context: object) -> Page:
     page = await (await browser.new_context(**context)).new_page()  # type: ignore[arg-type]
     page.set_default_timeout(CEILING_SECONDS * 1000)
     return page
+
+
+def failed_requests(page: Page) -> list[str]:
+    """The page's requests answered with an error from now on (a missing icon included),
+    each as "status URL": a list the test reads at its end."""
+    failed: list[str] = []
+
+    def note(response: Response) -> None:
+        if response.status >= 400:
+            failed.append(f"{response.status} {response.url}")
+
+    page.on("response", note)
+    return failed

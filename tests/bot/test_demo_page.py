@@ -12,7 +12,7 @@ import pytest
 from bot.cli_text import cli_text
 from content.loader import Library
 from local_api import LocalBotApi
-from tests.browser import launch_chromium, needs_chromium, open_page
+from tests.browser import failed_requests, launch_chromium, needs_chromium, open_page
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')"
@@ -39,6 +39,7 @@ async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
         browser = await launch_chromium(pw)
         try:
             page = await open_page(browser)
+            failed = failed_requests(page)
             await page.goto(demo_url + "/")
             log, toast = page.locator("#log"), page.locator("#toast")
             await expect(log).to_contain_text("你好，演示居民", timeout=WAIT_MS)
@@ -96,6 +97,9 @@ async def test_roles_feedback_media_and_replay(demo_url: str) -> None:
             for name, (width, height) in WIDTHS.items():
                 await page.set_viewport_size({"width": width, "height": height})
                 await page.screenshot(path=SCREENSHOTS / f"coordinator-{name}.png")
+            assert failed == []  # the page and what it asked for were all there
+            # its own icon: a browser without one asks for /favicon.ico, a 404 in the log
+            assert await page.locator("head link[rel=icon]").count() == 1
         finally:
             await browser.close()
 

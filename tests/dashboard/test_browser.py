@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from storage.dashboard import create_login
 from storage.report_review import REASON_CHARS
 from tests.broadcasting import add_subscribers
-from tests.browser import launch_chromium, needs_chromium, open_page
+from tests.browser import failed_requests, launch_chromium, needs_chromium, open_page
 from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
@@ -66,6 +66,7 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     )
     await harness.services.question_log.flush()
     page = await new_page(browser)
+    failed = failed_requests(page)
     await sign_in(page, await board.link())
 
     # the overview and its charts
@@ -149,6 +150,9 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     assert harness.services.library.cards[CARD].title not in (reply.text or "")
 
     await screenshots(page, board)
+    assert failed == []  # every page, style and script it asked for was there
+    # its own icon: a browser without one asks for /favicon.ico, a 404 in the log
+    assert await page.locator("head link[rel=icon]").count() == 1
 
 
 async def screenshots(page: Page, board: Board) -> None:
