@@ -21,6 +21,7 @@ from dashboard import (
     overview,
     reports,
     satisfaction,
+    tickets,
     volunteers,
 )
 from dashboard.common import ACTIVE_KEY, APP_KEY
@@ -74,6 +75,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_post("/gaps", gaps.decide)
     board.router.add_get("/gaps/decided", gap_decisions.decisions_page)
     board.router.add_post("/gaps/undo", gap_decisions.undo)
+    board.router.add_get("/tickets", tickets.tickets_page)
     board.router.add_get("/directory", directory.directory_page)
     board.router.add_post("/directory", directory.import_csv)
     board.router.add_get("/verify", certificates.verify_page)

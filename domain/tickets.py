@@ -161,6 +161,14 @@ class Figures:
     closed_no_reply: int = 0
     closed_erased: int = 0
     closed_unrecorded: int = 0
+    # Not ended yet (answered or not), at the desk it was first sent to, as `opened`: the
+    # dashboard's, not an export column.
+    still_open: int = 0
+
+    @property
+    def average_rating(self) -> float | None:
+        """The average rating (1 不满意 to 3 满意), to two decimals; None with none."""
+        return round(self.rating_sum / self.rated, 2) if self.rated else None
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -179,11 +187,12 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
     """(desk id, YYYY-MM in `tz`) -> the figures of the tickets opened then. A ticket moved by
     转办 counts for each desk what it did: opened at the desk it was first sent to, answered
     (and by the deadline) at the desk that gave the first answer, its rating at the desk that
-    had it when it ended, and so does why it ended if nobody had answered it."""
+    had it when it ended, and so does why it ended if nobody had answered it; one not ended
+    yet counts as still open where it was opened."""
     figures: dict[tuple[str, str], Figures] = defaultdict(Figures)
     for row in rows:
         month = row.created_at.astimezone(tz).strftime("%Y-%m")
-        figures[row.first_desk_id, month] += Figures(opened=1)
+        figures[row.first_desk_id, month] += Figures(opened=1, still_open=int(not row.closed))
         if row.answered and row.answered_desk_id is not None:
             answered = Figures(answered=1, within_sla=int(row.on_time))
             figures[row.answered_desk_id, month] += answered
@@ -195,6 +204,17 @@ def ticket_figures(rows: Iterable[TicketFigureRow], tz: tzinfo) -> dict[tuple[st
     return dict(figures)
 
 
+async def desk_month_figures(
+    *, session: AsyncSession, period: Period, tz: tzinfo
+) -> dict[tuple[str, str], Figures]:
+    """`ticket_figures` of the tickets opened in the period (local dates, inclusive): what
+    /export 留言 and the dashboard's 居民留言 page show."""
+    start = datetime.combine(period.start, time(), tzinfo=tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
+    rows = await ticket_figure_rows(session=session, start=start, end=end)
+    return ticket_figures(rows, tz)
+
+
 async def export_tickets(
     *, session: AsyncSession, period: Period, fmt: Format, library: Library, tz: tzinfo
 ) -> Table:
@@ -204,18 +224,15 @@ async def export_tickets(
     `ticket_figures`)."""
     headers = library.ui.tickets.export_headers
     desk_names = {d.id: d.name for d in library.desks}
-    start = datetime.combine(period.start, time(), tzinfo=tz)
-    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
-    rows = await ticket_figure_rows(session=session, start=start, end=end)
+    figures = await desk_month_figures(session=session, period=period, tz=tz)
     writer = TableWriter(
         fmt, library.ui.tickets.export_sheet, [headers[c] for c in FIGURE_COLUMNS]
     )
     table: list[list[Cell]] = []
-    for (desk, month), f in sorted(ticket_figures(rows, tz).items()):
-        average = round(f.rating_sum / f.rated, 2) if f.rated else None
+    for (desk, month), f in sorted(figures.items()):
         table.append(
             [desk_names.get(desk, desk), month, f.opened, f.answered, f.within_sla, f.rated,
-             f.satisfied, average, f.closed_phoned, f.closed_duplicate, f.closed_no_reply,
+             f.satisfied, f.average_rating, f.closed_phoned, f.closed_duplicate, f.closed_no_reply,
              f.closed_erased, f.closed_unrecorded]
         )  # fmt: skip
     writer.add_rows(table)

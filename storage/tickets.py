@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import String, case, cast, func, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -638,6 +639,49 @@ async def erase_tickets_of(*, session: AsyncSession, telegram_id: int) -> int:
         )
     )
     return len(ids)
+
+
+@dataclass(frozen=True)
+class OpenTicketLine:
+    """A ticket not ended yet, as the dashboard lists it: nothing of the resident's (no
+    text, phone number or Telegram id), and `taken_by`, the staff member who took it."""
+
+    id: int
+    desk_id: str
+    category: str
+    town: str
+    status: TicketStatus
+    taken_by: int | None
+    created_at: datetime
+    waiting_since: datetime
+    due_at: datetime
+    escalated_at: datetime | None
+
+
+async def not_ended(
+    *, session: AsyncSession, offset: int, limit: int
+) -> tuple[list[OpenTicketLine], int]:
+    """The tickets not ended (open, taken or answered), oldest first, a page at a time, and
+    how many there are. Reads only the columns it shows."""
+    where = col(Ticket.status) != TicketStatus.CLOSED.value
+    total = (await session.exec(select(func.count()).select_from(Ticket).where(where))).one()
+    shown = sa_select(
+        col(Ticket.id), col(Ticket.desk_id), col(Ticket.category), col(Ticket.town),
+        col(Ticket.status), col(Ticket.taken_by), col(Ticket.created_at),
+        col(Ticket.waiting_since), col(Ticket.due_at), col(Ticket.escalated_at),
+    )  # fmt: skip
+    oldest_first = shown.where(where).order_by(col(Ticket.created_at), col(Ticket.id))
+    query = oldest_first.offset(offset).limit(limit)
+    found = (await (await session.connection()).execute(query)).all()
+    lines = [
+        OpenTicketLine(
+            ticket_id or 0, desk_id, category, town, TicketStatus(status), taken_by, created,
+            waiting or created, due_at, escalated_at,
+        )
+        for (ticket_id, desk_id, category, town, status, taken_by, created, waiting, due_at,
+             escalated_at) in found
+    ]  # fmt: skip
+    return lines, int(total)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,18 @@ from aiohttp import web
 from bot.server import build_web_app
 from content.loader import Library, build_index, load_library
 from content.search import SearchIndex
-from storage.models import VoteKind
+from storage.models import CloseReason, VoteKind
+from storage.people import touch_person
+from storage.tickets import (
+    NewTicket,
+    add_entry,
+    claim_overdue,
+    close,
+    open_ticket,
+    rate,
+    take,
+    transfer,
+)
 from storage.votes import Ballot, cast_vote
 from tests.clock import local
 from tests.conftest import content_without_calendar
@@ -148,6 +159,96 @@ async def seed_votes(board: Board) -> None:
         for voter, at, town, card, kind, up in VOTES:
             ballot = Ballot(voter, f"c-{voter}", kind, card, town, up)
             await cast_vote(session=session, ballot=ballot, now=at)
+
+
+TICKET_RESIDENT, TICKET_STAFF = 7_310_777, 7_300_777
+STAFF_NAME = "示例值班员"
+PHONE = "13912345678"
+SECRET = "邻居把我家的院墙推倒了，一直不肯赔"
+CHENGGUAN, DONGSHAN, LEGAL_AID = (
+    "chengguan-judicial-office",
+    "dongshan-judicial-office",
+    "county-legal-aid-centre",
+)
+XIHE, NANHU = "xihe-mediation-committee", "nanhu-judicial-office"
+TICKETS_NOW = local(2026, 3, 10, 10, 0)  # the tickets page is read then (a Tuesday)
+
+
+async def _open(board: Board, key: str, desk: str, opened: datetime, due: timedelta) -> int:
+    """A ticket with the resident's text and phone number, due `due` after it was opened and
+    escalated a day later."""
+    async with board.harness.services.db.session() as session:
+        ticket, _ = await open_ticket(
+            session=session,
+            new=NewTicket(
+                key=key,
+                resident_id=TICKET_RESIDENT,
+                desk_id=desk,
+                category="civil_code",
+                town="示例县城关镇",
+                text=SECRET,
+                contact=PHONE,
+                created_at=opened,
+                due_at=opened + due,
+                escalate_at=opened + due + timedelta(days=1),
+            ),
+        )
+    return ticket.id
+
+
+async def seed_tickets(board: Board) -> dict[str, int]:
+    """Residents' messages to the sample desks in February and March 2026, some ended, as of
+    TICKETS_NOW: by name, their numbers."""
+    services = board.harness.services
+    db, hours = services.db, timedelta(hours=2)
+    ids = {
+        "february": await _open(board, "f", NANHU, local(2026, 2, 20, 10), hours),
+        "escalated": await _open(board, "e", CHENGGUAN, local(2026, 3, 2, 9), hours),
+        "done": await _open(board, "d", CHENGGUAN, local(2026, 3, 3, 9), hours),
+        "phoned": await _open(board, "p", DONGSHAN, local(2026, 3, 4, 9), hours),
+        "moved": await _open(board, "m", XIHE, local(2026, 3, 5, 9), hours),
+        "answered": await _open(board, "a", DONGSHAN, local(2026, 3, 6, 9), hours),
+        "taken": await _open(board, "t", DONGSHAN, local(2026, 3, 9, 15), timedelta(hours=18)),
+        "new": await _open(board, "n", LEGAL_AID, local(2026, 3, 10, 9, 30), hours),
+    }
+    async with db.session() as session:
+        # "escalated": past both deadlines, the coordinators told (the SLA check's claim)
+        claimed = await claim_overdue(session=session, deadline="escalate", now=TICKETS_NOW)
+        late = ("escalated", "february", "done", "phoned", "moved", "answered")
+        assert {t.id for t in claimed} == {ids[name] for name in late}
+    async with db.session() as session:
+        done = ids["done"]  # answered by the deadline, ended, rated 满意
+        await add_entry(
+            session=session, ticket_id=done, author="desk", text="答复", staff_id=TICKET_STAFF,
+            now=local(2026, 3, 3, 10), desk_id=CHENGGUAN,
+        )  # fmt: skip
+        await close(session=session, ticket_id=done, now=local(2026, 3, 3, 11))
+        await rate(session=session, ticket_id=done, resident_id=TICKET_RESIDENT, rating=3)
+        phoned = ids["phoned"]  # ended unanswered, rated 一般
+        await close(session=session, ticket_id=phoned, now=TICKETS_NOW, reason=CloseReason.PHONED)
+        await rate(session=session, ticket_id=phoned, resident_id=TICKET_RESIDENT, rating=2)
+        moved = ids["moved"]  # 转办 from 西河 to 南湖, answered late there, not ended
+        assert await transfer(
+            session=session, ticket_id=moved, from_desk=XIHE, to_desk=NANHU,
+            due_at=local(2026, 3, 6, 9), escalate_at=local(2026, 3, 7, 9),
+        )  # fmt: skip
+        await add_entry(
+            session=session, ticket_id=moved, author="desk", text="答复", staff_id=TICKET_STAFF,
+            now=local(2026, 3, 8, 9), desk_id=NANHU,
+        )  # fmt: skip
+        await add_entry(
+            session=session, ticket_id=ids["answered"], author="desk", text="答复",
+            staff_id=TICKET_STAFF, now=local(2026, 3, 6, 10), desk_id=DONGSHAN,
+        )  # fmt: skip
+        assert await take(session=session, ticket_id=ids["taken"], staff_id=TICKET_STAFF)
+        await touch_person(
+            session=session,
+            telegram_id=TICKET_STAFF,
+            name=STAFF_NAME,
+            username=None,
+            now=TICKETS_NOW,
+        )
+    return ids
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The dashboard in a real headless Chromium (Debian's `chromium` package driven by
 Playwright; no browser is ever downloaded): signing in with a one-time link, filtering and
-exporting reports, satisfaction leading to a card's content gaps, scheduling and cancelling a
-broadcast and watching one run, the charts, a question added to a card and then answered by
-the bot; and every refusal. Screenshots of the main pages at phone and PC widths go to
+exporting reports, satisfaction leading to a card's content gaps, 居民留言, scheduling and
+cancelling a broadcast and watching one run, the charts, a question added to a card and then
+answered by the bot; and every refusal. Screenshots of the main pages at phone and PC widths go to
 tmp/test-output/dashboard/ for a person to look at."""
 
 import asyncio
@@ -20,7 +20,7 @@ from storage.dashboard import create_login
 from storage.report_review import REASON_CHARS
 from tests.broadcasting import add_subscribers
 from tests.browser import failed_requests, launch_chromium, needs_chromium, open_page
-from tests.dashboard.conftest import BOB, EAST, Board, seed, seed_votes
+from tests.dashboard.conftest import BOB, EAST, SECRET, Board, seed, seed_tickets, seed_votes
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import INDEX_BUILD_SECONDS, eventually
@@ -30,7 +30,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "test-output" / "das
 SIZES = {"phone": (390, 844), "pc": (1366, 900)}
 PAGES = (
     *("", "satisfaction", "reports", "volunteers", "broadcasts"),
-    *("gaps", "gaps/decided", "directory", "audit"),
+    *("gaps", "gaps/decided", "tickets", "directory", "audit"),
 )
 QUESTION = "共享单车押金退不回来找谁"
 CARD = "consumer-rights"
@@ -59,6 +59,7 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     board, harness = editable_board, editable_board.harness
     await seed(board)
     await seed_votes(board)
+    await seed_tickets(board)
     await add_subscribers(harness.services.db, range(3001, 3061))
     resident = harness.api.user(RESIDENT)
     assert harness.services.library.cards[CARD].title not in (
@@ -96,6 +97,12 @@ async def test_a_coordinators_working_session(editable_board: Board, browser: Br
     assert await page.inner_text("#votes") == "6"
     await page.locator("#most-down a").first.click()
     await page.wait_for_selector("#card-filter")
+
+    # 居民留言, from the navigation: the late messages marked, nothing of the resident's
+    await page.click("nav a[href='/dashboard/tickets']")
+    await page.wait_for_url("**/dashboard/tickets")
+    assert await page.locator("#open-tickets .mark.overdue").count() > 0
+    assert SECRET not in await page.inner_text("main")
 
     # a time without a date: the confirm step says the next one is taken, as the chat does
     await page.goto(f"{board.base}/dashboard/broadcasts")

@@ -206,6 +206,7 @@ async def test_no_page_shows_an_unfilled_placeholder(
         "/broadcasts",
         "/gaps",
         "/gaps/decided",
+        "/tickets",
         "/directory",
         "/audit",
     ]

@@ -28,6 +28,7 @@ from storage.tickets import (
     entries,
     erase_tickets_of,
     get_ticket,
+    not_ended,
     open_ticket,
     queue_place,
     rate,
@@ -415,3 +416,27 @@ async def test_the_desk_a_ticket_came_from_and_its_one_ask_for_the_number(db: Da
         assert await erase_tickets_of(session=session, telegram_id=RESIDENT) == 2
     erased = await stored(ticket.id)
     assert erased.contact == "" and erased.moved_from_desk_id == "c-desk"
+
+
+async def test_the_tickets_not_ended_oldest_first_without_the_residents_data(
+    db: Database,
+) -> None:
+    """The dashboard's list: open, taken and answered tickets, oldest first, a page at a time,
+    with their times as stored; nothing of the resident's is read."""
+    opened = [NOW - timedelta(hours=h) for h in (1, 5, 3, 4)]
+    async with db.session() as session:
+        tickets = [
+            (await open_ticket(session=session, new=replace(new(f"n{i}"), created_at=at)))[0]
+            for i, at in enumerate(opened)
+        ]
+        newest, oldest, middle, ended = (t.id for t in tickets)
+        assert await take(session=session, ticket_id=middle, staff_id=STAFF)
+        assert await close(session=session, ticket_id=ended, now=NOW)
+    async with db.session() as session:
+        lines, total = await not_ended(session=session, offset=0, limit=2)
+        rest, _ = await not_ended(session=session, offset=2, limit=2)
+    assert total == 3 and [line.id for line in lines + rest] == [oldest, middle, newest]
+    assert lines[0].created_at == lines[0].waiting_since == NOW - timedelta(hours=5)
+    assert lines[1].status is TicketStatus.TAKEN and lines[1].taken_by == STAFF
+    assert lines[0].due_at == NOW + timedelta(hours=24) and lines[0].escalated_at is None
+    assert not {"text", "contact", "resident_id"} & set(vars(lines[0]))
