@@ -21,7 +21,7 @@ from content.case_library import Case
 from content.learnt import NONE, LearntModel, Neighbours, Remembered
 from content.models import Card, Lexicon
 from content.privacy import mask_personal_numbers
-from content.safety import SafetyKind, instead_elsewhere
+from content.safety import SafetyKind, instead_elsewhere, match
 from content.search_rules import Contest, Gate, Intents, swap_best
 from content.small_talk import SmallTalkReader
 
@@ -51,7 +51,9 @@ DEFAULT_AMBIGUITY_RATIO = 0.9
 SUGGESTION_RATIO = 0.5
 # A blocking rule (out of scope, everyday ask, worded like an outside question) gives way to
 # strong legal evidence: the best card scores at least EVIDENCE_RATIO times the threshold and
-# the question has EVIDENCE_POINTS (see Gate.evidence).
+# the question has EVIDENCE_POINTS (see Gate.evidence), or the question signals a danger
+# whose card the best card is (safety.yaml: 家暴 for the card on violence at home). The danger
+# rule, with round 24 in the dev set: 5-fold CV the same (92.6 / 92.5), rounds 20–24 +1 question.
 EVIDENCE_POINTS = 3
 EVIDENCE_RATIO = 1.6
 # A card scoring this many times the threshold needs fewer points (its own words, no cue).
@@ -298,8 +300,10 @@ class SearchIndex:
         elif (blocking or worded_outside) and ranked:
             ratio = candidates[0].score / self.threshold
             points = self._gate.evidence(ranked[0][0], text, words, blocking)
-            strong = (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS) or (
-                ratio >= DECISIVE_RATIO and points >= DECISIVE_POINTS
+            strong = (
+                (ratio >= EVIDENCE_RATIO and points >= EVIDENCE_POINTS)
+                or (ratio >= DECISIVE_RATIO and points >= DECISIVE_POINTS)
+                or self._signalled(ranked[0][0], query)
             )
             threshold = self.threshold if strong else math.inf
         elif blocking or worded_outside:
@@ -310,6 +314,12 @@ class SearchIndex:
         ):
             threshold = min(self.threshold, candidates[0].score)
         return SearchResult(query, candidates, threshold, self.ambiguity_ratio)
+
+    def _signalled(self, doc: int, query: str) -> bool:
+        """Whether the question signals a danger (safety.yaml) whose card is card `doc`:
+        家暴 is the strongest evidence there is for the card on violence at home, however
+        the rest of the question reads (同事说他老婆家暴他)."""
+        return any(kind.card == self._cards[doc].id for kind in match(self._safety, query))
 
     def _clear_lead(
         self, candidates: list[Candidate], text: str, words: set[str], doc: int
