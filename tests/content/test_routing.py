@@ -27,6 +27,11 @@ def test_near_misses_of_one_field_make_it_clear(library: Library) -> None:
     assert clear_category(result(("unpaid-wages", 1.0)), cards) is None  # nothing on offer
     one = result(("unpaid-wages", 5.0), ("loan-iou", 1.0))
     assert clear_category(one, cards) is None  # one weak near miss is no evidence of a field
+    # the first two decide: a weaker third of another field says nothing of the field
+    third = result(("unpaid-wages", 5.0), ("migrant-worker-wages", 4.0), ("loan-iou", 3.9))
+    assert len(third.suggestions) == 3 and clear_category(third, cards) == "labor"
+    split = result(("unpaid-wages", 5.0), ("loan-iou", 4.5), ("migrant-worker-wages", 4.0))
+    assert clear_category(split, cards) is None  # the second already of another field
 
 
 def test_a_choice_between_cards_of_one_field_is_clear(library: Library) -> None:
