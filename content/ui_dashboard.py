@@ -1,6 +1,6 @@
 """Texts of the dashboard (the `dashboard:` block of ui.zh.yaml): the one-time login link
 /dashboard sends, and what the web pages say from code (refusals, mistakes in a form); the
-pages' own words are in dashboard/templates/, except 居民留言's (`tickets`), all here."""
+pages' own words are in dashboard/templates/."""
 
 import re
 from typing import Annotated
@@ -14,40 +14,14 @@ ACTION_ID = re.compile(r"[a-z][a-z_]*([.-][a-z_]+)*")
 
 
 class TicketPageTexts(Texts):
-    """居民留言 (dashboard/tickets.py): its words are all here."""
+    """What 居民留言 (dashboard/tickets.py) says from code."""
 
-    title: str  # the page's and its link's
-    month: str
-    show: str
     # the month asked for is not YYYY-MM: said, and {used} (this month) taken instead
     month_not_understood: Annotated[str, Fields("typed", "used")]
-    figures_title: Annotated[str, Fields("month")]
-    figures_note: str
-    figures_empty: Annotated[str, Fields("month")]
-    desk: str
-    opened: str
-    answered: str
-    within_sla: str
-    still_open: str
-    rated: str
-    average_rating: str
-    total: str
-    open_title: Annotated[str, Fields("count")]
-    open_note: str  # why no message text, phone number or Telegram id is shown
-    open_empty: str
-    number: str
-    category: str
-    town: str
-    opened_at: str
-    waited: str
-    status: str
-    due: str
     status_open: str
     status_taken: str  # taken by someone the bot knows no name of
     status_taken_by: Annotated[str, Fields("name")]
     status_answered: str  # answered, not ended
-    overdue: str  # past its due time, unanswered
-    escalated: str  # the coordinators were told
     # how long the resident has waited (wall-clock time)
     waited_days: Annotated[str, Fields("days", "hours")]
     waited_hours: Annotated[str, Fields("hours", "minutes")]

@@ -43,7 +43,6 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         "me": signed,
         "path": request.path,
         "unknown_town": services(request).ui.unknown_town,
-        "dashboard_texts": texts(request),  # (the navigation's 居民留言)
     }
     return aiohttp_jinja2.render_template(template, request, context | values, status=status)
 

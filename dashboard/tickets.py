@@ -3,7 +3,8 @@ desk's figures for a chosen month are /export 留言's (domain.tickets.desk_mont
 the messages not ended yet are listed oldest first with how long they have waited, who took
 them and whether they are past their due time or were escalated. Nothing of the resident's is
 shown (no message text, phone number or Telegram id): staff read messages in their desk's
-chat. Every word of the page is in the catalogue (ui.zh.yaml, `dashboard.tickets`)."""
+chat. What the page says from code is in the catalogue (ui.zh.yaml, `dashboard.tickets`), its
+own words in dashboard/templates/tickets.html, as every page's."""
 
 import calendar
 from dataclasses import dataclass
@@ -134,18 +135,18 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
         tickets, total = await not_ended(session=session, offset=page.offset, limit=page.size)
         taken = {t.taken_by for t in tickets if t.taken_by is not None}
         names = await names_of(session=session, ids=taken)
-    said, desks = texts(request).tickets, {d.id: d.name for d in bot.library.desks}
+    desks = {d.id: d.name for d in bot.library.desks}
     # one month: a line per desk, in the export's order
     by_desk = [DeskLine(desks.get(desk, desk), f) for (desk, _), f in sorted(figures.items())]
     month = f"{first:%Y-%m}"
     return render(
         request,
         "tickets.html",
-        said=said,
         month=month,
         problems=problems,
         by_desk=by_desk,
-        total_line=DeskLine(said.total, sum((line.figures for line in by_desk), Figures())),
+        # the 合计 row, named by the template
+        total_line=DeskLine("", sum((line.figures for line in by_desk), Figures())),
         lines=lines_of(bot, tickets, names, now),
         total=total,
         page=page,
