@@ -77,6 +77,14 @@ class Library:
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
 
+    def category_name(self, category_id: str) -> str:
+        """The category's name (its id if the content no longer has it: a stored ticket's)."""
+        return next((c.name for c in self.categories if c.id == category_id), category_id)
+
+    def desk_name(self, desk_id: str) -> str:
+        """The desk's name (its id if gone from desks.yaml: a stored ticket's)."""
+        return next((d.name for d in self.desks if d.id == desk_id), desk_id)
+
     def cards_in(self, category_id: str) -> list[Card]:
         return [card for card in self.cards.values() if card.category == category_id]
 

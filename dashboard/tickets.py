@@ -95,8 +95,6 @@ def lines_of(
     bot: Services, tickets: list[OpenTicketLine], names: dict[int, str], now: datetime
 ) -> list[Line]:
     said, library = bot.ui.dashboard.tickets, bot.library
-    desks = {d.id: d.name for d in library.desks}
-    categories = {c.id: c.name for c in library.categories}
     lines = []
     for t in tickets:
         waiting = t.status.value in WAITING
@@ -111,8 +109,8 @@ def lines_of(
         lines.append(
             Line(
                 number=t.id,
-                desk=desks.get(t.desk_id, t.desk_id),
-                category=categories.get(t.category, t.category),
+                desk=library.desk_name(t.desk_id),
+                category=library.category_name(t.category),
                 town=t.town or bot.ui.unknown_town,
                 opened=t.created_at.astimezone(bot.tz).strftime(LOCAL_TIME),
                 waited=waited(said, t.waiting_since, now) if waiting else "",
@@ -135,9 +133,10 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
         tickets, total = await not_ended(session=session, offset=page.offset, limit=page.size)
         taken = {t.taken_by for t in tickets if t.taken_by is not None}
         names = await names_of(session=session, ids=taken)
-    desks = {d.id: d.name for d in bot.library.desks}
     # one month: a line per desk, in the export's order
-    by_desk = [DeskLine(desks.get(desk, desk), f) for (desk, _), f in sorted(figures.items())]
+    by_desk = [
+        DeskLine(bot.library.desk_name(desk), f) for (desk, _), f in sorted(figures.items())
+    ]
     month = f"{first:%Y-%m}"
     return render(
         request,

@@ -223,7 +223,6 @@ async def export_tickets(
     ended unanswered by why (a transferred ticket counts at each desk for what that desk did:
     `ticket_figures`)."""
     headers = library.ui.tickets.export_headers
-    desk_names = {d.id: d.name for d in library.desks}
     figures = await desk_month_figures(session=session, period=period, tz=tz)
     writer = TableWriter(
         fmt, library.ui.tickets.export_sheet, [headers[c] for c in FIGURE_COLUMNS]
@@ -231,7 +230,7 @@ async def export_tickets(
     table: list[list[Cell]] = []
     for (desk, month), f in sorted(figures.items()):
         table.append(
-            [desk_names.get(desk, desk), month, f.opened, f.answered, f.within_sla, f.rated,
+            [library.desk_name(desk), month, f.opened, f.answered, f.within_sla, f.rated,
              f.satisfied, f.average_rating, f.closed_phoned, f.closed_duplicate, f.closed_no_reply,
              f.closed_erased, f.closed_unrecorded]
         )  # fmt: skip

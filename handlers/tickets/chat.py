@@ -35,7 +35,7 @@ from handlers.kit.callbacks import name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
-from handlers.tickets.common import FLOW, category_name, desk_of
+from handlers.tickets.common import FLOW, desk_of
 from storage.tickets import StoredTicket, waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
@@ -167,7 +167,7 @@ def _summary(ctx: PufaContext, chat: Conversation, send_label: str) -> tuple[str
     texts = services.ui.tickets
     desk = desk_of(services, chat.data.get("desk", ""))
     summary = texts.confirm.format(
-        category=html.escape(category_name(services.library, chat.data[CATEGORY])),
+        category=html.escape(services.library.category_name(chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
         desk=html.escape(desk.name if desk else ""),
         contact=html.escape(chat.data.get(CONTACT) or _no_contact(texts, chat.data[TEXT])),

@@ -74,10 +74,6 @@ def desk_of(services: Services, desk_id: str) -> Desk | None:
     return next((d for d in services.library.desks if d.id == desk_id), None)
 
 
-def category_name(library: Library, category: str) -> str:
-    return next((c.name for c in library.categories if c.id == category), category)
-
-
 def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:
     """12月4日（周五）09:30 in `tz`: the day in the words of content.dates."""
     local = instant.astimezone(tz)
@@ -152,7 +148,7 @@ def desk_ticket_html(
         moved=f"\n{moved}" if moved else "",
         history=_history_html(library, tz, history),
         id=ticket.id,
-        category=html.escape(category_name(library, ticket.category)),
+        category=html.escape(library.category_name(ticket.category)),
         town=html.escape(ticket.town),
         when=local_when(texts, tz, ticket.created_at),
         contact=contact_line(library, ticket, desk),

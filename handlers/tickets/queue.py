@@ -13,7 +13,6 @@ from handlers.kit.roles import is_coordinator
 from handlers.tickets.common import (
     DeskAction,
     button,
-    category_name,
     desk_ticket_html,
     local_when,
     send_about,
@@ -58,7 +57,7 @@ async def on_tickets(update: Update, ctx: PufaContext) -> None:
         lines = [
             texts.queue_line.format(
                 id=t.id,
-                category=html.escape(category_name(services.library, t.category)),
+                category=html.escape(services.library.category_name(t.category)),
                 town=html.escape(t.town),
                 when=local_when(texts, services.tz, t.created_at),
                 status=status.get(t.status, ""),

@@ -17,7 +17,6 @@ from handlers.kit.roles import coordinator_ids
 from handlers.tickets.common import (
     DeskAction,
     button,
-    category_name,
     desk_of,
     send_to_desk,
     staff_keyboard,
@@ -83,7 +82,7 @@ async def _escalate(
     text = (texts.escalation if desk is not None else texts.escalation_desk_gone).format(
         desk=html.escape(desk.name if desk is not None else ticket.desk_id),
         id=ticket_id,
-        category=html.escape(category_name(services.library, ticket.category)),
+        category=html.escape(services.library.category_name(ticket.category)),
         town=html.escape(ticket.town),
         hours=hours,
     )
