@@ -189,20 +189,26 @@ def fold_of(question: str, folds: int) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds
 
 
-def cross_validated(index: SearchIndex, library: Library, folds: int, cases: list[Case]) -> Ranker:
-    """Answers each question with what the other folds teach only: their out-of-scope
-    samples (outside.yaml) and their labelled questions (asked-questions.jsonl)."""
+def fold_indexes(index: SearchIndex, library: Library, folds: int) -> list[SearchIndex]:
+    """One index a fold, each taught only by the other folds: their out-of-scope samples
+    (outside.yaml) and their labelled questions (asked-questions.jsonl). A dev question is
+    answered by `fold_indexes(...)[fold_of(question, folds)]`."""
 
     def other_folds(question: str, fold: int) -> bool:
         return fold_of(question, folds) != fold
 
-    by_fold = [
+    return [
         index.held_out(
             outside=[q for q in library.outside if other_folds(q, fold)],
             asked=[(q, card) for q, card in library.asked if other_folds(q, fold)],
         )
         for fold in range(folds)
     ]
+
+
+def cross_validated(index: SearchIndex, library: Library, folds: int, cases: list[Case]) -> Ranker:
+    """Answers each question with what the other folds teach only (`fold_indexes`)."""
+    by_fold = fold_indexes(index, library, folds)
 
     def rank(question: str) -> tuple[str | None, float]:
         return ours(by_fold[fold_of(question, folds)])(question)
