@@ -16,8 +16,6 @@ ACTION_ID = re.compile(r"[a-z][a-z_]*([.-][a-z_]+)*")
 class TicketPageTexts(Texts):
     """What 居民留言 (dashboard/tickets.py) says from code."""
 
-    # the month asked for is not YYYY-MM: said, and {used} (this month) taken instead
-    month_not_understood: Annotated[str, Fields("typed", "used")]
     status_open: str
     status_taken: str  # taken by someone the bot knows no name of
     status_taken_by: Annotated[str, Fields("name")]
@@ -39,9 +37,11 @@ class DashboardTexts(Texts):
     bad_link: str
     coordinators_only: str
     logged_out: str
-    # a filter's date that is not YYYY-MM-DD: said, and {used} (the default) taken instead
+    # a filter's date that is not YYYY-MM-DD, or month not YYYY-MM: said, and {used} (the
+    # default) taken instead
     start_not_understood: Annotated[str, Fields("typed", "used")]
     end_not_understood: Annotated[str, Fields("typed", "used")]
+    month_not_understood: Annotated[str, Fields("typed", "used")]
     end_before_start: Annotated[str, Fields("start", "end")]  # the two were swapped
     period_too_long: str
     unknown_town: str

@@ -1,6 +1,7 @@
 """What every dashboard page shares: the bot's services and Application, the signed-in
 coordinator, rendering a template, and reading bounded numbers and dates from a request."""
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ USER_KEY = web.RequestKey("dashboard_user", SignedIn)
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
 MAX_DAYS = 3 * 366  # the longest period one page or export covers
+FIRST_YEAR = 2000  # the earliest month asked for that is looked up
 
 
 def application(request: web.Request) -> PufaApplication:
@@ -74,15 +76,12 @@ def period_of(request: web.Request) -> tuple[Period, list[str]]:
     """The period in the query string (`start`, `end`; this month by default), and what was
     wrong in it: a date not understood is said and the default used instead, an end before
     the start is said and the two swapped, a period longer than MAX_DAYS is said and cut."""
-    query, said, problems = request.query, texts(request), []
-    today = services(request).today()
-    typed_start, typed_end = query.get("start", "").strip(), query.get("end", "").strip()
-    start = day(typed_start) or today.replace(day=1)
-    end = day(typed_end) or today
-    if typed_start and day(typed_start) is None:
-        problems.append(said.start_not_understood.format(typed=typed_start[:20], used=start))
-    if typed_end and day(typed_end) is None:
-        problems.append(said.end_not_understood.format(typed=typed_end[:20], used=end))
+    said, today = texts(request), services(request).today()
+    problems: list[str] = []
+    start = _asked(
+        request, "start", day, today.replace(day=1), said.start_not_understood, problems
+    )
+    end = _asked(request, "end", day, today, said.end_not_understood, problems)
     if end < start:
         start, end = end, start
         problems.append(said.end_before_start.format(start=start, end=end))
@@ -90,6 +89,45 @@ def period_of(request: web.Request) -> tuple[Period, list[str]]:
         problems.append(said.period_too_long)
         start = end - timedelta(days=MAX_DAYS)
     return Period(start, end), problems
+
+
+def month_of(request: web.Request) -> tuple[Period, list[str]]:
+    """The whole month in the query string's `month` (YYYY-MM; this month by default), and
+    what was wrong in it: a month not understood is said and this month used instead."""
+    problems: list[str] = []
+    this_month = services(request).today().replace(day=1)
+    last_year = this_month.year + 1
+
+    def month(text: str) -> date | None:
+        first = day(f"{text}-01") if len(text) == 7 and text[4] == "-" else None
+        return first if first is not None and FIRST_YEAR <= first.year <= last_year else None
+
+    said = texts(request).month_not_understood
+    first = _asked(request, "month", month, this_month, said, problems, shown="%Y-%m")
+    last = calendar.monthrange(first.year, first.month)[1]
+    return Period(first, first.replace(day=last)), problems
+
+
+def _asked(
+    request: web.Request,
+    name: str,
+    read: Callable[[str], date | None],
+    default: date,
+    said: str,
+    problems: list[str],
+    shown: str = "%Y-%m-%d",
+) -> date:
+    """The date in the query string's `name` as `read` reads it, `default` if none is given;
+    one not understood is said (`said`, with `default` written as `shown`) in `problems`
+    and `default` used instead."""
+    typed = request.query.get(name, "").strip()
+    if not typed:
+        return default
+    found = read(typed)
+    if found is None:
+        problems.append(said.format(typed=typed[:20], used=f"{default:{shown}}"))
+        return default
+    return found
 
 
 @dataclass(frozen=True)

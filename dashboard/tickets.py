@@ -6,22 +6,19 @@ shown (no message text, phone number or Telegram id): staff read messages in the
 chat. What the page says from code is in the catalogue (ui.zh.yaml, `dashboard.tickets`), its
 own words in dashboard/templates/tickets.html, as every page's."""
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
 from content.ui_dashboard import TicketPageTexts
-from dashboard.common import page_of, render, services, texts
+from dashboard.common import month_of, page_of, render, services
 from domain.tickets import Figures, desk_month_figures
 from handlers.kit.context import Services
 from storage.models import TicketStatus
 from storage.people import names_of
-from storage.stats import Period
 from storage.tickets import WAITING, OpenTicketLine, not_ended
 
-FIRST_YEAR = 2000  # the earliest month asked for that is looked up
 LOCAL_TIME = "%Y-%m-%d %H:%M"
 
 
@@ -48,35 +45,6 @@ class Line:
     due: str  # local time; "" once answered
     overdue: bool
     escalated: bool
-
-
-def month_asked(request: web.Request) -> tuple[date, list[str]]:
-    """The first day of the month in the query string's `month` (YYYY-MM; this month in
-    PUFA_TIMEZONE by default), and what was wrong with it: a month not understood is said
-    and this month used instead."""
-    this_month = services(request).today().replace(day=1)
-    typed = request.query.get("month", "").strip()
-    if not typed:
-        return this_month, []
-    found = _month(typed, this_month.year + 1)
-    if found is not None:
-        return found, []
-    said = texts(request).tickets.month_not_understood
-    return this_month, [said.format(typed=typed[:20], used=f"{this_month:%Y-%m}")]
-
-
-def _month(text: str, last_year: int) -> date | None:
-    if len(text) != 7 or not text.isascii() or text[4] != "-":
-        return None
-    try:
-        first = date.fromisoformat(f"{text}-01")
-    except ValueError:
-        return None
-    return first if FIRST_YEAR <= first.year <= last_year else None
-
-
-def whole_month(first: date) -> Period:
-    return Period(first, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
 
 
 def waited(said: TicketPageTexts, since: datetime, now: datetime) -> str:
@@ -125,11 +93,11 @@ def lines_of(
 
 async def tickets_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
-    first, problems = month_asked(request)
+    period, problems = month_of(request)
     page = page_of(request)
     now = bot.now()
     async with bot.db.session() as session:
-        figures = await desk_month_figures(session=session, period=whole_month(first), tz=bot.tz)
+        figures = await desk_month_figures(session=session, period=period, tz=bot.tz)
         tickets, total = await not_ended(session=session, offset=page.offset, limit=page.size)
         taken = {t.taken_by for t in tickets if t.taken_by is not None}
         names = await names_of(session=session, ids=taken)
@@ -137,7 +105,7 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
     by_desk = [
         DeskLine(bot.library.desk_name(desk), f) for (desk, _), f in sorted(figures.items())
     ]
-    month = f"{first:%Y-%m}"
+    month = f"{period.start:%Y-%m}"
     return render(
         request,
         "tickets.html",

@@ -18,10 +18,8 @@ log = logging.getLogger(__name__)
 
 
 async def is_coordinator(services: Services, telegram_id: int) -> bool:
-    if telegram_id in services.admin_ids:
-        return True
-    async with services.db.session() as session:
-        return await get_role(session=session, telegram_id=telegram_id) is Role.COORDINATOR
+    """`holds_role` for a coordinator, as most quiet checks are."""
+    return await holds_role(services, telegram_id, Role.COORDINATOR)
 
 
 async def coordinator_ids(services: Services) -> list[int]:
@@ -32,28 +30,37 @@ async def coordinator_ids(services: Services) -> list[int]:
 
 
 async def role_of(services: Services, telegram_id: int) -> Role:
-    if await is_coordinator(services, telegram_id):
+    if await holds_role(services, telegram_id, Role.COORDINATOR):
         return Role.COORDINATOR
-    async with services.db.session() as session:
-        volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
-    return Role.RESIDENT if volunteer is None else Role.VOLUNTEER
+    if await holds_role(services, telegram_id, Role.VOLUNTEER):
+        return Role.VOLUNTEER
+    return Role.RESIDENT
 
 
 async def holds_role(services: Services, telegram_id: int, role: Role) -> bool:
-    """Whether the person has `role` now (as `require_role` checks it), telling no one."""
+    """Whether the person has `role` now, telling no one: the one decision every check here
+    makes (a coordinator is not a volunteer unless registered as one; everyone is a
+    resident)."""
     if role is Role.COORDINATOR:
-        return await is_coordinator(services, telegram_id)
-    if role is Role.VOLUNTEER:
+        if telegram_id in services.admin_ids:
+            return True
         async with services.db.session() as session:
-            return await get_volunteer(session=session, telegram_id=telegram_id) is not None
+            return await get_role(session=session, telegram_id=telegram_id) is Role.COORDINATOR
+    if role is Role.VOLUNTEER:
+        return await _volunteer(services, telegram_id) is not None
     return True
 
 
-async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> bool:
-    """True for coordinators; anyone else gets a polite refusal and the attempt is audited."""
+async def require_role(update: Update, ctx: PufaContext, role: Role, action: str) -> bool:
+    """True if the person has `role` now; anyone else is told, and a coordinator's `action`
+    refused is logged and audited (a volunteer's is neither: `action` then goes unused)."""
     user = update.effective_user
-    if user is not None and await is_coordinator(ctx.services, user.id):
+    if user is not None and await holds_role(ctx.services, user.id, role):
         return True
+    ui = ctx.services.ui
+    if role is not Role.COORDINATOR:
+        await _refuse(update, ui.volunteers.not_volunteer)
+        return False
     log.warning("refused %s for user %s", action, user.id if user else None)
     async with ctx.services.db.session() as session:
         await record(
@@ -63,18 +70,20 @@ async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> 
             allowed=False,
             now=ctx.services.now(),
         )
-    await _refuse(update, ctx.services.ui.not_allowed)
+    await _refuse(update, ui.not_allowed)
     return False
 
 
-async def require_role(update: Update, ctx: PufaContext, role: Role, action: str) -> bool:
-    """True if the person has `role` now; otherwise they are told (and a coordinator's action
-    refused is audited)."""
-    if role is Role.COORDINATOR:
-        return await require_coordinator(update, ctx, action)
-    if role is Role.VOLUNTEER:
-        return await require_volunteer(update, ctx) is not None
-    return True
+async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> bool:
+    """`require_role` for a coordinator's action, as most checks are."""
+    return await require_role(update, ctx, Role.COORDINATOR, action)
+
+
+async def require_volunteer(update: Update, ctx: PufaContext) -> Volunteer | None:
+    """The registered volunteer behind this update, or None after telling them how to join."""
+    if not await require_role(update, ctx, Role.VOLUNTEER, "volunteer"):
+        return None
+    return await _volunteer(ctx.services, user_id(update))
 
 
 def in_private(update: Update) -> bool:
@@ -92,18 +101,6 @@ async def require_private(update: Update, ctx: PufaContext) -> bool:
     return False
 
 
-async def require_volunteer(update: Update, ctx: PufaContext) -> Volunteer | None:
-    """The registered volunteer behind this update, or None after telling them how to join."""
-    user = update.effective_user
-    volunteer = None
-    if user is not None:
-        async with ctx.services.db.session() as session:
-            volunteer = await get_volunteer(session=session, telegram_id=user.id)
-    if volunteer is None:
-        await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
-    return volunteer
-
-
 async def require_volunteer_or_coordinator(update: Update, ctx: PufaContext) -> Role | None:
     """The role of who does volunteers' work (a QR code, a poster): a volunteer or a
     coordinator; anyone else gets None after being told how to join."""
@@ -119,3 +116,8 @@ async def _refuse(update: Update, text: str) -> None:
     await acknowledge(update, text, alert=True)
     if update.callback_query is None:
         await reply_html(update, text)
+
+
+async def _volunteer(services: Services, telegram_id: int) -> Volunteer | None:
+    async with services.db.session() as session:
+        return await get_volunteer(session=session, telegram_id=telegram_id)

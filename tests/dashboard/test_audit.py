@@ -111,6 +111,8 @@ def recorded_actions() -> set[str]:
                 name = getattr(call.func, "id", getattr(call.func, "attr", ""))
                 if name not in RECORDERS:
                     continue
+                if name == "require_role" and ast.unparse(call.args[2]) == "Role.VOLUNTEER":
+                    continue  # a volunteer refused is not recorded
                 position, prefix = RECORDERS[name]
                 if name == "audit" and package == "dashboard":
                     position, prefix = DASHBOARD_AUDIT

@@ -129,7 +129,7 @@ async def test_open_tickets_oldest_first_with_marks_and_the_exports_figures(
     )
     assert on_page(rows_of(february, "by-desk")) == {desks[NANHU]: ["1", "0", "0", "0", "–"]}
     wrong = await _page(client, f"{board.base}/dashboard/tickets?month=2026-13")
-    said_wrong = said.month_not_understood.format(typed="2026-13", used="2026-03")
+    said_wrong = harness.ui.dashboard.month_not_understood.format(typed="2026-13", used="2026-03")
     assert f'<p class="error">{said_wrong}</p>' in wrong
     assert on_page(rows_of(wrong, "by-desk")) == on_page(figures)
 
