@@ -81,9 +81,14 @@ class Library:
         """The category's name (its id if the content no longer has it: a stored ticket's)."""
         return next((c.name for c in self.categories if c.id == category_id), category_id)
 
+    def desk(self, desk_id: str) -> Desk | None:
+        """The desk with this id, None if gone from desks.yaml (a stored ticket's)."""
+        return next((d for d in self.desks if d.id == desk_id), None)
+
     def desk_name(self, desk_id: str) -> str:
         """The desk's name (its id if gone from desks.yaml: a stored ticket's)."""
-        return next((d.name for d in self.desks if d.id == desk_id), desk_id)
+        desk = self.desk(desk_id)
+        return desk_id if desk is None else desk.name
 
     def cards_in(self, category_id: str) -> list[Card]:
         return [card for card in self.cards.values() if card.category == category_id]

@@ -71,7 +71,7 @@ def submission_key(user_id: int, token: str) -> str:
 
 
 def desk_of(services: Services, desk_id: str) -> Desk | None:
-    return next((d for d in services.library.desks if d.id == desk_id), None)
+    return services.library.desk(desk_id)
 
 
 def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:
@@ -163,10 +163,8 @@ def moved_line(library: Library, ticket: StoredTicket) -> str:
     if ticket.moved_from_desk_id is None:
         return ""
     texts = library.ui.tickets
-    came_from = next(
-        (d.name for d in library.desks if d.id == ticket.moved_from_desk_id),
-        texts.contact_desk_gone,
-    )
+    desk = library.desk(ticket.moved_from_desk_id)
+    came_from = texts.contact_desk_gone if desk is None else desk.name
     return texts.moved_from.format(desk=html.escape(came_from))
 
 
