@@ -57,9 +57,8 @@ async def require_role(update: Update, ctx: PufaContext, role: Role, action: str
     user = update.effective_user
     if user is not None and await holds_role(ctx.services, user.id, role):
         return True
-    ui = ctx.services.ui
     if role is not Role.COORDINATOR:
-        await _refuse(update, ui.volunteers.not_volunteer)
+        await _tell_how_to_join(update, ctx)
         return False
     log.warning("refused %s for user %s", action, user.id if user else None)
     async with ctx.services.db.session() as session:
@@ -70,7 +69,7 @@ async def require_role(update: Update, ctx: PufaContext, role: Role, action: str
             allowed=False,
             now=ctx.services.now(),
         )
-    await _refuse(update, ui.not_allowed)
+    await _refuse(update, ctx.services.ui.not_allowed)
     return False
 
 
@@ -80,10 +79,12 @@ async def require_coordinator(update: Update, ctx: PufaContext, action: str) -> 
 
 
 async def require_volunteer(update: Update, ctx: PufaContext) -> Volunteer | None:
-    """The registered volunteer behind this update, or None after telling them how to join."""
-    if not await require_role(update, ctx, Role.VOLUNTEER, "volunteer"):
-        return None
-    return await _volunteer(ctx.services, user_id(update))
+    """The registered volunteer behind this update (read once: /certificate and /profile show
+    it), or None after telling them how to join."""
+    volunteer = await _volunteer(ctx.services, user_id(update))
+    if volunteer is None:
+        await _tell_how_to_join(update, ctx)
+    return volunteer
 
 
 def in_private(update: Update) -> bool:
@@ -107,8 +108,13 @@ async def require_volunteer_or_coordinator(update: Update, ctx: PufaContext) -> 
     role = await role_of(ctx.services, user_id(update))
     if role is not Role.RESIDENT:
         return role
-    await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
+    await _tell_how_to_join(update, ctx)
     return None
+
+
+async def _tell_how_to_join(update: Update, ctx: PufaContext) -> None:
+    """The refusal of a volunteer's step to someone who is not one."""
+    await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
 
 
 async def _refuse(update: Update, text: str) -> None:
