@@ -32,11 +32,15 @@ def content_key(content_dir: Path | None) -> str:
     for part in ("jieba", "pypinyin"):
         digest.update(f"{part}={version(part)}\n".encode())
     digest.update(f"python={sys.version}\n".encode())
-    # The folder itself counts too: one that is missing or empty holds no files, and must not
-    # pass for the packaged content whose index is cached (loading it then says what is wrong).
-    chosen = (content_dir or CONTENT_DIR).resolve()
-    digest.update(f"content={chosen}\n".encode())
-    for root in sorted({CONTENT_DIR, chosen}):
+    # The packaged folder holds the code that builds the index beside the packaged content, so
+    # its files always count. Another folder's files count after a mark of their own: one that
+    # is missing or empty holds no files, and must not pass for the packaged content (loading
+    # it then says what is wrong). Where a folder is does not count: copies of the same
+    # content (each test's bot, a deployment moved elsewhere) read one index.
+    packaged = CONTENT_DIR.resolve()
+    chosen = (content_dir or packaged).resolve()
+    for root in [packaged] if chosen == packaged else [packaged, chosen]:
+        digest.update(b"\0folder\0")
         for path in _files(root):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(path.read_bytes())

@@ -50,6 +50,19 @@ def test_changed_content_or_jieba_gets_a_new_index(
     assert content_key(content) != before
 
 
+def test_copies_of_the_same_content_share_one_index(tmp_path: Path) -> None:
+    """Where the content folder is does not count: each test's bot, or a deployment moved to
+    another folder, reads the index a copy built instead of building its own."""
+    first, second = copy_content(tmp_path / "a"), copy_content(tmp_path / "b")
+    assert content_key(first) == content_key(second) != content_key(None)
+    cache = tmp_path / "cache"
+    cached_content(first, cache)
+    [stored] = cache_files(cache)
+    built = stored.stat().st_mtime_ns
+    assert cached_content(second, cache)[1].search(QUESTION).matched
+    assert cache_files(cache) == [stored] and stored.stat().st_mtime_ns == built
+
+
 def test_a_missing_or_empty_content_folder_is_not_the_cached_packaged_content(
     tmp_path: Path,
 ) -> None:
