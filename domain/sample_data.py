@@ -1,7 +1,8 @@
 """Clearly fake sample data for `pufa demo`: volunteers (示例) in several towns, a few months
-of activity reports, residents' questions (some found no card, one marked 没解决), a few
-subscribers and a scheduled announcement. Written with the same storage functions the bot
-uses, so the demo's /stats, /export, /scheduled and the dashboard show real behaviour."""
+of activity reports, residents' questions (some found no card, one marked 没解决), their
+messages to duty staff (domain.sample_tickets), a few subscribers and a scheduled
+announcement. Written with the same storage functions the bot uses, so the demo's /stats,
+/export, /scheduled, /tickets and the dashboard show real behaviour."""
 
 import random
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import answer, log_entry
+from domain.sample_tickets import fill_sample_tickets
 from storage.broadcasts import add_broadcast
 from storage.db import Database
 from storage.models import Broadcast
@@ -60,6 +62,7 @@ class SampleData:
     volunteers: int
     reports: int
     questions: int
+    tickets: int
     broadcasts: int
 
 
@@ -75,10 +78,11 @@ async def fill_sample_data(
 ) -> SampleData:
     """Fills an empty database (one already filled is left alone); `volunteer_id` becomes
     the first sample volunteer (the demo's 志愿者 role), `coordinator_id` the author of the
-    scheduled announcement."""
+    scheduled announcement and the staff member who took and answered the sample messages
+    (the demo's desks are its coordinator's)."""
     async with db.session() as session:
         if await get_volunteer(session=session, telegram_id=volunteer_id) is not None:
-            return SampleData(0, 0, 0, 0)  # filled before
+            return SampleData(0, 0, 0, 0, 0)  # filled before
     rng = random.Random(2026)  # the same sample every time
     towns = [t.town for t in library.towns] or ["示例县城关镇"]
     ids = [volunteer_id, *range(900_001, 900_001 + len(_VOLUNTEERS) - 1)]
@@ -109,6 +113,7 @@ async def fill_sample_data(
             )
     reports = await _reports(db, library, ids, towns, rng, now=now, tz=tz)
     questions = await _questions(db, index, library, rng, now=now)
+    tickets = await fill_sample_tickets(db, library, now=now, tz=tz, staff_id=coordinator_id)
     async with db.session() as session:
         for chat_id in range(800_001, 800_013):  # sample subscribers
             await ensure_recipient(session=session, chat_id=chat_id, now=now)
@@ -119,7 +124,7 @@ async def fill_sample_data(
             )
             await set_town(session=session, chat_id=chat_id, town=rng.choice(towns))
         await add_broadcast(session=session, broadcast=_announcement(coordinator_id, now, tz))
-    return SampleData(len(ids), reports, questions, 1)
+    return SampleData(len(ids), reports, questions, tickets, 1)
 
 
 async def _reports(

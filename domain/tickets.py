@@ -117,12 +117,19 @@ def deadlines(
     desk: Desk, created: datetime, holidays: Holidays | None, tz: tzinfo
 ) -> tuple[datetime, datetime]:
     """When the desk is reminded (once it has been open reply_within_hours since `created`)
-    and when the coordinators are told (open escalate_after_hours): only office hours count.
-    ValueError if the desk is not open that long in content.desks.SEARCH_DAYS days."""
-    return (
-        after_open_hours(desk, created, desk.reply_within_hours, holidays, tz),
-        after_open_hours(desk, created, desk.escalate_after_hours, holidays, tz),
-    )
+    and when the coordinators are told (open escalate_after_hours): only office hours count,
+    unless the desk is not open that long in content.desks.SEARCH_DAYS days (holidays): then
+    the wall clock does."""
+    try:
+        return (
+            after_open_hours(desk, created, desk.reply_within_hours, holidays, tz),
+            after_open_hours(desk, created, desk.escalate_after_hours, holidays, tz),
+        )
+    except ValueError:
+        return (
+            created + timedelta(hours=desk.reply_within_hours),
+            created + timedelta(hours=desk.escalate_after_hours),
+        )
 
 
 def expected_start(

@@ -29,11 +29,7 @@ from storage.tickets import NewTicket, StoredTicket, open_ticket, queue_place
 def ticket_deadlines(services: Services, desk: Desk) -> tuple[timedelta, timedelta]:
     """How long from now until the desk is reminded, and until the coordinators are told."""
     now = services.now()
-    try:
-        due, escalate = deadlines(desk, now, services.library.holidays, services.tz)
-    except ValueError:  # closed (holidays) for SEARCH_DAYS days: count the wall clock
-        due = now + timedelta(hours=desk.reply_within_hours)
-        escalate = now + timedelta(hours=desk.escalate_after_hours)
+    due, escalate = deadlines(desk, now, services.library.holidays, services.tz)
     return due - now, escalate - now
 
 

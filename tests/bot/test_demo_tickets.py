@@ -3,6 +3,7 @@ staffed by its coordinator (in the demo only: the shipped desks.yaml stays sampl
 reads), who answers, moves (转办) and ends a resident's message, which the resident rates; a
 dashboard edit, which reloads the content, keeps it so."""
 
+import re
 from collections.abc import Callable
 
 from bot.demo import DEMO_COORDINATOR, DEMO_RESIDENT
@@ -79,13 +80,16 @@ async def test_the_demo_coordinator_answers_moves_and_ends_a_message(
     # the resident's confirmation is a reachable desk's: 补充 and "reply to this message"
     assert confirmation.content.endswith(texts.sent_footer)
     assert confirmation.button_labels() == [texts.more_button]
+    found = re.search(r"#(\d+)", confirmation.content)  # after the demo's sample messages
+    assert found is not None and int(found[1]) > 1
+    number = int(found[1])
     ticket = await sent(api, coordinator.id, since)
     assert STORY in ticket.content and "（示例）" in ticket.content
     assert ticket.button_labels() == [
         texts.take_button, texts.reply_button, texts.transfer_button, texts.close_button,
     ]  # fmt: skip
     taken = await tap(api, coordinator, ticket, texts.take_button)
-    assert taken.content == texts.taken.format(id=1)
+    assert taken.content == texts.taken.format(id=number)
     since = mark(api)
     api.send_command(coordinator, "/tickets")  # one list a desk: the centre's has the message
     desks = app.services.library.desks
@@ -96,7 +100,8 @@ async def test_the_demo_coordinator_answers_moves_and_ends_a_message(
 
     await api.wait_until(lambda: len(lists()) == len(desks), "a list for each desk")
     queue = next(m for m in lists() if "法律援助中心" in m.content)
-    assert queue.content.startswith("📋 示例县法律援助中心（示例） 等待答复的留言（1 条")
+    assert queue.content.startswith("📋 示例县法律援助中心（示例） 等待答复的留言（")
+    assert f"#{number} · " in queue.content
 
     prompt = await tap(api, coordinator, ticket, texts.reply_button)
     assert prompt.content.startswith("✍️ 请回复这条消息")
@@ -104,10 +109,10 @@ async def test_the_demo_coordinator_answers_moves_and_ends_a_message(
     api.send_text(coordinator, "（演示）请带上劳动合同和工资条，来司法所面谈。")
     answer = await sent(api, resident.id, since)
     assert "劳动合同和工资条" in answer.content
-    replied = texts.replied.format(id=1)
+    replied = texts.replied.format(id=number)
     await sent(api, coordinator.id, since, lambda m: m.content == replied)
     more = await tap(api, resident, confirmation, texts.more_button)
-    assert more.source_text == texts.more_prompt.format(id=1)
+    assert more.source_text == texts.more_prompt.format(id=number)
     since = mark(api)
     added = await say(api, resident, "补充一下：我有考勤记录和微信聊天记录")
     assert added.content.startswith("✅ 已把补充内容送到")
@@ -127,7 +132,7 @@ async def test_the_demo_coordinator_answers_moves_and_ends_a_message(
     since = mark(api)
     api.press_button(coordinator, copy, texts.close_button)
     rating = await sent(api, resident.id, since)
-    assert rating.content == texts.closed_resident.format(id=1)
+    assert rating.content == texts.closed_resident.format(id=number)
     rated = await tap(api, resident, rating, texts.rate_3)
     assert rated.content == texts.rated
 

@@ -1,6 +1,7 @@
 """`pufa demo`'s sample data, written with the bot's own storage functions (SQLite and
-PostgreSQL): volunteers in several towns, months of reports, questions some unanswered, a
-scheduled announcement; everything marked as a sample; a second fill changes nothing."""
+PostgreSQL): volunteers in several towns, months of reports, questions some unanswered,
+residents' messages to the desks in every state, a scheduled announcement; everything marked
+as a sample; a second fill changes nothing."""
 
 from datetime import timedelta
 
@@ -8,11 +9,14 @@ from sqlmodel import func, select
 
 from content.loader import Library
 from content.search import SearchIndex
-from domain.sample_data import fill_sample_data
+from domain.sample_data import SAMPLE_MONTHS, fill_sample_data
+from domain.tickets import Figures, desk_month_figures
 from storage.broadcasts import upcoming
 from storage.db import Database
-from storage.models import ActivityReport, QuestionLog, Volunteer
+from storage.models import ActivityReport, QuestionLog, Ticket, TicketStatus, Volunteer
 from storage.questions import unanswered
+from storage.stats import Period
+from storage.tickets import claim_overdue
 from tests.clock import QUIET, TZ
 
 VOLUNTEER, COORDINATOR = 10002, 10003
@@ -46,4 +50,35 @@ async def test_sample_data_fills_every_part_of_the_demo(
     assert again.reports == 0
     async with db.session() as session:
         count = (await session.exec(select(func.count()).select_from(ActivityReport))).one()
-    assert count == filled.reports
+        tickets = (await session.exec(select(func.count()).select_from(Ticket))).one()
+    assert count == filled.reports and tickets == filled.tickets
+
+
+async def test_sample_messages_to_the_desks_are_in_every_state(
+    db: Database, library: Library, index: SearchIndex
+) -> None:
+    """The 居民留言 page and /export 留言 have figures: messages at several desks, waiting,
+    taken, answered, moved, ended with a rating, and answered late as well as in time; the
+    demo starts with no reminder owed."""
+    filled = await fill_sample_data(
+        db, library, index, now=QUIET, tz=TZ, volunteer_id=VOLUNTEER, coordinator_id=COORDINATOR
+    )
+    today = QUIET.astimezone(TZ).date()
+    months = Period(today - timedelta(days=30 * SAMPLE_MONTHS), today)
+    async with db.session() as session:
+        tickets = (await session.exec(select(Ticket))).all()
+        figures = await desk_month_figures(session=session, period=months, tz=TZ)
+        owed = await claim_overdue(session=session, deadline="due", now=QUIET)
+        owed += await claim_overdue(session=session, deadline="escalate", now=QUIET)
+    assert 8 <= filled.tickets == len(tickets) <= 15 and owed == []
+    assert all(t.text.startswith("（示例）") and t.contact == "" for t in tickets)
+    assert all(t.created_at <= QUIET and (t.closed_at or QUIET) <= QUIET for t in tickets)
+    assert {TicketStatus(t.status) for t in tickets} == set(TicketStatus)
+    assert len({t.desk_id for t in tickets}) >= 3 and len({t.town for t in tickets}) >= 3
+    assert any(t.first_desk_id != t.desk_id for t in tickets)  # 转办
+    assert any(t.status == TicketStatus.CLOSED and t.rating for t in tickets)
+    assert any(t.taken_by == COORDINATOR and t.answered_at is None for t in tickets)
+    total = sum(figures.values(), Figures())
+    assert total.opened == filled.tickets and len({desk for desk, _ in figures}) >= 3
+    assert 0 < total.within_sla < total.answered  # some answered after the deadline
+    assert total.rated >= 2 and total.still_open >= 3 and total.closed_no_reply == 1
