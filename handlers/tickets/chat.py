@@ -35,7 +35,7 @@ from handlers.kit.callbacks import name_key
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
-from handlers.tickets.common import FLOW, desk_of
+from handlers.tickets.common import FLOW
 from storage.tickets import StoredTicket, waiting_of
 
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
@@ -64,7 +64,7 @@ def town_names(library: Library) -> list[str]:
 def towns_to_pick(ctx: PufaContext, chat: Conversation) -> list[str]:
     """The towns offered: those of the desk asked for (an adviser serving villages of several
     towns), else every town."""
-    asked = desk_of(ctx.services, chat.data.get(ASKED, ""))
+    asked = ctx.services.library.desk(chat.data.get(ASKED, ""))
     return list(asked.towns) if asked is not None else town_names(ctx.services.library)
 
 
@@ -86,7 +86,7 @@ async def start(
     categories = [c.id for c in services.library.categories]
     if category in categories:
         data[CATEGORY] = category
-    desk = desk_of(services, desk_id) if desk_id else None
+    desk = services.library.desk(desk_id) if desk_id else None
     if desk is not None:
         data["desk"] = data[ASKED] = desk.id
         # not the desk's first field: the adviser takes whatever the village brings
@@ -147,7 +147,7 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         return texts.ask_town, InlineKeyboardMarkup([*rows, _exit_row(chat, texts)])
     if step == TEXT:
         return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
-    desk = desk_of(services, chat.data.get("desk", ""))
+    desk = services.library.desk(chat.data.get("desk", ""))
     name = html.escape(desk.name if desk else "")
     if step == CONTACT:
         share = KeyboardButton(texts.share_phone_button, request_contact=True)
@@ -165,7 +165,7 @@ def _summary(ctx: PufaContext, chat: Conversation, send_label: str) -> tuple[str
     """The message as it will be sent, with `send_label` on its 发送 button and 取消."""
     services = ctx.services
     texts = services.ui.tickets
-    desk = desk_of(services, chat.data.get("desk", ""))
+    desk = services.library.desk(chat.data.get("desk", ""))
     summary = texts.confirm.format(
         category=html.escape(services.library.category_name(chat.data[CATEGORY])),
         town=html.escape(chat.data[TOWN]),
@@ -206,7 +206,7 @@ async def show_summary(update: Update, ctx: PufaContext, chat: Conversation) -> 
 
 def _sample_warning(ctx: PufaContext, chat: Conversation, step: str) -> str:
     """Before the resident writes (or shares a number): the desk is a sample, once."""
-    desk = desk_of(ctx.services, chat.data.get("desk", ""))
+    desk = ctx.services.library.desk(chat.data.get("desk", ""))
     if step not in (TEXT, CONTACT) or desk is None or not desk.sample:
         return ""
     if chat.data.get(SAMPLE_TOLD):

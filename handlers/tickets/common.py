@@ -70,10 +70,6 @@ def submission_key(user_id: int, token: str) -> str:
     return f"{user_id}-{token}"
 
 
-def desk_of(services: Services, desk_id: str) -> Desk | None:
-    return services.library.desk(desk_id)
-
-
 def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:
     """12月4日（周五）09:30 in `tz`: the day in the words of content.dates."""
     local = instant.astimezone(tz)

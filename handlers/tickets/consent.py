@@ -36,7 +36,6 @@ from handlers.tickets.common import (
     DeskAction,
     agreed_desks,
     button,
-    desk_of,
     ended_for_staff,
     local_when,
     send_about,
@@ -140,7 +139,7 @@ def _not_to_ask(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> str:
 
 
 def _desk_name(ctx: PufaContext, desk_id: str) -> str:
-    found = desk_of(ctx.services, desk_id)
+    found = ctx.services.library.desk(desk_id)
     return found.name if found is not None else ctx.services.ui.tickets.contact_desk_gone
 
 
@@ -239,7 +238,7 @@ async def on_consent_button(
     if action is not DeskAction.PHONE:
         await _said_no(update, ctx, ticket, resident, action, args[1:])
         return
-    desk = desk_of(services, args[1])
+    desk = services.library.desk(args[1])
     if _refused(texts, ticket, desk) or (desk is not None and ticket.contact_for(desk.id)):
         await _not_agreed(update, ctx, ticket.id, ticket, desk)
         return

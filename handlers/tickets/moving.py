@@ -21,7 +21,6 @@ from handlers.tickets.common import (
     KEEP,
     DeskAction,
     button,
-    desk_of,
     desk_ticket_html,
     edit_staff_copies,
     ended_for_staff,
@@ -106,7 +105,7 @@ async def move_to(
     for the number is that desk's ask, recorded with the move: the desk's message of the
     ticket comes without 📱 请居民给电话 (it gets it if the notice cannot be delivered)."""
     services, texts = ctx.services, ctx.services.ui.tickets
-    target = desk_of(services, args[0]) if len(args) == 1 else None
+    target = services.library.desk(args[0]) if len(args) == 1 else None
     if target is None or not may_take_over(ticket, desk, target):
         await acknowledge(update, texts.transfer_unknown_desk, alert=True)
         return
@@ -178,7 +177,7 @@ async def moved_from_gone_desk(
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
     if ticket is None:
         return False
-    if (desk := desk_of(ctx.services, ticket.desk_id)) is not None:
+    if (desk := ctx.services.library.desk(ticket.desk_id)) is not None:
         return await _moved_already(update, ctx, desk)
     if not await require_coordinator(update, ctx, f"ticket-{action.value}"):
         return True

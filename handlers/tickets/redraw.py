@@ -23,7 +23,7 @@ from content.desks import Desk
 from domain.tickets import desk_chats
 from handlers.kit.context import Services
 from handlers.kit.delivery import Delivery, failed, not_modified
-from handlers.tickets.common import desk_of, desk_ticket_html, send_about, staff_markup
+from handlers.tickets.common import desk_ticket_html, send_about, staff_markup
 from storage.db import unavailable
 from storage.ticket_messages import staff_copies
 from storage.tickets import (
@@ -64,7 +64,7 @@ async def redraw(bot: Bot | ExtBot[None], services: Services, ticket_id: int) ->
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
         if ticket is None:
             return True
-        desk = desk_of(services, ticket.desk_id)
+        desk = services.library.desk(ticket.desk_id)
         shown = not (ticket.closed or desk is None or desk.sample)
         if shown and desk is not None and not await _draw(bot, services, ticket, desk):
             async with services.db.session() as session:

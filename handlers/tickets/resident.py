@@ -17,7 +17,6 @@ from handlers.tickets.common import (
     MORE_FLOW,
     RATINGS,
     DeskAction,
-    desk_of,
     edit_staff_copies,
     send_to_desk,
     staff_keyboard,
@@ -95,7 +94,7 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
     if ticket.closed:
         return await offer_as_new(update, ctx, ticket, text, hidden)
     now = services.now()
-    desk = desk_of(services, ticket.desk_id)
+    desk = services.library.desk(ticket.desk_id)
     if desk is None:  # gone from desks.yaml: kept for the desk a coordinator moves it to
         async with services.db.session() as session:
             added = await add_entry(

@@ -14,7 +14,6 @@ from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
 from handlers.tickets.common import (
-    desk_of,
     desk_ticket_html,
     local_when,
     more_keyboard,
@@ -37,7 +36,7 @@ async def on_send(
     update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
 ) -> None:
     services, texts = ctx.services, ctx.services.ui.tickets
-    desk = desk_of(services, chat.data.get("desk", ""))
+    desk = services.library.desk(chat.data.get("desk", ""))
     if desk is None:  # the desks changed under the chat
         await acknowledge(update)
         await chat.end()

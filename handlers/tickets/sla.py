@@ -17,7 +17,6 @@ from handlers.kit.roles import coordinator_ids
 from handlers.tickets.common import (
     DeskAction,
     button,
-    desk_of,
     send_to_desk,
     staff_keyboard,
 )
@@ -44,7 +43,7 @@ async def check_overdue(ctx: PufaContext) -> None:
         return
     texts = services.ui.tickets
     for ticket in due:
-        desk = desk_of(services, ticket.desk_id)
+        desk = services.library.desk(ticket.desk_id)
         if desk is None:  # the coordinators are told at its escalation time
             log.warning(
                 "ticket %s is due at desk %s, gone from desks.yaml", ticket.id, ticket.desk_id
@@ -74,7 +73,7 @@ async def _escalate(
     """Coordinators learn which desk is late, never what the resident wrote or who they are;
     or that its desk is gone from desks.yaml (an id renamed or a desk removed): nobody can
     act on it until the desk is back or a coordinator moves it (handlers.tickets.moving)."""
-    desk = desk_of(services, ticket.desk_id)
+    desk = services.library.desk(ticket.desk_id)
     if desk is not None and desk.sample:  # nobody could have answered a sample desk's ticket
         return
     ticket_id = ticket.id

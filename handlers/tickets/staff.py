@@ -26,7 +26,6 @@ from handlers.tickets.common import (
     REPLY_FLOW,
     DeskAction,
     button,
-    desk_of,
     desk_ticket_html,
     edit_staff_copies,
     ended_for_staff,
@@ -63,7 +62,7 @@ async def staff_ticket(
     if ticket_id is not None:
         async with services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
-    desk = desk_of(services, ticket.desk_id) if ticket is not None else None
+    desk = services.library.desk(ticket.desk_id) if ticket is not None else None
     if ticket is None or desk is None or user is None or chat is None:
         await expired(update, ctx)
         if update.callback_query is None:
