@@ -8,8 +8,13 @@ name, so a stale index is never read. Two processes building at once each write 
 file and rename it into place (atomic), so a reader never sees half a file. The cache holds
 only what this program wrote into the user's own cache directory; a file that cannot be read
 is rebuilt.
+
+The KEEP most recently used files stay, older ones are removed: during a rolling upgrade the
+old and the new version (or two content folders on one machine) each keep their own index
+instead of removing the other's and rebuilding at every start.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -24,6 +29,7 @@ from content.search import SearchIndex
 
 log = logging.getLogger(__name__)
 PREFIX = "content-"
+KEEP = 3  # cached indexes kept, the most recently used
 
 
 def content_key(content_dir: Path | None) -> str:
@@ -60,6 +66,7 @@ def cached_content(content_dir: Path | None, cache_dir: Path) -> tuple[Library, 
             cached = pickle.load(handle)
         library, index = cached
         if isinstance(library, Library) and isinstance(index, SearchIndex):
+            _used(path)
             return library, index
     except FileNotFoundError:
         pass
@@ -84,6 +91,19 @@ def _write(path: Path, built: tuple[Library, SearchIndex]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    for old in path.parent.glob(f"{PREFIX}*.pickle"):  # earlier versions' caches
-        if old != path:
-            old.unlink(missing_ok=True)
+    _used(path)
+
+
+def _used(path: Path) -> None:
+    """Marks `path` as just used (its modification time) and removes all but the KEEP most
+    recently used caches."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache still serves
+        return
+    cached = []
+    for found in path.parent.glob(f"{PREFIX}*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # another process removed it meanwhile
+            cached.append((found.stat().st_mtime_ns, found))
+    for _, old in sorted(cached, reverse=True)[KEEP:]:
+        old.unlink(missing_ok=True)

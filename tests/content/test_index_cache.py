@@ -58,9 +58,9 @@ def test_copies_of_the_same_content_share_one_index(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cached_content(first, cache)
     [stored] = cache_files(cache)
-    built = stored.stat().st_mtime_ns
+    built = stored.stat().st_ino  # a rebuild would rename a new file into place
     assert cached_content(second, cache)[1].search(QUESTION).matched
-    assert cache_files(cache) == [stored] and stored.stat().st_mtime_ns == built
+    assert cache_files(cache) == [stored] and stored.stat().st_ino == built
 
 
 def test_a_missing_or_empty_content_folder_is_not_the_cached_packaged_content(
@@ -88,7 +88,30 @@ def test_an_edited_card_is_found_after_the_rebuild(tmp_path: Path) -> None:
     best = rebuilt.search(QUESTION).best
     assert library.cards["unpaid-wages"].title.endswith("（新版）")
     assert best is not None and best.title.endswith("（新版）")
-    assert len(cache_files(cache)) == 1  # the old index was removed
+    assert len(cache_files(cache)) == 2  # the old version's index stays (a rolling upgrade)
+
+
+def test_only_the_most_recently_used_indexes_stay(tmp_path: Path) -> None:
+    """Versions used in turns (the old and the new one of a rolling upgrade) each read their
+    own index; the least recently used beyond KEEP is removed."""
+    versions = []
+    for number in range(index_cache.KEEP + 1):
+        content = copy_content(tmp_path / f"v{number}")
+        (content / "asked-questions.jsonl").write_text("", encoding="utf-8")  # quick to build
+        card = content / "cards" / "unpaid-wages.md"
+        edit(card, "title: 老板拖欠工资怎么办？", f"title: 老板拖欠工资怎么办？（第{number}版）")
+        versions.append(content)
+    cache = tmp_path / "cache"
+    for content in versions[:-1]:
+        cached_content(content, cache)
+    first = cache / f"{index_cache.PREFIX}{content_key(versions[0])}.pickle"
+    built = first.stat().st_ino
+    library, _ = cached_content(versions[0], cache)  # the old version starts again
+    assert first.stat().st_ino == built  # read back, not rebuilt
+    assert library.cards["unpaid-wages"].title.endswith("（第0版）")
+    cached_content(versions[-1], cache)
+    kept = {content_key(versions[n]) for n in (0, *range(2, index_cache.KEEP + 1))}
+    assert {p.stem.removeprefix(index_cache.PREFIX) for p in cache_files(cache)} == kept
 
 
 def test_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
