@@ -27,7 +27,8 @@ from bot.cli_text import cli_text
 from bot.runners import claiming, listening_socket, poll_until, serving, stop_event
 from bot.server import build_web_app
 from bot.settings import Settings, local_address
-from content.loader import CONTENT_DIR, Library, build_index, load_library
+from content.index_cache import cached_content
+from content.loader import CONTENT_DIR, Library
 from content.search import SearchIndex
 from domain.sample_data import fill_sample_data
 from handlers.kit.context import PufaApplication
@@ -94,12 +95,13 @@ def chat_address(settings: Settings, api: LocalBotApi) -> str:
 
 
 async def prepare_demo(
-    settings: Settings, *, now: datetime, library: Library | None = None
+    settings: Settings, *, now: datetime, content: tuple[Library, SearchIndex] | None = None
 ) -> tuple[Library, SearchIndex]:
     """Migrates the demo database and fills it with the sample data (once: a database that
-    already has it is left alone); the content and search index, for the bot."""
-    library = library or load_library(settings.content_dir)
-    index = build_index(library)
+    already has it is left alone); the content and search index for the bot: `content`, else
+    read from the cache as `pufa run` does (each demo's fresh copy of the same content shares
+    one cached index, so only the first demo builds it)."""
+    library, index = content or cached_content(settings.content_dir, settings.cache_path)
     db = Database(settings.database_url)
     try:
         await db.upgrade()
@@ -127,10 +129,15 @@ def chat_page() -> str:
 
 @asynccontextmanager
 async def demo_bot(
-    settings: Settings, port: int, *, clock: Clock = utcnow, library: Library | None = None
+    settings: Settings,
+    port: int,
+    *,
+    clock: Clock = utcnow,
+    content: tuple[Library, SearchIndex] | None = None,
 ) -> AsyncIterator[tuple[LocalBotApi, PufaApplication]]:
     """The local Bot API serving the web chat, and the bot (not yet polling) on a freshly
-    filled demo database; everything is cleaned up on exit."""
+    filled demo database, with `content` (the library and its index) if given; everything
+    is cleaned up on exit."""
     api = LocalBotApi(host=settings.web_host, port=port)
     page = chat_page()
 
@@ -143,7 +150,7 @@ async def demo_bot(
     try:
         with tempfile.TemporaryDirectory(prefix="pufa-demo-") as workdir:
             demo = demo_settings(settings, api, Path(workdir))
-            library, index = await prepare_demo(demo, now=clock(), library=library)
+            library, index = await prepare_demo(demo, now=clock(), content=content)
             app = build_application(
                 demo,
                 api.token,

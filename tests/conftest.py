@@ -11,7 +11,9 @@ from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from content.loader import CONTENT_DIR, Library, build_index, load_library
+from bot.settings import Settings
+from content.index_cache import cached_content
+from content.loader import CONTENT_DIR, Library, load_library
 from content.search import SearchIndex
 from storage.db import Database
 
@@ -29,8 +31,15 @@ def library() -> Library:
 
 
 @pytest.fixture(scope="session")
-def index(library: Library) -> SearchIndex:
-    return build_index(library)
+def content_cache() -> Path:
+    """Where the bot keeps its built search indexes (PUFA_CACHE_DIR or the user's cache), as
+    the bot processes the tests start do: each content is indexed once on this machine."""
+    return Settings(_env_file=None).cache_path
+
+
+@pytest.fixture(scope="session")
+def index(content_cache: Path) -> SearchIndex:
+    return cached_content(None, content_cache)[1]
 
 
 def content_without_calendar(directory: Path) -> Path:

@@ -15,7 +15,8 @@ import pytest
 from aiohttp import web
 
 from bot.server import build_web_app
-from content.loader import Library, build_index, load_library
+from content.index_cache import cached_content
+from content.loader import Library
 from content.search import SearchIndex
 from storage.models import CloseReason, VoteKind
 from storage.people import touch_person
@@ -108,12 +109,11 @@ async def serving_board(
 
 
 @pytest.fixture
-async def editable_board(tmp_path: Path) -> AsyncIterator[Board]:
+async def editable_board(tmp_path: Path, content_cache: Path) -> AsyncIterator[Board]:
     """A bot on its own copy of the content, which the dashboard edits (PUFA_CONTENT_DIR);
     broadcasts go out at 5 a second, so one to 60 people is still running when watched."""
     content = content_without_calendar(tmp_path)
-    library = load_library(content)
-    index = build_index(library)
+    library, index = cached_content(content, content_cache)
     async with serving_board(
         tmp_path, library, index, content_dir=content, broadcast_rate_per_second=5
     ) as served:
