@@ -126,6 +126,10 @@ class BroadcastTexts(Texts):
     reasons: Annotated[str, Fields("reasons")]
     reason_line: Annotated[str, Fields("count", "reason")]
     missed: Annotated[str, Fields("grace", "id", "when")]
+    # several missed together (the bot was down a while): one message, a line each
+    missed_many: Annotated[str, Fields("count", "grace", "lines")]
+    missed_line: Annotated[str, Fields("id", "when")]
+    missed_more: Annotated[str, Fields("count")]
     monthly_reminder: str
     scheduled_title: str
     scheduled_empty: str

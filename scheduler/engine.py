@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -522,38 +522,54 @@ class DeliveryEngine:
                 finished_at=self.now(),
             )
         if finished:
-            await self._report(broadcast_id)
+            await self._report([broadcast_id])
 
-    async def _report(self, broadcast_id: int) -> None:
-        """The final summary, once: tried again later until the coordinator has it (a crash
-        before it is recorded repeats it at start-up)."""
-        if broadcast_id in self._reporting:
+    async def _report(self, broadcast_ids: Sequence[int]) -> None:
+        """The final summaries, once each: tried again later until the coordinator has them
+        (a crash before one is recorded repeats it at start-up). Broadcasts missed together
+        are told together, in one message to each coordinator."""
+        wanted = [i for i in dict.fromkeys(broadcast_ids) if i not in self._reporting]
+        if not wanted:
             return
-        self._reporting.add(broadcast_id)
+        self._reporting.update(wanted)
         try:
-            await self._report_once(broadcast_id)
+            await self._report_once(wanted)
         finally:
-            self._reporting.discard(broadcast_id)
+            self._reporting.difference_update(wanted)
 
-    async def _report_once(self, broadcast_id: int) -> None:
+    async def _report_once(self, broadcast_ids: list[int]) -> None:
+        missed: list[Broadcast] = []
+        ended: list[tuple[Broadcast, repo.Counts, list[tuple[str, int]]]] = []
         async with self.db.session() as session:
-            broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
-            counts = await repo.counts(session=session, broadcast_id=broadcast_id)
-            reasons = await repo.failure_reasons(session=session, broadcast_id=broadcast_id)
-        if broadcast is None or broadcast.reported_at is not None:
-            return
-        if broadcast.status == BroadcastStatus.MISSED:
-            delivered = await self.reporter.missed(broadcast)
-        else:
-            delivered = await self.reporter.finished(broadcast, counts, reasons)
-        if not delivered:
-            tries = self._report_tries[broadcast_id] = self._report_tries.get(broadcast_id, 0) + 1
-            pause = min(self.config.backoff_seconds * 2 ** (tries - 1), 300.0)
-            self._report_after[broadcast_id] = asyncio.get_running_loop().time() + pause
-            log.warning(
-                "summary of broadcast %s not delivered; again in %.0f s", broadcast_id, pause
+            for broadcast_id in broadcast_ids:
+                broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+                if broadcast is None or broadcast.reported_at is not None:
+                    continue
+                if broadcast.status == BroadcastStatus.MISSED:
+                    missed.append(broadcast)
+                    continue
+                counts = await repo.counts(session=session, broadcast_id=broadcast_id)
+                reasons = await repo.failure_reasons(session=session, broadcast_id=broadcast_id)
+                ended.append((broadcast, counts, reasons))
+        if missed:
+            await self._reported(missed, await self.reporter.missed(missed))
+        for broadcast, counts, reasons in ended:
+            await self._reported(
+                [broadcast], await self.reporter.finished(broadcast, counts, reasons)
             )
-            return
+
+    async def _reported(self, broadcasts: list[Broadcast], delivered: bool) -> None:
+        """Records that the coordinators have the summary of `broadcasts`, or, when it could
+        not be delivered, when to try again (backing off)."""
+        for broadcast in broadcasts:
+            if delivered:
+                await self._mark_reported(broadcast)
+            else:
+                self._retry_report(broadcast)
+
+    async def _mark_reported(self, broadcast: Broadcast) -> None:
+        broadcast_id = broadcast.id
+        assert broadcast_id is not None
         await self._persist(
             lambda session: repo.change(
                 session=session,
@@ -565,15 +581,24 @@ class DeliveryEngine:
         for cache in (self._outgoing, self._last_progress, self._report_after, self._report_tries):
             cache.pop(broadcast_id, None)
 
+    def _retry_report(self, broadcast: Broadcast) -> None:
+        broadcast_id = broadcast.id
+        assert broadcast_id is not None
+        tries = self._report_tries[broadcast_id] = self._report_tries.get(broadcast_id, 0) + 1
+        pause = min(self.config.backoff_seconds * 2 ** (tries - 1), 300.0)
+        self._report_after[broadcast_id] = asyncio.get_running_loop().time() + pause
+        log.warning("summary of broadcast %s not delivered; again in %.0f s", broadcast_id, pause)
+
     async def _report_when_quiet(self, broadcast_id: int) -> None:
         while self._busy(broadcast_id):
             self._answered.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._answered.wait(), 1.0)
-        await self._report(broadcast_id)
+        await self._report([broadcast_id])
 
-    async def report_missed(self, broadcast_id: int) -> None:
-        await self._report(broadcast_id)
+    async def report_missed(self, broadcast_ids: Sequence[int]) -> None:
+        """Tells the coordinators about broadcasts missed while the bot was down."""
+        await self._report(broadcast_ids)
 
     async def _report_unreported(self) -> None:
         """Summaries not given yet (a crash, or Telegram down when they were due), each when
@@ -581,11 +606,14 @@ class DeliveryEngine:
         async with self.db.session() as session:
             rows = await repo.unreported(session=session)
         now = asyncio.get_running_loop().time()
-        for broadcast in rows:
-            assert broadcast.id is not None
-            if self._busy(broadcast.id) or self._report_after.get(broadcast.id, 0.0) > now:
-                continue
-            await self._report(broadcast.id)
+        due = [
+            broadcast.id
+            for broadcast in rows
+            if broadcast.id is not None
+            and not self._busy(broadcast.id)
+            and self._report_after.get(broadcast.id, 0.0) <= now
+        ]
+        await self._report(due)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)

@@ -1,5 +1,6 @@
 """What the engine sends and what can come of it, in plain values (no Telegram types)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -95,5 +96,6 @@ class Reporter(Protocol):
     ) -> bool:
         """Gives the summary; False if it could not be delivered yet (try again later)."""
 
-    async def missed(self, broadcast: Broadcast) -> bool:
-        """Says a broadcast was missed; False if that could not be delivered yet."""
+    async def missed(self, broadcasts: Sequence[Broadcast]) -> bool:
+        """Says the broadcasts were missed (one message to each coordinator for all of them);
+        False if that could not be delivered yet."""

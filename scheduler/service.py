@@ -147,8 +147,8 @@ class Broadcasting:
                 await self._fire(row, now, report)
         if report.started:
             self.engine.wake()
-        for broadcast_id in report.missed:
-            await self.engine.report_missed(broadcast_id)
+        if report.missed:
+            await self.engine.report_missed(report.missed)
         return report
 
     async def _fire(self, row: Broadcast, now: datetime, report: TickReport) -> None:

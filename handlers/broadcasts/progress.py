@@ -6,6 +6,7 @@ when something went wrong."""
 
 import html
 import logging
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -24,6 +25,8 @@ from storage.broadcasts import Counts
 from storage.models import Broadcast, BroadcastStatus
 
 log = logging.getLogger(__name__)
+# Broadcasts listed one by one in a message about missed ones (a message holds 4,096 characters)
+MISSED_LINES = 30
 
 
 class TelegramReporter:
@@ -100,11 +103,32 @@ class TelegramReporter:
         recipients = self._recipients(broadcast, only_if=bool(troubled))
         return all([await self._send(chat_id, text, markup) for chat_id in recipients])
 
-    async def missed(self, broadcast: Broadcast) -> bool:
-        when = describe(broadcast.send_at.astimezone(self.tz))
-        text = self.ui.missed.format(id=broadcast.id, when=when, grace=self.grace_minutes)
-        recipients = self._recipients(broadcast, only_if=True)
-        return all([await self._send(chat_id, text) for chat_id in recipients])
+    async def missed(self, broadcasts: Sequence[Broadcast]) -> bool:
+        """One message to each coordinator for all the broadcasts they hear about: after a
+        long stop, a line each rather than a message each."""
+        told: dict[int, list[Broadcast]] = {}
+        for broadcast in broadcasts:
+            for chat_id in self._recipients(broadcast, only_if=True):
+                told.setdefault(chat_id, []).append(broadcast)
+        return all(
+            [await self._send(chat_id, self._missed(listed)) for chat_id, listed in told.items()]
+        )
+
+    def _missed(self, broadcasts: list[Broadcast]) -> str:
+        ui, grace = self.ui, self.grace_minutes
+        if len(broadcasts) == 1:
+            [broadcast] = broadcasts
+            return ui.missed.format(id=broadcast.id, when=self._when(broadcast), grace=grace)
+        lines = [
+            ui.missed_line.format(id=broadcast.id, when=self._when(broadcast))
+            for broadcast in broadcasts[:MISSED_LINES]
+        ]
+        if len(broadcasts) > MISSED_LINES:
+            lines.append(ui.missed_more.format(count=len(broadcasts) - MISSED_LINES))
+        return ui.missed_many.format(count=len(broadcasts), grace=grace, lines="\n".join(lines))
+
+    def _when(self, broadcast: Broadcast) -> str:
+        return describe(broadcast.send_at.astimezone(self.tz))
 
     def _recipients(self, broadcast: Broadcast, *, only_if: bool) -> list[int]:
         """The coordinator who made it; for calendar reminders, admins when it matters."""

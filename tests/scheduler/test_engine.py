@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from content.loader import Library
+from handlers.broadcasts.progress import MISSED_LINES
 from local_api import ApiCall
 from scheduler.planning import begin_sending, store_draft
 from scheduler.timeparse import Once, Weekly
@@ -304,6 +305,32 @@ async def test_a_time_missed_while_down_is_sent_late_within_grace_else_reported(
         assert (await stack.broadcast(missed.id)).status == "missed"
         assert stack.received(7001) == 1
         assert any("没有发送" in m.content for m in stack.api.messages_to(COORDINATOR))
+
+
+async def test_broadcasts_missed_together_are_told_in_one_message(
+    db: Database, library: Library
+) -> None:
+    """After a long stop, the coordinator gets one message listing what was missed (up to
+    MISSED_LINES lines and a count of the rest), not a message each, and only once."""
+    await add_subscribers(db, [7101])
+    async with broadcasting_stack(db, library, grace=timedelta(minutes=30)) as stack:
+        at = stack.service.clock().replace(microsecond=0) + timedelta(hours=2)
+        count = MISSED_LINES + 2
+        rows = [
+            await stack.service.create(draft(when=Once(at + timedelta(minutes=n)), key=f"m{n}"))
+            for n in range(count)
+        ]
+        report = await stack.service.tick(at + timedelta(days=3))
+        assert sorted(report.missed) == sorted(row.id for row in rows if row.id is not None)
+        for row in rows:
+            assert row.id is not None
+            assert (await stack.broadcast(row.id)).status == "missed"
+        [told] = stack.api.messages_to(COORDINATOR)
+        assert f"有 {count} 条通知" in told.content and "还有 2 条" in told.content
+        listed = [row.id for row in rows if f"#{row.id}，" in told.content]
+        assert len(listed) == MISSED_LINES
+        await stack.service.tick(at + timedelta(days=3, minutes=1))
+        assert stack.received(COORDINATOR) == 1
 
 
 async def test_send_now_starts_a_waiting_broadcast_once_however_often_asked(
