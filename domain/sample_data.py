@@ -1,8 +1,9 @@
 """Clearly fake sample data for `pufa demo`: volunteers (示例) in several towns, a few months
 of activity reports, residents' questions (some found no card, one marked 没解决), their
 messages to duty staff (domain.sample_tickets), a few subscribers and a scheduled
-announcement. Written with the same storage functions the bot uses, so the demo's /stats,
-/export, /scheduled, /tickets and the dashboard show real behaviour."""
+announcement; their texts are in domain/samples.zh.yaml. Written with the same storage
+functions the bot uses, so the demo's /stats, /export, /scheduled, /tickets and the
+dashboard show real behaviour."""
 
 import random
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from content.loader import Library
 from content.search import SearchIndex
 from domain.answers import answer, log_entry
 from domain.sample_tickets import fill_sample_tickets
+from domain.samples import load_samples
 from storage.broadcasts import add_broadcast
 from storage.db import Database
 from storage.models import Broadcast
@@ -27,34 +29,6 @@ from storage.volunteers import (
 )
 
 SAMPLE_MONTHS = 4
-# (name, organisation) of the sample volunteers; every name says it is a sample.
-_VOLUNTEERS = (
-    ("示例志愿者·王", "示例县城关镇司法所"),
-    ("示例志愿者·李", "示例律师事务所"),
-    ("示例志愿者·张", "示例村委会"),
-    ("示例志愿者·刘", "示例县南湖街道办"),
-    ("示例志愿者·陈", "示例中学"),
-    ("示例志愿者·杨", ""),
-)
-_PLACES = ("村委会广场", "社区文化活动室", "集市路口", "中学礼堂", "村民小组院坝")
-_SUMMARIES = (
-    "（示例）宣讲宪法和民法典常识，发放宣传资料，现场解答群众提问。",
-    "（示例）结合身边案例讲解防范电信诈骗，提醒老人不要轻信陌生来电。",
-    "（示例）为外出务工人员讲解讨薪维权的渠道和需要保留的证据。",
-    "（示例）在学校开展法治课，讲解校园欺凌的危害和求助方式。",
-)
-_QUESTIONS = (
-    "老板拖欠工资三个月了怎么办",
-    "离婚后孩子的抚养费怎么算",
-    "网上买的东西坏了商家不给退",
-    "接到自称公安的电话让我转账",
-    "邻居家装修把我家墙弄裂了",
-    "怎么申请免费的法律援助",
-    "借给朋友的钱不还怎么办",
-    "干活时受伤了老板不管",
-)
-# Questions no card answers: the content gaps a coordinator should see.
-_UNANSWERED = ("商标被别人抢注了怎么办", "网约车司机故意绕路怎么投诉", "养的鹦鹉需要办证吗")
 
 
 @dataclass(frozen=True)
@@ -85,7 +59,8 @@ async def fill_sample_data(
             return SampleData(0, 0, 0, 0, 0)  # filled before
     rng = random.Random(2026)  # the same sample every time
     towns = [t.town for t in library.towns] or ["示例县城关镇"]
-    ids = [volunteer_id, *range(900_001, 900_001 + len(_VOLUNTEERS) - 1)]
+    volunteers = load_samples().volunteers
+    ids = [volunteer_id, *range(900_001, 900_001 + len(volunteers) - 1)]
     async with db.session() as session:
         invite = await create_invite(
             session=session,
@@ -94,14 +69,14 @@ async def fill_sample_data(
             now=now - timedelta(days=30 * SAMPLE_MONTHS),
         )
         places_of = {t.town: t.places for t in library.towns}
-        for telegram_id, (name, organisation) in zip(ids, _VOLUNTEERS, strict=True):
+        for telegram_id, volunteer in zip(ids, volunteers, strict=True):
             town = towns[ids.index(telegram_id) % len(towns)]
             places = places_of.get(town, [])
             profile = VolunteerProfile(
-                name=name,
+                name=volunteer.name,
                 town=town,
                 place=places[0] if places else "",
-                organisation=organisation,
+                organisation=volunteer.organisation,
                 phone=f"1380000{ids.index(telegram_id):04d}",  # not a real number
             )
             await register_volunteer(
@@ -138,6 +113,7 @@ async def _reports(
     tz: ZoneInfo,
 ) -> int:
     today = now.astimezone(tz).date()
+    samples = load_samples()
     types = list(library.ui.volunteers.activity_types)
     categories = [c.id for c in library.categories]
     stored: list[int] = []
@@ -147,10 +123,10 @@ async def _reports(
             data = ReportData(
                 activity_type=rng.choice(types),
                 activity_date=today - timedelta(days=days_ago),
-                place=f"（示例）{rng.choice(_PLACES)}",
+                place=rng.choice(samples.places),
                 audience=rng.randrange(20, 300),
                 hours=rng.choice((1.0, 1.5, 2.0, 3.0)),
-                summary=rng.choice(_SUMMARIES),
+                summary=rng.choice(samples.summaries),
                 town=towns[n % len(towns)],
                 topics=tuple(rng.sample(categories, 2)),
                 materials=rng.randrange(0, 400),
@@ -171,7 +147,8 @@ async def _reports(
 async def _questions(
     db: Database, index: SearchIndex, library: Library, rng: random.Random, *, now: datetime
 ) -> int:
-    asked = [*_QUESTIONS, *_QUESTIONS[:4], *_UNANSWERED, _UNANSWERED[0]]
+    questions, unanswered = load_samples().questions, load_samples().unanswered
+    asked = [*questions, *questions[:4], *unanswered, unanswered[0]]
     entries = [
         log_entry(
             answer(index, text, safety=library.safety),
@@ -198,7 +175,7 @@ def _announcement(coordinator_id: int, now: datetime, tz: ZoneInfo) -> Broadcast
     return Broadcast(
         origin="coordinator",
         created_by=coordinator_id,
-        text="<b>（示例）</b>近期将在城关镇文化广场举办“民法典进社区”宣讲，欢迎参加！",
+        text=load_samples().announcement,
         audience="all",
         send_at=send_at,
         dedupe_key="sample:announcement",

@@ -4,12 +4,16 @@ residents' messages to the desks in every state, a scheduled announcement; every
 as a sample; a second fill changes nothing."""
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
 from sqlmodel import func, select
 
 from content.loader import Library
 from content.search import SearchIndex
 from domain.sample_data import SAMPLE_MONTHS, fill_sample_data
+from domain.samples import SAMPLES_FILE, load_samples
 from domain.tickets import Figures, desk_month_figures
 from storage.broadcasts import upcoming
 from storage.db import Database
@@ -82,3 +86,38 @@ async def test_sample_messages_to_the_desks_are_in_every_state(
     assert total.opened == filled.tickets and len({desk for desk, _ in figures}) >= 3
     assert 0 < total.within_sla < total.answered  # some answered after the deadline
     assert total.rated >= 2 and total.still_open >= 3 and total.closed_no_reply == 1
+
+
+def test_every_sample_text_says_it_is_a_sample() -> None:
+    """Each text of samples.zh.yaml a user sees starts with 示例 or carries （示例）; only the
+    residents' questions are as typed (they go to the search, which a marker would change)."""
+    samples = load_samples()
+    shown = [
+        *(v.name for v in samples.volunteers),
+        *(v.organisation for v in samples.volunteers if v.organisation),
+        *samples.places,
+        *samples.summaries,
+        samples.announcement,
+        *(t.text for t in samples.tickets),
+        *(t.reply for t in samples.tickets if t.reply),
+    ]
+    unmarked = [text for text in shown if not text.startswith("示例") and "（示例）" not in text]
+    assert len(shown) >= 30 and unmarked == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("", "exactly one of ago_days and ago_minutes"),  # neither
+        ("    ago_days: 110\n    ago_minutes: 5\n", "exactly one of ago_days and ago_minutes"),
+        ("    ago_days: 110\n    colour: red\n", "tickets.0.colour\n  Extra inputs are not"),
+    ],
+)
+def test_a_malformed_sample_is_refused(tmp_path: Path, change: str, message: str) -> None:
+    """A broken sample fails loudly, naming the entry and field, instead of a wrong demo."""
+    text = SAMPLES_FILE.read_text(encoding="utf-8")
+    assert text.count("    ago_days: 110\n") == 1  # the first message's
+    broken = tmp_path / "samples.zh.yaml"
+    broken.write_text(text.replace("    ago_days: 110\n", change), encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        load_samples(broken)
