@@ -97,8 +97,17 @@ the same way (city young people; older people on family matters; villagers, shop
 contractors) and labelled twice (97.1% agreement), was measured once (82.5% / 89.2%) and joined
 the dev set whole (notes "round24 A/B/C"): round 23's half is the unseen test of that style.
 
+Round-25 questions: bench/round25-questions.jsonl (same format), 216 out of scope only, written
+from card ids and titles only as residents ask: 116 legal topics no card covers (sentencing and
+trials, prisons, companies, tax, patents and trademarks, visas, military service, elections,
+securities, insurance...), 60 near misses of a card's topic and 40 everyday asks in legal words;
+another helper who read the cards labelled all 220 drafts independently, and the 216 both called
+`none` stay. Measured once before any tuning (93.5% fallback). Added to the dev set, the
+cross-validated figures moved 92.05 / 91.85 -> 91.97 / 91.99 on the older questions (12 more in
+scope missed for 8 fewer wrong answers out of scope), so it stays a test set, run only to report.
+
 Without --dev or --questions, every test set is run: own, held-out, fresh, self-written,
-round 4 to 9, 20 and 23, and the real questions.
+round 4 to 9, 20, 23 and 25, and the real questions.
 
 Cross-validation (`--dev --folds K`): content/outside.yaml is drawn from the dev set's out-of-
 scope questions and the search learns from all dev questions, so the whole-dev figure flatters
@@ -141,6 +150,7 @@ BATCHES = (
     "round9",
     "round20",
     "round23",
+    "round25",
 )
 
 # A ranker returns (best card id or None for "no match", score).
@@ -258,10 +268,15 @@ def _tokens(text: str) -> list[str]:
 
 
 def best_threshold(scorer: Callable[[str], tuple[str, float]], cases: list[Case]) -> float:
-    """The baseline's most favourable no-match threshold on these very cases (generous)."""
+    """The baseline's most favourable no-match threshold on these very cases (generous); on a
+    set of one kind only its figure counts (a set with no in-scope case: never answer)."""
     scored = [scorer(c.question) for c in cases]
-    candidates = sorted({s for _, s in scored} | {0.0})
-    return max(candidates, key=lambda t: sum(_metrics(cases, _cut(scored, t))))
+    candidates = sorted({s for _, s in scored} | {0.0, math.inf})
+
+    def favour(threshold: float) -> float:
+        return sum(m for m in _metrics(cases, _cut(scored, threshold)) if not math.isnan(m))
+
+    return max(candidates, key=favour)
 
 
 def _cut(scored: list[tuple[str, float]], threshold: float) -> list[str | None]:

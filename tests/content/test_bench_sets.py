@@ -28,6 +28,8 @@ OWN_FORMAT_SETS = (
     "round8-questions.jsonl",
     "round9-questions.jsonl",
     "round20-questions.jsonl",
+    "round23-questions.jsonl",
+    "round25-questions.jsonl",
 )
 TEST_SETS = (
     "questions.jsonl",
@@ -41,6 +43,8 @@ TEST_SETS = (
     "round8-questions.jsonl",
     "round9-questions.jsonl",
     "round20-questions.jsonl",
+    "round23-questions.jsonl",
+    "round25-questions.jsonl",
 )
 
 
