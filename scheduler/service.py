@@ -140,15 +140,16 @@ class Broadcasting:
         and tells their coordinator. Safe to run any time, from anywhere, concurrently."""
         now = now or self.clock()
         report = TickReport()
-        async with self._tick_lock:
-            async with self.db.session() as session:
-                due = await repo.due(session=session, now=now)
-            for row in due:
-                await self._fire(row, now, report)
-        if report.started:
-            self.engine.wake()
-        if report.missed:
-            await self.engine.report_missed(report.missed)
+        async with self.engine.missed_told_together():
+            async with self._tick_lock:
+                async with self.db.session() as session:
+                    due = await repo.due(session=session, now=now)
+                for row in due:
+                    await self._fire(row, now, report)
+            if report.started:
+                self.engine.wake()
+            if report.missed:
+                await self.engine.report_missed(report.missed)
         return report
 
     async def _fire(self, row: Broadcast, now: datetime, report: TickReport) -> None:
