@@ -147,7 +147,8 @@ async def _reports(
 async def _questions(
     db: Database, index: SearchIndex, library: Library, rng: random.Random, *, now: datetime
 ) -> int:
-    questions, unanswered = load_samples().questions, load_samples().unanswered
+    samples = load_samples()
+    questions, unanswered = samples.questions, samples.unanswered
     asked = [*questions, *questions[:4], *unanswered, unanswered[0]]
     entries = [
         log_entry(
