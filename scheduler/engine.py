@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -113,7 +113,6 @@ class DeliveryEngine:
         self._troubles = 0  # consecutive outage pauses
         self._resume_at = 0.0  # loop time before which nothing is sent
         self._reporting: set[int] = set()
-        self._marking_missed = 0  # due-checks marking broadcasts missed, to tell them together
         self._report_after: dict[int, float] = {}  # broadcast id -> loop time of the next try
         self._report_tries: dict[int, int] = {}
         self._outcomes: list[_Pending] = []  # answered, waiting to be written
@@ -601,17 +600,6 @@ class DeliveryEngine:
         """Tells the coordinators about broadcasts missed while the bot was down."""
         await self._report(broadcast_ids)
 
-    @contextlib.asynccontextmanager
-    async def missed_told_together(self) -> AsyncIterator[None]:
-        """While a due-check marks broadcasts missed (each in its own transaction) and then
-        tells of them, the periodic catch-up leaves missed ones to it: else it could tell of
-        the first few before the rest are marked, in a message of their own."""
-        self._marking_missed += 1
-        try:
-            yield
-        finally:
-            self._marking_missed -= 1
-
     async def _report_unreported(self) -> None:
         """Summaries not given yet (a crash, or Telegram down when they were due), each when
         its retry is due."""
@@ -624,7 +612,6 @@ class DeliveryEngine:
             if broadcast.id is not None
             and not self._busy(broadcast.id)
             and self._report_after.get(broadcast.id, 0.0) <= now
-            and not (self._marking_missed and broadcast.status == BroadcastStatus.MISSED)
         ]
         await self._report(due)
 

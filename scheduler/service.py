@@ -140,42 +140,53 @@ class Broadcasting:
         and tells their coordinator. Safe to run any time, from anywhere, concurrently."""
         now = now or self.clock()
         report = TickReport()
-        async with self.engine.missed_told_together():
-            async with self._tick_lock:
-                async with self.db.session() as session:
-                    due = await repo.due(session=session, now=now)
-                for row in due:
-                    await self._fire(row, now, report)
-            if report.started:
-                self.engine.wake()
-            if report.missed:
-                await self.engine.report_missed(report.missed)
+        async with self._tick_lock:
+            async with self.db.session() as session:
+                due = await repo.due(session=session, now=now)
+            late = [row for row in due if now - row.send_at > self.config.grace]
+            if late:
+                await self._mark_missed(late, now, report)
+            for row in due:
+                if now - row.send_at <= self.config.grace:
+                    await self._start(row, now, report)
+        if due:
+            log.info("due-check at %s: started %s, missed %s", now, report.started, report.missed)
+        if report.started:
+            self.engine.wake()
+        if report.missed:
+            await self.engine.report_missed(report.missed)
         return report
 
-    async def _fire(self, row: Broadcast, now: datetime, report: TickReport) -> None:
-        assert row.id is not None
+    async def _mark_missed(self, late: list[Broadcast], now: datetime, report: TickReport) -> None:
+        """Marks all of a due-check's late broadcasts missed in one transaction, so that the
+        engine's catch-up of untold summaries sees all of them or none, and they are told
+        together, in one message."""
         async with self.db.session() as session:
-            if row.recurrence:
-                row = await self._occurrence(session, row, now)
-            assert row.id is not None
-            if now - row.send_at > self.config.grace:
-                missed = await repo.transition(
+            for row in late:
+                if row.recurrence:
+                    row = await self._occurrence(session, row, now)
+                assert row.id is not None
+                if await repo.transition(
                     session=session,
                     broadcast_id=row.id,
                     allowed=[BroadcastStatus.SCHEDULED],
                     status=BroadcastStatus.MISSED,
                     finished_at=now,
                     note=f"late by {now - row.send_at}",
-                )
-                if missed:
+                ):
                     report.missed.append(row.id)
-            elif (
+
+    async def _start(self, row: Broadcast, now: datetime, report: TickReport) -> None:
+        async with self.db.session() as session:
+            if row.recurrence:
+                row = await self._occurrence(session, row, now)
+            assert row.id is not None
+            if (
                 await self._as_sent_now(session, row, now)
                 and await begin_sending(session=session, broadcast=row, now=now, tz=self.tz)
                 is not None
             ):
                 report.started.append(row.id)  # with no recipients, the engine reports it done
-        log.info("due-check at %s: started %s, missed %s", now, report.started, report.missed)
 
     async def _as_sent_now(self, session: AsyncSession, row: Broadcast, now: datetime) -> bool:
         """A campaign reminder's text made to read right on the day it goes out (a reminder
