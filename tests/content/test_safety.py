@@ -32,6 +32,9 @@ DV_STORY = (
         ("他又打我了", ["violence_at_home"]),
         ("男朋友打我", ["violence_at_home"]),
         ("我爸喝醉就打我", ["violence_at_home"]),
+        ("爸爸老是打妈妈", ["violence_at_home"]),  # a child telling of it
+        ("我爸一喝酒就打奶奶", ["violence_at_home"]),
+        ("打妈妈电话一直没人接", []),
         ("我老公在街上打我", ["violence_at_home"]),  # elsewhere, but by her husband
         ("同居的男友喝多了跟我打架，掐我脖子", ["violence_at_home"]),
         ("昨天在路上被一个陌生人打了，能要赔偿吗", []),
