@@ -11,7 +11,12 @@ import pytest
 from content import search
 from content.learnt import NONE, LearntModel, Neighbours
 from content.loader import Library, collect
-from content.search import LEARNT_DECISIVE, LEARNT_NONE_POSTERIOR, SearchIndex
+from content.search import (
+    LEARNT_DECISIVE,
+    LEARNT_DECISIVE_NONE,
+    LEARNT_NONE_POSTERIOR,
+    SearchIndex,
+)
 from tests.content.content_copy import copy_content
 
 STORY = "心情不好想离婚但是孩子还小"
@@ -127,6 +132,31 @@ def test_strong_legal_evidence_outweighs_the_models_none(
     weak = "手机屏幕碎了，要报警吗，钱能要回来吗"
     assert index.held_out(outside=[], asked=[]).search(weak).matched
     assert not index.held_out(outside=[], asked=[(weak, NONE)] * 3).search(weak + "呢").matched
+
+
+def test_overwhelming_evidence_outweighs_a_decisive_none_unless_a_none_question_is_alike(
+    index: SearchIndex,
+) -> None:
+    """A long story shares everyday words with questions no card is for, enough for the model
+    to lead with NONE by far; the card's own words decide unless such a question is alike."""
+    story = (
+        "给亲戚的店做了担保人，合同上写的是连带责任保证，现在他店倒闭了，银行直接扣了我"
+        "工资卡里的钱，扣了一万多。银行能这样扣吗？我能找亲戚要吗"
+    )
+    everyday = [
+        ("亲戚的店倒闭了，我去帮忙收拾东西，要准备什么", NONE),
+        ("工资卡里的钱怎么转到支付宝", NONE),
+        ("银行卡扣了年费一万多能退吗", NONE),
+        ("店里生意不好想换个门头", NONE),
+    ]
+    taught = index.held_out(outside=[], asked=everyday)
+    card, _, lead = taught._learnt.reading(story)
+    assert card is None and lead >= LEARNT_DECISIVE_NONE  # the model alone would fall back
+    result = taught.search(story)
+    assert result.matched and result.best is not None
+    assert result.best.card_id == "loan-guarantee"
+    alike = ("亲戚的店倒闭了，银行直接扣了我工资卡里的钱，扣了一万多，银行能这样扣吗", NONE)
+    assert not index.held_out(outside=[], asked=[*everyday, alike]).search(story).matched
 
 
 def test_a_near_miss_gets_its_best_card_when_the_model_is_sure_of_it(index: SearchIndex) -> None:
