@@ -73,13 +73,15 @@ def test_the_list_is_grouped_with_emergencies_first(library: Library) -> None:
 def test_cards_get_the_numbers_their_problem_needs(library: Library) -> None:
     """家暴 is a police matter first (the card says so: 110); 12339 is for national security,
     not for drugs or online safety, which share the card category `security`; a pregnant
-    worker's leave and pay are 12333's, and 妇联 (12338) stands up for 女职工 too."""
+    worker's leave and pay are 12333's, and 妇联 (12338) stands up for 女职工 too; someone hurt
+    working for a household is no case for 人社 (12333): not a 工伤 but a civil matter."""
     numbers = {
         card_id: [h.number for h in numbers_for_card(library.hotlines, library.cards[card_id])]
         for card_id in ("domestic-violence", "anti-drug-day", "cybersecurity-week",
-                        "national-security-day", "women-workers")
+                        "national-security-day", "women-workers", "labour-services")
     }  # fmt: skip
     assert numbers["domestic-violence"][:2] == ["110", "12338"]
     assert numbers["women-workers"][:2] == ["12333", "12338"]
+    assert numbers["labour-services"] == ["120", "12348"]
     assert "12339" not in numbers["anti-drug-day"] + numbers["cybersecurity-week"]
     assert numbers["national-security-day"][0] == "12339"

@@ -19,6 +19,9 @@ from content.search_rules import Intents
         ("12348是什么电话", "hotline-12348"),
         ("怎么申请劳动仲裁", "labor-arbitration"),
         ("哺乳期能上夜班吗", "women-workers"),
+        ("请人干活受伤了谁赔", "labour-services"),
+        ("房子包给施工队盖，工人摔伤了房主要赔吗", "labour-services"),
+        ("在厂里上班受伤了怎么认定工伤", "work-injury"),
     ],
 )
 def test_common_questions_find_their_card(index: SearchIndex, question: str, card_id: str) -> None:
