@@ -281,7 +281,7 @@ class SearchIndex:
         if learnt is not None:
             learnt = instead.get(learnt, learnt)
         remembered = self._remembered.label(text)
-        decided = remembered is None  # not asked before: the learnt model's lead may decide
+        new_question = remembered is None  # not asked before: the model's lead may decide
         if remembered is None:
             remembered = self._decisive(learnt, sureness, lead)
             if remembered is not None:
@@ -298,10 +298,15 @@ class SearchIndex:
         ]
         threshold = self.threshold
         blocking = [] if contested else self._gate.blocking(text)
-        if decided and remembered == NONE and ranked:
-            best = (ranked[0][0], candidates[0].score)
-            if self._outweighs_none(*best, text, analyzed, words, blocking):
-                remembered = None  # as worded like an outside question: strong evidence wins
+        if (
+            new_question
+            and remembered == NONE
+            and ranked
+            and self._outweighs_none(
+                ranked[0][0], candidates[0].score, text, analyzed, words, blocking
+            )
+        ):
+            remembered = None  # as for a question worded like an outside one: evidence wins
         if ranked and not worded_outside and remembered is None:
             worded_outside = self._like_none(text, analyzed, candidates[0].card_id)
         worded_outside = worded_outside and not contested
