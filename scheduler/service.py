@@ -143,12 +143,14 @@ class Broadcasting:
         async with self._tick_lock:
             async with self.db.session() as session:
                 due = await repo.due(session=session, now=now)
-            late = [row for row in due if now - row.send_at > self.config.grace]
+            late: list[Broadcast] = []
+            on_time: list[Broadcast] = []
+            for row in due:
+                (late if now - row.send_at > self.config.grace else on_time).append(row)
             if late:
                 await self._mark_missed(late, now, report)
-            for row in due:
-                if now - row.send_at <= self.config.grace:
-                    await self._start(row, now, report)
+            for row in on_time:
+                await self._start(row, now, report)
         if due:
             log.info("due-check at %s: started %s, missed %s", now, report.started, report.missed)
         if report.started:
