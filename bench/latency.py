@@ -1,4 +1,5 @@
-"""Answer latency in process (warm) and start-up time to first answer of `pufa ask`.
+"""Answer latency in process (warm), the index rebuild after a dashboard edit, and start-up
+time to first answer of `pufa ask`.
 
 Run: python bench/latency.py
 """
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from content.learnt import QuestionFeatures
 from content.loader import build_index, load_library
 from domain.answers import preview
 
@@ -48,6 +50,26 @@ def warm_latency(rounds: int = 20) -> None:
         )
 
 
+def rebuild(rounds: int = 3) -> None:
+    """A dashboard edit rebuilds the index: without and with the labelled questions' features
+    kept from the build before (QuestionFeatures, as the dashboard keeps them), in turns."""
+    library = load_library()
+    kept = QuestionFeatures()
+    build_index(library, kept)  # the build before the edit
+    plain: list[float] = []
+    reused: list[float] = []
+    for _ in range(rounds):
+        for features, times in ((None, plain), (kept, reused)):
+            started = time.perf_counter()
+            build_index(library, features)
+            times.append(time.perf_counter() - started)
+    before, after = statistics.median(plain), statistics.median(reused)
+    print(
+        f"index rebuild after an edit ({rounds} runs in turns): median {before:.2f} s, "
+        f"with the features kept {after:.2f} s ({after / before:.2f}x)"
+    )
+
+
 def cold_start(runs: int = 5) -> None:
     """Wall time from spawning `pufa ask --json -` to reading its first answer."""
     times = []
@@ -75,4 +97,5 @@ def cold_start(runs: int = 5) -> None:
 
 if __name__ == "__main__":
     warm_latency()
+    rebuild()
     cold_start()

@@ -6,6 +6,7 @@ and a question's word the dictionary does not know also counts as the term of ou
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -51,11 +52,22 @@ _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]")
 _TRAILING = re.compile(r"[\s?？!！。.，,~～…]+$")
 
 
+def _reading_key(canonical: dict[str, str], stopwords: Iterable[str], terms: Iterable[str]) -> str:
+    """A hash of everything that decides how an analyzer reads a text (beside jieba's own
+    dictionary and the pinyin table, which come with the installed packages): two analyzers
+    with the same key give the same words for every text."""
+    digest = hashlib.sha256()
+    for part in (sorted(canonical.items()), sorted(stopwords), sorted(terms)):
+        digest.update(json.dumps(part, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
 class Analyzer:
     def __init__(self, lexicon: Lexicon, own_terms: Iterable[str] = ()) -> None:
         self._canonical = {word: group[0] for group in lexicon.synonyms for word in group if group}
         self._stopwords = frozenset(lexicon.stopwords)
         terms = {*lexicon.terms, *self._canonical, *own_terms}
+        self.reading_key = _reading_key(self._canonical, self._stopwords, terms)
         self._tokenizer = _build_tokenizer(terms)
         self._pinyin = _load_pinyin()
         self._by_sound = self._homophone_table(terms)

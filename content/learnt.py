@@ -20,6 +20,7 @@ questions decide alone, as for a question asked before.
 """
 
 import math
+import sys
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -160,6 +161,33 @@ class LearntModel:
         probability = 1.0 / sum(math.exp(score - top) for score in scores)
         label = self.labels[best]
         return (None if label == NONE else label), probability, top - runner_up
+
+
+class QuestionFeatures:
+    """The labelled questions' features (`LearntModel.features_of`), kept from one build of
+    the index to the next in this process: the dashboard rebuilds the index after every
+    decision a coordinator makes, and segmenting all the labelled questions again (jieba) was
+    most of each rebuild. Kept while the analyzer reads text the same way
+    (`Analyzer.reading_key`); a lexicon or keyword edit starts afresh. The features are
+    interned: the same character pairs and words recur across thousands of questions."""
+
+    def __init__(self) -> None:
+        self._reading = ""
+        self._known: dict[str, list[str]] = {}
+
+    def of(self, analyzer: Analyzer, questions: Iterable[str]) -> list[list[str]]:
+        """Each question's features, in order."""
+        if analyzer.reading_key != self._reading:
+            self._reading, self._known = analyzer.reading_key, {}
+        known = self._known
+        found = []
+        for question in questions:
+            features = known.get(question)
+            if features is None:
+                features = [sys.intern(f) for f in LearntModel.features_of(analyzer, question)]
+                known[question] = features
+            found.append(features)
+        return found
 
 
 class Remembered:

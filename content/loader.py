@@ -20,6 +20,7 @@ from content.extras import load_extras
 from content.frontmatter import split_front_matter
 from content.hotlines import Hotline, load_hotlines
 from content.indicators import Indicator
+from content.learnt import QuestionFeatures
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import CARD_OFFERS, Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
@@ -105,8 +106,9 @@ def load_library(content_dir: Path | None = None) -> Library:
     return library
 
 
-def build_index(library: Library) -> SearchIndex:
-    """The search index of the library's cards, with its cases in an index of their own."""
+def build_index(library: Library, features: QuestionFeatures | None = None) -> SearchIndex:
+    """The search index of the library's cards, with its cases in an index of their own;
+    `features` keeps the labelled questions' features for the next build (SearchIndex)."""
     return SearchIndex(
         library.cards.values(),
         library.lexicon,
@@ -114,6 +116,7 @@ def build_index(library: Library) -> SearchIndex:
         outside=library.outside,
         asked=library.asked,
         safety=library.safety,
+        features=features,
     )
 
 

@@ -10,7 +10,6 @@ the best card (content/learnt.py, Neighbours), gets the fallback too.
 
 import copy
 import math
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from itertools import pairwise
 
 from content.analyzer import Analyzer, normalize
 from content.case_library import Case
-from content.learnt import NONE, LearntModel, Neighbours, Remembered
+from content.learnt import NONE, LearntModel, Neighbours, QuestionFeatures, Remembered
 from content.models import Card, Lexicon
 from content.privacy import mask_personal_numbers
 from content.safety import SafetyKind, instead_elsewhere, match
@@ -188,7 +187,10 @@ class SearchIndex:
         outside: Iterable[str] = (),
         asked: Iterable[tuple[str, str]] = (),
         safety: Iterable[SafetyKind] = (),
+        features: QuestionFeatures | None = None,
     ) -> None:
+        """`features`: the labelled questions' features kept from an earlier build (for a
+        rebuild that follows an edit); without it, they are computed and not kept."""
         self._cards = list(cards)
         self._safety = list(safety)
         self._cases = list(cases)
@@ -204,6 +206,7 @@ class SearchIndex:
         self._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)
         self._doc_of = {card.id: doc for doc, card in enumerate(self._cards)}
         asked = list(asked)
+        self.question_features = features
         self._learnt, self._neighbours = self._learn(asked)
         self._own_names = _own_names(self._cards)
         self._remembered = Remembered([*self._own_names, *asked])
@@ -387,7 +390,7 @@ class SearchIndex:
             return learnt if lead >= LEARNT_DECISIVE else None
         return NONE if sureness > 0 and lead >= LEARNT_DECISIVE_NONE else None
 
-    def _learn(self, asked: Iterable[tuple[str, str]]) -> tuple[LearntModel, Neighbours]:
+    def _learn(self, asked: Sequence[tuple[str, str]]) -> tuple[LearntModel, Neighbours]:
         """The model of the labelled questions, with each card's own title, aliases and
         keywords as more of that card's examples, and the labelled questions for the
         nearest-neighbour look-up (_like_none); each question's features computed once."""
@@ -396,12 +399,9 @@ class SearchIndex:
             for card in self._cards
             for text in (card.title, *card.aliases, " ".join(card.keywords))
         )
-        # Interned: the same character pairs and words recur across thousands of questions,
-        # and all of them are held at once while the model and the look-up are built.
-        featured = [
-            ([sys.intern(f) for f in LearntModel.features_of(self.analyzer, text)], label)
-            for text, label in asked
-        ]
+        memo = self.question_features or QuestionFeatures()
+        known = memo.of(self.analyzer, (text for text, _ in asked))
+        featured = list(zip(known, (label for _, label in asked), strict=True))
         model = LearntModel(own, self.analyzer, featured)
         return model, Neighbours((label, features) for features, label in featured)
 
@@ -470,7 +470,10 @@ class SearchIndex:
         asked: Iterable[tuple[str, str]] | None = None,
     ) -> "SearchIndex":
         """The same index with other out-of-scope samples and/or other labelled questions
-        (None keeps them): for cross-validation, questions it has not learnt from."""
+        (None keeps them): for cross-validation, questions it has not learnt from. The held-out
+        indexes of one index share the labelled questions' features (QuestionFeatures)."""
+        if asked is not None and self.question_features is None:
+            self.question_features = QuestionFeatures()
         other = copy.copy(self)
         if outside is not None:
             other._outside = _SampleQuestions(((0, q) for q in outside), self.analyzer)

@@ -27,7 +27,7 @@ from content.editing import (
     sample_question,
     synonym,
 )
-from content.learnt import NONE
+from content.learnt import NONE, QuestionFeatures
 from content.loader import build_index
 from content.privacy import mask_personal_numbers
 from content.search import Candidate, SearchIndex
@@ -259,8 +259,10 @@ async def edit_content(
         raise EditRefused(Refusal.CONTENT_DIR_GONE, path=content_dir)
     async with _editing:
         library = await asyncio.to_thread(apply_checked, content_dir, edit)
-        index = await asyncio.to_thread(build_index, library)
         before = bot.index
+        # the labelled questions' features are kept for the next edit's rebuild
+        features = before.question_features or QuestionFeatures()
+        index = await asyncio.to_thread(build_index, library, features)
         bot.swap_content(library, index)
     await audit(request, "content.edit", edit.path, edit.summary)
     if not count:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from content import search
-from content.learnt import NONE, LearntModel, Neighbours
+from content.analyzer import Analyzer
+from content.learnt import NONE, LearntModel, Neighbours, QuestionFeatures
 from content.loader import Library, collect
 from content.search import (
     LEARNT_DECISIVE,
@@ -280,3 +281,46 @@ def test_the_neighbours_find_the_most_alike_question_of_each_label(index: Search
     assert "unpaid-wages" not in neighbours.nearest(features, floor=0.5)  # NONE under it
     dinner = neighbours.nearest(LearntModel.features_of(index.analyzer, "今天吃什么好"), 0.5)
     assert dinner[NONE] > 0.5 and dinner.get("unpaid-wages", 0.0) < 0.1
+
+
+TAUGHT = [
+    ("老板拖着工资不发", "unpaid-wages"),
+    ("工地上干活工钱一直拖着", "unpaid-wages"),
+    ("借给朋友的钱一直拖着不还", "debt-collection"),
+    ("今天吃什么好", NONE),
+]
+
+
+def test_kept_features_serve_only_while_the_analyzer_reads_the_same_way(
+    library: Library, index: SearchIndex
+) -> None:
+    kept = QuestionFeatures()
+    questions = [question for question, _ in TAUGHT]
+    first = kept.of(index.analyzer, questions)
+    assert first == [LearntModel.features_of(index.analyzer, q) for q in questions]
+    again = kept.of(index.analyzer, [questions[1], "另一个问题"])
+    assert again[0] is first[1]  # kept, not segmented again
+    # a new synonym changes how 干活 reads: the kept features are not used for it
+    synonyms = [*library.lexicon.synonyms, ["打工", "干活"]]
+    other = Analyzer(library.lexicon.model_copy(update={"synonyms": synonyms}))
+    assert other.reading_key != index.analyzer.reading_key
+    assert Analyzer(library.lexicon).reading_key == Analyzer(library.lexicon).reading_key
+    changed = kept.of(other, [questions[1]])
+    assert changed == [LearntModel.features_of(other, questions[1])] != [first[1]]
+
+
+def test_an_index_built_with_kept_features_answers_as_one_built_without(
+    library: Library,
+) -> None:
+    kept = QuestionFeatures()
+
+    def built(features: QuestionFeatures | None) -> SearchIndex:
+        cards = library.cards.values()
+        return SearchIndex(cards, library.lexicon, asked=TAUGHT, features=features)
+
+    plain, first, second = built(None), built(kept), built(kept)
+    assert second.question_features is kept
+    for question in ["厂里老板工资拖了三个月", "他借的钱一直不还", "今天晚上吃什么", STORY_AGAIN]:
+        answers = [ix.search(question) for ix in (plain, first, second)]
+        assert answers[0] == answers[1] == answers[2]
+        assert plain._learnt.reading(question) == second._learnt.reading(question)
