@@ -13,6 +13,7 @@ from bot.instance import Instance, InstanceRole
 from bot.server import SECRET_HEADER, WebhookRoute, build_web_app, web_runner
 from bot.settings import Settings
 from content.loader import Library
+from content.search import SearchIndex
 from tests.conftest import sqlite_url
 from tests.waiting import eventually
 
@@ -44,9 +45,11 @@ MALFORMED = [
 ]
 
 
-async def test_webhook_checks_secret_and_queues_updates(tmp_path: Path, library: Library) -> None:
+async def test_webhook_checks_secret_and_queues_updates(
+    tmp_path: Path, library: Library, index: SearchIndex
+) -> None:
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
-    app = build_application(settings, "1:TEST", library=library)
+    app = build_application(settings, "1:TEST", library=library, index=index)
     server = build_web_app(
         app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(InstanceRole.ACTIVE)
     )
@@ -110,12 +113,12 @@ async def test_the_access_log_leaves_out_query_strings(caplog: pytest.LogCapture
 
 
 async def test_probes_answered_as_designed_are_not_logged_at_info(
-    tmp_path: Path, library: Library, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, library: Library, index: SearchIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A balancer asking /healthz every second: the standby's 503s and the scrapes stay out of
     the INFO log; a refused scrape and every other request are still logged."""
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
-    app = build_application(settings, "1:TEST", library=library)
+    app = build_application(settings, "1:TEST", library=library, index=index)
     server = build_web_app(app, instance=Instance(InstanceRole.STANDBY), metrics_token="t")
     runner = web_runner(server)
     await runner.setup()
@@ -149,12 +152,12 @@ async def test_probes_answered_as_designed_are_not_logged_at_info(
 
 
 async def test_a_lone_surrogate_in_a_webhook_update_is_read_as_a_replacement_character(
-    tmp_path: Path, library: Library
+    tmp_path: Path, library: Library, index: SearchIndex
 ) -> None:
     """UTF-8 cannot carry half an emoji, but a JSON escape can: read as it is, the text broke
     the answer quoting it and the database write. Bytes that are not UTF-8 are still refused."""
     settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
-    app = build_application(settings, "1:TEST", library=library)
+    app = build_application(settings, "1:TEST", library=library, index=index)
     server = build_web_app(
         app, WebhookRoute(path="/hook", secret="s3cret"), instance=Instance(InstanceRole.ACTIVE)
     )

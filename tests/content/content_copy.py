@@ -15,6 +15,17 @@ def copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def quick_content(tmp_path: Path, asked: int = 300) -> Path:
+    """A copy of the shipped content with only its first `asked` labelled questions: its index
+    builds in a second or two (the whole dev set takes several), for the tests of what happens
+    around a build rather than of the search."""
+    content = copy_content(tmp_path)
+    questions = content / "asked-questions.jsonl"
+    kept = questions.read_text(encoding="utf-8").splitlines(keepends=True)[:asked]
+    questions.write_text("".join(kept), encoding="utf-8")
+    return content
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the one occurrence of `old` (the test fails if there is not exactly one)."""
     text = path.read_text(encoding="utf-8")

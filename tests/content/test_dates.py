@@ -16,6 +16,7 @@ from content.campaigns import render, when_text
 from content.dates import full_date, long_date, short_date, weekday
 from content.loader import load_library
 from content.office_hours import Holidays, Workday, check_holidays
+from content.search import SearchIndex
 from handlers.tickets.common import local_when
 from scheduler.timeparse import Weekly, describe_weekly
 from tests.conftest import sqlite_url
@@ -33,7 +34,7 @@ def packaged_words_after() -> Iterator[None]:
 
 
 async def test_the_bot_writes_days_with_its_contents_words(
-    tmp_path: Path, packaged_words_after: None
+    tmp_path: Path, packaged_words_after: None, index: SearchIndex
 ) -> None:
     content = copy_content(tmp_path)
     ui = content / "ui.zh.yaml"
@@ -48,9 +49,8 @@ async def test_the_bot_writes_days_with_its_contents_words(
     assert full_date(saturday) == "2027年12月4日（周六）"
 
     library = load_library(content)
-    app = build_application(
-        Settings(_env_file=None, database_url=sqlite_url(tmp_path)), "1:TEST", library=library
-    )
+    settings = Settings(_env_file=None, database_url=sqlite_url(tmp_path))
+    app = build_application(settings, "1:TEST", library=library, index=index)
     await app.services.db.dispose()
 
     assert full_date(saturday) == "2027.12.4（星期六）"
@@ -75,7 +75,7 @@ async def test_the_bot_writes_days_with_its_contents_words(
 
 
 async def test_content_edited_while_running_brings_its_words(
-    tmp_path: Path, packaged_words_after: None
+    tmp_path: Path, packaged_words_after: None, index: SearchIndex
 ) -> None:
     """A dashboard edit swaps the whole library in (Services.swap_content): its day words
     come with it."""
@@ -85,6 +85,7 @@ async def test_content_edited_while_running_brings_its_words(
         Settings(_env_file=None, database_url=sqlite_url(tmp_path)),
         "1:TEST",
         library=load_library(),
+        index=index,
     )
     await app.services.db.dispose()
     assert weekday(date(2027, 12, 4)) == "周六"

@@ -10,7 +10,7 @@ from content import index_cache
 from content.index_cache import cached_content, content_key
 from content.loader import ContentError, Library
 from content.search import SearchIndex
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import copy_content, edit, quick_content
 
 QUESTION = "老板拖欠工资三个月了怎么办"
 
@@ -19,17 +19,16 @@ def cache_files(cache: Path) -> list[Path]:
     return sorted(cache.iterdir())
 
 
-def test_a_second_start_reads_the_index_back(
-    tmp_path: Path, library: Library, index: SearchIndex
-) -> None:
-    _, first = cached_content(None, tmp_path)
-    [stored] = cache_files(tmp_path)
-    read, second = cached_content(None, tmp_path)
-    assert second is not first and cache_files(tmp_path) == [stored]
-    assert read.cards == library.cards and read.ui == library.ui
-    for question in (QUESTION, "离昏", "借钱不还", "今天天气怎么样"):
-        assert second.search(question) == index.search(question), question
-    assert second.analyzer.words(QUESTION) == index.analyzer.words(QUESTION)
+def test_a_second_start_reads_the_index_back(tmp_path: Path) -> None:
+    content, cache = quick_content(tmp_path), tmp_path / "cache"
+    built, first = cached_content(content, cache)
+    [stored] = cache_files(cache)
+    read, second = cached_content(content, cache)
+    assert second is not first and cache_files(cache) == [stored]
+    assert read.cards == built.cards and read.ui == built.ui
+    for question in (QUESTION, "离昏", "借钱不还", "今天天气怎么样", *dict(built.asked)):
+        assert second.search(question) == first.search(question), question
+    assert second.analyzer.words(QUESTION) == first.analyzer.words(QUESTION)
 
 
 def test_changed_content_or_jieba_gets_a_new_index(
@@ -53,7 +52,7 @@ def test_changed_content_or_jieba_gets_a_new_index(
 def test_copies_of_the_same_content_share_one_index(tmp_path: Path) -> None:
     """Where the content folder is does not count: each test's bot, or a deployment moved to
     another folder, reads the index a copy built instead of building its own."""
-    first, second = copy_content(tmp_path / "a"), copy_content(tmp_path / "b")
+    first, second = quick_content(tmp_path / "a"), quick_content(tmp_path / "b")
     assert content_key(first) == content_key(second) != content_key(None)
     cache = tmp_path / "cache"
     cached_content(first, cache)
@@ -64,22 +63,20 @@ def test_copies_of_the_same_content_share_one_index(tmp_path: Path) -> None:
 
 
 def test_a_missing_or_empty_content_folder_is_not_the_cached_packaged_content(
-    tmp_path: Path,
+    tmp_path: Path, index: SearchIndex, content_cache: Path
 ) -> None:
-    """With the packaged content's index cached, a content folder that is gone or empty (it
-    holds no files, like the packaged content beside it) is loaded, and refused."""
-    cache = tmp_path / "cache"
-    cached_content(None, cache)
+    """With the packaged content's index cached (`index`), a content folder that is gone or
+    empty (it holds no files, like the packaged content beside it) is loaded, and refused."""
     empty = tmp_path / "empty"
     empty.mkdir()
     for folder in (tmp_path / "missing", empty):
         assert content_key(folder) != content_key(None)
         with pytest.raises(ContentError):
-            cached_content(folder, cache)
+            cached_content(folder, content_cache)
 
 
 def test_an_edited_card_is_found_after_the_rebuild(tmp_path: Path) -> None:
-    content = copy_content(tmp_path)
+    content = quick_content(tmp_path)
     cache = tmp_path / "cache"
     cached_content(content, cache)
     [card] = [p for p in (content / "cards").rglob("*.md") if "unpaid-wages" in p.name]
@@ -96,8 +93,7 @@ def test_only_the_most_recently_used_indexes_stay(tmp_path: Path) -> None:
     own index; the least recently used beyond KEEP is removed."""
     versions = []
     for number in range(index_cache.KEEP + 1):
-        content = copy_content(tmp_path / f"v{number}")
-        (content / "asked-questions.jsonl").write_text("", encoding="utf-8")  # quick to build
+        content = quick_content(tmp_path / f"v{number}", asked=0)
         card = content / "cards" / "unpaid-wages.md"
         edit(card, "title: 老板拖欠工资怎么办？", f"title: 老板拖欠工资怎么办？（第{number}版）")
         versions.append(content)
@@ -115,11 +111,12 @@ def test_only_the_most_recently_used_indexes_stay(tmp_path: Path) -> None:
 
 
 def test_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
-    cached_content(None, tmp_path)
-    [stored] = cache_files(tmp_path)
+    content, cache = quick_content(tmp_path), tmp_path / "cache"
+    cached_content(content, cache)
+    [stored] = cache_files(cache)
     stored.write_bytes(stored.read_bytes()[:1000])
-    assert cached_content(None, tmp_path)[1].search(QUESTION).matched
-    assert cached_content(None, tmp_path)[1].search(QUESTION).matched  # rewritten whole
+    assert cached_content(content, cache)[1].search(QUESTION).matched
+    assert cached_content(content, cache)[1].search(QUESTION).matched  # rewritten whole
 
 
 def test_content_failing_its_checks_is_refused_not_cached(tmp_path: Path) -> None:
@@ -132,9 +129,10 @@ def test_content_failing_its_checks_is_refused_not_cached(tmp_path: Path) -> Non
 
 
 def test_two_builders_at_once_leave_one_whole_file(tmp_path: Path) -> None:
+    content, cache = quick_content(tmp_path), tmp_path / "cache"
     results: list[tuple[Library, SearchIndex]] = []
     builders = [
-        threading.Thread(target=lambda: results.append(cached_content(None, tmp_path)))
+        threading.Thread(target=lambda: results.append(cached_content(content, cache)))
         for _ in range(2)
     ]
     for builder in builders:
@@ -142,12 +140,13 @@ def test_two_builders_at_once_leave_one_whole_file(tmp_path: Path) -> None:
     for builder in builders:
         builder.join()
     assert len(results) == 2
-    [stored] = cache_files(tmp_path)  # no temporary file left behind
-    assert cached_content(None, tmp_path)[1].search(QUESTION).matched
+    [stored] = cache_files(cache)  # no temporary file left behind
+    assert cached_content(content, cache)[1].search(QUESTION).matched
     assert stored.exists()
 
 
 def test_an_unwritable_cache_still_gives_an_index(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
-    assert cached_content(None, blocked / "cache")[1].search(QUESTION).matched
+    content = quick_content(tmp_path)
+    assert cached_content(content, blocked / "cache")[1].search(QUESTION).matched
