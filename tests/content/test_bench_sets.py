@@ -15,22 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 DEV_SET = ROOT / "content" / "asked-questions.jsonl"
 REAL = ROOT.parent / "shared" / "bench-data" / "real-legal-questions.jsonl"
-OWN_FORMAT_SETS = (
-    "questions.jsonl",
-    "holdout-questions.jsonl",
-    "fresh-questions.jsonl",
-    DEV_SET,
-    "self-questions.jsonl",
-    "round4-questions.jsonl",
-    "round5-questions.jsonl",
-    "round6-questions.jsonl",
-    "round7-questions.jsonl",
-    "round8-questions.jsonl",
-    "round9-questions.jsonl",
-    "round20-questions.jsonl",
-    "round23-questions.jsonl",
-    "round25-questions.jsonl",
-)
 TEST_SETS = (
     "questions.jsonl",
     "holdout-questions.jsonl",
@@ -45,7 +29,9 @@ TEST_SETS = (
     "round20-questions.jsonl",
     "round23-questions.jsonl",
     "round25-questions.jsonl",
+    "round26-questions.jsonl",
 )
+OWN_FORMAT_SETS = (*TEST_SETS, DEV_SET)
 
 
 def _questions(name: str | Path) -> list[dict[str, str]]:
