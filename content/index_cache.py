@@ -4,8 +4,11 @@ indexing everything again.
 
 The file is named by a hash of everything the index is built from: the content files, the
 code that builds it, and the versions of jieba, pypinyin and Python; any change gives a new
-name, so a stale index is never read. Two processes building at once each write a temporary
-file and rename it into place (atomic), so a reader never sees half a file. The cache holds
+name, so a stale index is never read. A process that finds no index builds it holding a lock
+in the cache directory; another that finds none meanwhile waits, then reads what the first
+wrote, instead of building the same index beside it (an active and a standby instance started
+together, the test suite's workers). The file is written to a temporary name and renamed into
+place (atomic), so a reader never sees half a file. The cache holds
 only what this program wrote into the user's own cache directory; a file that cannot be read
 is rebuilt.
 
@@ -15,12 +18,15 @@ instead of removing the other's and rebuilding at every start.
 """
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
 import pickle
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -30,6 +36,10 @@ from content.search import SearchIndex
 log = logging.getLogger(__name__)
 PREFIX = "content-"
 KEEP = 3  # cached indexes kept, the most recently used
+BUILD_LOCK = ".build.lock"
+# How long a process that finds no index waits for another that is building it.
+BUILD_WAIT_SECONDS = 120
+BUILD_WAIT_POLL_SECONDS = 0.2
 
 
 def content_key(content_dir: Path | None) -> str:
@@ -61,10 +71,27 @@ def cached_content(content_dir: Path | None, cache_dir: Path) -> tuple[Library, 
     """The library loaded (and checked) from `content_dir` and its index: from the cache,
     or built now and cached. Content that fails its checks raises, as `load_library` does."""
     path = cache_dir / f"{PREFIX}{content_key(content_dir)}.pickle"
+    cached = _read(path)
+    if cached is not None:
+        return cached
+    library = load_library(content_dir)  # content failing its checks raises before any write
+    with _one_builder(cache_dir):
+        cached = _read(path)  # built by another process while this one waited
+        if cached is not None:
+            return cached
+        index = build_index(library)
+        try:
+            _write(path, (library, index))
+        except OSError as exc:
+            log.warning("content not cached in %s (%s)", cache_dir, exc)
+    return library, index
+
+
+def _read(path: Path) -> tuple[Library, SearchIndex] | None:
+    """The cached library and index, or None for no file or one that cannot be read."""
     try:
         with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        library, index = cached
+            library, index = pickle.load(handle)
         if isinstance(library, Library) and isinstance(index, SearchIndex):
             _used(path)
             return library, index
@@ -72,13 +99,38 @@ def cached_content(content_dir: Path | None, cache_dir: Path) -> tuple[Library, 
         pass
     except Exception as exc:  # a truncated or foreign file: build it again
         log.warning("content cache %s unreadable (%r): rebuilding", path, exc)
-    library = load_library(content_dir)
-    index = build_index(library)
+    return None
+
+
+@contextlib.contextmanager
+def _one_builder(cache_dir: Path) -> Iterator[None]:
+    """Held while building: an exclusive flock on a file in the cache directory, which the
+    system frees if the builder dies. A builder that holds it for BUILD_WAIT_SECONDS (stopped,
+    not dead) is waited for no longer; where the directory cannot be written there is no lock:
+    each process then builds its own index, as without a cache."""
     try:
-        _write(path, (library, index))
-    except OSError as exc:
-        log.warning("content not cached in %s (%s)", cache_dir, exc)
-    return library, index
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = os.open(cache_dir / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    try:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning(
+                        "the index took another builder over %d s: building it here too",
+                        BUILD_WAIT_SECONDS,
+                    )
+                    break
+                time.sleep(BUILD_WAIT_POLL_SECONDS)
+        yield
+    finally:
+        os.close(lock)  # closing the descriptor frees the lock
 
 
 def _write(path: Path, built: tuple[Library, SearchIndex]) -> None:

@@ -1,6 +1,7 @@
 """The content and its search index cached on disk: read back when nothing changed, rebuilt
 when the content (or jieba) changes or the file is damaged, and safe when two builders race."""
 
+import fcntl
 import threading
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 
 from content import index_cache
 from content.index_cache import cached_content, content_key
-from content.loader import ContentError, Library
+from content.loader import ContentError, Library, build_index
 from content.search import SearchIndex
 from tests.content.content_copy import copy_content, edit, quick_content
 
@@ -16,7 +17,8 @@ QUESTION = "老板拖欠工资三个月了怎么办"
 
 
 def cache_files(cache: Path) -> list[Path]:
-    return sorted(cache.iterdir())
+    """What the cache directory holds beside the builders' lock file."""
+    return sorted(p for p in cache.iterdir() if p.name != index_cache.BUILD_LOCK)
 
 
 def test_a_second_start_reads_the_index_back(tmp_path: Path) -> None:
@@ -128,8 +130,19 @@ def test_content_failing_its_checks_is_refused_not_cached(tmp_path: Path) -> Non
     assert not (tmp_path / "cache").exists()
 
 
-def test_two_builders_at_once_leave_one_whole_file(tmp_path: Path) -> None:
+def test_two_builders_at_once_build_once_and_leave_one_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second waits for the first's build and reads its file (an active and a standby
+    instance started together)."""
     content, cache = quick_content(tmp_path), tmp_path / "cache"
+    built: list[SearchIndex] = []
+
+    def build_and_count(library: Library) -> SearchIndex:
+        built.append(build_index(library))
+        return built[-1]
+
+    monkeypatch.setattr(index_cache, "build_index", build_and_count)
     results: list[tuple[Library, SearchIndex]] = []
     builders = [
         threading.Thread(target=lambda: results.append(cached_content(content, cache)))
@@ -139,7 +152,7 @@ def test_two_builders_at_once_leave_one_whole_file(tmp_path: Path) -> None:
         builder.start()
     for builder in builders:
         builder.join()
-    assert len(results) == 2
+    assert len(results) == 2 and len(built) == 1
     [stored] = cache_files(cache)  # no temporary file left behind
     assert cached_content(content, cache)[1].search(QUESTION).matched
     assert stored.exists()
@@ -150,3 +163,16 @@ def test_an_unwritable_cache_still_gives_an_index(tmp_path: Path) -> None:
     blocked.write_text("not a directory")
     content = quick_content(tmp_path)
     assert cached_content(content, blocked / "cache")[1].search(QUESTION).matched
+
+
+def test_a_builder_holding_the_lock_too_long_is_waited_for_no_longer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stopped builder (its lock held, its process not dead) does not stop a start."""
+    content, cache = quick_content(tmp_path), tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setattr(index_cache, "BUILD_WAIT_SECONDS", 0.5)
+    with (cache / index_cache.BUILD_LOCK).open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert cached_content(content, cache)[1].search(QUESTION).matched
+    assert len(cache_files(cache)) == 1
