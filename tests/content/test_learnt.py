@@ -25,6 +25,8 @@ STORY = "心情不好想离婚但是孩子还小"
 # was taught (differently enough that one labelled question is not yet a decisive lead): the
 # very question it was taught is answered as labelled (asked word for word).
 STORY_AGAIN = "心情不好，想离婚，可是孩子还小，咋办呢"
+# Further from it: a card the search also finds gets a lead from one question sooner.
+STORY_FURTHER = "想离婚，可是孩子还小，咋办呢"
 
 
 def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
@@ -49,13 +51,13 @@ def test_the_model_learns_which_words_point_where(index: SearchIndex) -> None:
 
 
 def test_a_sure_pick_among_the_best_cards_comes_first(index: SearchIndex) -> None:
-    bare = index.held_out(asked=[]).search(STORY_AGAIN)
+    bare = index.held_out(asked=[]).search(STORY_FURTHER)
     assert bare.best is not None and bare.best.card_id == "child-support"
     assert "divorce-agreement" in [c.card_id for c in bare.candidates]
     taught = index.held_out(asked=[(STORY, "divorce-agreement")])
-    _, _, lead = taught._learnt.reading(STORY_AGAIN)
+    _, _, lead = taught._learnt.reading(STORY_FURTHER)
     assert lead < LEARNT_DECISIVE  # sure, but not so sure that it alone decides
-    once = taught.search(STORY_AGAIN)
+    once = taught.search(STORY_FURTHER)
     assert once.best is not None and once.best.card_id == "divorce-agreement"
     # the best score stays the best score: whether the question is answered does not change
     assert once.best.score == bare.best.score and once.matched == bare.matched
