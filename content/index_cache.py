@@ -25,6 +25,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from importlib.metadata import version
@@ -127,7 +128,8 @@ def _one_builder(cache_dir: Path) -> Iterator[None]:
                         BUILD_WAIT_SECONDS,
                     )
                     break
-                time.sleep(BUILD_WAIT_POLL_SECONDS)
+                # a timed wait, not time.sleep, which fails under libfaketime (campaign-eve runs)
+                threading.Event().wait(BUILD_WAIT_POLL_SECONDS)
         yield
     finally:
         os.close(lock)  # closing the descriptor frees the lock
