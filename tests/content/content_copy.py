@@ -19,7 +19,11 @@ def quick_content(tmp_path: Path, asked: int = 300) -> Path:
     """A copy of the shipped content with only its first `asked` labelled questions: its index
     builds in a second or two (the whole dev set takes several), for the tests of what happens
     around a build rather than of the search."""
-    content = copy_content(tmp_path)
+    return keep_first_asked(copy_content(tmp_path), asked)
+
+
+def keep_first_asked(content: Path, asked: int) -> Path:
+    """Cut a content copy's labelled questions down to its first `asked`."""
     questions = content / "asked-questions.jsonl"
     kept = questions.read_text(encoding="utf-8").splitlines(keepends=True)[:asked]
     questions.write_text("".join(kept), encoding="utf-8")

@@ -33,6 +33,7 @@ from storage.tickets import (
 from storage.votes import Ballot, cast_vote
 from tests.clock import local
 from tests.conftest import content_without_calendar
+from tests.content.content_copy import keep_first_asked
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
 from tests.reporting import add_report, add_volunteer
 
@@ -111,8 +112,10 @@ async def serving_board(
 @pytest.fixture
 async def editable_board(tmp_path: Path, content_cache: Path) -> AsyncIterator[Board]:
     """A bot on its own copy of the content, which the dashboard edits (PUFA_CONTENT_DIR);
-    broadcasts go out at 5 a second, so one to 60 people is still running when watched."""
-    content = content_without_calendar(tmp_path)
+    broadcasts go out at 5 a second, so one to 60 people is still running when watched.
+    The copy keeps its first 300 labelled questions: the dashboard rebuilds the index at each
+    decision, and these tests are of the decisions, not of how well the whole dev set answers."""
+    content = keep_first_asked(content_without_calendar(tmp_path), 300)
     library, index = cached_content(content, content_cache)
     async with serving_board(
         tmp_path, library, index, content_dir=content, broadcast_rate_per_second=5

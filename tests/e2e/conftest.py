@@ -23,7 +23,7 @@ from storage import broadcasts as repo
 from storage.models import Broadcast
 from tests.broadcasting import COORDINATOR, add_subscribers, add_volunteers
 from tests.clock import ControlledClock
-from tests.conftest import sqlite_url
+from tests.conftest import migrated_sqlite_url, sqlite_url
 
 THROTTLED_RATE = 5  # questions a minute, for `throttled_bot`
 # Users the harness itself acts as (see `Harness.settle`), far from the tests' own ids.
@@ -99,8 +99,12 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(tmp_path: Path, api: LocalBotApi, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": sqlite_url(tmp_path), **overrides}
-    return Settings(_env_file=None, api_base_url=api.base_url, **values)  # type: ignore[arg-type]
+    """The bot's settings for a test; its database is `tmp_path`'s SQLite file, the one the
+    test left there or else a new one already migrated."""
+    if "database_url" not in overrides:
+        made = (tmp_path / "pufa.db").exists()
+        overrides["database_url"] = sqlite_url(tmp_path) if made else migrated_sqlite_url(tmp_path)
+    return Settings(_env_file=None, api_base_url=api.base_url, **overrides)  # type: ignore[arg-type]
 
 
 BotFactory = Callable[[Settings, str], PufaApplication]
