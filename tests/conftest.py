@@ -84,6 +84,7 @@ def migrated_sqlite_url(directory: Path) -> str:
     schema put there first: migrating a new file takes a quarter of a second of CPU, copying
     one a millisecond, and most tests start from an empty current database. (The tests of
     migrating itself start from an empty file: `sqlite_url`.)"""
+    directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_migrated_sqlite_file(), directory / "pufa.db")
     return sqlite_url(directory)
 
