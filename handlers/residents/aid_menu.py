@@ -21,7 +21,10 @@ ADVISER_LINK = "adviser"  # ?start=adviser opens the adviser lookup there
 async def send_aid_menu(update: Update, ctx: PufaContext) -> None:
     """The menu, afresh as /start: an unfinished chat (a pre-check at its second question)
     would take the location or the town sent for the service points as its own answer."""
-    if not await _private(update, ctx) or not await leave_open(update, ctx):
+    if not await _private(update, ctx):
+        return
+    await acknowledge(update)  # (a press of the main menu's 📍 找法律援助)
+    if not await leave_open(update, ctx):
         return
     texts = ctx.services.ui.residents
     items = [

@@ -76,13 +76,14 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
         # Forged, or data-less: PTB routes a callback without data to the first handler.
         await expired(update, ctx)
         return
+    if chosen[0] is MenuItem.AID:  # answers the press itself (in a group, with its link)
+        await send_aid_menu(update, ctx)
+        return
     await acknowledge(update)
     match chosen[0]:
         case MenuItem.ASK:
             if await leave_open(update, ctx):
                 await reply_html(update, ui.ask_prompt)
-        case MenuItem.AID:
-            await send_aid_menu(update, ctx)
         case MenuItem.TOPICS:
             await send_categories(update, ctx)
         case MenuItem.HELP:

@@ -147,3 +147,21 @@ async def test_adviser_in_a_group_links_to_the_adviser_lookup(bot: Harness) -> N
     bot.api.send_command(user, "/start adviser")
     [towns] = await bot.api.wait_for_messages(user.id)
     assert towns.content.startswith(bot.ui.residents.adviser_ask_town)
+
+
+async def test_the_menus_legal_aid_button_in_a_group_links_to_the_private_chat(
+    bot: Harness,
+) -> None:
+    """📍 找法律援助 under /start's menu in a group: the link to the private chat, once
+    answered (the press was answered twice, and the second answer's error left no reply)."""
+    group, user = new_group(bot), bot.api.user(1922)
+    bot.api.send_command(user, "/start", chat=group)
+    [menu] = await bot.api.wait_for_messages(group.id)
+    answer = await bot.press(user, menu, "1:m:aid")
+    assert answer["text"] is None
+    [note] = await bot.api.wait_for_messages(group.id)
+    assert note.content == bot.ui.residents.private_only
+    [[button]] = note.buttons()
+    assert button["url"] == f"https://t.me/{bot.app.bot.username}?start=legalaid"
+    answers = [call for call in bot.api.calls if call.method == "answerCallbackQuery"]
+    assert len(answers) == 1

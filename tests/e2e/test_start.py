@@ -43,8 +43,10 @@ async def test_menu_aid_button_offers_the_check_then_a_location(bot: Harness) ->
     user = bot.api.user(1104)
     bot.api.send_command(user, "/start")
     [menu] = await bot.api.wait_for_messages(user.id)
-    aid = await bot.tap(user, menu, bot.ui.menu_legal_aid)
+    update = bot.api.press_button(user, menu, bot.ui.menu_legal_aid)
+    [aid] = await bot.api.wait_for_messages(user.id)
     assert aid.button_labels()[0] == bot.ui.residents.aid_menu_check
+    assert (await bot.api.wait_for_answer(update))["text"] is None  # the press is answered
     prompt = await bot.tap(user, aid, bot.ui.residents.aid_menu_where)
     [[location], [town]] = reply_keyboard(prompt)["keyboard"]
     assert location["request_location"] is True
