@@ -82,7 +82,9 @@ async def on_menu_button(update: Update, ctx: PufaContext) -> None:
     await acknowledge(update)
     match chosen[0]:
         case MenuItem.ASK:
-            if await leave_open(update, ctx):
+            if not in_private(update):  # a group's plain text is not a question
+                await reply_html(update, ui.group_hint)
+            elif await leave_open(update, ctx):
                 await reply_html(update, ui.ask_prompt)
         case MenuItem.TOPICS:
             await send_categories(update, ctx)

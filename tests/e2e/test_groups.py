@@ -165,3 +165,15 @@ async def test_the_menus_legal_aid_button_in_a_group_links_to_the_private_chat(
     assert button["url"] == f"https://t.me/{bot.app.bot.username}?start=legalaid"
     answers = [call for call in bot.api.calls if call.method == "answerCallbackQuery"]
     assert len(answers) == 1
+
+
+async def test_the_menus_ask_button_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
+    """💬 问个问题 in a group says to @ the bot or use /ask: plain text there gets no answer."""
+    group, user = new_group(bot), bot.api.user(1923)
+    bot.api.send_command(user, "/start", chat=group)
+    [menu] = await bot.api.wait_for_messages(group.id)
+    hint = await bot.tap(user, menu, bot.ui.menu_ask)
+    assert hint.text == bot.ui.group_hint
+    private_menu = await bot.ask(user, "/start")
+    prompt = await bot.tap(user, private_menu, bot.ui.menu_ask)
+    assert prompt.text == bot.ui.ask_prompt
