@@ -34,6 +34,9 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         await reply_html(update, ui.empty_question)
         return
     talk = None if found.danger else services.index.small_talk.kind(found.question)
+    if talk is Talk.GREETING and link:  # a group's plain text is not a question: say how to ask
+        await reply_html(update, ui.group_hint)
+        return
     if talk is not None:  # answered in kind: not a question, not logged
         menu = None
         if talk is Talk.GREETING:

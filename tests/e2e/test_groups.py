@@ -177,3 +177,17 @@ async def test_the_menus_ask_button_in_a_group_says_how_to_ask_there(bot: Harnes
     private_menu = await bot.ask(user, "/start")
     prompt = await bot.tap(user, private_menu, bot.ui.menu_ask)
     assert prompt.text == bot.ui.ask_prompt
+
+
+async def test_a_greeting_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
+    """你好 to the bot in a group gets the group hint, not "send me your question" (plain text
+    there gets no answer); in the private chat it still gets the greeting and the menu."""
+    group, user = new_group(bot), bot.api.user(1924)
+    hint = await bot.ask(user, "@pufa_demo_bot 你好", chat=group)
+    assert hint.text == bot.ui.group_hint
+    bot.api.send_text(user, "你好", chat=group, reply_to=hint.message_id)
+    [again] = await bot.api.wait_for_messages(group.id)
+    assert again.text == bot.ui.group_hint
+    greeting = await bot.ask(user, "你好")
+    assert greeting.content == bot.ui.small_talk_greeting
+    assert bot.ui.menu_ask in greeting.button_labels()
