@@ -140,6 +140,7 @@ class TicketTexts(Texts):
     rate_2: str
     rate_1: str
     rated: str
+    rated_unsatisfied: str  # 🙁 不满意: above 留言给工作人员
     rated_already: str
     cancel_after_sent: str
     ticket_closed: str

@@ -1,10 +1,11 @@
 """The resident's side after sending: 补充 (or a Telegram reply to the bot's message about the
 ticket) adds to the same ticket (an answered one waits for the desk again; an ended one's is
-offered as a new message), and the one-tap rating of a closed ticket."""
+offered as a new message), and the one-tap rating of a closed ticket (🙁 不满意 is offered a
+new message and 12348)."""
 
 import html
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from content.report_input import InputError
 from domain.tickets import resident_text
@@ -12,10 +13,12 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.tickets import leave_message_button
 from handlers.tickets.chat import explain, offer_as_new
 from handlers.tickets.common import (
     MORE_FLOW,
     RATINGS,
+    UNSATISFIED,
     DeskAction,
     edit_staff_copies,
     send_to_desk,
@@ -57,7 +60,11 @@ async def on_resident_button(
             await acknowledge(update, texts.rated_already)
             return
         await acknowledge(update, texts.rated if rated else ctx.services.ui.stale_button)
-        if rated:
+        if rated and rating == UNSATISFIED:  # a next step: a new message, or 12348
+            ui = ctx.services.ui
+            leave = leave_message_button(ui, category=ticket.category, town=ticket.town)
+            await reply_html(update, texts.rated_unsatisfied, InlineKeyboardMarkup([[leave]]))
+        elif rated:
             await reply_html(update, texts.rated)
         return
     # 补充 on an ended ticket: what they type is offered as a new message (`follow_up`)

@@ -140,6 +140,37 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     assert refused.content == bot.ui.not_allowed
 
 
+async def test_an_unsatisfied_rating_offers_a_new_message_and_12348(
+    desks_bot: RestartableBot,
+) -> None:
+    """🙁 不满意 after an answer is thanked with a next step: a button that opens a new message
+    (the ended one's field and town already known) and the 12348 line; 😊 满意 only thanks."""
+    bot = desks_bot.harness
+    assert bot is not None
+    texts, staff, desk_chat = bot.ui.tickets, bot.api.user(STAFF), group(bot)
+    unhappy, happy = bot.api.user(7_310_003), bot.api.user(7_310_004)
+    ratings = []
+    for resident in (unhappy, happy):
+        mark = after(bot)
+        await leave_message(bot, resident, "老板拖欠我三个月工资不给")
+        ticket = await desk_message(bot, mark)
+        mark = after(bot)
+        bot.api.send_text(staff, "可以申请劳动仲裁。", chat=desk_chat, reply_to=ticket.message_id)
+        await bot.api.wait_for_messages(resident.id, after=mark)
+        mark = after(bot)
+        bot.api.press_button(staff, ticket, texts.close_button)
+        [rating] = await bot.api.wait_for_messages(resident.id, after=mark)
+        ratings.append(rating)
+
+    sorry = await bot.tap(unhappy, ratings[0], texts.rate_1)
+    assert sorry.content == plain_text(texts.rated_unsatisfied) and "12348" in sorry.content
+    assert sorry.button_labels() == [texts.leave_button]
+    prompt = await bot.tap(unhappy, sorry, texts.leave_button)
+    assert "字以内" in prompt.content  # the text asked: the field and the town are known
+    thanked = await bot.tap(happy, ratings[1], texts.rate_3)
+    assert (thanked.content, thanked.buttons()) == (texts.rated, [])
+
+
 async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: RestartableBot) -> None:
     bot = desks_bot.harness
     assert bot is not None
