@@ -68,6 +68,7 @@ class UiTexts(Texts):
     no_match: Annotated[str, Fields("question"), SaidOnce()]
     close_match: Annotated[str, Fields("question"), SaidOnce()]
     empty_question: str
+    question_no_words: str  # only emoji or punctuation: nothing to search for
     question_too_long: str
     small_talk_greeting: str
     small_talk_person: str

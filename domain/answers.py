@@ -40,6 +40,11 @@ class Answer:
             return None
         return best.card_id
 
+    @property
+    def wordless(self) -> bool:
+        """Only emoji, punctuation or invisible characters ("😀", "？？？"): nothing to search."""
+        return not any(ch.isalnum() for ch in self.question)
+
 
 def answer(index: SearchIndex, question: str, *, safety: Iterable[SafetyKind]) -> Answer:
     """The search's answer to the first MAX_QUESTION_CHARS of `question`, and the dangers

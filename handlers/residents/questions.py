@@ -33,6 +33,9 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     if not found.question:
         await reply_html(update, ui.empty_question)
         return
+    if found.wordless and not found.danger:  # not a question the bot failed: not logged
+        await reply_html(update, ui.question_no_words)
+        return
     talk = None if found.danger else services.index.small_talk.kind(found.question)
     if talk is Talk.GREETING and link:  # a group's plain text is not a question: say how to ask
         await reply_html(update, ui.group_hint)

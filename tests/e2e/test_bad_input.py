@@ -39,12 +39,17 @@ async def test_long_markup_heavy_text_is_echoed_safely(bot: Harness) -> None:
     assert "<b>&amp;" in replies[1].content
 
 
-@pytest.mark.parametrize("text", ["🙂🙂🙂", "👍", "🇨🇳🇨🇳", "\u200b", "？？？"])
-async def test_text_without_words_gets_the_no_match_reply(bot: Harness, text: str) -> None:
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "😀", "👍", "🇨🇳🇨🇳", "\u200b", "？？？", "😀 ！"])
+async def test_text_without_words_is_asked_to_be_written_in_words(bot: Harness, text: str) -> None:
+    """Emoji only is not searched ("没有找到和“😀”对得上的内容"): the resident is asked to write
+    the question in words, as a message to staff is, and nothing is logged as unanswered."""
     user = bot.api.user(1803)
     reply = await bot.ask(user, text)
-    assert "12348" in reply.content
-    assert bot.ui.unsolved_button not in reply.button_labels()
+    assert (reply.text, reply.buttons()) == (bot.ui.question_no_words, [])
+    await bot.services.question_log.flush()
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(QuestionLog))).all() == []
+    assert (await bot.ask(user, "12348")).text != bot.ui.question_no_words  # digits are words
 
 
 @pytest.mark.parametrize("kind", list(MEDIA))
