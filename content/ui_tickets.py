@@ -13,9 +13,11 @@ CLOSE_REASONS = ("phoned", "duplicate", "noreply", "erased", "unrecorded")
 
 class TicketTexts(Texts):
     leave_button: str
+    ask_title: str
     ask_category: str
     ask_town: str
     ask_text: Annotated[str, Fields("max")]
+    text_cancel_hint: str
     ask_contact: Annotated[str, Fields("desk")]
     share_phone_button: str
     no_contact_button: str

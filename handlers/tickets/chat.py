@@ -41,6 +41,7 @@ from storage.tickets import StoredTicket, waiting_of
 CATEGORY, TOWN, TEXT, CONTACT, CONFIRM = "category", "town", "text", "contact", "confirm"
 ASKED = "asked"  # the desk asked for by id (a village adviser's): the town does not change it
 SAMPLE_TOLD = "sample_told"  # the resident has heard that the desk is a sample nobody reads
+TITLED = "titled"  # the chat's first question, whichever it is, came under its title
 # The answers the chat opened with (a link's field, a desk's town, an ended ticket's): not
 # the resident's in this chat (`answered`).
 GIVEN = "given"
@@ -131,7 +132,9 @@ async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None
         await show(update, ctx, chat, CONTACT if TEXT in data else TEXT)
 
 
-def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Markup]:
+def _prompt(
+    ctx: PufaContext, chat: Conversation, step: str, *, titled: bool
+) -> tuple[str, Markup]:
     services = ctx.services
     texts = services.ui.tickets
     if step == CATEGORY:
@@ -145,8 +148,11 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         names = towns_to_pick(ctx, chat)
         rows = [[chat.button(town, TicketButton.TOWN, i)] for i, town in enumerate(names)]
         return texts.ask_town, InlineKeyboardMarkup([*rows, _exit_row(chat, texts)])
-    if step == TEXT:
-        return texts.ask_text.format(max=MAX_TICKET_CHARS), ReplyKeyboardRemove()
+    if step == TEXT:  # no buttons to leave by (a reply keyboard may need removing): /cancel
+        ask = texts.ask_text.format(max=MAX_TICKET_CHARS)
+        if not titled:  # (the title, just above, says it)
+            ask = f"{ask}\n{texts.text_cancel_hint}"
+        return ask, ReplyKeyboardRemove()
     desk = services.library.desk(chat.data.get("desk", ""))
     name = html.escape(desk.name if desk else "")
     if step == CONTACT:
@@ -187,12 +193,15 @@ def _no_contact(texts: TicketTexts, text: str) -> str:
 
 
 async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
-    """Moves the chat to `step` (stored first: a restart resumes there) and asks it; the first
+    """Moves the chat to `step` (stored first: a restart resumes there) and asks it; the
+    chat's first question comes under its title (however the chat was opened), and the first
     question after a sample desk was chosen says that nobody reads its messages."""
+    title = _title(ctx, chat)
     warning = _sample_warning(ctx, chat, step)
     await chat.goto(step)
-    text, markup = _prompt(ctx, chat, step)
-    await reply_html(update, f"{warning}\n\n{text}" if warning else text, markup)
+    text, markup = _prompt(ctx, chat, step, titled=bool(title))
+    text = f"{warning}\n\n{text}" if warning else text
+    await reply_html(update, f"{title}\n{text}" if title else text, markup)
     if step == CONTACT:  # a reply keyboard (share my number) and a button need two messages
         texts = ctx.services.ui.tickets
         skip = chat.button(texts.no_contact_button, TicketButton.NO_CONTACT)
@@ -202,6 +211,14 @@ async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) 
 async def show_summary(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     """The message as it is now (发送 was pressed under an older summary)."""
     await show(update, ctx, chat, CONFIRM)
+
+
+def _title(ctx: PufaContext, chat: Conversation) -> str:
+    """✉️ 留言给工作人员 and how to leave, above the chat's first question only."""
+    if chat.data.get(TITLED):
+        return ""
+    chat.data[TITLED] = True
+    return ctx.services.ui.tickets.ask_title
 
 
 def _sample_warning(ctx: PufaContext, chat: Conversation, step: str) -> str:

@@ -54,7 +54,7 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
     assert texts.leave_button in thanks.button_labels()
     town_prompt = await bot.tap(resident, thanks, texts.leave_button)
-    assert town_prompt.content == texts.ask_town
+    assert town_prompt.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")
     await bot.api.wait_for_messages(resident.id)  # (the town prompt)
 
     mark = after(bot)
@@ -357,7 +357,7 @@ async def test_the_field_and_town_steps_have_an_exit_button(bot: Harness) -> Non
     card = await bot.ask(resident, "老板拖欠工资怎么办")
     thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
     towns = await bot.tap(resident, thanks, texts.leave_button)
-    assert towns.content == texts.ask_town
+    assert towns.content.endswith(texts.ask_town)
     assert towns.button_labels()[-1] == texts.exit_button
     left = await bot.tap(resident, towns, texts.exit_button)
     assert left.content == texts.cancelled
@@ -366,4 +366,31 @@ async def test_the_field_and_town_steps_have_an_exit_button(bot: Harness) -> Non
     fields = await bot.tap(resident, help_message, texts.leave_button)
     assert fields.button_labels()[-1] == texts.exit_button
     assert (await bot.tap(resident, fields, texts.exit_button)).content == texts.cancelled
+    assert await bot.services.chats.open(resident.id) == []
+
+
+async def test_every_way_in_opens_under_the_same_title_and_the_message_step_says_how_to_leave(
+    bot: Harness,
+) -> None:
+    """The chat's first question comes under ✉️ 留言给工作人员 and its /cancel hint, whether it
+    is the field (the fallback answer, /help) or the town (a card's 没解决); the step where the
+    resident writes, which has no button, says how to leave too, and /cancel there does."""
+    texts, api = bot.ui.tickets, bot.api
+    title = plain_text(texts.ask_title)
+    hint = plain_text(texts.text_cancel_hint)
+    resident = api.user(7_350_032)
+    fallback = await bot.ask(resident, "火星上的土地怎么买卖")
+    fields = await bot.tap(resident, fallback, texts.leave_button)
+    assert fields.content == f"{title}\n{texts.ask_category}"
+    towns = await bot.tap(resident, fields, "劳动")
+    assert towns.content == texts.ask_town  # the title once
+    left = await bot.tap(resident, towns, texts.exit_button)
+    card = await bot.ask(resident, "老板拖欠工资怎么办")
+    thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
+    towns = await bot.tap(resident, thanks, texts.leave_button)
+    assert towns.content == f"{title}\n{texts.ask_town}"
+    prompt = await bot.tap(resident, towns, "示例县城关镇")
+    assert "字以内" in prompt.content and prompt.content.endswith(hint)
+    left = await bot.ask(resident, "/cancel")
+    assert left.content == texts.cancelled
     assert await bot.services.chats.open(resident.id) == []
