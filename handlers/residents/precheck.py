@@ -30,7 +30,7 @@ from handlers.kit.conversation import (
     expired,
     pressed,
 )
-from handlers.kit.replies import acknowledge, edit, reply_html
+from handlers.kit.replies import acknowledge, drop_buttons, edit, reply_html
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
 from handlers.residents.legal_aid import none_near_html, points_html, valid_location
@@ -177,6 +177,7 @@ async def on_back(
         return
     chat.data[ANSWERS] = dict(list(answers.items())[:-1])
     await acknowledge(update)
+    await drop_buttons(update)  # the question gone back from is not one to answer any more
     await ask_next(update, ctx, chat)
 
 

@@ -68,6 +68,16 @@ async def choose(bot: Harness, user: FakeUser, message: SentMessage, label: str)
     return following
 
 
+async def go_back(bot: Harness, user: FakeUser, message: SentMessage) -> SentMessage:
+    """Presses ⬅️ 上一题: the question gone back from stays without its buttons (nothing to
+    press there that would only say it has expired), and the one before is asked again."""
+    bot.api.press_button(user, message, bot.ui.residents.back_button)
+    dropped, again = await bot.api.wait_for_messages(user.id, 2)
+    assert dropped.action == "edit" and dropped.message_id == message.message_id
+    assert dropped.buttons() == [] and dropped.content == message.content
+    return again
+
+
 async def answer_all(bot: Harness, user: FakeUser, answers: dict[str, str]) -> SentMessage:
     """Answers the questions in the order asked; returns the town question."""
     criteria = criteria_of(bot)
@@ -141,7 +151,7 @@ async def test_back_typing_and_the_location_instead_of_a_town(bot: Harness) -> N
     first = await open_check(bot, user)
     second = await choose(bot, user, first, "讨工资、确认劳动关系")
     assert criteria.questions[2].text in second.content  # group: no criminal question
-    again = await bot.tap(user, second, texts.back_button)
+    again = await go_back(bot, user, second)
     assert criteria.questions[0].text in again.content
     bot.api.send_text(user, "老板欠钱不给怎么办")  # typed mid-check: not taken as a question
     hint, repeated = await bot.api.wait_for_messages(user.id, 2)
@@ -466,3 +476,27 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     [nearest] = await bot.api.wait_for_messages(user.id)
     assert nearest.content.startswith(ui.nearest_title)
     assert await bot.services.chats.open(user.id) == []
+
+
+async def test_going_back_twice_leaves_buttons_only_under_the_question_asked_now(
+    bot: Harness,
+) -> None:
+    """Back from the town, then from the second question: each question gone back from keeps
+    its text but loses its buttons, and only the one asked now has any (and works)."""
+    texts = bot.ui.residents
+    user = bot.api.user(2255)
+    first = await open_check(bot, user)
+    second = await choose(bot, user, first, "讨工资、确认劳动关系")
+    town = await choose(bot, user, second, "进城务工人员（农民工）")
+    assert town.content == texts.check_ask_town
+    second_again = await go_back(bot, user, town)
+    first_again = await go_back(bot, user, second_again)
+    assert "第 1 题" in first_again.content
+
+    def as_now(message: SentMessage) -> SentMessage:
+        return [m for m in bot.api.messages_to(user.id) if m.message_id == message.message_id][-1]
+
+    shown = [as_now(m) for m in (first, second, town, second_again, first_again)]
+    assert [bool(m.buttons()) for m in shown] == [False, False, False, False, True]
+    following = await choose(bot, user, first_again, "工伤事故赔偿")
+    assert "第 2 题" in following.content
