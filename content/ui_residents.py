@@ -31,6 +31,7 @@ class ResidentTexts(Texts):
     check_outdated: str
     results: dict[Result, str]
     result_hardship_sample: str  # under a hardship standard that is still legal_aid.yaml's sample
+    result_all_sample: str  # under sample points, when the hardship standard is the sample too
     result_article: Annotated[str, Fields("article")]
     result_bring: Annotated[str, Fields("items")]
     bring_item: Annotated[str, Fields("item")]

@@ -101,8 +101,14 @@ async def on_town_button(update: Update, ctx: PufaContext) -> None:
 
 
 def points_html(
-    title: str, found: Sequence[tuple[ServicePoint, float | None]], ui: UiTexts
+    title: str,
+    found: Sequence[tuple[ServicePoint, float | None]],
+    ui: UiTexts,
+    *,
+    sample_notice: bool = True,
 ) -> str:
+    """The points under `title`, and that they are samples if any is (unless the caller
+    says so itself: `sample_notice` False)."""
     blocks = [title]
     for point, km in found:
         distance = ui.distance.format(km=f"{km:.1f}") if km is not None else ""
@@ -111,7 +117,7 @@ def points_html(
             for k in ("name", "kind", "address", "phone", "hours")
         }
         blocks.append(ui.point_line.format(distance=distance, **fields))
-    if any(point.sample for point, _ in found):
+    if sample_notice and any(point.sample for point, _ in found):
         blocks.append(ui.sample_notice)
     return "\n\n".join(blocks)
 

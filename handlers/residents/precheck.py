@@ -304,18 +304,24 @@ def outcome_html(
     if outcome.bring:
         items = "\n".join(texts.bring_item.format(item=html.escape(b)) for b in outcome.bring)
         blocks.append(texts.result_bring.format(items=items))
+    # the province's standard not set yet, sample points: nobody may rely on them (one line)
+    sample_standard = bool(outcome.hardship_note) and criteria.hardship_standard.sample
+    sample_points = any(point.sample for point, _ in points)
     if outcome.hardship_note:
         blocks += [
             f"📝 {html.escape(criteria.promise)}",
             f"💰 {html.escape(outcome.hardship_note)}",
         ]
-        if criteria.hardship_standard.sample:  # not the province's yet: nobody may rely on it
+        if sample_standard and not sample_points:
             blocks.append(texts.result_hardship_sample)
     if points:
         title = texts.result_points_title
         if outcome.result == "likely_no":  # nothing to apply for: somewhere to ask
             title = texts.result_points_ask_title
-        blocks.append(Fixed(points_html(title, points, ui)))
+        listed = points_html(title, points, ui, sample_notice=not sample_standard)
+        blocks.append(Fixed(listed))
+        if sample_standard and sample_points:
+            blocks.append(texts.result_all_sample)
     else:
         blocks.append(texts.result_no_points)
     blocks += [texts.result_hotline, f"<i>{html.escape(outcome.disclaimer)}</i>"]

@@ -118,9 +118,12 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         assert plain_text(where) in text, rule.id
         assert "7日内" in text and "参考，不是决定" in text and "12348" in text, rule.id
         # the sample points' phone is 12348: the reason's 先打12348或 and the last line's
-        # 拿不准就打12348 give way to it (the standard's 打12348问当地标准 says more, and stays)
-        note = criteria.hardship_standard.note.count("12348") if rule.hardship_note else 0
-        assert text.count("12348") == text.count("电话：12348") + note, (rule.id, text)
+        # 拿不准就打12348 give way to it; the one line saying the standard and the points are
+        # samples asks to confirm there, and stays (the points' own line says to phone them)
+        said = text.count("电话：12348") + rule.hardship_note
+        assert text.count("12348") == said, (rule.id, text)
+        assert text.count("不是本地的") == 1, (rule.id, text)
+        assert "管理员" not in text and "协调员" not in text, (rule.id, text)
         assert "先打12348或" not in text and plain_text(texts.result_hotline) not in text
         assert texts.again_button in result.button_labels()
         assert await bot.services.chats.open(user.id) == []  # the answers are gone
@@ -357,23 +360,38 @@ async def test_the_other_no_means_test_cases_bring_their_own_papers(bot: Harness
 async def test_a_sample_hardship_standard_is_shown_as_an_example_until_it_is_set(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> None:
-    """legal_aid.yaml ships an invented standard (示例：最低生活保障标准的2倍): a resident is told
-    plainly it is not the local one; once the coordinator sets theirs, the warning goes."""
+    """legal_aid.yaml ships an invented standard (示例：最低生活保障标准的2倍) and the database
+    sample points: one short line under the points tells the resident both are examples, not
+    the local ones, and to confirm with 12348 (what coordinators should do is for `pufa
+    content check`, not residents); once the coordinator sets the standard, the line speaks
+    of the points only; with real points too, nothing is said to be a sample."""
     criteria = library.legal_aid
     assert criteria is not None and criteria.hardship_standard.sample
     rule, answers = next((r, a) for r, a in one_path_per_rule(criteria) if r.hardship_note)
-    warning = plain_text(library.ui.residents.result_hardship_sample)
+    texts = library.ui.residents
     local = HardshipStandard(note="本省标准：家庭人均收入低于当地最低生活保障标准", sample=False)
     own = replace(library, legal_aid=criteria.model_copy(update={"hardship_standard": local}))
-    for content, shown in ((library, True), (own, False)):
-        async with running_bot(tmp_path / str(shown), bot_factory(content, index)) as bot:
+    real = {"name": "东山司法所", "kind": "司法所", "town": TOWN, "address": "东山路2号"}
+    for content, points, line in (
+        (library, [], texts.result_all_sample),
+        (own, [], library.ui.sample_notice),
+        (library, [real], texts.result_hardship_sample),
+        (own, [real], None),
+    ):
+        async with running_bot(tmp_path / str(line), bot_factory(content, index)) as bot:
+            if points:
+                async with bot.services.db.session() as session:
+                    await replace_points(session=session, entries=points)
             user = bot.api.user(2250)
             result = await bot.tap(user, await answer_all(bot, user, answers), TOWN)
+            text = result.content
             note = content.legal_aid.hardship_standard.note  # type: ignore[union-attr]
-            assert f"💰 {note}" in result.content, rule.id
-            assert (warning in result.content) is shown, rule.id
-            if shown:  # right under the standard it warns about
-                assert result.content.index(warning) > result.content.index(note)
+            assert f"💰 {note}" in text, rule.id
+            assert text.count("不是本地的") == (line is not None), text
+            assert "管理员" not in text and "协调员" not in text, text
+            if line is not None:  # after what it says is a sample
+                assert plain_text(line) in text
+                assert text.index(plain_text(line)) > text.index(note), text
 
 
 async def test_imported_points_show_where_to_apply_and_files_that_would_hide_them_are_refused(
