@@ -216,8 +216,9 @@ async def test_ask_command_in_private_answers_and_without_text_hints(bot: Harnes
 
 
 async def test_small_talk_is_answered_in_kind_and_not_logged(bot: Harness) -> None:
-    """A greeting gets a hello and the menu (in a group, how to ask there), a thanks or goodbye a short word back; none is
-    "no card found" or a logged question. With anything more it is a question as usual."""
+    """A greeting gets a hello and the menu (in a group, how to ask there), a thanks or
+    goodbye a short word back; none is "no card found" or a logged question. With anything
+    more it is a question as usual."""
     user = bot.api.user(1311)
     ui = bot.ui
     hello = await bot.ask(user, "小助手你好呀😊")
