@@ -2,6 +2,7 @@
 
 import pytest
 
+from domain.answers import plain_text
 from local_api import FakeChat
 from storage.models import QuestionLog
 from tests.e2e.conftest import Harness
@@ -132,7 +133,7 @@ async def test_leaving_a_message_from_a_group_opens_it_in_the_private_chat(bot: 
     assert await bot.services.chats.open(user.id) == []
     bot.api.send_command(user, f"/start msg_c_{field}")
     [town] = await bot.api.wait_for_messages(user.id)
-    assert town.content == texts.ask_town  # the field came with the link
+    assert town.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")  # field known
     bot.api.send_command(user, "/start msg")
     left, category = await bot.api.wait_for_messages(user.id, 2)
     assert left.content.startswith("已退出") and category.content.startswith("✉️ 留言给工作人员")

@@ -102,7 +102,7 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         villages = await bot.tap(resident, towns, OTHER_TOWN)
         card = await bot.tap(resident, villages, "石门村")
         town_prompt = await bot.tap(resident, card, texts.leave_button)
-        assert town_prompt.content == texts.ask_town
+        assert town_prompt.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")
         assert town_prompt.button_labels() == [TOWN, OTHER_TOWN, texts.exit_button]  # its towns
         text_prompt = await bot.tap(resident, town_prompt, OTHER_TOWN)
         assert "字以内" in text_prompt.content
