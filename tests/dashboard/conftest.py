@@ -48,10 +48,13 @@ def unfilled(page: str) -> list[str]:
     return _PLACEHOLDER.findall(_TAG.sub(" ", _CODE.sub(" ", page)))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def loopback_socket() -> socket.socket:
+    """A socket bound to a free loopback port, for a web app to serve on (`web.SockSite`): a
+    port only looked up may be taken before the app binds it, by another test's server or by
+    a connection's own end."""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    return listening
 
 
 @dataclass
@@ -89,7 +92,8 @@ class Board:
 async def serving_board(
     tmp_path: Path, library: Library, index: SearchIndex, **overrides: Any
 ) -> AsyncIterator[Board]:
-    port = free_port()
+    listening = loopback_socket()
+    port = int(listening.getsockname()[1])
     base = f"http://127.0.0.1:{port}"
     async with running_bot(
         tmp_path,
@@ -102,11 +106,12 @@ async def serving_board(
     ) as harness:
         runner = web.AppRunner(build_web_app(harness.app))
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
         try:
+            await web.SockSite(runner, listening).start()
             yield Board(harness, base)
         finally:
             await runner.cleanup()
+            listening.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.instance import Instance, InstanceRole
 from bot.server import build_web_app
 from storage.models import Broadcast
-from tests.dashboard.conftest import Board, free_port
+from tests.dashboard.conftest import Board, loopback_socket
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.volunteer_steps import answer_question
 
@@ -97,10 +97,10 @@ async def test_a_standby_serves_no_dashboard(board: Board, client: aiohttp.Clien
         build_web_app(board.harness.app, instance=Instance(InstanceRole.STANDBY))
     )
     await standby.setup()
-    port = free_port()
-    await web.TCPSite(standby, "127.0.0.1", port).start()
+    listening = loopback_socket()
     try:
-        base = f"http://127.0.0.1:{port}"
+        await web.SockSite(standby, listening).start()
+        base = f"http://127.0.0.1:{listening.getsockname()[1]}"
         async with client.get(f"{base}/dashboard/") as response:
             assert response.status == 503
             assert "备用" in await response.text()
@@ -109,6 +109,7 @@ async def test_a_standby_serves_no_dashboard(board: Board, client: aiohttp.Clien
             assert response.status == 503
     finally:
         await standby.cleanup()
+        listening.close()
     async with client.get(f"{board.base}/dashboard/") as response:  # the active one serves
         assert response.status == 200
     async with board.harness.services.db.session() as session:

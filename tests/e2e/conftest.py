@@ -141,10 +141,12 @@ async def running_bot(
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0, timeout=1)
-            await api.wait_until_polling()
-            yield Harness(api, app)
-            await app.updater.stop()
-            await app.stop()
+            try:
+                await api.wait_until_polling()
+                yield Harness(api, app)
+            finally:  # also when the test fails: a bot left running spoils the worker's next
+                await app.updater.stop()
+                await app.stop()
         await app.services.db.dispose()
 
 
