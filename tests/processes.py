@@ -3,6 +3,7 @@ on a SQLite file or a fresh PostgreSQL schema, each with its own web port."""
 
 import asyncio
 import os
+import random
 import signal
 import socket
 import sys
@@ -25,10 +26,37 @@ from storage.locks import migrating
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
 
 
-def free_port() -> int:
+def _ephemeral_ports() -> range:
+    """The ports the kernel hands to outgoing connections and to `bind(..., 0)`."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
+def free_port(span: int = 1) -> int:
+    """A port P such that P .. P + span - 1 are free, for a process the test starts to bind
+    itself (`pufa demo` binds P and P + 1).
+
+    Picked at random below the ephemeral range: a port the kernel handed out a moment ago
+    (to a probe or to any test's outgoing connection) can be taken again before the process
+    binds it, and a port next to one is no more likely to be free than any other."""
+    ephemeral = _ephemeral_ports()
+    picks = random.Random()
+    while True:
+        port = picks.randrange(10_000, max(ephemeral.start, 10_001 + span) - span)
+        if all(_bindable(candidate) for candidate in range(port, port + span)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass

@@ -914,7 +914,7 @@ async def test_a_demo_on_every_address_links_to_this_machine(host: str, loopback
     """A browser cannot open 0.0.0.0 on every system: the demo, whose browser is on this
     machine, prints and sends the loopback address for the chat and the dashboard (IPv6's
     for `::`, which listens on IPv6 only)."""
-    port = free_port()
+    port = free_port(span=2)
     printed, reply = await _demo_links(port, loopback, PUFA_WEB_HOST=host)
     assert printed[0].endswith(f"http://{loopback}:{port}/"), printed
     dashboard = f"http://{loopback}:{port + 1}/dashboard/"
@@ -924,7 +924,7 @@ async def test_a_demo_on_every_address_links_to_this_machine(host: str, loopback
 
 
 async def test_a_demo_links_the_dashboard_to_pufa_public_url() -> None:
-    port = free_port()
+    port = free_port(span=2)
     printed, reply = await _demo_links(
         port, "127.0.0.1", PUFA_WEB_HOST="0.0.0.0", PUFA_PUBLIC_URL="https://pufa.example.org/"
     )
