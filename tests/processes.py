@@ -8,8 +8,8 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,16 @@ def free_port(span: int = 1) -> int:
         port = picks.randrange(10_000, max(ephemeral.start, 10_001 + span) - span)
         if all(_bindable(candidate) for candidate in range(port, port + span)):
             return port
+
+
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port held bound and never listened on: a connection to it is refused, and
+    no other socket can take the port while the test uses it (as one could a port probed and
+    let go)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
 
 
 def _bindable(port: int) -> bool:

@@ -2,7 +2,6 @@
 what PTB's own client did (markup, uploads, Telegram's errors, timeouts, a server that is
 gone) holds with it."""
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from bot.broadcasting import timedelta_retry_after
 from bot.telegram_http import AiohttpRequest
 from local_api import LocalBotApi
+from tests.processes import refusing_port
 
 USER = 501
 
@@ -72,13 +72,10 @@ async def test_a_slow_answer_times_out_as_ptb_says(api: LocalBotApi) -> None:
 
 
 async def test_a_server_that_is_gone_is_a_network_error() -> None:
-    with socket.socket() as probe:  # a loopback port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     request = AiohttpRequest(1)
     await request.initialize()
     try:
-        with pytest.raises(NetworkError) as failed:
+        with refusing_port() as port, pytest.raises(NetworkError) as failed:
             await request.post(f"http://127.0.0.1:{port}/bot1:test/getMe")
         assert not isinstance(failed.value, TimedOut)
     finally:

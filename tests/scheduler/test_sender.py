@@ -2,7 +2,6 @@
 certainly never reached Telegram."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,14 +12,9 @@ from telegram.error import NetworkError, TelegramError
 from bot.telegram_http import AiohttpRequest
 from scheduler.messages import Retry, Uncertain
 from scheduler.sender import classify
+from tests.processes import refusing_port
 
 TOKEN = "1:test"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager
@@ -41,7 +35,8 @@ async def _send_error(port: int) -> TelegramError:
 
 
 async def test_no_connection_is_sent_again() -> None:
-    outcome = classify(await _send_error(_closed_port()))
+    with refusing_port() as port:
+        outcome = classify(await _send_error(port))
     assert isinstance(outcome, Retry)
 
 
