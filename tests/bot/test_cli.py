@@ -841,32 +841,13 @@ async def test_start_logs_one_line_about_the_schema_and_each_migration_only_at_d
     assert "INFO alembic" not in debug
 
 
-def _taken_port_after_a_free_one() -> tuple[socket.socket, int]:
-    """A listening socket on port P + 1 where P was free a moment ago; and P."""
-    while True:
-        taken = socket.socket()
-        taken.bind(("127.0.0.1", 0))
-        port = taken.getsockname()[1] - 1
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                taken.close()
-                continue
-        taken.listen()
-        return taken, port
-
-
 @pytest.mark.parametrize("which", ["chat", "dashboard"])
 async def test_demo_with_a_port_taken_says_so_in_one_line(which: str) -> None:
-    if which == "chat":
-        taken = socket.socket()
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = busy = taken.getsockname()[1]
-    else:  # the dashboard's port, the chat's + 1
-        taken, port = _taken_port_after_a_free_one()
-        busy = port + 1
+    port = free_port(span=2)
+    busy = port if which == "chat" else port + 1  # the dashboard's port is the chat's + 1
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", busy))
+    taken.listen()
     with taken:
         code, _, err = await _pufa("demo", "--port", str(port))
     assert code == 1
