@@ -40,6 +40,9 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
     if talk is Talk.GREETING and link:  # a group's plain text is not a question: say how to ask
         await reply_html(update, ui.group_hint)
         return
+    if talk is Talk.THANKS and link:  # its "send me more" fits only a private chat
+        await reply_html(update, f"{ui.small_talk_thanks_group}\n{ui.group_hint}")
+        return
     if talk is not None:  # answered in kind: not a question, not logged
         menu = None
         if talk is Talk.GREETING:

@@ -192,3 +192,19 @@ async def test_a_greeting_in_a_group_says_how_to_ask_there(bot: Harness) -> None
     greeting = await bot.ask(user, "你好")
     assert greeting.content == bot.ui.small_talk_greeting
     assert bot.ui.menu_ask in greeting.button_labels()
+
+
+async def test_thanks_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
+    """谢谢 to the bot in a group is thanked with how to ask there (@ the bot or /ask), not
+    "随时发给我" (plain text there gets no answer); in the private chat it keeps its reply."""
+    group, user = new_group(bot), bot.api.user(1925)
+    thanked = await bot.ask(user, "@pufa_demo_bot 谢谢", chat=group)
+    assert thanked.source_text is not None and bot.ui.group_hint in thanked.source_text
+    assert thanked.source_text == f"{bot.ui.small_talk_thanks_group}\n{bot.ui.group_hint}"
+    bot.api.send_text(user, "好的，谢谢你", chat=group, reply_to=thanked.message_id)
+    [replied] = await bot.api.wait_for_messages(group.id)
+    bot.api.send_command(user, "/ask 谢谢啦", chat=group)
+    [asked] = await bot.api.wait_for_messages(group.id)
+    assert replied.source_text == asked.source_text == thanked.source_text
+    private = await bot.ask(user, "谢谢你啊！")
+    assert private.source_text == bot.ui.small_talk_thanks
