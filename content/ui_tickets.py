@@ -142,6 +142,7 @@ class TicketTexts(Texts):
     rate_2: str
     rate_1: str
     rated: str
+    rated_so_so: str  # 😐 一般: above 留言给工作人员
     rated_unsatisfied: str  # 🙁 不满意: above 留言给工作人员
     rated_already: str
     cancel_after_sent: str

@@ -60,7 +60,7 @@ class DeskAction(StrEnum):
 
 KEEP = "keep"  # dk:close:<ticket id>:keep: 不结束; dk:move:<ticket id>:keep: 不转办
 RATINGS = (3, 2, 1)
-UNSATISFIED = 1  # 🙁 不满意
+SO_SO, UNSATISFIED = 2, 1  # 😐 一般, 🙁 不满意: offered a new message
 NAME_CHARS = 16  # of a staff member's name on a button
 HISTORY_CHARS = 2400  # of the exchange shown to a desk a ticket moved to (Telegram: 4096)
 ENTRY_CHARS = 400  # of one message in it

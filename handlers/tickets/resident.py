@@ -1,7 +1,7 @@
 """The resident's side after sending: 补充 (or a Telegram reply to the bot's message about the
 ticket) adds to the same ticket (an answered one waits for the desk again; an ended one's is
-offered as a new message), and the one-tap rating of a closed ticket (🙁 不满意 is offered a
-new message and 12348)."""
+offered as a new message), and the one-tap rating of a closed ticket (😐 一般 and 🙁 不满意
+are offered a new message, 不满意 also 12348)."""
 
 import html
 
@@ -18,6 +18,7 @@ from handlers.tickets.chat import explain, offer_as_new
 from handlers.tickets.common import (
     MORE_FLOW,
     RATINGS,
+    SO_SO,
     UNSATISFIED,
     DeskAction,
     edit_staff_copies,
@@ -60,12 +61,15 @@ async def on_resident_button(
             await acknowledge(update, texts.rated_already)
             return
         await acknowledge(update, texts.rated if rated else ctx.services.ui.stale_button)
-        if rated and rating == UNSATISFIED:  # a next step: a new message, or 12348
+        if not rated or rating is None:
+            return
+        offer = {SO_SO: texts.rated_so_so, UNSATISFIED: texts.rated_unsatisfied}.get(rating)
+        if offer is None:
+            await reply_html(update, texts.rated)
+        else:  # a next step: a new message with the field and town known (or 12348)
             ui = ctx.services.ui
             leave = leave_message_button(ui, category=ticket.category, town=ticket.town)
-            await reply_html(update, texts.rated_unsatisfied, InlineKeyboardMarkup([[leave]]))
-        elif rated:
-            await reply_html(update, texts.rated)
+            await reply_html(update, offer, InlineKeyboardMarkup([[leave]]))
         return
     # 补充 on an ended ticket: what they type is offered as a new message (`follow_up`)
     await acknowledge(update)

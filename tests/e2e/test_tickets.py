@@ -140,17 +140,19 @@ async def test_question_to_answer_to_rating_across_restarts(desks_bot: Restartab
     assert refused.content == bot.ui.not_allowed
 
 
-async def test_an_unsatisfied_rating_offers_a_new_message_and_12348(
+async def test_an_unsatisfied_or_so_so_rating_offers_a_new_message(
     desks_bot: RestartableBot,
 ) -> None:
     """🙁 不满意 after an answer is thanked with a next step: a button that opens a new message
-    (the ended one's field and town already known) and the 12348 line; 😊 满意 only thanks."""
+    (the ended one's field and town already known) and the 12348 line; 😐 一般, more softly,
+    the same button; 😊 满意 only thanks."""
     bot = desks_bot.harness
     assert bot is not None
     texts, staff, desk_chat = bot.ui.tickets, bot.api.user(STAFF), group(bot)
-    unhappy, happy = bot.api.user(7_310_003), bot.api.user(7_310_004)
+    residents = [bot.api.user(7_310_003), bot.api.user(7_310_004), bot.api.user(7_310_005)]
+    unhappy, happy, so_so = residents
     ratings = []
-    for resident in (unhappy, happy):
+    for resident in residents:
         mark = after(bot)
         await leave_message(bot, resident, "老板拖欠我三个月工资不给")
         ticket = await desk_message(bot, mark)
@@ -169,6 +171,11 @@ async def test_an_unsatisfied_rating_offers_a_new_message_and_12348(
     assert "字以内" in prompt.content  # the text asked: the field and the town are known
     thanked = await bot.tap(happy, ratings[1], texts.rate_3)
     assert (thanked.content, thanked.buttons()) == (texts.rated, [])
+    offered = await bot.tap(so_so, ratings[2], texts.rate_2)
+    assert offered.button_labels() == [texts.leave_button]
+    assert offered.content == plain_text(texts.rated_so_so)
+    prompt = await bot.tap(so_so, offered, texts.leave_button)
+    assert "字以内" in prompt.content
 
 
 async def test_forged_ids_and_other_desks_staff_are_refused(desks_bot: RestartableBot) -> None:
