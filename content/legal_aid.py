@@ -25,6 +25,7 @@ from content.problems import Problem, duplicates, load_one
 Result = Literal["likely_yes", "likely_no", "depends"]
 RESULTS: tuple[Result, ...] = get_args(Result)
 SAMPLE_MARK = "示例"
+PROMISE_WORD = "承诺"  # of the 个人诚信承诺, which `promise` explains
 
 
 class _Strict(BaseModel):
@@ -72,7 +73,7 @@ class Rule(_Strict):
     reason: Prose = Field(min_length=6, max_length=400)
     article: str = Field(min_length=4, max_length=100)
     bring: list[str] = Field(default_factory=list)
-    hardship_note: bool = False  # show the local economic-hardship standard with the outcome
+    hardship_note: bool = False  # show `promise` and the local hardship standard with it
     safety: str | None = None  # a kind of safety.yaml: its notice, numbers and card go with it
 
 
@@ -241,6 +242,11 @@ def check_criteria(
     ]
     for rule in criteria.rules:
         found += _rule_references(criteria, rule, f"rules.{rule.id}.when", name)
+    found += [  # the result shows `promise` right after: said once
+        Problem(name, f"rules.{rule.id}.reason", check_text("legal_aid.promise_twice"))
+        for rule in criteria.rules
+        if rule.hardship_note and PROMISE_WORD in rule.reason
+    ]
     standard = criteria.hardship_standard
     if standard.sample and SAMPLE_MARK not in standard.note:
         found.append(Problem(name, "hardship_standard.note", check_text("common.sample_note")))

@@ -166,6 +166,18 @@ def test_the_checker_finds_bad_references_and_repeated_ids() -> None:
     }
 
 
+def test_the_checker_finds_the_promise_said_again_in_a_reason_shown_with_it() -> None:
+    """A rule with hardship_note shows `promise` under its reason: a reason that also speaks
+    of the 承诺 says it twice; one shown without the promise may."""
+    data = small()
+    data["rules"][0]["reason"] += "，不用写个人诚信承诺"
+    data["rules"][1]["reason"] += "，写一份个人诚信承诺就行"
+    found = check_criteria(LegalAidCriteria.model_validate(data), "f.yaml")
+    assert [(p.field, p.message) for p in found] == [
+        ("rules.hard.reason", "结果会接着显示 promise（经济困难承诺制），理由里不用再说“承诺”")
+    ]
+
+
 def test_the_real_criteria_list_the_law_as_it_reads(library: Library) -> None:
     aid = library.legal_aid
     assert aid is not None

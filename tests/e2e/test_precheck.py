@@ -112,6 +112,9 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
         assert rule.reason.split("，")[0] in text and rule.article in text, rule.id
         assert all(item in text for item in rule.bring), rule.id
         assert (criteria.hardship_standard.note in text) is rule.hardship_note, rule.id
+        # the 承诺制 comes with the local standard, said in its own paragraph only
+        promised = criteria.promise.count("承诺制") if rule.hardship_note else 0
+        assert text.count("承诺制") == promised, (rule.id, text)
         assert "东山镇司法所" in text and "示例县法律援助中心" in text, rule.id
         no = rule.outcome == "likely_no"  # nothing to apply for: somewhere to ask instead
         where = texts.result_points_ask_title if no else texts.result_points_title
