@@ -74,6 +74,7 @@ class UiTexts(Texts):
     small_talk_person: str
     small_talk_thanks: str
     small_talk_thanks_group: str  # in a group, above group_hint
+    small_talk_goodbye_group: str  # in a group, above group_hint
     small_talk_goodbye: str
     topics_title: str
     category_title: Annotated[str, Fields("emoji", "name", "page", "pages")]

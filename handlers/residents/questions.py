@@ -37,11 +37,11 @@ async def answer_question(update: Update, ctx: PufaContext, text: str, source: s
         await reply_html(update, ui.question_no_words)
         return
     talk = None if found.danger else services.index.small_talk.kind(found.question)
-    if talk is Talk.GREETING and link:  # a group's plain text is not a question: say how to ask
-        await reply_html(update, ui.group_hint)
-        return
-    if talk is Talk.THANKS and link:  # its "send me more" fits only a private chat
-        await reply_html(update, f"{ui.small_talk_thanks_group}\n{ui.group_hint}")
+    if link and talk in (Talk.GREETING, Talk.THANKS, Talk.GOODBYE):  # "just send it to me"
+        # fits only a private chat: a group's plain text gets no answer, so say how to ask
+        lead = {Talk.THANKS: ui.small_talk_thanks_group, Talk.GOODBYE: ui.small_talk_goodbye_group}
+        said = lead.get(talk)
+        await reply_html(update, f"{said}\n{ui.group_hint}" if said else ui.group_hint)
         return
     if talk is not None:  # answered in kind: not a question, not logged
         menu = None

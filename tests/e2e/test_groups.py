@@ -208,3 +208,12 @@ async def test_thanks_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
     assert replied.source_text == asked.source_text == thanked.source_text
     private = await bot.ask(user, "谢谢你啊！")
     assert private.source_text == bot.ui.small_talk_thanks
+
+
+async def test_goodbye_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
+    """拜拜 in a group: not "需要的时候随时来问我" (plain text there gets no answer)."""
+    group, user = new_group(bot), bot.api.user(1926)
+    left = await bot.ask(user, "@pufa_demo_bot 拜拜", chat=group)
+    assert left.source_text == f"{bot.ui.small_talk_goodbye_group}\n{bot.ui.group_hint}"
+    private = await bot.ask(user, "再见")
+    assert private.source_text == bot.ui.small_talk_goodbye
