@@ -4,7 +4,8 @@ A row is the whole state of the chat: its step, its answers so far, and the toke
 carry, so whatever process reads it (after a restart, or a standby taking over) continues
 exactly where the person was. The draft's revision (handlers.kit.conversation: how many times
 its answers changed) rides in the answers' JSON under REVISION, so no column holds it (rows
-written before it existed read as revision 0). A yes/no question waiting for its answer
+written before it existed read as revision 0); so does the id of the chat's question whose
+buttons are live (under QUESTION; none in older rows). A yes/no question waiting for its answer
 (handlers.kit.confirm) is a row too: its token, under a name no flow has.
 """
 
@@ -20,6 +21,7 @@ from storage.models import ConversationDraft
 
 Data = dict[str, Any]
 REVISION = "_revision"  # the key of the draft's revision inside the stored JSON
+QUESTION = "_question"  # the key of its live question's message id (handlers.kit.conversation)
 
 
 class StoredDraft(NamedTuple):
@@ -30,6 +32,7 @@ class StoredDraft(NamedTuple):
     data: Data
     updated_at: datetime
     revision: int = 0
+    question: int | None = None
 
 
 async def drafts_of(*, session: AsyncSession, telegram_id: int) -> list[StoredDraft]:
@@ -52,16 +55,33 @@ async def save_draft(
     data: Data,
     now: datetime,
     revision: int = 0,
+    question: int | None = None,
 ) -> None:
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
-    row.step, row.token, row.data = (
-        step,
-        token,
-        json.dumps({**data, REVISION: revision}, ensure_ascii=False),
-    )
+    kept = {REVISION: revision} if question is None else {REVISION: revision, QUESTION: question}
+    row.step, row.token, row.data = step, token, json.dumps({**data, **kept}, ensure_ascii=False)
     row.updated_at = now
+    session.add(row)
+
+
+async def note_question(
+    *, session: AsyncSession, flow: str, telegram_id: int, token: str, question: int | None
+) -> None:
+    """Notes the draft's question with live buttons (its message id; None: none), if the
+    draft still carries `token`. Sent after the step was stored, it is no step taken: when
+    the draft was last touched stays as it was."""
+    row = await session.get(ConversationDraft, (flow, telegram_id))
+    if row is None or row.token != token:
+        return
+    data = json.loads(row.data)
+    if not isinstance(data, dict):
+        return
+    data.pop(QUESTION, None)
+    if question is not None:
+        data[QUESTION] = question
+    row.data = json.dumps(data, ensure_ascii=False)
     session.add(row)
 
 
@@ -137,6 +157,7 @@ def _draft(row: ConversationDraft) -> StoredDraft:
     data = json.loads(row.data)
     data = data if isinstance(data, dict) else {}
     revision = data.pop(REVISION, 0)
+    question = data.pop(QUESTION, None)
     return StoredDraft(
         row.flow,
         row.telegram_id,
@@ -144,5 +165,10 @@ def _draft(row: ConversationDraft) -> StoredDraft:
         row.token,
         data,
         row.updated_at,
-        revision if isinstance(revision, int) and not isinstance(revision, bool) else 0,
+        revision if _integer(revision) else 0,
+        question if _integer(question) else None,
     )
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

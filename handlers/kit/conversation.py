@@ -31,10 +31,17 @@ restart, or with another process serving the bot, the chat goes on exactly where
   draft's revision when it was drawn: the revision goes up whenever the draft's answers change
   (`Conversations.write` compares them with those last stored), so a press on a card that no
   longer shows the draft as it is now is refused, and the flow's `summary` draws the card
-  again below (the old one keeps its buttons: the person sees which one counts). A button
-  from before revisions existed carries none and counts as revision 0, which every draft
-  stored before then has: it is taken until the draft's first change after the upgrade (a
-  card older than the draft's last change before the upgrade is not told apart);
+  again below (the old one keeps its buttons, unless the flow draws its cards with `ask`,
+  below: the person sees which one counts). A button from before revisions existed carries
+  none and counts as revision 0, which every draft stored before then has: it is taken until
+  the draft's first change after the upgrade (a card older than the draft's last change
+  before the upgrade is not told apart);
+- a flow that sends its questions with `ask` (the legal-aid pre-check, the adviser lookup, a
+  message to staff) has the draft keep the one with buttons asked last (its message id,
+  `Conversation.question`): asking the next question, or the same one again (something the
+  step does not take was sent, a town typed was not found), first takes the buttons off that
+  one (`replies.drop_buttons`), so only the question asked last can be pressed, whether the
+  one before was answered by a button, by typing, or not at all;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
@@ -71,7 +78,7 @@ from content.ui import UiTexts
 from handlers.kit import callbacks, confirm
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.replies import acknowledge, drop_buttons, reply_html
+from handlers.kit.replies import Markup, acknowledge, drop_buttons, edit, reply_html
 from handlers.kit.roles import holds_role, in_private, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
@@ -165,6 +172,7 @@ class Conversation:
     chats: Conversations
     revision: int = 0  # how many times the answers changed (see the module's docstring)
     stored: str = ""  # the answers as last read or written (`answers`), to see a change
+    question: int | None = None  # the message id of its question with live buttons (`ask`)
 
     def __post_init__(self) -> None:
         self.stored = self.stored or answers(self.data)
@@ -271,7 +279,16 @@ class Conversations:
             flow = self._flows.get(row.flow)
             if flow is not None and row.step in flow.steps and now - row.updated_at <= flow.idle:
                 found.append(
-                    Conversation(flow, user_id, row.step, row.token, row.data, self, row.revision)
+                    Conversation(
+                        flow,
+                        user_id,
+                        row.step,
+                        row.token,
+                        row.data,
+                        self,
+                        row.revision,
+                        question=row.question,
+                    )
                 )
         return found
 
@@ -308,11 +325,24 @@ class Conversations:
                 data=chat.data,
                 now=self.clock(),
                 revision=chat.revision,
+                question=chat.question,
             )
             if prompts:
                 await repo.delete_drafts_of(
                     session=session, telegram_id=chat.user_id, flows=prompts
                 )
+
+    async def note_question(self, chat: Conversation) -> None:
+        """Stores `chat.question` alone (`ask`, once the question is sent): the step and the
+        answers were stored before, and the draft's idle time does not start again."""
+        async with self.db.session() as session:
+            await repo.note_question(
+                session=session,
+                flow=chat.flow.name,
+                telegram_id=chat.user_id,
+                token=chat.token,
+                question=chat.question,
+            )
 
     async def delete(self, chat: Conversation, session: AsyncSession | None = None) -> bool:
         if session is None:
@@ -409,6 +439,28 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
         return True
     await handler(update, ctx, chat, args)
     return True
+
+
+async def ask(update: Update, chat: Conversation, text: str, markup: Markup = None) -> None:
+    """Sends one of the chat's questions (HTML). The question with buttons it asked before
+    loses them first (answered, or asked again now), so only this one can be pressed; this
+    one, if it has buttons, is kept in the draft as the one to take them off next time."""
+    if chat.question is not None:
+        await drop_buttons(update, chat.question)
+    sent = await reply_html(update, text, markup)
+    shown = sent.message_id if sent and isinstance(markup, InlineKeyboardMarkup) else None
+    if shown != chat.question:
+        chat.question = shown
+        await chat.chats.note_question(chat)
+
+
+async def show_answer(update: Update, chat: Conversation, text: str) -> None:
+    """The question whose button was pressed now reads `text` (with the answer given), and
+    has no buttons left for `ask` to take off."""
+    await edit(update, text)
+    message = update.callback_query.message if update.callback_query else None
+    if message is not None and message.message_id == chat.question:
+        chat.question = None
 
 
 async def outdated(update: Update, ctx: PufaContext, chat: Conversation) -> None:

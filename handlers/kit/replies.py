@@ -3,7 +3,13 @@ press, an edit of the message whose button was pressed."""
 
 import logging
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -14,12 +20,13 @@ log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
-async def reply_html(update: Update, text: str, markup: Markup = None) -> None:
-    """Send `text` to the chat the update came from (message or button press)."""
+async def reply_html(update: Update, text: str, markup: Markup = None) -> Message | None:
+    """Send `text` to the chat the update came from (message or button press); the message
+    sent (None: the update has no chat)."""
     chat = update.effective_chat
     if chat is None:
-        return
-    await chat.send_message(
+        return None
+    return await chat.send_message(
         text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
     )
 
@@ -44,14 +51,20 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             raise
 
 
-async def drop_buttons(update: Update) -> None:
-    """The message whose button was pressed stays as it is, without its buttons (a question
-    answered once). Already gone is fine, and so is a message Telegram no longer lets us
+async def drop_buttons(update: Update, message_id: int | None = None) -> None:
+    """The message whose button was pressed (or the bot's message `message_id` in the
+    update's chat) stays as it is, without its buttons (a question answered once, or asked
+    again below). Already gone is fine, and so is a message Telegram no longer lets us
     edit: its buttons do nothing any more."""
-    query = update.callback_query
-    assert query is not None
     try:
-        await query.edit_message_reply_markup(None)
+        if message_id is None:
+            query = update.callback_query
+            assert query is not None
+            await query.edit_message_reply_markup(None)
+        else:
+            chat = update.effective_chat
+            assert chat is not None
+            await update.get_bot().edit_message_reply_markup(chat.id, message_id)
     except BadRequest as exc:
         if not not_modified(exc):
             log.info("could not take the buttons off an answered question: %s", exc)

@@ -25,12 +25,14 @@ from handlers.kit.conversation import (
     Conversation,
     Flow,
     Step,
+    ask,
     begin,
     cancel_button,
     expired,
     pressed,
+    show_answer,
 )
-from handlers.kit.replies import acknowledge, drop_buttons, edit, reply_html
+from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu, HotlinesButton, card_button
 from handlers.residents.legal_aid import none_near_html, points_html, valid_location
@@ -128,7 +130,7 @@ async def ask_next(update: Update, ctx: PufaContext, chat: Conversation) -> None
     ]
     rows.append(_nav(chat, texts, back=bool(answers)))
     text = texts.check_question.format(n=len(answers) + 1, text=html.escape(question.text))
-    await reply_html(update, text, InlineKeyboardMarkup(rows))
+    await ask(update, chat, text, InlineKeyboardMarkup(rows))
 
 
 def _nav(chat: Conversation, texts: ResidentTexts, *, back: bool) -> list[InlineKeyboardButton]:
@@ -152,7 +154,7 @@ async def on_option(
     question_id, option_id, label = picked
     chat.data[ANSWERS] = {**chat.data[ANSWERS], question_id: option_id}
     await acknowledge(update)
-    await edit(update, f"{html.escape(current.text)}\n→ <b>{html.escape(label)}</b>")
+    await show_answer(update, chat, f"{html.escape(current.text)}\n→ <b>{html.escape(label)}</b>")
     await ask_next(update, ctx, chat)
 
 
@@ -177,8 +179,7 @@ async def on_back(
         return
     chat.data[ANSWERS] = dict(list(answers.items())[:-1])
     await acknowledge(update)
-    await drop_buttons(update)  # the question gone back from is not one to answer any more
-    await ask_next(update, ctx, chat)
+    await ask_next(update, ctx, chat)  # (the question gone back from loses its buttons)
 
 
 async def _towns(ctx: PufaContext) -> list[str]:
@@ -196,7 +197,7 @@ async def _ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro:
     rows.append([chat.button(texts.skip_button, CheckButton.SKIP)])
     rows.append(_nav(chat, texts, back=True))
     text = f"{intro}\n\n{texts.check_ask_town}" if intro else texts.check_ask_town
-    await reply_html(update, text, InlineKeyboardMarkup(rows))
+    await ask(update, chat, text, InlineKeyboardMarkup(rows))
 
 
 async def on_town(

@@ -66,6 +66,31 @@ class Harness:
         [reaction] = await self.api.wait_for_messages(message.chat_id)
         return reaction
 
+    async def next_question(
+        self, user: FakeUser, earlier: SentMessage, *, said: int = 0
+    ) -> list[SentMessage]:
+        """What follows once a guided chat's question `earlier` is answered, or asked again
+        (handlers.kit.conversation.ask): `said` messages first, then `earlier` keeps its text
+        but loses its buttons (only the question asked last can be pressed), then the
+        question asked now. Returns the messages said and that question."""
+        *lines, dropped, asked = await self.api.wait_for_messages(user.id, said + 2)
+        assert dropped.action == "edit" and dropped.message_id == earlier.message_id
+        assert dropped.buttons() == [] and dropped.content == earlier.content
+        assert asked.action == "send", asked
+        return [*lines, asked]
+
+    async def answer(self, user: FakeUser, question: SentMessage, label: str) -> SentMessage:
+        """Presses `label` under a guided chat's question: it loses its buttons and the next
+        question follows (`next_question`), which is returned."""
+        self.api.press_button(user, question, label)
+        [asked] = await self.next_question(user, question)
+        return asked
+
+    def as_now(self, message: SentMessage) -> SentMessage:
+        """`message` as its chat shows it now (after any edits)."""
+        sent = self.api.messages_to(message.chat_id)
+        return [m for m in sent if m.message_id == message.message_id][-1]
+
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         """New messages (not edits or deletions) the bot sent to `chat_id`."""
         return [m for m in self.api.messages_to(chat_id) if m.action == "send"]

@@ -69,12 +69,10 @@ async def choose(bot: Harness, user: FakeUser, message: SentMessage, label: str)
 
 
 async def go_back(bot: Harness, user: FakeUser, message: SentMessage) -> SentMessage:
-    """Presses ⬅️ 上一题: the question gone back from stays without its buttons (nothing to
-    press there that would only say it has expired), and the one before is asked again."""
+    """Presses ⬅️ 上一题: the question gone back from stays without its buttons, and the one
+    before is asked again."""
     bot.api.press_button(user, message, bot.ui.residents.back_button)
-    dropped, again = await bot.api.wait_for_messages(user.id, 2)
-    assert dropped.action == "edit" and dropped.message_id == message.message_id
-    assert dropped.buttons() == [] and dropped.content == message.content
+    [again] = await bot.next_question(user, message)
     return again
 
 
@@ -160,7 +158,7 @@ async def test_back_typing_and_the_location_instead_of_a_town(bot: Harness) -> N
     again = await go_back(bot, user, second)
     assert criteria.questions[0].text in again.content
     bot.api.send_text(user, "老板欠钱不给怎么办")  # typed mid-check: not taken as a question
-    hint, repeated = await bot.api.wait_for_messages(user.id, 2)
+    hint, repeated = await bot.next_question(user, again, said=1)
     assert hint.content == texts.check_wrong_input
     assert criteria.questions[0].text in repeated.content
     second = await choose(bot, user, repeated, "讨工资、确认劳动关系")
@@ -179,9 +177,9 @@ async def test_a_location_far_from_every_point_asks_for_the_town_again(bot: Harn
     user = bot.api.user(2232)
     first = await open_check(bot, user)
     second = await choose(bot, user, first, "讨工资、确认劳动关系")
-    await choose(bot, user, second, "进城务工人员（农民工）")
+    town = await choose(bot, user, second, "进城务工人员（农民工）")
     bot.api.send_location(user, 34.5, 110.0)  # about 500 km north of every sample point
-    [again] = await bot.api.wait_for_messages(user.id)
+    [again] = await bot.next_question(user, town)
     assert again.content.startswith("离你 30 公里以内没有登记的法律服务点（最近的一个约 ")
     assert again.content.endswith(texts.check_ask_town)
     assert "示例县东山镇" in again.button_labels()
@@ -451,9 +449,11 @@ async def test_every_town_is_offered_and_a_typed_one_is_read_even_without_a_poin
     towns = [t.town for t in bot.services.library.towns]
     assert town.button_labels()[: len(towns)] == towns  # towns.yaml's order
     assert town.button_labels()[len(towns)] == texts.skip_button
-    several = await bot.ask(user, "示例县")
+    bot.api.send_text(user, "示例县")
+    [several] = await bot.next_question(user, town)
     assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
-    unknown = await bot.ask(user, "火星镇")
+    bot.api.send_text(user, "火星镇")
+    [unknown] = await bot.next_question(user, several)
     assert unknown.content.startswith(plain_text(texts.typed_unknown.format(typed="火星镇")))
     assert unknown.button_labels() == town.button_labels()
     result = await bot.ask(user, "西河镇")
@@ -513,11 +513,36 @@ async def test_going_back_twice_leaves_buttons_only_under_the_question_asked_now
     second_again = await go_back(bot, user, town)
     first_again = await go_back(bot, user, second_again)
     assert "第 1 题" in first_again.content
-
-    def as_now(message: SentMessage) -> SentMessage:
-        return [m for m in bot.api.messages_to(user.id) if m.message_id == message.message_id][-1]
-
-    shown = [as_now(m) for m in (first, second, town, second_again, first_again)]
+    shown = [bot.as_now(m) for m in (first, second, town, second_again, first_again)]
     assert [bool(m.buttons()) for m in shown] == [False, False, False, False, True]
     following = await choose(bot, user, first_again, "工伤事故赔偿")
     assert "第 2 题" in following.content
+
+
+async def test_a_question_asked_again_keeps_buttons_only_on_its_latest_copy(
+    bot: Harness,
+) -> None:
+    """Something typed or sent where a button is wanted asks the question again below: each
+    time the copy above keeps its text but loses its buttons, so only the latest copy can be
+    pressed (and it goes on); a town typed but not found asks the town again the same way."""
+    texts = bot.ui.residents
+    user = bot.api.user(2256)
+    first = await open_check(bot, user)
+    bot.api.send_text(user, "我也不知道选哪个")
+    hint, second = await bot.next_question(user, first, said=1)
+    assert hint.content == texts.check_wrong_input and "第 1 题" in second.content
+    bot.api.send_sticker(user)
+    hint, third = await bot.next_question(user, second, said=1)
+    assert hint.content == texts.check_wrong_input
+    assert third.buttons() == first.buttons()
+    copies = [bot.as_now(m) for m in (first, second, third)]
+    assert [bool(m.buttons()) for m in copies] == [False, False, True]
+    following = await choose(bot, user, third, "讨工资、确认劳动关系")
+    town = await choose(bot, user, following, "进城务工人员（农民工）")
+    assert town.content == texts.check_ask_town
+    bot.api.send_text(user, "火星镇")
+    [town_again] = await bot.next_question(user, town)
+    assert town_again.content.endswith(texts.check_ask_town)
+    assert [bool(bot.as_now(m).buttons()) for m in (town, town_again)] == [False, True]
+    result = await bot.tap(user, town_again, TOWN)
+    assert result.content.startswith("✅")

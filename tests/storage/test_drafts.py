@@ -8,6 +8,7 @@ from storage.drafts import (
     delete_draft,
     delete_drafts_of,
     drafts_of,
+    note_question,
     save_draft,
     take_idle_drafts,
 )
@@ -101,3 +102,40 @@ async def test_a_drafts_revision_rides_in_its_json_and_old_rows_read_as_zero(
     async with db.session() as session:
         [new] = await drafts_of(session=session, telegram_id=3)
     assert (old.revision, old.data, new.revision, new.data) == (0, {"k": "值"}, 4, {"k": "新"})
+
+
+async def test_a_drafts_question_rides_in_its_json_and_is_noted_without_touching_it(
+    db: Database,
+) -> None:
+    """The message id of the chat's question with live buttons is kept like the revision;
+    noting it (once the question is sent) leaves when the draft was touched as it was, and
+    does nothing to a draft that carries another token by then."""
+    await _save(db, "precheck", 4, "ask", "aa", minutes=10)
+    async with db.session() as session:
+        await note_question(
+            session=session, flow="precheck", telegram_id=4, token="aa", question=7
+        )
+        await note_question(
+            session=session, flow="precheck", telegram_id=4, token="zz", question=9
+        )
+    async with db.session() as session:
+        [noted] = await drafts_of(session=session, telegram_id=4)
+    assert (noted.question, noted.data) == (7, {"k": "值"})
+    assert noted.updated_at == NOW - timedelta(minutes=10)
+    async with db.session() as session:
+        await save_draft(
+            session=session,
+            flow="precheck",
+            telegram_id=4,
+            step="town",
+            token="aa",
+            data={"k": "值"},
+            now=NOW,
+            question=noted.question,
+        )
+        await note_question(
+            session=session, flow="precheck", telegram_id=4, token="aa", question=None
+        )
+    async with db.session() as session:
+        [forgotten] = await drafts_of(session=session, telegram_id=4)
+    assert (forgotten.step, forgotten.question, forgotten.revision) == ("town", None, 0)
