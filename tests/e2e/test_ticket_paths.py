@@ -214,8 +214,8 @@ async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> N
     resident = bot.api.user(7_320_003)
     help_message = await bot.ask(resident, "/help")
     category = await bot.tap(resident, help_message, texts.leave_button)
-    town = await bot.tap(resident, category, "劳动")
-    await bot.tap(resident, town, TOWN)
+    town = await bot.answer(resident, category, "劳动")
+    await bot.answer(resident, town, TOWN)
     assert (await bot.ask(resident, "😭😭😭")).content == texts.text_no_letters
     too_long = await bot.ask(resident, "工" * 1001)
     assert too_long.content == texts.text_too_long.format(max=1000)
@@ -223,12 +223,12 @@ async def test_bad_input_is_explained_and_loses_nothing(desks_bot: Harness) -> N
     wrong = await bot.api.wait_for_messages(resident.id, 2)
     assert wrong[0].content == texts.wrong_input
     bot.api.send_text(resident, "<b>老板</b> & 工头都不见了 😡")
-    _ask, _skip = await bot.api.wait_for_messages(resident.id, 2)
+    _ask, skip = await bot.api.wait_for_messages(resident.id, 2)
     bot.api.send_contact(resident, "13900003333", own=False)  # someone else's number
     [not_own] = await bot.api.wait_for_messages(resident.id)
     assert not_own.content == texts.phone_not_own
     bot.api.send_contact(resident, "13900004444")
-    [_noted, summary] = await bot.api.wait_for_messages(resident.id, 2)
+    _noted, summary = await bot.next_question(resident, skip, said=1)
     assert "<b>老板</b> & 工头都不见了 😡" in summary.content and "13900004444" in summary.content
     cancelled = await bot.ask(resident, "/cancel")
     assert cancelled.content == texts.cancelled

@@ -27,6 +27,7 @@ from tests.e2e.ticket_steps import (
     desks_running,
     group,
     leave_message,
+    no_phone,
     reachable_desk,
     run_sla_check,
 )
@@ -104,12 +105,11 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         town_prompt = await bot.tap(resident, card, texts.leave_button)
         assert town_prompt.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")
         assert town_prompt.button_labels() == [TOWN, OTHER_TOWN, texts.exit_button]  # its towns
-        text_prompt = await bot.tap(resident, town_prompt, OTHER_TOWN)
+        text_prompt = await bot.answer(resident, town_prompt, OTHER_TOWN)
         assert "字以内" in text_prompt.content
         api.send_text(resident, "村里修路占了我家的地")
         _ask, skip = await api.wait_for_messages(resident.id, 2)
-        api.press_button(resident, skip, texts.no_contact_button)
-        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        summary = await no_phone(bot, resident, skip)
         assert "送到：测试两镇法律顾问" in summary.content
         mark = after(bot)
         await bot.tap(resident, summary, texts.send_button)
@@ -144,8 +144,7 @@ async def test_a_message_for_an_adviser_is_filed_under_public_legal_services(
         assert "字以内" in text_prompt.content
         api.send_text(resident, "村里修路占了我家的地")
         _ask, skip = await api.wait_for_messages(resident.id, 2)
-        api.press_button(resident, skip, texts.no_contact_button)
-        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        summary = await no_phone(bot, resident, skip)
         assert "分类：法律援助与公共法律服务" in summary.content
         assert "送到：测试石门村法律顾问" in summary.content
         mark = after(bot)

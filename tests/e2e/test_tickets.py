@@ -345,16 +345,39 @@ async def test_towns_come_in_one_order_and_a_sample_desk_is_said_before_one_writ
     asked = await bot.tap(resident, help_message, texts.leave_button)  # the check holds an answer
     api.press_button(resident, asked, bot.ui.chat.drop_for.format(name="留言给工作人员"))
     _dropped, _left, category = await api.wait_for_messages(resident.id, 3)
-    towns = await bot.tap(resident, category, "劳动")
+    towns = await bot.answer(resident, category, "劳动")
     named = towns.button_labels()[:-1]  # (then ✖️ 退出)
     assert check_towns.button_labels()[: len(named)] == named
-    prompt = await bot.tap(resident, towns, "示例县东山镇")
+    prompt = await bot.answer(resident, towns, "示例县东山镇")
     desk = "示例县法律援助中心（示例）"  # the county's desk for 劳动
     warning = plain_text(texts.sample_desk_ahead.format(desk=desk))
     assert prompt.content.startswith(warning) and "字以内" in prompt.content
     api.send_text(resident, "老板拖欠工资三个月了")
     ask, _skip = await api.wait_for_messages(resident.id, 2)
     assert warning not in ask.content  # said once
+
+
+async def test_the_field_and_town_questions_lose_their_buttons_once_answered(
+    bot: Harness,
+) -> None:
+    """Once a town is chosen (or the field), its question keeps its text but not its buttons,
+    whichever way the chat was opened: nothing is left there to tap that would only say the
+    step has passed."""
+    texts, resident = bot.ui.tickets, bot.api.user(7_350_033)
+    card = await bot.ask(resident, "老板拖欠工资怎么办")
+    thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
+    towns = await bot.tap(resident, thanks, texts.leave_button)
+    assert towns.content.endswith(texts.ask_town) and towns.buttons()
+    prompt = await bot.answer(resident, towns, "示例县城关镇")
+    assert "字以内" in prompt.content
+    assert bot.as_now(towns).content == towns.content and bot.as_now(towns).buttons() == []
+    await bot.ask(resident, "/cancel")
+    help_message = await bot.ask(resident, "/help")
+    fields = await bot.tap(resident, help_message, texts.leave_button)
+    towns = await bot.answer(resident, fields, "劳动")
+    assert towns.content == texts.ask_town
+    await bot.answer(resident, towns, "示例县城关镇")
+    assert [bot.as_now(m).buttons() for m in (fields, towns)] == [[], []]
 
 
 async def test_the_field_and_town_steps_have_an_exit_button(bot: Harness) -> None:
@@ -389,14 +412,14 @@ async def test_every_way_in_opens_under_the_same_title_and_the_message_step_says
     fallback = await bot.ask(resident, "火星上的土地怎么买卖")
     fields = await bot.tap(resident, fallback, texts.leave_button)
     assert fields.content == f"{title}\n{texts.ask_category}"
-    towns = await bot.tap(resident, fields, "劳动")
+    towns = await bot.answer(resident, fields, "劳动")
     assert towns.content == texts.ask_town  # the title once
     left = await bot.tap(resident, towns, texts.exit_button)
     card = await bot.ask(resident, "老板拖欠工资怎么办")
     thanks = await bot.tap(resident, card, bot.ui.unsolved_button)
     towns = await bot.tap(resident, thanks, texts.leave_button)
     assert towns.content == f"{title}\n{texts.ask_town}"
-    prompt = await bot.tap(resident, towns, "示例县城关镇")
+    prompt = await bot.answer(resident, towns, "示例县城关镇")
     assert "字以内" in prompt.content and prompt.content.endswith(hint)
     left = await bot.ask(resident, "/cancel")
     assert left.content == texts.cancelled

@@ -94,26 +94,32 @@ async def leave_message(
     town: str = TOWN,
     category_id: str = "labor",
 ) -> SentMessage:
-    """/help → 留言给工作人员 → category → town → text → contact → 发送; returns the
-    confirmation the resident gets."""
+    """/help → 留言给工作人员 → category → town → text → contact → 发送 (each question with
+    buttons loses them once answered); returns the confirmation the resident gets."""
     api, texts = bot.api, bot.ui.tickets
     help_message = await bot.ask(resident, "/help")
     category = await bot.tap(resident, help_message, texts.leave_button)
     assert category.content.startswith("✉️ 留言给工作人员")
     field = next(c for c in bot.services.library.categories if c.id == category_id)
-    town_prompt = await bot.tap(resident, category, field.name)
-    text_prompt = await bot.tap(resident, town_prompt, town)
+    town_prompt = await bot.answer(resident, category, field.name)
+    text_prompt = await bot.answer(resident, town_prompt, town)
     assert "字以内" in text_prompt.content
     api.send_text(resident, text)
     _ask, skip = await api.wait_for_messages(resident.id, 2)
     if phone:
         api.send_contact(resident, phone)
-        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        _noted, summary = await bot.next_question(resident, skip, said=1)
     else:
-        api.press_button(resident, skip, texts.no_contact_button)
-        [_noted, summary] = await api.wait_for_messages(resident.id, 2)
+        summary = await no_phone(bot, resident, skip)
     assert text in summary.content
     return await bot.tap(resident, summary, texts.send_button)
+
+
+async def no_phone(bot: Harness, resident: FakeUser, skip: SentMessage) -> SentMessage:
+    """不留电话 pressed: noted, its button goes, and the summary follows (returned)."""
+    bot.api.press_button(resident, skip, bot.ui.tickets.no_contact_button)
+    _noted, summary = await bot.next_question(resident, skip, said=1)
+    return summary
 
 
 async def desk_message(bot: Harness, mark: int, chat_id: int = DESK_GROUP) -> SentMessage:
@@ -188,15 +194,13 @@ async def agreed_here(
     api, texts = bot.api, bot.ui.tickets
     agree = notice.find_button(texts.phone_agree_button.format(desk=THERE))["callback_data"]
 
-    def as_now() -> SentMessage:
-        return [m for m in api.messages_to(resident.id) if m.message_id == notice.message_id][-1]
-
-    asked = bool(as_now().buttons())  # (a refused press may have taken them away already)
+    # (a refused press may have taken them away already)
+    asked = bool(bot.as_now(notice).buttons())
     mark = after(bot)
     assert not (await bot.press(resident, notice, agree)).get("text")
     *_dropped, told = await api.wait_for_messages(resident.id, 1 + asked, after=mark)
     assert told.content == plain_text(texts.phone_agreed.format(id=1, desk=THERE))
-    assert as_now().buttons() == []
+    assert bot.as_now(notice).buttons() == []
     redrawn, note = await api.wait_for_messages(STAFF_OTHER_DESK, 2, after=mark)
     assert redrawn.action == "edit" and f"电话：{PHONE}" in redrawn.content
     if came_from is not None:
