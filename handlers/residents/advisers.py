@@ -22,6 +22,7 @@ from handlers.kit.conversation import (
     Conversation,
     Flow,
     Step,
+    ask,
     begin,
     cancel_button,
     expired,
@@ -100,7 +101,7 @@ async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: 
     rows = [[chat.button(t, AdviserButton.TOWN, name_key(t))] for t in towns]
     rows.append([chat.button(texts.cancel_button, AdviserButton.CANCEL)])
     text = f"{texts.adviser_ask_town}\n{texts.adviser_location_hint}"
-    await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
+    await ask(update, chat, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
 
 
 async def ask_village(
@@ -120,7 +121,7 @@ async def ask_village(
         ]
     )
     text = texts.adviser_ask_village.format(town=html.escape(town))
-    await reply_html(update, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
+    await ask(update, chat, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
 
 
 async def on_town(

@@ -29,7 +29,7 @@ async def test_town_then_village_shows_the_sample_adviser(bot: Harness) -> None:
     have = {a.town for a in bot.services.library.advisers}  # in towns.yaml's order
     expected = [t.town for t in bot.services.library.towns if t.town in have]
     assert towns.button_labels() == [*expected, texts.cancel_button]
-    villages = await bot.tap(user, towns, TOWN)
+    villages = await bot.answer(user, towns, TOWN)
     assert villages.content.startswith(TOWN)
     assert villages.button_labels()[:3] == ["桃园村", "东山社区", "石门村"]
     card = await bot.tap(user, villages, VILLAGE)
@@ -49,25 +49,25 @@ async def test_town_then_village_shows_the_sample_adviser(bot: Harness) -> None:
 
 async def test_a_location_picks_the_town(bot: Harness) -> None:
     user = bot.api.user(2302)
-    await open_lookup(bot, user)
+    towns = await open_lookup(bot, user)
     bot.api.send_location(user, *NEAR_DONGSHAN)
-    [villages] = await bot.api.wait_for_messages(user.id)
+    [villages] = await bot.next_question(user, towns)
     intro = plain_text(bot.ui.residents.adviser_by_location.format(town=TOWN))
     assert villages.content.startswith(intro) and "桃园村" in villages.button_labels()
     bot.api.send_location(user, 95.0, 10.0)  # impossible: asked again, nothing lost
-    [again] = await bot.api.wait_for_messages(user.id)
+    [again] = await bot.next_question(user, villages)
     assert again.content.startswith(bot.ui.location_invalid)
     assert TOWN in again.button_labels()
 
 
 async def test_a_location_far_from_every_point_offers_the_towns_instead(bot: Harness) -> None:
     user = bot.api.user(2303)
-    await open_lookup(bot, user)
+    first = await open_lookup(bot, user)
     bot.api.send_location(user, *FAR_AWAY)
-    [towns] = await bot.api.wait_for_messages(user.id)
+    [towns] = await bot.next_question(user, first)
     assert towns.content.startswith("离你 30 公里以内没有登记的法律服务点（最近的一个约 ")
     assert "按你的位置" not in towns.content and TOWN in towns.button_labels()
-    villages = await bot.tap(user, towns, TOWN)  # the chat goes on by town
+    villages = await bot.answer(user, towns, TOWN)  # the chat goes on by town
     assert VILLAGE in villages.button_labels()
 
 
@@ -75,15 +75,17 @@ async def test_typing_back_and_cancel(bot: Harness) -> None:
     texts = bot.ui.residents
     user = bot.api.user(2303)
     towns = await open_lookup(bot, user)
-    villages = await bot.tap(user, towns, TOWN)
-    reply = await bot.ask(user, "火星村")  # typed, and no such village
+    villages = await bot.answer(user, towns, TOWN)
+    bot.api.send_text(user, "火星村")  # typed, and no such village
+    [reply] = await bot.next_question(user, villages)
     unknown = plain_text(texts.typed_unknown.format(typed="火星村"))
     assert reply.content.startswith(unknown) and VILLAGE in reply.button_labels()
-    reply = await bot.ask(user, "🙂")
-    assert reply.content.startswith(plain_text(texts.typed_unknown.format(typed="🙂")))
+    bot.api.send_text(user, "🙂")
+    [again] = await bot.next_question(user, reply)
+    assert again.content.startswith(plain_text(texts.typed_unknown.format(typed="🙂")))
     # Back to the towns, said as such (it said 上一题, "previous question", the quiz's word).
-    assert texts.back_button not in reply.button_labels()
-    back = await bot.tap(user, reply, texts.adviser_towns_button)
+    assert texts.back_button not in again.button_labels()
+    back = await bot.answer(user, again, texts.adviser_towns_button)
     assert TOWN in back.button_labels()
     bot.api.send_command(user, "/cancel")
     [cancelled] = await bot.api.wait_for_messages(user.id)
@@ -96,10 +98,12 @@ async def test_names_typed_instead_of_pressed(bot: Harness) -> None:
     """Elderly residents often type the name: part of it is enough when only one fits."""
     texts = bot.ui.residents
     user = bot.api.user(2306)
-    await open_lookup(bot, user)
-    several = await bot.ask(user, "示例县")
+    towns = await open_lookup(bot, user)
+    bot.api.send_text(user, "示例县")
+    [several] = await bot.next_question(user, towns)
     assert several.content.startswith(plain_text(texts.typed_several.format(typed="示例县")))
-    villages = await bot.ask(user, "东山镇")
+    bot.api.send_text(user, "东山镇")
+    [villages] = await bot.next_question(user, several)
     assert villages.content.startswith(TOWN) and VILLAGE in villages.button_labels()
     assert villages.button_labels()[-3] == texts.adviser_not_listed_button
     card = await bot.ask(user, "我是 桃园 的")  # spaces and other words around the name
@@ -111,7 +115,7 @@ async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harn
     texts = bot.ui.residents
     user = bot.api.user(2307)
     towns = await open_lookup(bot, user)
-    villages = await bot.tap(user, towns, TOWN)
+    villages = await bot.answer(user, towns, TOWN)
     points = await bot.tap(user, villages, texts.adviser_not_listed_button)
     assert points.content.startswith(plain_text(texts.adviser_not_listed.format(town=TOWN)))
     assert "东山镇司法所" in points.content and "12348" in points.content
@@ -134,7 +138,7 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
     user = bot.api.user(2304)
     towns = await open_lookup(bot, user)
     token = towns.find_button(TOWN)["callback_data"].split(":")[2]
-    villages = await bot.tap(user, towns, TOWN)
+    villages = await bot.answer(user, towns, TOWN)
     for data in [
         f"1:ad:{token}:vil:{name_key('城关社区')}",  # a village of another town
         f"1:ad:{token}:vil:zzzz",
@@ -166,7 +170,7 @@ async def test_imported_advisers_show_without_the_sample_label(bot: Harness) -> 
     user = bot.api.user(2306)
     towns = await open_lookup(bot, user)
     assert towns.button_labels() == [TOWN, bot.ui.residents.cancel_button]
-    card = await bot.tap(user, await bot.tap(user, towns, TOWN), VILLAGE)
+    card = await bot.tap(user, await bot.answer(user, towns, TOWN), VILLAGE)
     assert "李律师" in card.content and "所在单位：—" in card.content
     assert bot.ui.residents.adviser_sample not in card.content
 
@@ -178,7 +182,7 @@ async def test_a_restart_between_town_and_village_loses_nothing(
         bot = server.harness
         assert bot is not None
         user = bot.api.user(2307)
-        villages = await bot.tap(user, await open_lookup(bot, user), TOWN)
+        villages = await bot.answer(user, await open_lookup(bot, user), TOWN)
         bot = await server.restart()
         card = await bot.tap(user, villages, VILLAGE)
         assert "示例律师丙" in card.content
@@ -199,7 +203,7 @@ async def test_an_adviser_without_a_desk_of_their_own_offers_the_towns_desk_and_
         }
         await replace_advisers(session=session, entries=[entry])
     user = bot.api.user(2308)
-    villages = await bot.tap(user, await open_lookup(bot, user), "示例县西河镇")
+    villages = await bot.answer(user, await open_lookup(bot, user), "示例县西河镇")
     card = await bot.tap(user, villages, "柳湾村")
     assert "赵律师" in card.content and plain_text(texts.adviser_or_12348) in card.content
     assert card.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_other_button]

@@ -100,7 +100,7 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         resident = api.user(7_350_003)
         api.send_command(resident, "/adviser")
         [towns] = await api.wait_for_messages(resident.id)
-        villages = await bot.tap(resident, towns, OTHER_TOWN)
+        villages = await bot.answer(resident, towns, OTHER_TOWN)
         card = await bot.tap(resident, villages, "石门村")
         town_prompt = await bot.tap(resident, card, texts.leave_button)
         assert town_prompt.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")
@@ -138,7 +138,7 @@ async def test_a_message_for_an_adviser_is_filed_under_public_legal_services(
         resident = api.user(7_350_005)
         api.send_command(resident, "/adviser")
         [towns] = await api.wait_for_messages(resident.id)
-        villages = await bot.tap(resident, towns, OTHER_TOWN)
+        villages = await bot.answer(resident, towns, OTHER_TOWN)
         card = await bot.tap(resident, villages, "石门村")
         text_prompt = await bot.tap(resident, card, texts.leave_button)  # no field, no town
         assert "字以内" in text_prompt.content
