@@ -128,7 +128,8 @@ def _pressed(update: Update) -> tuple[MyReportsButton, int] | None:
 
 async def on_withdraw(update: Update, ctx: PufaContext) -> None:
     """Ask first: withdrawing takes the report out of every count. Someone else's report (or
-    a forged id) gets the same answer as a stale button: no hint that it exists."""
+    a forged id) gets the same answer as a stale button: no hint that it exists; one already
+    withdrawn, or past its edit window (a list drawn before), is said so without asking."""
     pressed = _pressed(update)
     report = None
     if pressed is not None:
@@ -137,7 +138,14 @@ async def on_withdraw(update: Update, ctx: PufaContext) -> None:
     if report is None or report.volunteer_id != user_id(update):
         await expired(update, ctx)
         return
-    texts = ctx.services.ui.volunteers
+    texts, services = ctx.services.ui.volunteers, ctx.services
+    if report.status == ReportStatus.WITHDRAWN.value:  # a list drawn before it was withdrawn
+        await acknowledge(update, texts.withdrawn.format(id=report.id), alert=True)
+        return
+    window = timedelta(days=services.volunteering.edit_window_days)
+    if not report.editable(services.local_now(), window):
+        await acknowledge(update, texts.report_locked.format(id=report.id), alert=True)
+        return
     await acknowledge(update)
     question = texts.withdraw_confirm.format(id=report.id)
     await confirm.ask(

@@ -197,6 +197,34 @@ async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
     assert "还没有活动报告" in (stats.text or "")  # withdrawn reports do not count
 
 
+async def test_withdraw_on_an_old_list_says_what_became_of_the_report(
+    bot_with_admins: Harness,
+) -> None:
+    """撤回 on a /myreports list drawn before the report was withdrawn, or before its edit
+    window closed, answers so at once: no question to withdraw what cannot be."""
+    bot = bot_with_admins
+    texts = bot.ui.volunteers
+    user = bot.api.user(817)
+    await register(bot, user, await invite(bot, "城关镇"))
+    for _ in range(2):
+        card = await report_to_card(bot, user)
+        await press(bot, user, card, "提交", 2)
+    mine = await bot.ask(user, "/myreports")
+    [confirm] = await press(bot, user, mine, "撤回 #1")
+    await answer_question(bot, user, confirm, texts.confirm_yes)
+    sent = len(bot.sent_to(user.id))
+    withdrawn = mine.find_button("撤回 #1")["callback_data"]
+    assert (await bot.press(user, mine, withdrawn))["text"] == texts.withdrawn.format(id=1)
+    bot.clock.advance(timedelta(days=bot.services.volunteering.edit_window_days, hours=1))
+    late = mine.find_button("撤回 #2")["callback_data"]
+    assert (await bot.press(user, mine, late))["text"] == texts.report_locked.format(id=2)
+    await bot.settle()
+    assert len(bot.sent_to(user.id)) == sent  # no question asked
+    async with bot.services.db.session() as session:
+        reports = await own_reports(session=session, volunteer_id=user.id)
+    assert sorted(r.status for r in reports) == ["submitted", "withdrawn"]
+
+
 async def test_volunteer_commands_tell_a_resident_how_to_join(bot_with_admins: Harness) -> None:
     bot = bot_with_admins
     user = bot.api.user(899)
