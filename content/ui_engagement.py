@@ -47,6 +47,9 @@ class EngagementTexts(Texts):
     # QR attribution and event ratings
     qr_usage: str
     qr_title_bad: str
+    # a first word that is a date, but not one a code can have: none such, or out of range
+    qr_date_invalid: Annotated[str, Fields("date")]  # the day as typed
+    qr_date_range: Annotated[str, Fields("ahead", "date", "past")]
     qr_title_missing: Annotated[str, Fields("date")]  # the day as typed and a space, or ""
     # a title the poster would print nothing of (numbers it leaves off, emoji): as missing
     qr_title_off_poster: Annotated[str, Fields("date")]

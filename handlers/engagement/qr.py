@@ -15,7 +15,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.constants import ParseMode
 
 from content.privacy import mask_personal_numbers
-from content.report_input import InputError, has_letters, parse_event_date
+from content.report_input import (
+    EVENT_AHEAD_DAYS,
+    EVENT_PAST_DAYS,
+    InputError,
+    InputProblem,
+    has_letters,
+    parse_event_date,
+)
 from documents.poster import poster_png, undrawable
 from documents.qr import qr_png
 from domain.posters import (
@@ -63,8 +70,18 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         days = services.library.typed_words.days
         event_date = parse_event_date(args[0], today=services.today(), days=days)
         typed_date, args = args[0], args[1:]
-    except InputError:
-        pass  # no date first: a poster
+    except InputError as problem:
+        if problem.problem is InputProblem.DATE_INVALID:  # /qr 2月30日 …: not a poster's title
+            await reply_html(update, texts.qr_date_invalid.format(date=html.escape(args[0])))
+            return
+        if problem.problem in {InputProblem.DATE_FUTURE, InputProblem.DATE_TOO_OLD}:
+            typed = html.escape(args[0])
+            text = texts.qr_date_range.format(
+                date=typed, past=EVENT_PAST_DAYS, ahead=EVENT_AHEAD_DAYS
+            )
+            await reply_html(update, text)
+            return
+        # no date first: a poster
     typed_title, *typed_place = PLACE_MARK.split(" ".join(args), maxsplit=1)
     title = public_words(typed_title)
     example = f"{html.escape(typed_date)} " if typed_date else ""

@@ -13,6 +13,7 @@ import openpyxl
 from PIL import Image
 from sqlmodel import col, select, update
 
+from content.report_input import EVENT_AHEAD_DAYS, EVENT_PAST_DAYS
 from documents.charts import find_cjk_font
 from documents.poster import HEIGHT_PX, WIDTH_PX, poster_png
 from domain.posters import MAX_PLACE, poster_words
@@ -131,6 +132,18 @@ async def test_only_volunteers_make_codes_and_bad_links_count_nothing(
     )
     assert (await bot.ask(admin, "/qr 明天 长")).source_text == texts.qr_title_bad
     assert (await bot.ask(admin, "/qr " + "长" * 41)).source_text == texts.qr_title_bad
+    # A first word that is a date but not a usable one is said so, not made into a poster
+    # titled with it (which would have no day, and no rating the day after).
+    bot.clock.set(local(2027, 3, 10, 9))
+    invalid = await bot.ask(admin, "/qr 2月30日 东山村普法讲座")
+    assert invalid.source_text == texts.qr_date_invalid.format(date="2月30日")
+    for day in ("2026-12-01", "2028-05-01"):
+        out_of_range = await bot.ask(admin, f"/qr {day} 东山村普法讲座")
+        assert out_of_range.source_text == texts.qr_date_range.format(
+            date=day, past=EVENT_PAST_DAYS, ahead=EVENT_AHEAD_DAYS
+        )
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(QrEvent))).all() == []
     group = bot.api.group(-1002305, "村民群")
     bot.api.send_command(admin, "/qr 海报", chat=group)
     [private_only] = await bot.api.wait_for_messages(group.id)
