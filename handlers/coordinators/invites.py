@@ -15,7 +15,8 @@ from handlers.kit.context import PufaContext
 from handlers.kit.replies import reply_html
 from storage.volunteers import MAX_INVITE_DAYS, create_invite
 
-_DAYS = re.compile(r"^(\d{1,3})(?:天|d|days?)$", re.ASCII)
+# Any count of days is read (1000天 is out of range, not a town); a longer one is no count.
+_DAYS = re.compile(r"^(\d{1,9})(?:天|d|days?)$", re.ASCII)
 
 
 async def on_invite(update: Update, ctx: PufaContext) -> None:

@@ -283,7 +283,7 @@ async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness
     assert "2026-11-01 ~ 2026-11-30" in (title.text or "") and document.file is not None
 
 
-@pytest.mark.parametrize("days", ["0天", "400天"])
+@pytest.mark.parametrize("days", ["0天", "400天", "1000天", "99999天"])
 async def test_invite_days_out_of_range_are_said_and_nothing_is_created(
     bot_with_admins: Harness, days: str
 ) -> None:
