@@ -43,7 +43,8 @@ async def _send_evidence(update: Update, ctx: PufaContext, args: list[str]) -> N
     await audit(ctx, update, "export.evidence", detail=str(year))
     texts = services.ui.engagement
     if not table.rows:
-        await reply_html(update, texts.evidence_empty.format(year=year, other=year - 1))
+        other = year - 1 if year == today.year else today.year  # a year likelier to have some
+        await reply_html(update, texts.evidence_empty.format(year=year, other=other))
     elif update.effective_chat is not None:
         caption = texts.evidence_caption.format(year=year)
         await update.effective_chat.send_document(

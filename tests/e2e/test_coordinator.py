@@ -229,10 +229,15 @@ async def test_an_export_of_an_empty_period_says_so_and_sends_no_file(
         assert reply.kind == "text", (command, reply.kind)
         expected = texts.export_empty.format(period=period, kind=kinds[kind], command=example)
         assert reply.source_text == expected, command
-    reply = await bot.ask(admin, "/export 考核 2025")
-    assert reply.kind == "text"
-    assert reply.source_text == bot.ui.engagement.evidence_empty.format(year=2025, other=2024)
-    assert "2025年没有记录到任何考核材料" in reply.content
+    # The year to try instead: this year for an earlier (or the next) one, never one earlier
+    # still (/export 考核 1999 suggested 1998); the year before for this year.
+    for asked, other in [(2026, 2025), (2025, 2026), (1999, 2026), (2027, 2026)]:
+        reply = await bot.ask(admin, f"/export 考核 {asked}")
+        assert reply.kind == "text"
+        assert reply.source_text == bot.ui.engagement.evidence_empty.format(
+            year=asked, other=other
+        )
+    assert "2027年没有记录到任何考核材料" in reply.content
     async with bot.services.db.session() as session:
         audited = await session.exec(select(AuditLog.action).where(col(AuditLog.allowed)))
         assert "export.evidence" in list(audited.all())  # still asked, and recorded
