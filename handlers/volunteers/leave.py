@@ -12,6 +12,7 @@ from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.profile import VolunteerButton
+from storage.models import Role
 from storage.volunteers import Erasure, Holdings, erase_person, holdings, leave
 
 
@@ -84,6 +85,7 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     if chosen[0] is VolunteerButton.LEAVE:
         async with services.db.session() as session:
             done = await leave(session=session, telegram_id=person, now=services.now())
+        await services.chats.end_role(person, Role.VOLUNTEER)  # a report half-way goes too
         text = texts.left if done else texts.not_volunteer
     else:
         # What waits to be written about them is written first, so it is erased too.

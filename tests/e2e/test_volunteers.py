@@ -7,7 +7,16 @@ from storage.models import Invite, Person, Volunteer
 from storage.reports import own_reports
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import answer_question, invite, press, register, report_to_card, say
+from tests.e2e.test_questions import WAGES
+from tests.e2e.volunteer_steps import (
+    answer_question,
+    invite,
+    press,
+    register,
+    report_to_card,
+    report_to_place,
+    say,
+)
 
 
 async def test_bad_codes_are_explained(bot_with_admins: Harness) -> None:
@@ -223,6 +232,22 @@ async def test_withdraw_on_an_old_list_says_what_became_of_the_report(
     async with bot.services.db.session() as session:
         reports = await own_reports(session=session, volunteer_id=user.id)
     assert sorted(r.status for r in reports) == ["submitted", "withdrawn"]
+
+
+async def test_leave_ends_an_open_report_and_the_next_message_is_a_question(
+    bot_with_admins: Harness,
+) -> None:
+    """/leave with a report half-way: the draft goes with the role, so what they type next is
+    answered as anyone's question (it was swallowed by the draft's "只对志愿者开放")."""
+    bot = bot_with_admins
+    user, bystander = bot.api.user(818), bot.api.user(819)
+    await register(bot, user, await invite(bot, "城关镇"))
+    await report_to_place(bot, user)
+    confirm = await bot.ask(user, "/leave")
+    left = await answer_question(bot, user, confirm, bot.ui.volunteers.confirm_yes)
+    assert left.source_text == bot.ui.volunteers.left
+    assert (await bot.ask(user, WAGES)).content == (await bot.ask(bystander, WAGES)).content
+    assert await bot.services.chats.open(user.id) == []
 
 
 async def test_volunteer_commands_tell_a_resident_how_to_join(bot_with_admins: Harness) -> None:
