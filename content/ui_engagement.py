@@ -75,6 +75,7 @@ class EngagementTexts(Texts):
     qr_again_button: Annotated[str, Fields("n")]  # the number of its line
     qr_sent_again: Annotated[str, Fields("title", "when")]  # the caption's first line
     qr_topics_button: str
+    qr_link_unknown: str  # /start ev_<code> of no code, with the topics button
     qr_poster_caption: str
     # the printable poster (documents/poster.py): no personal name or phone number on it
     poster_invitation: str

@@ -250,10 +250,10 @@ async def on_event_link(update: Update, ctx: PufaContext) -> None:
             )
     if not await leave_open(update, ctx):
         return
-    if event is None:
-        await reply_html(update, services.ui.deep_link_unknown)
-        return
     topics = InlineKeyboardButton(texts.qr_topics_button, callback_data=make(Kind.TOPICS))
+    if event is None:  # a link cut short or mistyped: what to do instead, with the topics
+        await reply_html(update, texts.qr_link_unknown, InlineKeyboardMarkup([[topics]]))
+        return
     welcome = (
         texts.qr_welcome.format(title=html.escape(mask_personal_numbers(event.title)))
         if event.title

@@ -149,10 +149,14 @@ async def test_only_volunteers_make_codes_and_bad_links_count_nothing(
     [private_only] = await bot.api.wait_for_messages(group.id)
     assert private_only.content == bot.ui.volunteers.private_only
     for payload in ["ev_", "ev_" + "a" * 16, "ev_ABC", "ev_" + "a" * 41, "ev_../x"]:
+        before = len(bot.sent_to(resident.id))
         bot.api.send_command(resident, f"/start {payload}")
-        replies = await bot.api.wait_for_messages(resident.id)
-        assert replies[0].content == bot.ui.deep_link_unknown
+        await bot.api.wait_for_messages(resident.id)
         await bot.settle()
+        # one answer, offering what it says (the general note promised a menu, none came)
+        [unknown] = bot.sent_to(resident.id)[before:]
+        assert unknown.source_text == texts.qr_link_unknown
+        assert unknown.button_labels() == [texts.qr_topics_button]
     assert await attributions(bot) == []
 
 
