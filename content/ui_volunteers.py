@@ -204,6 +204,7 @@ class VolunteerTexts(Texts):
     cancel_button: str
     report_pick_field: str
     report_wrong_input: str
+    report_photo_as_file: str
     report_unusual_audience: Annotated[str, Fields("value", *limits(0))]
     report_unusual_hours: Annotated[str, Fields("value", *limits(0))]
     unusual_sure_button: str

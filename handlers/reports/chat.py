@@ -127,8 +127,18 @@ def next_step(chat: Conversation, step: str) -> str:
 
 
 async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A sticker, a photo where text is wanted, text where a button is wanted..."""
-    await show(update, ctx, chat, chat.step, ctx.services.ui.volunteers.report_wrong_input)
+    """A sticker, a photo where text is wanted, text where a button is wanted... A picture
+    sent as a file where photos are taken is told how to send it."""
+    texts = ctx.services.ui.volunteers
+    message = update.effective_message
+    document = message.document if message is not None else None
+    as_file = (
+        document is not None
+        and (document.mime_type or "").startswith("image/")
+        and chat.flow.steps[chat.step].photo is not None
+    )
+    intro = texts.report_photo_as_file if as_file else texts.report_wrong_input
+    await show(update, ctx, chat, chat.step, intro)
 
 
 async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:

@@ -13,6 +13,7 @@ from content.loader import Library
 from content.report_input import MAX_PHOTOS
 from content.search import SearchIndex
 from local_api import FakeUser, SentMessage
+from local_api.demo_photos import sample_photo
 from storage.drafts import drafts_of
 from storage.reports import own_reports
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
@@ -142,6 +143,23 @@ async def test_a_full_photos_step_offers_done(bot_with_admins: Harness) -> None:
     [card] = await press(bot, user, reply, "完成")
     assert f"照片：{MAX_PHOTOS} 张" in (card.text or ""), card.text
     assert len(await draft_photos(bot, user)) == MAX_PHOTOS
+
+
+async def test_a_photo_sent_as_a_file_is_explained(bot_with_admins: Harness) -> None:
+    """A photo sent 以文件形式 (a document, as for the original quality) is not one the report
+    can keep: the volunteer is told to send it as a picture, and the step is asked again; a
+    file of another kind gets the usual answer."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.volunteers
+    user = await volunteer(bot, 8_800_009)
+    photos = await to_photos(bot, user)
+    bot.api.send_document(user, "IMG_0001.JPG", data=sample_photo(1), mime_type="image/jpeg")
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert (reply.source_text or "").startswith(texts.report_photo_as_file), reply.source_text
+    assert photos.content in reply.content and reply.button_labels() == photos.button_labels()
+    bot.api.send_document(user)  # a PDF
+    [reply] = await bot.api.wait_for_messages(user.id)
+    assert (reply.source_text or "").startswith(texts.report_wrong_input), reply.source_text
+    assert await draft_photos(bot, user) == []
 
 
 async def test_album_photos_after_done_are_kept_while_there_is_room(
