@@ -212,6 +212,7 @@ class VolunteerTexts(Texts):
     report_in_progress: str
     report_none: str
     report_cancelled: str
+    report_edit_cancelled: Annotated[str, Fields("id")]  # a correction from /myreports
     report_timed_out: str
     report_submitted: Annotated[str, Fields("id")]
     report_updated: Annotated[str, Fields("id")]

@@ -141,8 +141,13 @@ async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -
     await show(update, ctx, chat, chat.step, intro)
 
 
-async def on_cancelled(update: Update, ctx: PufaContext, _chat: Conversation) -> None:
-    await reply_html(update, ctx.services.ui.volunteers.report_cancelled)
+async def on_cancelled(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A new report is dropped; a correction of a submitted one (from /myreports) drops only
+    the changes, and says so."""
+    texts = ctx.services.ui.volunteers
+    report_id = chat.data.get("report_id")
+    said = texts.report_edit_cancelled.format(id=report_id) if report_id else None
+    await reply_html(update, said or texts.report_cancelled)
 
 
 def answered(chat: Conversation) -> int:

@@ -206,6 +206,35 @@ async def test_myreports_edit_and_withdraw(bot_with_admins: Harness) -> None:
     assert "还没有活动报告" in (stats.text or "")  # withdrawn reports do not count
 
 
+async def test_cancelling_a_correction_says_the_report_stays_as_it_was(
+    bot_with_admins: Harness,
+) -> None:
+    """/cancel (or ❌ 取消) while correcting a submitted report from /myreports drops the
+    changes only: it is said so (it said 这份报告没有保存, as of a new report)."""
+    bot = bot_with_admins
+    texts = bot.ui.volunteers
+    user = bot.api.user(820)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    await press(bot, user, card, "提交", 2)
+    mine = await bot.ask(user, "/myreports")
+    [edit_card] = await press(bot, user, mine, "修改 #1")
+    [fields] = await press(bot, user, edit_card, "修改")
+    await press(bot, user, fields, texts.report_fields["hours"])
+    await say(bot, user, "3")
+    cancelled = await bot.ask(user, "/cancel")
+    assert cancelled.source_text == texts.report_edit_cancelled.format(id=1)
+    [edit_card] = await press(bot, user, mine, "修改 #1")
+    [cancelled] = await press(bot, user, edit_card, "取消")
+    assert cancelled.source_text == texts.report_edit_cancelled.format(id=1)
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert report.status == "submitted" and report.data.hours == 2.0
+    card = await report_to_card(bot, user)  # a new report's cancel is as before
+    [cancelled] = await press(bot, user, card, "取消")
+    assert cancelled.source_text == texts.report_cancelled
+
+
 async def test_withdraw_on_an_old_list_says_what_became_of_the_report(
     bot_with_admins: Harness,
 ) -> None:
