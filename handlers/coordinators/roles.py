@@ -12,7 +12,8 @@ from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
-from handlers.kit.replies import reply_html
+from handlers.kit.menus import refresh_menu
+from handlers.kit.replies import reply_html, user_id
 from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator, require_coordinator
 from storage.volunteers import find_person
@@ -95,4 +96,7 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
     name = html.escape(person.name if person and person.name else str(target))
     done = texts.promoted if promote else texts.demoted
     await reply_html(update, done.format(name=name, id=target))
-    await announce_role(ctx.services, ctx.bot, target, promote=promote)
+    if target == user_id(update):  # demoted themselves: the answer told them, in this chat
+        await refresh_menu(ctx.bot, ctx.services, target)
+    else:
+        await announce_role(ctx.services, ctx.bot, target, promote=promote)

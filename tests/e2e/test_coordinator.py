@@ -116,6 +116,26 @@ async def test_promote_with_confirmation_then_demote(bot_with_admins: Harness) -
     assert "hours" in actions
 
 
+async def test_a_coordinator_who_demotes_themselves_is_told_once(
+    bot_with_admins: Harness,
+) -> None:
+    """/demote of one's own id: the answer says it is done, and no second message to the
+    same chat says "你的协调员身份已被撤销" again; the menu is a resident's."""
+    bot = bot_with_admins
+    admin, helper = bot.api.user(ADMIN_ID, "管理员"), bot.api.user(903, "小帮手")
+    await bot.ask(helper, "/start")
+    confirm = await bot.ask(admin, "/promote 903")
+    await answer_question(bot, admin, confirm, "确定")
+    await bot.settle()
+    confirm = await bot.ask(helper, "/demote 903")
+    done = await answer_question(bot, helper, confirm, "确定")
+    assert "已撤销 小帮手（903）的协调员身份" in done.content
+    await bot.settle()
+    assert bot.sent_to(helper.id)[-1].index == done.index
+    assert bot.ui.volunteers.you_are_demoted not in [m.text for m in bot.sent_to(helper.id)]
+    assert f"chat:{helper.id}" not in bot.api.commands  # a resident's: the default menu
+
+
 async def test_coordinator_input_is_checked(bot_with_admins: Harness) -> None:
     bot = bot_with_admins
     admin = bot.api.user(ADMIN_ID)
