@@ -38,7 +38,7 @@ def report_chat(idle: timedelta) -> Flow:
         name=chat.FLOW,
         kind=Kind.REPORT,
         steps={
-            TYPE: Step(buttons={ReportButton.TYPE: steps.on_type}),
+            TYPE: Step(text=steps.on_type_text, buttons={ReportButton.TYPE: steps.on_type}),
             TOPICS: Step(
                 buttons={
                     ReportButton.TOPIC: steps.on_topic,

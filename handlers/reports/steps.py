@@ -18,6 +18,7 @@ from content.report_input import (
     USUAL_HOURS,
     InputError,
     is_skip,
+    letters,
     parse_audience,
     parse_date,
     parse_hours,
@@ -70,6 +71,20 @@ async def on_type(update: Update, ctx: PufaContext, chat: Conversation, args: Ar
         return
     await acknowledge(update)
     chat.data[TYPE] = args[0]
+    await show(update, ctx, chat, next_step(chat, TYPE))
+
+
+async def on_type_text(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """The type typed as its button says (宪法宣传, with or without spaces) is that button's
+    answer; any other text gets the step again."""
+    message = update.effective_message
+    typed = letters(message.text or "") if message is not None else ""
+    types = ctx.services.ui.volunteers.activity_types
+    chosen = next((key for key, label in types.items() if typed and letters(label) == typed), None)
+    if chosen is None:
+        await on_wrong_input(update, ctx, chat)
+        return
+    chat.data[TYPE] = chosen
     await show(update, ctx, chat, next_step(chat, TYPE))
 
 

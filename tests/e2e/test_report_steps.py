@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from content.place_names import named
 from content.report_input import USUAL_AUDIENCE, InputError, parse_audience
 from local_api import FakeUser, SentMessage
+from storage.drafts import drafts_of
 from storage.reports import own_reports
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.volunteer_steps import (
@@ -56,6 +57,24 @@ async def to_photos(bot: Harness, user: FakeUser) -> SentMessage:
     [photos] = await say(bot, user, "100")
     assert "照片" in (photos.text or ""), photos.text
     return photos
+
+
+async def test_the_activity_type_typed_as_its_button_says_is_taken(
+    bot_with_admins: Harness,
+) -> None:
+    """Typing 宪法宣传 (or 法治文艺 with spaces) at the type step is the button's answer; a
+    word that is no type is asked again."""
+    bot = bot_with_admins
+    user = await volunteer(bot, 8_600_101)
+    [types] = await say(bot, user, "/report")
+    [again] = await say(bot, user, "讲座")
+    assert (again.source_text or "").startswith(bot.ui.volunteers.report_wrong_input)
+    assert again.button_labels() == types.button_labels()
+    [date] = await say(bot, user, " 法治 文艺 ")
+    assert "第 2 步" in date.content, date.content
+    async with bot.services.db.session() as session:
+        [row] = await drafts_of(session=session, telegram_id=user.id)
+    assert row.data["type"] == "arts"
 
 
 async def test_an_expired_button_in_an_open_chat_points_at_its_latest_prompt(

@@ -29,10 +29,10 @@ async def test_invite_register_report_restart_submit_stats_export(
         bot.api.send_command(user, "/report")
         [types] = await bot.api.wait_for_messages(user.id)
         assert "活动类型" in (types.text or "") and "法治文艺" in types.button_labels()
-        # A forged button and typing where a button is wanted are both answered.
+        # A forged button and typing where a button is wanted (no type's name) are answered.
         answer = await bot.press(user, types, "1:r:type:hacked")
         assert answer.get("text") == bot.ui.stale_step
-        [again] = await say(bot, user, "宪法宣传")
+        [again] = await say(bot, user, "开了个讲座")
         assert "按提示" in (again.text or "")
         [date] = await press(bot, user, again, "法治文艺")
         assert "日期" in (date.text or "")
