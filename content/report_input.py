@@ -373,15 +373,19 @@ def _month_end(year: int, month: int) -> date:
 
 def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, date]:
     """A period's word of `words` (typed_words.yaml: 本月 (also the default for nothing
-    typed), 上月, 本周, 今年, 去年), 2026, 2026-03, 2026年3月(份), 11月 (the latest November
+    typed), 上月, 本周, 上周, 今年, 去年), 2026, 2026-03, 2026年3月(份), 11月 (the latest November
     not in the future), 去年11月, or a range "2026-01-01 2026-03-31" (also with ~ 至 到
-    between). Both ends inclusive."""
+    between; either day may leave out its year: 12月1日 12月10日). Both ends inclusive."""
     value = normalise(text, fold=True).lower()
     month_start = today.replace(day=1)
     named = {
         "this_month": (month_start, today),
         "last_month": (_previous_month(today), month_start - timedelta(days=1)),
         "this_week": (today - timedelta(days=today.weekday()), today),
+        "last_week": (
+            today - timedelta(days=today.weekday() + 7),
+            today - timedelta(days=today.weekday() + 1),
+        ),
         "this_year": (date(today.year, 1, 1), today),
         "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
     }
@@ -401,8 +405,31 @@ def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, da
     parts = [p for p in _RANGE.split(value) if p]
     if len(parts) != 2:
         raise InputError(InputProblem.PERIOD_FORMAT)
-    start, end = (_full_date(p) for p in parts)
-    return _checked(start, end)
+    return _checked(*_range_ends(parts[0], parts[1], today))
+
+
+def _range_ends(first: str, last: str, today: date) -> tuple[date, date]:
+    """A range's two days, either said without its year (12月1日 12月10日): a first day
+    without one is in the year of the last day said with one, else the latest such day not
+    in the future; a last day without one is the first such day from the first day on."""
+    start, end = _full_date(first), _full_date(last)
+    if start is None and end is None:
+        month, day = _month_day(first)
+        start = _in_year(today.year, month, day)
+        if start > today:
+            start = _in_year(today.year - 1, month, day)
+    elif start is None:
+        assert end is not None
+        month, day = _month_day(first)
+        start = _in_year(end.year, month, day)
+        if start > end:
+            start = _in_year(end.year - 1, month, day)
+    if end is None:
+        month, day = _month_day(last)
+        end = _in_year(start.year, month, day)
+        if end < start:
+            end = _in_year(start.year + 1, month, day)
+    return start, end
 
 
 def _bare_month(
@@ -436,13 +463,26 @@ def _previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def _full_date(text: str) -> date:
+def _full_date(text: str) -> date | None:
+    """The day `text` says with its year (None: it says a month and day only, 12月1日)."""
     match = _FULL.match(text)
     if match is None:
-        raise InputError(InputProblem.PERIOD_FORMAT)
+        _month_day(text)  # said some other way: not a day
+        return None
     year, month, day = (int(g) for g in match.groups())
+    return _in_year(_year(year), month, day)
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    match = _SHORT.match(text)
+    if match is None:
+        raise InputError(InputProblem.PERIOD_FORMAT)
+    return int(match[1]), int(match[2])
+
+
+def _in_year(year: int, month: int, day: int) -> date:
     try:
-        return date(_year(year), month, day)
+        return date(year, month, day)
     except ValueError:
         raise InputError(InputProblem.DATE_INVALID) from None
 

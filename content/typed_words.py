@@ -46,6 +46,7 @@ class Periods(_Strict):
     this_month: Words
     last_month: Words
     this_week: Words
+    last_week: Words
     this_year: Words
     last_year: Words
 

@@ -44,6 +44,7 @@ def problem(call: object) -> InputProblem:
         ("今天", date(2026, 12, 10)),
         ("昨天", date(2026, 12, 9)),
         ("前天", date(2026, 12, 8)),
+        ("大前天", date(2026, 12, 7)),
         ("12月4日", date(2026, 12, 4)),
         ("12月4号", date(2026, 12, 4)),
         ("2026-12-04", date(2026, 12, 4)),
@@ -266,6 +267,15 @@ def test_normalise_is_idempotent(text: str) -> None:
         ("今年", (date(2026, 1, 1), TODAY)),
         ("去年", (date(2025, 1, 1), date(2025, 12, 31))),
         ("本周", (date(2026, 12, 7), TODAY)),
+        ("这周", (date(2026, 12, 7), TODAY)),
+        ("上周", (date(2026, 11, 30), date(2026, 12, 6))),  # Monday to Sunday
+        ("上个星期", (date(2026, 11, 30), date(2026, 12, 6))),
+        ("12月1日 12月10日", (date(2026, 12, 1), TODAY)),
+        ("11月20日到12月5日", (date(2026, 11, 20), date(2026, 12, 5))),
+        ("12月1日 1月10日", (date(2026, 12, 1), date(2027, 1, 10))),  # across the new year
+        ("12月20日 12月31日", (date(2025, 12, 20), date(2025, 12, 31))),  # not in the future
+        ("2025-12-20 1月5日", (date(2025, 12, 20), date(2026, 1, 5))),
+        ("12月20日 2026-01-05", (date(2025, 12, 20), date(2026, 1, 5))),
         ("2026", (date(2026, 1, 1), date(2026, 12, 31))),
         ("2026-02", (date(2026, 2, 1), date(2026, 2, 28))),
         ("2024年2月", (date(2024, 2, 1), date(2024, 2, 29))),
@@ -296,6 +306,8 @@ def test_periods(text: str, period: tuple[date, date]) -> None:
         ("2026-03-31 2026-01-01", InputProblem.PERIOD_ORDER),
         ("2000-01-01 2026-01-01", InputProblem.PERIOD_ORDER),
         ("2026-02-30 2026-03-01", InputProblem.DATE_INVALID),
+        ("2月30日 3月1日", InputProblem.DATE_INVALID),
+        ("12月1日 下周", InputProblem.PERIOD_FORMAT),
         ("13月", InputProblem.PERIOD_FORMAT),
         ("0月", InputProblem.PERIOD_FORMAT),
         ("一二月", InputProblem.PERIOD_FORMAT),

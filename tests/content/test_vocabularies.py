@@ -192,15 +192,21 @@ def test_an_empty_kind_list_is_refused(tmp_path: Path) -> None:
 def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     words = content / "typed_words.yaml"
-    edit(words, "  前天: -2\n", "  大前天: -3\n  前天: -2\n")
-    edit(words, "  this_month: [本月, month]\n", "  this_month: [本月, 这个月, month]\n")
+    edit(words, "  前天: -2\n", "  大大前天: -4\n  前天: -2\n")
+    edit(
+        words,
+        "  this_month: [本月, 这个月, month]\n",
+        "  this_month: [本月, 这个月, 本月份, month]\n",
+    )
     edit(words, "  前年: 2\n", "  前年: 2\n  大前年: 3\n")
     typed = _loaded(content).typed_words
     today = date(2026, 12, 10)
 
-    assert parse_date("大前天", today=today, max_age_days=60, days=typed.days) == date(2026, 12, 7)
-    assert parse_event_date("大前天", today=today, days=typed.days) == date(2026, 12, 7)
-    assert parse_period("这个月", today=today, words=typed) == (date(2026, 12, 1), today)
+    assert parse_date("大大前天", today=today, max_age_days=60, days=typed.days) == date(
+        2026, 12, 6
+    )
+    assert parse_event_date("大大前天", today=today, days=typed.days) == date(2026, 12, 6)
+    assert parse_period("本月份", today=today, words=typed) == (date(2026, 12, 1), today)
     assert parse_period("大前年11月", today=today, words=typed) == (
         date(2023, 11, 1),
         date(2023, 11, 30),
@@ -240,9 +246,9 @@ def test_new_day_period_and_year_words_are_understood(tmp_path: Path) -> None:
             id="day too far away",
         ),
         pytest.param(
-            "  this_week: [本周, week]\n",
-            "  this_week: [本周, ' ']\n",
-            "periods.this_week.1",
+            "  this_week: [本周, 这周, 这个星期, 本星期, week]\n",
+            "  this_week: [本周, 这周, 这个星期, 本星期, ' ']\n",
+            "periods.this_week.4",
             "不能有空词",
             id="blank word",
         ),
@@ -307,8 +313,8 @@ UNKNOWN = (
         pytest.param(
             "ui.zh.yaml",
             "可以这样写：今天、昨天、",
-            "可以这样写：今天、昨天、大前天、",
-            [("volunteers.errors.date_format", UNKNOWN.format("大前天", "days"))],
+            "可以这样写：今天、昨天、大大前天、",
+            [("volunteers.errors.date_format", UNKNOWN.format("大大前天", "days"))],
             id="date format names a word not there",
         ),
         pytest.param(
@@ -343,8 +349,8 @@ def test_a_text_that_teaches_a_word_the_parser_does_not_know_is_refused(
 
 def test_a_word_added_to_both_the_text_and_typed_words_is_taught(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
-    edit(content / "ui.zh.yaml", "可以这样写：今天、昨天、", "可以这样写：今天、昨天、大前天、")
-    edit(content / "typed_words.yaml", "  前天: -2\n", "  大前天: -3\n  前天: -2\n")
+    edit(content / "ui.zh.yaml", "可以这样写：今天、昨天、", "可以这样写：今天、昨天、大大前天、")
+    edit(content / "typed_words.yaml", "  前天: -2\n", "  大大前天: -4\n  前天: -2\n")
     today = date(2026, 12, 10)
     days = _loaded(content).typed_words.days
-    assert parse_date("大前天", today=today, max_age_days=60, days=days) == date(2026, 12, 7)
+    assert parse_date("大大前天", today=today, max_age_days=60, days=days) == date(2026, 12, 6)

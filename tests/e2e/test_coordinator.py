@@ -308,6 +308,35 @@ async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness
     assert "2026-11-01 ~ 2026-11-30" in (title.text or "") and document.file is not None
 
 
+async def test_last_week_and_days_without_a_year(bot_with_admins: Harness) -> None:
+    """/stats 上周 is Monday to Sunday of the week before; a range's days may leave out the
+    year (12月1日 12月10日), as coordinators say them."""
+    bot = bot_with_admins
+    bot.clock.set(local(2026, 11, 20, 10, 0))  # a Friday
+    user = bot.api.user(906)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    await bot.api.wait_for_messages(user.id, 2)
+    await bot.settle()
+    bot.clock.set(local(2026, 11, 25, 10, 0))  # the Wednesday after
+    admin = bot.api.user(ADMIN_ID)
+    for command, period, activities in [
+        ("/stats 上周", "2026-11-16 ~ 2026-11-22", 1),
+        ("/stats 本周", "2026-11-23 ~ 2026-11-25", 0),
+        ("/stats 11月20日 11月21日", "2026-11-20 ~ 2026-11-21", 1),
+        ("/stats 11月21日到11月25日", "2026-11-21 ~ 2026-11-25", 0),
+    ]:
+        bot.api.send_command(admin, command)
+        reply = await bot.api.wait_for_call(
+            "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
+        )
+        text = str(reply.params["text"])
+        assert period in text, (command, text)
+        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
+        await bot.settle()
+
+
 @pytest.mark.parametrize("days", ["0天", "400天", "1000天", "99999天"])
 async def test_invite_days_out_of_range_are_said_and_nothing_is_created(
     bot_with_admins: Harness, days: str
