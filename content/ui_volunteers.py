@@ -250,6 +250,7 @@ class VolunteerTexts(Texts):
     invite_usage: Annotated[str, Fields("towns")]
     # /invite with days out of range (0天, 400天): nothing is created
     invite_days: Annotated[str, Fields("max", "typed")]
+    invite_organisation: Annotated[str, Fields("max", "typed")]
     invite_created: Annotated[
         str, Fields("code", "expires", "link", "organisation", "town", "uses")
     ]

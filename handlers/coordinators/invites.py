@@ -8,6 +8,7 @@ from datetime import timedelta
 from telegram import InputFile, Update
 
 from content.loader import Library
+from content.report_input import MAX_ORGANISATION_CHARS, InputError, parse_organisation
 from documents.qr import qr_png
 from handlers.coordinators.common import actor, audit, coordinator_here
 from handlers.kit.callbacks import number
@@ -34,7 +35,15 @@ async def on_invite(update: Update, ctx: PufaContext) -> None:
                 await reply_html(update, text)
                 return
         elif arg.startswith(("单位:", "单位：", "org:")):
-            organisation = re.split(r"[:：]", arg, maxsplit=1)[1][:100]
+            typed = re.split(r"[:：]", arg, maxsplit=1)[1]
+            try:  # checked as the answer typed at registration is: it is printed the same way
+                organisation = parse_organisation(typed)
+            except InputError:
+                said = texts.invite_organisation.format(
+                    max=MAX_ORGANISATION_CHARS, typed=html.escape(typed[:40])
+                )
+                await reply_html(update, said)
+                return
         else:
             words.append(arg)
     town = _match_town(" ".join(words), services.library)

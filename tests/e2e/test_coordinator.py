@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from content.loader import Library
+from content.report_input import MAX_ORGANISATION_CHARS
 from content.search import SearchIndex
 from domain.figures import FIGURES
 from storage.models import AuditLog, Invite, Role
@@ -348,3 +349,24 @@ async def test_invite_days_out_of_range_are_said_and_nothing_is_created(
     assert reply.text == bot.ui.volunteers.invite_days.format(max=MAX_INVITE_DAYS, typed=days)
     async with bot.services.db.session() as session:
         assert (await session.exec(select(Invite))).all() == []
+
+
+@pytest.mark.parametrize("organisation", ["", "😀😀", "★★★", "长" * 101])
+async def test_an_invite_organisation_that_is_no_name_is_said_and_nothing_is_created(
+    bot_with_admins: Harness, organisation: str
+) -> None:
+    """单位: is checked as the organisation typed at registration is (it is shown and exported
+    the same way): words, at most MAX_ORGANISATION_CHARS."""
+    bot = bot_with_admins
+    admin = bot.api.user(ADMIN_ID, "协调员")
+    bot.api.send_command(admin, f"/invite 城关镇 单位:{organisation}")
+    [reply] = await bot.api.wait_for_messages(admin.id)
+    expected = bot.ui.volunteers.invite_organisation.format(
+        max=MAX_ORGANISATION_CHARS, typed=organisation[:40]
+    )
+    assert reply.text == expected
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(Invite))).all() == []
+    bot.api.send_command(admin, "/invite 城关镇 单位:城关镇司法所")
+    created, _ = await bot.api.wait_for_messages(admin.id, 2)
+    assert "城关镇司法所" in created.content
