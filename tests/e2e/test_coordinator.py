@@ -2,6 +2,7 @@
 a resident and by a volunteer, is refused politely and audited."""
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ from content.loader import Library
 from content.report_input import MAX_ORGANISATION_CHARS
 from content.search import SearchIndex
 from domain.figures import FIGURES
+from local_api import FakeUser
 from storage.models import AuditLog, Invite, Role
 from storage.people import get_role
 from storage.volunteers import MAX_INVITE_DAYS
@@ -278,29 +280,18 @@ async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness
     """/stats 11月 (the QA walkthrough's F13), asked in January: last November, where the
     report filed then counts; /stats 12月 is the December just gone, /hours 11月 its hours."""
     bot = bot_with_admins
-    bot.clock.set(local(2026, 11, 20, 10, 0))
-    user = bot.api.user(905)
-    await register(bot, user, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, user)
-    bot.api.press_button(user, card, "提交")
-    await bot.api.wait_for_messages(user.id, 2)
-    await bot.settle()
+    await _a_report_on(bot, bot.api.user(905), local(2026, 11, 20, 10, 0))
     bot.clock.set(local(2027, 1, 5, 10, 0))
     admin = bot.api.user(ADMIN_ID)
-    for command, period, activities in [
-        ("/stats 11月", "2026-11-01 ~ 2026-11-30", 1),
-        ("/stats 十一月份", "2026-11-01 ~ 2026-11-30", 1),
-        ("/stats 去年11月", "2026-11-01 ~ 2026-11-30", 1),
-        ("/stats 12月", "2026-12-01 ~ 2026-12-31", 0),
-    ]:
-        bot.api.send_command(admin, command)
-        reply = await bot.api.wait_for_call(
-            "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
-        )
-        text = str(reply.params["text"])
-        assert period in text, (command, text)
-        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
-        await bot.settle()
+    await _stats_read(
+        bot,
+        [
+            ("/stats 11月", "2026-11-01 ~ 2026-11-30", 1),
+            ("/stats 十一月份", "2026-11-01 ~ 2026-11-30", 1),
+            ("/stats 去年11月", "2026-11-01 ~ 2026-11-30", 1),
+            ("/stats 12月", "2026-12-01 ~ 2026-12-31", 0),
+        ],
+    )
     bot.api.send_command(admin, "/stats 13月")
     [refused] = await bot.api.wait_for_messages(ADMIN_ID)
     assert "时间段没看懂" in refused.content and "11月" in refused.content
@@ -313,21 +304,33 @@ async def test_last_week_and_days_without_a_year(bot_with_admins: Harness) -> No
     """/stats 上周 is Monday to Sunday of the week before; a range's days may leave out the
     year (12月1日 12月10日), as coordinators say them."""
     bot = bot_with_admins
-    bot.clock.set(local(2026, 11, 20, 10, 0))  # a Friday
-    user = bot.api.user(906)
+    await _a_report_on(bot, bot.api.user(906), local(2026, 11, 20, 10, 0))  # a Friday
+    bot.clock.set(local(2026, 11, 25, 10, 0))  # the Wednesday after
+    await _stats_read(
+        bot,
+        [
+            ("/stats 上周", "2026-11-16 ~ 2026-11-22", 1),
+            ("/stats 本周", "2026-11-23 ~ 2026-11-25", 0),
+            ("/stats 11月20日 11月21日", "2026-11-20 ~ 2026-11-21", 1),
+            ("/stats 11月21日到11月25日", "2026-11-21 ~ 2026-11-25", 0),
+        ],
+    )
+
+
+async def _a_report_on(bot: Harness, user: FakeUser, when: datetime) -> None:
+    """`user` registers and submits a report of an activity that day, at `when`."""
+    bot.clock.set(when)
     await register(bot, user, await invite(bot, "城关镇"))
     card = await report_to_card(bot, user)
     bot.api.press_button(user, card, "提交")
     await bot.api.wait_for_messages(user.id, 2)
     await bot.settle()
-    bot.clock.set(local(2026, 11, 25, 10, 0))  # the Wednesday after
+
+
+async def _stats_read(bot: Harness, asked: list[tuple[str, str, int]]) -> None:
+    """Each /stats command's reply names the period and counts the activities given."""
     admin = bot.api.user(ADMIN_ID)
-    for command, period, activities in [
-        ("/stats 上周", "2026-11-16 ~ 2026-11-22", 1),
-        ("/stats 本周", "2026-11-23 ~ 2026-11-25", 0),
-        ("/stats 11月20日 11月21日", "2026-11-20 ~ 2026-11-21", 1),
-        ("/stats 11月21日到11月25日", "2026-11-21 ~ 2026-11-25", 0),
-    ]:
+    for command, period, activities in asked:
         bot.api.send_command(admin, command)
         reply = await bot.api.wait_for_call(
             "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
