@@ -11,7 +11,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from handlers.kit.delivery import not_modified
 
@@ -54,8 +54,11 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 async def drop_buttons(update: Update, message_id: int | None = None) -> None:
     """The message whose button was pressed (or the bot's message `message_id` in the
     update's chat) stays as it is, without its buttons (a question answered once, or asked
-    again below). Already gone is fine, and so is a message Telegram no longer lets us
-    edit: its buttons do nothing any more."""
+    again below, or a summary card whose report was stored). Already gone is fine, and so is
+    a message Telegram no longer lets us edit: its buttons do nothing any more. Any other
+    failure (Telegram unreachable or slow, the chat blocked) is logged and nothing more: the
+    buttons are a courtesy, and what the person is told next (the next question, a report's
+    confirmation once it is stored) must not be lost for them."""
     try:
         if message_id is None:
             query = update.callback_query
@@ -68,6 +71,8 @@ async def drop_buttons(update: Update, message_id: int | None = None) -> None:
     except BadRequest as exc:
         if not not_modified(exc):
             log.info("could not take the buttons off an answered question: %s", exc)
+    except TelegramError as exc:
+        log.warning("could not take the buttons off an answered question: %s", exc)
 
 
 def user_id(update: Update) -> int:

@@ -14,7 +14,7 @@ from domain.reports import Outcome, submit
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, expired
 from handlers.kit.events import report_qr_button
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import acknowledge, drop_buttons, reply_html, user_id
 from handlers.reports.chat import ask_topic
 from handlers.reports.view import (
     AUDIENCE,
@@ -96,14 +96,14 @@ async def on_submit(
         return
     if done.outcome is Outcome.NO_TOPIC:  # a draft from before topics were required
         await acknowledge(update, texts.topic_needed, alert=True)
-        await _drop_buttons(update)
+        await drop_buttons(update)
         await ask_topic(update, ctx, chat, CONFIRM)
         return
     await acknowledge(update)
     if done.outcome in {Outcome.SUBMITTED, Outcome.UPDATED} and done.report_id is not None:
         await _mark_submitted(update, ctx, chat, done.report_id)
     else:
-        await _drop_buttons(update)
+        await drop_buttons(update)
     answers = {
         Outcome.SUBMITTED: texts.report_submitted,
         Outcome.UPDATED: texts.report_updated,
@@ -163,11 +163,3 @@ async def _mark_submitted(
         )
     except TelegramError:
         log.debug("could not mark the summary card submitted", exc_info=True)
-
-
-async def _drop_buttons(update: Update) -> None:
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_reply_markup(None)
-        except TelegramError:
-            log.debug("could not remove the summary card's buttons", exc_info=True)

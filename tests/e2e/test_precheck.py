@@ -546,3 +546,20 @@ async def test_a_question_asked_again_keeps_buttons_only_on_its_latest_copy(
     assert [bool(bot.as_now(m).buttons()) for m in (town, town_again)] == [False, True]
     result = await bot.tap(user, town_again, TOWN)
     assert result.content.startswith("✅")
+
+
+async def test_a_question_asked_again_comes_even_when_the_old_buttons_cannot_be_taken_off(
+    bot: Harness,
+) -> None:
+    """Taking the buttons off the copy above is a courtesy: with Telegram failing that edit
+    (a 502, not a refusal), the question is still asked again (it was not: the error ended
+    the update)."""
+    user = bot.api.user(2257)
+    await open_check(bot, user)
+    bot.api.fail_method("editMessageReplyMarkup", error_code=502, description="Bad Gateway")
+    bot.api.send_text(user, "我也不知道选哪个")
+    hint, second = await bot.api.wait_for_messages(user.id, 2)
+    assert hint.content == bot.ui.residents.check_wrong_input and "第 1 题" in second.content
+    bot.api.clear_failures()
+    following = await choose(bot, user, second, "讨工资、确认劳动关系")
+    assert following.buttons()
