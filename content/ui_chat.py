@@ -26,6 +26,11 @@ class ChatTexts(Texts):
     # it and does what was asked: `drop_for` names the chat asked for, `drop_button` is for
     # anything else (/start, a menu, a link)
     unfinished: Annotated[str, Fields("name", "count")]
+    # the same of a chat correcting something already stored (`what`: its name, 报告 #3):
+    # given up, only the changes are lost
+    unfinished_correction: Annotated[str, Fields("what")]
+    # such a chat ended for lack of replies (any other: the flow's own words, chat_timed_out)
+    correction_timed_out: Annotated[str, Fields("what")]
     keep_button: str
     drop_button: str
     drop_for: Annotated[str, Fields("name")]

@@ -213,6 +213,7 @@ class VolunteerTexts(Texts):
     report_none: str
     report_cancelled: str
     report_edit_cancelled: Annotated[str, Fields("id")]  # a correction from /myreports
+    report_named: Annotated[str, Fields("id")]  # the report a correction changes
     report_timed_out: str
     report_submitted: Annotated[str, Fields("id")]
     report_updated: Annotated[str, Fields("id")]

@@ -44,6 +44,10 @@ restart, or with another process serving the bot, the chat goes on exactly where
   one before was answered by a button, by typing, or not at all;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
+- a draft that corrects something already stored (the flow's `corrects` names it, such as a
+  report reopened from /myreports) leaves it as it was when it ends unfinished: timed out,
+  and in the question before giving it up, the kit says that only the changes are lost
+  (`chat.correction_timed_out`, `chat.unfinished_correction`), not that nothing is saved;
 - a flow may require a role (`role`), checked on every update: who lost it loses the draft;
 - first of all, a reply to one of the bot's messages (in any chat) goes to the feature that
   knows that message (`Services.hooks.reply_to_bot`), such as a ticket's exchange.
@@ -153,6 +157,10 @@ class Flow:
     # holds nothing worth asking about (a lookup, a one-question prompt).
     answered: Callable[[Conversation], int] | None = None
     resume: OnMessage | None = None
+    # A draft correcting something already stored: its name as people know it (报告 #3),
+    # from the draft's answers; None for a draft making something new. Given up or timed
+    # out, such a draft is said to lose only its changes (see the module's docstring).
+    corrects: Callable[[Services, Mapping[str, Any]], str | None] | None = None
 
     def __post_init__(self) -> None:
         assert not self.confirms or self.summary is not None, self.name
@@ -352,13 +360,13 @@ class Conversations:
             session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
         )
 
-    async def take_idle(self) -> list[tuple[Flow, int]]:
-        """Deletes the drafts idle too long; returns each one's flow and person."""
+    async def take_idle(self) -> list[tuple[Flow, int, dict[str, Any]]]:
+        """Deletes the drafts idle too long; returns each one's flow, person and answers."""
         now = self.clock()
         cutoffs = {name: now - flow.idle for name, flow in self._flows.items()}
         async with self.db.session() as session:
             gone = await repo.take_idle_drafts(session=session, cutoffs=cutoffs)
-        return [(self._flows[d.flow], d.telegram_id) for d in gone]
+        return [(self._flows[d.flow], d.telegram_id, d.data) for d in gone]
 
 
 # --- the Telegram side ------------------------------------------------------------------------
@@ -564,6 +572,11 @@ class Leaving(StrEnum):
 LEAVING = confirm.PREFIX + "leave"
 
 
+def correcting(flow: Flow, services: Services, data: Mapping[str, Any]) -> str | None:
+    """What a draft of `flow` with answers `data` corrects (the flow's `corrects`), if any."""
+    return flow.corrects(services, data) if flow.corrects is not None else None
+
+
 def answers_given(chat: Conversation) -> int:
     """How many answers the person gave the chat holds (0 for a flow without `answered`)."""
     return chat.flow.answered(chat) if chat.flow.answered is not None else 0
@@ -653,7 +666,11 @@ async def ask_leaving(
             InlineKeyboardButton(label, callback_data=callbacks.make(Kind.LEAVE, token, action))
         ]
 
-    text = ui.chat.unfinished.format(name=html.escape(title(chat.flow, ui)), count=count)
+    corrected = correcting(chat.flow, services, chat.data)
+    if corrected is not None:
+        text = ui.chat.unfinished_correction.format(what=html.escape(corrected))
+    else:
+        text = ui.chat.unfinished.format(name=html.escape(title(chat.flow, ui)), count=count)
     markup = InlineKeyboardMarkup(
         [button(ui.chat.keep_button, Leaving.KEEP), button(drop_label, Leaving.DROP)]
     )
@@ -769,8 +786,14 @@ async def sweep(ctx: PufaContext) -> None:
     """The periodic job: drafts idle too long go, and the person is told (in the flow's own
     words where it has them)."""
     services = ctx.services
-    for flow, user_id in await services.chats.take_idle():
-        told = flow.timed_out(services) if flow.timed_out else services.ui.chat_timed_out
+    for flow, user_id, data in await services.chats.take_idle():
+        corrected = correcting(flow, services, data)
+        if corrected is not None:
+            told = services.ui.chat.correction_timed_out.format(what=html.escape(corrected))
+        elif flow.timed_out is not None:
+            told = flow.timed_out(services)
+        else:
+            told = services.ui.chat_timed_out
         try:
             await ctx.bot.send_message(user_id, told)
         except TelegramError:

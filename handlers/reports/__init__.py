@@ -84,6 +84,7 @@ def report_chat(idle: timedelta) -> Flow:
         summary=chat.show_card,
         answered=chat.answered,
         resume=chat.resume,
+        corrects=chat.corrects,
     )
 
 

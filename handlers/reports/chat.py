@@ -2,7 +2,9 @@
 draft at that step), the next step, and the answers to what a step does not take."""
 
 import html
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from telegram import Update
 
@@ -14,7 +16,7 @@ from domain.reports import (
     offered_campaigns,
     unfitting_campaigns,
 )
-from handlers.kit.context import PufaContext
+from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import reply_html
 from handlers.reports.view import (
@@ -148,6 +150,12 @@ async def on_cancelled(update: Update, ctx: PufaContext, chat: Conversation) -> 
     report_id = chat.data.get("report_id")
     said = texts.report_edit_cancelled.format(id=report_id) if report_id else None
     await reply_html(update, said or texts.report_cancelled)
+
+
+def corrects(services: Services, data: Mapping[str, Any]) -> str | None:
+    """The submitted report a draft reopened from /myreports corrects (报告 #3)."""
+    report_id = data.get("report_id")
+    return services.ui.volunteers.report_named.format(id=report_id) if report_id else None
 
 
 def answered(chat: Conversation) -> int:

@@ -7,6 +7,7 @@ from storage.models import Invite, Person, Volunteer
 from storage.reports import own_reports
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.e2e.test_guided_chats import sweep_now
 from tests.e2e.test_questions import WAGES
 from tests.e2e.volunteer_steps import (
     answer_question,
@@ -233,6 +234,46 @@ async def test_cancelling_a_correction_says_the_report_stays_as_it_was(
     card = await report_to_card(bot, user)  # a new report's cancel is as before
     [cancelled] = await press(bot, user, card, "取消")
     assert cancelled.source_text == texts.report_cancelled
+
+
+async def test_a_correction_given_up_or_timed_out_says_the_report_stays_as_it_was(
+    bot_with_admins: Harness,
+) -> None:
+    """While correcting a submitted report from /myreports, /start's question before giving
+    it up and the word that it timed out say the changes only are lost and the report
+    stays as it was (they said 已填的内容不会保存 and 草稿已作废, as of a new report); a new
+    report's are as before."""
+    bot = bot_with_admins
+    ui = bot.ui
+    user = bot.api.user(821)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    await press(bot, user, card, "提交", 2)
+    mine = await bot.ask(user, "/myreports")
+    await press(bot, user, mine, "修改 #1")
+    asked = await bot.ask(user, "/start")
+    named = ui.volunteers.report_named.format(id=1)
+    assert asked.source_text == ui.chat.unfinished_correction.format(what=named)
+    await answer_question(bot, user, asked, ui.chat.keep_button)
+    [chat] = await bot.services.chats.open(user.id)
+    bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
+    before = len(bot.sent_to(user.id))
+    await sweep_now(bot)
+    told = [m.source_text for m in bot.sent_to(user.id)[before:]]
+    assert told == [ui.chat.correction_timed_out.format(what=named)]
+    async with bot.services.db.session() as session:
+        [report] = await own_reports(session=session, volunteer_id=user.id)
+    assert report.status == "submitted"
+    await report_to_place(bot, user)  # a new report's words are as before
+    asked = await bot.ask(user, "/start")
+    assert (asked.source_text or "").startswith(ui.chat.unfinished.split("{", 1)[0])
+    await answer_question(bot, user, asked, ui.chat.keep_button)
+    [chat] = await bot.services.chats.open(user.id)
+    bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
+    before = len(bot.sent_to(user.id))
+    await sweep_now(bot)
+    told = [m.source_text for m in bot.sent_to(user.id)[before:]]
+    assert told == [ui.volunteers.report_timed_out]
 
 
 async def test_withdraw_on_an_old_list_says_what_became_of_the_report(
