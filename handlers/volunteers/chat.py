@@ -12,7 +12,7 @@ from telegram import (
 )
 
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, ask
 from handlers.kit.replies import Markup, reply_html
 
 FLOW = "register"
@@ -51,14 +51,15 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
 async def show(
     update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
 ) -> None:
-    """Moves the chat to `step` (stored first, so a restart resumes there) and asks it."""
+    """Moves the chat to `step` (stored first, so a restart resumes there) and asks it (the
+    question asked before loses its buttons: `ask`)."""
     await chat.goto(step)
     text, markup = _prompt(ctx, chat, step)
-    await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
+    await ask(update, chat, f"{intro}\n\n{text}" if intro else text, markup)
     if step == PHONE:  # a reply keyboard (share my number) and a skip button need two messages
         texts = ctx.services.ui.volunteers
         skip = InlineKeyboardMarkup([[chat.button(texts.skip_button, JoinButton.SKIP)]])
-        await reply_html(update, texts.join_phone_optional, skip)
+        await ask(update, chat, texts.join_phone_optional, skip)
 
 
 async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:

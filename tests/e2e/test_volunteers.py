@@ -12,6 +12,7 @@ from tests.e2e.test_questions import WAGES
 from tests.e2e.volunteer_steps import (
     answer_question,
     invite,
+    phone_questions,
     press,
     register,
     report_to_card,
@@ -57,12 +58,15 @@ async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: 
     assert "文字" in (reply.text or "")
     [ask_town] = await say(bot, user, "刘志愿")
     assert "示例县东山镇" in ask_town.button_labels()
-    [reply] = await say(bot, user, "火星")  # not a listed town
-    assert "没找到" in (reply.text or "")
-    [ask_place] = await press(bot, user, ask_town, "示例县东山镇")
+    bot.api.send_text(user, "火星")  # not a listed town: asked again, buttons only below
+    [again] = await bot.next_question(user, ask_town)
+    assert "没找到" in (again.text or "") and again.buttons() == ask_town.buttons()
+    ask_place = await bot.answer(user, again, "示例县东山镇")
     assert "桃园村" in ask_place.button_labels()
-    [_ask_org] = await say(bot, user, "自己输入的小区")
-    _ask_phone, _skip = await say(bot, user, "东山司法所", 2)
+    bot.api.send_text(user, "自己输入的小区")  # typed: the place list loses its buttons too
+    [ask_org] = await bot.next_question(user, ask_place)
+    bot.api.send_text(user, "东山司法所")
+    await phone_questions(bot, user, ask_org)
     [reply] = await say(bot, user, "打我电话")
     assert "电话号码" in (reply.text or "")
     bot.api.send_contact(user, "+86 139 0000 1111", own=False)
@@ -96,9 +100,11 @@ async def test_profile_dates_are_local_and_a_mistyped_mobile_is_refused(
     await bot.api.wait_for_messages(user.id)
     [refused] = await say(bot, user, "王志愿😀")
     assert refused.source_text == bot.ui.volunteers.errors.name_symbols
-    [_ask_place] = await say(bot, user, "王志愿")  # the invite names the town
-    [_ask_org] = await say(bot, user, "自己输入的小区")
-    _ask_phone, _skip = await say(bot, user, "城关司法所", 2)
+    [ask_place] = await say(bot, user, "王志愿")  # the invite names the town
+    bot.api.send_text(user, "自己输入的小区")
+    [ask_org] = await bot.next_question(user, ask_place)
+    bot.api.send_text(user, "城关司法所")
+    await phone_questions(bot, user, ask_org)
     [reply] = await say(bot, user, "1381234567")  # a digit short
     assert reply.text == bot.services.ui.volunteers.errors.phone_format
     [done] = await say(bot, user, "13812345678")
@@ -127,7 +133,7 @@ async def test_profile_correction_leave_and_report_refused_after(bot_with_admins
     assert "星级" in shown.content and shown.content == again.content
     shown = again
     [ask_town] = await press(bot, user, shown, "乡镇/街道")
-    [ask_place] = await press(bot, user, ask_town, "示例县西河镇")
+    ask_place = await bot.answer(user, ask_town, "示例县西河镇")
     updated, shown = await press(bot, user, ask_place, "柳湾村", 2)
     assert "示例县西河镇" in (shown.text or "") and "柳湾村" in (shown.text or "")
     bot.api.send_command(user, "/leave")

@@ -43,16 +43,29 @@ async def answer_question(
 
 
 async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三") -> None:
-    """Registers through the deep link with an invite for 示例县城关镇."""
+    """Registers through the deep link with an invite for 示例县城关镇 (each question with
+    buttons loses them once answered)."""
     bot.api.send_command(user, f"/start join_{code}")
     [ask_name] = await bot.api.wait_for_messages(user.id)
     assert "姓名" in (ask_name.text or "")
     [ask_place] = await say(bot, user, name)
-    [ask_org] = await press(bot, user, ask_place, "城关社区")
+    ask_org = await bot.answer(user, ask_place, "城关社区")
     assert "单位" in (ask_org.text or "")
-    _ask_phone, _skip = await press(bot, user, ask_org, "跳过", 2)
+    bot.api.press_button(user, ask_org, "跳过")
+    await phone_questions(bot, user, ask_org)
     [done] = await say(bot, user, "138 0013 8000")
     assert "登记成功" in (done.text or ""), done.text
+
+
+async def phone_questions(
+    bot: Harness, user: FakeUser, ask_org: SentMessage
+) -> tuple[SentMessage, SentMessage]:
+    """Once the organisation is answered (skipped or typed): its buttons go, then the phone
+    question (with its share-my-number keyboard) and its 跳过, which are returned."""
+    dropped, ask_phone, skip = await bot.api.wait_for_messages(user.id, 3)
+    assert (dropped.action, dropped.message_id) == ("edit", ask_org.message_id), dropped
+    assert dropped.buttons() == [] and skip.buttons(), skip
+    return ask_phone, skip
 
 
 TOPIC = "宪法与国家宪法日"  # the topic report_to_card ticks (a report needs one)
