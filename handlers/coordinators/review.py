@@ -18,7 +18,7 @@ from telegram import Update
 from content.report_input import InputError, InputProblem, clean_text, normalise
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, Flow, Step, begin, expired
+from handlers.kit.conversation import Conversation, Flow, Step, ask, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.review import RETURN, VERIFY, notice, refresh_notices, review
 from handlers.kit.roles import require_coordinator
@@ -82,9 +82,9 @@ async def on_review_button(update: Update, ctx: PufaContext) -> None:
     if args[0] == RETURN:
         await acknowledge(update)
         data = {REPORT: report_id, SEEN: revision(seen)}
-        if await begin(update, ctx, REASON_FLOW, REASON_STEP, data) is None:
-            return
-        await reply_html(update, texts.ask_reason.format(id=report_id, max=REASON_CHARS))
+        chat = await begin(update, ctx, REASON_FLOW, REASON_STEP, data)
+        if chat is not None:
+            await ask(update, chat, texts.ask_reason.format(id=report_id, max=REASON_CHARS))
         return
     await _decide(update, ctx, report_id, ReviewState.VERIFIED, "", seen)
 

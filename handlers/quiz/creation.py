@@ -23,7 +23,15 @@ from domain.quiz import (
 )
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, Flow, Step, begin, cancel_button, picked
+from handlers.kit.conversation import (
+    Conversation,
+    Flow,
+    Step,
+    ask,
+    begin,
+    cancel_button,
+    picked,
+)
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from handlers.quiz.render import when
@@ -65,20 +73,21 @@ async def on_new(update: Update, ctx: PufaContext) -> None:
 
 
 async def _ask(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
-    """Moves the chat to `step` (stored first: a restart resumes there) and asks it."""
+    """Moves the chat to `step` (stored first: a restart resumes there) and asks it (the
+    question asked before loses its buttons: `ask`)."""
     if step == CONFIRM:
         await _ask_confirm(update, ctx, chat)
         return
     await chat.goto(step)
     ui, now = ctx.services.ui.quiz, ctx.services.local_now()
     if step == OPENS:
-        await reply_html(update, ui.ask_opens.format(**examples(now)))
+        await ask(update, chat, ui.ask_opens.format(**examples(now)))
     elif step == CLOSES:
-        await reply_html(update, ui.ask_closes.format(**examples(now)))
+        await ask(update, chat, ui.ask_closes.format(**examples(now)))
     elif step == COUNT:
-        await reply_html(update, ui.ask_count.format(low=MIN_QUESTIONS, high=_most(ctx, chat)))
+        await ask(update, chat, ui.ask_count.format(low=MIN_QUESTIONS, high=_most(ctx, chat)))
     elif step == SECONDS:
-        await reply_html(update, ui.ask_seconds.format(low=MIN_SECONDS, high=MAX_SECONDS))
+        await ask(update, chat, ui.ask_seconds.format(low=MIN_SECONDS, high=MAX_SECONDS))
     else:
         library, rows = ctx.services.library, []
         for i, campaign in enumerate(library.campaigns):
@@ -87,7 +96,7 @@ async def _ask(update: Update, ctx: PufaContext, chat: Conversation, step: str) 
                 label = ui.campaign_button.format(name=campaign.name, count=count)
                 rows.append([chat.button(label, ContestButton.CAMPAIGN, i)])
         rows.append([chat.button(ui.cancel_button, ContestButton.CANCEL)])
-        await reply_html(update, ui.new_campaign, InlineKeyboardMarkup(rows))
+        await ask(update, chat, ui.new_campaign, InlineKeyboardMarkup(rows))
 
 
 def answered(chat: Conversation) -> int:
@@ -206,7 +215,7 @@ async def _ask_confirm(update: Update, ctx: PufaContext, chat: Conversation) -> 
         [chat.button(ui.confirm_button, ContestButton.CONFIRM)],
         [chat.button(ui.cancel_button, ContestButton.CANCEL)],
     ]
-    await reply_html(update, text, InlineKeyboardMarkup(rows))
+    await ask(update, chat, text, InlineKeyboardMarkup(rows))
 
 
 def _title(services: Services, chat: Conversation) -> str:
@@ -223,7 +232,7 @@ async def _on_confirm(
     if closes <= services.now():
         await acknowledge(update)
         await chat.goto(CLOSES)
-        await reply_html(update, ui.bad_time)
+        await ask(update, chat, ui.bad_time)  # the card asked before loses its buttons
         return
     if not await chat.end():  # 确认 pressed twice at once: the other press created it
         await acknowledge(update, ui.already_created, alert=True)

@@ -40,7 +40,8 @@ async def create_contest(bot: Harness) -> QuizContest:
     assert "2 " not in label
     assert (await bot.ask(admin, "<b>春节</b>")).content == ui.unknown_campaign
     example = examples(bot.services.local_now())
-    assert (await bot.tap(admin, ask, label)).content == ui.ask_opens.format(**example)
+    # the campaign chosen, its list loses its buttons
+    assert (await bot.answer(admin, ask, label)).content == ui.ask_opens.format(**example)
     assert (await bot.ask(admin, "🎉" * 3000)).content == ui.bad_time
     assert (await bot.ask(admin, "每周一 09:00")).content == ui.bad_time
     assert (await bot.ask(admin, "明天上午9点")).content == ui.ask_closes.format(**example)
@@ -268,18 +269,21 @@ async def test_an_older_contest_card_cannot_create_the_contest_changed_since(
     admin = bot.api.user(ADMIN_ID, "协调员")
     listing = await bot.ask(admin, "/contest")
     ask = await bot.tap(admin, listing, ui.new_button)
-    await bot.tap(admin, ask, next(x for x in ask.button_labels() if x.startswith("宪法宣传周")))
+    week = next(x for x in ask.button_labels() if x.startswith("宪法宣传周"))
+    await bot.answer(admin, ask, week)
     for typed in ("3月10日 17:30", "3月10日 17:40", "3"):
         await bot.ask(admin, typed)
     old = await bot.ask(admin, "30")
     bot.clock.set(local(2026, 3, 10, 17, 41))
-    assert (await bot.tap(admin, old, ui.confirm_button)).content == ui.bad_time
+    confirm = old.find_button(ui.confirm_button)["callback_data"]
+    # the card asked before the close again loses its buttons
+    assert (await bot.answer(admin, old, ui.confirm_button)).content == ui.bad_time
     for typed in ("3月20日 18:00", "3"):
         await bot.ask(admin, typed)
     latest = await bot.ask(admin, "60")
-    answer = await bot.press(admin, old, old.find_button(ui.confirm_button)["callback_data"])
+    answer = await bot.press(admin, old, confirm)  # as from a client that kept the buttons
     assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
-    [redrawn] = await bot.api.wait_for_messages(ADMIN_ID)
+    [redrawn] = await bot.next_question(admin, latest)  # only the card drawn now is live
     assert redrawn.content == latest.content and "60 秒" in redrawn.content
     async with bot.services.db.session() as session:
         assert await repo.recent_contests(session=session) == []
