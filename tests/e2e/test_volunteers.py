@@ -44,6 +44,28 @@ async def test_bad_codes_are_explained(bot_with_admins: Harness) -> None:
     assert "已经被使用" in (reply.text or "")
 
 
+async def test_a_single_use_invite_taken_meanwhile_is_said_at_the_end(
+    bot_with_admins: Harness,
+) -> None:
+    """Two people open one single-use invite: the second to finish is told it was used, and
+    is not registered (a third, opening it once used, was told at once: above)."""
+    bot = bot_with_admins
+    code = await invite(bot, "城关镇", "单次")
+    late = bot.api.user(816)
+    bot.api.send_command(late, f"/start join_{code}")
+    await bot.api.wait_for_messages(late.id)
+    await register(bot, bot.api.user(817), code)
+    [ask_place] = await say(bot, late, "周志愿")
+    ask_org = await bot.answer(late, ask_place, "城关社区")
+    bot.api.press_button(late, ask_org, "跳过")
+    await phone_questions(bot, late, ask_org)
+    [told] = await say(bot, late, "13800138001")
+    assert told.source_text == bot.ui.volunteers.invite_problems.used_up
+    async with bot.services.db.session() as session:
+        assert await session.get(Volunteer, late.id) is None
+    assert await bot.services.chats.open(late.id) == []
+
+
 async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: Harness) -> None:
     bot = bot_with_admins
     code = await invite(bot)  # any town: the volunteer picks one
