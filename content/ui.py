@@ -82,7 +82,7 @@ class UiTexts(Texts):
     page_next: str
     back_to_topics: str
     card_not_found: str
-    deep_link_unknown: str
+    deep_link_unknown: str  # heads the menu's own message (/start of an unknown link), never alone
     stale_button: str
     stale_step: str  # an expired button while a guided chat is open (/start would end it)
     chat_timed_out: str  # a guided chat without a text of its own ended for lack of replies

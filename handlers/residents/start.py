@@ -41,13 +41,13 @@ async def on_start(update: Update, ctx: PufaContext) -> None:
     if payload == ADVISER_LINK:
         await send_adviser(update, ctx)
         return
-    if payload:
-        if not in_private(update):
-            return  # a deep link opens a private chat: in a group this is noise, stay silent
-        await reply_html(update, library.ui.deep_link_unknown)
+    if payload and not in_private(update):
+        return  # a deep link opens a private chat: in a group this is noise, stay silent
     user = update.effective_user
-    name = html.escape(user.first_name if user else "")
-    await reply_html(update, library.ui.welcome.format(name=name), main_menu(library.ui))
+    welcome = library.ui.welcome.format(name=html.escape(user.first_name if user else ""))
+    if payload:  # the note promises the menu: it is the menu's own message, not one before it
+        welcome = f"{library.ui.deep_link_unknown}\n\n{welcome}"
+    await reply_html(update, welcome, main_menu(library.ui))
 
 
 async def on_help(update: Update, ctx: PufaContext) -> None:

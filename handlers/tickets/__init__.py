@@ -164,14 +164,12 @@ async def _to_private(
 async def on_leave_link(update: Update, ctx: PufaContext) -> None:
     """`/start msg…`, the link of 留言给工作人员 in a group: like any /start, unfinished chats
     end (or are asked about first); then the message opens with the field or desk the link
-    names."""
+    names (a link cut short or mistyped still opens it, asking what the link would have
+    told)."""
     if not await leave_open(update, ctx):
         return
     known = leave_message_payload(ctx.args[0] if ctx.args else "")
-    if known is None:
-        await reply_html(update, ctx.services.ui.deep_link_unknown)
-        return
-    category, desk_id = known
+    category, desk_id = known or ("", "")
     await chat.start(update, ctx, category=category, desk_id=desk_id)
 
 
