@@ -148,6 +148,8 @@ class TicketTexts(Texts):
     cancel_after_sent: str
     ticket_closed: str
     not_staff: str
+    # a desk's button in a group that is no desk's chat (a forwarded copy): nothing is done
+    desk_chat_only: str
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
@@ -155,6 +157,7 @@ class TicketTexts(Texts):
     transfer_gone_button: str
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
+    tickets_staff_only: str  # /tickets in a group, from someone who is no desk's staff there
     tickets_join_desk: str
     tickets_desks_title: str
     tickets_desk_group: Annotated[str, Fields("count", "desk")]

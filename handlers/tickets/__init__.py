@@ -6,6 +6,7 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from domain.tickets import desk_chats
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, parse, pattern
 from handlers.kit.context import PufaApplication, PufaContext, Services
@@ -127,6 +128,11 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
         await expired(update, ctx)
         return
     action, args = chosen
+    if (action is DeskAction.SHOW or action in STAFF_ACTIONS) and not _desk_may_act_here(
+        update, ctx
+    ):
+        await acknowledge(update, ctx.services.ui.tickets.desk_chat_only, alert=True)
+        return
     if action is DeskAction.SHOW:
         await queue.on_show(update, ctx, callbacks.number(args[0]) if len(args) == 1 else None)
     elif action in STAFF_ACTIONS:
@@ -145,6 +151,16 @@ async def on_desk_button(update: Update, ctx: PufaContext) -> None:
             await chat.start(update, ctx, category=category, town_key=town_key)
         else:
             await chat.start(update, ctx, desk_id=args[0] if len(args) == 1 else "")
+
+
+def _desk_may_act_here(update: Update, ctx: PufaContext) -> bool:
+    """A desk's buttons act in a private chat or a desk's staff group; not in another group,
+    where a forwarded copy of a ticket would have staff's answers (接单, 回复's prompt, 转办's
+    desks) posted for its members to read."""
+    chat = update.effective_chat
+    if chat is None or in_private(update):
+        return True
+    return any(chat.id in desk_chats(desk) for desk in ctx.services.library.desks)
 
 
 async def _to_private(

@@ -40,8 +40,8 @@ async def on_tickets(update: Update, ctx: PufaContext) -> None:
         return
     texts = services.ui.tickets
     desks = desks_here(ctx, user.id, chat.id)
-    if not desks and chat.type != chat.PRIVATE:
-        await reply_html(update, texts.not_staff)
+    if not desks and chat.type != chat.PRIVATE:  # an ordinary group, or a member not staff
+        await reply_html(update, texts.tickets_staff_only)
         return
     if not desks:
         await reply_html(update, await _where_to_ask(ctx, user.id))

@@ -26,6 +26,7 @@ from tests.e2e.ticket_steps import (
     group,
     leave_message,
     run_sla_check,
+    stored_ticket,
 )
 from tests.e2e.volunteer_steps import answer_question
 from tests.waiting import eventually
@@ -304,7 +305,7 @@ async def test_staff_list_their_desks_waiting_tickets_in_its_chat_only(
     assert "#1 · " in listing.content and "宅基地" not in listing.content
     again = await bot.tap(staff, listing, texts.show_button.format(id=1))
     assert "宅基地被占了" in again.content and texts.take_button in again.button_labels()
-    assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.not_staff
+    assert (await bot.ask(member, "/tickets", chat=chat)).content == texts.tickets_staff_only
     # the desk's tickets are shown in its group only, not in a staff member's private chat
     elsewhere = await bot.ask(staff, "/tickets")
     assert elsewhere.source_text == texts.tickets_where.format(desks="测试镇司法所")
@@ -355,3 +356,30 @@ async def test_a_real_desk_cannot_transfer_to_a_sample_desk(sample_beside_bot: H
     async with bot.services.db.session() as session:
         stored = await get_ticket(session=session, ticket_id=1)
     assert stored is not None and stored.desk_id == "test-office"
+
+
+async def test_desk_commands_in_an_ordinary_group_say_where_they_work(
+    desks_bot: Harness,
+) -> None:
+    """/tickets in a group that is no desk's (a village's chat): what it is for and where it
+    works, for anyone, staff too, and nothing about any ticket; a ticket's buttons there (a
+    forwarded copy) do nothing and say where tickets are handled."""
+    bot, texts = desks_bot, desks_bot.ui.tickets
+    village = bot.api.group(-1_002_000_777, "村民群")
+    resident, staff = bot.api.user(7_320_011), bot.api.user(STAFF)
+    mark = after(bot)
+    await leave_message(bot, resident, "宅基地被占了")
+    await desk_message(bot, mark)
+    for person in (bot.api.user(7_320_012), staff, bot.api.user(STAFF_OTHER_DESK)):
+        answer = await bot.ask(person, "/tickets", chat=village)
+        assert answer.content == texts.tickets_staff_only
+        assert "#1" not in answer.content and "测试" not in answer.content
+    copy = await bot.ask(staff, "/help", chat=village)  # a bot's message there, as a forward
+    mark = after(bot)
+    for action in ("show", "take", "reply", "move", "close", "askphone"):
+        pressed = await bot.press(staff, copy, make(Kind.DESK, action, 1))
+        assert pressed["text"] == texts.desk_chat_only, action
+    await bot.settle()
+    chats = {village.id, DESK_GROUP, STAFF, resident.id}
+    assert [m for m in bot.api.state.sent[mark:] if m.chat_id in chats] == []
+    assert (await stored_ticket(bot)).taken_by is None
