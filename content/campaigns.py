@@ -165,10 +165,28 @@ def when_text(first: dt.date, on: dt.date) -> str:
     return full_date(first)
 
 
+def when_is_a_date(first: dt.date, on: dt.date) -> bool:
+    """Whether `when_text` names the date itself rather than counting the days to it."""
+    return not 0 <= (first - on).days <= FAR_DAYS
+
+
+# "{when}（{start}）", "{when}（{period}）": the first day in brackets after a {when} of 今天 /
+# 明天 / "N 天后" (either bracket, full-width or not)
+DAY_AFTER_WHEN = re.compile(r"\{when\}\s*[（(]\s*\{(start|period)\}\s*[）)]")
+
+
 def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on: dt.date) -> str:
-    """A reminder's text as sent on the day `on` (its {when} is relative to that day)."""
+    """A reminder's text as sent on the day `on` (its {when} is relative to that day). A {when}
+    that names the date itself (a reminder sent long before, or after the first day) drops
+    the first day in brackets after it: "2027年12月4日（周六）是…", not "…（周六）（12月4日）是…"
+    (a period of more days than one stays)."""
 
     period = month_of(first) if campaign.kind == "month" else date_range(first, last)
+    if when_is_a_date(first, on):
+        start = short_date(first)
+        template = DAY_AFTER_WHEN.sub(
+            lambda m: "{when}" if m[1] == "start" or period == start else m[0], template
+        )
     values = {"name": campaign.name, "start": short_date(first), "end": short_date(last)}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
     return template.format(**escaped, period=html.escape(period), when=when_text(first, on))

@@ -113,3 +113,20 @@ def test_when_counts_from_the_day_the_reminder_is_sent(library: Library) -> None
     assert when_text(date(2027, 12, 4), date(2026, 12, 5)) == "2027年12月4日（周六）"
     assert when_text(date(2027, 1, 3), date(2026, 12, 27)) == "7 天后"
     assert when_text(first, date(2026, 12, 5)) == "12月4日"
+
+
+def test_a_when_that_names_the_date_is_not_followed_by_it_again(library: Library) -> None:
+    """Sent long before the first day, or after it (a reminder moved late), {when} is the date
+    itself: the first day in brackets after it goes; a longer period in brackets stays."""
+    day = next(c for c in library.campaigns if c.id == "constitution-day")
+    first = date(2027, 12, 4)
+    for template in ("{when}（{period}）是", "{when}（{start}）是", "{when}({start})是"):
+        assert render(template, day, first, first, date(2026, 12, 5)) == "2027年12月4日（周六）是"
+        assert render(template, day, first, first, date(2027, 12, 5)) == "12月4日是"
+        assert render(template, day, first, first, date(2027, 12, 3)).startswith("明天")
+    week = next(c for c in library.campaigns if c.id == "constitution-week")
+    last = date(2027, 12, 7)
+    said = render("<b>{name}</b>（{period}）{when}开始", week, first, last, date(2026, 12, 5))
+    assert said == "<b>宪法宣传周</b>（12月4日至12月7日）2027年12月4日（周六）开始"
+    said = render("{when}（{period}）起", week, first, last, date(2026, 12, 5))
+    assert said == "2027年12月4日（周六）（12月4日至12月7日）起"

@@ -58,7 +58,9 @@ async def test_next_years_reminder_sent_now_is_previewed_confirmed_once_and_repo
     await bot.api.wait_for_call("answerCallbackQuery", predicate=_said("不能再修改"))
     chat = RESIDENT if first.audience == "categories" else VOLUNTEER
     [got] = await bot.api.wait_for_messages(chat)
-    assert "2027年12月4日（周六）（12月4日）是" in got.content and "今天" not in got.content
+    # the day once: the date in brackets follows a {when} of 今天 / 明天 / N 天后 only
+    assert "2027年12月4日（周六）是" in got.content and "今天" not in got.content
+    assert "（12月4日）" not in got.content
     await bot.api.wait_for_call("sendMessage", predicate=_said(f"通知 #{first.id} 发送完毕"))
     await bot.settle()
     await bot.services.broadcasting.tick()
@@ -88,7 +90,8 @@ async def test_a_moved_reminder_reads_right_on_the_day_it_goes_out(bot: Harness)
     assert (await bot.services.broadcasting.tick()).started == [second.id]
     chat = RESIDENT if second.audience == "categories" else VOLUNTEER
     [got] = await bot.api.wait_for_messages(chat)
-    assert "2027年12月4日（周六）" in got.content and "今天" not in got.content
+    assert "2027年12月4日（周六）是" in got.content and "今天" not in got.content
+    assert "（12月4日）" not in got.content
     await bot.api.wait_for_call("sendMessage", predicate=_said(f"通知 #{second.id} 发送完毕"))
 
 
