@@ -84,6 +84,7 @@ class UiTexts(Texts):
     card_not_found: str
     deep_link_unknown: str  # heads the menu's own message (/start of an unknown link), never alone
     stale_button: str
+    own_chat_button_only: str  # a button pressed outside the presser's private chat
     stale_step: str  # an expired button while a guided chat is open (/start would end it)
     chat_timed_out: str  # a guided chat without a text of its own ended for lack of replies
     legal_aid_prompt: str

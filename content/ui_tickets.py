@@ -150,8 +150,6 @@ class TicketTexts(Texts):
     not_staff: str
     # a desk's button in a group that is no desk's chat (a forwarded copy): nothing is done
     desk_chat_only: str
-    # the resident's button, pressed by them anywhere but their own private chat
-    resident_chat_only: str
     erased_by_resident: str
     reminder: Annotated[str, Fields("hours", "id")]
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]

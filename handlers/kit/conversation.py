@@ -87,7 +87,7 @@ from handlers.kit import callbacks, confirm
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
 from handlers.kit.replies import Markup, acknowledge, drop_buttons, edit, reply_html
-from handlers.kit.roles import holds_role, in_private, require_role
+from handlers.kit.roles import holds_role, in_private, own_chat_only, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
 from storage.models import Clock, Role
@@ -428,6 +428,8 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
     flow = ctx.services.chats.flow_of(parsed.kind) if parsed else None
     if parsed is None or flow is None:
         return False
+    if not await own_chat_only(update, ctx):
+        return True
     token, revision = split_token(parsed.args[0] if parsed.args else "")
     action = parsed.args[1] if len(parsed.args) > 1 else ""
     args = parsed.args[2:]

@@ -93,6 +93,23 @@ def in_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
+async def own_chat_only(update: Update, ctx: PufaContext) -> bool:
+    """True for a button pressed in the presser's own private chat with the bot. A guided
+    chat's buttons and a resident's message's carry their answers there; on a copy forwarded
+    into a group (or anyone else's chat) a press is refused with an alert, and nothing is
+    done or said where the copy is (the next question, a prompt, a thanks)."""
+    chat, user = update.effective_chat, update.effective_user
+    if (
+        chat is not None
+        and user is not None
+        and chat.type == ChatType.PRIVATE
+        and chat.id == user.id
+    ):
+        return True
+    await acknowledge(update, ctx.services.ui.own_chat_button_only, alert=True)
+    return False
+
+
 async def require_private(update: Update, ctx: PufaContext) -> bool:
     """True in a private chat; elsewhere a short note to use the private chat (what follows
     would show personal data or codes to the whole group)."""

@@ -35,15 +35,7 @@ from handlers.tickets import (
     staff,
 )
 from handlers.tickets.chat import CATEGORY, CONFIRM, CONTACT, TEXT, TOWN, TicketButton
-from handlers.tickets.common import (
-    FLOW,
-    MORE_FLOW,
-    REPLY_FLOW,
-    DeskAction,
-    own_chat_button,
-    own_chat_summary,
-    submission_key,
-)
+from handlers.tickets.common import FLOW, MORE_FLOW, REPLY_FLOW, DeskAction, submission_key
 from storage.tickets import ticket_exists
 
 IDLE = timedelta(hours=2)  # an unfinished message (or answer) is dropped after this
@@ -58,35 +50,30 @@ STAFF_ACTIONS = {
 
 
 def ticket_flow() -> Flow:
-    """The resident's message; its buttons act only in their own private chat (a copy
-    forwarded elsewhere would have the next question, or the summary, said there)."""
-    own = own_chat_button
     return Flow(
         name=FLOW,
         kind=Kind.TICKET,
         steps={
             CATEGORY: Step(
-                text=chat.on_early_text, buttons={TicketButton.CATEGORY: own(chat.on_category)}
+                text=chat.on_early_text, buttons={TicketButton.CATEGORY: chat.on_category}
             ),
-            TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: own(chat.on_town)}),
+            TOWN: Step(text=chat.on_town_text, buttons={TicketButton.TOWN: chat.on_town}),
             TEXT: Step(text=chat.on_text),
             CONTACT: Step(
                 contact=chat.on_contact,
                 text=chat.on_contact_text,
-                buttons={TicketButton.NO_CONTACT: own(chat.on_no_contact)},
+                buttons={TicketButton.NO_CONTACT: chat.on_no_contact},
             ),
-            CONFIRM: Step(
-                text=chat.on_confirm_text, buttons={TicketButton.SEND: own(send.on_send)}
-            ),
+            CONFIRM: Step(text=chat.on_confirm_text, buttons={TicketButton.SEND: send.on_send}),
         },
-        anywhere={TicketButton.CANCEL: own(cancel_button)},
+        anywhere={TicketButton.CANCEL: cancel_button},
         idle=IDLE,
         wrong_input=chat.on_wrong_input,
         cancelled=chat.on_cancelled,
         timed_out=lambda services: services.ui.tickets.timed_out,
         ended=_sent_already,
         confirms=frozenset({TicketButton.SEND}),
-        summary=own_chat_summary(chat.show_summary),
+        summary=chat.show_summary,
         answered=chat.answered,
         resume=chat.resume,
     )

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
@@ -21,9 +21,7 @@ from domain.tickets import desk_chats
 from handlers.kit import tickets as entry
 from handlers.kit.callbacks import Kind, make
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, OnButton, OnMessage
 from handlers.kit.delivery import Delivery, failed, not_modified
-from handlers.kit.replies import acknowledge
 from storage.models import TicketEntry
 from storage.people import names_of
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
@@ -71,49 +69,6 @@ ENTRY_CHARS = 400  # of one message in it
 def submission_key(user_id: int, token: str) -> str:
     """The ticket a chat becomes: one per chat, however often 发送 is pressed."""
     return f"{user_id}-{token}"
-
-
-def in_own_chat(update: Update) -> bool:
-    """Whether the update comes from the person's own private chat with the bot."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return False
-    return chat.type == ChatType.PRIVATE and chat.id == user.id
-
-
-async def resident_here(update: Update, ctx: PufaContext) -> bool:
-    """A resident's button (补充, the rating, the phone question, their message's own) acts
-    only in their own private chat; anywhere else (a copy forwarded into a group, or into
-    someone else's chat) their press is refused with an alert and nothing is done or said
-    there (anyone else's press was refused before: `resident.own_ticket`, the kit's draft
-    check). False after refusing."""
-    if in_own_chat(update):
-        return True
-    await acknowledge(update, ctx.services.ui.tickets.resident_chat_only, alert=True)
-    return False
-
-
-def own_chat_button(handler: OnButton) -> OnButton:
-    """A button of the resident's guided chat, acting only where `resident_here` lets it."""
-
-    async def guarded(
-        update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
-    ) -> None:
-        if await resident_here(update, ctx):
-            await handler(update, ctx, chat, args)
-
-    return guarded
-
-
-def own_chat_summary(summary: OnMessage) -> OnMessage:
-    """The summary card the kit draws again after 发送 on an older card (its alert already
-    given): drawn only in the resident's own private chat, never where the copy was."""
-
-    async def guarded(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-        if in_own_chat(update):
-            await summary(update, ctx, chat)
-
-    return guarded
 
 
 def local_when(texts: TicketTexts, tz: tzinfo, instant: datetime) -> str:

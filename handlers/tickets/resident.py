@@ -13,6 +13,7 @@ from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.roles import own_chat_only
 from handlers.kit.tickets import leave_message_button
 from handlers.tickets.chat import explain, offer_as_new
 from handlers.tickets.common import (
@@ -22,7 +23,6 @@ from handlers.tickets.common import (
     UNSATISFIED,
     DeskAction,
     edit_staff_copies,
-    resident_here,
     send_to_desk,
     staff_keyboard,
 )
@@ -33,17 +33,17 @@ from storage.tickets import StoredTicket, add_entry, get_ticket, rate, reopen
 async def own_ticket(
     update: Update, ctx: PufaContext, ticket_id: int | None
 ) -> StoredTicket | None:
-    """The person's own ticket, else None after a stale-button answer (forged or not theirs);
-    None too after an alert where they act on it anywhere but their own private chat (a
-    forwarded copy of its message in a group: `resident_here`), nothing done or said there."""
+    """The person's own ticket, else None after a stale-button answer (forged or not theirs),
+    or after an alert where the press is anywhere but their own private chat (a forwarded
+    copy of its message in a group: `own_chat_only`), nothing done or said there."""
+    if not await own_chat_only(update, ctx):
+        return None
     user, ticket = update.effective_user, None
     if ticket_id is not None and user is not None:
         async with ctx.services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
     if ticket is None or user is None or ticket.resident_id != user.id:
         await expired(update, ctx)
-        return None
-    if not await resident_here(update, ctx):
         return None
     return ticket
 

@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     restartable_bot,
     running_bot,
 )
+from tests.e2e.forwarding import forward, press_copy
 
 TOWN = "示例县东山镇"  # has a 司法所, but the district's 法律援助中心 is in 城关镇
 MENU_CHECK = f"1:a:{AID_MENU}:{AidMenu.CHECK}"
@@ -200,6 +201,22 @@ async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> Non
     assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
     assert await counts(bot) == {}
     assert await bot.services.chats.open(user.id) == []
+
+
+async def test_a_question_forwarded_into_a_group_is_not_answered_there(bot: Harness) -> None:
+    """A guided chat's button on a copy forwarded into a group does nothing there (the next
+    question would be asked in the group) and says so; in the private chat it still works."""
+    user = bot.api.user(2236)
+    group = bot.api.group(-1_002_000_236, "村民群")
+    first = await open_check(bot, user)
+    copy = forward(bot, user, first, group)
+    data = first.find_button("工伤事故赔偿")["callback_data"]
+    mark = len(bot.api.state.sent)
+    assert await press_copy(bot, user, copy, data) == bot.ui.own_chat_button_only
+    await bot.settle()
+    assert [m for m in bot.api.state.sent[mark:] if m.chat_id in {group.id, user.id}] == []
+    following = await choose(bot, user, first, "工伤事故赔偿")
+    assert "第 2 题" in following.content
 
 
 async def test_a_new_check_expires_the_old_ones_buttons(bot: Harness) -> None:
