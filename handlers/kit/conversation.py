@@ -38,9 +38,10 @@ restart, or with another process serving the bot, the chat goes on exactly where
   none and counts as revision 0, which every draft stored before then has: it is taken until
   the draft's first change after the upgrade (a card older than the draft's last change
   before the upgrade is not told apart);
-- a flow that sends its questions with `ask` (registration and /profile corrections, /contest
-  creation, the 退回 reason, the legal-aid pre-check, the adviser lookup, a message to staff;
-  not yet /report, /broadcast and the /campaigns edit) has the draft keep the one with
+- a flow that sends its questions with `ask` (registration and /profile corrections, /report
+  with the answers to its photos, /contest creation, the 退回 reason, the legal-aid
+  pre-check, the adviser lookup, a message to staff; not yet /broadcast and the /campaigns
+  edit) has the draft keep the one with
   buttons asked last (its message id, `Conversation.question`): asking the next question,
   or the same one again (something the step does not take was sent, a town typed was not
   found), first takes the buttons off that one (`replies.drop_buttons`), so only the
@@ -455,10 +456,13 @@ async def _button(update: Update, ctx: PufaContext, user_id: int) -> bool:
     return True
 
 
-async def ask(update: Update, chat: Conversation, text: str, markup: Markup = None) -> None:
-    """Sends one of the chat's questions (HTML). The question with buttons it asked before
-    loses them first (answered, or asked again now), so only this one can be pressed; this
-    one, if it has buttons, is kept in the draft as the one to take them off next time."""
+async def ask(
+    update: Update, chat: Conversation, text: str, markup: Markup = None
+) -> Message | None:
+    """Sends one of the chat's questions (HTML); the message sent (None: the update has no
+    chat). The question with buttons it asked before loses them first (answered, or asked
+    again now), so only this one can be pressed; this one, if it has buttons, is kept in the
+    draft as the one to take them off next time."""
     if chat.question is not None:
         await drop_buttons(update, chat.question)
     sent = await reply_html(update, text, markup)
@@ -466,6 +470,7 @@ async def ask(update: Update, chat: Conversation, text: str, markup: Markup = No
     if shown != chat.question:
         chat.question = shown
         await chat.chats.note_question(chat)
+    return sent
 
 
 async def show_answer(update: Update, chat: Conversation, text: str) -> None:

@@ -17,7 +17,7 @@ from domain.reports import (
     unfitting_campaigns,
 )
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, ask
 from handlers.kit.replies import reply_html
 from handlers.reports.view import (
     CAMPAIGNS,
@@ -37,7 +37,8 @@ RESUME = "resume"
 async def show(
     update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
 ) -> None:
-    """Moves the draft to `step` (stored first, so a restart resumes here) and asks it. A
+    """Moves the draft to `step` (stored first, so a restart resumes here) and asks it (the
+    question asked before, or an answer to a photo, loses its buttons: `ask`). A
     draft past the date step with no date (saved when the topics came first) is asked for
     it first; one past the topics step with no topic (saved before a topic was required, or
     a report from then reopened from /myreports) for one; then it goes on to `step` with
@@ -71,7 +72,7 @@ async def show(
         services.volunteering.max_report_age_days,
         chat.button,
     )
-    await reply_html(update, f"{intro}\n\n{text}" if intro else text, markup)
+    await ask(update, chat, f"{intro}\n\n{text}" if intro else text, markup)
 
 
 async def show_card(update: Update, ctx: PufaContext, chat: Conversation) -> None:

@@ -29,7 +29,7 @@ from content.report_input import (
 from content.ui_volunteers import limits
 from domain.reports import has_topic, without_numbers
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnMessage, expired, pressed
+from handlers.kit.conversation import Conversation, OnMessage, ask, expired, pressed
 from handlers.kit.delivery import not_modified
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.reports.chat import date_given, next_step, on_wrong_input, show
@@ -225,7 +225,7 @@ async def _ask_unusual(
         ]
     )
     values = limits(ctx.services.volunteering.max_report_age_days)
-    await reply_html(update, question.format(value=f"{value:g}", **values), keyboard)
+    await ask(update, chat, question.format(value=f"{value:g}", **values), keyboard)
 
 
 async def on_sure(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
@@ -244,19 +244,15 @@ async def on_change(update: Update, ctx: PufaContext, chat: Conversation, args: 
 async def _unusual_answered(
     update: Update, ctx: PufaContext, chat: Conversation, args: Args
 ) -> Any:
-    """The answer kept aside, once (its buttons go); None, answered as expired, for a button
-    of another step or a question already answered."""
+    """The answer kept aside, once; None, answered as expired, for a button of another step
+    or a question already answered. (The question loses its buttons as the next one is
+    asked: `ask`.)"""
     value = chat.data.get(UNSURE) if args == (chat.step,) else None
     if value is None:
         await expired(update, ctx)
         return None
     del chat.data[UNSURE]
     await acknowledge(update)
-    assert update.callback_query is not None
-    try:
-        await update.callback_query.edit_message_reply_markup(None)
-    except TelegramError:
-        log.debug("could not take the buttons off the question", exc_info=True)
     return value
 
 
@@ -373,17 +369,13 @@ async def on_clear_photos(
     update: Update, ctx: PufaContext, chat: Conversation, args: Args
 ) -> None:
     """清空照片: the photos kept so far go (a report returned for its photos is corrected by
-    sending others); the step's question again. Its buttons under earlier answers go too,
-    as they would count the photos gone."""
+    sending others); the step's question again. The answer pressed loses its buttons as it
+    is asked (`ask`: only the answer to the latest photo has them), as they would count the
+    photos gone."""
     if not await pressed(update, ctx, args):
         return
     chat.data[PHOTOS] = []
     chat.data.pop(ALBUM, None)
-    assert update.callback_query is not None
-    try:
-        await update.callback_query.edit_message_reply_markup(None)
-    except TelegramError:
-        log.debug("could not take the buttons off the photos answer", exc_info=True)
     await show(update, ctx, chat, PHOTOS, ctx.services.ui.volunteers.photos_cleared)
 
 
@@ -420,7 +412,9 @@ async def _answer(
     update: Update, ctx: PufaContext, chat: Conversation, album: Album | None, answer: Answer
 ) -> None:
     """Stores the draft, then answers: a photo alone or an album's first with a message (the
-    album's is remembered, so its other photos edit it), an album's others by that edit."""
+    album's is remembered, so its other photos edit it), an album's others by that edit. An
+    answer with buttons is asked as the step's question (`ask`): the one before loses its
+    buttons, so only the latest answer's 完成 and 清空 can be pressed."""
     text, markup = answer
     await chat.save()
     if album is not None and album["message"] is not None:
@@ -436,14 +430,13 @@ async def _answer(
             if not not_modified(exc):
                 raise
         return
-    if album is None:
-        await reply_html(update, text, markup)
-        return
-    where = update.effective_chat
-    assert where is not None
-    sent = await where.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    album["message"] = sent.message_id
-    await chat.save()
+    if markup is None:  # a line alone: the question asked last keeps its buttons
+        sent = await reply_html(update, text)
+    else:
+        sent = await ask(update, chat, text, markup)
+    if album is not None and sent is not None:
+        album["message"] = sent.message_id
+        await chat.save()
 
 
 def _caption_note(chat: Conversation, caption: str | None, note: str) -> str:
@@ -460,7 +453,7 @@ def _caption_note(chat: Conversation, caption: str | None, note: str) -> str:
 async def on_edit_menu(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:
     texts = ctx.services.ui.volunteers
     await acknowledge(update)
-    await reply_html(update, texts.report_pick_field, fields_keyboard(texts, chat.button))
+    await ask(update, chat, texts.report_pick_field, fields_keyboard(texts, chat.button))
 
 
 async def on_field(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:

@@ -96,6 +96,8 @@ async def on_submit(
         return
     if done.outcome is Outcome.NO_TOPIC:  # a draft from before topics were required
         await acknowledge(update, texts.topic_needed, alert=True)
+        # The card pressed was drawn before the draft kept its question (`ask`): its
+        # buttons are taken off here, not by the question that follows.
         await drop_buttons(update)
         await ask_topic(update, ctx, chat, CONFIRM)
         return

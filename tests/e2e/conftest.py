@@ -50,10 +50,34 @@ class Harness:
         return self.services.ui
 
     async def ask(self, user: FakeUser, text: str, *, chat: FakeChat | None = None) -> SentMessage:
-        """Sends `text` and returns the bot's single reply in that chat."""
+        """Sends `text` and returns the bot's single reply in that chat (`replies`: a guided
+        chat's question above losing its buttons is not one)."""
         self.api.send_text(user, text, chat=chat)
-        [reply] = await self.api.wait_for_messages(chat.id if chat else user.id)
+        [reply] = await self.replies(chat.id if chat else user.id, 1)
         return reply
+
+    async def replies(self, chat_id: int, count: int) -> list[SentMessage]:
+        """The bot's first `count` messages to `chat_id` since the last action there, not
+        counting the edits that only take the buttons off a guided chat's question above
+        (its next question, or the same again, is asked: handlers.kit.conversation.ask):
+        each is checked to leave the question's text as it was (`buttons_dropped`), and is
+        left out. Tests of that edit itself read it with `next_question`."""
+        wanted = count
+        while True:
+            found = await self.api.wait_for_messages(chat_id, wanted)
+            said = [m for m in found if not self.buttons_dropped(m)]
+            if len(said) >= count:
+                return said
+            wanted = len(found) + count - len(said)
+
+    def buttons_dropped(self, entry: SentMessage) -> bool:
+        """Whether `entry` only took the buttons off one of the bot's messages, its text as
+        it was (a question answered, or asked again below)."""
+        if entry.action != "edit" or entry.buttons():
+            return False
+        sent = self.api.messages_to(entry.chat_id)
+        before = [m for m in sent if m.message_id == entry.message_id and m.index < entry.index]
+        return bool(before) and bool(before[-1].buttons()) and before[-1].content == entry.content
 
     async def press(self, user: FakeUser, message: SentMessage, data: str) -> dict[str, Any]:
         """Presses a button carrying `data` (real or forged); returns the callback answer."""

@@ -28,6 +28,7 @@ from local_api import FakeUser, SentMessage
 from storage.drafts import drafts_of
 from tests.e2e.conftest import ADMIN_ID, Harness, RestartableBot, restartable_bot
 from tests.e2e.volunteer_steps import (
+    answer_question,
     answers_to_materials,
     invite,
     press,
@@ -72,8 +73,7 @@ async def at_photos(bot: Harness, user_id: int = VOLUNTEER) -> FakeUser:
     """A registered volunteer's /report at its photos step, one photo sent."""
     user = bot.api.user(user_id, "张三")
     await register(bot, user, await invite(bot, "城关镇"))
-    await back_at_photos(bot, user)
-    [kept] = await bot.api.wait_for_messages(user.id)
+    kept = await back_at_photos(bot, user)
     assert bot.ui.volunteers.photos_done_button in kept.button_labels(), kept.button_labels()
     return user
 
@@ -153,13 +153,10 @@ async def test_keep_draws_the_current_question_and_the_report_goes_on(
     bot = running(server)
     user = await at_photos(bot)
     question = await asked(bot, user)
-    bot.api.press_button(user, question, bot.ui.chat.keep_button)
-    dropped, prompt = await bot.api.wait_for_messages(user.id, 2)
-    assert (dropped.action, dropped.message_id, dropped.buttons()) == (
-        "edit",
-        question.message_id,
-        [],
-    )
+    # The question's buttons go, and so do those of the answer to the photo: only the
+    # photos question asked again can be pressed.
+    prompt = await answer_question(bot, user, question, bot.ui.chat.keep_button)
+    assert bot.as_now(kept_answer(bot, user)).buttons() == []
     done = bot.ui.volunteers.photos_done_button
     assert "照片" in prompt.content and done in prompt.button_labels(), prompt.content
     [summary_step] = await press(bot, user, prompt, done)
@@ -224,15 +221,23 @@ async def test_drop_does_what_legalaid_a_link_or_ask_a_question_asked(
     await an_ordinary_question(bot, user)
 
 
-async def back_at_photos(bot: Harness, user: FakeUser) -> None:
-    """The registered volunteer's next /report, at its photos step, one photo sent."""
+def kept_answer(bot: Harness, user: FakeUser) -> SentMessage:
+    """The answer to the photo `back_at_photos` sent."""
+    kept = bot.ui.volunteers.photo_received.split("{")[0]
+    return [m for m in bot.sent_to(user.id) if m.content.startswith(kept)][-1]
+
+
+async def back_at_photos(bot: Harness, user: FakeUser) -> SentMessage:
+    """The registered volunteer's next /report, at its photos step, one photo sent: the
+    answer to it (the question's 跳过 gone, its own 完成 below)."""
     await report_to_place(bot, user)
     materials = await answers_to_materials(bot, user)
     [photos] = await press(bot, user, materials, "跳过")
     assert "照片" in photos.content, photos.content
     bot.api.send_photo(user, "现场照片")
-    await bot.api.wait_for_messages(user.id)
+    [kept] = await bot.next_question(user, photos)
     assert [flow for flow, _step, _revision in await rows(bot, user)] == ["report"]
+    return kept
 
 
 async def test_a_command_asks_before_replacing_the_report(server: RestartableBot) -> None:
@@ -242,8 +247,7 @@ async def test_a_command_asks_before_replacing_the_report(server: RestartableBot
     admin = await at_photos(bot, ADMIN_ID)
     drop = starting(bot, "broadcast")
     question = await asked(bot, admin, "/broadcast", drop)
-    bot.api.press_button(admin, question, bot.ui.chat.keep_button)
-    _dropped, prompt = await bot.api.wait_for_messages(admin.id, 2)
+    prompt = await answer_question(bot, admin, question, bot.ui.chat.keep_button)
     assert bot.ui.volunteers.photos_done_button in prompt.button_labels(), prompt.content
     await bot.settle()
     assert [flow for flow, _step, _revision in await rows(bot, admin)] == ["report"]
@@ -295,7 +299,7 @@ async def test_a_press_after_the_report_moved_on_or_forged_is_refused(
     keep, drop = (row[0]["callback_data"] for row in question.buttons())
     token = drop.split(":")[1]
     bot.api.send_photo(user, "又一张")  # an answer after the question: its buttons are stale
-    await bot.api.wait_for_messages(user.id)
+    await bot.replies(user.id, 1)
     now = await rows(bot, user)
     forged = [
         keep,
@@ -334,8 +338,7 @@ async def test_the_question_outlives_a_restart(server: RestartableBot) -> None:
     user = await at_photos(bot)
     question = await asked(bot, user)
     bot = await server.restart()
-    bot.api.press_button(user, question, bot.ui.chat.keep_button)
-    _dropped, prompt = await bot.api.wait_for_messages(user.id, 2)
+    prompt = await answer_question(bot, user, question, bot.ui.chat.keep_button)
     done = bot.ui.volunteers.photos_done_button
     assert "照片" in prompt.content and done in prompt.button_labels(), prompt.content
     question = await asked(bot, user, "/legalaid")

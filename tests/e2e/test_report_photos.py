@@ -132,7 +132,7 @@ async def test_a_full_photos_step_offers_done(bot_with_admins: Harness) -> None:
     assert "第 8 步" in (ask.text or "") and ask.button_labels() == DONE_OR_CLEAR
     full = texts.photos_full.format(max_photos=MAX_PHOTOS)
     bot.api.send_photo(user)
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.next_question(user, ask)  # only the latest answer's buttons are live
     assert reply.source_text == full and reply.button_labels() == DONE_OR_CLEAR
     start = len(bot.api.sent)
     bot.api.send_album(user, 3)
@@ -153,11 +153,11 @@ async def test_a_photo_sent_as_a_file_is_explained(bot_with_admins: Harness) -> 
     user = await volunteer(bot, 8_800_009)
     photos = await to_photos(bot, user)
     bot.api.send_document(user, "IMG_0001.JPG", data=sample_photo(1), mime_type="image/jpeg")
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.next_question(user, photos)  # asked again: buttons only below
     assert (reply.source_text or "").startswith(texts.report_photo_as_file), reply.source_text
     assert photos.content in reply.content and reply.button_labels() == photos.button_labels()
     bot.api.send_document(user)  # a PDF
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.next_question(user, reply)
     assert (reply.source_text or "").startswith(texts.report_wrong_input), reply.source_text
     assert await draft_photos(bot, user) == []
 
@@ -169,11 +169,11 @@ async def test_album_photos_after_done_are_kept_while_there_is_room(
     kept and its one reply updated, without another message or the question again."""
     bot = bot_with_admins
     user = await volunteer(bot, 8_800_004)
-    await to_photos(bot, user)
+    photos = await to_photos(bot, user)
     start = len(bot.api.sent)
     album = bot.api.make_album(user, 3)
     bot.api.deliver(album[0])
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.next_question(user, photos)
     [summary] = await press(bot, user, reply, "完成")
     assert "最后一步" in (summary.text or ""), summary.text
     bot.api.deliver(album[2])
@@ -199,16 +199,15 @@ async def test_an_album_photo_after_the_summary_card_draws_the_card_again(
     out of date."""
     bot = bot_with_admins
     user = await volunteer(bot, 8_800_006)
-    await to_photos(bot, user)
+    photos = await to_photos(bot, user)
     album = bot.api.make_album(user, 2)
     bot.api.deliver(album[0])
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.next_question(user, photos)
     await press(bot, user, reply, "完成")
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
     assert "照片：1 张" in (card.text or ""), card.text
-    mark = len(bot.api.sent)
     bot.api.deliver(album[1])
-    told, again = await bot.api.wait_for_messages(user.id, 2, after=mark)
+    told, again = await bot.next_question(user, card, said=1)  # the old card's buttons go
     assert told.message_id == reply.message_id  # the album's one reply, updated
     assert "照片：2 张" in (again.text or ""), again.text
     await press(bot, user, again, "提交", 2)
@@ -242,17 +241,18 @@ async def test_photos_a_report_was_returned_for_are_replaced(
     [ask] = await press(bot, user, fields, texts.report_fields["photos"])
     assert ask.button_labels() == DONE_OR_CLEAR
     bot.api.send_photo(user)
-    [full] = await bot.api.wait_for_messages(user.id)
+    [full] = await bot.next_question(user, ask)  # the question's 完成 is the answer's now
     assert "清空照片" in (full.text or ""), full.text
-    cleared, again = await press(bot, user, full, "🗑 清空照片，重新发", 2)
-    assert (cleared.action, cleared.buttons()) == ("edit", [])
+    again = await bot.answer(user, full, "🗑 清空照片，重新发")
     assert (again.source_text or "").startswith(texts.photos_cleared), again.source_text
     assert again.button_labels() == ["跳过 ⏭"] and await draft_photos(bot, user) == []
     new = bot.api.make_album(user, count)
+    start = len(bot.api.sent)
     for message in new:
         bot.api.deliver(message)
-    [reply] = await bot.api.wait_for_messages(user.id)
+    await bot.api.wait_for_messages(user.id, after=start)
     await bot.settle()
+    reply = sent_since(bot, user, start)[0]
     if count < MAX_PHOTOS:
         await press(bot, user, shown(bot, reply), "完成")
     *_, card = [m for m in bot.api.messages_to(user.id) if "没问题就点" in (m.text or "")]

@@ -116,7 +116,7 @@ async def test_a_volunteer_counts_their_report_for_more_indicators(
         # The bot restarts at this step; /report picks the draft up where it was.
         bot = await server.restart()
         bot.api.send_command(volunteer, "/report")
-        [resumed] = await bot.api.wait_for_messages(volunteer.id)
+        [resumed] = await bot.next_question(volunteer, again)  # known after the restart
         assert f"✅ {CIVIL}" in resumed.button_labels()
         [card] = await press(bot, volunteer, resumed, "完成")
         assert f"考核指标：{DEFAULTS}、{CIVIL}\n" in card.content

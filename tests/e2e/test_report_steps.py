@@ -170,17 +170,16 @@ async def test_unusual_figures_are_asked_about_once(bot_with_admins: Harness) ->
     await say(bot, user, "城关社区文化广场")
     [question] = await say(bot, user, "99999")
     assert "确定吗" in (question.text or "") and "99999 人" in (question.text or "")
-    dropped, ask = await press(bot, user, question, "改一下", 2)
-    assert dropped.action == "edit" and not dropped.buttons()
+    ask = await bot.answer(user, question, "改一下")  # the question loses its buttons
     assert "多少" in (ask.text or "") and "人" in (ask.text or ""), ask.text
     [question] = await say(bot, user, "6000")
-    _dropped, hours = await press(bot, user, question, "确定", 2)
+    hours = await bot.answer(user, question, "确定")
     assert "时长" in (hours.text or "")
     again = await bot.press(user, question, question.find_button("确定")["callback_data"])
     assert again["text"] == bot.ui.stale_step  # answered already
     [question] = await say(bot, user, "20")
     assert "20 小时" in (question.text or "")
-    _dropped, materials = await press(bot, user, question, "确定", 2)
+    materials = await bot.answer(user, question, "确定")
     assert "资料" in (materials.text or "")
     [photos] = await press(bot, user, materials, "跳过")
     await press(bot, user, photos, "跳过")
@@ -188,6 +187,32 @@ async def test_unusual_figures_are_asked_about_once(bot_with_admins: Harness) ->
     assert "6000 人" in (card.text or "") and "20 小时" in (card.text or ""), card.text
     [question] = await say(bot, user, "ok")  # the card takes buttons only
     assert "按提示" in (question.text or "")
+
+
+async def test_only_the_report_question_asked_last_can_be_pressed(
+    bot_with_admins: Harness,
+) -> None:
+    """A question with buttons loses them once the next one is asked, whether it was
+    answered by a button or by typing: the steps up to the card (report_to_card), the card
+    once 修改 is pressed, the list of fields once one is picked or 返回 is pressed, an
+    unusual figure's question once a usual one is typed instead; the card drawn again is the
+    only one left to press."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.volunteers
+    user = await volunteer(bot, next(USER_IDS))
+    start = len(bot.api.sent)
+    card = await report_to_card(bot, user)
+    fields = await bot.answer(user, card, "修改")
+    ask_hours = await bot.answer(user, fields, texts.report_fields["hours"])
+    assert "时长" in ask_hours.content and ask_hours.buttons() == []
+    [unusual] = await say(bot, user, "20")
+    assert "20 小时" in unusual.content and unusual.buttons()
+    bot.api.send_text(user, "2")  # typed instead of 确定 or 改一下
+    [card] = await bot.next_question(user, unusual)
+    assert "时长：2 小时" in card.content, card.content
+    fields = await bot.answer(user, card, "修改")
+    card = await bot.answer(user, fields, texts.back_button)
+    live = [m for m in bot.sent_to(user.id) if m.index >= start and bot.as_now(m).buttons()]
+    assert live == [card], [m.describe() for m in live]
 
 
 async def test_an_album_of_six_photos_keeps_five_and_says_so(bot_with_admins: Harness) -> None:
@@ -198,11 +223,13 @@ async def test_an_album_of_six_photos_keeps_five_and_says_so(bot_with_admins: Ha
     start = len(bot.api.sent)
     for n in range(1, 7):
         bot.api.send_photo(user, f"现场照片{n}")
-    replies = await bot.api.wait_for_messages(user.id, 6, after=start)
+    await bot.api.wait_for_messages(user.id, 6, after=start)
     await bot.settle()
-    replies = [m for m in bot.api.messages_to(user.id) if m.index >= start]
+    replies = [m for m in bot.sent_to(user.id) if m.index >= start]
     texts = [m.text or "" for m in replies]
     assert len(replies) == 6, texts
+    # Each answer's 完成 went as the next photo was answered: none is left to press.
+    assert [bot.as_now(m).buttons() for m in replies] == [[]] * 6
     for n, text in enumerate(texts[:4], 1):
         assert text.startswith(f"已收到第 {n} 张照片"), text
         assert "第 8 步" not in text  # not the whole question again
@@ -325,9 +352,9 @@ async def test_summary_limits_said_up_front_and_skip_typed_at_the_photo_steps(
     [card] = await say(bot, user, "300")
     assert "资料：300 份" in (card.text or ""), card.text
     [fields] = await press(bot, user, card, "修改")
-    await press(bot, user, fields, "照片")
+    [ask_photos] = await press(bot, user, fields, "照片")
     bot.api.send_photo(user)
-    await bot.api.wait_for_messages(user.id)
+    await bot.next_question(user, ask_photos)  # the answer's 完成 replaces the question's
     [card] = await say(bot, user, "完成")
     assert "照片：1 张" in (card.text or ""), card.text
     assert materials.text and "资料" in materials.text
@@ -348,7 +375,7 @@ async def test_submit_on_an_older_summary_card_is_refused(bot_with_admins: Harne
     assert yesterday in latest.content and "请核对" in latest.content
     answer = await bot.press(user, old, old.find_button("提交")["callback_data"])
     assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
-    [redrawn] = await bot.api.wait_for_messages(user.id)
+    [redrawn] = await bot.next_question(user, latest)  # only the card drawn last is live
     assert redrawn.content == latest.content
     async with bot.services.db.session() as session:
         assert await own_reports(session=session, volunteer_id=user.id) == []

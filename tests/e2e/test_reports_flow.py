@@ -40,7 +40,7 @@ async def test_invite_register_report_restart_submit_stats_export(
             [reply] = await say(bot, user, bad)
             assert words in (reply.text or ""), (bad, reply.text)
         bot.api.send_photo(user)
-        [reply] = await bot.api.wait_for_messages(user.id)
+        [reply] = await bot.next_question(user, date)  # asked again: buttons only below
         assert "按提示" in (reply.text or "")
         [topics] = await say(bot, user, "今天")
         bot.api.press_button(user, topics, "宪法与国家宪法日")
@@ -66,7 +66,7 @@ async def test_invite_register_report_restart_submit_stats_export(
         [_photos] = await say(bot, user, "三百份")
         for _ in range(2):
             bot.api.send_photo(user)
-            await bot.api.wait_for_messages(user.id)
+            await bot.replies(user.id, 1)
         last = bot.api.last_message(user.id)
         [_summary] = await press(bot, user, last, "完成")
         [reply] = await say(bot, user, "宪" * 5000)

@@ -21,24 +21,30 @@ async def invite(bot: Harness, *args: str) -> str:
 
 
 async def say(bot: Harness, user: FakeUser, text: str, count: int = 1) -> list[SentMessage]:
+    """Sends `text`; the bot's `count` replies (`Harness.replies`: a question above losing
+    its buttons is not one)."""
     bot.api.send_text(user, text)
-    return await bot.api.wait_for_messages(user.id, count)
+    return await bot.replies(user.id, count)
 
 
 async def press(
     bot: Harness, user: FakeUser, message: SentMessage, label: str, count: int = 1
 ) -> list[SentMessage]:
+    """Presses `label` under `message`; the bot's `count` replies (`Harness.replies`: a
+    question above losing its buttons is not one)."""
     bot.api.press_button(user, message, label)
-    return await bot.api.wait_for_messages(user.id, count)
+    return await bot.replies(user.id, count)
 
 
 async def answer_question(
     bot: Harness, user: FakeUser, question: SentMessage, label: str
 ) -> SentMessage:
-    """Presses ✅ 确定 or ❌ 不了 under a yes/no question: its buttons go, then the reply."""
-    dropped, reply = await press(bot, user, question, label, 2)
-    assert (dropped.action, dropped.message_id) == ("edit", question.message_id), dropped
-    assert dropped.buttons() == [] and reply.action == "send", reply
+    """Presses ✅ 确定 or ❌ 不了 under a yes/no question: its buttons go, then the reply
+    (继续填写's question again: the copy asked before loses its buttons too)."""
+    [reply] = await press(bot, user, question, label)
+    dropped = bot.as_now(question)
+    assert dropped.action == "edit" and dropped.buttons() == [], dropped
+    assert dropped.content == question.content and reply.action == "send", reply
     return reply
 
 
@@ -80,12 +86,13 @@ async def tick_topic(
 
 
 async def report_to_topics(bot: Harness, user: FakeUser) -> SentMessage:
-    """/report of type 宪法宣传 held 今天, up to the topics step (its question)."""
+    """/report of type 宪法宣传 held 今天, up to the topics step (its question). Each
+    question answered loses its buttons (`Harness.answer`)."""
     bot.api.send_command(user, "/report")
     [types] = await bot.api.wait_for_messages(user.id)
-    [date] = await press(bot, user, types, "宪法宣传")
+    date = await bot.answer(user, types, "宪法宣传")
     assert "日期" in date.content, date.content
-    [topics] = await press(bot, user, date, "今天")
+    topics = await bot.answer(user, date, "今天")
     assert "主题" in topics.content, topics.content
     return topics
 
@@ -94,8 +101,7 @@ async def report_to_place(bot: Harness, user: FakeUser) -> SentMessage:
     """/report (type 宪法宣传, topic TOPIC) up to the place question."""
     topics = await report_to_topics(bot, user)
     await tick_topic(bot, user, topics)
-    [place] = await press(bot, user, topics, "完成")
-    return place
+    return await bot.answer(user, topics, "完成")
 
 
 async def report_to_card(bot: Harness, user: FakeUser) -> SentMessage:
@@ -116,8 +122,8 @@ async def answers_to_materials(bot: Harness, user: FakeUser) -> SentMessage:
 async def answers_to_card(bot: Harness, user: FakeUser) -> SentMessage:
     """From the place question on, the usual answers (no photos) up to the summary card."""
     materials = await answers_to_materials(bot, user)
-    [photos] = await press(bot, user, materials, "跳过")
-    await press(bot, user, photos, "跳过")
+    photos = await bot.answer(user, materials, "跳过")
+    await bot.answer(user, photos, "跳过")
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
     assert "请核对" in (card.text or ""), card.text
     return card
