@@ -16,7 +16,7 @@ from handlers.broadcasts.audience import count_recipients
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.callbacks import Kind, make, number, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, begin, expired, pressed
+from handlers.kit.conversation import Conversation, ask, begin, expired, pressed
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.timeparse import Now, Once, WhenError, describe, parse_dates
@@ -192,12 +192,12 @@ async def _edition_action(
         return
     ui = ctx.services.ui.campaigns
     data = {"campaign": campaign.id, "year": year}
-    if await begin(update, ctx, EDIT_FLOW, NEW_DATES, data) is None:
+    chat = await begin(update, ctx, EDIT_FLOW, NEW_DATES, data)
+    if chat is None:
         return
     example = _example(campaign, year)
-    await reply_html(
-        update, ui.dates_prompt.format(name=html.escape(campaign.name), year=year, example=example)
-    )
+    name = html.escape(campaign.name)
+    await ask(update, chat, ui.dates_prompt.format(name=name, year=year, example=example))
 
 
 def _example(campaign: Campaign, year: int) -> str:
@@ -236,8 +236,8 @@ async def _reminder_action(
 async def _ask_time(update: Update, ctx: PufaContext, chat: Conversation, *, muted: bool) -> None:
     ui = ctx.services.ui.campaigns
     now_button = chat.button(ui.send_now_button, EditButton.NOW)
-    await reply_html(
-        update, ui.reschedule_prompt, None if muted else InlineKeyboardMarkup([[now_button]])
+    await ask(
+        update, chat, ui.reschedule_prompt, None if muted else InlineKeyboardMarkup([[now_button]])
     )
 
 
@@ -346,7 +346,7 @@ async def _ask_confirm(
             ],
         ]
     )
-    await reply_html(update, "\n".join(lines), markup)
+    await ask(update, chat, "\n".join(lines), markup)  # the question before loses its buttons
 
 
 async def _edition_line(ctx: PufaContext, campaign: Campaign, row: Broadcast) -> str:

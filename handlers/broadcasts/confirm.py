@@ -17,7 +17,7 @@ from handlers.broadcasts.draft import (
 )
 from handlers.broadcasts.screens import read_when, renderer, send_preview
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, ask
 from handlers.kit.replies import acknowledge, edit, reply_html
 from scheduler.planning import Plan, PlanError, broadcast_row
 from scheduler.timeparse import Now, When, examples
@@ -61,7 +61,7 @@ async def on_change_time(
     await acknowledge(update)
     await save(chat, draft, WHEN)
     tz = html.escape(ui.zone_name(ctx.services.tz))
-    await reply_html(update, ui.when_help.format(tz=tz, **examples(ctx.services.local_now())))
+    await ask(update, chat, ui.when_help.format(tz=tz, **examples(ctx.services.local_now())))
 
 
 async def _preview(
@@ -90,7 +90,7 @@ async def _preview(
             ],
         ]
     )
-    await reply_html(update, text, markup)
+    await ask(update, chat, text, markup)  # the question (or card) before loses its buttons
 
 
 async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:

@@ -19,7 +19,7 @@ from handlers.broadcasts.draft import (
 )
 from handlers.broadcasts.screens import renderer
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, begin, expired
+from handlers.kit.conversation import Conversation, ask, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.planning import PlanError, check_text
@@ -33,7 +33,7 @@ async def on_broadcast(update: Update, ctx: PufaContext) -> None:
         return
     chat = await begin(update, ctx, FLOW, CONTENT, BroadcastDraft().data())
     if chat is not None:
-        await reply_html(update, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
+        await ask(update, chat, ctx.services.ui.broadcasts.start, _start_keyboard(ctx, chat))
 
 
 def _start_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarkup:
@@ -49,7 +49,8 @@ def _start_keyboard(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarku
 
 
 async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """The question of the draft's step again, as a new message (继续填写)."""
+    """The question of the draft's step again, as a new message (继续填写): the copy asked
+    before loses its buttons (`ask`)."""
     ui = ctx.services.ui.broadcasts
     draft = await draft_of(update, ctx, chat)
     if draft is None:
@@ -59,11 +60,11 @@ async def resume(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     elif chat.step == WHEN and draft.audience is not None:
         count = await count_recipients(ctx, draft.audience, draft.audience_value)
         name = renderer(ctx).audience_name(draft.audience, draft.audience_value)
-        await reply_html(update, *when_question(ctx, chat, name, count))
+        await ask(update, chat, *when_question(ctx, chat, name, count))
     elif chat.step == AUDIENCE:
-        await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, chat))
+        await ask(update, chat, ui.audience_prompt, audience_keyboard(ctx, chat))
     else:
-        await reply_html(update, ui.start, _start_keyboard(ctx, chat))
+        await ask(update, chat, ui.start, _start_keyboard(ctx, chat))
 
 
 async def on_back_to_start(
@@ -93,7 +94,7 @@ async def on_content(update: Update, ctx: PufaContext, chat: Conversation) -> No
         draft.content_kind, draft.source = "copy", (message.chat_id, message.message_id)
         draft.plain = message.text or message.caption or ui.copy_label
     await save(chat, draft, AUDIENCE)
-    await reply_html(update, ui.audience_prompt, audience_keyboard(ctx, chat))
+    await ask(update, chat, ui.audience_prompt, audience_keyboard(ctx, chat))
 
 
 async def on_cards(

@@ -31,17 +31,17 @@ restart, or with another process serving the bot, the chat goes on exactly where
   draft's revision when it was drawn: the revision goes up whenever the draft's answers change
   (`Conversations.write` compares them with those last stored), so a press on a card that no
   longer shows the draft as it is now is refused, and the flow's `summary` draws the card
-  again below (the person sees which one counts: a flow drawing its cards with `ask`, below,
-  takes the old one's buttons off as it draws the new one, so its press came before they
-  went, or from a client still showing them; another flow's old card keeps its buttons,
-  which are refused the same way). A button from before revisions existed carries
+  again below (the person sees which one counts: the flows draw their cards with `ask`,
+  below, which takes the old one's buttons off as it draws the new one, so its press came
+  before they went, or from a client still showing them). A button from before revisions
+  existed carries
   none and counts as revision 0, which every draft stored before then has: it is taken until
   the draft's first change after the upgrade (a card older than the draft's last change
   before the upgrade is not told apart);
 - a flow that sends its questions with `ask` (registration and /profile corrections, /report
-  with the answers to its photos, /contest creation, the 退回 reason, the legal-aid
-  pre-check, the adviser lookup, a message to staff; not yet /broadcast and the /campaigns
-  edit) has the draft keep the one with
+  with the answers to its photos, /broadcast and the /campaigns edit, whose cards come
+  below their exact preview, /contest creation, the 退回 reason, the legal-aid pre-check,
+  the adviser lookup, a message to staff) has the draft keep the one with
   buttons asked last (its message id, `Conversation.question`): asking the next question,
   or the same one again (something the step does not take was sent, a town typed was not
   found), first takes the buttons off that one (`replies.drop_buttons`), so only the

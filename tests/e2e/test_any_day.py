@@ -88,7 +88,7 @@ async def _broadcast_for_tomorrow_fires_once(bot: Harness, today: date) -> None:
     topics = await bot.tap(coordinator, audience, "📚 按主题")
     await bot.tap(coordinator, topics, "劳动与工资")
     bot.api.send_text(coordinator, "明天上午9点")
-    _preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    _preview, confirm = await bot.replies(ADMIN_ID, 2)
     done = await bot.tap(coordinator, confirm, "✅ 确认发送")
     assert "已确认" in done.content
     [row] = await _rows(bot, ["coordinator"])

@@ -52,7 +52,7 @@ async def test_restart_after_the_audience_then_a_typed_time_preview_and_confirm(
         # The bot restarts here: a new Application reads the draft back from the database.
         bot = await server.restart()
         bot.api.send_text(coordinator, "明天上午9点")
-        preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+        preview, confirm = await bot.replies(ADMIN_ID, 2)
         assert preview.content == "周六上午村委会有律师<免费>咨询"
         assert preview.button_labels() == ["🔕 退订“劳动与工资”"]
         assert "劳动与工资" in confirm.content and "09:00" in confirm.content
@@ -89,12 +89,12 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         assert bot is not None
         await add_subscribers(bot.services.db, LABOR)
         coordinator = bot.api.user(ADMIN_ID, "协调员")
-        await bot.ask(coordinator, "/broadcast")
+        start = await bot.ask(coordinator, "/broadcast")
         assert await draft_step(bot) == "content"
 
         bot = await server.restart()  # waiting for the content
         bot.api.send_photo(coordinator, caption="宣传海报")
-        [audience] = await bot.api.wait_for_messages(ADMIN_ID)
+        [audience] = await bot.next_question(coordinator, start)  # its buttons go, restarted
         assert "👥 所有订阅者" in audience.button_labels()
         assert await draft_step(bot) == "audience"
 
@@ -102,7 +102,7 @@ async def test_a_copied_photo_survives_two_restarts_and_is_sent_now_once(
         when = await bot.tap(coordinator, audience, "👥 所有订阅者")
         assert "共 <b>3</b> 人" in (when.source_text or "")
         bot.api.press_button(coordinator, when, "🚀 立即发送")
-        preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+        preview, confirm = await bot.replies(ADMIN_ID, 2)
         assert preview.kind == "photo" and preview.content == "宣传海报"
         await bot.tap(coordinator, confirm, "✅ 确认发送")
         await bot.api.wait_for_call(
@@ -129,7 +129,7 @@ async def test_a_scheduled_edit_prompt_survives_a_restart(
         audience = await bot.ask(coordinator, "本周六普法讲座")
         await bot.tap(coordinator, audience, "👥 所有订阅者")
         bot.api.send_text(coordinator, "明天上午9点")
-        _, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+        _, confirm = await bot.replies(ADMIN_ID, 2)
         await bot.tap(coordinator, confirm, "✅ 确认发送")
         listing = await bot.ask(coordinator, "/scheduled")
         [row] = await coordinator_rows(bot)

@@ -134,13 +134,16 @@ async def test_scheduled_broadcast_fires_at_its_time_with_one_tap_unsubscribe(
     await add_subscribers(bot.services.db, [501, 502, 503], category="labor")
     await add_subscribers(bot.services.db, [504], category="fraud")
     coordinator = bot.api.user(COORDINATOR)
-    await bot.ask(coordinator, "/broadcast")
+    start = await bot.ask(coordinator, "/broadcast")
     audience = await bot.ask(coordinator, "周六上午村委会有律师<免费>咨询")
+    assert bot.as_now(start).buttons() == []  # answered: only the question below is live
     topics = await bot.tap(coordinator, audience, "📚 按主题")
     when = await bot.tap(coordinator, topics, "劳动与工资")
     assert "共 <b>3</b> 人" in (when.source_text or "") and "时间按北京时间计算" in when.content
     bot.api.send_text(coordinator, "明天上午9点")
-    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    # The exact preview, then the time question loses its buttons as the card asks.
+    preview, dropped, confirm = await bot.api.wait_for_messages(COORDINATOR, 3)
+    assert (dropped.action, dropped.message_id, dropped.buttons()) == ("edit", when.message_id, [])
     assert preview.content == "周六上午村委会有律师<免费>咨询"
     assert preview.button_labels() == ["🔕 退订“劳动与工资”"]
     assert "劳动与工资" in confirm.content and "09:00" in confirm.content
@@ -216,7 +219,7 @@ async def _preview_now(
     bot: Harness, coordinator: FakeUser, when: SentMessage
 ) -> tuple[SentMessage, SentMessage]:
     bot.api.press_button(coordinator, when, "🚀 立即发送")
-    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    preview, confirm = await bot.replies(COORDINATOR, 2)
     return preview, confirm
 
 
@@ -282,7 +285,7 @@ async def test_scheduled_list_edit_and_cancel(quick_bot: Harness) -> None:
     audience = await bot.ask(coordinator, "每周一法：今天讲讲劳动合同")
     when = await bot.tap(coordinator, audience, "👥 所有订阅者")
     bot.api.send_text(coordinator, "每周一 09:00")
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     assert "每周一 09:00（每周重复）" in confirm.content
     await bot.tap(coordinator, confirm, "✅ 确认发送")
     listing = await bot.ask(coordinator, "/scheduled")
@@ -459,10 +462,10 @@ async def test_tonight_at_eight_as_coordinators_type_it(quick_bot: Harness) -> N
         ("今晚8点", "2026年12月31日（周四）20:00"),
     ):
         bot.api.send_text(coordinator, typed)
-        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        _, confirm = await bot.replies(COORDINATOR, 2)
         assert said in confirm.content, typed
         if typed != "今晚8点":
-            await bot.tap(coordinator, confirm, "🕘 改时间")
+            await bot.answer(coordinator, confirm, "🕘 改时间")
     assert "没写日期" not in confirm.content
     done = await bot.tap(coordinator, confirm, "✅ 确认发送")
     assert "20:00" in done.content and "没写日期" not in done.content
@@ -489,7 +492,7 @@ async def test_the_final_confirmation_keeps_the_no_date_note(quick_bot: Harness)
     asked = await bot.ask(coordinator, "8.30")
     assert "8月30日" in asked.content and "例如" in asked.content
     bot.api.send_text(coordinator, "晚上8.30")
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     said = "2026年12月31日（周四）20:30（没写日期，按最近的一次算）"
     assert said in confirm.content
     done = await bot.tap(coordinator, confirm, "✅ 确认发送")
@@ -515,7 +518,7 @@ async def test_a_scheduled_broadcast_is_sent_now_from_its_new_time_question(
         audience = await bot.ask(coordinator, text)
         await bot.tap(coordinator, audience, "👥 所有订阅者")
         bot.api.send_text(coordinator, "明天上午9点")
-        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        _, confirm = await bot.replies(COORDINATOR, 2)
         await bot.tap(coordinator, confirm, "✅ 确认发送")
     first, second = sorted(row.id for row in await _coordinator_rows(bot) if row.id is not None)
     listing = await bot.ask(coordinator, "/scheduled")
@@ -556,28 +559,31 @@ async def test_an_older_preview_cannot_confirm_the_draft_as_changed_since(
     towns = await bot.tap(coordinator, audience, "🙋 志愿者")
     await bot.tap(coordinator, towns, "全部志愿者")
     bot.api.send_text(coordinator, "8点")
-    _, old = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, old = await bot.replies(COORDINATOR, 2)
     assert "2026年12月5日（周六）20:00" in old.content
-    await bot.tap(coordinator, old, "🕘 改时间")
+    await bot.answer(coordinator, old, "🕘 改时间")
     bot.api.send_text(coordinator, "现在")
-    _, now = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, now = await bot.replies(COORDINATOR, 2)
     assert "20:00" not in now.content
-    await bot.tap(coordinator, now, "🕘 改时间")
+    await bot.answer(coordinator, now, "🕘 改时间")
     bot.api.send_text(coordinator, "明早9点")
-    _, latest = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, latest = await bot.replies(COORDINATOR, 2)
     ok = old.find_button("✅ 确认发送")["callback_data"]
     assert "过时" in await alert(bot, coordinator, old, ok)
-    _, redrawn = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, redrawn = await bot.replies(COORDINATOR, 2)
     assert redrawn.content == latest.content
     token = ok.split(":")[2].partition("-")[0]
     legacy = callbacks.make(Kind.BROADCAST, token, "ok")
     assert "过时" in await alert(bot, coordinator, old, legacy)
-    await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, redrawn = await bot.replies(COORDINATOR, 2)
     assert await _coordinator_rows(bot) == []
     assert bot.sent_to(6701) == []
     now_ok = now.find_button("✅ 确认发送")["callback_data"]
     assert "过时" in await alert(bot, coordinator, now, now_ok)
-    await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, redrawn = await bot.replies(COORDINATOR, 2)
+    # Each card drawn took the buttons off the one before: only the latest can be pressed.
+    cards = [m for m in bot.sent_to(COORDINATOR) if "✅ 确认发送" in m.button_labels()]
+    assert [m for m in cards if bot.as_now(m).buttons()] == [redrawn]
     done = await bot.tap(coordinator, redrawn, "✅ 确认发送")
     assert "已确认" in done.content
     [row] = await _coordinator_rows(bot)
@@ -612,7 +618,7 @@ async def test_the_card_list_and_the_time_question_go_back_or_cancel(
     when = await bot.tap(coordinator, towns, ui.all_volunteers_button)
     assert "志愿者" in when.content and "所有订阅者" not in when.content
     bot.api.send_text(coordinator, "明早9点")
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     await bot.tap(coordinator, confirm, "✅ 确认发送")
     [row] = await _coordinator_rows(bot)
     assert row.audience == "volunteers"
@@ -632,7 +638,7 @@ async def test_a_cancelled_broadcast_leaves_the_list_and_is_called_cancelled(
         audience = await bot.ask(coordinator, text)
         await bot.tap(coordinator, audience, ui.audience_all_button)
         bot.api.send_text(coordinator, "明天上午9点")
-        _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+        _, confirm = await bot.replies(COORDINATOR, 2)
         await bot.tap(coordinator, confirm, "✅ 确认发送")
     first, second = sorted(row.id for row in await _coordinator_rows(bot) if row.id is not None)
     listing = await bot.ask(coordinator, "/scheduled")

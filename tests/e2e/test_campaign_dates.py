@@ -46,7 +46,7 @@ async def _move_first(bot: Harness, when: str) -> SentMessage:
     detail = await campaign_detail(bot, f"{NAME} 2027")
     await bot.tap(coordinator, detail, "🕘 改时间①")
     bot.api.send_text(coordinator, when)
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     assert "提醒已改到" in (await bot.tap(coordinator, confirm, "✅ 确认改时间")).content
     return detail
 

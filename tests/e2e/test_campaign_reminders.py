@@ -46,7 +46,7 @@ async def test_next_years_reminder_sent_now_is_previewed_confirmed_once_and_repo
     prompt = await bot.tap(coordinator, detail, "🕘 改时间①")
     assert prompt.button_labels() == ["🚀 立即发送"]
     bot.api.send_text(coordinator, "现在")
-    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    preview, confirm = await bot.replies(COORDINATOR, 2)
     assert "2027年12月4日（周六）" in preview.content and "今天" not in preview.content
     assert "12·4国家宪法日" in confirm.content and "2027年" in confirm.content
     assert "还有 364 天" in confirm.content and "到时候不会再发" in confirm.content
@@ -76,12 +76,12 @@ async def test_a_moved_reminder_reads_right_on_the_day_it_goes_out(bot: Harness)
     moved = (await campaign_reminders(bot, CAMPAIGN, 2027))[1].id
     await bot.tap(coordinator, detail, "🕘 改时间②")
     bot.api.send_text(coordinator, "明天上午9点")
-    preview, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    preview, confirm = await bot.replies(COORDINATOR, 2)
     assert "2027年12月4日（周六）" in preview.content and "今天" not in preview.content
     assert "2027年" in confirm.content and "还有 363 天" in confirm.content
-    changed = await bot.tap(coordinator, confirm, "🕘 改时间")  # another time, then cancel
+    changed = await bot.answer(coordinator, confirm, "🕘 改时间")  # another time, then cancel
     bot.api.send_text(coordinator, "明天上午9点")
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     bot.api.press_button(coordinator, confirm, "✅ 确认改时间")
     await bot.api.wait_for_call("editMessageText", predicate=_said("提醒已改到"))
     [second] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == moved]
@@ -104,7 +104,7 @@ async def test_a_muted_reminder_is_not_sent_now_and_cancel_changes_nothing(bot: 
     assert "已静音" in (await bot.ask(coordinator, "现在")).content
     prompt = await bot.tap(coordinator, muted, "🕘 改时间②")
     bot.api.press_button(coordinator, prompt, "🚀 立即发送")
-    _, confirm = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, confirm = await bot.replies(COORDINATOR, 2)
     bot.api.press_button(coordinator, confirm, "✖ 取消")
     await bot.api.wait_for_call("editMessageText", predicate=_said("不改了"))
     assert (await bot.services.broadcasting.tick()).started == []
@@ -120,13 +120,13 @@ async def test_an_older_new_time_card_cannot_confirm_the_time_typed_since(bot: H
     moved = (await campaign_reminders(bot, CAMPAIGN, 2027))[1]
     await bot.tap(coordinator, detail, "🕘 改时间②")
     bot.api.send_text(coordinator, "明天上午9点")
-    _, old = await bot.api.wait_for_messages(COORDINATOR, 2)
-    await bot.tap(coordinator, old, "🕘 改时间")
+    _, old = await bot.replies(COORDINATOR, 2)
+    await bot.answer(coordinator, old, "🕘 改时间")
     bot.api.send_text(coordinator, "后天上午10点")
-    _, latest = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, latest = await bot.replies(COORDINATOR, 2)
     answer = await bot.press(coordinator, old, old.find_button("✅ 确认改时间")["callback_data"])
     assert answer["text"] == bot.ui.chat.outdated_card and answer["show_alert"]
-    _, redrawn = await bot.api.wait_for_messages(COORDINATOR, 2)
+    _, redrawn = await bot.replies(COORDINATOR, 2)
     assert redrawn.content == latest.content
     [same] = [r for r in await campaign_reminders(bot, CAMPAIGN, 2027) if r.id == moved.id]
     assert same.send_at == moved.send_at

@@ -53,7 +53,7 @@ async def _scheduled_listing(bot: Harness) -> tuple[SentMessage, int]:
         assert bot.ui.broadcasts.when_past in answer.content, typed
         assert bot.ui.broadcasts.when_unrecognised not in answer.content
     bot.api.send_text(coordinator, "明天上午9点")
-    _preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    _preview, confirm = await bot.replies(ADMIN_ID, 2)
     await bot.tap(coordinator, confirm, "✅ 确认发送")
     async with bot.services.db.session() as session:
         [row] = await repo.upcoming(session=session, origins=["coordinator"], limit=5)
@@ -77,7 +77,7 @@ async def test_the_example_after_a_refused_time_is_taken_as_typed(
     refused = await bot.ask(coordinator, "昨天上午9点")
     assert f"{example['day']} 9:00" in refused.content
     bot.api.send_text(coordinator, f"{example['day']} 9:00")
-    preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    preview, confirm = await bot.replies(ADMIN_ID, 2)
     assert "周末的普法讲座通知" in preview.content and confirm.button_labels()
 
 

@@ -91,7 +91,7 @@ async def _scheduled_edit(bot: Harness) -> tuple[FakeUser, Entry]:
     audience = await bot.ask(admin, "本周六普法讲座")
     await bot.tap(admin, audience, "👥 所有订阅者")
     bot.api.send_text(admin, "明天上午9点")
-    _preview, confirm = await bot.api.wait_for_messages(ADMIN_ID, 2)
+    _preview, confirm = await bot.replies(ADMIN_ID, 2)
     await bot.tap(admin, confirm, "✅ 确认发送")
     listing = await bot.ask(admin, "/scheduled")
     label = next(x for x in listing.button_labels() if x.startswith("📝 改内容"))

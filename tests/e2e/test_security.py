@@ -40,7 +40,7 @@ async def _open_edit_prompt(bot: Harness) -> None:
     audience = await bot.ask(helper, "周六普法讲座")
     await bot.tap(helper, audience, "👥 所有订阅者")
     bot.api.send_text(helper, "明天上午9点")
-    _preview, confirm = await bot.api.wait_for_messages(HELPER, 2)
+    _preview, confirm = await bot.replies(HELPER, 2)
     await bot.tap(helper, confirm, "✅ 确认发送")
     listing = await bot.ask(helper, "/scheduled")
     [edit_text] = [b for b in listing.button_labels() if b.startswith("📝")]
