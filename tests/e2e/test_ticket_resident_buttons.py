@@ -54,10 +54,10 @@ async def refused_elsewhere(bot: Harness, message: SentMessage, data: str) -> No
     assert [m for m in api.state.sent[mark:] if m.chat_id in chats] == [], data
 
 
-async def answered_and_ended(bot: Harness, resident: FakeUser) -> tuple[SentMessage, SentMessage]:
-    """The resident's message with PHONE, answered by the desk, then ended: returns the
-    answer (with ➕ 补充) and the closing message (with the rating)."""
-    api, texts = bot.api, bot.ui.tickets
+async def answered(bot: Harness, resident: FakeUser) -> tuple[SentMessage, SentMessage]:
+    """The resident's message with PHONE, answered by the desk (a reply in its group):
+    returns the desk's copy of the ticket and the answer (with ➕ 补充)."""
+    api = bot.api
     desk_chat = group(bot)
     mark = after(bot)
     await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
@@ -66,6 +66,14 @@ async def answered_and_ended(bot: Harness, resident: FakeUser) -> tuple[SentMess
     api.send_text(api.user(STAFF), "请带上劳动合同来司法所。", chat=desk_chat,
                   reply_to=ticket.message_id)  # fmt: skip
     [answer] = await api.wait_for_messages(resident.id, after=mark)
+    return ticket, answer
+
+
+async def answered_and_ended(bot: Harness, resident: FakeUser) -> tuple[SentMessage, SentMessage]:
+    """`answered`, then ended: returns the answer (with ➕ 补充) and the closing message
+    (with the rating)."""
+    api, texts = bot.api, bot.ui.tickets
+    ticket, answer = await answered(bot, resident)
     mark = after(bot)
     api.press_button(api.user(STAFF), ticket, texts.close_button)
     [rating] = await api.wait_for_messages(resident.id, after=mark)
@@ -167,14 +175,7 @@ async def test_a_reply_in_a_group_to_a_forwarded_copy_does_nothing(desks_bot: Ha
     bot, api = desks_bot, desks_bot.api
     resident, other = api.user(RESIDENT), api.user(OTHER)
     village = api.group(VILLAGE, "村民群")
-    desk_chat = group(bot)
-    mark = after(bot)
-    await leave_message(bot, resident, "老板拖欠我三个月工资", phone=PHONE)
-    ticket = await desk_message(bot, mark)
-    mark = after(bot)
-    api.send_text(api.user(STAFF), "请带上劳动合同来司法所。", chat=desk_chat,
-                  reply_to=ticket.message_id)  # fmt: skip
-    [answer] = await api.wait_for_messages(resident.id, after=mark)
+    _ticket, answer = await answered(bot, resident)
     copy = forward(bot, resident, answer, village)
     await bot.settle()
     mark = after(bot)

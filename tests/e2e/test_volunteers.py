@@ -3,6 +3,7 @@
 
 from datetime import timedelta
 
+from local_api import FakeUser, SentMessage
 from storage.models import Invite, Person, Volunteer
 from storage.reports import own_reports
 from tests.clock import local
@@ -282,26 +283,27 @@ async def test_a_correction_given_up_or_timed_out_says_the_report_stays_as_it_wa
     asked = await bot.ask(user, "/start")
     named = ui.volunteers.report_named.format(id=1)
     assert asked.source_text == ui.chat.unfinished_correction.format(what=named)
-    await answer_question(bot, user, asked, ui.chat.keep_button)
-    [chat] = await bot.services.chats.open(user.id)
-    bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
-    before = len(bot.sent_to(user.id))
-    await sweep_now(bot)
-    told = [m.source_text for m in bot.sent_to(user.id)[before:]]
-    assert told == [ui.chat.correction_timed_out.format(what=named)]
+    assert await _kept_then_timed_out(bot, user, asked) == [
+        ui.chat.correction_timed_out.format(what=named)
+    ]
     async with bot.services.db.session() as session:
         [report] = await own_reports(session=session, volunteer_id=user.id)
     assert report.status == "submitted"
     await report_to_place(bot, user)  # a new report's words are as before
     asked = await bot.ask(user, "/start")
     assert (asked.source_text or "").startswith(ui.chat.unfinished.split("{", 1)[0])
-    await answer_question(bot, user, asked, ui.chat.keep_button)
+    assert await _kept_then_timed_out(bot, user, asked) == [ui.volunteers.report_timed_out]
+
+
+async def _kept_then_timed_out(bot: Harness, user: FakeUser, asked: SentMessage) -> list[str]:
+    """继续填写 on /start's question about the open report, then the draft left idle: what
+    the sweep tells the volunteer."""
+    await answer_question(bot, user, asked, bot.ui.chat.keep_button)
     [chat] = await bot.services.chats.open(user.id)
     bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
     before = len(bot.sent_to(user.id))
     await sweep_now(bot)
-    told = [m.source_text for m in bot.sent_to(user.id)[before:]]
-    assert told == [ui.volunteers.report_timed_out]
+    return [m.source_text or "" for m in bot.sent_to(user.id)[before:]]
 
 
 async def test_withdraw_on_an_old_list_says_what_became_of_the_report(
