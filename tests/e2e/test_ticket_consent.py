@@ -157,8 +157,8 @@ async def test_the_resident_gives_the_number_to_the_new_desk_with_one_tap(
     await eventually(name_known)
 
     # someone else's press, forged ids and a desk the ticket is not at are refused
-    stranger = api.user(7_380_004)
-    assert (await bot.press(stranger, notice, agree))["text"] == bot.ui.stale_button
+    stranger = api.user(7_380_004)  # (pressing in the resident's chat: not the stranger's own)
+    assert (await bot.press(stranger, notice, agree))["text"] == bot.ui.own_chat_button_only
     for forged in (make(Kind.DESK, "phone", 99, "other-office"), make(Kind.DESK, "phone", 1)):
         assert (await bot.press(resident, notice, forged))["text"] == bot.ui.stale_button
     for elsewhere in ("no-such-desk", "test-office"):
