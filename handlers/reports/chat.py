@@ -23,6 +23,7 @@ from handlers.reports.view import (
     CAMPAIGNS,
     CONFIRM,
     DATE,
+    REPORT_ID,
     STEPS,
     TOPICS,
     prompt,
@@ -148,14 +149,14 @@ async def on_cancelled(update: Update, ctx: PufaContext, chat: Conversation) -> 
     """A new report is dropped; a correction of a submitted one (from /myreports) drops only
     the changes, and says so."""
     texts = ctx.services.ui.volunteers
-    report_id = chat.data.get("report_id")
+    report_id = chat.data.get(REPORT_ID)
     said = texts.report_edit_cancelled.format(id=report_id) if report_id else None
     await reply_html(update, said or texts.report_cancelled)
 
 
 def corrects(services: Services, data: Mapping[str, Any]) -> str | None:
     """The submitted report a draft reopened from /myreports corrects (报告 #3)."""
-    report_id = data.get("report_id")
+    report_id = data.get(REPORT_ID)
     return services.ui.volunteers.report_named.format(id=report_id) if report_id else None
 
 

@@ -20,6 +20,7 @@ from handlers.reports.view import (
     MATERIALS,
     PHOTOS,
     PLACE,
+    REPORT_ID,
     RETURNED,
     SUMMARY,
     TOPICS,
@@ -77,7 +78,7 @@ def draft_data(report: StoredReport, indicator_ids: set[str]) -> Data:
     coordinator's) go to the indicators step, categories and campaigns stay topics."""
     data = report.data
     values: Data = {
-        "report_id": report.id,
+        REPORT_ID: report.id,
         TOPICS_BEFORE: list(data.topics),
         TYPE: data.activity_type,
         TOPICS: [t for t in data.topics if t not in indicator_ids],

@@ -25,6 +25,7 @@ from handlers.reports.view import (
     MATERIALS,
     PHOTOS,
     PLACE,
+    REPORT_ID,
     SUMMARY,
     TOPICS,
     TOPICS_BEFORE,
@@ -76,7 +77,7 @@ async def on_submit(
         await acknowledge(update)
         await reply_html(update, texts.report_none)
         return
-    correcting = chat.data.get("report_id")
+    correcting = chat.data.get(REPORT_ID)
     async with services.db.session() as session:
         done = await submit(
             session=session,

@@ -29,6 +29,7 @@ STEPS = (TYPE, DATE, TOPICS, PLACE, AUDIENCE, HOURS, MATERIALS, PHOTOS, SUMMARY,
 # Optional, opened from the summary card: the evaluation indicators the activity also serves
 # (ids of content/indicators.yaml beyond those its type and campaigns count for by default).
 INDICATORS = "indicators"
+REPORT_ID = "report_id"  # a correction: the submitted report it corrects (from /myreports)
 TOPICS_BEFORE = "topics_before"  # a correction: the report's topics when it began
 RETURNED = "returned"  # a correction of a returned report: the coordinator's reason
 # The campaigns that fit the activity's date (domain.reports.offered_campaigns), stored as
@@ -238,8 +239,8 @@ def card(data: Data, library: Library, texts: VolunteerTexts, submitted: int | N
     body = texts.report_card.format(**escaped)
     if submitted is not None:
         return texts.report_card_submitted.format(id=submitted) + "\n" + body
-    heading = texts.report_card_edit_title if data.get("report_id") else texts.report_card_title
-    heading = heading.format(id=data.get("report_id", ""))
+    heading = texts.report_card_edit_title if data.get(REPORT_ID) else texts.report_card_title
+    heading = heading.format(id=data.get(REPORT_ID, ""))
     if data.get(RETURNED):
         heading += "\n" + texts.report_card_returned.format(reason=html.escape(data[RETURNED]))
     if unfitting := unfitting_names(library, data):
