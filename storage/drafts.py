@@ -60,8 +60,8 @@ async def save_draft(
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
-    kept = {REVISION: revision} if question is None else {REVISION: revision, QUESTION: question}
-    row.step, row.token, row.data = step, token, json.dumps({**data, **kept}, ensure_ascii=False)
+    stored = _with_question({**data, REVISION: revision}, question)
+    row.step, row.token, row.data = step, token, json.dumps(stored, ensure_ascii=False)
     row.updated_at = now
     session.add(row)
 
@@ -78,11 +78,14 @@ async def note_question(
     data = json.loads(row.data)
     if not isinstance(data, dict):
         return
-    data.pop(QUESTION, None)
-    if question is not None:
-        data[QUESTION] = question
-    row.data = json.dumps(data, ensure_ascii=False)
+    row.data = json.dumps(_with_question(data, question), ensure_ascii=False)
     session.add(row)
+
+
+def _with_question(data: Data, question: int | None) -> Data:
+    """`data` as stored: with the live question's id under QUESTION, or none (None)."""
+    data.pop(QUESTION, None)
+    return data if question is None else {**data, QUESTION: question}
 
 
 async def delete_draft(
