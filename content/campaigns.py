@@ -27,7 +27,7 @@ from pydantic import (
 from content.check_text import check_text, listed
 from content.dates import date_range, days_from, full_date, month_of, short_date
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
-from content.problems import explain, unknown_category, unreadable
+from content.problems import explain, parse_yaml, unknown_category, unreadable
 from content.templates import template_problem
 
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -202,8 +202,8 @@ def load_campaigns(
 ) -> list[Campaign]:
     """Every campaign that validates; each problem is appended as (field, message)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(("", unreadable(exc)))
         return []
     if not isinstance(data, list):

@@ -24,7 +24,7 @@ from content.learnt import QuestionFeatures
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import CARD_OFFERS, Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
-from content.problems import Problem, duplicates, unknown_category, unreadable
+from content.problems import Problem, duplicates, parse_yaml, unknown_category, unreadable
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
@@ -282,7 +282,7 @@ def _card(path: Path, problems: list[Problem]) -> Card | None:
     name = f"cards/{path.name}"
     try:
         head, body = split_front_matter(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(head)
+        data = parse_yaml(head)
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, "", unreadable(exc)))
         return None

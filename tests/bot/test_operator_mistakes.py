@@ -1,0 +1,86 @@
+"""What an operator or a coordinator meets when they get something wrong on the command line:
+a content file saved in another encoding or with a date that does not exist, a malformed
+`.env` line, a list of ids written with spaces, a CSV with a point twice. Each is said in one
+Chinese line that names where and what to do, never a traceback, and never taken silently."""
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sqlite_url
+from tests.content.content_copy import copy_content, edit
+
+
+async def _pufa(*argv: str, cwd: Path, **env: str) -> tuple[int, str, str]:
+    """`pufa ARGV` in a subprocess run in `cwd`: its exit code, stdout and stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *argv,
+        cwd=cwd,
+        env=dict(os.environ, PUFA_DATABASE_URL=sqlite_url(cwd), **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def _errors(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("错误")]
+
+
+def _line_of(path: Path, text: str) -> int:
+    """The 1-based number of the line of `path` that holds `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.mark.parametrize("name", ["desks.yaml", "holidays.yaml", "campaigns.yaml", "ui.zh.yaml"])
+async def test_a_content_file_saved_as_gbk_is_named_with_how_to_save_it(
+    name: str, tmp_path: Path
+) -> None:
+    """Notepad or WPS on a Chinese Windows saves 'ANSI', which is GBK: the check names the
+    file and the first line that is not UTF-8 and says to save it as UTF-8 (a traceback
+    before)."""
+    content = copy_content(tmp_path)
+    path = content / name
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gb18030"))
+    first = next(n for n, line in enumerate(text.splitlines(), 1) if not line.isascii())
+
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_CONTENT_DIR=str(content))
+
+    assert code == 1 and "Traceback" not in err, err
+    assert _errors(out) == [
+        f"错误  {name}: 无法读取：文件不是 UTF-8 编码（第 {first} 行起）："
+        "请在编辑器里“另存为”，编码选 UTF-8 后保存"
+    ]
+
+
+async def test_a_date_that_does_not_exist_is_named_with_its_line(tmp_path: Path) -> None:
+    """2026-02-30 in holidays.yaml stopped the check with Python's traceback; 2026-13-05 in a
+    card's `updated` was said in English ("month must be in 1..12")."""
+    content = copy_content(tmp_path)
+    holidays, card = content / "holidays.yaml", content / "cards" / "unpaid-wages.md"
+    edit(holidays, "last: 2026-02-23", "last: 2026-02-30")
+    edit(card, "updated: 2026-12-05", "updated: 2026-13-05")
+
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_CONTENT_DIR=str(content))
+
+    assert code == 1 and "Traceback" not in err, err
+    holiday_line = _line_of(holidays, "2026-02-30")
+    card_line = _line_of(card, "2026-13-05")
+    assert sorted(_errors(out)) == sorted(
+        [
+            f"错误  holidays.yaml: 第 {holiday_line} 行的日期 2026-02-30 不存在："
+            "日期写成 YYYY-MM-DD，月份 1–12，日子要是那个月有的",
+            f"错误  cards/unpaid-wages.md: 第 {card_line} 行的日期 2026-13-05 不存在："
+            "日期写成 YYYY-MM-DD，月份 1–12，日子要是那个月有的",
+        ]
+    )
