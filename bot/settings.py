@@ -3,6 +3,7 @@
 An empty variable means its default. A value that cannot be used is refused at load with one
 line per variable that says what it should be (`load_settings`, `ConfigurationError`)."""
 
+import io
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Gt, Le
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.cli_text import cli_text
 from storage.db import masked_url
 
+ENV_FILE = ".env"  # in the folder the command runs in
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # What Telegram accepts as a webhook's secret token.
@@ -38,7 +41,7 @@ class ConfigurationError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PUFA_",
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
@@ -119,7 +122,8 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        parts = [part for part in value.replace(" ", "").split(",") if part]
+        # "111111 222222" is two ids run together, never the one id 111111222222
+        parts = [part.strip() for part in value.split(",") if part.strip()]
         if not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(cli_text("config.admin_ids"))
         return frozenset(int(part) for part in parts)
@@ -238,11 +242,32 @@ def _web_address(value: str) -> bool:
 
 
 def load_settings() -> Settings:
-    """The settings; ConfigurationError names every variable that cannot be used."""
+    """The settings; ConfigurationError names every variable that cannot be used, or the
+    line of `.env` that cannot be read (python-dotenv would skip it with a warning in English,
+    leaving its variable at the default, and fail on a file that is not UTF-8)."""
+    if problem := _env_file_problem(Path(ENV_FILE)):
+        raise ConfigurationError(problem)
     try:
         return Settings()
     except ValidationError as error:
         raise ConfigurationError("\n".join(_problem(e) for e in error.errors())) from None
+
+
+def _env_file_problem(path: Path) -> str | None:
+    """What is wrong with the `.env` file the settings read, if anything."""
+    try:
+        raw = path.read_bytes()
+    except OSError:  # none there (a file that cannot be read is refused by pydantic-settings)
+        return None
+    where = path.absolute()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:  # Notepad's "ANSI" on a Chinese Windows: GBK
+        line = raw[: error.start].count(b"\n") + 1
+        return cli_text("config.env_not_utf8", path=where, line=line)
+    bad = next((b for b in parse_stream(io.StringIO(text)) if b.error), None)
+    # the line's number only: it may hold a token or a password
+    return cli_text("config.env_line", path=where, line=bad.original.line) if bad else None
 
 
 def _problem(error: ErrorDetails) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import load_settings
 from tests.conftest import sqlite_url
 from tests.content.content_copy import copy_content, edit
 
@@ -84,3 +85,63 @@ async def test_a_date_that_does_not_exist_is_named_with_its_line(tmp_path: Path)
             "日期写成 YYYY-MM-DD，月份 1–12，日子要是那个月有的",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("lines", "line"),
+    [
+        (["PUFA_TIMEZONE=Asia/Shanghai", "PUFA_WEB_PORT: 8090"], 2),  # YAML's colon
+        (['PUFA_WEB_PORT="8090', "PUFA_LOG_LEVEL=DEBUG"], 1),  # a quote left open
+        (["# 普法小助手", "PUFA_ADMIN_IDS=111111", "管理员 111111"], 3),  # a note without #
+    ],
+)
+async def test_an_env_file_line_that_cannot_be_read_stops_every_command(
+    lines: list[str], line: int, tmp_path: Path
+) -> None:
+    """python-dotenv skips such a line with an English warning, so the bot ran on the
+    default (port 8080 instead of 8090) as if nothing had been written."""
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in (["db", "upgrade"], ["content", "check"]):
+        code, out, err = await _pufa(*command, cwd=tmp_path)
+        assert (code, out) == (2, ""), (command, err)
+        assert err.splitlines() == [
+            f"配置有误：{tmp_path / '.env'} 第 {line} 行看不懂：每行写成 PUFA_名字=值"
+            "（值里有空格或 # 就用英文引号括起来，引号要成对），注释另起一行、以 # 开头。"
+        ]
+    assert not (tmp_path / "pufa.db").exists()
+
+
+async def test_an_env_file_saved_as_gbk_stops_every_command_in_one_line(tmp_path: Path) -> None:
+    """A .env with a Chinese note saved by Notepad as ANSI (GBK) stopped every command with
+    python-dotenv's UnicodeDecodeError traceback."""
+    env = "PUFA_TIMEZONE=Asia/Shanghai\n# 东山镇的普法小助手\nPUFA_WEB_PORT=8090\n"
+    (tmp_path / ".env").write_bytes(env.encode("gb18030"))
+    code, out, err = await _pufa("db", "upgrade", cwd=tmp_path)
+    assert (code, out) == (2, ""), err
+    assert err.splitlines() == [
+        f"配置有误：{tmp_path / '.env'} 不是 UTF-8 编码（第 2 行起）："
+        "请在编辑器里“另存为”，编码选 UTF-8 后保存。"
+    ]
+
+
+@pytest.mark.parametrize("ids", ["111111 222222", "111111, 222 222"])
+async def test_admin_ids_written_with_spaces_between_them_are_refused(
+    ids: str, tmp_path: Path
+) -> None:
+    """`111111 222222` was read as the one id 111111222222: no coordinator at all, and no
+    word of it."""
+    code, out, err = await _pufa("db", "upgrade", cwd=tmp_path, PUFA_ADMIN_IDS=ids)
+    assert (code, out) == (2, ""), err
+    assert err.splitlines() == [
+        "配置有误：PUFA_ADMIN_IDS 应该是 用英文逗号分隔的 Telegram 用户 id（数字），"
+        f"例如 111111,222222（现在是 “{ids}”）。"
+    ]
+
+
+def test_admin_ids_may_have_spaces_after_their_commas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PUFA_ADMIN_IDS", raising=False)
+    (tmp_path / ".env").write_text('PUFA_ADMIN_IDS="111111, 222222 ,333333"\n', encoding="utf-8")
+    assert load_settings().admin_ids == {111111, 222222, 333333}
