@@ -167,15 +167,30 @@ def parse_csv(
 ) -> tuple[list[DirectoryEntry], list[Problem]]:
     """Parse a coordinator's CSV (UTF-8, or GB18030 as saved by Excel on Chinese Windows;
     the column names of `layout`)."""
+    rows, problems = parse_csv_rows(raw, name, layout=layout, kinds=kinds)
+    return [entry for _, entry in rows], problems
+
+
+def parse_csv_rows(
+    raw: bytes, name: str, *, layout: Layout, kinds: PointKinds
+) -> tuple[list[tuple[str, DirectoryEntry]], list[Problem]]:
+    """As parse_csv, each entry with where it is in the file (`<file>:<row>`); a point
+    written twice (its name and town) is a problem of its second row."""
     rows, problems = read_table(raw, name, layout)
-    entries: list[DirectoryEntry] = []
+    entries: list[tuple[str, DirectoryEntry]] = []
+    first_row: dict[tuple[str, str], int] = {}
     for row in rows:
         if row.extra_cells is not None:
             problems.append(row.extra_cells)
             continue
         entry, found = read_entry(row.values, kinds)
         problems.extend(Problem(row.where, f, message) for f, message in found)
-        entries += [entry] if entry else []
+        if entry is None:
+            continue
+        first = first_row.setdefault((entry.name, entry.town), row.number)
+        if first != row.number:
+            problems.append(Problem(row.where, "name", check_text("directory.twice", line=first)))
+        entries.append((row.where, entry))
     if not entries and not problems:
         problems.append(Problem(name, "", check_text("csv.no_entries")))
     return entries, problems

@@ -5,6 +5,7 @@ Chinese line that names where and what to do, never a traceback, and never taken
 
 import asyncio
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -145,3 +146,57 @@ def test_admin_ids_may_have_spaces_after_their_commas(
     monkeypatch.delenv("PUFA_ADMIN_IDS", raising=False)
     (tmp_path / ".env").write_text('PUFA_ADMIN_IDS="111111, 222222 ,333333"\n', encoding="utf-8")
     assert load_settings().admin_ids == {111111, 222222, 333333}
+
+
+POINTS_HEADER = "名称,类型,乡镇,地址,电话\n"
+DONGSHAN = "东山镇司法所,司法所,示例县东山镇,东山路1号,0000-1234567\n"
+CHENGGUAN = "城关法律援助中心,法律援助中心,示例县城关镇,城关大道2号,12348\n"
+
+
+LISTED = [("东山镇司法所", "示例县东山镇"), ("城关法律援助中心", "示例县城关镇")]
+
+
+def _points(tmp_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(tmp_path / "pufa.db") as db:
+        return sorted(db.execute("SELECT name, town FROM service_point WHERE NOT sample"))
+
+
+async def test_a_point_written_twice_in_the_csv_is_refused_naming_both_rows(
+    tmp_path: Path,
+) -> None:
+    """Excel lists often carry a row twice: both were imported, and residents near it were
+    offered the same point twice."""
+    points = tmp_path / "points.csv"
+    other_phone = DONGSHAN.replace("0000-1234567", "0000-7654321")
+    points.write_bytes((POINTS_HEADER + DONGSHAN + CHENGGUAN + other_phone).encode("gb18030"))
+
+    code, out, err = await _pufa("directory", "import", str(points), cwd=tmp_path)
+
+    assert (code, out) == (1, ""), err
+    assert err.splitlines() == [
+        "错误  points.csv:4: name: 和第 2 行是同一个服务点（名称和乡镇都一样），请删掉一行",
+        "没有导入任何条目，请修改后重试。",
+    ]
+
+
+async def test_appending_points_already_listed_is_refused(tmp_path: Path) -> None:
+    """`--append` of a file imported before (or of points already in the list) stored every
+    point again, so each was listed twice."""
+    points, more = tmp_path / "points.csv", tmp_path / "more.csv"
+    points.write_text(POINTS_HEADER + DONGSHAN + CHENGGUAN, encoding="utf-8")
+    assert (await _pufa("directory", "import", str(points), cwd=tmp_path))[0] == 0
+
+    code, out, err = await _pufa("directory", "import", "--append", str(points), cwd=tmp_path)
+
+    assert (code, out) == (1, ""), err
+    assert err.splitlines() == [
+        f"错误  points.csv:{row}: name: 名录里已经有 {town} 的 {name}：--append 只添加新的服务点；"
+        "要改已有的，请把完整的名录不加 --append 导入（会替换整个名录）"
+        for row, (name, town) in enumerate(LISTED, 2)
+    ] + ["没有导入任何条目，请修改后重试。"]
+    assert _points(tmp_path) == LISTED
+
+    more.write_text(POINTS_HEADER + "西河司法所,司法所,示例县西河镇,西河路3号\n", encoding="utf-8")
+    code, out, err = await _pufa("directory", "import", "--append", str(more), cwd=tmp_path)
+    assert (code, out, err) == (0, "已导入 1 个法律服务点。\n", "")
+    assert len(_points(tmp_path)) == 3
