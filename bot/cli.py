@@ -13,7 +13,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
-from bot.settings import ConfigurationError, Settings, load_settings
+from bot.settings import TELEGRAM_API, ConfigurationError, Settings, load_settings
 from content.loader import ContentError
 from storage.db import (
     NewerDatabase,
@@ -321,7 +321,9 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
         return cli_text("run.database_refused", url=url, reason=reason)
     if unavailable(error):
         return cli_text("run.database_unreachable", url=url, reason=reason)
-    if isinstance(error, InvalidToken):
+    if isinstance(error, InvalidToken):  # PTB's reading of a 401 or a 404
+        if settings.api_base_url != TELEGRAM_API:
+            return cli_text("run.token_elsewhere", url=settings.api_base_url)
         return cli_text("run.token")
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return cli_text("run.telegram_unreachable", url=settings.api_base_url, reason=reason)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.cli_text import cli_text
 from storage.db import masked_url
 
+TELEGRAM_API = "https://api.telegram.org/bot"
 ENV_FILE = ".env"  # in the folder the command runs in
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -48,7 +49,7 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = None
-    api_base_url: str = "https://api.telegram.org/bot"
+    api_base_url: str = TELEGRAM_API
     bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None  # PostgreSQL: this bot's schema (several districts)
@@ -156,6 +157,14 @@ class Settings(BaseSettings):
     def _webhook_address(cls, value: str | None) -> str | None:
         if value is not None and not _web_address(value):
             raise ValueError(cli_text("config.webhook_url"))
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_address(cls, value: str) -> str:
+        # else the first request fails with aiohttp's words, the token in the address
+        if not _web_address(value):
+            raise ValueError(cli_text("config.api_base_url"))
         return value
 
     @field_validator("public_url")

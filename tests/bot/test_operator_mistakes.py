@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import load_settings
+from local_api import LocalBotApi
 from tests.conftest import sqlite_url
 from tests.content.content_copy import copy_content, edit
 
@@ -200,3 +201,42 @@ async def test_appending_points_already_listed_is_refused(tmp_path: Path) -> Non
     code, out, err = await _pufa("directory", "import", "--append", str(more), cwd=tmp_path)
     assert (code, out, err) == (0, "已导入 1 个法律服务点。\n", "")
     assert len(_points(tmp_path)) == 3
+
+
+@pytest.mark.parametrize("base", ["127.0.0.1:18200/bot", "api.telegram.org/bot", "http:///bot"])
+async def test_a_bot_api_address_without_http_is_refused_and_the_token_never_shown(
+    base: str, tmp_path: Path
+) -> None:
+    """PUFA_API_BASE_URL was not checked: `pufa run` failed at its first request with
+    aiohttp's error, which printed the request's address with the bot token in it."""
+    token = "123456:SECRET-token"
+    code, out, err = await _pufa(
+        "run", cwd=tmp_path, PUFA_BOT_TOKEN=token, PUFA_API_BASE_URL=base, PUFA_WEB_PORT="0"
+    )
+    assert (code, out) == (2, ""), err
+    assert err.splitlines() == [
+        "配置有误：PUFA_API_BASE_URL 应该是 以 http:// 或 https:// 开头、带主机名的 Bot API 地址，"
+        f"例如 https://api.telegram.org/bot（现在是 “{base}”）。"
+    ]
+    assert "SECRET" not in err
+
+
+async def test_a_token_refused_by_another_bot_api_server_names_its_address_too(
+    tmp_path: Path,
+) -> None:
+    """PUFA_API_BASE_URL without its /bot answers every request with 404, which PTB takes
+    for a wrong token: the line named only PUFA_BOT_TOKEN, which was right."""
+    async with LocalBotApi() as api:
+        base = api.base_url.removesuffix("bot")
+        code, _, err = await _pufa(
+            "run",
+            cwd=tmp_path,
+            PUFA_BOT_TOKEN=api.token,
+            PUFA_API_BASE_URL=base,
+            PUFA_WEB_PORT="0",
+        )
+    assert code == 1, err
+    assert err.strip().splitlines()[-1] == (
+        f"{base} 不认这个 token：请检查 PUFA_BOT_TOKEN，"
+        "以及 PUFA_API_BASE_URL（Bot API 地址一般以 /bot 结尾）。"
+    )
