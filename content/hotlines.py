@@ -39,8 +39,11 @@ class HotlineSource(_Strict):
     checked: str = Field(min_length=2, max_length=300)
 
 
+NUMBER = re.compile(r"[0-9]{3,8}")
+
+
 class Hotline(_Strict):
-    number: str = Field(pattern=r"^[0-9]{3,8}$")
+    number: str
     name: str = Field(min_length=2, max_length=30)
     group: Group
     # `for` in the file (a Python keyword): one short sentence in plain words.
@@ -50,6 +53,14 @@ class Hotline(_Strict):
     hours: str | None = Field(default=None, min_length=2, max_length=40)
     urgent: bool = False
     source: HotlineSource
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        # YAML reads an unquoted 12315 as a number, and a letter O for a zero looks right
+        if not (isinstance(value, str) and NUMBER.fullmatch(value.strip())):
+            raise ValueError(check_text("hotlines.number", value=value))
+        return value
 
     @field_validator("keywords", "categories")
     @classmethod

@@ -240,3 +240,22 @@ async def test_a_token_refused_by_another_bot_api_server_names_its_address_too(
         f"{base} 不认这个 token：请检查 PUFA_BOT_TOKEN，"
         "以及 PUFA_API_BASE_URL（Bot API 地址一般以 /bot 结尾）。"
     )
+
+
+async def test_a_hotline_number_with_a_letter_or_unquoted_says_how_to_write_it(
+    tmp_path: Path,
+) -> None:
+    """A letter O for a zero was said as "这一项的值不对" (this value is wrong), and a number
+    left unquoted as "应该是一段文字": neither said what a number should look like."""
+    content = copy_content(tmp_path)
+    edit(content / "hotlines.yaml", 'number: "12348"', 'number: "1234B"')
+    edit(content / "hotlines.yaml", 'number: "12315"', "number: 12315")
+
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_CONTENT_DIR=str(content))
+
+    assert code == 1, err
+    numbers = [line for line in _errors(out) if ": number: " in line]
+    assert sorted(line.split(": number: ")[1] for line in numbers) == [
+        f'号码 {shown} 要写成 3 到 8 位数字，加英文引号，比如 "12348"（不能有字母、空格或横线）'
+        for shown in ("'1234B'", "12315")
+    ]
