@@ -2,6 +2,7 @@
 /dashboard, server-rendered in Simplified Chinese, for phone and PC. Only coordinators get in
 (a one-time link from /dashboard in the chat, see auth.py)."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board[ACTIVE_KEY] = active
     board[overview.KEPT_KEY] = Kept(FRESH)
     board[gaps.KEPT_KEY] = Kept(FRESH)
+    board[gaps.DECIDING_KEY] = asyncio.Lock()
     board.on_cleanup.append(_stop_computing)
     aiohttp_jinja2.setup(
         board,

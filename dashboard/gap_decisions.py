@@ -18,7 +18,7 @@ from content.editing import (
 )
 from content.privacy import mask_personal_numbers
 from dashboard.common import audit, notice, page_of, render, see_other, services, texts
-from dashboard.gaps import KEPT_KEY, edit_content, field_of, refused
+from dashboard.gaps import DECIDING_KEY, KEPT_KEY, edit_content, field_of, refused
 from storage.models import ContentGap, GapDecision
 from storage.questions import GAP_KEY_CHARS, decided, decisions
 
@@ -78,7 +78,8 @@ async def undo(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     key = field_of(await request.post(), "question", GAP_KEY_CHARS)
     try:
-        async with bot.db.session() as session:  # the decision goes only if its edit went
+        deciding = request.config_dict[DECIDING_KEY]
+        async with deciding, bot.db.session() as session:  # it goes only if its edit went
             found = await decided(session=session, question=key)
             if found is None:
                 return notice(request, texts(request).gap_not_decided, 404)

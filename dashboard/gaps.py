@@ -39,6 +39,7 @@ from storage.questions import (
     GAP_KEY_CHARS,
     chosen_cards,
     decide_gap,
+    decided,
     decided_gaps,
     unanswered,
 )
@@ -64,6 +65,9 @@ class Gap:
 
 # The grouped list; dropped at once when a coordinator decides about a question here.
 KEPT_KEY = web.AppKey("dashboard_gaps", Kept[list[Gap]])
+# One decision or undo at a time, from reading what was decided to recording it: a second
+# press of the same button (the index takes seconds to rebuild) waits, and finds it made.
+DECIDING_KEY = web.AppKey("dashboard_deciding", asyncio.Lock)
 
 
 async def kept_gaps(request: web.Request) -> list[Gap]:
@@ -166,7 +170,8 @@ def refused(request: web.Request, problem: EditError) -> web.Response:
 
 async def decide(request: web.Request) -> web.StreamResponse:
     try:
-        answer = await _decide(request)
+        async with request.config_dict[DECIDING_KEY]:
+            answer = await _decide(request)
     except EditError as problem:
         answer = refused(request, problem)
     request.config_dict[KEPT_KEY].drop()  # the list changes with any decision
@@ -182,11 +187,13 @@ async def _decide(request: web.Request) -> web.StreamResponse:
     if not key:
         return notice(request, texts(request).pick_question, 400)
     if action == "ignore":
-        await _decided(request, key, GapDecision.IGNORED)
+        if not await _made_already(request, key, GapDecision.IGNORED):
+            await _decided(request, key, GapDecision.IGNORED)
         return _back(GapDecision.IGNORED.value)
     if action == "out_of_scope":  # learnt too where the content folder is one's own
         if bot.dashboard.content_dir is None:
-            await _decided(request, key, GapDecision.OUT_OF_SCOPE)
+            if not await _made_already(request, key, GapDecision.OUT_OF_SCOPE):
+                await _decided(request, key, GapDecision.OUT_OF_SCOPE)
             return _back(GapDecision.OUT_OF_SCOPE.value)
         edit = labelled_question(question, NONE)
         return await _answer(request, key, edit, GapDecision.OUT_OF_SCOPE, None, "none_learnt")
@@ -217,11 +224,33 @@ async def _answer(
     done: str,
 ) -> web.StreamResponse:
     """Makes the content edit, then takes the question off the list, recording what the edit
-    added (for an undo): answered by `card_id`, or out of scope when None."""
-    answers = await edit_content(request, services(request), edit, count=card_id is not None)
+    added (for an undo): answered by `card_id`, or out of scope when None. The same decision
+    made already (the button pressed twice, the form sent again) writes nothing more."""
     added = json.dumps(list(edit.added), ensure_ascii=False)
+    if await _made_already(request, key, decision, card_id, added):
+        return _back(done)
+    answers = await edit_content(request, services(request), edit, count=card_id is not None)
     await _decided(request, key, decision, card_id, added)
     return _back(done, answers)
+
+
+async def _made_already(
+    request: web.Request,
+    key: str,
+    decision: GapDecision,
+    card_id: str | None = None,
+    added: str | None = None,
+) -> bool:
+    """Whether this very decision stands for the question (another one is a coordinator's
+    second thoughts, and replaces it)."""
+    bot = services(request)
+    async with bot.db.session() as session:
+        found = await decided(session=session, question=key)
+    return found is not None and (found.decision, found.card_id, found.added) == (
+        decision.value,
+        card_id,
+        added,
+    )
 
 
 async def _decided(

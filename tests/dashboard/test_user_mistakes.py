@@ -1,0 +1,48 @@
+"""What coordinators do wrong on the dashboard, and what they should see: a button pressed
+twice, a form sent again with the back button, a date or page typed by hand, an address
+mistyped. Over HTTP, on a real bot and database."""
+
+import asyncio
+
+import aiohttp
+
+from tests.dashboard.conftest import Board
+
+RESIDENT = 7_300_051
+QUESTION = "共享单车押金退不回来找谁"
+CARD = "consumer-rights"
+
+
+async def test_a_decision_about_a_question_sent_twice_is_written_once(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """作为示例问题 pressed twice while the bot rebuilds its index (a double click), then sent
+    again from the back button: the card gets the question once, both presses land on the
+    list, and the one undo takes the card back to what it was."""
+    board = editable_board
+    services = board.harness.services
+    await board.harness.ask(board.harness.api.user(RESIDENT), QUESTION)
+    await services.question_log.flush()
+    content = services.dashboard.content_dir
+    assert content is not None
+    card_file = content / "cards" / f"{CARD}.md"
+    before = card_file.read_bytes()
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": QUESTION, "card_id": CARD, "action": "sample"}
+
+    async def press() -> tuple[int, str]:
+        async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
+            return response.status, str(response.url)
+
+    pressed = await asyncio.gather(press(), press())
+    pressed.append(await press())  # the back button, and the form sent again
+    assert all(status == 200 and "/dashboard/gaps?done=" in url for status, url in pressed)
+    assert card_file.read_text(encoding="utf-8").count(QUESTION) == 1
+    async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
+        page = await response.text()
+    assert page.count('action="/dashboard/gaps/undo"') == 1
+    undo = {"csrf": csrf, "question": QUESTION}
+    async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
+        assert response.status == 200
+    assert card_file.read_bytes() == before
