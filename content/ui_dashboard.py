@@ -42,6 +42,9 @@ class DashboardTexts(Texts):
     start_not_understood: Annotated[str, Fields("typed", "used")]
     end_not_understood: Annotated[str, Fields("typed", "used")]
     month_not_understood: Annotated[str, Fields("typed", "used")]
+    # a date in a year before FIRST_YEAR or after next year (9999-12-31): said, the same way
+    start_out_of_range: Annotated[str, Fields("typed", "first", "last", "used")]
+    end_out_of_range: Annotated[str, Fields("typed", "first", "last", "used")]
     end_before_start: Annotated[str, Fields("start", "end")]  # the two were swapped
     period_too_long: str
     unknown_town: str

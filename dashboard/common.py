@@ -74,14 +74,23 @@ def day(text: str | None) -> date | None:
 
 def period_of(request: web.Request) -> tuple[Period, list[str]]:
     """The period in the query string (`start`, `end`; this month by default), and what was
-    wrong in it: a date not understood is said and the default used instead, an end before
-    the start is said and the two swapped, a period longer than MAX_DAYS is said and cut."""
+    wrong in it: a date not understood, or in a year before FIRST_YEAR or after next year, is
+    said and the default used instead, an end before the start is said and the two swapped,
+    a period longer than MAX_DAYS is said and cut."""
     said, today = texts(request), services(request).today()
     problems: list[str] = []
-    start = _asked(
-        request, "start", day, today.replace(day=1), said.start_not_understood, problems
+    years = range(FIRST_YEAR, today.year + 2)
+    start = _day_asked(
+        request,
+        "start",
+        today.replace(day=1),
+        (said.start_not_understood, said.start_out_of_range),
+        years,
+        problems,
     )
-    end = _asked(request, "end", day, today, said.end_not_understood, problems)
+    end = _day_asked(
+        request, "end", today, (said.end_not_understood, said.end_out_of_range), years, problems
+    )
     if end < start:
         start, end = end, start
         problems.append(said.end_before_start.format(start=start, end=end))
@@ -89,6 +98,27 @@ def period_of(request: web.Request) -> tuple[Period, list[str]]:
         problems.append(said.period_too_long)
         start = end - timedelta(days=MAX_DAYS)
     return Period(start, end), problems
+
+
+def _day_asked(
+    request: web.Request,
+    name: str,
+    default: date,
+    said: tuple[str, str],
+    years: range,
+    problems: list[str],
+) -> date:
+    """The YYYY-MM-DD date in the query string's `name`, `default` if none is given; one not
+    understood (`said[0]`) or in none of `years` (`said[1]`) is said in `problems` and
+    `default` used instead."""
+    unread, beyond = said
+    typed = request.query.get(name, "").strip()
+    found = day(typed)
+    if found is not None and found.year not in years:
+        first, last = years[0], years[-1]
+        problems.append(beyond.format(typed=typed, first=first, last=last, used=default))
+        return default
+    return _asked(request, name, day, default, unread, problems)
 
 
 def month_of(request: web.Request) -> tuple[Period, list[str]]:

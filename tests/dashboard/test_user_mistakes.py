@@ -46,3 +46,21 @@ async def test_a_decision_about_a_question_sent_twice_is_written_once(
     async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
         assert response.status == 200
     assert card_file.read_bytes() == before
+
+
+async def test_a_date_out_of_any_sensible_range_is_said_not_a_server_error(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A year typed as 9999 or 0001 (a slip, or a link edited by hand) on any page with a
+    period: the page says the date is out of range and uses the default, as for a date not
+    understood, rather than failing with a server error (a download, the default's)."""
+    await board.signed_in(client)
+    for path in ("satisfaction", "reports", "reports/export"):
+        for start, end in (("2026-03-01", "9999-12-31"), ("0001-01-01", "2026-03-31")):
+            url = f"{board.base}/dashboard/{path}?start={start}&end={end}"
+            async with client.get(url) as response:
+                assert response.status == 200, url
+                page = await response.text()
+            typed = end if start.startswith("2026") else start
+            said = f"“{typed}”不在 2000–2027 年之间"
+            assert said in page or path == "reports/export", url
