@@ -37,6 +37,7 @@ class DashboardTexts(Texts):
     bad_link: str
     coordinators_only: str
     logged_out: str
+    no_page: str  # an address that is not one of the dashboard's (/dashboard/reports/)
     # a filter's date that is not YYYY-MM-DD, or month not YYYY-MM: said, and {used} (the
     # default) taken instead
     start_not_understood: Annotated[str, Fields("typed", "used")]

@@ -25,7 +25,7 @@ from dashboard import (
     tickets,
     volunteers,
 )
-from dashboard.common import ACTIVE_KEY, APP_KEY
+from dashboard.common import ACTIVE_KEY, APP_KEY, form_page
 from dashboard.kept import Kept
 from handlers.kit.context import PufaApplication
 
@@ -57,6 +57,14 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board.router.add_get("/reports", reports.reports_page)
     board.router.add_get("/reports/export", reports.export)
     board.router.add_post("/reports/verify", reports.verify_all)
+    # forms' addresses that a page's would otherwise take, opened as pages: the form's page
+    for form in (
+        "/reports/verify",
+        "/volunteers/invite",
+        "/broadcasts/preview",
+        "/broadcasts/create",
+    ):
+        board.router.add_get(form, form_page)
     board.router.add_get("/reports/{report_id}", reports.report_page)
     board.router.add_get("/reports/{report_id}/photo/{n}", reports.photo)
     board.router.add_post("/reports/{report_id}/review", reports.review_report)

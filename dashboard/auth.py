@@ -1,7 +1,8 @@
 """Signing in without passwords: /dashboard in the chat sends a one-time link; opening it (and
 pressing 登录, so a link preview cannot spend it) starts a session held in an HttpOnly cookie.
 Every request checks the session and that its owner is still a coordinator; every form
-carries the session's CSRF token."""
+carries the session's CSRF token. An address that is not there is said in Chinese, and a
+form's address opened (a reload, a bookmark) leads to the page the form is on."""
 
 import secrets
 from collections.abc import Awaitable, Callable
@@ -9,7 +10,16 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from dashboard.common import ACTIVE_KEY, USER_KEY, notice, render, see_other, services, texts
+from dashboard.common import (
+    ACTIVE_KEY,
+    USER_KEY,
+    form_page,
+    notice,
+    render,
+    see_other,
+    services,
+    texts,
+)
 from handlers.kit.roles import is_coordinator
 from storage.audit import record
 from storage.dashboard import (
@@ -75,7 +85,14 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
                 )
             return notice(request, texts(request).bad_form, 403)
     request[USER_KEY] = signed
-    return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPMethodNotAllowed:
+        if request.method == "GET":
+            return await form_page(request)
+        return notice(request, texts(request).no_page, 404)
+    except web.HTTPNotFound:  # a mistyped address, a photo that is not there
+        return notice(request, texts(request).no_page, 404)
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:

@@ -197,6 +197,12 @@ def see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+async def form_page(request: web.Request) -> web.StreamResponse:
+    """A form's address opened as a page (a reload after the form was refused, a bookmark):
+    the page the form is on, one step up (/dashboard/reports/5/review: the report's)."""
+    return see_other(request.path.rsplit("/", 1)[0])
+
+
 def texts(request: web.Request) -> DashboardTexts:
     """What the pages say from code (content/ui.zh.yaml, `dashboard:`)."""
     return services(request).ui.dashboard

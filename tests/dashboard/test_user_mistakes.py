@@ -3,10 +3,11 @@ twice, a form sent again with the back button, a date or page typed by hand, an 
 mistyped. Over HTTP, on a real bot and database."""
 
 import asyncio
+import re
 
 import aiohttp
 
-from tests.dashboard.conftest import Board
+from tests.dashboard.conftest import Board, seed
 
 RESIDENT = 7_300_051
 QUESTION = "共享单车押金退不回来找谁"
@@ -64,3 +65,33 @@ async def test_a_date_out_of_any_sensible_range_is_said_not_a_server_error(
             typed = end if start.startswith("2026") else start
             said = f"“{typed}”不在 2000–2027 年之间"
             assert said in page or path == "reports/export", url
+
+
+async def test_a_mistyped_address_or_a_form_address_opened_again_is_answered_in_chinese(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """An address typed with a slash too many, or a page that is not there, says so in
+    Chinese under the menu; a form's own address opened again (the tab of a refused 退回,
+    reopened; an invite's page, bookmarked) goes to the page the form is on."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    async with client.get(f"{base}/dashboard/reports?review=pending") as response:
+        report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', await response.text())[0]
+    for path in ("reports/", "volunteers/", "no-such-page", f"reports/{report_id}/photo/7"):
+        async with client.get(f"{base}/dashboard/{path}") as response:
+            page = await response.text()
+            assert response.status == 404 and "没有这个页面" in page, path
+            assert "Not Found" not in page and 'href="/dashboard/reports"' in page
+    for form, page in (
+        (f"reports/{report_id}/review", f"reports/{report_id}"),
+        ("volunteers/invite", "volunteers"),
+        ("broadcasts/preview", "broadcasts"),
+    ):
+        async with client.get(f"{base}/dashboard/{form}") as response:
+            assert response.status == 200, form
+            assert response.url.path == f"/dashboard/{page}"
+    csrf = await board.csrf(client)
+    async with client.post(f"{base}/dashboard/audit", data={"csrf": csrf}) as response:
+        page = await response.text()
+        assert response.status == 404 and "没有这个页面" in page
