@@ -16,7 +16,7 @@ from aiohttp import web
 
 from content.dates import long_date, short_date
 from content.ui_dashboard import DashboardTexts
-from dashboard.common import page_of, render, services, texts
+from dashboard.common import page_of, past_the_end, render, services, texts
 from storage.audit import recent
 from storage.models import AuditLog
 from storage.people import names_of
@@ -125,6 +125,8 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
         people = {e.actor_id for e in entries if e.actor_id is not None}
         people |= {p for e in entries if (p := _person(e)) is not None}
         names = await names_of(session=session, ids=people)
+    if (last := past_the_end(request, page, page.pages(total))) is not None:
+        return last
     titles = {card.id: card.title for card in bot.library.cards.values()}
     lines = [
         Line(

@@ -13,7 +13,17 @@ from aiohttp import web
 from markupsafe import Markup
 from multidict import MultiDictProxy
 
-from dashboard.common import notice, number, page_of, render, see_other, services, texts, user
+from dashboard.common import (
+    notice,
+    number,
+    page_of,
+    past_the_end,
+    render,
+    see_other,
+    services,
+    texts,
+    user,
+)
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
 from scheduler.planning import (
@@ -35,6 +45,8 @@ KEY = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 OPEN = (BroadcastStatus.SCHEDULED.value, BroadcastStatus.SENDING.value)
 REMINDERS = ("campaign", "monthly")  # written by the calendar, muted rather than cancelled
 REMINDERS_PER_PAGE = 30  # the calendar's reminders are paged (`?reminders=2`), none hidden
+HISTORY_PER_PAGE = 20  # and the history (`?page=2`)
+HISTORY = ["coordinator", "campaign", "monthly"]
 ENDED = (
     BroadcastStatus.DONE.value,
     BroadcastStatus.CANCELLED.value,
@@ -94,7 +106,7 @@ async def count(bot: Services, audience: Audience, value: str) -> int:
 
 async def broadcasts_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
-    page = page_of(request)
+    page = page_of(request, size=HISTORY_PER_PAGE)
     shown = page_of(request, "reminders", REMINDERS_PER_PAGE)
     async with bot.db.session() as session:
         waiting = await repo.listed(session=session, origins=["coordinator"], statuses=OPEN)
@@ -104,14 +116,21 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
         reminders_total = await repo.count_upcoming(session=session, origins=REMINDERS)
         history = await repo.listed(
             session=session,
-            origins=["coordinator", "campaign", "monthly"],
+            origins=HISTORY,
             statuses=ENDED,
             offset=page.offset,
-            limit=20,
+            limit=page.size,
         )
+        history_total = await repo.count_listed(session=session, origins=HISTORY, statuses=ENDED)
         figures = await repo.counts_of(
             session=session, broadcast_ids=[b.id for b in history if b.id is not None]
         )
+    for asked, total, name in (
+        (page, history_total, "page"),
+        (shown, reminders_total, "reminders"),
+    ):
+        if (last := past_the_end(request, asked, asked.pages(total), name)) is not None:
+            return last
     return _compose(
         request,
         Draft("text", "", "", "all|", "", secrets.token_urlsafe(12)),
@@ -125,6 +144,7 @@ async def broadcasts_page(request: web.Request) -> web.StreamResponse:
         history=history,
         figures=figures,
         page=page,
+        pages=page.pages(history_total),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -176,6 +177,17 @@ class Page:
 def page_of(request: web.Request, name: str = "page", size: int = PAGE_SIZE) -> Page:
     """The page asked for in the query string's `name` (the first one when none or wrong)."""
     return Page(max(1, number(request.query.get(name), maximum=MAX_PAGE) or 1), size)
+
+
+def past_the_end(
+    request: web.Request, page: Page, pages: int, name: str = "page"
+) -> web.Response | None:
+    """A page after the last one (a link kept from when there were more, a number typed by
+    hand): the last one, the rest of the query string kept; None for a page that is there."""
+    if page.number <= pages:
+        return None
+    query = {**request.query, name: str(pages)}
+    return see_other(f"{request.path}?{urlencode(query)}")
 
 
 async def audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:

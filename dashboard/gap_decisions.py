@@ -17,7 +17,16 @@ from content.editing import (
     withdrawn_synonym,
 )
 from content.privacy import mask_personal_numbers
-from dashboard.common import audit, notice, page_of, render, see_other, services, texts
+from dashboard.common import (
+    audit,
+    notice,
+    page_of,
+    past_the_end,
+    render,
+    see_other,
+    services,
+    texts,
+)
 from dashboard.gaps import DECIDING_KEY, KEPT_KEY, edit_content, field_of, refused
 from storage.models import ContentGap, GapDecision
 from storage.questions import GAP_KEY_CHARS, decided, decisions
@@ -54,6 +63,8 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
     page = page_of(request)
     async with bot.db.session() as session:
         rows, total = await decisions(session=session, offset=page.offset, limit=page.size)
+    if (last := past_the_end(request, page, page.pages(total))) is not None:
+        return last
     shown = []
     for row in rows:
         added = _added(row)

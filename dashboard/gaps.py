@@ -31,7 +31,17 @@ from content.learnt import NONE, QuestionFeatures
 from content.loader import build_index
 from content.privacy import mask_personal_numbers
 from content.search import Candidate, SearchIndex
-from dashboard.common import audit, notice, page_of, render, see_other, services, texts, user
+from dashboard.common import (
+    audit,
+    notice,
+    page_of,
+    past_the_end,
+    render,
+    see_other,
+    services,
+    texts,
+    user,
+)
 from dashboard.kept import Kept
 from handlers.kit.context import Services
 from storage.models import GapDecision
@@ -98,18 +108,19 @@ async def gaps(bot: Services, card_id: str | None = None) -> list[Gap]:
 
 async def gaps_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
-    page = page_of(request)
+    page = page_of(request, size=GAPS_PER_PAGE)
     # One card's gaps (linked from the satisfaction page's most 👎): few, read at each view.
     card = bot.library.cards.get(request.query.get("card", ""))
     found = await gaps(bot, card.id) if card else await kept_gaps(request)
-    shown = found[page.offset : page.offset + GAPS_PER_PAGE]
+    if (last := past_the_end(request, page, page.pages(len(found)))) is not None:
+        return last
+    shown = found[page.offset : page.offset + page.size]
     await _with_choices(bot, shown)
     for gap in shown:  # with the index in use now (an edit may have just changed it)
         if gap.searched_with is not bot.index:
             result = bot.index.search(gap.shown, limit=3)
             gap.closest, gap.answered_now = result.candidates, result.matched
             gap.searched_with = bot.index
-    pages = max(1, -(-len(found) // GAPS_PER_PAGE))
     cards = sorted(bot.library.cards.values(), key=lambda c: c.title)
     return render(
         request,
@@ -117,7 +128,7 @@ async def gaps_page(request: web.Request) -> web.StreamResponse:
         gaps=shown,
         total=len(found),
         page=page,
-        pages=pages,
+        pages=page.pages(len(found)),
         only_card=card,
         query={"card": card.id} if card else {},
         cards=cards,

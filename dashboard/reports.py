@@ -22,6 +22,7 @@ from dashboard.common import (
     notice,
     number,
     page_of,
+    past_the_end,
     period_of,
     render,
     see_other,
@@ -112,6 +113,8 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
             session=session, where=where, offset=page.offset, limit=page.size
         )
         _, pending = await pending_reports(session=session, where=where, limit=0)
+    if (last := past_the_end(request, page, page.pages(total))) is not None:
+        return last
     said = texts(request)
     return render(
         request,

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from content.ui_dashboard import TicketPageTexts
-from dashboard.common import month_of, page_of, render, services
+from dashboard.common import month_of, page_of, past_the_end, render, services
 from domain.tickets import Figures, desk_month_figures
 from handlers.kit.context import Services
 from storage.models import TicketStatus
@@ -101,6 +101,8 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
         tickets, total = await not_ended(session=session, offset=page.offset, limit=page.size)
         taken = {t.taken_by for t in tickets if t.taken_by is not None}
         names = await names_of(session=session, ids=taken)
+    if (last := past_the_end(request, page, page.pages(total))) is not None:
+        return last
     # one month: a line per desk, in the export's order
     by_desk = [
         DeskLine(bot.library.desk_name(desk), f) for (desk, _), f in sorted(figures.items())

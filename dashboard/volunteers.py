@@ -14,6 +14,7 @@ from dashboard.common import (
     notice,
     number,
     page_of,
+    past_the_end,
     render,
     see_other,
     services,
@@ -58,6 +59,8 @@ async def _listing(
         found, total = await list_volunteers(
             session=session, search=search, offset=page.offset, limit=page.size
         )
+    if (last := past_the_end(request, page, page.pages(total))) is not None:
+        return last
     return render(
         request,
         "volunteers.html",

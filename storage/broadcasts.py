@@ -465,15 +465,27 @@ async def listed(
     offset: int = 0,
     limit: int = 20,
 ) -> list[Broadcast]:
-    """Broadcasts in the given states, the newest first (the dashboard's lists)."""
+    """Broadcasts in the given states, the newest first (the dashboard's lists; `count_listed`
+    says how many there are in all)."""
     rows = await session.exec(
         select(Broadcast)
-        .where(col(Broadcast.origin).in_(list(origins)), col(Broadcast.status).in_(list(statuses)))
+        .where(*_listed(origins, statuses))
         .order_by(col(Broadcast.id).desc())
         .offset(offset)
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def count_listed(
+    *, session: AsyncSession, origins: Iterable[str], statuses: Iterable[str]
+) -> int:
+    counted = select(func.count()).select_from(Broadcast).where(*_listed(origins, statuses))
+    return int((await session.exec(counted)).one())
+
+
+def _listed(origins: Iterable[str], statuses: Iterable[str]) -> list[ColumnElement[bool]]:
+    return [col(Broadcast.origin).in_(list(origins)), col(Broadcast.status).in_(list(statuses))]
 
 
 async def counts_of(*, session: AsyncSession, broadcast_ids: Sequence[int]) -> dict[int, Counts]:

@@ -3,10 +3,16 @@ twice, a form sent again with the back button, a date or page typed by hand, an 
 mistyped. Over HTTP, on a real bot and database."""
 
 import asyncio
+import html
 import re
+from datetime import datetime, timedelta
 
 import aiohttp
+from yarl import URL
 
+from storage.broadcasts import add_broadcast
+from storage.models import Broadcast, BroadcastStatus
+from storage.questions import LoggedAnswer, log_questions
 from tests.dashboard.conftest import Board, seed
 
 RESIDENT = 7_300_051
@@ -36,7 +42,7 @@ async def test_a_decision_about_a_question_sent_twice_is_written_once(
         async with client.post(f"{board.base}/dashboard/gaps", data=form) as response:
             return response.status, str(response.url)
 
-    pressed = await asyncio.gather(press(), press())
+    pressed = list(await asyncio.gather(press(), press()))
     pressed.append(await press())  # the back button, and the form sent again
     assert all(status == 200 and "/dashboard/gaps?done=" in url for status, url in pressed)
     assert card_file.read_text(encoding="utf-8").count(QUESTION) == 1
@@ -95,3 +101,74 @@ async def test_a_mistyped_address_or_a_form_address_opened_again_is_answered_in_
     async with client.post(f"{base}/dashboard/audit", data={"csrf": csrf}) as response:
         page = await response.text()
         assert response.status == 404 and "没有这个页面" in page
+
+
+# 45 questions no card answered, each its own (the gaps page shows 20 a page)
+UNANSWERED = [f"外星人{chr(0x4E00 + 7 * n)}{chr(0x4E80 + 5 * n)}归谁管" for n in range(45)]
+
+
+def _unanswered(n: int, text: str, now: datetime) -> LoggedAnswer:
+    """A resident's question no card answered, asked `n` minutes before `now`."""
+    asked = now - timedelta(minutes=n)
+    return LoggedAnswer(
+        f"gap-{n}", asked, 7_300_100 + n, "private", "text", text, None, 0, False, False
+    )
+
+
+async def _pages(client: aiohttp.ClientSession, url: str, item: str) -> list[list[str]]:
+    """Each page's items (`item`: a pattern), following 下一页 from `url` to the last."""
+    pages = []
+    while True:
+        async with client.get(url) as response:
+            assert response.status == 200, url
+            page = await response.text()
+        pages.append(re.findall(item, page))
+        following = re.search(r'<a href="([^"]+)"[^>]*>下一页', page)
+        if following is None:
+            return pages
+        url = str(response.url.join(URL(html.unescape(following[1]))))
+
+
+async def test_every_page_of_a_list_can_be_reached_and_none_is_past_the_end(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """下一页 from the first page of the unanswered questions and of the broadcasts' history
+    shows each of them once, none skipped; a page after the last (a link kept from when there
+    were more, a number typed) shows the last page, never "none yet" under a count of many."""
+    services = board.harness.services
+    now = services.now()
+    async with services.db.session() as session:
+        asked = [_unanswered(n, text, now) for n, text in enumerate(UNANSWERED)]
+        await log_questions(session, asked)
+        for n in range(25):
+            ended = Broadcast(
+                origin="coordinator",
+                status=BroadcastStatus.DONE.value,
+                audience="all",
+                text=f"第 {n} 条通知",
+                send_at=now - timedelta(days=1, minutes=n),
+            )
+            assert await add_broadcast(session=session, broadcast=ended)
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    gaps = await _pages(client, f"{base}/dashboard/gaps", r"<h2>(外星人[^<]+)</h2>")
+    assert [len(page) for page in gaps] == [20, 20, 5]
+    assert sorted(q for page in gaps for q in page) == sorted(UNANSWERED)
+    history = await _pages(client, f"{base}/dashboard/broadcasts", r"<td>(?:发送完毕)</td>")
+    assert [len(page) for page in history] == [20, 5]
+    for path, shown in (
+        ("gaps?page=9", "page=3"),
+        ("broadcasts?page=9", "page=2"),
+        ("reports?page=50", "page=1"),
+        ("audit?page=999", "page=1"),
+        ("volunteers?q=李&page=9", "page=1"),
+        ("tickets?month=2026-03&page=9", "page=1"),
+        ("gaps/decided?page=5", "page=1"),
+    ):
+        async with client.get(f"{base}/dashboard/{path}") as response:
+            page = await response.text()
+            assert response.status == 200 and shown in response.url.query_string, path
+        for none_yet in ("还没有记录", "没有找到志愿者", "没有待处理的问题", "还没有发过通知"):
+            assert none_yet not in page, path
+        assert "没有符合条件的报告" not in page, path
