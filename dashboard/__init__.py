@@ -42,6 +42,7 @@ def mount(server: web.Application, app: PufaApplication, active: Callable[[], bo
     board[overview.KEPT_KEY] = Kept(FRESH)
     board[gaps.KEPT_KEY] = Kept(FRESH)
     board[gaps.DECIDING_KEY] = asyncio.Lock()
+    board[directory.IMPORTING_KEY] = asyncio.Lock()
     board.on_cleanup.append(_stop_computing)
     aiohttp_jinja2.setup(
         board,

@@ -1,17 +1,23 @@
 """The legal service directory: the list, and a CSV import (Chinese or English column names;
-every bad row listed; nothing imported when any row is bad), as `pufa directory import`."""
+every bad row listed; nothing imported when any row is bad), as `pufa directory import`. One
+import at a time, then the list (a reload imports nothing again), and a point appended that
+is there already is not added twice (storage.directory.add_points)."""
+
+import asyncio
 
 from aiohttp import web
 
 from content.directory import parse_csv
-from dashboard.common import audit, render, services, texts
+from dashboard.common import audit, number, render, see_other, services, texts
 from storage.directory import add_points, list_points, replace_points
 
 MAX_UPLOAD = 512 * 1024
+MAX_POINTS = 1_000_000
+IMPORTING_KEY = web.AppKey("dashboard_directory_importing", asyncio.Lock)
 
 
 async def directory_page(request: web.Request) -> web.StreamResponse:
-    return await _page(request)
+    return await _page(request, imported=number(request.query.get("imported"), maximum=MAX_POINTS))
 
 
 async def _page(
@@ -47,8 +53,8 @@ async def import_csv(request: web.Request) -> web.StreamResponse:
     if found:
         return await _page(request, problems=[str(p) for p in found])
     append = form.get("append") == "1"
-    async with bot.db.session() as session:
+    async with request.config_dict[IMPORTING_KEY], bot.db.session() as session:
         store = add_points if append else replace_points
         count = await store(session=session, entries=(e.model_dump() for e in entries))
     await audit(request, "directory.import", upload.filename or "", f"{count} append={append}")
-    return await _page(request, imported=count)
+    return see_other(f"/dashboard/directory?imported={count}")

@@ -18,7 +18,16 @@ async def replace_points(*, session: AsyncSession, entries: Iterable[dict[str, A
 
 
 async def add_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
-    points = [ServicePoint(**entry) for entry in entries]
+    """Adds points to the directory, but not one with the name, town and address of a point
+    already there or of one before it (a file appended twice); returns how many were added."""
+    stored = await session.exec(select(ServicePoint.name, ServicePoint.town, ServicePoint.address))
+    seen = set(stored.all())
+    points = []
+    for entry in entries:
+        same = (entry["name"], entry["town"], entry["address"])
+        if same not in seen:
+            seen.add(same)
+            points.append(ServicePoint(**entry))
     session.add_all(points)
     return len(points)
 

@@ -172,3 +172,27 @@ async def test_every_page_of_a_list_can_be_reached_and_none_is_past_the_end(
         for none_yet in ("还没有记录", "没有找到志愿者", "没有待处理的问题", "还没有发过通知"):
             assert none_yet not in page, path
         assert "没有符合条件的报告" not in page, path
+
+
+async def test_a_directory_file_appended_twice_adds_its_points_once(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """导入 with 追加 pressed twice (a double click), then the page reloaded: the file's
+    points are in the directory once, and the page says how many were added."""
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/directory")
+    added = "名称,类型,乡镇,地址,电话\n东山新建法律服务站,司法所,示例县东山镇,东山路9号,12348\n"
+
+    async def append() -> str:
+        data = aiohttp.FormData()
+        data.add_field("csrf", csrf)
+        data.add_field("append", "1")
+        data.add_field("file", added.encode(), filename="more.csv", content_type="text/csv")
+        async with client.post(f"{board.base}/dashboard/directory", data=data) as response:
+            assert response.status == 200 and response.method == "GET"  # a reload sends nothing
+            return await response.text()
+
+    pages = [*await asyncio.gather(append(), append()), await append()]
+    assert all('id="imported"' in page for page in pages)
+    async with client.get(f"{board.base}/dashboard/directory") as response:
+        assert (await response.text()).count("东山新建法律服务站") == 1
