@@ -1,7 +1,8 @@
 """The audit log: who did what (promotions, broadcasts, content edits, exports, refusals), in
 the coordinator's words: each action id by its label in ui.zh.yaml (`audit_actions`), the
 key=value words of a detail by the keys' names (`audit_details`) and their values, like the
-outcome of a decision or an audience, by theirs (`audit_values`), True and False as 是 and 否,
+outcome of a decision or an audience, by theirs (`audit_values`, which also name a target
+recorded as a word: reports, report 12 as 报告 #12), True and False as 是 and 否,
 times and dates as local ones (12月6日 12:00, 2026年9月14日); what has no label is shown as
 recorded. People are named as the bot knows them: who acted, and whose role a promotion or
 demotion changed."""
@@ -40,11 +41,20 @@ def _person(entry: AuditLog) -> int | None:
     return int(target) if on_a_person and len(target) < 19 else None
 
 
-def _target(entry: AuditLog, names: dict[int, str]) -> str:
+# A target recorded as a word, perhaps with a number: "reports", "report 12".
+NAMED = re.compile(r"^(?P<word>[a-z]+)(?: (?P<id>\d+))?$")
+
+
+def _target(entry: AuditLog, names: dict[int, str], ui: DashboardTexts) -> str:
+    """Whom or what the action was on: a person by name, a report as 报告 #12."""
     person = _person(entry)
-    if person is None or person not in names:
+    if person is not None and person in names:
+        return f"{names[person]}（{person}）"
+    named = NAMED.match(entry.target)
+    if named is None or named["word"] not in ui.audit_values:
         return entry.target
-    return f"{names[person]}（{person}）"
+    word = ui.audit_values[named["word"]]
+    return f"{word} #{named['id']}" if named["id"] else word
 
 
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?")
@@ -132,7 +142,7 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
         Line(
             e,
             ui.audit_actions.get(e.action, e.action),
-            _target(e, names),
+            _target(e, names, ui),
             detail_text(e.detail, ui, bot.tz, titles)[:DETAIL_CHARS],
         )
         for e in entries

@@ -196,3 +196,29 @@ async def test_a_directory_file_appended_twice_adds_its_points_once(
     assert all('id="imported"' in page for page in pages)
     async with client.get(f"{board.base}/dashboard/directory") as response:
         assert (await response.text()).count("东山新建法律服务站") == 1
+
+
+async def test_the_audit_log_names_reports_in_chinese(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """An export and a report's 核实 are listed with their object in Chinese (活动报告,
+    报告 #n), not as the code records it (reports, report 12)."""
+    await seed(board)
+    await board.signed_in(client)
+    base = board.base
+    async with client.get(f"{base}/dashboard/reports?review=pending") as response:
+        report_id = re.findall(r'href="/dashboard/reports/(\d+)">详情', await response.text())[0]
+    async with client.get(f"{base}/dashboard/reports/export?format=csv") as response:
+        assert response.status == 200
+    async with client.get(f"{base}/dashboard/reports/{report_id}") as response:
+        page = await response.text()
+    revision = re.search(r'name="revision" value="([^"]+)"', page)
+    csrf = await board.csrf(client)
+    assert revision
+    form = {"csrf": csrf, "revision": revision[1], "verdict": "verified"}
+    async with client.post(f"{base}/dashboard/reports/{report_id}/review", data=form) as r:
+        assert r.status == 200
+    async with client.get(f"{base}/dashboard/audit") as response:
+        page = await response.text()
+    assert f"<td>报告 #{report_id}</td>" in page and "<td>活动报告</td>" in page
+    assert "<td>reports</td>" not in page and "<td>report " not in page
