@@ -18,13 +18,15 @@ async def replace_points(*, session: AsyncSession, entries: Iterable[dict[str, A
 
 
 async def add_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
-    """Adds points to the directory, but not one with the name, town and address of a point
-    already there or of one before it (a file appended twice); returns how many were added."""
-    stored = await session.exec(select(ServicePoint.name, ServicePoint.town, ServicePoint.address))
+    """Adds points to the directory, but not one with the name and town of a point already
+    there or of one before it (a file appended twice: the dashboard's 追加 pressed again;
+    `pufa directory import --append` refuses such a file first, naming its rows); returns
+    how many were added."""
+    stored = await session.exec(select(ServicePoint.name, ServicePoint.town))
     seen = set(stored.all())
     points = []
     for entry in entries:
-        same = (entry["name"], entry["town"], entry["address"])
+        same = (entry["name"], entry["town"])
         if same not in seen:
             seen.add(same)
             points.append(ServicePoint(**entry))
