@@ -311,18 +311,18 @@ async def _ask_confirm(
     open_states = (BroadcastStatus.SCHEDULED, BroadcastStatus.MUTED)
     campaign = _campaign(ctx, row.campaign_id or "") if row is not None else None
     if row is None or row.status not in open_states or campaign is None:
-        await chat.end()
+        await chat.end(update)
         await reply_html(update, ui.not_open)
         return
     if isinstance(when, Now) and row.status == BroadcastStatus.MUTED:
-        await chat.end()
+        await chat.end(update)
         await reply_html(update, ui.send_now_muted)
         return
     at = when.at if isinstance(when, Once) else ctx.services.now()
     chat.data |= {"at": "" if isinstance(when, Now) else at.isoformat()}
     await chat.goto(CONFIRM)
     if not await send_preview(update, ctx, await ctx.services.broadcasting.preview_at(row, at)):
-        await chat.end()
+        await chat.end(update)
         return
     year = row.campaign_year or 0
     lines = [await _edition_line(ctx, campaign, row)]
@@ -383,7 +383,7 @@ async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, args:
         await expired(update, ctx)
         return
     await acknowledge(update)
-    if not await chat.end():
+    if not await chat.end(update):
         return
     at = str(chat.data.get("at", ""))
     if not at:
@@ -398,7 +398,7 @@ async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, args:
 async def on_cancel(update: Update, ctx: PufaContext, chat: Conversation, args: Args) -> None:
     """取消 under the confirmation: nothing changes, the message says so in place."""
     if await pressed(update, ctx, args):
-        await chat.end()
+        await chat.end(update)
         await edit(update, ctx.services.ui.broadcasts.edit_cancelled, None)
 
 
@@ -429,7 +429,7 @@ async def on_new_dates(update: Update, ctx: PufaContext, chat: Conversation) -> 
     ui, service = ctx.services.ui.campaigns, ctx.services.broadcasting
     campaign, year = _campaign(ctx, str(chat.data["campaign"])), int(chat.data["year"])
     if campaign is None:  # gone from the calendar meanwhile
-        await chat.end()
+        await chat.end(update)
         await reply_html(update, ui.not_open)
         return
     try:
@@ -438,7 +438,7 @@ async def on_new_dates(update: Update, ctx: PufaContext, chat: Conversation) -> 
         await reply_html(update, ui.dates_bad.format(year=year, example=_example(campaign, year)))
         return
     last = last or first + timedelta(days=campaign.days - 1)
-    await chat.end()
+    await chat.end(update)
     result = await service.set_campaign_dates(campaign.id, year, first, last, chat.user_id)
     period = _period(campaign, year, {(campaign.id, year): (first, last)})
     name = html.escape(campaign.name)
@@ -489,7 +489,7 @@ async def on_edit_wrong_input(update: Update, ctx: PufaContext, chat: Conversati
         return
     campaign = _campaign(ctx, str(chat.data.get("campaign", "")))
     if campaign is None:
-        await chat.end()
+        await chat.end(update)
         return
     year = int(chat.data["year"])
     name = html.escape(campaign.name)

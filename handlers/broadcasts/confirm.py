@@ -73,7 +73,7 @@ async def _preview(
     await save(chat, draft, CONFIRM)
     row = broadcast_row(_plan(draft, chat), send_at=ctx.services.now())
     if not await send_preview(update, ctx, row):
-        await chat.end()  # the coordinator is asked to start again
+        await chat.end(update)  # the coordinator is asked to start again
         return
     count = await count_recipients(ctx, draft.audience, draft.audience_value)
     text = ui.confirm.format(
@@ -107,7 +107,7 @@ async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, _args
     except PlanError as error:
         await reply_html(update, plan_problem(ctx, error.problem, draft.plain))
         return
-    await chat.end()
+    await chat.end(update)
     if isinstance(draft.when, Now):
         text = ui.confirmed_now.format(id=row.id)
     else:
@@ -118,7 +118,7 @@ async def on_confirm(update: Update, ctx: PufaContext, chat: Conversation, _args
 
 async def on_cancel(update: Update, ctx: PufaContext, chat: Conversation, _args: Args) -> None:
     """取消 under a step of the draft: nothing is sent, the message says so in place."""
-    await chat.end()
+    await chat.end(update)
     await acknowledge(update)
     await edit(update, ctx.services.ui.broadcasts.cancelled_draft, None)
 

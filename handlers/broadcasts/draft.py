@@ -111,7 +111,7 @@ async def draft_of(update: Update, ctx: PufaContext, chat: Conversation) -> Broa
     """The chat's draft, or None after ending a damaged one and saying so."""
     draft = BroadcastDraft.from_data(chat.data)
     if draft is None:
-        await chat.end()
+        await chat.end(update)
         await acknowledge(update)
         await reply_html(update, ctx.services.ui.broadcasts.stale_draft)
     return draft

@@ -140,7 +140,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
         case ScheduledButton.NOW:
             await acknowledge(update)
             if (asked := await ctx.services.chats.get(EDIT_FLOW, user_id(update))) is not None:
-                await asked.end()  # the new-time question is answered by the button
+                await asked.end(update)  # the new-time question is answered by the button
             await _send_now(update, ctx, broadcast_id)
         case action:
             await _open_action(update, ctx, action, broadcast_id)
@@ -231,13 +231,13 @@ async def on_new_time(update: Update, ctx: PufaContext, chat: Conversation) -> N
     if when is None:
         return
     if isinstance(when, Now) and not await _repeats(ctx, broadcast_id):
-        await chat.end()
+        await chat.end(update)
         await _send_now(update, ctx, broadcast_id)
         return
     if not isinstance(when, Once):
         await reply_html(update, ui.edit_time_once_only)
         return
-    await chat.end()
+    await chat.end(update)
     changed = await ctx.services.broadcasting.reschedule(broadcast_id, when.at, chat.user_id)
     done = ui.edited_time.format(when=html.escape(ctx.services.describe_when(when)))
     await reply_html(update, done if changed else await _not_open(ctx, broadcast_id))
@@ -256,7 +256,7 @@ async def on_new_text(update: Update, ctx: PufaContext, chat: Conversation) -> N
             update, ui.empty if not text.strip() else ui.too_long.format(length=len(text))
         )
         return
-    await chat.end()
+    await chat.end(update)
     changed = await ctx.services.broadcasting.edit_text(
         broadcast_id, message.text_html, chat.user_id
     )

@@ -105,7 +105,7 @@ async def on_reason_typed(update: Update, ctx: PufaContext, chat: Conversation) 
             explained = texts.reason_empty.format(max=REASON_CHARS)
         await reply_html(update, explained)
         return
-    await chat.end()
+    await chat.end(update)
     report_id = int(chat.data[REPORT])
     seen = revision_time(str(chat.data.get(SEEN, "")))
     if seen is None:  # a prompt opened before the buttons carried revisions: as first submitted

@@ -46,7 +46,10 @@ restart, or with another process serving the bot, the chat goes on exactly where
   or the same one again (something the step does not take was sent, a town typed was not
   found), first takes the buttons off that one (`replies.drop_buttons`), so only the
   question asked last can be pressed, whether the one before was answered by a button, by
-  typing, or not at all;
+  typing, or not at all; and a chat that ends leaves none behind either: ending it
+  (`Conversation.end`, with the update it ends on: typed answers, /cancel, 取消, /start, a
+  lost role; `tidy` after the transaction for one that ends with what it stored) or the
+  sweep timing it out takes the buttons off its last question;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a draft that corrects something already stored (the flow's `corrects` names it, such as a
@@ -87,7 +90,14 @@ from content.ui import UiTexts
 from handlers.kit import callbacks, confirm
 from handlers.kit.callbacks import Kind
 from handlers.kit.context import PufaApplication, PufaContext, Services
-from handlers.kit.replies import Markup, acknowledge, drop_buttons, edit, reply_html
+from handlers.kit.replies import (
+    Markup,
+    acknowledge,
+    drop_buttons,
+    drop_buttons_of,
+    edit,
+    reply_html,
+)
 from handlers.kit.roles import holds_role, in_private, own_chat_only, require_role
 from storage import drafts as repo
 from storage.db import Database, unavailable
@@ -186,6 +196,7 @@ class Conversation:
     revision: int = 0  # how many times the answers changed (see the module's docstring)
     stored: str = ""  # the answers as last read or written (`answers`), to see a change
     question: int | None = None  # the message id of its question with live buttons (`ask`)
+    ended: bool = False  # `end` was called: its question's buttons are to come off (`tidy`)
 
     def __post_init__(self) -> None:
         self.stored = self.stored or answers(self.data)
@@ -198,11 +209,18 @@ class Conversation:
     async def save(self) -> None:
         await self.chats.write(self)
 
-    async def end(self, session: AsyncSession | None = None) -> bool:
+    async def end(self, update: Update | None, session: AsyncSession | None = None) -> bool:
         """Deletes the draft; False if it was already gone (ended elsewhere, or replaced).
-        With `session`, in that transaction: a chat ends exactly when what it made is stored
-        (a registration, a report), or not at all."""
-        return await self.chats.delete(self, session)
+        Its question's buttons come off (`tidy`, with `update`, the update it ends on), so
+        none is left to press. With `session`, in that transaction: a chat ends exactly when
+        what it made is stored (a registration, a report), or not at all; the caller takes
+        the buttons off (`tidy`) once it is committed, not while the transaction waits on
+        Telegram."""
+        self.ended = True
+        gone = await self.chats.delete(self, session)
+        if update is not None and session is None:
+            await tidy(update, self)
+        return gone
 
     def button(self, label: str, action: str, *args: str | int) -> InlineKeyboardButton:
         """One of this chat's buttons: it carries the draft's token (with the revision, for
@@ -365,13 +383,14 @@ class Conversations:
             session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
         )
 
-    async def take_idle(self) -> list[tuple[Flow, int, dict[str, Any]]]:
-        """Deletes the drafts idle too long; returns each one's flow, person and answers."""
+    async def take_idle(self) -> list[tuple[Flow, int, dict[str, Any], int | None]]:
+        """Deletes the drafts idle too long; returns each one's flow, person, answers and
+        question with live buttons."""
         now = self.clock()
         cutoffs = {name: now - flow.idle for name, flow in self._flows.items()}
         async with self.db.session() as session:
             gone = await repo.take_idle_drafts(session=session, cutoffs=cutoffs)
-        return [(self._flows[d.flow], d.telegram_id, d.data) for d in gone]
+        return [(self._flows[d.flow], d.telegram_id, d.data, d.question) for d in gone]
 
 
 # --- the Telegram side ------------------------------------------------------------------------
@@ -473,6 +492,21 @@ async def ask(
     return sent
 
 
+async def tidy(update: Update, chat: Conversation) -> None:
+    """An ended chat leaves no live buttons behind: the question it ended on (answered by
+    typing, 取消 typed, /cancel, a lost role, /start) loses them. Only through an update from
+    the person's own private chat, where the question is; a button pressed on the question
+    itself is answered on it by its handler (the question edited to say what was done)."""
+    here = update.effective_chat
+    query = update.callback_query
+    pressed = query.message.message_id if query is not None and query.message else None
+    if not chat.ended or chat.question is None:
+        return
+    if chat.question != pressed and here is not None and here.id == chat.user_id:
+        await drop_buttons(update, chat.question)
+    chat.question = None
+
+
 async def show_answer(update: Update, chat: Conversation, text: str) -> None:
     """The question whose button was pressed now reads `text` (with the answer given), and
     has no buttons left for `ask` to take off."""
@@ -529,7 +563,7 @@ async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool
     role = chat.flow.role
     if role is None or await require_role(update, ctx, role, chat.flow.name):
         return True
-    await chat.end()
+    await chat.end(update)
     return False
 
 
@@ -629,7 +663,7 @@ async def leave_open(update: Update, ctx: PufaContext) -> bool:
         chats = await ctx.services.chats.open(user.id)
         held = holding(chats)
         if held is None:
-            chats = [chat for chat in chats if await chat.end()]
+            chats = [chat for chat in chats if await chat.end(update)]
     except Exception as exc:
         if not unavailable(exc):
             raise
@@ -742,7 +776,7 @@ async def on_leaving_button(update: Update, ctx: PufaContext) -> None:
         await chat.flow.resume(update, ctx, chat)
         return
     ui = ctx.services.ui
-    if await chat.end():
+    if await chat.end(update):
         name = ui.quoted.format(name=title(chat.flow, ui))
         await reply_html(update, ui.chat.left_chats.format(names=html.escape(name)))
     await _again(update, ctx, request)
@@ -789,7 +823,7 @@ async def cancel_button(
 async def _cancel(update: Update, ctx: PufaContext, chat: Conversation) -> None:
     """The chat ends and the person hears it in the flow's words (/cancel, 取消 pressed or
     typed)."""
-    await chat.end()
+    await chat.end(update)
     await chat.flow.cancelled(update, ctx, chat)
 
 
@@ -797,7 +831,9 @@ async def sweep(ctx: PufaContext) -> None:
     """The periodic job: drafts idle too long go, and the person is told (in the flow's own
     words where it has them)."""
     services = ctx.services
-    for flow, user_id, data in await services.chats.take_idle():
+    for flow, user_id, data, question in await services.chats.take_idle():
+        if question is not None:
+            await drop_buttons_of(ctx.bot, user_id, question)
         corrected = correcting(flow, services, data)
         if corrected is not None:
             told = services.ui.chat.correction_timed_out.format(what=html.escape(corrected))

@@ -2,8 +2,10 @@
 press, an edit of the message whose button was pressed."""
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import (
+    Bot,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -59,15 +61,25 @@ async def drop_buttons(update: Update, message_id: int | None = None) -> None:
     failure (Telegram unreachable or slow, the chat blocked) is logged and nothing more: the
     buttons are a courtesy, and what the person is told next (the next question, a report's
     confirmation once it is stored) must not be lost for them."""
+    if message_id is None:
+        query = update.callback_query
+        assert query is not None
+        await _quietly(query.edit_message_reply_markup(None))
+    else:
+        chat = update.effective_chat
+        assert chat is not None
+        await drop_buttons_of(update.get_bot(), chat.id, message_id)
+
+
+async def drop_buttons_of(bot: Bot, chat_id: int, message_id: int) -> None:
+    """`drop_buttons` without an update: the bot's message `message_id` in chat `chat_id`
+    (a question whose chat timed out)."""
+    await _quietly(bot.edit_message_reply_markup(chat_id, message_id))
+
+
+async def _quietly(edit: Awaitable[object]) -> None:
     try:
-        if message_id is None:
-            query = update.callback_query
-            assert query is not None
-            await query.edit_message_reply_markup(None)
-        else:
-            chat = update.effective_chat
-            assert chat is not None
-            await update.get_bot().edit_message_reply_markup(chat.id, message_id)
+        await edit
     except BadRequest as exc:
         if not not_modified(exc):
             log.info("could not take the buttons off an answered question: %s", exc)

@@ -234,7 +234,7 @@ async def _on_confirm(
         await chat.goto(CLOSES)
         await ask(update, chat, ui.bad_time)  # the card asked before loses its buttons
         return
-    if not await chat.end():  # 确认 pressed twice at once: the other press created it
+    if not await chat.end(update):  # 确认 pressed twice at once: the other press created it
         await acknowledge(update, ui.already_created, alert=True)
         return
     await acknowledge(update)

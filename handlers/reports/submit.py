@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 
 from domain.reports import Outcome, submit
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, expired
+from handlers.kit.conversation import Conversation, expired, tidy
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, drop_buttons, reply_html, user_id
 from handlers.reports.chat import ask_topic
@@ -73,7 +73,7 @@ async def on_submit(
     texts, services = ctx.services.ui.volunteers, ctx.services
     data = report_data(chat.data)
     if data is None:  # cannot happen through the chat's steps; a damaged draft goes
-        await chat.end()
+        await chat.end(update)
         await acknowledge(update)
         await reply_html(update, texts.report_none)
         return
@@ -91,7 +91,8 @@ async def on_submit(
             topics_before=chat.data.get(TOPICS_BEFORE),
         )
         if done.outcome not in {Outcome.NO_TOPIC, Outcome.UNCHANGED}:
-            await chat.end(session)
+            await chat.end(update, session)
+    await tidy(update, chat)
     if done.outcome is Outcome.UNCHANGED:  # the card stays, to change something or 取消
         await acknowledge(update, texts.report_unchanged, alert=True)
         return

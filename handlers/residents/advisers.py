@@ -94,7 +94,7 @@ async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: 
         towns = await adviser_towns(session=session)
     towns = in_town_order(towns, [t.town for t in ctx.services.library.towns])
     if not towns:
-        await chat.end()
+        await chat.end(update)
         await reply_html(update, texts.adviser_none)
         return
     await chat.goto(TOWN)
@@ -154,7 +154,7 @@ async def on_village(
 async def _show(
     update: Update, ctx: PufaContext, chat: Conversation, adviser: VillageAdviser
 ) -> None:
-    if await chat.end():
+    if await chat.end(update):
         library = ctx.services.library
         desk = _desk_id(library, adviser.town, adviser.village)
         await reply_html(
@@ -205,7 +205,7 @@ async def on_not_listed(
     library, ui = ctx.services.library, ctx.services.ui
     async with ctx.services.db.session() as session:
         points = await list_points(session=session, town=town)
-    if not await chat.end():
+    if not await chat.end(update):
         return
     text = ui.residents.adviser_none
     if points:

@@ -96,7 +96,7 @@ async def _valid(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
             return True
     except ValueError:
         pass
-    await chat.end()
+    await chat.end(update)
     await acknowledge(update)
     await reply_html(update, ctx.services.ui.residents.check_outdated)
     return False
@@ -275,7 +275,7 @@ async def finish(
         return
     criteria, services = _criteria(ctx), ctx.services
     outcome = evaluate(criteria, chat.data[ANSWERS])
-    if not await chat.end():
+    if not await chat.end(update):
         return  # ended meanwhile (a double press, /cancel in another update)
     async with services.db.session() as session:
         await record_precheck(

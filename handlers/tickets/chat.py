@@ -309,7 +309,7 @@ async def _town_chosen(update: Update, ctx: PufaContext, chat: Conversation, tow
     desk = choose_desk(desks, town=town, category=category, desk_id=chat.data.get(ASKED, ""))
     desk = desk or choose_desk(desks, town=town, category=category)
     if desk is None:
-        await chat.end()
+        await chat.end(update)
         await reply_html(update, ctx.services.ui.tickets.no_desk.format(town=html.escape(town)))
         return
     chat.data[TOWN], chat.data["desk"] = town, desk.id

@@ -32,14 +32,14 @@ async def on_reply_to_bot(update: Update, ctx: PufaContext) -> bool:
     mine = chat.type == ChatType.PRIVATE and ticket.resident_id == user.id
     if mine:
         if await follow_up(update, ctx, ticket.id, message.text):
-            await _end(ctx, MORE_FLOW, user.id)
+            await _end(update, ctx, MORE_FLOW, user.id)
     elif await staff_reply(update, ctx, ticket.id, message.text):
-        await _end(ctx, REPLY_FLOW, user.id)
+        await _end(update, ctx, REPLY_FLOW, user.id)
     return True
 
 
-async def _end(ctx: PufaContext, flow: str, user_id: int) -> None:
+async def _end(update: Update, ctx: PufaContext, flow: str, user_id: int) -> None:
     """The answer came as a reply: a pending 回复 / 补充 prompt is done with."""
     chat = await ctx.services.chats.get(flow, user_id)
     if chat is not None:
-        await chat.end()
+        await chat.end(update)

@@ -89,7 +89,7 @@ async def on_more_typed(update: Update, ctx: PufaContext, chat: Conversation) ->
     message = update.effective_message
     assert message is not None and message.text is not None
     if await follow_up(update, ctx, int(chat.data["ticket"]), message.text):
-        await chat.end()
+        await chat.end(update)
 
 
 async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:

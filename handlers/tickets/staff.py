@@ -180,7 +180,7 @@ async def on_reply_typed(update: Update, ctx: PufaContext, chat: Conversation) -
     message = update.effective_message
     assert message is not None and message.text is not None
     if await staff_reply(update, ctx, int(chat.data["ticket"]), message.text):
-        await chat.end()
+        await chat.end(update)
 
 
 async def staff_reply(update: Update, ctx: PufaContext, ticket_id: int, typed: str) -> bool:

@@ -6,7 +6,7 @@ import html
 from telegram import ReplyKeyboardRemove, Update
 
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, begin
+from handlers.kit.conversation import Conversation, begin, tidy
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private
@@ -43,7 +43,7 @@ async def _start(update: Update, ctx: PufaContext, code: str) -> None:
     if not code.strip():
         await show(update, ctx, chat, CODE)
     elif not await _use_code(update, ctx, chat, code):
-        await chat.end()
+        await chat.end(update)
 
 
 async def _use_code(update: Update, ctx: PufaContext, chat: Conversation, code: str) -> bool:
@@ -83,7 +83,8 @@ async def finish_registration(update: Update, ctx: PufaContext, chat: Conversati
             profile=profile,
             now=ctx.services.now(),
         )
-        await chat.end(session)
+        await chat.end(update, session)
+    await tidy(update, chat)
     if status is not InviteStatus.OK:
         problem = getattr(texts.invite_problems, status.value)
         await reply_html(update, problem, ReplyKeyboardRemove())

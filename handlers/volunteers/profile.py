@@ -11,7 +11,7 @@ from content.ui_volunteers import VolunteerTexts
 from domain.recognition import stars_html
 from handlers.kit.callbacks import Kind, make, parse
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation, begin, expired
+from handlers.kit.conversation import Conversation, begin, expired, tidy
 from handlers.kit.replies import acknowledge, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
 from handlers.volunteers.chat import FLOW, ORDER, PLACE, TOWN, show
@@ -96,8 +96,9 @@ async def save_profile(update: Update, ctx: PufaContext, chat: Conversation, ste
             await update_profile(
                 session=session, telegram_id=chat.user_id, field=field, value=chat.data[field]
             )
-        await chat.end(session)
+        await chat.end(update, session)
         volunteer = await get_volunteer(session=session, telegram_id=chat.user_id)
+    await tidy(update, chat)
     texts = ctx.services.ui.volunteers
     if volunteer is None:
         await reply_html(update, texts.not_volunteer, ReplyKeyboardRemove())

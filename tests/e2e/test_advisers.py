@@ -87,9 +87,9 @@ async def test_typing_back_and_cancel(bot: Harness) -> None:
     assert texts.back_button not in again.button_labels()
     back = await bot.answer(user, again, texts.adviser_towns_button)
     assert TOWN in back.button_labels()
-    bot.api.send_command(user, "/cancel")
-    [cancelled] = await bot.api.wait_for_messages(user.id)
+    cancelled = await bot.ask(user, "/cancel")
     assert cancelled.content == plain_text(texts.adviser_cancelled)
+    assert bot.as_now(back).buttons() == []  # the question it ended on
     answer = await bot.press(user, villages, villages.find_button(VILLAGE)["callback_data"])
     assert answer["text"] == bot.ui.stale_button
 
@@ -108,6 +108,7 @@ async def test_names_typed_instead_of_pressed(bot: Harness) -> None:
     assert villages.button_labels()[-3] == texts.adviser_not_listed_button
     card = await bot.ask(user, "我是 桃园 的")  # spaces and other words around the name
     assert card.content.startswith(f"🧑‍⚖️ {TOWN}{VILLAGE}的法律顾问")
+    assert bot.as_now(villages).buttons() == []  # answered by typing: no button left there
     assert await bot.services.chats.open(user.id) == []
 
 

@@ -135,8 +135,9 @@ async def test_leaving_a_message_from_a_group_opens_it_in_the_private_chat(bot: 
     [town] = await bot.api.wait_for_messages(user.id)
     assert town.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")  # field known
     bot.api.send_command(user, "/start msg")
-    left, category = await bot.api.wait_for_messages(user.id, 2)
+    left, category = await bot.replies(user.id, 2)
     assert left.content.startswith("已退出") and category.content.startswith("✉️ 留言给工作人员")
+    assert bot.as_now(town).buttons() == []  # the chat ended on it
 
 
 async def test_adviser_in_a_group_links_to_the_adviser_lookup(bot: Harness) -> None:

@@ -357,9 +357,10 @@ async def sweep_now(bot: Harness) -> None:
 async def test_cancel_ends_the_chat_and_the_next_message_is_a_question(
     server: RestartableBot, case: Case
 ) -> None:
-    bot, user, _prompt = await started(server, case)
+    bot, user, prompt = await started(server, case)
     cancelled = await bot.ask(user, "/cancel")
     assert cancelled.source_text == case.cancelled(bot.ui)
+    assert bot.as_now(prompt).buttons() == []  # none left to press
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
     assert (await bot.ask(user, "/cancel")).source_text == bot.ui.volunteers.nothing_to_cancel
@@ -371,7 +372,7 @@ async def test_typed_cancel_ends_the_chat_and_back_is_not_an_answer(
 ) -> None:
     """返回 typed is not saved as an answer (a village called 返回): the chat stays where it
     is and says so; 取消 typed is the chat's 取消, as /cancel."""
-    bot, user, _prompt = await started(server, case)
+    bot, user, prompt = await started(server, case)
     for typed in ("返回", " 上一步。"):
         refused = await bot.ask(user, typed)
         word = typed.strip(" 。")
@@ -379,6 +380,7 @@ async def test_typed_cancel_ends_the_chat_and_back_is_not_an_answer(
         assert await rows(bot, user) == [case.flow]
     cancelled = await bot.ask(user, "取消")
     assert cancelled.source_text == case.cancelled(bot.ui)
+    assert bot.as_now(prompt).buttons() == []
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
 
@@ -388,29 +390,34 @@ def left(bot: Harness, case: Case) -> str:
     return bot.ui.chat.left_chats.format(names=f"“{title(flow, bot.ui)}”")
 
 
-async def leaving(bot: Harness, user: FakeUser, case: Case) -> list[SentMessage]:
-    """The two messages /start or 💬 问个问题 just sent: the chat's name, then what follows. A
-    chat holding answers is asked about first, and 放弃，去做新的 is pressed (what follows is
-    the same then)."""
+async def leaving(
+    bot: Harness, user: FakeUser, case: Case, prompt: SentMessage
+) -> list[SentMessage]:
+    """The two messages /start or 💬 问个问题 just sent: the chat's name, then what follows;
+    the chat's `prompt` has lost its buttons. A chat holding answers is asked about first,
+    and 放弃，去做新的 is pressed (what follows is the same then)."""
     if not case.answered:
-        return await bot.api.wait_for_messages(user.id, 2)
+        said = await bot.replies(user.id, 2)
+        assert bot.as_now(prompt).buttons() == []
+        return said
     [question] = await bot.api.wait_for_messages(user.id)
     flow = bot.services.chats._flows[case.flow]
     name = title(flow, bot.ui)
     assert question.source_text == bot.ui.chat.unfinished.format(name=name, count=case.answered)
     assert await rows(bot, user) == [case.flow]
     bot.api.press_button(user, question, bot.ui.chat.drop_button)
-    _dropped, *rest = await bot.api.wait_for_messages(user.id, 3)
-    return rest
+    said = await bot.replies(user.id, 2)
+    assert bot.as_now(question).buttons() == bot.as_now(prompt).buttons() == []
+    return said
 
 
 @BY_FLOW
 async def test_start_ends_the_chat_by_its_name_and_the_next_message_is_a_question(
     server: RestartableBot, case: Case
 ) -> None:
-    bot, user, _prompt = await started(server, case)
+    bot, user, prompt = await started(server, case)
     bot.api.send_command(user, "/start")
-    told, welcome = await leaving(bot, user, case)
+    told, welcome = await leaving(bot, user, case, prompt)
     assert told.source_text == left(bot, case)
     assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
     assert await rows(bot, user) == []
@@ -439,14 +446,14 @@ async def test_an_invite_link_opens_registration_beside_an_open_chat(
 async def test_help_names_the_open_chat_and_ask_a_question_ends_it(
     server: RestartableBot, case: Case
 ) -> None:
-    bot, user, _prompt = await started(server, case)
+    bot, user, prompt = await started(server, case)
     flow = bot.services.chats._flows[case.flow]
     help_message = await bot.ask(user, "/help")
     hint = bot.ui.chat.help_open_chat.format(name=title(flow, bot.ui))
     assert help_message.source_text is not None and help_message.source_text.endswith(hint)
     bot.api.press_button(user, help_message, bot.ui.menu_ask)
-    told, prompt = await leaving(bot, user, case)
-    assert [told.source_text, prompt.source_text] == [left(bot, case), bot.ui.ask_prompt]
+    told, asking = await leaving(bot, user, case, prompt)
+    assert [told.source_text, asking.source_text] == [left(bot, case), bot.ui.ask_prompt]
     assert await rows(bot, user) == []
     await an_ordinary_question(bot, user)
     assert hint not in ((await bot.ask(user, "/help")).source_text or "")
@@ -482,8 +489,8 @@ async def test_opening_it_over_a_chat_with_answers_asks_first_then_opens_it(
     assert await rows(bot, user) == ["precheck"]
     answer = await bot.press(user, question, question.buttons()[1][0]["callback_data"])
     assert answer["text"] is None, answer  # answered once, and quietly
-    dropped, told, *_ = await bot.api.wait_for_messages(user.id, 3)
-    assert (dropped.action, dropped.buttons()) == ("edit", [])
+    [told] = await bot.replies(user.id, 1)
+    assert bot.as_now(question).buttons() == []
     assert told.source_text == bot.ui.chat.left_chats.format(names=f"“{held}”")
     await bot.settle()
     assert await rows(bot, user) == [case.flow]
@@ -507,6 +514,7 @@ async def test_an_idle_chat_is_dropped_with_its_flows_timed_out_text(
     assert await rows(bot, user) == []
     told = [m.source_text for m in bot.sent_to(user.id)[before:]]
     assert told == [case.timed_out(bot.ui) if case.timed_out else bot.ui.chat_timed_out]
+    assert bot.as_now(prompt).buttons() == []  # none left to press
     if case.expired is not None:
         [[button, *_], *_] = prompt.buttons()
         answer = await bot.press(user, prompt, button["callback_data"])

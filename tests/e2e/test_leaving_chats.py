@@ -113,18 +113,14 @@ def starting(bot: Harness, flow: str) -> str:
 
 
 async def dropping(bot: Harness, user: FakeUser, question: SentMessage, label: str) -> SentMessage:
-    """Presses 放弃… (answered once, quietly): the question loses its buttons, the report is
-    ended, saying so; returns the first message of what follows."""
+    """Presses 放弃… (answered once, quietly): the question loses its buttons, and so does
+    the report's, which is ended, saying so; returns the first message of what follows."""
     [data] = [b["callback_data"] for row in question.buttons() for b in row if b["text"] == label]
     answer = await bot.press(user, question, data)
     assert answer["text"] is None, answer
-    dropped, left, then, *_ = await bot.api.wait_for_messages(user.id, 3)
-    assert (dropped.action, dropped.message_id, dropped.buttons()) == (
-        "edit",
-        question.message_id,
-        [],
-    )
+    left, then = await bot.replies(user.id, 2)
     assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
+    assert bot.as_now(question).buttons() == bot.as_now(kept_answer(bot, user)).buttons() == []
     return then
 
 
@@ -362,18 +358,19 @@ async def test_ask_a_question_and_legalaid_ask_too(server: RestartableBot) -> No
 
 async def test_a_chat_with_nothing_answered_ends_at_once(server: RestartableBot) -> None:
     """A report at its first question, and a message to staff opened from a desk's link (its
-    town and the sample desk's warning came with the link: nothing the resident gave)."""
+    town and the sample desk's warning came with the link: nothing the resident gave). The
+    question it ended on loses its buttons."""
     bot = running(server)
     user = bot.api.user(VOLUNTEER, "张三")
     await register(bot, user, await invite(bot, "城关镇"))
-    await bot.ask(user, "/report")
-    bot.api.send_command(user, "/start")
-    left, welcome = await bot.api.wait_for_messages(user.id, 2)
+    types = await bot.ask(user, "/report")
+    assert types.buttons()
+    left, welcome = await say(bot, user, "/start", 2)
     assert left.source_text == bot.ui.chat.left_chats.format(names="“活动报告”")
     assert welcome.source_text == bot.ui.welcome.format(name=html.escape(user.first_name))
+    assert bot.as_now(types).buttons() == []
     resident = await at_text_from_a_link(bot)
-    bot.api.send_command(resident, "/start")
-    left, _welcome = await bot.api.wait_for_messages(resident.id, 2)
+    left, _welcome = await say(bot, resident, "/start", 2)
     assert left.source_text == bot.ui.chat.left_chats.format(names="“留言给工作人员”")
 
 

@@ -52,9 +52,9 @@ def one_path_per_rule(criteria: LegalAidCriteria) -> list[tuple[Rule, dict[str, 
 
 async def open_check(bot: Harness, user: FakeUser, *, left: bool = False) -> SentMessage:
     """/legalaid, then 我能申请法律援助吗？: returns the first question; `left`: a chat was open,
-    which /legalaid ends, saying so."""
+    which /legalaid ends, saying so (its question loses its buttons)."""
     bot.api.send_command(user, "/legalaid")
-    *_left, menu = await bot.api.wait_for_messages(user.id, 2 if left else 1)
+    *_left, menu = await bot.replies(user.id, 2 if left else 1)
     bot.api.press_button(user, menu, bot.ui.residents.aid_menu_check)
     intro, question = await bot.api.wait_for_messages(user.id, 2)
     assert intro.content == plain_text(bot.ui.residents.check_intro)
@@ -165,7 +165,8 @@ async def test_back_typing_and_the_location_instead_of_a_town(bot: Harness) -> N
     second = await choose(bot, user, repeated, "讨工资、确认劳动关系")
     town = await choose(bot, user, second, "进城务工人员（农民工）")
     bot.api.send_location(user, 30.0450, 110.0800)  # at the 东山镇司法所
-    [result] = await bot.api.wait_for_messages(user.id)
+    [result] = await bot.replies(user.id, 1)
+    assert bot.as_now(town).buttons() == []  # the check ended on it: its 跳过 and towns go
     assert result.content.startswith("✅")
     assert result.content.index("东山镇司法所") < result.content.index("示例县法律援助中心")
     assert "公里" in result.content and "人民调解委员会" not in result.content
@@ -193,9 +194,9 @@ async def test_cancel_keeps_nothing_and_expires_the_buttons(bot: Harness) -> Non
     user = bot.api.user(2232)
     first = await open_check(bot, user)
     second = await choose(bot, user, first, "讨工资、确认劳动关系")
-    bot.api.send_command(user, "/cancel")
-    [cancelled] = await bot.api.wait_for_messages(user.id)
+    cancelled = await bot.ask(user, "/cancel")
     assert cancelled.content == bot.ui.residents.check_cancelled
+    assert bot.as_now(second).buttons() == []  # none left to press
     button = second.find_button("进城务工人员（农民工）")["callback_data"]
     answer = await bot.press(user, second, button)
     assert answer["text"] == bot.ui.stale_button and answer["show_alert"]
@@ -497,7 +498,7 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     question = await bot.ask(user, "/legalaid")
     assert question.content == plain_text(ui.chat.unfinished.format(name="法律援助自测", count=1))
     bot.api.press_button(user, question, ui.chat.drop_button)
-    _dropped, left, menu = await bot.api.wait_for_messages(user.id, 3)
+    left, menu = await bot.replies(user.id, 2)
     assert left.content == plain_text(ui.chat.left_chats.format(names="“法律援助自测”"))
     assert menu.source_text == texts.aid_menu_title  # what /legalaid asked for
     await bot.tap(user, menu, texts.aid_menu_where)
@@ -507,7 +508,7 @@ async def test_legalaid_ends_an_open_check_so_the_service_points_can_be_found(
     await choose(bot, user, await open_check(bot, user), "讨工资、确认劳动关系")
     question = await bot.tap(user, old_menu_message, texts.aid_menu_where)
     bot.api.press_button(user, question, ui.chat.drop_button)
-    _dropped, left, prompt = await bot.api.wait_for_messages(user.id, 3)
+    left, prompt = await bot.replies(user.id, 2)
     assert left.content.startswith("已退出")
     assert "12348" in prompt.content  # what the older menu's button asked for
     bot.api.send_location(user, 30.0450, 110.0800)

@@ -341,7 +341,7 @@ async def test_towns_come_in_one_order_and_a_sample_desk_is_said_before_one_writ
     help_message = await bot.ask(resident, "/help")
     asked = await bot.tap(resident, help_message, texts.leave_button)  # the check holds an answer
     api.press_button(resident, asked, bot.ui.chat.drop_for.format(name="留言给工作人员"))
-    _dropped, _left, category = await api.wait_for_messages(resident.id, 3)
+    _left, category = await bot.replies(resident.id, 2)
     towns = await bot.answer(resident, category, "劳动")
     named = towns.button_labels()[:-1]  # (then ✖️ 退出)
     assert check_towns.button_labels()[: len(named)] == named

@@ -96,7 +96,7 @@ async def test_join_asks_for_code_then_town_and_checks_answers(bot_with_admins: 
     [reply] = await bot.api.wait_for_messages(user.id)
     assert "自己" in (reply.text or "")
     bot.api.send_contact(user, "+86 139 0000 1111")
-    [done] = await bot.api.wait_for_messages(user.id)
+    [done] = await bot.replies(user.id, 1)
     assert "示例县东山镇" in (done.text or "")
     async with bot.services.db.session() as session:
         volunteer = await session.get(Volunteer, user.id)
@@ -190,8 +190,9 @@ async def test_cancel_and_deleteme_mid_report(bot_with_admins: Harness) -> None:
     [resumed] = await bot.next_question(user, types)  # only the copy below is live
     assert "还没提交" in (resumed.text or "")
     bot.api.send_command(user, "/cancel")
-    [reply] = await bot.api.wait_for_messages(user.id)
+    [reply] = await bot.replies(user.id, 1)
     assert "已取消" in (reply.text or "")
+    assert bot.as_now(resumed).buttons() == []
     [question] = await say(bot, user, "老板拖欠工资怎么办")  # free text is a question again
     assert "工资" in (question.text or "")
     bot.api.send_command(user, "/report")

@@ -58,9 +58,10 @@ async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三"
     ask_org = await bot.answer(user, ask_place, "城关社区")
     assert "单位" in (ask_org.text or "")
     bot.api.press_button(user, ask_org, "跳过")
-    await phone_questions(bot, user, ask_org)
+    _ask_phone, skip = await phone_questions(bot, user, ask_org)
     [done] = await say(bot, user, "138 0013 8000")
     assert "登记成功" in (done.text or ""), done.text
+    assert bot.as_now(skip).buttons() == []  # registered: its 跳过 is gone
 
 
 async def phone_questions(
