@@ -815,8 +815,10 @@ async def on_cancel(update: Update, ctx: PufaContext) -> None:
 async def cancel_button(
     update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
 ) -> None:
-    """A flow's own 取消 button: the same as /cancel for that chat."""
+    """A flow's own 取消 button: the same as /cancel for that chat; the message it was
+    pressed on keeps its text but no button."""
     await acknowledge(update)
+    await drop_buttons(update)
     await _cancel(update, ctx, chat)
 
 

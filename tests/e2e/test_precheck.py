@@ -581,3 +581,17 @@ async def test_a_question_asked_again_comes_even_when_the_old_buttons_cannot_be_
     bot.api.clear_failures()
     following = await choose(bot, user, second, "讨工资、确认劳动关系")
     assert following.buttons()
+
+
+async def test_the_cancel_button_ends_the_check_and_takes_the_buttons_off(bot: Harness) -> None:
+    """取消 pressed under a question: the check ends, saying so, and that question keeps its
+    text but no button (pressing one would only say it has expired)."""
+    user = bot.api.user(2255)
+    first = await open_check(bot, user)
+    second = await choose(bot, user, first, "讨工资、确认劳动关系")
+    bot.api.press_button(user, second, bot.ui.residents.cancel_button)
+    [cancelled] = await bot.replies(user.id, 1)
+    assert cancelled.content == bot.ui.residents.check_cancelled
+    now = bot.as_now(second)
+    assert now.buttons() == [] and now.content == second.content
+    assert await bot.services.chats.open(user.id) == []
