@@ -363,6 +363,7 @@ _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$", re.ASCII
 # `years_back`, 去年11月, that year's).
 _BARE_MONTH = re.compile(r"^\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$", re.ASCII)
+_YEAR_BEFORE = re.compile(r"^(\d{4})年?", re.ASCII)  # before a part of a year: 2026年下半年
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a period can be about
 _RANGE = re.compile(r"\s*(?:~|～|至|到|—|--|\s)\s*")
 
@@ -373,11 +374,14 @@ def _month_end(year: int, month: int) -> date:
 
 def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, date]:
     """A period's word of `words` (typed_words.yaml: 本月 (also the default for nothing
-    typed), 上月, 本周, 上周, 今年, 去年), 2026, 2026-03, 2026年3月(份), 11月 (the latest November
-    not in the future), 去年11月, or a range "2026-01-01 2026-03-31" (also with ~ 至 到
-    between; either day may leave out its year: 12月1日 12月10日). Both ends inclusive."""
+    typed), 上月, 本周, 上周, 本季度, 上季度, 今年, 去年), 2026, 2026-03, 2026年3月(份), 11月
+    (the latest November not in the future), 去年11月, a part of a year (typed_words.yaml's
+    `year_parts`: 第一季度, 下半年; alone the latest such part begun), 2026年第三季度,
+    去年下半年, or a range "2026-01-01 2026-03-31" (also with ~ 至 到 between; either day may
+    leave out its year: 12月1日 12月10日). Both ends inclusive."""
     value = normalise(text, fold=True).lower()
     month_start = today.replace(day=1)
+    quarter_start = month_start.replace(month=(today.month - 1) // 3 * 3 + 1)
     named = {
         "this_month": (month_start, today),
         "last_month": (_previous_month(today), month_start - timedelta(days=1)),
@@ -386,6 +390,8 @@ def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, da
             today - timedelta(days=today.weekday() + 7),
             today - timedelta(days=today.weekday() + 1),
         ),
+        "this_quarter": (quarter_start, today),
+        "last_quarter": (_months_before(quarter_start, 3), quarter_start - timedelta(days=1)),
         "this_year": (date(today.year, 1, 1), today),
         "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
     }
@@ -397,6 +403,8 @@ def parse_period(text: str, *, today: date, words: TypedWords) -> tuple[date, da
         return _checked(date(y, 1, 1), date(y, 12, 31))
     if (bare := _bare_month(value, today, words.years_back)) is not None:
         return bare
+    if (part := _year_part(value, today, words)) is not None:
+        return part
     if month := _MONTH.match(value):
         y, m = _year(int(month[1])), int(month[2])
         if not 1 <= m <= 12:
@@ -432,13 +440,39 @@ def _range_ends(first: str, last: str, today: date) -> tuple[date, date]:
     return start, end
 
 
+def _year_part(value: str, today: date, words: TypedWords) -> tuple[date, date] | None:
+    """A part of a year of typed_words.yaml's `year_parts` (None: `value` is none): after a
+    year (2026年第三季度, 2026 Q3) or a word of `years_back` (去年下半年), that year's;
+    alone the latest such part begun (第四季度 asked in January is last year's)."""
+    key = typed_key(value)
+    year = _YEAR_BEFORE.match(key)
+    rest = key[year.end() :] if year else key
+    said = "" if year else _year_word(rest, words.years_back)
+    months = words.year_parts.get(rest[len(said) :])
+    if months is None:
+        return None
+    first, last = months
+    if year:
+        y = _year(int(year[1]))
+    elif said:
+        y = today.year - words.years_back[said]
+    else:
+        y = today.year if first <= today.month else today.year - 1
+    return _checked(date(y, first, 1), _month_end(y, last))
+
+
+def _year_word(value: str, years_back: Mapping[str, int]) -> str:
+    """The word of `years_back` `value` starts with (the longest), or ""."""
+    return next((w for w in sorted(years_back, key=len, reverse=True) if value.startswith(w)), "")
+
+
 def _bare_month(
     value: str, today: date, years_back: Mapping[str, int]
 ) -> tuple[date, date] | None:
     """A month named without digits for the year (None: `value` is none). Alone it is the
     most recent such month not in the future (in January, 12月 is last December); after a
     word of `years_back` (去年) it is that year's."""
-    said = next((w for w in sorted(years_back, key=len, reverse=True) if value.startswith(w)), "")
+    said = _year_word(value, years_back)
     match = _BARE_MONTH.match(value[len(said) :])
     if match is None:
         return None
@@ -461,6 +495,12 @@ def _year(value: int) -> int:
 
 def _previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _months_before(first: date, months: int) -> date:
+    """The first day of the month `months` before the month of `first` (a first day)."""
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _full_date(text: str) -> date | None:

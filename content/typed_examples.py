@@ -62,10 +62,11 @@ class Teaching:
     sections: tuple[str, ...]  # typed_words.yaml's sections whose words it may name
 
 
+_PERIOD_SECTIONS = ("periods", "year_parts", "years_back")
 TEACHING = (
     Teaching("volunteers.errors.date_format", False, _date, ("days",)),
-    Teaching("volunteers.period_usage", False, _period, ("periods", "years_back")),
-    Teaching("volunteers.export_empty", True, _period, ("periods", "years_back")),
+    Teaching("volunteers.period_usage", False, _period, _PERIOD_SECTIONS),
+    Teaching("volunteers.export_empty", True, _period, _PERIOD_SECTIONS),
 )
 
 

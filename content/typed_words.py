@@ -1,7 +1,8 @@
 """Words the bot understands in what people type (content/typed_words.yaml): days (今天,
-昨天), periods (本月, 上月), years before a month (去年11月) and the words that announce a
-phone number (电话). Words are kept as compared (`typed_key`), so the parsers look a typed
-answer up after folding it the same way."""
+昨天), periods (本月, 上月, 上季度), parts of a year (第一季度, 下半年), years before a month or
+a part (去年11月, 去年下半年) and the words that announce a phone number (电话). Words are kept
+as compared (`typed_key`), so the parsers look a typed answer up after folding it the same
+way."""
 
 import unicodedata
 from collections import Counter
@@ -47,6 +48,8 @@ class Periods(_Strict):
     last_month: Words
     this_week: Words
     last_week: Words
+    this_quarter: Words
+    last_quarter: Words
     this_year: Words
     last_year: Words
 
@@ -60,6 +63,19 @@ class Periods(_Strict):
     def named(self, word: str) -> str | None:
         """The period `word` (as compared) names, if any."""
         return next((p for p, words in self.model_dump().items() if word in words), None)
+
+
+Month = Annotated[int, Field(ge=1, le=12)]
+
+
+def _months_in_order(months: tuple[int, int]) -> tuple[int, int]:
+    if months[0] > months[1]:
+        raise ValueError(check_text("typed_words.months_order"))
+    return months
+
+
+# A part of a year's first and last month (上半年: 1, 6)
+YearPart = Annotated[tuple[Month, Month], AfterValidator(_months_in_order)]
 
 
 class NumberLabels(_Strict):
@@ -79,10 +95,19 @@ class NumberLabels(_Strict):
 class TypedWords(_Strict):
     days: dict[Word, Annotated[int, Field(ge=-MAX_DAYS_AWAY, le=MAX_DAYS_AWAY)]]
     periods: Periods
+    year_parts: dict[Word, YearPart]
     years_back: dict[Word, Annotated[int, Field(ge=0, le=10)]]
     number_labels: NumberLabels
 
-    @field_validator("days", "years_back", mode="before")
+    @model_validator(mode="after")
+    def _part_or_period(self) -> "TypedWords":
+        """A word is a period or a part of a year, not both: one would silently win."""
+        periods = {word for words in self.periods.model_dump().values() for word in words}
+        if both := [word for word in self.year_parts if word in periods]:
+            raise ValueError(check_text("typed_words.two_periods", words=listed(both)))
+        return self
+
+    @field_validator("days", "year_parts", "years_back", mode="before")
     @classmethod
     def _no_word_twice(cls, value: Any) -> Any:
         """Two spellings of one word (今天 and 今 天) are one word: written twice, one value

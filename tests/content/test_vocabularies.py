@@ -291,8 +291,14 @@ UNKNOWN = (
             "  last_month: [上月, 上个月]\n",
             "  last_month: [上个月]\n",
             [
-                ("volunteers.period_usage", UNKNOWN.format("上月", "periods、years_back")),
-                ("volunteers.export_empty", UNKNOWN.format("上月", "periods、years_back")),
+                (
+                    "volunteers.period_usage",
+                    UNKNOWN.format("上月", "periods、year_parts、years_back"),
+                ),
+                (
+                    "volunteers.export_empty",
+                    UNKNOWN.format("上月", "periods、year_parts、years_back"),
+                ),
             ],
             id="period word the texts name taken out",
         ),
@@ -306,8 +312,13 @@ UNKNOWN = (
         pytest.param(
             "ui.zh.yaml",
             "可以写：本月、上月、",
-            "可以写：本月、本季度、上月、",
-            [("volunteers.period_usage", UNKNOWN.format("本季度", "periods、years_back"))],
+            "可以写：本月、本旬、上月、",
+            [
+                (
+                    "volunteers.period_usage",
+                    UNKNOWN.format("本旬", "periods、year_parts、years_back"),
+                )
+            ],
             id="period usage names a word not there",
         ),
         pytest.param(
@@ -320,8 +331,13 @@ UNKNOWN = (
         pytest.param(
             "ui.zh.yaml",
             "<code>{command} 今年</code>",
-            "<code>{command} 今年上半年</code>",
-            [("volunteers.export_empty", UNKNOWN.format("今年上半年", "periods、years_back"))],
+            "<code>{command} 今年上旬</code>",
+            [
+                (
+                    "volunteers.export_empty",
+                    UNKNOWN.format("今年上旬", "periods、year_parts、years_back"),
+                )
+            ],
             id="export hint names a period not there",
         ),
         pytest.param(
