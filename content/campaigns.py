@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import time, timedelta
 from pathlib import Path
+from string import Formatter
 from typing import Literal
 
 import yaml
@@ -20,12 +21,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from content.check_text import check_text, listed
-from content.dates import date_range, days_from, full_date, month_of, short_date
+from content.dates import date_range, days_from, full_date, month_of, short_date, words
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
 from content.problems import explain, parse_yaml, unknown_category, unreadable
 from content.templates import template_problem
@@ -92,8 +94,11 @@ class Campaign(BaseModel):
 
     @field_validator("message", "volunteer_message")
     @classmethod
-    def _template(cls, text: str) -> str:
+    def _template(cls, text: str, info: ValidationInfo) -> str:
         check_template(text)
+        kind, days = info.data.get("kind"), info.data.get("days")
+        if kind is not None and days is not None:
+            check_days_once(text, kind=kind, one_day=kind == "fixed" or days == 1)
         return text
 
     @model_validator(mode="after")
@@ -175,18 +180,68 @@ def when_is_a_date(first: dt.date, on: dt.date) -> bool:
 DAY_AFTER_WHEN = re.compile(r"\{when\}\s*[（(]\s*\{(start|period)\}\s*[）)]")
 
 
+_DAYS = ("first", "last")
+# What each placeholder writes of the campaign's days (a month's {period} writes neither)
+_DAYS_NAMED: dict[str, tuple[str, ...]] = {
+    "when": ("first",),
+    "start": ("first",),
+    "end": ("last",),
+    "period": ("first", "last"),
+}
+
+
+def _named_days(template: str, kind: str, one_day: bool) -> dict[str, list[str]]:
+    """The placeholders of `template` that write the campaign's first day and its last, by
+    day ("first", "last"; a campaign of one day has only "first"). A {when} may be the date
+    itself (a reminder sent long before, or late), so it counts; so does a {period} of days
+    (a month's, 9月, names neither). "{when}（{start}）" and "{when}（{period}）" count once:
+    `render` leaves out what would say the day again."""
+    spans = kind != "month"
+    said: list[tuple[str, tuple[str, ...]]] = [
+        (match[0], ("first", "last") if match[1] == "period" and spans else ("first",))
+        for match in DAY_AFTER_WHEN.finditer(template)
+    ]
+    for _, name, _, _ in Formatter().parse(DAY_AFTER_WHEN.sub("", template)):
+        if name in _DAYS_NAMED and (name != "period" or spans):
+            said.append((f"{{{name}}}", _DAYS_NAMED[name]))
+    if one_day:
+        return {"first": [placeholder for placeholder, _ in said]}
+    return {day: [placeholder for placeholder, days in said if day in days] for day in _DAYS}
+
+
+def check_days_once(template: str, *, kind: str, one_day: bool) -> None:
+    """A reminder says each of the campaign's days once, whatever day it goes out: a
+    template that could write one twice ("（{period}）{when}开始", {when} a date) is refused."""
+    for day, placeholders in _named_days(template, kind, one_day).items():
+        if len(placeholders) > 1:
+            raise ValueError(
+                check_text(
+                    "campaigns.day_twice",
+                    day=check_text(f"campaigns.{day}_day"),
+                    placeholders=listed(placeholders),
+                )
+            )
+
+
 def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on: dt.date) -> str:
     """A reminder's text as sent on the day `on` (its {when} is relative to that day). A {when}
     that names the date itself (a reminder sent long before, or after the first day) drops
-    the first day in brackets after it: "2027年12月4日（周六）是…", not "…（周六）（12月4日）是…"
-    (a period of more days than one stays)."""
+    the first day in brackets after it: "2027年12月4日（周六）是…", not "…（周六）（12月4日）是…";
+    a period of more days than one becomes the range from it: "2027年9月11日（周六）至9月17日"
+    (a month, 9月, stays in its brackets). `check_days_once` refuses a template that would
+    still say a day twice."""
 
     period = month_of(first) if campaign.kind == "month" else date_range(first, last)
     if when_is_a_date(first, on):
         start = short_date(first)
-        template = DAY_AFTER_WHEN.sub(
-            lambda m: "{when}" if m[1] == "start" or period == start else m[0], template
-        )
+        until = words().date_range.format(start="{when}", end="{end}")
+
+        def once(match: re.Match[str]) -> str:
+            if match[1] == "start" or period == start:
+                return "{when}"
+            return match[0] if campaign.kind == "month" else until
+
+        template = DAY_AFTER_WHEN.sub(once, template)
     values = {"name": campaign.name, "start": short_date(first), "end": short_date(last)}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
     return template.format(**escaped, period=html.escape(period), when=when_text(first, on))

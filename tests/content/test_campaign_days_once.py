@@ -1,0 +1,92 @@
+"""campaigns.yaml: a reminder's message that could say one of the campaign's days twice is
+refused by the content check (its {when} may be the date itself: sent long before, or late)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.content.content_copy import Edit, refused
+
+TWICE = (
+    "活动的{}会写两次（{}；{{when}} 也可能就是日期）：每天只写一次，"
+    "比如“{{when}}（{{start}}）开始，{{end}}结束”"
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "old", "new", "field", "day", "placeholders"),
+    [
+        pytest.param(
+            "food-safety-week",
+            "{when}（{start}）开始，{end}结束。",
+            "（{period}）{when}开始。",
+            "message",
+            "第一天",
+            "{period}、{when}",
+            id="period before when",
+        ),
+        pytest.param(
+            "food-safety-week",
+            "{when}（{start}）开始：欢迎",
+            "{start}开始（{when}）：欢迎",
+            "volunteer_message",
+            "第一天",
+            "{start}、{when}",
+            id="start and when apart",
+        ),
+        pytest.param(
+            "cybersecurity-week",
+            "{when}（{start}）开始，{end}结束。",
+            "{when}（{period}）开始，{end}结束。",
+            "message",
+            "最后一天",
+            "{when}（{period}）、{end}",
+            id="end in the period and again",
+        ),
+        pytest.param(
+            "constitution-day",
+            "📜 {when}（{period}）是",
+            "📜 {when}（{period}，{start}）是",
+            "message",
+            "第一天",
+            "{when}、{period}、{start}",
+            id="one day said three ways",
+        ),
+    ],
+)
+def test_a_message_that_would_say_a_day_twice_is_refused(
+    tmp_path: Path, entry: str, old: str, new: str, field: str, day: str, placeholders: str
+) -> None:
+    problems = refused(tmp_path, Edit("campaigns.yaml", old, new, entry=entry))
+    assert [(p.path, p.message) for p in problems] == [
+        ("campaigns.yaml", TWICE.format(day, placeholders))
+    ]
+    assert problems[0].field.endswith(f".{field}"), problems[0].field
+
+
+def test_a_month_is_not_a_day(tmp_path: Path) -> None:
+    """A month's {period} (5月) names no day: beside {when}（{start}） it says nothing twice."""
+    with pytest.raises(AssertionError, match="accepted"):
+        refused(
+            tmp_path,
+            Edit(
+                "campaigns.yaml",
+                "{when}（{start}）开始。",
+                "{when}（{start}）开始，整个{period}都是。",
+                entry="civil-code-month",
+            ),
+        )
+
+
+def test_a_one_day_campaign_says_its_day_once(tmp_path: Path) -> None:
+    """12·4国家宪法日 is one day: {start} written twice writes it twice."""
+    problems = refused(
+        tmp_path,
+        Edit(
+            "campaigns.yaml",
+            "📜 {when}（{period}）是",
+            "📜 {when}（{start}）是，{start}",
+            entry="constitution-day",
+        ),
+    )
+    assert [p.message for p in problems] == [TWICE.format("第一天", "{when}（{start}）、{start}")]
