@@ -15,6 +15,7 @@ from bot.cli_parser import ChineseParser
 from bot.cli_text import cli_text
 from bot.settings import TELEGRAM_API, ConfigurationError, Settings, load_settings
 from content.loader import ContentError
+from content.problems import os_reason
 from storage.db import (
     NewerDatabase,
     NoDatabase,
@@ -33,8 +34,8 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "handler"):
-        parser.print_help()
+    if not hasattr(args, "handler"):  # no command, or a group's (pufa db) without its action
+        getattr(args, "group", parser).print_help()
         return 2
     try:
         return _explained(args.handler, args, load_settings())
@@ -80,9 +81,7 @@ def _parser() -> ChineseParser:
         metavar=cli_text("help.ask_question_name"),
         help=cli_text("help.ask_question"),
     )
-    content = sub.add_parser("content", help=cli_text("help.content")).add_subparsers(
-        metavar="ACTION"
-    )
+    content = _group(sub, "content", cli_text("help.content"))
     _command(content, "check", cli_text("help.content_check"), _content_check)
     qr = _command(content, "qr", cli_text("help.content_qr"), _content_qr)
     qr.add_argument("card_id")
@@ -92,20 +91,16 @@ def _parser() -> ChineseParser:
     qr.add_argument(
         "--place", metavar=cli_text("help.qr_place_name"), help=cli_text("help.qr_place")
     )
-    db = sub.add_parser("db", help=cli_text("help.db")).add_subparsers(metavar="ACTION")
+    db = _group(sub, "db", cli_text("help.db"))
     _command(db, "upgrade", cli_text("help.db_upgrade"), _db_upgrade)
     backup = _command(db, "backup", cli_text("help.db_backup"), _db_backup)
     backup.add_argument("file", help=cli_text("help.db_backup_file"))
     backup.add_argument("--force", action="store_true", help=cli_text("help.db_backup_force"))
-    directory = sub.add_parser("directory", help=cli_text("help.directory")).add_subparsers(
-        metavar="ACTION"
-    )
+    directory = _group(sub, "directory", cli_text("help.directory"))
     imp = _command(directory, "import", cli_text("help.directory_import"), _directory_import)
     imp.add_argument("file", type=Path)
     imp.add_argument("--append", action="store_true", help=cli_text("help.directory_append"))
-    advisers = sub.add_parser("advisers", help=cli_text("help.advisers")).add_subparsers(
-        metavar="ACTION"
-    )
+    advisers = _group(sub, "advisers", cli_text("help.advisers"))
     adv = _command(advisers, "import", cli_text("help.advisers_import"), _advisers_import)
     adv.add_argument("file", type=Path)
     _export_commands(sub)
@@ -125,11 +120,9 @@ EXPORT_KIND_NAMES = {  # how export.empty names what it found nothing of
 
 
 def _export_commands(sub: "argparse._SubParsersAction[ChineseParser]") -> None:
-    export = sub.add_parser(
-        "export",
-        help=cli_text("help.export"),
-        description=cli_text("help.export_description"),
-    ).add_subparsers(metavar="WHAT")
+    export = _group(
+        sub, "export", cli_text("help.export"), cli_text("help.export_description"), "WHAT"
+    )
     for name, help_text in (
         ("reports", cli_text("help.export_reports")),
         ("hours", cli_text("help.export_hours")),
@@ -264,6 +257,20 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _group(
+    sub: "argparse._SubParsersAction[ChineseParser]",
+    name: str,
+    help_text: str,
+    description: str | None = None,
+    metavar: str = "ACTION",
+) -> "argparse._SubParsersAction[ChineseParser]":
+    """A command of several actions (pufa db upgrade|backup): typed alone, `main` shows its
+    own help, the actions it has."""
+    parser = sub.add_parser(name, help=help_text, description=description or help_text)
+    parser.set_defaults(group=parser)
+    return parser.add_subparsers(metavar=metavar)
+
+
 def _command(
     sub: "argparse._SubParsersAction[ChineseParser]",
     name: str,
@@ -304,7 +311,7 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, PortInUse):
         return cli_text("run.port_in_use", host=error.host, port=error.port)
     if isinstance(error, OSError) and error.filename is not None:
-        return cli_text("run.file", path=error.filename, reason=error.strerror)
+        return cli_text("run.file", path=error.filename, reason=os_reason(error))
     url = masked_url(settings.database_url)
     if isinstance(error, NewerDatabase):
         found, known = ", ".join(sorted(error.revisions)), ", ".join(sorted(head_revisions()))

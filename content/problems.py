@@ -4,6 +4,7 @@ Kept apart from the loader so that every content module (hotlines, desks, advise
 report problems with file and field without importing the loader that imports it.
 """
 
+import errno
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,8 +72,27 @@ def unreadable(exc: Exception) -> str:
     if isinstance(exc, FileNotFoundError):
         return check_text("read.no_file")
     if isinstance(exc, OSError):
-        return check_text("read.os_error", reason=exc.strerror or exc)
+        return check_text("read.os_error", reason=os_reason(exc))
     return str(exc)
+
+
+# The system's reasons a file could not be read or written, said in Chinese (its own words
+# are English: "Is a directory"); any other keeps the system's words.
+_OS_REASONS = {
+    errno.EISDIR: "os.is_folder",
+    errno.ENOTDIR: "os.not_folder",
+    errno.EACCES: "os.no_permission",
+    errno.EPERM: "os.no_permission",
+    errno.ENOENT: "os.no_such_path",
+    errno.ENOSPC: "os.disk_full",
+    errno.EROFS: "os.read_only",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused to read or write a file, in Chinese where we know it."""
+    key = _OS_REASONS.get(exc.errno or 0)
+    return check_text(key) if key else str(exc.strerror or exc)
 
 
 # An unquoted text with " #" followed by a word: YAML drops the rest as a comment, so
