@@ -272,24 +272,31 @@ def unlabelled_question(question: str) -> Edit:
     return Edit(ASKED_FILE, change, f"label withdrawn: {question}")
 
 
-def apply_checked(content_dir: Path, edit: Edit) -> Library:
-    """Checks the edit on a copy of the folder, then writes it; the new library. Raises
-    EditError with the problems `pufa content check` would list (nothing is written)."""
-    target = content_dir / edit.path
-    if not target.is_file() and not edit.creates:
-        raise EditRefused(Refusal.FILE_MISSING, path=edit.path)
-    old_text = target.read_text(encoding="utf-8") if target.is_file() else ""
-    new_text = edit.change(old_text)
+def apply_checked(content_dir: Path, *edits: Edit) -> Library:
+    """Checks the edits, made in turn as one change (a withdrawal and what replaces it), on a
+    copy of the folder, then writes them; the new library. Raises EditError with the problems
+    `pufa content check` would list (nothing is written)."""
+    new_texts: dict[str, str] = {}
+    for edit in edits:
+        if edit.path not in new_texts:
+            target = content_dir / edit.path
+            if not target.is_file() and not edit.creates:
+                raise EditRefused(Refusal.FILE_MISSING, path=edit.path)
+            new_texts[edit.path] = target.read_text(encoding="utf-8") if target.is_file() else ""
+        new_texts[edit.path] = edit.change(new_texts[edit.path])
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "content"
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-        (copy / edit.path).write_text(new_text, encoding="utf-8")
+        for path, new_text in new_texts.items():
+            (copy / path).write_text(new_text, encoding="utf-8")
         library, problems = collect(copy)
     if problems or library is None:
         if not problems:
             raise EditRefused(Refusal.CHECK_FAILED)
         raise EditError([str(p) for p in problems])
-    temporary = target.with_name(f".{target.name}.editing")
-    temporary.write_text(new_text, encoding="utf-8")
-    os.replace(temporary, target)
+    for path, new_text in new_texts.items():
+        target = content_dir / path
+        temporary = target.with_name(f".{target.name}.editing")
+        temporary.write_text(new_text, encoding="utf-8")
+        os.replace(temporary, target)
     return library

@@ -4,18 +4,11 @@ search learnt from, a sample question, a synonym) is taken back out, checked lik
 `pufa content check`, with the running bot's index swapped at once. A decision recorded before
 that was kept (migration 0014) only comes back to the list; its content stays."""
 
-import json
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from content.editing import (
-    Edit,
-    EditError,
-    unlabelled_question,
-    withdrawn_sample_question,
-    withdrawn_synonym,
-)
+from content.editing import EditError
 from content.privacy import mask_personal_numbers
 from dashboard.common import (
     audit,
@@ -27,7 +20,15 @@ from dashboard.common import (
     services,
     texts,
 )
-from dashboard.gaps import DECIDING_KEY, KEPT_KEY, edit_content, field_of, refused
+from dashboard.gaps import (
+    DECIDING_KEY,
+    KEPT_KEY,
+    added_of,
+    edit_content,
+    field_of,
+    refused,
+    withdrawal,
+)
 from storage.models import ContentGap, GapDecision
 from storage.questions import GAP_KEY_CHARS, decided, decisions
 
@@ -40,24 +41,6 @@ class Decided:
     added: list[str]
 
 
-def _added(row: ContentGap) -> list[str]:
-    values = json.loads(row.added) if row.added else []
-    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-
-
-def _withdrawal(row: ContentGap) -> Edit | None:
-    """The content edit that takes back what the decision wrote; None when it wrote nothing
-    (or nothing was kept of it)."""
-    match row.decision, _added(row):
-        case GapDecision.LEARNT | GapDecision.OUT_OF_SCOPE, [question]:
-            return unlabelled_question(question)
-        case GapDecision.SAMPLE, [question] if row.card_id:
-            return withdrawn_sample_question(row.card_id, question)
-        case GapDecision.SYNONYM, [word, same_as]:
-            return withdrawn_synonym(word, same_as)
-    return None
-
-
 async def decisions_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     page = page_of(request)
@@ -67,7 +50,7 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
         return last
     shown = []
     for row in rows:
-        added = _added(row)
+        added = added_of(row)
         card = bot.library.cards.get(row.card_id or "")
         title = card.title if card else row.card_id or ""
         question = added[0] if added and row.decision != GapDecision.SYNONYM else row.question
@@ -94,9 +77,9 @@ async def undo(request: web.Request) -> web.StreamResponse:
             found = await decided(session=session, question=key)
             if found is None:
                 return notice(request, texts(request).gap_not_decided, 404)
-            withdrawal = _withdrawal(found)
-            if withdrawal is not None:
-                await edit_content(request, bot, withdrawal, count=False)
+            taken_back = withdrawal(found)
+            if taken_back is not None:
+                await edit_content(request, bot, taken_back, count=False)
             await session.delete(found)
     except EditError as problem:
         return refused(request, problem)

@@ -26,6 +26,9 @@ from content.editing import (
     labelled_question,
     sample_question,
     synonym,
+    unlabelled_question,
+    withdrawn_sample_question,
+    withdrawn_synonym,
 )
 from content.learnt import NONE, QuestionFeatures
 from content.loader import build_index
@@ -44,7 +47,7 @@ from dashboard.common import (
 )
 from dashboard.kept import Kept
 from handlers.kit.context import Services
-from storage.models import GapDecision
+from storage.models import ContentGap, GapDecision
 from storage.questions import (
     GAP_KEY_CHARS,
     chosen_cards,
@@ -198,14 +201,12 @@ async def _decide(request: web.Request) -> web.StreamResponse:
     if not key:
         return notice(request, texts(request).pick_question, 400)
     if action == "ignore":
-        if not await _made_already(request, key, GapDecision.IGNORED):
-            await _decided(request, key, GapDecision.IGNORED)
-        return _back(GapDecision.IGNORED.value)
+        ignored = GapDecision.IGNORED
+        return await _answer(request, key, None, ignored, None, ignored.value)
     if action == "out_of_scope":  # learnt too where the content folder is one's own
         if bot.dashboard.content_dir is None:
-            if not await _made_already(request, key, GapDecision.OUT_OF_SCOPE):
-                await _decided(request, key, GapDecision.OUT_OF_SCOPE)
-            return _back(GapDecision.OUT_OF_SCOPE.value)
+            outside = GapDecision.OUT_OF_SCOPE
+            return await _answer(request, key, None, outside, None, outside.value)
         edit = labelled_question(question, NONE)
         return await _answer(request, key, edit, GapDecision.OUT_OF_SCOPE, None, "none_learnt")
     card_id = field_of(form, "card_id", 64)
@@ -229,39 +230,52 @@ async def _decide(request: web.Request) -> web.StreamResponse:
 async def _answer(
     request: web.Request,
     key: str,
-    edit: Edit,
+    edit: Edit | None,
     decision: GapDecision,
     card_id: str | None,
     done: str,
 ) -> web.StreamResponse:
-    """Makes the content edit, then takes the question off the list, recording what the edit
-    added (for an undo): answered by `card_id`, or out of scope when None. The same decision
-    made already (the button pressed twice, the form sent again) writes nothing more."""
-    added = json.dumps(list(edit.added), ensure_ascii=False)
-    if await _made_already(request, key, decision, card_id, added):
+    """Makes the content edit (if any), then takes the question off the list, recording what
+    the edit added (for an undo): answered by `card_id`, or not when None. The same decision
+    made already (the button pressed twice, the form sent again) writes nothing more; another
+    one is a coordinator's second thoughts and replaces it: what the first one wrote is taken
+    back out, as its undo would, in the same checked change."""
+    added = json.dumps(list(edit.added), ensure_ascii=False) if edit else None
+    bot = services(request)
+    async with bot.db.session() as session:
+        standing = await decided(session=session, question=key)
+    if standing is not None and (standing.decision, standing.card_id, standing.added) == (
+        decision.value,
+        card_id,
+        added,
+    ):
         return _back(done)
-    answers = await edit_content(request, services(request), edit, count=card_id is not None)
+    taken_back = withdrawal(standing) if standing is not None else None
+    edits = [e for e in (taken_back, edit) if e is not None]
+    answers = None
+    if edits:
+        answers = await edit_content(request, bot, *edits, count=card_id is not None)
     await _decided(request, key, decision, card_id, added)
     return _back(done, answers)
 
 
-async def _made_already(
-    request: web.Request,
-    key: str,
-    decision: GapDecision,
-    card_id: str | None = None,
-    added: str | None = None,
-) -> bool:
-    """Whether this very decision stands for the question (another one is a coordinator's
-    second thoughts, and replaces it)."""
-    bot = services(request)
-    async with bot.db.session() as session:
-        found = await decided(session=session, question=key)
-    return found is not None and (found.decision, found.card_id, found.added) == (
-        decision.value,
-        card_id,
-        added,
-    )
+def added_of(row: ContentGap) -> list[str]:
+    """The values the decision wrote into the content, as its undo takes them."""
+    values = json.loads(row.added) if row.added else []
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def withdrawal(row: ContentGap) -> Edit | None:
+    """The content edit that takes back what the decision wrote; None when it wrote nothing
+    (or nothing was kept of it)."""
+    match row.decision, added_of(row):
+        case GapDecision.LEARNT | GapDecision.OUT_OF_SCOPE, [question]:
+            return unlabelled_question(question)
+        case GapDecision.SAMPLE, [question] if row.card_id:
+            return withdrawn_sample_question(row.card_id, question)
+        case GapDecision.SYNONYM, [word, same_as]:
+            return withdrawn_synonym(word, same_as)
+    return None
 
 
 async def _decided(
@@ -287,10 +301,11 @@ async def _decided(
 
 
 async def edit_content(
-    request: web.Request, bot: Services, edit: Edit, *, count: bool = True
+    request: web.Request, bot: Services, *edits: Edit, count: bool = True
 ) -> int | None:
-    """Writes the checked edit, swaps the bot's content and index, and (with `count`) says
-    how many recent unanswered questions (counting repeats) the new index now answers."""
+    """Writes the checked edits (made in turn, as one change), swaps the bot's content and
+    index, and (with `count`) says how many recent unanswered questions (counting repeats)
+    the new index now answers."""
     content_dir = bot.dashboard.content_dir
     # never the packaged content (an upgrade would undo the edit), nor a folder that is gone
     if content_dir is None:
@@ -298,13 +313,14 @@ async def edit_content(
     if not content_dir.is_dir():
         raise EditRefused(Refusal.CONTENT_DIR_GONE, path=content_dir)
     async with _editing:
-        library = await asyncio.to_thread(apply_checked, content_dir, edit)
+        library = await asyncio.to_thread(apply_checked, content_dir, *edits)
         before = bot.index
         # the labelled questions' features are kept for the next edit's rebuild
         features = before.question_features or QuestionFeatures()
         index = await asyncio.to_thread(build_index, library, features)
         bot.swap_content(library, index)
-    await audit(request, "content.edit", edit.path, edit.summary)
+    for edit in edits:
+        await audit(request, "content.edit", edit.path, edit.summary)
     if not count:
         return None
     recent = await gaps(bot)

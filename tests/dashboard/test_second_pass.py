@@ -1,0 +1,67 @@
+"""The dashboard's second QA pass: what coordinators saw go wrong, over HTTP, on a real bot
+and database. A gap decision changed to another takes back what the first one wrote; a
+synonym that cannot be one is refused in words; erased volunteers are nobody's page; and
+the pages say what happened in the coordinator's terms."""
+
+import json
+import re
+
+import aiohttp
+
+from tests.dashboard.conftest import Board
+
+RESIDENT = 7_300_061
+QUESTION = "共享单车押金退不回来找谁"
+CARD = "consumer-rights"
+
+
+async def _ask(board: Board, text: str) -> None:
+    await board.harness.ask(board.harness.api.user(RESIDENT), text)
+
+
+async def test_second_thoughts_about_a_gap_take_back_what_the_first_decision_wrote(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """作为示例问题, then 不属于普法范围 for the same question, then 忽略: each later decision
+    replaces the one before, and what that one wrote (the sample question, the label) is
+    taken back out, so the content holds only what the decision standing wrote; its undo
+    leaves the content as it was before any of them."""
+    board = editable_board
+    services = board.harness.services
+    content = services.dashboard.content_dir
+    assert content is not None
+    card_file, asked = content / "cards" / f"{CARD}.md", content / "asked-questions.jsonl"
+    before = [card_file.read_bytes(), asked.read_bytes()]
+    await _ask(board, QUESTION)
+    await services.question_log.flush()
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": QUESTION, "card_id": CARD}
+
+    async def decide(action: str) -> None:
+        async with client.post(
+            f"{board.base}/dashboard/gaps", data=form | {"action": action}
+        ) as response:
+            assert response.status == 200, await response.text()
+
+    def labels() -> list[str]:
+        rows = [json.loads(line) for line in asked.read_text(encoding="utf-8").splitlines()]
+        return [row["expected"] for row in rows if row.get("q") == QUESTION]
+
+    await decide("sample")
+    assert QUESTION in card_file.read_text(encoding="utf-8")
+    await decide("out_of_scope")
+    assert card_file.read_bytes() == before[0]  # the sample question went with its decision
+    assert labels() == ["none"]
+    await decide("ignore")
+    assert [card_file.read_bytes(), asked.read_bytes()] == before
+    assert services.library.cards[CARD].title not in (
+        (await board.harness.ask(board.harness.api.user(RESIDENT), QUESTION)).text or ""
+    )
+    async with client.get(f"{board.base}/dashboard/gaps/decided") as response:
+        page = await response.text()
+    assert page.count('action="/dashboard/gaps/undo"') == 1 and "忽略" in page
+    undo = {"csrf": csrf, "question": re.findall(r'name="question" value="([^"]+)"', page)[0]}
+    async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
+        assert response.status == 200
+    assert [card_file.read_bytes(), asked.read_bytes()] == before
