@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from content.asked import ASKED_FILE, ASKED_QUESTION_CHARS
-from content.loader import Library, collect
+from content.loader import Library, collect, synonym_problems
 from content.privacy import mask_personal_numbers
 
 MAX_QUESTION_CHARS = 60
@@ -39,6 +39,8 @@ class Refusal(Enum):
     QUESTION_TOO_LONG = "edit_question_too_long"  # {limit}
     WORD_EMPTY = "edit_word_empty"
     WORD_TOO_LONG = "edit_word_too_long"  # {limit}
+    WORD_IS_KEYWORD = "edit_word_is_keyword"  # {word}: a synonym of itself
+    WORD_NOT_IN_QUESTION = "edit_word_not_in_question"  # {word}: the dashboard's synonyms
     NUMBERS_ONLY = "edit_numbers_only"  # only a phone or ID number: masked, it teaches nothing
     UNEXPECTED_FORMAT = "edit_unexpected_format"
     NO_SYNONYMS = "edit_no_synonyms"
@@ -204,15 +206,24 @@ def synonym(word: str, same_as: str) -> Edit:
     group of the two."""
     word = _clean(word, MAX_WORD_CHARS, *_WORD)
     same_as = _clean(same_as, MAX_WORD_CHARS, *_WORD)
+    if word == same_as:
+        raise EditRefused(Refusal.WORD_IS_KEYWORD, word=word)
 
     def change(text: str) -> str:
         lines = text.split("\n")
         groups = _synonym_groups(lines)
-        for i in groups:
-            if same_as in _group_words(lines[i]):
-                lines[i] = _append(lines[i], word)
-                return "\n".join(lines)
-        lines.insert(groups.stop, f"  - [{_quoted(same_as)}, {_quoted(word)}]")
+        before = synonym_problems([_group_words(lines[i]) for i in groups])
+        changed = next((i for i in groups if same_as in _group_words(lines[i])), None)
+        if changed is None:
+            lines.insert(groups.stop, f"  - [{_quoted(same_as)}, {_quoted(word)}]")
+            groups = range(groups.start, groups.stop + 1)
+        else:
+            lines[changed] = _append(lines[changed], word)
+        # the content check's rule: what this edit would break, said alone (a new group goes
+        # last, so the others keep their numbers)
+        after = synonym_problems([_group_words(lines[i]) for i in groups])
+        if found := [message for problem, message in after if (problem, message) not in before]:
+            raise EditError(found)
         return "\n".join(lines)
 
     return Edit("lexicon.yaml", change, f"synonym {word} = {same_as}", added=(word, same_as))

@@ -1,6 +1,8 @@
 """Reads the content folder into a `Library`, collecting every problem, not just the first."""
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -407,6 +409,8 @@ def _check_lexicon(
                 check_text("lexicon.everyday_also_legal", term=term),
             )
         )
+    for number, message in synonym_problems(lexicon.synonyms):
+        problems.append(Problem("lexicon.yaml", f"synonyms[{number}]", message))
     _check_intents(lexicon, ids, problems)
     _check_contested(lexicon, ids, problems)
     blocking = {*lists["out_of_scope"], *lists["everyday_asks"]}
@@ -421,6 +425,38 @@ def _check_lexicon(
                             check_text("lexicon.keyword_blocked", keyword=keyword, term=term),
                         )
                     )
+
+
+def synonym_problems(groups: Sequence[Sequence[object]]) -> list[tuple[int, str]]:
+    """What is wrong with the synonym groups, by group number (from 1): a word that is no word
+    (an emoji, punctuation only), a word written twice in one group, a word in two groups (it
+    can fold into one of them only), a group of fewer than two different words. The content
+    check's rule, and the dashboard's for a synonym it adds."""
+    found: list[tuple[int, str]] = []
+    first_group: dict[str, int] = {}
+    for number, group in enumerate(groups, start=1):
+        words = [str(word) for word in group]
+        for word in words:
+            if not _is_word(word):
+                found.append((number, check_text("lexicon.synonym_not_word", word=word)))
+        for word in duplicates(words):
+            found.append((number, check_text("lexicon.synonym_repeated", word=word)))
+        for word in dict.fromkeys(words):
+            other = first_group.setdefault(word, number)
+            if other != number:
+                message = check_text("lexicon.synonym_two_groups", word=word, other=other)
+                found.append((number, message))
+        if len(set(words)) < 2:
+            found.append((number, check_text("lexicon.synonym_group_short")))
+    return found
+
+
+def _is_word(text: str) -> bool:
+    """Letters or digits (汉字 among them), with punctuation or spaces between (12·4): not an
+    emoji or other symbol, nor punctuation alone."""
+    return any(c.isalnum() for c in text) and all(
+        c.isalnum() or unicodedata.category(c)[0] == "P" or c == " " for c in text
+    )
 
 
 def _check_intents(lexicon: Lexicon, ids: set[str], problems: list[Problem]) -> None:

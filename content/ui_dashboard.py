@@ -110,6 +110,8 @@ class DashboardTexts(Texts):
     edit_question_too_long: Annotated[str, Fields("limit")]
     edit_word_empty: str
     edit_word_too_long: Annotated[str, Fields("limit")]
+    edit_word_is_keyword: Annotated[str, Fields("word")]
+    edit_word_not_in_question: Annotated[str, Fields("word")]
     edit_numbers_only: str
     edit_unexpected_format: str
     edit_no_synonyms: str

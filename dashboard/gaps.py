@@ -224,6 +224,9 @@ async def _decide(request: web.Request) -> web.StreamResponse:
     if same_as not in bot.library.cards[card_id].keywords:
         return notice(request, texts(request).pick_keyword, 400)
     edit = synonym(field_of(form, "word", 20), same_as)
+    word = edit.added[0]
+    if word.casefold() not in " ".join(question.split()).casefold():
+        raise EditRefused(Refusal.WORD_NOT_IN_QUESTION, word=word)
     return await _answer(request, key, edit, GapDecision.SYNONYM, card_id, "answered")
 
 

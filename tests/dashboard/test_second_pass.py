@@ -65,3 +65,40 @@ async def test_second_thoughts_about_a_gap_take_back_what_the_first_decision_wro
     async with client.post(f"{board.base}/dashboard/gaps/undo", data=undo) as response:
         assert response.status == 200
     assert [card_file.read_bytes(), asked.read_bytes()] == before
+
+
+async def test_a_synonym_that_cannot_be_one_is_refused_in_words(
+    editable_board: Board, client: aiohttp.ClientSession
+) -> None:
+    """加为同义词 with an emoji, a word the question does not have, the keyword itself or a word
+    already in the keyword's group: refused, saying why in one line, nothing written; a word
+    of the question the group lacks is still added."""
+    board = editable_board
+    services = board.harness.services
+    content = services.dashboard.content_dir
+    assert content is not None
+    lexicon = content / "lexicon.yaml"
+    before = lexicon.read_bytes()
+    question = "网上买的电器坏了不给退😡找谁"
+    await board.signed_in(client)
+    csrf = await board.csrf(client, "/dashboard/gaps")
+    form = {"csrf": csrf, "question": question, "card_id": CARD, "action": "synonym"}
+    for word, same_as, said in (
+        ("😡", "质量问题", "“😡”不是词"),
+        ("外星人", "质量问题", "问题里没有“外星人”"),
+        ("质量问题", "质量问题", "“质量问题”就是所选的关键词本身"),
+        ("坏了", "质量问题", "“坏了”在这一组同义词里已经有了"),
+    ):
+        async with client.post(
+            f"{board.base}/dashboard/gaps", data=form | {"word": word, "same_as": same_as}
+        ) as response:
+            page = await response.text()
+            assert response.status == 400, word
+        [line] = re.findall(r"<li>([^<]*)</li>", page.split('id="problems"', 1)[1])
+        assert line.startswith(said), line
+        assert lexicon.read_bytes() == before
+    async with client.post(
+        f"{board.base}/dashboard/gaps", data=form | {"word": "电器", "same_as": "质量问题"}
+    ) as response:
+        assert response.status == 200
+    assert any({"电器", "质量问题"} <= set(g) for g in services.library.lexicon.synonyms)
