@@ -45,7 +45,7 @@ from storage.people import names_of
 from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
-from storage.volunteers import get_volunteer
+from storage.volunteers import ANONYMOUS_ID, get_volunteer
 
 MAX_ID = 2**63 - 1
 BATCH = 500  # the most reports one 批量核实 decides
@@ -119,6 +119,7 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
     return render(
         request,
         "reports.html",
+        erased_id=ANONYMOUS_ID,  # erased volunteers' reports: nobody's, no page to link
         empty=texts(request).export_empty.format(period=period_words(where)),
         where=where,
         query=query_of(where),
@@ -279,6 +280,7 @@ async def _show_report(
         error=error,
         reason=reason,
         report=report,
+        erased_id=ANONYMOUS_ID,
         volunteer_name=volunteer.name if volunteer else "",
         kinds=bot.ui.volunteers.activity_types,
         topics=topic_names(request),

@@ -27,7 +27,13 @@ from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator
 from storage.models import Person
 from storage.people import search_people
-from storage.volunteers import MAX_INVITE_DAYS, create_invite, find_person, list_volunteers
+from storage.volunteers import (
+    ANONYMOUS_ID,
+    MAX_INVITE_DAYS,
+    create_invite,
+    find_person,
+    list_volunteers,
+)
 
 MAX_ID = 2**63 - 1
 MAX_SEARCH = 50
@@ -81,7 +87,8 @@ async def _listing(
 async def volunteer_page(request: web.Request) -> web.StreamResponse:
     bot = services(request)
     volunteer_id = number(request.match_info["volunteer_id"], maximum=MAX_ID)
-    if volunteer_id is None:
+    # erased volunteers' reports count under ANONYMOUS_ID: nobody's, and not pooled as one
+    if volunteer_id is None or volunteer_id == ANONYMOUS_ID:
         return notice(request, texts(request).no_volunteer, 404)
     async with bot.db.session() as session:
         record = await record_page(

@@ -8,7 +8,8 @@ import re
 
 import aiohttp
 
-from tests.dashboard.conftest import Board
+from tests.dashboard.conftest import ALICE, BOB, Board, seed
+from tests.e2e.volunteer_steps import answer_question
 
 RESIDENT = 7_300_061
 QUESTION = "共享单车押金退不回来找谁"
@@ -102,3 +103,29 @@ async def test_a_synonym_that_cannot_be_one_is_refused_in_words(
     ) as response:
         assert response.status == 200
     assert any({"电器", "质量问题"} <= set(g) for g in services.library.lexicon.synonyms)
+
+
+async def test_erased_volunteers_are_nobodys_page(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """Two volunteers who used /deleteme: their reports stay and say 已退出的志愿者, with no
+    link to a page that would pool both under one made-up person; that page is not there."""
+    await seed(board)
+    harness = board.harness
+    for volunteer in (ALICE, BOB):
+        user = harness.api.user(volunteer)
+        question = await harness.ask(user, "/deleteme")
+        await answer_question(harness, user, question, harness.ui.volunteers.confirm_yes)
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/reports") as response:
+        page = await response.text()
+    rows = re.findall(r"<tr>\s*<td>2026-03-0\d</td>.*?</tr>", page, re.S)
+    assert len(rows) == 3 and all("<td>已退出的志愿者</td>" in row for row in rows), rows
+    assert "/dashboard/volunteers/0" not in page
+    for report_id in re.findall(r'href="/dashboard/reports/(\d+)">详情', page):
+        async with client.get(f"{board.base}/dashboard/reports/{report_id}") as response:
+            shown = await response.text()
+        assert '<span id="volunteer">已退出的志愿者</span>' in shown
+        assert "/dashboard/volunteers/0" not in shown
+    async with client.get(f"{board.base}/dashboard/volunteers/0") as response:
+        assert response.status == 404 and "已退出的志愿者" not in await response.text()
