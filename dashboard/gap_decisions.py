@@ -30,6 +30,7 @@ from dashboard.gaps import (
     withdrawal,
 )
 from storage.models import ContentGap, GapDecision
+from storage.people import names_of
 from storage.questions import GAP_KEY_CHARS, decided, decisions
 
 
@@ -46,6 +47,8 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
     page = page_of(request)
     async with bot.db.session() as session:
         rows, total = await decisions(session=session, offset=page.offset, limit=page.size)
+        by = {row.decided_by for row in rows if row.decided_by is not None}
+        names = await names_of(session=session, ids=by)
     if (last := past_the_end(request, page, page.pages(total))) is not None:
         return last
     shown = []
@@ -59,6 +62,7 @@ async def decisions_page(request: web.Request) -> web.StreamResponse:
         request,
         "gap_decisions.html",
         decided=shown,
+        names=names,  # who decided, by name: never a Telegram id
         total=total,
         page=page,
         pages=page.pages(total),
