@@ -81,7 +81,7 @@ class DashboardTexts(Texts):
     nobody: str
     past: str
     already: str
-    too_long: Annotated[str, Fields("length")]
+    too_long: Annotated[str, Fields("length", "limit")]
     check_input: str
     no_broadcast: str
     copied_message: str

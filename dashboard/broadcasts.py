@@ -27,6 +27,7 @@ from dashboard.common import (
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
 from scheduler.planning import (
+    TELEGRAM_TEXT_LIMIT,
     Plan,
     PlanError,
     PlanProblem,
@@ -34,6 +35,7 @@ from scheduler.planning import (
     check_audience,
     check_text,
     recipients,
+    utf16_length,
 )
 from scheduler.timeparse import Now, WhenError, describe, parse_when
 from storage import broadcasts as repo
@@ -192,13 +194,14 @@ async def recipient_count(request: web.Request) -> web.StreamResponse:
 
 
 def _draft(form: MultiDictProxy[Any]) -> Draft:
-    def field(name: str, limit: int) -> str:
+    def field(name: str, limit: int | None) -> str:
         value = form.get(name, "")
         return value[:limit] if isinstance(value, str) else ""
 
     return Draft(
         kind="card" if field("kind", 8) == "card" else "text",
-        text=field("text", 5000).replace("\r\n", "\n"),
+        # whole, as typed (the request's size bounds it): one too long is refused, not cut
+        text=field("text", None).replace("\r\n", "\n"),
         card_id=field("card_id", 64),
         target=field("target", 200),
         when=field("when", 100),
@@ -240,7 +243,8 @@ def _problem(bot: Services, error: Exception, draft: Draft) -> str:
         return f"{getattr(ui, f'when_{error.problem.value}')} {bot.when_examples()}"
     assert isinstance(error, PlanError)
     if error.problem is PlanProblem.TOO_LONG:
-        return bot.ui.dashboard.too_long.format(length=len(draft.text))
+        length = utf16_length(draft.text.strip())  # as Telegram counts it
+        return bot.ui.dashboard.too_long.format(length=length, limit=TELEGRAM_TEXT_LIMIT)
     said = bot.ui.dashboard
     return str(getattr(said, PROBLEMS.get(error.problem, "check_input")))
 
