@@ -24,7 +24,6 @@ from handlers.kit.roles import is_coordinator
 from storage.audit import record
 from storage.dashboard import (
     close_session,
-    close_sessions_of,
     find_session,
     forget_expired,
     login_unspent,
@@ -67,8 +66,7 @@ async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse
     if signed is None:
         return notice(request, texts(request).login_first, 401)
     if not await is_coordinator(bot, signed.telegram_id):
-        async with bot.db.session() as session:
-            await close_sessions_of(session=session, telegram_id=signed.telegram_id)
+        # demoted: each page of the tab says so, until the session expires or a promotion ends it
         return notice(request, texts(request).no_longer_coordinator, 403)
     if request.method == "POST":
         form = await request.post()

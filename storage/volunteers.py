@@ -345,17 +345,19 @@ async def find_person(*, session: AsyncSession, ref: str) -> Person | None:
 
 
 async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: bool) -> bool:
-    """Promote to coordinator, or demote back to volunteer/resident (their dashboard sessions
-    end). False if unknown."""
+    """Promote to coordinator, or demote back to volunteer/resident. False if unknown. A
+    demoted coordinator's dashboard sessions stay, for the dashboard to refuse saying the
+    role was removed, until they expire; a promotion ends any left from before, so none
+    comes back."""
     person = await session.get(Person, telegram_id)
     if person is None:
         return False
     if promote:
         person.role = Role.COORDINATOR.value
+        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     else:
         volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
         person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value
-        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     session.add(person)
     return True
 

@@ -226,7 +226,7 @@ async def test_refusals(board: Board, browser: Browser) -> None:
     question = await harness.ask(admin, f"/demote {PROMOTED}")
     await answer_question(harness, admin, question, harness.ui.volunteers.confirm_yes)
     await third.reload()
-    assert "请先登录" in await third.inner_text("main")
+    assert "协调员身份已被取消" in await third.inner_text("main")
 
 
 async def test_week_names_fit_and_an_empty_export_says_so(board: Board, browser: Browser) -> None:

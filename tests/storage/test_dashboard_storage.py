@@ -45,7 +45,11 @@ async def test_a_login_link_works_once_and_not_after_it_expires(db: Database) ->
         assert await redeem_login(session=session, token=late, now=later) is None
 
 
-async def test_sessions_expire_and_end_when_their_coordinator_is_demoted(db: Database) -> None:
+async def test_sessions_expire_and_a_demoted_coordinators_go_with_the_next_promotion(
+    db: Database,
+) -> None:
+    """A demoted coordinator's session stays for the dashboard to refuse, saying why
+    (tests/dashboard/test_second_pass.py); promoted again, they sign in afresh."""
     async with db.session() as session:
         session.add(Person(telegram_id=6, name="协调员", role=Role.COORDINATOR.value))
         cookie = await open_session(
@@ -62,6 +66,9 @@ async def test_sessions_expire_and_end_when_their_coordinator_is_demoted(db: Dat
             is None
         )
         await set_coordinator(session=session, telegram_id=6, promote=False)
+    async with db.session() as session:
+        assert await find_session(session=session, cookie=cookie, now=NOW) is not None
+        await set_coordinator(session=session, telegram_id=6, promote=True)
     async with db.session() as session:
         assert await find_session(session=session, cookie=cookie, now=NOW) is None
         assert await find_session(session=session, cookie=other, now=NOW) is not None
