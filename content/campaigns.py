@@ -181,6 +181,7 @@ DAY_AFTER_WHEN = re.compile(r"\{when\}\s*[（(]\s*\{(start|period)\}\s*[）)]")
 
 
 _DAYS = ("first", "last")
+_DAY_NAMES = {"first": "campaigns.first_day", "last": "campaigns.last_day"}  # check.zh.yaml
 # What each placeholder writes of the campaign's days (a month's {period} writes neither)
 _DAYS_NAMED: dict[str, tuple[str, ...]] = {
     "when": ("first",),
@@ -217,7 +218,7 @@ def check_days_once(template: str, *, kind: str, one_day: bool) -> None:
             raise ValueError(
                 check_text(
                     "campaigns.day_twice",
-                    day=check_text(f"campaigns.{day}_day"),
+                    day=check_text(_DAY_NAMES[day]),
                     placeholders=listed(placeholders),
                 )
             )

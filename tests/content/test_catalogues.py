@@ -37,7 +37,12 @@ class Use:
 USES = [
     # argparse's errors; the export kinds' names
     Use(CLI_TEXTS, "cli_text", "bot", frozenset({"bot/cli_parser.py", "bot/cli.py"})),
-    Use(CHECK_TEXTS, "check_text", "content", frozenset({"content/problems.py"})),  # pydantic's
+    Use(  # pydantic's errors (problems.py), the campaign's days (campaigns.py)
+        CHECK_TEXTS,
+        "check_text",
+        "content",
+        frozenset({"content/problems.py", "content/campaigns.py"}),
+    ),
 ]
 
 
