@@ -287,32 +287,64 @@ class UserActions:
         return self.state.enqueue("chosen_inline_result", chosen, None)
 
     def my_chat_member(
-        self, user: UserRef, status: str = "kicked", *, old_status: str = "member"
+        self,
+        user: UserRef,
+        status: str = "kicked",
+        *,
+        old_status: str = "member",
+        chat: ChatRef = None,
     ) -> dict[str, Any]:
-        """The user blocks (``kicked``) or unblocks (``member``) the bot."""
+        """The user blocks (``kicked``) or unblocks (``member``) the bot; with ``chat`` (a
+        group), the user removes the bot from it (``left``, ``kicked``), adds it (``member``)
+        or makes it an admin (``administrator``)."""
         sender = self._user(user)
+        target = self._chat(sender, chat)
         bot = self.state.bot_sender()
-        new_member: dict[str, Any] = {"status": status, "user": bot}
-        old_member: dict[str, Any] = {"status": old_status, "user": bot}
-        for member in (new_member, old_member):
-            if member["status"] == "kicked":  # Telegram always sends it for a kicked member
-                member["until_date"] = 0
+        new_member = _bot_member(bot, status)
+        old_member = _bot_member(bot, old_status)
         update = {
-            "chat": sender.private_chat().to_dict(),
+            "chat": target.to_dict(),
             "from": sender.to_dict(),
             "date": int(time.time()),
             "old_chat_member": old_member,
             "new_chat_member": new_member,
         }
-        return self.state.enqueue("my_chat_member", update, sender.id)
+        return self.state.enqueue("my_chat_member", update, target.id)
 
     def migrate_group(self, user: UserRef, group_id: int, supergroup_id: int) -> dict[str, Any]:
         """``user`` upgrades a group to a supergroup: the group gets the service message
-        with ``migrate_to_chat_id``, and writes to the old id fail with that id from now on."""
+        with ``migrate_to_chat_id``, the supergroup the one with ``migrate_from_chat_id`` (as
+        Telegram sends both), and writes to the old id fail with that id from now on.
+        Returns the old group's update."""
         self.state.chats[supergroup_id] = FakeChat(supergroup_id, "supergroup", title="超级群")
         update = self._message(user, group_id, {"migrate_to_chat_id": supergroup_id})
+        self._message(user, supergroup_id, {"migrate_from_chat_id": group_id})
         self.state.migrated[group_id] = supergroup_id
         return update
+
+    def edit_text(
+        self, user: UserRef, message: MessageRef, text: str, *, chat: ChatRef = None
+    ) -> dict[str, Any]:
+        """The user edits a text message of theirs (``message``, as sent: an update's
+        ``message`` or its id): the ``edited_message`` update, with new entities."""
+        require_utf8(text, "text")
+        sender = self._user(user)
+        if isinstance(message, int):
+            chat_id, message_id = self._chat(sender, chat).id, message
+        else:
+            chat_id, message_id = message.chat_id, message.message_id
+        current = self.state.messages.get((chat_id, message_id))
+        if current is None or current.get("from", {}).get("id") != sender.id:
+            raise LookupError(f"no message {message_id} of user {sender.id} in chat {chat_id}")
+        if "text" not in current:
+            raise ValueError("only a text message can be edited here")
+        edited = {k: v for k, v in current.items() if k != "entities"}
+        edited |= {"text": text, "edit_date": int(time.time())}
+        entities = detect_entities(text)
+        if entities:
+            edited["entities"] = entities
+        self.state.messages[(chat_id, message_id)] = edited
+        return self.state.enqueue("edited_message", edited, chat_id)
 
     def _photo(self, data: bytes, caption: str | None) -> dict[str, Any]:
         """A photo message's content: two sizes of one stored file (getFile serves both)."""
@@ -372,3 +404,30 @@ class UserActions:
             content = content | {"reply_to_message": replied}
         message = self.state.new_message(target, sender.to_dict(), content)
         return self.state.enqueue("message", message, target.id)
+
+
+# What Telegram says of an administrator, beyond its status (the rights asked for by default).
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
+
+
+def _bot_member(bot: dict[str, Any], status: str) -> dict[str, Any]:
+    """The bot as a ChatMember of ``status``, with the fields Telegram always sends for it."""
+    member: dict[str, Any] = {"status": status, "user": bot}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "administrator":
+        member |= _ADMIN_RIGHTS
+    return member

@@ -103,6 +103,35 @@ async def test_every_user_action_parses_as_a_ptb_update(api: LocalBotApi, bot: B
     assert blocked.my_chat_member.new_chat_member.status == "kicked"
 
 
+async def test_edits_group_membership_and_migrations_parse_as_telegram_sends_them(
+    api: LocalBotApi, bot: Bot
+) -> None:
+    """An edited text, the bot made an admin of a group, removed from it, and a group that
+    became a supergroup (a service message in each of the two chats)."""
+    user = api.user(1001)
+    group = api.group(-5001, "测试群", supergroup=False)
+    sent = api.send_text(user, "老板拖欠工资怎么办")
+    api.edit_text(user, sent["message"]["message_id"], "/legalaid 改了")
+    api.my_chat_member(user, "administrator", chat=group)
+    api.my_chat_member(user, "left", old_status="administrator", chat=group)
+    api.migrate_group(user, group.id, -1_000_000_005_001)
+    with pytest.raises(LookupError):  # only one's own messages can be edited
+        api.edit_text(api.user(1002), sent["message"]["message_id"], "别人的")
+
+    _first, edited, admin, left, moved_to, moved_from = await bot.get_updates()
+    assert edited.edited_message is not None and edited.edited_message.text == "/legalaid 改了"
+    assert edited.edited_message.message_id == sent["message"]["message_id"]
+    assert edited.edited_message.entities[0].type == "bot_command"
+    assert admin.my_chat_member is not None and admin.my_chat_member.chat.id == group.id
+    assert admin.my_chat_member.new_chat_member.status == "administrator"
+    assert left.my_chat_member is not None
+    assert left.my_chat_member.new_chat_member.status == "left"
+    assert moved_to.message is not None and moved_from.message is not None
+    assert moved_to.message.migrate_to_chat_id == -1_000_000_005_001
+    assert moved_from.message.chat.id == -1_000_000_005_001
+    assert moved_from.message.migrate_from_chat_id == group.id
+
+
 async def test_press_sends_any_data_and_queries_are_answered_once(
     api: LocalBotApi, bot: Bot
 ) -> None:
