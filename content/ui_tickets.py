@@ -155,6 +155,10 @@ class TicketTexts(Texts):
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     transfer_gone_button: str
+    # A desk's staff group became a supergroup (its new id) or removed the bot: said to the
+    # new group and the coordinators (`desks`: the desks' names)
+    desk_group_migrated: Annotated[str, Fields("desks", "new", "old")]
+    desk_group_left: Annotated[str, Fields("chat", "desks")]
     tickets_where: Annotated[str, Fields("desks")]
     tickets_nowhere: str
     tickets_staff_only: str  # /tickets in a group, from someone who is no desk's staff there

@@ -102,6 +102,13 @@ class Hooks:
     # /cancel with no guided chat open: a feature ends what the person has running (a
     # practice quiz) and says so (True), or passes (False).
     cancel: list[Callable[[Update, PufaContext], Awaitable[bool]]] = field(default_factory=list)
+    # A group became a supergroup: (old chat id, new chat id), told once for each of
+    # Telegram's two service messages (the old group's and the new one's).
+    chat_migrated: list[Callable[[PufaContext, int, int], Awaitable[None]]] = field(
+        default_factory=list
+    )
+    # The bot was removed from a group (left or kicked): its chat id.
+    chat_left: list[Callable[[PufaContext, int], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass

@@ -4,6 +4,7 @@ supergroup, whose subscriptions follow its new chat id."""
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatType
 
 from handlers.kit.callbacks import PREVIEW_ID, number, parse
 from handlers.kit.context import PufaContext
@@ -86,7 +87,8 @@ def _kind_name(ctx: PufaContext, audience: Audience, value: str) -> str:
 
 
 async def on_my_chat_member(update: Update, ctx: PufaContext) -> None:
-    """Telegram tells us the user blocked (or unblocked) the bot, or a group removed it."""
+    """Telegram tells us the user blocked (or unblocked) the bot, or a group removed it (the
+    features that send to that group hear of it: `Services.hooks.chat_left`)."""
     change: ChatMemberUpdated | None = update.my_chat_member
     if change is None:
         return
@@ -99,10 +101,14 @@ async def on_my_chat_member(update: Update, ctx: PufaContext) -> None:
             active=active,
             reason=f"my_chat_member: {status}",
         )
+    if status in (ChatMember.LEFT, ChatMember.BANNED) and change.chat.type != ChatType.PRIVATE:
+        for hook in ctx.services.hooks.chat_left:
+            await hook(ctx, change.chat.id)
 
 
 async def on_chat_migrated(update: Update, ctx: PufaContext) -> None:
-    """Telegram's service message in the old group (migrate_to) or the new one (migrate_from)."""
+    """Telegram's service message in the old group (migrate_to) or the new one (migrate_from);
+    the features that send to the group by its id hear of it (`Services.hooks.chat_migrated`)."""
     message = update.effective_message
     if message is None:
         return
@@ -116,3 +122,5 @@ async def on_chat_migrated(update: Update, ctx: PufaContext) -> None:
         await subs.move_chat(
             session=session, old_chat_id=old, new_chat_id=new, now=ctx.services.now()
         )
+    for hook in ctx.services.hooks.chat_migrated:
+        await hook(ctx, old, new)

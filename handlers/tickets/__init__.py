@@ -25,6 +25,7 @@ from handlers.kit.tickets import leave_message_link, leave_message_payload
 from handlers.tickets import (
     chat,
     consent,
+    desk_groups,
     erasure,
     queue,
     redraw,
@@ -203,6 +204,7 @@ def register(app: PufaApplication, services: Services) -> None:
     services.chats.add(prompt_flow(MORE_FLOW, resident.on_more_typed))
     services.hooks.reply_to_bot.append(replies.on_reply_to_bot)
     services.hooks.person_erased.append(erasure.on_person_erased)
+    desk_groups.register(services)
     sla.schedule(app, services)
     private = filters.ChatType.PRIVATE
     app.add_handlers(

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import ExtBot
 
 from content.dates import short_date, weekday
@@ -235,6 +235,14 @@ async def send_about(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
             disable_web_page_preview=True,
         )  # fmt: skip
+    except ChatMigrated as exc:  # a desk's staff group became a supergroup (a group's id)
+        desks = [d.id for d in services.library.desks if d.staff_chat_id == chat_id]
+        log.warning(
+            "could not send a message about ticket %s to the staff group %s of desk %s: it "
+            "became the supergroup %s; set staff_chat_id: %s in desks.yaml",
+            ticket_id, chat_id, ", ".join(desks) or "-", exc.new_chat_id, exc.new_chat_id,
+        )  # fmt: skip
+        return failed(exc)
     except TelegramError as exc:
         # No chat id: it may be the resident's.
         log.warning("could not send a message about ticket %s: %s", ticket_id, exc)

@@ -1,0 +1,84 @@
+"""A desk's staff group that Telegram no longer reaches by the id desks.yaml gives: it became a
+supergroup (a new chat id), or it removed the bot. Residents' messages to that desk would go
+nowhere until the operator changes desks.yaml (the bot does not follow the new id on its own:
+the desk's buttons and /tickets act only in the group desks.yaml names), so the new group, the
+coordinators and the log are told, once, which desk to change and to what. Only chat ids and
+desks' names are said, never anything about a resident."""
+
+import html
+import logging
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from content.desks import Desk
+from handlers.kit.context import PufaContext, Services
+from handlers.kit.roles import coordinator_ids
+
+log = logging.getLogger(__name__)
+
+
+def desks_of_group(services: Services, chat_id: int) -> list[Desk]:
+    """The reachable desks whose staff group is `chat_id` (a sample desk is never sent to)."""
+    return [d for d in services.library.desks if d.staff_chat_id == chat_id and not d.sample]
+
+
+def _names(services: Services, desks: list[Desk]) -> str:
+    return html.escape(services.ui.list_separator.join(d.name for d in desks))
+
+
+class DeskGroups:
+    """Listens to `Services.hooks.chat_migrated` and `chat_left` for one bot (`told`: the
+    migrations already told, as Telegram sends one service message to the old group and one
+    to the new)."""
+
+    def __init__(self) -> None:
+        self.told: set[tuple[int, int]] = set()
+
+    async def on_migrated(self, ctx: PufaContext, old: int, new: int) -> None:
+        services = ctx.services
+        desks = desks_of_group(services, old)
+        if not desks or (old, new) in self.told:
+            return
+        self.told.add((old, new))
+        for desk in desks:
+            log.warning(
+                "desk %s: its staff group %s became the supergroup %s; residents' messages "
+                "cannot reach it until desks.yaml sets staff_chat_id: %s for it",
+                desk.id, old, new, new,
+            )  # fmt: skip
+        text = services.ui.tickets.desk_group_migrated.format(
+            desks=_names(services, desks), old=old, new=new
+        )
+        await _tell(ctx, [new, *await coordinator_ids(services)], text)
+
+    async def on_left(self, ctx: PufaContext, chat_id: int) -> None:
+        services = ctx.services
+        desks = desks_of_group(services, chat_id)
+        if not desks:
+            return
+        for desk in desks:
+            log.warning(
+                "desk %s: its staff group %s removed the bot; residents' messages cannot "
+                "reach it until the bot is added back or desks.yaml gives it another staff "
+                "group or staff",
+                desk.id, chat_id,
+            )  # fmt: skip
+        text = services.ui.tickets.desk_group_left.format(
+            desks=_names(services, desks), chat=chat_id
+        )
+        await _tell(ctx, await coordinator_ids(services), text)
+
+
+async def _tell(ctx: PufaContext, chat_ids: list[int], text: str) -> None:
+    for chat_id in dict.fromkeys(chat_ids):
+        try:
+            await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.warning("could not tell chat %s about a desk's staff group: %s", chat_id, exc)
+
+
+def register(services: Services) -> None:
+    groups = DeskGroups()
+    services.hooks.chat_migrated.append(groups.on_migrated)
+    services.hooks.chat_left.append(groups.on_left)
