@@ -27,7 +27,7 @@ from handlers import (
     tickets,
     volunteers,
 )
-from handlers.kit import conversation, errors, fallback, guard
+from handlers.kit import conversation, errors, fallback, guard, odd_messages
 from handlers.kit.context import (
     DashboardSettings,
     PufaApplication,
@@ -136,6 +136,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     """Order matters. The guard runs first in its own group, then the guided chats take what
     belongs to them; in the features' group the first matching handler wins, so specific
     handlers come before the free-text question handler and the fallbacks come last."""
+    odd_messages.register(app)  # albums' later photos, edited messages: before the guard
     guard.register(app, settings.user_rate_per_minute)
     conversation.register(app)  # the guided chats, and /cancel
     volunteers.register(app, services)  # `/start join_<code>` before residents' /start

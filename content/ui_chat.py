@@ -43,6 +43,10 @@ class ChatTexts(Texts):
     cancel_words: list[str]
     back_words: list[str]
     not_an_answer: Annotated[str, Fields("word")]
+    # A message edited after it was sent, in a private chat: not taken again; with a guided
+    # chat open (`name`: its name, as in flow_names) its answer stays as first sent
+    edit_not_taken: Annotated[str, Fields("name")]
+    edit_not_read: str
 
     @field_validator("cancel_words", "back_words")
     @classmethod
