@@ -1,4 +1,4 @@
-"""Runs before every other handler: remembers who we talk to and throttles floods. Its state
+"""Runs before every other handler (but the one that drops an album's later photos): remembers who
 (the sliding windows, when each person was last written) is this process's own."""
 
 import time
@@ -12,7 +12,7 @@ from handlers.kit.throttle import BUTTON_COST, Throttle
 from storage.db import unavailable
 from storage.people import Seen
 
-GUARD_GROUP = -2
+GUARD_GROUP = -3  # (handlers.kit.odd_messages: albums before it, edits after it)
 # Write `last_seen` at most this often per person, not on every update.
 TOUCH_INTERVAL_SECONDS = 600
 
@@ -27,8 +27,8 @@ class Guard:
         if user is None or user.is_bot:
             return
         self._remember(update, ctx.services)
-        if update.message is not None:
-            cost = 1.0
+        if update.message is not None or update.edited_message is not None:
+            cost = 1.0  # an edit is answered too (handlers.kit.odd_messages)
         elif update.callback_query is not None:
             cost = BUTTON_COST
         else:

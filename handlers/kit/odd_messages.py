@@ -29,7 +29,8 @@ from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
-ODD_GROUP = GUARD_GROUP - 1  # before the guard: an album's later photos are not counted
+ALBUM_GROUP = GUARD_GROUP - 1  # before the guard: an album's later photos are not counted
+EDIT_GROUP = GUARD_GROUP + 1  # after it (edits count against the person's limit), before chats
 ALBUMS_REMEMBERED = 10_000  # chats whose latest album is remembered
 
 
@@ -100,10 +101,8 @@ async def on_edited(update: Update, ctx: PufaContext) -> None:
 
 
 def register(app: PufaApplication) -> None:
-    app.add_handlers(
-        [
-            MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT, Albums()),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited),
-        ],
-        group=ODD_GROUP,
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT, Albums()),
+        group=ALBUM_GROUP,
     )
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited), group=EDIT_GROUP)

@@ -8,7 +8,7 @@ import pytest
 
 from domain.answers import plain_text
 from local_api import FakeUser, SentMessage
-from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.e2e.conftest import ADMIN_ID, THROTTLED_RATE, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     HERE,
@@ -240,3 +240,21 @@ async def test_staff_editing_their_reply_in_the_desk_group_gets_no_legal_card(
     )  # fmt: skip
     await bot.settle()
     assert [m for m in bot.api.state.sent[mark:] if m.chat_id in (DESK_GROUP, resident.id)] == []
+
+
+async def test_a_flood_of_edits_is_limited_like_a_flood_of_messages(
+    throttled_bot: Harness,
+) -> None:
+    """Each edit is answered (one line), so edits count against the person's limit as
+    messages do: past it they are dropped, and the bot says nothing more."""
+    bot = throttled_bot
+    resident = bot.api.user(7_300_107)
+    sent = bot.api.send_text(resident, "借钱不还怎么办")
+    await bot.api.wait_for_messages(resident.id)
+    await bot.settle()
+    mark = after(bot)
+    for n in range(30):
+        bot.api.edit_text(resident, sent["message"]["message_id"], f"借钱不还怎么办{n}")
+    await bot.settle()
+    said = [m.text for m in bot.api.messages_to(resident.id) if m.index >= mark]
+    assert said == [bot.ui.chat.edit_not_read] * (THROTTLED_RATE - 1)
