@@ -223,10 +223,11 @@ async def _closed_here_and_there(
     update: Update, ctx: PufaContext, ended: StoredTicket, desk: Desk, note: str
 ) -> None:
     """Every chat of the desk that had the ticket sees it ended, once: its message there (the
-    chat's first copy with the staff's buttons) is edited to say so, in the desk's name (never
-    the account that pressed) and why, and the bot's other messages about it there lose
-    their buttons. A chat whose message could not be edited (deleted by staff), or where the
-    press came from without one, gets `note` instead."""
+    chat's first copy with the staff's buttons), and the copy 结束 was pressed on (one /tickets
+    brought up), are edited to say so, in the desk's name (never the account that pressed)
+    and why, and the bot's other messages about it there lose their buttons. A chat whose
+    message could not be edited (deleted by staff), or where the press came from without
+    one, gets `note` instead."""
     services, texts = ctx.services, ctx.services.ui.tickets
     chats = desk_chats(desk)
     async with services.db.session() as session:
@@ -236,11 +237,16 @@ async def _closed_here_and_there(
     cards: dict[int, int] = {}
     for chat_id, message_id in copies:  # oldest first
         cards.setdefault(chat_id, message_id)
+    query = update.callback_query
+    pressed = (
+        (query.message.chat.id, query.message.message_id) if query and query.message else None
+    )
+    edited = set(cards.items()) | ({pressed} & set(copies))
     why = ended_why(texts, ended)
     footer = texts.desk_ticket_ended.format(desk=html.escape(desk.name), why=why)
     card = desk_ticket_html(services.library, services.tz, ended, desk, history, ended=footer)
     shown: set[int] = set()
-    for chat_id, message_id in cards.items():
+    for chat_id, message_id in sorted(edited):
         try:
             await ctx.bot.edit_message_text(
                 card, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=None
@@ -250,7 +256,7 @@ async def _closed_here_and_there(
             continue
         shown.add(chat_id)
     for chat_id, message_id in sent:
-        if chat_id in chats and cards.get(chat_id) != message_id:
+        if chat_id in chats and (chat_id, message_id) not in edited:
             try:
                 await ctx.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
             except TelegramError:  # a prompt without buttons, a message deleted by staff
