@@ -237,11 +237,11 @@ async def _closed_here_and_there(
     cards: dict[int, int] = {}
     for chat_id, message_id in copies:  # oldest first
         cards.setdefault(chat_id, message_id)
+    edited = set(cards.items())
     query = update.callback_query
-    pressed = (
-        (query.message.chat.id, query.message.message_id) if query and query.message else None
-    )
-    edited = set(cards.items()) | ({pressed} & set(copies))
+    if query is not None and query.message is not None:
+        pressed = (query.message.chat.id, query.message.message_id)
+        edited |= {pressed} & set(copies)
     why = ended_why(texts, ended)
     footer = texts.desk_ticket_ended.format(desk=html.escape(desk.name), why=why)
     card = desk_ticket_html(services.library, services.tz, ended, desk, history, ended=footer)
