@@ -507,6 +507,15 @@ async def tidy(update: Update, chat: Conversation) -> None:
     chat.question = None
 
 
+async def end_answered(update: Update, chat: Conversation) -> bool:
+    """Ends the chat (`Conversation.end`) on a button under its question that the answer
+    does not edit (a result follows below it): that question keeps its text but loses its
+    buttons, before the result is said. For a typed answer, the same as `end`."""
+    if update.callback_query is not None:
+        await drop_buttons(update)
+    return await chat.end(update)
+
+
 async def show_answer(update: Update, chat: Conversation, text: str) -> None:
     """The question whose button was pressed now reads `text` (with the answer given), and
     has no buttons left for `ask` to take off."""

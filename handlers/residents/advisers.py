@@ -25,6 +25,7 @@ from handlers.kit.conversation import (
     ask,
     begin,
     cancel_button,
+    end_answered,
     expired,
     pressed,
 )
@@ -154,7 +155,7 @@ async def on_village(
 async def _show(
     update: Update, ctx: PufaContext, chat: Conversation, adviser: VillageAdviser
 ) -> None:
-    if await chat.end(update):
+    if await end_answered(update, chat):
         library = ctx.services.library
         desk = _desk_id(library, adviser.town, adviser.village)
         await reply_html(
@@ -205,7 +206,7 @@ async def on_not_listed(
     library, ui = ctx.services.library, ctx.services.ui
     async with ctx.services.db.session() as session:
         points = await list_points(session=session, town=town)
-    if not await chat.end(update):
+    if not await end_answered(update, chat):
         return
     text = ui.residents.adviser_none
     if points:

@@ -28,6 +28,7 @@ from handlers.kit.conversation import (
     ask,
     begin,
     cancel_button,
+    end_answered,
     expired,
     pressed,
     show_answer,
@@ -275,7 +276,7 @@ async def finish(
         return
     criteria, services = _criteria(ctx), ctx.services
     outcome = evaluate(criteria, chat.data[ANSWERS])
-    if not await chat.end(update):
+    if not await end_answered(update, chat):
         return  # ended meanwhile (a double press, /cancel in another update)
     async with services.db.session() as session:
         await record_precheck(

@@ -10,7 +10,7 @@ from telegram import Update
 from content.desks import Desk
 from domain.tickets import deadlines, expected_start
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.conversation import Conversation
+from handlers.kit.conversation import Conversation, end_answered
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
 from handlers.tickets.common import (
@@ -39,7 +39,7 @@ async def on_send(
     desk = services.library.desk(chat.data.get("desk", ""))
     if desk is None:  # the desks changed under the chat
         await acknowledge(update)
-        await chat.end(update)
+        await end_answered(update, chat)
         await reply_html(update, texts.no_desk.format(town=html.escape(chat.data.get(TOWN, ""))))
         return
     await acknowledge(update)
@@ -60,7 +60,7 @@ async def on_send(
     async with services.db.session() as session:
         ticket, created = await open_ticket(session=session, new=new)
         ahead = await queue_place(session=session, ticket=ticket) - 1
-    await chat.end(update)
+    await end_answered(update, chat)
     if not created:
         return
     html_text = desk_ticket_html(services.library, services.tz, ticket, desk)

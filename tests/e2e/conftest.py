@@ -110,6 +110,15 @@ class Harness:
         [asked] = await self.next_question(user, question)
         return asked
 
+    async def last_answer(self, user: FakeUser, question: SentMessage, label: str) -> SentMessage:
+        """Presses `label` under the question a guided chat ends on: it keeps its text but
+        loses its buttons, then what follows is said (returned)."""
+        self.api.press_button(user, question, label)
+        dropped, said = await self.api.wait_for_messages(user.id, 2)
+        assert dropped.action == "edit" and dropped.message_id == question.message_id, dropped
+        assert dropped.buttons() == [] and dropped.content == question.content
+        return said
+
     def as_now(self, message: SentMessage) -> SentMessage:
         """`message` as its chat shows it now (after any edits)."""
         sent = self.api.messages_to(message.chat_id)

@@ -32,7 +32,7 @@ async def test_town_then_village_shows_the_sample_adviser(bot: Harness) -> None:
     villages = await bot.answer(user, towns, TOWN)
     assert villages.content.startswith(TOWN)
     assert villages.button_labels()[:3] == ["桃园村", "东山社区", "石门村"]
-    card = await bot.tap(user, villages, VILLAGE)
+    card = await bot.last_answer(user, villages, VILLAGE)
     sample = next(a for a in bot.services.library.advisers if a.village == VILLAGE)
     for value in (sample.name, sample.office, sample.duty, sample.contact):
         assert value in card.content
@@ -117,7 +117,7 @@ async def test_a_village_not_on_the_list_gets_the_towns_service_points(bot: Harn
     user = bot.api.user(2307)
     towns = await open_lookup(bot, user)
     villages = await bot.answer(user, towns, TOWN)
-    points = await bot.tap(user, villages, texts.adviser_not_listed_button)
+    points = await bot.last_answer(user, villages, texts.adviser_not_listed_button)
     assert points.content.startswith(plain_text(texts.adviser_not_listed.format(town=TOWN)))
     assert "东山镇司法所" in points.content and "12348" in points.content
     # the sample points' phone is 12348: the closing 也可以拨打12348 does not repeat it
@@ -152,7 +152,7 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
     ]:
         answer = await bot.press(user, villages, data)
         assert answer["text"] == bot.ui.stale_step and answer["show_alert"], data
-    card = await bot.tap(user, villages, VILLAGE)
+    card = await bot.last_answer(user, villages, VILLAGE)
     assert "示例律师丙" in card.content
 
 
@@ -171,7 +171,7 @@ async def test_imported_advisers_show_without_the_sample_label(bot: Harness) -> 
     user = bot.api.user(2306)
     towns = await open_lookup(bot, user)
     assert towns.button_labels() == [TOWN, bot.ui.residents.cancel_button]
-    card = await bot.tap(user, await bot.answer(user, towns, TOWN), VILLAGE)
+    card = await bot.last_answer(user, await bot.answer(user, towns, TOWN), VILLAGE)
     assert "李律师" in card.content and "所在单位：—" in card.content
     assert bot.ui.residents.adviser_sample not in card.content
 
@@ -185,7 +185,7 @@ async def test_a_restart_between_town_and_village_loses_nothing(
         user = bot.api.user(2307)
         villages = await bot.answer(user, await open_lookup(bot, user), TOWN)
         bot = await server.restart()
-        card = await bot.tap(user, villages, VILLAGE)
+        card = await bot.last_answer(user, villages, VILLAGE)
         assert "示例律师丙" in card.content
 
 
@@ -205,7 +205,7 @@ async def test_an_adviser_without_a_desk_of_their_own_offers_the_towns_desk_and_
         await replace_advisers(session=session, entries=[entry])
     user = bot.api.user(2308)
     villages = await bot.answer(user, await open_lookup(bot, user), "示例县西河镇")
-    card = await bot.tap(user, villages, "柳湾村")
+    card = await bot.last_answer(user, villages, "柳湾村")
     assert "赵律师" in card.content and plain_text(texts.adviser_or_12348) in card.content
     assert card.button_labels() == [bot.ui.tickets.leave_button, texts.adviser_other_button]
     prompt = await bot.tap(user, card, bot.ui.tickets.leave_button)

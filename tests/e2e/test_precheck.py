@@ -105,7 +105,7 @@ async def test_every_rule_of_the_yaml_is_reached_and_explained(bot: Harness) -> 
     for n, (rule, answers) in enumerate(paths):
         user = bot.api.user(2200 + n)
         town_question = await answer_all(bot, user, answers)
-        result = await bot.tap(user, town_question, TOWN)
+        result = await bot.last_answer(user, town_question, TOWN)
         text = result.content
         assert text.startswith(plain_text(texts.results[rule.outcome])), rule.id
         assert rule.reason.split("，")[0] in text and rule.article in text, rule.id
@@ -185,7 +185,7 @@ async def test_a_location_far_from_every_point_asks_for_the_town_again(bot: Harn
     assert again.content.startswith("离你 30 公里以内没有登记的法律服务点（最近的一个约 ")
     assert again.content.endswith(texts.check_ask_town)
     assert "示例县东山镇" in again.button_labels()
-    result = await bot.tap(user, again, "示例县东山镇")
+    result = await bot.last_answer(user, again, "示例县东山镇")
     assert result.content.startswith("✅") and "东山镇司法所" in result.content
     assert "公里" not in result.content  # picked by town: no distance to claim
 
@@ -276,7 +276,7 @@ async def test_a_restart_mid_check_goes_on_where_it_was(
         second = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
         assert second.content == bot.ui.residents.check_ask_town  # art. 32: nothing more
         bot = await server.restart()
-        result = await bot.tap(user, second, bot.ui.residents.skip_button)
+        result = await bot.last_answer(user, second, bot.ui.residents.skip_button)
         assert result.content.startswith("✅") and "第三十二条" in result.content
         assert bot.ui.residents.result_no_points in result.content
         assert await counts(bot) == {("likely_yes", "abuse-no-means-test"): 1}
@@ -304,7 +304,7 @@ async def test_coordinators_see_the_anonymous_outcomes_in_stats(bot_with_admins:
     user = bot.api.user(2238)
     first = await open_check(bot, user)
     town = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
-    await bot.tap(user, town, bot.ui.residents.skip_button)
+    await bot.last_answer(user, town, bot.ui.residents.skip_button)
     bot.api.send_command(bot.api.user(ADMIN_ID), "/stats")
     [stats] = await bot.api.wait_for_messages(ADMIN_ID)
     assert "法律援助自测 1 次：很可能可以 1，要看情况 0，一般不符合 0" in stats.content
@@ -351,7 +351,7 @@ async def test_the_violence_branch_says_how_to_be_safe_and_brings_only_its_own_p
     user = bot.api.user(2238)
     first = await open_check(bot, user)
     town = await choose(bot, user, first, "受虐待、遗弃或家庭暴力，要维权")
-    result = await bot.tap(user, town, bot.ui.residents.skip_button)
+    result = await bot.last_answer(user, town, bot.ui.residents.skip_button)
     text = result.content
     assert text.startswith("✅") and "第三十二条" in text
     assert "110" in text and "12338" in text and "人身安全保护令" in text
@@ -371,7 +371,7 @@ async def test_the_other_no_means_test_cases_bring_their_own_papers(bot: Harness
         user = bot.api.user(2239 + n)
         first = await open_check(bot, user)
         town = await choose(bot, user, first, option)
-        result = await bot.tap(user, town, bot.ui.residents.skip_button)
+        result = await bot.last_answer(user, town, bot.ui.residents.skip_button)
         assert absent not in result.content and "告诫书" not in result.content, option
         assert "12338" not in result.content, option
 
@@ -402,7 +402,7 @@ async def test_a_sample_hardship_standard_is_shown_as_an_example_until_it_is_set
                 async with bot.services.db.session() as session:
                     await replace_points(session=session, entries=points)
             user = bot.api.user(2250)
-            result = await bot.tap(user, await answer_all(bot, user, answers), TOWN)
+            result = await bot.last_answer(user, await answer_all(bot, user, answers), TOWN)
             text = result.content
             note = content.legal_aid.hardship_standard.note  # type: ignore[union-attr]
             assert f"💰 {note}" in text, rule.id
@@ -444,7 +444,7 @@ async def test_imported_points_show_where_to_apply_and_files_that_would_hide_the
     assert "这不是 CSV 表格文件" in capsys.readouterr().err
     user = bot.api.user(2251)
     town = await choose(bot, user, await open_check(bot, user), "受虐待、遗弃或家庭暴力，要维权")
-    result = await bot.tap(user, town, TOWN)
+    result = await bot.last_answer(user, town, TOWN)
     where = result.content[
         result.content.index(plain_text(bot.ui.residents.result_points_title)) :
     ]
@@ -562,7 +562,7 @@ async def test_a_question_asked_again_keeps_buttons_only_on_its_latest_copy(
     [town_again] = await bot.next_question(user, town)
     assert town_again.content.endswith(texts.check_ask_town)
     assert [bool(bot.as_now(m).buttons()) for m in (town, town_again)] == [False, True]
-    result = await bot.tap(user, town_again, TOWN)
+    result = await bot.last_answer(user, town_again, TOWN)
     assert result.content.startswith("✅")
 
 

@@ -125,7 +125,7 @@ async def test_a_follow_up_after_the_move_goes_out_new_without_the_number(
     assert offer.content.startswith(texts.more_closed.format(id=1))
     assert f"送到：{THERE}" in offer.content and PHONE not in offer.content
     mark = after(bot)
-    sent = await bot.tap(resident, offer, texts.send_as_new_button)
+    sent = await bot.last_answer(resident, offer, texts.send_as_new_button)
     assert sent.content.startswith(f"✅ 留言已送到 {THERE}（编号 #2）")
     [new_card] = await api.wait_for_messages(STAFF_OTHER_DESK, after=mark)
     assert "合同找不到了" in new_card.content and PHONE not in new_card.content

@@ -78,7 +78,7 @@ async def test_a_follow_up_to_an_ended_ticket_is_offered_as_a_new_message(
 
     bot = await desks_bot.restart()  # the draft is kept
     mark = after(bot)
-    sent = await bot.tap(resident, offer, texts.send_as_new_button)
+    sent = await bot.last_answer(resident, offer, texts.send_as_new_button)
     assert sent.content.startswith("✅ 留言已送到 测试镇司法所（编号 #2）")
     card = await desk_message(bot, mark)
     assert masked in card.content and ID_CARD not in card.content and PHONE in card.content

@@ -46,7 +46,7 @@ async def test_card_numbers_are_hidden_before_anyone_sees_them(desks_bot: Harnes
     masked = f"工资没到账，身份证{'*' * 18}，工资卡{'*' * len(BANK_CARD)}"
     assert masked in summary.content and "电话：不留电话\n" in summary.content
     mark = after(bot)
-    sent = await bot.tap(resident, summary, texts.send_button)
+    sent = await bot.last_answer(resident, summary, texts.send_button)
     ticket = await desk_message(bot, mark)
     assert masked in ticket.content and "1231" not in ticket.content
     # 补充 too
@@ -132,7 +132,7 @@ async def test_a_typed_mobile_number_is_shared(desks_bot: Harness) -> None:
     assert "电话：13912345678" in summary.content
     assert "1391234567\n" not in summary.content  # the wrong one was not added to the text
     mark = after(bot)
-    await bot.tap(resident, summary, texts.send_button)
+    await bot.last_answer(resident, summary, texts.send_button)
     assert "电话：13912345678" in (await desk_message(bot, mark)).content
 
 
@@ -155,7 +155,7 @@ async def test_the_summary_after_sending_says_what_is_possible(desks_bot: Harnes
     api.send_text(resident, "老板拖欠工资三个月了")
     _ask, skip = await api.wait_for_messages(resident.id, 2)
     summary = await no_phone(bot, resident, skip)
-    await bot.tap(resident, summary, texts.send_button)
+    await bot.last_answer(resident, summary, texts.send_button)
     for label, said in (
         (texts.send_button, texts.already_sent),
         (texts.cancel_button, texts.cancel_after_sent),
@@ -203,7 +203,7 @@ async def test_the_pre_checks_town_is_not_asked_again(desks_bot: Harness) -> Non
     _intro, question = await api.wait_for_messages(resident.id, 2)
     api.press_button(resident, question, "受虐待、遗弃或家庭暴力，要维权")
     _edited, town = await api.wait_for_messages(resident.id, 2)
-    result = await bot.tap(resident, town, TOWN)
+    result = await bot.last_answer(resident, town, TOWN)
     prompt = await bot.tap(resident, result, bot.ui.tickets.leave_button)
     assert "字以内" in prompt.content  # the field (legal aid) and the town are known
     api.send_text(resident, "家暴想申请法律援助，去哪里")

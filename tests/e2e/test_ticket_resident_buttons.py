@@ -139,7 +139,7 @@ async def test_a_message_offered_as_new_is_sent_only_from_their_own_chat(
         assert [e.author for e in await entries(session=session, ticket_id=1)] == ["desk"]
     assert [c.flow.name for c in await bot.services.chats.open(resident.id)] == ["ticket"]
     mark = after(bot)
-    sent = await bot.tap(resident, offer, texts.send_as_new_button)
+    sent = await bot.last_answer(resident, offer, texts.send_as_new_button)
     assert sent.content.startswith("✅ 留言已送到 测试镇司法所（编号 #2）")
 
 

@@ -101,7 +101,7 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         api.send_command(resident, "/adviser")
         [towns] = await api.wait_for_messages(resident.id)
         villages = await bot.answer(resident, towns, OTHER_TOWN)
-        card = await bot.tap(resident, villages, "石门村")
+        card = await bot.last_answer(resident, villages, "石门村")
         town_prompt = await bot.tap(resident, card, texts.leave_button)
         assert town_prompt.content == plain_text(f"{texts.ask_title}\n{texts.ask_town}")
         assert town_prompt.button_labels() == [TOWN, OTHER_TOWN, texts.exit_button]  # its towns
@@ -112,7 +112,7 @@ async def test_an_adviser_of_villages_in_two_towns_keeps_the_message_left_for_it
         summary = await no_phone(bot, resident, skip)
         assert "送到：测试两镇法律顾问" in summary.content
         mark = after(bot)
-        await bot.tap(resident, summary, texts.send_button)
+        await bot.last_answer(resident, summary, texts.send_button)
         assert "村里修路占了我家的地" in (await desk_message(bot, mark, ADVISER_STAFF)).content
         assert not [m for m in api.messages_to(STAFF_OTHER_DESK) if "修路" in m.content]
 
@@ -139,7 +139,7 @@ async def test_a_message_for_an_adviser_is_filed_under_public_legal_services(
         api.send_command(resident, "/adviser")
         [towns] = await api.wait_for_messages(resident.id)
         villages = await bot.answer(resident, towns, OTHER_TOWN)
-        card = await bot.tap(resident, villages, "石门村")
+        card = await bot.last_answer(resident, villages, "石门村")
         text_prompt = await bot.tap(resident, card, texts.leave_button)  # no field, no town
         assert "字以内" in text_prompt.content
         api.send_text(resident, "村里修路占了我家的地")
@@ -148,7 +148,7 @@ async def test_a_message_for_an_adviser_is_filed_under_public_legal_services(
         assert "分类：法律援助与公共法律服务" in summary.content
         assert "送到：测试石门村法律顾问" in summary.content
         mark = after(bot)
-        await bot.tap(resident, summary, texts.send_button)
+        await bot.last_answer(resident, summary, texts.send_button)
         desk_copy = await desk_message(bot, mark, ADVISER_STAFF)
         assert "分类：法律援助与公共法律服务" in desk_copy.content
         async with bot.services.db.session() as session:

@@ -112,7 +112,7 @@ async def leave_message(
     else:
         summary = await no_phone(bot, resident, skip)
     assert text in summary.content
-    return await bot.tap(resident, summary, texts.send_button)
+    return await bot.last_answer(resident, summary, texts.send_button)
 
 
 async def no_phone(bot: Harness, resident: FakeUser, skip: SentMessage) -> SentMessage:
