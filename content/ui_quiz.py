@@ -63,6 +63,8 @@ class QuizTexts(Texts):
     round_board_title: Annotated[str, Fields("town")]
     round_board_line: Annotated[str, Fields("name", "rank", "score", "seconds")]
     round_board_empty: str
+    round_running: str
+    round_closed_early: str
     board_title: Annotated[str, Fields("people", "title")]
     board_empty: str
     board_people: str

@@ -41,6 +41,20 @@ async def start_round(*, session: AsyncSession, round_: QuizRound) -> QuizRound:
     return round_
 
 
+async def running_round(
+    *, session: AsyncSession, contest_id: int, chat_id: int, since: datetime
+) -> QuizRound | None:
+    """The group's unfinished round of the contest whose question was shown after `since`
+    (an older one, left half-way, no longer holds the group)."""
+    statement = select(QuizRound).where(
+        col(QuizRound.contest_id) == contest_id,
+        col(QuizRound.chat_id) == chat_id,
+        col(QuizRound.finished_at).is_(None),
+        col(QuizRound.asked_at) > since,
+    )
+    return (await session.exec(statement)).first()
+
+
 async def get_round(*, session: AsyncSession, round_id: int) -> QuizRound | None:
     return await session.get(QuizRound, round_id)
 

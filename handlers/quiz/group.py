@@ -23,6 +23,9 @@ from storage import quiz_rounds as rounds
 from storage.models import QuizAttempt, QuizContest, QuizRound, Role
 from storage.quiz_rounds import GroupOutcome
 
+# A round left this long on one question no longer stops a new one starting in its group.
+ROUND_IDLE = timedelta(minutes=30)
+
 
 async def can_lead(services: Services, telegram_id: int) -> bool:
     """Volunteers (and coordinators) run rounds; residents answer."""
@@ -39,23 +42,32 @@ async def on_round(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> N
     if not await can_lead(services, user.id):
         await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
         return
-    now, round_ = services.now(), None
+    now, round_, running = services.now(), None, None
     async with services.db.session() as session:
         contest = await repo.get_contest(session=session, contest_id=contest_id)
         if contest is not None and contest.opens_at <= now < contest.closes_at:
-            town = await rounds.group_town(session=session, chat_id=chat.id, leader_id=user.id)
-            round_ = await rounds.start_round(
-                session=session,
-                round_=QuizRound(
-                    contest_id=contest_id,
-                    chat_id=chat.id,
-                    town=town,
-                    started_by=user.id,
-                    token=secrets.token_hex(TOKEN_LENGTH // 2),
-                    question_ids=contest.question_ids,
-                    asked_at=now,
-                ),
+            # A double tap, or the list pressed again mid-round: one round at a time (a
+            # chat's updates are handled in order, so the second press sees the first's).
+            running = await rounds.running_round(
+                session=session, contest_id=contest_id, chat_id=chat.id, since=now - ROUND_IDLE
             )
+            if running is None:
+                town = await rounds.group_town(session=session, chat_id=chat.id, leader_id=user.id)
+                round_ = await rounds.start_round(
+                    session=session,
+                    round_=QuizRound(
+                        contest_id=contest_id,
+                        chat_id=chat.id,
+                        town=town,
+                        started_by=user.id,
+                        token=secrets.token_hex(TOKEN_LENGTH // 2),
+                        question_ids=contest.question_ids,
+                        asked_at=now,
+                    ),
+                )
+    if running is not None:
+        await acknowledge(update, services.ui.quiz.round_running, alert=True)
+        return
     if contest is None or round_ is None:
         await acknowledge(update, services.ui.quiz.contest_not_open, alert=True)
         return
@@ -158,7 +170,7 @@ async def on_answer(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
 
 async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> None:
     """The volunteer closes the question (its answer and explanation shown) and shows the
-    next, or the round's scores after the last."""
+    next, or the round's scores after the last (or once the contest has closed)."""
     services, user = ctx.services, update.effective_user
     if user is None or not await can_lead(services, user.id):
         await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
@@ -169,7 +181,10 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
     round_, contest, _ = found
     assert round_.id is not None
     total = len(split_ids(round_.question_ids))
-    last, now = round_.position + 1 >= total, services.now()
+    now = services.now()
+    # After the contest's close nobody may answer a next question: the round ends here.
+    closed = now >= contest.closes_at and round_.position + 1 < total
+    last = closed or round_.position + 1 >= total
     async with services.db.session() as session:
         moved = await rounds.advance_round(
             session=session, round_id=round_.id, position=round_.position, now=now, last=last
@@ -200,9 +215,10 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
         round_.position, round_.asked_at = round_.position + 1, now
         await _send_question(ctx, round_, contest)
         return
-    lines = [
+    lines = [ui.round_closed_early] if closed else []
+    lines.append(
         ui.round_board_title.format(town=html.escape(round_.town or services.ui.unknown_town))
-    ]
+    )
     lines += [
         ui.round_board_line.format(
             rank=rank,
