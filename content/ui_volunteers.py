@@ -235,6 +235,7 @@ class VolunteerTexts(Texts):
     withdrawn_mark: str
     no_reports: str
     edit_hint: Annotated[str, Fields("days")]
+    left_record: str
     edit_report_button: Annotated[str, Fields("id")]
     withdraw_button: Annotated[str, Fields("id")]
     withdraw_confirm: Annotated[str, Fields("id")]

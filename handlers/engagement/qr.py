@@ -134,7 +134,10 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
     role = await role_of(services, presser)
     async with services.db.session() as session:
         report = await get_report(session=session, report_id=report_id)
-    own = report is not None and report.volunteer_id == presser and role is Role.VOLUNTEER
+    own = report is not None and report.volunteer_id == presser
+    if own and role is Role.RESIDENT:  # a /myreports list drawn before /leave
+        await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
+        return
     if report is None or not (own or role is Role.COORDINATOR):
         await acknowledge(update, texts.qr_report_unknown, alert=True)
         return

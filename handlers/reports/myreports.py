@@ -18,7 +18,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.events import report_qr_button
 from handlers.kit.replies import acknowledge, reply_html, user_id
-from handlers.kit.roles import require_private
+from handlers.kit.roles import require_private, require_volunteer
 from storage.attribution import reach
 from storage.models import ReportStatus, ReviewState
 from storage.reports import Change, StoredReport, Totals, get_report, withdraw_report
@@ -84,6 +84,9 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     if page.volunteer is None and not page.reports:
         await reply_html(update, texts.not_volunteer)
         return
+    # Someone who left keeps their record to read: correcting, withdrawing and a report's
+    # QR code are a volunteer's (the report chat would refuse them only at 提交).
+    editable = page.editable if page.volunteer is not None else []
     lines = [
         texts.my_reports_title,
         _totals(texts, texts.this_month, page.month),
@@ -95,9 +98,13 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     async with services.db.session() as session:
         codes = await reach(session=session, volunteer_id=user_id(update))
     lines += ["", volunteer_reach_html(codes, services.library)]
-    buttons = [_report_buttons(ctx, r, r in page.editable) for r in page.reports]
-    buttons = [row for row in buttons if row]
-    if page.editable:
+    buttons = []
+    if page.volunteer is None:
+        lines += ["", texts.left_record]
+    else:
+        buttons = [_report_buttons(ctx, r, r in editable) for r in page.reports]
+        buttons = [row for row in buttons if row]
+    if editable:
         lines += ["", texts.edit_hint.format(days=window_days)]
     await reply_html(update, "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
@@ -138,6 +145,8 @@ async def on_withdraw(update: Update, ctx: PufaContext) -> None:
     if report is None or report.volunteer_id != user_id(update):
         await expired(update, ctx)
         return
+    if await require_volunteer(update, ctx) is None:  # a list drawn before /leave
+        return
     texts, services = ctx.services.ui.volunteers, ctx.services
     if report.status == ReportStatus.WITHDRAWN.value:  # a list drawn before it was withdrawn
         await acknowledge(update, texts.withdrawn.format(id=report.id), alert=True)
@@ -164,6 +173,8 @@ async def on_withdraw_answer(update: Update, ctx: PufaContext) -> None:
         await expired(update, ctx)
         return
     if await confirm.answer(update, ctx, chosen[0], args) is None:
+        return
+    if await require_volunteer(update, ctx) is None:  # asked before /leave
         return
     async with services.db.session() as session:
         change = await withdraw_report(

@@ -58,6 +58,8 @@ async def on_edit_report(update: Update, ctx: PufaContext) -> None:
     if report is None or report.volunteer_id != user_id(update):
         await expired(update, ctx)
         return
+    if await require_volunteer(update, ctx) is None:  # a /myreports list drawn before /leave
+        return
     if await services.chats.get(FLOW, user_id(update)) is not None:
         await acknowledge(update, texts.report_finish_first, alert=True)
         return
