@@ -136,7 +136,7 @@ def _register(app: PufaApplication, services: Services, settings: Settings) -> N
     """Order matters. The guard runs first in its own group, then the guided chats take what
     belongs to them; in the features' group the first matching handler wins, so specific
     handlers come before the free-text question handler and the fallbacks come last."""
-    odd_messages.register(app)  # albums' later photos, edited messages: before the guard
+    odd_messages.register(app)  # albums' later photos before the guard, edited messages after
     guard.register(app, settings.user_rate_per_minute)
     conversation.register(app)  # the guided chats, and /cancel
     volunteers.register(app, services)  # `/start join_<code>` before residents' /start

@@ -22,6 +22,7 @@ import yaml
 from content.asked import ASKED_FILE, ASKED_QUESTION_CHARS
 from content.loader import Library, collect, synonym_problems
 from content.privacy import mask_personal_numbers
+from content.problems import parse_yaml
 
 MAX_QUESTION_CHARS = 60
 MAX_WORD_CHARS = 12
@@ -107,8 +108,8 @@ def _items(line: str) -> tuple[str, list[str]] | None:
 
 def _value(item: str) -> object:
     try:
-        return yaml.safe_load(item)
-    except yaml.YAMLError:
+        return parse_yaml(item)
+    except yaml.YAMLError:  # (a date the calendar does not have too: NoSuchDate)
         return item
 
 

@@ -17,11 +17,20 @@ IMPORTING_KEY = web.AppKey("dashboard_directory_importing", asyncio.Lock)
 
 
 async def directory_page(request: web.Request) -> web.StreamResponse:
-    return await _page(request, imported=number(request.query.get("imported"), maximum=MAX_POINTS))
+    query = request.query
+    return await _page(
+        request,
+        imported=number(query.get("imported"), maximum=MAX_POINTS),
+        listed=number(query.get("listed"), maximum=MAX_POINTS),
+    )
 
 
 async def _page(
-    request: web.Request, *, problems: list[str] | None = None, imported: int | None = None
+    request: web.Request,
+    *,
+    problems: list[str] | None = None,
+    imported: int | None = None,
+    listed: int | None = None,
 ) -> web.StreamResponse:
     bot = services(request)
     async with bot.db.session() as session:
@@ -34,6 +43,7 @@ async def _page(
         kinds=bot.ui.list_separator.join(bot.library.point_kinds.kinds),
         problems=problems or [],
         imported=imported,
+        listed=listed,
     )
 
 
@@ -57,4 +67,5 @@ async def import_csv(request: web.Request) -> web.StreamResponse:
         store = add_points if append else replace_points
         count = await store(session=session, entries=(e.model_dump() for e in entries))
     await audit(request, "directory.import", upload.filename or "", f"{count} append={append}")
-    return see_other(f"/dashboard/directory?imported={count}")
+    # appended points listed already (their name and town) were not added again: say how many
+    return see_other(f"/dashboard/directory?imported={count}&listed={len(entries) - count}")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from local_api.formatting import detect_entities, utf16_len
-from local_api.records import FakeChat, FakeUser, find_button
+from local_api.records import ADMIN_RIGHTS, FakeChat, FakeUser, find_button
 from local_api.state import BotState
 from local_api.utf8 import require_utf8
 
@@ -406,28 +406,11 @@ class UserActions:
         return self.state.enqueue("message", message, target.id)
 
 
-# What Telegram says of an administrator, beyond its status (the rights asked for by default).
-_ADMIN_RIGHTS = {
-    "can_be_edited": False,
-    "is_anonymous": False,
-    "can_manage_chat": True,
-    "can_delete_messages": True,
-    "can_manage_video_chats": True,
-    "can_restrict_members": True,
-    "can_promote_members": False,
-    "can_change_info": True,
-    "can_invite_users": True,
-    "can_post_stories": False,
-    "can_edit_stories": False,
-    "can_delete_stories": False,
-}
-
-
 def _bot_member(bot: dict[str, Any], status: str) -> dict[str, Any]:
     """The bot as a ChatMember of ``status``, with the fields Telegram always sends for it."""
     member: dict[str, Any] = {"status": status, "user": bot}
     if status == "kicked":
         member["until_date"] = 0
     elif status == "administrator":
-        member |= _ADMIN_RIGHTS
+        member |= ADMIN_RIGHTS
     return member

@@ -6,6 +6,7 @@ from typing import Any
 
 from local_api.errors import bad_request
 from local_api.formatting import parse_text, utf16_len
+from local_api.records import ADMIN_RIGHTS
 from local_api.registry import MethodTable, Params
 from local_api.state import BotState
 from local_api.validation import MAX_TEXT, check_inline_keyboard
@@ -17,21 +18,6 @@ _ACTIONS = frozenset(
     | {"upload_document", "choose_sticker", "find_location", "record_video_note"}
     | {"upload_video_note"}
 )
-_ADMIN_RIGHTS = {
-    "can_be_edited": False,
-    "is_anonymous": False,
-    "can_manage_chat": True,
-    "can_delete_messages": True,
-    "can_manage_video_chats": True,
-    "can_restrict_members": True,
-    "can_promote_members": False,
-    "can_change_info": True,
-    "can_invite_users": True,
-    "can_post_stories": False,
-    "can_edit_stories": False,
-    "can_delete_stories": False,
-    "can_pin_messages": True,
-}
 _GIFT_TYPES = {
     "unlimited_gifts": False,
     "limited_gifts": False,
@@ -63,7 +49,7 @@ def _user_dict(state: BotState, user_id: int) -> dict[str, Any]:
 def _member(state: BotState, chat_id: int, user_id: int) -> dict[str, Any]:
     user = _user_dict(state, user_id)
     if user_id in state.admins.get(chat_id, []):
-        return {"status": "administrator", "user": user, **_ADMIN_RIGHTS}
+        return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
     # A private chat holds only its user and the bot; a group, every user the server knows.
     present = user_id == state.bot_user["id"] or (
         user_id == chat_id if chat_id > 0 else user_id in state.users

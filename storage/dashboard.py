@@ -103,7 +103,8 @@ async def close_session(*, session: AsyncSession, cookie: str) -> None:
 
 
 async def close_sessions_of(*, session: AsyncSession, telegram_id: int) -> None:
-    """Every session of one person (a demoted coordinator)."""
+    """Every session of one person (/deleteme; a promotion, of sessions left from before a
+    demotion)."""
     await session.exec(
         delete(DashboardSession).where(col(DashboardSession.telegram_id) == telegram_id)
     )

@@ -353,8 +353,9 @@ async def set_coordinator(*, session: AsyncSession, telegram_id: int, promote: b
     if person is None:
         return False
     if promote:
+        if person.role != Role.COORDINATOR.value:  # a repeat promotion logs no one out
+            await close_sessions_of(session=session, telegram_id=telegram_id)
         person.role = Role.COORDINATOR.value
-        await close_sessions_of(session=session, telegram_id=telegram_id)  # the dashboard's
     else:
         volunteer = await get_volunteer(session=session, telegram_id=telegram_id)
         person.role = (Role.VOLUNTEER if volunteer else Role.RESIDENT).value

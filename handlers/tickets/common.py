@@ -236,7 +236,7 @@ async def send_about(
             disable_web_page_preview=True,
         )  # fmt: skip
     except ChatMigrated as exc:  # a desk's staff group became a supergroup (a group's id)
-        desks = [d.id for d in services.library.desks if d.staff_chat_id == chat_id]
+        desks = [d.id for d in desks_of_group(services, chat_id)]
         log.warning(
             "could not send a message about ticket %s to the staff group %s of desk %s: it "
             "became the supergroup %s; set staff_chat_id: %s in desks.yaml",
@@ -253,6 +253,11 @@ async def send_about(
             staff_buttons=staff_buttons,
         )  # fmt: skip
     return Delivery.DONE
+
+
+def desks_of_group(services: Services, chat_id: int) -> list[Desk]:
+    """The reachable desks whose staff group is `chat_id` (a sample desk is never sent to)."""
+    return [d for d in services.library.desks if d.staff_chat_id == chat_id and not d.sample]
 
 
 async def send_to_desk(

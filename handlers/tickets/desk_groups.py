@@ -14,13 +14,9 @@ from telegram.error import TelegramError
 from content.desks import Desk
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.roles import coordinator_ids
+from handlers.tickets.common import desks_of_group
 
 log = logging.getLogger(__name__)
-
-
-def desks_of_group(services: Services, chat_id: int) -> list[Desk]:
-    """The reachable desks whose staff group is `chat_id` (a sample desk is never sent to)."""
-    return [d for d in services.library.desks if d.staff_chat_id == chat_id and not d.sample]
 
 
 def _names(services: Services, desks: list[Desk]) -> str:

@@ -36,7 +36,7 @@ from storage.db import Database, head_revisions, masked_url
 from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
 from tests.content.content_copy import copy_content, edit, edit_entry
 from tests.documents.test_poster import assert_code_reads
-from tests.processes import BotProcess, Store, free_port, start_bot, stop_all, store
+from tests.processes import BotProcess, Store, free_port, run_pufa, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
 from tests.waiting import CEILING_SECONDS, INDEX_BUILD_SECONDS, eventually
 
@@ -675,19 +675,8 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_in_one_line(
 
 
 async def _pufa(*argv: str, **env: str) -> tuple[int, str, str]:
-    """`pufa ARGV` in a subprocess: its exit code, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        *argv,
-        env=dict(os.environ, **env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    """`pufa ARGV` in a subprocess, with `env` over this process's environment."""
+    return await run_pufa(*argv, env=env)
 
 
 @pytest.mark.parametrize(

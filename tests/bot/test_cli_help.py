@@ -2,11 +2,8 @@
 top-level list of every command; a file that cannot be read is said in Chinese, a folder
 given for a file too; the content check's own texts are all Chinese."""
 
-import asyncio
 import errno
-import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,23 +13,12 @@ from content.check_text import CHECK_TEXTS
 from content.problems import os_reason, unreadable
 from tests.conftest import sqlite_url
 from tests.content.content_copy import Edit, refused
+from tests.processes import run_pufa
 
 
 async def _pufa(*argv: str, cwd: Path) -> tuple[int, str, str]:
-    """`pufa ARGV` in a subprocess run in `cwd`: its exit code, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        *argv,
-        cwd=cwd,
-        env=dict(os.environ, PUFA_DATABASE_URL=sqlite_url(cwd)),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    """`pufa ARGV` run in `cwd`, on a database there."""
+    return await run_pufa(*argv, cwd=cwd, env={"PUFA_DATABASE_URL": sqlite_url(cwd)})
 
 
 @pytest.mark.parametrize(

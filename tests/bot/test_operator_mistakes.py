@@ -3,10 +3,7 @@ a content file saved in another encoding or with a date that does not exist, a m
 `.env` line, a list of ids written with spaces, a CSV with a point twice. Each is said in one
 Chinese line that names where and what to do, never a traceback, and never taken silently."""
 
-import asyncio
-import os
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,23 +12,12 @@ from bot.settings import load_settings
 from local_api import LocalBotApi
 from tests.conftest import sqlite_url
 from tests.content.content_copy import copy_content, edit
+from tests.processes import run_pufa
 
 
 async def _pufa(*argv: str, cwd: Path, **env: str) -> tuple[int, str, str]:
-    """`pufa ARGV` in a subprocess run in `cwd`: its exit code, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        *argv,
-        cwd=cwd,
-        env=dict(os.environ, PUFA_DATABASE_URL=sqlite_url(cwd), **env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    """`pufa ARGV` run in `cwd`, on a database there."""
+    return await run_pufa(*argv, cwd=cwd, env={"PUFA_DATABASE_URL": sqlite_url(cwd), **env})
 
 
 def _errors(out: str) -> list[str]:

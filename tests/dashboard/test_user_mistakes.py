@@ -178,7 +178,8 @@ async def test_a_directory_file_appended_twice_adds_its_points_once(
     board: Board, client: aiohttp.ClientSession
 ) -> None:
     """导入 with 追加 pressed twice (a double click), then the page reloaded: the file's
-    points are in the directory once, and the page says how many were added."""
+    points are in the directory once, and the page says how many were added and how many
+    were listed already."""
     await board.signed_in(client)
     csrf = await board.csrf(client, "/dashboard/directory")
     added = "名称,类型,乡镇,地址,电话\n东山新建法律服务站,司法所,示例县东山镇,东山路9号,12348\n"
@@ -194,6 +195,8 @@ async def test_a_directory_file_appended_twice_adds_its_points_once(
 
     pages = [*await asyncio.gather(append(), append()), await append()]
     assert all('id="imported"' in page for page in pages)
+    said = sorted("另有 1 个已在名录里" in page for page in pages)
+    assert said == [False, True, True]  # the two after the first say why they added nothing
     async with client.get(f"{board.base}/dashboard/directory") as response:
         assert (await response.text()).count("东山新建法律服务站") == 1
 

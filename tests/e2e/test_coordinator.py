@@ -2,7 +2,6 @@
 a resident and by a volunteer, is refused politely and audited."""
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -13,13 +12,19 @@ from content.loader import Library
 from content.report_input import MAX_ORGANISATION_CHARS
 from content.search import SearchIndex
 from domain.figures import FIGURES
-from local_api import FakeUser
 from storage.models import AuditLog, Invite, Role
 from storage.people import get_role
 from storage.volunteers import MAX_INVITE_DAYS
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, bot_factory, running_bot
-from tests.e2e.volunteer_steps import answer_question, invite, register, report_to_card
+from tests.e2e.volunteer_steps import (
+    a_report_on,
+    answer_question,
+    invite,
+    register,
+    report_to_card,
+    stats_read,
+)
 from tests.reporting import add_volunteer
 
 COMMANDS = [
@@ -280,10 +285,10 @@ async def test_a_month_without_a_year_is_the_latest_one(bot_with_admins: Harness
     """/stats 11月 (the QA walkthrough's F13), asked in January: last November, where the
     report filed then counts; /stats 12月 is the December just gone, /hours 11月 its hours."""
     bot = bot_with_admins
-    await _a_report_on(bot, bot.api.user(905), local(2026, 11, 20, 10, 0))
+    await a_report_on(bot, bot.api.user(905), local(2026, 11, 20, 10, 0))
     bot.clock.set(local(2027, 1, 5, 10, 0))
     admin = bot.api.user(ADMIN_ID)
-    await _stats_read(
+    await stats_read(
         bot,
         [
             ("/stats 11月", "2026-11-01 ~ 2026-11-30", 1),
@@ -304,9 +309,9 @@ async def test_last_week_and_days_without_a_year(bot_with_admins: Harness) -> No
     """/stats 上周 is Monday to Sunday of the week before; a range's days may leave out the
     year (12月1日 12月10日), as coordinators say them."""
     bot = bot_with_admins
-    await _a_report_on(bot, bot.api.user(906), local(2026, 11, 20, 10, 0))  # a Friday
+    await a_report_on(bot, bot.api.user(906), local(2026, 11, 20, 10, 0))  # a Friday
     bot.clock.set(local(2026, 11, 25, 10, 0))  # the Wednesday after
-    await _stats_read(
+    await stats_read(
         bot,
         [
             ("/stats 上周", "2026-11-16 ~ 2026-11-22", 1),
@@ -315,30 +320,6 @@ async def test_last_week_and_days_without_a_year(bot_with_admins: Harness) -> No
             ("/stats 11月21日到11月25日", "2026-11-21 ~ 2026-11-25", 0),
         ],
     )
-
-
-async def _a_report_on(bot: Harness, user: FakeUser, when: datetime) -> None:
-    """`user` registers and submits a report of an activity that day, at `when`."""
-    bot.clock.set(when)
-    await register(bot, user, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, user)
-    bot.api.press_button(user, card, "提交")
-    await bot.api.wait_for_messages(user.id, 2)
-    await bot.settle()
-
-
-async def _stats_read(bot: Harness, asked: list[tuple[str, str, int]]) -> None:
-    """Each /stats command's reply names the period and counts the activities given."""
-    admin = bot.api.user(ADMIN_ID)
-    for command, period, activities in asked:
-        bot.api.send_command(admin, command)
-        reply = await bot.api.wait_for_call(
-            "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
-        )
-        text = str(reply.params["text"])
-        assert period in text, (command, text)
-        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
-        await bot.settle()
 
 
 @pytest.mark.parametrize("days", ["0天", "400天", "1000天", "99999天"])

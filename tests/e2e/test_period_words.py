@@ -2,48 +2,17 @@
 考核 and the district's reports go by them. Without a year, such a part is the latest one
 begun (第四季度 asked in January is last year's); 上季度 in January is last year's Q4."""
 
-from datetime import datetime
-
-from local_api import FakeUser
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import invite, register, report_to_card
-
-
-async def _a_report_on(bot: Harness, user: FakeUser, when: datetime) -> None:
-    """`user` registers and submits a report of an activity that day, at `when`."""
-    bot.clock.set(when)
-    await register(bot, user, await invite(bot, "城关镇"))
-    card = await report_to_card(bot, user)
-    bot.api.press_button(user, card, "提交")
-    await bot.api.wait_for_messages(user.id, 2)
-    await bot.settle()
-
-
-async def _stats(bot: Harness, command: str) -> str:
-    """The text of the /stats reply to `command`."""
-    bot.api.send_command(bot.api.user(ADMIN_ID), command)
-    reply = await bot.api.wait_for_call(
-        "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
-    )
-    await bot.settle()
-    return str(reply.params["text"])
-
-
-async def _stats_read(bot: Harness, asked: list[tuple[str, str, int]]) -> None:
-    """Each /stats command's reply names the period and counts the activities given."""
-    for command, period, activities in asked:
-        text = await _stats(bot, command)
-        assert f"（{period}）" in text, (command, text)
-        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
+from tests.e2e.volunteer_steps import a_report_on, stats_read
 
 
 async def test_quarters_and_halves_in_january(bot_with_admins: Harness) -> None:
     """Asked on 5 January 2027, about a report of 20 November 2026."""
     bot = bot_with_admins
-    await _a_report_on(bot, bot.api.user(911), local(2026, 11, 20, 10, 0))
+    await a_report_on(bot, bot.api.user(911), local(2026, 11, 20, 10, 0))
     bot.clock.set(local(2027, 1, 5, 10, 0))
-    await _stats_read(
+    await stats_read(
         bot,
         [
             ("/stats 上季度", "2026-10-01 ~ 2026-12-31", 1),
@@ -86,9 +55,9 @@ async def test_quarters_within_a_year(bot_with_admins: Harness) -> None:
     """Asked on 10 May 2027 (Q2): 上季度 is this year's Q1, 第三季度 last year's (this
     year's has not begun), 下半年 last year's."""
     bot = bot_with_admins
-    await _a_report_on(bot, bot.api.user(912), local(2027, 3, 31, 10, 0))
+    await a_report_on(bot, bot.api.user(912), local(2027, 3, 31, 10, 0))
     bot.clock.set(local(2027, 5, 10, 10, 0))
-    await _stats_read(
+    await stats_read(
         bot,
         [
             ("/stats 上季度", "2027-01-01 ~ 2027-03-31", 1),

@@ -1,6 +1,7 @@
 """Steps the volunteer and coordinator e2e tests share: invite, register, report."""
 
 import re
+from datetime import datetime
 
 from local_api import FakeUser, SentMessage
 from tests.e2e.conftest import ADMIN_ID, Harness
@@ -128,3 +129,28 @@ async def answers_to_card(bot: Harness, user: FakeUser) -> SentMessage:
     [card] = await say(bot, user, "在文化广场宣讲宪法，群众反响很好。")
     assert "请核对" in (card.text or ""), card.text
     return card
+
+
+async def a_report_on(bot: Harness, user: FakeUser, when: datetime) -> None:
+    """`user` registers and submits a report of an activity that day, at `when`."""
+    bot.clock.set(when)
+    await register(bot, user, await invite(bot, "城关镇"))
+    card = await report_to_card(bot, user)
+    bot.api.press_button(user, card, "提交")
+    await bot.api.wait_for_messages(user.id, 2)
+    await bot.settle()
+
+
+async def stats_read(bot: Harness, asked: list[tuple[str, str, int]]) -> None:
+    """The coordinator (ADMIN_ID) sends each /stats command: its reply names the period
+    (in brackets) and counts the activities given."""
+    admin = bot.api.user(ADMIN_ID)
+    for command, period, activities in asked:
+        bot.api.send_command(admin, command)
+        reply = await bot.api.wait_for_call(
+            "sendMessage", predicate=lambda c: "普法活动统计" in str(c.params.get("text"))
+        )
+        text = str(reply.params["text"])
+        assert f"（{period}）" in text, (command, text)
+        assert f"活动 <b>{activities}</b> 次" in text, (command, text)
+        await bot.settle()

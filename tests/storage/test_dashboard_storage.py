@@ -49,7 +49,8 @@ async def test_sessions_expire_and_a_demoted_coordinators_go_with_the_next_promo
     db: Database,
 ) -> None:
     """A demoted coordinator's session stays for the dashboard to refuse, saying why
-    (tests/dashboard/test_second_pass.py); promoted again, they sign in afresh."""
+    (tests/dashboard/test_second_pass.py); promoted again, they sign in afresh. Promoting a
+    coordinator who is one already logs no one out."""
     async with db.session() as session:
         session.add(Person(telegram_id=6, name="协调员", role=Role.COORDINATOR.value))
         cookie = await open_session(
@@ -65,6 +66,9 @@ async def test_sessions_expire_and_a_demoted_coordinators_go_with_the_next_promo
             await find_session(session=session, cookie=cookie, now=NOW + timedelta(hours=9))
             is None
         )
+        await set_coordinator(session=session, telegram_id=6, promote=True)  # already one
+    async with db.session() as session:
+        assert await find_session(session=session, cookie=cookie, now=NOW) is not None
         await set_coordinator(session=session, telegram_id=6, promote=False)
     async with db.session() as session:
         assert await find_session(session=session, cookie=cookie, now=NOW) is not None
