@@ -124,13 +124,6 @@ class Harness:
         sent = self.api.messages_to(message.chat_id)
         return [m for m in sent if m.message_id == message.message_id][-1]
 
-    def live_buttons(self, chat_id: int) -> list[SentMessage]:
-        """The bot's messages in `chat_id` that show buttons now (after any edits)."""
-        now: dict[int, SentMessage] = {}
-        for entry in self.api.messages_to(chat_id):
-            now[entry.message_id] = entry
-        return [m for m in now.values() if m.action != "delete" and m.buttons()]
-
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         """New messages (not edits or deletions) the bot sent to `chat_id`."""
         return [m for m in self.api.messages_to(chat_id) if m.action == "send"]
