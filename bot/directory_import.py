@@ -17,7 +17,7 @@ from content.directory import DirectoryEntry, parse_csv_rows
 from content.loader import Problem, load_library
 from content.problems import unreadable
 from storage.db import Database
-from storage.directory import add_points, list_points, replace_points
+from storage.directory import add_points, listed, replace_points
 from storage.residents import replace_advisers
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,11 +49,11 @@ def _add_new_points(rows: Sequence[tuple[str, DirectoryEntry]]) -> Store:
     name and town): appending a file imported before listed every point twice."""
 
     async def add_new(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
-        listed = {(point.name, point.town) for point in await list_points(session=session)}
+        there = await listed(session=session)
         twice = [
             Problem(where, "name", cli_text("directory.listed", name=e.name, town=e.town))
             for where, e in rows
-            if (e.name, e.town) in listed
+            if (e.name, e.town) in there
         ]
         if twice:
             raise AlreadyListed(twice)

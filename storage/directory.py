@@ -17,13 +17,18 @@ async def replace_points(*, session: AsyncSession, entries: Iterable[dict[str, A
     return len(points)
 
 
+async def listed(*, session: AsyncSession) -> set[tuple[str, str]]:
+    """Each stored point's name and town: what makes a point the same one."""
+    stored = await session.exec(select(ServicePoint.name, ServicePoint.town))
+    return set(stored.all())
+
+
 async def add_points(*, session: AsyncSession, entries: Iterable[dict[str, Any]]) -> int:
     """Adds points to the directory, but not one with the name and town of a point already
     there or of one before it (a file appended twice: the dashboard's 追加 pressed again;
     `pufa directory import --append` refuses such a file first, naming its rows); returns
     how many were added."""
-    stored = await session.exec(select(ServicePoint.name, ServicePoint.town))
-    seen = set(stored.all())
+    seen = await listed(session=session)
     points = []
     for entry in entries:
         same = (entry["name"], entry["town"])

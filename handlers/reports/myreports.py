@@ -84,9 +84,6 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     if page.volunteer is None and not page.reports:
         await reply_html(update, texts.not_volunteer)
         return
-    # Someone who left keeps their record to read: correcting, withdrawing and a report's
-    # QR code are a volunteer's (the report chat would refuse them only at 提交).
-    editable = page.editable if page.volunteer is not None else []
     lines = [
         texts.my_reports_title,
         _totals(texts, texts.this_month, page.month),
@@ -100,12 +97,14 @@ async def on_myreports(update: Update, ctx: PufaContext) -> None:
     lines += ["", volunteer_reach_html(codes, services.library)]
     buttons = []
     if page.volunteer is None:
+        # Someone who left keeps their record to read: correcting, withdrawing and a report's
+        # QR code are a volunteer's (the report chat would refuse them only at 提交).
         lines += ["", texts.left_record]
     else:
-        buttons = [_report_buttons(ctx, r, r in editable) for r in page.reports]
+        buttons = [_report_buttons(ctx, r, r in page.editable) for r in page.reports]
         buttons = [row for row in buttons if row]
-    if editable:
-        lines += ["", texts.edit_hint.format(days=window_days)]
+        if page.editable:
+            lines += ["", texts.edit_hint.format(days=window_days)]
     await reply_html(update, "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
