@@ -12,15 +12,14 @@ import openpyxl
 
 from content.loader import Library
 from content.search import SearchIndex
-from domain.quiz import join_ids
 from handlers.quiz.contests import announce_closed
-from local_api import FakeUser, SentMessage
 from scheduler.timeparse import examples
 from storage import quiz as repo
 from storage.models import QuizContest, Volunteer
 from storage.subscriptions import set_town
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
+from tests.e2e.contest_steps import answer, join, open_contest
 from tests.quizzing import option_data, shown, wrong_option
 
 AMING, XIAOHONG, LATE = 8401, 8402, 8403
@@ -60,25 +59,6 @@ async def create_contest(bot: Harness) -> QuizContest:
     async with bot.services.db.session() as session:
         [contest] = await repo.recent_contests(session=session)
     return contest
-
-
-async def join(bot: Harness, user: FakeUser) -> tuple[SentMessage, SentMessage]:
-    """/contest, then 参加: (the listing, the first question)."""
-    listing = await bot.ask(user, "/contest")
-    bot.api.press_button(user, listing, "🏆 参加")
-    intro, first = await bot.api.wait_for_messages(user.id, 2)
-    assert "每题限时 30 秒" in intro.content
-    return listing, first
-
-
-async def answer(
-    bot: Harness, user: FakeUser, message: SentMessage, *, right: bool
-) -> tuple[SentMessage, SentMessage]:
-    question = shown(bot.services.library, message)
-    option = question.answer[0] if right else wrong_option(question)
-    bot.api.press(user, message, option_data(message, option))
-    edited, following = await bot.api.wait_for_messages(user.id, 2)
-    return edited, following
 
 
 async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
@@ -178,25 +158,13 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
 async def test_a_group_round_counts_for_the_groups_town(
     tmp_path: Path, library: Library, index: SearchIndex
 ) -> None:
-    singles = [q.id for q in library.quiz if q.kind == "single"][:3]
     async with restartable_bot(tmp_path, library, index, user_rate_per_minute=10_000) as server:
         bot = server.harness
         assert bot is not None
-        ui, now = bot.ui.quiz, bot.services.now()
+        ui = bot.ui.quiz
         async with bot.services.db.session() as session:
             session.add(Volunteer(telegram_id=LEADER, name="李志愿", town=CENTRE))
-            contest = await repo.add_contest(
-                session=session,
-                contest=QuizContest(
-                    campaign_id="constitution-week",
-                    title="宪法宣传周普法知识竞赛",
-                    opens_at=now - timedelta(minutes=1),
-                    closes_at=now + timedelta(days=1),
-                    seconds=30,
-                    question_ids=join_ids(singles),
-                    created_by=ADMIN_ID,
-                ),
-            )
+        contest = await open_contest(bot, 3)
         group = bot.api.group(GROUP)
         leader, resident = bot.api.user(LEADER, "李"), bot.api.user(RESIDENT, "路人")
         qiang, zhen = bot.api.user(QIANG, "阿强"), bot.api.user(ZHEN, "阿珍")
