@@ -4,7 +4,7 @@ Rows are read in chunks and written in a worker thread, so a big export neither 
 memory nor blocks the bot."""
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Any
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
 from documents.tables import Cell, Format, Table, TableWriter
+from domain.ranking import ranks
 from storage.exports import REPORT_ROW as REPORT_COLUMNS
 from storage.exports import report_rows
 from storage.reports import ReportFilter
@@ -138,6 +139,12 @@ async def export_hours(
     rows = [_hours_row(line, labels, columns) for line in lines]
     await asyncio.to_thread(writer.add_rows, rows)
     return await asyncio.to_thread(writer.table)
+
+
+def hours_ranks(lines: Sequence[VolunteerLine]) -> list[int]:
+    """The ranks of volunteers in `volunteer_hours` order (most hours first): the same hours
+    is the same rank."""
+    return ranks([line.hours for line in lines])
 
 
 def _hours_row(line: VolunteerLine, labels: Labels, columns: list[str]) -> list[Cell]:

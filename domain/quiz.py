@@ -4,7 +4,7 @@ reading a coordinator's numbers, and the leaderboard as text."""
 import html
 import random
 import secrets
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,8 +15,9 @@ from content.campaigns import Campaign
 from content.quiz import QuizQuestion
 from content.ui_quiz import QuizTexts
 from documents.tables import Cell, Format, TableWriter
+from domain.ranking import ranks
 from storage.models import QuizAttempt, QuizContest
-from storage.quiz import Board, Given, Press, TownLine
+from storage.quiz import Board, Entry, Given, Press, TownLine
 
 PRACTICE_QUESTIONS = 5
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 20
@@ -195,6 +196,21 @@ def seconds_text(total_ms: int) -> str:
     return f"{total_ms / 1000:.1f}"
 
 
+def person_ranks(people: Sequence[Entry | QuizAttempt]) -> list[int]:
+    """The ranks of people in board order (score, then less time): the same score in the same
+    time, as the board shows it, is the same rank."""
+    return ranks([(p.score, seconds_text(p.total_ms)) for p in people])
+
+
+def town_ranks(towns: Sequence[TownLine]) -> list[int]:
+    """The ranks of towns in `rank_towns` order: the same average, as shown, is the same rank."""
+    return ranks([_average(t) for t in towns])
+
+
+def _average(town: TownLine) -> str:
+    return f"{town.average:.1f}"
+
+
 def board_html(
     ui: QuizTexts, title: str, board: Board, questions: int, *, unknown_town: str
 ) -> str:
@@ -203,7 +219,7 @@ def board_html(
     if not board.participants:
         return "\n".join([*lines, ui.board_empty])
     lines.append(ui.board_people)
-    for rank, entry in enumerate(board.top, 1):
+    for rank, entry in zip(person_ranks(board.top), board.top, strict=True):
         lines.append(
             ui.board_person.format(
                 rank=rank,
@@ -215,13 +231,14 @@ def board_html(
             )
         )
     lines.append(ui.board_towns)
-    for rank, town in enumerate(rank_towns(board.towns), 1):
+    towns = rank_towns(board.towns)
+    for rank, town in zip(town_ranks(towns), towns, strict=True):
         lines.append(
             ui.board_town.format(
                 rank=rank,
                 town=html.escape(town.town or unknown_town),
                 people=town.people,
-                average=f"{town.average:.1f}",
+                average=_average(town),
             )
         )
     return "\n".join(lines)
@@ -241,14 +258,14 @@ def contest_table(
     sheet filtered by town."""
     writer = TableWriter(fmt, contest.title, ui.export_headers)
     questions = len(split_ids(contest.question_ids))
-    in_town: Counter[str] = Counter()
     rows: list[list[Cell]] = []
-    for rank, attempt in enumerate(attempts, 1):
-        in_town[attempt.town] += 1
+    for rank, town_rank, attempt in zip(
+        person_ranks(attempts), _town_ranks(attempts), attempts, strict=True
+    ):
         rows.append(
             [
                 rank,
-                in_town[attempt.town],
+                town_rank,
                 attempt.first_name,
                 attempt.town or unknown_town,
                 attempt.score,
@@ -261,6 +278,19 @@ def contest_table(
         )
     writer.add_rows(rows)
     return writer.finish()
+
+
+def _town_ranks(attempts: Sequence[QuizAttempt]) -> list[int]:
+    """Each attempt's rank within its town (`person_ranks` among the town's attempts)."""
+    by_town: dict[str, list[int]] = defaultdict(list)
+    for n, attempt in enumerate(attempts):
+        by_town[attempt.town].append(n)
+    found = [0] * len(attempts)
+    for positions in by_town.values():
+        within = person_ranks([attempts[n] for n in positions])
+        for n, rank in zip(positions, within, strict=True):
+            found[n] = rank
+    return found
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:

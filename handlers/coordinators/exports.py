@@ -14,7 +14,7 @@ from content.report_input import FIRST_YEAR
 from content.ui import UiTexts
 from content.ui_volunteers import VolunteerTexts
 from domain.evidence import evidence_workbook
-from domain.exports import export_hours, export_labels, export_reports
+from domain.exports import export_hours, export_labels, export_reports, hours_ranks
 from domain.figures import FIGURES
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
 from handlers.kit.callbacks import number
@@ -163,7 +163,7 @@ def _hours_html(
             activities=line.activities,
             hours=f"{line.hours:g}",
         )
-        for rank, line in enumerate(lines, 1)
+        for rank, line in zip(hours_ranks(lines), lines, strict=True)
     ]
     title = texts.hours_title.format(period=period_text(period))
     return "\n".join([title, *rows])  # never empty: an empty period gets no file either

@@ -10,6 +10,7 @@ from content.legal_aid import RESULTS
 from content.ui_residents import ResidentTexts
 from content.ui_volunteers import VolunteerTexts
 from documents.charts import weekly_chart
+from domain.exports import hours_ranks
 from domain.reach import period_reach, stats_reach_html
 from domain.satisfaction import satisfaction_html
 from handlers.coordinators.common import audit, coordinator_here, period_text, read_period
@@ -66,7 +67,7 @@ def stats_html(stats: Stats, texts: VolunteerTexts, unknown_town: str) -> str:
             activities=v.activities,
             hours=f"{v.hours:g}",
         )
-        for rank, v in enumerate(stats.top_volunteers, 1)
+        for rank, v in zip(hours_ranks(stats.top_volunteers), stats.top_volunteers, strict=True)
     ]
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 
-from domain.quiz import mark, question_at, seconds_text, split_ids
+from domain.quiz import mark, person_ranks, question_at, seconds_text, split_ids
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import expired
@@ -226,6 +226,6 @@ async def on_next(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> No
             score=entry.score,
             seconds=seconds_text(entry.total_ms),
         )
-        for rank, entry in enumerate(board, 1)
+        for rank, entry in zip(person_ranks(board), board, strict=True)
     ] or [ui.round_board_empty]
     await ctx.bot.send_message(round_.chat_id, "\n".join(lines), parse_mode=ParseMode.HTML)
