@@ -30,7 +30,9 @@ class QuizTexts(Texts):
     cancelled_practice: str
     not_yours: str
     no_questions: str
-    contest_closed: str
+    contest_closed: str  # a group round's press after the close
+    # a press on one's own attempt after the close: the score it ended with
+    contest_ended_score: Annotated[str, Fields("score", "title", "total")]
     contest_not_open: str
     contest_once: Annotated[str, Fields("title")]
     contest_intro: Annotated[str, Fields("questions", "seconds", "title")]

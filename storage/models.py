@@ -500,7 +500,8 @@ class QuizRound(SQLModel, table=True):
 class QuizAttempt(SQLModel, table=True):
     """One person's go: a practice /quiz (no contest) or their one attempt at a contest,
     alone or as a member of a group round. `position` is the question being answered, shown
-    at `asked_at`; its buttons carry the attempt id, the position and `token`."""
+    at `asked_at` in the message `message_id` (alone); its buttons carry the attempt id, the
+    position and `token`."""
 
     __tablename__ = "quiz_attempt"
     __table_args__ = (
@@ -534,6 +535,7 @@ class QuizAttempt(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=Column(UtcDateTime(), nullable=True)
     )
+    message_id: int | None = None  # a contest's close takes its question's buttons off
 
 
 class QuizAnswer(SQLModel, table=True):

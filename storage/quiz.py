@@ -67,6 +67,7 @@ class Press:
     picked: str
     question_ids: str
     finished: bool
+    score: int
     seconds: int | None  # None: practice, no clock
     closes_at: datetime | None
     title: str | None
@@ -195,6 +196,7 @@ async def press_state(*, session: AsyncSession, attempt_id: int) -> Press | None
             attempt.picked,
             attempt.question_ids,
             attempt.finished_at.is_not(None),
+            attempt.score,
             contest.seconds,
             contest.closes_at,
             contest.title,
@@ -203,7 +205,7 @@ async def press_state(*, session: AsyncSession, attempt_id: int) -> Press | None
         .where(attempt.id == attempt_id)
     )
     found = (await (await session.connection()).execute(statement)).first()
-    return None if found is None else Press(attempt_id, *found)
+    return None if found is None else Press(attempt_id, *tuple(found))
 
 
 async def set_picked(
@@ -214,6 +216,27 @@ async def set_picked(
         update(QuizAttempt).where(*_at(attempt_id, position)).values(picked=picked)
     )
     return rowcount(result) == 1
+
+
+async def shown_in(
+    *, session: AsyncSession, attempt_id: int, position: int, message_id: int
+) -> None:
+    """The message showing the attempt's question `position` (if it is still at it)."""
+    await session.exec(
+        update(QuizAttempt).where(*_at(attempt_id, position)).values(message_id=message_id)
+    )
+
+
+async def cut_off(*, session: AsyncSession, contest_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of the questions still open, alone, when the contest closed
+    (those shown before migration 0031 have no message id: they are left out)."""
+    statement = select(QuizAttempt.chat_id, QuizAttempt.message_id).where(
+        col(QuizAttempt.contest_id) == contest_id,
+        col(QuizAttempt.round_id).is_(None),
+        col(QuizAttempt.finished_at).is_(None),
+    )
+    rows = await session.exec(statement)
+    return [(chat_id, message_id) for chat_id, message_id in rows if message_id is not None]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ async def on_button(update: Update, ctx: PufaContext) -> None:
 
 
 async def _announce(ctx: PufaContext) -> None:
-    await contests.announce_closed(ctx.services)
+    await contests.announce_closed(ctx.bot, ctx.services)
 
 
 def register(app: PufaApplication, services: Services) -> None:

@@ -6,7 +6,7 @@ import html
 import logging
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 
 from documents.tables import Format
@@ -14,7 +14,7 @@ from domain.quiz import BOARD_LINES, board_html, contest_table, split_ids
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import expired
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.replies import acknowledge, drop_buttons_of, reply_html
 from handlers.kit.roles import is_coordinator, require_coordinator, require_private
 from handlers.quiz.buttons import QuizButton, make
 from handlers.quiz.group import can_lead
@@ -158,10 +158,10 @@ async def on_export(update: Update, ctx: PufaContext, args: tuple[str, ...]) -> 
     await chat.send_document(InputFile(data, filename=filename), caption=caption)
 
 
-async def announce_closed(services: Services, now: datetime | None = None) -> list[int]:
-    """Hands each contest closed by `now` and not yet announced to the broadcast engine,
-    with its leaderboard, once (a restart or a second run changes nothing); returns their
-    ids."""
+async def announce_closed(bot: Bot, services: Services, now: datetime | None = None) -> list[int]:
+    """At the close of each contest closed by `now` and not yet announced: the questions of
+    the attempts it cut off lose their buttons, and its leaderboard goes to the broadcast
+    engine, once (a restart or a second run changes nothing); returns their ids."""
     now = now or services.now()
     async with services.db.session() as session:
         due = await repo.closed_unannounced(session=session, now=now)
@@ -169,27 +169,36 @@ async def announce_closed(services: Services, now: datetime | None = None) -> li
     for contest in due:
         assert contest.id is not None
         async with services.db.session() as session:
-            board = await repo.board(session=session, contest_id=contest.id, limit=BOARD_LINES)
-        questions = len(split_ids(contest.question_ids))
-        plan = Plan(
-            created_by=contest.created_by or 0,
-            key=f"contest-{contest.id}",
-            audience=Audience.CONTEST,
-            audience_value=str(contest.id),
-            when=Now(),
-            text=board_html(
-                services.ui.quiz,
-                contest.title,
-                board,
-                questions,
-                unknown_town=services.ui.unknown_town,
-            ),
-        )
-        try:
-            await services.broadcasting.create(plan, now)
-        except PlanError as error:  # nobody took part, or announced before a crash
-            log.info("contest %s: no announcement (%s)", contest.id, error.problem)
+            open_questions = await repo.cut_off(session=session, contest_id=contest.id)
+        for chat_id, message_id in open_questions:
+            await drop_buttons_of(bot, chat_id, message_id)
+        await _announce(services, contest, now)
         async with services.db.session() as session:
             if await repo.mark_announced(session=session, contest_id=contest.id, now=now):
                 announced.append(contest.id)
     return announced
+
+
+async def _announce(services: Services, contest: QuizContest, now: datetime) -> None:
+    """The contest's leaderboard, to everyone who took part, through the broadcast engine."""
+    assert contest.id is not None
+    async with services.db.session() as session:
+        board = await repo.board(session=session, contest_id=contest.id, limit=BOARD_LINES)
+    plan = Plan(
+        created_by=contest.created_by or 0,
+        key=f"contest-{contest.id}",
+        audience=Audience.CONTEST,
+        audience_value=str(contest.id),
+        when=Now(),
+        text=board_html(
+            services.ui.quiz,
+            contest.title,
+            board,
+            len(split_ids(contest.question_ids)),
+            unknown_town=services.ui.unknown_town,
+        ),
+    )
+    try:
+        await services.broadcasting.create(plan, now)
+    except PlanError as error:  # nobody took part, or announced before a crash
+        log.info("contest %s: no announcement (%s)", contest.id, error.problem)

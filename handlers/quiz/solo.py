@@ -25,7 +25,7 @@ from domain.quiz import (
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
-from handlers.kit.replies import acknowledge, edit, reply_html
+from handlers.kit.replies import acknowledge, drop_buttons, edit, reply_html
 from handlers.kit.roles import require_private
 from handlers.quiz.buttons import TOKEN_LENGTH, QuizButton, press
 from handlers.quiz.render import (
@@ -109,7 +109,7 @@ async def send_question(ctx: PufaContext, attempt: QuizAttempt, seconds: int | N
     assert question is not None and attempt.id is not None
     total = len(split_ids(attempt.question_ids))
     ids = (attempt.id, attempt.position, attempt.token)
-    await ctx.bot.send_message(
+    sent = await ctx.bot.send_message(
         attempt.chat_id,
         question_html(ui, question, attempt.position + 1, total, seconds),
         parse_mode=ParseMode.HTML,
@@ -117,6 +117,13 @@ async def send_question(ctx: PufaContext, attempt: QuizAttempt, seconds: int | N
             answer_rows(ui, question, QuizButton.ANSWER, ids, attempt.picked)
         ),
     )
+    async with ctx.services.db.session() as session:
+        await repo.shown_in(
+            session=session,
+            attempt_id=attempt.id,
+            position=attempt.position,
+            message_id=sent.message_id,
+        )
 
 
 async def on_answer(
@@ -157,6 +164,10 @@ async def on_answer(
                 now=now,
                 last=position + 1 >= verdict.total,
             )
+    if verdict is Refusal.CLOSED:
+        assert state is not None  # judge calls a missing attempt stale
+        await _closed(update, ctx, state)
+        return
     if isinstance(verdict, Refusal) or not done or state is None:
         refusal = verdict if isinstance(verdict, Refusal) else Refusal.ALREADY
         await acknowledge(update, _refusal(services.ui, refusal), alert=True)
@@ -187,9 +198,19 @@ def _refusal(ui: UiTexts, refusal: Refusal) -> str:
         Refusal.NOT_YOURS: ui.quiz.not_yours,
         Refusal.ALREADY: ui.quiz.already_answered,
         Refusal.ENDED: ui.quiz.ended,
-        Refusal.CLOSED: ui.quiz.contest_closed,
         Refusal.PICK_FIRST: ui.quiz.pick_first,
     }[refusal]
+
+
+async def _closed(update: Update, ctx: PufaContext, state: repo.Press) -> None:
+    """A press on one's question after the contest closed (before the close took its
+    buttons off, or from a client that kept them): the score it ended with, and the buttons
+    go."""
+    text = ctx.services.ui.quiz.contest_ended_score.format(
+        title=state.title or "", score=state.score, total=len(split_ids(state.question_ids))
+    )
+    await acknowledge(update, text, alert=True)
+    await drop_buttons(update)
 
 
 async def _show_ticks(

@@ -105,15 +105,17 @@ async def test_a_contest_from_creation_to_the_leaderboard_across_a_restart(
         late_listing, late_question = await join(bot, late)
         server.clock.set(local(2026, 3, 13, 18, 1))
         after = await bot.press(late, late_question, option_data(late_question, 0))
-        assert after["text"] == ui.contest_closed
+        assert after["text"] == ui.contest_ended_score.format(
+            title=contest.title, score=0, total=3
+        )
         rejoin = late_listing.find_button("🏆 参加")["callback_data"]
         assert (await bot.press(late, late_listing, rejoin))["text"] == ui.contest_not_open
 
         # The close: the leaderboard goes out once, through the broadcast engine (the bot's
         # own periodic check may be first; either way there is one announcement).
         bot = await server.restart()
-        assert await announce_closed(bot.services) in ([contest.id], [])
-        assert await announce_closed(bot.services) == []
+        assert await announce_closed(bot.app.bot, bot.services) in ([contest.id], [])
+        assert await announce_closed(bot.app.bot, bot.services) == []
 
         def announced(chat_id: int) -> bool:
             return any("结果揭晓" in m.content for m in bot.sent_to(chat_id))

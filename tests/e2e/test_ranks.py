@@ -53,7 +53,7 @@ async def test_equal_scores_and_times_share_a_rank_in_a_contest(bot_with_admins:
         await take_part(bot, user_id, name, right, seconds)
 
     bot.clock.advance(timedelta(days=2))
-    await announce_closed(bot.services)
+    await announce_closed(bot.app.bot, bot.services)
     text = (await announcement(bot, PEOPLE[0][0])).content
     ranks = [1, 1, 3, 3, 3, 6]
     for rank, (_, name, town, score, seconds) in zip(ranks, PEOPLE, strict=True):
