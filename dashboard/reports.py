@@ -40,12 +40,12 @@ from domain.reports import (
     unfitting_campaigns,
 )
 from handlers.kit.review import refresh_later, review
-from storage.models import ReviewState
+from storage.models import ANONYMOUS_ID, ReviewState
 from storage.people import names_of
 from storage.report_review import REASON_CHARS, Decided, revision, revision_time
 from storage.reports import ReportFilter, find_reports, get_report, pending_reports
 from storage.stats import Period
-from storage.volunteers import ANONYMOUS_ID, get_volunteer
+from storage.volunteers import get_volunteer
 
 MAX_ID = 2**63 - 1
 BATCH = 500  # the most reports one 批量核实 decides

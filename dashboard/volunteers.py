@@ -25,10 +25,9 @@ from documents.qr import qr_png
 from domain.reports import record_page
 from handlers.kit.role_change import announce_role, change_role
 from handlers.kit.roles import is_coordinator
-from storage.models import Person
+from storage.models import ANONYMOUS_ID, Person
 from storage.people import search_people
 from storage.volunteers import (
-    ANONYMOUS_ID,
     MAX_INVITE_DAYS,
     create_invite,
     find_person,

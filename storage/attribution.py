@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.broadcasts import RATING
 from storage.db import conflict_insert
 from storage.models import (
+    ANONYMOUS_ID,
     Attribution,
     Broadcast,
     BroadcastStatus,
@@ -27,7 +28,6 @@ from storage.models import (
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 16  # about 79 bits: not guessable
-ANONYMOUS_ID = 0  # events of volunteers who asked to be erased keep counting under this id
 
 
 def new_code() -> str:

@@ -33,6 +33,10 @@ def utcnow() -> datetime:
 # reads the clock it is given, never the system time.
 Clock = Callable[[], datetime]
 
+# The volunteer id the reports and QR events of people erased by /deleteme keep counting
+# under: nobody's (no record page, no list of codes), and never ranked as one person.
+ANONYMOUS_ID = 0
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite itself drops the time zone)."""

@@ -14,6 +14,7 @@ from storage.attribution import forget_person
 from storage.certificates import forget_holder
 from storage.dashboard import close_sessions_of
 from storage.models import (
+    ANONYMOUS_ID,
     ActivityReport,
     AuditLog,
     Broadcast,
@@ -42,7 +43,6 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are re
 CODE_LENGTH = 10
 CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 PROFILE_FIELDS = ("name", "town", "place", "organisation", "phone")
-ANONYMOUS_ID = 0  # reports of people who asked to be erased keep counting under this id
 
 
 class InviteStatus(StrEnum):

@@ -20,8 +20,8 @@ from handlers.kit.conversation import expired
 from handlers.kit.events import EventAction
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer_or_coordinator
-from storage.attribution import ANONYMOUS_ID, MadeCode, codes_made_by, get_event
-from storage.models import ReportStatus, Role
+from storage.attribution import MadeCode, codes_made_by, get_event
+from storage.models import ANONYMOUS_ID, ReportStatus, Role
 from storage.reports import get_report
 
 PAGE = 5

@@ -9,6 +9,7 @@ from storage.audit import record
 from storage.db import Database
 from storage.drafts import drafts_of, save_draft
 from storage.models import (
+    ANONYMOUS_ID,
     AuditLog,
     Person,
     QuestionLog,
@@ -22,7 +23,6 @@ from storage.questions import LoggedAnswer, log_questions
 from storage.reports import get_report
 from storage.subscriptions import ensure_recipient, toggle_category
 from storage.volunteers import (
-    ANONYMOUS_ID,
     InviteStatus,
     VolunteerProfile,
     check_invite,
