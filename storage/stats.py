@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Executable, func, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ActivityReport, ReportStatus, Volunteer
+from storage.models import ANONYMOUS_ID, ActivityReport, ReportStatus, Volunteer
 from storage.report_review import counted
 
 TOP_VOLUNTEERS = 10
@@ -145,7 +145,13 @@ async def volunteer_hours(
     *, session: AsyncSession, period: Period, limit: int | None = None
 ) -> list[VolunteerLine]:
     """Per volunteer: activities, people reached, hours, first and last activity date; the
-    most hours first (for 志愿服务记录 certificates and the top-volunteers list)."""
+    most hours first (for 志愿服务记录 certificates, where the hours of volunteers erased by
+    /deleteme stay as one anonymous line so the totals add up). With `limit`, the top
+    volunteers of a ranked list: people only, so the erased, who count under nobody, are left
+    out rather than ranked as one person."""
+    reports = _in_period(period)
+    if limit is not None:
+        reports.append(col(ActivityReport.volunteer_id) != ANONYMOUS_ID)
     per_volunteer = (
         select(
             col(ActivityReport.volunteer_id).label("vid"),
@@ -155,7 +161,7 @@ async def volunteer_hours(
             func.min(ActivityReport.activity_date).label("first"),
             func.max(ActivityReport.activity_date).label("last"),
         )
-        .where(*_in_period(period))
+        .where(*reports)
         .group_by(col(ActivityReport.volunteer_id))
         .subquery()
     )

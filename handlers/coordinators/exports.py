@@ -141,7 +141,7 @@ async def _send_table(update: Update, ctx: PufaContext, action: str) -> None:
     if not table.rows:
         await _say_empty(update, ctx, name, period, f"/{action}")
         return
-    if action == "hours":
+    if action == "hours" and lines:  # none when all were erased: the file has their hours
         await reply_html(update, _hours_html(texts, period, lines, ctx.services.ui.unknown_town))
     filename = f"{name}_{period.start.isoformat()}_{period.end.isoformat()}.{fmt}"
     caption = (texts.export_caption if action == "export" else texts.hours_caption).format(
@@ -166,4 +166,4 @@ def _hours_html(
         for rank, line in zip(hours_ranks(lines), lines, strict=True)
     ]
     title = texts.hours_title.format(period=period_text(period))
-    return "\n".join([title, *rows])  # never empty: an empty period gets no file either
+    return "\n".join([title, *rows])

@@ -132,12 +132,12 @@ async def on_report_qr(update: Update, ctx: PufaContext) -> None:
         return
     presser = user_id(update)
     role = await role_of(services, presser)
+    if role is Role.RESIDENT:  # a /myreports list drawn before /leave or /deleteme
+        await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
+        return
     async with services.db.session() as session:
         report = await get_report(session=session, report_id=report_id)
     own = report is not None and report.volunteer_id == presser
-    if own and role is Role.RESIDENT:  # a /myreports list drawn before /leave
-        await acknowledge(update, services.ui.volunteers.not_volunteer, alert=True)
-        return
     if report is None or not (own or role is Role.COORDINATOR):
         await acknowledge(update, texts.qr_report_unknown, alert=True)
         return

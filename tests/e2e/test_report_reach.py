@@ -205,9 +205,12 @@ async def test_a_report_makes_its_event_code_once(bot_with_admins: Harness) -> N
     bot.api.press(admin, hello, data)
     _poster, photo = await bot.api.wait_for_messages(admin.id, 2)
     assert f"start=ev_{code}" in (photo.caption or "")
-    for stranger in (other, bot.api.user(2413)):
+    for stranger, refusal in (
+        (other, texts.qr_report_unknown),
+        (bot.api.user(2413), bot.ui.volunteers.not_volunteer),
+    ):
         hello = await bot.ask(stranger, "/start")
-        assert (await bot.press(stranger, hello, data))["text"] == texts.qr_report_unknown
+        assert (await bot.press(stranger, hello, data))["text"] == refusal
     for forged in (
         callbacks.make(Kind.EVENT, "qr", 999999),
         callbacks.make(Kind.EVENT, "qr", "x"),

@@ -72,6 +72,9 @@ async def test_volunteer_hours_survive_leave_and_erasure_anonymously(db: Databas
         (1, "", "", 3.5),
     ]
     assert lines[1].first == date(2026, 11, 2) and lines[1].last == date(2026, 11, 3)
+    async with db.session() as session:  # a ranked list names people: the erased are nobody
+        top = await volunteer_hours(session=session, period=NOVEMBER, limit=10)
+    assert [v.volunteer_id for v in top] == [1]
 
 
 def test_a_period_cannot_end_before_it_starts() -> None:
