@@ -11,17 +11,10 @@ import openpyxl
 
 from tests.clock import local
 from tests.e2e.conftest import ADMIN_ID, Harness
-from tests.e2e.volunteer_steps import answer_question, invite, register
+from tests.e2e.volunteer_steps import erase, invite, register
 from tests.reporting import add_report, add_volunteer
 
 ERASED, ALSO_ERASED, STAYS = 8801, 8802, 8803
-
-
-async def erase(bot: Harness, user_id: int) -> None:
-    user = bot.api.user(user_id)
-    bot.api.send_command(user, "/deleteme")
-    [confirm] = await bot.api.wait_for_messages(user_id)
-    await answer_question(bot, user, confirm, "确定")
 
 
 async def test_the_erased_are_told_plainly_and_not_ranked_as_one(bot_with_admins: Harness) -> None:

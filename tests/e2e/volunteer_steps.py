@@ -49,6 +49,14 @@ async def answer_question(
     return reply
 
 
+async def erase(bot: Harness, user_id: int) -> None:
+    """`user_id` erases themselves: /deleteme, then ✅ 确定."""
+    user = bot.api.user(user_id)
+    bot.api.send_command(user, "/deleteme")
+    [confirm] = await bot.api.wait_for_messages(user_id)
+    await answer_question(bot, user, confirm, "确定")
+
+
 async def register(bot: Harness, user: FakeUser, code: str, name: str = "张三") -> None:
     """Registers through the deep link with an invite for 示例县城关镇 (each question with
     buttons loses them once answered)."""
