@@ -37,7 +37,9 @@ class PlanError(ValueError):
 class Plan:
     """A coordinator's broadcast, complete and ready to confirm."""
 
-    created_by: int
+    # None: nobody's now (a contest's leaderboard whose coordinator was erased by /deleteme),
+    # so its summary goes, as a calendar reminder's, to the admins when something went wrong
+    created_by: int | None
     key: str  # unique per draft: a second confirmation of it changes nothing
     audience: Audience
     audience_value: str
@@ -48,10 +50,10 @@ class Plan:
     source: tuple[int, int] | None = None  # (chat id, message id) of a forwarded message
 
 
-def draft_key(created_by: int, key: str) -> str:
+def draft_key(created_by: int | None, key: str) -> str:
     """The dedupe key a confirmed draft is stored under: one broadcast however often it is
     confirmed."""
-    return f"draft:{created_by}:{key}"
+    return f"draft:{created_by or 0}:{key}"
 
 
 def utf16_length(text: str) -> int:

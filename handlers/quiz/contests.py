@@ -185,7 +185,7 @@ async def _announce(services: Services, contest: QuizContest, now: datetime) -> 
     async with services.db.session() as session:
         board = await repo.board(session=session, contest_id=contest.id, limit=BOARD_LINES)
     plan = Plan(
-        created_by=contest.created_by or 0,
+        created_by=contest.created_by,
         key=f"contest-{contest.id}",
         audience=Audience.CONTEST,
         audience_value=str(contest.id),
