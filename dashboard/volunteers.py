@@ -199,8 +199,9 @@ async def change(request: web.Request) -> web.StreamResponse:
             target=target,
             action=action,
         )
-    if not await change_role(bot, target, promote=promote):
+    telegram = application(request).bot
+    if not await change_role(bot, telegram, target, promote=promote):
         return notice(request, said.person_unknown, 404)
     await audit(request, action, str(target))
-    await announce_role(bot, application(request).bot, target, promote=promote)
+    await announce_role(bot, telegram, target, promote=promote)
     return see_other(f"/dashboard/volunteers/roles?done={action}")

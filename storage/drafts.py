@@ -5,8 +5,10 @@ carry, so whatever process reads it (after a restart, or a standby taking over) 
 exactly where the person was. The draft's revision (handlers.kit.conversation: how many times
 its answers changed) rides in the answers' JSON under REVISION, so no column holds it (rows
 written before it existed read as revision 0); so does the id of the chat's question whose
-buttons are live (under QUESTION; none in older rows). A yes/no question waiting for its answer
-(handlers.kit.confirm) is a row too: its token, under a name no flow has.
+buttons are live (under QUESTION; none in older rows), and whether a reply keyboard its
+questions put up may still show (under KEYBOARD; not in older rows). A yes/no question
+waiting for its answer (handlers.kit.confirm) is a row too: its token, under a name no flow
+has.
 """
 
 import json
@@ -22,6 +24,7 @@ from storage.models import ConversationDraft
 Data = dict[str, Any]
 REVISION = "_revision"  # the key of the draft's revision inside the stored JSON
 QUESTION = "_question"  # the key of its live question's message id (handlers.kit.conversation)
+KEYBOARD = "_keyboard"  # the key of "its reply keyboard may show" (handlers.kit.conversation)
 
 
 class StoredDraft(NamedTuple):
@@ -33,6 +36,7 @@ class StoredDraft(NamedTuple):
     updated_at: datetime
     revision: int = 0
     question: int | None = None
+    keyboard: bool = False
 
 
 async def drafts_of(*, session: AsyncSession, telegram_id: int) -> list[StoredDraft]:
@@ -56,36 +60,46 @@ async def save_draft(
     now: datetime,
     revision: int = 0,
     question: int | None = None,
+    keyboard: bool = False,
 ) -> None:
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None:
         row = ConversationDraft(flow=flow, telegram_id=telegram_id, step=step)
-    stored = _with_question({**data, REVISION: revision}, question)
+    stored = _with_question({**data, REVISION: revision}, question, keyboard)
     row.step, row.token, row.data = step, token, json.dumps(stored, ensure_ascii=False)
     row.updated_at = now
     session.add(row)
 
 
 async def note_question(
-    *, session: AsyncSession, flow: str, telegram_id: int, token: str, question: int | None
+    *,
+    session: AsyncSession,
+    flow: str,
+    telegram_id: int,
+    token: str,
+    question: int | None,
+    keyboard: bool = False,
 ) -> None:
-    """Notes the draft's question with live buttons (its message id; None: none), if the
-    draft still carries `token`. Sent after the step was stored, it is no step taken: when
-    the draft was last touched stays as it was."""
+    """Notes the draft's question with live buttons (its message id; None: none) and whether
+    a reply keyboard it put up may show, if the draft still carries `token`. Sent after the
+    step was stored, it is no step taken: when the draft was last touched stays as it was."""
     row = await session.get(ConversationDraft, (flow, telegram_id))
     if row is None or row.token != token:
         return
     data = json.loads(row.data)
     if not isinstance(data, dict):
         return
-    row.data = json.dumps(_with_question(data, question), ensure_ascii=False)
+    row.data = json.dumps(_with_question(data, question, keyboard), ensure_ascii=False)
     session.add(row)
 
 
-def _with_question(data: Data, question: int | None) -> Data:
-    """`data` as stored: with the live question's id under QUESTION, or none (None)."""
+def _with_question(data: Data, question: int | None, keyboard: bool) -> Data:
+    """`data` as stored: with the live question's id under QUESTION (None: none), and
+    KEYBOARD only while a reply keyboard may show."""
     data.pop(QUESTION, None)
-    return data if question is None else {**data, QUESTION: question}
+    data.pop(KEYBOARD, None)
+    shown = {QUESTION: question} if question is not None else {}
+    return {**data, **shown, **({KEYBOARD: True} if keyboard else {})}
 
 
 async def delete_draft(
@@ -119,12 +133,14 @@ async def delete_drafts_before(*, session: AsyncSession, prefix: str, before: da
 
 async def delete_drafts_of(
     *, session: AsyncSession, telegram_id: int, flows: Collection[str] | None = None
-) -> int:
-    """Deletes the person's drafts (of these flows only, when given); returns how many."""
+) -> list[StoredDraft]:
+    """Deletes the person's drafts (of these flows only, when given); returns them (their
+    questions' buttons are to come off)."""
     query = delete(ConversationDraft).where(col(ConversationDraft.telegram_id) == telegram_id)
     if flows is not None:
         query = query.where(col(ConversationDraft.flow).in_(list(flows)))
-    return int((await session.exec(query)).rowcount or 0)
+    rows = await session.exec(query.returning(ConversationDraft))
+    return [_draft(row) for row in rows.scalars().all()]
 
 
 async def take_idle_drafts(
@@ -161,6 +177,7 @@ def _draft(row: ConversationDraft) -> StoredDraft:
     data = data if isinstance(data, dict) else {}
     revision = data.pop(REVISION, 0)
     question = data.pop(QUESTION, None)
+    keyboard = data.pop(KEYBOARD, False) is True
     return StoredDraft(
         row.flow,
         row.telegram_id,
@@ -170,6 +187,7 @@ def _draft(row: ConversationDraft) -> StoredDraft:
         row.updated_at,
         revision if _integer(revision) else 0,
         question if _integer(question) else None,
+        keyboard,
     )
 
 

@@ -86,7 +86,7 @@ async def on_role_confirmed(update: Update, ctx: PufaContext) -> None:
     if not promote and target in ctx.services.admin_ids:
         await reply_html(update, texts.demote_admin)
         return
-    known = await change_role(ctx.services, target, promote=promote)
+    known = await change_role(ctx.services, ctx.bot, target, promote=promote)
     if not known:
         await reply_html(update, texts.person_unknown)
         return

@@ -48,8 +48,13 @@ restart, or with another process serving the bot, the chat goes on exactly where
   question asked last can be pressed, whether the one before was answered by a button, by
   typing, or not at all; and a chat that ends leaves none behind either: ending it
   (`Conversation.end`, with the update it ends on: typed answers, /cancel, 取消, /start, a
-  lost role; `tidy` after the transaction for one that ends with what it stored) or the
-  sweep timing it out takes the buttons off its last question;
+  lost role; `tidy` after the transaction for one that ends with what it stored), the
+  sweep timing it out, or /leave, /deleteme and a demotion ending it from outside
+  (`Conversations.end_all`, once that is committed) takes the buttons off its last question.
+  A reply keyboard a question put up (share my number, my location), which no edit takes
+  off, is noted too, and the word an ending the flow does not speak for says (the sweep's,
+  /start's, /leave's, /deleteme's) takes it down (`keyboard_gone`); a question asked in two
+  messages for it (a keyboard and a 跳过 button: `ask_with_keyboard`) is noted once;
 - a draft idle longer than its flow's `idle` counts as gone; a sweep deletes it and tells the
   person (in the flow's `timed_out` words, or the kit's general ones);
 - a draft that corrects something already stored (the flow's `corrects` names it, such as a
@@ -74,7 +79,15 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -196,6 +209,7 @@ class Conversation:
     revision: int = 0  # how many times the answers changed (see the module's docstring)
     stored: str = ""  # the answers as last read or written (`answers`), to see a change
     question: int | None = None  # the message id of its question with live buttons (`ask`)
+    keyboard: bool = False  # a reply keyboard its questions put up may show (`ask`)
     ended: bool = False  # `end` was called: its question's buttons are to come off (`tidy`)
 
     def __post_init__(self) -> None:
@@ -319,6 +333,7 @@ class Conversations:
                         self,
                         row.revision,
                         question=row.question,
+                        keyboard=row.keyboard,
                     )
                 )
         return found
@@ -327,17 +342,24 @@ class Conversations:
         """The person's open draft of flow `name`."""
         return next((c for c in await self.open(user_id) if c.flow.name == name), None)
 
-    async def end_all(self, user_id: int, *, flows: list[Flow] | None = None) -> int:
+    async def end_all(self, bot: Bot, user_id: int, *, flows: list[Flow] | None = None) -> bool:
         """Ends the person's drafts (of these flows only, when given): after /deleteme, or when
-        a coordinator is demoted."""
+        a coordinator is demoted. Once that is committed, their questions lose their buttons
+        (in the person's private chat, where `ask` keeps them), as the sweep's do. True if a
+        reply keyboard one of them put up may still show: the caller's next word to the person
+        takes it down (`keyboard_gone`)."""
         names = [f.name for f in flows] if flows is not None else None
         async with self.db.session() as session:
-            return await repo.delete_drafts_of(session=session, telegram_id=user_id, flows=names)
+            gone = await repo.delete_drafts_of(session=session, telegram_id=user_id, flows=names)
+        for draft in gone:
+            if draft.question is not None:
+                await drop_buttons_of(bot, user_id, draft.question)
+        return any(draft.keyboard for draft in gone)
 
-    async def end_role(self, user_id: int, role: Role) -> int:
-        """Ends the person's chats that need `role` (they just lost it)."""
+    async def end_role(self, bot: Bot, user_id: int, role: Role) -> bool:
+        """Ends the person's chats that need `role` (they just lost it), as `end_all`."""
         return await self.end_all(
-            user_id, flows=[f for f in self._flows.values() if f.role is role]
+            bot, user_id, flows=[f for f in self._flows.values() if f.role is role]
         )
 
     async def write(self, chat: Conversation) -> None:
@@ -357,6 +379,7 @@ class Conversations:
                 now=self.clock(),
                 revision=chat.revision,
                 question=chat.question,
+                keyboard=chat.keyboard,
             )
             if prompts:
                 await repo.delete_drafts_of(
@@ -364,8 +387,9 @@ class Conversations:
                 )
 
     async def note_question(self, chat: Conversation) -> None:
-        """Stores `chat.question` alone (`ask`, once the question is sent): the step and the
-        answers were stored before, and the draft's idle time does not start again."""
+        """Stores `chat.question` and `chat.keyboard` alone (`ask`, once the question is
+        sent): the step and the answers were stored before, and the draft's idle time does not
+        start again."""
         async with self.db.session() as session:
             await repo.note_question(
                 session=session,
@@ -373,6 +397,7 @@ class Conversations:
                 telegram_id=chat.user_id,
                 token=chat.token,
                 question=chat.question,
+                keyboard=chat.keyboard,
             )
 
     async def delete(self, chat: Conversation, session: AsyncSession | None = None) -> bool:
@@ -383,14 +408,13 @@ class Conversations:
             session=session, flow=chat.flow.name, telegram_id=chat.user_id, token=chat.token
         )
 
-    async def take_idle(self) -> list[tuple[Flow, int, dict[str, Any], int | None]]:
-        """Deletes the drafts idle too long; returns each one's flow, person, answers and
-        question with live buttons."""
+    async def take_idle(self) -> list[tuple[Flow, repo.StoredDraft]]:
+        """Deletes the drafts idle too long; returns each one with its flow."""
         now = self.clock()
         cutoffs = {name: now - flow.idle for name, flow in self._flows.items()}
         async with self.db.session() as session:
             gone = await repo.take_idle_drafts(session=session, cutoffs=cutoffs)
-        return [(self._flows[d.flow], d.telegram_id, d.data, d.question) for d in gone]
+        return [(self._flows[d.flow], d) for d in gone]
 
 
 # --- the Telegram side ------------------------------------------------------------------------
@@ -481,15 +505,52 @@ async def ask(
     """Sends one of the chat's questions (HTML); the message sent (None: the update has no
     chat). The question with buttons it asked before loses them first (answered, or asked
     again now), so only this one can be pressed; this one, if it has buttons, is kept in the
-    draft as the one to take them off next time."""
-    if chat.question is not None:
+    draft as the one to take them off next time, and a reply keyboard it puts up (or takes
+    down) is noted too, for the endings the flow does not speak for (`keyboard_gone`). Only
+    in the person's private chat: a question asked elsewhere is sent, and nothing noted."""
+    [sent] = await _ask(update, chat, [(text, markup)])
+    return sent
+
+
+async def ask_with_keyboard(
+    update: Update,
+    chat: Conversation,
+    question: tuple[str, ReplyKeyboardMarkup],
+    buttons: tuple[str, InlineKeyboardMarkup],
+) -> None:
+    """A question answered from a reply keyboard (📱 share my number) or by buttons (跳过): a
+    message carries one kind of markup, so it is asked in two, the keyboard's first. As
+    `ask`, noted once: the second is the chat's question with buttons, and the keyboard
+    shows."""
+    await _ask(update, chat, [question, buttons])
+
+
+async def _ask(
+    update: Update, chat: Conversation, messages: Sequence[tuple[str, Markup]]
+) -> list[Message | None]:
+    here = update.effective_chat
+    own = here is not None and here.id == chat.user_id
+    if own and chat.question is not None:
         await drop_buttons(update, chat.question)
-    sent = await reply_html(update, text, markup)
-    shown = sent.message_id if sent and isinstance(markup, InlineKeyboardMarkup) else None
-    if shown != chat.question:
-        chat.question = shown
+    sent = [await reply_html(update, text, markup) for text, markup in messages]
+    if not own:
+        return sent
+    last, (_, markup) = sent[-1], messages[-1]
+    shown = last.message_id if last and isinstance(markup, InlineKeyboardMarkup) else None
+    keyboard = chat.keyboard
+    for _, each in messages:
+        if isinstance(each, ReplyKeyboardMarkup | ReplyKeyboardRemove):
+            keyboard = isinstance(each, ReplyKeyboardMarkup)
+    if (shown, keyboard) != (chat.question, chat.keyboard):
+        chat.question, chat.keyboard = shown, keyboard
         await chat.chats.note_question(chat)
     return sent
+
+
+def keyboard_gone(shown: bool) -> ReplyKeyboardRemove | None:
+    """The markup of the word an ending says (the sweep's, /start's, /leave's): takes down
+    the reply keyboard an ended chat put up, when one may still `shown`."""
+    return ReplyKeyboardRemove() if shown else None
 
 
 async def tidy(update: Update, chat: Conversation) -> None:
@@ -686,7 +747,8 @@ async def leave_open(update: Update, ctx: PufaContext) -> bool:
         names = html.escape(
             ui.list_separator.join(ui.quoted.format(name=title(chat.flow, ui)) for chat in chats)
         )
-        await reply_html(update, ui.chat.left_chats.format(names=names))
+        shown = any(chat.keyboard for chat in chats)
+        await reply_html(update, ui.chat.left_chats.format(names=names), keyboard_gone(shown))
     return True
 
 
@@ -787,7 +849,8 @@ async def on_leaving_button(update: Update, ctx: PufaContext) -> None:
     ui = ctx.services.ui
     if await chat.end(update):
         name = ui.quoted.format(name=title(chat.flow, ui))
-        await reply_html(update, ui.chat.left_chats.format(names=html.escape(name)))
+        said = ui.chat.left_chats.format(names=html.escape(name))
+        await reply_html(update, said, keyboard_gone(chat.keyboard))
     await _again(update, ctx, request)
 
 
@@ -842,10 +905,11 @@ async def sweep(ctx: PufaContext) -> None:
     """The periodic job: drafts idle too long go, and the person is told (in the flow's own
     words where it has them)."""
     services = ctx.services
-    for flow, user_id, data, question in await services.chats.take_idle():
-        if question is not None:
-            await drop_buttons_of(ctx.bot, user_id, question)
-        corrected = correcting(flow, services, data)
+    for flow, draft in await services.chats.take_idle():
+        user_id = draft.telegram_id
+        if draft.question is not None:
+            await drop_buttons_of(ctx.bot, user_id, draft.question)
+        corrected = correcting(flow, services, draft.data)
         if corrected is not None:
             told = services.ui.chat.correction_timed_out.format(what=html.escape(corrected))
         elif flow.timed_out is not None:
@@ -853,7 +917,7 @@ async def sweep(ctx: PufaContext) -> None:
         else:
             told = services.ui.chat_timed_out
         try:
-            await ctx.bot.send_message(user_id, told)
+            await ctx.bot.send_message(user_id, told, reply_markup=keyboard_gone(draft.keyboard))
         except TelegramError:
             log.warning("could not tell user %s their %s draft timed out", user_id, flow.name)
 

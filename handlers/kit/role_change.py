@@ -13,16 +13,18 @@ from storage.models import Role
 from storage.volunteers import set_coordinator
 
 
-async def change_role(services: Services, target: int, *, promote: bool) -> bool:
+async def change_role(services: Services, bot: Bot, target: int, *, promote: bool) -> bool:
     """False if the bot has never met `target` (nothing changes). The caller checks that a
     PUFA_ADMIN_IDS coordinator is not demoted, audits the action, answers, then calls
-    `announce_role`."""
+    `announce_role`. A demotion ends their coordinators' chats, whose questions lose their
+    buttons (no such chat puts up a reply keyboard: what one would leave is not taken
+    down)."""
     async with services.db.session() as session:
         known = await set_coordinator(session=session, telegram_id=target, promote=promote)
     if not known:
         return False
     if not promote:
-        await services.chats.end_role(target, Role.COORDINATOR)
+        await services.chats.end_role(bot, target, Role.COORDINATOR)
     return True
 
 

@@ -12,7 +12,7 @@ from telegram import (
 )
 
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, ask
+from handlers.kit.conversation import Conversation, ask, ask_with_keyboard
 from handlers.kit.replies import Markup, reply_html
 
 FLOW = "register"
@@ -27,6 +27,7 @@ class JoinButton(StrEnum):
 
 
 def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Markup]:
+    """The question of every step but the phone's (`show`)."""
     texts, towns = ctx.services.ui.volunteers, ctx.services.library.towns
     if step == CODE:
         return texts.join_ask_code, None
@@ -39,27 +40,35 @@ def _prompt(ctx: PufaContext, chat: Conversation, step: str) -> tuple[str, Marku
         places = next((t.places for t in towns if t.town == chat.data.get(TOWN)), [])
         buttons = [[chat.button(p, JoinButton.PLACE, i)] for i, p in enumerate(places)]
         return texts.join_ask_place, InlineKeyboardMarkup(buttons) if buttons else None
-    if step == ORG:
-        skip = InlineKeyboardMarkup([[chat.button(texts.skip_button, JoinButton.SKIP)]])
-        return texts.join_ask_organisation, skip
-    share = KeyboardButton(texts.share_phone_button, request_contact=True)
-    return texts.join_ask_phone, ReplyKeyboardMarkup(
-        [[share]], resize_keyboard=True, one_time_keyboard=True
-    )
+    return texts.join_ask_organisation, _skip(ctx, chat)
+
+
+def _skip(ctx: PufaContext, chat: Conversation) -> InlineKeyboardMarkup:
+    label = ctx.services.ui.volunteers.skip_button
+    return InlineKeyboardMarkup([[chat.button(label, JoinButton.SKIP)]])
+
+
+def _phone_keyboard(ctx: PufaContext) -> ReplyKeyboardMarkup:
+    share = KeyboardButton(ctx.services.ui.volunteers.share_phone_button, request_contact=True)
+    return ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
 
 
 async def show(
     update: Update, ctx: PufaContext, chat: Conversation, step: str, intro: str = ""
 ) -> None:
     """Moves the chat to `step` (stored first, so a restart resumes there) and asks it (the
-    question asked before loses its buttons: `ask`)."""
+    question asked before loses its buttons: `ask`). The phone is asked with a reply keyboard
+    (share my number) and a 跳过 button: two messages (`ask_with_keyboard`)."""
     await chat.goto(step)
-    text, markup = _prompt(ctx, chat, step)
-    await ask(update, chat, f"{intro}\n\n{text}" if intro else text, markup)
-    if step == PHONE:  # a reply keyboard (share my number) and a skip button need two messages
-        texts = ctx.services.ui.volunteers
-        skip = InlineKeyboardMarkup([[chat.button(texts.skip_button, JoinButton.SKIP)]])
-        await ask(update, chat, texts.join_phone_optional, skip)
+    texts = ctx.services.ui.volunteers
+    if step != PHONE:
+        text, markup = _prompt(ctx, chat, step)
+        await ask(update, chat, f"{intro}\n\n{text}" if intro else text, markup)
+        return
+    text = f"{intro}\n\n{texts.join_ask_phone}" if intro else texts.join_ask_phone
+    await ask_with_keyboard(
+        update, chat, (text, _phone_keyboard(ctx)), (texts.join_phone_optional, _skip(ctx, chat))
+    )
 
 
 async def on_wrong_input(update: Update, ctx: PufaContext, chat: Conversation) -> None:

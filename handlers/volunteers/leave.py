@@ -7,7 +7,7 @@ from content.ui_volunteers import VolunteerTexts
 from handlers.kit import confirm
 from handlers.kit.callbacks import Kind, parse
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import expired
+from handlers.kit.conversation import expired, keyboard_gone
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import reply_html, user_id
 from handlers.kit.roles import require_private, require_volunteer
@@ -85,18 +85,19 @@ async def on_confirmed(update: Update, ctx: PufaContext) -> None:
     if chosen[0] is VolunteerButton.LEAVE:
         async with services.db.session() as session:
             done = await leave(session=session, telegram_id=person, now=services.now())
-        await services.chats.end_role(person, Role.VOLUNTEER)  # a report half-way goes too
+        # a report half-way goes too
+        shown = await services.chats.end_role(ctx.bot, person, Role.VOLUNTEER)
         text = texts.left if done else texts.not_volunteer
     else:
         # What waits to be written about them is written first, so it is erased too.
         await services.question_log.flush()
         await services.people_seen.flush()
-        await services.chats.end_all(person)
+        shown = await services.chats.end_all(ctx.bot, person)
         async with services.db.session() as session:
             erased = await erase_person(session=session, telegram_id=person)
         text = deleted_text(texts, erased, services.ui.list_separator)
     await refresh_menu(ctx.bot, services, person)
-    await reply_html(update, text)
+    await reply_html(update, text, keyboard_gone(shown))
     if erased is not None:
         # Told first: withdrawing copies from other chats may take a while, and what it
         # cannot do now is left to the features' periodic checks.

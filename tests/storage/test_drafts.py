@@ -67,7 +67,8 @@ async def test_idle_drafts_are_taken_per_flow_and_a_person_loses_chosen_flows(
     assert sorted((d.flow, d.telegram_id) for d in taken) == [("broadcast", 1), ("report", 1)]
     await _save(db, "broadcast", 2, "content", "dd", minutes=0)
     async with db.session() as session:
-        assert await delete_drafts_of(session=session, telegram_id=2, flows=["broadcast"]) == 1
+        [gone] = await delete_drafts_of(session=session, telegram_id=2, flows=["broadcast"])
+        assert (gone.flow, gone.token, gone.data) == ("broadcast", "dd", {"k": "值"})
         assert [d.flow for d in await drafts_of(session=session, telegram_id=2)] == ["report"]
 
 
@@ -139,3 +140,19 @@ async def test_a_drafts_question_rides_in_its_json_and_is_noted_without_touching
     async with db.session() as session:
         [forgotten] = await drafts_of(session=session, telegram_id=4)
     assert (forgotten.step, forgotten.question, forgotten.revision) == ("town", None, 0)
+    assert not forgotten.keyboard and not noted.keyboard
+
+
+async def test_a_reply_keyboard_shown_is_noted_and_told_when_its_draft_ends(
+    db: Database,
+) -> None:
+    """Whether a reply keyboard the draft's question put up may show rides in its JSON too;
+    the drafts deleted for a person come back, so it can be taken down."""
+    await _save(db, "register", 5, "phone", "aa", minutes=1)
+    async with db.session() as session:
+        await note_question(
+            session=session, flow="register", telegram_id=5, token="aa", question=8, keyboard=True
+        )
+    async with db.session() as session:
+        [gone] = await delete_drafts_of(session=session, telegram_id=5)
+    assert (gone.question, gone.keyboard, gone.data) == (8, True, {"k": "值"})
