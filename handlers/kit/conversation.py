@@ -305,7 +305,8 @@ class Conversations:
     async def start(
         self, name: str, user_id: int, step: str, data: dict[str, Any]
     ) -> Conversation:
-        """A new draft of flow `name` (replacing an open one, whose buttons then expire)."""
+        """A new draft of flow `name` (replacing an open one, whose buttons then expire:
+        `begin` takes them off)."""
         chat = Conversation(self._flows[name], user_id, step, secrets.token_hex(4), data, self)
         await chat.goto(step)
         return chat
@@ -706,18 +707,24 @@ async def begin(
     update: Update, ctx: PufaContext, name: str, step: str, data: dict[str, Any]
 ) -> Conversation | None:
     """Opens a new chat of flow `name` at `step` for the person behind `update` (their open
-    chat of that flow, if any, is replaced): the one way a feature starts a guided chat.
+    chat of that flow, if any, is replaced, and its question loses its buttons): the one way
+    a feature starts a guided chat.
     While one of their chats holds answers they gave, nothing is replaced: in a private
     chat they are asked first (`ask_leaving`, naming the new chat on its 放弃 button) and
     None tells the caller to stop there; 放弃 ends that chat and handles the update again."""
     user = update.effective_user
     assert user is not None
     chats = ctx.services.chats
-    if in_private(update) and (held := holding(await chats.open(user.id))) is not None:
+    here = await chats.open(user.id) if in_private(update) else []
+    if (held := holding(here)) is not None:
         label = ctx.services.ui.chat.drop_for.format(name=title(chats.flow(name), ctx.services.ui))
         await ask_leaving(update, ctx, *held, label)
         return None
-    return await chats.start(name, user.id, step, data)
+    chat = await chats.start(name, user.id, step, data)
+    for replaced in (c for c in here if c.flow is chat.flow):
+        replaced.ended = True  # its question is not the one to press any more
+        await tidy(update, replaced)
+    return chat
 
 
 async def leave_open(update: Update, ctx: PufaContext) -> bool:

@@ -16,8 +16,8 @@ from content.report_input import (
     parse_place,
 )
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, OnMessage, picked
-from handlers.kit.replies import acknowledge, reply_html
+from handlers.kit.conversation import Conversation, OnMessage, picked, pressed
+from handlers.kit.replies import reply_html
 from handlers.volunteers.chat import NAME, ORDER, ORG, PHONE, PLACE, TOWN, show
 from handlers.volunteers.join import finish_registration
 from handlers.volunteers.profile import save_profile
@@ -89,10 +89,11 @@ async def on_place(
 
 
 async def on_skip(
-    update: Update, ctx: PufaContext, chat: Conversation, _args: tuple[str, ...]
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
 ) -> None:
-    await acknowledge(update)
-    await _answered(update, ctx, chat, chat.step, "")
+    """跳过 (the organisation, the phone); forged with arguments, it is an expired button."""
+    if await pressed(update, ctx, args):
+        await _answered(update, ctx, chat, chat.step, "")
 
 
 async def on_contact(update: Update, ctx: PufaContext, chat: Conversation) -> None:

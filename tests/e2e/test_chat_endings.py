@@ -159,3 +159,26 @@ async def test_leave_at_the_place_step_takes_its_keyboard_down(bot_with_admins: 
     assert reply_keyboard(place)["keyboard"][0][0]["request_location"] is True
     left = await confirmed(bot, user, "/leave")
     assert reply_keyboard(left) == {"remove_keyboard": True}
+
+
+async def test_a_chat_started_again_takes_the_buttons_off_the_one_it_replaces(
+    bot: Harness,
+) -> None:
+    """/adviser while its town list is open: the new list is the one to press."""
+    user = bot.api.user(8_700_031)
+    first = await bot.ask(user, "/adviser")
+    second = await bot.ask(user, "/adviser")
+    assert second.buttons(), second.content
+    assert bot.as_now(first).buttons() == []
+
+
+async def test_a_forged_skip_at_the_phone_step_changes_nothing(bot_with_admins: Harness) -> None:
+    """跳过 carrying an argument is no 跳过: expired, and the phone is still asked."""
+    bot = bot_with_admins
+    user = bot.api.user(8_700_026)
+    _ask_phone, skip = await phone_step(bot, user)
+    [chat] = await bot.services.chats.open(user.id)
+    answer = await bot.press(user, skip, f"1:j:{chat.token}:skip:0")
+    assert answer["text"] == bot.ui.stale_step
+    [still] = await bot.services.chats.open(user.id)
+    assert (still.step, still.question) == ("phone", skip.message_id)
