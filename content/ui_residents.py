@@ -64,6 +64,9 @@ class ResidentTexts(Texts):
     adviser_wrong_input: str
     typed_unknown: Annotated[str, Fields("typed")]
     typed_several: Annotated[str, Fields("typed")]
+    # a question typed where a town or village is asked, and the button that answers it
+    adviser_looks_like_question: str
+    adviser_ask_it_button: str
     adviser_not_listed_button: str
     adviser_back_button: str  # under 我的村（社区）不在这里: the town's villages again
     adviser_towns_button: str  # under a town's villages: the towns again

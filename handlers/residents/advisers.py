@@ -1,5 +1,6 @@
 """我村（社区）的法律顾问: a short guided chat (town, then village; or a shared location
-for the town) that shows the village's adviser as the district publishes them."""
+for the town) that shows the village's adviser as the district publishes them. A question
+typed where a place is asked is told to be one, kept, and answered if the resident wants."""
 
 import html
 from datetime import timedelta
@@ -11,10 +12,11 @@ from content.desks import fallback_desk
 from content.directory import near, nearest
 from content.loader import Library
 from content.mentions import Fixed
-from content.place_names import in_town_order, named
+from content.place_names import PLACE_SUFFIX, beside, in_town_order, named
+from content.report_input import has_letters, normalise
 from content.ui import UiTexts
 from domain.answers import compose
-from domain.tickets import adviser_desk
+from domain.tickets import adviser_desk, too_short
 from handlers.kit import callbacks
 from handlers.kit.callbacks import Kind, name_key
 from handlers.kit.context import PufaContext
@@ -33,12 +35,14 @@ from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.tickets import leave_message_button
 from handlers.residents.keyboards import AID_MENU, AidMenu
 from handlers.residents.legal_aid import none_near_html, points_html, valid_location
+from handlers.residents.questions import answer_question
 from storage.directory import list_points
 from storage.models import VillageAdviser
 from storage.residents import adviser_towns, advisers_in
 
 FLOW = "adviser"
 TOWN, VILLAGE = "town", "village"
+ASKED = "asked"  # a question typed where a place was asked, kept for 💬 回答这个问题
 IDLE = timedelta(minutes=30)
 
 
@@ -48,6 +52,7 @@ class AdviserButton(StrEnum):
     NOT_LISTED = "none"  # my village is not on the list
     BACK = "back"
     CANCEL = "x"
+    ASK_IT = "ask"  # answer the question typed (ASKED)
 
 
 def adviser_flow() -> Flow:
@@ -71,7 +76,7 @@ def adviser_flow() -> Flow:
         idle=IDLE,
         wrong_input=on_wrong_input,
         cancelled=on_cancelled,
-        anywhere={AdviserButton.CANCEL: cancel_button},
+        anywhere={AdviserButton.CANCEL: cancel_button, AdviserButton.ASK_IT: on_ask_it},
     )
 
 
@@ -99,7 +104,8 @@ async def ask_town(update: Update, ctx: PufaContext, chat: Conversation, intro: 
         await reply_html(update, texts.adviser_none)
         return
     await chat.goto(TOWN)
-    rows = [[chat.button(t, AdviserButton.TOWN, name_key(t))] for t in towns]
+    rows = _ask_it(ctx, chat)
+    rows += [[chat.button(t, AdviserButton.TOWN, name_key(t))] for t in towns]
     rows.append([chat.button(texts.cancel_button, AdviserButton.CANCEL)])
     text = f"{texts.adviser_ask_town}\n{texts.adviser_location_hint}"
     await ask(update, chat, f"{intro}\n\n{text}" if intro else text, InlineKeyboardMarkup(rows))
@@ -111,9 +117,10 @@ async def ask_village(
     texts = ctx.services.ui.residents
     async with ctx.services.db.session() as session:
         found = await advisers_in(session=session, town=town)
-    chat.data = {"town": town}
+    chat.data[TOWN] = town
     await chat.goto(VILLAGE)
-    rows = [[chat.button(a.village, AdviserButton.VILLAGE, name_key(a.village))] for a in found]
+    rows = _ask_it(ctx, chat)
+    rows += [[chat.button(a.village, AdviserButton.VILLAGE, name_key(a.village))] for a in found]
     rows.append([chat.button(texts.adviser_not_listed_button, AdviserButton.NOT_LISTED)])
     rows.append(
         [
@@ -164,34 +171,83 @@ async def _show(
 
 
 async def on_typed_town(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A town typed instead of pressed: the one it names, else the list again."""
-    typed = update.effective_message.text if update.effective_message else None
+    """A town typed instead of pressed: the one it names, else the list again (saying a
+    question is one)."""
+    typed = _typed(update)
+    if not typed:
+        await on_wrong_input(update, ctx, chat)
+        return
     async with ctx.services.db.session() as session:
         towns = await adviser_towns(session=session)
-    matches = named(typed or "", towns)
-    if len(matches) == 1:
+    matches = named(typed, towns)
+    if len(matches) == 1 and not _question(typed, matches):
         await ask_village(update, ctx, chat, matches[0])
         return
-    await ask_town(update, ctx, chat, _not_found(ctx, typed or "", several=bool(matches)))
+    await ask_town(update, ctx, chat, _not_taken(ctx, chat, typed, matches))
 
 
 async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A village typed instead of pressed: its adviser, else the town's list again."""
-    typed = update.effective_message.text if update.effective_message else None
-    town = str(chat.data.get("town", ""))
+    """A village typed instead of pressed: its adviser, else the town's list again (saying a
+    question is one)."""
+    typed = _typed(update)
+    if not typed:
+        await on_wrong_input(update, ctx, chat)
+        return
+    town = str(chat.data.get(TOWN, ""))
     async with ctx.services.db.session() as session:
         found = {a.village: a for a in await advisers_in(session=session, town=town)}
-    matches = named(typed or "", list(found))
-    if len(matches) == 1:
+    matches = named(typed, list(found))
+    if len(matches) == 1 and not _question(typed, matches):
         await _show(update, ctx, chat, found[matches[0]])
         return
-    await ask_village(update, ctx, chat, town, _not_found(ctx, typed or "", bool(matches)))
+    await ask_village(update, ctx, chat, town, _not_taken(ctx, chat, typed, matches))
 
 
-def _not_found(ctx: PufaContext, typed: str, several: bool) -> str:
+def _typed(update: Update) -> str:
+    """The text typed, tidied ("" for nothing visible: spaces, a zero-width space)."""
+    message = update.effective_message
+    return normalise(message.text or "") if message is not None else ""
+
+
+def _question(typed: str, matches: list[str]) -> bool:
+    """Whether a text typed for a place reads as a question (我家宅基地被邻居占了怎么办, 桃园村的
+    宅基地被占了): as a message to staff is told from a town (handlers.tickets.chat), words
+    enough for a message (domain.tickets.too_short) beside the one place it names, if any;
+    and not ending as a place's name does (示例县东山镇桃园村, 西河镇柳湾村)."""
+    rest = beside(typed, matches[0]) if len(matches) == 1 else typed
+    if len(matches) > 1 or too_short(rest) or not has_letters(rest):
+        return False
+    return PLACE_SUFFIX.search(typed) is None
+
+
+def _not_taken(ctx: PufaContext, chat: Conversation, typed: str, matches: list[str]) -> str:
+    """Why a typed place was not taken: a question is kept (ASKED) and said to be one;
+    else no place, or several, fits it."""
     texts = ctx.services.ui.residents
-    text = texts.typed_several if several else texts.typed_unknown
+    if _question(typed, matches):
+        chat.data[ASKED] = typed
+        return texts.adviser_looks_like_question
+    text = texts.typed_several if matches else texts.typed_unknown
     return text.format(typed=html.escape(typed[:30]))
+
+
+def _ask_it(ctx: PufaContext, chat: Conversation) -> list[list[InlineKeyboardButton]]:
+    """💬 回答这个问题 above the places, while a question typed is kept."""
+    if not chat.data.get(ASKED):
+        return []
+    return [[chat.button(ctx.services.ui.residents.adviser_ask_it_button, AdviserButton.ASK_IT)]]
+
+
+async def on_ask_it(
+    update: Update, ctx: PufaContext, chat: Conversation, args: tuple[str, ...]
+) -> None:
+    """The question typed for a place, answered as anyone asking it is; the lookup ends."""
+    asked = str(chat.data.get(ASKED, ""))
+    if not asked:
+        await expired(update, ctx)
+        return
+    if await pressed(update, ctx, args) and await end_answered(update, chat):
+        await answer_question(update, ctx, asked, "text")
 
 
 async def on_not_listed(

@@ -1,11 +1,16 @@
 """我村（社区）的法律顾问: town then village, or a location for the town; samples labelled."""
 
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from content.loader import Library
 from content.search import SearchIndex
+from content.ui_residents import ResidentTexts
 from domain.answers import plain_text
 from handlers.kit.callbacks import name_key
+from handlers.residents.advisers import AdviserButton
 from local_api import FakeChat, FakeUser, SentMessage
 from storage.residents import replace_advisers
 from tests.e2e.conftest import Harness, restartable_bot
@@ -228,3 +233,95 @@ async def test_the_village_adviser_card_offers_the_lookup(bot: Harness) -> None:
     assert TOWN in towns.button_labels()
     wages = await bot.ask(user, "老板欠了我三个月工资不给怎么办")
     assert not set(offered) & set(wages.button_labels())
+
+
+QUESTION = "我家宅基地被邻居占了怎么办"
+
+
+async def test_a_question_typed_for_a_village_is_offered_as_a_question(bot: Harness) -> None:
+    """Typed at the village step, a question is not read as a village: the resident is told
+    it looks like a question, and may have it answered (as anyone asking it is) or pick a
+    village; their text waits for the button."""
+    texts = bot.ui.residents
+    user, bystander = bot.api.user(2311), bot.api.user(2312)
+    towns = await open_lookup(bot, user)
+    villages = await bot.answer(user, towns, TOWN)
+    bot.api.send_text(user, QUESTION)
+    [offer] = await bot.next_question(user, villages)
+    assert offer.content.startswith(plain_text(texts.adviser_looks_like_question))
+    assert offer.button_labels()[0] == texts.adviser_ask_it_button
+    assert VILLAGE in offer.button_labels()
+    expected = await bot.ask(bystander, QUESTION)
+    answer = await bot.last_answer(user, offer, texts.adviser_ask_it_button)
+    assert answer.content == expected.content
+    assert await bot.services.chats.open(user.id) == []
+
+
+async def test_a_village_named_in_a_question_is_still_offered_both_ways(bot: Harness) -> None:
+    """桃园村的宅基地… names a village and asks something: the question, or the village's
+    adviser by its button. A place not on the list, however long, is no question."""
+    texts = bot.ui.residents
+    user = bot.api.user(2313)
+    towns = await open_lookup(bot, user)
+    bot.api.send_text(user, "西河镇柳湾村")
+    [unknown] = await bot.next_question(user, towns)
+    assert unknown.content.startswith(plain_text(texts.typed_unknown.format(typed="西河镇柳湾村")))
+    bot.api.send_text(user, QUESTION)  # the town step tells it too
+    [offer] = await bot.next_question(user, unknown)
+    assert offer.content.startswith(plain_text(texts.adviser_looks_like_question))
+    assert TOWN in offer.button_labels()
+    villages = await bot.answer(user, offer, TOWN)
+    assert villages.button_labels()[0] == texts.adviser_ask_it_button  # the text is kept
+    bot.api.send_text(user, "桃园村的宅基地被邻居占了")
+    [offer] = await bot.next_question(user, villages)
+    assert offer.content.startswith(plain_text(texts.adviser_looks_like_question))
+    card = await bot.last_answer(user, offer, VILLAGE)
+    assert card.content.startswith(f"🧑‍⚖️ {TOWN}{VILLAGE}的法律顾问")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("\u200b", lambda texts: texts.adviser_wrong_input),  # nothing to quote back
+        ("🙂🙂🙂🙂🙂🙂", lambda texts: texts.typed_unknown.format(typed="🙂🙂🙂🙂🙂🙂")),
+        ("问" * 5000, lambda texts: texts.adviser_looks_like_question),
+    ],
+    ids=["invisible", "emoji", "5000 characters"],
+)
+async def test_odd_texts_at_the_village_step(
+    bot: Harness, text: str, said: Callable[[ResidentTexts], str]
+) -> None:
+    texts = bot.ui.residents
+    user = bot.api.user(2314)
+    villages = await bot.answer(user, await open_lookup(bot, user), TOWN)
+    bot.api.send_text(user, text)
+    [reply] = await bot.next_question(user, villages)
+    assert reply.content.startswith(plain_text(said(texts))), reply.content
+    assert VILLAGE in reply.button_labels()
+
+
+async def test_a_long_question_kept_is_answered_as_a_long_question(bot: Harness) -> None:
+    user = bot.api.user(2315)
+    towns = await open_lookup(bot, user)
+    bot.api.send_text(user, QUESTION * 400)
+    [offer] = await bot.next_question(user, towns)
+    bot.api.press_button(user, offer, bot.ui.residents.adviser_ask_it_button)
+    _dropped, notice, answer = await bot.api.wait_for_messages(user.id, 3)
+    assert notice.content == bot.ui.question_too_long
+    assert "宅基地" in answer.content
+
+
+async def test_forged_presses_of_the_question_button_change_nothing(bot: Harness) -> None:
+    """💬 回答这个问题 with no question kept, or carrying arguments, is an expired button."""
+    user = bot.api.user(2316)
+    towns = await open_lookup(bot, user)
+    [chat] = await bot.services.chats.open(user.id)
+    ask_it = f"1:ad:{chat.token}:{AdviserButton.ASK_IT}"
+    assert (await bot.press(user, towns, ask_it))["text"] == bot.ui.stale_step
+    bot.api.send_text(user, QUESTION)
+    [offer] = await bot.next_question(user, towns)
+    assert (await bot.press(user, offer, f"{ask_it}:0"))["text"] == bot.ui.stale_step
+    await bot.settle()
+    assert bot.sent_to(user.id)[-1] == offer and bot.as_now(offer).buttons()
+    [still] = await bot.services.chats.open(user.id)
+    assert still.data["asked"] == QUESTION
