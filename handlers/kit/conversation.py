@@ -630,9 +630,10 @@ async def _may_use(ctx: PufaContext, flow: Flow, user_id: int) -> bool:
 
 
 async def _allowed(update: Update, ctx: PufaContext, chat: Conversation) -> bool:
-    """The flow's role check, at this update; who lost the role loses the draft."""
-    role = chat.flow.role
-    if role is None or await require_role(update, ctx, role, chat.flow.name):
+    """The flow's role check, at this update; who lost the role loses the draft, and the
+    refusal takes down a reply keyboard its questions put up."""
+    role, markup = chat.flow.role, keyboard_gone(chat.keyboard)
+    if role is None or await require_role(update, ctx, role, chat.flow.name, markup):
         return True
     await chat.end(update)
     return False

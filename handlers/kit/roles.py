@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from handlers.kit.context import PufaContext, Services
-from handlers.kit.replies import acknowledge, reply_html, user_id
+from handlers.kit.replies import Markup, acknowledge, reply_html, user_id
 from storage.audit import record
 from storage.models import Role, Volunteer
 from storage.people import get_role
@@ -51,14 +51,18 @@ async def holds_role(services: Services, telegram_id: int, role: Role) -> bool:
     return True
 
 
-async def require_role(update: Update, ctx: PufaContext, role: Role, action: str) -> bool:
+async def require_role(
+    update: Update, ctx: PufaContext, role: Role, action: str, markup: Markup = None
+) -> bool:
     """True if the person has `role` now; anyone else is told, and a coordinator's `action`
-    refused is logged and audited (a volunteer's is neither: `action` then goes unused)."""
+    refused is logged and audited (a volunteer's is neither: `action` then goes unused).
+    `markup` goes with a typed command's refusal (a guided chat's, taking its reply keyboard
+    down)."""
     user = update.effective_user
     if user is not None and await holds_role(ctx.services, user.id, role):
         return True
     if role is not Role.COORDINATOR:
-        await _tell_how_to_join(update, ctx)
+        await _tell_how_to_join(update, ctx, markup)
         return False
     log.warning("refused %s for user %s", action, user.id if user else None)
     async with ctx.services.db.session() as session:
@@ -69,7 +73,7 @@ async def require_role(update: Update, ctx: PufaContext, role: Role, action: str
             allowed=False,
             now=ctx.services.now(),
         )
-    await _refuse(update, ctx.services.ui.not_allowed)
+    await _refuse(update, ctx.services.ui.not_allowed, markup)
     return False
 
 
@@ -129,16 +133,16 @@ async def require_volunteer_or_coordinator(update: Update, ctx: PufaContext) -> 
     return None
 
 
-async def _tell_how_to_join(update: Update, ctx: PufaContext) -> None:
+async def _tell_how_to_join(update: Update, ctx: PufaContext, markup: Markup = None) -> None:
     """The refusal of a volunteer's step to someone who is not one."""
-    await _refuse(update, ctx.services.ui.volunteers.not_volunteer)
+    await _refuse(update, ctx.services.ui.volunteers.not_volunteer, markup)
 
 
-async def _refuse(update: Update, text: str) -> None:
-    """An alert for a pressed button, a reply for a typed command."""
+async def _refuse(update: Update, text: str, markup: Markup = None) -> None:
+    """An alert for a pressed button, a reply (with `markup`) for a typed command."""
     await acknowledge(update, text, alert=True)
     if update.callback_query is None:
-        await reply_html(update, text)
+        await reply_html(update, text, markup)
 
 
 async def _volunteer(services: Services, telegram_id: int) -> Volunteer | None:

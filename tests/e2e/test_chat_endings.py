@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from local_api import FakeUser, SentMessage
+from storage.volunteers import leave
 from tests.e2e.conftest import ADMIN_ID, Harness, reply_keyboard
 from tests.e2e.test_guided_chats import sweep_now
 from tests.e2e.volunteer_steps import (
@@ -182,3 +183,23 @@ async def test_a_forged_skip_at_the_phone_step_changes_nothing(bot_with_admins: 
     assert answer["text"] == bot.ui.stale_step
     [still] = await bot.services.chats.open(user.id)
     assert (still.step, still.question) == ("phone", skip.message_id)
+
+
+async def test_a_role_lost_elsewhere_takes_the_place_keyboard_down(
+    bot_with_admins: Harness,
+) -> None:
+    """Left in another process (a standby's /leave, the CLI): the next step is refused, and the
+    refusal takes down the share-my-location keyboard, which would otherwise send a location
+    for nothing."""
+    bot = bot_with_admins
+    user = bot.api.user(8_700_027)
+    await register(bot, user, await invite(bot, "城关镇"))
+    place = await report_to_place(bot, user)
+    assert reply_keyboard(place)["keyboard"][0][0]["request_location"] is True
+    async with bot.services.db.session() as session:
+        assert await leave(session=session, telegram_id=user.id, now=bot.services.now())
+    refused = await bot.ask(user, "文化广场")
+    assert refused.source_text == bot.ui.volunteers.not_volunteer
+    assert reply_keyboard(refused) == {"remove_keyboard": True}
+    await bot.settle()  # the draft goes after the refusal is said
+    assert await bot.services.chats.open(user.id) == []
