@@ -50,6 +50,8 @@ class TicketTexts(Texts):
     sent_open: Annotated[str, Fields("ahead", "desk", "id")]
     sent_closed: Annotated[str, Fields("desk", "id", "when")]
     sent_footer: str
+    sent_undelivered: Annotated[str, Fields("desk", "id")]
+    sent_undelivered_untold: Annotated[str, Fields("desk", "id")]
     sample_desk: Annotated[str, Fields("desk", "id")]
     sample_footer: str  # under sample_desk: how to add to the message, as sent_footer
     when: Annotated[str, Fields("date", "time", "weekday")]  # date: 12月4日, weekday: 周五
@@ -68,6 +70,7 @@ class TicketTexts(Texts):
     taken_by_button: Annotated[str, Fields("name")]
     moved_copy: Annotated[str, Fields("desk", "id")]
     moved_away: Annotated[str, Fields("desk")]
+    desk_has_it: Annotated[str, Fields("desk")]
     moved_taker: Annotated[str, Fields("desk", "id")]
     desk_no_contact: str
     desk_contact_withheld: Annotated[str, Fields("desk")]
@@ -88,6 +91,7 @@ class TicketTexts(Texts):
     more_prompt_closed: Annotated[str, Fields("id")]
     more_sent: Annotated[str, Fields("desk", "id")]
     more_kept: Annotated[str, Fields("id")]
+    more_undelivered: Annotated[str, Fields("desk", "id")]
     more_sample: Annotated[str, Fields("desk", "id")]  # added to a sample desk's message
     more_closed: Annotated[str, Fields("id")]
     more_closed_draft_open: str
@@ -155,6 +159,7 @@ class TicketTexts(Texts):
     escalation: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     escalation_desk_gone: Annotated[str, Fields("category", "desk", "hours", "id", "town")]
     transfer_gone_button: str
+    desk_unreachable: Annotated[str, Fields("category", "desk", "id", "town")]
     # A desk's staff group became a supergroup (its new id) or removed the bot: said to the
     # new group and the coordinators (`desks`: the desks' names)
     desk_group_migrated: Annotated[str, Fields("desks", "new", "old")]

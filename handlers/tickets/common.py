@@ -267,17 +267,28 @@ async def send_to_desk(
     ticket_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
-) -> int:
+) -> Delivery:
     """Sends to the desk's staff group (or each of its staff); never to a sample desk, whose
-    ids are invented. Returns how many chats got it."""
+    ids are invented (REFUSED: nobody has it). DONE once a chat got it, REFUSED when Telegram
+    refused it in every chat (the group removed the bot, became a supergroup, is gone: the
+    desk cannot have it), else UNKNOWN (it may have arrived)."""
     if desk.sample:
-        return 0
+        return Delivery.REFUSED
     staff = markup is not None  # the staff's buttons: what goes to a desk has no others
     sent = [
         await send_about(bot, services, ticket_id, chat, text, markup, staff_buttons=staff)
         for chat in desk_chats(desk)
     ]
-    return sum(outcome is Delivery.DONE for outcome in sent)
+    return next((d for d in (Delivery.DONE, Delivery.UNKNOWN) if d in sent), Delivery.REFUSED)
+
+
+async def desk_has_ticket(services: Services, ticket_id: int, desk: Desk) -> bool:
+    """Whether one of the desk's chats (as desks.yaml names them now) got the ticket with its
+    staff's buttons: its message, a follow-up, or 📄 from /tickets."""
+    chats = desk_chats(desk)
+    async with services.db.session() as session:
+        copies = await staff_copies(session=session, ticket_id=ticket_id, chat_ids=chats)
+    return bool(copies)
 
 
 async def edit_staff_copies(

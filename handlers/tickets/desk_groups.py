@@ -2,19 +2,23 @@
 supergroup (a new chat id), or it removed the bot. Residents' messages to that desk would go
 nowhere until the operator changes desks.yaml (the bot does not follow the new id on its own:
 the desk's buttons and /tickets act only in the group desks.yaml names), so the new group, the
-coordinators and the log are told, once, which desk to change and to what. Only chat ids and
-desks' names are said, never anything about a resident."""
+coordinators and the log are told, once, which desk to change and to what. A message
+Telegram refused in every chat of its desk is told to the coordinators too, with a button to
+move it to another desk. Only chat ids, desks' names and a ticket's number, field and town
+are said, never what a resident wrote or who they are."""
 
 import html
 import logging
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from content.desks import Desk
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.roles import coordinator_ids
-from handlers.tickets.common import desks_of_group
+from handlers.tickets.common import DeskAction, button, desks_of_group
+from storage.tickets import StoredTicket
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +70,44 @@ class DeskGroups:
         await _tell(ctx, await coordinator_ids(services), text)
 
 
-async def _tell(ctx: PufaContext, chat_ids: list[int], text: str) -> None:
+async def tell_undelivered(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> bool:
+    """The coordinators learn that the ticket did not reach its desk (and may move it:
+    handlers.tickets.moving); False when none of them could be told."""
+    services = ctx.services
+    log.warning(
+        "ticket %s did not reach any chat of desk %s: kept for a coordinator to move, or "
+        "for the desk's /tickets once its staff chats are reachable",
+        ticket.id, desk.id,
+    )  # fmt: skip
+    text = services.ui.tickets.desk_unreachable.format(
+        id=ticket.id,
+        desk=html.escape(desk.name),
+        category=html.escape(services.library.category_name(ticket.category)),
+        town=html.escape(ticket.town),
+    )
+    move = button(services.ui.tickets.transfer_gone_button, DeskAction.MOVE, ticket.id)
+    told = await _tell(ctx, await coordinator_ids(services), text, InlineKeyboardMarkup([[move]]))
+    return told > 0
+
+
+async def _tell(
+    ctx: PufaContext,
+    chat_ids: list[int],
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> int:
+    """Sends `text` to each chat once; how many got it."""
+    told = 0
     for chat_id in dict.fromkeys(chat_ids):
         try:
-            await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await ctx.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
         except TelegramError as exc:
-            log.warning("could not tell chat %s about a desk's staff group: %s", chat_id, exc)
+            log.warning("could not tell chat %s about a desk's staff chats: %s", chat_id, exc)
+        else:
+            told += 1
+    return told
 
 
 def register(services: Services) -> None:

@@ -1,5 +1,6 @@
 """转办: a ticket moves to another desk. Its desk's staff move it from the ticket's buttons; a
-ticket whose desk is gone from desks.yaml (an id renamed, a desk removed) has no staff, so a
+ticket whose desk is gone from desks.yaml (an id renamed, a desk removed), or whose desk never
+got it (Telegram refused it in every chat of the desk), has no staff to act on it, so a
 coordinator moves it from the message telling them so. Every press is checked on the server:
 the person's role now, and a target desk named by an id that exists now."""
 
@@ -12,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from content.desks import Desk
-from domain.tickets import desk_chats
+from domain.tickets import desk_chats, is_staff
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
@@ -21,6 +22,7 @@ from handlers.tickets.common import (
     KEEP,
     DeskAction,
     button,
+    desk_has_ticket,
     desk_ticket_html,
     edit_staff_copies,
     ended_for_staff,
@@ -161,38 +163,46 @@ async def _tell_taker(
         log.warning("could not tell the staff member of ticket %s it moved: %s", ticket.id, exc)
 
 
-async def moved_from_gone_desk(
+async def moved_by_coordinator(
     update: Update,
     ctx: PufaContext,
     action: DeskAction,
     ticket_id: int | None,
     args: tuple[str, ...],
 ) -> bool:
-    """转办 of a ticket whose desk is gone from desks.yaml: a coordinator (checked at this press;
-    anyone else is refused and audited) picks any current desk. False if the ticket's desk
-    exists (its staff act on it: `staff_ticket` checks) or there is no such ticket."""
+    """转办 of a ticket whose desk is gone from desks.yaml, or never got it: a coordinator
+    (checked at this press; anyone else is refused and audited) picks any other current desk.
+    False for the desk's own staff, if the desk has it (its staff act on it: `staff_ticket`
+    checks) or there is no such ticket."""
     ticket = None
     if ticket_id is not None:
         async with ctx.services.db.session() as session:
             ticket = await get_ticket(session=session, ticket_id=ticket_id)
-    if ticket is None:
+    user, chat = update.effective_user, update.effective_chat
+    if ticket is None or user is None or chat is None:
         return False
-    if (desk := ctx.services.library.desk(ticket.desk_id)) is not None:
-        return await _moved_already(update, ctx, desk)
+    desk = ctx.services.library.desk(ticket.desk_id)
+    if desk is not None and is_staff(desk, user.id, chat.id):
+        return False
+    if desk is not None and (desk.sample or await desk_has_ticket(ctx.services, ticket.id, desk)):
+        return await _moved_already(update, ctx, ticket, desk)
     if not await require_coordinator(update, ctx, f"ticket-{action.value}"):
         return True
     if ticket.closed:
         await acknowledge(update, ended_for_staff(ctx.services.ui.tickets, ticket), alert=True)
     elif action is DeskAction.MOVE:
-        await pick_desk(update, ctx, ticket, None, args)
+        await pick_desk(update, ctx, ticket, desk, args)
     else:
-        await move_to(update, ctx, ticket, None, args)
+        await move_to(update, ctx, ticket, desk, args)
     return True
 
 
-async def _moved_already(update: Update, ctx: PufaContext, desk: Desk) -> bool:
+async def _moved_already(
+    update: Update, ctx: PufaContext, ticket: StoredTicket, desk: Desk
+) -> bool:
     """A coordinator pressing 转办 in their private chat, which is not the desk's: the ticket's
-    desk was back or another coordinator moved it from the same message. True once told."""
+    desk was back or got it after all, or another coordinator moved it from the same message.
+    True once told."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != chat.PRIVATE:
         return False
@@ -200,6 +210,7 @@ async def _moved_already(update: Update, ctx: PufaContext, desk: Desk) -> bool:
         return False
     if not await is_coordinator(ctx.services, user.id):
         return False
-    moved = ctx.services.ui.tickets.moved_away.format(desk=desk.name)
-    await acknowledge(update, moved, alert=True)
+    texts = ctx.services.ui.tickets
+    said = texts.desk_has_it if ticket.moved_from_desk_id is None else texts.moved_away
+    await acknowledge(update, said.format(desk=desk.name), alert=True)
     return True

@@ -7,11 +7,13 @@ import html
 
 from telegram import InlineKeyboardMarkup, Update
 
+from content.desks import Desk
 from content.report_input import InputError
 from domain.tickets import resident_text
 from handlers.kit import callbacks
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, expired
+from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import own_chat_only
 from handlers.kit.tickets import leave_message_button
@@ -22,12 +24,14 @@ from handlers.tickets.common import (
     SO_SO,
     UNSATISFIED,
     DeskAction,
+    desk_has_ticket,
+    desk_ticket_html,
     edit_staff_copies,
     send_to_desk,
     staff_keyboard,
 )
 from handlers.tickets.send import ticket_deadlines
-from storage.tickets import StoredTicket, add_entry, get_ticket, rate, reopen
+from storage.tickets import StoredTicket, add_entry, entries, get_ticket, rate, reopen
 
 
 async def own_ticket(
@@ -132,13 +136,31 @@ async def follow_up(update: Update, ctx: PufaContext, ticket_id: int, typed: str
         )  # fmt: skip
     if not added:  # it ended meanwhile
         return await offer_as_new(update, ctx, ticket, text, hidden)
-    shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
-    passed = shown.format(id=ticket.id, text=html.escape(text))
     keyboard = staff_keyboard(texts, ticket, desk)
-    await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
+    passed = await _for_desk(ctx, ticket, desk, text, reopened)
+    delivered = await send_to_desk(ctx.bot, services, desk, ticket.id, passed, keyboard)
     if reopened:  # open to anyone again: no copy says who had taken it
         await edit_staff_copies(ctx.bot, services, ticket.id, desk, keyboard)
-    added_to = texts.more_sample if desk.sample else texts.more_sent  # (nobody reads a sample's)
+    if desk.sample:  # nobody reads a sample's
+        added_to = texts.more_sample
+    elif delivered is Delivery.REFUSED:
+        added_to = texts.more_undelivered
+    else:
+        added_to = texts.more_sent
     sent = added_to.format(desk=html.escape(desk.name), id=ticket.id)
     await reply_html(update, f"{texts.numbers_hidden}\n{sent}" if hidden else sent)
     return True
+
+
+async def _for_desk(
+    ctx: PufaContext, ticket: StoredTicket, desk: Desk, text: str, reopened: bool
+) -> str:
+    """The follow-up as its desk reads it; the whole ticket with it, follow-ups so far
+    included, when none of the desk's chats got the ticket (Telegram refused it there)."""
+    services, texts = ctx.services, ctx.services.ui.tickets
+    if desk.sample or await desk_has_ticket(services, ticket.id, desk):
+        shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
+        return shown.format(id=ticket.id, text=html.escape(text))
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    return desk_ticket_html(services.library, services.tz, ticket, desk, history)

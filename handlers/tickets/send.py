@@ -1,6 +1,7 @@
 """发送留言: the ticket is stored (once, however often 发送 is pressed), goes to its desk, and the
 resident learns when to expect an answer: their place in the queue while the desk is open,
-otherwise when it opens."""
+otherwise when it opens. A desk Telegram refused it in every chat of never got it: the ticket
+is kept, the coordinators are told (handlers.tickets.desk_groups) and the resident hears so."""
 
 import html
 from datetime import timedelta
@@ -11,7 +12,9 @@ from content.desks import Desk
 from domain.tickets import deadlines, expected_start
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import Conversation, end_answered
+from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge, reply_html
+from handlers.tickets import desk_groups
 from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
 from handlers.tickets.common import (
     desk_ticket_html,
@@ -64,19 +67,29 @@ async def on_send(
     if not created:
         return
     html_text = desk_ticket_html(services.library, services.tz, ticket, desk)
-    await send_to_desk(
+    sent = await send_to_desk(
         ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket, desk)
     )
-    await tell_resident(ctx, ticket, desk, ahead)
+    told = None  # whether the coordinators know it did not reach the desk
+    if sent is Delivery.REFUSED and not desk.sample:
+        told = await desk_groups.tell_undelivered(ctx, ticket, desk)
+    await tell_resident(ctx, ticket, desk, ahead, told)
 
 
-async def tell_resident(ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahead: int) -> None:
+async def tell_resident(
+    ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahead: int, told: bool | None
+) -> None:
+    """Where the message went; `told`: not to the desk, the coordinators told (True) or not
+    (False)."""
     services, texts = ctx.services, ctx.services.ui.tickets
     name = html.escape(desk.name)
     assert ticket.resident_id is not None
     if desk.sample:  # nobody reads it: said once, in the first message
         sample = texts.sample_desk.format(desk=name, id=ticket.id)
         text = f"{sample}\n{texts.sample_footer}"
+    elif told is not None:
+        kept = texts.sent_undelivered if told else texts.sent_undelivered_untold
+        text = f"{kept.format(desk=name, id=ticket.id)}\n{texts.sent_footer}"
     else:
         opens = expected_start(desk, services.now(), services.library.holidays, services.tz)
         if opens is None:

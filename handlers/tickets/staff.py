@@ -113,8 +113,8 @@ async def on_staff_button(
     update: Update, ctx: PufaContext, action: DeskAction, args: tuple[str, ...]
 ) -> None:
     ticket_id = callbacks.number(args[0]) if args else None
-    gone_desk = action in (DeskAction.MOVE, DeskAction.TO)
-    if gone_desk and await moving.moved_from_gone_desk(update, ctx, action, ticket_id, args[1:]):
+    moves = action in (DeskAction.MOVE, DeskAction.TO)
+    if moves and await moving.moved_by_coordinator(update, ctx, action, ticket_id, args[1:]):
         return
     found = await staff_ticket(update, ctx, ticket_id, action.value)
     if found is None:
