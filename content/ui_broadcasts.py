@@ -57,6 +57,9 @@ class BroadcastTexts(Texts):
     cancel_button: str
     back_button: str
     copy_label: str
+    album_label: Annotated[str, Fields("count")]
+    album_note: Annotated[str, Fields("count")]
+    album_footer: str
     card_categories_prompt: str
     cards_prompt: str
     empty: str

@@ -85,6 +85,7 @@ class DashboardTexts(Texts):
     check_input: str
     no_broadcast: str
     copied_message: str
+    album_message: Annotated[str, Fields("caption", "count")]
     eta: Annotated[str, Fields("minutes", "seconds")]
     pick_question: str
     pick_keyword: str

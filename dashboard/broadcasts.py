@@ -26,6 +26,7 @@ from dashboard.common import (
 )
 from domain.answers import card_html, plain_text
 from handlers.kit.context import Services
+from scheduler.messages import album_items
 from scheduler.planning import (
     TELEGRAM_TEXT_LIMIT,
     Plan,
@@ -304,6 +305,10 @@ async def broadcast_page(request: web.Request) -> web.StreamResponse:
         message = card_html(bot.library.cards[row.card_id], bot.library)
     elif row.content_kind == "copy":
         message = texts(request).copied_message
+    elif row.content_kind == "album":
+        items = album_items(row.text)
+        caption = next((i.caption for i in items if i.caption), "")
+        message = texts(request).album_message.format(count=len(items), caption=caption)
     else:
         message = row.text  # stored as Telegram HTML: shown as text, never as markup
     return render(

@@ -111,15 +111,17 @@ async def send_venue(state: BotState, params: Params) -> dict[str, Any]:
 
 @METHODS.register("sendMediaGroup", sends=True)
 async def send_media_group(state: BotState, params: Params) -> list[dict[str, Any]]:
-    """An album: one message per item, sharing a ``media_group_id``."""
+    """An album: one message per item, sharing a ``media_group_id``. The method takes no
+    ``reply_markup`` (Telegram ignores one sent anyway): an album never has buttons."""
     items = params.obj("media")
     if not isinstance(items, list) or not 2 <= len(items) <= 10:
         raise bad_request("wrong number of media in the group: 2-10 items are required")
     prepared = [_album_item(state, params, item) for item in items]
     group_id = f"album-{state.serial()}"
+    bare = Params({k: v for k, v in params.values.items() if k != "reply_markup"})
     return [
         deliver(
-            state, params, "sendMediaGroup", content | {"media_group_id": group_id}, stored, item
+            state, bare, "sendMediaGroup", content | {"media_group_id": group_id}, stored, item
         )
         for (content, stored), item in zip(prepared, items, strict=True)
     ]

@@ -329,6 +329,25 @@ class DeliveryEngine:
         elif isinstance(outcome, Sent):
             self._troubles = 0
         await self._record(task, outcome)
+        if isinstance(outcome, Sent) and message.then is not None:
+            await self._send_then(task.chat_id, message.then)
+
+    async def _send_then(self, chat_id: int, message: Outgoing) -> None:
+        """The message that follows a delivered one (an album's buttons), on a rate-limit slot
+        of its own, once: the delivery is recorded as sent already, so nothing of it is sent
+        again, whatever comes of this (a crash meanwhile loses only this)."""
+        ticket = await self.pacer.acquire(chat_id)
+        assert ticket is not None
+        outcome: Outcome | None = None
+        try:
+            outcome = await self._send(chat_id, message)
+        finally:
+            self.pacer.finish(ticket, counted=not isinstance(outcome, Retry | RetryLater | None))
+        if isinstance(outcome, RetryLater):
+            self.floods += 1
+            self.pacer.pause(outcome.seconds)
+        if not isinstance(outcome, Sent):
+            log.warning("the message after a delivery to chat %s not sent: %s", chat_id, outcome)
 
     async def _send(self, chat_id: int, message: Outgoing) -> Outcome:
         try:

@@ -1,7 +1,8 @@
 """What the engine sends and what can come of it, in plain values (no Telegram types)."""
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 from storage.broadcasts import Counts
@@ -14,13 +15,47 @@ class Button:
     callback_data: str
 
 
+ALBUM_KINDS = ("photo", "video", "document", "audio")  # what Telegram groups in an album
+ALBUM_SIZE = range(2, 11)  # an album's items: 2 to 10
+
+
+@dataclass(frozen=True)
+class AlbumItem:
+    """One item of an album (a photo, video, document or audio file), by its Telegram file id,
+    with its caption in Telegram HTML ("" for none)."""
+
+    kind: str
+    file_id: str
+    caption: str = ""
+
+
+def album_text(items: Sequence[AlbumItem]) -> str:
+    """An album as a broadcast stores it: the `text` of content_kind "album"."""
+    return json.dumps([asdict(item) for item in items], ensure_ascii=False)
+
+
+def album_items(text: str) -> tuple[AlbumItem, ...]:
+    """The album `album_text` stored; ValueError for anything else."""
+    try:
+        items = tuple(AlbumItem(**entry) for entry in json.loads(text))
+    except TypeError as exc:
+        raise ValueError(f"not an album: {text[:80]!r}") from exc
+    if len(items) not in ALBUM_SIZE or any(item.kind not in ALBUM_KINDS for item in items):
+        raise ValueError(f"not an album: {text[:80]!r}")
+    return items
+
+
 @dataclass(frozen=True)
 class Outgoing:
-    """Telegram HTML text, or a copy of a message a coordinator forwarded to the bot."""
+    """Telegram HTML text, a copy of a message a coordinator forwarded to the bot, or an album.
+    `then`: a message sent next, once this one is (an album's buttons: Telegram puts none on an
+    album); whatever comes of it, the delivery is this one's."""
 
     text: str = ""
     copy_from: tuple[int, int] | None = None  # (chat id, message id)
+    album: tuple[AlbumItem, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    then: "Outgoing | None" = None
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ class Plan:
     audience: Audience
     audience_value: str
     when: When
-    content_kind: str = "text"  # "text" (Telegram HTML) | "card" | "copy"
-    text: str = ""
+    content_kind: str = "text"  # "text" (Telegram HTML) | "card" | "copy" | "album"
+    text: str = ""  # the album, for "album" (scheduler.messages.album_text)
     card_id: str | None = None
     source: tuple[int, int] | None = None  # (chat id, message id) of a forwarded message
 

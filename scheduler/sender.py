@@ -12,7 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -26,6 +33,7 @@ from telegram.error import (
 from telegram.ext import BaseRateLimiter, ExtBot
 
 from scheduler.messages import (
+    AlbumItem,
     Blocked,
     Failed,
     Moved,
@@ -72,6 +80,12 @@ _GONE = ("chat not found", "peer_id_invalid", "user is deactivated", "group chat
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 # Telegram's free overall limit; a broadcast faster than this must pay for each message.
 FREE_SENDS_PER_SECOND = 30
+_INPUT_MEDIA = {
+    "photo": InputMediaPhoto,
+    "video": InputMediaVideo,
+    "document": InputMediaDocument,
+    "audio": InputMediaAudio,
+}
 _paced = contextvars.ContextVar("pufa_paced", default=False)
 _unprompted = contextvars.ContextVar("pufa_unprompted", default=False)
 
@@ -154,6 +168,16 @@ class TelegramSender:
             _paced.reset(token)
 
     async def _send(self, chat_id: int, message: Outgoing) -> int:
+        """The message's id (an album's: its first item's). `message.then` is the caller's."""
+        if message.album:
+            album = await self.bot.send_media_group(
+                chat_id,
+                [_input_media(item) for item in message.album],
+                allow_paid_broadcast=self.paid,
+                read_timeout=self.timeout,
+                write_timeout=self.timeout,
+            )
+            return album[0].message_id
         if message.copy_from is not None:
             from_chat, message_id = message.copy_from
             copied = await self.bot.copy_message(
@@ -177,6 +201,13 @@ class TelegramSender:
             write_timeout=self.timeout,
         )
         return sent.message_id
+
+
+def _input_media(
+    item: AlbumItem,
+) -> InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio:
+    media = _INPUT_MEDIA[item.kind]
+    return media(item.file_id, caption=item.caption or None, parse_mode=ParseMode.HTML)
 
 
 def _not_taken(error: TelegramError) -> bool:

@@ -381,7 +381,8 @@ class Broadcast(SQLModel, table=True):
     origin: str = Field(max_length=16)  # "coordinator" | "campaign" | "monthly"
     status: str = Field(default=BroadcastStatus.SCHEDULED.value, max_length=16, index=True)
     created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    content_kind: str = Field(default="text", max_length=8)  # "text" | "card" | "copy"
+    content_kind: str = Field(default="text", max_length=8)  # "text" | "card" | "copy" | "album"
+    # Telegram HTML; for "album" its items as JSON (scheduler.messages.album_text)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     card_id: str | None = Field(default=None, max_length=64)
     source_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

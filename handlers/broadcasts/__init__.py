@@ -43,6 +43,7 @@ def broadcast_chat() -> Flow:
                 },
             ),
             AUDIENCE: Step(
+                other=content.on_album_item,
                 buttons={
                     BroadcastButton.AUDIENCE: audience.on_audience,
                     BroadcastButton.LIST_CATEGORIES: audience.list_opener(
@@ -53,12 +54,17 @@ def broadcast_chat() -> Flow:
                         BroadcastButton.LIST_VOLUNTEERS
                     ),
                     BroadcastButton.BACK: audience.on_back,
-                }
+                },
             ),
             WHEN: Step(
-                text=confirm.on_when, buttons={**timing, BroadcastButton.BACK: audience.on_back}
+                text=confirm.on_when,
+                other=content.on_album_item,
+                buttons={**timing, BroadcastButton.BACK: audience.on_back},
             ),
-            CONFIRM: Step(buttons={BroadcastButton.CONFIRM: confirm.on_confirm, **timing}),
+            CONFIRM: Step(
+                other=content.on_album_item,
+                buttons={BroadcastButton.CONFIRM: confirm.on_confirm, **timing},
+            ),
         },
         idle=IDLE,
         wrong_input=draft.on_wrong_input,

@@ -81,6 +81,8 @@ async def _preview(
         count=count,
         when=html.escape(ctx.services.describe_when(when)),
     )
+    if draft.content_kind == "album":
+        text = f"{ui.album_note.format(count=len(draft.album))}\n{text}"
     markup = InlineKeyboardMarkup(
         [
             [chat.button(ui.confirm_button, BroadcastButton.CONFIRM)],

@@ -1,8 +1,11 @@
 """The start of /broadcast and its content: text typed, a message forwarded (or any media),
-or a topic card picked from the buttons."""
+an album (its items come one message each: the first moves the draft on to the audience,
+the others join it at whichever later step they arrive), or a topic card picked from the
+buttons."""
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
+from domain.answers import plain_text
 from handlers.broadcasts.audience import audience_keyboard, count_recipients, when_question
 from handlers.broadcasts.confirm import redraw
 from handlers.broadcasts.draft import (
@@ -14,6 +17,7 @@ from handlers.broadcasts.draft import (
     BroadcastButton,
     BroadcastDraft,
     draft_of,
+    on_wrong_input,
     plan_problem,
     save,
 )
@@ -22,6 +26,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, ask, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
+from scheduler.messages import ALBUM_KINDS, AlbumItem
 from scheduler.planning import PlanError, check_text
 
 
@@ -90,11 +95,51 @@ async def on_content(update: Update, ctx: PufaContext, chat: Conversation) -> No
             await reply_html(update, plan_problem(ctx, error.problem, message.text))
             return
         draft.content_kind, draft.text, draft.plain = "text", message.text_html, message.text
+    elif (item := album_item(message)) is not None and message.media_group_id:
+        draft.album_group = message.media_group_id
+        _take_album_item(ctx, draft, message, item)
     else:  # a forwarded message or any media: recipients get an exact copy of it
         draft.content_kind, draft.source = "copy", (message.chat_id, message.message_id)
         draft.plain = message.text or message.caption or ui.copy_label
     await save(chat, draft, AUDIENCE)
     await ask(update, chat, ui.audience_prompt, audience_keyboard(ctx, chat))
+
+
+async def on_album_item(update: Update, ctx: PufaContext, chat: Conversation) -> None:
+    """A message after the content: another item of the album sent as the content joins it
+    (at the confirmation, whose preview lacked it, the preview comes again); anything else
+    gets the step's usual answer."""
+    message = update.effective_message
+    assert message is not None
+    draft = await draft_of(update, ctx, chat)
+    if draft is None:
+        return
+    item = album_item(message)
+    if item is None or not draft.album_group or message.media_group_id != draft.album_group:
+        await on_wrong_input(update, ctx, chat)
+        return
+    _take_album_item(ctx, draft, message, item)
+    await save(chat, draft, chat.step)
+    if chat.step == CONFIRM:
+        await redraw(update, ctx, chat)
+
+
+def album_item(message: Message) -> AlbumItem | None:
+    """The message as an album's item: a photo (its largest size), a video, a document or an
+    audio file, with its caption; None for any other message."""
+    kind = next((k for k in ALBUM_KINDS if getattr(message, k)), None)
+    if kind is None:
+        return None
+    media = message.photo[-1] if kind == "photo" else getattr(message, kind)
+    return AlbumItem(kind, media.file_id, message.caption_html if message.caption else "")
+
+
+def _take_album_item(
+    ctx: PufaContext, draft: BroadcastDraft, message: Message, item: AlbumItem
+) -> None:
+    draft.take_album_item(message.chat_id, message.message_id, item)
+    captions = (plain_text(i.caption) for _, i in draft.album if i.caption)
+    draft.plain = next(captions, ctx.services.ui.broadcasts.copy_label)
 
 
 async def on_cards(

@@ -1,8 +1,9 @@
 """The /broadcast chat's draft: its steps, its buttons, and the draft as plain JSON (the
 conversation's data), so a restart mid-draft loses nothing. A forwarded message is kept as
-its chat id and message id (recipients get a copy of it), never as a Telegram object."""
+its chat id and message id (recipients get a copy of it), never as a Telegram object; an
+album (one message per item, in any order) as its items' file ids, by message id."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -12,6 +13,7 @@ from telegram import Update
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html
+from scheduler.messages import AlbumItem, album_text
 from scheduler.planning import PlanProblem, draft_key
 from scheduler.timeparse import Now, Once, Weekly, When
 from storage.audience import Audience
@@ -73,6 +75,19 @@ class BroadcastDraft:
     audience: Audience | None = None
     audience_value: str = ""
     when: When | None = None
+    album_group: str = ""  # the media_group_id of the album sent as the content
+    album: list[tuple[int, AlbumItem]] = field(default_factory=list)  # by message id
+
+    def take_album_item(self, chat_id: int, message_id: int, item: AlbumItem) -> None:
+        """An item of the album `album_group` (again, after a restart: kept once): the album
+        in its order; its first item alone is a copy of its message."""
+        items = dict(self.album) | {message_id: item}
+        self.album = sorted(items.items())
+        if len(self.album) == 1:
+            self.content_kind, self.source, self.text = "copy", (chat_id, message_id), ""
+        else:
+            self.content_kind, self.source = "album", None
+            self.text = album_text([item for _, item in self.album])
 
     def data(self) -> dict[str, Any]:
         """Plain JSON values, for the conversation's draft row."""
@@ -85,6 +100,8 @@ class BroadcastDraft:
             "audience": self.audience.value if self.audience else None,
             "audience_value": self.audience_value,
             "when": encode_when(self.when) if self.when is not None else None,
+            "album_group": self.album_group,
+            "album": [[mid, i.kind, i.file_id, i.caption] for mid, i in self.album],
         }
 
     @classmethod
@@ -102,6 +119,11 @@ class BroadcastDraft:
                 audience=Audience(audience) if audience else None,
                 audience_value=str(data.get("audience_value", "")),
                 when=decode_when(str(when)) if when else None,
+                album_group=str(data.get("album_group", "")),
+                album=[
+                    (int(mid), AlbumItem(str(kind), str(file_id), str(caption)))
+                    for mid, kind, file_id, caption in data.get("album", [])
+                ],
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None

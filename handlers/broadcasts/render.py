@@ -1,5 +1,6 @@
 """How a broadcast looks to its recipients (and, identically, in the coordinator's preview):
-the message, the linked cards of a campaign reminder, and the one-tap unsubscribe button."""
+the message, the linked cards of a campaign reminder, and the one-tap unsubscribe button (for
+an album, on a line of its own under it: Telegram puts no buttons on an album)."""
 
 import html
 
@@ -11,7 +12,7 @@ from domain.cases import weekly_case_html
 from handlers.kit import callbacks
 from handlers.kit.callbacks import PREVIEW_ID, Kind
 from handlers.kit.votes import Choice, Subject
-from scheduler.messages import Button, Outgoing
+from scheduler.messages import Button, Outgoing, album_items
 from scheduler.planning import audience_name
 from storage.audience import Audience
 from storage.models import Broadcast
@@ -49,6 +50,10 @@ class BroadcastRenderer:
         # A contest's results go to its participants, not to subscribers: nothing to leave.
         unsubscribing = () if broadcast.audience == Audience.CONTEST else ((unsubscribe,),)
         buttons = (*rows, *unsubscribing)
+        if broadcast.content_kind == "album":
+            footer = self.library.ui.broadcasts.album_footer
+            then = Outgoing(text=footer, buttons=buttons) if buttons else None
+            return Outgoing(album=album_items(broadcast.text), then=then)
         if broadcast.content_kind == "copy":
             assert broadcast.source_chat_id is not None
             assert broadcast.source_message_id is not None

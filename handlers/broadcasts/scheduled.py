@@ -14,6 +14,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, begin, expired
 from handlers.kit.replies import acknowledge, edit, reply_html, user_id
 from handlers.kit.roles import require_coordinator, require_private
+from scheduler.messages import album_items
 from scheduler.planning import PlanError, check_text
 from scheduler.timeparse import Now, Once, Weekly, describe
 from storage import broadcasts as repo
@@ -101,7 +102,15 @@ def _excerpt(ctx: PufaContext, row: Broadcast) -> str:
         return ctx.services.library.cards[row.card_id].title
     if row.content_kind == "copy":
         return ui.copy_label
-    plain = plain_text(row.text)
+    if row.content_kind == "album":
+        items = album_items(row.text)
+        label = ui.album_label.format(count=len(items))
+        caption = next((plain_text(i.caption) for i in items if i.caption), "")
+        return f"{label} {_cut(caption)}" if caption else label
+    return _cut(plain_text(row.text))
+
+
+def _cut(plain: str) -> str:
     return plain if len(plain) <= EXCERPT else plain[:EXCERPT] + "…"
 
 

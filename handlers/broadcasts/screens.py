@@ -37,7 +37,10 @@ async def send_preview(update: Update, ctx: PufaContext, row: Broadcast) -> bool
     assert chat is not None
     # The preview's unsubscribe button must not work: it carries the preview id, not row.id.
     shown = Broadcast.model_validate(row.model_dump() | {"id": None})
-    outcome = await TelegramSender(ctx.bot, paced=False).send(chat.id, renderer(ctx).render(shown))
+    sender, message = TelegramSender(ctx.bot, paced=False), renderer(ctx).render(shown)
+    outcome = await sender.send(chat.id, message)
+    if isinstance(outcome, Sent) and message.then is not None:
+        outcome = await sender.send(chat.id, message.then)
     if not isinstance(outcome, Sent):
         await reply_html(update, ctx.services.ui.broadcasts.preview_failed)
         return False

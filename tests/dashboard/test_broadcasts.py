@@ -1,6 +1,7 @@
 """Broadcasts from the dashboard: compose, preview, schedule, cancel, progress and stop."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,11 @@ import aiohttp
 from content.loader import Library
 from content.search import SearchIndex
 from dashboard.broadcasts import REMINDERS, REMINDERS_PER_PAGE
-from scheduler.planning import audience_name
+from scheduler.messages import AlbumItem, album_text
+from scheduler.planning import audience_name, store_draft
 from storage import broadcasts as repo
 from storage.audience import Audience
-from tests.broadcasting import add_subscribers
+from tests.broadcasting import NOW, TZ, add_subscribers, draft
 from tests.dashboard.conftest import Board, serving_board
 from tests.waiting import eventually
 
@@ -182,3 +184,23 @@ async def test_every_calendar_reminder_is_shown_with_whom_it_goes_to(
     async with services.db.session() as session:
         muted = await repo.get_broadcast(session=session, broadcast_id=last.id or 0)
     assert muted is not None and muted.status == "muted"
+
+
+async def test_an_album_from_the_chat_is_shown_as_an_album(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    """A /broadcast album's page names it an album with its caption, never its stored items."""
+    services = board.harness.services
+    await add_subscribers(services.db, [3201])
+    items = [
+        AlbumItem("photo", f"photo-{n}", "<b>宣传</b>海报" if n == 0 else "") for n in range(3)
+    ]
+    album = replace(draft(), content_kind="album", text=album_text(items))
+    async with services.db.session() as session:
+        row = await store_draft(
+            session=session, draft=album, library=services.library, now=NOW, tz=TZ
+        )
+    await board.signed_in(client)
+    async with client.get(f"{board.base}/dashboard/broadcasts/{row.id}") as response:
+        page = await response.text()
+    assert "（相册，3 项）宣传海报" in page and "photo-1" not in page

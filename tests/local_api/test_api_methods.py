@@ -275,3 +275,14 @@ async def test_media_group_uploads_every_item(api: LocalBotApi, bot: Bot) -> Non
     assert messages[0].caption == "活动"
     assert [entry.file for entry in api.messages_to(-100800)] == [b"\xff\xd8 one", b"\xff\xd8 two"]
     assert await bot.pin_chat_message(-100800, messages[0].message_id)
+
+
+async def test_an_album_has_no_buttons(api: LocalBotApi, bot: Bot) -> None:
+    """sendMediaGroup takes no reply_markup; Telegram ignores one sent anyway."""
+    album = [InputMediaPhoto(b"\xff\xd8 one"), InputMediaPhoto(b"\xff\xd8 two")]
+    markup = {"inline_keyboard": [[{"text": "🔕", "callback_data": "x"}]]}
+
+    messages = await bot.send_media_group(-100801, album, api_kwargs={"reply_markup": markup})
+
+    assert [m.reply_markup for m in messages] == [None, None]
+    assert [entry.buttons() for entry in api.messages_to(-100801)] == [[], []]
