@@ -29,6 +29,7 @@ def broadcast_chat() -> Flow:
         BroadcastButton.NOW: confirm.on_now,
         BroadcastButton.TIME: confirm.on_change_time,
     }
+    later = content.LaterMessages()  # the rest of an album sent as the content
     return Flow(
         name=draft.FLOW,
         kind=Kind.BROADCAST,
@@ -43,7 +44,7 @@ def broadcast_chat() -> Flow:
                 },
             ),
             AUDIENCE: Step(
-                other=content.on_album_item,
+                other=later,
                 buttons={
                     BroadcastButton.AUDIENCE: audience.on_audience,
                     BroadcastButton.LIST_CATEGORIES: audience.list_opener(
@@ -58,11 +59,11 @@ def broadcast_chat() -> Flow:
             ),
             WHEN: Step(
                 text=confirm.on_when,
-                other=content.on_album_item,
+                other=later,
                 buttons={**timing, BroadcastButton.BACK: audience.on_back},
             ),
             CONFIRM: Step(
-                other=content.on_album_item,
+                other=later,
                 buttons={BroadcastButton.CONFIRM: confirm.on_confirm, **timing},
             ),
         },

@@ -24,6 +24,7 @@ from handlers.broadcasts.draft import (
 from handlers.broadcasts.screens import renderer
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation, ask, begin, expired
+from handlers.kit.odd_messages import Albums
 from handlers.kit.replies import acknowledge, edit, reply_html
 from handlers.kit.roles import require_coordinator, require_private
 from scheduler.messages import ALBUM_KINDS, AlbumItem
@@ -105,23 +106,30 @@ async def on_content(update: Update, ctx: PufaContext, chat: Conversation) -> No
     await ask(update, chat, ui.audience_prompt, audience_keyboard(ctx, chat))
 
 
-async def on_album_item(update: Update, ctx: PufaContext, chat: Conversation) -> None:
-    """A message after the content: another item of the album sent as the content joins it
-    (at the confirmation, whose preview lacked it, the preview comes again); anything else
-    gets the step's usual answer."""
-    message = update.effective_message
-    assert message is not None
-    draft = await draft_of(update, ctx, chat)
-    if draft is None:
-        return
-    item = album_item(message)
-    if item is None or not draft.album_group or message.media_group_id != draft.album_group:
-        await on_wrong_input(update, ctx, chat)
-        return
-    _take_album_item(ctx, draft, message, item)
-    await save(chat, draft, chat.step)
-    if chat.step == CONFIRM:
-        await redraw(update, ctx, chat)
+class LaterMessages:
+    """A message after the content (any step's `other`): another item of the album sent as
+    the content joins it (at the confirmation, whose preview lacked it, the preview comes
+    again); anything else gets the step's usual answer, an album once (`others`: this
+    process's memory, as handlers.kit.odd_messages has it)."""
+
+    def __init__(self) -> None:
+        self.others = Albums()
+
+    async def __call__(self, update: Update, ctx: PufaContext, chat: Conversation) -> None:
+        message = update.effective_message
+        assert message is not None
+        draft = await draft_of(update, ctx, chat)
+        if draft is None:
+            return
+        item, group = album_item(message), message.media_group_id
+        if item is None or not draft.album_group or group != draft.album_group:
+            if group is None or not self.others.seen_before(message.chat_id, group):
+                await on_wrong_input(update, ctx, chat)
+            return
+        _take_album_item(ctx, draft, message, item)
+        await save(chat, draft, chat.step)
+        if chat.step == CONFIRM:
+            await redraw(update, ctx, chat)
 
 
 def album_item(message: Message) -> AlbumItem | None:

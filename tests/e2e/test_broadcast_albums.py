@@ -126,3 +126,20 @@ async def test_an_album_arriving_out_of_order_across_a_restart_is_kept_whole(
         sent_ids = [m.message["photo"][-1]["file_id"] for m in preview]
         wanted = [m["photo"][-1]["file_id"] for m in (first, second, third)]
         assert sent_ids == wanted
+
+
+async def test_another_album_after_the_content_is_answered_once(bot: Harness) -> None:
+    """An album sent where the draft waits for a button is not the content: it is told once
+    (not once per photo) to use the buttons, and the content stays the first album."""
+    coordinator = bot.api.user(COORDINATOR)
+    audience = await album_draft(bot, coordinator)
+    mark = len(bot.api.state.sent)
+    bot.api.send_album(coordinator, 4)
+    [told] = await bot.api.wait_for_messages(COORDINATOR, after=mark)
+    await bot.settle()
+    assert told.content == bot.ui.broadcasts.use_buttons
+    assert [m for m in bot.api.messages_to(COORDINATOR) if m.index >= mark] == [told]
+    when = await bot.tap(coordinator, audience, "👥 所有订阅者")
+    bot.api.press_button(coordinator, when, "🚀 立即发送")
+    *preview, _line, _confirm = await bot.replies(COORDINATOR, 5)
+    assert len(album_of(preview)) == 3
