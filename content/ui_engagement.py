@@ -55,7 +55,9 @@ class EngagementTexts(Texts):
     qr_title_off_poster: Annotated[str, Fields("date")]
     qr_numbers_hidden: str
     qr_poster_dropped: Annotated[str, Fields("chars")]  # what the poster's font cannot draw
-    qr_place_bad: Annotated[str, Fields("most")]
+    qr_place_empty: Annotated[str, Fields("command")]
+    qr_place_unprintable: Annotated[str, Fields("command")]
+    qr_place_too_long: Annotated[str, Fields("command", "most")]
     qr_poster_place: Annotated[str, Fields("place")]  # the caption's line; html-escaped
     qr_created: Annotated[str, Fields("title", "when")]
     qr_event_when: Annotated[str, Fields("date")]

@@ -96,8 +96,12 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
         await reply_html(update, texts.qr_title_bad)
         return
     place = poster_place(typed_place[0]) if typed_place else ""
-    if place is None:
-        await reply_html(update, texts.qr_place_bad.format(most=MAX_PLACE))
+    # a place line that prints nothing, as a title would not (/qr …｜电话138…), is refused
+    if place is None or (
+        place and not await asyncio.to_thread(prints_title, place, labels, font=font)
+    ):
+        command = f"{example}{html.escape(title)}"
+        await reply_html(update, _place_problem(ctx, typed_place[0], command))
         return
     async with services.db.session() as session:
         volunteer = await get_volunteer(session=session, telegram_id=maker)
@@ -116,6 +120,17 @@ async def on_qr(update: Update, ctx: PufaContext) -> None:
     await _schedule_rating(ctx, event)
     hidden = any(hides_numbers(typed) for typed in [typed_title, *typed_place])
     await send_code(update, ctx, event, hidden=hidden)
+
+
+def _place_problem(ctx: PufaContext, typed: str, command: str) -> str:
+    """What is wrong with the place typed after "｜": nothing, nothing the poster prints, or
+    too long; said with the volunteer's own `command` (HTML) to send again."""
+    texts, words = ctx.services.ui.engagement, public_words(typed)
+    if not words:
+        return texts.qr_place_empty.format(command=command)
+    if not has_letters(words) or len(words) <= MAX_PLACE:
+        return texts.qr_place_unprintable.format(command=command)
+    return texts.qr_place_too_long.format(command=command, most=MAX_PLACE)
 
 
 async def on_report_qr(update: Update, ctx: PufaContext) -> None:

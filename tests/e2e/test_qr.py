@@ -241,13 +241,41 @@ async def test_a_poster_can_say_where_or_who(bot_with_admins: Harness) -> None:
     expected = await stored_poster(bot, event, photo.caption)
     assert poster.file == expected  # the very poster, place line included, as the code has it
     assert_code_reads(poster.file, photo.caption)
-    for bad in ("长" * (MAX_PLACE + 1), "  ", "·・"):
-        refused = await bot.ask(volunteer, f"/qr 东山村普法讲座|{bad}")
-        assert refused.source_text == texts.qr_place_bad.format(most=MAX_PLACE), bad
+    refused = await bot.ask(volunteer, f"/qr 东山村普法讲座|{'长' * (MAX_PLACE + 1)}")
+    too_long = texts.qr_place_too_long.format(most=MAX_PLACE, command="东山村普法讲座")
+    assert refused.source_text == too_long
     # Without a place, no place line.
     bot.api.send_command(volunteer, "/qr 村委会法治宣传栏")
     plain, _ = await bot.api.wait_for_messages(volunteer.id, 2)
     assert texts.qr_poster_place.split("{")[0] not in plain.content
+
+
+async def test_a_place_that_is_empty_or_prints_nothing_is_told_in_plain_words(
+    bot_with_admins: Harness,
+) -> None:
+    """After "｜" nothing, only emoji or symbols, or only a number the poster leaves off: each
+    is told what is wrong, with the volunteer's own command to send again (with a place, or
+    without "｜"); no code is made, and the command sent again with a place works."""
+    bot, texts = bot_with_admins, bot_with_admins.ui.engagement
+    volunteer = bot.api.user(2315, "志愿者")
+    await register(bot, volunteer, await invite(bot, "城关镇"))
+    command = "3月12日 东山村普法讲座"
+    for typed, said in [
+        ("", texts.qr_place_empty),
+        ("   ", texts.qr_place_empty),
+        ("🎉🎉", texts.qr_place_unprintable),
+        ("·・！", texts.qr_place_unprintable),
+        ("电话 13812345678", texts.qr_place_unprintable),
+    ]:
+        refused = await bot.ask(volunteer, f"/qr {command}｜{typed}")
+        assert refused.source_text == said.format(command=command), typed
+        assert (
+            "13812345678" not in refused.content
+            and "/qr 3月12日 东山村普法讲座" in refused.content
+        )
+    async with bot.services.db.session() as session:
+        assert (await session.exec(select(QrEvent))).all() == []
+    await make_code(bot, volunteer, f"{command}｜东山镇司法所")
 
 
 async def test_a_title_the_poster_would_print_nothing_of_is_refused(
