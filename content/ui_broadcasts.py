@@ -63,6 +63,7 @@ class BroadcastTexts(Texts):
     card_categories_prompt: str
     cards_prompt: str
     empty: str
+    no_letters: str
     too_long: Annotated[str, Fields("length")]
     audience_prompt: str
     audience_all_button: str

@@ -76,6 +76,7 @@ class DashboardTexts(Texts):
     invite_days: Annotated[str, Fields("typed", "max")]
     pick_person: str
     empty: str
+    no_letters: str
     pick_card: str
     pick_audience: str
     nobody: str

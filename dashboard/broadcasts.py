@@ -58,6 +58,7 @@ ENDED = (
 # What each plan problem is called in the dashboard's texts.
 PROBLEMS = {
     PlanProblem.EMPTY: "empty",
+    PlanProblem.NO_LETTERS: "no_letters",
     PlanProblem.UNKNOWN_CARD: "pick_card",
     PlanProblem.UNKNOWN_AUDIENCE: "pick_audience",
     PlanProblem.NOBODY: "nobody",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.loader import Library
+from content.report_input import has_letters
 from scheduler.timeparse import Now, Once, Weekly, When
 from storage import broadcasts as repo
 from storage.audience import Audience, audience_chat_ids, split_values
@@ -19,6 +20,7 @@ TELEGRAM_TEXT_LIMIT = 4096
 
 class PlanProblem(StrEnum):
     EMPTY = "empty"
+    NO_LETTERS = "no_letters"  # only emoji, digits or symbols: it says nothing
     TOO_LONG = "too_long"
     UNKNOWN_CARD = "unknown_card"
     UNKNOWN_AUDIENCE = "unknown_audience"
@@ -67,6 +69,8 @@ def check_text(plain: str) -> None:
         raise PlanError(PlanProblem.EMPTY)
     if utf16_length(plain) > TELEGRAM_TEXT_LIMIT:
         raise PlanError(PlanProblem.TOO_LONG)
+    if not has_letters(plain):
+        raise PlanError(PlanProblem.NO_LETTERS)
 
 
 def check_audience(library: Library, audience: Audience, value: str) -> None:

@@ -14,7 +14,7 @@ from handlers.kit.context import PufaContext
 from handlers.kit.conversation import Conversation
 from handlers.kit.replies import acknowledge, reply_html
 from scheduler.messages import AlbumItem, album_text
-from scheduler.planning import PlanProblem, draft_key
+from scheduler.planning import PlanProblem, draft_key, utf16_length
 from scheduler.timeparse import Now, Once, Weekly, When
 from storage.audience import Audience
 from storage.broadcasts import find_by_key
@@ -149,7 +149,8 @@ def plan_problem(ctx: PufaContext, problem: PlanProblem, plain: str) -> str:
     ui = ctx.services.ui.broadcasts
     texts = {
         PlanProblem.EMPTY: ui.empty,
-        PlanProblem.TOO_LONG: ui.too_long.format(length=len(plain)),
+        PlanProblem.NO_LETTERS: ui.no_letters,
+        PlanProblem.TOO_LONG: ui.too_long.format(length=utf16_length(plain)),  # as Telegram
         PlanProblem.NOBODY: ui.nobody_now,
         PlanProblem.PAST: ui.past_now,
         PlanProblem.ALREADY: ui.already_confirmed,

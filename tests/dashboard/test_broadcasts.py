@@ -204,3 +204,13 @@ async def test_an_album_from_the_chat_is_shown_as_an_album(
     async with client.get(f"{board.base}/dashboard/broadcasts/{row.id}") as response:
         page = await response.text()
     assert "（相册，3 项）宣传海报" in page and "photo-1" not in page
+
+
+async def test_a_text_of_only_emoji_is_refused(
+    board: Board, client: aiohttp.ClientSession
+) -> None:
+    await add_subscribers(board.harness.services.db, [3202])
+    await board.signed_in(client)
+    form = await _form(board, client) | {"text": "🎉👏！"}
+    status, page = await _post(client, f"{board.base}/dashboard/broadcasts/preview", form)
+    assert status == 200 and board.harness.ui.dashboard.no_letters in page

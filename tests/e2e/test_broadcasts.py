@@ -258,6 +258,11 @@ async def test_bad_input_gets_clear_answers_and_changes_nothing(quick_bot: Harne
     await bot.ask(coordinator, "/broadcast")
     assert "不能是空的" in (await bot.ask(coordinator, "   ")).content
     assert "太长" in (await bot.ask(coordinator, "法" * 4097)).content
+    # only emoji or symbols say nothing; an emoji counts twice towards Telegram's limit
+    ui = bot.ui.broadcasts
+    assert (await bot.ask(coordinator, "🎉👏！")).content == ui.no_letters
+    too_long = await bot.ask(coordinator, "法" + "🎉" * 2048)
+    assert too_long.content == ui.too_long.format(length=4097)
     audience = await bot.ask(coordinator, "通知内容")
     groups = audience.find_button("💬 订阅了通知的群")["callback_data"]
     assert "没有人" in await alert(bot, coordinator, audience, groups)

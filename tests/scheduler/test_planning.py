@@ -26,8 +26,12 @@ NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 def test_text_must_have_content_and_fit_one_message() -> None:
     check_text("法" * 4096)
-    check_text("👍" * 2048)  # Telegram counts UTF-16 units: an emoji is two
-    for text, problem in (("  \n ", PlanProblem.EMPTY), ("👍" * 2049, PlanProblem.TOO_LONG)):
+    check_text("法法" + "👍" * 2047)  # Telegram counts UTF-16 units: an emoji is two
+    for text, problem in (
+        ("  \n ", PlanProblem.EMPTY),
+        ("👍" * 2049, PlanProblem.TOO_LONG),
+        ("👍🎉！12348", PlanProblem.NO_LETTERS),  # only emoji, digits or symbols say nothing
+    ):
         with pytest.raises(PlanError) as caught:
             check_text(text)
         assert caught.value.problem is problem
