@@ -79,8 +79,8 @@ async def on_send(
 async def tell_resident(
     ctx: PufaContext, ticket: StoredTicket, desk: Desk, ahead: int, told: bool | None
 ) -> None:
-    """Where the message went; `told`: not to the desk, the coordinators told (True) or not
-    (False)."""
+    """Where the message went. `told`: None once the desk got it (or may have); else it did
+    not, and the coordinators were told (True) or none could be (False)."""
     services, texts = ctx.services, ctx.services.ui.tickets
     name = html.escape(desk.name)
     assert ticket.resident_id is not None
