@@ -33,7 +33,7 @@ from domain.tickets import (
 )
 from handlers.kit.callbacks import name_key
 from handlers.kit.context import PufaContext
-from handlers.kit.conversation import Conversation, ask, begin, picked
+from handlers.kit.conversation import Conversation, ask, ask_with_keyboard, begin, picked
 from handlers.kit.replies import Markup, acknowledge, reply_html
 from handlers.tickets.common import FLOW
 from storage.tickets import StoredTicket, waiting_of
@@ -194,19 +194,25 @@ def _no_contact(texts: TicketTexts, text: str) -> str:
 
 async def show(update: Update, ctx: PufaContext, chat: Conversation, step: str) -> None:
     """Moves the chat to `step` (stored first: a restart resumes there) and asks it (the
-    question asked before loses its buttons: `ask`); the chat's first question comes under
-    its title (however the chat was opened), and the first question after a sample desk was
+    question asked before loses its buttons: `ask`; the contact, with a reply keyboard and a
+    button, in two messages: `ask_with_keyboard`); the chat's first question comes under its
+    title (however the chat was opened), and the first question after a sample desk was
     chosen says that nobody reads its messages."""
     title = _title(ctx, chat)
     warning = _sample_warning(ctx, chat, step)
     await chat.goto(step)
     text, markup = _prompt(ctx, chat, step, titled=bool(title))
     text = f"{warning}\n\n{text}" if warning else text
-    await ask(update, chat, f"{title}\n{text}" if title else text, markup)
-    if step == CONTACT:  # a reply keyboard (share my number) and a button need two messages
-        texts = ctx.services.ui.tickets
-        skip = chat.button(texts.no_contact_button, TicketButton.NO_CONTACT)
-        await ask(update, chat, texts.contact_none, InlineKeyboardMarkup([[skip]]))
+    text = f"{title}\n{text}" if title else text
+    if not isinstance(markup, ReplyKeyboardMarkup):
+        await ask(update, chat, text, markup)
+        return
+    # the contact: a reply keyboard (share my number) and a button need two messages
+    texts = ctx.services.ui.tickets
+    skip = chat.button(texts.no_contact_button, TicketButton.NO_CONTACT)
+    await ask_with_keyboard(
+        update, chat, (text, markup), (texts.contact_none, InlineKeyboardMarkup([[skip]]))
+    )
 
 
 async def show_summary(update: Update, ctx: PufaContext, chat: Conversation) -> None:
