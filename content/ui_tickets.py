@@ -106,6 +106,11 @@ class TicketTexts(Texts):
     transfer_unknown_desk: str
     transferred_desk: Annotated[str, Fields("desk", "id")]
     transferred_resident: Annotated[str, Fields("desk", "id")]
+    # 转办 to a desk Telegram refused the ticket in every chat of (as sent_undelivered)
+    transferred_desk_undelivered: Annotated[str, Fields("desk", "id")]
+    transferred_desk_undelivered_untold: Annotated[str, Fields("desk", "id")]
+    transferred_resident_undelivered: Annotated[str, Fields("desk", "id")]
+    transferred_resident_undelivered_untold: Annotated[str, Fields("desk", "id")]
     transferred_contact_kept: Annotated[str, Fields("desk")]
     transferred_contact_ask: Annotated[str, Fields("desk", "new")]
     phone_agree_button: Annotated[str, Fields("desk")]

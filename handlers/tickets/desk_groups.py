@@ -3,9 +3,9 @@ supergroup (a new chat id), or it removed the bot. Residents' messages to that d
 nowhere until the operator changes desks.yaml (the bot does not follow the new id on its own:
 the desk's buttons and /tickets act only in the group desks.yaml names), so the new group, the
 coordinators and the log are told, once, which desk to change and to what. A message
-Telegram refused in every chat of its desk is told to the coordinators too, with a button to
-move it to another desk. Only chat ids, desks' names and a ticket's number, field and town
-are said, never what a resident wrote or who they are."""
+Telegram refused in every chat of its desk (new, or moved there by 转办) is told to the
+coordinators too, with a button to move it to another desk. Only chat ids, desks' names and
+a ticket's number, field and town are said, never what a resident wrote or who they are."""
 
 import html
 import logging
@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 
 from content.desks import Desk
 from handlers.kit.context import PufaContext, Services
+from handlers.kit.delivery import Delivery
 from handlers.kit.roles import coordinator_ids
 from handlers.tickets.common import DeskAction, button, desks_of_group
 from storage.tickets import StoredTicket
@@ -70,9 +71,15 @@ class DeskGroups:
         await _tell(ctx, await coordinator_ids(services), text)
 
 
-async def tell_undelivered(ctx: PufaContext, ticket: StoredTicket, desk: Desk) -> bool:
-    """The coordinators learn that the ticket did not reach its desk (and may move it:
-    handlers.tickets.moving); False when none of them could be told."""
+async def tell_if_undelivered(
+    ctx: PufaContext, ticket: StoredTicket, desk: Desk, sent: Delivery
+) -> bool | None:
+    """After the ticket was sent to `desk` (a new message, or 转办), how it went (`sent`):
+    None when the desk got it or may have (or is a sample one, which nobody gets); else it
+    did not, and the coordinators learn so (and may move it: handlers.tickets.moving): True
+    once one of them was told, False when none could be."""
+    if sent is not Delivery.REFUSED or desk.sample:
+        return None
     services = ctx.services
     log.warning(
         "ticket %s did not reach any chat of desk %s: kept for a coordinator to move, or "

@@ -13,11 +13,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from content.desks import Desk
+from content.ui_tickets import TicketTexts
 from domain.tickets import desk_chats, is_staff
 from handlers.kit.context import PufaContext
 from handlers.kit.conversation import expired
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.kit.roles import is_coordinator, require_coordinator
+from handlers.tickets import desk_groups
 from handlers.tickets.common import (
     KEEP,
     DeskAction,
@@ -105,7 +107,10 @@ async def move_to(
     reloaded meanwhile; an unknown id (forged, or a desk since removed), the ticket's own desk
     or a sample desk for a real one's ticket is refused. A move notice that asks the resident
     for the number is that desk's ask, recorded with the move: the desk's message of the
-    ticket comes without 📱 请居民给电话 (it gets it if the notice cannot be delivered)."""
+    ticket comes without 📱 请居民给电话 (it gets it if the notice cannot be delivered). A
+    desk Telegram refuses it in every chat of does not get it: the ticket stays there, and
+    the coordinators (as for a new message: desk_groups), the mover and the resident are
+    told so."""
     services, texts = ctx.services, ctx.services.ui.tickets
     target = services.library.desk(args[0]) if len(args) == 1 else None
     if target is None or not may_take_over(ticket, desk, target):
@@ -127,7 +132,7 @@ async def move_to(
         return
     await acknowledge(update)
     name = html.escape(target.name)
-    await tell_here(update, ctx, ticket.id, texts.transferred_desk.format(id=ticket.id, desk=name))
+    # the old desk's copies first: a chat of both desks keeps the new one's buttons
     if desk is not None:  # a desk gone from desks.yaml has no chats to tidy
         moved_copy = texts.moved_copy.format(id=ticket.id, desk=name)
         await edit_staff_copies(ctx.bot, services, ticket.id, desk, None, moved_copy)
@@ -135,19 +140,37 @@ async def move_to(
     async with services.db.session() as session:
         history = await entries(session=session, ticket_id=ticket.id)
     html_text = desk_ticket_html(services.library, services.tz, after, target, history)
-    await send_to_desk(
+    sent = await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, after, target)
     )
+    # the mover hears whether it arrived (and the coordinators, when it did not)
+    told = await desk_groups.tell_if_undelivered(ctx, after, target, sent)
+    to_mover, to_resident = _move_notes(texts, told)
+    await tell_here(update, ctx, ticket.id, to_mover.format(id=ticket.id, desk=name))
     if ticket.resident_id is None:  # (erased meanwhile: nobody to tell)
         return
     # asked as moved: its 不用 names the ticket's stay at this desk
     about_contact, markup = contact_offer(services.library, after, target)
-    told = texts.transferred_resident.format(id=ticket.id, desk=name)
+    said = to_resident.format(id=ticket.id, desk=name)
     if about_contact:
-        told = f"{told}\n{about_contact}"
-    sent = await send_about(ctx.bot, services, ticket.id, ticket.resident_id, told, markup)
+        said = f"{said}\n{about_contact}"
+    notice = await send_about(ctx.bot, services, ticket.id, ticket.resident_id, said, markup)
     if asks:
-        await asked_on_move(ctx, ticket.id, now, sent)
+        await asked_on_move(ctx, ticket.id, now, notice)
+
+
+def _move_notes(texts: TicketTexts, told: bool | None) -> tuple[str, str]:
+    """What the one who moved the ticket and its resident are told: that it moved, or, when
+    the desk did not get it, that too, and that the coordinators know (`told`) or could not
+    be told (see desk_groups.tell_if_undelivered)."""
+    if told is None:
+        return texts.transferred_desk, texts.transferred_resident
+    if told:
+        return texts.transferred_desk_undelivered, texts.transferred_resident_undelivered
+    return (
+        texts.transferred_desk_undelivered_untold,
+        texts.transferred_resident_undelivered_untold,
+    )
 
 
 async def _tell_taker(

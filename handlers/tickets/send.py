@@ -12,7 +12,6 @@ from content.desks import Desk
 from domain.tickets import deadlines, expected_start
 from handlers.kit.context import PufaContext, Services
 from handlers.kit.conversation import Conversation, end_answered
-from handlers.kit.delivery import Delivery
 from handlers.kit.replies import acknowledge, reply_html
 from handlers.tickets import desk_groups
 from handlers.tickets.chat import CATEGORY, CONTACT, TEXT, TOWN
@@ -70,9 +69,7 @@ async def on_send(
     sent = await send_to_desk(
         ctx.bot, services, desk, ticket.id, html_text, staff_keyboard(texts, ticket, desk)
     )
-    told = None  # whether the coordinators know it did not reach the desk
-    if sent is Delivery.REFUSED and not desk.sample:
-        told = await desk_groups.tell_undelivered(ctx, ticket, desk)
+    told = await desk_groups.tell_if_undelivered(ctx, ticket, desk, sent)
     await tell_resident(ctx, ticket, desk, ahead, told)
 
 

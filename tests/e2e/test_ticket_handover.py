@@ -169,6 +169,7 @@ async def test_moved_back_the_old_copies_stay_without_buttons(two_staff_bot: Har
     mark = after(bot)
     api.press_button(staff, pick, "测试东山司法所")
     [moved] = await api.wait_for_messages(other.id, after=mark)
+    await bot.settle()  # the group is told after the desk got it
     pick = await bot.tap(other, moved, texts.transfer_button)
     mark = after(bot)
     api.press_button(other, pick, "测试镇司法所")

@@ -3,22 +3,30 @@ supergroup, is gone): the ticket is kept, the coordinators are told without the 
 may move it to another desk, the resident hears exactly that (and 12348), and once the group
 is back the resident's next follow-up brings the desk the whole ticket, which it answers."""
 
+from pathlib import Path
+
 import pytest
 
+from content.loader import Library
+from content.search import SearchIndex
 from domain.answers import plain_text
 from local_api import SentMessage
 from tests.e2e.conftest import ADMIN_ID, Harness
 from tests.e2e.ticket_steps import (
     DESK_GROUP,
     HERE,
+    OTHER_TOWN,
     PHONE,
     STAFF,
     STAFF_OTHER_DESK,
     THERE,
     TOWN,
     after,
+    desk_message,
+    desks_running,
     group,
     leave_message,
+    reachable_desk,
 )
 
 SUPERGROUP = -1_002_000_019  # what DESK_GROUP becomes when it migrates
@@ -152,3 +160,68 @@ async def test_with_no_coordinator_to_tell_the_resident_hears_what_is_true(
     api.block(ADMIN_ID)  # the only coordinator blocked the bot
     sent = await leave_message(bot, api.user(7_370_003), QUESTION)
     assert sent.content == undelivered(bot, told=False) and "12348" in sent.content
+
+
+THERE_GROUP = -1_002_000_029  # 测试东山司法所's staff group, in test_a_move_the_desk_cannot_get
+
+
+@pytest.mark.parametrize("unreachable", ["removed", "deleted"])
+async def test_a_move_the_desk_cannot_get_is_kept_passed_on_and_said_so(
+    tmp_path: Path, library: Library, index: SearchIndex, unreachable: str
+) -> None:
+    """转办 to a desk whose staff group Telegram refuses: the ticket is kept there, the
+    coordinators are told as for a new message (and may move it on), the staff member who
+    moved it and the resident hear that it did not arrive; a second press sends nothing."""
+    every = [c.id for c in library.categories]
+    desks = [
+        reachable_desk("test-office", HERE, TOWN, every, staff_chat_id=DESK_GROUP,
+                       staff=[STAFF], fallback=True),
+        reachable_desk("other-office", THERE, OTHER_TOWN, every, staff_chat_id=THERE_GROUP,
+                       staff=[STAFF_OTHER_DESK], fallback=True),
+    ]  # fmt: skip
+    async with desks_running(tmp_path, library, index, desks) as bot:
+        api, texts = bot.api, bot.ui.tickets
+        group(bot)
+        api.group(THERE_GROUP, "测试东山值班群")
+        coordinator, resident, staff = api.user(ADMIN_ID), api.user(7_370_004), api.user(STAFF)
+        mark = after(bot)
+        await leave_message(bot, resident, QUESTION)
+        card = await desk_message(bot, mark)
+        if unreachable == "removed":
+            api.block(THERE_GROUP)
+        else:
+            api.delete_chat(THERE_GROUP)
+        pick = await bot.tap(staff, card, texts.transfer_button)
+        to_there = pick.find_button(THERE)["callback_data"]
+        mark = after(bot)
+        api.press_button(staff, pick, THERE)
+        [told] = await api.wait_for_messages(ADMIN_ID, after=mark)
+        labor = bot.services.library.category_name("labor")
+        note = texts.desk_unreachable.format(id=1, desk=THERE, category=labor, town=TOWN)
+        assert told.content == plain_text(note) and QUESTION not in told.content
+        assert told.button_labels() == [texts.transfer_gone_button]
+        [heard] = await api.wait_for_messages(resident.id, after=mark)
+        said = texts.transferred_resident_undelivered.format(id=1, desk=THERE)
+        assert heard.content == plain_text(said) and "12348" in heard.content
+        await bot.settle()
+        sent = api.state.sent[mark:]
+        [mover] = [m for m in sent if m.chat_id == DESK_GROUP and m.action == "send"]
+        assert mover.content == texts.transferred_desk_undelivered.format(id=1, desk=THERE)
+        assert texts.transferred_desk.format(id=1, desk=THERE) != mover.content
+
+        # 转办 pressed again: nothing is sent twice
+        mark = after(bot)
+        again = await bot.press(staff, pick, to_there)
+        assert again["text"]
+        await bot.settle()
+        chats = (ADMIN_ID, resident.id, DESK_GROUP, THERE_GROUP)
+        assert [m for m in api.state.sent[mark:] if m.chat_id in chats] == []
+
+        # A coordinator moves it on to a desk that gets it.
+        pick = await bot.tap(coordinator, told, texts.transfer_gone_button)
+        mark = after(bot)
+        api.press_button(coordinator, pick, HERE)
+        [back] = await api.wait_for_messages(DESK_GROUP, after=mark)
+        assert QUESTION in back.content
+        [heard] = await api.wait_for_messages(resident.id, after=mark)
+        assert heard.content == plain_text(texts.transferred_resident.format(id=1, desk=HERE))
