@@ -1,11 +1,14 @@
 """Runtime configuration, read once from the environment (and an optional `.env`).
 
 An empty variable means its default. A value that cannot be used is refused at load with one
-line per variable that says what it should be (`load_settings`, `ConfigurationError`)."""
+line per variable that says what it should be, and so is a PUFA_ name that is no setting (a
+misspelling), with the setting it is closest to (`load_settings`, `ConfigurationError`)."""
 
+import difflib
 import io
 import os
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
@@ -24,6 +27,7 @@ from storage.db import masked_url
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 ENV_FILE = ".env"  # in the folder the command runs in
+PREFIX = "PUFA_"  # of every setting's variable
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/pufa.db"
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # What Telegram accepts as a webhook's secret token.
@@ -41,7 +45,7 @@ class ConfigurationError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="PUFA_",
+        env_prefix=PREFIX,
         env_file=ENV_FILE,
         env_file_encoding="utf-8",
         env_ignore_empty=True,
@@ -234,6 +238,12 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value() if self.bot_token else None
 
 
+SETTING_NAMES = [name.upper() for name in Settings.model_fields]  # without PREFIX
+# PUFA_ names that this repository's tests and benchmarks read, not the bot
+OTHER_TOOLS_NAMES = frozenset({"PUFA_TEST_DATABASE_URL"})
+KNOWN_NAMES = frozenset(PREFIX + name for name in SETTING_NAMES) | OTHER_TOOLS_NAMES
+
+
 def local_address(host: str, port: int) -> str:
     """The web address of HOST:PORT for a browser on this machine: a host that listens on
     every address is reached at the loopback address of its family (127.0.0.1, [::1])."""
@@ -251,32 +261,73 @@ def _web_address(value: str) -> bool:
 
 
 def load_settings() -> Settings:
-    """The settings; ConfigurationError names every variable that cannot be used, or the
-    line of `.env` that cannot be read (python-dotenv would skip it with a warning in English,
-    leaving its variable at the default, and fail on a file that is not UTF-8)."""
-    if problem := _env_file_problem(Path(ENV_FILE)):
+    """The settings; ConfigurationError names every variable that cannot be used, every
+    PUFA_ name that is no setting (a misspelling would leave the one meant at its default,
+    unnoticed), or the line of `.env` that cannot be read (python-dotenv would skip it with a
+    warning in English, leaving its variable at the default, and fail on a file that is not
+    UTF-8)."""
+    path = Path(ENV_FILE)
+    names, problem = _env_file_names(path)
+    if problem:
         raise ConfigurationError(problem)
+    problems = _unknown_names(os.environ, names, path)
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
-        raise ConfigurationError("\n".join(_problem(e) for e in error.errors())) from None
+        problems += [_problem(e) for e in error.errors()]
+    if problems:
+        raise ConfigurationError("\n".join(problems))
+    return settings
 
 
-def _env_file_problem(path: Path) -> str | None:
-    """What is wrong with the `.env` file the settings read, if anything."""
+def _env_file_names(path: Path) -> tuple[dict[str, int], str | None]:
+    """The names the `.env` file the settings read sets, each with its line; or what is
+    wrong with the file."""
     try:
         raw = path.read_bytes()
     except OSError:  # none there (a file that cannot be read is refused by pydantic-settings)
-        return None
+        return {}, None
     where = path.absolute()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:  # Notepad's "ANSI" on a Chinese Windows: GBK
         line = raw[: error.start].count(b"\n") + 1
-        return cli_text("config.env_not_utf8", path=where, line=line)
-    bad = next((b for b in parse_stream(io.StringIO(text)) if b.error), None)
-    # the line's number only: it may hold a token or a password
-    return cli_text("config.env_line", path=where, line=bad.original.line) if bad else None
+        return {}, cli_text("config.env_not_utf8", path=where, line=line)
+    bindings = list(parse_stream(io.StringIO(text)))
+    if bad := next((b for b in bindings if b.error), None):
+        # the line's number only: it may hold a token or a password
+        return {}, cli_text("config.env_line", path=where, line=bad.original.line)
+    return {b.key: b.original.line for b in bindings if b.key}, None
+
+
+def _unknown_names(
+    environment: Iterable[str], env_file: Mapping[str, int], path: Path
+) -> list[str]:
+    """A line for each PUFA_ name of the environment or the `.env` file that is no setting
+    (names are read in any case, as pydantic-settings reads them), with the setting it is
+    closest to; never its value, which may be a secret."""
+    lines = [
+        _unknown(name, cli_text("config.in_environment"))
+        for name in environment
+        if _is_unknown(name)
+    ]
+    return lines + [
+        _unknown(name, cli_text("config.in_env_file", path=path.absolute(), line=line))
+        for name, line in env_file.items()
+        if _is_unknown(name)
+    ]
+
+
+def _is_unknown(name: str) -> bool:
+    return name.upper().startswith(PREFIX) and name.upper() not in KNOWN_NAMES
+
+
+def _unknown(name: str, where: str) -> str:
+    close = difflib.get_close_matches(name.upper().removeprefix(PREFIX), SETTING_NAMES, n=1)
+    if not close:
+        return cli_text("config.unknown_far", variable=name, where=where)
+    meant = PREFIX + close[0]
+    return cli_text("config.unknown", variable=name, where=where, meant=meant)
 
 
 def _problem(error: ErrorDetails) -> str:

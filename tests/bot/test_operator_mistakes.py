@@ -112,6 +112,48 @@ async def test_an_env_file_saved_as_gbk_stops_every_command_in_one_line(tmp_path
     ]
 
 
+MISSPELT = (
+    "配置有误：不认识的设置 {name}（{where}），是不是想写 {meant}？"
+    "它没有生效：请改正名字，或删掉它。"
+)
+
+
+async def test_a_misspelt_variable_stops_every_command_naming_the_one_meant(
+    tmp_path: Path,
+) -> None:
+    """PUFA_ADMIN_ID (for PUFA_ADMIN_IDS) or PUFA_TIMEZON was taken silently: the bot ran
+    with no coordinator, or on Shanghai's clock, and the operator thought it was set. The
+    values are never shown (a misspelt PUFA_BOT_TOKN holds a token)."""
+    (tmp_path / ".env").write_text(
+        "# 东山镇\nPUFA_TIMEZONE=Asia/Urumqi\nPUFA_BOT_TOKN=123456:SECRET\n", encoding="utf-8"
+    )
+    env = {"PUFA_ADMIN_ID": "111111", "PUFA_TIMEZON": "Asia/Urumqi", "PUFA_DB_URL": "x"}
+    for command in (["db", "upgrade"], ["content", "check"], ["run"]):
+        code, out, err = await _pufa(*command, cwd=tmp_path, **env)
+        assert (code, out) == (2, ""), (command, err)
+        assert sorted(err.splitlines()) == sorted(
+            MISSPELT.format(name=name, where=where, meant=meant)
+            for name, where, meant in [
+                ("PUFA_ADMIN_ID", "环境变量", "PUFA_ADMIN_IDS"),
+                ("PUFA_TIMEZON", "环境变量", "PUFA_TIMEZONE"),
+                ("PUFA_DB_URL", "环境变量", "PUFA_DATABASE_URL"),
+                ("PUFA_BOT_TOKN", f"{tmp_path / '.env'} 第 3 行", "PUFA_BOT_TOKEN"),
+            ]
+        )
+        assert "SECRET" not in err and "111111" not in err and "Urumqi" not in err
+    assert not (tmp_path / "pufa.db").exists()
+
+
+async def test_a_variable_like_no_setting_is_named_with_where_to_look(tmp_path: Path) -> None:
+    """A PUFA_ name close to no setting is refused as well, pointing to the list of them."""
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_XYZ="1")
+    assert (code, out) == (2, ""), err
+    assert err.splitlines() == [
+        "配置有误：不认识的设置 PUFA_XYZ（环境变量）：pufa 没有这个设置，它没有生效。"
+        "能用的设置见 README 的 Configuration 一节；请改正名字，或删掉它。"
+    ]
+
+
 @pytest.mark.parametrize("ids", ["111111 222222", "111111, 222 222"])
 async def test_admin_ids_written_with_spaces_between_them_are_refused(
     ids: str, tmp_path: Path
