@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from content.check_text import check_text, listed
 from content.csv_table import Layout, Row, read_table
 from content.models import Town
-from content.problems import Problem, explain, loc, read_list, validate
+from content.problems import Problem, entry_values, explain, load_list, loc
 
 SAMPLE_MARK = "示例"
 
@@ -52,29 +52,24 @@ def load_advisers(
     """The advisers of `path` (none when the file is absent), their problems and notes."""
     if not path.exists():
         return []
-    data = read_list(path, problems)
-    advisers: list[Adviser] = []
-    for i, item in enumerate(data):
-        adviser = validate(Adviser, item, f"{path.name}[{i}]", problems)
-        if adviser is None:
-            continue
+    entries = load_list(path, Adviser, problems)
+    seen: dict[tuple[str, str], Adviser] = {}
+    for entry in entries:
+        adviser = entry.value
         problems.extend(
-            Problem(f"{path.name}[{i}]", field, message)
+            Problem(entry.where, field, message)
             for field, message in _place_problems(adviser, towns)
         )
-        advisers.append(adviser)
-    seen: dict[tuple[str, str], Adviser] = {}
-    for adviser in advisers:
         place = (adviser.town, adviser.village)
         if (first := seen.setdefault(place, adviser)) is not adviser:
-            problems.append(Problem(path.name, "village", _twice(first, adviser)))
+            problems.append(Problem(entry.where, "village", _twice(first, adviser)))
     notes.extend(
         Problem(path.name, "village", check_text("advisers.none", place=f"{town.town}{village}"))
         for town in towns
         for village in town.places
         if (town.town, village) not in seen
     )
-    return advisers
+    return entry_values(entries)
 
 
 def _twice(first: Adviser, second: Adviser) -> str:

@@ -15,12 +15,10 @@ from pathlib import Path
 from string import Formatter
 from typing import Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -29,7 +27,13 @@ from pydantic import (
 from content.check_text import check_text, listed
 from content.dates import date_range, days_from, full_date, month_of, short_date, words
 from content.models import CARD_ID_PATTERN, TELEGRAM_TEXT_LIMIT
-from content.problems import explain, parse_yaml, unknown_category, unreadable
+from content.problems import (
+    Entry,
+    Problem,
+    entry_values,
+    load_list,
+    unknown_category,
+)
 from content.templates import template_problem
 
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -254,48 +258,33 @@ def load_campaigns(
     categories: set[str],
     cards: set[str],
     towns: set[str],
-    problems: list[tuple[str, str]],
+    problems: list[Problem],
 ) -> list[Campaign]:
-    """Every campaign that validates; each problem is appended as (field, message)."""
-    try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        problems.append(("", unreadable(exc)))
-        return []
-    if not isinstance(data, list):
-        problems.append(("", check_text("common.not_a_list")))
-        return []
-    loaded: list[Campaign] = []
-    for i, item in enumerate(data):
-        try:
-            campaign = Campaign.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(
-                (f"[{i}]." + ".".join(str(p) for p in err["loc"]), explain(err))
-                for err in exc.errors()
-            )
-            continue
+    """Every campaign that validates, its problems appended (each campaign named where it is
+    in the file)."""
+    entries = load_list(path, Campaign, problems)
+    for entry in entries:
         problems.extend(
-            (f"[{i}].{field}", msg)
-            for field, msg in _references(campaign, categories, cards, towns)
+            Problem(entry.where, field, message)
+            for field, message in _references(entry.value, categories, cards, towns)
         )
-        loaded.append(campaign)
     seen: set[str] = set()
-    for campaign in loaded:
+    for entry in entries:
+        campaign = entry.value
         if campaign.id in seen:
-            problems.append(
-                (f"[{campaign.id}].id", check_text("common.duplicate_id", id=campaign.id))
-            )
+            message = check_text("common.duplicate_id", id=campaign.id)
+            problems.append(Problem(entry.where, "id", message))
         seen.add(campaign.id)
-    problems.extend(_alias_clashes(loaded))
-    return loaded
+    problems.extend(_alias_clashes(entries))
+    return entry_values(entries)
 
 
-def _alias_clashes(campaigns: list[Campaign]) -> list[tuple[str, str]]:
+def _alias_clashes(entries: list[Entry[Campaign]]) -> list[Problem]:
     """An alias may name one campaign only: not twice, not another campaign's name."""
-    owner: dict[str, str] = {_key(c.name): c.id for c in campaigns}
-    found: list[tuple[str, str]] = []
-    for campaign in campaigns:
+    owner: dict[str, str] = {_key(e.value.name): e.value.id for e in entries}
+    found: list[Problem] = []
+    for entry in entries:
+        campaign = entry.value
         for alias in campaign.aliases:
             key = _key(alias)
             if key in owner:
@@ -304,7 +293,7 @@ def _alias_clashes(campaigns: list[Campaign]) -> list[tuple[str, str]]:
                     message = check_text("campaigns.alias_own", alias=alias)
                 else:
                     message = check_text("campaigns.alias_other", alias=alias, other=other)
-                found.append((f"[{campaign.id}].aliases", message))
+                found.append(Problem(entry.where, "aliases", message))
             else:
                 owner[key] = campaign.id
     return found

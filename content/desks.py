@@ -17,7 +17,14 @@ from content.check_text import check_text, listed
 from content.dates import weekday_of
 from content.models import CARD_ID_PATTERN
 from content.office_hours import Holidays, OfficeHours, shifts_on
-from content.problems import Problem, duplicates, load_list, unknown_category
+from content.problems import (
+    Entry,
+    Problem,
+    duplicates,
+    entry_values,
+    load_list,
+    unknown_category,
+)
 
 DeskKind = Literal["judicial_office", "legal_aid_centre", "mediation_committee", "village_adviser"]
 # The only Telegram ids a sample desk may use, and that a real desk may not: invented ids
@@ -103,9 +110,10 @@ def load_desks(
     if not path.exists():
         return []
     before = len(problems)
-    desks = load_list(path, Desk, problems)
+    entries = load_list(path, Desk, problems)
     loaded_all = len(problems) == before
-    problems.extend(check_desks(desks, towns, categories, path.name, loaded_all=loaded_all))
+    problems.extend(check_desks(entries, towns, categories, path.name, loaded_all=loaded_all))
+    desks = entry_values(entries)
     served = {town for desk in desks for town in desk.towns}
     notes.extend(
         Problem(path.name, "towns", check_text("desks.town_unserved", town=town))
@@ -115,25 +123,30 @@ def load_desks(
 
 
 def check_desks(
-    desks: list[Desk],
+    entries: Sequence[Entry[Desk]],
     towns: Mapping[str, Sequence[str]],
     categories: set[str],
     name: str,
     *,
     loaded_all: bool = True,
 ) -> list[Problem]:
-    """The problems between desks and with the other files. Without `loaded_all` (an entry
-    could not be read) the 兜底 desks are not checked: the missing entry may be a town's."""
+    """The problems between desks (each named where it is in the file `name`) and with the
+    other files. Without `loaded_all` (an entry could not be read) the 兜底 desks are not
+    checked: the missing entry may be a town's."""
+    desks = entry_values(entries)
+    where_of: dict[str, str] = {}
+    for entry in entries:
+        where_of.setdefault(entry.value.id, entry.where)
     found = [
         Problem(name, "id", check_text("common.duplicate_id", id=d))
         for d in duplicates([d.id for d in desks])
     ]
-    found += _shared_villages(desks, towns, name)
-    found += _shared_fields(desks, name)
+    found += _shared_villages(desks, towns, where_of)
+    found += _shared_fields(desks, where_of)
     if loaded_all:
-        found += _fallbacks(desks, name)
+        found += _fallbacks(desks, name, where_of)
     for desk in desks:
-        where = f"{name}[{desk.id}]"
+        where = where_of[desk.id]
         found += [
             Problem(where, "towns", check_text("common.no_town", town=town))
             for town in desk.towns
@@ -186,14 +199,14 @@ def _check_deadline_reach(desk: Desk, where: str) -> list[Problem]:
 
 
 def _shared_villages(
-    desks: list[Desk], towns: Mapping[str, Sequence[str]], name: str
+    desks: list[Desk], towns: Mapping[str, Sequence[str]], where_of: Mapping[str, str]
 ) -> list[Problem]:
     """A village (community) under two village adviser desks, or twice under one: a resident
     there would be offered an arbitrary one of them."""
     owner: dict[tuple[str, str], str] = {}
     found: list[Problem] = []
     for desk in desks:
-        where = f"{name}[{desk.id}]"
+        where = where_of[desk.id]
         found += [
             Problem(where, "villages", check_text("desks.village_twice", village=village))
             for village in duplicates(desk.villages)
@@ -218,7 +231,7 @@ def _general(desks: Iterable[Desk]) -> list[Desk]:
     return [d for d in desks if d.kind != "village_adviser"]
 
 
-def _shared_fields(desks: list[Desk], name: str) -> list[Problem]:
+def _shared_fields(desks: list[Desk], where_of: Mapping[str, str]) -> list[Problem]:
     """A town's field taken by two desks: the message would go to whichever is written first,
     and reordering the file would silently send it elsewhere."""
     owner: dict[tuple[str, str], str] = {}
@@ -235,7 +248,7 @@ def _shared_fields(desks: list[Desk], name: str) -> list[Problem]:
                         other=other,
                         desk=desk.id,
                     )
-                    found.append(Problem(f"{name}[{desk.id}]", "categories", message))
+                    found.append(Problem(where_of[desk.id], "categories", message))
     return found
 
 
@@ -250,7 +263,7 @@ def fallback_desk(desks: Iterable[Desk], town: str) -> Desk | None:
     return serving[0] if len(serving) == 1 else None
 
 
-def _fallbacks(desks: list[Desk], name: str) -> list[Problem]:
+def _fallbacks(desks: list[Desk], name: str, where_of: Mapping[str, str]) -> list[Problem]:
     """Every town some desk serves has exactly one 兜底 desk (marked when it has several) for
     messages no desk takes by field; a town with a real desk has a real one (nobody reads a
     sample's)."""
@@ -274,7 +287,7 @@ def _fallbacks(desks: list[Desk], name: str) -> list[Problem]:
             message = check_text(
                 "desks.sample_fallback", town=town, desk=fallback.id, real=real[0].id
             )
-            found.append(Problem(f"{name}[{fallback.id}]", "fallback", message))
+            found.append(Problem(where_of[fallback.id], "fallback", message))
     return found
 
 

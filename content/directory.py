@@ -153,11 +153,10 @@ def load_directory(
     is broken, and said so) nothing is read."""
     if not path.exists() or kinds is None:
         return []
-    data = read_list(path, problems)
     entries: list[DirectoryEntry] = []
-    for i, item in enumerate(data):
-        entry, found = read_entry(item, kinds)
-        problems.extend(Problem(f"{path.name}[{i}]", f, message) for f, message in found)
+    for listed_entry in read_list(path, problems):
+        entry, found = read_entry(listed_entry.value, kinds)
+        problems.extend(Problem(listed_entry.where, f, message) for f, message in found)
         entries += [entry] if entry else []
     return entries
 

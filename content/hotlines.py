@@ -6,14 +6,21 @@ offered first (so 12333 comes before 12348 for labour questions).
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from content.check_text import check_text
-from content.problems import Problem, duplicates, load_list, unknown_category
+from content.problems import (
+    Entry,
+    Problem,
+    duplicates,
+    entry_values,
+    load_list,
+    unknown_category,
+)
 
 MAX_SUGGESTIONS = 2
 # Where /hotlines lists a number, in this order (labels in ui.zh.yaml, residents.hotline_groups).
@@ -85,8 +92,9 @@ def load_hotlines(
     """The hotlines of `path` (none when the file is absent), their problems and notes."""
     if not path.exists():
         return []
-    hotlines = load_list(path, Hotline, problems)
-    problems.extend(check_hotlines(hotlines, categories, path.name))
+    entries = load_list(path, Hotline, problems, keys=("number", "name"))
+    problems.extend(check_hotlines(entries, categories, path.name))
+    hotlines = entry_values(entries)
     notes.extend(
         Problem(
             path.name, "categories", check_text("hotlines.category_uncovered", category=category)
@@ -96,19 +104,22 @@ def load_hotlines(
     return hotlines
 
 
-def check_hotlines(hotlines: list[Hotline], categories: set[str], name: str) -> list[Problem]:
+def check_hotlines(
+    entries: Sequence[Entry[Hotline]], categories: set[str], name: str
+) -> list[Problem]:
+    """The problems between the hotlines of the file `name` (each named where it is) and with
+    the categories."""
     found = [
         Problem(name, "number", check_text("hotlines.repeated_number", number=number))
-        for number in duplicates([h.number for h in hotlines])
+        for number in duplicates([entry.value.number for entry in entries])
     ]
-    for hotline in hotlines:
+    for entry in entries:
+        hotline, where = entry.value, entry.where
         if re.search(rf"(?<!\d){hotline.number}(?!\d)", hotline.for_):
             said = check_text("hotlines.number_in_for", number=hotline.number)
-            found.append(Problem(f"{name}[{hotline.number}]", "for", said))
+            found.append(Problem(where, "for", said))
         found += [
-            Problem(
-                f"{name}[{hotline.number}]", "categories", unknown_category(category, categories)
-            )
+            Problem(where, "categories", unknown_category(category, categories))
             for category in hotline.categories
             if category not in categories
         ]

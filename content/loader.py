@@ -26,7 +26,14 @@ from content.learnt import QuestionFeatures
 from content.legal_aid import LegalAidCriteria, load_legal_aid
 from content.models import CARD_OFFERS, Card, Category, Lexicon, OutsideQuestions, Seed, Town
 from content.office_hours import Holidays, load_holidays
-from content.problems import Problem, duplicates, parse_yaml, unknown_category, unreadable
+from content.problems import (
+    Problem,
+    duplicates,
+    entry_values,
+    parse_yaml,
+    unknown_category,
+    unreadable,
+)
 from content.problems import load_list as _load_list
 from content.problems import load_one as _load_one
 from content.problems import validate as _validate
@@ -125,12 +132,16 @@ def build_index(library: Library, features: QuestionFeatures | None = None) -> S
 def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     """Load everything and return the library (None if unusable) with all problems found."""
     problems: list[Problem] = []
-    categories = _load_list(content_dir / "categories.yaml", Category, problems)
-    seeds = _load_list(content_dir / "seeds.yaml", Seed, problems)
+    categories = entry_values(_load_list(content_dir / "categories.yaml", Category, problems))
+    seeds = entry_values(_load_list(content_dir / "seeds.yaml", Seed, problems, keys=("file",)))
     lexicon = _load_one(content_dir / "lexicon.yaml", Lexicon, problems)
     ui = _load_one(content_dir / "ui.zh.yaml", UiTexts, problems)
     towns_file = content_dir / "towns.yaml"  # optional: without it, volunteers type a town
-    towns = _load_list(towns_file, Town, problems) if towns_file.exists() else []
+    towns = (
+        entry_values(_load_list(towns_file, Town, problems, keys=("town",)))
+        if towns_file.exists()
+        else []
+    )
     outside_file = content_dir / "outside.yaml"  # optional: no out-of-scope samples without it
     outside = (
         _load_one(outside_file, OutsideQuestions, problems) if outside_file.exists() else None
@@ -143,9 +154,15 @@ def collect(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         problems.append(Problem("cards/", "", check_text("cards.none")))
     _check_ids(categories, "id", "categories.yaml", problems)
     _check_cards(cards, card_ids, {c.id for c in categories}, {s.file for s in seeds}, problems)
-    campaigns = _campaigns(content_dir, categories, card_ids, towns, problems)
-    notes: list[Problem] = []  # worth a look, but the content is usable
     category_ids = {c.id for c in categories}
+    campaigns = load_campaigns(
+        content_dir / "campaigns.yaml",
+        categories=category_ids,
+        cards=card_ids,
+        towns={t.town for t in towns},
+        problems=problems,
+    )
+    notes: list[Problem] = []  # worth a look, but the content is usable
     hotlines = load_hotlines(
         content_dir / "hotlines.yaml", categories=category_ids, problems=problems, notes=notes
     )
@@ -259,25 +276,6 @@ def _check_outside(outside: OutsideQuestions, cards: list[Card], notes: list[Pro
                     check_text("outside.card_question", question=question, card=card),
                 )
             )
-
-
-def _campaigns(
-    content_dir: Path,
-    categories: list[Category],
-    card_ids: set[str],
-    towns: list[Town],
-    problems: list[Problem],
-) -> list[Campaign]:
-    found: list[tuple[str, str]] = []
-    campaigns = load_campaigns(
-        content_dir / "campaigns.yaml",
-        categories={c.id for c in categories},
-        cards=card_ids,
-        towns={t.town for t in towns},
-        problems=found,
-    )
-    problems.extend(Problem("campaigns.yaml", where, message) for where, message in found)
-    return campaigns
 
 
 def _card(path: Path, problems: list[Problem]) -> Card | None:

@@ -6,10 +6,10 @@ report problems with file and field without importing the loader that imports it
 
 import errno
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from content.check_text import check_text, listed
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class NoSuchDate(yaml.constructor.ConstructorError):
@@ -43,6 +44,20 @@ def parse_yaml(text: str) -> Any:
     """The YAML of a content file, as yaml.safe_load reads it; a date the calendar does not
     have raises NoSuchDate (a YAMLError) naming its line."""
     return yaml.load(text, Loader=_Loader)  # a safe loader (libyaml's or PyYAML's)
+
+
+def parse_yaml_lines(text: str) -> tuple[Any, list[int]]:
+    """As parse_yaml, and for a list the line (from 1) each of its entries starts on (none
+    for anything else), read in the same pass."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.SequenceNode):
+        return data, []
+    return data, [item.start_mark.line + 1 for item in node.value]
 
 
 @dataclass(frozen=True)
@@ -102,19 +117,21 @@ CUT_BY_COMMENT = re.compile(
 )
 
 
-def read_yaml(path: Path, problems: list[Problem]) -> Any:
+def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, list[int]]:
+    """The file's data and, for a list, the line each entry starts on (parse_yaml_lines);
+    (None, []) with the problem when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = parse_yaml(text)
+        data, lines = parse_yaml_lines(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "", unreadable(exc)))
-        return None
+        return None, []
     problems.extend(
         Problem(path.name, "", check_text("read.cut_by_comment", line=number))
         for number, line in enumerate(text.splitlines(), 1)
         if CUT_BY_COMMENT.match(line)
     )
-    return data
+    return data, lines
 
 
 def validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M | None:
@@ -125,25 +142,67 @@ def validate(model: type[M], data: Any, name: str, problems: list[Problem]) -> M
         return None
 
 
-def read_list(path: Path, problems: list[Problem]) -> list[Any]:
-    """The items of a YAML list (none, with the problem, when the file holds something else)."""
-    data = read_yaml(path, problems)
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """An entry of a YAML list file (its data, or the model read from it) and how a problem
+    names it: as a coordinator finds it, by the file, the line it starts on and its id or
+    name, `desks.yaml 第 34 行（chengguan-judicial-office）`."""
+
+    value: T
+    where: str
+
+
+# What names an entry, first found first: an id, else a name (a town's `town`, a seed's
+# `file` for the files without either).
+LABEL_KEYS = ("id", "name")
+LABEL_MAX_CHARS = 30
+
+
+def entry_where(file: str, line: int, item: Any, keys: Sequence[str] = LABEL_KEYS) -> str:
+    """How a problem names the list entry `item` of `file` that starts on `line`."""
+    given = [item.get(key) for key in keys] if isinstance(item, dict) else []
+    labels = [str(v).strip() for v in given if isinstance(v, str | int) and str(v).strip()]
+    if not labels:
+        return check_text("where.entry_line", file=file, line=line)
+    label = labels[0]
+    if len(label) > LABEL_MAX_CHARS:
+        label = label[:LABEL_MAX_CHARS] + "…"
+    return check_text("where.entry", file=file, line=line, label=label)
+
+
+def read_list(
+    path: Path, problems: list[Problem], keys: Sequence[str] = LABEL_KEYS
+) -> list[Entry[Any]]:
+    """The entries of a YAML list (none, with the problem, when the file holds something
+    else), each named by `entry_where`."""
+    data, lines = _read_yaml(path, problems)
     if not isinstance(data, list):
         if data is not None:
             problems.append(Problem(path.name, "", check_text("common.not_a_list")))
         return []
-    return data
+    return [
+        Entry(item, entry_where(path.name, line, item, keys))
+        for item, line in zip(data, lines, strict=True)
+    ]
 
 
-def load_list(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
-    """Every item of a YAML list that validates; problems are named `file[i]` + field."""
-    items = read_list(path, problems)
-    loaded = (validate(model, item, f"{path.name}[{i}]", problems) for i, item in enumerate(items))
-    return [item for item in loaded if item is not None]
+def load_list(
+    path: Path, model: type[M], problems: list[Problem], keys: Sequence[str] = LABEL_KEYS
+) -> list[Entry[M]]:
+    """Every entry of a YAML list that validates, with how a problem names it; problems are
+    named so (`entry_where`) + field."""
+    entries = read_list(path, problems, keys)
+    read = [(validate(model, e.value, e.where, problems), e.where) for e in entries]
+    return [Entry(value, where) for value, where in read if value is not None]
+
+
+def entry_values(entries: Iterable[Entry[T]]) -> list[T]:
+    """The entries' data or models, without where they are."""
+    return [entry.value for entry in entries]
 
 
 def load_one(path: Path, model: type[M], problems: list[Problem]) -> M | None:
-    data = read_yaml(path, problems)
+    data, _ = _read_yaml(path, problems)
     return validate(model, data, path.name, problems) if data is not None else None
 
 

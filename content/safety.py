@@ -15,7 +15,7 @@ message says it happened somewhere else, never for want of a relationship word.
 """
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from content.analyzer import fold
 from content.check_text import check_text
 from content.models import CARD_ID_PATTERN
-from content.problems import Problem, duplicates, load_list
+from content.problems import Entry, Problem, duplicates, entry_values, load_list
 
 _SPACES = re.compile(r"\s+")
 
@@ -82,18 +82,19 @@ def load_safety(
     if not path.exists():
         notes.append(Problem(path.name, "", check_text("safety.no_file")))
         return []
-    kinds = load_list(path, SafetyKind, problems)
-    problems.extend(check_safety(kinds, numbers, cards, notices, path.name))
-    return kinds
+    entries = load_list(path, SafetyKind, problems)
+    problems.extend(check_safety(entries, numbers, cards, notices, path.name))
+    return entry_values(entries)
 
 
 def check_safety(
-    kinds: list[SafetyKind],
+    entries: Sequence[Entry[SafetyKind]],
     numbers: Set[str] | None,
     cards: Set[str],
     notices: Set[str] | None,
     name: str,
 ) -> list[Problem]:
+    kinds = entry_values(entries)
     found = [
         Problem(name, "id", check_text("common.duplicate_id", id=i))
         for i in duplicates([k.id for k in kinds])
@@ -102,8 +103,8 @@ def check_safety(
         Problem(name, "cues", check_text("safety.cue_twice", cue=cue))
         for cue in duplicates([cue for kind in kinds for cue in (*kind.cues, *kind.weak_cues)])
     ]
-    for kind in kinds:
-        where = f"{name}[{kind.id}]"
+    for entry in entries:
+        kind, where = entry.value, entry.where
         found += [
             Problem(where, "numbers", check_text("safety.unknown_number", number=number))
             for number in kind.numbers

@@ -34,7 +34,7 @@ from local_api import LocalBotApi
 from storage.backup import dated_name
 from storage.db import Database, head_revisions, masked_url
 from tests.conftest import BACKENDS, PG_URL, content_without_calendar, sqlite_url
-from tests.content.content_copy import copy_content, edit, edit_entry
+from tests.content.content_copy import copy_content, edit, edit_entry, named
 from tests.documents.test_poster import assert_code_reads
 from tests.processes import BotProcess, Store, free_port, run_pufa, start_bot, stop_all, store
 from tests.reporting import add_report, add_volunteer
@@ -64,6 +64,9 @@ def test_content_check_lists_problems_and_fails(
     assert "cards/bad.md" in out and "title" in out
 
 
+SAFETY_KINDS = ("self_harm", "violence_at_home")
+
+
 def test_content_check_refuses_a_safety_kind_naming_an_unknown_number_or_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -76,8 +79,9 @@ def test_content_check_refuses_a_safety_kind_naming_an_unknown_number_or_card(
     assert main(["content", "check"]) == 1
 
     errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("错误")]
-    assert any("safety.yaml[self_harm]" in e and "12399" in e for e in errors), errors
-    assert any("safety.yaml[violence_at_home]" in e and "family-violence" in e for e in errors)
+    self_harm, at_home = (named(safety, f"- id: {kind}") for kind in SAFETY_KINDS)
+    assert any(f"{self_harm}: numbers" in e and "12399" in e for e in errors), errors
+    assert any(f"{at_home}: card" in e and "family-violence" in e for e in errors), errors
 
 
 def test_content_check_refuses_a_town_whose_fallback_desk_is_gone(
@@ -124,17 +128,20 @@ def test_content_check_names_a_bad_choice_and_the_allowed_ones_in_chinese(
         "只能是：civil_code、constitution、consumer、disputes、fraud、labor、legal_aid、"
         "mediation、pufa、rural、security、youth"
     )
+    chengguan = named(desks, "- id: chengguan-judicial-office")
+    dongshan = named(desks, "- id: dongshan-judicial-office")
+    police = named(content / "hotlines.yaml", '- number: "110"')
+    consumer_day = named(content / "campaigns.yaml", "- id: consumer-rights-day")
     assert sorted(errors) == sorted(
         [
-            "错误  desks.yaml[0]: kind: '司法所' 不是可选的值，"
+            f"错误  {chengguan}: kind: '司法所' 不是可选的值，"
             "只能是：judicial_office、legal_aid_centre、mediation_committee、village_adviser",
-            "错误  desks.yaml[0]: hours.0: "
+            f"错误  {chengguan}: hours.0: "
             "看不懂 '周八至周五'，请写成 周一、周一至周五、工作日 或 每天",
-            "错误  desks.yaml[dongshan-judicial-office]: categories: "
+            f"错误  {dongshan}: categories: "
             f"未知分类 'mediate'（categories.yaml 里没有），{categories}",
-            "错误  hotlines.yaml[0]: group: "
-            "'紧急' 不是可选的值，只能是：emergency、legal、field、people",
-            "错误  campaigns.yaml: [0].kind: 'yearly' 不是可选的值，只能是：fixed、month、movable",
+            f"错误  {police}: group: '紧急' 不是可选的值，只能是：emergency、legal、field、people",
+            f"错误  {consumer_day}: kind: 'yearly' 不是可选的值，只能是：fixed、month、movable",
             "错误  cards/unpaid-wages.md: category: "
             f"未知分类 'wages'（categories.yaml 里没有），{categories}",
         ]

@@ -11,7 +11,7 @@ import pytest
 from bot.settings import load_settings
 from local_api import LocalBotApi
 from tests.conftest import sqlite_url
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import copy_content, edit, named
 from tests.processes import run_pufa
 
 
@@ -110,6 +110,44 @@ async def test_an_env_file_saved_as_gbk_stops_every_command_in_one_line(tmp_path
         f"配置有误：{tmp_path / '.env'} 不是 UTF-8 编码（第 2 行起）："
         "请在编辑器里“另存为”，编码选 UTF-8 后保存。"
     ]
+
+
+async def test_content_check_names_a_list_entry_by_its_id_or_name_and_its_line(
+    tmp_path: Path,
+) -> None:
+    """An entry was named by its place in the list from 0 (`desks.yaml[1]`,
+    `campaigns.yaml: [0].lead_days`), which a coordinator had to count out in the file: now
+    by the line it starts on and the id or name written there."""
+    content = copy_content(tmp_path)
+    desks, points = content / "desks.yaml", content / "directory.yaml"
+    campaigns, towns = content / "campaigns.yaml", content / "towns.yaml"
+    edit(desks, "escalate_after_hours: 21", "escalate_after_hours: 21\n  staff: [-5]")
+    edit(desks, "towns: [示例县城关镇]", "towns: [示例县城关镇镇]")
+    edit(points, "  lat: 30.0012\n", "")
+    edit(campaigns, 'date: "03-15"', 'date: "03-32"')
+    with towns.open("a", encoding="utf-8") as more:
+        more.write("- town: 示例县北山镇\n  places: 北山村\n")
+
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_CONTENT_DIR=str(content))
+
+    assert code == 1 and "Traceback" not in err, err
+    assert sorted(_errors(out)) == sorted(
+        [
+            f"错误  {named(desks, '- id: county-legal-aid-centre')}: "
+            "staff 里的 Telegram 用户 ID 应是正整数",
+            f"错误  {named(desks, '- id: chengguan-judicial-office')}: "
+            "towns: towns.yaml 里没有 '示例县城关镇镇'",
+            f"错误  {named(points, '- name: 示例县法律援助中心')}: "
+            "lat 和 lon 要么都填，要么都不填",
+            f"错误  {named(campaigns, '- id: consumer-rights-day')}: "
+            "date: 日期 '03-32' 不存在（或不是每年都有）",
+            f"错误  {named(towns, '- town: 示例县北山镇')}: places: 应该是列表，比如 [a, b]",
+        ]
+    )
+    assert named(desks, "- id: county-legal-aid-centre") == (
+        f"desks.yaml 第 {_line_of(desks, '- id: county-legal-aid-centre')} 行"
+        "（county-legal-aid-centre）"
+    )
 
 
 MISSPELT = (

@@ -1,5 +1,6 @@
 """A throwaway copy of the shipped content folder, for tests that break one thing in it."""
 
+import itertools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,22 @@ def edit_entry(path: Path, entry_id: str, old: str, new: str) -> None:
     block = text[start:end]
     assert block.count(old) == 1, f"{old!r} occurs {block.count(old)} times in {entry_id}"
     path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
+
+
+def named(path: Path, first_line: str, label: str | None = None, *, holding: str = "") -> str:
+    """How the content check names the list entry of `path` whose first line is
+    `first_line` (`- id: food-safety-week`; the first such entry with a line `holding` this):
+    the file, that line's number and the entry's `label` (by default the value on that
+    line, unquoted)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)]
+    number = next(
+        start + 1
+        for start, end in itertools.pairwise(starts)
+        if lines[start] == first_line and any(holding in line for line in lines[start:end])
+    )
+    shown = label if label is not None else first_line.split(": ", 1)[1].strip("\"'")
+    return f"{path.name} 第 {number} 行（{shown}）"
 
 
 @dataclass(frozen=True)

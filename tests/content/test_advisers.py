@@ -7,6 +7,7 @@ from content.advisers import Adviser, adviser_for, parse_advisers_csv
 from content.loader import Library, collect
 from content.models import Town
 from content.problems import Problem
+from tests.content.content_copy import named
 from tests.content.test_loader import copy_content
 
 TOWNS = [
@@ -153,11 +154,16 @@ def test_problems_in_the_yaml_name_file_and_field(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     library, problems = collect(content)
     assert library is None
+    town = "- town: 示例县城关镇"
     assert {(p.path, p.field, p.message) for p in problems} == {
-        ("advisers.yaml[0]", "", "示例条目的 name、office 要写明“示例”"),
-        ("advisers.yaml[2]", "village", "towns.yaml 里 示例县城关镇 没有 '旧村'"),
+        (named(path, town, "张三"), "", "示例条目的 name、office 要写明“示例”"),
         (
-            "advisers.yaml",
+            named(path, town, "示例律师乙", holding="village: 旧村"),
+            "village",
+            "towns.yaml 里 示例县城关镇 没有 '旧村'",
+        ),
+        (
+            named(path, "- town: 示例县西河镇", "示例律师己", holding="name: 示例律师己"),
             "village",
             "示例县西河镇柳湾村 写了两次：示例律师戊 和 示例律师己，"
             "一个村（社区）只能有一位法律顾问",

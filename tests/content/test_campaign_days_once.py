@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.content.content_copy import Edit, refused
+from content.loader import CONTENT_DIR
+from tests.content.content_copy import Edit, named, refused
 
 TWICE = (
     "活动的{}会写两次（{}；{{when}} 也可能就是日期）：每天只写一次，"
@@ -58,10 +59,13 @@ def test_a_message_that_would_say_a_day_twice_is_refused(
     tmp_path: Path, entry: str, old: str, new: str, field: str, day: str, placeholders: str
 ) -> None:
     problems = refused(tmp_path, Edit("campaigns.yaml", old, new, entry=entry))
-    assert [(p.path, p.message) for p in problems] == [
-        ("campaigns.yaml", TWICE.format(day, placeholders))
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        (
+            named(CONTENT_DIR / "campaigns.yaml", f"- id: {entry}"),
+            field,
+            TWICE.format(day, placeholders),
+        )
     ]
-    assert problems[0].field.endswith(f".{field}"), problems[0].field
 
 
 def test_a_month_is_not_a_day(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from content.campaigns import find_campaign, render, when_text
 from content.loader import CONTENT_DIR, Library, collect
 from content.models import TELEGRAM_TEXT_LIMIT
 from content.search import SearchIndex
+from tests.content.content_copy import named
 
 REQUIRED = {
     "consumer-rights-day": "03-15",
@@ -44,9 +45,9 @@ def test_content_check_names_each_problem_of_the_calendar(tmp_path: Path) -> Non
     _, problems = collect(content)
     found = {(p.path, p.field) for p in problems}
     assert found == {
-        ("campaigns.yaml", "[0].cards"),
-        ("campaigns.yaml", "[0].categories"),
-        ("campaigns.yaml", "[3].date"),
+        (named(calendar, "- id: consumer-rights-day"), "cards"),
+        (named(calendar, "- id: consumer-rights-day"), "categories"),
+        (named(calendar, "- id: anti-drug-day"), "date"),
     }
     assert any("no-such-card" in p.message for p in problems)
 
@@ -86,12 +87,16 @@ def test_an_alias_may_name_one_campaign_only(tmp_path: Path) -> None:
     text = text.replace("aliases: [美好生活·民法典相伴]", "aliases: [美好生活·民法典相伴, '']")
     calendar.write_text(text, encoding="utf-8")
     _, problems = collect(content)
-    assert all(p.path == "campaigns.yaml" for p in problems)
-    assert [(p.field, p.message) for p in problems] == [
-        ("[2].aliases", "别名要 2 到 40 个字"),
-        ("[constitution-week].aliases", "别名 '网安周' 已经是 'cybersecurity-week' 的名称或别名"),
-        ("[constitution-week].aliases", "别名 '宪法宣传周' 已经是本活动的名称或别名"),
-        ("[constitution-day].aliases", "别名 '宪法日' 已经是 'constitution-week' 的名称或别名"),
+    month = named(calendar, "- id: civil-code-month")
+    week, day = (
+        named(calendar, "- id: constitution-week"),
+        named(calendar, "- id: constitution-day"),
+    )
+    assert [(p.path, p.field, p.message) for p in problems] == [
+        (month, "aliases", "别名要 2 到 40 个字"),
+        (week, "aliases", "别名 '网安周' 已经是 'cybersecurity-week' 的名称或别名"),
+        (week, "aliases", "别名 '宪法宣传周' 已经是本活动的名称或别名"),
+        (day, "aliases", "别名 '宪法日' 已经是 'constitution-week' 的名称或别名"),
     ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from content.case_library import CASE_BODY_LIMIT, CASE_SECTIONS, case_sections, section_problems
 from content.checks import law_names
 from content.loader import CONTENT_DIR, Library, collect
-from tests.content.content_copy import Edit, copy_content, edit, refused
+from tests.content.content_copy import Edit, copy_content, edit, named, refused
 
 CASE = "refuse-illegal-overtime"  # the shipped case the rule tests break
 CASE_FILE = f"cases/{CASE}.md"
@@ -159,7 +159,8 @@ def test_a_broken_card_is_reported_once_not_again_by_its_cases(tmp_path: Path) -
 
 def test_a_broken_categories_entry_does_not_spread_to_cases_or_quiz(tmp_path: Path) -> None:
     problems = refused(tmp_path, Edit("categories.yaml", "name: 劳动与工资", "name: ''"))
-    assert any(p.path == "categories.yaml[2]" for p in problems)
+    labor = named(CONTENT_DIR / "categories.yaml", "- id: labor")
+    assert any(p.path == labor for p in problems), problems
     assert not [p for p in problems if p.path.startswith("cases/") or p.path == "quiz.yaml"]
 
 

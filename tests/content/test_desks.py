@@ -20,6 +20,8 @@ from content.desks import (
 )
 from content.loader import Library, collect
 from content.office_hours import Holidays, parse_days, parse_hours_line
+from content.problems import Entry
+from tests.content.content_copy import named
 from tests.content.test_loader import copy_content
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -57,6 +59,12 @@ def at(day: int, hour: int, minute: int = 0, month: int = 12, second: int = 0) -
 
 
 OFFICE = desk()
+XIHE = "- id: xihe-mediation-committee"
+
+
+def entries(*desks: Desk) -> list[Entry[Desk]]:
+    """The desks as check_desks takes them, each named by its id."""
+    return [Entry(d, d.id) for d in desks]
 
 
 @pytest.mark.parametrize(
@@ -209,12 +217,12 @@ def test_deadlines_that_need_months_of_office_hours_are_refused() -> None:
     weekly = desk(
         hours=["周三 09:00-12:00"], reply_within_hours=3, escalate_after_hours=24, fallback=True
     )
-    assert check_desks([weekly], {"城关镇": []}, {"mediation"}, "desks.yaml") == []
+    assert check_desks(entries(weekly), {"城关镇": []}, {"mediation"}, "desks.yaml") == []
     rare = desk(
         hours=["周三 09:00-12:00"], reply_within_hours=24, escalate_after_hours=48, fallback=True
     )
-    [problem] = check_desks([rare], {"城关镇": []}, {"mediation"}, "desks.yaml")
-    assert (problem.path, problem.field) == ("desks.yaml[test-office]", "escalate_after_hours")
+    [problem] = check_desks(entries(rare), {"城关镇": []}, {"mediation"}, "desks.yaml")
+    assert (problem.path, problem.field) == ("test-office", "escalate_after_hours")
     assert problem.message.startswith("测试司法所 每周只开放 3 小时")
     assert "约 16 周" in problem.message
 
@@ -233,10 +241,10 @@ def test_every_town_has_one_fallback_desk_and_each_field_one_desk() -> None:
              **sample),
         desk(id="xihe-real", towns=["西河镇"], categories=["labor"]),
     ]  # fmt: skip
-    problems = check_desks(desks, towns, {"mediation", "labor"}, "desks.yaml")
+    problems = check_desks(entries(*desks), towns, {"mediation", "labor"}, "desks.yaml")
     assert [(p.path, p.field, p.message) for p in problems] == [
         (
-            "desks.yaml[centre]",
+            "centre",
             "categories",
             "城关镇的 labor 留言同时归 chengguan 和 centre，只能归一个值班台：请从其中一个的 "
             "categories 里去掉",
@@ -248,19 +256,19 @@ def test_every_town_has_one_fallback_desk_and_each_field_one_desk() -> None:
             "fallback: true",
         ),
         (
-            "desks.yaml[xihe-sample]",
+            "xihe-sample",
             "fallback",
             "西河镇 的兜底值班台 xihe-sample 是示例值班台，但这里已有真实值班台 xihe-real：没有"
             "对口值班台的留言会没人收到，请把 fallback: true 改写到真实值班台",
         ),
     ]
     alone = desk(id="dongshan", towns=["东山镇"])
-    assert check_desks([alone], towns, {"mediation"}, "desks.yaml") == []
+    assert check_desks(entries(alone), towns, {"mediation"}, "desks.yaml") == []
     assert fallback_desk([alone], "东山镇") == alone  # a town's only desk needs no mark
     other = desk(
         id="dongshan-aid", kind="legal_aid_centre", towns=["东山镇"], categories=["labor"]
     )
-    [missing] = check_desks([alone, other], towns, {"mediation", "labor"}, "desks.yaml")
+    [missing] = check_desks(entries(alone, other), towns, {"mediation", "labor"}, "desks.yaml")
     assert (missing.field, missing.message) == (
         "fallback",
         "东山镇 有几个值班台，但没有兜底值班台：请给其中一个写 fallback: true（可选：dongshan、"
@@ -271,7 +279,7 @@ def test_every_town_has_one_fallback_desk_and_each_field_one_desk() -> None:
 
 def test_a_village_advisers_villages_must_be_in_its_towns() -> None:
     adviser = desk(kind="village_adviser", villages=["桃园村", "桃源村"])
-    problems = check_desks([adviser], {"城关镇": ["桃园村"]}, {"mediation"}, "desks.yaml")
+    problems = check_desks(entries(adviser), {"城关镇": ["桃园村"]}, {"mediation"}, "desks.yaml")
     assert [(p.field, p.message) for p in problems] == [
         ("villages", "towns.yaml 里 城关镇 没有 '桃源村'")
     ]
@@ -282,11 +290,11 @@ def test_a_village_under_two_adviser_desks_is_refused_naming_both() -> None:
     first = desk(id="taoyuan", kind="village_adviser", villages=["桃园村", "新村"])
     second = desk(id="xincun", kind="village_adviser", villages=["新村", "新村"])
     elsewhere = desk(id="dongshan", kind="village_adviser", towns=["东山镇"], villages=["新村"])
-    problems = check_desks([first, second, elsewhere], towns, {"mediation"}, "desks.yaml")
+    problems = check_desks(entries(first, second, elsewhere), towns, {"mediation"}, "desks.yaml")
     assert [(p.path, p.field, p.message) for p in problems] == [
-        ("desks.yaml[xincun]", "villages", "'新村' 写了两次"),
+        ("xincun", "villages", "'新村' 写了两次"),
         (
-            "desks.yaml[xincun]",
+            "xincun",
             "villages",
             "城关镇新村 同时写在 taoyuan 和 xincun 的 villages 里，"
             "一个村（社区）只能归一个法律顾问值班台",
@@ -308,7 +316,7 @@ def test_a_shipped_village_added_to_a_second_adviser_desk_fails_the_check(
     library, problems = collect(content)
     assert library is None
     assert [str(p) for p in problems] == [
-        "desks.yaml[taoyuan-second]: villages: 示例县东山镇桃园村 同时写在 "
+        f"{named(desks, '- id: taoyuan-second')}: villages: 示例县东山镇桃园村 同时写在 "
         "taoyuan-village-adviser 和 taoyuan-second 的 villages 里，"
         "一个村（社区）只能归一个法律顾问值班台"
     ]
@@ -374,18 +382,23 @@ def test_problems_in_desks_and_holidays_name_file_and_field(tmp_path: Path) -> N
 
     assert library is None
     found = {(p.path, p.field, p.message) for p in problems}
+    centre, xihe = named(desks, "- id: county-legal-aid-centre"), named(desks, XIHE)
     assert found == {
-        ("desks.yaml[3]", "hours.0", "时间 '9点到12点' 应写成 08:30-12:00"),
+        (
+            named(desks, "- id: taoyuan-village-adviser", holding="9点到12点"),
+            "hours.0",
+            "时间 '9点到12点' 应写成 08:30-12:00",
+        ),
         ("desks.yaml", "id", "重复的 id 'chengguan-judicial-office'"),
         (
-            "desks.yaml[county-legal-aid-centre]",
+            centre,
             "categories",
             "未知分类 'jobs'（categories.yaml 里没有），只能是：civil_code、constitution、"
             "consumer、disputes、fraud、labor、legal_aid、mediation、pufa、rural、security、youth",
         ),
-        ("desks.yaml[xihe-mediation-committee]", "towns", "towns.yaml 里没有 '示例县北山镇'"),
+        (xihe, "towns", "towns.yaml 里没有 '示例县北山镇'"),
         (
-            "desks.yaml[xihe-mediation-committee]",
+            xihe,
             "escalate_after_hours",
             "示例县西河镇人民调解委员会（示例） 每周只开放 1 小时，escalate_after_hours 的 12 "
             "个开放小时要约 12 周才到（最多 8 周）：请减少小时数或增加开放时间",

@@ -13,7 +13,7 @@ from content.directory import (
 )
 from content.loader import Library, collect
 from content.problems import Problem
-from tests.content.content_copy import copy_content
+from tests.content.content_copy import copy_content, named
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
 
@@ -148,7 +148,8 @@ def test_the_content_check_names_what_is_wrong_in_directory_yaml(tmp_path: Path)
     library, problems = collect(content)
     assert library is None
     found = {(p.path, p.field): p.message for p in problems}
-    assert set(found) == {("directory.yaml[0]", "lat"), ("directory.yaml[1]", "kind")}
+    centre, aid = "- name: 示例县公共法律服务中心", "- name: 示例县法律援助中心"
+    assert set(found) == {(named(path, centre), "lat"), (named(path, aid), "kind")}
     assert all(re.search(r"[\u4e00-\u9fff]", message) for message in found.values())
 
 

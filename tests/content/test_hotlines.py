@@ -3,7 +3,7 @@ from pathlib import Path
 
 from content.hotlines import Hotline, for_category, suggest
 from content.loader import Library, collect
-from tests.content.content_copy import copy_content, edit
+from tests.content.content_copy import copy_content, edit, named
 
 REQUIRED = {"12348", "110", "96110", "12338", "12385", "12315", "12333", "12345", "12355"}
 REQUIRED |= {"12309", "12368", "12356"}
@@ -65,10 +65,10 @@ def test_problems_name_the_file_and_field(tmp_path: Path) -> None:
     assert library is None
     found = {(p.path, p.field) for p in problems}
     assert ("hotlines.yaml", "number") in found
-    assert ("hotlines.yaml[12355]", "categories") in found
-    assert ("hotlines.yaml[3]", "number") in found
-    assert ("hotlines.yaml[1]", "fax") in found
-    assert ("hotlines.yaml[12338]", "for") in found
+    assert (named(path, '- number: "12355"'), "categories") in found
+    assert (named(path, '- number: "12-2"'), "number") in found
+    assert (named(path, '- number: "120"'), "fax") in found
+    assert (named(path, '- number: "12338"'), "for") in found
     assert any("12368" in p.message and "重复" in p.message for p in problems)
 
 

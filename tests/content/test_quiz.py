@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from content.loader import Library, collect
+from content.loader import CONTENT_DIR, Library, collect
 from content.quiz import (
     EXPLANATION_LIMIT,
     EXPLANATION_LINE_FEEDS,
@@ -13,7 +13,7 @@ from content.quiz import (
     OPTION_LIMIT,
     QUESTION_LIMIT,
 )
-from tests.content.content_copy import Edit, copy_content, edit_entry, refused
+from tests.content.content_copy import Edit, copy_content, edit_entry, named, refused
 
 SINGLE = "q-constitution-001"  # single answer [1], card constitution-day, category constitution
 MULTIPLE = "q-constitution-007"  # multiple answers [0, 1, 3]
@@ -193,7 +193,8 @@ def test_a_repeated_id_and_question_are_reported(tmp_path: Path) -> None:
 def test_a_broken_campaign_is_reported_once_not_by_its_questions(tmp_path: Path) -> None:
     anti_drug_day = Edit("campaigns.yaml", 'date: "06-26"', 'date: "02-30"')
     problems = refused(tmp_path, anti_drug_day)
-    assert [(p.path, p.field) for p in problems] == [("campaigns.yaml", "[3].date")]
+    anti_drug = named(CONTENT_DIR / "campaigns.yaml", "- id: anti-drug-day")
+    assert [(p.path, p.field) for p in problems] == [(anti_drug, "date")]
 
 
 def test_a_card_with_an_unknown_category_does_not_spread_to_its_questions(tmp_path: Path) -> None:

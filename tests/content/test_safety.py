@@ -6,7 +6,7 @@ import pytest
 
 from content.loader import Library
 from content.safety import match
-from tests.content.content_copy import Edit, refused
+from tests.content.content_copy import Edit, named, refused
 
 DV_STORY = (
     "我老公天天打我，我想离婚但是他不同意，孩子才三岁，我没有工作，娘家也很远，"
@@ -61,6 +61,11 @@ def test_every_kind_shows_known_numbers_and_a_notice(library: Library) -> None:
     assert {k.text for k in library.safety} == set(library.ui.residents.safety_notices)
 
 
+def _at(tmp_path: Path, kind: str) -> str:
+    """How the check names the entry of `kind` in the edited copy of safety.yaml."""
+    return named(tmp_path / "content" / "safety.yaml", f"- id: {kind}")
+
+
 def _kind(kind: str, old: str, new: str) -> Edit:
     """A replacement in the entry of safety.yaml for `kind`."""
     return Edit("safety.yaml", old, new, entry=kind)
@@ -77,11 +82,11 @@ def test_unknown_numbers_cards_and_notices_are_refused(tmp_path: Path) -> None:
     )
 
     found = {(p.path, p.field): p.message for p in problems}
-    assert "12357" in found[("safety.yaml[self_harm]", "numbers")]
-    assert "no-such-card" in found[("safety.yaml[violence_at_home]", "card")]
-    assert "nah" in found[("safety.yaml[violence_at_home]", "elsewhere_card")]
-    assert "card" in found[("safety.yaml[self_harm]", "elsewhere_card")]
-    assert "threat" in found[("safety.yaml[threat_to_life]", "text")]
+    assert "12357" in found[(_at(tmp_path, "self_harm"), "numbers")]
+    assert "no-such-card" in found[(_at(tmp_path, "violence_at_home"), "card")]
+    assert "nah" in found[(_at(tmp_path, "violence_at_home"), "elsewhere_card")]
+    assert "card" in found[(_at(tmp_path, "self_harm"), "elsewhere_card")]
+    assert "threat" in found[(_at(tmp_path, "threat_to_life"), "text")]
 
 
 def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
@@ -94,10 +99,10 @@ def test_empty_repeated_and_idle_phrases_are_refused(tmp_path: Path) -> None:
     )
 
     found = {(p.path, p.field): p.message for p in problems}
-    assert found[("safety.yaml[0]", "cues")] == "不能有空词"
-    assert "自杀式袭击" in found[("safety.yaml[0]", "not_when")]
+    assert found[(_at(tmp_path, "self_harm"), "cues")] == "不能有空词"
+    assert "自杀式袭击" in found[(_at(tmp_path, "self_harm"), "not_when")]
     assert "家暴" in found[("safety.yaml", "cues")]  # in two kinds
-    assert "下雨天" in found[("safety.yaml[violence_at_home]", "not_when")]
+    assert "下雨天" in found[(_at(tmp_path, "violence_at_home"), "not_when")]
 
 
 def test_a_pre_check_rule_naming_an_unknown_kind_is_refused(tmp_path: Path) -> None:
@@ -121,15 +126,15 @@ def test_the_settings_of_weak_cues_are_checked(tmp_path: Path) -> None:
 
     found = {(p.path, p.field): p.message for p in problems}
     assert "家暴" in found[("safety.yaml", "cues")]  # both a cue and a weak cue
-    assert "elsewhere 不起作用" in found[("safety.yaml[self_harm]", "elsewhere")]
-    assert "直接写进 cues" in found[("safety.yaml[threat_to_life]", "weak_cues")]
-    assert "own_setting 不起作用" in found[("safety.yaml[threat_to_life]", "own_setting")]
+    assert "elsewhere 不起作用" in found[(_at(tmp_path, "self_harm"), "elsewhere")]
+    assert "直接写进 cues" in found[(_at(tmp_path, "threat_to_life"), "weak_cues")]
+    assert "own_setting 不起作用" in found[(_at(tmp_path, "threat_to_life"), "own_setting")]
 
 
 def test_an_elsewhere_word_that_overlaps_is_refused(tmp_path: Path) -> None:
     wider = "elsewhere: [陌生人, 老公, 被家暴的邻居,"
     problems = refused(tmp_path, _kind("violence_at_home", "elsewhere: [陌生人,", wider))
 
-    found = [(p.field, p.message) for p in problems if p.path == "safety.yaml[violence_at_home]"]
+    found = [(p.field, p.message) for p in problems if p.path == _at(tmp_path, "violence_at_home")]
     assert ("own_setting", "'老公' 同时写在了 elsewhere 里") in found
     assert any(field == "elsewhere" and "家暴" in message for field, message in found)
