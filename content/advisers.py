@@ -7,11 +7,20 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from content.check_text import check_text, listed
 from content.csv_table import Layout, Row, read_table
 from content.models import Town
+from content.phones import checked_phone, phone_text
 from content.problems import Problem, entry_values, explain, load_list, loc
 
 SAMPLE_MARK = "示例"
@@ -27,8 +36,19 @@ class Adviser(BaseModel):
     name: str = Field(min_length=1, max_length=50)
     office: str = Field(default="", max_length=100)  # law firm or legal service office
     duty: str = Field(default="", max_length=200)  # 坐班 days and hours, in plain words
+    sample: bool = False  # before contact, whose check it decides
     contact: str = Field(min_length=1, max_length=100)
-    sample: bool = False
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _contact_text(cls, value: object) -> object:
+        return phone_text(value)
+
+    @field_validator("contact")
+    @classmethod
+    def _contact_number(cls, value: str, info: ValidationInfo) -> str:
+        """A phone number; a sample's is invented (示例电话 0000-0000000: `_samples_look_fake`)."""
+        return value if info.data.get("sample") else checked_phone(value)
 
     @model_validator(mode="after")
     def _samples_look_fake(self) -> "Adviser":

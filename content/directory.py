@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from content.check_text import check_text, listed
 from content.csv_table import Layout, read_table
+from content.phones import Phone
 from content.problems import Problem, duplicates, explain, load_one, loc, read_list
 
 Kind = Annotated[str, Field(min_length=1, max_length=50)]
@@ -94,7 +95,7 @@ class DirectoryEntry(BaseModel):
     kind: Kind
     town: str = Field(min_length=1, max_length=100)
     address: str = Field(min_length=1, max_length=300)
-    phone: str = Field(default="", max_length=100)
+    phone: Annotated[Phone, Field(max_length=100)] = ""
     hours: str = Field(default="", max_length=200)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)

@@ -374,7 +374,7 @@ def test_advisers_import_takes_chinese_headers_and_refuses_a_file_with_a_bad_row
 ) -> None:
     csv_file = tmp_path / "advisers.csv"
     header = "序号,乡镇,村（社区）,姓名,律所,坐班时间,联系电话\n"
-    good = "1,示例县东山镇,桃园村,李律师,某律师事务所,每周三上午,0000-1234567\n"
+    good = "1,示例县东山镇,桃园村,李律师,某律师事务所,每周三上午,0716-5123456\n"
     csv_file.write_bytes((header + good).encode("gb18030"))
     assert main(["advisers", "import", str(csv_file)]) == 0
     assert "已导入 1 位" in capsys.readouterr().out
@@ -391,7 +391,7 @@ async def test_imported_advisers_replace_the_samples(tmp_path: Path) -> None:
 
     csv_file = tmp_path / "advisers.csv"
     csv_file.write_text(
-        "town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0000-7654321\n", encoding="utf-8"
+        "town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0716-5654321\n", encoding="utf-8"
     )
     assert await asyncio.to_thread(main, ["advisers", "import", str(csv_file)]) == 0
     db = Database(sqlite_url(tmp_path))
@@ -1203,7 +1203,7 @@ async def test_a_production_start_on_sample_data_warns_once_naming_what_is_still
         points = tmp_path / "points.csv"
         points.write_text("name,kind,town,address\n城关司法所,司法所,示例县城关镇,城关路1号\n")
         advisers = tmp_path / "advisers.csv"
-        advisers.write_text("town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0000-7654321\n")
+        advisers.write_text("town,village,name,contact\n示例县西河镇,柳湾村,赵律师,0716-5654321\n")
         for kind, path in (("directory", points), ("advisers", advisers)):
             assert await asyncio.to_thread(main, [kind, "import", str(path)]) == 0
         imported = await _run_until_active(api, data, tmp_path, "INFO")

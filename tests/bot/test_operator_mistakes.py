@@ -216,7 +216,7 @@ def test_admin_ids_may_have_spaces_after_their_commas(
 
 
 POINTS_HEADER = "名称,类型,乡镇,地址,电话\n"
-DONGSHAN = "东山镇司法所,司法所,示例县东山镇,东山路1号,0000-1234567\n"
+DONGSHAN = "东山镇司法所,司法所,示例县东山镇,东山路1号,0716-5123456\n"
 CHENGGUAN = "城关法律援助中心,法律援助中心,示例县城关镇,城关大道2号,12348\n"
 
 
@@ -234,7 +234,7 @@ async def test_a_point_written_twice_in_the_csv_is_refused_naming_both_rows(
     """Excel lists often carry a row twice: both were imported, and residents near it were
     offered the same point twice."""
     points = tmp_path / "points.csv"
-    other_phone = DONGSHAN.replace("0000-1234567", "0000-7654321")
+    other_phone = DONGSHAN.replace("0716-5123456", "0716-5654321")
     points.write_bytes((POINTS_HEADER + DONGSHAN + CHENGGUAN + other_phone).encode("gb18030"))
 
     code, out, err = await _pufa("directory", "import", str(points), cwd=tmp_path)
@@ -324,4 +324,110 @@ async def test_a_hotline_number_with_a_letter_or_unquoted_says_how_to_write_it(
     assert sorted(line.split(": number: ")[1] for line in numbers) == [
         f'号码 {shown} 要写成 3 到 8 位数字，加英文引号，比如 "12348"（不能有字母、空格或横线）'
         for shown in ("'1234B'", "12315")
+    ]
+
+
+PHONE_EXAMPLES = "比如 0716-5123456（分机写“转 8012”）、13812345678 或 12348"
+# How phone numbers are written, and what the check says of one (None: taken).
+PHONES = [
+    ("0716-5123456", None),
+    ("(0716) 512 3456 转 8012", None),
+    ("0716-51234567-8012", None),
+    ("138 1234 5678", None),
+    ("+86 13812345678", None),
+    ("12348、0716-5123456", None),
+    ("０７１６－５１２３４５６", None),  # full-width, as a Chinese input method types it
+    ("王律师", f"电话 '王律师' 里有“王律师”：这一栏只写电话号码，{PHONE_EXAMPLES}"),
+    (
+        "13812345678 张主任",
+        f"电话 '13812345678 张主任' 里有“张主任”：这一栏只写电话号码，{PHONE_EXAMPLES}",
+    ),
+    ("5123456", "电话 '5123456' 缺区号：座机号前面要写区号，比如 0716-5123456"),
+    (
+        "0716-512345",
+        "电话 '0716-512345' 不是电话号码（位数或开头不对）：座机是区号加 7–8 位号码，"
+        f"手机 11 位、1 开头，服务热线 5 位、12 开头，{PHONE_EXAMPLES}",
+    ),
+    (
+        "56789",
+        "电话 '56789' 不是电话号码（位数或开头不对）：座机是区号加 7–8 位号码，"
+        f"手机 11 位、1 开头，服务热线 5 位、12 开头，{PHONE_EXAMPLES}",
+    ),
+    (
+        "1381234567",
+        "电话 '1381234567' 不是电话号码（位数或开头不对）：座机是区号加 7–8 位号码，"
+        f"手机 11 位、1 开头，服务热线 5 位、12 开头，{PHONE_EXAMPLES}",
+    ),
+    (
+        "0716-5123456 转 分机",
+        "电话 '0716-5123456 转 分机' 的分机要写 1–6 位数字，比如 0716-5123456 转 8012",
+    ),
+]
+
+
+async def test_a_phone_that_is_no_number_is_refused_with_its_row(tmp_path: Path) -> None:
+    """A service point's phone was free text: a name in it, a number a digit short or one
+    without its area code was imported and shown to residents as the number to call."""
+    points = tmp_path / "points.csv"
+    rows = [
+        f"点{n},司法所,示例县东山镇,东山路{n}号,{phone}\n" for n, (phone, _) in enumerate(PHONES)
+    ]
+    points.write_text(POINTS_HEADER + "".join(rows), encoding="utf-8")
+
+    code, out, err = await _pufa("directory", "import", str(points), cwd=tmp_path)
+
+    assert (code, out) == (1, ""), err
+    assert err.splitlines() == [
+        f"错误  points.csv:{row}: phone: {said}"
+        for row, (_, said) in enumerate(PHONES, 2)
+        if said is not None
+    ] + ["没有导入任何条目，请修改后重试。"]
+    good = POINTS_HEADER + "".join(
+        row for row, (_, said) in zip(rows, PHONES, strict=True) if not said
+    )
+    points.write_text(good, encoding="utf-8")
+    assert await _pufa("directory", "import", str(points), cwd=tmp_path) == (
+        0,
+        "已导入 7 个法律服务点。\n",
+        "",
+    )
+
+
+async def test_content_check_refuses_a_name_for_a_phone_and_keeps_the_samples(
+    tmp_path: Path,
+) -> None:
+    """directory.yaml and advisers.yaml take the same rule; the samples (12348, and the
+    advisers' invented 示例电话 0000-0000000) still pass."""
+    content = copy_content(tmp_path)
+    points, advisers = content / "directory.yaml", content / "advisers.yaml"
+    edit(
+        points, '  phone: "12348"\n  hours: 工作日 8:30-17:30', "  phone: 李主任\n  hours: 工作日"
+    )
+    duty = "  duty: 每月第一、三周的周二上午在村委会坐班\n"
+    sample = f"  name: 示例律师乙\n  office: 示例律师事务所（示例）\n{duty}"
+    sample += "  contact: 示例电话 0000-0000000\n  sample: true\n"
+    edit(advisers, sample, f'  name: 张律师\n{duty}  contact: "5123456"\n')
+
+    code, out, err = await _pufa("content", "check", cwd=tmp_path, PUFA_CONTENT_DIR=str(content))
+
+    assert code == 1, err
+    assert _errors(out) == [
+        f"错误  {named(advisers, '- town: 示例县城关镇', '张律师', holding='张律师')}: contact: "
+        "电话 '5123456' 缺区号：座机号前面要写区号，比如 0716-5123456",
+        f"错误  {named(points, '- name: 示例县法律援助中心')}: phone: "
+        f"电话 '李主任' 里有“李主任”：这一栏只写电话号码，{PHONE_EXAMPLES}",
+    ]
+
+
+async def test_advisers_import_refuses_a_contact_that_is_no_phone_number(tmp_path: Path) -> None:
+    advisers = tmp_path / "advisers.csv"
+    advisers.write_text(
+        "乡镇,村（社区）,姓名,联系方式\n示例县东山镇,桃园村,李律师,李律师\n", encoding="utf-8"
+    )
+    code, out, err = await _pufa("advisers", "import", str(advisers), cwd=tmp_path)
+    assert (code, out) == (1, ""), err
+    assert err.splitlines() == [
+        "错误  advisers.csv:2: contact: "
+        f"电话 '李律师' 里有“李律师”：这一栏只写电话号码，{PHONE_EXAMPLES}",
+        "没有导入任何条目，请修改后重试。",
     ]

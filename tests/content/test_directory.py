@@ -13,7 +13,7 @@ from content.directory import (
 )
 from content.loader import Library, collect
 from content.problems import Problem
-from tests.content.content_copy import copy_content, named
+from tests.content.content_copy import Edit, copy_content, named, refused
 
 HEADER = "name,kind,town,address,phone,hours,lat,lon\n"
 
@@ -158,3 +158,18 @@ def test_without_directory_yaml_the_database_starts_empty(tmp_path: Path) -> Non
     (content / "directory.yaml").unlink()
     library, problems = collect(content)
     assert not problems and library is not None and library.directory == []
+
+
+def test_a_phone_written_without_quotes_is_refused_saying_to_quote_it(tmp_path: Path) -> None:
+    """YAML reads an unquoted 0716-5123456 as text but 07165123456 as a number (an octal
+    one: another number altogether): a phone is asked for in quotes, as the samples have it."""
+    aid_centre = '  phone: "12348"\n  hours: 工作日 8:30-17:30'
+    problems = refused(
+        tmp_path, Edit("directory.yaml", aid_centre, aid_centre.replace('"12348"', "07165123456"))
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        (
+            "phone",
+            '电话号码要加英文引号，比如 "0716-5123456"：不加引号，0 开头的号码会被读成别的数',
+        )
+    ]

@@ -50,7 +50,7 @@ def test_a_new_column_name_and_a_new_kind_are_honoured_by_the_imports(tmp_path: 
     )
     assert problems[0].message == "文件里没有任何内容"
 
-    raw = "乡镇,村（社区）,负责律师,联系方式\n示例县西河镇,柳湾村,赵律师,0000-7654321\n"
+    raw = "乡镇,村（社区）,负责律师,联系方式\n示例县西河镇,柳湾村,赵律师,0716-5654321\n"
     advisers, problems = parse_advisers_csv(raw, "advisers.csv", library.csv.advisers)
     assert problems == [] and [a.name for a in advisers] == ["赵律师"]
 
