@@ -100,9 +100,10 @@ class Campaign(BaseModel):
     @classmethod
     def _template(cls, text: str, info: ValidationInfo) -> str:
         check_template(text)
-        kind, days = info.data.get("kind"), info.data.get("days")
-        if kind is not None and days is not None:
-            check_days_once(text, kind=kind, one_day=kind == "fixed" or days == 1)
+        # a movable campaign is checked over days apart whatever its `days`: a coordinator
+        # may set any dates (and a one-day edition says {end} as 当天: `render`)
+        if (kind := info.data.get("kind")) is not None:
+            check_days_once(text, kind=kind, one_day=kind == "fixed")
         return text
 
     @model_validator(mode="after")
@@ -200,7 +201,8 @@ def _named_days(template: str, kind: str, one_day: bool) -> dict[str, list[str]]
     day ("first", "last"; a campaign of one day has only "first"). A {when} may be the date
     itself (a reminder sent long before, or late), so it counts; so does a {period} of days
     (a month's, 9月, names neither). "{when}（{start}）" and "{when}（{period}）" count once:
-    `render` leaves out what would say the day again."""
+    `render` leaves out what would say the day again; so does an {end} of one day beside
+    another of them (said 当天)."""
     spans = kind != "month"
     said: list[tuple[str, tuple[str, ...]]] = [
         (match[0], ("first", "last") if match[1] == "period" and spans else ("first",))
@@ -210,7 +212,10 @@ def _named_days(template: str, kind: str, one_day: bool) -> dict[str, list[str]]
         if name in _DAYS_NAMED and (name != "period" or spans):
             said.append((f"{{{name}}}", _DAYS_NAMED[name]))
     if one_day:
-        return {"first": [placeholder for placeholder, _ in said]}
+        placeholders = [placeholder for placeholder, _ in said]
+        if len(placeholders) > 1:  # `render` says {end} 当天 then
+            placeholders = [p for p in placeholders if p != "{end}"]
+        return {"first": placeholders}
     return {day: [placeholder for placeholder, days in said if day in days] for day in _DAYS}
 
 
@@ -233,8 +238,9 @@ def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on:
     that names the date itself (a reminder sent long before, or after the first day) drops
     the first day in brackets after it: "2027年12月4日（周六）是…", not "…（周六）（12月4日）是…";
     a period of more days than one becomes the range from it: "2027年9月11日（周六）至9月17日"
-    (a month, 9月, stays in its brackets). `check_days_once` refuses a template that would
-    still say a day twice."""
+    (a month, 9月, stays in its brackets). A campaign of one day (a coordinator's dates, or
+    `days: 1`) has its {end} said 当天 when the day is written already: "9月11日开始，当天结束".
+    `check_days_once` refuses a template that would still say a day twice."""
 
     period = month_of(first) if campaign.kind == "month" else date_range(first, last)
     if when_is_a_date(first, on):
@@ -247,9 +253,17 @@ def render(template: str, campaign: Campaign, first: dt.date, last: dt.date, on:
             return match[0] if campaign.kind == "month" else until
 
         template = DAY_AFTER_WHEN.sub(once, template)
-    values = {"name": campaign.name, "start": short_date(first), "end": short_date(last)}
+    end = words().same_day if _said_before_end(template, first, last) else short_date(last)
+    values = {"name": campaign.name, "start": short_date(first), "end": end}
     escaped = {k: html.escape(v, quote=False) for k, v in values.items()}
     return template.format(**escaped, period=html.escape(period), when=when_text(first, on))
+
+
+def _said_before_end(template: str, first: dt.date, last: dt.date) -> bool:
+    """Whether a campaign of one day has its day written by another placeholder than {end}
+    ({when}, {start} or {period}), which {end} then refers to as 当天: "9月11日开始，当天结束"."""
+    names = {name for _, name, _, _ in Formatter().parse(template)}
+    return first == last and bool(names & {"when", "start", "period"})
 
 
 def load_campaigns(

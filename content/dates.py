@@ -28,6 +28,7 @@ class DateTexts(Texts):
     full_date: Annotated[str, Fields("long_date", "weekday"), AllFields()]
     month: Annotated[str, Fields("month"), AllFields()]
     date_range: Annotated[str, Fields("start", "end"), AllFields()]  # of two short dates
+    same_day: str  # a one-day campaign's last day, its day written already: 开始，当天结束
     today: str
     tomorrow: str
     day_after_tomorrow: str
