@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from storage.db import (
     masked_url,
     no_such_schema,
     refused,
+    sqlite_file,
     unavailable,
 )
 
@@ -307,7 +309,7 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     written."""
     from bot.runners import PortInUse
 
-    reason = f"{type(error).__name__}: {str(error).strip()[:200]}"
+    reason = f"{type(error).__name__}: {_first_line(error)}"
     if isinstance(error, PortInUse):
         return cli_text("run.port_in_use", host=error.host, port=error.port)
     if isinstance(error, OSError) and error.filename is not None:
@@ -316,6 +318,8 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
     if isinstance(error, NewerDatabase):
         found, known = ", ".join(sorted(error.revisions)), ", ".join(sorted(head_revisions()))
         return cli_text("db.newer", url=url, found=found, known=known)
+    if (sqlite := _sqlite_problem(settings, error)) is not None:
+        return sqlite
     if settings.database_schema and no_such_schema(error):
         return cli_text(
             "run.database_schema_missing",
@@ -324,7 +328,7 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
             create=_create_schema(settings),
         )
     if refused(error):
-        reason = str(getattr(error, "orig", error)).strip()[:200]  # what the server said
+        reason = _first_line(getattr(error, "orig", error))  # what the server said
         return cli_text("run.database_refused", url=url, reason=reason)
     if unavailable(error):
         return cli_text("run.database_unreachable", url=url, reason=reason)
@@ -334,6 +338,27 @@ def _cannot_start(settings: Settings, error: Exception) -> str | None:
         return cli_text("run.token")
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return cli_text("run.telegram_unreachable", url=settings.api_base_url, reason=reason)
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    """The error's own words, in one line (SQLAlchemy adds a second: "(Background on ...)")."""
+    return (str(error).strip().splitlines() or [""])[0][:200]
+
+
+def _sqlite_problem(settings: Settings, error: Exception) -> str | None:
+    """What SQLite said of the database file, as an operator can fix it: a file or folder
+    pufa may not write (SQLite makes its -wal and -shm files beside the database), or a
+    file that is no SQLite database."""
+    found = error if isinstance(error, sqlite3.Error) else getattr(error, "orig", None)
+    path = sqlite_file(settings.database_url)
+    if not isinstance(found, sqlite3.Error) or path is None:
+        return None
+    said = str(found).lower()
+    if "readonly database" in said or "unable to open database file" in said:
+        return cli_text("run.database_read_only", path=path, folder=path.parent)
+    if isinstance(found, sqlite3.DatabaseError) and "not a database" in said:
+        return cli_text("run.database_not_sqlite", path=path)
     return None
 
 

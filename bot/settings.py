@@ -5,6 +5,7 @@ line per variable that says what it should be, and so is a PUFA_ name that is no
 misspelling), with the setting it is closest to (`load_settings`, `ConfigurationError`)."""
 
 import difflib
+import inspect
 import io
 import os
 import re
@@ -19,7 +20,7 @@ from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.cli_text import cli_text
@@ -198,11 +199,18 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_database(cls, value: str) -> str:
         try:
-            driver = make_url(value).drivername
+            url = make_url(value)
         except (ArgumentError, ValueError):
-            driver = None
-        if driver not in DATABASE_DRIVERS:
+            raise ValueError(cli_text("config.database_url")) from None
+        if url.drivername not in DATABASE_DRIVERS:
             raise ValueError(cli_text("config.database_url"))
+        if url.port is not None and not 1 <= url.port <= 65535:
+            raise ValueError(cli_text("config.database_port"))
+        if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
+            raise ValueError(cli_text("config.database_file"))
+        if unknown := _unknown_arguments(url):
+            names = "、".join(f"?{name}" for name in unknown)
+            raise ValueError(cli_text("config.database_query", names=names))
         return value
 
     @property
@@ -242,6 +250,18 @@ SETTING_NAMES = [name.upper() for name in Settings.model_fields]  # without PREF
 # PUFA_ names that this repository's tests and benchmarks read, not the bot
 OTHER_TOOLS_NAMES = frozenset({"PUFA_TEST_DATABASE_URL"})
 KNOWN_NAMES = frozenset(PREFIX + name for name in SETTING_NAMES) | OTHER_TOOLS_NAMES
+
+
+def _unknown_arguments(url: URL) -> list[str]:
+    """What a PostgreSQL address takes after its ? that neither asyncpg.connect (as
+    SQLAlchemy passes it) nor SQLAlchemy knows: the first connection would stop with a
+    TypeError (libpq's ?sslmode=require is asyncpg's ?ssl=require). SQLite's: not checked."""
+    if not url.drivername.startswith("postgresql"):
+        return []
+    import asyncpg  # type: ignore[import-untyped]  # only for such an address
+
+    taken = set(inspect.signature(asyncpg.connect).parameters) - {"dsn", "loop"}
+    return sorted(set(url.query) - taken - {"prepared_statement_cache_size"})
 
 
 def local_address(host: str, port: int) -> str:
@@ -365,5 +385,7 @@ def _shown(name: str, annotation: Any, value: object) -> str:
     """The value as it was given, for the message; never a secret, never a password."""
     if SecretStr in (annotation, *get_args(annotation)):
         return ""
-    text = masked_url(str(value)) if name == "database_url" else str(value)
+    text = str(value)
+    if name == "database_url" and "@" in text:  # as written when it can hold no password
+        text = masked_url(text)
     return cli_text("config.shown", value=text)

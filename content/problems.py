@@ -101,6 +101,7 @@ _OS_REASONS = {
     errno.ENOENT: "os.no_such_path",
     errno.ENOSPC: "os.disk_full",
     errno.EROFS: "os.read_only",
+    errno.EEXIST: "os.exists",
 }
 
 

@@ -3,7 +3,11 @@ a content file saved in another encoding or with a date that does not exist, a m
 `.env` line, a list of ids written with spaces, a CSV with a point twice. Each is said in one
 Chinese line that names where and what to do, never a traceback, and never taken silently."""
 
+import contextlib
+import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -431,3 +435,110 @@ async def test_advisers_import_refuses_a_contact_that_is_no_phone_number(tmp_pat
         f"电话 '李律师' 里有“李律师”：这一栏只写电话号码，{PHONE_EXAMPLES}",
         "没有导入任何条目，请修改后重试。",
     ]
+
+
+DATABASE_URL_IS = "配置有误：PUFA_DATABASE_URL 应该是 "
+MEMORY = "一个数据库文件，例如 sqlite+aiosqlite:///data/pufa.db（不写文件，数据只存在内存里，停下就没了）"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql+asyncpg://pufa@127.0.0.1:99999/pufa",
+            "端口在 1–65535 之间的数据库地址",
+        ),
+        (
+            "postgresql+asyncpg://pufa@db.example.org/pufa?sslmode=require",
+            "asyncpg 认得的地址：它不认识 ?sslmode（要 SSL 就写 ?ssl=require）",
+        ),
+        ("sqlite+aiosqlite://", MEMORY),
+        ("sqlite+aiosqlite:///", MEMORY),
+        ("sqlite+aiosqlite:///:memory:", MEMORY),
+    ],
+)
+async def test_a_database_address_pufa_cannot_use_stops_every_command_in_one_line(
+    url: str, expected: str, tmp_path: Path
+) -> None:
+    """A port above 65535 or libpq's ?sslmode=require (as hosting providers write it)
+    stopped every command with a Python traceback; a SQLite address without a file kept
+    the bot's data in memory, lost at the next stop, and `pufa db upgrade` said it had built
+    the database."""
+    for command in (
+        ["db", "upgrade"],
+        ["export", "hours", "--from", "2026-01-01", "--to", "2026-01-31"],
+    ):
+        code, out, err = await _pufa(*command, cwd=tmp_path, PUFA_DATABASE_URL=url)
+        assert (code, out) == (2, ""), (command, err)
+        assert err.splitlines() == [f"{DATABASE_URL_IS}{expected}（现在是 “{url}”）。"]
+
+
+EXPORT = ("export", "hours", "--from", "2026-01-01", "--to", "2026-01-31")
+
+
+async def test_a_file_that_is_no_database_is_named_in_one_line(tmp_path: Path) -> None:
+    """PUFA_DATABASE_URL naming another file (a CSV, the .env) stopped with SQLAlchemy's
+    "file is not a database" traceback."""
+    other = tmp_path / "points.csv"
+    other.write_text(POINTS_HEADER + DONGSHAN, encoding="utf-8")
+    url = f"sqlite+aiosqlite:///{other}"
+    for command in (("db", "upgrade"), EXPORT, ("directory", "import", str(other))):
+        code, out, err = await _pufa(*command, cwd=tmp_path, PUFA_DATABASE_URL=url)
+        assert (code, out) == (1, ""), (command, err)
+        assert "Traceback" not in err, err
+        assert err.splitlines()[-1] == (
+            f"{other} 不是机器人的数据库（不是 SQLite 数据库文件，或已损坏），什么也没有改。"
+            "请检查 PUFA_DATABASE_URL 指的文件对不对。"
+        ), command
+    assert other.read_text(encoding="utf-8") == POINTS_HEADER + DONGSHAN
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """`folder` read-only to `pufa`, as a data folder owned by another user: mode 555, and
+    immutable when the tests run as root (whom no mode stops; skipped where the file system
+    has no such attribute)."""
+    folder.chmod(0o555)
+    immutable = os.geteuid() == 0
+    if immutable and subprocess.run(["chattr", "+i", str(folder)], check=False).returncode:
+        folder.chmod(0o755)
+        pytest.skip("running as root on a file system without chattr +i")
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+
+
+async def test_a_database_in_a_read_only_folder_is_named_in_one_line(tmp_path: Path) -> None:
+    """SQLite writes its -wal and -shm files beside the database: in a folder pufa may not
+    write, every command said "无法连接数据库 … 数据库是否已启动" over two lines (SQLAlchemy's
+    own second line), and `pufa db backup` stopped with a traceback."""
+    data = tmp_path / "data"
+    url = f"sqlite+aiosqlite:///{data / 'pufa.db'}"
+    assert (await _pufa("db", "upgrade", cwd=tmp_path, PUFA_DATABASE_URL=url))[0] == 0
+    points = tmp_path / "points.csv"
+    points.write_text(POINTS_HEADER + DONGSHAN, encoding="utf-8")
+    commands = [("db", "upgrade"), EXPORT, ("db", "backup", str(tmp_path / "copies"))]
+    with read_only(data):
+        for command in [*commands, ("directory", "import", str(points))]:
+            code, out, err = await _pufa(*command, cwd=tmp_path, PUFA_DATABASE_URL=url)
+            assert (code, out) == (1, ""), (command, err)
+            assert "Traceback" not in err, err
+            assert err.splitlines()[-1] == (
+                f"无法写入数据库 {data / 'pufa.db'}：运行 pufa 的用户要能写这个文件和它所在的"
+                f"文件夹 {data}（SQLite 在那里建 -wal、-shm 临时文件）。请改好权限（例如 chown），"
+                "或把 PUFA_DATABASE_URL 指向能写的位置。"
+            ), command
+
+
+async def test_a_database_folder_that_is_a_file_is_said_in_chinese(tmp_path: Path) -> None:
+    """A file where the database's folder should be was said in the system's English
+    ("File exists")."""
+    other = tmp_path / "data"
+    other.write_text("", encoding="utf-8")
+    url = f"sqlite+aiosqlite:///{other / 'pufa.db'}"
+    code, out, err = await _pufa("db", "upgrade", cwd=tmp_path, PUFA_DATABASE_URL=url)
+    assert (code, out) == (1, ""), err
+    assert err.splitlines() == [f"无法读写 {other}（这里已经有一个同名的文件，不能当文件夹用）。"]
