@@ -9,10 +9,9 @@ from sqlmodel import select
 
 from content.loader import Library
 from content.search import SearchIndex
-from domain.quiz import join_ids
-from storage import quiz as repo
 from storage.models import QuizContest, QuizRound, Volunteer
-from tests.e2e.conftest import ADMIN_ID, Harness, restartable_bot
+from tests.e2e.conftest import Harness, restartable_bot
+from tests.e2e.contest_steps import open_contest
 from tests.e2e.volunteer_steps import answer_question, invite, register
 from tests.quizzing import option_data, shown
 from tests.reporting import add_report
@@ -23,24 +22,12 @@ CENTRE = "示例县城关镇"
 START = "▶️ 在本群开始"
 
 
-async def open_contest(bot: Harness, library: Library, hours: int = 1) -> QuizContest:
-    """A contest of three single-choice questions, open now for `hours`, and a volunteer."""
-    singles = [q.id for q in library.quiz if q.kind == "single"][:3]
-    now = bot.services.now()
+async def open_contest_with_leader(bot: Harness) -> QuizContest:
+    """A contest of three single-choice questions, open now for an hour, and a volunteer."""
     async with bot.services.db.session() as session:
         session.add(Volunteer(telegram_id=LEADER, name="李志愿", town=CENTRE))
-        return await repo.add_contest(
-            session=session,
-            contest=QuizContest(
-                campaign_id="constitution-week",
-                title="宪法宣传周普法知识竞赛",
-                opens_at=now - timedelta(minutes=1),
-                closes_at=now + timedelta(hours=hours),
-                seconds=30,
-                question_ids=join_ids(singles),
-                created_by=ADMIN_ID,
-            ),
-        )
+        await session.commit()
+    return await open_contest(bot, 3, hours=1)
 
 
 async def test_a_double_tap_on_start_opens_one_round_in_the_group(
@@ -53,7 +40,7 @@ async def test_a_double_tap_on_start_opens_one_round_in_the_group(
         bot = server.harness
         assert bot is not None
         ui = bot.ui.quiz
-        await open_contest(bot, library)
+        await open_contest_with_leader(bot)
         group = bot.api.group(GROUP)
         leader = bot.api.user(LEADER, "李")
         start = await bot.ask(leader, "/contest", chat=group)
@@ -85,7 +72,7 @@ async def test_a_round_moved_on_after_the_close_ends_with_its_scores(
         bot = server.harness
         assert bot is not None
         ui = bot.ui.quiz
-        await open_contest(bot, library)
+        await open_contest_with_leader(bot)
         group = bot.api.group(GROUP)
         leader, member = bot.api.user(LEADER, "李"), bot.api.user(MEMBER, "阿强")
         start = await bot.ask(leader, "/contest", chat=group)
