@@ -6,6 +6,7 @@ question once, and no ending leaves its keyboard or its 跳过 behind."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from local_api import FakeUser, SentMessage
@@ -111,44 +112,42 @@ async def test_the_phone_step_is_noted_once(bot_with_admins: Harness) -> None:
     assert (chat.step, chat.question, chat.keyboard) == ("phone", skip.message_id, True)
 
 
-async def test_deleteme_at_the_phone_step_leaves_neither_keyboard_nor_button(
-    bot_with_admins: Harness,
+# The endings a chat does not speak for itself: each takes the keyboard and buttons down.
+ENDINGS = ("/cancel", "timeout", "/start, 放弃", "/deleteme")
+
+
+async def end_by(bot: Harness, user: FakeUser, ending: str) -> None:
+    """Ends the person's open chat the way `ending` (one of ENDINGS) says; /start asks first
+    when the chat holds answers, and 放弃 ends it."""
+    if ending == "/cancel":
+        await bot.ask(user, "/cancel")
+    elif ending == "timeout":
+        [chat] = await bot.services.chats.open(user.id)
+        bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
+        await sweep_now(bot)
+    elif ending == "/start, 放弃":
+        asked = await bot.ask(user, "/start")
+        bot.api.press_button(user, asked, bot.ui.chat.drop_button)
+    else:
+        await confirmed(bot, user, "/deleteme")
+    await bot.settle()
+
+
+def left_nothing_live(bot: Harness, user: FakeUser, question: SentMessage) -> bool:
+    """Whether `question` lost its buttons and the reply keyboard shown with it is down."""
+    return bot.as_now(question).buttons() == [] and keyboard_taken_down(bot, user.id)
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+async def test_no_ending_leaves_the_phone_steps_keyboard_or_button(
+    bot_with_admins: Harness, ending: str
 ) -> None:
     bot = bot_with_admins
     user = bot.api.user(8_700_022)
-    ask_phone, skip = await phone_step(bot, user)
-    assert reply_keyboard(ask_phone)["keyboard"][0][0]["request_contact"] is True
-    await confirmed(bot, user, "/deleteme")
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, user.id)
-
-
-async def test_a_timed_out_phone_step_leaves_neither_keyboard_nor_button(
-    bot_with_admins: Harness,
-) -> None:
-    bot = bot_with_admins
-    user = bot.api.user(8_700_023)
     _ask_phone, skip = await phone_step(bot, user)
-    [chat] = await bot.services.chats.open(user.id)
-    bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
-    await sweep_now(bot)
-    assert bot.sent_to(user.id)[-1].source_text == bot.ui.chat_timed_out
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, user.id)
-
-
-async def test_start_over_the_phone_step_leaves_neither_keyboard_nor_button(
-    bot_with_admins: Harness,
-) -> None:
-    """/start asks first (the chat holds answers); 放弃 ends it, saying so."""
-    bot = bot_with_admins
-    user = bot.api.user(8_700_024)
-    _ask_phone, skip = await phone_step(bot, user)
-    asked = await bot.ask(user, "/start")
-    bot.api.press_button(user, asked, bot.ui.chat.drop_button)
-    await bot.settle()
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, user.id)
+    await end_by(bot, user, ending)
+    assert left_nothing_live(bot, user, skip)
+    assert await bot.services.chats.open(user.id) == []
 
 
 async def test_leave_at_the_place_step_takes_its_keyboard_down(bot_with_admins: Harness) -> None:

@@ -2,14 +2,12 @@
 keyboard, then 不留电话): the draft stores its question once, and no ending (/cancel, the
 sweep, /start's 放弃, /deleteme) leaves the keyboard or the button behind."""
 
-from datetime import timedelta
-
+import pytest
 from sqlalchemy import event
 
 from local_api import FakeUser, SentMessage
 from tests.e2e.conftest import Harness, reply_keyboard
-from tests.e2e.test_chat_endings import confirmed, keyboard_taken_down
-from tests.e2e.test_guided_chats import sweep_now
+from tests.e2e.test_chat_endings import ENDINGS, end_by, left_nothing_live
 from tests.e2e.ticket_steps import TOWN
 
 QUESTION = "老板拖欠我三个月工资"
@@ -63,58 +61,13 @@ async def test_the_contact_step_is_noted_once(desks_bot: Harness) -> None:
     assert (chat.step, chat.question, chat.keyboard) == ("contact", skip.message_id, True)
 
 
-async def test_cancel_at_the_contact_step_leaves_neither_keyboard_nor_button(
-    desks_bot: Harness,
+@pytest.mark.parametrize("ending", ENDINGS)
+async def test_no_ending_leaves_the_contact_steps_keyboard_or_button(
+    desks_bot: Harness, ending: str
 ) -> None:
     bot = desks_bot
     resident = bot.api.user(7_390_002)
     _ask_phone, skip = await contact_step(bot, resident)
-    cancelled = await bot.ask(resident, "/cancel")
-    assert cancelled.source_text == bot.ui.tickets.cancelled
-    await bot.settle()
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, resident.id)
-    assert await bot.services.chats.open(resident.id) == []
-
-
-async def test_a_timed_out_contact_step_leaves_neither_keyboard_nor_button(
-    desks_bot: Harness,
-) -> None:
-    bot = desks_bot
-    resident = bot.api.user(7_390_003)
-    _ask_phone, skip = await contact_step(bot, resident)
-    [chat] = await bot.services.chats.open(resident.id)
-    bot.clock.advance(chat.flow.idle + timedelta(minutes=1))
-    await sweep_now(bot)
-    await bot.settle()
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, resident.id)
-    assert await bot.services.chats.open(resident.id) == []
-
-
-async def test_start_over_the_contact_step_leaves_neither_keyboard_nor_button(
-    desks_bot: Harness,
-) -> None:
-    """/start asks first (the chat holds the message); 放弃 ends it."""
-    bot = desks_bot
-    resident = bot.api.user(7_390_004)
-    _ask_phone, skip = await contact_step(bot, resident)
-    asked = await bot.ask(resident, "/start")
-    bot.api.press_button(resident, asked, bot.ui.chat.drop_button)
-    await bot.settle()
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, resident.id)
-    assert await bot.services.chats.open(resident.id) == []
-
-
-async def test_deleteme_at_the_contact_step_leaves_neither_keyboard_nor_button(
-    desks_bot: Harness,
-) -> None:
-    bot = desks_bot
-    resident = bot.api.user(7_390_005)
-    _ask_phone, skip = await contact_step(bot, resident)
-    await confirmed(bot, resident, "/deleteme")
-    await bot.settle()
-    assert bot.as_now(skip).buttons() == []
-    assert keyboard_taken_down(bot, resident.id)
+    await end_by(bot, resident, ending)
+    assert left_nothing_live(bot, resident, skip)
     assert await bot.services.chats.open(resident.id) == []
