@@ -65,6 +65,34 @@ async def wait_until(
         await api.state.changed.wait(remaining)
 
 
+async def kill_halfway_and_restart(
+    api: LocalBotApi, url: str, cwd: Path, progress: Callable[[], int], total: int
+) -> int:
+    """Starts the bot, kills it (SIGKILL) once `progress()` reaches half of `total`, starts it
+    again and waits for the coordinator's summary; `progress()` at the kill."""
+    first = await start_bot(api, url, cwd)
+    await wait_until(api, lambda: progress() >= total // 2, 120)
+    first.send_signal(signal.SIGKILL)
+    await first.wait()
+    killed_at = progress()
+    second = await start_bot(api, url, cwd)
+    try:
+        await wait_until(api, lambda: _summary(api) is not None, 120)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        await second.wait()
+    return killed_at
+
+
+async def delivery_states(url: str, broadcast_id: int) -> dict[int, str]:
+    """Each recipient's delivery state as the database has it."""
+    db = Database(url)
+    async with db.session() as session:
+        states = await repo.delivered_chats(session=session, broadcast_id=broadcast_id)
+    await db.dispose()
+    return states
+
+
 async def test_sigkill_mid_broadcast_then_restart_sends_each_message_at_most_once(
     tmp_path: Path, library: Library
 ) -> None:
@@ -79,22 +107,11 @@ async def test_sigkill_mid_broadcast_then_restart_sends_each_message_at_most_onc
     await db.dispose()
     async with LocalBotApi(enforce_limits=True, global_per_second=RATE) as api:
         api.user(COORDINATOR, "协调员")
-        first = await start_bot(api, url, tmp_path)
-        await wait_until(api, lambda: sum(received(api).values()) >= len(RECIPIENTS) // 2, 120)
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-        killed_at = sum(received(api).values())
-        second = await start_bot(api, url, tmp_path)
-        try:
-            await wait_until(api, lambda: _summary(api) is not None, 120)
-        finally:
-            second.send_signal(signal.SIGTERM)
-            await second.wait()
+        killed_at = await kill_halfway_and_restart(
+            api, url, tmp_path, lambda: sum(received(api).values()), len(RECIPIENTS)
+        )
         flood_errors = api.flood_errors
-    db = Database(url)
-    async with db.session() as session:
-        states = await repo.delivered_chats(session=session, broadcast_id=row.id or 0)
-    await db.dispose()
+    states = await delivery_states(url, row.id or 0)
     counts = received(api)
     uncertain = {chat for chat, state in states.items() if state == "uncertain"}
     assert killed_at < len(RECIPIENTS)
@@ -138,22 +155,11 @@ async def test_sigkill_mid_album_broadcast_then_restart_sends_each_album_at_most
                 session=session, draft=album, library=library, now=datetime.now(UTC), tz=TZ
             )
         await db.dispose()
-        first = await start_bot(api, url, tmp_path)
-        await wait_until(api, lambda: len(albums(api)) >= len(ALBUM_RECIPIENTS) // 2, 120)
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-        killed_at = len(albums(api))
-        second = await start_bot(api, url, tmp_path)
-        try:
-            await wait_until(api, lambda: _summary(api) is not None, 120)
-        finally:
-            second.send_signal(signal.SIGTERM)
-            await second.wait()
+        killed_at = await kill_halfway_and_restart(
+            api, url, tmp_path, lambda: len(albums(api)), len(ALBUM_RECIPIENTS)
+        )
         flood_errors = api.flood_errors
-    db = Database(url)
-    async with db.session() as session:
-        states = await repo.delivered_chats(session=session, broadcast_id=row.id or 0)
-    await db.dispose()
+    states = await delivery_states(url, row.id or 0)
     got = albums(api)
     uncertain = {chat for chat, state in states.items() if state == "uncertain"}
     assert killed_at < len(ALBUM_RECIPIENTS)
