@@ -104,6 +104,14 @@ POINT_TEXT = st.text(TYPED, min_size=1, max_size=60).filter(str.strip)
 POINT_KIND = st.tuples(
     st.text(TYPED, max_size=20), st.sampled_from(load_library().point_kinds.kinds)
 ).map("".join)
+# A phone the directory takes (content/phones.py; what it refuses is tested in tests/content):
+# none, a mobile, a landline with an extension, a service number, or two of them
+ONE_PHONE = st.one_of(
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.from_regex(r"0[3-9][0-9]{2}-[2-9][0-9]{6,7}(转[0-9]{1,4})?", fullmatch=True),
+    st.from_regex(r"12[0-9]{3}", fullmatch=True),
+)
+POINT_PHONE = st.one_of(st.just(""), ONE_PHONE, st.tuples(ONE_PHONE, ONE_PHONE).map("、".join))
 
 
 @OVER_HTTP
@@ -115,7 +123,7 @@ POINT_KIND = st.tuples(
             kind=POINT_KIND,
             town=POINT_TEXT,
             address=POINT_TEXT,
-            phone=st.text(TYPED, max_size=20),
+            phone=POINT_PHONE,
             lat=st.floats(-90, 90),
             lon=st.floats(-180, 180),
         ),

@@ -300,6 +300,12 @@ async def test_two_processes_started_together_send_everything_once(
             )
             try:
                 await until(lambda: len(summaries(api)) >= 3)
+
+                async def both_say_their_role() -> bool:
+                    """The standby may still be starting when the active one is done."""
+                    return None not in [await bot.role() for bot in bots]
+
+                await eventually(both_say_their_role, INDEX_BUILD_SECONDS)
                 roles = sorted([str(await bot.role()) for bot in bots])
             finally:
                 await stop_all(*bots)
