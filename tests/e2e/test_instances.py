@@ -77,9 +77,9 @@ async def active_and_standby(
         first = await start_bot(api, data, tmp_path, name="first", settings=SETTINGS)
         second: BotProcess | None = None
         try:
-            await eventually(lambda: is_role(first, "active", 200))
+            await eventually(lambda: is_role(first, "active", 200), INDEX_BUILD_SECONDS)
             second = await start_bot(api, data, tmp_path, name="second", settings=SETTINGS)
-            await eventually(lambda: is_role(second, "standby", 503))
+            await eventually(lambda: is_role(second, "standby", 503), INDEX_BUILD_SECONDS)
             yield data, first, second
         finally:
             await stop_all(first, *([second] if second else []))
@@ -118,7 +118,7 @@ async def test_standby_takes_over_from_a_killed_active_instance_and_finishes_the
             await first.process.wait()
             killed_at = sum(received(api).values())
             await until(lambda: bool(summaries(api)))
-            await eventually(lambda: is_role(second, "active", 200))
+            await eventually(lambda: is_role(second, "active", 200), INDEX_BUILD_SECONDS)
             assert "taking over" in second.output()
             found = await states(data, row_id)
     counts = received(api)
@@ -145,7 +145,7 @@ async def test_rolling_upgrade_loses_nothing_and_marks_nothing_uncertain(
             assert await old.stop() == 0
             assert "queued updates handled, delivery engine stopped" in old.output()
             await until(lambda: bool(summaries(api)))
-            await eventually(lambda: is_role(new, "active", 200))
+            await eventually(lambda: is_role(new, "active", 200), INDEX_BUILD_SECONDS)
             found = await states(data, row_id)
     counts = received(api)
     assert set(found.values()) == {"sent"}
@@ -187,12 +187,12 @@ async def test_a_stopped_instance_removes_its_lock_file_and_a_killed_ones_is_tak
     async with LocalBotApi() as api, store("sqlite", tmp_path) as data:
         lock_file = tmp_path / f"pufa.db.instance-{api.token.split(':')[0]}.lock"
         killed = await start_bot(api, data, tmp_path, name="killed")
-        await eventually(lambda: is_role(killed, "active", 200))
+        await eventually(lambda: is_role(killed, "active", 200), INDEX_BUILD_SECONDS)
         await stop_all(killed)  # SIGKILL: no clean exit
         assert lock_file.exists()
         bot = await start_bot(api, data, tmp_path, name="next")
         try:
-            await eventually(lambda: is_role(bot, "active", 200))
+            await eventually(lambda: is_role(bot, "active", 200), INDEX_BUILD_SECONDS)
             assert "standing by" not in bot.output()  # the file left behind holds nobody
             assert await bot.stop() == 0
         finally:
@@ -229,9 +229,9 @@ async def test_an_active_instance_that_loses_its_lock_connection_stops_at_once(
         first = await start_bot(api, data, tmp_path, name="first")
         second: BotProcess | None = None
         try:
-            await eventually(lambda: is_role(first, "active", 200))
+            await eventually(lambda: is_role(first, "active", 200), INDEX_BUILD_SECONDS)
             second = await start_bot(api, data, tmp_path, name="second")
-            await eventually(lambda: is_role(second, "standby", 503))
+            await eventually(lambda: is_role(second, "standby", 503), INDEX_BUILD_SECONDS)
             key = lock_key(f"pufa-bot:{data.schema}:{api.token.split(':')[0]}")
             admin = create_async_engine(PG_URL)
             async with admin.begin() as conn:
@@ -247,7 +247,7 @@ async def test_an_active_instance_that_loses_its_lock_connection_stops_at_once(
             await admin.dispose()
             assert await asyncio.wait_for(first.process.wait(), 30) == 75
             assert "lost the instance lock" in first.output()
-            await eventually(lambda: is_role(second, "active", 200))
+            await eventually(lambda: is_role(second, "active", 200), INDEX_BUILD_SECONDS)
         finally:
             await stop_all(first, *([second] if second else []))
 
@@ -334,9 +334,9 @@ async def test_a_report_begun_on_the_killed_instance_is_finished_on_the_standby(
         first = await start_bot(api, data, tmp_path, name="first", settings=settings)
         second: BotProcess | None = None
         try:
-            await eventually(lambda: is_role(first, "active", 200))
+            await eventually(lambda: is_role(first, "active", 200), INDEX_BUILD_SECONDS)
             second = await start_bot(api, data, tmp_path, name="second", settings=settings)
-            await eventually(lambda: is_role(second, "standby", 503))
+            await eventually(lambda: is_role(second, "standby", 503), INDEX_BUILD_SECONDS)
             admin = api.user(COORDINATOR, "协调员")
             api.send_command(admin, "/invite 城关镇 单次")
             invitation, _qr = await api.wait_for_messages(admin.id, 2)
@@ -364,7 +364,7 @@ async def test_a_report_begun_on_the_killed_instance_is_finished_on_the_standby(
             assert ticked.action == "edit", ticked.describe()
             first.process.send_signal(signal.SIGKILL)
             await first.process.wait()
-            await eventually(lambda: is_role(second, "active", 200))
+            await eventually(lambda: is_role(second, "active", 200), INDEX_BUILD_SECONDS)
             api.press_button(user, topics, "完成")  # a button the killed instance sent
             dropped, place = await api.wait_for_messages(user.id, 2)  # its question is known
             assert (dropped.message_id, dropped.buttons()) == (topics.message_id, [])
