@@ -25,7 +25,7 @@ from handlers.kit.delivery import Delivery, failed, not_modified
 from storage.models import TicketEntry
 from storage.people import names_of
 from storage.ticket_messages import buttons_gone, remember_message, staff_copies
-from storage.tickets import StoredTicket
+from storage.tickets import StoredTicket, entries
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,14 @@ def desk_ticket_html(
         text=html.escape(ticket.text),
         footer=ended or texts.desk_ticket_footer.format(desk=html.escape(desk.name)),
     )
+
+
+async def desk_ticket_now(services: Services, ticket: StoredTicket, desk: Desk) -> str:
+    """`desk_ticket_html` with the whole exchange so far, read now: the ticket shown again, or
+    sent to a desk that does not have it yet (moved there, or refused there before)."""
+    async with services.db.session() as session:
+        history = await entries(session=session, ticket_id=ticket.id)
+    return desk_ticket_html(services.library, services.tz, ticket, desk, history)
 
 
 def moved_line(library: Library, ticket: StoredTicket) -> str:

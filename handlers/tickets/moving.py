@@ -25,7 +25,7 @@ from handlers.tickets.common import (
     DeskAction,
     button,
     desk_has_ticket,
-    desk_ticket_html,
+    desk_ticket_now,
     edit_staff_copies,
     ended_for_staff,
     send_about,
@@ -35,7 +35,7 @@ from handlers.tickets.common import (
 )
 from handlers.tickets.consent import asked_on_move, contact_offer
 from handlers.tickets.send import ticket_deadlines
-from storage.tickets import StoredTicket, entries, get_ticket, transfer
+from storage.tickets import StoredTicket, get_ticket, transfer
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +137,7 @@ async def move_to(
         moved_copy = texts.moved_copy.format(id=ticket.id, desk=name)
         await edit_staff_copies(ctx.bot, services, ticket.id, desk, None, moved_copy)
     await _tell_taker(ctx, ticket, update.effective_user, name)
-    async with services.db.session() as session:
-        history = await entries(session=session, ticket_id=ticket.id)
-    html_text = desk_ticket_html(services.library, services.tz, after, target, history)
+    html_text = await desk_ticket_now(services, after, target)
     sent = await send_to_desk(
         ctx.bot, services, target, ticket.id, html_text, staff_keyboard(texts, after, target)
     )

@@ -13,14 +13,14 @@ from handlers.kit.roles import is_coordinator
 from handlers.tickets.common import (
     DeskAction,
     button,
-    desk_ticket_html,
+    desk_ticket_now,
     local_when,
     send_about,
     staff_keyboard,
 )
 from handlers.tickets.staff import staff_ticket
 from storage.models import TicketStatus
-from storage.tickets import entries, waiting_at
+from storage.tickets import waiting_at
 
 QUEUE_LINES = 30
 
@@ -106,9 +106,7 @@ async def on_show(update: Update, ctx: PufaContext, ticket_id: int | None) -> No
         return
     await acknowledge(update)
     services = ctx.services
-    async with services.db.session() as session:
-        history = await entries(session=session, ticket_id=ticket.id)
-    text = desk_ticket_html(services.library, services.tz, ticket, desk, history)
+    text = await desk_ticket_now(services, ticket, desk)
     await send_about(
         ctx.bot, services, ticket.id, chat.id, text,
         staff_keyboard(services.ui.tickets, ticket, desk), staff_buttons=True,

@@ -25,13 +25,13 @@ from handlers.tickets.common import (
     UNSATISFIED,
     DeskAction,
     desk_has_ticket,
-    desk_ticket_html,
+    desk_ticket_now,
     edit_staff_copies,
     send_to_desk,
     staff_keyboard,
 )
 from handlers.tickets.send import ticket_deadlines
-from storage.tickets import StoredTicket, add_entry, entries, get_ticket, rate, reopen
+from storage.tickets import StoredTicket, add_entry, get_ticket, rate, reopen
 
 
 async def own_ticket(
@@ -161,6 +161,4 @@ async def _for_desk(
     if desk.sample or await desk_has_ticket(services, ticket.id, desk):
         shown = texts.desk_follow_up_reopened if reopened else texts.desk_follow_up
         return shown.format(id=ticket.id, text=html.escape(text))
-    async with services.db.session() as session:
-        history = await entries(session=session, ticket_id=ticket.id)
-    return desk_ticket_html(services.library, services.tz, ticket, desk, history)
+    return await desk_ticket_now(services, ticket, desk)
