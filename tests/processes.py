@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,14 @@ from local_api import LocalBotApi
 from storage.db import Database, alembic_config
 from storage.locks import migrating
 from tests.conftest import PG_URL, content_without_calendar, sqlite_url
+
+
+def process_now() -> datetime:
+    """The instant the bot processes a test starts read. They run on the machine's clock (under
+    faketime, shifted as the test is), not on a test's controlled one, so a row such a process
+    must find due (a broadcast to send now, a report to announce) is stamped with it: the one
+    reading of the real clock in the suite, and no test depends on what day it is."""
+    return datetime.now(UTC)
 
 
 def _ephemeral_ports() -> range:

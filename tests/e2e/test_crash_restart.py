@@ -9,7 +9,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from content.loader import Library
@@ -20,6 +19,7 @@ from storage import broadcasts as repo
 from storage.db import Database
 from tests.broadcasting import COORDINATOR, TZ, add_subscribers, draft
 from tests.conftest import content_without_calendar, sqlite_url
+from tests.processes import process_now
 
 RECIPIENTS = list(range(10_001, 10_301))
 # Each album is followed by its buttons' line a second later (one message a second in a chat),
@@ -102,7 +102,7 @@ async def test_sigkill_mid_broadcast_then_restart_sends_each_message_at_most_onc
     await add_subscribers(db, RECIPIENTS)
     async with db.session() as session:
         row = await store_draft(
-            session=session, draft=draft(), library=library, now=datetime.now(UTC), tz=TZ
+            session=session, draft=draft(), library=library, now=process_now(), tz=TZ
         )
     await db.dispose()
     async with LocalBotApi(enforce_limits=True, global_per_second=RATE) as api:
@@ -152,7 +152,7 @@ async def test_sigkill_mid_album_broadcast_then_restart_sends_each_album_at_most
         album = replace(draft(), content_kind="album", text=album_text(items))
         async with db.session() as session:
             row = await store_draft(
-                session=session, draft=album, library=library, now=datetime.now(UTC), tz=TZ
+                session=session, draft=album, library=library, now=process_now(), tz=TZ
             )
         await db.dispose()
         killed_at = await kill_halfway_and_restart(

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from storage.locks import lock_key
 from storage.models import ActivityReport
 from tests.broadcasting import COORDINATOR, TZ, add_subscribers, add_volunteers, draft
 from tests.conftest import BACKENDS, PG_URL
-from tests.processes import BotProcess, Store, start_bot, stop_all, store
+from tests.processes import BotProcess, Store, process_now, start_bot, stop_all, store
 from tests.waiting import INDEX_BUILD_SECONDS, eventually
 
 RECIPIENTS = list(range(20_001, 20_501))
@@ -89,7 +89,7 @@ async def broadcast_now(data: Store, library: Library) -> int:
     db = data.database()
     async with db.session() as session:
         row = await store_draft(
-            session=session, draft=draft(), library=library, now=datetime.now(UTC), tz=TZ
+            session=session, draft=draft(), library=library, now=process_now(), tz=TZ
         )
     await db.dispose()
     assert row.id is not None
@@ -262,9 +262,9 @@ async def unannounced_reports(data: Store, count: int) -> None:
                 ActivityReport(
                     volunteer_id=72_001,
                     activity_type="lecture",
-                    activity_date=datetime.now(UTC).date(),
+                    activity_date=process_now().date(),
                     submission_key=f"unannounced-{n}",
-                    created_at=datetime.now(UTC) - timedelta(minutes=5),
+                    created_at=process_now() - timedelta(minutes=5),
                 )
             )
     await db.dispose()
@@ -290,7 +290,7 @@ async def test_two_processes_started_together_send_everything_once(
                         session=session,
                         draft=draft(key=key),
                         library=library,
-                        now=datetime.now(UTC),
+                        now=process_now(),
                         tz=TZ,
                     )
             await db.dispose()
