@@ -323,7 +323,7 @@ class DeliveryEngine:
                 return
             outcome = await self._send(task.chat_id, message)
         finally:
-            self.pacer.finish(ticket, counted=not isinstance(outcome, Retry | RetryLater | None))
+            self._slot_back(ticket, outcome)
         if isinstance(outcome, Retry | Uncertain):
             self._trouble(epoch, outcome.reason)
         elif isinstance(outcome, Sent):
@@ -342,12 +342,21 @@ class DeliveryEngine:
         try:
             outcome = await self._send(chat_id, message)
         finally:
-            self.pacer.finish(ticket, counted=not isinstance(outcome, Retry | RetryLater | None))
+            self._slot_back(ticket, outcome)
         if isinstance(outcome, RetryLater):
-            self.floods += 1
-            self.pacer.pause(outcome.seconds)
+            self._flooded(outcome)
         if not isinstance(outcome, Sent):
             log.warning("the message after a delivery to chat %s not sent: %s", chat_id, outcome)
+
+    def _slot_back(self, ticket: Ticket, outcome: Outcome | None) -> None:
+        """A send's rate-limit slot returned: counted against the limits unless Telegram
+        certainly did not take the message (a retry, a 429, or no outcome at all)."""
+        self.pacer.finish(ticket, counted=not isinstance(outcome, Retry | RetryLater | None))
+
+    def _flooded(self, outcome: RetryLater) -> None:
+        """Telegram's 429: counted, and every send waits as long as it asks."""
+        self.floods += 1
+        self.pacer.pause(outcome.seconds)
 
     async def _send(self, chat_id: int, message: Outgoing) -> Outcome:
         try:
@@ -439,8 +448,7 @@ class DeliveryEngine:
         if isinstance(outcome, Sent):
             return DeliveryState.SENT, {"message_id": outcome.message_id, "error": ""}
         if isinstance(outcome, RetryLater):
-            self.floods += 1
-            self.pacer.pause(outcome.seconds)
+            self._flooded(outcome)
             return DeliveryState.PENDING, {
                 "attempts": task.attempts,
                 "error": f"429: retry after {outcome.seconds}s",
