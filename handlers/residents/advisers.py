@@ -180,10 +180,11 @@ async def on_typed_town(update: Update, ctx: PufaContext, chat: Conversation) ->
     async with ctx.services.db.session() as session:
         towns = await adviser_towns(session=session)
     matches = named(typed, towns)
-    if len(matches) == 1 and not _question(typed, matches):
+    asked = _question(typed, matches)
+    if len(matches) == 1 and not asked:
         await ask_village(update, ctx, chat, matches[0])
         return
-    await ask_town(update, ctx, chat, _not_taken(ctx, chat, typed, matches))
+    await ask_town(update, ctx, chat, _not_taken(ctx, chat, typed, matches, asked))
 
 
 async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation) -> None:
@@ -197,10 +198,11 @@ async def on_typed_village(update: Update, ctx: PufaContext, chat: Conversation)
     async with ctx.services.db.session() as session:
         found = {a.village: a for a in await advisers_in(session=session, town=town)}
     matches = named(typed, list(found))
-    if len(matches) == 1 and not _question(typed, matches):
+    asked = _question(typed, matches)
+    if len(matches) == 1 and not asked:
         await _show(update, ctx, chat, found[matches[0]])
         return
-    await ask_village(update, ctx, chat, town, _not_taken(ctx, chat, typed, matches))
+    await ask_village(update, ctx, chat, town, _not_taken(ctx, chat, typed, matches, asked))
 
 
 def _typed(update: Update) -> str:
@@ -220,11 +222,13 @@ def _question(typed: str, matches: list[str]) -> bool:
     return PLACE_SUFFIX.search(typed) is None
 
 
-def _not_taken(ctx: PufaContext, chat: Conversation, typed: str, matches: list[str]) -> str:
-    """Why a typed place was not taken: a question is kept (ASKED) and said to be one;
-    else no place, or several, fits it."""
+def _not_taken(
+    ctx: PufaContext, chat: Conversation, typed: str, matches: list[str], asked: bool
+) -> str:
+    """Why a typed place was not taken: a question (`asked`: `_question`) is kept (ASKED)
+    and said to be one; else no place, or several, fits it."""
     texts = ctx.services.ui.residents
-    if _question(typed, matches):
+    if asked:
         chat.data[ASKED] = typed
         return texts.adviser_looks_like_question
     text = texts.typed_several if matches else texts.typed_unknown
